@@ -1,0 +1,165 @@
+# Makefile: build, run and test xueji. `make run` serves a demo instance; `make test` runs every suite.
+# Each instance (INSTANCE=dev, test, bench...) has its own ports, sockets and folder var/$(INSTANCE).
+SHELL := /bin/bash
+.DEFAULT_GOAL := all
+
+INSTANCE ?= dev
+PORT ?= 8080
+DB_PORT ?= 3307
+FCGI_PORT ?= 9090
+VARDIR ?= $(CURDIR)/var/$(INSTANCE)
+SANITIZE ?=
+BUILD ?= build$(if $(SANITIZE),-san)
+XJ_PROCESSES ?= 2
+XJ_THREADS ?= 48
+XJ_TEST_HOOKS ?= 0
+export INSTANCE PORT DB_PORT FCGI_PORT VARDIR
+# shell snippet: `alive PID` is true for a live, non-zombie process (a container's PID 1 may never reap)
+ALIVE = alive() { local s; s=$$(ps -o stat= -p "$$1" 2>/dev/null) || return 1; case $$s in Z*|"") return 1;; esac; };
+
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+APT_PKGS := gcc make pkg-config curl ca-certificates procps mariadb-server mariadb-client libmariadb-dev \
+	libfcgi-dev libcjson-dev libmagic-dev libsodium-dev check nginx-light chromium fonts-wqy-microhei \
+	wrk valgrind clang libclang-rt-14-dev
+
+WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wwrite-strings -Werror
+SANFLAGS = $(if $(SANITIZE),-fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all)
+# recursive (=) so pkg-config runs after `deps` has installed it
+CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) -g -O2 $(SANFLAGS) $(shell pkg-config --cflags fcgi libcjson libmagic libsodium) $(shell mariadb_config --cflags) -Ifcgi
+LDLIBS = $(SANFLAGS) $(shell pkg-config --libs fcgi libcjson libmagic libsodium) $(shell mariadb_config --libs) -lpthread -lm
+CHECK_LIBS = $(shell pkg-config --libs check)
+
+SRCS := $(filter-out fcgi/main.c,$(wildcard fcgi/*.c))
+OBJS = $(patsubst fcgi/%.c,$(BUILD)/%.o,$(SRCS))
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS = $(patsubst tests/unit/%.c,$(BUILD)/%,$(UNIT_SRCS))
+
+.PHONY: all deps build unit test test-api test-browser test-resilience run start stop status restart \
+	valgrind bench fuzz clean node-deps seed-data
+
+all: build
+
+## --- install what is missing (Debian packages, npm packages from the lockfiles) ---
+deps:
+	@missing=$$(for p in $(APT_PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
+	if ! command -v npm >/dev/null 2>&1; then missing="$$missing nodejs npm"; fi; \
+	if [ -n "$$missing" ]; then echo "deps: installing$$(echo $$missing | tr '\n' ' ')"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing >/dev/null; fi
+
+node-deps: tests/node_modules/.stamp sql/seed/node_modules/.stamp
+tests/node_modules/.stamp: tests/package-lock.json | deps
+	cd tests && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.stamp
+sql/seed/node_modules/.stamp: sql/seed/package-lock.json | deps
+	cd sql/seed && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.stamp
+
+## --- build ---
+build: deps $(BUILD)/xueji
+
+$(BUILD)/%.o: fcgi/%.c fcgi/*.h | $(BUILD)/.dir
+	$(CC) $(CFLAGS) -c $< -o $@
+$(BUILD)/.dir:
+	mkdir -p $(BUILD) && touch $@
+$(BUILD)/libxueji.a: $(OBJS)
+	rm -f $@ && ar rcs $@ $^
+$(BUILD)/xueji: $(BUILD)/main.o $(BUILD)/libxueji.a
+	$(CC) -o $@ $^ $(LDLIBS)
+$(BUILD)/test_%: tests/unit/test_%.c $(BUILD)/libxueji.a
+	$(CC) $(CFLAGS) $(shell pkg-config --cflags check) -o $@ $< $(BUILD)/libxueji.a $(CHECK_LIBS) $(LDLIBS)
+
+## --- unit tests (C, Check) ---
+unit: deps $(UNIT_BINS)
+	@rc=0; for t in $(UNIT_BINS); do echo "== $$t"; FIXTURES=$(CURDIR)/tests/fixtures/evidence CK_FORK=no ./$$t || rc=1; done; exit $$rc
+
+valgrind: deps $(UNIT_BINS)
+	@rc=0; for t in $(UNIT_BINS); do echo "== valgrind $$t"; FIXTURES=$(CURDIR)/tests/fixtures/evidence CK_FORK=no \
+	  valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite ./$$t || rc=1; done; exit $$rc
+
+## --- seed data ---
+$(VARDIR)/seed/divisions.sql: sql/seed/gen-divisions.mjs sql/seed/node_modules/.stamp
+	mkdir -p $(dir $@) && node sql/seed/gen-divisions.mjs >$@.tmp && mv $@.tmp $@
+seed-data: $(VARDIR)/seed/divisions.sql
+
+## --- an instance: MariaDB + service + nginx ---
+start: build seed-data
+	@sql/db.sh start
+	@sql/db.sh migrate
+	@sql/db.sh seed $(VARDIR)/seed/divisions.sql sql/demo/demo.sql
+	@$(MAKE) --no-print-directory service-start nginx-start
+	@for i in $$(seq 1 100); do curl -fsS -o /dev/null http://127.0.0.1:$(PORT)/api/v1/health && break; sleep 0.1; done; \
+	curl -fsS http://127.0.0.1:$(PORT)/api/v1/health && echo
+
+service-start:
+	@mkdir -p $(VARDIR)/log $(VARDIR)/run $(VARDIR)/data
+	@$(ALIVE) if [ -f $(VARDIR)/run/service.pid ] && alive $$(cat $(VARDIR)/run/service.pid); then exit 0; fi; \
+	set -a; . $(VARDIR)/secrets.env; set +a; \
+	XJ_LISTEN=127.0.0.1:$(FCGI_PORT) XJ_DB_SOCKET=$(VARDIR)/run/db.sock XJ_ACCESS_LOG=$(VARDIR)/log/access.log \
+	XJ_OPENAPI_DIR=$(CURDIR)/fcgi/openapi XJ_DATA_DIR=$(VARDIR)/data XJ_PROCESSES=$(XJ_PROCESSES) XJ_THREADS=$(XJ_THREADS) XJ_TEST_HOOKS=$(XJ_TEST_HOOKS) \
+	nohup $(BUILD)/xueji >>$(VARDIR)/log/service.log 2>&1 </dev/null & echo $$! >$(VARDIR)/run/service.pid
+
+service-stop:
+	@$(ALIVE) if [ -f $(VARDIR)/run/service.pid ]; then p=$$(cat $(VARDIR)/run/service.pid); kill $$p 2>/dev/null; \
+	  for i in $$(seq 1 150); do alive $$p || break; sleep 0.1; done; rm -f $(VARDIR)/run/service.pid; fi
+
+nginx-start:
+	@WEB=$(CURDIR)/web nginx/render.sh
+	@$(ALIVE) if [ -f $(VARDIR)/run/nginx.pid ] && alive $$(cat $(VARDIR)/run/nginx.pid); then \
+	  nginx -e $(VARDIR)/log/nginx-error.log -c $(VARDIR)/nginx/nginx.conf -p $(VARDIR)/nginx -s reload; \
+	else nginx -e $(VARDIR)/log/nginx-error.log -c $(VARDIR)/nginx/nginx.conf -p $(VARDIR)/nginx; fi
+
+nginx-stop:
+	@$(ALIVE) if [ -f $(VARDIR)/run/nginx.pid ]; then p=$$(cat $(VARDIR)/run/nginx.pid); kill -QUIT $$p 2>/dev/null; \
+	  for i in $$(seq 1 100); do alive $$p || break; sleep 0.1; done; rm -f $(VARDIR)/run/nginx.pid; fi
+
+run: start
+	@echo
+	@echo "xueji is serving http://127.0.0.1:$(PORT)/  (instance $(INSTANCE), logs in $(VARDIR)/log; stop with: make stop)"
+	@echo "Demo accounts (password for all: $$(sed -n 's/^-- demo password: //p' sql/demo/demo.sql)):"
+	@sed -n 's/^-- account: /  /p' sql/demo/demo.sql
+
+stop: nginx-stop service-stop
+	@sql/db.sh stop
+
+restart: stop start
+
+status:
+	@sql/db.sh status
+	@$(ALIVE) if [ -f $(VARDIR)/run/service.pid ] && alive $$(cat $(VARDIR)/run/service.pid); then \
+	  echo "service: running (pid $$(cat $(VARDIR)/run/service.pid), workers $$(pgrep -P $$(cat $(VARDIR)/run/service.pid) | tr '\n' ' '))"; \
+	else echo "service: stopped"; fi
+	@$(ALIVE) if [ -f $(VARDIR)/run/nginx.pid ] && alive $$(cat $(VARDIR)/run/nginx.pid); then \
+	  echo "nginx: running on http://127.0.0.1:$(PORT)/"; else echo "nginx: stopped"; fi
+	@curl -sS --max-time 2 http://127.0.0.1:$(PORT)/api/v1/health 2>/dev/null && echo || true
+
+## --- tests: unit, API and browser suites against a fresh test instance ---
+TEST_VARS = XJ_TEST_HOOKS=1 INSTANCE=test PORT=18080 DB_PORT=13307 FCGI_PORT=19090 VARDIR=$(CURDIR)/var/test$(if $(SANITIZE),-san)
+NODE_TEST = node --test --test-reporter=spec
+
+test: deps node-deps
+	@mkdir -p var; rm -f var/test-summary.txt; rc=0; \
+	$(MAKE) --no-print-directory unit 2>&1 | tee var/unit.out; [ $${PIPESTATUS[0]} = 0 ] || rc=1; \
+	$(MAKE) --no-print-directory $(TEST_VARS) test-clean-instance start >var/test-start.out 2>&1 || { cat var/test-start.out; rc=1; }; \
+	$(MAKE) --no-print-directory $(TEST_VARS) test-api test-browser test-resilience || rc=1; \
+	$(MAKE) --no-print-directory $(TEST_VARS) stop >/dev/null 2>&1; \
+	tests/summary.sh var/unit.out var/test$(if $(SANITIZE),-san)/*.tap; exit $$rc
+
+test-clean-instance:
+	@$(MAKE) --no-print-directory stop >/dev/null 2>&1 || true
+	@rm -rf $(VARDIR)
+
+TEST_ENV = BASE_URL=http://127.0.0.1:$(PORT) XJ_VARDIR=$(VARDIR) XJ_ROOT=$(CURDIR) XJ_BUILD=$(CURDIR)/$(BUILD)
+test-api: node-deps
+	@mkdir -p $(VARDIR); set -o pipefail; $(TEST_ENV) $(NODE_TEST) tests/api/*.test.mjs 2>&1 | tee $(VARDIR)/api.tap
+test-browser: node-deps
+	@mkdir -p $(VARDIR)/screenshots; set -o pipefail; $(TEST_ENV) $(NODE_TEST) tests/browser/*.test.mjs 2>&1 | tee $(VARDIR)/browser.tap
+test-resilience: node-deps
+	@set -o pipefail; $(TEST_ENV) $(NODE_TEST) tests/resilience/*.test.mjs 2>&1 | tee $(VARDIR)/resilience.tap
+
+## --- benchmarks and fuzzing ---
+bench: build node-deps
+	@tests/bench/run.sh
+
+fuzz: deps
+	@tests/fuzz/run.sh
+
+clean:
+	rm -rf build build-san

@@ -1,0 +1,17 @@
+/* api: every HTTP handler, listed once; routes.c maps paths to them. */
+#ifndef XJ_API_H
+#define XJ_API_H
+#include "http.h"
+
+/* api_meta.c */
+enum xerr api_health(struct req *r, struct resp *w);
+enum xerr api_openapi(struct req *r, struct resp *w);
+/* Load and merge the OpenAPI fragments (at startup). 0 on success. */
+int api_openapi_load(const char *dir);
+
+/* api_session.c */
+enum xerr api_session_create(struct req *r, struct resp *w);
+enum xerr api_session_get(struct req *r, struct resp *w);
+enum xerr api_session_delete(struct req *r, struct resp *w);
+
+#endif

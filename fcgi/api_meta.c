@@ -1,0 +1,148 @@
+/* api_meta: GET /api/v1/health and GET /api/v1/openapi.json (merged from the JSON fragments in fcgi/openapi at startup). */
+#include "api.h"
+#include "db.h"
+#include "json.h"
+#include "log.h"
+#include "config.h"
+#include <time.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define XUEJI_VERSION "0.1.0"
+
+static char *openapi_doc;       /* process-lifetime, malloc-owned */
+static size_t openapi_len;
+
+enum xerr api_health(struct req *r, struct resp *w)
+{
+	long long version = 0, delay = 0;
+	/* test hook (XJ_TEST_HOOKS=1 only): a slow request, to prove SIGTERM lets in-flight requests finish */
+	if (config_int("XJ_TEST_HOOKS", 0) == 1 && req_query_int(r, w, "delay_ms", 0, 10000, 0, &delay) == XE_OK && delay) {
+		struct timespec ts = {delay / 1000, (delay % 1000) * 1000000L};
+		nanosleep(&ts, NULL);
+	}
+	enum xerr e = db_schema_version(r->db, r->arena, &version);
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "status", e == XE_OK ? "ok" : "degraded");
+	cJSON_AddStringToObject(o, "database", e == XE_OK ? "ok" : "unavailable");
+	if (e == XE_OK)
+		cJSON_AddNumberToObject(o, "schema_version", (double)version);
+	else
+		cJSON_AddNullToObject(o, "schema_version");
+	cJSON_AddStringToObject(o, "version", XUEJI_VERSION);
+	resp_header(w, "Cache-Control", "no-store");
+	return resp_json(r, w, e == XE_OK ? 200 : 503, o);
+}
+
+enum xerr api_openapi(struct req *r, struct resp *w)
+{
+	(void)r;
+	if (!openapi_doc)
+		return XE_INTERNAL;
+	resp_body(w, 200, "application/json; charset=utf-8", openapi_doc, openapi_len);
+	return XE_OK;
+}
+
+static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+static char *read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	if (!f)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) == 0) {
+		long n = ftell(f);
+		rewind(f);
+		if (n >= 0 && (buf = malloc((size_t)n + 1)) && fread(buf, 1, (size_t)n, f) == (size_t)n) {
+			buf[n] = 0;
+			*len = (size_t)n;
+		} else {
+			free(buf);
+			buf = NULL;
+		}
+	}
+	fclose(f);
+	return buf;
+}
+
+/* Merge object `from` into `into` member by member (paths, components.schemas, tags...). */
+static void merge(cJSON *into, cJSON *from)
+{
+	cJSON *it = from->child;
+	while (it) {
+		cJSON *next = it->next;
+		cJSON *have = cJSON_GetObjectItemCaseSensitive(into, it->string);
+		if (have && cJSON_IsObject(have) && cJSON_IsObject(it)) {
+			merge(have, it);
+		} else if (have && cJSON_IsArray(have) && cJSON_IsArray(it)) {
+			cJSON *el = it->child;
+			while (el) {
+				cJSON *n = el->next;
+				cJSON_AddItemToArray(have, cJSON_DetachItemViaPointer(it, el));
+				el = n;
+			}
+		} else {
+			cJSON_DeleteItemFromObjectCaseSensitive(into, it->string);
+			cJSON_AddItemToObject(into, it->string, cJSON_DetachItemViaPointer(from, it));
+		}
+		it = next;
+	}
+}
+
+int api_openapi_load(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d) {
+		log_error("openapi: cannot open %s", dir);
+		return -1;
+	}
+	char *names[256];
+	size_t n = 0;
+	struct dirent *de;
+	while ((de = readdir(d)) && n < 256) {
+		size_t l = strlen(de->d_name);
+		if (l > 5 && strcmp(de->d_name + l - 5, ".json") == 0)
+			names[n++] = strdup(de->d_name);
+	}
+	closedir(d);
+	qsort(names, n, sizeof *names, cmp_str);
+	struct arena a;
+	arena_init(&a, 1 << 16);
+	struct arena *prev = arena_current();
+	arena_set_current(&a);
+	cJSON *doc = NULL;
+	int rc = 0;
+	for (size_t i = 0; i < n; i++) {
+		char path[1024];
+		size_t len = 0;
+		snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+		char *text = read_file(path, &len);
+		cJSON *j = text ? cJSON_ParseWithLength(text, len) : NULL;
+		free(text);
+		if (!j || !cJSON_IsObject(j)) {
+			log_error("openapi: %s is not a JSON object", path);
+			rc = -1;
+			continue;
+		}
+		if (!doc)
+			doc = j;
+		else
+			merge(doc, j);
+	}
+	if (doc) {
+		char *s = cJSON_Print(doc);
+		openapi_len = strlen(s);
+		openapi_doc = malloc(openapi_len + 1);
+		memcpy(openapi_doc, s, openapi_len + 1);
+	} else {
+		rc = -1;
+	}
+	arena_set_current(prev);
+	arena_free(&a);
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	return rc;
+}

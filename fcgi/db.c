@@ -1,0 +1,511 @@
+/* db: connection, prepared-statement cache, execution, transactions and retries (MariaDB Connector/C). */
+#include "db.h"
+#include "config.h"
+#include "log.h"
+#include <mysql.h>
+#include <errmsg.h>
+#include <mysqld_error.h>
+#include <assert.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <time.h>
+#include <stdint.h>
+
+#define STMT_SLOTS 1024  /* power of two, above the number of statements in the program */
+
+struct stmt_slot {
+	const struct db_sql *key;
+	MYSQL_STMT *stmt;
+};
+
+struct db {
+	MYSQL *conn;           /* NULL when not connected */
+	int in_tx;
+	unsigned last_errno;
+	struct stmt_slot slots[STMT_SLOTS];
+};
+
+static const struct db_sql Q_SCHEMA_VERSION = {"SELECT COALESCE(MAX(version),0) FROM schema_version"};
+static const struct db_sql Q_PING = {"SELECT 1"};
+
+struct db *db_open(void)
+{
+	struct db *db = calloc(1, sizeof *db);
+	assert(db);
+	return db;
+}
+
+static void db_drop(struct db *db)
+{
+	for (size_t i = 0; i < STMT_SLOTS; i++)
+		if (db->slots[i].stmt) {
+			mysql_stmt_close(db->slots[i].stmt);
+			db->slots[i].stmt = NULL;
+			db->slots[i].key = NULL;
+		}
+	if (db->conn)
+		mysql_close(db->conn);
+	db->conn = NULL;
+	db->in_tx = 0;
+}
+
+void db_close(struct db *db)
+{
+	if (!db)
+		return;
+	db_drop(db);
+	free(db);
+}
+
+unsigned db_errno(const struct db *db) { return db->last_errno; }
+
+static int is_conn_error(unsigned e)
+{
+	return e == CR_CONNECTION_ERROR || e == CR_CONN_HOST_ERROR || e == CR_SERVER_GONE_ERROR ||
+	       e == CR_SERVER_LOST || e == 2055 /* CR_SERVER_LOST_EXTENDED */ || e == 1927 /* ER_CONNECTION_KILLED */ ||
+	       e == ER_SERVER_SHUTDOWN || e == 4031 /* client idle timeout */ || e == CR_COMMANDS_OUT_OF_SYNC;
+}
+
+enum xerr db_ensure(struct db *db)
+{
+	if (db->conn)
+		return XE_OK;
+	MYSQL *m = mysql_init(NULL);
+	if (!m)
+		return XE_UNAVAILABLE;
+	unsigned timeout = 2, rw = 60;
+	my_bool off = 0;
+	mysql_options(m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+	mysql_options(m, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
+	mysql_options(m, MYSQL_OPT_READ_TIMEOUT, &rw);
+	mysql_options(m, MYSQL_OPT_WRITE_TIMEOUT, &rw);
+	mysql_options(m, MYSQL_OPT_RECONNECT, &off);
+	mysql_options(m, MYSQL_INIT_COMMAND, "SET time_zone='+00:00'");
+	if (!mysql_real_connect(m, cfg.db_socket ? NULL : cfg.db_host, cfg.db_user, cfg.db_password, cfg.db_name,
+				(unsigned)cfg.db_port, cfg.db_socket, 0)) {
+		db->last_errno = mysql_errno(m);
+		static _Thread_local time_t last_log;
+		time_t now = time(NULL);
+		if (now != last_log) {
+			log_error("db connect failed: %u %s", mysql_errno(m), mysql_error(m));
+			last_log = now;
+		}
+		mysql_close(m);
+		return XE_UNAVAILABLE;
+	}
+	db->conn = m;
+	db->in_tx = 0;
+	return XE_OK;
+}
+
+/* Map a server/client error to our model; logs unexpected ones. */
+static enum xerr map_error(struct db *db, unsigned e, const char *msg, const char *sql)
+{
+	db->last_errno = e;
+	switch (e) {
+	case ER_DUP_ENTRY:
+		return XE_DUPLICATE;
+	case ER_LOCK_DEADLOCK:
+	case ER_LOCK_WAIT_TIMEOUT:
+		return XE_RETRY;
+	default:
+		break;
+	}
+	if (is_conn_error(e))
+		return XE_UNAVAILABLE;
+	log_error("db error %u: %s [%.200s]", e, msg, sql);
+	return XE_INTERNAL;
+}
+
+static struct stmt_slot *slot_for(struct db *db, const struct db_sql *q)
+{
+	size_t h = ((size_t)(uintptr_t)q >> 3) * 2654435761u;
+	for (size_t k = 0; k < STMT_SLOTS; k++) {
+		struct stmt_slot *s = &db->slots[(h + k) & (STMT_SLOTS - 1)];
+		if (s->key == q || s->key == NULL)
+			return s;
+	}
+	assert(!"statement cache full");
+	return NULL;
+}
+
+static void slot_forget(struct db *db, const struct db_sql *q)
+{
+	/* Closing one statement would break the probe chain; drop it but keep the key with a NULL stmt. */
+	struct stmt_slot *s = slot_for(db, q);
+	if (s->key == q && s->stmt) {
+		mysql_stmt_close(s->stmt);
+		s->stmt = NULL;
+	}
+}
+
+static enum xerr get_stmt(struct db *db, const struct db_sql *q, MYSQL_STMT **out)
+{
+	struct stmt_slot *s = slot_for(db, q);
+	if (s->key == q && s->stmt) {
+		*out = s->stmt;
+		return XE_OK;
+	}
+	MYSQL_STMT *st = mysql_stmt_init(db->conn);
+	if (!st)
+		return XE_UNAVAILABLE;
+	if (mysql_stmt_prepare(st, q->sql, (unsigned long)strlen(q->sql))) {
+		enum xerr e = map_error(db, mysql_stmt_errno(st), mysql_stmt_error(st), q->sql);
+		mysql_stmt_close(st);
+		return e;
+	}
+	s->key = q;
+	s->stmt = st;
+	*out = st;
+	return XE_OK;
+}
+
+static void bind_args(MYSQL_BIND *b, const struct db_arg *args, size_t nargs)
+{
+	for (size_t i = 0; i < nargs; i++) {
+		switch (args[i].t) {
+		case DB_INT:
+			b[i].buffer_type = MYSQL_TYPE_LONGLONG;
+			b[i].buffer = (void *)&args[i].i;
+			break;
+		case DB_STR:
+			b[i].buffer_type = MYSQL_TYPE_STRING;
+			b[i].buffer = (void *)args[i].s;
+			b[i].buffer_length = args[i].len;
+			b[i].length = (unsigned long *)&args[i].len;
+			break;
+		default:
+			b[i].buffer_type = MYSQL_TYPE_NULL;
+			break;
+		}
+	}
+}
+
+#define FETCH_BUF 256
+
+/* Fetch every row of st's result into rows (arena a). */
+static enum xerr fetch_all(struct db *db, MYSQL_STMT *st, struct arena *a, struct db_rows *rows, const char *sql)
+{
+	enum xerr e = XE_OK;
+	MYSQL_RES *meta = mysql_stmt_result_metadata(st);
+	MYSQL_BIND *rb = NULL;
+	char *bufs = NULL;
+	unsigned long *lens = NULL;
+	my_bool *nulls = NULL, *errs = NULL;
+	rows->n = 0;
+	rows->ncols = 0;
+	rows->cell = NULL;
+	rows->len = NULL;
+	if (!meta)
+		goto out;
+	size_t nc = mysql_num_fields(meta);
+	rows->ncols = nc;
+	rb = calloc(nc, sizeof *rb);
+	bufs = malloc(nc * FETCH_BUF);
+	lens = calloc(nc, sizeof *lens);
+	nulls = calloc(nc, sizeof *nulls);
+	errs = calloc(nc, sizeof *errs);
+	assert(rb && bufs && lens && nulls && errs);
+	for (size_t c = 0; c < nc; c++) {
+		rb[c].buffer_type = MYSQL_TYPE_STRING;
+		rb[c].buffer = bufs + c * FETCH_BUF;
+		rb[c].buffer_length = FETCH_BUF;
+		rb[c].length = &lens[c];
+		rb[c].is_null = &nulls[c];
+		rb[c].error = &errs[c];
+	}
+	if (mysql_stmt_bind_result(st, rb)) {
+		e = map_error(db, mysql_stmt_errno(st), mysql_stmt_error(st), sql);
+		goto out;
+	}
+	size_t cap = 0;
+	for (;;) {
+		int rc = mysql_stmt_fetch(st);
+		if (rc == MYSQL_NO_DATA)
+			break;
+		if (rc == 1) {
+			e = map_error(db, mysql_stmt_errno(st), mysql_stmt_error(st), sql);
+			goto out;
+		}
+		if (rows->n == cap) {
+			size_t ncap = cap ? cap * 2 : 16;
+			char **ncell = arena_alloc(a, ncap * nc * sizeof *ncell);
+			unsigned long *nlen = arena_alloc(a, ncap * nc * sizeof *nlen);
+			if (cap) {
+				memcpy(ncell, rows->cell, cap * nc * sizeof *ncell);
+				memcpy(nlen, rows->len, cap * nc * sizeof *nlen);
+			}
+			rows->cell = ncell;
+			rows->len = nlen;
+			cap = ncap;
+		}
+		for (size_t c = 0; c < nc; c++) {
+			size_t idx = rows->n * nc + c;
+			if (nulls[c]) {
+				rows->cell[idx] = NULL;
+				rows->len[idx] = 0;
+				continue;
+			}
+			char *v = arena_alloc(a, lens[c] + 1);
+			if (lens[c] <= FETCH_BUF) {
+				memcpy(v, bufs + c * FETCH_BUF, lens[c]);
+			} else {
+				MYSQL_BIND one = {0};
+				one.buffer_type = MYSQL_TYPE_STRING;
+				one.buffer = v;
+				one.buffer_length = lens[c];
+				if (mysql_stmt_fetch_column(st, &one, (unsigned)c, 0)) {
+					e = map_error(db, mysql_stmt_errno(st), mysql_stmt_error(st), sql);
+					goto out;
+				}
+			}
+			v[lens[c]] = 0;
+			rows->cell[idx] = v;
+			rows->len[idx] = lens[c];
+		}
+		rows->n++;
+	}
+out:
+	if (meta)
+		mysql_free_result(meta);
+	free(rb);
+	free(bufs);
+	free(lens);
+	free(nulls);
+	free(errs);
+	return e;
+}
+
+enum xerr db_exec(struct db *db, struct arena *a, const struct db_sql *q, const struct db_arg *args, size_t nargs,
+		  struct db_rows *rows, unsigned long long *affected, unsigned long long *insert_id)
+{
+	enum xerr e = XE_OK;
+	MYSQL_BIND *b = NULL;
+	assert(!rows || a);
+	if (rows)
+		memset(rows, 0, sizeof *rows);
+	if (nargs) {
+		b = calloc(nargs, sizeof *b);
+		assert(b);
+		bind_args(b, args, nargs);
+	}
+	for (int attempt = 0; attempt < 3; attempt++) {
+		MYSQL_STMT *st = NULL;
+		int was_tx = db->in_tx;
+		e = db_ensure(db);
+		if (e != XE_OK)
+			break;
+		e = get_stmt(db, q, &st);
+		if (e == XE_OK) {
+			if (mysql_stmt_param_count(st) != nargs) {
+				log_error("db: statement wants %lu args, got %lu [%.200s]", mysql_stmt_param_count(st),
+					  (unsigned long)nargs, q->sql);
+				e = XE_INTERNAL;
+				break;
+			}
+			if ((nargs && mysql_stmt_bind_param(st, b)) || mysql_stmt_execute(st))
+				e = map_error(db, mysql_stmt_errno(st), mysql_stmt_error(st), q->sql);
+			else {
+				if (rows)
+					e = fetch_all(db, st, a, rows, q->sql);
+				else
+					mysql_stmt_free_result(st);
+				if (affected)
+					*affected = mysql_stmt_affected_rows(st);
+				if (insert_id)
+					*insert_id = mysql_stmt_insert_id(st);
+				mysql_stmt_reset(st);
+			}
+		}
+		if (e == XE_OK)
+			break;
+		if (db->last_errno == ER_NEED_REPREPARE) {
+			slot_forget(db, q);
+			continue;
+		}
+		if (e == XE_UNAVAILABLE) {
+			db_drop(db);
+			if (was_tx)
+				break;  /* the server rolled the transaction back: the caller's db_tx retries */
+			continue;
+		}
+		break;
+	}
+	free(b);
+	return e;
+}
+
+enum xerr db_exec_bulk(struct db *db, const struct db_sql *q, const struct db_arg *args, size_t nrows, size_t ncols,
+		       unsigned long long *affected)
+{
+	enum xerr e = XE_OK;
+	MYSQL_STMT *st = NULL;
+	MYSQL_BIND *b = NULL;
+	void **cols = NULL;
+	if (nrows == 0)
+		return XE_OK;
+	e = db_ensure(db);
+	if (e != XE_OK)
+		goto out;
+	e = get_stmt(db, q, &st);
+	if (e != XE_OK)
+		goto out;
+	/* Column-wise arrays of values, lengths and indicators (MariaDB bulk array binding). */
+	b = calloc(ncols, sizeof *b);
+	cols = calloc(ncols * 3, sizeof *cols);
+	assert(b && cols);
+	for (size_t c = 0; c < ncols; c++) {
+		char *ind = calloc(nrows, 1);
+		assert(ind);
+		cols[c * 3 + 2] = ind;
+		int is_int = 1, any = 0;
+		for (size_t r = 0; r < nrows; r++) {
+			const struct db_arg *v = &args[r * ncols + c];
+			if (v->t == DB_STR) { is_int = 0; any = 1; }
+			if (v->t == DB_INT) any = 1;
+		}
+		(void)any;
+		if (is_int) {
+			long long *vals = calloc(nrows, sizeof *vals);
+			assert(vals);
+			for (size_t r = 0; r < nrows; r++) {
+				const struct db_arg *v = &args[r * ncols + c];
+				vals[r] = v->i;
+				ind[r] = v->t == DB_NULL ? STMT_INDICATOR_NULL : STMT_INDICATOR_NONE;
+			}
+			cols[c * 3] = vals;
+			b[c].buffer_type = MYSQL_TYPE_LONGLONG;
+			b[c].buffer = vals;
+		} else {
+			char **ptrs = calloc(nrows, sizeof *ptrs);
+			unsigned long *lens = calloc(nrows, sizeof *lens);
+			assert(ptrs && lens);
+			for (size_t r = 0; r < nrows; r++) {
+				const struct db_arg *v = &args[r * ncols + c];
+				ptrs[r] = (char *)v->s;
+				lens[r] = v->len;
+				ind[r] = v->t == DB_NULL ? STMT_INDICATOR_NULL : STMT_INDICATOR_NONE;
+			}
+			cols[c * 3] = ptrs;
+			cols[c * 3 + 1] = lens;
+			b[c].buffer_type = MYSQL_TYPE_STRING;
+			b[c].buffer = ptrs;
+			b[c].length = lens;
+		}
+		b[c].u.indicator = ind;
+	}
+	unsigned int n = (unsigned int)nrows;
+	if (mysql_stmt_attr_set(st, STMT_ATTR_ARRAY_SIZE, &n) || mysql_stmt_bind_param(st, b) ||
+	    mysql_stmt_execute(st)) {
+		e = map_error(db, mysql_stmt_errno(st), mysql_stmt_error(st), q->sql);
+		if (e == XE_UNAVAILABLE)
+			db_drop(db);
+		st = NULL;
+		goto out;
+	}
+	if (affected)
+		*affected = mysql_stmt_affected_rows(st);
+out:
+	if (st) {
+		unsigned int one = 0;
+		mysql_stmt_attr_set(st, STMT_ATTR_ARRAY_SIZE, &one);
+		mysql_stmt_reset(st);
+	}
+	if (cols)
+		for (size_t i = 0; i < ncols * 3; i++)
+			free(cols[i]);
+	free(cols);
+	free(b);
+	return e;
+}
+
+enum xerr db_begin(struct db *db)
+{
+	enum xerr e = db_ensure(db);
+	if (e != XE_OK)
+		return e;
+	if (mysql_query(db->conn, "START TRANSACTION")) {
+		e = map_error(db, mysql_errno(db->conn), mysql_error(db->conn), "START TRANSACTION");
+		if (e == XE_UNAVAILABLE)
+			db_drop(db);
+		return e;
+	}
+	db->in_tx = 1;
+	return XE_OK;
+}
+
+enum xerr db_commit(struct db *db)
+{
+	assert(db->in_tx);
+	db->in_tx = 0;
+	if (!db->conn)
+		return XE_UNAVAILABLE;
+	if (mysql_commit(db->conn)) {
+		enum xerr e = map_error(db, mysql_errno(db->conn), mysql_error(db->conn), "COMMIT");
+		if (e == XE_UNAVAILABLE)
+			db_drop(db);
+		return e;
+	}
+	return XE_OK;
+}
+
+void db_rollback(struct db *db)
+{
+	db->in_tx = 0;
+	if (db->conn && mysql_rollback(db->conn) && is_conn_error(mysql_errno(db->conn)))
+		db_drop(db);
+}
+
+enum xerr db_tx(struct db *db, enum xerr (*fn)(struct db *db, void *ctx), void *ctx)
+{
+	enum xerr e = XE_OK;
+	int lost = 0;
+	for (int attempt = 0; attempt < 6; attempt++) {
+		e = db_begin(db);
+		if (e == XE_OK) {
+			e = fn(db, ctx);
+			if (e == XE_OK)
+				e = db_commit(db);
+			else
+				db_rollback(db);
+		}
+		if (e == XE_RETRY) {
+			struct timespec ts = {0, (long)(1000000L * (1 + attempt * 3 + rand() % 5))};
+			nanosleep(&ts, NULL);
+			continue;
+		}
+		if (e == XE_UNAVAILABLE && !lost) {
+			lost = 1;  /* connection dropped mid-transaction: one fresh attempt */
+			continue;
+		}
+		break;
+	}
+	if (e == XE_RETRY)
+		log_error("db: transaction still deadlocking after retries");
+	return e;
+}
+
+long long db_get_int(const struct db_rows *rs, size_t r, size_t c)
+{
+	const char *v = db_get(rs, r, c);
+	return v ? strtoll(v, NULL, 10) : 0;
+}
+
+enum xerr db_ping(struct db *db)
+{
+	struct arena a;
+	arena_init(&a, 1024);
+	struct db_rows rows;
+	enum xerr e = db_exec(db, &a, &Q_PING, DB_NOARGS, &rows, NULL, NULL);
+	arena_free(&a);
+	return e;
+}
+
+enum xerr db_schema_version(struct db *db, struct arena *a, long long *version)
+{
+	struct db_rows rows;
+	enum xerr e = db_exec(db, a, &Q_SCHEMA_VERSION, DB_NOARGS, &rows, NULL, NULL);
+	if (e == XE_OK)
+		*version = rows.n ? db_get_int(&rows, 0, 0) : 0;
+	return e;
+}

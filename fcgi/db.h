@@ -1,0 +1,76 @@
+/* db: the only place that talks to MariaDB: one connection per thread, statements prepared once per
+ * connection (re-prepared after a reconnect), results copied into the request arena, transactions
+ * retried on deadlock (1213) and lock wait timeout (1205). */
+#ifndef XJ_DB_H
+#define XJ_DB_H
+#include <stddef.h>
+#include <string.h>
+#include "err.h"
+#include "arena.h"
+
+struct db;
+
+/* A statement: declare as `static const struct db_sql Q_X = {"SELECT ... WHERE a=?"};` in a db_*.c file.
+ * Its address is the key of the per-connection prepared-statement cache. */
+struct db_sql {
+	const char *sql;
+};
+
+enum db_type { DB_NULL = 0, DB_INT, DB_STR };
+struct db_arg {
+	enum db_type t;
+	long long i;
+	const char *s;
+	unsigned long len;
+};
+#define DBI(x) ((struct db_arg){.t = DB_INT, .i = (long long)(x)})
+#define DBSN(x, n) ((struct db_arg){.t = (x) ? DB_STR : DB_NULL, .s = (x), .len = (unsigned long)(n)})
+#define DBS(x) DBSN((x), (x) ? strlen(x) : 0)
+#define DBNULL ((struct db_arg){.t = DB_NULL})
+/* DB_ARGS(a, b, c) expands to `array, count` for db_exec. */
+#define DB_ARGS(...) ((const struct db_arg[]){__VA_ARGS__}), (sizeof((const struct db_arg[]){__VA_ARGS__}) / sizeof(struct db_arg))
+#define DB_NOARGS NULL, 0
+
+/* Result rows: cell r,c is cell[r*ncols+c] (NUL-terminated, NULL for SQL NULL), len likewise. Arena-owned. */
+struct db_rows {
+	size_t n, ncols;
+	char **cell;
+	unsigned long *len;
+};
+static inline const char *db_get(const struct db_rows *rs, size_t r, size_t c) { return rs->cell[r * rs->ncols + c]; }
+long long db_get_int(const struct db_rows *rs, size_t r, size_t c);
+
+/* Open a per-thread context (connects lazily). Owned by the caller; db_close frees it. */
+struct db *db_open(void);
+void db_close(struct db *db);
+/* Connect if not connected. XE_UNAVAILABLE if the server cannot be reached. */
+enum xerr db_ensure(struct db *db);
+
+/* Execute q with args. rows (may be NULL) receives the result set, allocated in a.
+ * affected/insert_id may be NULL. Errors: XE_DUPLICATE (1062), XE_RETRY (1213/1205: roll back and
+ * retry the transaction, see db_tx), XE_UNAVAILABLE (connection lost; outside a transaction the
+ * statement is retried once on a fresh connection), XE_INTERNAL (logged; text never sent to clients). */
+enum xerr db_exec(struct db *db, struct arena *a, const struct db_sql *q, const struct db_arg *args, size_t nargs,
+		  struct db_rows *rows, unsigned long long *affected, unsigned long long *insert_id);
+
+/* Execute q once per row with array binding (MariaDB bulk): args holds nrows*ncols values, row-major.
+ * For INSERT/UPDATE/DELETE without result sets. */
+enum xerr db_exec_bulk(struct db *db, const struct db_sql *q, const struct db_arg *args, size_t nrows, size_t ncols,
+		       unsigned long long *affected);
+
+/* Run fn(db, ctx) inside a transaction; commit on XE_OK, roll back otherwise; on XE_RETRY retry up to
+ * 5 times with a short back-off. fn must be safe to re-run (it must not keep state across attempts
+ * except through ctx, which it should reset). */
+enum xerr db_tx(struct db *db, enum xerr (*fn)(struct db *db, void *ctx), void *ctx);
+enum xerr db_begin(struct db *db);
+enum xerr db_commit(struct db *db);
+void db_rollback(struct db *db);
+
+/* MariaDB error number of the last failure (0 if none). */
+unsigned db_errno(const struct db *db);
+
+/* Core queries used by the health endpoint. */
+enum xerr db_ping(struct db *db);
+enum xerr db_schema_version(struct db *db, struct arena *a, long long *version);
+
+#endif

@@ -1,0 +1,91 @@
+/* json: cJSON arena hooks and validated field readers. */
+#include "json.h"
+#include <string.h>
+#include <stdlib.h>
+#include <math.h>
+
+static void *json_malloc(size_t n)
+{
+	struct arena *a = arena_current();
+	return a ? arena_alloc(a, n) : NULL;
+}
+
+static void json_free(void *p) { (void)p; }
+
+void json_init(void)
+{
+	cJSON_Hooks h = {json_malloc, json_free};
+	cJSON_InitHooks(&h);
+}
+
+size_t json_utf8_chars(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xC0) != 0x80)
+			n++;
+	return n;
+}
+
+cJSON *json_add_str(cJSON *obj, const char *name, const char *s)
+{
+	return s ? cJSON_AddStringToObject(obj, name, s) : cJSON_AddNullToObject(obj, name);
+}
+
+enum xerr json_str(struct req *r, struct resp *w, const cJSON *obj, const char *field, int required,
+		   size_t min_chars, size_t max_chars, const char **out)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, field);
+	*out = NULL;
+	if (!v || cJSON_IsNull(v)) {
+		if (required)
+			return resp_error(r, w, XE_VALIDATION, field, arena_printf(r->arena, "%s is required.", field));
+		return XE_OK;
+	}
+	if (!cJSON_IsString(v))
+		return resp_error(r, w, XE_VALIDATION, field, arena_printf(r->arena, "%s must be a string.", field));
+	const char *s = v->valuestring;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return resp_error(r, w, XE_VALIDATION, field,
+					  arena_printf(r->arena, "%s contains a control character.", field));
+	size_t n = json_utf8_chars(s);
+	if (n < min_chars || n > max_chars)
+		return resp_error(r, w, XE_VALIDATION, field,
+				  arena_printf(r->arena, "%s must be %zu to %zu characters long.", field, min_chars, max_chars));
+	*out = s;
+	return XE_OK;
+}
+
+enum xerr json_int(struct req *r, struct resp *w, const cJSON *obj, const char *field, int required,
+		   long long min, long long max, long long def, long long *out)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, field);
+	*out = def;
+	if (!v || cJSON_IsNull(v)) {
+		if (required)
+			return resp_error(r, w, XE_VALIDATION, field, arena_printf(r->arena, "%s is required.", field));
+		return XE_OK;
+	}
+	double d = cJSON_GetNumberValue(v);
+	if (!cJSON_IsNumber(v) || d != floor(d) || d < (double)min || d > (double)max)
+		return resp_error(r, w, XE_VALIDATION, field,
+				  arena_printf(r->arena, "%s must be an integer from %lld to %lld.", field, min, max));
+	*out = (long long)d;
+	return XE_OK;
+}
+
+enum xerr json_bool(struct req *r, struct resp *w, const cJSON *obj, const char *field, int required, int def, int *out)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, field);
+	*out = def;
+	if (!v || cJSON_IsNull(v)) {
+		if (required)
+			return resp_error(r, w, XE_VALIDATION, field, arena_printf(r->arena, "%s is required.", field));
+		return XE_OK;
+	}
+	if (!cJSON_IsBool(v))
+		return resp_error(r, w, XE_VALIDATION, field, arena_printf(r->arena, "%s must be true or false.", field));
+	*out = cJSON_IsTrue(v);
+	return XE_OK;
+}

@@ -1,0 +1,301 @@
+/* main: the only file that touches libfcgi: supervisor process, worker processes and threads, request I/O. */
+#include <fcgiapp.h>
+#include <magic.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <errno.h>
+#include <unistd.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include "api.h"
+#include "auth.h"
+#include "config.h"
+#include "db.h"
+#include "json.h"
+#include "log.h"
+#include "router.h"
+
+#define MAX_URI 8192
+#define MAX_QUERY 4096
+
+static int listen_fd = -1;
+static atomic_int inflight;
+static atomic_int stopping;
+
+/* Per-thread context: the long-lived handles of one worker thread. */
+struct worker {
+	struct arena arena;
+	struct db *db;
+	magic_t magic;
+};
+
+static long long now_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static void write_response(FCGX_Request *rq, const struct req *r, const struct resp *w)
+{
+	char head[4096];
+	size_t n = 0;
+	n += (size_t)snprintf(head + n, sizeof head - n, "Status: %d\r\n", w->status);
+	if (w->content_type)
+		n += (size_t)snprintf(head + n, sizeof head - n, "Content-Type: %s\r\n", w->content_type);
+	n += (size_t)snprintf(head + n, sizeof head - n, "Content-Length: %lu\r\n", (unsigned long)w->body_len);
+	for (int i = 0; i < w->n_headers && n < sizeof head - 16; i++) {
+		/* header values never carry CR/LF (they come from our code, not from clients) */
+		if (strpbrk(w->hvalue[i], "\r\n"))
+			continue;
+		n += (size_t)snprintf(head + n, sizeof head - n, "%s: %s\r\n", w->hname[i], w->hvalue[i]);
+	}
+	if (n > sizeof head - 3)
+		n = sizeof head - 3;
+	n += (size_t)snprintf(head + n, sizeof head - n, "\r\n");
+	FCGX_PutStr(head, (int)n, rq->out);
+	if (w->body_len && strcmp(r->method, "HEAD") != 0)
+		FCGX_PutStr(w->body, (int)w->body_len, rq->out);
+}
+
+/* Read the body (CONTENT_LENGTH bytes, at most max) into the arena. */
+static enum xerr read_body(FCGX_Request *rq, struct req *r, size_t max, struct resp *w)
+{
+	const char *cl = FCGX_GetParam("CONTENT_LENGTH", rq->envp);
+	unsigned long long len = cl && *cl ? strtoull(cl, NULL, 10) : 0;
+	if (len > max)
+		return resp_error(r, w, XE_TOO_LARGE, NULL,
+				  arena_printf(r->arena, "The body is larger than this endpoint accepts (%lu bytes).", (unsigned long)max));
+	unsigned char *buf = arena_alloc(r->arena, (size_t)len + 1);
+	size_t got = 0;
+	while (got < len) {
+		int k = FCGX_GetStr((char *)buf + got, (int)((len - got) > (1 << 20) ? (1 << 20) : (len - got)), rq->in);
+		if (k <= 0)
+			break;
+		got += (size_t)k;
+	}
+	/* a body longer than announced is cut off at the limit, never buffered */
+	buf[got] = 0;
+	if (got != len)
+		return resp_error(r, w, XE_BAD_REQUEST, NULL, "The body is shorter than Content-Length.");
+	r->body = buf;
+	r->body_len = got;
+	return XE_OK;
+}
+
+static void handle(struct worker *wk, FCGX_Request *rq)
+{
+	long long t0 = now_us();
+	struct req r = {0};
+	struct resp w = {0};
+	r.arena = &wk->arena;
+	r.db = wk->db;
+	r.magic = wk->magic;
+	r.envp = rq->envp;
+	arena_set_current(&wk->arena);
+	r.method = FCGX_GetParam("REQUEST_METHOD", rq->envp);
+	const char *uri = FCGX_GetParam("REQUEST_URI", rq->envp);
+	const char *script = FCGX_GetParam("DOCUMENT_URI", rq->envp);
+	r.query = FCGX_GetParam("QUERY_STRING", rq->envp);
+	r.content_type = FCGX_GetParam("CONTENT_TYPE", rq->envp);
+	r.remote_addr = FCGX_GetParam("REMOTE_ADDR", rq->envp);
+	if (!r.method) r.method = "GET";
+	if (!r.query) r.query = "";
+	if (!r.content_type) r.content_type = "";
+	if (!uri) uri = "/";
+	if (strlen(uri) > MAX_URI || strlen(r.query) > MAX_QUERY) {
+		r.path = "(too long)";
+		resp_error(&r, &w, XE_URI_TOO_LONG, NULL, NULL);
+		goto send;
+	}
+	/* path: DOCUMENT_URI is nginx's normalised, decoded path; fall back to REQUEST_URI up to '?' */
+	if (script && *script) {
+		r.path = script;
+	} else {
+		size_t pl = strcspn(uri, "?");
+		r.path = http_urldecode(r.arena, uri, pl, 0);
+		if (!r.path) {
+			r.path = "(bad)";
+			resp_error(&r, &w, XE_BAD_REQUEST, NULL, "The path is not valid.");
+			goto send;
+		}
+	}
+	size_t bad;
+	if (!http_utf8_valid((const unsigned char *)r.path, strlen(r.path), &bad)) {
+		r.path = "(bad)";
+		resp_error(&r, &w, XE_BAD_UTF8, NULL, NULL);
+		goto send;
+	}
+	if (router_match(&r, &w) != XE_OK)
+		goto send;
+	if (read_body(rq, &r, r.route->max_body, &w) != XE_OK)
+		goto send;
+	router_run(&r, &w);
+send:
+	write_response(rq, &r, &w);
+	log_request(r.method, r.path, w.status, now_us() - t0, r.who ? r.who->username : NULL,
+		    w.status >= 400 ? err_code(w.err) : NULL);
+	arena_set_current(NULL);
+	arena_reset(&wk->arena);
+}
+
+static void *worker_thread(void *arg)
+{
+	(void)arg;
+	struct worker wk;
+	FCGX_Request rq;
+	arena_init(&wk.arena, 64 * 1024);
+	wk.db = db_open();
+	wk.magic = magic_open(MAGIC_MIME_TYPE | MAGIC_ERROR);
+	if (!wk.magic || magic_load(wk.magic, NULL) != 0)
+		log_error("libmagic: cannot load database");
+	db_ensure(wk.db); /* connect early; statements are prepared on first use */
+	FCGX_InitRequest(&rq, listen_fd, 0);
+	while (!atomic_load(&stopping)) {
+		if (FCGX_Accept_r(&rq) < 0)
+			break;
+		atomic_fetch_add(&inflight, 1);
+		handle(&wk, &rq);
+		FCGX_Finish_r(&rq);
+		atomic_fetch_sub(&inflight, 1);
+	}
+	return NULL;
+}
+
+/* One worker process: cfg.threads threads; SIGTERM waits for in-flight requests, then exits. */
+static void worker_main(void)
+{
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	pthread_attr_t at;
+	pthread_attr_init(&at);
+	pthread_attr_setstacksize(&at, 1u << 20);
+	for (int i = 0; i < cfg.threads; i++) {
+		pthread_t t;
+		if (pthread_create(&t, &at, worker_thread, NULL) != 0) {
+			log_error("cannot start thread %d", i);
+			break;
+		}
+		pthread_detach(t);
+	}
+	int sig = 0;
+	sigwait(&set, &sig);
+	atomic_store(&stopping, 1);
+	/* let in-flight requests finish (at most 10 s), then leave */
+	for (int i = 0; i < 1000 && atomic_load(&inflight) > 0; i++) {
+		struct timespec ts = {0, 10 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+	}
+	_exit(0);
+}
+
+static volatile sig_atomic_t got_term;
+static void on_term(int sig) { (void)sig; got_term = 1; }
+
+static pid_t spawn_worker(void)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGINT, SIG_DFL);
+		worker_main();
+	}
+	return pid;
+}
+
+/* Supervisor: keeps cfg.processes workers alive; on SIGTERM forwards it and waits. */
+static int supervise(void)
+{
+	pid_t *pids = calloc((size_t)cfg.processes, sizeof *pids);
+	struct sigaction sa = {0};
+	sa.sa_handler = on_term;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	for (int i = 0; i < cfg.processes; i++)
+		pids[i] = spawn_worker();
+	log_error("xueji started: %d processes x %d threads on %s", cfg.processes, cfg.threads, cfg.listen);
+	while (!got_term) {
+		int st;
+		pid_t p = waitpid(-1, &st, 0);
+		if (p < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		for (int i = 0; i < cfg.processes; i++)
+			if (pids[i] == p && !got_term) {
+				log_error("worker %d ended (%s %d); restarting", (int)p, WIFSIGNALED(st) ? "signal" : "status",
+					  WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st));
+				struct timespec ts = {0, 50 * 1000 * 1000};
+				nanosleep(&ts, NULL);
+				pids[i] = spawn_worker();
+			}
+	}
+	for (int i = 0; i < cfg.processes; i++)
+		if (pids[i] > 0)
+			kill(pids[i], SIGTERM);
+	for (int i = 0; i < cfg.processes; i++)
+		if (pids[i] > 0)
+			waitpid(pids[i], NULL, 0);
+	free(pids);
+	log_error("xueji stopped");
+	return 0;
+}
+
+static int hash_password_cmd(void)
+{
+	char pw[256], out[128];
+	if (!fgets(pw, sizeof pw, stdin))
+		return 1;
+	pw[strcspn(pw, "\r\n")] = 0;
+	if (auth_hash_password(pw, out) != 0)
+		return 1;
+	puts(out);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1 && strcmp(argv[1], "--routes") == 0) {
+		router_print();
+		return 0;
+	}
+	config_load();
+	json_init();
+	if (auth_init() != 0) {
+		fputs("libsodium init failed\n", stderr);
+		return 1;
+	}
+	if (argc > 1 && strcmp(argv[1], "--hash-password") == 0)
+		return hash_password_cmd();
+	if (argc > 1) {
+		fprintf(stderr, "usage: %s [--routes | --hash-password]  (settings from XJ_* environment variables)\n", argv[0]);
+		return 2;
+	}
+	log_open(cfg.access_log);
+	if (api_openapi_load(cfg.openapi_dir) != 0)
+		log_error("openapi document incomplete");
+	if (FCGX_Init() != 0) {
+		log_error("FCGX_Init failed");
+		return 1;
+	}
+	const char *addr = cfg.listen; /* "host:port" binds that host only; a path is a unix socket */
+	listen_fd = FCGX_OpenSocket(addr, 1024);
+	if (listen_fd < 0) {
+		log_error("cannot listen on %s", addr);
+		return 1;
+	}
+	return supervise();
+}

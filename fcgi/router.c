@@ -1,0 +1,134 @@
+/* router: path matching against the route table and the checks every request passes. */
+#include "router.h"
+#include "auth.h"
+#include "log.h"
+#include <stdio.h>
+#include <string.h>
+
+/* Match pattern against path; on success store {param} segments in r. */
+static int path_match(const char *pat, const char *path, struct req *r)
+{
+	int np = 0;
+	const char *params[REQ_MAX_PATH_PARAMS];
+	size_t lens[REQ_MAX_PATH_PARAMS];
+	while (*pat && *path) {
+		if (*pat == '{') {
+			const char *pe = strchr(pat, '}');
+			size_t n = strcspn(path, "/");
+			if (!pe || n == 0 || np >= REQ_MAX_PATH_PARAMS)
+				return 0;
+			params[np] = path;
+			lens[np++] = n;
+			pat = pe + 1;
+			path += n;
+		} else if (*pat == *path) {
+			pat++;
+			path++;
+		} else {
+			return 0;
+		}
+	}
+	if (*pat || *path)
+		return 0;
+	if (r) {
+		r->n_path_params = np;
+		for (int i = 0; i < np; i++)
+			r->path_params[i] = arena_strndup(r->arena, params[i], lens[i]);
+	}
+	return 1;
+}
+
+enum xerr router_match(struct req *r, struct resp *w)
+{
+	char allow[128] = "";
+	int path_found = 0;
+	const char *method = strcmp(r->method, "HEAD") == 0 ? "GET" : r->method;
+	for (size_t i = 0; i < routes_count; i++) {
+		const struct route *rt = &routes[i];
+		if (!path_match(rt->path, r->path, NULL))
+			continue;
+		path_found = 1;
+		if (strcmp(rt->method, method) == 0) {
+			path_match(rt->path, r->path, r);
+			r->route = rt;
+			return XE_OK;
+		}
+		if (!strstr(allow, rt->method) && strlen(allow) + strlen(rt->method) + 3 < sizeof allow) {
+			if (*allow)
+				strcat(allow, ", ");
+			strcat(allow, rt->method);
+			if (strcmp(rt->method, "GET") == 0)
+				strcat(allow, ", HEAD");
+		}
+	}
+	if (!path_found)
+		return resp_error(r, w, XE_NO_ROUTE, NULL, NULL);
+	resp_error(r, w, XE_METHOD, NULL, arena_printf(r->arena, "Allowed methods: %s.", allow));
+	resp_header(w, "Allow", arena_strdup(r->arena, allow));
+	return XE_METHOD;
+}
+
+static int is_safe_method(const char *m)
+{
+	return strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0;
+}
+
+void router_run(struct req *r, struct resp *w)
+{
+	const struct route *rt = r->route;
+	enum xerr e = XE_OK;
+	if (rt->roles != ROLES_PUBLIC || auth_wanted(r)) {
+		e = auth_authenticate(r, w);
+		if (e != XE_OK)
+			goto done;
+	}
+	if (rt->roles != ROLES_PUBLIC) {
+		if (!r->who) {
+			e = resp_error(r, w, XE_UNAUTHENTICATED, NULL, NULL);
+			goto done;
+		}
+		if (!(rt->roles & r->who->role)) {
+			auth_log_denied(r, "role");
+			e = resp_error(r, w, XE_FORBIDDEN, NULL, NULL);
+			goto done;
+		}
+	}
+	if (r->who && !r->who->is_api && !is_safe_method(r->method)) {
+		e = auth_check_csrf(r, w);
+		if (e != XE_OK)
+			goto done;
+	}
+	e = rt->handler(r, w);
+done:
+	if (e != XE_OK && w->status == 0)
+		resp_error(r, w, e, NULL, NULL);
+	if (w->status == 0)
+		resp_error(r, w, XE_INTERNAL, NULL, NULL);
+}
+
+static void roles_str(unsigned roles, char *out, size_t n)
+{
+	static const char *names[] = {"school_clerk", "school_leader", "county", "bureau", "admin", "province_api"};
+	out[0] = 0;
+	if (roles == ROLES_PUBLIC) {
+		snprintf(out, n, "public");
+		return;
+	}
+	for (int i = 0; i < 6; i++)
+		if (roles & (1u << i)) {
+			if (*out)
+				strncat(out, ",", n - strlen(out) - 1);
+			strncat(out, names[i], n - strlen(out) - 1);
+		}
+}
+
+void router_print(void)
+{
+	char rs[128];
+	for (size_t i = 0; i < routes_count; i++) {
+		roles_str(routes[i].roles, rs, sizeof rs);
+		char mb[32];
+		snprintf(mb, sizeof mb, "%lu", (unsigned long)routes[i].max_body);
+		printf("%s %s %s %s\n", routes[i].method, routes[i].path, rs, mb);
+	}
+}

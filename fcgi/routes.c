@@ -1,0 +1,24 @@
+/* routes: the one route table {method, path, handler, roles, max_body}. Keep each module's routes together. */
+#include "router.h"
+#include "api.h"
+
+#define KB 1024u
+
+const struct route routes[] = {
+	/* meta (issue 2) */
+	{"GET", "/api/v1/health", api_health, ROLES_PUBLIC, 0},
+	{"GET", "/api/v1/openapi.json", api_openapi, ROLES_PUBLIC, 0},
+
+	/* sessions and accounts (issue 3) */
+	{"POST", "/api/v1/session", api_session_create, ROLES_PUBLIC, 4 * KB},
+	{"GET", "/api/v1/session", api_session_get, ROLES_HUMAN, 0},
+	{"DELETE", "/api/v1/session", api_session_delete, ROLES_HUMAN, 0},
+
+	/* registry (issue 4) */
+
+	/* evidence (issue 6) */
+
+	/* workflow (issue 5) */
+};
+
+const size_t routes_count = sizeof routes / sizeof routes[0];

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# db.sh: lifecycle of an instance's own MariaDB (data under $VARDIR/db): init, start, stop, migrate, seed, sql.
+# Settings come from the environment (the Makefile exports them): VARDIR, DB_PORT, DB_NAME, DB_USER.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+: "${VARDIR:?}" "${DB_PORT:?}"
+DB_NAME=${DB_NAME:-xueji}
+DB_USER=${DB_USER:-xueji}
+datadir=$VARDIR/db
+sock=$VARDIR/run/db.sock
+pidf=$VARDIR/run/db.pid
+secrets=$VARDIR/secrets.env
+mkdir -p "$VARDIR/log" "$VARDIR/run"
+
+root_sql() { mariadb --no-defaults -uroot --socket="$sock" "$@"; }
+
+# alive PID: the process exists and is not a zombie (a container's PID 1 may never reap it)
+alive() { local s; s=$(ps -o stat= -p "$1" 2>/dev/null) || return 1; case $s in Z*|"") return 1 ;; esac; }
+running() { [ -f "$pidf" ] && alive "$(cat "$pidf")"; }
+
+cmd_init() {
+  if [ ! -d "$datadir/mysql" ]; then
+    mkdir -p "$datadir"
+    mariadb-install-db --no-defaults --datadir="$datadir" --user="$(id -un)" \
+      --auth-root-authentication-method=normal --skip-test-db >"$VARDIR/log/db-init.log" 2>&1
+  fi
+  if [ ! -f "$secrets" ]; then
+    umask 077
+    echo "XJ_DB_PASSWORD=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')" >"$secrets"
+  fi
+}
+
+cmd_start() {
+  cmd_init
+  if running; then return 0; fi
+  rm -f "$sock"
+  mariadbd --no-defaults --datadir="$datadir" --socket="$sock" --port="$DB_PORT" --bind-address=127.0.0.1 \
+    --user="$(id -un)" --pid-file="$pidf" --log-error="$VARDIR/log/mariadb.log" \
+    --character-set-server=utf8mb4 --collation-server=utf8mb4_bin --skip-name-resolve \
+    --innodb-flush-log-at-trx-commit=1 --innodb-buffer-pool-size="${DB_BUFFER_POOL:-256M}" \
+    --max-connections=600 --max-allowed-packet=64M >/dev/null 2>&1 &
+  for _ in $(seq 1 300); do
+    if [ -S "$sock" ] && root_sql -e 'SELECT 1' >/dev/null 2>&1; then return 0; fi
+    sleep 0.1
+  done
+  echo "MariaDB did not start; see $VARDIR/log/mariadb.log" >&2
+  tail -n 20 "$VARDIR/log/mariadb.log" >&2 || true
+  exit 1
+}
+
+cmd_stop() {
+  if running; then
+    local pid; pid=$(cat "$pidf")
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 300); do alive "$pid" || break; sleep 0.1; done
+  fi
+  rm -f "$pidf"
+}
+
+# Apply sql/NNN_*.sql in order, each once, recorded in schema_version; then (re)grant the service user.
+cmd_migrate() {
+  # shellcheck disable=SC1090
+  . "$secrets"
+  root_sql -e "CREATE DATABASE IF NOT EXISTS \`$DB_NAME\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin;
+    CREATE TABLE IF NOT EXISTS \`$DB_NAME\`.schema_version (version INT UNSIGNED NOT NULL PRIMARY KEY,
+      name VARCHAR(200) NOT NULL, applied_at DATETIME(6) NOT NULL DEFAULT UTC_TIMESTAMP(6)) ENGINE=InnoDB;"
+  for f in "$here"/[0-9][0-9][0-9]_*.sql; do
+    local base v
+    base=$(basename "$f" .sql); v=$((10#${base%%_*}))
+    if [ -z "$(root_sql -N "$DB_NAME" -e "SELECT 1 FROM schema_version WHERE version=$v")" ]; then
+      echo "migrate: applying $base"
+      root_sql "$DB_NAME" <"$f"
+      root_sql "$DB_NAME" -e "INSERT INTO schema_version (version, name) VALUES ($v, '$base')"
+    fi
+  done
+  # least privilege: data only, no DDL, no GRANT, no FILE
+  root_sql -e "CREATE USER IF NOT EXISTS '$DB_USER'@'localhost' IDENTIFIED BY '$XJ_DB_PASSWORD';
+    ALTER USER '$DB_USER'@'localhost' IDENTIFIED BY '$XJ_DB_PASSWORD';
+    GRANT SELECT, INSERT, UPDATE, DELETE ON \`$DB_NAME\`.* TO '$DB_USER'@'localhost';"
+}
+
+# Load seed SQL files given as arguments (idempotent files: INSERT IGNORE / ON DUPLICATE KEY).
+cmd_seed() {
+  for f in "$@"; do root_sql "$DB_NAME" <"$f"; done
+}
+
+cmd_sql() { root_sql "$DB_NAME" "$@"; }
+
+case "${1:-}" in
+  init|start|stop|migrate) "cmd_$1" ;;
+  seed) shift; cmd_seed "$@" ;;
+  sql) shift; cmd_sql "$@" ;;
+  status) if running; then echo "mariadb: running (pid $(cat "$pidf"), port $DB_PORT)"; else echo "mariadb: stopped"; fi ;;
+  *) echo "usage: $0 init|start|stop|migrate|seed FILES|sql ARGS|status" >&2; exit 2 ;;
+esac

@@ -1,0 +1,52 @@
+// shell.test.mjs: issue 2: the app shell renders in Chromium, signs in and out, and switches language.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { launchBrowser, BASE, SHOTS } from '../lib/browser.mjs';
+
+let browser;
+before(async () => { browser = await launchBrowser(); });
+after(async () => { await browser?.close(); });
+
+test('the app shell renders the sign-in form in Chinese without console errors', async () => {
+  const ctx = await browser.newContext({ locale: 'zh-CN' });
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(BASE + '/');
+  await page.waitForSelector('[data-login-form]');
+  assert.equal(await page.textContent('[data-login-form] h1'), '登录');
+  await page.screenshot({ path: join(SHOTS, 'shell-login.png') });
+  assert.deepEqual(errors.filter((e) => !/401/.test(e)), []);
+  await ctx.close();
+});
+
+test('sign in, see the role home, switch to English, sign out', async () => {
+  const ctx = await browser.newContext();
+  const page = await ctx.newPage();
+  await page.goto(BASE + '/');
+  await page.fill('#login-user', 'clerk_a');
+  await page.fill('#login-pass', 'Xueji@2026demo');
+  await page.click('[data-login-form] button[type=submit]');
+  await page.waitForSelector('[data-who]:has-text("clerk_a")');
+  assert.match(await page.textContent('[data-who]'), /学校学籍管理员/);
+  await page.click('[data-lang-switch]');
+  await page.waitForSelector('[data-who]:has-text("School registrar")');
+  await page.click('[data-lang-switch]');
+  await page.click('[data-logout]');
+  await page.waitForSelector('[data-login-form]');
+  await ctx.close();
+});
+
+test('a wrong password shows a message a registrar understands', async () => {
+  const ctx = await browser.newContext();
+  const page = await ctx.newPage();
+  await page.goto(BASE + '/');
+  await page.fill('#login-user', 'clerk_a');
+  await page.fill('#login-pass', 'wrong-password');
+  await page.click('[data-login-form] button[type=submit]');
+  await page.waitForSelector('[data-login-error]:not(:empty)');
+  assert.match(await page.textContent('[data-login-error]'), /用户名或密码错误/);
+  await ctx.close();
+});

@@ -1,0 +1,80 @@
+// api.mjs: helpers shared by the API tests: HTTP against the running test instance, sign-in, SQL inspection.
+import { execFileSync } from 'node:child_process';
+import assert from 'node:assert/strict';
+
+export const BASE = process.env.BASE_URL || 'http://127.0.0.1:18080';
+export const VARDIR = process.env.XJ_VARDIR;
+export const ROOT = process.env.XJ_ROOT || new URL('../..', import.meta.url).pathname;
+export const DEMO_PASSWORD = 'Xueji@2026demo';
+
+/** Raw fetch against the instance; returns {status, headers, body (parsed JSON or text), text}. */
+export async function http(method, path, { body, headers = {}, raw } = {}) {
+  const h = { ...headers };
+  let payload = raw;
+  if (body !== undefined && raw === undefined) {
+    payload = JSON.stringify(body);
+    h['content-type'] ??= 'application/json';
+  }
+  const res = await fetch(BASE + path, { method, headers: h, body: payload, redirect: 'manual' });
+  const text = await res.text();
+  let json;
+  try { json = JSON.parse(text); } catch { json = undefined; }
+  return { status: res.status, headers: res.headers, body: json, text };
+}
+
+/** A signed-in client: keeps the session cookie and sends the CSRF token on writes. */
+export class Client {
+  constructor() { this.cookie = ''; this.csrf = ''; this.user = null; }
+  static async login(username, password = DEMO_PASSWORD) {
+    const c = new Client();
+    const r = await c.req('POST', '/api/v1/session', { body: { username, password } });
+    assert.equal(r.status, 201, `login ${username}: ${r.text}`);
+    return c;
+  }
+  async req(method, path, opts = {}) {
+    const headers = { ...(opts.headers || {}) };
+    if (this.cookie) headers.cookie = this.cookie;
+    if (this.csrf && method !== 'GET' && method !== 'HEAD' && !('x-csrf-token' in headers)) headers['x-csrf-token'] = this.csrf;
+    const r = await http(method, path, { ...opts, headers });
+    const set = r.headers.get('set-cookie');
+    if (set) {
+      const m = /xj_session=([^;]*)/.exec(set);
+      if (m) this.cookie = m[1] ? `xj_session=${m[1]}` : '';
+    }
+    if (r.body?.csrf_token) { this.csrf = r.body.csrf_token; this.user = r.body.user; }
+    return r;
+  }
+  get(p, o) { return this.req('GET', p, o); }
+  post(p, body, o = {}) { return this.req('POST', p, { ...o, body }); }
+  put(p, body, o = {}) { return this.req('PUT', p, { ...o, body }); }
+  patch(p, body, o = {}) { return this.req('PATCH', p, { ...o, body }); }
+  del(p, o) { return this.req('DELETE', p, o); }
+}
+
+/** Run SQL as root on the instance's database; returns rows as arrays of strings (tab-separated output). */
+export function sql(query) {
+  const out = execFileSync('mariadb', ['--no-defaults', '-uroot', `--socket=${VARDIR}/run/db.sock`, '-N', '-B', 'xueji', '-e', query],
+    { encoding: 'utf8' });
+  return out.split('\n').filter(Boolean).map((l) => l.split('\t'));
+}
+/** First column of the first row as a number. */
+export function sqlCount(query) { return Number(sql(query)[0]?.[0] ?? 0); }
+
+/** Assert the standard error shape and code. */
+export function assertError(r, status, code) {
+  assert.equal(r.status, status, `expected ${status}, got ${r.status}: ${r.text}`);
+  assert.ok(r.body && r.body.error, `error body expected: ${r.text}`);
+  if (code) assert.equal(r.body.error.code, code);
+  assert.equal(typeof r.body.error.message, 'string');
+}
+
+/** Wait until fn() resolves truthy, polling every `step` ms up to `ms`. */
+export async function until(fn, ms = 5000, step = 100) {
+  const end = Date.now() + ms;
+  let last;
+  while (Date.now() < end) {
+    try { last = await fn(); if (last) return last; } catch (e) { last = e; }
+    await new Promise((r) => setTimeout(r, step));
+  }
+  throw new Error(`condition not met within ${ms} ms (last: ${last})`);
+}

@@ -1,0 +1,45 @@
+// api.js: the one fetch wrapper: JSON in and out, CSRF header on writes, errors as ApiError with the server's code.
+
+/** An error answered by the API: {status, code, message, field}. */
+export class ApiError extends Error {
+  /** @param {number} status @param {string} code @param {string} message @param {string|null} field */
+  constructor(status, code, message, field) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.field = field;
+  }
+}
+
+let csrfToken = '';
+
+/** Remember the CSRF token returned at sign-in (or by GET /api/v1/session). @param {string} t */
+export function setCsrf(t) { csrfToken = t || ''; }
+
+/**
+ * Call the API. body (object) is sent as JSON; FormData is sent as multipart.
+ * @param {string} method @param {string} path @param {object|FormData} [body]
+ * @returns {Promise<any>} parsed JSON (or null for 204)
+ */
+export async function api(method, path, body) {
+  const headers = { accept: 'application/json' };
+  let payload;
+  if (body instanceof FormData) payload = body;
+  else if (body !== undefined) { payload = JSON.stringify(body); headers['content-type'] = 'application/json'; }
+  if (method !== 'GET' && method !== 'HEAD' && csrfToken) headers['x-csrf-token'] = csrfToken;
+  let res;
+  try {
+    res = await fetch(path, { method, headers, body: payload, credentials: 'same-origin' });
+  } catch {
+    throw new ApiError(0, 'network', '', null);
+  }
+  if (res.status === 204) return null;
+  const text = await res.text();
+  let json = null;
+  try { json = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
+  if (!res.ok) {
+    const e = json && json.error ? json.error : {};
+    throw new ApiError(res.status, e.code || 'http_' + res.status, e.message || '', e.field || null);
+  }
+  return json;
+}
