@@ -19,14 +19,16 @@ ALIVE = alive() { local s; s=$$(ps -o stat= -p "$$1" 2>/dev/null) || return 1; c
 
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 APT_PKGS := gcc make pkg-config curl ca-certificates procps mariadb-server mariadb-client libmariadb-dev \
-	libfcgi-dev libcjson-dev libmagic-dev libsodium-dev check nginx-light chromium fonts-wqy-microhei \
+	libfcgi-dev libcjson-dev libmagic-dev libsodium-dev libzip-dev libxml2-dev libxlsxwriter-dev check nginx-light \
+	chromium fonts-wqy-microhei \
 	wrk valgrind clang libclang-rt-14-dev
 
+PC_LIBS := fcgi libcjson libmagic libsodium libzip libxml-2.0 xlsxwriter
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wwrite-strings -Werror
 SANFLAGS = $(if $(SANITIZE),-fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all)
 # recursive (=) so pkg-config runs after `deps` has installed it
-CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) -g -O2 $(SANFLAGS) $(shell pkg-config --cflags fcgi libcjson libmagic libsodium) $(shell mariadb_config --cflags) -Ifcgi
-LDLIBS = $(SANFLAGS) $(shell pkg-config --libs fcgi libcjson libmagic libsodium) $(shell mariadb_config --libs) -lpthread -lm
+CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) -g -O2 $(SANFLAGS) $(shell pkg-config --cflags $(PC_LIBS)) $(shell mariadb_config --cflags) -Ifcgi
+LDLIBS = $(SANFLAGS) $(shell pkg-config --libs $(PC_LIBS)) $(shell mariadb_config --libs) -lpthread -lm
 CHECK_LIBS = $(shell pkg-config --libs check)
 
 SRCS := $(filter-out fcgi/main.c,$(wildcard fcgi/*.c))
@@ -83,7 +85,7 @@ seed-data: $(VARDIR)/seed/divisions.sql
 start: build seed-data
 	@sql/db.sh start
 	@sql/db.sh migrate
-	@sql/db.sh seed $(VARDIR)/seed/divisions.sql sql/demo/demo.sql
+	@sql/db.sh seed $(VARDIR)/seed/divisions.sql $(sort $(wildcard sql/demo/*.sql))
 	@$(MAKE) --no-print-directory service-start nginx-start
 	@for i in $$(seq 1 100); do curl -fsS -o /dev/null http://127.0.0.1:$(PORT)/api/v1/health && break; sleep 0.1; done; \
 	curl -fsS http://127.0.0.1:$(PORT)/api/v1/health && echo
@@ -113,8 +115,8 @@ nginx-stop:
 run: start
 	@echo
 	@echo "xueji is serving http://127.0.0.1:$(PORT)/  (instance $(INSTANCE), logs in $(VARDIR)/log; stop with: make stop)"
-	@echo "Demo accounts (password for all: $$(sed -n 's/^-- demo password: //p' sql/demo/demo.sql)):"
-	@sed -n 's/^-- account: /  /p' sql/demo/demo.sql
+	@echo "Demo accounts (password for all: $$(sed -n 's/^-- demo password: //p' sql/demo/00-accounts.sql)):"
+	@sed -n 's/^-- account: /  /p' sql/demo/00-accounts.sql
 
 stop: nginx-stop service-stop
 	@sql/db.sh stop
@@ -131,7 +133,10 @@ status:
 	@curl -sS --max-time 2 http://127.0.0.1:$(PORT)/api/v1/health 2>/dev/null && echo || true
 
 ## --- tests: unit, API and browser suites against a fresh test instance ---
-TEST_VARS = XJ_TEST_HOOKS=1 INSTANCE=test PORT=18080 DB_PORT=13307 FCGI_PORT=19090 VARDIR=$(CURDIR)/var/test$(if $(SANITIZE),-san)
+TEST_PORT ?= 18080
+TEST_DB_PORT ?= 13307
+TEST_FCGI_PORT ?= 19090
+TEST_VARS = XJ_TEST_HOOKS=1 INSTANCE=test PORT=$(TEST_PORT) DB_PORT=$(TEST_DB_PORT) FCGI_PORT=$(TEST_FCGI_PORT) VARDIR=$(CURDIR)/var/test$(if $(SANITIZE),-san)
 NODE_TEST = node --test --test-reporter=spec
 
 test: deps node-deps

@@ -14,4 +14,12 @@ enum xerr api_session_create(struct req *r, struct resp *w);
 enum xerr api_session_get(struct req *r, struct resp *w);
 enum xerr api_session_delete(struct req *r, struct resp *w);
 
+/* accounts, units, credentials (issue 3) */
+
+/* registry: students, imports, register results, groups list (issue 4) */
+
+/* evidence (issue 6) */
+
+/* workflow: group detail, actions, queues, feed, statistics (issue 5) */
+
 #endif

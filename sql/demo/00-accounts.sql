@@ -1,4 +1,4 @@
--- demo.sql: demo schools and accounts for every role (idempotent). Needs the division seed loaded first.
+-- 00-accounts.sql: demo schools and accounts for every role (idempotent). Needs the division seed loaded first.
 -- demo password: Xueji@2026demo
 -- account: clerk_a    school clerk,  石家庄市长安区 第一实验小学 (1301020001)
 -- account: leader_a   school leader, same school
