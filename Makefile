@@ -81,8 +81,13 @@ $(VARDIR)/seed/divisions.sql: sql/seed/gen-divisions.mjs sql/seed/node_modules/.
 	mkdir -p $(dir $@) && node sql/seed/gen-divisions.mjs >$@.tmp && mv $@.tmp $@
 seed-data: $(VARDIR)/seed/divisions.sql
 
+## --- browser vendor files (issue 7): ECharts from web/package-lock.json, served only to the statistics page ---
+web/vendor/echarts.min.js: web/package-lock.json | deps
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p web/vendor && cp web/node_modules/echarts/dist/echarts.min.js $@
+
 ## --- an instance: MariaDB + service + nginx ---
-start: build seed-data
+start: build seed-data web/vendor/echarts.min.js
 	@sql/db.sh start
 	@sql/db.sh migrate
 	@sql/db.sh seed $(VARDIR)/seed/divisions.sql $(sort $(wildcard sql/demo/*.sql))
