@@ -16,13 +16,28 @@ let csrfToken = '';
 /** Remember the CSRF token returned at sign-in (or by GET /api/v1/session). @param {string} t */
 export function setCsrf(t) { csrfToken = t || ''; }
 
+/** The current CSRF token (for web/js/upload.js, the one other sender). */
+export function csrf() { return csrfToken; }
+
+/**
+ * Build a query string from params, skipping empty values. @param {Record<string, unknown>} params
+ * @returns {string} '' or '?a=1&b=2'
+ */
+export function qs(params) {
+  const u = new URLSearchParams();
+  for (const [k, v] of Object.entries(params || {})) if (v !== undefined && v !== null && v !== '') u.set(k, String(v));
+  const s = u.toString();
+  return s ? '?' + s : '';
+}
+
 /**
  * Call the API. body (object) is sent as JSON; FormData is sent as multipart.
  * @param {string} method @param {string} path @param {object|FormData} [body]
+ * @param {{headers?: Record<string, string>}} [opts] extra headers (e.g. Idempotency-Key)
  * @returns {Promise<any>} parsed JSON (or null for 204)
  */
-export async function api(method, path, body) {
-  const headers = { accept: 'application/json' };
+export async function api(method, path, body, opts = {}) {
+  const headers = { accept: 'application/json', ...(opts.headers || {}) };
   let payload;
   if (body instanceof FormData) payload = body;
   else if (body !== undefined) { payload = JSON.stringify(body); headers['content-type'] = 'application/json'; }

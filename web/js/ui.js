@@ -1,0 +1,317 @@
+// ui.js: pieces every screen shares: labels of codes, dates, tables, a server-paged list, dialogs, CSV export.
+import { api, qs } from './api.js';
+import { t, extend, currentLang } from './i18n.js';
+import { h, replace } from './dom.js';
+
+extend({
+  zh: {
+    'type.id_dup': '身份证件号重复', 'type.id_error': '身份证件号错误', 'type.id_changed': '身份证件号已发生变更',
+    'type.nbg_dup': '姓名性别出生日期重复',
+    'gstate.open': '等待', 'gstate.awaiting_arbitration': '需要仲裁（等待仲裁）', 'gstate.done': '否（已处理完毕）',
+    'gstate.label': '是否需要仲裁',
+    'mstate.unconfirmed': '待确认变更', 'mstate.open': '待处理', 'mstate.awaiting_leader': '待领导确认',
+    'mstate.awaiting_review': '待核办', 'mstate.approved': '核办通过', 'mstate.upheld': '仲裁通过',
+    'mstate.deleted': '已删除', 'mstate.changed': '已变更', 'mstate.closed': '已关闭',
+    'handling.corroborate': '佐证', 'handling.change': '变更', 'handling.delete': '删除',
+    'sstatus.pending': '未核办', 'sstatus.formal': '正式学籍', 'sstatus.problem': '问题学籍', 'sstatus.deleted': '已删除',
+    'gender.M': '男', 'gender.F': '女',
+    'idtype.1': '居民身份证', 'idtype.6': '香港特区护照/身份证明', 'idtype.7': '澳门特区护照/身份证明',
+    'idtype.8': '台湾居民来往大陆通行证', 'idtype.9': '境外永久居住证', 'idtype.A': '护照', 'idtype.Z': '其他',
+    'f.school': '学校', 'f.county': '区县', 'f.name': '姓名', 'f.gender': '性别', 'f.birth_date': '出生日期',
+    'f.id_type': '身份证件类型', 'f.id_number': '身份证件号', 'f.student_no': '全国学籍号', 'f.grade': '年级',
+    'f.class_name': '班级', 'f.enrol_date': '入学日期', 'f.guardian_phone': '监护人联系电话', 'f.status': '学籍状态',
+    'f.type': '问题类型', 'f.state': '状态', 'f.group': '问题组', 'f.due': '办理期限', 'f.age': '已等待',
+    'f.members': '组内学籍', 'f.reason': '原因', 'f.opinion': '学校意见', 'f.handling': '处理方式', 'f.actions': '操作',
+    'f.submitted': '提交时间', 'f.all': '全部', 'f.count': '数量',
+    'ui.days': '{n} 天', 'ui.overdue': '已超期', 'ui.prev': '上一页', 'ui.next': '下一页',
+    'ui.page': '第 {p} 页，共 {n} 页（{total} 条）', 'ui.empty': '没有记录。', 'ui.loading': '正在加载…',
+    'ui.ok': '确定', 'ui.cancel': '取消', 'ui.yes': '是', 'ui.no': '否', 'ui.search': '查询', 'ui.view': '查看',
+    'ui.export_csv': '导出 CSV', 'ui.export_xlsx': '导出 Excel', 'ui.close': '关闭', 'ui.refresh': '刷新',
+    'ui.csv_note': 'CSV 文件可直接用 Excel 打开。', 'ui.exporting': '正在导出…',
+    'ui.required': '必填',
+  },
+  en: {
+    'type.id_dup': 'ID number duplicate', 'type.id_error': 'ID number error', 'type.id_changed': 'ID number changed',
+    'type.nbg_dup': 'Name-gender-birth duplicate',
+    'gstate.open': 'Waiting', 'gstate.awaiting_arbitration': 'Yes (awaiting arbitration)', 'gstate.done': 'No (done)',
+    'gstate.label': 'Arbitration needed',
+    'mstate.unconfirmed': 'Change to confirm', 'mstate.open': 'To handle', 'mstate.awaiting_leader': 'Awaiting leader',
+    'mstate.awaiting_review': 'Awaiting review', 'mstate.approved': 'Approved', 'mstate.upheld': 'Upheld',
+    'mstate.deleted': 'Deleted', 'mstate.changed': 'Changed', 'mstate.closed': 'Closed',
+    'handling.corroborate': 'Corroborate', 'handling.change': 'Change', 'handling.delete': 'Delete',
+    'sstatus.pending': 'Not yet approved', 'sstatus.formal': 'Formal', 'sstatus.problem': 'Problem', 'sstatus.deleted': 'Deleted',
+    'gender.M': 'Male', 'gender.F': 'Female',
+    'idtype.1': 'Resident ID card', 'idtype.6': 'Hong Kong passport/ID', 'idtype.7': 'Macao passport/ID',
+    'idtype.8': 'Taiwan travel permit', 'idtype.9': 'Foreign permanent residence ID', 'idtype.A': 'Passport', 'idtype.Z': 'Other',
+    'f.school': 'School', 'f.county': 'County', 'f.name': 'Name', 'f.gender': 'Gender', 'f.birth_date': 'Date of birth',
+    'f.id_type': 'ID type', 'f.id_number': 'ID number', 'f.student_no': 'Student number', 'f.grade': 'Grade',
+    'f.class_name': 'Class', 'f.enrol_date': 'Enrolment date', 'f.guardian_phone': 'Guardian phone', 'f.status': 'Status',
+    'f.type': 'Problem type', 'f.state': 'State', 'f.group': 'Group', 'f.due': 'Due', 'f.age': 'Waiting',
+    'f.members': 'Records in group', 'f.reason': 'Reason', 'f.opinion': 'School opinion', 'f.handling': 'Handling', 'f.actions': 'Actions',
+    'f.submitted': 'Submitted', 'f.all': 'All', 'f.count': 'Count',
+    'ui.days': '{n} days', 'ui.overdue': 'Overdue', 'ui.prev': 'Previous', 'ui.next': 'Next',
+    'ui.page': 'Page {p} of {n} ({total} records)', 'ui.empty': 'No records.', 'ui.loading': 'Loading…',
+    'ui.ok': 'OK', 'ui.cancel': 'Cancel', 'ui.yes': 'Yes', 'ui.no': 'No', 'ui.search': 'Search', 'ui.view': 'View',
+    'ui.export_csv': 'Export CSV', 'ui.export_xlsx': 'Export Excel', 'ui.close': 'Close', 'ui.refresh': 'Refresh',
+    'ui.csv_note': 'CSV files open directly in Excel.', 'ui.exporting': 'Exporting…',
+    'ui.required': 'required',
+  },
+});
+
+/** t() with {name} placeholders filled. @param {string} key @param {Record<string, unknown>} vars */
+export function tf(key, vars) {
+  return t(key).replace(/\{(\w+)\}/g, (_, k) => String(vars?.[k] ?? ''));
+}
+
+/** Label of a code under a prefix, or the code itself when unknown. @param {string} prefix @param {string} code */
+export function label(prefix, code) {
+  if (code === undefined || code === null || code === '') return '';
+  const k = `${prefix}.${code}`;
+  const v = t(k);
+  return v === k ? String(code) : v;
+}
+
+/** Read a fact of a member/row whether flat or nested under student (API shapes vary by endpoint). @param {any} m @param {string} key */
+export function fact(m, key) {
+  if (!m) return '';
+  const direct = m[key] ?? m.student?.[key];
+  if (direct !== undefined && direct !== null) {
+    if (typeof direct === 'object') return direct.name ?? direct.code ?? '';
+    return direct;
+  }
+  const alt = { school: ['school_name'], county: ['county_name'], id_number: ['id_number_masked', 'masked_id_number'] }[key] || [];
+  for (const a of alt) { const v = m[a] ?? m.student?.[a]; if (v !== undefined && v !== null) return v; }
+  return '';
+}
+
+/** Date part of an ISO timestamp or date ('2026-03-01T…' → '2026-03-01'). @param {string} s */
+export function day(s) { return s ? String(s).slice(0, 10) : ''; }
+
+/** Parse an API time: 'YYYY-MM-DD' is a local day; a time without zone is UTC (the database stores UTC). @param {string} s */
+export function parseTime(s) {
+  const str = String(s);
+  if (/^\d{4}-\d{2}-\d{2}$/.test(str)) return new Date(str + 'T00:00:00');
+  const iso = str.replace(' ', 'T');
+  return new Date(/(Z|[+-]\d{2}:?\d{2})$/.test(iso) ? iso : iso + 'Z');
+}
+
+/** Date and time for screens, local time. @param {string} s */
+export function when(s) {
+  if (!s) return '';
+  const d = parseTime(s);
+  if (Number.isNaN(d.getTime())) return String(s);
+  return d.toLocaleString(currentLang() === 'en' ? 'en-GB' : 'zh-CN', { hour12: false });
+}
+
+/** Whole days from an API time to now. @param {string} s @returns {number|null} */
+export function ageDays(s) {
+  if (!s) return null;
+  const d = parseTime(s);
+  if (Number.isNaN(d.getTime())) return null;
+  return Math.max(0, Math.floor((Date.now() - d.getTime()) / 86400000));
+}
+
+/** True when a due date (YYYY-MM-DD) is before today, or the row says so. @param {any} row */
+export function isOverdue(row) {
+  if (row?.overdue !== undefined) return !!row.overdue;
+  const due = day(row?.due_date);
+  if (!due) return false;
+  const today = new Date();
+  const iso = `${today.getFullYear()}-${String(today.getMonth() + 1).padStart(2, '0')}-${String(today.getDate()).padStart(2, '0')}`;
+  return due < iso;
+}
+
+/** A cell showing the due date, marked when overdue (colour and words, not colour alone). @param {any} row */
+export function dueCell(row) {
+  const due = day(row?.due_date);
+  if (!isOverdue(row)) return document.createTextNode(due);
+  return h('span', { class: 'overdue', data: { overdue: '' } }, `${due} · ${t('ui.overdue')}`);
+}
+
+/** Items of a list answer whatever its wrapper ({items}, {groups}, a bare array…). @param {any} r @returns {any[]} */
+export function itemsOf(r) {
+  if (Array.isArray(r)) return r;
+  if (!r || typeof r !== 'object') return [];
+  for (const k of ['items', 'data', 'groups', 'students', 'users', 'credentials', 'members', 'results', 'rows', 'queue']) {
+    if (Array.isArray(r[k])) return r[k];
+  }
+  return [];
+}
+
+/** Normalise a count breakdown: {a: 1} or [{key|type|state…, count}] → [[key, count], …]. @param {any} v */
+export function pairs(v) {
+  if (!v) return [];
+  if (Array.isArray(v)) {
+    return v.map((x) => [x.key ?? x.type ?? x.state ?? x.county_code ?? x.code ?? x.name ?? '', Number(x.count ?? x.n ?? x.total ?? 0), x]);
+  }
+  return Object.entries(v).map(([k, n]) => [k, Number(typeof n === 'object' ? n.count ?? n.total ?? 0 : n), n]);
+}
+
+export const PER_PAGE = 50;
+
+/**
+ * Fetch one page of a server-paged list (R30: lists are paged by the server, never all at once).
+ * @param {string} path @param {Record<string, unknown>} params @param {number} page 1-based
+ * @returns {Promise<{items: any[], total: number|null, raw: any, hasMore: boolean}>}
+ */
+export async function fetchPage(path, params, page) {
+  const raw = await api('GET', path + qs({ ...params, page, per_page: PER_PAGE }));
+  const items = itemsOf(raw);
+  const total = raw && typeof raw === 'object' && !Array.isArray(raw) && raw.total !== undefined ? Number(raw.total) : null;
+  const hasMore = total !== null ? page * PER_PAGE < total : (raw?.next_cursor ? true : items.length >= PER_PAGE);
+  return { items, total, raw, hasMore };
+}
+
+/**
+ * A table. columns: [{label, cell(row) → Node|string, key?}]; rows: objects.
+ * @param {{label: string, cell: (row: any) => any, class?: string}[]} columns @param {any[]} rows
+ * @param {{caption?: string, rowAttrs?: (row: any) => object}} [opts]
+ */
+export function table(columns, rows, opts = {}) {
+  const head = h('tr', {}, columns.map((c) => h('th', { scope: 'col' }, c.label)));
+  const body = rows.map((r) => h('tr', opts.rowAttrs ? opts.rowAttrs(r) : {}, columns.map((c) => {
+    const v = c.cell(r);
+    return h('td', { class: c.class }, v instanceof Node ? v : String(v ?? ''));
+  })));
+  return h('div', { class: 'tablewrap' }, h('table', {},
+    opts.caption ? h('caption', { class: 'sr-only' }, opts.caption) : null,
+    h('thead', {}, head), h('tbody', {}, body)));
+}
+
+/**
+ * A server-paged list: draws page 1, then pages on request. Returns {el, reload()}.
+ * @param {{load: (page: number) => Promise<{items: any[], total: number|null, hasMore: boolean, raw?: any}>,
+ *          draw: (items: any[], raw: any) => Node, onLoaded?: (res: any) => void}} o
+ */
+export function pagedList(o) {
+  const body = h('div', { data: { listBody: '' }, 'aria-live': 'polite' });
+  const info = h('span', { class: 'muted', data: { pageInfo: '' } });
+  const prev = h('button', { type: 'button', 'data-prev': '' }, t('ui.prev'));
+  const next = h('button', { type: 'button', 'data-next': '' }, t('ui.next'));
+  const el = h('div', { class: 'paged' }, body, h('div', { class: 'pager' }, prev, info, next));
+  let page = 1;
+  async function show(p) {
+    prev.disabled = true; next.disabled = true;
+    replace(body, h('p', { class: 'muted' }, t('ui.loading')));
+    const res = await o.load(p);
+    page = p;
+    o.onLoaded?.(res);
+    replace(body, res.items.length ? o.draw(res.items, res.raw) : h('p', { class: 'muted', data: { empty: '' } }, t('ui.empty')));
+    const pages = res.total !== null ? Math.max(1, Math.ceil(res.total / PER_PAGE)) : null;
+    info.textContent = pages !== null ? tf('ui.page', { p, n: pages, total: res.total }) : `${p}`;
+    prev.disabled = p <= 1;
+    next.disabled = !res.hasMore;
+  }
+  prev.addEventListener('click', () => show(page - 1).catch(o.onError || (() => {})));
+  next.addEventListener('click', () => show(page + 1).catch(o.onError || (() => {})));
+  return { el, reload: () => show(page), first: () => show(1) };
+}
+
+/**
+ * A modal dialog (native <dialog>: focus stays inside, Esc cancels). Resolves true on OK.
+ * @param {{title: string, body?: Node|string, ok?: string, danger?: boolean}} o @returns {Promise<boolean>}
+ */
+export function confirmDialog(o) {
+  return new Promise((resolve) => {
+    const ok = h('button', { type: 'button', class: o.danger ? 'danger' : 'primary', data: { dialogOk: '' } }, o.ok || t('ui.ok'));
+    const cancel = h('button', { type: 'button', data: { dialogCancel: '' } }, t('ui.cancel'));
+    const title = h('h2', { id: 'dlg-title' }, o.title);
+    const dlg = h('dialog', { class: 'dialog', 'aria-labelledby': 'dlg-title', data: { dialog: '' } },
+      title, o.body ? (o.body instanceof Node ? o.body : h('p', {}, o.body)) : null, h('div', { class: 'actions' }, ok, cancel));
+    const done = (v) => { dlg.close(); dlg.remove(); resolve(v); };
+    ok.addEventListener('click', () => done(true));
+    cancel.addEventListener('click', () => done(false));
+    dlg.addEventListener('cancel', (e) => { e.preventDefault(); done(false); });
+    document.body.append(dlg);
+    dlg.showModal();
+    cancel.focus();
+  });
+}
+
+/** Two confirmations in a row (R13, R22: "confirm?" then "really?"). @param {string} first @param {string} second */
+export async function confirmTwice(first, second) {
+  if (!(await confirmDialog({ title: first, ok: t('ui.yes'), danger: true }))) return false;
+  return confirmDialog({ title: second, ok: t('ui.yes'), danger: true });
+}
+
+/** Quote one CSV field (RFC 4180). @param {unknown} v */
+function csvField(v) {
+  const s = v === null || v === undefined ? '' : String(v);
+  return /[",\r\n]/.test(s) || /^[=+\-@]/.test(s) ? '"' + (/^[=+\-@]/.test(s) ? "'" : '') + s.replace(/"/g, '""') + '"' : s;
+}
+
+/**
+ * Download rows as a CSV file (UTF-8 with BOM so that Excel shows Chinese; formulas neutralised).
+ * @param {string} filename @param {string[]} header @param {unknown[][]} rows
+ */
+export function downloadCsv(filename, header, rows) {
+  const text = '\ufeff' + [header, ...rows].map((r) => r.map(csvField).join(',')).join('\r\n') + '\r\n';
+  const url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }));
+  const a = h('a', { href: url, download: filename, hidden: true });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+}
+
+/**
+ * Fetch every page of a list (up to max rows) for export. @param {string} path @param {object} params @param {number} [max]
+ * @returns {Promise<any[]>}
+ */
+export async function fetchAll(path, params, max = 20000) {
+  const out = [];
+  for (let p = 1; out.length < max; p++) {
+    const r = await fetchPage(path, params, p);
+    out.push(...r.items);
+    if (!r.hasMore || r.items.length === 0) break;
+  }
+  return out;
+}
+
+/**
+ * Export buttons for a list: CSV built here; Excel from the server when it offers ?format=xlsx (else hidden).
+ * @param {{filename: string, columns: {label: string, value: (row: any) => unknown}[], fetch: () => Promise<any[]>, xlsxUrl?: string}} o
+ * @param {(msg: string, kind?: string) => void} onError
+ */
+export function exportButtons(o, onError) {
+  const csv = h('button', { type: 'button', data: { exportCsv: '' } }, t('ui.export_csv'));
+  csv.addEventListener('click', async () => {
+    csv.disabled = true;
+    const old = csv.textContent;
+    csv.textContent = t('ui.exporting');
+    try {
+      const rows = await o.fetch();
+      downloadCsv(o.filename + '.csv', o.columns.map((c) => c.label), rows.map((r) => o.columns.map((c) => c.value(r))));
+    } catch (e) { onError(e); } finally { csv.disabled = false; csv.textContent = old; }
+  });
+  const xlsx = o.xlsxUrl ? h('a', { class: 'button', href: o.xlsxUrl, download: o.filename + '.xlsx', data: { exportXlsx: '' } }, t('ui.export_xlsx')) : null;
+  return h('span', { class: 'exports' }, csv, xlsx, xlsx ? null : h('span', { class: 'muted small' }, t('ui.csv_note')));
+}
+
+/** A labelled form field (label for= input id). @param {string} id @param {string} text @param {HTMLElement} input @param {Node} [hint] */
+export function field(id, text, input, hint) {
+  input.id = id;
+  return h('div', { class: 'field' }, h('label', { for: id }, text), input, hint || null);
+}
+
+/** A <select> of options [[value, text], …]. @param {string} name @param {[string, string][]} options @param {string} [value] */
+export function select(name, options, value = '') {
+  const s = h('select', { name }, options.map(([v, txt]) => h('option', { value: v }, txt)));
+  s.value = value;
+  return s;
+}
+
+/** Put focus on the page heading (screen readers announce the new page). @param {HTMLElement} main */
+export function focusHeading(main) {
+  const hd = main.querySelector('h1');
+  if (!hd) return;
+  hd.tabIndex = -1;
+  hd.focus({ preventScroll: false });
+}
+
+/** Role of the signed-in user → its area ('school', 'county', 'bureau', 'admin'). @param {any} user */
+export function area(user) {
+  const r = user?.role;
+  if (r === 'school_clerk' || r === 'school_leader') return 'school';
+  return r || '';
+}

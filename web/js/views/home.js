@@ -1,0 +1,81 @@
+// views/home.js: the home page of each role: what waits for this user now, with links to the screens (R26–R28).
+import { api } from '../api.js';
+import { t, extend } from '../i18n.js';
+import { h, replace } from '../dom.js';
+import { state } from '../app.js';
+import { pairs, label } from '../ui.js';
+
+extend({
+  zh: {
+    'home.school': '本校问题学籍', 'home.todo': '待处理', 'home.rejected': '被驳回需重新处理', 'home.leader': '待领导确认删除',
+    'home.review': '待核办', 'home.overdue': '超期', 'home.regs': '待审核注册', 'home.arb': '待仲裁', 'home.total': '问题学籍（全部）',
+    'home.users': '用户管理', 'home.creds': '省级接口凭据', 'home.by_type': '按问题类型', 'home.unit': '单位',
+    'home.help': '第一次使用？请先阅读“帮助”中的问题学籍处理流程。', 'home.unknown': '—',
+    'home.students': '学生名单', 'home.register': '注册一名学生', 'home.import': '批量导入学生',
+  },
+  en: {
+    'home.school': 'Problem records of my school', 'home.todo': 'To handle', 'home.rejected': 'Rejected, to handle again',
+    'home.leader': 'Deletions to confirm', 'home.review': 'Awaiting review', 'home.overdue': 'Overdue', 'home.regs': 'Registrations to approve',
+    'home.arb': 'Awaiting arbitration', 'home.total': 'Problem records (all)', 'home.users': 'Users', 'home.creds': 'Provincial API credentials',
+    'home.by_type': 'By problem type', 'home.unit': 'Unit', 'home.help': 'New here? Read the process in Help first.', 'home.unknown': '—',
+    'home.students': 'Students', 'home.register': 'Register a student', 'home.import': 'Import students',
+  },
+});
+
+/** A tile: a number (filled in when it arrives) and a link. */
+function tile(key, href, bad = false) {
+  const n = h('span', { class: 'n', data: { n: '' } }, t('home.unknown'));
+  return { el: h('a', { class: 'tile' + (bad ? ' bad' : ''), href, data: { tile: key } }, n, t(key)), n };
+}
+
+/** Fill a tile's number from a promise (quietly "—" when that part of the system is not there). */
+async function fill(tl, p) {
+  try { const v = await p; if (v !== null && v !== undefined && !Number.isNaN(Number(v))) tl.n.textContent = String(v); } catch { /* leave — */ }
+}
+
+const totalOf = (r) => (r && typeof r === 'object' && r.total !== undefined ? Number(r.total) : (Array.isArray(r?.items) ? r.items.length : null));
+const count = (path) => api('GET', path).then(totalOf);
+
+/** Render the home page for the signed-in role. @param {HTMLElement} main */
+export async function render(main) {
+  const u = state.user;
+  const tiles = h('div', { class: 'tiles', data: { tiles: '' } });
+  const extra = h('div', {});
+  replace(main, h('section', { data: { home: u.role } },
+    h('h1', {}, `${t('home.welcome')}，${u.display_name || u.username}`),
+    h('p', { data: { roleLabel: '' } }, t('role.' + u.role), u.unit?.name ? ` · ${u.unit.name}` : '', u.unit?.code ? ` (${u.unit.code})` : ''),
+    tiles, extra,
+    h('p', { class: 'muted' }, h('a', { href: '#/help' }, t('home.help')))));
+  const add = (key, href, p, bad) => { const tl = tile(key, href, bad); tiles.append(tl.el); fill(tl, p); };
+  const stats = () => api('GET', '/api/v1/stats');
+  if (u.role === 'school_clerk' || u.role === 'school_leader') {
+    if (u.role === 'school_leader') add('home.leader', '#/queue', count('/api/v1/queue?per_page=1'));
+    add('home.todo', '#/problems?state=open', count('/api/v1/groups?state=open&per_page=1'));
+    add('home.review', '#/problems?state=awaiting_review', count('/api/v1/groups?state=awaiting_review&per_page=1'));
+    add('home.total', '#/problems', count('/api/v1/groups?per_page=1'));
+    if (u.role === 'school_clerk') {
+      extra.append(h('p', { class: 'actions' }, h('a', { class: 'button', href: '#/students/new' }, t('home.register')),
+        h('a', { class: 'button', href: '#/import' }, t('home.import')), h('a', { class: 'button', href: '#/students' }, t('home.students'))));
+    }
+  } else if (u.role === 'county') {
+    add('home.review', '#/queue', count('/api/v1/queue?per_page=1'));
+    add('home.overdue', '#/overdue', count('/api/v1/overdue?per_page=1'), true);
+    add('home.regs', '#/registrations', count('/api/v1/students?status=pending&per_page=1'));
+    add('home.total', '#/problems', count('/api/v1/groups?per_page=1'));
+  } else if (u.role === 'bureau') {
+    add('home.arb', '#/arbitration', count('/api/v1/queue?per_page=1'));
+    add('home.overdue', '#/overdue', count('/api/v1/overdue?per_page=1'), true);
+    add('home.total', '#/problems', count('/api/v1/groups?per_page=1'));
+  } else if (u.role === 'admin') {
+    add('home.users', '#/users', count('/api/v1/users?per_page=1'));
+    if (Number(u.unit?.level) === 1) add('home.creds', '#/credentials', count('/api/v1/credentials'));
+  }
+  if (u.role === 'county' || u.role === 'bureau') {
+    stats().then((s) => {
+      const byType = pairs(s?.by_type);
+      if (!byType.length) return;
+      extra.append(h('h2', {}, t('home.by_type')), h('div', { class: 'counts' },
+        byType.map(([k, n]) => h('a', { class: 'chip', href: `#/problems?type=${encodeURIComponent(k)}` }, label('type', k), h('span', { class: 'n' }, String(n))))));
+    }).catch(() => {});
+  }
+}
