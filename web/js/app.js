@@ -135,7 +135,7 @@ function paintChrome() {
   const who = document.querySelector('[data-who]');
   const logout = document.querySelector('[data-logout]');
   const u = state.user;
-  who.textContent = u ? `${u.display_name || u.username} (${u.username}) · ${t('role.' + u.role)}` : '';
+  who.textContent = u ? `${u.display_name && u.display_name !== u.username ? `${u.display_name} (${u.username})` : u.username} · ${t('role.' + u.role)}` : '';
   logout.hidden = !u;
   document.querySelector('[data-lang-switch]').textContent = currentLang() === 'en' ? '中文' : 'English';
   document.title = t('app.title');

@@ -1,0 +1,95 @@
+// views/arbitration.js: groups awaiting this bureau's arbitration (R18, R28): both sides' facts and evidence side by side; pick one with a reason.
+import { api } from '../api.js';
+import { t, extend } from '../i18n.js';
+import { h, replace } from '../dom.js';
+import { state, flash, flashError, errorText } from '../app.js';
+import { label, fact, day, when, ageDays, dueCell, table, pagedList, fetchPage, confirmDialog, tf, itemsOf } from '../ui.js';
+import { compareTable } from './group.js';
+import { evidenceList } from './evidence-ui.js';
+
+extend({
+  zh: {
+    'arb.title': '待仲裁', 'arb.note': '以下问题学籍组的双方主管部门都核办通过，须由您作为共同上级仲裁：只能核准一个，其余驳回到学校重新处理。',
+    'arb.open': '仲裁', 'arb.group': '仲裁问题学籍组 #{id}', 'arb.sides': '双方事实与证明材料', 'arb.choose': '核准哪一条记录？',
+    'arb.pick': '核准记录 {n}：{school} · {name}', 'arb.reason': '仲裁理由（双方学校都会看到）', 'arb.submit': '提交仲裁结果',
+    'arb.q': '确认核准 {school} 的记录？其余记录将被驳回。', 'arb.done': '仲裁已完成。', 'arb.need_pick': '请选择要核准的记录。',
+    'arb.need_reason': '请填写仲裁理由。', 'arb.bureau_opinion': '主管部门核办意见', 'arb.back': '返回待仲裁列表', 'arb.members': '记录数',
+    'arb.not_waiting': '该组目前不在等待仲裁状态。',
+  },
+  en: {
+    'arb.title': 'Awaiting arbitration', 'arb.note': 'Both bureaus approved their record in these groups; as their common superior you approve exactly one; the others return to their schools.',
+    'arb.open': 'Arbitrate', 'arb.group': 'Arbitrate group #{id}', 'arb.sides': 'Both sides\' facts and evidence', 'arb.choose': 'Which record do you approve?',
+    'arb.pick': 'Approve record {n}: {school} · {name}', 'arb.reason': 'Reason (both schools will see it)', 'arb.submit': 'Submit the decision',
+    'arb.q': 'Approve the record of {school}? The others will be rejected.', 'arb.done': 'Arbitration done.', 'arb.need_pick': 'Please choose the record to approve.',
+    'arb.need_reason': 'Please give the reason.', 'arb.bureau_opinion': 'Bureau\'s review', 'arb.back': 'Back to arbitration list', 'arb.members': 'Records',
+    'arb.not_waiting': 'This group is not awaiting arbitration now.',
+  },
+});
+
+/** Render #/arbitration or #/arbitration/{groupId}. @param {HTMLElement} main @param {string[]} rest */
+export async function render(main, rest) {
+  if (rest[0]) return renderOne(main, rest[0]);
+  const gid = (it) => it.group_id ?? it.group?.id ?? it.id;
+  const columns = [
+    { label: t('f.group'), cell: (it) => h('a', { href: `#/arbitration/${encodeURIComponent(gid(it))}`, data: { arbLink: gid(it) } }, `#${gid(it)}`) },
+    { label: t('f.type'), cell: (it) => label('type', it.type ?? it.group_type) },
+    { label: t('f.members'), cell: (it) => h('ul', { class: 'plain' }, (it.members || []).map((m) => h('li', {}, `${fact(m, 'county')} · ${fact(m, 'school')} · ${fact(m, 'name')}`))) },
+    { label: t('f.submitted'), cell: (it) => when(it.step_started_at || it.updated_at) },
+    { label: t('f.age'), cell: (it) => { const d = ageDays(it.step_started_at || it.updated_at); return d === null ? '' : tf('ui.days', { n: d }); } },
+    { label: t('f.due'), cell: (it) => dueCell(it) },
+    { label: t('f.actions'), cell: (it) => h('a', { class: 'button', href: `#/arbitration/${encodeURIComponent(gid(it))}` }, t('arb.open')) },
+  ];
+  const list = pagedList({ load: (p) => fetchPage('/api/v1/queue', {}, p), draw: (items) => table(columns, items, { caption: t('arb.title'), rowAttrs: (it) => ({ data: { arbRow: gid(it) } }) }), onError: flashError });
+  replace(main, h('section', { data: { arbitration: '' } }, h('h1', {}, t('arb.title')), h('p', { class: 'muted' }, t('arb.note')), list.el));
+  await list.first();
+}
+
+/** One group: facts side by side, each side's opinion and evidence, the decision form. */
+async function renderOne(main, id) {
+  const g = await api('GET', `/api/v1/groups/${encodeURIComponent(id)}`);
+  const members = itemsOf({ items: g.members || [] });
+  const candidates = members.filter((m) => m.state === 'approved' || (m.allowed_actions || []).length || g.state === 'awaiting_arbitration' && m.state !== 'deleted' && m.state !== 'changed');
+  const sides = h('div', { class: 'compare' }, members.map((m, i) => h('section', { class: 'member', data: { side: m.id } },
+    h('h3', {}, `${tf('group.record', { n: i + 1 })} · ${fact(m, 'county')} · ${fact(m, 'school')}`),
+    h('p', {}, label('mstate', m.state)),
+    m.opinion ? h('p', {}, h('strong', {}, t('f.opinion') + '：'), m.opinion) : null,
+    m.review_opinion ? h('p', {}, h('strong', {}, t('arb.bureau_opinion') + '：'), m.review_opinion) : null,
+    h('h4', {}, t('group.evidence')), (m.evidence || []).length ? evidenceList(m.evidence) : h('p', { class: 'muted' }, t('ui.empty')))));
+  const err = h('p', { class: 'error', role: 'alert', data: { formError: '' } });
+  const reason = h('textarea', { id: 'arb-reason', name: 'reason', required: true, 'aria-required': 'true', maxlength: 1000 });
+  const radios = candidates.map((m) => {
+    const i = members.indexOf(m) + 1;
+    const rid = `arb-pick-${m.id}`;
+    return h('div', { class: 'radio' }, h('input', { type: 'radio', name: 'member', id: rid, value: String(m.id), data: { arbPick: m.id } }),
+      ' ', h('label', { for: rid }, tf('arb.pick', { n: i, school: fact(m, 'school'), name: fact(m, 'name') })));
+  });
+  const submit = h('button', { type: 'submit', class: 'primary', data: { arbSubmit: '' } }, t('arb.submit'));
+  const form = h('form', { class: 'card', novalidate: true, data: { arbForm: '' } },
+    h('fieldset', {}, h('legend', {}, t('arb.choose')), radios),
+    h('div', { class: 'field' }, h('label', { for: 'arb-reason' }, t('arb.reason')), reason), err, h('div', { class: 'actions' }, submit));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    err.textContent = '';
+    const picked = form.querySelector('input[name=member]:checked');
+    if (!picked) { err.textContent = t('arb.need_pick'); form.querySelector('input[name=member]')?.focus(); return; }
+    if (!reason.value.trim()) { err.textContent = t('arb.need_reason'); reason.setAttribute('aria-invalid', 'true'); reason.focus(); return; }
+    const m = members.find((x) => String(x.id) === picked.value);
+    if (!(await confirmDialog({ title: tf('arb.q', { school: fact(m, 'school') }) }))) return;
+    submit.disabled = true;
+    try {
+      await api('POST', `/api/v1/groups/${encodeURIComponent(g.id)}/arbitration`, { member_id: m.id, reason: reason.value.trim() });
+      flash(t('arb.done'));
+      await renderOne(main, id);
+      main.querySelector('h1')?.focus();
+    } catch (e) { err.textContent = errorText(e); submit.disabled = false; }
+  });
+  replace(main, h('section', { data: { arbGroup: g.id, groupState: g.state } },
+    h('p', {}, h('a', { href: '#/arbitration' }, t('arb.back'))),
+    h('h1', {}, tf('arb.group', { id: g.id })),
+    h('dl', { class: 'facts' }, h('dt', {}, t('f.type')), h('dd', {}, label('type', g.type)),
+      h('dt', {}, t('gstate.label')), h('dd', { data: { arbitration: g.state } }, label('gstate', g.state)),
+      g.due_date ? [h('dt', {}, t('f.due')), h('dd', {}, day(g.due_date))] : null),
+    compareTable(members),
+    h('h2', {}, t('arb.sides')), sides,
+    g.state === 'awaiting_arbitration' ? form : h('p', { class: 'muted', data: { notWaiting: '' } }, t('arb.not_waiting'))));
+}

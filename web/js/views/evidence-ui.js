@@ -1,0 +1,115 @@
+// views/evidence-ui.js: evidence on screen (R23): JPEG shown inline, DOC and RAR downloaded; a picker that checks files and uploads them with progress.
+import { t, extend } from '../i18n.js';
+import { h, replace } from '../dom.js';
+import { checkEvidence, EVIDENCE_MESSAGES } from '../evidence.js';
+import { upload } from '../upload.js';
+import { errorText } from '../app.js';
+
+extend(EVIDENCE_MESSAGES);
+extend({
+  zh: {
+    'ev.pick': '证明材料（DOC、RAR 或 JPG，每个不超过 2MB，可选多个）', 'ev.download': '下载', 'ev.uploading': '正在上传 {name}',
+    'ev.uploaded': '已上传', 'ev.remove': '移除', 'ev.reused': '该文件也被其他问题学籍组引用：{n} 组', 'ev.size': '{kb} KB',
+    'ev.preview': '证明材料预览：{name}',
+  },
+  en: {
+    'ev.pick': 'Evidence (DOC, RAR or JPG, at most 2 MB each, several allowed)', 'ev.download': 'Download', 'ev.uploading': 'Uploading {name}',
+    'ev.uploaded': 'Uploaded', 'ev.remove': 'Remove', 'ev.reused': 'This file is also cited by {n} other problem groups', 'ev.size': '{kb} KB',
+    'ev.preview': 'Evidence preview: {name}',
+  },
+});
+
+const tf = (k, v) => t(k).replace(/\{(\w+)\}/g, (_, x) => String(v?.[x] ?? ''));
+
+/** Is this evidence a JPEG (by the server's MIME type, which it took from the content)? */
+const isJpeg = (e) => /jpe?g/i.test(e.mime || e.kind || '') || (!e.mime && /\.jpe?g$/i.test(e.orig_name || ''));
+
+/**
+ * Evidence files of a record: JPEG previews inline, others as download links.
+ * @param {any[]} list items {id, orig_name, mime, size} (or bare ids)
+ */
+export function evidenceList(list) {
+  return h('ul', { class: 'evidence-list', data: { evidence: '' } }, list.map((raw) => {
+    const e = typeof raw === 'object' ? raw : { id: raw };
+    const url = `/api/v1/evidence/${encodeURIComponent(e.id)}`;
+    const name = e.orig_name || e.name || `#${e.id}`;
+    const size = e.size ? ` · ${tf('ev.size', { kb: Math.ceil(e.size / 1024) })}` : '';
+    const link = h('a', { href: url, download: name, data: { evidenceLink: e.id } }, `${t('ev.download')}：${name}`);
+    if (isJpeg(e)) {
+      return h('li', { data: { evidenceId: e.id } },
+        h('img', { src: url, alt: tf('ev.preview', { name }), loading: 'lazy', data: { evidencePreview: e.id } }), link, size);
+    }
+    return h('li', { data: { evidenceId: e.id } }, link, size);
+  }));
+}
+
+let seq = 0;
+
+/**
+ * A file picker for evidence: each chosen file is checked at once (type by content, size) and shown with
+ * its verdict; uploadAll() sends the good ones one by one with a progress bar and resolves to their ids.
+ */
+export function evidencePicker() {
+  const id = `evidence-${++seq}`;
+  const input = h('input', { id, type: 'file', multiple: true, accept: '.jpg,.jpeg,.doc,.rar,image/jpeg,application/msword,application/vnd.rar,application/x-rar-compressed', data: { evidenceInput: '' } });
+  const listEl = h('ul', { class: 'evidence-list', 'aria-live': 'polite', data: { evidenceFiles: '' } });
+  /** @type {{file: File, ok: boolean, code: string, id?: any, row: HTMLElement, bar: HTMLProgressElement}[]} */
+  let files = [];
+  function drawRow(f) {
+    const bar = /** @type {HTMLProgressElement} */ (h('progress', { class: 'progress', max: f.file.size || 1, value: 0, hidden: true, 'aria-label': tf('ev.uploading', { name: f.file.name }) }));
+    const remove = h('button', { type: 'button', class: 'linkbtn dark' }, t('ev.remove'));
+    remove.addEventListener('click', () => { files = files.filter((x) => x !== f); f.row.remove(); input.focus(); });
+    const verdict = h('span', { class: 'hint ' + (f.ok ? 'ok' : 'bad'), data: { verdict: f.code } }, t('ev.' + f.code));
+    f.bar = bar;
+    f.row = h('li', { class: 'file-row', data: { file: f.file.name } },
+      h('span', {}, `${f.file.name} · ${tf('ev.size', { kb: Math.ceil(f.file.size / 1024) })} · `, verdict), remove, bar);
+    return f.row;
+  }
+  input.addEventListener('change', async () => {
+    const chosen = [...input.files];
+    input.value = '';
+    for (const file of chosen) {
+      const r = await checkEvidence(file);
+      const f = { file, ok: r.ok, code: r.code, row: null, bar: null };
+      files.push(f);
+      listEl.append(drawRow(f));
+    }
+  });
+  const el = h('div', { class: 'field' }, h('label', { for: id }, t('ev.pick')), input, listEl);
+  return {
+    el,
+    focus: () => input.focus(),
+    hasFiles: () => files.length > 0,
+    allValid: () => files.every((f) => f.ok),
+    /** Upload every file not yet uploaded; resolves to all ids (R23: the server checks again). */
+    async uploadAll() {
+      const ids = [];
+      for (const f of files) {
+        if (f.id === undefined) {
+          f.bar.hidden = false;
+          const fd = new FormData();
+          fd.append('file', f.file, f.file.name);
+          let r;
+          try {
+            r = await upload('POST', '/api/v1/evidence', fd, { onProgress: (sent) => { f.bar.value = sent; } });
+          } catch (e) {
+            const v = f.row.querySelector('[data-verdict]');
+            v.textContent = errorText(e);
+            v.className = 'hint bad';
+            f.bar.hidden = true;
+            throw e;
+          }
+          const got = Array.isArray(r?.items) ? r.items[0] : (r?.evidence && !Array.isArray(r.evidence) ? r.evidence : r);
+          f.id = got?.id;
+          f.bar.value = f.bar.max;
+          const v = f.row.querySelector('[data-verdict]');
+          v.textContent = t('ev.uploaded');
+          v.dataset.verdict = 'uploaded';
+        }
+        ids.push(f.id);
+      }
+      return ids;
+    },
+    reset() { files = []; replace(listEl); },
+  };
+}

@@ -1,0 +1,338 @@
+// views/group.js: one problem group: its records side by side with differences marked, its state, history, and the actions the API allows this user now (R11–R26).
+import { api } from '../api.js';
+import { t, extend } from '../i18n.js';
+import { h, replace } from '../dom.js';
+import { state, flash, errorText, hashParams } from '../app.js';
+import { label, fact, day, when, dueCell, confirmDialog, confirmTwice, field, select, itemsOf } from '../ui.js';
+import { evidenceList, evidencePicker } from './evidence-ui.js';
+import { checkByType, ID_MESSAGES } from '../idcheck.js';
+
+extend(ID_MESSAGES);
+extend({
+  zh: {
+    'group.title': '问题学籍组 #{id}', 'group.back': '返回问题学籍列表', 'group.compare': '组内学籍对比',
+    'group.diff_note': '黄色底并带“≠”标记的项与组内其他记录不同。', 'group.mine': '本校', 'group.other': '其他学校',
+    'group.record': '记录 {n}', 'group.history': '处理记录', 'group.evidence': '证明材料', 'group.no_actions': '当前没有您可以办理的操作。',
+    'group.member_state': '处理状态', 'group.reject_reason': '不通过原因', 'group.deadline': '限期处理截止',
+    'group.created': '生成时间', 'group.actions_for': '办理：{name}', 'group.proposed': '申请变更为',
+    'act.corroborate': '佐证', 'act.change': '变更', 'act.delete': '删除', 'act.reopen': '发起重新处理',
+    'act.confirm': '确认人口库结果', 'act.confirm_finding': '确认人口库结果', 'act.leader_confirm': '领导确认删除', 'act.leader_decline': '领导不同意删除',
+    'act.approve': '核办通过', 'act.reject': '核办不通过', 'act.withdraw': '撤回申请',
+    'act.done': '已提交：{action}', 'act.submit': '提交', 'act.reason': '原因（学校将看到）', 'act.opinion': '学校意见',
+    'act.reason_required': '请填写原因。', 'act.opinion_required': '请填写学校意见。', 'act.evidence_required': '请至少选择一个证明材料文件。',
+    'act.change_required': '请至少修改一项信息。', 'act.comment': '意见（可选）',
+    'act.delete_1': '确认删除该学籍？', 'act.delete_2': '再次确认：真的要删除吗？删除后须经学校主管领导确认。',
+    'act.reopen_1': '确认对本校该记录发起重新处理？', 'act.reopen_2': '再次确认：是否发起重新处理？将生成一条本校新的待处理问题学籍。',
+    'act.leader_1': '确认删除该学籍？', 'act.leader_2': '再次确认：真的删除吗？',
+    'act.approve_q': '确认核办通过？', 'act.generic_q': '确认执行“{action}”？',
+    'act.change_hint': '只填写需要变更的项目，其余保持不变。', 'hist.system': '系统',
+  },
+  en: {
+    'group.title': 'Problem group #{id}', 'group.back': 'Back to problem records', 'group.compare': 'Records compared',
+    'group.diff_note': 'Values on yellow marked "≠" differ from the other records of the group.', 'group.mine': 'My school', 'group.other': 'Other school',
+    'group.record': 'Record {n}', 'group.history': 'History', 'group.evidence': 'Evidence', 'group.no_actions': 'Nothing for you to do here now.',
+    'group.member_state': 'Handling state', 'group.reject_reason': 'Rejection reason', 'group.deadline': 'Clearance deadline',
+    'group.created': 'Opened', 'group.actions_for': 'Act on: {name}', 'group.proposed': 'Requested change',
+    'act.corroborate': 'Corroborate', 'act.change': 'Change', 'act.delete': 'Delete', 'act.reopen': 'Re-open',
+    'act.confirm': 'Confirm register finding', 'act.confirm_finding': 'Confirm register finding', 'act.leader_confirm': 'Confirm deletion', 'act.leader_decline': 'Decline deletion',
+    'act.approve': 'Approve', 'act.reject': 'Reject', 'act.withdraw': 'Withdraw',
+    'act.done': 'Submitted: {action}', 'act.submit': 'Submit', 'act.reason': 'Reason (the school will see it)', 'act.opinion': 'School opinion',
+    'act.reason_required': 'Please give a reason.', 'act.opinion_required': 'Please give the school\'s opinion.', 'act.evidence_required': 'Please choose at least one evidence file.',
+    'act.change_required': 'Please change at least one value.', 'act.comment': 'Comment (optional)',
+    'act.delete_1': 'Delete this record?', 'act.delete_2': 'Really delete it? The school leader must then confirm.',
+    'act.reopen_1': 'Re-open this record of your school?', 'act.reopen_2': 'Really re-open? A new problem record for your school will be opened.',
+    'act.leader_1': 'Confirm the deletion of this record?', 'act.leader_2': 'Really delete it?',
+    'act.approve_q': 'Approve this request?', 'act.generic_q': 'Do "{action}"?',
+    'act.change_hint': 'Fill in only what changes; the rest stays as it is.', 'hist.system': 'System',
+  },
+});
+
+const tf = (k, v) => t(k).replace(/\{(\w+)\}/g, (_, x) => String(v?.[x] ?? ''));
+
+/** The facts compared side by side (R26). */
+const FACTS = ['school', 'county', 'name', 'gender', 'birth_date', 'id_type', 'id_number', 'student_no'];
+
+/** Text of one fact for display. */
+function factText(m, k) {
+  const v = fact(m, k);
+  if (k === 'gender') return label('gender', v);
+  if (k === 'id_type') return label('idtype', v);
+  if (k === 'birth_date') return day(v);
+  return String(v ?? '');
+}
+
+/** Whether a member is the signed-in user's own school's (or jurisdiction's) record. */
+export function isMine(m) {
+  const u = state.user;
+  if (m.mine !== undefined) return !!m.mine;
+  if (!u?.unit) return false;
+  const sid = m.school_id ?? m.student?.school_id ?? m.school?.id;
+  return sid !== undefined && Number(sid) === Number(u.unit.id);
+}
+
+/** Allowed actions of a member as names (the API may list strings or {action}). */
+export function allowed(m) {
+  return (m.allowed_actions || []).map((a) => (typeof a === 'string' ? a : a.action)).filter(Boolean);
+}
+
+/**
+ * The comparison table: one column per record, one row per fact, differing values marked (colour and "≠").
+ * @param {any[]} members
+ */
+export function compareTable(members) {
+  const head = h('tr', {}, h('th', { scope: 'col' }, ''), members.map((m, i) =>
+    h('th', { scope: 'col', class: isMine(m) ? 'mine' : '' }, tf('group.record', { n: i + 1 }), ' ',
+      h('span', { class: 'badge' + (isMine(m) ? ' ok' : '') }, isMine(m) ? t('group.mine') : t('group.other')))));
+  const rows = FACTS.map((k) => {
+    const vals = members.map((m) => factText(m, k));
+    const distinct = new Set(vals.filter((v) => v !== ''));
+    return h('tr', { data: { fact: k } }, h('th', { scope: 'row' }, t('f.' + k)), vals.map((v) => {
+      const differs = distinct.size > 1;
+      return h('td', { class: differs ? 'diff' : '', data: differs ? { diff: '' } : {} }, v, differs ? h('span', { class: 'sr-only' }, ' ≠') : null,
+        differs ? h('span', { 'aria-hidden': 'true' }, ' ≠') : null);
+    }));
+  });
+  const stateRow = h('tr', {}, h('th', { scope: 'row' }, t('group.member_state')), members.map((m) =>
+    h('td', { data: { memberState: m.state } }, label('mstate', m.state), m.handling ? ` · ${label('handling', m.handling)}` : '')));
+  const dueRow = h('tr', {}, h('th', { scope: 'row' }, t('f.due')), members.map((m) => h('td', {}, dueCell(m))));
+  return h('div', { class: 'tablewrap' }, h('table', { class: 'compare-table', data: { compare: '' } },
+    h('caption', { class: 'sr-only' }, t('group.compare')), h('thead', {}, head), h('tbody', {}, rows, stateRow, dueRow)));
+}
+
+/** A card per record: opinion, proposed change, rejection reason, evidence. */
+function memberCard(m, i) {
+  const bits = [];
+  if (m.opinion) bits.push(h('p', {}, h('strong', {}, t('f.opinion') + '：'), m.opinion));
+  if (m.proposed || m.changes) {
+    let p = m.proposed || m.changes;
+    if (typeof p === 'string') { try { p = JSON.parse(p); } catch { /* shown raw */ } }
+    const dl = h('dl', { class: 'facts' });
+    if (p && typeof p === 'object') {
+      for (const [k, v] of Object.entries(p)) dl.append(h('dt', {}, t('f.' + k)), h('dd', {}, k === 'gender' ? label('gender', v) : k === 'id_type' ? label('idtype', v) : String(v)));
+    } else dl.append(h('dd', {}, String(p)));
+    bits.push(h('div', {}, h('strong', {}, t('group.proposed')), dl));
+  }
+  if (m.reject_reason) bits.push(h('p', { class: 'reject', data: { rejectReason: '' } }, h('strong', {}, t('group.reject_reason') + '：'), m.reject_reason));
+  const ev = m.evidence || [];
+  if (ev.length) bits.push(h('div', {}, h('strong', {}, t('group.evidence')), evidenceList(ev)));
+  return h('section', { class: 'member' + (isMine(m) ? ' mine' : ''), data: { member: m.id } },
+    h('h3', {}, tf('group.record', { n: i + 1 }), ` · ${factText(m, 'name')} · ${factText(m, 'school')}`),
+    ...bits, h('div', { class: 'member-actions', data: { memberActions: m.id } }));
+}
+
+/**
+ * Send one member action (the API checks the state and version; R25 records it).
+ * @param {any} m member @param {object} body action body without expected_version
+ */
+export async function sendAction(m, body) {
+  const key = globalThis.crypto?.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random();
+  return api('POST', `/api/v1/members/${encodeURIComponent(m.id)}/actions`, { expected_version: m.version, ...body }, { headers: { 'idempotency-key': key } });
+}
+
+let uid = 0;
+const nextId = (p) => `${p}-${++uid}`;
+
+/** A form area that replaces the action buttons while open. */
+function formBox(title, ...kids) {
+  return h('form', { class: 'card action-form', novalidate: true }, h('h4', {}, title), ...kids);
+}
+
+/** Error line of a form (role=alert so it is announced). */
+const errLine = () => h('p', { class: 'error', role: 'alert', data: { formError: '' } });
+
+/**
+ * Draw the action buttons of a member; each opens its form or confirmation. onDone() redraws the page.
+ * @param {HTMLElement} box @param {any} m @param {any} group @param {() => Promise<void>} onDone
+ */
+export function drawActions(box, m, group, onDone) {
+  const acts = allowed(m);
+  if (!acts.length) { replace(box); return; }
+  const buttons = acts.map((a) => {
+    const danger = /delete|reject|decline/.test(a);
+    const b = h('button', { type: 'button', class: danger ? 'danger' : 'primary', data: { action: a } }, label('act', a));
+    b.addEventListener('click', () => openAction(box, m, group, a, onDone));
+    return b;
+  });
+  replace(box, h('div', { class: 'actions' }, buttons));
+}
+
+/** Open the form or confirmation for action a. */
+async function openAction(box, m, group, a, onDone) {
+  const done = async (resp) => {
+    flash(tf('act.done', { action: label('act', a) }));
+    await onDone(resp);
+  };
+  const cancelBtn = () => { const c = h('button', { type: 'button', data: { cancel: '' } }, t('ui.cancel')); c.addEventListener('click', () => drawActions(box, m, group, onDone)); return c; };
+  try {
+    if (a === 'corroborate' || a === 'change') return openEvidenceForm(box, m, group, a, done, cancelBtn());
+    if (a === 'reject' || a === 'leader_decline' || /reject|decline/.test(a)) return openReasonForm(box, m, a, done, cancelBtn());
+    if (a === 'delete') {
+      if (!(await confirmTwice(t('act.delete_1'), t('act.delete_2')))) return;
+      return done(await sendAction(m, { action: a, confirm: true }));
+    }
+    if (a === 'reopen') {
+      if (!(await confirmTwice(t('act.reopen_1'), t('act.reopen_2')))) return;
+      return done(await sendAction(m, { action: a, confirm: true }));
+    }
+    if (a === 'leader_confirm') {
+      if (!(await confirmTwice(t('act.leader_1'), t('act.leader_2')))) return;
+      return done(await sendAction(m, { action: a, confirm: true }));
+    }
+    if (a === 'approve') return openApproveForm(box, m, a, done, cancelBtn());
+    if (!(await confirmDialog({ title: tf('act.generic_q', { action: label('act', a) }) }))) return;
+    return done(await sendAction(m, { action: a, confirm: true }));
+  } catch (e) {
+    flash(errorText(e), 'error');
+  }
+}
+
+/** Reject / decline: a reason is required (R20). */
+function openReasonForm(box, m, a, done, cancel) {
+  const id = nextId('reason');
+  const reason = h('textarea', { name: 'reason', required: true, 'aria-required': 'true', maxlength: 1000 });
+  const err = errLine();
+  const form = formBox(label('act', a), field(id, t('act.reason'), reason), err,
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'danger' }, label('act', a)), cancel));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    err.textContent = '';
+    if (!reason.value.trim()) { err.textContent = t('act.reason_required'); reason.setAttribute('aria-invalid', 'true'); reason.focus(); return; }
+    const btn = form.querySelector('button[type=submit]');
+    btn.disabled = true;
+    try { await done(await sendAction(m, { action: a, reason: reason.value.trim() })); } catch (e) { err.textContent = errorText(e); btn.disabled = false; }
+  });
+  replace(box, form);
+  reason.focus();
+}
+
+/** Approve: an optional comment, one click to confirm. */
+function openApproveForm(box, m, a, done, cancel) {
+  const id = nextId('opinion');
+  const opinion = h('textarea', { name: 'opinion', maxlength: 1000 });
+  const err = errLine();
+  const form = formBox(t('act.approve_q'), field(id, t('act.comment'), opinion), err,
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', data: { confirmApprove: '' } }, label('act', a)), cancel));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const btn = form.querySelector('button[type=submit]');
+    btn.disabled = true;
+    try { await done(await sendAction(m, { action: a, opinion: opinion.value.trim() || undefined })); } catch (e) { err.textContent = errorText(e); btn.disabled = false; }
+  });
+  replace(box, form);
+  opinion.focus();
+}
+
+/** Corroborate (opinion + evidence, R16) or change (new values + evidence, R15). Files are checked, uploaded with progress, then cited. */
+function openEvidenceForm(box, m, group, a, done, cancel) {
+  const err = errLine();
+  const picker = evidencePicker();
+  const parts = [];
+  let opinion = null;
+  const change = {};
+  if (a === 'corroborate') {
+    opinion = h('textarea', { name: 'opinion', required: true, 'aria-required': 'true', maxlength: 2000 });
+    parts.push(field(nextId('opinion'), t('act.opinion'), opinion));
+  } else {
+    parts.push(h('p', { class: 'muted' }, t('act.change_hint')));
+    const grid = h('div', { class: 'form-grid' });
+    const cur = (k) => String(fact(m, k) ?? '');
+    change.name = h('input', { name: 'name', maxlength: 50, placeholder: cur('name') });
+    change.gender = select('gender', [['', '—'], ['M', t('gender.M')], ['F', t('gender.F')]]);
+    change.birth_date = h('input', { name: 'birth_date', type: 'date' });
+    change.id_type = select('id_type', [['', '—'], ...['1', '6', '7', '8', '9', 'A', 'Z'].map((c) => [c, label('idtype', c)])]);
+    change.id_number = h('input', { name: 'id_number', maxlength: 30, autocomplete: 'off', spellcheck: 'false' });
+    const idHint = h('p', { class: 'hint', 'aria-live': 'polite', data: { idHint: '' } });
+    change.id_number.setAttribute('aria-describedby', idHint.id = nextId('idhint'));
+    const checkId = () => {
+      const v = change.id_number.value;
+      if (!v) { idHint.textContent = ''; change.id_number.removeAttribute('aria-invalid'); return true; }
+      const type = change.id_type.value || cur('id_type') || '1';
+      const g = change.gender.value || cur('gender');
+      const r = checkByType(type, v, g);
+      idHint.textContent = t('id.' + r.code);
+      idHint.className = 'hint ' + (r.code === 'ok' ? 'ok' : 'bad');
+      if (r.code === 'ok') change.id_number.removeAttribute('aria-invalid'); else change.id_number.setAttribute('aria-invalid', 'true');
+      return r.code === 'ok';
+    };
+    for (const k of ['id_number', 'id_type', 'gender']) change[k].addEventListener('input', checkId);
+    change._check = checkId;
+    grid.append(field(nextId('c-name'), t('f.name'), change.name), field(nextId('c-gender'), t('f.gender'), change.gender),
+      field(nextId('c-birth'), t('f.birth_date'), change.birth_date), field(nextId('c-idtype'), t('f.id_type'), change.id_type),
+      field(nextId('c-idno'), t('f.id_number'), change.id_number, idHint));
+    parts.push(grid);
+  }
+  const submit = h('button', { type: 'submit', class: 'primary', data: { submitAction: a } }, t('act.submit'));
+  const form = formBox(label('act', a), ...parts, picker.el, err, h('div', { class: 'actions' }, submit, cancel));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    err.textContent = '';
+    const body = { action: a };
+    if (a === 'corroborate') {
+      if (!opinion.value.trim()) { err.textContent = t('act.opinion_required'); opinion.setAttribute('aria-invalid', 'true'); opinion.focus(); return; }
+      body.opinion = opinion.value.trim();
+    } else {
+      const changes = {};
+      for (const k of ['name', 'gender', 'birth_date', 'id_type', 'id_number']) {
+        const v = change[k].value.trim();
+        if (v !== '') changes[k] = k === 'id_number' ? (checkByType(change.id_type.value || String(fact(m, 'id_type') || '1'), v).normalized || v) : v;
+      }
+      if (!Object.keys(changes).length) { err.textContent = t('act.change_required'); change.name.focus(); return; }
+      if (change.id_number.value && !change._check()) { err.textContent = t('id.' + checkByType(change.id_type.value || String(fact(m, 'id_type') || '1'), change.id_number.value, change.gender.value || String(fact(m, 'gender') || '')).code); change.id_number.focus(); return; }
+      body.changes = changes;
+    }
+    if (!picker.hasFiles()) { err.textContent = t('act.evidence_required'); picker.focus(); return; }
+    if (!picker.allValid()) { err.textContent = t('ev.bad_type'); picker.focus(); return; }
+    submit.disabled = true;
+    try {
+      body.evidence_ids = await picker.uploadAll();
+      await done(await sendAction(m, body));
+    } catch (e) {
+      err.textContent = errorText(e);
+      submit.disabled = false;
+    }
+  });
+  replace(box, form);
+  (opinion || change.name).focus();
+}
+
+/** History list (R25): who, when, what, why. */
+function historyList(items) {
+  if (!items?.length) return h('p', { class: 'muted' }, t('ui.empty'));
+  return h('ol', { class: 'history', data: { history: '' } }, items.map((e) => h('li', {},
+    `${when(e.created_at || e.at)} · ${e.actor_name || e.actor || (e.actor_role === 'system' ? t('hist.system') : label('role', e.actor_role))} · ${label('act', e.action)}`,
+    e.state_after ? ` → ${label('mstate', e.state_after)}` : '',
+    e.reason ? h('span', {}, ` · ${t('f.reason')}：${e.reason}`) : null)));
+}
+
+/** Render #/groups/{id}. @param {HTMLElement} main @param {string[]} rest */
+export async function render(main, rest) {
+  const id = rest[0];
+  const focusMember = hashParams().member;
+  const g = await api('GET', `/api/v1/groups/${encodeURIComponent(id)}`);
+  const members = itemsOf(g.members ? { items: g.members } : g);
+  const backHref = state.user.role === 'county' ? '#/queue' : state.user.role === 'bureau' ? '#/arbitration' : '#/problems';
+  const cards = h('div', { class: 'compare' }, members.map((m, i) => memberCard(m, i)));
+  replace(main, h('section', { data: { group: g.id, groupState: g.state } },
+    h('p', {}, h('a', { href: backHref }, t('group.back'))),
+    h('h1', {}, tf('group.title', { id: g.id })),
+    h('dl', { class: 'facts' },
+      h('dt', {}, t('f.type')), h('dd', { data: { groupType: g.type } }, label('type', g.type)),
+      h('dt', {}, t('gstate.label')), h('dd', { data: { arbitration: g.state } }, h('strong', {}, label('gstate', g.state))),
+      g.created_at ? [h('dt', {}, t('group.created')), h('dd', {}, when(g.created_at))] : null,
+      g.deadline ? [h('dt', {}, t('group.deadline')), h('dd', {}, day(g.deadline))] : null),
+    h('h2', {}, t('group.compare')),
+    h('p', { class: 'muted small' }, t('group.diff_note')),
+    compareTable(members),
+    cards,
+    h('h2', {}, t('group.history')),
+    historyList(g.history)));
+  const redraw = async () => { await render(main, rest); };
+  let any = false;
+  for (const m of members) {
+    const box = main.querySelector(`[data-member-actions="${CSS.escape(String(m.id))}"]`);
+    drawActions(box, m, g, redraw);
+    if (allowed(m).length) any = true;
+  }
+  if (!any) cards.after(h('p', { class: 'muted', data: { noActions: '' } }, t('group.no_actions')));
+  if (focusMember) main.querySelector(`[data-member="${CSS.escape(focusMember)}"]`)?.scrollIntoView({ block: 'nearest' });
+}

@@ -1,0 +1,107 @@
+// views/problems.js: problem records of the school (or jurisdiction) with filters and counts by type and state, paged by the server (R26, R30).
+import { api, qs } from '../api.js';
+import { t, extend } from '../i18n.js';
+import { h, replace } from '../dom.js';
+import { state, flashError, hashParams } from '../app.js';
+import { label, fact, dueCell, table, pagedList, fetchPage, fetchAll, exportButtons, field, select, pairs, day } from '../ui.js';
+import { isMine } from './group.js';
+
+extend({
+  zh: {
+    'problems.title': '问题学籍处理', 'problems.by_type': '按问题类型', 'problems.by_state': '按处理状态', 'problems.q': '姓名、证件号或学籍号',
+    'problems.mine': '本校记录', 'problems.others': '与之重复的记录', 'problems.rejected': '被驳回',
+  },
+  en: {
+    'problems.title': 'Problem records', 'problems.by_type': 'By problem type', 'problems.by_state': 'By handling state', 'problems.q': 'Name, ID or student number',
+    'problems.mine': 'Our record', 'problems.others': 'Clashing records', 'problems.rejected': 'Rejected',
+  },
+});
+
+export const TYPES = ['id_dup', 'id_error', 'id_changed', 'nbg_dup'];
+export const MSTATES = ['unconfirmed', 'open', 'awaiting_leader', 'awaiting_review', 'approved', 'upheld', 'deleted', 'changed', 'closed'];
+export const GSTATES = ['open', 'awaiting_arbitration', 'done'];
+
+/** The member of a group row that is "ours" (own school), else the first. */
+export function mainMember(g) {
+  const ms = g.members || [];
+  return ms.find(isMine) || ms[0] || {};
+}
+
+/** Short description of a record: name · student number. */
+const short = (m) => [fact(m, 'name'), fact(m, 'student_no')].filter(Boolean).join(' · ');
+
+/** Render #/problems. @param {HTMLElement} main */
+export async function render(main) {
+  const p = hashParams();
+  const filters = { type: p.type || '', state: p.state || '', group_state: p.group_state || '', q: p.q || '' };
+  const typeSel = select('type', [['', t('f.all')], ...TYPES.map((c) => [c, label('type', c)])], filters.type);
+  const stateSel = select('state', [['', t('f.all')], ...MSTATES.map((c) => [c, label('mstate', c)])], filters.state);
+  const gSel = select('group_state', [['', t('f.all')], ...GSTATES.map((c) => [c, label('gstate', c)])], filters.group_state);
+  const q = h('input', { type: 'search', name: 'q', value: filters.q, maxlength: 50 });
+  const form = h('form', { class: 'toolbar', role: 'search', data: { filters: '' } },
+    field('pf-type', t('f.type'), typeSel), field('pf-state', t('group.member_state') || t('f.state'), stateSel),
+    field('pf-gstate', t('gstate.label'), gSel), field('pf-q', t('problems.q'), q),
+    h('button', { type: 'submit', class: 'primary' }, t('ui.search')));
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    location.hash = '#/problems' + qs({ type: typeSel.value, state: stateSel.value, group_state: gSel.value, q: q.value.trim() });
+  });
+  const counts = h('div', { data: { counts: '' } });
+  const columns = [
+    { label: t('f.group'), cell: (g) => h('a', { href: `#/groups/${encodeURIComponent(g.id)}`, data: { groupLink: g.id } }, `#${g.id}`) },
+    { label: t('f.type'), cell: (g) => label('type', g.type) },
+    { label: t('problems.mine'), cell: (g) => short(mainMember(g)) },
+    { label: t('problems.others'), cell: (g) => {
+      const mm = mainMember(g);
+      const others = (g.members || []).filter((m) => m !== mm);
+      return h('ul', { class: 'plain' }, others.map((m) => h('li', {}, `${fact(m, 'school')} · ${short(m)}`)));
+    } },
+    { label: t('group.member_state'), cell: (g) => {
+      const mm = mainMember(g);
+      return h('span', {}, label('mstate', mm.state || g.member_state), mm.reject_reason ? h('span', { class: 'badge bad' }, ' ' + t('problems.rejected')) : null);
+    } },
+    { label: t('gstate.label'), cell: (g) => label('gstate', g.state) },
+    { label: t('f.due'), cell: (g) => dueCell({ ...g, ...(mainMember(g).due_date ? { due_date: mainMember(g).due_date } : {}) }) },
+    { label: t('f.actions'), cell: (g) => h('a', { href: `#/groups/${encodeURIComponent(g.id)}`, class: 'button' }, t('ui.view')) },
+  ];
+  const params = { type: filters.type, state: filters.state, group_state: filters.group_state, q: filters.q };
+  const list = pagedList({
+    load: (page) => fetchPage('/api/v1/groups', params, page),
+    draw: (items) => table(columns, items, { caption: t('problems.title'), rowAttrs: (g) => ({ data: { groupRow: g.id } }) }),
+    onLoaded: (res) => drawCounts(counts, res.raw, filters),
+    onError: flashError,
+  });
+  const exp = exportButtons({
+    filename: `problems-${day(new Date().toISOString())}`,
+    fetch: () => fetchAll('/api/v1/groups', params),
+    columns: [
+      { label: t('f.group'), value: (g) => g.id }, { label: t('f.type'), value: (g) => label('type', g.type) },
+      { label: t('f.school'), value: (g) => fact(mainMember(g), 'school') }, { label: t('f.name'), value: (g) => fact(mainMember(g), 'name') },
+      { label: t('f.student_no'), value: (g) => fact(mainMember(g), 'student_no') },
+      { label: t('group.member_state'), value: (g) => label('mstate', mainMember(g).state) },
+      { label: t('gstate.label'), value: (g) => label('gstate', g.state) }, { label: t('f.due'), value: (g) => day(mainMember(g).due_date || g.due_date) },
+    ],
+  }, flashError);
+  replace(main, h('section', { data: { problems: state.user.role } },
+    h('h1', {}, t('problems.title')), counts, form, h('div', { class: 'toolbar' }, exp), list.el));
+  await list.first();
+}
+
+/** Counts by type and state, as links that filter (from the list answer, else from /api/v1/stats). */
+async function drawCounts(el, raw, filters) {
+  let byType = pairs(raw?.counts?.by_type), byState = pairs(raw?.counts?.by_state);
+  if (!byType.length && !byState.length) {
+    try {
+      const s = await api('GET', '/api/v1/stats');
+      byType = pairs(s?.by_type);
+      byState = pairs(s?.by_member_state || s?.by_state);
+    } catch { /* counts are a convenience */ }
+  }
+  const chips = (list, key, prefix, cur) => h('div', { class: 'counts' }, list.map(([k, n]) => h('a', {
+    class: 'chip', 'aria-current': cur === k ? 'true' : null,
+    href: '#/problems' + qs({ ...filters, [key]: cur === k ? '' : k }), data: { count: `${key}:${k}` },
+  }, label(prefix, k), h('span', { class: 'n' }, String(n)))));
+  replace(el,
+    byType.length ? h('div', {}, h('h2', { class: 'small' }, t('problems.by_type')), chips(byType, 'type', 'type', filters.type)) : null,
+    byState.length ? h('div', {}, h('h2', { class: 'small' }, t('problems.by_state')), chips(byState, 'state', 'mstate', filters.state)) : null);
+}

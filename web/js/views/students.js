@@ -1,0 +1,170 @@
+// views/students.js: the school's student list (server-paged) and the form to register one student, with the ID checks shown as the clerk types (R4, R5, R8).
+import { api, qs } from '../api.js';
+import { t, extend } from '../i18n.js';
+import { h, replace } from '../dom.js';
+import { state, flash, flashError, errorText, hashParams } from '../app.js';
+import { label, fact, day, table, pagedList, fetchPage, fetchAll, exportButtons, field, select } from '../ui.js';
+import { checkByType, ID_MESSAGES } from '../idcheck.js';
+
+extend(ID_MESSAGES);
+extend({
+  zh: {
+    'students.title': '学生名单', 'students.new': '学籍注册', 'students.q': '姓名、证件号或学籍号', 'students.register': '注册学生',
+    'students.saved': '已注册：{name}（学籍号 {no}）', 'students.problem': '注意：该学生与已有学籍重复或证件号有误，已生成问题学籍，请在“问题学籍处理”中处理。',
+    'students.id_birth': '证件号中的出生日期：{d}', 'students.birth_mismatch': '出生日期与证件号中的出生日期（{d}）不一致。',
+    'students.fix': '请先改正标红的项目。', 'students.z_hint': '证件类型为“其他”时证件号可以不填，学校须留存就读证明。',
+    'students.future': '出生日期不能晚于今天。', 'students.add_another': '继续注册下一名',
+  },
+  en: {
+    'students.title': 'Students', 'students.new': 'Register a student', 'students.q': 'Name, ID or student number', 'students.register': 'Register',
+    'students.saved': 'Registered: {name} (student number {no})', 'students.problem': 'Note: this student clashes with an existing record or has a wrong ID number; a problem record was opened — handle it under "Problem records".',
+    'students.id_birth': 'Date of birth in the ID number: {d}', 'students.birth_mismatch': 'The date of birth differs from the one in the ID number ({d}).',
+    'students.fix': 'Please correct the fields marked in red first.', 'students.z_hint': 'With ID type "Other" the number may be empty; the school keeps proof of attendance.',
+    'students.future': 'The date of birth cannot be in the future.', 'students.add_another': 'Register another',
+  },
+});
+
+const tf = (k, v) => t(k).replace(/\{(\w+)\}/g, (_, x) => String(v?.[x] ?? ''));
+const ID_TYPES = ['1', '6', '7', '8', '9', 'A', 'Z'];
+
+/** Render #/students or #/students/new. @param {HTMLElement} main @param {string[]} rest */
+export async function render(main, rest) {
+  if (rest[0] === 'new') return renderForm(main);
+  const p = hashParams();
+  const status = select('status', [['', t('f.all')], ...['pending', 'formal', 'problem', 'deleted'].map((s) => [s, label('sstatus', s)])], p.status || '');
+  const q = h('input', { type: 'search', name: 'q', value: p.q || '', maxlength: 50 });
+  const form = h('form', { class: 'toolbar', role: 'search' }, field('sf-status', t('f.status'), status), field('sf-q', t('students.q'), q),
+    h('button', { type: 'submit', class: 'primary' }, t('ui.search')));
+  form.addEventListener('submit', (ev) => { ev.preventDefault(); location.hash = '#/students' + qs({ status: status.value, q: q.value.trim() }); });
+  const params = { status: p.status || '', q: p.q || '' };
+  const columns = [
+    { label: t('f.student_no'), cell: (s) => s.student_no || '' }, { label: t('f.name'), cell: (s) => s.name || '' },
+    { label: t('f.gender'), cell: (s) => label('gender', s.gender) }, { label: t('f.birth_date'), cell: (s) => day(s.birth_date) },
+    { label: t('f.id_type'), cell: (s) => label('idtype', s.id_type) }, { label: t('f.id_number'), cell: (s) => fact(s, 'id_number') },
+    { label: t('f.grade'), cell: (s) => [s.grade, s.class_name].filter(Boolean).join(' ') }, { label: t('f.status'), cell: (s) => label('sstatus', s.status) },
+  ];
+  const list = pagedList({ load: (pg) => fetchPage('/api/v1/students', params, pg), draw: (items) => table(columns, items, { rowAttrs: (s) => ({ data: { studentRow: s.id } }) }), onError: flashError });
+  const exp = exportButtons({ filename: 'students', fetch: () => fetchAll('/api/v1/students', params), columns: columns.map((c) => ({ label: c.label, value: (s) => { const v = c.cell(s); return v instanceof Node ? v.textContent : v; } })) }, flashError);
+  const actions = state.user.role === 'school_clerk' ? h('p', { class: 'actions' }, h('a', { class: 'button', href: '#/students/new' }, t('students.new')), h('a', { class: 'button', href: '#/import' }, t('nav.import'))) : null;
+  replace(main, h('section', { data: { students: '' } }, h('h1', {}, t('students.title')), actions, form, h('div', { class: 'toolbar' }, exp), list.el));
+  await list.first();
+}
+
+/** Today as YYYY-MM-DD (local). */
+function today() {
+  const d = new Date();
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
+/** The registration form: R8 checks as the clerk types; the server checks again and answers field errors. */
+function renderForm(main) {
+  const f = {
+    name: h('input', { name: 'name', required: true, 'aria-required': 'true', maxlength: 50, autocomplete: 'off' }),
+    gender: select('gender', [['', '—'], ['M', t('gender.M')], ['F', t('gender.F')]]),
+    birth_date: h('input', { name: 'birth_date', type: 'date', required: true, 'aria-required': 'true', max: today() }),
+    id_type: select('id_type', ID_TYPES.map((c) => [c, label('idtype', c)]), '1'),
+    id_number: h('input', { name: 'id_number', maxlength: 30, autocomplete: 'off', spellcheck: 'false', inputmode: 'text' }),
+    grade: h('input', { name: 'grade', maxlength: 20 }),
+    class_name: h('input', { name: 'class_name', maxlength: 40 }),
+    enrol_date: h('input', { name: 'enrol_date', type: 'date' }),
+    guardian_phone: h('input', { name: 'guardian_phone', type: 'tel', maxlength: 30, autocomplete: 'off' }),
+  };
+  f.gender.required = true;
+  f.gender.setAttribute('aria-required', 'true');
+  const idHint = h('p', { class: 'hint', id: 'reg-id-hint', 'aria-live': 'polite', data: { idHint: '' } });
+  const birthHint = h('p', { class: 'hint', id: 'reg-birth-hint', 'aria-live': 'polite', data: { birthHint: '' } });
+  f.id_number.setAttribute('aria-describedby', 'reg-id-hint');
+  f.birth_date.setAttribute('aria-describedby', 'reg-birth-hint');
+  const err = h('p', { class: 'error', role: 'alert', data: { formError: '' } });
+  const result = h('div', { 'aria-live': 'polite', data: { result: '' } });
+
+  /** Check the ID number (and its date and gender against the form) now; returns the verdict. */
+  function checkId() {
+    const v = f.id_number.value;
+    const type = f.id_type.value;
+    const r = checkByType(type, v, /** @type {any} */ (f.gender.value));
+    let ok = r.code === 'ok';
+    if (!v && type !== 'Z') { idHint.textContent = type === '1' ? t('id.id_empty') : ''; idHint.className = 'hint'; f.id_number.removeAttribute('aria-invalid'); return type === 'Z' ? r : { ...r, code: 'id_empty' }; }
+    idHint.textContent = type === 'Z' && !v ? t('students.z_hint') : t('id.' + r.code);
+    idHint.className = 'hint ' + (ok ? 'ok' : 'bad');
+    if (ok) f.id_number.removeAttribute('aria-invalid'); else f.id_number.setAttribute('aria-invalid', 'true');
+    // birth date: fill it from the ID when empty, warn when it differs (R8: an impossible or clashing date is an error)
+    birthHint.textContent = '';
+    birthHint.className = 'hint';
+    f.birth_date.removeAttribute('aria-invalid');
+    if (r.birth) {
+      if (!f.birth_date.value) f.birth_date.value = r.birth;
+      if (f.birth_date.value !== r.birth) {
+        birthHint.textContent = tf('students.birth_mismatch', { d: r.birth });
+        birthHint.className = 'hint bad';
+        f.birth_date.setAttribute('aria-invalid', 'true');
+        ok = false;
+      } else {
+        birthHint.textContent = tf('students.id_birth', { d: r.birth });
+        birthHint.className = 'hint ok';
+      }
+    }
+    if (f.birth_date.value && f.birth_date.value > today()) {
+      birthHint.textContent = t('students.future');
+      birthHint.className = 'hint bad';
+      f.birth_date.setAttribute('aria-invalid', 'true');
+    }
+    return r;
+  }
+  for (const k of ['id_number', 'id_type', 'gender', 'birth_date']) f[k].addEventListener('input', checkId);
+  f.id_type.addEventListener('change', checkId);
+  f.gender.addEventListener('change', checkId);
+
+  const submit = h('button', { type: 'submit', class: 'primary' }, t('students.register'));
+  const form = h('form', { class: 'card', novalidate: true, data: { registerForm: '' } },
+    h('div', { class: 'form-grid' },
+      field('reg-name', `${t('f.name')}（${t('ui.required')}）`, f.name),
+      field('reg-gender', `${t('f.gender')}（${t('ui.required')}）`, f.gender),
+      field('reg-idtype', t('f.id_type'), f.id_type),
+      field('reg-idno', t('f.id_number'), f.id_number, idHint),
+      field('reg-birth', `${t('f.birth_date')}（${t('ui.required')}）`, f.birth_date, birthHint),
+      field('reg-grade', t('f.grade'), f.grade),
+      field('reg-class', t('f.class_name'), f.class_name),
+      field('reg-enrol', t('f.enrol_date'), f.enrol_date),
+      field('reg-phone', t('f.guardian_phone'), f.guardian_phone)),
+    err, h('div', { class: 'actions' }, submit));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    err.textContent = '';
+    for (const k of ['name', 'gender', 'birth_date']) {
+      if (!f[k].value.trim()) f[k].setAttribute('aria-invalid', 'true'); else f[k].removeAttribute('aria-invalid');
+    }
+    const r = checkId();
+    const bad = form.querySelector('[aria-invalid="true"]');
+    if (bad || (r.code !== 'ok' && !(f.id_type.value === 'Z' && !f.id_number.value))) {
+      err.textContent = t('students.fix');
+      (bad || f.id_number).focus();
+      return;
+    }
+    const body = { name: f.name.value.trim(), gender: f.gender.value, birth_date: f.birth_date.value, id_type: f.id_type.value };
+    const idn = r.normalized || f.id_number.value.trim();
+    if (idn) body.id_number = idn;
+    for (const k of ['grade', 'class_name', 'enrol_date', 'guardian_phone']) if (f[k].value.trim()) body[k] = f[k].value.trim();
+    submit.disabled = true;
+    try {
+      const s = await api('POST', '/api/v1/students', body);
+      const st = s?.student || s || {};
+      flash(tf('students.saved', { name: st.name || body.name, no: st.student_no || '' }));
+      const again = h('button', { type: 'button', class: 'primary', data: { again: '' } }, t('students.add_another'));
+      again.addEventListener('click', () => { form.reset(); f.id_type.value = '1'; replace(result); idHint.textContent = ''; birthHint.textContent = ''; f.name.focus(); });
+      const problem = st.status === 'problem' || (s?.groups && s.groups.length) || (s?.problems && s.problems.length);
+      replace(result, h('div', { class: 'card', data: { registered: st.id ?? '' } },
+        h('p', {}, tf('students.saved', { name: st.name || body.name, no: st.student_no || '' })),
+        problem ? h('p', { class: 'reject', data: { registeredProblem: '' } }, t('students.problem'), ' ', h('a', { href: '#/problems' }, t('nav.problems'))) : null,
+        again));
+      again.focus();
+    } catch (e) {
+      err.textContent = errorText(e);
+      const fld = e?.field && f[e.field];
+      if (fld) { fld.setAttribute('aria-invalid', 'true'); fld.focus(); }
+    } finally {
+      submit.disabled = false;
+    }
+  });
+  replace(main, h('section', { data: { studentNew: '' } }, h('h1', {}, t('students.new')), form, result));
+}
