@@ -5,6 +5,9 @@ import { h, replace } from '../dom.js';
 import { flash, errorText } from '../app.js';
 import { label, table } from '../ui.js';
 import { upload } from '../upload.js';
+import { ID_MESSAGES } from '../idcheck.js';
+
+extend(ID_MESSAGES);
 
 extend({
   zh: {

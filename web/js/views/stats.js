@@ -39,7 +39,7 @@ export async function render(main) {
   ].filter(([, d]) => d.length);
   const chartEls = sections.map(([k]) => h('div', { class: 'chart card', data: { chart: k } }));
   const tables = sections.map(([k, d]) => h('div', {}, h('h2', {}, t(k)), table([
-    { label: t('stats.unit'), cell: (r) => r[0] }, { label: t('f.count'), cell: (r) => String(r[1]) },
+    { label: t(k), cell: (r) => r[0] }, { label: t('f.count'), cell: (r) => String(r[1]) },
   ], [...d, [t('stats.total'), d.reduce((a, r) => a + r[1], 0)]], { caption: t(k) })));
   const exp = h('button', { type: 'button', data: { exportCsv: '' } }, t('stats.export'));
   exp.addEventListener('click', () => downloadCsv(`stats-${day(new Date().toISOString())}.csv`, [t('stats.scope'), t('stats.unit'), t('f.count')],

@@ -1,0 +1,304 @@
+// screens.test.mjs: issue 7: every screen's behaviour in Chromium against a fake of the API contract (tests/lib/webmock.mjs);
+// the real service signs in. journey.test.mjs proves the same journeys against the real modules.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { launchBrowser, BASE, SHOTS } from '../lib/browser.mjs';
+import { fakeWorld, installMock, TINY_JPEG } from '../lib/webmock.mjs';
+import { signIn, watchErrors } from '../lib/web.mjs';
+
+let browser;
+before(async () => { browser = await launchBrowser(); });
+after(async () => { await browser?.close(); });
+
+/** A page signed in as user, with the fake API of world w. */
+async function open(user, w, who, opts = {}) {
+  const ctx = await browser.newContext({ viewport: opts.viewport || { width: 1280, height: 900 }, locale: 'zh-CN' });
+  await installMock(ctx, w, who);
+  const page = await ctx.newPage();
+  const errors = watchErrors(page);
+  await signIn(page, user);
+  return { ctx, page, errors };
+}
+
+const PDF = Buffer.from('%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n', 'latin1');
+const DOC = Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(4000)]);
+
+test('R26 school: problem list with counts, group side by side with differences, only allowed actions, corroborate with checked evidence and progress, no reload', async () => {
+  const w = fakeWorld();
+  const { ctx, page, errors } = await open('clerk_a', w, { role: 'school_clerk', schoolId: 1001 });
+  await page.screenshot({ path: join(SHOTS, 'school-home.png'), fullPage: true });
+  await page.click('[data-nav-item="nav.problems"]');
+  await page.waitForSelector('[data-group-row="101"]');
+  assert.match(await page.textContent('[data-counts]'), /身份证件号重复\s*2/);
+  assert.equal(await page.evaluate(() => document.activeElement?.tagName), 'H1', 'focus moves to the heading');
+  await page.screenshot({ path: join(SHOTS, 'school-problems.png'), fullPage: true });
+  // filter by type through the count chip (server-side filter)
+  await page.click('[data-count="type:nbg_dup"]');
+  await page.waitForSelector('[data-group-row="102"]');
+  assert.equal(await page.locator('[data-group-row="101"]').count(), 0);
+  await page.goto(BASE + '/#/groups/101');
+  await page.waitForSelector('[data-compare]');
+  await page.evaluate(() => { window.__noReload = 1; });
+  assert.equal(await page.textContent('[data-arbitration]'), '等待', '是否需要仲裁: 等待 while open (R21)');
+  const diffFacts = await page.$$eval('[data-compare] tr[data-fact]', (rows) => rows.filter((r) => r.querySelector('[data-diff]')).map((r) => r.dataset.fact));
+  assert.deepEqual(diffFacts.sort(), ['birth_date', 'county', 'name', 'school', 'student_no'].sort());
+  assert.deepEqual(await page.$$eval('[data-member-actions="1"] [data-action]', (b) => b.map((x) => x.dataset.action)), ['corroborate', 'change', 'delete']);
+  assert.equal(await page.locator('[data-member-actions="2"] [data-action]').count(), 0, 'no action on the other school\'s record');
+  await page.screenshot({ path: join(SHOTS, 'school-group.png'), fullPage: true });
+
+  await page.click('[data-member-actions="1"] [data-action="corroborate"]');
+  await page.fill('[data-member-actions="1"] textarea[name=opinion]', '该生一直在本校就读');
+  await page.setInputFiles('[data-member-actions="1"] [data-evidence-input]', [
+    { name: 'scan.pdf', mimeType: 'application/pdf', buffer: PDF },
+    { name: 'photo.jpg', mimeType: 'image/jpeg', buffer: TINY_JPEG },
+    { name: 'big.jpg', mimeType: 'image/jpeg', buffer: Buffer.concat([TINY_JPEG, Buffer.alloc(2097152)]) },
+    { name: '证明.doc', mimeType: 'application/msword', buffer: DOC },
+  ]);
+  await page.waitForSelector('[data-file="证明.doc"] [data-verdict]');
+  const verdicts = await page.$$eval('[data-file] [data-verdict]', (v) => v.map((x) => x.dataset.verdict));
+  assert.deepEqual(verdicts, ['bad_type', 'ok', 'too_big', 'ok'], 'R23: type by content and size checked before sending');
+  assert.match(await page.textContent('[data-file="scan.pdf"]'), /只能上传 DOC、RAR 或 JPG/);
+  await page.click('[data-submit-action="corroborate"]');
+  assert.match(await page.textContent('[data-member-actions="1"] [data-form-error]'), /DOC、RAR 或 JPG/);
+  assert.equal(w.uploads.length, 0, 'nothing sent while a file is refused');
+  await page.click('[data-file="scan.pdf"] button');
+  await page.click('[data-file="big.jpg"] button');
+  await page.click('[data-submit-action="corroborate"]');
+  await page.waitForSelector('[data-member="1"] [data-evidence-preview]');
+  assert.equal(w.uploads.length, 2);
+  const act = w.actions.at(-1);
+  assert.equal(act.action, 'corroborate');
+  assert.equal(act.expected_version, 1);
+  assert.equal(act.evidence_ids.length, 2);
+  assert.ok(act.key, 'Idempotency-Key sent');
+  assert.match(await page.textContent('[data-flash]'), /已提交：佐证/);
+  assert.equal(await page.textContent('[data-compare] tr:last-child td:first-of-type') !== null, true);
+  assert.match(await page.textContent('[data-compare]'), /待核办/);
+  assert.equal(await page.evaluate(() => window.__noReload), 1, 'no page reload');
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
+
+test('R13 school: delete asks twice; cancelling either sends nothing', async () => {
+  const w = fakeWorld();
+  const { ctx, page } = await open('clerk_a', w, { role: 'school_clerk', schoolId: 1001 });
+  await page.goto(BASE + '/#/groups/101');
+  await page.click('[data-member-actions="1"] [data-action="delete"]');
+  await page.click('[data-dialog-cancel]');
+  assert.equal(w.actions.length, 0);
+  await page.click('[data-member-actions="1"] [data-action="delete"]');
+  await page.click('[data-dialog-ok]');
+  assert.match(await page.textContent('[data-dialog] h2'), /再次确认/);
+  await page.click('[data-dialog-cancel]');
+  assert.equal(w.actions.length, 0);
+  await page.click('[data-member-actions="1"] [data-action="delete"]');
+  await page.click('[data-dialog-ok]');
+  await page.click('[data-dialog-ok]');
+  await page.waitForSelector('[data-member-state="awaiting_leader"]');
+  assert.equal(w.actions.at(-1).action, 'delete');
+  await ctx.close();
+});
+
+test('R8 register a student: the ID checks show as the clerk types', async () => {
+  const w = fakeWorld();
+  const { ctx, page, errors } = await open('clerk_a', w, { role: 'school_clerk', schoolId: 1001 });
+  await page.click('[data-nav-item="nav.register"]');
+  await page.waitForSelector('[data-register-form]');
+  await page.fill('#reg-name', '王小明');
+  await page.selectOption('#reg-gender', 'M');
+  await page.fill('#reg-idno', '13010220150301001');
+  assert.match(await page.textContent('[data-id-hint]'), /位数错误/);
+  await page.fill('#reg-idno', '130102201503010010');
+  assert.match(await page.textContent('[data-id-hint]'), /校验码错误/);
+  await page.fill('#reg-idno', '990102201503010016');
+  assert.match(await page.textContent('[data-id-hint]'), /省级行政区划代码/);
+  await page.fill('#reg-idno', '130102201502300013');
+  assert.match(await page.textContent('[data-id-hint]'), /出生日期错误/);
+  // valid numbers: the check character computed by the page's own module
+  const [good, female] = await page.evaluate(async () => {
+    const m = await import('/js/idcheck.js');
+    return ['13010220150301001', '13010220150301002'].map((b) => b + m.checkChar(b));
+  });
+  await page.fill('#reg-idno', female);
+  assert.match(await page.textContent('[data-id-hint]'), /与性别不一致/, 'even 17th digit for a boy');
+  await page.fill('#reg-idno', good.toLowerCase());
+  assert.match(await page.textContent('[data-id-hint]'), /身份证件号正确/);
+  assert.equal(await page.inputValue('#reg-birth'), '2015-03-01', 'date of birth taken from the ID');
+  assert.match(await page.textContent('[data-birth-hint]'), /2015-03-01/);
+  await page.screenshot({ path: join(SHOTS, 'school-register.png'), fullPage: true });
+  await page.click('[data-register-form] button[type=submit]');
+  await page.waitForSelector('[data-registered]');
+  assert.equal(w.students.at(-1).id_number, good.toUpperCase(), 'normalised before sending');
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
+
+test('import: template links, dry run with row numbers, commit with a progress bar, failed rows link', async () => {
+  const w = fakeWorld();
+  const { ctx, page } = await open('clerk_a', w, { role: 'school_clerk', schoolId: 1001 });
+  await page.click('[data-nav-item="nav.import"]');
+  await page.waitForSelector('[data-import-form]');
+  assert.equal(await page.getAttribute('[data-template-csv]', 'href'), '/api/v1/imports/template.csv');
+  assert.equal(await page.getAttribute('[data-template-xlsx]', 'href'), '/api/v1/imports/template.xlsx');
+  await page.setInputFiles('[data-import-file]', { name: 'students.csv', mimeType: 'text/csv', buffer: Buffer.from('姓名,性别\n') });
+  await page.click('[data-dry-run]');
+  await page.waitForSelector('[data-error-row="3"]');
+  assert.match(await page.textContent('[data-summary]'), /共 3 行：2 行可以导入，1 行有错误/);
+  assert.match(await page.textContent('[data-error-row="3"]'), /校验码错误/);
+  await page.click('[data-commit]');
+  await page.waitForSelector('[data-import-done]', { timeout: 10000 });
+  assert.equal(await page.getAttribute('[data-failed-csv]', 'href'), '/api/v1/imports/77/failed.csv');
+  await page.screenshot({ path: join(SHOTS, 'school-import.png'), fullPage: true });
+  await ctx.close();
+});
+
+test('R27 county: queue overdue first with age and due date; evidence; reject needs a reason; approve', async () => {
+  const w = fakeWorld();
+  Object.assign(w.groups[0].members[0], { state: 'awaiting_review', handling: 'change', proposed: { name: '张三丰' }, evidence: [{ id: 905, orig_name: 'a.jpg', mime: 'image/jpeg', size: 300 }] });
+  const { ctx, page, errors } = await open('county_130102', w, { role: 'county', county: '130102' });
+  await page.screenshot({ path: join(SHOTS, 'county-home.png'), fullPage: true });
+  await page.click('[data-nav-item="nav.queue"]');
+  await page.waitForSelector('[data-queue-row]');
+  const order = await page.$$eval('[data-queue-row]', (r) => r.map((x) => x.dataset.queueRow));
+  assert.deepEqual(order, ['3', '1'], 'overdue first');
+  assert.match(await page.textContent('[data-queue-row="3"]'), /已超期/);
+  assert.match(await page.textContent('[data-queue-row="3"]'), /16 天/);
+  await page.screenshot({ path: join(SHOTS, 'county-queue.png'), fullPage: true });
+  await page.click('[data-queue-link="3"]');
+  await page.waitForSelector('[data-member-actions="3"] [data-action="reject"]');
+  assert.equal(await page.getAttribute('[data-member="3"] [data-evidence-link]', 'href'), '/api/v1/evidence/902', 'DOC: download');
+  await page.click('[data-member-actions="3"] [data-action="reject"]');
+  await page.click('[data-member-actions="3"] button[type=submit]');
+  assert.match(await page.textContent('[data-member-actions="3"] [data-form-error]'), /请填写原因/);
+  assert.equal(w.actions.length, 0);
+  await page.fill('[data-member-actions="3"] textarea', '证明材料不清晰');
+  await page.click('[data-member-actions="3"] button[type=submit]');
+  await page.waitForSelector('[data-member="3"] [data-reject-reason]');
+  assert.match(await page.textContent('[data-member="3"] [data-reject-reason]'), /证明材料不清晰/);
+  await page.goto(BASE + '/#/groups/101');
+  await page.waitForSelector('[data-member="1"] [data-evidence-preview]');
+  assert.equal(await page.getAttribute('[data-member="1"] [data-evidence-preview]', 'src'), '/api/v1/evidence/905', 'JPEG: inline preview');
+  assert.match(await page.textContent('[data-member="1"]'), /张三丰/, 'the requested change is shown');
+  await page.click('[data-member-actions="1"] [data-action="approve"]');
+  await page.click('[data-confirm-approve]');
+  await page.waitForSelector('[data-member-state="changed"]');
+  await page.click('[data-nav-item="nav.overdue"]');
+  await page.waitForSelector('[data-overdue-row]');
+  await page.screenshot({ path: join(SHOTS, 'county-overdue.png'), fullPage: true });
+  await page.click('[data-nav-item="nav.registrations"]');
+  await page.waitForSelector('[data-reg-row="501"]');
+  await page.check('[data-select-all]');
+  await page.click('[data-approve-batch]');
+  await page.click('[data-dialog-ok]');
+  await page.waitForSelector('[data-flash]:has-text("已审核通过 1 名学生")');
+  await page.screenshot({ path: join(SHOTS, 'county-registrations.png'), fullPage: true });
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
+
+test('R27 statistics: charts by type, state and county load only on that page; CSV export', async () => {
+  const w = fakeWorld();
+  const { ctx, page, errors } = await open('county_130102', w, { role: 'county', county: '130102' });
+  const scripts = [];
+  page.on('request', (r) => { if (r.url().includes('echarts')) scripts.push(r.url()); });
+  await page.click('[data-nav-item="nav.queue"]');
+  await page.waitForSelector('[data-queue-row]');
+  assert.equal(scripts.length, 0, 'ECharts is not loaded outside the statistics page');
+  await page.click('[data-nav-item="nav.stats"]');
+  await page.waitForSelector('[data-stats][data-charts-ready]', { timeout: 15000 });
+  assert.ok((await page.locator('[data-chart] canvas').count()) >= 4);
+  assert.equal(scripts.length, 1);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-stats] [data-export-csv]')]);
+  assert.match(download.suggestedFilename(), /^stats-.*\.csv$/);
+  await page.screenshot({ path: join(SHOTS, 'county-stats.png'), fullPage: true });
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
+
+test('R28 arbitrator: both sides side by side, JPEG inline and RAR download, pick one with a reason', async () => {
+  const w = fakeWorld();
+  const { ctx, page, errors } = await open('city_1301', w, { role: 'bureau' });
+  await page.screenshot({ path: join(SHOTS, 'bureau-home.png'), fullPage: true });
+  await page.click('[data-nav-item="nav.arbitration"]');
+  await page.click('[data-arb-link="103"]');
+  await page.waitForSelector('[data-arb-form]');
+  assert.equal(await page.getAttribute('[data-side="5"] [data-evidence-preview]', 'src'), '/api/v1/evidence/903');
+  assert.equal(await page.getAttribute('[data-side="6"] [data-evidence-link]', 'href'), '/api/v1/evidence/904');
+  assert.equal(await page.locator('[data-side="6"] [data-evidence-preview]').count(), 0, 'RAR is not previewed');
+  await page.screenshot({ path: join(SHOTS, 'bureau-arbitration.png'), fullPage: true });
+  await page.click('[data-arb-submit]');
+  assert.match(await page.textContent('[data-arb-form] [data-form-error]'), /请选择/);
+  await page.check('[data-arb-pick="5"]');
+  await page.click('[data-arb-submit]');
+  assert.match(await page.textContent('[data-arb-form] [data-form-error]'), /请填写仲裁理由/);
+  await page.fill('#arb-reason', '甲校材料完整');
+  await page.click('[data-arb-submit]');
+  await page.click('[data-dialog-ok]');
+  await page.waitForSelector('[data-not-waiting]');
+  assert.deepEqual(w.arbitrations, [{ member_id: 5, reason: '甲校材料完整' }]);
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
+
+test('administrator: create a user (password shown once), reset, disable; credentials created once, revoked', async () => {
+  const w = fakeWorld();
+  const { ctx, page, errors } = await open('admin_13', w, { role: 'admin' });
+  await page.screenshot({ path: join(SHOTS, 'admin-home.png'), fullPage: true });
+  await page.click('[data-nav-item="nav.users"]');
+  await page.waitForSelector('[data-user-row="clerk_a"]');
+  await page.fill('#nu-username', 'clerk_new');
+  await page.selectOption('#nu-unit', '1001');
+  await page.click('[data-user-form] button[type=submit]');
+  await page.waitForSelector('[data-user-row="clerk_new"]');
+  assert.equal(await page.textContent('[data-secret]'), 'Temp-Pass-12345');
+  await page.click('[data-reset="clerk_a"]');
+  await page.click('[data-dialog-ok]');
+  await page.waitForSelector('[data-secret]:has-text("Reset-Pass-67890")');
+  await page.click('[data-toggle="clerk_a"]');
+  await page.click('[data-dialog-ok]');
+  await page.waitForSelector('[data-user-row="clerk_a"]:has-text("已停用")');
+  await page.selectOption('[data-role-of="clerk_new"]', 'school_leader');
+  await page.waitForSelector('[data-flash]:has-text("已保存")');
+  assert.equal(w.users.find((u) => u.username === 'clerk_new').role, 'school_leader');
+  await page.screenshot({ path: join(SHOTS, 'admin-users.png'), fullPage: true });
+  await page.click('[data-nav-item="nav.credentials"]');
+  await page.fill('#cred-name', '测试凭据');
+  await page.click('[data-cred-form] button[type=submit]');
+  await page.waitForSelector('[data-secret]:has-text("SECRET-SHOWN-ONCE")');
+  await page.click('[data-revoke="7"]');
+  await page.click('[data-dialog-ok]');
+  await page.waitForSelector('[data-cred-row="7"]:has-text("已吊销")');
+  await page.screenshot({ path: join(SHOTS, 'admin-credentials.png'), fullPage: true });
+  await page.reload();
+  await page.waitForSelector('[data-cred-row="7"]');
+  assert.equal(await page.locator('[data-secret]').count(), 0, 'the secret is not shown again');
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
+
+test('English switch on a working screen; help with flow chart reachable from every page, also on a tablet', async () => {
+  const w = fakeWorld();
+  const { ctx, page, errors } = await open('clerk_a', w, { role: 'school_clerk', schoolId: 1001 }, { viewport: { width: 820, height: 1180 } });
+  await page.goto(BASE + '/#/groups/101');
+  await page.waitForSelector('[data-compare]');
+  await page.click('[data-lang-switch]');
+  await page.waitForSelector('[data-arbitration]:has-text("Waiting")');
+  assert.match(await page.textContent('main h1'), /Problem group #101/);
+  assert.match(await page.textContent('[data-member-actions="1"]'), /Corroborate/);
+  assert.equal(await page.getAttribute('html', 'lang'), 'en');
+  await page.screenshot({ path: join(SHOTS, 'tablet-group-en.png'), fullPage: true });
+  await page.click('[data-lang-switch]');
+  for (const hash of ['#/', '#/problems', '#/students', '#/students/new', '#/import', '#/groups/101']) {
+    await page.goto(BASE + '/' + hash);
+    await page.waitForSelector('main h1');
+    assert.equal(await page.locator('header a[href="#/help"]').count(), 1, `help link on ${hash}`);
+  }
+  await page.click('header a[href="#/help"]');
+  await page.waitForSelector('[data-flow]');
+  assert.equal(await page.locator('[data-flow] [data-state]').count(), 10);
+  assert.ok((await page.locator('[data-flow-table] tbody tr').count()) >= 14);
+  assert.match(await page.textContent('[data-help]'), /是否需要仲裁/);
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});

@@ -1,0 +1,30 @@
+// web.mjs: helpers of the browser suites (issue 7): sign in through the form, collect page errors, probe endpoints.
+import { BASE } from './browser.mjs';
+
+export const DEMO_PASSWORD = 'Xueji@2026demo';
+
+/** Sign in through the form and wait for the role's home page. @param {import('playwright-core').Page} page @param {string} user */
+export async function signIn(page, user, password = DEMO_PASSWORD) {
+  await page.goto(BASE + '/');
+  await page.waitForSelector('[data-login-form]');
+  await page.fill('#login-user', user);
+  await page.fill('#login-pass', password);
+  await page.click('[data-login-form] button[type=submit]');
+  await page.waitForSelector('[data-home]');
+}
+
+/** Collect console errors and uncaught exceptions of a page (failed requests the test expects are filtered by the caller). */
+export function watchErrors(page) {
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  return errors;
+}
+
+/** Status of GET path for a signed-in demo user (to skip suites whose API is not merged yet). */
+export async function probe(path, user = 'clerk_a', password = DEMO_PASSWORD) {
+  const login = await fetch(BASE + '/api/v1/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: user, password }) });
+  const cookie = (login.headers.get('set-cookie') || '').split(';')[0];
+  const r = await fetch(BASE + path, { headers: { cookie } });
+  return r.status;
+}

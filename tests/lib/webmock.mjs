@@ -1,0 +1,174 @@
+// webmock.mjs: a small in-memory fake of the JSON API contract (HELPER_CONTEXT) for the screen tests: the real service signs in, everything else under /api/v1/ is answered here.
+// It lets the browser tests prove the screens' behaviour (forms, checks, confirmations, paging, progress) independently of the data of the registry and workflow modules.
+
+const today = () => new Date().toISOString().slice(0, 10);
+const daysAgo = (n) => new Date(Date.now() - n * 86400000).toISOString();
+const dayOffset = (n) => new Date(Date.now() + n * 86400000).toISOString().slice(0, 10);
+
+/** Fresh fake state: two schools in two counties of one city (R18), three groups. */
+export function fakeWorld() {
+  const A = { school_id: 1001, school: '长安区第一实验小学', county: '长安区', county_code: '130102' };
+  const C = { school_id: 1005, school: '路南区路南小学', county: '路南区', county_code: '130202' };
+  const member = (id, side, over) => ({
+    id, version: 1, school_id: side.school_id, school_name: side.school, county_name: side.county, county_code: side.county_code,
+    name: '张三', gender: 'M', birth_date: '2015-03-01', id_type: '1', id_number: '1301**********0016', student_no: 'L1301022015030100' + id,
+    state: 'open', handling: null, opinion: null, reject_reason: null, evidence: [], due_date: dayOffset(10), step_started_at: daysAgo(1), ...over,
+  });
+  const groups = [
+    { id: 101, type: 'id_dup', state: 'open', version: 1, created_at: daysAgo(20), members: [member(1, A, {}), member(2, C, { name: '张山', student_no: 'G130102201503010016', birth_date: '2015-03-02' })], history: [] },
+    { id: 102, type: 'nbg_dup', state: 'open', version: 1, created_at: daysAgo(30), members: [member(3, A, { state: 'awaiting_review', handling: 'corroborate', opinion: '本校在读', due_date: dayOffset(-3), step_started_at: daysAgo(16), evidence: [{ id: 902, orig_name: '证明.doc', mime: 'application/msword', size: 12000 }] }), member(4, C, { id_type: '6', id_number: 'H1234567' })], history: [] },
+    { id: 103, type: 'id_dup', state: 'awaiting_arbitration', version: 1, created_at: daysAgo(40), members: [member(5, A, { state: 'approved', handling: 'corroborate', opinion: '学生一直在本校就读', evidence: [{ id: 903, orig_name: '户口本.jpg', mime: 'image/jpeg', size: 300 }] }), member(6, C, { state: 'approved', handling: 'corroborate', opinion: '学生在我校', evidence: [{ id: 904, orig_name: '材料.rar', mime: 'application/x-rar', size: 5000 }] })], history: [] },
+  ];
+  return { groups, uploads: [], actions: [], arbitrations: [], students: [], imports: new Map(), users: [
+    { id: 1, username: 'clerk_a', display_name: '张老师', role: 'school_clerk', unit: { id: 1001, name: A.school, code: '1301020001' }, disabled: false, version: 1 },
+  ], credentials: [{ id: 7, name: '河北省学籍系统', prefix: 'xjp_ab12', created_at: daysAgo(3), last_used_at: daysAgo(1), revoked_at: null }] };
+}
+
+/** A 1x1 JPEG (for the evidence preview). */
+export const TINY_JPEG = Buffer.from('/9j/4AAQSkZJRgABAQEASABIAAD/2wBDAP//////////////////////////////////////////////////////////////////////////////////////wgALCAABAAEBAREA/8QAFBABAAAAAAAAAAAAAAAAAAAAAP/aAAgBAQABPxA=', 'base64');
+
+const json = (route, status, body) => route.fulfill({ status, contentType: 'application/json', body: JSON.stringify(body) });
+const err = (route, status, code, message, field = null) => json(route, status, { error: { code, message, field } });
+
+/**
+ * Answer /api/v1/* (except the session) from the world for a user of `role` at `schoolId`.
+ * @param {import('playwright-core').BrowserContext} ctx @param {ReturnType<typeof fakeWorld>} w @param {{role: string, schoolId?: number}} who
+ */
+export async function installMock(ctx, w, who) {
+  const mine = (m) => who.schoolId !== undefined && m.school_id === who.schoolId;
+  const allowedFor = (g, m) => {
+    if (who.role === 'school_clerk' && mine(m)) {
+      if (m.state === 'open') return g.type === 'id_error' ? ['change', 'delete'] : ['corroborate', 'change', 'delete'];
+      if (['approved', 'upheld', 'deleted', 'changed'].includes(m.state) && g.state === 'done') return ['reopen'];
+    }
+    if (who.role === 'county' && m.state === 'awaiting_review' && m.county_code === who.county) return ['approve', 'reject'];
+    return [];
+  };
+  const view = (g) => ({ ...g, members: g.members.map((m) => ({ ...m, mine: mine(m), allowed_actions: allowedFor(g, m) })) });
+  await ctx.route('**/api/v1/**', async (route) => {
+    const req = route.request();
+    const url = new URL(req.url());
+    const p = url.pathname;
+    const method = req.method();
+    if (p === '/api/v1/session' || p.startsWith('/api/v1/session/')) return route.fallback();
+    if (method !== 'GET' && !req.headers()['x-csrf-token']) return err(route, 403, 'csrf', 'no token');
+    let m;
+    if (method === 'GET' && p === '/api/v1/groups') {
+      let list = w.groups.map(view);
+      const type = url.searchParams.get('type'), st = url.searchParams.get('state');
+      if (type) list = list.filter((g) => g.type === type);
+      if (st) list = list.filter((g) => g.members.some((x) => x.state === st && (x.mine || who.role !== 'school_clerk')));
+      const by_type = {}; const by_state = {};
+      for (const g of w.groups.map(view)) { by_type[g.type] = (by_type[g.type] || 0) + 1; for (const x of g.members) if (x.mine || who.role !== 'school_clerk') by_state[x.state] = (by_state[x.state] || 0) + 1; }
+      const page = Number(url.searchParams.get('page') || 1), per = Number(url.searchParams.get('per_page') || 50);
+      return json(route, 200, { items: list.slice((page - 1) * per, page * per), total: list.length, page, per_page: per, counts: { by_type, by_state } });
+    }
+    if (method === 'GET' && (m = /^\/api\/v1\/groups\/(\d+)$/.exec(p))) {
+      const g = w.groups.find((x) => x.id === Number(m[1]));
+      return g ? json(route, 200, view(g)) : err(route, 404, 'not_found', 'No such object.');
+    }
+    if (method === 'POST' && (m = /^\/api\/v1\/members\/(\d+)\/actions$/.exec(p))) {
+      const body = req.postDataJSON();
+      const g = w.groups.find((x) => x.members.some((y) => y.id === Number(m[1])));
+      const mem = g?.members.find((y) => y.id === Number(m[1]));
+      if (!mem) return err(route, 404, 'not_found', 'No such object.');
+      if (body.expected_version !== mem.version) return err(route, 409, 'conflict', 'version');
+      if (!allowedFor(g, mem).includes(body.action)) return err(route, 409, 'conflict', 'not allowed now');
+      if ((body.action === 'corroborate' || body.action === 'change') && !(body.evidence_ids || []).length) return err(route, 422, 'invalid', 'evidence required', 'evidence_ids');
+      if (body.action === 'reject' && !body.reason) return err(route, 422, 'invalid', 'reason required', 'reason');
+      w.actions.push({ member: mem.id, ...body, key: req.headers()['idempotency-key'] });
+      const before = mem.state;
+      if (body.action === 'corroborate' || body.action === 'change') Object.assign(mem, { state: 'awaiting_review', handling: body.action, opinion: body.opinion || null, evidence: body.evidence_ids.map((id) => w.uploads.find((u) => u.id === id)) });
+      else if (body.action === 'delete') Object.assign(mem, { state: 'awaiting_leader', handling: 'delete' });
+      else if (body.action === 'approve') Object.assign(mem, { state: mem.handling === 'corroborate' ? 'approved' : mem.handling === 'change' ? 'changed' : 'deleted', reject_reason: null });
+      else if (body.action === 'reject') Object.assign(mem, { state: 'open', reject_reason: body.reason, handling: null });
+      mem.version += 1;
+      g.history.push({ created_at: new Date().toISOString(), actor_role: who.role, action: body.action, state_before: before, state_after: mem.state, reason: body.reason || null });
+      return json(route, 200, { member: mem });
+    }
+    if (method === 'POST' && (m = /^\/api\/v1\/groups\/(\d+)\/arbitration$/.exec(p))) {
+      const body = req.postDataJSON();
+      const g = w.groups.find((x) => x.id === Number(m[1]));
+      if (!body.reason) return err(route, 422, 'invalid', 'reason required', 'reason');
+      for (const x of g.members) { if (x.id === body.member_id) x.state = 'upheld'; else { x.state = 'open'; x.reject_reason = body.reason; } }
+      g.state = 'open';
+      w.arbitrations.push(body);
+      return json(route, 200, view(g));
+    }
+    if (method === 'POST' && p === '/api/v1/evidence') {
+      const buf = req.postDataBuffer() || Buffer.alloc(0);
+      const name = /filename="([^"]*)"/.exec(buf.toString('latin1'))?.[1] || 'f';
+      const ev = { id: 900 + w.uploads.length + 10, orig_name: Buffer.from(name, 'latin1').toString('utf8'), mime: /\.jpe?g$/i.test(name) ? 'image/jpeg' : 'application/octet-stream', size: buf.length };
+      w.uploads.push(ev);
+      return json(route, 201, ev);
+    }
+    if (method === 'GET' && (m = /^\/api\/v1\/evidence\/(\d+)$/.exec(p))) return route.fulfill({ status: 200, contentType: 'image/jpeg', body: TINY_JPEG });
+    if (method === 'GET' && p === '/api/v1/queue') {
+      let items;
+      if (who.role === 'bureau') items = w.groups.filter((g) => g.state === 'awaiting_arbitration').map((g) => ({ ...view(g), group_id: g.id, due_date: dayOffset(5), step_started_at: daysAgo(2) }));
+      else items = w.groups.flatMap((g) => g.members.filter((x) => x.state === (who.role === 'school_leader' ? 'awaiting_leader' : 'awaiting_review') && (who.role !== 'county' || x.county_code === who.county)).map((x) => ({ ...x, member_id: x.id, group_id: g.id, group_type: g.type })));
+      return json(route, 200, { items, total: items.length });
+    }
+    if (method === 'GET' && p === '/api/v1/overdue') {
+      const items = w.groups.flatMap((g) => g.members.filter((x) => x.due_date < today()).map((x) => ({ ...x, member_id: x.id, group_id: g.id, group_type: g.type, days_overdue: 3 })));
+      return json(route, 200, { items, total: items.length });
+    }
+    if (method === 'GET' && p === '/api/v1/stats') {
+      return json(route, 200, { by_type: { id_dup: 2, nbg_dup: 1 }, by_member_state: { open: 3, awaiting_review: 1, approved: 2 }, by_group_state: { open: 2, awaiting_arbitration: 1 },
+        by_county: [{ county_code: '130102', name: '长安区', count: 3 }, { county_code: '130202', name: '路南区', count: 3 }], overdue: 1 });
+    }
+    if (method === 'GET' && p === '/api/v1/students') {
+      const st = url.searchParams.get('status');
+      const all = [...w.students, { id: 501, name: '李四', gender: 'F', birth_date: '2016-05-02', id_type: '1', id_number: '1301**********0027', student_no: 'L13010220160502 0001'.replace(' ', ''), status: 'pending', school_name: '长安区第一实验小学', created_at: daysAgo(2) }];
+      const items = st ? all.filter((s) => s.status === st) : all;
+      return json(route, 200, { items, total: items.length });
+    }
+    if (method === 'POST' && p === '/api/v1/students') {
+      const b = req.postDataJSON();
+      const s = { id: 600 + w.students.length, ...b, student_no: 'L1301022015030100' + (10 + w.students.length), status: 'pending' };
+      w.students.push(s);
+      return json(route, 201, s);
+    }
+    if (method === 'POST' && p === '/api/v1/registrations/approve') {
+      const b = req.postDataJSON();
+      return json(route, 200, { approved: b.student_ids.length });
+    }
+    if (method === 'POST' && p === '/api/v1/imports') {
+      const id = 77;
+      w.imports.set(id, { polls: 0 });
+      return json(route, 201, { id, total_rows: 3, ok_rows: 2, failed_rows: 1, errors: [{ row: 3, field: 'id_number', code: 'id_checksum', message: 'id_checksum' }] });
+    }
+    if (method === 'POST' && (m = /^\/api\/v1\/imports\/(\d+)\/commit$/.exec(p))) return json(route, 202, { id: Number(m[1]), state: 'running', processed: 0, total_rows: 2 });
+    if (method === 'GET' && (m = /^\/api\/v1\/imports\/(\d+)$/.exec(p))) {
+      const j = w.imports.get(Number(m[1]));
+      j.polls += 1;
+      return json(route, 200, j.polls < 2 ? { state: 'running', processed: 1, total_rows: 2 } : { state: 'done', processed: 2, total_rows: 2, created: 2, failed_rows: 1, problems: 0 });
+    }
+    if (method === 'GET' && p === '/api/v1/users') return json(route, 200, { items: w.users, total: w.users.length });
+    if (method === 'GET' && p === '/api/v1/units') return json(route, 200, { items: [{ id: 1001, name: '长安区第一实验小学', code: '1301020001', level: 4 }] });
+    if (method === 'POST' && p === '/api/v1/users') {
+      const b = req.postDataJSON();
+      const u = { id: 2 + w.users.length, ...b, unit: { id: b.unit_id, name: '长安区第一实验小学', code: '1301020001' }, disabled: false, version: 1 };
+      w.users.push(u);
+      return json(route, 201, { user: u, password: 'Temp-Pass-12345' });
+    }
+    if (method === 'PATCH' && (m = /^\/api\/v1\/users\/(\d+)$/.exec(p))) {
+      const u = w.users.find((x) => x.id === Number(m[1]));
+      Object.assign(u, req.postDataJSON(), { version: u.version + 1 });
+      return json(route, 200, u);
+    }
+    if (method === 'POST' && /^\/api\/v1\/users\/\d+\/password-reset$/.test(p)) return json(route, 200, { password: 'Reset-Pass-67890' });
+    if (method === 'GET' && p === '/api/v1/credentials') return json(route, 200, { items: w.credentials });
+    if (method === 'POST' && p === '/api/v1/credentials') {
+      const c = { id: 8 + w.credentials.length, name: req.postDataJSON().name, prefix: 'xjp_cd34', created_at: new Date().toISOString(), last_used_at: null, revoked_at: null };
+      w.credentials.push(c);
+      return json(route, 201, { ...c, token: 'xjp_cd34.SECRET-SHOWN-ONCE' });
+    }
+    if (method === 'DELETE' && (m = /^\/api\/v1\/credentials\/(\d+)$/.exec(p))) {
+      const c = w.credentials.find((x) => x.id === Number(m[1]));
+      c.revoked_at = new Date().toISOString();
+      return route.fulfill({ status: 204 });
+    }
+    return err(route, 404, 'no_route', 'No such endpoint.');
+  });
+}
