@@ -57,16 +57,20 @@ sql/seed/node_modules/.stamp: sql/seed/package-lock.json | deps
 ## --- build ---
 build: deps $(BUILD)/xueji
 
+Q := $(if $(V),,@)
 $(BUILD)/%.o: fcgi/%.c fcgi/*.h | $(BUILD)/.dir
-	$(CC) $(CFLAGS) -c $< -o $@
+	@echo "  CC $<"
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 $(BUILD)/.dir:
 	mkdir -p $(BUILD) && touch $@
 $(BUILD)/libxueji.a: $(OBJS)
-	rm -f $@ && ar rcs $@ $^
+	$(Q)rm -f $@ && ar rcs $@ $^
 $(BUILD)/xueji: $(BUILD)/main.o $(BUILD)/libxueji.a
-	$(CC) -o $@ $^ $(LDLIBS)
+	@echo "  LD $@"
+	$(Q)$(CC) -o $@ $^ $(LDLIBS)
 $(BUILD)/test_%: tests/unit/test_%.c $(BUILD)/libxueji.a
-	$(CC) $(CFLAGS) $(shell pkg-config --cflags check) -o $@ $< $(BUILD)/libxueji.a $(CHECK_LIBS) $(LDLIBS)
+	@echo "  CC $<"
+	$(Q)$(CC) $(CFLAGS) $(shell pkg-config --cflags check) -o $@ $< $(BUILD)/libxueji.a $(CHECK_LIBS) $(LDLIBS)
 
 ## --- unit tests (C, Check) ---
 unit: deps $(UNIT_BINS)

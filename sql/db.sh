@@ -21,8 +21,10 @@ running() { [ -f "$pidf" ] && alive "$(cat "$pidf")"; }
 cmd_init() {
   if [ ! -d "$datadir/mysql" ]; then
     mkdir -p "$datadir"
-    mariadb-install-db --no-defaults --datadir="$datadir" --user="$(id -un)" \
-      --auth-root-authentication-method=normal --skip-test-db >"$VARDIR/log/db-init.log" 2>&1
+    # --skip-name-resolve/--force: a fresh machine may have no resolvable host name
+    mariadb-install-db --no-defaults --datadir="$datadir" --user="$(id -un)" --skip-name-resolve --force \
+      --auth-root-authentication-method=normal --skip-test-db >"$VARDIR/log/db-init.log" 2>&1 \
+      || { echo "mariadb-install-db failed:" >&2; tail -n 20 "$VARDIR/log/db-init.log" >&2; rm -rf "$datadir"; exit 1; }
   fi
   if [ ! -f "$secrets" ]; then
     umask 077
