@@ -28,3 +28,11 @@ export async function probe(path, user = 'clerk_a', password = DEMO_PASSWORD) {
   const r = await fetch(BASE + path, { headers: { cookie } });
   return r.status;
 }
+
+/** Whether the service has a route (the router answers 404 "no_route" before it authenticates anything else). */
+export async function routeExists(method, path) {
+  const r = await fetch(BASE + path, { method, headers: { 'content-type': 'application/json' }, body: method === 'GET' ? undefined : '{}' });
+  if (r.status !== 404 && r.status !== 405) return true;
+  const body = await r.json().catch(() => ({}));
+  return body?.error?.code !== 'no_route' && r.status !== 405;
+}
