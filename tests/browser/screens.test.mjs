@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { launchBrowser, BASE, SHOTS } from '../lib/browser.mjs';
 import { fakeWorld, installMock, TINY_JPEG } from '../lib/webmock.mjs';
-import { signIn, watchErrors } from '../lib/web.mjs';
+import { signIn, watchErrors, unlabeledControls } from '../lib/web.mjs';
 
 let browser;
 before(async () => { browser = await launchBrowser(); });
@@ -49,6 +49,7 @@ test('R26 school: problem list with counts, group side by side with differences,
 
   await page.click('[data-member-actions="1"] [data-action="corroborate"]');
   await page.fill('[data-member-actions="1"] textarea[name=opinion]', '该生一直在本校就读');
+  assert.deepEqual(await unlabeledControls(page), [], 'every input has a label');
   await page.setInputFiles('[data-member-actions="1"] [data-evidence-input]', [
     { name: 'scan.pdf', mimeType: 'application/pdf', buffer: PDF },
     { name: 'photo.jpg', mimeType: 'image/jpeg', buffer: TINY_JPEG },
@@ -127,6 +128,7 @@ test('R8 register a student: the ID checks show as the clerk types', async () =>
   assert.equal(await page.inputValue('#reg-birth'), '2015-03-01', 'date of birth taken from the ID');
   assert.match(await page.textContent('[data-birth-hint]'), /2015-03-01/);
   await page.screenshot({ path: join(SHOTS, 'school-register.png'), fullPage: true });
+  assert.deepEqual(await unlabeledControls(page), []);
   await page.click('[data-register-form] button[type=submit]');
   await page.waitForSelector('[data-registered]');
   assert.equal(w.students.at(-1).id_number, good.toUpperCase(), 'normalised before sending');
@@ -193,6 +195,7 @@ test('R27 county: queue overdue first with age and due date; evidence; reject ne
   await page.click('[data-dialog-ok]');
   await page.waitForSelector('[data-flash]:has-text("已审核通过 1 名学生")');
   await page.screenshot({ path: join(SHOTS, 'county-registrations.png'), fullPage: true });
+  assert.deepEqual(await unlabeledControls(page), []);
   assert.deepEqual(errors, []);
   await ctx.close();
 });
@@ -227,6 +230,7 @@ test('R28 arbitrator: both sides side by side, JPEG inline and RAR download, pic
   assert.equal(await page.getAttribute('[data-side="6"] [data-evidence-link]', 'href'), '/api/v1/evidence/904');
   assert.equal(await page.locator('[data-side="6"] [data-evidence-preview]').count(), 0, 'RAR is not previewed');
   await page.screenshot({ path: join(SHOTS, 'bureau-arbitration.png'), fullPage: true });
+  assert.deepEqual(await unlabeledControls(page), []);
   await page.click('[data-arb-submit]');
   assert.match(await page.textContent('[data-arb-form] [data-form-error]'), /请选择/);
   await page.check('[data-arb-pick="5"]');
@@ -262,6 +266,7 @@ test('administrator: create a user (password shown once), reset, disable; creden
   await page.waitForSelector('[data-flash]:has-text("已保存")');
   assert.equal(w.users.find((u) => u.username === 'clerk_new').role, 'school_leader');
   await page.screenshot({ path: join(SHOTS, 'admin-users.png'), fullPage: true });
+  assert.deepEqual(await unlabeledControls(page), []);
   await page.click('[data-nav-item="nav.credentials"]');
   await page.fill('#cred-name', '测试凭据');
   await page.click('[data-cred-form] button[type=submit]');

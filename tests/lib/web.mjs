@@ -36,3 +36,12 @@ export async function routeExists(method, path) {
   const body = await r.json().catch(() => ({}));
   return body?.error?.code !== 'no_route' && r.status !== 405;
 }
+
+/** Form controls of the page without an accessible label (label[for], a wrapping label, aria-label or aria-labelledby). */
+export function unlabeledControls(page) {
+  return page.$$eval('main input:not([type=hidden]), main select, main textarea, dialog input, dialog textarea', (els) => els.filter((el) => {
+    if (el.getAttribute('aria-label') || el.getAttribute('aria-labelledby')) return false;
+    if (el.id && document.querySelector(`label[for="${CSS.escape(el.id)}"]`)) return false;
+    return !el.closest('label');
+  }).map((el) => el.outerHTML.slice(0, 80)));
+}

@@ -3,7 +3,7 @@ import { api } from '../api.js';
 import { t, extend } from '../i18n.js';
 import { h, replace } from '../dom.js';
 import { state, flash, flashError, errorText } from '../app.js';
-import { label, fact, day, when, ageDays, dueCell, table, pagedList, fetchPage, confirmDialog, tf, itemsOf } from '../ui.js';
+import { label, fact, day, when, ageDays, dueCell, table, pagedList, fetchPage, confirmDialog, tf, itemsOf, focusHeading } from '../ui.js';
 import { compareTable } from './group.js';
 import { evidenceList } from './evidence-ui.js';
 
@@ -80,7 +80,7 @@ async function renderOne(main, id) {
       await api('POST', `/api/v1/groups/${encodeURIComponent(g.id)}/arbitration`, { member_id: m.id, reason: reason.value.trim() });
       flash(t('arb.done'));
       await renderOne(main, id);
-      main.querySelector('h1')?.focus();
+      focusHeading(main);
     } catch (e) { err.textContent = errorText(e); submit.disabled = false; }
   });
   replace(main, h('section', { data: { arbGroup: g.id, groupState: g.state } },

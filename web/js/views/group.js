@@ -3,7 +3,7 @@ import { api } from '../api.js';
 import { t, extend } from '../i18n.js';
 import { h, replace } from '../dom.js';
 import { state, flash, errorText, hashParams } from '../app.js';
-import { label, fact, day, when, dueCell, confirmDialog, confirmTwice, field, select, itemsOf } from '../ui.js';
+import { label, fact, day, when, dueCell, confirmDialog, confirmTwice, field, select, itemsOf, focusHeading } from '../ui.js';
 import { evidenceList, evidencePicker } from './evidence-ui.js';
 import { checkByType, ID_MESSAGES } from '../idcheck.js';
 
@@ -11,7 +11,7 @@ extend(ID_MESSAGES);
 extend({
   zh: {
     'group.title': '问题学籍组 #{id}', 'group.back': '返回问题学籍列表', 'group.compare': '组内学籍对比',
-    'group.diff_note': '黄色底并带“≠”标记的项与组内其他记录不同。', 'group.mine': '本校', 'group.other': '其他学校',
+    'group.diff_note': '黄色底并带“≠”标记的项与组内其他记录不同。', 'group.differs': '与其他记录不同', 'group.mine': '本校', 'group.other': '其他学校',
     'group.record': '记录 {n}', 'group.history': '处理记录', 'group.evidence': '证明材料', 'group.no_actions': '当前没有您可以办理的操作。',
     'group.member_state': '处理状态', 'group.reject_reason': '不通过原因', 'group.deadline': '限期处理截止',
     'group.created': '生成时间', 'group.actions_for': '办理：{name}', 'group.proposed': '申请变更为',
@@ -29,7 +29,7 @@ extend({
   },
   en: {
     'group.title': 'Problem group #{id}', 'group.back': 'Back to problem records', 'group.compare': 'Records compared',
-    'group.diff_note': 'Values on yellow marked "≠" differ from the other records of the group.', 'group.mine': 'My school', 'group.other': 'Other school',
+    'group.diff_note': 'Values on yellow marked "≠" differ from the other records of the group.', 'group.differs': 'differs from the other records', 'group.mine': 'My school', 'group.other': 'Other school',
     'group.record': 'Record {n}', 'group.history': 'History', 'group.evidence': 'Evidence', 'group.no_actions': 'Nothing for you to do here now.',
     'group.member_state': 'Handling state', 'group.reject_reason': 'Rejection reason', 'group.deadline': 'Clearance deadline',
     'group.created': 'Opened', 'group.actions_for': 'Act on: {name}', 'group.proposed': 'Requested change',
@@ -88,8 +88,8 @@ export function compareTable(members) {
     const distinct = new Set(vals.filter((v) => v !== ''));
     return h('tr', { data: { fact: k } }, h('th', { scope: 'row' }, t('f.' + k)), vals.map((v) => {
       const differs = distinct.size > 1;
-      return h('td', { class: differs ? 'diff' : '', data: differs ? { diff: '' } : {} }, v, differs ? h('span', { class: 'sr-only' }, ' ≠') : null,
-        differs ? h('span', { 'aria-hidden': 'true' }, ' ≠') : null);
+      return h('td', { class: differs ? 'diff' : '', data: differs ? { diff: '' } : {} }, v,
+        differs ? h('span', { 'aria-hidden': 'true' }, ' ≠') : null, differs ? h('span', { class: 'sr-only' }, `（${t('group.differs')}）`) : null);
     }));
   });
   const stateRow = h('tr', {}, h('th', { scope: 'row' }, t('group.member_state')), members.map((m) =>
@@ -326,7 +326,8 @@ export async function render(main, rest) {
     cards,
     h('h2', {}, t('group.history')),
     historyList(g.history)));
-  const redraw = async () => { await render(main, rest); };
+  // after an action the page redraws in place (no reload) and focus returns to its heading
+  const redraw = async () => { await render(main, rest); focusHeading(main); };
   let any = false;
   for (const m of members) {
     const box = main.querySelector(`[data-member-actions="${CSS.escape(String(m.id))}"]`);
