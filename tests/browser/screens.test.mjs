@@ -43,11 +43,11 @@ test('R26 school: problem list with counts, group side by side with differences,
   assert.equal(await page.textContent('[data-arbitration]'), '等待', '是否需要仲裁: 等待 while open (R21)');
   const diffFacts = await page.$$eval('[data-compare] tr[data-fact]', (rows) => rows.filter((r) => r.querySelector('[data-diff]')).map((r) => r.dataset.fact));
   assert.deepEqual(diffFacts.sort(), ['birth_date', 'county', 'name', 'school', 'student_no'].sort());
-  assert.deepEqual(await page.$$eval('[data-member-actions="1"] [data-action]', (b) => b.map((x) => x.dataset.action)), ['corroborate', 'change', 'delete']);
+  assert.deepEqual(await page.$$eval('[data-member-actions="1"] [data-action]', (b) => b.map((x) => x.dataset.action)), ['submit_corroborate', 'submit_change', 'submit_delete']);
   assert.equal(await page.locator('[data-member-actions="2"] [data-action]').count(), 0, 'no action on the other school\'s record');
   await page.screenshot({ path: join(SHOTS, 'school-group.png'), fullPage: true });
 
-  await page.click('[data-member-actions="1"] [data-action="corroborate"]');
+  await page.click('[data-member-actions="1"] [data-action="submit_corroborate"]');
   await page.fill('[data-member-actions="1"] textarea[name=opinion]', '该生一直在本校就读');
   assert.deepEqual(await unlabeledControls(page), [], 'every input has a label');
   await page.setInputFiles('[data-member-actions="1"] [data-evidence-input]', [
@@ -69,11 +69,12 @@ test('R26 school: problem list with counts, group side by side with differences,
   await page.waitForSelector('[data-member="1"] [data-evidence-preview]');
   assert.equal(w.uploads.length, 2);
   const act = w.actions.at(-1);
-  assert.equal(act.action, 'corroborate');
+  assert.equal(act.action, 'submit_corroborate');
   assert.equal(act.expected_version, 1);
   assert.equal(act.evidence_ids.length, 2);
   assert.ok(act.key, 'Idempotency-Key sent');
   assert.match(await page.textContent('[data-flash]'), /已提交：佐证/);
+  assert.equal(await page.getAttribute('[data-member="1"] [data-evidence-preview]', 'src'), `/api/v1/evidence/${w.uploads.find((u) => u.kind === 'jpeg').id}?inline=1`);
   assert.equal(await page.textContent('[data-compare] tr:last-child td:first-of-type') !== null, true);
   assert.match(await page.textContent('[data-compare]'), /待核办/);
   assert.equal(await page.evaluate(() => window.__noReload), 1, 'no page reload');
@@ -85,19 +86,20 @@ test('R13 school: delete asks twice; cancelling either sends nothing', async () 
   const w = fakeWorld();
   const { ctx, page } = await open('clerk_a', w, { role: 'school_clerk', schoolId: 1001 });
   await page.goto(BASE + '/#/groups/101');
-  await page.click('[data-member-actions="1"] [data-action="delete"]');
+  await page.click('[data-member-actions="1"] [data-action="submit_delete"]');
   await page.click('[data-dialog-cancel]');
   assert.equal(w.actions.length, 0);
-  await page.click('[data-member-actions="1"] [data-action="delete"]');
+  await page.click('[data-member-actions="1"] [data-action="submit_delete"]');
   await page.click('[data-dialog-ok]');
   assert.match(await page.textContent('[data-dialog] h2'), /再次确认/);
   await page.click('[data-dialog-cancel]');
   assert.equal(w.actions.length, 0);
-  await page.click('[data-member-actions="1"] [data-action="delete"]');
+  await page.click('[data-member-actions="1"] [data-action="submit_delete"]');
   await page.click('[data-dialog-ok]');
   await page.click('[data-dialog-ok]');
   await page.waitForSelector('[data-member-state="awaiting_leader"]');
-  assert.equal(w.actions.at(-1).action, 'delete');
+  assert.equal(w.actions.at(-1).action, 'submit_delete');
+  assert.equal(w.actions.at(-1).confirm, true);
   await ctx.close();
 });
 
@@ -157,7 +159,9 @@ test('import: template links, dry run with row numbers, commit with a progress b
 
 test('R27 county: queue overdue first with age and due date; evidence; reject needs a reason; approve', async () => {
   const w = fakeWorld();
-  Object.assign(w.groups[0].members[0], { state: 'awaiting_review', handling: 'change', proposed: { name: '张三丰' }, evidence: [{ id: 905, orig_name: 'a.jpg', mime: 'image/jpeg', size: 300 }] });
+  Object.assign(w.groups[0].members[0], { state: 'awaiting_review', handling: 'change', proposed: { name: '张三丰' } });
+  w.groups[0].history.push({ id: 9, time: new Date().toISOString(), actor_role: 'school_clerk', action: 'submit_change', member_id: 1, evidence_ids: [905] });
+  w.meta.set(905, { id: 905, name: 'a.jpg', mime: 'image/jpeg', kind: 'jpeg', size: 300 });
   const { ctx, page, errors } = await open('county_130102', w, { role: 'county', county: '130102' });
   await page.screenshot({ path: join(SHOTS, 'county-home.png'), fullPage: true });
   await page.click('[data-nav-item="nav.queue"]');
@@ -180,7 +184,7 @@ test('R27 county: queue overdue first with age and due date; evidence; reject ne
   assert.match(await page.textContent('[data-member="3"] [data-reject-reason]'), /证明材料不清晰/);
   await page.goto(BASE + '/#/groups/101');
   await page.waitForSelector('[data-member="1"] [data-evidence-preview]');
-  assert.equal(await page.getAttribute('[data-member="1"] [data-evidence-preview]', 'src'), '/api/v1/evidence/905', 'JPEG: inline preview');
+  assert.equal(await page.getAttribute('[data-member="1"] [data-evidence-preview]', 'src'), '/api/v1/evidence/905?inline=1', 'JPEG: inline preview');
   assert.match(await page.textContent('[data-member="1"]'), /张三丰/, 'the requested change is shown');
   await page.click('[data-member-actions="1"] [data-action="approve"]');
   await page.click('[data-confirm-approve]');
@@ -226,7 +230,7 @@ test('R28 arbitrator: both sides side by side, JPEG inline and RAR download, pic
   await page.click('[data-nav-item="nav.arbitration"]');
   await page.click('[data-arb-link="103"]');
   await page.waitForSelector('[data-arb-form]');
-  assert.equal(await page.getAttribute('[data-side="5"] [data-evidence-preview]', 'src'), '/api/v1/evidence/903');
+  assert.equal(await page.getAttribute('[data-side="5"] [data-evidence-preview]', 'src'), '/api/v1/evidence/903?inline=1');
   assert.equal(await page.getAttribute('[data-side="6"] [data-evidence-link]', 'href'), '/api/v1/evidence/904');
   assert.equal(await page.locator('[data-side="6"] [data-evidence-preview]').count(), 0, 'RAR is not previewed');
   await page.screenshot({ path: join(SHOTS, 'bureau-arbitration.png'), fullPage: true });
@@ -240,7 +244,7 @@ test('R28 arbitrator: both sides side by side, JPEG inline and RAR download, pic
   await page.click('[data-arb-submit]');
   await page.click('[data-dialog-ok]');
   await page.waitForSelector('[data-not-waiting]');
-  assert.deepEqual(w.arbitrations, [{ member_id: 5, reason: '甲校材料完整' }]);
+  assert.deepEqual(w.arbitrations, [{ member_id: 5, reason: '甲校材料完整', expected_version: 1 }]);
   assert.deepEqual(errors, []);
   await ctx.close();
 });

@@ -9,17 +9,24 @@ const dayOffset = (n) => new Date(Date.now() + n * 86400000).toISOString().slice
 export function fakeWorld() {
   const A = { school_id: 1001, school: '长安区第一实验小学', county: '长安区', county_code: '130102' };
   const C = { school_id: 1005, school: '路南区路南小学', county: '路南区', county_code: '130202' };
-  const member = (id, side, over) => ({
-    id, version: 1, school_id: side.school_id, school_name: side.school, county_name: side.county, county_code: side.county_code,
-    name: '张三', gender: 'M', birth_date: '2015-03-01', id_type: '1', id_number: '1301**********0016', student_no: 'L1301022015030100' + id,
-    state: 'open', handling: null, opinion: null, reject_reason: null, evidence: [], due_date: dayOffset(10), step_started_at: daysAgo(1), ...over,
-  });
+  // the shape of GET /api/v1/groups/{id} members (workflow): student {…}, school {id, code, name}, county {code, name}
+  const member = (id, side, over) => {
+    const { student: st = {}, ...rest } = over;
+    return {
+      id, version: 1, state: 'open', handling: null, opinion: null, proposed: null, reject_reason: null, due_date: dayOffset(10), overdue: false, step_started_at: daysAgo(1),
+      student: { id: 300 + id, name: '张三', gender: 'M', birth_date: '2015-03-01', id_type: '1', id_number: '1301**********0016', student_no: 'L1301022015030100' + id, status: 'problem', ...st },
+      school: { id: side.school_id, code: '', name: side.school }, county: { code: side.county_code, name: side.county }, school_id: side.school_id, county_code: side.county_code,
+      ...rest,
+    };
+  };
+  const ev = (id, member_id, ids) => ({ id, time: daysAgo(2), actor_name: '张老师', actor_role: 'school_clerk', action: 'submit_corroborate', member_id, state_before: 'open', state_after: 'awaiting_review', reason: null, evidence_ids: ids });
   const groups = [
-    { id: 101, type: 'id_dup', state: 'open', version: 1, created_at: daysAgo(20), members: [member(1, A, {}), member(2, C, { name: '张山', student_no: 'G130102201503010016', birth_date: '2015-03-02' })], history: [] },
-    { id: 102, type: 'nbg_dup', state: 'open', version: 1, created_at: daysAgo(30), members: [member(3, A, { state: 'awaiting_review', handling: 'corroborate', opinion: '本校在读', due_date: dayOffset(-3), step_started_at: daysAgo(16), evidence: [{ id: 902, orig_name: '证明.doc', mime: 'application/msword', size: 12000 }] }), member(4, C, { id_type: '6', id_number: 'H1234567' })], history: [] },
-    { id: 103, type: 'id_dup', state: 'awaiting_arbitration', version: 1, created_at: daysAgo(40), members: [member(5, A, { state: 'approved', handling: 'corroborate', opinion: '学生一直在本校就读', evidence: [{ id: 903, orig_name: '户口本.jpg', mime: 'image/jpeg', size: 300 }] }), member(6, C, { state: 'approved', handling: 'corroborate', opinion: '学生在我校', evidence: [{ id: 904, orig_name: '材料.rar', mime: 'application/x-rar', size: 5000 }] })], history: [] },
+    { id: 101, type: 'id_dup', state: 'open', version: 1, created_at: daysAgo(20), members: [member(1, A, {}), member(2, C, { student: { name: '张山', student_no: 'G130102201503010016', birth_date: '2015-03-02' } })], history: [] },
+    { id: 102, type: 'nbg_dup', state: 'open', version: 1, created_at: daysAgo(30), members: [member(3, A, { state: 'awaiting_review', handling: 'corroborate', opinion: '本校在读', due_date: dayOffset(-3), overdue: true, step_started_at: daysAgo(16) }), member(4, C, { student: { id_type: '6', id_number: 'H1234567' } })], history: [ev(1, 3, [902])] },
+    { id: 103, type: 'id_dup', state: 'awaiting_arbitration', version: 1, created_at: daysAgo(40), members: [member(5, A, { state: 'approved', handling: 'corroborate', opinion: '学生一直在本校就读' }), member(6, C, { state: 'approved', handling: 'corroborate', opinion: '学生在我校' })], history: [ev(2, 5, [903]), ev(3, 6, [904])] },
   ];
-  return { groups, uploads: [], actions: [], arbitrations: [], students: [], imports: new Map(), users: [
+  const meta = new Map([[902, { id: 902, name: '证明.doc', mime: 'application/msword', kind: 'doc', size: 12000 }], [903, { id: 903, name: '户口本.jpg', mime: 'image/jpeg', kind: 'jpeg', size: 300 }], [904, { id: 904, name: '材料.rar', mime: 'application/x-rar', kind: 'rar', size: 5000 }]]);
+  return { groups, meta, uploads: [], actions: [], arbitrations: [], students: [], imports: new Map(), users: [
     { id: 1, username: 'clerk_a', display_name: '张老师', role: 'school_clerk', unit: { id: 1001, name: A.school, code: '1301020001' }, disabled: false, version: 1 },
   ], credentials: [{ id: 7, name: '河北省学籍系统', prefix: 'xjp_ab12', created_at: daysAgo(3), last_used_at: daysAgo(1), revoked_at: null }] };
 }
@@ -38,13 +45,14 @@ export async function installMock(ctx, w, who) {
   const mine = (m) => who.schoolId !== undefined && m.school_id === who.schoolId;
   const allowedFor = (g, m) => {
     if (who.role === 'school_clerk' && mine(m)) {
-      if (m.state === 'open') return g.type === 'id_error' ? ['change', 'delete'] : ['corroborate', 'change', 'delete'];
+      if (m.state === 'open') return g.type === 'id_error' ? ['submit_change', 'submit_delete'] : ['submit_corroborate', 'submit_change', 'submit_delete'];
       if (['approved', 'upheld', 'deleted', 'changed'].includes(m.state) && g.state === 'done') return ['reopen'];
     }
     if (who.role === 'county' && m.state === 'awaiting_review' && m.county_code === who.county) return ['approve', 'reject'];
+    if (who.role === 'bureau' && m.state === 'approved' && g.state === 'awaiting_arbitration') return ['arbitrate'];
     return [];
   };
-  const view = (g) => ({ ...g, members: g.members.map((m) => ({ ...m, mine: mine(m), allowed_actions: allowedFor(g, m) })) });
+  const view = (g) => ({ ...g, arbitration: g.state === 'open' ? 'waiting' : g.state === 'awaiting_arbitration' ? 'required' : 'settled', members: g.members.map((m) => ({ ...m, mine: mine(m), allowed_actions: allowedFor(g, m) })) });
   await ctx.route('**/api/v1/**', async (route) => {
     const req = route.request();
     const url = new URL(req.url());
@@ -74,17 +82,18 @@ export async function installMock(ctx, w, who) {
       if (!mem) return err(route, 404, 'not_found', 'No such object.');
       if (body.expected_version !== mem.version) return err(route, 409, 'conflict', 'version');
       if (!allowedFor(g, mem).includes(body.action)) return err(route, 409, 'conflict', 'not allowed now');
-      if ((body.action === 'corroborate' || body.action === 'change') && !(body.evidence_ids || []).length) return err(route, 422, 'invalid', 'evidence required', 'evidence_ids');
+      if ((body.action === 'submit_corroborate' || body.action === 'submit_change') && !(body.evidence_ids || []).length) return err(route, 422, 'invalid', 'At least one evidence file is required (R23). (请上传证明材料)', 'evidence_ids');
+      if (['submit_delete', 'leader_confirm', 'reopen'].includes(body.action) && body.confirm !== true) return err(route, 422, 'invalid', 'confirm', 'confirm');
       if (body.action === 'reject' && !body.reason) return err(route, 422, 'invalid', 'reason required', 'reason');
       w.actions.push({ member: mem.id, ...body, key: req.headers()['idempotency-key'] });
       const before = mem.state;
-      if (body.action === 'corroborate' || body.action === 'change') Object.assign(mem, { state: 'awaiting_review', handling: body.action, opinion: body.opinion || null, evidence: body.evidence_ids.map((id) => w.uploads.find((u) => u.id === id)) });
-      else if (body.action === 'delete') Object.assign(mem, { state: 'awaiting_leader', handling: 'delete' });
+      if (body.action === 'submit_corroborate' || body.action === 'submit_change') Object.assign(mem, { state: 'awaiting_review', handling: body.action.slice(7), opinion: body.opinion || null, proposed: body.changes || null });
+      else if (body.action === 'submit_delete') Object.assign(mem, { state: 'awaiting_leader', handling: 'delete' });
       else if (body.action === 'approve') Object.assign(mem, { state: mem.handling === 'corroborate' ? 'approved' : mem.handling === 'change' ? 'changed' : 'deleted', reject_reason: null });
       else if (body.action === 'reject') Object.assign(mem, { state: 'open', reject_reason: body.reason, handling: null });
       mem.version += 1;
-      g.history.push({ created_at: new Date().toISOString(), actor_role: who.role, action: body.action, state_before: before, state_after: mem.state, reason: body.reason || null });
-      return json(route, 200, { member: mem });
+      g.history.push({ id: 100 + g.history.length, time: new Date().toISOString(), actor_name: '测试', actor_role: who.role, action: body.action, member_id: mem.id, state_before: before, state_after: mem.state, reason: body.reason || null, evidence_ids: body.evidence_ids || [] });
+      return json(route, 200, { member: { ...mem, allowed_actions: allowedFor(g, mem) }, group: { id: g.id, state: g.state, version: g.version }, events: [], new_group_id: null });
     }
     if (method === 'POST' && (m = /^\/api\/v1\/groups\/(\d+)\/arbitration$/.exec(p))) {
       const body = req.postDataJSON();
@@ -98,24 +107,41 @@ export async function installMock(ctx, w, who) {
     if (method === 'POST' && p === '/api/v1/evidence') {
       const buf = req.postDataBuffer() || Buffer.alloc(0);
       const name = /filename="([^"]*)"/.exec(buf.toString('latin1'))?.[1] || 'f';
-      const ev = { id: 900 + w.uploads.length + 10, orig_name: Buffer.from(name, 'latin1').toString('utf8'), mime: /\.jpe?g$/i.test(name) ? 'image/jpeg' : 'application/octet-stream', size: buf.length };
+      if (!/name="files"/.test(buf.toString('latin1'))) return err(route, 422, 'evidence_no_file', '没有文件');
+      const jpg = /\.jpe?g$/i.test(name);
+      const ev = { id: 900 + w.uploads.length + 10, sha256: '0'.repeat(64), name: Buffer.from(name, 'latin1').toString('utf8'), mime: jpg ? 'image/jpeg' : 'application/msword', kind: jpg ? 'jpeg' : 'doc', size: buf.length };
       w.uploads.push(ev);
-      return json(route, 201, ev);
+      w.meta.set(ev.id, ev);
+      return json(route, 201, [ev]);
+    }
+    if (method === 'GET' && (m = /^\/api\/v1\/evidence\/(\d+)\/meta$/.exec(p))) {
+      const x = w.meta.get(Number(m[1]));
+      return x ? json(route, 200, { ...x, cited_in: [] }) : err(route, 404, 'not_found', 'No such object.');
     }
     if (method === 'GET' && (m = /^\/api\/v1\/evidence\/(\d+)$/.exec(p))) return route.fulfill({ status: 200, contentType: 'image/jpeg', body: TINY_JPEG });
     if (method === 'GET' && p === '/api/v1/queue') {
+      // the shape of GET /api/v1/queue (workflow): {queue, counts: {total, overdue, oldest_age_days, rejected}, items}, overdue first
       let items;
-      if (who.role === 'bureau') items = w.groups.filter((g) => g.state === 'awaiting_arbitration').map((g) => ({ ...view(g), group_id: g.id, due_date: dayOffset(5), step_started_at: daysAgo(2) }));
-      else items = w.groups.flatMap((g) => g.members.filter((x) => x.state === (who.role === 'school_leader' ? 'awaiting_leader' : 'awaiting_review') && (who.role !== 'county' || x.county_code === who.county)).map((x) => ({ ...x, member_id: x.id, group_id: g.id, group_type: g.type })));
-      return json(route, 200, { items, total: items.length });
+      if (who.role === 'bureau') {
+        items = w.groups.filter((g) => g.state === 'awaiting_arbitration').map((g) => ({ kind: 'arbitration', group_id: g.id, type: g.type, due_date: dayOffset(5), overdue: false, age_days: 2, version: g.version, members: g.members.length, approved: g.members.filter((x) => x.state === 'approved').length }));
+      } else {
+        const want = who.role === 'school_leader' ? ['awaiting_leader'] : who.role === 'county' ? ['awaiting_review'] : ['open', 'unconfirmed'];
+        items = w.groups.flatMap((g) => g.members.filter((x) => want.includes(x.state) && (who.role !== 'county' || x.county_code === who.county) && (who.schoolId === undefined || x.school_id === who.schoolId))
+          .map((x) => ({ kind: 'member', member_id: x.id, group_id: g.id, type: g.type, group_state: g.state, state: x.state, handling: x.handling, reject_reason: x.reject_reason, due_date: x.due_date, overdue: x.due_date < today(),
+            age_days: Math.floor((Date.now() - Date.parse(x.step_started_at)) / 86400000), version: x.version, student: { name: x.student.name, gender: x.student.gender, birth_date: x.student.birth_date, student_no: x.student.student_no }, school_id: x.school_id })))
+          .sort((a, b) => (b.overdue - a.overdue) || a.due_date.localeCompare(b.due_date));
+      }
+      const limit = Number(url.searchParams.get('limit') || 100);
+      return json(route, 200, { queue: 'x', counts: { total: items.length, overdue: items.filter((x) => x.overdue).length, oldest_age_days: 16, rejected: items.filter((x) => x.reject_reason).length }, items: items.slice(0, limit) });
     }
     if (method === 'GET' && p === '/api/v1/overdue') {
-      const items = w.groups.flatMap((g) => g.members.filter((x) => x.due_date < today()).map((x) => ({ ...x, member_id: x.id, group_id: g.id, group_type: g.type, days_overdue: 3 })));
-      return json(route, 200, { items, total: items.length });
+      const items = w.groups.flatMap((g) => g.members.filter((x) => x.due_date < today()).map((x) => ({ kind: 'member', group_id: g.id, member_id: x.id, type: g.type, state: x.state, due_date: x.due_date, days_overdue: 3, school_id: x.school_id, county_code: x.county_code, name: x.student.name, student_no: x.student.student_no })));
+      return json(route, 200, { today: today(), items });
     }
     if (method === 'GET' && p === '/api/v1/stats') {
-      return json(route, 200, { by_type: { id_dup: 2, nbg_dup: 1 }, by_member_state: { open: 3, awaiting_review: 1, approved: 2 }, by_group_state: { open: 2, awaiting_arbitration: 1 },
-        by_county: [{ county_code: '130102', name: '长安区', count: 3 }, { county_code: '130202', name: '路南区', count: 3 }], overdue: 1 });
+      return json(route, 200, { today: today(), scope_level: 3, groups: { by_type: { id_dup: { open: 1, awaiting_arbitration: 1 }, nbg_dup: { open: 1 } }, by_state: { open: 2, awaiting_arbitration: 1 }, total: 3 },
+        counties: [{ code: '130102', name: '长安区', members_by_state: { open: 1, awaiting_review: 1, approved: 1 } }, { code: '130202', name: '路南区', members_by_state: { open: 2, approved: 1 } }],
+        overdue: { members: 1, groups_past_deadline: 0, arbitrations: 0 } });
     }
     if (method === 'GET' && p === '/api/v1/students') {
       const st = url.searchParams.get('status');
@@ -144,25 +170,30 @@ export async function installMock(ctx, w, who) {
       j.polls += 1;
       return json(route, 200, j.polls < 2 ? { state: 'running', processed: 1, total_rows: 2 } : { state: 'done', processed: 2, total_rows: 2, created: 2, failed_rows: 1, problems: 0 });
     }
-    if (method === 'GET' && p === '/api/v1/users') return json(route, 200, { items: w.users, total: w.users.length });
-    if (method === 'GET' && p === '/api/v1/units') return json(route, 200, { items: [{ id: 1001, name: '长安区第一实验小学', code: '1301020001', level: 4 }] });
+    // auth shapes: cursor pages {items, next_after}; PATCH with version; temporary_password shown once
+    if (method === 'GET' && p === '/api/v1/users') return json(route, 200, { items: w.users, next_after: null });
+    if (method === 'GET' && p === '/api/v1/units') return json(route, 200, { items: [{ id: 1001, name: '长安区第一实验小学', code: '1301020001', level: 4 }], next_after: null });
     if (method === 'POST' && p === '/api/v1/users') {
       const b = req.postDataJSON();
+      if (b.password !== undefined) return err(route, 422, 'invalid', 'unknown field', 'password');
       const u = { id: 2 + w.users.length, ...b, unit: { id: b.unit_id, name: '长安区第一实验小学', code: '1301020001' }, disabled: false, version: 1 };
       w.users.push(u);
-      return json(route, 201, { user: u, password: 'Temp-Pass-12345' });
+      return json(route, 201, { user: u, temporary_password: 'Temp-Pass-12345' });
     }
     if (method === 'PATCH' && (m = /^\/api\/v1\/users\/(\d+)$/.exec(p))) {
       const u = w.users.find((x) => x.id === Number(m[1]));
-      Object.assign(u, req.postDataJSON(), { version: u.version + 1 });
+      const b = req.postDataJSON();
+      if (b.version !== u.version) return err(route, 409, 'conflict', 'version');
+      delete b.version;
+      Object.assign(u, b, { version: u.version + 1 });
       return json(route, 200, u);
     }
-    if (method === 'POST' && /^\/api\/v1\/users\/\d+\/password-reset$/.test(p)) return json(route, 200, { password: 'Reset-Pass-67890' });
-    if (method === 'GET' && p === '/api/v1/credentials') return json(route, 200, { items: w.credentials });
+    if (method === 'POST' && /^\/api\/v1\/users\/\d+\/password-reset$/.test(p)) return json(route, 200, { temporary_password: 'Reset-Pass-67890', must_change_password: true });
+    if (method === 'GET' && p === '/api/v1/credentials') return json(route, 200, { items: w.credentials, next_before: null });
     if (method === 'POST' && p === '/api/v1/credentials') {
       const c = { id: 8 + w.credentials.length, name: req.postDataJSON().name, prefix: 'xjp_cd34', created_at: new Date().toISOString(), last_used_at: null, revoked_at: null };
       w.credentials.push(c);
-      return json(route, 201, { ...c, token: 'xjp_cd34.SECRET-SHOWN-ONCE' });
+      return json(route, 201, { credential: c, token: 'xjp_cd34.SECRET-SHOWN-ONCE' });
     }
     if (method === 'DELETE' && (m = /^\/api\/v1\/credentials\/(\d+)$/.exec(p))) {
       const c = w.credentials.find((x) => x.id === Number(m[1]));

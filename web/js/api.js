@@ -1,13 +1,14 @@
 // api.js: the one fetch wrapper: JSON in and out, CSRF header on writes, errors as ApiError with the server's code.
 
-/** An error answered by the API: {status, code, message, field}. */
+/** An error answered by the API: {status, code, message, field}; detail is the whole error object (e.g. message_en, files). */
 export class ApiError extends Error {
-  /** @param {number} status @param {string} code @param {string} message @param {string|null} field */
-  constructor(status, code, message, field) {
+  /** @param {number} status @param {string} code @param {string} message @param {string|null} field @param {any} [detail] */
+  constructor(status, code, message, field, detail) {
     super(message);
     this.status = status;
     this.code = code;
     this.field = field;
+    this.detail = detail || {};
   }
 }
 
@@ -54,7 +55,7 @@ export async function api(method, path, body, opts = {}) {
   try { json = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
   if (!res.ok) {
     const e = json && json.error ? json.error : {};
-    throw new ApiError(res.status, e.code || 'http_' + res.status, e.message || '', e.field || null);
+    throw new ApiError(res.status, e.code || 'http_' + res.status, e.message || '', e.field || null, e);
   }
   return json;
 }

@@ -63,9 +63,13 @@ export function flashError(e) { flash(errorText(e), 'error'); }
 export function errorText(e) {
   if (e instanceof ApiError) {
     if (e.code === 'network') return t('err.network');
+    const en = currentLang() === 'en';
+    // the server's own message when it wrote one for the screens (Chinese, with message_en), e.g. evidence refusals (R23)
+    const serverText = en ? (e.detail?.message_en || (/[\u4e00-\u9fff]/.test(e.message) ? '' : e.message)) : (/[\u4e00-\u9fff]/.test(e.message) ? e.message : '');
     const fieldKey = e.field ? 'f.' + e.field : '';
     const fieldText = fieldKey && t(fieldKey) !== fieldKey ? t('err.field').replace('{field}', t(fieldKey)) : '';
-    if (e.code === 'invalid' || e.code === 'bad_request') return `${t('err.' + e.code)}${fieldText}${e.message ? ': ' + e.message : ''}`;
+    if (e.code === 'invalid' || e.code === 'bad_request') return `${t('err.' + e.code)}${fieldText}${serverText || e.message ? ': ' + (serverText || e.message) : ''}`;
+    if (serverText) return serverText;
     const known = t('err.' + e.code);
     if (!known.startsWith('err.')) return known + fieldText;
     if (e.status === 404) return t('err.not_found');
@@ -105,7 +109,7 @@ function renderLogin(main) {
 }
 
 function signedIn(r) {
-  state.user = r.user;
+  state.user = { ...r.user, must_change_password: !!r.must_change_password };
   setCsrf(r.csrf_token);
   paintChrome();
 }
@@ -167,6 +171,10 @@ export async function render() {
       renderLogin(main);
       return;
     } else {
+      if (state.user.must_change_password && !hash.startsWith('#/account')) {
+        location.replace('#/account'); // only the password change is allowed until then
+        return;
+      }
       let fn = null;
       let best = '';
       for (const [prefix, f] of routes) {

@@ -113,7 +113,7 @@ export function ageDays(s) {
 
 /** True when a due date (YYYY-MM-DD) is before today, or the row says so. @param {any} row */
 export function isOverdue(row) {
-  if (row?.overdue !== undefined) return !!row.overdue;
+  if (row?.overdue !== undefined && row.overdue !== null) return typeof row.overdue === 'object' ? !!row.overdue.any : !!row.overdue;
   const due = day(row?.due_date);
   if (!due) return false;
   const today = new Date();
@@ -144,22 +144,78 @@ export function pairs(v) {
   if (Array.isArray(v)) {
     return v.map((x) => [x.key ?? x.type ?? x.state ?? x.county_code ?? x.code ?? x.name ?? '', Number(x.count ?? x.n ?? x.total ?? 0), x]);
   }
-  return Object.entries(v).map(([k, n]) => [k, Number(typeof n === 'object' ? n.count ?? n.total ?? 0 : n), n]);
+  const num = (n) => (n && typeof n === 'object' ? Number(n.count ?? n.total ?? Object.values(n).reduce((a, x) => a + (typeof x === 'number' ? x : 0), 0)) : Number(n));
+  return Object.entries(v).map(([k, n]) => [k, num(n), n]);
 }
 
 export const PER_PAGE = 50;
 
 /**
- * Fetch one page of a server-paged list (R30: lists are paged by the server, never all at once).
- * @param {string} path @param {Record<string, unknown>} params @param {number} page 1-based
- * @returns {Promise<{items: any[], total: number|null, raw: any, hasMore: boolean}>}
+ * @typedef {{items: any[], total: number|null, raw: any, hasMore: boolean}} Page
+ * @typedef {(page: number) => Promise<Page>} Loader a server-paged list: page 1, 2, … in order
+ */
+
+/**
+ * Fetch one page of a list paged by page number (?page=&per_page=, answer {items, total}) (R30: never all at once).
+ * @param {string} path @param {Record<string, unknown>} params @param {number} page 1-based @returns {Promise<Page>}
  */
 export async function fetchPage(path, params, page) {
   const raw = await api('GET', path + qs({ ...params, page, per_page: PER_PAGE }));
   const items = itemsOf(raw);
   const total = raw && typeof raw === 'object' && !Array.isArray(raw) && raw.total !== undefined ? Number(raw.total) : null;
-  const hasMore = total !== null ? page * PER_PAGE < total : (raw?.next_cursor ? true : items.length >= PER_PAGE);
+  const hasMore = total !== null ? page * PER_PAGE < total : (raw?.next_cursor || raw?.next_after ? true : items.length >= PER_PAGE);
   return { items, total, raw, hasMore };
+}
+
+/** Loader for lists paged by page number. @param {string} path @param {Record<string, unknown>} params @returns {Loader} */
+export const pageLoader = (path, params = {}) => (page) => fetchPage(path, params, page);
+
+/**
+ * Loader for lists paged by a cursor (?limit=&after=, answer {items, next_after}); remembers the cursor of each page so
+ * that "previous" works. @param {string} path @param {Record<string, unknown>} params
+ * @param {{param?: string, next?: string}} [o] cursor parameter and answer field @returns {Loader}
+ */
+export function cursorLoader(path, params = {}, o = {}) {
+  const param = o.param || 'after', next = o.next || 'next_after';
+  const cursors = [undefined, undefined];
+  return async (page) => {
+    const raw = await api('GET', path + qs({ ...params, limit: PER_PAGE, [param]: cursors[page] }));
+    const items = itemsOf(raw);
+    const n = raw?.[next];
+    cursors[page + 1] = n ?? undefined;
+    return { items, total: null, raw, hasMore: n !== null && n !== undefined && items.length > 0 };
+  };
+}
+
+/**
+ * Loader for "the first N" work lists (?limit=, answer {items, counts: {total}}): the server bounds the work; page p shows
+ * rows (p-1)*50+1 … p*50 of the first `max`. @param {string} path @param {Record<string, unknown>} params @param {number} [max]
+ * @returns {Loader}
+ */
+export function limitLoader(path, params = {}, max = 500) {
+  return async (page) => {
+    const limit = Math.min(max, page * PER_PAGE);
+    const raw = await api('GET', path + qs({ ...params, limit }));
+    const all = itemsOf(raw);
+    const items = all.slice((page - 1) * PER_PAGE, page * PER_PAGE);
+    const t = raw?.counts?.total ?? raw?.total;
+    const total = t !== undefined && t !== null ? Number(t) : null;
+    const hasMore = limit < max && (total !== null ? total > page * PER_PAGE : all.length >= limit);
+    return { items, total, raw, hasMore };
+  };
+}
+
+/**
+ * Fetch every page of a loader (up to max rows) for export. @param {Loader} load @param {number} [max] @returns {Promise<any[]>}
+ */
+export async function fetchAllPages(load, max = 20000) {
+  const out = [];
+  for (let p = 1; out.length < max; p++) {
+    const r = await load(p);
+    out.push(...r.items);
+    if (!r.hasMore || r.items.length === 0) break;
+  }
+  return out;
 }
 
 /**
@@ -254,19 +310,8 @@ export function downloadCsv(filename, header, rows) {
   setTimeout(() => URL.revokeObjectURL(url), 10000);
 }
 
-/**
- * Fetch every page of a list (up to max rows) for export. @param {string} path @param {object} params @param {number} [max]
- * @returns {Promise<any[]>}
- */
-export async function fetchAll(path, params, max = 20000) {
-  const out = [];
-  for (let p = 1; out.length < max; p++) {
-    const r = await fetchPage(path, params, p);
-    out.push(...r.items);
-    if (!r.hasMore || r.items.length === 0) break;
-  }
-  return out;
-}
+/** Every page of a page-numbered list (export). @param {string} path @param {object} params @param {number} [max] */
+export const fetchAll = (path, params, max = 20000) => fetchAllPages(pageLoader(path, params), max);
 
 /**
  * Export buttons for a list: CSV built here; Excel from the server when it offers ?format=xlsx (else hidden).

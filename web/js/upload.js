@@ -25,7 +25,7 @@ export function upload(method, url, body, opts = {}) {
       try { json = xhr.responseText ? JSON.parse(xhr.responseText) : null; } catch { /* not JSON */ }
       if (xhr.status >= 200 && xhr.status < 300) { resolve(json); return; }
       const e = json && json.error ? json.error : {};
-      reject(new ApiError(xhr.status, e.code || 'http_' + xhr.status, e.message || '', e.field || null));
+      reject(new ApiError(xhr.status, e.code || 'http_' + xhr.status, e.message || '', e.field || null, e));
     });
     xhr.addEventListener('error', () => reject(new ApiError(0, 'network', '', null)));
     xhr.addEventListener('abort', () => reject(new ApiError(0, 'network', '', null)));

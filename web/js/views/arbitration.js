@@ -3,8 +3,8 @@ import { api } from '../api.js';
 import { t, extend } from '../i18n.js';
 import { h, replace } from '../dom.js';
 import { state, flash, flashError, errorText } from '../app.js';
-import { label, fact, day, when, ageDays, dueCell, table, pagedList, fetchPage, confirmDialog, tf, itemsOf, focusHeading } from '../ui.js';
-import { compareTable } from './group.js';
+import { label, fact, day, when, ageDays, dueCell, table, pagedList, limitLoader, confirmDialog, tf, itemsOf, focusHeading } from '../ui.js';
+import { compareTable, memberEvidence } from './group.js';
 import { evidenceList } from './evidence-ui.js';
 
 extend({
@@ -33,13 +33,14 @@ export async function render(main, rest) {
   const columns = [
     { label: t('f.group'), cell: (it) => h('a', { href: `#/arbitration/${encodeURIComponent(gid(it))}`, data: { arbLink: gid(it) } }, `#${gid(it)}`) },
     { label: t('f.type'), cell: (it) => label('type', it.type ?? it.group_type) },
-    { label: t('f.members'), cell: (it) => h('ul', { class: 'plain' }, (it.members || []).map((m) => h('li', {}, `${fact(m, 'county')} · ${fact(m, 'school')} · ${fact(m, 'name')}`))) },
-    { label: t('f.submitted'), cell: (it) => when(it.step_started_at || it.updated_at) },
-    { label: t('f.age'), cell: (it) => { const d = ageDays(it.step_started_at || it.updated_at); return d === null ? '' : tf('ui.days', { n: d }); } },
+    { label: t('f.members'), cell: (it) => (Array.isArray(it.members)
+      ? h('ul', { class: 'plain' }, it.members.map((m) => h('li', {}, `${fact(m, 'county')} · ${fact(m, 'school')} · ${fact(m, 'name')}`)))
+      : `${it.members ?? ''}${it.approved !== undefined ? ` (${t('mstate.approved')} ${it.approved})` : ''}`) },
+    { label: t('f.age'), cell: (it) => { const d = it.age_days ?? ageDays(it.step_started_at || it.updated_at); return d === null || d === undefined ? '' : tf('ui.days', { n: d }); } },
     { label: t('f.due'), cell: (it) => dueCell(it) },
     { label: t('f.actions'), cell: (it) => h('a', { class: 'button', href: `#/arbitration/${encodeURIComponent(gid(it))}` }, t('arb.open')) },
   ];
-  const list = pagedList({ load: (p) => fetchPage('/api/v1/queue', {}, p), draw: (items) => table(columns, items, { caption: t('arb.title'), rowAttrs: (it) => ({ data: { arbRow: gid(it) } }) }), onError: flashError });
+  const list = pagedList({ load: limitLoader('/api/v1/queue', {}, 500), draw: (items) => table(columns, items, { caption: t('arb.title'), rowAttrs: (it) => ({ data: { arbRow: gid(it) } }) }), onError: flashError });
   replace(main, h('section', { data: { arbitration: '' } }, h('h1', {}, t('arb.title')), h('p', { class: 'muted' }, t('arb.note')), list.el));
   await list.first();
 }
@@ -48,13 +49,15 @@ export async function render(main, rest) {
 async function renderOne(main, id) {
   const g = await api('GET', `/api/v1/groups/${encodeURIComponent(id)}`);
   const members = itemsOf({ items: g.members || [] });
-  const candidates = members.filter((m) => m.state === 'approved' || (m.allowed_actions || []).length || g.state === 'awaiting_arbitration' && m.state !== 'deleted' && m.state !== 'changed');
+  // R18: the arbitrator upholds one of the approved members
+  const approved = members.filter((m) => m.state === 'approved' || (m.allowed_actions || []).includes('arbitrate'));
+  const candidates = approved.length ? approved : members.filter((m) => !['deleted', 'changed', 'closed'].includes(m.state));
   const sides = h('div', { class: 'compare' }, members.map((m, i) => h('section', { class: 'member', data: { side: m.id } },
     h('h3', {}, `${tf('group.record', { n: i + 1 })} · ${fact(m, 'county')} · ${fact(m, 'school')}`),
     h('p', {}, label('mstate', m.state)),
     m.opinion ? h('p', {}, h('strong', {}, t('f.opinion') + '：'), m.opinion) : null,
     m.review_opinion ? h('p', {}, h('strong', {}, t('arb.bureau_opinion') + '：'), m.review_opinion) : null,
-    h('h4', {}, t('group.evidence')), (m.evidence || []).length ? evidenceList(m.evidence) : h('p', { class: 'muted' }, t('ui.empty')))));
+    h('h4', {}, t('group.evidence')), memberEvidence(m, g.history).length ? evidenceList(memberEvidence(m, g.history)) : h('p', { class: 'muted' }, t('ui.empty')))));
   const err = h('p', { class: 'error', role: 'alert', data: { formError: '' } });
   const reason = h('textarea', { id: 'arb-reason', name: 'reason', required: true, 'aria-required': 'true', maxlength: 1000 });
   const radios = candidates.map((m) => {
@@ -77,7 +80,8 @@ async function renderOne(main, id) {
     if (!(await confirmDialog({ title: tf('arb.q', { school: fact(m, 'school') }) }))) return;
     submit.disabled = true;
     try {
-      await api('POST', `/api/v1/groups/${encodeURIComponent(g.id)}/arbitration`, { member_id: m.id, reason: reason.value.trim() });
+      await api('POST', `/api/v1/groups/${encodeURIComponent(g.id)}/arbitration`, { member_id: m.id, reason: reason.value.trim(), expected_version: g.version },
+        { headers: { 'idempotency-key': globalThis.crypto?.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random() } });
       flash(t('arb.done'));
       await renderOne(main, id);
       focusHeading(main);
@@ -87,8 +91,8 @@ async function renderOne(main, id) {
     h('p', {}, h('a', { href: '#/arbitration' }, t('arb.back'))),
     h('h1', {}, tf('arb.group', { id: g.id })),
     h('dl', { class: 'facts' }, h('dt', {}, t('f.type')), h('dd', {}, label('type', g.type)),
-      h('dt', {}, t('gstate.label')), h('dd', { data: { arbitration: g.state } }, label('gstate', g.state)),
-      g.due_date ? [h('dt', {}, t('f.due')), h('dd', {}, day(g.due_date))] : null),
+      h('dt', {}, t('gstate.label')), h('dd', { data: { arbitration: g.state } }, g.arbitration ? label('arbst', g.arbitration) : label('gstate', g.state)),
+      g.arbitration_due_date || g.due_date ? [h('dt', {}, t('f.due')), h('dd', {}, day(g.arbitration_due_date || g.due_date))] : null),
     compareTable(members),
     h('h2', {}, t('arb.sides')), sides,
     g.state === 'awaiting_arbitration' ? form : h('p', { class: 'muted', data: { notWaiting: '' } }, t('arb.not_waiting'))));

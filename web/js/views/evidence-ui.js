@@ -4,6 +4,7 @@ import { h, replace } from '../dom.js';
 import { checkEvidence, EVIDENCE_MESSAGES } from '../evidence.js';
 import { upload } from '../upload.js';
 import { errorText } from '../app.js';
+import { api } from '../api.js';
 
 extend(EVIDENCE_MESSAGES);
 extend({
@@ -21,25 +22,35 @@ extend({
 
 const tf = (k, v) => t(k).replace(/\{(\w+)\}/g, (_, x) => String(v?.[x] ?? ''));
 
-/** Is this evidence a JPEG (by the server's MIME type, which it took from the content)? */
-const isJpeg = (e) => /jpe?g/i.test(e.mime || e.kind || '') || (!e.mime && /\.jpe?g$/i.test(e.orig_name || ''));
+/** Is this evidence a JPEG (by the server's type, which it took from the content)? */
+const isJpeg = (e) => /jpe?g/i.test(e.mime || e.kind || '') || (!e.mime && !e.kind && /\.jpe?g$/i.test(e.orig_name || e.name || ''));
+
+/** The list item of one evidence file: JPEG previewed inline, others a download link. */
+function evidenceItem(e) {
+  const url = `/api/v1/evidence/${encodeURIComponent(e.id)}`;
+  const name = e.name || e.orig_name || e.download_name || `#${e.id}`;
+  const size = e.size ? ` · ${tf('ev.size', { kb: Math.ceil(e.size / 1024) })}` : '';
+  const link = h('a', { href: url, download: e.download_name || name, data: { evidenceLink: e.id } }, `${t('ev.download')}：${name}`);
+  const reused = Array.isArray(e.cited_in) && e.cited_in.length > 1 ? h('span', { class: 'badge warn' }, tf('ev.reused', { n: e.cited_in.length - 1 })) : null;
+  if (isJpeg(e)) {
+    return [h('img', { src: url + '?inline=1', alt: tf('ev.preview', { name }), loading: 'lazy', data: { evidencePreview: e.id } }), link, size, reused];
+  }
+  return [link, size, reused];
+}
 
 /**
- * Evidence files of a record: JPEG previews inline, others as download links.
- * @param {any[]} list items {id, orig_name, mime, size} (or bare ids)
+ * Evidence files of a record: JPEG previews inline, DOC and RAR as download links. Items may be objects
+ * {id, name, mime, kind, size} or bare ids, whose metadata is fetched (GET /api/v1/evidence/{id}/meta).
+ * @param {any[]} list
  */
 export function evidenceList(list) {
   return h('ul', { class: 'evidence-list', data: { evidence: '' } }, list.map((raw) => {
     const e = typeof raw === 'object' ? raw : { id: raw };
-    const url = `/api/v1/evidence/${encodeURIComponent(e.id)}`;
-    const name = e.orig_name || e.name || `#${e.id}`;
-    const size = e.size ? ` · ${tf('ev.size', { kb: Math.ceil(e.size / 1024) })}` : '';
-    const link = h('a', { href: url, download: name, data: { evidenceLink: e.id } }, `${t('ev.download')}：${name}`);
-    if (isJpeg(e)) {
-      return h('li', { data: { evidenceId: e.id } },
-        h('img', { src: url, alt: tf('ev.preview', { name }), loading: 'lazy', data: { evidencePreview: e.id } }), link, size);
+    const li = h('li', { data: { evidenceId: e.id } }, evidenceItem(e));
+    if (!e.mime && !e.kind) {
+      api('GET', `/api/v1/evidence/${encodeURIComponent(e.id)}/meta`).then((meta) => replace(li, evidenceItem({ ...meta, id: e.id }))).catch(() => { /* the link stays */ });
     }
-    return h('li', { data: { evidenceId: e.id } }, link, size);
+    return li;
   }));
 }
 
@@ -88,7 +99,7 @@ export function evidencePicker() {
         if (f.id === undefined) {
           f.bar.hidden = false;
           const fd = new FormData();
-          fd.append('file', f.file, f.file.name);
+          fd.append('files', f.file, f.file.name);
           let r;
           try {
             r = await upload('POST', '/api/v1/evidence', fd, { onProgress: (sent) => { f.bar.value = sent; } });
@@ -99,7 +110,7 @@ export function evidencePicker() {
             f.bar.hidden = true;
             throw e;
           }
-          const got = Array.isArray(r?.items) ? r.items[0] : (r?.evidence && !Array.isArray(r.evidence) ? r.evidence : r);
+          const got = Array.isArray(r) ? r[0] : Array.isArray(r?.items) ? r.items[0] : (r?.evidence && !Array.isArray(r.evidence) ? r.evidence : r);
           f.id = got?.id;
           f.bar.value = f.bar.max;
           const v = f.row.querySelector('[data-verdict]');

@@ -18,6 +18,9 @@ extend({
     'act.corroborate': '佐证', 'act.change': '变更', 'act.delete': '删除', 'act.reopen': '发起重新处理',
     'act.confirm': '确认人口库结果', 'act.confirm_finding': '确认人口库结果', 'act.leader_confirm': '领导确认删除', 'act.leader_decline': '领导不同意删除',
     'act.approve': '核办通过', 'act.reject': '核办不通过', 'act.withdraw': '撤回申请',
+    'act.submit_corroborate': '佐证', 'act.submit_change': '变更', 'act.submit_delete': '删除', 'act.confirm_register': '确认人口库结果',
+    'act.arbitrate': '仲裁', 'act.auto_reject': '自动不通过', 'act.close': '自动关闭', 'act.open': '生成问题学籍', 'act.reopened': '已发起重新处理',
+    'act.reopen_done': '已发起重新处理，新的问题学籍组 #{id}。', 'arbst.waiting': '等待', 'arbst.required': '需要仲裁（等待仲裁）', 'arbst.settled': '否（已处理完毕）',
     'act.done': '已提交：{action}', 'act.submit': '提交', 'act.reason': '原因（学校将看到）', 'act.opinion': '学校意见',
     'act.reason_required': '请填写原因。', 'act.opinion_required': '请填写学校意见。', 'act.evidence_required': '请至少选择一个证明材料文件。',
     'act.change_required': '请至少修改一项信息。', 'act.comment': '意见（可选）',
@@ -36,6 +39,9 @@ extend({
     'act.corroborate': 'Corroborate', 'act.change': 'Change', 'act.delete': 'Delete', 'act.reopen': 'Re-open',
     'act.confirm': 'Confirm register finding', 'act.confirm_finding': 'Confirm register finding', 'act.leader_confirm': 'Confirm deletion', 'act.leader_decline': 'Decline deletion',
     'act.approve': 'Approve', 'act.reject': 'Reject', 'act.withdraw': 'Withdraw',
+    'act.submit_corroborate': 'Corroborate', 'act.submit_change': 'Change', 'act.submit_delete': 'Delete', 'act.confirm_register': 'Confirm register finding',
+    'act.arbitrate': 'Arbitrate', 'act.auto_reject': 'Rejected automatically', 'act.close': 'Closed automatically', 'act.open': 'Problem opened', 'act.reopened': 'Re-opened',
+    'act.reopen_done': 'Re-opened: new problem group #{id}.', 'arbst.waiting': 'Waiting', 'arbst.required': 'Yes (awaiting arbitration)', 'arbst.settled': 'No (done)',
     'act.done': 'Submitted: {action}', 'act.submit': 'Submit', 'act.reason': 'Reason (the school will see it)', 'act.opinion': 'School opinion',
     'act.reason_required': 'Please give a reason.', 'act.opinion_required': 'Please give the school\'s opinion.', 'act.evidence_required': 'Please choose at least one evidence file.',
     'act.change_required': 'Please change at least one value.', 'act.comment': 'Comment (optional)',
@@ -99,8 +105,18 @@ export function compareTable(members) {
     h('caption', { class: 'sr-only' }, t('group.compare')), h('thead', {}, head), h('tbody', {}, rows, stateRow, dueRow)));
 }
 
+/**
+ * Evidence ids a member's latest submission cited (R25: the history keeps them), or its own list when the API gives one.
+ * @param {any} m @param {any[]} history
+ */
+export function memberEvidence(m, history) {
+  if (Array.isArray(m.evidence) && m.evidence.length) return m.evidence;
+  const ev = (history || []).filter((e) => String(e.member_id) === String(m.id) && (e.evidence_ids || []).length);
+  return ev.length ? ev[ev.length - 1].evidence_ids : [];
+}
+
 /** A card per record: opinion, proposed change, rejection reason, evidence. */
-function memberCard(m, i) {
+function memberCard(m, i, history) {
   const bits = [];
   if (m.opinion) bits.push(h('p', {}, h('strong', {}, t('f.opinion') + '：'), m.opinion));
   if (m.proposed || m.changes) {
@@ -113,7 +129,7 @@ function memberCard(m, i) {
     bits.push(h('div', {}, h('strong', {}, t('group.proposed')), dl));
   }
   if (m.reject_reason) bits.push(h('p', { class: 'reject', data: { rejectReason: '' } }, h('strong', {}, t('group.reject_reason') + '：'), m.reject_reason));
-  const ev = m.evidence || [];
+  const ev = memberEvidence(m, history);
   if (ev.length) bits.push(h('div', {}, h('strong', {}, t('group.evidence')), evidenceList(ev)));
   return h('section', { class: 'member' + (isMine(m) ? ' mine' : ''), data: { member: m.id } },
     h('h3', {}, tf('group.record', { n: i + 1 }), ` · ${factText(m, 'name')} · ${factText(m, 'school')}`),
@@ -156,29 +172,40 @@ export function drawActions(box, m, group, onDone) {
   replace(box, h('div', { class: 'actions' }, buttons));
 }
 
+/** Kinds of form per action name (the workflow's names, and the short ones of the contract). */
+const KIND = {
+  submit_corroborate: 'corroborate', corroborate: 'corroborate', submit_change: 'change', change: 'change',
+  submit_delete: 'delete', delete: 'delete', reopen: 'reopen', leader_confirm: 'leader_confirm', leader_decline: 'decline',
+  reject: 'reject', approve: 'approve', arbitrate: 'arbitrate',
+};
+
 /** Open the form or confirmation for action a. */
 async function openAction(box, m, group, a, onDone) {
   const done = async (resp) => {
-    flash(tf('act.done', { action: label('act', a) }));
+    const newId = resp?.new_group_id;
+    flash(newId ? tf('act.reopen_done', { id: newId }) : tf('act.done', { action: label('act', a) }));
     await onDone(resp);
   };
   const cancelBtn = () => { const c = h('button', { type: 'button', data: { cancel: '' } }, t('ui.cancel')); c.addEventListener('click', () => drawActions(box, m, group, onDone)); return c; };
+  const kind = KIND[a] || (/reject|decline/.test(a) ? 'reject' : '');
   try {
-    if (a === 'corroborate' || a === 'change') return openEvidenceForm(box, m, group, a, done, cancelBtn());
-    if (a === 'reject' || a === 'leader_decline' || /reject|decline/.test(a)) return openReasonForm(box, m, a, done, cancelBtn());
-    if (a === 'delete') {
+    if (kind === 'corroborate' || kind === 'change') return openEvidenceForm(box, m, group, a, kind, done, cancelBtn());
+    if (kind === 'reject') return openReasonForm(box, m, a, true, done, cancelBtn());
+    if (kind === 'decline') return openReasonForm(box, m, a, false, done, cancelBtn());
+    if (kind === 'arbitrate') { location.hash = `#/arbitration/${encodeURIComponent(group.id)}`; return; }
+    if (kind === 'delete') {
       if (!(await confirmTwice(t('act.delete_1'), t('act.delete_2')))) return;
       return done(await sendAction(m, { action: a, confirm: true }));
     }
-    if (a === 'reopen') {
+    if (kind === 'reopen') {
       if (!(await confirmTwice(t('act.reopen_1'), t('act.reopen_2')))) return;
       return done(await sendAction(m, { action: a, confirm: true }));
     }
-    if (a === 'leader_confirm') {
+    if (kind === 'leader_confirm') {
       if (!(await confirmTwice(t('act.leader_1'), t('act.leader_2')))) return;
       return done(await sendAction(m, { action: a, confirm: true }));
     }
-    if (a === 'approve') return openApproveForm(box, m, a, done, cancelBtn());
+    if (kind === 'approve') return openApproveForm(box, m, a, done, cancelBtn());
     if (!(await confirmDialog({ title: tf('act.generic_q', { action: label('act', a) }) }))) return;
     return done(await sendAction(m, { action: a, confirm: true }));
   } catch (e) {
@@ -186,20 +213,20 @@ async function openAction(box, m, group, a, onDone) {
   }
 }
 
-/** Reject / decline: a reason is required (R20). */
-function openReasonForm(box, m, a, done, cancel) {
+/** Reject (a reason is required, R20) or a leader's decline (reason optional). */
+function openReasonForm(box, m, a, required, done, cancel) {
   const id = nextId('reason');
-  const reason = h('textarea', { name: 'reason', required: true, 'aria-required': 'true', maxlength: 1000 });
+  const reason = h('textarea', { name: 'reason', required, 'aria-required': required ? 'true' : null, maxlength: 1000 });
   const err = errLine();
-  const form = formBox(label('act', a), field(id, t('act.reason'), reason), err,
+  const form = formBox(label('act', a), field(id, required ? t('act.reason') : t('act.comment'), reason), err,
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'danger' }, label('act', a)), cancel));
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     err.textContent = '';
-    if (!reason.value.trim()) { err.textContent = t('act.reason_required'); reason.setAttribute('aria-invalid', 'true'); reason.focus(); return; }
+    if (required && !reason.value.trim()) { err.textContent = t('act.reason_required'); reason.setAttribute('aria-invalid', 'true'); reason.focus(); return; }
     const btn = form.querySelector('button[type=submit]');
     btn.disabled = true;
-    try { await done(await sendAction(m, { action: a, reason: reason.value.trim() })); } catch (e) { err.textContent = errorText(e); btn.disabled = false; }
+    try { await done(await sendAction(m, { action: a, reason: reason.value.trim() || undefined })); } catch (e) { err.textContent = errorText(e); btn.disabled = false; }
   });
   replace(box, form);
   reason.focus();
@@ -223,14 +250,14 @@ function openApproveForm(box, m, a, done, cancel) {
 }
 
 /** Corroborate (opinion + evidence, R16) or change (new values + evidence, R15). Files are checked, uploaded with progress, then cited. */
-function openEvidenceForm(box, m, group, a, done, cancel) {
+function openEvidenceForm(box, m, group, a, kind, done, cancel) {
   const err = errLine();
   const picker = evidencePicker();
   const parts = [];
   let opinion = null;
   const change = {};
-  if (a === 'corroborate') {
-    opinion = h('textarea', { name: 'opinion', required: true, 'aria-required': 'true', maxlength: 2000 });
+  if (kind === 'corroborate') {
+    opinion = h('textarea', { name: 'opinion', required: true, 'aria-required': 'true', maxlength: 1000 });
     parts.push(field(nextId('opinion'), t('act.opinion'), opinion));
   } else {
     parts.push(h('p', { class: 'muted' }, t('act.change_hint')));
@@ -261,13 +288,13 @@ function openEvidenceForm(box, m, group, a, done, cancel) {
       field(nextId('c-idno'), t('f.id_number'), change.id_number, idHint));
     parts.push(grid);
   }
-  const submit = h('button', { type: 'submit', class: 'primary', data: { submitAction: a } }, t('act.submit'));
+  const submit = h('button', { type: 'submit', class: 'primary', data: { submitAction: kind } }, t('act.submit'));
   const form = formBox(label('act', a), ...parts, picker.el, err, h('div', { class: 'actions' }, submit, cancel));
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     err.textContent = '';
     const body = { action: a };
-    if (a === 'corroborate') {
+    if (kind === 'corroborate') {
       if (!opinion.value.trim()) { err.textContent = t('act.opinion_required'); opinion.setAttribute('aria-invalid', 'true'); opinion.focus(); return; }
       body.opinion = opinion.value.trim();
     } else {
@@ -299,7 +326,7 @@ function openEvidenceForm(box, m, group, a, done, cancel) {
 function historyList(items) {
   if (!items?.length) return h('p', { class: 'muted' }, t('ui.empty'));
   return h('ol', { class: 'history', data: { history: '' } }, items.map((e) => h('li', {},
-    `${when(e.created_at || e.at)} · ${e.actor_name || e.actor || (e.actor_role === 'system' ? t('hist.system') : label('role', e.actor_role))} · ${label('act', e.action)}`,
+    `${when(e.time || e.created_at || e.at)} · ${e.actor_name || e.actor || (!e.actor_role || e.actor_role === 'system' ? t('hist.system') : label('role', e.actor_role))} · ${label('act', e.action)}`,
     e.state_after ? ` → ${label('mstate', e.state_after)}` : '',
     e.reason ? h('span', {}, ` · ${t('f.reason')}：${e.reason}`) : null)));
 }
@@ -311,13 +338,13 @@ export async function render(main, rest) {
   const g = await api('GET', `/api/v1/groups/${encodeURIComponent(id)}`);
   const members = itemsOf(g.members ? { items: g.members } : g);
   const backHref = state.user.role === 'county' ? '#/queue' : state.user.role === 'bureau' ? '#/arbitration' : '#/problems';
-  const cards = h('div', { class: 'compare' }, members.map((m, i) => memberCard(m, i)));
+  const cards = h('div', { class: 'compare' }, members.map((m, i) => memberCard(m, i, g.history)));
   replace(main, h('section', { data: { group: g.id, groupState: g.state } },
     h('p', {}, h('a', { href: backHref }, t('group.back'))),
     h('h1', {}, tf('group.title', { id: g.id })),
     h('dl', { class: 'facts' },
       h('dt', {}, t('f.type')), h('dd', { data: { groupType: g.type } }, label('type', g.type)),
-      h('dt', {}, t('gstate.label')), h('dd', { data: { arbitration: g.state } }, h('strong', {}, label('gstate', g.state))),
+      h('dt', {}, t('gstate.label')), h('dd', { data: { arbitration: g.state } }, h('strong', {}, g.arbitration ? label('arbst', g.arbitration) : label('gstate', g.state))),
       g.created_at ? [h('dt', {}, t('group.created')), h('dd', {}, when(g.created_at))] : null,
       g.deadline ? [h('dt', {}, t('group.deadline')), h('dd', {}, day(g.deadline))] : null),
     h('h2', {}, t('group.compare')),

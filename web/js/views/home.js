@@ -33,8 +33,12 @@ async function fill(tl, p) {
   try { const v = await p; if (v !== null && v !== undefined && !Number.isNaN(Number(v))) tl.n.textContent = String(v); } catch { /* leave — */ }
 }
 
-const totalOf = (r) => (r && typeof r === 'object' && r.total !== undefined ? Number(r.total) : (Array.isArray(r?.items) ? r.items.length : null));
+const totalOf = (r) => (r && typeof r === 'object' && r.total !== undefined ? Number(r.total)
+  : r?.counts?.total !== undefined ? Number(r.counts.total) : (Array.isArray(r?.items) ? r.items.length : null));
 const count = (path) => api('GET', path).then(totalOf);
+/** GET /api/v1/queue once: {counts: {total, overdue, rejected, oldest_age_days}} of the caller's own work list. */
+let queueP = null;
+const queueCount = (k) => { queueP ??= api('GET', '/api/v1/queue?limit=1'); return queueP.then((r) => (r?.counts?.[k] ?? (k === 'total' ? totalOf(r) : null))); };
 
 /** Render the home page for the signed-in role. @param {HTMLElement} main */
 export async function render(main) {
@@ -47,32 +51,37 @@ export async function render(main) {
     tiles, extra,
     h('p', { class: 'muted' }, h('a', { href: '#/help' }, t('home.help')))));
   const add = (key, href, p, bad) => { const tl = tile(key, href, bad); tiles.append(tl.el); fill(tl, p); };
+  queueP = null;
   const stats = () => api('GET', '/api/v1/stats');
   if (u.role === 'school_clerk' || u.role === 'school_leader') {
-    if (u.role === 'school_leader') add('home.leader', '#/queue', count('/api/v1/queue?per_page=1'));
-    add('home.todo', '#/problems?state=open', count('/api/v1/groups?state=open&per_page=1'));
-    add('home.review', '#/problems?state=awaiting_review', count('/api/v1/groups?state=awaiting_review&per_page=1'));
-    add('home.total', '#/problems', count('/api/v1/groups?per_page=1'));
+    if (u.role === 'school_leader') add('home.leader', '#/queue', queueCount('total'));
+    else {
+      add('home.todo', '#/problems?state=open', queueCount('total'));
+      add('home.rejected', '#/problems?state=open', queueCount('rejected'), true);
+    }
+    add('home.overdue', u.role === 'school_leader' ? '#/queue' : '#/problems', queueCount('overdue'), true);
+    add('home.total', '#/problems', stats().then((s) => s?.groups?.total ?? null));
     if (u.role === 'school_clerk') {
       extra.append(h('p', { class: 'actions' }, h('a', { class: 'button', href: '#/students/new' }, t('home.register')),
         h('a', { class: 'button', href: '#/import' }, t('home.import')), h('a', { class: 'button', href: '#/students' }, t('home.students'))));
     }
   } else if (u.role === 'county') {
-    add('home.review', '#/queue', count('/api/v1/queue?per_page=1'));
-    add('home.overdue', '#/overdue', count('/api/v1/overdue?per_page=1'), true);
+    add('home.review', '#/queue', queueCount('total'));
+    add('home.overdue', '#/overdue', stats().then((s) => s?.overdue?.members ?? null), true);
     add('home.regs', '#/registrations', count('/api/v1/students?status=pending&per_page=1'));
-    add('home.total', '#/problems', count('/api/v1/groups?per_page=1'));
+    add('home.total', '#/stats', stats().then((s) => s?.groups?.total ?? null));
   } else if (u.role === 'bureau') {
-    add('home.arb', '#/arbitration', count('/api/v1/queue?per_page=1'));
-    add('home.overdue', '#/overdue', count('/api/v1/overdue?per_page=1'), true);
-    add('home.total', '#/problems', count('/api/v1/groups?per_page=1'));
-  } else if (u.role === 'admin') {
-    add('home.users', '#/users', count('/api/v1/users?per_page=1'));
-    if (Number(u.unit?.level) === 1) add('home.creds', '#/credentials', count('/api/v1/credentials'));
+    add('home.arb', '#/arbitration', queueCount('total'));
+    add('home.overdue', '#/overdue', stats().then((s) => s?.overdue?.members ?? null), true);
+    add('home.total', '#/stats', stats().then((s) => s?.groups?.total ?? null));
+  }
+  if (u.role === 'admin') {
+    extra.append(h('p', { class: 'actions' }, h('a', { class: 'button', href: '#/users' }, t('home.users')),
+      Number(u.unit?.level) === 1 ? h('a', { class: 'button', href: '#/credentials' }, t('home.creds')) : null));
   }
   if (u.role === 'county' || u.role === 'bureau') {
     stats().then((s) => {
-      const byType = pairs(s?.by_type);
+      const byType = pairs(s?.groups?.by_type || s?.by_type);
       if (!byType.length) return;
       extra.append(h('h2', {}, t('home.by_type')), h('div', { class: 'counts' },
         byType.map(([k, n]) => h('a', { class: 'chip', href: `#/problems?type=${encodeURIComponent(k)}` }, label('type', k), h('span', { class: 'n' }, String(n))))));

@@ -2,7 +2,7 @@
 import { t, extend } from '../i18n.js';
 import { h, replace } from '../dom.js';
 import { state, flashError } from '../app.js';
-import { label, fact, day, when, ageDays, dueCell, isOverdue, table, pagedList, fetchPage, fetchAll, exportButtons, tf } from '../ui.js';
+import { label, fact, day, when, ageDays, dueCell, isOverdue, table, pagedList, limitLoader, fetchAllPages, exportButtons, tf } from '../ui.js';
 
 extend({
   zh: { 'queue.title': '待核办', 'queue.leader': '待确认删除', 'queue.open': '核办', 'queue.open_leader': '确认', 'queue.note': '超期的排在最前面。' },
@@ -24,22 +24,22 @@ export async function render(main) {
     { label: t('f.school'), cell: (it) => fact(it, 'school') },
     { label: t('f.name'), cell: (it) => fact(it, 'name') },
     { label: t('f.student_no'), cell: (it) => fact(it, 'student_no') },
-    { label: t('f.handling'), cell: (it) => label('handling', it.handling) },
-    { label: t('f.submitted'), cell: (it) => when(since(it)) },
-    { label: t('f.age'), cell: (it) => { const d = ageDays(since(it)); return d === null ? '' : tf('ui.days', { n: d }); } },
+    { label: t('f.handling'), cell: (it) => [label('handling', it.handling), it.reject_reason ? `（${t('group.reject_reason')}：${it.reject_reason}）` : ''].join('') },
+    { label: t('group.member_state'), cell: (it) => label('mstate', it.state) },
+    { label: t('f.age'), cell: (it) => { const d = it.age_days ?? ageDays(since(it)); return d === null || d === undefined ? '' : tf('ui.days', { n: d }); } },
     { label: t('f.due'), cell: (it) => dueCell(it) },
     { label: t('f.actions'), cell: (it) => h('a', { class: 'button', href: itemHref(it) }, leader ? t('queue.open_leader') : t('queue.open')) },
   ];
   // overdue first, then the oldest due date; the server sorts the same way across pages
   const sortPage = (items) => [...items].sort((a, b) => (isOverdue(b) - isOverdue(a)) || String(day(a.due_date)).localeCompare(String(day(b.due_date))));
   const list = pagedList({
-    load: (p) => fetchPage('/api/v1/queue', {}, p),
+    load: limitLoader('/api/v1/queue', {}, 500),
     draw: (items) => table(columns, sortPage(items), { caption: t('queue.title'), rowAttrs: (it) => ({ class: isOverdue(it) ? 'row-overdue' : '', data: { queueRow: it.member_id ?? it.id } }) }),
     onError: flashError,
   });
   const exp = exportButtons({
-    filename: 'queue', fetch: () => fetchAll('/api/v1/queue', {}),
-    columns: columns.slice(0, 9).map((c) => ({ label: c.label, value: (it) => { const v = c.cell(it); return v instanceof Node ? v.textContent : v; } })),
+    filename: 'queue', fetch: () => fetchAllPages(limitLoader('/api/v1/queue', {}, 500)),
+    columns: columns.slice(0, -1).map((c) => ({ label: c.label, value: (it) => { const v = c.cell(it); return v instanceof Node ? v.textContent : v; } })),
   }, flashError);
   replace(main, h('section', { data: { queue: state.user.role } }, h('h1', {}, leader ? t('queue.leader') : t('queue.title')),
     h('p', { class: 'muted' }, t('queue.note')), h('div', { class: 'toolbar' }, exp), list.el));

@@ -3,7 +3,7 @@ import { api, qs } from '../api.js';
 import { t, extend } from '../i18n.js';
 import { h, replace } from '../dom.js';
 import { state, flash, flashError, errorText, hashParams } from '../app.js';
-import { label, table, pagedList, fetchPage, field, select, confirmDialog, tf, itemsOf, when } from '../ui.js';
+import { label, table, pagedList, cursorLoader, field, select, confirmDialog, tf, itemsOf, when } from '../ui.js';
 
 extend({
   zh: {
@@ -13,7 +13,8 @@ extend({
     'users.disable': '停用', 'users.enable': '启用', 'users.reset': '重置密码', 'users.set_role': '修改角色',
     'users.reset_q': '重置 {name} 的密码？', 'users.new_password': '{name} 的新密码（只显示这一次，请转交本人并要求其登录后修改）：',
     'users.disable_q': '停用 {name}？停用后该用户无法登录。', 'users.enable_q': '启用 {name}？', 'users.saved': '已保存。', 'users.q': '用户名或姓名',
-    'users.state': '状态', 'users.last_login': '最近登录', 'users.role_of': '{name} 的角色', 'users.pick_unit': '选择单位',
+    'users.state': '状态', 'users.last_login': '最近更新', 'users.role_of': '{name} 的角色', 'users.pick_unit': '选择单位', 'users.unit_search': '查找单位（名称或代码）', 'users.find_unit': '查找',
+    'users.temp_note': '创建后系统生成临时密码（只显示一次），用户首次登录须修改。',
   },
   en: {
     'users.title': 'Users', 'users.new': 'New user', 'users.username': 'User name', 'users.display': 'Name or unit name', 'users.role': 'Role',
@@ -22,7 +23,8 @@ extend({
     'users.disable': 'Disable', 'users.enable': 'Enable', 'users.reset': 'Reset password', 'users.set_role': 'Change role',
     'users.reset_q': 'Reset the password of {name}?', 'users.new_password': 'New password of {name} (shown only this once; hand it over and ask them to change it):',
     'users.disable_q': 'Disable {name}? They will not be able to sign in.', 'users.enable_q': 'Enable {name}?', 'users.saved': 'Saved.', 'users.q': 'User name or name',
-    'users.state': 'State', 'users.last_login': 'Last sign-in', 'users.role_of': 'Role of {name}', 'users.pick_unit': 'Choose a unit',
+    'users.state': 'State', 'users.last_login': 'Last updated', 'users.role_of': 'Role of {name}', 'users.pick_unit': 'Choose a unit', 'users.unit_search': 'Find a unit (name or code)', 'users.find_unit': 'Find',
+    'users.temp_note': 'A temporary password is generated (shown once); the user must change it at first sign-in.',
   },
 });
 
@@ -41,30 +43,30 @@ export async function render(main) {
       s.setAttribute('aria-label', tf('users.role_of', { name: u.username }));
       s.dataset.roleOf = u.username;
       s.addEventListener('change', async () => {
-        try { await api('PATCH', `/api/v1/users/${encodeURIComponent(u.id)}`, { role: s.value, expected_version: u.version }); flash(t('users.saved')); await list.reload(); } catch (e) { flash(errorText(e), 'error'); s.value = u.role; }
+        try { await api('PATCH', `/api/v1/users/${encodeURIComponent(u.id)}`, { role: s.value, version: u.version }); flash(t('users.saved')); await list.reload(); } catch (e) { flash(errorText(e), 'error'); s.value = u.role; }
       });
       return s;
     } },
     { label: t('users.state'), cell: (u) => h('span', { class: 'badge ' + (u.disabled ? 'bad' : 'ok') }, u.disabled ? t('users.disabled') : t('users.enabled')) },
-    { label: t('users.last_login'), cell: (u) => when(u.last_login_at || u.last_seen) },
+    { label: t('users.last_login'), cell: (u) => when(u.last_login_at || u.last_seen || u.updated_at) },
     { label: t('f.actions'), cell: (u) => {
       const dis = h('button', { type: 'button', data: { toggle: u.username } }, u.disabled ? t('users.enable') : t('users.disable'));
       dis.addEventListener('click', async () => {
         if (!(await confirmDialog({ title: tf(u.disabled ? 'users.enable_q' : 'users.disable_q', { name: u.username }), danger: !u.disabled }))) return;
-        try { await api('PATCH', `/api/v1/users/${encodeURIComponent(u.id)}`, { disabled: !u.disabled, expected_version: u.version }); flash(t('users.saved')); await list.reload(); } catch (e) { flash(errorText(e), 'error'); }
+        try { await api('PATCH', `/api/v1/users/${encodeURIComponent(u.id)}`, { disabled: !u.disabled, version: u.version }); flash(t('users.saved')); await list.reload(); } catch (e) { flash(errorText(e), 'error'); }
       });
       const reset = h('button', { type: 'button', data: { reset: u.username } }, t('users.reset'));
       reset.addEventListener('click', async () => {
         if (!(await confirmDialog({ title: tf('users.reset_q', { name: u.username }), danger: true }))) return;
         try {
           const r = await api('POST', `/api/v1/users/${encodeURIComponent(u.id)}/password-reset`, {});
-          showOnce(shown, tf('users.new_password', { name: u.username }), r?.password || r?.temporary_password || '');
+          showOnce(shown, tf('users.new_password', { name: u.username }), r?.temporary_password || r?.password || '');
         } catch (e) { flash(errorText(e), 'error'); }
       });
       return h('span', { class: 'actions' }, dis, reset);
     } },
   ];
-  const list = pagedList({ load: (pg) => fetchPage('/api/v1/users', { q: p.q }, pg), draw: (items) => table(columns, items, { caption: t('users.title'), rowAttrs: (u) => ({ data: { userRow: u.username } }) }), onError: flashError });
+  const list = pagedList({ load: cursorLoader('/api/v1/users', { q: p.q }), draw: (items) => table(columns, items, { caption: t('users.title'), rowAttrs: (u) => ({ data: { userRow: u.username } }) }), onError: flashError });
   const q = h('input', { type: 'search', name: 'q', value: p.q || '' });
   const search = h('form', { class: 'toolbar', role: 'search' }, field('us-q', t('users.q'), q), h('button', { type: 'submit' }, t('ui.search')));
   search.addEventListener('submit', (ev) => { ev.preventDefault(); location.hash = '#/users' + qs({ q: q.value.trim() }); });
@@ -79,35 +81,43 @@ function showOnce(box, text, secret) {
   box.querySelector('[data-secret]').focus();
 }
 
-/** The create form; units come from GET /api/v1/units (the jurisdiction), or a code typed in. */
+/** The create form; the unit is chosen from GET /api/v1/units (the caller's jurisdiction), searched by name or code. */
 async function createForm(onCreated, shown) {
-  const username = h('input', { name: 'username', required: true, 'aria-required': 'true', maxlength: 64, autocomplete: 'off' });
+  const username = h('input', { name: 'username', required: true, 'aria-required': 'true', maxlength: 64, autocomplete: 'off', pattern: '[A-Za-z0-9._\\-]{3,64}' });
   const display = h('input', { name: 'display_name', maxlength: 100 });
   const role = select('role', ROLES.map((r) => [r, label('role', r)]), 'school_clerk');
-  let unit;
-  try {
-    const units = itemsOf(await api('GET', '/api/v1/units' + qs({ per_page: 500 })));
-    unit = units.length ? select('unit_id', [['', t('users.pick_unit')], ...units.map((u) => [String(u.id), `${u.name} (${u.code})`])]) : null;
-  } catch { unit = null; }
-  const unitCode = unit ? null : h('input', { name: 'unit_code', maxlength: 10, inputmode: 'numeric' });
-  const password = h('input', { name: 'password', type: 'password', autocomplete: 'new-password', minlength: 10 });
+  const unitQ = h('input', { type: 'search', name: 'unit_q', maxlength: 50, data: { unitSearch: '' } });
+  const unit = select('unit_id', [['', t('users.pick_unit')]]);
+  unit.required = true;
+  async function findUnits() {
+    try {
+      const units = itemsOf(await api('GET', '/api/v1/units' + qs({ q: unitQ.value.trim(), limit: 200 })));
+      replace(unit, h('option', { value: '' }, t('users.pick_unit')), units.map((x) => h('option', { value: String(x.id) }, `${x.name} (${x.code})`)));
+      if (units.length === 1) unit.value = String(units[0].id);
+    } catch (e) { flash(errorText(e), 'error'); }
+  }
+  const findBtn = h('button', { type: 'button', data: { unitFind: '' } }, t('users.find_unit'));
+  findBtn.addEventListener('click', findUnits);
+  unitQ.addEventListener('keydown', (ev) => { if (ev.key === 'Enter') { ev.preventDefault(); findUnits(); } });
+  findUnits();
   const err = h('p', { class: 'error', role: 'alert', data: { formError: '' } });
   const form = h('form', { class: 'card', novalidate: true, data: { userForm: '' } }, h('h2', {}, t('users.new')),
     h('div', { class: 'form-grid' }, field('nu-username', t('users.username'), username), field('nu-display', t('users.display'), display),
-      field('nu-role', t('users.role'), role), unit ? field('nu-unit', t('users.unit'), unit) : field('nu-unitcode', t('users.unit_code'), unitCode),
-      field('nu-password', t('users.password'), password)),
+      field('nu-role', t('users.role'), role),
+      h('div', { class: 'field' }, h('label', { for: 'nu-unitq' }, t('users.unit_search')), h('span', { class: 'actions' }, Object.assign(unitQ, { id: 'nu-unitq' }), findBtn)),
+      field('nu-unit', t('users.unit'), unit)),
+    h('p', { class: 'muted small' }, t('users.temp_note')),
     err, h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, t('users.create'))));
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     err.textContent = '';
     if (!username.value.trim()) { err.textContent = `${t('users.username')}：${t('ui.required')}`; username.focus(); return; }
-    const body = { username: username.value.trim(), display_name: display.value.trim(), role: role.value };
-    if (unit) { if (!unit.value) { err.textContent = t('users.pick_unit'); unit.focus(); return; } body.unit_id = Number(unit.value); } else body.unit_code = unitCode.value.trim();
-    if (password.value) body.password = password.value;
+    if (!unit.value) { err.textContent = t('users.pick_unit'); unit.focus(); return; }
+    const body = { username: username.value.trim(), display_name: display.value.trim(), role: role.value, unit_id: Number(unit.value) };
     try {
       const r = await api('POST', '/api/v1/users', body);
       flash(tf('users.created', { name: body.username }));
-      const pw = r?.password || r?.temporary_password;
+      const pw = r?.temporary_password || r?.password;
       if (pw) showOnce(shown, tf('users.new_password', { name: body.username }), pw);
       form.reset();
       await onCreated();
