@@ -80,7 +80,7 @@ async function renderOne(main, id) {
     if (!(await confirmDialog({ title: tf('arb.q', { school: fact(m, 'school') }) }))) return;
     submit.disabled = true;
     try {
-      await api('POST', `/api/v1/groups/${encodeURIComponent(g.id)}/arbitration`, { member_id: m.id, reason: reason.value.trim(), expected_version: g.version },
+      await api('POST', `/api/v1/groups/${encodeURIComponent(g.id)}/arbitration`, { member_id: m.id, reason: reason.value.trim(), expected_version: m.version },
         { headers: { 'idempotency-key': globalThis.crypto?.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random() } });
       flash(t('arb.done'));
       await renderOne(main, id);

@@ -19,7 +19,7 @@ extend({
     'act.confirm': '确认人口库结果', 'act.confirm_finding': '确认人口库结果', 'act.leader_confirm': '领导确认删除', 'act.leader_decline': '领导不同意删除',
     'act.approve': '核办通过', 'act.reject': '核办不通过', 'act.withdraw': '撤回申请',
     'act.submit_corroborate': '佐证', 'act.submit_change': '变更', 'act.submit_delete': '删除', 'act.confirm_register': '确认人口库结果',
-    'act.arbitrate': '仲裁', 'act.auto_reject': '自动不通过', 'act.close': '自动关闭', 'act.open': '生成问题学籍', 'act.reopened': '已发起重新处理',
+    'act.arbitrate': '仲裁', 'act.detected': '系统查重生成问题学籍', 'act.arbitration_lost': '仲裁未通过', 'act.clash_gone': '不再重复，自动关闭', 'act.clash_remains': '仍然重复', 'act.record_gone': '记录已删除，自动关闭', 'mstate.reopened': '已发起重新处理', 'act.auto_reject': '自动不通过', 'act.close': '自动关闭', 'act.open': '生成问题学籍', 'act.reopened': '已发起重新处理',
     'act.reopen_done': '已发起重新处理，新的问题学籍组 #{id}。', 'arbst.waiting': '等待', 'arbst.required': '需要仲裁（等待仲裁）', 'arbst.settled': '否（已处理完毕）',
     'act.done': '已提交：{action}', 'act.submit': '提交', 'act.reason': '原因（学校将看到）', 'act.opinion': '学校意见',
     'act.reason_required': '请填写原因。', 'act.opinion_required': '请填写学校意见。', 'act.evidence_required': '请至少选择一个证明材料文件。',
@@ -40,7 +40,7 @@ extend({
     'act.confirm': 'Confirm register finding', 'act.confirm_finding': 'Confirm register finding', 'act.leader_confirm': 'Confirm deletion', 'act.leader_decline': 'Decline deletion',
     'act.approve': 'Approve', 'act.reject': 'Reject', 'act.withdraw': 'Withdraw',
     'act.submit_corroborate': 'Corroborate', 'act.submit_change': 'Change', 'act.submit_delete': 'Delete', 'act.confirm_register': 'Confirm register finding',
-    'act.arbitrate': 'Arbitrate', 'act.auto_reject': 'Rejected automatically', 'act.close': 'Closed automatically', 'act.open': 'Problem opened', 'act.reopened': 'Re-opened',
+    'act.arbitrate': 'Arbitrate', 'act.detected': 'Detected by the duplicate check', 'act.arbitration_lost': 'Lost the arbitration', 'act.clash_gone': 'Clash gone, closed', 'act.clash_remains': 'Clash remains', 'act.record_gone': 'Record gone, closed', 'mstate.reopened': 'Re-opened', 'act.auto_reject': 'Rejected automatically', 'act.close': 'Closed automatically', 'act.open': 'Problem opened', 'act.reopened': 'Re-opened',
     'act.reopen_done': 'Re-opened: new problem group #{id}.', 'arbst.waiting': 'Waiting', 'arbst.required': 'Yes (awaiting arbitration)', 'arbst.settled': 'No (done)',
     'act.done': 'Submitted: {action}', 'act.submit': 'Submit', 'act.reason': 'Reason (the school will see it)', 'act.opinion': 'School opinion',
     'act.reason_required': 'Please give a reason.', 'act.opinion_required': 'Please give the school\'s opinion.', 'act.evidence_required': 'Please choose at least one evidence file.',
@@ -91,9 +91,11 @@ export function compareTable(members) {
       h('span', { class: 'badge' + (isMine(m) ? ' ok' : '') }, isMine(m) ? t('group.mine') : t('group.other')))));
   const rows = FACTS.map((k) => {
     const vals = members.map((m) => factText(m, k));
-    const distinct = new Set(vals.filter((v) => v !== ''));
+    const shown = vals.filter((v) => v !== '');
+    // a masked ID number (outside the caller's jurisdiction: 130102********6706) equals one that fits its visible characters
+    const same = (a, b) => a === b || (a.length === b.length && (a.includes('*') || b.includes('*')) && [...a].every((c, i) => c === '*' || b[i] === '*' || c === b[i]));
+    const differs = shown.some((a) => shown.some((b) => !same(a, b)));
     return h('tr', { data: { fact: k } }, h('th', { scope: 'row' }, t('f.' + k)), vals.map((v) => {
-      const differs = distinct.size > 1;
       return h('td', { class: differs ? 'diff' : '', data: differs ? { diff: '' } : {} }, v,
         differs ? h('span', { 'aria-hidden': 'true' }, ' ≠') : null, differs ? h('span', { class: 'sr-only' }, `（${t('group.differs')}）`) : null);
     }));
