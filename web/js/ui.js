@@ -28,7 +28,7 @@ extend({
     'ui.ok': '确定', 'ui.cancel': '取消', 'ui.yes': '是', 'ui.no': '否', 'ui.search': '查询', 'ui.view': '查看',
     'ui.export_csv': '导出 CSV', 'ui.export_xlsx': '导出 Excel', 'ui.close': '关闭', 'ui.refresh': '刷新',
     'ui.csv_note': 'CSV 文件可直接用 Excel 打开。', 'ui.exporting': '正在导出…',
-    'ui.required': '必填',
+    'ui.required': '必填', 'group.member_state': '处理状态', 'group.reject_reason': '不通过原因',
   },
   en: {
     'type.id_dup': 'ID number duplicate', 'type.id_error': 'ID number error', 'type.id_changed': 'ID number changed',
@@ -54,7 +54,7 @@ extend({
     'ui.ok': 'OK', 'ui.cancel': 'Cancel', 'ui.yes': 'Yes', 'ui.no': 'No', 'ui.search': 'Search', 'ui.view': 'View',
     'ui.export_csv': 'Export CSV', 'ui.export_xlsx': 'Export Excel', 'ui.close': 'Close', 'ui.refresh': 'Refresh',
     'ui.csv_note': 'CSV files open directly in Excel.', 'ui.exporting': 'Exporting…',
-    'ui.required': 'required',
+    'ui.required': 'required', 'group.member_state': 'Handling state', 'group.reject_reason': 'Rejection reason',
   },
 });
 

@@ -30,7 +30,11 @@ function tile(key, href, bad = false) {
 
 /** Fill a tile's number from a promise (quietly "—" when that part of the system is not there). */
 async function fill(tl, p) {
-  try { const v = await p; if (v !== null && v !== undefined && !Number.isNaN(Number(v))) tl.n.textContent = String(v); } catch { /* leave — */ }
+  try {
+    const v = await p;
+    if (v !== null && v !== undefined && !Number.isNaN(Number(v))) { tl.n.textContent = String(v); return; }
+  } catch { /* that part of the system is not there for this role */ }
+  tl.el.remove();
 }
 
 const totalOf = (r) => (r && typeof r === 'object' && r.total !== undefined ? Number(r.total)
@@ -50,7 +54,7 @@ export async function render(main) {
     h('p', { data: { roleLabel: '' } }, t('role.' + u.role), u.unit?.name ? ` · ${u.unit.name}` : '', u.unit?.code ? ` (${u.unit.code})` : ''),
     tiles, extra,
     h('p', { class: 'muted' }, h('a', { href: '#/help' }, t('home.help')))));
-  const add = (key, href, p, bad) => { const tl = tile(key, href, bad); tiles.append(tl.el); fill(tl, p); };
+  const add = (key, href, p, bad) => { const tl = tile(key, href, bad); tiles.append(tl.el); fill(tl, p.catch(() => null)); };
   queueP = null;
   const stats = () => api('GET', '/api/v1/stats');
   if (u.role === 'school_clerk' || u.role === 'school_leader') {

@@ -1,19 +1,21 @@
 // views/problems.js: problem records of the school (or jurisdiction) with filters and counts by type and state, paged by the server (R26, R30).
-import { api, qs } from '../api.js';
+import { api, qs, ApiError } from '../api.js';
 import { t, extend } from '../i18n.js';
 import { h, replace } from '../dom.js';
 import { state, flashError, hashParams } from '../app.js';
-import { label, fact, dueCell, table, pagedList, fetchPage, fetchAll, exportButtons, field, select, pairs, day } from '../ui.js';
+import { label, fact, dueCell, table, pagedList, fetchPage, fetchAllPages, limitLoader, exportButtons, field, select, pairs, day } from '../ui.js';
 import { isMine } from './group.js';
 
 extend({
   zh: {
     'problems.title': '问题学籍处理', 'problems.by_type': '按问题类型', 'problems.by_state': '按处理状态', 'problems.q': '姓名、证件号或学籍号',
     'problems.mine': '本校记录', 'problems.others': '与之重复的记录', 'problems.rejected': '被驳回',
+    'problems.from_queue': '以下为需要您处理的问题学籍（完整查询暂不可用）。',
   },
   en: {
     'problems.title': 'Problem records', 'problems.by_type': 'By problem type', 'problems.by_state': 'By handling state', 'problems.q': 'Name, ID or student number',
     'problems.mine': 'Our record', 'problems.others': 'Clashing records', 'problems.rejected': 'Rejected',
+    'problems.from_queue': 'These are the problem records waiting for you (the full search is not available yet).',
   },
 });
 
@@ -65,15 +67,33 @@ export async function render(main) {
     { label: t('f.actions'), cell: (g) => h('a', { href: `#/groups/${encodeURIComponent(g.id)}`, class: 'button' }, t('ui.view')) },
   ];
   const params = { type: filters.type, state: filters.state, group_state: filters.group_state, q: filters.q };
+  // the registry's group list; where it is not on this build, the workflow's own work list of the caller stands in
+  const fromQueue = limitLoader('/api/v1/queue', {}, 500);
+  let useQueue = false;
+  const load = async (page) => {
+    if (!useQueue) {
+      try { return await fetchPage('/api/v1/groups', params, page); } catch (e) {
+        if (!(e instanceof ApiError && e.code === 'no_route')) throw e;
+        useQueue = true;
+        note.hidden = false;
+      }
+    }
+    const r = await fromQueue(page);
+    const items = r.items.map((it) => ({ id: it.group_id, type: it.type, state: it.group_state, due_date: it.due_date,
+      members: [{ id: it.member_id, mine: true, state: it.state, handling: it.handling, reject_reason: it.reject_reason, due_date: it.due_date, overdue: it.overdue, student: it.student, school_id: it.school_id }] }))
+      .filter((g) => (!filters.type || g.type === filters.type) && (!filters.state || g.members[0].state === filters.state));
+    return { ...r, items };
+  };
+  const note = h('p', { class: 'muted', hidden: true, data: { queueFallback: '' } }, t('problems.from_queue'));
   const list = pagedList({
-    load: (page) => fetchPage('/api/v1/groups', params, page),
+    load,
     draw: (items) => table(columns, items, { caption: t('problems.title'), rowAttrs: (g) => ({ data: { groupRow: g.id } }) }),
     onLoaded: (res) => drawCounts(counts, res.raw, filters),
     onError: flashError,
   });
   const exp = exportButtons({
     filename: `problems-${day(new Date().toISOString())}`,
-    fetch: () => fetchAll('/api/v1/groups', params),
+    fetch: () => fetchAllPages(load),
     columns: [
       { label: t('f.group'), value: (g) => g.id }, { label: t('f.type'), value: (g) => label('type', g.type) },
       { label: t('f.school'), value: (g) => fact(mainMember(g), 'school') }, { label: t('f.name'), value: (g) => fact(mainMember(g), 'name') },
@@ -83,7 +103,7 @@ export async function render(main) {
     ],
   }, flashError);
   replace(main, h('section', { data: { problems: state.user.role } },
-    h('h1', {}, t('problems.title')), counts, form, h('div', { class: 'toolbar' }, exp), list.el));
+    h('h1', {}, t('problems.title')), counts, form, note, h('div', { class: 'toolbar' }, exp), list.el));
   await list.first();
 }
 
@@ -93,7 +113,7 @@ async function drawCounts(el, raw, filters) {
   if (!byType.length && !byState.length) {
     try {
       const s = await api('GET', '/api/v1/stats');
-      byType = pairs(s?.by_type);
+      byType = pairs(s?.groups?.by_type || s?.by_type);
       byState = pairs(s?.by_member_state || s?.by_state);
     } catch { /* counts are a convenience */ }
   }
