@@ -30,6 +30,7 @@ test('R26 school: problem list with counts, group side by side with differences,
   await page.screenshot({ path: join(SHOTS, 'school-home.png'), fullPage: true });
   await page.click('[data-nav-item="nav.problems"]');
   await page.waitForSelector('[data-group-row="101"]');
+  await page.waitForSelector('[data-count="type:id_dup"]');
   assert.match(await page.textContent('[data-counts]'), /身份证件号重复\s*2/);
   assert.equal(await page.evaluate(() => document.activeElement?.tagName), 'H1', 'focus moves to the heading');
   await page.screenshot({ path: join(SHOTS, 'school-problems.png'), fullPage: true });
@@ -153,6 +154,9 @@ test('import: template links, dry run with row numbers, commit with a progress b
   await page.click('[data-commit]');
   await page.waitForSelector('[data-import-done]', { timeout: 10000 });
   assert.equal(await page.getAttribute('[data-failed-csv]', 'href'), '/api/v1/imports/77/failed.csv');
+  assert.equal(w.imports.get(77).filename, 'students.csv');
+  assert.equal(w.imports.get(77).dryRun, '1');
+  assert.equal(w.imports.get(77).type, 'text/csv');
   await page.screenshot({ path: join(SHOTS, 'school-import.png'), fullPage: true });
   await ctx.close();
 });

@@ -62,14 +62,17 @@ export async function installMock(ctx, w, who) {
     if (method !== 'GET' && !req.headers()['x-csrf-token']) return err(route, 403, 'csrf', 'no token');
     let m;
     if (method === 'GET' && p === '/api/v1/groups') {
-      let list = w.groups.map(view);
+      // the registry's list: {total, limit, offset, groups: [GroupSummary]}, filters type and (group) state
+      let list = w.groups;
       const type = url.searchParams.get('type'), st = url.searchParams.get('state');
       if (type) list = list.filter((g) => g.type === type);
-      if (st) list = list.filter((g) => g.members.some((x) => x.state === st && (x.mine || who.role !== 'school_clerk')));
-      const by_type = {}; const by_state = {};
-      for (const g of w.groups.map(view)) { by_type[g.type] = (by_type[g.type] || 0) + 1; for (const x of g.members) if (x.mine || who.role !== 'school_clerk') by_state[x.state] = (by_state[x.state] || 0) + 1; }
-      const page = Number(url.searchParams.get('page') || 1), per = Number(url.searchParams.get('per_page') || 50);
-      return json(route, 200, { items: list.slice((page - 1) * per, page * per), total: list.length, page, per_page: per, counts: { by_type, by_state } });
+      if (st) list = list.filter((g) => g.state === st);
+      const limit = Number(url.searchParams.get('limit') || 20), offset = Number(url.searchParams.get('offset') || 0);
+      if (limit > 100) return err(route, 422, 'invalid', 'limit', 'limit');
+      const groups = list.slice(offset, offset + limit).map((g) => ({ id: g.id, type: g.type, state: g.state, created_at: g.created_at, member_count: g.members.length,
+        members: g.members.map((x) => ({ member_id: x.id, state: x.state, student_id: x.student.id, student_no: x.student.student_no, name: x.student.name, gender: x.student.gender,
+          birth_date: x.student.birth_date, id_type: x.student.id_type, id_number_masked: x.student.id_number, school: { code: '', name: x.school.name }, county: x.county, mine: mine(x) })) }));
+      return json(route, 200, { total: list.length, limit, offset, groups });
     }
     if (method === 'GET' && (m = /^\/api\/v1\/groups\/(\d+)$/.exec(p))) {
       const g = w.groups.find((x) => x.id === Number(m[1]));
@@ -145,30 +148,37 @@ export async function installMock(ctx, w, who) {
     }
     if (method === 'GET' && p === '/api/v1/students') {
       const st = url.searchParams.get('status');
-      const all = [...w.students, { id: 501, name: '李四', gender: 'F', birth_date: '2016-05-02', id_type: '1', id_number: '1301**********0027', student_no: 'L13010220160502 0001'.replace(' ', ''), status: 'pending', school_name: '长安区第一实验小学', created_at: daysAgo(2) }];
+      const all = [...w.students, { id: 501, name: '李四', gender: 'F', birth_date: '2016-05-02', id_type: '1', id_number: '130102201605020027', student_no: 'L1301022016050200001', status: 'pending', school: { id: 1001, code: '1301020001', name: '长安区第一实验小学' }, created_at: daysAgo(2) }];
       const items = st ? all.filter((s) => s.status === st) : all;
-      return json(route, 200, { items, total: items.length });
+      const limit = Number(url.searchParams.get('limit') || 50), offset = Number(url.searchParams.get('offset') || 0);
+      return json(route, 200, { total: items.length, limit, offset, students: items.slice(offset, offset + limit) });
     }
     if (method === 'POST' && p === '/api/v1/students') {
       const b = req.postDataJSON();
       const s = { id: 600 + w.students.length, ...b, student_no: 'L1301022015030100' + (10 + w.students.length), status: 'pending' };
       w.students.push(s);
-      return json(route, 201, s);
+      return json(route, 201, { index: 0, status: 'created', student_id: s.id, student_no: s.student_no, problems: [], warnings: [] });
     }
     if (method === 'POST' && p === '/api/v1/registrations/approve') {
       const b = req.postDataJSON();
-      return json(route, 200, { approved: b.student_ids.length });
+      return json(route, 200, { approved: b.student_ids.length, results: b.student_ids.map((id) => ({ student_id: id, outcome: 'approved' })) });
     }
+    // imports (registry): ImportJob {id, state, rows_total, rows_done, rows_valid, rows_error, rows_created, issues: [{row, column, field, code, message, message_zh}]}
     if (method === 'POST' && p === '/api/v1/imports') {
       const id = 77;
-      w.imports.set(id, { polls: 0 });
-      return json(route, 201, { id, total_rows: 3, ok_rows: 2, failed_rows: 1, errors: [{ row: 3, field: 'id_number', code: 'id_checksum', message: 'id_checksum' }] });
+      w.imports.set(id, { polls: 0, filename: url.searchParams.get('filename'), dryRun: url.searchParams.get('dry_run'), type: req.headers()['content-type'] });
+      return json(route, 202, { id, state: 'validating', dry_run: true, rows_total: 3, rows_done: 1 });
     }
-    if (method === 'POST' && (m = /^\/api\/v1\/imports\/(\d+)\/commit$/.exec(p))) return json(route, 202, { id: Number(m[1]), state: 'running', processed: 0, total_rows: 2 });
+    if (method === 'POST' && (m = /^\/api\/v1\/imports\/(\d+)\/commit$/.exec(p))) {
+      w.imports.get(Number(m[1])).committing = true;
+      return json(route, 202, { id: Number(m[1]), state: 'committing', rows_total: 3, rows_done: 0 });
+    }
     if (method === 'GET' && (m = /^\/api\/v1\/imports\/(\d+)$/.exec(p))) {
       const j = w.imports.get(Number(m[1]));
       j.polls += 1;
-      return json(route, 200, j.polls < 2 ? { state: 'running', processed: 1, total_rows: 2 } : { state: 'done', processed: 2, total_rows: 2, created: 2, failed_rows: 1, problems: 0 });
+      const issues = [{ row: 3, column: '身份证件号', field: 'id_number', code: 'id_checksum', message: 'ID number check character is wrong', message_zh: '身份证件号校验码错误' }];
+      if (!j.committing) return json(route, 200, { id: 77, state: 'validated', dry_run: true, rows_total: 3, rows_done: 3, rows_valid: 2, rows_error: 1, rows_created: 2, rows_unchanged: 0, issues });
+      return json(route, 200, j.polls < 3 ? { id: 77, state: 'committing', rows_total: 3, rows_done: 1 } : { id: 77, state: 'done', rows_total: 3, rows_done: 3, rows_valid: 2, rows_error: 1, rows_created: 2, rows_unchanged: 0, groups_touched: 0, issues });
     }
     // auth shapes: cursor pages {items, next_after}; PATCH with version; temporary_password shown once
     if (method === 'GET' && p === '/api/v1/users') return json(route, 200, { items: w.users, next_after: null });

@@ -156,18 +156,18 @@ export const PER_PAGE = 50;
  */
 
 /**
- * Fetch one page of a list paged by page number (?page=&per_page=, answer {items, total}) (R30: never all at once).
+ * Fetch one page of a list paged by offset (?limit=&offset=, answer {total, limit, offset, <items>}) (R30: never all at once).
  * @param {string} path @param {Record<string, unknown>} params @param {number} page 1-based @returns {Promise<Page>}
  */
 export async function fetchPage(path, params, page) {
-  const raw = await api('GET', path + qs({ ...params, page, per_page: PER_PAGE }));
+  const raw = await api('GET', path + qs({ ...params, limit: PER_PAGE, offset: (page - 1) * PER_PAGE }));
   const items = itemsOf(raw);
   const total = raw && typeof raw === 'object' && !Array.isArray(raw) && raw.total !== undefined ? Number(raw.total) : null;
   const hasMore = total !== null ? page * PER_PAGE < total : (raw?.next_cursor || raw?.next_after ? true : items.length >= PER_PAGE);
   return { items, total, raw, hasMore };
 }
 
-/** Loader for lists paged by page number. @param {string} path @param {Record<string, unknown>} params @returns {Loader} */
+/** Loader for lists paged by offset. @param {string} path @param {Record<string, unknown>} params @returns {Loader} */
 export const pageLoader = (path, params = {}) => (page) => fetchPage(path, params, page);
 
 /**
@@ -310,7 +310,7 @@ export function downloadCsv(filename, header, rows) {
   setTimeout(() => URL.revokeObjectURL(url), 10000);
 }
 
-/** Every page of a page-numbered list (export). @param {string} path @param {object} params @param {number} [max] */
+/** Every page of an offset-paged list (export). @param {string} path @param {object} params @param {number} [max] */
 export const fetchAll = (path, params, max = 20000) => fetchAllPages(pageLoader(path, params), max);
 
 /**

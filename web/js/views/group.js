@@ -73,7 +73,8 @@ export function isMine(m) {
   if (m.mine !== undefined) return !!m.mine;
   if (!u?.unit) return false;
   const sid = m.school_id ?? m.student?.school_id ?? m.school?.id;
-  return sid !== undefined && Number(sid) === Number(u.unit.id);
+  if (sid !== undefined && sid !== null) return Number(sid) === Number(u.unit.id);
+  return !!m.school?.code && m.school.code === u.unit.code;
 }
 
 /** Allowed actions of a member as names (the API may list strings or {action}). */

@@ -1,6 +1,6 @@
 // views/import.js: import students from a CSV (GB18030 or UTF-8) or XLSX file: template, dry run with row numbers, commit with progress, failed rows (R9, R26).
 import { api } from '../api.js';
-import { t, extend } from '../i18n.js';
+import { t, extend, currentLang } from '../i18n.js';
 import { h, replace } from '../dom.js';
 import { flash, errorText } from '../app.js';
 import { label, table } from '../ui.js';
@@ -15,10 +15,11 @@ extend({
     'import.template_csv': '下载 CSV 模板', 'import.template_xlsx': '下载 Excel 模板', 'import.file': '第二步：选择填好的文件（CSV 或 XLSX）',
     'import.check': '检查文件（不会导入）', 'import.checking': '正在上传并检查…', 'import.summary': '共 {total} 行：{ok} 行可以导入，{bad} 行有错误。',
     'import.row': '行号', 'import.field': '项目', 'import.problem': '问题', 'import.commit': '第三步：导入可以导入的 {ok} 行',
-    'import.committing': '正在导入…', 'import.done': '导入完成：成功 {ok} 行，失败 {bad} 行。', 'import.failed_csv': '下载失败的行（CSV）',
+    'import.committing': '正在导入…', 'import.done': '导入完成：新增 {ok} 行，失败 {bad} 行。', 'import.failed_csv': '下载失败的行（CSV）',
     'import.no_file': '请先选择文件。', 'import.bad_ext': '只能导入 .csv 或 .xlsx 文件。', 'import.too_big': '文件太大（最大 64MB），请分批导入。',
     'import.nothing': '没有可以导入的行，请改正后重新检查。', 'import.progress': '导入进度', 'import.problems': '其中 {n} 名学生生成了问题学籍。',
-    'import.all_ok': '所有行都可以导入。', 'import.more_errors': '仅显示前 {n} 个错误，完整列表请在导入后下载失败的行。',
+    'import.all_ok': '所有行都可以导入。', 'import.warning': '警告', 'import.predicted': '预计新增 {created} 名，{unchanged} 名本校已有（不重复导入）。',
+    'import.duplicate_of': '同一文件已于导入任务 #{id} 上传过。', 'import.unchanged': '{n} 名本校已有，未重复导入。', 'import.failed': '导入失败。', 'import.more_errors': '仅显示前 {n} 个错误，完整列表请在导入后下载失败的行。',
   },
   en: {
     'import.title': 'Import students', 'import.templates': 'Step 1: download a template and fill it in (CSV in GB18030 or UTF-8).',
@@ -28,24 +29,40 @@ extend({
     'import.committing': 'Importing…', 'import.done': 'Import finished: {ok} rows imported, {bad} failed.', 'import.failed_csv': 'Download the failed rows (CSV)',
     'import.no_file': 'Please choose a file first.', 'import.bad_ext': 'Only .csv or .xlsx files can be imported.', 'import.too_big': 'The file is too large (64 MB at most); split it.',
     'import.nothing': 'No row can be imported; correct the file and check again.', 'import.progress': 'Import progress', 'import.problems': '{n} of these students opened problem records.',
-    'import.all_ok': 'Every row can be imported.', 'import.more_errors': 'Only the first {n} errors are shown; download the failed rows after importing for the full list.',
+    'import.all_ok': 'Every row can be imported.', 'import.warning': 'Warning', 'import.predicted': 'Expected: {created} new, {unchanged} already in your school (not imported twice).',
+    'import.duplicate_of': 'The same file was uploaded before (import #{id}).', 'import.unchanged': '{n} already in your school, not imported twice.', 'import.failed': 'The import failed.', 'import.more_errors': 'Only the first {n} errors are shown; download the failed rows after importing for the full list.',
   },
 });
 
 const tf = (k, v) => t(k).replace(/\{(\w+)\}/g, (_, x) => String(v?.[x] ?? ''));
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const num = (...vals) => { for (const v of vals) if (v !== undefined && v !== null && !Number.isNaN(Number(v))) return Number(v); return 0; };
+const MAX_SHOWN = 500;
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** Row errors of a dry-run answer as [{row, field, message}] whatever the nesting. */
+/**
+ * Issues of an import job as [{row, column, field, message, warning}] (ImportJob.issues; rows numbered as in the file,
+ * the header being row 1). @param {any} r
+ */
 export function rowErrors(r) {
+  const en = currentLang() === 'en';
   const out = [];
-  for (const e of r?.errors || []) out.push({ row: e.row ?? e.line, field: e.field, message: e.message || e.code });
-  for (const row of r?.rows || []) {
-    if (row.ok === false || row.errors?.length) {
-      for (const e of row.errors || [{}]) out.push({ row: row.row ?? row.line, field: e.field, message: e.message || e.code || row.error });
-    }
+  for (const e of r?.issues || r?.errors || []) {
+    const idMsg = e.code && t('id.' + e.code) !== 'id.' + e.code ? t('id.' + e.code) : '';
+    out.push({ row: e.row ?? e.line, column: e.column, field: e.field, warning: !!e.warning, message: (en ? e.message : e.message_zh) || idMsg || e.message || e.code });
   }
   return out.sort((a, b) => Number(a.row) - Number(b.row));
+}
+
+/** Poll GET /api/v1/imports/{id} while the job runs (states validating, committing), updating bar; resolves to the job. */
+async function follow(job, bar) {
+  for (let i = 0; i < 7200 && (job?.state === 'validating' || job?.state === 'committing'); i++) {
+    if (bar) { bar.max = num(job.rows_total, 1) || 1; bar.value = Math.min(num(job.rows_done), bar.max); }
+    await sleep(500);
+    job = await api('GET', `/api/v1/imports/${encodeURIComponent(job.id)}?issues_limit=${MAX_SHOWN}`);
+  }
+  if (job?.state === 'failed') throw Object.assign(new Error('import failed'), { userText: (currentLang() === 'en' ? job.error?.message : job.error?.message_zh) || job.error?.message || t('import.failed') });
+  return job;
 }
 
 /** Render #/import. @param {HTMLElement} main */
@@ -70,8 +87,10 @@ export async function render(main) {
     check.disabled = true;
     bar.hidden = false; bar.max = file.size || 1; bar.value = 0;
     try {
-      const r = await upload('POST', '/api/v1/imports?dry_run=1', file, { contentType: isX ? XLSX : 'text/csv', onProgress: (s) => { bar.value = s; } });
-      showDryRun(out, r);
+      let job = await upload('POST', '/api/v1/imports?dry_run=1&filename=' + encodeURIComponent(file.name), file, { contentType: isX ? XLSX : 'text/csv', onProgress: (s) => { bar.value = s; } });
+      job = await follow(job, bar); // a large file is checked in the background (202)
+      if (!(job.issues || []).length && num(job.rows_error)) job = await api('GET', `/api/v1/imports/${encodeURIComponent(job.id)}?errors_only=1&issues_limit=${MAX_SHOWN}`);
+      showDryRun(out, job);
     } catch (e) {
       err.textContent = errorText(e);
     } finally {
@@ -87,59 +106,53 @@ export async function render(main) {
     form, out));
 }
 
-const MAX_SHOWN = 500;
 
-/** Show the dry-run answer: counts, the rows with errors (row numbers as in the file), and the commit button. */
+/** Show the dry-run job: counts, the rows with problems (row numbers as in the file), and the commit button. */
 function showDryRun(out, r) {
-  const id = r?.id ?? r?.import_id;
-  const total = num(r?.total_rows, r?.rows_total, r?.total);
-  const bad = num(r?.failed_rows, r?.rows_failed, r?.error_rows, r?.invalid);
-  const ok = num(r?.ok_rows, r?.rows_ok, r?.valid, total - bad);
+  const id = r?.id;
+  const total = num(r?.rows_total, r?.total_rows);
+  const bad = num(r?.rows_error, r?.failed_rows);
+  const ok = num(r?.rows_valid, r?.ok_rows, total - bad);
   const errs = rowErrors(r);
   const shown = errs.slice(0, MAX_SHOWN);
   const errTable = shown.length ? table([
     { label: t('import.row'), cell: (e) => String(e.row ?? '') },
-    { label: t('import.field'), cell: (e) => (e.field ? label('f', e.field) : '') },
-    { label: t('import.problem'), cell: (e) => (e.message && t('id.' + e.message) !== 'id.' + e.message ? t('id.' + e.message) : e.message || '') },
-  ], shown, { caption: t('import.problem'), rowAttrs: (e) => ({ data: { errorRow: e.row } }) }) : h('p', { class: 'hint ok' }, t('import.all_ok'));
+    { label: t('import.field'), cell: (e) => e.column || (e.field ? label('f', e.field) : '') },
+    { label: t('import.problem'), cell: (e) => (e.warning ? h('span', {}, h('span', { class: 'badge warn' }, t('import.warning')), ' ', e.message || '') : e.message || '') },
+  ], shown, { caption: t('import.problem'), rowAttrs: (e) => ({ data: e.warning ? { warningRow: e.row } : { errorRow: e.row } }) }) : h('p', { class: 'hint ok' }, t('import.all_ok'));
   const commit = h('button', { type: 'button', class: 'primary', data: { commit: '' } }, tf('import.commit', { ok }));
   commit.disabled = !ok || id === undefined;
   const progress = h('div', { 'aria-live': 'polite', data: { commitProgress: '' } });
   commit.addEventListener('click', () => doCommit(id, commit, progress));
   replace(out, h('div', { class: 'card', data: { dryRunResult: id ?? '' } },
     h('p', { data: { summary: '' } }, tf('import.summary', { total, ok, bad })),
-    errs.length > MAX_SHOWN ? h('p', { class: 'muted' }, tf('import.more_errors', { n: MAX_SHOWN })) : null,
+    r?.rows_created !== undefined ? h('p', { class: 'muted' }, tf('import.predicted', { created: num(r.rows_created), unchanged: num(r.rows_unchanged) })) : null,
+    r?.duplicate_of ? h('p', { class: 'hint warn' }, tf('import.duplicate_of', { id: r.duplicate_of })) : null,
+    errs.length > MAX_SHOWN || bad > shown.length ? h('p', { class: 'muted' }, tf('import.more_errors', { n: MAX_SHOWN })) : null,
     errTable,
     ok ? h('div', { class: 'actions' }, commit) : h('p', { class: 'error' }, t('import.nothing')),
     progress));
   (ok ? commit : out.querySelector('p')).focus?.();
 }
 
-/** Commit the import, then poll the job until it is done, showing a progress bar. */
+/** Commit the import, then follow the job until it is done, showing a progress bar. */
 async function doCommit(id, commit, progress) {
   commit.disabled = true;
   const bar = /** @type {HTMLProgressElement} */ (h('progress', { class: 'progress', max: 100, value: 0, 'aria-label': t('import.progress'), data: { commitBar: '' } }));
   const txt = h('p', {}, t('import.committing'));
-  replace(progress, h('label', {}, t('import.progress')), bar, txt);
+  replace(progress, h('span', {}, t('import.progress')), bar, txt);
   try {
     let job = await api('POST', `/api/v1/imports/${encodeURIComponent(id)}/commit`);
-    for (let i = 0; i < 3600; i++) {
-      const st = job?.state || job?.status;
-      const total = num(job?.total_rows, job?.rows_total, job?.total, 1);
-      const done = num(job?.processed, job?.rows_done, job?.done_rows, st === 'done' ? total : 0);
-      bar.max = total || 1;
-      bar.value = Math.min(done, bar.max);
-      if (st === 'done' || st === 'committed' || st === 'finished' || st === 'failed') break;
-      await new Promise((r) => setTimeout(r, 500));
-      job = await api('GET', `/api/v1/imports/${encodeURIComponent(id)}`);
-    }
-    bar.value = bar.max;
-    const okN = num(job?.created, job?.imported, job?.ok_rows, job?.rows_ok);
-    const badN = num(job?.failed_rows, job?.rows_failed, job?.failed);
-    const probs = num(job?.problems, job?.problem_rows, job?.groups_opened);
-    replace(txt, tf('import.done', { ok: okN, bad: badN }), probs ? ' ' + tf('import.problems', { n: probs }) : '');
+    job = await follow(job?.id ? job : { ...job, id, state: job?.state || 'committing' }, bar);
+    bar.max = 1; bar.value = 1;
+    const okN = num(job?.rows_created, job?.created);
+    const same = num(job?.rows_unchanged);
+    const badN = num(job?.rows_error, job?.failed_rows);
+    const probs = num(job?.groups_touched, job?.problems);
+    replace(txt, tf('import.done', { ok: okN, bad: badN }), same ? ' ' + tf('import.unchanged', { n: same }) : '', probs ? ' ' + tf('import.problems', { n: probs }) : '');
     txt.dataset.importDone = '';
     if (badN) progress.append(h('p', {}, h('a', { class: 'button', href: `/api/v1/imports/${encodeURIComponent(id)}/failed.csv`, download: `failed-${id}.csv`, data: { failedCsv: '' } }, t('import.failed_csv'))));
+    if (probs) progress.append(h('p', {}, h('a', { href: '#/problems' }, t('nav.problems'))));
     flash(tf('import.done', { ok: okN, bad: badN }));
   } catch (e) {
     replace(txt, errorText(e));

@@ -8,14 +8,14 @@ import { isMine } from './group.js';
 
 extend({
   zh: {
-    'problems.title': '问题学籍处理', 'problems.by_type': '按问题类型', 'problems.by_state': '按处理状态', 'problems.q': '姓名、证件号或学籍号',
+    'problems.title': '问题学籍处理', 'problems.by_type': '按问题类型', 'problems.by_state': '按是否需要仲裁', 'problems.q': '姓名、证件号或学籍号',
     'problems.mine': '本校记录', 'problems.others': '与之重复的记录', 'problems.rejected': '被驳回',
-    'problems.from_queue': '以下为需要您处理的问题学籍（完整查询暂不可用）。',
+    'problems.from_queue': '以下为需要您处理的问题学籍（完整查询暂不可用）。', 'problems.opened': '生成日期',
   },
   en: {
-    'problems.title': 'Problem records', 'problems.by_type': 'By problem type', 'problems.by_state': 'By handling state', 'problems.q': 'Name, ID or student number',
+    'problems.title': 'Problem records', 'problems.by_type': 'By problem type', 'problems.by_state': 'By arbitration state', 'problems.q': 'Name, ID or student number',
     'problems.mine': 'Our record', 'problems.others': 'Clashing records', 'problems.rejected': 'Rejected',
-    'problems.from_queue': 'These are the problem records waiting for you (the full search is not available yet).',
+    'problems.from_queue': 'These are the problem records waiting for you (the full search is not available yet).', 'problems.opened': 'Opened',
   },
 });
 
@@ -32,25 +32,23 @@ export function mainMember(g) {
 /** Short description of a record: name · student number. */
 const short = (m) => [fact(m, 'name'), fact(m, 'student_no')].filter(Boolean).join(' · ');
 
-/** Render #/problems. @param {HTMLElement} main */
+/** Render #/problems. Filters: problem type and group state (是否需要仲裁), both applied by the server. @param {HTMLElement} main */
 export async function render(main) {
   const p = hashParams();
-  const filters = { type: p.type || '', state: p.state || '', group_state: p.group_state || '', q: p.q || '' };
+  const filters = { type: p.type || '', state: p.state || '' };
   const typeSel = select('type', [['', t('f.all')], ...TYPES.map((c) => [c, label('type', c)])], filters.type);
-  const stateSel = select('state', [['', t('f.all')], ...MSTATES.map((c) => [c, label('mstate', c)])], filters.state);
-  const gSel = select('group_state', [['', t('f.all')], ...GSTATES.map((c) => [c, label('gstate', c)])], filters.group_state);
-  const q = h('input', { type: 'search', name: 'q', value: filters.q, maxlength: 50 });
+  const gSel = select('state', [['', t('f.all')], ...GSTATES.map((c) => [c, label('gstate', c)])], filters.state);
   const form = h('form', { class: 'toolbar', role: 'search', data: { filters: '' } },
-    field('pf-type', t('f.type'), typeSel), field('pf-state', t('group.member_state') || t('f.state'), stateSel),
-    field('pf-gstate', t('gstate.label'), gSel), field('pf-q', t('problems.q'), q),
+    field('pf-type', t('f.type'), typeSel), field('pf-gstate', t('gstate.label'), gSel),
     h('button', { type: 'submit', class: 'primary' }, t('ui.search')));
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
-    location.hash = '#/problems' + qs({ type: typeSel.value, state: stateSel.value, group_state: gSel.value, q: q.value.trim() });
+    location.hash = '#/problems' + qs({ type: typeSel.value, state: gSel.value });
   });
   const counts = h('div', { data: { counts: '' } });
   const columns = [
     { label: t('f.group'), cell: (g) => h('a', { href: `#/groups/${encodeURIComponent(g.id)}`, data: { groupLink: g.id } }, `#${g.id}`) },
+    { label: t('problems.opened'), cell: (g) => day(g.created_at) },
     { label: t('f.type'), cell: (g) => label('type', g.type) },
     { label: t('problems.mine'), cell: (g) => short(mainMember(g)) },
     { label: t('problems.others'), cell: (g) => {
@@ -63,10 +61,10 @@ export async function render(main) {
       return h('span', {}, label('mstate', mm.state || g.member_state), mm.reject_reason ? h('span', { class: 'badge bad' }, ' ' + t('problems.rejected')) : null);
     } },
     { label: t('gstate.label'), cell: (g) => label('gstate', g.state) },
-    { label: t('f.due'), cell: (g) => dueCell({ ...g, ...(mainMember(g).due_date ? { due_date: mainMember(g).due_date } : {}) }) },
+    { label: t('f.due'), cell: (g) => (mainMember(g).due_date || g.due_date ? dueCell({ ...g, ...mainMember(g), due_date: mainMember(g).due_date || g.due_date }) : '') },
     { label: t('f.actions'), cell: (g) => h('a', { href: `#/groups/${encodeURIComponent(g.id)}`, class: 'button' }, t('ui.view')) },
   ];
-  const params = { type: filters.type, state: filters.state, group_state: filters.group_state, q: filters.q };
+  const params = { type: filters.type, state: filters.state };
   // the registry's group list; where it is not on this build, the workflow's own work list of the caller stands in
   const fromQueue = limitLoader('/api/v1/queue', {}, 500);
   let useQueue = false;
@@ -81,14 +79,15 @@ export async function render(main) {
     const r = await fromQueue(page);
     const items = r.items.map((it) => ({ id: it.group_id, type: it.type, state: it.group_state, due_date: it.due_date,
       members: [{ id: it.member_id, mine: true, state: it.state, handling: it.handling, reject_reason: it.reject_reason, due_date: it.due_date, overdue: it.overdue, student: it.student, school_id: it.school_id }] }))
-      .filter((g) => (!filters.type || g.type === filters.type) && (!filters.state || g.members[0].state === filters.state));
+      .filter((g) => (!filters.type || g.type === filters.type) && (!filters.state || g.state === filters.state));
     return { ...r, items };
   };
   const note = h('p', { class: 'muted', hidden: true, data: { queueFallback: '' } }, t('problems.from_queue'));
+  let counted = false;
   const list = pagedList({
     load,
     draw: (items) => table(columns, items, { caption: t('problems.title'), rowAttrs: (g) => ({ data: { groupRow: g.id } }) }),
-    onLoaded: (res) => drawCounts(counts, res.raw, filters),
+    onLoaded: (res) => { if (!counted) { counted = true; drawCounts(counts, res.raw, filters); } },
     onError: flashError,
   });
   const exp = exportButtons({
@@ -107,14 +106,14 @@ export async function render(main) {
   await list.first();
 }
 
-/** Counts by type and state, as links that filter (from the list answer, else from /api/v1/stats). */
+/** Counts of groups by type and by state (GET /api/v1/stats, the caller's jurisdiction), as links that filter. */
 async function drawCounts(el, raw, filters) {
   let byType = pairs(raw?.counts?.by_type), byState = pairs(raw?.counts?.by_state);
   if (!byType.length && !byState.length) {
     try {
       const s = await api('GET', '/api/v1/stats');
       byType = pairs(s?.groups?.by_type || s?.by_type);
-      byState = pairs(s?.by_member_state || s?.by_state);
+      byState = pairs(s?.groups?.by_state || s?.by_state);
     } catch { /* counts are a convenience */ }
   }
   const chips = (list, key, prefix, cur) => h('div', { class: 'counts' }, list.map(([k, n]) => h('a', {
@@ -123,5 +122,5 @@ async function drawCounts(el, raw, filters) {
   }, label(prefix, k), h('span', { class: 'n' }, String(n)))));
   replace(el,
     byType.length ? h('div', {}, h('h2', { class: 'small' }, t('problems.by_type')), chips(byType, 'type', 'type', filters.type)) : null,
-    byState.length ? h('div', {}, h('h2', { class: 'small' }, t('problems.by_state')), chips(byState, 'state', 'mstate', filters.state)) : null);
+    byState.length ? h('div', {}, h('h2', { class: 'small' }, t('problems.by_state')), chips(byState, 'state', 'gstate', filters.state)) : null);
 }

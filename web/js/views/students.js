@@ -1,6 +1,6 @@
 // views/students.js: the school's student list (server-paged) and the form to register one student, with the ID checks shown as the clerk types (R4, R5, R8).
 import { api, qs } from '../api.js';
-import { t, extend } from '../i18n.js';
+import { t, extend, currentLang } from '../i18n.js';
 import { h, replace } from '../dom.js';
 import { state, flash, flashError, errorText, hashParams } from '../app.js';
 import { label, fact, day, table, pagedList, fetchPage, fetchAll, exportButtons, field, select } from '../ui.js';
@@ -13,14 +13,14 @@ extend({
     'students.saved': '已注册：{name}（学籍号 {no}）', 'students.problem': '注意：该学生与已有学籍重复或证件号有误，已生成问题学籍，请在“问题学籍处理”中处理。',
     'students.id_birth': '证件号中的出生日期：{d}', 'students.birth_mismatch': '出生日期与证件号中的出生日期（{d}）不一致。',
     'students.fix': '请先改正标红的项目。', 'students.z_hint': '证件类型为“其他”时证件号可以不填，学校须留存就读证明。',
-    'students.future': '出生日期不能晚于今天。', 'students.add_another': '继续注册下一名',
+    'students.future': '出生日期不能晚于今天。', 'students.add_another': '继续注册下一名', 'students.unchanged': '本校已有该学生的学籍，未重复注册。',
   },
   en: {
     'students.title': 'Students', 'students.new': 'Register a student', 'students.q': 'Name, ID or student number', 'students.register': 'Register',
     'students.saved': 'Registered: {name} (student number {no})', 'students.problem': 'Note: this student clashes with an existing record or has a wrong ID number; a problem record was opened — handle it under "Problem records".',
     'students.id_birth': 'Date of birth in the ID number: {d}', 'students.birth_mismatch': 'The date of birth differs from the one in the ID number ({d}).',
     'students.fix': 'Please correct the fields marked in red first.', 'students.z_hint': 'With ID type "Other" the number may be empty; the school keeps proof of attendance.',
-    'students.future': 'The date of birth cannot be in the future.', 'students.add_another': 'Register another',
+    'students.future': 'The date of birth cannot be in the future.', 'students.add_another': 'Register another', 'students.unchanged': 'Your school already holds this student; nothing was registered twice.',
   },
 });
 
@@ -147,15 +147,21 @@ function renderForm(main) {
     for (const k of ['grade', 'class_name', 'enrol_date', 'guardian_phone']) if (f[k].value.trim()) body[k] = f[k].value.trim();
     submit.disabled = true;
     try {
-      const s = await api('POST', '/api/v1/students', body);
-      const st = s?.student || s || {};
+      // answer: Outcome {status, student_id, student_no, problems: [{group_id, type}], warnings} (registry)
+      const s = await api('POST', '/api/v1/students', body, { headers: { 'idempotency-key': globalThis.crypto?.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random() } });
+      if (s?.status === 'error') throw Object.assign(new Error('error'), { userText: (currentLang() === 'en' ? s.error?.message : s.error?.message_zh) || s.error?.message || t('err.generic') });
+      const st = s?.student || { ...s, id: s?.student_id ?? s?.id };
       flash(tf('students.saved', { name: st.name || body.name, no: st.student_no || '' }));
       const again = h('button', { type: 'button', class: 'primary', data: { again: '' } }, t('students.add_another'));
       again.addEventListener('click', () => { form.reset(); f.id_type.value = '1'; replace(result); idHint.textContent = ''; birthHint.textContent = ''; f.name.focus(); });
-      const problem = st.status === 'problem' || (s?.groups && s.groups.length) || (s?.problems && s.problems.length);
+      const problems = s?.problems || s?.groups || [];
+      const warnings = s?.warnings || [];
       replace(result, h('div', { class: 'card', data: { registered: st.id ?? '' } },
         h('p', {}, tf('students.saved', { name: st.name || body.name, no: st.student_no || '' })),
-        problem ? h('p', { class: 'reject', data: { registeredProblem: '' } }, t('students.problem'), ' ', h('a', { href: '#/problems' }, t('nav.problems'))) : null,
+        s?.status === 'unchanged' ? h('p', { class: 'hint warn' }, t('students.unchanged')) : null,
+        warnings.map((w) => h('p', { class: 'hint warn' }, (currentLang() === 'en' ? w.message : w.message_zh) || w.message || w.code)),
+        problems.length ? h('p', { class: 'reject', data: { registeredProblem: '' } }, t('students.problem'), ' ',
+          problems.map((g) => h('a', { href: `#/groups/${encodeURIComponent(g.group_id ?? g.id)}`, data: { problemLink: g.group_id ?? g.id } }, `${label('type', g.type)} #${g.group_id ?? g.id} `))) : null,
         again));
       again.focus();
     } catch (e) {
