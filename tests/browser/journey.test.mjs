@@ -185,6 +185,33 @@ test('R16–R20, R26–R28 journey on a detected group (workflow fixtures): corr
   for (const x of [A, C]) { assert.deepEqual(x.errors, []); await x.ctx.close(); }
 });
 
+test('R13 deletion of a never-approved record: the clerk confirms twice, the leader confirms twice from its queue, no bureau step', { skip: !(workflowReady && wf) && 'workflow endpoints (or their fixtures) not on this build yet' }, async () => {
+  wf.ensureUsers();
+  const g = wf.makeGroup({ type: 'id_dup', members: [{ school: wf.SCHOOLS.a }, { school: wf.SCHOOLS.b }] });
+  const m = g.members[0].id;
+  const open = async (page) => { await page.goto(`${BASE}/#/groups/${g.id}`); await page.reload(); await page.waitForSelector('[data-compare]'); };
+  const A = await as('clerk_a');
+  await open(A.page);
+  await A.page.click(`[data-member-actions="${m}"] [data-action="submit_delete"]`);
+  assert.match(await A.page.textContent('[data-dialog] h2'), /确认删除/);
+  await A.page.click('[data-dialog-ok]');
+  assert.match(await A.page.textContent('[data-dialog] h2'), /再次确认/);
+  await A.page.click('[data-dialog-ok]');
+  await A.page.waitForSelector('[data-member-state="awaiting_leader"]');
+  const L = await as('leader_a');
+  await L.page.click('[data-nav-item="nav.leader"]');
+  await L.page.waitForSelector(`[data-queue-row="${m}"]`);
+  await L.page.screenshot({ path: join(SHOTS, 'journey-leader-queue.png'), fullPage: true });
+  await L.page.click(`[data-queue-link="${m}"]`);
+  await L.page.click(`[data-member-actions="${m}"] [data-action="leader_confirm"]`);
+  await L.page.click('[data-dialog-ok]');
+  await L.page.click('[data-dialog-ok]');
+  await L.page.waitForSelector('[data-member-state="deleted"]');
+  await open(A.page);
+  await A.page.waitForSelector('[data-member-state="deleted"]');
+  for (const x of [A, L]) { assert.deepEqual(x.errors, []); await x.ctx.close(); }
+});
+
 /** Rows for an import file from the registry's own CSV template (header, and its sample row's formats when it has one). */
 async function importRows(client, people) {
   const t = await client.get('/api/v1/imports/template.csv');
@@ -195,7 +222,8 @@ async function importRows(client, people) {
   const rows = people.map((p) => header.map((hd, i) => {
     if (/姓名|name/i.test(hd)) return p.name;
     if (/性别|gender/i.test(hd)) return sample && /^[MF]$/.test(sample[i]) ? 'M' : '男';
-    if (/出生|birth/i.test(hd)) return '2015-03-01';
+    if (/出生|birth/i.test(hd)) return p.birth || '2015-03-01';
+    if (/学校|school/i.test(hd)) return client.user?.unit?.code || '1301020001';
     if (/类型|type/i.test(hd)) return sample && /居民/.test(sample[i]) ? '居民身份证' : '1';
     if (/证件号|身份证|id_number/i.test(hd)) return p.id;
     return sample ? sample[i] : '';
@@ -208,7 +236,7 @@ test('import: a real GB18030 CSV and a real XLSX: dry run with row numbers, comm
   const A = await as('clerk_a');
   for (const kind of ['csv', 'xlsx']) {
     const good = { name: uniqueName(), id: newId('130102') };
-    const bad = { name: uniqueName(), id: newId('130102').slice(0, 17) + 'Y' };
+    const bad = { name: uniqueName(), id: newId('130102'), birth: '2015-13-01' }; // no such date: refused (a malformed ID would only warn, R8.2)
     const table = await importRows(client, [good, bad]);
     let buffer, file;
     if (kind === 'csv') {

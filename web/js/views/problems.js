@@ -114,7 +114,14 @@ async function drawCounts(el, raw, filters) {
       const s = await api('GET', '/api/v1/stats');
       byType = pairs(s?.groups?.by_type || s?.by_type);
       byState = pairs(s?.groups?.by_state || s?.by_state);
-    } catch { /* counts are a convenience */ }
+    } catch {
+      // a school has no statistics endpoint: one-row queries of its own list give each total (server-side counts)
+      const total = (q) => api('GET', '/api/v1/groups' + qs({ ...q, limit: 1 })).then((r) => [Number(r?.total ?? 0)]).catch(() => [null]);
+      const tv = await Promise.all(TYPES.map((k) => total({ type: k, state: filters.state })));
+      const sv = await Promise.all(GSTATES.map((k) => total({ state: k, type: filters.type })));
+      byType = TYPES.map((k, i) => [k, tv[i][0]]).filter(([, n]) => n);
+      byState = GSTATES.map((k, i) => [k, sv[i][0]]).filter(([, n]) => n);
+    }
   }
   const chips = (list, key, prefix, cur) => h('div', { class: 'counts' }, list.map(([k, n]) => h('a', {
     class: 'chip', 'aria-current': cur === k ? 'true' : null,
