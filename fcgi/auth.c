@@ -6,13 +6,33 @@
 #include "config.h"
 #include "router.h"
 #include "log.h"
+#include <semaphore.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <unistd.h>
 #include <string.h>
 #include <strings.h>
 
 static const char *const role_names[] = {"school_clerk", "school_leader", "county", "bureau", "admin", "province_api"};
 static char dummy_hash[128]; /* verified against for unknown users: same cost either way; set by auth_init */
+/* At most XJ_HASH_CONCURRENCY (default: the number of cores) argon2id computations at once per process: each takes
+ * 19 MiB, so a burst of sign-ins queues instead of taking threads x 19 MiB of memory. Set up by auth_init (a copy
+ * per worker process after fork); without it (tools, unit tests) hashing is not limited. */
+static sem_t hash_slots;
+static int hash_slots_ready;
+
+static void hash_enter(void)
+{
+	if (hash_slots_ready)
+		while (sem_wait(&hash_slots) != 0)
+			;
+}
+
+static void hash_leave(void)
+{
+	if (hash_slots_ready)
+		sem_post(&hash_slots);
+}
 
 const char *auth_role_name(enum role r)
 {
@@ -43,18 +63,33 @@ int auth_init(void)
 	}
 	if (auth_hash_password("dummy-password-for-unknown-users", dummy_hash) != 0)
 		return -1;
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	long slots = config_int("XJ_HASH_CONCURRENCY", cores > 0 ? cores : 2);
+	if (slots < 1)
+		slots = 1;
+	if (sem_init(&hash_slots, 0, (unsigned)slots) != 0)
+		return -1;
+	hash_slots_ready = 1;
 	return 0;
 }
 
 int auth_hash_password(const char *password, char out[128])
 {
 	/* argon2id, 19 MiB, t=2 (OWASP minimum) */
-	return crypto_pwhash_str_alg(out, password, strlen(password), 2, 19u * 1024 * 1024, crypto_pwhash_ALG_ARGON2ID13);
+	hash_enter();
+	int rc = crypto_pwhash_str_alg(out, password, strlen(password), 2, 19u * 1024 * 1024, crypto_pwhash_ALG_ARGON2ID13);
+	hash_leave();
+	return rc;
 }
 
 int auth_verify_password(const char *password, const char *hash)
 {
-	return hash && crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+	if (!hash)
+		return 0;
+	hash_enter();
+	int ok = crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+	hash_leave();
+	return ok;
 }
 
 void auth_temp_password(char out[AUTH_TEMP_PASSWORD_LEN + 1])
@@ -237,8 +272,12 @@ enum xerr auth_check_csrf(struct req *r, struct resp *w)
 	return XE_OK;
 }
 
-/* 429 with Retry-After if `username` or the client's address is in back-off. */
-static enum xerr check_backoff(struct req *r, struct resp *w, const char *username, unsigned long long user_id, uint32_t unit_id)
+/* 429 with Retry-After if `username` or the client's address is in back-off. An address from which the account
+ * signed in successfully within POLICY_KNOWN_ADDR_DAYS is exempt from the account's back-off when exempt_known
+ * (sign-in; not a password change) — the per-address one still applies — so failures from elsewhere cannot lock
+ * the owner out at its usual place of work. */
+static enum xerr check_backoff(struct req *r, struct resp *w, const char *username, unsigned long long user_id, uint32_t unit_id,
+			       int exempt_known)
 {
 	struct db_failures f;
 	enum xerr e = db_auth_failures(r->db, r->arena, username, auth_client_addr(r), POLICY_WINDOW_SECONDS, &f);
@@ -246,6 +285,11 @@ static enum xerr check_backoff(struct req *r, struct resp *w, const char *userna
 		return e;
 	long wu = policy_backoff_wait((long)f.user_n, POLICY_ACCOUNT_THRESHOLD, (long)f.user_since);
 	long wa = policy_backoff_wait((long)f.addr_n, POLICY_ADDR_THRESHOLD, (long)f.addr_since);
+	int known = 0;
+	if (wu > 0 && user_id && exempt_known && (e = db_auth_known_addr(r->db, r->arena, user_id, auth_client_addr(r), POLICY_KNOWN_ADDR_DAYS, &known)))
+		return e;
+	if (known)
+		wu = 0;
 	long wait = wu > wa ? wu : wa;
 	if (wait <= 0)
 		return XE_OK;
@@ -266,7 +310,7 @@ enum xerr auth_login(struct req *r, struct resp *w, const char *username, const 
 	enum xerr e = db_auth_user(r->db, r->arena, username, &u, &found);
 	if (e != XE_OK)
 		return e;
-	if ((e = check_backoff(r, w, username, found ? u.id : 0, found ? u.unit_id : 0)) != XE_OK)
+	if ((e = check_backoff(r, w, username, found ? u.id : 0, found ? u.unit_id : 0, 1)) != XE_OK)
 		return e;
 	int ok = auth_verify_password(password, found ? u.password_hash : dummy_hash); /* same cost either way */
 	if (!found || !ok || u.disabled) {
@@ -357,7 +401,7 @@ enum xerr auth_change_password(struct req *r, struct resp *w, const char *old_pa
 		return e;
 	if (!found)
 		return XE_UNAUTHENTICATED;
-	if ((e = check_backoff(r, w, p->username, p->user_id, p->unit_id)))
+	if ((e = check_backoff(r, w, p->username, p->user_id, p->unit_id, 0))) /* a session's own address is no exemption */
 		return e;
 	if (!auth_verify_password(old_password, u.password_hash)) {
 		db_auth_failure_add(r->db, p->username, auth_client_addr(r)); /* a stolen session must not guess the password */

@@ -10,6 +10,9 @@
 #define POLICY_ADDR_THRESHOLD 20       /* failures per client address in the window before back-off */
 #define POLICY_BASE_DELAY 15           /* seconds of the first back-off; doubles with each further failure */
 #define POLICY_MAX_DELAY 900           /* cap: nobody is locked out for longer than 15 minutes */
+#define POLICY_KNOWN_ADDR_DAYS 30      /* an address the account signed in from within this many days is exempt from
+                                        * the account's back-off (not from the address's): an attacker elsewhere
+                                        * cannot keep the owner out */
 
 /* Load the common-password list (one entry a line, '#' comments, compared case-insensitively), replacing any
  * list loaded before. Returns the number of entries, or -1 if the file cannot be read. Call before threads start:

@@ -43,6 +43,8 @@ static const struct db_sql Q_FAILURES = {
 	" (SELECT COUNT(*) FROM login_failure WHERE addr = ? AND created_at > UTC_TIMESTAMP(6) - INTERVAL ? SECOND),"
 	" COALESCE((SELECT TIMESTAMPDIFF(SECOND, MAX(created_at), UTC_TIMESTAMP(6)) FROM login_failure"
 	"   WHERE addr = ? AND created_at > UTC_TIMESTAMP(6) - INTERVAL ? SECOND), -1)"};
+static const struct db_sql Q_KNOWN_ADDR = {
+	"SELECT 1 FROM session WHERE user_id = ? AND addr = ? AND created_at > UTC_TIMESTAMP(6) - INTERVAL ? DAY LIMIT 1"};
 static const struct db_sql Q_FAILURE_ADD = {"INSERT INTO login_failure (username, addr) VALUES (?, ?)"};
 static const struct db_sql Q_FAILURE_PRUNE = {
 	"DELETE FROM login_failure WHERE created_at < UTC_TIMESTAMP(6) - INTERVAL 1 DAY ORDER BY created_at LIMIT 100"};
@@ -245,6 +247,16 @@ enum xerr db_auth_failures(struct db *db, struct arena *a, const char *username,
 	f->addr_n = db_get_int(&rs, 0, 2);
 	f->addr_since = db_get_int(&rs, 0, 3);
 	return XE_OK;
+}
+
+enum xerr db_auth_known_addr(struct db *db, struct arena *a, unsigned long long user_id, const char *addr, int days, int *known)
+{
+	struct db_rows rs;
+	*known = 0;
+	enum xerr e = db_exec(db, a, &Q_KNOWN_ADDR, DB_ARGS(DBI(user_id), DBS(addr), DBI(days)), &rs, NULL, NULL);
+	if (e == XE_OK)
+		*known = rs.n > 0;
+	return e;
 }
 
 enum xerr db_auth_failure_add(struct db *db, const char *username, const char *addr)

@@ -41,6 +41,8 @@ struct db_failures {
 	long long user_n, user_since, addr_n, addr_since;
 };
 enum xerr db_auth_failures(struct db *db, struct arena *a, const char *username, const char *addr, long window_s, struct db_failures *f);
+/* 1 in *known if the user signed in successfully from addr within the last `days` days (its sessions' addresses). */
+enum xerr db_auth_known_addr(struct db *db, struct arena *a, unsigned long long user_id, const char *addr, int days, int *known);
 /* Record a failure (and prune rows older than a day). */
 enum xerr db_auth_failure_add(struct db *db, const char *username, const char *addr);
 /* Forget an account's failures (after a successful sign-in or an administrator's reset). */

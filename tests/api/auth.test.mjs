@@ -251,6 +251,23 @@ test('per-account back-off: after 5 failures in 15 minutes the account is refuse
   clearFailures({ addrs });
 });
 
+test('an address the account signed in from before is exempt from the account back-off: an attacker elsewhere cannot lock the owner out', async () => {
+  const { admin13: a } = await admins();
+  const u = await makeUser(a, { role: 'bureau', unit: '130600' }); // signed in from 127.0.0.1 (its "office")
+  const mark = sqlCount('SELECT MAX(id) FROM security_log');
+  for (let i = 0; i < 6; i++) await httpFrom('127.0.0.51', 'POST', '/api/v1/session', json({ username: u.username, password: `guess-${i}-guess` }));
+  assertError(await httpFrom('127.0.0.51', 'POST', '/api/v1/session', json({ username: u.username, password: u.password })), 429);
+  assertError(await httpFrom('127.0.0.52', 'POST', '/api/v1/session', json({ username: u.username, password: u.password })), 429); // new place: also
+  const office = await http('POST', '/api/v1/session', json({ username: u.username, password: u.password }));
+  assert.equal(office.status, 201, 'the owner at its known address gets in');
+  remember(/xj_session=([^;]+)/.exec(office.headers.get('set-cookie'))[1]);
+  assert.equal(seclog(`id > ${mark} AND event='login_throttled' AND actor_username='${u.username}'`).length, 3); // 6th guess, then both
+  // a password change is no sign-in: its own session's address gives no exemption from the account's back-off
+  for (let i = 0; i < 5; i++) sql(`INSERT INTO login_failure (username, addr) VALUES ('${u.username}', '127.0.0.51')`);
+  assertError(await u.client.put('/api/v1/session/password', { old_password: u.password, new_password: 'Whatever-new-pass-5' }), 429);
+  clearFailures({ users: [u.username], addrs: ['127.0.0.51', '127.0.0.52'] });
+});
+
 test('back-off doubles with each further failure (15 s, 30 s, 60 s ...)', async () => {
   const name = uniqueName('ghost');
   for (let i = 0; i < 6; i++) sql(`INSERT INTO login_failure (username, addr, created_at) VALUES ('${name}', '192.0.2.1', UTC_TIMESTAMP(6))`);

@@ -35,7 +35,7 @@ if ! curl -fsS -o /dev/null "$BASE_URL/api/v1/health"; then
   exit 1
 fi
 echo "# sign-in throughput: wrk -t$THREADS -c$CONNS -d$DURATION POST $BASE_URL/api/v1/session ($(nproc) cores)"
-wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" -s "$root/tests/bench/auth-login.lua" "$BASE_URL/api/v1/session" | sed -n '/^login_/p'
+wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" -s "$root/tests/bench/auth-login.lua" "$BASE_URL/api/v1/session" | sed -n '/^logins\?_/p'
 
 # 3. for comparison: an authenticated request (session lookup, no hashing)
 cookie=$(curl -fsS -o /dev/null -D - -H 'content-type: application/json' \
