@@ -13,8 +13,18 @@ int api_openapi_load(const char *dir);
 enum xerr api_session_create(struct req *r, struct resp *w);
 enum xerr api_session_get(struct req *r, struct resp *w);
 enum xerr api_session_delete(struct req *r, struct resp *w);
+enum xerr api_session_password(struct req *r, struct resp *w);
 
-/* accounts, units, credentials (issue 3) */
+/* accounts, units, credentials (issue 3): api_auth.c */
+enum xerr api_users_list(struct req *r, struct resp *w);
+enum xerr api_users_create(struct req *r, struct resp *w);
+enum xerr api_users_update(struct req *r, struct resp *w);
+enum xerr api_users_password_reset(struct req *r, struct resp *w);
+enum xerr api_units_list(struct req *r, struct resp *w);
+enum xerr api_credentials_list(struct req *r, struct resp *w);
+enum xerr api_credentials_create(struct req *r, struct resp *w);
+enum xerr api_credentials_revoke(struct req *r, struct resp *w);
+enum xerr api_security_log(struct req *r, struct resp *w);
 
 /* registry: students, imports, register results, groups list (issue 4) */
 
