@@ -92,7 +92,6 @@ struct up_ctx {
 	uint64_t uploader_id;
 	long long quota, used, new_bytes;
 	int quota_exceeded;
-	int store_errno;
 };
 
 /* The upload transaction (db_tx may run it again after a deadlock: it resets its outputs first).
@@ -108,7 +107,6 @@ static enum xerr upload_tx(struct db *db, void *vctx)
 	enum xerr e;
 
 	c->quota_exceeded = 0;
-	c->store_errno = 0;
 	c->new_bytes = 0;
 	if ((e = db_evidence_usage_lock(db, c->arena, c->school_id, &c->used)) != XE_OK)
 		return e;
@@ -140,7 +138,6 @@ static enum xerr upload_tx(struct db *db, void *vctx)
 		if (rc != 0) {
 			char hex[65];
 			evidence_hex(f->sha, hex);
-			c->store_errno = -rc;
 			log_error("evidence: cannot store %s under %s: %s", hex, cfg.data_dir, strerror(-rc));
 			return rc == -ENOSPC || rc == -EDQUOT ? XE_UNAVAILABLE : XE_INTERNAL;
 		}
