@@ -27,6 +27,9 @@ const struct route routes[] = {
 	/* registry (issue 4) */
 
 	/* evidence (issue 6) */
+	{"POST", "/api/v1/evidence", api_evidence_upload, ROLE_SCHOOL_CLERK, EVIDENCE_UPLOAD_MAX_BODY},
+	{"GET", "/api/v1/evidence/{id}", api_evidence_get, ROLE_SCHOOL_CLERK | ROLE_SCHOOL_LEADER | ROLE_COUNTY | ROLE_BUREAU, 0},
+	{"GET", "/api/v1/evidence/{id}/meta", api_evidence_meta, ROLE_SCHOOL_CLERK | ROLE_SCHOOL_LEADER | ROLE_COUNTY | ROLE_BUREAU, 0},
 
 	/* workflow (issue 5) */
 };
