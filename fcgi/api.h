@@ -13,12 +13,32 @@ int api_openapi_load(const char *dir);
 enum xerr api_session_create(struct req *r, struct resp *w);
 enum xerr api_session_get(struct req *r, struct resp *w);
 enum xerr api_session_delete(struct req *r, struct resp *w);
+enum xerr api_session_password(struct req *r, struct resp *w);
 
-/* accounts, units, credentials (issue 3) */
+/* accounts, units, credentials (issue 3): api_auth.c */
+enum xerr api_users_list(struct req *r, struct resp *w);
+enum xerr api_users_create(struct req *r, struct resp *w);
+enum xerr api_users_update(struct req *r, struct resp *w);
+enum xerr api_users_password_reset(struct req *r, struct resp *w);
+enum xerr api_units_list(struct req *r, struct resp *w);
+enum xerr api_credentials_list(struct req *r, struct resp *w);
+enum xerr api_credentials_create(struct req *r, struct resp *w);
+enum xerr api_credentials_revoke(struct req *r, struct resp *w);
+enum xerr api_security_log(struct req *r, struct resp *w);
 
 /* registry: students, imports, register results, groups list (issue 4) */
 
 /* evidence (issue 6) */
+/* Most files one upload may carry (XJ_EVIDENCE_MAX_FILES may lower it, not raise it): the route's body cap and
+ * nginx's client_max_body_size for /api/v1/evidence (21m in nginx/nginx.conf.in) are sized for it:
+ * 10 files x 2 MiB (R23) + 1 MiB of multipart overhead = 22,020,096 bytes. Change all three together. */
+#define EVIDENCE_MAX_FILES_CAP 10
+#define EVIDENCE_UPLOAD_MAX_BODY ((size_t)EVIDENCE_MAX_FILES_CAP * 2097152u + 1048576u)
+/* api_evidence.c: POST /api/v1/evidence (multipart, school clerk), GET /api/v1/evidence/{id} (download),
+ * GET /api/v1/evidence/{id}/meta (metadata and reuse check). */
+enum xerr api_evidence_upload(struct req *r, struct resp *w);
+enum xerr api_evidence_get(struct req *r, struct resp *w);
+enum xerr api_evidence_meta(struct req *r, struct resp *w);
 
 /* workflow: group detail, actions, queues, feed, statistics (issue 5) */
 

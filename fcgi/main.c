@@ -275,7 +275,7 @@ int main(int argc, char **argv)
 	config_load();
 	json_init();
 	if (auth_init() != 0) {
-		fputs("libsodium init failed\n", stderr);
+		fputs("xueji: start-up failed (libsodium or the common-password list; see the log)\n", stderr);
 		return 1;
 	}
 	if (argc > 1 && strcmp(argv[1], "--hash-password") == 0)

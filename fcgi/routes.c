@@ -13,10 +13,23 @@ const struct route routes[] = {
 	{"POST", "/api/v1/session", api_session_create, ROLES_PUBLIC, 4 * KB},
 	{"GET", "/api/v1/session", api_session_get, ROLES_HUMAN, 0},
 	{"DELETE", "/api/v1/session", api_session_delete, ROLES_HUMAN, 0},
+	{"PUT", "/api/v1/session/password", api_session_password, ROLES_HUMAN, 4 * KB},
+	{"GET", "/api/v1/users", api_users_list, ROLE_ADMIN, 0},
+	{"POST", "/api/v1/users", api_users_create, ROLE_ADMIN, 4 * KB},
+	{"PATCH", "/api/v1/users/{id}", api_users_update, ROLE_ADMIN, 4 * KB},
+	{"POST", "/api/v1/users/{id}/password-reset", api_users_password_reset, ROLE_ADMIN, 1 * KB},
+	{"GET", "/api/v1/units", api_units_list, ROLES_ALL, 0},
+	{"GET", "/api/v1/credentials", api_credentials_list, ROLE_ADMIN, 0},
+	{"POST", "/api/v1/credentials", api_credentials_create, ROLE_ADMIN, 4 * KB},
+	{"DELETE", "/api/v1/credentials/{id}", api_credentials_revoke, ROLE_ADMIN, 0},
+	{"GET", "/api/v1/security-log", api_security_log, ROLE_ADMIN, 0},
 
 	/* registry (issue 4) */
 
 	/* evidence (issue 6) */
+	{"POST", "/api/v1/evidence", api_evidence_upload, ROLE_SCHOOL_CLERK, EVIDENCE_UPLOAD_MAX_BODY},
+	{"GET", "/api/v1/evidence/{id}", api_evidence_get, ROLE_SCHOOL_CLERK | ROLE_SCHOOL_LEADER | ROLE_COUNTY | ROLE_BUREAU, 0},
+	{"GET", "/api/v1/evidence/{id}/meta", api_evidence_meta, ROLE_SCHOOL_CLERK | ROLE_SCHOOL_LEADER | ROLE_COUNTY | ROLE_BUREAU, 0},
 
 	/* workflow (issue 5) */
 };

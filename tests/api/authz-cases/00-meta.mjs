@@ -1,0 +1,12 @@
+// 00-meta.mjs: the foundation's public routes (issue 2) have no jurisdiction.
+export default {
+  module: 'meta',
+  owns: ['/api/v1/health', '/api/v1/openapi.json'],
+  covers: [],
+  unscoped: {
+    'GET /api/v1/health': 'public health check',
+    'GET /api/v1/openapi.json': 'public API description',
+  },
+  roleExceptions: [],
+  async cases() { return []; },
+};
