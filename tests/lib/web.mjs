@@ -21,14 +21,6 @@ export function watchErrors(page) {
   return errors;
 }
 
-/** Status of GET path for a signed-in demo user (to skip suites whose API is not merged yet). */
-export async function probe(path, user = 'clerk_a', password = DEMO_PASSWORD) {
-  const login = await fetch(BASE + '/api/v1/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: user, password }) });
-  const cookie = (login.headers.get('set-cookie') || '').split(';')[0];
-  const r = await fetch(BASE + path, { headers: { cookie } });
-  return r.status;
-}
-
 /** Whether the service has a route (the router answers 404 "no_route" before it authenticates anything else). */
 export async function routeExists(method, path) {
   const r = await fetch(BASE + path, { method, headers: { 'content-type': 'application/json' }, body: method === 'GET' ? undefined : '{}' });
