@@ -74,7 +74,8 @@ $(BUILD)/test_%: tests/unit/test_%.c $(BUILD)/libxueji.a
 
 ## --- unit tests (C, Check) ---
 unit: deps $(UNIT_BINS)
-	@rc=0; for t in $(UNIT_BINS); do echo "== $$t"; FIXTURES=$(CURDIR)/tests/fixtures/evidence CK_FORK=no ./$$t || rc=1; done; exit $$rc
+	@rc=0; for t in $(UNIT_BINS); do echo "== $$t"; FIXTURES=$(CURDIR)/tests/fixtures/evidence CK_FORK=no ./$$t || rc=1; done; \
+	echo "== tests/unit-js (node:test)"; node --test --test-reporter=spec tests/unit-js/*.test.mjs || rc=1; exit $$rc
 
 valgrind: deps $(UNIT_BINS)
 	@rc=0; for t in $(UNIT_BINS); do echo "== valgrind $$t"; FIXTURES=$(CURDIR)/tests/fixtures/evidence CK_FORK=no \
