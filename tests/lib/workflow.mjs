@@ -1,7 +1,19 @@
 // workflow.mjs: fixtures of the workflow tests: extra demo accounts, students, problem groups and evidence written
 // straight into the database (as the registry's detection and the evidence module would), signed-in clients, actions.
 import assert from 'node:assert/strict';
-import { Client, sql } from './api.mjs';
+import { execFileSync } from 'node:child_process';
+import { Client, sql, VARDIR } from './api.mjs';
+
+/** Run SQL as root expecting it may fail: returns {ok, out, err} without printing the server's error. */
+export function sqlTry(query) {
+  try {
+    const out = execFileSync('mariadb', ['--no-defaults', '-uroot', `--socket=${VARDIR}/run/db.sock`, '-N', '-B', 'xueji', '-e', query],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    return { ok: true, out, err: '' };
+  } catch (e) {
+    return { ok: false, out: '', err: String(e.stderr || e.message) };
+  }
+}
 
 /** Demo schools (sql/demo/00-accounts.sql) by letter. */
 export const SCHOOLS = {
