@@ -30,6 +30,7 @@ const EXTRA_USERS = [
   ['wf_clerk_a2', 'school_clerk', SCHOOLS.a2], ['wf_leader_a2', 'school_leader', SCHOOLS.a2],
   ['wf_leader_c', 'school_leader', SCHOOLS.c], ['wf_leader_d', 'school_leader', SCHOOLS.d],
   ['wf_leader_e', 'school_leader', SCHOOLS.e], ['wf_admin_13', 'admin', '130000'],
+  ['wf_county_130102b', 'county', '130102'],
 ];
 
 /** Clerk and leader usernames of each school letter. */
