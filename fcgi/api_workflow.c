@@ -528,7 +528,6 @@ static enum xerr persist(struct act *x, struct db *db, struct wfdb_group *g, str
 {
 	enum xerr e = XE_OK;
 	const struct principal *p = x->r->who;
-	int group_moved = 0;
 	for (size_t i = 0; i < nev; i++) {
 		const struct wf_event *v = &ev[i];
 		int mine = (int)i == user_ev;
@@ -588,8 +587,11 @@ static enum xerr persist(struct act *x, struct db *db, struct wfdb_group *g, str
 				return e;
 			if ((v->effects & WE_DELETE_RECORD) && (e = db_wf_student_delete(db, mm->student_id)))
 				return e;
-			if ((v->effects & WE_MARK_APPROVED) && (e = db_wf_student_mark_approved(db, mm->student_id)))
-				return e;
+			if ((v->effects & WE_MARK_APPROVED) && !mm->ever_approved) {
+				if ((e = db_wf_student_mark_approved(db, mm->student_id)))
+					return e;
+				mm->ever_approved = 1;
+			}
 			if ((v->effects & WE_REOPEN) && (e = db_wf_student_problem(db, mm->student_id)))
 				return e;
 			if (events_out) {
@@ -618,7 +620,6 @@ static enum xerr persist(struct act *x, struct db *db, struct wfdb_group *g, str
 				return act_fail(x, XE_CONFLICT, NULL, "The group changed meanwhile; reload and try again.", NULL);
 			g->version++;
 			g->state = to;
-			group_moved = 1;
 			struct wfdb_history hr = {.group_id = g->id, .actor_role = "system", .action = wf_group_event_name(to),
 						  .state_before = wf_gstate_name((enum wf_gstate)v->from),
 						  .state_after = wf_gstate_name(to)};
@@ -642,15 +643,6 @@ static enum xerr persist(struct act *x, struct db *db, struct wfdb_group *g, str
 				cJSON_AddItemToArray(events_out, o);
 			}
 		}
-	}
-	if (!group_moved && nev) {
-		/* every change of a member moves the group's version: clients see the group changed */
-		int ok = 0;
-		if ((e = db_wf_group_set(db, g->id, g->version, g->state, NULL, &ok)))
-			return e;
-		if (!ok)
-			return act_fail(x, XE_CONFLICT, NULL, "The group changed meanwhile; reload and try again.", NULL);
-		g->version++;
 	}
 	return XE_OK;
 }

@@ -16,7 +16,7 @@ static const struct db_sql Q_GROUP_LOCK = {GROUP_COLS " FOR UPDATE"};
 	"SELECT m.id, m.student_id, m.school_id, m.province_code, m.city_code, m.county_code, m.state, m.handling,"   \
 	" m.opinion, m.proposed, m.reject_reason, m.due_date, m.step_started_at, m.version, m.reopened_as,"          \
 	" s.name, s.gender, s.birth_date, s.id_type, s.id_number, s.student_no, s.status, s.ever_approved"           \
-	" FROM group_member m JOIN student s ON s.id = m.student_id WHERE m.group_id = ? ORDER BY m.id"
+	" FROM group_member m STRAIGHT_JOIN student s ON s.id = m.student_id WHERE m.group_id = ? ORDER BY m.id"
 static const struct db_sql Q_MEMBERS = {MEMBER_COLS};
 static const struct db_sql Q_MEMBERS_LOCK = {MEMBER_COLS " FOR UPDATE"};
 static const struct db_sql Q_MEMBER_UNITS = {
@@ -100,7 +100,7 @@ static const struct db_sql Q_HISTORY_LIST = {
 	"SELECT m.id, m.group_id, g.type, g.state, m.state, m.handling, m.reject_reason, m.due_date,"                 \
 	" TIMESTAMPDIFF(SECOND, m.step_started_at, UTC_TIMESTAMP(6)), m.version, s.name, s.gender, s.birth_date,"    \
 	" s.student_no, m.school_id"                                                                                  \
-	" FROM group_member m JOIN problem_group g ON g.id = m.group_id JOIN student s ON s.id = m.student_id"       \
+	" FROM group_member m STRAIGHT_JOIN problem_group g ON g.id = m.group_id STRAIGHT_JOIN student s ON s.id = m.student_id" \
 	" WHERE " WHERE " ORDER BY (m.due_date IS NOT NULL AND m.due_date < ?) DESC, m.step_started_at, m.id LIMIT ?"
 #define QUEUE_COUNTS(WHERE)                                                                                           \
 	"SELECT COUNT(*), COALESCE(SUM(m.due_date < ?), 0),"                                                          \

@@ -86,12 +86,21 @@ CREATE TABLE feed_seq (
   last_seq BIGINT UNSIGNED NOT NULL DEFAULT 0
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 
--- Every history row, whoever writes it, reaches the feed of each province its group or record touches.
--- (Write a group's history after its members, or give the row a student_id.)
+-- Every history row, whoever writes it, reaches the feed of each province its group touches (its members'
+-- provinces), or, for a row about a record alone (group_id NULL), the record's province.
+-- (Write a group's history after inserting its members.)
+DELIMITER //
 CREATE TRIGGER history_feed AFTER INSERT ON history FOR EACH ROW
-  INSERT IGNORE INTO feed_pending (province_code, history_id)
-  SELECT m.province_code, NEW.id FROM group_member m WHERE m.group_id = NEW.group_id
-  UNION SELECT s.province_code, NEW.id FROM student s WHERE s.id = NEW.student_id;
+BEGIN
+  IF NEW.group_id IS NOT NULL THEN
+    INSERT IGNORE INTO feed_pending (province_code, history_id)
+      SELECT DISTINCT m.province_code, NEW.id FROM group_member m WHERE m.group_id = NEW.group_id;
+  ELSEIF NEW.student_id IS NOT NULL THEN
+    INSERT IGNORE INTO feed_pending (province_code, history_id)
+      SELECT s.province_code, NEW.id FROM student s WHERE s.id = NEW.student_id;
+  END IF;
+END//
+DELIMITER ;
 
 -- rows written before this migration
 INSERT IGNORE INTO feed_pending (province_code, history_id)
