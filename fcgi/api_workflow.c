@@ -25,9 +25,7 @@
 /* Today in China Standard Time (XJ_TZ_OFFSET_MINUTES, default 480). */
 static wd_day today_day(void)
 {
-	long off = config_int("XJ_TZ_OFFSET_MINUTES", 480);
-	time_t t = time(NULL) + (time_t)off * 60;
-	return (wd_day)(t >= 0 ? t / 86400 : (t - 86399) / 86400);
+	return wd_from_unix((long long)time(NULL), config_int("XJ_TZ_OFFSET_MINUTES", 480));
 }
 
 static const char *day_str(struct arena *a, wd_day d)
@@ -334,9 +332,7 @@ struct act {
 	const char *idem_principal, *idem_key;
 	unsigned char sha[32];
 	/* per attempt */
-	int have_hol;
-	struct wd_exception *hol;
-	size_t nhol;
+	const char *due;
 	wd_day today;
 	int status;
 	cJSON *body;
@@ -344,17 +340,13 @@ struct act {
 	int replay;
 };
 
+/* R24: the due date of a step entered now (one computation per transaction). */
 static const char *due_for(struct act *x, struct db *db, enum xerr *e)
 {
 	*e = XE_OK;
-	if (!x->have_hol) {
-		int n = due_working_days();
-		*e = db_wf_holidays_range(db, x->r->arena, x->today, x->today + n * 3 + 60, &x->hol, &x->nhol);
-		if (*e)
-			return NULL;
-		x->have_hol = 1;
-	}
-	return day_str(x->r->arena, wd_add_working(x->today, due_working_days(), x->hol, x->nhol));
+	if (!x->due)
+		*e = db_wf_due_date(db, x->r->arena, &x->due);
+	return x->due;
 }
 
 /* Error response from inside the transaction (rolled back): keep status and body for the handler. */
@@ -692,7 +684,7 @@ static enum xerr act_tx(struct db *db, void *ctx)
 	struct arena *a = x->r->arena;
 	const struct principal *p = x->r->who;
 	enum xerr e;
-	x->have_hol = 0;
+	x->due = NULL;
 	x->status = 0;
 	x->body = NULL;
 	x->body_text = NULL;

@@ -1,5 +1,7 @@
 /* db_workflow: SQL of the problem-record workflow: group snapshots under lock, member and group updates with version checks, history, holidays, idempotency, queues, statistics and the provincial feed. */
 #include "db_workflow.h"
+#include "config.h"
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -447,6 +449,23 @@ enum xerr db_wf_holidays_range(struct db *db, struct arena *a, wd_day from, wd_d
 	}
 	*out = x;
 	*n = k;
+	return XE_OK;
+}
+
+enum xerr db_wf_due_date(struct db *db, struct arena *a, const char **out)
+{
+	long n = config_int("XJ_DUE_WORKING_DAYS", 10);
+	n = n < 1 ? 1 : n > 200 ? 200 : n;
+	wd_day today = wd_from_unix((long long)time(NULL), config_int("XJ_TZ_OFFSET_MINUTES", 480));
+	struct wd_exception *x;
+	size_t k;
+	*out = NULL;
+	enum xerr e = db_wf_holidays_range(db, a, today, today + n * 3 + 60, &x, &k);
+	if (e != XE_OK)
+		return e;
+	char *s = arena_alloc(a, 11);
+	wd_format(wd_add_working(today, (int)n, x, k), s);
+	*out = s;
 	return XE_OK;
 }
 

@@ -29,6 +29,12 @@ void wd_to_ymd(wd_day z, int *y, int *m, int *d)
 	*d = (int)dd;
 }
 
+wd_day wd_from_unix(long long t, long offset_minutes)
+{
+	long long s = t + (long long)offset_minutes * 60;
+	return (wd_day)(s >= 0 ? s / 86400 : (s - 86399) / 86400);
+}
+
 int wd_weekday(wd_day day)
 {
 	long w = (day + 3) % 7; /* 1970-01-01 was a Thursday (3 when Monday is 0) */

@@ -16,6 +16,8 @@ struct wd_exception {
 wd_day wd_from_ymd(int y, int m, int d);
 /* Inverse of wd_from_ymd. */
 void wd_to_ymd(wd_day day, int *y, int *m, int *d);
+/* The calendar day of Unix time t at a fixed offset from UTC (minutes; China Standard Time is +480). */
+wd_day wd_from_unix(long long t, long offset_minutes);
 /* 0 Monday .. 6 Sunday. */
 int wd_weekday(wd_day day);
 /* Parse "YYYY-MM-DD" (exactly, a real date, years 1900-2999) into *day. 0 on success, -1 otherwise. */

@@ -33,6 +33,16 @@ START_TEST(test_dates_round_trip_and_weekdays)
 }
 END_TEST
 
+START_TEST(test_R24_today_in_china_standard_time)
+{
+	/* 2026-11-29 16:30 UTC is already 2026-11-30 in Beijing */
+	long long t = 1795969800LL; /* 2026-11-29T16:30:00Z */
+	assert_date(wd_from_unix(t, 0), "2026-11-29");
+	assert_date(wd_from_unix(t, 480), "2026-11-30");
+	assert_date(wd_from_unix(-1, 0), "1969-12-31");
+}
+END_TEST
+
 START_TEST(test_dates_invalid_refused)
 {
 	wd_day d;
@@ -80,6 +90,7 @@ static Suite *suite(void)
 	TCase *tc = tcase_create("core");
 	tcase_add_test(tc, test_dates_round_trip_and_weekdays);
 	tcase_add_test(tc, test_dates_invalid_refused);
+	tcase_add_test(tc, test_R24_today_in_china_standard_time);
 	tcase_add_test(tc, test_R24_ten_working_days_skip_weekends);
 	tcase_add_test(tc, test_R24_holidays_and_make_up_days);
 	suite_add_tcase(s, tc);
