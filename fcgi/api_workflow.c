@@ -254,12 +254,10 @@ enum xerr api_wf_group_get(struct req *r, struct resp *w)
 	enum xerr e;
 	if ((e = req_path_id(r, 0, &id)))
 		return e;
-	if ((e = db_wf_group_get(r->db, r->arena, id, 0, &g, &found)))
+	if ((e = db_wf_load(r->db, r->arena, id, 0, &g, &m, &n, &found)))
 		return e;
 	if (!found)
 		return XE_NOT_FOUND;
-	if ((e = db_wf_members(r->db, r->arena, id, 0, &m, &n)))
-		return e;
 	if (!visible(r->who, &g, m, n))
 		return XE_NOT_FOUND; /* never reveal that it exists */
 	if ((e = db_wf_member_units(r->db, r->arena, m, n)))
@@ -651,10 +649,10 @@ static enum xerr cascade_deleted(struct act *x, struct db *db, uint64_t student_
 		struct wfdb_member *m;
 		size_t n;
 		int found;
-		if ((e = db_wf_group_get(db, a, gids[k], 1, &g, &found)) || !found)
-			continue;
-		if ((e = db_wf_members(db, a, g.id, 1, &m, &n)))
+		if ((e = db_wf_load(db, a, gids[k], 1, &g, &m, &n, &found)))
 			break;
+		if (!found)
+			continue;
 		struct wf_group wg;
 		to_wf(a, &g, m, n, &wg);
 		for (size_t i = 0; i < n; i++) {
@@ -720,12 +718,12 @@ static enum xerr act_tx(struct db *db, void *ctx)
 		return act_fail(x, XE_NOT_FOUND, NULL, NULL, NULL);
 	struct wfdb_group g;
 	int found;
-	if ((e = db_wf_group_get(db, a, gid, 1, &g, &found)))
-		return e;
 	struct wfdb_member *m;
 	size_t n;
-	if (!found || (e = db_wf_members(db, a, gid, 1, &m, &n)))
-		return found ? e : act_fail(x, XE_NOT_FOUND, NULL, NULL, NULL);
+	if ((e = db_wf_load(db, a, gid, 1, &g, &m, &n, &found)))
+		return e;
+	if (!found)
+		return act_fail(x, XE_NOT_FOUND, NULL, NULL, NULL);
 	if (!visible(p, &g, m, n))
 		return act_fail(x, XE_NOT_FOUND, NULL, NULL, NULL);
 	size_t idx = n;

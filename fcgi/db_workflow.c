@@ -21,6 +21,17 @@ static const struct db_sql Q_GROUP_LOCK = {GROUP_COLS " FOR UPDATE"};
 	" FROM group_member m STRAIGHT_JOIN student s ON s.id = m.student_id WHERE m.group_id = ? ORDER BY m.id"
 static const struct db_sql Q_MEMBERS = {MEMBER_COLS};
 static const struct db_sql Q_MEMBERS_LOCK = {MEMBER_COLS " FOR UPDATE"};
+/* group and members in one statement: locks the group row first, then its members and their students */
+#define LOAD_COLS                                                                                                     \
+	"SELECT g.id, g.type, g.state, g.scope_level, g.arbiter_unit_id, g.reopened_from, g.deadline, g.arb_due_date,"\
+	" g.arb_since, g.created_at, g.updated_at, g.done_at, g.version, g.clash_key,"                               \
+	" m.id, m.student_id, m.school_id, m.province_code, m.city_code, m.county_code, m.state, m.handling,"         \
+	" m.opinion, m.proposed, m.reject_reason, m.due_date, m.step_started_at, m.version, m.reopened_as,"          \
+	" s.name, s.gender, s.birth_date, s.id_type, s.id_number, s.student_no, s.status, s.ever_approved"           \
+	" FROM problem_group g STRAIGHT_JOIN group_member m ON m.group_id = g.id STRAIGHT_JOIN student s ON s.id = m.student_id" \
+	" WHERE g.id = ? ORDER BY m.id"
+static const struct db_sql Q_LOAD = {LOAD_COLS};
+static const struct db_sql Q_LOAD_LOCK = {LOAD_COLS " FOR UPDATE"};
 static const struct db_sql Q_MEMBER_UNITS = {
 	"SELECT su.code, su.name, cu.name FROM unit su LEFT JOIN unit cu ON cu.id = su.parent_id WHERE su.id = ?"};
 static const struct db_sql Q_UNIT = {"SELECT code, name, level FROM unit WHERE id = ?"};
@@ -56,7 +67,7 @@ static const struct db_sql Q_STUDENT_PROBLEM = {
 static const struct db_sql Q_STUDENT_FORMAL = {
 	"UPDATE student s SET s.status = 'formal', s.ever_approved = 1, s.version = s.version + 1,"
 	" s.updated_at = UTC_TIMESTAMP(6) WHERE s.id = ? AND s.status <> 'deleted' AND NOT EXISTS"
-	" (SELECT 1 FROM group_member m2 JOIN problem_group g2 ON g2.id = m2.group_id"
+	" (SELECT 1 FROM group_member m2 STRAIGHT_JOIN problem_group g2 ON g2.id = m2.group_id"
 	"  WHERE m2.student_id = ? AND g2.id <> ? AND g2.state <> 'done' AND m2.state IN " PENDING ")"};
 static const struct db_sql Q_STUDENT_CHANGE = {
 	"UPDATE student SET"
@@ -66,7 +77,7 @@ static const struct db_sql Q_STUDENT_CHANGE = {
 	" id_type = COALESCE(?, id_type), id_number = IF(?, ?, id_number),"
 	" version = version + 1, updated_at = UTC_TIMESTAMP(6) WHERE id = ?"};
 static const struct db_sql Q_OTHER_GROUPS = {
-	"SELECT DISTINCT m.group_id FROM group_member m JOIN problem_group g ON g.id = m.group_id"
+	"SELECT DISTINCT m.group_id FROM group_member m STRAIGHT_JOIN problem_group g ON g.id = m.group_id"
 	" WHERE m.student_id = ? AND m.group_id <> ? AND g.state <> 'done' ORDER BY m.group_id"};
 
 static const struct db_sql Q_REOPEN_GROUP = {
@@ -196,6 +207,67 @@ enum xerr db_wf_group_of_member(struct db *db, struct arena *a, uint64_t member_
 	return e;
 }
 
+/* Decode a group from columns off..off+13 of row 0. */
+static enum xerr decode_group(const struct db_rows *rs, size_t off, struct wfdb_group *g)
+{
+	int t = wf_type_parse(db_get(rs, 0, off + 1)), st = wf_gstate_parse(db_get(rs, 0, off + 2));
+	if (t < 0 || st < 0)
+		return XE_INTERNAL;
+	memset(g, 0, sizeof *g);
+	g->id = (uint64_t)db_get_int(rs, 0, off + 0);
+	g->type = (enum wf_type)t;
+	g->state = (enum wf_gstate)st;
+	g->scope_level = (int)db_get_int(rs, 0, off + 3);
+	g->arbiter_unit_id = (uint32_t)db_get_int(rs, 0, off + 4);
+	g->reopened_from = (uint64_t)db_get_int(rs, 0, off + 5);
+	g->deadline = db_get(rs, 0, off + 6);
+	g->arb_due_date = db_get(rs, 0, off + 7);
+	g->arb_since = db_get(rs, 0, off + 8);
+	g->created_at = db_get(rs, 0, off + 9);
+	g->updated_at = db_get(rs, 0, off + 10);
+	g->done_at = db_get(rs, 0, off + 11);
+	g->version = (uint32_t)db_get_int(rs, 0, off + 12);
+	g->clash_key = db_get(rs, 0, off + 13);
+	return XE_OK;
+}
+
+/* Decode every row's member from columns off..off+22. */
+static enum xerr decode_members(struct arena *a, const struct db_rows *rs, size_t off, struct wfdb_member **out, size_t *n)
+{
+	struct wfdb_member *m = arena_calloc(a, (rs->n ? rs->n : 1) * sizeof *m);
+	for (size_t i = 0; i < rs->n; i++) {
+		int st = wf_state_parse(db_get(rs, i, off + 6)), h = wf_handling_parse(db_get(rs, i, off + 7));
+		if (st < 0 || h < 0)
+			return XE_INTERNAL;
+		m[i].id = (uint64_t)db_get_int(rs, i, off + 0);
+		m[i].student_id = (uint64_t)db_get_int(rs, i, off + 1);
+		m[i].school_id = (uint32_t)db_get_int(rs, i, off + 2);
+		m[i].province_code = db_get(rs, i, off + 3);
+		m[i].city_code = db_get(rs, i, off + 4);
+		m[i].county_code = db_get(rs, i, off + 5);
+		m[i].state = (enum wf_state)st;
+		m[i].handling = (enum wf_handling)h;
+		m[i].opinion = db_get(rs, i, off + 8);
+		m[i].proposed = db_get(rs, i, off + 9);
+		m[i].reject_reason = db_get(rs, i, off + 10);
+		m[i].due_date = db_get(rs, i, off + 11);
+		m[i].step_started_at = db_get(rs, i, off + 12);
+		m[i].version = (uint32_t)db_get_int(rs, i, off + 13);
+		m[i].reopened_as = (uint64_t)db_get_int(rs, i, off + 14);
+		m[i].name = db_get(rs, i, off + 15);
+		m[i].gender = db_get(rs, i, off + 16);
+		m[i].birth_date = db_get(rs, i, off + 17);
+		m[i].id_type = db_get(rs, i, off + 18);
+		m[i].id_number = db_get(rs, i, off + 19);
+		m[i].student_no = db_get(rs, i, off + 20);
+		m[i].status = db_get(rs, i, off + 21);
+		m[i].ever_approved = (int)db_get_int(rs, i, off + 22);
+	}
+	*out = m;
+	*n = rs->n;
+	return XE_OK;
+}
+
 enum xerr db_wf_group_get(struct db *db, struct arena *a, uint64_t id, int lock, struct wfdb_group *g, int *found)
 {
 	struct db_rows rs;
@@ -203,24 +275,8 @@ enum xerr db_wf_group_get(struct db *db, struct arena *a, uint64_t id, int lock,
 	enum xerr e = db_exec(db, a, lock ? &Q_GROUP_LOCK : &Q_GROUP, DB_ARGS(DBI(id)), &rs, NULL, NULL);
 	if (e != XE_OK || !rs.n)
 		return e;
-	int t = wf_type_parse(db_get(&rs, 0, 1)), s = wf_gstate_parse(db_get(&rs, 0, 2));
-	if (t < 0 || s < 0)
-		return XE_INTERNAL;
-	memset(g, 0, sizeof *g);
-	g->id = (uint64_t)db_get_int(&rs, 0, 0);
-	g->type = (enum wf_type)t;
-	g->state = (enum wf_gstate)s;
-	g->scope_level = (int)db_get_int(&rs, 0, 3);
-	g->arbiter_unit_id = (uint32_t)db_get_int(&rs, 0, 4);
-	g->reopened_from = (uint64_t)db_get_int(&rs, 0, 5);
-	g->deadline = db_get(&rs, 0, 6);
-	g->arb_due_date = db_get(&rs, 0, 7);
-	g->arb_since = db_get(&rs, 0, 8);
-	g->created_at = db_get(&rs, 0, 9);
-	g->updated_at = db_get(&rs, 0, 10);
-	g->done_at = db_get(&rs, 0, 11);
-	g->version = (uint32_t)db_get_int(&rs, 0, 12);
-	g->clash_key = db_get(&rs, 0, 13);
+	if ((e = decode_group(&rs, 0, g)))
+		return e;
 	*found = 1;
 	return XE_OK;
 }
@@ -233,37 +289,24 @@ enum xerr db_wf_members(struct db *db, struct arena *a, uint64_t group_id, int l
 	enum xerr e = db_exec(db, a, lock ? &Q_MEMBERS_LOCK : &Q_MEMBERS, DB_ARGS(DBI(group_id)), &rs, NULL, NULL);
 	if (e != XE_OK)
 		return e;
-	struct wfdb_member *m = arena_calloc(a, (rs.n ? rs.n : 1) * sizeof *m);
-	for (size_t i = 0; i < rs.n; i++) {
-		int st = wf_state_parse(db_get(&rs, i, 6)), h = wf_handling_parse(db_get(&rs, i, 7));
-		if (st < 0 || h < 0)
-			return XE_INTERNAL;
-		m[i].id = (uint64_t)db_get_int(&rs, i, 0);
-		m[i].student_id = (uint64_t)db_get_int(&rs, i, 1);
-		m[i].school_id = (uint32_t)db_get_int(&rs, i, 2);
-		m[i].province_code = db_get(&rs, i, 3);
-		m[i].city_code = db_get(&rs, i, 4);
-		m[i].county_code = db_get(&rs, i, 5);
-		m[i].state = (enum wf_state)st;
-		m[i].handling = (enum wf_handling)h;
-		m[i].opinion = db_get(&rs, i, 8);
-		m[i].proposed = db_get(&rs, i, 9);
-		m[i].reject_reason = db_get(&rs, i, 10);
-		m[i].due_date = db_get(&rs, i, 11);
-		m[i].step_started_at = db_get(&rs, i, 12);
-		m[i].version = (uint32_t)db_get_int(&rs, i, 13);
-		m[i].reopened_as = (uint64_t)db_get_int(&rs, i, 14);
-		m[i].name = db_get(&rs, i, 15);
-		m[i].gender = db_get(&rs, i, 16);
-		m[i].birth_date = db_get(&rs, i, 17);
-		m[i].id_type = db_get(&rs, i, 18);
-		m[i].id_number = db_get(&rs, i, 19);
-		m[i].student_no = db_get(&rs, i, 20);
-		m[i].status = db_get(&rs, i, 21);
-		m[i].ever_approved = (int)db_get_int(&rs, i, 22);
-	}
-	*out = m;
-	*n = rs.n;
+	return decode_members(a, &rs, 0, out, n);
+}
+
+enum xerr db_wf_load(struct db *db, struct arena *a, uint64_t group_id, int lock, struct wfdb_group *g,
+		     struct wfdb_member **m, size_t *n, int *found)
+{
+	struct db_rows rs;
+	*found = 0;
+	*m = NULL;
+	*n = 0;
+	enum xerr e = db_exec(db, a, lock ? &Q_LOAD_LOCK : &Q_LOAD, DB_ARGS(DBI(group_id)), &rs, NULL, NULL);
+	if (e != XE_OK)
+		return e;
+	if (!rs.n) /* no such group, or one without members */
+		return db_wf_group_get(db, a, group_id, lock, g, found);
+	if ((e = decode_group(&rs, 0, g)) || (e = decode_members(a, &rs, 14, m, n)))
+		return e;
+	*found = 1;
 	return XE_OK;
 }
 

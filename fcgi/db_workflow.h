@@ -45,6 +45,10 @@ enum xerr db_wf_group_of_member(struct db *db, struct arena *a, uint64_t member_
 enum xerr db_wf_group_get(struct db *db, struct arena *a, uint64_t id, int lock, struct wfdb_group *g, int *found);
 /* Members of group `id` ordered by id, with their students; lock != 0 locks member and student rows. */
 enum xerr db_wf_members(struct db *db, struct arena *a, uint64_t group_id, int lock, struct wfdb_member **out, size_t *n);
+/* Group `id` and its members in one statement (lock != 0: group row first, then member and student rows).
+ * *found 0 if no such group; a group without members has *n == 0. */
+enum xerr db_wf_load(struct db *db, struct arena *a, uint64_t group_id, int lock, struct wfdb_group *g,
+		     struct wfdb_member **m, size_t *n, int *found);
 /* Fill school_code, school_name, county_name of each member (display only). */
 enum xerr db_wf_member_units(struct db *db, struct arena *a, struct wfdb_member *m, size_t n);
 /* Unit code, name and level of unit `id` (for the arbiter); strings NULL if none. */
