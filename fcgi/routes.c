@@ -32,6 +32,17 @@ const struct route routes[] = {
 	{"GET", "/api/v1/evidence/{id}/meta", api_evidence_meta, ROLE_SCHOOL_CLERK | ROLE_SCHOOL_LEADER | ROLE_COUNTY | ROLE_BUREAU, 0},
 
 	/* workflow (issue 5) */
+	{"GET", "/api/v1/groups/{id}", api_wf_group_get, ROLES_ALL, 0},
+	{"POST", "/api/v1/members/{id}/actions", api_wf_member_action,
+	 ROLE_SCHOOL_CLERK | ROLE_SCHOOL_LEADER | ROLE_COUNTY | ROLE_BUREAU, 16 * KB},
+	{"POST", "/api/v1/groups/{id}/arbitration", api_wf_arbitrate, ROLE_BUREAU, 8 * KB},
+	{"PUT", "/api/v1/groups/{id}/deadline", api_wf_group_deadline, ROLE_BUREAU | ROLE_ADMIN, 1 * KB},
+	{"GET", "/api/v1/queue", api_wf_queue, ROLES_HUMAN, 0},
+	{"GET", "/api/v1/stats", api_wf_stats, ROLE_COUNTY | ROLE_BUREAU | ROLE_ADMIN | ROLE_PROVINCE_API, 0},
+	{"GET", "/api/v1/overdue", api_wf_overdue, ROLE_COUNTY | ROLE_BUREAU | ROLE_ADMIN | ROLE_PROVINCE_API, 0},
+	{"GET", "/api/v1/holidays", api_wf_holidays_get, ROLES_ALL, 0},
+	{"PUT", "/api/v1/holidays", api_wf_holidays_put, ROLE_ADMIN, 48 * KB},
+	{"GET", "/api/v1/feed", api_wf_feed, ROLE_PROVINCE_API | ROLE_BUREAU, 0},
 };
 
 const size_t routes_count = sizeof routes / sizeof routes[0];

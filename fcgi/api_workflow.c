@@ -1,0 +1,1417 @@
+/* api_workflow: the problem-record workflow over HTTP: group detail, member actions and arbitration (one transaction each, through the state machine in workflow.c), queues, statistics, overdue list, holidays, deadlines and the provincial feed (R11-R29). */
+#include "api.h"
+#include "auth.h"
+#include "config.h"
+#include "db.h"
+#include "db_workflow.h"
+#include "detect.h"
+#include "idcheck.h"
+#include "json.h"
+#include "log.h"
+#include "workdays.h"
+#include "workflow.h"
+#include <assert.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define MAX_EVIDENCE 20
+#define MAX_TEXT 1000
+
+/* ---------- calendar (R24) ---------- */
+
+/* Today in China Standard Time (XJ_TZ_OFFSET_MINUTES, default 480). */
+static wd_day today_day(void)
+{
+	return wd_from_unix((long long)time(NULL), config_int("XJ_TZ_OFFSET_MINUTES", 480));
+}
+
+static const char *day_str(struct arena *a, wd_day d)
+{
+	char *s = arena_alloc(a, 11);
+	wd_format(d, s);
+	return s;
+}
+
+static int due_working_days(void)
+{
+	long n = config_int("XJ_DUE_WORKING_DAYS", 10);
+	return n < 1 ? 1 : n > 200 ? 200 : (int)n;
+}
+
+/* ---------- who may see and do what ---------- */
+
+static int eq(const char *a, const char *b) { return a && b && strcmp(a, b) == 0; }
+
+/* 1 if member m lies inside the caller's jurisdiction (R1-R3). */
+static int in_scope(const struct principal *p, const struct wfdb_member *m)
+{
+	switch (p->unit_level) {
+	case LEVEL_SCHOOL:
+		return p->unit_id == m->school_id;
+	case LEVEL_COUNTY:
+		return eq(p->county_code, m->county_code);
+	case LEVEL_CITY:
+		return eq(p->city_code, m->city_code);
+	case LEVEL_PROVINCE:
+		return eq(p->province_code, m->province_code);
+	case LEVEL_MINISTRY:
+		return 1;
+	}
+	return 0;
+}
+
+/* A group is visible to whoever's jurisdiction holds one of its members, and to its arbiter. */
+static int visible(const struct principal *p, const struct wfdb_group *g, const struct wfdb_member *m, size_t n)
+{
+	if (p->unit_id == g->arbiter_unit_id && (p->role & (ROLE_BUREAU | ROLE_COUNTY | ROLE_ADMIN)))
+		return 1;
+	for (size_t i = 0; i < n; i++)
+		if (in_scope(p, &m[i]))
+			return 1;
+	return 0;
+}
+
+/* The caller's capacities for member m (enum wf_actor): the jurisdiction test of every action. */
+static unsigned caps_for(const struct principal *p, const struct wfdb_group *g, const struct wfdb_member *m)
+{
+	unsigned c = 0;
+	if (p->role == ROLE_SCHOOL_CLERK && p->unit_level == LEVEL_SCHOOL && p->unit_id == m->school_id)
+		c |= WR_CLERK;
+	if (p->role == ROLE_SCHOOL_LEADER && p->unit_level == LEVEL_SCHOOL && p->unit_id == m->school_id)
+		c |= WR_LEADER;
+	if (p->role == ROLE_COUNTY && p->unit_level == LEVEL_COUNTY && eq(p->county_code, m->county_code))
+		c |= WR_COUNTY;
+	if (p->role == ROLE_BUREAU && p->unit_id == g->arbiter_unit_id)
+		c |= WR_ARBITER;
+	return c;
+}
+
+/* Fill the machine's view of a group. */
+static void to_wf(struct arena *a, const struct wfdb_group *g, const struct wfdb_member *m, size_t n, struct wf_group *out)
+{
+	out->type = g->type;
+	out->state = g->state;
+	out->reopen_case = g->reopened_from != 0;
+	out->cross_province = 0;
+	out->n = n;
+	out->m = arena_calloc(a, (n ? n : 1) * sizeof *out->m);
+	for (size_t i = 0; i < n; i++) {
+		struct wf_member *w = &out->m[i];
+		w->id = m[i].id;
+		w->state = m[i].state;
+		w->handling = m[i].handling;
+		snprintf(w->province, sizeof w->province, "%s", m[i].province_code ? m[i].province_code : "");
+		snprintf(w->county, sizeof w->county, "%s", m[i].county_code ? m[i].county_code : "");
+		w->ever_approved = m[i].ever_approved || eq(m[i].status, "formal");
+		if (!eq(m[i].province_code, m[0].province_code))
+			out->cross_province = 1;
+	}
+}
+
+static cJSON *allowed_json(const struct wf_group *g, size_t idx, unsigned caps)
+{
+	enum wf_action acts[WA__USER_COUNT];
+	size_t n = wf_allowed(g, idx, caps, acts);
+	cJSON *arr = cJSON_CreateArray();
+	for (size_t i = 0; i < n; i++)
+		cJSON_AddItemToArray(arr, cJSON_CreateString(wf_action_name(acts[i])));
+	return arr;
+}
+
+static const char *allowed_text(struct arena *a, const struct wf_group *g, size_t idx, unsigned caps)
+{
+	enum wf_action acts[WA__USER_COUNT];
+	size_t n = wf_allowed(g, idx, caps, acts);
+	if (!n)
+		return "none";
+	char *s = arena_strdup(a, "");
+	for (size_t i = 0; i < n; i++)
+		s = arena_printf(a, "%s%s%s", s, i ? ", " : "", wf_action_name(acts[i]));
+	return s;
+}
+
+/* Mask an ID number outside the caller's jurisdiction: keep 6 + last 4 (R26 short facts). */
+static const char *mask_id(struct arena *a, const char *id)
+{
+	if (!id)
+		return NULL;
+	size_t n = strlen(id);
+	if (n <= 6)
+		return "******";
+	char *s = arena_strdup(a, id);
+	for (size_t i = 6; i + 4 < n; i++)
+		s[i] = '*';
+	return s;
+}
+
+static int overdue(const char *due, const char *today) { return due && strcmp(due, today) < 0; }
+
+/* ---------- JSON of a group ---------- */
+
+static cJSON *member_json(struct req *r, const struct wfdb_group *g, const struct wfdb_member *m, const struct wf_group *wg,
+			  size_t idx, const char *today)
+{
+	const struct principal *p = r->who;
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddNumberToObject(o, "id", (double)m->id);
+	cJSON_AddStringToObject(o, "state", wf_state_name(m->state));
+	json_add_str(o, "handling", wf_handling_name(m->handling));
+	cJSON_AddNumberToObject(o, "version", m->version);
+	int mine = in_scope(p, m);
+	json_add_str(o, "opinion", m->opinion);
+	cJSON *prop = m->proposed ? cJSON_Parse(m->proposed) : NULL;
+	if (prop && !mine && cJSON_GetObjectItemCaseSensitive(prop, "id_number")) {
+		cJSON *idn = cJSON_GetObjectItemCaseSensitive(prop, "id_number");
+		if (cJSON_IsString(idn))
+			cJSON_ReplaceItemInObjectCaseSensitive(prop, "id_number", cJSON_CreateString(mask_id(r->arena, idn->valuestring)));
+	}
+	if (prop)
+		cJSON_AddItemToObject(o, "proposed", prop);
+	else
+		cJSON_AddNullToObject(o, "proposed");
+	json_add_str(o, "reject_reason", m->reject_reason);
+	json_add_str(o, "due_date", m->due_date);
+	cJSON_AddBoolToObject(o, "overdue", wf_state_pending(m->state) && overdue(m->due_date, today));
+	json_add_str(o, "step_started_at", m->step_started_at);
+	if (m->reopened_as)
+		cJSON_AddNumberToObject(o, "reopened_as", (double)m->reopened_as);
+	else
+		cJSON_AddNullToObject(o, "reopened_as");
+	cJSON *s = cJSON_AddObjectToObject(o, "student");
+	cJSON_AddNumberToObject(s, "id", (double)m->student_id);
+	json_add_str(s, "name", m->name);
+	json_add_str(s, "gender", m->gender);
+	json_add_str(s, "birth_date", m->birth_date);
+	json_add_str(s, "id_type", m->id_type);
+	json_add_str(s, "id_number", mine ? m->id_number : mask_id(r->arena, m->id_number));
+	json_add_str(s, "student_no", m->student_no);
+	json_add_str(s, "status", m->status);
+	cJSON_AddBoolToObject(s, "ever_approved", m->ever_approved != 0);
+	cJSON *sc = cJSON_AddObjectToObject(o, "school");
+	cJSON_AddNumberToObject(sc, "id", m->school_id);
+	json_add_str(sc, "code", m->school_code);
+	json_add_str(sc, "name", m->school_name);
+	cJSON *co = cJSON_AddObjectToObject(o, "county");
+	json_add_str(co, "code", m->county_code);
+	json_add_str(co, "name", m->county_name);
+	cJSON_AddItemToObject(o, "allowed_actions", allowed_json(wg, idx, caps_for(p, g, m)));
+	return o;
+}
+
+static const char *arbitration_word(enum wf_gstate s)
+{
+	/* 是否需要仲裁: 等待 while unfinished (R21) */
+	return s == WGS_OPEN ? "waiting" : s == WGS_AWAITING_ARBITRATION ? "required" : "settled";
+}
+
+static cJSON *group_json(struct req *r, const struct wfdb_group *g, const struct wfdb_member *m, size_t n,
+			 const struct wf_group *wg, const char *today)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddNumberToObject(o, "id", (double)g->id);
+	cJSON_AddStringToObject(o, "type", wf_type_name(g->type));
+	cJSON_AddStringToObject(o, "state", wf_gstate_name(g->state));
+	cJSON_AddStringToObject(o, "arbitration", arbitration_word(g->state));
+	cJSON_AddNumberToObject(o, "version", g->version);
+	cJSON_AddNumberToObject(o, "scope_level", g->scope_level);
+	if (g->reopened_from)
+		cJSON_AddNumberToObject(o, "reopened_from", (double)g->reopened_from);
+	else
+		cJSON_AddNullToObject(o, "reopened_from");
+	json_add_str(o, "deadline", g->deadline);
+	json_add_str(o, "arbitration_due_date", g->arb_due_date);
+	json_add_str(o, "created_at", g->created_at);
+	json_add_str(o, "updated_at", g->updated_at);
+	json_add_str(o, "done_at", g->done_at);
+	int any_overdue = 0;
+	cJSON *arr = cJSON_AddArrayToObject(o, "members");
+	for (size_t i = 0; i < n; i++) {
+		cJSON_AddItemToArray(arr, member_json(r, g, &m[i], wg, i, today));
+		any_overdue |= wf_state_pending(m[i].state) && overdue(m[i].due_date, today);
+	}
+	int arb_over = g->state == WGS_AWAITING_ARBITRATION && overdue(g->arb_due_date, today);
+	int dl_over = g->state != WGS_DONE && overdue(g->deadline, today);
+	cJSON *ov = cJSON_AddObjectToObject(o, "overdue");
+	cJSON_AddBoolToObject(ov, "any", any_overdue || arb_over || dl_over);
+	cJSON_AddBoolToObject(ov, "step", any_overdue);
+	cJSON_AddBoolToObject(ov, "arbitration", arb_over);
+	cJSON_AddBoolToObject(ov, "deadline", dl_over);
+	return o;
+}
+
+/* ---------- GET /api/v1/groups/{id} ---------- */
+
+enum xerr api_wf_group_get(struct req *r, struct resp *w)
+{
+	uint64_t id;
+	struct wfdb_group g;
+	struct wfdb_member *m;
+	size_t n;
+	int found;
+	enum xerr e;
+	if ((e = req_path_id(r, 0, &id)))
+		return e;
+	if ((e = db_wf_load(r->db, r->arena, id, 0, &g, &m, &n, &found)))
+		return e;
+	if (!found)
+		return XE_NOT_FOUND;
+	if (!visible(r->who, &g, m, n))
+		return XE_NOT_FOUND; /* never reveal that it exists */
+	if ((e = db_wf_member_units(r->db, r->arena, m, n)))
+		return e;
+	struct wf_group wg;
+	to_wf(r->arena, &g, m, n, &wg);
+	const char *today = day_str(r->arena, today_day());
+	cJSON *o = group_json(r, &g, m, n, &wg, today);
+	const char *acode, *aname;
+	int alevel;
+	if ((e = db_wf_unit(r->db, r->arena, g.arbiter_unit_id, &acode, &aname, &alevel)))
+		return e;
+	cJSON *arb = cJSON_AddObjectToObject(o, "arbiter");
+	cJSON_AddNumberToObject(arb, "id", g.arbiter_unit_id);
+	json_add_str(arb, "code", acode);
+	json_add_str(arb, "name", aname);
+	cJSON_AddNumberToObject(arb, "level", alevel);
+	cJSON_AddBoolToObject(arb, "is_me", r->who->unit_id == g.arbiter_unit_id && r->who->role == ROLE_BUREAU);
+	struct db_rows h;
+	if ((e = db_wf_history_list(r->db, r->arena, id, &h)))
+		return e;
+	cJSON *ha = cJSON_AddArrayToObject(o, "history");
+	for (size_t i = 0; i < h.n; i++) {
+		cJSON *x = cJSON_CreateObject();
+		cJSON_AddNumberToObject(x, "id", (double)db_get_int(&h, i, 0));
+		json_add_str(x, "time", db_get(&h, i, 1));
+		if (db_get(&h, i, 2))
+			cJSON_AddNumberToObject(x, "actor_user_id", (double)db_get_int(&h, i, 2));
+		else
+			cJSON_AddNullToObject(x, "actor_user_id");
+		json_add_str(x, "actor_name", db_get(&h, i, 3));
+		json_add_str(x, "actor_role", db_get(&h, i, 4));
+		json_add_str(x, "action", db_get(&h, i, 5));
+		if (db_get(&h, i, 6))
+			cJSON_AddNumberToObject(x, "member_id", (double)db_get_int(&h, i, 6));
+		else
+			cJSON_AddNullToObject(x, "member_id");
+		json_add_str(x, "state_before", db_get(&h, i, 7));
+		json_add_str(x, "state_after", db_get(&h, i, 8));
+		json_add_str(x, "reason", db_get(&h, i, 9));
+		cJSON *ev = cJSON_AddArrayToObject(x, "evidence_ids");
+		const char *csv = db_get(&h, i, 10);
+		while (csv && *csv) {
+			cJSON_AddItemToArray(ev, cJSON_CreateNumber((double)strtoull(csv, NULL, 10)));
+			csv = strchr(csv, ',');
+			if (csv)
+				csv++;
+		}
+		cJSON_AddItemToArray(ha, x);
+	}
+	resp_header(w, "Cache-Control", "no-store");
+	return resp_json(r, w, 200, o);
+}
+
+/* ---------- member actions ---------- */
+
+/* What one action request carries; filled by the handler, used by the transaction. */
+struct act {
+	struct req *r;
+	struct resp *w;
+	uint64_t member_id;
+	uint64_t group_id;       /* arbitration endpoint: the group named in the path; else 0 */
+	enum wf_action action;
+	long long expected_version; /* -1: not checked */
+	const char *opinion, *reason;
+	const char *evidence_json, *evidence_csv;
+	size_t n_evidence;
+	const cJSON *changes;    /* submit_change: the requested new values */
+	unsigned inputs;         /* enum wf_input bits present */
+	const char *idem_principal, *idem_key;
+	unsigned char sha[32];
+	/* per attempt */
+	const char *due;
+	wd_day today;
+	int status;
+	cJSON *body;
+	const char *body_text;
+	int replay;
+};
+
+/* R24: the due date of a step entered now (one computation per transaction). */
+static const char *due_for(struct act *x, struct db *db, enum xerr *e)
+{
+	*e = XE_OK;
+	if (!x->due)
+		*e = db_wf_due_date(db, x->r->arena, &x->due);
+	return x->due;
+}
+
+/* Error response from inside the transaction (rolled back): keep status and body for the handler. */
+static enum xerr act_fail(struct act *x, enum xerr e, const char *field, const char *msg, cJSON *extra)
+{
+	cJSON *root = cJSON_CreateObject();
+	cJSON *o = cJSON_AddObjectToObject(root, "error");
+	cJSON_AddStringToObject(o, "code", err_code(e));
+	cJSON_AddStringToObject(o, "message", msg ? msg : err_message(e));
+	json_add_str(o, "field", field);
+	if (extra)
+		cJSON_AddItemToObject(o, "current", extra);
+	x->status = err_status(e);
+	x->body = root;
+	return e;
+}
+
+static cJSON *current_json(const struct wfdb_member *m, const struct wf_group *wg, size_t idx, unsigned caps)
+{
+	cJSON *c = cJSON_CreateObject();
+	cJSON_AddNumberToObject(c, "member_id", (double)m->id);
+	cJSON_AddStringToObject(c, "state", wf_state_name(wg->m[idx].state));
+	cJSON_AddNumberToObject(c, "version", m->version);
+	cJSON_AddStringToObject(c, "group_state", wf_gstate_name(wg->state));
+	cJSON_AddItemToObject(c, "allowed_actions", allowed_json(wg, idx, caps));
+	return c;
+}
+
+static const char *input_field(unsigned bit)
+{
+	switch (bit) {
+	case WI_CONFIRM:
+		return "confirm";
+	case WI_REASON:
+		return "reason";
+	case WI_EVIDENCE:
+		return "evidence_ids";
+	case WI_OPINION:
+		return "opinion";
+	default:
+		return "changes";
+	}
+}
+
+static const char *input_message(unsigned bit)
+{
+	switch (bit) {
+	case WI_CONFIRM:
+		return "This action needs an explicit confirmation: send \"confirm\": true. (需要再次确认)";
+	case WI_REASON:
+		return "A reason is required (R20): the school sees it. (请填写不通过的原因)";
+	case WI_EVIDENCE:
+		return "At least one evidence file is required (R23). (请上传证明材料)";
+	case WI_OPINION:
+		return "The school's opinion is required (R16). (请填写学校意见)";
+	default:
+		return "The new values are required (R15). (请填写变更后的信息)";
+	}
+}
+
+/* Validate the requested change against the record (R4, R8.2, R15); returns the canonical proposal JSON. */
+static enum xerr check_changes(struct act *x, const struct wfdb_member *m, const char **proposed)
+{
+	struct arena *a = x->r->arena;
+	const cJSON *c = x->changes;
+	cJSON *out = cJSON_CreateObject();
+	int changed = 0;
+	static const char *const keys[] = {"name", "gender", "birth_date", "id_type", "id_number"};
+	for (const cJSON *it = c->child; it; it = it->next) {
+		int known = 0;
+		for (size_t k = 0; k < 5; k++)
+			known |= strcmp(it->string, keys[k]) == 0;
+		if (!known)
+			return act_fail(x, XE_VALIDATION, arena_printf(a, "changes.%s", it->string),
+					"Only name, gender, birth_date, id_type and id_number can be changed here.", NULL);
+	}
+	const cJSON *v;
+	const char *name = m->name, *gender = m->gender, *birth = m->birth_date, *idt = m->id_type, *idn = m->id_number;
+	int set_idn = 0;
+	if ((v = cJSON_GetObjectItemCaseSensitive(c, "name"))) {
+		if (!cJSON_IsString(v) || json_utf8_chars(v->valuestring) < 1 || json_utf8_chars(v->valuestring) > 50 ||
+		    strpbrk(v->valuestring, "\t\r\n"))
+			return act_fail(x, XE_VALIDATION, "changes.name", "The name must be 1 to 50 characters.", NULL);
+		name = v->valuestring;
+	}
+	if ((v = cJSON_GetObjectItemCaseSensitive(c, "gender"))) {
+		if (!cJSON_IsString(v) || (strcmp(v->valuestring, "M") && strcmp(v->valuestring, "F")))
+			return act_fail(x, XE_VALIDATION, "changes.gender", "The gender must be M or F.", NULL);
+		gender = v->valuestring;
+	}
+	if ((v = cJSON_GetObjectItemCaseSensitive(c, "birth_date"))) {
+		wd_day d;
+		if (!cJSON_IsString(v) || wd_parse(v->valuestring, &d) != 0 || d > x->today)
+			return act_fail(x, XE_VALIDATION, "changes.birth_date", "The date of birth must be a past date YYYY-MM-DD.", NULL);
+		birth = v->valuestring;
+	}
+	if ((v = cJSON_GetObjectItemCaseSensitive(c, "id_type"))) {
+		if (!cJSON_IsString(v) || strlen(v->valuestring) != 1 || !strchr("1679AZ", v->valuestring[0]))
+			return act_fail(x, XE_VALIDATION, "changes.id_type", "The ID type must be one of 1 6 7 8 9 A Z (R4).", NULL);
+		idt = v->valuestring;
+	}
+	if ((v = cJSON_GetObjectItemCaseSensitive(c, "id_number"))) {
+		if (!cJSON_IsNull(v) && !cJSON_IsString(v))
+			return act_fail(x, XE_VALIDATION, "changes.id_number", "The ID number must be a string or null.", NULL);
+		idn = cJSON_IsString(v) ? v->valuestring : NULL;
+		set_idn = 1;
+	}
+	if (set_idn || cJSON_GetObjectItemCaseSensitive(c, "id_type") || cJSON_GetObjectItemCaseSensitive(c, "gender")) {
+		/* the number must be valid for the (new) type and, for a resident ID, agree with the gender (R8.2) */
+		char out_num[IDCHECK_OUT_MAX];
+		enum id_result ir = idcheck_by_type(idt[0], idn ? idn : "", idn ? strlen(idn) : 0, idt[0] == '1' ? gender[0] : 0,
+						    out_num, sizeof out_num, NULL);
+		if (ir != ID_OK)
+			return act_fail(x, XE_VALIDATION, "changes.id_number",
+					arena_printf(a, "%s (%s)", idcheck_message_en(ir), idcheck_message_zh(ir)), NULL);
+		if (set_idn || (idn && strcmp(out_num, idn) != 0)) {
+			idn = *out_num ? arena_strdup(a, out_num) : NULL;
+			set_idn = 1;
+		}
+	}
+	if (!eq(name, m->name)) {
+		cJSON_AddStringToObject(out, "name", name);
+		changed = 1;
+	}
+	if (!eq(gender, m->gender)) {
+		cJSON_AddStringToObject(out, "gender", gender);
+		changed = 1;
+	}
+	if (!eq(birth, m->birth_date)) {
+		cJSON_AddStringToObject(out, "birth_date", birth);
+		changed = 1;
+	}
+	if (!eq(idt, m->id_type)) {
+		cJSON_AddStringToObject(out, "id_type", idt);
+		changed = 1;
+	}
+	if (set_idn && !((idn == NULL && m->id_number == NULL) || eq(idn, m->id_number))) {
+		json_add_str(out, "id_number", idn);
+		changed = 1;
+	}
+	if (!changed)
+		return act_fail(x, XE_VALIDATION, "changes", "The new values are the same as the record's.", NULL);
+	struct arena *prev = arena_current();
+	arena_set_current(a);
+	*proposed = cJSON_PrintUnformatted(out);
+	arena_set_current(prev);
+	return XE_OK;
+}
+
+/* R15: the student takes the approved values. */
+static enum xerr apply_change(struct db *db, const struct wfdb_member *m)
+{
+	cJSON *p = m->proposed ? cJSON_Parse(m->proposed) : NULL;
+	if (!p)
+		return XE_INTERNAL;
+	const cJSON *v;
+#define S(k) ((v = cJSON_GetObjectItemCaseSensitive(p, k)) && cJSON_IsString(v) ? v->valuestring : NULL)
+	const char *name = S("name"), *gender = S("gender"), *birth = S("birth_date"), *idt = S("id_type");
+#undef S
+	const cJSON *idn = cJSON_GetObjectItemCaseSensitive(p, "id_number");
+	return db_wf_student_change(db, m->student_id, name, gender, birth, idt, idn != NULL,
+				    cJSON_IsString(idn) ? idn->valuestring : NULL);
+}
+
+/* Persist the events of one wf_apply on group g (members m, machine view wg): member rows, history, the
+ * student effects and the group row; exactly one history row per state change (R25). user_ev: index of
+ * the caller's own event (0) or -1 when every event is automatic. */
+static enum xerr persist(struct act *x, struct db *db, struct wfdb_group *g, struct wfdb_member *m, struct wf_group *wg,
+			 const struct wf_event *ev, size_t nev, int user_ev, const char *proposed, uint64_t reopened_as,
+			 cJSON *events_out)
+{
+	enum xerr e = XE_OK;
+	const struct principal *p = x->r->who;
+	for (size_t i = 0; i < nev; i++) {
+		const struct wf_event *v = &ev[i];
+		int mine = (int)i == user_ev;
+		if (v->member >= 0) {
+			struct wfdb_member *mm = &m[v->member];
+			struct wfdb_member_set s = {.id = mm->id, .from = (enum wf_state)v->from, .to = (enum wf_state)v->to,
+						    .version = mm->version};
+			const char *reason = mine ? x->reason : wf_system_reason(v->action);
+			if (!mine && v->action == WA_ARBITRATION_LOST && x->reason)
+				reason = arena_printf(x->r->arena, "%s %s", reason, x->reason);
+			enum wf_handling h = mm->handling;
+			s.opinion = mm->opinion;
+			s.proposed = mm->proposed;
+			s.reject_reason = mm->reject_reason;
+			if (v->effects & WE_SET_HANDLING) {
+				h = v->action == WA_SUBMIT_CORROBORATE ? WH_CORROBORATE
+				    : v->action == WA_SUBMIT_CHANGE    ? WH_CHANGE
+								       : WH_DELETE;
+				s.opinion = x->opinion;
+				s.proposed = v->action == WA_SUBMIT_CHANGE ? proposed : NULL;
+				s.reject_reason = NULL;
+			}
+			if (v->effects & WE_CLEAR_HANDLING)
+				h = WH_NONE;
+			if (v->effects & WE_SET_REASON)
+				s.reject_reason = reason;
+			s.handling = wf_handling_name(h);
+			if (wf_state_pending(s.to)) {
+				s.due_date = due_for(x, db, &e);
+				if (e)
+					return e;
+			}
+			s.reopened_as = (v->effects & WE_REOPEN) ? reopened_as : mm->reopened_as;
+			int ok = 0;
+			if ((e = db_wf_member_set(db, &s, &ok)))
+				return e;
+			if (!ok)
+				return act_fail(x, XE_CONFLICT, NULL, "The record changed meanwhile; reload and try again.", NULL);
+			mm->state = s.to;
+			mm->handling = h;
+			mm->version++;
+			mm->opinion = s.opinion;
+			mm->proposed = s.proposed;
+			mm->reject_reason = s.reject_reason;
+			mm->due_date = s.due_date;
+			mm->reopened_as = s.reopened_as;
+			struct wfdb_history hr = {.group_id = g->id, .member_id = mm->id, .student_id = mm->student_id,
+						  .actor_user_id = mine ? p->user_id : 0,
+						  .actor_role = mine ? auth_role_name(p->role) : "system",
+						  .action = wf_action_name(v->action), .state_before = wf_state_name((enum wf_state)v->from),
+						  .state_after = wf_state_name((enum wf_state)v->to), .reason = reason,
+						  .evidence_ids = mine ? x->evidence_csv : NULL};
+			uint64_t hid = 0;
+			if ((e = db_wf_history_add(db, &hr, &hid)))
+				return e;
+			if (mine && x->n_evidence && (e = db_wf_evidence_link(db, x->evidence_json, hid, g->id, mm->id)))
+				return e;
+			if ((v->effects & WE_DELETE_RECORD) && (e = db_wf_student_delete(db, mm->student_id)))
+				return e;
+			if ((v->effects & WE_MARK_APPROVED) && !mm->ever_approved) {
+				if ((e = db_wf_student_mark_approved(db, mm->student_id)))
+					return e;
+				mm->ever_approved = 1;
+			}
+			if ((v->effects & WE_REOPEN) && (e = db_wf_student_problem(db, mm->student_id)))
+				return e;
+			if (events_out) {
+				cJSON *o = cJSON_CreateObject();
+				cJSON_AddNumberToObject(o, "history_id", (double)hid);
+				cJSON_AddNumberToObject(o, "group_id", (double)g->id);
+				cJSON_AddNumberToObject(o, "member_id", (double)mm->id);
+				cJSON_AddStringToObject(o, "action", hr.action);
+				cJSON_AddStringToObject(o, "state_before", hr.state_before);
+				cJSON_AddStringToObject(o, "state_after", hr.state_after);
+				cJSON_AddBoolToObject(o, "system", !mine);
+				cJSON_AddItemToArray(events_out, o);
+			}
+		} else {
+			enum wf_gstate to = (enum wf_gstate)v->to;
+			const char *arb_due = NULL;
+			if (to == WGS_AWAITING_ARBITRATION) {
+				arb_due = due_for(x, db, &e);
+				if (e)
+					return e;
+			}
+			int ok = 0;
+			if ((e = db_wf_group_set(db, g->id, g->version, to, arb_due, &ok)))
+				return e;
+			if (!ok)
+				return act_fail(x, XE_CONFLICT, NULL, "The group changed meanwhile; reload and try again.", NULL);
+			g->version++;
+			g->state = to;
+			struct wfdb_history hr = {.group_id = g->id, .actor_role = "system", .action = wf_group_event_name(to),
+						  .state_before = wf_gstate_name((enum wf_gstate)v->from),
+						  .state_after = wf_gstate_name(to)};
+			uint64_t hid = 0;
+			if ((e = db_wf_history_add(db, &hr, &hid)))
+				return e;
+			if (to == WGS_DONE) /* R21: the survivors become formal records */
+				for (size_t j = 0; j < wg->n; j++)
+					if ((wf_state_standing(m[j].state) || m[j].state == WS_CHANGED || m[j].state == WS_CLOSED) &&
+					    (e = db_wf_student_formalize(db, m[j].student_id, g->id)))
+						return e;
+			if (events_out) {
+				cJSON *o = cJSON_CreateObject();
+				cJSON_AddNumberToObject(o, "history_id", (double)hid);
+				cJSON_AddNumberToObject(o, "group_id", (double)g->id);
+				cJSON_AddNullToObject(o, "member_id");
+				cJSON_AddStringToObject(o, "action", hr.action);
+				cJSON_AddStringToObject(o, "state_before", hr.state_before);
+				cJSON_AddStringToObject(o, "state_after", hr.state_after);
+				cJSON_AddBoolToObject(o, "system", 1);
+				cJSON_AddItemToArray(events_out, o);
+			}
+		}
+	}
+	return XE_OK;
+}
+
+/* A record deleted in one group is gone from every other unfinished group too (R6). */
+static enum xerr cascade_deleted(struct act *x, struct db *db, uint64_t student_id, uint64_t from_group, cJSON *events_out)
+{
+	struct arena *a = x->r->arena;
+	uint64_t *gids;
+	size_t ng;
+	enum xerr e = db_wf_other_groups(db, a, student_id, from_group, &gids, &ng);
+	for (size_t k = 0; e == XE_OK && k < ng; k++) {
+		struct wfdb_group g;
+		struct wfdb_member *m;
+		size_t n;
+		int found;
+		if ((e = db_wf_load(db, a, gids[k], 1, &g, &m, &n, &found)))
+			break;
+		if (!found)
+			continue;
+		struct wf_group wg;
+		to_wf(a, &g, m, n, &wg);
+		for (size_t i = 0; i < n; i++) {
+			if (m[i].student_id != student_id)
+				continue;
+			struct wf_event *ev = arena_alloc(a, (n + 4) * sizeof *ev);
+			size_t nev = wf_apply(&wg, i, NULL, WA_RECORD_GONE, ev, n + 4);
+			if (nev && (e = persist(x, db, &g, m, &wg, ev, nev, -1, NULL, 0, events_out)))
+				return e;
+		}
+	}
+	return e;
+}
+
+static void set_body_text(struct act *x)
+{
+	struct arena *prev = arena_current();
+	arena_set_current(x->r->arena);
+	x->body_text = cJSON_PrintUnformatted(x->body);
+	arena_set_current(prev);
+}
+
+/* The transaction of one member action. Safe to re-run (db_tx retries on deadlock). */
+static enum xerr act_tx(struct db *db, void *ctx)
+{
+	struct act *x = ctx;
+	struct arena *a = x->r->arena;
+	const struct principal *p = x->r->who;
+	enum xerr e;
+	x->due = NULL;
+	x->status = 0;
+	x->body = NULL;
+	x->body_text = NULL;
+	x->replay = 0;
+	x->today = today_day();
+
+	if (x->idem_key) {
+		int taken = 0;
+		if ((e = db_wf_idem_claim(db, x->idem_principal, x->idem_key, x->sha, &taken)))
+			return e;
+		if (taken) {
+			unsigned char sha[32];
+			int status;
+			const char *body;
+			if ((e = db_wf_idem_get(db, a, x->idem_principal, x->idem_key, sha, &status, &body)))
+				return e;
+			if (memcmp(sha, x->sha, 32) != 0)
+				return act_fail(x, XE_VALIDATION, "Idempotency-Key",
+						"This Idempotency-Key was used for another request.", NULL);
+			if (!status || !body)
+				return XE_RETRY; /* cannot happen: the row commits with its response */
+			x->status = status;
+			x->body_text = body;
+			x->replay = 1;
+			return XE_OK;
+		}
+	}
+
+	uint64_t gid;
+	if ((e = db_wf_group_of_member(db, a, x->member_id, &gid)))
+		return e;
+	if (!gid || (x->group_id && gid != x->group_id))
+		return act_fail(x, XE_NOT_FOUND, NULL, NULL, NULL);
+	struct wfdb_group g;
+	int found;
+	struct wfdb_member *m;
+	size_t n;
+	if ((e = db_wf_load(db, a, gid, 1, &g, &m, &n, &found)))
+		return e;
+	if (!found)
+		return act_fail(x, XE_NOT_FOUND, NULL, NULL, NULL);
+	if (!visible(p, &g, m, n))
+		return act_fail(x, XE_NOT_FOUND, NULL, NULL, NULL);
+	size_t idx = n;
+	for (size_t i = 0; i < n; i++)
+		if (m[i].id == x->member_id)
+			idx = i;
+	assert(idx < n);
+	struct wf_group wg;
+	to_wf(a, &g, m, n, &wg);
+	unsigned caps = caps_for(p, &g, &m[idx]);
+
+	if (x->expected_version >= 0 && x->expected_version != (long long)m[idx].version)
+		return act_fail(x, XE_CONFLICT, "expected_version",
+				arena_printf(a, "The record is at version %u (state %s), not %lld; reload it. Allowed now: %s.",
+					     m[idx].version, wf_state_name(m[idx].state), x->expected_version,
+					     allowed_text(a, &wg, idx, caps)),
+				current_json(&m[idx], &wg, idx, caps));
+
+	const struct wf_rule *rule;
+	unsigned missing;
+	switch (wf_decide(&wg, idx, x->action, caps, x->inputs, &rule, &missing)) {
+	case WF_NOT_YOURS:
+		return act_fail(x, XE_FORBIDDEN, NULL, "This record is not yours to handle (R3).", NULL);
+	case WF_NOT_ALLOWED:
+		return act_fail(x, XE_CONFLICT, "action",
+				arena_printf(a, "%s is not allowed now (record %s, group %s). Allowed: %s.",
+					     wf_action_name(x->action), wf_state_name(m[idx].state), wf_gstate_name(g.state),
+					     allowed_text(a, &wg, idx, caps)),
+				current_json(&m[idx], &wg, idx, caps));
+	case WF_MISSING_INPUT:
+		return act_fail(x, XE_VALIDATION, input_field(missing), input_message(missing), NULL);
+	case WF_OK:
+		break;
+	}
+
+	if (x->n_evidence) { /* R23: only files the member's school stored */
+		long long have = 0;
+		if ((e = db_wf_evidence_count(db, a, x->evidence_json, m[idx].school_id, &have)))
+			return e;
+		if (have != (long long)x->n_evidence)
+			return act_fail(x, XE_VALIDATION, "evidence_ids",
+					"An evidence id does not exist or belongs to another school. (证明材料不存在)", NULL);
+	}
+	const char *proposed = NULL;
+	if (x->action == WA_SUBMIT_CHANGE && (e = check_changes(x, &m[idx], &proposed)))
+		return e;
+	if (rule->effects & WE_APPLY_CHANGE) { /* R15: new values, then detection again, same transaction */
+		int still = 0;
+		if ((e = apply_change(db, &m[idx])) || (e = registry_redetect(db, a, m[idx].student_id, gid, &still)))
+			return e;
+		wg.m[idx].clash_kept = still;
+	}
+	uint64_t new_group = 0, new_member = 0;
+	if (rule->effects & WE_REOPEN) { /* R22: a new case for this school alone */
+		const char *due = due_for(x, db, &e);
+		if (e || (e = db_wf_reopen_create(db, &g, &m[idx], due, &new_group, &new_member)))
+			return e == XE_DUPLICATE ? act_fail(x, XE_CONFLICT, NULL, "This record was re-opened already.", NULL) : e;
+	}
+
+	struct wf_event *ev = arena_alloc(a, (n + 4) * sizeof *ev);
+	size_t nev = wf_apply(&wg, idx, rule, x->action, ev, n + 4);
+	cJSON *events = cJSON_CreateArray();
+	if ((e = persist(x, db, &g, m, &wg, ev, nev, 0, proposed, new_group, events)))
+		return e;
+	if (new_group) {
+		struct wfdb_history hr = {.group_id = new_group, .member_id = new_member, .student_id = m[idx].student_id,
+					  .actor_user_id = p->user_id, .actor_role = auth_role_name(p->role), .action = "reopen",
+					  .state_after = "open", .reason = x->reason};
+		uint64_t hid;
+		if ((e = db_wf_history_add(db, &hr, &hid)))
+			return e;
+	}
+	for (size_t i = 0; i < nev; i++)
+		if (ev[i].member >= 0 && (ev[i].effects & WE_DELETE_RECORD) &&
+		    (e = cascade_deleted(x, db, m[ev[i].member].student_id, gid, events)))
+			return e;
+
+	cJSON *o = cJSON_CreateObject();
+	cJSON *mo = cJSON_AddObjectToObject(o, "member");
+	cJSON_AddNumberToObject(mo, "id", (double)m[idx].id);
+	cJSON_AddStringToObject(mo, "state", wf_state_name(m[idx].state));
+	json_add_str(mo, "handling", wf_handling_name(m[idx].handling));
+	cJSON_AddNumberToObject(mo, "version", m[idx].version);
+	json_add_str(mo, "reject_reason", m[idx].reject_reason);
+	json_add_str(mo, "due_date", m[idx].due_date);
+	wg.state = g.state;
+	cJSON_AddItemToObject(mo, "allowed_actions", allowed_json(&wg, idx, caps));
+	cJSON *go = cJSON_AddObjectToObject(o, "group");
+	cJSON_AddNumberToObject(go, "id", (double)g.id);
+	cJSON_AddStringToObject(go, "state", wf_gstate_name(g.state));
+	cJSON_AddNumberToObject(go, "version", g.version);
+	cJSON_AddItemToObject(o, "events", events);
+	if (new_group) {
+		cJSON_AddNumberToObject(o, "new_group_id", (double)new_group);
+		cJSON_AddNumberToObject(o, "new_member_id", (double)new_member);
+	} else {
+		cJSON_AddNullToObject(o, "new_group_id");
+	}
+	x->status = 200;
+	x->body = o;
+	set_body_text(x);
+	if (x->idem_key && (e = db_wf_idem_store(db, x->idem_principal, x->idem_key, x->status, x->body_text)))
+		return e;
+	return XE_OK;
+}
+
+/* Read the common body fields of an action request into x. */
+static enum xerr read_action_body(struct req *r, struct resp *w, const cJSON *body, struct act *x)
+{
+	enum xerr e;
+	int confirm = 0;
+	if ((e = json_str(r, w, body, "opinion", 0, 1, MAX_TEXT, &x->opinion)) ||
+	    (e = json_str(r, w, body, "reason", 0, 1, MAX_TEXT, &x->reason)) ||
+	    (e = json_bool(r, w, body, "confirm", 0, 0, &confirm)))
+		return e;
+	if (x->reason && !*x->reason)
+		x->reason = NULL;
+	const cJSON *ev = cJSON_GetObjectItemCaseSensitive(body, "evidence_ids");
+	if (ev && !cJSON_IsNull(ev)) {
+		if (!cJSON_IsArray(ev) || cJSON_GetArraySize(ev) > MAX_EVIDENCE)
+			return resp_error(r, w, XE_VALIDATION, "evidence_ids",
+					  "evidence_ids must be an array of at most 20 evidence ids.");
+		char *json = arena_strdup(r->arena, "["), *csv = arena_strdup(r->arena, "");
+		unsigned long long seen[MAX_EVIDENCE];
+		size_t k = 0;
+		for (const cJSON *it = ev->child; it; it = it->next) {
+			if (!cJSON_IsNumber(it) || it->valuedouble < 1 || it->valuedouble > 9007199254740991.0 ||
+			    it->valuedouble != (double)(unsigned long long)it->valuedouble)
+				return resp_error(r, w, XE_VALIDATION, "evidence_ids", "Evidence ids are positive integers.");
+			unsigned long long id = (unsigned long long)it->valuedouble;
+			int dup = 0;
+			for (size_t j = 0; j < k; j++)
+				dup |= seen[j] == id;
+			if (dup)
+				continue;
+			seen[k] = id;
+			json = arena_printf(r->arena, "%s%s%llu", json, k ? "," : "", id);
+			csv = arena_printf(r->arena, "%s%s%llu", csv, k ? "," : "", id);
+			k++;
+		}
+		x->evidence_json = arena_printf(r->arena, "%s]", json);
+		x->evidence_csv = k ? csv : NULL;
+		x->n_evidence = k;
+	}
+	const cJSON *ch = cJSON_GetObjectItemCaseSensitive(body, "changes");
+	if (ch && !cJSON_IsNull(ch)) {
+		if (!cJSON_IsObject(ch) || !ch->child)
+			return resp_error(r, w, XE_VALIDATION, "changes", "changes must be an object of new values.");
+		x->changes = ch;
+	}
+	x->inputs = (confirm ? WI_CONFIRM : 0) | (x->reason ? WI_REASON : 0) | (x->n_evidence ? WI_EVIDENCE : 0) |
+		    (x->opinion ? WI_OPINION : 0) | (x->changes ? WI_CHANGES : 0);
+	return XE_OK;
+}
+
+/* Idempotency-Key header: remember it with a hash of the request. */
+static enum xerr read_idem(struct req *r, struct resp *w, struct act *x)
+{
+	const char *k = req_param(r, "HTTP_IDEMPOTENCY_KEY");
+	if (!k)
+		return XE_OK;
+	size_t n = strlen(k);
+	if (n < 1 || n > 100)
+		return resp_error(r, w, XE_VALIDATION, "Idempotency-Key", "The Idempotency-Key must be 1 to 100 characters.");
+	for (size_t i = 0; i < n; i++)
+		if (k[i] < 0x21 || k[i] > 0x7e)
+			return resp_error(r, w, XE_VALIDATION, "Idempotency-Key", "The Idempotency-Key must be printable ASCII.");
+	x->idem_key = k;
+	x->idem_principal = arena_printf(r->arena, "%s:%llu", r->who->is_api ? "c" : "u", (unsigned long long)r->who->user_id);
+	crypto_hash_sha256_state st;
+	crypto_hash_sha256_init(&st);
+	crypto_hash_sha256_update(&st, (const unsigned char *)r->path, strlen(r->path) + 1);
+	crypto_hash_sha256_update(&st, r->body ? r->body : (const unsigned char *)"", r->body_len);
+	crypto_hash_sha256_final(&st, x->sha);
+	return XE_OK;
+}
+
+static enum xerr run_action(struct req *r, struct resp *w, struct act *x)
+{
+	enum xerr e = db_tx(r->db, act_tx, x);
+	if (x->replay || (e == XE_OK && x->status)) {
+		resp_body(w, x->status, "application/json; charset=utf-8", x->body_text, strlen(x->body_text));
+		if (x->replay)
+			resp_header(w, "Idempotent-Replayed", "true");
+		return XE_OK;
+	}
+	if (x->body && x->status) { /* a refusal decided inside the transaction (rolled back) */
+		resp_json(r, w, x->status, x->body);
+		w->err = e;
+		return e;
+	}
+	return e;
+}
+
+enum xerr api_wf_member_action(struct req *r, struct resp *w)
+{
+	struct act x = {.r = r, .w = w, .expected_version = -1};
+	cJSON *body;
+	const char *action;
+	long long ver;
+	enum xerr e;
+	if ((e = req_path_id(r, 0, &x.member_id)))
+		return e;
+	if ((e = req_json(r, w, &body)) || (e = json_str(r, w, body, "action", 1, 1, 40, &action)))
+		return e;
+	int a = wf_action_parse(action);
+	if (a < 0)
+		return resp_error(r, w, XE_VALIDATION, "action",
+				  "Unknown action. Actions: confirm_register, submit_corroborate, submit_change, submit_delete,"
+				  " leader_confirm, leader_decline, approve, reject, arbitrate, reopen.");
+	x.action = (enum wf_action)a;
+	if ((e = json_int(r, w, body, "expected_version", 1, 1, 4294967295LL, 0, &ver)))
+		return e;
+	x.expected_version = ver;
+	if ((e = read_action_body(r, w, body, &x)) || (e = read_idem(r, w, &x)))
+		return e;
+	return run_action(r, w, &x);
+}
+
+enum xerr api_wf_arbitrate(struct req *r, struct resp *w)
+{
+	struct act x = {.r = r, .w = w, .expected_version = -1, .action = WA_ARBITRATE};
+	cJSON *body;
+	long long mid, ver;
+	enum xerr e;
+	if ((e = req_path_id(r, 0, &x.group_id)))
+		return e;
+	if ((e = req_json(r, w, &body)) || (e = json_int(r, w, body, "member_id", 1, 1, 9007199254740991LL, 0, &mid)) ||
+	    (e = json_int(r, w, body, "expected_version", 0, 1, 4294967295LL, -1, &ver)))
+		return e;
+	x.member_id = (uint64_t)mid;
+	x.expected_version = ver;
+	if ((e = read_action_body(r, w, body, &x)) || (e = read_idem(r, w, &x)))
+		return e;
+	return run_action(r, w, &x);
+}
+
+/* ---------- queues (R26-R28) ---------- */
+
+static cJSON *queue_member_items(const struct db_rows *rs, const char *today)
+{
+	cJSON *arr = cJSON_CreateArray();
+	for (size_t i = 0; i < rs->n; i++) {
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "kind", "member");
+		cJSON_AddNumberToObject(o, "member_id", (double)db_get_int(rs, i, 0));
+		cJSON_AddNumberToObject(o, "group_id", (double)db_get_int(rs, i, 1));
+		json_add_str(o, "type", db_get(rs, i, 2));
+		json_add_str(o, "group_state", db_get(rs, i, 3));
+		json_add_str(o, "state", db_get(rs, i, 4));
+		json_add_str(o, "handling", db_get(rs, i, 5));
+		json_add_str(o, "reject_reason", db_get(rs, i, 6));
+		json_add_str(o, "due_date", db_get(rs, i, 7));
+		cJSON_AddBoolToObject(o, "overdue", overdue(db_get(rs, i, 7), today));
+		long long age = db_get_int(rs, i, 8);
+		cJSON_AddNumberToObject(o, "age_days", (double)(age / 86400));
+		cJSON_AddNumberToObject(o, "age_seconds", (double)age);
+		cJSON_AddNumberToObject(o, "version", (double)db_get_int(rs, i, 9));
+		cJSON *s = cJSON_AddObjectToObject(o, "student");
+		json_add_str(s, "name", db_get(rs, i, 10));
+		json_add_str(s, "gender", db_get(rs, i, 11));
+		json_add_str(s, "birth_date", db_get(rs, i, 12));
+		json_add_str(s, "student_no", db_get(rs, i, 13));
+		cJSON_AddNumberToObject(o, "school_id", (double)db_get_int(rs, i, 14));
+		cJSON_AddItemToArray(arr, o);
+	}
+	return arr;
+}
+
+enum xerr api_wf_queue(struct req *r, struct resp *w)
+{
+	const struct principal *p = r->who;
+	long long limit;
+	enum xerr e;
+	if ((e = req_query_int(r, w, "limit", 1, 500, 100, &limit)))
+		return e;
+	const char *today = day_str(r->arena, today_day());
+	struct db_rows items = {0}, counts = {0};
+	cJSON *o = cJSON_CreateObject();
+	const char *queue = "none";
+	cJSON *arr = NULL;
+	if ((p->role == ROLE_SCHOOL_CLERK || p->role == ROLE_SCHOOL_LEADER) && p->unit_level == LEVEL_SCHOOL) {
+		int leader = p->role == ROLE_SCHOOL_LEADER;
+		queue = leader ? "leader_confirmations" : "school_records";
+		if ((e = db_wf_queue_school(r->db, r->arena, p->unit_id, leader, today, (int)limit, &items, &counts)))
+			return e;
+		arr = queue_member_items(&items, today);
+	} else if (p->role == ROLE_COUNTY && p->unit_level == LEVEL_COUNTY && p->county_code) {
+		queue = "reviews";
+		if ((e = db_wf_queue_county(r->db, r->arena, p->county_code, today, (int)limit, &items, &counts)))
+			return e;
+		arr = queue_member_items(&items, today);
+	} else if (p->role == ROLE_BUREAU) {
+		queue = "arbitrations";
+		if ((e = db_wf_queue_arbiter(r->db, r->arena, p->unit_id, today, (int)limit, &items, &counts)))
+			return e;
+		arr = cJSON_CreateArray();
+		for (size_t i = 0; i < items.n; i++) {
+			cJSON *x = cJSON_CreateObject();
+			cJSON_AddStringToObject(x, "kind", "arbitration");
+			cJSON_AddNumberToObject(x, "group_id", (double)db_get_int(&items, i, 0));
+			json_add_str(x, "type", db_get(&items, i, 1));
+			json_add_str(x, "due_date", db_get(&items, i, 2));
+			cJSON_AddBoolToObject(x, "overdue", overdue(db_get(&items, i, 2), today));
+			long long age = db_get_int(&items, i, 3);
+			cJSON_AddNumberToObject(x, "age_days", (double)(age / 86400));
+			cJSON_AddNumberToObject(x, "age_seconds", (double)age);
+			cJSON_AddNumberToObject(x, "version", (double)db_get_int(&items, i, 4));
+			cJSON_AddNumberToObject(x, "members", (double)db_get_int(&items, i, 5));
+			cJSON_AddNumberToObject(x, "approved", (double)db_get_int(&items, i, 6));
+			cJSON_AddItemToArray(arr, x);
+		}
+	} else {
+		arr = cJSON_CreateArray();
+	}
+	cJSON_AddStringToObject(o, "queue", queue);
+	cJSON_AddStringToObject(o, "role", auth_role_name(p->role));
+	cJSON_AddStringToObject(o, "today", today);
+	cJSON *c = cJSON_AddObjectToObject(o, "counts");
+	cJSON_AddNumberToObject(c, "total", counts.n ? (double)db_get_int(&counts, 0, 0) : 0);
+	cJSON_AddNumberToObject(c, "overdue", counts.n ? (double)db_get_int(&counts, 0, 1) : 0);
+	long long oldest = counts.n ? db_get_int(&counts, 0, 2) : 0;
+	cJSON_AddNumberToObject(c, "oldest_age_days", (double)(oldest / 86400));
+	cJSON_AddNumberToObject(c, "rejected", counts.n ? (double)db_get_int(&counts, 0, 3) : 0);
+	cJSON_AddItemToObject(o, "items", arr);
+	resp_header(w, "Cache-Control", "no-store");
+	return resp_json(r, w, 200, o);
+}
+
+/* ---------- statistics and the overdue list (R24, R27) ---------- */
+
+static enum xerr scope_of(const struct principal *p, struct wfdb_scope *s)
+{
+	s->level = p->unit_level;
+	s->school_id = p->unit_id;
+	s->code = p->unit_level == LEVEL_COUNTY ? p->county_code
+		  : p->unit_level == LEVEL_CITY ? p->city_code
+		  : p->unit_level == LEVEL_PROVINCE ? p->province_code
+						    : NULL;
+	if (s->level != LEVEL_MINISTRY && s->level != LEVEL_SCHOOL && !s->code)
+		return XE_FORBIDDEN;
+	return XE_OK;
+}
+
+enum xerr api_wf_stats(struct req *r, struct resp *w)
+{
+	struct wfdb_scope s;
+	enum xerr e;
+	if ((e = scope_of(r->who, &s)))
+		return e;
+	const char *today = day_str(r->arena, today_day());
+	struct db_rows bt, bc, ov;
+	if ((e = db_wf_stats(r->db, r->arena, &s, today, &bt, &bc, &ov)))
+		return e;
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "today", today);
+	cJSON_AddNumberToObject(o, "scope_level", s.level);
+	cJSON *groups = cJSON_AddObjectToObject(o, "groups");
+	cJSON *bytype = cJSON_AddObjectToObject(groups, "by_type");
+	cJSON *bystate = cJSON_AddObjectToObject(groups, "by_state");
+	double total = 0;
+	for (size_t i = 0; i < bt.n; i++) {
+		const char *t = db_get(&bt, i, 0), *st = db_get(&bt, i, 1);
+		double k = (double)db_get_int(&bt, i, 2);
+		cJSON *tt = cJSON_GetObjectItemCaseSensitive(bytype, t);
+		if (!tt)
+			tt = cJSON_AddObjectToObject(bytype, t);
+		cJSON_AddNumberToObject(tt, st, k);
+		cJSON *ss = cJSON_GetObjectItemCaseSensitive(bystate, st);
+		if (ss)
+			cJSON_SetNumberValue(ss, ss->valuedouble + k);
+		else
+			cJSON_AddNumberToObject(bystate, st, k);
+		total += k;
+	}
+	cJSON_AddNumberToObject(groups, "total", total);
+	cJSON *counties = cJSON_AddArrayToObject(o, "counties");
+	cJSON *cur = NULL;
+	const char *cur_code = NULL;
+	for (size_t i = 0; i < bc.n; i++) {
+		const char *code = db_get(&bc, i, 0);
+		if (!cur || !eq(code, cur_code)) {
+			cur = cJSON_CreateObject();
+			json_add_str(cur, "code", code);
+			json_add_str(cur, "name", db_get(&bc, i, 1));
+			cJSON_AddObjectToObject(cur, "members_by_state");
+			cJSON_AddItemToArray(counties, cur);
+			cur_code = code;
+		}
+		cJSON_AddNumberToObject(cJSON_GetObjectItemCaseSensitive(cur, "members_by_state"), db_get(&bc, i, 2),
+					(double)db_get_int(&bc, i, 3));
+	}
+	cJSON *od = cJSON_AddObjectToObject(o, "overdue");
+	cJSON_AddNumberToObject(od, "members", ov.n ? (double)db_get_int(&ov, 0, 0) : 0);
+	cJSON_AddNumberToObject(od, "groups_past_deadline", ov.n ? (double)db_get_int(&ov, 0, 1) : 0);
+	cJSON_AddNumberToObject(od, "arbitrations", ov.n ? (double)db_get_int(&ov, 0, 2) : 0);
+	resp_header(w, "Cache-Control", "no-store");
+	return resp_json(r, w, 200, o);
+}
+
+enum xerr api_wf_overdue(struct req *r, struct resp *w)
+{
+	struct wfdb_scope s;
+	long long limit;
+	enum xerr e;
+	if ((e = scope_of(r->who, &s)) || (e = req_query_int(r, w, "limit", 1, 1000, 200, &limit)))
+		return e;
+	wd_day td = today_day();
+	const char *today = day_str(r->arena, td);
+	struct db_rows rs;
+	if ((e = db_wf_overdue(r->db, r->arena, &s, today, (int)limit, &rs)))
+		return e;
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "today", today);
+	cJSON *arr = cJSON_AddArrayToObject(o, "items");
+	for (size_t i = 0; i < rs.n; i++) {
+		cJSON *x = cJSON_CreateObject();
+		json_add_str(x, "kind", db_get(&rs, i, 0));
+		cJSON_AddNumberToObject(x, "group_id", (double)db_get_int(&rs, i, 1));
+		if (db_get(&rs, i, 2))
+			cJSON_AddNumberToObject(x, "member_id", (double)db_get_int(&rs, i, 2));
+		else
+			cJSON_AddNullToObject(x, "member_id");
+		json_add_str(x, "type", db_get(&rs, i, 3));
+		json_add_str(x, "state", db_get(&rs, i, 4));
+		json_add_str(x, "due_date", db_get(&rs, i, 5));
+		wd_day d;
+		if (db_get(&rs, i, 5) && wd_parse(db_get(&rs, i, 5), &d) == 0)
+			cJSON_AddNumberToObject(x, "days_overdue", (double)(td - d));
+		if (db_get(&rs, i, 6))
+			cJSON_AddNumberToObject(x, "school_id", (double)db_get_int(&rs, i, 6));
+		json_add_str(x, "county_code", db_get(&rs, i, 7));
+		json_add_str(x, "name", db_get(&rs, i, 8));
+		json_add_str(x, "student_no", db_get(&rs, i, 9));
+		cJSON_AddItemToArray(arr, x);
+	}
+	resp_header(w, "Cache-Control", "no-store");
+	return resp_json(r, w, 200, o);
+}
+
+/* ---------- holidays (R24) ---------- */
+
+static enum xerr holidays_json(struct req *r, struct resp *w, long long year)
+{
+	enum xerr e;
+	struct db_rows rs;
+	if ((e = db_wf_holidays_year(r->db, r->arena, (int)year, &rs)))
+		return e;
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddNumberToObject(o, "year", (double)year);
+	cJSON_AddNumberToObject(o, "due_working_days", due_working_days());
+	cJSON *arr = cJSON_AddArrayToObject(o, "days");
+	for (size_t i = 0; i < rs.n; i++) {
+		cJSON *x = cJSON_CreateObject();
+		json_add_str(x, "date", db_get(&rs, i, 0));
+		cJSON_AddBoolToObject(x, "working", db_get_int(&rs, i, 1) != 0);
+		json_add_str(x, "name", db_get(&rs, i, 2));
+		cJSON_AddItemToArray(arr, x);
+	}
+	return resp_json(r, w, 200, o);
+}
+
+enum xerr api_wf_holidays_get(struct req *r, struct resp *w)
+{
+	int y, mo, d;
+	wd_to_ymd(today_day(), &y, &mo, &d);
+	long long year;
+	enum xerr e;
+	if ((e = req_query_int(r, w, "year", 1900, 2999, y, &year)))
+		return e;
+	return holidays_json(r, w, year);
+}
+
+struct hol_put {
+	int year;
+	const cJSON *days;
+	uint64_t user_id;
+};
+
+static enum xerr hol_put_tx(struct db *db, void *ctx)
+{
+	struct hol_put *h = ctx;
+	enum xerr e = db_wf_holidays_clear_year(db, h->year);
+	for (const cJSON *it = h->days->child; e == XE_OK && it; it = it->next) {
+		const cJSON *dt = cJSON_GetObjectItemCaseSensitive(it, "date");
+		const cJSON *wk = cJSON_GetObjectItemCaseSensitive(it, "working");
+		const cJSON *nm = cJSON_GetObjectItemCaseSensitive(it, "name");
+		e = db_wf_holiday_put(db, dt->valuestring, cJSON_IsTrue(wk), cJSON_IsString(nm) ? nm->valuestring : "", h->user_id);
+	}
+	return e;
+}
+
+/* PUT /api/v1/holidays {year, days:[{date, working?, name?}]}: replaces that year's calendar (ministry administrators). */
+enum xerr api_wf_holidays_put(struct req *r, struct resp *w)
+{
+	if (r->who->unit_level != LEVEL_MINISTRY)
+		return resp_error(r, w, XE_FORBIDDEN, NULL, "The national calendar is kept by the ministry's administrators.");
+	cJSON *body;
+	long long year;
+	enum xerr e;
+	if ((e = req_json(r, w, &body)) || (e = json_int(r, w, body, "year", 1, 1900, 2999, 0, &year)))
+		return e;
+	const cJSON *days = cJSON_GetObjectItemCaseSensitive(body, "days");
+	if (!cJSON_IsArray(days) || cJSON_GetArraySize(days) > 366)
+		return resp_error(r, w, XE_VALIDATION, "days", "days must be an array of at most 366 entries.");
+	int i = 0;
+	for (const cJSON *it = days->child; it; it = it->next, i++) {
+		const cJSON *dt = cJSON_GetObjectItemCaseSensitive(it, "date");
+		const cJSON *wk = cJSON_GetObjectItemCaseSensitive(it, "working");
+		const cJSON *nm = cJSON_GetObjectItemCaseSensitive(it, "name");
+		wd_day d;
+		int yy, mm, dd;
+		if (!cJSON_IsObject(it) || !cJSON_IsString(dt) || wd_parse(dt->valuestring, &d) != 0)
+			return resp_error(r, w, XE_VALIDATION, arena_printf(r->arena, "days[%d].date", i), "A date YYYY-MM-DD is required.");
+		wd_to_ymd(d, &yy, &mm, &dd);
+		if (yy != year)
+			return resp_error(r, w, XE_VALIDATION, arena_printf(r->arena, "days[%d].date", i),
+					  "Every date must fall in the given year.");
+		if (wk && !cJSON_IsBool(wk))
+			return resp_error(r, w, XE_VALIDATION, arena_printf(r->arena, "days[%d].working", i), "working is a boolean.");
+		if (nm && (!cJSON_IsString(nm) || json_utf8_chars(nm->valuestring) > 50))
+			return resp_error(r, w, XE_VALIDATION, arena_printf(r->arena, "days[%d].name", i),
+					  "name is a string of at most 50 characters.");
+		for (const cJSON *jt = days->child; jt != it; jt = jt->next)
+			if (strcmp(cJSON_GetObjectItemCaseSensitive(jt, "date")->valuestring, dt->valuestring) == 0)
+				return resp_error(r, w, XE_VALIDATION, arena_printf(r->arena, "days[%d].date", i), "A date is listed twice.");
+	}
+	struct hol_put h = {(int)year, days, r->who->user_id};
+	if ((e = db_tx(r->db, hol_put_tx, &h)))
+		return e;
+	return holidays_json(r, w, year);
+}
+
+/* ---------- deadlines for legacy groups (R24) ---------- */
+
+struct deadline_put {
+	struct req *r;
+	uint64_t group_id;
+	const char *deadline;
+	int status;
+	const char *message;
+	uint32_t version;
+};
+
+static enum xerr deadline_tx(struct db *db, void *ctx)
+{
+	struct deadline_put *d = ctx;
+	struct arena *a = d->r->arena;
+	const struct principal *p = d->r->who;
+	struct wfdb_group g;
+	struct wfdb_member *m;
+	size_t n;
+	int found;
+	enum xerr e;
+	d->status = 0;
+	if ((e = db_wf_group_get(db, a, d->group_id, 1, &g, &found)))
+		return e;
+	if (!found || (e = db_wf_members(db, a, g.id, 0, &m, &n)))
+		return found ? e : (d->status = 404, XE_NOT_FOUND);
+	if (!visible(p, &g, m, n))
+		return d->status = 404, XE_NOT_FOUND;
+	for (size_t i = 0; i < n; i++)
+		if (!in_scope(p, &m[i])) {
+			d->status = 403;
+			d->message = "The group reaches beyond your jurisdiction: its deadline is set above you.";
+			return XE_FORBIDDEN;
+		}
+	if (g.state == WGS_DONE) {
+		d->status = 409;
+		d->message = "The group is done.";
+		return XE_CONFLICT;
+	}
+	if ((e = db_wf_group_deadline(db, g.id, d->deadline)))
+		return e;
+	struct wfdb_history hr = {.group_id = g.id, .actor_user_id = p->user_id, .actor_role = auth_role_name(p->role),
+				  .action = "set_deadline", .state_before = wf_gstate_name(g.state),
+				  .state_after = wf_gstate_name(g.state),
+				  .reason = d->deadline ? arena_printf(a, "deadline %s", d->deadline) : "deadline cleared"};
+	d->version = g.version + 1;
+	return db_wf_history_add(db, &hr, NULL);
+}
+
+/* PUT /api/v1/groups/{id}/deadline {deadline: "YYYY-MM-DD" | null}: province or ministry bureaus and administrators. */
+enum xerr api_wf_group_deadline(struct req *r, struct resp *w)
+{
+	if (r->who->unit_level > LEVEL_PROVINCE)
+		return resp_error(r, w, XE_FORBIDDEN, NULL, "Clearance deadlines are set by the ministry or a province (R24).");
+	struct deadline_put d = {.r = r};
+	cJSON *body;
+	enum xerr e;
+	if ((e = req_path_id(r, 0, &d.group_id)) || (e = req_json(r, w, &body)))
+		return e;
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(body, "deadline");
+	wd_day day;
+	if (!v || (!cJSON_IsNull(v) && (!cJSON_IsString(v) || wd_parse(v->valuestring, &day) != 0)))
+		return resp_error(r, w, XE_VALIDATION, "deadline", "deadline is a date YYYY-MM-DD, or null to clear it.");
+	d.deadline = cJSON_IsString(v) ? v->valuestring : NULL;
+	e = db_tx(r->db, deadline_tx, &d);
+	if (e)
+		return d.status ? resp_error(r, w, e, NULL, d.message) : e;
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddNumberToObject(o, "id", (double)d.group_id);
+	json_add_str(o, "deadline", d.deadline);
+	cJSON_AddNumberToObject(o, "version", d.version);
+	return resp_json(r, w, 200, o);
+}
+
+/* ---------- change feed (R29) ---------- */
+
+struct feed_seq {
+	struct arena *a;
+	const char *province;
+};
+
+static enum xerr feed_seq_tx(struct db *db, void *ctx)
+{
+	struct feed_seq *f = ctx;
+	return db_wf_feed_sequence(db, f->a, f->province);
+}
+
+enum xerr api_wf_feed(struct req *r, struct resp *w)
+{
+	const struct principal *p = r->who;
+	const char *province = p->province_code;
+	long long cursor, limit;
+	enum xerr e;
+	if (p->unit_level == LEVEL_MINISTRY && p->role == ROLE_BUREAU) {
+		province = req_query(r, "province");
+		if (!province || strlen(province) != 2 || province[0] < '1' || province[0] > '9' || province[1] < '0' ||
+		    province[1] > '9')
+			return resp_error(r, w, XE_VALIDATION, "province", "The ministry names the province: ?province=NN.");
+	} else if (p->unit_level != LEVEL_PROVINCE || !province) {
+		return resp_error(r, w, XE_FORBIDDEN, NULL, "The feed is for provincial systems and provincial bureaus.");
+	}
+	const char *cur = req_query(r, "cursor");
+	if (cur && !*cur)
+		cur = NULL;
+	if (cur) {
+		char *end;
+		cursor = strtoll(cur, &end, 10);
+		if (*end || cursor < 0 || strlen(cur) > 18)
+			return resp_error(r, w, XE_VALIDATION, "cursor", "The cursor is the next_cursor of an earlier answer.");
+	} else {
+		cursor = 0;
+	}
+	if ((e = req_query_int(r, w, "limit", 1, 1000, 100, &limit)))
+		return e;
+	struct feed_seq f = {r->arena, province};
+	if ((e = db_tx(r->db, feed_seq_tx, &f)))
+		return e;
+	struct db_rows rs;
+	if ((e = db_wf_feed_read(r->db, r->arena, province, cursor, (int)limit, &rs)))
+		return e;
+	cJSON *o = cJSON_CreateObject();
+	cJSON *arr = cJSON_AddArrayToObject(o, "events");
+	long long last = cursor;
+	for (size_t i = 0; i < rs.n; i++) {
+		cJSON *x = cJSON_CreateObject();
+		last = db_get_int(&rs, i, 0);
+		cJSON_AddNumberToObject(x, "seq", (double)last);
+		cJSON_AddNumberToObject(x, "history_id", (double)db_get_int(&rs, i, 1));
+		json_add_str(x, "time", db_get(&rs, i, 2));
+#define OPT_ID(k, c)                                                               \
+	do {                                                                       \
+		if (db_get(&rs, i, c))                                             \
+			cJSON_AddNumberToObject(x, k, (double)db_get_int(&rs, i, c)); \
+		else                                                               \
+			cJSON_AddNullToObject(x, k);                               \
+	} while (0)
+		OPT_ID("group_id", 3);
+		OPT_ID("member_id", 4);
+		OPT_ID("student_id", 5);
+#undef OPT_ID
+		json_add_str(x, "actor_role", db_get(&rs, i, 6));
+		json_add_str(x, "action", db_get(&rs, i, 7));
+		json_add_str(x, "state_before", db_get(&rs, i, 8));
+		json_add_str(x, "state_after", db_get(&rs, i, 9));
+		json_add_str(x, "reason", db_get(&rs, i, 10));
+		json_add_str(x, "evidence_ids", db_get(&rs, i, 11));
+		json_add_str(x, "group_type", db_get(&rs, i, 12));
+		json_add_str(x, "group_state", db_get(&rs, i, 13));
+		json_add_str(x, "student_no", db_get(&rs, i, 14));
+		json_add_str(x, "school_code", db_get(&rs, i, 15));
+		cJSON_AddItemToArray(arr, x);
+	}
+	cJSON_AddStringToObject(o, "province", province);
+	cJSON_AddStringToObject(o, "next_cursor", arena_printf(r->arena, "%lld", last));
+	cJSON_AddBoolToObject(o, "more", rs.n == (size_t)limit);
+	resp_header(w, "Cache-Control", "no-store");
+	return resp_json(r, w, 200, o);
+}

@@ -1,0 +1,669 @@
+/* db_workflow: SQL of the problem-record workflow: group snapshots under lock, member and group updates with version checks, history, holidays, idempotency, queues, statistics and the provincial feed. */
+#include "db_workflow.h"
+#include "config.h"
+#include <time.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PENDING "('unconfirmed','open','awaiting_leader','awaiting_review')"
+
+static const struct db_sql Q_GROUP_OF_MEMBER = {"SELECT group_id FROM group_member WHERE id = ?"};
+#define GROUP_COLS                                                                                                    \
+	"SELECT id, type, state, scope_level, arbiter_unit_id, reopened_from, deadline, arb_due_date, arb_since,"     \
+	" created_at, updated_at, done_at, version, clash_key FROM problem_group WHERE id = ?"
+static const struct db_sql Q_GROUP = {GROUP_COLS};
+static const struct db_sql Q_GROUP_LOCK = {GROUP_COLS " FOR UPDATE"};
+#define MEMBER_COLS                                                                                                   \
+	"SELECT m.id, m.student_id, m.school_id, m.province_code, m.city_code, m.county_code, m.state, m.handling,"   \
+	" m.opinion, m.proposed, m.reject_reason, m.due_date, m.step_started_at, m.version, m.reopened_as,"          \
+	" s.name, s.gender, s.birth_date, s.id_type, s.id_number, s.student_no, s.status, s.ever_approved"           \
+	" FROM group_member m STRAIGHT_JOIN student s ON s.id = m.student_id WHERE m.group_id = ? ORDER BY m.id"
+static const struct db_sql Q_MEMBERS = {MEMBER_COLS};
+static const struct db_sql Q_MEMBERS_LOCK = {MEMBER_COLS " FOR UPDATE"};
+/* group and members in one statement: locks the group row first, then its members and their students */
+#define LOAD_COLS                                                                                                     \
+	"SELECT g.id, g.type, g.state, g.scope_level, g.arbiter_unit_id, g.reopened_from, g.deadline, g.arb_due_date,"\
+	" g.arb_since, g.created_at, g.updated_at, g.done_at, g.version, g.clash_key,"                               \
+	" m.id, m.student_id, m.school_id, m.province_code, m.city_code, m.county_code, m.state, m.handling,"         \
+	" m.opinion, m.proposed, m.reject_reason, m.due_date, m.step_started_at, m.version, m.reopened_as,"          \
+	" s.name, s.gender, s.birth_date, s.id_type, s.id_number, s.student_no, s.status, s.ever_approved"           \
+	" FROM problem_group g STRAIGHT_JOIN group_member m ON m.group_id = g.id STRAIGHT_JOIN student s ON s.id = m.student_id" \
+	" WHERE g.id = ? ORDER BY m.id"
+static const struct db_sql Q_LOAD = {LOAD_COLS};
+static const struct db_sql Q_LOAD_LOCK = {LOAD_COLS " FOR UPDATE"};
+static const struct db_sql Q_MEMBER_UNITS = {
+	"SELECT su.code, su.name, cu.name FROM unit su LEFT JOIN unit cu ON cu.id = su.parent_id WHERE su.id = ?"};
+static const struct db_sql Q_UNIT = {"SELECT code, name, level FROM unit WHERE id = ?"};
+
+static const struct db_sql Q_MEMBER_SET = {
+	"UPDATE group_member SET state = ?, handling = ?, opinion = ?, proposed = ?, reject_reason = ?, due_date = ?,"
+	" reopened_as = ?, step_started_at = UTC_TIMESTAMP(6), updated_at = UTC_TIMESTAMP(6), version = version + 1"
+	" WHERE id = ? AND state = ? AND version = ?"};
+static const struct db_sql Q_HISTORY_ADD = {
+	"INSERT INTO history (group_id, member_id, student_id, actor_user_id, actor_role, action, state_before,"
+	" state_after, reason, evidence_ids) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"};
+#define JSON_IDS "JSON_TABLE(?, '$[*]' COLUMNS (id BIGINT UNSIGNED PATH '$')) j"
+static const struct db_sql Q_EVIDENCE_LINK = {
+	"INSERT IGNORE INTO action_evidence (evidence_id, history_id, group_id, member_id) SELECT j.id, ?, ?, ? FROM " JSON_IDS};
+static const struct db_sql Q_EVIDENCE_COUNT = {
+	"SELECT COUNT(*) FROM " JSON_IDS " JOIN evidence e ON e.id = j.id WHERE e.school_id = ?"};
+static const struct db_sql Q_GROUP_SET = {
+	"UPDATE problem_group SET state = ?, version = version + 1, updated_at = UTC_TIMESTAMP(6),"
+	" done_at = IF(? = 'done', UTC_TIMESTAMP(6), done_at), open_key = IF(? = 'done', NULL, open_key),"
+	" arb_since = IF(? = 'awaiting_arbitration', COALESCE(arb_since, UTC_TIMESTAMP(6)), NULL),"
+	" arb_due_date = IF(? = 'awaiting_arbitration', COALESCE(arb_due_date, ?), NULL)"
+	" WHERE id = ? AND version = ?"};
+static const struct db_sql Q_GROUP_DEADLINE = {
+	"UPDATE problem_group SET deadline = ?, version = version + 1, updated_at = UTC_TIMESTAMP(6) WHERE id = ?"};
+
+static const struct db_sql Q_STUDENT_DELETE = {
+	"UPDATE student SET status = 'deleted', version = version + 1, updated_at = UTC_TIMESTAMP(6) WHERE id = ?"};
+static const struct db_sql Q_STUDENT_APPROVED = {
+	"UPDATE student SET ever_approved = 1, version = version + 1, updated_at = UTC_TIMESTAMP(6) WHERE id = ?"};
+static const struct db_sql Q_STUDENT_PROBLEM = {
+	"UPDATE student SET status = 'problem', version = version + 1, updated_at = UTC_TIMESTAMP(6)"
+	" WHERE id = ? AND status <> 'deleted'"};
+static const struct db_sql Q_STUDENT_FORMAL = {
+	"UPDATE student s SET s.status = 'formal', s.ever_approved = 1, s.version = s.version + 1,"
+	" s.updated_at = UTC_TIMESTAMP(6) WHERE s.id = ? AND s.status <> 'deleted' AND NOT EXISTS"
+	" (SELECT 1 FROM group_member m2 STRAIGHT_JOIN problem_group g2 ON g2.id = m2.group_id"
+	"  WHERE m2.student_id = ? AND g2.id <> ? AND g2.state <> 'done' AND m2.state IN " PENDING ")"};
+static const struct db_sql Q_STUDENT_CHANGE = {
+	"UPDATE student SET"
+	" verify_state = IF((? AND NOT (id_number <=> ?)) OR (? IS NOT NULL AND ? <> name AND verify_state = 'name_mismatch'),"
+	"   'unverified', verify_state),"
+	" name = COALESCE(?, name), gender = COALESCE(?, gender), birth_date = COALESCE(?, birth_date),"
+	" id_type = COALESCE(?, id_type), id_number = IF(?, ?, id_number),"
+	" version = version + 1, updated_at = UTC_TIMESTAMP(6) WHERE id = ?"};
+static const struct db_sql Q_OTHER_GROUPS = {
+	"SELECT DISTINCT m.group_id FROM group_member m STRAIGHT_JOIN problem_group g ON g.id = m.group_id"
+	" WHERE m.student_id = ? AND m.group_id <> ? AND g.state <> 'done' ORDER BY m.group_id"};
+
+static const struct db_sql Q_REOPEN_GROUP = {
+	"INSERT INTO problem_group (type, clash_key, open_key, state, scope_level, arbiter_unit_id, reopened_from)"
+	" SELECT ?, ?, ?, 'open', 3, u.id, ? FROM unit u WHERE u.code = ? AND u.level = 3"};
+static const struct db_sql Q_REOPEN_MEMBER = {
+	"INSERT INTO group_member (group_id, student_id, school_id, province_code, city_code, county_code, state, due_date)"
+	" VALUES (?, ?, ?, ?, ?, ?, 'open', ?)"};
+
+static const struct db_sql Q_HOLIDAYS_RANGE = {"SELECT day, working FROM holiday WHERE day > ? AND day <= ? ORDER BY day"};
+static const struct db_sql Q_HOLIDAYS_YEAR = {
+	"SELECT day, working, name FROM holiday WHERE day >= ? AND day <= ? ORDER BY day"};
+static const struct db_sql Q_HOLIDAYS_CLEAR = {"DELETE FROM holiday WHERE day >= ? AND day <= ?"};
+static const struct db_sql Q_HOLIDAY_PUT = {
+	"INSERT INTO holiday (day, working, name, updated_by, updated_at) VALUES (?, ?, ?, ?, UTC_TIMESTAMP(6))"
+	" ON DUPLICATE KEY UPDATE working = VALUES(working), name = VALUES(name), updated_by = VALUES(updated_by),"
+	" updated_at = VALUES(updated_at)"};
+
+static const struct db_sql Q_IDEM_CLAIM = {
+	"INSERT INTO workflow_idempotency (principal, idem_key, request_sha) VALUES (?, ?, ?)"};
+static const struct db_sql Q_IDEM_GET = {
+	"SELECT request_sha, status, body FROM workflow_idempotency WHERE principal = ? AND idem_key = ?"};
+static const struct db_sql Q_IDEM_STORE = {
+	"UPDATE workflow_idempotency SET status = ?, body = ? WHERE principal = ? AND idem_key = ?"};
+
+static const struct db_sql Q_HISTORY_LIST = {
+	"SELECT h.id, h.created_at, h.actor_user_id, u.display_name, h.actor_role, h.action, h.member_id,"
+	" h.state_before, h.state_after, h.reason, h.evidence_ids"
+	" FROM history h LEFT JOIN app_user u ON u.id = h.actor_user_id WHERE h.group_id = ? ORDER BY h.id"};
+
+/* ---- queues ---- */
+#define QUEUE_ITEMS(WHERE)                                                                                            \
+	"SELECT m.id, m.group_id, g.type, g.state, m.state, m.handling, m.reject_reason, m.due_date,"                 \
+	" TIMESTAMPDIFF(SECOND, m.step_started_at, UTC_TIMESTAMP(6)), m.version, s.name, s.gender, s.birth_date,"    \
+	" s.student_no, m.school_id"                                                                                  \
+	" FROM group_member m STRAIGHT_JOIN problem_group g ON g.id = m.group_id STRAIGHT_JOIN student s ON s.id = m.student_id" \
+	" WHERE " WHERE " ORDER BY (m.due_date IS NOT NULL AND m.due_date < ?) DESC, m.step_started_at, m.id LIMIT ?"
+#define QUEUE_COUNTS(WHERE)                                                                                           \
+	"SELECT COUNT(*), COALESCE(SUM(m.due_date < ?), 0),"                                                          \
+	" COALESCE(MAX(TIMESTAMPDIFF(SECOND, m.step_started_at, UTC_TIMESTAMP(6))), 0),"                             \
+	" COALESCE(SUM(m.reject_reason IS NOT NULL), 0) FROM group_member m WHERE " WHERE
+#define W_CLERK "m.school_id = ? AND m.state IN ('unconfirmed','open')"
+#define W_LEADER "m.school_id = ? AND m.state = 'awaiting_leader'"
+#define W_COUNTY "m.county_code = ? AND m.state = 'awaiting_review'"
+static const struct db_sql Q_QUEUE_CLERK = {QUEUE_ITEMS(W_CLERK)};
+static const struct db_sql Q_QUEUE_CLERK_N = {QUEUE_COUNTS(W_CLERK)};
+static const struct db_sql Q_QUEUE_LEADER = {QUEUE_ITEMS(W_LEADER)};
+static const struct db_sql Q_QUEUE_LEADER_N = {QUEUE_COUNTS(W_LEADER)};
+static const struct db_sql Q_QUEUE_COUNTY = {QUEUE_ITEMS(W_COUNTY)};
+static const struct db_sql Q_QUEUE_COUNTY_N = {QUEUE_COUNTS(W_COUNTY)};
+static const struct db_sql Q_QUEUE_ARB = {
+	"SELECT g.id, g.type, g.arb_due_date, TIMESTAMPDIFF(SECOND, g.arb_since, UTC_TIMESTAMP(6)), g.version,"
+	" (SELECT COUNT(*) FROM group_member m WHERE m.group_id = g.id),"
+	" (SELECT COUNT(*) FROM group_member m WHERE m.group_id = g.id AND m.state = 'approved')"
+	" FROM problem_group g WHERE g.arbiter_unit_id = ? AND g.state = 'awaiting_arbitration'"
+	" ORDER BY (g.arb_due_date < ?) DESC, g.arb_since, g.id LIMIT ?"};
+static const struct db_sql Q_QUEUE_ARB_N = {
+	"SELECT COUNT(*), COALESCE(SUM(g.arb_due_date < ?), 0),"
+	" COALESCE(MAX(TIMESTAMPDIFF(SECOND, g.arb_since, UTC_TIMESTAMP(6))), 0), 0"
+	" FROM problem_group g WHERE g.arbiter_unit_id = ? AND g.state = 'awaiting_arbitration'"};
+
+/* ---- jurisdiction-scoped statements: one per unit level, indexed by enum unit_level ---- */
+#define SC_MINISTRY "1 = ?"
+#define SC_PROVINCE "m.province_code = ?"
+#define SC_CITY "m.city_code = ?"
+#define SC_COUNTY "m.county_code = ?"
+#define SC_SCHOOL "m.school_id = ?"
+#define SCOPED(F) {{F(SC_MINISTRY)}, {F(SC_PROVINCE)}, {F(SC_CITY)}, {F(SC_COUNTY)}, {F(SC_SCHOOL)}}
+
+#define STATS_TYPE(C)                                                                                                 \
+	"SELECT g.type, g.state, COUNT(DISTINCT g.id) FROM group_member m JOIN problem_group g ON g.id = m.group_id" \
+	" WHERE " C " GROUP BY g.type, g.state ORDER BY g.type, g.state"
+#define STATS_COUNTY(C)                                                                                               \
+	"SELECT x.county_code, u.name, x.state, x.n FROM (SELECT m.county_code, m.state, COUNT(*) n"                  \
+	" FROM group_member m WHERE " C " GROUP BY m.county_code, m.state) x"                                        \
+	" LEFT JOIN unit u ON u.code = x.county_code ORDER BY x.county_code, x.state"
+#define STATS_OVERDUE(C)                                                                                              \
+	"SELECT (SELECT COUNT(*) FROM group_member m WHERE " C " AND m.state IN " PENDING " AND m.due_date < ?),"      \
+	" (SELECT COUNT(DISTINCT g.id) FROM problem_group g JOIN group_member m ON m.group_id = g.id"                \
+	"  WHERE " C " AND g.state <> 'done' AND g.deadline < ?),"                                                   \
+	" (SELECT COUNT(DISTINCT g.id) FROM problem_group g JOIN group_member m ON m.group_id = g.id"                \
+	"  WHERE " C " AND g.state = 'awaiting_arbitration' AND g.arb_due_date < ?)"
+#define OVERDUE_LIST(C)                                                                                               \
+	"SELECT 'member', m.group_id, m.id, g.type, m.state, m.due_date, m.school_id, m.county_code, s.name,"        \
+	" s.student_no FROM group_member m JOIN problem_group g ON g.id = m.group_id JOIN student s ON s.id = m.student_id" \
+	" WHERE " C " AND m.state IN " PENDING " AND m.due_date < ?"                                                  \
+	" UNION ALL SELECT DISTINCT 'arbitration', g.id, NULL, g.type, g.state, g.arb_due_date, NULL, NULL, NULL, NULL" \
+	" FROM problem_group g JOIN group_member m ON m.group_id = g.id"                                             \
+	" WHERE " C " AND g.state = 'awaiting_arbitration' AND g.arb_due_date < ?"                                   \
+	" UNION ALL SELECT DISTINCT 'deadline', g.id, NULL, g.type, g.state, g.deadline, NULL, NULL, NULL, NULL"      \
+	" FROM problem_group g JOIN group_member m ON m.group_id = g.id"                                             \
+	" WHERE " C " AND g.state <> 'done' AND g.deadline < ?"                                                      \
+	" ORDER BY 6, 2, 3 LIMIT ?"
+static const struct db_sql Q_STATS_TYPE[5] = SCOPED(STATS_TYPE);
+static const struct db_sql Q_STATS_COUNTY[5] = SCOPED(STATS_COUNTY);
+static const struct db_sql Q_STATS_OVERDUE[5] = SCOPED(STATS_OVERDUE);
+static const struct db_sql Q_OVERDUE[5] = SCOPED(OVERDUE_LIST);
+
+/* ---- feed ---- */
+static const struct db_sql Q_FEED_SEQ_ENSURE = {"INSERT IGNORE INTO feed_seq (province_code, last_seq) VALUES (?, 0)"};
+static const struct db_sql Q_FEED_SEQ_LOCK = {"SELECT last_seq FROM feed_seq WHERE province_code = ? FOR UPDATE"};
+static const struct db_sql Q_FEED_PENDING = {
+	"SELECT history_id FROM feed_pending WHERE province_code = ? ORDER BY history_id LIMIT 1000 FOR UPDATE"};
+static const struct db_sql Q_FEED_MOVE = {
+	"INSERT INTO feed_event (province_code, seq, history_id)"
+	" SELECT province_code, ? + ROW_NUMBER() OVER (ORDER BY history_id), history_id FROM feed_pending"
+	" WHERE province_code = ? AND history_id <= ?"};
+static const struct db_sql Q_FEED_DROP = {"DELETE FROM feed_pending WHERE province_code = ? AND history_id <= ?"};
+static const struct db_sql Q_FEED_SEQ_SET = {"UPDATE feed_seq SET last_seq = ? WHERE province_code = ?"};
+static const struct db_sql Q_FEED_READ = {
+	"SELECT fe.seq, h.id, h.created_at, h.group_id, h.member_id, h.student_id, h.actor_role, h.action,"
+	" h.state_before, h.state_after, h.reason, h.evidence_ids, g.type, g.state, s.student_no, su.code"
+	" FROM feed_event fe JOIN history h ON h.id = fe.history_id LEFT JOIN problem_group g ON g.id = h.group_id"
+	" LEFT JOIN student s ON s.id = h.student_id LEFT JOIN unit su ON su.id = s.school_id"
+	" WHERE fe.province_code = ? AND fe.seq > ? ORDER BY fe.seq LIMIT ?"};
+
+static struct db_arg opt_str(const char *s) { return s ? DBS(s) : DBNULL; }
+static struct db_arg opt_id(uint64_t v) { return v ? DBI(v) : DBNULL; }
+
+enum xerr db_wf_group_of_member(struct db *db, struct arena *a, uint64_t member_id, uint64_t *group_id)
+{
+	struct db_rows rs;
+	*group_id = 0;
+	enum xerr e = db_exec(db, a, &Q_GROUP_OF_MEMBER, DB_ARGS(DBI(member_id)), &rs, NULL, NULL);
+	if (e == XE_OK && rs.n)
+		*group_id = (uint64_t)db_get_int(&rs, 0, 0);
+	return e;
+}
+
+/* Decode a group from columns off..off+13 of row 0. */
+static enum xerr decode_group(const struct db_rows *rs, size_t off, struct wfdb_group *g)
+{
+	int t = wf_type_parse(db_get(rs, 0, off + 1)), st = wf_gstate_parse(db_get(rs, 0, off + 2));
+	if (t < 0 || st < 0)
+		return XE_INTERNAL;
+	memset(g, 0, sizeof *g);
+	g->id = (uint64_t)db_get_int(rs, 0, off + 0);
+	g->type = (enum wf_type)t;
+	g->state = (enum wf_gstate)st;
+	g->scope_level = (int)db_get_int(rs, 0, off + 3);
+	g->arbiter_unit_id = (uint32_t)db_get_int(rs, 0, off + 4);
+	g->reopened_from = (uint64_t)db_get_int(rs, 0, off + 5);
+	g->deadline = db_get(rs, 0, off + 6);
+	g->arb_due_date = db_get(rs, 0, off + 7);
+	g->arb_since = db_get(rs, 0, off + 8);
+	g->created_at = db_get(rs, 0, off + 9);
+	g->updated_at = db_get(rs, 0, off + 10);
+	g->done_at = db_get(rs, 0, off + 11);
+	g->version = (uint32_t)db_get_int(rs, 0, off + 12);
+	g->clash_key = db_get(rs, 0, off + 13);
+	return XE_OK;
+}
+
+/* Decode every row's member from columns off..off+22. */
+static enum xerr decode_members(struct arena *a, const struct db_rows *rs, size_t off, struct wfdb_member **out, size_t *n)
+{
+	struct wfdb_member *m = arena_calloc(a, (rs->n ? rs->n : 1) * sizeof *m);
+	for (size_t i = 0; i < rs->n; i++) {
+		int st = wf_state_parse(db_get(rs, i, off + 6)), h = wf_handling_parse(db_get(rs, i, off + 7));
+		if (st < 0 || h < 0)
+			return XE_INTERNAL;
+		m[i].id = (uint64_t)db_get_int(rs, i, off + 0);
+		m[i].student_id = (uint64_t)db_get_int(rs, i, off + 1);
+		m[i].school_id = (uint32_t)db_get_int(rs, i, off + 2);
+		m[i].province_code = db_get(rs, i, off + 3);
+		m[i].city_code = db_get(rs, i, off + 4);
+		m[i].county_code = db_get(rs, i, off + 5);
+		m[i].state = (enum wf_state)st;
+		m[i].handling = (enum wf_handling)h;
+		m[i].opinion = db_get(rs, i, off + 8);
+		m[i].proposed = db_get(rs, i, off + 9);
+		m[i].reject_reason = db_get(rs, i, off + 10);
+		m[i].due_date = db_get(rs, i, off + 11);
+		m[i].step_started_at = db_get(rs, i, off + 12);
+		m[i].version = (uint32_t)db_get_int(rs, i, off + 13);
+		m[i].reopened_as = (uint64_t)db_get_int(rs, i, off + 14);
+		m[i].name = db_get(rs, i, off + 15);
+		m[i].gender = db_get(rs, i, off + 16);
+		m[i].birth_date = db_get(rs, i, off + 17);
+		m[i].id_type = db_get(rs, i, off + 18);
+		m[i].id_number = db_get(rs, i, off + 19);
+		m[i].student_no = db_get(rs, i, off + 20);
+		m[i].status = db_get(rs, i, off + 21);
+		m[i].ever_approved = (int)db_get_int(rs, i, off + 22);
+	}
+	*out = m;
+	*n = rs->n;
+	return XE_OK;
+}
+
+enum xerr db_wf_group_get(struct db *db, struct arena *a, uint64_t id, int lock, struct wfdb_group *g, int *found)
+{
+	struct db_rows rs;
+	*found = 0;
+	enum xerr e = db_exec(db, a, lock ? &Q_GROUP_LOCK : &Q_GROUP, DB_ARGS(DBI(id)), &rs, NULL, NULL);
+	if (e != XE_OK || !rs.n)
+		return e;
+	if ((e = decode_group(&rs, 0, g)))
+		return e;
+	*found = 1;
+	return XE_OK;
+}
+
+enum xerr db_wf_members(struct db *db, struct arena *a, uint64_t group_id, int lock, struct wfdb_member **out, size_t *n)
+{
+	struct db_rows rs;
+	*out = NULL;
+	*n = 0;
+	enum xerr e = db_exec(db, a, lock ? &Q_MEMBERS_LOCK : &Q_MEMBERS, DB_ARGS(DBI(group_id)), &rs, NULL, NULL);
+	if (e != XE_OK)
+		return e;
+	return decode_members(a, &rs, 0, out, n);
+}
+
+enum xerr db_wf_load(struct db *db, struct arena *a, uint64_t group_id, int lock, struct wfdb_group *g,
+		     struct wfdb_member **m, size_t *n, int *found)
+{
+	struct db_rows rs;
+	*found = 0;
+	*m = NULL;
+	*n = 0;
+	enum xerr e = db_exec(db, a, lock ? &Q_LOAD_LOCK : &Q_LOAD, DB_ARGS(DBI(group_id)), &rs, NULL, NULL);
+	if (e != XE_OK)
+		return e;
+	if (!rs.n) /* no such group, or one without members */
+		return db_wf_group_get(db, a, group_id, lock, g, found);
+	if ((e = decode_group(&rs, 0, g)) || (e = decode_members(a, &rs, 14, m, n)))
+		return e;
+	*found = 1;
+	return XE_OK;
+}
+
+enum xerr db_wf_member_units(struct db *db, struct arena *a, struct wfdb_member *m, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct db_rows rs;
+		enum xerr e = db_exec(db, a, &Q_MEMBER_UNITS, DB_ARGS(DBI(m[i].school_id)), &rs, NULL, NULL);
+		if (e != XE_OK)
+			return e;
+		if (rs.n) {
+			m[i].school_code = db_get(&rs, 0, 0);
+			m[i].school_name = db_get(&rs, 0, 1);
+			m[i].county_name = db_get(&rs, 0, 2);
+		}
+	}
+	return XE_OK;
+}
+
+enum xerr db_wf_unit(struct db *db, struct arena *a, uint32_t id, const char **code, const char **name, int *level)
+{
+	struct db_rows rs;
+	*code = *name = NULL;
+	*level = -1;
+	enum xerr e = db_exec(db, a, &Q_UNIT, DB_ARGS(DBI(id)), &rs, NULL, NULL);
+	if (e == XE_OK && rs.n) {
+		*code = db_get(&rs, 0, 0);
+		*name = db_get(&rs, 0, 1);
+		*level = (int)db_get_int(&rs, 0, 2);
+	}
+	return e;
+}
+
+enum xerr db_wf_member_set(struct db *db, const struct wfdb_member_set *s, int *ok)
+{
+	unsigned long long aff = 0;
+	*ok = 0;
+	enum xerr e = db_exec(db, NULL, &Q_MEMBER_SET,
+			      DB_ARGS(DBS(wf_state_name(s->to)), opt_str(s->handling), opt_str(s->opinion), opt_str(s->proposed),
+				      opt_str(s->reject_reason), opt_str(s->due_date), opt_id(s->reopened_as), DBI(s->id),
+				      DBS(wf_state_name(s->from)), DBI(s->version)),
+			      NULL, &aff, NULL);
+	*ok = e == XE_OK && aff == 1;
+	return e;
+}
+
+enum xerr db_wf_history_add(struct db *db, const struct wfdb_history *h, uint64_t *id)
+{
+	unsigned long long iid = 0;
+	enum xerr e = db_exec(db, NULL, &Q_HISTORY_ADD,
+			      DB_ARGS(opt_id(h->group_id), opt_id(h->member_id), opt_id(h->student_id), opt_id(h->actor_user_id),
+				      DBS(h->actor_role), DBS(h->action), opt_str(h->state_before), opt_str(h->state_after),
+				      opt_str(h->reason), opt_str(h->evidence_ids)),
+			      NULL, NULL, &iid);
+	if (id)
+		*id = iid;
+	return e;
+}
+
+enum xerr db_wf_evidence_link(struct db *db, const char *ids_json, uint64_t history_id, uint64_t group_id, uint64_t member_id)
+{
+	return db_exec(db, NULL, &Q_EVIDENCE_LINK, DB_ARGS(DBI(history_id), DBI(group_id), DBI(member_id), DBS(ids_json)),
+		       NULL, NULL, NULL);
+}
+
+enum xerr db_wf_evidence_count(struct db *db, struct arena *a, const char *ids_json, uint32_t school_id, long long *n)
+{
+	struct db_rows rs;
+	*n = 0;
+	enum xerr e = db_exec(db, a, &Q_EVIDENCE_COUNT, DB_ARGS(DBS(ids_json), DBI(school_id)), &rs, NULL, NULL);
+	if (e == XE_OK && rs.n)
+		*n = db_get_int(&rs, 0, 0);
+	return e;
+}
+
+enum xerr db_wf_group_set(struct db *db, uint64_t id, uint32_t version, enum wf_gstate to, const char *arb_due, int *ok)
+{
+	unsigned long long aff = 0;
+	const char *s = wf_gstate_name(to);
+	enum xerr e = db_exec(db, NULL, &Q_GROUP_SET,
+			      DB_ARGS(DBS(s), DBS(s), DBS(s), DBS(s), DBS(s), opt_str(arb_due), DBI(id), DBI(version)), NULL,
+			      &aff, NULL);
+	*ok = e == XE_OK && aff == 1;
+	return e;
+}
+
+enum xerr db_wf_group_deadline(struct db *db, uint64_t id, const char *deadline)
+{
+	return db_exec(db, NULL, &Q_GROUP_DEADLINE, DB_ARGS(opt_str(deadline), DBI(id)), NULL, NULL, NULL);
+}
+
+enum xerr db_wf_student_delete(struct db *db, uint64_t student_id)
+{
+	return db_exec(db, NULL, &Q_STUDENT_DELETE, DB_ARGS(DBI(student_id)), NULL, NULL, NULL);
+}
+
+enum xerr db_wf_student_mark_approved(struct db *db, uint64_t student_id)
+{
+	return db_exec(db, NULL, &Q_STUDENT_APPROVED, DB_ARGS(DBI(student_id)), NULL, NULL, NULL);
+}
+
+enum xerr db_wf_student_problem(struct db *db, uint64_t student_id)
+{
+	return db_exec(db, NULL, &Q_STUDENT_PROBLEM, DB_ARGS(DBI(student_id)), NULL, NULL, NULL);
+}
+
+enum xerr db_wf_student_formalize(struct db *db, uint64_t student_id, uint64_t done_group_id)
+{
+	return db_exec(db, NULL, &Q_STUDENT_FORMAL, DB_ARGS(DBI(student_id), DBI(student_id), DBI(done_group_id)), NULL,
+		       NULL, NULL);
+}
+
+enum xerr db_wf_student_change(struct db *db, uint64_t student_id, const char *name, const char *gender,
+			       const char *birth_date, const char *id_type, int set_id_number, const char *id_number)
+{
+	return db_exec(db, NULL, &Q_STUDENT_CHANGE,
+		       DB_ARGS(DBI(set_id_number), opt_str(id_number), opt_str(name), opt_str(name), opt_str(name),
+			       opt_str(gender), opt_str(birth_date), opt_str(id_type), DBI(set_id_number), opt_str(id_number),
+			       DBI(student_id)),
+		       NULL, NULL, NULL);
+}
+
+enum xerr db_wf_other_groups(struct db *db, struct arena *a, uint64_t student_id, uint64_t except_group,
+			     uint64_t **ids, size_t *n)
+{
+	struct db_rows rs;
+	*ids = NULL;
+	*n = 0;
+	enum xerr e = db_exec(db, a, &Q_OTHER_GROUPS, DB_ARGS(DBI(student_id), DBI(except_group)), &rs, NULL, NULL);
+	if (e != XE_OK)
+		return e;
+	*ids = arena_alloc(a, (rs.n ? rs.n : 1) * sizeof **ids);
+	for (size_t i = 0; i < rs.n; i++)
+		(*ids)[i] = (uint64_t)db_get_int(&rs, i, 0);
+	*n = rs.n;
+	return XE_OK;
+}
+
+enum xerr db_wf_reopen_create(struct db *db, const struct wfdb_group *g, const struct wfdb_member *m,
+			      const char *due_date, uint64_t *new_group, uint64_t *new_member)
+{
+	char key[40];
+	const char *open_key = key;
+	unsigned long long aff = 0, gid = 0, mid = 0;
+	snprintf(key, sizeof key, "R22:%llu", (unsigned long long)m->id);
+	enum xerr e = db_exec(db, NULL, &Q_REOPEN_GROUP,
+			      DB_ARGS(DBS(wf_type_name(g->type)), DBS(g->clash_key), DBS(open_key), DBI(g->id), DBS(m->county_code)),
+			      NULL, &aff, &gid);
+	if (e != XE_OK)
+		return e;
+	if (aff != 1)
+		return XE_INTERNAL; /* the member's county is not a unit */
+	e = db_exec(db, NULL, &Q_REOPEN_MEMBER,
+		    DB_ARGS(DBI(gid), DBI(m->student_id), DBI(m->school_id), DBS(m->province_code), DBS(m->city_code),
+			    DBS(m->county_code), opt_str(due_date)),
+		    NULL, NULL, &mid);
+	*new_group = gid;
+	*new_member = mid;
+	return e;
+}
+
+enum xerr db_wf_holidays_range(struct db *db, struct arena *a, wd_day from, wd_day to, struct wd_exception **out, size_t *n)
+{
+	char fb[11], tb[11];
+	const char *f = fb, *t = tb;
+	struct db_rows rs;
+	wd_format(from, fb);
+	wd_format(to, tb);
+	*out = NULL;
+	*n = 0;
+	enum xerr e = db_exec(db, a, &Q_HOLIDAYS_RANGE, DB_ARGS(DBS(f), DBS(t)), &rs, NULL, NULL);
+	if (e != XE_OK)
+		return e;
+	struct wd_exception *x = arena_alloc(a, (rs.n ? rs.n : 1) * sizeof *x);
+	size_t k = 0;
+	for (size_t i = 0; i < rs.n; i++) {
+		wd_day d;
+		if (wd_parse(db_get(&rs, i, 0), &d) != 0)
+			continue;
+		x[k].day = d;
+		x[k].working = db_get_int(&rs, i, 1) != 0;
+		k++;
+	}
+	*out = x;
+	*n = k;
+	return XE_OK;
+}
+
+enum xerr db_wf_due_date(struct db *db, struct arena *a, const char **out)
+{
+	long n = config_int("XJ_DUE_WORKING_DAYS", 10);
+	n = n < 1 ? 1 : n > 200 ? 200 : n;
+	wd_day today = wd_from_unix((long long)time(NULL), config_int("XJ_TZ_OFFSET_MINUTES", 480));
+	struct wd_exception *x;
+	size_t k;
+	*out = NULL;
+	enum xerr e = db_wf_holidays_range(db, a, today, today + n * 3 + 60, &x, &k);
+	if (e != XE_OK)
+		return e;
+	char *s = arena_alloc(a, 11);
+	wd_format(wd_add_working(today, (int)n, x, k), s);
+	*out = s;
+	return XE_OK;
+}
+
+enum xerr db_wf_holidays_year(struct db *db, struct arena *a, int year, struct db_rows *rows)
+{
+	char fb[11], tb[11];
+	const char *f = fb, *t = tb;
+	wd_format(wd_from_ymd(year, 1, 1), fb);
+	wd_format(wd_from_ymd(year, 12, 31), tb);
+	return db_exec(db, a, &Q_HOLIDAYS_YEAR, DB_ARGS(DBS(f), DBS(t)), rows, NULL, NULL);
+}
+
+enum xerr db_wf_holidays_clear_year(struct db *db, int year)
+{
+	char fb[11], tb[11];
+	const char *f = fb, *t = tb;
+	wd_format(wd_from_ymd(year, 1, 1), fb);
+	wd_format(wd_from_ymd(year, 12, 31), tb);
+	return db_exec(db, NULL, &Q_HOLIDAYS_CLEAR, DB_ARGS(DBS(f), DBS(t)), NULL, NULL, NULL);
+}
+
+enum xerr db_wf_holiday_put(struct db *db, const char *day, int working, const char *name, uint64_t user_id)
+{
+	return db_exec(db, NULL, &Q_HOLIDAY_PUT, DB_ARGS(DBS(day), DBI(working), DBS(name ? name : ""), opt_id(user_id)),
+		       NULL, NULL, NULL);
+}
+
+enum xerr db_wf_idem_claim(struct db *db, const char *principal, const char *key, const unsigned char sha[32], int *taken)
+{
+	*taken = 0;
+	enum xerr e = db_exec(db, NULL, &Q_IDEM_CLAIM, DB_ARGS(DBS(principal), DBS(key), DBSN((const char *)sha, 32)), NULL,
+			      NULL, NULL);
+	if (e == XE_DUPLICATE) {
+		*taken = 1;
+		return XE_OK;
+	}
+	return e;
+}
+
+enum xerr db_wf_idem_get(struct db *db, struct arena *a, const char *principal, const char *key, unsigned char sha[32],
+			 int *status, const char **body)
+{
+	struct db_rows rs;
+	*status = 0;
+	*body = NULL;
+	enum xerr e = db_exec(db, a, &Q_IDEM_GET, DB_ARGS(DBS(principal), DBS(key)), &rs, NULL, NULL);
+	if (e != XE_OK || !rs.n)
+		return e;
+	memset(sha, 0, 32);
+	if (rs.len[0] == 32)
+		memcpy(sha, db_get(&rs, 0, 0), 32);
+	*status = (int)db_get_int(&rs, 0, 1);
+	*body = db_get(&rs, 0, 2);
+	return XE_OK;
+}
+
+enum xerr db_wf_idem_store(struct db *db, const char *principal, const char *key, int status, const char *body)
+{
+	return db_exec(db, NULL, &Q_IDEM_STORE, DB_ARGS(DBI(status), DBS(body), DBS(principal), DBS(key)), NULL, NULL, NULL);
+}
+
+enum xerr db_wf_history_list(struct db *db, struct arena *a, uint64_t group_id, struct db_rows *rows)
+{
+	return db_exec(db, a, &Q_HISTORY_LIST, DB_ARGS(DBI(group_id)), rows, NULL, NULL);
+}
+
+enum xerr db_wf_queue_school(struct db *db, struct arena *a, uint32_t school_id, int leader, const char *today, int limit,
+			     struct db_rows *items, struct db_rows *counts)
+{
+	enum xerr e = db_exec(db, a, leader ? &Q_QUEUE_LEADER : &Q_QUEUE_CLERK, DB_ARGS(DBI(school_id), DBS(today), DBI(limit)),
+			      items, NULL, NULL);
+	if (e == XE_OK)
+		e = db_exec(db, a, leader ? &Q_QUEUE_LEADER_N : &Q_QUEUE_CLERK_N, DB_ARGS(DBS(today), DBI(school_id)), counts,
+			    NULL, NULL);
+	return e;
+}
+
+enum xerr db_wf_queue_county(struct db *db, struct arena *a, const char *county, const char *today, int limit,
+			     struct db_rows *items, struct db_rows *counts)
+{
+	enum xerr e = db_exec(db, a, &Q_QUEUE_COUNTY, DB_ARGS(DBS(county), DBS(today), DBI(limit)), items, NULL, NULL);
+	if (e == XE_OK)
+		e = db_exec(db, a, &Q_QUEUE_COUNTY_N, DB_ARGS(DBS(today), DBS(county)), counts, NULL, NULL);
+	return e;
+}
+
+enum xerr db_wf_queue_arbiter(struct db *db, struct arena *a, uint32_t unit_id, const char *today, int limit,
+			      struct db_rows *items, struct db_rows *counts)
+{
+	enum xerr e = db_exec(db, a, &Q_QUEUE_ARB, DB_ARGS(DBI(unit_id), DBS(today), DBI(limit)), items, NULL, NULL);
+	if (e == XE_OK)
+		e = db_exec(db, a, &Q_QUEUE_ARB_N, DB_ARGS(DBS(today), DBI(unit_id)), counts, NULL, NULL);
+	return e;
+}
+
+static struct db_arg scope_arg(const struct wfdb_scope *s)
+{
+	switch (s->level) {
+	case LEVEL_SCHOOL:
+		return DBI(s->school_id);
+	case LEVEL_MINISTRY:
+		return DBI(1);
+	default:
+		return DBS(s->code);
+	}
+}
+
+enum xerr db_wf_stats(struct db *db, struct arena *a, const struct wfdb_scope *s, const char *today,
+		      struct db_rows *by_type, struct db_rows *by_county, struct db_rows *overdue)
+{
+	struct db_arg sc = scope_arg(s);
+	int l = (int)s->level;
+	enum xerr e = db_exec(db, a, &Q_STATS_TYPE[l], DB_ARGS(sc), by_type, NULL, NULL);
+	if (e == XE_OK)
+		e = db_exec(db, a, &Q_STATS_COUNTY[l], DB_ARGS(sc), by_county, NULL, NULL);
+	if (e == XE_OK)
+		e = db_exec(db, a, &Q_STATS_OVERDUE[l], DB_ARGS(sc, DBS(today), sc, DBS(today), sc, DBS(today)), overdue, NULL,
+			    NULL);
+	return e;
+}
+
+enum xerr db_wf_overdue(struct db *db, struct arena *a, const struct wfdb_scope *s, const char *today, int limit,
+			struct db_rows *rows)
+{
+	struct db_arg sc = scope_arg(s);
+	return db_exec(db, a, &Q_OVERDUE[(int)s->level],
+		       DB_ARGS(sc, DBS(today), sc, DBS(today), sc, DBS(today), DBI(limit)), rows, NULL, NULL);
+}
+
+enum xerr db_wf_feed_sequence(struct db *db, struct arena *a, const char *province)
+{
+	struct db_rows rs;
+	enum xerr e = db_exec(db, NULL, &Q_FEED_SEQ_ENSURE, DB_ARGS(DBS(province)), NULL, NULL, NULL);
+	if (e == XE_OK)
+		e = db_exec(db, a, &Q_FEED_SEQ_LOCK, DB_ARGS(DBS(province)), &rs, NULL, NULL);
+	if (e != XE_OK)
+		return e;
+	long long last = rs.n ? db_get_int(&rs, 0, 0) : 0;
+	e = db_exec(db, a, &Q_FEED_PENDING, DB_ARGS(DBS(province)), &rs, NULL, NULL);
+	if (e != XE_OK || rs.n == 0)
+		return e;
+	long long upto = db_get_int(&rs, rs.n - 1, 0);
+	unsigned long long moved = 0;
+	e = db_exec(db, NULL, &Q_FEED_MOVE, DB_ARGS(DBI(last), DBS(province), DBI(upto)), NULL, &moved, NULL);
+	if (e == XE_OK && moved != rs.n)
+		return XE_INTERNAL; /* the range is locked: what was read is what moves */
+	if (e == XE_OK)
+		e = db_exec(db, NULL, &Q_FEED_DROP, DB_ARGS(DBS(province), DBI(upto)), NULL, NULL, NULL);
+	if (e == XE_OK)
+		e = db_exec(db, NULL, &Q_FEED_SEQ_SET, DB_ARGS(DBI(last + (long long)moved), DBS(province)), NULL, NULL, NULL);
+	return e;
+}
+
+enum xerr db_wf_feed_read(struct db *db, struct arena *a, const char *province, long long cursor, int limit,
+			  struct db_rows *rows)
+{
+	return db_exec(db, a, &Q_FEED_READ, DB_ARGS(DBS(province), DBI(cursor), DBI(limit)), rows, NULL, NULL);
+}
