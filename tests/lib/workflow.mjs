@@ -2,6 +2,8 @@
 // straight into the database (as the registry's detection and the evidence module would), signed-in clients, actions.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { Client, sql, VARDIR } from './api.mjs';
 
 /** Run SQL as root expecting it may fail: returns {ok, out, err} without printing the server's error. */
@@ -90,12 +92,16 @@ export function checkChar(first17) {
 let seq = Math.floor(Math.random() * 1e6);
 /** A valid, fresh resident ID number: area, birth date YYYY-MM-DD, gender M/F. */
 export function newIdNumber(area, birth, gender) {
-  seq = (seq + 7919) % 1000000;
   const b = birth.replaceAll('-', '');
-  let s3 = seq % 1000;
-  if ((s3 % 2 === 1) !== (gender === 'M')) s3 = (s3 + 1) % 1000;
-  const first = `${area}${b}${String(s3).padStart(3, '0')}`;
-  return first + checkChar(first);
+  for (;;) {
+    seq = (seq + 7919) % 1000000;
+    let s3 = seq % 1000;
+    if ((s3 % 2 === 1) !== (gender === 'M')) s3 = (s3 + 1) % 1000;
+    const first = `${area}${b}${String(s3).padStart(3, '0')}`;
+    const id = first + checkChar(first);
+    // fresh in this database: other suites share the instance and its open groups
+    if (sql(`SELECT COUNT(*) FROM student WHERE id_number = '${id}'`)[0][0] === '0') return id;
+  }
 }
 
 let nameSeq = Math.floor(Math.random() * 1e9);
@@ -195,8 +201,15 @@ export function makeGroup(spec) {
 /** A stored evidence row of a school (as the evidence module would keep it); returns its id. */
 export function makeEvidence(schoolCode) {
   const s = school(schoolCode);
+  // a real stored file, as the evidence module would leave it (content-addressed under the data dir), so
+  // suites that check "every row has its content" hold while this fixture's rows exist
+  const body = randomBytes(1024);
+  const sha = createHash('sha256').update(body).digest('hex');
+  const dir = `${VARDIR}/data/${sha.slice(0, 2)}/${sha.slice(2, 4)}`;
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(`${dir}/${sha}`, body);
   return Number(sql(`INSERT INTO evidence (sha256, size, mime, orig_name, school_id, uploader_id)
-      VALUES (UNHEX(SHA2(UUID(), 256)), 1024, 'image/jpeg', '证明.jpg', ${s.id}, 1); SELECT LAST_INSERT_ID();`)[0][0]);
+      VALUES (UNHEX('${sha}'), 1024, 'image/jpeg', '证明.jpg', ${s.id}, 1); SELECT LAST_INSERT_ID();`)[0][0]);
 }
 
 /** Current {state, version, handling, reject_reason, due_date} of a member. */
