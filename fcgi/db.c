@@ -22,11 +22,11 @@ struct db {
 	MYSQL *conn;           /* NULL when not connected */
 	int in_tx;
 	unsigned last_errno;
+	long long schema_version;  /* read once per connection; -1 = not yet */
 	struct stmt_slot slots[STMT_SLOTS];
 };
 
 static const struct db_sql Q_SCHEMA_VERSION = {"SELECT COALESCE(MAX(version),0) FROM schema_version"};
-static const struct db_sql Q_PING = {"SELECT 1"};
 
 struct db *db_open(void)
 {
@@ -95,6 +95,7 @@ enum xerr db_ensure(struct db *db)
 	}
 	db->conn = m;
 	db->in_tx = 0;
+	db->schema_version = -1;
 	return XE_OK;
 }
 
@@ -493,19 +494,31 @@ long long db_get_int(const struct db_rows *rs, size_t r, size_t c)
 
 enum xerr db_ping(struct db *db)
 {
-	struct arena a;
-	arena_init(&a, 1024);
-	struct db_rows rows;
-	enum xerr e = db_exec(db, &a, &Q_PING, DB_NOARGS, &rows, NULL, NULL);
-	arena_free(&a);
-	return e;
+	for (int attempt = 0; attempt < 2; attempt++) {
+		enum xerr e = db_ensure(db);
+		if (e != XE_OK)
+			return e;
+		if (mysql_ping(db->conn) == 0)
+			return XE_OK;
+		db->last_errno = mysql_errno(db->conn);
+		db_drop(db); /* stale connection: one fresh attempt */
+	}
+	return XE_UNAVAILABLE;
 }
 
 enum xerr db_schema_version(struct db *db, struct arena *a, long long *version)
 {
-	struct db_rows rows;
-	enum xerr e = db_exec(db, a, &Q_SCHEMA_VERSION, DB_NOARGS, &rows, NULL, NULL);
-	if (e == XE_OK)
-		*version = rows.n ? db_get_int(&rows, 0, 0) : 0;
-	return e;
+	/* reachability by a ping (no statement), the version read once per connection */
+	enum xerr e = db_ping(db);
+	if (e != XE_OK)
+		return e;
+	if (db->schema_version < 0) {
+		struct db_rows rows;
+		e = db_exec(db, a, &Q_SCHEMA_VERSION, DB_NOARGS, &rows, NULL, NULL);
+		if (e != XE_OK)
+			return e;
+		db->schema_version = rows.n ? db_get_int(&rows, 0, 0) : 0;
+	}
+	*version = db->schema_version;
+	return XE_OK;
 }

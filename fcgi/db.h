@@ -69,8 +69,9 @@ void db_rollback(struct db *db);
 /* MariaDB error number of the last failure (0 if none). */
 unsigned db_errno(const struct db *db);
 
-/* Core queries used by the health endpoint. */
+/* Health: reachability by a protocol ping (reconnecting once if the connection went stale). */
 enum xerr db_ping(struct db *db);
+/* Ping, then the schema version (read once per connection, so a reconnect after a migration re-reads it). */
 enum xerr db_schema_version(struct db *db, struct arena *a, long long *version);
 
 #endif

@@ -24,6 +24,10 @@ measure() { # url connections
   echo "$rate ${p99:-?} ${non2xx:-0}"
 }
 
+only=${BENCH_ONLY:-}   # e.g. BENCH_ONLY=core or BENCH_ONLY=workflow: run only the matching parts
+want() { [ -z "$only" ] || [[ "$1" == *"$only"* ]]; }
+
+if want core; then
 echo "== issue 2: nginx static file vs GET /api/v1/health (wrk, ${dur}s each, 2 threads)"
 printf '%-6s %-14s %-14s %-8s %-12s %-12s\n' conns static_req/s health_req/s ratio static_p99 health_p99
 for c in 16 64; do
@@ -34,15 +38,18 @@ for c in 16 64; do
   [ "${hbad:-0}" = 0 ] || echo "  warning: $hbad non-2xx health answers at c=$c"
 done
 echo "aims: health >= 25% of static at c=64; health p99 <= 10 ms at c=16"
+fi
 
 for b in "$root"/tests/bench/*.sh; do
   [ "$(basename "$b")" = run.sh ] && continue
+  want "$(basename "$b")" || continue
   echo
   echo "== $(basename "$b")"
   bash "$b" || echo "($(basename "$b") failed)"
 done
 for b in "$root"/tests/bench/*.bench.mjs; do
   [ -f "$b" ] || continue
+  want "$(basename "$b")" || continue
   echo
   echo "== $(basename "$b")"
   node "$b" || echo "($(basename "$b") failed)"
