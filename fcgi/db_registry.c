@@ -410,40 +410,50 @@ static const struct db_sql D_CLASH = {
 	" WHEN 'id_error' THEN EXISTS (SELECT 1 FROM student s WHERE s.id=d.sid AND " ID_ERROR_NOW("s") " AND NOT " CLEARED ")"
 	" WHEN 'id_changed' THEN EXISTS (SELECT 1 FROM student s WHERE s.id=d.sid AND " ID_CHANGED_NOW("s") " AND NOT " CLEARED ")"
 	" ELSE 0 END WHERE d.batch=?"};
+/* Rows for tables with AUTO_INCREMENT ids are read first (locking reads) and then inserted with array binding:
+ * an INSERT ... SELECT into such a table would hold InnoDB's table-level AUTO-INC lock for the whole statement
+ * (innodb_autoinc_lock_mode=1) and deadlock concurrent registrations (error 1467). */
+
 /* R9: one open group per clash, enforced by UNIQUE(type, open_key): a concurrent run joins the same row */
+static const struct db_sql D_OPEN_SEL = {"SELECT d.type, d.k, d.k, ? FROM detect_key d WHERE d.batch=? AND d.clash=1"};
 static const struct db_sql D_OPEN = {
 	"INSERT INTO problem_group (type, clash_key, open_key, state, scope_level, arbiter_unit_id, opened_batch)"
-	" SELECT d.type, d.k, d.k, 'open', 3, 1, ? FROM detect_key d WHERE d.batch=? AND d.clash=1"
-	" ON DUPLICATE KEY UPDATE problem_group.id=problem_group.id"};
+	" VALUES (?, ?, ?, 'open', 3, 1, ?) ON DUPLICATE KEY UPDATE problem_group.id=problem_group.id"};
 static const struct db_sql D_GID = {
 	"UPDATE detect_key d JOIN problem_group g ON g.type=d.type AND g.open_key=d.k SET d.gid=g.id WHERE d.batch=?"};
-static const struct db_sql D_HIST_OPENED = {
-	"INSERT INTO history (group_id, actor_role, action, state_after, reason)"
-	" SELECT g.id, 'system', 'group_opened', 'open', g.type FROM detect_key d JOIN problem_group g ON g.id=d.gid"
-	" WHERE d.batch=? AND g.opened_batch=?"};
-#define MEMBER_INSERT                                                                                              \
-	"INSERT INTO group_member (group_id, student_id, school_id, province_code, city_code, county_code, state, added_batch)" \
-	" SELECT d.gid, s.id, s.school_id, s.province_code, s.city_code, s.county_code,"                              \
+static const struct db_sql D_HIST_OPENED_SEL = {
+	"SELECT g.id, g.type FROM detect_key d JOIN problem_group g ON g.id=d.gid WHERE d.batch=? AND g.opened_batch=?"};
+static const struct db_sql H_OPENED = {
+	"INSERT INTO history (group_id, actor_role, action, state_after, reason) VALUES (?, 'system', 'group_opened', 'open', ?)"};
+#define MEMBER_SEL                                                                                             \
+	"SELECT d.gid, s.id, s.school_id, s.province_code, s.city_code, s.county_code,"                           \
 	" IF(d.type='id_changed','unconfirmed','open'), ? FROM detect_key d JOIN student s ON "
-#define MEMBER_TAIL " ON DUPLICATE KEY UPDATE group_member.id=group_member.id"
-static const struct db_sql D_MEM_ID = {MEMBER_INSERT "s.id_number=d.k AND s.id_type='1' AND s.status<>'deleted'"
-						     " WHERE d.batch=? AND d.type='id_dup' AND d.clash=1" MEMBER_TAIL};
-static const struct db_sql D_MEM_NBG = {MEMBER_INSERT "s.name=d.name AND s.gender=d.gender AND s.birth_date=d.birth"
-						      " AND s.status<>'deleted' WHERE d.batch=? AND d.type='nbg_dup' AND d.clash=1" MEMBER_TAIL};
-static const struct db_sql D_MEM_ONE = {MEMBER_INSERT "s.id=d.sid WHERE d.batch=? AND d.type IN ('id_error','id_changed')"
-						      " AND d.clash=1" MEMBER_TAIL};
-static const struct db_sql D_HIST_ADDED = {
+static const struct db_sql D_MEM_ID_SEL = {MEMBER_SEL "s.id_number=d.k AND s.id_type='1' AND s.status<>'deleted'"
+							" WHERE d.batch=? AND d.type='id_dup' AND d.clash=1 LOCK IN SHARE MODE"};
+static const struct db_sql D_MEM_NBG_SEL = {MEMBER_SEL "s.name=d.name AND s.gender=d.gender AND s.birth_date=d.birth"
+							 " AND s.status<>'deleted' WHERE d.batch=? AND d.type='nbg_dup' AND d.clash=1"
+							 " LOCK IN SHARE MODE"};
+static const struct db_sql D_MEM_ONE_SEL = {MEMBER_SEL "s.id=d.sid WHERE d.batch=? AND d.type IN ('id_error','id_changed')"
+							 " AND d.clash=1 LOCK IN SHARE MODE"};
+static const struct db_sql D_MEM = {
+	"INSERT INTO group_member (group_id, student_id, school_id, province_code, city_code, county_code, state, added_batch)"
+	" VALUES (?,?,?,?,?,?,?,?) ON DUPLICATE KEY UPDATE group_member.id=group_member.id"};
+static const struct db_sql D_HIST_ADDED_SEL = {
+	"SELECT m.group_id, m.id, m.student_id, m.state FROM detect_key d JOIN group_member m ON m.group_id=d.gid"
+	" WHERE d.batch=? AND d.clash=1 AND m.added_batch=?"};
+static const struct db_sql H_ADDED = {
 	"INSERT INTO history (group_id, member_id, student_id, actor_role, action, state_after)"
-	" SELECT m.group_id, m.id, m.student_id, 'system', 'member_added', m.state FROM detect_key d"
-	" JOIN group_member m ON m.group_id=d.gid WHERE d.batch=? AND d.clash=1 AND m.added_batch=?"};
+	" VALUES (?, ?, ?, 'system', 'member_added', ?)"};
 /* a member closed by the system (or changed) whose record clashes again while the group is open */
 #define REOPEN_WHERE                                                                                           \
 	" FROM detect_key d JOIN group_member m ON m.group_id=d.gid JOIN student s ON s.id=m.student_id"          \
 	" WHERE d.batch=? AND d.clash=1 AND m.state IN ('closed','changed') AND " MATCHES
-static const struct db_sql D_HIST_REOPEN = {
+static const struct db_sql D_HIST_REOPEN_SEL = {
+	"SELECT m.group_id, m.id, m.student_id, m.state, IF(d.type='id_changed','unconfirmed','open')" REOPEN_WHERE
+	" LOCK IN SHARE MODE"};
+static const struct db_sql H_REOPEN = {
 	"INSERT INTO history (group_id, member_id, student_id, actor_role, action, state_before, state_after, reason)"
-	" SELECT m.group_id, m.id, m.student_id, 'system', 'member_reopened', m.state,"
-	" IF(d.type='id_changed','unconfirmed','open'), 'clash_persists'" REOPEN_WHERE};
+	" VALUES (?, ?, ?, 'system', 'member_reopened', ?, ?, 'clash_persists')"};
 static const struct db_sql D_REOPEN = {
 	"UPDATE group_member m JOIN detect_key d ON m.group_id=d.gid JOIN student s ON s.id=m.student_id"
 	" SET m.state=IF(d.type='id_changed','unconfirmed','open'), m.version=m.version+1, m.updated_at=UTC_TIMESTAMP(6),"
@@ -451,21 +461,24 @@ static const struct db_sql D_REOPEN = {
 	" WHERE d.batch=? AND d.clash=1 AND m.state IN ('closed','changed') AND " MATCHES};
 /* an active member whose record no longer clashes closes by itself (SPEC s.6), as a system event */
 #define CLOSE_COND " AND m.state IN " ACTIVE_STATES " AND (d.clash=0 OR NOT " MATCHES ")"
-static const struct db_sql D_HIST_CLOSE = {
-	"INSERT INTO history (group_id, member_id, student_id, actor_role, action, state_before, state_after, reason)"
-	" SELECT m.group_id, m.id, m.student_id, 'system', 'member_closed', m.state, 'closed',"
-	" IF(d.clash=0,'clash_gone','no_longer_clashes')"
+static const struct db_sql D_HIST_CLOSE_SEL = {
+	"SELECT m.group_id, m.id, m.student_id, m.state, IF(d.clash=0,'clash_gone','no_longer_clashes')"
 	" FROM detect_key d JOIN group_member m ON m.group_id=d.gid JOIN student s ON s.id=m.student_id"
-	" WHERE d.batch=?" CLOSE_COND};
+	" WHERE d.batch=?" CLOSE_COND " LOCK IN SHARE MODE"};
+static const struct db_sql H_CLOSE = {
+	"INSERT INTO history (group_id, member_id, student_id, actor_role, action, state_before, state_after, reason)"
+	" VALUES (?, ?, ?, 'system', 'member_closed', ?, 'closed', ?)"};
 static const struct db_sql D_CLOSE = {
 	"UPDATE group_member m JOIN detect_key d ON m.group_id=d.gid JOIN student s ON s.id=m.student_id"
 	" SET m.state='closed', m.version=m.version+1, m.updated_at=UTC_TIMESTAMP(6)"
 	" WHERE d.batch=?" CLOSE_COND};
 /* R21: a group whose clash is gone is done */
-static const struct db_sql D_HIST_DONE = {
+static const struct db_sql D_HIST_DONE_SEL = {
+	"SELECT g.id, g.state FROM detect_key d JOIN problem_group g ON g.id=d.gid"
+	" WHERE d.batch=? AND d.clash=0 AND g.state<>'done' LOCK IN SHARE MODE"};
+static const struct db_sql H_DONE = {
 	"INSERT INTO history (group_id, actor_role, action, state_before, state_after, reason)"
-	" SELECT g.id, 'system', 'group_done', g.state, 'done', 'clash_gone' FROM detect_key d JOIN problem_group g ON g.id=d.gid"
-	" WHERE d.batch=? AND d.clash=0 AND g.state<>'done'"};
+	" VALUES (?, 'system', 'group_done', ?, 'done', 'clash_gone')"};
 static const struct db_sql D_DONE = {
 	"UPDATE problem_group g JOIN detect_key d ON g.id=d.gid SET g.state='done', g.open_key=NULL,"
 	" g.done_at=UTC_TIMESTAMP(6), g.updated_at=UTC_TIMESTAMP(6), g.version=g.version+1"
@@ -501,9 +514,27 @@ static const struct db_sql D_TOUCH = {"UPDATE student SET touch_batch=? WHERE id
 
 #define B DBI(batch)
 
+/* Run select, then insert its rows with array binding (every cell as text, NULL as NULL). *n = rows. */
+static enum xerr sel_ins(struct db *db, struct arena *a, const struct db_sql *sel, const struct db_arg *args, size_t nargs,
+			 const struct db_sql *ins, unsigned long long *n)
+{
+	struct db_rows rs;
+	*n = 0;
+	enum xerr e = db_exec(db, a, sel, args, nargs, &rs, NULL, NULL);
+	if (e != XE_OK || rs.n == 0)
+		return e;
+	struct db_arg *x = malloc(rs.n * rs.ncols * sizeof *x);
+	assert(x);
+	for (size_t i = 0; i < rs.n * rs.ncols; i++)
+		x[i] = rs.cell[i] ? DBSN(rs.cell[i], rs.len[i]) : DBNULL;
+	e = db_exec_bulk(db, ins, x, rs.n, rs.ncols, NULL);
+	free(x);
+	*n = rs.n;
+	return e;
+}
+
 enum xerr db_reg_detect(struct db *db, struct arena *a, uint64_t batch, unsigned flags, struct reg_detect_stats *st)
 {
-	(void)a;
 	enum xerr e = XE_OK;
 	unsigned long long n = 0;
 	struct reg_detect_stats dummy;
@@ -514,6 +545,11 @@ enum xerr db_reg_detect(struct db *db, struct arena *a, uint64_t batch, unsigned
 	do {                                                                                     \
 		if ((e = db_exec(db, NULL, &(q), DB_ARGS(__VA_ARGS__), NULL, &n, NULL)) != XE_OK) \
 			goto out;                                                                \
+	} while (0)
+#define SEL_INS(sel, ins, ...)                                                              \
+	do {                                                                                \
+		if ((e = sel_ins(db, a, &(sel), DB_ARGS(__VA_ARGS__), &(ins), &n)) != XE_OK) \
+			goto out;                                                           \
 	} while (0)
 	if (flags & DETECT_ALL) {
 		RUN(A_KEYS_ID, B);
@@ -531,32 +567,35 @@ enum xerr db_reg_detect(struct db *db, struct arena *a, uint64_t batch, unsigned
 		}
 	}
 	RUN(D_CLASH, B);
-	RUN(D_OPEN, B, B);
-	RUN(D_GID, B);
-	RUN(D_HIST_OPENED, B, B);
-	st->groups_opened = (unsigned)n;
-	RUN(D_MEM_ID, B, B);
-	RUN(D_MEM_NBG, B, B);
-	RUN(D_MEM_ONE, B, B);
-	RUN(D_HIST_ADDED, B, B);
-	st->members_added = (unsigned)n;
+	SEL_INS(D_OPEN_SEL, D_OPEN, B, B);
+	if (n || !(flags & DETECT_FRESH)) {
+		RUN(D_GID, B);
+		SEL_INS(D_HIST_OPENED_SEL, H_OPENED, B, B);
+		st->groups_opened = (unsigned)n;
+		SEL_INS(D_MEM_ID_SEL, D_MEM, B, B);
+		SEL_INS(D_MEM_NBG_SEL, D_MEM, B, B);
+		SEL_INS(D_MEM_ONE_SEL, D_MEM, B, B);
+		SEL_INS(D_HIST_ADDED_SEL, H_ADDED, B, B);
+		st->members_added = (unsigned)n;
+	}
 	if (!(flags & DETECT_FRESH)) {
-		RUN(D_HIST_REOPEN, B);
+		SEL_INS(D_HIST_REOPEN_SEL, H_REOPEN, B);
 		st->members_reopened = (unsigned)n;
 		if (n)
 			RUN(D_REOPEN, B);
-		RUN(D_HIST_CLOSE, B);
+		SEL_INS(D_HIST_CLOSE_SEL, H_CLOSE, B);
 		st->members_closed = (unsigned)n;
 		if (n)
 			RUN(D_CLOSE, B);
-		RUN(D_HIST_DONE, B);
+		SEL_INS(D_HIST_DONE_SEL, H_DONE, B);
 		st->groups_done = (unsigned)n;
 		if (n)
 			RUN(D_DONE, B);
 	}
 	if (st->members_added || st->members_closed || st->members_reopened || st->groups_opened || (flags & DETECT_ALL))
 		RUN(D_SCOPE, B);
-	RUN(D_STATUS, B);
+	if (st->members_added || !(flags & DETECT_FRESH))
+		RUN(D_STATUS, B);
 	if (flags & DETECT_ALL) {
 		RUN(A_GNUMBER);
 	} else if (!(flags & DETECT_FRESH)) {
@@ -565,6 +604,7 @@ enum xerr db_reg_detect(struct db *db, struct arena *a, uint64_t batch, unsigned
 	}
 	RUN(D_CLEAN, B);
 #undef RUN
+#undef SEL_INS
 out:
 	return e;
 }
