@@ -611,19 +611,22 @@ static enum xerr job_for(struct req *r, struct resp *w, struct reg_job *j)
 }
 
 /* Run a phase now (small files) or in the background (large): 201/200 with the finished job, or 202. */
-static enum xerr run_phase(struct req *r, struct resp *w, uint64_t id, int commit, long long rows, const char *from_state,
-			   int created_status)
+static enum xerr run_phase(struct req *r, struct resp *w, uint64_t id, int commit, long long rows, int created_status)
 {
 	struct reg_actor who;
 	registry_actor(r->who, &who);
 	enum xerr e;
+	long long fail_after = 0;
+	/* test hook: make a commit fail after N rows, to prove a failed commit leaves nothing behind */
+	if (config_int("XJ_TEST_HOOKS", 0) == 1 && (e = req_query_int(r, w, "test_fail_after", 0, 100000000, 0, &fail_after)))
+		return e;
 	long long sync_rows = config_int("XJ_IMPORT_SYNC_ROWS", 2000);
 	int status;
 	if (rows <= sync_rows) {
-		registry_import_run(r->db, id, commit, &who, NULL, 0);
+		registry_import_run(r->db, id, commit, &who, NULL, 0, fail_after);
 		status = created_status;
 	} else {
-		if (registry_import_spawn(id, commit, &who, from_state) != 0) {
+		if (registry_import_spawn(id, commit, &who, fail_after) != 0) {
 			db_reg_job_finish(r->db, id, "failed", 0, 0, 0, 0, 0, 0, 0, "busy", "Too many imports are running; try again shortly.");
 			return resp_error(r, w, XE_UNAVAILABLE, NULL, "Too many imports are running; try again shortly.");
 		}
@@ -676,7 +679,7 @@ enum xerr api_imports_create(struct req *r, struct resp *w)
 		db_reg_job_finish(r->db, id, "failed", 0, 0, 0, 0, 0, 0, 0, "storage", "The file could not be stored.");
 		return XE_INTERNAL;
 	}
-	return run_phase(r, w, id, !dry, rows, dry ? "validating" : "committing", 201);
+	return run_phase(r, w, id, !dry, rows, 201);
 }
 
 enum xerr api_import_get(struct req *r, struct resp *w)
@@ -701,7 +704,7 @@ enum xerr api_import_commit(struct req *r, struct resp *w)
 				  arena_printf(r->arena, "Only a validated dry run can be committed (this job is %s).", j.state));
 	if ((e = db_reg_job_state(r->db, j.id, "validated", "committing")) != XE_OK)
 		return resp_error(r, w, e, "state", "The job changed meanwhile (committed twice?).");
-	return run_phase(r, w, j.id, 1, j.rows_total, "committing", 200);
+	return run_phase(r, w, j.id, 1, j.rows_total, 200);
 }
 
 enum xerr api_import_failed(struct req *r, struct resp *w)

@@ -435,6 +435,7 @@ static int map_header(const struct tab_sheet *t, struct colmap *m, char *code, s
 		      size_t zhsz, const char **field)
 {
 	int seen = 0;
+	long unknown = -1, dup = -1;
 	for (int f = 0; f < SF__COUNT; f++)
 		m->header[f] = NULL;
 	*field = "file";
@@ -445,16 +446,14 @@ static int map_header(const struct tab_sheet *t, struct colmap *m, char *code, s
 			continue;
 		int f = student_field_by_header(h, strlen(h));
 		if (f < 0) {
-			snprintf(code, codesz, "unknown_column");
-			snprintf(en, ensz, "Column %zu \"%s\" is not a template column (renamed?). Use the template's headers.", c + 1, h);
-			snprintf(zh, zhsz, "第 %zu 列“%s”不是模板中的列（是否改了列名？），请使用模板的表头。", c + 1, h);
-			return -1;
+			if (unknown < 0)
+				unknown = (long)c;
+			continue;
 		}
 		if (m->header[f]) {
-			snprintf(code, codesz, "duplicate_column");
-			snprintf(en, ensz, "Column \"%s\" appears twice.", h);
-			snprintf(zh, zhsz, "列“%s”出现了两次。", h);
-			return -1;
+			if (dup < 0)
+				dup = (long)c;
+			continue;
 		}
 		m->field[c] = f;
 		m->header[f] = h;
@@ -463,20 +462,40 @@ static int map_header(const struct tab_sheet *t, struct colmap *m, char *code, s
 	char miss_en[200] = "", miss_zh[200] = "";
 	for (int f = 0; f < SF__COUNT; f++)
 		if (!m->header[f] && student_field_required_column((enum student_field)f)) {
-			if (!*field || strcmp(*field, "file") == 0)
+			if (strcmp(*field, "file") == 0)
 				*field = student_field_json((enum student_field)f);
 			snprintf(miss_en + strlen(miss_en), sizeof miss_en - strlen(miss_en), "%s%s", miss_en[0] ? ", " : "",
 				 student_field_header((enum student_field)f));
 			snprintf(miss_zh + strlen(miss_zh), sizeof miss_zh - strlen(miss_zh), "%s%s", miss_zh[0] ? "、" : "",
 				 student_field_header((enum student_field)f));
 		}
+	if (seen == 0) {
+		*field = "file";
+		snprintf(code, codesz, "no_header");
+		snprintf(en, ensz, "The first row has none of the template's headers (%s...): wrong file or wrong encoding?", miss_en);
+		snprintf(zh, zhsz, "第一行没有模板的表头（%s 等）：文件或编码不对？", miss_zh);
+		return -1;
+	}
+	if (unknown >= 0) {
+		const char *h = tab_cell(t, 0, (size_t)unknown);
+		*field = "file";
+		snprintf(code, codesz, "unknown_column");
+		snprintf(en, ensz, "Column %ld \"%s\" is not a template column (renamed?). Use the template's headers.", unknown + 1, h);
+		snprintf(zh, zhsz, "第 %ld 列“%s”不是模板中的列（是否改了列名？），请使用模板的表头。", unknown + 1, h);
+		return -1;
+	}
+	if (dup >= 0) {
+		const char *h = tab_cell(t, 0, (size_t)dup);
+		*field = "file";
+		snprintf(code, codesz, "duplicate_column");
+		snprintf(en, ensz, "Column \"%s\" appears twice.", h);
+		snprintf(zh, zhsz, "列“%s”出现了两次。", h);
+		return -1;
+	}
 	if (miss_en[0]) {
-		snprintf(code, codesz, seen ? "missing_column" : "no_header");
-		if (seen)
-			snprintf(en, ensz, "Missing column(s): %s.", miss_en), snprintf(zh, zhsz, "缺少列：%s。", miss_zh);
-		else
-			snprintf(en, ensz, "The first row has none of the template's headers (%s...): wrong file or wrong encoding?", miss_en),
-				snprintf(zh, zhsz, "第一行没有模板的表头（%s 等）：文件或编码不对？", miss_zh);
+		snprintf(code, codesz, "missing_column");
+		snprintf(en, ensz, "Missing column(s): %s.", miss_en);
+		snprintf(zh, zhsz, "缺少列：%s。", miss_zh);
 		return -1;
 	}
 	return 0;
@@ -587,8 +606,9 @@ struct hent {
 	void *ptr;
 	int e, k;
 };
+/* Open addressing over pointers to arena-owned entries: an entry's address never changes when the table grows. */
 struct hmap {
-	struct hent *t;
+	struct hent **t;
 	size_t cap, n;
 };
 
@@ -600,21 +620,19 @@ static size_t hhash(const char *s)
 	return h;
 }
 
-/* Entry for key (created with e = -1 when absent; *created set). */
+/* Entry for key; with create, a new one (e = -1, k = 0) when absent (*created set). NULL when absent otherwise. */
 static struct hent *hget(struct hmap *m, struct arena *a, const char *key, int create, int *created)
 {
 	if (created)
 		*created = 0;
-	if (m->n * 2 + 2 > m->cap) {
-		if (!create && m->cap)
-			goto look;
+	if (create && m->n * 2 + 2 > m->cap) {
 		size_t ncap = m->cap ? m->cap * 2 : 1024;
-		struct hent *nt = calloc(ncap, sizeof *nt);
+		struct hent **nt = calloc(ncap, sizeof *nt);
 		assert(nt);
 		for (size_t i = 0; i < m->cap; i++)
-			if (m->t[i].key) {
-				size_t j = hhash(m->t[i].key) & (ncap - 1);
-				while (nt[j].key)
+			if (m->t[i]) {
+				size_t j = hhash(m->t[i]->key) & (ncap - 1);
+				while (nt[j])
 					j = (j + 1) & (ncap - 1);
 				nt[j] = m->t[i];
 			}
@@ -622,23 +640,24 @@ static struct hent *hget(struct hmap *m, struct arena *a, const char *key, int c
 		m->t = nt;
 		m->cap = ncap;
 	}
-look:;
+	if (!m->cap)
+		return NULL;
 	size_t j = hhash(key) & (m->cap - 1);
-	while (m->t[j].key) {
-		if (strcmp(m->t[j].key, key) == 0)
-			return &m->t[j];
+	while (m->t[j]) {
+		if (strcmp(m->t[j]->key, key) == 0)
+			return m->t[j];
 		j = (j + 1) & (m->cap - 1);
 	}
 	if (!create)
 		return NULL;
-	m->t[j].key = arena_strdup(a, key);
-	m->t[j].e = -1;
-	m->t[j].k = 0;
-	m->t[j].ptr = NULL;
+	struct hent *h = arena_calloc(a, sizeof *h);
+	h->key = arena_strdup(a, key);
+	h->e = -1;
+	m->t[j] = h;
 	m->n++;
 	if (created)
 		*created = 1;
-	return &m->t[j];
+	return h;
 }
 
 static void hfree(struct hmap *m)
@@ -659,6 +678,7 @@ struct imp {
 	struct tab_sheet t;
 	struct colmap m;
 	size_t chunk;
+	long long fail_after;      /* test hook: fail the commit after this many rows (0 = never) */
 	struct hmap schools;       /* code -> struct reg_school* (NULL ptr: unknown/out of scope) */
 	struct hmap idents;        /* identity -> e (existing live records before this file), k (seen so far) */
 	/* results of the pass */
@@ -755,8 +775,15 @@ static enum xerr import_pass(struct imp *x)
 			struct student_rec *rec = &recs[nv];
 			size_t nerr = student_validate(&in, student_today(), rec, iss, STUDENT_MAX_ISSUES, &ni);
 			if (numeric_id) {
-				struct student_issue is = {SF_ID_NUMBER, 0, "id_numeric",
-							   "", ""};
+				/* the digits are not the real number: drop what the checks said about them */
+				size_t kept = 0;
+				for (size_t k = 0; k < ni; k++)
+					if (iss[k].field != SF_ID_NUMBER)
+						iss[kept++] = iss[k];
+					else if (!iss[k].warning)
+						nerr--;
+				ni = kept;
+				struct student_issue is = {SF_ID_NUMBER, 0, "id_numeric", "", ""};
 				snprintf(is.en, sizeof is.en, "id_number: stored as a number in the spreadsheet, which keeps only 15 digits;"
 								" format the column as text and type the number again.");
 				snprintf(is.zh, sizeof is.zh, "证件号码：在表格中存成了数字（只保留 15 位），请把该列设为文本格式后重新输入。");
@@ -846,6 +873,11 @@ static enum xerr import_pass(struct imp *x)
 			if ((e = db_reg_detect(x->db, x->a, batch, DETECT_FRESH, &st)) != XE_OK)
 				goto out;
 			x->groups += st.groups_opened + st.members_added;
+			if (x->fail_after && (long long)end >= x->fail_after) {
+				log_error("import %llu: test hook: failing the commit after %zu rows", (unsigned long long)x->job_id, end);
+				e = XE_INTERNAL;
+				goto out;
+			}
 		}
 		if (x->pdb)
 			db_reg_job_progress(x->pdb, x->job_id, (long long)end);
@@ -884,7 +916,7 @@ static enum xerr commit_tx2(struct db *db, void *vc)
 }
 
 static enum xerr import_run(struct db *db, struct db *pdb, uint64_t job_id, int commit, const struct reg_actor *who,
-			    const unsigned char *data, size_t len)
+			    const unsigned char *data, size_t len, long long fail_after)
 {
 	struct arena a;
 	struct imp x;
@@ -902,6 +934,7 @@ static enum xerr import_run(struct db *db, struct db *pdb, uint64_t job_id, int 
 	x.job_id = job_id;
 	x.commit = commit;
 	x.who = who;
+	x.fail_after = fail_after;
 	x.chunk = (size_t)config_int("XJ_IMPORT_CHUNK", 5000);
 	if (x.chunk < 1 || x.chunk > 50000)
 		x.chunk = 5000;
@@ -957,9 +990,9 @@ out:
 }
 
 enum xerr registry_import_run(struct db *db, uint64_t job_id, int commit, const struct reg_actor *who, const unsigned char *data,
-			      size_t len)
+			      size_t len, long long test_fail_after)
 {
-	return import_run(db, NULL, job_id, commit, who, data, len);
+	return import_run(db, NULL, job_id, commit, who, data, len, test_fail_after);
 }
 
 /* ---- background jobs ---- */
@@ -969,6 +1002,7 @@ static atomic_int jobs_running;
 struct job_arg {
 	uint64_t job_id;
 	int commit;
+	long long fail_after;
 	struct reg_actor who;
 };
 
@@ -976,7 +1010,7 @@ static void *job_thread(void *p)
 {
 	struct job_arg *j = p;
 	struct db *db = db_open(), *pdb = db_open();
-	import_run(db, pdb, j->job_id, j->commit, &j->who, NULL, 0);
+	import_run(db, pdb, j->job_id, j->commit, &j->who, NULL, 0, j->fail_after);
 	db_close(pdb);
 	db_close(db);
 	free(j);
@@ -984,9 +1018,8 @@ static void *job_thread(void *p)
 	return NULL;
 }
 
-int registry_import_spawn(uint64_t job_id, int commit, const struct reg_actor *who, const char *from_state)
+int registry_import_spawn(uint64_t job_id, int commit, const struct reg_actor *who, long long test_fail_after)
 {
-	(void)from_state;
 	int max = (int)config_int("XJ_IMPORT_JOBS", 4);
 	if (atomic_fetch_add(&jobs_running, 1) >= max) {
 		atomic_fetch_sub(&jobs_running, 1);
@@ -996,6 +1029,7 @@ int registry_import_spawn(uint64_t job_id, int commit, const struct reg_actor *w
 	assert(j);
 	j->job_id = job_id;
 	j->commit = commit;
+	j->fail_after = test_fail_after;
 	j->who = *who;
 	pthread_attr_t at;
 	pthread_t t;
@@ -1307,7 +1341,7 @@ int registry_cli(int argc, char **argv)
 			enum xerr e = db_reg_job_create(db, 0, 1, who.unit_id, sha, (long long)len, t.format == TAB_XLSX ? "xlsx" : "csv",
 							t.encoding, 0, "committing", (long long)t.nrows - 1, &job);
 			if (e == XE_OK)
-				e = registry_import_run(db, job, 1, &who, data, len);
+				e = registry_import_run(db, job, 1, &who, data, len, 0);
 			struct reg_job j;
 			int found = 0;
 			if (e == XE_OK && db_reg_job_get(db, &a, job, &j, &found) == XE_OK && found) {
