@@ -616,17 +616,19 @@ static enum xerr run_phase(struct req *r, struct resp *w, uint64_t id, int commi
 	struct reg_actor who;
 	registry_actor(r->who, &who);
 	enum xerr e;
-	long long fail_after = 0;
-	/* test hook: make a commit fail after N rows, to prove a failed commit leaves nothing behind */
-	if (config_int("XJ_TEST_HOOKS", 0) == 1 && (e = req_query_int(r, w, "test_fail_after", 0, 100000000, 0, &fail_after)))
+	struct reg_import_test t = {0, 0};
+	/* test hooks: make a commit fail after N rows (a failed commit leaves nothing behind); small chunks */
+	if (config_int("XJ_TEST_HOOKS", 0) == 1 &&
+	    ((e = req_query_int(r, w, "test_fail_after", 0, 100000000, 0, &t.fail_after)) ||
+	     (e = req_query_int(r, w, "test_chunk", 0, 50000, 0, &t.chunk))))
 		return e;
 	long long sync_rows = config_int("XJ_IMPORT_SYNC_ROWS", 2000);
 	int status;
 	if (rows <= sync_rows) {
-		registry_import_run(r->db, id, commit, &who, NULL, 0, fail_after);
+		registry_import_run(r->db, id, commit, &who, NULL, 0, &t);
 		status = created_status;
 	} else {
-		if (registry_import_spawn(id, commit, &who, fail_after) != 0) {
+		if (registry_import_spawn(id, commit, &who, &t) != 0) {
 			db_reg_job_finish(r->db, id, "failed", 0, 0, 0, 0, 0, 0, 0, "busy", "Too many imports are running; try again shortly.");
 			return resp_error(r, w, XE_UNAVAILABLE, NULL, "Too many imports are running; try again shortly.");
 		}

@@ -73,10 +73,22 @@ enum xerr db_reg_school(struct db *db, struct arena *a, const char *code, struct
 	return XE_OK;
 }
 
+/* ---------------------------------------------------------------- detection predicates (R8) */
+
+#define ACTIVE_STATES "('unconfirmed','open','awaiting_leader','awaiting_review')"
+/* R8.2 ID error of record S right now: malformed resident number, or a current register finding. */
+#define ID_ERROR_NOW(S)                                                                                           \
+	"(" S ".status<>'deleted' AND ((" S ".id_type='1' AND " S ".id_check<>'ok') OR (" S ".verify_state IN"      \
+	" ('not_exist','name_mismatch') AND " S ".verify_id_number<=>" S ".id_number AND (" S ".verify_state='not_exist'" \
+	" OR " S ".verify_name<=>" S ".name))))"
+/* R8.3 ID changed: the register named another current number for the record's number. */
+#define ID_CHANGED_NOW(S)                                                                                         \
+	"(" S ".status<>'deleted' AND " S ".verify_state='changed' AND " S ".verify_id_number<=>" S ".id_number AND " S \
+	".register_id_number IS NOT NULL AND NOT (" S ".register_id_number<=>" S ".id_number))"
 /* ---------------------------------------------------------------- statements with IN lists */
 
 #define IN_SLICE 500
-static struct db_sql Q_SEQ_READ, Q_IDENT_MANY, Q_IDENT_MANY_LOCK, Q_GROUP_MEMBERS;
+static struct db_sql Q_SEQ_READ, Q_IDENT_MANY, Q_IDENT_MANY_LOCK, Q_GROUP_MEMBERS, Q_NBG_MANY, Q_NBG_MANY_LOCK, D_KEYS_ERR_NO;
 static pthread_once_t in_once = PTHREAD_ONCE_INIT;
 
 /* "head (?,?,...n) tail" as a process-lifetime string. */
@@ -92,13 +104,38 @@ static const char *in_sql(const char *head, size_t n, const char *tail)
 	return s;
 }
 
+/* "head ((?,?,?),...n) tail" as a process-lifetime string. */
+static const char *in3_sql(const char *head, size_t n, const char *tail)
+{
+	size_t len = strlen(head) + 8 * n + strlen(tail) + 4;
+	char *s = malloc(len), *p = s;
+	assert(s);
+	p += sprintf(p, "%s(", head);
+	for (size_t i = 0; i < n; i++)
+		p += sprintf(p, "(?,?,?)%s", i + 1 < n ? "," : ")");
+	strcpy(p, tail);
+	return s;
+}
+
 static void in_init(void)
 {
-	Q_SEQ_READ.sql = in_sql("SELECT prefix, last FROM student_no_seq WHERE prefix IN ", IN_SLICE, "");
-	Q_IDENT_MANY.sql = in_sql("SELECT school_id, id_type, id_number, COUNT(*) FROM student WHERE id_number IN ", IN_SLICE,
-				  " AND status<>'deleted' GROUP BY school_id, id_type, id_number");
-	Q_IDENT_MANY_LOCK.sql = in_sql("SELECT school_id, id_type, id_number, COUNT(*) FROM student WHERE id_number IN ", IN_SLICE,
+	/* FORCE INDEX: with hundreds of values and statistics that lag behind a growing table the optimizer may
+	 * prefer a full scan, which under LOCK IN SHARE MODE would lock every row */
+	Q_SEQ_READ.sql = in_sql("SELECT prefix, last FROM student_no_seq FORCE INDEX (PRIMARY) WHERE prefix IN ", IN_SLICE, "");
+	Q_IDENT_MANY.sql = in_sql("SELECT school_id, id_type, id_number, COUNT(*) FROM student FORCE INDEX (k_student_idno)"
+				  " WHERE id_number IN ", IN_SLICE, " AND status<>'deleted' GROUP BY school_id, id_type, id_number");
+	Q_IDENT_MANY_LOCK.sql = in_sql("SELECT school_id, id_type, id_number, COUNT(*) FROM student FORCE INDEX (k_student_idno)"
+				       " WHERE id_number IN ", IN_SLICE,
 				       " AND status<>'deleted' GROUP BY school_id, id_type, id_number LOCK IN SHARE MODE");
+	Q_NBG_MANY.sql = in3_sql("SELECT name, gender, DATE_FORMAT(birth_date,'%Y-%m-%d'), COUNT(*), SUM(id_type<>'1') FROM student"
+				 " FORCE INDEX (k_student_nbg) WHERE (name, gender, birth_date) IN ", IN_SLICE,
+				 " AND status<>'deleted' GROUP BY name, gender, birth_date");
+	Q_NBG_MANY_LOCK.sql = in3_sql("SELECT name, gender, DATE_FORMAT(birth_date,'%Y-%m-%d'), COUNT(*), SUM(id_type<>'1')"
+				      " FROM student FORCE INDEX (k_student_nbg) WHERE (name, gender, birth_date) IN ", IN_SLICE,
+				      " AND status<>'deleted' GROUP BY name, gender, birth_date LOCK IN SHARE MODE");
+	D_KEYS_ERR_NO.sql = in_sql("INSERT IGNORE INTO detect_key (batch, type, k, sid) SELECT ?, 'id_error', CAST(s.id AS CHAR), s.id"
+				   " FROM student s FORCE INDEX (uk_student_no) WHERE s.student_no IN ", IN_SLICE,
+				   " AND " ID_ERROR_NOW("s"));
 	Q_GROUP_MEMBERS.sql = in_sql(
 		"SELECT m.group_id, m.id, m.state, s.id, s.student_no, s.name, s.gender, DATE_FORMAT(s.birth_date,'%Y-%m-%d'),"
 		" s.id_type, s.id_number, sch.code, sch.name, s.county_code, cu.name, s.status"
@@ -330,18 +367,71 @@ enum xerr db_reg_identity_many(struct db *db, struct arena *a, const char *const
 	return XE_OK;
 }
 
+enum xerr db_reg_nbg_many(struct db *db, struct arena *a, const struct reg_nbg *keys, size_t n, int locking,
+			  void (*cb)(void *ctx, const char *name, char gender, const char *birth, int count, int nonres), void *ctx)
+{
+	pthread_once(&in_once, in_init);
+	struct db_arg *in = malloc(3 * IN_SLICE * sizeof *in);
+	assert(in);
+	enum xerr e = XE_OK;
+	for (size_t off = 0; off < n && e == XE_OK; off += IN_SLICE) {
+		size_t k = n - off < IN_SLICE ? n - off : IN_SLICE;
+		for (size_t i = 0; i < IN_SLICE; i++) {
+			const struct reg_nbg *x = &keys[off + (i < k ? i : 0)];
+			in[3 * i] = i < k ? DBS(x->name) : DBNULL;
+			in[3 * i + 1] = i < k ? DBSN(&x->gender, 1) : DBNULL;
+			in[3 * i + 2] = i < k ? DBS(x->birth) : DBNULL;
+		}
+		struct db_rows rs;
+		e = db_exec(db, a, locking ? &Q_NBG_MANY_LOCK : &Q_NBG_MANY, in, 3 * IN_SLICE, &rs, NULL, NULL);
+		for (size_t r = 0; e == XE_OK && r < rs.n; r++)
+			cb(ctx, db_get(&rs, r, 0), db_get(&rs, r, 1)[0], db_get(&rs, r, 2), (int)db_get_int(&rs, r, 3),
+			   (int)db_get_int(&rs, r, 4));
+	}
+	free(in);
+	return e;
+}
+
+static const struct db_sql Q_KEYS_PUT = {
+	"INSERT IGNORE INTO detect_key (batch, type, k, name, gender, birth) VALUES (?, ?, ?, ?, ?, ?)"};
+
+enum xerr db_reg_detect_keys_put(struct db *db, uint64_t batch, const struct reg_key *keys, size_t n)
+{
+	if (n == 0)
+		return XE_OK;
+	struct db_arg *x = malloc(6 * n * sizeof *x);
+	assert(x);
+	for (size_t i = 0; i < n; i++) {
+		x[6 * i] = DBI(batch);
+		x[6 * i + 1] = DBS(keys[i].type);
+		x[6 * i + 2] = DBS(keys[i].k);
+		x[6 * i + 3] = DBS(keys[i].name);
+		x[6 * i + 4] = keys[i].gender ? DBSN(&keys[i].gender, 1) : DBNULL;
+		x[6 * i + 5] = DBS(keys[i].birth);
+	}
+	enum xerr e = db_exec_bulk(db, &Q_KEYS_PUT, x, n, 6, NULL);
+	free(x);
+	return e;
+}
+
+enum xerr db_reg_detect_keys_err(struct db *db, uint64_t batch, const char *const *student_nos, size_t n)
+{
+	pthread_once(&in_once, in_init);
+	for (size_t off = 0; off < n; off += IN_SLICE) {
+		struct db_arg in[1 + IN_SLICE];
+		size_t k = n - off < IN_SLICE ? n - off : IN_SLICE;
+		in[0] = DBI(batch);
+		for (size_t i = 0; i < IN_SLICE; i++)
+			in[1 + i] = i < k ? DBS(student_nos[off + i]) : DBNULL;
+		enum xerr e = db_exec(db, NULL, &D_KEYS_ERR_NO, in, 1 + IN_SLICE, NULL, NULL, NULL);
+		if (e != XE_OK)
+			return e;
+	}
+	return XE_OK;
+}
+
 /* ---------------------------------------------------------------- detection (R7-R9) */
 
-#define ACTIVE_STATES "('unconfirmed','open','awaiting_leader','awaiting_review')"
-/* R8.2 ID error of record S right now: malformed resident number, or a current register finding. */
-#define ID_ERROR_NOW(S)                                                                                           \
-	"(" S ".status<>'deleted' AND ((" S ".id_type='1' AND " S ".id_check<>'ok') OR (" S ".verify_state IN"      \
-	" ('not_exist','name_mismatch') AND " S ".verify_id_number<=>" S ".id_number AND (" S ".verify_state='not_exist'" \
-	" OR " S ".verify_name<=>" S ".name))))"
-/* R8.3 ID changed: the register named another current number for the record's number. */
-#define ID_CHANGED_NOW(S)                                                                                         \
-	"(" S ".status<>'deleted' AND " S ".verify_state='changed' AND " S ".verify_id_number<=>" S ".id_number AND " S \
-	".register_id_number IS NOT NULL AND NOT (" S ".register_id_number<=>" S ".id_number))"
 /* Record s belongs to the clash of key row d. */
 #define MATCHES                                                                                                         \
 	"(CASE d.type WHEN 'id_dup' THEN s.status<>'deleted' AND s.id_type='1' AND s.id_number<=>d.k"                   \
@@ -551,7 +641,9 @@ enum xerr db_reg_detect(struct db *db, struct arena *a, uint64_t batch, unsigned
 		if ((e = sel_ins(db, a, &(sel), DB_ARGS(__VA_ARGS__), &(ins), &n)) != XE_OK) \
 			goto out;                                                           \
 	} while (0)
-	if (flags & DETECT_ALL) {
+	if (flags & DETECT_KEYS_GIVEN) {
+		/* the caller stored the candidate keys (imports: from its locking lookups, see registry.c) */
+	} else if (flags & DETECT_ALL) {
 		RUN(A_KEYS_ID, B);
 		RUN(A_KEYS_NBG, B);
 		RUN(A_KEYS_ERR, B);

@@ -54,9 +54,33 @@ enum xerr db_reg_identity(struct db *db, struct arena *a, uint32_t school_id, co
 enum xerr db_reg_identity_many(struct db *db, struct arena *a, const char *const *numbers, size_t n, int locking,
 			       void (*cb)(void *ctx, uint32_t school_id, char id_type, const char *id_number, int count), void *ctx);
 
+/* Live records per name + gender + birth date (R7) for n keys (any n): cb(ctx, name, gender, birth, count,
+ * non-resident count) for each key found. locking: shared locks (and gap locks where none is found), so that a
+ * concurrent registration of the same key waits for the caller's commit. */
+struct reg_nbg {
+	const char *name;
+	char gender;
+	const char *birth;
+};
+enum xerr db_reg_nbg_many(struct db *db, struct arena *a, const struct reg_nbg *keys, size_t n, int locking,
+			  void (*cb)(void *ctx, const char *name, char gender, const char *birth, int count, int nonres), void *ctx);
+
+/* Candidate clash keys given by the caller for a run (DETECT_KEYS_GIVEN): type "id_dup" (k = the number) or
+ * "nbg_dup" (k = dedup_nbg_key, with name/gender/birth). */
+struct reg_key {
+	const char *type, *k, *name;
+	char gender;
+	const char *birth;
+};
+enum xerr db_reg_detect_keys_put(struct db *db, uint64_t batch, const struct reg_key *keys, size_t n);
+/* ID-error keys of the records with these student numbers, when they have an ID error now (R8.2). */
+enum xerr db_reg_detect_keys_err(struct db *db, uint64_t batch, const char *const *student_nos, size_t n);
+
 /* Detection flags. */
-#define DETECT_FRESH 1u     /* the batch holds only records inserted in it: skip what new records cannot have */
-#define DETECT_ALL 2u       /* full re-detection over every record (batch still names the run) */
+#define DETECT_FRESH 1u      /* the batch holds only records inserted in it: skip what new records cannot have */
+#define DETECT_ALL 2u        /* full re-detection over every record (batch still names the run) */
+#define DETECT_KEYS_GIVEN 4u /* with DETECT_FRESH: the caller stored every candidate key (db_reg_detect_keys_*) after
+			      * locking lookups made before its inserts; detection only evaluates them */
 
 /* Statistics of a detection run. */
 struct reg_detect_stats {

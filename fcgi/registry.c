@@ -604,7 +604,9 @@ static unsigned char *import_load(uint64_t job_id, size_t *len)
 struct hent {
 	const char *key;
 	void *ptr;
-	int e, k;
+	int e, k;    /* records before this file (from a lookup; -1 not yet looked up), created by this file so far */
+	int n, kn;   /* the same, of another ID type than '1' (name+gender+birth keys, R7) */
+	int flag;    /* being looked up in the current chunk */
 };
 /* Open addressing over pointers to arena-owned entries: an entry's address never changes when the table grows. */
 struct hmap {
@@ -681,14 +683,24 @@ struct imp {
 	long long fail_after;      /* test hook: fail the commit after this many rows (0 = never) */
 	struct hmap schools;       /* code -> struct reg_school* (NULL ptr: unknown/out of scope) */
 	struct hmap idents;        /* identity -> e (existing live records before this file), k (seen so far) */
+	struct hmap numbers;       /* resident ID number -> e (live type-1 records before), k (created by this file) */
+	struct hmap nbgs;          /* name|gender|birth -> e, n (live / non-resident before), k, kn (created by this file) */
 	/* results of the pass */
 	long long valid, errors, created, unchanged, groups;
 	struct reg_issue_row *iss;
 	size_t niss, cap_iss, dropped;
 	uint64_t duplicate_of;
+	double t_validate, t_ident, t_insert, t_detect; /* seconds per phase (XJ_IMPORT_PROFILE=1 logs them) */
 };
 
 #define IMPORT_MAX_ISSUES 100000
+
+static double mono(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
 
 static void add_issue(struct imp *x, int row_no, const struct student_issue *is)
 {
@@ -744,6 +756,18 @@ static void ident_found(void *ctx, uint32_t school_id, char id_type, const char 
 	struct hent *h = hget(&x->idents, x->a, key, 0, NULL);
 	if (h && h->e == -1)
 		h->e = count;
+	if (id_type == '1' && (h = hget(&x->numbers, x->a, id_number, 0, NULL)) && h->flag)
+		h->e += count; /* live resident records with this number in any school (R7) */
+}
+
+static void nbg_found(void *ctx, const char *name, char gender, const char *birth, int count, int nonres)
+{
+	struct imp *x = ctx;
+	char key[300];
+	dedup_nbg_key(name, gender, birth, key, sizeof key);
+	struct hent *h = hget(&x->nbgs, x->a, key, 0, NULL);
+	if (h && h->flag)
+		h->e = count, h->n = nonres;
 }
 
 /* One pass over the data rows: validate, resolve schools, decide created/unchanged (identity), and when inserting
@@ -756,14 +780,22 @@ static enum xerr import_pass(struct imp *x)
 	struct reg_new *news = malloc(chunk * sizeof *news);
 	const struct reg_school **sch = malloc(chunk * sizeof *sch);
 	int *rowno = malloc(chunk * sizeof *rowno);
-	struct hent **ent = malloc(chunk * sizeof *ent);
-	const char **nums = malloc(chunk * sizeof *nums);
-	assert(recs && news && sch && rowno && ent && nums);
+	struct hent **ent = malloc(chunk * sizeof *ent), **nbe = malloc(chunk * sizeof *nbe), **nue = malloc(chunk * sizeof *nue);
+	const char **nums = malloc(chunk * sizeof *nums), **errnos = malloc(chunk * sizeof *errnos);
+	struct reg_nbg *nbq = malloc(chunk * sizeof *nbq);
+	struct reg_key *keys = malloc(2 * chunk * sizeof *keys);
+	size_t *src = malloc(chunk * sizeof *src);
+	assert(recs && news && sch && rowno && ent && nbe && nue && nums && errnos && nbq && keys && src);
+	int detect = x->commit && x->insert; /* candidate clash keys are only needed when rows are inserted */
 	x->valid = x->errors = x->created = x->unchanged = x->groups = 0;
 	x->niss = x->dropped = 0;
+	x->t_validate = x->t_ident = x->t_insert = x->t_detect = 0;
 	hfree(&x->idents);
+	hfree(&x->numbers);
+	hfree(&x->nbgs);
 	for (size_t off = 0; off < nrows; off += chunk) {
-		size_t end = off + chunk < nrows ? off + chunk : nrows, nv = 0, nn = 0;
+		size_t end = off + chunk < nrows ? off + chunk : nrows, nv = 0, nn = 0, nq = 0;
+		double t0 = mono(), t1;
 		for (size_t i = off; i < end; i++) {
 			size_t r = i + 1; /* sheet row (0 is the header) */
 			struct student_in in;
@@ -824,6 +856,25 @@ static enum xerr import_pass(struct imp *x)
 				snprintf(key, sizeof key, "P|%u|%c|%s|%c|%s", s->id, rec->id_type, rec->name, rec->gender, rec->birth);
 			int created;
 			struct hent *h = hget(&x->idents, x->a, key, 1, &created);
+			nue[nv] = NULL;
+			nbe[nv] = NULL;
+			if (detect) {
+				/* R7 keys of the row, looked up (locking) before anything is inserted: a concurrent registration
+				 * of the same key either is seen or waits for this transaction */
+				int c2;
+				if (rec->id_type == '1' && rec->id_number[0]) {
+					nue[nv] = hget(&x->numbers, x->a, rec->id_number, 1, &c2);
+					if (c2)
+						nue[nv]->e = 0, nue[nv]->flag = 1;
+				}
+				char pk[300];
+				nbe[nv] = hget(&x->nbgs, x->a, dedup_nbg_key(rec->name, rec->gender, rec->birth, pk, sizeof pk), 1, &c2);
+				if (c2) {
+					nbe[nv]->e = nbe[nv]->n = 0;
+					nbe[nv]->flag = 1;
+					nbq[nq++] = (struct reg_nbg){arena_strdup(x->a, rec->name), rec->gender, arena_strdup(x->a, rec->birth)};
+				}
+			}
 			if (created && rec->id_number[0])
 				nums[nn++] = h->key + strlen(key) - strlen(rec->id_number);
 			else if (created) {
@@ -839,8 +890,20 @@ static enum xerr import_pass(struct imp *x)
 			nv++;
 		}
 		struct ident_cb cb = {x};
+		t1 = mono();
+		x->t_validate += t1 - t0;
 		if (nn && (e = db_reg_identity_many(x->db, x->a, nums, nn, x->commit, ident_found, &cb)) != XE_OK)
 			goto out;
+		if (nq && (e = db_reg_nbg_many(x->db, x->a, nbq, nq, 1, nbg_found, x)) != XE_OK)
+			goto out;
+		for (size_t i = 0; i < nv; i++) {
+			if (nue[i])
+				nue[i]->flag = 0;
+			if (nbe[i])
+				nbe[i]->flag = 0;
+		}
+		t0 = mono();
+		x->t_ident += t0 - t1;
 		size_t nc = 0;
 		for (size_t i = 0; i < nv; i++) {
 			if (ent[i]->e < 0)
@@ -852,7 +915,27 @@ static enum xerr import_pass(struct imp *x)
 				continue;
 			}
 			news[nc] = (struct reg_new){.rec = &recs[i], .school = sch[i], .import_job_id = x->job_id, .import_row = (uint32_t)rowno[i]};
+			src[nc] = i;
 			nc++;
+		}
+		/* candidate clash keys of the created rows (R7): another live record with the number, or with the
+		 * name+gender+birth where one of them is not a resident ID; detection verifies each in SQL */
+		size_t nk = 0, ne = 0;
+		for (size_t c = 0; detect && c < nc; c++) {
+			size_t i = src[c];
+			const struct student_rec *rec = &recs[i];
+			struct hent *u = nue[i], *g = nbe[i];
+			if (u) {
+				if (u->e + u->k >= 1)
+					keys[nk++] = (struct reg_key){"id_dup", u->key, NULL, 0, NULL};
+				u->k++;
+			}
+			int nonres = rec->id_type != '1';
+			if (g->e + g->k >= 1 && (nonres || g->n + g->kn >= 1))
+				keys[nk++] = (struct reg_key){"nbg_dup", g->key, arena_strdup(x->a, rec->name), rec->gender,
+							      arena_strdup(x->a, rec->birth)};
+			g->k++;
+			g->kn += nonres;
 		}
 		x->created += (long long)nc;
 		if (x->commit && nc) {
@@ -861,6 +944,8 @@ static enum xerr import_pass(struct imp *x)
 			if ((e = db_reg_batch_new(x->db, "import", x->who->user_id, x->who->role, &batch)) != XE_OK)
 				goto out;
 			e = db_reg_insert(x->db, x->a, news, nc, "import", x->who->is_api ? 0 : x->who->user_id, batch, NULL);
+			t1 = mono();
+			x->t_insert += t1 - t0;
 			if (e == XE_DUPLICATE)
 				e = XE_RETRY;
 			if (e == XE_CONFLICT) {
@@ -870,8 +955,15 @@ static enum xerr import_pass(struct imp *x)
 			}
 			if (e != XE_OK)
 				goto out;
-			if ((e = db_reg_detect(x->db, x->a, batch, DETECT_FRESH, &st)) != XE_OK)
+			for (size_t c = 0; c < nc; c++)
+				if (strcmp(news[c].rec->id_check, "ok") != 0)
+					errnos[ne++] = news[c].student_no;
+			if ((e = db_reg_detect_keys_put(x->db, batch, keys, nk)) != XE_OK ||
+			    (ne && (e = db_reg_detect_keys_err(x->db, batch, errnos, ne)) != XE_OK))
 				goto out;
+			if ((e = db_reg_detect(x->db, x->a, batch, DETECT_FRESH | DETECT_KEYS_GIVEN, &st)) != XE_OK)
+				goto out;
+			x->t_detect += mono() - t1;
 			x->groups += st.groups_opened + st.members_added;
 			if (x->fail_after && (long long)end >= x->fail_after) {
 				log_error("import %llu: test hook: failing the commit after %zu rows", (unsigned long long)x->job_id, end);
@@ -888,7 +980,13 @@ out:
 	free(sch);
 	free(rowno);
 	free(ent);
+	free(nbe);
+	free(nue);
 	free(nums);
+	free(errnos);
+	free(nbq);
+	free(keys);
+	free(src);
 	return e;
 }
 
@@ -916,7 +1014,7 @@ static enum xerr commit_tx2(struct db *db, void *vc)
 }
 
 static enum xerr import_run(struct db *db, struct db *pdb, uint64_t job_id, int commit, const struct reg_actor *who,
-			    const unsigned char *data, size_t len, long long fail_after)
+			    const unsigned char *data, size_t len, const struct reg_import_test *t)
 {
 	struct arena a;
 	struct imp x;
@@ -934,8 +1032,10 @@ static enum xerr import_run(struct db *db, struct db *pdb, uint64_t job_id, int 
 	x.job_id = job_id;
 	x.commit = commit;
 	x.who = who;
-	x.fail_after = fail_after;
+	x.fail_after = t ? t->fail_after : 0;
 	x.chunk = (size_t)config_int("XJ_IMPORT_CHUNK", 5000);
+	if (t && t->chunk)
+		x.chunk = (size_t)t->chunk;
 	if (x.chunk < 1 || x.chunk > 50000)
 		x.chunk = 5000;
 	if ((e = db_reg_job_get(db, &a, job_id, &j, &found)) != XE_OK || !found)
@@ -964,6 +1064,10 @@ static enum xerr import_run(struct db *db, struct db *pdb, uint64_t job_id, int 
 		x.insert = 1;
 		e = import_pass(&x);
 	}
+	if (config_int("XJ_IMPORT_PROFILE", 0) == 1)
+		log_error("import %llu %s: %zu rows: validate %.3f s, identity %.3f s, insert %.3f s, detect %.3f s",
+			  (unsigned long long)job_id, commit ? "commit" : "validate", x.t.nrows - 1, x.t_validate, x.t_ident,
+			  x.t_insert, x.t_detect);
 	if (e != XE_OK) {
 		/* the transaction rolled back: nothing of the file was kept */
 		db_reg_job_finish(db, job_id, "failed", x.valid, x.errors, 0, 0, 0, 0, 0, commit ? "commit_failed" : "validate_failed",
@@ -985,14 +1089,16 @@ out:
 	free(x.iss);
 	hfree(&x.schools);
 	hfree(&x.idents);
+	hfree(&x.numbers);
+	hfree(&x.nbgs);
 	arena_free(&a);
 	return e;
 }
 
 enum xerr registry_import_run(struct db *db, uint64_t job_id, int commit, const struct reg_actor *who, const unsigned char *data,
-			      size_t len, long long test_fail_after)
+			      size_t len, const struct reg_import_test *t)
 {
-	return import_run(db, NULL, job_id, commit, who, data, len, test_fail_after);
+	return import_run(db, NULL, job_id, commit, who, data, len, t);
 }
 
 /* ---- background jobs ---- */
@@ -1002,7 +1108,7 @@ static atomic_int jobs_running;
 struct job_arg {
 	uint64_t job_id;
 	int commit;
-	long long fail_after;
+	struct reg_import_test t;
 	struct reg_actor who;
 };
 
@@ -1010,7 +1116,7 @@ static void *job_thread(void *p)
 {
 	struct job_arg *j = p;
 	struct db *db = db_open(), *pdb = db_open();
-	import_run(db, pdb, j->job_id, j->commit, &j->who, NULL, 0, j->fail_after);
+	import_run(db, pdb, j->job_id, j->commit, &j->who, NULL, 0, &j->t);
 	db_close(pdb);
 	db_close(db);
 	free(j);
@@ -1018,7 +1124,7 @@ static void *job_thread(void *p)
 	return NULL;
 }
 
-int registry_import_spawn(uint64_t job_id, int commit, const struct reg_actor *who, long long test_fail_after)
+int registry_import_spawn(uint64_t job_id, int commit, const struct reg_actor *who, const struct reg_import_test *t)
 {
 	int max = (int)config_int("XJ_IMPORT_JOBS", 4);
 	if (atomic_fetch_add(&jobs_running, 1) >= max) {
@@ -1029,14 +1135,16 @@ int registry_import_spawn(uint64_t job_id, int commit, const struct reg_actor *w
 	assert(j);
 	j->job_id = job_id;
 	j->commit = commit;
-	j->fail_after = test_fail_after;
+	memset(&j->t, 0, sizeof j->t);
+	if (t)
+		j->t = *t;
 	j->who = *who;
 	pthread_attr_t at;
-	pthread_t t;
+	pthread_t th;
 	pthread_attr_init(&at);
 	pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
 	pthread_attr_setstacksize(&at, 1u << 20);
-	int rc = pthread_create(&t, &at, job_thread, j);
+	int rc = pthread_create(&th, &at, job_thread, j);
 	pthread_attr_destroy(&at);
 	if (rc != 0) {
 		free(j);
@@ -1341,7 +1449,7 @@ int registry_cli(int argc, char **argv)
 			enum xerr e = db_reg_job_create(db, 0, 1, who.unit_id, sha, (long long)len, t.format == TAB_XLSX ? "xlsx" : "csv",
 							t.encoding, 0, "committing", (long long)t.nrows - 1, &job);
 			if (e == XE_OK)
-				e = registry_import_run(db, job, 1, &who, data, len, 0);
+				e = registry_import_run(db, job, 1, &who, data, len, NULL);
 			struct reg_job j;
 			int found = 0;
 			if (e == XE_OK && db_reg_job_get(db, &a, job, &j, &found) == XE_OK && found) {

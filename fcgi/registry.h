@@ -73,15 +73,18 @@ enum xerr registry_import_check(struct req *r, struct resp *w, const unsigned ch
 				long long *rows_total, const char **format, const char **encoding);
 /* Store the file of a job (XJ_DATA_DIR/imports/<id>.bin). 0 on success. */
 int registry_import_store(uint64_t job_id, const unsigned char *data, size_t len);
+/* Test hooks of an import (XJ_TEST_HOOKS only; zero = off): fail the commit after that many rows; rows per chunk. */
+struct reg_import_test {
+	long long fail_after, chunk;
+};
 /* Run a phase of a job (state already validating or committing) synchronously on db: validate (dry run: every
  * row's issues, predicted created/unchanged), or commit (one transaction for the whole file: nothing is kept when
- * it fails). data/len: the file (NULL to read the stored file). Updates the job row as it goes.
- * test_fail_after: test hook (XJ_TEST_HOOKS only, else 0): make the commit fail after that many rows. */
+ * it fails). data/len: the file (NULL to read the stored file). Updates the job row as it goes. t may be NULL. */
 enum xerr registry_import_run(struct db *db, uint64_t job_id, int commit, const struct reg_actor *who, const unsigned char *data,
-			      size_t len, long long test_fail_after);
+			      size_t len, const struct reg_import_test *t);
 /* Run the phase in a background thread of this process (own database connections). 0 if started, -1 if too
  * many jobs run already (XJ_IMPORT_JOBS, default 4). */
-int registry_import_spawn(uint64_t job_id, int commit, const struct reg_actor *who, long long test_fail_after);
+int registry_import_spawn(uint64_t job_id, int commit, const struct reg_actor *who, const struct reg_import_test *t);
 /* The failed rows of a job as CSV (UTF-8 with BOM): the file's own columns plus 错误信息. */
 enum xerr registry_import_failed_csv(struct db *db, struct arena *a, uint64_t job_id, const char **csv, size_t *len);
 /* The import template: CSV (UTF-8 with BOM, header only) or XLSX (text-formatted ID and school columns,

@@ -279,3 +279,42 @@ test('names: a file row with a name of the maximum length and one over it', asyn
   assert.equal(r.body.issues[0].row, 3);
   assert.equal(r.body.issues[0].code, 'too_long');
 });
+
+test('R7 R8 R9 imported rows clash with existing records, with each other across chunks, and only as R7 says', async () => {
+  const c = await as('clerk_a');
+  const e1 = await (await as('clerk_b')).post('/api/v1/students', record(SCHOOLS.b)); // same school + number would be 'unchanged'
+  const e2 = await (await as('clerk_b')).post('/api/v1/students', record(SCHOOLS.b));
+  const E1 = e1.body.student, E2 = e2.body.student;
+  const r4 = record(SCHOOLS.a);
+  const n7 = { name: uniqueName(), gender: 'F', birth_date: '2014-04-14' };
+  const bad = record(SCHOOLS.a);
+  bad.id_number = bad.id_number.slice(0, 17) + (bad.id_number[17] === '5' ? '6' : '5');
+  const rows = [
+    record(SCHOOLS.a),                                                                   // row 2
+    sameId(E1, SCHOOLS.a, { name: E1.name }),                                            // row 3: ID duplicate with E1
+    record(SCHOOLS.a, { name: E2.name, gender: E2.gender, birth_date: E2.birth_date, id_type: 'A', id_number: `E${String(Math.random()).slice(2, 10)}` }), // row 4: nbg with E2
+    r4,                                                                                  // row 5
+    record(SCHOOLS.a),                                                                   // row 6
+    { ...r4 },                                                                           // row 7: the same row again, two chunks later
+    record(SCHOOLS.a, n7),                                                               // row 8
+    record(SCHOOLS.a, n7),                                                               // row 9: resident, same nbg: no clash between 8 and 9
+    record(SCHOOLS.a, { ...n7, id_type: 'Z', id_number: '' }),                           // row 10: type Z: nbg with 8 and 9
+    bad,                                                                                 // row 11: malformed number
+  ];
+  const r = await upload(c, csv(rows), { dryRun: false, query: '&test_chunk=2' });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.body.state, 'done', JSON.stringify(r.body.error));
+  assert.equal(r.body.rows_created, 10);
+  const id = (row) => Number(sql(`SELECT id FROM student WHERE import_job_id=${r.body.id} AND import_row=${row}`)[0][0]);
+  const groupsOf = (sid) => sql(`SELECT g.type, GROUP_CONCAT(m2.student_id ORDER BY m2.student_id) FROM group_member m
+    JOIN problem_group g ON g.id=m.group_id JOIN group_member m2 ON m2.group_id=g.id WHERE m.student_id=${sid} AND g.state<>'done'
+    GROUP BY g.id ORDER BY g.type`).map(([t, ms]) => [t, ms.split(',').map(Number)]);
+  assert.deepEqual(groupsOf(id(3)), [['id_dup', [E1.id, id(3)].sort((a, b) => a - b)]]);
+  assert.deepEqual(groupsOf(id(4)), [['nbg_dup', [E2.id, id(4)].sort((a, b) => a - b)]]);
+  assert.deepEqual(groupsOf(id(5)), [['id_dup', [id(5), id(7)]]]);
+  assert.deepEqual(groupsOf(id(2)), []);
+  assert.deepEqual(groupsOf(id(6)), []);
+  assert.deepEqual(groupsOf(id(8)), [['nbg_dup', [id(8), id(9), id(10)]]]);
+  assert.deepEqual(groupsOf(id(11)), [['id_error', [id(11)]]]);
+  assert.equal(sql(`SELECT status FROM student WHERE id=${E1.id}`)[0][0], 'problem');
+});

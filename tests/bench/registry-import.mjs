@@ -16,7 +16,7 @@ for (const file of files) {
   if (r.status !== 201 && r.status !== 202) throw new Error(`${file}: ${r.status} ${r.text}`);
   let j = r.body;
   while (j.state === 'validating' || j.state === 'committing') {
-    await new Promise((res) => setTimeout(res, 250));
+    await new Promise((res) => setTimeout(res, 50));
     const g = await c.get(`/api/v1/imports/${j.id}?issues_limit=0`);
     if (g.status !== 200) throw new Error(`${file}: poll ${g.status} ${g.text}`);
     j = g.body;

@@ -12,13 +12,16 @@ export function checkChar(body17) {
   return CHECK[s % 11];
 }
 
-let seqCounter = Math.floor(Math.random() * 400);
-/** A fresh valid resident ID number: area (6 digits), birth 'YYYY-MM-DD', gender 'M'/'F' (R8.2 parity). */
+const issued = new Set();
+/** A fresh valid resident ID number (never issued before in this process): area (6 digits), birth 'YYYY-MM-DD',
+ * gender 'M'/'F' (R8.2 parity). */
 export function residentId(area, birth, gender = 'M') {
-  seqCounter = (seqCounter + 1 + Math.floor(Math.random() * 7)) % 500;
-  const seq = String(seqCounter * 2 + (gender === 'M' ? 1 : 0)).padStart(3, '0');
-  const body = area + birth.replaceAll('-', '') + (seq === '000' ? '002' : seq);
-  return body + checkChar(body);
+  for (;;) {
+    const n = 1 + Math.floor(Math.random() * 499);
+    const body = area + birth.replaceAll('-', '') + String(n * 2 + (gender === 'M' ? 1 : 0)).padStart(3, '0');
+    const id = body + checkChar(body);
+    if (!issued.has(id)) { issued.add(id); return id; }
+  }
 }
 
 /** A random birth date between 2010 and 2018 ('YYYY-MM-DD'). */
@@ -46,13 +49,18 @@ export const SCHOOLS = {
   e: { code: '3702020001', county: '370202', clerk: 'clerk_e' },
 };
 
+/** Birth-place counties for test ID numbers (real codes; wide, so random numbers rarely meet across test runs). */
+const AREAS = ['110101', '110105', '120101', '130102', '130104', '130202', '130203', '140105', '210102', '220102', '310104',
+  '320102', '330102', '340102', '350102', '360102', '370102', '370103', '370202', '370203', '410102', '420102', '430102',
+  '440103', '450102', '500103', '510104', '520102', '530102', '610102', '620102', '650102'];
+
 /** A complete valid record for a school, overridable. */
 export function record(school, over = {}) {
   const gender = over.gender ?? (Math.random() < 0.5 ? 'M' : 'F');
   const birth = over.birth_date ?? birthDate();
   return {
     name: uniqueName(), gender, birth_date: birth, id_type: '1',
-    id_number: residentId(school.county, birth, gender), school_code: school.code,
+    id_number: residentId(AREAS[Math.floor(Math.random() * AREAS.length)], birth, gender), school_code: school.code,
     grade: '3', class_name: '2', enrol_date: '2022-09-01', guardian_phone: '13812345678', ...over,
   };
 }
