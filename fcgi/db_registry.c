@@ -139,7 +139,7 @@ static void in_init(void)
 	Q_GROUP_MEMBERS.sql = in_sql(
 		"SELECT m.group_id, m.id, m.state, s.id, s.student_no, s.name, s.gender, DATE_FORMAT(s.birth_date,'%Y-%m-%d'),"
 		" s.id_type, s.id_number, sch.code, sch.name, s.county_code, cu.name, s.status"
-		" FROM group_member m JOIN student s ON s.id=m.student_id JOIN unit sch ON sch.id=s.school_id"
+		" FROM group_member m FORCE INDEX (uk_member) JOIN student s ON s.id=m.student_id JOIN unit sch ON sch.id=s.school_id"
 		" LEFT JOIN unit cu ON cu.code=s.county_code WHERE m.group_id IN ",
 		100, " ORDER BY m.group_id, m.id");
 }
@@ -252,7 +252,12 @@ enum xerr db_reg_insert(struct db *db, struct arena *a, struct reg_new *rows, si
 {
 	if (n == 0)
 		return XE_OK;
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	enum xerr e = assign_numbers(db, a, rows, n);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (n > 100)
+		log_error("PROFILE numbers %zu rows %.3f s", n, (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
 	if (e != XE_OK)
 		return e;
 	if (n == 1) {
@@ -440,27 +445,28 @@ enum xerr db_reg_detect_keys_err(struct db *db, uint64_t batch, const char *cons
 		"s") " ELSE 0 END)"
 /* Record s was already cleared for this clash: approved or upheld in a done group of the same key. */
 #define CLEARED                                                                                                   \
-	"EXISTS (SELECT 1 FROM group_member m2 JOIN problem_group g2 ON g2.id=m2.group_id WHERE m2.student_id=s.id"  \
+	"EXISTS (SELECT 1 FROM group_member m2 FORCE INDEX (k_member_student) STRAIGHT_JOIN problem_group g2 ON g2.id=m2.group_id" \
+	" WHERE m2.student_id=s.id"                                                                                 \
 	" AND m2.state IN ('approved','upheld') AND g2.type=d.type AND g2.clash_key=d.k AND g2.state='done')"
 
 /* keys of the marked records (EXISTS probes keep a clean record from costing more than two index reads) */
 static const struct db_sql D_KEYS_ID = {
 	"INSERT IGNORE INTO detect_key (batch, type, k) SELECT DISTINCT ?, 'id_dup', s.id_number FROM student s"
-	" WHERE s.touch_batch=? AND s.id_type='1' AND s.id_number IS NOT NULL AND s.status<>'deleted'"
-	" AND EXISTS (SELECT 1 FROM student o WHERE o.id_number=s.id_number AND o.id<>s.id AND o.id_type='1'"
+	" FORCE INDEX (k_student_touch) WHERE s.touch_batch=? AND s.id_type='1' AND s.id_number IS NOT NULL AND s.status<>'deleted'"
+	" AND EXISTS (SELECT 1 FROM student o FORCE INDEX (k_student_idno) WHERE o.id_number=s.id_number AND o.id<>s.id AND o.id_type='1'"
 	" AND o.status<>'deleted')"};
 static const struct db_sql D_KEYS_NBG = {
 	"INSERT IGNORE INTO detect_key (batch, type, k, name, gender, birth)"
 	" SELECT DISTINCT ?, 'nbg_dup', CONCAT(s.name,'|',s.gender,'|',s.birth_date), s.name, s.gender, s.birth_date"
-	" FROM student s WHERE s.touch_batch=? AND s.status<>'deleted'"
-	" AND EXISTS (SELECT 1 FROM student o WHERE o.name=s.name AND o.gender=s.gender AND o.birth_date=s.birth_date"
+	" FROM student s FORCE INDEX (k_student_touch) WHERE s.touch_batch=? AND s.status<>'deleted'"
+	" AND EXISTS (SELECT 1 FROM student o FORCE INDEX (k_student_nbg) WHERE o.name=s.name AND o.gender=s.gender AND o.birth_date=s.birth_date"
 	" AND o.id<>s.id AND o.status<>'deleted' AND (o.id_type<>'1' OR s.id_type<>'1'))"};
 static const struct db_sql D_KEYS_ERR = {
 	"INSERT IGNORE INTO detect_key (batch, type, k, sid) SELECT ?, 'id_error', CAST(s.id AS CHAR), s.id FROM student s"
-	" WHERE s.touch_batch=? AND " ID_ERROR_NOW("s")};
+	" FORCE INDEX (k_student_touch) WHERE s.touch_batch=? AND " ID_ERROR_NOW("s")};
 static const struct db_sql D_KEYS_CHG = {
 	"INSERT IGNORE INTO detect_key (batch, type, k, sid) SELECT ?, 'id_changed', CAST(s.id AS CHAR), s.id FROM student s"
-	" WHERE s.touch_batch=? AND " ID_CHANGED_NOW("s")};
+	" FORCE INDEX (k_student_touch) WHERE s.touch_batch=? AND " ID_CHANGED_NOW("s")};
 #define OPEN_KEY_COLS                                                                                                   \
 	"g.type, g.open_key, IF(g.type IN ('id_error','id_changed'), CAST(g.open_key AS UNSIGNED), NULL),"              \
 	" IF(g.type='nbg_dup', SUBSTRING_INDEX(g.open_key,'|',1), NULL),"                                              \
@@ -468,8 +474,8 @@ static const struct db_sql D_KEYS_CHG = {
 	" IF(g.type='nbg_dup', SUBSTRING_INDEX(g.open_key,'|',-1), NULL)"
 static const struct db_sql D_KEYS_OPEN = {
 	"INSERT IGNORE INTO detect_key (batch, type, k, sid, name, gender, birth) SELECT DISTINCT ?, " OPEN_KEY_COLS
-	" FROM student s JOIN group_member m ON m.student_id=s.id JOIN problem_group g ON g.id=m.group_id"
-	" WHERE s.touch_batch=? AND g.open_key IS NOT NULL"};
+	" FROM student s FORCE INDEX (k_student_touch) STRAIGHT_JOIN group_member m FORCE INDEX (k_member_student) ON m.student_id=s.id"
+	" STRAIGHT_JOIN problem_group g ON g.id=m.group_id WHERE s.touch_batch=? AND g.open_key IS NOT NULL"};
 /* the same keys over every record (full re-detection) */
 static const struct db_sql A_KEYS_ID = {
 	"INSERT IGNORE INTO detect_key (batch, type, k) SELECT ?, 'id_dup', id_number FROM student"
@@ -491,12 +497,13 @@ static const struct db_sql A_KEYS_OPEN = {
 /* does each key clash now (locking reads: a concurrent insert of the same key waits or deadlocks, never hides) */
 static const struct db_sql D_CLASH = {
 	"UPDATE detect_key d SET d.clash = CASE d.type"
-	" WHEN 'id_dup' THEN (SELECT COUNT(*) FROM student s WHERE s.id_number=d.k AND s.id_type='1' AND s.status<>'deleted')>=2"
-	"  AND EXISTS (SELECT 1 FROM student s WHERE s.id_number=d.k AND s.id_type='1' AND s.status<>'deleted' AND NOT " CLEARED ")"
-	" WHEN 'nbg_dup' THEN (SELECT COUNT(*)>=2 AND COALESCE(SUM(s.id_type<>'1'),0)>=1 FROM student s WHERE s.name=d.name"
-	"  AND s.gender=d.gender AND s.birth_date=d.birth AND s.status<>'deleted')"
-	"  AND EXISTS (SELECT 1 FROM student s WHERE s.name=d.name AND s.gender=d.gender AND s.birth_date=d.birth"
-	"  AND s.status<>'deleted' AND NOT " CLEARED ")"
+	" WHEN 'id_dup' THEN (SELECT COUNT(*) FROM student s FORCE INDEX (k_student_idno) WHERE s.id_number=d.k AND s.id_type='1'"
+	"  AND s.status<>'deleted')>=2 AND EXISTS (SELECT 1 FROM student s FORCE INDEX (k_student_idno) WHERE s.id_number=d.k"
+	"  AND s.id_type='1' AND s.status<>'deleted' AND NOT " CLEARED ")"
+	" WHEN 'nbg_dup' THEN (SELECT COUNT(*)>=2 AND COALESCE(SUM(s.id_type<>'1'),0)>=1 FROM student s FORCE INDEX (k_student_nbg)"
+	"  WHERE s.name=d.name AND s.gender=d.gender AND s.birth_date=d.birth AND s.status<>'deleted')"
+	"  AND EXISTS (SELECT 1 FROM student s FORCE INDEX (k_student_nbg) WHERE s.name=d.name AND s.gender=d.gender"
+	"  AND s.birth_date=d.birth AND s.status<>'deleted' AND NOT " CLEARED ")"
 	" WHEN 'id_error' THEN EXISTS (SELECT 1 FROM student s WHERE s.id=d.sid AND " ID_ERROR_NOW("s") " AND NOT " CLEARED ")"
 	" WHEN 'id_changed' THEN EXISTS (SELECT 1 FROM student s WHERE s.id=d.sid AND " ID_CHANGED_NOW("s") " AND NOT " CLEARED ")"
 	" ELSE 0 END WHERE d.batch=?"};
@@ -510,33 +517,34 @@ static const struct db_sql D_OPEN = {
 	"INSERT INTO problem_group (type, clash_key, open_key, state, scope_level, arbiter_unit_id, opened_batch)"
 	" VALUES (?, ?, ?, 'open', 3, 1, ?) ON DUPLICATE KEY UPDATE problem_group.id=problem_group.id"};
 static const struct db_sql D_GID = {
-	"UPDATE detect_key d JOIN problem_group g ON g.type=d.type AND g.open_key=d.k SET d.gid=g.id WHERE d.batch=?"};
+	"UPDATE detect_key d STRAIGHT_JOIN problem_group g FORCE INDEX (uk_group_open) ON g.type=d.type AND g.open_key=d.k"
+	" SET d.gid=g.id WHERE d.batch=?"};
 static const struct db_sql D_HIST_OPENED_SEL = {
-	"SELECT g.id, g.type FROM detect_key d JOIN problem_group g ON g.id=d.gid WHERE d.batch=? AND g.opened_batch=?"};
+	"SELECT g.id, g.type FROM detect_key d STRAIGHT_JOIN problem_group g ON g.id=d.gid WHERE d.batch=? AND g.opened_batch=?"};
 static const struct db_sql H_OPENED = {
 	"INSERT INTO history (group_id, actor_role, action, state_after, reason) VALUES (?, 'system', 'group_opened', 'open', ?)"};
 #define MEMBER_SEL                                                                                             \
 	"SELECT d.gid, s.id, s.school_id, s.province_code, s.city_code, s.county_code,"                           \
-	" IF(d.type='id_changed','unconfirmed','open'), ? FROM detect_key d JOIN student s ON "
-static const struct db_sql D_MEM_ID_SEL = {MEMBER_SEL "s.id_number=d.k AND s.id_type='1' AND s.status<>'deleted'"
+	" IF(d.type='id_changed','unconfirmed','open'), ? FROM detect_key d STRAIGHT_JOIN student s "
+static const struct db_sql D_MEM_ID_SEL = {MEMBER_SEL "FORCE INDEX (k_student_idno) ON s.id_number=d.k AND s.id_type='1' AND s.status<>'deleted'"
 							" WHERE d.batch=? AND d.type='id_dup' AND d.clash=1 LOCK IN SHARE MODE"};
-static const struct db_sql D_MEM_NBG_SEL = {MEMBER_SEL "s.name=d.name AND s.gender=d.gender AND s.birth_date=d.birth"
+static const struct db_sql D_MEM_NBG_SEL = {MEMBER_SEL "FORCE INDEX (k_student_nbg) ON s.name=d.name AND s.gender=d.gender AND s.birth_date=d.birth"
 							 " AND s.status<>'deleted' WHERE d.batch=? AND d.type='nbg_dup' AND d.clash=1"
 							 " LOCK IN SHARE MODE"};
-static const struct db_sql D_MEM_ONE_SEL = {MEMBER_SEL "s.id=d.sid WHERE d.batch=? AND d.type IN ('id_error','id_changed')"
+static const struct db_sql D_MEM_ONE_SEL = {MEMBER_SEL "FORCE INDEX (PRIMARY) ON s.id=d.sid WHERE d.batch=? AND d.type IN ('id_error','id_changed')"
 							 " AND d.clash=1 LOCK IN SHARE MODE"};
 static const struct db_sql D_MEM = {
 	"INSERT INTO group_member (group_id, student_id, school_id, province_code, city_code, county_code, state, added_batch)"
 	" VALUES (?,?,?,?,?,?,?,?) ON DUPLICATE KEY UPDATE group_member.id=group_member.id"};
 static const struct db_sql D_HIST_ADDED_SEL = {
-	"SELECT m.group_id, m.id, m.student_id, m.state FROM detect_key d JOIN group_member m ON m.group_id=d.gid"
+	"SELECT m.group_id, m.id, m.student_id, m.state FROM detect_key d STRAIGHT_JOIN group_member m FORCE INDEX (uk_member) ON m.group_id=d.gid"
 	" WHERE d.batch=? AND d.clash=1 AND m.added_batch=?"};
 static const struct db_sql H_ADDED = {
 	"INSERT INTO history (group_id, member_id, student_id, actor_role, action, state_after)"
 	" VALUES (?, ?, ?, 'system', 'member_added', ?)"};
 /* a member closed by the system (or changed) whose record clashes again while the group is open */
 #define REOPEN_WHERE                                                                                           \
-	" FROM detect_key d JOIN group_member m ON m.group_id=d.gid JOIN student s ON s.id=m.student_id"          \
+	" FROM detect_key d STRAIGHT_JOIN group_member m FORCE INDEX (uk_member) ON m.group_id=d.gid STRAIGHT_JOIN student s ON s.id=m.student_id" \
 	" WHERE d.batch=? AND d.clash=1 AND m.state IN ('closed','changed') AND " MATCHES
 static const struct db_sql D_HIST_REOPEN_SEL = {
 	"SELECT m.group_id, m.id, m.student_id, m.state, IF(d.type='id_changed','unconfirmed','open')" REOPEN_WHERE
@@ -545,7 +553,7 @@ static const struct db_sql H_REOPEN = {
 	"INSERT INTO history (group_id, member_id, student_id, actor_role, action, state_before, state_after, reason)"
 	" VALUES (?, ?, ?, 'system', 'member_reopened', ?, ?, 'clash_persists')"};
 static const struct db_sql D_REOPEN = {
-	"UPDATE group_member m JOIN detect_key d ON m.group_id=d.gid JOIN student s ON s.id=m.student_id"
+	"UPDATE detect_key d STRAIGHT_JOIN group_member m FORCE INDEX (uk_member) ON m.group_id=d.gid STRAIGHT_JOIN student s ON s.id=m.student_id"
 	" SET m.state=IF(d.type='id_changed','unconfirmed','open'), m.version=m.version+1, m.updated_at=UTC_TIMESTAMP(6),"
 	" m.step_started_at=UTC_TIMESTAMP(6), m.handling=NULL"
 	" WHERE d.batch=? AND d.clash=1 AND m.state IN ('closed','changed') AND " MATCHES};
@@ -553,50 +561,53 @@ static const struct db_sql D_REOPEN = {
 #define CLOSE_COND " AND m.state IN " ACTIVE_STATES " AND (d.clash=0 OR NOT " MATCHES ")"
 static const struct db_sql D_HIST_CLOSE_SEL = {
 	"SELECT m.group_id, m.id, m.student_id, m.state, IF(d.clash=0,'clash_gone','no_longer_clashes')"
-	" FROM detect_key d JOIN group_member m ON m.group_id=d.gid JOIN student s ON s.id=m.student_id"
+	" FROM detect_key d STRAIGHT_JOIN group_member m FORCE INDEX (uk_member) ON m.group_id=d.gid STRAIGHT_JOIN student s ON s.id=m.student_id"
 	" WHERE d.batch=?" CLOSE_COND " LOCK IN SHARE MODE"};
 static const struct db_sql H_CLOSE = {
 	"INSERT INTO history (group_id, member_id, student_id, actor_role, action, state_before, state_after, reason)"
 	" VALUES (?, ?, ?, 'system', 'member_closed', ?, 'closed', ?)"};
 static const struct db_sql D_CLOSE = {
-	"UPDATE group_member m JOIN detect_key d ON m.group_id=d.gid JOIN student s ON s.id=m.student_id"
+	"UPDATE detect_key d STRAIGHT_JOIN group_member m FORCE INDEX (uk_member) ON m.group_id=d.gid STRAIGHT_JOIN student s ON s.id=m.student_id"
 	" SET m.state='closed', m.version=m.version+1, m.updated_at=UTC_TIMESTAMP(6)"
 	" WHERE d.batch=?" CLOSE_COND};
 /* R21: a group whose clash is gone is done */
 static const struct db_sql D_HIST_DONE_SEL = {
-	"SELECT g.id, g.state FROM detect_key d JOIN problem_group g ON g.id=d.gid"
+	"SELECT g.id, g.state FROM detect_key d STRAIGHT_JOIN problem_group g ON g.id=d.gid"
 	" WHERE d.batch=? AND d.clash=0 AND g.state<>'done' LOCK IN SHARE MODE"};
 static const struct db_sql H_DONE = {
 	"INSERT INTO history (group_id, actor_role, action, state_before, state_after, reason)"
 	" VALUES (?, 'system', 'group_done', ?, 'done', 'clash_gone')"};
 static const struct db_sql D_DONE = {
-	"UPDATE problem_group g JOIN detect_key d ON g.id=d.gid SET g.state='done', g.open_key=NULL,"
+	"UPDATE detect_key d STRAIGHT_JOIN problem_group g ON g.id=d.gid SET g.state='done', g.open_key=NULL,"
 	" g.done_at=UTC_TIMESTAMP(6), g.updated_at=UTC_TIMESTAMP(6), g.version=g.version+1"
 	" WHERE d.batch=? AND d.clash=0 AND g.state<>'done'"};
 /* R2: widest jurisdiction and common superior from the members' counties (dedup_common_superior in SQL) */
 static const struct db_sql D_SCOPE = {
-	"UPDATE problem_group g JOIN (SELECT m.group_id gid, COUNT(DISTINCT m.province_code) np, COUNT(DISTINCT m.city_code) nc,"
+	"UPDATE (SELECT m.group_id gid, COUNT(DISTINCT m.province_code) np, COUNT(DISTINCT m.city_code) nc,"
 	" COUNT(DISTINCT m.county_code) nk, MIN(m.province_code) p, MIN(m.city_code) c, MIN(m.county_code) k"
-	" FROM detect_key d JOIN group_member m ON m.group_id=d.gid WHERE d.batch=? AND d.clash=1 GROUP BY m.group_id) x"
-	" ON x.gid=g.id JOIN unit u ON u.code = CASE WHEN x.np>1 THEN '000000' WHEN x.nc>1 THEN CONCAT(x.p,'0000')"
+	" FROM detect_key d STRAIGHT_JOIN group_member m FORCE INDEX (uk_member) ON m.group_id=d.gid WHERE d.batch=? AND d.clash=1 GROUP BY m.group_id) x"
+	" STRAIGHT_JOIN problem_group g ON g.id=x.gid JOIN unit u ON u.code = CASE WHEN x.np>1 THEN '000000' WHEN x.nc>1 THEN CONCAT(x.p,'0000')"
 	" WHEN x.nk>1 THEN CONCAT(x.c,'00') ELSE x.k END"
 	" SET g.scope_level = CASE WHEN x.np>1 THEN 0 WHEN x.nc>1 THEN 1 WHEN x.nk>1 THEN 2 ELSE 3 END, g.arbiter_unit_id=u.id"};
 /* R6: status follows membership of unfinished groups */
-#define MEMBERS_OF_RUN "(SELECT DISTINCT m.student_id sid FROM detect_key d JOIN group_member m ON m.group_id=d.gid WHERE d.batch=?)"
+#define MEMBERS_OF_RUN                                                                                          \
+	"(SELECT DISTINCT m.student_id sid FROM detect_key d STRAIGHT_JOIN group_member m FORCE INDEX (uk_member) ON m.group_id=d.gid WHERE d.batch=?)"
 static const struct db_sql D_STATUS = {
-	"UPDATE student s JOIN " MEMBERS_OF_RUN " x ON x.sid=s.id SET s.status = CASE WHEN s.status='deleted' THEN 'deleted'"
-	" WHEN EXISTS (SELECT 1 FROM group_member m2 JOIN problem_group g2 ON g2.id=m2.group_id WHERE m2.student_id=s.id"
+	"UPDATE " MEMBERS_OF_RUN " x STRAIGHT_JOIN student s ON s.id=x.sid SET s.status = CASE WHEN s.status='deleted' THEN 'deleted'"
+	" WHEN EXISTS (SELECT 1 FROM group_member m2 FORCE INDEX (k_member_student) STRAIGHT_JOIN problem_group g2"
+	" ON g2.id=m2.group_id WHERE m2.student_id=s.id"
 	" AND g2.state<>'done' AND m2.state NOT IN ('deleted','changed','closed','upheld')) THEN 'problem'"
 	" WHEN s.status='problem' THEN IF(s.ever_approved,'formal','pending') ELSE s.status END"};
 static const struct db_sql D_TOUCH_MEMBERS = {
-	"UPDATE student s JOIN " MEMBERS_OF_RUN " x ON x.sid=s.id SET s.touch_batch=?"};
+	"UPDATE " MEMBERS_OF_RUN " x STRAIGHT_JOIN student s ON s.id=x.sid SET s.touch_batch=?"};
 /* R5: a verified resident record outside any unfinished group gets G + its number (once, for life) */
 #define G_COND                                                                                                     \
 	" s.id_type='1' AND s.id_check='ok' AND s.verify_state='verified' AND s.verify_id_number<=>s.id_number"   \
 	" AND s.student_no LIKE 'L%' AND s.status IN ('pending','formal')"                                          \
-	" AND NOT EXISTS (SELECT 1 FROM student o WHERE o.student_no=CONCAT('G', s.id_number))"
+	" AND NOT EXISTS (SELECT 1 FROM student o FORCE INDEX (uk_student_no) WHERE o.student_no=CONCAT('G', s.id_number))"
 static const struct db_sql D_GNUMBER = {
-	"UPDATE student s SET s.student_no=CONCAT('G', s.id_number), s.updated_at=UTC_TIMESTAMP(6) WHERE s.touch_batch=? AND" G_COND};
+	"UPDATE student s FORCE INDEX (k_student_touch) SET s.student_no=CONCAT('G', s.id_number), s.updated_at=UTC_TIMESTAMP(6)"
+	" WHERE s.touch_batch=? AND" G_COND};
 static const struct db_sql A_GNUMBER = {
 	"UPDATE student s SET s.student_no=CONCAT('G', s.id_number), s.updated_at=UTC_TIMESTAMP(6) WHERE" G_COND};
 static const struct db_sql D_CLEAN = {"DELETE FROM detect_key WHERE batch=?"};
@@ -631,15 +642,22 @@ enum xerr db_reg_detect(struct db *db, struct arena *a, uint64_t batch, unsigned
 	if (!st)
 		st = &dummy;
 	memset(st, 0, sizeof *st);
+	static int prof = -1;
+	if (prof < 0) prof = getenv("XJ_DETECT_PROFILE") != NULL;
+	struct timespec T0, T1;
+#define TIC clock_gettime(CLOCK_MONOTONIC, &T0)
+#define TOC(name) do { if (prof) { clock_gettime(CLOCK_MONOTONIC, &T1); fprintf(stderr, "PROF %-20s %.3f\n", name, (T1.tv_sec - T0.tv_sec) + (T1.tv_nsec - T0.tv_nsec) / 1e9); } } while (0)
 #define RUN(q, ...)                                                                              \
 	do {                                                                                     \
-		if ((e = db_exec(db, NULL, &(q), DB_ARGS(__VA_ARGS__), NULL, &n, NULL)) != XE_OK) \
+		TIC; if ((e = db_exec(db, NULL, &(q), DB_ARGS(__VA_ARGS__), NULL, &n, NULL)) != XE_OK) \
 			goto out;                                                                \
+		TOC(#q); \
 	} while (0)
 #define SEL_INS(sel, ins, ...)                                                              \
 	do {                                                                                \
-		if ((e = sel_ins(db, a, &(sel), DB_ARGS(__VA_ARGS__), &(ins), &n)) != XE_OK) \
+		TIC; if ((e = sel_ins(db, a, &(sel), DB_ARGS(__VA_ARGS__), &(ins), &n)) != XE_OK) \
 			goto out;                                                           \
+		TOC(#sel); \
 	} while (0)
 	if (flags & DETECT_KEYS_GIVEN) {
 		/* the caller stored the candidate keys (imports: from its locking lookups, see registry.c) */
@@ -721,8 +739,8 @@ enum xerr db_reg_redetect_all(struct db *db, struct arena *a, struct reg_detect_
 }
 
 static const struct db_sql Q_STUDENT_GROUPS = {
-	"SELECT g.id, g.type, m.state FROM group_member m JOIN problem_group g ON g.id=m.group_id"
-	" WHERE m.student_id=? AND g.state<>'done' ORDER BY g.id"};
+	"SELECT g.id, g.type, m.state FROM group_member m FORCE INDEX (k_member_student) STRAIGHT_JOIN problem_group g"
+	" ON g.id=m.group_id WHERE m.student_id=? AND g.state<>'done' ORDER BY g.id"};
 
 enum xerr db_reg_student_groups(struct db *db, struct arena *a, uint64_t student_id, size_t *n, uint64_t **gids,
 				const char ***types, const char ***member_states)
@@ -755,11 +773,21 @@ enum xerr db_reg_student_groups(struct db *db, struct arena *a, uint64_t student
 
 static const struct db_sql Q_STUDENT_GET = {
 	"SELECT " STUDENT_COLS " FROM student s JOIN unit sch ON sch.id=s.school_id WHERE s.id=? AND " SCOPE("s")};
-#define LIST_WHERE                                                                                          \
-	" FROM student s JOIN unit sch ON sch.id=s.school_id WHERE " SCOPE("s") " AND (? IS NULL OR sch.code=?)" \
-	" AND (? IS NULL OR s.status=?) AND (? IS NULL OR s.name LIKE CONCAT(?, '%') OR s.id_number=? OR s.student_no=?)"
-static const struct db_sql Q_STUDENT_LIST = {"SELECT " STUDENT_COLS LIST_WHERE " ORDER BY s.id DESC LIMIT ? OFFSET ?"};
-static const struct db_sql Q_STUDENT_COUNT = {"SELECT COUNT(*)" LIST_WHERE};
+/* Student lists per caller level (R1-R3), each on the index of its level where there is one. */
+#define LIST_FILTER                                                                                          \
+	" AND (? IS NULL OR sch.code=?) AND (? IS NULL OR s.status=?)"                                         \
+	" AND (? IS NULL OR s.name LIKE CONCAT(?, '%') OR s.id_number=? OR s.student_no=?)"
+#define LIST_LEVEL(IDX, COND) " FROM student s " IDX " JOIN unit sch ON sch.id=s.school_id WHERE " COND LIST_FILTER
+#define LIST_Q(L) {"SELECT " STUDENT_COLS L " ORDER BY s.id DESC LIMIT ? OFFSET ?"}
+#define COUNT_Q(L) {"SELECT COUNT(*)" L}
+static const struct db_sql Q_STUDENT_LIST[5] = {
+	LIST_Q(LIST_LEVEL("", "1=1 AND ?=0")), LIST_Q(LIST_LEVEL("", "s.province_code=?")), LIST_Q(LIST_LEVEL("", "s.city_code=?")),
+	LIST_Q(LIST_LEVEL("FORCE INDEX (k_student_county)", "s.county_code=?")),
+	LIST_Q(LIST_LEVEL("FORCE INDEX (k_student_school)", "s.school_id=?"))};
+static const struct db_sql Q_STUDENT_COUNT[5] = {
+	COUNT_Q(LIST_LEVEL("", "1=1 AND ?=0")), COUNT_Q(LIST_LEVEL("", "s.province_code=?")), COUNT_Q(LIST_LEVEL("", "s.city_code=?")),
+	COUNT_Q(LIST_LEVEL("FORCE INDEX (k_student_county)", "s.county_code=?")),
+	COUNT_Q(LIST_LEVEL("FORCE INDEX (k_student_school)", "s.school_id=?"))};
 
 enum xerr db_reg_student_get(struct db *db, struct arena *a, uint64_t id, const struct reg_scope *sc, struct db_rows *rows)
 {
@@ -788,55 +816,78 @@ enum xerr db_reg_student_list(struct db *db, struct arena *a, const struct reg_s
 			      const char *status, const char *q, long long limit, long long offset, struct db_rows *rows,
 			      long long *total)
 {
-	struct db_arg x[SCOPE_NARGS + 10];
-	scope_args(x, sc);
+	int lv = sc->level < 0 ? 0 : sc->level > 4 ? 4 : sc->level;
+	struct db_arg x[11];
 	const char *ql = like_escape(a, q);
-	x[9] = DBS(school_code);
-	x[10] = DBS(school_code);
-	x[11] = DBS(status);
-	x[12] = DBS(status);
-	x[13] = DBS(q);
-	x[14] = DBS(ql);
-	x[15] = DBS(q);
-	x[16] = DBS(q);
-	x[17] = DBI(limit);
-	x[18] = DBI(offset);
-	enum xerr e = db_exec(db, a, &Q_STUDENT_LIST, x, SCOPE_NARGS + 10, rows, NULL, NULL);
+	x[0] = lv == 0 ? DBI(0) : lv == 1 ? DBS(sc->province) : lv == 2 ? DBS(sc->city) : lv == 3 ? DBS(sc->county) : DBI(sc->unit_id);
+	x[1] = DBS(school_code);
+	x[2] = DBS(school_code);
+	x[3] = DBS(status);
+	x[4] = DBS(status);
+	x[5] = DBS(q);
+	x[6] = DBS(ql);
+	x[7] = DBS(q);
+	x[8] = DBS(q);
+	x[9] = DBI(limit);
+	x[10] = DBI(offset);
+	enum xerr e = db_exec(db, a, &Q_STUDENT_LIST[lv], x, 11, rows, NULL, NULL);
 	if (e != XE_OK)
 		return e;
 	struct db_rows c;
-	e = db_exec(db, a, &Q_STUDENT_COUNT, x, SCOPE_NARGS + 8, &c, NULL, NULL);
+	e = db_exec(db, a, &Q_STUDENT_COUNT[lv], x, 9, &c, NULL, NULL);
 	*total = e == XE_OK && c.n ? db_get_int(&c, 0, 0) : 0;
 	return e;
 }
 
-#define GROUP_WHERE                                                                                         \
-	" FROM problem_group g WHERE (? IS NULL OR g.type=?) AND (? IS NULL OR g.state=?)"                  \
-	" AND EXISTS (SELECT 1 FROM group_member mm WHERE mm.group_id=g.id AND " SCOPE("mm") ")"
-static const struct db_sql Q_GROUP_LIST = {
-	"SELECT g.id, g.type, g.state, g.scope_level, g.arbiter_unit_id, au.code, au.name, " TS("g.created_at") ", " TS(
-		"g.done_at") ", (SELECT COUNT(*) FROM group_member c WHERE c.group_id=g.id)"
-	" FROM problem_group g JOIN unit au ON au.id=g.arbiter_unit_id WHERE (? IS NULL OR g.type=?) AND (? IS NULL OR g.state=?)"
-	" AND EXISTS (SELECT 1 FROM group_member mm WHERE mm.group_id=g.id AND " SCOPE("mm") ")"
-	" ORDER BY g.id DESC LIMIT ? OFFSET ?"};
-static const struct db_sql Q_GROUP_COUNT = {"SELECT COUNT(*)" GROUP_WHERE};
+/* The group list by level of the caller (R1-R3): the member index of that level drives the query (a semi-join on
+ * group_member), so a school or county with few groups never scans the whole country's groups. */
+#define GROUP_COLS                                                                                                \
+	"SELECT g.id, g.type, g.state, g.scope_level, g.arbiter_unit_id, au.code, au.name, " TS("g.created_at") ", " TS( \
+		"g.done_at") ", (SELECT COUNT(*) FROM group_member c FORCE INDEX (uk_member) WHERE c.group_id=g.id)"           \
+	" FROM problem_group g JOIN unit au ON au.id=g.arbiter_unit_id"
+#define GROUP_FILTER " WHERE (? IS NULL OR g.type=?) AND (? IS NULL OR g.state=?)"
+#define GROUP_IN(COL, IDX) " AND g.id IN (SELECT mm.group_id FROM group_member mm FORCE INDEX (" IDX ") WHERE mm." COL "=?)"
+#define GROUP_PAGE " ORDER BY g.id DESC LIMIT ? OFFSET ?"
+static const struct db_sql Q_GROUPS[5] = {
+	{GROUP_COLS GROUP_FILTER GROUP_PAGE},
+	{GROUP_COLS GROUP_FILTER GROUP_IN("province_code", "k_member_province") GROUP_PAGE},
+	{GROUP_COLS GROUP_FILTER GROUP_IN("city_code", "k_member_city") GROUP_PAGE},
+	{GROUP_COLS GROUP_FILTER GROUP_IN("county_code", "k_member_county") GROUP_PAGE},
+	{GROUP_COLS GROUP_FILTER GROUP_IN("school_id", "k_member_school") GROUP_PAGE},
+};
+static const struct db_sql Q_GROUPS_COUNT[5] = {
+	{"SELECT COUNT(*) FROM problem_group g" GROUP_FILTER},
+	{"SELECT COUNT(*) FROM problem_group g" GROUP_FILTER GROUP_IN("province_code", "k_member_province")},
+	{"SELECT COUNT(*) FROM problem_group g" GROUP_FILTER GROUP_IN("city_code", "k_member_city")},
+	{"SELECT COUNT(*) FROM problem_group g" GROUP_FILTER GROUP_IN("county_code", "k_member_county")},
+	{"SELECT COUNT(*) FROM problem_group g" GROUP_FILTER GROUP_IN("school_id", "k_member_school")},
+};
 
 enum xerr db_reg_group_list(struct db *db, struct arena *a, const struct reg_scope *sc, const char *type, const char *state,
 			    long long limit, long long offset, struct db_rows *rows, long long *total)
 {
-	struct db_arg x[4 + SCOPE_NARGS + 2];
-	x[0] = DBS(type);
-	x[1] = DBS(type);
-	x[2] = DBS(state);
-	x[3] = DBS(state);
-	scope_args(x + 4, sc);
-	x[13] = DBI(limit);
-	x[14] = DBI(offset);
-	enum xerr e = db_exec(db, a, &Q_GROUP_LIST, x, 15, rows, NULL, NULL);
+	int lv = sc->level < 0 ? 0 : sc->level > 4 ? 4 : sc->level;
+	struct db_arg x[7];
+	size_t k = 0;
+	x[k++] = DBS(type);
+	x[k++] = DBS(type);
+	x[k++] = DBS(state);
+	x[k++] = DBS(state);
+	if (lv == 1)
+		x[k++] = DBS(sc->province);
+	else if (lv == 2)
+		x[k++] = DBS(sc->city);
+	else if (lv == 3)
+		x[k++] = DBS(sc->county);
+	else if (lv == 4)
+		x[k++] = DBI(sc->unit_id);
+	x[k] = DBI(limit);
+	x[k + 1] = DBI(offset);
+	enum xerr e = db_exec(db, a, &Q_GROUPS[lv], x, k + 2, rows, NULL, NULL);
 	if (e != XE_OK)
 		return e;
 	struct db_rows c;
-	e = db_exec(db, a, &Q_GROUP_COUNT, x, 13, &c, NULL, NULL);
+	e = db_exec(db, a, &Q_GROUPS_COUNT[lv], x, k, &c, NULL, NULL);
 	*total = e == XE_OK && c.n ? db_get_int(&c, 0, 0) : 0;
 	return e;
 }

@@ -249,8 +249,10 @@ test('a large file runs as a background job whose progress (rows_done / rows_tot
   const d = await waitJob(c, r.body.id);
   assert.equal(d.state, 'done', JSON.stringify(d.error));
   assert.equal(d.rows_done, d.rows_total);
-  assert.equal(d.rows_created, 2601);
-  assert.equal(ofJob(r.body.id), 2601);
+  // (random test numbers may meet a record of an earlier run on a reused instance: those rows are 'unchanged')
+  assert.equal(d.rows_created + d.rows_unchanged, 2601);
+  assert.ok(d.rows_created > 2590);
+  assert.equal(ofJob(r.body.id), d.rows_created);
   assert.ok(d.groups_touched >= 1, 'the planted duplicate formed a group');
 });
 
