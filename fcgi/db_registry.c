@@ -252,12 +252,7 @@ enum xerr db_reg_insert(struct db *db, struct arena *a, struct reg_new *rows, si
 {
 	if (n == 0)
 		return XE_OK;
-	struct timespec t0, t1;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
 	enum xerr e = assign_numbers(db, a, rows, n);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	if (n > 100)
-		log_error("PROFILE numbers %zu rows %.3f s", n, (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
 	if (e != XE_OK)
 		return e;
 	if (n == 1) {
@@ -642,22 +637,15 @@ enum xerr db_reg_detect(struct db *db, struct arena *a, uint64_t batch, unsigned
 	if (!st)
 		st = &dummy;
 	memset(st, 0, sizeof *st);
-	static int prof = -1;
-	if (prof < 0) prof = getenv("XJ_DETECT_PROFILE") != NULL;
-	struct timespec T0, T1;
-#define TIC clock_gettime(CLOCK_MONOTONIC, &T0)
-#define TOC(name) do { if (prof) { clock_gettime(CLOCK_MONOTONIC, &T1); fprintf(stderr, "PROF %-20s %.3f\n", name, (T1.tv_sec - T0.tv_sec) + (T1.tv_nsec - T0.tv_nsec) / 1e9); } } while (0)
 #define RUN(q, ...)                                                                              \
 	do {                                                                                     \
-		TIC; if ((e = db_exec(db, NULL, &(q), DB_ARGS(__VA_ARGS__), NULL, &n, NULL)) != XE_OK) \
+		if ((e = db_exec(db, NULL, &(q), DB_ARGS(__VA_ARGS__), NULL, &n, NULL)) != XE_OK) \
 			goto out;                                                                \
-		TOC(#q); \
 	} while (0)
 #define SEL_INS(sel, ins, ...)                                                              \
 	do {                                                                                \
-		TIC; if ((e = sel_ins(db, a, &(sel), DB_ARGS(__VA_ARGS__), &(ins), &n)) != XE_OK) \
+		if ((e = sel_ins(db, a, &(sel), DB_ARGS(__VA_ARGS__), &(ins), &n)) != XE_OK) \
 			goto out;                                                           \
-		TOC(#sel); \
 	} while (0)
 	if (flags & DETECT_KEYS_GIVEN) {
 		/* the caller stored the candidate keys (imports: from its locking lookups, see registry.c) */
