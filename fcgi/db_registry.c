@@ -87,7 +87,7 @@ enum xerr db_reg_school(struct db *db, struct arena *a, const char *code, struct
 	".register_id_number IS NOT NULL AND NOT (" S ".register_id_number<=>" S ".id_number))"
 /* ---------------------------------------------------------------- statements with IN lists */
 
-#define IN_SLICE 500
+#define IN_SLICE 1000
 static struct db_sql Q_SEQ_READ, Q_IDENT_MANY, Q_IDENT_MANY_LOCK, Q_GROUP_MEMBERS, Q_NBG_MANY, Q_NBG_MANY_LOCK, D_KEYS_ERR_NO;
 static pthread_once_t in_once = PTHREAD_ONCE_INIT;
 
