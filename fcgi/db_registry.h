@@ -97,6 +97,12 @@ struct reg_detect_stats {
  * upheld in a done group of the same key) do not re-open unless another record joins the clash. */
 enum xerr db_reg_detect(struct db *db, struct arena *a, uint64_t batch, unsigned flags, struct reg_detect_stats *st);
 
+/* R15: give a record the new values of an approved change, inside the caller's transaction. Optimistic: XE_CONFLICT
+ * when the record's version is not expected_version (or it is deleted). The school stays; id_check follows the new
+ * number; the record is marked with batch, so db_reg_detect(db, a, batch, 0, ...) then re-runs the duplicate check
+ * on it: a clash it left closes (R9), a new one opens, a register finding about its old number or name is stale. */
+enum xerr db_reg_apply_change(struct db *db, uint64_t student_id, long long expected_version, const struct student_rec *rec,
+			      uint64_t batch);
 /* Mark records as touched by batch (for a change or result applied by another module, before db_reg_detect). */
 enum xerr db_reg_touch(struct db *db, const uint64_t *student_ids, size_t n, uint64_t batch);
 
