@@ -79,9 +79,31 @@ export async function as(user) {
   return clients.get(user);
 }
 
-/** The provincial caller of province 13 or 37. TODO(auth): use a Bearer credential of issue 3 once merged; until
- * then the XJ_TEST_HOOKS stand-in lets the province bureau (prov_13 / prov_37) call the provincial endpoints. */
-export function province(code = '13') { return as(`prov_${code}`); }
+/** Demo provincial credentials of issue 3 (sql/demo/10-credentials.sql, public demo values). */
+const DEMO_TOKENS = {
+  13: 'xjp_DEMO13-not-secret-demo-credential-hebei0000',
+  37: 'xjp_DEMO37-not-secret-demo-credential-shandong0',
+};
+/** A client authenticated with `Authorization: Bearer token` (provincial system, R29). */
+class BearerClient {
+  constructor(token) { this.token = token; }
+  req(method, path, opts = {}) {
+    return http(method, path, { ...opts, headers: { ...(opts.headers || {}), authorization: `Bearer ${this.token}` } });
+  }
+  get(p, o) { return this.req('GET', p, o); }
+  post(p, body, o = {}) { return this.req('POST', p, { ...o, body }); }
+}
+const provinces = new Map();
+/** The provincial system of province 13 or 37: its demo Bearer credential when the instance knows it (issue 3
+ * merged); otherwise the XJ_TEST_HOOKS stand-in, the province bureau's session (prov_13 / prov_37). */
+export async function province(code = '13') {
+  if (!provinces.has(code)) {
+    const b = new BearerClient(DEMO_TOKENS[code]);
+    const probe = await b.get('/api/v1/students?limit=1');
+    provinces.set(code, probe.status === 200 ? b : await as(`prov_${code}`));
+  }
+  return provinces.get(code);
+}
 
 /** Register one record as the school's clerk; asserts 201 unless expect says otherwise. */
 export async function register(clerk, rec, expect = 201) {
