@@ -13,7 +13,8 @@
 #include <libxml/xmlreader.h>
 #include <libxml/parser.h>
 
-#define XLSX_ENTRY_MAX (512u << 20)  /* largest uncompressed part we inflate */
+#define XLSX_ENTRY_MAX (256u << 20)  /* largest uncompressed part we inflate */
+#define XLSX_MAX_RATIO 100           /* and at most this many times its compressed size (zip bombs) */
 
 const char *tab_err_code(enum tab_err e)
 {
@@ -328,7 +329,8 @@ static char *zip_read(zip_t *z, const char *name, size_t *len, int *too_big)
 	zip_stat_init(&st);
 	if (zip_stat(z, name, 0, &st) != 0 || !(st.valid & ZIP_STAT_SIZE))
 		return NULL;
-	if (st.size > XLSX_ENTRY_MAX) {
+	if (st.size > XLSX_ENTRY_MAX ||
+	    ((st.valid & ZIP_STAT_COMP_SIZE) && st.size > (1u << 20) && st.size / XLSX_MAX_RATIO > st.comp_size)) {
 		*too_big = 1;
 		return NULL;
 	}

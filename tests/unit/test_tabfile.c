@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <xlsxwriter.h>
+#include <zip.h>
 
 static struct arena A;
 static char msg[256];
@@ -185,6 +186,35 @@ START_TEST(test_xlsx_first_sheet_strings_numbers_and_row_numbers)
 }
 END_TEST
 
+START_TEST(test_xlsx_zip_bomb_is_refused)
+{
+	char path[] = "/tmp/xj-bomb-XXXXXX";
+	int fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	int err = 0;
+	zip_t *z = zip_open(path, ZIP_TRUNCATE, &err);
+	ck_assert_ptr_nonnull(z);
+	static const char wb[] = "<workbook><sheets><sheet name=\"a\" sheetId=\"1\"/></sheets></workbook>";
+	size_t big = 8u << 20;
+	char *sheet = malloc(big);
+	memset(sheet, ' ', big); /* 8 MiB of blanks deflate to a few KiB: ratio far above 100 */
+	memcpy(sheet, "<worksheet>", 11);
+	zip_file_add(z, "xl/workbook.xml", zip_source_buffer(z, wb, sizeof wb - 1, 0), 0);
+	zip_file_add(z, "xl/worksheets/sheet1.xml", zip_source_buffer(z, sheet, big, 0), 0);
+	ck_assert_int_eq(zip_close(z), 0);
+	free(sheet);
+	size_t n;
+	char *b = slurp(path, &n);
+	unlink(path);
+	ck_assert_uint_lt(n, 200000);
+	struct tab_sheet t;
+	ck_assert_int_eq(rd(b, n, 1, &t), TAB_BAD_XLSX);
+	ck_assert_ptr_nonnull(strstr(msg, "too large"));
+	free(b);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("tabfile");
@@ -198,6 +228,7 @@ int main(void)
 	tcase_add_test(t, test_row_limit);
 	tcase_add_test(t, test_excel_serial_dates);
 	tcase_add_test(t, test_xlsx_first_sheet_strings_numbers_and_row_numbers);
+	tcase_add_test(t, test_xlsx_zip_bomb_is_refused);
 	suite_add_tcase(s, t);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
