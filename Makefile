@@ -96,6 +96,8 @@ start: build seed-data web/vendor/echarts.min.js
 	@sql/db.sh start
 	@sql/db.sh migrate
 	@sql/db.sh seed $(VARDIR)/seed/divisions.sql $(sort $(wildcard sql/demo/*.sql))
+	@set -a; . $(VARDIR)/secrets.env; set +a; XJ_DB_SOCKET=$(VARDIR)/run/db.sock \
+	  $(BUILD)/xueji --seed-demo sql/demo/20-students.csv sql/demo/21-register-results.json
 	@$(MAKE) --no-print-directory service-start nginx-start
 	@for i in $$(seq 1 100); do curl -fsS -o /dev/null http://127.0.0.1:$(PORT)/api/v1/health && break; sleep 0.1; done; \
 	curl -fsS http://127.0.0.1:$(PORT)/api/v1/health && echo

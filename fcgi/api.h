@@ -26,7 +26,20 @@ enum xerr api_credentials_create(struct req *r, struct resp *w);
 enum xerr api_credentials_revoke(struct req *r, struct resp *w);
 enum xerr api_security_log(struct req *r, struct resp *w);
 
-/* registry: students, imports, register results, groups list (issue 4) */
+/* registry: students, imports, register results, groups list (issue 4): api_registry.c */
+enum xerr api_students_list(struct req *r, struct resp *w);
+enum xerr api_students_create(struct req *r, struct resp *w);
+enum xerr api_students_batch(struct req *r, struct resp *w);
+enum xerr api_student_get(struct req *r, struct resp *w);
+enum xerr api_import_template_csv(struct req *r, struct resp *w);
+enum xerr api_import_template_xlsx(struct req *r, struct resp *w);
+enum xerr api_imports_create(struct req *r, struct resp *w);
+enum xerr api_import_get(struct req *r, struct resp *w);
+enum xerr api_import_commit(struct req *r, struct resp *w);
+enum xerr api_import_failed(struct req *r, struct resp *w);
+enum xerr api_register_results(struct req *r, struct resp *w);
+enum xerr api_registrations_approve(struct req *r, struct resp *w);
+enum xerr api_groups_list(struct req *r, struct resp *w);
 
 /* evidence (issue 6) */
 /* Most files one upload may carry (XJ_EVIDENCE_MAX_FILES may lower it, not raise it): the route's body cap and

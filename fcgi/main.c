@@ -20,6 +20,7 @@
 #include "db.h"
 #include "json.h"
 #include "log.h"
+#include "registry.h"
 #include "router.h"
 
 #define MAX_URI 8192
@@ -280,8 +281,10 @@ int main(int argc, char **argv)
 	}
 	if (argc > 1 && strcmp(argv[1], "--hash-password") == 0)
 		return hash_password_cmd();
+	if (argc > 1 && (strcmp(argv[1], "--seed-demo") == 0 || strcmp(argv[1], "--redetect") == 0))
+		return registry_cli(argc - 1, argv + 1); /* issue 4: demo records through detection; full re-detection */
 	if (argc > 1) {
-		fprintf(stderr, "usage: %s [--routes | --hash-password]  (settings from XJ_* environment variables)\n", argv[0]);
+		fprintf(stderr, "usage: %s [--routes | --hash-password | --seed-demo CSV [JSON] | --redetect]  (settings from XJ_* environment variables)\n", argv[0]);
 		return 2;
 	}
 	log_open(cfg.access_log);

@@ -1,0 +1,728 @@
+/* api_registry: HTTP handlers of the registry (issue 4): students, provincial batches, imports, register results,
+ * registration approval, the problem-group list. */
+#include "api.h"
+#include "config.h"
+#include "db_registry.h"
+#include "dedup.h"
+#include "json.h"
+#include "log.h"
+#include "registry.h"
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define MAX_BATCH_RECORDS 5000
+#define MAX_RESULTS 10000
+#define MAX_APPROVE 1000
+
+/* ---------------------------------------------------------------- helpers */
+
+static void sha_hex(const void *d, size_t n, char out[65])
+{
+	unsigned char h[32];
+	crypto_hash_sha256(h, d, n);
+	sodium_bin2hex(out, 65, h, 32);
+}
+
+/* Read the record fields of obj into in; 422 naming the field when one is not a string. */
+static enum xerr fields_from_json(struct req *r, struct resp *w, const cJSON *obj, struct student_in *in)
+{
+	for (int f = 0; f < SF__COUNT; f++) {
+		const char *name = student_field_json((enum student_field)f);
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, name);
+		in->v[f] = NULL;
+		if (!v || cJSON_IsNull(v))
+			continue;
+		if (!cJSON_IsString(v))
+			return resp_error(r, w, XE_VALIDATION, name, arena_printf(r->arena, "%s must be a string.", name));
+		in->v[f] = v->valuestring;
+	}
+	return XE_OK;
+}
+
+/* Same, but for a batch record: the problem goes into the outcome instead of the response. */
+static int fields_from_record(struct arena *a, const cJSON *obj, struct student_in *in, struct reg_outcome *o)
+{
+	for (int f = 0; f < SF__COUNT; f++) {
+		const char *name = student_field_json((enum student_field)f);
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, name);
+		in->v[f] = NULL;
+		if (!v || cJSON_IsNull(v))
+			continue;
+		if (!cJSON_IsString(v)) {
+			memset(o, 0, sizeof *o);
+			o->status = "error";
+			o->err = XE_VALIDATION;
+			o->field = name;
+			o->code = "type";
+			o->message = arena_printf(a, "%s must be a string.", name);
+			o->message_zh = arena_printf(a, "%s 必须是字符串。", student_field_header((enum student_field)f));
+			return -1;
+		}
+		in->v[f] = v->valuestring;
+	}
+	return 0;
+}
+
+static const char *str_or_null(const char *s) { return s && *s ? s : NULL; }
+
+/* A student row (db_reg_student_* column order) as JSON. */
+static cJSON *student_json(const struct db_rows *rs, size_t i)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddNumberToObject(o, "id", (double)db_get_int(rs, i, 0));
+	json_add_str(o, "student_no", db_get(rs, i, 1));
+	json_add_str(o, "name", db_get(rs, i, 2));
+	json_add_str(o, "gender", db_get(rs, i, 3));
+	json_add_str(o, "birth_date", db_get(rs, i, 4));
+	json_add_str(o, "id_type", db_get(rs, i, 5));
+	json_add_str(o, "id_number", db_get(rs, i, 6));
+	json_add_str(o, "id_check", db_get(rs, i, 7));
+	json_add_str(o, "status", db_get(rs, i, 8));
+	cJSON_AddBoolToObject(o, "ever_approved", db_get_int(rs, i, 9) != 0);
+	json_add_str(o, "verify_state", db_get(rs, i, 10));
+	json_add_str(o, "register_id_number", db_get(rs, i, 11));
+	cJSON *s = cJSON_AddObjectToObject(o, "school");
+	cJSON_AddNumberToObject(s, "id", (double)db_get_int(rs, i, 23));
+	json_add_str(s, "code", db_get(rs, i, 12));
+	json_add_str(s, "name", db_get(rs, i, 13));
+	json_add_str(o, "county_code", db_get(rs, i, 14));
+	json_add_str(o, "grade", db_get(rs, i, 15));
+	json_add_str(o, "class_name", db_get(rs, i, 16));
+	json_add_str(o, "enrol_date", db_get(rs, i, 17));
+	json_add_str(o, "guardian_phone", db_get(rs, i, 18));
+	json_add_str(o, "source", db_get(rs, i, 19));
+	json_add_str(o, "created_at", db_get(rs, i, 20));
+	json_add_str(o, "updated_at", db_get(rs, i, 21));
+	cJSON_AddNumberToObject(o, "version", (double)db_get_int(rs, i, 22));
+	return o;
+}
+
+/* 403 unless the caller may act as a provincial system (R29). */
+static enum xerr need_province(struct req *r, struct resp *w)
+{
+	if (registry_is_province(r->who))
+		return XE_OK;
+	return resp_error(r, w, XE_FORBIDDEN, NULL, "Only a provincial system may do this.");
+}
+
+/* ---------------------------------------------------------------- students */
+
+enum xerr api_students_create(struct req *r, struct resp *w)
+{
+	cJSON *body;
+	struct student_in in;
+	enum xerr e;
+	if ((e = req_json(r, w, &body)) || (e = fields_from_json(r, w, body, &in)))
+		return e;
+	if (!in.v[SF_SCHOOL] && r->who->unit_level == LEVEL_SCHOOL)
+		in.v[SF_SCHOOL] = r->who->unit_code; /* a school's clerk registers into the own school by default */
+	const char *key = req_param(r, "HTTP_IDEMPOTENCY_KEY"), *scope = NULL;
+	char sha[65];
+	if (key) {
+		if (!*key || strlen(key) > 100)
+			return resp_error(r, w, XE_VALIDATION, "Idempotency-Key", "Idempotency-Key must be 1 to 100 characters.");
+		scope = arena_printf(r->arena, "u:%llu:students", (unsigned long long)r->who->user_id);
+		sha_hex(r->body, r->body_len, sha);
+	}
+	struct reg_actor who;
+	struct reg_outcome o;
+	const char *replayed = NULL;
+	registry_actor(r->who, &who);
+	if ((e = registry_register(r->db, r->arena, &who, &in, "clerk", 0, scope, key, key ? sha : NULL, &replayed, &o)))
+		return e;
+	if (replayed) {
+		resp_header(w, "Idempotent-Replayed", "true");
+		resp_body(w, 200, "application/json; charset=utf-8", replayed, strlen(replayed));
+		return XE_OK;
+	}
+	if (strcmp(o.status, "error") == 0)
+		return registry_outcome_error(r, w, &o);
+	cJSON *res = registry_outcome_json(&o);
+	struct db_rows rs;
+	if ((e = db_reg_student_get(r->db, r->arena, o.student_id, &who.scope, &rs)) != XE_OK)
+		return e;
+	if (rs.n)
+		cJSON_AddItemToObject(res, "student", student_json(&rs, 0));
+	resp_header(w, "Location", arena_printf(r->arena, "/api/v1/students/%llu", (unsigned long long)o.student_id));
+	return resp_json(r, w, 201, res);
+}
+
+enum xerr api_students_list(struct req *r, struct resp *w)
+{
+	long long limit, offset;
+	enum xerr e;
+	if ((e = req_query_int(r, w, "limit", 1, 200, 50, &limit)) || (e = req_query_int(r, w, "offset", 0, 100000000, 0, &offset)))
+		return e;
+	const char *school = str_or_null(req_query(r, "school")), *status = str_or_null(req_query(r, "status")),
+		   *q = str_or_null(req_query(r, "q"));
+	if (status && strcmp(status, "pending") && strcmp(status, "formal") && strcmp(status, "problem") && strcmp(status, "deleted"))
+		return resp_error(r, w, XE_VALIDATION, "status", "status must be pending, formal, problem or deleted.");
+	if (q && json_utf8_chars(q) > 50)
+		return resp_error(r, w, XE_VALIDATION, "q", "q is at most 50 characters.");
+	struct reg_actor who;
+	registry_actor(r->who, &who);
+	struct db_rows rs;
+	long long total = 0;
+	if ((e = db_reg_student_list(r->db, r->arena, &who.scope, school, status, q, limit, offset, &rs, &total)) != XE_OK)
+		return e;
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddNumberToObject(o, "total", (double)total);
+	cJSON_AddNumberToObject(o, "limit", (double)limit);
+	cJSON_AddNumberToObject(o, "offset", (double)offset);
+	cJSON *arr = cJSON_AddArrayToObject(o, "students");
+	for (size_t i = 0; i < rs.n; i++)
+		cJSON_AddItemToArray(arr, student_json(&rs, i));
+	return resp_json(r, w, 200, o);
+}
+
+enum xerr api_student_get(struct req *r, struct resp *w)
+{
+	uint64_t id;
+	enum xerr e;
+	if ((e = req_path_id(r, 0, &id)))
+		return resp_error(r, w, e, NULL, NULL);
+	struct reg_actor who;
+	registry_actor(r->who, &who);
+	struct db_rows rs;
+	if ((e = db_reg_student_get(r->db, r->arena, id, &who.scope, &rs)) != XE_OK)
+		return e;
+	if (rs.n == 0)
+		return resp_error(r, w, XE_NOT_FOUND, NULL, NULL);
+	cJSON *o = student_json(&rs, 0);
+	size_t n;
+	uint64_t *g;
+	const char **t, **ms;
+	if ((e = db_reg_student_groups(r->db, r->arena, id, &n, &g, &t, &ms)) != XE_OK)
+		return e;
+	cJSON *arr = cJSON_AddArrayToObject(o, "groups");
+	for (size_t i = 0; i < n; i++) {
+		cJSON *x = cJSON_CreateObject();
+		cJSON_AddNumberToObject(x, "group_id", (double)g[i]);
+		cJSON_AddStringToObject(x, "type", t[i]);
+		cJSON_AddStringToObject(x, "member_state", ms[i]);
+		cJSON_AddItemToArray(arr, x);
+	}
+	return resp_json(r, w, 200, o);
+}
+
+/* Idempotency key of a batch record: absent, or 1-100 characters. */
+static int record_key(struct arena *a, const cJSON *rec, const char **key, struct reg_outcome *o)
+{
+	const cJSON *k = cJSON_GetObjectItemCaseSensitive(rec, "idempotency_key");
+	*key = NULL;
+	if (!k || cJSON_IsNull(k))
+		return 0;
+	if (!cJSON_IsString(k) || !*k->valuestring || strlen(k->valuestring) > 100) {
+		memset(o, 0, sizeof *o);
+		o->status = "error";
+		o->err = XE_VALIDATION;
+		o->field = "idempotency_key";
+		o->code = "idempotency_key";
+		o->message = arena_strdup(a, "idempotency_key must be a string of 1 to 100 characters.");
+		o->message_zh = arena_strdup(a, "idempotency_key 必须是 1 到 100 个字符的字符串。");
+		return -1;
+	}
+	*key = k->valuestring;
+	return 0;
+}
+
+/* Per-record answer in a batch response: the outcome (or the replayed one) with its index and key. */
+static cJSON *batch_item(int index, const char *key, const struct reg_outcome *o, const char *replayed)
+{
+	cJSON *x = replayed ? cJSON_Parse(replayed) : registry_outcome_json(o);
+	if (!x)
+		x = cJSON_CreateObject();
+	if (replayed)
+		cJSON_AddBoolToObject(x, "replayed", 1);
+	cJSON_AddNumberToObject(x, "index", index);
+	json_add_str(x, "idempotency_key", key);
+	return x;
+}
+
+enum xerr api_students_batch(struct req *r, struct resp *w)
+{
+	cJSON *body;
+	enum xerr e;
+	if ((e = need_province(r, w)) || (e = req_json(r, w, &body)))
+		return e;
+	const cJSON *recs = cJSON_GetObjectItemCaseSensitive(body, "records");
+	if (!cJSON_IsArray(recs))
+		return resp_error(r, w, XE_VALIDATION, "records", "records must be an array.");
+	int n = cJSON_GetArraySize(recs);
+	if (n < 1 || n > MAX_BATCH_RECORDS)
+		return resp_error(r, w, XE_VALIDATION, "records",
+				  arena_printf(r->arena, "records must hold 1 to %d records.", MAX_BATCH_RECORDS));
+	struct reg_actor who;
+	registry_actor(r->who, &who);
+	const char *scope = arena_printf(r->arena, "%c:%llu:batch", r->who->is_api ? 'a' : 'u', (unsigned long long)r->who->user_id);
+	cJSON *out = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(out, "results");
+	int created = 0, unchanged = 0, errors = 0, i = 0;
+	const cJSON *rec;
+	cJSON_ArrayForEach(rec, recs)
+	{
+		struct reg_outcome o;
+		struct student_in in;
+		const char *key = NULL, *replayed = NULL;
+		memset(&o, 0, sizeof o);
+		if (!cJSON_IsObject(rec)) {
+			o.status = "error";
+			o.err = XE_VALIDATION;
+			o.field = "records";
+			o.code = "type";
+			o.message = "Each record must be a JSON object.";
+			o.message_zh = "每条记录必须是 JSON 对象。";
+		} else if (record_key(r->arena, rec, &key, &o) == 0 && fields_from_record(r->arena, rec, &in, &o) == 0) {
+			char sha[65];
+			char *txt = cJSON_PrintUnformatted(rec);
+			sha_hex(txt, strlen(txt), sha);
+			if ((e = registry_register(r->db, r->arena, &who, &in, "province", 1, scope, key, key ? sha : NULL, &replayed, &o)))
+				return e;
+		}
+		const char *st = replayed ? "replayed" : o.status;
+		if (strcmp(st, "created") == 0)
+			created++;
+		else if (strcmp(st, "error") == 0)
+			errors++;
+		else
+			unchanged++;
+		cJSON_AddItemToArray(arr, batch_item(i++, key, &o, replayed));
+	}
+	cJSON *sum = cJSON_AddObjectToObject(out, "summary");
+	cJSON_AddNumberToObject(sum, "created", created);
+	cJSON_AddNumberToObject(sum, "unchanged", unchanged);
+	cJSON_AddNumberToObject(sum, "error", errors);
+	return resp_json(r, w, 200, out);
+}
+
+/* ---------------------------------------------------------------- register results (R10) */
+
+enum xerr api_register_results(struct req *r, struct resp *w)
+{
+	cJSON *body;
+	enum xerr e;
+	if ((e = need_province(r, w)) || (e = req_json(r, w, &body)))
+		return e;
+	const cJSON *list = cJSON_GetObjectItemCaseSensitive(body, "results");
+	if (!cJSON_IsArray(list))
+		return resp_error(r, w, XE_VALIDATION, "results", "results must be an array.");
+	int n = cJSON_GetArraySize(list);
+	if (n < 1 || n > MAX_RESULTS)
+		return resp_error(r, w, XE_VALIDATION, "results", arena_printf(r->arena, "results must hold 1 to %d items.", MAX_RESULTS));
+	struct reg_actor who;
+	registry_actor(r->who, &who);
+	const char *scope = arena_printf(r->arena, "%c:%llu:results", r->who->is_api ? 'a' : 'u', (unsigned long long)r->who->user_id);
+	cJSON *out = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(out, "results");
+	int applied = 0, unchanged = 0, errors = 0, i = 0;
+	const cJSON *it;
+	cJSON_ArrayForEach(it, list)
+	{
+		struct reg_outcome o;
+		const char *key = NULL, *replayed = NULL;
+		memset(&o, 0, sizeof o);
+		if (!cJSON_IsObject(it)) {
+			o.status = "error";
+			o.err = XE_VALIDATION;
+			o.field = "results";
+			o.code = "type";
+			o.message = "Each result must be a JSON object.";
+			o.message_zh = "每条结果必须是 JSON 对象。";
+		} else if (record_key(r->arena, it, &key, &o) == 0) {
+			const cJSON *sid = cJSON_GetObjectItemCaseSensitive(it, "student_id");
+			double d = cJSON_IsNumber(sid) ? sid->valuedouble : 0;
+			char sha[65];
+			char *txt = cJSON_PrintUnformatted(it);
+			sha_hex(txt, strlen(txt), sha);
+			if (sid && !(cJSON_IsNumber(sid) && d >= 1 && d <= 9e15 && d == (double)(long long)d)) {
+				o.status = "error";
+				o.err = XE_VALIDATION;
+				o.field = "student_id";
+				o.code = "type";
+				o.message = "student_id must be a positive integer.";
+				o.message_zh = "student_id 必须是正整数。";
+			} else if ((e = registry_register_result(
+					    r->db, r->arena, &who, (uint64_t)d,
+					    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "student_no")),
+					    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "school_code")),
+					    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "id_number")),
+					    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "result")),
+					    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "new_id_number")), scope, key,
+					    key ? sha : NULL, &replayed, &o)))
+				return e;
+		}
+		const char *st = replayed ? "replayed" : o.status;
+		if (strcmp(st, "applied") == 0)
+			applied++;
+		else if (strcmp(st, "error") == 0)
+			errors++;
+		else
+			unchanged++;
+		cJSON_AddItemToArray(arr, batch_item(i++, key, &o, replayed));
+	}
+	cJSON *sum = cJSON_AddObjectToObject(out, "summary");
+	cJSON_AddNumberToObject(sum, "applied", applied);
+	cJSON_AddNumberToObject(sum, "unchanged", unchanged);
+	cJSON_AddNumberToObject(sum, "error", errors);
+	return resp_json(r, w, 200, out);
+}
+
+/* ---------------------------------------------------------------- registration approval */
+
+struct approve_ctx {
+	struct req *r;
+	const cJSON *ids;
+	cJSON *arr;
+	int approved;
+};
+
+static enum xerr approve_tx(struct db *db, void *vc)
+{
+	struct approve_ctx *c = vc;
+	const cJSON *it;
+	c->approved = 0;
+	c->arr = cJSON_CreateArray();
+	cJSON_ArrayForEach(it, c->ids)
+	{
+		const char *outcome;
+		enum xerr e = db_reg_approve(db, c->r->arena, (uint64_t)it->valuedouble, c->r->who->county_code, c->r->who->user_id, "county",
+					     &outcome);
+		if (e != XE_OK)
+			return e;
+		if (strcmp(outcome, "approved") == 0)
+			c->approved++;
+		cJSON *x = cJSON_CreateObject();
+		cJSON_AddNumberToObject(x, "student_id", it->valuedouble);
+		cJSON_AddStringToObject(x, "outcome", outcome);
+		cJSON_AddItemToArray(c->arr, x);
+	}
+	return XE_OK;
+}
+
+enum xerr api_registrations_approve(struct req *r, struct resp *w)
+{
+	cJSON *body;
+	enum xerr e;
+	if ((e = req_json(r, w, &body)))
+		return e;
+	if (!r->who->county_code || r->who->unit_level != LEVEL_COUNTY)
+		return resp_error(r, w, XE_FORBIDDEN, NULL, "Only a county bureau approves registrations.");
+	const cJSON *ids = cJSON_GetObjectItemCaseSensitive(body, "student_ids"), *it;
+	if (!cJSON_IsArray(ids) || cJSON_GetArraySize(ids) < 1 || cJSON_GetArraySize(ids) > MAX_APPROVE)
+		return resp_error(r, w, XE_VALIDATION, "student_ids",
+				  arena_printf(r->arena, "student_ids must be an array of 1 to %d ids.", MAX_APPROVE));
+	cJSON_ArrayForEach(it, ids) if (!cJSON_IsNumber(it) || it->valuedouble < 1 || it->valuedouble > 9e15 ||
+					it->valuedouble != (double)(long long)it->valuedouble) return resp_error(r, w, XE_VALIDATION,
+														 "student_ids",
+														 "student_ids must be positive integers.");
+	struct approve_ctx c = {r, ids, NULL, 0};
+	if ((e = db_tx(r->db, approve_tx, &c)) != XE_OK)
+		return e;
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddNumberToObject(o, "approved", c.approved);
+	cJSON_AddItemToObject(o, "results", c.arr);
+	return resp_json(r, w, 200, o);
+}
+
+/* ---------------------------------------------------------------- problem groups (list) */
+
+enum xerr api_groups_list(struct req *r, struct resp *w)
+{
+	long long limit, offset;
+	enum xerr e;
+	if ((e = req_query_int(r, w, "limit", 1, 100, 20, &limit)) || (e = req_query_int(r, w, "offset", 0, 100000000, 0, &offset)))
+		return e;
+	const char *type = str_or_null(req_query(r, "type")), *state = str_or_null(req_query(r, "state"));
+	if (type && dedup_type_parse(type) < 0)
+		return resp_error(r, w, XE_VALIDATION, "type", "type must be id_dup, id_error, id_changed or nbg_dup.");
+	if (state && strcmp(state, "open") && strcmp(state, "awaiting_arbitration") && strcmp(state, "done"))
+		return resp_error(r, w, XE_VALIDATION, "state", "state must be open, awaiting_arbitration or done.");
+	struct reg_actor who;
+	registry_actor(r->who, &who);
+	struct db_rows gs, ms;
+	long long total = 0;
+	if ((e = db_reg_group_list(r->db, r->arena, &who.scope, type, state, limit, offset, &gs, &total)) != XE_OK)
+		return e;
+	uint64_t ids[100];
+	for (size_t i = 0; i < gs.n; i++)
+		ids[i] = (uint64_t)db_get_int(&gs, i, 0);
+	if ((e = db_reg_group_members(r->db, r->arena, ids, gs.n, &ms)) != XE_OK)
+		return e;
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddNumberToObject(o, "total", (double)total);
+	cJSON_AddNumberToObject(o, "limit", (double)limit);
+	cJSON_AddNumberToObject(o, "offset", (double)offset);
+	cJSON *arr = cJSON_AddArrayToObject(o, "groups");
+	size_t k = 0;
+	for (size_t i = 0; i < gs.n; i++) {
+		cJSON *g = cJSON_CreateObject();
+		long long gid = db_get_int(&gs, i, 0);
+		cJSON_AddNumberToObject(g, "id", (double)gid);
+		json_add_str(g, "type", db_get(&gs, i, 1));
+		json_add_str(g, "state", db_get(&gs, i, 2));
+		cJSON_AddNumberToObject(g, "scope_level", (double)db_get_int(&gs, i, 3));
+		cJSON *ar = cJSON_AddObjectToObject(g, "arbiter");
+		cJSON_AddNumberToObject(ar, "unit_id", (double)db_get_int(&gs, i, 4));
+		json_add_str(ar, "code", db_get(&gs, i, 5));
+		json_add_str(ar, "name", db_get(&gs, i, 6));
+		json_add_str(g, "created_at", db_get(&gs, i, 7));
+		json_add_str(g, "done_at", db_get(&gs, i, 8));
+		cJSON_AddNumberToObject(g, "member_count", (double)db_get_int(&gs, i, 9));
+		cJSON *mem = cJSON_AddArrayToObject(g, "members");
+		/* members come ordered by group id ascending; groups by id descending: search */
+		for (k = 0; k < ms.n; k++) {
+			if (db_get_int(&ms, k, 0) != gid)
+				continue;
+			cJSON *m = cJSON_CreateObject();
+			char mask[64];
+			cJSON_AddNumberToObject(m, "member_id", (double)db_get_int(&ms, k, 1));
+			json_add_str(m, "state", db_get(&ms, k, 2));
+			cJSON_AddNumberToObject(m, "student_id", (double)db_get_int(&ms, k, 3));
+			json_add_str(m, "student_no", db_get(&ms, k, 4));
+			json_add_str(m, "name", db_get(&ms, k, 5));
+			json_add_str(m, "gender", db_get(&ms, k, 6));
+			json_add_str(m, "birth_date", db_get(&ms, k, 7));
+			json_add_str(m, "id_type", db_get(&ms, k, 8));
+			json_add_str(m, "id_number_masked", dedup_mask_id(db_get(&ms, k, 9), mask, sizeof mask));
+			cJSON *s = cJSON_AddObjectToObject(m, "school");
+			json_add_str(s, "code", db_get(&ms, k, 10));
+			json_add_str(s, "name", db_get(&ms, k, 11));
+			cJSON *c = cJSON_AddObjectToObject(m, "county");
+			json_add_str(c, "code", db_get(&ms, k, 12));
+			json_add_str(c, "name", db_get(&ms, k, 13));
+			json_add_str(m, "status", db_get(&ms, k, 14));
+			cJSON_AddItemToArray(mem, m);
+		}
+		cJSON_AddItemToArray(arr, g);
+	}
+	return resp_json(r, w, 200, o);
+}
+
+/* ---------------------------------------------------------------- imports */
+
+enum xerr api_import_template_csv(struct req *r, struct resp *w)
+{
+	(void)r;
+	size_t n;
+	const char *b = registry_template_csv(&n);
+	resp_header(w, "Content-Disposition", "attachment; filename=\"xueji-template.csv\"; filename*=UTF-8''%E5%AD%A6%E7%94%9F%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.csv");
+	resp_body(w, 200, "text/csv; charset=utf-8", b, n);
+	return XE_OK;
+}
+
+enum xerr api_import_template_xlsx(struct req *r, struct resp *w)
+{
+	(void)r;
+	size_t n;
+	const char *b = registry_template_xlsx(&n);
+	if (!b)
+		return XE_INTERNAL;
+	resp_header(w, "Content-Disposition", "attachment; filename=\"xueji-template.xlsx\"; filename*=UTF-8''%E5%AD%A6%E7%94%9F%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.xlsx");
+	resp_body(w, 200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", b, n);
+	return XE_OK;
+}
+
+#define XLSX_TYPE "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+/* The caller may import: a school's clerk, or a provincial system (R29). */
+static int may_import(const struct principal *p)
+{
+	return p->role == ROLE_SCHOOL_CLERK || registry_is_province(p);
+}
+
+/* Job JSON with a page of its issues. */
+static enum xerr job_json(struct req *r, struct resp *w, const struct reg_job *j, cJSON **out)
+{
+	long long limit, offset, errors_only;
+	enum xerr e;
+	if ((e = req_query_int(r, w, "issues_limit", 0, 1000, 200, &limit)) ||
+	    (e = req_query_int(r, w, "issues_offset", 0, 100000000, 0, &offset)) ||
+	    (e = req_query_int(r, w, "errors_only", 0, 1, 0, &errors_only)))
+		return e;
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddNumberToObject(o, "id", (double)j->id);
+	json_add_str(o, "state", j->state);
+	cJSON_AddBoolToObject(o, "dry_run", j->dry_run);
+	json_add_str(o, "format", j->format);
+	json_add_str(o, "encoding", j->encoding);
+	json_add_str(o, "file_sha256", j->sha256);
+	cJSON_AddNumberToObject(o, "file_size", (double)j->file_size);
+	cJSON_AddNumberToObject(o, "rows_total", (double)j->rows_total);
+	cJSON_AddNumberToObject(o, "rows_done", (double)j->rows_done);
+	cJSON_AddNumberToObject(o, "rows_valid", (double)j->rows_valid);
+	cJSON_AddNumberToObject(o, "rows_error", (double)j->rows_error);
+	cJSON_AddNumberToObject(o, "rows_created", (double)j->rows_created);
+	cJSON_AddNumberToObject(o, "rows_unchanged", (double)j->rows_unchanged);
+	cJSON_AddNumberToObject(o, "groups_touched", (double)j->groups_touched);
+	if (j->duplicate_of)
+		cJSON_AddNumberToObject(o, "duplicate_of", (double)j->duplicate_of);
+	else
+		cJSON_AddNullToObject(o, "duplicate_of");
+	if (j->error_code) {
+		cJSON *er = cJSON_AddObjectToObject(o, "error");
+		json_add_str(er, "code", j->error_code);
+		json_add_str(er, "message", j->error_message);
+	} else
+		cJSON_AddNullToObject(o, "error");
+	json_add_str(o, "created_at", j->created_at);
+	json_add_str(o, "updated_at", j->updated_at);
+	json_add_str(o, "finished_at", j->finished_at);
+	struct db_rows is;
+	if ((e = db_reg_job_issues(r->db, r->arena, j->id, (int)errors_only, limit, offset, &is)) != XE_OK)
+		return e;
+	cJSON *arr = cJSON_AddArrayToObject(o, "issues");
+	for (size_t i = 0; i < is.n; i++) {
+		cJSON *x = cJSON_CreateObject();
+		cJSON_AddNumberToObject(x, "row", (double)db_get_int(&is, i, 0));
+		json_add_str(x, "column", db_get(&is, i, 1));
+		json_add_str(x, "field", db_get(&is, i, 2));
+		json_add_str(x, "code", db_get(&is, i, 3));
+		cJSON_AddBoolToObject(x, "warning", db_get_int(&is, i, 4) != 0);
+		json_add_str(x, "message", db_get(&is, i, 5));
+		json_add_str(x, "message_zh", db_get(&is, i, 6));
+		cJSON_AddItemToArray(arr, x);
+	}
+	cJSON *l = cJSON_AddObjectToObject(o, "links");
+	cJSON_AddStringToObject(l, "self", arena_printf(r->arena, "/api/v1/imports/%llu", (unsigned long long)j->id));
+	cJSON_AddStringToObject(l, "commit", arena_printf(r->arena, "/api/v1/imports/%llu/commit", (unsigned long long)j->id));
+	cJSON_AddStringToObject(l, "failed_csv", arena_printf(r->arena, "/api/v1/imports/%llu/failed.csv", (unsigned long long)j->id));
+	*out = o;
+	return XE_OK;
+}
+
+/* Load a job the caller may see (same unit), reaping a stopped background phase; 404 otherwise. */
+static enum xerr job_for(struct req *r, struct resp *w, struct reg_job *j)
+{
+	uint64_t id;
+	int found = 0;
+	enum xerr e;
+	if ((e = req_path_id(r, 0, &id)))
+		return resp_error(r, w, e, NULL, NULL);
+	if ((e = db_reg_job_get(r->db, r->arena, id, j, &found)) != XE_OK)
+		return e;
+	if (!found || j->unit_id != r->who->unit_id || !may_import(r->who))
+		return resp_error(r, w, XE_NOT_FOUND, NULL, NULL);
+	if (j->stale) {
+		if ((e = db_reg_job_reap(r->db, id, 120)) != XE_OK || (e = db_reg_job_get(r->db, r->arena, id, j, &found)) != XE_OK)
+			return e;
+	}
+	return XE_OK;
+}
+
+/* Run a phase now (small files) or in the background (large): 201/200 with the finished job, or 202. */
+static enum xerr run_phase(struct req *r, struct resp *w, uint64_t id, int commit, long long rows, int created_status)
+{
+	struct reg_actor who;
+	registry_actor(r->who, &who);
+	enum xerr e;
+	struct reg_import_test t = {0, 0};
+	/* test hooks: make a commit fail after N rows (a failed commit leaves nothing behind); small chunks */
+	if (config_int("XJ_TEST_HOOKS", 0) == 1 &&
+	    ((e = req_query_int(r, w, "test_fail_after", 0, 100000000, 0, &t.fail_after)) ||
+	     (e = req_query_int(r, w, "test_chunk", 0, 50000, 0, &t.chunk))))
+		return e;
+	long long sync_rows = config_int("XJ_IMPORT_SYNC_ROWS", 2000);
+	int status;
+	if (rows <= sync_rows) {
+		registry_import_run(r->db, id, commit, &who, NULL, 0, &t);
+		status = created_status;
+	} else {
+		if (registry_import_spawn(id, commit, &who, &t) != 0) {
+			db_reg_job_finish(r->db, id, "failed", 0, 0, 0, 0, 0, 0, 0, "busy", "Too many imports are running; try again shortly.");
+			return resp_error(r, w, XE_UNAVAILABLE, NULL, "Too many imports are running; try again shortly.");
+		}
+		status = 202;
+	}
+	struct reg_job j;
+	int found = 0;
+	cJSON *o;
+	if ((e = db_reg_job_get(r->db, r->arena, id, &j, &found)) != XE_OK || (e = job_json(r, w, &j, &o)) != XE_OK)
+		return e;
+	resp_header(w, "Location", arena_printf(r->arena, "/api/v1/imports/%llu", (unsigned long long)id));
+	return resp_json(r, w, status, o);
+}
+
+enum xerr api_imports_create(struct req *r, struct resp *w)
+{
+	if (!may_import(r->who))
+		return resp_error(r, w, XE_FORBIDDEN, NULL, "Only a school's clerk or a provincial system imports records.");
+	const char *ct = r->content_type ? r->content_type : "";
+	size_t ctl = strcspn(ct, ";");
+	while (ctl && ct[ctl - 1] == ' ')
+		ctl--;
+	static const char *ok_types[] = {"text/csv", "text/plain", "application/csv", "application/vnd.ms-excel",
+					 "application/octet-stream", XLSX_TYPE, NULL};
+	int ok = ctl == 0, xlsx = 0;
+	for (int i = 0; ok_types[i] && !ok; i++)
+		if (strlen(ok_types[i]) == ctl && strncasecmp(ct, ok_types[i], ctl) == 0)
+			ok = 1, xlsx = strcmp(ok_types[i], XLSX_TYPE) == 0;
+	if (!ok)
+		return resp_error(r, w, XE_MEDIA_TYPE, NULL,
+				  "Send the file itself as the body: text/csv, " XLSX_TYPE " or application/octet-stream.");
+	const char *fname = req_query(r, "filename");
+	if (fname && strlen(fname) > 5 && strcasecmp(fname + strlen(fname) - 5, ".xlsx") == 0)
+		xlsx = 1;
+	long long dry;
+	enum xerr e;
+	if ((e = req_query_int(r, w, "dry_run", 0, 1, 0, &dry)))
+		return e;
+	long long rows = 0;
+	const char *format = NULL, *encoding = NULL;
+	if ((e = registry_import_check(r, w, r->body, r->body_len, xlsx, &rows, &format, &encoding)))
+		return e;
+	char sha[65];
+	sha_hex(r->body, r->body_len, sha);
+	uint64_t id = 0;
+	if ((e = db_reg_job_create(r->db, r->who->user_id, r->who->is_api, r->who->unit_id, sha, (long long)r->body_len, format,
+				   encoding, (int)dry, dry ? "validating" : "committing", rows, &id)) != XE_OK)
+		return e;
+	if (registry_import_store(id, r->body, r->body_len) != 0) {
+		db_reg_job_finish(r->db, id, "failed", 0, 0, 0, 0, 0, 0, 0, "storage", "The file could not be stored.");
+		return XE_INTERNAL;
+	}
+	return run_phase(r, w, id, !dry, rows, 201);
+}
+
+enum xerr api_import_get(struct req *r, struct resp *w)
+{
+	struct reg_job j;
+	cJSON *o;
+	enum xerr e;
+	if ((e = job_for(r, w, &j)) || (e = job_json(r, w, &j, &o)))
+		return e;
+	resp_header(w, "Cache-Control", "no-store");
+	return resp_json(r, w, 200, o);
+}
+
+enum xerr api_import_commit(struct req *r, struct resp *w)
+{
+	struct reg_job j;
+	enum xerr e;
+	if ((e = job_for(r, w, &j)))
+		return e;
+	if (!j.dry_run || strcmp(j.state, "validated") != 0)
+		return resp_error(r, w, XE_CONFLICT, "state",
+				  arena_printf(r->arena, "Only a validated dry run can be committed (this job is %s).", j.state));
+	if ((e = db_reg_job_state(r->db, j.id, "validated", "committing")) != XE_OK)
+		return resp_error(r, w, e, "state", "The job changed meanwhile (committed twice?).");
+	return run_phase(r, w, j.id, 1, j.rows_total, 200);
+}
+
+enum xerr api_import_failed(struct req *r, struct resp *w)
+{
+	struct reg_job j;
+	enum xerr e;
+	if ((e = job_for(r, w, &j)))
+		return e;
+	if (strcmp(j.state, "validated") != 0 && strcmp(j.state, "done") != 0)
+		return resp_error(r, w, XE_CONFLICT, "state", "The job has not finished checking the rows yet.");
+	const char *csv;
+	size_t n;
+	if ((e = registry_import_failed_csv(r->db, r->arena, j.id, &csv, &n)) != XE_OK)
+		return e == XE_NOT_FOUND ? resp_error(r, w, e, NULL, "The job's file is no longer stored.") : e;
+	resp_header(w, "Content-Disposition",
+		    arena_printf(r->arena, "attachment; filename=\"import-%llu-failed.csv\"", (unsigned long long)j.id));
+	resp_body(w, 200, "text/csv; charset=utf-8", csv, n);
+	return XE_OK;
+}

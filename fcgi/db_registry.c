@@ -1,0 +1,1192 @@
+/* db_registry: SQL of the registry: records, set-based duplicate detection (R7-R9), register results, imports, lists. */
+#include "db_registry.h"
+#include "log.h"
+#include <assert.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* ---------------------------------------------------------------- jurisdiction */
+
+/* R1-R3: the caller's scope as a WHERE fragment over alias P (columns province_code, city_code, county_code,
+ * school_id); 9 arguments (scope_args). Constant branches fold away at execution. */
+#define SCOPE(P)                                                                                          \
+	"(?=0 OR (?=1 AND " P ".province_code=?) OR (?=2 AND " P ".city_code=?) OR (?=3 AND " P ".county_code=?)" \
+	" OR (?=4 AND " P ".school_id=?))"
+#define SCOPE_NARGS 9
+
+static void scope_args(struct db_arg *x, const struct reg_scope *sc)
+{
+	x[0] = DBI(sc->level);
+	x[1] = DBI(sc->level);
+	x[2] = DBS(sc->province);
+	x[3] = DBI(sc->level);
+	x[4] = DBS(sc->city);
+	x[5] = DBI(sc->level);
+	x[6] = DBS(sc->county);
+	x[7] = DBI(sc->level);
+	x[8] = DBI(sc->unit_id);
+}
+
+int db_reg_school_in_scope(const struct reg_school *s, const struct reg_scope *sc)
+{
+	switch (sc->level) {
+	case 0: return 1;
+	case 1: return strcmp(s->province, sc->province) == 0;
+	case 2: return strcmp(s->city, sc->city) == 0;
+	case 3: return strcmp(s->county, sc->county) == 0;
+	default: return s->id == sc->unit_id;
+	}
+}
+
+/* ---------------------------------------------------------------- batches, schools */
+
+static const struct db_sql Q_BATCH = {"INSERT INTO reg_batch (kind, actor_user_id, actor_role) VALUES (?, ?, ?)"};
+static const struct db_sql Q_SCHOOL = {
+	"SELECT id, code, province_code, city_code, county_code, name FROM unit WHERE code=? AND level=4"};
+
+enum xerr db_reg_batch_new(struct db *db, const char *kind, uint64_t actor_id, const char *actor_role, uint64_t *batch)
+{
+	unsigned long long id = 0;
+	enum xerr e = db_exec(db, NULL, &Q_BATCH, DB_ARGS(DBS(kind), actor_id ? DBI(actor_id) : DBNULL, DBS(actor_role)), NULL,
+			      NULL, &id);
+	*batch = id;
+	return e;
+}
+
+enum xerr db_reg_school(struct db *db, struct arena *a, const char *code, struct reg_school *s, int *found)
+{
+	struct db_rows rs;
+	*found = 0;
+	enum xerr e = db_exec(db, a, &Q_SCHOOL, DB_ARGS(DBS(code)), &rs, NULL, NULL);
+	if (e != XE_OK || rs.n == 0)
+		return e;
+	s->id = (uint32_t)db_get_int(&rs, 0, 0);
+	snprintf(s->code, sizeof s->code, "%s", db_get(&rs, 0, 1));
+	snprintf(s->province, sizeof s->province, "%s", db_get(&rs, 0, 2) ? db_get(&rs, 0, 2) : "");
+	snprintf(s->city, sizeof s->city, "%s", db_get(&rs, 0, 3) ? db_get(&rs, 0, 3) : "");
+	snprintf(s->county, sizeof s->county, "%s", db_get(&rs, 0, 4) ? db_get(&rs, 0, 4) : "");
+	s->name = db_get(&rs, 0, 5);
+	*found = strlen(s->county) == 6;
+	return XE_OK;
+}
+
+/* ---------------------------------------------------------------- detection predicates (R8) */
+
+#define ACTIVE_STATES "('unconfirmed','open','awaiting_leader','awaiting_review')"
+/* R8.2 ID error of record S right now: malformed resident number, or a current register finding. */
+#define ID_ERROR_NOW(S)                                                                                           \
+	"(" S ".status<>'deleted' AND ((" S ".id_type='1' AND " S ".id_check<>'ok') OR (" S ".verify_state IN"      \
+	" ('not_exist','name_mismatch') AND " S ".verify_id_number<=>" S ".id_number AND (" S ".verify_state='not_exist'" \
+	" OR " S ".verify_name<=>" S ".name))))"
+/* R8.3 ID changed: the register named another current number for the record's number. */
+#define ID_CHANGED_NOW(S)                                                                                         \
+	"(" S ".status<>'deleted' AND " S ".verify_state='changed' AND " S ".verify_id_number<=>" S ".id_number AND " S \
+	".register_id_number IS NOT NULL AND NOT (" S ".register_id_number<=>" S ".id_number))"
+/* ---------------------------------------------------------------- statements with IN lists */
+
+#define IN_SLICE 1000
+static struct db_sql Q_SEQ_READ, Q_IDENT_MANY, Q_IDENT_MANY_LOCK, Q_GROUP_MEMBERS, Q_NBG_MANY, Q_NBG_MANY_LOCK, D_KEYS_ERR_NO;
+static pthread_once_t in_once = PTHREAD_ONCE_INIT;
+
+/* "head (?,?,...n) tail" as a process-lifetime string. */
+static const char *in_sql(const char *head, size_t n, const char *tail)
+{
+	size_t len = strlen(head) + 2 * n + strlen(tail) + 4;
+	char *s = malloc(len), *p = s;
+	assert(s);
+	p += sprintf(p, "%s(", head);
+	for (size_t i = 0; i < n; i++)
+		*p++ = '?', *p++ = i + 1 < n ? ',' : ')';
+	strcpy(p, tail);
+	return s;
+}
+
+/* "head ((?,?,?),...n) tail" as a process-lifetime string. */
+static const char *in3_sql(const char *head, size_t n, const char *tail)
+{
+	size_t len = strlen(head) + 8 * n + strlen(tail) + 4;
+	char *s = malloc(len), *p = s;
+	assert(s);
+	p += sprintf(p, "%s(", head);
+	for (size_t i = 0; i < n; i++)
+		p += sprintf(p, "(?,?,?)%s", i + 1 < n ? "," : ")");
+	strcpy(p, tail);
+	return s;
+}
+
+static void in_init(void)
+{
+	/* FORCE INDEX: with hundreds of values and statistics that lag behind a growing table the optimizer may
+	 * prefer a full scan, which under LOCK IN SHARE MODE would lock every row */
+	Q_SEQ_READ.sql = in_sql("SELECT prefix, last FROM student_no_seq FORCE INDEX (PRIMARY) WHERE prefix IN ", IN_SLICE, "");
+	Q_IDENT_MANY.sql = in_sql("SELECT school_id, id_type, id_number, COUNT(*) FROM student FORCE INDEX (k_student_idno)"
+				  " WHERE id_number IN ", IN_SLICE, " AND status<>'deleted' GROUP BY school_id, id_type, id_number");
+	Q_IDENT_MANY_LOCK.sql = in_sql("SELECT school_id, id_type, id_number, COUNT(*) FROM student FORCE INDEX (k_student_idno)"
+				       " WHERE id_number IN ", IN_SLICE,
+				       " AND status<>'deleted' GROUP BY school_id, id_type, id_number LOCK IN SHARE MODE");
+	Q_NBG_MANY.sql = in3_sql("SELECT name, gender, DATE_FORMAT(birth_date,'%Y-%m-%d'), COUNT(*), SUM(id_type<>'1') FROM student"
+				 " FORCE INDEX (k_student_nbg) WHERE (name, gender, birth_date) IN ", IN_SLICE,
+				 " AND status<>'deleted' GROUP BY name, gender, birth_date");
+	Q_NBG_MANY_LOCK.sql = in3_sql("SELECT name, gender, DATE_FORMAT(birth_date,'%Y-%m-%d'), COUNT(*), SUM(id_type<>'1')"
+				      " FROM student FORCE INDEX (k_student_nbg) WHERE (name, gender, birth_date) IN ", IN_SLICE,
+				      " AND status<>'deleted' GROUP BY name, gender, birth_date LOCK IN SHARE MODE");
+	D_KEYS_ERR_NO.sql = in_sql("INSERT IGNORE INTO detect_key (batch, type, k, sid) SELECT ?, 'id_error', CAST(s.id AS CHAR), s.id"
+				   " FROM student s FORCE INDEX (uk_student_no) WHERE s.student_no IN ", IN_SLICE,
+				   " AND " ID_ERROR_NOW("s"));
+	Q_GROUP_MEMBERS.sql = in_sql(
+		"SELECT m.group_id, m.id, m.state, s.id, s.student_no, s.name, s.gender, DATE_FORMAT(s.birth_date,'%Y-%m-%d'),"
+		" s.id_type, s.id_number, sch.code, sch.name, s.county_code, cu.name, s.status"
+		" FROM group_member m FORCE INDEX (uk_member) JOIN student s ON s.id=m.student_id JOIN unit sch ON sch.id=s.school_id"
+		" LEFT JOIN unit cu ON cu.code=s.county_code WHERE m.group_id IN ",
+		100, " ORDER BY m.group_id, m.id");
+}
+
+/* ---------------------------------------------------------------- inserts, student numbers (R5) */
+
+static const struct db_sql Q_SEQ_BUMP = {
+	"INSERT INTO student_no_seq (prefix, last) VALUES (?, ?) ON DUPLICATE KEY UPDATE last = last + VALUES(last)"};
+static const struct db_sql Q_INSERT = {
+	"INSERT INTO student (school_id, province_code, city_code, county_code, name, gender, birth_date, id_type, id_number,"
+	" id_check, grade, class_name, enrol_date, guardian_phone, student_no, status, source, created_by, touch_batch,"
+	" import_job_id, import_row) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,'pending',?,?,?,?,?)"};
+#define INSERT_NCOLS 20
+
+struct pref {
+	char p[16];
+	size_t idx; /* row index */
+};
+static int cmp_pref(const void *a, const void *b)
+{
+	const struct pref *x = a, *y = b;
+	int c = strcmp(x->p, y->p);
+	return c ? c : (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+/* Give rows[0..n) fresh L numbers: bump each prefix's counter by its count (sorted, so lock order is the same in
+ * every transaction), read the counters back, hand out the numbers below them in row order. */
+static enum xerr assign_numbers(struct db *db, struct arena *a, struct reg_new *rows, size_t n)
+{
+	enum xerr e = XE_OK;
+	struct pref *pf = malloc(n * sizeof *pf);
+	struct db_arg *args = malloc(2 * n * sizeof *args);
+	char (*uniq)[16] = malloc(n * sizeof *uniq);
+	int *cnt = calloc(n, sizeof *cnt), *last = calloc(n, sizeof *last);
+	assert(pf && args && uniq && cnt && last);
+	for (size_t i = 0; i < n; i++) {
+		if (snprintf(pf[i].p, 16, "L%s", rows[i].school->county) != 7 || rows[i].rec->birth[4] != '-') {
+			e = XE_INTERNAL;
+			goto out;
+		}
+		memcpy(pf[i].p + 7, rows[i].rec->birth, 4);
+		memcpy(pf[i].p + 11, rows[i].rec->birth + 5, 2);
+		memcpy(pf[i].p + 13, rows[i].rec->birth + 8, 2);
+		pf[i].p[15] = 0;
+		pf[i].idx = i;
+	}
+	qsort(pf, n, sizeof *pf, cmp_pref);
+	size_t nu = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (nu == 0 || strcmp(uniq[nu - 1], pf[i].p) != 0)
+			memcpy(uniq[nu++], pf[i].p, 16);
+		cnt[nu - 1]++;
+	}
+	for (size_t u = 0; u < nu; u++) {
+		args[2 * u] = DBSN(uniq[u], 15);
+		args[2 * u + 1] = DBI(cnt[u]);
+	}
+	if ((e = db_exec_bulk(db, &Q_SEQ_BUMP, args, nu, 2, NULL)) != XE_OK)
+		goto out;
+	pthread_once(&in_once, in_init);
+	for (size_t off = 0; off < nu; off += IN_SLICE) {
+		struct db_arg in[IN_SLICE];
+		size_t k = nu - off < IN_SLICE ? nu - off : IN_SLICE;
+		for (size_t i = 0; i < IN_SLICE; i++)
+			in[i] = i < k ? DBSN(uniq[off + i], 15) : DBNULL;
+		struct db_rows rs;
+		if ((e = db_exec(db, a, &Q_SEQ_READ, in, IN_SLICE, &rs, NULL, NULL)) != XE_OK)
+			goto out;
+		for (size_t r = 0; r < rs.n; r++) {
+			/* uniq is sorted: binary search */
+			size_t lo = off, hi = off + k;
+			while (lo < hi) {
+				size_t mid = (lo + hi) / 2;
+				int c = strcmp(uniq[mid], db_get(&rs, r, 0));
+				if (c == 0) {
+					lo = mid;
+					break;
+				}
+				if (c < 0)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			if (lo < off + k && strcmp(uniq[lo], db_get(&rs, r, 0)) == 0)
+				last[lo] = (int)db_get_int(&rs, r, 1);
+		}
+	}
+	/* prefix u's counter now ends at last[u]: its cnt[u] rows get last-cnt+1 .. last, in row order */
+	for (size_t i = 0, u = 0, k = 0; i < n; i++, k++) {
+		if (i > 0 && strcmp(pf[i].p, pf[i - 1].p) != 0)
+			u++, k = 0;
+		int seq = last[u] - cnt[u] + 1 + (int)k;
+		if (seq < 1 || seq > 9999) {
+			e = XE_CONFLICT; /* no free L number left for this county and birth date */
+			goto out;
+		}
+		snprintf(rows[pf[i].idx].student_no, 20, "%s%04d", pf[i].p, seq);
+	}
+out:
+	free(pf);
+	free(args);
+	free(uniq);
+	free(cnt);
+	free(last);
+	return e;
+}
+
+enum xerr db_reg_insert(struct db *db, struct arena *a, struct reg_new *rows, size_t n, const char *source, uint64_t created_by,
+			uint64_t batch, uint64_t *first_id)
+{
+	if (n == 0)
+		return XE_OK;
+	enum xerr e = assign_numbers(db, a, rows, n);
+	if (e != XE_OK)
+		return e;
+	if (n == 1) {
+		const struct student_rec *r = rows[0].rec;
+		const struct reg_school *s = rows[0].school;
+		unsigned long long id = 0;
+		e = db_exec(db, NULL, &Q_INSERT,
+			    DB_ARGS(DBI(s->id), DBS(s->province), DBS(s->city), DBS(s->county), DBS(r->name), DBSN(&r->gender, 1),
+				    DBS(r->birth), DBSN(&r->id_type, 1), r->id_number[0] ? DBS(r->id_number) : DBNULL, DBS(r->id_check),
+				    DBS(r->grade), DBS(r->class_name), r->enrol[0] ? DBS(r->enrol) : DBNULL, DBS(r->phone),
+				    DBS(rows[0].student_no), DBS(source), created_by ? DBI(created_by) : DBNULL, DBI(batch),
+				    rows[0].import_job_id ? DBI(rows[0].import_job_id) : DBNULL,
+				    rows[0].import_row ? DBI(rows[0].import_row) : DBNULL),
+			    NULL, NULL, &id);
+		if (first_id)
+			*first_id = id;
+		return e;
+	}
+	struct db_arg *x = malloc(n * INSERT_NCOLS * sizeof *x);
+	assert(x);
+	for (size_t i = 0; i < n; i++) {
+		const struct student_rec *r = rows[i].rec;
+		const struct reg_school *s = rows[i].school;
+		struct db_arg *v = x + i * INSERT_NCOLS;
+		v[0] = DBI(s->id);
+		v[1] = DBS(s->province);
+		v[2] = DBS(s->city);
+		v[3] = DBS(s->county);
+		v[4] = DBS(r->name);
+		v[5] = DBSN(&r->gender, 1);
+		v[6] = DBS(r->birth);
+		v[7] = DBSN(&r->id_type, 1);
+		v[8] = r->id_number[0] ? DBS(r->id_number) : DBNULL;
+		v[9] = DBS(r->id_check);
+		v[10] = DBS(r->grade);
+		v[11] = DBS(r->class_name);
+		v[12] = r->enrol[0] ? DBS(r->enrol) : DBNULL;
+		v[13] = DBS(r->phone);
+		v[14] = DBS(rows[i].student_no);
+		v[15] = DBS(source);
+		v[16] = created_by ? DBI(created_by) : DBNULL;
+		v[17] = DBI(batch);
+		v[18] = rows[i].import_job_id ? DBI(rows[i].import_job_id) : DBNULL;
+		v[19] = rows[i].import_row ? DBI(rows[i].import_row) : DBNULL;
+	}
+	e = db_exec_bulk(db, &Q_INSERT, x, n, INSERT_NCOLS, NULL);
+	free(x);
+	if (first_id)
+		*first_id = 0;
+	return e;
+}
+
+/* ---------------------------------------------------------------- identity (idempotency of imports and batches) */
+
+static const struct db_sql Q_IDENT_NO = {
+	"SELECT COUNT(*), MIN(id) FROM student WHERE id_number=? AND school_id=? AND id_type=? AND status<>'deleted'"};
+static const struct db_sql Q_IDENT_NO_LOCK = {
+	"SELECT COUNT(*), MIN(id) FROM student WHERE id_number=? AND school_id=? AND id_type=? AND status<>'deleted'"
+	" LOCK IN SHARE MODE"};
+static const struct db_sql Q_IDENT_NBG = {
+	"SELECT COUNT(*), MIN(id) FROM student WHERE name=? AND gender=? AND birth_date=? AND school_id=? AND id_type=?"
+	" AND id_number IS NULL AND status<>'deleted'"};
+static const struct db_sql Q_IDENT_NBG_LOCK = {
+	"SELECT COUNT(*), MIN(id) FROM student WHERE name=? AND gender=? AND birth_date=? AND school_id=? AND id_type=?"
+	" AND id_number IS NULL AND status<>'deleted' LOCK IN SHARE MODE"};
+static const struct db_sql Q_STUDENT_NO = {"SELECT student_no FROM student WHERE id=?"};
+
+enum xerr db_reg_identity(struct db *db, struct arena *a, uint32_t school_id, const struct student_rec *rec, int locking,
+			  int *count, uint64_t *id, const char **student_no)
+{
+	struct db_rows rs;
+	enum xerr e;
+	*count = 0;
+	*id = 0;
+	if (student_no)
+		*student_no = NULL;
+	if (rec->id_number[0])
+		e = db_exec(db, a, locking ? &Q_IDENT_NO_LOCK : &Q_IDENT_NO,
+			    DB_ARGS(DBS(rec->id_number), DBI(school_id), DBSN(&rec->id_type, 1)), &rs, NULL, NULL);
+	else
+		e = db_exec(db, a, locking ? &Q_IDENT_NBG_LOCK : &Q_IDENT_NBG,
+			    DB_ARGS(DBS(rec->name), DBSN(&rec->gender, 1), DBS(rec->birth), DBI(school_id), DBSN(&rec->id_type, 1)), &rs,
+			    NULL, NULL);
+	if (e != XE_OK || rs.n == 0)
+		return e;
+	*count = (int)db_get_int(&rs, 0, 0);
+	*id = (uint64_t)db_get_int(&rs, 0, 1);
+	if (*id && student_no) {
+		struct db_rows r2;
+		if ((e = db_exec(db, a, &Q_STUDENT_NO, DB_ARGS(DBI(*id)), &r2, NULL, NULL)) == XE_OK && r2.n)
+			*student_no = db_get(&r2, 0, 0);
+	}
+	return e;
+}
+
+enum xerr db_reg_identity_many(struct db *db, struct arena *a, const char *const *numbers, size_t n, int locking,
+			       void (*cb)(void *ctx, uint32_t school_id, char id_type, const char *id_number, int count), void *ctx)
+{
+	pthread_once(&in_once, in_init);
+	for (size_t off = 0; off < n; off += IN_SLICE) {
+		struct db_arg in[IN_SLICE];
+		size_t k = n - off < IN_SLICE ? n - off : IN_SLICE;
+		for (size_t i = 0; i < IN_SLICE; i++)
+			in[i] = i < k ? DBS(numbers[off + i]) : DBNULL;
+		struct db_rows rs;
+		enum xerr e = db_exec(db, a, locking ? &Q_IDENT_MANY_LOCK : &Q_IDENT_MANY, in, IN_SLICE, &rs, NULL, NULL);
+		if (e != XE_OK)
+			return e;
+		for (size_t r = 0; r < rs.n; r++)
+			cb(ctx, (uint32_t)db_get_int(&rs, r, 0), db_get(&rs, r, 1)[0], db_get(&rs, r, 2), (int)db_get_int(&rs, r, 3));
+	}
+	return XE_OK;
+}
+
+enum xerr db_reg_nbg_many(struct db *db, struct arena *a, const struct reg_nbg *keys, size_t n, int locking,
+			  void (*cb)(void *ctx, const char *name, char gender, const char *birth, int count, int nonres), void *ctx)
+{
+	pthread_once(&in_once, in_init);
+	struct db_arg *in = malloc(3 * IN_SLICE * sizeof *in);
+	assert(in);
+	enum xerr e = XE_OK;
+	for (size_t off = 0; off < n && e == XE_OK; off += IN_SLICE) {
+		size_t k = n - off < IN_SLICE ? n - off : IN_SLICE;
+		for (size_t i = 0; i < IN_SLICE; i++) {
+			const struct reg_nbg *x = &keys[off + (i < k ? i : 0)];
+			in[3 * i] = i < k ? DBS(x->name) : DBNULL;
+			in[3 * i + 1] = i < k ? DBSN(&x->gender, 1) : DBNULL;
+			in[3 * i + 2] = i < k ? DBS(x->birth) : DBNULL;
+		}
+		struct db_rows rs;
+		e = db_exec(db, a, locking ? &Q_NBG_MANY_LOCK : &Q_NBG_MANY, in, 3 * IN_SLICE, &rs, NULL, NULL);
+		for (size_t r = 0; e == XE_OK && r < rs.n; r++)
+			cb(ctx, db_get(&rs, r, 0), db_get(&rs, r, 1)[0], db_get(&rs, r, 2), (int)db_get_int(&rs, r, 3),
+			   (int)db_get_int(&rs, r, 4));
+	}
+	free(in);
+	return e;
+}
+
+static const struct db_sql Q_KEYS_PUT = {
+	"INSERT IGNORE INTO detect_key (batch, type, k, name, gender, birth) VALUES (?, ?, ?, ?, ?, ?)"};
+
+enum xerr db_reg_detect_keys_put(struct db *db, uint64_t batch, const struct reg_key *keys, size_t n)
+{
+	if (n == 0)
+		return XE_OK;
+	struct db_arg *x = malloc(6 * n * sizeof *x);
+	assert(x);
+	for (size_t i = 0; i < n; i++) {
+		x[6 * i] = DBI(batch);
+		x[6 * i + 1] = DBS(keys[i].type);
+		x[6 * i + 2] = DBS(keys[i].k);
+		x[6 * i + 3] = DBS(keys[i].name);
+		x[6 * i + 4] = keys[i].gender ? DBSN(&keys[i].gender, 1) : DBNULL;
+		x[6 * i + 5] = DBS(keys[i].birth);
+	}
+	enum xerr e = db_exec_bulk(db, &Q_KEYS_PUT, x, n, 6, NULL);
+	free(x);
+	return e;
+}
+
+enum xerr db_reg_detect_keys_err(struct db *db, uint64_t batch, const char *const *student_nos, size_t n)
+{
+	pthread_once(&in_once, in_init);
+	for (size_t off = 0; off < n; off += IN_SLICE) {
+		struct db_arg in[1 + IN_SLICE];
+		size_t k = n - off < IN_SLICE ? n - off : IN_SLICE;
+		in[0] = DBI(batch);
+		for (size_t i = 0; i < IN_SLICE; i++)
+			in[1 + i] = i < k ? DBS(student_nos[off + i]) : DBNULL;
+		enum xerr e = db_exec(db, NULL, &D_KEYS_ERR_NO, in, 1 + IN_SLICE, NULL, NULL, NULL);
+		if (e != XE_OK)
+			return e;
+	}
+	return XE_OK;
+}
+
+/* ---------------------------------------------------------------- detection (R7-R9) */
+
+/* Record s belongs to the clash of key row d. */
+#define MATCHES                                                                                                         \
+	"(CASE d.type WHEN 'id_dup' THEN s.status<>'deleted' AND s.id_type='1' AND s.id_number<=>d.k"                   \
+	" WHEN 'nbg_dup' THEN s.status<>'deleted' AND s.name=d.name AND s.gender=d.gender AND s.birth_date=d.birth"     \
+	" WHEN 'id_error' THEN s.id=d.sid AND " ID_ERROR_NOW("s") " WHEN 'id_changed' THEN s.id=d.sid AND " ID_CHANGED_NOW( \
+		"s") " ELSE 0 END)"
+/* Record s was already cleared for this clash: approved or upheld in a done group of the same key. */
+#define CLEARED                                                                                                   \
+	"EXISTS (SELECT 1 FROM group_member m2 FORCE INDEX (k_member_student) STRAIGHT_JOIN problem_group g2 ON g2.id=m2.group_id" \
+	" WHERE m2.student_id=s.id"                                                                                 \
+	" AND m2.state IN ('approved','upheld') AND g2.type=d.type AND g2.clash_key=d.k AND g2.state='done')"
+
+/* keys of the marked records (EXISTS probes keep a clean record from costing more than two index reads) */
+static const struct db_sql D_KEYS_ID = {
+	"INSERT IGNORE INTO detect_key (batch, type, k) SELECT DISTINCT ?, 'id_dup', s.id_number FROM student s"
+	" FORCE INDEX (k_student_touch) WHERE s.touch_batch=? AND s.id_type='1' AND s.id_number IS NOT NULL AND s.status<>'deleted'"
+	" AND EXISTS (SELECT 1 FROM student o FORCE INDEX (k_student_idno) WHERE o.id_number=s.id_number AND o.id<>s.id AND o.id_type='1'"
+	" AND o.status<>'deleted')"};
+static const struct db_sql D_KEYS_NBG = {
+	"INSERT IGNORE INTO detect_key (batch, type, k, name, gender, birth)"
+	" SELECT DISTINCT ?, 'nbg_dup', CONCAT(s.name,'|',s.gender,'|',s.birth_date), s.name, s.gender, s.birth_date"
+	" FROM student s FORCE INDEX (k_student_touch) WHERE s.touch_batch=? AND s.status<>'deleted'"
+	" AND EXISTS (SELECT 1 FROM student o FORCE INDEX (k_student_nbg) WHERE o.name=s.name AND o.gender=s.gender AND o.birth_date=s.birth_date"
+	" AND o.id<>s.id AND o.status<>'deleted' AND (o.id_type<>'1' OR s.id_type<>'1'))"};
+static const struct db_sql D_KEYS_ERR = {
+	"INSERT IGNORE INTO detect_key (batch, type, k, sid) SELECT ?, 'id_error', CAST(s.id AS CHAR), s.id FROM student s"
+	" FORCE INDEX (k_student_touch) WHERE s.touch_batch=? AND " ID_ERROR_NOW("s")};
+static const struct db_sql D_KEYS_CHG = {
+	"INSERT IGNORE INTO detect_key (batch, type, k, sid) SELECT ?, 'id_changed', CAST(s.id AS CHAR), s.id FROM student s"
+	" FORCE INDEX (k_student_touch) WHERE s.touch_batch=? AND " ID_CHANGED_NOW("s")};
+#define OPEN_KEY_COLS                                                                                                   \
+	"g.type, g.open_key, IF(g.type IN ('id_error','id_changed'), CAST(g.open_key AS UNSIGNED), NULL),"              \
+	" IF(g.type='nbg_dup', SUBSTRING_INDEX(g.open_key,'|',1), NULL),"                                              \
+	" IF(g.type='nbg_dup', SUBSTRING_INDEX(SUBSTRING_INDEX(g.open_key,'|',2),'|',-1), NULL),"                      \
+	" IF(g.type='nbg_dup', SUBSTRING_INDEX(g.open_key,'|',-1), NULL)"
+static const struct db_sql D_KEYS_OPEN = {
+	"INSERT IGNORE INTO detect_key (batch, type, k, sid, name, gender, birth) SELECT DISTINCT ?, " OPEN_KEY_COLS
+	" FROM student s FORCE INDEX (k_student_touch) STRAIGHT_JOIN group_member m FORCE INDEX (k_member_student) ON m.student_id=s.id"
+	" STRAIGHT_JOIN problem_group g ON g.id=m.group_id WHERE s.touch_batch=? AND g.open_key IS NOT NULL"};
+/* the same keys over every record (full re-detection) */
+static const struct db_sql A_KEYS_ID = {
+	"INSERT IGNORE INTO detect_key (batch, type, k) SELECT ?, 'id_dup', id_number FROM student"
+	" WHERE id_type='1' AND id_number IS NOT NULL AND status<>'deleted' GROUP BY id_number HAVING COUNT(*)>=2"};
+static const struct db_sql A_KEYS_NBG = {
+	"INSERT IGNORE INTO detect_key (batch, type, k, name, gender, birth)"
+	" SELECT ?, 'nbg_dup', CONCAT(name,'|',gender,'|',birth_date), name, gender, birth_date FROM student"
+	" WHERE status<>'deleted' GROUP BY name, gender, birth_date HAVING COUNT(*)>=2 AND SUM(id_type<>'1')>=1"};
+static const struct db_sql A_KEYS_ERR = {
+	"INSERT IGNORE INTO detect_key (batch, type, k, sid) SELECT ?, 'id_error', CAST(s.id AS CHAR), s.id FROM student s"
+	" WHERE " ID_ERROR_NOW("s")};
+static const struct db_sql A_KEYS_CHG = {
+	"INSERT IGNORE INTO detect_key (batch, type, k, sid) SELECT ?, 'id_changed', CAST(s.id AS CHAR), s.id FROM student s"
+	" WHERE " ID_CHANGED_NOW("s")};
+static const struct db_sql A_KEYS_OPEN = {
+	"INSERT IGNORE INTO detect_key (batch, type, k, sid, name, gender, birth) SELECT ?, " OPEN_KEY_COLS
+	" FROM problem_group g WHERE g.open_key IS NOT NULL"};
+
+/* does each key clash now (locking reads: a concurrent insert of the same key waits or deadlocks, never hides) */
+static const struct db_sql D_CLASH = {
+	"UPDATE detect_key d SET d.clash = CASE d.type"
+	" WHEN 'id_dup' THEN (SELECT COUNT(*) FROM student s FORCE INDEX (k_student_idno) WHERE s.id_number=d.k AND s.id_type='1'"
+	"  AND s.status<>'deleted')>=2 AND EXISTS (SELECT 1 FROM student s FORCE INDEX (k_student_idno) WHERE s.id_number=d.k"
+	"  AND s.id_type='1' AND s.status<>'deleted' AND NOT " CLEARED ")"
+	" WHEN 'nbg_dup' THEN (SELECT COUNT(*)>=2 AND COALESCE(SUM(s.id_type<>'1'),0)>=1 FROM student s FORCE INDEX (k_student_nbg)"
+	"  WHERE s.name=d.name AND s.gender=d.gender AND s.birth_date=d.birth AND s.status<>'deleted')"
+	"  AND EXISTS (SELECT 1 FROM student s FORCE INDEX (k_student_nbg) WHERE s.name=d.name AND s.gender=d.gender"
+	"  AND s.birth_date=d.birth AND s.status<>'deleted' AND NOT " CLEARED ")"
+	" WHEN 'id_error' THEN EXISTS (SELECT 1 FROM student s WHERE s.id=d.sid AND " ID_ERROR_NOW("s") " AND NOT " CLEARED ")"
+	" WHEN 'id_changed' THEN EXISTS (SELECT 1 FROM student s WHERE s.id=d.sid AND " ID_CHANGED_NOW("s") " AND NOT " CLEARED ")"
+	" ELSE 0 END WHERE d.batch=?"};
+/* Rows for tables with AUTO_INCREMENT ids are read first (locking reads) and then inserted with array binding:
+ * an INSERT ... SELECT into such a table would hold InnoDB's table-level AUTO-INC lock for the whole statement
+ * (innodb_autoinc_lock_mode=1) and deadlock concurrent registrations (error 1467). */
+
+/* R9: one open group per clash, enforced by UNIQUE(type, open_key): a concurrent run joins the same row */
+static const struct db_sql D_OPEN_SEL = {"SELECT d.type, d.k, d.k, ? FROM detect_key d WHERE d.batch=? AND d.clash=1"};
+static const struct db_sql D_OPEN = {
+	"INSERT INTO problem_group (type, clash_key, open_key, state, scope_level, arbiter_unit_id, opened_batch)"
+	" VALUES (?, ?, ?, 'open', 3, 1, ?) ON DUPLICATE KEY UPDATE problem_group.id=problem_group.id"};
+static const struct db_sql D_GID = {
+	"UPDATE detect_key d STRAIGHT_JOIN problem_group g FORCE INDEX (uk_group_open) ON g.type=d.type AND g.open_key=d.k"
+	" SET d.gid=g.id WHERE d.batch=?"};
+static const struct db_sql D_HIST_OPENED_SEL = {
+	"SELECT g.id, g.type FROM detect_key d STRAIGHT_JOIN problem_group g ON g.id=d.gid WHERE d.batch=? AND g.opened_batch=?"};
+static const struct db_sql H_OPENED = {
+	"INSERT INTO history (group_id, actor_role, action, state_after, reason) VALUES (?, 'system', 'group_opened', 'open', ?)"};
+#define MEMBER_SEL                                                                                             \
+	"SELECT d.gid, s.id, s.school_id, s.province_code, s.city_code, s.county_code,"                           \
+	" IF(d.type='id_changed','unconfirmed','open'), ? FROM detect_key d STRAIGHT_JOIN student s "
+static const struct db_sql D_MEM_ID_SEL = {MEMBER_SEL "FORCE INDEX (k_student_idno) ON s.id_number=d.k AND s.id_type='1' AND s.status<>'deleted'"
+							" WHERE d.batch=? AND d.type='id_dup' AND d.clash=1 LOCK IN SHARE MODE"};
+static const struct db_sql D_MEM_NBG_SEL = {MEMBER_SEL "FORCE INDEX (k_student_nbg) ON s.name=d.name AND s.gender=d.gender AND s.birth_date=d.birth"
+							 " AND s.status<>'deleted' WHERE d.batch=? AND d.type='nbg_dup' AND d.clash=1"
+							 " LOCK IN SHARE MODE"};
+static const struct db_sql D_MEM_ONE_SEL = {MEMBER_SEL "FORCE INDEX (PRIMARY) ON s.id=d.sid WHERE d.batch=? AND d.type IN ('id_error','id_changed')"
+							 " AND d.clash=1 LOCK IN SHARE MODE"};
+static const struct db_sql D_MEM = {
+	"INSERT INTO group_member (group_id, student_id, school_id, province_code, city_code, county_code, state, added_batch)"
+	" VALUES (?,?,?,?,?,?,?,?) ON DUPLICATE KEY UPDATE group_member.id=group_member.id"};
+static const struct db_sql D_HIST_ADDED_SEL = {
+	"SELECT m.group_id, m.id, m.student_id, m.state FROM detect_key d STRAIGHT_JOIN group_member m FORCE INDEX (uk_member) ON m.group_id=d.gid"
+	" WHERE d.batch=? AND d.clash=1 AND m.added_batch=?"};
+static const struct db_sql H_ADDED = {
+	"INSERT INTO history (group_id, member_id, student_id, actor_role, action, state_after)"
+	" VALUES (?, ?, ?, 'system', 'member_added', ?)"};
+/* a member closed by the system (or changed) whose record clashes again while the group is open */
+#define REOPEN_WHERE                                                                                           \
+	" FROM detect_key d STRAIGHT_JOIN group_member m FORCE INDEX (uk_member) ON m.group_id=d.gid STRAIGHT_JOIN student s ON s.id=m.student_id" \
+	" WHERE d.batch=? AND d.clash=1 AND m.state IN ('closed','changed') AND " MATCHES
+static const struct db_sql D_HIST_REOPEN_SEL = {
+	"SELECT m.group_id, m.id, m.student_id, m.state, IF(d.type='id_changed','unconfirmed','open')" REOPEN_WHERE
+	" LOCK IN SHARE MODE"};
+static const struct db_sql H_REOPEN = {
+	"INSERT INTO history (group_id, member_id, student_id, actor_role, action, state_before, state_after, reason)"
+	" VALUES (?, ?, ?, 'system', 'member_reopened', ?, ?, 'clash_persists')"};
+static const struct db_sql D_REOPEN = {
+	"UPDATE detect_key d STRAIGHT_JOIN group_member m FORCE INDEX (uk_member) ON m.group_id=d.gid STRAIGHT_JOIN student s ON s.id=m.student_id"
+	" SET m.state=IF(d.type='id_changed','unconfirmed','open'), m.version=m.version+1, m.updated_at=UTC_TIMESTAMP(6),"
+	" m.step_started_at=UTC_TIMESTAMP(6), m.handling=NULL"
+	" WHERE d.batch=? AND d.clash=1 AND m.state IN ('closed','changed') AND " MATCHES};
+/* an active member whose record no longer clashes closes by itself (SPEC s.6), as a system event */
+#define CLOSE_COND " AND m.state IN " ACTIVE_STATES " AND (d.clash=0 OR NOT " MATCHES ")"
+static const struct db_sql D_HIST_CLOSE_SEL = {
+	"SELECT m.group_id, m.id, m.student_id, m.state, IF(d.clash=0,'clash_gone','no_longer_clashes')"
+	" FROM detect_key d STRAIGHT_JOIN group_member m FORCE INDEX (uk_member) ON m.group_id=d.gid STRAIGHT_JOIN student s ON s.id=m.student_id"
+	" WHERE d.batch=?" CLOSE_COND " LOCK IN SHARE MODE"};
+static const struct db_sql H_CLOSE = {
+	"INSERT INTO history (group_id, member_id, student_id, actor_role, action, state_before, state_after, reason)"
+	" VALUES (?, ?, ?, 'system', 'member_closed', ?, 'closed', ?)"};
+static const struct db_sql D_CLOSE = {
+	"UPDATE detect_key d STRAIGHT_JOIN group_member m FORCE INDEX (uk_member) ON m.group_id=d.gid STRAIGHT_JOIN student s ON s.id=m.student_id"
+	" SET m.state='closed', m.version=m.version+1, m.updated_at=UTC_TIMESTAMP(6)"
+	" WHERE d.batch=?" CLOSE_COND};
+/* R21: a group whose clash is gone is done */
+static const struct db_sql D_HIST_DONE_SEL = {
+	"SELECT g.id, g.state FROM detect_key d STRAIGHT_JOIN problem_group g ON g.id=d.gid"
+	" WHERE d.batch=? AND d.clash=0 AND g.state<>'done' LOCK IN SHARE MODE"};
+static const struct db_sql H_DONE = {
+	"INSERT INTO history (group_id, actor_role, action, state_before, state_after, reason)"
+	" VALUES (?, 'system', 'group_done', ?, 'done', 'clash_gone')"};
+static const struct db_sql D_DONE = {
+	"UPDATE detect_key d STRAIGHT_JOIN problem_group g ON g.id=d.gid SET g.state='done', g.open_key=NULL,"
+	" g.done_at=UTC_TIMESTAMP(6), g.updated_at=UTC_TIMESTAMP(6), g.version=g.version+1"
+	" WHERE d.batch=? AND d.clash=0 AND g.state<>'done'"};
+/* R2: widest jurisdiction and common superior from the members' counties (dedup_common_superior in SQL) */
+static const struct db_sql D_SCOPE = {
+	"UPDATE (SELECT m.group_id gid, COUNT(DISTINCT m.province_code) np, COUNT(DISTINCT m.city_code) nc,"
+	" COUNT(DISTINCT m.county_code) nk, MIN(m.province_code) p, MIN(m.city_code) c, MIN(m.county_code) k"
+	" FROM detect_key d STRAIGHT_JOIN group_member m FORCE INDEX (uk_member) ON m.group_id=d.gid WHERE d.batch=? AND d.clash=1 GROUP BY m.group_id) x"
+	" STRAIGHT_JOIN problem_group g ON g.id=x.gid JOIN unit u ON u.code = CASE WHEN x.np>1 THEN '000000' WHEN x.nc>1 THEN CONCAT(x.p,'0000')"
+	" WHEN x.nk>1 THEN CONCAT(x.c,'00') ELSE x.k END"
+	" SET g.scope_level = CASE WHEN x.np>1 THEN 0 WHEN x.nc>1 THEN 1 WHEN x.nk>1 THEN 2 ELSE 3 END, g.arbiter_unit_id=u.id"};
+/* R6: status follows membership of unfinished groups */
+#define MEMBERS_OF_RUN                                                                                          \
+	"(SELECT DISTINCT m.student_id sid FROM detect_key d STRAIGHT_JOIN group_member m FORCE INDEX (uk_member) ON m.group_id=d.gid WHERE d.batch=?)"
+static const struct db_sql D_STATUS = {
+	"UPDATE " MEMBERS_OF_RUN " x STRAIGHT_JOIN student s ON s.id=x.sid SET s.status = CASE WHEN s.status='deleted' THEN 'deleted'"
+	" WHEN EXISTS (SELECT 1 FROM group_member m2 FORCE INDEX (k_member_student) STRAIGHT_JOIN problem_group g2"
+	" ON g2.id=m2.group_id WHERE m2.student_id=s.id"
+	" AND g2.state<>'done' AND m2.state NOT IN ('deleted','changed','closed','upheld')) THEN 'problem'"
+	" WHEN s.status='problem' THEN IF(s.ever_approved,'formal','pending') ELSE s.status END"};
+static const struct db_sql D_TOUCH_MEMBERS = {
+	"UPDATE " MEMBERS_OF_RUN " x STRAIGHT_JOIN student s ON s.id=x.sid SET s.touch_batch=?"};
+/* R5: a verified resident record outside any unfinished group gets G + its number (once, for life) */
+#define G_COND                                                                                                     \
+	" s.id_type='1' AND s.id_check='ok' AND s.verify_state='verified' AND s.verify_id_number<=>s.id_number"   \
+	" AND s.student_no LIKE 'L%' AND s.status IN ('pending','formal')"                                          \
+	" AND NOT EXISTS (SELECT 1 FROM student o FORCE INDEX (uk_student_no) WHERE o.student_no=CONCAT('G', s.id_number))"
+static const struct db_sql D_GNUMBER = {
+	"UPDATE student s FORCE INDEX (k_student_touch) SET s.student_no=CONCAT('G', s.id_number), s.updated_at=UTC_TIMESTAMP(6)"
+	" WHERE s.touch_batch=? AND" G_COND};
+static const struct db_sql A_GNUMBER = {
+	"UPDATE student s SET s.student_no=CONCAT('G', s.id_number), s.updated_at=UTC_TIMESTAMP(6) WHERE" G_COND};
+static const struct db_sql D_CLEAN = {"DELETE FROM detect_key WHERE batch=?"};
+static const struct db_sql D_TOUCH = {"UPDATE student SET touch_batch=? WHERE id=?"};
+
+#define B DBI(batch)
+
+/* Run select, then insert its rows with array binding (every cell as text, NULL as NULL). *n = rows. */
+static enum xerr sel_ins(struct db *db, struct arena *a, const struct db_sql *sel, const struct db_arg *args, size_t nargs,
+			 const struct db_sql *ins, unsigned long long *n)
+{
+	struct db_rows rs;
+	*n = 0;
+	enum xerr e = db_exec(db, a, sel, args, nargs, &rs, NULL, NULL);
+	if (e != XE_OK || rs.n == 0)
+		return e;
+	struct db_arg *x = malloc(rs.n * rs.ncols * sizeof *x);
+	assert(x);
+	for (size_t i = 0; i < rs.n * rs.ncols; i++)
+		x[i] = rs.cell[i] ? DBSN(rs.cell[i], rs.len[i]) : DBNULL;
+	e = db_exec_bulk(db, ins, x, rs.n, rs.ncols, NULL);
+	free(x);
+	*n = rs.n;
+	return e;
+}
+
+enum xerr db_reg_detect(struct db *db, struct arena *a, uint64_t batch, unsigned flags, struct reg_detect_stats *st)
+{
+	enum xerr e = XE_OK;
+	unsigned long long n = 0;
+	struct reg_detect_stats dummy;
+	if (!st)
+		st = &dummy;
+	memset(st, 0, sizeof *st);
+#define RUN(q, ...)                                                                              \
+	do {                                                                                     \
+		if ((e = db_exec(db, NULL, &(q), DB_ARGS(__VA_ARGS__), NULL, &n, NULL)) != XE_OK) \
+			goto out;                                                                \
+	} while (0)
+#define SEL_INS(sel, ins, ...)                                                              \
+	do {                                                                                \
+		if ((e = sel_ins(db, a, &(sel), DB_ARGS(__VA_ARGS__), &(ins), &n)) != XE_OK) \
+			goto out;                                                           \
+	} while (0)
+	if (flags & DETECT_KEYS_GIVEN) {
+		/* the caller stored the candidate keys (imports: from its locking lookups, see registry.c) */
+	} else if (flags & DETECT_ALL) {
+		RUN(A_KEYS_ID, B);
+		RUN(A_KEYS_NBG, B);
+		RUN(A_KEYS_ERR, B);
+		RUN(A_KEYS_CHG, B);
+		RUN(A_KEYS_OPEN, B);
+	} else {
+		RUN(D_KEYS_ID, B, B);
+		RUN(D_KEYS_NBG, B, B);
+		RUN(D_KEYS_ERR, B, B);
+		if (!(flags & DETECT_FRESH)) {
+			RUN(D_KEYS_CHG, B, B);
+			RUN(D_KEYS_OPEN, B, B);
+		}
+	}
+	RUN(D_CLASH, B);
+	SEL_INS(D_OPEN_SEL, D_OPEN, B, B);
+	if (n || !(flags & DETECT_FRESH)) {
+		RUN(D_GID, B);
+		SEL_INS(D_HIST_OPENED_SEL, H_OPENED, B, B);
+		st->groups_opened = (unsigned)n;
+		SEL_INS(D_MEM_ID_SEL, D_MEM, B, B);
+		SEL_INS(D_MEM_NBG_SEL, D_MEM, B, B);
+		SEL_INS(D_MEM_ONE_SEL, D_MEM, B, B);
+		SEL_INS(D_HIST_ADDED_SEL, H_ADDED, B, B);
+		st->members_added = (unsigned)n;
+	}
+	if (!(flags & DETECT_FRESH)) {
+		SEL_INS(D_HIST_REOPEN_SEL, H_REOPEN, B);
+		st->members_reopened = (unsigned)n;
+		if (n)
+			RUN(D_REOPEN, B);
+		SEL_INS(D_HIST_CLOSE_SEL, H_CLOSE, B);
+		st->members_closed = (unsigned)n;
+		if (n)
+			RUN(D_CLOSE, B);
+		SEL_INS(D_HIST_DONE_SEL, H_DONE, B);
+		st->groups_done = (unsigned)n;
+		if (n)
+			RUN(D_DONE, B);
+	}
+	if (st->members_added || st->members_closed || st->members_reopened || st->groups_opened || (flags & DETECT_ALL))
+		RUN(D_SCOPE, B);
+	if (st->members_added || !(flags & DETECT_FRESH))
+		RUN(D_STATUS, B);
+	if (flags & DETECT_ALL) {
+		RUN(A_GNUMBER);
+	} else if (!(flags & DETECT_FRESH)) {
+		RUN(D_TOUCH_MEMBERS, B, B);
+		RUN(D_GNUMBER, B);
+	}
+	RUN(D_CLEAN, B);
+#undef RUN
+#undef SEL_INS
+out:
+	return e;
+}
+
+static const struct db_sql Q_APPLY_CHANGE = {
+	"UPDATE student SET name=?, gender=?, birth_date=?, id_type=?, id_number=?, id_check=?, grade=?, class_name=?,"
+	" enrol_date=?, guardian_phone=?, touch_batch=?, version=version+1, updated_at=UTC_TIMESTAMP(6)"
+	" WHERE id=? AND version=? AND status<>'deleted'"};
+
+enum xerr db_reg_apply_change(struct db *db, uint64_t student_id, long long expected_version, const struct student_rec *r,
+			      uint64_t batch)
+{
+	unsigned long long n = 0;
+	enum xerr e = db_exec(db, NULL, &Q_APPLY_CHANGE,
+			      DB_ARGS(DBS(r->name), DBSN(&r->gender, 1), DBS(r->birth), DBSN(&r->id_type, 1),
+				      r->id_number[0] ? DBS(r->id_number) : DBNULL, DBS(r->id_check), DBS(r->grade), DBS(r->class_name),
+				      r->enrol[0] ? DBS(r->enrol) : DBNULL, DBS(r->phone), B, DBI(student_id), DBI(expected_version)),
+			      NULL, &n, NULL);
+	return e != XE_OK ? e : n == 1 ? XE_OK : XE_CONFLICT;
+}
+
+enum xerr db_reg_touch(struct db *db, const uint64_t *student_ids, size_t n, uint64_t batch)
+{
+	for (size_t i = 0; i < n; i++) {
+		enum xerr e = db_exec(db, NULL, &D_TOUCH, DB_ARGS(B, DBI(student_ids[i])), NULL, NULL, NULL);
+		if (e != XE_OK)
+			return e;
+	}
+	return XE_OK;
+}
+
+enum xerr db_reg_redetect_all(struct db *db, struct arena *a, struct reg_detect_stats *st)
+{
+	uint64_t batch = 0;
+	enum xerr e = db_reg_batch_new(db, "redetect", 0, "system", &batch);
+	if (e == XE_OK)
+		e = db_reg_detect(db, a, batch, DETECT_ALL, st);
+	return e;
+}
+
+static const struct db_sql Q_STUDENT_GROUPS = {
+	"SELECT g.id, g.type, m.state FROM group_member m FORCE INDEX (k_member_student) STRAIGHT_JOIN problem_group g"
+	" ON g.id=m.group_id WHERE m.student_id=? AND g.state<>'done' ORDER BY g.id"};
+
+enum xerr db_reg_student_groups(struct db *db, struct arena *a, uint64_t student_id, size_t *n, uint64_t **gids,
+				const char ***types, const char ***member_states)
+{
+	struct db_rows rs;
+	enum xerr e = db_exec(db, a, &Q_STUDENT_GROUPS, DB_ARGS(DBI(student_id)), &rs, NULL, NULL);
+	*n = 0;
+	if (e != XE_OK)
+		return e;
+	*gids = arena_alloc(a, (rs.n + 1) * sizeof **gids);
+	*types = arena_alloc(a, (rs.n + 1) * sizeof **types);
+	*member_states = arena_alloc(a, (rs.n + 1) * sizeof **member_states);
+	for (size_t i = 0; i < rs.n; i++) {
+		(*gids)[i] = (uint64_t)db_get_int(&rs, i, 0);
+		(*types)[i] = db_get(&rs, i, 1);
+		(*member_states)[i] = db_get(&rs, i, 2);
+	}
+	*n = rs.n;
+	return XE_OK;
+}
+
+/* ---------------------------------------------------------------- queries */
+
+#define TS(x) "DATE_FORMAT(" x ", '%Y-%m-%dT%H:%i:%sZ')"
+#define STUDENT_COLS                                                                                                   \
+	"s.id, s.student_no, s.name, s.gender, DATE_FORMAT(s.birth_date,'%Y-%m-%d'), s.id_type, s.id_number, s.id_check,"   \
+	" s.status, s.ever_approved, s.verify_state, s.register_id_number, sch.code, sch.name, s.county_code, s.grade,"   \
+	" s.class_name, DATE_FORMAT(s.enrol_date,'%Y-%m-%d'), s.guardian_phone, s.source, " TS("s.created_at") ", " TS( \
+		"s.updated_at") ", s.version, s.school_id"
+
+static const struct db_sql Q_STUDENT_GET = {
+	"SELECT " STUDENT_COLS " FROM student s JOIN unit sch ON sch.id=s.school_id WHERE s.id=? AND " SCOPE("s")};
+/* Student lists per caller level (R1-R3), each on the index of its level where there is one. */
+#define LIST_FILTER                                                                                          \
+	" AND (? IS NULL OR sch.code=?) AND (? IS NULL OR s.status=?)"                                         \
+	" AND (? IS NULL OR s.name LIKE CONCAT(?, '%') OR s.id_number=? OR s.student_no=?)"
+#define LIST_LEVEL(IDX, COND) " FROM student s " IDX " JOIN unit sch ON sch.id=s.school_id WHERE " COND LIST_FILTER
+#define LIST_Q(L) {"SELECT " STUDENT_COLS L " ORDER BY s.id DESC LIMIT ? OFFSET ?"}
+#define COUNT_Q(L) {"SELECT COUNT(*)" L}
+static const struct db_sql Q_STUDENT_LIST[5] = {
+	LIST_Q(LIST_LEVEL("", "1=1 AND ?=0")), LIST_Q(LIST_LEVEL("", "s.province_code=?")), LIST_Q(LIST_LEVEL("", "s.city_code=?")),
+	LIST_Q(LIST_LEVEL("FORCE INDEX (k_student_county)", "s.county_code=?")),
+	LIST_Q(LIST_LEVEL("FORCE INDEX (k_student_school)", "s.school_id=?"))};
+static const struct db_sql Q_STUDENT_COUNT[5] = {
+	COUNT_Q(LIST_LEVEL("", "1=1 AND ?=0")), COUNT_Q(LIST_LEVEL("", "s.province_code=?")), COUNT_Q(LIST_LEVEL("", "s.city_code=?")),
+	COUNT_Q(LIST_LEVEL("FORCE INDEX (k_student_county)", "s.county_code=?")),
+	COUNT_Q(LIST_LEVEL("FORCE INDEX (k_student_school)", "s.school_id=?"))};
+
+enum xerr db_reg_student_get(struct db *db, struct arena *a, uint64_t id, const struct reg_scope *sc, struct db_rows *rows)
+{
+	struct db_arg x[1 + SCOPE_NARGS];
+	x[0] = DBI(id);
+	scope_args(x + 1, sc);
+	return db_exec(db, a, &Q_STUDENT_GET, x, 1 + SCOPE_NARGS, rows, NULL, NULL);
+}
+
+/* q with LIKE wildcards escaped. */
+static const char *like_escape(struct arena *a, const char *q)
+{
+	if (!q)
+		return NULL;
+	char *o = arena_alloc(a, 2 * strlen(q) + 1), *p = o;
+	for (; *q; q++) {
+		if (*q == '%' || *q == '_' || *q == '\\')
+			*p++ = '\\';
+		*p++ = *q;
+	}
+	*p = 0;
+	return o;
+}
+
+enum xerr db_reg_student_list(struct db *db, struct arena *a, const struct reg_scope *sc, const char *school_code,
+			      const char *status, const char *q, long long limit, long long offset, struct db_rows *rows,
+			      long long *total)
+{
+	int lv = sc->level < 0 ? 0 : sc->level > 4 ? 4 : sc->level;
+	struct db_arg x[11];
+	const char *ql = like_escape(a, q);
+	x[0] = lv == 0 ? DBI(0) : lv == 1 ? DBS(sc->province) : lv == 2 ? DBS(sc->city) : lv == 3 ? DBS(sc->county) : DBI(sc->unit_id);
+	x[1] = DBS(school_code);
+	x[2] = DBS(school_code);
+	x[3] = DBS(status);
+	x[4] = DBS(status);
+	x[5] = DBS(q);
+	x[6] = DBS(ql);
+	x[7] = DBS(q);
+	x[8] = DBS(q);
+	x[9] = DBI(limit);
+	x[10] = DBI(offset);
+	enum xerr e = db_exec(db, a, &Q_STUDENT_LIST[lv], x, 11, rows, NULL, NULL);
+	if (e != XE_OK)
+		return e;
+	struct db_rows c;
+	e = db_exec(db, a, &Q_STUDENT_COUNT[lv], x, 9, &c, NULL, NULL);
+	*total = e == XE_OK && c.n ? db_get_int(&c, 0, 0) : 0;
+	return e;
+}
+
+/* The group list by level of the caller (R1-R3): the member index of that level drives the query (a semi-join on
+ * group_member), so a school or county with few groups never scans the whole country's groups. */
+#define GROUP_COLS                                                                                                \
+	"SELECT g.id, g.type, g.state, g.scope_level, g.arbiter_unit_id, au.code, au.name, " TS("g.created_at") ", " TS( \
+		"g.done_at") ", (SELECT COUNT(*) FROM group_member c FORCE INDEX (uk_member) WHERE c.group_id=g.id)"           \
+	" FROM problem_group g JOIN unit au ON au.id=g.arbiter_unit_id"
+#define GROUP_FILTER " WHERE (? IS NULL OR g.type=?) AND (? IS NULL OR g.state=?)"
+#define GROUP_IN(COL, IDX) " AND g.id IN (SELECT mm.group_id FROM group_member mm FORCE INDEX (" IDX ") WHERE mm." COL "=?)"
+#define GROUP_PAGE " ORDER BY g.id DESC LIMIT ? OFFSET ?"
+static const struct db_sql Q_GROUPS[5] = {
+	{GROUP_COLS GROUP_FILTER GROUP_PAGE},
+	{GROUP_COLS GROUP_FILTER GROUP_IN("province_code", "k_member_province") GROUP_PAGE},
+	{GROUP_COLS GROUP_FILTER GROUP_IN("city_code", "k_member_city") GROUP_PAGE},
+	{GROUP_COLS GROUP_FILTER GROUP_IN("county_code", "k_member_county") GROUP_PAGE},
+	{GROUP_COLS GROUP_FILTER GROUP_IN("school_id", "k_member_school") GROUP_PAGE},
+};
+static const struct db_sql Q_GROUPS_COUNT[5] = {
+	{"SELECT COUNT(*) FROM problem_group g" GROUP_FILTER},
+	{"SELECT COUNT(*) FROM problem_group g" GROUP_FILTER GROUP_IN("province_code", "k_member_province")},
+	{"SELECT COUNT(*) FROM problem_group g" GROUP_FILTER GROUP_IN("city_code", "k_member_city")},
+	{"SELECT COUNT(*) FROM problem_group g" GROUP_FILTER GROUP_IN("county_code", "k_member_county")},
+	{"SELECT COUNT(*) FROM problem_group g" GROUP_FILTER GROUP_IN("school_id", "k_member_school")},
+};
+
+enum xerr db_reg_group_list(struct db *db, struct arena *a, const struct reg_scope *sc, const char *type, const char *state,
+			    long long limit, long long offset, struct db_rows *rows, long long *total)
+{
+	int lv = sc->level < 0 ? 0 : sc->level > 4 ? 4 : sc->level;
+	struct db_arg x[7];
+	size_t k = 0;
+	x[k++] = DBS(type);
+	x[k++] = DBS(type);
+	x[k++] = DBS(state);
+	x[k++] = DBS(state);
+	if (lv == 1)
+		x[k++] = DBS(sc->province);
+	else if (lv == 2)
+		x[k++] = DBS(sc->city);
+	else if (lv == 3)
+		x[k++] = DBS(sc->county);
+	else if (lv == 4)
+		x[k++] = DBI(sc->unit_id);
+	x[k] = DBI(limit);
+	x[k + 1] = DBI(offset);
+	enum xerr e = db_exec(db, a, &Q_GROUPS[lv], x, k + 2, rows, NULL, NULL);
+	if (e != XE_OK)
+		return e;
+	struct db_rows c;
+	e = db_exec(db, a, &Q_GROUPS_COUNT[lv], x, k, &c, NULL, NULL);
+	*total = e == XE_OK && c.n ? db_get_int(&c, 0, 0) : 0;
+	return e;
+}
+
+enum xerr db_reg_group_members(struct db *db, struct arena *a, const uint64_t *gids, size_t n, struct db_rows *rows)
+{
+	struct db_arg in[100];
+	assert(n <= 100);
+	pthread_once(&in_once, in_init);
+	for (size_t i = 0; i < 100; i++)
+		in[i] = i < n ? DBI(gids[i]) : DBNULL;
+	return db_exec(db, a, &Q_GROUP_MEMBERS, in, 100, rows, NULL, NULL);
+}
+
+/* ---------------------------------------------------------------- register results (R10) */
+
+static const struct db_sql Q_VERIFY = {
+	"UPDATE student SET verify_state=?, register_id_number=?, verify_id_number=id_number, verify_name=name, touch_batch=?,"
+	" updated_at=UTC_TIMESTAMP(6) WHERE id=? AND NOT (verify_state<=>? AND register_id_number<=>?"
+	" AND verify_id_number<=>id_number AND verify_name<=>name)"};
+#define FIND_COLS "SELECT s.id, s.id_type, s.id_number, s.status FROM student s "
+static const struct db_sql Q_FIND_ID = {FIND_COLS "WHERE s.id=? AND " SCOPE("s")};
+static const struct db_sql Q_FIND_NO = {FIND_COLS "WHERE s.student_no=? AND " SCOPE("s")};
+static const struct db_sql Q_FIND_SCH = {
+	FIND_COLS "JOIN unit sch ON sch.id=s.school_id WHERE sch.code=? AND s.id_number=? AND s.status<>'deleted' AND " SCOPE("s")
+	" ORDER BY s.id LIMIT 2"};
+
+enum xerr db_reg_set_verify(struct db *db, uint64_t student_id, const char *result, const char *new_id, uint64_t batch,
+			     int *changed)
+{
+	unsigned long long n = 0;
+	enum xerr e = db_exec(db, NULL, &Q_VERIFY,
+			      DB_ARGS(DBS(result), DBS(new_id), B, DBI(student_id), DBS(result), DBS(new_id)), NULL, &n, NULL);
+	*changed = n > 0;
+	return e;
+}
+
+enum xerr db_reg_student_no(struct db *db, struct arena *a, uint64_t id, const char **no)
+{
+	struct db_rows rs;
+	*no = NULL;
+	enum xerr e = db_exec(db, a, &Q_STUDENT_NO, DB_ARGS(DBI(id)), &rs, NULL, NULL);
+	if (e == XE_OK && rs.n)
+		*no = db_get(&rs, 0, 0);
+	return e;
+}
+
+enum xerr db_reg_find_student(struct db *db, struct arena *a, const struct reg_scope *sc, uint64_t id, const char *student_no,
+			      const char *school_code, const char *id_number, uint64_t *found, const char **id_type,
+			      const char **id_number_out, const char **status)
+{
+	struct db_arg x[2 + SCOPE_NARGS];
+	struct db_rows rs;
+	enum xerr e;
+	size_t k;
+	*found = 0;
+	if (id) {
+		x[0] = DBI(id);
+		k = 1;
+		scope_args(x + k, sc);
+		e = db_exec(db, a, &Q_FIND_ID, x, k + SCOPE_NARGS, &rs, NULL, NULL);
+	} else if (student_no) {
+		x[0] = DBS(student_no);
+		k = 1;
+		scope_args(x + k, sc);
+		e = db_exec(db, a, &Q_FIND_NO, x, k + SCOPE_NARGS, &rs, NULL, NULL);
+	} else {
+		x[0] = DBS(school_code);
+		x[1] = DBS(id_number);
+		k = 2;
+		scope_args(x + k, sc);
+		e = db_exec(db, a, &Q_FIND_SCH, x, k + SCOPE_NARGS, &rs, NULL, NULL);
+	}
+	if (e != XE_OK || rs.n != 1)
+		return e; /* none, or ambiguous (two live records of one school with that number): not found */
+	*found = (uint64_t)db_get_int(&rs, 0, 0);
+	*id_type = db_get(&rs, 0, 1);
+	*id_number_out = db_get(&rs, 0, 2);
+	*status = db_get(&rs, 0, 3);
+	return XE_OK;
+}
+
+/* ---------------------------------------------------------------- approval */
+
+static const struct db_sql Q_APPROVE = {
+	"UPDATE student SET status='formal', ever_approved=1, version=version+1, updated_at=UTC_TIMESTAMP(6)"
+	" WHERE id=? AND county_code=? AND status='pending'"};
+static const struct db_sql Q_APPROVE_HIST = {
+	"INSERT INTO history (student_id, actor_user_id, actor_role, action, state_before, state_after)"
+	" VALUES (?, ?, ?, 'registration_approved', 'pending', 'formal')"};
+static const struct db_sql Q_STATUS_OF = {"SELECT status FROM student WHERE id=? AND county_code=?"};
+
+enum xerr db_reg_approve(struct db *db, struct arena *a, uint64_t student_id, const char *county_code, uint64_t user_id,
+			 const char *role, const char **outcome)
+{
+	unsigned long long n = 0;
+	enum xerr e = db_exec(db, NULL, &Q_APPROVE, DB_ARGS(DBI(student_id), DBS(county_code)), NULL, &n, NULL);
+	if (e != XE_OK)
+		return e;
+	if (n == 1) {
+		*outcome = "approved";
+		return db_exec(db, NULL, &Q_APPROVE_HIST, DB_ARGS(DBI(student_id), DBI(user_id), DBS(role)), NULL, NULL, NULL);
+	}
+	struct db_rows rs;
+	if ((e = db_exec(db, a, &Q_STATUS_OF, DB_ARGS(DBI(student_id), DBS(county_code)), &rs, NULL, NULL)) != XE_OK)
+		return e;
+	const char *st = rs.n ? db_get(&rs, 0, 0) : NULL;
+	*outcome = !st ? "not_found" : strcmp(st, "problem") == 0 ? "in_problem_group" : strcmp(st, "formal") == 0 ? "already_formal"
+													       : "deleted";
+	return XE_OK;
+}
+
+/* ---------------------------------------------------------------- idempotency keys (R29) */
+
+static const struct db_sql Q_IDEM_GET = {"SELECT request_sha256, result FROM api_idem WHERE scope=? AND idem_key=?"};
+static const struct db_sql Q_IDEM_PUT = {
+	"INSERT INTO api_idem (scope, idem_key, request_sha256, student_id, result) VALUES (?, ?, ?, ?, ?)"};
+
+enum xerr db_reg_idem_get(struct db *db, struct arena *a, const char *scope, const char *key, int *found, const char **req_sha,
+			  const char **result)
+{
+	struct db_rows rs;
+	*found = 0;
+	enum xerr e = db_exec(db, a, &Q_IDEM_GET, DB_ARGS(DBS(scope), DBS(key)), &rs, NULL, NULL);
+	if (e != XE_OK || rs.n == 0)
+		return e;
+	*found = 1;
+	*req_sha = db_get(&rs, 0, 0);
+	*result = db_get(&rs, 0, 1);
+	return XE_OK;
+}
+
+enum xerr db_reg_idem_put(struct db *db, const char *scope, const char *key, const char *req_sha, uint64_t student_id,
+			  const char *result)
+{
+	return db_exec(db, NULL, &Q_IDEM_PUT,
+		       DB_ARGS(DBS(scope), DBS(key), DBS(req_sha), student_id ? DBI(student_id) : DBNULL, DBS(result)), NULL, NULL,
+		       NULL);
+}
+
+/* ---------------------------------------------------------------- import jobs */
+
+static const struct db_sql Q_JOB_NEW = {
+	"INSERT INTO import_job (user_id, is_api, unit_id, file_sha256, file_size, file_format, encoding, dry_run, state,"
+	" rows_total) VALUES (?,?,?,?,?,?,?,?,?,?)"};
+static const struct db_sql Q_JOB_GET = {
+	"SELECT id, user_id, is_api, unit_id, file_sha256, file_size, file_format, encoding, dry_run, state, rows_total,"
+	" rows_valid, rows_error, rows_done, rows_created, rows_unchanged, groups_touched, duplicate_of, error_code,"
+	" error_message, " TS("created_at") ", " TS("updated_at") ", " TS("finished_at") ","
+	" state IN ('validating','committing') AND updated_at < UTC_TIMESTAMP(6) - INTERVAL 120 SECOND"
+	" FROM import_job WHERE id=?"};
+static const struct db_sql Q_JOB_STATE = {
+	"UPDATE import_job SET state=?, updated_at=UTC_TIMESTAMP(6), version=version+1 WHERE id=? AND state=?"};
+static const struct db_sql Q_JOB_PROGRESS = {
+	"UPDATE import_job SET rows_done=?, updated_at=UTC_TIMESTAMP(6) WHERE id=?"};
+static const struct db_sql Q_JOB_FINISH = {
+	"UPDATE import_job SET state=?, rows_valid=?, rows_error=?, rows_done=?, rows_created=?, rows_unchanged=?,"
+	" groups_touched=?, duplicate_of=?, error_code=?, error_message=?, updated_at=UTC_TIMESTAMP(6),"
+	" finished_at=IF(? IN ('done','failed'), UTC_TIMESTAMP(6), NULL), version=version+1 WHERE id=?"};
+static const struct db_sql Q_JOB_REAP = {
+	"UPDATE import_job SET state='failed', error_code='interrupted', error_message=?, finished_at=UTC_TIMESTAMP(6),"
+	" version=version+1 WHERE id=? AND state IN ('validating','committing')"
+	" AND updated_at < UTC_TIMESTAMP(6) - INTERVAL ? SECOND"};
+static const struct db_sql Q_ISSUE_PUT = {
+	"INSERT INTO import_error (job_id, seq, row_no, col, field, code, warning, message, message_zh)"
+	" VALUES (?,?,?,?,?,?,?,?,?)"};
+static const struct db_sql Q_ISSUE_CLEAR = {"DELETE FROM import_error WHERE job_id=?"};
+static const struct db_sql Q_ISSUES = {
+	"SELECT row_no, col, field, code, warning, message, message_zh FROM import_error WHERE job_id=? AND (warning=0 OR ?=0)"
+	" ORDER BY seq LIMIT ? OFFSET ?"};
+static const struct db_sql Q_FILE_CLAIM = {"INSERT INTO import_file (unit_id, file_sha256, job_id) VALUES (?, ?, ?)"};
+static const struct db_sql Q_FILE_PRIOR = {"SELECT job_id FROM import_file WHERE unit_id=? AND file_sha256=?"};
+
+enum xerr db_reg_job_create(struct db *db, uint64_t user_id, int is_api, uint32_t unit_id, const char *sha256, long long size,
+			    const char *format, const char *encoding, int dry_run, const char *state, long long rows_total,
+			    uint64_t *id)
+{
+	unsigned long long x = 0;
+	enum xerr e = db_exec(db, NULL, &Q_JOB_NEW,
+			      DB_ARGS(DBI(user_id), DBI(is_api), DBI(unit_id), DBS(sha256), DBI(size), DBS(format), DBS(encoding),
+				      DBI(dry_run), DBS(state), DBI(rows_total)),
+			      NULL, NULL, &x);
+	*id = x;
+	return e;
+}
+
+enum xerr db_reg_job_get(struct db *db, struct arena *a, uint64_t id, struct reg_job *j, int *found)
+{
+	struct db_rows rs;
+	*found = 0;
+	enum xerr e = db_exec(db, a, &Q_JOB_GET, DB_ARGS(DBI(id)), &rs, NULL, NULL);
+	if (e != XE_OK || rs.n == 0)
+		return e;
+	j->id = (uint64_t)db_get_int(&rs, 0, 0);
+	j->user_id = (uint64_t)db_get_int(&rs, 0, 1);
+	j->is_api = (int)db_get_int(&rs, 0, 2);
+	j->unit_id = (uint32_t)db_get_int(&rs, 0, 3);
+	j->sha256 = db_get(&rs, 0, 4);
+	j->file_size = db_get_int(&rs, 0, 5);
+	j->format = db_get(&rs, 0, 6);
+	j->encoding = db_get(&rs, 0, 7);
+	j->dry_run = (int)db_get_int(&rs, 0, 8);
+	j->state = db_get(&rs, 0, 9);
+	j->rows_total = db_get_int(&rs, 0, 10);
+	j->rows_valid = db_get_int(&rs, 0, 11);
+	j->rows_error = db_get_int(&rs, 0, 12);
+	j->rows_done = db_get_int(&rs, 0, 13);
+	j->rows_created = db_get_int(&rs, 0, 14);
+	j->rows_unchanged = db_get_int(&rs, 0, 15);
+	j->groups_touched = db_get_int(&rs, 0, 16);
+	j->duplicate_of = (uint64_t)db_get_int(&rs, 0, 17);
+	j->error_code = db_get(&rs, 0, 18);
+	j->error_message = db_get(&rs, 0, 19);
+	j->created_at = db_get(&rs, 0, 20);
+	j->updated_at = db_get(&rs, 0, 21);
+	j->finished_at = db_get(&rs, 0, 22);
+	j->stale = (int)db_get_int(&rs, 0, 23);
+	*found = 1;
+	return XE_OK;
+}
+
+enum xerr db_reg_job_state(struct db *db, uint64_t id, const char *from, const char *to)
+{
+	unsigned long long n = 0;
+	enum xerr e = db_exec(db, NULL, &Q_JOB_STATE, DB_ARGS(DBS(to), DBI(id), DBS(from)), NULL, &n, NULL);
+	return e != XE_OK ? e : n == 1 ? XE_OK : XE_CONFLICT;
+}
+
+enum xerr db_reg_job_progress(struct db *db, uint64_t id, long long rows_done)
+{
+	return db_exec(db, NULL, &Q_JOB_PROGRESS, DB_ARGS(DBI(rows_done), DBI(id)), NULL, NULL, NULL);
+}
+
+enum xerr db_reg_job_finish(struct db *db, uint64_t id, const char *state, long long rows_valid, long long rows_error,
+			    long long rows_done, long long created, long long unchanged, long long groups, uint64_t duplicate_of,
+			    const char *error_code, const char *error_message)
+{
+	return db_exec(db, NULL, &Q_JOB_FINISH,
+		       DB_ARGS(DBS(state), DBI(rows_valid), DBI(rows_error), DBI(rows_done), DBI(created), DBI(unchanged), DBI(groups),
+			       duplicate_of ? DBI(duplicate_of) : DBNULL, DBS(error_code), DBS(error_message), DBS(state), DBI(id)),
+		       NULL, NULL, NULL);
+}
+
+enum xerr db_reg_job_reap(struct db *db, uint64_t id, int stale_s)
+{
+	return db_exec(db, NULL, &Q_JOB_REAP,
+		       DB_ARGS(DBS("The import stopped before it finished (service restarted?); nothing of it was stored. Start it again."),
+			       DBI(id), DBI(stale_s)),
+		       NULL, NULL, NULL);
+}
+
+enum xerr db_reg_job_issues_clear(struct db *db, uint64_t job_id)
+{
+	return db_exec(db, NULL, &Q_ISSUE_CLEAR, DB_ARGS(DBI(job_id)), NULL, NULL, NULL);
+}
+
+enum xerr db_reg_job_issues_put(struct db *db, uint64_t job_id, const struct reg_issue_row *rows, size_t n, size_t first_seq)
+{
+	if (n == 0)
+		return XE_OK;
+	struct db_arg *x = malloc(n * 9 * sizeof *x);
+	assert(x);
+	for (size_t i = 0; i < n; i++) {
+		struct db_arg *v = x + 9 * i;
+		v[0] = DBI(job_id);
+		v[1] = DBI(first_seq + i);
+		v[2] = DBI(rows[i].row_no);
+		v[3] = DBS(rows[i].col);
+		v[4] = DBS(rows[i].field);
+		v[5] = DBS(rows[i].code);
+		v[6] = DBI(rows[i].warning);
+		v[7] = DBS(rows[i].message);
+		v[8] = DBS(rows[i].message_zh);
+	}
+	enum xerr e = db_exec_bulk(db, &Q_ISSUE_PUT, x, n, 9, NULL);
+	free(x);
+	return e;
+}
+
+enum xerr db_reg_job_issues(struct db *db, struct arena *a, uint64_t job_id, int errors_only, long long limit, long long offset,
+			    struct db_rows *rows)
+{
+	return db_exec(db, a, &Q_ISSUES, DB_ARGS(DBI(job_id), DBI(errors_only), DBI(limit), DBI(offset)), rows, NULL, NULL);
+}
+
+enum xerr db_reg_file_claim(struct db *db, struct arena *a, uint32_t unit_id, const char *sha256, uint64_t job_id, uint64_t *prior)
+{
+	*prior = 0;
+	enum xerr e = db_exec(db, NULL, &Q_FILE_CLAIM, DB_ARGS(DBI(unit_id), DBS(sha256), DBI(job_id)), NULL, NULL, NULL);
+	if (e != XE_DUPLICATE)
+		return e;
+	struct db_rows rs;
+	e = db_exec(db, a, &Q_FILE_PRIOR, DB_ARGS(DBI(unit_id), DBS(sha256)), &rs, NULL, NULL);
+	if (e == XE_OK && rs.n)
+		*prior = (uint64_t)db_get_int(&rs, 0, 0);
+	return e;
+}

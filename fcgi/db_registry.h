@@ -1,0 +1,194 @@
+/* db_registry: SQL of the registry (issue 4): student records (R4-R6), the national duplicate check as set-based
+ * SQL (R7-R9) run inside the caller's transaction, register results (R10), import jobs, idempotency keys (R29),
+ * and the scoped lists (R1-R3). Strings returned are allocated in the caller's arena. */
+#ifndef XJ_DB_REGISTRY_H
+#define XJ_DB_REGISTRY_H
+#include <stdint.h>
+#include "db.h"
+#include "student.h"
+
+/* A caller's jurisdiction (R1-R3), for WHERE clauses: level 0 ministry (all), 1 province, 2 city, 3 county,
+ * 4 school (unit_id is the school). Codes are NUL-terminated digit strings or "" above their level. */
+struct reg_scope {
+	int level;
+	char province[3], city[5], county[7];
+	uint32_t unit_id;
+};
+
+/* A school unit (level 4). */
+struct reg_school {
+	uint32_t id;
+	char code[11], province[3], city[5], county[7];
+	const char *name;
+};
+
+/* Start a unit of work (inside a transaction): a reg_batch row whose id marks the records it writes. */
+enum xerr db_reg_batch_new(struct db *db, const char *kind, uint64_t actor_id, const char *actor_role, uint64_t *batch);
+
+/* School by its 10-digit code; *found 0 when there is none (whatever the caller's scope: the caller checks). */
+enum xerr db_reg_school(struct db *db, struct arena *a, const char *code, struct reg_school *s, int *found);
+/* 1 if school s lies within scope sc. Pure helper. */
+int db_reg_school_in_scope(const struct reg_school *s, const struct reg_scope *sc);
+
+/* A record to insert, with its school and provenance. */
+struct reg_new {
+	const struct student_rec *rec;
+	const struct reg_school *school;
+	uint64_t import_job_id;   /* 0 if none */
+	uint32_t import_row;      /* 0 if none */
+	char student_no[20];      /* filled by db_reg_insert */
+};
+/* Insert n new records (status pending, R6) with fresh L numbers (R5: unique; counter per prefix, UNIQUE key
+ * as the backstop), all marked with batch. source: clerk, import, province. Inside a transaction. When n == 1,
+ * *first_id receives the new id (may be NULL). XE_CONFLICT when a county/birth-date prefix has no free number. */
+enum xerr db_reg_insert(struct db *db, struct arena *a, struct reg_new *rows, size_t n, const char *source, uint64_t created_by,
+			uint64_t batch, uint64_t *first_id);
+
+/* Live records of a school with the same identity as rec (same ID type and number; without a number, the same
+ * name + gender + birth date): *count of them and *id of the first (0 if none). locking: read with a shared
+ * lock (inside a transaction that will insert). */
+enum xerr db_reg_identity(struct db *db, struct arena *a, uint32_t school_id, const struct student_rec *rec, int locking,
+			  int *count, uint64_t *id, const char **student_no);
+/* Counts of live records per (school, ID type, ID number) for up to n numbers (any n: queried in slices).
+ * Calls cb(ctx, school_id, id_type, id_number, count) for each found combination. locking as above. */
+enum xerr db_reg_identity_many(struct db *db, struct arena *a, const char *const *numbers, size_t n, int locking,
+			       void (*cb)(void *ctx, uint32_t school_id, char id_type, const char *id_number, int count), void *ctx);
+
+/* Live records per name + gender + birth date (R7) for n keys (any n): cb(ctx, name, gender, birth, count,
+ * non-resident count) for each key found. locking: shared locks (and gap locks where none is found), so that a
+ * concurrent registration of the same key waits for the caller's commit. */
+struct reg_nbg {
+	const char *name;
+	char gender;
+	const char *birth;
+};
+enum xerr db_reg_nbg_many(struct db *db, struct arena *a, const struct reg_nbg *keys, size_t n, int locking,
+			  void (*cb)(void *ctx, const char *name, char gender, const char *birth, int count, int nonres), void *ctx);
+
+/* Candidate clash keys given by the caller for a run (DETECT_KEYS_GIVEN): type "id_dup" (k = the number) or
+ * "nbg_dup" (k = dedup_nbg_key, with name/gender/birth). */
+struct reg_key {
+	const char *type, *k, *name;
+	char gender;
+	const char *birth;
+};
+enum xerr db_reg_detect_keys_put(struct db *db, uint64_t batch, const struct reg_key *keys, size_t n);
+/* ID-error keys of the records with these student numbers, when they have an ID error now (R8.2). */
+enum xerr db_reg_detect_keys_err(struct db *db, uint64_t batch, const char *const *student_nos, size_t n);
+
+/* Detection flags. */
+#define DETECT_FRESH 1u      /* the batch holds only records inserted in it: skip what new records cannot have */
+#define DETECT_ALL 2u        /* full re-detection over every record (batch still names the run) */
+#define DETECT_KEYS_GIVEN 4u /* with DETECT_FRESH: the caller stored every candidate key (db_reg_detect_keys_*) after
+			      * locking lookups made before its inserts; detection only evaluates them */
+
+/* Statistics of a detection run. */
+struct reg_detect_stats {
+	unsigned groups_opened, members_added, members_closed, members_reopened, groups_done;
+};
+/* Run the national duplicate check (R7-R9) for every record marked with batch (touch_batch), in the caller's
+ * transaction: keys of the marked records and of the open groups they belong to are re-evaluated; a clash
+ * without an open group opens one (UNIQUE(type, open_key) makes concurrent runs join the same group); live
+ * matching records join it ('open', or 'unconfirmed' for ID changed, R11); active members that no longer
+ * clash are closed by the system, and a group whose clash is gone is done; scope_level and arbiter_unit_id
+ * follow the members' counties (R2); student status follows membership (problem, else pending/formal);
+ * a verified resident record in no open group gets its G number (R5). Every change is a history event (R25)
+ * by the system. Idempotent: running it again changes nothing. Clashes cleared earlier (members approved or
+ * upheld in a done group of the same key) do not re-open unless another record joins the clash. */
+enum xerr db_reg_detect(struct db *db, struct arena *a, uint64_t batch, unsigned flags, struct reg_detect_stats *st);
+
+/* R15: give a record the new values of an approved change, inside the caller's transaction. Optimistic: XE_CONFLICT
+ * when the record's version is not expected_version (or it is deleted). The school stays; id_check follows the new
+ * number; the record is marked with batch, so db_reg_detect(db, a, batch, 0, ...) then re-runs the duplicate check
+ * on it: a clash it left closes (R9), a new one opens, a register finding about its old number or name is stale. */
+enum xerr db_reg_apply_change(struct db *db, uint64_t student_id, long long expected_version, const struct student_rec *rec,
+			      uint64_t batch);
+/* Mark records as touched by batch (for a change or result applied by another module, before db_reg_detect). */
+enum xerr db_reg_touch(struct db *db, const uint64_t *student_ids, size_t n, uint64_t batch);
+
+/* Open groups a student belongs to: arrays of n group ids and types (arena). */
+enum xerr db_reg_student_groups(struct db *db, struct arena *a, uint64_t student_id, size_t *n, uint64_t **gids,
+				const char ***types, const char ***member_states);
+
+/* One student as JSON fields in rows: see db_registry.c (STUDENT_COLS) for the column order. */
+#define REG_STUDENT_NCOLS 24
+enum xerr db_reg_student_get(struct db *db, struct arena *a, uint64_t id, const struct reg_scope *sc, struct db_rows *rows);
+/* Students in scope, filters (NULL = any): school code, status, q (name prefix, ID number or student number). */
+enum xerr db_reg_student_list(struct db *db, struct arena *a, const struct reg_scope *sc, const char *school_code,
+			      const char *status, const char *q, long long limit, long long offset, struct db_rows *rows,
+			      long long *total);
+
+/* Groups visible to scope (any member within it), filters type/state (NULL = any), newest first. */
+#define REG_GROUP_NCOLS 10
+enum xerr db_reg_group_list(struct db *db, struct arena *a, const struct reg_scope *sc, const char *type, const char *state,
+			    long long limit, long long offset, struct db_rows *rows, long long *total);
+/* Members' short facts of up to 100 groups. */
+#define REG_MEMBER_NCOLS 15
+enum xerr db_reg_group_members(struct db *db, struct arena *a, const uint64_t *gids, size_t n, struct db_rows *rows);
+
+/* R10: register finding for a student. result: verified, not_exist, name_mismatch, changed (new_id = the
+ * register's current number), about the record's current number and name. Marks the student with batch (the
+ * caller then runs db_reg_detect); *changed 0 when the same finding was already recorded (nothing written). */
+enum xerr db_reg_set_verify(struct db *db, uint64_t student_id, const char *result, const char *new_id, uint64_t batch,
+			    int *changed);
+/* The student number of a record (NULL if none). */
+enum xerr db_reg_student_no(struct db *db, struct arena *a, uint64_t id, const char **no);
+/* Find a student for a register result within scope: by id, by student number, or by school code + ID number.
+ * *id 0 when none; fills the record's id_type, id_number, status into the arena strings. */
+enum xerr db_reg_find_student(struct db *db, struct arena *a, const struct reg_scope *sc, uint64_t id, const char *student_no,
+			      const char *school_code, const char *id_number, uint64_t *found, const char **id_type,
+			      const char **id_number_out, const char **status);
+
+/* Registration approval by the county bureau: a pending record of that county in no open group becomes formal
+ * (ever_approved=1), with a history event. *outcome: "approved", "not_found", "in_problem_group",
+ * "already_formal", "deleted". */
+enum xerr db_reg_approve(struct db *db, struct arena *a, uint64_t student_id, const char *county_code, uint64_t user_id,
+			 const char *role, const char **outcome);
+
+/* Idempotency keys (R29): look up (scope, key): *found, the stored request hash and result JSON. */
+enum xerr db_reg_idem_get(struct db *db, struct arena *a, const char *scope, const char *key, int *found, const char **req_sha,
+			  const char **result);
+enum xerr db_reg_idem_put(struct db *db, const char *scope, const char *key, const char *req_sha, uint64_t student_id,
+			  const char *result);
+
+/* ---- import jobs ---- */
+struct reg_job {
+	uint64_t id, user_id, duplicate_of;
+	int is_api, dry_run;
+	uint32_t unit_id;
+	const char *sha256, *format, *encoding, *state, *error_code, *error_message, *created_at, *updated_at, *finished_at;
+	long long file_size, rows_total, rows_valid, rows_error, rows_done, rows_created, rows_unchanged, groups_touched;
+	int stale;                /* a background phase stopped sending heartbeats */
+};
+enum xerr db_reg_job_create(struct db *db, uint64_t user_id, int is_api, uint32_t unit_id, const char *sha256, long long size,
+			    const char *format, const char *encoding, int dry_run, const char *state, long long rows_total,
+			    uint64_t *id);
+/* Job by id; *found 0 when none. */
+enum xerr db_reg_job_get(struct db *db, struct arena *a, uint64_t id, struct reg_job *j, int *found);
+/* Compare-and-set of the state (affected rows checked): XE_CONFLICT if the job is not in state `from`. */
+enum xerr db_reg_job_state(struct db *db, uint64_t id, const char *from, const char *to);
+/* Heartbeat and progress (autocommit connection). */
+enum xerr db_reg_job_progress(struct db *db, uint64_t id, long long rows_done);
+/* Final figures of a phase; state to (validated, done, failed), error fields may be NULL. */
+enum xerr db_reg_job_finish(struct db *db, uint64_t id, const char *state, long long rows_valid, long long rows_error,
+			    long long rows_done, long long created, long long unchanged, long long groups, uint64_t duplicate_of,
+			    const char *error_code, const char *error_message);
+/* Mark a job whose phase stopped (no heartbeat for stale_s seconds) failed; returns XE_OK whether or not it was. */
+enum xerr db_reg_job_reap(struct db *db, uint64_t id, int stale_s);
+/* Row issues of a job (replacing earlier ones): n rows of 8 values: row_no, col, field, code, warning, message, message_zh. */
+struct reg_issue_row {
+	int row_no, warning;
+	const char *col, *field, *code, *message, *message_zh;
+};
+enum xerr db_reg_job_issues_put(struct db *db, uint64_t job_id, const struct reg_issue_row *rows, size_t n, size_t first_seq);
+enum xerr db_reg_job_issues_clear(struct db *db, uint64_t job_id);
+/* Issues page: row_no, col, field, code, warning, message, message_zh; errors only when errors_only. */
+enum xerr db_reg_job_issues(struct db *db, struct arena *a, uint64_t job_id, int errors_only, long long limit, long long offset,
+			    struct db_rows *rows);
+/* Committed files: claim (unit, sha) for job inside the commit transaction; *prior = the job that already did. */
+enum xerr db_reg_file_claim(struct db *db, struct arena *a, uint32_t unit_id, const char *sha256, uint64_t job_id, uint64_t *prior);
+
+/* Full re-detection over every record, as one run (benchmark and operations): *ms its duration. */
+enum xerr db_reg_redetect_all(struct db *db, struct arena *a, struct reg_detect_stats *st);
+
+#endif

@@ -1,0 +1,1500 @@
+/* registry: registrations, provincial batches, register results, file imports (jobs) and the CLI modes (issue 4). */
+#include "registry.h"
+#include "config.h"
+#include "dedup.h"
+#include "idcheck.h"
+#include "json.h"
+#include "log.h"
+#include "tabfile.h"
+#include <assert.h>
+#include <errno.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <xlsxwriter.h>
+
+/* ================================================================ callers */
+
+void registry_actor(const struct principal *p, struct reg_actor *a)
+{
+	memset(a, 0, sizeof *a);
+	a->user_id = p->user_id;
+	a->is_api = p->is_api;
+	a->unit_id = p->unit_id;
+	snprintf(a->role, sizeof a->role, "%s", p->role == ROLE_SCHOOL_CLERK ? "school_clerk"
+						: p->role == ROLE_SCHOOL_LEADER ? "school_leader"
+						: p->role == ROLE_COUNTY ? "county"
+						: p->role == ROLE_BUREAU ? "bureau"
+						: p->role == ROLE_ADMIN ? "admin"
+						: "province_api");
+	a->scope.level = (int)p->unit_level;
+	a->scope.unit_id = p->unit_id;
+	snprintf(a->scope.province, sizeof a->scope.province, "%s", p->province_code ? p->province_code : "");
+	snprintf(a->scope.city, sizeof a->scope.city, "%s", p->city_code ? p->city_code : "");
+	snprintf(a->scope.county, sizeof a->scope.county, "%s", p->county_code ? p->county_code : "");
+}
+
+int registry_is_province(const struct principal *p)
+{
+	if (p->role == ROLE_PROVINCE_API)
+		return 1;
+	/* TEST-ONLY (XJ_TEST_HOOKS=1): a province/ministry bureau session may stand in for a provincial system until
+	 * Bearer credentials (issue 3) are available to every suite. Remove with the hook. */
+	return config_int("XJ_TEST_HOOKS", 0) == 1 && p->role == ROLE_BUREAU &&
+	       (p->unit_level == LEVEL_PROVINCE || p->unit_level == LEVEL_MINISTRY);
+}
+
+/* ================================================================ outcomes */
+
+static void outcome_error(struct reg_outcome *o, enum xerr e, const char *field, const char *code, const char *msg,
+			  const char *msg_zh)
+{
+	o->status = "error";
+	o->err = e;
+	o->field = field;
+	o->code = code;
+	o->message = msg;
+	o->message_zh = msg_zh;
+}
+
+static cJSON *issue_json(const struct student_issue *x)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "field", student_field_json(x->field));
+	cJSON_AddStringToObject(o, "column", student_field_header(x->field));
+	cJSON_AddStringToObject(o, "code", x->code);
+	cJSON_AddStringToObject(o, "message", x->en);
+	cJSON_AddStringToObject(o, "message_zh", x->zh);
+	return o;
+}
+
+cJSON *registry_outcome_json(const struct reg_outcome *o)
+{
+	cJSON *j = cJSON_CreateObject();
+	cJSON_AddStringToObject(j, "status", o->status ? o->status : "error");
+	if (o->student_id) {
+		cJSON_AddNumberToObject(j, "student_id", (double)o->student_id);
+		json_add_str(j, "student_no", o->student_no[0] ? o->student_no : NULL);
+	}
+	if (o->status && strcmp(o->status, "error") != 0) {
+		cJSON *p = cJSON_AddArrayToObject(j, "problems");
+		for (size_t i = 0; i < o->nproblems; i++) {
+			cJSON *g = cJSON_CreateObject();
+			cJSON_AddNumberToObject(g, "group_id", (double)o->group_ids[i]);
+			cJSON_AddStringToObject(g, "type", o->group_types[i]);
+			cJSON_AddStringToObject(g, "member_state", o->member_states[i]);
+			cJSON_AddItemToArray(p, g);
+		}
+		cJSON *wa = cJSON_AddArrayToObject(j, "warnings");
+		for (size_t i = 0; i < o->nissues; i++)
+			if (o->issues[i].warning)
+				cJSON_AddItemToArray(wa, issue_json(&o->issues[i]));
+	} else {
+		cJSON *e = cJSON_AddObjectToObject(j, "error");
+		cJSON_AddStringToObject(e, "code", err_code(o->err ? o->err : XE_VALIDATION));
+		json_add_str(e, "reason", o->code);
+		cJSON_AddStringToObject(e, "message", o->message ? o->message : err_message(o->err ? o->err : XE_VALIDATION));
+		json_add_str(e, "message_zh", o->message_zh);
+		json_add_str(e, "field", o->field);
+		cJSON *all = cJSON_AddArrayToObject(j, "errors");
+		for (size_t i = 0; i < o->nissues; i++)
+			if (!o->issues[i].warning)
+				cJSON_AddItemToArray(all, issue_json(&o->issues[i]));
+	}
+	return j;
+}
+
+enum xerr registry_outcome_error(struct req *r, struct resp *w, const struct reg_outcome *o)
+{
+	enum xerr e = o->err ? o->err : XE_VALIDATION;
+	cJSON *root = cJSON_CreateObject();
+	cJSON *x = cJSON_AddObjectToObject(root, "error");
+	cJSON_AddStringToObject(x, "code", err_code(e));
+	cJSON_AddStringToObject(x, "message", o->message ? o->message : err_message(e));
+	json_add_str(x, "field", o->field);
+	json_add_str(x, "reason", o->code);
+	json_add_str(x, "message_zh", o->message_zh);
+	cJSON *all = cJSON_AddArrayToObject(root, "errors");
+	for (size_t i = 0; i < o->nissues; i++)
+		if (!o->issues[i].warning)
+			cJSON_AddItemToArray(all, issue_json(&o->issues[i]));
+	resp_json(r, w, err_status(e), root);
+	w->err = e;
+	return e;
+}
+
+/* Validation errors of in into o (first error in err/field/message). 1 if the record is invalid. */
+static int validate(const struct student_in *in, struct student_rec *rec, struct reg_outcome *o)
+{
+	size_t nerr = student_validate(in, student_today(), rec, o->issues, STUDENT_MAX_ISSUES, &o->nissues);
+	if (nerr == 0)
+		return 0;
+	for (size_t i = 0; i < o->nissues; i++)
+		if (!o->issues[i].warning) {
+			outcome_error(o, XE_VALIDATION, student_field_json(o->issues[i].field), o->issues[i].code, o->issues[i].en,
+				      o->issues[i].zh);
+			break;
+		}
+	return 1;
+}
+
+/* The record's open groups into o. */
+static enum xerr fill_problems(struct db *db, struct arena *a, uint64_t sid, struct reg_outcome *o)
+{
+	size_t n;
+	uint64_t *g;
+	const char **t, **ms;
+	enum xerr e = db_reg_student_groups(db, a, sid, &n, &g, &t, &ms);
+	o->nproblems = 0;
+	for (size_t i = 0; e == XE_OK && i < n && i < REG_MAX_PROBLEMS; i++) {
+		o->group_ids[i] = g[i];
+		o->group_types[i] = t[i];
+		o->member_states[i] = ms[i];
+		o->nproblems++;
+	}
+	return e;
+}
+
+/* The stored answer for a record, as JSON text in the arena. */
+static const char *outcome_text(struct arena *a, const struct reg_outcome *o)
+{
+	struct arena *prev = arena_current();
+	arena_set_current(a);
+	char *s = cJSON_PrintUnformatted(registry_outcome_json(o));
+	arena_set_current(prev);
+	return s ? s : "{}";
+}
+
+static void sha256_hex(const void *data, size_t len, char out[65])
+{
+	unsigned char h[32];
+	crypto_hash_sha256(h, data, len);
+	sodium_bin2hex(out, 65, h, 32);
+}
+
+/* ================================================================ one registration (clerk, batch record) */
+
+struct one_ctx {
+	struct arena *a;
+	const struct reg_actor *who;
+	const struct student_rec *rec;
+	const struct reg_school *school;
+	const char *source, *idem_scope, *idem_key, *req_sha;
+	int identity_check;
+	const char **replayed;
+	struct reg_outcome *out;
+};
+
+static enum xerr one_tx(struct db *db, void *vc)
+{
+	struct one_ctx *c = vc;
+	struct reg_outcome *o = c->out;
+	enum xerr e;
+	o->status = NULL;
+	o->student_id = 0;
+	o->student_no[0] = 0;
+	o->nproblems = 0;
+	*c->replayed = NULL;
+	if (c->idem_key) {
+		int found = 0;
+		const char *sha = NULL, *res = NULL;
+		if ((e = db_reg_idem_get(db, c->a, c->idem_scope, c->idem_key, &found, &sha, &res)) != XE_OK)
+			return e;
+		if (found) {
+			if (strcmp(sha, c->req_sha) != 0)
+				outcome_error(o, XE_CONFLICT, "idempotency_key", "idempotency_key_reused",
+					      "This idempotency key was already used with a different record.",
+					      "该幂等键已用于另一条记录。");
+			else
+				*c->replayed = res;
+			return XE_OK;
+		}
+	}
+	if (c->identity_check) {
+		int count = 0;
+		uint64_t id = 0;
+		const char *no = NULL;
+		if ((e = db_reg_identity(db, c->a, c->school->id, c->rec, 1, &count, &id, &no)) != XE_OK)
+			return e;
+		if (count > 0) {
+			o->status = "unchanged";
+			o->student_id = id;
+			snprintf(o->student_no, sizeof o->student_no, "%s", no ? no : "");
+			if ((e = fill_problems(db, c->a, id, o)) != XE_OK)
+				return e;
+			goto store;
+		}
+	}
+	uint64_t batch = 0, id = 0;
+	if ((e = db_reg_batch_new(db, c->source, c->who->user_id, c->who->role, &batch)) != XE_OK)
+		return e;
+	struct reg_new nr = {.rec = c->rec, .school = c->school};
+	e = db_reg_insert(db, c->a, &nr, 1, c->source, c->who->is_api ? 0 : c->who->user_id, batch, &id);
+	if (e == XE_CONFLICT) {
+		outcome_error(o, XE_CONFLICT, "birth_date", "student_no_exhausted",
+			      "No temporary student number is left for this county and date of birth.",
+			      "该区县、该出生日期的临时学籍号已用尽。");
+		return XE_OK;
+	}
+	if (e == XE_DUPLICATE)
+		return XE_RETRY; /* a concurrent registration took the number first: run again */
+	if (e != XE_OK)
+		return e;
+	if ((e = db_reg_detect(db, c->a, batch, DETECT_FRESH, NULL)) != XE_OK)
+		return e;
+	o->status = "created";
+	o->student_id = id;
+	snprintf(o->student_no, sizeof o->student_no, "%s", nr.student_no);
+	if ((e = fill_problems(db, c->a, id, o)) != XE_OK)
+		return e;
+store:
+	if (c->idem_key) {
+		e = db_reg_idem_put(db, c->idem_scope, c->idem_key, c->req_sha, o->student_id, outcome_text(c->a, o));
+		if (e == XE_DUPLICATE)
+			return XE_RETRY; /* the same key arrived concurrently: run again and replay its answer */
+	}
+	return e;
+}
+
+/* School of rec within who's scope; record-level error otherwise (unknown and out-of-scope look alike: R3). */
+static enum xerr school_for(struct db *db, struct arena *a, const struct reg_actor *who, const char *code, struct reg_school *s,
+			    struct reg_outcome *o, int *ok)
+{
+	int found = 0;
+	*ok = 0;
+	enum xerr e = db_reg_school(db, a, code, s, &found);
+	if (e != XE_OK)
+		return e;
+	if (!found || !db_reg_school_in_scope(s, &who->scope)) {
+		outcome_error(o, XE_VALIDATION, "school_code", "school_unknown",
+			      "school_code: no such school in your jurisdiction.", "学校标识码：您的管辖范围内没有这所学校。");
+		return XE_OK;
+	}
+	*ok = 1;
+	return XE_OK;
+}
+
+enum xerr registry_register(struct db *db, struct arena *a, const struct reg_actor *who, const struct student_in *in,
+			    const char *source, int identity_check, const char *idem_scope, const char *idem_key, const char *req_sha,
+			    const char **replayed, struct reg_outcome *out)
+{
+	struct student_rec *rec = arena_alloc(a, sizeof *rec);
+	struct reg_school school;
+	int ok;
+	const char *dummy;
+	memset(out, 0, sizeof *out);
+	if (!replayed)
+		replayed = &dummy;
+	*replayed = NULL;
+	if (validate(in, rec, out))
+		return XE_OK;
+	enum xerr e = school_for(db, a, who, rec->school_code, &school, out, &ok);
+	if (e != XE_OK || !ok)
+		return e;
+	struct one_ctx c = {a, who, rec, &school, source, idem_scope, idem_key, req_sha, identity_check, replayed, out};
+	return db_tx(db, one_tx, &c);
+}
+
+/* ================================================================ register results (R10) */
+
+struct res_ctx {
+	struct arena *a;
+	const struct reg_actor *who;
+	uint64_t sid;
+	const char *result, *new_number, *idem_scope, *idem_key, *req_sha;
+	const char **replayed;
+	struct reg_outcome *out;
+};
+
+static enum xerr res_tx(struct db *db, void *vc)
+{
+	struct res_ctx *c = vc;
+	struct reg_outcome *o = c->out;
+	enum xerr e;
+	o->status = NULL;
+	o->nproblems = 0;
+	*c->replayed = NULL;
+	if (c->idem_key) {
+		int found = 0;
+		const char *sha = NULL, *res = NULL;
+		if ((e = db_reg_idem_get(db, c->a, c->idem_scope, c->idem_key, &found, &sha, &res)) != XE_OK)
+			return e;
+		if (found) {
+			if (strcmp(sha, c->req_sha) != 0)
+				outcome_error(o, XE_CONFLICT, "idempotency_key", "idempotency_key_reused",
+					      "This idempotency key was already used with a different result.", "该幂等键已用于另一条结果。");
+			else
+				*c->replayed = res;
+			return XE_OK;
+		}
+	}
+	uint64_t batch = 0;
+	int changed = 0;
+	if ((e = db_reg_batch_new(db, "register_result", c->who->user_id, c->who->role, &batch)) != XE_OK)
+		return e;
+	if ((e = db_reg_set_verify(db, c->sid, c->result, c->new_number, batch, &changed)) != XE_OK)
+		return e;
+	if (changed && (e = db_reg_detect(db, c->a, batch, 0, NULL)) != XE_OK)
+		return e;
+	o->status = changed ? "applied" : "unchanged";
+	o->student_id = c->sid;
+	const char *no = NULL;
+	if ((e = db_reg_student_no(db, c->a, c->sid, &no)) != XE_OK || (e = fill_problems(db, c->a, c->sid, o)) != XE_OK)
+		return e;
+	snprintf(o->student_no, sizeof o->student_no, "%s", no ? no : "");
+	if (c->idem_key) {
+		e = db_reg_idem_put(db, c->idem_scope, c->idem_key, c->req_sha, c->sid, outcome_text(c->a, o));
+		if (e == XE_DUPLICATE)
+			return XE_RETRY;
+	}
+	return e;
+}
+
+enum xerr registry_register_result(struct db *db, struct arena *a, const struct reg_actor *who, uint64_t student_id,
+				   const char *student_no, const char *school_code, const char *id_number, const char *result,
+				   const char *new_number, const char *idem_scope, const char *idem_key, const char *req_sha,
+				   const char **replayed, struct reg_outcome *out)
+{
+	const char *dummy;
+	memset(out, 0, sizeof *out);
+	if (!replayed)
+		replayed = &dummy;
+	*replayed = NULL;
+	const char *stored = NULL;
+	char newno[19] = "";
+	if (!result || !(strcmp(result, "verified") == 0 || strcmp(result, "not_exist") == 0 ||
+			 strcmp(result, "name_mismatch") == 0 || strcmp(result, "changed_to") == 0)) {
+		outcome_error(out, XE_VALIDATION, "result", "result", "result must be verified, not_exist, name_mismatch or changed_to.",
+			      "结果必须是 verified、not_exist、name_mismatch 或 changed_to。");
+		return XE_OK;
+	}
+	if (strcmp(result, "changed_to") == 0) {
+		char birth[9];
+		if (!new_number || idcheck_resident(new_number, strlen(new_number), 0, newno, birth) != ID_OK) {
+			outcome_error(out, XE_VALIDATION, "new_id_number", "id_invalid",
+				      "new_id_number must be a valid 18-character resident ID number.", "新证件号码必须是有效的18位居民身份证号码。");
+			return XE_OK;
+		}
+		stored = "changed";
+	} else
+		stored = result;
+	if (!student_id && !student_no && !(school_code && id_number)) {
+		outcome_error(out, XE_VALIDATION, "student_id", "required",
+			      "Identify the record by student_id, student_no, or school_code + id_number.",
+			      "请用 student_id、student_no 或 school_code + id_number 指明记录。");
+		return XE_OK;
+	}
+	char idbuf[IDCHECK_OUT_MAX] = "";
+	if (id_number) { /* the number as the registry stores it (x upper-cased, 15 digits widened) */
+		char b9[9];
+		idcheck_resident(id_number, strlen(id_number), 0, idbuf, b9);
+		if (!idbuf[0])
+			snprintf(idbuf, sizeof idbuf, "%s", id_number);
+	}
+	uint64_t sid = 0;
+	const char *type = NULL, *num = NULL, *status = NULL;
+	enum xerr e = db_reg_find_student(db, a, &who->scope, student_id, student_no, school_code, id_number ? idbuf : NULL, &sid,
+					  &type, &num, &status);
+	if (e != XE_OK)
+		return e;
+	if (!sid) {
+		outcome_error(out, XE_NOT_FOUND, "student_id", "not_found", "No such record in your jurisdiction.",
+			      "您的管辖范围内没有这条记录。");
+		return XE_OK;
+	}
+	if (!type || strcmp(type, "1") != 0 || !num) {
+		outcome_error(out, XE_VALIDATION, "student_id", "not_resident_id",
+			      "The record has no resident ID number: the population register does not apply.",
+			      "该记录不是居民身份证件，不适用人口库比对。");
+		return XE_OK;
+	}
+	if (strcmp(status, "deleted") == 0) {
+		outcome_error(out, XE_CONFLICT, "student_id", "deleted", "The record is deleted.", "该记录已删除。");
+		return XE_OK;
+	}
+	struct res_ctx c = {a, who, sid, stored, newno[0] ? arena_strdup(a, newno) : NULL, idem_scope, idem_key, req_sha, replayed, out};
+	return db_tx(db, res_tx, &c);
+}
+
+/* ================================================================ changes (R15, called by the workflow) */
+
+enum xerr registry_apply_change(struct db *db, struct arena *a, const struct reg_actor *who, uint64_t student_id,
+				long long expected_version, const struct student_in *in, struct reg_outcome *out)
+{
+	struct student_rec *rec = arena_alloc(a, sizeof *rec);
+	uint64_t batch = 0;
+	enum xerr e;
+	memset(out, 0, sizeof *out);
+	if (validate(in, rec, out))
+		return XE_OK;
+	if ((e = db_reg_batch_new(db, "change", who->user_id, who->role, &batch)) != XE_OK)
+		return e;
+	e = db_reg_apply_change(db, student_id, expected_version, rec, batch);
+	if (e == XE_CONFLICT) {
+		outcome_error(out, XE_CONFLICT, "version", "version", "The record changed meanwhile; reload it.", "记录已被修改，请刷新后重试。");
+		return XE_OK;
+	}
+	if (e != XE_OK || (e = db_reg_detect(db, a, batch, 0, NULL)) != XE_OK)
+		return e;
+	const char *no = NULL;
+	if ((e = db_reg_student_no(db, a, student_id, &no)) != XE_OK || (e = fill_problems(db, a, student_id, out)) != XE_OK)
+		return e;
+	out->status = "applied";
+	out->student_id = student_id;
+	snprintf(out->student_no, sizeof out->student_no, "%s", no ? no : "");
+	return XE_OK;
+}
+
+/* ================================================================ import: files and headers */
+
+/* Column mapping of a sheet's header row: field of each column (-1 none) and the header text of each field. */
+struct colmap {
+	int field[TAB_MAX_COLS];
+	const char *header[SF__COUNT];
+};
+
+/* Map the header; on a problem write code and messages and return -1. */
+static int map_header(const struct tab_sheet *t, struct colmap *m, char *code, size_t codesz, char *en, size_t ensz, char *zh,
+		      size_t zhsz, const char **field)
+{
+	int seen = 0;
+	long unknown = -1, dup = -1;
+	for (int f = 0; f < SF__COUNT; f++)
+		m->header[f] = NULL;
+	*field = "file";
+	for (size_t c = 0; c < t->ncols; c++) {
+		const char *h = tab_cell(t, 0, c);
+		m->field[c] = -1;
+		if (!h || !*h)
+			continue;
+		int f = student_field_by_header(h, strlen(h));
+		if (f < 0) {
+			if (unknown < 0)
+				unknown = (long)c;
+			continue;
+		}
+		if (m->header[f]) {
+			if (dup < 0)
+				dup = (long)c;
+			continue;
+		}
+		m->field[c] = f;
+		m->header[f] = h;
+		seen++;
+	}
+	char miss_en[200] = "", miss_zh[200] = "";
+	for (int f = 0; f < SF__COUNT; f++)
+		if (!m->header[f] && student_field_required_column((enum student_field)f)) {
+			if (strcmp(*field, "file") == 0)
+				*field = student_field_json((enum student_field)f);
+			snprintf(miss_en + strlen(miss_en), sizeof miss_en - strlen(miss_en), "%s%s", miss_en[0] ? ", " : "",
+				 student_field_header((enum student_field)f));
+			snprintf(miss_zh + strlen(miss_zh), sizeof miss_zh - strlen(miss_zh), "%s%s", miss_zh[0] ? "、" : "",
+				 student_field_header((enum student_field)f));
+		}
+	if (seen == 0) {
+		*field = "file";
+		snprintf(code, codesz, "no_header");
+		snprintf(en, ensz, "The first row has none of the template's headers (%s...): wrong file or wrong encoding?", miss_en);
+		snprintf(zh, zhsz, "第一行没有模板的表头（%s 等）：文件或编码不对？", miss_zh);
+		return -1;
+	}
+	if (unknown >= 0) {
+		const char *h = tab_cell(t, 0, (size_t)unknown);
+		*field = "file";
+		snprintf(code, codesz, "unknown_column");
+		snprintf(en, ensz, "Column %ld \"%s\" is not a template column (renamed?). Use the template's headers.", unknown + 1, h);
+		snprintf(zh, zhsz, "第 %ld 列“%s”不是模板中的列（是否改了列名？），请使用模板的表头。", unknown + 1, h);
+		return -1;
+	}
+	if (dup >= 0) {
+		const char *h = tab_cell(t, 0, (size_t)dup);
+		*field = "file";
+		snprintf(code, codesz, "duplicate_column");
+		snprintf(en, ensz, "Column \"%s\" appears twice.", h);
+		snprintf(zh, zhsz, "列“%s”出现了两次。", h);
+		return -1;
+	}
+	if (miss_en[0]) {
+		snprintf(code, codesz, "missing_column");
+		snprintf(en, ensz, "Missing column(s): %s.", miss_en);
+		snprintf(zh, zhsz, "缺少列：%s。", miss_zh);
+		return -1;
+	}
+	return 0;
+}
+
+/* Parse and check a file; on a problem fills code/messages/field and returns -1. */
+static int import_check(struct arena *a, const unsigned char *data, size_t len, int declared_xlsx, struct tab_sheet *t,
+			struct colmap *m, char *code, char *en, char *zh, const char **field)
+{
+	char msg[300];
+	*field = "file";
+	enum tab_err te = tab_read(a, data, len, declared_xlsx, REG_IMPORT_MAX_ROWS, t, msg, sizeof msg);
+	if (te != TAB_OK) {
+		snprintf(code, 40, "%s", tab_err_code(te));
+		snprintf(en, 400, "%s", msg);
+		snprintf(zh, 400, "%s", tab_err_zh(te));
+		return -1;
+	}
+	if (map_header(t, m, code, 40, en, 400, zh, 400, field) != 0)
+		return -1;
+	if (t->nrows < 2) {
+		snprintf(code, 40, "no_rows");
+		snprintf(en, 400, "The file has a header but no data rows.");
+		snprintf(zh, 400, "文件只有表头，没有数据行。");
+		return -1;
+	}
+	return 0;
+}
+
+enum xerr registry_import_check(struct req *r, struct resp *w, const unsigned char *data, size_t len, int declared_xlsx,
+				long long *rows_total, const char **format, const char **encoding)
+{
+	struct tab_sheet t;
+	struct colmap m;
+	char code[40], en[400], zh[400];
+	const char *field;
+	if (import_check(r->arena, data, len, declared_xlsx, &t, &m, code, en, zh, &field) != 0) {
+		struct reg_outcome o;
+		memset(&o, 0, sizeof o);
+		outcome_error(&o, XE_VALIDATION, field, arena_strdup(r->arena, code), arena_strdup(r->arena, en), arena_strdup(r->arena, zh));
+		return registry_outcome_error(r, w, &o);
+	}
+	*rows_total = (long long)t.nrows - 1;
+	*format = t.format == TAB_XLSX ? "xlsx" : "csv";
+	*encoding = t.encoding;
+	return XE_OK;
+}
+
+static char *import_path(uint64_t job_id)
+{
+	char *p = NULL;
+	if (asprintf(&p, "%s/imports/%llu.bin", cfg.data_dir, (unsigned long long)job_id) < 0)
+		return NULL;
+	return p;
+}
+
+int registry_import_store(uint64_t job_id, const unsigned char *data, size_t len)
+{
+	char dir[1024];
+	snprintf(dir, sizeof dir, "%s/imports", cfg.data_dir);
+	mkdir(cfg.data_dir, 0700);
+	mkdir(dir, 0700);
+	char *path = import_path(job_id), tmp[1100];
+	if (!path)
+		return -1;
+	snprintf(tmp, sizeof tmp, "%s.tmp", path);
+	FILE *f = fopen(tmp, "wb");
+	int rc = -1;
+	if (f) {
+		rc = fwrite(data, 1, len, f) == len ? 0 : -1;
+		if (fclose(f) != 0)
+			rc = -1;
+		if (rc == 0)
+			rc = rename(tmp, path);
+	}
+	if (rc != 0)
+		log_error("import: cannot store %s: %s", path, strerror(errno));
+	free(path);
+	return rc;
+}
+
+/* The stored file of a job (malloc-owned) or NULL. */
+static unsigned char *import_load(uint64_t job_id, size_t *len)
+{
+	char *path = import_path(job_id);
+	unsigned char *buf = NULL;
+	FILE *f = path ? fopen(path, "rb") : NULL;
+	if (f && fseek(f, 0, SEEK_END) == 0) {
+		long n = ftell(f);
+		rewind(f);
+		if (n >= 0 && (buf = malloc((size_t)n + 1)) && fread(buf, 1, (size_t)n, f) == (size_t)n)
+			*len = (size_t)n;
+		else {
+			free(buf);
+			buf = NULL;
+		}
+	}
+	if (f)
+		fclose(f);
+	free(path);
+	return buf;
+}
+
+/* ================================================================ import: a small string map */
+
+struct hent {
+	const char *key;
+	void *ptr;
+	int e, k;    /* records before this file (from a lookup; -1 not yet looked up), created by this file so far */
+	int n, kn;   /* the same, of another ID type than '1' (name+gender+birth keys, R7) */
+	int flag;    /* being looked up in the current chunk */
+};
+/* Open addressing over pointers to arena-owned entries: an entry's address never changes when the table grows. */
+struct hmap {
+	struct hent **t;
+	size_t cap, n;
+};
+
+static size_t hhash(const char *s)
+{
+	size_t h = 1469598103934665603u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211u;
+	return h;
+}
+
+/* Entry for key; with create, a new one (e = -1, k = 0) when absent (*created set). NULL when absent otherwise. */
+static struct hent *hget(struct hmap *m, struct arena *a, const char *key, int create, int *created)
+{
+	if (created)
+		*created = 0;
+	if (create && m->n * 2 + 2 > m->cap) {
+		size_t ncap = m->cap ? m->cap * 2 : 1024;
+		struct hent **nt = calloc(ncap, sizeof *nt);
+		assert(nt);
+		for (size_t i = 0; i < m->cap; i++)
+			if (m->t[i]) {
+				size_t j = hhash(m->t[i]->key) & (ncap - 1);
+				while (nt[j])
+					j = (j + 1) & (ncap - 1);
+				nt[j] = m->t[i];
+			}
+		free(m->t);
+		m->t = nt;
+		m->cap = ncap;
+	}
+	if (!m->cap)
+		return NULL;
+	size_t j = hhash(key) & (m->cap - 1);
+	while (m->t[j]) {
+		if (strcmp(m->t[j]->key, key) == 0)
+			return m->t[j];
+		j = (j + 1) & (m->cap - 1);
+	}
+	if (!create)
+		return NULL;
+	struct hent *h = arena_calloc(a, sizeof *h);
+	h->key = arena_strdup(a, key);
+	h->e = -1;
+	m->t[j] = h;
+	m->n++;
+	if (created)
+		*created = 1;
+	return h;
+}
+
+static void hfree(struct hmap *m)
+{
+	free(m->t);
+	m->t = NULL;
+	m->cap = m->n = 0;
+}
+
+/* ================================================================ import: the pass over the rows */
+
+struct imp {
+	struct db *db, *pdb;       /* transaction connection; progress connection (may be NULL) */
+	struct arena *a;
+	uint64_t job_id;
+	int commit, insert;        /* commit: inside the transaction; insert: 0 when the file was already committed */
+	const struct reg_actor *who;
+	struct tab_sheet t;
+	struct colmap m;
+	size_t chunk;
+	long long fail_after;      /* test hook: fail the commit after this many rows (0 = never) */
+	struct hmap schools;       /* code -> struct reg_school* (NULL ptr: unknown/out of scope) */
+	struct hmap idents;        /* identity -> e (existing live records before this file), k (seen so far) */
+	struct hmap numbers;       /* resident ID number -> e (live type-1 records before), k (created by this file) */
+	struct hmap nbgs;          /* name|gender|birth -> e, n (live / non-resident before), k, kn (created by this file) */
+	/* results of the pass */
+	long long valid, errors, created, unchanged, groups;
+	struct reg_issue_row *iss;
+	size_t niss, cap_iss, dropped;
+	uint64_t duplicate_of;
+	double t_validate, t_ident, t_insert, t_detect; /* seconds per phase (XJ_IMPORT_PROFILE=1 logs them) */
+};
+
+#define IMPORT_MAX_ISSUES 100000
+
+static double mono(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void add_issue(struct imp *x, int row_no, const struct student_issue *is)
+{
+	if (x->niss >= IMPORT_MAX_ISSUES) {
+		x->dropped++;
+		return;
+	}
+	if (x->niss == x->cap_iss) {
+		x->cap_iss = x->cap_iss ? x->cap_iss * 2 : 256;
+		x->iss = realloc(x->iss, x->cap_iss * sizeof *x->iss);
+		assert(x->iss);
+	}
+	struct reg_issue_row *r = &x->iss[x->niss++];
+	r->row_no = row_no;
+	r->warning = is->warning;
+	r->col = x->m.header[is->field] ? x->m.header[is->field] : student_field_header(is->field);
+	r->field = student_field_json(is->field);
+	r->code = is->code;
+	/* messages name the template column; the stored column is the file's own header */
+	r->message = arena_strdup(x->a, is->en);
+	r->message_zh = arena_strdup(x->a, is->zh);
+}
+
+/* Cell text for field f of sheet row r with the XLSX conversions (dates from serial numbers). *numeric_id set when
+ * an ID number was stored as a number with lost precision. */
+static const char *cell_for(struct imp *x, size_t r, int f, int *numeric_id)
+{
+	for (size_t c = 0; c < x->t.ncols; c++) {
+		if (x->m.field[c] != f)
+			continue;
+		const char *v = tab_cell(&x->t, r, c);
+		if (!v || tab_kind(&x->t, r, c) != TK_NUM)
+			return v;
+		if (f == SF_BIRTH || f == SF_ENROL) {
+			char *d = arena_alloc(x->a, 11);
+			return tab_excel_date(strtod(v, NULL), x->t.date1904, d) == 0 ? d : v;
+		}
+		if (f == SF_ID_NUMBER && (strlen(v) >= 16 || strpbrk(v, "Ee.")))
+			*numeric_id = 1;
+		return v;
+	}
+	return NULL;
+}
+
+struct ident_cb {
+	struct imp *x;
+};
+static void ident_found(void *ctx, uint32_t school_id, char id_type, const char *id_number, int count)
+{
+	struct imp *x = ((struct ident_cb *)ctx)->x;
+	char key[80];
+	snprintf(key, sizeof key, "N|%u|%c|%s", school_id, id_type, id_number);
+	struct hent *h = hget(&x->idents, x->a, key, 0, NULL);
+	if (h && h->e == -1)
+		h->e = count;
+	if (id_type == '1' && (h = hget(&x->numbers, x->a, id_number, 0, NULL)) && h->flag)
+		h->e += count; /* live resident records with this number in any school (R7) */
+}
+
+static void nbg_found(void *ctx, const char *name, char gender, const char *birth, int count, int nonres)
+{
+	struct imp *x = ctx;
+	char key[300];
+	dedup_nbg_key(name, gender, birth, key, sizeof key);
+	struct hent *h = hget(&x->nbgs, x->a, key, 0, NULL);
+	if (h && h->flag)
+		h->e = count, h->n = nonres;
+}
+
+/* One pass over the data rows: validate, resolve schools, decide created/unchanged (identity), and when inserting
+ * register the created rows chunk by chunk with detection. Safe to re-run (db_tx retries): resets its results. */
+static enum xerr import_pass(struct imp *x)
+{
+	enum xerr e = XE_OK;
+	size_t nrows = x->t.nrows - 1, chunk = x->chunk;
+	struct student_rec *recs = malloc(chunk * sizeof *recs);
+	struct reg_new *news = malloc(chunk * sizeof *news);
+	const struct reg_school **sch = malloc(chunk * sizeof *sch);
+	int *rowno = malloc(chunk * sizeof *rowno);
+	struct hent **ent = malloc(chunk * sizeof *ent), **nbe = malloc(chunk * sizeof *nbe), **nue = malloc(chunk * sizeof *nue);
+	const char **nums = malloc(chunk * sizeof *nums), **errnos = malloc(chunk * sizeof *errnos);
+	struct reg_nbg *nbq = malloc(chunk * sizeof *nbq);
+	struct reg_key *keys = malloc(2 * chunk * sizeof *keys);
+	size_t *src = malloc(chunk * sizeof *src);
+	assert(recs && news && sch && rowno && ent && nbe && nue && nums && errnos && nbq && keys && src);
+	int detect = x->commit && x->insert; /* candidate clash keys are only needed when rows are inserted */
+	x->valid = x->errors = x->created = x->unchanged = x->groups = 0;
+	x->niss = x->dropped = 0;
+	x->t_validate = x->t_ident = x->t_insert = x->t_detect = 0;
+	hfree(&x->idents);
+	hfree(&x->numbers);
+	hfree(&x->nbgs);
+	for (size_t off = 0; off < nrows; off += chunk) {
+		size_t end = off + chunk < nrows ? off + chunk : nrows, nv = 0, nn = 0, nq = 0;
+		double t0 = mono(), t1;
+		for (size_t i = off; i < end; i++) {
+			size_t r = i + 1; /* sheet row (0 is the header) */
+			struct student_in in;
+			struct student_issue iss[STUDENT_MAX_ISSUES];
+			size_t ni = 0;
+			int numeric_id = 0;
+			for (int f = 0; f < SF__COUNT; f++)
+				in.v[f] = cell_for(x, r, f, &numeric_id);
+			struct student_rec *rec = &recs[nv];
+			size_t nerr = student_validate(&in, student_today(), rec, iss, STUDENT_MAX_ISSUES, &ni);
+			if (numeric_id) {
+				/* the digits are not the real number: drop what the checks said about them */
+				size_t kept = 0;
+				for (size_t k = 0; k < ni; k++)
+					if (iss[k].field != SF_ID_NUMBER)
+						iss[kept++] = iss[k];
+					else if (!iss[k].warning)
+						nerr--;
+				ni = kept;
+				struct student_issue is = {SF_ID_NUMBER, 0, "id_numeric", "", ""};
+				snprintf(is.en, sizeof is.en, "id_number: stored as a number in the spreadsheet, which keeps only 15 digits;"
+								" format the column as text and type the number again.");
+				snprintf(is.zh, sizeof is.zh, "证件号码：在表格中存成了数字（只保留 15 位），请把该列设为文本格式后重新输入。");
+				iss[ni < STUDENT_MAX_ISSUES ? ni++ : ni - 1] = is;
+				nerr++;
+			}
+			const struct reg_school *s = NULL;
+			if (rec->school_code[0]) {
+				int created;
+				struct hent *h = hget(&x->schools, x->a, rec->school_code, 1, &created);
+				if (created) {
+					struct reg_school *ns = arena_alloc(x->a, sizeof *ns);
+					int found = 0;
+					if ((e = db_reg_school(x->db, x->a, rec->school_code, ns, &found)) != XE_OK)
+						goto out;
+					h->ptr = found && db_reg_school_in_scope(ns, &x->who->scope) ? ns : NULL;
+				}
+				s = h->ptr;
+				if (!s) {
+					struct student_issue is = {SF_SCHOOL, 0, "school_unknown", "", ""};
+					snprintf(is.en, sizeof is.en, "school_code: no school %s in your jurisdiction.", rec->school_code);
+					snprintf(is.zh, sizeof is.zh, "学校标识码：您的管辖范围内没有学校 %s。", rec->school_code);
+					iss[ni < STUDENT_MAX_ISSUES ? ni++ : ni - 1] = is;
+					nerr++;
+				}
+			}
+			for (size_t k = 0; k < ni; k++)
+				add_issue(x, x->t.row_no[r], &iss[k]);
+			if (nerr) {
+				x->errors++;
+				continue;
+			}
+			/* identity within the school (R29 idempotency): first time seen in this file -> look it up */
+			char key[400];
+			if (rec->id_number[0])
+				snprintf(key, sizeof key, "N|%u|%c|%s", s->id, rec->id_type, rec->id_number);
+			else
+				snprintf(key, sizeof key, "P|%u|%c|%s|%c|%s", s->id, rec->id_type, rec->name, rec->gender, rec->birth);
+			int created;
+			struct hent *h = hget(&x->idents, x->a, key, 1, &created);
+			nue[nv] = NULL;
+			nbe[nv] = NULL;
+			if (detect) {
+				/* R7 keys of the row, looked up (locking) before anything is inserted: a concurrent registration
+				 * of the same key either is seen or waits for this transaction */
+				int c2;
+				if (rec->id_type == '1' && rec->id_number[0]) {
+					nue[nv] = hget(&x->numbers, x->a, rec->id_number, 1, &c2);
+					if (c2)
+						nue[nv]->e = 0, nue[nv]->flag = 1;
+				}
+				char pk[300];
+				nbe[nv] = hget(&x->nbgs, x->a, dedup_nbg_key(rec->name, rec->gender, rec->birth, pk, sizeof pk), 1, &c2);
+				if (c2) {
+					nbe[nv]->e = nbe[nv]->n = 0;
+					nbe[nv]->flag = 1;
+					nbq[nq++] = (struct reg_nbg){arena_strdup(x->a, rec->name), rec->gender, arena_strdup(x->a, rec->birth)};
+				}
+			}
+			if (created && rec->id_number[0])
+				nums[nn++] = h->key + strlen(key) - strlen(rec->id_number);
+			else if (created) {
+				int count = 0;
+				uint64_t id = 0;
+				if ((e = db_reg_identity(x->db, x->a, s->id, rec, x->commit, &count, &id, NULL)) != XE_OK)
+					goto out;
+				h->e = count;
+			}
+			ent[nv] = h;
+			sch[nv] = s;
+			rowno[nv] = x->t.row_no[r];
+			nv++;
+		}
+		struct ident_cb cb = {x};
+		t1 = mono();
+		x->t_validate += t1 - t0;
+		if (nn && (e = db_reg_identity_many(x->db, x->a, nums, nn, x->commit, ident_found, &cb)) != XE_OK)
+			goto out;
+		if (nq && (e = db_reg_nbg_many(x->db, x->a, nbq, nq, 1, nbg_found, x)) != XE_OK)
+			goto out;
+		for (size_t i = 0; i < nv; i++) {
+			if (nue[i])
+				nue[i]->flag = 0;
+			if (nbe[i])
+				nbe[i]->flag = 0;
+		}
+		t0 = mono();
+		x->t_ident += t0 - t1;
+		size_t nc = 0;
+		for (size_t i = 0; i < nv; i++) {
+			if (ent[i]->e < 0)
+				ent[i]->e = 0;
+			ent[i]->k++;
+			x->valid++;
+			if (!x->insert || ent[i]->k <= ent[i]->e) {
+				x->unchanged++;
+				continue;
+			}
+			news[nc] = (struct reg_new){.rec = &recs[i], .school = sch[i], .import_job_id = x->job_id, .import_row = (uint32_t)rowno[i]};
+			src[nc] = i;
+			nc++;
+		}
+		/* candidate clash keys of the created rows (R7): another live record with the number, or with the
+		 * name+gender+birth where one of them is not a resident ID; detection verifies each in SQL */
+		size_t nk = 0, ne = 0;
+		for (size_t c = 0; detect && c < nc; c++) {
+			size_t i = src[c];
+			const struct student_rec *rec = &recs[i];
+			struct hent *u = nue[i], *g = nbe[i];
+			if (u) {
+				if (u->e + u->k >= 1)
+					keys[nk++] = (struct reg_key){"id_dup", u->key, NULL, 0, NULL};
+				u->k++;
+			}
+			int nonres = rec->id_type != '1';
+			if (g->e + g->k >= 1 && (nonres || g->n + g->kn >= 1))
+				keys[nk++] = (struct reg_key){"nbg_dup", g->key, arena_strdup(x->a, rec->name), rec->gender,
+							      arena_strdup(x->a, rec->birth)};
+			g->k++;
+			g->kn += nonres;
+		}
+		x->created += (long long)nc;
+		if (x->commit && nc) {
+			uint64_t batch = 0;
+			struct reg_detect_stats st;
+			if ((e = db_reg_batch_new(x->db, "import", x->who->user_id, x->who->role, &batch)) != XE_OK)
+				goto out;
+			e = db_reg_insert(x->db, x->a, news, nc, "import", x->who->is_api ? 0 : x->who->user_id, batch, NULL);
+			t1 = mono();
+			x->t_insert += t1 - t0;
+			if (e == XE_DUPLICATE)
+				e = XE_RETRY;
+			if (e == XE_CONFLICT) {
+				x->errors++;
+				e = XE_INTERNAL;
+				log_error("import %llu: student number prefix exhausted", (unsigned long long)x->job_id);
+			}
+			if (e != XE_OK)
+				goto out;
+			for (size_t c = 0; c < nc; c++)
+				if (strcmp(news[c].rec->id_check, "ok") != 0)
+					errnos[ne++] = news[c].student_no;
+			if ((e = db_reg_detect_keys_put(x->db, batch, keys, nk)) != XE_OK ||
+			    (ne && (e = db_reg_detect_keys_err(x->db, batch, errnos, ne)) != XE_OK))
+				goto out;
+			if ((e = db_reg_detect(x->db, x->a, batch, DETECT_FRESH | DETECT_KEYS_GIVEN, &st)) != XE_OK)
+				goto out;
+			x->t_detect += mono() - t1;
+			x->groups += st.groups_opened + st.members_added;
+			if (x->fail_after && (long long)end >= x->fail_after) {
+				log_error("import %llu: test hook: failing the commit after %zu rows", (unsigned long long)x->job_id, end);
+				e = XE_INTERNAL;
+				goto out;
+			}
+		}
+		if (x->pdb)
+			db_reg_job_progress(x->pdb, x->job_id, (long long)end);
+	}
+out:
+	free(recs);
+	free(news);
+	free(sch);
+	free(rowno);
+	free(ent);
+	free(nbe);
+	free(nue);
+	free(nums);
+	free(errnos);
+	free(nbq);
+	free(keys);
+	free(src);
+	return e;
+}
+
+struct commit_arg {
+	struct imp *x;
+	const char *sha;
+};
+
+static enum xerr commit_tx2(struct db *db, void *vc)
+{
+	struct commit_arg *c = vc;
+	struct imp *x = c->x;
+	uint64_t prior = 0;
+	x->db = db;
+	x->duplicate_of = 0;
+	x->insert = 1;
+	enum xerr e = db_reg_file_claim(db, x->a, x->who->unit_id, c->sha, x->job_id, &prior);
+	if (e != XE_OK)
+		return e;
+	if (prior && prior != x->job_id) {
+		x->duplicate_of = prior; /* the same file was committed before: nothing new (R29-like idempotency) */
+		x->insert = 0;
+	}
+	return import_pass(x);
+}
+
+static enum xerr import_run(struct db *db, struct db *pdb, uint64_t job_id, int commit, const struct reg_actor *who,
+			    const unsigned char *data, size_t len, const struct reg_import_test *t)
+{
+	struct arena a;
+	struct imp x;
+	struct reg_job j;
+	int found = 0;
+	unsigned char *owned = NULL;
+	enum xerr e;
+	char code[40] = "", en[400] = "", zh[400] = "";
+	const char *field;
+	arena_init(&a, 1 << 20);
+	memset(&x, 0, sizeof x);
+	x.a = &a;
+	x.db = db;
+	x.pdb = pdb;
+	x.job_id = job_id;
+	x.commit = commit;
+	x.who = who;
+	x.fail_after = t ? t->fail_after : 0;
+	x.chunk = (size_t)config_int("XJ_IMPORT_CHUNK", 5000);
+	if (t && t->chunk)
+		x.chunk = (size_t)t->chunk;
+	if (x.chunk < 1 || x.chunk > 50000)
+		x.chunk = 5000;
+	if ((e = db_reg_job_get(db, &a, job_id, &j, &found)) != XE_OK || !found)
+		goto out;
+	if (!data) {
+		data = owned = import_load(job_id, &len);
+		if (!data) {
+			e = XE_INTERNAL;
+			db_reg_job_finish(db, job_id, "failed", 0, 0, 0, 0, 0, 0, 0, "file_missing", "The stored file is missing.");
+			goto out;
+		}
+	}
+	char sha[65];
+	sha256_hex(data, len, sha);
+	if (strcmp(sha, j.sha256) != 0 ||
+	    import_check(&a, data, len, strcmp(j.format, "xlsx") == 0, &x.t, &x.m, code, en, zh, &field) != 0) {
+		db_reg_job_finish(db, job_id, "failed", 0, 0, 0, 0, 0, 0, 0, code[0] ? code : "file_changed",
+				  en[0] ? en : "The stored file does not match the upload.");
+		e = XE_INTERNAL;
+		goto out;
+	}
+	if (commit) {
+		struct commit_arg c = {&x, sha};
+		e = db_tx(db, commit_tx2, &c);
+	} else {
+		x.insert = 1;
+		e = import_pass(&x);
+	}
+	if (config_int("XJ_IMPORT_PROFILE", 0) == 1)
+		log_error("import %llu %s: %zu rows: validate %.3f s, identity %.3f s, insert %.3f s, detect %.3f s",
+			  (unsigned long long)job_id, commit ? "commit" : "validate", x.t.nrows - 1, x.t_validate, x.t_ident,
+			  x.t_insert, x.t_detect);
+	if (e != XE_OK) {
+		/* the transaction rolled back: nothing of the file was kept */
+		db_reg_job_finish(db, job_id, "failed", x.valid, x.errors, 0, 0, 0, 0, 0, commit ? "commit_failed" : "validate_failed",
+				  commit ? "The import could not be committed; nothing was stored. Try again."
+					 : "The file could not be checked. Try again.");
+		goto out;
+	}
+	if ((e = db_reg_job_issues_clear(db, job_id)) != XE_OK)
+		goto out;
+	for (size_t off = 0; off < x.niss && e == XE_OK; off += 1000)
+		e = db_reg_job_issues_put(db, job_id, x.iss + off, x.niss - off < 1000 ? x.niss - off : 1000, off);
+	if (e == XE_OK)
+		e = db_reg_job_finish(db, job_id, commit ? "done" : "validated", x.valid, x.errors, (long long)x.t.nrows - 1,
+				      x.created, x.unchanged, x.groups, x.duplicate_of, NULL, NULL);
+out:
+	if (e != XE_OK)
+		log_error("import %llu: %s phase ended with %s", (unsigned long long)job_id, commit ? "commit" : "validate", err_code(e));
+	free(owned);
+	free(x.iss);
+	hfree(&x.schools);
+	hfree(&x.idents);
+	hfree(&x.numbers);
+	hfree(&x.nbgs);
+	arena_free(&a);
+	return e;
+}
+
+enum xerr registry_import_run(struct db *db, uint64_t job_id, int commit, const struct reg_actor *who, const unsigned char *data,
+			      size_t len, const struct reg_import_test *t)
+{
+	return import_run(db, NULL, job_id, commit, who, data, len, t);
+}
+
+/* ---- background jobs ---- */
+
+static atomic_int jobs_running;
+
+struct job_arg {
+	uint64_t job_id;
+	int commit;
+	struct reg_import_test t;
+	struct reg_actor who;
+};
+
+static void *job_thread(void *p)
+{
+	struct job_arg *j = p;
+	struct db *db = db_open(), *pdb = db_open();
+	import_run(db, pdb, j->job_id, j->commit, &j->who, NULL, 0, &j->t);
+	db_close(pdb);
+	db_close(db);
+	free(j);
+	atomic_fetch_sub(&jobs_running, 1);
+	return NULL;
+}
+
+int registry_import_spawn(uint64_t job_id, int commit, const struct reg_actor *who, const struct reg_import_test *t)
+{
+	int max = (int)config_int("XJ_IMPORT_JOBS", 4);
+	if (atomic_fetch_add(&jobs_running, 1) >= max) {
+		atomic_fetch_sub(&jobs_running, 1);
+		return -1;
+	}
+	struct job_arg *j = malloc(sizeof *j);
+	assert(j);
+	j->job_id = job_id;
+	j->commit = commit;
+	memset(&j->t, 0, sizeof j->t);
+	if (t)
+		j->t = *t;
+	j->who = *who;
+	pthread_attr_t at;
+	pthread_t th;
+	pthread_attr_init(&at);
+	pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+	pthread_attr_setstacksize(&at, 1u << 20);
+	int rc = pthread_create(&th, &at, job_thread, j);
+	pthread_attr_destroy(&at);
+	if (rc != 0) {
+		free(j);
+		atomic_fetch_sub(&jobs_running, 1);
+		return -1;
+	}
+	return 0;
+}
+
+/* ================================================================ failed rows, templates */
+
+struct sbuf_ {
+	char *s;
+	size_t n, cap;
+};
+static void sb_put(struct sbuf_ *b, const char *s, size_t k)
+{
+	if (b->n + k + 1 > b->cap) {
+		b->cap = (b->n + k + 1) * 2;
+		b->s = realloc(b->s, b->cap);
+		assert(b->s);
+	}
+	memcpy(b->s + b->n, s, k);
+	b->n += k;
+	b->s[b->n] = 0;
+}
+/* Append s as a CSV field (quoted when needed; a leading = or @, or + - before a non-digit, is neutralised with
+ * an apostrophe so a spreadsheet never runs it as a formula). */
+static void csv_field(struct sbuf_ *b, const char *s)
+{
+	if (!s)
+		s = "";
+	int quote = strpbrk(s, ",\"\r\n") != NULL || s[0] == ' ' || (*s && s[strlen(s) - 1] == ' ');
+	int neutral = s[0] == '=' || s[0] == '@' || ((s[0] == '+' || s[0] == '-') && s[1] && (s[1] < '0' || s[1] > '9'));
+	if (quote || neutral)
+		sb_put(b, "\"", 1);
+	if (neutral)
+		sb_put(b, "'", 1);
+	for (const char *p = s; *p; p++) {
+		if (*p == '"')
+			sb_put(b, "\"\"", 2);
+		else
+			sb_put(b, p, 1);
+	}
+	if (quote || neutral)
+		sb_put(b, "\"", 1);
+}
+
+enum xerr registry_import_failed_csv(struct db *db, struct arena *a, uint64_t job_id, const char **csv, size_t *len)
+{
+	size_t flen = 0;
+	unsigned char *data = import_load(job_id, &flen);
+	struct reg_job j;
+	int found = 0;
+	enum xerr e = db_reg_job_get(db, a, job_id, &j, &found);
+	struct tab_sheet t;
+	char msg[200];
+	struct sbuf_ b = {0};
+	if (e != XE_OK || !found || !data || tab_read(a, data, flen, strcmp(j.format, "xlsx") == 0, REG_IMPORT_MAX_ROWS, &t, msg, sizeof msg) != TAB_OK) {
+		free(data);
+		return e != XE_OK ? e : XE_NOT_FOUND;
+	}
+	struct db_rows is;
+	if ((e = db_reg_job_issues(db, a, job_id, 1, IMPORT_MAX_ISSUES, 0, &is)) != XE_OK) {
+		free(data);
+		return e;
+	}
+	sb_put(&b, "\xEF\xBB\xBF", 3);
+	for (size_t c = 0; c < t.ncols; c++) {
+		csv_field(&b, tab_cell(&t, 0, c));
+		sb_put(&b, ",", 1);
+	}
+	sb_put(&b, "错误信息\r\n", strlen("错误信息\r\n"));
+	/* issues are ordered by row: walk both */
+	size_t k = 0;
+	for (size_t r = 1; r < t.nrows && k < is.n; r++) {
+		int rn = t.row_no[r];
+		while (k < is.n && db_get_int(&is, k, 0) < rn)
+			k++;
+		if (k >= is.n || db_get_int(&is, k, 0) != rn)
+			continue;
+		for (size_t c = 0; c < t.ncols; c++) {
+			csv_field(&b, tab_cell(&t, r, c));
+			sb_put(&b, ",", 1);
+		}
+		struct sbuf_ m = {0};
+		char head[32];
+		snprintf(head, sizeof head, "第%d行：", rn);
+		sb_put(&m, head, strlen(head));
+		for (int first = 1; k < is.n && db_get_int(&is, k, 0) == rn; k++, first = 0) {
+			if (!first)
+				sb_put(&m, "；", strlen("；"));
+			const char *zh = db_get(&is, k, 6);
+			sb_put(&m, zh, strlen(zh));
+		}
+		csv_field(&b, m.s);
+		free(m.s);
+		sb_put(&b, "\r\n", 2);
+	}
+	free(data);
+	char *out = arena_alloc(a, b.n + 1);
+	memcpy(out, b.s, b.n + 1);
+	*csv = out;
+	*len = b.n;
+	free(b.s);
+	return XE_OK;
+}
+
+static char *tpl_csv, *tpl_xlsx;
+static size_t tpl_csv_len, tpl_xlsx_len;
+static pthread_once_t tpl_once = PTHREAD_ONCE_INIT;
+
+static void tpl_init(void)
+{
+	struct sbuf_ b = {0};
+	sb_put(&b, "\xEF\xBB\xBF", 3);
+	for (int f = 0; f < SF__COUNT; f++) {
+		const char *h = student_field_header((enum student_field)f);
+		sb_put(&b, h, strlen(h));
+		sb_put(&b, f + 1 < SF__COUNT ? "," : "\r\n", f + 1 < SF__COUNT ? 1 : 2);
+	}
+	tpl_csv = b.s;
+	tpl_csv_len = b.n;
+
+	char path[] = "/tmp/xueji-template-XXXXXX";
+	int fd = mkstemp(path);
+	if (fd < 0)
+		return;
+	close(fd);
+	lxw_workbook *wb = workbook_new(path);
+	lxw_worksheet *ws = workbook_add_worksheet(wb, "学生");
+	lxw_worksheet *help = workbook_add_worksheet(wb, "说明");
+	lxw_format *head = workbook_add_format(wb), *text = workbook_add_format(wb), *date = workbook_add_format(wb);
+	format_set_bold(head);
+	format_set_num_format(text, "@");
+	format_set_num_format(date, "yyyy-mm-dd");
+	for (int f = 0; f < SF__COUNT; f++) {
+		worksheet_write_string(ws, 0, (lxw_col_t)f, student_field_header((enum student_field)f), head);
+		lxw_format *cf = (f == SF_BIRTH || f == SF_ENROL) ? date : text;
+		worksheet_set_column(ws, (lxw_col_t)f, (lxw_col_t)f, f == SF_ID_NUMBER || f == SF_PHONE ? 22 : 14, cf);
+	}
+	static char gm[] = "男", gf[] = "女", t1[] = "1", t6[] = "6", t7[] = "7", t8[] = "8", t9[] = "9", ta[] = "A", tz[] = "Z";
+	char *genders[] = {gm, gf, NULL}, *types[] = {t1, t6, t7, t8, t9, ta, tz, NULL};
+	lxw_data_validation g = {.validate = LXW_VALIDATION_TYPE_LIST, .value_list = genders};
+	lxw_data_validation t = {.validate = LXW_VALIDATION_TYPE_LIST, .value_list = types};
+	worksheet_data_validation_range(ws, 1, SF_GENDER, 100000, SF_GENDER, &g);
+	worksheet_data_validation_range(ws, 1, SF_ID_TYPE, 100000, SF_ID_TYPE, &t);
+	worksheet_freeze_panes(ws, 1, 0);
+	static const char *lines[] = {
+		"学生信息导入模板（第一个工作表）：第一行为表头，请勿修改列名；每行一名学生。",
+		"姓名：1-50 个字（可含生僻字），不能含表情符号、数字或符号。",
+		"性别：男 或 女。出生日期、入学日期：YYYY-MM-DD。",
+		"证件类型：1 居民身份证；6 香港特区护照/身份证明；7 澳门特区护照/身份证明；8 台湾居民来往大陆通行证；"
+		"9 境外永久居住证；A 护照；Z 其他（证件号码可为空）。",
+		"证件号码、学校标识码请保持文本格式（身份证号若存成数字只保留 15 位）。",
+		"先“预检”（dry run）查看每行错误，再“提交”；同一文件重复导入不会重复建档。",
+		NULL};
+	for (int i = 0; lines[i]; i++)
+		worksheet_write_string(help, (lxw_row_t)i, 0, lines[i], NULL);
+	if (workbook_close(wb) == LXW_NO_ERROR) {
+		FILE *f = fopen(path, "rb");
+		if (f && fseek(f, 0, SEEK_END) == 0) {
+			long n = ftell(f);
+			rewind(f);
+			tpl_xlsx = malloc((size_t)n);
+			if (tpl_xlsx && fread(tpl_xlsx, 1, (size_t)n, f) == (size_t)n)
+				tpl_xlsx_len = (size_t)n;
+		}
+		if (f)
+			fclose(f);
+	}
+	unlink(path);
+}
+
+const char *registry_template_csv(size_t *len)
+{
+	pthread_once(&tpl_once, tpl_init);
+	*len = tpl_csv_len;
+	return tpl_csv;
+}
+
+const char *registry_template_xlsx(size_t *len)
+{
+	pthread_once(&tpl_once, tpl_init);
+	*len = tpl_xlsx_len;
+	return tpl_xlsx_len ? tpl_xlsx : NULL;
+}
+
+/* ================================================================ command line */
+
+static unsigned char *read_all(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	unsigned char *b = NULL;
+	if (!f)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) == 0) {
+		long n = ftell(f);
+		rewind(f);
+		if (n >= 0 && (b = malloc((size_t)n + 1)) && fread(b, 1, (size_t)n, f) == (size_t)n) {
+			b[n] = 0;
+			*len = (size_t)n;
+		} else {
+			free(b);
+			b = NULL;
+		}
+	}
+	fclose(f);
+	return b;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static enum xerr redetect_tx(struct db *db, void *vc)
+{
+	struct arena *a = vc;
+	struct reg_detect_stats st;
+	enum xerr e = db_reg_redetect_all(db, a, &st);
+	if (e == XE_OK)
+		printf("redetect: groups opened %u, members added %u, members closed %u, members reopened %u, groups done %u\n",
+		       st.groups_opened, st.members_added, st.members_closed, st.members_reopened, st.groups_done);
+	return e;
+}
+
+/* A system actor with the whole country in scope. */
+static void system_actor(struct reg_actor *who)
+{
+	memset(who, 0, sizeof *who);
+	snprintf(who->role, sizeof who->role, "system");
+	who->is_api = 1;
+	who->unit_id = 1;
+	who->scope.level = 0;
+	who->scope.unit_id = 1;
+}
+
+static int seed_results(struct db *db, struct arena *a, const struct reg_actor *who, const char *path)
+{
+	size_t len = 0;
+	unsigned char *buf = read_all(path, &len);
+	if (!buf) {
+		fprintf(stderr, "seed: cannot read %s\n", path);
+		return 1;
+	}
+	cJSON *root = cJSON_ParseWithLength((const char *)buf, len);
+	free(buf);
+	const cJSON *list = cJSON_GetObjectItemCaseSensitive(root, "results"), *it;
+	int applied = 0, unchanged = 0, failed = 0;
+	cJSON_ArrayForEach(it, list)
+	{
+		struct reg_outcome o;
+		const char *sc = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "school_code"));
+		const char *idn = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "id_number"));
+		const char *res = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "result"));
+		const char *nn = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "new_id_number"));
+		if (registry_register_result(db, a, who, 0, NULL, sc, idn, res, nn, NULL, NULL, NULL, NULL, &o) != XE_OK ||
+		    strcmp(o.status ? o.status : "error", "error") == 0) {
+			fprintf(stderr, "seed: result for %s/%s: %s\n", sc ? sc : "?", idn ? idn : "?", o.message ? o.message : "database error");
+			failed++;
+		} else if (strcmp(o.status, "applied") == 0)
+			applied++;
+		else
+			unchanged++;
+	}
+	printf("seed: register results applied %d, unchanged %d, failed %d\n", applied, unchanged, failed);
+	return failed ? 1 : 0;
+}
+
+int registry_cli(int argc, char **argv)
+{
+	struct arena a;
+	struct db *db = db_open();
+	struct reg_actor who;
+	int rc = 2;
+	arena_init(&a, 1 << 20);
+	arena_set_current(&a);
+	system_actor(&who);
+	if (strcmp(argv[0], "--redetect") == 0) {
+		double t0 = now_s();
+		enum xerr e = db_tx(db, redetect_tx, &a);
+		printf("redetect: %s in %.3f s\n", err_code(e), now_s() - t0);
+		rc = e == XE_OK ? 0 : 1;
+	} else if (strcmp(argv[0], "--seed-demo") == 0 && argc >= 2) {
+		size_t len = 0;
+		unsigned char *data = read_all(argv[1], &len);
+		struct tab_sheet t;
+		struct colmap m;
+		char code[40], en[400], zh[400], sha[65];
+		const char *field;
+		rc = 1;
+		if (!data)
+			fprintf(stderr, "seed: cannot read %s\n", argv[1]);
+		else if (import_check(&a, data, len, 0, &t, &m, code, en, zh, &field) != 0)
+			fprintf(stderr, "seed: %s: %s\n", argv[1], en);
+		else {
+			uint64_t job = 0;
+			sha256_hex(data, len, sha);
+			enum xerr e = db_reg_job_create(db, 0, 1, who.unit_id, sha, (long long)len, t.format == TAB_XLSX ? "xlsx" : "csv",
+							t.encoding, 0, "committing", (long long)t.nrows - 1, &job);
+			if (e == XE_OK)
+				e = registry_import_run(db, job, 1, &who, data, len, NULL);
+			struct reg_job j;
+			int found = 0;
+			if (e == XE_OK && db_reg_job_get(db, &a, job, &j, &found) == XE_OK && found) {
+				printf("seed: %s: %lld rows, %lld created, %lld unchanged, %lld with errors%s\n", argv[1], j.rows_total,
+				       j.rows_created, j.rows_unchanged, j.rows_error, j.duplicate_of ? " (file already imported)" : "");
+				rc = 0;
+			} else
+				fprintf(stderr, "seed: import failed: %s\n", err_code(e));
+			if (rc == 0 && argc >= 3)
+				rc = seed_results(db, &a, &who, argv[2]);
+		}
+		free(data);
+	} else
+		fprintf(stderr, "usage: xueji --seed-demo STUDENTS.csv [RESULTS.json] | --redetect\n");
+	arena_set_current(NULL);
+	arena_free(&a);
+	db_close(db);
+	return rc;
+}

@@ -1,0 +1,29 @@
+#!/usr/bin/env node
+// registry-import.mjs: drive the service's own import path for the registry benchmark (issue 4): upload each file
+// (POST /api/v1/imports, validate + commit in one job), poll the job until it is done, one file after the other.
+// Usage: BASE_URL=... node registry-import.mjs USER FILE... ; prints JSON {jobs: [{file, id, rows, created, seconds}], seconds}
+import { readFileSync } from 'node:fs';
+import { Client } from '../lib/api.mjs';
+
+const [user, ...files] = process.argv.slice(2);
+const c = await Client.login(user);
+const jobs = [];
+const t0 = performance.now();
+for (const file of files) {
+  const t = performance.now();
+  const body = readFileSync(file);
+  const r = await c.req('POST', '/api/v1/imports?dry_run=0', { raw: body, headers: { 'content-type': 'text/csv' } });
+  if (r.status !== 201 && r.status !== 202) throw new Error(`${file}: ${r.status} ${r.text}`);
+  let j = r.body;
+  while (j.state === 'validating' || j.state === 'committing') {
+    await new Promise((res) => setTimeout(res, 50));
+    const g = await c.get(`/api/v1/imports/${j.id}?issues_limit=0`);
+    if (g.status !== 200) throw new Error(`${file}: poll ${g.status} ${g.text}`);
+    j = g.body;
+  }
+  if (j.state !== 'done') throw new Error(`${file}: job ${j.id} ended ${j.state}: ${JSON.stringify(j.error)}`);
+  const seconds = (performance.now() - t) / 1000;
+  jobs.push({ file, id: j.id, rows: j.rows_total, created: j.rows_created, errors: j.rows_error, groups_touched: j.groups_touched, seconds });
+  process.stderr.write(`import: ${file}: job ${j.id}, ${j.rows_created}/${j.rows_total} created, ${seconds.toFixed(1)} s\n`);
+}
+process.stdout.write(JSON.stringify({ jobs, seconds: (performance.now() - t0) / 1000 }) + '\n');
