@@ -5,6 +5,7 @@
 #include "db.h"
 #include "db_workflow.h"
 #include "detect.h"
+#include "registry.h"
 #include "idcheck.h"
 #include "json.h"
 #include "log.h"
@@ -800,6 +801,11 @@ static enum xerr act_tx(struct db *db, void *ctx)
 		if (ev[i].member >= 0 && (ev[i].effects & WE_DELETE_RECORD) &&
 		    (e = cascade_deleted(x, db, m[ev[i].member].student_id, gid, events)))
 			return e;
+	/* R15: the group's own clash is settled above (registry_redetect); the new values may clash elsewhere:
+	 * the national check runs for the record in this same transaction (the registry opens or joins groups) */
+	if ((rule->effects & WE_APPLY_CHANGE) &&
+	    (e = registry_detect_student(db, a, m[idx].student_id, p->is_api ? 0 : p->user_id, auth_role_name(p->role))))
+		return e;
 
 	cJSON *o = cJSON_CreateObject();
 	cJSON *mo = cJSON_AddObjectToObject(o, "member");

@@ -11,7 +11,8 @@
 #include <time.h>
 #include <stdint.h>
 
-#define STMT_SLOTS 1024  /* power of two, above the number of statements in the program */
+#define STMT_SLOTS 1024
+#define DB_TX_ATTEMPTS 12  /* transaction attempts on deadlock / lock wait timeout */  /* power of two, above the number of statements in the program */
 
 struct stmt_slot {
 	const struct db_sql *key;
@@ -461,7 +462,7 @@ enum xerr db_tx(struct db *db, enum xerr (*fn)(struct db *db, void *ctx), void *
 {
 	enum xerr e = XE_OK;
 	int lost = 0;
-	for (int attempt = 0; attempt < 6; attempt++) {
+	for (int attempt = 0; attempt < DB_TX_ATTEMPTS; attempt++) {
 		e = db_begin(db);
 		if (e == XE_OK) {
 			e = fn(db, ctx);
@@ -471,7 +472,10 @@ enum xerr db_tx(struct db *db, enum xerr (*fn)(struct db *db, void *ctx), void *
 				db_rollback(db);
 		}
 		if (e == XE_RETRY) {
-			struct timespec ts = {0, (long)(1000000L * (1 + attempt * 3 + rand() % 5))};
+			/* exponential back-off with jitter: 1, 2, 4 ... 64 ms, times 0.5-1.5 */
+			long ms = 1L << (attempt < 6 ? attempt : 6);
+			long ns = ms * 1000000L / 2 + (long)(rand() % 1000) * ms * 1000L;
+			struct timespec ts = {ns / 1000000000L, ns % 1000000000L};
 			nanosleep(&ts, NULL);
 			continue;
 		}

@@ -59,7 +59,7 @@ enum xerr db_exec_bulk(struct db *db, const struct db_sql *q, const struct db_ar
 		       unsigned long long *affected);
 
 /* Run fn(db, ctx) inside a transaction; commit on XE_OK, roll back otherwise; on XE_RETRY retry up to
- * 5 times with a short back-off. fn must be safe to re-run (it must not keep state across attempts
+ * 11 times with exponential back-off and jitter (1-64 ms). fn must be safe to re-run (it must not keep state across attempts
  * except through ctx, which it should reset). */
 enum xerr db_tx(struct db *db, enum xerr (*fn)(struct db *db, void *ctx), void *ctx);
 enum xerr db_begin(struct db *db);

@@ -560,7 +560,7 @@ static const struct db_sql D_HIST_CLOSE_SEL = {
 	" WHERE d.batch=?" CLOSE_COND " LOCK IN SHARE MODE"};
 static const struct db_sql H_CLOSE = {
 	"INSERT INTO history (group_id, member_id, student_id, actor_role, action, state_before, state_after, reason)"
-	" VALUES (?, ?, ?, 'system', 'member_closed', ?, 'closed', ?)"};
+	" VALUES (?, ?, ?, 'system', 'clash_gone', ?, 'closed', ?)"};
 static const struct db_sql D_CLOSE = {
 	"UPDATE detect_key d STRAIGHT_JOIN group_member m FORCE INDEX (uk_member) ON m.group_id=d.gid STRAIGHT_JOIN student s ON s.id=m.student_id"
 	" SET m.state='closed', m.version=m.version+1, m.updated_at=UTC_TIMESTAMP(6)"

@@ -1,5 +1,5 @@
-/* detect: what the workflow needs from duplicate detection (R9, R15). The registry module provides the real
- * implementation; fcgi/detect_min.c is a minimal stand-in to be deleted when the registry's lands. */
+/* detect: what the workflow needs from duplicate detection (R9, R15): the settled group's own clash (detect_min.c);
+ * new clashes of the changed record are found by registry_detect_student (registry.h) in the same transaction. */
 #ifndef XJ_DETECT_H
 #define XJ_DETECT_H
 #include <stdint.h>

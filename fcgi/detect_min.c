@@ -1,4 +1,4 @@
-/* detect_min: minimal stand-in for the registry's re-detection (detect.h): does the changed student still clash in its group? Delete with db_detect_min.[ch] when the registry's registry_redetect lands. */
+/* detect_min: the R15 check of the group being settled: does the changed student still clash with the other members of that group? (New clashes elsewhere: registry_detect_student, run by the workflow in the same transaction.) */
 #include "detect.h"
 #include "db_detect_min.h"
 #include "idcheck.h"

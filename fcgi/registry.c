@@ -42,12 +42,7 @@ void registry_actor(const struct principal *p, struct reg_actor *a)
 
 int registry_is_province(const struct principal *p)
 {
-	if (p->role == ROLE_PROVINCE_API)
-		return 1;
-	/* TEST-ONLY (XJ_TEST_HOOKS=1): a province/ministry bureau session may stand in for a provincial system until
-	 * Bearer credentials (issue 3) are available to every suite. Remove with the hook. */
-	return config_int("XJ_TEST_HOOKS", 0) == 1 && p->role == ROLE_BUREAU &&
-	       (p->unit_level == LEVEL_PROVINCE || p->unit_level == LEVEL_MINISTRY);
+	return p->role == ROLE_PROVINCE_API;
 }
 
 /* ================================================================ outcomes */
@@ -1497,4 +1492,15 @@ int registry_cli(int argc, char **argv)
 	arena_free(&a);
 	db_close(db);
 	return rc;
+}
+
+enum xerr registry_detect_student(struct db *db, struct arena *a, uint64_t student_id, uint64_t actor_id, const char *actor_role)
+{
+	uint64_t batch = 0;
+	enum xerr e = db_reg_batch_new(db, "change", actor_id, actor_role, &batch);
+	if (e == XE_OK)
+		e = db_reg_touch(db, &student_id, 1, batch);
+	if (e == XE_OK)
+		e = db_reg_detect(db, a, batch, 0, NULL);
+	return e;
 }

@@ -64,6 +64,10 @@ enum xerr registry_register_result(struct db *db, struct arena *a, const struct 
 enum xerr registry_apply_change(struct db *db, struct arena *a, const struct reg_actor *who, uint64_t student_id,
 				long long expected_version, const struct student_in *in, struct reg_outcome *out);
 
+/* R15 after the workflow applied an approved change itself: run the national check (R7-R9) for student_id in
+ * the caller's transaction, so new clashes of the new values open or join groups. actor: who approved. */
+enum xerr registry_detect_student(struct db *db, struct arena *a, uint64_t student_id, uint64_t actor_id, const char *actor_role);
+
 /* Outcome JSON of a record: {status, student_id, student_no, problems:[{group_id,type,member_state}], warnings,
  * error}. */
 cJSON *registry_outcome_json(const struct reg_outcome *o);

@@ -24,18 +24,18 @@ const struct route routes[] = {
 	{"DELETE", "/api/v1/credentials/{id}", api_credentials_revoke, ROLE_ADMIN, 0},
 	{"GET", "/api/v1/security-log", api_security_log, ROLE_ADMIN, 0},
 
-	/* registry (issue 4); ROLE_BUREAU on the provincial routes only serves the XJ_TEST_HOOKS stand-in (registry_is_province) */
+	/* registry (issue 4) */
 	{"GET", "/api/v1/students", api_students_list, ROLES_ALL, 0},
 	{"POST", "/api/v1/students", api_students_create, ROLE_SCHOOL_CLERK, 16 * KB},
-	{"POST", "/api/v1/students/batch", api_students_batch, ROLE_PROVINCE_API | ROLE_BUREAU, 64u * 1024 * KB},
+	{"POST", "/api/v1/students/batch", api_students_batch, ROLE_PROVINCE_API, 64u * 1024 * KB},
 	{"GET", "/api/v1/students/{id}", api_student_get, ROLES_ALL, 0},
 	{"GET", "/api/v1/imports/template.csv", api_import_template_csv, ROLES_ALL, 0},
 	{"GET", "/api/v1/imports/template.xlsx", api_import_template_xlsx, ROLES_ALL, 0},
-	{"POST", "/api/v1/imports", api_imports_create, ROLE_SCHOOL_CLERK | ROLE_PROVINCE_API | ROLE_BUREAU, 64u * 1024 * KB},
-	{"GET", "/api/v1/imports/{id}", api_import_get, ROLE_SCHOOL_CLERK | ROLE_PROVINCE_API | ROLE_BUREAU, 0},
-	{"POST", "/api/v1/imports/{id}/commit", api_import_commit, ROLE_SCHOOL_CLERK | ROLE_PROVINCE_API | ROLE_BUREAU, 1 * KB},
-	{"GET", "/api/v1/imports/{id}/failed.csv", api_import_failed, ROLE_SCHOOL_CLERK | ROLE_PROVINCE_API | ROLE_BUREAU, 0},
-	{"POST", "/api/v1/register-results", api_register_results, ROLE_PROVINCE_API | ROLE_BUREAU, 64u * 1024 * KB},
+	{"POST", "/api/v1/imports", api_imports_create, ROLE_SCHOOL_CLERK | ROLE_PROVINCE_API, 64u * 1024 * KB},
+	{"GET", "/api/v1/imports/{id}", api_import_get, ROLE_SCHOOL_CLERK | ROLE_PROVINCE_API, 0},
+	{"POST", "/api/v1/imports/{id}/commit", api_import_commit, ROLE_SCHOOL_CLERK | ROLE_PROVINCE_API, 1 * KB},
+	{"GET", "/api/v1/imports/{id}/failed.csv", api_import_failed, ROLE_SCHOOL_CLERK | ROLE_PROVINCE_API, 0},
+	{"POST", "/api/v1/register-results", api_register_results, ROLE_PROVINCE_API, 64u * 1024 * KB},
 	{"POST", "/api/v1/registrations/approve", api_registrations_approve, ROLE_COUNTY, 64 * KB},
 	{"GET", "/api/v1/groups", api_groups_list, ROLES_ALL, 0},
 

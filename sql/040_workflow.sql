@@ -23,8 +23,8 @@ ALTER TABLE problem_group
 
 ALTER TABLE group_member
   ADD COLUMN reopened_as BIGINT UNSIGNED NULL COMMENT 'R22: the one-member case this member was re-opened into',
-  ADD KEY k_member_city (city_code, state),
-  ADD KEY k_member_province (province_code, state),
+  ADD KEY k_member_city_state (city_code, state),
+  ADD KEY k_member_province_state (province_code, state),
   ADD KEY k_member_due (state, due_date);
 
 -- R24: the working-day calendar. A row is an exception to Monday-Friday: a holiday (working=0) or a

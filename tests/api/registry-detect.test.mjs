@@ -141,7 +141,7 @@ test('R9 a clash that disappears closes the member\'s part (system event) and th
   const after = groupOf(a.student_id, 'id_dup');
   assert.equal(after.state, 'done');
   assert.equal(sql(`SELECT state FROM group_member WHERE group_id=${g.id} AND student_id=${a.student_id}`)[0][0], 'closed');
-  assert.equal(sqlCount(`SELECT COUNT(*) FROM history WHERE group_id=${g.id} AND action='member_closed' AND actor_role='system' AND actor_user_id IS NULL`), 1);
+  assert.equal(sqlCount(`SELECT COUNT(*) FROM history WHERE group_id=${g.id} AND action='clash_gone' AND actor_role='system' AND actor_user_id IS NULL`), 1);
   assert.equal(sqlCount(`SELECT COUNT(*) FROM history WHERE group_id=${g.id} AND action='group_done'`), 1);
   assert.equal(sql(`SELECT open_key IS NULL FROM problem_group WHERE id=${g.id}`)[0][0], '1');
   const s = await (await as('clerk_a')).get(`/api/v1/students/${a.student_id}`);

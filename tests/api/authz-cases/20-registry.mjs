@@ -17,11 +17,7 @@ export default {
   },
   // ROLE_BUREAU is admitted on the provincial routes only for the XJ_TEST_HOOKS stand-in of a provincial system
   // (registry_is_province); a city bureau is refused by the handler.
-  roleExceptions: [
-    { route: 'POST /api/v1/students/batch', role: 'bureau', status: 403, why: 'only a provincial system (R29)' },
-    { route: 'POST /api/v1/register-results', role: 'bureau', status: 403, why: 'only a provincial system (R10, R29)' },
-    { route: 'POST /api/v1/imports', role: 'bureau', status: 403, why: 'a school clerk or a provincial system imports' },
-  ],
+  roleExceptions: [],
   async cases(ctx) {
     const { as, sqlCount } = ctx;
     const ownStudent = sqlCount("SELECT s.id FROM student s JOIN unit u ON u.id=s.school_id WHERE u.code='1301020001' AND s.status<>'deleted' ORDER BY s.id LIMIT 1");

@@ -4,7 +4,7 @@ import { makeGroup, ensureUsers } from '../../lib/workflow.mjs';
 export default {
   module: 'workflow',
   owns: ['/api/v1/members', '/api/v1/queue', '/api/v1/stats', '/api/v1/overdue', '/api/v1/holidays', '/api/v1/feed',
-    'GET /api/v1/groups/{id}', '/api/v1/groups/{id}/'],
+    '/api/v1/groups/{id}'],
   covers: ['GET /api/v1/groups/{id}', 'POST /api/v1/members/{id}/actions', 'POST /api/v1/groups/{id}/arbitration',
     'PUT /api/v1/groups/{id}/deadline', 'GET /api/v1/feed'],
   unscoped: {
