@@ -89,12 +89,14 @@ export async function download(client, id, query = '') {
   return { status: res.status, headers: res.headers, buf: Buffer.from(await res.arrayBuffer()) };
 }
 
-/** Every file under the data directory (relative paths, sorted), temp files included. */
+/** Every evidence file under the data directory (relative paths, sorted), temp files included; the registry's
+ * import files (imports/) share the data directory and are not evidence. */
 export function dataFiles(dir = DATA_DIR) {
   const out = [];
   const walk = (d, rel) => {
     if (!existsSync(d)) return;
     for (const e of readdirSync(d, { withFileTypes: true })) {
+      if (e.isDirectory() && rel === '' && e.name === 'imports') continue;
       if (e.isDirectory()) walk(join(d, e.name), rel + e.name + '/');
       else out.push(rel + e.name);
     }
