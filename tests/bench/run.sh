@@ -10,6 +10,7 @@ export VARDIR=$root/var/bench
 export BASE_URL=http://127.0.0.1:$PORT XJ_VARDIR=$VARDIR XJ_ROOT=$root XJ_BUILD=$root/build
 dur=${BENCH_SECONDS:-10}
 make --no-print-directory stop >/dev/null 2>&1
+rm -rf "$VARDIR"   # a fresh bench instance every run
 make --no-print-directory start LOGIN_RATE=100000r/s LOGIN_BURST=100000 >"$root/var/bench-start.log" 2>&1 || { tail -20 "$root/var/bench-start.log"; exit 1; }
 trap 'make --no-print-directory stop >/dev/null 2>&1' EXIT
 
