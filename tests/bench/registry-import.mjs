@@ -1,12 +1,17 @@
 #!/usr/bin/env node
 // registry-import.mjs: drive the service's own import path for the registry benchmark (issue 4): upload each file
 // (POST /api/v1/imports, validate + commit in one job), poll the job until it is done, one file after the other.
-// Usage: BASE_URL=... node registry-import.mjs USER FILE... ; prints JSON {jobs: [{file, id, rows, created, seconds}], seconds}
+// Usage: BASE_URL=... node registry-import.mjs USER|xjp_TOKEN FILE... (a provincial Bearer token or a demo user); prints JSON {jobs: [{file, id, rows, created, seconds}], seconds}
 import { readFileSync } from 'node:fs';
-import { Client } from '../lib/api.mjs';
+import { Client, http } from '../lib/api.mjs';
 
 const [user, ...files] = process.argv.slice(2);
-const c = await Client.login(user);
+/** A provincial system (R29) authenticates with its Bearer credential. */
+function bearer(token) {
+  const req = (method, path, opts = {}) => http(method, path, { ...opts, headers: { ...(opts.headers || {}), authorization: `Bearer ${token}` } });
+  return { req, get: (p) => req('GET', p) };
+}
+const c = user.startsWith('xjp_') ? bearer(user) : await Client.login(user);
 const jobs = [];
 const t0 = performance.now();
 for (const file of files) {

