@@ -129,6 +129,8 @@ run: start
 	@echo "xueji is serving http://127.0.0.1:$(PORT)/  (instance $(INSTANCE), logs in $(VARDIR)/log; stop with: make stop)"
 	@echo "Demo accounts (password for all: $$(sed -n 's/^-- demo password: //p' sql/demo/00-accounts.sql)):"
 	@sed -n 's/^-- account: /  /p' sql/demo/00-accounts.sql
+	@echo "Provincial systems (R29), header Authorization: Bearer <token>:"
+	@sed -n 's/^-- demo credential: /  /p' sql/demo/10-credentials.sql
 
 stop: nginx-stop service-stop
 	@sql/db.sh stop
