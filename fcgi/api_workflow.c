@@ -994,6 +994,7 @@ static cJSON *queue_member_items(const struct db_rows *rs, const char *today)
 		json_add_str(s, "birth_date", db_get(rs, i, 12));
 		json_add_str(s, "student_no", db_get(rs, i, 13));
 		cJSON_AddNumberToObject(o, "school_id", (double)db_get_int(rs, i, 14));
+		json_add_str(o, "school_name", db_get(rs, i, 15));
 		cJSON_AddItemToArray(arr, o);
 	}
 	return arr;

@@ -112,8 +112,9 @@ static const struct db_sql Q_HISTORY_LIST = {
 #define QUEUE_ITEMS(WHERE)                                                                                            \
 	"SELECT m.id, m.group_id, g.type, g.state, m.state, m.handling, m.reject_reason, m.due_date,"                 \
 	" TIMESTAMPDIFF(SECOND, m.step_started_at, UTC_TIMESTAMP(6)), m.version, s.name, s.gender, s.birth_date,"    \
-	" s.student_no, m.school_id"                                                                                  \
+	" s.student_no, m.school_id, u.name"                                                                          \
 	" FROM group_member m STRAIGHT_JOIN problem_group g ON g.id = m.group_id STRAIGHT_JOIN student s ON s.id = m.student_id" \
+	" STRAIGHT_JOIN unit u ON u.id = m.school_id"                                                                 \
 	" WHERE " WHERE " ORDER BY (m.due_date IS NOT NULL AND m.due_date < ?) DESC, m.step_started_at, m.id LIMIT ?"
 #define QUEUE_COUNTS(WHERE)                                                                                           \
 	"SELECT COUNT(*), COALESCE(SUM(m.due_date < ?), 0),"                                                          \

@@ -140,6 +140,7 @@ test('queues: for me to act, per role, with counts and age', async () => {
   assert.equal(cq.queue, 'reviews');
   assert.ok(cq.items.some((x) => x.member_id === E.id));
   assert.ok(!cq.items.some((x) => x.member_id === D.id), 'only its own county');
+  assert.equal(cq.items.find((x) => x.member_id === E.id).school_name, '市南区市南小学', 'a review item names the school (R27)');
   await ok(await login(COUNTY[370202]), E.id, 'approve');
   await ok(await login(COUNTY[370102]), D.id, 'approve');
   const aq = (await (await login('prov_37')).get('/api/v1/queue')).body;
