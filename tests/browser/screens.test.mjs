@@ -3,6 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { launchBrowser, BASE, SHOTS } from '../lib/browser.mjs';
 import { fakeWorld, installMock, TINY_JPEG } from '../lib/webmock.mjs';
 import { signIn, watchErrors, unlabeledControls } from '../lib/web.mjs';
@@ -208,7 +209,7 @@ test('R27 county: queue overdue first with age and due date; evidence; reject ne
   await ctx.close();
 });
 
-test('R27 statistics: charts by type, state and county load only on that page; CSV export', async () => {
+test('R27 statistics: charts by type, state and county load only on that page; CSV and XLSX export', async () => {
   const w = fakeWorld();
   const { ctx, page, errors } = await open('county_130102', w, { role: 'county', county: '130102' });
   const scripts = [];
@@ -216,6 +217,14 @@ test('R27 statistics: charts by type, state and county load only on that page; C
   await page.click('[data-nav-item="nav.queue"]');
   await page.waitForSelector('[data-queue-row]');
   assert.equal(scripts.length, 0, 'ECharts is not loaded outside the statistics page');
+  // R27 lists export to Excel too: a real XLSX (zip with the sheet and its shared strings) built in the browser
+  const [xl] = await Promise.all([page.waitForEvent('download'), page.click('[data-export-xlsx]')]);
+  assert.match(xl.suggestedFilename(), /\.xlsx$/);
+  const bytes = readFileSync(await xl.path());
+  assert.equal(bytes.subarray(0, 4).toString('latin1'), 'PK\x03\x04');
+  const text = bytes.toString('utf8');
+  assert.ok(text.includes('xl/worksheets/sheet1.xml') && text.includes('<sst '), 'an XLSX package');
+  assert.ok(text.includes('学校'), 'the column headers in Chinese');
   await page.click('[data-nav-item="nav.stats"]');
   await page.waitForSelector('[data-stats][data-charts-ready]', { timeout: 15000 });
   assert.ok((await page.locator('[data-chart] canvas').count()) >= 4);

@@ -27,7 +27,7 @@ extend({
     'ui.page': '第 {p} 页，共 {n} 页（{total} 条）', 'ui.empty': '没有记录。', 'ui.loading': '正在加载…',
     'ui.ok': '确定', 'ui.cancel': '取消', 'ui.yes': '是', 'ui.no': '否', 'ui.search': '查询', 'ui.view': '查看',
     'ui.export_csv': '导出 CSV', 'ui.export_xlsx': '导出 Excel', 'ui.close': '关闭', 'ui.refresh': '刷新',
-    'ui.csv_note': 'CSV 文件可直接用 Excel 打开。', 'ui.exporting': '正在导出…',
+    'ui.exporting': '正在导出…',
     'ui.required': '必填', 'group.member_state': '处理状态', 'group.reject_reason': '不通过原因',
   },
   en: {
@@ -53,7 +53,7 @@ extend({
     'ui.page': 'Page {p} of {n} ({total} records)', 'ui.empty': 'No records.', 'ui.loading': 'Loading…',
     'ui.ok': 'OK', 'ui.cancel': 'Cancel', 'ui.yes': 'Yes', 'ui.no': 'No', 'ui.search': 'Search', 'ui.view': 'View',
     'ui.export_csv': 'Export CSV', 'ui.export_xlsx': 'Export Excel', 'ui.close': 'Close', 'ui.refresh': 'Refresh',
-    'ui.csv_note': 'CSV files open directly in Excel.', 'ui.exporting': 'Exporting…',
+    'ui.exporting': 'Exporting…',
     'ui.required': 'required', 'group.member_state': 'Handling state', 'group.reject_reason': 'Rejection reason',
   },
 });
@@ -302,7 +302,12 @@ function csvField(v) {
  */
 export function downloadCsv(filename, header, rows) {
   const text = '\ufeff' + [header, ...rows].map((r) => r.map(csvField).join(',')).join('\r\n') + '\r\n';
-  const url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }));
+  downloadBlob(filename, new Blob([text], { type: 'text/csv;charset=utf-8' }));
+}
+
+/** Save a Blob as a file download. @param {string} filename @param {Blob} blob */
+export function downloadBlob(filename, blob) {
+  const url = URL.createObjectURL(blob);
   const a = h('a', { href: url, download: filename, hidden: true });
   document.body.append(a);
   a.click();
@@ -314,8 +319,8 @@ export function downloadCsv(filename, header, rows) {
 export const fetchAll = (path, params, max = 20000) => fetchAllPages(pageLoader(path, params), max);
 
 /**
- * Export buttons for a list: CSV built here; Excel from the server when it offers ?format=xlsx (else hidden).
- * @param {{filename: string, columns: {label: string, value: (row: any) => unknown}[], fetch: () => Promise<any[]>, xlsxUrl?: string}} o
+ * Export buttons for a list: CSV and Excel (XLSX, web/js/xlsx.js, loaded on first use), both built here from every page.
+ * @param {{filename: string, columns: {label: string, value: (row: any) => unknown}[], fetch: () => Promise<any[]>}} o
  * @param {(msg: string, kind?: string) => void} onError
  */
 export function exportButtons(o, onError) {
@@ -329,8 +334,19 @@ export function exportButtons(o, onError) {
       downloadCsv(o.filename + '.csv', o.columns.map((c) => c.label), rows.map((r) => o.columns.map((c) => c.value(r))));
     } catch (e) { onError(e); } finally { csv.disabled = false; csv.textContent = old; }
   });
-  const xlsx = o.xlsxUrl ? h('a', { class: 'button', href: o.xlsxUrl, download: o.filename + '.xlsx', data: { exportXlsx: '' } }, t('ui.export_xlsx')) : null;
-  return h('span', { class: 'exports' }, csv, xlsx, xlsx ? null : h('span', { class: 'muted small' }, t('ui.csv_note')));
+  const xlsx = h('button', { type: 'button', data: { exportXlsx: '' } }, t('ui.export_xlsx'));
+  xlsx.addEventListener('click', async () => {
+    xlsx.disabled = true;
+    const old = xlsx.textContent;
+    xlsx.textContent = t('ui.exporting');
+    try {
+      const rows = await o.fetch();
+      const { xlsx: write } = await import('./xlsx.js');
+      const bytes = write([o.columns.map((c) => c.label), ...rows.map((r) => o.columns.map((c) => c.value(r)))], o.filename);
+      downloadBlob(o.filename + '.xlsx', new Blob([bytes], { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }));
+    } catch (e) { onError(e); } finally { xlsx.disabled = false; xlsx.textContent = old; }
+  });
+  return h('span', { class: 'exports' }, csv, xlsx);
 }
 
 /** A labelled form field (label for= input id). @param {string} id @param {string} text @param {HTMLElement} input @param {Node} [hint] */
