@@ -623,22 +623,19 @@ static enum xerr run_phase(struct req *r, struct resp *w, uint64_t id, int commi
 	     (e = req_query_int(r, w, "test_chunk", 0, 50000, 0, &t.chunk))))
 		return e;
 	long long sync_rows = config_int("XJ_IMPORT_SYNC_ROWS", 2000);
-	int status;
-	if (rows <= sync_rows) {
-		registry_import_run(r->db, id, commit, &who, NULL, 0, &t);
-		status = created_status;
-	} else {
-		if (registry_import_spawn(id, commit, &who, &t) != 0) {
-			db_reg_job_finish(r->db, id, "failed", 0, 0, 0, 0, 0, 0, 0, "busy", "Too many imports are running; try again shortly.");
-			return resp_error(r, w, XE_UNAVAILABLE, NULL, "Too many imports are running; try again shortly.");
-		}
-		status = 202;
-	}
+	int status = rows <= sync_rows ? created_status : 202;
 	struct reg_job j;
 	int found = 0;
 	cJSON *o;
+	if (status != 202)
+		registry_import_run(r->db, id, commit, &who, NULL, 0, &t);
+	/* a 202 answers the job as accepted: read before the background phase can move it on */
 	if ((e = db_reg_job_get(r->db, r->arena, id, &j, &found)) != XE_OK || (e = job_json(r, w, &j, &o)) != XE_OK)
 		return e;
+	if (status == 202 && registry_import_spawn(id, commit, &who, &t) != 0) {
+		db_reg_job_finish(r->db, id, "failed", 0, 0, 0, 0, 0, 0, 0, "busy", "Too many imports are running; try again shortly.");
+		return resp_error(r, w, XE_UNAVAILABLE, NULL, "Too many imports are running; try again shortly.");
+	}
 	resp_header(w, "Location", arena_printf(r->arena, "/api/v1/imports/%llu", (unsigned long long)id));
 	return resp_json(r, w, status, o);
 }
