@@ -568,6 +568,7 @@ static enum xerr job_json(struct req *r, struct resp *w, const struct reg_job *j
 	json_add_str(o, "created_at", j->created_at);
 	json_add_str(o, "updated_at", j->updated_at);
 	json_add_str(o, "finished_at", j->finished_at);
+	json_add_str(o, "file_purged_at", j->file_purged_at);
 	struct db_rows is;
 	if ((e = db_reg_job_issues(r->db, r->arena, j->id, (int)errors_only, limit, offset, &is)) != XE_OK)
 		return e;
@@ -701,6 +702,10 @@ enum xerr api_import_commit(struct req *r, struct resp *w)
 	if (!j.dry_run || strcmp(j.state, "validated") != 0)
 		return resp_error(r, w, XE_CONFLICT, "state",
 				  arena_printf(r->arena, "Only a validated dry run can be committed (this job is %s).", j.state));
+	if (j.file_purged_at)
+		return resp_error(r, w, XE_CONFLICT, "state",
+				  arena_printf(r->arena, "The job's file was removed on %s (files are kept for %ld days): upload it again.",
+					       j.file_purged_at, config_int("XJ_KEEP_IMPORT_FILES_DAYS", 30)));
 	if ((e = db_reg_job_state(r->db, j.id, "validated", "committing")) != XE_OK)
 		return resp_error(r, w, e, "state", "The job changed meanwhile (committed twice?).");
 	return run_phase(r, w, j.id, 1, j.rows_total, 200);
@@ -714,6 +719,10 @@ enum xerr api_import_failed(struct req *r, struct resp *w)
 		return e;
 	if (strcmp(j.state, "validated") != 0 && strcmp(j.state, "done") != 0)
 		return resp_error(r, w, XE_CONFLICT, "state", "The job has not finished checking the rows yet.");
+	if (j.file_purged_at)
+		return resp_error(r, w, XE_NOT_FOUND, NULL,
+				  arena_printf(r->arena, "The job's file was removed on %s (files are kept for %ld days).", j.file_purged_at,
+					       config_int("XJ_KEEP_IMPORT_FILES_DAYS", 30)));
 	const char *csv;
 	size_t n;
 	if ((e = registry_import_failed_csv(r->db, r->arena, j.id, &csv, &n)) != XE_OK)

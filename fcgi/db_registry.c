@@ -1042,7 +1042,7 @@ static const struct db_sql Q_JOB_GET = {
 	"SELECT id, user_id, is_api, unit_id, file_sha256, file_size, file_format, encoding, dry_run, state, rows_total,"
 	" rows_valid, rows_error, rows_done, rows_created, rows_unchanged, groups_touched, duplicate_of, error_code,"
 	" error_message, " TS("created_at") ", " TS("updated_at") ", " TS("finished_at") ","
-	" state IN ('validating','committing') AND updated_at < UTC_TIMESTAMP(6) - INTERVAL 120 SECOND"
+	" state IN ('validating','committing') AND updated_at < UTC_TIMESTAMP(6) - INTERVAL 120 SECOND, " TS("file_purged_at")
 	" FROM import_job WHERE id=?"};
 static const struct db_sql Q_JOB_STATE = {
 	"UPDATE import_job SET state=?, updated_at=UTC_TIMESTAMP(6), version=version+1 WHERE id=? AND state=?"};
@@ -1110,6 +1110,7 @@ enum xerr db_reg_job_get(struct db *db, struct arena *a, uint64_t id, struct reg
 	j->updated_at = db_get(&rs, 0, 21);
 	j->finished_at = db_get(&rs, 0, 22);
 	j->stale = (int)db_get_int(&rs, 0, 23);
+	j->file_purged_at = db_get(&rs, 0, 24);
 	*found = 1;
 	return XE_OK;
 }

@@ -159,6 +159,7 @@ struct reg_job {
 	const char *sha256, *format, *encoding, *state, *error_code, *error_message, *created_at, *updated_at, *finished_at;
 	long long file_size, rows_total, rows_valid, rows_error, rows_done, rows_created, rows_unchanged, groups_touched;
 	int stale;                /* a background phase stopped sending heartbeats */
+	const char *file_purged_at; /* when housekeeping removed the stored file and row issues, or NULL */
 };
 enum xerr db_reg_job_create(struct db *db, uint64_t user_id, int is_api, uint32_t unit_id, const char *sha256, long long size,
 			    const char *format, const char *encoding, int dry_run, const char *state, long long rows_total,

@@ -18,6 +18,7 @@
 #include "auth.h"
 #include "config.h"
 #include "db.h"
+#include "housekeep.h"
 #include "json.h"
 #include "log.h"
 #include "registry.h"
@@ -171,7 +172,7 @@ static void *worker_thread(void *arg)
 }
 
 /* One worker process: cfg.threads threads; SIGTERM waits for in-flight requests, then exits. */
-static void worker_main(void)
+static void worker_main(int index)
 {
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
 	sigset_t set;
@@ -191,6 +192,8 @@ static void worker_main(void)
 		}
 		pthread_detach(t);
 	}
+	if (index == 0 && housekeep_start() != 0) /* one process does the housekeeping */
+		log_error("cannot start the housekeeping thread");
 	int sig = 0;
 	sigwait(&set, &sig);
 	atomic_store(&stopping, 1);
@@ -205,13 +208,13 @@ static void worker_main(void)
 static volatile sig_atomic_t got_term;
 static void on_term(int sig) { (void)sig; got_term = 1; }
 
-static pid_t spawn_worker(void)
+static pid_t spawn_worker(int index)
 {
 	pid_t pid = fork();
 	if (pid == 0) {
 		signal(SIGTERM, SIG_DFL);
 		signal(SIGINT, SIG_DFL);
-		worker_main();
+		worker_main(index);
 	}
 	return pid;
 }
@@ -225,7 +228,7 @@ static int supervise(void)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	for (int i = 0; i < cfg.processes; i++)
-		pids[i] = spawn_worker();
+		pids[i] = spawn_worker(i);
 	log_error("xueji started: %d processes x %d threads on %s", cfg.processes, cfg.threads, cfg.listen);
 	while (!got_term) {
 		int st;
@@ -241,7 +244,7 @@ static int supervise(void)
 					  WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st));
 				struct timespec ts = {0, 50 * 1000 * 1000};
 				nanosleep(&ts, NULL);
-				pids[i] = spawn_worker();
+				pids[i] = spawn_worker(i);
 			}
 	}
 	for (int i = 0; i < cfg.processes; i++)
@@ -283,8 +286,10 @@ int main(int argc, char **argv)
 		return hash_password_cmd();
 	if (argc > 1 && (strcmp(argv[1], "--seed-demo") == 0 || strcmp(argv[1], "--redetect") == 0))
 		return registry_cli(argc - 1, argv + 1); /* issue 4: demo records through detection; full re-detection */
+	if (argc > 1 && strcmp(argv[1], "--housekeep") == 0)
+		return housekeep_cli();
 	if (argc > 1) {
-		fprintf(stderr, "usage: %s [--routes | --hash-password | --seed-demo CSV [JSON] | --redetect]  (settings from XJ_* environment variables)\n", argv[0]);
+		fprintf(stderr, "usage: %s [--routes | --hash-password | --seed-demo CSV [JSON] | --redetect | --housekeep]  (settings from XJ_* environment variables)\n", argv[0]);
 		return 2;
 	}
 	log_open(cfg.access_log);

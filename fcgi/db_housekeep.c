@@ -1,0 +1,50 @@
+/* db_housekeep: SQL of periodic housekeeping (see db_housekeep.h). Deletes run in small batches (LIMIT) so
+ * no statement holds many row locks; on a cluster every node may run them (they are idempotent). */
+#include <stdint.h>
+#include "db_housekeep.h"
+
+static const struct db_sql Q_SESSIONS = {
+	"DELETE FROM session WHERE expires_at < UTC_TIMESTAMP(6) - INTERVAL ? DAY"
+	" OR ended_at < UTC_TIMESTAMP(6) - INTERVAL ? DAY LIMIT ?"};
+static const struct db_sql Q_IDEM_WF = {
+	"DELETE FROM workflow_idempotency WHERE created_at < UTC_TIMESTAMP(6) - INTERVAL ? DAY LIMIT ?"};
+static const struct db_sql Q_IDEM_API = {
+	"DELETE FROM api_idem WHERE created_at < UTC_TIMESTAMP(6) - INTERVAL ? DAY LIMIT ?"};
+static const struct db_sql Q_JOBS_DUE = {
+	"SELECT id FROM import_job WHERE finished_at < UTC_TIMESTAMP(6) - INTERVAL ? DAY AND file_purged_at IS NULL"
+	" ORDER BY finished_at LIMIT ?"};
+static const struct db_sql Q_JOB_PURGED = {
+	"UPDATE import_job SET file_purged_at = UTC_TIMESTAMP(6) WHERE id = ? AND file_purged_at IS NULL"};
+static const struct db_sql Q_JOB_ISSUES = {"DELETE FROM import_error WHERE job_id = ?"};
+
+enum xerr db_hk_sessions(struct db *db, long days, long limit, unsigned long long *n)
+{
+	return db_exec(db, NULL, &Q_SESSIONS, DB_ARGS(DBI(days), DBI(days), DBI(limit)), NULL, n, NULL);
+}
+
+enum xerr db_hk_idem(struct db *db, long days, long limit, unsigned long long *n)
+{
+	unsigned long long a = 0, b = 0;
+	enum xerr e = db_exec(db, NULL, &Q_IDEM_WF, DB_ARGS(DBI(days), DBI(limit)), NULL, &a, NULL);
+	if (e == XE_OK)
+		e = db_exec(db, NULL, &Q_IDEM_API, DB_ARGS(DBI(days), DBI(limit)), NULL, &b, NULL);
+	*n = a + b;
+	return e;
+}
+
+enum xerr db_hk_jobs_due(struct db *db, struct arena *a, long days, long limit, struct db_rows *out)
+{
+	return db_exec(db, a, &Q_JOBS_DUE, DB_ARGS(DBI(days), DBI(limit)), out, NULL, NULL);
+}
+
+static enum xerr job_purged_tx(struct db *db, void *ctx)
+{
+	uint64_t id = *(uint64_t *)ctx;
+	enum xerr e = db_exec(db, NULL, &Q_JOB_PURGED, DB_ARGS(DBI(id)), NULL, NULL, NULL);
+	return e != XE_OK ? e : db_exec(db, NULL, &Q_JOB_ISSUES, DB_ARGS(DBI(id)), NULL, NULL, NULL);
+}
+
+enum xerr db_hk_job_purged(struct db *db, uint64_t job_id)
+{
+	return db_tx(db, job_purged_tx, &job_id);
+}

@@ -1,0 +1,17 @@
+/* db_housekeep: SQL of periodic housekeeping: expired sessions, old idempotency keys, old import files. */
+#ifndef XJ_DB_HOUSEKEEP_H
+#define XJ_DB_HOUSEKEEP_H
+#include <stdint.h>
+#include "db.h"
+
+/* Delete at most `limit` sessions that expired or ended more than `days` days ago; *n receives the count. */
+enum xerr db_hk_sessions(struct db *db, long days, long limit, unsigned long long *n);
+/* Delete at most `limit` idempotency keys (workflow actions, provincial batches) older than `days` days. */
+enum xerr db_hk_idem(struct db *db, long days, long limit, unsigned long long *n);
+/* Ids of at most `limit` import jobs that finished more than `days` days ago and still have their file
+ * (rows in the caller's arena; column 0 is the id). */
+enum xerr db_hk_jobs_due(struct db *db, struct arena *a, long days, long limit, struct db_rows *out);
+/* Mark a job's file as removed and delete its row issues (one transaction). */
+enum xerr db_hk_job_purged(struct db *db, uint64_t job_id);
+
+#endif
