@@ -1,6 +1,7 @@
 /* db_housekeep: SQL of periodic housekeeping (see db_housekeep.h). Deletes run in small batches (LIMIT) so
  * no statement holds many row locks; on a cluster every node may run them (they are idempotent). */
 #include <stdint.h>
+#include "arena.h"
 #include "db_housekeep.h"
 
 static const struct db_sql Q_SESSIONS = {
@@ -16,6 +17,7 @@ static const struct db_sql Q_JOBS_DUE = {
 static const struct db_sql Q_JOB_PURGED = {
 	"UPDATE import_job SET file_purged_at = UTC_TIMESTAMP(6) WHERE id = ? AND file_purged_at IS NULL"};
 static const struct db_sql Q_JOB_ISSUES = {"DELETE FROM import_error WHERE job_id = ?"};
+static const struct db_sql Q_EVIDENCE_USED = {"SELECT 1 FROM evidence WHERE sha256 = ? LIMIT 1"};
 
 enum xerr db_hk_sessions(struct db *db, long days, long limit, unsigned long long *n)
 {
@@ -47,4 +49,15 @@ static enum xerr job_purged_tx(struct db *db, void *ctx)
 enum xerr db_hk_job_purged(struct db *db, uint64_t job_id)
 {
 	return db_tx(db, job_purged_tx, &job_id);
+}
+
+enum xerr db_hk_evidence_used(struct db *db, const unsigned char sha[32], int *used)
+{
+	struct arena a;
+	struct db_rows rs;
+	arena_init(&a, 1024);
+	enum xerr e = db_exec(db, &a, &Q_EVIDENCE_USED, DB_ARGS(DBSN((const char *)sha, 32)), &rs, NULL, NULL);
+	*used = e == XE_OK && rs.n > 0;
+	arena_free(&a);
+	return e;
 }

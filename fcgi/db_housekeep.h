@@ -14,4 +14,7 @@ enum xerr db_hk_jobs_due(struct db *db, struct arena *a, long days, long limit, 
 /* Mark a job's file as removed and delete its row issues (one transaction). */
 enum xerr db_hk_job_purged(struct db *db, uint64_t job_id);
 
+/* *used 1 if some evidence row names the content sha (32 bytes), else 0. */
+enum xerr db_hk_evidence_used(struct db *db, const unsigned char sha[32], int *used);
+
 #endif

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/stat.h>
 
@@ -110,7 +112,9 @@ int evstore_put(const char *root, const void *data, size_t len, unsigned char sh
 		rc = -ENAMETOOLONG;
 		goto done;
 	}
-	if (already_stored(final, sha_out, len))
+	/* reused content is touched so that a concurrent sweep (evstore_sweep) keeps it; if the sweep took it
+	 * away meanwhile the touch fails and the content is written again */
+	if (already_stored(final, sha_out, len) && utimensat(AT_FDCWD, final, NULL, AT_SYMLINK_NOFOLLOW) == 0)
 		goto done;
 	if ((rc = ensure_dir(d1, root)) != 0 || (rc = ensure_dir(d2, d1)) != 0)
 		goto done;
@@ -167,4 +171,107 @@ int evstore_get(const char *root, const unsigned char sha[32], void *buf, size_t
 	if (evstore_path(root, sha, path, sizeof path) != 0)
 		return -ENAMETOOLONG;
 	return read_verify(path, sha, buf, expect_len);
+}
+
+/* 1 if name is n lower-case hex digits. */
+static int is_hex(const char *name, size_t n)
+{
+	if (strlen(name) != n)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!((name[i] >= '0' && name[i] <= '9') || (name[i] >= 'a' && name[i] <= 'f')))
+			return 0;
+	return 1;
+}
+
+static void unhex(const char *hex, unsigned char sha[32])
+{
+	for (int i = 0; i < 32; i++) {
+		unsigned v = 0;
+		sscanf(hex + 2 * i, "%2x", &v);
+		sha[i] = (unsigned char)v;
+	}
+}
+
+/* Sweep one <root>/ab/cd directory. */
+static void sweep_dir(const char *dir, time_t old, int (*in_use)(const unsigned char *, void *), void *ctx,
+		      struct evstore_sweep *out)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		char path[EVSTORE_PATH_MAX], tomb[EVSTORE_PATH_MAX];
+		struct stat st;
+		const char *name = de->d_name, *hex = NULL;
+		if (strncmp(name, ".tmp-", 5) == 0) {
+			if (snprintf(path, sizeof path, "%s/%s", dir, name) < (int)sizeof path && lstat(path, &st) == 0 &&
+			    S_ISREG(st.st_mode) && st.st_mtime < old && unlink(path) == 0)
+				out->temps++;
+			continue;
+		}
+		if (is_hex(name, 64))
+			hex = name;
+		else if (strncmp(name, ".gc-", 4) == 0 && is_hex(name + 4, 64))
+			hex = name + 4; /* a tombstone of an interrupted sweep: decided again below */
+		else
+			continue;
+		if (snprintf(path, sizeof path, "%s/%s", dir, hex) >= (int)sizeof path ||
+		    snprintf(tomb, sizeof tomb, "%s/.gc-%s", dir, hex) >= (int)sizeof tomb)
+			continue;
+		const char *at = hex == name ? path : tomb;
+		if (lstat(at, &st) != 0 || !S_ISREG(st.st_mode))
+			continue;
+		if (hex == name)
+			out->seen++;
+		unsigned char sha[32];
+		unhex(hex, sha);
+		if (st.st_mtime >= old || in_use(sha, ctx) != 0) {
+			if (hex != name && access(path, F_OK) != 0)
+				rename(tomb, path); /* put an interrupted sweep's tombstone back */
+			continue;
+		}
+		if (hex == name && rename(path, tomb) != 0)
+			continue;
+		/* touched between the look and the rename (reused by a store), or used now: put it back */
+		if (lstat(tomb, &st) != 0 || st.st_mtime >= old || in_use(sha, ctx) != 0) {
+			if (access(path, F_OK) != 0)
+				rename(tomb, path);
+			else
+				unlink(tomb); /* a store wrote the same content again meanwhile */
+			continue;
+		}
+		if (unlink(tomb) == 0)
+			out->removed++;
+	}
+	closedir(d);
+}
+
+int evstore_sweep(const char *root, long min_age_s, int (*in_use)(const unsigned char sha[32], void *ctx), void *ctx,
+		  struct evstore_sweep *out)
+{
+	memset(out, 0, sizeof *out);
+	time_t old = time(NULL) - min_age_s;
+	DIR *r = opendir(root);
+	if (!r)
+		return -errno;
+	struct dirent *a;
+	while ((a = readdir(r))) {
+		char d1[EVSTORE_PATH_MAX];
+		if (!is_hex(a->d_name, 2) || snprintf(d1, sizeof d1, "%s/%s", root, a->d_name) >= (int)sizeof d1)
+			continue;
+		DIR *r1 = opendir(d1);
+		struct dirent *b;
+		if (!r1)
+			continue;
+		while ((b = readdir(r1))) {
+			char d2[EVSTORE_PATH_MAX];
+			if (is_hex(b->d_name, 2) && snprintf(d2, sizeof d2, "%s/%s", d1, b->d_name) < (int)sizeof d2)
+				sweep_dir(d2, old, in_use, ctx, out);
+		}
+		closedir(r1);
+	}
+	closedir(r);
+	return 0;
 }

@@ -25,4 +25,20 @@ int evstore_put(const char *root, const void *data, size_t len, unsigned char sh
  * Returns 0, -ENOENT if there is no such file, -EIO if its size or hash differs, or another negative errno. */
 int evstore_get(const char *root, const unsigned char sha[32], void *buf, size_t expect_len);
 
+/* What a sweep saw and removed. */
+struct evstore_sweep {
+	unsigned long long seen;    /* content files looked at */
+	unsigned long long removed; /* content files no evidence row named, removed */
+	unsigned long long temps;   /* leftover temp files removed */
+};
+
+/* Remove content files that nothing uses (left by uploads cut before their commit). Walks <root>/ab/cd/.
+ * A content file whose mtime is older than min_age_s and for which in_use(sha, ctx) answers 0 is renamed to
+ * ".gc-<hex>", looked at once more (a store that reused it touched it first: then it is put back, as it is
+ * when in_use now answers otherwise), then unlinked; leftover temp files and tombstones older than min_age_s
+ * are handled the same way. in_use answers 1 (in use), 0 (not) or -1 (unknown: kept). out is filled.
+ * 0, or a negative errno if root cannot be read. Safe beside concurrent evstore_put calls. */
+int evstore_sweep(const char *root, long min_age_s, int (*in_use)(const unsigned char sha[32], void *ctx), void *ctx,
+		  struct evstore_sweep *out);
+
 #endif

@@ -1,4 +1,4 @@
-/* housekeep: periodic removal of expired sessions, old idempotency keys and old import files (housekeep.h). */
+/* housekeep: periodic removal of expired sessions, old idempotency keys, old import files, orphan evidence (housekeep.h). */
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -10,6 +10,7 @@
 #include "config.h"
 #include "db_housekeep.h"
 #include "err.h"
+#include "evstore.h"
 #include "housekeep.h"
 #include "log.h"
 
@@ -48,7 +49,14 @@ static enum xerr purge_import_files(struct db *db, long days, unsigned long long
 	return e;
 }
 
-enum xerr housekeep_run(struct db *db, struct housekeep_counts *c)
+/* evstore_sweep's question: does an evidence row name this content? (-1 when the database cannot say) */
+static int evidence_in_use(const unsigned char sha[32], void *ctx)
+{
+	int used = 0;
+	return db_hk_evidence_used(ctx, sha, &used) != XE_OK ? -1 : used;
+}
+
+enum xerr housekeep_run(struct db *db, int evidence, struct housekeep_counts *c)
 {
 	long sess_days = config_int("XJ_KEEP_SESSIONS_DAYS", 30), idem_days = config_int("XJ_KEEP_IDEMPOTENCY_DAYS", 7),
 	     file_days = config_int("XJ_KEEP_IMPORT_FILES_DAYS", 30);
@@ -69,14 +77,25 @@ enum xerr housekeep_run(struct db *db, struct housekeep_counts *c)
 	}
 	if (e == XE_OK)
 		e = purge_import_files(db, file_days, &c->import_files);
+	if (e == XE_OK && evidence) {
+		struct evstore_sweep sw;
+		int rc = evstore_sweep(cfg.data_dir, config_int("XJ_KEEP_ORPHAN_EVIDENCE_HOURS", 24) * 3600, evidence_in_use, db, &sw);
+		if (rc != 0 && rc != -ENOENT) {
+			log_error("housekeep: cannot read %s: %s", cfg.data_dir, strerror(-rc));
+			e = XE_INTERNAL;
+		}
+		c->evidence_files = sw.removed;
+		c->temp_files = sw.temps;
+	}
 	return e;
 }
 
 static void log_pass(enum xerr e, const struct housekeep_counts *c, double secs, FILE *out)
 {
 	char line[300];
-	snprintf(line, sizeof line, "housekeep: %s in %.3f s: sessions %llu, idempotency keys %llu, import files %llu", err_code(e),
-		 secs, c->sessions, c->idempotency_keys, c->import_files);
+	snprintf(line, sizeof line,
+		 "housekeep: %s in %.3f s: sessions %llu, idempotency keys %llu, import files %llu, evidence files %llu, temp files %llu",
+		 err_code(e), secs, c->sessions, c->idempotency_keys, c->import_files, c->evidence_files, c->temp_files);
 	if (out)
 		fprintf(out, "%s\n", line);
 	else
@@ -96,11 +115,11 @@ static void *housekeep_thread(void *arg)
 	long interval = config_int("XJ_HOUSEKEEP_INTERVAL", 3600);
 	struct db *db = db_open();
 	sleep(interval < 60 ? (unsigned)interval : 60);
-	for (;;) {
+	for (unsigned long pass = 0;; pass++) {
 		struct housekeep_counts c;
 		double t0 = now_s();
-		enum xerr e = housekeep_run(db, &c);
-		if (e != XE_OK || c.sessions + c.idempotency_keys + c.import_files > 0)
+		enum xerr e = housekeep_run(db, pass % 24 == 0, &c);
+		if (e != XE_OK || c.sessions + c.idempotency_keys + c.import_files + c.evidence_files + c.temp_files > 0)
 			log_pass(e, &c, now_s() - t0, NULL);
 		sleep((unsigned)interval);
 	}
@@ -126,7 +145,7 @@ int housekeep_cli(void)
 	struct db *db = db_open();
 	struct housekeep_counts c;
 	double t0 = now_s();
-	enum xerr e = housekeep_run(db, &c);
+	enum xerr e = housekeep_run(db, 1, &c);
 	log_pass(e, &c, now_s() - t0, stdout);
 	db_close(db);
 	return e == XE_OK ? 0 : 1;

@@ -1,17 +1,19 @@
 /* housekeep: periodic removal of what the service no longer needs: expired sessions, old idempotency keys,
- * the stored files (and row issues) of old import jobs. History, groups, records and jobs' counts are never
- * removed. Settings (days; README): XJ_KEEP_SESSIONS_DAYS 30, XJ_KEEP_IDEMPOTENCY_DAYS 7,
- * XJ_KEEP_IMPORT_FILES_DAYS 30; XJ_HOUSEKEEP_INTERVAL seconds between runs (3600; 0 = never). */
+ * the stored files (and row issues) of old import jobs, evidence content no row names. History, groups,
+ * records, evidence rows and jobs' counts are never removed. Settings (README): XJ_KEEP_SESSIONS_DAYS 30,
+ * XJ_KEEP_IDEMPOTENCY_DAYS 7, XJ_KEEP_IMPORT_FILES_DAYS 30, XJ_KEEP_ORPHAN_EVIDENCE_HOURS 24;
+ * XJ_HOUSEKEEP_INTERVAL seconds between runs (3600; 0 = never; the evidence sweep runs every 24th). */
 #ifndef XJ_HOUSEKEEP_H
 #define XJ_HOUSEKEEP_H
 #include "db.h"
 
 struct housekeep_counts {
-	unsigned long long sessions, idempotency_keys, import_files;
+	unsigned long long sessions, idempotency_keys, import_files, evidence_files, temp_files;
 };
 
-/* One full pass on db (batches until nothing is left). Counts what was removed; XE_OK or the first error. */
-enum xerr housekeep_run(struct db *db, struct housekeep_counts *c);
+/* One full pass on db (batches until nothing is left), with the evidence sweep when `evidence` is set.
+ * Counts what was removed; XE_OK or the first error. */
+enum xerr housekeep_run(struct db *db, int evidence, struct housekeep_counts *c);
 /* Start the background thread (its own connection) that runs a pass every XJ_HOUSEKEEP_INTERVAL seconds,
  * the first a minute after start. Call in one process only. 0, or -1 if the thread could not start. */
 int housekeep_start(void);

@@ -1,12 +1,15 @@
 // housekeeping.test.mjs: periodic housekeeping (`xueji --housekeep`, also run hourly by the service): expired
-// sessions, old idempotency keys and old import files are removed; what is recent, and every record, group,
-// history event and job count, stays.
+// sessions, old idempotency keys, old import files and evidence content no row names are removed; what is
+// recent, and every record, group, history event, evidence row and job count, stays. (The service's own pass
+// may run meanwhile: effects are checked, not who caused them.)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { Client, sql, sqlCount, assertError } from '../lib/api.mjs';
 import { as, record, SCHOOLS, csv, upload } from '../lib/registry.mjs';
+import { upload as uploadEvidence, download, uniqueJpeg, sha256 } from '../lib/evidence.mjs';
 
 const VARDIR = process.env.XJ_VARDIR;
 function housekeep() {
@@ -19,7 +22,7 @@ function housekeep() {
 const lastSession = (user) => sqlCount(`SELECT MAX(s.id) FROM session s JOIN app_user u ON u.id = s.user_id WHERE u.username = '${user}'`);
 const exists = (q) => sqlCount(q) === 1;
 
-test('housekeeping removes sessions expired over 30 days, idempotency keys over 7 days, import files over 30 days; keeps the rest', async () => {
+test('housekeeping removes sessions expired over 30 days, idempotency keys over 7 days, import files over 30 days, evidence content no row names (R23) after a day; keeps the rest', async () => {
   // sessions: one expired 40 days ago (removed), one expired 10 days ago (kept), one live (kept and still usable)
   await Client.login('clerk_b');
   const old = lastSession('clerk_b');
@@ -51,8 +54,26 @@ test('housekeeping removes sessions expired over 30 days, idempotency keys over 
   assert.ok(existsSync(file(j1.body.id)) && existsSync(file(j2.body.id)));
   const students = sqlCount('SELECT COUNT(*) FROM student'), history = sqlCount('SELECT COUNT(*) FROM history');
 
+  // evidence (R23): an uploaded file two days old (its row keeps it), an orphan two days old (an upload cut
+  // before its commit: removed), an orphan of a minute ago (its upload may still be committing: kept)
+  const ev = await uploadEvidence(c, [{ filename: 'kept.jpg', data: uniqueJpeg() }]);
+  assert.equal(ev.status, 201, ev.text);
+  const evFile = (hex) => `${VARDIR}/data/${hex.slice(0, 2)}/${hex.slice(2, 4)}/${hex}`;
+  const orphan = (secsAgo) => {
+    const data = randomBytes(64), hex = sha256(data), f = evFile(hex);
+    mkdirSync(f.slice(0, f.lastIndexOf('/')), { recursive: true });
+    writeFileSync(f, data);
+    const t = Date.now() / 1000 - secsAgo;
+    utimesSync(f, t, t);
+    return f;
+  };
+  const keptFile = evFile(ev.body[0].sha256);
+  const ago = Date.now() / 1000 - 2 * 86400;
+  utimesSync(keptFile, ago, ago);
+  const oldOrphan = orphan(2 * 86400), newOrphan = orphan(60);
+
   const out = housekeep();
-  assert.match(out, /^housekeep: ok in [\d.]+ s: sessions [1-9]\d*, idempotency keys [2-9]\d*, import files [1-9]\d*$/m);
+  assert.match(out, /^housekeep: ok in [\d.]+ s: sessions \d+, idempotency keys \d+, import files \d+, evidence files \d+, temp files \d+$/m);
 
   assert.ok(!exists(`SELECT COUNT(*) FROM session WHERE id = ${old}`), 'session expired 40 days ago removed');
   assert.ok(exists(`SELECT COUNT(*) FROM session WHERE id = ${recent}`), 'session expired 10 days ago kept');
@@ -81,8 +102,14 @@ test('housekeeping removes sessions expired over 30 days, idempotency keys over 
   assert.ok(g2.body.issues.length >= 1, 'today\'s job keeps its row issues');
   assert.equal((await c.get(`/api/v1/imports/${j2.body.id}/failed.csv`)).status, 200);
 
+  assert.ok(!existsSync(oldOrphan), 'old content no row names is removed');
+  assert.ok(existsSync(newOrphan), 'recent content is kept');
+  assert.ok(existsSync(keptFile), 'content a row names is kept, however old');
+  const dl = await download(c, ev.body[0].id);
+  assert.equal(dl.status, 200);
+
   assert.equal(sqlCount('SELECT COUNT(*) FROM student'), students, 'no record removed');
   assert.equal(sqlCount('SELECT COUNT(*) FROM history'), history, 'no history removed');
   // a second pass finds nothing more
-  assert.match(housekeep(), /sessions 0, idempotency keys 0, import files 0$/m);
+  assert.match(housekeep(), /sessions 0, idempotency keys 0, import files 0, evidence files 0, temp files 0$/m);
 });

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/stat.h>
 
@@ -190,6 +191,113 @@ START_TEST(test_R23_put_empty_and_2mb)
 }
 END_TEST
 
+/* ---- sweep: content no evidence row names is removed once old; used, recent and reused content stays ---- */
+static unsigned char used_sha[32];
+static int used_only(const unsigned char sha[32], void *ctx)
+{
+	(void)ctx;
+	return memcmp(sha, used_sha, 32) == 0;
+}
+static int unknown(const unsigned char sha[32], void *ctx)
+{
+	(void)sha;
+	(void)ctx;
+	return -1;
+}
+static void age(const char *path, long secs)
+{
+	struct timespec t[2];
+	clock_gettime(CLOCK_REALTIME, &t[0]);
+	t[0].tv_sec -= secs;
+	t[1] = t[0];
+	ck_assert_int_eq(utimensat(AT_FDCWD, path, t, AT_SYMLINK_NOFOLLOW), 0);
+}
+static int exists(const char *path)
+{
+	return access(path, F_OK) == 0;
+}
+
+START_TEST(test_R23_sweep_removes_only_old_content_no_row_names)
+{
+	unsigned char a[32], b[32], c[32];
+	char pa[EVSTORE_PATH_MAX], pb[EVSTORE_PATH_MAX], pc[EVSTORE_PATH_MAX], tmp[EVSTORE_PATH_MAX], hex[65];
+	ck_assert_int_eq(evstore_put(root, "used", 4, a), 0);
+	ck_assert_int_eq(evstore_put(root, "orphan", 6, b), 0);
+	ck_assert_int_eq(evstore_put(root, "recent orphan", 13, c), 0);
+	memcpy(used_sha, a, 32);
+	evstore_path(root, a, pa, sizeof pa);
+	evstore_path(root, b, pb, sizeof pb);
+	evstore_path(root, c, pc, sizeof pc);
+	age(pa, 2 * 86400);
+	age(pb, 2 * 86400);
+	evidence_hex(b, hex);
+	snprintf(tmp, sizeof tmp, "%.*s/.tmp-%s-0011223344556677", (int)(strrchr(pb, '/') - pb), pb, hex);
+	FILE *f = fopen(tmp, "w");
+	ck_assert_ptr_nonnull(f);
+	fclose(f);
+	age(tmp, 2 * 86400);
+
+	struct evstore_sweep sw;
+	/* the database cannot answer: no content is removed (an old temp file needs no answer) */
+	ck_assert_int_eq(evstore_sweep(root, 86400, unknown, NULL, &sw), 0);
+	ck_assert_uint_eq(sw.removed, 0);
+	ck_assert_uint_eq(sw.temps, 1);
+	ck_assert(exists(pb));
+	ck_assert(!exists(tmp));
+
+	ck_assert_int_eq(evstore_sweep(root, 86400, used_only, NULL, &sw), 0);
+	ck_assert_uint_eq(sw.seen, 3);
+	ck_assert_uint_eq(sw.removed, 1);
+	ck_assert(exists(pa));   /* named by a row */
+	ck_assert(!exists(pb));  /* old, named by none */
+	ck_assert(exists(pc));   /* too recent: an upload may still be committing */
+	unsigned char back[8];
+	ck_assert_int_eq(evstore_get(root, a, back, 4), 0);
+}
+END_TEST
+
+START_TEST(test_R23_sweep_keeps_content_a_store_reused)
+{
+	unsigned char b[32];
+	char pb[EVSTORE_PATH_MAX];
+	memset(used_sha, 0, 32);
+	ck_assert_int_eq(evstore_put(root, "orphan", 6, b), 0);
+	evstore_path(root, b, pb, sizeof pb);
+	age(pb, 2 * 86400);
+	/* an upload of the same bytes finds them stored and touches them before inserting its row */
+	ck_assert_int_eq(evstore_put(root, "orphan", 6, b), 0);
+	struct evstore_sweep sw;
+	ck_assert_int_eq(evstore_sweep(root, 86400, used_only, NULL, &sw), 0);
+	ck_assert_uint_eq(sw.removed, 0);
+	ck_assert(exists(pb));
+}
+END_TEST
+
+START_TEST(test_R23_sweep_settles_tombstones_of_an_interrupted_sweep)
+{
+	unsigned char a[32], b[32];
+	char pa[EVSTORE_PATH_MAX], pb[EVSTORE_PATH_MAX], ta[EVSTORE_PATH_MAX], tb[EVSTORE_PATH_MAX], hex[65];
+	ck_assert_int_eq(evstore_put(root, "used", 4, a), 0);
+	ck_assert_int_eq(evstore_put(root, "orphan", 6, b), 0);
+	memcpy(used_sha, a, 32);
+	evstore_path(root, a, pa, sizeof pa);
+	evstore_path(root, b, pb, sizeof pb);
+	evidence_hex(a, hex);
+	snprintf(ta, sizeof ta, "%.*s/.gc-%s", (int)(strrchr(pa, '/') - pa), pa, hex);
+	evidence_hex(b, hex);
+	snprintf(tb, sizeof tb, "%.*s/.gc-%s", (int)(strrchr(pb, '/') - pb), pb, hex);
+	ck_assert_int_eq(rename(pa, ta), 0);
+	ck_assert_int_eq(rename(pb, tb), 0);
+	age(ta, 2 * 86400);
+	age(tb, 2 * 86400);
+	struct evstore_sweep sw;
+	ck_assert_int_eq(evstore_sweep(root, 86400, used_only, NULL, &sw), 0);
+	ck_assert(exists(pa) && !exists(ta)); /* used: put back */
+	ck_assert(!exists(pb) && !exists(tb)); /* unused: removed */
+	ck_assert_uint_eq(sw.removed, 1);
+}
+END_TEST
+
 static Suite *evstore_suite(void)
 {
 	Suite *s = suite_create("evstore");
@@ -203,6 +311,9 @@ static Suite *evstore_suite(void)
 	tcase_add_test(tc, test_R23_get_does_not_follow_symlinks);
 	tcase_add_test(tc, test_R23_put_fails_cleanly_without_root);
 	tcase_add_test(tc, test_R23_put_empty_and_2mb);
+	tcase_add_test(tc, test_R23_sweep_removes_only_old_content_no_row_names);
+	tcase_add_test(tc, test_R23_sweep_keeps_content_a_store_reused);
+	tcase_add_test(tc, test_R23_sweep_settles_tombstones_of_an_interrupted_sweep);
 	suite_add_tcase(s, tc);
 	return s;
 }
