@@ -185,6 +185,16 @@ static void bind_args(MYSQL_BIND *b, const struct db_arg *args, size_t nargs)
 
 #define FETCH_BUF 256
 
+/* The error of a failed fetch: an error packet that arrives while rows are read unbuffered (a deadlock or a
+ * lock wait timeout met by a locking read after its first rows) is left on the connection by the client
+ * library, with the statement's own error number 0. */
+static enum xerr fetch_error(struct db *db, MYSQL_STMT *st, const char *sql)
+{
+	if (mysql_stmt_errno(st))
+		return map_error(db, mysql_stmt_errno(st), mysql_stmt_error(st), sql);
+	return map_error(db, mysql_errno(db->conn), mysql_error(db->conn), sql);
+}
+
 /* Fetch every row of st's result into rows (arena a). */
 static enum xerr fetch_all(struct db *db, MYSQL_STMT *st, struct arena *a, struct db_rows *rows, const char *sql)
 {
@@ -226,7 +236,7 @@ static enum xerr fetch_all(struct db *db, MYSQL_STMT *st, struct arena *a, struc
 		if (rc == MYSQL_NO_DATA)
 			break;
 		if (rc == 1) {
-			e = map_error(db, mysql_stmt_errno(st), mysql_stmt_error(st), sql);
+			e = fetch_error(db, st, sql);
 			goto out;
 		}
 		if (rows->n == cap) {
@@ -257,7 +267,7 @@ static enum xerr fetch_all(struct db *db, MYSQL_STMT *st, struct arena *a, struc
 				one.buffer = v;
 				one.buffer_length = lens[c];
 				if (mysql_stmt_fetch_column(st, &one, (unsigned)c, 0)) {
-					e = map_error(db, mysql_stmt_errno(st), mysql_stmt_error(st), sql);
+					e = fetch_error(db, st, sql);
 					goto out;
 				}
 			}

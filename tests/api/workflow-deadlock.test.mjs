@@ -1,0 +1,50 @@
+// workflow-deadlock.test.mjs: issue 5 "Concurrency": a transition that the database picks as a deadlock victim
+// (1213) is retried by the service (db_tx), so the caller gets its result once, with one history event.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { VARDIR } from '../lib/api.mjs';
+import { SCHOOLS, CLERK, COUNTY, login, makeGroup, member, groupState, act, corroborate, history } from '../lib/workflow.mjs';
+
+/** Run a SQL script as root on its own connection, in the background; resolves {code, err}. */
+function sqlSession(script) {
+  return new Promise((resolve) => {
+    const p = spawn('mariadb', ['--no-defaults', '-uroot', `--socket=${VARDIR}/run/db.sock`, '-N', '-B', 'xueji'],
+      { stdio: ['pipe', 'ignore', 'pipe'] });
+    let err = '';
+    p.stderr.on('data', (d) => { err += d; });
+    p.on('close', (code) => resolve({ code, err }));
+    p.stdin.end(script);
+  });
+}
+
+test('concurrency: an approval chosen as the deadlock victim (1213) is retried and applied once', async () => {
+  const g = makeGroup({ type: 'nbg_dup', members: [{ school: SCHOOLS.a }, { school: SCHOOLS.b }] });
+  const [A] = g.members;
+  await corroborate(await login(CLERK.a), A);
+  const county = await login(COUNTY[130102]);
+  const before = history(g.id).length;
+  // Another transaction locks A's student row and, while the approval waits for it (after locking the group
+  // row), asks for the group row: a lock cycle. It has written more (many undo records), so InnoDB rolls back
+  // the approval's transaction as the cheaper victim; the service must retry it after the other ends.
+  const other = sqlSession(`
+    SET SESSION innodb_lock_wait_timeout = 20;
+    START TRANSACTION;
+    UPDATE unit SET name = CONCAT(name, '~') WHERE level = 3;
+    SELECT id FROM student WHERE id = ${A.studentId} FOR UPDATE;
+    SELECT SLEEP(1.5);
+    SELECT id FROM problem_group WHERE id = ${g.id} FOR UPDATE;
+    SELECT SLEEP(0.5);
+    ROLLBACK;`);
+  await new Promise((r) => setTimeout(r, 500));
+  const t0 = Date.now();
+  const r = await act(county, A.id, 'approve');
+  const o = await other;
+  assert.equal(o.code, 0, `the other transaction was not the victim: ${o.err}`);
+  assert.equal(r.status, 200, r.text);
+  assert.ok(Date.now() - t0 >= 1000, 'the approval waited for the lock cycle');
+  assert.equal(member(A.id).state, 'approved');
+  assert.equal(groupState(g.id), 'open');
+  const h = history(g.id).slice(before);
+  assert.deepEqual(h.map((x) => [x.action, x.member_id]), [['approve', A.id]], 'exactly one history event');
+});
