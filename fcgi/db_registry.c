@@ -1,5 +1,6 @@
 /* db_registry: SQL of the registry: records, set-based duplicate detection (R7-R9), register results, imports, lists. */
 #include "db_registry.h"
+#include "db_workflow.h"
 #include "log.h"
 #include <assert.h>
 #include <pthread.h>
@@ -550,8 +551,12 @@ static const struct db_sql H_REOPEN = {
 static const struct db_sql D_REOPEN = {
 	"UPDATE detect_key d STRAIGHT_JOIN group_member m FORCE INDEX (uk_member) ON m.group_id=d.gid STRAIGHT_JOIN student s ON s.id=m.student_id"
 	" SET m.state=IF(d.type='id_changed','unconfirmed','open'), m.version=m.version+1, m.updated_at=UTC_TIMESTAMP(6),"
-	" m.step_started_at=UTC_TIMESTAMP(6), m.handling=NULL"
+	" m.step_started_at=UTC_TIMESTAMP(6), m.handling=NULL, m.due_date=?"
 	" WHERE d.batch=? AND d.clash=1 AND m.state IN ('closed','changed') AND " MATCHES};
+/* R24: the school's first step in a group it joins is due in 10 working days */
+static const struct db_sql D_MEM_DUE = {
+	"UPDATE detect_key d STRAIGHT_JOIN group_member m FORCE INDEX (uk_member) ON m.group_id=d.gid SET m.due_date=?"
+	" WHERE d.batch=? AND d.clash=1 AND m.added_batch=? AND m.due_date IS NULL"};
 /* an active member whose record no longer clashes closes by itself (SPEC s.6), as a system event */
 #define CLOSE_COND " AND m.state IN " ACTIVE_STATES " AND (d.clash=0 OR NOT " MATCHES ")"
 static const struct db_sql D_HIST_CLOSE_SEL = {
@@ -633,6 +638,7 @@ enum xerr db_reg_detect(struct db *db, struct arena *a, uint64_t batch, unsigned
 {
 	enum xerr e = XE_OK;
 	unsigned long long n = 0;
+	const char *due = NULL;
 	struct reg_detect_stats dummy;
 	if (!st)
 		st = &dummy;
@@ -675,12 +681,20 @@ enum xerr db_reg_detect(struct db *db, struct arena *a, uint64_t batch, unsigned
 		SEL_INS(D_MEM_ONE_SEL, D_MEM, B, B);
 		SEL_INS(D_HIST_ADDED_SEL, H_ADDED, B, B);
 		st->members_added = (unsigned)n;
+		if (n) {
+			if ((e = db_wf_due_date(db, a, &due)) != XE_OK)
+				goto out;
+			RUN(D_MEM_DUE, DBS(due), B, B);
+		}
 	}
 	if (!(flags & DETECT_FRESH)) {
 		SEL_INS(D_HIST_REOPEN_SEL, H_REOPEN, B);
 		st->members_reopened = (unsigned)n;
-		if (n)
-			RUN(D_REOPEN, B);
+		if (n) {
+			if (!due && (e = db_wf_due_date(db, a, &due)) != XE_OK)
+				goto out;
+			RUN(D_REOPEN, DBS(due), B);
+		}
 		SEL_INS(D_HIST_CLOSE_SEL, H_CLOSE, B);
 		st->members_closed = (unsigned)n;
 		if (n)

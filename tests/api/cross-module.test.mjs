@@ -50,3 +50,24 @@ test('R23 + R27/R28: evidence a school cites in its corroboration is visible to 
   assert.equal((await arbiter.get(`/api/v1/evidence/${ev.id}/meta`)).status, 200, 'the common superior sees it');
   assert.equal((await stranger.get(`/api/v1/evidence/${ev.id}/meta`)).status, 404, 'a school of another province does not');
 });
+
+test('R24 + R9: a group that detection opens at registration makes each school\'s first step due in 10 working days', async () => {
+  const reg = await import('../lib/registry.mjs');
+  const a = await reg.register('clerk_a', reg.record(reg.SCHOOLS.a));
+  const b = await reg.register('clerk_b', reg.sameId(a.student, reg.SCHOOLS.b));
+  const gid = b.problems.find((p) => p.type === 'id_dup').group_id;
+  const county = await login(COUNTY[130102]);
+  const g = await county.get(`/api/v1/groups/${gid}`);
+  assert.equal(g.status, 200, g.text);
+  assert.equal(g.body.members.length, 2);
+  // the date a step taken today is due by (the same rule, holidays included): a corroboration's review
+  const other = makeGroup({ type: 'nbg_dup', members: [{ school: S.a }, { school: S.b }] });
+  const sub = await ok(await login(CLERK.a), other.members[0].id, 'submit_corroborate', { evidence_ids: [makeEvidence(S.a)], opinion: '同一学生' });
+  const due = sub.member.due_date;
+  assert.match(due, /^\d{4}-\d\d-\d\d$/);
+  for (const m of g.body.members) {
+    assert.equal(m.state, 'open');
+    assert.equal(m.due_date, due, 'the school\'s first step is due like any other step');
+    assert.equal(m.overdue, false);
+  }
+});
