@@ -89,7 +89,7 @@ enum xerr db_reg_school(struct db *db, struct arena *a, const char *code, struct
 /* ---------------------------------------------------------------- statements with IN lists */
 
 #define IN_SLICE 1000
-static struct db_sql Q_SEQ_READ, Q_IDENT_MANY, Q_IDENT_MANY_LOCK, Q_GROUP_MEMBERS, Q_NBG_MANY, Q_NBG_MANY_LOCK, D_KEYS_ERR_NO;
+static struct db_sql Q_GROUP_MEMBERS, D_KEYS_ERR_NO;
 static pthread_once_t in_once = PTHREAD_ONCE_INIT;
 
 /* "head (?,?,...n) tail" as a process-lifetime string. */
@@ -105,35 +105,8 @@ static const char *in_sql(const char *head, size_t n, const char *tail)
 	return s;
 }
 
-/* "head ((?,?,?),...n) tail" as a process-lifetime string. */
-static const char *in3_sql(const char *head, size_t n, const char *tail)
-{
-	size_t len = strlen(head) + 8 * n + strlen(tail) + 4;
-	char *s = malloc(len), *p = s;
-	assert(s);
-	p += sprintf(p, "%s(", head);
-	for (size_t i = 0; i < n; i++)
-		p += sprintf(p, "(?,?,?)%s", i + 1 < n ? "," : ")");
-	strcpy(p, tail);
-	return s;
-}
-
 static void in_init(void)
 {
-	/* FORCE INDEX: with hundreds of values and statistics that lag behind a growing table the optimizer may
-	 * prefer a full scan, which under LOCK IN SHARE MODE would lock every row */
-	Q_SEQ_READ.sql = in_sql("SELECT prefix, last FROM student_no_seq FORCE INDEX (PRIMARY) WHERE prefix IN ", IN_SLICE, "");
-	Q_IDENT_MANY.sql = in_sql("SELECT school_id, id_type, id_number, COUNT(*) FROM student FORCE INDEX (k_student_idno)"
-				  " WHERE id_number IN ", IN_SLICE, " AND status<>'deleted' GROUP BY school_id, id_type, id_number");
-	Q_IDENT_MANY_LOCK.sql = in_sql("SELECT school_id, id_type, id_number, COUNT(*) FROM student FORCE INDEX (k_student_idno)"
-				       " WHERE id_number IN ", IN_SLICE,
-				       " AND status<>'deleted' GROUP BY school_id, id_type, id_number LOCK IN SHARE MODE");
-	Q_NBG_MANY.sql = in3_sql("SELECT name, gender, DATE_FORMAT(birth_date,'%Y-%m-%d'), COUNT(*), SUM(id_type<>'1') FROM student"
-				 " FORCE INDEX (k_student_nbg) WHERE (name, gender, birth_date) IN ", IN_SLICE,
-				 " AND status<>'deleted' GROUP BY name, gender, birth_date");
-	Q_NBG_MANY_LOCK.sql = in3_sql("SELECT name, gender, DATE_FORMAT(birth_date,'%Y-%m-%d'), COUNT(*), SUM(id_type<>'1')"
-				      " FROM student FORCE INDEX (k_student_nbg) WHERE (name, gender, birth_date) IN ", IN_SLICE,
-				      " AND status<>'deleted' GROUP BY name, gender, birth_date LOCK IN SHARE MODE");
 	D_KEYS_ERR_NO.sql = in_sql("INSERT IGNORE INTO detect_key (batch, type, k, sid) SELECT ?, 'id_error', CAST(s.id AS CHAR), s.id"
 				   " FROM student s FORCE INDEX (uk_student_no) WHERE s.student_no IN ", IN_SLICE,
 				   " AND " ID_ERROR_NOW("s"));
@@ -145,10 +118,71 @@ static void in_init(void)
 		100, " ORDER BY m.group_id, m.id");
 }
 
-/* ---------------------------------------------------------------- inserts, student numbers (R5) */
+/* ---------------------------------------------------------------- key lists as one JSON parameter */
+
+/* Many keys are looked up in one statement: the keys travel as one bound JSON array, JSON_TABLE turns it into rows
+ * and each row probes the index (a nested loop of index lookups). Unlike an IN list of placeholders this has no
+ * per-value range analysis and no slices, and a locking read locks exactly the probed keys and their gaps.
+ * JSON_TABLE columns are utf8mb4_bin like the tables' (ascii where the table is ascii), so the probes use the index. */
+struct jbuf {
+	char *s;
+	size_t n, cap;
+};
+
+static void jb_put(struct jbuf *b, const char *s, size_t k)
+{
+	if (b->n + k + 1 > b->cap) {
+		b->cap = (b->n + k + 1) * 2;
+		b->s = realloc(b->s, b->cap);
+		assert(b->s);
+	}
+	memcpy(b->s + b->n, s, k);
+	b->n += k;
+	b->s[b->n] = 0;
+}
+
+/* s (k bytes of UTF-8) as a JSON string. */
+static void jb_str(struct jbuf *b, const char *s, size_t k)
+{
+	jb_put(b, "\"", 1);
+	for (size_t i = 0; i < k; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '"' || c == '\\') {
+			char esc[2] = {'\\', (char)c};
+			jb_put(b, esc, 2);
+		} else if (c < 0x20) {
+			char esc[8];
+			snprintf(esc, sizeof esc, "\\u%04x", c);
+			jb_put(b, esc, 6);
+		} else
+			jb_put(b, s + i, 1);
+	}
+	jb_put(b, "\"", 1);
+}
 
 static const struct db_sql Q_SEQ_BUMP = {
-	"INSERT INTO student_no_seq (prefix, last) VALUES (?, ?) ON DUPLICATE KEY UPDATE last = last + VALUES(last)"};
+	"INSERT INTO student_no_seq (prefix, last) SELECT j.p, j.c FROM JSON_TABLE(?, '$[*]' COLUMNS"
+	" (p CHAR(15) CHARACTER SET ascii PATH '$[0]', c INT PATH '$[1]')) j"
+	" ON DUPLICATE KEY UPDATE last = student_no_seq.last + VALUES(last)"};
+static const struct db_sql Q_SEQ_READ = {
+	"SELECT q.prefix, q.last FROM JSON_TABLE(?, '$[*]' COLUMNS (p CHAR(15) CHARACTER SET ascii PATH '$')) j"
+	" STRAIGHT_JOIN student_no_seq q FORCE INDEX (PRIMARY) ON q.prefix=j.p"};
+#define IDENT_JT                                                                                                  \
+	"SELECT s.school_id, s.id_type, s.id_number, COUNT(*) FROM JSON_TABLE(?, '$[*]' COLUMNS (k VARCHAR(30) PATH '$')) j" \
+	" STRAIGHT_JOIN student s FORCE INDEX (k_student_idno) ON s.id_number=j.k WHERE s.status<>'deleted'"           \
+	" GROUP BY s.school_id, s.id_type, s.id_number"
+static const struct db_sql Q_IDENT_MANY = {IDENT_JT};
+static const struct db_sql Q_IDENT_MANY_LOCK = {IDENT_JT " LOCK IN SHARE MODE"};
+#define NBG_JT                                                                                                    \
+	"SELECT s.name, s.gender, DATE_FORMAT(s.birth_date,'%Y-%m-%d'), COUNT(*), SUM(s.id_type<>'1') FROM JSON_TABLE(?, '$[*]'" \
+	" COLUMNS (n VARCHAR(50) PATH '$[0]', g CHAR(1) PATH '$[1]', b DATE PATH '$[2]')) j"                           \
+	" STRAIGHT_JOIN student s FORCE INDEX (k_student_nbg) ON s.name=j.n AND s.gender=j.g AND s.birth_date=j.b"      \
+	" WHERE s.status<>'deleted' GROUP BY s.name, s.gender, s.birth_date"
+static const struct db_sql Q_NBG_MANY = {NBG_JT};
+static const struct db_sql Q_NBG_MANY_LOCK = {NBG_JT " LOCK IN SHARE MODE"};
+
+/* ---------------------------------------------------------------- inserts, student numbers (R5) */
+
 static const struct db_sql Q_INSERT = {
 	"INSERT INTO student (school_id, province_code, city_code, county_code, name, gender, birth_date, id_type, id_number,"
 	" id_check, grade, class_name, enrol_date, guardian_phone, student_no, status, source, created_by, touch_batch,"
@@ -172,10 +206,10 @@ static enum xerr assign_numbers(struct db *db, struct arena *a, struct reg_new *
 {
 	enum xerr e = XE_OK;
 	struct pref *pf = malloc(n * sizeof *pf);
-	struct db_arg *args = malloc(2 * n * sizeof *args);
 	char (*uniq)[16] = malloc(n * sizeof *uniq);
 	int *cnt = calloc(n, sizeof *cnt), *last = calloc(n, sizeof *last);
-	assert(pf && args && uniq && cnt && last);
+	struct jbuf bump = {0}, keys = {0};
+	assert(pf && uniq && cnt && last);
 	for (size_t i = 0; i < n; i++) {
 		if (snprintf(pf[i].p, 16, "L%s", rows[i].school->county) != 7 || rows[i].rec->birth[4] != '-') {
 			e = XE_INTERNAL;
@@ -194,39 +228,42 @@ static enum xerr assign_numbers(struct db *db, struct arena *a, struct reg_new *
 			memcpy(uniq[nu++], pf[i].p, 16);
 		cnt[nu - 1]++;
 	}
+	/* one statement bumps every prefix (in sorted order), one reads them back */
+	jb_put(&bump, "[", 1);
+	jb_put(&keys, "[", 1);
 	for (size_t u = 0; u < nu; u++) {
-		args[2 * u] = DBSN(uniq[u], 15);
-		args[2 * u + 1] = DBI(cnt[u]);
+		char c[16];
+		jb_put(&bump, u ? ",[" : "[", u ? 2 : 1);
+		jb_str(&bump, uniq[u], 15);
+		jb_put(&bump, c, (size_t)snprintf(c, sizeof c, ",%d]", cnt[u]));
+		if (u)
+			jb_put(&keys, ",", 1);
+		jb_str(&keys, uniq[u], 15);
 	}
-	if ((e = db_exec_bulk(db, &Q_SEQ_BUMP, args, nu, 2, NULL)) != XE_OK)
+	jb_put(&bump, "]", 1);
+	jb_put(&keys, "]", 1);
+	if ((e = db_exec(db, NULL, &Q_SEQ_BUMP, DB_ARGS(DBSN(bump.s, bump.n)), NULL, NULL, NULL)) != XE_OK)
 		goto out;
-	pthread_once(&in_once, in_init);
-	for (size_t off = 0; off < nu; off += IN_SLICE) {
-		struct db_arg in[IN_SLICE];
-		size_t k = nu - off < IN_SLICE ? nu - off : IN_SLICE;
-		for (size_t i = 0; i < IN_SLICE; i++)
-			in[i] = i < k ? DBSN(uniq[off + i], 15) : DBNULL;
-		struct db_rows rs;
-		if ((e = db_exec(db, a, &Q_SEQ_READ, in, IN_SLICE, &rs, NULL, NULL)) != XE_OK)
-			goto out;
-		for (size_t r = 0; r < rs.n; r++) {
-			/* uniq is sorted: binary search */
-			size_t lo = off, hi = off + k;
-			while (lo < hi) {
-				size_t mid = (lo + hi) / 2;
-				int c = strcmp(uniq[mid], db_get(&rs, r, 0));
-				if (c == 0) {
-					lo = mid;
-					break;
-				}
-				if (c < 0)
-					lo = mid + 1;
-				else
-					hi = mid;
+	struct db_rows rs;
+	if ((e = db_exec(db, a, &Q_SEQ_READ, DB_ARGS(DBSN(keys.s, keys.n)), &rs, NULL, NULL)) != XE_OK)
+		goto out;
+	for (size_t r = 0; r < rs.n; r++) {
+		/* uniq is sorted: binary search */
+		size_t lo = 0, hi = nu;
+		while (lo < hi) {
+			size_t mid = (lo + hi) / 2;
+			int c = strcmp(uniq[mid], db_get(&rs, r, 0));
+			if (c == 0) {
+				lo = mid;
+				break;
 			}
-			if (lo < off + k && strcmp(uniq[lo], db_get(&rs, r, 0)) == 0)
-				last[lo] = (int)db_get_int(&rs, r, 1);
+			if (c < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
 		}
+		if (lo < nu && strcmp(uniq[lo], db_get(&rs, r, 0)) == 0)
+			last[lo] = (int)db_get_int(&rs, r, 1);
 	}
 	/* prefix u's counter now ends at last[u]: its cnt[u] rows get last-cnt+1 .. last, in row order */
 	for (size_t i = 0, u = 0, k = 0; i < n; i++, k++) {
@@ -241,10 +278,11 @@ static enum xerr assign_numbers(struct db *db, struct arena *a, struct reg_new *
 	}
 out:
 	free(pf);
-	free(args);
 	free(uniq);
 	free(cnt);
 	free(last);
+	free(bump.s);
+	free(keys.s);
 	return e;
 }
 
@@ -349,47 +387,64 @@ enum xerr db_reg_identity(struct db *db, struct arena *a, uint32_t school_id, co
 	return e;
 }
 
+static int cmp_str(const void *x, const void *y)
+{
+	return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
 enum xerr db_reg_identity_many(struct db *db, struct arena *a, const char *const *numbers, size_t n, int locking,
 			       void (*cb)(void *ctx, uint32_t school_id, char id_type, const char *id_number, int count), void *ctx)
 {
-	pthread_once(&in_once, in_init);
-	for (size_t off = 0; off < n; off += IN_SLICE) {
-		struct db_arg in[IN_SLICE];
-		size_t k = n - off < IN_SLICE ? n - off : IN_SLICE;
-		for (size_t i = 0; i < IN_SLICE; i++)
-			in[i] = i < k ? DBS(numbers[off + i]) : DBNULL;
-		struct db_rows rs;
-		enum xerr e = db_exec(db, a, locking ? &Q_IDENT_MANY_LOCK : &Q_IDENT_MANY, in, IN_SLICE, &rs, NULL, NULL);
-		if (e != XE_OK)
-			return e;
-		for (size_t r = 0; r < rs.n; r++)
-			cb(ctx, (uint32_t)db_get_int(&rs, r, 0), db_get(&rs, r, 1)[0], db_get(&rs, r, 2), (int)db_get_int(&rs, r, 3));
+	if (n == 0)
+		return XE_OK;
+	/* each number once: a repeated row of the JSON table would count its records twice */
+	const char **sorted = malloc(n * sizeof *sorted);
+	struct jbuf b = {0};
+	assert(sorted);
+	memcpy(sorted, numbers, n * sizeof *sorted);
+	qsort(sorted, n, sizeof *sorted, cmp_str);
+	jb_put(&b, "[", 1);
+	for (size_t i = 0; i < n; i++) {
+		if (i && strcmp(sorted[i], sorted[i - 1]) == 0)
+			continue;
+		if (b.n > 1)
+			jb_put(&b, ",", 1);
+		jb_str(&b, sorted[i], strlen(sorted[i]));
 	}
-	return XE_OK;
+	jb_put(&b, "]", 1);
+	struct db_rows rs;
+	enum xerr e = db_exec(db, a, locking ? &Q_IDENT_MANY_LOCK : &Q_IDENT_MANY, DB_ARGS(DBSN(b.s, b.n)), &rs, NULL, NULL);
+	for (size_t r = 0; e == XE_OK && r < rs.n; r++)
+		cb(ctx, (uint32_t)db_get_int(&rs, r, 0), db_get(&rs, r, 1)[0], db_get(&rs, r, 2), (int)db_get_int(&rs, r, 3));
+	free(sorted);
+	free(b.s);
+	return e;
 }
 
 enum xerr db_reg_nbg_many(struct db *db, struct arena *a, const struct reg_nbg *keys, size_t n, int locking,
 			  void (*cb)(void *ctx, const char *name, char gender, const char *birth, int count, int nonres), void *ctx)
 {
-	pthread_once(&in_once, in_init);
-	struct db_arg *in = malloc(3 * IN_SLICE * sizeof *in);
-	assert(in);
-	enum xerr e = XE_OK;
-	for (size_t off = 0; off < n && e == XE_OK; off += IN_SLICE) {
-		size_t k = n - off < IN_SLICE ? n - off : IN_SLICE;
-		for (size_t i = 0; i < IN_SLICE; i++) {
-			const struct reg_nbg *x = &keys[off + (i < k ? i : 0)];
-			in[3 * i] = i < k ? DBS(x->name) : DBNULL;
-			in[3 * i + 1] = i < k ? DBSN(&x->gender, 1) : DBNULL;
-			in[3 * i + 2] = i < k ? DBS(x->birth) : DBNULL;
-		}
-		struct db_rows rs;
-		e = db_exec(db, a, locking ? &Q_NBG_MANY_LOCK : &Q_NBG_MANY, in, 3 * IN_SLICE, &rs, NULL, NULL);
-		for (size_t r = 0; e == XE_OK && r < rs.n; r++)
-			cb(ctx, db_get(&rs, r, 0), db_get(&rs, r, 1)[0], db_get(&rs, r, 2), (int)db_get_int(&rs, r, 3),
-			   (int)db_get_int(&rs, r, 4));
+	if (n == 0)
+		return XE_OK;
+	/* the caller passes each key once (see db_registry.h) */
+	struct jbuf b = {0};
+	jb_put(&b, "[", 1);
+	for (size_t i = 0; i < n; i++) {
+		jb_put(&b, i ? ",[" : "[", i ? 2 : 1);
+		jb_str(&b, keys[i].name, strlen(keys[i].name));
+		jb_put(&b, ",", 1);
+		jb_str(&b, &keys[i].gender, 1);
+		jb_put(&b, ",", 1);
+		jb_str(&b, keys[i].birth, strlen(keys[i].birth));
+		jb_put(&b, "]", 1);
 	}
-	free(in);
+	jb_put(&b, "]", 1);
+	struct db_rows rs;
+	enum xerr e = db_exec(db, a, locking ? &Q_NBG_MANY_LOCK : &Q_NBG_MANY, DB_ARGS(DBSN(b.s, b.n)), &rs, NULL, NULL);
+	for (size_t r = 0; e == XE_OK && r < rs.n; r++)
+		cb(ctx, db_get(&rs, r, 0), db_get(&rs, r, 1)[0], db_get(&rs, r, 2), (int)db_get_int(&rs, r, 3),
+		   (int)db_get_int(&rs, r, 4));
+	free(b.s);
 	return e;
 }
 

@@ -54,7 +54,7 @@ enum xerr db_reg_identity(struct db *db, struct arena *a, uint32_t school_id, co
 enum xerr db_reg_identity_many(struct db *db, struct arena *a, const char *const *numbers, size_t n, int locking,
 			       void (*cb)(void *ctx, uint32_t school_id, char id_type, const char *id_number, int count), void *ctx);
 
-/* Live records per name + gender + birth date (R7) for n keys (any n): cb(ctx, name, gender, birth, count,
+/* Live records per name + gender + birth date (R7) for n distinct keys (any n, each once): cb(ctx, name, gender, birth, count,
  * non-resident count) for each key found. locking: shared locks (and gap locks where none is found), so that a
  * concurrent registration of the same key waits for the caller's commit. */
 struct reg_nbg {
