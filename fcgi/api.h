@@ -47,6 +47,9 @@ enum xerr api_groups_list(struct req *r, struct resp *w);
  * 10 files x 2 MiB (R23) + 1 MiB of multipart overhead = 22,020,096 bytes. Change all three together. */
 #define EVIDENCE_MAX_FILES_CAP 10
 #define EVIDENCE_UPLOAD_MAX_BODY ((size_t)EVIDENCE_MAX_FILES_CAP * 2097152u + 1048576u)
+/* Files per action (R23 limits): XJ_EVIDENCE_MAX_FILES, 1..EVIDENCE_MAX_FILES_CAP (default the cap); bounds both
+ * one upload and the evidence_ids one workflow action cites. */
+long evidence_max_files(void);
 /* api_evidence.c: POST /api/v1/evidence (multipart, school clerk), GET /api/v1/evidence/{id} (download),
  * GET /api/v1/evidence/{id}/meta (metadata and reuse check). */
 enum xerr api_evidence_upload(struct req *r, struct resp *w);

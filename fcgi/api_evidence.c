@@ -22,7 +22,7 @@
 #define EV_CITING_MAX 1000                      /* groups examined by the reuse check */
 
 /* XJ_EVIDENCE_MAX_FILES, 1..EVIDENCE_MAX_FILES_CAP (the route and nginx body caps are sized for the cap). */
-static long ev_max_files(void)
+long evidence_max_files(void)
 {
 	long n = config_int("XJ_EVIDENCE_MAX_FILES", EVIDENCE_MAX_FILES_CAP);
 	return n < 1 ? 1 : n > EVIDENCE_MAX_FILES_CAP ? EVIDENCE_MAX_FILES_CAP : n;
@@ -268,7 +268,7 @@ enum xerr api_evidence_upload(struct req *r, struct resp *w)
 	const struct principal *who = r->who;
 	struct mp_part *parts = NULL;
 	size_t np = 0, nfiles = 0;
-	long max_files = ev_max_files();
+	long max_files = evidence_max_files();
 
 	if (who->unit_level != LEVEL_SCHOOL)
 		return ev_fail(r, w, XE_FORBIDDEN, "forbidden", NULL, "只有学校学籍管理员可以上传证明材料",

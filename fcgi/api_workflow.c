@@ -18,7 +18,7 @@
 #include <string.h>
 #include <time.h>
 
-#define MAX_EVIDENCE 20
+#define MAX_EVIDENCE EVIDENCE_MAX_FILES_CAP /* bound of the array; the limit is evidence_max_files() */
 #define MAX_TEXT 1000
 
 /* ---------- calendar (R24) ---------- */
@@ -849,9 +849,10 @@ static enum xerr read_action_body(struct req *r, struct resp *w, const cJSON *bo
 		x->reason = NULL;
 	const cJSON *ev = cJSON_GetObjectItemCaseSensitive(body, "evidence_ids");
 	if (ev && !cJSON_IsNull(ev)) {
-		if (!cJSON_IsArray(ev) || cJSON_GetArraySize(ev) > MAX_EVIDENCE)
+		long max_ev = evidence_max_files();
+		if (!cJSON_IsArray(ev) || cJSON_GetArraySize(ev) > max_ev)
 			return resp_error(r, w, XE_VALIDATION, "evidence_ids",
-					  "evidence_ids must be an array of at most 20 evidence ids.");
+					  arena_printf(r->arena, "evidence_ids must be an array of at most %ld evidence ids.", max_ev));
 		char *json = arena_strdup(r->arena, "["), *csv = arena_strdup(r->arena, "");
 		unsigned long long seen[MAX_EVIDENCE];
 		size_t k = 0;

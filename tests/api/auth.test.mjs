@@ -365,6 +365,12 @@ test('created users get a temporary password to change at first sign-in; new use
   assert.equal(r.body.user.must_change_password, true);
   assert.equal(r.body.user.unit.code, '130102');
   assert.ok(!('password_hash' in r.body.user));
+  // security log: the user change is recorded, by whom, with the role, and without the temporary password
+  const created = seclog(`event='user_created' AND target_user_id=${r.body.user.id}`);
+  assert.equal(created.length, 1);
+  assert.equal(created[0].actor_user_id, String(userId('admin_13')));
+  assert.equal(created[0].detail, 'county');
+  assert.ok(!JSON.stringify(created).includes(r.body.temporary_password));
   const c = await login(username, r.body.temporary_password);
   assert.equal((await c.get('/api/v1/session')).body.must_change_password, true);
   const list = await a.get(`/api/v1/users?q=${username}`);
@@ -442,6 +448,7 @@ test('a role or unit change ends the user\'s sessions and must fit the new unit 
   assert.equal(r.status, 200, r.text);
   assert.equal(r.body.role, 'county');
   assert.equal(r.body.unit.code, '130102');
+  assert.deepEqual(seclog(`event='user_updated' AND target_user_id=${u.id}`).map((e) => e.detail), ['role,unit']);
   assertError(await u.client.get('/api/v1/session'), 401);
   assertError(await a.patch(`/api/v1/users/${u.id}`, { display_name: 'stale', version: v }), 409, 'conflict');
   const again = await login(u.username, u.password);

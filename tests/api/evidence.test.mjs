@@ -149,6 +149,10 @@ test('R23 refused: a body over the request cap (22 MiB) is stopped by nginx with
   const data = Buffer.alloc(22 * 1024 * 1024 + 1, 0x42);
   const r = await upload(clerk, [{ filename: 'too-big.rar', data }]);
   assertError(r, 413, 'too_large');
+  // what was found and what is allowed, in Chinese for the screens (nginx's own error page of the route)
+  assert.match(r.body.error.message, /2 MB（2097152 字节）.*10 个文件/);
+  assert.equal(r.body.error.max_file_bytes, MAX_FILE);
+  assert.equal(r.body.error.max_request_bytes, 22020096);
   assertNothingStored(snap, [data]);
 });
 

@@ -182,6 +182,21 @@ test('R15 change: an approved change that keeps the clash goes back to the schoo
   assert.equal(student(m.studentId).id_number, before.id_number);
 });
 
+test('R23 limits: one action cites at most XJ_EVIDENCE_MAX_FILES (10) evidence files, as one upload carries', async () => {
+  const g = makeGroup({ type: 'nbg_dup', members: [{ school: S.a }, { school: S.b }] });
+  const m = g.members[0];
+  const clerk = await login(CLERK.a);
+  const ids = Array.from({ length: 11 }, () => makeEvidence(S.a));
+  const before = sqlCount(`SELECT COUNT(*) FROM history WHERE member_id = ${m.id}`);
+  const tooMany = await act(clerk, m.id, 'submit_corroborate', { opinion: '真实', evidence_ids: ids });
+  assertError(tooMany, 422, 'invalid');
+  assert.equal(tooMany.body.error.field, 'evidence_ids');
+  assert.match(tooMany.body.error.message, /at most 10\b/);
+  assert.equal(sqlCount(`SELECT COUNT(*) FROM history WHERE member_id = ${m.id}`), before, 'nothing recorded');
+  const r = await ok(clerk, m.id, 'submit_corroborate', { opinion: '真实', evidence_ids: ids.slice(0, 10) });
+  assert.equal(r.member.state, 'awaiting_review');
+});
+
 test('R16 corroborate: the school\'s opinion and evidence are required; the bureau approves', async () => {
   const g = makeGroup({ type: 'nbg_dup', members: [{ school: S.a }, { school: S.b }] });
   const m = g.members[0];
