@@ -1132,6 +1132,7 @@ static const struct db_sql Q_ISSUE_CLEAR = {"DELETE FROM import_error WHERE job_
 static const struct db_sql Q_ISSUES = {
 	"SELECT row_no, col, field, code, warning, message, message_zh FROM import_error WHERE job_id=? AND (warning=0 OR ?=0)"
 	" ORDER BY seq LIMIT ? OFFSET ?"};
+static const struct db_sql Q_IMPORT_GATE = {"SELECT id FROM import_gate WHERE id = 1 FOR UPDATE"};
 static const struct db_sql Q_FILE_CLAIM = {"INSERT INTO import_file (unit_id, file_sha256, job_id) VALUES (?, ?, ?)"};
 static const struct db_sql Q_FILE_PRIOR = {"SELECT job_id FROM import_file WHERE unit_id=? AND file_sha256=?"};
 
@@ -1246,6 +1247,12 @@ enum xerr db_reg_job_issues(struct db *db, struct arena *a, uint64_t job_id, int
 			    struct db_rows *rows)
 {
 	return db_exec(db, a, &Q_ISSUES, DB_ARGS(DBI(job_id), DBI(errors_only), DBI(limit), DBI(offset)), rows, NULL, NULL);
+}
+
+enum xerr db_reg_import_gate(struct db *db, struct arena *a)
+{
+	struct db_rows rs;
+	return db_exec(db, a, &Q_IMPORT_GATE, DB_NOARGS, &rs, NULL, NULL);
 }
 
 enum xerr db_reg_file_claim(struct db *db, struct arena *a, uint32_t unit_id, const char *sha256, uint64_t job_id, uint64_t *prior)

@@ -186,6 +186,8 @@ enum xerr db_reg_job_issues_clear(struct db *db, uint64_t job_id);
 /* Issues page: row_no, col, field, code, warning, message, message_zh; errors only when errors_only. */
 enum xerr db_reg_job_issues(struct db *db, struct arena *a, uint64_t job_id, int errors_only, long long limit, long long offset,
 			    struct db_rows *rows);
+/* Import commits one at a time: lock the gate row first in the commit transaction (waits for a running one). */
+enum xerr db_reg_import_gate(struct db *db, struct arena *a);
 /* Committed files: claim (unit, sha) for job inside the commit transaction; *prior = the job that already did. */
 enum xerr db_reg_file_claim(struct db *db, struct arena *a, uint32_t unit_id, const char *sha256, uint64_t job_id, uint64_t *prior);
 

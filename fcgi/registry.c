@@ -1027,7 +1027,9 @@ static enum xerr commit_tx2(struct db *db, void *vc)
 	x->db = db;
 	x->duplicate_of = 0;
 	x->insert = 1;
-	enum xerr e = db_reg_file_claim(db, x->a, x->who->unit_id, c->sha, x->job_id, &prior);
+	enum xerr e = db_reg_import_gate(db, x->a);
+	if (e == XE_OK)
+		e = db_reg_file_claim(db, x->a, x->who->unit_id, c->sha, x->job_id, &prior);
 	if (e != XE_OK)
 		return e;
 	if (prior && prior != x->job_id) {

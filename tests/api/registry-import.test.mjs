@@ -256,6 +256,27 @@ test('a large file runs as a background job whose progress (rows_done / rows_tot
   assert.ok(d.groups_touched >= 1, 'the planted duplicate formed a group');
 });
 
+test('concurrency: two large files of one county committed at the same time both finish (no deadlock gives up an import)', async () => {
+  const c = await as('clerk_a');
+  const p = await province('13');
+  // the same county and birth years: the two commits want the same student-number counters and index ranges, and
+  // each file holds ID numbers of the other (a clash both look up, then insert: shared locks, then inserts)
+  const rows = [0, 1].map(() => Array.from({ length: 30000 }, () => record(SCHOOLS.a)));
+  for (let i = 0; i < 300; i++) {
+    rows[0][100 * i + 7] = sameId(rows[1][100 * i + 3], SCHOOLS.a);
+    rows[1][100 * i + 9] = sameId(rows[0][100 * i + 5], SCHOOLS.a);
+  }
+  const files = rows.map((r) => csv(r));
+  const ups = await Promise.all([upload(c, files[0], { dryRun: false }), upload(p, files[1], { dryRun: false })]);
+  for (const u of ups) assert.equal(u.status, 202, u.text);
+  const done = await Promise.all([waitJob(c, ups[0].body.id), waitJob(p, ups[1].body.id)]);
+  for (const d of done) {
+    assert.equal(d.state, 'done', JSON.stringify(d.error));
+    assert.equal(d.rows_created + d.rows_unchanged, 30000);
+    assert.equal(ofJob(d.id), d.rows_created);
+  }
+});
+
 test('a commit that fails leaves nothing half-imported (one transaction)', async () => {
   const c = await as('clerk_a');
   const x = record(SCHOOLS.a);

@@ -4,7 +4,7 @@
 # background jobs, one transaction per file), loads the same rows with raw LOAD DATA into the same schema in a
 # scratch database, times a full re-detection on both, and checks every planted clash against the groups found.
 #
-# Usage: tests/bench/registry.sh [N]   (default 1000000; BENCH_SEED, BENCH_FILE_ROWS=50000, DB_BUFFER_POOL=2G)
+# Usage: tests/bench/registry.sh [N]   (default 1000000; BENCH_SEED, BENCH_FILE_ROWS=50000, BENCH_IMPORT_PARALLEL=1, DB_BUFFER_POOL=2G)
 # Runs its own instance (INSTANCE=bench; PORT/DB_PORT/FCGI_PORT default 28080/23307/29090), wiped first, stopped
 # at the end unless BENCH_KEEP=1. The report is printed and written to var/$INSTANCE/bench/report.json.
 set -euo pipefail

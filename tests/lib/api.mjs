@@ -54,7 +54,7 @@ export class Client {
 /** Run SQL as root on the instance's database; returns rows as arrays of strings (tab-separated output). */
 export function sql(query) {
   const out = execFileSync('mariadb', ['--no-defaults', '-uroot', `--socket=${VARDIR}/run/db.sock`, '-N', '-B', 'xueji', '-e', query],
-    { encoding: 'utf8' });
+    { encoding: 'utf8', maxBuffer: 1 << 30 });
   return out.split('\n').filter(Boolean).map((l) => l.split('\t'));
 }
 /** First column of the first row as a number. */
