@@ -242,80 +242,32 @@ static cJSON *batch_item(int index, const char *key, const struct reg_outcome *o
 	return x;
 }
 
-enum xerr api_students_batch(struct req *r, struct resp *w)
+/* One item of a provincial list (R29): fills o, *key and *replayed; returns only a fatal error (the item's own
+ * errors go into o). sha is the item's canonical JSON hash, for its idempotency key. */
+typedef enum xerr (*list_item_fn)(struct req *r, const struct reg_actor *who, const char *scope, const cJSON *item,
+				  const char *key, const char *sha, const char **replayed, struct reg_outcome *o);
+
+/* A list a provincial system sends (records, register results): each item answered on its own, in order, then a
+ * summary {<done>, unchanged, error}. field names the array; done is the status that counts as done. */
+static enum xerr province_list(struct req *r, struct resp *w, const char *field, const char *noun, const char *noun_zh,
+			       int max, const char *done, list_item_fn fn)
 {
 	cJSON *body;
 	enum xerr e;
 	if ((e = need_province(r, w)) || (e = req_json(r, w, &body)))
 		return e;
-	const cJSON *recs = cJSON_GetObjectItemCaseSensitive(body, "records");
-	if (!cJSON_IsArray(recs))
-		return resp_error(r, w, XE_VALIDATION, "records", "records must be an array.");
-	int n = cJSON_GetArraySize(recs);
-	if (n < 1 || n > MAX_BATCH_RECORDS)
-		return resp_error(r, w, XE_VALIDATION, "records",
-				  arena_printf(r->arena, "records must hold 1 to %d records.", MAX_BATCH_RECORDS));
-	struct reg_actor who;
-	registry_actor(r->who, &who);
-	const char *scope = arena_printf(r->arena, "%c:%llu:batch", r->who->is_api ? 'a' : 'u', (unsigned long long)r->who->user_id);
-	cJSON *out = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(out, "results");
-	int created = 0, unchanged = 0, errors = 0, i = 0;
-	const cJSON *rec;
-	cJSON_ArrayForEach(rec, recs)
-	{
-		struct reg_outcome o;
-		struct student_in in;
-		const char *key = NULL, *replayed = NULL;
-		memset(&o, 0, sizeof o);
-		if (!cJSON_IsObject(rec)) {
-			o.status = "error";
-			o.err = XE_VALIDATION;
-			o.field = "records";
-			o.code = "type";
-			o.message = "Each record must be a JSON object.";
-			o.message_zh = "每条记录必须是 JSON 对象。";
-		} else if (record_key(r->arena, rec, &key, &o) == 0 && fields_from_record(r->arena, rec, &in, &o) == 0) {
-			char sha[65];
-			char *txt = cJSON_PrintUnformatted(rec);
-			sha_hex(txt, strlen(txt), sha);
-			if ((e = registry_register(r->db, r->arena, &who, &in, "province", 1, scope, key, key ? sha : NULL, &replayed, &o)))
-				return e;
-		}
-		const char *st = replayed ? "replayed" : o.status;
-		if (strcmp(st, "created") == 0)
-			created++;
-		else if (strcmp(st, "error") == 0)
-			errors++;
-		else
-			unchanged++;
-		cJSON_AddItemToArray(arr, batch_item(i++, key, &o, replayed));
-	}
-	cJSON *sum = cJSON_AddObjectToObject(out, "summary");
-	cJSON_AddNumberToObject(sum, "created", created);
-	cJSON_AddNumberToObject(sum, "unchanged", unchanged);
-	cJSON_AddNumberToObject(sum, "error", errors);
-	return resp_json(r, w, 200, out);
-}
-
-/* ---------------------------------------------------------------- register results (R10) */
-
-enum xerr api_register_results(struct req *r, struct resp *w)
-{
-	cJSON *body;
-	enum xerr e;
-	if ((e = need_province(r, w)) || (e = req_json(r, w, &body)))
-		return e;
-	const cJSON *list = cJSON_GetObjectItemCaseSensitive(body, "results");
+	const cJSON *list = cJSON_GetObjectItemCaseSensitive(body, field);
 	if (!cJSON_IsArray(list))
-		return resp_error(r, w, XE_VALIDATION, "results", "results must be an array.");
+		return resp_error(r, w, XE_VALIDATION, field, arena_printf(r->arena, "%s must be an array.", field));
 	int n = cJSON_GetArraySize(list);
-	if (n < 1 || n > MAX_RESULTS)
-		return resp_error(r, w, XE_VALIDATION, "results", arena_printf(r->arena, "results must hold 1 to %d items.", MAX_RESULTS));
+	if (n < 1 || n > max)
+		return resp_error(r, w, XE_VALIDATION, field, arena_printf(r->arena, "%s must hold 1 to %d %ss.", field, max, noun));
 	struct reg_actor who;
 	registry_actor(r->who, &who);
-	const char *scope = arena_printf(r->arena, "%c:%llu:results", r->who->is_api ? 'a' : 'u', (unsigned long long)r->who->user_id);
+	const char *scope = arena_printf(r->arena, "%c:%llu:%s", r->who->is_api ? 'a' : 'u', (unsigned long long)r->who->user_id,
+					 strcmp(field, "records") == 0 ? "batch" : field);
 	cJSON *out = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(out, "results");
-	int applied = 0, unchanged = 0, errors = 0, i = 0;
+	int ndone = 0, unchanged = 0, errors = 0, i = 0;
 	const cJSON *it;
 	cJSON_ArrayForEach(it, list)
 	{
@@ -325,36 +277,20 @@ enum xerr api_register_results(struct req *r, struct resp *w)
 		if (!cJSON_IsObject(it)) {
 			o.status = "error";
 			o.err = XE_VALIDATION;
-			o.field = "results";
+			o.field = field;
 			o.code = "type";
-			o.message = "Each result must be a JSON object.";
-			o.message_zh = "每条结果必须是 JSON 对象。";
+			o.message = arena_printf(r->arena, "Each %s must be a JSON object.", noun);
+			o.message_zh = arena_printf(r->arena, "每条%s必须是 JSON 对象。", noun_zh);
 		} else if (record_key(r->arena, it, &key, &o) == 0) {
-			const cJSON *sid = cJSON_GetObjectItemCaseSensitive(it, "student_id");
-			double d = cJSON_IsNumber(sid) ? sid->valuedouble : 0;
 			char sha[65];
 			char *txt = cJSON_PrintUnformatted(it);
 			sha_hex(txt, strlen(txt), sha);
-			if (sid && !(cJSON_IsNumber(sid) && d >= 1 && d <= 9e15 && d == (double)(long long)d)) {
-				o.status = "error";
-				o.err = XE_VALIDATION;
-				o.field = "student_id";
-				o.code = "type";
-				o.message = "student_id must be a positive integer.";
-				o.message_zh = "student_id 必须是正整数。";
-			} else if ((e = registry_register_result(
-					    r->db, r->arena, &who, (uint64_t)d,
-					    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "student_no")),
-					    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "school_code")),
-					    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "id_number")),
-					    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "result")),
-					    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "new_id_number")), scope, key,
-					    key ? sha : NULL, &replayed, &o)))
+			if ((e = fn(r, &who, scope, it, key, sha, &replayed, &o)))
 				return e;
 		}
 		const char *st = replayed ? "replayed" : o.status;
-		if (strcmp(st, "applied") == 0)
-			applied++;
+		if (strcmp(st, done) == 0)
+			ndone++;
 		else if (strcmp(st, "error") == 0)
 			errors++;
 		else
@@ -362,10 +298,56 @@ enum xerr api_register_results(struct req *r, struct resp *w)
 		cJSON_AddItemToArray(arr, batch_item(i++, key, &o, replayed));
 	}
 	cJSON *sum = cJSON_AddObjectToObject(out, "summary");
-	cJSON_AddNumberToObject(sum, "applied", applied);
+	cJSON_AddNumberToObject(sum, done, ndone);
 	cJSON_AddNumberToObject(sum, "unchanged", unchanged);
 	cJSON_AddNumberToObject(sum, "error", errors);
 	return resp_json(r, w, 200, out);
+}
+
+/* A record of a batch: registered with the national check (R29, R7–R9). */
+static enum xerr batch_record(struct req *r, const struct reg_actor *who, const char *scope, const cJSON *rec, const char *key,
+			      const char *sha, const char **replayed, struct reg_outcome *o)
+{
+	struct student_in in;
+	if (fields_from_record(r->arena, rec, &in, o) != 0)
+		return XE_OK;
+	return registry_register(r->db, r->arena, who, &in, "province", 1, scope, key, key ? sha : NULL, replayed, o);
+}
+
+enum xerr api_students_batch(struct req *r, struct resp *w)
+{
+	return province_list(r, w, "records", "record", "记录", MAX_BATCH_RECORDS, "created", batch_record);
+}
+
+/* ---------------------------------------------------------------- register results (R10) */
+
+/* One population-register result (R10). */
+static enum xerr register_result(struct req *r, const struct reg_actor *who, const char *scope, const cJSON *it, const char *key,
+				 const char *sha, const char **replayed, struct reg_outcome *o)
+{
+	const cJSON *sid = cJSON_GetObjectItemCaseSensitive(it, "student_id");
+	double d = cJSON_IsNumber(sid) ? sid->valuedouble : 0;
+	if (sid && !(cJSON_IsNumber(sid) && d >= 1 && d <= 9e15 && d == (double)(long long)d)) {
+		o->status = "error";
+		o->err = XE_VALIDATION;
+		o->field = "student_id";
+		o->code = "type";
+		o->message = "student_id must be a positive integer.";
+		o->message_zh = "student_id 必须是正整数。";
+		return XE_OK;
+	}
+	return registry_register_result(r->db, r->arena, who, (uint64_t)d,
+					 cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "student_no")),
+					 cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "school_code")),
+					 cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "id_number")),
+					 cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "result")),
+					 cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "new_id_number")), scope, key,
+					 key ? sha : NULL, replayed, o);
+}
+
+enum xerr api_register_results(struct req *r, struct resp *w)
+{
+	return province_list(r, w, "results", "result", "结果", MAX_RESULTS, "applied", register_result);
 }
 
 /* ---------------------------------------------------------------- registration approval */
