@@ -1,6 +1,5 @@
 /* housekeep: periodic removal of expired sessions, old idempotency keys, old import files, orphan evidence (housekeep.h). */
 #include <errno.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +12,7 @@
 #include "evstore.h"
 #include "housekeep.h"
 #include "log.h"
+#include "thread.h"
 
 #define BATCH 1000
 
@@ -130,14 +130,7 @@ int housekeep_start(void)
 {
 	if (config_int("XJ_HOUSEKEEP_INTERVAL", 3600) <= 0)
 		return 0;
-	pthread_attr_t at;
-	pthread_t t;
-	pthread_attr_init(&at);
-	pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
-	pthread_attr_setstacksize(&at, 1u << 20);
-	int rc = pthread_create(&t, &at, housekeep_thread, NULL);
-	pthread_attr_destroy(&at);
-	return rc == 0 ? 0 : -1;
+	return thread_spawn(housekeep_thread, NULL) == 0 ? 0 : -1;
 }
 
 int housekeep_cli(void)

@@ -23,6 +23,7 @@
 #include "log.h"
 #include "registry.h"
 #include "router.h"
+#include "thread.h"
 
 #define MAX_URI 8192
 #define MAX_QUERY 4096
@@ -181,17 +182,11 @@ static void worker_main(int index)
 	sigaddset(&set, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	pthread_attr_t at;
-	pthread_attr_init(&at);
-	pthread_attr_setstacksize(&at, 1u << 20);
-	for (int i = 0; i < cfg.threads; i++) {
-		pthread_t t;
-		if (pthread_create(&t, &at, worker_thread, NULL) != 0) {
+	for (int i = 0; i < cfg.threads; i++)
+		if (thread_spawn(worker_thread, NULL) != 0) {
 			log_error("cannot start thread %d", i);
 			break;
 		}
-		pthread_detach(t);
-	}
 	if (index == 0 && housekeep_start() != 0) /* one process does the housekeeping */
 		log_error("cannot start the housekeeping thread");
 	int sig = 0;

@@ -6,6 +6,7 @@
 #include "json.h"
 #include "log.h"
 #include "tabfile.h"
+#include "thread.h"
 #include <assert.h>
 #include <errno.h>
 #include <pthread.h>
@@ -1165,14 +1166,7 @@ int registry_import_spawn(uint64_t job_id, int commit, const struct reg_actor *w
 	if (t)
 		j->t = *t;
 	j->who = *who;
-	pthread_attr_t at;
-	pthread_t th;
-	pthread_attr_init(&at);
-	pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
-	pthread_attr_setstacksize(&at, 1u << 20);
-	int rc = pthread_create(&th, &at, job_thread, j);
-	pthread_attr_destroy(&at);
-	if (rc != 0) {
+	if (thread_spawn(job_thread, j) != 0) {
 		free(j);
 		atomic_fetch_sub(&jobs_running, 1);
 		return -1;
