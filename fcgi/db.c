@@ -23,6 +23,7 @@ struct db {
 	MYSQL *conn;           /* NULL when not connected */
 	int in_tx;
 	unsigned last_errno;
+	const char *retry_sql; /* the statement of the last deadlock/lock-wait/duplicate (static text), for the log */
 	long long schema_version;  /* read once per connection; -1 = not yet */
 	struct stmt_slot slots[STMT_SLOTS];
 };
@@ -106,9 +107,11 @@ static enum xerr map_error(struct db *db, unsigned e, const char *msg, const cha
 	db->last_errno = e;
 	switch (e) {
 	case ER_DUP_ENTRY:
+		db->retry_sql = sql;
 		return XE_DUPLICATE;
 	case ER_LOCK_DEADLOCK:
 	case ER_LOCK_WAIT_TIMEOUT:
+		db->retry_sql = sql;
 		return XE_RETRY;
 	default:
 		break;
@@ -496,7 +499,8 @@ enum xerr db_tx(struct db *db, enum xerr (*fn)(struct db *db, void *ctx), void *
 		break;
 	}
 	if (e == XE_RETRY)
-		log_error("db: transaction still deadlocking after retries");
+		log_error("db: transaction still deadlocking after retries (last: error %u in [%.200s])", db->last_errno,
+			  db->retry_sql ? db->retry_sql : "?");
 	return e;
 }
 

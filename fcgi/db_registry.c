@@ -164,6 +164,10 @@ static const struct db_sql Q_SEQ_BUMP = {
 	"INSERT INTO student_no_seq (prefix, last) SELECT j.p, j.c FROM JSON_TABLE(?, '$[*]' COLUMNS"
 	" (p CHAR(15) CHARACTER SET ascii PATH '$[0]', c INT PATH '$[1]')) j"
 	" ON DUPLICATE KEY UPDATE last = student_no_seq.last + VALUES(last)"};
+static const struct db_sql Q_SEQ_MAX_USED = {
+	"SELECT MAX(student_no) FROM student FORCE INDEX (uk_student_no) WHERE student_no BETWEEN ? AND ? LOCK IN SHARE MODE"};
+static const struct db_sql Q_SEQ_RAISE = {
+	"INSERT INTO student_no_seq (prefix, last) VALUES (?, ?) ON DUPLICATE KEY UPDATE last = GREATEST(last, VALUES(last))"};
 static const struct db_sql Q_SEQ_READ = {
 	"SELECT q.prefix, q.last FROM JSON_TABLE(?, '$[*]' COLUMNS (p CHAR(15) CHARACTER SET ascii PATH '$')) j"
 	" STRAIGHT_JOIN student_no_seq q FORCE INDEX (PRIMARY) ON q.prefix=j.p"};
@@ -202,7 +206,7 @@ static int cmp_pref(const void *a, const void *b)
 
 /* Give rows[0..n) fresh L numbers: bump each prefix's counter by its count (sorted, so lock order is the same in
  * every transaction), read the counters back, hand out the numbers below them in row order. */
-static enum xerr assign_numbers(struct db *db, struct arena *a, struct reg_new *rows, size_t n)
+static enum xerr assign_numbers(struct db *db, struct arena *a, struct reg_new *rows, size_t n, int resync)
 {
 	enum xerr e = XE_OK;
 	struct pref *pf = malloc(n * sizeof *pf);
@@ -227,6 +231,21 @@ static enum xerr assign_numbers(struct db *db, struct arena *a, struct reg_new *
 		if (nu == 0 || strcmp(uniq[nu - 1], pf[i].p) != 0)
 			memcpy(uniq[nu++], pf[i].p, 16);
 		cnt[nu - 1]++;
+	}
+	/* resync: a number of some prefix is in use although its counter never issued it (records loaded by other
+	 * means): raise each counter to the highest number in use first */
+	for (size_t u = 0; resync && u < nu; u++) {
+		char lob[20], hib[20];
+		const char *lo = lob, *hi = hib, *pre = uniq[u];
+		struct db_rows mx;
+		snprintf(lob, sizeof lob, "%s0000", uniq[u]);
+		snprintf(hib, sizeof hib, "%s9999", uniq[u]);
+		if ((e = db_exec(db, a, &Q_SEQ_MAX_USED, DB_ARGS(DBS(lo), DBS(hi)), &mx, NULL, NULL)) != XE_OK)
+			goto out;
+		const char *used = mx.n ? db_get(&mx, 0, 0) : NULL;
+		if (used && strlen(used) == 19 &&
+		    (e = db_exec(db, NULL, &Q_SEQ_RAISE, DB_ARGS(DBSN(pre, 15), DBI(atoi(used + 15))), NULL, NULL, NULL)) != XE_OK)
+			goto out;
 	}
 	/* one statement bumps every prefix (in sorted order), one reads them back */
 	jb_put(&bump, "[", 1);
@@ -286,14 +305,31 @@ out:
 	return e;
 }
 
+static enum xerr insert_rows(struct db *db, struct reg_new *rows, size_t n, const char *source, uint64_t created_by,
+			     uint64_t batch, uint64_t *first_id);
+
 enum xerr db_reg_insert(struct db *db, struct arena *a, struct reg_new *rows, size_t n, const char *source, uint64_t created_by,
 			uint64_t batch, uint64_t *first_id)
 {
 	if (n == 0)
 		return XE_OK;
-	enum xerr e = assign_numbers(db, a, rows, n);
-	if (e != XE_OK)
-		return e;
+	enum xerr e = XE_OK;
+	/* a duplicate number means a number in use that the counter did not issue (R5: one person, one number):
+	 * resync the counters from the numbers in use and hand out new numbers, once */
+	for (int attempt = 0; attempt < 2; attempt++) {
+		if ((e = assign_numbers(db, a, rows, n, attempt)) != XE_OK ||
+		    (e = insert_rows(db, rows, n, source, created_by, batch, first_id)) != XE_DUPLICATE)
+			break;
+		log_error("registry: a student number in use was not issued by its counter; counters resynced");
+	}
+	return e;
+}
+
+/* Insert rows with their numbers (one statement; array binding for several). */
+static enum xerr insert_rows(struct db *db, struct reg_new *rows, size_t n, const char *source, uint64_t created_by,
+			     uint64_t batch, uint64_t *first_id)
+{
+	enum xerr e;
 	if (n == 1) {
 		const struct student_rec *r = rows[0].rec;
 		const struct reg_school *s = rows[0].school;

@@ -40,7 +40,7 @@ cmd_start() {
     --user="$(id -un)" --pid-file="$pidf" --log-error="$VARDIR/log/mariadb.log" \
     --character-set-server=utf8mb4 --collation-server=utf8mb4_bin --skip-name-resolve \
     --innodb-flush-log-at-trx-commit=1 --innodb-buffer-pool-size="${DB_BUFFER_POOL:-256M}" \
-    --max-connections=600 --max-allowed-packet=64M --thread-handling="${DB_THREAD_HANDLING:-one-thread-per-connection}" >/dev/null 2>&1 &
+    --innodb-print-all-deadlocks=ON --max-connections=600 --max-allowed-packet=64M --thread-handling="${DB_THREAD_HANDLING:-one-thread-per-connection}" >/dev/null 2>&1 &
   for _ in $(seq 1 300); do
     if [ -S "$sock" ] && root_sql -e 'SELECT 1' >/dev/null 2>&1; then return 0; fi
     sleep 0.1
