@@ -1,6 +1,7 @@
 /* db_registry: SQL of the registry: records, set-based duplicate detection (R7-R9), register results, imports, lists. */
 #include "db_registry.h"
 #include "db_workflow.h"
+#include "sbuf.h"
 #include "log.h"
 #include <assert.h>
 #include <pthread.h>
@@ -124,42 +125,6 @@ static void in_init(void)
  * and each row probes the index (a nested loop of index lookups). Unlike an IN list of placeholders this has no
  * per-value range analysis and no slices, and a locking read locks exactly the probed keys and their gaps.
  * JSON_TABLE columns are utf8mb4_bin like the tables' (ascii where the table is ascii), so the probes use the index. */
-struct jbuf {
-	char *s;
-	size_t n, cap;
-};
-
-static void jb_put(struct jbuf *b, const char *s, size_t k)
-{
-	if (b->n + k + 1 > b->cap) {
-		b->cap = (b->n + k + 1) * 2;
-		b->s = realloc(b->s, b->cap);
-		assert(b->s);
-	}
-	memcpy(b->s + b->n, s, k);
-	b->n += k;
-	b->s[b->n] = 0;
-}
-
-/* s (k bytes of UTF-8) as a JSON string. */
-static void jb_str(struct jbuf *b, const char *s, size_t k)
-{
-	jb_put(b, "\"", 1);
-	for (size_t i = 0; i < k; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c == '"' || c == '\\') {
-			char esc[2] = {'\\', (char)c};
-			jb_put(b, esc, 2);
-		} else if (c < 0x20) {
-			char esc[8];
-			snprintf(esc, sizeof esc, "\\u%04x", c);
-			jb_put(b, esc, 6);
-		} else
-			jb_put(b, s + i, 1);
-	}
-	jb_put(b, "\"", 1);
-}
-
 static const struct db_sql Q_SEQ_BUMP = {
 	"INSERT INTO student_no_seq (prefix, last) SELECT j.p, j.c FROM JSON_TABLE(?, '$[*]' COLUMNS"
 	" (p CHAR(15) CHARACTER SET ascii PATH '$[0]', c INT PATH '$[1]')) j"
@@ -212,7 +177,7 @@ static enum xerr assign_numbers(struct db *db, struct arena *a, struct reg_new *
 	struct pref *pf = malloc(n * sizeof *pf);
 	char (*uniq)[16] = malloc(n * sizeof *uniq);
 	int *cnt = calloc(n, sizeof *cnt), *last = calloc(n, sizeof *last);
-	struct jbuf bump = {0}, keys = {0};
+	struct sbuf bump = {0}, keys = {0};
 	assert(pf && uniq && cnt && last);
 	for (size_t i = 0; i < n; i++) {
 		if (snprintf(pf[i].p, 16, "L%s", rows[i].school->county) != 7 || rows[i].rec->birth[4] != '-') {
@@ -248,19 +213,19 @@ static enum xerr assign_numbers(struct db *db, struct arena *a, struct reg_new *
 			goto out;
 	}
 	/* one statement bumps every prefix (in sorted order), one reads them back */
-	jb_put(&bump, "[", 1);
-	jb_put(&keys, "[", 1);
+	sbuf_put(&bump, "[", 1);
+	sbuf_put(&keys, "[", 1);
 	for (size_t u = 0; u < nu; u++) {
 		char c[16];
-		jb_put(&bump, u ? ",[" : "[", u ? 2 : 1);
-		jb_str(&bump, uniq[u], 15);
-		jb_put(&bump, c, (size_t)snprintf(c, sizeof c, ",%d]", cnt[u]));
+		sbuf_put(&bump, u ? ",[" : "[", u ? 2 : 1);
+		sbuf_json_str(&bump, uniq[u], 15);
+		sbuf_put(&bump, c, (size_t)snprintf(c, sizeof c, ",%d]", cnt[u]));
 		if (u)
-			jb_put(&keys, ",", 1);
-		jb_str(&keys, uniq[u], 15);
+			sbuf_put(&keys, ",", 1);
+		sbuf_json_str(&keys, uniq[u], 15);
 	}
-	jb_put(&bump, "]", 1);
-	jb_put(&keys, "]", 1);
+	sbuf_put(&bump, "]", 1);
+	sbuf_put(&keys, "]", 1);
 	if ((e = db_exec(db, NULL, &Q_SEQ_BUMP, DB_ARGS(DBSN(bump.s, bump.n)), NULL, NULL, NULL)) != XE_OK)
 		goto out;
 	struct db_rows rs;
@@ -435,19 +400,19 @@ enum xerr db_reg_identity_many(struct db *db, struct arena *a, const char *const
 		return XE_OK;
 	/* each number once: a repeated row of the JSON table would count its records twice */
 	const char **sorted = malloc(n * sizeof *sorted);
-	struct jbuf b = {0};
+	struct sbuf b = {0};
 	assert(sorted);
 	memcpy(sorted, numbers, n * sizeof *sorted);
 	qsort(sorted, n, sizeof *sorted, cmp_str);
-	jb_put(&b, "[", 1);
+	sbuf_put(&b, "[", 1);
 	for (size_t i = 0; i < n; i++) {
 		if (i && strcmp(sorted[i], sorted[i - 1]) == 0)
 			continue;
 		if (b.n > 1)
-			jb_put(&b, ",", 1);
-		jb_str(&b, sorted[i], strlen(sorted[i]));
+			sbuf_put(&b, ",", 1);
+		sbuf_json_str(&b, sorted[i], strlen(sorted[i]));
 	}
-	jb_put(&b, "]", 1);
+	sbuf_put(&b, "]", 1);
 	struct db_rows rs;
 	enum xerr e = db_exec(db, a, locking ? &Q_IDENT_MANY_LOCK : &Q_IDENT_MANY, DB_ARGS(DBSN(b.s, b.n)), &rs, NULL, NULL);
 	for (size_t r = 0; e == XE_OK && r < rs.n; r++)
@@ -463,18 +428,18 @@ enum xerr db_reg_nbg_many(struct db *db, struct arena *a, const struct reg_nbg *
 	if (n == 0)
 		return XE_OK;
 	/* the caller passes each key once (see db_registry.h) */
-	struct jbuf b = {0};
-	jb_put(&b, "[", 1);
+	struct sbuf b = {0};
+	sbuf_put(&b, "[", 1);
 	for (size_t i = 0; i < n; i++) {
-		jb_put(&b, i ? ",[" : "[", i ? 2 : 1);
-		jb_str(&b, keys[i].name, strlen(keys[i].name));
-		jb_put(&b, ",", 1);
-		jb_str(&b, &keys[i].gender, 1);
-		jb_put(&b, ",", 1);
-		jb_str(&b, keys[i].birth, strlen(keys[i].birth));
-		jb_put(&b, "]", 1);
+		sbuf_put(&b, i ? ",[" : "[", i ? 2 : 1);
+		sbuf_json_str(&b, keys[i].name, strlen(keys[i].name));
+		sbuf_put(&b, ",", 1);
+		sbuf_json_str(&b, &keys[i].gender, 1);
+		sbuf_put(&b, ",", 1);
+		sbuf_json_str(&b, keys[i].birth, strlen(keys[i].birth));
+		sbuf_put(&b, "]", 1);
 	}
-	jb_put(&b, "]", 1);
+	sbuf_put(&b, "]", 1);
 	struct db_rows rs;
 	enum xerr e = db_exec(db, a, locking ? &Q_NBG_MANY_LOCK : &Q_NBG_MANY, DB_ARGS(DBSN(b.s, b.n)), &rs, NULL, NULL);
 	for (size_t r = 0; e == XE_OK && r < rs.n; r++)

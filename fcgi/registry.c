@@ -6,6 +6,7 @@
 #include "json.h"
 #include "log.h"
 #include "tabfile.h"
+#include "sbuf.h"
 #include "thread.h"
 #include <assert.h>
 #include <errno.h>
@@ -1176,41 +1177,26 @@ int registry_import_spawn(uint64_t job_id, int commit, const struct reg_actor *w
 
 /* ================================================================ failed rows, templates */
 
-struct sbuf_ {
-	char *s;
-	size_t n, cap;
-};
-static void sb_put(struct sbuf_ *b, const char *s, size_t k)
-{
-	if (b->n + k + 1 > b->cap) {
-		b->cap = (b->n + k + 1) * 2;
-		b->s = realloc(b->s, b->cap);
-		assert(b->s);
-	}
-	memcpy(b->s + b->n, s, k);
-	b->n += k;
-	b->s[b->n] = 0;
-}
 /* Append s as a CSV field (quoted when needed; a leading = or @, or + - before a non-digit, is neutralised with
  * an apostrophe so a spreadsheet never runs it as a formula). */
-static void csv_field(struct sbuf_ *b, const char *s)
+static void csv_field(struct sbuf *b, const char *s)
 {
 	if (!s)
 		s = "";
 	int quote = strpbrk(s, ",\"\r\n") != NULL || s[0] == ' ' || (*s && s[strlen(s) - 1] == ' ');
 	int neutral = s[0] == '=' || s[0] == '@' || ((s[0] == '+' || s[0] == '-') && s[1] && (s[1] < '0' || s[1] > '9'));
 	if (quote || neutral)
-		sb_put(b, "\"", 1);
+		sbuf_put(b, "\"", 1);
 	if (neutral)
-		sb_put(b, "'", 1);
+		sbuf_put(b, "'", 1);
 	for (const char *p = s; *p; p++) {
 		if (*p == '"')
-			sb_put(b, "\"\"", 2);
+			sbuf_put(b, "\"\"", 2);
 		else
-			sb_put(b, p, 1);
+			sbuf_put(b, p, 1);
 	}
 	if (quote || neutral)
-		sb_put(b, "\"", 1);
+		sbuf_put(b, "\"", 1);
 }
 
 enum xerr registry_import_failed_csv(struct db *db, struct arena *a, uint64_t job_id, const char **csv, size_t *len)
@@ -1222,7 +1208,7 @@ enum xerr registry_import_failed_csv(struct db *db, struct arena *a, uint64_t jo
 	enum xerr e = db_reg_job_get(db, a, job_id, &j, &found);
 	struct tab_sheet t;
 	char msg[200];
-	struct sbuf_ b = {0};
+	struct sbuf b = {0};
 	if (e != XE_OK || !found || !data || tab_read(a, data, flen, strcmp(j.format, "xlsx") == 0, REG_IMPORT_MAX_ROWS, &t, msg, sizeof msg) != TAB_OK) {
 		free(data);
 		return e != XE_OK ? e : XE_NOT_FOUND;
@@ -1232,12 +1218,12 @@ enum xerr registry_import_failed_csv(struct db *db, struct arena *a, uint64_t jo
 		free(data);
 		return e;
 	}
-	sb_put(&b, "\xEF\xBB\xBF", 3);
+	sbuf_put(&b, "\xEF\xBB\xBF", 3);
 	for (size_t c = 0; c < t.ncols; c++) {
 		csv_field(&b, tab_cell(&t, 0, c));
-		sb_put(&b, ",", 1);
+		sbuf_put(&b, ",", 1);
 	}
-	sb_put(&b, "错误信息\r\n", strlen("错误信息\r\n"));
+	sbuf_put(&b, "错误信息\r\n", strlen("错误信息\r\n"));
 	/* issues are ordered by row: walk both */
 	size_t k = 0;
 	for (size_t r = 1; r < t.nrows && k < is.n; r++) {
@@ -1248,21 +1234,21 @@ enum xerr registry_import_failed_csv(struct db *db, struct arena *a, uint64_t jo
 			continue;
 		for (size_t c = 0; c < t.ncols; c++) {
 			csv_field(&b, tab_cell(&t, r, c));
-			sb_put(&b, ",", 1);
+			sbuf_put(&b, ",", 1);
 		}
-		struct sbuf_ m = {0};
+		struct sbuf m = {0};
 		char head[32];
 		snprintf(head, sizeof head, "第%d行：", rn);
-		sb_put(&m, head, strlen(head));
+		sbuf_put(&m, head, strlen(head));
 		for (int first = 1; k < is.n && db_get_int(&is, k, 0) == rn; k++, first = 0) {
 			if (!first)
-				sb_put(&m, "；", strlen("；"));
+				sbuf_put(&m, "；", strlen("；"));
 			const char *zh = db_get(&is, k, 6);
-			sb_put(&m, zh, strlen(zh));
+			sbuf_put(&m, zh, strlen(zh));
 		}
 		csv_field(&b, m.s);
 		free(m.s);
-		sb_put(&b, "\r\n", 2);
+		sbuf_put(&b, "\r\n", 2);
 	}
 	free(data);
 	char *out = arena_alloc(a, b.n + 1);
@@ -1279,12 +1265,12 @@ static pthread_once_t tpl_once = PTHREAD_ONCE_INIT;
 
 static void tpl_init(void)
 {
-	struct sbuf_ b = {0};
-	sb_put(&b, "\xEF\xBB\xBF", 3);
+	struct sbuf b = {0};
+	sbuf_put(&b, "\xEF\xBB\xBF", 3);
 	for (int f = 0; f < SF__COUNT; f++) {
 		const char *h = student_field_header((enum student_field)f);
-		sb_put(&b, h, strlen(h));
-		sb_put(&b, f + 1 < SF__COUNT ? "," : "\r\n", f + 1 < SF__COUNT ? 1 : 2);
+		sbuf_put(&b, h, strlen(h));
+		sbuf_put(&b, f + 1 < SF__COUNT ? "," : "\r\n", f + 1 < SF__COUNT ? 1 : 2);
 	}
 	tpl_csv = b.s;
 	tpl_csv_len = b.n;

@@ -1,5 +1,6 @@
 /* tabfile: CSV (UTF-8/BOM, UTF-16 BOM, GB18030 via iconv) and XLSX (libzip + libxml2 reader) into rows of cells. */
 #include "tabfile.h"
+#include "sbuf.h"
 #include <assert.h>
 #include <errno.h>
 #include <iconv.h>
@@ -379,22 +380,6 @@ static char *attr(xmlTextReaderPtr rd, const char *local)
 	return v;
 }
 
-struct sbuf {
-	char *s;
-	size_t n, cap;
-};
-static void sb_add(struct sbuf *b, const char *s)
-{
-	size_t k = strlen(s);
-	if (b->n + k + 1 > b->cap) {
-		b->cap = (b->n + k + 1) * 2;
-		b->s = realloc(b->s, b->cap);
-		assert(b->s);
-	}
-	memcpy(b->s + b->n, s, k + 1);
-	b->n += k;
-}
-
 static int name_is(xmlTextReaderPtr rd, const char *n) { return strcmp((const char *)xmlTextReaderConstLocalName(rd), n) == 0; }
 
 /* Column index (0-based) from a cell reference like "AB12"; -1 if none. */
@@ -418,7 +403,7 @@ static int read_shared(struct arena *a, const char *xml, size_t len, const char 
 	struct sbuf cur = {0};
 	int in_si = 0, in_t = 0, in_rph = 0, rc;
 	assert(v);
-	sb_add(&cur, "");
+	sbuf_puts(&cur, "");
 	while ((rc = xmlTextReaderRead(rd)) == 1) {
 		int type = xmlTextReaderNodeType(rd);
 		if (type == XML_READER_TYPE_ELEMENT) {
@@ -442,7 +427,7 @@ static int read_shared(struct arena *a, const char *xml, size_t len, const char 
 				in_t = 0;
 		} else if ((type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE ||
 			    type == XML_READER_TYPE_CDATA) && in_si && in_t && !in_rph) {
-			sb_add(&cur, (const char *)xmlTextReaderConstValue(rd));
+			sbuf_puts(&cur, (const char *)xmlTextReaderConstValue(rd));
 		}
 		continue;
 	push:
@@ -491,8 +476,8 @@ static enum tab_err read_sheet(struct arena *a, const char *xml, size_t len, con
 	char ctype[16] = "";
 	if (!rd)
 		return fail(TAB_BAD_XLSX, msg, msgsz, "The worksheet cannot be read.");
-	sb_add(&val, "");
-	sb_add(&inl, "");
+	sbuf_puts(&val, "");
+	sbuf_puts(&inl, "");
 	while ((rc = xmlTextReaderRead(rd)) == 1) {
 		int type = xmlTextReaderNodeType(rd);
 		if (type == XML_READER_TYPE_ELEMENT) {
@@ -582,9 +567,9 @@ static enum tab_err read_sheet(struct arena *a, const char *xml, size_t len, con
 		} else if (type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE ||
 			   type == XML_READER_TYPE_CDATA) {
 			if (in_v)
-				sb_add(&val, (const char *)xmlTextReaderConstValue(rd));
+				sbuf_puts(&val, (const char *)xmlTextReaderConstValue(rd));
 			else if (in_is && in_t && !in_rph)
-				sb_add(&inl, (const char *)xmlTextReaderConstValue(rd));
+				sbuf_puts(&inl, (const char *)xmlTextReaderConstValue(rd));
 		}
 	}
 	if (rc < 0) {
