@@ -36,7 +36,7 @@ OBJS = $(patsubst fcgi/%.c,$(BUILD)/%.o,$(SRCS))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS = $(patsubst tests/unit/%.c,$(BUILD)/%,$(UNIT_SRCS))
 
-.PHONY: all deps build unit test test-api test-browser test-resilience run start stop status restart \
+.PHONY: all deps build unit test test-some test-files test-api test-browser test-resilience run start stop status restart \
 	valgrind bench fuzz clean node-deps seed-data
 
 all: build
@@ -165,6 +165,15 @@ test: deps node-deps
 	$(MAKE) --no-print-directory $(TEST_VARS) test-api test-browser test-resilience || rc=1; \
 	$(MAKE) --no-print-directory $(TEST_VARS) stop >/dev/null 2>&1; \
 	tests/summary.sh var/unit.out var/test$(if $(SANITIZE),-san)/*.tap; exit $$rc
+
+# development: `make test-some T="tests/api/x.test.mjs ..."`: a fresh test instance, only these files, then stop
+test-some: deps node-deps build
+	@mkdir -p var; $(MAKE) --no-print-directory $(TEST_VARS) test-clean-instance start >var/test-start-$(TEST_PORT).out 2>&1 \
+	  || { cat var/test-start-$(TEST_PORT).out; exit 1; }; \
+	rc=0; $(MAKE) --no-print-directory $(TEST_VARS) test-files T="$(T)" || rc=1; \
+	$(MAKE) --no-print-directory $(TEST_VARS) stop >/dev/null 2>&1; exit $$rc
+test-files: node-deps
+	@$(call RUN_SERIAL,$(T))
 
 test-clean-instance:
 	@$(MAKE) --no-print-directory stop >/dev/null 2>&1 || true
