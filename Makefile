@@ -151,9 +151,11 @@ TEST_PORT ?= 18080
 TEST_DB_PORT ?= 13307
 TEST_FCGI_PORT ?= 19090
 # sign-in limit of the test instance: above the default so the suites' many sign-ins pass (auth.test.mjs probes it)
+# a test instance on other ports (a second worktree's or helper's) gets its own folder
+TEST_VARDIR ?= $(CURDIR)/var/test$(if $(SANITIZE),-san)$(if $(filter-out 18080,$(TEST_PORT)),-$(TEST_PORT))
 TEST_LOGIN_RATE ?= 50r/s
 TEST_LOGIN_BURST ?= 100
-TEST_VARS = XJ_TEST_HOOKS=1 LOGIN_RATE=$(TEST_LOGIN_RATE) LOGIN_BURST=$(TEST_LOGIN_BURST) INSTANCE=test PORT=$(TEST_PORT) DB_PORT=$(TEST_DB_PORT) FCGI_PORT=$(TEST_FCGI_PORT) VARDIR=$(CURDIR)/var/test$(if $(SANITIZE),-san)
+TEST_VARS = XJ_TEST_HOOKS=1 LOGIN_RATE=$(TEST_LOGIN_RATE) LOGIN_BURST=$(TEST_LOGIN_BURST) INSTANCE=test PORT=$(TEST_PORT) DB_PORT=$(TEST_DB_PORT) FCGI_PORT=$(TEST_FCGI_PORT) VARDIR=$(TEST_VARDIR)
 NODE_TEST = node --test --test-reporter=spec
 # run test files one at a time whatever the core count (suites share one instance and check global state)
 RUN_SERIAL = rc=0; for f in $(1); do $(TEST_ENV) $(NODE_TEST) $$f || rc=1; done; exit $$rc
@@ -164,7 +166,7 @@ test: deps node-deps
 	$(MAKE) --no-print-directory $(TEST_VARS) test-clean-instance start >var/test-start.out 2>&1 || { cat var/test-start.out; rc=1; }; \
 	$(MAKE) --no-print-directory $(TEST_VARS) test-api test-browser test-resilience || rc=1; \
 	$(MAKE) --no-print-directory $(TEST_VARS) stop >/dev/null 2>&1; \
-	tests/summary.sh var/unit.out var/test$(if $(SANITIZE),-san)/*.tap; exit $$rc
+	tests/summary.sh var/unit.out $(TEST_VARDIR)/*.tap; exit $$rc
 
 # development: `make test-some T="tests/api/x.test.mjs ..."`: a fresh test instance, only these files, then stop
 test-some: deps node-deps build
