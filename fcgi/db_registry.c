@@ -290,6 +290,21 @@ enum xerr db_reg_insert(struct db *db, struct arena *a, struct reg_new *rows, si
 	return e;
 }
 
+enum xerr db_reg_new_number(struct db *db, struct arena *a, const char *county, const char *birth, int resync, char out[20])
+{
+	struct student_rec rec;
+	struct reg_school s;
+	memset(&rec, 0, sizeof rec);
+	memset(&s, 0, sizeof s);
+	snprintf(rec.birth, sizeof rec.birth, "%s", birth);
+	snprintf(s.county, sizeof s.county, "%s", county);
+	struct reg_new row = {.rec = &rec, .school = &s};
+	enum xerr e = assign_numbers(db, a, &row, 1, resync);
+	if (e == XE_OK)
+		memcpy(out, row.student_no, 20);
+	return e;
+}
+
 /* Insert rows with their numbers (one statement; array binding for several). */
 static enum xerr insert_rows(struct db *db, struct reg_new *rows, size_t n, const char *source, uint64_t created_by,
 			     uint64_t batch, uint64_t *first_id)

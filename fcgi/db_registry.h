@@ -44,6 +44,10 @@ struct reg_new {
 enum xerr db_reg_insert(struct db *db, struct arena *a, struct reg_new *rows, size_t n, const char *source, uint64_t created_by,
 			uint64_t batch, uint64_t *first_id);
 
+/* A fresh L number (R5) for a record of county born on birth (YYYY-MM-DD) from the prefix's counter, e.g. when an approved
+ * change corrects the date of birth (R15). resync: first raise the counter to the numbers in use (after a duplicate). */
+enum xerr db_reg_new_number(struct db *db, struct arena *a, const char *county, const char *birth, int resync, char out[20]);
+
 /* Live records of a school with the same identity as rec (same ID type and number; without a number, the same
  * name + gender + birth date): *count of them and *id of the first (0 if none). locking: read with a shared
  * lock (inside a transaction that will insert). */

