@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include "db.h"
 #include "student.h"
+#include "workflow.h"
 
 /* A caller's jurisdiction (R1-R3), for WHERE clauses: level 0 ministry (all), 1 province, 2 city, 3 county,
  * 4 school (unit_id is the school). Codes are NUL-terminated digit strings or "" above their level. */
@@ -100,6 +101,19 @@ struct reg_detect_stats {
  * by the system. Idempotent: running it again changes nothing. Clashes cleared earlier (members approved or
  * upheld in a done group of the same key) do not re-open unless another record joins the clash. */
 enum xerr db_reg_detect(struct db *db, struct arena *a, uint64_t batch, unsigned flags, struct reg_detect_stats *st);
+
+/* The state changes detection's SQL makes, built at start-up from the workflow table's system rows (for the
+ * tests: each must be a row of the table). group 0: member states IN from_in move to to_expr ("CASE d.type WHEN
+ * '<type>' THEN '<state>' ... END"); group 1: group states IN from_in move to to_expr ("'<gstate>'").
+ * update_sql and history_sql are the statements themselves. Static strings. */
+struct reg_detect_transition {
+	enum wf_action action;
+	int group;
+	const char *update_sql, *history_sql, *from_in, *to_expr;
+};
+size_t db_reg_detect_transitions(const struct reg_detect_transition **out);
+/* The statement that adds members (its state is wf_entry_state's CASE over d.type), for the tests. */
+const char *db_reg_detect_entry_sql(void);
 
 /* R15: give a record the new values of an approved change, inside the caller's transaction. Optimistic: XE_CONFLICT
  * when the record's version is not expected_version (or it is deleted). The school stays; id_check follows the new
