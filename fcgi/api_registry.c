@@ -131,7 +131,9 @@ enum xerr api_students_create(struct req *r, struct resp *w)
 	struct reg_outcome o;
 	const char *replayed = NULL;
 	registry_actor(r->who, &who);
-	if ((e = registry_register(r->db, r->arena, &who, &in, "clerk", 0, scope, key, key ? sha : NULL, &replayed, &o)))
+	/* identity check (as for a provincial batch, R29): the school's own live record of this child answers "unchanged",
+	 * so a second click or a retried request never makes a second record, even without the form's Idempotency-Key */
+	if ((e = registry_register(r->db, r->arena, &who, &in, "clerk", 1, scope, key, key ? sha : NULL, &replayed, &o)))
 		return e;
 	if (replayed) {
 		resp_header(w, "Idempotent-Replayed", "true");
@@ -147,7 +149,7 @@ enum xerr api_students_create(struct req *r, struct resp *w)
 	if (rs.n)
 		cJSON_AddItemToObject(res, "student", student_json(&rs, 0));
 	resp_header(w, "Location", arena_printf(r->arena, "/api/v1/students/%llu", (unsigned long long)o.student_id));
-	return resp_json(r, w, 201, res);
+	return resp_json(r, w, strcmp(o.status, "unchanged") == 0 ? 200 : 201, res);
 }
 
 enum xerr api_students_list(struct req *r, struct resp *w)

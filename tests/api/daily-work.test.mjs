@@ -90,7 +90,7 @@ test('issue 11.1 R5: a corrected date of birth re-issues the L number with that 
   const holder = makeStudent(A.code, { prefix: 'G', status: 'formal', everApproved: true, birth: '2014-01-02', gender: 'M' });
   const gNo = sql(`SELECT student_no, id_number FROM student WHERE id = ${holder}`)[0];
   assert.match(gNo[0], /^G/);
-  const dup = await registerA({ birth_date: '2014-01-02', gender: 'M', id_number: gNo[1] });
+  const dup = await reg.register('clerk_b', reg.record(reg.SCHOOLS.b, { birth_date: '2014-01-02', gender: 'M', id_number: gNo[1] }));
   const g2 = dup.problems.find((p) => p.type === 'id_dup').group_id;
   await changeAndApprove(memberIn(g2, holder), { id_number: newIdNumber('130102', '2014-01-02', 'M') });
   assert.equal(sql(`SELECT student_no FROM student WHERE id = ${holder}`)[0][0], gNo[0], 'the G number is for life');
@@ -148,4 +148,36 @@ test('issue 11.1 R7+R9: the new values of an approved change meet their clashes 
   assert.equal(groups.length, 1);
   assert.equal(groups[0][1], 'nbg_dup');
   assert.equal(sqlCount(`SELECT COUNT(*) FROM group_member WHERE group_id = ${groups[0][0]} AND student_id = ${other}`), 1);
+});
+
+test('issue 11.2 one registration per click: the same Idempotency-Key (a second click, a retry) answers the first result, also when both arrive at once', async () => {
+  const c = await reg.as('clerk_a');
+  const rec = reg.record(A);
+  const key = `form-${Date.now()}-${Math.random()}`;
+  const [x, y] = await Promise.all([0, 1].map(() => c.post('/api/v1/students', rec, { headers: { 'idempotency-key': key } })));
+  assert.deepEqual([x.status, y.status].sort(), [200, 201], `${x.text} ${y.text}`);
+  assert.equal(x.body.student_id, y.body.student_id);
+  const again = await c.post('/api/v1/students', rec, { headers: { 'idempotency-key': key } });
+  assert.equal(again.status, 200);
+  assert.equal(again.headers.get('idempotent-replayed'), 'true');
+  assert.equal(again.body.student_id, x.body.student_id);
+  assert.equal(sql(`SELECT COUNT(*) FROM student WHERE id_number = '${rec.id_number}'`)[0][0], '1', 'one record');
+});
+
+test('issue 11.2 one registration per click: the same child registered again by its school (a new form, no key) answers "unchanged" with the first record', async () => {
+  const c = await reg.as('clerk_a');
+  const rec = reg.record(A);
+  const first = await c.post('/api/v1/students', rec);
+  assert.equal(first.status, 201, first.text);
+  const second = await c.post('/api/v1/students', { ...rec, grade: '4' });
+  assert.equal(second.status, 200, second.text);
+  assert.equal(second.body.status, 'unchanged');
+  assert.equal(second.body.student_id, first.body.student_id);
+  assert.equal(second.body.student_no, first.body.student_no);
+  assert.equal(sql(`SELECT COUNT(*) FROM student WHERE id_number = '${rec.id_number}'`)[0][0], '1');
+  // a record without an ID number (type Z): the same name, gender and birth date in the same school
+  const z = reg.record(A, { id_type: 'Z', id_number: '' });
+  const z1 = await c.post('/api/v1/students', z), z2 = await c.post('/api/v1/students', z);
+  assert.deepEqual([z1.status, z2.status, z2.body.status], [201, 200, 'unchanged']);
+  assert.equal(z2.body.student_id, z1.body.student_id);
 });

@@ -72,3 +72,51 @@ test('issue 11.1 R15: the clerk corrects an ID error in the change form, the cou
   assert.match(await A.page.textContent(`[data-student-row="${out.student_id}"]`), /正式学籍/);
   for (const x of [A, K]) { assert.deepEqual(x.errors, []); await x.ctx.close(); }
 });
+
+/** Fill the registration form with a fresh valid record; returns its ID number. */
+async function fillRegistration(page, name) {
+  const id = newIdNumber('130102', '2015-06-07', 'F');
+  await page.goto(`${BASE}/#/students/new`);
+  await page.waitForSelector('[data-register-form]');
+  await page.fill('#reg-name', name);
+  await page.selectOption('#reg-gender', 'F');
+  await page.fill('#reg-idno', id);
+  await page.waitForSelector('[data-id-hint].ok');
+  return id;
+}
+
+test('issue 11.2 one registration per click: a double click and a retry after a lost answer make one record; the form clears and says what was created', async () => {
+  const A = await as('clerk_a');
+  const name = reg.uniqueName();
+  const id = await fillRegistration(A.page, name);
+  const key = await A.page.getAttribute('[data-register-form]', 'data-form-key');
+  await A.page.dblclick('[data-register-form] button[type=submit]');
+  await A.page.waitForSelector('[data-registered-what]');
+  const said = await A.page.textContent('[data-registered-what]');
+  assert.match(said, new RegExp(`已注册：${name}（学籍号 L130102201506070\\d{3}）`));
+  assert.equal(await A.page.inputValue('#reg-name'), '', 'the form is cleared');
+  assert.equal(await A.page.inputValue('#reg-idno'), '');
+  assert.notEqual(await A.page.getAttribute('[data-register-form]', 'data-form-key'), key, 'a new form instance, a new key');
+  assert.equal(sql(`SELECT COUNT(*) FROM student WHERE id_number = '${id}'`)[0][0], '1', 'one record for a double click');
+  await shot(A.page, '02-registered');
+  // the answer is lost on the way back: the clerk clicks again and gets the first result, not a second record
+  const name2 = reg.uniqueName();
+  const id2 = await fillRegistration(A.page, name2);
+  let cut = true;
+  await A.page.route('**/api/v1/students', async (route) => {
+    if (route.request().method() === 'POST' && cut) { cut = false; await route.fetch(); return route.abort('connectionreset'); }
+    return route.continue();
+  });
+  await A.page.click('[data-register-form] button[type=submit]');
+  await A.page.waitForSelector('[data-form-error]:not(:empty)');
+  assert.match(await A.page.textContent('[data-form-error]'), /无法确认是否已保存/);
+  await shot(A.page, '02-lost-answer');
+  assert.equal(sql(`SELECT COUNT(*) FROM student WHERE id_number = '${id2}'`)[0][0], '1', 'the first request was stored');
+  await A.page.click('[data-register-form] button[type=submit]');
+  await A.page.waitForSelector('[data-registered-what]');
+  assert.match(await A.page.textContent('[data-registered-what]'), new RegExp(name2));
+  assert.equal(sql(`SELECT COUNT(*) FROM student WHERE id_number = '${id2}'`)[0][0], '1', 'still one record');
+  // the connection reset of the cut answer is the only console noise expected
+  assert.deepEqual(A.errors.filter((e) => !/ERR_CONNECTION_RESET|Failed to fetch/.test(e)), []);
+  await A.ctx.close();
+});
