@@ -92,6 +92,7 @@ static cJSON *student_json(const struct db_rows *rs, size_t i)
 	json_add_str(o, "grade", db_get(rs, i, 15));
 	json_add_str(o, "class_name", db_get(rs, i, 16));
 	json_add_str(o, "enrol_date", db_get(rs, i, 17));
+	json_add_str(o, "guardian_name", db_get(rs, i, 24));
 	json_add_str(o, "guardian_phone", db_get(rs, i, 18));
 	json_add_str(o, "source", db_get(rs, i, 19));
 	json_add_str(o, "created_at", db_get(rs, i, 20));
@@ -539,6 +540,8 @@ static enum xerr job_json(struct req *r, struct resp *w, const struct reg_job *j
 	cJSON_AddNumberToObject(o, "rows_created", (double)j->rows_created);
 	cJSON_AddNumberToObject(o, "rows_unchanged", (double)j->rows_unchanged);
 	cJSON_AddNumberToObject(o, "groups_touched", (double)j->groups_touched);
+	cJSON_AddNumberToObject(o, "groups_opened", (double)j->groups_opened);
+	cJSON_AddNumberToObject(o, "members_added", (double)j->members_added);
 	if (j->duplicate_of)
 		cJSON_AddNumberToObject(o, "duplicate_of", (double)j->duplicate_of);
 	else

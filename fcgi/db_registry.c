@@ -156,8 +156,8 @@ static const struct db_sql Q_NBG_MANY_LOCK = {NBG_JT " LOCK IN SHARE MODE"};
 static const struct db_sql Q_INSERT = {
 	"INSERT INTO student (school_id, province_code, city_code, county_code, name, gender, birth_date, id_type, id_number,"
 	" id_check, grade, class_name, enrol_date, guardian_phone, student_no, status, source, created_by, touch_batch,"
-	" import_job_id, import_row) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,'pending',?,?,?,?,?)"};
-#define INSERT_NCOLS 20
+	" import_job_id, import_row, guardian_name) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,'pending',?,?,?,?,?,?)"};
+#define INSERT_NCOLS 21
 
 struct pref {
 	char p[16];
@@ -321,7 +321,7 @@ static enum xerr insert_rows(struct db *db, struct reg_new *rows, size_t n, cons
 				    DBS(r->grade), DBS(r->class_name), r->enrol[0] ? DBS(r->enrol) : DBNULL, DBS(r->phone),
 				    DBS(rows[0].student_no), DBS(source), created_by ? DBI(created_by) : DBNULL, DBI(batch),
 				    rows[0].import_job_id ? DBI(rows[0].import_job_id) : DBNULL,
-				    rows[0].import_row ? DBI(rows[0].import_row) : DBNULL),
+				    rows[0].import_row ? DBI(rows[0].import_row) : DBNULL, DBS(r->guardian)),
 			    NULL, NULL, &id);
 		if (first_id)
 			*first_id = id;
@@ -353,6 +353,7 @@ static enum xerr insert_rows(struct db *db, struct reg_new *rows, size_t n, cons
 		v[17] = DBI(batch);
 		v[18] = rows[i].import_job_id ? DBI(rows[i].import_job_id) : DBNULL;
 		v[19] = rows[i].import_row ? DBI(rows[i].import_row) : DBNULL;
+		v[20] = DBS(r->guardian);
 	}
 	e = db_exec_bulk(db, &Q_INSERT, x, n, INSERT_NCOLS, NULL);
 	free(x);
@@ -974,7 +975,7 @@ out:
 
 static const struct db_sql Q_APPLY_CHANGE = {
 	"UPDATE student SET name=?, gender=?, birth_date=?, id_type=?, id_number=?, id_check=?, grade=?, class_name=?,"
-	" enrol_date=?, guardian_phone=?, touch_batch=?, version=version+1, updated_at=UTC_TIMESTAMP(6)"
+	" enrol_date=?, guardian_name=?, guardian_phone=?, touch_batch=?, version=version+1, updated_at=UTC_TIMESTAMP(6)"
 	" WHERE id=? AND version=? AND status<>'deleted'"};
 
 enum xerr db_reg_apply_change(struct db *db, uint64_t student_id, long long expected_version, const struct student_rec *r,
@@ -984,7 +985,8 @@ enum xerr db_reg_apply_change(struct db *db, uint64_t student_id, long long expe
 	enum xerr e = db_exec(db, NULL, &Q_APPLY_CHANGE,
 			      DB_ARGS(DBS(r->name), DBSN(&r->gender, 1), DBS(r->birth), DBSN(&r->id_type, 1),
 				      r->id_number[0] ? DBS(r->id_number) : DBNULL, DBS(r->id_check), DBS(r->grade), DBS(r->class_name),
-				      r->enrol[0] ? DBS(r->enrol) : DBNULL, DBS(r->phone), B, DBI(student_id), DBI(expected_version)),
+				      r->enrol[0] ? DBS(r->enrol) : DBNULL, DBS(r->guardian), DBS(r->phone), B, DBI(student_id),
+				      DBI(expected_version)),
 			      NULL, &n, NULL);
 	return e != XE_OK ? e : n == 1 ? XE_OK : XE_CONFLICT;
 }
@@ -1039,7 +1041,7 @@ enum xerr db_reg_student_groups(struct db *db, struct arena *a, uint64_t student
 	"s.id, s.student_no, s.name, s.gender, DATE_FORMAT(s.birth_date,'%Y-%m-%d'), s.id_type, s.id_number, s.id_check,"   \
 	" s.status, s.ever_approved, s.verify_state, s.register_id_number, sch.code, sch.name, s.county_code, s.grade,"   \
 	" s.class_name, DATE_FORMAT(s.enrol_date,'%Y-%m-%d'), s.guardian_phone, s.source, " TS("s.created_at") ", " TS( \
-		"s.updated_at") ", s.version, s.school_id"
+		"s.updated_at") ", s.version, s.school_id, s.guardian_name"
 
 static const struct db_sql Q_STUDENT_GET = {
 	"SELECT " STUDENT_COLS " FROM student s JOIN unit sch ON sch.id=s.school_id WHERE s.id=? AND " SCOPE("s")};
@@ -1308,7 +1310,8 @@ static const struct db_sql Q_JOB_GET = {
 	" rows_valid, rows_error, rows_done, rows_created, rows_unchanged, groups_touched, duplicate_of, error_code,"
 	" error_message, " TS("created_at") ", " TS("updated_at") ", " TS("finished_at") ","
 	" state IN ('validating','committing') AND updated_at < UTC_TIMESTAMP(6) - INTERVAL 120 SECOND, " TS("file_purged_at")
-	" FROM import_job WHERE id=?"};
+	", groups_opened, members_added FROM import_job WHERE id=?"};
+static const struct db_sql Q_JOB_DETECTED = {"UPDATE import_job SET groups_opened=?, members_added=? WHERE id=?"};
 static const struct db_sql Q_JOB_STATE = {
 	"UPDATE import_job SET state=?, updated_at=UTC_TIMESTAMP(6), version=version+1 WHERE id=? AND state=?"};
 static const struct db_sql Q_JOB_PROGRESS = {
@@ -1377,8 +1380,15 @@ enum xerr db_reg_job_get(struct db *db, struct arena *a, uint64_t id, struct reg
 	j->finished_at = db_get(&rs, 0, 22);
 	j->stale = (int)db_get_int(&rs, 0, 23);
 	j->file_purged_at = db_get(&rs, 0, 24);
+	j->groups_opened = db_get_int(&rs, 0, 25);
+	j->members_added = db_get_int(&rs, 0, 26);
 	*found = 1;
 	return XE_OK;
+}
+
+enum xerr db_reg_job_detected(struct db *db, uint64_t id, long long groups_opened, long long members_added)
+{
+	return db_exec(db, NULL, &Q_JOB_DETECTED, DB_ARGS(DBI(groups_opened), DBI(members_added), DBI(id)), NULL, NULL, NULL);
 }
 
 enum xerr db_reg_job_state(struct db *db, uint64_t id, const char *from, const char *to)

@@ -129,7 +129,7 @@ enum xerr db_reg_student_groups(struct db *db, struct arena *a, uint64_t student
 				const char ***types, const char ***member_states);
 
 /* One student as JSON fields in rows: see db_registry.c (STUDENT_COLS) for the column order. */
-#define REG_STUDENT_NCOLS 24
+#define REG_STUDENT_NCOLS 25
 enum xerr db_reg_student_get(struct db *db, struct arena *a, uint64_t id, const struct reg_scope *sc, struct db_rows *rows);
 /* Students in scope, filters (NULL = any): school code, status, q (name prefix, ID number or student number). */
 enum xerr db_reg_student_list(struct db *db, struct arena *a, const struct reg_scope *sc, const char *school_code,
@@ -176,6 +176,7 @@ struct reg_job {
 	uint32_t unit_id;
 	const char *sha256, *format, *encoding, *state, *error_code, *error_message, *created_at, *updated_at, *finished_at;
 	long long file_size, rows_total, rows_valid, rows_error, rows_done, rows_created, rows_unchanged, groups_touched;
+	long long groups_opened, members_added; /* what the commit's detection did (groups_touched: their sum) */
 	int stale;                /* a background phase stopped sending heartbeats */
 	const char *file_purged_at; /* when housekeeping removed the stored file and row issues, or NULL */
 };
@@ -192,6 +193,8 @@ enum xerr db_reg_job_progress(struct db *db, uint64_t id, long long rows_done);
 enum xerr db_reg_job_finish(struct db *db, uint64_t id, const char *state, long long rows_valid, long long rows_error,
 			    long long rows_done, long long created, long long unchanged, long long groups, uint64_t duplicate_of,
 			    const char *error_code, const char *error_message);
+/* What a commit's detection did: problem groups opened, records put into groups (issue 11: the summary counts them). */
+enum xerr db_reg_job_detected(struct db *db, uint64_t id, long long groups_opened, long long members_added);
 /* Mark a job whose phase stopped (no heartbeat for stale_s seconds) failed; returns XE_OK whether or not it was. */
 enum xerr db_reg_job_reap(struct db *db, uint64_t id, int stale_s);
 /* Row issues of a job (replacing earlier ones): n rows of 8 values: row_no, col, field, code, warning, message, message_zh. */

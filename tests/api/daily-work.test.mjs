@@ -181,3 +181,148 @@ test('issue 11.2 one registration per click: the same child registered again by 
   assert.deepEqual([z1.status, z2.status, z2.body.status], [201, 200, 'unchanged']);
   assert.equal(z2.body.student_id, z1.body.student_id);
 });
+
+/** Parse a CSV text (RFC 4180, as the failed-rows file writes it) into rows of cells. */
+function parseCsv(text) {
+  const rows = [];
+  let row = [], cell = '', q = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (q) {
+      if (ch === '"' && text[i + 1] === '"') { cell += '"'; i++; } else if (ch === '"') q = false; else cell += ch;
+    } else if (ch === '"') q = true;
+    else if (ch === ',') { row.push(cell); cell = ''; } else if (ch === '\r') { /* CRLF */ } else if (ch === '\n') { row.push(cell); rows.push(row); row = []; cell = ''; } else cell += ch;
+  }
+  if (cell || row.length) { row.push(cell); rows.push(row); }
+  return rows;
+}
+const toCsv = (rows) => rows.map((r) => r.map((v) => (/[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v)).join(',')).join('\r\n') + '\r\n';
+
+/** The failed-rows file of a job as rows (BOM checked). */
+async function failedRows(c, jobId) {
+  const f = await fetch(`${process.env.BASE_URL}/api/v1/imports/${jobId}/failed.csv`, { headers: { cookie: c.cookie } });
+  assert.equal(f.status, 200);
+  const buf = Buffer.from(await f.arrayBuffer());
+  assert.deepEqual([...buf.subarray(0, 3)], [0xef, 0xbb, 0xbf]);
+  return parseCsv(buf.subarray(3).toString('utf8'));
+}
+
+test('issue 11.3 the failed-rows file round-trips: fixed and imported as it is (the error column ignored), its messages in Chinese', async () => {
+  const c = await reg.as('clerk_a');
+  const good = reg.record(A), badDate = reg.record(A, { birth_date: '2015-02-30' }), badGender = reg.record(A, { gender: 'X' });
+  const j = (await reg.upload(c, reg.csv([good, badDate, badGender]), { dryRun: false })).body;
+  assert.equal(j.state, 'done');
+  assert.equal(j.rows_created, 1);
+  const rows = await failedRows(c, j.id);
+  assert.deepEqual(rows[0], [...reg.HEADER.split(','), '错误信息']);
+  assert.equal(rows.length, 3);
+  for (const r of rows.slice(1)) {
+    assert.match(r.at(-1), /^第\d+行：/);
+    assert.doesNotMatch(r.at(-1), /[A-Za-z]{2}/, `Chinese only: ${r.at(-1)}`);
+  }
+  // the clerk fixes the two rows in the file and imports it as it is
+  rows[1][2] = '2015-02-28';
+  rows[2][1] = badGender.gender === 'X' ? '女' : '男';
+  const again = await reg.upload(c, '\ufeff' + toCsv(rows), { dryRun: true });
+  assert.equal(again.status, 201, again.text);
+  assert.deepEqual([again.body.rows_valid, again.body.rows_error], [2, 0], JSON.stringify(again.body.issues));
+  const done = await c.post(`/api/v1/imports/${again.body.id}/commit`);
+  assert.equal(done.body.rows_created, 2);
+  assert.equal(sqlCount(`SELECT COUNT(*) FROM student WHERE id_number IN ('${badDate.id_number}', '${badGender.id_number}')`), 2);
+});
+
+test('issue 11.3 an XLSX import\'s failed rows carry its dates as dates, so the fixed file imports', async () => {
+  const c = await reg.as('clerk_a');
+  const bad = reg.record(A, { gender: 'X' });
+  const head = reg.HEADER.split(',');
+  const row = [bad.name, 'X', { n: reg.excelSerial(bad.birth_date) }, '1', bad.id_number, A.code, '3', '2', { n: reg.excelSerial('2022-09-01') }, '13800000000'];
+  const j = (await reg.upload(c, reg.xlsx([head, row]), { type: reg.XLSX_TYPE, dryRun: false })).body;
+  assert.equal(j.rows_error, 1);
+  const rows = await failedRows(c, j.id);
+  assert.equal(rows[1][2], bad.birth_date, 'a date, not an Excel serial number');
+  assert.equal(rows[1][8], '2022-09-01');
+  rows[1][1] = '男';
+  const again = await reg.upload(c, toCsv(rows), { dryRun: false });
+  assert.equal(again.body.rows_created, 1, JSON.stringify(again.body.issues));
+});
+
+test('issue 11.4 spreadsheet damage is refused, not stored: an ID number turned into 1.30102E+17 says how to keep the column as text', async () => {
+  const c = await reg.as('clerk_a');
+  const rec = reg.record(A);
+  const damaged = { ...rec, id_number: '1.30102E+17' };
+  const j = (await reg.upload(c, reg.csv([damaged]), { dryRun: false })).body;
+  assert.equal(j.rows_created, 0);
+  assert.equal(j.rows_error, 1);
+  const is = j.issues.find((x) => x.field === 'id_number');
+  assert.equal(is.code, 'id_numeric');
+  assert.match(is.message_zh, /文本/);
+  assert.equal(is.warning, false);
+  assert.equal(sqlCount(`SELECT COUNT(*) FROM student WHERE name = '${rec.name}'`), 0, 'nothing stored');
+  // the same through the registration API
+  const r = await c.post('/api/v1/students', damaged);
+  assertError(r, 422, 'invalid');
+  assert.equal(r.body.error.field, 'id_number');
+  // an XLSX cell that holds the number as a number (15 significant digits)
+  const head = reg.HEADER.split(',');
+  const x = (await reg.upload(c, reg.xlsx([head, [rec.name, '男', rec.birth_date, '1', { n: '1.30102201301101E+17' }, A.code]]), { type: reg.XLSX_TYPE, dryRun: true })).body;
+  assert.equal(x.issues.find((i) => i.field === 'id_number')?.code, 'id_numeric');
+  assert.match(x.issues.find((i) => i.field === 'id_number').message_zh, /文本/);
+});
+
+test('issue 11.4 a school clerk\'s import fills the school code from the clerk\'s school when the cell or the column is empty', async () => {
+  const c = await reg.as('clerk_a');
+  const r1 = reg.record(A, { school_code: '' }), r2 = reg.record(A);
+  const j = (await reg.upload(c, reg.csv([r1]), { dryRun: false })).body;
+  assert.equal(j.rows_created, 1, JSON.stringify(j.issues));
+  assert.equal(sql(`SELECT u.code FROM student s JOIN unit u ON u.id = s.school_id WHERE s.id_number = '${r1.id_number}'`)[0][0], A.code);
+  // a file without the column at all
+  const head = reg.HEADER.split(',').filter((h) => h !== '学校标识码');
+  const body = [head.join(','), [r2.name, r2.gender === 'M' ? '男' : '女', r2.birth_date, '1', r2.id_number, '', '', '', ''].join(',')].join('\n') + '\n';
+  const j2 = (await reg.upload(c, body, { dryRun: false })).body;
+  assert.equal(j2.rows_created, 1, JSON.stringify(j2));
+  // a provincial system must still name the school (it has none of its own)
+  const p = await reg.province('13');
+  const j3 = await reg.upload(p, body, { dryRun: true });
+  assertError(j3, 422, 'invalid');
+  assert.equal(j3.body.error.reason, 'missing_column');
+});
+
+test('issue 11.4 the import summary counts what happened: records created, groups opened, members added', async () => {
+  const c = await reg.as('clerk_a');
+  const existing = await reg.register('clerk_b', reg.record(reg.SCHOOLS.b));
+  const clashOld = reg.sameId(existing.student, A);  // joins existing: 1 group opened, 2 members added
+  const twin = reg.record(A);
+  const twin2 = { ...reg.record(A), id_number: twin.id_number, gender: twin.gender, birth_date: twin.birth_date }; // clash within the file
+  const fresh = reg.record(A);
+  const bad = reg.record(A, { birth_date: '' });
+  const j = (await reg.upload(c, reg.csv([clashOld, twin, twin2, fresh, bad]), { dryRun: false })).body;
+  assert.equal(j.state, 'done');
+  assert.deepEqual({ created: j.rows_created, error: j.rows_error, opened: j.groups_opened, added: j.members_added },
+    { created: 4, error: 1, opened: 2, added: 4 });
+  assert.equal(sqlCount(`SELECT COUNT(*) FROM student WHERE import_job_id = ${j.id}`), 4);
+  assert.equal(sqlCount(`SELECT COUNT(DISTINCT g.id) FROM problem_group g JOIN group_member m ON m.group_id = g.id
+      JOIN student s ON s.id = m.student_id WHERE s.import_job_id = ${j.id}`), 2);
+});
+
+test('issue 11.4 R4 the template has every field a school enters, the guardian\'s name and contact included; the guardian\'s name is stored', async () => {
+  const c = await reg.as('clerk_a');
+  const t = await c.get('/api/v1/imports/template.csv');
+  assert.equal(t.text.replace(/^\ufeff/, '').trim(), reg.TEMPLATE_HEADER);
+  for (const col of ['姓名', '性别', '出生日期', '证件类型', '证件号码', '学校标识码', '年级', '班级', '入学日期', '监护人姓名', '监护人联系电话']) {
+    assert.ok(t.text.includes(col), col);
+  }
+  const x = await fetch(`${process.env.BASE_URL}/api/v1/imports/template.xlsx`, { headers: { cookie: c.cookie } });
+  const back = await reg.upload(c, Buffer.from(await x.arrayBuffer()), { type: reg.XLSX_TYPE });
+  assert.equal(back.body.error.reason, 'no_rows', 'the XLSX template\'s headers are all known');
+  const rec = reg.record(A);
+  const head = reg.TEMPLATE_HEADER.split(',');
+  const line = [rec.name, '女', rec.birth_date, '1', rec.id_number, A.code, '3', '1', '2022-09-01', '王建国', '13900000000'];
+  const g = reg.record(A, { gender: 'F' });
+  line[2] = g.birth_date; line[4] = g.id_number;
+  const j = (await reg.upload(c, [head.join(','), line.join(',')].join('\n') + '\n', { dryRun: false })).body;
+  assert.equal(j.rows_created, 1, JSON.stringify(j.issues));
+  assert.equal(sql(`SELECT guardian_name FROM student WHERE id_number = '${g.id_number}'`)[0][0], '王建国');
+  const reg2 = await c.post('/api/v1/students', reg.record(A, { guardian_name: '李秀英' }));
+  assert.equal(reg2.status, 201, reg2.text);
+  assert.equal(reg2.body.student.guardian_name, '李秀英');
+});

@@ -120,3 +120,58 @@ test('issue 11.2 one registration per click: a double click and a retry after a 
   assert.deepEqual(A.errors.filter((e) => !/ERR_CONNECTION_RESET|Failed to fetch/.test(e)), []);
   await A.ctx.close();
 });
+
+/** Upload a file on the import page and wait for its dry run. */
+async function dryRun(page, file) {
+  await page.goto(`${BASE}/#/import`);
+  await page.waitForSelector('[data-import-form]');
+  await page.setInputFiles('[data-import-file]', file);
+  await page.click('[data-dry-run]');
+  await page.waitForSelector('[data-summary]', { timeout: 20000 });
+  return page.textContent('[data-summary]');
+}
+
+test('issue 11.3 the failed-rows file round-trips: the clerk downloads it, fixes the row, imports that file as it is', async () => {
+  const A = await as('clerk_a');
+  const good = reg.record(reg.SCHOOLS.a), bad = reg.record(reg.SCHOOLS.a, { birth_date: '2015-02-30' });
+  assert.match(await dryRun(A.page, { name: 'students.csv', mimeType: 'text/csv', buffer: Buffer.from(reg.csv([good, bad])) }), /共 2 行：1 行可以导入，1 行有错误/);
+  await A.page.click('[data-commit]');
+  await A.page.waitForSelector('[data-failed-csv]', { timeout: 30000 });
+  const [dl] = await Promise.all([A.page.waitForEvent('download'), A.page.click('[data-failed-csv]')]);
+  const text = (await import('node:fs')).readFileSync(await dl.path(), 'utf8');
+  assert.match(text, /错误信息/);
+  assert.match(text, /第3行：出生日期/);
+  const fixed = text.replace('2015-02-30', '2015-02-28');
+  await shot(A.page, '03-failed-rows');
+  assert.match(await dryRun(A.page, { name: 'failed-fixed.csv', mimeType: 'text/csv', buffer: Buffer.from(fixed) }), /共 1 行：1 行可以导入，0 行有错误/);
+  await A.page.click('[data-commit]');
+  await A.page.waitForSelector('[data-import-done]', { timeout: 30000 });
+  assert.match(await A.page.textContent('[data-import-done]'), /新增 1 名学生，失败 0 行/);
+  await shot(A.page, '03-failed-rows-imported');
+  assert.equal(sql(`SELECT COUNT(*) FROM student WHERE id_number = '${bad.id_number}'`)[0][0], '1');
+  assert.deepEqual(A.errors, []);
+  await A.ctx.close();
+});
+
+test('issue 11.4 spreadsheet damage is refused with how to keep the column as text; the school code is filled; the summary counts groups and members; the template has the guardian', async () => {
+  const A = await as('clerk_a');
+  const damaged = reg.record(reg.SCHOOLS.a, { id_number: '1.30102E+17' });
+  const existing = await reg.register('clerk_b', reg.record(reg.SCHOOLS.b));
+  const clash = reg.sameId(existing.student, reg.SCHOOLS.a, { school_code: '' }); // school code left empty: the clerk's school
+  assert.match(await dryRun(A.page, { name: 'excel.csv', mimeType: 'text/csv', buffer: Buffer.from(reg.csv([damaged, clash])) }), /共 2 行：1 行可以导入，1 行有错误/);
+  const row = await A.page.textContent('[data-error-row="2"]');
+  assert.match(row, /证件号码/);
+  assert.match(row, /文本/);
+  await shot(A.page, '04-excel-damage');
+  await A.page.click('[data-commit]');
+  await A.page.waitForSelector('[data-import-done]', { timeout: 30000 });
+  const done = await A.page.textContent('[data-import-done]');
+  assert.match(done, /新增 1 名学生，失败 1 行/);
+  assert.match(done, /新生成 1 个问题学籍组，2 条学籍列入问题学籍组/);
+  await shot(A.page, '04-import-summary');
+  assert.equal(sql(`SELECT COUNT(*) FROM student WHERE name = '${damaged.name}'`)[0][0], '0', 'the damaged row was not stored');
+  const [dl] = await Promise.all([A.page.waitForEvent('download'), A.page.click('[data-template-csv]')]);
+  assert.match((await import('node:fs')).readFileSync(await dl.path(), 'utf8'), /监护人姓名,监护人联系电话/);
+  assert.deepEqual(A.errors, []);
+  await A.ctx.close();
+});

@@ -73,6 +73,7 @@ function renderForm(main) {
     grade: h('input', { name: 'grade', maxlength: 20 }),
     class_name: h('input', { name: 'class_name', maxlength: 40 }),
     enrol_date: h('input', { name: 'enrol_date', type: 'date' }),
+    guardian_name: h('input', { name: 'guardian_name', maxlength: 50, autocomplete: 'off' }),
     guardian_phone: h('input', { name: 'guardian_phone', type: 'tel', maxlength: 30, autocomplete: 'off' }),
   };
   f.gender.required = true;
@@ -132,6 +133,7 @@ function renderForm(main) {
       field('reg-grade', t('f.grade'), f.grade),
       field('reg-class', t('f.class_name'), f.class_name),
       field('reg-enrol', t('f.enrol_date'), f.enrol_date),
+      field('reg-guardian', t('f.guardian_name'), f.guardian_name),
       field('reg-phone', t('f.guardian_phone'), f.guardian_phone)),
     err, h('div', { class: 'actions' }, submit));
   // one Idempotency-Key per form instance (issue 11 item 2): a second click or a retry after a lost answer replays the
@@ -156,7 +158,7 @@ function renderForm(main) {
     const body = { name: f.name.value.trim(), gender: f.gender.value, birth_date: f.birth_date.value, id_type: f.id_type.value };
     const idn = r.normalized || f.id_number.value.trim();
     if (idn) body.id_number = idn;
-    for (const k of ['grade', 'class_name', 'enrol_date', 'guardian_phone']) if (f[k].value.trim()) body[k] = f[k].value.trim();
+    for (const k of ['grade', 'class_name', 'enrol_date', 'guardian_name', 'guardian_phone']) if (f[k].value.trim()) body[k] = f[k].value.trim();
     submit.disabled = true;
     try {
       // answer: Outcome {status, student_id, student_no, problems: [{group_id, type}], warnings} (registry)
