@@ -1,8 +1,17 @@
-/* idcheck: pure validation and normalisation of ID numbers by type (SPEC R4, R8.2). */
+/* idcheck: validation and normalisation of ID numbers by type (SPEC R4, R8.2). */
 #include "idcheck.h"
 
 #include <assert.h>
 #include <string.h>
+#include <time.h>
+
+int idcheck_today(void)
+{
+    time_t now = time(NULL) + 8 * 3600;
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    return (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
+}
 
 /* Locale-independent ASCII classes (ctype.h depends on the locale and on signedness). */
 static int is_digit(char c) { return c >= '0' && c <= '9'; }
@@ -55,6 +64,12 @@ int idcheck_province_ok(int two_digits, int permit)
 enum id_result idcheck_resident(const char *in, size_t len, char gender, char out[19],
                                 char birth_out[9])
 {
+    return idcheck_resident_at(in, len, gender, out, birth_out, idcheck_today());
+}
+
+enum id_result idcheck_resident_at(const char *in, size_t len, char gender, char out[19],
+                                   char birth_out[9], int today)
+{
     assert(out != NULL);
     assert(gender == 0 || gender == 'M' || gender == 'F' || gender == 'm' || gender == 'f');
     out[0] = '\0';
@@ -89,7 +104,8 @@ enum id_result idcheck_resident(const char *in, size_t len, char gender, char ou
     out[18] = '\0';
 
     int y = digits_value(out + 6, 4), m = digits_value(out + 10, 2), d = digits_value(out + 12, 2);
-    int date_ok = y >= IDCHECK_YEAR_MIN && y <= IDCHECK_YEAR_MAX && idcheck_valid_date(y, m, d);
+    int date_ok = y >= IDCHECK_YEAR_MIN && y <= IDCHECK_YEAR_MAX && idcheck_valid_date(y, m, d) &&
+                  y * 10000 + m * 100 + d <= today; /* R8.2: nobody is born after today */
     if (date_ok && birth_out) {
         memcpy(birth_out, out + 6, 8);
         birth_out[8] = '\0';
@@ -236,7 +252,7 @@ const char *idcheck_message_zh(enum id_result r)
     case ID_ERR_LENGTH: return "身份证件号位数错误";
     case ID_ERR_CHARS: return "身份证件号含有非法字符或格式错误";
     case ID_ERR_PROVINCE: return "身份证件号前两位不是有效的省级行政区划代码";
-    case ID_ERR_DATE: return "身份证件号中的出生日期错误";
+    case ID_ERR_DATE: return "身份证件号中的出生日期错误（不存在、早于1900年或晚于今天）";
     case ID_ERR_CHECKSUM: return "身份证件号校验码错误";
     case ID_ERR_GENDER: return "身份证件号与性别不一致";
     case ID_ERR_TYPE: return "身份证件类型错误";
@@ -252,7 +268,7 @@ const char *idcheck_message_en(enum id_result r)
     case ID_ERR_LENGTH: return "ID number has the wrong length";
     case ID_ERR_CHARS: return "ID number contains invalid characters or has the wrong format";
     case ID_ERR_PROVINCE: return "ID number does not start with a valid province code";
-    case ID_ERR_DATE: return "ID number contains an impossible date of birth";
+    case ID_ERR_DATE: return "ID number contains an impossible date of birth (no such date, before 1900 or after today)";
     case ID_ERR_CHECKSUM: return "ID number check character is wrong";
     case ID_ERR_GENDER: return "ID number does not match the recorded gender";
     case ID_ERR_TYPE: return "Unknown ID type";

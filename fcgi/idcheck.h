@@ -1,4 +1,5 @@
-/* idcheck: pure validation of Chinese ID numbers (SPEC R8.2). No allocation; thread-safe. */
+/* idcheck: validation of Chinese ID numbers (SPEC R8.2), the one ID check of the service: a pure core that takes today's
+ * date (idcheck_resident_at) and wrappers that use today in China. No allocation; thread-safe. */
 #ifndef XUEJI_IDCHECK_H
 #define XUEJI_IDCHECK_H
 
@@ -11,16 +12,18 @@ enum id_result {
     ID_ERR_LENGTH,   /* wrong length for the type */
     ID_ERR_CHARS,    /* a character not allowed at its place (incl. whitespace, non-ASCII, NUL) */
     ID_ERR_PROVINCE, /* first two digits are no province code (R8.2) */
-    ID_ERR_DATE,     /* embedded date of birth impossible or outside 1900-2099 (R8.2) */
+    ID_ERR_DATE,     /* embedded date of birth impossible, before 1900 or after today (R8.2) */
     ID_ERR_CHECKSUM, /* ISO 7064 MOD 11-2 check character wrong (R8.2) */
     ID_ERR_GENDER,   /* 17th digit parity clashes with the recorded gender (R8.2) */
     ID_ERR_TYPE      /* unknown ID type code (R4) */
 };
 
-/* Years accepted in an embedded date of birth. Future dates within the range are accepted
- * here; the caller compares with today. */
+/* Years accepted in an embedded date of birth; a date after today is refused as well (idcheck_resident_at). */
 #define IDCHECK_YEAR_MIN 1900
 #define IDCHECK_YEAR_MAX 2099
+
+/* Today in China (UTC+8) as YYYYMMDD: the reference date of every check of a date of birth (R8.2). */
+int idcheck_today(void);
 
 /* Size of the out buffer idcheck_by_type needs for any type (longest: 'Z', 30 chars + NUL). */
 #define IDCHECK_OUT_MAX 31
@@ -41,9 +44,14 @@ enum id_result {
  *   malformed number has a canonical form for duplicate matching (R7); "" otherwise.
  * birth_out (9 bytes, optional, may be NULL): YYYYMMDD when length and characters are right and
  *   the embedded date is valid, whatever else fails; "" otherwise.
+ * The embedded date must be a real date from 1900-01-01 to today (a birth in the future, e.g. 2099-12-31,
+ *   is ID_ERR_DATE like any impossible date). Uses idcheck_today().
  * Order of checks: empty, length, characters, province, date, checksum, gender. */
 enum id_result idcheck_resident(const char *in, size_t len, char gender, char out[19],
                                 char birth_out[9]);
+/* The same with today given as YYYYMMDD (pure: for tests and for callers holding one reference date). */
+enum id_result idcheck_resident_at(const char *in, size_t len, char gender, char out[19],
+                                   char birth_out[9], int today);
 
 /* ISO 7064 MOD 11-2 check character over 17 ASCII digits (weights 7 9 10 5 8 4 2 1 6 3 7 9 10
  * 5 8 4 2, sum mod 11 indexes "10X98765432"). Returns '0'-'9' or 'X'; 0 if a char is no digit. */

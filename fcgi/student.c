@@ -236,13 +236,7 @@ int student_parse_date(const char *s, int *y, int *m, int *d)
 	return 1;
 }
 
-int student_today(void)
-{
-	time_t now = time(NULL) + 8 * 3600;
-	struct tm tm;
-	gmtime_r(&now, &tm);
-	return (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
-}
+int student_today(void) { return idcheck_today(); }
 
 /* Copy the trimmed value into dst (size dsz) if it fits in max_chars characters without control chars. */
 static int text_field(const char *v, char *dst, size_t dsz, size_t max_chars, enum student_field f, struct student_issue *iss,
@@ -434,7 +428,7 @@ static int looks_excel_damaged(const char *b, size_t n)
 	return 0;
 }
 
-static void check_id_number(const char *v, int birth_ymd, struct student_rec *out, struct student_issue *iss, size_t max,
+static void check_id_number(const char *v, int birth_ymd, int today, struct student_rec *out, struct student_issue *iss, size_t max,
 			    size_t *k, size_t *nerr)
 {
 	const char *b;
@@ -474,7 +468,7 @@ static void check_id_number(const char *v, int birth_ymd, struct student_rec *ou
 	}
 	char buf[IDCHECK_OUT_MAX], birth[9];
 	if (out->id_type == '1') {
-		enum id_result r = idcheck_resident(b, n, out->gender ? out->gender : 0, buf, birth);
+		enum id_result r = idcheck_resident_at(b, n, out->gender ? out->gender : 0, buf, birth, today);
 		if (buf[0])
 			memcpy(out->id_number, buf, 19);
 		else {
@@ -556,7 +550,7 @@ size_t student_validate(const struct student_in *in, int today, struct student_r
 	check_gender(in->v[SF_GENDER], out, iss, max, &k, &nerr);
 	check_date(in->v[SF_BIRTH], SF_BIRTH, 1, 19000101, today, out->birth, &birth_ymd, iss, max, &k, &nerr);
 	check_id_type(in->v[SF_ID_TYPE], out, iss, max, &k, &nerr);
-	check_id_number(in->v[SF_ID_NUMBER], birth_ymd, out, iss, max, &k, &nerr);
+	check_id_number(in->v[SF_ID_NUMBER], birth_ymd, today, out, iss, max, &k, &nerr);
 	check_school(in->v[SF_SCHOOL], out, iss, max, &k, &nerr);
 	text_field(in->v[SF_GRADE], out->grade, sizeof out->grade, STUDENT_GRADE_MAX, SF_GRADE, iss, max, &k, &nerr);
 	text_field(in->v[SF_CLASS], out->class_name, sizeof out->class_name, STUDENT_CLASS_MAX, SF_CLASS, iss, max, &k, &nerr);

@@ -326,3 +326,38 @@ test('issue 11.4 R4 the template has every field a school enters, the guardian\'
   assert.equal(reg2.status, 201, reg2.text);
   assert.equal(reg2.body.student.guardian_name, '李秀英');
 });
+
+test('issue 11.5 R8.2 ID checks that know today: a resident ID whose birth date lies in the future (433130209912310014) is an ID error like a wrong check digit', async () => {
+  const c = await reg.as('clerk_c');
+  const rec = reg.record(reg.SCHOOLS.c, { id_number: '433130209912310014', gender: 'M', birth_date: '2015-01-01' });
+  const r = await c.post('/api/v1/students', rec);
+  assert.ok(r.status === 201 || r.status === 200, r.text); // 200 when an earlier run on this instance registered it
+  const sid = r.body.student_id;
+  assert.equal(sql(`SELECT id_check FROM student WHERE id = ${sid}`)[0][0], 'id_date');
+  assert.ok(openGroups(sid).some(([, type]) => type === 'id_error'), 'an ID-error group, not a warning only');
+  if (r.status === 201) {
+    const w = r.body.warnings.find((x) => x.field === 'id_number');
+    assert.equal(w.code, 'id_date');
+    assert.match(w.message_zh, /晚于今天/);
+  }
+  // an embedded date before 1900, likewise
+  const old = reg.record(reg.SCHOOLS.c, { id_number: '440524188001010014', gender: 'M' });
+  const o = await c.post('/api/v1/students', old);
+  assert.ok(o.status === 201 || o.status === 200, o.text);
+  assert.equal(sql(`SELECT id_check FROM student WHERE id = ${o.body.student_id}`)[0][0], 'id_date');
+});
+
+test('issue 11.5 R8.2 the record\'s own birth date: in the future or before 1900 is refused, and nothing is stored', async () => {
+  const c = await reg.as('clerk_a');
+  const tomorrow = new Date(Date.now() + 8 * 3600e3 + 86400e3).toISOString().slice(0, 10);
+  for (const birth of [tomorrow, '2099-12-31', '1899-12-31']) {
+    const rec = reg.record(A, { id_type: 'Z', id_number: '', birth_date: birth });
+    const r = await c.post('/api/v1/students', rec);
+    assertError(r, 422, 'invalid');
+    assert.equal(r.body.error.field, 'birth_date', birth);
+    assert.equal(sqlCount(`SELECT COUNT(*) FROM student WHERE name = '${rec.name}'`), 0);
+  }
+  const today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
+  const born = await c.post('/api/v1/students', reg.record(A, { id_type: 'Z', id_number: '', birth_date: today, enrol_date: '' }));
+  assert.equal(born.status, 201, `today is a possible date of birth: ${born.text}`);
+});

@@ -175,3 +175,29 @@ test('issue 11.4 spreadsheet damage is refused with how to keep the column as te
   assert.deepEqual(A.errors, []);
   await A.ctx.close();
 });
+
+test('issue 11.5 R8.2 ID checks that know today: a future birth date in the ID number or in the record is refused as the clerk types', async () => {
+  const A = await as('clerk_a');
+  await A.page.goto(`${BASE}/#/students/new`);
+  await A.page.waitForSelector('[data-register-form]');
+  await A.page.fill('#reg-name', reg.uniqueName());
+  await A.page.selectOption('#reg-gender', 'M');
+  await A.page.fill('#reg-idno', '433130209912310014');
+  await A.page.waitForSelector('[data-id-hint].bad');
+  assert.match(await A.page.textContent('[data-id-hint]'), /出生日期错误.*晚于今天/);
+  assert.equal(await A.page.inputValue('#reg-birth'), '', 'no birth date 2099-12-31 taken from the number');
+  await A.page.fill('#reg-birth', '2099-12-31');
+  await A.page.waitForSelector('[data-birth-hint].bad');
+  assert.match(await A.page.textContent('[data-birth-hint]'), /不能晚于今天/);
+  await A.page.click('[data-register-form] button[type=submit]');
+  await A.page.waitForSelector('[data-form-error]:not(:empty)');
+  await shot(A.page, '05-future-birth');
+  await A.page.fill('#reg-idno', '');
+  await A.page.selectOption('#reg-idtype', 'Z');
+  await A.page.fill('#reg-birth', '1899-12-31');
+  await A.page.waitForSelector('[data-birth-hint].bad');
+  assert.match(await A.page.textContent('[data-birth-hint]'), /不能早于1900年/);
+  assert.equal(await A.page.locator('[data-registered]').count(), 0, 'nothing registered');
+  assert.deepEqual(A.errors, []);
+  await A.ctx.close();
+});

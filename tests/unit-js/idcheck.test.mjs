@@ -1,7 +1,7 @@
 // idcheck.test.mjs: the browser's ID checks (web/js/idcheck.js) agree with the server's rules R4/R8.2 (same vectors as tests/unit/test_idcheck.c).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkChar, validDate, provinceOk, checkResident, checkByType, ID } from '../../web/js/idcheck.js';
+import { checkChar, validDate, provinceOk, checkResident, checkByType, ID, todayCN } from '../../web/js/idcheck.js';
 
 /** Build a valid 18-char number from its parts (check character computed). */
 function makeId(area, birth, seq) { const b = area + birth + seq; return b + checkChar(b); }
@@ -40,9 +40,20 @@ test('R8 Gregorian dates and the 1900–2099 range', () => {
   assert.equal(checkResident(makeId('110105', '19000229', '001'), 'M').code, ID.DATE);
   assert.equal(checkResident(makeId('110105', '20190229', '001'), 'M').code, ID.DATE);
   assert.equal(checkResident(makeId('110105', '19000101', '001'), 'M').code, ID.OK);
-  assert.equal(checkResident(makeId('110105', '20991231', '001'), 'M').code, ID.OK);
+  assert.equal(checkResident(makeId('110105', '20991231', '001'), 'M').code, ID.DATE, 'a birth in the future (issue 11)');
+  assert.equal(checkResident(makeId('110105', '20991231', '001'), 'M', '21000101').code, ID.OK);
   assert.equal(checkResident(makeId('110105', '21000101', '001'), 'M').code, ID.DATE);
   assert.equal(checkResident('440524188001010014', 'M').code, ID.DATE);
+});
+
+test('R8 issue 11: a birth date after today is an ID error like a wrong check character; today itself is fine', () => {
+  assert.equal(checkResident('433130209912310014').code, ID.DATE);
+  assert.equal(checkResident('433130209912310014').birth, '');
+  assert.equal(checkByType('1', '433130209912310014').code, ID.DATE);
+  const id = makeId('110105', '20260315', '001');
+  assert.equal(checkResident(id, 'M', '20260315').code, ID.OK);
+  assert.equal(checkResident(id, 'M', '20260314').code, ID.DATE);
+  assert.match(todayCN(), /^20\d{6}$/);
 });
 
 test('R8 every wrong check character is refused', () => {

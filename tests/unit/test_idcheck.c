@@ -118,13 +118,36 @@ START_TEST(test_R8_resident_leap_day_dates)
     ck_assert_int_eq(res(id, 'M', out, birth), ID_ERR_DATE);
     make_id(id, "110105", "20190100", "001");
     ck_assert_int_eq(res(id, 'M', out, birth), ID_ERR_DATE);
-    /* Range edges: 1900-01-01 and 2099-12-31 accepted (future dates are the caller's check). */
+    /* Range edges: 1900-01-01 accepted; 2099-12-31 lies in the future: refused (R8.2, issue 11) */
     make_id(id, "110105", "19000101", "001");
     ck_assert_int_eq(res(id, 'M', out, birth), ID_OK);
     make_id(id, "110105", "20991231", "001");
-    ck_assert_int_eq(res(id, 'M', out, birth), ID_OK);
+    ck_assert_int_eq(res(id, 'M', out, birth), ID_ERR_DATE);
+    ck_assert_str_eq(birth, "");
     make_id(id, "110105", "21000101", "001");
     ck_assert_int_eq(res(id, 'M', out, birth), ID_ERR_DATE);
+}
+END_TEST
+
+START_TEST(test_R8_resident_birth_after_today_is_date_error)
+{
+    char id[19], out[19], birth[9];
+    /* the issue's example: 433130209912310014 claims a birth on 2099-12-31 */
+    ck_assert_int_eq(idcheck_resident("433130209912310014", 18, 0, out, birth), ID_ERR_DATE);
+    ck_assert_int_eq(idcheck_resident_at("433130209912310014", 18, 0, out, birth, 21000101), ID_OK); /* valid otherwise */
+    /* today itself is a possible birth date, tomorrow is not (the pure core takes today) */
+    make_id(id, "110105", "20260315", "001");
+    ck_assert_int_eq(idcheck_resident_at(id, 18, 'M', out, birth, 20260315), ID_OK);
+    ck_assert_str_eq(birth, "20260315");
+    ck_assert_int_eq(idcheck_resident_at(id, 18, 'M', out, birth, 20260314), ID_ERR_DATE);
+    ck_assert_str_eq(birth, "");
+    ck_assert_str_eq(out, id); /* still canonical, for duplicate matching (R7) */
+    /* by type: the same check for type 1 */
+    char o2[IDCHECK_OUT_MAX];
+    ck_assert_int_eq(idcheck_by_type('1', "433130209912310014", 18, 0, o2, sizeof o2, NULL), ID_ERR_DATE);
+    /* today in China is a real date of this century */
+    int t = idcheck_today();
+    ck_assert(t > 20200101 && t < 21000101 && idcheck_valid_date(t / 10000, t / 100 % 100, t % 100));
 }
 END_TEST
 
@@ -436,6 +459,7 @@ static Suite *idcheck_suite(void)
     tcase_add_test(tc, test_R8_resident_lowercase_x_normalised);
     tcase_add_test(tc, test_R8_valid_date_gregorian);
     tcase_add_test(tc, test_R8_resident_leap_day_dates);
+    tcase_add_test(tc, test_R8_resident_birth_after_today_is_date_error);
     tcase_add_test(tc, test_R8_resident_wrong_checksum);
     tcase_add_test(tc, test_R8_check_char_X_accepted);
     tcase_add_test(tc, test_R8_legacy_15_digit_converted);

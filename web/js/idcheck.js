@@ -43,13 +43,19 @@ export function provinceOk(p, permit) {
   return !!permit && p >= 81 && p <= 83;
 }
 
+/** Today in China (UTC+8) as 'YYYYMMDD', as the server's idcheck_today(). */
+export function todayCN() {
+  return new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10).replaceAll('-', '');
+}
+
 /**
- * Check a resident ID number (type '1'). No trimming (as the server).
+ * Check a resident ID number (type '1'). No trimming (as the server). A birth date after today is an impossible date (R8.2).
  * @param {string} input @param {''|'M'|'F'} [gender] checked against the 17th digit when given
+ * @param {string} [today] 'YYYYMMDD' (default: today in China)
  * @returns {{code: string, normalized: string, birth: string}} normalized: canonical 18 chars
  *   (15-digit numbers converted, x upper-cased) when length and characters are right; birth: YYYY-MM-DD when the date is valid
  */
-export function checkResident(input, gender = '') {
+export function checkResident(input, gender = '', today = todayCN()) {
   const res = { code: ID.OK, normalized: '', birth: '' };
   const s = bytes(input ?? '');
   if (s.length === 0) return { ...res, code: ID.EMPTY };
@@ -68,7 +74,7 @@ export function checkResident(input, gender = '') {
   }
   res.normalized = out;
   const y = Number(out.slice(6, 10)), m = Number(out.slice(10, 12)), d = Number(out.slice(12, 14));
-  const dateOk = y >= 1900 && y <= 2099 && validDate(y, m, d);
+  const dateOk = y >= 1900 && y <= 2099 && validDate(y, m, d) && out.slice(6, 14) <= today;
   if (dateOk) res.birth = `${out.slice(6, 10)}-${out.slice(10, 12)}-${out.slice(12, 14)}`;
   if (!provinceOk(Number(out.slice(0, 2)), !legacy)) return { ...res, code: ID.PROVINCE };
   if (!dateOk) return { ...res, code: ID.DATE };
@@ -127,14 +133,14 @@ export const ID_MESSAGES = {
   zh: {
     'id.ok': '身份证件号正确', 'id.id_empty': '身份证件号不能为空', 'id.id_length': '身份证件号位数错误',
     'id.id_chars': '身份证件号含有非法字符或格式错误', 'id.id_province': '身份证件号前两位不是有效的省级行政区划代码',
-    'id.id_date': '身份证件号中的出生日期错误', 'id.id_checksum': '身份证件号校验码错误',
+    'id.id_date': '身份证件号中的出生日期错误（不存在、早于1900年或晚于今天）', 'id.id_checksum': '身份证件号校验码错误',
     'id.id_gender': '身份证件号与性别不一致', 'id.id_type': '身份证件类型错误',
   },
   en: {
     'id.ok': 'ID number is valid', 'id.id_empty': 'ID number is required', 'id.id_length': 'ID number has the wrong length',
     'id.id_chars': 'ID number contains invalid characters or has the wrong format',
     'id.id_province': 'ID number does not start with a valid province code',
-    'id.id_date': 'ID number contains an impossible date of birth', 'id.id_checksum': 'ID number check character is wrong',
+    'id.id_date': 'ID number contains an impossible date of birth (no such date, before 1900 or after today)', 'id.id_checksum': 'ID number check character is wrong',
     'id.id_gender': 'ID number does not match the recorded gender', 'id.id_type': 'Unknown ID type',
   },
 };

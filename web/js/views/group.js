@@ -5,7 +5,7 @@ import { h, replace } from '../dom.js';
 import { state, flash, errorText, hashParams } from '../app.js';
 import { label, fact, day, when, dueCell, confirmDialog, confirmTwice, field, select, itemsOf, focusHeading } from '../ui.js';
 import { evidenceList, evidencePicker } from './evidence-ui.js';
-import { checkByType, ID_MESSAGES } from '../idcheck.js';
+import { checkByType, ID_MESSAGES, todayCN } from '../idcheck.js';
 
 extend(ID_MESSAGES);
 extend({
@@ -28,7 +28,7 @@ extend({
     'act.reopen_1': '确认对本校该记录发起重新处理？', 'act.reopen_2': '再次确认：是否发起重新处理？将生成一条本校新的待处理问题学籍。',
     'act.leader_1': '确认删除该学籍？', 'act.leader_2': '再次确认：真的删除吗？',
     'act.approve_q': '确认核办通过？', 'act.generic_q': '确认执行“{action}”？',
-    'act.change_hint': '只填写需要变更的项目，其余保持不变。', 'hist.system': '系统',
+    'act.change_hint': '只填写需要变更的项目，其余保持不变。', 'act.birth_range': '出生日期必须在1900年1月1日至今天之间。', 'hist.system': '系统',
   },
   en: {
     'group.title': 'Problem group #{id}', 'group.back': 'Back to problem records', 'group.compare': 'Records compared',
@@ -49,7 +49,7 @@ extend({
     'act.reopen_1': 'Re-open this record of your school?', 'act.reopen_2': 'Really re-open? A new problem record for your school will be opened.',
     'act.leader_1': 'Confirm the deletion of this record?', 'act.leader_2': 'Really delete it?',
     'act.approve_q': 'Approve this request?', 'act.generic_q': 'Do "{action}"?',
-    'act.change_hint': 'Fill in only what changes; the rest stays as it is.', 'hist.system': 'System',
+    'act.change_hint': 'Fill in only what changes; the rest stays as it is.', 'act.birth_range': 'The date of birth must lie between 1 January 1900 and today.', 'hist.system': 'System',
   },
 });
 
@@ -268,7 +268,8 @@ function openEvidenceForm(box, m, group, a, kind, done, cancel) {
     const cur = (k) => String(fact(m, k) ?? '');
     change.name = h('input', { name: 'name', maxlength: 50, placeholder: cur('name') });
     change.gender = select('gender', [['', '—'], ['M', t('gender.M')], ['F', t('gender.F')]]);
-    change.birth_date = h('input', { name: 'birth_date', type: 'date' });
+    const td = todayCN();
+    change.birth_date = h('input', { name: 'birth_date', type: 'date', min: '1900-01-01', max: `${td.slice(0, 4)}-${td.slice(4, 6)}-${td.slice(6)}` });
     change.id_type = select('id_type', [['', '—'], ...['1', '6', '7', '8', '9', 'A', 'Z'].map((c) => [c, label('idtype', c)])]);
     change.id_number = h('input', { name: 'id_number', maxlength: 30, autocomplete: 'off', spellcheck: 'false' });
     const idHint = h('p', { class: 'hint', 'aria-live': 'polite', data: { idHint: '' } });
@@ -307,6 +308,8 @@ function openEvidenceForm(box, m, group, a, kind, done, cancel) {
         if (v !== '') changes[k] = k === 'id_number' ? (checkByType(change.id_type.value || String(fact(m, 'id_type') || '1'), v).normalized || v) : v;
       }
       if (!Object.keys(changes).length) { err.textContent = t('act.change_required'); change.name.focus(); return; }
+      const bd = changes.birth_date?.replaceAll('-', '');
+      if (bd && (bd > todayCN() || bd < '19000101')) { err.textContent = t('act.birth_range'); change.birth_date.setAttribute('aria-invalid', 'true'); change.birth_date.focus(); return; }
       if (change.id_number.value && !change._check()) { err.textContent = t('id.' + checkByType(change.id_type.value || String(fact(m, 'id_type') || '1'), change.id_number.value, change.gender.value || String(fact(m, 'gender') || '')).code); change.id_number.focus(); return; }
       body.changes = changes;
     }

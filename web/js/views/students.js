@@ -4,7 +4,7 @@ import { t, extend, currentLang } from '../i18n.js';
 import { h, replace } from '../dom.js';
 import { state, flash, flashError, errorText, hashParams } from '../app.js';
 import { label, fact, day, table, pagedList, fetchPage, fetchAll, exportButtons, field, select } from '../ui.js';
-import { checkByType, ID_MESSAGES } from '../idcheck.js';
+import { checkByType, ID_MESSAGES, todayCN } from '../idcheck.js';
 
 extend(ID_MESSAGES);
 extend({
@@ -13,7 +13,7 @@ extend({
     'students.saved': '已注册：{name}（学籍号 {no}）', 'students.problem': '注意：该学生与已有学籍重复或证件号有误，已生成问题学籍，请在“问题学籍处理”中处理。',
     'students.id_birth': '证件号中的出生日期：{d}', 'students.birth_mismatch': '出生日期与证件号中的出生日期（{d}）不一致。',
     'students.fix': '请先改正标红的项目。', 'students.z_hint': '证件类型为“其他”时证件号可以不填，学校须留存就读证明。',
-    'students.future': '出生日期不能晚于今天。', 'students.add_another': '继续注册下一名', 'students.unchanged': '本校已有该学生的学籍，未重复注册。',
+    'students.future': '出生日期不能晚于今天。', 'students.before_1900': '出生日期不能早于1900年1月1日。', 'students.add_another': '继续注册下一名', 'students.unchanged': '本校已有该学生的学籍，未重复注册。',
     'students.unchanged_named': '本校已有该学生的学籍，未重复注册：{name}（学籍号 {no}）',
     'students.already_saved': '上一次提交已经保存，未重复注册；请在学生名单中查看。如要注册另一名学生，请核对表单后再提交。',
     'students.unknown_outcome': '网络中断，无法确认是否已保存。请再次点击“注册学生”：系统会识别同一次提交，不会重复注册。',
@@ -23,7 +23,7 @@ extend({
     'students.saved': 'Registered: {name} (student number {no})', 'students.problem': 'Note: this student clashes with an existing record or has a wrong ID number; a problem record was opened — handle it under "Problem records".',
     'students.id_birth': 'Date of birth in the ID number: {d}', 'students.birth_mismatch': 'The date of birth differs from the one in the ID number ({d}).',
     'students.fix': 'Please correct the fields marked in red first.', 'students.z_hint': 'With ID type "Other" the number may be empty; the school keeps proof of attendance.',
-    'students.future': 'The date of birth cannot be in the future.', 'students.add_another': 'Register another', 'students.unchanged': 'Your school already holds this student; nothing was registered twice.',
+    'students.future': 'The date of birth cannot be in the future.', 'students.before_1900': 'The date of birth cannot be before 1 January 1900.', 'students.add_another': 'Register another', 'students.unchanged': 'Your school already holds this student; nothing was registered twice.',
     'students.unchanged_named': 'Your school already holds this student; nothing was registered twice: {name} (student number {no})',
     'students.already_saved': 'The previous submission was saved; nothing was registered twice. See the student list. To register another student, check the form and submit again.',
     'students.unknown_outcome': 'The connection broke and it is not known whether the record was saved. Click "Register" again: the system recognises the same submission and never registers twice.',
@@ -56,10 +56,10 @@ export async function render(main, rest) {
   await list.first();
 }
 
-/** Today as YYYY-MM-DD (local). */
+/** Today in China as YYYY-MM-DD (the server's reference date for every date of birth, R8.2). */
 function today() {
-  const d = new Date();
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+  const d = todayCN();
+  return `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}`;
 }
 
 /** The registration form: R8 checks as the clerk types; the server checks again and answers field errors. */
@@ -67,7 +67,7 @@ function renderForm(main) {
   const f = {
     name: h('input', { name: 'name', required: true, 'aria-required': 'true', maxlength: 50, autocomplete: 'off' }),
     gender: select('gender', [['', '—'], ['M', t('gender.M')], ['F', t('gender.F')]]),
-    birth_date: h('input', { name: 'birth_date', type: 'date', required: true, 'aria-required': 'true', max: today() }),
+    birth_date: h('input', { name: 'birth_date', type: 'date', required: true, 'aria-required': 'true', min: '1900-01-01', max: today() }),
     id_type: select('id_type', ID_TYPES.map((c) => [c, label('idtype', c)]), '1'),
     id_number: h('input', { name: 'id_number', maxlength: 30, autocomplete: 'off', spellcheck: 'false', inputmode: 'text' }),
     grade: h('input', { name: 'grade', maxlength: 20 }),
@@ -111,8 +111,9 @@ function renderForm(main) {
         birthHint.className = 'hint ok';
       }
     }
-    if (f.birth_date.value && f.birth_date.value > today()) {
-      birthHint.textContent = t('students.future');
+    if (f.birth_date.value && (f.birth_date.value > today() || f.birth_date.value < '1900-01-01')) {
+      // R8.2: nobody is born after today or before 1900 (the record's own date, like the one in the ID number)
+      birthHint.textContent = t(f.birth_date.value < '1900-01-01' ? 'students.before_1900' : 'students.future');
       birthHint.className = 'hint bad';
       f.birth_date.setAttribute('aria-invalid', 'true');
     }
