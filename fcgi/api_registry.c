@@ -92,6 +92,7 @@ static cJSON *student_json(const struct db_rows *rs, size_t i)
 	json_add_str(o, "grade", db_get(rs, i, 15));
 	json_add_str(o, "class_name", db_get(rs, i, 16));
 	json_add_str(o, "enrol_date", db_get(rs, i, 17));
+	json_add_str(o, "guardian_name", db_get(rs, i, 24));
 	json_add_str(o, "guardian_phone", db_get(rs, i, 18));
 	json_add_str(o, "source", db_get(rs, i, 19));
 	json_add_str(o, "created_at", db_get(rs, i, 20));
@@ -131,7 +132,9 @@ enum xerr api_students_create(struct req *r, struct resp *w)
 	struct reg_outcome o;
 	const char *replayed = NULL;
 	registry_actor(r->who, &who);
-	if ((e = registry_register(r->db, r->arena, &who, &in, "clerk", 0, scope, key, key ? sha : NULL, &replayed, &o)))
+	/* identity check (as for a provincial batch, R29): the school's own live record of this child answers "unchanged",
+	 * so a second click or a retried request never makes a second record, even without the form's Idempotency-Key */
+	if ((e = registry_register(r->db, r->arena, &who, &in, "clerk", 1, scope, key, key ? sha : NULL, &replayed, &o)))
 		return e;
 	if (replayed) {
 		resp_header(w, "Idempotent-Replayed", "true");
@@ -147,7 +150,7 @@ enum xerr api_students_create(struct req *r, struct resp *w)
 	if (rs.n)
 		cJSON_AddItemToObject(res, "student", student_json(&rs, 0));
 	resp_header(w, "Location", arena_printf(r->arena, "/api/v1/students/%llu", (unsigned long long)o.student_id));
-	return resp_json(r, w, 201, res);
+	return resp_json(r, w, strcmp(o.status, "unchanged") == 0 ? 200 : 201, res);
 }
 
 enum xerr api_students_list(struct req *r, struct resp *w)
@@ -537,6 +540,8 @@ static enum xerr job_json(struct req *r, struct resp *w, const struct reg_job *j
 	cJSON_AddNumberToObject(o, "rows_created", (double)j->rows_created);
 	cJSON_AddNumberToObject(o, "rows_unchanged", (double)j->rows_unchanged);
 	cJSON_AddNumberToObject(o, "groups_touched", (double)j->groups_touched);
+	cJSON_AddNumberToObject(o, "groups_opened", (double)j->groups_opened);
+	cJSON_AddNumberToObject(o, "members_added", (double)j->members_added);
 	if (j->duplicate_of)
 		cJSON_AddNumberToObject(o, "duplicate_of", (double)j->duplicate_of);
 	else

@@ -1,6 +1,7 @@
 /* api_workflow: the problem-record workflow over HTTP: group detail, member actions and arbitration (one transaction each, through the state machine in workflow.c), queues, statistics, overdue list, holidays, deadlines and the provincial feed (R11-R29). */
 #include "api.h"
 #include "auth.h"
+#include "change.h"
 #include "config.h"
 #include "db.h"
 #include "db_workflow.h"
@@ -406,108 +407,39 @@ static const char *input_message(unsigned bit)
 	}
 }
 
-/* Validate the requested change against the record (R4, R8.2, R15); returns the canonical proposal JSON. */
-static enum xerr check_changes(struct act *x, const struct wfdb_member *m, const char **proposed)
+/* A change refused by change.c (R15): the standard error with its Chinese and English message. */
+static enum xerr act_refuse(struct act *x, const struct change_err *why)
 {
-	struct arena *a = x->r->arena;
-	const cJSON *c = x->changes;
-	cJSON *out = cJSON_CreateObject();
-	int changed = 0;
-	static const char *const keys[] = {"name", "gender", "birth_date", "id_type", "id_number"};
-	for (const cJSON *it = c->child; it; it = it->next) {
-		int known = 0;
-		for (size_t k = 0; k < 5; k++)
-			known |= strcmp(it->string, keys[k]) == 0;
-		if (!known)
-			return act_fail(x, XE_VALIDATION, arena_printf(a, "changes.%s", it->string),
-					"Only name, gender, birth_date, id_type and id_number can be changed here.", NULL);
-	}
-	const cJSON *v;
-	const char *name = m->name, *gender = m->gender, *birth = m->birth_date, *idt = m->id_type, *idn = m->id_number;
-	int set_idn = 0;
-	if ((v = cJSON_GetObjectItemCaseSensitive(c, "name"))) {
-		if (!cJSON_IsString(v) || json_utf8_chars(v->valuestring) < 1 || json_utf8_chars(v->valuestring) > 50 ||
-		    strpbrk(v->valuestring, "\t\r\n"))
-			return act_fail(x, XE_VALIDATION, "changes.name", "The name must be 1 to 50 characters.", NULL);
-		name = v->valuestring;
-	}
-	if ((v = cJSON_GetObjectItemCaseSensitive(c, "gender"))) {
-		if (!cJSON_IsString(v) || (strcmp(v->valuestring, "M") && strcmp(v->valuestring, "F")))
-			return act_fail(x, XE_VALIDATION, "changes.gender", "The gender must be M or F.", NULL);
-		gender = v->valuestring;
-	}
-	if ((v = cJSON_GetObjectItemCaseSensitive(c, "birth_date"))) {
-		wd_day d;
-		if (!cJSON_IsString(v) || wd_parse(v->valuestring, &d) != 0 || d > x->today)
-			return act_fail(x, XE_VALIDATION, "changes.birth_date", "The date of birth must be a past date YYYY-MM-DD.", NULL);
-		birth = v->valuestring;
-	}
-	if ((v = cJSON_GetObjectItemCaseSensitive(c, "id_type"))) {
-		if (!cJSON_IsString(v) || strlen(v->valuestring) != 1 || !strchr("1679AZ", v->valuestring[0]))
-			return act_fail(x, XE_VALIDATION, "changes.id_type", "The ID type must be one of 1 6 7 8 9 A Z (R4).", NULL);
-		idt = v->valuestring;
-	}
-	if ((v = cJSON_GetObjectItemCaseSensitive(c, "id_number"))) {
-		if (!cJSON_IsNull(v) && !cJSON_IsString(v))
-			return act_fail(x, XE_VALIDATION, "changes.id_number", "The ID number must be a string or null.", NULL);
-		idn = cJSON_IsString(v) ? v->valuestring : NULL;
-		set_idn = 1;
-	}
-	if (set_idn || cJSON_GetObjectItemCaseSensitive(c, "id_type") || cJSON_GetObjectItemCaseSensitive(c, "gender")) {
-		/* the number must be valid for the (new) type and, for a resident ID, agree with the gender (R8.2) */
-		char out_num[IDCHECK_OUT_MAX];
-		enum id_result ir = idcheck_by_type(idt[0], idn ? idn : "", idn ? strlen(idn) : 0, idt[0] == '1' ? gender[0] : 0,
-						    out_num, sizeof out_num, NULL);
-		if (ir != ID_OK)
-			return act_fail(x, XE_VALIDATION, "changes.id_number",
-					arena_printf(a, "%s (%s)", idcheck_message_en(ir), idcheck_message_zh(ir)), NULL);
-		if (set_idn || (idn && strcmp(out_num, idn) != 0)) {
-			idn = *out_num ? arena_strdup(a, out_num) : NULL;
-			set_idn = 1;
-		}
-	}
-	if (!eq(name, m->name)) {
-		cJSON_AddStringToObject(out, "name", name);
-		changed = 1;
-	}
-	if (!eq(gender, m->gender)) {
-		cJSON_AddStringToObject(out, "gender", gender);
-		changed = 1;
-	}
-	if (!eq(birth, m->birth_date)) {
-		cJSON_AddStringToObject(out, "birth_date", birth);
-		changed = 1;
-	}
-	if (!eq(idt, m->id_type)) {
-		cJSON_AddStringToObject(out, "id_type", idt);
-		changed = 1;
-	}
-	if (set_idn && !((idn == NULL && m->id_number == NULL) || eq(idn, m->id_number))) {
-		json_add_str(out, "id_number", idn);
-		changed = 1;
-	}
-	if (!changed)
-		return act_fail(x, XE_VALIDATION, "changes", "The new values are the same as the record's.", NULL);
-	struct arena *prev = arena_current();
-	arena_set_current(a);
-	*proposed = cJSON_PrintUnformatted(out);
-	arena_set_current(prev);
-	return XE_OK;
+	cJSON *root = cJSON_CreateObject();
+	cJSON *o = cJSON_AddObjectToObject(root, "error");
+	cJSON_AddStringToObject(o, "code", err_code(why->err));
+	cJSON_AddStringToObject(o, "message", why->zh);
+	cJSON_AddStringToObject(o, "message_en", why->en);
+	json_add_str(o, "field", why->field);
+	json_add_str(o, "reason", why->code);
+	x->status = err_status(why->err);
+	x->body = root;
+	return why->err;
 }
 
-/* R15: the student takes the approved values. */
-static enum xerr apply_change(struct db *db, const struct wfdb_member *m)
+/* Validate the requested change as registration would check the resulting record (change.c); the canonical proposal. */
+static enum xerr check_changes(struct act *x, struct db *db, const struct wfdb_member *m, const char **proposed)
 {
-	cJSON *p = m->proposed ? cJSON_Parse(m->proposed) : NULL;
-	if (!p)
-		return XE_INTERNAL;
-	const cJSON *v;
-#define S(k) ((v = cJSON_GetObjectItemCaseSensitive(p, k)) && cJSON_IsString(v) ? v->valuestring : NULL)
-	const char *name = S("name"), *gender = S("gender"), *birth = S("birth_date"), *idt = S("id_type");
-#undef S
-	const cJSON *idn = cJSON_GetObjectItemCaseSensitive(p, "id_number");
-	return db_wf_student_change(db, m->student_id, name, gender, birth, idt, idn != NULL,
-				    cJSON_IsString(idn) ? idn->valuestring : NULL);
+	struct change_err why;
+	enum xerr e = change_check(db, x->r->arena, m->student_id, x->changes, proposed, &why);
+	if (e != XE_OK)
+		return e;
+	return why.err ? act_refuse(x, &why) : XE_OK;
+}
+
+/* R15: the student takes the approved values, with every field derived from them (change.c). */
+static enum xerr apply_change(struct act *x, struct db *db, const struct wfdb_member *m)
+{
+	struct change_err why;
+	enum xerr e = change_apply(db, x->r->arena, m->student_id, m->proposed, &why);
+	if (e != XE_OK)
+		return e;
+	return why.err ? act_refuse(x, &why) : XE_OK;
 }
 
 /* Persist the events of one wf_apply on group g (members m, machine view wg): member rows, history, the
@@ -769,11 +701,11 @@ static enum xerr act_tx(struct db *db, void *ctx)
 					"An evidence id does not exist or belongs to another school. (证明材料不存在)", NULL);
 	}
 	const char *proposed = NULL;
-	if (x->action == WA_SUBMIT_CHANGE && (e = check_changes(x, &m[idx], &proposed)))
+	if (x->action == WA_SUBMIT_CHANGE && (e = check_changes(x, db, &m[idx], &proposed)))
 		return e;
 	if (rule->effects & WE_APPLY_CHANGE) { /* R15: new values, then detection again, same transaction */
 		int still = 0;
-		if ((e = apply_change(db, &m[idx])) || (e = registry_redetect(db, a, m[idx].student_id, gid, &still)))
+		if ((e = apply_change(x, db, &m[idx])) || (e = registry_redetect(db, a, m[idx].student_id, gid, &still)))
 			return e;
 		wg.m[idx].clash_kept = still;
 	}

@@ -11,7 +11,7 @@ static const struct db_sql Q_NBG = {"SELECT COUNT(*)" OTHERS
 				    " AND o.name = s.name AND o.gender = s.gender AND o.birth_date = s.birth_date"
 				    " AND (s.id_type <> '1' OR s.id_number IS NULL OR o.id_type <> '1' OR o.id_number IS NULL)"};
 static const struct db_sql Q_STUDENT = {
-	"SELECT id_type, id_number, gender, verify_state, register_id_number FROM student WHERE id = ?"};
+	"SELECT id_type, id_number, gender, verify_state, register_id_number, id_check FROM student WHERE id = ?"};
 
 enum xerr db_detect_min_group_type(struct db *db, struct arena *a, uint64_t group_id, const char **type)
 {
@@ -46,10 +46,10 @@ enum xerr db_detect_min_nbg_clashes(struct db *db, struct arena *a, uint64_t stu
 
 enum xerr db_detect_min_student(struct db *db, struct arena *a, uint64_t student_id, const char **id_type,
 				const char **id_number, const char **gender, const char **verify_state,
-				const char **register_id_number)
+				const char **register_id_number, const char **id_check)
 {
 	struct db_rows rs;
-	*id_type = *id_number = *gender = *verify_state = *register_id_number = NULL;
+	*id_type = *id_number = *gender = *verify_state = *register_id_number = *id_check = NULL;
 	enum xerr e = db_exec(db, a, &Q_STUDENT, DB_ARGS(DBI(student_id)), &rs, NULL, NULL);
 	if (e != XE_OK || !rs.n)
 		return e;
@@ -58,5 +58,6 @@ enum xerr db_detect_min_student(struct db *db, struct arena *a, uint64_t student
 	*gender = db_get(&rs, 0, 2);
 	*verify_state = db_get(&rs, 0, 3);
 	*register_id_number = db_get(&rs, 0, 4);
+	*id_check = db_get(&rs, 0, 5);
 	return XE_OK;
 }

@@ -12,9 +12,10 @@ enum xerr db_detect_min_id_clashes(struct db *db, struct arena *a, uint64_t stud
 /* Other live members sharing name, gender and birth date where at least one of the pair is not matched
  * on a resident ID number (R7). */
 enum xerr db_detect_min_nbg_clashes(struct db *db, struct arena *a, uint64_t student_id, uint64_t group_id, long long *n);
-/* The student's id_type, id_number (NULL if none), gender, verify_state and register_id_number. */
+/* The student's id_type, id_number (NULL if none), gender, verify_state, register_id_number and id_check (the stored
+ * R8.2 result of idcheck, written by every registration and change). */
 enum xerr db_detect_min_student(struct db *db, struct arena *a, uint64_t student_id, const char **id_type,
 				const char **id_number, const char **gender, const char **verify_state,
-				const char **register_id_number);
+				const char **register_id_number, const char **id_check);
 
 #endif

@@ -1,6 +1,8 @@
 /* db_registry: SQL of the registry: records, set-based duplicate detection (R7-R9), register results, imports, lists. */
 #include "db_registry.h"
 #include "db_workflow.h"
+#include "workflow.h"
+#include <stdarg.h>
 #include "sbuf.h"
 #include "log.h"
 #include <assert.h>
@@ -77,7 +79,6 @@ enum xerr db_reg_school(struct db *db, struct arena *a, const char *code, struct
 
 /* ---------------------------------------------------------------- detection predicates (R8) */
 
-#define ACTIVE_STATES "('unconfirmed','open','awaiting_leader','awaiting_review')"
 /* R8.2 ID error of record S right now: malformed resident number, or a current register finding. */
 #define ID_ERROR_NOW(S)                                                                                           \
 	"(" S ".status<>'deleted' AND ((" S ".id_type='1' AND " S ".id_check<>'ok') OR (" S ".verify_state IN"      \
@@ -155,8 +156,8 @@ static const struct db_sql Q_NBG_MANY_LOCK = {NBG_JT " LOCK IN SHARE MODE"};
 static const struct db_sql Q_INSERT = {
 	"INSERT INTO student (school_id, province_code, city_code, county_code, name, gender, birth_date, id_type, id_number,"
 	" id_check, grade, class_name, enrol_date, guardian_phone, student_no, status, source, created_by, touch_batch,"
-	" import_job_id, import_row) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,'pending',?,?,?,?,?)"};
-#define INSERT_NCOLS 20
+	" import_job_id, import_row, guardian_name) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,'pending',?,?,?,?,?,?)"};
+#define INSERT_NCOLS 21
 
 struct pref {
 	char p[16];
@@ -290,6 +291,21 @@ enum xerr db_reg_insert(struct db *db, struct arena *a, struct reg_new *rows, si
 	return e;
 }
 
+enum xerr db_reg_new_number(struct db *db, struct arena *a, const char *county, const char *birth, int resync, char out[20])
+{
+	struct student_rec rec;
+	struct reg_school s;
+	memset(&rec, 0, sizeof rec);
+	memset(&s, 0, sizeof s);
+	snprintf(rec.birth, sizeof rec.birth, "%s", birth);
+	snprintf(s.county, sizeof s.county, "%s", county);
+	struct reg_new row = {.rec = &rec, .school = &s};
+	enum xerr e = assign_numbers(db, a, &row, 1, resync);
+	if (e == XE_OK)
+		memcpy(out, row.student_no, 20);
+	return e;
+}
+
 /* Insert rows with their numbers (one statement; array binding for several). */
 static enum xerr insert_rows(struct db *db, struct reg_new *rows, size_t n, const char *source, uint64_t created_by,
 			     uint64_t batch, uint64_t *first_id)
@@ -305,7 +321,7 @@ static enum xerr insert_rows(struct db *db, struct reg_new *rows, size_t n, cons
 				    DBS(r->grade), DBS(r->class_name), r->enrol[0] ? DBS(r->enrol) : DBNULL, DBS(r->phone),
 				    DBS(rows[0].student_no), DBS(source), created_by ? DBI(created_by) : DBNULL, DBI(batch),
 				    rows[0].import_job_id ? DBI(rows[0].import_job_id) : DBNULL,
-				    rows[0].import_row ? DBI(rows[0].import_row) : DBNULL),
+				    rows[0].import_row ? DBI(rows[0].import_row) : DBNULL, DBS(r->guardian)),
 			    NULL, NULL, &id);
 		if (first_id)
 			*first_id = id;
@@ -337,6 +353,7 @@ static enum xerr insert_rows(struct db *db, struct reg_new *rows, size_t n, cons
 		v[17] = DBI(batch);
 		v[18] = rows[i].import_job_id ? DBI(rows[i].import_job_id) : DBNULL;
 		v[19] = rows[i].import_row ? DBI(rows[i].import_row) : DBNULL;
+		v[20] = DBS(r->guardian);
 	}
 	e = db_exec_bulk(db, &Q_INSERT, x, n, INSERT_NCOLS, NULL);
 	free(x);
@@ -499,7 +516,7 @@ enum xerr db_reg_detect_keys_err(struct db *db, uint64_t batch, const char *cons
 #define CLEARED                                                                                                   \
 	"EXISTS (SELECT 1 FROM group_member m2 FORCE INDEX (k_member_student) STRAIGHT_JOIN problem_group g2 ON g2.id=m2.group_id" \
 	" WHERE m2.student_id=s.id"                                                                                 \
-	" AND m2.state IN ('approved','upheld') AND g2.type=d.type AND g2.clash_key=d.k AND g2.state='done')"
+	" AND m2.state IN @STANDING@ AND g2.type=d.type AND g2.clash_key=d.k AND g2.state='done')"
 
 /* keys of the marked records (EXISTS probes keep a clean record from costing more than two index reads) */
 static const struct db_sql D_KEYS_ID = {
@@ -524,10 +541,12 @@ static const struct db_sql D_KEYS_CHG = {
 	" IF(g.type='nbg_dup', SUBSTRING_INDEX(g.open_key,'|',1), NULL),"                                              \
 	" IF(g.type='nbg_dup', SUBSTRING_INDEX(SUBSTRING_INDEX(g.open_key,'|',2),'|',-1), NULL),"                      \
 	" IF(g.type='nbg_dup', SUBSTRING_INDEX(g.open_key,'|',-1), NULL)"
+/* WG_NOT_REOPEN_CASE: a re-open case (R22) is settled by its school alone; detection never evaluates its key */
+#define NOT_REOPEN_CASE " AND g.reopened_from IS NULL"
 static const struct db_sql D_KEYS_OPEN = {
 	"INSERT IGNORE INTO detect_key (batch, type, k, sid, name, gender, birth) SELECT DISTINCT ?, " OPEN_KEY_COLS
 	" FROM student s FORCE INDEX (k_student_touch) STRAIGHT_JOIN group_member m FORCE INDEX (k_member_student) ON m.student_id=s.id"
-	" STRAIGHT_JOIN problem_group g ON g.id=m.group_id WHERE s.touch_batch=? AND g.open_key IS NOT NULL"};
+	" STRAIGHT_JOIN problem_group g ON g.id=m.group_id WHERE s.touch_batch=? AND g.open_key IS NOT NULL" NOT_REOPEN_CASE};
 /* the same keys over every record (full re-detection) */
 static const struct db_sql A_KEYS_ID = {
 	"INSERT IGNORE INTO detect_key (batch, type, k) SELECT ?, 'id_dup', id_number FROM student"
@@ -544,10 +563,10 @@ static const struct db_sql A_KEYS_CHG = {
 	" WHERE " ID_CHANGED_NOW("s")};
 static const struct db_sql A_KEYS_OPEN = {
 	"INSERT IGNORE INTO detect_key (batch, type, k, sid, name, gender, birth) SELECT ?, " OPEN_KEY_COLS
-	" FROM problem_group g WHERE g.open_key IS NOT NULL"};
+	" FROM problem_group g WHERE g.open_key IS NOT NULL" NOT_REOPEN_CASE};
 
 /* does each key clash now (locking reads: a concurrent insert of the same key waits or deadlocks, never hides) */
-static const struct db_sql D_CLASH = {
+static struct db_sql D_CLASH = {
 	"UPDATE detect_key d SET d.clash = CASE d.type"
 	" WHEN 'id_dup' THEN (SELECT COUNT(*) FROM student s FORCE INDEX (k_student_idno) WHERE s.id_number=d.k AND s.id_type='1'"
 	"  AND s.status<>'deleted')>=2 AND EXISTS (SELECT 1 FROM student s FORCE INDEX (k_student_idno) WHERE s.id_number=d.k"
@@ -577,13 +596,13 @@ static const struct db_sql H_OPENED = {
 	"INSERT INTO history (group_id, actor_role, action, state_after, reason) VALUES (?, 'system', 'group_opened', 'open', ?)"};
 #define MEMBER_SEL                                                                                             \
 	"SELECT d.gid, s.id, s.school_id, s.province_code, s.city_code, s.county_code,"                           \
-	" IF(d.type='id_changed','unconfirmed','open'), ? FROM detect_key d STRAIGHT_JOIN student s "
-static const struct db_sql D_MEM_ID_SEL = {MEMBER_SEL "FORCE INDEX (k_student_idno) ON s.id_number=d.k AND s.id_type='1' AND s.status<>'deleted'"
+	" @ENTRY@, ? FROM detect_key d STRAIGHT_JOIN student s "
+static struct db_sql D_MEM_ID_SEL = {MEMBER_SEL "FORCE INDEX (k_student_idno) ON s.id_number=d.k AND s.id_type='1' AND s.status<>'deleted'"
 							" WHERE d.batch=? AND d.type='id_dup' AND d.clash=1 LOCK IN SHARE MODE"};
-static const struct db_sql D_MEM_NBG_SEL = {MEMBER_SEL "FORCE INDEX (k_student_nbg) ON s.name=d.name AND s.gender=d.gender AND s.birth_date=d.birth"
+static struct db_sql D_MEM_NBG_SEL = {MEMBER_SEL "FORCE INDEX (k_student_nbg) ON s.name=d.name AND s.gender=d.gender AND s.birth_date=d.birth"
 							 " AND s.status<>'deleted' WHERE d.batch=? AND d.type='nbg_dup' AND d.clash=1"
 							 " LOCK IN SHARE MODE"};
-static const struct db_sql D_MEM_ONE_SEL = {MEMBER_SEL "FORCE INDEX (PRIMARY) ON s.id=d.sid WHERE d.batch=? AND d.type IN ('id_error','id_changed')"
+static struct db_sql D_MEM_ONE_SEL = {MEMBER_SEL "FORCE INDEX (PRIMARY) ON s.id=d.sid WHERE d.batch=? AND d.type IN ('id_error','id_changed')"
 							 " AND d.clash=1 LOCK IN SHARE MODE"};
 static const struct db_sql D_MEM = {
 	"INSERT INTO group_member (group_id, student_id, school_id, province_code, city_code, county_code, state, added_batch)"
@@ -594,49 +613,52 @@ static const struct db_sql D_HIST_ADDED_SEL = {
 static const struct db_sql H_ADDED = {
 	"INSERT INTO history (group_id, member_id, student_id, actor_role, action, state_after)"
 	" VALUES (?, ?, ?, 'system', 'member_added', ?)"};
-/* a member closed by the system (or changed) whose record clashes again while the group is open */
+/* The member and group state changes below are the workflow table's system rows (workflow.c): the tokens
+ * @..._FROM@ (states a rule leaves), @..._TO@ (the state it enters, by group type), @..._SET@ (its effects),
+ * @..._ACTION@ (its history name), @ENTRY@, @STANDING@ and @HOLDING@ are filled from the table at start-up
+ * (detect_sql_init); db_reg_detect_transitions shows them to the tests. */
+/* WA_MEMBER_REOPENED (R9): a member closed by the system (or changed) whose record clashes again, group open */
 #define REOPEN_WHERE                                                                                           \
 	" FROM detect_key d STRAIGHT_JOIN group_member m FORCE INDEX (uk_member) ON m.group_id=d.gid STRAIGHT_JOIN student s ON s.id=m.student_id" \
-	" WHERE d.batch=? AND d.clash=1 AND m.state IN ('closed','changed') AND " MATCHES
-static const struct db_sql D_HIST_REOPEN_SEL = {
-	"SELECT m.group_id, m.id, m.student_id, m.state, IF(d.type='id_changed','unconfirmed','open')" REOPEN_WHERE
-	" LOCK IN SHARE MODE"};
-static const struct db_sql H_REOPEN = {
+	" WHERE d.batch=? AND d.clash=1 AND m.state IN @REOPEN_FROM@ AND " MATCHES
+static struct db_sql D_HIST_REOPEN_SEL = {
+	"SELECT m.group_id, m.id, m.student_id, m.state, @REOPEN_TO@" REOPEN_WHERE " LOCK IN SHARE MODE"};
+static struct db_sql H_REOPEN = {
 	"INSERT INTO history (group_id, member_id, student_id, actor_role, action, state_before, state_after, reason)"
-	" VALUES (?, ?, ?, 'system', 'member_reopened', ?, ?, 'clash_persists')"};
-static const struct db_sql D_REOPEN = {
+	" VALUES (?, ?, ?, 'system', '@REOPEN_ACTION@', ?, ?, 'clash_persists')"};
+static struct db_sql D_REOPEN = {
 	"UPDATE detect_key d STRAIGHT_JOIN group_member m FORCE INDEX (uk_member) ON m.group_id=d.gid STRAIGHT_JOIN student s ON s.id=m.student_id"
-	" SET m.state=IF(d.type='id_changed','unconfirmed','open'), m.version=m.version+1, m.updated_at=UTC_TIMESTAMP(6),"
-	" m.step_started_at=UTC_TIMESTAMP(6), m.handling=NULL, m.due_date=?"
-	" WHERE d.batch=? AND d.clash=1 AND m.state IN ('closed','changed') AND " MATCHES};
+	" SET m.state=@REOPEN_TO@, m.version=m.version+1, m.updated_at=UTC_TIMESTAMP(6),"
+	" m.step_started_at=UTC_TIMESTAMP(6)@REOPEN_SET@, m.due_date=?"
+	" WHERE d.batch=? AND d.clash=1 AND m.state IN @REOPEN_FROM@ AND " MATCHES};
 /* R24: the school's first step in a group it joins is due in 10 working days */
 static const struct db_sql D_MEM_DUE = {
 	"UPDATE detect_key d STRAIGHT_JOIN group_member m FORCE INDEX (uk_member) ON m.group_id=d.gid SET m.due_date=?"
 	" WHERE d.batch=? AND d.clash=1 AND m.added_batch=? AND m.due_date IS NULL"};
-/* an active member whose record no longer clashes closes by itself (SPEC s.6), as a system event */
-#define CLOSE_COND " AND m.state IN " ACTIVE_STATES " AND (d.clash=0 OR NOT " MATCHES ")"
-static const struct db_sql D_HIST_CLOSE_SEL = {
-	"SELECT m.group_id, m.id, m.student_id, m.state, IF(d.clash=0,'clash_gone','no_longer_clashes')"
+/* WA_CLASH_GONE (s.6): an active member whose record no longer clashes closes by itself, as a system event */
+#define CLOSE_COND " AND m.state IN @CLOSE_FROM@ AND (d.clash=0 OR NOT " MATCHES ")"
+static struct db_sql D_HIST_CLOSE_SEL = {
+	"SELECT m.group_id, m.id, m.student_id, m.state, @CLOSE_TO@, IF(d.clash=0,'clash_gone','no_longer_clashes')"
 	" FROM detect_key d STRAIGHT_JOIN group_member m FORCE INDEX (uk_member) ON m.group_id=d.gid STRAIGHT_JOIN student s ON s.id=m.student_id"
 	" WHERE d.batch=?" CLOSE_COND " LOCK IN SHARE MODE"};
-static const struct db_sql H_CLOSE = {
+static struct db_sql H_CLOSE = {
 	"INSERT INTO history (group_id, member_id, student_id, actor_role, action, state_before, state_after, reason)"
-	" VALUES (?, ?, ?, 'system', 'clash_gone', ?, 'closed', ?)"};
-static const struct db_sql D_CLOSE = {
+	" VALUES (?, ?, ?, 'system', '@CLOSE_ACTION@', ?, ?, ?)"};
+static struct db_sql D_CLOSE = {
 	"UPDATE detect_key d STRAIGHT_JOIN group_member m FORCE INDEX (uk_member) ON m.group_id=d.gid STRAIGHT_JOIN student s ON s.id=m.student_id"
-	" SET m.state='closed', m.version=m.version+1, m.updated_at=UTC_TIMESTAMP(6)"
+	" SET m.state=@CLOSE_TO@, m.version=m.version+1, m.updated_at=UTC_TIMESTAMP(6)@CLOSE_SET@"
 	" WHERE d.batch=?" CLOSE_COND};
-/* R21: a group whose clash is gone is done */
-static const struct db_sql D_HIST_DONE_SEL = {
+/* the group rule of WA_CLASH_GONE (R21): a group whose clash is gone is done */
+static struct db_sql D_HIST_DONE_SEL = {
 	"SELECT g.id, g.state FROM detect_key d STRAIGHT_JOIN problem_group g ON g.id=d.gid"
-	" WHERE d.batch=? AND d.clash=0 AND g.state<>'done' LOCK IN SHARE MODE"};
-static const struct db_sql H_DONE = {
+	" WHERE d.batch=? AND d.clash=0 AND g.state IN @DONE_FROM@ LOCK IN SHARE MODE"};
+static struct db_sql H_DONE = {
 	"INSERT INTO history (group_id, actor_role, action, state_before, state_after, reason)"
-	" VALUES (?, 'system', 'group_done', ?, 'done', 'clash_gone')"};
-static const struct db_sql D_DONE = {
-	"UPDATE detect_key d STRAIGHT_JOIN problem_group g ON g.id=d.gid SET g.state='done', g.open_key=NULL,"
+	" VALUES (?, 'system', '@DONE_ACTION@', ?, @DONE_TO@, 'clash_gone')"};
+static struct db_sql D_DONE = {
+	"UPDATE detect_key d STRAIGHT_JOIN problem_group g ON g.id=d.gid SET g.state=@DONE_TO@, g.open_key=NULL,"
 	" g.done_at=UTC_TIMESTAMP(6), g.updated_at=UTC_TIMESTAMP(6), g.version=g.version+1"
-	" WHERE d.batch=? AND d.clash=0 AND g.state<>'done'"};
+	" WHERE d.batch=? AND d.clash=0 AND g.state IN @DONE_FROM@"};
 /* R2: widest jurisdiction and common superior from the members' counties (dedup_common_superior in SQL) */
 static const struct db_sql D_SCOPE = {
 	"UPDATE (SELECT m.group_id gid, COUNT(DISTINCT m.province_code) np, COUNT(DISTINCT m.city_code) nc,"
@@ -648,11 +670,11 @@ static const struct db_sql D_SCOPE = {
 /* R6: status follows membership of unfinished groups */
 #define MEMBERS_OF_RUN                                                                                          \
 	"(SELECT DISTINCT m.student_id sid FROM detect_key d STRAIGHT_JOIN group_member m FORCE INDEX (uk_member) ON m.group_id=d.gid WHERE d.batch=?)"
-static const struct db_sql D_STATUS = {
+static struct db_sql D_STATUS = {
 	"UPDATE " MEMBERS_OF_RUN " x STRAIGHT_JOIN student s ON s.id=x.sid SET s.status = CASE WHEN s.status='deleted' THEN 'deleted'"
 	" WHEN EXISTS (SELECT 1 FROM group_member m2 FORCE INDEX (k_member_student) STRAIGHT_JOIN problem_group g2"
 	" ON g2.id=m2.group_id WHERE m2.student_id=s.id"
-	" AND g2.state<>'done' AND m2.state NOT IN ('deleted','changed','closed','upheld')) THEN 'problem'"
+	" AND g2.state<>'done' AND m2.state IN @HOLDING@) THEN 'problem'"
 	" WHEN s.status='problem' THEN IF(s.ever_approved,'formal','pending') ELSE s.status END"};
 static const struct db_sql D_TOUCH_MEMBERS = {
 	"UPDATE " MEMBERS_OF_RUN " x STRAIGHT_JOIN student s ON s.id=x.sid SET s.touch_batch=?"};
@@ -668,6 +690,179 @@ static const struct db_sql A_GNUMBER = {
 	"UPDATE student s SET s.student_no=CONCAT('G', s.id_number), s.updated_at=UTC_TIMESTAMP(6) WHERE" G_COND};
 static const struct db_sql D_CLEAN = {"DELETE FROM detect_key WHERE batch=?"};
 static const struct db_sql D_TOUCH = {"UPDATE student SET touch_batch=? WHERE id=?"};
+
+
+/* ---- the detection SQL from the workflow table (workflow.c) ---- */
+
+/* printf into a process-lifetime string */
+static char *xprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s = NULL;
+	va_start(ap, fmt);
+	int n = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	assert(n >= 0 && s);
+	return s;
+}
+
+/* "('a','b')": the member states for which keep(s) holds. */
+static char *state_set(int (*keep)(enum wf_state, const void *), const void *ctx)
+{
+	char *s = xprintf("(");
+	for (int st = 0; st < WS__COUNT; st++)
+		if (keep((enum wf_state)st, ctx)) {
+			char *t = xprintf("%s%s'%s'", s, s[1] ? "," : "", wf_state_name((enum wf_state)st));
+			free(s);
+			s = t;
+		}
+	char *t = xprintf("%s)", s);
+	free(s);
+	assert(t[1] != ')'); /* an empty IN list is a table without the rows detection needs */
+	return t;
+}
+
+/* Does the table have a system rule for action *ctx leaving state st (for every type alike: asserted)? */
+static int leaves(enum wf_state st, const void *ctx)
+{
+	enum wf_action a = *(const enum wf_action *)ctx;
+	int any = wf_system_rule(st, a, 0) != NULL;
+	for (int t = 1; t < WT__COUNT; t++)
+		assert((wf_system_rule(st, a, (enum wf_type)t) != NULL) == any);
+	return any;
+}
+static int standing(enum wf_state st, const void *ctx) { return (void)ctx, wf_state_standing(st); }
+static int holding(enum wf_state st, const void *ctx) { return (void)ctx, wf_state_holding(st); }
+
+/* "CASE d.type WHEN 'id_dup' THEN 'open' ... END": the state that action a enters, by group type (one
+ * state per type whatever the state left: asserted); state(t) for the entry state when a is WA__COUNT. */
+static char *target_case(enum wf_action a, unsigned *effects)
+{
+	char *s = xprintf("CASE d.type");
+	*effects = 0;
+	int first = 1;
+	for (int t = 0; t < WT__COUNT; t++) {
+		int to = -1;
+		if (a == WA__COUNT) {
+			to = (int)wf_entry_state((enum wf_type)t);
+		} else {
+			for (int st = 0; st < WS__COUNT; st++) {
+				const struct wf_rule *r = wf_system_rule((enum wf_state)st, a, (enum wf_type)t);
+				if (!r)
+					continue;
+				assert(to < 0 || to == (int)r->to);
+				assert(first || *effects == r->effects); /* one set of effects per action */
+				to = (int)r->to;
+				*effects = r->effects;
+				first = 0;
+			}
+		}
+		assert(to >= 0);
+		char *x = xprintf("%s WHEN '%s' THEN '%s'", s, wf_type_name((enum wf_type)t), wf_state_name((enum wf_state)to));
+		free(s);
+		s = x;
+	}
+	char *x = xprintf("%s END", s);
+	free(s);
+	return x;
+}
+
+/* The SET clause of a rule's effects that detection carries out (others it never has: asserted). */
+static const char *effects_set(unsigned eff)
+{
+	assert((eff & ~(unsigned)WE_CLEAR_HANDLING) == 0);
+	return eff & WE_CLEAR_HANDLING ? ", m.handling=NULL" : "";
+}
+
+static struct reg_detect_transition transitions[3];
+static const char *tokens[32][2];
+static size_t ntokens;
+
+/* Replace every @TOKEN@ of q's text (a static template) by its generated value. */
+static void fill(struct db_sql *q)
+{
+	char *s = xprintf("%s", q->sql);
+	for (char *at; (at = strchr(s, '@'));) {
+		char *end = strchr(at + 1, '@');
+		assert(end);
+		size_t i = 0;
+		while (i < ntokens && !(strlen(tokens[i][0]) == (size_t)(end - at - 1) && !strncmp(tokens[i][0], at + 1, (size_t)(end - at - 1))))
+			i++;
+		assert(i < ntokens); /* unknown token */
+		*at = 0;
+		char *x = xprintf("%s%s%s", s, tokens[i][1], end + 1);
+		free(s);
+		s = x;
+	}
+	q->sql = s;
+}
+
+static void token(const char *name, const char *value)
+{
+	assert(ntokens < sizeof tokens / sizeof tokens[0]);
+	tokens[ntokens][0] = name;
+	tokens[ntokens++][1] = value;
+}
+
+static void detect_sql_init(void)
+{
+	static const enum wf_action reopen = WA_MEMBER_REOPENED, close = WA_CLASH_GONE;
+	unsigned eff;
+	token("ENTRY", target_case(WA__COUNT, &eff));
+	token("STANDING", state_set(standing, NULL));
+	token("HOLDING", state_set(holding, NULL));
+	const char *reopen_from = state_set(leaves, &reopen), *reopen_to = target_case(reopen, &eff);
+	token("REOPEN_FROM", reopen_from);
+	token("REOPEN_TO", reopen_to);
+	token("REOPEN_SET", effects_set(eff));
+	token("REOPEN_ACTION", wf_action_name(reopen));
+	const char *close_from = state_set(leaves, &close), *close_to = target_case(close, &eff);
+	token("CLOSE_FROM", close_from);
+	token("CLOSE_TO", close_to);
+	token("CLOSE_SET", effects_set(eff));
+	token("CLOSE_ACTION", wf_action_name(close));
+	/* the group rows of WA_CLASH_GONE: from these states to one state */
+	char *from = xprintf("(");
+	int to = -1;
+	for (size_t i = 0; i < wf_group_rules_count; i++) {
+		const struct wf_group_rule *r = &wf_group_rules[i];
+		if (r->action != close)
+			continue;
+		assert(to < 0 || to == (int)r->to);
+		to = (int)r->to;
+		char *x = xprintf("%s%s'%s'", from, from[1] ? "," : "", wf_gstate_name(r->from));
+		free(from);
+		from = x;
+	}
+	assert(to >= 0);
+	const char *done_from = xprintf("%s)", from), *done_to = xprintf("'%s'", wf_gstate_name((enum wf_gstate)to));
+	free(from);
+	token("DONE_FROM", done_from);
+	token("DONE_TO", done_to);
+	token("DONE_ACTION", wf_group_event_name((enum wf_gstate)to));
+	struct db_sql *const templ[] = {&D_CLASH, &D_MEM_ID_SEL, &D_MEM_NBG_SEL, &D_MEM_ONE_SEL, &D_HIST_REOPEN_SEL, &H_REOPEN,
+					&D_REOPEN, &D_HIST_CLOSE_SEL, &H_CLOSE, &D_CLOSE, &D_HIST_DONE_SEL, &H_DONE, &D_DONE, &D_STATUS};
+	for (size_t i = 0; i < sizeof templ / sizeof templ[0]; i++)
+		fill(templ[i]);
+	transitions[0] = (struct reg_detect_transition){reopen, 0, D_REOPEN.sql, H_REOPEN.sql, reopen_from, reopen_to};
+	transitions[1] = (struct reg_detect_transition){close, 0, D_CLOSE.sql, H_CLOSE.sql, close_from, close_to};
+	transitions[2] = (struct reg_detect_transition){close, 1, D_DONE.sql, H_DONE.sql, done_from, done_to};
+}
+
+static pthread_once_t detect_once = PTHREAD_ONCE_INIT;
+
+size_t db_reg_detect_transitions(const struct reg_detect_transition **out)
+{
+	pthread_once(&detect_once, detect_sql_init);
+	*out = transitions;
+	return sizeof transitions / sizeof transitions[0];
+}
+
+const char *db_reg_detect_entry_sql(void)
+{
+	pthread_once(&detect_once, detect_sql_init);
+	return D_MEM_ID_SEL.sql;
+}
 
 #define B DBI(batch)
 
@@ -696,6 +891,7 @@ enum xerr db_reg_detect(struct db *db, struct arena *a, uint64_t batch, unsigned
 	unsigned long long n = 0;
 	const char *due = NULL;
 	struct reg_detect_stats dummy;
+	pthread_once(&detect_once, detect_sql_init);
 	if (!st)
 		st = &dummy;
 	memset(st, 0, sizeof *st);
@@ -779,7 +975,7 @@ out:
 
 static const struct db_sql Q_APPLY_CHANGE = {
 	"UPDATE student SET name=?, gender=?, birth_date=?, id_type=?, id_number=?, id_check=?, grade=?, class_name=?,"
-	" enrol_date=?, guardian_phone=?, touch_batch=?, version=version+1, updated_at=UTC_TIMESTAMP(6)"
+	" enrol_date=?, guardian_name=?, guardian_phone=?, touch_batch=?, version=version+1, updated_at=UTC_TIMESTAMP(6)"
 	" WHERE id=? AND version=? AND status<>'deleted'"};
 
 enum xerr db_reg_apply_change(struct db *db, uint64_t student_id, long long expected_version, const struct student_rec *r,
@@ -789,7 +985,8 @@ enum xerr db_reg_apply_change(struct db *db, uint64_t student_id, long long expe
 	enum xerr e = db_exec(db, NULL, &Q_APPLY_CHANGE,
 			      DB_ARGS(DBS(r->name), DBSN(&r->gender, 1), DBS(r->birth), DBSN(&r->id_type, 1),
 				      r->id_number[0] ? DBS(r->id_number) : DBNULL, DBS(r->id_check), DBS(r->grade), DBS(r->class_name),
-				      r->enrol[0] ? DBS(r->enrol) : DBNULL, DBS(r->phone), B, DBI(student_id), DBI(expected_version)),
+				      r->enrol[0] ? DBS(r->enrol) : DBNULL, DBS(r->guardian), DBS(r->phone), B, DBI(student_id),
+				      DBI(expected_version)),
 			      NULL, &n, NULL);
 	return e != XE_OK ? e : n == 1 ? XE_OK : XE_CONFLICT;
 }
@@ -844,7 +1041,7 @@ enum xerr db_reg_student_groups(struct db *db, struct arena *a, uint64_t student
 	"s.id, s.student_no, s.name, s.gender, DATE_FORMAT(s.birth_date,'%Y-%m-%d'), s.id_type, s.id_number, s.id_check,"   \
 	" s.status, s.ever_approved, s.verify_state, s.register_id_number, sch.code, sch.name, s.county_code, s.grade,"   \
 	" s.class_name, DATE_FORMAT(s.enrol_date,'%Y-%m-%d'), s.guardian_phone, s.source, " TS("s.created_at") ", " TS( \
-		"s.updated_at") ", s.version, s.school_id"
+		"s.updated_at") ", s.version, s.school_id, s.guardian_name"
 
 static const struct db_sql Q_STUDENT_GET = {
 	"SELECT " STUDENT_COLS " FROM student s JOIN unit sch ON sch.id=s.school_id WHERE s.id=? AND " SCOPE("s")};
@@ -1113,7 +1310,8 @@ static const struct db_sql Q_JOB_GET = {
 	" rows_valid, rows_error, rows_done, rows_created, rows_unchanged, groups_touched, duplicate_of, error_code,"
 	" error_message, " TS("created_at") ", " TS("updated_at") ", " TS("finished_at") ","
 	" state IN ('validating','committing') AND updated_at < UTC_TIMESTAMP(6) - INTERVAL 120 SECOND, " TS("file_purged_at")
-	" FROM import_job WHERE id=?"};
+	", groups_opened, members_added FROM import_job WHERE id=?"};
+static const struct db_sql Q_JOB_DETECTED = {"UPDATE import_job SET groups_opened=?, members_added=? WHERE id=?"};
 static const struct db_sql Q_JOB_STATE = {
 	"UPDATE import_job SET state=?, updated_at=UTC_TIMESTAMP(6), version=version+1 WHERE id=? AND state=?"};
 static const struct db_sql Q_JOB_PROGRESS = {
@@ -1182,8 +1380,15 @@ enum xerr db_reg_job_get(struct db *db, struct arena *a, uint64_t id, struct reg
 	j->finished_at = db_get(&rs, 0, 22);
 	j->stale = (int)db_get_int(&rs, 0, 23);
 	j->file_purged_at = db_get(&rs, 0, 24);
+	j->groups_opened = db_get_int(&rs, 0, 25);
+	j->members_added = db_get_int(&rs, 0, 26);
 	*found = 1;
 	return XE_OK;
+}
+
+enum xerr db_reg_job_detected(struct db *db, uint64_t id, long long groups_opened, long long members_added)
+{
+	return db_exec(db, NULL, &Q_JOB_DETECTED, DB_ARGS(DBI(groups_opened), DBI(members_added), DBI(id)), NULL, NULL, NULL);
 }
 
 enum xerr db_reg_job_state(struct db *db, uint64_t id, const char *from, const char *to)

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include "db.h"
 #include "student.h"
+#include "workflow.h"
 
 /* A caller's jurisdiction (R1-R3), for WHERE clauses: level 0 ministry (all), 1 province, 2 city, 3 county,
  * 4 school (unit_id is the school). Codes are NUL-terminated digit strings or "" above their level. */
@@ -43,6 +44,10 @@ struct reg_new {
  * *first_id receives the new id (may be NULL). XE_CONFLICT when a county/birth-date prefix has no free number. */
 enum xerr db_reg_insert(struct db *db, struct arena *a, struct reg_new *rows, size_t n, const char *source, uint64_t created_by,
 			uint64_t batch, uint64_t *first_id);
+
+/* A fresh L number (R5) for a record of county born on birth (YYYY-MM-DD) from the prefix's counter, e.g. when an approved
+ * change corrects the date of birth (R15). resync: first raise the counter to the numbers in use (after a duplicate). */
+enum xerr db_reg_new_number(struct db *db, struct arena *a, const char *county, const char *birth, int resync, char out[20]);
 
 /* Live records of a school with the same identity as rec (same ID type and number; without a number, the same
  * name + gender + birth date): *count of them and *id of the first (0 if none). locking: read with a shared
@@ -97,6 +102,19 @@ struct reg_detect_stats {
  * upheld in a done group of the same key) do not re-open unless another record joins the clash. */
 enum xerr db_reg_detect(struct db *db, struct arena *a, uint64_t batch, unsigned flags, struct reg_detect_stats *st);
 
+/* The state changes detection's SQL makes, built at start-up from the workflow table's system rows (for the
+ * tests: each must be a row of the table). group 0: member states IN from_in move to to_expr ("CASE d.type WHEN
+ * '<type>' THEN '<state>' ... END"); group 1: group states IN from_in move to to_expr ("'<gstate>'").
+ * update_sql and history_sql are the statements themselves. Static strings. */
+struct reg_detect_transition {
+	enum wf_action action;
+	int group;
+	const char *update_sql, *history_sql, *from_in, *to_expr;
+};
+size_t db_reg_detect_transitions(const struct reg_detect_transition **out);
+/* The statement that adds members (its state is wf_entry_state's CASE over d.type), for the tests. */
+const char *db_reg_detect_entry_sql(void);
+
 /* R15: give a record the new values of an approved change, inside the caller's transaction. Optimistic: XE_CONFLICT
  * when the record's version is not expected_version (or it is deleted). The school stays; id_check follows the new
  * number; the record is marked with batch, so db_reg_detect(db, a, batch, 0, ...) then re-runs the duplicate check
@@ -111,7 +129,7 @@ enum xerr db_reg_student_groups(struct db *db, struct arena *a, uint64_t student
 				const char ***types, const char ***member_states);
 
 /* One student as JSON fields in rows: see db_registry.c (STUDENT_COLS) for the column order. */
-#define REG_STUDENT_NCOLS 24
+#define REG_STUDENT_NCOLS 25
 enum xerr db_reg_student_get(struct db *db, struct arena *a, uint64_t id, const struct reg_scope *sc, struct db_rows *rows);
 /* Students in scope, filters (NULL = any): school code, status, q (name prefix, ID number or student number). */
 enum xerr db_reg_student_list(struct db *db, struct arena *a, const struct reg_scope *sc, const char *school_code,
@@ -158,6 +176,7 @@ struct reg_job {
 	uint32_t unit_id;
 	const char *sha256, *format, *encoding, *state, *error_code, *error_message, *created_at, *updated_at, *finished_at;
 	long long file_size, rows_total, rows_valid, rows_error, rows_done, rows_created, rows_unchanged, groups_touched;
+	long long groups_opened, members_added; /* what the commit's detection did (groups_touched: their sum) */
 	int stale;                /* a background phase stopped sending heartbeats */
 	const char *file_purged_at; /* when housekeeping removed the stored file and row issues, or NULL */
 };
@@ -174,6 +193,8 @@ enum xerr db_reg_job_progress(struct db *db, uint64_t id, long long rows_done);
 enum xerr db_reg_job_finish(struct db *db, uint64_t id, const char *state, long long rows_valid, long long rows_error,
 			    long long rows_done, long long created, long long unchanged, long long groups, uint64_t duplicate_of,
 			    const char *error_code, const char *error_message);
+/* What a commit's detection did: problem groups opened, records put into groups (issue 11: the summary counts them). */
+enum xerr db_reg_job_detected(struct db *db, uint64_t id, long long groups_opened, long long members_added);
 /* Mark a job whose phase stopped (no heartbeat for stale_s seconds) failed; returns XE_OK whether or not it was. */
 enum xerr db_reg_job_reap(struct db *db, uint64_t id, int stale_s);
 /* Row issues of a job (replacing earlier ones): n rows of 8 values: row_no, col, field, code, warning, message, message_zh. */

@@ -69,13 +69,6 @@ static const struct db_sql Q_STUDENT_FORMAL = {
 	" s.updated_at = UTC_TIMESTAMP(6) WHERE s.id = ? AND s.status <> 'deleted' AND NOT EXISTS"
 	" (SELECT 1 FROM group_member m2 STRAIGHT_JOIN problem_group g2 ON g2.id = m2.group_id"
 	"  WHERE m2.student_id = ? AND g2.id <> ? AND g2.state <> 'done' AND m2.state IN " PENDING ")"};
-static const struct db_sql Q_STUDENT_CHANGE = {
-	"UPDATE student SET"
-	" verify_state = IF((? AND NOT (id_number <=> ?)) OR (? IS NOT NULL AND ? <> name AND verify_state = 'name_mismatch'),"
-	"   'unverified', verify_state),"
-	" name = COALESCE(?, name), gender = COALESCE(?, gender), birth_date = COALESCE(?, birth_date),"
-	" id_type = COALESCE(?, id_type), id_number = IF(?, ?, id_number),"
-	" version = version + 1, updated_at = UTC_TIMESTAMP(6) WHERE id = ?"};
 static const struct db_sql Q_OTHER_GROUPS = {
 	"SELECT DISTINCT m.group_id FROM group_member m STRAIGHT_JOIN problem_group g ON g.id = m.group_id"
 	" WHERE m.student_id = ? AND m.group_id <> ? AND g.state <> 'done' ORDER BY m.group_id"};
@@ -418,16 +411,6 @@ enum xerr db_wf_student_formalize(struct db *db, uint64_t student_id, uint64_t d
 {
 	return db_exec(db, NULL, &Q_STUDENT_FORMAL, DB_ARGS(DBI(student_id), DBI(student_id), DBI(done_group_id)), NULL,
 		       NULL, NULL);
-}
-
-enum xerr db_wf_student_change(struct db *db, uint64_t student_id, const char *name, const char *gender,
-			       const char *birth_date, const char *id_type, int set_id_number, const char *id_number)
-{
-	return db_exec(db, NULL, &Q_STUDENT_CHANGE,
-		       DB_ARGS(DBI(set_id_number), opt_str(id_number), opt_str(name), opt_str(name), opt_str(name),
-			       opt_str(gender), opt_str(birth_date), opt_str(id_type), DBI(set_id_number), opt_str(id_number),
-			       DBI(student_id)),
-		       NULL, NULL, NULL);
 }
 
 enum xerr db_wf_other_groups(struct db *db, struct arena *a, uint64_t student_id, uint64_t except_group,

@@ -90,10 +90,6 @@ enum xerr db_wf_student_mark_approved(struct db *db, uint64_t student_id);
 enum xerr db_wf_student_problem(struct db *db, uint64_t student_id);
 /* R21: formal unless deleted or still a member of another unfinished group. */
 enum xerr db_wf_student_formalize(struct db *db, uint64_t student_id, uint64_t done_group_id);
-/* R15: apply new values (NULL = keep; set_id_number 0 keeps id_number); resets verify_state to
- * unverified when the name or ID number changes (the register's answer was about the old values). */
-enum xerr db_wf_student_change(struct db *db, uint64_t student_id, const char *name, const char *gender,
-			       const char *birth_date, const char *id_type, int set_id_number, const char *id_number);
 /* Other unfinished groups in which student_id is a member (group ids). */
 enum xerr db_wf_other_groups(struct db *db, struct arena *a, uint64_t student_id, uint64_t except_group,
 			     uint64_t **ids, size_t *n);

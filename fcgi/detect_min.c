@@ -1,7 +1,6 @@
 /* detect_min: the R15 check of the group being settled: does the changed student still clash with the other members of that group? (New clashes elsewhere: registry_detect_student, run by the workflow in the same transaction.) */
 #include "detect.h"
 #include "db_detect_min.h"
-#include "idcheck.h"
 #include <string.h>
 
 enum xerr registry_redetect(struct db *db, struct arena *a, uint64_t student_id, uint64_t group_id, int *still_clashes)
@@ -22,17 +21,17 @@ enum xerr registry_redetect(struct db *db, struct arena *a, uint64_t student_id,
 		*still_clashes = n > 0;
 		return e;
 	}
-	const char *id_type, *id_number, *gender, *verify, *reg;
-	e = db_detect_min_student(db, a, student_id, &id_type, &id_number, &gender, &verify, &reg);
+	const char *id_type, *id_number, *gender, *verify, *reg, *id_check;
+	e = db_detect_min_student(db, a, student_id, &id_type, &id_number, &gender, &verify, &reg, &id_check);
 	if (e != XE_OK || !id_type)
 		return e;
 	if (strcmp(type, "id_error") == 0) {
 		/* R8.2: still malformed, or the register still says not-exist / name-mismatch for these values */
 		if (id_type[0] != '1')
 			return XE_OK;
-		char out[19];
-		enum id_result r = idcheck_resident(id_number, id_number ? strlen(id_number) : 0, gender ? gender[0] : 0, out, NULL);
-		*still_clashes = r != ID_OK || (verify && (!strcmp(verify, "not_exist") || !strcmp(verify, "name_mismatch")));
+		/* the stored check result: the change wrote it through the registration's checks (change.c, idcheck) */
+		*still_clashes = (id_check && strcmp(id_check, "ok") != 0) ||
+				 (verify && (!strcmp(verify, "not_exist") || !strcmp(verify, "name_mismatch")));
 		return XE_OK;
 	}
 	/* id_changed (R11): resolved once the record carries the register's current number */

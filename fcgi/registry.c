@@ -40,6 +40,8 @@ void registry_actor(const struct principal *p, struct reg_actor *a)
 	snprintf(a->scope.province, sizeof a->scope.province, "%s", p->province_code ? p->province_code : "");
 	snprintf(a->scope.city, sizeof a->scope.city, "%s", p->city_code ? p->city_code : "");
 	snprintf(a->scope.county, sizeof a->scope.county, "%s", p->county_code ? p->county_code : "");
+	if (p->unit_level == LEVEL_SCHOOL && p->unit_code)
+		snprintf(a->school_code, sizeof a->school_code, "%s", p->unit_code);
 }
 
 int registry_is_province(const struct principal *p)
@@ -456,9 +458,10 @@ struct colmap {
 	const char *header[SF__COUNT];
 };
 
-/* Map the header; on a problem write code and messages and return -1. */
-static int map_header(const struct tab_sheet *t, struct colmap *m, char *code, size_t codesz, char *en, size_t ensz, char *zh,
-		      size_t zhsz, const char **field)
+/* Map the header; on a problem write code and messages and return -1. The failed-rows file's error column is ignored
+ * (the clerk imports the fixed file as it is); school_default: the school code may be left out (a school's clerk). */
+static int map_header(const struct tab_sheet *t, struct colmap *m, int school_default, char *code, size_t codesz, char *en,
+		      size_t ensz, char *zh, size_t zhsz, const char **field)
 {
 	int seen = 0;
 	long unknown = -1, dup = -1;
@@ -470,6 +473,8 @@ static int map_header(const struct tab_sheet *t, struct colmap *m, char *code, s
 		m->field[c] = -1;
 		if (!h || !*h)
 			continue;
+		if (strstr(h, STUDENT_ERROR_COLUMN) && strlen(h) < sizeof STUDENT_ERROR_COLUMN + 8)
+			continue; /* 错误信息 of a failed-rows file (surrounding blanks allowed) */
 		int f = student_field_by_header(h, strlen(h));
 		if (f < 0) {
 			if (unknown < 0)
@@ -487,7 +492,7 @@ static int map_header(const struct tab_sheet *t, struct colmap *m, char *code, s
 	}
 	char miss_en[200] = "", miss_zh[200] = "";
 	for (int f = 0; f < SF__COUNT; f++)
-		if (!m->header[f] && student_field_required_column((enum student_field)f)) {
+		if (!m->header[f] && student_field_required_column((enum student_field)f) && !(f == SF_SCHOOL && school_default)) {
 			if (strcmp(*field, "file") == 0)
 				*field = student_field_json((enum student_field)f);
 			snprintf(miss_en + strlen(miss_en), sizeof miss_en - strlen(miss_en), "%s%s", miss_en[0] ? ", " : "",
@@ -528,8 +533,8 @@ static int map_header(const struct tab_sheet *t, struct colmap *m, char *code, s
 }
 
 /* Parse and check a file; on a problem fills code/messages/field and returns -1. */
-static int import_check(struct arena *a, const unsigned char *data, size_t len, int declared_xlsx, struct tab_sheet *t,
-			struct colmap *m, char *code, char *en, char *zh, const char **field)
+static int import_check(struct arena *a, const unsigned char *data, size_t len, int declared_xlsx, int school_default,
+			struct tab_sheet *t, struct colmap *m, char *code, char *en, char *zh, const char **field)
 {
 	char msg[300];
 	*field = "file";
@@ -540,7 +545,7 @@ static int import_check(struct arena *a, const unsigned char *data, size_t len, 
 		snprintf(zh, 400, "%s", tab_err_zh(te));
 		return -1;
 	}
-	if (map_header(t, m, code, 40, en, 400, zh, 400, field) != 0)
+	if (map_header(t, m, school_default, code, 40, en, 400, zh, 400, field) != 0)
 		return -1;
 	if (t->nrows < 2) {
 		snprintf(code, 40, "no_rows");
@@ -558,7 +563,7 @@ enum xerr registry_import_check(struct req *r, struct resp *w, const unsigned ch
 	struct colmap m;
 	char code[40], en[400], zh[400];
 	const char *field;
-	if (import_check(r->arena, data, len, declared_xlsx, &t, &m, code, en, zh, &field) != 0) {
+	if (import_check(r->arena, data, len, declared_xlsx, r->who->unit_level == LEVEL_SCHOOL, &t, &m, code, en, zh, &field) != 0) {
 		struct reg_outcome o;
 		memset(&o, 0, sizeof o);
 		outcome_error(&o, XE_VALIDATION, field, arena_strdup(r->arena, code), arena_strdup(r->arena, en), arena_strdup(r->arena, zh));
@@ -712,7 +717,7 @@ struct imp {
 	struct hmap numbers;       /* resident ID number -> e (live type-1 records before), k (created by this file) */
 	struct hmap nbgs;          /* name|gender|birth -> e, n (live / non-resident before), k, kn (created by this file) */
 	/* results of the pass */
-	long long valid, errors, created, unchanged, groups;
+	long long valid, errors, created, unchanged, groups, groups_opened, members_added;
 	struct reg_issue_row *iss;
 	size_t niss, cap_iss, dropped;
 	uint64_t duplicate_of;
@@ -813,7 +818,7 @@ static enum xerr import_pass(struct imp *x)
 	size_t *src = malloc(chunk * sizeof *src);
 	assert(recs && news && sch && rowno && ent && nbe && nue && nums && errnos && nbq && keys && src);
 	int detect = x->commit && x->insert; /* candidate clash keys are only needed when rows are inserted */
-	x->valid = x->errors = x->created = x->unchanged = x->groups = 0;
+	x->valid = x->errors = x->created = x->unchanged = x->groups = x->groups_opened = x->members_added = 0;
 	x->niss = x->dropped = 0;
 	x->t_validate = x->t_ident = x->t_insert = x->t_detect = 0;
 	hfree(&x->idents);
@@ -830,6 +835,8 @@ static enum xerr import_pass(struct imp *x)
 			int numeric_id = 0;
 			for (int f = 0; f < SF__COUNT; f++)
 				in.v[f] = cell_for(x, r, f, &numeric_id);
+			if (x->who->school_code[0] && (!in.v[SF_SCHOOL] || !in.v[SF_SCHOOL][strspn(in.v[SF_SCHOOL], " \t")]))
+				in.v[SF_SCHOOL] = x->who->school_code; /* a school's clerk imports into its own school (issue 11) */
 			struct student_rec *rec = &recs[nv];
 			size_t nerr = student_validate(&in, student_today(), rec, iss, STUDENT_MAX_ISSUES, &ni);
 			if (numeric_id) {
@@ -842,9 +849,10 @@ static enum xerr import_pass(struct imp *x)
 						nerr--;
 				ni = kept;
 				struct student_issue is = {SF_ID_NUMBER, 0, "id_numeric", "", ""};
-				snprintf(is.en, sizeof is.en, "id_number: stored as a number in the spreadsheet, which keeps only 15 digits;"
-								" format the column as text and type the number again.");
-				snprintf(is.zh, sizeof is.zh, "证件号码：在表格中存成了数字（只保留 15 位），请把该列设为文本格式后重新输入。");
+				snprintf(is.en, sizeof is.en, "id_number: stored as a number in the spreadsheet, which keeps only 15 digits:"
+								" format the column as text (Format Cells > Text) and type the number again.");
+				snprintf(is.zh, sizeof is.zh, "证件号码：在表格中存成了数字（只保留 15 位，后几位已丢失），请把该列设置为“文本”格式"
+								"（设置单元格格式→文本），再重新输入完整号码。");
 				iss[ni < STUDENT_MAX_ISSUES ? ni++ : ni - 1] = is;
 				nerr++;
 			}
@@ -991,6 +999,8 @@ static enum xerr import_pass(struct imp *x)
 				goto out;
 			x->t_detect += mono() - t1;
 			x->groups += st.groups_opened + st.members_added;
+			x->groups_opened += st.groups_opened;
+			x->members_added += st.members_added;
 			if (x->fail_after && (long long)end >= x->fail_after) {
 				log_error("import %llu: test hook: failing the commit after %zu rows", (unsigned long long)x->job_id, end);
 				e = XE_INTERNAL;
@@ -1079,7 +1089,7 @@ static enum xerr import_run(struct db *db, struct db *pdb, uint64_t job_id, int 
 	char sha[65];
 	sha256_hex(data, len, sha);
 	if (strcmp(sha, j.sha256) != 0 ||
-	    import_check(&a, data, len, strcmp(j.format, "xlsx") == 0, &x.t, &x.m, code, en, zh, &field) != 0) {
+	    import_check(&a, data, len, strcmp(j.format, "xlsx") == 0, who->school_code[0] != 0, &x.t, &x.m, code, en, zh, &field) != 0) {
 		db_reg_job_finish(db, job_id, "failed", 0, 0, 0, 0, 0, 0, 0, code[0] ? code : "file_changed",
 				  en[0] ? en : "The stored file does not match the upload.");
 		e = XE_INTERNAL;
@@ -1103,13 +1113,17 @@ static enum xerr import_run(struct db *db, struct db *pdb, uint64_t job_id, int 
 					 : "The file could not be checked. Try again.");
 		goto out;
 	}
-	if ((e = db_reg_job_issues_clear(db, job_id)) != XE_OK)
-		goto out;
-	for (size_t off = 0; off < x.niss && e == XE_OK; off += 1000)
-		e = db_reg_job_issues_put(db, job_id, x.iss + off, x.niss - off < 1000 ? x.niss - off : 1000, off);
+	/* the phase's outcome is recorded even when its row issues cannot be (the commit above is kept: saying "committing"
+	 * forever would be a lie) */
+	enum xerr ie = db_reg_job_issues_clear(db, job_id);
+	for (size_t off = 0; off < x.niss && ie == XE_OK; off += 1000)
+		ie = db_reg_job_issues_put(db, job_id, x.iss + off, x.niss - off < 1000 ? x.niss - off : 1000, off);
+	e = db_reg_job_finish(db, job_id, commit ? "done" : "validated", x.valid, x.errors, (long long)x.t.nrows - 1,
+			      x.created, x.unchanged, x.groups, x.duplicate_of, NULL, NULL);
 	if (e == XE_OK)
-		e = db_reg_job_finish(db, job_id, commit ? "done" : "validated", x.valid, x.errors, (long long)x.t.nrows - 1,
-				      x.created, x.unchanged, x.groups, x.duplicate_of, NULL, NULL);
+		e = ie;
+	if (e == XE_OK && commit)
+		e = db_reg_job_detected(db, job_id, x.groups_opened, x.members_added);
 out:
 	if (e != XE_OK)
 		log_error("import %llu: %s phase ended with %s", (unsigned long long)job_id, commit ? "commit" : "validate", err_code(e));
@@ -1218,12 +1232,19 @@ enum xerr registry_import_failed_csv(struct db *db, struct arena *a, uint64_t jo
 		free(data);
 		return e;
 	}
+	/* the file's own columns, as its import read them (XLSX dates as dates), without an earlier error column, plus the
+	 * messages: the clerk fixes the rows and imports this file as it is (issue 11) */
+	int *fld = arena_alloc(a, (t.ncols ? t.ncols : 1) * sizeof *fld);
 	sbuf_put(&b, "\xEF\xBB\xBF", 3);
 	for (size_t c = 0; c < t.ncols; c++) {
-		csv_field(&b, tab_cell(&t, 0, c));
+		const char *hd = tab_cell(&t, 0, c);
+		fld[c] = hd && strstr(hd, STUDENT_ERROR_COLUMN) ? -2 : hd ? student_field_by_header(hd, strlen(hd)) : -1;
+		if (fld[c] == -2)
+			continue;
+		csv_field(&b, hd);
 		sbuf_put(&b, ",", 1);
 	}
-	sbuf_put(&b, "错误信息\r\n", strlen("错误信息\r\n"));
+	sbuf_put(&b, STUDENT_ERROR_COLUMN "\r\n", strlen(STUDENT_ERROR_COLUMN "\r\n"));
 	/* issues are ordered by row: walk both */
 	size_t k = 0;
 	for (size_t r = 1; r < t.nrows && k < is.n; r++) {
@@ -1233,7 +1254,14 @@ enum xerr registry_import_failed_csv(struct db *db, struct arena *a, uint64_t jo
 		if (k >= is.n || db_get_int(&is, k, 0) != rn)
 			continue;
 		for (size_t c = 0; c < t.ncols; c++) {
-			csv_field(&b, tab_cell(&t, r, c));
+			const char *v = tab_cell(&t, r, c);
+			char d[11];
+			if (fld[c] == -2)
+				continue;
+			if (v && (fld[c] == SF_BIRTH || fld[c] == SF_ENROL) && tab_kind(&t, r, c) == TK_NUM &&
+			    tab_excel_date(strtod(v, NULL), t.date1904, d) == 0)
+				v = d;
+			csv_field(&b, v);
 			sbuf_put(&b, ",", 1);
 		}
 		struct sbuf m = {0};
@@ -1305,7 +1333,9 @@ static void tpl_init(void)
 		"性别：男 或 女。出生日期、入学日期：YYYY-MM-DD。",
 		"证件类型：1 居民身份证；6 香港特区护照/身份证明；7 澳门特区护照/身份证明；8 台湾居民来往大陆通行证；"
 		"9 境外永久居住证；A 护照；Z 其他（证件号码可为空）。",
-		"证件号码、学校标识码请保持文本格式（身份证号若存成数字只保留 15 位）。",
+		"证件号码、学校标识码请保持文本格式（身份证号若存成数字只保留 15 位，后几位会丢失；已丢失的请设为文本格式后重新输入）。",
+		"学校标识码：本校学籍管理员导入时可以不填，系统按本校填写。年级、班级、入学日期、监护人姓名、监护人联系电话可不填。",
+		"导入后可下载“失败的行”文件：改正后直接导入该文件即可（“错误信息”列会被忽略）。",
 		"先“预检”（dry run）查看每行错误，再“提交”；同一文件重复导入不会重复建档。",
 		NULL};
 	for (int i = 0; lines[i]; i++)
@@ -1447,7 +1477,7 @@ int registry_cli(int argc, char **argv)
 		rc = 1;
 		if (!data)
 			fprintf(stderr, "seed: cannot read %s\n", argv[1]);
-		else if (import_check(&a, data, len, 0, &t, &m, code, en, zh, &field) != 0)
+		else if (import_check(&a, data, len, 0, 0, &t, &m, code, en, zh, &field) != 0)
 			fprintf(stderr, "seed: %s: %s\n", argv[1], en);
 		else {
 			uint64_t job = 0;

@@ -15,6 +15,7 @@ struct reg_actor {
 	int is_api;
 	uint32_t unit_id;
 	struct reg_scope scope;
+	char school_code[11];    /* a school's own user: its school code ("" otherwise): the default of an import's column */
 };
 /* Fill a from a principal: scope from its unit level and codes. */
 void registry_actor(const struct principal *p, struct reg_actor *a);

@@ -8,9 +8,10 @@
 #include <time.h>
 
 static const char *const json_names[SF__COUNT] = {"name", "gender", "birth_date", "id_type", "id_number",
-						  "school_code", "grade", "class_name", "enrol_date", "guardian_phone"};
+						  "school_code", "grade", "class_name", "enrol_date", "guardian_name",
+						  "guardian_phone"};
 static const char *const headers[SF__COUNT] = {"姓名", "性别", "出生日期", "证件类型", "证件号码",
-					       "学校标识码", "年级", "班级", "入学日期", "监护人联系电话"};
+					       "学校标识码", "年级", "班级", "入学日期", "监护人姓名", "监护人联系电话"};
 
 const char *student_field_json(enum student_field f) { assert(f < SF__COUNT); return json_names[f]; }
 const char *student_field_header(enum student_field f) { assert(f < SF__COUNT); return headers[f]; }
@@ -116,6 +117,23 @@ static int is_latin(unsigned c)
 }
 static int is_name_sep(unsigned c) { return c == ' ' || c == 0xB7 || c == 0x30FB || c == '\'' || c == '-' || c == '.'; }
 
+/* Cut a NUL-terminated buffer of size n that snprintf may have cut inside a UTF-8 sequence back to a whole character. */
+static void utf8_cut(char *s, size_t n)
+{
+	size_t len = strlen(s);
+	if (len + 1 < n)
+		return;
+	size_t i = len;
+	while (i > 0 && ((unsigned char)s[i - 1] & 0xC0) == 0x80)
+		i--; /* continuation bytes of the last character */
+	if (i > 0 && ((unsigned char)s[i - 1] & 0x80)) {
+		unsigned char lead = (unsigned char)s[i - 1];
+		size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
+		if (len - (i - 1) < need)
+			s[i - 1] = 0;
+	}
+}
+
 static void issue(struct student_issue *iss, size_t max, size_t *k, enum student_field f, int warning, const char *code,
 		  const char *en, const char *zh)
 {
@@ -126,6 +144,7 @@ static void issue(struct student_issue *iss, size_t max, size_t *k, enum student
 		x->code = code;
 		snprintf(x->en, sizeof x->en, "%s: %s", json_names[f], en);
 		snprintf(x->zh, sizeof x->zh, "%s：%s", headers[f], zh);
+		utf8_cut(x->zh, sizeof x->zh);
 	}
 	(*k)++;
 }
@@ -347,7 +366,7 @@ static int check_date(const char *v, enum student_field f, int required, int min
 	}
 	char t[48];
 	if (n >= sizeof t || !(memcpy(t, b, n), t[n] = 0, student_parse_date(t, &y, &m, &d))) {
-		issue(iss, max, k, f, 0, "date", "is not a real date (YYYY-MM-DD).", "不是有效日期（格式 YYYY-MM-DD）。");
+		issue(iss, max, k, f, 0, "date", "is not a real date (YYYY-MM-DD).", "不是有效日期（请按 2015-03-01 的格式填写）。");
 		(*nerr)++;
 		return -1;
 	}
@@ -392,6 +411,29 @@ static void check_id_type(const char *v, struct student_rec *out, struct student
 	(*nerr)++;
 }
 
+/* 1 if an ID number looks like what a spreadsheet makes of a long number: scientific notation with E+ (1.30102E+17). */
+static int looks_excel_damaged(const char *b, size_t n)
+{
+	size_t i = 0, digits = 0;
+	while (i < n && b[i] >= '0' && b[i] <= '9')
+		i++, digits++;
+	if (i < n && b[i] == '.')
+		for (i++; i < n && b[i] >= '0' && b[i] <= '9'; i++)
+			digits++;
+	if (digits && i + 1 < n && (b[i] == 'E' || b[i] == 'e')) {
+		i++;
+		if (b[i] != '+')
+			return 0; /* a spreadsheet always writes E+ (a passport may well read 1E17) */
+		i++;
+		size_t exp = 0;
+		while (i < n && b[i] >= '0' && b[i] <= '9')
+			i++, exp++;
+		if (exp && i == n)
+			return 1;
+	}
+	return 0;
+}
+
 static void check_id_number(const char *v, int birth_ymd, struct student_rec *out, struct student_issue *iss, size_t max,
 			    size_t *k, size_t *nerr)
 {
@@ -418,6 +460,15 @@ static void check_id_number(const char *v, int birth_ymd, struct student_rec *ou
 		}
 	if (n > STUDENT_IDNO_MAX) {
 		issue(iss, max, k, SF_ID_NUMBER, 0, "too_long", "is too long (at most 30 characters).", "过长（最多 30 个字符）。");
+		(*nerr)++;
+		return;
+	}
+	if (looks_excel_damaged(b, n)) {
+		issue(iss, max, k, SF_ID_NUMBER, 0, "id_numeric",
+		      "was turned into a number by the spreadsheet (digits were lost, e.g. 1.30102E+17): format the column as text"
+		      " (Format Cells > Text, or type an apostrophe before the number) and type the number again.",
+		      "被表格软件存成了数字，后几位已丢失（如 1.30102E+17）：请把该列设置为“文本”格式"
+		      "（设置单元格格式→文本，或在号码前加英文单引号），再重新输入完整号码。");
 		(*nerr)++;
 		return;
 	}
@@ -511,6 +562,7 @@ size_t student_validate(const struct student_in *in, int today, struct student_r
 	text_field(in->v[SF_CLASS], out->class_name, sizeof out->class_name, STUDENT_CLASS_MAX, SF_CLASS, iss, max, &k, &nerr);
 	check_date(in->v[SF_ENROL], SF_ENROL, 0, birth_ymd ? birth_ymd : 19000101, today + 10000, out->enrol, &enrol_ymd, iss, max,
 		   &k, &nerr);
+	text_field(in->v[SF_GUARDIAN], out->guardian, sizeof out->guardian, STUDENT_NAME_MAX, SF_GUARDIAN, iss, max, &k, &nerr);
 	check_phone(in->v[SF_PHONE], out, iss, max, &k, &nerr);
 	*nissues = k < max ? k : max;
 	return nerr;

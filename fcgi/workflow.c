@@ -34,10 +34,18 @@ const struct wf_rule wf_rules[] = {
 	{WS_AWAITING_REVIEW, WA_AUTO_REJECT, WR_SYSTEM, WG_H_CORROBORATE, 0, WS_OPEN, BACK_TO_SCHOOL, "R17"},
 	{WS_APPROVED, WA_ARBITRATION_LOST, WR_SYSTEM, 0, 0, WS_OPEN, BACK_TO_SCHOOL, "R18"},
 	{WS_CHANGED, WA_CLASH_REMAINS, WR_SYSTEM, WG_CLASH_KEPT, 0, WS_OPEN, BACK_TO_SCHOOL, "R15"},
-	{WS_UNCONFIRMED, WA_CLASH_GONE, WR_SYSTEM, 0, 0, WS_CLOSED, WE_CLEAR_HANDLING, "s.6"},
-	{WS_OPEN, WA_CLASH_GONE, WR_SYSTEM, 0, 0, WS_CLOSED, WE_CLEAR_HANDLING, "s.6"},
-	{WS_AWAITING_LEADER, WA_CLASH_GONE, WR_SYSTEM, 0, 0, WS_CLOSED, WE_CLEAR_HANDLING, "s.6"},
-	{WS_AWAITING_REVIEW, WA_CLASH_GONE, WR_SYSTEM, 0, 0, WS_CLOSED, WE_CLEAR_HANDLING, "s.6"},
+	/* s.6: the clash is gone (every other member deleted or changed away; or detection finds the record no longer
+	 * clashes): the member closes by itself. Detection (db_registry.c) builds its SQL from these rows. */
+	{WS_UNCONFIRMED, WA_CLASH_GONE, WR_SYSTEM, WG_NOT_REOPEN_CASE, 0, WS_CLOSED, WE_CLEAR_HANDLING, "s.6"},
+	{WS_OPEN, WA_CLASH_GONE, WR_SYSTEM, WG_NOT_REOPEN_CASE, 0, WS_CLOSED, WE_CLEAR_HANDLING, "s.6"},
+	{WS_AWAITING_LEADER, WA_CLASH_GONE, WR_SYSTEM, WG_NOT_REOPEN_CASE, 0, WS_CLOSED, WE_CLEAR_HANDLING, "s.6"},
+	{WS_AWAITING_REVIEW, WA_CLASH_GONE, WR_SYSTEM, WG_NOT_REOPEN_CASE, 0, WS_CLOSED, WE_CLEAR_HANDLING, "s.6"},
+	/* R9: detection finds a closed or changed member's record in the open group's clash again: back to the
+	 * school (R11: an ID-changed member confirms the register's finding first). */
+	{WS_CLOSED, WA_MEMBER_REOPENED, WR_SYSTEM, WG_TYPE_ID_CHANGED | WG_NOT_REOPEN_CASE, 0, WS_UNCONFIRMED, WE_CLEAR_HANDLING, "R9"},
+	{WS_CLOSED, WA_MEMBER_REOPENED, WR_SYSTEM, WG_TYPE_NOT_ID_CHANGED | WG_NOT_REOPEN_CASE, 0, WS_OPEN, WE_CLEAR_HANDLING, "R9"},
+	{WS_CHANGED, WA_MEMBER_REOPENED, WR_SYSTEM, WG_TYPE_ID_CHANGED | WG_NOT_REOPEN_CASE, 0, WS_UNCONFIRMED, WE_CLEAR_HANDLING, "R9"},
+	{WS_CHANGED, WA_MEMBER_REOPENED, WR_SYSTEM, WG_TYPE_NOT_ID_CHANGED | WG_NOT_REOPEN_CASE, 0, WS_OPEN, WE_CLEAR_HANDLING, "R9"},
 	{WS_UNCONFIRMED, WA_RECORD_GONE, WR_SYSTEM, 0, 0, WS_DELETED, WE_CLEAR_HANDLING, "R6"},
 	{WS_OPEN, WA_RECORD_GONE, WR_SYSTEM, 0, 0, WS_DELETED, WE_CLEAR_HANDLING, "R6"},
 	{WS_AWAITING_LEADER, WA_RECORD_GONE, WR_SYSTEM, 0, 0, WS_DELETED, WE_CLEAR_HANDLING, "R6"},
@@ -47,12 +55,30 @@ const struct wf_rule wf_rules[] = {
 };
 const size_t wf_rules_count = sizeof wf_rules / sizeof wf_rules[0];
 
+/* Detection marks a group done when its clash is gone (R21), whatever its members' states. */
+const struct wf_group_rule wf_group_rules[] = {
+	{WGS_OPEN, WA_CLASH_GONE, WGS_DONE, "R21"},
+	{WGS_AWAITING_ARBITRATION, WA_CLASH_GONE, WGS_DONE, "R21"},
+};
+const size_t wf_group_rules_count = sizeof wf_group_rules / sizeof wf_group_rules[0];
+
+static const enum wf_state entry_state[WT__COUNT] = {
+	[WT_ID_DUP] = WS_OPEN, [WT_ID_ERROR] = WS_OPEN, [WT_ID_CHANGED] = WS_UNCONFIRMED, [WT_NBG_DUP] = WS_OPEN};
+
+enum wf_state wf_entry_state(enum wf_type t)
+{
+	assert(t >= 0 && t < WT__COUNT);
+	return entry_state[t];
+}
+
 int wf_state_pending(enum wf_state s)
 {
 	return s == WS_UNCONFIRMED || s == WS_OPEN || s == WS_AWAITING_LEADER || s == WS_AWAITING_REVIEW;
 }
 
 int wf_state_standing(enum wf_state s) { return s == WS_APPROVED || s == WS_UPHELD; }
+
+int wf_state_holding(enum wf_state s) { return wf_state_pending(s) || s == WS_APPROVED || s == WS_REOPENED; }
 
 /* R17/R18/R19: may member idx's corroboration be approved now? */
 static int no_rival(const struct wf_group *g, size_t idx)
@@ -88,6 +114,8 @@ static int guards_hold(const struct wf_group *g, size_t idx, unsigned guards)
 	const struct wf_member *m = &g->m[idx];
 	if ((guards & WG_TYPE_ID_CHANGED) && g->type != WT_ID_CHANGED)
 		return 0;
+	if ((guards & WG_TYPE_NOT_ID_CHANGED) && g->type == WT_ID_CHANGED)
+		return 0;
 	if ((guards & WG_CORROBORABLE) && g->type == WT_ID_ERROR)
 		return 0;
 	if ((guards & WG_H_CORROBORATE) && m->handling != WH_CORROBORATE)
@@ -108,6 +136,8 @@ static int guards_hold(const struct wf_group *g, size_t idx, unsigned guards)
 		return 0;
 	if ((guards & WG_CLASH_KEPT) && !m->clash_kept)
 		return 0;
+	if ((guards & WG_NOT_REOPEN_CASE) && g->reopen_case)
+		return 0;
 	return 1;
 }
 
@@ -117,6 +147,19 @@ static const struct wf_rule *find_rule(const struct wf_group *g, size_t idx, enu
 	for (size_t i = 0; i < wf_rules_count; i++) {
 		const struct wf_rule *r = &wf_rules[i];
 		if (r->from == g->m[idx].state && r->action == a && (r->actors & actors) && guards_hold(g, idx, r->guards))
+			return r;
+	}
+	return NULL;
+}
+
+const struct wf_rule *wf_system_rule(enum wf_state from, enum wf_action a, enum wf_type t)
+{
+	struct wf_member m = {.state = from};
+	struct wf_group g = {.type = t, .state = WGS_OPEN, .n = 1, .m = &m};
+	for (size_t i = 0; i < wf_rules_count; i++) {
+		const struct wf_rule *r = &wf_rules[i];
+		if (r->from == from && r->action == a && (r->actors & WR_SYSTEM) &&
+		    guards_hold(&g, 0, r->guards & (WG_TYPE_ID_CHANGED | WG_TYPE_NOT_ID_CHANGED | WG_CORROBORABLE)))
 			return r;
 	}
 	return NULL;
@@ -229,8 +272,8 @@ size_t wf_apply(struct wf_group *g, size_t idx, const struct wf_rule *rule, enum
 	/* R15: an approved change that left the clash in place goes back to the school */
 	if (g->m[idx].state == WS_CHANGED && g->m[idx].clash_kept)
 		system_step(g, idx, WA_CLASH_REMAINS, ev, &n, cap);
-	/* s.6: a member whose clash disappeared closes by itself */
-	if (!g->reopen_case && g->state != WGS_DONE && (g->type == WT_ID_DUP || g->type == WT_NBG_DUP)) {
+	/* s.6: a member whose clash disappeared closes by itself (not in a re-open case: WG_NOT_REOPEN_CASE) */
+	if (g->state != WGS_DONE && (g->type == WT_ID_DUP || g->type == WT_NBG_DUP)) {
 		size_t live = 0, last = 0;
 		for (size_t j = 0; j < g->n; j++)
 			if (g->m[j].state != WS_DELETED && g->m[j].state != WS_CHANGED) {
@@ -258,7 +301,7 @@ static const char *const handling_names[WH__COUNT] = {NULL, "corroborate", "chan
 static const char *const action_names[WA__COUNT] = {
 	"confirm_register", "submit_corroborate", "submit_change", "submit_delete", "leader_confirm", "leader_decline",
 	"approve", "reject", "arbitrate", "reopen", "auto_reject", "arbitration_lost", "clash_gone", "clash_remains",
-	"record_gone"};
+	"record_gone", "member_reopened"};
 
 static int parse(const char *const *names, int n, const char *s)
 {
@@ -311,6 +354,8 @@ const char *wf_system_reason(enum wf_action a)
 		return "变更后仍与本组学籍重复，请重新处理。 (R15: the change did not remove the clash; handle the record again.)";
 	case WA_RECORD_GONE:
 		return "该学籍已在其他问题学籍组中删除。 (The record was deleted through another problem group.)";
+	case WA_MEMBER_REOPENED:
+		return "该学籍仍与本组重复，请重新处理。 (R9: the record clashes again; handle it again.)";
 	default:
 		return NULL;
 	}

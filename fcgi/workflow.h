@@ -39,6 +39,7 @@ enum wf_action {
 	WA_CLASH_GONE,          /* s.6: every other member deleted or changed away */
 	WA_CLASH_REMAINS,       /* R15: the approved change did not remove the clash */
 	WA_RECORD_GONE,         /* the record was deleted through another group */
+	WA_MEMBER_REOPENED,     /* R9 (detection): a member closed by the system or changed clashes again, group open */
 	WA__COUNT
 };
 
@@ -59,6 +60,8 @@ enum wf_guard {
 	WG_ARBITRATION = 1u << 8,     /* the group awaits arbitration (R18) */
 	WG_REOPENABLE = 1u << 9,      /* R22: group done, or cross-province with this side done */
 	WG_CLASH_KEPT = 1u << 10,     /* R15: the change just applied left the clash in place */
+	WG_NOT_REOPEN_CASE = 1u << 11, /* R22: a one-member re-open case is settled by its school alone, never by detection */
+	WG_TYPE_NOT_ID_CHANGED = 1u << 12, /* any type but ID changed */
 };
 
 /* Input requirements: what the request must carry (checked after the state guards; missing = 422). */
@@ -98,6 +101,26 @@ struct wf_rule {
 /* The table (static, read-only) and its length. */
 extern const struct wf_rule wf_rules[];
 extern const size_t wf_rules_count;
+
+/* Group transitions made by a system event on the whole group (detection: the clash is gone, R21). The group
+ * states that follow the members after a member event are wf_group_state's (R18, R21). */
+struct wf_group_rule {
+	enum wf_gstate from;
+	enum wf_action action;
+	enum wf_gstate to;
+	const char *rule;
+};
+extern const struct wf_group_rule wf_group_rules[];
+extern const size_t wf_group_rules_count;
+
+/* The state a record enters a group of type t in, when detection adds it (R11: an ID-changed member first
+ * waits for the school to confirm the register's finding). */
+enum wf_state wf_entry_state(enum wf_type t);
+
+/* The system rule for action a on a member in state `from` of a group of type t, judged by the guards that
+ * depend on the type alone (other guards are taken as holding for a group that detection evaluates: open,
+ * not a re-open case); NULL if the table has none. For building the detection SQL from the table. */
+const struct wf_rule *wf_system_rule(enum wf_state from, enum wf_action a, enum wf_type t);
 
 /* A member as the machine sees it. The caller fills it from the database. */
 struct wf_member {
@@ -162,6 +185,9 @@ enum wf_gstate wf_group_state(const struct wf_group *g);
 int wf_state_pending(enum wf_state s);
 /* 1 if the record stands in the group (approved or upheld). */
 int wf_state_standing(enum wf_state s);
+/* 1 if a member in state s keeps its record a problem record while the group is unfinished (R6): pending,
+ * approved (arbitration may still reject it, R18) or re-opened. */
+int wf_state_holding(enum wf_state s);
 
 /* Names as stored and sent ("awaiting_review"); parse returns -1 when unknown. Static strings. */
 const char *wf_state_name(enum wf_state s);

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { sql, sqlCount, assertError } from '../lib/api.mjs';
-import { as, province, record, SCHOOLS, csv, upload, waitJob, xlsx, excelSerial, XLSX_TYPE, HEADER, uniqueName, sameId } from '../lib/registry.mjs';
+import { as, province, record, SCHOOLS, csv, upload, waitJob, xlsx, excelSerial, XLSX_TYPE, HEADER, TEMPLATE_HEADER, uniqueName, sameId } from '../lib/registry.mjs';
 
 const students = () => sqlCount('SELECT COUNT(*) FROM student');
 const groups = () => sqlCount('SELECT COUNT(*) FROM problem_group');
@@ -19,7 +19,7 @@ test('templates: CSV with BOM and the Chinese headers; XLSX that the importer it
   assert.match(t.headers.get('content-disposition'), /attachment/);
   const raw = Buffer.from(await (await fetch(`${process.env.BASE_URL}/api/v1/imports/template.csv`, { headers: { cookie: c.cookie } })).arrayBuffer());
   assert.deepEqual([...raw.subarray(0, 3)], [0xef, 0xbb, 0xbf]);
-  assert.equal(raw.subarray(3).toString('utf8').trim(), HEADER);
+  assert.equal(raw.subarray(3).toString('utf8').trim(), TEMPLATE_HEADER);
   const x = await fetch(`${process.env.BASE_URL}/api/v1/imports/template.xlsx`, { headers: { cookie: c.cookie } });
   assert.equal(x.status, 200);
   assert.equal(x.headers.get('content-type'), XLSX_TYPE);

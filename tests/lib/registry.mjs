@@ -118,6 +118,8 @@ export async function register(clerk, rec, expect = 201) {
 }
 
 export const HEADER = '姓名,性别,出生日期,证件类型,证件号码,学校标识码,年级,班级,入学日期,监护人联系电话';
+/** The template's header: every field of R4 a school enters, the guardian's name included (issue 11). */
+export const TEMPLATE_HEADER = '姓名,性别,出生日期,证件类型,证件号码,学校标识码,年级,班级,入学日期,监护人姓名,监护人联系电话';
 /** CSV text (no BOM) from records (objects as for the API, gender M/F written 男/女). */
 export function csv(records, header = HEADER) {
   const esc = (v) => (v == null ? '' : /[",\r\n]/.test(String(v)) ? `"${String(v).replaceAll('"', '""')}"` : String(v));

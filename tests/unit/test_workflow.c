@@ -128,7 +128,8 @@ START_TEST(test_table_rows_are_unambiguous)
 			if (a->from != b->from || a->action != b->action || !(a->actors & b->actors))
 				continue;
 			unsigned excl[][2] = {{WG_NEVER_APPROVED, WG_EVER_APPROVED}, {WG_H_CORROBORATE, WG_H_CHANGE},
-					      {WG_H_CORROBORATE, WG_H_DELETE}, {WG_H_CHANGE, WG_H_DELETE}};
+					      {WG_H_CORROBORATE, WG_H_DELETE}, {WG_H_CHANGE, WG_H_DELETE},
+					      {WG_TYPE_ID_CHANGED, WG_TYPE_NOT_ID_CHANGED}};
 			int ok = 0;
 			for (size_t k = 0; k < sizeof excl / sizeof excl[0]; k++)
 				if (((a->guards & excl[k][0]) && (b->guards & excl[k][1])) ||

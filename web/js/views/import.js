@@ -15,9 +15,9 @@ extend({
     'import.template_csv': '下载 CSV 模板', 'import.template_xlsx': '下载 Excel 模板', 'import.file': '第二步：选择填好的文件（CSV 或 XLSX）',
     'import.check': '检查文件（不会导入）', 'import.checking': '正在上传并检查…', 'import.summary': '共 {total} 行：{ok} 行可以导入，{bad} 行有错误。',
     'import.row': '行号', 'import.field': '项目', 'import.problem': '问题', 'import.commit': '第三步：导入可以导入的 {ok} 行',
-    'import.committing': '正在导入…', 'import.done': '导入完成：新增 {ok} 行，失败 {bad} 行。', 'import.failed_csv': '下载失败的行（CSV）',
+    'import.committing': '正在导入…', 'import.done': '导入完成：新增 {ok} 名学生，失败 {bad} 行。', 'import.failed_csv': '下载失败的行（CSV）',
     'import.no_file': '请先选择文件。', 'import.bad_ext': '只能导入 .csv 或 .xlsx 文件。', 'import.too_big': '文件太大（最大 64MB），请分批导入。',
-    'import.nothing': '没有可以导入的行，请改正后重新检查。', 'import.progress': '导入进度', 'import.problems': '其中 {n} 名学生生成了问题学籍。',
+    'import.nothing': '没有可以导入的行，请改正后重新检查。', 'import.progress': '导入进度', 'import.problems': '新生成 {groups} 个问题学籍组，{members} 条学籍列入问题学籍组（含本校和他校已有的学籍）。',
     'import.all_ok': '所有行都可以导入。', 'import.warning': '警告', 'import.predicted': '预计新增 {created} 名，{unchanged} 名本校已有（不重复导入）。',
     'import.duplicate_of': '同一文件已于导入任务 #{id} 上传过。', 'import.unchanged': '{n} 名本校已有，未重复导入。', 'import.failed': '导入失败。', 'import.more_errors': '仅显示前 {n} 个错误，完整列表请在导入后下载失败的行。',
   },
@@ -26,9 +26,9 @@ extend({
     'import.template_csv': 'CSV template', 'import.template_xlsx': 'Excel template', 'import.file': 'Step 2: choose the filled file (CSV or XLSX)',
     'import.check': 'Check the file (nothing is imported)', 'import.checking': 'Uploading and checking…', 'import.summary': '{total} rows: {ok} can be imported, {bad} have errors.',
     'import.row': 'Row', 'import.field': 'Field', 'import.problem': 'Problem', 'import.commit': 'Step 3: import the {ok} good rows',
-    'import.committing': 'Importing…', 'import.done': 'Import finished: {ok} rows imported, {bad} failed.', 'import.failed_csv': 'Download the failed rows (CSV)',
+    'import.committing': 'Importing…', 'import.done': 'Import finished: {ok} students created, {bad} rows failed.', 'import.failed_csv': 'Download the failed rows (CSV)',
     'import.no_file': 'Please choose a file first.', 'import.bad_ext': 'Only .csv or .xlsx files can be imported.', 'import.too_big': 'The file is too large (64 MB at most); split it.',
-    'import.nothing': 'No row can be imported; correct the file and check again.', 'import.progress': 'Import progress', 'import.problems': '{n} of these students opened problem records.',
+    'import.nothing': 'No row can be imported; correct the file and check again.', 'import.progress': 'Import progress', 'import.problems': '{groups} problem groups opened, {members} records put into problem groups (existing records of any school included).',
     'import.all_ok': 'Every row can be imported.', 'import.warning': 'Warning', 'import.predicted': 'Expected: {created} new, {unchanged} already in your school (not imported twice).',
     'import.duplicate_of': 'The same file was uploaded before (import #{id}).', 'import.unchanged': '{n} already in your school, not imported twice.', 'import.failed': 'The import failed.', 'import.more_errors': 'Only the first {n} errors are shown; download the failed rows after importing for the full list.',
   },
@@ -148,8 +148,9 @@ async function doCommit(id, commit, progress) {
     const okN = num(job?.rows_created, job?.created);
     const same = num(job?.rows_unchanged);
     const badN = num(job?.rows_error, job?.failed_rows);
-    const probs = num(job?.groups_touched, job?.problems);
-    replace(txt, tf('import.done', { ok: okN, bad: badN }), same ? ' ' + tf('import.unchanged', { n: same }) : '', probs ? ' ' + tf('import.problems', { n: probs }) : '');
+    const groups = num(job?.groups_opened), members = num(job?.members_added);
+    const probs = groups + members;
+    replace(txt, tf('import.done', { ok: okN, bad: badN }), same ? ' ' + tf('import.unchanged', { n: same }) : '', probs ? ' ' + tf('import.problems', { groups, members }) : '');
     txt.dataset.importDone = '';
     if (badN) progress.append(h('p', {}, h('a', { class: 'button', href: `/api/v1/imports/${encodeURIComponent(id)}/failed.csv`, download: `failed-${id}.csv`, data: { failedCsv: '' } }, t('import.failed_csv'))));
     if (probs) progress.append(h('p', {}, h('a', { href: '#/problems' }, t('nav.problems'))));

