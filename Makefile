@@ -21,7 +21,8 @@ SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 APT_PKGS := gcc make pkg-config curl ca-certificates procps mariadb-server mariadb-client libmariadb-dev \
 	libfcgi-dev libcjson-dev libmagic-dev libsodium-dev libzip-dev libxml2-dev libxlsxwriter-dev check nginx-light \
 	chromium fonts-wqy-microhei \
-	wrk valgrind clang libclang-rt-14-dev
+	wrk valgrind clang libclang-rt-14-dev \
+	unicode-data bzip2
 
 PC_LIBS := fcgi libcjson libmagic libsodium libzip libxml-2.0 xlsxwriter
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wwrite-strings -Werror
@@ -32,7 +33,7 @@ LDLIBS = $(SANFLAGS) $(shell pkg-config --libs $(PC_LIBS)) $(shell mariadb_confi
 CHECK_LIBS = $(shell pkg-config --libs check)
 
 SRCS := $(filter-out fcgi/main.c,$(wildcard fcgi/*.c))
-OBJS = $(patsubst fcgi/%.c,$(BUILD)/%.o,$(SRCS))
+OBJS = $(patsubst fcgi/%.c,$(BUILD)/%.o,$(SRCS)) $(BUILD)/unihan_tab.o
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS = $(patsubst tests/unit/%.c,$(BUILD)/%,$(UNIT_SRCS))
 
@@ -63,6 +64,14 @@ $(BUILD)/%.o: fcgi/%.c fcgi/*.h | $(BUILD)/.dir
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 $(BUILD)/.dir:
 	mkdir -p $(BUILD) && touch $@
+# R31: Unihan (unicode-data) turned into compact C tables at build time (generated, never committed)
+UNIHAN_DIR ?= /usr/share/unicode
+$(BUILD)/gen/unihan_tab.c: fcgi/gen/unihan.mjs fcgi/gen/compound-surnames.txt | deps $(BUILD)/.dir
+	@echo "  GEN $@"
+	$(Q)mkdir -p $(BUILD)/gen && node fcgi/gen/unihan.mjs $(UNIHAN_DIR) >$@.tmp && mv $@.tmp $@
+$(BUILD)/unihan_tab.o: $(BUILD)/gen/unihan_tab.c
+	@echo "  CC $<"
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 $(BUILD)/libxueji.a: $(OBJS)
 	$(Q)rm -f $@ && ar rcs $@ $^
 $(BUILD)/xueji: $(BUILD)/main.o $(BUILD)/libxueji.a
