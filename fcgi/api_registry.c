@@ -7,6 +7,7 @@
 #include "json.h"
 #include "log.h"
 #include "registry.h"
+#include "scope.h"
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -464,7 +465,12 @@ enum xerr api_groups_list(struct req *r, struct resp *w)
 			cJSON_AddNumberToObject(m, "member_id", (double)db_get_int(&ms, k, 1));
 			json_add_str(m, "state", db_get(&ms, k, 2));
 			cJSON_AddNumberToObject(m, "student_id", (double)db_get_int(&ms, k, 3));
-			json_add_str(m, "student_no", db_get(&ms, k, 4));
+			/* the one mask rule (R26): outside the caller's jurisdiction a G number's ID part is masked too */
+			char nomask[64];
+			const char *no = db_get(&ms, k, 4);
+			int mine = scope_contains(r->who, db_get(&ms, k, 15), db_get(&ms, k, 16), db_get(&ms, k, 12),
+						  (uint32_t)db_get_int(&ms, k, 17));
+			json_add_str(m, "student_no", mine ? no : dedup_mask_student_no(no, nomask, sizeof nomask));
 			json_add_str(m, "name", db_get(&ms, k, 5));
 			json_add_str(m, "gender", db_get(&ms, k, 6));
 			json_add_str(m, "birth_date", db_get(&ms, k, 7));

@@ -5,8 +5,10 @@
 #include "config.h"
 #include "db.h"
 #include "db_workflow.h"
+#include "dedup.h"
 #include "detect.h"
 #include "registry.h"
+#include "scope.h"
 #include "idcheck.h"
 #include "json.h"
 #include "log.h"
@@ -50,19 +52,7 @@ static int eq(const char *a, const char *b) { return a && b && strcmp(a, b) == 0
 /* 1 if member m lies inside the caller's jurisdiction (R1-R3). */
 static int in_scope(const struct principal *p, const struct wfdb_member *m)
 {
-	switch (p->unit_level) {
-	case LEVEL_SCHOOL:
-		return p->unit_id == m->school_id;
-	case LEVEL_COUNTY:
-		return eq(p->county_code, m->county_code);
-	case LEVEL_CITY:
-		return eq(p->city_code, m->city_code);
-	case LEVEL_PROVINCE:
-		return eq(p->province_code, m->province_code);
-	case LEVEL_MINISTRY:
-		return 1;
-	}
-	return 0;
+	return scope_contains(p, m->province_code, m->city_code, m->county_code, m->school_id);
 }
 
 /* A group is visible to whoever's jurisdiction holds one of its members, and to its arbiter. */
@@ -135,18 +125,21 @@ static const char *allowed_text(struct arena *a, const struct wf_group *g, size_
 	return s;
 }
 
-/* Mask an ID number outside the caller's jurisdiction: keep 6 + last 4 (R26 short facts). */
+/* Masks outside the caller's jurisdiction (R26 short facts): the one rule of dedup_mask_id. */
 static const char *mask_id(struct arena *a, const char *id)
 {
 	if (!id)
 		return NULL;
-	size_t n = strlen(id);
-	if (n <= 6)
-		return "******";
-	char *s = arena_strdup(a, id);
-	for (size_t i = 6; i + 4 < n; i++)
-		s[i] = '*';
-	return s;
+	size_t n = strlen(id) + 1;
+	return dedup_mask_id(id, arena_alloc(a, n), n);
+}
+
+static const char *mask_no(struct arena *a, const char *no)
+{
+	if (!no)
+		return NULL;
+	size_t n = strlen(no) + 1;
+	return dedup_mask_student_no(no, arena_alloc(a, n), n);
 }
 
 static int overdue(const char *due, const char *today) { return due && strcmp(due, today) < 0; }
@@ -189,7 +182,7 @@ static cJSON *member_json(struct req *r, const struct wfdb_group *g, const struc
 	json_add_str(s, "birth_date", m->birth_date);
 	json_add_str(s, "id_type", m->id_type);
 	json_add_str(s, "id_number", mine ? m->id_number : mask_id(r->arena, m->id_number));
-	json_add_str(s, "student_no", m->student_no);
+	json_add_str(s, "student_no", mine ? m->student_no : mask_no(r->arena, m->student_no));
 	json_add_str(s, "status", m->status);
 	cJSON_AddBoolToObject(s, "ever_approved", m->ever_approved != 0);
 	cJSON *sc = cJSON_AddObjectToObject(o, "school");
@@ -1345,7 +1338,9 @@ enum xerr api_wf_feed(struct req *r, struct resp *w)
 		json_add_str(x, "evidence_ids", db_get(&rs, i, 11));
 		json_add_str(x, "group_type", db_get(&rs, i, 12));
 		json_add_str(x, "group_state", db_get(&rs, i, 13));
-		json_add_str(x, "student_no", db_get(&rs, i, 14));
+		/* a member of another province is a short fact: its G number would carry the full ID number (R26) */
+		const char *no = db_get(&rs, i, 14), *sprov = db_get(&rs, i, 16);
+		json_add_str(x, "student_no", sprov && strcmp(sprov, province) ? mask_no(r->arena, no) : no);
 		json_add_str(x, "school_code", db_get(&rs, i, 15));
 		cJSON_AddItemToArray(arr, x);
 	}

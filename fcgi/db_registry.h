@@ -140,8 +140,8 @@ enum xerr db_reg_student_list(struct db *db, struct arena *a, const struct reg_s
 #define REG_GROUP_NCOLS 10
 enum xerr db_reg_group_list(struct db *db, struct arena *a, const struct reg_scope *sc, const char *type, const char *state,
 			    long long limit, long long offset, struct db_rows *rows, long long *total);
-/* Members' short facts of up to 100 groups. */
-#define REG_MEMBER_NCOLS 15
+/* Members' short facts of up to 100 groups (the last three columns: school path for the scope check). */
+#define REG_MEMBER_NCOLS 18
 enum xerr db_reg_group_members(struct db *db, struct arena *a, const uint64_t *gids, size_t n, struct db_rows *rows);
 
 /* R10: register finding for a student. result: verified, not_exist, name_mismatch, changed (new_id = the

@@ -183,7 +183,7 @@ static const struct db_sql Q_FEED_DROP = {"DELETE FROM feed_pending WHERE provin
 static const struct db_sql Q_FEED_SEQ_SET = {"UPDATE feed_seq SET last_seq = ? WHERE province_code = ?"};
 static const struct db_sql Q_FEED_READ = {
 	"SELECT fe.seq, h.id, h.created_at, h.group_id, h.member_id, h.student_id, h.actor_role, h.action,"
-	" h.state_before, h.state_after, h.reason, h.evidence_ids, g.type, g.state, s.student_no, su.code"
+	" h.state_before, h.state_after, h.reason, h.evidence_ids, g.type, g.state, s.student_no, su.code, su.province_code"
 	" FROM feed_event fe JOIN history h ON h.id = fe.history_id LEFT JOIN problem_group g ON g.id = h.group_id"
 	" LEFT JOIN student s ON s.id = h.student_id LEFT JOIN unit su ON su.id = s.school_id"
 	" WHERE fe.province_code = ? AND fe.seq > ? ORDER BY fe.seq LIMIT ?"};

@@ -112,6 +112,22 @@ char *dedup_mask_id(const char *id, char *out, size_t outsz)
 	return out;
 }
 
+char *dedup_mask_student_no(const char *no, char *out, size_t outsz)
+{
+	assert(out && outsz > 1);
+	if (!no || !*no || strlen(no) + 1 > outsz) {
+		out[0] = 0;
+		return out;
+	}
+	if (no[0] != 'G') {
+		memcpy(out, no, strlen(no) + 1);
+		return out;
+	}
+	out[0] = 'G';
+	dedup_mask_id(no + 1, out + 1, outsz - 1);
+	return out;
+}
+
 /* ---- reference detector ---- */
 
 struct keyed {

@@ -39,6 +39,10 @@ int dedup_g_number(const char *id18, char out[20]);
  * replace the middle with '*' ("130102201503041234" -> "1301**********1234"). Shorter numbers
  * (< 9 chars) keep only the first and last character. NULL or "" gives "". Returns out. */
 char *dedup_mask_id(const char *id, char *out, size_t outsz);
+/* Mask a student number by the same rule (R5): a G number is "G" + the resident ID number, so its ID part is
+ * masked as dedup_mask_id does ("G130102201503041234" -> "G1301**********1234"); an L number carries only the
+ * school's region and the birth date, both short facts (R26), and is copied. NULL gives "". Returns out. */
+char *dedup_mask_student_no(const char *no, char *out, size_t outsz);
 
 /* One record for the in-memory reference detector. */
 struct dedup_rec {

@@ -68,6 +68,18 @@ START_TEST(test_R5_g_number_is_G_plus_id)
 }
 END_TEST
 
+START_TEST(test_mask_student_no_masks_the_id_part_of_a_g_number)
+{
+	char out[40];
+	/* R5: a G number is G + the resident ID number: masked by the one rule of dedup_mask_id */
+	ck_assert_str_eq(dedup_mask_student_no("G13010220150304123X", out, sizeof out), "G1301**********123X");
+	/* an L number carries region and birth date only (short facts): unchanged */
+	ck_assert_str_eq(dedup_mask_student_no("L130102201503045001", out, sizeof out), "L130102201503045001");
+	ck_assert_str_eq(dedup_mask_student_no(NULL, out, sizeof out), "");
+	ck_assert_str_eq(dedup_mask_student_no("G13010220150304123X", out, 5), "");
+}
+END_TEST
+
 START_TEST(test_mask_id_keeps_four_each_end)
 {
 	char out[40];
@@ -220,6 +232,7 @@ int main(void)
 	tcase_add_test(t, test_R5_l_number_layout);
 	tcase_add_test(t, test_R5_g_number_is_G_plus_id);
 	tcase_add_test(t, test_mask_id_keeps_four_each_end);
+	tcase_add_test(t, test_mask_student_no_masks_the_id_part_of_a_g_number);
 	tcase_add_test(t, test_R7_nbg_key);
 	tcase_add_test(t, test_R7_resident_ids_match_on_number_alone);
 	tcase_add_test(t, test_R7_two_resident_records_with_same_nbg_do_not_clash);
