@@ -1,5 +1,6 @@
 /* api_meta: GET /api/v1/health and GET /api/v1/openapi.json (merged from the JSON fragments in fcgi/openapi at startup). */
 #include "api.h"
+#include "xmalloc.h"
 #include "db.h"
 #include "json.h"
 #include "log.h"
@@ -56,7 +57,7 @@ static char *read_file(const char *path, size_t *len)
 	if (fseek(f, 0, SEEK_END) == 0) {
 		long n = ftell(f);
 		rewind(f);
-		if (n >= 0 && (buf = malloc((size_t)n + 1)) && fread(buf, 1, (size_t)n, f) == (size_t)n) {
+		if (n >= 0 && (buf = xmalloc((size_t)n + 1)) && fread(buf, 1, (size_t)n, f) == (size_t)n) {
 			buf[n] = 0;
 			*len = (size_t)n;
 		} else {
@@ -105,7 +106,7 @@ int api_openapi_load(const char *dir)
 	while ((de = readdir(d)) && n < 256) {
 		size_t l = strlen(de->d_name);
 		if (l > 5 && strcmp(de->d_name + l - 5, ".json") == 0)
-			names[n++] = strdup(de->d_name);
+			names[n++] = xstrdup(de->d_name);
 	}
 	closedir(d);
 	qsort(names, n, sizeof *names, cmp_str);
@@ -135,7 +136,7 @@ int api_openapi_load(const char *dir)
 	if (doc) {
 		char *s = cJSON_Print(doc);
 		openapi_len = strlen(s);
-		openapi_doc = malloc(openapi_len + 1);
+		openapi_doc = xmalloc(openapi_len + 1);
 		memcpy(openapi_doc, s, openapi_len + 1);
 	} else {
 		rc = -1;

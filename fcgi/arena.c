@@ -1,5 +1,6 @@
 /* arena: bump allocator with chunk list; the first chunk survives resets. */
 #include "arena.h"
+#include "xmalloc.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,11 +20,7 @@ struct arena *arena_current(void) { return current; }
 
 static struct arena_chunk *chunk_new(size_t size)
 {
-	struct arena_chunk *c = malloc(sizeof *c + size);
-	if (!c) {
-		fputs("arena: out of memory\n", stderr);
-		abort();
-	}
+	struct arena_chunk *c = xmalloc(sizeof *c + size);
 	c->next = NULL;
 	c->size = size;
 	c->used = 0;

@@ -1,5 +1,6 @@
 /* authpolicy: password policy, login back-off and role/level rules (pure; only policy_load_common reads a file). */
 #include "authpolicy.h"
+#include "xmalloc.h"
 #include <assert.h>
 #include <ctype.h>
 #include <stdio.h>
@@ -30,7 +31,7 @@ int policy_load_common(const char *path)
 {
 	FILE *f = fopen(path, "r");
 	char line[512];
-	int cap = 0, n = 0, rc = -1;
+	int cap = 0, n = 0;
 	char **list = NULL;
 	if (!f)
 		return -1;
@@ -40,29 +41,17 @@ int policy_load_common(const char *path)
 			continue;
 		if (n == cap) {
 			cap = cap ? cap * 2 : 1024;
-			char **nl = realloc(list, (size_t)cap * sizeof *list);
-			if (!nl)
-				goto done;
-			list = nl;
+			list = xrealloc(list, (size_t)cap * sizeof *list);
 		}
-		if (!(list[n] = strdup(line)))
-			goto done;
+		list[n] = xstrdup(line);
 		lower_ascii(list[n++]);
 	}
 	qsort(list, (size_t)n, sizeof *list, cmp_str);
 	policy_free_common();
 	common = list;
 	n_common = n;
-	list = NULL;
-	rc = n;
-done:
-	if (list) {
-		for (int i = 0; i < n; i++)
-			free(list[i]);
-		free(list);
-	}
 	fclose(f);
-	return rc;
+	return n;
 }
 
 int policy_common_count(void) { return n_common; }

@@ -1,5 +1,6 @@
 /* db: connection, prepared-statement cache, execution, transactions and retries (MariaDB Connector/C). */
 #include "db.h"
+#include "xmalloc.h"
 #include "config.h"
 #include "log.h"
 #include <mysql.h>
@@ -32,8 +33,7 @@ static const struct db_sql Q_SCHEMA_VERSION = {"SELECT COALESCE(MAX(version),0) 
 
 struct db *db_open(void)
 {
-	struct db *db = calloc(1, sizeof *db);
-	assert(db);
+	struct db *db = xcalloc(1, sizeof *db);
 	return db;
 }
 
@@ -215,12 +215,11 @@ static enum xerr fetch_all(struct db *db, MYSQL_STMT *st, struct arena *a, struc
 		goto out;
 	size_t nc = mysql_num_fields(meta);
 	rows->ncols = nc;
-	rb = calloc(nc, sizeof *rb);
-	bufs = malloc(nc * FETCH_BUF);
-	lens = calloc(nc, sizeof *lens);
-	nulls = calloc(nc, sizeof *nulls);
-	errs = calloc(nc, sizeof *errs);
-	assert(rb && bufs && lens && nulls && errs);
+	rb = xcalloc(nc, sizeof *rb);
+	bufs = xmalloc(nc * FETCH_BUF);
+	lens = xcalloc(nc, sizeof *lens);
+	nulls = xcalloc(nc, sizeof *nulls);
+	errs = xcalloc(nc, sizeof *errs);
 	for (size_t c = 0; c < nc; c++) {
 		rb[c].buffer_type = MYSQL_TYPE_STRING;
 		rb[c].buffer = bufs + c * FETCH_BUF;
@@ -300,8 +299,7 @@ enum xerr db_exec(struct db *db, struct arena *a, const struct db_sql *q, const 
 	if (rows)
 		memset(rows, 0, sizeof *rows);
 	if (nargs) {
-		b = calloc(nargs, sizeof *b);
-		assert(b);
+		b = xcalloc(nargs, sizeof *b);
 		bind_args(b, args, nargs);
 	}
 	for (int attempt = 0; attempt < 3; attempt++) {
@@ -366,12 +364,10 @@ enum xerr db_exec_bulk(struct db *db, const struct db_sql *q, const struct db_ar
 	if (e != XE_OK)
 		goto out;
 	/* Column-wise arrays of values, lengths and indicators (MariaDB bulk array binding). */
-	b = calloc(ncols, sizeof *b);
-	cols = calloc(ncols * 3, sizeof *cols);
-	assert(b && cols);
+	b = xcalloc(ncols, sizeof *b);
+	cols = xcalloc(ncols * 3, sizeof *cols);
 	for (size_t c = 0; c < ncols; c++) {
-		char *ind = calloc(nrows, 1);
-		assert(ind);
+		char *ind = xcalloc(nrows, 1);
 		cols[c * 3 + 2] = ind;
 		int is_int = 1, any = 0;
 		for (size_t r = 0; r < nrows; r++) {
@@ -381,8 +377,7 @@ enum xerr db_exec_bulk(struct db *db, const struct db_sql *q, const struct db_ar
 		}
 		(void)any;
 		if (is_int) {
-			long long *vals = calloc(nrows, sizeof *vals);
-			assert(vals);
+			long long *vals = xcalloc(nrows, sizeof *vals);
 			for (size_t r = 0; r < nrows; r++) {
 				const struct db_arg *v = &args[r * ncols + c];
 				vals[r] = v->i;
@@ -392,9 +387,8 @@ enum xerr db_exec_bulk(struct db *db, const struct db_sql *q, const struct db_ar
 			b[c].buffer_type = MYSQL_TYPE_LONGLONG;
 			b[c].buffer = vals;
 		} else {
-			char **ptrs = calloc(nrows, sizeof *ptrs);
-			unsigned long *lens = calloc(nrows, sizeof *lens);
-			assert(ptrs && lens);
+			char **ptrs = xcalloc(nrows, sizeof *ptrs);
+			unsigned long *lens = xcalloc(nrows, sizeof *lens);
 			for (size_t r = 0; r < nrows; r++) {
 				const struct db_arg *v = &args[r * ncols + c];
 				ptrs[r] = (char *)v->s;

@@ -1,5 +1,6 @@
 /* db_registry: SQL of the registry: records, set-based duplicate detection (R7-R9), register results, imports, lists. */
 #include "db_registry.h"
+#include "xmalloc.h"
 #include "db_workflow.h"
 #include "workflow.h"
 #include <stdarg.h>
@@ -98,8 +99,7 @@ static pthread_once_t in_once = PTHREAD_ONCE_INIT;
 static const char *in_sql(const char *head, size_t n, const char *tail)
 {
 	size_t len = strlen(head) + 2 * n + strlen(tail) + 4;
-	char *s = malloc(len), *p = s;
-	assert(s);
+	char *s = xmalloc(len), *p = s;
 	p += sprintf(p, "%s(", head);
 	for (size_t i = 0; i < n; i++)
 		*p++ = '?', *p++ = i + 1 < n ? ',' : ')';
@@ -176,11 +176,10 @@ static int cmp_pref(const void *a, const void *b)
 static enum xerr assign_numbers(struct db *db, struct arena *a, struct reg_new *rows, size_t n, int resync)
 {
 	enum xerr e = XE_OK;
-	struct pref *pf = malloc(n * sizeof *pf);
-	char (*uniq)[16] = malloc(n * sizeof *uniq);
-	int *cnt = calloc(n, sizeof *cnt), *last = calloc(n, sizeof *last);
+	struct pref *pf = xmalloc(n * sizeof *pf);
+	char (*uniq)[16] = xmalloc(n * sizeof *uniq);
+	int *cnt = xcalloc(n, sizeof *cnt), *last = xcalloc(n, sizeof *last);
 	struct sbuf bump = {0}, keys = {0};
-	assert(pf && uniq && cnt && last);
 	for (size_t i = 0; i < n; i++) {
 		if (snprintf(pf[i].p, 16, "L%s", rows[i].school->county) != 7 || rows[i].rec->birth[4] != '-') {
 			e = XE_INTERNAL;
@@ -328,8 +327,7 @@ static enum xerr insert_rows(struct db *db, struct reg_new *rows, size_t n, cons
 			*first_id = id;
 		return e;
 	}
-	struct db_arg *x = malloc(n * INSERT_NCOLS * sizeof *x);
-	assert(x);
+	struct db_arg *x = xmalloc(n * INSERT_NCOLS * sizeof *x);
 	for (size_t i = 0; i < n; i++) {
 		const struct student_rec *r = rows[i].rec;
 		const struct reg_school *s = rows[i].school;
@@ -417,9 +415,8 @@ enum xerr db_reg_identity_many(struct db *db, struct arena *a, const char *const
 	if (n == 0)
 		return XE_OK;
 	/* each number once: a repeated row of the JSON table would count its records twice */
-	const char **sorted = malloc(n * sizeof *sorted);
+	const char **sorted = xmalloc(n * sizeof *sorted);
 	struct sbuf b = {0};
-	assert(sorted);
 	memcpy(sorted, numbers, n * sizeof *sorted);
 	qsort(sorted, n, sizeof *sorted, cmp_str);
 	sbuf_put(&b, "[", 1);
@@ -474,8 +471,7 @@ enum xerr db_reg_detect_keys_put(struct db *db, uint64_t batch, const struct reg
 {
 	if (n == 0)
 		return XE_OK;
-	struct db_arg *x = malloc(6 * n * sizeof *x);
-	assert(x);
+	struct db_arg *x = xmalloc(6 * n * sizeof *x);
 	for (size_t i = 0; i < n; i++) {
 		x[6 * i] = DBI(batch);
 		x[6 * i + 1] = DBS(keys[i].type);
@@ -876,8 +872,7 @@ static enum xerr sel_ins(struct db *db, struct arena *a, const struct db_sql *se
 	enum xerr e = db_exec(db, a, sel, args, nargs, &rs, NULL, NULL);
 	if (e != XE_OK || rs.n == 0)
 		return e;
-	struct db_arg *x = malloc(rs.n * rs.ncols * sizeof *x);
-	assert(x);
+	struct db_arg *x = xmalloc(rs.n * rs.ncols * sizeof *x);
 	for (size_t i = 0; i < rs.n * rs.ncols; i++)
 		x[i] = rs.cell[i] ? DBSN(rs.cell[i], rs.len[i]) : DBNULL;
 	e = db_exec_bulk(db, ins, x, rs.n, rs.ncols, NULL);
@@ -1431,8 +1426,7 @@ enum xerr db_reg_job_issues_put(struct db *db, uint64_t job_id, const struct reg
 {
 	if (n == 0)
 		return XE_OK;
-	struct db_arg *x = malloc(n * 9 * sizeof *x);
-	assert(x);
+	struct db_arg *x = xmalloc(n * 9 * sizeof *x);
 	for (size_t i = 0; i < n; i++) {
 		struct db_arg *v = x + 9 * i;
 		v[0] = DBI(job_id);

@@ -1,5 +1,6 @@
 /* evstore: content-addressed evidence files on disk: temp file, fsync, rename, fsync directory (R23). */
 #include "evstore.h"
+#include "xmalloc.h"
 #include "evidence.h"
 #include <sodium.h>
 #include <errno.h>
@@ -88,9 +89,7 @@ static int already_stored(const char *path, const unsigned char sha[32], size_t 
 	struct stat st;
 	if (lstat(path, &st) != 0 || !S_ISREG(st.st_mode) || (unsigned long long)st.st_size != (unsigned long long)len)
 		return 0;
-	void *tmp = malloc(len ? len : 1);
-	if (!tmp)
-		return 0;
+	void *tmp = xmalloc(len);
 	int ok = read_verify(path, sha, tmp, len) == 0;
 	free(tmp);
 	return ok;

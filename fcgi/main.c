@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include "api.h"
+#include "xmalloc.h"
 #include "auth.h"
 #include "config.h"
 #include "db.h"
@@ -217,7 +218,7 @@ static pid_t spawn_worker(int index)
 /* Supervisor: keeps cfg.processes workers alive; on SIGTERM forwards it and waits. */
 static int supervise(void)
 {
-	pid_t *pids = calloc((size_t)cfg.processes, sizeof *pids);
+	pid_t *pids = xcalloc((size_t)cfg.processes, sizeof *pids);
 	struct sigaction sa = {0};
 	sa.sa_handler = on_term;
 	sigaction(SIGTERM, &sa, NULL);

@@ -1,5 +1,6 @@
 /* registry: registrations, provincial batches, register results, file imports (jobs) and the CLI modes (issue 4). */
 #include "registry.h"
+#include "xmalloc.h"
 #include "config.h"
 #include "dedup.h"
 #include "idcheck.h"
@@ -617,7 +618,7 @@ static unsigned char *import_load(uint64_t job_id, size_t *len)
 	if (f && fseek(f, 0, SEEK_END) == 0) {
 		long n = ftell(f);
 		rewind(f);
-		if (n >= 0 && (buf = malloc((size_t)n + 1)) && fread(buf, 1, (size_t)n, f) == (size_t)n)
+		if (n >= 0 && (buf = xmalloc((size_t)n + 1)) && fread(buf, 1, (size_t)n, f) == (size_t)n)
 			*len = (size_t)n;
 		else {
 			free(buf);
@@ -660,8 +661,7 @@ static struct hent *hget(struct hmap *m, struct arena *a, const char *key, int c
 		*created = 0;
 	if (create && m->n * 2 + 2 > m->cap) {
 		size_t ncap = m->cap ? m->cap * 2 : 1024;
-		struct hent **nt = calloc(ncap, sizeof *nt);
-		assert(nt);
+		struct hent **nt = xcalloc(ncap, sizeof *nt);
 		for (size_t i = 0; i < m->cap; i++)
 			if (m->t[i]) {
 				size_t j = hhash(m->t[i]->key) & (ncap - 1);
@@ -741,8 +741,7 @@ static void add_issue(struct imp *x, int row_no, const struct student_issue *is)
 	}
 	if (x->niss == x->cap_iss) {
 		x->cap_iss = x->cap_iss ? x->cap_iss * 2 : 256;
-		x->iss = realloc(x->iss, x->cap_iss * sizeof *x->iss);
-		assert(x->iss);
+		x->iss = xrealloc(x->iss, x->cap_iss * sizeof *x->iss);
 	}
 	struct reg_issue_row *r = &x->iss[x->niss++];
 	r->row_no = row_no;
@@ -807,16 +806,15 @@ static enum xerr import_pass(struct imp *x)
 {
 	enum xerr e = XE_OK;
 	size_t nrows = x->t.nrows - 1, chunk = x->chunk;
-	struct student_rec *recs = malloc(chunk * sizeof *recs);
-	struct reg_new *news = malloc(chunk * sizeof *news);
-	const struct reg_school **sch = malloc(chunk * sizeof *sch);
-	int *rowno = malloc(chunk * sizeof *rowno);
-	struct hent **ent = malloc(chunk * sizeof *ent), **nbe = malloc(chunk * sizeof *nbe), **nue = malloc(chunk * sizeof *nue);
-	const char **nums = malloc(chunk * sizeof *nums), **errnos = malloc(chunk * sizeof *errnos);
-	struct reg_nbg *nbq = malloc(chunk * sizeof *nbq);
-	struct reg_key *keys = malloc(2 * chunk * sizeof *keys);
-	size_t *src = malloc(chunk * sizeof *src);
-	assert(recs && news && sch && rowno && ent && nbe && nue && nums && errnos && nbq && keys && src);
+	struct student_rec *recs = xmalloc(chunk * sizeof *recs);
+	struct reg_new *news = xmalloc(chunk * sizeof *news);
+	const struct reg_school **sch = xmalloc(chunk * sizeof *sch);
+	int *rowno = xmalloc(chunk * sizeof *rowno);
+	struct hent **ent = xmalloc(chunk * sizeof *ent), **nbe = xmalloc(chunk * sizeof *nbe), **nue = xmalloc(chunk * sizeof *nue);
+	const char **nums = xmalloc(chunk * sizeof *nums), **errnos = xmalloc(chunk * sizeof *errnos);
+	struct reg_nbg *nbq = xmalloc(chunk * sizeof *nbq);
+	struct reg_key *keys = xmalloc(2 * chunk * sizeof *keys);
+	size_t *src = xmalloc(chunk * sizeof *src);
 	int detect = x->commit && x->insert; /* candidate clash keys are only needed when rows are inserted */
 	x->valid = x->errors = x->created = x->unchanged = x->groups = x->groups_opened = x->members_added = 0;
 	x->niss = x->dropped = 0;
@@ -1173,8 +1171,7 @@ int registry_import_spawn(uint64_t job_id, int commit, const struct reg_actor *w
 		atomic_fetch_sub(&jobs_running, 1);
 		return -1;
 	}
-	struct job_arg *j = malloc(sizeof *j);
-	assert(j);
+	struct job_arg *j = xmalloc(sizeof *j);
 	j->job_id = job_id;
 	j->commit = commit;
 	memset(&j->t, 0, sizeof j->t);
@@ -1345,7 +1342,7 @@ static void tpl_init(void)
 		if (f && fseek(f, 0, SEEK_END) == 0) {
 			long n = ftell(f);
 			rewind(f);
-			tpl_xlsx = malloc((size_t)n);
+			tpl_xlsx = xmalloc((size_t)n);
 			if (tpl_xlsx && fread(tpl_xlsx, 1, (size_t)n, f) == (size_t)n)
 				tpl_xlsx_len = (size_t)n;
 		}
@@ -1380,7 +1377,7 @@ static unsigned char *read_all(const char *path, size_t *len)
 	if (fseek(f, 0, SEEK_END) == 0) {
 		long n = ftell(f);
 		rewind(f);
-		if (n >= 0 && (b = malloc((size_t)n + 1)) && fread(b, 1, (size_t)n, f) == (size_t)n) {
+		if (n >= 0 && (b = xmalloc((size_t)n + 1)) && fread(b, 1, (size_t)n, f) == (size_t)n) {
 			b[n] = 0;
 			*len = (size_t)n;
 		} else {

@@ -4,13 +4,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include "sbuf.h"
+#include "xmalloc.h"
 
 void sbuf_put(struct sbuf *b, const char *s, size_t k)
 {
 	if (b->n + k + 1 > b->cap) {
 		b->cap = (b->n + k + 1) * 2;
-		b->s = realloc(b->s, b->cap);
-		assert(b->s);
+		b->s = xrealloc(b->s, b->cap);
 	}
 	memcpy(b->s + b->n, s, k);
 	b->n += k;

@@ -1,5 +1,6 @@
 /* tabfile: CSV (UTF-8/BOM, UTF-16 BOM, GB18030 via iconv) and XLSX (libzip + libxml2 reader) into rows of cells. */
 #include "tabfile.h"
+#include "xmalloc.h"
 #include "sbuf.h"
 #include <assert.h>
 #include <errno.h>
@@ -92,8 +93,7 @@ static void b_begin(struct builder *b, int row_no)
 {
 	if (b->nrows == b->cap_rows) {
 		b->cap_rows = b->cap_rows ? b->cap_rows * 2 : 1024;
-		b->rows = realloc(b->rows, b->cap_rows * sizeof *b->rows);
-		assert(b->rows);
+		b->rows = xrealloc(b->rows, b->cap_rows * sizeof *b->rows);
 	}
 	b->rows[b->nrows] = (struct brow){b->n, 0, row_no};
 }
@@ -102,10 +102,9 @@ static void b_cell(struct builder *b, size_t col, const char *v, unsigned char k
 {
 	if (b->n == b->cap) {
 		b->cap = b->cap ? b->cap * 2 : 8192;
-		b->val = realloc(b->val, b->cap * sizeof *b->val);
-		b->col = realloc(b->col, b->cap * sizeof *b->col);
-		b->kind = realloc(b->kind, b->cap);
-		assert(b->val && b->col && b->kind);
+		b->val = xrealloc(b->val, b->cap * sizeof *b->val);
+		b->col = xrealloc(b->col, b->cap * sizeof *b->col);
+		b->kind = xrealloc(b->kind, b->cap);
 	}
 	b->val[b->n] = v;
 	b->col[b->n] = (unsigned short)col;
@@ -338,8 +337,7 @@ static char *zip_read(zip_t *z, const char *name, size_t *len, int *too_big)
 	zip_file_t *f = zip_fopen(z, name, 0);
 	if (!f)
 		return NULL;
-	char *buf = malloc(st.size + 1);
-	assert(buf);
+	char *buf = xmalloc(st.size + 1);
 	zip_uint64_t got = 0;
 	while (got < st.size) {
 		zip_int64_t k = zip_fread(f, buf + got, st.size - got);
@@ -399,10 +397,9 @@ static int read_shared(struct arena *a, const char *xml, size_t len, const char 
 	if (!rd)
 		return -1;
 	size_t cap = 1024, n = 0;
-	const char **v = malloc(cap * sizeof *v);
+	const char **v = xmalloc(cap * sizeof *v);
 	struct sbuf cur = {0};
 	int in_si = 0, in_t = 0, in_rph = 0, rc;
-	assert(v);
 	sbuf_puts(&cur, "");
 	while ((rc = xmlTextReaderRead(rd)) == 1) {
 		int type = xmlTextReaderNodeType(rd);
@@ -433,8 +430,7 @@ static int read_shared(struct arena *a, const char *xml, size_t len, const char 
 	push:
 		if (n == cap) {
 			cap *= 2;
-			v = realloc(v, cap * sizeof *v);
-			assert(v);
+			v = xrealloc(v, cap * sizeof *v);
 		}
 		v[n++] = arena_strndup(a, cur.s, cur.n);
 		in_si = in_t = in_rph = 0;
