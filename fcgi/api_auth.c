@@ -94,7 +94,7 @@ static int valid_username(const char *s)
 /* A human role named in a request (province_api is not a user role). */
 static enum role human_role(const char *s)
 {
-	enum role role = auth_role_parse(s);
+	enum role role = role_parse(s);
 	return (role & ROLES_HUMAN) ? role : (enum role)0;
 }
 
@@ -162,12 +162,12 @@ enum xerr api_users_create(struct req *r, struct resp *w)
 	if (auth_hash_password(temp, hash) != 0)
 		return XE_INTERNAL;
 	unsigned long long id = 0;
-	e = db_auth_user_create(r->db, username, display_name ? display_name : "", auth_role_name(role), unit.id, hash, r->who->user_id, &id);
+	e = db_auth_user_create(r->db, username, display_name ? display_name : "", role_name(role), unit.id, hash, r->who->user_id, &id);
 	if (e == XE_DUPLICATE)
 		return resp_error(r, w, XE_DUPLICATE, "username", "This user name is taken.");
 	if (e)
 		return e;
-	struct db_seclog ev = {.event = "user_created", .target_user_id = id, .unit_id = unit.id, .detail = auth_role_name(role)};
+	struct db_seclog ev = {.event = "user_created", .target_user_id = id, .unit_id = unit.id, .detail = role_name(role)};
 	auth_seclog(r, &ev);
 	struct db_user u;
 	int found = 0;
@@ -244,7 +244,7 @@ enum xerr api_users_update(struct req *r, struct resp *w)
 	if (self && (role_s || unit_id || disabled >= 0))
 		return resp_error(r, w, XE_VALIDATION, role_s ? "role" : unit_id ? "unit_id" : "disabled",
 				  "You cannot change your own role, unit or status.");
-	enum role role = role_s ? human_role(role_s) : auth_role_parse(u.role);
+	enum role role = role_s ? human_role(role_s) : role_parse(u.role);
 	if (!role)
 		return resp_error(r, w, XE_VALIDATION, "role", "Unknown role.");
 	int level = u.unit_level;
@@ -257,7 +257,7 @@ enum xerr api_users_update(struct req *r, struct resp *w)
 	if (!policy_role_fits_level(role, level))
 		return resp_error(r, w, XE_VALIDATION, role_s ? "role" : "unit_id",
 				  "This role does not exist at this kind of unit (R3).");
-	int role_changed = role_s && strcmp(auth_role_name(role), u.role) != 0;
+	int role_changed = role_s && strcmp(role_name(role), u.role) != 0;
 	int unit_changed = unit_id && (uint32_t)unit_id != u.unit_id;
 	int name_changed = display_name && strcmp(display_name, u.display_name) != 0;
 	char detail[96] = "";
@@ -273,7 +273,7 @@ enum xerr api_users_update(struct req *r, struct resp *w)
 		detail[strlen(detail) - 1] = 0;
 	else
 		strcpy(detail, "none");
-	struct update_ctx c = {.r = r, .u = &u, .display_name = display_name, .role = role_s ? auth_role_name(role) : NULL,
+	struct update_ctx c = {.r = r, .u = &u, .display_name = display_name, .role = role_s ? role_name(role) : NULL,
 			       .unit_id = (uint32_t)unit_id, .disabled = disabled, .version = (unsigned long long)version,
 			       .end_sessions = role_changed || unit_changed || disabled == 1, .detail = detail};
 	if ((e = db_tx(r->db, update_tx, &c)))

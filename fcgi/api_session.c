@@ -15,7 +15,7 @@ static cJSON *principal_json(struct req *r, const struct principal *p, int must_
 	cJSON_AddNumberToObject(u, "id", (double)p->user_id);
 	cJSON_AddStringToObject(u, "username", p->username);
 	json_add_str(u, "display_name", display_name);
-	cJSON_AddStringToObject(u, "role", auth_role_name(p->role));
+	cJSON_AddStringToObject(u, "role", role_name(p->role));
 	cJSON *unit = cJSON_AddObjectToObject(u, "unit");
 	cJSON_AddNumberToObject(unit, "id", p->unit_id);
 	cJSON_AddStringToObject(unit, "code", p->unit_code);

@@ -492,7 +492,7 @@ static enum xerr persist(struct act *x, struct db *db, struct wfdb_group *g, str
 			mm->reopened_as = s.reopened_as;
 			struct wfdb_history hr = {.group_id = g->id, .member_id = mm->id, .student_id = mm->student_id,
 						  .actor_user_id = mine ? p->user_id : 0,
-						  .actor_role = mine ? auth_role_name(p->role) : "system",
+						  .actor_role = mine ? role_name(p->role) : "system",
 						  .action = wf_action_name(v->action), .state_before = wf_state_name((enum wf_state)v->from),
 						  .state_after = wf_state_name((enum wf_state)v->to), .reason = reason,
 						  .evidence_ids = mine ? x->evidence_csv : NULL};
@@ -716,7 +716,7 @@ static enum xerr act_tx(struct db *db, void *ctx)
 		return e;
 	if (new_group) {
 		struct wfdb_history hr = {.group_id = new_group, .member_id = new_member, .student_id = m[idx].student_id,
-					  .actor_user_id = p->user_id, .actor_role = auth_role_name(p->role), .action = "reopen",
+					  .actor_user_id = p->user_id, .actor_role = role_name(p->role), .action = "reopen",
 					  .state_after = "open", .reason = x->reason};
 		uint64_t hid;
 		if ((e = db_wf_history_add(db, &hr, &hid)))
@@ -729,7 +729,7 @@ static enum xerr act_tx(struct db *db, void *ctx)
 	/* R15: the group's own clash is settled above (registry_redetect); the new values may clash elsewhere:
 	 * the national check runs for the record in this same transaction (the registry opens or joins groups) */
 	if ((rule->effects & WE_APPLY_CHANGE) &&
-	    (e = registry_detect_student(db, a, m[idx].student_id, p->is_api ? 0 : p->user_id, auth_role_name(p->role))))
+	    (e = registry_detect_student(db, a, m[idx].student_id, p->is_api ? 0 : p->user_id, role_name(p->role))))
 		return e;
 
 	cJSON *o = cJSON_CreateObject();
@@ -973,7 +973,7 @@ enum xerr api_wf_queue(struct req *r, struct resp *w)
 		arr = cJSON_CreateArray();
 	}
 	cJSON_AddStringToObject(o, "queue", queue);
-	cJSON_AddStringToObject(o, "role", auth_role_name(p->role));
+	cJSON_AddStringToObject(o, "role", role_name(p->role));
 	cJSON_AddStringToObject(o, "today", today);
 	cJSON *c = cJSON_AddObjectToObject(o, "counts");
 	cJSON_AddNumberToObject(c, "total", counts.n ? (double)db_get_int(&counts, 0, 0) : 0);
@@ -1231,7 +1231,7 @@ static enum xerr deadline_tx(struct db *db, void *ctx)
 	}
 	if ((e = db_wf_group_deadline(db, g.id, d->deadline)))
 		return e;
-	struct wfdb_history hr = {.group_id = g.id, .actor_user_id = p->user_id, .actor_role = auth_role_name(p->role),
+	struct wfdb_history hr = {.group_id = g.id, .actor_user_id = p->user_id, .actor_role = role_name(p->role),
 				  .action = "set_deadline", .state_before = wf_gstate_name(g.state),
 				  .state_after = wf_gstate_name(g.state),
 				  .reason = d->deadline ? arena_printf(a, "deadline %s", d->deadline) : "deadline cleared"};

@@ -4,7 +4,6 @@
 #include "authpolicy.h"
 #include "db_auth.h"
 #include "config.h"
-#include "router.h"
 #include "log.h"
 #include <semaphore.h>
 #include <sodium.h>
@@ -13,7 +12,6 @@
 #include <string.h>
 #include <strings.h>
 
-static const char *const role_names[] = {"school_clerk", "school_leader", "county", "bureau", "admin", "province_api"};
 static char dummy_hash[128]; /* verified against for unknown users: same cost either way; set by auth_init */
 /* At most XJ_HASH_CONCURRENCY (default: the number of cores) argon2id computations at once per process: each takes
  * 19 MiB, so a burst of sign-ins queues instead of taking threads x 19 MiB of memory. Set up by auth_init (a copy
@@ -32,22 +30,6 @@ static void hash_leave(void)
 {
 	if (hash_slots_ready)
 		sem_post(&hash_slots);
-}
-
-const char *auth_role_name(enum role r)
-{
-	for (int i = 0; i < 6; i++)
-		if ((unsigned)r == (1u << i))
-			return role_names[i];
-	return "unknown";
-}
-
-enum role auth_role_parse(const char *s)
-{
-	for (int i = 0; s && i < 6; i++)
-		if (strcmp(s, role_names[i]) == 0)
-			return (enum role)(1u << i);
-	return (enum role)0;
 }
 
 int auth_init(void)

@@ -55,8 +55,5 @@ void auth_temp_password(char out[AUTH_TEMP_PASSWORD_LEN + 1]);
 void auth_new_api_token(char token[AUTH_API_TOKEN_LEN + 1], unsigned char hash[32], char prefix[13]);
 /* The client's address as nginx saw it ("" if unknown). */
 const char *auth_client_addr(const struct req *r);
-/* Role name ("school_clerk", ...) and back; 0 if unknown. */
-const char *auth_role_name(enum role r);
-enum role auth_role_parse(const char *s);
 
 #endif

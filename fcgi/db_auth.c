@@ -1,6 +1,5 @@
 /* db_auth: SQL for users, sessions, login back-off, provincial credentials, units and the security log. */
 #include "db_auth.h"
-#include "auth.h"
 #include "scope.h"
 #include <stdlib.h>
 #include <string.h>
@@ -149,7 +148,7 @@ enum xerr db_auth_session(struct db *db, struct arena *a, const unsigned char ha
 	*idle_s = db_get_int(&rs, 0, 2);
 	p->user_id = (uint64_t)db_get_int(&rs, 0, 3);
 	p->username = db_get(&rs, 0, 4);
-	p->role = auth_role_parse(db_get(&rs, 0, 5));
+	p->role = role_parse(db_get(&rs, 0, 5));
 	principal_unit(p, &rs, 6);
 	*must_change = (int)db_get_int(&rs, 0, 12);
 	if (!p->role)

@@ -1,6 +1,5 @@
 /* http: request parameter access, JSON body parsing and response building. */
 #include "http.h"
-#include "json.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -204,7 +203,10 @@ enum xerr resp_error(struct req *r, struct resp *w, enum xerr e, const char *fie
 	cJSON *o = cJSON_AddObjectToObject(root, "error");
 	cJSON_AddStringToObject(o, "code", err_code(e));
 	cJSON_AddStringToObject(o, "message", message ? message : err_message(e));
-	json_add_str(o, "field", field);
+	if (field)
+		cJSON_AddStringToObject(o, "field", field);
+	else
+		cJSON_AddNullToObject(o, "field");
 	resp_json(r, w, err_status(e), root);
 	w->err = e;
 	return e;

@@ -6,22 +6,10 @@
 #include <cjson/cJSON.h>
 #include "err.h"
 #include "arena.h"
+#include "role.h"
 
 struct db;
 struct route;
-
-/* Roles (SPEC R3) as bits, so a route can name the set it admits. */
-enum role {
-	ROLE_SCHOOL_CLERK = 1u << 0,   /* 学校学籍管理员 */
-	ROLE_SCHOOL_LEADER = 1u << 1,  /* 学校学籍主管领导 */
-	ROLE_COUNTY = 1u << 2,         /* county bureau clerk: reviews (核办) */
-	ROLE_BUREAU = 1u << 3,         /* city/province/ministry bureau: arbitration, statistics */
-	ROLE_ADMIN = 1u << 4,          /* manages users below its unit */
-	ROLE_PROVINCE_API = 1u << 5,   /* provincial system credential (R29) */
-};
-#define ROLES_PUBLIC 0u            /* route needs no authentication */
-#define ROLES_HUMAN (ROLE_SCHOOL_CLERK | ROLE_SCHOOL_LEADER | ROLE_COUNTY | ROLE_BUREAU | ROLE_ADMIN)
-#define ROLES_ALL (ROLES_HUMAN | ROLE_PROVINCE_API)
 
 /* Unit levels (SPEC R1). */
 enum unit_level { LEVEL_MINISTRY = 0, LEVEL_PROVINCE = 1, LEVEL_CITY = 2, LEVEL_COUNTY = 3, LEVEL_SCHOOL = 4 };
@@ -98,5 +86,16 @@ void resp_header(struct resp *w, const char *name, const char *value);
 int http_utf8_valid(const unsigned char *s, size_t len, size_t *bad);
 /* Percent-decode (and '+' to space when form != 0) into the arena; NULL if it decodes to invalid UTF-8 or NUL. */
 char *http_urldecode(struct arena *a, const char *s, size_t len, int form);
+
+/* A route of the table (fcgi/routes.c) as the request carries it (r->route); the table and dispatch are router.h's. */
+typedef enum xerr (*handler_fn)(struct req *r, struct resp *w);
+
+struct route {
+	const char *method;   /* "GET", "POST", "PUT", "PATCH", "DELETE" */
+	const char *path;     /* "/api/v1/groups/{id}": {name} matches one non-empty segment */
+	handler_fn handler;
+	unsigned roles;       /* enum role bits admitted; ROLES_PUBLIC = no authentication */
+	size_t max_body;      /* bytes; 0 = no body accepted */
+};
 
 #endif

@@ -30,12 +30,7 @@ void registry_actor(const struct principal *p, struct reg_actor *a)
 	a->user_id = p->user_id;
 	a->is_api = p->is_api;
 	a->unit_id = p->unit_id;
-	snprintf(a->role, sizeof a->role, "%s", p->role == ROLE_SCHOOL_CLERK ? "school_clerk"
-						: p->role == ROLE_SCHOOL_LEADER ? "school_leader"
-						: p->role == ROLE_COUNTY ? "county"
-						: p->role == ROLE_BUREAU ? "bureau"
-						: p->role == ROLE_ADMIN ? "admin"
-						: "province_api");
+	snprintf(a->role, sizeof a->role, "%s", role_name(p->role));
 	a->scope.level = (int)p->unit_level;
 	a->scope.unit_id = p->unit_id;
 	snprintf(a->scope.province, sizeof a->scope.province, "%s", p->province_code ? p->province_code : "");

@@ -106,27 +106,11 @@ done:
 		resp_error(r, w, XE_INTERNAL, NULL, NULL);
 }
 
-static void roles_str(unsigned roles, char *out, size_t n)
-{
-	static const char *names[] = {"school_clerk", "school_leader", "county", "bureau", "admin", "province_api"};
-	out[0] = 0;
-	if (roles == ROLES_PUBLIC) {
-		snprintf(out, n, "public");
-		return;
-	}
-	for (int i = 0; i < 6; i++)
-		if (roles & (1u << i)) {
-			if (*out)
-				strncat(out, ",", n - strlen(out) - 1);
-			strncat(out, names[i], n - strlen(out) - 1);
-		}
-}
-
 void router_print(void)
 {
 	char rs[128];
 	for (size_t i = 0; i < routes_count; i++) {
-		roles_str(routes[i].roles, rs, sizeof rs);
+		role_list(routes[i].roles, rs, sizeof rs);
 		char mb[32];
 		snprintf(mb, sizeof mb, "%lu", (unsigned long)routes[i].max_body);
 		printf("%s %s %s %s\n", routes[i].method, routes[i].path, rs, mb);

@@ -4,16 +4,6 @@
 #include <stddef.h>
 #include "http.h"
 
-typedef enum xerr (*handler_fn)(struct req *r, struct resp *w);
-
-struct route {
-	const char *method;   /* "GET", "POST", "PUT", "PATCH", "DELETE" */
-	const char *path;     /* "/api/v1/groups/{id}": {name} matches one non-empty segment */
-	handler_fn handler;
-	unsigned roles;       /* enum role bits admitted; ROLES_PUBLIC = no authentication */
-	size_t max_body;      /* bytes; 0 = no body accepted */
-};
-
 /* The table, in routes.c. */
 extern const struct route routes[];
 extern const size_t routes_count;

@@ -2,7 +2,7 @@
 import { api } from '../api.js';
 import { t, extend } from '../i18n.js';
 import { h, replace } from '../dom.js';
-import { flash, errorText, state } from '../app.js';
+import { flash, errorText, state } from '../shell.js';
 import { field } from '../ui.js';
 
 extend({

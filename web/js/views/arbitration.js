@@ -2,7 +2,7 @@
 import { api } from '../api.js';
 import { t, extend } from '../i18n.js';
 import { h, replace } from '../dom.js';
-import { state, flash, flashError, errorText } from '../app.js';
+import { state, flash, flashError, errorText } from '../shell.js';
 import { label, fact, day, when, ageDays, dueCell, table, pagedList, limitLoader, confirmDialog, tf, itemsOf, focusHeading } from '../ui.js';
 import { compareTable, memberEvidence } from './group.js';
 import { evidenceList } from './evidence-ui.js';

@@ -2,7 +2,7 @@
 import { api } from '../api.js';
 import { t, extend } from '../i18n.js';
 import { h, replace } from '../dom.js';
-import { flash, flashError, errorText } from '../app.js';
+import { flash, flashError, errorText } from '../shell.js';
 import { table, itemsOf, when, confirmDialog, tf, field } from '../ui.js';
 
 extend({

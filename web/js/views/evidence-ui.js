@@ -3,7 +3,7 @@ import { t, extend } from '../i18n.js';
 import { h, replace } from '../dom.js';
 import { checkEvidence, EVIDENCE_MESSAGES } from '../evidence.js';
 import { upload } from '../upload.js';
-import { errorText } from '../app.js';
+import { errorText } from '../shell.js';
 import { api } from '../api.js';
 
 extend(EVIDENCE_MESSAGES);

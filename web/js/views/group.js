@@ -2,7 +2,7 @@
 import { api } from '../api.js';
 import { t, extend } from '../i18n.js';
 import { h, replace } from '../dom.js';
-import { state, flash, errorText, hashParams } from '../app.js';
+import { state, flash, errorText, hashParams } from '../shell.js';
 import { label, fact, day, when, dueCell, confirmDialog, confirmTwice, field, select, itemsOf, focusHeading } from '../ui.js';
 import { evidenceList, evidencePicker } from './evidence-ui.js';
 import { checkByType, ID_MESSAGES, todayCN } from '../idcheck.js';

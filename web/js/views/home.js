@@ -2,7 +2,7 @@
 import { api } from '../api.js';
 import { t, extend } from '../i18n.js';
 import { h, replace } from '../dom.js';
-import { state } from '../app.js';
+import { state } from '../shell.js';
 import { pairs, label } from '../ui.js';
 
 extend({

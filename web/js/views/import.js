@@ -2,7 +2,7 @@
 import { api } from '../api.js';
 import { t, extend, currentLang } from '../i18n.js';
 import { h, replace } from '../dom.js';
-import { flash, errorText } from '../app.js';
+import { flash, errorText } from '../shell.js';
 import { label, table } from '../ui.js';
 import { upload } from '../upload.js';
 import { ID_MESSAGES } from '../idcheck.js';

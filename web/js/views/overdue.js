@@ -1,7 +1,7 @@
 // views/overdue.js: steps past their 10-working-day due date in the jurisdiction (R24), with export.
 import { t, extend } from '../i18n.js';
 import { h, replace } from '../dom.js';
-import { state, flashError } from '../app.js';
+import { state, flashError } from '../shell.js';
 import { label, fact, day, dueCell, table, pagedList, limitLoader, fetchAllPages, exportButtons, tf } from '../ui.js';
 
 extend({

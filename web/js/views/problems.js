@@ -2,7 +2,7 @@
 import { api, qs, ApiError } from '../api.js';
 import { t, extend } from '../i18n.js';
 import { h, replace } from '../dom.js';
-import { state, flashError, hashParams } from '../app.js';
+import { state, flashError, hashParams } from '../shell.js';
 import { label, fact, dueCell, table, pagedList, fetchPage, fetchAllPages, limitLoader, exportButtons, field, select, pairs, day } from '../ui.js';
 import { isMine } from './group.js';
 

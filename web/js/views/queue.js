@@ -1,7 +1,7 @@
 // views/queue.js: the work waiting for this user: a county's review queue (待核办, R27) or a school leader's deletions to confirm (R13/R14), overdue first.
 import { t, extend } from '../i18n.js';
 import { h, replace } from '../dom.js';
-import { state, flashError } from '../app.js';
+import { state, flashError } from '../shell.js';
 import { label, fact, day, when, ageDays, dueCell, isOverdue, table, pagedList, limitLoader, fetchAllPages, exportButtons, tf } from '../ui.js';
 
 extend({

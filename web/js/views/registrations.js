@@ -2,7 +2,7 @@
 import { api } from '../api.js';
 import { t, extend } from '../i18n.js';
 import { h, replace } from '../dom.js';
-import { flash, flashError, errorText } from '../app.js';
+import { flash, flashError, errorText } from '../shell.js';
 import { label, fact, day, when, table, pagedList, fetchPage, confirmDialog, tf } from '../ui.js';
 
 extend({

@@ -2,7 +2,7 @@
 import { api } from '../api.js';
 import { t, extend } from '../i18n.js';
 import { h, replace } from '../dom.js';
-import { state, flashError, hashParams } from '../app.js';
+import { state, flashError, hashParams } from '../shell.js';
 import { label, pairs, table, downloadCsv, day } from '../ui.js';
 
 extend({

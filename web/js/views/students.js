@@ -2,7 +2,7 @@
 import { api, qs, ApiError } from '../api.js';
 import { t, extend, currentLang } from '../i18n.js';
 import { h, replace } from '../dom.js';
-import { state, flash, flashError, errorText, hashParams } from '../app.js';
+import { state, flash, flashError, errorText, hashParams } from '../shell.js';
 import { label, fact, day, table, pagedList, fetchPage, fetchAll, exportButtons, field, select } from '../ui.js';
 import { checkByType, ID_MESSAGES, todayCN } from '../idcheck.js';
 

@@ -2,7 +2,7 @@
 import { api, qs } from '../api.js';
 import { t, extend } from '../i18n.js';
 import { h, replace } from '../dom.js';
-import { state, flash, flashError, errorText, hashParams } from '../app.js';
+import { state, flash, flashError, errorText, hashParams } from '../shell.js';
 import { label, table, pagedList, cursorLoader, field, select, confirmDialog, tf, itemsOf, when } from '../ui.js';
 
 extend({
