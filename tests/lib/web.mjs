@@ -22,12 +22,6 @@ export function watchErrors(page) {
 }
 
 /** Whether the service has a route (the router answers 404 "no_route" before it authenticates anything else). */
-export async function routeExists(method, path) {
-  const r = await fetch(BASE + path, { method, headers: { 'content-type': 'application/json' }, body: method === 'GET' ? undefined : '{}' });
-  if (r.status !== 404 && r.status !== 405) return true;
-  const body = await r.json().catch(() => ({}));
-  return body?.error?.code !== 'no_route' && r.status !== 405;
-}
 
 /** Form controls of the page without an accessible label (label[for], a wrapping label, aria-label or aria-labelledby). */
 export function unlabeledControls(page) {
