@@ -420,7 +420,7 @@ enum xerr api_groups_list(struct req *r, struct resp *w)
 	if ((e = req_query_int(r, w, "limit", 1, 100, 20, &limit)) || (e = req_query_int(r, w, "offset", 0, 100000000, 0, &offset)))
 		return e;
 	const char *type = str_or_null(req_query(r, "type")), *state = str_or_null(req_query(r, "state"));
-	if (type && dedup_type_parse(type) < 0)
+	if (type && wf_type_parse(type) < 0)
 		return resp_error(r, w, XE_VALIDATION, "type", "type must be id_dup, id_error, id_changed or nbg_dup.");
 	if (state && strcmp(state, "open") && strcmp(state, "awaiting_arbitration") && strcmp(state, "done"))
 		return resp_error(r, w, XE_VALIDATION, "state", "state must be open, awaiting_arbitration or done.");

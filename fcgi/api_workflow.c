@@ -6,7 +6,6 @@
 #include "db.h"
 #include "db_workflow.h"
 #include "dedup.h"
-#include "detect.h"
 #include "registry.h"
 #include "scope.h"
 #include "idcheck.h"

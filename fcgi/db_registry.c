@@ -1468,3 +1468,39 @@ enum xerr db_reg_file_claim(struct db *db, struct arena *a, uint32_t unit_id, co
 		*prior = (uint64_t)db_get_int(&rs, 0, 0);
 	return e;
 }
+
+/* ---------------------------------------------------------------- R15: the settled group's own clash */
+
+static const struct db_sql Q_SETTLE_TYPE = {"SELECT type FROM problem_group WHERE id = ?"};
+#define SETTLE_OTHERS                                                                                                \
+	"SELECT COUNT(*) > 0 FROM group_member m JOIN student o ON o.id = m.student_id JOIN student s ON s.id = ?"    \
+	" WHERE m.group_id = ? AND m.student_id <> s.id AND m.state NOT IN ('deleted','changed') AND o.status <> 'deleted'" \
+	" AND s.status <> 'deleted'"
+/* indexed by enum wf_type: id_dup/nbg_dup (student, group) compare with the group's other members as D_CLASH compares
+ * keys; id_error/id_changed (student) are detection's own tests */
+static const struct db_sql Q_SETTLE[WT__COUNT] = {
+	[WT_ID_DUP] = {SETTLE_OTHERS " AND s.id_type = '1' AND s.id_number IS NOT NULL AND o.id_type = '1' AND o.id_number = s.id_number"},
+	[WT_NBG_DUP] = {SETTLE_OTHERS " AND o.name = s.name AND o.gender = s.gender AND o.birth_date = s.birth_date"
+			" AND (s.id_type <> '1' OR s.id_number IS NULL OR o.id_type <> '1' OR o.id_number IS NULL)"},
+	[WT_ID_ERROR] = {"SELECT " ID_ERROR_NOW("s") " FROM student s WHERE s.id = ?"},
+	[WT_ID_CHANGED] = {"SELECT " ID_CHANGED_NOW("s") " FROM student s WHERE s.id = ?"},
+};
+
+enum xerr db_reg_still_clashes(struct db *db, struct arena *a, uint64_t student_id, uint64_t group_id, int *still)
+{
+	struct db_rows rs;
+	*still = 0;
+	enum xerr e = db_exec(db, a, &Q_SETTLE_TYPE, DB_ARGS(DBI(group_id)), &rs, NULL, NULL);
+	if (e != XE_OK || !rs.n)
+		return e;
+	int t = wf_type_parse(db_get(&rs, 0, 0));
+	if (t < 0 || t >= WT__COUNT || !Q_SETTLE[t].sql)
+		return XE_OK; /* a type without a clash of its own (settled by its members alone) */
+	if (t == WT_ID_DUP || t == WT_NBG_DUP)
+		e = db_exec(db, a, &Q_SETTLE[t], DB_ARGS(DBI(student_id), DBI(group_id)), &rs, NULL, NULL);
+	else
+		e = db_exec(db, a, &Q_SETTLE[t], DB_ARGS(DBI(student_id)), &rs, NULL, NULL);
+	if (e == XE_OK && rs.n)
+		*still = db_get_int(&rs, 0, 0) != 0;
+	return e;
+}

@@ -215,4 +215,7 @@ enum xerr db_reg_file_claim(struct db *db, struct arena *a, uint32_t unit_id, co
 /* Full re-detection over every record, as one run (benchmark and operations): *ms its duration. */
 enum xerr db_reg_redetect_all(struct db *db, struct arena *a, struct reg_detect_stats *st);
 
+/* R15: 1 in *still if student_id still clashes on group_id's clash (registry_redetect's contract). */
+enum xerr db_reg_still_clashes(struct db *db, struct arena *a, uint64_t student_id, uint64_t group_id, int *still);
+
 #endif

@@ -5,21 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const type_names[DEDUP__COUNT] = {"id_dup", "id_error", "id_changed", "nbg_dup"};
-
-const char *dedup_type_name(enum dedup_type t)
-{
-	return (unsigned)t < DEDUP__COUNT ? type_names[t] : NULL;
-}
-
-int dedup_type_parse(const char *s)
-{
-	for (int i = 0; s && i < DEDUP__COUNT; i++)
-		if (strcmp(s, type_names[i]) == 0)
-			return i;
-	return -1;
-}
-
 int dedup_member_active(const char *state)
 {
 	static const char *const active[] = {"unconfirmed", "open", "awaiting_leader", "awaiting_review"};
@@ -143,7 +128,7 @@ static int cmp_keyed(const void *a, const void *b)
 }
 
 /* Append clashes of one kind from sorted keyed entries: runs of equal keys of length >= 2 that satisfy ok(). */
-static size_t runs(struct arena *a, struct keyed *k, size_t nk, enum dedup_type t, const struct dedup_rec *recs,
+static size_t runs(struct arena *a, struct keyed *k, size_t nk, enum wf_type t, const struct dedup_rec *recs,
 		   struct dedup_clash *out, size_t nout)
 {
 	qsort(k, nk, sizeof *k, cmp_keyed);
@@ -152,7 +137,7 @@ static size_t runs(struct arena *a, struct keyed *k, size_t nk, enum dedup_type 
 		while (j < nk && strcmp(k[j].key, k[i].key) == 0)
 			j++;
 		int ok = j - i >= 2;
-		if (ok && t == DEDUP_NBG_DUP) { /* R7: at least one member of another ID type than '1' */
+		if (ok && t == WT_NBG_DUP) { /* R7: at least one member of another ID type than '1' */
 			ok = 0;
 			for (size_t m = i; m < j; m++)
 				if (recs[k[m].idx].id_type != '1')
@@ -181,11 +166,11 @@ size_t dedup_find(struct arena *a, const struct dedup_rec *recs, size_t n, struc
 	for (size_t i = 0; i < n; i++)
 		if (recs[i].live && recs[i].id_type == '1' && recs[i].id_number && *recs[i].id_number)
 			k[nk++] = (struct keyed){recs[i].id_number, i};
-	nout = runs(a, k, nk, DEDUP_ID_DUP, recs, cl, nout);
+	nout = runs(a, k, nk, WT_ID_DUP, recs, cl, nout);
 	for (size_t i = 0; i < n; i++)
 		if (recs[i].live && recs[i].id_type == '1' && recs[i].id_malformed) {
 			struct dedup_clash *c = &cl[nout++];
-			c->type = DEDUP_ID_ERROR;
+			c->type = WT_ID_ERROR;
 			c->key = arena_printf(a, "#%zu", i);
 			c->n = 1;
 			c->members = arena_alloc(a, sizeof *c->members);
@@ -198,7 +183,7 @@ size_t dedup_find(struct arena *a, const struct dedup_rec *recs, size_t n, struc
 			char *key = arena_alloc(a, sz);
 			k[nk++] = (struct keyed){dedup_nbg_key(recs[i].name, recs[i].gender, recs[i].birth, key, sz), i};
 		}
-	nout = runs(a, k, nk, DEDUP_NBG_DUP, recs, cl, nout);
+	nout = runs(a, k, nk, WT_NBG_DUP, recs, cl, nout);
 	*out = cl;
 	return nout;
 }

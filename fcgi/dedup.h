@@ -5,13 +5,9 @@
 #define XJ_DEDUP_H
 #include <stddef.h>
 #include "arena.h"
+#include "workflow.h"
 
-/* Problem types (R8), named as in problem_group.type. */
-enum dedup_type { DEDUP_ID_DUP = 0, DEDUP_ID_ERROR, DEDUP_ID_CHANGED, DEDUP_NBG_DUP, DEDUP__COUNT };
-/* "id_dup", "id_error", "id_changed", "nbg_dup"; NULL for a value outside the enum. Static strings. */
-const char *dedup_type_name(enum dedup_type t);
-/* Parse a type name; -1 if unknown. */
-int dedup_type_parse(const char *s);
+/* Problem types (R8): enum wf_type of workflow.h, the one list (wf_type_name, wf_type_parse). */
 
 /* Member states that still need someone to act (SPEC s.6); a member in one of them keeps the group open,
  * and is closed by the system when its clash disappears. */
@@ -56,7 +52,7 @@ struct dedup_rec {
 };
 /* One clash found: type and member indexes into the input array (ascending). */
 struct dedup_clash {
-	enum dedup_type type;
+	enum wf_type type;
 	const char *key;        /* ID number, nbg key, or "#<index>" for an ID error */
 	size_t n;
 	size_t *members;

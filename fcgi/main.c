@@ -14,6 +14,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include "dedupcli.h"
 #include "api.h"
 #include "xmalloc.h"
 #include "auth.h"
@@ -272,6 +273,8 @@ int main(int argc, char **argv)
 		router_print();
 		return 0;
 	}
+	if (argc > 1 && strcmp(argv[1], "--dedup-reference") == 0)
+		return dedup_cli(stdin, stdout); /* issue 10: the reference detector for the differential test */
 	config_load();
 	json_init();
 	if (auth_init() != 0) {
@@ -285,7 +288,7 @@ int main(int argc, char **argv)
 	if (argc > 1 && strcmp(argv[1], "--housekeep") == 0)
 		return housekeep_cli();
 	if (argc > 1) {
-		fprintf(stderr, "usage: %s [--routes | --hash-password | --seed-demo CSV [JSON] | --redetect | --housekeep]  (settings from XJ_* environment variables)\n", argv[0]);
+		fprintf(stderr, "usage: %s [--routes | --dedup-reference | --hash-password | --seed-demo CSV [JSON] | --redetect | --housekeep]  (settings from XJ_* environment variables)\n", argv[0]);
 		return 2;
 	}
 	log_open(cfg.access_log);

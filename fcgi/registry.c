@@ -1508,3 +1508,8 @@ enum xerr registry_detect_student(struct db *db, struct arena *a, uint64_t stude
 		e = db_reg_detect(db, a, batch, 0, NULL);
 	return e;
 }
+
+enum xerr registry_redetect(struct db *db, struct arena *a, uint64_t student_id, uint64_t group_id, int *still_clashes)
+{
+	return db_reg_still_clashes(db, a, student_id, group_id, still_clashes);
+}

@@ -69,6 +69,14 @@ enum xerr registry_apply_change(struct db *db, struct arena *a, const struct reg
  * the caller's transaction, so new clashes of the new values open or join groups. actor: who approved. */
 enum xerr registry_detect_student(struct db *db, struct arena *a, uint64_t student_id, uint64_t actor_id, const char *actor_role);
 
+/* R15 for the workflow: does student_id (its values just changed) still clash on the clash of group group_id, the
+ * group on whose behalf the change was approved? Inside the caller's transaction (it holds the group's, member's and
+ * student's locks). *still_clashes := 1 if it does; for id_dup/nbg_dup, other members of the group whose state is
+ * deleted or changed, and deleted records, do not count; id_error and id_changed are the detection's own tests
+ * (ID_ERROR_NOW, ID_CHANGED_NOW in db_registry.c). New clashes elsewhere: registry_detect_student. Returns XE_OK or
+ * a db error (XE_RETRY passes up so the transaction re-runs). */
+enum xerr registry_redetect(struct db *db, struct arena *a, uint64_t student_id, uint64_t group_id, int *still_clashes);
+
 /* Outcome JSON of a record: {status, student_id, student_no, problems:[{group_id,type,member_state}], warnings,
  * error}. */
 cJSON *registry_outcome_json(const struct reg_outcome *o);

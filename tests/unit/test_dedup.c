@@ -115,7 +115,7 @@ START_TEST(test_R7_resident_ids_match_on_number_alone)
 	struct dedup_clash *c;
 	size_t n = dedup_find(&a, r, 3, &c);
 	ck_assert_uint_eq(n, 1);
-	ck_assert_int_eq(c[0].type, DEDUP_ID_DUP);
+	ck_assert_int_eq(c[0].type, WT_ID_DUP);
 	ck_assert_uint_eq(c[0].n, 2);
 	ck_assert_uint_eq(c[0].members[0], 0);
 	ck_assert_uint_eq(c[0].members[1], 1);
@@ -151,7 +151,7 @@ START_TEST(test_R7_decision_nbg_compared_with_every_live_record_whatever_its_typ
 	struct dedup_clash *c;
 	size_t n = dedup_find(&a, r, 4, &c);
 	ck_assert_uint_eq(n, 1);
-	ck_assert_int_eq(c[0].type, DEDUP_NBG_DUP);
+	ck_assert_int_eq(c[0].type, WT_NBG_DUP);
 	ck_assert_uint_eq(c[0].n, 3);
 	ck_assert_uint_eq(c[0].members[2], 3);
 	arena_free(&a);
@@ -185,7 +185,7 @@ START_TEST(test_R8_malformed_resident_id_is_a_one_member_id_error)
 	struct dedup_clash *c;
 	size_t n = dedup_find(&a, r, 2, &c);
 	ck_assert_uint_eq(n, 1);
-	ck_assert_int_eq(c[0].type, DEDUP_ID_ERROR);
+	ck_assert_int_eq(c[0].type, WT_ID_ERROR);
 	ck_assert_uint_eq(c[0].n, 1);
 	ck_assert_uint_eq(c[0].members[0], 0);
 	arena_free(&a);
@@ -211,9 +211,9 @@ END_TEST
 
 START_TEST(test_types_and_active_states)
 {
-	ck_assert_str_eq(dedup_type_name(DEDUP_NBG_DUP), "nbg_dup");
-	ck_assert_int_eq(dedup_type_parse("id_changed"), DEDUP_ID_CHANGED);
-	ck_assert_int_eq(dedup_type_parse("x"), -1);
+	ck_assert_str_eq(wf_type_name(WT_NBG_DUP), "nbg_dup");
+	ck_assert_int_eq(wf_type_parse("id_changed"), WT_ID_CHANGED);
+	ck_assert_int_eq(wf_type_parse("x"), -1);
 	ck_assert_int_eq(dedup_member_active("open"), 1);
 	ck_assert_int_eq(dedup_member_active("unconfirmed"), 1);
 	ck_assert_int_eq(dedup_member_active("approved"), 0);
