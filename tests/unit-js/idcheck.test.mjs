@@ -1,6 +1,7 @@
 // idcheck.test.mjs: the browser's ID checks (web/js/idcheck.js) agree with the server's rules R4/R8.2 (same vectors as tests/unit/test_idcheck.c).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { checkChar, validDate, provinceOk, checkResident, checkByType, ID, todayCN } from '../../web/js/idcheck.js';
 
 /** Build a valid 18-char number from its parts (check character computed). */
@@ -125,4 +126,18 @@ test('R4 other ID types: HK/Macao/Taiwan, foreign permanent residence, passport,
   assert.equal(checkByType('Z', 'x'.repeat(31)).code, ID.LENGTH);
   assert.equal(checkByType('Q', '123').code, ID.TYPE);
   assert.equal(checkByType('1', '11010519491231002x', 'F').normalized, '11010519491231002X');
+});
+
+test('R4 R8.2 the shared vectors (tests/fixtures/idcheck-vectors.tsv): the browser agrees with the server on every line', () => {
+  const file = new URL('../fixtures/idcheck-vectors.tsv', import.meta.url);
+  let n = 0;
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (!line || line.startsWith('#')) continue;
+    const [type, input, g, today, code, norm] = line.split('\t');
+    const gender = g === '-' ? '' : g;
+    const r = today !== '-' ? checkResident(input, gender, today) : checkByType(type, input, gender);
+    assert.deepEqual([r.code, r.normalized || '-'], [code, norm], line);
+    n++;
+  }
+  assert.ok(n >= 40, `${n} vectors`);
 });

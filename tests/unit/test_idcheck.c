@@ -448,6 +448,48 @@ START_TEST(test_R8_codes_and_messages)
 }
 END_TEST
 
+
+/* The shared vectors (tests/fixtures/idcheck-vectors.tsv), also read by tests/unit-js/idcheck.test.mjs: the
+ * browser's live check and the server agree on every line. */
+START_TEST(test_R4_R8_shared_vectors)
+{
+    FILE *f = fopen("tests/fixtures/idcheck-vectors.tsv", "r");
+    ck_assert_msg(f != NULL, "tests/fixtures/idcheck-vectors.tsv (run from the repository root)");
+    char line[512];
+    int n = 0;
+    while (fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\r\n")] = 0;
+        if (!line[0] || line[0] == '#')
+            continue;
+        char *fld[6], *p = line;
+        int k = 0;
+        while (k < 6) {
+            fld[k++] = p;
+            char *t = strchr(p, '\t');
+            if (!t)
+                break;
+            *t = 0;
+            p = t + 1;
+        }
+        ck_assert_msg(k == 6, "6 columns in vector %d", n + 1);
+        char gender = fld[2][0] == '-' ? 0 : fld[2][0], out[IDCHECK_OUT_MAX] = "";
+        enum id_result r;
+        if (fld[3][0] != '-') {
+            char o19[19];
+            r = idcheck_resident_at(fld[1], strlen(fld[1]), gender, o19, NULL, atoi(fld[3]));
+            strcpy(out, o19);
+        } else {
+            r = idcheck_by_type(fld[0][0], fld[1], strlen(fld[1]), gender, out, sizeof out, NULL);
+        }
+        ck_assert_msg(strcmp(idcheck_code(r), fld[4]) == 0, "%s %s: %s, want %s", fld[0], fld[1], idcheck_code(r), fld[4]);
+        ck_assert_msg(strcmp(out[0] ? out : "-", fld[5]) == 0, "%s %s: normalised %s, want %s", fld[0], fld[1], out, fld[5]);
+        n++;
+    }
+    fclose(f);
+    ck_assert_int_ge(n, 40);
+}
+END_TEST
+
 static Suite *idcheck_suite(void)
 {
     Suite *s = suite_create("idcheck");
@@ -475,6 +517,7 @@ static Suite *idcheck_suite(void)
     tcase_add_test(tc, test_R4_by_type_other_may_be_empty);
     tcase_add_test(tc, test_R4_by_type_unknown_type);
     tcase_add_test(tc, test_R8_codes_and_messages);
+    tcase_add_test(tc, test_R4_R8_shared_vectors);
     suite_add_tcase(s, tc);
     return s;
 }
