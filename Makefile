@@ -124,7 +124,7 @@ service-stop:
 	  for i in $$(seq 1 150); do alive $$p || break; sleep 0.1; done; rm -f $(VARDIR)/run/service.pid; fi
 
 nginx-start:
-	@WEB=$(CURDIR)/web nginx/render.sh
+	@WEB=$(CURDIR)/web XUEJI=$(BUILD)/xueji nginx/render.sh
 	@$(ALIVE) if [ -f $(VARDIR)/run/nginx.pid ] && alive $$(cat $(VARDIR)/run/nginx.pid); then \
 	  nginx -e $(VARDIR)/log/nginx-error.log -c $(VARDIR)/nginx/nginx.conf -p $(VARDIR)/nginx -s reload; \
 	else nginx -e $(VARDIR)/log/nginx-error.log -c $(VARDIR)/nginx/nginx.conf -p $(VARDIR)/nginx; fi

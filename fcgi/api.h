@@ -2,6 +2,7 @@
 #ifndef XJ_API_H
 #define XJ_API_H
 #include "http.h"
+#include "filetype.h"
 
 /* api_meta.c */
 enum xerr api_health(struct req *r, struct resp *w);
@@ -42,14 +43,17 @@ enum xerr api_registrations_approve(struct req *r, struct resp *w);
 enum xerr api_groups_list(struct req *r, struct resp *w);
 
 /* evidence (issue 6) */
-/* Most files one upload may carry (XJ_EVIDENCE_MAX_FILES may lower it, not raise it): the route's body cap and
- * nginx's client_max_body_size for /api/v1/evidence (21m in nginx/nginx.conf.in) are sized for it:
- * 10 files x 2 MiB (R23) + 1 MiB of multipart overhead = 22,020,096 bytes. Change all three together. */
+/* Most files one upload may carry (XJ_EVIDENCE_MAX_FILES may lower it, not raise it). The route's body cap is sized
+ * for it: 10 files x FILETYPE_MAX_BYTES (R23) + 1 MiB of multipart overhead = 22,020,096 bytes; nginx's cap for the
+ * route is rendered from the route table (nginx/render.sh), so this is the one place of the limit. */
 #define EVIDENCE_MAX_FILES_CAP 10
-#define EVIDENCE_UPLOAD_MAX_BODY ((size_t)EVIDENCE_MAX_FILES_CAP * 2097152u + 1048576u)
+#define EVIDENCE_UPLOAD_MAX_BODY ((size_t)EVIDENCE_MAX_FILES_CAP * FILETYPE_MAX_BYTES + 1048576u)
 /* Files per action (R23 limits): XJ_EVIDENCE_MAX_FILES, 1..EVIDENCE_MAX_FILES_CAP (default the cap); bounds both
  * one upload and the evidence_ids one workflow action cites. */
 long evidence_max_files(void);
+/* The JSON body nginx answers for an upload over the route's cap (413), with the limits of R23; rendered into the
+ * instance's nginx error pages by `xueji --nginx-error-evidence FILE` (nginx/render.sh). malloc-owned (call before json_init). */
+char *api_evidence_too_large_body(void);
 /* api_evidence.c: POST /api/v1/evidence (multipart, school clerk), GET /api/v1/evidence/{id} (download),
  * GET /api/v1/evidence/{id}/meta (metadata and reuse check). */
 enum xerr api_evidence_upload(struct req *r, struct resp *w);

@@ -22,6 +22,17 @@
 #define EV_CITING_MAX 1000                      /* groups examined by the reuse check */
 
 /* XJ_EVIDENCE_MAX_FILES, 1..EVIDENCE_MAX_FILES_CAP (the route and nginx body caps are sized for the cap). */
+/* R23 limits as every refusal states them (the service's and nginx's, see api_evidence_too_large_body). */
+static void limits_json(cJSON *o)
+{
+	cJSON *allowed = cJSON_AddArrayToObject(o, "allowed");
+	static const char *const types[] = {"application/msword", "application/x-rar", "application/vnd.rar", "image/jpeg"};
+	for (size_t i = 0; i < sizeof types / sizeof *types; i++)
+		cJSON_AddItemToArray(allowed, cJSON_CreateString(types[i]));
+	cJSON_AddNumberToObject(o, "max_file_bytes", FILETYPE_MAX_BYTES);
+	cJSON_AddNumberToObject(o, "max_request_bytes", (double)EVIDENCE_UPLOAD_MAX_BODY);
+}
+
 long evidence_max_files(void)
 {
 	long n = config_int("XJ_EVIDENCE_MAX_FILES", EVIDENCE_MAX_FILES_CAP);
@@ -200,8 +211,10 @@ static enum xerr check_files(struct req *r, struct resp *w, struct up_file *f, s
 		const char *zh, *en, *code;
 		if (f[i].len > FILETYPE_MAX_BYTES) {
 			code = "evidence_file_too_large";
-			zh = arena_printf(r->arena, "文件“%s”大小为 %zu 字节，超过每个文件 2 MB（2097152 字节）的上限", f[i].name, f[i].len);
-			en = arena_printf(r->arena, "File \"%s\" is %zu bytes, over the limit of 2 MB (2,097,152 bytes) per file", f[i].name, f[i].len);
+			zh = arena_printf(r->arena, "文件“%s”大小为 %lu 字节，超过每个文件 %u MB（%u 字节）的上限", f[i].name,
+					  (unsigned long)f[i].len, FILETYPE_MAX_BYTES >> 20, FILETYPE_MAX_BYTES);
+			en = arena_printf(r->arena, "File \"%s\" is %lu bytes, over the limit of %u MB (%u bytes) per file", f[i].name,
+					  (unsigned long)f[i].len, FILETYPE_MAX_BYTES >> 20, FILETYPE_MAX_BYTES);
 			if (first_big == SIZE_MAX) {
 				first_big = i;
 				first_big_zh = zh;
@@ -241,14 +254,29 @@ static enum xerr check_files(struct req *r, struct resp *w, struct up_file *f, s
 	}
 	cJSON *root;
 	cJSON *o = ev_err(&root, big ? "evidence_file_too_large" : "evidence_type_refused", "files", zh, en);
-	cJSON *allowed = cJSON_AddArrayToObject(o, "allowed");
-	cJSON_AddItemToArray(allowed, cJSON_CreateString("application/msword"));
-	cJSON_AddItemToArray(allowed, cJSON_CreateString("application/x-rar"));
-	cJSON_AddItemToArray(allowed, cJSON_CreateString("application/vnd.rar"));
-	cJSON_AddItemToArray(allowed, cJSON_CreateString("image/jpeg"));
-	cJSON_AddNumberToObject(o, "max_file_bytes", FILETYPE_MAX_BYTES);
+	limits_json(o);
 	cJSON_AddItemToObject(o, "files", problems);
 	return ev_err_send(r, w, big ? XE_TOO_LARGE : XE_VALIDATION, root);
+}
+
+char *api_evidence_too_large_body(void)
+{
+	cJSON *root = cJSON_CreateObject(), *o = cJSON_AddObjectToObject(root, "error");
+	char zh[256], en[256];
+	snprintf(zh, sizeof zh, "上传请求超过 %lu MB（%lu 字节）：每个文件最多 %u MB（%u 字节），一次最多 %d 个文件，本次没有保存任何文件",
+		 (unsigned long)(EVIDENCE_UPLOAD_MAX_BODY >> 20), (unsigned long)EVIDENCE_UPLOAD_MAX_BODY, FILETYPE_MAX_BYTES >> 20,
+		 FILETYPE_MAX_BYTES, EVIDENCE_MAX_FILES_CAP);
+	snprintf(en, sizeof en, "The upload is over %lu MiB (%lu bytes): at most %d files of %u MB (%u bytes) each; nothing was stored",
+		 (unsigned long)(EVIDENCE_UPLOAD_MAX_BODY >> 20), (unsigned long)EVIDENCE_UPLOAD_MAX_BODY, EVIDENCE_MAX_FILES_CAP,
+		 FILETYPE_MAX_BYTES >> 20, FILETYPE_MAX_BYTES);
+	cJSON_AddStringToObject(o, "code", err_code(XE_TOO_LARGE));
+	cJSON_AddStringToObject(o, "message", zh);
+	cJSON_AddStringToObject(o, "message_en", en);
+	cJSON_AddStringToObject(o, "field", "files");
+	limits_json(o);
+	char *s = cJSON_PrintUnformatted(root);
+	cJSON_Delete(root);
+	return s;
 }
 
 static cJSON *row_json(const struct ev_row *row)

@@ -273,6 +273,15 @@ int main(int argc, char **argv)
 		router_print();
 		return 0;
 	}
+	if (argc > 2 && strcmp(argv[1], "--nginx-error-evidence") == 0) { /* issue 10: nginx's 413 of the upload route */
+		char *body = api_evidence_too_large_body();
+		FILE *f = fopen(argv[2], "w");
+		int ok = f && fputs(body, f) >= 0;
+		if (f && fclose(f) != 0)
+			ok = 0;
+		free(body);
+		return ok ? 0 : 1;
+	}
 	if (argc > 1 && strcmp(argv[1], "--dedup-reference") == 0)
 		return dedup_cli(stdin, stdout); /* issue 10: the reference detector for the differential test */
 	config_load();

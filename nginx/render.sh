@@ -13,3 +13,38 @@ sub() {
 }
 sub "$here/nginx.conf.in" >"$VARDIR/nginx/nginx.conf"
 sub "$here/fastcgi.inc.in" >"$VARDIR/nginx/fastcgi.inc"
+
+# The error bodies nginx answers itself: the static ones, and the upload route's 413 with the limits of R23 as the
+# service states them (one place: fcgi/filetype.h, fcgi/api.h).
+XUEJI=${XUEJI:-$here/../build/xueji}
+mkdir -p "$VARDIR/nginx/errors"
+cp "$here"/errors/*.json "$VARDIR/nginx/errors/"
+"$XUEJI" --nginx-error-evidence "$VARDIR/nginx/errors/413-evidence.json"
+
+# One location per path of the route table with the largest body cap of its methods (the service checks each
+# method's own cap). A path none of whose methods takes a body gets 1k, as paths outside the table: the service refuses
+# the body itself (413) or the method (405), in its own words. Per-path extras below.
+"$XUEJI" --routes | awk -v burst="${LOGIN_BURST:-20}" '
+  { if (!($2 in cap)) order[n++] = $2; if (!($2 in cap) || $4 + 0 > cap[$2]) cap[$2] = $4 + 0 }
+  END {
+    for (i = 0; i < n; i++) {
+      p = order[i]
+      if (p ~ /\{/) { re = p; gsub(/\{[a-z_]+\}/, "[^/]+", re); gsub(/\./, "\\.", re); print "location ~ ^" re "$ {" }
+      else print "location = " p " {"
+      print "  client_max_body_size " (cap[p] > 0 ? cap[p] : "1k") ";"
+      if (cap[p] > 65536) print "  client_body_buffer_size 1m;"
+      if (p == "/api/v1/session") print "  limit_req zone=login burst=" burst " nodelay;"
+      if (p == "/api/v1/evidence") {
+        # the refusal says what is allowed (R23); a location error_page replaces the server list: repeat the others
+        print "  error_page 413 /_errors/413-evidence.json;"
+        print "  error_page 400 /_errors/400.json;"
+        print "  error_page 414 /_errors/414.json;"
+        print "  error_page 429 /_errors/429.json;"
+        print "  error_page 502 503 504 /_errors/503.json;"
+      }
+      # evidence downloads: the service sends its own nosniff (it must hold without nginx too): drop that copy
+      if (p ~ /^\/api\/v1\/evidence\//) print "  fastcgi_hide_header X-Content-Type-Options;"
+      print "  include " ENVIRON["VARDIR"] "/nginx/fastcgi.inc;"
+      print "}"
+    }
+  }' >"$VARDIR/nginx/routes.inc"

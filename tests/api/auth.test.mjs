@@ -317,7 +317,7 @@ test('per-address back-off: 20 failures from one address throttle it for every a
 });
 
 test('nginx limits bursts of sign-in requests per address (429 in the API error shape), other addresses unaffected', async () => {
-  const conf = readFileSync(`${VARDIR}/nginx/nginx.conf`, 'utf8');
+  const conf = readFileSync(`${VARDIR}/nginx/routes.inc`, 'utf8'); // rendered from the route table
   const burst = Number(/zone=login burst=(\d+)/.exec(conf)[1]);
   const n = burst * 2 + 50;
   // malformed bodies: answered 400 by the service without hashing, so only nginx's limiter is measured

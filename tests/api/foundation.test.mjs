@@ -140,3 +140,27 @@ test('HEAD on a GET route answers without a body', async () => {
   assert.equal(res.status, 200);
   assert.equal((await res.text()).length, 0);
 });
+
+test('issue 10.7 nginx\'s body caps are the route table\'s: one location per path, its largest method cap', () => {
+  const table = new Map();
+  for (const line of execFileSync(`${process.env.XJ_BUILD}/xueji`, ['--routes'], { encoding: 'utf8' }).trim().split('\n')) {
+    const [, path, , max] = line.split(' ');
+    table.set(path, Math.max(table.get(path) ?? 0, Number(max)));
+  }
+  const inc = readFileSync(`${VARDIR}/nginx/routes.inc`, 'utf8');
+  const caps = new Map();
+  for (const m of inc.matchAll(/location (?:= (\S+)|~ \^(\S+)\$) \{\n\s*client_max_body_size (\S+);/g)) {
+    const path = m[1] ?? m[2].replaceAll('[^/]+', '{id}').replaceAll('\\.', '.');
+    caps.set(path, m[3]);
+  }
+  const norm = (p) => p.replace(/\{[a-z_]+\}/g, '{id}');
+  assert.equal(caps.size, new Set([...table.keys()].map(norm)).size, 'one location per path');
+  for (const [path, max] of table) assert.equal(caps.get(norm(path)), max > 0 ? String(max) : '1k', path);
+});
+
+test('issue 10.7 a body over its route\'s cap is refused by nginx in the API error shape; at the cap it reaches the service', async () => {
+  const over = await http('PUT', '/api/v1/session/password', { raw: 'x'.repeat(4097), headers: { 'content-type': 'application/json' } });
+  assertError(over, 413, 'too_large');
+  const at = await http('PUT', '/api/v1/session/password', { raw: 'x'.repeat(4096), headers: { 'content-type': 'application/json' } });
+  assert.notEqual(at.status, 413, at.text);
+});
