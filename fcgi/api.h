@@ -52,7 +52,7 @@ enum xerr api_groups_list(struct req *r, struct resp *w);
  * one upload and the evidence_ids one workflow action cites. */
 long evidence_max_files(void);
 /* The JSON body nginx answers for an upload over the route's cap (413), with the limits of R23; rendered into the
- * instance's nginx error pages by `xueji --nginx-error-evidence FILE` (nginx/render.sh). malloc-owned (call before json_init). */
+ * instance's nginx error pages by `xueji --nginx-errors DIR` (nginx/render.sh). malloc-owned (call before json_init). */
 char *api_evidence_too_large_body(void);
 /* api_evidence.c: POST /api/v1/evidence (multipart, school clerk), GET /api/v1/evidence/{id} (download),
  * GET /api/v1/evidence/{id}/meta (metadata and reuse check). */

@@ -148,7 +148,7 @@ enum xerr api_users_create(struct req *r, struct resp *w)
 	    (e = json_int(r, w, body, "unit_id", 1, 1, 4294967295LL, 0, &unit_id)))
 		return e;
 	if (!valid_username(username))
-		return resp_error(r, w, XE_VALIDATION, "username", "3 to 64 letters, digits, '.', '_' or '-'.");
+		return resp_error_zh(r, w, XE_VALIDATION, "username", "用户名须为 3 到 64 个字母、数字或 . _ - 符号。", "3 to 64 letters, digits, '.', '_' or '-'.");
 	enum role role = human_role(role_s);
 	if (!role)
 		return resp_error(r, w, XE_VALIDATION, "role", "Unknown role.");
@@ -164,7 +164,7 @@ enum xerr api_users_create(struct req *r, struct resp *w)
 	unsigned long long id = 0;
 	e = db_auth_user_create(r->db, username, display_name ? display_name : "", role_name(role), unit.id, hash, r->who->user_id, &id);
 	if (e == XE_DUPLICATE)
-		return resp_error(r, w, XE_DUPLICATE, "username", "This user name is taken.");
+		return resp_error_zh(r, w, XE_DUPLICATE, "username", "该用户名已被使用。", "This user name is taken.");
 	if (e)
 		return e;
 	struct db_seclog ev = {.event = "user_created", .target_user_id = id, .unit_id = unit.id, .detail = role_name(role)};

@@ -46,33 +46,20 @@ static long long ev_quota(void)
 	return q < 0 ? 0 : q;
 }
 
-/* Start an error body {"error":{"code","message"(zh),"message_en","field"}}; returns the inner object so the
- * caller can add details. The screens show `message` (Chinese); `code` is stable. */
-static cJSON *ev_err(cJSON **root, const char *code, const char *field, const char *zh, const char *en)
+/* The one error body (resp_error_body) with the route's finer code; returns the inner object for details. */
+static cJSON *ev_err(cJSON **root, enum xerr e, const char *code, const char *field, const char *zh, const char *en)
 {
-	*root = cJSON_CreateObject();
-	cJSON *o = cJSON_AddObjectToObject(*root, "error");
-	cJSON_AddStringToObject(o, "code", code);
-	cJSON_AddStringToObject(o, "message", zh);
-	cJSON_AddStringToObject(o, "message_en", en);
-	json_add_str(o, "field", field);
+	cJSON *o;
+	*root = resp_error_body(e, code, field, zh, en, &o);
 	return o;
-}
-
-/* Send an error body built with ev_err with the HTTP status of e. Returns e. */
-static enum xerr ev_err_send(struct req *r, struct resp *w, enum xerr e, cJSON *root)
-{
-	resp_json(r, w, err_status(e), root);
-	w->err = e;
-	return e;
 }
 
 static enum xerr ev_fail(struct req *r, struct resp *w, enum xerr e, const char *code, const char *field,
 			 const char *zh, const char *en)
 {
 	cJSON *root;
-	ev_err(&root, code, field, zh, en);
-	return ev_err_send(r, w, e, root);
+	ev_err(&root, e, code, field, zh, en);
+	return resp_error_send(r, w, e, root);
 }
 
 static void *mp_alloc(void *ctx, size_t n)
@@ -253,15 +240,14 @@ static enum xerr check_files(struct req *r, struct resp *w, struct up_file *f, s
 		en = arena_printf(r->arena, "%s (nothing was stored)", en);
 	}
 	cJSON *root;
-	cJSON *o = ev_err(&root, big ? "evidence_file_too_large" : "evidence_type_refused", "files", zh, en);
+	cJSON *o = ev_err(&root, big ? XE_TOO_LARGE : XE_VALIDATION, big ? "evidence_file_too_large" : "evidence_type_refused", "files", zh, en);
 	limits_json(o);
 	cJSON_AddItemToObject(o, "files", problems);
-	return ev_err_send(r, w, big ? XE_TOO_LARGE : XE_VALIDATION, root);
+	return resp_error_send(r, w, big ? XE_TOO_LARGE : XE_VALIDATION, root);
 }
 
 char *api_evidence_too_large_body(void)
 {
-	cJSON *root = cJSON_CreateObject(), *o = cJSON_AddObjectToObject(root, "error");
 	char zh[256], en[256];
 	snprintf(zh, sizeof zh, "上传请求超过 %lu MB（%lu 字节）：每个文件最多 %u MB（%u 字节），一次最多 %d 个文件，本次没有保存任何文件",
 		 (unsigned long)(EVIDENCE_UPLOAD_MAX_BODY >> 20), (unsigned long)EVIDENCE_UPLOAD_MAX_BODY, FILETYPE_MAX_BYTES >> 20,
@@ -269,10 +255,7 @@ char *api_evidence_too_large_body(void)
 	snprintf(en, sizeof en, "The upload is over %lu MiB (%lu bytes): at most %d files of %u MB (%u bytes) each; nothing was stored",
 		 (unsigned long)(EVIDENCE_UPLOAD_MAX_BODY >> 20), (unsigned long)EVIDENCE_UPLOAD_MAX_BODY, EVIDENCE_MAX_FILES_CAP,
 		 FILETYPE_MAX_BYTES >> 20, FILETYPE_MAX_BYTES);
-	cJSON_AddStringToObject(o, "code", err_code(XE_TOO_LARGE));
-	cJSON_AddStringToObject(o, "message", zh);
-	cJSON_AddStringToObject(o, "message_en", en);
-	cJSON_AddStringToObject(o, "field", "files");
+	cJSON *o, *root = resp_error_body(XE_TOO_LARGE, NULL, "files", zh, en, &o);
 	limits_json(o);
 	char *s = cJSON_PrintUnformatted(root);
 	cJSON_Delete(root);
@@ -374,7 +357,7 @@ enum xerr api_evidence_upload(struct req *r, struct resp *w)
 	e = db_tx(r->db, upload_tx, &c);
 	if (c.quota_exceeded) {
 		cJSON *root;
-		cJSON *o = ev_err(&root, "evidence_quota_exceeded", "files",
+		cJSON *o = ev_err(&root, XE_TOO_LARGE, "evidence_quota_exceeded", "files",
 				  arena_printf(r->arena, "本校证明材料存储空间不足：已用 %lld 字节，本次新增 %lld 字节，配额为 %lld 字节；本次没有保存任何文件",
 					       c.used, c.new_bytes, c.quota),
 				  arena_printf(r->arena, "The school's evidence storage quota is exceeded: %lld bytes used, %lld new bytes in this upload, quota %lld bytes; nothing was stored",
@@ -382,7 +365,7 @@ enum xerr api_evidence_upload(struct req *r, struct resp *w)
 		cJSON_AddNumberToObject(o, "quota_bytes", (double)c.quota);
 		cJSON_AddNumberToObject(o, "used_bytes", (double)c.used);
 		cJSON_AddNumberToObject(o, "request_bytes", (double)c.new_bytes);
-		return ev_err_send(r, w, XE_TOO_LARGE, root);
+		return resp_error_send(r, w, XE_TOO_LARGE, root);
 	}
 	if (e != XE_OK)
 		return resp_error(r, w, e, NULL, NULL);

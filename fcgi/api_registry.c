@@ -411,6 +411,22 @@ enum xerr api_registrations_approve(struct req *r, struct resp *w)
 	return resp_json(r, w, 200, o);
 }
 
+/* The Chinese text of a failed import's error code (the job stores the English text with the code). */
+static const char *job_error_zh(const char *code)
+{
+	static const struct { const char *code, *zh; } t[] = {
+		{"file_missing", "保存的导入文件已丢失，本次没有保存任何记录，请重新上传。"},
+		{"file_changed", "保存的导入文件与上传的不一致，本次没有保存任何记录，请重新上传。"},
+		{"commit_failed", "导入未能完成，本次没有保存任何记录，请重试。"},
+		{"validate_failed", "文件未能检查完成，请重试。"},
+		{"interrupted", "导入被中断，本次没有保存任何记录，请重试。"},
+	};
+	for (size_t i = 0; code && i < sizeof t / sizeof *t; i++)
+		if (strcmp(code, t[i].code) == 0)
+			return t[i].zh;
+	return "导入失败，本次没有保存任何记录。";
+}
+
 /* ---------------------------------------------------------------- problem groups (list) */
 
 enum xerr api_groups_list(struct req *r, struct resp *w)
@@ -555,7 +571,8 @@ static enum xerr job_json(struct req *r, struct resp *w, const struct reg_job *j
 	if (j->error_code) {
 		cJSON *er = cJSON_AddObjectToObject(o, "error");
 		json_add_str(er, "code", j->error_code);
-		json_add_str(er, "message", j->error_message);
+		json_add_str(er, "message", job_error_zh(j->error_code));
+		json_add_str(er, "message_en", j->error_message);
 	} else
 		cJSON_AddNullToObject(o, "error");
 	json_add_str(o, "created_at", j->created_at);
@@ -573,8 +590,8 @@ static enum xerr job_json(struct req *r, struct resp *w, const struct reg_job *j
 		json_add_str(x, "field", db_get(&is, i, 2));
 		json_add_str(x, "code", db_get(&is, i, 3));
 		cJSON_AddBoolToObject(x, "warning", db_get_int(&is, i, 4) != 0);
-		json_add_str(x, "message", db_get(&is, i, 5));
-		json_add_str(x, "message_zh", db_get(&is, i, 6));
+		json_add_str(x, "message", db_get(&is, i, 6));
+		json_add_str(x, "message_en", db_get(&is, i, 5));
 		cJSON_AddItemToArray(arr, x);
 	}
 	cJSON *l = cJSON_AddObjectToObject(o, "links");

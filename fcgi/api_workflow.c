@@ -342,13 +342,9 @@ static const char *due_for(struct act *x, struct db *db, enum xerr *e)
 }
 
 /* Error response from inside the transaction (rolled back): keep status and body for the handler. */
-static enum xerr act_fail(struct act *x, enum xerr e, const char *field, const char *msg, cJSON *extra)
+static enum xerr act_fail(struct act *x, enum xerr e, const char *field, const char *zh, const char *en, cJSON *extra)
 {
-	cJSON *root = cJSON_CreateObject();
-	cJSON *o = cJSON_AddObjectToObject(root, "error");
-	cJSON_AddStringToObject(o, "code", err_code(e));
-	cJSON_AddStringToObject(o, "message", msg ? msg : err_message(e));
-	json_add_str(o, "field", field);
+	cJSON *o, *root = resp_error_body(e, NULL, field, zh, en, &o);
 	if (extra)
 		cJSON_AddItemToObject(o, "current", extra);
 	x->status = err_status(e);
@@ -383,31 +379,27 @@ static const char *input_field(unsigned bit)
 	}
 }
 
-static const char *input_message(unsigned bit)
+/* The missing input's message, Chinese (zh != 0) or English. */
+static const char *input_message(unsigned bit, int zh)
 {
 	switch (bit) {
 	case WI_CONFIRM:
-		return "This action needs an explicit confirmation: send \"confirm\": true. (需要再次确认)";
+		return zh ? "此操作需要再次确认。" : "This action needs an explicit confirmation: send \"confirm\": true.";
 	case WI_REASON:
-		return "A reason is required (R20): the school sees it. (请填写不通过的原因)";
+		return zh ? "请填写原因，学校将看到。" : "A reason is required (R20): the school sees it.";
 	case WI_EVIDENCE:
-		return "At least one evidence file is required (R23). (请上传证明材料)";
+		return zh ? "请上传至少一份证明材料。" : "At least one evidence file is required (R23).";
 	case WI_OPINION:
-		return "The school's opinion is required (R16). (请填写学校意见)";
+		return zh ? "请填写学校意见。" : "The school's opinion is required (R16).";
 	default:
-		return "The new values are required (R15). (请填写变更后的信息)";
+		return zh ? "请填写变更后的信息。" : "The new values are required (R15).";
 	}
 }
 
 /* A change refused by change.c (R15): the standard error with its Chinese and English message. */
 static enum xerr act_refuse(struct act *x, const struct change_err *why)
 {
-	cJSON *root = cJSON_CreateObject();
-	cJSON *o = cJSON_AddObjectToObject(root, "error");
-	cJSON_AddStringToObject(o, "code", err_code(why->err));
-	cJSON_AddStringToObject(o, "message", why->zh);
-	cJSON_AddStringToObject(o, "message_en", why->en);
-	json_add_str(o, "field", why->field);
+	cJSON *o, *root = resp_error_body(why->err, NULL, why->field, why->zh, why->en, &o);
 	json_add_str(o, "reason", why->code);
 	x->status = err_status(why->err);
 	x->body = root;
@@ -480,7 +472,7 @@ static enum xerr persist(struct act *x, struct db *db, struct wfdb_group *g, str
 			if ((e = db_wf_member_set(db, &s, &ok)))
 				return e;
 			if (!ok)
-				return act_fail(x, XE_CONFLICT, NULL, "The record changed meanwhile; reload and try again.", NULL);
+				return act_fail(x, XE_CONFLICT, NULL, "记录已被他人更改，请刷新后重试。", "The record changed meanwhile; reload and try again.", NULL);
 			mm->state = s.to;
 			mm->handling = h;
 			mm->version++;
@@ -532,7 +524,7 @@ static enum xerr persist(struct act *x, struct db *db, struct wfdb_group *g, str
 			if ((e = db_wf_group_set(db, g->id, g->version, to, arb_due, &ok)))
 				return e;
 			if (!ok)
-				return act_fail(x, XE_CONFLICT, NULL, "The group changed meanwhile; reload and try again.", NULL);
+				return act_fail(x, XE_CONFLICT, NULL, "问题组已被他人更改，请刷新后重试。", "The group changed meanwhile; reload and try again.", NULL);
 			g->version++;
 			g->state = to;
 			struct wfdb_history hr = {.group_id = g->id, .actor_role = "system", .action = wf_group_event_name(to),
@@ -625,7 +617,7 @@ static enum xerr act_tx(struct db *db, void *ctx)
 			if ((e = db_wf_idem_get(db, a, x->idem_principal, x->idem_key, sha, &status, &body)))
 				return e;
 			if (memcmp(sha, x->sha, 32) != 0)
-				return act_fail(x, XE_VALIDATION, "Idempotency-Key",
+				return act_fail(x, XE_VALIDATION, "Idempotency-Key", "此幂等键已用于另一个请求。",
 						"This Idempotency-Key was used for another request.", NULL);
 			if (!status || !body)
 				return XE_RETRY; /* cannot happen: the row commits with its response */
@@ -640,7 +632,7 @@ static enum xerr act_tx(struct db *db, void *ctx)
 	if ((e = db_wf_group_of_member(db, a, x->member_id, &gid)))
 		return e;
 	if (!gid || (x->group_id && gid != x->group_id))
-		return act_fail(x, XE_NOT_FOUND, NULL, NULL, NULL);
+		return act_fail(x, XE_NOT_FOUND, NULL, NULL, NULL, NULL);
 	struct wfdb_group g;
 	int found;
 	struct wfdb_member *m;
@@ -648,9 +640,9 @@ static enum xerr act_tx(struct db *db, void *ctx)
 	if ((e = db_wf_load(db, a, gid, 1, &g, &m, &n, &found)))
 		return e;
 	if (!found)
-		return act_fail(x, XE_NOT_FOUND, NULL, NULL, NULL);
+		return act_fail(x, XE_NOT_FOUND, NULL, NULL, NULL, NULL);
 	if (!visible(p, &g, m, n))
-		return act_fail(x, XE_NOT_FOUND, NULL, NULL, NULL);
+		return act_fail(x, XE_NOT_FOUND, NULL, NULL, NULL, NULL);
 	size_t idx = n;
 	for (size_t i = 0; i < n; i++)
 		if (m[i].id == x->member_id)
@@ -661,7 +653,7 @@ static enum xerr act_tx(struct db *db, void *ctx)
 	unsigned caps = caps_for(p, &g, &m[idx]);
 
 	if (x->expected_version >= 0 && x->expected_version != (long long)m[idx].version)
-		return act_fail(x, XE_CONFLICT, "expected_version",
+		return act_fail(x, XE_CONFLICT, "expected_version", "记录已被他人更改，请刷新后重试。",
 				arena_printf(a, "The record is at version %u (state %s), not %lld; reload it. Allowed now: %s.",
 					     m[idx].version, wf_state_name(m[idx].state), x->expected_version,
 					     allowed_text(a, &wg, idx, caps)),
@@ -671,15 +663,15 @@ static enum xerr act_tx(struct db *db, void *ctx)
 	unsigned missing;
 	switch (wf_decide(&wg, idx, x->action, caps, x->inputs, &rule, &missing)) {
 	case WF_NOT_YOURS:
-		return act_fail(x, XE_FORBIDDEN, NULL, "This record is not yours to handle (R3).", NULL);
+		return act_fail(x, XE_FORBIDDEN, NULL, "这条记录不由您处理。", "This record is not yours to handle (R3).", NULL);
 	case WF_NOT_ALLOWED:
-		return act_fail(x, XE_CONFLICT, "action",
+		return act_fail(x, XE_CONFLICT, "action", "当前状态下不能进行此操作，请刷新后查看可进行的操作。",
 				arena_printf(a, "%s is not allowed now (record %s, group %s). Allowed: %s.",
 					     wf_action_name(x->action), wf_state_name(m[idx].state), wf_gstate_name(g.state),
 					     allowed_text(a, &wg, idx, caps)),
 				current_json(&m[idx], &wg, idx, caps));
 	case WF_MISSING_INPUT:
-		return act_fail(x, XE_VALIDATION, input_field(missing), input_message(missing), NULL);
+		return act_fail(x, XE_VALIDATION, input_field(missing), input_message(missing, 1), input_message(missing, 0), NULL);
 	case WF_OK:
 		break;
 	}
@@ -689,8 +681,8 @@ static enum xerr act_tx(struct db *db, void *ctx)
 		if ((e = db_wf_evidence_count(db, a, x->evidence_json, m[idx].school_id, &have)))
 			return e;
 		if (have != (long long)x->n_evidence)
-			return act_fail(x, XE_VALIDATION, "evidence_ids",
-					"An evidence id does not exist or belongs to another school. (证明材料不存在)", NULL);
+			return act_fail(x, XE_VALIDATION, "evidence_ids", "证明材料不存在或属于其他学校。",
+					"An evidence id does not exist or belongs to another school.", NULL);
 	}
 	const char *proposed = NULL;
 	if (x->action == WA_SUBMIT_CHANGE && (e = check_changes(x, db, &m[idx], &proposed)))
@@ -705,7 +697,7 @@ static enum xerr act_tx(struct db *db, void *ctx)
 	if (rule->effects & WE_REOPEN) { /* R22: a new case for this school alone */
 		const char *due = due_for(x, db, &e);
 		if (e || (e = db_wf_reopen_create(db, &g, &m[idx], due, &new_group, &new_member)))
-			return e == XE_DUPLICATE ? act_fail(x, XE_CONFLICT, NULL, "This record was re-opened already.", NULL) : e;
+			return e == XE_DUPLICATE ? act_fail(x, XE_CONFLICT, NULL, "这条记录已经重新提出过。", "This record was re-opened already.", NULL) : e;
 	}
 
 	struct wf_event *ev = arena_alloc(a, (n + 4) * sizeof *ev);

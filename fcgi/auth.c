@@ -238,7 +238,7 @@ enum xerr auth_authenticate(struct req *r, struct resp *w)
 	r->who = p;
 	if (p && must_change && r->route && r->route->roles != ROLES_PUBLIC && !allowed_while_must_change(r)) {
 		auth_log_denied(r, "must_change");
-		return resp_error(r, w, XE_FORBIDDEN, NULL, "Change your password first: it was set by an administrator.");
+		return resp_error_zh(r, w, XE_FORBIDDEN, NULL, "请先修改密码：当前密码是管理员设置的。", "Change your password first: it was set by an administrator.");
 	}
 	return XE_OK;
 }
@@ -278,8 +278,8 @@ static enum xerr check_backoff(struct req *r, struct resp *w, const char *userna
 	struct db_seclog ev = {.event = "login_throttled", .actor_username = username, .actor_user_id = user_id, .unit_id = unit_id,
 			       .detail = wu >= wa ? "account" : "address"};
 	auth_seclog(r, &ev);
-	resp_error(r, w, XE_RATE_LIMITED, NULL,
-		   arena_printf(r->arena, "Too many failed attempts; try again in %ld seconds.", wait));
+	resp_error_zh(r, w, XE_RATE_LIMITED, NULL, arena_printf(r->arena, "登录失败次数过多，请 %ld 秒后再试。", wait),
+		      arena_printf(r->arena, "Too many failed attempts; try again in %ld seconds.", wait));
 	resp_header(w, "Retry-After", arena_printf(r->arena, "%ld", wait));
 	return XE_RATE_LIMITED;
 }
@@ -301,7 +301,7 @@ enum xerr auth_login(struct req *r, struct resp *w, const char *username, const 
 				       .unit_id = found ? u.unit_id : 0,
 				       .detail = !found ? "unknown_user" : !ok ? "wrong_password" : "disabled"};
 		auth_seclog(r, &ev);
-		return resp_error(r, w, XE_UNAUTHENTICATED, NULL, "Wrong user name or password.");
+		return resp_error_zh(r, w, XE_UNAUTHENTICATED, NULL, "用户名或密码错误。", "Wrong user name or password.");
 	}
 	db_auth_failures_clear(r->db, username); /* the account's owner got in: its back-off starts afresh */
 	if (crypto_pwhash_str_needs_rehash(u.password_hash, 2, 19u * 1024 * 1024) != 0) {
@@ -351,7 +351,7 @@ enum xerr auth_check_new_password(struct req *r, struct resp *w, const char *fie
 {
 	const char *why = policy_password_problem(pw, username);
 	if (why)
-		return resp_error(r, w, XE_VALIDATION, field, policy_password_message(why));
+		return resp_error_zh(r, w, XE_VALIDATION, field, policy_password_message_zh(why), policy_password_message(why));
 	return XE_OK;
 }
 
@@ -389,12 +389,12 @@ enum xerr auth_change_password(struct req *r, struct resp *w, const char *old_pa
 		db_auth_failure_add(r->db, p->username, auth_client_addr(r)); /* a stolen session must not guess the password */
 		struct db_seclog ev = {.event = "password_change_failed", .target_user_id = p->user_id, .detail = "wrong_password"};
 		auth_seclog(r, &ev);
-		return resp_error(r, w, XE_VALIDATION, "old_password", "The current password is wrong.");
+		return resp_error_zh(r, w, XE_VALIDATION, "old_password", "当前密码不正确。", "The current password is wrong.");
 	}
 	if ((e = auth_check_new_password(r, w, "new_password", new_password, p->username)))
 		return e;
 	if (strcmp(old_password, new_password) == 0)
-		return resp_error(r, w, XE_VALIDATION, "new_password", policy_password_message("same"));
+		return resp_error_zh(r, w, XE_VALIDATION, "new_password", policy_password_message_zh("same"), policy_password_message("same"));
 	char hash[128];
 	if (auth_hash_password(new_password, hash) != 0)
 		return XE_INTERNAL;

@@ -119,6 +119,22 @@ const char *policy_password_problem(const char *pw, const char *username)
 	return NULL;
 }
 
+const char *policy_password_message_zh(const char *reason)
+{
+	static const struct { const char *reason, *zh; } t[] = {
+		{"too_short", "密码至少需要 8 个字符。"},
+		{"too_long", "密码最多 128 个字符。"},
+		{"common", "这个密码太常见，请换一个。"},
+		{"date", "日期太容易被猜到，请换一个密码。"},
+		{"contains_username", "密码不能包含用户名。"},
+		{"same", "新密码不能与旧密码相同。"},
+	};
+	for (size_t i = 0; reason && i < sizeof t / sizeof *t; i++)
+		if (!strcmp(reason, t[i].reason))
+			return t[i].zh;
+	return reason ? "这个密码不符合要求。" : "密码符合要求。";
+}
+
 const char *policy_password_message(const char *reason)
 {
 	if (!reason)

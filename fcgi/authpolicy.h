@@ -31,6 +31,8 @@ int policy_is_common(const char *pw);
 const char *policy_password_problem(const char *pw, const char *username);
 /* Human message (English) for a reason code returned above. */
 const char *policy_password_message(const char *reason);
+/* The same in Chinese (the screens' language). Static string. */
+const char *policy_password_message_zh(const char *reason);
 
 /* Back-off delay in seconds after `failures` failures in the window for a key with `threshold`:
  * 0 below the threshold, then 15 s doubling per further failure, capped at 900 s. */

@@ -30,7 +30,8 @@ enum xerr {
 int err_status(enum xerr e);
 /* Stable machine code, e.g. "not_found". Static string. */
 const char *err_code(enum xerr e);
-/* Default human message (English). Static string. */
-const char *err_message(enum xerr e);
+/* Default message for the screens: Chinese (message) and English (message_en). Static strings. */
+const char *err_message_zh(enum xerr e);
+const char *err_message_en(enum xerr e);
 
 #endif

@@ -197,17 +197,35 @@ enum xerr resp_json(struct req *r, struct resp *w, int status, const cJSON *obj)
 	return XE_OK;
 }
 
-enum xerr resp_error(struct req *r, struct resp *w, enum xerr e, const char *field, const char *message)
+cJSON *resp_error_body(enum xerr e, const char *code, const char *field, const char *zh, const char *en, cJSON **inner)
 {
 	cJSON *root = cJSON_CreateObject();
 	cJSON *o = cJSON_AddObjectToObject(root, "error");
-	cJSON_AddStringToObject(o, "code", err_code(e));
-	cJSON_AddStringToObject(o, "message", message ? message : err_message(e));
+	cJSON_AddStringToObject(o, "code", code ? code : err_code(e));
+	cJSON_AddStringToObject(o, "message", zh ? zh : err_message_zh(e));
+	cJSON_AddStringToObject(o, "message_en", en ? en : err_message_en(e));
 	if (field)
 		cJSON_AddStringToObject(o, "field", field);
 	else
 		cJSON_AddNullToObject(o, "field");
+	if (inner)
+		*inner = o;
+	return root;
+}
+
+enum xerr resp_error_send(struct req *r, struct resp *w, enum xerr e, cJSON *root)
+{
 	resp_json(r, w, err_status(e), root);
 	w->err = e;
 	return e;
+}
+
+enum xerr resp_error_zh(struct req *r, struct resp *w, enum xerr e, const char *field, const char *zh, const char *en)
+{
+	return resp_error_send(r, w, e, resp_error_body(e, NULL, field, zh, en, NULL));
+}
+
+enum xerr resp_error(struct req *r, struct resp *w, enum xerr e, const char *field, const char *message_en)
+{
+	return resp_error_zh(r, w, e, field, NULL, message_en);
 }

@@ -75,8 +75,17 @@ enum xerr req_json(struct req *r, struct resp *w, cJSON **out);
 
 /* Set a JSON response with the given status; obj is serialised into the arena. */
 enum xerr resp_json(struct req *r, struct resp *w, int status, const cJSON *obj);
-/* Set the error response {"error":{"code","message","field"}}; message NULL = default. Returns e. */
-enum xerr resp_error(struct req *r, struct resp *w, enum xerr e, const char *field, const char *message);
+/* The one error body of every route (issue 10): {"error":{"code","message","message_en","field","reason"?,"details"?}}.
+ * message is Chinese (the screens' language), message_en English; NULL texts take err.c's defaults of e; code NULL is
+ * err_code(e) (a route may name a finer stable code, e.g. evidence_type_refused). Returns the root object (cJSON
+ * from the request arena) and the inner "error" object in *inner, for reason/details/limits. */
+cJSON *resp_error_body(enum xerr e, const char *code, const char *field, const char *zh, const char *en, cJSON **inner);
+/* Send a body built by resp_error_body with e's HTTP status; records e in w. Returns e. */
+enum xerr resp_error_send(struct req *r, struct resp *w, enum xerr e, cJSON *root);
+/* The error response with both texts (NULL = default). Returns e. */
+enum xerr resp_error_zh(struct req *r, struct resp *w, enum xerr e, const char *field, const char *zh, const char *en);
+/* The error response with a specific English text only (message_en); message is e's Chinese default. Returns e. */
+enum xerr resp_error(struct req *r, struct resp *w, enum xerr e, const char *field, const char *message_en);
 /* Set a raw body (not copied: must outlive the request, e.g. arena or static). */
 void resp_body(struct resp *w, int status, const char *content_type, const char *body, size_t len);
 /* Add a response header (name and value must outlive the request). */

@@ -39,20 +39,22 @@ enum xerr json_str(struct req *r, struct resp *w, const cJSON *obj, const char *
 	*out = NULL;
 	if (!v || cJSON_IsNull(v)) {
 		if (required)
-			return resp_error(r, w, XE_VALIDATION, field, arena_printf(r->arena, "%s is required.", field));
+			return resp_error_zh(r, w, XE_VALIDATION, field, "此项必须填写。", arena_printf(r->arena, "%s is required.", field));
 		return XE_OK;
 	}
 	if (!cJSON_IsString(v))
-		return resp_error(r, w, XE_VALIDATION, field, arena_printf(r->arena, "%s must be a string.", field));
+		return resp_error_zh(r, w, XE_VALIDATION, field, "此项必须是文字。", arena_printf(r->arena, "%s must be a string.", field));
 	const char *s = v->valuestring;
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
 		if (*p < 0x20 || *p == 0x7f)
-			return resp_error(r, w, XE_VALIDATION, field,
-					  arena_printf(r->arena, "%s contains a control character.", field));
+			return resp_error_zh(r, w, XE_VALIDATION, field, "此项含有不可见的控制字符。",
+					     arena_printf(r->arena, "%s contains a control character.", field));
 	size_t n = json_utf8_chars(s);
 	if (n < min_chars || n > max_chars)
-		return resp_error(r, w, XE_VALIDATION, field,
-				  arena_printf(r->arena, "%s must be %zu to %zu characters long.", field, min_chars, max_chars));
+		return resp_error_zh(r, w, XE_VALIDATION, field,
+				     arena_printf(r->arena, "此项长度须为 %lu 到 %lu 个字。", (unsigned long)min_chars, (unsigned long)max_chars),
+				     arena_printf(r->arena, "%s must be %lu to %lu characters long.", field, (unsigned long)min_chars,
+						  (unsigned long)max_chars));
 	*out = s;
 	return XE_OK;
 }
@@ -64,13 +66,13 @@ enum xerr json_int(struct req *r, struct resp *w, const cJSON *obj, const char *
 	*out = def;
 	if (!v || cJSON_IsNull(v)) {
 		if (required)
-			return resp_error(r, w, XE_VALIDATION, field, arena_printf(r->arena, "%s is required.", field));
+			return resp_error_zh(r, w, XE_VALIDATION, field, "此项必须填写。", arena_printf(r->arena, "%s is required.", field));
 		return XE_OK;
 	}
 	double d = cJSON_GetNumberValue(v);
 	if (!cJSON_IsNumber(v) || d != floor(d) || d < (double)min || d > (double)max)
-		return resp_error(r, w, XE_VALIDATION, field,
-				  arena_printf(r->arena, "%s must be an integer from %lld to %lld.", field, min, max));
+		return resp_error_zh(r, w, XE_VALIDATION, field, arena_printf(r->arena, "此项须为 %lld 到 %lld 之间的整数。", min, max),
+				     arena_printf(r->arena, "%s must be an integer from %lld to %lld.", field, min, max));
 	*out = (long long)d;
 	return XE_OK;
 }
@@ -81,11 +83,11 @@ enum xerr json_bool(struct req *r, struct resp *w, const cJSON *obj, const char 
 	*out = def;
 	if (!v || cJSON_IsNull(v)) {
 		if (required)
-			return resp_error(r, w, XE_VALIDATION, field, arena_printf(r->arena, "%s is required.", field));
+			return resp_error_zh(r, w, XE_VALIDATION, field, "此项必须填写。", arena_printf(r->arena, "%s is required.", field));
 		return XE_OK;
 	}
 	if (!cJSON_IsBool(v))
-		return resp_error(r, w, XE_VALIDATION, field, arena_printf(r->arena, "%s must be true or false.", field));
+		return resp_error_zh(r, w, XE_VALIDATION, field, "此项须为“是”或“否”。", arena_printf(r->arena, "%s must be true or false.", field));
 	*out = cJSON_IsTrue(v);
 	return XE_OK;
 }

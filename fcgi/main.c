@@ -267,21 +267,44 @@ static int hash_password_cmd(void)
 	return 0;
 }
 
+/* Write the JSON bodies nginx answers itself (nginx/render.sh) into dir: the one error shape with err.c's texts, and
+ * the upload route's 413 with the limits of R23. Returns the exit status. */
+static int nginx_errors_cmd(const char *dir)
+{
+	static const struct { const char *file; enum xerr e; } pages[] = {
+		{"400.json", XE_BAD_REQUEST}, {"413.json", XE_TOO_LARGE}, {"414.json", XE_URI_TOO_LONG},
+		{"429.json", XE_RATE_LIMITED}, {"503.json", XE_UNAVAILABLE}, {"413-evidence.json", XE__COUNT},
+	};
+	int rc = 0;
+	for (size_t i = 0; i < sizeof pages / sizeof *pages; i++) {
+		char *body;
+		if (pages[i].e == XE__COUNT) {
+			body = api_evidence_too_large_body();
+		} else {
+			cJSON *root = resp_error_body(pages[i].e, NULL, NULL, NULL, NULL, NULL);
+			body = cJSON_PrintUnformatted(root);
+			cJSON_Delete(root);
+		}
+		char path[4096];
+		snprintf(path, sizeof path, "%s/%s", dir, pages[i].file);
+		FILE *f = fopen(path, "w");
+		if (!f || fputs(body, f) < 0 || fclose(f) != 0) {
+			fprintf(stderr, "xueji --nginx-errors: cannot write %s\n", path);
+			rc = 1;
+		}
+		free(body);
+	}
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && strcmp(argv[1], "--routes") == 0) {
 		router_print();
 		return 0;
 	}
-	if (argc > 2 && strcmp(argv[1], "--nginx-error-evidence") == 0) { /* issue 10: nginx's 413 of the upload route */
-		char *body = api_evidence_too_large_body();
-		FILE *f = fopen(argv[2], "w");
-		int ok = f && fputs(body, f) >= 0;
-		if (f && fclose(f) != 0)
-			ok = 0;
-		free(body);
-		return ok ? 0 : 1;
-	}
+	if (argc > 2 && strcmp(argv[1], "--nginx-errors") == 0) /* issue 10: nginx's own error bodies, the one shape */
+		return nginx_errors_cmd(argv[2]);
 	if (argc > 1 && strcmp(argv[1], "--dedup-reference") == 0)
 		return dedup_cli(stdin, stdout); /* issue 10: the reference detector for the differential test */
 	config_load();
@@ -297,7 +320,7 @@ int main(int argc, char **argv)
 	if (argc > 1 && strcmp(argv[1], "--housekeep") == 0)
 		return housekeep_cli();
 	if (argc > 1) {
-		fprintf(stderr, "usage: %s [--routes | --dedup-reference | --hash-password | --seed-demo CSV [JSON] | --redetect | --housekeep]  (settings from XJ_* environment variables)\n", argv[0]);
+		fprintf(stderr, "usage: %s [--routes | --dedup-reference | --nginx-errors DIR | --hash-password | --seed-demo CSV [JSON] | --redetect | --housekeep]  (settings from XJ_* environment variables)\n", argv[0]);
 		return 2;
 	}
 	log_open(cfg.access_log);

@@ -64,9 +64,22 @@ static cJSON *issue_json(const struct student_issue *x)
 	cJSON_AddStringToObject(o, "field", student_field_json(x->field));
 	cJSON_AddStringToObject(o, "column", student_field_header(x->field));
 	cJSON_AddStringToObject(o, "code", x->code);
-	cJSON_AddStringToObject(o, "message", x->en);
-	cJSON_AddStringToObject(o, "message_zh", x->zh);
+	cJSON_AddStringToObject(o, "message", x->zh);
+	cJSON_AddStringToObject(o, "message_en", x->en);
 	return o;
+}
+
+/* The one error body's inner object for an outcome (resp_error_body): reason, and every field error in details. */
+static cJSON *outcome_error_body(const struct reg_outcome *o, cJSON **inner)
+{
+	enum xerr e = o->err ? o->err : XE_VALIDATION;
+	cJSON *root = resp_error_body(e, NULL, o->field, o->message_zh, o->message, inner);
+	json_add_str(*inner, "reason", o->code);
+	cJSON *all = cJSON_AddArrayToObject(*inner, "details");
+	for (size_t i = 0; i < o->nissues; i++)
+		if (!o->issues[i].warning)
+			cJSON_AddItemToArray(all, issue_json(&o->issues[i]));
+	return root;
 }
 
 cJSON *registry_outcome_json(const struct reg_outcome *o)
@@ -91,37 +104,16 @@ cJSON *registry_outcome_json(const struct reg_outcome *o)
 			if (o->issues[i].warning)
 				cJSON_AddItemToArray(wa, issue_json(&o->issues[i]));
 	} else {
-		cJSON *e = cJSON_AddObjectToObject(j, "error");
-		cJSON_AddStringToObject(e, "code", err_code(o->err ? o->err : XE_VALIDATION));
-		json_add_str(e, "reason", o->code);
-		cJSON_AddStringToObject(e, "message", o->message ? o->message : err_message(o->err ? o->err : XE_VALIDATION));
-		json_add_str(e, "message_zh", o->message_zh);
-		json_add_str(e, "field", o->field);
-		cJSON *all = cJSON_AddArrayToObject(j, "errors");
-		for (size_t i = 0; i < o->nissues; i++)
-			if (!o->issues[i].warning)
-				cJSON_AddItemToArray(all, issue_json(&o->issues[i]));
+		cJSON *inner, *root = outcome_error_body(o, &inner);
+		cJSON_AddItemToObject(j, "error", cJSON_DetachItemFromObjectCaseSensitive(root, "error"));
 	}
 	return j;
 }
 
 enum xerr registry_outcome_error(struct req *r, struct resp *w, const struct reg_outcome *o)
 {
-	enum xerr e = o->err ? o->err : XE_VALIDATION;
-	cJSON *root = cJSON_CreateObject();
-	cJSON *x = cJSON_AddObjectToObject(root, "error");
-	cJSON_AddStringToObject(x, "code", err_code(e));
-	cJSON_AddStringToObject(x, "message", o->message ? o->message : err_message(e));
-	json_add_str(x, "field", o->field);
-	json_add_str(x, "reason", o->code);
-	json_add_str(x, "message_zh", o->message_zh);
-	cJSON *all = cJSON_AddArrayToObject(root, "errors");
-	for (size_t i = 0; i < o->nissues; i++)
-		if (!o->issues[i].warning)
-			cJSON_AddItemToArray(all, issue_json(&o->issues[i]));
-	resp_json(r, w, err_status(e), root);
-	w->err = e;
-	return e;
+	cJSON *inner;
+	return resp_error_send(r, w, o->err ? o->err : XE_VALIDATION, outcome_error_body(o, &inner));
 }
 
 /* Validation errors of in into o (first error in err/field/message). 1 if the record is invalid. */

@@ -336,7 +336,7 @@ static void check_gender(const char *v, struct student_rec *out, struct student_
 		issue(iss, max, k, SF_GENDER, 0, "required", "is required (M or F).", "不能为空（男或女）。");
 		(*nerr)++;
 	} else {
-		issue(iss, max, k, SF_GENDER, 0, "gender", "must be M or F (男/女).", "必须是“男”或“女”。");
+		issue(iss, max, k, SF_GENDER, 0, "gender", "must be M or F (male or female).", "必须是“男”或“女”。");
 		(*nerr)++;
 	}
 }

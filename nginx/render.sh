@@ -14,12 +14,11 @@ sub() {
 sub "$here/nginx.conf.in" >"$VARDIR/nginx/nginx.conf"
 sub "$here/fastcgi.inc.in" >"$VARDIR/nginx/fastcgi.inc"
 
-# The error bodies nginx answers itself: the static ones, and the upload route's 413 with the limits of R23 as the
-# service states them (one place: fcgi/filetype.h, fcgi/api.h).
+# The error bodies nginx answers itself, written by the service's own code: the one error shape with its texts
+# (fcgi/err.c), and the upload route's 413 with the limits of R23 (fcgi/filetype.h, fcgi/api.h).
 XUEJI=${XUEJI:-$here/../build/xueji}
 mkdir -p "$VARDIR/nginx/errors"
-cp "$here"/errors/*.json "$VARDIR/nginx/errors/"
-"$XUEJI" --nginx-error-evidence "$VARDIR/nginx/errors/413-evidence.json"
+"$XUEJI" --nginx-errors "$VARDIR/nginx/errors"
 
 # One location per path of the route table with the largest body cap of its methods (the service checks each
 # method's own cap). A path none of whose methods takes a body gets 1k, as paths outside the table: the service refuses

@@ -162,7 +162,7 @@ test('password change: policy refuses short, common, date-like, name-containing 
     const r = await u.client.put('/api/v1/session/password', { old_password: u.password, new_password: pw });
     assertError(r, 422, 'invalid');
     assert.equal(r.body.error.field, 'new_password', pw);
-    assert.match(r.body.error.message, re, pw);
+    assert.match(r.body.error.message_en, re, pw);
   }
   assert.equal((await login(u.username, u.password)).user.username, u.username); // still the old password
 });
@@ -209,7 +209,7 @@ test('administrator reset: one-time temporary password, must be changed at next 
   assert.equal(me.body.must_change_password, true);
   const blocked = await c.get('/api/v1/units');
   assertError(blocked, 403, 'forbidden');
-  assert.match(blocked.body.error.message, /[Cc]hange your password/);
+  assert.match(blocked.body.error.message_en, /[Cc]hange your password/);
   const fresh = 'Fresh-after-reset-9';
   remember(fresh);
   assert.equal((await c.put('/api/v1/session/password', { old_password: temp, new_password: fresh })).status, 204);

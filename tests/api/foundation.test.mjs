@@ -30,7 +30,7 @@ test('malformed JSON is 400 naming the byte position, and stores nothing', async
   const before = sqlCount('SELECT COUNT(*) FROM session');
   const r = await http('POST', '/api/v1/session', { raw: '{"username": "clerk_a", "password": ', headers: { 'content-type': 'application/json' } });
   assertError(r, 400, 'bad_json');
-  assert.match(r.body.error.message, /byte \d+/);
+  assert.match(r.body.error.message_en, /byte \d+/);
   assert.equal(sqlCount('SELECT COUNT(*) FROM session'), before);
 });
 

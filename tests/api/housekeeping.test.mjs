@@ -92,10 +92,10 @@ test('housekeeping removes sessions expired over 30 days, idempotency keys over 
   assert.deepEqual(g1.body.issues, [], 'its row issues are removed');
   const f1 = await c.get(`/api/v1/imports/${j1.body.id}/failed.csv`);
   assertError(f1, 404, 'not_found');
-  assert.match(f1.body.error.message, /removed on .* kept for 30 days/);
+  assert.match(f1.body.error.message_en, /removed on .* kept for 30 days/);
   const cm = await c.post(`/api/v1/imports/${j1.body.id}/commit`);
   assertError(cm, 409, 'conflict');
-  assert.match(cm.body.error.message, /upload it again/);
+  assert.match(cm.body.error.message_en, /upload it again/);
   assert.equal((await c.get(`/api/v1/imports/${j1.body.id}`)).body.state, 'validated', 'the refused commit changed nothing');
   const g2 = await c.get(`/api/v1/imports/${j2.body.id}`);
   assert.equal(g2.body.file_purged_at, null);

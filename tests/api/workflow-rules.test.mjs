@@ -31,7 +31,7 @@ test('R11 allowed handling per type: an ID error is changed or deleted, never co
   assert.deepEqual(await allowed(clerk, g, 0), ['submit_change', 'submit_delete']);
   const r = await act(clerk, g.members[0].id, 'submit_corroborate', { opinion: '真实', evidence_ids: [makeEvidence(S.a)] });
   assertError(r, 409, 'conflict');
-  assert.match(r.body.error.message, /Allowed: submit_change, submit_delete/);
+  assert.match(r.body.error.message_en, /Allowed: submit_change, submit_delete/);
   assert.deepEqual(r.body.error.current.allowed_actions, ['submit_change', 'submit_delete']);
   assert.equal(r.body.error.current.state, 'open');
   assert.equal(member(g.members[0].id).state, 'open');
@@ -191,7 +191,7 @@ test('R23 limits: one action cites at most XJ_EVIDENCE_MAX_FILES (10) evidence f
   const tooMany = await act(clerk, m.id, 'submit_corroborate', { opinion: '真实', evidence_ids: ids });
   assertError(tooMany, 422, 'invalid');
   assert.equal(tooMany.body.error.field, 'evidence_ids');
-  assert.match(tooMany.body.error.message, /at most 10\b/);
+  assert.match(tooMany.body.error.message_en, /at most 10\b/);
   assert.equal(sqlCount(`SELECT COUNT(*) FROM history WHERE member_id = ${m.id}`), before, 'nothing recorded');
   const r = await ok(clerk, m.id, 'submit_corroborate', { opinion: '真实', evidence_ids: ids.slice(0, 10) });
   assert.equal(r.member.state, 'awaiting_review');
@@ -369,12 +369,12 @@ test('R22 re-open: refused with an explanation while unfinished or awaiting arbi
   await ok(await login(COUNTY[130102]), A.id, 'approve');
   const early = await act(ca, A.id, 'reopen', { confirm: true });
   assertError(early, 409, 'conflict');
-  assert.match(early.body.error.message, /group open/);
+  assert.match(early.body.error.message_en, /group open/);
   await corroborate(cb, B);
   await ok(await login(COUNTY[130104]), B.id, 'approve');
   const waiting = await act(ca, A.id, 'reopen', { confirm: true });
   assertError(waiting, 409, 'conflict');
-  assert.match(waiting.body.error.message, /awaiting_arbitration/);
+  assert.match(waiting.body.error.message_en, /awaiting_arbitration/);
   await (await login('city_1301')).post(`/api/v1/groups/${g.id}/arbitration`, { member_id: A.id, reason: '甲校材料充分' });
   await ok(cb, B.id, 'submit_change', { changes: { id_number: newIdNumber('130104', g.birth, g.gender) }, evidence_ids: [makeEvidence(S.b)] });
   await ok(await login(COUNTY[130104]), B.id, 'approve');

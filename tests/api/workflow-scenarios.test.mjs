@@ -78,7 +78,7 @@ test('walk-through 3 (第二部分 3): a done group is re-opened by one school a
   assert.equal((await view(ca, g.id)).arbitration, 'waiting');
   const refused = await act(ca, A.id, 'reopen', { confirm: true });
   assertError(refused, 409, 'conflict');
-  assert.match(refused.body.error.message, /not allowed now/);
+  assert.match(refused.body.error.message_en, /not allowed now/);
   // the other school deletes its record; the group is done
   await ok(cb, B.id, 'submit_delete', { confirm: true });
   await ok(await login(LEADER.a2), B.id, 'leader_confirm', { confirm: true });

@@ -35,7 +35,7 @@ export function fakeWorld() {
 export const TINY_JPEG = Buffer.from('/9j/4AAQSkZJRgABAQEASABIAAD/2wBDAP//////////////////////////////////////////////////////////////////////////////////////wgALCAABAAEBAREA/8QAFBABAAAAAAAAAAAAAAAAAAAAAP/aAAgBAQABPxA=', 'base64');
 
 const json = (route, status, body) => route.fulfill({ status, contentType: 'application/json', body: JSON.stringify(body) });
-const err = (route, status, code, message, field = null) => json(route, status, { error: { code, message, field } });
+const err = (route, status, code, message, field = null) => json(route, status, { error: { code, message, message_en: message, field } });
 
 /**
  * Answer /api/v1/* (except the session) from the world for a user of `role` at `schoolId`.
@@ -163,7 +163,7 @@ export async function installMock(ctx, w, who) {
       const b = req.postDataJSON();
       return json(route, 200, { approved: b.student_ids.length, results: b.student_ids.map((id) => ({ student_id: id, outcome: 'approved' })) });
     }
-    // imports (registry): ImportJob {id, state, rows_total, rows_done, rows_valid, rows_error, rows_created, issues: [{row, column, field, code, message, message_zh}]}
+    // imports (registry): ImportJob {id, state, rows_total, rows_done, rows_valid, rows_error, rows_created, issues: [{row, column, field, code, message, message_en}]}
     if (method === 'POST' && p === '/api/v1/imports') {
       const id = 77;
       w.imports.set(id, { polls: 0, filename: url.searchParams.get('filename'), dryRun: url.searchParams.get('dry_run'), type: req.headers()['content-type'] });
@@ -176,7 +176,7 @@ export async function installMock(ctx, w, who) {
     if (method === 'GET' && (m = /^\/api\/v1\/imports\/(\d+)$/.exec(p))) {
       const j = w.imports.get(Number(m[1]));
       j.polls += 1;
-      const issues = [{ row: 3, column: '身份证件号', field: 'id_number', code: 'id_checksum', message: 'ID number check character is wrong', message_zh: '身份证件号校验码错误' }];
+      const issues = [{ row: 3, column: '身份证件号', field: 'id_number', code: 'id_checksum', message: '身份证件号校验码错误', message_en: 'ID number check character is wrong' }];
       if (!j.committing) return json(route, 200, { id: 77, state: 'validated', dry_run: true, rows_total: 3, rows_done: 3, rows_valid: 2, rows_error: 1, rows_created: 2, rows_unchanged: 0, issues });
       return json(route, 200, j.polls < 3 ? { id: 77, state: 'committing', rows_total: 3, rows_done: 1 } : { id: 77, state: 'done', rows_total: 3, rows_done: 3, rows_valid: 2, rows_error: 1, rows_created: 2, rows_unchanged: 0, groups_touched: 0, issues });
     }

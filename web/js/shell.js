@@ -16,6 +16,7 @@ extend({
     'err.internal': '系统内部错误，请稍后重试；如仍出错请联系管理员。',
     'err.uri_too_long': '查询条件太长，请缩短后重试。',
     'err.field': '（{field}）',
+    'err.colon': '：',
     'nav.label': '主导航',
     'nav.skip': '跳到正文',
   },
@@ -31,6 +32,7 @@ extend({
     'err.internal': 'Internal error; try again later, and contact the administrator if it persists.',
     'err.uri_too_long': 'The search is too long; shorten it and try again.',
     'err.field': ' ({field})',
+    'err.colon': ': ',
     'nav.label': 'Main navigation',
     'nav.skip': 'Skip to content',
   },
@@ -50,21 +52,28 @@ export function flash(text, kind = 'ok') {
 /** Show an error in words a registrar understands. @param {unknown} e */
 export function flashError(e) { flash(errorText(e), 'error'); }
 
+/**
+ * The service's text of a message object in the chosen language: every error, issue and warning the service answers
+ * carries `message` (Chinese) and `message_en` (English) (issue 10: one error shape). @param {any} o @returns {string}
+ */
+export function textOf(o) {
+  if (!o) return '';
+  return (currentLang() === 'en' ? o.message_en : o.message) || '';
+}
+
 /** Words a registrar understands for any API failure. @param {unknown} e */
 export function errorText(e) {
   if (e instanceof ApiError) {
     if (e.code === 'network') return t('err.network');
-    const en = currentLang() === 'en';
-    // the server's own message when it wrote one for the screens (Chinese, with message_en), e.g. evidence refusals (R23)
-    const serverText = en ? (e.detail?.message_en || (/[\u4e00-\u9fff]/.test(e.message) ? '' : e.message)) : (/[\u4e00-\u9fff]/.test(e.message) ? e.message : '');
+    const serverText = textOf(e.detail);
     const fieldKey = e.field ? 'f.' + e.field : '';
-    const fieldText = fieldKey && t(fieldKey) !== fieldKey ? t('err.field').replace('{field}', t(fieldKey)) : '';
-    if (e.code === 'invalid' || e.code === 'bad_request') return `${t('err.' + e.code)}${fieldText}${serverText || e.message ? ': ' + (serverText || e.message) : ''}`;
-    if (serverText) return serverText;
+    const fieldLabel = fieldKey && t(fieldKey) !== fieldKey ? t(fieldKey) : '';
+    if (serverText) return fieldLabel && e.code === 'invalid' ? `${fieldLabel}${t('err.colon')}${serverText}` : serverText;
+    // no JSON error body (a proxy's own page): the app's words for the status
     const known = t('err.' + e.code);
-    if (!known.startsWith('err.')) return known + fieldText;
+    if (!known.startsWith('err.')) return known + (fieldLabel ? t('err.field').replace('{field}', fieldLabel) : '');
     if (e.status === 404) return t('err.not_found');
-    return `${t('err.generic')}: ${e.message || e.code}`;
+    return `${t('err.generic')}: ${e.code}`;
   }
   if (e && typeof e === 'object' && 'userText' in e) return String(e.userText);
   return t('err.generic');

@@ -2,7 +2,7 @@
 import { api } from '../api.js';
 import { t, extend, currentLang } from '../i18n.js';
 import { h, replace } from '../dom.js';
-import { flash, errorText } from '../shell.js';
+import { flash, errorText, textOf } from '../shell.js';
 import { label, table } from '../ui.js';
 import { upload } from '../upload.js';
 import { ID_MESSAGES } from '../idcheck.js';
@@ -45,11 +45,10 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
  * the header being row 1). @param {any} r
  */
 export function rowErrors(r) {
-  const en = currentLang() === 'en';
   const out = [];
-  for (const e of r?.issues || r?.errors || []) {
+  for (const e of r?.issues || r?.error?.details || []) {
     const idMsg = e.code && t('id.' + e.code) !== 'id.' + e.code ? t('id.' + e.code) : '';
-    out.push({ row: e.row ?? e.line, column: e.column, field: e.field, warning: !!e.warning, message: (en ? e.message : e.message_zh) || idMsg || e.message || e.code });
+    out.push({ row: e.row ?? e.line, column: e.column, field: e.field, warning: !!e.warning, message: textOf(e) || idMsg || e.code });
   }
   return out.sort((a, b) => Number(a.row) - Number(b.row));
 }
@@ -61,7 +60,7 @@ async function follow(job, bar) {
     await sleep(500);
     job = await api('GET', `/api/v1/imports/${encodeURIComponent(job.id)}?issues_limit=${MAX_SHOWN}`);
   }
-  if (job?.state === 'failed') throw Object.assign(new Error('import failed'), { userText: (currentLang() === 'en' ? job.error?.message : job.error?.message_zh) || job.error?.message || t('import.failed') });
+  if (job?.state === 'failed') throw Object.assign(new Error('import failed'), { userText: textOf(job.error) || t('import.failed') });
   return job;
 }
 

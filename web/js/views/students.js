@@ -2,7 +2,7 @@
 import { api, qs, ApiError } from '../api.js';
 import { t, extend, currentLang } from '../i18n.js';
 import { h, replace } from '../dom.js';
-import { state, flash, flashError, errorText, hashParams } from '../shell.js';
+import { state, flash, flashError, errorText, hashParams, textOf } from '../shell.js';
 import { label, fact, day, table, pagedList, fetchPage, fetchAll, exportButtons, field, select } from '../ui.js';
 import { checkByType, ID_MESSAGES, todayCN } from '../idcheck.js';
 
@@ -187,7 +187,7 @@ function renderForm(main) {
           h('dt', {}, t('f.name')), h('dd', {}, st.name || body.name),
           h('dt', {}, t('f.student_no')), h('dd', { data: { registeredNo: '' } }, st.student_no || ''),
           h('dt', {}, t('f.status')), h('dd', {}, label('sstatus', st.status || (problems.length ? 'problem' : 'pending')))),
-        warnings.map((w) => h('p', { class: 'hint warn' }, (currentLang() === 'en' ? w.message : w.message_zh) || w.message || w.code)),
+        warnings.map((w) => h('p', { class: 'hint warn' }, textOf(w) || w.code)),
         problems.length ? h('p', { class: 'reject', data: { registeredProblem: '' } }, t('students.problem'), ' ',
           problems.map((g) => h('a', { href: `#/groups/${encodeURIComponent(g.group_id ?? g.id)}`, data: { problemLink: g.group_id ?? g.id } }, `${label('type', g.type)} #${g.group_id ?? g.id} `))) : null,
         again));
