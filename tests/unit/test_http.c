@@ -184,7 +184,17 @@ START_TEST(test_error_table_maps_every_error)
 	for (int e = 0; e < XE__COUNT; e++) {
 		ck_assert_int_ge(err_status((enum xerr)e), 200);
 		ck_assert_ptr_nonnull(err_code((enum xerr)e));
-		ck_assert_ptr_nonnull(err_message((enum xerr)e));
+		/* issue 10.5: every error has its text in both languages, each in its own script */
+		const char *zh = err_message_zh((enum xerr)e), *en = err_message_en((enum xerr)e);
+		ck_assert_ptr_nonnull(zh);
+		ck_assert_ptr_nonnull(en);
+		int han = 0, high = 0;
+		for (const unsigned char *p = (const unsigned char *)zh; *p; p++)
+			han |= *p >= 0xE4 && *p <= 0xE9; /* lead byte of U+4E00..U+9FFF */
+		for (const unsigned char *p = (const unsigned char *)en; *p; p++)
+			high |= *p >= 0x80;
+		ck_assert_msg(han, "%s: Chinese text", err_code((enum xerr)e));
+		ck_assert_msg(!high, "%s: English text", err_code((enum xerr)e));
 	}
 	ck_assert_int_eq(err_status(XE_NOT_FOUND), 404);
 	ck_assert_int_eq(err_status(XE_METHOD), 405);
