@@ -39,6 +39,10 @@ int dedup_common_superior(const char *const *counties, size_t n, char code_out[7
 			k++;
 		common = k >= 6 ? 6 : k >= 4 ? 4 : k >= 2 ? 2 : 0;
 	}
+	/* GB/T 2260: city part 90 is a statistical placeholder (省/自治区直辖县级行政区划, e.g. 469000), not a bureau:
+	 * counties under it are administered by the province, which is then their common superior */
+	if (common == 4 && counties[0][2] == '9' && counties[0][3] == '0')
+		common = 2;
 	memcpy(code_out, "000000", 7);
 	memcpy(code_out, counties[0], common);
 	return common == 6 ? 3 : common == 4 ? 2 : common == 2 ? 1 : 0;

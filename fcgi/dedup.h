@@ -22,6 +22,7 @@ char *dedup_nbg_key(const char *name, char gender, const char *birth_iso, char *
  * "CCCC00" when they share the first 4 digits; the province "PP0000" when they share 2; else the
  * ministry "000000") and returns the scope level: 3 county, 2 city, 1 province, 0 ministry. */
 int dedup_common_superior(const char *const *counties, size_t n, char code_out[7]);
+/* (A city part of 90 is a placeholder, not a superior: the province is, as D_SCOPE in db_registry.c decides.) */
 
 /* R5 temporary number: "L" + county(6) + birth YYYYMMDD(8) + seq (4 digits, 0..9999) into out[20].
  * Returns 0, or -1 if an argument is malformed. */

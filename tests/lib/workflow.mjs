@@ -152,7 +152,7 @@ export function makeStudent(schoolCode, opts = {}) {
 export function commonSuperior(counties) {
   const same = (n) => new Set(counties.map((c) => c.slice(0, n))).size === 1;
   if (same(6)) return [3, Number(counties[0])];
-  if (same(4)) return [2, Number(counties[0].slice(0, 4) + '00')];
+  if (same(4) && counties[0].slice(2, 4) !== '90') return [2, Number(counties[0].slice(0, 4) + '00')]; // 90: a placeholder (issue 16.4)
   if (same(2)) return [1, Number(counties[0].slice(0, 2) + '0000')];
   return [0, 1];
 }

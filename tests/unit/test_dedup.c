@@ -45,6 +45,34 @@ START_TEST(test_R2_common_superior_cross_province_is_the_ministry)
 }
 END_TEST
 
+/* issue 16 item 4: counties a province administers directly sit under statistical placeholders (city part 90:
+ * 469000 海南, 429000 湖北, 659000 新疆, 419000 河南) that no bureau staffs: the province is their common superior. */
+START_TEST(test_R2_placeholder_divisions_are_not_superiors)
+{
+	char code[7];
+	const char *hainan[] = {"469001", "469002"}; /* 五指山市, 琼海市 */
+	ck_assert_int_eq(dedup_common_superior(hainan, 2, code), 1);
+	ck_assert_str_eq(code, "460000");
+	const char *hubei[] = {"429004", "429005"}; /* 仙桃市, 潜江市 */
+	ck_assert_int_eq(dedup_common_superior(hubei, 2, code), 1);
+	ck_assert_str_eq(code, "420000");
+	const char *xinjiang[] = {"659001", "659002"}; /* 石河子市, 阿拉尔市 */
+	ck_assert_int_eq(dedup_common_superior(xinjiang, 2, code), 1);
+	ck_assert_str_eq(code, "650000");
+	const char *henan[] = {"419001", "410102"}; /* 济源市 and a county of 郑州市 */
+	ck_assert_int_eq(dedup_common_superior(henan, 2, code), 1);
+	ck_assert_str_eq(code, "410000");
+	/* one county under a placeholder is still its own county's case */
+	const char *one[] = {"469001", "469001"};
+	ck_assert_int_eq(dedup_common_superior(one, 2, code), 3);
+	ck_assert_str_eq(code, "469001");
+	/* a real city whose code merely contains 9 and 0 elsewhere stays the superior */
+	const char *city[] = {"130902", "130903"}; /* 沧州市 新华区, 运河区 */
+	ck_assert_int_eq(dedup_common_superior(city, 2, code), 2);
+	ck_assert_str_eq(code, "130900");
+}
+END_TEST
+
 START_TEST(test_R5_l_number_layout)
 {
 	char no[20], p[16];
@@ -229,6 +257,7 @@ int main(void)
 	tcase_add_test(t, test_R2_common_superior_same_city_is_the_city);
 	tcase_add_test(t, test_R2_common_superior_same_province_is_the_province);
 	tcase_add_test(t, test_R2_common_superior_cross_province_is_the_ministry);
+	tcase_add_test(t, test_R2_placeholder_divisions_are_not_superiors);
 	tcase_add_test(t, test_R5_l_number_layout);
 	tcase_add_test(t, test_R5_g_number_is_G_plus_id);
 	tcase_add_test(t, test_mask_id_keeps_four_each_end);
