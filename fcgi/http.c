@@ -139,6 +139,41 @@ fail:
 	return 0;
 }
 
+/* 1 if a JSON string in s[0..len) holds the escape \u0000 (a NUL, which cJSON would silently end the string at);
+ * *key (arena) names the member whose key or value holds it ("" at the top level). Pure scan of valid JSON text. */
+static int json_has_nul(struct arena *a, const unsigned char *s, size_t len, const char **key)
+{
+	size_t kstart = 0, klen = 0, sstart = 0;
+	int in_str = 0;
+	*key = "";
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = s[i];
+		if (!in_str) {
+			if (c == '"') {
+				in_str = 1;
+				sstart = i + 1;
+			} else if (c == ':' && sstart) { /* the string just closed was a member name */
+				kstart = sstart;
+				klen = i;
+			}
+			continue;
+		}
+		if (c == '\\') {
+			if (i + 5 < len && s[i + 1] == 'u' && memcmp(s + i + 2, "0000", 4) == 0) {
+				size_t kend = klen;
+				while (kend > kstart && s[kend - 1] != '"')
+					kend--;
+				*key = kend > kstart ? arena_strndup(a, (const char *)s + kstart, kend - 1 - kstart) : "";
+				return 1;
+			}
+			i++; /* the escaped character */
+		} else if (c == '"') {
+			in_str = 0;
+		}
+	}
+	return 0;
+}
+
 enum xerr req_json(struct req *r, struct resp *w, cJSON **out)
 {
 	const char *ct = r->content_type ? r->content_type : "";
@@ -152,6 +187,11 @@ enum xerr req_json(struct req *r, struct resp *w, cJSON **out)
 		return resp_error(r, w, XE_BAD_UTF8, NULL, arena_printf(r->arena, "Invalid UTF-8 at byte %zu.", bad));
 	const char *end = NULL;
 	cJSON *j = cJSON_ParseWithLengthOpts((const char *)r->body, r->body_len, &end, 0);
+	const char *nulkey;
+	if (j && json_has_nul(r->arena, r->body, r->body_len, &nulkey)) /* issue 12 item 5: refused, never truncated */
+		return resp_error_zh(r, w, XE_VALIDATION, *nulkey ? nulkey : NULL, "此项含有不可见的空字符（\\u0000），没有保存。",
+				     arena_printf(r->arena, "%s contains a NUL character (\\u0000); nothing was stored.",
+						  *nulkey ? nulkey : "The body"));
 	if (!j) {
 		size_t pos = end ? (size_t)(end - (const char *)r->body) : 0;
 		return resp_error(r, w, XE_BAD_JSON, NULL, arena_printf(r->arena, "Invalid JSON at byte %zu.", pos));

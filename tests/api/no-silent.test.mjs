@@ -1,0 +1,63 @@
+// no-silent.test.mjs: issue 12: no silent outcome. Item 5: input is refused, not trimmed: a NUL (\u0000) inside a
+// JSON string is a 422 naming the field, never a silent truncation at the NUL.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { http, sqlCount, assertError, BASE } from '../lib/api.mjs';
+import { as, record, SCHOOLS } from '../lib/registry.mjs';
+
+const raw = (s) => ({ raw: s, headers: { 'content-type': 'application/json' } });
+
+test('issue 12.5 a sign-in as "clerk_a\\u0000x" is refused naming the field and does not count against clerk_a', async () => {
+  const before = sqlCount("SELECT COUNT(*) FROM login_failure WHERE username = 'clerk_a'");
+  const r = await http('POST', '/api/v1/session', raw('{"username":"clerk_a\\u0000x","password":"wrong-password-1"}'));
+  assertError(r, 422, 'invalid');
+  assert.equal(r.body.error.field, 'username');
+  assert.match(r.body.error.message_en, /NUL/);
+  assert.equal(sqlCount("SELECT COUNT(*) FROM login_failure WHERE username = 'clerk_a'"), before, 'no failure counted');
+  // an escaped backslash followed by u0000 is ordinary text, not a NUL: a wrong password as usual
+  const text = await http('POST', '/api/v1/session', raw('{"username":"nobody_here","password":"a\\\\u0000b"}'));
+  assert.equal(text.status, 401, text.text);
+});
+
+test('issue 12.5 a NUL inside a record\'s name is refused, naming the field, and nothing is stored', async () => {
+  const rec = record(SCHOOLS.a);
+  const body = JSON.stringify(rec).replace(`"name":"${rec.name}"`, `"name":"${rec.name}\\u0000张三"`);
+  const before = sqlCount('SELECT COUNT(*) FROM student');
+  const c = await as('clerk_a');
+  const r = await c.req('POST', '/api/v1/students', raw(body));
+  assertError(r, 422, 'invalid');
+  assert.equal(r.body.error.field, 'name');
+  assert.equal(sqlCount('SELECT COUNT(*) FROM student'), before);
+});
+
+/** A raw HTTP/1.1 request (fetch refuses a GET with a body); resolves to {status, body}. */
+function rawRequest(method, path, headers, body) {
+  const u = new URL(BASE);
+  return new Promise((resolve, reject) => {
+    const sock = net.connect(Number(u.port), u.hostname, () => {
+      const h = Object.entries({ host: u.host, connection: 'close', 'content-length': Buffer.byteLength(body), ...headers })
+        .map(([k, v]) => `${k}: ${v}\r\n`).join('');
+      sock.end(`${method} ${path} HTTP/1.1\r\n${h}\r\n${body}`);
+    });
+    let data = '';
+    sock.on('data', (d) => { data += d; });
+    sock.on('end', () => {
+      const status = Number((/HTTP\/1\.\d (\d{3})/.exec(data) || [])[1]);
+      const text = data.slice(data.indexOf('\r\n\r\n') + 4);
+      let json = null;
+      try { json = JSON.parse(text.slice(text.indexOf('{'), text.lastIndexOf('}') + 1)); } catch { /* not JSON */ }
+      resolve({ status, body: json, text });
+    });
+    sock.on('error', reject);
+  });
+}
+
+test('issue 12.5 every route that takes no body refuses one (the route table\'s max_body 0), in the one error shape', async () => {
+  const c = await as('clerk_a');
+  for (const [m, p] of [['GET', '/api/v1/queue'], ['GET', '/api/v1/students'], ['GET', '/api/v1/health'], ['DELETE', '/api/v1/credentials/1']]) {
+    const r = await rawRequest(m, p, { cookie: c.cookie, 'x-csrf-token': c.csrf ?? '', 'content-type': 'application/json' }, '{"x":1}');
+    assertError(r, 413, 'too_large');
+    assert.match(r.body.error.message_en, /0 bytes/, `${m} ${p}`);
+  }
+});
