@@ -26,6 +26,7 @@ struct db {
 	unsigned last_errno;
 	const char *retry_sql; /* the statement of the last deadlock/lock-wait/duplicate (static text), for the log */
 	long long schema_version;  /* read once per connection; -1 = not yet */
+	unsigned rw_timeout;       /* seconds a statement may wait for the server (read/write), set before connecting */
 	struct stmt_slot slots[STMT_SLOTS];
 };
 
@@ -34,7 +35,14 @@ static const struct db_sql Q_SCHEMA_VERSION = {"SELECT COALESCE(MAX(version),0) 
 struct db *db_open(void)
 {
 	struct db *db = xcalloc(1, sizeof *db);
+	db->rw_timeout = 60; /* background jobs and commands: long statements are normal there */
 	return db;
+}
+
+void db_set_timeout(struct db *db, unsigned seconds)
+{
+	assert(seconds > 0);
+	db->rw_timeout = seconds;
 }
 
 static void db_drop(struct db *db)
@@ -75,7 +83,7 @@ enum xerr db_ensure(struct db *db)
 	MYSQL *m = mysql_init(NULL);
 	if (!m)
 		return XE_UNAVAILABLE;
-	unsigned timeout = 2, rw = 60;
+	unsigned timeout = 2, rw = db->rw_timeout;
 	my_bool off = 0;
 	mysql_options(m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
 	mysql_options(m, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);

@@ -42,6 +42,10 @@ long long db_get_int(const struct db_rows *rs, size_t r, size_t c);
 
 /* Open a per-thread context (connects lazily). Owned by the caller; db_close frees it. */
 struct db *db_open(void);
+/* Bound every statement of db's next connections: the server must answer within seconds (read and write timeouts;
+ * a stalled server then reads as a lost connection, XE_UNAVAILABLE). Default 60 s; request workers use
+ * XJ_DB_REQUEST_TIMEOUT (issue 12 item 3). Call before db_ensure. */
+void db_set_timeout(struct db *db, unsigned seconds);
 void db_close(struct db *db);
 /* Connect if not connected. XE_UNAVAILABLE if the server cannot be reached. */
 enum xerr db_ensure(struct db *db);

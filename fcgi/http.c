@@ -255,6 +255,8 @@ cJSON *resp_error_body(enum xerr e, const char *code, const char *field, const c
 
 enum xerr resp_error_send(struct req *r, struct resp *w, enum xerr e, cJSON *root)
 {
+	if (err_status(e) == 503)
+		resp_header(w, "Retry-After", "5"); /* the database is away or busy: a client may try again shortly */
 	resp_json(r, w, err_status(e), root);
 	w->err = e;
 	return e;

@@ -158,6 +158,9 @@ static void *worker_thread(void *arg)
 	FCGX_Request rq;
 	arena_init(&wk.arena, 64 * 1024);
 	wk.db = db_open();
+	/* issue 12 item 3: a stalled database answers 503 with Retry-After within a few seconds, not when it wakes */
+	long tmo = config_int("XJ_DB_REQUEST_TIMEOUT", 5);
+	db_set_timeout(wk.db, (unsigned)(tmo < 1 ? 1 : tmo > 3600 ? 3600 : tmo));
 	wk.magic = magic_open(MAGIC_MIME_TYPE | MAGIC_ERROR);
 	if (!wk.magic || magic_load(wk.magic, NULL) != 0)
 		log_error("libmagic: cannot load database");

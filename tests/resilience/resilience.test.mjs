@@ -36,6 +36,27 @@ test('MariaDB killed and restarted: the service reconnects, re-prepares and serv
   assert.deepEqual([...new Set(rs.map((r) => r.status))], [200]);
 });
 
+test('issue 12.3 MariaDB stalled (SIGSTOP): requests answer 503 with Retry-After within the statement timeout, and 2xx at once when it returns', async () => {
+  const c = await Client.login('clerk_a');
+  assert.equal((await c.get('/api/v1/session')).status, 200);
+  const dbpid = Number(readFileSync(`${VARDIR}/run/db.pid`, 'utf8').trim());
+  process.kill(dbpid, 'SIGSTOP');
+  try {
+    // XJ_DB_REQUEST_TIMEOUT (5 s) bounds each statement; one reconnect attempt (2 s) follows: never as long as the stall
+    const rs = await Promise.all(Array.from({ length: 4 }, () => c.get('/api/v1/queue')));
+    for (const r of rs) {
+      assert.equal(r.status, 503, r.text);
+      assert.equal(r.body.error.code, 'unavailable');
+      assert.equal(r.headers.get('retry-after'), '5');
+    }
+  } finally {
+    process.kill(dbpid, 'SIGCONT');
+  }
+  await until(async () => (await c.get('/api/v1/queue')).status === 200, 5000, 50);
+  const after = await Promise.all(Array.from({ length: 32 }, () => c.get('/api/v1/queue')));
+  assert.deepEqual([...new Set(after.map((r) => r.status))], [200]);
+});
+
 test('SIGTERM lets in-flight requests finish', async () => {
   const slow = http('GET', '/api/v1/health?delay_ms=1500');
   await new Promise((r) => setTimeout(r, 300));
