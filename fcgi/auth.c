@@ -259,13 +259,19 @@ enum xerr auth_check_csrf(struct req *r, struct resp *w)
  * (sign-in; not a password change) — the per-address one still applies — so failures from elsewhere cannot lock
  * the owner out at its usual place of work. */
 static enum xerr check_backoff(struct req *r, struct resp *w, const char *username, unsigned long long user_id, uint32_t unit_id,
-			       int exempt_known)
+			       int exempt_known, unsigned long long own_id)
 {
 	struct db_failures f;
-	enum xerr e = db_auth_failures(r->db, r->arena, username, auth_client_addr(r), POLICY_WINDOW_SECONDS, &f);
+	enum xerr e = db_auth_failures(r->db, r->arena, username, auth_client_addr(r), POLICY_WINDOW_SECONDS, own_id, &f);
 	if (e != XE_OK)
 		return e;
-	long wu = policy_backoff_wait((long)f.user_n, POLICY_ACCOUNT_THRESHOLD, (long)f.user_since);
+	/* issue 12 item 7: until an account's first success its back-off counts per account and address, so a stranger's
+	 * wrong passwords cannot lock out an owner who never signed in (an unknown name is treated the same) */
+	int ever = 0;
+	if (user_id && (e = db_auth_ever_signed_in(r->db, r->arena, user_id, &ever)))
+		return e;
+	long long un = ever ? f.user_n : f.pair_n, us = ever ? f.user_since : f.pair_since;
+	long wu = policy_backoff_wait((long)un, POLICY_ACCOUNT_THRESHOLD, (long)us);
 	long wa = policy_backoff_wait((long)f.addr_n, POLICY_ADDR_THRESHOLD, (long)f.addr_since);
 	int known = 0;
 	if (wu > 0 && user_id && exempt_known && (e = db_auth_known_addr(r->db, r->arena, user_id, auth_client_addr(r), POLICY_KNOWN_ADDR_DAYS, &known)))
@@ -292,11 +298,17 @@ enum xerr auth_login(struct req *r, struct resp *w, const char *username, const 
 	enum xerr e = db_auth_user(r->db, r->arena, username, &u, &found);
 	if (e != XE_OK)
 		return e;
-	if ((e = check_backoff(r, w, username, found ? u.id : 0, found ? u.unit_id : 0, 1)) != XE_OK)
+	/* issue 12 item 7: the attempt is recorded (reserved) before the password is verified, so concurrent attempts
+	 * count each other and a burst cannot reach verification more often than the thresholds allow */
+	unsigned long long rid = 0;
+	if ((e = db_auth_failure_add(r->db, username, auth_client_addr(r), &rid)) != XE_OK)
 		return e;
+	if ((e = check_backoff(r, w, username, found ? u.id : 0, found ? u.unit_id : 0, 1, rid)) != XE_OK) {
+		db_auth_failure_drop(r->db, rid); /* a refused attempt is not a failure of its own */
+		return e;
+	}
 	int ok = auth_verify_password(password, found ? u.password_hash : dummy_hash); /* same cost either way */
-	if (!found || !ok || u.disabled) {
-		db_auth_failure_add(r->db, username, auth_client_addr(r));
+	if (!found || !ok || u.disabled) { /* the reservation stays: it is this failure */
 		struct db_seclog ev = {.event = "login_failed", .actor_username = username, .actor_user_id = found ? u.id : 0,
 				       .unit_id = found ? u.unit_id : 0,
 				       .detail = !found ? "unknown_user" : !ok ? "wrong_password" : "disabled"};
@@ -383,14 +395,19 @@ enum xerr auth_change_password(struct req *r, struct resp *w, const char *old_pa
 		return e;
 	if (!found)
 		return XE_UNAUTHENTICATED;
-	if ((e = check_backoff(r, w, p->username, p->user_id, p->unit_id, 0))) /* a session's own address is no exemption */
+	unsigned long long rid = 0; /* reserved before verifying, as at sign-in */
+	if ((e = db_auth_failure_add(r->db, p->username, auth_client_addr(r), &rid)))
 		return e;
-	if (!auth_verify_password(old_password, u.password_hash)) {
-		db_auth_failure_add(r->db, p->username, auth_client_addr(r)); /* a stolen session must not guess the password */
+	if ((e = check_backoff(r, w, p->username, p->user_id, p->unit_id, 0, rid))) { /* a session's address is no exemption */
+		db_auth_failure_drop(r->db, rid);
+		return e;
+	}
+	if (!auth_verify_password(old_password, u.password_hash)) { /* the reservation stays: a stolen session must not guess */
 		struct db_seclog ev = {.event = "password_change_failed", .target_user_id = p->user_id, .detail = "wrong_password"};
 		auth_seclog(r, &ev);
 		return resp_error_zh(r, w, XE_VALIDATION, "old_password", "当前密码不正确。", "The current password is wrong.");
 	}
+	db_auth_failure_drop(r->db, rid); /* the right password: no failure */
 	if ((e = auth_check_new_password(r, w, "new_password", new_password, p->username)))
 		return e;
 	if (strcmp(old_password, new_password) == 0)

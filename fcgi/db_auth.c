@@ -35,13 +35,15 @@ static const struct db_sql Q_ME = {
 	"SELECT u.display_name, u.must_change, un.name FROM app_user u JOIN unit un ON un.id = u.unit_id WHERE u.id = ?"};
 
 /* --- back-off --- */
+/* failures in the window by account, by address and by the pair, each without the caller's own reservation (id) */
+#define FAIL_COUNT(WHERE) \
+	"(SELECT COUNT(*) FROM login_failure WHERE " WHERE " AND id <> ? AND created_at > UTC_TIMESTAMP(6) - INTERVAL ? SECOND)," \
+	" COALESCE((SELECT TIMESTAMPDIFF(SECOND, MAX(created_at), UTC_TIMESTAMP(6)) FROM login_failure" \
+	"   WHERE " WHERE " AND id <> ? AND created_at > UTC_TIMESTAMP(6) - INTERVAL ? SECOND), -1)"
 static const struct db_sql Q_FAILURES = {
-	"SELECT (SELECT COUNT(*) FROM login_failure WHERE username = ? AND created_at > UTC_TIMESTAMP(6) - INTERVAL ? SECOND),"
-	" COALESCE((SELECT TIMESTAMPDIFF(SECOND, MAX(created_at), UTC_TIMESTAMP(6)) FROM login_failure"
-	"   WHERE username = ? AND created_at > UTC_TIMESTAMP(6) - INTERVAL ? SECOND), -1),"
-	" (SELECT COUNT(*) FROM login_failure WHERE addr = ? AND created_at > UTC_TIMESTAMP(6) - INTERVAL ? SECOND),"
-	" COALESCE((SELECT TIMESTAMPDIFF(SECOND, MAX(created_at), UTC_TIMESTAMP(6)) FROM login_failure"
-	"   WHERE addr = ? AND created_at > UTC_TIMESTAMP(6) - INTERVAL ? SECOND), -1)"};
+	"SELECT " FAIL_COUNT("username = ?") ", " FAIL_COUNT("addr = ?") ", " FAIL_COUNT("username = ? AND addr = ?")};
+static const struct db_sql Q_EVER_SIGNED_IN = {"SELECT 1 FROM session WHERE user_id = ? LIMIT 1"};
+static const struct db_sql Q_FAILURE_DROP = {"DELETE FROM login_failure WHERE id = ?"};
 static const struct db_sql Q_KNOWN_ADDR = {
 	"SELECT 1 FROM session WHERE user_id = ? AND addr = ? AND created_at > UTC_TIMESTAMP(6) - INTERVAL ? DAY LIMIT 1"};
 static const struct db_sql Q_FAILURE_ADD = {"INSERT INTO login_failure (username, addr) VALUES (?, ?)"};
@@ -232,20 +234,37 @@ enum xerr db_auth_me(struct db *db, struct arena *a, unsigned long long user_id,
 	return XE_OK;
 }
 
-enum xerr db_auth_failures(struct db *db, struct arena *a, const char *username, const char *addr, long window_s, struct db_failures *f)
+enum xerr db_auth_failures(struct db *db, struct arena *a, const char *username, const char *addr, long window_s,
+			   unsigned long long own_id, struct db_failures *f)
 {
 	struct db_rows rs;
+	struct db_arg own = DBI(own_id), w = DBI(window_s), u = DBS(username), ad = DBS(addr);
 	enum xerr e = db_exec(db, a, &Q_FAILURES,
-			      DB_ARGS(DBS(username), DBI(window_s), DBS(username), DBI(window_s), DBS(addr), DBI(window_s), DBS(addr),
-				      DBI(window_s)),
-			      &rs, NULL, NULL);
+			      DB_ARGS(u, own, w, u, own, w, ad, own, w, ad, own, w, u, ad, own, w, u, ad, own, w), &rs, NULL, NULL);
 	if (e != XE_OK)
 		return e;
 	f->user_n = db_get_int(&rs, 0, 0);
 	f->user_since = db_get_int(&rs, 0, 1);
 	f->addr_n = db_get_int(&rs, 0, 2);
 	f->addr_since = db_get_int(&rs, 0, 3);
+	f->pair_n = db_get_int(&rs, 0, 4);
+	f->pair_since = db_get_int(&rs, 0, 5);
 	return XE_OK;
+}
+
+enum xerr db_auth_ever_signed_in(struct db *db, struct arena *a, unsigned long long user_id, int *ever)
+{
+	struct db_rows rs;
+	*ever = 0;
+	enum xerr e = db_exec(db, a, &Q_EVER_SIGNED_IN, DB_ARGS(DBI(user_id)), &rs, NULL, NULL);
+	if (e == XE_OK)
+		*ever = rs.n > 0;
+	return e;
+}
+
+enum xerr db_auth_failure_drop(struct db *db, unsigned long long id)
+{
+	return db_exec(db, NULL, &Q_FAILURE_DROP, DB_ARGS(DBI(id)), NULL, NULL, NULL);
 }
 
 enum xerr db_auth_known_addr(struct db *db, struct arena *a, unsigned long long user_id, const char *addr, int days, int *known)
@@ -258,9 +277,9 @@ enum xerr db_auth_known_addr(struct db *db, struct arena *a, unsigned long long 
 	return e;
 }
 
-enum xerr db_auth_failure_add(struct db *db, const char *username, const char *addr)
+enum xerr db_auth_failure_add(struct db *db, const char *username, const char *addr, unsigned long long *id)
 {
-	enum xerr e = db_exec(db, NULL, &Q_FAILURE_ADD, DB_ARGS(DBS(username), DBS(addr)), NULL, NULL, NULL);
+	enum xerr e = db_exec(db, NULL, &Q_FAILURE_ADD, DB_ARGS(DBS(username), DBS(addr)), NULL, NULL, id);
 	if (e == XE_OK)
 		db_exec(db, NULL, &Q_FAILURE_PRUNE, DB_NOARGS, NULL, NULL, NULL); /* best effort */
 	return e;

@@ -38,13 +38,21 @@ enum xerr db_auth_me(struct db *db, struct arena *a, unsigned long long user_id,
 /* Back-off: failures in the window for an account name and for an address, and seconds since the latest of each
  * (-1 when none). */
 struct db_failures {
-	long long user_n, user_since, addr_n, addr_since;
+	long long user_n, user_since, addr_n, addr_since, pair_n, pair_since; /* pair: this account from this address */
 };
-enum xerr db_auth_failures(struct db *db, struct arena *a, const char *username, const char *addr, long window_s, struct db_failures *f);
+/* Failures within window_s by account, address and the pair; the row own_id (the caller's reservation, 0 = none)
+ * does not count. */
+enum xerr db_auth_failures(struct db *db, struct arena *a, const char *username, const char *addr, long window_s,
+			   unsigned long long own_id, struct db_failures *f);
+/* 1 in *ever if the user ever signed in (a session row exists). */
+enum xerr db_auth_ever_signed_in(struct db *db, struct arena *a, unsigned long long user_id, int *ever);
+/* Forget one failure row (a reservation that was not used: the attempt was throttled). */
+enum xerr db_auth_failure_drop(struct db *db, unsigned long long id);
 /* 1 in *known if the user signed in successfully from addr within the last `days` days (its sessions' addresses). */
 enum xerr db_auth_known_addr(struct db *db, struct arena *a, unsigned long long user_id, const char *addr, int days, int *known);
-/* Record a failure (and prune rows older than a day). */
-enum xerr db_auth_failure_add(struct db *db, const char *username, const char *addr);
+/* Record a failure (and prune rows older than a day); its id in *id (may be NULL). A sign-in records it before
+ * verifying the password (a reservation), so concurrent attempts count each other (issue 12 item 7). */
+enum xerr db_auth_failure_add(struct db *db, const char *username, const char *addr, unsigned long long *id);
 /* Forget an account's failures (after a successful sign-in or an administrator's reset). */
 enum xerr db_auth_failures_clear(struct db *db, const char *username);
 

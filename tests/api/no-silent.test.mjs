@@ -5,6 +5,8 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { http, sqlCount, assertError, BASE } from '../lib/api.mjs';
 import { as, record, SCHOOLS } from '../lib/registry.mjs';
+import { httpFrom, clearFailures, seclog } from '../lib/auth.mjs';
+import { sql, DEMO_PASSWORD } from '../lib/api.mjs';
 
 const raw = (s) => ({ raw: s, headers: { 'content-type': 'application/json' } });
 
@@ -38,7 +40,7 @@ function rawRequest(method, path, headers, body) {
     const sock = net.connect(Number(u.port), u.hostname, () => {
       const h = Object.entries({ host: u.host, connection: 'close', 'content-length': Buffer.byteLength(body), ...headers })
         .map(([k, v]) => `${k}: ${v}\r\n`).join('');
-      sock.end(`${method} ${path} HTTP/1.1\r\n${h}\r\n${body}`);
+      sock.write(`${method} ${path} HTTP/1.1\r\n${h}\r\n${body}`); // no FIN: nginx would take it for a client gone
     });
     let data = '';
     sock.on('data', (d) => { data += d; });
@@ -60,4 +62,35 @@ test('issue 12.5 every route that takes no body refuses one (the route table\'s 
     assertError(r, 413, 'too_large');
     assert.match(r.body.error.message_en, /0 bytes/, `${m} ${p}`);
   }
+});
+
+/** A user that has never signed in, with the demo password; returns its name. */
+function freshUser(tag) {
+  const name = `${tag}_${process.pid}_${Math.floor(Math.random() * 1e6)}`;
+  const hash = sql("SELECT password_hash FROM app_user WHERE username = 'clerk_a'")[0][0];
+  sql(`INSERT INTO app_user (username, display_name, role, unit_id, password_hash) SELECT '${name}', '${name}', 'county', id, '${hash}' FROM unit WHERE code = '130102'`);
+  return name;
+}
+const signIn = (addr, username, password) => httpFrom(addr, 'POST', '/api/v1/session', { body: { username, password } });
+
+test('issue 12.7 a burst of 60 concurrent wrong passwords reaches password verification no more often than the threshold allows', async () => {
+  const name = freshUser('burst');
+  const addr = '127.0.0.61';
+  const mark = sqlCount('SELECT COALESCE(MAX(id), 0) FROM security_log');
+  const rs = await Promise.all(Array.from({ length: 60 }, (_, i) => signIn(addr, name, `wrong-${i}-password`)));
+  const verified = seclog(`id > ${mark} AND event = 'login_failed' AND actor_username = '${name}'`).length;
+  assert.ok(verified <= 5, `${verified} attempts reached verification (threshold 5)`);
+  assert.equal(rs.filter((r) => r.status === 401).length, verified, 'each verified attempt answered 401');
+  assert.equal(rs.filter((r) => r.status === 429).length, 60 - verified, 'every other one 429');
+  assert.equal(sqlCount(`SELECT COUNT(*) FROM login_failure WHERE username = '${name}'`), verified, 'refused attempts are not failures');
+  clearFailures({ users: [name], addrs: [addr] });
+});
+
+test('issue 12.7 an account that never signed in cannot be locked out by a stranger: its back-off counts per account and address', async () => {
+  const name = freshUser('never');
+  for (let i = 0; i < 5; i++) assertError(await signIn('127.0.0.62', name, `guess-${i}-guess`), 401);
+  assertError(await signIn('127.0.0.62', name, DEMO_PASSWORD), 429, 'rate_limited'); // the stranger's address is throttled
+  const owner = await signIn('127.0.0.63', name, DEMO_PASSWORD);
+  assert.equal(owner.status, 201, `the owner elsewhere gets in: ${owner.text}`);
+  clearFailures({ users: [name], addrs: ['127.0.0.62', '127.0.0.63'] });
 });
