@@ -1,6 +1,7 @@
 /* api_auth: administrators' user management, units for forms, provincial credentials and the security log (issue 3).
  * Every lookup is scoped to the caller's jurisdiction in SQL (scope.h): an object outside it is 404. */
 #include "api.h"
+#include "cursor.h"
 #include "auth.h"
 #include "authpolicy.h"
 #include "db_auth.h"
@@ -71,14 +72,6 @@ static void add_id_or_null(cJSON *o, const char *name, unsigned long long v)
 		cJSON_AddNullToObject(o, name);
 }
 
-/* {"items": [...], "<cursor>": last id or null}: next page when the page is full. */
-static cJSON *page_json(cJSON **items, const char *cursor, size_t n, long limit, unsigned long long last)
-{
-	cJSON *o = cJSON_CreateObject();
-	*items = cJSON_AddArrayToObject(o, "items");
-	add_id_or_null(o, cursor, (long)n == limit ? last : 0);
-	return o;
-}
 
 /* --- users (R3) --- */
 
@@ -100,9 +93,10 @@ static enum role human_role(const char *s)
 
 enum xerr api_users_list(struct req *r, struct resp *w)
 {
-	long long unit, limit, after;
+	long long unit, limit, after = 0;
 	enum xerr e;
-	if ((e = req_query_int(r, w, "unit", 0, 4294967295LL, 0, &unit)) || (e = req_query_int(r, w, "after", 0, INT64_MAX, 0, &after)) ||
+	int paged;
+	if ((e = req_query_int(r, w, "unit", 0, 4294967295LL, 0, &unit)) || (e = cursor_read(r, w, "users", &after, 1, &paged)) ||
 	    (e = req_query_int(r, w, "limit", 1, PAGE_MAX, PAGE_DEFAULT, &limit)))
 		return e;
 	struct db_user_filter f = {.unit_id = (uint32_t)unit, .role = req_query(r, "role"), .q = req_query(r, "q"),
@@ -119,9 +113,11 @@ enum xerr api_users_list(struct req *r, struct resp *w)
 	size_t n;
 	if ((e = db_auth_user_list(r->db, r->arena, r->who, &f, &us, &n)))
 		return e;
-	cJSON *items, *o = page_json(&items, "next_after", n, f.limit, n ? us[n - 1].id : 0);
+	cJSON *items, *o = cursor_list(&items);
 	for (size_t i = 0; i < n; i++)
 		cJSON_AddItemToArray(items, user_json(&us[i]));
+	long long last = n ? (long long)us[n - 1].id : 0;
+	cursor_next(r, o, "users", n, f.limit, &last, 1);
 	return resp_json(r, w, 200, o);
 }
 
@@ -330,10 +326,11 @@ enum xerr api_users_password_reset(struct req *r, struct resp *w)
 
 enum xerr api_units_list(struct req *r, struct resp *w)
 {
-	long long level, parent, after, limit;
+	long long level, parent, after = 0, limit;
+	int paged;
 	enum xerr e;
 	if ((e = req_query_int(r, w, "level", -1, 4, -1, &level)) || (e = req_query_int(r, w, "parent", 0, 4294967295LL, 0, &parent)) ||
-	    (e = req_query_int(r, w, "after", 0, 4294967295LL, 0, &after)) ||
+	    (e = cursor_read(r, w, "units", &after, 1, &paged)) ||
 	    (e = req_query_int(r, w, "limit", 1, PAGE_MAX, PAGE_DEFAULT, &limit)))
 		return e;
 	const char *q = req_query(r, "q");
@@ -345,9 +342,11 @@ enum xerr api_units_list(struct req *r, struct resp *w)
 	size_t n;
 	if ((e = db_auth_unit_list(r->db, r->arena, r->who, (int)level, (uint32_t)parent, q, (uint32_t)after, (long)limit, &us, &n)))
 		return e;
-	cJSON *items, *o = page_json(&items, "next_after", n, (long)limit, n ? us[n - 1].id : 0);
+	cJSON *items, *o = cursor_list(&items);
 	for (size_t i = 0; i < n; i++)
 		cJSON_AddItemToArray(items, unit_json(&us[i]));
+	long long last = n ? (long long)us[n - 1].id : 0;
+	cursor_next(r, o, "units", n, limit, &last, 1);
 	return resp_json(r, w, 200, o);
 }
 
@@ -355,17 +354,20 @@ enum xerr api_units_list(struct req *r, struct resp *w)
 
 enum xerr api_credentials_list(struct req *r, struct resp *w)
 {
-	long long before, limit;
+	long long before = 0, limit;
+	int paged;
 	enum xerr e;
-	if ((e = req_query_int(r, w, "before", 0, INT64_MAX, 0, &before)) || (e = req_query_int(r, w, "limit", 1, PAGE_MAX, PAGE_DEFAULT, &limit)))
+	if ((e = cursor_read(r, w, "credentials", &before, 1, &paged)) || (e = req_query_int(r, w, "limit", 1, PAGE_MAX, PAGE_DEFAULT, &limit)))
 		return e;
 	struct db_credential *cs;
 	size_t n;
 	if ((e = db_auth_credential_list(r->db, r->arena, r->who, (unsigned long long)before, (long)limit, &cs, &n)))
 		return e;
-	cJSON *items, *o = page_json(&items, "next_before", n, (long)limit, n ? cs[n - 1].id : 0);
+	cJSON *items, *o = cursor_list(&items);
 	for (size_t i = 0; i < n; i++)
 		cJSON_AddItemToArray(items, credential_json(&cs[i]));
+	long long last = n ? (long long)cs[n - 1].id : 0;
+	cursor_next(r, o, "credentials", n, limit, &last, 1);
 	return resp_json(r, w, 200, o);
 }
 
@@ -426,9 +428,10 @@ enum xerr api_credentials_revoke(struct req *r, struct resp *w)
 
 enum xerr api_security_log(struct req *r, struct resp *w)
 {
-	long long before, limit;
+	long long before = 0, limit;
+	int paged;
 	enum xerr e;
-	if ((e = req_query_int(r, w, "before", 0, INT64_MAX, 0, &before)) || (e = req_query_int(r, w, "limit", 1, PAGE_MAX, PAGE_DEFAULT, &limit)))
+	if ((e = cursor_read(r, w, "security-log", &before, 1, &paged)) || (e = req_query_int(r, w, "limit", 1, PAGE_MAX, PAGE_DEFAULT, &limit)))
 		return e;
 	const char *event = req_query(r, "event");
 	if (event && !*event)
@@ -439,7 +442,9 @@ enum xerr api_security_log(struct req *r, struct resp *w)
 	size_t n;
 	if ((e = db_auth_seclog_list(r->db, r->arena, r->who, event, (unsigned long long)before, (long)limit, &ls, &n)))
 		return e;
-	cJSON *items, *o = page_json(&items, "next_before", n, (long)limit, n ? ls[n - 1].id : 0);
+	cJSON *items, *o = cursor_list(&items);
+	long long last = n ? (long long)ls[n - 1].id : 0;
+	cursor_next(r, o, "security-log", n, limit, &last, 1);
 	for (size_t i = 0; i < n; i++) {
 		const struct db_seclog_row *l = &ls[i];
 		cJSON *it = cJSON_CreateObject();

@@ -2,6 +2,7 @@
  * registration approval, the problem-group list. */
 #include "api.h"
 #include "config.h"
+#include "cursor.h"
 #include "db_registry.h"
 #include "dedup.h"
 #include "json.h"
@@ -156,9 +157,10 @@ enum xerr api_students_create(struct req *r, struct resp *w)
 
 enum xerr api_students_list(struct req *r, struct resp *w)
 {
-	long long limit, offset;
+	long long limit, after = 0;
+	int paged;
 	enum xerr e;
-	if ((e = req_query_int(r, w, "limit", 1, 200, 50, &limit)) || (e = req_query_int(r, w, "offset", 0, 100000000, 0, &offset)))
+	if ((e = req_query_int(r, w, "limit", 1, 200, 50, &limit)) || (e = cursor_read(r, w, "students", &after, 1, &paged)))
 		return e;
 	const char *school = str_or_null(req_query(r, "school")), *status = str_or_null(req_query(r, "status")),
 		   *q = str_or_null(req_query(r, "q"));
@@ -169,16 +171,13 @@ enum xerr api_students_list(struct req *r, struct resp *w)
 	struct reg_actor who;
 	registry_actor(r->who, &who);
 	struct db_rows rs;
-	long long total = 0;
-	if ((e = db_reg_student_list(r->db, r->arena, &who.scope, school, status, q, limit, offset, &rs, &total)) != XE_OK)
+	if ((e = db_reg_student_list(r->db, r->arena, &who.scope, school, status, q, limit, after, &rs)) != XE_OK)
 		return e;
-	cJSON *o = cJSON_CreateObject();
-	cJSON_AddNumberToObject(o, "total", (double)total);
-	cJSON_AddNumberToObject(o, "limit", (double)limit);
-	cJSON_AddNumberToObject(o, "offset", (double)offset);
-	cJSON *arr = cJSON_AddArrayToObject(o, "students");
+	cJSON *arr, *o = cursor_list(&arr);
 	for (size_t i = 0; i < rs.n; i++)
 		cJSON_AddItemToArray(arr, student_json(&rs, i));
+	long long last = rs.n ? db_get_int(&rs, rs.n - 1, 0) : 0;
+	cursor_next(r, o, "students", rs.n, limit, &last, 1);
 	return resp_json(r, w, 200, o);
 }
 
@@ -431,9 +430,10 @@ static const char *job_error_zh(const char *code)
 
 enum xerr api_groups_list(struct req *r, struct resp *w)
 {
-	long long limit, offset;
+	long long limit, after = 0;
+	int paged;
 	enum xerr e;
-	if ((e = req_query_int(r, w, "limit", 1, 100, 20, &limit)) || (e = req_query_int(r, w, "offset", 0, 100000000, 0, &offset)))
+	if ((e = req_query_int(r, w, "limit", 1, 100, 20, &limit)) || (e = cursor_read(r, w, "groups", &after, 1, &paged)))
 		return e;
 	const char *type = str_or_null(req_query(r, "type")), *state = str_or_null(req_query(r, "state"));
 	if (type && wf_type_parse(type) < 0)
@@ -443,19 +443,16 @@ enum xerr api_groups_list(struct req *r, struct resp *w)
 	struct reg_actor who;
 	registry_actor(r->who, &who);
 	struct db_rows gs, ms;
-	long long total = 0;
-	if ((e = db_reg_group_list(r->db, r->arena, &who.scope, type, state, limit, offset, &gs, &total)) != XE_OK)
+	if ((e = db_reg_group_list(r->db, r->arena, &who.scope, type, state, limit, after, &gs)) != XE_OK)
 		return e;
 	uint64_t ids[100];
 	for (size_t i = 0; i < gs.n; i++)
 		ids[i] = (uint64_t)db_get_int(&gs, i, 0);
 	if ((e = db_reg_group_members(r->db, r->arena, ids, gs.n, &ms)) != XE_OK)
 		return e;
-	cJSON *o = cJSON_CreateObject();
-	cJSON_AddNumberToObject(o, "total", (double)total);
-	cJSON_AddNumberToObject(o, "limit", (double)limit);
-	cJSON_AddNumberToObject(o, "offset", (double)offset);
-	cJSON *arr = cJSON_AddArrayToObject(o, "groups");
+	cJSON *arr, *o = cursor_list(&arr);
+	long long last = gs.n ? db_get_int(&gs, gs.n - 1, 0) : 0;
+	cursor_next(r, o, "groups", gs.n, limit, &last, 1);
 	size_t k = 0;
 	for (size_t i = 0; i < gs.n; i++) {
 		cJSON *g = cJSON_CreateObject();

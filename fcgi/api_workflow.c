@@ -5,6 +5,7 @@
 #include "config.h"
 #include "db.h"
 #include "db_workflow.h"
+#include "cursor.h"
 #include "dedup.h"
 #include "registry.h"
 #include "scope.h"
@@ -973,6 +974,8 @@ enum xerr api_wf_queue(struct req *r, struct resp *w)
 	cJSON_AddNumberToObject(c, "oldest_age_days", (double)(oldest / 86400));
 	cJSON_AddNumberToObject(c, "rejected", counts.n ? (double)db_get_int(&counts, 0, 3) : 0);
 	cJSON_AddItemToObject(o, "items", arr);
+	/* the one envelope: a work list is the first `limit` (overdue first) of counts.total, not paged further yet */
+	cJSON_AddNullToObject(o, "next_cursor");
 	resp_header(w, "Cache-Control", "no-store");
 	return resp_json(r, w, 200, o);
 }
@@ -1060,9 +1063,8 @@ enum xerr api_wf_overdue(struct req *r, struct resp *w)
 	struct db_rows rs;
 	if ((e = db_wf_overdue(r->db, r->arena, &s, today, (int)limit, &rs)))
 		return e;
-	cJSON *o = cJSON_CreateObject();
+	cJSON *arr, *o = cursor_list(&arr); /* the first `limit`, most overdue first; not paged further yet */
 	cJSON_AddStringToObject(o, "today", today);
-	cJSON *arr = cJSON_AddArrayToObject(o, "items");
 	for (size_t i = 0; i < rs.n; i++) {
 		cJSON *x = cJSON_CreateObject();
 		json_add_str(x, "kind", db_get(&rs, i, 0));
@@ -1302,7 +1304,7 @@ enum xerr api_wf_feed(struct req *r, struct resp *w)
 	if ((e = db_wf_feed_read(r->db, r->arena, province, cursor, (int)limit, &rs)))
 		return e;
 	cJSON *o = cJSON_CreateObject();
-	cJSON *arr = cJSON_AddArrayToObject(o, "events");
+	cJSON *arr = cJSON_AddArrayToObject(o, "items"); /* the one list envelope (issue 10) */
 	long long last = cursor;
 	for (size_t i = 0; i < rs.n; i++) {
 		cJSON *x = cJSON_CreateObject();

@@ -1049,16 +1049,14 @@ static const struct db_sql Q_STUDENT_GET = {
 	" AND (? IS NULL OR sch.code=?) AND (? IS NULL OR s.status=?)"                                         \
 	" AND (? IS NULL OR s.name LIKE CONCAT(?, '%') OR s.id_number=? OR s.student_no=?)"
 #define LIST_LEVEL(IDX, COND) " FROM student s " IDX " JOIN unit sch ON sch.id=s.school_id WHERE " COND LIST_FILTER
-#define LIST_Q(L) {"SELECT " STUDENT_COLS L " ORDER BY s.id DESC LIMIT ? OFFSET ?"}
-#define COUNT_Q(L) {"SELECT COUNT(*)" L}
+/* keyset paging (R30): newest first, after the cursor's id; each level on its (path, id) index */
+#define LIST_Q(L) {"SELECT " STUDENT_COLS L " AND (?=0 OR s.id<?) ORDER BY s.id DESC LIMIT ?"}
 static const struct db_sql Q_STUDENT_LIST[5] = {
-	LIST_Q(LIST_LEVEL("", "1=1 AND ?=0")), LIST_Q(LIST_LEVEL("", "s.province_code=?")), LIST_Q(LIST_LEVEL("", "s.city_code=?")),
-	LIST_Q(LIST_LEVEL("FORCE INDEX (k_student_county)", "s.county_code=?")),
-	LIST_Q(LIST_LEVEL("FORCE INDEX (k_student_school)", "s.school_id=?"))};
-static const struct db_sql Q_STUDENT_COUNT[5] = {
-	COUNT_Q(LIST_LEVEL("", "1=1 AND ?=0")), COUNT_Q(LIST_LEVEL("", "s.province_code=?")), COUNT_Q(LIST_LEVEL("", "s.city_code=?")),
-	COUNT_Q(LIST_LEVEL("FORCE INDEX (k_student_county)", "s.county_code=?")),
-	COUNT_Q(LIST_LEVEL("FORCE INDEX (k_student_school)", "s.school_id=?"))};
+	LIST_Q(LIST_LEVEL("FORCE INDEX (PRIMARY)", "1=1 AND ?=0")),
+	LIST_Q(LIST_LEVEL("FORCE INDEX (k_student_province_id)", "s.province_code=?")),
+	LIST_Q(LIST_LEVEL("FORCE INDEX (k_student_city_id)", "s.city_code=?")),
+	LIST_Q(LIST_LEVEL("FORCE INDEX (k_student_county_id)", "s.county_code=?")),
+	LIST_Q(LIST_LEVEL("FORCE INDEX (k_student_school_id)", "s.school_id=?"))};
 
 enum xerr db_reg_student_get(struct db *db, struct arena *a, uint64_t id, const struct reg_scope *sc, struct db_rows *rows)
 {
@@ -1084,11 +1082,10 @@ static const char *like_escape(struct arena *a, const char *q)
 }
 
 enum xerr db_reg_student_list(struct db *db, struct arena *a, const struct reg_scope *sc, const char *school_code,
-			      const char *status, const char *q, long long limit, long long offset, struct db_rows *rows,
-			      long long *total)
+			      const char *status, const char *q, long long limit, long long after, struct db_rows *rows)
 {
 	int lv = sc->level < 0 ? 0 : sc->level > 4 ? 4 : sc->level;
-	struct db_arg x[11];
+	struct db_arg x[12];
 	const char *ql = like_escape(a, q);
 	x[0] = lv == 0 ? DBI(0) : lv == 1 ? DBS(sc->province) : lv == 2 ? DBS(sc->city) : lv == 3 ? DBS(sc->county) : DBI(sc->unit_id);
 	x[1] = DBS(school_code);
@@ -1099,15 +1096,10 @@ enum xerr db_reg_student_list(struct db *db, struct arena *a, const struct reg_s
 	x[6] = DBS(ql);
 	x[7] = DBS(q);
 	x[8] = DBS(q);
-	x[9] = DBI(limit);
-	x[10] = DBI(offset);
-	enum xerr e = db_exec(db, a, &Q_STUDENT_LIST[lv], x, 11, rows, NULL, NULL);
-	if (e != XE_OK)
-		return e;
-	struct db_rows c;
-	e = db_exec(db, a, &Q_STUDENT_COUNT[lv], x, 9, &c, NULL, NULL);
-	*total = e == XE_OK && c.n ? db_get_int(&c, 0, 0) : 0;
-	return e;
+	x[9] = DBI(after);
+	x[10] = DBI(after);
+	x[11] = DBI(limit);
+	return db_exec(db, a, &Q_STUDENT_LIST[lv], x, 12, rows, NULL, NULL);
 }
 
 /* The group list by level of the caller (R1-R3): the member index of that level drives the query (a semi-join on
@@ -1118,7 +1110,7 @@ enum xerr db_reg_student_list(struct db *db, struct arena *a, const struct reg_s
 	" FROM problem_group g JOIN unit au ON au.id=g.arbiter_unit_id"
 #define GROUP_FILTER " WHERE (? IS NULL OR g.type=?) AND (? IS NULL OR g.state=?)"
 #define GROUP_IN(COL, IDX) " AND g.id IN (SELECT mm.group_id FROM group_member mm FORCE INDEX (" IDX ") WHERE mm." COL "=?)"
-#define GROUP_PAGE " ORDER BY g.id DESC LIMIT ? OFFSET ?"
+#define GROUP_PAGE " AND (?=0 OR g.id<?) ORDER BY g.id DESC LIMIT ?"
 static const struct db_sql Q_GROUPS[5] = {
 	{GROUP_COLS GROUP_FILTER GROUP_PAGE},
 	{GROUP_COLS GROUP_FILTER GROUP_IN("province_code", "k_member_province") GROUP_PAGE},
@@ -1126,19 +1118,12 @@ static const struct db_sql Q_GROUPS[5] = {
 	{GROUP_COLS GROUP_FILTER GROUP_IN("county_code", "k_member_county") GROUP_PAGE},
 	{GROUP_COLS GROUP_FILTER GROUP_IN("school_id", "k_member_school") GROUP_PAGE},
 };
-static const struct db_sql Q_GROUPS_COUNT[5] = {
-	{"SELECT COUNT(*) FROM problem_group g" GROUP_FILTER},
-	{"SELECT COUNT(*) FROM problem_group g" GROUP_FILTER GROUP_IN("province_code", "k_member_province")},
-	{"SELECT COUNT(*) FROM problem_group g" GROUP_FILTER GROUP_IN("city_code", "k_member_city")},
-	{"SELECT COUNT(*) FROM problem_group g" GROUP_FILTER GROUP_IN("county_code", "k_member_county")},
-	{"SELECT COUNT(*) FROM problem_group g" GROUP_FILTER GROUP_IN("school_id", "k_member_school")},
-};
 
 enum xerr db_reg_group_list(struct db *db, struct arena *a, const struct reg_scope *sc, const char *type, const char *state,
-			    long long limit, long long offset, struct db_rows *rows, long long *total)
+			    long long limit, long long after, struct db_rows *rows)
 {
 	int lv = sc->level < 0 ? 0 : sc->level > 4 ? 4 : sc->level;
-	struct db_arg x[7];
+	struct db_arg x[8];
 	size_t k = 0;
 	x[k++] = DBS(type);
 	x[k++] = DBS(type);
@@ -1152,15 +1137,10 @@ enum xerr db_reg_group_list(struct db *db, struct arena *a, const struct reg_sco
 		x[k++] = DBS(sc->county);
 	else if (lv == 4)
 		x[k++] = DBI(sc->unit_id);
-	x[k] = DBI(limit);
-	x[k + 1] = DBI(offset);
-	enum xerr e = db_exec(db, a, &Q_GROUPS[lv], x, k + 2, rows, NULL, NULL);
-	if (e != XE_OK)
-		return e;
-	struct db_rows c;
-	e = db_exec(db, a, &Q_GROUPS_COUNT[lv], x, k, &c, NULL, NULL);
-	*total = e == XE_OK && c.n ? db_get_int(&c, 0, 0) : 0;
-	return e;
+	x[k] = DBI(after);
+	x[k + 1] = DBI(after);
+	x[k + 2] = DBI(limit);
+	return db_exec(db, a, &Q_GROUPS[lv], x, k + 3, rows, NULL, NULL);
 }
 
 enum xerr db_reg_group_members(struct db *db, struct arena *a, const uint64_t *gids, size_t n, struct db_rows *rows)

@@ -131,15 +131,15 @@ enum xerr db_reg_student_groups(struct db *db, struct arena *a, uint64_t student
 /* One student as JSON fields in rows: see db_registry.c (STUDENT_COLS) for the column order. */
 #define REG_STUDENT_NCOLS 25
 enum xerr db_reg_student_get(struct db *db, struct arena *a, uint64_t id, const struct reg_scope *sc, struct db_rows *rows);
-/* Students in scope, filters (NULL = any): school code, status, q (name prefix, ID number or student number). */
+/* Students in scope, filters (NULL = any): school code, status, q (name prefix, ID number or student number); newest
+ * first, keyset-paged: ids below `after` (0 = the first page). No total: R30 forbids a COUNT over a jurisdiction. */
 enum xerr db_reg_student_list(struct db *db, struct arena *a, const struct reg_scope *sc, const char *school_code,
-			      const char *status, const char *q, long long limit, long long offset, struct db_rows *rows,
-			      long long *total);
+			      const char *status, const char *q, long long limit, long long after, struct db_rows *rows);
 
-/* Groups visible to scope (any member within it), filters type/state (NULL = any), newest first. */
+/* Groups visible to scope (any member within it), filters type/state (NULL = any), newest first, ids below `after`. */
 #define REG_GROUP_NCOLS 10
 enum xerr db_reg_group_list(struct db *db, struct arena *a, const struct reg_scope *sc, const char *type, const char *state,
-			    long long limit, long long offset, struct db_rows *rows, long long *total);
+			    long long limit, long long after, struct db_rows *rows);
 /* Members' short facts of up to 100 groups (the last three columns: school path for the scope check). */
 #define REG_MEMBER_NCOLS 18
 enum xerr db_reg_group_members(struct db *db, struct arena *a, const uint64_t *gids, size_t n, struct db_rows *rows);

@@ -14,6 +14,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include "cursor.h"
 #include "dedupcli.h"
 #include "api.h"
 #include "xmalloc.h"
@@ -316,6 +317,7 @@ int main(int argc, char **argv)
 		fputs("xueji: start-up failed (libsodium or the common-password list; see the log)\n", stderr);
 		return 1;
 	}
+	cursor_init();
 	if (argc > 1 && strcmp(argv[1], "--hash-password") == 0)
 		return hash_password_cmd();
 	if (argc > 1 && (strcmp(argv[1], "--seed-demo") == 0 || strcmp(argv[1], "--redetect") == 0))

@@ -391,12 +391,12 @@ test('R1 an administrator manages only users at or below its unit: outside is 40
   assertError(await a.post(`/api/v1/users/${clerkD}/password-reset`), 404, 'not_found');
   assertError(await a.patch('/api/v1/users/999999999', { display_name: 'x' }), 404, 'not_found'); // same answer as nonexistent
   const all = [];
-  let after = 0;
+  let cursor = '';
   for (;;) {
-    const p = await a.get(`/api/v1/users?limit=200&after=${after}`);
+    const p = await a.get(`/api/v1/users?limit=200${cursor ? `&cursor=${cursor}` : ''}`);
     all.push(...p.body.items);
-    if (!p.body.next_after) break;
-    after = p.body.next_after;
+    if (!p.body.next_cursor) break;
+    cursor = p.body.next_cursor;
   }
   assert.ok(all.length > 5);
   assert.ok(all.every((u) => u.unit.code.startsWith('13')), 'only Hebei users');
@@ -481,7 +481,7 @@ test('R1 units are scoped to the caller: a school sees itself, a city its subtre
   assert.ok(named.includes('130102') && named.every((c) => c.startsWith('1301')));
   const p1 = (await city.get('/api/v1/units?limit=2')).body;
   assert.equal(p1.items.length, 2);
-  const p2 = (await city.get(`/api/v1/units?limit=2&after=${p1.next_after}`)).body;
+  const p2 = (await city.get(`/api/v1/units?limit=2&cursor=${p1.next_cursor}`)).body;
   assert.ok(p2.items[0].id > p1.items[1].id);
   assertError(await city.get('/api/v1/units?level=7'), 422);
   const ministry = await login('ministry');
@@ -623,13 +623,13 @@ test('security log is safe against log injection: names and paths are stored as 
 test('R1 the security log is scoped: a province administrator sees only its province\'s events', async () => {
   await login('clerk_d'); // a Shandong event
   const { admin13: a, adminAll: m } = await admins();
-  let before = 0;
+  let cursor = '';
   const seen = [];
   for (let i = 0; i < 5; i++) {
-    const p = (await a.get(`/api/v1/security-log?limit=200${before ? `&before=${before}` : ''}`)).body;
+    const p = (await a.get(`/api/v1/security-log?limit=200${cursor ? `&cursor=${cursor}` : ''}`)).body;
     seen.push(...p.items);
-    if (!p.next_before) break;
-    before = p.next_before;
+    if (!p.next_cursor) break;
+    cursor = p.next_cursor;
   }
   assert.ok(seen.length > 10);
   assert.ok(seen.every((e) => e.unit.code && e.unit.code.startsWith('13')), 'only Hebei events');

@@ -41,12 +41,14 @@ test('R26 R5 problem list: another jurisdiction\'s G number is masked; the calle
   const { g, hebei } = crossProvince();
   const find = async (user) => {
     const c = await login(user);
-    for (let offset = 0; offset < 2000; offset += 100) {
-      const r = await c.get(`/api/v1/groups?type=id_dup&limit=100&offset=${offset}`);
+    let cursor = '';
+    for (let i = 0; i < 20; i++) {
+      const r = await c.get(`/api/v1/groups?type=id_dup&limit=100${cursor ? `&cursor=${cursor}` : ''}`);
       assert.equal(r.status, 200, r.text);
-      const hit = r.body.groups.find((x) => x.id === g.id);
+      const hit = r.body.items.find((x) => x.id === g.id);
       if (hit) return hit;
-      if (r.body.groups.length < 100) break;
+      if (!r.body.next_cursor) break;
+      cursor = r.body.next_cursor;
     }
     assert.fail(`${user} does not find group ${g.id}`);
   };
@@ -70,7 +72,7 @@ test('R29 R26 feed: province 37 reads a Hebei member\'s event with its G number 
     for (;;) {
       const r = await p.get(`/api/v1/feed?limit=1000${cursor ? '&cursor=' + cursor : ''}`);
       assert.equal(r.status, 200, r.text);
-      events.push(...r.body.events.filter((e) => e.group_id === g.id && e.member_id === hebei.id));
+      events.push(...r.body.items.filter((e) => e.group_id === g.id && e.member_id === hebei.id));
       if (!r.body.more) return events;
       cursor = r.body.next_cursor;
     }

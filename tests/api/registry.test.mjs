@@ -146,9 +146,9 @@ test('R1-R3 lists and reads are scoped: outside the jurisdiction is 404', async 
   }
   const list = await (await as('clerk_a')).get('/api/v1/students?limit=200');
   assert.equal(list.status, 200);
-  assert.ok(list.body.students.every((s) => s.school.code === SCHOOLS.a.code));
+  assert.ok(list.body.items.every((s) => s.school.code === SCHOOLS.a.code));
   const county = await (await as('county_130102')).get('/api/v1/students?limit=200');
-  assert.ok(county.body.students.every((s) => s.county_code === '130102'));
+  assert.ok(county.body.items.every((s) => s.county_code === '130102'));
 });
 
 test('student list filters: school, status, q (name prefix, ID number, student number), paging', async () => {
@@ -156,17 +156,20 @@ test('student list filters: school, status, q (name prefix, ID number, student n
   const r = await register('clerk_a', record(SCHOOLS.a, { name }));
   const c = await as('county_130102');
   let l = await c.get(`/api/v1/students?q=${encodeURIComponent(name.slice(0, 2))}`);
-  assert.ok(l.body.students.some((s) => s.id === r.student_id));
+  assert.ok(l.body.items.some((s) => s.id === r.student_id));
   l = await c.get(`/api/v1/students?q=${r.student.id_number}`);
-  assert.equal(l.body.total, 1);
+  assert.equal(l.body.items.length, 1);
   l = await c.get(`/api/v1/students?q=${r.student_no}`);
-  assert.equal(l.body.students[0].id, r.student_id);
+  assert.equal(l.body.items[0].id, r.student_id);
   l = await c.get(`/api/v1/students?school=${SCHOOLS.a2.code}`);
-  assert.ok(l.body.students.every((s) => s.school.code === SCHOOLS.a2.code));
-  l = await c.get('/api/v1/students?status=pending&limit=2&offset=1');
-  assert.equal(l.body.limit, 2);
-  assert.ok(l.body.students.length <= 2);
-  assert.ok(l.body.students.every((s) => s.status === 'pending'));
+  assert.ok(l.body.items.every((s) => s.school.code === SCHOOLS.a2.code));
+  l = await c.get('/api/v1/students?status=pending&limit=2');
+  assert.ok(l.body.items.length <= 2);
+  assert.ok(l.body.items.every((s) => s.status === 'pending'));
+  if (l.body.next_cursor) { // page 2 by cursor: older records, none repeated
+    const l2 = await c.get(`/api/v1/students?status=pending&limit=2&cursor=${l.body.next_cursor}`);
+    assert.ok(l2.body.items.every((s) => s.status === 'pending' && s.id < l.body.items[1].id));
+  }
   assertError(await c.get('/api/v1/students?status=weird'), 422, 'invalid');
   assertError(await c.get('/api/v1/students?limit=1000'), 422, 'invalid');
   l = await c.get(`/api/v1/students?q=${encodeURIComponent('%')}`);

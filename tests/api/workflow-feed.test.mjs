@@ -15,7 +15,7 @@ async function drain(c, cursor, { limit = 1000, province } = {}) {
     if (province) q.set('province', province);
     const r = await c.get(`/api/v1/feed?${q}`);
     assert.equal(r.status, 200, r.text);
-    events.push(...r.body.events);
+    events.push(...r.body.items);
     cursor = r.body.next_cursor;
     if (!r.body.more) return { events, cursor };
   }
@@ -47,7 +47,7 @@ test('R29 feed: every event of the province from a cursor, in order, without gap
     for (let i = 0; i < 30; i++) {
       const r = await prov.get(`/api/v1/feed?limit=3&cursor=${cursor}`);
       assert.equal(r.status, 200, r.text);
-      got.push(...r.body.events);
+      got.push(...r.body.items);
       cursor = r.body.next_cursor;
       await new Promise((res) => setTimeout(res, 20));
     }
@@ -78,7 +78,7 @@ test('R29 feed: every event of the province from a cursor, in order, without gap
   assert.ok(sd.events.some((e) => e.group_id === cross.id) && sd.events.some((e) => e.group_id === shandong.id));
   // the same cursor again gives the same events: nothing consumed, nothing repeated
   const again = await prov.get(`/api/v1/feed?limit=1000&cursor=${start.cursor}`);
-  assert.deepEqual(again.body.events.map((e) => e.seq).slice(0, got.length), got.map((e) => e.seq));
+  assert.deepEqual(again.body.items.map((e) => e.seq).slice(0, got.length), got.map((e) => e.seq));
 });
 
 test('R29 feed: a writer that commits after a later one is neither skipped nor repeated', async () => {

@@ -62,17 +62,17 @@ export async function installMock(ctx, w, who) {
     if (method !== 'GET' && !req.headers()['x-csrf-token']) return err(route, 403, 'csrf', 'no token');
     let m;
     if (method === 'GET' && p === '/api/v1/groups') {
-      // the registry's list: {total, limit, offset, groups: [GroupSummary]}, filters type and (group) state
+      // the registry's list: the one envelope {items: [GroupSummary], next_cursor} (the cursor: an offset here), filters type and (group) state
       let list = w.groups;
       const type = url.searchParams.get('type'), st = url.searchParams.get('state');
       if (type) list = list.filter((g) => g.type === type);
       if (st) list = list.filter((g) => g.state === st);
-      const limit = Number(url.searchParams.get('limit') || 20), offset = Number(url.searchParams.get('offset') || 0);
+      const limit = Number(url.searchParams.get('limit') || 20), offset = Number(url.searchParams.get('cursor') || 0);
       if (limit > 100) return err(route, 422, 'invalid', 'limit', 'limit');
       const groups = list.slice(offset, offset + limit).map((g) => ({ id: g.id, type: g.type, state: g.state, created_at: g.created_at, member_count: g.members.length,
         members: g.members.map((x) => ({ member_id: x.id, state: x.state, student_id: x.student.id, student_no: x.student.student_no, name: x.student.name, gender: x.student.gender,
           birth_date: x.student.birth_date, id_type: x.student.id_type, id_number_masked: x.student.id_number, school: { code: '', name: x.school.name }, county: x.county, mine: mine(x) })) }));
-      return json(route, 200, { total: list.length, limit, offset, groups });
+      return json(route, 200, { items: groups, next_cursor: offset + limit < list.length ? String(offset + limit) : null });
     }
     if (method === 'GET' && (m = /^\/api\/v1\/groups\/(\d+)$/.exec(p))) {
       const g = w.groups.find((x) => x.id === Number(m[1]));
@@ -150,8 +150,8 @@ export async function installMock(ctx, w, who) {
       const st = url.searchParams.get('status');
       const all = [...w.students, { id: 501, name: '李四', gender: 'F', birth_date: '2016-05-02', id_type: '1', id_number: '130102201605020027', student_no: 'L1301022016050200001', status: 'pending', school: { id: 1001, code: '1301020001', name: '长安区第一实验小学' }, created_at: daysAgo(2) }];
       const items = st ? all.filter((s) => s.status === st) : all;
-      const limit = Number(url.searchParams.get('limit') || 50), offset = Number(url.searchParams.get('offset') || 0);
-      return json(route, 200, { total: items.length, limit, offset, students: items.slice(offset, offset + limit) });
+      const limit = Number(url.searchParams.get('limit') || 50), offset = Number(url.searchParams.get('cursor') || 0);
+      return json(route, 200, { items: items.slice(offset, offset + limit), next_cursor: offset + limit < items.length ? String(offset + limit) : null });
     }
     if (method === 'POST' && p === '/api/v1/students') {
       const b = req.postDataJSON();
@@ -180,9 +180,9 @@ export async function installMock(ctx, w, who) {
       if (!j.committing) return json(route, 200, { id: 77, state: 'validated', dry_run: true, rows_total: 3, rows_done: 3, rows_valid: 2, rows_error: 1, rows_created: 2, rows_unchanged: 0, issues });
       return json(route, 200, j.polls < 3 ? { id: 77, state: 'committing', rows_total: 3, rows_done: 1 } : { id: 77, state: 'done', rows_total: 3, rows_done: 3, rows_valid: 2, rows_error: 1, rows_created: 2, rows_unchanged: 0, groups_touched: 0, issues });
     }
-    // auth shapes: cursor pages {items, next_after}; PATCH with version; temporary_password shown once
-    if (method === 'GET' && p === '/api/v1/users') return json(route, 200, { items: w.users, next_after: null });
-    if (method === 'GET' && p === '/api/v1/units') return json(route, 200, { items: [{ id: 1001, name: '长安区第一实验小学', code: '1301020001', level: 4 }], next_after: null });
+    // auth shapes: cursor pages {items, next_cursor}; PATCH with version; temporary_password shown once
+    if (method === 'GET' && p === '/api/v1/users') return json(route, 200, { items: w.users, next_cursor: null });
+    if (method === 'GET' && p === '/api/v1/units') return json(route, 200, { items: [{ id: 1001, name: '长安区第一实验小学', code: '1301020001', level: 4 }], next_cursor: null });
     if (method === 'POST' && p === '/api/v1/users') {
       const b = req.postDataJSON();
       if (b.password !== undefined) return err(route, 422, 'invalid', 'unknown field', 'password');
@@ -199,7 +199,7 @@ export async function installMock(ctx, w, who) {
       return json(route, 200, u);
     }
     if (method === 'POST' && /^\/api\/v1\/users\/\d+\/password-reset$/.test(p)) return json(route, 200, { temporary_password: 'Reset-Pass-67890', must_change_password: true });
-    if (method === 'GET' && p === '/api/v1/credentials') return json(route, 200, { items: w.credentials, next_before: null });
+    if (method === 'GET' && p === '/api/v1/credentials') return json(route, 200, { items: w.credentials, next_cursor: null });
     if (method === 'POST' && p === '/api/v1/credentials') {
       const c = { id: 8 + w.credentials.length, name: req.postDataJSON().name, prefix: 'xjp_cd34', created_at: new Date().toISOString(), last_used_at: null, revoked_at: null };
       w.credentials.push(c);

@@ -128,14 +128,9 @@ export function dueCell(row) {
   return h('span', { class: 'overdue', data: { overdue: '' } }, `${due} · ${t('ui.overdue')}`);
 }
 
-/** Items of a list answer whatever its wrapper ({items}, {groups}, a bare array…). @param {any} r @returns {any[]} */
+/** Items of a list answer: every list of the API is {items: [...], next_cursor} (issue 10: one envelope). @param {any} r @returns {any[]} */
 export function itemsOf(r) {
-  if (Array.isArray(r)) return r;
-  if (!r || typeof r !== 'object') return [];
-  for (const k of ['items', 'data', 'groups', 'students', 'users', 'credentials', 'members', 'results', 'rows', 'queue']) {
-    if (Array.isArray(r[k])) return r[k];
-  }
-  return [];
+  return Array.isArray(r?.items) ? r.items : [];
 }
 
 /** Normalise a count breakdown: {a: 1} or [{key|type|state…, count}] → [[key, count], …]. @param {any} v */
@@ -156,32 +151,15 @@ export const PER_PAGE = 50;
  */
 
 /**
- * Fetch one page of a list paged by offset (?limit=&offset=, answer {total, limit, offset, <items>}) (R30: never all at once).
- * @param {string} path @param {Record<string, unknown>} params @param {number} page 1-based @returns {Promise<Page>}
+ * Loader of a list of the API (?limit=&cursor=, answer {items, next_cursor}: keyset paging, R30); remembers the cursor
+ * of each page so that "previous" works. @param {string} path @param {Record<string, unknown>} params @returns {Loader}
  */
-export async function fetchPage(path, params, page) {
-  const raw = await api('GET', path + qs({ ...params, limit: PER_PAGE, offset: (page - 1) * PER_PAGE }));
-  const items = itemsOf(raw);
-  const total = raw && typeof raw === 'object' && !Array.isArray(raw) && raw.total !== undefined ? Number(raw.total) : null;
-  const hasMore = total !== null ? page * PER_PAGE < total : (raw?.next_cursor || raw?.next_after ? true : items.length >= PER_PAGE);
-  return { items, total, raw, hasMore };
-}
-
-/** Loader for lists paged by offset. @param {string} path @param {Record<string, unknown>} params @returns {Loader} */
-export const pageLoader = (path, params = {}) => (page) => fetchPage(path, params, page);
-
-/**
- * Loader for lists paged by a cursor (?limit=&after=, answer {items, next_after}); remembers the cursor of each page so
- * that "previous" works. @param {string} path @param {Record<string, unknown>} params
- * @param {{param?: string, next?: string}} [o] cursor parameter and answer field @returns {Loader}
- */
-export function cursorLoader(path, params = {}, o = {}) {
-  const param = o.param || 'after', next = o.next || 'next_after';
+export function cursorLoader(path, params = {}) {
   const cursors = [undefined, undefined];
   return async (page) => {
-    const raw = await api('GET', path + qs({ ...params, limit: PER_PAGE, [param]: cursors[page] }));
+    const raw = await api('GET', path + qs({ ...params, limit: PER_PAGE, cursor: cursors[page] }));
     const items = itemsOf(raw);
-    const n = raw?.[next];
+    const n = raw?.next_cursor;
     cursors[page + 1] = n ?? undefined;
     return { items, total: null, raw, hasMore: n !== null && n !== undefined && items.length > 0 };
   };
@@ -316,7 +294,7 @@ export function downloadBlob(filename, blob) {
 }
 
 /** Every page of an offset-paged list (export). @param {string} path @param {object} params @param {number} [max] */
-export const fetchAll = (path, params, max = 20000) => fetchAllPages(pageLoader(path, params), max);
+export const fetchAll = (path, params, max = 20000) => fetchAllPages(cursorLoader(path, params), max);
 
 /**
  * Export buttons for a list: CSV and Excel (XLSX, web/js/xlsx.js, loaded on first use), both built here from every page.

@@ -26,7 +26,7 @@ export default {
     const job = await (await as('clerk_a')).req('POST', '/api/v1/imports?dry_run=1', { raw: csv([record(SCHOOLS.a)]), headers: { 'content-type': 'text/csv' } });
     assert.equal(job.status, 201, job.text);
     const jobId = job.body.id;
-    const hasGroup = (yes) => (r) => assert.equal(r.body.groups.some((g) => g.id === ownGroup), yes);
+    const hasGroup = (yes) => (r) => assert.equal(r.body.items.some((g) => g.id === ownGroup), yes);
     return [
       { name: 'clerk reads a record of its school', as: 'clerk_a', method: 'GET', path: `/api/v1/students/${ownStudent}`, expect: 200 },
       { name: 'clerk of another school gets 404', as: 'clerk_b', method: 'GET', path: `/api/v1/students/${ownStudent}`, expect: 404 },
@@ -35,9 +35,9 @@ export default {
       { name: 'province 13 reads it', as: 'province_api:13', method: 'GET', path: `/api/v1/students/${ownStudent}`, expect: 200 },
       { name: 'province 37 gets 404', as: 'province_api:37', method: 'GET', path: `/api/v1/students/${ownStudent}`, expect: 404 },
       { name: 'clerk lists only its school', as: 'clerk_a', method: 'GET', path: '/api/v1/students?limit=200', expect: 200,
-        check: (r) => assert.ok(r.body.students.length > 0 && r.body.students.every((s) => s.school.code === SCHOOLS.a.code)) },
+        check: (r) => assert.ok(r.body.items.length > 0 && r.body.items.every((s) => s.school.code === SCHOOLS.a.code)) },
       { name: 'province 37 lists no Hebei record', as: 'province_api:37', method: 'GET', path: '/api/v1/students?limit=200', expect: 200,
-        check: (r) => assert.ok(r.body.students.every((s) => s.county_code.startsWith('37'))) },
+        check: (r) => assert.ok(r.body.items.every((s) => s.county_code.startsWith('37'))) },
       { name: 'clerk registers into its school', as: 'clerk_a', method: 'POST', path: '/api/v1/students', body: record(SCHOOLS.a), expect: 201 },
       { name: 'clerk cannot register into another school', as: 'clerk_a', method: 'POST', path: '/api/v1/students', body: record(SCHOOLS.b), expect: 422,
         check: (r) => assert.equal(r.body.error.field, 'school_code') },

@@ -32,14 +32,14 @@ function tile(key, href, bad = false) {
 async function fill(tl, p) {
   try {
     const v = await p;
-    if (v !== null && v !== undefined && !Number.isNaN(Number(v))) { tl.n.textContent = String(v); return; }
+    if (v !== null && v !== undefined && (typeof v === 'string' || !Number.isNaN(Number(v)))) { tl.n.textContent = String(v); return; }
   } catch { /* that part of the system is not there for this role */ }
   tl.el.remove();
 }
 
-const totalOf = (r) => (r && typeof r === 'object' && r.total !== undefined ? Number(r.total)
-  : r?.counts?.total !== undefined ? Number(r.counts.total) : (Array.isArray(r?.items) ? r.items.length : null));
-const count = (path) => api('GET', path).then(totalOf);
+const totalOf = (r) => (r?.counts?.total !== undefined ? Number(r.counts.total) : (Array.isArray(r?.items) ? r.items.length : null));
+/** How many rows a list has, up to one page of 200 ("200+" beyond: lists carry no totals, R30). @param {string} path */
+const count = (path) => api('GET', path).then((r) => (r?.next_cursor ? `${r.items.length}+` : totalOf(r)));
 /** GET /api/v1/queue once: {counts: {total, overdue, rejected, oldest_age_days}} of the caller's own work list. */
 let queueP = null;
 const queueCount = (k) => { queueP ??= api('GET', '/api/v1/queue?limit=1'); return queueP.then((r) => (r?.counts?.[k] ?? (k === 'total' ? totalOf(r) : null))); };
@@ -72,7 +72,7 @@ export async function render(main) {
   } else if (u.role === 'county') {
     add('home.review', '#/queue', queueCount('total'));
     add('home.overdue', '#/overdue', stats().then((s) => s?.overdue?.members ?? null), true);
-    add('home.regs', '#/registrations', count('/api/v1/students?status=pending&per_page=1'));
+    add('home.regs', '#/registrations', count('/api/v1/students?status=pending&limit=200'));
     add('home.total', '#/stats', stats().then((s) => s?.groups?.total ?? null));
   } else if (u.role === 'bureau') {
     add('home.arb', '#/arbitration', queueCount('total'));

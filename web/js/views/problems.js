@@ -1,21 +1,21 @@
 // views/problems.js: problem records of the school (or jurisdiction) with filters and counts by type and state, paged by the server (R26, R30).
-import { api, qs, ApiError } from '../api.js';
+import { api, qs } from '../api.js';
 import { t, extend } from '../i18n.js';
 import { h, replace } from '../dom.js';
 import { state, flashError, hashParams } from '../shell.js';
-import { label, fact, dueCell, table, pagedList, fetchPage, fetchAllPages, limitLoader, exportButtons, field, select, pairs, day } from '../ui.js';
+import { label, fact, dueCell, table, pagedList, cursorLoader, fetchAllPages, exportButtons, field, select, pairs, day } from '../ui.js';
 import { isMine } from './group.js';
 
 extend({
   zh: {
     'problems.title': '问题学籍处理', 'problems.by_type': '按问题类型', 'problems.by_state': '按是否需要仲裁', 'problems.q': '姓名、证件号或学籍号',
     'problems.mine': '本校记录', 'problems.others': '与之重复的记录', 'problems.rejected': '被驳回',
-    'problems.from_queue': '以下为需要您处理的问题学籍（完整查询暂不可用）。', 'problems.opened': '生成日期',
+    'problems.opened': '生成日期',
   },
   en: {
     'problems.title': 'Problem records', 'problems.by_type': 'By problem type', 'problems.by_state': 'By arbitration state', 'problems.q': 'Name, ID or student number',
     'problems.mine': 'Our record', 'problems.others': 'Clashing records', 'problems.rejected': 'Rejected',
-    'problems.from_queue': 'These are the problem records waiting for you (the full search is not available yet).', 'problems.opened': 'Opened',
+    'problems.opened': 'Opened',
   },
 });
 
@@ -65,24 +65,7 @@ export async function render(main) {
     { label: t('f.actions'), cell: (g) => h('a', { href: `#/groups/${encodeURIComponent(g.id)}`, class: 'button' }, t('ui.view')) },
   ];
   const params = { type: filters.type, state: filters.state };
-  // the registry's group list; where it is not on this build, the workflow's own work list of the caller stands in
-  const fromQueue = limitLoader('/api/v1/queue', {}, 500);
-  let useQueue = false;
-  const load = async (page) => {
-    if (!useQueue) {
-      try { return await fetchPage('/api/v1/groups', params, page); } catch (e) {
-        if (!(e instanceof ApiError && e.code === 'no_route')) throw e;
-        useQueue = true;
-        note.hidden = false;
-      }
-    }
-    const r = await fromQueue(page);
-    const items = r.items.map((it) => ({ id: it.group_id, type: it.type, state: it.group_state, due_date: it.due_date,
-      members: [{ id: it.member_id, mine: true, state: it.state, handling: it.handling, reject_reason: it.reject_reason, due_date: it.due_date, overdue: it.overdue, student: it.student, school_id: it.school_id }] }))
-      .filter((g) => (!filters.type || g.type === filters.type) && (!filters.state || g.state === filters.state));
-    return { ...r, items };
-  };
-  const note = h('p', { class: 'muted', hidden: true, data: { queueFallback: '' } }, t('problems.from_queue'));
+  const load = cursorLoader('/api/v1/groups', params);
   let counted = false;
   const list = pagedList({
     load,
@@ -102,7 +85,7 @@ export async function render(main) {
     ],
   }, flashError);
   replace(main, h('section', { data: { problems: state.user.role } },
-    h('h1', {}, t('problems.title')), counts, form, note, h('div', { class: 'toolbar' }, exp), list.el));
+    h('h1', {}, t('problems.title')), counts, form, h('div', { class: 'toolbar' }, exp), list.el));
   await list.first();
 }
 
@@ -115,18 +98,15 @@ async function drawCounts(el, raw, filters) {
       byType = pairs(s?.groups?.by_type || s?.by_type);
       byState = pairs(s?.groups?.by_state || s?.by_state);
     } catch {
-      // a school has no statistics endpoint: one-row queries of its own list give each total (server-side counts)
-      const total = (q) => api('GET', '/api/v1/groups' + qs({ ...q, limit: 1 })).then((r) => [Number(r?.total ?? 0)]).catch(() => [null]);
-      const tv = await Promise.all(TYPES.map((k) => total({ type: k, state: filters.state })));
-      const sv = await Promise.all(GSTATES.map((k) => total({ state: k, type: filters.type })));
-      byType = TYPES.map((k, i) => [k, tv[i][0]]).filter(([, n]) => n);
-      byState = GSTATES.map((k, i) => [k, sv[i][0]]).filter(([, n]) => n);
+      // a school has no statistics endpoint (no COUNT over a list, R30): the filters without numbers
+      byType = TYPES.map((k) => [k, null]);
+      byState = GSTATES.map((k) => [k, null]);
     }
   }
   const chips = (list, key, prefix, cur) => h('div', { class: 'counts' }, list.map(([k, n]) => h('a', {
     class: 'chip', 'aria-current': cur === k ? 'true' : null,
     href: '#/problems' + qs({ ...filters, [key]: cur === k ? '' : k }), data: { count: `${key}:${k}` },
-  }, label(prefix, k), h('span', { class: 'n' }, String(n)))));
+  }, label(prefix, k), n === null ? null : h('span', { class: 'n' }, String(n)))));
   replace(el,
     byType.length ? h('div', {}, h('h2', { class: 'small' }, t('problems.by_type')), chips(byType, 'type', 'type', filters.type)) : null,
     byState.length ? h('div', {}, h('h2', { class: 'small' }, t('problems.by_state')), chips(byState, 'state', 'gstate', filters.state)) : null);

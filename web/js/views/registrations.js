@@ -3,7 +3,7 @@ import { api } from '../api.js';
 import { t, extend } from '../i18n.js';
 import { h, replace } from '../dom.js';
 import { flash, flashError, errorText } from '../shell.js';
-import { label, fact, day, when, table, pagedList, fetchPage, confirmDialog, tf } from '../ui.js';
+import { label, fact, day, when, table, pagedList, cursorLoader, confirmDialog, tf } from '../ui.js';
 
 extend({
   zh: {
@@ -37,7 +37,7 @@ export async function render(main) {
     { label: t('f.student_no'), cell: (s) => s.student_no || '' }, { label: t('f.submitted'), cell: (s) => when(s.created_at) },
   ];
   const list = pagedList({
-    load: (p) => fetchPage('/api/v1/students', { status: 'pending' }, p),
+    load: cursorLoader('/api/v1/students', { status: 'pending' }),
     draw: (items) => { picked.clear(); all.checked = false; sync(); return table(columns, items, { caption: t('regs.title'), rowAttrs: (s) => ({ data: { regRow: s.id } }) }); },
     onError: flashError,
   });

@@ -3,7 +3,7 @@ import { api, qs, ApiError } from '../api.js';
 import { t, extend, currentLang } from '../i18n.js';
 import { h, replace } from '../dom.js';
 import { state, flash, flashError, errorText, hashParams, textOf } from '../shell.js';
-import { label, fact, day, table, pagedList, fetchPage, fetchAll, exportButtons, field, select } from '../ui.js';
+import { label, fact, day, table, pagedList, cursorLoader, fetchAll, exportButtons, field, select } from '../ui.js';
 import { checkByType, ID_MESSAGES, todayCN } from '../idcheck.js';
 
 extend(ID_MESSAGES);
@@ -49,7 +49,7 @@ export async function render(main, rest) {
     { label: t('f.id_type'), cell: (s) => label('idtype', s.id_type) }, { label: t('f.id_number'), cell: (s) => fact(s, 'id_number') },
     { label: t('f.grade'), cell: (s) => [s.grade, s.class_name].filter(Boolean).join(' ') }, { label: t('f.status'), cell: (s) => label('sstatus', s.status) },
   ];
-  const list = pagedList({ load: (pg) => fetchPage('/api/v1/students', params, pg), draw: (items) => table(columns, items, { rowAttrs: (s) => ({ data: { studentRow: s.id } }) }), onError: flashError });
+  const list = pagedList({ load: cursorLoader('/api/v1/students', params), draw: (items) => table(columns, items, { rowAttrs: (s) => ({ data: { studentRow: s.id } }) }), onError: flashError });
   const exp = exportButtons({ filename: 'students', fetch: () => fetchAll('/api/v1/students', params), columns: columns.map((c) => ({ label: c.label, value: (s) => { const v = c.cell(s); return v instanceof Node ? v.textContent : v; } })) }, flashError);
   const actions = state.user.role === 'school_clerk' ? h('p', { class: 'actions' }, h('a', { class: 'button', href: '#/students/new' }, t('students.new')), h('a', { class: 'button', href: '#/import' }, t('nav.import'))) : null;
   replace(main, h('section', { data: { students: '' } }, h('h1', {}, t('students.title')), actions, form, h('div', { class: 'toolbar' }, exp), list.el));
