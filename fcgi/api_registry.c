@@ -147,7 +147,7 @@ enum xerr api_students_create(struct req *r, struct resp *w)
 		return registry_outcome_error(r, w, &o);
 	cJSON *res = registry_outcome_json(&o);
 	struct db_rows rs;
-	if ((e = db_reg_student_get(r->db, r->arena, o.student_id, &who.scope, &rs)) != XE_OK)
+	if ((e = db_reg_student_get(r->db, r->arena, o.student_id, r->who, &rs)) != XE_OK)
 		return e;
 	if (rs.n)
 		cJSON_AddItemToObject(res, "student", student_json(&rs, 0));
@@ -171,7 +171,7 @@ enum xerr api_students_list(struct req *r, struct resp *w)
 	struct reg_actor who;
 	registry_actor(r->who, &who);
 	struct db_rows rs;
-	if ((e = db_reg_student_list(r->db, r->arena, &who.scope, school, status, q, limit, after, &rs)) != XE_OK)
+	if ((e = db_reg_student_list(r->db, r->arena, r->who, school, status, q, limit, after, &rs)) != XE_OK)
 		return e;
 	cJSON *arr, *o = cursor_list(&arr);
 	for (size_t i = 0; i < rs.n; i++)
@@ -190,7 +190,7 @@ enum xerr api_student_get(struct req *r, struct resp *w)
 	struct reg_actor who;
 	registry_actor(r->who, &who);
 	struct db_rows rs;
-	if ((e = db_reg_student_get(r->db, r->arena, id, &who.scope, &rs)) != XE_OK)
+	if ((e = db_reg_student_get(r->db, r->arena, id, r->who, &rs)) != XE_OK)
 		return e;
 	if (rs.n == 0)
 		return resp_error(r, w, XE_NOT_FOUND, NULL, NULL);
@@ -443,7 +443,7 @@ enum xerr api_groups_list(struct req *r, struct resp *w)
 	struct reg_actor who;
 	registry_actor(r->who, &who);
 	struct db_rows gs, ms;
-	if ((e = db_reg_group_list(r->db, r->arena, &who.scope, type, state, limit, after, &gs)) != XE_OK)
+	if ((e = db_reg_group_list(r->db, r->arena, r->who, type, state, limit, after, &gs)) != XE_OK)
 		return e;
 	uint64_t ids[100];
 	for (size_t i = 0; i < gs.n; i++)

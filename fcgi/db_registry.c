@@ -1,5 +1,6 @@
 /* db_registry: SQL of the registry: records, set-based duplicate detection (R7-R9), register results, imports, lists. */
 #include "db_registry.h"
+#include "scope.h"
 #include "xmalloc.h"
 #include "db_workflow.h"
 #include "workflow.h"
@@ -15,36 +16,8 @@
 
 /* ---------------------------------------------------------------- jurisdiction */
 
-/* R1-R3: the caller's scope as a WHERE fragment over alias P (columns province_code, city_code, county_code,
- * school_id); 9 arguments (scope_args). Constant branches fold away at execution. */
-#define SCOPE(P)                                                                                          \
-	"(?=0 OR (?=1 AND " P ".province_code=?) OR (?=2 AND " P ".city_code=?) OR (?=3 AND " P ".county_code=?)" \
-	" OR (?=4 AND " P ".school_id=?))"
-#define SCOPE_NARGS 9
-
-static void scope_args(struct db_arg *x, const struct reg_scope *sc)
-{
-	x[0] = DBI(sc->level);
-	x[1] = DBI(sc->level);
-	x[2] = DBS(sc->province);
-	x[3] = DBI(sc->level);
-	x[4] = DBS(sc->city);
-	x[5] = DBI(sc->level);
-	x[6] = DBS(sc->county);
-	x[7] = DBI(sc->level);
-	x[8] = DBI(sc->unit_id);
-}
-
-int db_reg_school_in_scope(const struct reg_school *s, const struct reg_scope *sc)
-{
-	switch (sc->level) {
-	case 0: return 1;
-	case 1: return strcmp(s->province, sc->province) == 0;
-	case 2: return strcmp(s->city, sc->city) == 0;
-	case 3: return strcmp(s->county, sc->county) == 0;
-	default: return s->id == sc->unit_id;
-	}
-}
+/* R1-R3: the caller's jurisdiction is the one scope of scope.h: SCOPE_SQL/SCOPE_EACH statements per kind, bound
+ * with scope_arg(who), and scope_contains in C. */
 
 /* ---------------------------------------------------------------- batches, schools */
 
@@ -1042,8 +1015,8 @@ enum xerr db_reg_student_groups(struct db *db, struct arena *a, uint64_t student
 	" s.class_name, DATE_FORMAT(s.enrol_date,'%Y-%m-%d'), s.guardian_phone, s.source, " TS("s.created_at") ", " TS( \
 		"s.updated_at") ", s.version, s.school_id, s.guardian_name"
 
-static const struct db_sql Q_STUDENT_GET = {
-	"SELECT " STUDENT_COLS " FROM student s JOIN unit sch ON sch.id=s.school_id WHERE s.id=? AND " SCOPE("s")};
+static const struct db_sql Q_STUDENT_GET[SCOPE_N] =
+	SCOPE_SQL("SELECT " STUDENT_COLS " FROM student s JOIN unit sch ON sch.id=s.school_id WHERE s.id=? AND ", "s", "school_id", "");
 /* Student lists per caller level (R1-R3), each on the index of its level where there is one. */
 #define LIST_FILTER                                                                                          \
 	" AND (? IS NULL OR sch.code=?) AND (? IS NULL OR s.status=?)"                                         \
@@ -1051,19 +1024,16 @@ static const struct db_sql Q_STUDENT_GET = {
 #define LIST_LEVEL(IDX, COND) " FROM student s " IDX " JOIN unit sch ON sch.id=s.school_id WHERE " COND LIST_FILTER
 /* keyset paging (R30): newest first, after the cursor's id; each level on its (path, id) index */
 #define LIST_Q(L) {"SELECT " STUDENT_COLS L " AND (?=0 OR s.id<?) ORDER BY s.id DESC LIMIT ?"}
-static const struct db_sql Q_STUDENT_LIST[5] = {
-	LIST_Q(LIST_LEVEL("FORCE INDEX (PRIMARY)", "1=1 AND ?=0")),
+static const struct db_sql Q_STUDENT_LIST[SCOPE_N] = { /* indexed by scope_kind_of; the filters of SCOPE_SQL */
+	LIST_Q(LIST_LEVEL("FORCE INDEX (PRIMARY)", "(? IS NULL)")),
 	LIST_Q(LIST_LEVEL("FORCE INDEX (k_student_province_id)", "s.province_code=?")),
 	LIST_Q(LIST_LEVEL("FORCE INDEX (k_student_city_id)", "s.city_code=?")),
 	LIST_Q(LIST_LEVEL("FORCE INDEX (k_student_county_id)", "s.county_code=?")),
 	LIST_Q(LIST_LEVEL("FORCE INDEX (k_student_school_id)", "s.school_id=?"))};
 
-enum xerr db_reg_student_get(struct db *db, struct arena *a, uint64_t id, const struct reg_scope *sc, struct db_rows *rows)
+enum xerr db_reg_student_get(struct db *db, struct arena *a, uint64_t id, const struct principal *who, struct db_rows *rows)
 {
-	struct db_arg x[1 + SCOPE_NARGS];
-	x[0] = DBI(id);
-	scope_args(x + 1, sc);
-	return db_exec(db, a, &Q_STUDENT_GET, x, 1 + SCOPE_NARGS, rows, NULL, NULL);
+	return db_exec(db, a, &Q_STUDENT_GET[scope_kind_of(who)], DB_ARGS(DBI(id), scope_arg(who)), rows, NULL, NULL);
 }
 
 /* q with LIKE wildcards escaped. */
@@ -1081,13 +1051,12 @@ static const char *like_escape(struct arena *a, const char *q)
 	return o;
 }
 
-enum xerr db_reg_student_list(struct db *db, struct arena *a, const struct reg_scope *sc, const char *school_code,
+enum xerr db_reg_student_list(struct db *db, struct arena *a, const struct principal *who, const char *school_code,
 			      const char *status, const char *q, long long limit, long long after, struct db_rows *rows)
 {
-	int lv = sc->level < 0 ? 0 : sc->level > 4 ? 4 : sc->level;
 	struct db_arg x[12];
 	const char *ql = like_escape(a, q);
-	x[0] = lv == 0 ? DBI(0) : lv == 1 ? DBS(sc->province) : lv == 2 ? DBS(sc->city) : lv == 3 ? DBS(sc->county) : DBI(sc->unit_id);
+	x[0] = scope_arg(who);
 	x[1] = DBS(school_code);
 	x[2] = DBS(school_code);
 	x[3] = DBS(status);
@@ -1099,7 +1068,7 @@ enum xerr db_reg_student_list(struct db *db, struct arena *a, const struct reg_s
 	x[9] = DBI(after);
 	x[10] = DBI(after);
 	x[11] = DBI(limit);
-	return db_exec(db, a, &Q_STUDENT_LIST[lv], x, 12, rows, NULL, NULL);
+	return db_exec(db, a, &Q_STUDENT_LIST[scope_kind_of(who)], x, 12, rows, NULL, NULL);
 }
 
 /* The group list by level of the caller (R1-R3): the member index of that level drives the query (a semi-join on
@@ -1110,37 +1079,22 @@ enum xerr db_reg_student_list(struct db *db, struct arena *a, const struct reg_s
 	" FROM problem_group g JOIN unit au ON au.id=g.arbiter_unit_id"
 #define GROUP_FILTER " WHERE (? IS NULL OR g.type=?) AND (? IS NULL OR g.state=?)"
 #define GROUP_IN(COL, IDX) " AND g.id IN (SELECT mm.group_id FROM group_member mm FORCE INDEX (" IDX ") WHERE mm." COL "=?)"
+/* (the ministry's filter: (? IS NULL), bound to NULL as every SCOPE_SQL statement of scope.h) */
 #define GROUP_PAGE " AND (?=0 OR g.id<?) ORDER BY g.id DESC LIMIT ?"
-static const struct db_sql Q_GROUPS[5] = {
-	{GROUP_COLS GROUP_FILTER GROUP_PAGE},
+static const struct db_sql Q_GROUPS[SCOPE_N] = { /* indexed by scope_kind_of */
+	{GROUP_COLS GROUP_FILTER " AND (? IS NULL)" GROUP_PAGE},
 	{GROUP_COLS GROUP_FILTER GROUP_IN("province_code", "k_member_province") GROUP_PAGE},
 	{GROUP_COLS GROUP_FILTER GROUP_IN("city_code", "k_member_city") GROUP_PAGE},
 	{GROUP_COLS GROUP_FILTER GROUP_IN("county_code", "k_member_county") GROUP_PAGE},
 	{GROUP_COLS GROUP_FILTER GROUP_IN("school_id", "k_member_school") GROUP_PAGE},
 };
 
-enum xerr db_reg_group_list(struct db *db, struct arena *a, const struct reg_scope *sc, const char *type, const char *state,
+enum xerr db_reg_group_list(struct db *db, struct arena *a, const struct principal *who, const char *type, const char *state,
 			    long long limit, long long after, struct db_rows *rows)
 {
-	int lv = sc->level < 0 ? 0 : sc->level > 4 ? 4 : sc->level;
-	struct db_arg x[8];
-	size_t k = 0;
-	x[k++] = DBS(type);
-	x[k++] = DBS(type);
-	x[k++] = DBS(state);
-	x[k++] = DBS(state);
-	if (lv == 1)
-		x[k++] = DBS(sc->province);
-	else if (lv == 2)
-		x[k++] = DBS(sc->city);
-	else if (lv == 3)
-		x[k++] = DBS(sc->county);
-	else if (lv == 4)
-		x[k++] = DBI(sc->unit_id);
-	x[k] = DBI(after);
-	x[k + 1] = DBI(after);
-	x[k + 2] = DBI(limit);
-	return db_exec(db, a, &Q_GROUPS[lv], x, k + 3, rows, NULL, NULL);
+	return db_exec(db, a, &Q_GROUPS[scope_kind_of(who)],
+		       DB_ARGS(DBS(type), DBS(type), DBS(state), DBS(state), scope_arg(who), DBI(after), DBI(after), DBI(limit)), rows,
+		       NULL, NULL);
 }
 
 enum xerr db_reg_group_members(struct db *db, struct arena *a, const uint64_t *gids, size_t n, struct db_rows *rows)
@@ -1160,11 +1114,11 @@ static const struct db_sql Q_VERIFY = {
 	" updated_at=UTC_TIMESTAMP(6) WHERE id=? AND NOT (verify_state<=>? AND register_id_number<=>?"
 	" AND verify_id_number<=>id_number AND verify_name<=>name)"};
 #define FIND_COLS "SELECT s.id, s.id_type, s.id_number, s.status FROM student s "
-static const struct db_sql Q_FIND_ID = {FIND_COLS "WHERE s.id=? AND " SCOPE("s")};
-static const struct db_sql Q_FIND_NO = {FIND_COLS "WHERE s.student_no=? AND " SCOPE("s")};
-static const struct db_sql Q_FIND_SCH = {
-	FIND_COLS "JOIN unit sch ON sch.id=s.school_id WHERE sch.code=? AND s.id_number=? AND s.status<>'deleted' AND " SCOPE("s")
-	" ORDER BY s.id LIMIT 2"};
+static const struct db_sql Q_FIND_ID[SCOPE_N] = SCOPE_SQL(FIND_COLS "WHERE s.id=? AND ", "s", "school_id", "");
+static const struct db_sql Q_FIND_NO[SCOPE_N] = SCOPE_SQL(FIND_COLS "WHERE s.student_no=? AND ", "s", "school_id", "");
+static const struct db_sql Q_FIND_SCH[SCOPE_N] = SCOPE_SQL(
+	FIND_COLS "JOIN unit sch ON sch.id=s.school_id WHERE sch.code=? AND s.id_number=? AND s.status<>'deleted' AND ", "s",
+	"school_id", " ORDER BY s.id LIMIT 2");
 
 enum xerr db_reg_set_verify(struct db *db, uint64_t student_id, const char *result, const char *new_id, uint64_t batch,
 			     int *changed)
@@ -1186,32 +1140,20 @@ enum xerr db_reg_student_no(struct db *db, struct arena *a, uint64_t id, const c
 	return e;
 }
 
-enum xerr db_reg_find_student(struct db *db, struct arena *a, const struct reg_scope *sc, uint64_t id, const char *student_no,
+enum xerr db_reg_find_student(struct db *db, struct arena *a, const struct principal *who, uint64_t id, const char *student_no,
 			      const char *school_code, const char *id_number, uint64_t *found, const char **id_type,
 			      const char **id_number_out, const char **status)
 {
-	struct db_arg x[2 + SCOPE_NARGS];
 	struct db_rows rs;
 	enum xerr e;
-	size_t k;
+	enum scope_kind k = scope_kind_of(who);
 	*found = 0;
-	if (id) {
-		x[0] = DBI(id);
-		k = 1;
-		scope_args(x + k, sc);
-		e = db_exec(db, a, &Q_FIND_ID, x, k + SCOPE_NARGS, &rs, NULL, NULL);
-	} else if (student_no) {
-		x[0] = DBS(student_no);
-		k = 1;
-		scope_args(x + k, sc);
-		e = db_exec(db, a, &Q_FIND_NO, x, k + SCOPE_NARGS, &rs, NULL, NULL);
-	} else {
-		x[0] = DBS(school_code);
-		x[1] = DBS(id_number);
-		k = 2;
-		scope_args(x + k, sc);
-		e = db_exec(db, a, &Q_FIND_SCH, x, k + SCOPE_NARGS, &rs, NULL, NULL);
-	}
+	if (id)
+		e = db_exec(db, a, &Q_FIND_ID[k], DB_ARGS(DBI(id), scope_arg(who)), &rs, NULL, NULL);
+	else if (student_no)
+		e = db_exec(db, a, &Q_FIND_NO[k], DB_ARGS(DBS(student_no), scope_arg(who)), &rs, NULL, NULL);
+	else
+		e = db_exec(db, a, &Q_FIND_SCH[k], DB_ARGS(DBS(school_code), DBS(id_number), scope_arg(who)), &rs, NULL, NULL);
 	if (e != XE_OK || rs.n != 1)
 		return e; /* none, or ambiguous (two live records of one school with that number): not found */
 	*found = (uint64_t)db_get_int(&rs, 0, 0);

@@ -7,14 +7,9 @@
 #include "db.h"
 #include "student.h"
 #include "workflow.h"
+#include "http.h"
 
-/* A caller's jurisdiction (R1-R3), for WHERE clauses: level 0 ministry (all), 1 province, 2 city, 3 county,
- * 4 school (unit_id is the school). Codes are NUL-terminated digit strings or "" above their level. */
-struct reg_scope {
-	int level;
-	char province[3], city[5], county[7];
-	uint32_t unit_id;
-};
+/* The caller's jurisdiction (R1-R3) is the one scope of scope.h: a struct principal, bound by scope_arg. */
 
 /* A school unit (level 4). */
 struct reg_school {
@@ -29,7 +24,6 @@ enum xerr db_reg_batch_new(struct db *db, const char *kind, uint64_t actor_id, c
 /* School by its 10-digit code; *found 0 when there is none (whatever the caller's scope: the caller checks). */
 enum xerr db_reg_school(struct db *db, struct arena *a, const char *code, struct reg_school *s, int *found);
 /* 1 if school s lies within scope sc. Pure helper. */
-int db_reg_school_in_scope(const struct reg_school *s, const struct reg_scope *sc);
 
 /* A record to insert, with its school and provenance. */
 struct reg_new {
@@ -130,15 +124,15 @@ enum xerr db_reg_student_groups(struct db *db, struct arena *a, uint64_t student
 
 /* One student as JSON fields in rows: see db_registry.c (STUDENT_COLS) for the column order. */
 #define REG_STUDENT_NCOLS 25
-enum xerr db_reg_student_get(struct db *db, struct arena *a, uint64_t id, const struct reg_scope *sc, struct db_rows *rows);
+enum xerr db_reg_student_get(struct db *db, struct arena *a, uint64_t id, const struct principal *who, struct db_rows *rows);
 /* Students in scope, filters (NULL = any): school code, status, q (name prefix, ID number or student number); newest
  * first, keyset-paged: ids below `after` (0 = the first page). No total: R30 forbids a COUNT over a jurisdiction. */
-enum xerr db_reg_student_list(struct db *db, struct arena *a, const struct reg_scope *sc, const char *school_code,
+enum xerr db_reg_student_list(struct db *db, struct arena *a, const struct principal *who, const char *school_code,
 			      const char *status, const char *q, long long limit, long long after, struct db_rows *rows);
 
 /* Groups visible to scope (any member within it), filters type/state (NULL = any), newest first, ids below `after`. */
 #define REG_GROUP_NCOLS 10
-enum xerr db_reg_group_list(struct db *db, struct arena *a, const struct reg_scope *sc, const char *type, const char *state,
+enum xerr db_reg_group_list(struct db *db, struct arena *a, const struct principal *who, const char *type, const char *state,
 			    long long limit, long long after, struct db_rows *rows);
 /* Members' short facts of up to 100 groups (the last three columns: school path for the scope check). */
 #define REG_MEMBER_NCOLS 18
@@ -153,7 +147,7 @@ enum xerr db_reg_set_verify(struct db *db, uint64_t student_id, const char *resu
 enum xerr db_reg_student_no(struct db *db, struct arena *a, uint64_t id, const char **no);
 /* Find a student for a register result within scope: by id, by student number, or by school code + ID number.
  * *id 0 when none; fills the record's id_type, id_number, status into the arena strings. */
-enum xerr db_reg_find_student(struct db *db, struct arena *a, const struct reg_scope *sc, uint64_t id, const char *student_no,
+enum xerr db_reg_find_student(struct db *db, struct arena *a, const struct principal *who, uint64_t id, const char *student_no,
 			      const char *school_code, const char *id_number, uint64_t *found, const char **id_type,
 			      const char **id_number_out, const char **status);
 

@@ -1,6 +1,7 @@
 /* db_workflow: SQL of the problem-record workflow: group snapshots under lock, member and group updates with version checks, history, holidays, idempotency, queues, statistics and the provincial feed. */
 #include "db_workflow.h"
 #include "config.h"
+#include "scope.h"
 #include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -133,13 +134,8 @@ static const struct db_sql Q_QUEUE_ARB_N = {
 	" COALESCE(MAX(TIMESTAMPDIFF(SECOND, g.arb_since, UTC_TIMESTAMP(6))), 0), 0"
 	" FROM problem_group g WHERE g.arbiter_unit_id = ? AND g.state = 'awaiting_arbitration'"};
 
-/* ---- jurisdiction-scoped statements: one per unit level, indexed by enum unit_level ---- */
-#define SC_MINISTRY "1 = ?"
-#define SC_PROVINCE "m.province_code = ?"
-#define SC_CITY "m.city_code = ?"
-#define SC_COUNTY "m.county_code = ?"
-#define SC_SCHOOL "m.school_id = ?"
-#define SCOPED(F) {{F(SC_MINISTRY)}, {F(SC_PROVINCE)}, {F(SC_CITY)}, {F(SC_COUNTY)}, {F(SC_SCHOOL)}}
+/* ---- jurisdiction-scoped statements: the one scope filter (scope.h) on the member's path ---- */
+#define SCOPED(F) SCOPE_EACH(F, "m", "school_id")
 
 #define STATS_TYPE(C)                                                                                                 \
 	"SELECT g.type, g.state, COUNT(DISTINCT g.id) FROM group_member m JOIN problem_group g ON g.id = m.group_id" \
@@ -165,10 +161,10 @@ static const struct db_sql Q_QUEUE_ARB_N = {
 	" FROM problem_group g JOIN group_member m ON m.group_id = g.id"                                             \
 	" WHERE " C " AND g.state <> 'done' AND g.deadline < ?"                                                      \
 	" ORDER BY 6, 2, 3 LIMIT ?"
-static const struct db_sql Q_STATS_TYPE[5] = SCOPED(STATS_TYPE);
-static const struct db_sql Q_STATS_COUNTY[5] = SCOPED(STATS_COUNTY);
-static const struct db_sql Q_STATS_OVERDUE[5] = SCOPED(STATS_OVERDUE);
-static const struct db_sql Q_OVERDUE[5] = SCOPED(OVERDUE_LIST);
+static const struct db_sql Q_STATS_TYPE[SCOPE_N] = SCOPED(STATS_TYPE);
+static const struct db_sql Q_STATS_COUNTY[SCOPE_N] = SCOPED(STATS_COUNTY);
+static const struct db_sql Q_STATS_OVERDUE[SCOPE_N] = SCOPED(STATS_OVERDUE);
+static const struct db_sql Q_OVERDUE[SCOPE_N] = SCOPED(OVERDUE_LIST);
 
 /* ---- feed ---- */
 static const struct db_sql Q_FEED_SEQ_ENSURE = {"INSERT IGNORE INTO feed_seq (province_code, last_seq) VALUES (?, 0)"};
@@ -588,23 +584,11 @@ enum xerr db_wf_queue_arbiter(struct db *db, struct arena *a, uint32_t unit_id, 
 	return e;
 }
 
-static struct db_arg scope_arg(const struct wfdb_scope *s)
-{
-	switch (s->level) {
-	case LEVEL_SCHOOL:
-		return DBI(s->school_id);
-	case LEVEL_MINISTRY:
-		return DBI(1);
-	default:
-		return DBS(s->code);
-	}
-}
-
-enum xerr db_wf_stats(struct db *db, struct arena *a, const struct wfdb_scope *s, const char *today,
+enum xerr db_wf_stats(struct db *db, struct arena *a, const struct principal *who, const char *today,
 		      struct db_rows *by_type, struct db_rows *by_county, struct db_rows *overdue)
 {
-	struct db_arg sc = scope_arg(s);
-	int l = (int)s->level;
+	struct db_arg sc = scope_arg(who);
+	int l = (int)scope_kind_of(who);
 	enum xerr e = db_exec(db, a, &Q_STATS_TYPE[l], DB_ARGS(sc), by_type, NULL, NULL);
 	if (e == XE_OK)
 		e = db_exec(db, a, &Q_STATS_COUNTY[l], DB_ARGS(sc), by_county, NULL, NULL);
@@ -614,11 +598,11 @@ enum xerr db_wf_stats(struct db *db, struct arena *a, const struct wfdb_scope *s
 	return e;
 }
 
-enum xerr db_wf_overdue(struct db *db, struct arena *a, const struct wfdb_scope *s, const char *today, int limit,
+enum xerr db_wf_overdue(struct db *db, struct arena *a, const struct principal *who, const char *today, int limit,
 			struct db_rows *rows)
 {
-	struct db_arg sc = scope_arg(s);
-	return db_exec(db, a, &Q_OVERDUE[(int)s->level],
+	struct db_arg sc = scope_arg(who);
+	return db_exec(db, a, &Q_OVERDUE[scope_kind_of(who)],
 		       DB_ARGS(sc, DBS(today), sc, DBS(today), sc, DBS(today), DBI(limit)), rows, NULL, NULL);
 }
 

@@ -122,11 +122,6 @@ enum xerr db_wf_idem_store(struct db *db, const char *principal, const char *key
 enum xerr db_wf_history_list(struct db *db, struct arena *a, uint64_t group_id, struct db_rows *rows);
 
 /* Jurisdiction of a caller, for list queries: the unit level and its key (school id or code prefix). */
-struct wfdb_scope {
-	enum unit_level level;
-	uint32_t school_id;
-	const char *code; /* county 6, city 4, province 2 chars; NULL for the ministry */
-};
 
 /* Queues (R26-R28). Columns of items: member_id, group_id, type, group_state, state, handling,
  * reject_reason, due_date, age_seconds, version, name, gender, birth_date, student_no, school_id.
@@ -141,10 +136,10 @@ enum xerr db_wf_queue_arbiter(struct db *db, struct arena *a, uint32_t unit_id, 
 
 /* Statistics in scope: by_type (type, group state, groups), by_county (county_code, county name, member
  * state, members), overdue (members overdue, groups past deadline, arbitrations overdue). */
-enum xerr db_wf_stats(struct db *db, struct arena *a, const struct wfdb_scope *s, const char *today,
+enum xerr db_wf_stats(struct db *db, struct arena *a, const struct principal *who, const char *today,
 		      struct db_rows *by_type, struct db_rows *by_county, struct db_rows *overdue);
 /* Overdue list in scope: kind, group_id, member_id, type, state, due, school_id, county_code, name, student_no. */
-enum xerr db_wf_overdue(struct db *db, struct arena *a, const struct wfdb_scope *s, const char *today, int limit,
+enum xerr db_wf_overdue(struct db *db, struct arena *a, const struct principal *who, const char *today, int limit,
 			struct db_rows *rows);
 
 /* R29 feed of a province: sequence the committed queue, then read events with seq > cursor.

@@ -1,5 +1,6 @@
 /* registry: registrations, provincial batches, register results, file imports (jobs) and the CLI modes (issue 4). */
 #include "registry.h"
+#include "scope.h"
 #include "xmalloc.h"
 #include "config.h"
 #include "dedup.h"
@@ -31,13 +32,29 @@ void registry_actor(const struct principal *p, struct reg_actor *a)
 	a->is_api = p->is_api;
 	a->unit_id = p->unit_id;
 	snprintf(a->role, sizeof a->role, "%s", role_name(p->role));
-	a->scope.level = (int)p->unit_level;
-	a->scope.unit_id = p->unit_id;
-	snprintf(a->scope.province, sizeof a->scope.province, "%s", p->province_code ? p->province_code : "");
-	snprintf(a->scope.city, sizeof a->scope.city, "%s", p->city_code ? p->city_code : "");
-	snprintf(a->scope.county, sizeof a->scope.county, "%s", p->county_code ? p->county_code : "");
+	a->level = (int)p->unit_level;
+	snprintf(a->province, sizeof a->province, "%s", p->province_code ? p->province_code : "");
+	snprintf(a->city, sizeof a->city, "%s", p->city_code ? p->city_code : "");
+	snprintf(a->county, sizeof a->county, "%s", p->county_code ? p->county_code : "");
 	if (p->unit_level == LEVEL_SCHOOL && p->unit_code)
 		snprintf(a->school_code, sizeof a->school_code, "%s", p->unit_code);
+}
+
+const struct principal *registry_scope(const struct reg_actor *a, struct principal *p)
+{
+	memset(p, 0, sizeof *p);
+	p->unit_level = (enum unit_level)a->level;
+	p->unit_id = a->unit_id;
+	p->province_code = a->province[0] ? a->province : NULL;
+	p->city_code = a->city[0] ? a->city : NULL;
+	p->county_code = a->county[0] ? a->county : NULL;
+	return p;
+}
+
+int registry_school_in_scope(const struct reg_actor *a, const struct reg_school *s)
+{
+	struct principal p;
+	return scope_contains(registry_scope(a, &p), s->province, s->city, s->county, s->id);
 }
 
 int registry_is_province(const struct principal *p)
@@ -258,7 +275,7 @@ static enum xerr school_for(struct db *db, struct arena *a, const struct reg_act
 	enum xerr e = db_reg_school(db, a, code, s, &found);
 	if (e != XE_OK)
 		return e;
-	if (!found || !db_reg_school_in_scope(s, &who->scope)) {
+	if (!found || !registry_school_in_scope(who, s)) {
 		outcome_error(o, XE_VALIDATION, "school_code", "school_unknown",
 			      "school_code: no such school in your jurisdiction.", "学校标识码：您的管辖范围内没有这所学校。");
 		return XE_OK;
@@ -386,7 +403,8 @@ enum xerr registry_register_result(struct db *db, struct arena *a, const struct 
 	}
 	uint64_t sid = 0;
 	const char *type = NULL, *num = NULL, *status = NULL;
-	enum xerr e = db_reg_find_student(db, a, &who->scope, student_id, student_no, school_code, id_number ? idbuf : NULL, &sid,
+	struct principal scope;
+	enum xerr e = db_reg_find_student(db, a, registry_scope(who, &scope), student_id, student_no, school_code, id_number ? idbuf : NULL, &sid,
 					  &type, &num, &status);
 	if (e != XE_OK)
 		return e;
@@ -850,7 +868,7 @@ static enum xerr import_pass(struct imp *x)
 					int found = 0;
 					if ((e = db_reg_school(x->db, x->a, rec->school_code, ns, &found)) != XE_OK)
 						goto out;
-					h->ptr = found && db_reg_school_in_scope(ns, &x->who->scope) ? ns : NULL;
+					h->ptr = found && registry_school_in_scope(x->who, ns) ? ns : NULL;
 				}
 				s = h->ptr;
 				if (!s) {
@@ -1401,8 +1419,7 @@ static void system_actor(struct reg_actor *who)
 	snprintf(who->role, sizeof who->role, "system");
 	who->is_api = 1;
 	who->unit_id = 1;
-	who->scope.level = 0;
-	who->scope.unit_id = 1;
+	who->level = LEVEL_MINISTRY;
 }
 
 static int seed_results(struct db *db, struct arena *a, const struct reg_actor *who, const char *path)

@@ -14,11 +14,17 @@ struct reg_actor {
 	char role[24];           /* role name for reg_batch and history */
 	int is_api;
 	uint32_t unit_id;
-	struct reg_scope scope;
+	int level;               /* the jurisdiction (R1): enum unit_level and the unit's path codes ("" where none) */
+	char province[3], city[5], county[7];
 	char school_code[11];    /* a school's own user: its school code ("" otherwise): the default of an import's column */
 };
 /* Fill a from a principal: scope from its unit level and codes. */
 void registry_actor(const struct principal *p, struct reg_actor *a);
+/* The actor's jurisdiction as the one scope of scope.h (a principal for scope_kind_of/scope_arg/scope_contains):
+ * fills and returns p, whose strings point into a (valid while a is). */
+const struct principal *registry_scope(const struct reg_actor *a, struct principal *p);
+/* 1 if school s lies within the actor's jurisdiction (scope_contains). */
+int registry_school_in_scope(const struct reg_actor *a, const struct reg_school *s);
 /* 1 if p may act as a provincial system (R29): an API credential; with XJ_TEST_HOOKS=1 also a province or
  * ministry bureau user (test-only path until API credentials exist everywhere; see README). */
 int registry_is_province(const struct principal *p);

@@ -36,6 +36,17 @@ enum scope_kind { SCOPE_ALL = 0, SCOPE_PROVINCE, SCOPE_CITY, SCOPE_COUNTY, SCOPE
 		{head alias "." school_col " = ?" tail}, \
 	}
 
+/* The same for a statement whose filter appears several times or mid-statement: F(C) is a macro building the SQL
+ * around the filter C (one placeholder each time it appears; bind scope_arg(p) at each). */
+#define SCOPE_EACH(F, alias, school_col) \
+	{ \
+		{F("(? IS NULL)")}, \
+		{F(alias ".province_code = ?")}, \
+		{F(alias ".city_code = ?")}, \
+		{F(alias ".county_code = ?")}, \
+		{F(alias "." school_col " = ?")}, \
+	}
+
 /* Kind of filter for a principal (by its unit level). p must not be NULL. */
 enum scope_kind scope_kind_of(const struct principal *p);
 /* Name of the compared path column ("province_code", "city_code", "county_code", "school"), NULL for SCOPE_ALL. */
