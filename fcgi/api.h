@@ -7,6 +7,7 @@
 /* api_meta.c */
 enum xerr api_health(struct req *r, struct resp *w);
 enum xerr api_openapi(struct req *r, struct resp *w);
+enum xerr api_rules(struct req *r, struct resp *w);
 /* Load and merge the OpenAPI fragments (at startup). 0 on success. */
 int api_openapi_load(const char *dir);
 

@@ -1,5 +1,7 @@
-/* api_meta: GET /api/v1/health and GET /api/v1/openapi.json (merged from the JSON fragments in fcgi/openapi at startup). */
+/* api_meta: GET /api/v1/health, GET /api/v1/openapi.json (merged from the JSON fragments in fcgi/openapi at startup) and GET /api/v1/rules (limits and the workflow table). */
 #include "api.h"
+#include "workflow.h"
+#include "router.h"
 #include "xmalloc.h"
 #include "db.h"
 #include "json.h"
@@ -35,6 +37,48 @@ enum xerr api_health(struct req *r, struct resp *w)
 	cJSON_AddStringToObject(o, "version", XUEJI_VERSION);
 	resp_header(w, "Cache-Control", "no-store");
 	return resp_json(r, w, e == XE_OK ? 200 : 503, o);
+}
+
+/* GET /api/v1/rules (issue 10 item 7): the limits and the workflow table as the service holds them, so the app draws
+ * its checks and its help from the one place instead of copies. Public: nothing in it is a secret. */
+enum xerr api_rules(struct req *r, struct resp *w)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON *lim = cJSON_AddObjectToObject(o, "limits");
+	cJSON_AddNumberToObject(lim, "evidence_file_bytes", FILETYPE_MAX_BYTES);
+	cJSON_AddNumberToObject(lim, "evidence_files", (double)evidence_max_files());
+	cJSON_AddNumberToObject(lim, "evidence_request_bytes", (double)EVIDENCE_UPLOAD_MAX_BODY);
+	cJSON *bodies = cJSON_AddArrayToObject(lim, "bodies");
+	for (size_t i = 0; i < routes_count; i++) {
+		cJSON *b = cJSON_CreateObject();
+		cJSON_AddStringToObject(b, "method", routes[i].method);
+		cJSON_AddStringToObject(b, "path", routes[i].path);
+		cJSON_AddNumberToObject(b, "max_body", (double)routes[i].max_body);
+		cJSON_AddItemToArray(bodies, b);
+	}
+	static const struct { unsigned bit; const char *name; } actors[] = {
+		{WR_CLERK, "clerk"}, {WR_LEADER, "leader"}, {WR_COUNTY, "county"}, {WR_ARBITER, "arbiter"}, {WR_SYSTEM, "system"}};
+	static const struct { unsigned bit; const char *name; } inputs[] = {
+		{WI_CONFIRM, "confirm"}, {WI_REASON, "reason"}, {WI_EVIDENCE, "evidence_ids"}, {WI_OPINION, "opinion"}, {WI_CHANGES, "changes"}};
+	cJSON *tr = cJSON_AddArrayToObject(cJSON_AddObjectToObject(o, "workflow"), "transitions");
+	for (size_t i = 0; i < wf_rules_count; i++) {
+		const struct wf_rule *x = &wf_rules[i];
+		cJSON *t = cJSON_CreateObject();
+		cJSON_AddStringToObject(t, "from", wf_state_name(x->from));
+		cJSON_AddStringToObject(t, "action", wf_action_name(x->action));
+		cJSON_AddStringToObject(t, "to", wf_state_name(x->to));
+		cJSON *ac = cJSON_AddArrayToObject(t, "actors"), *in = cJSON_AddArrayToObject(t, "inputs");
+		for (size_t k = 0; k < sizeof actors / sizeof *actors; k++)
+			if (x->actors & actors[k].bit)
+				cJSON_AddItemToArray(ac, cJSON_CreateString(actors[k].name));
+		for (size_t k = 0; k < sizeof inputs / sizeof *inputs; k++)
+			if (x->inputs & inputs[k].bit)
+				cJSON_AddItemToArray(in, cJSON_CreateString(inputs[k].name));
+		json_add_str(t, "rule", x->rule);
+		cJSON_AddItemToArray(tr, t);
+	}
+	resp_header(w, "Cache-Control", "max-age=300");
+	return resp_json(r, w, 200, o);
 }
 
 enum xerr api_openapi(struct req *r, struct resp *w)

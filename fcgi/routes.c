@@ -8,6 +8,7 @@ const struct route routes[] = {
 	/* meta (issue 2) */
 	{"GET", "/api/v1/health", api_health, ROLES_PUBLIC, 0},
 	{"GET", "/api/v1/openapi.json", api_openapi, ROLES_PUBLIC, 0},
+	{"GET", "/api/v1/rules", api_rules, ROLES_PUBLIC, 0}, /* limits and the workflow table for the app (issue 10) */
 
 	/* sessions and accounts (issue 3) */
 	{"POST", "/api/v1/session", api_session_create, ROLES_PUBLIC, 4 * KB},

@@ -164,3 +164,30 @@ test('issue 10.7 a body over its route\'s cap is refused by nginx in the API err
   const at = await http('PUT', '/api/v1/session/password', { raw: 'x'.repeat(4096), headers: { 'content-type': 'application/json' } });
   assert.notEqual(at.status, 413, at.text);
 });
+
+test('issue 11.15 each operation is described once in fcgi/openapi/*.json (the served document has no duplicated entries)', async () => {
+  const { readdirSync } = await import('node:fs');
+  const seen = new Map();
+  const dir = new URL('../../fcgi/openapi/', import.meta.url);
+  for (const f of readdirSync(dir).filter((x) => x.endsWith('.json')).sort()) {
+    const d = JSON.parse(readFileSync(new URL(f, dir), 'utf8'));
+    for (const [path, item] of Object.entries(d.paths || {})) {
+      for (const m of Object.keys(item)) {
+        const k = `${m.toUpperCase()} ${path}`;
+        assert.ok(!seen.has(k), `${k} in ${seen.get(k)} and ${f}`);
+        seen.set(k, f);
+      }
+    }
+  }
+});
+
+test('issue 10.7 GET /api/v1/rules: the limits and the workflow table the app draws from, as the service holds them', async () => {
+  const r = await http('GET', '/api/v1/rules');
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.body.limits.evidence_file_bytes, 2097152, 'R23: 2 MB');
+  assert.ok(r.body.limits.bodies.some((b) => b.method === 'POST' && b.path === '/api/v1/evidence' && b.max_body === r.body.limits.evidence_request_bytes));
+  const t = r.body.workflow.transitions;
+  assert.ok(t.length >= 20);
+  assert.ok(t.some((x) => x.from === 'awaiting_review' && x.action === 'approve' && x.actors.includes('county')));
+  assert.ok(t.every((x) => x.from && x.action && x.to && Array.isArray(x.actors)));
+});

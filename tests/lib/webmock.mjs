@@ -59,6 +59,7 @@ export async function installMock(ctx, w, who) {
     const p = url.pathname;
     const method = req.method();
     if (p === '/api/v1/session' || p.startsWith('/api/v1/session/')) return route.fallback();
+    if (p === '/api/v1/rules') return route.fallback(); // the service's own rules table (public)
     if (method !== 'GET' && !req.headers()['x-csrf-token']) return err(route, 403, 'csrf', 'no token');
     let m;
     if (method === 'GET' && p === '/api/v1/groups') {

@@ -1,7 +1,5 @@
-// evidence.js: check evidence files in the browser before sending (R23: DOC, RAR or JPG by content, at most 2 MB). The server checks again.
-
-/** R23: the largest evidence file, in bytes. */
-export const MAX_EVIDENCE = 2097152;
+// evidence.js: check evidence files in the browser before sending (R23: DOC, RAR or JPG by content, at most the
+// service's limit, GET /api/v1/rules limits.evidence_file_bytes). The server checks again.
 
 /** Magic numbers of the accepted kinds (file content, not the name). */
 const KINDS = [
@@ -32,14 +30,15 @@ export function sniff(b) {
 }
 
 /**
- * Check one evidence file (R23). code: 'ok', 'empty', 'too_big' or 'bad_type'.
- * @param {Blob & {name?: string}} file @returns {Promise<{ok: boolean, code: string, kind: string}>}
+ * Check one evidence file (R23). code: 'ok', 'empty', 'too_big' or 'bad_type'. maxBytes: the service's limit
+ * (rules().limits.evidence_file_bytes). @param {Blob & {name?: string}} file @param {number} maxBytes
+ * @returns {Promise<{ok: boolean, code: string, kind: string}>}
  */
-export async function checkEvidence(file) {
+export async function checkEvidence(file, maxBytes) {
   if (!file || file.size === 0) return { ok: false, code: 'empty', kind: '' };
   const kind = sniff(await head(file, 8));
   if (!kind) return { ok: false, code: 'bad_type', kind };
-  if (file.size > MAX_EVIDENCE) return { ok: false, code: 'too_big', kind };
+  if (file.size > maxBytes) return { ok: false, code: 'too_big', kind };
   return { ok: true, code: 'ok', kind };
 }
 

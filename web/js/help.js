@@ -1,6 +1,8 @@
 // help.js: the help page: the process description of the 2017 help document (问题学籍处理流程帮助) and its flow chart (SPEC §6).
 import { t, currentLang, extend } from './i18n.js';
 import { h, replace } from './dom.js';
+import { rules } from './rules.js';
+import { label } from './ui.js';
 
 extend({
   zh: {
@@ -229,17 +231,28 @@ export function flowChart(lang) {
 }
 
 const WHO = {
-  zh: { clerk: '学校学籍管理员', leader: '学校学籍主管领导', county: '区县学籍主管部门', bureau: '共同上级（仲裁）', system: '系统自动' },
-  en: { clerk: 'School registrar', leader: 'School leader', county: 'County bureau', bureau: 'Common superior (arbitration)', system: 'System' },
+  zh: { clerk: '学校学籍管理员', leader: '学校学籍主管领导', county: '区县学籍主管部门', arbiter: '共同上级（仲裁）', system: '系统自动' },
+  en: { clerk: 'School registrar', leader: 'School leader', county: 'County bureau', arbiter: 'Common superior (arbitration)', system: 'System' },
 };
 
-/** The chart's steps as a table, for readers who cannot see the chart. @param {'zh'|'en'} lang */
+/**
+ * Every step of the workflow as a table, drawn from the service's own transition table (GET /api/v1/rules, the one
+ * place of the rules: fcgi/workflow.c), for readers who cannot see the chart. @param {'zh'|'en'} lang
+ */
 function flowTable(lang) {
-  return h('table', { class: 'flow-table', data: { flowTable: '' } },
+  const body = h('tbody', {});
+  const table = h('table', { class: 'flow-table', data: { flowTable: '' } },
     h('caption', {}, t('help.table.caption')),
     h('thead', {}, h('tr', {}, ['help.table.from', 'help.table.action', 'help.table.who', 'help.table.to'].map((k) => h('th', { scope: 'col' }, t(k))))),
-    h('tbody', {}, EDGES.map((e) => h('tr', {},
-      h('td', {}, NODES[e.from][lang]), h('td', {}, `${e[lang]} (${e.rule})`), h('td', {}, WHO[lang][e.who]), h('td', {}, NODES[e.to][lang])))));
+    body);
+  rules().then((r) => {
+    const rows = (r?.workflow?.transitions || []).map((x) => h('tr', { data: { transition: `${x.from}>${x.action}>${x.to}` } },
+      h('td', {}, label('mstate', x.from)), h('td', {}, x.rule ? `${label('act', x.action)} (${x.rule})` : label('act', x.action)),
+      h('td', {}, x.actors.map((a) => WHO[lang][a] || a).join(lang === 'en' ? ', ' : '、')), h('td', {}, label('mstate', x.to))));
+    replace(body, rows);
+    table.dataset.ready = String(rows.length);
+  }).catch(() => { table.dataset.ready = '0'; });
+  return table;
 }
 
 /** Render the help page into main. @param {HTMLElement} main */

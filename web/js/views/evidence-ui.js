@@ -2,6 +2,7 @@
 import { t, extend } from '../i18n.js';
 import { h, replace } from '../dom.js';
 import { checkEvidence, EVIDENCE_MESSAGES } from '../evidence.js';
+import { rules } from '../rules.js';
 import { upload } from '../upload.js';
 import { errorText } from '../shell.js';
 import { api } from '../api.js';
@@ -80,7 +81,7 @@ export function evidencePicker() {
     const chosen = [...input.files];
     input.value = '';
     for (const file of chosen) {
-      const r = await checkEvidence(file);
+      const r = await checkEvidence(file, (await rules()).limits.evidence_file_bytes);
       const f = { file, ok: r.ok, code: r.code, row: null, bar: null };
       files.push(f);
       listEl.append(drawRow(f));
