@@ -533,8 +533,9 @@ static const struct db_sql D_KEYS_CHG = {
 	" IF(g.type='nbg_dup', SUBSTRING_INDEX(g.open_key,'|',1), NULL),"                                              \
 	" IF(g.type='nbg_dup', SUBSTRING_INDEX(SUBSTRING_INDEX(g.open_key,'|',2),'|',-1), NULL),"                      \
 	" IF(g.type='nbg_dup', SUBSTRING_INDEX(g.open_key,'|',-1), NULL)"
-/* WG_NOT_REOPEN_CASE: a re-open case (R22) is settled by its school alone; detection never evaluates its key */
-#define NOT_REOPEN_CASE " AND g.reopened_from IS NULL"
+/* WG_NOT_REOPEN_CASE: a re-open case (R22) is settled by its school alone; detection never evaluates its key; nor that of
+ * a suspected_dup group (R31): the bureau's decision is its clash, settled by its members (one survives) */
+#define NOT_REOPEN_CASE " AND g.reopened_from IS NULL AND g.type<>'suspected_dup'"
 static const struct db_sql D_KEYS_OPEN = {
 	"INSERT IGNORE INTO detect_key (batch, type, k, sid, name, gender, birth) SELECT DISTINCT ?, " OPEN_KEY_COLS
 	" FROM student s FORCE INDEX (k_student_touch) STRAIGHT_JOIN group_member m FORCE INDEX (k_member_student) ON m.student_id=s.id"
@@ -1431,6 +1432,7 @@ static const struct db_sql Q_SETTLE[WT__COUNT] = {
 			" AND (s.id_type <> '1' OR s.id_number IS NULL OR o.id_type <> '1' OR o.id_number IS NULL)"},
 	[WT_ID_ERROR] = {"SELECT " ID_ERROR_NOW("s") " FROM student s WHERE s.id = ?"},
 	[WT_ID_CHANGED] = {"SELECT " ID_CHANGED_NOW("s") " FROM student s WHERE s.id = ?"},
+	[WT_SUSPECTED_DUP] = {SETTLE_OTHERS}, /* R31: the same child while another of its records lives */
 };
 
 enum xerr db_reg_still_clashes(struct db *db, struct arena *a, uint64_t student_id, uint64_t group_id, int *still)
@@ -1443,7 +1445,7 @@ enum xerr db_reg_still_clashes(struct db *db, struct arena *a, uint64_t student_
 	int t = wf_type_parse(db_get(&rs, 0, 0));
 	if (t < 0 || t >= WT__COUNT || !Q_SETTLE[t].sql)
 		return XE_OK; /* a type without a clash of its own (settled by its members alone) */
-	if (t == WT_ID_DUP || t == WT_NBG_DUP)
+	if (t == WT_ID_DUP || t == WT_NBG_DUP || t == WT_SUSPECTED_DUP)
 		e = db_exec(db, a, &Q_SETTLE[t], DB_ARGS(DBI(student_id), DBI(group_id)), &rs, NULL, NULL);
 	else
 		e = db_exec(db, a, &Q_SETTLE[t], DB_ARGS(DBI(student_id)), &rs, NULL, NULL);

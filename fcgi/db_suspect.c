@@ -7,6 +7,8 @@
 static const struct db_sql Q_RECORDS = {
 	"SELECT " REC_COLS " FROM student s WHERE s.id > ? AND s.status <> 'deleted' ORDER BY s.id LIMIT ?"};
 static const struct db_sql Q_RECORD = {"SELECT " REC_COLS ", s.status FROM student s WHERE s.id = ?"};
+static const struct db_sql Q_RECORD_LOCKED = {
+	"SELECT " REC_COLS ", s.status, s.province_code, s.city_code FROM student s WHERE s.id = ? LOCK IN SHARE MODE"};
 static const struct db_sql Q_UNITS = {"SELECT id, code FROM unit WHERE level <= 3 ORDER BY code"};
 /* the state is assigned first (MariaDB assigns left to right): it reads the stored decided_fp and the new fp */
 static const struct db_sql Q_STORE = {
@@ -57,4 +59,88 @@ enum xerr db_sx_now(struct db *db, struct arena *a, const char **now)
 	enum xerr e = db_exec(db, a, &Q_NOW, DB_NOARGS, &rs, NULL, NULL);
 	*now = e == XE_OK && rs.n ? db_get(&rs, 0, 0) : NULL;
 	return e == XE_OK && !*now ? XE_INTERNAL : e;
+}
+
+#define SIDE(x, sc, cu) \
+	x ".id, " x ".student_no, " x ".name, " x ".gender, " x ".birth_date, " x ".id_type, " x ".id_number, " x ".status, " \
+	sc ".code, " sc ".name, " cu ".code, " cu ".name, " x ".grade, " x ".class_name"
+#define LIST_HEAD                                                                                                       \
+	"SELECT p.id, p.score, p.kind, p.rules, p.state, p.version, p.group_id, p.decided_at, p.created_at, "            \
+	SIDE("a", "sa", "ca") ", " SIDE("b", "sb", "cb")                                                                 \
+	" FROM suspect_pair p STRAIGHT_JOIN student a ON a.id = p.lo_id STRAIGHT_JOIN student b ON b.id = p.hi_id"      \
+	" JOIN unit sa ON sa.id = a.school_id JOIN unit sb ON sb.id = b.school_id"                                       \
+	" LEFT JOIN unit ca ON ca.code = a.county_code AND ca.level = 3 LEFT JOIN unit cb ON cb.code = b.county_code AND cb.level = 3"
+static const struct db_sql Q_LIST = {
+	LIST_HEAD " WHERE p.arbiter_unit_id = ? AND p.state = ? AND (? = 0 OR p.id < ?) ORDER BY p.id DESC LIMIT ?"};
+static const struct db_sql Q_GET = {LIST_HEAD " WHERE p.id = ?"};
+static const struct db_sql Q_LOCK = {
+	"SELECT id, state, version, arbiter_unit_id, lo_id, hi_id FROM suspect_pair WHERE id = ? FOR UPDATE"};
+static const struct db_sql Q_DECIDE = {
+	"UPDATE suspect_pair SET state = ?, decided_by = ?, decided_at = UTC_TIMESTAMP(6), decided_fp = ?,"
+	" group_id = NULLIF(?, 0), version = version + 1, updated_at = UTC_TIMESTAMP(6) WHERE id = ?"};
+static const struct db_sql Q_HISTORY = {
+	"INSERT INTO history (group_id, member_id, student_id, actor_user_id, actor_role, action, state_before, state_after, reason)"
+	" VALUES (NULLIF(?, 0), NULLIF(?, 0), NULLIF(?, 0), ?, ?, ?, ?, ?, ?)"};
+static const struct db_sql Q_GROUP = {
+	"INSERT INTO problem_group (type, clash_key, open_key, state, scope_level, arbiter_unit_id)"
+	" VALUES ('suspected_dup', ?, ?, 'open', ?, ?)"};
+static const struct db_sql Q_MEMBER = {
+	"INSERT INTO group_member (group_id, student_id, school_id, province_code, city_code, county_code, state, due_date)"
+	" VALUES (?, ?, ?, ?, ?, ?, 'open', ?)"};
+static const struct db_sql Q_PROBLEM = {
+	"UPDATE student SET status = 'problem', version = version + 1, updated_at = UTC_TIMESTAMP(6)"
+	" WHERE id = ? AND status <> 'deleted'"};
+
+enum xerr db_sx_list(struct db *db, struct arena *a, uint32_t unit_id, const char *state, uint64_t before, long limit,
+		     struct db_rows *rs)
+{
+	return db_exec(db, a, &Q_LIST, DB_ARGS(DBI(unit_id), DBS(state), DBI(before), DBI(before), DBI(limit)), rs, NULL, NULL);
+}
+
+enum xerr db_sx_get(struct db *db, struct arena *a, uint64_t id, struct db_rows *rs)
+{
+	return db_exec(db, a, &Q_GET, DB_ARGS(DBI(id)), rs, NULL, NULL);
+}
+
+enum xerr db_sx_lock(struct db *db, struct arena *a, uint64_t id, struct db_rows *rs)
+{
+	return db_exec(db, a, &Q_LOCK, DB_ARGS(DBI(id)), rs, NULL, NULL);
+}
+
+enum xerr db_sx_record_locked(struct db *db, struct arena *a, uint64_t id, struct db_rows *rs)
+{
+	return db_exec(db, a, &Q_RECORD_LOCKED, DB_ARGS(DBI(id)), rs, NULL, NULL);
+}
+
+enum xerr db_sx_decide(struct db *db, uint64_t id, const char *state, uint64_t user_id, uint64_t fp, uint64_t group_id)
+{
+	return db_exec(db, NULL, &Q_DECIDE, DB_ARGS(DBS(state), DBI(user_id), DBI((long long)fp), DBI(group_id), DBI(id)),
+		       NULL, NULL, NULL);
+}
+
+enum xerr db_sx_history(struct db *db, uint64_t group_id, uint64_t member_id, uint64_t student_id, uint64_t user_id,
+			const char *role, const char *action, const char *before, const char *after, const char *reason)
+{
+	return db_exec(db, NULL, &Q_HISTORY,
+		       DB_ARGS(DBI(group_id), DBI(member_id), DBI(student_id), DBI(user_id), DBS(role), DBS(action), DBS(before),
+			       DBS(after), DBS(reason)),
+		       NULL, NULL, NULL);
+}
+
+enum xerr db_sx_group_open(struct db *db, const char *key, uint32_t arbiter, int scope_level, const struct sx_member m[2],
+			   const char *due_date, uint64_t *group_id, uint64_t member_id[2])
+{
+	unsigned long long gid = 0, mid = 0;
+	enum xerr e = db_exec(db, NULL, &Q_GROUP, DB_ARGS(DBS(key), DBS(key), DBI(scope_level), DBI(arbiter)), NULL, NULL, &gid);
+	for (int i = 0; i < 2 && e == XE_OK; i++) {
+		e = db_exec(db, NULL, &Q_MEMBER,
+			    DB_ARGS(DBI(gid), DBI(m[i].student_id), DBI(m[i].school_id), DBS(m[i].province), DBS(m[i].city),
+				    DBS(m[i].county), DBS(due_date)),
+			    NULL, NULL, &mid);
+		member_id[i] = mid;
+		if (e == XE_OK)
+			e = db_exec(db, NULL, &Q_PROBLEM, DB_ARGS(DBI(m[i].student_id)), NULL, NULL, NULL);
+	}
+	*group_id = gid;
+	return e;
 }

@@ -9,6 +9,7 @@
 #include "dedup.h"
 #include "arena.h"
 #include "xmalloc.h"
+#include "db_workflow.h"
 
 #define SLICE 50000           /* records read per statement */
 #define BLOCK_ALL 64          /* a block up to this size is compared pair by pair */
@@ -272,4 +273,72 @@ int suspects_cli(void)
 		fprintf(stderr, "suspects: %s\n", err_code(e));
 	db_close(db);
 	return e == XE_OK ? 0 : 1;
+}
+
+struct decide_ctx {
+	struct arena *a;
+	struct sx_decision *d;
+};
+
+static enum xerr decide_tx(struct db *db, void *ctx)
+{
+	struct decide_ctx *c = ctx;
+	struct sx_decision *d = c->d;
+	struct db_rows p, r[2];
+	struct sx_rec rec[2];
+	d->group_id = 0;
+	d->code = NULL;
+	enum xerr e = db_sx_lock(db, c->a, d->pair_id, &p);
+	if (e != XE_OK)
+		return e;
+	if (!p.n || (uint32_t)db_get_int(&p, 0, 3) != d->unit_id)
+		return XE_NOT_FOUND; /* R2: only the county of the pair or the common superior sees it */
+	if (strcmp(db_get(&p, 0, 1), "open") != 0)
+		return d->code = "already_decided", XE_CONFLICT;
+	if (d->expected_version >= 0 && db_get_int(&p, 0, 2) != d->expected_version)
+		return d->code = "version_conflict", XE_CONFLICT;
+	for (int i = 0; i < 2; i++) {
+		if ((e = db_sx_record_locked(db, c->a, (uint64_t)db_get_int(&p, 0, 4 + i), &r[i])) != XE_OK)
+			return e;
+		if (!r[i].n || strcmp(db_get(&r[i], 0, SXC__N), "deleted") == 0)
+			return d->code = "record_deleted", XE_CONFLICT;
+		rec_of(&r[i], 0, &rec[i]);
+	}
+	const char *state = d->same_child ? "same_child" : "different";
+	uint64_t mid[2] = {0, 0};
+	if (d->same_child) {
+		const char *cs[2] = {rec[0].county, rec[1].county}, *due = NULL;
+		char code[7], key[48];
+		int level = dedup_common_superior(cs, 2, code);
+		snprintf(key, sizeof key, "S:%llu|%llu", (unsigned long long)rec[0].id, (unsigned long long)rec[1].id);
+		struct sx_member m[2];
+		for (int i = 0; i < 2; i++)
+			m[i] = (struct sx_member){rec[i].id, rec[i].school_id, db_get(&r[i], 0, SXC__N + 1), db_get(&r[i], 0, SXC__N + 2),
+						  rec[i].county};
+		if ((e = db_wf_due_date(db, c->a, &due)) != XE_OK)
+			return e;
+		e = db_sx_group_open(db, key, d->unit_id, level, m, due, &d->group_id, mid);
+		if (e == XE_DUPLICATE)
+			return d->code = "group_open", XE_CONFLICT;
+		if (e == XE_OK)
+			e = db_sx_history(db, d->group_id, 0, 0, d->user_id, d->role, "group_opened", NULL, "open", "suspected_dup");
+		for (int i = 0; i < 2 && e == XE_OK; i++)
+			e = db_sx_history(db, d->group_id, mid[i], rec[i].id, d->user_id, d->role, "member_added", NULL, "open", NULL);
+		if (e != XE_OK)
+			return e;
+	}
+	if ((e = db_sx_decide(db, d->pair_id, state, d->user_id, suspects_fp(&rec[0], &rec[1]), d->group_id)) != XE_OK)
+		return e;
+	char reason[600];
+	snprintf(reason, sizeof reason, "suspect_pair:%llu%s%s", (unsigned long long)d->pair_id, d->reason ? " " : "",
+		 d->reason ? d->reason : "");
+	for (int i = 0; i < 2 && e == XE_OK; i++)
+		e = db_sx_history(db, d->group_id, mid[i], rec[i].id, d->user_id, d->role, "suspect_decided", "open", state, reason);
+	return e;
+}
+
+enum xerr suspects_decide(struct db *db, struct arena *a, struct sx_decision *d)
+{
+	struct decide_ctx c = {a, d};
+	return db_tx(db, decide_tx, &c);
 }

@@ -25,4 +25,21 @@ int suspects_cli(void);
 /* The fingerprint of a pair's compared fields (name, gender, birth date, ID type and number of both records). */
 uint64_t suspects_fp(const struct sx_rec *lo, const struct sx_rec *hi);
 
+/* A bureau's decision on a suspected pair (R31): "same child" opens a suspected_dup group (handled like an ID
+ * duplicate, R17/R18), "different children" is remembered with the fingerprint it was made on. Both are history
+ * events of both records (R25), so they reach the feed (R29). */
+struct sx_decision {
+	uint64_t pair_id;
+	int same_child;
+	long long expected_version; /* -1: not checked */
+	const char *reason;         /* optional */
+	uint64_t user_id;
+	const char *role;
+	uint32_t unit_id;           /* the caller's unit: it must be the pair's arbiter (R2), else XE_NOT_FOUND */
+	/* out */
+	uint64_t group_id;
+	const char *code;           /* with XE_CONFLICT: already_decided, version_conflict, record_deleted, group_open */
+};
+enum xerr suspects_decide(struct db *db, struct arena *a, struct sx_decision *d);
+
 #endif
