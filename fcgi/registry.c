@@ -1,5 +1,6 @@
 /* registry: registrations, provincial batches, register results, file imports (jobs) and the CLI modes (issue 4). */
 #include "registry.h"
+#include "suspects.h"
 #include "scope.h"
 #include "xmalloc.h"
 #include "config.h"
@@ -328,7 +329,8 @@ static enum xerr one_tx(struct db *db, void *vc)
 		return XE_RETRY; /* a concurrent registration took the number first: run again */
 	if (e != XE_OK)
 		return e;
-	if ((e = db_reg_detect(db, c->a, batch, DETECT_FRESH, NULL)) != XE_OK)
+	if ((e = db_reg_detect(db, c->a, batch, DETECT_FRESH, NULL)) != XE_OK ||
+	    (e = suspects_check_batch(db, c->a, batch)) != XE_OK) /* R31, issue 17: advisory, in the same transaction */
 		return e;
 	o->status = "created";
 	o->student_id = id;
@@ -523,7 +525,8 @@ enum xerr registry_apply_change(struct db *db, struct arena *a, const struct reg
 		outcome_error(out, XE_CONFLICT, "version", "version", "The record changed meanwhile; reload it.", "记录已被修改，请刷新后重试。");
 		return XE_OK;
 	}
-	if (e != XE_OK || (e = db_reg_detect(db, a, batch, 0, NULL)) != XE_OK)
+	if (e != XE_OK || (e = db_reg_detect(db, a, batch, 0, NULL)) != XE_OK ||
+	    (e = suspects_check_batch(db, a, batch)) != XE_OK) /* R31 */
 		return e;
 	const char *no = NULL;
 	if ((e = db_reg_student_no(db, a, student_id, &no)) != XE_OK || (e = fill_problems(db, a, student_id, out)) != XE_OK)
@@ -1134,7 +1137,8 @@ static enum xerr import_pass(struct imp *x)
 			if ((e = db_reg_detect_keys_put(x->db, batch, keys, nk)) != XE_OK ||
 			    (ne && (e = db_reg_detect_keys_err(x->db, batch, errnos, ne)) != XE_OK))
 				goto out;
-			if ((e = db_reg_detect(x->db, x->a, batch, DETECT_FRESH | DETECT_KEYS_GIVEN, &st)) != XE_OK)
+			if ((e = db_reg_detect(x->db, x->a, batch, DETECT_FRESH | DETECT_KEYS_GIVEN, &st)) != XE_OK ||
+			    (e = suspects_check_batch(x->db, x->a, batch)) != XE_OK) /* R31 */
 				goto out;
 			x->t_detect += mono() - t1;
 			x->groups += st.groups_opened + st.members_added;
@@ -1705,6 +1709,8 @@ enum xerr registry_detect_student(struct db *db, struct arena *a, uint64_t stude
 		e = db_reg_touch(db, &student_id, 1, batch);
 	if (e == XE_OK)
 		e = db_reg_detect(db, a, batch, 0, NULL);
+	if (e == XE_OK)
+		e = suspects_check_batch(db, a, batch); /* R31 */
 	return e;
 }
 

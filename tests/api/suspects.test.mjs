@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql, sqlCount, assertError } from '../lib/api.mjs';
-import { as, record, register, SCHOOLS } from '../lib/registry.mjs';
+import { as, record, register, SCHOOLS, csv, upload } from '../lib/registry.mjs';
 import { variantNames, runSuspects, variantPair } from '../lib/suspects.mjs';
 
 /** The stored pair of two students (lower id first), or null. */
@@ -206,4 +206,48 @@ test('R30 the list pages by cursor: every pair once, newest first', async () => 
   assert.equal(seen.length, 3);
   assert.deepEqual([...seen].sort((x, y) => y - x), seen);
   assert.equal(new Set(seen).size, 3);
+});
+
+test('R31 incremental: a registration checks its own record in its transaction: the pair is there without a full run, and the registration is never refused', async () => {
+  runSuspects(); // the keys of every record so far
+  const [simp, trad] = variantNames();
+  const base = record(SCHOOLS.a, { name: simp });
+  const a = (await register('clerk_a', base)).student_id;
+  const b = (await register('clerk_a', record(SCHOOLS.a, { name: trad, gender: base.gender, birth_date: base.birth_date, id_type: 'Z', id_number: '' }))).student_id;
+  const p = pairOf(a, b);
+  assert.ok(p, 'found by the registration itself');
+  assert.equal(p.state, 'open');
+  assert.ok(sqlCount(`SELECT COUNT(*) FROM suspect_key WHERE student_id=${b}`) > 0, 'its blocking keys are stored');
+  // day and month swapped (a date rule), registered by another school of the city: the city's pair
+  const [y, m, d] = base.birth_date.split('-');
+  if (Number(d) <= 12 && m !== d) {
+    const c = (await register('clerk_b', record(SCHOOLS.b, { name: simp, gender: base.gender, birth_date: `${y}-${d}-${m}`, id_type: 'Z', id_number: '' }))).student_id;
+    const q = pairOf(a, c);
+    assert.ok(q, 'day and month swapped');
+    assert.equal(q.arbiter, '130100');
+    assert.ok(q.rules.some((r) => r.field === 'birth_date' && /日月颠倒/.test(r.zh)), JSON.stringify(q.rules));
+  }
+});
+
+test('R31 incremental: an import checks its records (a file holding both writings of one child yields the pair)', async () => {
+  const c = await as('clerk_a');
+  const [simp, trad] = variantNames();
+  const base = record(SCHOOLS.a, { name: simp });
+  const twin = record(SCHOOLS.a, { name: trad, gender: base.gender, birth_date: base.birth_date, id_type: 'Z', id_number: '' });
+  const j = (await upload(c, csv([base, twin]))).body;
+  assert.equal(j.rows_valid, 2, JSON.stringify(j));
+  const cm = await c.post(`/api/v1/imports/${j.id}/commit`);
+  assert.equal(cm.status, 200, cm.text);
+  assert.equal(cm.body.rows_created, 2);
+  const ids = sql(`SELECT id FROM student WHERE import_job_id=${j.id} ORDER BY id`).map((r) => Number(r[0]));
+  assert.ok(pairOf(ids[0], ids[1]), 'the pair is stored by the import');
+});
+
+test('R31 bad input: names outside the BMP, Latin, mixed or one character, and invalid dates never break a registration or the run', async () => {
+  const names = ['𠀀𠀁𠀂', 'Li Ming', '李Ming', '王', 'A·B', '阿依古丽·买买提'];
+  for (const name of names) {
+    const r = await (await as('clerk_a')).post('/api/v1/students', record(SCHOOLS.a, { name }));
+    assert.ok([201, 422].includes(r.status), `${name}: ${r.status} ${r.text}`);
+  }
+  assert.match(runSuspects(), /suspects: \d+ records/);
 });
