@@ -277,7 +277,7 @@ static int nginx_errors_cmd(const char *dir)
 {
 	static const struct { const char *file; enum xerr e; } pages[] = {
 		{"400.json", XE_BAD_REQUEST}, {"413.json", XE_TOO_LARGE}, {"414.json", XE_URI_TOO_LONG},
-		{"429.json", XE_RATE_LIMITED}, {"503.json", XE_UNAVAILABLE}, {"413-evidence.json", XE__COUNT},
+		{"429.json", XE_RATE_LIMITED}, {"503.json", XE_UNAVAILABLE}, {"500.json", XE_INTERNAL}, {"413-evidence.json", XE__COUNT},
 	};
 	int rc = 0;
 	for (size_t i = 0; i < sizeof pages / sizeof *pages; i++) {

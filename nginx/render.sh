@@ -37,6 +37,8 @@ mkdir -p "$VARDIR/nginx/errors"
         # the refusal says what is allowed (R23); a location error_page replaces the server list: repeat the others
         print "  error_page 413 /_errors/413-evidence.json;"
         print "  error_page 400 /_errors/400.json;"
+        print "  error_page 494 =400 /_errors/400.json;"
+        print "  error_page 500 501 /_errors/500.json;"
         print "  error_page 414 /_errors/414.json;"
         print "  error_page 429 /_errors/429.json;"
         print "  error_page 502 503 504 /_errors/503.json;"
