@@ -73,4 +73,8 @@ enum xerr api_wf_holidays_get(struct req *r, struct resp *w);   /* GET /api/v1/h
 enum xerr api_wf_holidays_put(struct req *r, struct resp *w);   /* PUT /api/v1/holidays */
 enum xerr api_wf_feed(struct req *r, struct resp *w);           /* GET /api/v1/feed */
 
+/* suspected duplicates (issue 17, R31): api_suspect.c */
+enum xerr api_suspects_list(struct req *r, struct resp *w);   /* GET /api/v1/suspects */
+enum xerr api_suspect_decide(struct req *r, struct resp *w);  /* POST /api/v1/suspects/{id}/decision */
+
 #endif

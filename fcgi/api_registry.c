@@ -437,7 +437,7 @@ enum xerr api_groups_list(struct req *r, struct resp *w)
 		return e;
 	const char *type = str_or_null(req_query(r, "type")), *state = str_or_null(req_query(r, "state"));
 	if (type && wf_type_parse(type) < 0)
-		return resp_error(r, w, XE_VALIDATION, "type", "type must be id_dup, id_error, id_changed or nbg_dup.");
+		return resp_error(r, w, XE_VALIDATION, "type", "type must be id_dup, id_error, id_changed, nbg_dup or suspected_dup.");
 	if (state && strcmp(state, "open") && strcmp(state, "awaiting_arbitration") && strcmp(state, "done"))
 		return resp_error(r, w, XE_VALIDATION, "state", "state must be open, awaiting_arbitration or done.");
 	struct reg_actor who;

@@ -111,10 +111,15 @@ static const struct db_sql Q_SEQ_RAISE = {
 static const struct db_sql Q_SEQ_READ = {
 	"SELECT q.prefix, q.last FROM JSON_TABLE(?, '$[*]' COLUMNS (p CHAR(15) CHARACTER SET ascii PATH '$')) j"
 	" STRAIGHT_JOIN student_no_seq q FORCE INDEX (PRIMARY) ON q.prefix=j.p"};
+/* the stored fields of an identity match (struct reg_stored), in this order, of student s */
+#define IDENT_COLS                                                                                                \
+	"s.id, s.school_id, s.id_type, IFNULL(s.id_number,''), s.student_no, s.name, s.gender,"                     \
+	" DATE_FORMAT(s.birth_date,'%Y-%m-%d'), s.grade, s.class_name, IFNULL(DATE_FORMAT(s.enrol_date,'%Y-%m-%d'),''),"  \
+	" s.guardian_name, s.guardian_phone"
 #define IDENT_JT                                                                                                  \
-	"SELECT s.school_id, s.id_type, s.id_number, COUNT(*) FROM JSON_TABLE(?, '$[*]' COLUMNS (k VARCHAR(30) PATH '$')) j" \
+	"SELECT " IDENT_COLS " FROM JSON_TABLE(?, '$[*]' COLUMNS (k VARCHAR(30) PATH '$')) j"                       \
 	" STRAIGHT_JOIN student s FORCE INDEX (k_student_idno) ON s.id_number=j.k WHERE s.status<>'deleted'"           \
-	" GROUP BY s.school_id, s.id_type, s.id_number"
+	" ORDER BY s.id"
 static const struct db_sql Q_IDENT_MANY = {IDENT_JT};
 static const struct db_sql Q_IDENT_MANY_LOCK = {IDENT_JT " LOCK IN SHARE MODE"};
 #define NBG_JT                                                                                                    \
@@ -337,27 +342,44 @@ static enum xerr insert_rows(struct db *db, struct reg_new *rows, size_t n, cons
 /* ---------------------------------------------------------------- identity (idempotency of imports and batches) */
 
 static const struct db_sql Q_IDENT_NO = {
-	"SELECT COUNT(*), MIN(id) FROM student WHERE id_number=? AND school_id=? AND id_type=? AND status<>'deleted'"};
+	"SELECT " IDENT_COLS " FROM student s WHERE s.id_number=? AND s.school_id=? AND s.id_type=? AND s.status<>'deleted'"
+	" ORDER BY s.id LIMIT 100"};
 static const struct db_sql Q_IDENT_NO_LOCK = {
-	"SELECT COUNT(*), MIN(id) FROM student WHERE id_number=? AND school_id=? AND id_type=? AND status<>'deleted'"
-	" LOCK IN SHARE MODE"};
+	"SELECT " IDENT_COLS " FROM student s WHERE s.id_number=? AND s.school_id=? AND s.id_type=? AND s.status<>'deleted'"
+	" ORDER BY s.id LIMIT 100 LOCK IN SHARE MODE"};
 static const struct db_sql Q_IDENT_NBG = {
-	"SELECT COUNT(*), MIN(id) FROM student WHERE name=? AND gender=? AND birth_date=? AND school_id=? AND id_type=?"
-	" AND id_number IS NULL AND status<>'deleted'"};
+	"SELECT " IDENT_COLS " FROM student s WHERE s.name=? AND s.gender=? AND s.birth_date=? AND s.school_id=? AND s.id_type=?"
+	" AND s.id_number IS NULL AND s.status<>'deleted' ORDER BY s.id LIMIT 100"};
 static const struct db_sql Q_IDENT_NBG_LOCK = {
-	"SELECT COUNT(*), MIN(id) FROM student WHERE name=? AND gender=? AND birth_date=? AND school_id=? AND id_type=?"
-	" AND id_number IS NULL AND status<>'deleted' LOCK IN SHARE MODE"};
+	"SELECT " IDENT_COLS " FROM student s WHERE s.name=? AND s.gender=? AND s.birth_date=? AND s.school_id=? AND s.id_type=?"
+	" AND s.id_number IS NULL AND s.status<>'deleted' ORDER BY s.id LIMIT 100 LOCK IN SHARE MODE"};
+
 static const struct db_sql Q_STUDENT_NO = {"SELECT student_no FROM student WHERE id=?"};
 
+static void stored_row(const struct db_rows *rs, size_t r, struct reg_stored *s)
+{
+	s->id = (uint64_t)db_get_int(rs, r, 0);
+	s->school_id = (uint32_t)db_get_int(rs, r, 1);
+	s->id_type = db_get(rs, r, 2)[0];
+	s->id_number = db_get(rs, r, 3);
+	s->student_no = db_get(rs, r, 4);
+	s->name = db_get(rs, r, 5);
+	s->gender = db_get(rs, r, 6)[0];
+	s->birth = db_get(rs, r, 7);
+	s->grade = db_get(rs, r, 8);
+	s->class_name = db_get(rs, r, 9);
+	s->enrol = db_get(rs, r, 10);
+	s->guardian = db_get(rs, r, 11);
+	s->phone = db_get(rs, r, 12);
+}
+
 enum xerr db_reg_identity(struct db *db, struct arena *a, uint32_t school_id, const struct student_rec *rec, int locking,
-			  int *count, uint64_t *id, const char **student_no)
+			  size_t *n, struct reg_stored **out)
 {
 	struct db_rows rs;
 	enum xerr e;
-	*count = 0;
-	*id = 0;
-	if (student_no)
-		*student_no = NULL;
+	*n = 0;
+	*out = NULL;
 	if (rec->id_number[0])
 		e = db_exec(db, a, locking ? &Q_IDENT_NO_LOCK : &Q_IDENT_NO,
 			    DB_ARGS(DBS(rec->id_number), DBI(school_id), DBSN(&rec->id_type, 1)), &rs, NULL, NULL);
@@ -367,13 +389,10 @@ enum xerr db_reg_identity(struct db *db, struct arena *a, uint32_t school_id, co
 			    NULL, NULL);
 	if (e != XE_OK || rs.n == 0)
 		return e;
-	*count = (int)db_get_int(&rs, 0, 0);
-	*id = (uint64_t)db_get_int(&rs, 0, 1);
-	if (*id && student_no) {
-		struct db_rows r2;
-		if ((e = db_exec(db, a, &Q_STUDENT_NO, DB_ARGS(DBI(*id)), &r2, NULL, NULL)) == XE_OK && r2.n)
-			*student_no = db_get(&r2, 0, 0);
-	}
+	*out = arena_alloc(a, rs.n * sizeof **out);
+	for (size_t r = 0; r < rs.n; r++)
+		stored_row(&rs, r, &(*out)[r]);
+	*n = rs.n;
 	return e;
 }
 
@@ -383,7 +402,7 @@ static int cmp_str(const void *x, const void *y)
 }
 
 enum xerr db_reg_identity_many(struct db *db, struct arena *a, const char *const *numbers, size_t n, int locking,
-			       void (*cb)(void *ctx, uint32_t school_id, char id_type, const char *id_number, int count), void *ctx)
+			       void (*cb)(void *ctx, const struct reg_stored *s), void *ctx)
 {
 	if (n == 0)
 		return XE_OK;
@@ -403,8 +422,11 @@ enum xerr db_reg_identity_many(struct db *db, struct arena *a, const char *const
 	sbuf_put(&b, "]", 1);
 	struct db_rows rs;
 	enum xerr e = db_exec(db, a, locking ? &Q_IDENT_MANY_LOCK : &Q_IDENT_MANY, DB_ARGS(DBSN(b.s, b.n)), &rs, NULL, NULL);
-	for (size_t r = 0; e == XE_OK && r < rs.n; r++)
-		cb(ctx, (uint32_t)db_get_int(&rs, r, 0), db_get(&rs, r, 1)[0], db_get(&rs, r, 2), (int)db_get_int(&rs, r, 3));
+	for (size_t r = 0; e == XE_OK && r < rs.n; r++) {
+		struct reg_stored st;
+		stored_row(&rs, r, &st);
+		cb(ctx, &st);
+	}
 	free(sorted);
 	free(b.s);
 	return e;
@@ -511,8 +533,9 @@ static const struct db_sql D_KEYS_CHG = {
 	" IF(g.type='nbg_dup', SUBSTRING_INDEX(g.open_key,'|',1), NULL),"                                              \
 	" IF(g.type='nbg_dup', SUBSTRING_INDEX(SUBSTRING_INDEX(g.open_key,'|',2),'|',-1), NULL),"                      \
 	" IF(g.type='nbg_dup', SUBSTRING_INDEX(g.open_key,'|',-1), NULL)"
-/* WG_NOT_REOPEN_CASE: a re-open case (R22) is settled by its school alone; detection never evaluates its key */
-#define NOT_REOPEN_CASE " AND g.reopened_from IS NULL"
+/* WG_NOT_REOPEN_CASE: a re-open case (R22) is settled by its school alone; detection never evaluates its key; nor that of
+ * a suspected_dup group (R31): the bureau's decision is its clash, settled by its members (one survives) */
+#define NOT_REOPEN_CASE " AND g.reopened_from IS NULL AND g.type<>'suspected_dup'"
 static const struct db_sql D_KEYS_OPEN = {
 	"INSERT IGNORE INTO detect_key (batch, type, k, sid, name, gender, birth) SELECT DISTINCT ?, " OPEN_KEY_COLS
 	" FROM student s FORCE INDEX (k_student_touch) STRAIGHT_JOIN group_member m FORCE INDEX (k_member_student) ON m.student_id=s.id"
@@ -1409,6 +1432,7 @@ static const struct db_sql Q_SETTLE[WT__COUNT] = {
 			" AND (s.id_type <> '1' OR s.id_number IS NULL OR o.id_type <> '1' OR o.id_number IS NULL)"},
 	[WT_ID_ERROR] = {"SELECT " ID_ERROR_NOW("s") " FROM student s WHERE s.id = ?"},
 	[WT_ID_CHANGED] = {"SELECT " ID_CHANGED_NOW("s") " FROM student s WHERE s.id = ?"},
+	[WT_SUSPECTED_DUP] = {SETTLE_OTHERS}, /* R31: the same child while another of its records lives */
 };
 
 enum xerr db_reg_still_clashes(struct db *db, struct arena *a, uint64_t student_id, uint64_t group_id, int *still)
@@ -1421,7 +1445,7 @@ enum xerr db_reg_still_clashes(struct db *db, struct arena *a, uint64_t student_
 	int t = wf_type_parse(db_get(&rs, 0, 0));
 	if (t < 0 || t >= WT__COUNT || !Q_SETTLE[t].sql)
 		return XE_OK; /* a type without a clash of its own (settled by its members alone) */
-	if (t == WT_ID_DUP || t == WT_NBG_DUP)
+	if (t == WT_ID_DUP || t == WT_NBG_DUP || t == WT_SUSPECTED_DUP)
 		e = db_exec(db, a, &Q_SETTLE[t], DB_ARGS(DBI(student_id), DBI(group_id)), &rs, NULL, NULL);
 	else
 		e = db_exec(db, a, &Q_SETTLE[t], DB_ARGS(DBI(student_id)), &rs, NULL, NULL);

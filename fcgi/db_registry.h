@@ -43,15 +43,23 @@ enum xerr db_reg_insert(struct db *db, struct arena *a, struct reg_new *rows, si
  * change corrects the date of birth (R15). resync: first raise the counter to the numbers in use (after a duplicate). */
 enum xerr db_reg_new_number(struct db *db, struct arena *a, const char *county, const char *birth, int resync, char out[20]);
 
-/* Live records of a school with the same identity as rec (same ID type and number; without a number, the same
- * name + gender + birth date): *count of them and *id of the first (0 if none). locking: read with a shared
+/* A live record found by identity (R29), with the fields the same-record decision compares (registry.c's
+ * registry_match; issue 12 item 1). Strings are in the arena; enrol "" when none. */
+struct reg_stored {
+	uint64_t id;
+	uint32_t school_id;
+	char id_type, gender;
+	const char *id_number, *student_no, *name, *birth, *grade, *class_name, *enrol, *guardian, *phone;
+};
+/* Live records of a school with rec's identity key (same ID type and number; without a number, the same
+ * name + gender + birth date), oldest first: *n of them in *out (arena). locking: read with a shared
  * lock (inside a transaction that will insert). */
 enum xerr db_reg_identity(struct db *db, struct arena *a, uint32_t school_id, const struct student_rec *rec, int locking,
-			  int *count, uint64_t *id, const char **student_no);
-/* Counts of live records per (school, ID type, ID number) for up to n numbers (any n: queried in slices).
- * Calls cb(ctx, school_id, id_type, id_number, count) for each found combination. locking as above. */
+			  size_t *n, struct reg_stored **out);
+/* Live records with any of up to n ID numbers (any n: queried in slices), oldest first: cb(ctx, record) for each.
+ * locking as above. */
 enum xerr db_reg_identity_many(struct db *db, struct arena *a, const char *const *numbers, size_t n, int locking,
-			       void (*cb)(void *ctx, uint32_t school_id, char id_type, const char *id_number, int count), void *ctx);
+			       void (*cb)(void *ctx, const struct reg_stored *s), void *ctx);
 
 /* Live records per name + gender + birth date (R7) for n distinct keys (any n, each once): cb(ctx, name, gender, birth, count,
  * non-resident count) for each key found. locking: shared locks (and gap locks where none is found), so that a

@@ -22,6 +22,7 @@
 #include "config.h"
 #include "db.h"
 #include "housekeep.h"
+#include "suspects.h"
 #include "json.h"
 #include "log.h"
 #include "registry.h"
@@ -271,13 +272,33 @@ static int hash_password_cmd(void)
 	return 0;
 }
 
-/* Write the JSON bodies nginx answers itself (nginx/render.sh) into dir: the one error shape with err.c's texts, and
- * the upload route's 413 with the limits of R23. Returns the exit status. */
+/* Write the JSON bodies nginx answers itself (nginx/render.sh) into dir: one file per status nginx can produce on its
+ * own, named by that status (render.sh makes an error_page line of each NNN.json), in the one error shape with err.c's
+ * texts or a text naming nginx's own reason; and the upload route's 413 with the limits of R23. Returns the exit status.
+ * Issue 12 item 6: every status nginx produces itself answers JSON. */
 static int nginx_errors_cmd(const char *dir)
 {
-	static const struct { const char *file; enum xerr e; } pages[] = {
-		{"400.json", XE_BAD_REQUEST}, {"413.json", XE_TOO_LARGE}, {"414.json", XE_URI_TOO_LONG},
-		{"429.json", XE_RATE_LIMITED}, {"503.json", XE_UNAVAILABLE}, {"500.json", XE_INTERNAL}, {"413-evidence.json", XE__COUNT},
+	static const struct { const char *file; enum xerr e; const char *code, *zh, *en; } pages[] = {
+		{"400.json", XE_BAD_REQUEST, NULL, NULL, NULL},
+		/* request header or cookie too large: nginx sends it as 400 */
+		{"494.json", XE_BAD_REQUEST, "header_too_large", "请求头太大（例如 Cookie 过多），请清除本站 Cookie 后重试。",
+		 "The request header or cookie is too large."},
+		{"403.json", XE_FORBIDDEN, "forbidden", "不允许访问此地址。", "Access to this address is not allowed."},
+		{"404.json", XE_NOT_FOUND, "not_found", "没有找到此页面或文件。", "No such page or file."},
+		{"405.json", XE_METHOD, NULL, NULL, NULL},
+		{"408.json", XE_BAD_REQUEST, "request_timeout", "请求发送超时，请重试。", "The request was not received in time."},
+		{"411.json", XE_BAD_REQUEST, "length_required", "请求缺少内容长度。", "The request lacks a Content-Length."},
+		{"413.json", XE_TOO_LARGE, NULL, NULL, NULL},
+		{"414.json", XE_URI_TOO_LONG, NULL, NULL, NULL},
+		{"416.json", XE_BAD_REQUEST, "range_not_satisfiable", "请求的范围超出了文件。", "The requested range is not satisfiable."},
+		{"429.json", XE_RATE_LIMITED, NULL, NULL, NULL},
+		{"500.json", XE_INTERNAL, NULL, NULL, NULL},
+		{"501.json", XE_BAD_REQUEST, "not_implemented", "不支持此请求方式。", "The request uses a method or encoding that is not supported."},
+		{"502.json", XE_UNAVAILABLE, NULL, NULL, NULL},
+		{"503.json", XE_UNAVAILABLE, NULL, NULL, NULL},
+		{"504.json", XE_UNAVAILABLE, NULL, NULL, NULL},
+		{"505.json", XE_BAD_REQUEST, "http_version", "不支持此 HTTP 版本。", "This HTTP version is not supported."},
+		{"413-evidence.json", XE__COUNT, NULL, NULL, NULL},
 	};
 	int rc = 0;
 	for (size_t i = 0; i < sizeof pages / sizeof *pages; i++) {
@@ -285,7 +306,7 @@ static int nginx_errors_cmd(const char *dir)
 		if (pages[i].e == XE__COUNT) {
 			body = api_evidence_too_large_body();
 		} else {
-			cJSON *root = resp_error_body(pages[i].e, NULL, NULL, NULL, NULL, NULL);
+			cJSON *root = resp_error_body(pages[i].e, pages[i].code, NULL, pages[i].zh, pages[i].en, NULL);
 			body = cJSON_PrintUnformatted(root);
 			cJSON_Delete(root);
 		}
@@ -324,8 +345,10 @@ int main(int argc, char **argv)
 		return registry_cli(argc - 1, argv + 1); /* issue 4: demo records through detection; full re-detection */
 	if (argc > 1 && strcmp(argv[1], "--housekeep") == 0)
 		return housekeep_cli();
+	if (argc > 1 && strcmp(argv[1], "--suspects") == 0)
+		return suspects_cli(); /* issue 17 (R31): the full run of suspected duplicates */
 	if (argc > 1) {
-		fprintf(stderr, "usage: %s [--routes | --dedup-reference | --nginx-errors DIR | --hash-password | --seed-demo CSV [JSON] | --redetect | --housekeep]  (settings from XJ_* environment variables)\n", argv[0]);
+		fprintf(stderr, "usage: %s [--routes | --dedup-reference | --nginx-errors DIR | --hash-password | --seed-demo CSV [JSON] | --redetect | --housekeep | --suspects]  (settings from XJ_* environment variables)\n", argv[0]);
 		return 2;
 	}
 	log_open(cfg.access_log);

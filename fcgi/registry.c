@@ -182,6 +182,72 @@ static void sha256_hex(const void *data, size_t len, char out[65])
 	sodium_bin2hex(out, 65, h, 32);
 }
 
+/* ================================================================ identity: one decision for every path */
+
+enum reg_match { REG_OTHER, REG_SAME, REG_CHANGED };
+
+/* The one identity decision of every path that registers records: POST /api/v1/students, the provincial batch and
+ * the file import (issue 12 item 1; R7, R15, R29). Of the school's live records with rec's identity key (cand: same
+ * ID type and number, or without a number the same name + gender + birth date), the same child is one with the same
+ * name, gender and date of birth. REG_OTHER: none, rec is another record (created, and detection runs on it);
+ * REG_SAME: one whose every field rec gives is equal (unchanged); REG_CHANGED: the same child with other values in
+ * fields rec gives (refused: a change goes through R15 with evidence), *changed lists them (SF_ bits). An empty
+ * optional field of rec (a column the file lacks) is not compared. *match: the record (NULL for REG_OTHER). */
+static enum reg_match registry_match(const struct student_rec *rec, const struct reg_stored *cand, size_t n,
+				     const struct reg_stored **match, unsigned *changed)
+{
+	*match = NULL;
+	*changed = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct reg_stored *c = &cand[i];
+		if (strcmp(c->name, rec->name) != 0 || c->gender != rec->gender || strcmp(c->birth, rec->birth) != 0)
+			continue;
+		unsigned ch = 0;
+		const struct { enum student_field f; const char *given, *stored; } cmp[] = {
+			{SF_GRADE, rec->grade, c->grade}, {SF_CLASS, rec->class_name, c->class_name}, {SF_ENROL, rec->enrol, c->enrol},
+			{SF_GUARDIAN, rec->guardian, c->guardian}, {SF_PHONE, rec->phone, c->phone},
+		};
+		for (size_t k = 0; k < sizeof cmp / sizeof *cmp; k++)
+			if (cmp[k].given[0] && strcmp(cmp[k].given, cmp[k].stored) != 0)
+				ch |= 1u << cmp[k].f;
+		if (!ch) {
+			*match = c;
+			*changed = 0;
+			return REG_SAME;
+		}
+		if (!*match) {
+			*match = c;
+			*changed = ch;
+		}
+	}
+	return *match ? REG_CHANGED : REG_OTHER;
+}
+
+/* The refusal of a REG_CHANGED row, in English and Chinese (arena): which record, which fields, what to do (R15). */
+static void changed_text(struct arena *a, const struct reg_stored *m, unsigned changed, const char **en, const char **zh,
+			 const char **first_field)
+{
+	struct sbuf fe = {0}, fz = {0};
+	*first_field = NULL;
+	for (int f = 0; f < SF__COUNT; f++)
+		if (changed & (1u << f)) {
+			if (!*first_field)
+				*first_field = student_field_json((enum student_field)f);
+			if (fe.n)
+				sbuf_put(&fe, ", ", 2), sbuf_put(&fz, "、", strlen("、"));
+			sbuf_put(&fe, student_field_json((enum student_field)f), strlen(student_field_json((enum student_field)f)));
+			sbuf_put(&fz, student_field_header((enum student_field)f), strlen(student_field_header((enum student_field)f)));
+		}
+	sbuf_put(&fe, "", 1);
+	sbuf_put(&fz, "", 1);
+	*en = arena_printf(a, "The school already has this child (student number %s) with other values in: %s. Nothing was stored;"
+			      " to correct the record, submit a change with evidence (R15).", m->student_no, fe.s);
+	*zh = arena_printf(a, "本校已有该学生（学籍号 %s），以下信息与已有记录不同：%s。未保存任何内容；如需更正，请对该记录提交变更并附证明材料。",
+			   m->student_no, fz.s);
+	free(fe.s);
+	free(fz.s);
+}
+
 /* ================================================================ one registration (clerk, batch record) */
 
 struct one_ctx {
@@ -221,18 +287,30 @@ static enum xerr one_tx(struct db *db, void *vc)
 		}
 	}
 	if (c->identity_check) {
-		int count = 0;
-		uint64_t id = 0;
-		const char *no = NULL;
-		if ((e = db_reg_identity(db, c->a, c->school->id, c->rec, 1, &count, &id, &no)) != XE_OK)
+		size_t n = 0;
+		struct reg_stored *cand;
+		const struct reg_stored *m;
+		unsigned changed;
+		if ((e = db_reg_identity(db, c->a, c->school->id, c->rec, 1, &n, &cand)) != XE_OK)
 			return e;
-		if (count > 0) {
+		switch (registry_match(c->rec, cand, n, &m, &changed)) {
+		case REG_SAME:
 			o->status = "unchanged";
-			o->student_id = id;
-			snprintf(o->student_no, sizeof o->student_no, "%s", no ? no : "");
-			if ((e = fill_problems(db, c->a, id, o)) != XE_OK)
+			o->student_id = m->id;
+			snprintf(o->student_no, sizeof o->student_no, "%s", m->student_no);
+			if ((e = fill_problems(db, c->a, m->id, o)) != XE_OK)
 				return e;
 			goto store;
+		case REG_CHANGED: {
+			const char *en, *zh, *field;
+			changed_text(c->a, m, changed, &en, &zh, &field);
+			outcome_error(o, XE_CONFLICT, field, "same_record_changed", en, zh);
+			o->student_id = m->id;
+			snprintf(o->student_no, sizeof o->student_no, "%s", m->student_no);
+			return XE_OK;
+		}
+		case REG_OTHER:
+			break;
 		}
 	}
 	uint64_t batch = 0, id = 0;
@@ -783,16 +861,54 @@ static const char *cell_for(struct imp *x, size_t r, int f, int *numeric_id)
 struct ident_cb {
 	struct imp *x;
 };
-static void ident_found(void *ctx, uint32_t school_id, char id_type, const char *id_number, int count)
+/* The live records of an identity key (struct hent ptr of idents): the same child's candidates of registry_match. */
+struct cands {
+	size_t n, cap;
+	struct reg_stored *v;
+};
+
+static void cand_add(struct arena *a, struct hent *h, const struct reg_stored *s)
+{
+	struct cands *c = h->ptr;
+	if (!c)
+		c = h->ptr = arena_calloc(a, sizeof *c);
+	if (c->n == c->cap) {
+		size_t ncap = c->cap ? 2 * c->cap : 2;
+		struct reg_stored *nv = arena_alloc(a, ncap * sizeof *nv);
+		if (c->n)
+			memcpy(nv, c->v, c->n * sizeof *nv);
+		c->v = nv;
+		c->cap = ncap;
+	}
+	c->v[c->n++] = *s;
+}
+
+/* An import row's identity key: school, ID type and number with name, gender and birth date (the same child,
+ * registry_match), or without a number school, ID type, name, gender and birth date. */
+static const char *ident_key(char *key, size_t sz, uint32_t school_id, char id_type, const char *id_number, const char *name,
+			     char gender, const char *birth)
+{
+	if (id_number[0])
+		snprintf(key, sz, "N|%u|%c|%s|%s|%c|%s", school_id, id_type, id_number, name, gender, birth);
+	else
+		snprintf(key, sz, "P|%u|%c|%s|%c|%s", school_id, id_type, name, gender, birth);
+	return key;
+}
+
+static void ident_found(void *ctx, const struct reg_stored *s)
 {
 	struct imp *x = ((struct ident_cb *)ctx)->x;
-	char key[80];
-	snprintf(key, sizeof key, "N|%u|%c|%s", school_id, id_type, id_number);
-	struct hent *h = hget(&x->idents, x->a, key, 0, NULL);
-	if (h && h->e == -1)
-		h->e = count;
-	if (id_type == '1' && (h = hget(&x->numbers, x->a, id_number, 0, NULL)) && h->flag)
-		h->e += count; /* live resident records with this number in any school (R7) */
+	char key[400];
+	struct hent *h = hget(&x->idents, x->a, ident_key(key, sizeof key, s->school_id, s->id_type, s->id_number, s->name,
+							  s->gender, s->birth), 0, NULL);
+	if (h && h->flag) {
+		if (h->e < 0)
+			h->e = 0;
+		h->e++;
+		cand_add(x->a, h, s);
+	}
+	if (s->id_type == '1' && (h = hget(&x->numbers, x->a, s->id_number, 0, NULL)) && h->flag)
+		h->e++; /* live resident records with this number in any school (R7) */
 }
 
 static void nbg_found(void *ctx, const char *name, char gender, const char *birth, int count, int nonres)
@@ -887,10 +1003,7 @@ static enum xerr import_pass(struct imp *x)
 			}
 			/* identity within the school (R29 idempotency): first time seen in this file -> look it up */
 			char key[400];
-			if (rec->id_number[0])
-				snprintf(key, sizeof key, "N|%u|%c|%s", s->id, rec->id_type, rec->id_number);
-			else
-				snprintf(key, sizeof key, "P|%u|%c|%s|%c|%s", s->id, rec->id_type, rec->name, rec->gender, rec->birth);
+			ident_key(key, sizeof key, s->id, rec->id_type, rec->id_number, rec->name, rec->gender, rec->birth);
 			int created;
 			struct hent *h = hget(&x->idents, x->a, key, 1, &created);
 			nue[nv] = NULL;
@@ -912,14 +1025,17 @@ static enum xerr import_pass(struct imp *x)
 					nbq[nq++] = (struct reg_nbg){arena_strdup(x->a, rec->name), rec->gender, arena_strdup(x->a, rec->birth)};
 				}
 			}
-			if (created && rec->id_number[0])
-				nums[nn++] = h->key + strlen(key) - strlen(rec->id_number);
-			else if (created) {
-				int count = 0;
-				uint64_t id = 0;
-				if ((e = db_reg_identity(x->db, x->a, s->id, rec, x->commit, &count, &id, NULL)) != XE_OK)
+			if (created && rec->id_number[0]) {
+				nums[nn++] = arena_strdup(x->a, rec->id_number);
+				h->flag = 1; /* ident_found fills it */
+			} else if (created) {
+				size_t n = 0;
+				struct reg_stored *cand;
+				if ((e = db_reg_identity(x->db, x->a, s->id, rec, x->commit, &n, &cand)) != XE_OK)
 					goto out;
-				h->e = count;
+				h->e = (int)n;
+				for (size_t k = 0; k < n; k++)
+					cand_add(x->a, h, &cand[k]);
 			}
 			ent[nv] = h;
 			sch[nv] = s;
@@ -934,6 +1050,7 @@ static enum xerr import_pass(struct imp *x)
 		if (nq && (e = db_reg_nbg_many(x->db, x->a, nbq, nq, 1, nbg_found, x)) != XE_OK)
 			goto out;
 		for (size_t i = 0; i < nv; i++) {
+			ent[i]->flag = 0;
 			if (nue[i])
 				nue[i]->flag = 0;
 			if (nbe[i])
@@ -945,6 +1062,25 @@ static enum xerr import_pass(struct imp *x)
 		for (size_t i = 0; i < nv; i++) {
 			if (ent[i]->e < 0)
 				ent[i]->e = 0;
+			const struct cands *cl = ent[i]->ptr;
+			const struct reg_stored *m;
+			unsigned changed;
+			if (cl && registry_match(&recs[i], cl->v, cl->n, &m, &changed) == REG_CHANGED) {
+				/* the same child with other values: refused as on every path (issue 12 item 1) */
+				const char *en, *zh, *field;
+				changed_text(x->a, m, changed, &en, &zh, &field);
+				struct student_issue is = {SF_NAME, 0, "same_record_changed", "", ""};
+				for (int f = 0; f < SF__COUNT; f++)
+					if (changed & (1u << f)) {
+						is.field = (enum student_field)f;
+						break;
+					}
+				snprintf(is.en, sizeof is.en, "%s", en);
+				snprintf(is.zh, sizeof is.zh, "%s", zh);
+				add_issue(x, rowno[i], &is);
+				x->errors++;
+				continue;
+			}
 			ent[i]->k++;
 			x->valid++;
 			if (!x->insert || ent[i]->k <= ent[i]->e) {

@@ -57,6 +57,10 @@ const struct route routes[] = {
 	{"GET", "/api/v1/holidays", api_wf_holidays_get, ROLES_ALL, 0},
 	{"PUT", "/api/v1/holidays", api_wf_holidays_put, ROLE_ADMIN, 48 * KB},
 	{"GET", "/api/v1/feed", api_wf_feed, ROLE_PROVINCE_API | ROLE_BUREAU, 0},
+
+	/* suspected duplicates (issue 17, R31): the county or the common superior (R2) */
+	{"GET", "/api/v1/suspects", api_suspects_list, ROLE_COUNTY | ROLE_BUREAU, 0},
+	{"POST", "/api/v1/suspects/{id}/decision", api_suspect_decide, ROLE_COUNTY | ROLE_BUREAU, 4 * KB},
 };
 
 const size_t routes_count = sizeof routes / sizeof routes[0];

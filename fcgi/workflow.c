@@ -63,7 +63,11 @@ const struct wf_group_rule wf_group_rules[] = {
 const size_t wf_group_rules_count = sizeof wf_group_rules / sizeof wf_group_rules[0];
 
 static const enum wf_state entry_state[WT__COUNT] = {
-	[WT_ID_DUP] = WS_OPEN, [WT_ID_ERROR] = WS_OPEN, [WT_ID_CHANGED] = WS_UNCONFIRMED, [WT_NBG_DUP] = WS_OPEN};
+	[WT_ID_DUP] = WS_OPEN, [WT_ID_ERROR] = WS_OPEN, [WT_ID_CHANGED] = WS_UNCONFIRMED, [WT_NBG_DUP] = WS_OPEN,
+	[WT_SUSPECTED_DUP] = WS_OPEN};
+
+/* R17/R18 (and R31 for suspected_dup): one record of the group survives */
+static int one_survives(enum wf_type t) { return t == WT_ID_DUP || t == WT_SUSPECTED_DUP; }
 
 enum wf_state wf_entry_state(enum wf_type t)
 {
@@ -83,7 +87,7 @@ int wf_state_holding(enum wf_state s) { return wf_state_pending(s) || s == WS_AP
 /* R17/R18/R19: may member idx's corroboration be approved now? */
 static int no_rival(const struct wf_group *g, size_t idx)
 {
-	if (g->type != WT_ID_DUP)
+	if (!one_survives(g->type))
 		return 1; /* R19: every name-gender-birth corroboration may win; single-member types have no rival */
 	for (size_t j = 0; j < g->n; j++) {
 		if (j == idx)
@@ -210,9 +214,9 @@ enum wf_gstate wf_group_state(const struct wf_group *g)
 		approved += g->m[j].state == WS_APPROVED;
 		standing += (size_t)wf_state_standing(g->m[j].state);
 	}
-	if (g->type == WT_ID_DUP && approved >= 2)
+	if (one_survives(g->type) && approved >= 2)
 		return WGS_AWAITING_ARBITRATION; /* R18 */
-	if (!pending && (g->type != WT_ID_DUP || standing <= 1))
+	if (!pending && (!one_survives(g->type) || standing <= 1))
 		return WGS_DONE; /* R21 */
 	return WGS_OPEN;
 }
@@ -260,7 +264,7 @@ size_t wf_apply(struct wf_group *g, size_t idx, const struct wf_rule *rule, enum
 	}
 	unsigned eff = ev[0].effects;
 	/* R17: approving one corroboration rejects the county's other pending ones */
-	if ((eff & WE_AUTO_REJECT) && g->type == WT_ID_DUP)
+	if ((eff & WE_AUTO_REJECT) && one_survives(g->type))
 		for (size_t j = 0; j < g->n; j++)
 			if (j != idx && strcmp(g->m[j].county, g->m[idx].county) == 0)
 				system_step(g, j, WA_AUTO_REJECT, ev, &n, cap);
@@ -273,7 +277,7 @@ size_t wf_apply(struct wf_group *g, size_t idx, const struct wf_rule *rule, enum
 	if (g->m[idx].state == WS_CHANGED && g->m[idx].clash_kept)
 		system_step(g, idx, WA_CLASH_REMAINS, ev, &n, cap);
 	/* s.6: a member whose clash disappeared closes by itself (not in a re-open case: WG_NOT_REOPEN_CASE) */
-	if (g->state != WGS_DONE && (g->type == WT_ID_DUP || g->type == WT_NBG_DUP)) {
+	if (g->state != WGS_DONE && (one_survives(g->type) || g->type == WT_NBG_DUP)) {
 		size_t live = 0, last = 0;
 		for (size_t j = 0; j < g->n; j++)
 			if (g->m[j].state != WS_DELETED && g->m[j].state != WS_CHANGED) {
@@ -296,7 +300,7 @@ size_t wf_apply(struct wf_group *g, size_t idx, const struct wf_rule *rule, enum
 static const char *const state_names[WS__COUNT] = {
 	"unconfirmed", "open", "awaiting_leader", "awaiting_review", "approved", "upheld", "deleted", "changed", "closed", "reopened"};
 static const char *const gstate_names[WGS__COUNT] = {"open", "awaiting_arbitration", "done"};
-static const char *const type_names[WT__COUNT] = {"id_dup", "id_error", "id_changed", "nbg_dup"};
+static const char *const type_names[WT__COUNT] = {"id_dup", "id_error", "id_changed", "nbg_dup", "suspected_dup"};
 static const char *const handling_names[WH__COUNT] = {NULL, "corroborate", "change", "delete"};
 static const char *const action_names[WA__COUNT] = {
 	"confirm_register", "submit_corroborate", "submit_change", "submit_delete", "leader_confirm", "leader_decline",

@@ -4,8 +4,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Problem types (R8), as stored in problem_group.type. */
-enum wf_type { WT_ID_DUP, WT_ID_ERROR, WT_ID_CHANGED, WT_NBG_DUP, WT__COUNT };
+/* Problem types (R8), as stored in problem_group.type; suspected_dup (R31): a suspected pair the bureau found to be
+ * the same child, handled like an ID duplicate (R17/R18: one record survives). */
+enum wf_type { WT_ID_DUP, WT_ID_ERROR, WT_ID_CHANGED, WT_NBG_DUP, WT_SUSPECTED_DUP, WT__COUNT };
 
 /* Member states (SPEC s.6), as stored in group_member.state. `reopened`: the member was re-opened into
  * a new one-member case (R22); final in this group. */

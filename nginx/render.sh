@@ -19,6 +19,16 @@ sub "$here/fastcgi.inc.in" >"$VARDIR/nginx/fastcgi.inc"
 XUEJI=${XUEJI:-$here/../build/xueji}
 mkdir -p "$VARDIR/nginx/errors"
 "$XUEJI" --nginx-errors "$VARDIR/nginx/errors"
+# one error_page per status page written (NNN.json); the evidence route's list answers 413 with R23's limits
+# (a location's error_page replaces the server's list, so it repeats the others)
+: >"$VARDIR/nginx/errors.inc"
+: >"$VARDIR/nginx/errors-evidence.inc"
+for f in "$VARDIR"/nginx/errors/[0-9][0-9][0-9].json; do
+  s=$(basename "$f" .json)
+  echo "error_page $s /_errors/$s.json;" >>"$VARDIR/nginx/errors.inc"
+  if [ "$s" = 413 ]; then echo "error_page 413 /_errors/413-evidence.json;" >>"$VARDIR/nginx/errors-evidence.inc"
+  else echo "error_page $s /_errors/$s.json;" >>"$VARDIR/nginx/errors-evidence.inc"; fi
+done
 
 # One location per path of the route table with the largest body cap of its methods (the service checks each
 # method's own cap). A path none of whose methods takes a body gets 1k, as paths outside the table: the service refuses
@@ -35,13 +45,7 @@ mkdir -p "$VARDIR/nginx/errors"
       if (p == "/api/v1/session") print "  limit_req zone=login burst=" burst " nodelay;"
       if (p == "/api/v1/evidence") {
         # the refusal says what is allowed (R23); a location error_page replaces the server list: repeat the others
-        print "  error_page 413 /_errors/413-evidence.json;"
-        print "  error_page 400 /_errors/400.json;"
-        print "  error_page 494 =400 /_errors/400.json;"
-        print "  error_page 500 501 /_errors/500.json;"
-        print "  error_page 414 /_errors/414.json;"
-        print "  error_page 429 /_errors/429.json;"
-        print "  error_page 502 503 504 /_errors/503.json;"
+        print "  include " ENVIRON["VARDIR"] "/nginx/errors-evidence.inc;"
       }
       # evidence downloads: the service sends its own nosniff (it must hold without nginx too): drop that copy
       if (p ~ /^\/api\/v1\/evidence\//) print "  fastcgi_hide_header X-Content-Type-Options;"

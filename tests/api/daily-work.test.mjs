@@ -169,11 +169,15 @@ test('issue 11.2 one registration per click: the same child registered again by 
   const rec = reg.record(A);
   const first = await c.post('/api/v1/students', rec);
   assert.equal(first.status, 201, first.text);
-  const second = await c.post('/api/v1/students', { ...rec, grade: '4' });
+  const second = await c.post('/api/v1/students', rec);
   assert.equal(second.status, 200, second.text);
   assert.equal(second.body.status, 'unchanged');
   assert.equal(second.body.student_id, first.body.student_id);
   assert.equal(second.body.student_no, first.body.student_no);
+  // the same child with another grade is not silently "unchanged" (issue 12 item 1): refused naming the field
+  const changed = await c.post('/api/v1/students', { ...rec, grade: '4' });
+  assert.equal(changed.status, 409, changed.text);
+  assert.equal(changed.body.error.field, 'grade');
   assert.equal(sql(`SELECT COUNT(*) FROM student WHERE id_number = '${rec.id_number}'`)[0][0], '1');
   // a record without an ID number (type Z): the same name, gender and birth date in the same school
   const z = reg.record(A, { id_type: 'Z', id_number: '' });

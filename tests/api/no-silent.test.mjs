@@ -94,3 +94,53 @@ test('issue 12.7 an account that never signed in cannot be locked out by a stran
   assert.equal(owner.status, 201, `the owner elsewhere gets in: ${owner.text}`);
   clearFailures({ users: [name], addrs: ['127.0.0.62', '127.0.0.63'] });
 });
+
+/** Sends text as it is (a request nginx refuses before any route) and resolves to {status, headers text, body, text}. */
+function rawText(text) {
+  const u = new URL(BASE);
+  return new Promise((resolve, reject) => {
+    const sock = net.connect(Number(u.port), u.hostname, () => sock.write(text));
+    let data = '';
+    sock.setTimeout(5000, () => sock.destroy(new Error('no answer')));
+    sock.on('data', (d) => { data += d; });
+    sock.on('end', () => {
+      const status = Number((/HTTP\/1\.\d (\d{3})/.exec(data) || [])[1]);
+      const text = data.slice(data.indexOf('\r\n\r\n') + 4);
+      let json = null;
+      try { json = JSON.parse(text.slice(text.indexOf('{'), text.lastIndexOf('}') + 1)); } catch { /* not JSON */ }
+      resolve({ status, body: json, text });
+    });
+    sock.on('error', reject);
+  });
+}
+
+const HAN = /[\u4e00-\u9fff]/;
+/** nginx's own answer in the service's one error shape: code, Chinese message, English message_en, field null. */
+function nginxShape(r, status, code, where) {
+  assert.equal(r.status, status, `${where}: ${r.text}`);
+  const e = r.body?.error;
+  assert.ok(e, `${where}: a JSON error body, not nginx's HTML: ${r.text.slice(0, 200)}`);
+  assert.equal(e.code, code, where);
+  assert.match(e.message, HAN, where);
+  assert.ok(e.message_en && !HAN.test(e.message_en), where);
+  assert.equal(e.field, null, where);
+}
+
+test('issue 12.6 every status nginx produces itself answers the one JSON error shape', async () => {
+  const H = (extra = '') => `Host: x\r\nConnection: close\r\n${extra}\r\n`;
+  // 494: a header (here a cookie) over large_client_header_buffers; nginx sends it as 400
+  nginxShape(await rawText(`GET /api/v1/health HTTP/1.1\r\n${H(`Cookie: a=${'x'.repeat(9000)}\r\n`)}`), 400, 'header_too_large', '494');
+  nginxShape(await rawText('GARBAGE\r\n\r\n'), 400, 'bad_request', 'malformed request line');
+  nginxShape(await rawText(`POST /index.html HTTP/1.1\r\n${H('Content-Length: 1\r\n')}x`), 405, 'method_not_allowed', 'POST to a page');
+  nginxShape(await rawText(`GET /node_modules/x HTTP/1.1\r\n${H()}`), 404, 'not_found', 'a path not served');
+  nginxShape(await rawText(`GET /no-such-file.js HTTP/1.1\r\n${H()}`), 404, 'not_found', 'a missing script');
+  nginxShape(await rawText(`GET /vendor/ HTTP/1.1\r\n${H()}`), 403, 'forbidden', 'a directory');
+  nginxShape(await rawText(`GET /index.html HTTP/1.1\r\n${H('Range: bytes=99999999-\r\n')}`), 416, 'range_not_satisfiable', 'range');
+  nginxShape(await rawText(`GET /api/v1/health HTTP/1.1\r\n${H('Transfer-Encoding: gzip\r\n')}`), 501, 'not_implemented', 'transfer encoding');
+  nginxShape(await rawText(`GET / HTTP/2.0\r\n${H()}`), 505, 'http_version', 'HTTP version');
+  nginxShape(await rawText(`GET /api/v1/students?q=${'x'.repeat(20000)} HTTP/1.1\r\n${H()}`), 414, 'uri_too_long', '414');
+  nginxShape(await rawText(`PUT /api/v1/session/password HTTP/1.1\r\n${H('Content-Type: application/json\r\nContent-Length: 5000\r\n')}${'x'.repeat(5000)}`), 413, 'too_large', '413');
+  // an unknown /api path is the service's own 404, in the same shape
+  const nr = await http('GET', '/api/v1/no-such-thing');
+  assertError(nr, 404, 'no_route');
+});

@@ -68,3 +68,22 @@ test('SIGTERM lets in-flight requests finish', async () => {
   execSync(`make -s -C ${ROOT} service-start`, { env: process.env, stdio: 'ignore' });
   await until(async () => (await http('GET', '/api/v1/health')).status === 200, 5000);
 });
+
+test('issue 12.6 the service down: nginx answers 502 in the one JSON error shape with Retry-After, and serves again when it returns', async () => {
+  const pid = servicePid();
+  process.kill(pid, 'SIGTERM');
+  await until(() => !alive(pid), 15000);
+  try {
+    const r = await http('GET', '/api/v1/health');
+    assert.ok([502, 503, 504].includes(r.status), r.text);
+    assert.equal(r.body?.error?.code, 'unavailable', r.text);
+    assert.match(r.body.error.message, /[\u4e00-\u9fff]/);
+    assert.equal(typeof r.body.error.message_en, 'string');
+    assert.equal(r.body.error.field, null);
+    assert.equal(r.headers.get('retry-after'), '5');
+    assert.match(r.headers.get('content-type'), /application\/json/);
+  } finally {
+    execSync(`make -s -C ${ROOT} service-start`, { env: process.env, stdio: 'ignore' });
+  }
+  await until(async () => (await http('GET', '/api/v1/health')).status === 200, 5000);
+});

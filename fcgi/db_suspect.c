@@ -1,0 +1,146 @@
+/* db_suspect: SQL of suspected duplicates (R31, issue 17). */
+#include "db_suspect.h"
+
+#define REC_COLS \
+	"s.id, s.name, s.gender, s.birth_date, s.id_type, s.id_number, s.id_check, s.county_code, s.school_id, s.guardian_phone"
+
+static const struct db_sql Q_RECORDS = {
+	"SELECT " REC_COLS " FROM student s WHERE s.id > ? AND s.status <> 'deleted' ORDER BY s.id LIMIT ?"};
+static const struct db_sql Q_RECORD = {"SELECT " REC_COLS ", s.status FROM student s WHERE s.id = ?"};
+static const struct db_sql Q_RECORD_LOCKED = {
+	"SELECT " REC_COLS ", s.status, s.province_code, s.city_code FROM student s WHERE s.id = ? LOCK IN SHARE MODE"};
+static const struct db_sql Q_UNITS = {"SELECT id, code FROM unit WHERE level <= 3 ORDER BY code"};
+/* the state is assigned first (MariaDB assigns left to right): it reads the stored decided_fp and the new fp */
+static const struct db_sql Q_STORE = {
+	"INSERT INTO suspect_pair (lo_id, hi_id, score, kind, rules, fp, lo_county, hi_county, arbiter_unit_id)"
+	" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE"
+	" state = IF(state = 'different' AND decided_fp <> VALUES(fp), 'open', state),"
+	" version = version + (score <> VALUES(score) OR fp <> VALUES(fp) OR arbiter_unit_id <> VALUES(arbiter_unit_id)),"
+	" score = VALUES(score), kind = VALUES(kind), rules = VALUES(rules), fp = VALUES(fp),"
+	" lo_county = VALUES(lo_county), hi_county = VALUES(hi_county), arbiter_unit_id = VALUES(arbiter_unit_id),"
+	" updated_at = UTC_TIMESTAMP(6)"};
+static const struct db_sql Q_SWEEP = {"DELETE FROM suspect_pair WHERE state = 'open' AND updated_at < ?"};
+static const struct db_sql Q_NOW = {"SELECT UTC_TIMESTAMP(6)"};
+
+enum xerr db_sx_records(struct db *db, struct arena *a, uint64_t after, long limit, struct db_rows *rs)
+{
+	return db_exec(db, a, &Q_RECORDS, DB_ARGS(DBI(after), DBI(limit)), rs, NULL, NULL);
+}
+
+enum xerr db_sx_record(struct db *db, struct arena *a, uint64_t id, struct db_rows *rs)
+{
+	return db_exec(db, a, &Q_RECORD, DB_ARGS(DBI(id)), rs, NULL, NULL);
+}
+
+enum xerr db_sx_units(struct db *db, struct arena *a, struct db_rows *rs)
+{
+	return db_exec(db, a, &Q_UNITS, DB_NOARGS, rs, NULL, NULL);
+}
+
+enum xerr db_sx_store(struct db *db, const struct sx_pair_row *p, size_t n)
+{
+	enum xerr e = XE_OK;
+	for (size_t i = 0; i < n && e == XE_OK; i++)
+		e = db_exec(db, NULL, &Q_STORE,
+			    DB_ARGS(DBI(p[i].lo), DBI(p[i].hi), DBI(p[i].score), DBS(p[i].kind), DBS(p[i].rules),
+				    DBI((long long)p[i].fp), DBS(p[i].lo_county), DBS(p[i].hi_county), DBI(p[i].arbiter)),
+			    NULL, NULL, NULL);
+	return e;
+}
+
+enum xerr db_sx_sweep(struct db *db, const char *since, unsigned long long *removed)
+{
+	return db_exec(db, NULL, &Q_SWEEP, DB_ARGS(DBS(since)), NULL, removed, NULL);
+}
+
+enum xerr db_sx_now(struct db *db, struct arena *a, const char **now)
+{
+	struct db_rows rs;
+	enum xerr e = db_exec(db, a, &Q_NOW, DB_NOARGS, &rs, NULL, NULL);
+	*now = e == XE_OK && rs.n ? db_get(&rs, 0, 0) : NULL;
+	return e == XE_OK && !*now ? XE_INTERNAL : e;
+}
+
+#define SIDE(x, sc, cu) \
+	x ".id, " x ".student_no, " x ".name, " x ".gender, " x ".birth_date, " x ".id_type, " x ".id_number, " x ".status, " \
+	sc ".code, " sc ".name, " cu ".code, " cu ".name, " x ".grade, " x ".class_name"
+#define LIST_HEAD                                                                                                       \
+	"SELECT p.id, p.score, p.kind, p.rules, p.state, p.version, p.group_id, p.decided_at, p.created_at, "            \
+	SIDE("a", "sa", "ca") ", " SIDE("b", "sb", "cb")                                                                 \
+	" FROM suspect_pair p STRAIGHT_JOIN student a ON a.id = p.lo_id STRAIGHT_JOIN student b ON b.id = p.hi_id"      \
+	" JOIN unit sa ON sa.id = a.school_id JOIN unit sb ON sb.id = b.school_id"                                       \
+	" LEFT JOIN unit ca ON ca.code = a.county_code AND ca.level = 3 LEFT JOIN unit cb ON cb.code = b.county_code AND cb.level = 3"
+static const struct db_sql Q_LIST = {
+	LIST_HEAD " WHERE p.arbiter_unit_id = ? AND p.state = ? AND (? = 0 OR p.id < ?) ORDER BY p.id DESC LIMIT ?"};
+static const struct db_sql Q_GET = {LIST_HEAD " WHERE p.id = ?"};
+static const struct db_sql Q_LOCK = {
+	"SELECT id, state, version, arbiter_unit_id, lo_id, hi_id FROM suspect_pair WHERE id = ? FOR UPDATE"};
+static const struct db_sql Q_DECIDE = {
+	"UPDATE suspect_pair SET state = ?, decided_by = ?, decided_at = UTC_TIMESTAMP(6), decided_fp = ?,"
+	" group_id = NULLIF(?, 0), version = version + 1, updated_at = UTC_TIMESTAMP(6) WHERE id = ?"};
+static const struct db_sql Q_HISTORY = {
+	"INSERT INTO history (group_id, member_id, student_id, actor_user_id, actor_role, action, state_before, state_after, reason)"
+	" VALUES (NULLIF(?, 0), NULLIF(?, 0), NULLIF(?, 0), ?, ?, ?, ?, ?, ?)"};
+static const struct db_sql Q_GROUP = {
+	"INSERT INTO problem_group (type, clash_key, open_key, state, scope_level, arbiter_unit_id)"
+	" VALUES ('suspected_dup', ?, ?, 'open', ?, ?)"};
+static const struct db_sql Q_MEMBER = {
+	"INSERT INTO group_member (group_id, student_id, school_id, province_code, city_code, county_code, state, due_date)"
+	" VALUES (?, ?, ?, ?, ?, ?, 'open', ?)"};
+static const struct db_sql Q_PROBLEM = {
+	"UPDATE student SET status = 'problem', version = version + 1, updated_at = UTC_TIMESTAMP(6)"
+	" WHERE id = ? AND status <> 'deleted'"};
+
+enum xerr db_sx_list(struct db *db, struct arena *a, uint32_t unit_id, const char *state, uint64_t before, long limit,
+		     struct db_rows *rs)
+{
+	return db_exec(db, a, &Q_LIST, DB_ARGS(DBI(unit_id), DBS(state), DBI(before), DBI(before), DBI(limit)), rs, NULL, NULL);
+}
+
+enum xerr db_sx_get(struct db *db, struct arena *a, uint64_t id, struct db_rows *rs)
+{
+	return db_exec(db, a, &Q_GET, DB_ARGS(DBI(id)), rs, NULL, NULL);
+}
+
+enum xerr db_sx_lock(struct db *db, struct arena *a, uint64_t id, struct db_rows *rs)
+{
+	return db_exec(db, a, &Q_LOCK, DB_ARGS(DBI(id)), rs, NULL, NULL);
+}
+
+enum xerr db_sx_record_locked(struct db *db, struct arena *a, uint64_t id, struct db_rows *rs)
+{
+	return db_exec(db, a, &Q_RECORD_LOCKED, DB_ARGS(DBI(id)), rs, NULL, NULL);
+}
+
+enum xerr db_sx_decide(struct db *db, uint64_t id, const char *state, uint64_t user_id, uint64_t fp, uint64_t group_id)
+{
+	return db_exec(db, NULL, &Q_DECIDE, DB_ARGS(DBS(state), DBI(user_id), DBI((long long)fp), DBI(group_id), DBI(id)),
+		       NULL, NULL, NULL);
+}
+
+enum xerr db_sx_history(struct db *db, uint64_t group_id, uint64_t member_id, uint64_t student_id, uint64_t user_id,
+			const char *role, const char *action, const char *before, const char *after, const char *reason)
+{
+	return db_exec(db, NULL, &Q_HISTORY,
+		       DB_ARGS(DBI(group_id), DBI(member_id), DBI(student_id), DBI(user_id), DBS(role), DBS(action), DBS(before),
+			       DBS(after), DBS(reason)),
+		       NULL, NULL, NULL);
+}
+
+enum xerr db_sx_group_open(struct db *db, const char *key, uint32_t arbiter, int scope_level, const struct sx_member m[2],
+			   const char *due_date, uint64_t *group_id, uint64_t member_id[2])
+{
+	unsigned long long gid = 0, mid = 0;
+	enum xerr e = db_exec(db, NULL, &Q_GROUP, DB_ARGS(DBS(key), DBS(key), DBI(scope_level), DBI(arbiter)), NULL, NULL, &gid);
+	for (int i = 0; i < 2 && e == XE_OK; i++) {
+		e = db_exec(db, NULL, &Q_MEMBER,
+			    DB_ARGS(DBI(gid), DBI(m[i].student_id), DBI(m[i].school_id), DBS(m[i].province), DBS(m[i].city),
+				    DBS(m[i].county), DBS(due_date)),
+			    NULL, NULL, &mid);
+		member_id[i] = mid;
+		if (e == XE_OK)
+			e = db_exec(db, NULL, &Q_PROBLEM, DB_ARGS(DBI(m[i].student_id)), NULL, NULL, NULL);
+	}
+	*group_id = gid;
+	return e;
+}

@@ -1,0 +1,68 @@
+/* db_suspect: SQL of suspected duplicates (R31, issue 17): the records the matcher reads, the suspect_pair table
+ * (migration 210), the bureau's list and decisions. Strings returned are allocated in the caller's arena. */
+#ifndef XJ_DB_SUSPECT_H
+#define XJ_DB_SUSPECT_H
+#include <stdint.h>
+#include "db.h"
+#include "http.h"
+
+/* Columns of a record as the matcher reads it (db_sx_records, db_sx_record, db_sx_block). */
+enum { SXC_ID, SXC_NAME, SXC_GENDER, SXC_BIRTH, SXC_IDTYPE, SXC_IDNO, SXC_IDCHECK, SXC_COUNTY, SXC_SCHOOL, SXC_PHONE,
+       SXC__N };
+
+/* Live records with id > after, ascending, at most limit (the full run reads every record in slices). */
+enum xerr db_sx_records(struct db *db, struct arena *a, uint64_t after, long limit, struct db_rows *rs);
+/* One record (live or not; *found 0 when there is none). */
+enum xerr db_sx_record(struct db *db, struct arena *a, uint64_t id, struct db_rows *rs);
+/* Units of levels 0-3: id and code (for the R2 arbiter of a pair). */
+enum xerr db_sx_units(struct db *db, struct arena *a, struct db_rows *rs);
+
+/* A pair to store (lo < hi). */
+struct sx_pair_row {
+	uint64_t lo, hi;
+	int score;
+	const char *kind, *rules; /* rules: JSON text */
+	uint64_t fp;
+	const char *lo_county, *hi_county;
+	uint32_t arbiter;
+};
+/* Insert or refresh pairs; a pair decided "different" whose fingerprint changed is open again (R31); a refreshed
+ * pair gets updated_at = now (the full run's sweep keeps it). */
+enum xerr db_sx_store(struct db *db, const struct sx_pair_row *p, size_t n);
+/* Full run: remove open pairs not refreshed since `since` (UTC 'YYYY-MM-DD hh:mm:ss.ffffff'). */
+enum xerr db_sx_sweep(struct db *db, const char *since, unsigned long long *removed);
+/* The database's clock (for db_sx_sweep). */
+enum xerr db_sx_now(struct db *db, struct arena *a, const char **now);
+
+/* The bureau's list (R2/R31): pairs whose arbiter is unit_id in state, newest first, id < before (0: from the newest),
+ * at most limit. Columns: SXL_* (pair), then SXR__N columns of the lower record and SXR__N of the higher. */
+enum { SXL_ID, SXL_SCORE, SXL_KIND, SXL_RULES, SXL_STATE, SXL_VERSION, SXL_GROUP, SXL_DECIDED_AT, SXL_CREATED, SXL__N };
+enum { SXR_ID, SXR_NO, SXR_NAME, SXR_GENDER, SXR_BIRTH, SXR_IDTYPE, SXR_IDNO, SXR_STATUS, SXR_SCHOOL_CODE, SXR_SCHOOL_NAME,
+       SXR_COUNTY_CODE, SXR_COUNTY_NAME, SXR_GRADE, SXR_CLASS, SXR__N };
+enum xerr db_sx_list(struct db *db, struct arena *a, uint32_t unit_id, const char *state, uint64_t before, long limit,
+		     struct db_rows *rs);
+/* One pair with its records, as a list row (any arbiter; the caller checks). */
+enum xerr db_sx_get(struct db *db, struct arena *a, uint64_t id, struct db_rows *rs);
+
+/* Lock a pair for a decision: columns id, state, version, arbiter_unit_id, lo_id, hi_id (no row: not found). */
+enum xerr db_sx_lock(struct db *db, struct arena *a, uint64_t id, struct db_rows *rs);
+/* A record for a decision (shared lock): SXC_* columns, then status, province_code, city_code. */
+enum xerr db_sx_record_locked(struct db *db, struct arena *a, uint64_t id, struct db_rows *rs);
+/* Record the decision on pair id (state same_child or different) with the fingerprint it was made on. */
+enum xerr db_sx_decide(struct db *db, uint64_t id, const char *state, uint64_t user_id, uint64_t fp, uint64_t group_id);
+/* A history row (R25; the feed follows, R29) about a record (group_id 0: none) by a user. */
+enum xerr db_sx_history(struct db *db, uint64_t group_id, uint64_t member_id, uint64_t student_id, uint64_t user_id,
+			const char *role, const char *action, const char *before, const char *after, const char *reason);
+/* A member of a new suspected_dup group. */
+struct sx_member {
+	uint64_t student_id;
+	uint32_t school_id;
+	const char *province, *city, *county;
+};
+/* Open a suspected_dup group (R31) keyed by its pair (one open group per pair) with arbiter and scope level, and its
+ * two members in state open due on due_date; both records' status becomes problem (R6). XE_DUPLICATE if the pair
+ * already has an open group. */
+enum xerr db_sx_group_open(struct db *db, const char *key, uint32_t arbiter, int scope_level, const struct sx_member m[2],
+			   const char *due_date, uint64_t *group_id, uint64_t member_id[2]);
+
+#endif

@@ -1,0 +1,344 @@
+/* suspects: suspected duplicates (R31, issue 17) as a service: the full run and the pair fingerprint. */
+#include "suspects.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "config.h"
+#include "db_suspect.h"
+#include "dedup.h"
+#include "arena.h"
+#include "xmalloc.h"
+#include "db_workflow.h"
+
+#define SLICE 50000           /* records read per statement */
+#define BLOCK_ALL 64          /* a block up to this size is compared pair by pair */
+#define BLOCK_WINDOW 16       /* a larger block: each record with its next neighbours (by key order) */
+#define STORE_SLICE 500       /* pairs stored per transaction */
+
+int suspects_threshold(void)
+{
+	long t = config_int("XJ_SUSPECT_THRESHOLD", SX_THRESHOLD_DEFAULT);
+	return t < 1 || t > 1000 ? SX_THRESHOLD_DEFAULT : (int)t;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static uint64_t hstr(const char *s, uint64_t seed) { return sx_hash(s ? s : "", s ? strlen(s) : 0, seed); }
+
+uint64_t suspects_fp(const struct sx_rec *lo, const struct sx_rec *hi)
+{
+	uint64_t h = 0x5eed;
+	const struct sx_rec *r[2] = {lo, hi};
+	for (int i = 0; i < 2; i++) {
+		char small[4] = {r[i]->gender, r[i]->id_type, (char)('0' + (r[i]->id_valid != 0)), 0};
+		h = hstr(r[i]->name, h);
+		h = hstr(small, h);
+		h = hstr(r[i]->birth, h);
+		h = hstr(r[i]->id_number, h);
+	}
+	return h & 0x7fffffffffffffffull; /* stored in a signed-bound BIGINT UNSIGNED */
+}
+
+/* one record of a result row */
+static void rec_of(const struct db_rows *rs, size_t i, struct sx_rec *r)
+{
+	const char *g = db_get(rs, i, SXC_GENDER), *t = db_get(rs, i, SXC_IDTYPE), *chk = db_get(rs, i, SXC_IDCHECK);
+	*r = (struct sx_rec){.id = (uint64_t)db_get_int(rs, i, SXC_ID),
+			     .name = db_get(rs, i, SXC_NAME),
+			     .gender = g ? g[0] : 0,
+			     .birth = db_get(rs, i, SXC_BIRTH),
+			     .id_type = t ? t[0] : 0,
+			     .id_number = db_get(rs, i, SXC_IDNO),
+			     .id_valid = chk && strcmp(chk, "ok") == 0,
+			     .county = db_get(rs, i, SXC_COUNTY),
+			     .school_id = (uint32_t)db_get_int(rs, i, SXC_SCHOOL),
+			     .phone = db_get(rs, i, SXC_PHONE)};
+}
+
+/* the R2 arbiter of two counties: the one computation (dedup_common_superior), its unit id from units (sorted by code) */
+static uint32_t arbiter_of(const struct db_rows *units, const char *c1, const char *c2)
+{
+	const char *cs[2] = {c1 ? c1 : "000000", c2 ? c2 : "000000"};
+	char code[7];
+	dedup_common_superior(cs, 2, code);
+	size_t lo = 0, hi = units->n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(db_get(units, mid, 1), code);
+		if (c == 0)
+			return (uint32_t)db_get_int(units, mid, 0);
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+struct keyed {
+	uint64_t k;
+	uint32_t i;
+};
+static int cmp_keyed(const void *a, const void *b)
+{
+	const struct keyed *x = a, *y = b;
+	return x->k < y->k ? -1 : x->k > y->k ? 1 : (x->i > y->i) - (x->i < y->i);
+}
+
+struct found {
+	uint32_t a, b; /* indexes, a < b */
+	int score;
+};
+static int cmp_found(const void *p, const void *q)
+{
+	const struct found *x = p, *y = q;
+	if (x->a != y->a)
+		return x->a < y->a ? -1 : 1;
+	return (x->b > y->b) - (x->b < y->b);
+}
+
+struct run {
+	struct sx_rec *recs;
+	struct sx_prep *prep;
+	size_t n;
+	struct found *f;
+	size_t nf, capf;
+	int threshold;
+	size_t compared;
+};
+
+static void compare(struct run *x, uint32_t i, uint32_t j)
+{
+	if (i == j)
+		return;
+	struct sx_match m;
+	x->compared++;
+	int s = sx_compare(&x->prep[i], &x->prep[j], &m);
+	if (s < x->threshold)
+		return;
+	if (x->nf == x->capf) {
+		x->capf = x->capf ? 2 * x->capf : 1024;
+		x->f = xrealloc(x->f, x->capf * sizeof *x->f);
+	}
+	x->f[x->nf++] = (struct found){i < j ? i : j, i < j ? j : i, s};
+}
+
+/* store found pairs [from, to) in one transaction */
+struct store_ctx {
+	struct run *x;
+	struct arena *a;
+	const struct db_rows *units;
+	size_t from, to;
+};
+static enum xerr store_tx(struct db *db, void *ctx)
+{
+	struct store_ctx *c = ctx;
+	struct sx_pair_row rows[STORE_SLICE];
+	size_t n = 0;
+	for (size_t k = c->from; k < c->to; k++) {
+		const struct found *f = &c->x->f[k];
+		const struct sx_rec *a = &c->x->recs[f->a], *b = &c->x->recs[f->b];
+		if (a->id > b->id) {
+			const struct sx_rec *t = a;
+			a = b;
+			b = t;
+		}
+		struct sx_match m;
+		sx_compare(&c->x->prep[f->a], &c->x->prep[f->b], &m);
+		cJSON *ex = sx_explain(a, b, &m);
+		char *txt = cJSON_PrintUnformatted(ex);
+		rows[n++] = (struct sx_pair_row){.lo = a->id, .hi = b->id, .score = m.score, .kind = sx_kind_name(m.kind),
+						 .rules = txt ? txt : "[]", .fp = suspects_fp(a, b), .lo_county = a->county,
+						 .hi_county = b->county, .arbiter = arbiter_of(c->units, a->county, b->county)};
+	}
+	return db_sx_store(db, rows, n);
+}
+
+struct sweep_ctx {
+	const char *since;
+	unsigned long long removed;
+};
+static enum xerr sweep_tx(struct db *db, void *ctx)
+{
+	struct sweep_ctx *c = ctx;
+	return db_sx_sweep(db, c->since, &c->removed);
+}
+
+enum xerr suspects_run(struct db *db, struct sx_run_stats *st)
+{
+	double t0 = now_s();
+	struct arena a, scratch;
+	struct run x = {.threshold = suspects_threshold()};
+	struct keyed *keys = NULL;
+	size_t nk = 0, capk = 0, cap = 0;
+	struct db_rows units;
+	const char *since = NULL;
+	memset(st, 0, sizeof *st);
+	arena_init(&a, 1 << 24);
+	arena_init(&scratch, 1 << 20);
+	struct arena *prev = arena_current();
+	arena_set_current(&a);
+	enum xerr e = db_sx_now(db, &a, &since);
+	if (e == XE_OK)
+		e = db_sx_units(db, &a, &units);
+	/* every live record, prepared once */
+	for (uint64_t after = 0; e == XE_OK;) {
+		struct db_rows rs;
+		if ((e = db_sx_records(db, &a, after, SLICE, &rs)) != XE_OK || rs.n == 0)
+			break;
+		if (x.n + rs.n > cap) {
+			cap = (x.n + rs.n) * 2;
+			x.recs = xrealloc(x.recs, cap * sizeof *x.recs);
+			x.prep = xrealloc(x.prep, cap * sizeof *x.prep);
+		}
+		for (size_t i = 0; i < rs.n; i++, x.n++) {
+			rec_of(&rs, i, &x.recs[x.n]);
+			sx_prepare(&x.recs[x.n], &x.prep[x.n]);
+			uint64_t k[SX_MAXKEYS];
+			size_t m = sx_keys(&x.prep[x.n], k, SX_MAXKEYS);
+			if (nk + m > capk) {
+				capk = (nk + m) * 2;
+				keys = xrealloc(keys, capk * sizeof *keys);
+			}
+			for (size_t j = 0; j < m; j++)
+				keys[nk++] = (struct keyed){k[j], (uint32_t)x.n};
+		}
+		after = (uint64_t)db_get_int(&rs, rs.n - 1, SXC_ID);
+	}
+	if (e == XE_OK) {
+		/* candidate pairs only within a block (equal key) */
+		qsort(keys, nk, sizeof *keys, cmp_keyed);
+		for (size_t s = 0; s < nk;) {
+			size_t t = s + 1;
+			while (t < nk && keys[t].k == keys[s].k)
+				t++;
+			st->blocks += t > s + 1;
+			for (size_t i = s; i < t; i++) {
+				size_t end = t - s <= BLOCK_ALL ? t : (i + 1 + BLOCK_WINDOW < t ? i + 1 + BLOCK_WINDOW : t);
+				for (size_t j = i + 1; j < end; j++)
+					compare(&x, keys[i].i, keys[j].i);
+			}
+			s = t;
+		}
+		qsort(x.f, x.nf, sizeof *x.f, cmp_found);
+		size_t u = 0;
+		for (size_t i = 0; i < x.nf; i++)
+			if (!u || x.f[u - 1].a != x.f[i].a || x.f[u - 1].b != x.f[i].b)
+				x.f[u++] = x.f[i];
+		x.nf = u;
+	}
+	for (size_t from = 0; e == XE_OK && from < x.nf; from += STORE_SLICE) {
+		arena_set_current(&scratch);
+		struct store_ctx c = {&x, &scratch, &units, from, from + STORE_SLICE < x.nf ? from + STORE_SLICE : x.nf};
+		e = db_tx(db, store_tx, &c);
+		arena_set_current(&a);
+		arena_reset(&scratch);
+	}
+	struct sweep_ctx sw = {since, 0};
+	if (e == XE_OK)
+		e = db_tx(db, sweep_tx, &sw);
+	st->records = x.n;
+	st->keys = nk;
+	st->compared = x.compared;
+	st->pairs = x.nf;
+	st->removed = sw.removed;
+	st->seconds = now_s() - t0;
+	free(keys);
+	free(x.recs);
+	free(x.prep);
+	free(x.f);
+	arena_set_current(prev);
+	arena_free(&scratch);
+	arena_free(&a);
+	return e;
+}
+
+int suspects_cli(void)
+{
+	struct db *db = db_open();
+	struct sx_run_stats st;
+	enum xerr e = db_ensure(db);
+	if (e == XE_OK)
+		e = suspects_run(db, &st);
+	if (e == XE_OK)
+		printf("suspects: %zu records, %zu keys, %zu blocks, %zu compared, %zu pairs at or above %d, %llu removed, %.3f s\n",
+		       st.records, st.keys, st.blocks, st.compared, st.pairs, suspects_threshold(), st.removed, st.seconds);
+	else
+		fprintf(stderr, "suspects: %s\n", err_code(e));
+	db_close(db);
+	return e == XE_OK ? 0 : 1;
+}
+
+struct decide_ctx {
+	struct arena *a;
+	struct sx_decision *d;
+};
+
+static enum xerr decide_tx(struct db *db, void *ctx)
+{
+	struct decide_ctx *c = ctx;
+	struct sx_decision *d = c->d;
+	struct db_rows p, r[2];
+	struct sx_rec rec[2];
+	d->group_id = 0;
+	d->code = NULL;
+	enum xerr e = db_sx_lock(db, c->a, d->pair_id, &p);
+	if (e != XE_OK)
+		return e;
+	if (!p.n || (uint32_t)db_get_int(&p, 0, 3) != d->unit_id)
+		return XE_NOT_FOUND; /* R2: only the county of the pair or the common superior sees it */
+	if (strcmp(db_get(&p, 0, 1), "open") != 0)
+		return d->code = "already_decided", XE_CONFLICT;
+	if (d->expected_version >= 0 && db_get_int(&p, 0, 2) != d->expected_version)
+		return d->code = "version_conflict", XE_CONFLICT;
+	for (int i = 0; i < 2; i++) {
+		if ((e = db_sx_record_locked(db, c->a, (uint64_t)db_get_int(&p, 0, 4 + i), &r[i])) != XE_OK)
+			return e;
+		if (!r[i].n || strcmp(db_get(&r[i], 0, SXC__N), "deleted") == 0)
+			return d->code = "record_deleted", XE_CONFLICT;
+		rec_of(&r[i], 0, &rec[i]);
+	}
+	const char *state = d->same_child ? "same_child" : "different";
+	uint64_t mid[2] = {0, 0};
+	if (d->same_child) {
+		const char *cs[2] = {rec[0].county, rec[1].county}, *due = NULL;
+		char code[7], key[48];
+		int level = dedup_common_superior(cs, 2, code);
+		snprintf(key, sizeof key, "S:%llu|%llu", (unsigned long long)rec[0].id, (unsigned long long)rec[1].id);
+		struct sx_member m[2];
+		for (int i = 0; i < 2; i++)
+			m[i] = (struct sx_member){rec[i].id, rec[i].school_id, db_get(&r[i], 0, SXC__N + 1), db_get(&r[i], 0, SXC__N + 2),
+						  rec[i].county};
+		if ((e = db_wf_due_date(db, c->a, &due)) != XE_OK)
+			return e;
+		e = db_sx_group_open(db, key, d->unit_id, level, m, due, &d->group_id, mid);
+		if (e == XE_DUPLICATE)
+			return d->code = "group_open", XE_CONFLICT;
+		if (e == XE_OK)
+			e = db_sx_history(db, d->group_id, 0, 0, d->user_id, d->role, "group_opened", NULL, "open", "suspected_dup");
+		for (int i = 0; i < 2 && e == XE_OK; i++)
+			e = db_sx_history(db, d->group_id, mid[i], rec[i].id, d->user_id, d->role, "member_added", NULL, "open", NULL);
+		if (e != XE_OK)
+			return e;
+	}
+	if ((e = db_sx_decide(db, d->pair_id, state, d->user_id, suspects_fp(&rec[0], &rec[1]), d->group_id)) != XE_OK)
+		return e;
+	char reason[600];
+	snprintf(reason, sizeof reason, "suspect_pair:%llu%s%s", (unsigned long long)d->pair_id, d->reason ? " " : "",
+		 d->reason ? d->reason : "");
+	for (int i = 0; i < 2 && e == XE_OK; i++)
+		e = db_sx_history(db, d->group_id, mid[i], rec[i].id, d->user_id, d->role, "suspect_decided", "open", state, reason);
+	return e;
+}
+
+enum xerr suspects_decide(struct db *db, struct arena *a, struct sx_decision *d)
+{
+	struct decide_ctx c = {a, d};
+	return db_tx(db, decide_tx, &c);
+}

@@ -1,0 +1,45 @@
+/* suspects: suspected duplicates (R31, issue 17) as a service: the full set-based run (`xueji --suspects`), the
+ * check of one record (incremental), built on the pure matcher (suspect.h) and db_suspect.c's SQL. */
+#ifndef XJ_SUSPECTS_H
+#define XJ_SUSPECTS_H
+#include <stdint.h>
+#include "db.h"
+#include "suspect.h"
+
+/* XJ_SUSPECT_THRESHOLD (per mille, default SX_THRESHOLD_DEFAULT). */
+int suspects_threshold(void);
+
+/* Statistics of a full run. */
+struct sx_run_stats {
+	size_t records, keys, blocks, compared, pairs;
+	unsigned long long removed;
+	double seconds;
+};
+/* The full run: every live record prepared once, candidate pairs only within equal blocking keys (sx_keys; a block
+ * larger than the cap is compared in windows of sorted neighbours), pairs at or above the threshold stored (R31:
+ * a "different" decision stands while the compared fields are unchanged), open pairs not found again removed. */
+enum xerr suspects_run(struct db *db, struct sx_run_stats *st);
+/* `xueji --suspects`: the full run, its figures on stdout. */
+int suspects_cli(void);
+
+/* The fingerprint of a pair's compared fields (name, gender, birth date, ID type and number of both records). */
+uint64_t suspects_fp(const struct sx_rec *lo, const struct sx_rec *hi);
+
+/* A bureau's decision on a suspected pair (R31): "same child" opens a suspected_dup group (handled like an ID
+ * duplicate, R17/R18), "different children" is remembered with the fingerprint it was made on. Both are history
+ * events of both records (R25), so they reach the feed (R29). */
+struct sx_decision {
+	uint64_t pair_id;
+	int same_child;
+	long long expected_version; /* -1: not checked */
+	const char *reason;         /* optional */
+	uint64_t user_id;
+	const char *role;
+	uint32_t unit_id;           /* the caller's unit: it must be the pair's arbiter (R2), else XE_NOT_FOUND */
+	/* out */
+	uint64_t group_id;
+	const char *code;           /* with XE_CONFLICT: already_decided, version_conflict, record_deleted, group_open */
+};
+enum xerr suspects_decide(struct db *db, struct arena *a, struct sx_decision *d);
+
+#endif

@@ -1,0 +1,238 @@
+// suspects.test.mjs: issue 17 (R31): suspected duplicates: the full run (`xueji --suspects`) stores explained pairs,
+// the bureau lists and decides them (R2 scope), "different children" is remembered until a compared field changes.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { sql, sqlCount, assertError, VARDIR } from '../lib/api.mjs';
+import { as, record, register, SCHOOLS } from '../lib/registry.mjs';
+
+const PAIRS = [['晓', '曉'], ['华', '華'], ['国', '國'], ['龙', '龍'], ['伟', '偉'], ['丽', '麗'], ['军', '軍'], ['红', '紅'],
+  ['东', '東'], ['兰', '蘭'], ['凤', '鳳'], ['锋', '鋒'], ['进', '進'], ['刚', '剛'], ['庆', '慶'], ['让', '讓']];
+const SUR = [['张', '張'], ['陈', '陳'], ['刘', '劉'], ['杨', '楊'], ['赵', '趙'], ['孙', '孫']];
+const pick = (a) => a[Math.floor(Math.random() * a.length)];
+
+/** A simplified name and its traditional writing (R31: 繁简异体). */
+export function variantNames() {
+  const s = pick(SUR), a = pick(PAIRS), b = pick(PAIRS);
+  return [s[0] + a[0] + b[0], s[1] + a[1] + b[1]];
+}
+
+const secrets = () => Object.fromEntries(readFileSync(`${VARDIR}/secrets.env`, 'utf8').trim().split('\n').map((l) => l.split('=')));
+/** `xueji --suspects` against the test instance's database. */
+export function runSuspects(env = {}) {
+  return execFileSync(`${process.env.XJ_BUILD}/xueji`, ['--suspects'], {
+    encoding: 'utf8', env: { ...process.env, XJ_DB_SOCKET: `${VARDIR}/run/db.sock`, XJ_DB_PASSWORD: secrets().XJ_DB_PASSWORD, ...env },
+  });
+}
+
+/** The stored pair of two students (lower id first), or null. */
+function pairOf(x, y) {
+  const [lo, hi] = x < y ? [x, y] : [y, x];
+  const r = sql(`SELECT p.id, p.state, p.score, p.kind, p.rules, u.code FROM suspect_pair p JOIN unit u ON u.id=p.arbiter_unit_id
+    WHERE p.lo_id=${lo} AND p.hi_id=${hi}`)[0];
+  return r ? { id: Number(r[0]), state: r[1], score: Number(r[2]), kind: r[3], rules: JSON.parse(r[4]), arbiter: r[5] } : null;
+}
+
+/** Two records of the same child in schools of the county (a, a2), the second with the name written traditionally. */
+async function variantPair() {
+  const [simp, trad] = variantNames();
+  const base = record(SCHOOLS.a, { name: simp });
+  const a = await register('clerk_a', base);
+  const b = await register('clerk_a', record(SCHOOLS.a, { name: trad, gender: base.gender, birth_date: base.birth_date, id_type: 'Z', id_number: '' }));
+  return [a.student_id, b.student_id, simp, trad];
+}
+
+test('R31 full run: the same child written in traditional characters is a suspected pair, explained per field, idempotent', async () => {
+  const [a, b] = await variantPair();
+  const out = runSuspects();
+  assert.match(out, /suspects: \d+ records, .* pairs at or above 700/);
+  const p = pairOf(a, b);
+  assert.ok(p, `pair stored: ${out}`);
+  assert.equal(p.state, 'open');
+  assert.equal(p.arbiter, '130102', 'R2: a pair within a county is the county\'s');
+  assert.ok(p.score >= 700);
+  const name = p.rules.find((r) => r.field === 'name');
+  assert.ok(name && /繁简|异体/.test(name.zh), JSON.stringify(p.rules));
+  runSuspects();
+  assert.deepEqual(pairOf(a, b), p, 'a second run changes nothing');
+  assert.equal(sqlCount('SELECT COUNT(*) FROM suspect_pair WHERE lo_id >= hi_id'), 0);
+});
+
+/** A pair found by the full run, as county_130102 lists it (its first page of open pairs holds the newest). */
+async function listed(client, a, b, state = 'open') {
+  for (let url = `/api/v1/suspects?state=${state}&limit=100`; url;) {
+    const r = await client.get(url);
+    assert.equal(r.status, 200, r.text);
+    const hit = r.body.items.find((p) => p.records.map((x) => x.student_id).sort((x, y) => x - y).join() === [a, b].sort((x, y) => x - y).join());
+    if (hit) return hit;
+    url = r.body.next_cursor ? `/api/v1/suspects?state=${state}&limit=100&cursor=${encodeURIComponent(r.body.next_cursor)}` : null;
+  }
+  return null;
+}
+const decisions = (id) => sqlCount(`SELECT COUNT(*) FROM history WHERE action='suspect_decided' AND student_id=${id}`);
+
+test('R31 R2 list: the county sees its pairs with the explanation (Chinese and English) and both records side by side; a school, another county and the city do not', async () => {
+  const [a, b] = await variantPair();
+  runSuspects();
+  const county = await as('county_130102');
+  const p = await listed(county, a, b);
+  assert.ok(p, 'listed for the county');
+  assert.equal(p.state, 'open');
+  assert.ok(p.score >= 0.7 && p.score <= 1);
+  assert.equal(p.records.length, 2);
+  assert.deepEqual(p.records.map((x) => x.student_id), [Math.min(a, b), Math.max(a, b)]);
+  for (const r of p.records) {
+    assert.equal(r.school.code, SCHOOLS.a.code);
+    assert.equal(r.county.code, '130102');
+    assert.ok(r.name && r.birth_date && r.gender);
+    assert.ok(!('id_number' in r), 'numbers only masked');
+  }
+  const name = p.explanation.find((x) => x.field === 'name');
+  assert.match(name.zh, /姓名/);
+  assert.match(name.en, /[Nn]ame/);
+  assert.equal((await (await as('clerk_a')).get('/api/v1/suspects')).status, 403);
+  assert.equal(await listed(await as('county_130104'), a, b), null, 'another county does not see it');
+  assert.equal(await listed(await as('city_1301'), a, b), null, 'a pair within a county is the county\'s, not the city\'s');
+  const bad = await county.get('/api/v1/suspects?state=maybe');
+  assertError(bad, 422, 'invalid');
+  assert.equal(bad.body.error.field, 'state');
+  assertError(await county.get('/api/v1/suspects?cursor=forged'), 422, 'invalid');
+});
+
+test('R31 R2 a pair across two counties of a city is the city\'s (common superior): it lists and decides it, the counties do not', async () => {
+  const [simp, trad] = variantNames();
+  const base = record(SCHOOLS.a, { name: simp });
+  const a = (await register('clerk_a', base)).student_id;
+  const b = (await register('clerk_b', record(SCHOOLS.b, { name: trad, gender: base.gender, birth_date: base.birth_date, id_type: 'Z', id_number: '' }))).student_id;
+  runSuspects();
+  assert.equal(pairOf(a, b)?.arbiter, '130100');
+  const city = await as('city_1301');
+  const p = await listed(city, a, b);
+  assert.ok(p, 'the city lists it');
+  assert.equal(await listed(await as('county_130102'), a, b), null);
+  const other = await (await as('county_130102')).post(`/api/v1/suspects/${p.id}/decision`, { decision: 'different' });
+  assertError(other, 404, 'not_found');
+  assert.equal(pairOf(a, b).state, 'open', 'nothing stored');
+  assert.equal(decisions(a), 0);
+  const r = await city.post(`/api/v1/suspects/${p.id}/decision`, { decision: 'different', expected_version: p.version });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.body.state, 'different');
+});
+
+test('R31 "different children" is remembered: never suggested again by later runs, until a compared field changes; history and feed carry it (R25, R29)', async () => {
+  const [a, b, simp, trad] = await variantPair();
+  runSuspects();
+  const county = await as('county_130102');
+  const p = await listed(county, a, b);
+  const r = await county.post(`/api/v1/suspects/${p.id}/decision`, { decision: 'different', expected_version: p.version, reason: '双胞胎' });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.body.state, 'different');
+  assert.equal(r.body.group_id, null);
+  assert.equal(decisions(a), 1);
+  assert.equal(decisions(b), 1);
+  const h = sql(`SELECT id, actor_role, state_before, state_after, reason FROM history WHERE action='suspect_decided' AND student_id=${a}`)[0];
+  assert.deepEqual(h.slice(1, 4), ['county', 'open', 'different']);
+  assert.match(h[4], /双胞胎/);
+  assert.equal(sqlCount(`SELECT (SELECT COUNT(*) FROM feed_pending WHERE history_id=${h[0]}) + (SELECT COUNT(*) FROM feed_event WHERE history_id=${h[0]})`), 1, 'R29: in the province\'s feed');
+  runSuspects();
+  assert.equal(pairOf(a, b).state, 'different');
+  assert.equal(await listed(county, a, b), null, 'not suggested again');
+  assert.ok(await listed(county, a, b, 'different'), 'listed among the decided');
+  assertError(await county.post(`/api/v1/suspects/${p.id}/decision`, { decision: 'same_child' }), 409, 'already_decided');
+  sql(`UPDATE student SET guardian_phone='13900000000' WHERE id=${b}`);
+  runSuspects();
+  assert.equal(pairOf(a, b).state, 'different', 'a field that is not compared changes nothing');
+  // a compared field changes (the name is written half simplified): suggested again
+  sql(`UPDATE student SET name='${simp[0] + trad.slice(1)}' WHERE id=${b}`);
+  runSuspects();
+  const again = pairOf(a, b);
+  assert.ok(again, 'still a suspected pair');
+  assert.equal(again.state, 'open', 'a compared field (the name) changed: suggested again');
+});
+
+test('R31 R17 "same child" opens a suspected_dup group handled like an ID duplicate: both members open, the records problem; one deleted, the other closes', async () => {
+  const [a, b] = await variantPair();
+  runSuspects();
+  const county = await as('county_130102');
+  const p = await listed(county, a, b);
+  const r = await county.post(`/api/v1/suspects/${p.id}/decision`, { decision: 'same_child' });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.body.state, 'same_child');
+  const gid = r.body.group_id;
+  assert.ok(gid > 0);
+  const g = sql(`SELECT type, state, scope_level, u.code FROM problem_group g JOIN unit u ON u.id=g.arbiter_unit_id WHERE g.id=${gid}`)[0];
+  assert.deepEqual(g, ['suspected_dup', 'open', '3', '130102']);
+  const ms = sql(`SELECT id, student_id, state FROM group_member WHERE group_id=${gid} ORDER BY student_id`);
+  assert.deepEqual(ms.map((m) => [Number(m[1]), m[2]]), [[Math.min(a, b), 'open'], [Math.max(a, b), 'open']]);
+  assert.equal(sql(`SELECT status FROM student WHERE id=${a}`)[0][0], 'problem');
+  assert.equal(sqlCount(`SELECT COUNT(*) FROM history WHERE group_id=${gid} AND action IN ('group_opened','member_added','suspect_decided')`), 5);
+  const view = await county.get(`/api/v1/groups/${gid}`);
+  assert.equal(view.status, 200, view.text);
+  assert.equal(view.body.type, 'suspected_dup');
+  // the school deletes the second record (never approved: the leader's confirmation deletes it, R13)
+  const clerk = await as('clerk_a');
+  const m2 = ms[1];
+  const v = () => Number(sql(`SELECT version FROM group_member WHERE id=${m2[0]}`)[0][0]);
+  let x = await clerk.post(`/api/v1/members/${m2[0]}/actions`, { action: 'submit_delete', confirm: true, expected_version: v() });
+  assert.equal(x.status, 200, x.text);
+  x = await (await as('leader_a')).post(`/api/v1/members/${m2[0]}/actions`, { action: 'leader_confirm', confirm: true, expected_version: v() });
+  assert.equal(x.status, 200, x.text);
+  assert.equal(sql(`SELECT state FROM group_member WHERE id=${m2[0]}`)[0][0], 'deleted');
+  assert.equal(sql(`SELECT state FROM group_member WHERE id=${ms[0][0]}`)[0][0], 'closed', 'the clash is gone: the survivor closes');
+  assert.equal(sql(`SELECT state FROM problem_group WHERE id=${gid}`)[0][0], 'done');
+  // the deleted record's pair is not suggested again; the decided pair stays decided
+  runSuspects();
+  assert.equal(pairOf(a, b).state, 'same_child');
+});
+
+test('R31 bad input: clear errors, nothing stored', async () => {
+  const [a, b] = await variantPair();
+  runSuspects();
+  const county = await as('county_130102');
+  const p = await listed(county, a, b);
+  const url = `/api/v1/suspects/${p.id}/decision`;
+  const before = () => [pairOf(a, b).state, decisions(a), decisions(b), sqlCount(`SELECT COUNT(*) FROM group_member WHERE student_id IN (${a},${b})`)].join();
+  const start = before();
+  let r = await county.post(url, { decision: 'maybe' });
+  assertError(r, 422, 'invalid');
+  assert.equal(r.body.error.field, 'decision');
+  assert.match(r.body.error.message, /same_child/);
+  r = await county.post(url, {});
+  assertError(r, 422, 'invalid');
+  assert.equal(r.body.error.field, 'decision');
+  r = await county.post(url, { decision: 'different', expected_version: 0 });
+  assertError(r, 422, 'invalid');
+  r = await county.post(url, { decision: 'different', reason: 'x'.repeat(201) });
+  assertError(r, 422, 'invalid');
+  r = await county.post(url, { decision: 'different', expected_version: p.version + 7 });
+  assertError(r, 409, 'version_conflict');
+  r = await county.post(url, { decision: 3 });
+  assertError(r, 422, 'invalid');
+  assertError(await county.post('/api/v1/suspects/999999999/decision', { decision: 'different' }), 404, 'not_found');
+  assertError(await county.post('/api/v1/suspects/abc/decision', { decision: 'different' }), 404, 'not_found');
+  r = await county.req('POST', url, { raw: '{"decision":', headers: { 'content-type': 'application/json' } });
+  assert.equal(r.status, 400);
+  assertError(await (await as('county_130104')).post(url, { decision: 'same_child' }), 404, 'not_found');
+  assert.equal((await (await as('clerk_a')).post(url, { decision: 'same_child' })).status, 403);
+  assert.equal(before(), start, 'nothing stored');
+});
+
+test('R30 the list pages by cursor: every pair once, newest first', async () => {
+  await variantPair();
+  await variantPair();
+  runSuspects();
+  const county = await as('county_130102');
+  const seen = [];
+  let url = '/api/v1/suspects?limit=1';
+  for (let i = 0; i < 3 && url; i++) {
+    const r = await county.get(url);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.items.length, 1);
+    seen.push(r.body.items[0].id);
+    url = r.body.next_cursor ? `/api/v1/suspects?limit=1&cursor=${encodeURIComponent(r.body.next_cursor)}` : null;
+  }
+  assert.equal(seen.length, 3);
+  assert.deepEqual([...seen].sort((x, y) => y - x), seen);
+  assert.equal(new Set(seen).size, 3);
+});
