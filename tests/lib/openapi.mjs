@@ -40,7 +40,8 @@ export function validate(v, s, p = '$') {
   s = deref(s);
   if (!s || Object.keys(s).length === 0) return [];
   const out = [];
-  if (v === null) return s.nullable || s.type === 'null' ? [] : [`${p}: null is not allowed`];
+  const types = Array.isArray(s.type) ? s.type : s.type ? [s.type] : null; // 3.0 nullable, or 3.1 type lists
+  if (v === null) return s.nullable || types?.includes('null') ? [] : [`${p}: null is not allowed`];
   if (s.allOf) for (const x of s.allOf) out.push(...validate(v, x, p));
   if (s.oneOf || s.anyOf) {
     const alts = s.oneOf || s.anyOf;
@@ -48,9 +49,9 @@ export function validate(v, s, p = '$') {
   }
   if (s.enum && !s.enum.includes(v)) out.push(`${p}: ${JSON.stringify(v)} is not one of ${JSON.stringify(s.enum)}`);
   const t = typeOf(v);
-  if (s.type) {
-    const ok = s.type === t || (s.type === 'number' && (t === 'integer' || t === 'number'));
-    if (!ok) return [...out, `${p}: ${t} where the document says ${s.type}`];
+  if (types) {
+    const ok = types.includes(t) || (types.includes('number') && (t === 'integer' || t === 'number'));
+    if (!ok) return [...out, `${p}: ${t} where the document says ${types.join(' or ')}`];
   }
   if (t === 'string') {
     if (s.maxLength !== undefined && [...v].length > s.maxLength) out.push(`${p}: longer than ${s.maxLength}`);
