@@ -6,6 +6,8 @@
 
 /* api_meta.c */
 enum xerr api_health(struct req *r, struct resp *w);
+/* issue 12 item 2: whether the write of a request token committed */
+enum xerr api_outcome_get(struct req *r, struct resp *w);
 enum xerr api_openapi(struct req *r, struct resp *w);
 enum xerr api_rules(struct req *r, struct resp *w);
 /* Load and merge the OpenAPI fragments (at startup). 0 on success. */

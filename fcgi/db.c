@@ -1,5 +1,6 @@
 /* db: connection, prepared-statement cache, execution, transactions and retries (MariaDB Connector/C). */
 #include "db.h"
+#include <sodium.h>
 #include "xmalloc.h"
 #include "config.h"
 #include "log.h"
@@ -27,6 +28,8 @@ struct db {
 	const char *retry_sql; /* the statement of the last deadlock/lock-wait/duplicate (static text), for the log */
 	long long schema_version;  /* read once per connection; -1 = not yet */
 	unsigned rw_timeout;       /* seconds a statement may wait for the server (read/write), set before connecting */
+	char tx_token[33];         /* the last db_tx attempt's request token (hex), issue 12 item 2 */
+	int commit_fault;          /* test hook (db_test_commit_fault): lose the connection at the next COMMIT */
 	struct stmt_slot slots[STMT_SLOTS];
 };
 
@@ -473,16 +476,86 @@ void db_rollback(struct db *db)
 		db_drop(db);
 }
 
+/* ---------------------------------------------------------------- request tokens (issue 12 item 2) */
+
+static const struct db_sql Q_TX_TOKEN_PUT = {"INSERT INTO tx_token (token) VALUES (UNHEX(?))"};
+static const struct db_sql Q_TX_TOKEN_GET = {"SELECT COUNT(*) FROM tx_token WHERE token=UNHEX(?)"};
+
+void db_test_commit_fault(struct db *db, int mode)
+{
+	db->commit_fault = mode;
+}
+
+const char *db_tx_token(const struct db *db)
+{
+	return db->tx_token;
+}
+
+enum xerr db_tx_token_known(struct db *db, const char *token, int *found)
+{
+	struct arena a;
+	struct db_rows rs;
+	*found = 0;
+	arena_init(&a, 256);
+	enum xerr e = db_exec(db, &a, &Q_TX_TOKEN_GET, DB_ARGS(DBS(token)), &rs, NULL, NULL);
+	if (e == XE_OK && rs.n)
+		*found = db_get_int(&rs, 0, 0) > 0;
+	arena_free(&a);
+	return e;
+}
+
+/* COMMIT of a transaction that recorded db->tx_token. A connection lost at COMMIT leaves the outcome unknown: the
+ * token is looked up on a fresh connection: present, it committed (XE_OK: fn's results stand, nothing is run again);
+ * absent, it did not (XE_UNAVAILABLE: db_tx may run it again); not answerable, XE_OUTCOME_UNKNOWN. */
+static enum xerr commit_known(struct db *db)
+{
+	enum xerr e;
+	if (db->commit_fault == 1) { /* test hook: the COMMIT reaches the server, its answer is lost */
+		db->commit_fault = 0;
+		e = db_commit(db);
+		db_drop(db);
+		if (e == XE_OK)
+			e = XE_UNAVAILABLE;
+	} else if (db->commit_fault == 2) { /* test hook: the connection is lost before the COMMIT reaches the server */
+		db->commit_fault = 0;
+		db_rollback(db);
+		db_drop(db);
+		e = XE_UNAVAILABLE;
+	} else if (db->commit_fault == 3) { /* test hook: the answer is lost and the server cannot be asked */
+		db->commit_fault = 0;
+		db_commit(db);
+		db_drop(db);
+		return XE_OUTCOME_UNKNOWN;
+	} else {
+		e = db_commit(db);
+	}
+	if (e != XE_UNAVAILABLE)
+		return e;
+	int found = 0;
+	if (db_tx_token_known(db, db->tx_token, &found) != XE_OK) {
+		log_error("db: connection lost at COMMIT and the server cannot be asked: outcome unknown (token %s)", db->tx_token);
+		return XE_OUTCOME_UNKNOWN;
+	}
+	log_error("db: connection lost at COMMIT: token %s %s", db->tx_token, found ? "committed" : "not committed, run again");
+	return found ? XE_OK : XE_UNAVAILABLE;
+}
+
 enum xerr db_tx(struct db *db, enum xerr (*fn)(struct db *db, void *ctx), void *ctx)
 {
 	enum xerr e = XE_OK;
 	int lost = 0;
 	for (int attempt = 0; attempt < DB_TX_ATTEMPTS; attempt++) {
+		unsigned char raw[16];
+		randombytes_buf(raw, sizeof raw);
+		sodium_bin2hex(db->tx_token, sizeof db->tx_token, raw, sizeof raw);
 		e = db_begin(db);
 		if (e == XE_OK) {
 			e = fn(db, ctx);
+			/* the token commits with the transaction's writes: their outcome can be asked after a lost COMMIT */
 			if (e == XE_OK)
-				e = db_commit(db);
+				e = db_exec(db, NULL, &Q_TX_TOKEN_PUT, DB_ARGS(DBS(db->tx_token)), NULL, NULL, NULL);
+			if (e == XE_OK)
+				e = commit_known(db);
 			else
 				db_rollback(db);
 		}
@@ -495,7 +568,7 @@ enum xerr db_tx(struct db *db, enum xerr (*fn)(struct db *db, void *ctx), void *
 			continue;
 		}
 		if (e == XE_UNAVAILABLE && !lost) {
-			lost = 1;  /* connection dropped mid-transaction: one fresh attempt */
+			lost = 1;  /* connection dropped mid-transaction (or at a COMMIT that did not commit): one fresh attempt */
 			continue;
 		}
 		break;

@@ -67,6 +67,14 @@ enum xerr db_exec_bulk(struct db *db, const struct db_sql *q, const struct db_ar
  * except through ctx, which it should reset). */
 enum xerr db_tx(struct db *db, enum xerr (*fn)(struct db *db, void *ctx), void *ctx);
 enum xerr db_begin(struct db *db);
+/* Issue 12 item 2: each db_tx attempt records a random request token (hex) in its transaction; after a connection lost
+ * at COMMIT the token is looked up instead of running fn again (XE_OUTCOME_UNKNOWN when the server cannot be asked).
+ * db_tx_token: the last attempt's token. db_tx_token_known: whether a token committed (tokens are kept a day). */
+const char *db_tx_token(const struct db *db);
+enum xerr db_tx_token_known(struct db *db, const char *token, int *found);
+/* Test hook (XJ_TEST_HOOKS only): at the next COMMIT of db_tx lose the connection: 1 after the server committed,
+ * 2 before it did, 3 after and the server cannot be asked; 0 off. */
+void db_test_commit_fault(struct db *db, int mode);
 enum xerr db_commit(struct db *db);
 void db_rollback(struct db *db);
 

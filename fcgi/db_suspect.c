@@ -1,5 +1,6 @@
 /* db_suspect: SQL of suspected duplicates (R31, issue 17). */
 #include "db_suspect.h"
+#include "suspect.h"
 
 #define REC_COLS \
 	"s.id, s.name, s.gender, s.birth_date, s.id_type, s.id_number, s.id_check, s.county_code, s.school_id, s.guardian_phone"
@@ -142,5 +143,81 @@ enum xerr db_sx_group_open(struct db *db, const char *key, uint32_t arbiter, int
 			e = db_exec(db, NULL, &Q_PROBLEM, DB_ARGS(DBI(m[i].student_id)), NULL, NULL, NULL);
 	}
 	*group_id = gid;
+	return e;
+}
+
+static const struct db_sql Q_BATCH = {
+	"SELECT " REC_COLS " FROM student s FORCE INDEX (k_student_touch) WHERE s.touch_batch = ? AND s.status <> 'deleted'"};
+static const struct db_sql Q_KEYS_DEL = {"DELETE FROM suspect_key WHERE student_id = ?"};
+static const struct db_sql Q_KEY_PUT = {"INSERT IGNORE INTO suspect_key (k, student_id) VALUES (?, ?)"};
+#define Q24 "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?"
+static const struct db_sql Q_CAND = {
+	"SELECT " REC_COLS " FROM student s WHERE s.id IN (SELECT k.student_id FROM suspect_key k WHERE k.k IN (" Q24 "))"
+	" AND s.id <> ? AND s.status <> 'deleted' LIMIT ?"};
+static const struct db_sql Q_UNIT_OF = {"SELECT id FROM unit WHERE code = ? AND level <= 3"};
+static const struct db_sql Q_KEYS_CLEAR = {"DELETE FROM suspect_key"};
+
+enum xerr db_sx_batch_records(struct db *db, struct arena *a, uint64_t batch, struct db_rows *rs)
+{
+	return db_exec(db, a, &Q_BATCH, DB_ARGS(DBI(batch)), rs, NULL, NULL);
+}
+
+enum xerr db_sx_keys_put(struct db *db, uint64_t id, const uint64_t *keys, size_t n)
+{
+	struct db_arg args[2 * SX_MAXKEYS];
+	enum xerr e = db_exec(db, NULL, &Q_KEYS_DEL, DB_ARGS(DBI(id)), NULL, NULL, NULL);
+	if (n > SX_MAXKEYS)
+		n = SX_MAXKEYS;
+	for (size_t i = 0; i < n; i++) {
+		args[2 * i] = DBI((long long)keys[i]);
+		args[2 * i + 1] = DBI(id);
+	}
+	if (e == XE_OK && n)
+		e = db_exec_bulk(db, &Q_KEY_PUT, args, n, 2, NULL);
+	return e;
+}
+
+enum xerr db_sx_candidates(struct db *db, struct arena *a, uint64_t id, const uint64_t *keys, size_t n, long limit,
+			   struct db_rows *rs)
+{
+	struct db_arg args[SX_MAXKEYS + 2];
+	if (n == 0 || n > SX_MAXKEYS) {
+		rs->n = 0;
+		rs->ncols = 0;
+		return n == 0 ? XE_OK : XE_INTERNAL;
+	}
+	for (size_t i = 0; i < SX_MAXKEYS; i++) /* unused places repeat the first key */
+		args[i] = DBI((long long)keys[i < n ? i : 0]);
+	args[SX_MAXKEYS] = DBI(id);
+	args[SX_MAXKEYS + 1] = DBI(limit);
+	return db_exec(db, a, &Q_CAND, args, SX_MAXKEYS + 2, rs, NULL, NULL);
+}
+
+enum xerr db_sx_unit_of(struct db *db, struct arena *a, const char *code, uint32_t *id)
+{
+	struct db_rows rs;
+	enum xerr e = db_exec(db, a, &Q_UNIT_OF, DB_ARGS(DBS(code)), &rs, NULL, NULL);
+	*id = e == XE_OK && rs.n ? (uint32_t)db_get_int(&rs, 0, 0) : 0;
+	return e;
+}
+
+enum xerr db_sx_keys_clear(struct db *db)
+{
+	return db_exec(db, NULL, &Q_KEYS_CLEAR, DB_NOARGS, NULL, NULL, NULL);
+}
+
+enum xerr db_sx_keys_bulk(struct db *db, const uint64_t *ids, const uint64_t *keys, size_t n)
+{
+	enum { SLICE_ROWS = 4096 };
+	static _Thread_local struct db_arg args[2 * SLICE_ROWS];
+	enum xerr e = XE_OK;
+	for (size_t from = 0; from < n && e == XE_OK; from += SLICE_ROWS) {
+		size_t m = n - from < SLICE_ROWS ? n - from : SLICE_ROWS;
+		for (size_t i = 0; i < m; i++) {
+			args[2 * i] = DBI((long long)keys[from + i]);
+			args[2 * i + 1] = DBI(ids[from + i]);
+		}
+		e = db_exec_bulk(db, &Q_KEY_PUT, args, m, 2, NULL);
+	}
 	return e;
 }

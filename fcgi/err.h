@@ -23,6 +23,7 @@ enum xerr {
 	XE_INTERNAL,           /* 500 bug; details only in the log */
 	XE_UNAVAILABLE,        /* 503 database unreachable */
 	XE_RETRY,              /* internal: deadlock or lock wait timeout, retry the transaction */
+	XE_OUTCOME_UNKNOWN,    /* 503 the connection was lost at COMMIT and the outcome cannot be known now (issue 12) */
 	XE__COUNT
 };
 

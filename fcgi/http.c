@@ -1,5 +1,6 @@
 /* http: request parameter access, JSON body parsing and response building. */
 #include "http.h"
+#include "db.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -257,6 +258,8 @@ enum xerr resp_error_send(struct req *r, struct resp *w, enum xerr e, cJSON *roo
 {
 	if (err_status(e) == 503)
 		resp_header(w, "Retry-After", "5"); /* the database is away or busy: a client may try again shortly */
+	if (e == XE_OUTCOME_UNKNOWN && r->db) /* the token to ask GET /api/v1/outcomes/{token} with (issue 12 item 2) */
+		cJSON_AddStringToObject(cJSON_GetObjectItemCaseSensitive(root, "error"), "token", db_tx_token(r->db));
 	resp_json(r, w, err_status(e), root);
 	w->err = e;
 	return e;

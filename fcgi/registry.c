@@ -1,5 +1,6 @@
 /* registry: registrations, provincial batches, register results, file imports (jobs) and the CLI modes (issue 4). */
 #include "registry.h"
+#include "suspects.h"
 #include "scope.h"
 #include "xmalloc.h"
 #include "config.h"
@@ -328,7 +329,8 @@ static enum xerr one_tx(struct db *db, void *vc)
 		return XE_RETRY; /* a concurrent registration took the number first: run again */
 	if (e != XE_OK)
 		return e;
-	if ((e = db_reg_detect(db, c->a, batch, DETECT_FRESH, NULL)) != XE_OK)
+	if ((e = db_reg_detect(db, c->a, batch, DETECT_FRESH, NULL)) != XE_OK ||
+	    (e = suspects_check_batch(db, c->a, batch)) != XE_OK) /* R31, issue 17: advisory, in the same transaction */
 		return e;
 	o->status = "created";
 	o->student_id = id;
@@ -523,7 +525,8 @@ enum xerr registry_apply_change(struct db *db, struct arena *a, const struct reg
 		outcome_error(out, XE_CONFLICT, "version", "version", "The record changed meanwhile; reload it.", "记录已被修改，请刷新后重试。");
 		return XE_OK;
 	}
-	if (e != XE_OK || (e = db_reg_detect(db, a, batch, 0, NULL)) != XE_OK)
+	if (e != XE_OK || (e = db_reg_detect(db, a, batch, 0, NULL)) != XE_OK ||
+	    (e = suspects_check_batch(db, a, batch)) != XE_OK) /* R31 */
 		return e;
 	const char *no = NULL;
 	if ((e = db_reg_student_no(db, a, student_id, &no)) != XE_OK || (e = fill_problems(db, a, student_id, out)) != XE_OK)
@@ -1134,7 +1137,8 @@ static enum xerr import_pass(struct imp *x)
 			if ((e = db_reg_detect_keys_put(x->db, batch, keys, nk)) != XE_OK ||
 			    (ne && (e = db_reg_detect_keys_err(x->db, batch, errnos, ne)) != XE_OK))
 				goto out;
-			if ((e = db_reg_detect(x->db, x->a, batch, DETECT_FRESH | DETECT_KEYS_GIVEN, &st)) != XE_OK)
+			if ((e = db_reg_detect(x->db, x->a, batch, DETECT_FRESH | DETECT_KEYS_GIVEN, &st)) != XE_OK ||
+			    (e = suspects_check_batch(x->db, x->a, batch)) != XE_OK) /* R31 */
 				goto out;
 			x->t_detect += mono() - t1;
 			x->groups += st.groups_opened + st.members_added;
@@ -1190,9 +1194,24 @@ static enum xerr commit_tx2(struct db *db, void *vc)
 	return import_pass(x);
 }
 
+/* A background job outlives a database outage: it records its outcome as soon as the database is back (issue 12
+ * item 4), instead of leaving the job "committing" for the reaper. Call after a step failed with e: sleeps a moment and
+ * returns 1 to try again while e is XE_UNAVAILABLE, the job runs in the background (persist) and it has waited less
+ * than XJ_JOB_DB_WAIT seconds (default 900) since t0. A request thread tries once. */
+static int db_back(enum xerr e, int persist, double t0)
+{
+	if (e != XE_UNAVAILABLE || !persist || mono() - t0 > (double)config_int("XJ_JOB_DB_WAIT", 900))
+		return 0;
+	struct timespec ts = {0, 250 * 1000000L};
+	nanosleep(&ts, NULL);
+	return 1;
+}
+
 static enum xerr import_run(struct db *db, struct db *pdb, uint64_t job_id, int commit, const struct reg_actor *who,
 			    const unsigned char *data, size_t len, const struct reg_import_test *t)
 {
+	int persist = pdb != NULL; /* a background job (job_thread) */
+	double t0;
 	struct arena a;
 	struct imp x;
 	struct reg_job j;
@@ -1237,6 +1256,21 @@ static enum xerr import_run(struct db *db, struct db *pdb, uint64_t job_id, int 
 	if (commit) {
 		struct commit_arg c = {&x, sha};
 		e = db_tx(db, commit_tx2, &c);
+		if (e == XE_OUTCOME_UNKNOWN) {
+			/* the connection was lost at COMMIT (issue 12 item 2): ask the transaction's token once the database is back */
+			char token[33];
+			int done = 0;
+			snprintf(token, sizeof token, "%s", db_tx_token(db));
+			t0 = mono();
+			while ((e = db_tx_token_known(db, token, &done)) == XE_UNAVAILABLE && db_back(e, persist, t0))
+				;
+			if (e == XE_OK)
+				e = done ? XE_OK : XE_UNAVAILABLE;
+			else
+				e = XE_OUTCOME_UNKNOWN;
+			log_error("import %llu: connection lost at COMMIT: %s", (unsigned long long)job_id,
+				  e == XE_OK ? "it committed" : e == XE_UNAVAILABLE ? "it did not commit" : "still unknown");
+		}
 	} else {
 		x.insert = 1;
 		e = import_pass(&x);
@@ -1245,27 +1279,51 @@ static enum xerr import_run(struct db *db, struct db *pdb, uint64_t job_id, int 
 		log_error("import %llu %s: %zu rows: validate %.3f s, identity %.3f s, insert %.3f s, detect %.3f s",
 			  (unsigned long long)job_id, commit ? "commit" : "validate", x.t.nrows - 1, x.t_validate, x.t_ident,
 			  x.t_insert, x.t_detect);
+	if (e == XE_OUTCOME_UNKNOWN)
+		goto out; /* neither "done" nor "nothing stored" is known: the job stays as it is (the reaper's word) */
 	if (e != XE_OK) {
-		/* the transaction rolled back: nothing of the file was kept */
-		db_reg_job_finish(db, job_id, "failed", x.valid, x.errors, 0, 0, 0, 0, 0, commit ? "commit_failed" : "validate_failed",
-				  commit ? "The import could not be committed; nothing was stored. Try again."
-					 : "The file could not be checked. Try again.");
-		goto out;
+		/* the transaction rolled back: nothing of the file was kept; the counts are the validation's (as before this
+		 * phase), nothing created; recorded as soon as the database is back (issue 12 item 4) */
+		enum xerr fe;
+		t0 = mono();
+		while ((fe = db_reg_job_finish(db, job_id, "failed", j.rows_valid, j.rows_error, 0, 0, 0, 0, 0,
+					       commit ? "commit_failed" : "validate_failed",
+					       commit ? "The import could not be committed; nothing was stored. Try again."
+						      : "The file could not be checked. Try again.")) != XE_OK &&
+		       db_back(fe, persist, t0))
+			;
+		log_error("import %llu: %s phase failed (%s), nothing stored; %s", (unsigned long long)job_id,
+			  commit ? "commit" : "validate", err_code(e), fe == XE_OK ? "recorded as failed" : "could not be recorded");
+		goto out_logged;
 	}
 	/* the phase's outcome is recorded even when its row issues cannot be (the commit above is kept: saying "committing"
 	 * forever would be a lie) */
 	enum xerr ie = db_reg_job_issues_clear(db, job_id);
 	for (size_t off = 0; off < x.niss && ie == XE_OK; off += 1000)
 		ie = db_reg_job_issues_put(db, job_id, x.iss + off, x.niss - off < 1000 ? x.niss - off : 1000, off);
-	e = db_reg_job_finish(db, job_id, commit ? "done" : "validated", x.valid, x.errors, (long long)x.t.nrows - 1,
-			      x.created, x.unchanged, x.groups, x.duplicate_of, NULL, NULL);
+	t0 = mono();
+	while ((e = db_reg_job_finish(db, job_id, commit ? "done" : "validated", x.valid, x.errors, (long long)x.t.nrows - 1,
+				      x.created, x.unchanged, x.groups, x.duplicate_of, NULL, NULL)) != XE_OK &&
+	       db_back(e, persist, t0))
+		;
 	if (e == XE_OK)
 		e = ie;
 	if (e == XE_OK && commit)
 		e = db_reg_job_detected(db, job_id, x.groups_opened, x.members_added);
+	if (commit) {
+		/* the log tells what happened to the data: the commit above is kept whatever the job row says */
+		struct reg_job now;
+		int nf = 0;
+		if (e != XE_OK && db_reg_job_get(db, &a, job_id, &now, &nf) == XE_OK && nf && strcmp(now.state, "done") == 0)
+			e = XE_OK; /* the final reply was lost, the job row says done */
+		log_error("import %llu: commit done: %lld created, %lld unchanged, %lld row errors%s", (unsigned long long)job_id,
+			  x.created, x.unchanged, x.errors, e == XE_OK ? "" : " (the job row could not be updated)");
+		goto out_logged;
+	}
 out:
 	if (e != XE_OK)
 		log_error("import %llu: %s phase ended with %s", (unsigned long long)job_id, commit ? "commit" : "validate", err_code(e));
+out_logged:
 	free(owned);
 	free(x.iss);
 	hfree(&x.schools);
@@ -1651,6 +1709,8 @@ enum xerr registry_detect_student(struct db *db, struct arena *a, uint64_t stude
 		e = db_reg_touch(db, &student_id, 1, batch);
 	if (e == XE_OK)
 		e = db_reg_detect(db, a, batch, 0, NULL);
+	if (e == XE_OK)
+		e = suspects_check_batch(db, a, batch); /* R31 */
 	return e;
 }
 

@@ -2,6 +2,9 @@
 #include "router.h"
 #include "auth.h"
 #include "log.h"
+#include "config.h"
+#include "db.h"
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -98,7 +101,13 @@ void router_run(struct req *r, struct resp *w)
 		if (e != XE_OK)
 			goto done;
 	}
+	/* test hook (XJ_TEST_HOOKS=1 only): lose the database connection at this request's COMMIT (issue 12 item 2) */
+	const char *fault = req_param(r, "HTTP_X_TEST_COMMIT_FAULT");
+	if (fault && config_int("XJ_TEST_HOOKS", 0) == 1)
+		db_test_commit_fault(r->db, atoi(fault));
 	e = rt->handler(r, w);
+	if (fault)
+		db_test_commit_fault(r->db, 0);
 done:
 	if (e != XE_OK && w->status == 0)
 		resp_error(r, w, e, NULL, NULL);

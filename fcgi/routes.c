@@ -61,6 +61,9 @@ const struct route routes[] = {
 	/* suspected duplicates (issue 17, R31): the county or the common superior (R2) */
 	{"GET", "/api/v1/suspects", api_suspects_list, ROLE_COUNTY | ROLE_BUREAU, 0},
 	{"POST", "/api/v1/suspects/{id}/decision", api_suspect_decide, ROLE_COUNTY | ROLE_BUREAU, 4 * KB},
+
+	/* the outcome of a write answered 503 outcome_unknown, by its token (issue 12 item 2) */
+	{"GET", "/api/v1/outcomes/{token}", api_outcome_get, ROLES_ALL, 0},
 };
 
 const size_t routes_count = sizeof routes / sizeof routes[0];

@@ -15,6 +15,7 @@
 #define BLOCK_ALL 64          /* a block up to this size is compared pair by pair */
 #define BLOCK_WINDOW 16       /* a larger block: each record with its next neighbours (by key order) */
 #define STORE_SLICE 500       /* pairs stored per transaction */
+#define CAND_LIMIT 200        /* candidates one record is compared with in the incremental check */
 
 int suspects_threshold(void)
 {
@@ -170,6 +171,17 @@ static enum xerr sweep_tx(struct db *db, void *ctx)
 	return db_sx_sweep(db, c->since, &c->removed);
 }
 
+struct keys_ctx {
+	const uint64_t *ids, *keys;
+	size_t n;
+};
+static enum xerr keys_tx(struct db *db, void *ctx)
+{
+	struct keys_ctx *c = ctx;
+	enum xerr e = db_sx_keys_clear(db);
+	return e == XE_OK ? db_sx_keys_bulk(db, c->ids, c->keys, c->n) : e;
+}
+
 enum xerr suspects_run(struct db *db, struct sx_run_stats *st)
 {
 	double t0 = now_s();
@@ -243,6 +255,18 @@ enum xerr suspects_run(struct db *db, struct sx_run_stats *st)
 	struct sweep_ctx sw = {since, 0};
 	if (e == XE_OK)
 		e = db_tx(db, sweep_tx, &sw);
+	/* the blocking keys of every live record, for the incremental check (suspect_key) */
+	if (e == XE_OK) {
+		uint64_t *ids = xmalloc((nk ? nk : 1) * sizeof *ids), *kk = xmalloc((nk ? nk : 1) * sizeof *kk);
+		for (size_t i = 0; i < nk; i++) {
+			ids[i] = x.recs[keys[i].i].id;
+			kk[i] = keys[i].k;
+		}
+		struct keys_ctx kc = {ids, kk, nk};
+		e = db_tx(db, keys_tx, &kc);
+		free(ids);
+		free(kk);
+	}
 	st->records = x.n;
 	st->keys = nk;
 	st->compared = x.compared;
@@ -341,4 +365,51 @@ enum xerr suspects_decide(struct db *db, struct arena *a, struct sx_decision *d)
 {
 	struct decide_ctx c = {a, d};
 	return db_tx(db, decide_tx, &c);
+}
+
+enum xerr suspects_check_batch(struct db *db, struct arena *a, uint64_t batch)
+{
+	struct db_rows rs;
+	int th = suspects_threshold();
+	struct arena *prev = arena_current();
+	arena_set_current(a); /* sx_explain's cJSON */
+	enum xerr e = db_sx_batch_records(db, a, batch, &rs);
+	for (size_t i = 0; i < rs.n && e == XE_OK; i++) {
+		struct sx_rec r;
+		struct sx_prep p;
+		uint64_t k[SX_MAXKEYS];
+		struct db_rows cs;
+		rec_of(&rs, i, &r);
+		sx_prepare(&r, &p);
+		size_t nk = sx_keys(&p, k, SX_MAXKEYS);
+		if ((e = db_sx_keys_put(db, r.id, k, nk)) != XE_OK || nk == 0)
+			continue;
+		if ((e = db_sx_candidates(db, a, r.id, k, nk, CAND_LIMIT, &cs)) != XE_OK)
+			break;
+		for (size_t j = 0; j < cs.n && e == XE_OK; j++) {
+			struct sx_rec o;
+			struct sx_prep q;
+			struct sx_match m;
+			rec_of(&cs, j, &o);
+			sx_prepare(&o, &q);
+			if (sx_compare(&p, &q, &m) < th)
+				continue;
+			const struct sx_rec *lo = r.id < o.id ? &r : &o, *hi = r.id < o.id ? &o : &r;
+			if (lo != &r) /* the explanation reads as lower, higher */
+				sx_compare(&q, &p, &m);
+			const char *cs2[2] = {lo->county ? lo->county : "000000", hi->county ? hi->county : "000000"};
+			char code[7];
+			uint32_t arbiter = 0;
+			dedup_common_superior(cs2, 2, code);
+			if ((e = db_sx_unit_of(db, a, code, &arbiter)) != XE_OK || !arbiter)
+				continue;
+			char *txt = cJSON_PrintUnformatted(sx_explain(lo, hi, &m));
+			struct sx_pair_row row = {.lo = lo->id, .hi = hi->id, .score = m.score, .kind = sx_kind_name(m.kind),
+						  .rules = txt ? txt : "[]", .fp = suspects_fp(lo, hi), .lo_county = lo->county,
+						  .hi_county = hi->county, .arbiter = arbiter};
+			e = db_sx_store(db, &row, 1);
+		}
+	}
+	arena_set_current(prev);
+	return e;
 }

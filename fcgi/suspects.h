@@ -42,4 +42,10 @@ struct sx_decision {
 };
 enum xerr suspects_decide(struct db *db, struct arena *a, struct sx_decision *d);
 
+/* The incremental check (issue 17 item 4, R31): inside the caller's transaction, after the national check of the
+ * same batch (R9), every live record marked with batch gets its blocking keys (suspect_key) and is compared with the
+ * records sharing one (at most a bounded number per record); pairs at or above the threshold are stored (a decided
+ * pair stays decided unless its fingerprint changed). Advisory: it never refuses a record. */
+enum xerr suspects_check_batch(struct db *db, struct arena *a, uint64_t batch);
+
 #endif

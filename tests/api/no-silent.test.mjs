@@ -144,3 +144,42 @@ test('issue 12.6 every status nginx produces itself answers the one JSON error s
   const nr = await http('GET', '/api/v1/no-such-thing');
   assertError(nr, 404, 'no_route');
 });
+
+// ---------- item 2: an outcome that is not known is not guessed (test hook X-Test-Commit-Fault, XJ_TEST_HOOKS=1)
+const students = (n) => sqlCount(`SELECT COUNT(*) FROM student WHERE id_number='${n}'`);
+const fault = (mode) => ({ headers: { 'x-test-commit-fault': String(mode) } });
+
+test('issue 12.2 a connection lost after the server committed: the token is looked up, the write is not run again', async () => {
+  const c = await as('clerk_a');
+  const rec = record(SCHOOLS.a);
+  const r = await c.post('/api/v1/students', rec, fault(1));
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.body.status, 'created', 'the answer of the run that committed, not a second run\'s "unchanged"');
+  assert.equal(students(rec.id_number), 1);
+});
+
+test('issue 12.2 a connection lost before the COMMIT reached the server: the write runs again once and is stored once', async () => {
+  const c = await as('clerk_a');
+  const rec = record(SCHOOLS.a);
+  const r = await c.post('/api/v1/students', rec, fault(2));
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.body.status, 'created');
+  assert.equal(students(rec.id_number), 1);
+});
+
+test('issue 12.2 an outcome that cannot be known is 503 outcome_unknown with the token, which the client can ask about', async () => {
+  const c = await as('clerk_a');
+  const rec = record(SCHOOLS.a);
+  const r = await c.post('/api/v1/students', rec, fault(3));
+  assertError(r, 503, 'outcome_unknown');
+  assert.equal(r.headers.get('retry-after'), '5');
+  assert.match(r.body.error.token, /^[0-9a-f]{32}$/);
+  const ask = await c.get(`/api/v1/outcomes/${r.body.error.token}`);
+  assert.equal(ask.status, 200, ask.text);
+  assert.deepEqual(ask.body, { token: r.body.error.token, committed: true });
+  assert.equal(students(rec.id_number), 1, 'stored once');
+  const never = await c.get(`/api/v1/outcomes/${'0'.repeat(32)}`);
+  assert.deepEqual(never.body, { token: '0'.repeat(32), committed: false });
+  assertError(await c.get('/api/v1/outcomes/xyz'), 422, 'invalid');
+  assertError(await http('GET', `/api/v1/outcomes/${'0'.repeat(32)}`), 401, 'unauthenticated');
+});

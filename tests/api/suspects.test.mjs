@@ -2,29 +2,9 @@
 // the bureau lists and decides them (R2 scope), "different children" is remembered until a compared field changes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { sql, sqlCount, assertError, VARDIR } from '../lib/api.mjs';
-import { as, record, register, SCHOOLS } from '../lib/registry.mjs';
-
-const PAIRS = [['晓', '曉'], ['华', '華'], ['国', '國'], ['龙', '龍'], ['伟', '偉'], ['丽', '麗'], ['军', '軍'], ['红', '紅'],
-  ['东', '東'], ['兰', '蘭'], ['凤', '鳳'], ['锋', '鋒'], ['进', '進'], ['刚', '剛'], ['庆', '慶'], ['让', '讓']];
-const SUR = [['张', '張'], ['陈', '陳'], ['刘', '劉'], ['杨', '楊'], ['赵', '趙'], ['孙', '孫']];
-const pick = (a) => a[Math.floor(Math.random() * a.length)];
-
-/** A simplified name and its traditional writing (R31: 繁简异体). */
-export function variantNames() {
-  const s = pick(SUR), a = pick(PAIRS), b = pick(PAIRS);
-  return [s[0] + a[0] + b[0], s[1] + a[1] + b[1]];
-}
-
-const secrets = () => Object.fromEntries(readFileSync(`${VARDIR}/secrets.env`, 'utf8').trim().split('\n').map((l) => l.split('=')));
-/** `xueji --suspects` against the test instance's database. */
-export function runSuspects(env = {}) {
-  return execFileSync(`${process.env.XJ_BUILD}/xueji`, ['--suspects'], {
-    encoding: 'utf8', env: { ...process.env, XJ_DB_SOCKET: `${VARDIR}/run/db.sock`, XJ_DB_PASSWORD: secrets().XJ_DB_PASSWORD, ...env },
-  });
-}
+import { sql, sqlCount, assertError } from '../lib/api.mjs';
+import { as, record, register, SCHOOLS, csv, upload } from '../lib/registry.mjs';
+import { variantNames, runSuspects, variantPair } from '../lib/suspects.mjs';
 
 /** The stored pair of two students (lower id first), or null. */
 function pairOf(x, y) {
@@ -32,15 +12,6 @@ function pairOf(x, y) {
   const r = sql(`SELECT p.id, p.state, p.score, p.kind, p.rules, u.code FROM suspect_pair p JOIN unit u ON u.id=p.arbiter_unit_id
     WHERE p.lo_id=${lo} AND p.hi_id=${hi}`)[0];
   return r ? { id: Number(r[0]), state: r[1], score: Number(r[2]), kind: r[3], rules: JSON.parse(r[4]), arbiter: r[5] } : null;
-}
-
-/** Two records of the same child in schools of the county (a, a2), the second with the name written traditionally. */
-async function variantPair() {
-  const [simp, trad] = variantNames();
-  const base = record(SCHOOLS.a, { name: simp });
-  const a = await register('clerk_a', base);
-  const b = await register('clerk_a', record(SCHOOLS.a, { name: trad, gender: base.gender, birth_date: base.birth_date, id_type: 'Z', id_number: '' }));
-  return [a.student_id, b.student_id, simp, trad];
 }
 
 test('R31 full run: the same child written in traditional characters is a suspected pair, explained per field, idempotent', async () => {
@@ -235,4 +206,48 @@ test('R30 the list pages by cursor: every pair once, newest first', async () => 
   assert.equal(seen.length, 3);
   assert.deepEqual([...seen].sort((x, y) => y - x), seen);
   assert.equal(new Set(seen).size, 3);
+});
+
+test('R31 incremental: a registration checks its own record in its transaction: the pair is there without a full run, and the registration is never refused', async () => {
+  runSuspects(); // the keys of every record so far
+  const [simp, trad] = variantNames();
+  const base = record(SCHOOLS.a, { name: simp });
+  const a = (await register('clerk_a', base)).student_id;
+  const b = (await register('clerk_a', record(SCHOOLS.a, { name: trad, gender: base.gender, birth_date: base.birth_date, id_type: 'Z', id_number: '' }))).student_id;
+  const p = pairOf(a, b);
+  assert.ok(p, 'found by the registration itself');
+  assert.equal(p.state, 'open');
+  assert.ok(sqlCount(`SELECT COUNT(*) FROM suspect_key WHERE student_id=${b}`) > 0, 'its blocking keys are stored');
+  // day and month swapped (a date rule), registered by another school of the city: the city's pair
+  const [y, m, d] = base.birth_date.split('-');
+  if (Number(d) <= 12 && m !== d) {
+    const c = (await register('clerk_b', record(SCHOOLS.b, { name: simp, gender: base.gender, birth_date: `${y}-${d}-${m}`, id_type: 'Z', id_number: '' }))).student_id;
+    const q = pairOf(a, c);
+    assert.ok(q, 'day and month swapped');
+    assert.equal(q.arbiter, '130100');
+    assert.ok(q.rules.some((r) => r.field === 'birth_date' && /日月颠倒/.test(r.zh)), JSON.stringify(q.rules));
+  }
+});
+
+test('R31 incremental: an import checks its records (a file holding both writings of one child yields the pair)', async () => {
+  const c = await as('clerk_a');
+  const [simp, trad] = variantNames();
+  const base = record(SCHOOLS.a, { name: simp });
+  const twin = record(SCHOOLS.a, { name: trad, gender: base.gender, birth_date: base.birth_date, id_type: 'Z', id_number: '' });
+  const j = (await upload(c, csv([base, twin]))).body;
+  assert.equal(j.rows_valid, 2, JSON.stringify(j));
+  const cm = await c.post(`/api/v1/imports/${j.id}/commit`);
+  assert.equal(cm.status, 200, cm.text);
+  assert.equal(cm.body.rows_created, 2);
+  const ids = sql(`SELECT id FROM student WHERE import_job_id=${j.id} ORDER BY id`).map((r) => Number(r[0]));
+  assert.ok(pairOf(ids[0], ids[1]), 'the pair is stored by the import');
+});
+
+test('R31 bad input: names outside the BMP, Latin, mixed or one character, and invalid dates never break a registration or the run', async () => {
+  const names = ['𠀀𠀁𠀂', 'Li Ming', '李Ming', '王', 'A·B', '阿依古丽·买买提'];
+  for (const name of names) {
+    const r = await (await as('clerk_a')).post('/api/v1/students', record(SCHOOLS.a, { name }));
+    assert.ok([201, 422].includes(r.status), `${name}: ${r.status} ${r.text}`);
+  }
+  assert.match(runSuspects(), /suspects: \d+ records/);
 });

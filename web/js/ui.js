@@ -8,7 +8,7 @@ extend({
     // the workflow's actions (fcgi/workflow.c action names), for every screen and the help drawn from /api/v1/rules
     'act.confirm_register': '确认人口库结果', 'act.submit_corroborate': '佐证', 'act.submit_change': '变更', 'act.submit_delete': '删除', 'act.leader_confirm': '领导确认删除', 'act.leader_decline': '领导不同意删除', 'act.approve': '核办通过', 'act.reject': '核办不通过', 'act.arbitrate': '仲裁', 'act.reopen': '发起重新处理', 'act.auto_reject': '自动不通过', 'act.arbitration_lost': '仲裁未通过', 'act.clash_gone': '不再重复，自动关闭', 'act.clash_remains': '仍然重复', 'act.record_gone': '记录已删除，自动关闭', 'act.member_reopened': '再次重复，重新打开',
     'type.id_dup': '身份证件号重复', 'type.id_error': '身份证件号错误', 'type.id_changed': '身份证件号已发生变更',
-    'type.nbg_dup': '姓名性别出生日期重复',
+    'type.nbg_dup': '姓名性别出生日期重复', 'type.suspected_dup': '疑似重复（同一学生）',
     'gstate.open': '等待', 'gstate.awaiting_arbitration': '需要仲裁（等待仲裁）', 'gstate.done': '否（已处理完毕）',
     'gstate.label': '是否需要仲裁',
     'mstate.unconfirmed': '待确认变更', 'mstate.open': '待处理', 'mstate.awaiting_leader': '待领导确认',
@@ -35,7 +35,7 @@ extend({
   en: {
     'act.confirm_register': 'Confirm register finding', 'act.submit_corroborate': 'Corroborate', 'act.submit_change': 'Change', 'act.submit_delete': 'Delete', 'act.leader_confirm': 'Confirm deletion', 'act.leader_decline': 'Decline deletion', 'act.approve': 'Approve', 'act.reject': 'Reject', 'act.arbitrate': 'Arbitrate', 'act.reopen': 'Re-open', 'act.auto_reject': 'Rejected automatically', 'act.arbitration_lost': 'Lost the arbitration', 'act.clash_gone': 'Clash gone, closed', 'act.clash_remains': 'Clash remains', 'act.record_gone': 'Record gone, closed', 'act.member_reopened': 'Clashes again, re-opened',
     'type.id_dup': 'ID number duplicate', 'type.id_error': 'ID number error', 'type.id_changed': 'ID number changed',
-    'type.nbg_dup': 'Name-gender-birth duplicate',
+    'type.nbg_dup': 'Name-gender-birth duplicate', 'type.suspected_dup': 'Suspected duplicate (same child)',
     'gstate.open': 'Waiting', 'gstate.awaiting_arbitration': 'Yes (awaiting arbitration)', 'gstate.done': 'No (done)',
     'gstate.label': 'Arbitration needed',
     'mstate.unconfirmed': 'Change to confirm', 'mstate.open': 'To handle', 'mstate.awaiting_leader': 'Awaiting leader',

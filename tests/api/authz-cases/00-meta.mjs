@@ -6,7 +6,7 @@ export default {
   unscoped: {
     'GET /api/v1/health': 'public health check',
     'GET /api/v1/openapi.json': 'public API description',
-    'GET /api/v1/rules': 'public limits and workflow table (nothing secret)',
+    'GET /api/v1/rules': 'public limits and workflow table (issue 10)',
   },
   roleExceptions: [],
   async cases() { return []; },

@@ -19,7 +19,7 @@ extend({
   },
 });
 
-export const TYPES = ['id_dup', 'id_error', 'id_changed', 'nbg_dup'];
+export const TYPES = ['id_dup', 'id_error', 'id_changed', 'nbg_dup', 'suspected_dup'];
 export const MSTATES = ['unconfirmed', 'open', 'awaiting_leader', 'awaiting_review', 'approved', 'upheld', 'deleted', 'changed', 'closed'];
 export const GSTATES = ['open', 'awaiting_arbitration', 'done'];
 

@@ -1,0 +1,53 @@
+// suspects.test.mjs (browser): issue 17 (R31): the county's suspected-duplicate screen: the nav entry, each pair's
+// explanation and both records side by side, and the two decisions, against the real service.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { launchBrowser, BASE, SHOTS } from '../lib/browser.mjs';
+import { signIn, watchErrors } from '../lib/web.mjs';
+import { sql } from '../lib/api.mjs';
+import { runSuspects, variantPair } from '../lib/suspects.mjs';
+
+let browser;
+before(async () => { browser = await launchBrowser(); });
+after(async () => { await browser?.close(); });
+
+const pairId = (a, b) => Number(sql(`SELECT id FROM suspect_pair WHERE lo_id=${Math.min(a, b)} AND hi_id=${Math.max(a, b)}`)[0][0]);
+const pairState = (id) => sql(`SELECT state, COALESCE(group_id, 0) FROM suspect_pair WHERE id=${id}`)[0];
+
+test('R31 the county sees each suspected pair explained with both records side by side, and decides it in the browser', async () => {
+  const [a1, b1, simp] = await variantPair();
+  const [a2, b2] = await variantPair();
+  runSuspects();
+  const p1 = pairId(a1, b1), p2 = pairId(a2, b2);
+  const ctx = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN' });
+  const page = await ctx.newPage();
+  const errors = watchErrors(page);
+  await signIn(page, 'county_130102');
+  await page.click('[data-nav-item="nav.suspects"]');
+  await page.waitForSelector(`[data-sx-pair="${p1}"]`);
+  const card = page.locator(`[data-sx-pair="${p1}"]`);
+  assert.match(await card.locator('[data-sx-why]').innerText(), /姓名/);
+  assert.match(await card.locator('[data-sx-why]').innerText(), /繁简|异体/);
+  const cmp = card.locator(`[data-sx-compare="${p1}"]`);
+  assert.equal(await cmp.locator('thead th').count(), 3, 'two records side by side');
+  assert.match(await cmp.innerText(), new RegExp(simp));
+  await page.screenshot({ path: join(SHOTS, 'suspects-list.png'), fullPage: true });
+  // different children: confirmed, remembered, gone from the open list
+  await card.locator('[data-sx-decide="different"]').click();
+  await page.click('[data-dialog-ok]');
+  await page.waitForSelector(`[data-sx-pair="${p1}"]`, { state: 'detached' });
+  assert.deepEqual(pairState(p1), ['different', '0']);
+  // same child: a suspected_dup group, linked from the decided list
+  const c2 = page.locator(`[data-sx-pair="${p2}"]`);
+  await c2.locator('[data-sx-decide="same_child"]').click();
+  await page.click('[data-dialog-ok]');
+  await page.waitForSelector(`[data-sx-pair="${p2}"]`, { state: 'detached' });
+  const [st, gid] = pairState(p2);
+  assert.equal(st, 'same_child');
+  assert.equal(sql(`SELECT type FROM problem_group WHERE id=${gid}`)[0][0], 'suspected_dup');
+  await page.click('[data-sx-tab="same_child"]');
+  await page.waitForSelector(`[data-sx-pair="${p2}"] a[href="#/groups/${gid}"]`);
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
