@@ -2,7 +2,7 @@
 import { api } from '../api.js';
 import { t, extend } from '../i18n.js';
 import { h, replace } from '../dom.js';
-import { state, flash, errorText, hashParams } from '../shell.js';
+import { state, flash, errorText, hashParams, textOf } from '../shell.js';
 import { label, fact, day, when, dueCell, confirmDialog, confirmTwice, field, select, itemsOf, focusHeading } from '../ui.js';
 import { evidenceList, evidencePicker } from './evidence-ui.js';
 import { checkByType, ID_MESSAGES, todayCN } from '../idcheck.js';
@@ -61,6 +61,11 @@ function factText(m, k) {
   return String(v ?? '');
 }
 
+/** What is wrong with an ID-error record ({code, message, message_en}), or null. @param {any} m */
+export function idProblem(m) {
+  return m?.id_problem || m?.student?.id_problem || null;
+}
+
 /** Whether a member is the signed-in user's own school's (or jurisdiction's) record. */
 export function isMine(m) {
   const u = state.user;
@@ -95,11 +100,22 @@ export function compareTable(members) {
         differs ? h('span', { 'aria-hidden': 'true' }, ' ≠') : null, differs ? h('span', { class: 'sr-only' }, `（${t('group.differs')}）`) : null);
     }));
   });
+  // R8.2/R10 (issue 11 item 6): what is wrong with an ID error, in words; R11: the register's new number beside the old one
+  const extra = [];
+  if (members.some((m) => idProblem(m))) {
+    extra.push(h('tr', { data: { fact: 'id_problem' } }, h('th', { scope: 'row' }, t('f.id_problem')), members.map((m) =>
+      h('td', { class: idProblem(m) ? 'diff' : '', data: { idProblem: idProblem(m)?.code || '' } }, textOf(idProblem(m))))));
+  }
+  if (members.some((m) => fact(m, 'register_id_number'))) {
+    extra.push(h('tr', { data: { fact: 'register_id_number' } }, h('th', { scope: 'row' }, t('f.register_id_number')), members.map((m) =>
+      h('td', { class: fact(m, 'register_id_number') ? 'diff' : '', data: { registerIdNumber: fact(m, 'register_id_number') } },
+        String(fact(m, 'register_id_number') || '')))));
+  }
   const stateRow = h('tr', {}, h('th', { scope: 'row' }, t('group.member_state')), members.map((m) =>
     h('td', { data: { memberState: m.state } }, label('mstate', m.state), m.handling ? ` · ${label('handling', m.handling)}` : '')));
   const dueRow = h('tr', {}, h('th', { scope: 'row' }, t('f.due')), members.map((m) => h('td', {}, dueCell(m))));
   return h('div', { class: 'tablewrap' }, h('table', { class: 'compare-table', data: { compare: '' } },
-    h('caption', { class: 'sr-only' }, t('group.compare')), h('thead', {}, head), h('tbody', {}, rows, stateRow, dueRow)));
+    h('caption', { class: 'sr-only' }, t('group.compare')), h('thead', {}, head), h('tbody', {}, rows, extra, stateRow, dueRow)));
 }
 
 /**
@@ -323,12 +339,15 @@ function openEvidenceForm(box, m, group, a, kind, done, cancel) {
 }
 
 /** History list (R25): who, when, what, why. */
-function historyList(items) {
+function historyList(items, members) {
   if (!items?.length) return h('p', { class: 'muted' }, t('ui.empty'));
+  // the opening of an ID-error group says what was found (issue 11 item 6), not its internal type code
+  const found = (members || []).map((m) => textOf(idProblem(m))).filter(Boolean).join('；');
+  const why = (e) => (e.action === 'group_opened' ? (found || (e.reason ? label('type', e.reason) : '')) : e.reason);
   return h('ol', { class: 'history', data: { history: '' } }, items.map((e) => h('li', {},
     `${when(e.time || e.created_at || e.at)} · ${e.actor_name || e.actor || (!e.actor_role || e.actor_role === 'system' ? t('hist.system') : label('role', e.actor_role))} · ${label('act', e.action)}`,
     e.state_after ? ` → ${label('mstate', e.state_after)}` : '',
-    e.reason ? h('span', {}, ` · ${t('f.reason')}：${e.reason}`) : null)));
+    why(e) ? h('span', { data: e.action === 'group_opened' ? { openedWhy: '' } : {} }, ` · ${t('f.reason')}：${why(e)}`) : null)));
 }
 
 /** Render #/groups/{id}. @param {HTMLElement} main @param {string[]} rest */
@@ -352,7 +371,7 @@ export async function render(main, rest) {
     compareTable(members),
     cards,
     h('h2', {}, t('group.history')),
-    historyList(g.history)));
+    historyList(g.history, members)));
   // after an action the page redraws in place (no reload) and focus returns to its heading
   const redraw = async () => { await render(main, rest); focusHeading(main); };
   let any = false;
