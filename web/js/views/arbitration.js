@@ -4,8 +4,8 @@ import { t, extend } from '../i18n.js';
 import { h, replace } from '../dom.js';
 import { state, flash, flashError, errorText } from '../shell.js';
 import { label, fact, day, when, ageDays, dueCell, table, pagedList, cursorLoader, confirmDialog, tf, itemsOf, focusHeading } from '../ui.js';
-import { compareTable, memberEvidence } from './group.js';
-import { evidenceList } from './evidence-ui.js';
+import { compareTable, memberEvidence } from '../case.js';
+import { evidenceList } from '../evidence-ui.js';
 
 extend({
   zh: {
