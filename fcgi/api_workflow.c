@@ -921,30 +921,34 @@ static cJSON *queue_member_items(const struct db_rows *rs, const char *today)
 enum xerr api_wf_queue(struct req *r, struct resp *w)
 {
 	const struct principal *p = r->who;
-	long long limit;
+	long long limit, key[3];
+	int paged;
 	enum xerr e;
-	if ((e = req_query_int(r, w, "limit", 1, 500, 100, &limit)))
+	if ((e = req_query_int(r, w, "limit", 1, 500, 100, &limit)) || (e = cursor_read(r, w, "queue", key, 3, &paged)))
 		return e;
+	const long long *after = paged ? key : NULL;
 	const char *today = day_str(r->arena, today_day());
 	struct db_rows items = {0}, counts = {0};
+	size_t keycol = WF_QUEUE_KEY_COL;
 	cJSON *o = cJSON_CreateObject();
 	const char *queue = "none";
 	cJSON *arr = NULL;
 	if ((p->role == ROLE_SCHOOL_CLERK || p->role == ROLE_SCHOOL_LEADER) && p->unit_level == LEVEL_SCHOOL) {
 		int leader = p->role == ROLE_SCHOOL_LEADER;
 		queue = leader ? "leader_confirmations" : "school_records";
-		if ((e = db_wf_queue_school(r->db, r->arena, p->unit_id, leader, today, (int)limit, &items, &counts)))
+		if ((e = db_wf_queue_school(r->db, r->arena, p->unit_id, leader, today, (int)limit, after, &items, &counts)))
 			return e;
 		arr = queue_member_items(&items, today);
 	} else if (p->role == ROLE_COUNTY && p->unit_level == LEVEL_COUNTY && p->county_code) {
 		queue = "reviews";
-		if ((e = db_wf_queue_county(r->db, r->arena, p->county_code, today, (int)limit, &items, &counts)))
+		if ((e = db_wf_queue_county(r->db, r->arena, p->county_code, today, (int)limit, after, &items, &counts)))
 			return e;
 		arr = queue_member_items(&items, today);
 	} else if (p->role == ROLE_BUREAU) {
 		queue = "arbitrations";
-		if ((e = db_wf_queue_arbiter(r->db, r->arena, p->unit_id, today, (int)limit, &items, &counts)))
+		if ((e = db_wf_queue_arbiter(r->db, r->arena, p->unit_id, today, (int)limit, after, &items, &counts)))
 			return e;
+		keycol = WF_ARB_KEY_COL;
 		arr = cJSON_CreateArray();
 		for (size_t i = 0; i < items.n; i++) {
 			cJSON *x = cJSON_CreateObject();
@@ -974,8 +978,13 @@ enum xerr api_wf_queue(struct req *r, struct resp *w)
 	cJSON_AddNumberToObject(c, "oldest_age_days", (double)(oldest / 86400));
 	cJSON_AddNumberToObject(c, "rejected", counts.n ? (double)db_get_int(&counts, 0, 3) : 0);
 	cJSON_AddItemToObject(o, "items", arr);
-	/* the one envelope: a work list is the first `limit` (overdue first) of counts.total, not paged further yet */
+	/* the one envelope, keyset-paged (overdue first, oldest step, id): counts.total is the whole queue */
 	cJSON_AddNullToObject(o, "next_cursor");
+	if (items.n) {
+		long long last[3] = {db_get_int(&items, items.n - 1, keycol), db_get_int(&items, items.n - 1, keycol + 1),
+				     db_get_int(&items, items.n - 1, 0)};
+		cursor_next(r, o, "queue", items.n, limit, last, 3);
+	}
 	resp_header(w, "Cache-Control", "no-store");
 	return resp_json(r, w, 200, o);
 }

@@ -545,8 +545,12 @@ enum xerr db_tx(struct db *db, enum xerr (*fn)(struct db *db, void *ctx), void *
 	enum xerr e = XE_OK;
 	int lost = 0;
 	for (int attempt = 0; attempt < DB_TX_ATTEMPTS; attempt++) {
+		/* the creation time (seconds, big-endian) then 12 random bytes: inserted in key order, purged by key range */
 		unsigned char raw[16];
-		randombytes_buf(raw, sizeof raw);
+		uint32_t now = (uint32_t)time(NULL);
+		raw[0] = (unsigned char)(now >> 24), raw[1] = (unsigned char)(now >> 16), raw[2] = (unsigned char)(now >> 8);
+		raw[3] = (unsigned char)now;
+		randombytes_buf(raw + 4, sizeof raw - 4);
 		sodium_bin2hex(db->tx_token, sizeof db->tx_token, raw, sizeof raw);
 		e = db_begin(db);
 		if (e == XE_OK) {

@@ -1,6 +1,8 @@
 /* db_suspect: SQL of suspected duplicates (R31, issue 17). */
 #include "db_suspect.h"
 #include "suspect.h"
+#include <stdlib.h>
+#include "xmalloc.h"
 
 #define REC_COLS \
 	"s.id, s.name, s.gender, s.birth_date, s.id_type, s.id_number, s.id_check, s.county_code, s.school_id, s.guardian_phone"
@@ -40,12 +42,25 @@ enum xerr db_sx_units(struct db *db, struct arena *a, struct db_rows *rs)
 
 enum xerr db_sx_store(struct db *db, const struct sx_pair_row *p, size_t n)
 {
+	enum { COLS = 9, SLICE_ROWS = 512 };
 	enum xerr e = XE_OK;
-	for (size_t i = 0; i < n && e == XE_OK; i++)
-		e = db_exec(db, NULL, &Q_STORE,
-			    DB_ARGS(DBI(p[i].lo), DBI(p[i].hi), DBI(p[i].score), DBS(p[i].kind), DBS(p[i].rules),
-				    DBI((long long)p[i].fp), DBS(p[i].lo_county), DBS(p[i].hi_county), DBI(p[i].arbiter)),
-			    NULL, NULL, NULL);
+	if (n == 1) /* the incremental check: one statement */
+		return db_exec(db, NULL, &Q_STORE,
+			       DB_ARGS(DBI(p->lo), DBI(p->hi), DBI(p->score), DBS(p->kind), DBS(p->rules), DBI((long long)p->fp),
+				       DBS(p->lo_county), DBS(p->hi_county), DBI(p->arbiter)),
+			       NULL, NULL, NULL);
+	struct db_arg *args = xmalloc(sizeof *args * COLS * SLICE_ROWS);
+	for (size_t from = 0; from < n && e == XE_OK; from += SLICE_ROWS) { /* array binding */
+		size_t m = n - from < SLICE_ROWS ? n - from : SLICE_ROWS;
+		for (size_t i = 0; i < m; i++) {
+			const struct sx_pair_row *r = &p[from + i];
+			struct db_arg *a = &args[COLS * i];
+			a[0] = DBI(r->lo), a[1] = DBI(r->hi), a[2] = DBI(r->score), a[3] = DBS(r->kind), a[4] = DBS(r->rules);
+			a[5] = DBI((long long)r->fp), a[6] = DBS(r->lo_county), a[7] = DBS(r->hi_county), a[8] = DBI(r->arbiter);
+		}
+		e = db_exec_bulk(db, &Q_STORE, args, m, COLS, NULL);
+	}
+	free(args);
 	return e;
 }
 
@@ -72,7 +87,9 @@ enum xerr db_sx_now(struct db *db, struct arena *a, const char **now)
 	" JOIN unit sa ON sa.id = a.school_id JOIN unit sb ON sb.id = b.school_id"                                       \
 	" LEFT JOIN unit ca ON ca.code = a.county_code AND ca.level = 3 LEFT JOIN unit cb ON cb.code = b.county_code AND cb.level = 3"
 static const struct db_sql Q_LIST = {
-	LIST_HEAD " WHERE p.arbiter_unit_id = ? AND p.state = ? AND (? = 0 OR p.id < ?) ORDER BY p.id DESC LIMIT ?"};
+	LIST_HEAD " WHERE p.arbiter_unit_id = ? AND p.state = ? AND (? = 0 OR p.id < ?)"
+	" AND (p.state <> 'open' OR (a.status <> 'deleted' AND b.status <> 'deleted'))" /* nothing left to decide */
+	" ORDER BY p.id DESC LIMIT ?"};
 static const struct db_sql Q_GET = {LIST_HEAD " WHERE p.id = ?"};
 static const struct db_sql Q_LOCK = {
 	"SELECT id, state, version, arbiter_unit_id, lo_id, hi_id FROM suspect_pair WHERE id = ? FOR UPDATE"};
@@ -155,7 +172,7 @@ static const struct db_sql Q_CAND = {
 	"SELECT " REC_COLS " FROM student s WHERE s.id IN (SELECT k.student_id FROM suspect_key k WHERE k.k IN (" Q24 "))"
 	" AND s.id <> ? AND s.status <> 'deleted' LIMIT ?"};
 static const struct db_sql Q_UNIT_OF = {"SELECT id FROM unit WHERE code = ? AND level <= 3"};
-static const struct db_sql Q_KEYS_CLEAR = {"DELETE FROM suspect_key"};
+static const struct db_sql Q_KEYED = {"SELECT DISTINCT student_id FROM suspect_key FORCE INDEX (k_suspect_key_student)"};
 
 enum xerr db_sx_batch_records(struct db *db, struct arena *a, uint64_t batch, struct db_rows *rs)
 {
@@ -201,15 +218,15 @@ enum xerr db_sx_unit_of(struct db *db, struct arena *a, const char *code, uint32
 	return e;
 }
 
-enum xerr db_sx_keys_clear(struct db *db)
+enum xerr db_sx_keyed(struct db *db, struct arena *a, struct db_rows *rs)
 {
-	return db_exec(db, NULL, &Q_KEYS_CLEAR, DB_NOARGS, NULL, NULL, NULL);
+	return db_exec(db, a, &Q_KEYED, DB_NOARGS, rs, NULL, NULL);
 }
 
 enum xerr db_sx_keys_bulk(struct db *db, const uint64_t *ids, const uint64_t *keys, size_t n)
 {
 	enum { SLICE_ROWS = 4096 };
-	static _Thread_local struct db_arg args[2 * SLICE_ROWS];
+	struct db_arg *args = xmalloc(sizeof *args * 2 * SLICE_ROWS);
 	enum xerr e = XE_OK;
 	for (size_t from = 0; from < n && e == XE_OK; from += SLICE_ROWS) {
 		size_t m = n - from < SLICE_ROWS ? n - from : SLICE_ROWS;
@@ -219,5 +236,6 @@ enum xerr db_sx_keys_bulk(struct db *db, const uint64_t *ids, const uint64_t *ke
 		}
 		e = db_exec_bulk(db, &Q_KEY_PUT, args, m, 2, NULL);
 	}
+	free(args);
 	return e;
 }

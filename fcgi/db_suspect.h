@@ -35,7 +35,7 @@ enum xerr db_sx_sweep(struct db *db, const char *since, unsigned long long *remo
 enum xerr db_sx_now(struct db *db, struct arena *a, const char **now);
 
 /* The bureau's list (R2/R31): pairs whose arbiter is unit_id in state, newest first, id < before (0: from the newest),
- * at most limit. Columns: SXL_* (pair), then SXR__N columns of the lower record and SXR__N of the higher. */
+ * at most limit; an open pair of a deleted record is left out (nothing to decide). Columns: SXL_* (pair), then SXR__N columns of the lower record and SXR__N of the higher. */
 enum { SXL_ID, SXL_SCORE, SXL_KIND, SXL_RULES, SXL_STATE, SXL_VERSION, SXL_GROUP, SXL_DECIDED_AT, SXL_CREATED, SXL__N };
 enum { SXR_ID, SXR_NO, SXR_NAME, SXR_GENDER, SXR_BIRTH, SXR_IDTYPE, SXR_IDNO, SXR_STATUS, SXR_SCHOOL_CODE, SXR_SCHOOL_NAME,
        SXR_COUNTY_CODE, SXR_COUNTY_NAME, SXR_GRADE, SXR_CLASS, SXR__N };
@@ -75,8 +75,8 @@ enum xerr db_sx_candidates(struct db *db, struct arena *a, uint64_t id, const ui
 			   struct db_rows *rs);
 /* The unit id of a division code (levels 0-3); 0 when there is none. */
 enum xerr db_sx_unit_of(struct db *db, struct arena *a, const char *code, uint32_t *id);
-/* Full run: forget every key, then store (student, key) rows in bulk. */
-enum xerr db_sx_keys_clear(struct db *db);
+/* Full run: the students that have keys (ascending), and (student, key) rows stored in bulk. */
+enum xerr db_sx_keyed(struct db *db, struct arena *a, struct db_rows *rs);
 enum xerr db_sx_keys_bulk(struct db *db, const uint64_t *ids, const uint64_t *keys, size_t n);
 
 #endif

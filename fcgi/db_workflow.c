@@ -103,13 +103,19 @@ static const struct db_sql Q_HISTORY_LIST = {
 	" FROM history h LEFT JOIN app_user u ON u.id = h.actor_user_id WHERE h.group_id = ? ORDER BY h.id"};
 
 /* ---- queues ---- */
+/* Keyset paging of a work queue (R30): overdue first, then the oldest step, then the id; the cursor holds the last
+ * row's (overdue flag, step start in microseconds, id). Arguments: has cursor, today, flag, today, flag, us, us, id. */
+#define M_FLAG "(m.due_date IS NOT NULL AND m.due_date < ?)"
+#define M_US "CAST(UNIX_TIMESTAMP(m.step_started_at) * 1000000 AS SIGNED)"
+#define KEYSET(FLAG, US, ID) \
+	" AND (? = 0 OR " FLAG " < ? OR (" FLAG " = ? AND (" US " > ? OR (" US " = ? AND " ID " > ?))))"
 #define QUEUE_ITEMS(WHERE)                                                                                            \
 	"SELECT m.id, m.group_id, g.type, g.state, m.state, m.handling, m.reject_reason, m.due_date,"                 \
 	" TIMESTAMPDIFF(SECOND, m.step_started_at, UTC_TIMESTAMP(6)), m.version, s.name, s.gender, s.birth_date,"    \
-	" s.student_no, m.school_id, u.name"                                                                          \
+	" s.student_no, m.school_id, u.name, " M_FLAG ", " M_US                                                       \
 	" FROM group_member m STRAIGHT_JOIN problem_group g ON g.id = m.group_id STRAIGHT_JOIN student s ON s.id = m.student_id" \
 	" STRAIGHT_JOIN unit u ON u.id = m.school_id"                                                                 \
-	" WHERE " WHERE " ORDER BY (m.due_date IS NOT NULL AND m.due_date < ?) DESC, m.step_started_at, m.id LIMIT ?"
+	" WHERE " WHERE KEYSET(M_FLAG, M_US, "m.id") " ORDER BY " M_FLAG " DESC, m.step_started_at, m.id LIMIT ?"
 #define QUEUE_COUNTS(WHERE)                                                                                           \
 	"SELECT COUNT(*), COALESCE(SUM(m.due_date < ?), 0),"                                                          \
 	" COALESCE(MAX(TIMESTAMPDIFF(SECOND, m.step_started_at, UTC_TIMESTAMP(6))), 0),"                             \
@@ -123,12 +129,14 @@ static const struct db_sql Q_QUEUE_LEADER = {QUEUE_ITEMS(W_LEADER)};
 static const struct db_sql Q_QUEUE_LEADER_N = {QUEUE_COUNTS(W_LEADER)};
 static const struct db_sql Q_QUEUE_COUNTY = {QUEUE_ITEMS(W_COUNTY)};
 static const struct db_sql Q_QUEUE_COUNTY_N = {QUEUE_COUNTS(W_COUNTY)};
+#define G_FLAG "(g.arb_due_date IS NOT NULL AND g.arb_due_date < ?)"
+#define G_US "CAST(UNIX_TIMESTAMP(g.arb_since) * 1000000 AS SIGNED)"
 static const struct db_sql Q_QUEUE_ARB = {
 	"SELECT g.id, g.type, g.arb_due_date, TIMESTAMPDIFF(SECOND, g.arb_since, UTC_TIMESTAMP(6)), g.version,"
 	" (SELECT COUNT(*) FROM group_member m WHERE m.group_id = g.id),"
-	" (SELECT COUNT(*) FROM group_member m WHERE m.group_id = g.id AND m.state = 'approved')"
-	" FROM problem_group g WHERE g.arbiter_unit_id = ? AND g.state = 'awaiting_arbitration'"
-	" ORDER BY (g.arb_due_date < ?) DESC, g.arb_since, g.id LIMIT ?"};
+	" (SELECT COUNT(*) FROM group_member m WHERE m.group_id = g.id AND m.state = 'approved'), " G_FLAG ", " G_US
+	" FROM problem_group g WHERE g.arbiter_unit_id = ? AND g.state = 'awaiting_arbitration'" KEYSET(G_FLAG, G_US, "g.id")
+	" ORDER BY " G_FLAG " DESC, g.arb_since, g.id LIMIT ?"};
 static const struct db_sql Q_QUEUE_ARB_N = {
 	"SELECT COUNT(*), COALESCE(SUM(g.arb_due_date < ?), 0),"
 	" COALESCE(MAX(TIMESTAMPDIFF(SECOND, g.arb_since, UTC_TIMESTAMP(6))), 0), 0"
@@ -555,11 +563,16 @@ enum xerr db_wf_history_list(struct db *db, struct arena *a, uint64_t group_id, 
 	return db_exec(db, a, &Q_HISTORY_LIST, DB_ARGS(DBI(group_id)), rows, NULL, NULL);
 }
 
+/* The keyset arguments after a queue's own filter (see KEYSET). */
+#define KEYSET_ARGS(today, k) \
+	DBI((k) != NULL), DBS(today), DBI((k) ? (k)[0] : 0), DBS(today), DBI((k) ? (k)[0] : 0), DBI((k) ? (k)[1] : 0), \
+		DBI((k) ? (k)[1] : 0), DBI((k) ? (k)[2] : 0)
+
 enum xerr db_wf_queue_school(struct db *db, struct arena *a, uint32_t school_id, int leader, const char *today, int limit,
-			     struct db_rows *items, struct db_rows *counts)
+			     const long long *after, struct db_rows *items, struct db_rows *counts)
 {
-	enum xerr e = db_exec(db, a, leader ? &Q_QUEUE_LEADER : &Q_QUEUE_CLERK, DB_ARGS(DBI(school_id), DBS(today), DBI(limit)),
-			      items, NULL, NULL);
+	enum xerr e = db_exec(db, a, leader ? &Q_QUEUE_LEADER : &Q_QUEUE_CLERK,
+			      DB_ARGS(DBS(today), DBI(school_id), KEYSET_ARGS(today, after), DBS(today), DBI(limit)), items, NULL, NULL);
 	if (e == XE_OK)
 		e = db_exec(db, a, leader ? &Q_QUEUE_LEADER_N : &Q_QUEUE_CLERK_N, DB_ARGS(DBS(today), DBI(school_id)), counts,
 			    NULL, NULL);
@@ -567,18 +580,20 @@ enum xerr db_wf_queue_school(struct db *db, struct arena *a, uint32_t school_id,
 }
 
 enum xerr db_wf_queue_county(struct db *db, struct arena *a, const char *county, const char *today, int limit,
-			     struct db_rows *items, struct db_rows *counts)
+			     const long long *after, struct db_rows *items, struct db_rows *counts)
 {
-	enum xerr e = db_exec(db, a, &Q_QUEUE_COUNTY, DB_ARGS(DBS(county), DBS(today), DBI(limit)), items, NULL, NULL);
+	enum xerr e = db_exec(db, a, &Q_QUEUE_COUNTY,
+			      DB_ARGS(DBS(today), DBS(county), KEYSET_ARGS(today, after), DBS(today), DBI(limit)), items, NULL, NULL);
 	if (e == XE_OK)
 		e = db_exec(db, a, &Q_QUEUE_COUNTY_N, DB_ARGS(DBS(today), DBS(county)), counts, NULL, NULL);
 	return e;
 }
 
 enum xerr db_wf_queue_arbiter(struct db *db, struct arena *a, uint32_t unit_id, const char *today, int limit,
-			      struct db_rows *items, struct db_rows *counts)
+			      const long long *after, struct db_rows *items, struct db_rows *counts)
 {
-	enum xerr e = db_exec(db, a, &Q_QUEUE_ARB, DB_ARGS(DBI(unit_id), DBS(today), DBI(limit)), items, NULL, NULL);
+	enum xerr e = db_exec(db, a, &Q_QUEUE_ARB,
+			      DB_ARGS(DBS(today), DBI(unit_id), KEYSET_ARGS(today, after), DBS(today), DBI(limit)), items, NULL, NULL);
 	if (e == XE_OK)
 		e = db_exec(db, a, &Q_QUEUE_ARB_N, DB_ARGS(DBS(today), DBI(unit_id)), counts, NULL, NULL);
 	return e;

@@ -123,16 +123,19 @@ enum xerr db_wf_history_list(struct db *db, struct arena *a, uint64_t group_id, 
 
 /* Jurisdiction of a caller, for list queries: the unit level and its key (school id or code prefix). */
 
-/* Queues (R26-R28). Columns of items: member_id, group_id, type, group_state, state, handling,
- * reject_reason, due_date, age_seconds, version, name, gender, birth_date, student_no, school_id.
+/* Queues (R26-R28), keyset-paged: after (NULL = first page) is the last row's (overdue flag, step start us, id), the
+ * last two columns of every row. Columns of items: member_id, group_id, type, group_state, state, handling,
+ * reject_reason, due_date, age_seconds, version, name, gender, birth_date, student_no, school_id, school name, flag, us.
  * Counts: total, overdue, oldest age in seconds. today: YYYY-MM-DD. */
+#define WF_QUEUE_KEY_COL 16 /* first of the two key columns of a member queue (the id is column 0) */
 enum xerr db_wf_queue_school(struct db *db, struct arena *a, uint32_t school_id, int leader, const char *today, int limit,
-			     struct db_rows *items, struct db_rows *counts);
+			     const long long *after, struct db_rows *items, struct db_rows *counts);
 enum xerr db_wf_queue_county(struct db *db, struct arena *a, const char *county, const char *today, int limit,
-			     struct db_rows *items, struct db_rows *counts);
-/* Arbitration queue: group_id, type, arb_due_date, age_seconds, version, members, approved. */
+			     const long long *after, struct db_rows *items, struct db_rows *counts);
+/* Arbitration queue: group_id, type, arb_due_date, age_seconds, version, members, approved, flag, us (keyset as above; the id is column 0). */
+#define WF_ARB_KEY_COL 7
 enum xerr db_wf_queue_arbiter(struct db *db, struct arena *a, uint32_t unit_id, const char *today, int limit,
-			      struct db_rows *items, struct db_rows *counts);
+			      const long long *after, struct db_rows *items, struct db_rows *counts);
 
 /* Statistics in scope: by_type (type, group state, groups), by_county (county_code, county name, member
  * state, members), overdue (members overdue, groups past deadline, arbitrations overdue). */

@@ -11,13 +11,14 @@ int suspects_threshold(void);
 
 /* Statistics of a full run. */
 struct sx_run_stats {
-	size_t records, keys, blocks, compared, pairs;
+	size_t records, keys, blocks, compared, pairs, keys_stored;
 	unsigned long long removed;
-	double seconds;
+	double seconds, keys_seconds; /* the whole run; of it, rebuilding suspect_key */
 };
 /* The full run: every live record prepared once, candidate pairs only within equal blocking keys (sx_keys; a block
  * larger than the cap is compared in windows of sorted neighbours), pairs at or above the threshold stored (R31:
- * a "different" decision stands while the compared fields are unchanged), open pairs not found again removed. */
+ * a "different" decision stands while the compared fields are unchanged), open pairs not found again removed; records
+ * without blocking keys in suspect_key get them. */
 enum xerr suspects_run(struct db *db, struct sx_run_stats *st);
 /* `xueji --suspects`: the full run, its figures on stdout. */
 int suspects_cli(void);
@@ -45,7 +46,8 @@ enum xerr suspects_decide(struct db *db, struct arena *a, struct sx_decision *d)
 /* The incremental check (issue 17 item 4, R31): inside the caller's transaction, after the national check of the
  * same batch (R9), every live record marked with batch gets its blocking keys (suspect_key) and is compared with the
  * records sharing one (at most a bounded number per record); pairs at or above the threshold are stored (a decided
- * pair stays decided unless its fingerprint changed). Advisory: it never refuses a record. */
+ * pair stays decided unless its fingerprint changed). Advisory: it never refuses a record. XJ_SUSPECT_INCREMENTAL=0
+ * turns it off. */
 enum xerr suspects_check_batch(struct db *db, struct arena *a, uint64_t batch);
 
 #endif

@@ -191,3 +191,16 @@ test('issue 10.7 GET /api/v1/rules: the limits and the workflow table the app dr
   assert.ok(t.some((x) => x.from === 'awaiting_review' && x.action === 'approve' && x.actors.includes('county')));
   assert.ok(t.every((x) => x.from && x.action && x.to && Array.isArray(x.actors)));
 });
+
+test('issue 10.6 every operation describes what it answers: each 2xx has its content (a JSON schema the tests validate every answer against)', async () => {
+  const { openapiDoc } = await import('../lib/openapi.mjs');
+  const missing = [];
+  for (const [path, item] of Object.entries(openapiDoc().paths)) {
+    for (const [m, op] of Object.entries(item)) {
+      for (const [st, r] of Object.entries(op.responses || {})) {
+        if (/^2/.test(st) && st !== '204' && !r.content && !r.$ref) missing.push(`${m.toUpperCase()} ${path} ${st}`);
+      }
+    }
+  }
+  assert.deepEqual(missing, []);
+});

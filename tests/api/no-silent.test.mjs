@@ -183,3 +183,25 @@ test('issue 12.2 an outcome that cannot be known is 503 outcome_unknown with the
   assertError(await c.get('/api/v1/outcomes/xyz'), 422, 'invalid');
   assertError(await http('GET', `/api/v1/outcomes/${'0'.repeat(32)}`), 401, 'unauthenticated');
 });
+
+test('issue 12.2 request tokens are kept a day: housekeeping removes older ones (a token begins with its time) and keeps the rest', async () => {
+  const { execFileSync } = await import('node:child_process');
+  const { readFileSync } = await import('node:fs');
+  const V = process.env.XJ_VARDIR;
+  const hex = (secs) => Math.floor(secs).toString(16).padStart(8, '0');
+  const now = Date.now() / 1000;
+  const old = hex(now - 2 * 86400) + 'a'.repeat(24), fresh = hex(now - 3600) + 'b'.repeat(24);
+  sql(`INSERT INTO tx_token (token) VALUES (UNHEX('${old}')), (UNHEX('${fresh}'))`);
+  const c = await as('clerk_a');
+  assert.equal((await c.get(`/api/v1/outcomes/${old}`)).body.committed, true);
+  const secrets = Object.fromEntries(readFileSync(`${V}/secrets.env`, 'utf8').trim().split('\n').map((l) => l.split('=')));
+  execFileSync(`${process.env.XJ_BUILD}/xueji`, ['--housekeep'], {
+    encoding: 'utf8', env: { ...process.env, XJ_DB_SOCKET: `${V}/run/db.sock`, XJ_DB_PASSWORD: secrets.XJ_DB_PASSWORD, XJ_DATA_DIR: `${V}/data` },
+  });
+  assert.equal((await c.get(`/api/v1/outcomes/${old}`)).body.committed, false, 'a token over a day old is gone');
+  assert.equal((await c.get(`/api/v1/outcomes/${fresh}`)).body.committed, true, 'a recent one is kept');
+  // a token the service makes begins with the time it was made
+  const r = await c.post('/api/v1/students', record(SCHOOLS.a), fault(3));
+  assertError(r, 503, 'outcome_unknown');
+  assert.ok(Math.abs(parseInt(r.body.error.token.slice(0, 8), 16) - now) < 600, r.body.error.token);
+});

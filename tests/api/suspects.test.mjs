@@ -251,3 +251,14 @@ test('R31 bad input: names outside the BMP, Latin, mixed or one character, and i
   }
   assert.match(runSuspects(), /suspects: \d+ records/);
 });
+
+test('R31 an open pair whose record was deleted is not listed (nothing to decide) and cannot be decided', async () => {
+  const [a, b] = await variantPair();
+  const county = await as('county_130102');
+  const p = pairOf(a, b);
+  assert.ok(p);
+  sql(`UPDATE student SET status='deleted' WHERE id=${b}`);
+  assert.equal(await listed(county, a, b), null);
+  assertError(await county.post(`/api/v1/suspects/${p.id}/decision`, { decision: 'same_child' }), 409, 'record_deleted');
+  assert.equal(pairOf(a, b).state, 'open');
+});

@@ -4,8 +4,7 @@ import assert from 'node:assert/strict';
 import { assertError, sql, sqlCount } from '../lib/api.mjs';
 import {
   SCHOOLS, CLERK, LEADER, COUNTY, login, makeGroup, makeEvidence, member, groupState, student, act, ok, corroborate, history,
-  todayCN, addWorkingDays, newIdNumber, school, sqlTry,
-} from '../lib/workflow.mjs';
+  todayCN, addWorkingDays, newIdNumber, school, sqlTry, findInQueue } from '../lib/workflow.mjs';
 
 const S = SCHOOLS;
 
@@ -312,8 +311,9 @@ test('R20 a rejection needs a reason, which the school sees and must handle agai
   const gd = (await clerk.get(`/api/v1/groups/${g.id}`)).body.members.find((x) => x.id === m.id);
   assert.equal(gd.reject_reason, '佐证材料与学生姓名不符');
   assert.deepEqual(gd.allowed_actions, ['submit_corroborate', 'submit_change', 'submit_delete']);
-  const q = (await clerk.get('/api/v1/queue?limit=500')).body;
-  const item = q.items.find((x) => x.member_id === m.id);
+  // the queue pages by cursor (overdue first, oldest step first): walk it to the rejected record
+  const item = await findInQueue(clerk, (x) => x.member_id === m.id);
+  const q = (await clerk.get('/api/v1/queue?limit=1')).body;
   assert.equal(item.reject_reason, '佐证材料与学生姓名不符');
   assert.ok(q.counts.rejected >= 1);
   const h = history(g.id).find((x) => x.action === 'reject');

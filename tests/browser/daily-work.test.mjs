@@ -113,7 +113,8 @@ test('issue 11.2 one registration per click: a double click and a retry after a 
   await shot(A.page, '02-lost-answer');
   assert.equal(sql(`SELECT COUNT(*) FROM student WHERE id_number = '${id2}'`)[0][0], '1', 'the first request was stored');
   await A.page.click('[data-register-form] button[type=submit]');
-  await A.page.waitForSelector('[data-registered-what]');
+  // (the first registration's message is still on the page: wait for the new one)
+  await A.page.waitForSelector(`[data-registered-what]:has-text("${name2}")`);
   assert.match(await A.page.textContent('[data-registered-what]'), new RegExp(name2));
   assert.equal(sql(`SELECT COUNT(*) FROM student WHERE id_number = '${id2}'`)[0][0], '1', 'still one record');
   // the connection reset of the cut answer is the only console noise expected

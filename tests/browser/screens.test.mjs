@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { launchBrowser, BASE, SHOTS } from '../lib/browser.mjs';
-import { fakeWorld, installMock, TINY_JPEG } from '../lib/webmock.mjs';
+import { fakeWorld, installMock, TINY_JPEG, DRIFT } from '../lib/webmock.mjs';
 import { signIn, watchErrors, unlabeledControls } from '../lib/web.mjs';
 
 let browser;
@@ -327,4 +327,8 @@ test('English switch on a working screen; help with flow chart reachable from ev
   assert.match(await page.textContent('[data-help]'), /是否需要仲裁/);
   assert.deepEqual(errors, []);
   await ctx.close();
+});
+
+test('issue 10.10 the stand-in API answered only what the OpenAPI document describes (it cannot drift from the service)', () => {
+  assert.deepEqual([...new Set(DRIFT)], []);
 });

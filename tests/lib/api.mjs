@@ -1,6 +1,7 @@
 // api.mjs: helpers shared by the API tests: HTTP against the running test instance, sign-in, SQL inspection.
 import { execFileSync } from 'node:child_process';
 import assert from 'node:assert/strict';
+import { checkResponse } from './openapi.mjs';
 
 export const BASE = process.env.BASE_URL || 'http://127.0.0.1:18080';
 export const VARDIR = process.env.XJ_VARDIR;
@@ -19,7 +20,17 @@ export async function http(method, path, { body, headers = {}, raw } = {}) {
   const text = await res.text();
   let json;
   try { json = JSON.parse(text); } catch { json = undefined; }
+  conform(method, path, res.status, res.headers.get('content-type'), json);
   return { status: res.status, headers: res.headers, body: json, text };
+}
+
+/**
+ * Every response of every API test is checked against the OpenAPI document (tests/lib/openapi.mjs): a response the
+ * document does not describe fails the test that received it, naming the operation and the JSON path.
+ */
+export function conform(method, path, status, contentType, body) {
+  const errs = checkResponse(method, path, status, contentType, body);
+  if (errs.length) throw new assert.AssertionError({ message: `OpenAPI: ${errs.slice(0, 5).join('; ')}${errs.length > 5 ? ` (+${errs.length - 5})` : ''}` });
 }
 
 /** A signed-in client: keeps the session cookie and sends the CSRF token on writes. */

@@ -3,7 +3,7 @@
 // "no password or token in any log" check).
 import http from 'node:http';
 import assert from 'node:assert/strict';
-import { BASE, Client, DEMO_PASSWORD, sql, http as rawHttp } from './api.mjs';
+import { BASE, Client, DEMO_PASSWORD, sql, http as rawHttp, conform } from './api.mjs';
 
 /** Demo provincial credentials (sql/demo/10-credentials.sql): public demo values. */
 export const DEMO_TOKENS = {
@@ -50,6 +50,7 @@ export function httpFrom(localAddress, method, path, { body, headers = {} } = {}
           let json;
           try { json = JSON.parse(text); } catch { json = undefined; }
           const hs = res.headers;
+          try { conform(method, u.pathname, res.statusCode, hs['content-type'], json); } catch (e) { reject(e); return; }
           resolve({ status: res.statusCode, headers: { get: (n) => { const v = hs[n.toLowerCase()]; return Array.isArray(v) ? v.join(', ') : v ?? null; } }, body: json, text });
         });
       });

@@ -1,5 +1,6 @@
 // webmock.mjs: a small in-memory fake of the JSON API contract (HELPER_CONTEXT) for the screen tests: the real service signs in, everything else under /api/v1/ is answered here.
 // It lets the browser tests prove the screens' behaviour (forms, checks, confirmations, paging, progress) independently of the data of the registry and workflow modules.
+import { checkResponse } from './openapi.mjs';
 
 const today = () => new Date().toISOString().slice(0, 10);
 const daysAgo = (n) => new Date(Date.now() - n * 86400000).toISOString();
@@ -34,7 +35,13 @@ export function fakeWorld() {
 /** A 1x1 JPEG (for the evidence preview). */
 export const TINY_JPEG = Buffer.from('/9j/4AAQSkZJRgABAQEASABIAAD/2wBDAP//////////////////////////////////////////////////////////////////////////////////////wgALCAABAAEBAREA/8QAFBABAAAAAAAAAAAAAAAAAAAAAP/aAAgBAQABPxA=', 'base64');
 
-const json = (route, status, body) => route.fulfill({ status, contentType: 'application/json', body: JSON.stringify(body) });
+/** Every answer of the stand-in that the OpenAPI document does not describe (issue 10: the stand-in cannot drift). */
+export const DRIFT = [];
+const json = (route, status, body) => {
+  const rq = route.request();
+  for (const e of checkResponse(rq.method(), new URL(rq.url()).pathname, status, 'application/json', body)) DRIFT.push(e);
+  return route.fulfill({ status, contentType: 'application/json', body: JSON.stringify(body) });
+};
 const err = (route, status, code, message, field = null) => json(route, status, { error: { code, message, message_en: message, field } });
 
 /**
@@ -70,9 +77,10 @@ export async function installMock(ctx, w, who) {
       if (st) list = list.filter((g) => g.state === st);
       const limit = Number(url.searchParams.get('limit') || 20), offset = Number(url.searchParams.get('cursor') || 0);
       if (limit > 100) return err(route, 422, 'invalid', 'limit', 'limit');
-      const groups = list.slice(offset, offset + limit).map((g) => ({ id: g.id, type: g.type, state: g.state, created_at: g.created_at, member_count: g.members.length,
+      const groups = list.slice(offset, offset + limit).map((g) => ({ id: g.id, type: g.type, state: g.state, created_at: g.created_at, done_at: null, scope_level: 3,
+        arbiter: { unit_id: 130102, code: '130102', name: '长安区' }, member_count: g.members.length,
         members: g.members.map((x) => ({ member_id: x.id, state: x.state, student_id: x.student.id, student_no: x.student.student_no, name: x.student.name, gender: x.student.gender,
-          birth_date: x.student.birth_date, id_type: x.student.id_type, id_number_masked: x.student.id_number, school: { code: '', name: x.school.name }, county: x.county, mine: mine(x) })) }));
+          birth_date: x.student.birth_date, id_type: x.student.id_type, id_number_masked: x.student.id_number, school: { code: '', name: x.school.name }, county: x.county, status: 'problem', mine: mine(x) })) }));
       return json(route, 200, { items: groups, next_cursor: offset + limit < list.length ? String(offset + limit) : null });
     }
     if (method === 'GET' && (m = /^\/api\/v1\/groups\/(\d+)$/.exec(p))) {
@@ -120,7 +128,7 @@ export async function installMock(ctx, w, who) {
     }
     if (method === 'GET' && (m = /^\/api\/v1\/evidence\/(\d+)\/meta$/.exec(p))) {
       const x = w.meta.get(Number(m[1]));
-      return x ? json(route, 200, { ...x, cited_in: [] }) : err(route, 404, 'not_found', 'No such object.');
+      return x ? json(route, 200, { sha256: '0'.repeat(64), ...x, cited_in: [] }) : err(route, 404, 'not_found', 'No such object.');
     }
     if (method === 'GET' && (m = /^\/api\/v1\/evidence\/(\d+)$/.exec(p))) return route.fulfill({ status: 200, contentType: 'image/jpeg', body: TINY_JPEG });
     if (method === 'GET' && p === '/api/v1/queue') {
@@ -136,11 +144,11 @@ export async function installMock(ctx, w, who) {
           .sort((a, b) => (b.overdue - a.overdue) || a.due_date.localeCompare(b.due_date));
       }
       const limit = Number(url.searchParams.get('limit') || 100);
-      return json(route, 200, { queue: 'x', counts: { total: items.length, overdue: items.filter((x) => x.overdue).length, oldest_age_days: 16, rejected: items.filter((x) => x.reject_reason).length }, items: items.slice(0, limit) });
+      return json(route, 200, { queue: 'x', role: who.role, today: today(), next_cursor: null, counts: { total: items.length, overdue: items.filter((x) => x.overdue).length, oldest_age_days: 16, rejected: items.filter((x) => x.reject_reason).length }, items: items.slice(0, limit) });
     }
     if (method === 'GET' && p === '/api/v1/overdue') {
       const items = w.groups.flatMap((g) => g.members.filter((x) => x.due_date < today()).map((x) => ({ kind: 'member', group_id: g.id, member_id: x.id, type: g.type, state: x.state, due_date: x.due_date, days_overdue: 3, school_id: x.school_id, county_code: x.county_code, name: x.student.name, student_no: x.student.student_no })));
-      return json(route, 200, { today: today(), items });
+      return json(route, 200, { today: today(), items, next_cursor: null });
     }
     if (method === 'GET' && p === '/api/v1/stats') {
       return json(route, 200, { today: today(), scope_level: 3, groups: { by_type: { id_dup: { open: 1, awaiting_arbitration: 1 }, nbg_dup: { open: 1 } }, by_state: { open: 2, awaiting_arbitration: 1 }, total: 3 },

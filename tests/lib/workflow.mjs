@@ -272,3 +272,15 @@ export function addWorkingDays(from, n, exceptions = {}) {
   }
   return d.toISOString().slice(0, 10);
 }
+
+/** The first item of the caller's work queue satisfying pred, walking every page by cursor (R30); undefined if none. */
+export async function findInQueue(client, pred) {
+  let cursor = '';
+  for (let i = 0; i < 1000; i++) {
+    const q = (await client.get(`/api/v1/queue?limit=500${cursor ? `&cursor=${cursor}` : ''}`)).body;
+    const hit = q.items.find(pred);
+    if (hit || !q.next_cursor) return hit;
+    cursor = q.next_cursor;
+  }
+  return undefined;
+}

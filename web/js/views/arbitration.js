@@ -3,9 +3,9 @@ import { api } from '../api.js';
 import { t, extend } from '../i18n.js';
 import { h, replace } from '../dom.js';
 import { state, flash, flashError, errorText } from '../shell.js';
-import { label, fact, day, when, ageDays, dueCell, table, pagedList, limitLoader, confirmDialog, tf, itemsOf, focusHeading } from '../ui.js';
-import { compareTable, memberEvidence } from './group.js';
-import { evidenceList } from './evidence-ui.js';
+import { label, fact, day, when, ageDays, dueCell, table, pagedList, cursorLoader, confirmDialog, tf, itemsOf, focusHeading } from '../ui.js';
+import { compareTable, memberEvidence } from '../case.js';
+import { evidenceList } from '../evidence-ui.js';
 
 extend({
   zh: {
@@ -40,7 +40,7 @@ export async function render(main, rest) {
     { label: t('f.due'), cell: (it) => dueCell(it) },
     { label: t('f.actions'), cell: (it) => h('a', { class: 'button', href: `#/arbitration/${encodeURIComponent(gid(it))}` }, t('arb.open')) },
   ];
-  const list = pagedList({ load: limitLoader('/api/v1/queue', {}, 500), draw: (items) => table(columns, items, { caption: t('arb.title'), rowAttrs: (it) => ({ data: { arbRow: gid(it) } }) }), onError: flashError });
+  const list = pagedList({ load: cursorLoader('/api/v1/queue'), draw: (items) => table(columns, items, { caption: t('arb.title'), rowAttrs: (it) => ({ data: { arbRow: gid(it) } }) }), onError: flashError });
   replace(main, h('section', { data: { arbitration: '' } }, h('h1', {}, t('arb.title')), h('p', { class: 'muted' }, t('arb.note')), list.el));
   await list.first();
 }

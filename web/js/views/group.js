@@ -4,16 +4,15 @@ import { t, extend } from '../i18n.js';
 import { h, replace } from '../dom.js';
 import { state, flash, errorText, hashParams } from '../shell.js';
 import { label, fact, day, when, dueCell, confirmDialog, confirmTwice, field, select, itemsOf, focusHeading } from '../ui.js';
-import { evidenceList, evidencePicker } from './evidence-ui.js';
+import { evidenceList, evidencePicker } from '../evidence-ui.js';
 import { checkByType, ID_MESSAGES, todayCN } from '../idcheck.js';
+import { isMine, allowed, compareTable, memberEvidence, factText } from '../case.js';
 
 extend(ID_MESSAGES);
 extend({
   zh: {
-    'group.title': '问题学籍组 #{id}', 'group.back': '返回问题学籍列表', 'group.compare': '组内学籍对比',
-    'group.diff_note': '黄色底并带“≠”标记的项与组内其他记录不同。', 'group.differs': '与其他记录不同', 'group.mine': '本校', 'group.other': '其他学校',
-    'group.record': '记录 {n}', 'group.history': '处理记录', 'group.evidence': '证明材料', 'group.no_actions': '当前没有您可以办理的操作。',
-    'group.member_state': '处理状态', 'group.reject_reason': '不通过原因', 'group.deadline': '限期处理截止',
+    'group.title': '问题学籍组 #{id}', 'group.back': '返回问题学籍列表',     'group.diff_note': '黄色底并带“≠”标记的项与组内其他记录不同。',     'group.history': '处理记录', 'group.evidence': '证明材料', 'group.no_actions': '当前没有您可以办理的操作。',
+    'group.reject_reason': '不通过原因', 'group.deadline': '限期处理截止',
     'group.created': '生成时间', 'group.actions_for': '办理：{name}', 'group.proposed': '申请变更为',
     'act.corroborate': '佐证', 'act.change': '变更', 'act.delete': '删除',     'act.confirm': '确认人口库结果', 'act.confirm_finding': '确认人口库结果',     'act.withdraw': '撤回申请',
         'act.detected': '系统查重生成问题学籍', 'mstate.reopened': '已发起重新处理', 'act.close': '自动关闭', 'act.open': '生成问题学籍', 'act.reopened': '已发起重新处理',
@@ -28,10 +27,8 @@ extend({
     'act.change_hint': '只填写需要变更的项目，其余保持不变。', 'act.birth_range': '出生日期必须在1900年1月1日至今天之间。', 'hist.system': '系统',
   },
   en: {
-    'group.title': 'Problem group #{id}', 'group.back': 'Back to problem records', 'group.compare': 'Records compared',
-    'group.diff_note': 'Values on yellow marked "≠" differ from the other records of the group.', 'group.differs': 'differs from the other records', 'group.mine': 'My school', 'group.other': 'Other school',
-    'group.record': 'Record {n}', 'group.history': 'History', 'group.evidence': 'Evidence', 'group.no_actions': 'Nothing for you to do here now.',
-    'group.member_state': 'Handling state', 'group.reject_reason': 'Rejection reason', 'group.deadline': 'Clearance deadline',
+    'group.title': 'Problem group #{id}', 'group.back': 'Back to problem records',     'group.diff_note': 'Values on yellow marked "≠" differ from the other records of the group.',     'group.history': 'History', 'group.evidence': 'Evidence', 'group.no_actions': 'Nothing for you to do here now.',
+    'group.reject_reason': 'Rejection reason', 'group.deadline': 'Clearance deadline',
     'group.created': 'Opened', 'group.actions_for': 'Act on: {name}', 'group.proposed': 'Requested change',
     'act.corroborate': 'Corroborate', 'act.change': 'Change', 'act.delete': 'Delete',     'act.confirm': 'Confirm register finding', 'act.confirm_finding': 'Confirm register finding',     'act.withdraw': 'Withdraw',
         'act.detected': 'Detected by the duplicate check', 'mstate.reopened': 'Re-opened', 'act.close': 'Closed automatically', 'act.open': 'Problem opened', 'act.reopened': 'Re-opened',
@@ -48,69 +45,6 @@ extend({
 });
 
 const tf = (k, v) => t(k).replace(/\{(\w+)\}/g, (_, x) => String(v?.[x] ?? ''));
-
-/** The facts compared side by side (R26). */
-const FACTS = ['school', 'county', 'name', 'gender', 'birth_date', 'id_type', 'id_number', 'student_no'];
-
-/** Text of one fact for display. */
-function factText(m, k) {
-  const v = fact(m, k);
-  if (k === 'gender') return label('gender', v);
-  if (k === 'id_type') return label('idtype', v);
-  if (k === 'birth_date') return day(v);
-  return String(v ?? '');
-}
-
-/** Whether a member is the signed-in user's own school's (or jurisdiction's) record. */
-export function isMine(m) {
-  const u = state.user;
-  if (m.mine !== undefined) return !!m.mine;
-  if (!u?.unit) return false;
-  const sid = m.school_id ?? m.student?.school_id ?? m.school?.id;
-  if (sid !== undefined && sid !== null) return Number(sid) === Number(u.unit.id);
-  return !!m.school?.code && m.school.code === u.unit.code;
-}
-
-/** Allowed actions of a member as names (the API may list strings or {action}). */
-export function allowed(m) {
-  return (m.allowed_actions || []).map((a) => (typeof a === 'string' ? a : a.action)).filter(Boolean);
-}
-
-/**
- * The comparison table: one column per record, one row per fact, differing values marked (colour and "≠").
- * @param {any[]} members
- */
-export function compareTable(members) {
-  const head = h('tr', {}, h('th', { scope: 'col' }, ''), members.map((m, i) =>
-    h('th', { scope: 'col', class: isMine(m) ? 'mine' : '' }, tf('group.record', { n: i + 1 }), ' ',
-      h('span', { class: 'badge' + (isMine(m) ? ' ok' : '') }, isMine(m) ? t('group.mine') : t('group.other')))));
-  const rows = FACTS.map((k) => {
-    const vals = members.map((m) => factText(m, k));
-    const shown = vals.filter((v) => v !== '');
-    // a masked ID number (outside the caller's jurisdiction: 130102********6706) equals one that fits its visible characters
-    const same = (a, b) => a === b || (a.length === b.length && (a.includes('*') || b.includes('*')) && [...a].every((c, i) => c === '*' || b[i] === '*' || c === b[i]));
-    const differs = shown.some((a) => shown.some((b) => !same(a, b)));
-    return h('tr', { data: { fact: k } }, h('th', { scope: 'row' }, t('f.' + k)), vals.map((v) => {
-      return h('td', { class: differs ? 'diff' : '', data: differs ? { diff: '' } : {} }, v,
-        differs ? h('span', { 'aria-hidden': 'true' }, ' ≠') : null, differs ? h('span', { class: 'sr-only' }, `（${t('group.differs')}）`) : null);
-    }));
-  });
-  const stateRow = h('tr', {}, h('th', { scope: 'row' }, t('group.member_state')), members.map((m) =>
-    h('td', { data: { memberState: m.state } }, label('mstate', m.state), m.handling ? ` · ${label('handling', m.handling)}` : '')));
-  const dueRow = h('tr', {}, h('th', { scope: 'row' }, t('f.due')), members.map((m) => h('td', {}, dueCell(m))));
-  return h('div', { class: 'tablewrap' }, h('table', { class: 'compare-table', data: { compare: '' } },
-    h('caption', { class: 'sr-only' }, t('group.compare')), h('thead', {}, head), h('tbody', {}, rows, stateRow, dueRow)));
-}
-
-/**
- * Evidence ids a member's latest submission cited (R25: the history keeps them), or its own list when the API gives one.
- * @param {any} m @param {any[]} history
- */
-export function memberEvidence(m, history) {
-  if (Array.isArray(m.evidence) && m.evidence.length) return m.evidence;
-  const ev = (history || []).filter((e) => String(e.member_id) === String(m.id) && (e.evidence_ids || []).length);
-  return ev.length ? ev[ev.length - 1].evidence_ids : [];
-}
 
 /** A card per record: opinion, proposed change, rejection reason, evidence. */
 function memberCard(m, i, history) {

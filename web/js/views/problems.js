@@ -4,7 +4,7 @@ import { t, extend } from '../i18n.js';
 import { h, replace } from '../dom.js';
 import { state, flashError, hashParams } from '../shell.js';
 import { label, fact, dueCell, table, pagedList, cursorLoader, fetchAllPages, exportButtons, field, select, pairs, day } from '../ui.js';
-import { isMine } from './group.js';
+import { isMine } from '../case.js';
 
 extend({
   zh: {

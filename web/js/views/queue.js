@@ -2,7 +2,7 @@
 import { t, extend } from '../i18n.js';
 import { h, replace } from '../dom.js';
 import { state, flashError } from '../shell.js';
-import { label, fact, day, when, ageDays, dueCell, isOverdue, table, pagedList, limitLoader, fetchAllPages, exportButtons, tf } from '../ui.js';
+import { label, fact, day, when, ageDays, dueCell, isOverdue, table, pagedList, cursorLoader, fetchAllPages, exportButtons, tf } from '../ui.js';
 
 extend({
   zh: { 'queue.title': '待核办', 'queue.leader': '待确认删除', 'queue.open': '核办', 'queue.open_leader': '确认', 'queue.note': '超期的排在最前面。' },
@@ -33,12 +33,12 @@ export async function render(main) {
   // overdue first, then the oldest due date; the server sorts the same way across pages
   const sortPage = (items) => [...items].sort((a, b) => (isOverdue(b) - isOverdue(a)) || String(day(a.due_date)).localeCompare(String(day(b.due_date))));
   const list = pagedList({
-    load: limitLoader('/api/v1/queue', {}, 500),
+    load: cursorLoader('/api/v1/queue'),
     draw: (items) => table(columns, sortPage(items), { caption: t('queue.title'), rowAttrs: (it) => ({ class: isOverdue(it) ? 'row-overdue' : '', data: { queueRow: it.member_id ?? it.id } }) }),
     onError: flashError,
   });
   const exp = exportButtons({
-    filename: 'queue', fetch: () => fetchAllPages(limitLoader('/api/v1/queue', {}, 500)),
+    filename: 'queue', fetch: () => fetchAllPages(cursorLoader('/api/v1/queue')),
     columns: columns.slice(0, -1).map((c) => ({ label: c.label, value: (it) => { const v = c.cell(it); return v instanceof Node ? v.textContent : v; } })),
   }, flashError);
   replace(main, h('section', { data: { queue: state.user.role } }, h('h1', {}, leader ? t('queue.leader') : t('queue.title')),

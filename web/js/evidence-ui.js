@@ -1,11 +1,11 @@
 // views/evidence-ui.js: evidence on screen (R23): JPEG shown inline, DOC and RAR downloaded; a picker that checks files and uploads them with progress.
-import { t, extend } from '../i18n.js';
-import { h, replace } from '../dom.js';
-import { checkEvidence, EVIDENCE_MESSAGES } from '../evidence.js';
-import { rules } from '../rules.js';
-import { upload } from '../upload.js';
-import { errorText } from '../shell.js';
-import { api } from '../api.js';
+import { t, extend } from './i18n.js';
+import { h, replace } from './dom.js';
+import { checkEvidence, EVIDENCE_MESSAGES } from './evidence.js';
+import { rules } from './rules.js';
+import { upload } from './upload.js';
+import { errorText } from './shell.js';
+import { api } from './api.js';
 
 extend(EVIDENCE_MESSAGES);
 extend({
