@@ -23,7 +23,7 @@ ALIVE = alive() { local s; s=$$(ps -o stat= -p "$$1" 2>/dev/null) || return 1; c
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 APT_PKGS := gcc make pkg-config curl ca-certificates procps mariadb-server mariadb-client libmariadb-dev \
 	libfcgi-dev libcjson-dev libmagic-dev libsodium-dev libzip-dev libxml2-dev libxlsxwriter-dev check nginx-light \
-	chromium fonts-wqy-microhei \
+	chromium fonts-wqy-microhei fonts-hanazono \
 	wrk valgrind clang libclang-rt-14-dev galera-4 rsync \
 	unicode-data bzip2
 
@@ -104,7 +104,17 @@ web/vendor/echarts.min.js: web/package-lock.json | deps
 	mkdir -p web/vendor && cp web/node_modules/echarts/dist/echarts.min.js $@
 
 ## --- an instance: MariaDB + service + nginx ---
-start: build seed-data web/vendor/echarts.min.js
+## --- rare characters (issue 11 item 14): names outside the BMP (𠮷 𡒄 𨰻, CJK Ext-B+) and in Ext-A (䶮) render as glyphs
+## in every browser: Debian's Hanazono fonts served from web/vendor/fonts, used only for those ranges (unicode-range)
+HANAZONO = /usr/share/fonts/truetype/hanazono
+FONTS = web/vendor/fonts/HanaMinA.ttf web/vendor/fonts/HanaMinB.ttf
+web/vendor/fonts/%.ttf: | deps
+	mkdir -p web/vendor/fonts && cp $(HANAZONO)/$*.ttf $@
+
+web/vendor/favicon.ico: web/favicon.mjs
+	mkdir -p web/vendor && node web/favicon.mjs $@
+
+start: build seed-data web/vendor/echarts.min.js $(FONTS) web/vendor/favicon.ico
 	@sql/db.sh start
 	@sql/db.sh migrate
 	@sql/db.sh seed $(VARDIR)/seed/divisions.sql $(sort $(wildcard sql/demo/*.sql))

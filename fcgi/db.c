@@ -479,7 +479,8 @@ void db_rollback(struct db *db)
 /* ---------------------------------------------------------------- request tokens (issue 12 item 2) */
 
 static const struct db_sql Q_TX_TOKEN_PUT = {"INSERT INTO tx_token (token) VALUES (UNHEX(?))"};
-static const struct db_sql Q_TX_TOKEN_GET = {"SELECT COUNT(*) FROM tx_token WHERE token=UNHEX(?)"};
+static const struct db_sql Q_TX_TOKEN_SETTLE = {"INSERT INTO tx_token (token, lost) VALUES (UNHEX(?), 1)"};
+static const struct db_sql Q_TX_TOKEN_GET = {"SELECT lost FROM tx_token WHERE token=UNHEX(?)"};
 
 void db_test_commit_fault(struct db *db, int mode)
 {
@@ -491,15 +492,21 @@ const char *db_tx_token(const struct db *db)
 	return db->tx_token;
 }
 
+/* Settles a token (migration 222): the insert waits for a transaction that still holds the token (its COMMIT in flight
+ * on a lost connection), then finds it committed (duplicate key, lost = 0) or stores it lost, so that the transaction
+ * can never commit after "not committed" was answered. */
 enum xerr db_tx_token_known(struct db *db, const char *token, int *found)
 {
+	*found = 0;
+	enum xerr e = db_exec(db, NULL, &Q_TX_TOKEN_SETTLE, DB_ARGS(DBS(token)), NULL, NULL, NULL);
+	if (e != XE_DUPLICATE)
+		return e; /* XE_OK: it did not commit and now never will */
 	struct arena a;
 	struct db_rows rs;
-	*found = 0;
 	arena_init(&a, 256);
-	enum xerr e = db_exec(db, &a, &Q_TX_TOKEN_GET, DB_ARGS(DBS(token)), &rs, NULL, NULL);
+	e = db_exec(db, &a, &Q_TX_TOKEN_GET, DB_ARGS(DBS(token)), &rs, NULL, NULL);
 	if (e == XE_OK && rs.n)
-		*found = db_get_int(&rs, 0, 0) > 0;
+		*found = db_get_int(&rs, 0, 0) == 0;
 	arena_free(&a);
 	return e;
 }

@@ -69,7 +69,8 @@ enum xerr db_tx(struct db *db, enum xerr (*fn)(struct db *db, void *ctx), void *
 enum xerr db_begin(struct db *db);
 /* Issue 12 item 2: each db_tx attempt records a random request token (hex) in its transaction; after a connection lost
  * at COMMIT the token is looked up instead of running fn again (XE_OUTCOME_UNKNOWN when the server cannot be asked).
- * db_tx_token: the last attempt's token. db_tx_token_known: whether a token committed (tokens are kept a day). */
+ * db_tx_token: the last attempt's token. db_tx_token_known: whether a token committed (tokens are kept a day); asking
+ * settles it: it waits for a COMMIT still in flight, and a token found not committed can never commit afterwards. */
 const char *db_tx_token(const struct db *db);
 enum xerr db_tx_token_known(struct db *db, const char *token, int *found);
 /* Test hook (XJ_TEST_HOOKS only): at the next COMMIT of db_tx lose the connection: 1 after the server committed,

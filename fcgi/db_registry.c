@@ -23,7 +23,8 @@
 
 static const struct db_sql Q_BATCH = {"INSERT INTO reg_batch (kind, actor_user_id, actor_role) VALUES (?, ?, ?)"};
 static const struct db_sql Q_SCHOOL = {
-	"SELECT id, code, province_code, city_code, county_code, name FROM unit WHERE code=? AND level=4"};
+	"SELECT id, code, province_code, city_code, county_code, name FROM unit WHERE code=? AND level=4"
+	" AND closed_at IS NULL"}; /* issue 16: a closed school takes no new records (it reads as unknown) */
 
 enum xerr db_reg_batch_new(struct db *db, const char *kind, uint64_t actor_id, const char *actor_role, uint64_t *batch)
 {

@@ -25,6 +25,12 @@ const struct route routes[] = {
 	{"DELETE", "/api/v1/credentials/{id}", api_credentials_revoke, ROLE_ADMIN, 0},
 	{"GET", "/api/v1/security-log", api_security_log, ROLE_ADMIN, 0},
 
+	/* schools as living data (issue 16, R1): the county's bureau and administrators at or above it */
+	{"POST", "/api/v1/schools", api_schools_create, ROLE_COUNTY | ROLE_ADMIN, 4 * KB},
+	{"GET", "/api/v1/schools/{id}", api_school_get, ROLES_HUMAN, 0},
+	{"PATCH", "/api/v1/schools/{id}", api_school_update, ROLE_COUNTY | ROLE_ADMIN, 4 * KB},
+	{"POST", "/api/v1/schools/{id}/close", api_school_close, ROLE_COUNTY | ROLE_ADMIN, 1 * KB},
+
 	/* registry (issue 4) */
 	{"GET", "/api/v1/students", api_students_list, ROLES_ALL, 0},
 	{"POST", "/api/v1/students", api_students_create, ROLE_SCHOOL_CLERK, 16 * KB},

@@ -205,3 +205,27 @@ test('issue 12.2 request tokens are kept a day: housekeeping removes older ones 
   assertError(r, 503, 'outcome_unknown');
   assert.ok(Math.abs(parseInt(r.body.error.token.slice(0, 8), 16) - now) < 600, r.body.error.token);
 });
+
+test('issue 12.2 asking about a token waits for a COMMIT still in flight, and a token answered "not committed" can never commit', async () => {
+  const { spawn } = await import('node:child_process');
+  const c = await as('clerk_a');
+  const hex = (secs) => Math.floor(secs).toString(16).padStart(8, '0');
+  const tok = (ch) => hex(Date.now() / 1000) + ch.repeat(24);
+  const run = (q) => new Promise((resolve) => {
+    const p = spawn('mariadb', ['--no-defaults', '-uroot', `--socket=${process.env.XJ_VARDIR}/run/db.sock`, '-N', '-B', 'xueji', '-e', q]);
+    p.on('close', resolve);
+  });
+  // a transaction holding its token commits 1.5 s later: the answer waits for it and says committed
+  const t1 = tok('c');
+  const inflight = run(`SET autocommit=0; INSERT INTO tx_token (token) VALUES (UNHEX('${t1}')); DO SLEEP(1.5); COMMIT;`);
+  await new Promise((r) => setTimeout(r, 300));
+  const a1 = await c.get(`/api/v1/outcomes/${t1}`);
+  await inflight;
+  assert.deepEqual(a1.body, { token: t1, committed: true }, 'not answered "no" while the COMMIT was in flight');
+  // once answered "not committed", a transaction with that token cannot commit any more (its token is taken)
+  const t2 = tok('d');
+  assert.equal((await c.get(`/api/v1/outcomes/${t2}`)).body.committed, false);
+  await run(`INSERT INTO tx_token (token) VALUES (UNHEX('${t2}'))`);
+  assert.equal((await c.get(`/api/v1/outcomes/${t2}`)).body.committed, false, 'still not committed');
+  assert.equal(sqlCount(`SELECT COUNT(*) FROM tx_token WHERE token=UNHEX('${t2}')`), 1);
+});

@@ -50,3 +50,33 @@ test('a wrong password shows a message a registrar understands', async () => {
   assert.match(await page.textContent('[data-login-error]'), /用户名或密码错误/);
   await ctx.close();
 });
+
+test('issue 11.14 rare characters (𠮷 𡒄 𨰻 beyond the BMP, 䶮 in Ext-A) render from the served Hanazono fonts, not as boxes', async () => {
+  const ctx = await browser.newContext({ locale: 'zh-CN' });
+  const page = await ctx.newPage();
+  await page.goto(BASE + '/');
+  await page.waitForSelector('[data-login-form]');
+  const got = await page.evaluate(async () => {
+    const p = document.createElement('p');
+    p.textContent = '吉𠮷 𡒄 𨰻 䶮';
+    document.body.append(p);
+    await document.fonts.load('15px "Hana Min B"', '𠮷𡒄𨰻');
+    await document.fonts.load('15px "Hana Min A"', '䶮');
+    await document.fonts.ready;
+    const loaded = [...document.fonts].filter((f) => f.status === 'loaded').map((f) => f.family.replace(/"/g, ''));
+    // a character the font draws is wider than nothing and differs from the missing-glyph box of another rare one
+    return { loaded, b: document.fonts.check('15px "Hana Min B"', '𠮷𡒄𨰻'), a: document.fonts.check('15px "Hana Min A"', '䶮') };
+  });
+  assert.ok(got.loaded.includes('Hana Min B') && got.loaded.includes('Hana Min A'), JSON.stringify(got));
+  assert.ok(got.a && got.b, JSON.stringify(got));
+  await page.screenshot({ path: join(SHOTS, 'rare-characters.png') });
+  await ctx.close();
+});
+
+test('issue 11.15 /favicon.ico is an icon, not the app page', async () => {
+  const r = await fetch(BASE + '/favicon.ico');
+  assert.equal(r.status, 200);
+  assert.match(r.headers.get('content-type'), /image\/x-icon/);
+  const b = Buffer.from(await r.arrayBuffer());
+  assert.deepEqual([...b.subarray(0, 4)], [0, 0, 1, 0], 'an ICO file');
+});

@@ -1,0 +1,104 @@
+/* db_units: SQL of schools as living data (see db_units.h). */
+#include "db_units.h"
+#include "scope.h"
+
+#define SCHOOL_COLS \
+	"SELECT s.id, s.code, s.name, s.school_type, s.address, DATE_FORMAT(s.closed_at, '%Y-%m-%dT%H:%i:%sZ'), s.version," \
+	" c.id, c.code, c.name, s.province_code, s.city_code FROM unit s JOIN unit c ON c.id = s.parent_id"
+static const struct db_sql Q_COUNTY = {
+	"SELECT id, code, name, province_code, city_code FROM unit WHERE code = ? AND level = 3"};
+static const struct db_sql Q_SCHOOL[SCOPE_N] = SCOPE_SQL(SCHOOL_COLS " WHERE s.id = ? AND s.level = 4 AND ", "s", "id", "");
+static const struct db_sql Q_CREATE = {
+	"INSERT INTO unit (code, level, name, school_type, address, parent_id, province_code, city_code, county_code)"
+	" VALUES (?, 4, ?, ?, ?, ?, ?, ?, ?)"};
+static const struct db_sql Q_UPDATE = {
+	"UPDATE unit SET name = COALESCE(?, name), school_type = COALESCE(?, school_type), address = COALESCE(?, address),"
+	" version = version + 1 WHERE id = ? AND level = 4 AND version = ? AND closed_at IS NULL"};
+static const struct db_sql Q_LOAD = {
+	"SELECT (SELECT COUNT(*) FROM student s FORCE INDEX (k_student_school) WHERE s.school_id = ? AND s.status <> 'deleted'),"
+	" (SELECT COUNT(*) FROM group_member m FORCE INDEX (k_member_school) JOIN problem_group g ON g.id = m.group_id"
+	"  WHERE m.school_id = ? AND g.state <> 'done')"};
+static const struct db_sql Q_CLOSE = {
+	"UPDATE unit SET closed_at = UTC_TIMESTAMP(6), version = version + 1 WHERE id = ? AND level = 4 AND version = ?"
+	" AND closed_at IS NULL"};
+static const struct db_sql Q_DISABLE_USERS = {"UPDATE app_user SET disabled = 1, version = version + 1 WHERE unit_id = ?"};
+
+enum xerr db_units_county(struct db *db, struct arena *a, const char *code, struct db_school *c, int *found)
+{
+	struct db_rows rs;
+	*found = 0;
+	enum xerr e = db_exec(db, a, &Q_COUNTY, DB_ARGS(DBS(code)), &rs, NULL, NULL);
+	if (e != XE_OK || !rs.n)
+		return e;
+	*found = 1;
+	c->county_id = (uint32_t)db_get_int(&rs, 0, 0);
+	c->county_code = db_get(&rs, 0, 1);
+	c->county_name = db_get(&rs, 0, 2);
+	c->province_code = db_get(&rs, 0, 3);
+	c->city_code = db_get(&rs, 0, 4);
+	return XE_OK;
+}
+
+enum xerr db_units_school(struct db *db, struct arena *a, const struct principal *who, uint32_t id, struct db_school *s,
+			  int *found)
+{
+	struct db_rows rs;
+	*found = 0;
+	enum xerr e = db_exec(db, a, &Q_SCHOOL[scope_kind_of(who)], DB_ARGS(DBI(id), scope_arg(who)), &rs, NULL, NULL);
+	if (e != XE_OK || !rs.n)
+		return e;
+	*found = 1;
+	s->id = (uint32_t)db_get_int(&rs, 0, 0);
+	s->code = db_get(&rs, 0, 1);
+	s->name = db_get(&rs, 0, 2);
+	s->type = db_get(&rs, 0, 3);
+	s->address = db_get(&rs, 0, 4);
+	s->closed_at = db_get(&rs, 0, 5);
+	s->version = (unsigned)db_get_int(&rs, 0, 6);
+	s->county_id = (uint32_t)db_get_int(&rs, 0, 7);
+	s->county_code = db_get(&rs, 0, 8);
+	s->county_name = db_get(&rs, 0, 9);
+	s->province_code = db_get(&rs, 0, 10);
+	s->city_code = db_get(&rs, 0, 11);
+	return XE_OK;
+}
+
+enum xerr db_units_school_create(struct db *db, const struct db_school *c, const char *code, const char *name, const char *type,
+				 const char *address, uint32_t *id)
+{
+	unsigned long long nid = 0;
+	enum xerr e = db_exec(db, NULL, &Q_CREATE,
+			      DB_ARGS(DBS(code), DBS(name), DBS(type), DBS(address ? address : ""), DBI(c->county_id), DBS(c->province_code),
+				      DBS(c->city_code), DBS(c->county_code)),
+			      NULL, NULL, &nid);
+	*id = (uint32_t)nid;
+	return e;
+}
+
+enum xerr db_units_school_update(struct db *db, uint32_t id, unsigned version, const char *name, const char *type,
+				 const char *address, int *changed)
+{
+	unsigned long long n = 0;
+	enum xerr e = db_exec(db, NULL, &Q_UPDATE, DB_ARGS(DBS(name), DBS(type), DBS(address), DBI(id), DBI(version)), NULL, &n, NULL);
+	*changed = n > 0;
+	return e;
+}
+
+enum xerr db_units_school_load(struct db *db, struct arena *a, uint32_t id, long long *records, long long *open_members)
+{
+	struct db_rows rs;
+	enum xerr e = db_exec(db, a, &Q_LOAD, DB_ARGS(DBI(id), DBI(id)), &rs, NULL, NULL);
+	*records = e == XE_OK && rs.n ? db_get_int(&rs, 0, 0) : 0;
+	*open_members = e == XE_OK && rs.n ? db_get_int(&rs, 0, 1) : 0;
+	return e;
+}
+
+enum xerr db_units_school_close(struct db *db, uint32_t id, unsigned version, int *changed)
+{
+	unsigned long long n = 0;
+	enum xerr e = db_exec(db, NULL, &Q_CLOSE, DB_ARGS(DBI(id), DBI(version)), NULL, &n, NULL);
+	*changed = n > 0;
+	if (e == XE_OK && n)
+		e = db_exec(db, NULL, &Q_DISABLE_USERS, DB_ARGS(DBI(id)), NULL, NULL, NULL);
+	return e;
+}

@@ -1,0 +1,31 @@
+/* db_units: SQL of schools as living data (issue 16, R1): create, edit and close the schools of a county. Strings
+ * returned are allocated in the caller's arena. */
+#ifndef XJ_DB_UNITS_H
+#define XJ_DB_UNITS_H
+#include <stdint.h>
+#include "db.h"
+#include "http.h"
+
+/* A school (unit level 4) as the API shows it. */
+struct db_school {
+	uint32_t id, county_id;
+	const char *code, *name, *type, *address, *closed_at, *county_code, *county_name, *province_code, *city_code;
+	unsigned version;
+};
+/* A county (level 3) by code with its path; *found 0 if none. */
+enum xerr db_units_county(struct db *db, struct arena *a, const char *code, struct db_school *c, int *found);
+/* A school by id within who's jurisdiction (scope.h); *found 0 if none (or outside: R3 answers alike). */
+enum xerr db_units_school(struct db *db, struct arena *a, const struct principal *who, uint32_t id, struct db_school *s,
+			  int *found);
+/* Insert a school under county c (inside a transaction); XE_DUPLICATE if the code is taken. */
+enum xerr db_units_school_create(struct db *db, const struct db_school *c, const char *code, const char *name, const char *type,
+				 const char *address, uint32_t *id);
+/* Edit name/type/address (NULL = keep) at version; *changed 0 if the version did not match. */
+enum xerr db_units_school_update(struct db *db, uint32_t id, unsigned version, const char *name, const char *type,
+				 const char *address, int *changed);
+/* Live records (not deleted) of a school and its members in unfinished groups. */
+enum xerr db_units_school_load(struct db *db, struct arena *a, uint32_t id, long long *records, long long *open_members);
+/* Close a school at version (only an open one): *changed 0 otherwise; disables its users (their sessions end). */
+enum xerr db_units_school_close(struct db *db, uint32_t id, unsigned version, int *changed);
+
+#endif
