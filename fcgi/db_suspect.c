@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include "xmalloc.h"
 
+#define REC_COLS_O \
+	"o.id, o.name, o.gender, o.birth_date, o.id_type, o.id_number, o.id_check, o.county_code, o.school_id, o.guardian_phone"
 #define REC_COLS \
 	"s.id, s.name, s.gender, s.birth_date, s.id_type, s.id_number, s.id_check, s.county_code, s.school_id, s.guardian_phone"
 
@@ -164,50 +166,15 @@ enum xerr db_sx_group_open(struct db *db, const char *key, uint32_t arbiter, int
 }
 
 static const struct db_sql Q_BATCH = {
-	"SELECT " REC_COLS " FROM student s FORCE INDEX (k_student_touch) WHERE s.touch_batch = ? AND s.status <> 'deleted'"};
-static const struct db_sql Q_KEYS_DEL = {"DELETE FROM suspect_key WHERE student_id = ?"};
+	"SELECT " REC_COLS " FROM student s FORCE INDEX (k_student_touch) WHERE s.touch_batch = ? AND s.status <> 'deleted'"
+	" ORDER BY s.id"};
 static const struct db_sql Q_KEY_PUT = {"INSERT IGNORE INTO suspect_key (k, student_id) VALUES (?, ?)"};
-#define Q24 "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?"
-static const struct db_sql Q_CAND = {
-	"SELECT " REC_COLS " FROM student s WHERE s.id IN (SELECT k.student_id FROM suspect_key k WHERE k.k IN (" Q24 "))"
-	" AND s.id <> ? AND s.status <> 'deleted' LIMIT ?"};
 static const struct db_sql Q_UNIT_OF = {"SELECT id FROM unit WHERE code = ? AND level <= 3"};
 static const struct db_sql Q_KEYED = {"SELECT DISTINCT student_id FROM suspect_key FORCE INDEX (k_suspect_key_student)"};
 
 enum xerr db_sx_batch_records(struct db *db, struct arena *a, uint64_t batch, struct db_rows *rs)
 {
 	return db_exec(db, a, &Q_BATCH, DB_ARGS(DBI(batch)), rs, NULL, NULL);
-}
-
-enum xerr db_sx_keys_put(struct db *db, uint64_t id, const uint64_t *keys, size_t n)
-{
-	struct db_arg args[2 * SX_MAXKEYS];
-	enum xerr e = db_exec(db, NULL, &Q_KEYS_DEL, DB_ARGS(DBI(id)), NULL, NULL, NULL);
-	if (n > SX_MAXKEYS)
-		n = SX_MAXKEYS;
-	for (size_t i = 0; i < n; i++) {
-		args[2 * i] = DBI((long long)keys[i]);
-		args[2 * i + 1] = DBI(id);
-	}
-	if (e == XE_OK && n)
-		e = db_exec_bulk(db, &Q_KEY_PUT, args, n, 2, NULL);
-	return e;
-}
-
-enum xerr db_sx_candidates(struct db *db, struct arena *a, uint64_t id, const uint64_t *keys, size_t n, long limit,
-			   struct db_rows *rs)
-{
-	struct db_arg args[SX_MAXKEYS + 2];
-	if (n == 0 || n > SX_MAXKEYS) {
-		rs->n = 0;
-		rs->ncols = 0;
-		return n == 0 ? XE_OK : XE_INTERNAL;
-	}
-	for (size_t i = 0; i < SX_MAXKEYS; i++) /* unused places repeat the first key */
-		args[i] = DBI((long long)keys[i < n ? i : 0]);
-	args[SX_MAXKEYS] = DBI(id);
-	args[SX_MAXKEYS + 1] = DBI(limit);
-	return db_exec(db, a, &Q_CAND, args, SX_MAXKEYS + 2, rs, NULL, NULL);
 }
 
 enum xerr db_sx_unit_of(struct db *db, struct arena *a, const char *code, uint32_t *id)
@@ -238,4 +205,24 @@ enum xerr db_sx_keys_bulk(struct db *db, const uint64_t *ids, const uint64_t *ke
 	}
 	free(args);
 	return e;
+}
+
+static const struct db_sql Q_BATCH_KEYS_DEL = {
+	"DELETE k FROM student s FORCE INDEX (k_student_touch) STRAIGHT_JOIN suspect_key k ON k.student_id = s.id"
+	" WHERE s.touch_batch = ?"};
+/* candidates of the batch's records: whoever shares a key with one of them (each pair once per record) */
+static const struct db_sql Q_BATCH_CAND = {
+	"SELECT DISTINCT s.id, " REC_COLS_O " FROM student s FORCE INDEX (k_student_touch)"
+	" STRAIGHT_JOIN suspect_key k1 ON k1.student_id = s.id STRAIGHT_JOIN suspect_key k2 ON k2.k = k1.k AND k2.student_id <> s.id"
+	" STRAIGHT_JOIN student o ON o.id = k2.student_id AND o.status <> 'deleted'"
+	" WHERE s.touch_batch = ? AND s.status <> 'deleted'"};
+
+enum xerr db_sx_batch_keys_del(struct db *db, uint64_t batch)
+{
+	return db_exec(db, NULL, &Q_BATCH_KEYS_DEL, DB_ARGS(DBI(batch)), NULL, NULL, NULL);
+}
+
+enum xerr db_sx_batch_candidates(struct db *db, struct arena *a, uint64_t batch, struct db_rows *rs)
+{
+	return db_exec(db, a, &Q_BATCH_CAND, DB_ARGS(DBI(batch)), rs, NULL, NULL);
 }

@@ -66,17 +66,17 @@ enum xerr db_sx_group_open(struct db *db, const char *key, uint32_t arbiter, int
 			   const char *due_date, uint64_t *group_id, uint64_t member_id[2]);
 
 /* ---- blocking keys (migration 211) and the incremental check (issue 17 item 4) ---- */
-/* Live records marked with batch (touch_batch; k_student_touch): SXC_* columns. */
+/* Live records marked with batch (touch_batch; k_student_touch), ascending id: SXC_* columns. */
 enum xerr db_sx_batch_records(struct db *db, struct arena *a, uint64_t batch, struct db_rows *rs);
-/* Replace the keys of student id by keys[0..n). */
-enum xerr db_sx_keys_put(struct db *db, uint64_t id, const uint64_t *keys, size_t n);
-/* Live records other than id sharing one of keys[0..n) (n <= SX_MAXKEYS, n >= 1), at most limit: SXC_* columns. */
-enum xerr db_sx_candidates(struct db *db, struct arena *a, uint64_t id, const uint64_t *keys, size_t n, long limit,
-			   struct db_rows *rs);
 /* The unit id of a division code (levels 0-3); 0 when there is none. */
 enum xerr db_sx_unit_of(struct db *db, struct arena *a, const char *code, uint32_t *id);
 /* Full run: the students that have keys (ascending), and (student, key) rows stored in bulk. */
 enum xerr db_sx_keyed(struct db *db, struct arena *a, struct db_rows *rs);
 enum xerr db_sx_keys_bulk(struct db *db, const uint64_t *ids, const uint64_t *keys, size_t n);
+
+/* The incremental check of a batch, set-based: forget the keys of the records marked with batch; the candidates of
+ * those records (column 0: the batch record's id, then SXC_* columns of the other record sharing a key with it). */
+enum xerr db_sx_batch_keys_del(struct db *db, uint64_t batch);
+enum xerr db_sx_batch_candidates(struct db *db, struct arena *a, uint64_t batch, struct db_rows *rs);
 
 #endif

@@ -15,7 +15,6 @@
 #define BLOCK_ALL 64          /* a block up to this size is compared pair by pair */
 #define BLOCK_WINDOW 16       /* a larger block: each record with its next neighbours (by key order) */
 #define STORE_SLICE 2000      /* pairs stored per transaction */
-#define CAND_LIMIT 200        /* candidates one record is compared with in the incremental check */
 
 int suspects_threshold(void)
 {
@@ -392,51 +391,89 @@ enum xerr suspects_decide(struct db *db, struct arena *a, struct sx_decision *d)
 	return db_tx(db, decide_tx, &c);
 }
 
+static int cmp_rec_id(const void *k, const void *r)
+{
+	uint64_t x = *(const uint64_t *)k, y = ((const struct sx_rec *)r)->id;
+	return (x > y) - (x < y);
+}
+
 enum xerr suspects_check_batch(struct db *db, struct arena *a, uint64_t batch)
 {
 	if (!config_int("XJ_SUSPECT_INCREMENTAL", 1))
 		return XE_OK; /* off (operations, and the bench's measure of its cost); the full run still finds every pair */
-	struct db_rows rs;
+	struct db_rows rs, cs;
 	int th = suspects_threshold();
 	struct arena *prev = arena_current();
 	arena_set_current(a); /* sx_explain's cJSON */
+	/* the batch's records (ascending id: Q_BATCH reads k_student_touch, whose rows are in id order), their keys */
 	enum xerr e = db_sx_batch_records(db, a, batch, &rs);
-	for (size_t i = 0; i < rs.n && e == XE_OK; i++) {
-		struct sx_rec r;
-		struct sx_prep p;
+	struct sx_rec *recs = NULL;
+	struct sx_prep *prep = NULL;
+	uint64_t *ids = NULL, *kk = NULL;
+	struct sx_pair_row *rows = NULL;
+	size_t nk = 0, np = 0;
+	if (e != XE_OK || rs.n == 0)
+		goto out;
+	recs = xmalloc(rs.n * sizeof *recs);
+	prep = xmalloc(rs.n * sizeof *prep);
+	ids = xmalloc(rs.n * SX_MAXKEYS * sizeof *ids);
+	kk = xmalloc(rs.n * SX_MAXKEYS * sizeof *kk);
+	for (size_t i = 0; i < rs.n; i++) {
 		uint64_t k[SX_MAXKEYS];
-		struct db_rows cs;
-		rec_of(&rs, i, &r);
-		sx_prepare(&r, &p);
-		size_t nk = sx_keys(&p, k, SX_MAXKEYS);
-		if ((e = db_sx_keys_put(db, r.id, k, nk)) != XE_OK || nk == 0)
-			continue;
-		if ((e = db_sx_candidates(db, a, r.id, k, nk, CAND_LIMIT, &cs)) != XE_OK)
-			break;
-		for (size_t j = 0; j < cs.n && e == XE_OK; j++) {
-			struct sx_rec o;
-			struct sx_prep q;
-			struct sx_match m;
-			rec_of(&cs, j, &o);
-			sx_prepare(&o, &q);
-			if (sx_compare(&p, &q, &m) < th)
-				continue;
-			const struct sx_rec *lo = r.id < o.id ? &r : &o, *hi = r.id < o.id ? &o : &r;
-			if (lo != &r) /* the explanation reads as lower, higher */
-				sx_compare(&q, &p, &m);
-			const char *cs2[2] = {lo->county ? lo->county : "000000", hi->county ? hi->county : "000000"};
-			char code[7];
-			uint32_t arbiter = 0;
-			dedup_common_superior(cs2, 2, code);
-			if ((e = db_sx_unit_of(db, a, code, &arbiter)) != XE_OK || !arbiter)
-				continue;
-			char *txt = cJSON_PrintUnformatted(sx_explain(lo, hi, &m));
-			struct sx_pair_row row = {.lo = lo->id, .hi = hi->id, .score = m.score, .kind = sx_kind_name(m.kind),
-						  .rules = txt ? txt : "[]", .fp = suspects_fp(lo, hi), .lo_county = lo->county,
-						  .hi_county = hi->county, .arbiter = arbiter};
-			e = db_sx_store(db, &row, 1);
+		rec_of(&rs, i, &recs[i]);
+		sx_prepare(&recs[i], &prep[i]);
+		size_t m = sx_keys(&prep[i], k, SX_MAXKEYS);
+		for (size_t j = 0; j < m; j++) {
+			ids[nk] = recs[i].id;
+			kk[nk++] = k[j];
 		}
 	}
+	if ((e = db_sx_batch_keys_del(db, batch)) != XE_OK || (e = db_sx_keys_bulk(db, ids, kk, nk)) != XE_OK ||
+	    (e = db_sx_batch_candidates(db, a, batch, &cs)) != XE_OK)
+		goto out;
+	rows = xmalloc((cs.n ? cs.n : 1) * sizeof *rows);
+	char last_code[7] = "";
+	uint32_t last_arbiter = 0;
+	for (size_t j = 0; j < cs.n && e == XE_OK; j++) {
+		uint64_t rid = (uint64_t)db_get_int(&cs, j, 0);
+		struct sx_rec *r = bsearch(&rid, recs, rs.n, sizeof *recs, cmp_rec_id);
+		if (!r)
+			continue;
+		struct sx_prep *p = &prep[r - recs];
+		struct sx_rec *o = arena_alloc(a, sizeof *o);
+		struct sx_prep q;
+		struct sx_match m;
+		struct db_rows one = {.n = 1, .ncols = cs.ncols - 1, .cell = cs.cell + j * cs.ncols + 1, .len = cs.len + j * cs.ncols + 1};
+		rec_of(&one, 0, o);
+		if (o->id < r->id && bsearch(&o->id, recs, rs.n, sizeof *recs, cmp_rec_id))
+			continue; /* both in the batch: compared once, from the lower */
+		sx_prepare(o, &q);
+		const struct sx_rec *lo = r->id < o->id ? r : o, *hi = r->id < o->id ? o : r;
+		if ((lo == r ? sx_compare(p, &q, &m) : sx_compare(&q, p, &m)) < th)
+			continue;
+		const char *cs2[2] = {lo->county ? lo->county : "000000", hi->county ? hi->county : "000000"};
+		char code[7];
+		dedup_common_superior(cs2, 2, code);
+		if (strcmp(code, last_code) != 0) { /* a batch is mostly one school's: one look-up */
+			if ((e = db_sx_unit_of(db, a, code, &last_arbiter)) != XE_OK)
+				break;
+			memcpy(last_code, code, 7);
+		}
+		if (!last_arbiter)
+			continue;
+		char *txt = cJSON_PrintUnformatted(sx_explain(lo, hi, &m));
+		rows[np++] = (struct sx_pair_row){.lo = lo->id, .hi = hi->id, .score = m.score, .kind = sx_kind_name(m.kind),
+						  .rules = txt ? txt : "[]", .fp = suspects_fp(lo, hi), .lo_county = lo->county,
+						  .hi_county = hi->county, .arbiter = last_arbiter};
+	}
+	if (e == XE_OK && np)
+		e = db_sx_store(db, rows, np);
+out:
+	free(recs);
+	free(prep);
+	free(ids);
+	free(kk);
+	free(rows);
 	arena_set_current(prev);
 	return e;
 }
