@@ -13,6 +13,9 @@ BUILD ?= build$(if $(SANITIZE),-san)
 XJ_PROCESSES ?= 2
 XJ_THREADS ?= 48
 XJ_TEST_HOOKS ?= 0
+# a service's database socket and data folder (a cluster's services share node 1's and one evidence folder: issue 15)
+SVC_DB_SOCKET ?= $(VARDIR)/run/db.sock
+SVC_DATA_DIR ?= $(VARDIR)/data
 export INSTANCE PORT DB_PORT FCGI_PORT VARDIR
 # shell snippet: `alive PID` is true for a live, non-zombie process (a container's PID 1 may never reap)
 ALIVE = alive() { local s; s=$$(ps -o stat= -p "$$1" 2>/dev/null) || return 1; case $$s in Z*|"") return 1;; esac; };
@@ -21,7 +24,7 @@ SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 APT_PKGS := gcc make pkg-config curl ca-certificates procps mariadb-server mariadb-client libmariadb-dev \
 	libfcgi-dev libcjson-dev libmagic-dev libsodium-dev libzip-dev libxml2-dev libxlsxwriter-dev check nginx-light \
 	chromium fonts-wqy-microhei fonts-hanazono \
-	wrk valgrind clang libclang-rt-14-dev \
+	wrk valgrind clang libclang-rt-14-dev galera-4 rsync \
 	unicode-data bzip2
 
 PC_LIBS := fcgi libcjson libmagic libsodium libzip libxml-2.0 xlsxwriter
@@ -38,7 +41,7 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS = $(patsubst tests/unit/%.c,$(BUILD)/%,$(UNIT_SRCS))
 
 .PHONY: all deps build unit test test-some test-files test-api test-browser test-resilience run start stop status restart \
-	valgrind bench fuzz clean node-deps seed-data
+	valgrind bench fuzz clean node-deps seed-data cluster cluster-stop cluster-status
 
 all: build
 
@@ -122,11 +125,11 @@ start: build seed-data web/vendor/echarts.min.js $(FONTS) web/vendor/favicon.ico
 	curl -fsS http://127.0.0.1:$(PORT)/api/v1/health && echo
 
 service-start:
-	@mkdir -p $(VARDIR)/log $(VARDIR)/run $(VARDIR)/data
+	@mkdir -p $(VARDIR)/log $(VARDIR)/run $(SVC_DATA_DIR)
 	@$(ALIVE) if [ -f $(VARDIR)/run/service.pid ] && alive $$(cat $(VARDIR)/run/service.pid); then exit 0; fi; \
 	set -a; . $(VARDIR)/secrets.env; set +a; \
-	XJ_LISTEN=127.0.0.1:$(FCGI_PORT) XJ_DB_SOCKET=$(VARDIR)/run/db.sock XJ_ACCESS_LOG=$(VARDIR)/log/access.log \
-	XJ_OPENAPI_DIR=$(CURDIR)/fcgi/openapi XJ_DATA_DIR=$(VARDIR)/data XJ_PROCESSES=$(XJ_PROCESSES) XJ_THREADS=$(XJ_THREADS) XJ_TEST_HOOKS=$(XJ_TEST_HOOKS) \
+	XJ_LISTEN=127.0.0.1:$(FCGI_PORT) XJ_DB_SOCKET=$(SVC_DB_SOCKET) XJ_ACCESS_LOG=$(VARDIR)/log/access.log \
+	XJ_OPENAPI_DIR=$(CURDIR)/fcgi/openapi XJ_DATA_DIR=$(SVC_DATA_DIR) XJ_PROCESSES=$(XJ_PROCESSES) XJ_THREADS=$(XJ_THREADS) XJ_TEST_HOOKS=$(XJ_TEST_HOOKS) \
 	nohup $(BUILD)/xueji >>$(VARDIR)/log/service.log 2>&1 </dev/null & echo $$! >$(VARDIR)/run/service.pid
 
 service-stop:
@@ -213,6 +216,15 @@ test-faults-run: node-deps
 	@set -o pipefail; ( $(call RUN_SERIAL,tests/faults/*.test.mjs) ) 2>&1 | tee $(VARDIR)/faults.tap
 test-resilience: node-deps
 	@set -o pipefail; ( $(call RUN_SERIAL,tests/resilience/*.test.mjs) ) 2>&1 | tee $(VARDIR)/resilience.tap
+
+## --- issue 15: a MariaDB Galera cluster on one host (sql/cluster.sh): 3 nodes, 2 service processes, 1 nginx ---
+CLUSTER_PORT ?= 30530
+cluster: build seed-data web/vendor/echarts.min.js
+	@CLUSTER_PORT=$(CLUSTER_PORT) BUILD=$(BUILD) sql/cluster.sh start
+cluster-stop:
+	@CLUSTER_PORT=$(CLUSTER_PORT) BUILD=$(BUILD) sql/cluster.sh stop
+cluster-status:
+	@CLUSTER_PORT=$(CLUSTER_PORT) BUILD=$(BUILD) sql/cluster.sh status
 
 ## --- benchmarks and fuzzing ---
 bench: build node-deps

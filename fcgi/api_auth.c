@@ -45,6 +45,10 @@ static cJSON *unit_json(const struct db_unit *u)
 		cJSON_AddNumberToObject(o, "parent_id", u->parent_id);
 	else
 		cJSON_AddNullToObject(o, "parent_id");
+	if (u->level == 4) { /* schools as living data (issue 16) */
+		json_add_str(o, "school_type", u->school_type);
+		cJSON_AddBoolToObject(o, "closed", u->closed);
+	}
 	return o;
 }
 

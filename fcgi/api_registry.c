@@ -1,6 +1,7 @@
 /* api_registry: HTTP handlers of the registry (issue 4): students, provincial batches, imports, register results,
  * registration approval, the problem-group list. */
 #include "api.h"
+#include "id_problem.h"
 #include "config.h"
 #include "cursor.h"
 #include "db_registry.h"
@@ -496,6 +497,23 @@ enum xerr api_groups_list(struct req *r, struct resp *w)
 			json_add_str(c, "code", db_get(&ms, k, 12));
 			json_add_str(c, "name", db_get(&ms, k, 13));
 			json_add_str(m, "status", db_get(&ms, k, 14));
+			/* R8.2/R10 (issue 11 item 6): an ID error says what is wrong; R11: the register's new number */
+			struct id_problem ip;
+			const char *gtype = db_get(&gs, i, 1);
+			if (gtype && strcmp(gtype, "id_error") == 0 &&
+			    id_problem_of(db_get(&ms, k, 8), db_get(&ms, k, 18), db_get(&ms, k, 19), (int)db_get_int(&ms, k, 20),
+					  (int)db_get_int(&ms, k, 21), &ip)) {
+				cJSON *pj = cJSON_AddObjectToObject(m, "id_problem");
+				json_add_str(pj, "code", ip.code);
+				json_add_str(pj, "message", ip.message);
+				json_add_str(pj, "message_en", ip.message_en);
+			}
+			const char *vs = db_get(&ms, k, 19), *reg = db_get(&ms, k, 22);
+			if (gtype && strcmp(gtype, "id_changed") == 0 && vs && strcmp(vs, "changed") == 0 && reg &&
+			    db_get_int(&ms, k, 20)) {
+				char rmask[64];
+				json_add_str(m, "register_id_number", mine ? reg : dedup_mask_id(reg, rmask, sizeof rmask));
+			}
 			cJSON_AddItemToArray(mem, m);
 		}
 		cJSON_AddItemToArray(arr, g);

@@ -5,6 +5,7 @@
 #include "config.h"
 #include "db.h"
 #include "db_workflow.h"
+#include "id_problem.h"
 #include "cursor.h"
 #include "dedup.h"
 #include "registry.h"
@@ -185,6 +186,18 @@ static cJSON *member_json(struct req *r, const struct wfdb_group *g, const struc
 	json_add_str(s, "student_no", mine ? m->student_no : mask_no(r->arena, m->student_no));
 	json_add_str(s, "status", m->status);
 	cJSON_AddBoolToObject(s, "ever_approved", m->ever_approved != 0);
+	/* R8.2/R10 (issue 11 item 6): what is wrong, in words; R11: the register's new number beside the old one */
+	struct id_problem ip;
+	if (g->type == WT_ID_ERROR && id_problem_of(m->id_type, m->id_check, m->verify_state, m->verify_same_no,
+						    m->verify_same_name, &ip)) {
+		cJSON *pj = cJSON_AddObjectToObject(s, "id_problem");
+		json_add_str(pj, "code", ip.code);
+		json_add_str(pj, "message", ip.message);
+		json_add_str(pj, "message_en", ip.message_en);
+	}
+	if (g->type == WT_ID_CHANGED && m->verify_state && strcmp(m->verify_state, "changed") == 0 && m->verify_same_no)
+		json_add_str(s, "register_id_number",
+			     mine ? m->register_id_number : mask_id(r->arena, m->register_id_number));
 	cJSON *sc = cJSON_AddObjectToObject(o, "school");
 	cJSON_AddNumberToObject(sc, "id", m->school_id);
 	json_add_str(sc, "code", m->school_code);

@@ -87,9 +87,9 @@ static const struct db_sql Q_USER_UPDATE[SCOPE_N] = SCOPE_SQL(
 
 /* --- units --- */
 static const struct db_sql Q_UNIT_GET[SCOPE_N] = SCOPE_SQL(
-	"SELECT un.id, COALESCE(un.parent_id, 0), un.level, un.code, un.name FROM unit un WHERE un.id = ? AND ", "un", "id", "");
+	"SELECT un.id, COALESCE(un.parent_id, 0), un.level, un.code, un.name, un.school_type, un.closed_at IS NOT NULL FROM unit un WHERE un.id = ? AND ", "un", "id", "");
 static const struct db_sql Q_UNIT_LIST[SCOPE_N] = SCOPE_SQL(
-	"SELECT un.id, COALESCE(un.parent_id, 0), un.level, un.code, un.name FROM unit un WHERE ", "un", "id",
+	"SELECT un.id, COALESCE(un.parent_id, 0), un.level, un.code, un.name, un.school_type, un.closed_at IS NOT NULL FROM unit un WHERE ", "un", "id",
 	" AND (? < 0 OR un.level = ?) AND (? = 0 OR un.parent_id = ?)"
 	" AND (? IS NULL OR un.name LIKE CONCAT('%', ?, '%') OR un.code LIKE CONCAT(?, '%'))"
 	" AND un.id > ? ORDER BY un.id LIMIT ?");
@@ -441,6 +441,8 @@ static void unit_row(const struct db_rows *rs, size_t r, struct db_unit *u)
 	u->level = (int)db_get_int(rs, r, 2);
 	u->code = db_get(rs, r, 3);
 	u->name = db_get(rs, r, 4);
+	u->school_type = db_get(rs, r, 5);
+	u->closed = db_get_int(rs, r, 6) != 0;
 }
 
 enum xerr db_auth_unit_get(struct db *db, struct arena *a, const struct principal *who, uint32_t id, struct db_unit *u, int *found)

@@ -18,7 +18,8 @@ static const struct db_sql Q_GROUP_LOCK = {GROUP_COLS " FOR UPDATE"};
 #define MEMBER_COLS                                                                                                   \
 	"SELECT m.id, m.student_id, m.school_id, m.province_code, m.city_code, m.county_code, m.state, m.handling,"   \
 	" m.opinion, m.proposed, m.reject_reason, m.due_date, m.step_started_at, m.version, m.reopened_as,"          \
-	" s.name, s.gender, s.birth_date, s.id_type, s.id_number, s.student_no, s.status, s.ever_approved"           \
+	" s.name, s.gender, s.birth_date, s.id_type, s.id_number, s.student_no, s.status, s.ever_approved,"          \
+	" s.id_check, s.verify_state, s.verify_id_number<=>s.id_number, s.verify_name<=>s.name, s.register_id_number"  \
 	" FROM group_member m STRAIGHT_JOIN student s ON s.id = m.student_id WHERE m.group_id = ? ORDER BY m.id"
 static const struct db_sql Q_MEMBERS = {MEMBER_COLS};
 static const struct db_sql Q_MEMBERS_LOCK = {MEMBER_COLS " FOR UPDATE"};
@@ -28,7 +29,8 @@ static const struct db_sql Q_MEMBERS_LOCK = {MEMBER_COLS " FOR UPDATE"};
 	" g.arb_since, g.created_at, g.updated_at, g.done_at, g.version, g.clash_key,"                               \
 	" m.id, m.student_id, m.school_id, m.province_code, m.city_code, m.county_code, m.state, m.handling,"         \
 	" m.opinion, m.proposed, m.reject_reason, m.due_date, m.step_started_at, m.version, m.reopened_as,"          \
-	" s.name, s.gender, s.birth_date, s.id_type, s.id_number, s.student_no, s.status, s.ever_approved"           \
+	" s.name, s.gender, s.birth_date, s.id_type, s.id_number, s.student_no, s.status, s.ever_approved,"          \
+	" s.id_check, s.verify_state, s.verify_id_number<=>s.id_number, s.verify_name<=>s.name, s.register_id_number"  \
 	" FROM problem_group g STRAIGHT_JOIN group_member m ON m.group_id = g.id STRAIGHT_JOIN student s ON s.id = m.student_id" \
 	" WHERE g.id = ? ORDER BY m.id"
 static const struct db_sql Q_LOAD = {LOAD_COLS};
@@ -229,7 +231,7 @@ static enum xerr decode_group(const struct db_rows *rs, size_t off, struct wfdb_
 	return XE_OK;
 }
 
-/* Decode every row's member from columns off..off+22. */
+/* Decode every row's member from columns off..off+27. */
 static enum xerr decode_members(struct arena *a, const struct db_rows *rs, size_t off, struct wfdb_member **out, size_t *n)
 {
 	struct wfdb_member *m = arena_calloc(a, (rs->n ? rs->n : 1) * sizeof *m);
@@ -260,6 +262,11 @@ static enum xerr decode_members(struct arena *a, const struct db_rows *rs, size_
 		m[i].student_no = db_get(rs, i, off + 20);
 		m[i].status = db_get(rs, i, off + 21);
 		m[i].ever_approved = (int)db_get_int(rs, i, off + 22);
+		m[i].id_check = db_get(rs, i, off + 23);
+		m[i].verify_state = db_get(rs, i, off + 24);
+		m[i].verify_same_no = (int)db_get_int(rs, i, off + 25);
+		m[i].verify_same_name = (int)db_get_int(rs, i, off + 26);
+		m[i].register_id_number = db_get(rs, i, off + 27);
 	}
 	*out = m;
 	*n = rs->n;

@@ -34,6 +34,9 @@ struct wfdb_member {
 	uint64_t reopened_as;
 	const char *name, *gender, *birth_date, *id_type, *id_number, *student_no, *status;
 	int ever_approved;
+	/* R8.2/R10: the stored ID check and register finding (what an ID-error or ID-changed group is about) */
+	const char *id_check, *verify_state, *register_id_number;
+	int verify_same_no, verify_same_name;
 	/* filled by db_wf_member_units only (group detail) */
 	const char *school_code, *school_name, *county_name;
 };

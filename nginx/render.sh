@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# render.sh: write an instance's nginx config from the templates (VARDIR, PORT, FCGI_PORT, WEB from the environment).
+# render.sh: write an instance's nginx config from the templates (VARDIR, PORT, FCGI_PORT or FCGI_PORTS, WEB from the environment).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 : "${VARDIR:?}" "${PORT:?}" "${FCGI_PORT:?}" "${WEB:?}"
@@ -7,8 +7,10 @@ mkdir -p "$VARDIR/nginx/body" "$VARDIR/nginx/fastcgi" "$VARDIR/nginx/proxy" "$VA
 # nginx started by root runs its workers as another user; the served tree may sit in a root-only home
 # (a CI clone), so workers keep the starting user. Non-root nginx cannot switch users anyway.
 if [ "$(id -u)" = 0 ]; then user_line="user root root;"; else user_line=""; fi
+# the upstream: FCGI_PORTS (a cluster's service processes, issue 15) or the one FCGI_PORT
+upstream=""; for p in ${FCGI_PORTS:-$FCGI_PORT}; do upstream="${upstream}server 127.0.0.1:$p; "; done
 sub() {
-  sed -e "s|@VARDIR@|$VARDIR|g" -e "s|@PORT@|$PORT|g" -e "s|@FCGI_PORT@|$FCGI_PORT|g" -e "s|@WEB@|$WEB|g" -e "s|@NGINX_DIR@|$here|g" \
+  sed -e "s|@VARDIR@|$VARDIR|g" -e "s|@PORT@|$PORT|g" -e "s|@FCGI_PORT@|$FCGI_PORT|g" -e "s|@UPSTREAM_SERVERS@|$upstream|g" -e "s|@WEB@|$WEB|g" -e "s|@NGINX_DIR@|$here|g" \
       -e "s|@USER_LINE@|$user_line|g" -e "s|@LOGIN_RATE@|${LOGIN_RATE:-10r/s}|g" -e "s|@LOGIN_BURST@|${LOGIN_BURST:-20}|g" "$1"
 }
 sub "$here/nginx.conf.in" >"$VARDIR/nginx/nginx.conf"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # db.sh: lifecycle of an instance's own MariaDB (data under $VARDIR/db): init, start, stop, migrate, seed, sql.
-# Settings come from the environment (the Makefile exports them): VARDIR, DB_PORT, DB_NAME, DB_USER.
+# Settings come from the environment (the Makefile exports them): VARDIR, DB_PORT, DB_NAME, DB_USER;
+# DB_EXTRA_ARGS: more mariadbd options (sql/cluster.sh passes a Galera node's wsrep settings, issue 15).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 : "${VARDIR:?}" "${DB_PORT:?}"
@@ -19,7 +20,9 @@ alive() { local s; s=$(ps -o stat= -p "$1" 2>/dev/null) || return 1; case $s in 
 running() { [ -f "$pidf" ] && alive "$(cat "$pidf")"; }
 
 cmd_init() {
-  if [ ! -d "$datadir/mysql" ]; then
+  # DB_NO_INSTALL=1: a Galera joiner gets its data by state transfer (sql/cluster.sh)
+  if [ ! -d "$datadir/mysql" ] && [ "${DB_NO_INSTALL:-0}" = 1 ]; then mkdir -p "$datadir"
+  elif [ ! -d "$datadir/mysql" ]; then
     mkdir -p "$datadir"
     # --skip-name-resolve/--force: a fresh machine may have no resolvable host name
     mariadb-install-db --no-defaults --datadir="$datadir" --user="$(id -un)" --skip-name-resolve --force \
@@ -40,8 +43,8 @@ cmd_start() {
     --user="$(id -un)" --pid-file="$pidf" --log-error="$VARDIR/log/mariadb.log" \
     --character-set-server=utf8mb4 --collation-server=utf8mb4_bin --skip-name-resolve \
     --innodb-flush-log-at-trx-commit=1 --innodb-buffer-pool-size="${DB_BUFFER_POOL:-256M}" \
-    --innodb-print-all-deadlocks=ON --max-connections=600 --max-allowed-packet=64M --thread-handling="${DB_THREAD_HANDLING:-one-thread-per-connection}" >/dev/null 2>&1 &
-  for _ in $(seq 1 300); do
+    --innodb-print-all-deadlocks=ON --max-connections=600 --max-allowed-packet=64M --thread-handling="${DB_THREAD_HANDLING:-one-thread-per-connection}" ${DB_EXTRA_ARGS:-} >/dev/null 2>&1 &
+  for _ in $(seq 1 "${DB_START_WAIT:-300}"); do
     if [ -S "$sock" ] && root_sql -e 'SELECT 1' >/dev/null 2>&1; then return 0; fi
     sleep 0.1
   done

@@ -365,3 +365,55 @@ test('issue 11.5 R8.2 the record\'s own birth date: in the future or before 1900
   const born = await c.post('/api/v1/students', reg.record(A, { id_type: 'Z', id_number: '', birth_date: today, enrol_date: '' }));
   assert.equal(born.status, 201, `today is a possible date of birth: ${born.text}`);
 });
+
+test('issue 11.6 R8.2 R10 R11: an ID-error group says what is wrong (check digit, date, region, gender parity, not in the register, name mismatch) on the group and in the list; an ID-changed group shows the register\'s new number', async () => {
+  const clerk = await reg.as('clerk_a');
+  const prov = await reg.province('13');
+  const good = (birth, g) => newIdNumber('130102', birth, g);
+  const mk = async (over, finding) => {
+    const out = await registerA(over);
+    if (finding) {
+      const r = await prov.post('/api/v1/register-results', { results: [{ student_id: out.student_id, ...finding }] });
+      assert.equal(r.status, 200, r.text);
+    }
+    return out.student_id;
+  };
+  const g1 = good('2013-03-03', 'M');
+  const region = '99' + g1.slice(2, 17);
+  const cases = [
+    ['id_checksum', /校验码/, /check character/, await mk({ birth_date: '2013-03-03', gender: 'M', id_number: badCheck('2013-03-03', 'M') })],
+    ['id_gender', /性别/, /gender/, await mk({ birth_date: '2013-03-03', gender: 'F', id_number: g1 })],
+    ['id_province', /省级行政区划/, /province/, await mk({ birth_date: '2013-03-03', gender: 'M', id_number: region + checkChar(region) })],
+    ['not_in_register', /户籍系统中没有/, /no such ID number/, await mk({}, { result: 'not_exist' })],
+    ['name_mismatch', /姓名与户籍系统/, /name differs/, await mk({}, { result: 'name_mismatch' })],
+  ];
+  const d = '2099-12-31'.replace(/-/g, '');
+  const dateBody = '130102' + d + '001';
+  cases.push(['id_date', /出生日期错误/, /date of birth/, await mk({ birth_date: '2013-03-03', gender: 'M', id_number: dateBody + checkChar(dateBody) })]);
+  for (const [code, zh, en, sid] of cases) {
+    const gid = openGroups(sid).find(([, type]) => type === 'id_error')?.[0];
+    assert.ok(gid, `${code}: an ID-error group`);
+    const r = await clerk.get(`/api/v1/groups/${gid}`);
+    assert.equal(r.status, 200, r.text);
+    const p = r.body.members[0].student.id_problem;
+    assert.equal(p?.code, code, `${code}: ${JSON.stringify(p)}`);
+    assert.match(p.message, zh);
+    assert.match(p.message_en, en);
+    const l = await clerk.get('/api/v1/groups?type=id_error&limit=100');
+    const row = l.body.items.find((g) => g.id === gid);
+    assert.ok(row, 'the group is in the list');
+    assert.equal(row.members[0].id_problem?.code, code, 'the list says it too');
+  }
+  // R11: the register names another current number: the group shows it beside the old one
+  const sid = await mk({ birth_date: '2013-05-05', gender: 'F' });
+  const newNo = good('2013-05-05', 'F');
+  const rr = await prov.post('/api/v1/register-results', { results: [{ student_id: sid, result: 'changed_to', new_id_number: newNo }] });
+  assert.equal(rr.status, 200, rr.text);
+  const gid = openGroups(sid).find(([, type]) => type === 'id_changed')?.[0];
+  assert.ok(gid, 'an ID-changed group');
+  const r = await clerk.get(`/api/v1/groups/${gid}`);
+  assert.equal(r.body.members[0].student.register_id_number, newNo);
+  assert.notEqual(r.body.members[0].student.id_number, newNo);
+  const l = await clerk.get('/api/v1/groups?type=id_changed&limit=100');
+  assert.equal(l.body.items.find((g) => g.id === gid).members[0].register_id_number, newNo);
+});

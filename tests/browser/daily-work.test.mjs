@@ -202,3 +202,36 @@ test('issue 11.5 R8.2 ID checks that know today: a future birth date in the ID n
   assert.deepEqual(A.errors, []);
   await A.ctx.close();
 });
+
+test('issue 11.6 R8.2 R10 R11: the ID-error group page, the problem list and the history say what is wrong in words; the ID-changed group shows the register\'s new number beside the old one', async () => {
+  const birth = '2013-07-08';
+  const out = await reg.register('clerk_a', reg.record(reg.SCHOOLS.a, { birth_date: birth, gender: 'M', id_number: badCheck(birth, 'M') }));
+  const gid = out.problems.find((p) => p.type === 'id_error').group_id;
+  const A = await as('clerk_a');
+  await openGroup(A.page, gid);
+  assert.match(await A.page.textContent('[data-fact="id_problem"]'), /错误原因.*身份证件号校验码错误/);
+  assert.match(await A.page.textContent('[data-opened-why]'), /身份证件号校验码错误/);
+  assert.doesNotMatch(await A.page.textContent('[data-history]'), /id_error|id_checksum|group_opened|member_added/);
+  await shot(A.page, '06-id-error-why');
+  await A.page.goto(`${BASE}/#/problems?type=id_error`);
+  await A.page.waitForSelector(`[data-group-row="${gid}"]`);
+  assert.match(await A.page.textContent(`[data-group-row="${gid}"]`), /身份证件号校验码错误/);
+  await shot(A.page, '06-problem-list-why');
+  // R11: the register's new number beside the old one
+  const sb = '2013-09-10';
+  const other = await reg.register('clerk_a', reg.record(reg.SCHOOLS.a, { birth_date: sb, gender: 'F' }));
+  const newNo = newIdNumber('130102', sb, 'F');
+  const prov = await reg.province('13');
+  const rr = await prov.post('/api/v1/register-results', { results: [{ student_id: other.student_id, result: 'changed_to', new_id_number: newNo }] });
+  assert.equal(rr.status, 200, rr.text);
+  const cg = sql(`SELECT g.id FROM problem_group g JOIN group_member m ON m.group_id = g.id WHERE m.student_id = ${other.student_id} AND g.type = 'id_changed' AND g.state <> 'done'`)[0][0];
+  await openGroup(A.page, cg);
+  assert.match(await A.page.textContent('[data-fact="register_id_number"]'), new RegExp(newNo));
+  await shot(A.page, '06-id-changed-new-number');
+  // the same in English: no Chinese reason on the English screen
+  const E = await as('clerk_a', { lang: 'en' });
+  await openGroup(E.page, gid);
+  assert.match(await E.page.textContent('[data-fact="id_problem"]'), /check character is wrong/);
+  assert.doesNotMatch(await E.page.textContent('[data-fact="id_problem"]'), /[\u4e00-\u9fff]/);
+  for (const x of [A, E]) { assert.deepEqual(x.errors, []); await x.ctx.close(); }
+});

@@ -3,7 +3,7 @@
 // evidence a member cited. Not a view: views import it, never each other.
 import { t, extend } from './i18n.js';
 import { h } from './dom.js';
-import { state } from './shell.js';
+import { state, textOf } from './shell.js';
 import { label, fact, day, dueCell } from './ui.js';
 
 extend({
@@ -23,6 +23,11 @@ export function factText(m, k) {
   if (k === 'id_type') return label('idtype', v);
   if (k === 'birth_date') return day(v);
   return String(v ?? '');
+}
+
+/** What is wrong with an ID-error record ({code, message, message_en}, R8.2/R10), or null. @param {any} m */
+export function idProblem(m) {
+  return m?.id_problem || m?.student?.id_problem || null;
 }
 
 /** Whether a member is the signed-in user's own school's (or jurisdiction's) record. */
@@ -59,11 +64,22 @@ export function compareTable(members) {
         differs ? h('span', { 'aria-hidden': 'true' }, ' ≠') : null, differs ? h('span', { class: 'sr-only' }, `（${t('group.differs')}）`) : null);
     }));
   });
+  // R8.2/R10 (issue 11 item 6): what is wrong with an ID error, in words; R11: the register's new number beside the old one
+  const extra = [];
+  if (members.some((m) => idProblem(m))) {
+    extra.push(h('tr', { data: { fact: 'id_problem' } }, h('th', { scope: 'row' }, t('f.id_problem')), members.map((m) =>
+      h('td', { class: idProblem(m) ? 'diff' : '', data: { idProblem: idProblem(m)?.code || '' } }, textOf(idProblem(m))))));
+  }
+  if (members.some((m) => fact(m, 'register_id_number'))) {
+    extra.push(h('tr', { data: { fact: 'register_id_number' } }, h('th', { scope: 'row' }, t('f.register_id_number')), members.map((m) =>
+      h('td', { class: fact(m, 'register_id_number') ? 'diff' : '', data: { registerIdNumber: fact(m, 'register_id_number') } },
+        String(fact(m, 'register_id_number') || '')))));
+  }
   const stateRow = h('tr', {}, h('th', { scope: 'row' }, t('group.member_state')), members.map((m) =>
     h('td', { data: { memberState: m.state } }, label('mstate', m.state), m.handling ? ` · ${label('handling', m.handling)}` : '')));
   const dueRow = h('tr', {}, h('th', { scope: 'row' }, t('f.due')), members.map((m) => h('td', {}, dueCell(m))));
   return h('div', { class: 'tablewrap' }, h('table', { class: 'compare-table', data: { compare: '' } },
-    h('caption', { class: 'sr-only' }, t('group.compare')), h('thead', {}, head), h('tbody', {}, rows, stateRow, dueRow)));
+    h('caption', { class: 'sr-only' }, t('group.compare')), h('thead', {}, head), h('tbody', {}, rows, extra, stateRow, dueRow)));
 }
 
 /**

@@ -2,11 +2,11 @@
 import { api } from '../api.js';
 import { t, extend } from '../i18n.js';
 import { h, replace } from '../dom.js';
-import { state, flash, errorText, hashParams } from '../shell.js';
+import { state, flash, errorText, hashParams, textOf } from '../shell.js';
 import { label, fact, day, when, dueCell, confirmDialog, confirmTwice, field, select, itemsOf, focusHeading } from '../ui.js';
 import { evidenceList, evidencePicker } from '../evidence-ui.js';
 import { checkByType, ID_MESSAGES, todayCN } from '../idcheck.js';
-import { isMine, allowed, compareTable, memberEvidence, factText } from '../case.js';
+import { isMine, allowed, compareTable, memberEvidence, factText, idProblem } from '../case.js';
 
 extend(ID_MESSAGES);
 extend({
@@ -257,12 +257,15 @@ function openEvidenceForm(box, m, group, a, kind, done, cancel) {
 }
 
 /** History list (R25): who, when, what, why. */
-function historyList(items) {
+function historyList(items, members) {
   if (!items?.length) return h('p', { class: 'muted' }, t('ui.empty'));
+  // the opening of an ID-error group says what was found (issue 11 item 6), not its internal type code
+  const found = (members || []).map((m) => textOf(idProblem(m))).filter(Boolean).join('；');
+  const why = (e) => (e.action === 'group_opened' ? (found || (e.reason ? label('type', e.reason) : '')) : e.reason);
   return h('ol', { class: 'history', data: { history: '' } }, items.map((e) => h('li', {},
     `${when(e.time || e.created_at || e.at)} · ${e.actor_name || e.actor || (!e.actor_role || e.actor_role === 'system' ? t('hist.system') : label('role', e.actor_role))} · ${label('act', e.action)}`,
     e.state_after ? ` → ${label('mstate', e.state_after)}` : '',
-    e.reason ? h('span', {}, ` · ${t('f.reason')}：${e.reason}`) : null)));
+    why(e) ? h('span', { data: e.action === 'group_opened' ? { openedWhy: '' } : {} }, ` · ${t('f.reason')}：${why(e)}`) : null)));
 }
 
 /** Render #/groups/{id}. @param {HTMLElement} main @param {string[]} rest */
@@ -286,7 +289,7 @@ export async function render(main, rest) {
     compareTable(members),
     cards,
     h('h2', {}, t('group.history')),
-    historyList(g.history)));
+    historyList(g.history, members)));
   // after an action the page redraws in place (no reload) and focus returns to its heading
   const redraw = async () => { await render(main, rest); focusHeading(main); };
   let any = false;

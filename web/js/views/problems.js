@@ -2,9 +2,9 @@
 import { api, qs } from '../api.js';
 import { t, extend } from '../i18n.js';
 import { h, replace } from '../dom.js';
-import { state, flashError, hashParams } from '../shell.js';
+import { state, flashError, hashParams, textOf } from '../shell.js';
 import { label, fact, dueCell, table, pagedList, cursorLoader, fetchAllPages, exportButtons, field, select, pairs, day } from '../ui.js';
-import { isMine } from '../case.js';
+import { isMine, idProblem } from '../case.js';
 
 extend({
   zh: {
@@ -29,6 +29,14 @@ export function mainMember(g) {
   return ms.find(isMine) || ms[0] || {};
 }
 
+/** What is wrong (ID error, R8.2/R10) or the register's new number (ID changed, R11), in words, for a list row (issue 11 item 6). @param {any} g */
+export function whyOf(g) {
+  const m = mainMember(g);
+  if (idProblem(m)) return textOf(idProblem(m));
+  const reg = fact(m, 'register_id_number');
+  return reg ? `${t('f.register_id_number')}：${reg}` : '';
+}
+
 /** Short description of a record: name · student number. */
 const short = (m) => [fact(m, 'name'), fact(m, 'student_no')].filter(Boolean).join(' · ');
 
@@ -49,7 +57,7 @@ export async function render(main) {
   const columns = [
     { label: t('f.group'), cell: (g) => h('a', { href: `#/groups/${encodeURIComponent(g.id)}`, data: { groupLink: g.id } }, `#${g.id}`) },
     { label: t('problems.opened'), cell: (g) => day(g.created_at) },
-    { label: t('f.type'), cell: (g) => label('type', g.type) },
+    { label: t('f.type'), cell: (g) => h('span', {}, label('type', g.type), whyOf(g) ? h('div', { class: 'small', data: { idProblem: '' } }, whyOf(g)) : null) },
     { label: t('problems.mine'), cell: (g) => short(mainMember(g)) },
     { label: t('problems.others'), cell: (g) => {
       const mm = mainMember(g);
@@ -78,7 +86,7 @@ export async function render(main) {
     fetch: () => fetchAllPages(load),
     columns: [
       { label: t('f.group'), value: (g) => g.id }, { label: t('f.type'), value: (g) => label('type', g.type) },
-      { label: t('f.school'), value: (g) => fact(mainMember(g), 'school') }, { label: t('f.name'), value: (g) => fact(mainMember(g), 'name') },
+      { label: t('f.id_problem'), value: (g) => whyOf(g) }, { label: t('f.school'), value: (g) => fact(mainMember(g), 'school') }, { label: t('f.name'), value: (g) => fact(mainMember(g), 'name') },
       { label: t('f.student_no'), value: (g) => fact(mainMember(g), 'student_no') },
       { label: t('group.member_state'), value: (g) => label('mstate', mainMember(g).state) },
       { label: t('gstate.label'), value: (g) => label('gstate', g.state) }, { label: t('f.due'), value: (g) => day(mainMember(g).due_date || g.due_date) },

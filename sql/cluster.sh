@@ -1,0 +1,158 @@
+#!/usr/bin/env bash
+# cluster.sh (issue 15): a Galera cluster on one host: three MariaDB nodes (sql/db.sh with each node's wsrep options),
+# two xueji service processes (the Makefile's service-start, each its own FastCGI port), one nginx with both in its
+# upstream (nginx/render.sh with FCGI_PORTS), one shared evidence folder.
+#   cluster.sh start|stop|status|node-start N|node-kill N|svc-start N|svc-kill N
+# Layout under CLUSTER_VARDIR (default var/cluster): node1..3/ (data, socket, log), svc1..2/ (log, pid), nginx/, data/
+# (the evidence folder every service process shares: on several hosts, one network mount), secrets.env.
+# Ports from CLUSTER_PORT (default 30530): +0 nginx, +1/+2 services, node i: +10+i MariaDB, +20+i Galera,
+# +30+i IST, +40+i SST (rsync).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+CV=${CLUSTER_VARDIR:-$root/var/cluster}
+CP=${CLUSTER_PORT:-30530}
+NODES=${CLUSTER_NODES:-3}
+SVCS=${CLUSTER_SERVICES:-2}
+BUILD=${BUILD:-build}
+gport() { echo $((CP + 20 + $1)); }
+dbport() { echo $((CP + 10 + $1)); }
+nodes_list() { local i s=""; for i in $(seq 1 "$NODES"); do s="$s${s:+,}127.0.0.1:$(dbport "$i")"; done; echo "$s"; }
+gcomm() { local i s=""; for i in $(seq 1 "$NODES"); do s="$s${s:+,}127.0.0.1:$(gport "$i")"; done; echo "gcomm://$s"; }
+fcgi_ports() { local i s=""; for i in $(seq 1 "$SVCS"); do s="$s $((CP + i))"; done; echo "$s"; }
+
+# a node's mariadbd options: wsrep on, its own Galera/IST/SST ports, small caches (two cores, a shared host)
+node_args() {
+  local i=$1
+  echo "--wsrep-on=ON --wsrep-provider=/usr/lib/galera/libgalera_smm.so --wsrep-cluster-name=xueji" \
+    "--wsrep-cluster-address=$(gcomm) --wsrep-node-name=node$i --wsrep-node-address=127.0.0.1:$(gport "$i")" \
+    "--wsrep-provider-options=gmcast.listen_addr=tcp://127.0.0.1:$(gport "$i");ist.recv_addr=127.0.0.1:$((CP + 30 + i));gcache.size=64M;gcs.fc_limit=64" \
+    "--wsrep-sst-method=${CLUSTER_SST:-rsync} --wsrep-sst-receive-address=127.0.0.1:$((CP + 40 + i))" \
+    "--binlog-format=ROW --innodb-autoinc-lock-mode=2 --wsrep-slave-threads=2 --innodb-log-file-size=48M"
+}
+
+db() { # db N CMD...: sql/db.sh on node N
+  local i=$1; shift
+  VARDIR=$CV/node$i DB_PORT=$(dbport "$i") DB_BUFFER_POOL=${CLUSTER_BUFFER_POOL:-64M} DB_START_WAIT=1200 \
+    DB_EXTRA_ARGS="$(node_args "$i") ${EXTRA:-}" "$here/db.sh" "$@"
+}
+
+secrets() { # one password for the cluster (the users replicate): each node's and service's folder has a copy
+  mkdir -p "$CV"
+  if [ ! -f "$CV/secrets.env" ]; then
+    (umask 077; echo "XJ_DB_PASSWORD=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')" >"$CV/secrets.env")
+  fi
+  local d; for d in "$@"; do mkdir -p "$d"; cp "$CV/secrets.env" "$d/secrets.env"; done
+}
+
+node_start() {
+  local i=$1
+  secrets "$CV/node$i"
+  if [ "$i" = 1 ] && ! any_node_up_except 1; then
+    # first node of a stopped cluster: bootstrap (a clean stop leaves node 1 last, safe_to_bootstrap; after a crash
+    # of all nodes node 1 is taken as the most advanced: on one host they are all within the last commits)
+    [ -f "$CV/node1/db/grastate.dat" ] && sed -i 's/^safe_to_bootstrap: 0/safe_to_bootstrap: 1/' "$CV/node1/db/grastate.dat"
+    EXTRA=--wsrep-new-cluster db 1 start
+  else
+    # a joiner: no install (the donor's state arrives by SST); the rsync daemon of an SST started by root runs as
+    # nobody (wsrep_sst_rsync's rsyncd.conf sets no uid), so the node's folder must be its own
+    mkdir -p "$CV/node$i/db"
+    if [ "$(id -u)" = 0 ]; then chown -R nobody:nogroup "$CV/node$i/db"; fi
+    DB_NO_INSTALL=1 db "$i" start
+  fi
+}
+
+any_node_up_except() {
+  local i; for i in $(seq 1 "$NODES"); do
+    [ "$i" = "$1" ] && continue
+    db "$i" status 2>/dev/null | grep -q running && return 0
+  done
+  return 1
+}
+
+svc() { # svc N TARGET: the Makefile's service-start/-stop for service process N
+  local i=$1 t=$2
+  secrets "$CV/svc$i"
+  make -C "$root" --no-print-directory "$t" INSTANCE=cluster VARDIR="$CV/svc$i" FCGI_PORT=$((CP + i)) \
+    SVC_DB_SOCKET="$CV/node1/run/db.sock" SVC_DATA_DIR="$CV/data" XJ_PROCESSES="${CLUSTER_XJ_PROCESSES:-1}" \
+    XJ_THREADS="${CLUSTER_XJ_THREADS:-32}" XJ_TEST_HOOKS="${XJ_TEST_HOOKS:-0}" BUILD="$BUILD"
+}
+
+nginx_make() {
+  FCGI_PORTS="$(fcgi_ports)" make -C "$root" --no-print-directory "$1" INSTANCE=cluster VARDIR="$CV" PORT="$CP" FCGI_PORT=$((CP + 1)) \
+    BUILD="$BUILD"
+}
+
+cmd_start() {
+  local i
+  for i in $(seq 1 "$NODES"); do node_start "$i"; done
+  # migrations and demo data once, on node 1 (DDL replicates in total order); the service user also over TCP
+  db 1 migrate
+  # shellcheck disable=SC1091
+  . "$CV/secrets.env"
+  db 1 sql -e "CREATE USER IF NOT EXISTS 'xueji'@'127.0.0.1' IDENTIFIED BY '$XJ_DB_PASSWORD';
+    ALTER USER 'xueji'@'127.0.0.1' IDENTIFIED BY '$XJ_DB_PASSWORD';
+    GRANT SELECT, INSERT, UPDATE, DELETE ON xueji.* TO 'xueji'@'127.0.0.1';"
+  make -C "$root" --no-print-directory seed-data VARDIR="$CV" >/dev/null
+  db 1 seed "$CV/seed/divisions.sql" $(ls "$root"/sql/demo/*.sql | sort)
+  (set -a; . "$CV/secrets.env"; set +a; XJ_DB_SOCKET=$CV/node1/run/db.sock \
+    "$root/$BUILD/xueji" --seed-demo "$root/sql/demo/20-students.csv" "$root/sql/demo/21-register-results.json")
+  export XJ_DB_NODES=${XJ_DB_NODES:-$(nodes_list)}
+  for i in $(seq 1 "$SVCS"); do svc "$i" service-start; done
+  nginx_make nginx-start
+  for _ in $(seq 1 100); do curl -fsS -o /dev/null "http://127.0.0.1:$CP/api/v1/health" && break; sleep 0.1; done
+  curl -fsS "http://127.0.0.1:$CP/api/v1/health" && echo
+  echo "xueji cluster: http://127.0.0.1:$CP/ ($NODES Galera nodes: $(nodes_list); services on ports$(fcgi_ports);" \
+    "evidence in $CV/data; stop with: make cluster-stop)"
+}
+
+cmd_stop() {
+  local i
+  nginx_make nginx-stop || true
+  for i in $(seq 1 "$SVCS"); do svc "$i" service-stop || true; done
+  # reverse order: node 1 stops last and is safe to bootstrap from
+  for i in $(seq "$NODES" -1 1); do db "$i" stop || true; done
+}
+
+cmd_status() {
+  local i
+  for i in $(seq 1 "$NODES"); do
+    printf 'node%s: %s' "$i" "$(db "$i" status)"
+    if db "$i" status | grep -q running; then
+      db "$i" sql -N -e "SELECT CONCAT(' cluster_size=', MAX(IF(VARIABLE_NAME='WSREP_CLUSTER_SIZE',VARIABLE_VALUE,NULL)),
+        ' state=', MAX(IF(VARIABLE_NAME='WSREP_LOCAL_STATE_COMMENT',VARIABLE_VALUE,NULL)),
+        ' ready=', MAX(IF(VARIABLE_NAME='WSREP_READY',VARIABLE_VALUE,NULL)))
+        FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME LIKE 'WSREP_%'" 2>/dev/null | tr -d '\n' || true
+    fi
+    echo
+  done
+  for i in $(seq 1 "$SVCS"); do
+    local pf=$CV/svc$i/run/service.pid
+    if [ -f "$pf" ] && kill -0 "$(cat "$pf")" 2>/dev/null; then echo "service$i: running (pid $(cat "$pf"), port $((CP + i)))"
+    else echo "service$i: stopped"; fi
+  done
+  if [ -f "$CV/run/nginx.pid" ] && kill -0 "$(cat "$CV/run/nginx.pid")" 2>/dev/null; then
+    echo "nginx: running on http://127.0.0.1:$CP/"; else echo "nginx: stopped"; fi
+  curl -sS --max-time 2 "http://127.0.0.1:$CP/api/v1/health" 2>/dev/null && echo || true
+}
+
+# for the fault test: kill -9 and restart one node or one service process
+cmd_node_kill() { local pf=$CV/node$1/run/db.pid; [ -f "$pf" ] && kill -9 "$(cat "$pf")" 2>/dev/null; rm -f "$pf"; }
+cmd_svc_kill() {
+  local pf=$CV/svc$1/run/service.pid
+  if [ -f "$pf" ]; then local p; p=$(cat "$pf"); pkill -9 -P "$p" 2>/dev/null || true; kill -9 "$p" 2>/dev/null || true; fi
+  rm -f "$pf"
+}
+
+case "${1:-}" in
+  start) cmd_start ;;
+  stop) cmd_stop ;;
+  status) cmd_status ;;
+  node-start) node_start "$2" ;;
+  node-kill) cmd_node_kill "$2" ;;
+  svc-start) export XJ_DB_NODES=${XJ_DB_NODES:-$(nodes_list)}; svc "$2" service-start ;;
+  svc-kill) cmd_svc_kill "$2" ;;
+  nodes) nodes_list ;;
+  sql) shift; i=$1; shift; db "$i" sql "$@" ;;
+  *) echo "usage: $0 start|stop|status|node-start N|node-kill N|svc-start N|svc-kill N|nodes|sql N ARGS" >&2; exit 2 ;;
+esac
