@@ -207,3 +207,69 @@ static enum xerr edit(struct req *r, struct resp *w, int close)
 
 enum xerr api_school_update(struct req *r, struct resp *w) { return edit(r, w, 0); }
 enum xerr api_school_close(struct req *r, struct resp *w) { return edit(r, w, 1); }
+
+struct merge_ctx {
+	struct req *r;
+	uint32_t from, into;
+	unsigned version;
+	const char *reason;
+	long long moved;
+	int changed;
+};
+
+static enum xerr merge_tx(struct db *db, void *arg)
+{
+	struct merge_ctx *c = arg;
+	enum xerr e = db_units_school_merge(db, c->r->arena, c->from, c->version, c->into, c->r->who->user_id,
+					    role_name(c->r->who->role), c->reason, &c->moved, &c->changed);
+	if (e == XE_OK && c->changed == 1) {
+		struct db_seclog ev = {.event = "school_merged", .unit_id = c->from, .detail = c->reason};
+		e = auth_seclog(c->r, &ev);
+	}
+	return e;
+}
+
+/* POST /api/v1/schools/{id}/merge {version, into}: a merger within the county (issue 16 item 2, R1, R2): every record
+ * of school {id} and its members in open groups move to school `into` in one transaction; {id} can then close. */
+enum xerr api_school_merge(struct req *r, struct resp *w)
+{
+	uint64_t id;
+	cJSON *b;
+	long long version, into;
+	enum xerr e;
+	if ((e = req_path_id(r, 0, &id)))
+		return resp_error(r, w, e, NULL, NULL);
+	if ((e = req_json(r, w, &b)) || (e = json_int(r, w, b, "version", 1, 1, 4294967295LL, 0, &version)) ||
+	    (e = json_int(r, w, b, "into", 1, 1, 4294967295LL, 0, &into)))
+		return e;
+	struct db_school s, t;
+	int found, tfound;
+	if ((e = db_units_school(r->db, r->arena, r->who, (uint32_t)id, &s, &found)))
+		return e;
+	/* R1: the school's county must lie within the caller's jurisdiction */
+	if (!found || !scope_contains(r->who, s.province_code, s.city_code, s.county_code, s.county_id))
+		return resp_error(r, w, XE_NOT_FOUND, NULL, NULL);
+	if (s.closed_at)
+		return resp_error_zh(r, w, XE_CONFLICT, NULL, "这所学校已经撤销。", "The school is closed already.");
+	if ((e = db_units_school(r->db, r->arena, r->who, (uint32_t)into, &t, &tfound)))
+		return e;
+	if (!tfound || t.id == s.id || t.county_id != s.county_id)
+		return resp_error_zh(r, w, XE_VALIDATION, "into", "请选择本区县的另一所学校（跨区县调整由省级办理）。",
+				     "into must be another school of the same county (re-districting is the province's).");
+	if (t.closed_at)
+		return resp_error_zh(r, w, XE_CONFLICT, "into", "目标学校已经撤销，不能接收学籍。", "The target school is closed.");
+	struct merge_ctx x = {r, s.id, t.id, (unsigned)version, arena_printf(r->arena, "%s -> %s", s.code, t.code), 0, 0};
+	if ((e = db_tx(r->db, merge_tx, &x)))
+		return e;
+	if (x.changed < 0)
+		return resp_error_zh(r, w, XE_CONFLICT, "into", "目标学校已经撤销，不能接收学籍。", "The target school is closed.");
+	if (!x.changed)
+		return resp_error_zh(r, w, XE_CONFLICT, "version", "学校信息已被他人修改，请刷新后重试。",
+				     "The school changed meanwhile; reload it.");
+	if ((e = db_units_school(r->db, r->arena, r->who, s.id, &s, &found)))
+		return e;
+	cJSON *o = school_json(&s);
+	cJSON_AddNumberToObject(o, "moved", (double)x.moved);
+	cJSON_AddNumberToObject(o, "into", t.id);
+	return resp_json(r, w, 200, o);
+}

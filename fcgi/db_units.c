@@ -21,6 +21,18 @@ static const struct db_sql Q_LOAD = {
 static const struct db_sql Q_CLOSE = {
 	"UPDATE unit SET closed_at = UTC_TIMESTAMP(6), version = version + 1 WHERE id = ? AND level = 4 AND version = ?"
 	" AND closed_at IS NULL"};
+static const struct db_sql Q_MERGE_LOCK = {
+	"UPDATE unit SET version = version + 1 WHERE id = ? AND level = 4 AND version = ? AND closed_at IS NULL"};
+static const struct db_sql Q_MERGE_INTO_OPEN = {
+	"SELECT id FROM unit WHERE id = ? AND level = 4 AND closed_at IS NULL FOR UPDATE"};
+static const struct db_sql Q_MERGE_HIST = {
+	"INSERT INTO history (student_id, actor_user_id, actor_role, action, reason)"
+	" SELECT s.id, ?, ?, 'school_merged', ? FROM student s FORCE INDEX (k_student_school_id) WHERE s.school_id = ?"};
+static const struct db_sql Q_MERGE_STUDENTS = {
+	"UPDATE student FORCE INDEX (k_student_school_id) SET school_id = ?, version = version + 1, updated_at = UTC_TIMESTAMP(6)"
+	" WHERE school_id = ?"};
+static const struct db_sql Q_MERGE_MEMBERS = {
+	"UPDATE group_member FORCE INDEX (k_member_school) SET school_id = ? WHERE school_id = ?"};
 static const struct db_sql Q_DISABLE_USERS = {"UPDATE app_user SET disabled = 1, version = version + 1 WHERE unit_id = ?"};
 
 enum xerr db_units_county(struct db *db, struct arena *a, const char *code, struct db_school *c, int *found)
@@ -100,5 +112,29 @@ enum xerr db_units_school_close(struct db *db, uint32_t id, unsigned version, in
 	*changed = n > 0;
 	if (e == XE_OK && n)
 		e = db_exec(db, NULL, &Q_DISABLE_USERS, DB_ARGS(DBI(id)), NULL, NULL, NULL);
+	return e;
+}
+
+enum xerr db_units_school_merge(struct db *db, struct arena *a, uint32_t from, unsigned version, uint32_t into,
+				uint64_t user_id, const char *role, const char *reason, long long *moved, int *changed)
+{
+	unsigned long long n = 0;
+	struct db_rows rs;
+	*moved = 0;
+	*changed = -1;
+	/* the target is read under lock first: a school closed meanwhile takes nothing, and nothing is changed */
+	enum xerr e = db_exec(db, a, &Q_MERGE_INTO_OPEN, DB_ARGS(DBI(into)), &rs, NULL, NULL);
+	if (e != XE_OK || !rs.n)
+		goto done;
+	*changed = 0;
+	if ((e = db_exec(db, NULL, &Q_MERGE_LOCK, DB_ARGS(DBI(from), DBI(version)), NULL, &n, NULL)) != XE_OK || !n)
+		goto done;
+	if ((e = db_exec(db, NULL, &Q_MERGE_HIST, DB_ARGS(DBI(user_id), DBS(role), DBS(reason), DBI(from)), NULL, NULL, NULL)) ||
+	    (e = db_exec(db, NULL, &Q_MERGE_STUDENTS, DB_ARGS(DBI(into), DBI(from)), NULL, &n, NULL)))
+		goto done;
+	*moved = (long long)n;
+	if ((e = db_exec(db, NULL, &Q_MERGE_MEMBERS, DB_ARGS(DBI(into), DBI(from)), NULL, NULL, NULL)) == XE_OK)
+		*changed = 1;
+done:
 	return e;
 }

@@ -27,5 +27,11 @@ enum xerr db_units_school_update(struct db *db, uint32_t id, unsigned version, c
 enum xerr db_units_school_load(struct db *db, struct arena *a, uint32_t id, long long *records, long long *open_members);
 /* Close a school at version (only an open one): *changed 0 otherwise; disables its users (their sessions end). */
 enum xerr db_units_school_close(struct db *db, uint32_t id, unsigned version, int *changed);
+/* Merger within a county (issue 16 item 2): move every record of school `from` (at version, open) and its group members
+ * to the open school `into`, one history event per record (R25). *changed 1 done, 0 `from` changed meanwhile, -1 `into`
+ * is closed (nothing changed). Counties are unchanged, so the open groups' arbiters (R2), due dates and the county's
+ * queues stay as they are; the school queues follow the members. Inside a transaction. */
+enum xerr db_units_school_merge(struct db *db, struct arena *a, uint32_t from, unsigned version, uint32_t into,
+				uint64_t user_id, const char *role, const char *reason, long long *moved, int *changed);
 
 #endif

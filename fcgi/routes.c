@@ -30,6 +30,7 @@ const struct route routes[] = {
 	{"GET", "/api/v1/schools/{id}", api_school_get, ROLES_HUMAN, 0},
 	{"PATCH", "/api/v1/schools/{id}", api_school_update, ROLE_COUNTY | ROLE_ADMIN, 4 * KB},
 	{"POST", "/api/v1/schools/{id}/close", api_school_close, ROLE_COUNTY | ROLE_ADMIN, 1 * KB},
+	{"POST", "/api/v1/schools/{id}/merge", api_school_merge, ROLE_COUNTY | ROLE_ADMIN, 1 * KB},
 
 	/* registry (issue 4) */
 	{"GET", "/api/v1/students", api_students_list, ROLES_ALL, 0},

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql, sqlCount, assertError, Client } from '../lib/api.mjs';
-import { as, record, province } from '../lib/registry.mjs';
+import { as, record, sameId, province } from '../lib/registry.mjs';
 
 // county 130108 (裕华区): no other suite keeps schools there, so theirs stay as they expect; its bureau is made here
 const COUNTY = '130108';
@@ -99,4 +99,52 @@ test('issue 16.1 bad input: malformed or duplicate codes, unknown types, a count
   await bad({ county_code: '999999' }, 422, 'county_code'); // no such county
   assertError(await (await as('city_1301')).post('/api/v1/schools', { code: newCode(), county_code: COUNTY, name: '某学校', type: '211' }), 403, 'forbidden');
   assert.equal(sqlCount('SELECT COUNT(*) FROM unit'), before, 'nothing stored');
+});
+
+test('issue 16.2 R1 R2 a merger within the county moves every record and open-group member in one transaction; the empty school then closes', async () => {
+  const county = await countyBureau();
+  const mk = async (name) => (await county.post('/api/v1/schools', { code: newCode(), county_code: COUNTY, name, type: '211' })).body;
+  const from = await mk('并入前小学'), into = await mk('并入后小学');
+  const hash = sql("SELECT password_hash FROM app_user WHERE username = 'clerk_a'")[0][0];
+  const clerk = `clerk_${from.code}`;
+  sql(`INSERT INTO app_user (username, display_name, role, unit_id, password_hash) VALUES ('${clerk}', '${clerk}', 'school_clerk', ${from.id}, '${hash}')`);
+  const c = await Client.login(clerk);
+  // two records with one ID number: an open R8.1 group whose members are both in `from`
+  const rec = record({ code: from.code });
+  assert.equal((await c.post('/api/v1/students', rec)).status, 201);
+  await c.post('/api/v1/students', sameId(rec, { code: from.code }));
+  const ids = sql(`SELECT id FROM student WHERE id_number = '${rec.id_number}' ORDER BY id`).map((r) => r[0]);
+  assert.equal(ids.length, 2);
+  const group = sql(`SELECT g.id, g.arbiter_unit_id, g.state FROM group_member m JOIN problem_group g ON g.id = m.group_id WHERE m.student_id = ${ids[0]} AND g.state <> 'done'`);
+  assert.equal(group.length, 1, 'an open group');
+  const bad = async (who, body, status, code) => {
+    const r = await who.post(`/api/v1/schools/${from.id}/merge`, body);
+    assertError(r, status, code);
+    assert.equal(sqlCount(`SELECT COUNT(*) FROM student WHERE school_id = ${from.id}`), 2, 'nothing moved');
+    assert.equal(sqlCount(`SELECT COUNT(*) FROM history WHERE action = 'school_merged' AND student_id IN (${ids})`), 0);
+    return r;
+  };
+  // bad input: a school of another county, itself, a stale version, a foreign bureau, a closed target
+  const other = Number(sql("SELECT id FROM unit WHERE code = '1301020001'")[0][0]);
+  assert.equal((await bad(county, { version: from.version, into: other }, 422, 'invalid')).body.error.field, 'into');
+  await bad(county, { version: from.version, into: from.id }, 422, 'invalid');
+  await bad(county, { version: from.version, into: 'x' }, 422, 'invalid');
+  await bad(county, { version: from.version + 7, into: into.id }, 409, 'conflict');
+  await bad(await as('county_130102'), { version: from.version, into: into.id }, 404, 'not_found');
+  const shut = await mk('已撤销小学');
+  assert.equal((await county.post(`/api/v1/schools/${shut.id}/close`, { version: shut.version })).status, 200);
+  await bad(county, { version: from.version, into: shut.id }, 409, 'conflict');
+  // the merger
+  const m = await county.post(`/api/v1/schools/${from.id}/merge`, { version: from.version, into: into.id });
+  assert.equal(m.status, 200, m.text);
+  assert.equal(m.body.moved, 2);
+  assert.equal(sqlCount(`SELECT COUNT(*) FROM student WHERE school_id = ${into.id} AND id IN (${ids})`), 2, 'records follow');
+  assert.equal(sqlCount(`SELECT COUNT(*) FROM group_member WHERE school_id = ${into.id} AND student_id IN (${ids})`), 2, 'members follow');
+  assert.equal(sqlCount(`SELECT COUNT(*) FROM history WHERE action = 'school_merged' AND student_id IN (${ids})`), 2, 'a history event per record');
+  assert.equal(seclog('school_merged', from.id), 1);
+  const after = sql(`SELECT id, arbiter_unit_id, state FROM problem_group WHERE id = ${group[0][0]}`);
+  assert.deepEqual(after, group, 'same county: the arbiter (R2) and state are unchanged');
+  // the emptied school closes; its records stay readable at the new school
+  const cl = await county.post(`/api/v1/schools/${from.id}/close`, { version: m.body.version });
+  assert.equal(cl.status, 200, cl.text);
 });

@@ -5,7 +5,7 @@ import { sql } from '../../lib/api.mjs';
 export default {
   module: 'units',
   owns: ['/api/v1/schools'],
-  covers: ['GET /api/v1/schools/{id}', 'PATCH /api/v1/schools/{id}', 'POST /api/v1/schools/{id}/close'],
+  covers: ['GET /api/v1/schools/{id}', 'PATCH /api/v1/schools/{id}', 'POST /api/v1/schools/{id}/close', 'POST /api/v1/schools/{id}/merge'],
   unscoped: {
     'POST /api/v1/schools': 'the county is named in the body and checked against the caller (a foreign one is 422 county_code, see schools.test.mjs)',
   },
@@ -24,6 +24,8 @@ export default {
       body: { version: 1, name: '改名' }, expect: 404 });
     cases.push({ name: 'county_370102 closes school 1301020001: 404', as: 'county_370102', method: 'POST', path: `/api/v1/schools/${id}/close`,
       body: { version: 1 }, expect: 404 });
+    cases.push({ name: 'county_130104 merges school 1301020001: 404', as: 'county_130104', method: 'POST', path: `/api/v1/schools/${id}/merge`,
+      body: { version: 1, into: id }, expect: 404 });
     return cases;
   },
 };
