@@ -142,11 +142,15 @@ fail:
 
 /* 1 if a JSON string in s[0..len) holds the escape \u0000 (a NUL, which cJSON would silently end the string at);
  * *key (arena) names the member whose key or value holds it ("" at the top level). Pure scan of valid JSON text. */
-static int json_has_nul(struct arena *a, const unsigned char *s, size_t len, const char **key)
+/* A C0 control character inside a JSON string of s (issue 12 item 5): escaped (\u0000-\u001f, \b, \f) or raw;
+ * tab, newline and carriage return are text. Returns 1 and the member name it belongs to (*key, "" at the top level)
+ * and the character (*ch), or 0. cJSON would end a string at a NUL: such a string is refused, never truncated. */
+static int json_has_control(struct arena *a, const unsigned char *s, size_t len, const char **key, unsigned *ch)
 {
 	size_t kstart = 0, klen = 0, sstart = 0;
 	int in_str = 0;
 	*key = "";
+	*ch = 0;
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = s[i];
 		if (!in_str) {
@@ -159,17 +163,29 @@ static int json_has_nul(struct arena *a, const unsigned char *s, size_t len, con
 			}
 			continue;
 		}
-		if (c == '\\') {
-			if (i + 5 < len && s[i + 1] == 'u' && memcmp(s + i + 2, "0000", 4) == 0) {
-				size_t kend = klen;
-				while (kend > kstart && s[kend - 1] != '"')
-					kend--;
-				*key = kend > kstart ? arena_strndup(a, (const char *)s + kstart, kend - 1 - kstart) : "";
-				return 1;
-			}
+		int ctl = -1;
+		if (c == '\\' && i + 1 < len) {
+			unsigned char e = s[i + 1];
+			if (e == 'b')
+				ctl = 0x08;
+			else if (e == 'f')
+				ctl = 0x0c;
+			else if (e == 'u' && i + 5 < len && s[i + 2] == '0' && s[i + 3] == '0' && hexval(s[i + 4]) >= 0 &&
+				 hexval(s[i + 5]) >= 0 && hexval(s[i + 4]) * 16 + hexval(s[i + 5]) < 0x20)
+				ctl = hexval(s[i + 4]) * 16 + hexval(s[i + 5]);
 			i++; /* the escaped character */
 		} else if (c == '"') {
 			in_str = 0;
+		} else if (c < 0x20) {
+			ctl = c;
+		}
+		if (ctl >= 0 && ctl != '\t' && ctl != '\n' && ctl != '\r') {
+			size_t kend = klen;
+			while (kend > kstart && s[kend - 1] != '"')
+				kend--;
+			*key = kend > kstart ? arena_strndup(a, (const char *)s + kstart, kend - 1 - kstart) : "";
+			*ch = (unsigned)ctl;
+			return 1;
 		}
 	}
 	return 0;
@@ -189,10 +205,17 @@ enum xerr req_json(struct req *r, struct resp *w, cJSON **out)
 	const char *end = NULL;
 	cJSON *j = cJSON_ParseWithLengthOpts((const char *)r->body, r->body_len, &end, 0);
 	const char *nulkey;
-	if (j && json_has_nul(r->arena, r->body, r->body_len, &nulkey)) /* issue 12 item 5: refused, never truncated */
-		return resp_error_zh(r, w, XE_VALIDATION, *nulkey ? nulkey : NULL, "此项含有不可见的空字符（\\u0000），没有保存。",
-				     arena_printf(r->arena, "%s contains a NUL character (\\u0000); nothing was stored.",
-						  *nulkey ? nulkey : "The body"));
+	unsigned ch;
+	if (j && json_has_control(r->arena, r->body, r->body_len, &nulkey, &ch)) { /* issue 12 item 5: refused, never cut */
+		if (ch == 0)
+			return resp_error_zh(r, w, XE_VALIDATION, *nulkey ? nulkey : NULL, "此项含有不可见的空字符（\\u0000），没有保存。",
+					     arena_printf(r->arena, "%s contains a NUL character (\\u0000); nothing was stored.",
+							  *nulkey ? nulkey : "The body"));
+		return resp_error_zh(r, w, XE_VALIDATION, *nulkey ? nulkey : NULL,
+				     arena_printf(r->arena, "此项含有不可见的控制字符（\\u%04x），没有保存。", ch),
+				     arena_printf(r->arena, "%s contains a control character (\\u%04x); nothing was stored.",
+						  *nulkey ? nulkey : "The body", ch));
+	}
 	if (!j) {
 		size_t pos = end ? (size_t)(end - (const char *)r->body) : 0;
 		return resp_error(r, w, XE_BAD_JSON, NULL, arena_printf(r->arena, "Invalid JSON at byte %zu.", pos));

@@ -229,3 +229,23 @@ test('issue 12.2 asking about a token waits for a COMMIT still in flight, and a 
   assert.equal((await c.get(`/api/v1/outcomes/${t2}`)).body.committed, false, 'still not committed');
   assert.equal(sqlCount(`SELECT COUNT(*) FROM tx_token WHERE token=UNHEX('${t2}')`), 1);
 });
+
+test('issue 12.5 any C0 control character but tab, newline and carriage return is refused naming the field, escaped or raw', async () => {
+  const before = sqlCount("SELECT COUNT(*) FROM login_failure WHERE username = 'clerk_a'");
+  for (const esc of ['\\u0001', '\\u001F', '\\b', '\\f', '\u0007']) {
+    const r = await http('POST', '/api/v1/session', raw(`{"username":"clerk_a${esc}","password":"wrong-password-1"}`));
+    assertError(r, 422, 'invalid');
+    assert.equal(r.body.error.field, 'username', esc);
+    assert.match(r.body.error.message_en, /control character \(\\u00[01][0-9a-f]\)/, esc);
+  }
+  assert.equal(sqlCount("SELECT COUNT(*) FROM login_failure WHERE username = 'clerk_a'"), before, 'no failure counted');
+  // an escaped backslash before u0001 is text
+  assert.equal((await http('POST', '/api/v1/session', raw('{"username":"nobody_here","password":"a\\\\u0001b"}'))).status, 401);
+  const rec = record(SCHOOLS.a);
+  const body = JSON.stringify(rec).replace(`"name":"${rec.name}"`, `"name":"${rec.name}\\u0002"`);
+  const c = await as('clerk_a');
+  const r = await c.req('POST', '/api/v1/students', raw(body));
+  assertError(r, 422, 'invalid');
+  assert.equal(r.body.error.field, 'name');
+  assert.equal(sqlCount(`SELECT COUNT(*) FROM student WHERE id_number='${rec.id_number}'`), 0);
+});

@@ -235,3 +235,34 @@ test('issue 11.6 R8.2 R10 R11: the ID-error group page, the problem list and the
   assert.doesNotMatch(await E.page.textContent('[data-fact="id_problem"]'), /[\u4e00-\u9fff]/);
   for (const x of [A, E]) { assert.deepEqual(x.errors, []); await x.ctx.close(); }
 });
+
+test('issue 11.7 R24: the school home counts overdue and rejected work; its tiles open the queue filtered; rows show state, due date, overdue and the last rejection reason', async () => {
+  const mk = async (birth) => {
+    const out = await reg.register('clerk_a', reg.record(reg.SCHOOLS.a, { birth_date: birth, gender: 'M', id_number: badCheck(birth, 'M') }));
+    return Number(sql(`SELECT m.id FROM group_member m WHERE m.group_id = ${out.problems.find((p) => p.type === 'id_error').group_id}`)[0][0]);
+  };
+  const late = await mk('2012-03-02'), rejected = await mk('2012-03-03'), plain = await mk('2012-03-04');
+  sql(`UPDATE group_member SET due_date = '2020-01-02' WHERE id = ${late}`);
+  sql(`UPDATE group_member SET reject_reason = '证明材料看不清，请重新上传' WHERE id = ${rejected}`);
+  const overdueN = Number(sql(`SELECT COUNT(*) FROM group_member m JOIN unit u ON u.id = m.school_id WHERE u.code = '${reg.SCHOOLS.a.code}' AND m.state IN ('unconfirmed','open') AND m.due_date < CURDATE()`)[0][0]);
+  const A = await as('clerk_a');
+  await A.page.goto(`${BASE}/#/`);
+  await A.page.reload();
+  const tile = A.page.locator('[data-tile="home.overdue"]');
+  await A.page.waitForFunction(() => /^\d+$/.test(document.querySelector('[data-tile="home.overdue"] [data-n]')?.textContent || ''));
+  assert.equal(await A.page.textContent('[data-tile="home.overdue"] [data-n]'), String(overdueN));
+  await shot(A.page, '07-school-home');
+  await tile.click();
+  await A.page.waitForSelector(`[data-queue-row="${late}"]`);
+  assert.equal(await A.page.locator(`[data-queue-row="${plain}"]`).count(), 0, 'a record not overdue is filtered out');
+  assert.equal(await A.page.locator('[data-queue-row]:not(.row-overdue)').count(), 0, 'only overdue rows');
+  await shot(A.page, '07-queue-overdue');
+  await A.page.click('[data-queue-filter="rejected"]');
+  await A.page.waitForSelector(`[data-queue-row="${rejected}"]`);
+  assert.equal(await A.page.locator(`[data-queue-row="${late}"]`).count(), 0);
+  assert.match(await A.page.textContent(`[data-queue-row="${rejected}"]`), /证明材料看不清/);
+  assert.match(await A.page.textContent(`[data-queue-row="${rejected}"]`), /待处理|未确认/);
+  await shot(A.page, '07-queue-rejected');
+  assert.deepEqual(A.errors, []);
+  await A.ctx.close();
+});
