@@ -292,7 +292,8 @@ test('issue 11.10 one language per screen: no internal code and no rule number o
       assert.doesNotMatch(reason, /[A-Za-z]/, 'no English tail on the Chinese screen');
       assert.match(hist, /限期处理截止日期定为 2027-01-15/);
     } else {
-      assert.match(reason, /did not remove the clash/);
+      assert.match(reason, /Rejection reason: the change did not remove the clash/);
+      assert.doesNotMatch(hist, /：/, 'no Chinese colon on the English screen');
       assert.doesNotMatch(reason.replace(/^[^:]*:/, ''), /[\u3400-\u9fff]/, 'no Chinese on the English screen');
       assert.match(hist, /Clearance deadline set to 2027-01-15/);
     }

@@ -87,6 +87,9 @@ export function fact(m, key) {
   return '';
 }
 
+/** The colon after a label in the chosen language: '：' on Chinese screens, ': ' on English ones (issue 11 item 10). */
+export function colon() { return currentLang() === 'en' ? ': ' : '：'; }
+
 /**
  * A reason the service stored, in the chosen language (issue 11 item 10): a system reason is stored as
  * "中文。 (R17: English.)"; the Chinese screen shows the Chinese part, the English screen the English part without the
