@@ -266,3 +266,39 @@ test('issue 11.7 R24: the school home counts overdue and rejected work; its tile
   assert.deepEqual(A.errors, []);
   await A.ctx.close();
 });
+
+test('issue 11.10 one language per screen: no internal code and no rule number on the clerk\'s screens in either language; a stored system reason shows its Chinese part on Chinese screens and its English part on English ones', async () => {
+  const birth = '2012-05-06';
+  const out = await reg.register('clerk_a', reg.record(reg.SCHOOLS.a, { birth_date: birth, gender: 'M', id_number: badCheck(birth, 'M') }));
+  const gid = out.problems.find((p) => p.type === 'id_error').group_id;
+  const mid = Number(sql(`SELECT id FROM group_member WHERE group_id = ${gid}`)[0][0]);
+  sql(`UPDATE group_member SET reject_reason = '变更后仍与本组学籍重复，请重新处理。 (R15: the change did not remove the clash; handle the record again.)' WHERE id = ${mid}`);
+  sql(`INSERT INTO history (group_id, actor_role, action, state_after, reason) VALUES (${gid}, 'system', 'clash_remains', 'open', 'deadline 2027-01-15')`);
+  const CODE = /\b(group_opened|member_added|id_dup|id_error|id_changed|nbg_dup|clash_gone|clash_remains|clash_persists|no_longer_clashes|awaiting_[a-z]+|id_checksum)\b|\(R\d+|\bR\d+(\.\d+)?:/;
+  for (const lang of ['zh', 'en']) {
+    const A = await as('clerk_a', { lang });
+    for (const path of ['#/', '#/problems', '#/queue', '#/queue?filter=rejected', `#/groups/${gid}`, '#/students']) {
+      await A.page.goto(`${BASE}/${path}`);
+      await A.page.reload();
+      await A.page.waitForSelector('main h1');
+      await A.page.waitForLoadState('networkidle');
+      const text = await A.page.textContent('main');
+      assert.doesNotMatch(text, CODE, `${lang} ${path}`);
+    }
+    const reason = await A.page.goto(`${BASE}/#/groups/${gid}`).then(() => A.page.reload()).then(() => A.page.waitForSelector('[data-reject-reason]')).then((el) => el.textContent());
+    const hist = await A.page.textContent('[data-history]');
+    if (lang === 'zh') {
+      assert.match(reason, /变更后仍与本组学籍重复/);
+      assert.doesNotMatch(reason, /[A-Za-z]/, 'no English tail on the Chinese screen');
+      assert.match(hist, /限期处理截止日期定为 2027-01-15/);
+    } else {
+      assert.match(reason, /Rejection reason: the change did not remove the clash/);
+      assert.doesNotMatch(hist, /：/, 'no Chinese colon on the English screen');
+      assert.doesNotMatch(reason.replace(/^[^:]*:/, ''), /[\u3400-\u9fff]/, 'no Chinese on the English screen');
+      assert.match(hist, /Clearance deadline set to 2027-01-15/);
+    }
+    await shot(A.page, `10-group-${lang}`);
+    assert.deepEqual(A.errors, []);
+    await A.ctx.close();
+  }
+});
