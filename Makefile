@@ -41,7 +41,7 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS = $(patsubst tests/unit/%.c,$(BUILD)/%,$(UNIT_SRCS))
 
 .PHONY: all deps build unit test test-some test-files test-api test-browser test-resilience run start stop status restart \
-	valgrind bench fuzz clean node-deps seed-data cluster cluster-stop cluster-status
+	valgrind bench fuzz clean node-deps seed-data cluster cluster-stop cluster-status test-cluster
 
 all: build
 
@@ -226,6 +226,20 @@ cluster-stop:
 	@CLUSTER_PORT=$(CLUSTER_PORT) BUILD=$(BUILD) sql/cluster.sh stop
 cluster-status:
 	@CLUSTER_PORT=$(CLUSTER_PORT) BUILD=$(BUILD) sql/cluster.sh status
+# a fresh test cluster (var/cluster-test): the API suite, then the cluster fault test (tests/cluster); not in `make test`
+CLUSTER_TEST_VARDIR ?= $(CURDIR)/var/cluster-test
+CLUSTER_TEST_ENV = CLUSTER_VARDIR=$(CLUSTER_TEST_VARDIR) CLUSTER_PORT=$(CLUSTER_PORT) BUILD=$(BUILD) XJ_TEST_HOOKS=1 \
+	LOGIN_RATE=$(TEST_LOGIN_RATE) LOGIN_BURST=$(TEST_LOGIN_BURST) BASE_URL=http://127.0.0.1:$(CLUSTER_PORT) \
+	XJ_VARDIR=$(CLUSTER_TEST_VARDIR)/node1 XJ_ROOT=$(CURDIR) XJ_BUILD=$(CURDIR)/$(BUILD)
+CLUSTER_T ?= tests/api/*.test.mjs
+test-cluster: build node-deps seed-data web/vendor/echarts.min.js
+	@$(CLUSTER_TEST_ENV) sql/cluster.sh stop >/dev/null 2>&1; rm -rf $(CLUSTER_TEST_VARDIR); \
+	$(CLUSTER_TEST_ENV) sql/cluster.sh start >$(CURDIR)/var/cluster-test-start.out 2>&1 || { cat var/cluster-test-start.out; exit 1; }; \
+	ln -sfn $(CLUSTER_TEST_VARDIR)/nginx $(CLUSTER_TEST_VARDIR)/node1/nginx; ln -sfn $(CLUSTER_TEST_VARDIR)/data $(CLUSTER_TEST_VARDIR)/node1/data; \
+	rc=0; for f in $(CLUSTER_T) tests/cluster/*.test.mjs; do $(CLUSTER_TEST_ENV) $(NODE_TEST) $$f || rc=1; done \
+	  2>&1 | tee $(CLUSTER_TEST_VARDIR)/cluster.tap; \
+	$(CLUSTER_TEST_ENV) sql/cluster.sh stop >/dev/null 2>&1; grep -E '^# cluster faults' $(CLUSTER_TEST_VARDIR)/cluster.tap; \
+	! grep -qE '^not ok|^✖|^ℹ fail [1-9]' $(CLUSTER_TEST_VARDIR)/cluster.tap
 
 ## --- benchmarks and fuzzing ---
 bench: build node-deps

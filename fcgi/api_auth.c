@@ -380,8 +380,9 @@ enum xerr api_credentials_create(struct req *r, struct resp *w)
 	cJSON *body;
 	const char *name;
 	enum xerr e;
-	if (r->who->unit_level != LEVEL_PROVINCE)
-		return resp_error(r, w, XE_FORBIDDEN, NULL, "Only a province's administrator creates its provincial credentials.");
+	/* a province's credential for its provincial system (R29); the ministry's, read-only, for national systems (issue 16.5) */
+	if (r->who->unit_level != LEVEL_PROVINCE && r->who->unit_level != LEVEL_MINISTRY)
+		return resp_error(r, w, XE_FORBIDDEN, NULL, "Only a province's or the ministry's administrator creates system credentials.");
 	if ((e = req_json(r, w, &body)) || (e = json_str(r, w, body, "name", 1, 1, 100, &name)))
 		return e;
 	char token[AUTH_API_TOKEN_LEN + 1], prefix[13];

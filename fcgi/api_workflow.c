@@ -940,6 +940,17 @@ enum xerr api_wf_queue(struct req *r, struct resp *w)
 	if ((e = req_query_int(r, w, "limit", 1, 500, 100, &limit)) || (e = cursor_read(r, w, "queue", key, 3, &paged)))
 		return e;
 	const long long *after = paged ? key : NULL;
+	/* issue 11 item 7: "rejected, to handle again" and "overdue" filter the items (counts stay the whole queue) */
+	const char *fs = req_query(r, "filter");
+	if (fs && !*fs)
+		fs = NULL;
+	int filter = WQ_ALL;
+	if (fs && strcmp(fs, "rejected") == 0)
+		filter = WQ_REJECTED;
+	else if (fs && strcmp(fs, "overdue") == 0)
+		filter = WQ_OVERDUE;
+	else if (fs)
+		return resp_error_zh(r, w, XE_VALIDATION, "filter", "筛选条件只能是“被驳回”或“超期”。", "filter must be rejected or overdue.");
 	const char *today = day_str(r->arena, today_day());
 	struct db_rows items = {0}, counts = {0};
 	size_t keycol = WF_QUEUE_KEY_COL;
@@ -949,12 +960,12 @@ enum xerr api_wf_queue(struct req *r, struct resp *w)
 	if ((p->role == ROLE_SCHOOL_CLERK || p->role == ROLE_SCHOOL_LEADER) && p->unit_level == LEVEL_SCHOOL) {
 		int leader = p->role == ROLE_SCHOOL_LEADER;
 		queue = leader ? "leader_confirmations" : "school_records";
-		if ((e = db_wf_queue_school(r->db, r->arena, p->unit_id, leader, today, (int)limit, after, &items, &counts)))
+		if ((e = db_wf_queue_school(r->db, r->arena, p->unit_id, leader, today, (int)limit, filter, after, &items, &counts)))
 			return e;
 		arr = queue_member_items(&items, today);
 	} else if (p->role == ROLE_COUNTY && p->unit_level == LEVEL_COUNTY && p->county_code) {
 		queue = "reviews";
-		if ((e = db_wf_queue_county(r->db, r->arena, p->county_code, today, (int)limit, after, &items, &counts)))
+		if ((e = db_wf_queue_county(r->db, r->arena, p->county_code, today, (int)limit, filter, after, &items, &counts)))
 			return e;
 		arr = queue_member_items(&items, today);
 	} else if (p->role == ROLE_BUREAU) {

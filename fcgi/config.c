@@ -28,6 +28,7 @@ void config_load(void)
 	cfg.db_socket = config_str("XJ_DB_SOCKET", NULL);
 	cfg.db_host = config_str("XJ_DB_HOST", "127.0.0.1");
 	cfg.db_port = (int)config_int("XJ_DB_PORT", 3306);
+	cfg.db_nodes = config_str("XJ_DB_NODES", NULL);
 	cfg.db_name = config_str("XJ_DB_NAME", "xueji");
 	cfg.db_user = config_str("XJ_DB_USER", "xueji");
 	cfg.db_password = config_str("XJ_DB_PASSWORD", "");

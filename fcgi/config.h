@@ -9,6 +9,7 @@ struct config {
 	const char *db_socket;     /* XJ_DB_SOCKET, unix socket (preferred when set) */
 	const char *db_host;       /* XJ_DB_HOST, default 127.0.0.1 */
 	int db_port;               /* XJ_DB_PORT, default 3306 */
+	const char *db_nodes;      /* XJ_DB_NODES, a Galera cluster "host:port,host:port,...": replaces socket/host/port (issue 15) */
 	const char *db_name;       /* XJ_DB_NAME, default xueji */
 	const char *db_user;       /* XJ_DB_USER, default xueji */
 	const char *db_password;   /* XJ_DB_PASSWORD, default empty */

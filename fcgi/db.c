@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <time.h>
 #include <stdint.h>
+#include <string.h>
 
 #define STMT_SLOTS 1024
 #define DB_TX_ATTEMPTS 12  /* transaction attempts on deadlock / lock wait timeout */  /* power of two, above the number of statements in the program */
@@ -76,7 +77,68 @@ static int is_conn_error(unsigned e)
 {
 	return e == CR_CONNECTION_ERROR || e == CR_CONN_HOST_ERROR || e == CR_SERVER_GONE_ERROR ||
 	       e == CR_SERVER_LOST || e == 2055 /* CR_SERVER_LOST_EXTENDED */ || e == 1927 /* ER_CONNECTION_KILLED */ ||
-	       e == ER_SERVER_SHUTDOWN || e == 4031 /* client idle timeout */ || e == CR_COMMANDS_OUT_OF_SYNC;
+	       e == ER_SERVER_SHUTDOWN || e == 4031 /* client idle timeout */ || e == CR_COMMANDS_OUT_OF_SYNC ||
+	       e == 1047 /* ER_UNKNOWN_COM_ERROR: a Galera node out of the primary component */;
+}
+
+/* ---------------------------------------------------------------- Galera nodes (issue 15 item 2)
+ * XJ_DB_NODES "host:port,...": every connection of the process goes to one node (single writer); when it cannot
+ * connect, or the node is not ready (not in the primary component), the next node of the list is tried and becomes
+ * the writer for all later connections. Reads wait for the cluster's earlier commits (wsrep_sync_wait=1), so a request
+ * sees its own writes and other processes' writes also while processes write through different nodes for a moment. */
+static _Atomic unsigned node_cur;
+
+static MYSQL *node_connect(MYSQL *m, unsigned rw)
+{
+	const char *list = cfg.db_nodes;
+	unsigned n = 1;
+	for (const char *p = list; *p; p++)
+		n += *p == ',';
+	for (unsigned k = 0; k < n; k++) {
+		unsigned want = (node_cur + k) % n, i = 0;
+		const char *p = list;
+		while (i < want && (p = strchr(p, ',')) != NULL)
+			p++, i++;
+		char host[128];
+		size_t len = strcspn(p, ",");
+		if (len >= sizeof host)
+			continue;
+		memcpy(host, p, len);
+		host[len] = 0;
+		char *colon = strrchr(host, ':');
+		unsigned port = 3306;
+		if (colon)
+			*colon = 0, port = (unsigned)strtoul(colon + 1, NULL, 10);
+		if (mysql_real_connect(m, host, cfg.db_user, cfg.db_password, cfg.db_name, port, NULL, 0)) {
+			MYSQL_RES *r = NULL;
+			MYSQL_ROW row;
+			int ready = !mysql_query(m, "SELECT @@wsrep_on=0 OR VARIABLE_VALUE='ON' FROM information_schema.GLOBAL_STATUS "
+						 "WHERE VARIABLE_NAME='WSREP_READY'") && (r = mysql_store_result(m)) &&
+				    (row = mysql_fetch_row(r)) && row[0] && row[0][0] == '1';
+			if (r)
+				mysql_free_result(r);
+			if (ready) {
+				if (want != node_cur % n) {
+					log_error("db: writing through node %s:%u (node %u of %u)", host, port, want + 1, n);
+					node_cur = want;
+				}
+				return m;
+			}
+		}
+		log_error("db: node %s:%u unavailable (%u %s): next node", host, port, mysql_errno(m), mysql_error(m));
+		mysql_close(m);
+		if (!(m = mysql_init(NULL)))
+			return NULL;
+		unsigned timeout = 2;
+		my_bool off = 0;
+		mysql_options(m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+		mysql_options(m, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
+		mysql_options(m, MYSQL_OPT_READ_TIMEOUT, &rw);
+		mysql_options(m, MYSQL_OPT_WRITE_TIMEOUT, &rw);
+		mysql_options(m, MYSQL_OPT_RECONNECT, &off);
+	}
+	mysql_close(m);
+	return NULL;
 }
 
 enum xerr db_ensure(struct db *db)
@@ -94,7 +156,16 @@ enum xerr db_ensure(struct db *db)
 	mysql_options(m, MYSQL_OPT_WRITE_TIMEOUT, &rw);
 	mysql_options(m, MYSQL_OPT_RECONNECT, &off);
 	mysql_options(m, MYSQL_INIT_COMMAND, "SET time_zone='+00:00'");
-	if (!mysql_real_connect(m, cfg.db_socket ? NULL : cfg.db_host, cfg.db_user, cfg.db_password, cfg.db_name,
+	if (cfg.db_nodes) {
+		m = node_connect(m, rw);
+		if (!m)
+			return XE_UNAVAILABLE;
+		if (mysql_query(m, "SET time_zone='+00:00', SESSION wsrep_sync_wait=1")) {
+			db->last_errno = mysql_errno(m);
+			mysql_close(m);
+			return XE_UNAVAILABLE;
+		}
+	} else if (!mysql_real_connect(m, cfg.db_socket ? NULL : cfg.db_host, cfg.db_user, cfg.db_password, cfg.db_name,
 				(unsigned)cfg.db_port, cfg.db_socket, 0)) {
 		db->last_errno = mysql_errno(m);
 		static _Thread_local time_t last_log;

@@ -117,7 +117,9 @@ static const struct db_sql Q_HISTORY_LIST = {
 	" s.student_no, m.school_id, u.name, " M_FLAG ", " M_US                                                       \
 	" FROM group_member m STRAIGHT_JOIN problem_group g ON g.id = m.group_id STRAIGHT_JOIN student s ON s.id = m.student_id" \
 	" STRAIGHT_JOIN unit u ON u.id = m.school_id"                                                                 \
-	" WHERE " WHERE KEYSET(M_FLAG, M_US, "m.id") " ORDER BY " M_FLAG " DESC, m.step_started_at, m.id LIMIT ?"
+	" WHERE " WHERE Q_FILTER KEYSET(M_FLAG, M_US, "m.id") " ORDER BY " M_FLAG " DESC, m.step_started_at, m.id LIMIT ?"
+/* issue 11 item 7: the queue's filters (enum wf_queue_filter): rejected, to handle again; overdue. Args: filter, filter, today. */
+#define Q_FILTER " AND (? <> 1 OR m.reject_reason IS NOT NULL) AND (? <> 2 OR " M_FLAG ")"
 #define QUEUE_COUNTS(WHERE)                                                                                           \
 	"SELECT COUNT(*), COALESCE(SUM(m.due_date < ?), 0),"                                                          \
 	" COALESCE(MAX(TIMESTAMPDIFF(SECOND, m.step_started_at, UTC_TIMESTAMP(6))), 0),"                             \
@@ -576,10 +578,11 @@ enum xerr db_wf_history_list(struct db *db, struct arena *a, uint64_t group_id, 
 		DBI((k) ? (k)[1] : 0), DBI((k) ? (k)[2] : 0)
 
 enum xerr db_wf_queue_school(struct db *db, struct arena *a, uint32_t school_id, int leader, const char *today, int limit,
-			     const long long *after, struct db_rows *items, struct db_rows *counts)
+			     int filter, const long long *after, struct db_rows *items, struct db_rows *counts)
 {
 	enum xerr e = db_exec(db, a, leader ? &Q_QUEUE_LEADER : &Q_QUEUE_CLERK,
-			      DB_ARGS(DBS(today), DBI(school_id), KEYSET_ARGS(today, after), DBS(today), DBI(limit)), items, NULL, NULL);
+			      DB_ARGS(DBS(today), DBI(school_id), DBI(filter), DBI(filter), DBS(today), KEYSET_ARGS(today, after),
+				      DBS(today), DBI(limit)), items, NULL, NULL);
 	if (e == XE_OK)
 		e = db_exec(db, a, leader ? &Q_QUEUE_LEADER_N : &Q_QUEUE_CLERK_N, DB_ARGS(DBS(today), DBI(school_id)), counts,
 			    NULL, NULL);
@@ -587,10 +590,11 @@ enum xerr db_wf_queue_school(struct db *db, struct arena *a, uint32_t school_id,
 }
 
 enum xerr db_wf_queue_county(struct db *db, struct arena *a, const char *county, const char *today, int limit,
-			     const long long *after, struct db_rows *items, struct db_rows *counts)
+			     int filter, const long long *after, struct db_rows *items, struct db_rows *counts)
 {
 	enum xerr e = db_exec(db, a, &Q_QUEUE_COUNTY,
-			      DB_ARGS(DBS(today), DBS(county), KEYSET_ARGS(today, after), DBS(today), DBI(limit)), items, NULL, NULL);
+			      DB_ARGS(DBS(today), DBS(county), DBI(filter), DBI(filter), DBS(today), KEYSET_ARGS(today, after),
+				      DBS(today), DBI(limit)), items, NULL, NULL);
 	if (e == XE_OK)
 		e = db_exec(db, a, &Q_QUEUE_COUNTY_N, DB_ARGS(DBS(today), DBS(county)), counts, NULL, NULL);
 	return e;

@@ -129,12 +129,14 @@ enum xerr db_wf_history_list(struct db *db, struct arena *a, uint64_t group_id, 
 /* Queues (R26-R28), keyset-paged: after (NULL = first page) is the last row's (overdue flag, step start us, id), the
  * last two columns of every row. Columns of items: member_id, group_id, type, group_state, state, handling,
  * reject_reason, due_date, age_seconds, version, name, gender, birth_date, student_no, school_id, school name, flag, us.
- * Counts: total, overdue, oldest age in seconds. today: YYYY-MM-DD. */
+ * Counts: total, overdue, oldest age in seconds, rejected (of the whole queue, whatever the filter).
+ * today: YYYY-MM-DD. filter (issue 11 item 7): the items only; enum wf_queue_filter. */
 #define WF_QUEUE_KEY_COL 16 /* first of the two key columns of a member queue (the id is column 0) */
+enum wf_queue_filter { WQ_ALL = 0, WQ_REJECTED = 1, WQ_OVERDUE = 2 };
 enum xerr db_wf_queue_school(struct db *db, struct arena *a, uint32_t school_id, int leader, const char *today, int limit,
-			     const long long *after, struct db_rows *items, struct db_rows *counts);
+			     int filter, const long long *after, struct db_rows *items, struct db_rows *counts);
 enum xerr db_wf_queue_county(struct db *db, struct arena *a, const char *county, const char *today, int limit,
-			     const long long *after, struct db_rows *items, struct db_rows *counts);
+			     int filter, const long long *after, struct db_rows *items, struct db_rows *counts);
 /* Arbitration queue: group_id, type, arb_due_date, age_seconds, version, members, approved, flag, us (keyset as above; the id is column 0). */
 #define WF_ARB_KEY_COL 7
 enum xerr db_wf_queue_arbiter(struct db *db, struct arena *a, uint32_t unit_id, const char *today, int limit,

@@ -96,6 +96,12 @@ void router_run(struct req *r, struct resp *w)
 			goto done;
 		}
 	}
+	/* issue 16 item 5 (R29): the ministry's credential (national systems) reads only, across the country */
+	if (r->who && r->who->is_api && r->who->unit_level == LEVEL_MINISTRY && !is_safe_method(r->method)) {
+		auth_log_denied(r, "read_only");
+		e = resp_error(r, w, XE_FORBIDDEN, NULL, "The ministry's credential reads only.");
+		goto done;
+	}
 	if (r->who && !r->who->is_api && !is_safe_method(r->method)) {
 		e = auth_check_csrf(r, w);
 		if (e != XE_OK)

@@ -10,6 +10,7 @@
 #include "arena.h"
 #include "xmalloc.h"
 #include "db_workflow.h"
+#include "log.h"
 
 #define SLICE 50000           /* records read per statement */
 #define BLOCK_ALL 64          /* a block up to this size is compared pair by pair */
@@ -428,9 +429,11 @@ enum xerr suspects_check_batch(struct db *db, struct arena *a, uint64_t batch)
 			kk[nk++] = k[j];
 		}
 	}
+	double t0 = now_s(), t1 = 0, t2 = 0;
 	if ((e = db_sx_batch_keys_del(db, batch)) != XE_OK || (e = db_sx_keys_bulk(db, ids, kk, nk)) != XE_OK ||
-	    (e = db_sx_batch_candidates(db, a, batch, &cs)) != XE_OK)
+	    (t1 = now_s(), e = db_sx_batch_candidates(db, a, batch, &cs)) != XE_OK)
 		goto out;
+	t2 = now_s();
 	rows = xmalloc((cs.n ? cs.n : 1) * sizeof *rows);
 	char last_code[7] = "";
 	uint32_t last_arbiter = 0;
@@ -468,6 +471,9 @@ enum xerr suspects_check_batch(struct db *db, struct arena *a, uint64_t batch)
 	}
 	if (e == XE_OK && np)
 		e = db_sx_store(db, rows, np);
+	if (rs.n >= 1000 && config_int("XJ_IMPORT_PROFILE", 0) == 1)
+		log_error("suspects check of batch %llu: %zu records, %zu keys stored %.3f s, %zu candidates %.3f s, %zu pairs"
+			  " compared and stored %.3f s", (unsigned long long)batch, rs.n, nk, t1 - t0, cs.n, t2 - t1, np, now_s() - t2);
 out:
 	free(recs);
 	free(prep);

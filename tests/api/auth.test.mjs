@@ -507,9 +507,9 @@ test('R29 a province administrator creates a credential: token shown once, only 
   assert.equal(seclog(`event='credential_created' AND target_credential_id=${credential.id}`).length, 1);
 });
 
-test('R29 only a province administrator creates credentials (ministry admin 403)', async () => {
-  const { adminAll: a } = await admins();
-  assertError(await a.post('/api/v1/credentials', { name: 'x' }), 403, 'forbidden');
+test('R29 only administrators create credentials (a county bureau 403); the ministry\'s is read-only (ministry-credential.test.mjs)', async () => {
+  const c = await login('county_130102');
+  assertError(await c.post('/api/v1/credentials', { name: 'x' }), 403, 'forbidden');
 });
 
 test('R29 a bearer credential acts as province_api scoped to its province, without CSRF', async () => {

@@ -417,3 +417,34 @@ test('issue 11.6 R8.2 R10 R11: an ID-error group says what is wrong (check digit
   const l = await clerk.get('/api/v1/groups?type=id_changed&limit=100');
   assert.equal(l.body.items.find((g) => g.id === gid).members[0].register_id_number, newNo);
 });
+
+test('issue 11.7 R24: the school queue filters "rejected, to handle again" and "overdue" on the server; every item carries state, due date, overdue flag and last rejection reason; a bad filter is refused', async () => {
+  const clerk = await reg.as('clerk_a');
+  const mkErr = async (birth) => {
+    const out = await registerA({ birth_date: birth, gender: 'M', id_number: badCheck(birth, 'M') });
+    const [gid] = openGroups(out.student_id).find(([, type]) => type === 'id_error');
+    return memberIn(gid, out.student_id);
+  };
+  const late = await mkErr('2012-02-02'), rejected = await mkErr('2012-02-03'), plain = await mkErr('2012-02-04');
+  sql(`UPDATE group_member SET due_date = '2020-01-02' WHERE id = ${late}`);
+  sql(`UPDATE group_member SET reject_reason = '材料不清楚' WHERE id = ${rejected}`);
+  const all = await clerk.get('/api/v1/queue?limit=500');
+  assert.equal(all.status, 200, all.text);
+  const it = all.body.items.find((x) => x.member_id === rejected);
+  for (const k of ['state', 'due_date', 'overdue', 'reject_reason']) assert.ok(k in it, k);
+  assert.equal(it.reject_reason, '材料不清楚');
+  const od = await clerk.get('/api/v1/queue?limit=500&filter=overdue');
+  assert.equal(od.status, 200, od.text);
+  assert.ok(od.body.items.length >= 1 && od.body.items.every((x) => x.overdue), 'only overdue items');
+  assert.ok(od.body.items.some((x) => x.member_id === late));
+  assert.ok(!od.body.items.some((x) => x.member_id === plain));
+  assert.equal(od.body.counts.overdue, all.body.items.filter((x) => x.overdue).length, 'the home count is the overdue items');
+  const rj = await clerk.get('/api/v1/queue?limit=500&filter=rejected');
+  assert.ok(rj.body.items.length >= 1 && rj.body.items.every((x) => x.reject_reason), 'only rejected items');
+  assert.ok(rj.body.items.some((x) => x.member_id === rejected));
+  assert.ok(!rj.body.items.some((x) => x.member_id === plain || x.member_id === late));
+  assert.equal(rj.body.counts.rejected, all.body.items.filter((x) => x.reject_reason).length);
+  const bad = await clerk.get('/api/v1/queue?filter=late');
+  assert.ok(bad.status === 400 || bad.status === 422, bad.text);
+  assert.equal(bad.body.error.field, 'filter');
+});

@@ -235,3 +235,70 @@ test('issue 11.6 R8.2 R10 R11: the ID-error group page, the problem list and the
   assert.doesNotMatch(await E.page.textContent('[data-fact="id_problem"]'), /[\u4e00-\u9fff]/);
   for (const x of [A, E]) { assert.deepEqual(x.errors, []); await x.ctx.close(); }
 });
+
+test('issue 11.7 R24: the school home counts overdue and rejected work; its tiles open the queue filtered; rows show state, due date, overdue and the last rejection reason', async () => {
+  const mk = async (birth) => {
+    const out = await reg.register('clerk_a', reg.record(reg.SCHOOLS.a, { birth_date: birth, gender: 'M', id_number: badCheck(birth, 'M') }));
+    return Number(sql(`SELECT m.id FROM group_member m WHERE m.group_id = ${out.problems.find((p) => p.type === 'id_error').group_id}`)[0][0]);
+  };
+  const late = await mk('2012-03-02'), rejected = await mk('2012-03-03'), plain = await mk('2012-03-04');
+  sql(`UPDATE group_member SET due_date = '2020-01-02' WHERE id = ${late}`);
+  sql(`UPDATE group_member SET reject_reason = '证明材料看不清，请重新上传' WHERE id = ${rejected}`);
+  const overdueN = Number(sql(`SELECT COUNT(*) FROM group_member m JOIN unit u ON u.id = m.school_id WHERE u.code = '${reg.SCHOOLS.a.code}' AND m.state IN ('unconfirmed','open') AND m.due_date < CURDATE()`)[0][0]);
+  const A = await as('clerk_a');
+  await A.page.goto(`${BASE}/#/`);
+  await A.page.reload();
+  const tile = A.page.locator('[data-tile="home.overdue"]');
+  await A.page.waitForFunction(() => /^\d+$/.test(document.querySelector('[data-tile="home.overdue"] [data-n]')?.textContent || ''));
+  assert.equal(await A.page.textContent('[data-tile="home.overdue"] [data-n]'), String(overdueN));
+  await shot(A.page, '07-school-home');
+  await tile.click();
+  await A.page.waitForSelector(`[data-queue-row="${late}"]`);
+  assert.equal(await A.page.locator(`[data-queue-row="${plain}"]`).count(), 0, 'a record not overdue is filtered out');
+  assert.equal(await A.page.locator('[data-queue-row]:not(.row-overdue)').count(), 0, 'only overdue rows');
+  await shot(A.page, '07-queue-overdue');
+  await A.page.click('[data-queue-filter="rejected"]');
+  await A.page.waitForSelector(`[data-queue-row="${rejected}"]`);
+  assert.equal(await A.page.locator(`[data-queue-row="${late}"]`).count(), 0);
+  assert.match(await A.page.textContent(`[data-queue-row="${rejected}"]`), /证明材料看不清/);
+  assert.match(await A.page.textContent(`[data-queue-row="${rejected}"]`), /待处理|未确认/);
+  await shot(A.page, '07-queue-rejected');
+  assert.deepEqual(A.errors, []);
+  await A.ctx.close();
+});
+
+test('issue 11.10 one language per screen: no internal code and no rule number on the clerk\'s screens in either language; a stored system reason shows its Chinese part on Chinese screens and its English part on English ones', async () => {
+  const birth = '2012-05-06';
+  const out = await reg.register('clerk_a', reg.record(reg.SCHOOLS.a, { birth_date: birth, gender: 'M', id_number: badCheck(birth, 'M') }));
+  const gid = out.problems.find((p) => p.type === 'id_error').group_id;
+  const mid = Number(sql(`SELECT id FROM group_member WHERE group_id = ${gid}`)[0][0]);
+  sql(`UPDATE group_member SET reject_reason = '变更后仍与本组学籍重复，请重新处理。 (R15: the change did not remove the clash; handle the record again.)' WHERE id = ${mid}`);
+  sql(`INSERT INTO history (group_id, actor_role, action, state_after, reason) VALUES (${gid}, 'system', 'clash_remains', 'open', 'deadline 2027-01-15')`);
+  const CODE = /\b(group_opened|member_added|id_dup|id_error|id_changed|nbg_dup|clash_gone|clash_remains|clash_persists|no_longer_clashes|awaiting_[a-z]+|id_checksum)\b|\(R\d+|\bR\d+(\.\d+)?:/;
+  for (const lang of ['zh', 'en']) {
+    const A = await as('clerk_a', { lang });
+    for (const path of ['#/', '#/problems', '#/queue', '#/queue?filter=rejected', `#/groups/${gid}`, '#/students']) {
+      await A.page.goto(`${BASE}/${path}`);
+      await A.page.reload();
+      await A.page.waitForSelector('main h1');
+      await A.page.waitForLoadState('networkidle');
+      const text = await A.page.textContent('main');
+      assert.doesNotMatch(text, CODE, `${lang} ${path}`);
+    }
+    const reason = await A.page.goto(`${BASE}/#/groups/${gid}`).then(() => A.page.reload()).then(() => A.page.waitForSelector('[data-reject-reason]')).then((el) => el.textContent());
+    const hist = await A.page.textContent('[data-history]');
+    if (lang === 'zh') {
+      assert.match(reason, /变更后仍与本组学籍重复/);
+      assert.doesNotMatch(reason, /[A-Za-z]/, 'no English tail on the Chinese screen');
+      assert.match(hist, /限期处理截止日期定为 2027-01-15/);
+    } else {
+      assert.match(reason, /Rejection reason: the change did not remove the clash/);
+      assert.doesNotMatch(hist, /：/, 'no Chinese colon on the English screen');
+      assert.doesNotMatch(reason.replace(/^[^:]*:/, ''), /[\u3400-\u9fff]/, 'no Chinese on the English screen');
+      assert.match(hist, /Clearance deadline set to 2027-01-15/);
+    }
+    await shot(A.page, `10-group-${lang}`);
+    assert.deepEqual(A.errors, []);
+    await A.ctx.close();
+  }
+});

@@ -23,7 +23,7 @@ extend({
     'f.id_type': '身份证件类型', 'f.id_number': '身份证件号', 'f.student_no': '全国学籍号', 'f.grade': '年级',
     'f.class_name': '班级', 'f.enrol_date': '入学日期', 'f.guardian_name': '监护人姓名', 'f.guardian_phone': '监护人联系电话', 'f.status': '学籍状态',
     'f.type': '问题类型', 'f.state': '状态', 'f.group': '问题组', 'f.due': '办理期限', 'f.age': '已等待',
-    'f.members': '组内学籍', 'f.id_problem': '错误原因', 'f.register_id_number': '户籍系统登记的现证件号', 'f.reason': '原因', 'f.opinion': '学校意见', 'f.handling': '处理方式', 'f.actions': '操作',
+    'why.deadline': '限期处理截止日期定为 {date}', 'why.deadline_cleared': '取消限期处理截止日期', 'why.no_longer_clashes': '不再重复', 'why.clash_persists': '仍然重复', 'why.system': '系统处理', 'f.members': '组内学籍', 'f.id_problem': '错误原因', 'f.register_id_number': '户籍系统登记的现证件号', 'f.reason': '原因', 'f.opinion': '学校意见', 'f.handling': '处理方式', 'f.actions': '操作',
     'f.submitted': '提交时间', 'f.all': '全部', 'f.count': '数量',
     'ui.days': '{n} 天', 'ui.overdue': '已超期', 'ui.prev': '上一页', 'ui.next': '下一页',
     'ui.page': '第 {p} 页，共 {n} 页（{total} 条）', 'ui.empty': '没有记录。', 'ui.loading': '正在加载…',
@@ -50,7 +50,7 @@ extend({
     'f.id_type': 'ID type', 'f.id_number': 'ID number', 'f.student_no': 'Student number', 'f.grade': 'Grade',
     'f.class_name': 'Class', 'f.enrol_date': 'Enrolment date', 'f.guardian_name': 'Guardian name', 'f.guardian_phone': 'Guardian phone', 'f.status': 'Status',
     'f.type': 'Problem type', 'f.state': 'State', 'f.group': 'Group', 'f.due': 'Due', 'f.age': 'Waiting',
-    'f.members': 'Records in group', 'f.id_problem': 'What is wrong', 'f.register_id_number': 'Current number in the register', 'f.reason': 'Reason', 'f.opinion': 'School opinion', 'f.handling': 'Handling', 'f.actions': 'Actions',
+    'why.deadline': 'Clearance deadline set to {date}', 'why.deadline_cleared': 'Clearance deadline removed', 'why.no_longer_clashes': 'No longer a clash', 'why.clash_persists': 'Still a clash', 'why.system': 'System action', 'f.members': 'Records in group', 'f.id_problem': 'What is wrong', 'f.register_id_number': 'Current number in the register', 'f.reason': 'Reason', 'f.opinion': 'School opinion', 'f.handling': 'Handling', 'f.actions': 'Actions',
     'f.submitted': 'Submitted', 'f.all': 'All', 'f.count': 'Count',
     'ui.days': '{n} days', 'ui.overdue': 'Overdue', 'ui.prev': 'Previous', 'ui.next': 'Next',
     'ui.page': 'Page {p} of {n} ({total} records)', 'ui.empty': 'No records.', 'ui.loading': 'Loading…',
@@ -85,6 +85,28 @@ export function fact(m, key) {
   const alt = { school: ['school_name'], county: ['county_name'], id_number: ['id_number_masked', 'masked_id_number'] }[key] || [];
   for (const a of alt) { const v = m[a] ?? m.student?.[a]; if (v !== undefined && v !== null) return v; }
   return '';
+}
+
+/** The colon after a label in the chosen language: '：' on Chinese screens, ': ' on English ones (issue 11 item 10). */
+export function colon() { return currentLang() === 'en' ? ': ' : '：'; }
+
+/**
+ * A reason the service stored, in the chosen language (issue 11 item 10): a system reason is stored as
+ * "中文。 (R17: English.)"; the Chinese screen shows the Chinese part, the English screen the English part without the
+ * rule number; 'deadline YYYY-MM-DD' / 'deadline cleared' and internal codes become words. A person's own text is shown as written.
+ * @param {string} s
+ */
+export function reasonText(s) {
+  if (s === undefined || s === null || s === '') return '';
+  const str = String(s);
+  const en = currentLang() === 'en';
+  const d = /^deadline (\d{4}-\d{2}-\d{2})$/.exec(str);
+  if (d) return tf('why.deadline', { date: d[1] });
+  if (str === 'deadline cleared') return t('why.deadline_cleared');
+  if (/^[a-z]+(_[a-z]+)+$/.test(str)) { const k = `why.${str}`; const v = t(k); if (v !== k) return v; const ty = t(`type.${str}`); return ty !== `type.${str}` ? ty : t('why.system'); }
+  const m = /^(.*?[\u3400-\u9fff].*?)\s*\(\s*(?:R\d+(?:\.\d+)?\s*:\s*)?([^\u3400-\u9fff]*)\)\s*$/s.exec(str);
+  if (m) return en ? m[2].trim() : m[1].trim();
+  return str;
 }
 
 /** Date part of an ISO timestamp or date ('2026-03-01T…' → '2026-03-01'). @param {string} s */

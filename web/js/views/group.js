@@ -3,7 +3,7 @@ import { api } from '../api.js';
 import { t, extend } from '../i18n.js';
 import { h, replace } from '../dom.js';
 import { state, flash, errorText, hashParams, textOf } from '../shell.js';
-import { label, fact, day, when, dueCell, confirmDialog, confirmTwice, field, select, itemsOf, focusHeading } from '../ui.js';
+import { colon, reasonText, label, fact, day, when, dueCell, confirmDialog, confirmTwice, field, select, itemsOf, focusHeading } from '../ui.js';
 import { evidenceList, evidencePicker } from '../evidence-ui.js';
 import { checkByType, ID_MESSAGES, todayCN } from '../idcheck.js';
 import { isMine, allowed, compareTable, memberEvidence, factText, idProblem } from '../case.js';
@@ -49,7 +49,7 @@ const tf = (k, v) => t(k).replace(/\{(\w+)\}/g, (_, x) => String(v?.[x] ?? ''));
 /** A card per record: opinion, proposed change, rejection reason, evidence. */
 function memberCard(m, i, history) {
   const bits = [];
-  if (m.opinion) bits.push(h('p', {}, h('strong', {}, t('f.opinion') + '：'), m.opinion));
+  if (m.opinion) bits.push(h('p', {}, h('strong', {}, t('f.opinion') + colon()), m.opinion));
   if (m.proposed || m.changes) {
     let p = m.proposed || m.changes;
     if (typeof p === 'string') { try { p = JSON.parse(p); } catch { /* shown raw */ } }
@@ -59,7 +59,7 @@ function memberCard(m, i, history) {
     } else dl.append(h('dd', {}, String(p)));
     bits.push(h('div', {}, h('strong', {}, t('group.proposed')), dl));
   }
-  if (m.reject_reason) bits.push(h('p', { class: 'reject', data: { rejectReason: '' } }, h('strong', {}, t('group.reject_reason') + '：'), m.reject_reason));
+  if (m.reject_reason) bits.push(h('p', { class: 'reject', data: { rejectReason: '' } }, h('strong', {}, t('group.reject_reason') + colon()), reasonText(m.reject_reason)));
   const ev = memberEvidence(m, history);
   if (ev.length) bits.push(h('div', {}, h('strong', {}, t('group.evidence')), evidenceList(ev)));
   return h('section', { class: 'member' + (isMine(m) ? ' mine' : ''), data: { member: m.id } },
@@ -261,11 +261,11 @@ function historyList(items, members) {
   if (!items?.length) return h('p', { class: 'muted' }, t('ui.empty'));
   // the opening of an ID-error group says what was found (issue 11 item 6), not its internal type code
   const found = (members || []).map((m) => textOf(idProblem(m))).filter(Boolean).join('；');
-  const why = (e) => (e.action === 'group_opened' ? (found || (e.reason ? label('type', e.reason) : '')) : e.reason);
+  const why = (e) => (e.action === 'group_opened' ? (found || reasonText(e.reason)) : reasonText(e.reason));
   return h('ol', { class: 'history', data: { history: '' } }, items.map((e) => h('li', {},
     `${when(e.time || e.created_at || e.at)} · ${e.actor_name || e.actor || (!e.actor_role || e.actor_role === 'system' ? t('hist.system') : label('role', e.actor_role))} · ${label('act', e.action)}`,
     e.state_after ? ` → ${label('mstate', e.state_after)}` : '',
-    why(e) ? h('span', { data: e.action === 'group_opened' ? { openedWhy: '' } : {} }, ` · ${t('f.reason')}：${why(e)}`) : null)));
+    why(e) ? h('span', { data: e.action === 'group_opened' ? { openedWhy: '' } : {} }, ` · ${t('f.reason')}${colon()}${why(e)}`) : null)));
 }
 
 /** Render #/groups/{id}. @param {HTMLElement} main @param {string[]} rest */

@@ -60,10 +60,10 @@ export async function render(main) {
   if (u.role === 'school_clerk' || u.role === 'school_leader') {
     if (u.role === 'school_leader') add('home.leader', '#/queue', queueCount('total'));
     else {
-      add('home.todo', '#/problems?state=open', queueCount('total'));
-      add('home.rejected', '#/problems?state=open', queueCount('rejected'), true);
+      add('home.todo', '#/queue', queueCount('total'));
+      add('home.rejected', '#/queue?filter=rejected', queueCount('rejected'), true);
     }
-    add('home.overdue', u.role === 'school_leader' ? '#/queue' : '#/problems', queueCount('overdue'), true);
+    add('home.overdue', '#/queue?filter=overdue', queueCount('overdue'), true);
     add('home.total', '#/problems', stats().then((s) => s?.groups?.total ?? null));
     if (u.role === 'school_clerk') {
       extra.append(h('p', { class: 'actions' }, h('a', { class: 'button', href: '#/students/new' }, t('home.register')),
