@@ -182,12 +182,19 @@ NODE_TEST = node --test --test-reporter=spec
 # run test files one at a time whatever the core count (suites share one instance and check global state)
 RUN_SERIAL = rc=0; for f in $(1); do $(TEST_ENV) $(NODE_TEST) $$f || rc=1; done; exit $$rc
 
+# the fault suite runs last on its own instance (kills and stops its database and service): these ports
+FAULTS_PORT ?= 18280
+FAULTS_DB_PORT ?= 13507
+FAULTS_FCGI_PORT ?= 19290
 test: deps node-deps
 	@mkdir -p var; rm -f var/test-summary.txt; rc=0; \
 	$(MAKE) --no-print-directory unit 2>&1 | tee var/unit.out; [ $${PIPESTATUS[0]} = 0 ] || rc=1; \
 	$(MAKE) --no-print-directory $(TEST_VARS) test-clean-instance start >var/test-start.out 2>&1 || { cat var/test-start.out; rc=1; }; \
 	$(MAKE) --no-print-directory $(TEST_VARS) test-api test-browser test-resilience || rc=1; \
 	$(MAKE) --no-print-directory $(TEST_VARS) stop >/dev/null 2>&1; \
+	echo "== the fault suite (issue 12 item 8) on a fresh instance of its own"; \
+	$(MAKE) --no-print-directory test-faults TEST_PORT=$(FAULTS_PORT) TEST_DB_PORT=$(FAULTS_DB_PORT) TEST_FCGI_PORT=$(FAULTS_FCGI_PORT) \
+	  2>&1 | tee var/faults.out; [ $${PIPESTATUS[0]} = 0 ] || { echo "fault suite: FAILED"; rc=1; }; \
 	tests/summary.sh var/unit.out $(TEST_VARDIR)/*.tap; exit $$rc
 
 # development: `make test-some T="tests/api/x.test.mjs ..."`: a fresh test instance, only these files, then stop
