@@ -207,14 +207,18 @@ enum xerr req_json(struct req *r, struct resp *w, cJSON **out)
 	const char *nulkey;
 	unsigned ch;
 	if (j && json_has_control(r->arena, r->body, r->body_len, &nulkey, &ch)) { /* issue 12 item 5: refused, never cut */
+		cJSON *inner, *root;
 		if (ch == 0)
-			return resp_error_zh(r, w, XE_VALIDATION, *nulkey ? nulkey : NULL, "此项含有不可见的空字符（\\u0000），没有保存。",
-					     arena_printf(r->arena, "%s contains a NUL character (\\u0000); nothing was stored.",
-							  *nulkey ? nulkey : "The body"));
-		return resp_error_zh(r, w, XE_VALIDATION, *nulkey ? nulkey : NULL,
-				     arena_printf(r->arena, "此项含有不可见的控制字符（\\u%04x），没有保存。", ch),
-				     arena_printf(r->arena, "%s contains a control character (\\u%04x); nothing was stored.",
-						  *nulkey ? nulkey : "The body", ch));
+			root = resp_error_body(XE_VALIDATION, NULL, *nulkey ? nulkey : NULL, "此项含有不可见的空字符（\\u0000），没有保存。",
+					       arena_printf(r->arena, "%s contains a NUL character (\\u0000); nothing was stored.",
+							    *nulkey ? nulkey : "The body"), &inner);
+		else
+			root = resp_error_body(XE_VALIDATION, NULL, *nulkey ? nulkey : NULL,
+					       arena_printf(r->arena, "此项含有不可见的控制字符（\\u%04x），没有保存。", ch),
+					       arena_printf(r->arena, "%s contains a control character (\\u%04x); nothing was stored.",
+							    *nulkey ? nulkey : "The body", ch), &inner);
+		cJSON_AddStringToObject(inner, "reason", "control_chars"); /* the registry's stable code for the same refusal */
+		return resp_error_send(r, w, XE_VALIDATION, root);
 	}
 	if (!j) {
 		size_t pos = end ? (size_t)(end - (const char *)r->body) : 0;
