@@ -17,6 +17,7 @@ enum xerr api_school_get(struct req *r, struct resp *w);
 enum xerr api_school_update(struct req *r, struct resp *w);
 enum xerr api_school_close(struct req *r, struct resp *w);
 enum xerr api_school_merge(struct req *r, struct resp *w);
+enum xerr api_school_move(struct req *r, struct resp *w);
 /* Load and merge the OpenAPI fragments (at startup). 0 on success. */
 int api_openapi_load(const char *dir);
 

@@ -6,6 +6,7 @@
 #include "db_units.h"
 #include "json.h"
 #include "scope.h"
+#include <assert.h>
 #include <string.h>
 
 /* 学校办学类型 codes a school may carry (the national code table, the kinds that hold primary and secondary pupils). */
@@ -133,6 +134,21 @@ enum xerr api_school_get(struct req *r, struct resp *w)
 	return resp_json(r, w, 200, school_json(&s));
 }
 
+/* School id for a change by the caller: 404 unless its county lies within the caller's jurisdiction (R1: a school's own
+ * users read, never manage), 409 if closed; the error is answered on w. */
+static enum xerr managed_open_school(struct req *r, struct resp *w, uint32_t id, struct db_school *s)
+{
+	int found;
+	enum xerr e = db_units_school(r->db, r->arena, r->who, id, s, &found);
+	if (e)
+		return e;
+	if (!found || !scope_contains(r->who, s->province_code, s->city_code, s->county_code, s->county_id))
+		return resp_error(r, w, XE_NOT_FOUND, NULL, NULL);
+	if (s->closed_at)
+		return resp_error_zh(r, w, XE_CONFLICT, NULL, "这所学校已经撤销。", "The school is closed already.");
+	return XE_OK;
+}
+
 struct edit_ctx {
 	struct req *r;
 	uint32_t id;
@@ -177,13 +193,8 @@ static enum xerr edit(struct req *r, struct resp *w, int close)
 	x.version = (unsigned)version;
 	struct db_school s;
 	int found;
-	if ((e = db_units_school(r->db, r->arena, r->who, x.id, &s, &found)))
+	if ((e = managed_open_school(r, w, x.id, &s)))
 		return e;
-	/* R1: the school's county must lie within the caller's jurisdiction; a school's own users read, never manage */
-	if (!found || !scope_contains(r->who, s.province_code, s.city_code, s.county_code, s.county_id))
-		return resp_error(r, w, XE_NOT_FOUND, NULL, NULL);
-	if (s.closed_at)
-		return resp_error_zh(r, w, XE_CONFLICT, NULL, "这所学校已经撤销。", "The school is closed already.");
 	if ((e = db_tx(r->db, edit_tx, &x)))
 		return e;
 	if (close && x.records) {
@@ -244,13 +255,8 @@ enum xerr api_school_merge(struct req *r, struct resp *w)
 		return e;
 	struct db_school s, t;
 	int found, tfound;
-	if ((e = db_units_school(r->db, r->arena, r->who, (uint32_t)id, &s, &found)))
+	if ((e = managed_open_school(r, w, (uint32_t)id, &s)))
 		return e;
-	/* R1: the school's county must lie within the caller's jurisdiction */
-	if (!found || !scope_contains(r->who, s.province_code, s.city_code, s.county_code, s.county_id))
-		return resp_error(r, w, XE_NOT_FOUND, NULL, NULL);
-	if (s.closed_at)
-		return resp_error_zh(r, w, XE_CONFLICT, NULL, "这所学校已经撤销。", "The school is closed already.");
 	if ((e = db_units_school(r->db, r->arena, r->who, (uint32_t)into, &t, &tfound)))
 		return e;
 	if (!tfound || t.id == s.id || t.county_id != s.county_id)
@@ -271,5 +277,78 @@ enum xerr api_school_merge(struct req *r, struct resp *w)
 	cJSON *o = school_json(&s);
 	cJSON_AddNumberToObject(o, "moved", (double)x.moved);
 	cJSON_AddNumberToObject(o, "into", t.id);
+	return resp_json(r, w, 200, o);
+}
+
+struct move_ctx {
+	struct req *r;
+	uint32_t id;
+	unsigned version;
+	const struct db_school *county;
+	const char *reason;
+	struct db_units_moved out;
+};
+
+static enum xerr move_tx(struct db *db, void *arg)
+{
+	struct move_ctx *c = arg;
+	enum xerr e = db_units_school_move(db, c->r->arena, c->id, c->version, c->county, c->r->who->user_id,
+					   role_name(c->r->who->role), c->reason, &c->out);
+	if (e == XE_OK && c->out.changed) {
+		struct db_seclog ev = {.event = "school_moved", .unit_id = c->id, .detail = c->reason};
+		e = auth_seclog(c->r, &ev);
+	}
+	return e;
+}
+
+/* POST /api/v1/schools/{id}/move {version, county_code}: re-districting (issue 16 item 2, R1 R2): a province (its
+ * bureau or an administrator at province level or above) moves a school to another county of the same province in
+ * one transaction; records, open groups' members, arbiters (R2), queues and suspect pairs follow (db_units_school_move). */
+enum xerr api_school_move(struct req *r, struct resp *w)
+{
+	uint64_t id;
+	cJSON *b;
+	long long version;
+	const char *county;
+	enum xerr e;
+	if ((e = req_path_id(r, 0, &id)))
+		return resp_error(r, w, e, NULL, NULL);
+	/* R1: re-districting changes a county's schools: the province decides, not a city or a county */
+	if (r->who->unit_level > LEVEL_PROVINCE)
+		return resp_error_zh(r, w, XE_FORBIDDEN, NULL, "学校跨区县调整由省级教育行政部门办理。",
+				     "Moving a school to another county is for the province.");
+	if ((e = req_json(r, w, &b)) || (e = json_int(r, w, b, "version", 1, 1, 4294967295LL, 0, &version)) ||
+	    (e = json_str(r, w, b, "county_code", 1, 6, 6, &county)))
+		return e;
+	struct db_school s, c;
+	int found;
+	if ((e = managed_open_school(r, w, (uint32_t)id, &s)))
+		return e;
+	if ((e = db_units_county(r->db, r->arena, county, &c, &found)))
+		return e;
+	/* R1: the new county lies within the caller's jurisdiction and the school's province (the feed, R29, is per
+	 * province); unknown and foreign look alike */
+	if (!found || !scope_contains(r->who, c.province_code, c.city_code, c.county_code, c.county_id) ||
+	    strcmp(c.province_code, s.province_code) != 0)
+		return resp_error_zh(r, w, XE_VALIDATION, "county_code", "您的管辖范围内、本省内没有这个区县。",
+				     "county_code: no such county of the school's province in your jurisdiction.");
+	if (c.county_id == s.county_id)
+		return resp_error_zh(r, w, XE_VALIDATION, "county_code", "学校已在这个区县。", "The school is in this county already.");
+	struct move_ctx x = {r, s.id, (unsigned)version, &c, arena_printf(r->arena, "%s: %s -> %s", s.code, s.county_code, c.county_code),
+			     {0}};
+	if ((e = db_tx(r->db, move_tx, &x)))
+		return e;
+	if (!x.out.changed)
+		return resp_error_zh(r, w, XE_CONFLICT, "version", "学校信息已被他人修改，请刷新后重试。",
+				     "The school changed meanwhile; reload it.");
+	if ((e = db_units_school(r->db, r->arena, r->who, s.id, &s, &found)))
+		return e;
+	assert(found);
+	cJSON *o = school_json(&s);
+	cJSON *m = cJSON_AddObjectToObject(o, "moved");
+	cJSON_AddNumberToObject(m, "records", (double)x.out.records);
+	cJSON_AddNumberToObject(m, "members", (double)x.out.members);
+	cJSON_AddNumberToObject(m, "open_groups", (double)x.out.groups);
+	cJSON_AddNumberToObject(m, "arbiters_changed", (double)x.out.arbiters_changed);
 	return resp_json(r, w, 200, o);
 }

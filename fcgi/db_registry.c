@@ -654,17 +654,9 @@ static struct db_sql D_DONE = {
 	"UPDATE detect_key d STRAIGHT_JOIN problem_group g ON g.id=d.gid SET g.state=@DONE_TO@, g.open_key=NULL,"
 	" g.done_at=UTC_TIMESTAMP(6), g.updated_at=UTC_TIMESTAMP(6), g.version=g.version+1"
 	" WHERE d.batch=? AND d.clash=0 AND g.state IN @DONE_FROM@"};
-/* R2: widest jurisdiction and common superior from the members' counties (dedup_common_superior in SQL); a city part
- * of 90 (省/自治区直辖县级行政区划, GB/T 2260) is a statistical placeholder that no bureau staffs: the province decides */
-#define CITY_IS_SUPERIOR "SUBSTRING(x.c,3,2)<>'90'"
-static const struct db_sql D_SCOPE = {
-	"UPDATE (SELECT m.group_id gid, COUNT(DISTINCT m.province_code) np, COUNT(DISTINCT m.city_code) nc,"
-	" COUNT(DISTINCT m.county_code) nk, MIN(m.province_code) p, MIN(m.city_code) c, MIN(m.county_code) k"
-	" FROM detect_key d STRAIGHT_JOIN group_member m FORCE INDEX (uk_member) ON m.group_id=d.gid WHERE d.batch=? AND d.clash=1 GROUP BY m.group_id) x"
-	" STRAIGHT_JOIN problem_group g ON g.id=x.gid JOIN unit u ON u.code = CASE WHEN x.np>1 THEN '000000' WHEN x.nc>1 THEN CONCAT(x.p,'0000')"
-	" WHEN x.nk>1 AND " CITY_IS_SUPERIOR " THEN CONCAT(x.c,'00') WHEN x.nk>1 THEN CONCAT(x.p,'0000') ELSE x.k END"
-	" SET g.scope_level = CASE WHEN x.np>1 THEN 0 WHEN x.nc>1 THEN 1 WHEN x.nk>1 AND " CITY_IS_SUPERIOR " THEN 2"
-	" WHEN x.nk>1 THEN 1 ELSE 3 END, g.arbiter_unit_id=u.id"};
+/* R2: widest jurisdiction and common superior of the run's groups (DB_R2_GROUPS, db_registry.h) */
+static const struct db_sql D_SCOPE = {DB_R2_GROUPS(
+	"detect_key d STRAIGHT_JOIN group_member m FORCE INDEX (uk_member) ON m.group_id=d.gid WHERE d.batch=? AND d.clash=1")};
 /* R6: status follows membership of unfinished groups */
 #define MEMBERS_OF_RUN                                                                                          \
 	"(SELECT DISTINCT m.student_id sid FROM detect_key d STRAIGHT_JOIN group_member m FORCE INDEX (uk_member) ON m.group_id=d.gid WHERE d.batch=?)"

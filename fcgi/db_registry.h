@@ -11,6 +11,25 @@
 
 /* The caller's jurisdiction (R1-R3) is the one scope of scope.h: a struct principal, bound by scope_arg. */
 
+/* R2 in SQL, the one place (dedup_common_superior in C; tests/api compare them): the common superior's code and the
+ * widest level spanned, from SQL conditions "several provinces" NP, "several cities" NC, "several counties" NK and
+ * the path P, C, K of any one member. A city part of 90 (省/自治区直辖县级行政区划, GB/T 2260) is a statistical
+ * placeholder that no bureau staffs: the province decides (issue 16 item 4). */
+#define DB_R2_CITY_DECIDES(C) "SUBSTRING(" C ",3,2)<>'90'"
+#define DB_R2_CODE(NP, NC, NK, P, C, K)                                                                              \
+	"CASE WHEN " NP " THEN '000000' WHEN " NC " THEN CONCAT(" P ",'0000') WHEN " NK " AND " DB_R2_CITY_DECIDES(C) \
+	" THEN CONCAT(" C ",'00') WHEN " NK " THEN CONCAT(" P ",'0000') ELSE " K " END"
+#define DB_R2_LEVEL(NP, NC, NK, C) \
+	"CASE WHEN " NP " THEN 0 WHEN " NC " THEN 1 WHEN " NK " AND " DB_R2_CITY_DECIDES(C) " THEN 2 WHEN " NK " THEN 1 ELSE 3 END"
+/* An UPDATE setting scope_level and arbiter_unit_id of every group whose members (alias m) MEMBERS selects
+ * ("<tables> WHERE ..."); a caller may append " WHERE <condition on g>". */
+#define DB_R2_GROUPS(MEMBERS)                                                                                          \
+	"UPDATE (SELECT m.group_id gid, COUNT(DISTINCT m.province_code) np, COUNT(DISTINCT m.city_code) nc,"           \
+	" COUNT(DISTINCT m.county_code) nk, MIN(m.province_code) p, MIN(m.city_code) c, MIN(m.county_code) k FROM " MEMBERS \
+	" GROUP BY m.group_id) x STRAIGHT_JOIN problem_group g ON g.id=x.gid JOIN unit u ON u.code = "                   \
+	DB_R2_CODE("x.np>1", "x.nc>1", "x.nk>1", "x.p", "x.c", "x.k") " SET g.scope_level = "                         \
+	DB_R2_LEVEL("x.np>1", "x.nc>1", "x.nk>1", "x.c") ", g.arbiter_unit_id=u.id"
+
 /* A school unit (level 4). */
 struct reg_school {
 	uint32_t id;

@@ -1,6 +1,10 @@
 /* db_units: SQL of schools as living data (see db_units.h). */
 #include "db_units.h"
+#include "db_registry.h"
+#include "db_workflow.h"
 #include "scope.h"
+#include <assert.h>
+#include <string.h>
 
 #define SCHOOL_COLS \
 	"SELECT s.id, s.code, s.name, s.school_type, s.address, DATE_FORMAT(s.closed_at, '%Y-%m-%dT%H:%i:%sZ'), s.version," \
@@ -33,6 +37,47 @@ static const struct db_sql Q_MERGE_STUDENTS = {
 	" WHERE school_id = ?"};
 static const struct db_sql Q_MERGE_MEMBERS = {
 	"UPDATE group_member FORCE INDEX (k_member_school) SET school_id = ? WHERE school_id = ?"};
+/* re-districting (issue 16 item 2): the school's path, its records', its members', its open groups' R2 scope */
+static const struct db_sql Q_MOVE_LOCK = {
+	"UPDATE unit SET parent_id = ?, city_code = ?, county_code = ?, version = version + 1"
+	" WHERE id = ? AND level = 4 AND version = ? AND closed_at IS NULL"};
+static const struct db_sql Q_MOVE_GROUPS = {
+	"SELECT g.id, g.arbiter_unit_id FROM (SELECT DISTINCT group_id FROM group_member FORCE INDEX (k_member_school)"
+	" WHERE school_id = ?) y STRAIGHT_JOIN problem_group g ON g.id = y.group_id WHERE g.state <> 'done' ORDER BY g.id FOR UPDATE"};
+static const struct db_sql Q_MOVE_HIST = {
+	"INSERT INTO history (student_id, actor_user_id, actor_role, action, reason)"
+	" SELECT s.id, ?, ?, 'school_moved', ? FROM student s FORCE INDEX (k_student_school_id) WHERE s.school_id = ?"};
+static const struct db_sql Q_MOVE_STUDENTS = {
+	"UPDATE student FORCE INDEX (k_student_school_id) SET city_code = ?, county_code = ?, version = version + 1,"
+	" updated_at = UTC_TIMESTAMP(6) WHERE school_id = ?"};
+static const struct db_sql Q_MOVE_MEMBERS = {
+	"UPDATE group_member FORCE INDEX (k_member_school) SET city_code = ?, county_code = ? WHERE school_id = ?"};
+/* R2 recomputed over every member of the open groups the school's records are in */
+static const struct db_sql Q_MOVE_SCOPE = {DB_R2_GROUPS(
+	"(SELECT DISTINCT group_id FROM group_member FORCE INDEX (k_member_school) WHERE school_id = ?) y"
+	" STRAIGHT_JOIN group_member m FORCE INDEX (uk_member) ON m.group_id = y.group_id") " WHERE g.state <> 'done'"};
+static const struct db_sql Q_MOVE_GROUP_NOW = {
+	"SELECT g.arbiter_unit_id, g.state, o.code, u.code FROM problem_group g JOIN unit u ON u.id = g.arbiter_unit_id"
+	" JOIN unit o ON o.id = ? WHERE g.id = ?"};
+/* a group whose arbiter changed: its version moves (a stale page cannot decide it) and an arbitration already waiting
+ * starts again at the new arbiter with its own 10 working days (R24) */
+static const struct db_sql Q_MOVE_GROUP_BUMP = {
+	"UPDATE problem_group SET version = version + 1, updated_at = UTC_TIMESTAMP(6),"
+	" arb_since = IF(state = 'awaiting_arbitration', UTC_TIMESTAMP(6), arb_since),"
+	" arb_due_date = IF(state = 'awaiting_arbitration', ?, arb_due_date) WHERE id = ?"};
+static const struct db_sql Q_MOVE_GROUP_HIST = {
+	"INSERT INTO history (group_id, actor_user_id, actor_role, action, state_before, state_after, reason)"
+	" VALUES (?, ?, ?, 'arbiter_changed', ?, ?, ?)"};
+/* R31 pairs follow too: their counties, and the R2 arbiter of a pair still open */
+#define MOVE_PAIRS(SIDE, OTHER)                                                                                        \
+	"UPDATE student s FORCE INDEX (k_student_school_id) JOIN suspect_pair p ON p." SIDE "_id = s.id"                    \
+	" JOIN student o ON o.id = p." OTHER "_id JOIN unit u ON u.code = "                                                  \
+	DB_R2_CODE("s.province_code<>o.province_code", "s.city_code<>o.city_code", "s.county_code<>o.county_code",         \
+		   "s.province_code", "s.city_code", "s.county_code")                                                     \
+	" SET p." SIDE "_county = s.county_code, p.arbiter_unit_id = IF(p.state = 'open', u.id, p.arbiter_unit_id),"     \
+	" p.version = p.version + 1, p.updated_at = UTC_TIMESTAMP(6) WHERE s.school_id = ?"
+static const struct db_sql Q_MOVE_PAIRS_LO = {MOVE_PAIRS("lo", "hi")};
+static const struct db_sql Q_MOVE_PAIRS_HI = {MOVE_PAIRS("hi", "lo")};
 static const struct db_sql Q_DISABLE_USERS = {"UPDATE app_user SET disabled = 1, version = version + 1 WHERE unit_id = ?"};
 
 enum xerr db_units_county(struct db *db, struct arena *a, const char *code, struct db_school *c, int *found)
@@ -135,6 +180,56 @@ enum xerr db_units_school_merge(struct db *db, struct arena *a, uint32_t from, u
 	*moved = (long long)n;
 	if ((e = db_exec(db, NULL, &Q_MERGE_MEMBERS, DB_ARGS(DBI(into), DBI(from)), NULL, NULL, NULL)) == XE_OK)
 		*changed = 1;
+done:
+	return e;
+}
+
+enum xerr db_units_school_move(struct db *db, struct arena *a, uint32_t id, unsigned version, const struct db_school *county,
+			       uint64_t user_id, const char *role, const char *reason, struct db_units_moved *out)
+{
+	unsigned long long n = 0;
+	struct db_rows gs, now;
+	const char *due = NULL;
+	memset(out, 0, sizeof *out);
+	enum xerr e = db_exec(db, NULL, &Q_MOVE_LOCK,
+			      DB_ARGS(DBI(county->county_id), DBS(county->city_code), DBS(county->county_code), DBI(id), DBI(version)),
+			      NULL, &n, NULL);
+	if (e != XE_OK || !n)
+		goto done;
+	out->changed = 1;
+	/* the open groups first, under lock (the order a workflow action takes: group, then member) */
+	if ((e = db_exec(db, a, &Q_MOVE_GROUPS, DB_ARGS(DBI(id)), &gs, NULL, NULL)) ||
+	    (e = db_exec(db, NULL, &Q_MOVE_HIST, DB_ARGS(DBI(user_id), DBS(role), DBS(reason), DBI(id)), NULL, NULL, NULL)) ||
+	    (e = db_exec(db, NULL, &Q_MOVE_STUDENTS, DB_ARGS(DBS(county->city_code), DBS(county->county_code), DBI(id)), NULL, &n,
+			 NULL)))
+		goto done;
+	out->records = (long long)n;
+	if ((e = db_exec(db, NULL, &Q_MOVE_MEMBERS, DB_ARGS(DBS(county->city_code), DBS(county->county_code), DBI(id)), NULL, &n,
+			 NULL)))
+		goto done;
+	out->members = (long long)n;
+	if ((e = db_exec(db, NULL, &Q_MOVE_SCOPE, DB_ARGS(DBI(id)), NULL, NULL, NULL)) ||
+	    (e = db_exec(db, NULL, &Q_MOVE_PAIRS_LO, DB_ARGS(DBI(id)), NULL, NULL, NULL)) ||
+	    (e = db_exec(db, NULL, &Q_MOVE_PAIRS_HI, DB_ARGS(DBI(id)), NULL, NULL, NULL)))
+		goto done;
+	out->groups = (long long)gs.n;
+	for (size_t i = 0; i < gs.n; i++) {
+		long long gid = db_get_int(&gs, i, 0), was = db_get_int(&gs, i, 1);
+		if ((e = db_exec(db, a, &Q_MOVE_GROUP_NOW, DB_ARGS(DBI(was), DBI(gid)), &now, NULL, NULL)))
+			goto done;
+		assert(now.n == 1);
+		if (db_get_int(&now, 0, 0) == was)
+			continue;
+		const char *state = db_get(&now, 0, 1);
+		if (!due && (e = db_wf_due_date(db, a, &due)))
+			goto done;
+		const char *why = arena_printf(a, "%s -> %s", db_get(&now, 0, 2), db_get(&now, 0, 3));
+		if ((e = db_exec(db, NULL, &Q_MOVE_GROUP_BUMP, DB_ARGS(DBS(due), DBI(gid)), NULL, NULL, NULL)) ||
+		    (e = db_exec(db, NULL, &Q_MOVE_GROUP_HIST, DB_ARGS(DBI(gid), DBI(user_id), DBS(role), DBS(state), DBS(state), DBS(why)),
+				 NULL, NULL, NULL)))
+			goto done;
+		out->arbiters_changed++;
+	}
 done:
 	return e;
 }

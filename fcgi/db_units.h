@@ -34,4 +34,18 @@ enum xerr db_units_school_close(struct db *db, uint32_t id, unsigned version, in
 enum xerr db_units_school_merge(struct db *db, struct arena *a, uint32_t from, unsigned version, uint32_t into,
 				uint64_t user_id, const char *role, const char *reason, long long *moved, int *changed);
 
+/* What a re-districting moved. */
+struct db_units_moved {
+	int changed;                 /* 0: the school changed meanwhile (or closed): nothing moved */
+	long long records, members, groups, arbiters_changed;
+};
+/* Re-districting (issue 16 item 2, R1 R2 R24 R25): school id (at version, open) moves under county (same province):
+ * its path, every record (a school_moved history event each) and group member follow; the open groups it is in get
+ * their scope and arbiter recomputed (R2, DB_R2_GROUPS), and each whose arbiter changed an arbiter_changed event, a new
+ * version and, when awaiting arbitration, a fresh arbitration due date; suspect pairs (R31) follow. The members' own
+ * due dates follow them unchanged (the county queues and overdue lists are by the member's county). Inside a
+ * transaction. */
+enum xerr db_units_school_move(struct db *db, struct arena *a, uint32_t id, unsigned version, const struct db_school *county,
+			       uint64_t user_id, const char *role, const char *reason, struct db_units_moved *out);
+
 #endif

@@ -31,6 +31,8 @@ const struct route routes[] = {
 	{"PATCH", "/api/v1/schools/{id}", api_school_update, ROLE_COUNTY | ROLE_ADMIN, 4 * KB},
 	{"POST", "/api/v1/schools/{id}/close", api_school_close, ROLE_COUNTY | ROLE_ADMIN, 1 * KB},
 	{"POST", "/api/v1/schools/{id}/merge", api_school_merge, ROLE_COUNTY | ROLE_ADMIN, 1 * KB},
+	/* re-districting (issue 16 item 2): the province (api_school_move refuses units below it) */
+	{"POST", "/api/v1/schools/{id}/move", api_school_move, ROLE_BUREAU | ROLE_ADMIN, 1 * KB},
 
 	/* registry (issue 4) */
 	{"GET", "/api/v1/students", api_students_list, ROLES_ALL, 0},

@@ -5,11 +5,14 @@ import { sql } from '../../lib/api.mjs';
 export default {
   module: 'units',
   owns: ['/api/v1/schools'],
-  covers: ['GET /api/v1/schools/{id}', 'PATCH /api/v1/schools/{id}', 'POST /api/v1/schools/{id}/close', 'POST /api/v1/schools/{id}/merge'],
+  covers: ['GET /api/v1/schools/{id}', 'PATCH /api/v1/schools/{id}', 'POST /api/v1/schools/{id}/close', 'POST /api/v1/schools/{id}/merge',
+    'POST /api/v1/schools/{id}/move'],
   unscoped: {
     'POST /api/v1/schools': 'the county is named in the body and checked against the caller (a foreign one is 422 county_code, see schools.test.mjs)',
   },
-  roleExceptions: [],
+  roleExceptions: [
+    { route: 'POST /api/v1/schools/{id}/move', role: 'bureau', status: 403, why: 'issue 16.2: re-districting is the province\'s; the matrix bureau is a city' },
+  ],
   async cases() {
     // 长安区第一实验小学 (county 130102): its county and the province see it; another county and another province do not
     const id = Number(sql("SELECT id FROM unit WHERE code = '1301020001'")[0][0]);
@@ -26,6 +29,11 @@ export default {
       body: { version: 1 }, expect: 404 });
     cases.push({ name: 'county_130104 merges school 1301020001: 404', as: 'county_130104', method: 'POST', path: `/api/v1/schools/${id}/merge`,
       body: { version: 1, into: id }, expect: 404 });
+    // re-districting is the province's (issue 16 item 2): another province's bureau does not find it, a city is refused
+    cases.push({ name: 'prov_37 moves school 1301020001: 404', as: 'prov_37', method: 'POST', path: `/api/v1/schools/${id}/move`,
+      body: { version: 1, county_code: '370102' }, expect: 404 });
+    cases.push({ name: 'city_1301 moves school 1301020001: 403', as: 'city_1301', method: 'POST', path: `/api/v1/schools/${id}/move`,
+      body: { version: 1, county_code: '130104' }, expect: 403 });
     return cases;
   },
 };
