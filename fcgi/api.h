@@ -18,8 +18,15 @@ enum xerr api_school_update(struct req *r, struct resp *w);
 enum xerr api_school_close(struct req *r, struct resp *w);
 enum xerr api_school_merge(struct req *r, struct resp *w);
 enum xerr api_school_move(struct req *r, struct resp *w);
+/* issue 16 item 1: a school list file (CSV/XLSX), dry run or commit */
+enum xerr api_schools_import(struct req *r, struct resp *w);
 /* Load and merge the OpenAPI fragments (at startup). 0 on success. */
 int api_openapi_load(const char *dir);
+
+/* A file sent as the request body (the imports): 415 unless CSV, XLSX or octet-stream; *xlsx when declared XLSX (by
+ * its type or a ?filename= ending in .xlsx); *dry_run from ?dry_run=0|1 (default 0); sha: the body's SHA-256 in hex.
+ * api_registry.c */
+enum xerr api_file_body(struct req *r, struct resp *w, int *xlsx, long long *dry_run, char sha[65]);
 
 /* api_session.c */
 enum xerr api_session_create(struct req *r, struct resp *w);

@@ -666,36 +666,43 @@ static enum xerr run_phase(struct req *r, struct resp *w, uint64_t id, int commi
 	return resp_json(r, w, status, o);
 }
 
-enum xerr api_imports_create(struct req *r, struct resp *w)
+enum xerr api_file_body(struct req *r, struct resp *w, int *xlsx, long long *dry_run, char sha[65])
 {
-	if (!may_import(r->who))
-		return resp_error(r, w, XE_FORBIDDEN, NULL, "Only a school's clerk or a provincial system imports records.");
 	const char *ct = r->content_type ? r->content_type : "";
 	size_t ctl = strcspn(ct, ";");
 	while (ctl && ct[ctl - 1] == ' ')
 		ctl--;
 	static const char *ok_types[] = {"text/csv", "text/plain", "application/csv", "application/vnd.ms-excel",
 					 "application/octet-stream", XLSX_TYPE, NULL};
-	int ok = ctl == 0, xlsx = 0;
+	int ok = ctl == 0;
+	*xlsx = 0;
 	for (int i = 0; ok_types[i] && !ok; i++)
 		if (strlen(ok_types[i]) == ctl && strncasecmp(ct, ok_types[i], ctl) == 0)
-			ok = 1, xlsx = strcmp(ok_types[i], XLSX_TYPE) == 0;
+			ok = 1, *xlsx = strcmp(ok_types[i], XLSX_TYPE) == 0;
 	if (!ok)
 		return resp_error(r, w, XE_MEDIA_TYPE, NULL,
 				  "Send the file itself as the body: text/csv, " XLSX_TYPE " or application/octet-stream.");
 	const char *fname = req_query(r, "filename");
 	if (fname && strlen(fname) > 5 && strcasecmp(fname + strlen(fname) - 5, ".xlsx") == 0)
-		xlsx = 1;
+		*xlsx = 1;
+	sha_hex(r->body, r->body_len, sha);
+	return req_query_int(r, w, "dry_run", 0, 1, 0, dry_run);
+}
+
+enum xerr api_imports_create(struct req *r, struct resp *w)
+{
+	if (!may_import(r->who))
+		return resp_error(r, w, XE_FORBIDDEN, NULL, "Only a school's clerk or a provincial system imports records.");
+	int xlsx;
 	long long dry;
+	char sha[65];
 	enum xerr e;
-	if ((e = req_query_int(r, w, "dry_run", 0, 1, 0, &dry)))
+	if ((e = api_file_body(r, w, &xlsx, &dry, sha)))
 		return e;
 	long long rows = 0;
 	const char *format = NULL, *encoding = NULL;
 	if ((e = registry_import_check(r, w, r->body, r->body_len, xlsx, &rows, &format, &encoding)))
 		return e;
-	char sha[65];
-	sha_hex(r->body, r->body_len, sha);
 	uint64_t id = 0;
 	if ((e = db_reg_job_create(r->db, r->who->user_id, r->who->is_api, r->who->unit_id, sha, (long long)r->body_len, format,
 				   encoding, (int)dry, dry ? "validating" : "committing", rows, &id)) != XE_OK)

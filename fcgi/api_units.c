@@ -5,41 +5,10 @@
 #include "db_auth.h"
 #include "db_units.h"
 #include "json.h"
+#include "school.h"
 #include "scope.h"
 #include <assert.h>
 #include <string.h>
-
-/* 学校办学类型 codes a school may carry (the national code table, the kinds that hold primary and secondary pupils). */
-static const struct { const char *code, *zh; } TYPES[] = {
-	{"211", "小学"}, {"218", "小学教学点"}, {"311", "初级中学"}, {"312", "九年一贯制学校"}, {"319", "职业初中"},
-	{"341", "完全中学"}, {"342", "高级中学"}, {"345", "十二年一贯制学校"}, {"514", "特殊教育学校"},
-};
-
-static int type_known(const char *t)
-{
-	for (size_t i = 0; t && i < sizeof TYPES / sizeof *TYPES; i++)
-		if (strcmp(t, TYPES[i].code) == 0)
-			return 1;
-	return 0;
-}
-
-static const char *type_name(const char *t)
-{
-	for (size_t i = 0; t && i < sizeof TYPES / sizeof *TYPES; i++)
-		if (strcmp(t, TYPES[i].code) == 0)
-			return TYPES[i].zh;
-	return NULL;
-}
-
-static int ten_digits(const char *s)
-{
-	if (!s || strlen(s) != 10)
-		return 0;
-	for (int i = 0; i < 10; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return 0;
-	return 1;
-}
 
 static cJSON *school_json(const struct db_school *s)
 {
@@ -48,7 +17,7 @@ static cJSON *school_json(const struct db_school *s)
 	json_add_str(o, "code", s->code);
 	json_add_str(o, "name", s->name);
 	json_add_str(o, "type", s->type);
-	json_add_str(o, "type_name", type_name(s->type));
+	json_add_str(o, "type_name", school_type_name(s->type));
 	json_add_str(o, "address", s->address);
 	cJSON_AddBoolToObject(o, "closed", s->closed_at != NULL);
 	json_add_str(o, "closed_at", s->closed_at);
@@ -67,7 +36,7 @@ static enum xerr read_fields(struct req *r, struct resp *w, const cJSON *b, int 
 	if ((e = json_str(r, w, b, "name", create, 2, 60, name)) || (e = json_str(r, w, b, "type", create, 3, 3, type)) ||
 	    (e = json_str(r, w, b, "address", 0, 0, 200, address)))
 		return e;
-	if (*type && !type_known(*type))
+	if (*type && !(*type = school_type_code(*type)))
 		return resp_error_zh(r, w, XE_VALIDATION, "type", "学校办学类型代码不在代码表中（如 211 小学、311 初级中学、312 九年一贯制学校）。",
 				     "type must be a school type code of the national table (e.g. 211, 311, 312).");
 	return XE_OK;
@@ -99,7 +68,7 @@ enum xerr api_schools_create(struct req *r, struct resp *w)
 	if ((e = req_json(r, w, &b)) || (e = json_str(r, w, b, "code", 1, 10, 10, &code)) ||
 	    (e = json_str(r, w, b, "county_code", 1, 6, 6, &county)) || (e = read_fields(r, w, b, 1, &name, &type, &address)))
 		return e;
-	if (!ten_digits(code))
+	if (!school_code_ok(code))
 		return resp_error_zh(r, w, XE_VALIDATION, "code", "学校标识码须为 10 位数字。", "code must be the 10-digit school code.");
 	struct db_school c;
 	int found;
@@ -350,5 +319,161 @@ enum xerr api_school_move(struct req *r, struct resp *w)
 	cJSON_AddNumberToObject(m, "members", (double)x.out.members);
 	cJSON_AddNumberToObject(m, "open_groups", (double)x.out.groups);
 	cJSON_AddNumberToObject(m, "arbiters_changed", (double)x.out.arbiters_changed);
+	return resp_json(r, w, 200, o);
+}
+
+/* ---- the school list file (issue 16 item 1) ---- */
+
+struct import_ctx {
+	struct req *r;
+	struct school_row *rows;
+	size_t n;
+	int dry;
+	const char *sha;
+	cJSON *issues;        /* [{row, column, field, code, message, message_en}] */
+	long long errors, create, unchanged;
+	const struct db_school **county; /* per row: its county (NULL once the row has an issue or is unchanged) */
+};
+
+static void add_issue(struct import_ctx *c, const struct school_issue *is)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddNumberToObject(o, "row", is->row_no);
+	json_add_str(o, "column", is->col < SCOL__COUNT ? school_col_header(is->col) : NULL);
+	json_add_str(o, "field", school_col_field(is->col));
+	json_add_str(o, "code", is->code);
+	json_add_str(o, "message", is->zh);
+	json_add_str(o, "message_en", is->en);
+	cJSON_AddItemToArray(c->issues, o);
+	c->errors++;
+}
+
+/* the fields of a stored school that differ from a row's ("" when none) */
+static const char *differing(struct arena *a, const struct db_school *s, const struct school_row *x)
+{
+	struct { enum school_col col; const char *have; } v[] = {
+		{SCOL_NAME, s->name}, {SCOL_TYPE, s->type}, {SCOL_COUNTY, s->county_code}, {SCOL_ADDRESS, s->address}};
+	const char *out = "";
+	for (size_t i = 0; i < sizeof v / sizeof *v; i++)
+		if (strcmp(v[i].have ? v[i].have : "", x->f[v[i].col] ? x->f[v[i].col] : "") != 0)
+			out = arena_printf(a, "%s%s%s", out, *out ? "、" : "", school_col_header(v[i].col));
+	return out;
+}
+
+/* Check every row against the units (R1: its county within the caller's jurisdiction; its code free, or the same
+ * school: unchanged); when no row has an issue and this is no dry run, insert the new ones (security log per school
+ * and one schools_imported). Runs again whole on a retry. */
+static enum xerr import_tx(struct db *db, void *arg)
+{
+	struct import_ctx *c = arg;
+	struct arena *a = c->r->arena;
+	enum xerr e;
+	c->issues = cJSON_CreateArray();
+	c->errors = c->create = c->unchanged = 0;
+	c->county = arena_alloc(a, (c->n ? c->n : 1) * sizeof *c->county);
+	for (size_t i = 0; i < c->n; i++) {
+		struct school_row *x = &c->rows[i];
+		struct school_issue is;
+		struct db_school cty, old;
+		int found, dup = 0;
+		c->county[i] = NULL;
+		if (school_row_check(a, x, &is) != 0) {
+			add_issue(c, &is);
+			continue;
+		}
+		for (size_t j = 0; j < i && !dup; j++)
+			dup = c->rows[j].f[SCOL_CODE] && strcmp(c->rows[j].f[SCOL_CODE], x->f[SCOL_CODE]) == 0;
+		if (dup) {
+			add_issue(c, &(struct school_issue){x->row_no, SCOL_CODE, "duplicate_in_file", "这个学校标识码在文件中出现了不止一次。",
+							     "This school code appears more than once in the file."});
+			continue;
+		}
+		if ((e = db_units_county(db, a, x->f[SCOL_COUNTY], &cty, &found)))
+			return e;
+		if (!found || !scope_contains(c->r->who, cty.province_code, cty.city_code, cty.county_code, cty.county_id)) {
+			add_issue(c, &(struct school_issue){x->row_no, SCOL_COUNTY, "county_code", "您的管辖范围内没有这个区县。",
+							     "No such county in your jurisdiction."});
+			continue;
+		}
+		if ((e = db_units_school_by_code(db, a, x->f[SCOL_CODE], &old, &found)))
+			return e;
+		if (found) {
+			/* the same school again is unchanged (a re-import creates nothing); other values are a taken code (edits go
+			 * through PATCH); a school outside the jurisdiction is named no further */
+			const char *diff = differing(a, &old, x);
+			if (!*diff) {
+				c->unchanged++;
+				continue;
+			}
+			int mine = scope_contains(c->r->who, old.province_code, old.city_code, old.county_code, old.county_id);
+			add_issue(c, &(struct school_issue){x->row_no, SCOL_CODE, "school_code_taken",
+				mine ? arena_printf(a, "这个学校标识码已是“%s”，与本行不同：%s（修改学校信息请在学校页面办理）。", old.name, diff)
+				     : "这个学校标识码已被使用。",
+				mine ? arena_printf(a, "This code is school \"%s\" already, whose values differ: %s (edit a school on its page).",
+						    old.name, diff)
+				     : "This school code is taken."});
+			continue;
+		}
+		struct db_school *keep = arena_alloc(a, sizeof *keep);
+		*keep = cty;
+		c->county[i] = keep;
+		c->create++;
+	}
+	if (c->dry || c->errors || !c->create)
+		return XE_OK;
+	for (size_t i = 0; i < c->n; i++) {
+		if (!c->county[i])
+			continue;
+		const char **f = c->rows[i].f;
+		uint32_t id;
+		e = db_units_school_create(db, c->county[i], f[SCOL_CODE], f[SCOL_NAME], f[SCOL_TYPE], f[SCOL_ADDRESS], &id);
+		if (e == XE_DUPLICATE)
+			return XE_RETRY; /* created meanwhile by another request: check again */
+		struct db_seclog ev = {.event = "school_created", .unit_id = id, .detail = arena_printf(a, "%s import %s", f[SCOL_CODE], c->sha)};
+		if (e || (e = auth_seclog(c->r, &ev)))
+			return e;
+	}
+	struct db_seclog ev = {.event = "schools_imported", .unit_id = c->r->who->unit_id,
+			       .detail = arena_printf(a, "file %s: %lld created, %lld unchanged", c->sha, c->create, c->unchanged)};
+	return auth_seclog(c->r, &ev);
+}
+
+/* POST /api/v1/schools/import[?dry_run=1]: a school list (CSV or XLSX: 学校标识码, 学校名称, 办学类型, 区县代码, 地址) from a
+ * county bureau or an administrator at or above it (issue 16 item 1, R1). All or nothing: a file with any row issue
+ * creates nothing (422 listing them by row); re-importing a file creates nothing again. */
+enum xerr api_schools_import(struct req *r, struct resp *w)
+{
+	int xlsx;
+	long long dry;
+	char sha[65];
+	enum xerr e;
+	if ((e = api_file_body(r, w, &xlsx, &dry, sha)))
+		return e;
+	struct import_ctx x = {.r = r, .dry = (int)dry};
+	struct school_issue is;
+	if (school_file_read(r->arena, r->body, r->body_len, xlsx, &x.rows, &x.n, &is) != 0) {
+		cJSON *inner, *root = resp_error_body(XE_VALIDATION, NULL, "file", is.zh, is.en, &inner);
+		cJSON_AddStringToObject(inner, "reason", is.code);
+		return resp_error_send(r, w, XE_VALIDATION, root);
+	}
+	x.sha = sha;
+	if ((e = db_tx(r->db, import_tx, &x)))
+		return e;
+	if (!dry && x.errors) {
+		cJSON *inner, *root = resp_error_body(XE_VALIDATION, NULL, "file",
+			arena_printf(r->arena, "文件中有 %lld 行有问题，没有导入任何学校。请改正后重新导入。", x.errors),
+			arena_printf(r->arena, "%lld row(s) of the file have problems; no school was imported. Fix them and import again.",
+				     x.errors), &inner);
+		cJSON_AddStringToObject(inner, "reason", "rows_invalid");
+		cJSON_AddItemToObject(inner, "details", x.issues);
+		return resp_error_send(r, w, XE_VALIDATION, root);
+	}
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddBoolToObject(o, "dry_run", dry != 0);
+	cJSON_AddNumberToObject(o, "rows_total", (double)x.n);
+	cJSON_AddNumberToObject(o, "rows_error", (double)x.errors);
+	cJSON_AddNumberToObject(o, dry ? "would_create" : "created", (double)x.create);
+	cJSON_AddNumberToObject(o, "unchanged", (double)x.unchanged);
+	cJSON_AddItemToObject(o, "issues", x.issues);
 	return resp_json(r, w, 200, o);
 }

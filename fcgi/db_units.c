@@ -12,6 +12,7 @@
 static const struct db_sql Q_COUNTY = {
 	"SELECT id, code, name, province_code, city_code FROM unit WHERE code = ? AND level = 3"};
 static const struct db_sql Q_SCHOOL[SCOPE_N] = SCOPE_SQL(SCHOOL_COLS " WHERE s.id = ? AND s.level = 4 AND ", "s", "id", "");
+static const struct db_sql Q_SCHOOL_BY_CODE = {SCHOOL_COLS " WHERE s.code = ? AND s.level = 4"};
 static const struct db_sql Q_CREATE = {
 	"INSERT INTO unit (code, level, name, school_type, address, parent_id, province_code, city_code, county_code)"
 	" VALUES (?, 4, ?, ?, ?, ?, ?, ?, ?)"};
@@ -96,28 +97,42 @@ enum xerr db_units_county(struct db *db, struct arena *a, const char *code, stru
 	return XE_OK;
 }
 
+/* the school of SCHOOL_COLS' row 0 */
+static void school_of(const struct db_rows *rs, struct db_school *s)
+{
+	s->id = (uint32_t)db_get_int(rs, 0, 0);
+	s->code = db_get(rs, 0, 1);
+	s->name = db_get(rs, 0, 2);
+	s->type = db_get(rs, 0, 3);
+	s->address = db_get(rs, 0, 4);
+	s->closed_at = db_get(rs, 0, 5);
+	s->version = (unsigned)db_get_int(rs, 0, 6);
+	s->county_id = (uint32_t)db_get_int(rs, 0, 7);
+	s->county_code = db_get(rs, 0, 8);
+	s->county_name = db_get(rs, 0, 9);
+	s->province_code = db_get(rs, 0, 10);
+	s->city_code = db_get(rs, 0, 11);
+}
+
 enum xerr db_units_school(struct db *db, struct arena *a, const struct principal *who, uint32_t id, struct db_school *s,
 			  int *found)
 {
 	struct db_rows rs;
 	*found = 0;
 	enum xerr e = db_exec(db, a, &Q_SCHOOL[scope_kind_of(who)], DB_ARGS(DBI(id), scope_arg(who)), &rs, NULL, NULL);
-	if (e != XE_OK || !rs.n)
-		return e;
-	*found = 1;
-	s->id = (uint32_t)db_get_int(&rs, 0, 0);
-	s->code = db_get(&rs, 0, 1);
-	s->name = db_get(&rs, 0, 2);
-	s->type = db_get(&rs, 0, 3);
-	s->address = db_get(&rs, 0, 4);
-	s->closed_at = db_get(&rs, 0, 5);
-	s->version = (unsigned)db_get_int(&rs, 0, 6);
-	s->county_id = (uint32_t)db_get_int(&rs, 0, 7);
-	s->county_code = db_get(&rs, 0, 8);
-	s->county_name = db_get(&rs, 0, 9);
-	s->province_code = db_get(&rs, 0, 10);
-	s->city_code = db_get(&rs, 0, 11);
-	return XE_OK;
+	if (e == XE_OK && rs.n)
+		*found = 1, school_of(&rs, s);
+	return e;
+}
+
+enum xerr db_units_school_by_code(struct db *db, struct arena *a, const char *code, struct db_school *s, int *found)
+{
+	struct db_rows rs;
+	*found = 0;
+	enum xerr e = db_exec(db, a, &Q_SCHOOL_BY_CODE, DB_ARGS(DBS(code)), &rs, NULL, NULL);
+	if (e == XE_OK && rs.n)
+		*found = 1, school_of(&rs, s);
+	return e;
 }
 
 enum xerr db_units_school_create(struct db *db, const struct db_school *c, const char *code, const char *name, const char *type,

@@ -17,6 +17,8 @@ enum xerr db_units_county(struct db *db, struct arena *a, const char *code, stru
 /* A school by id within who's jurisdiction (scope.h); *found 0 if none (or outside: R3 answers alike). */
 enum xerr db_units_school(struct db *db, struct arena *a, const struct principal *who, uint32_t id, struct db_school *s,
 			  int *found);
+/* A school by its code whatever the caller's scope (the caller checks with scope_contains); *found 0 if none. */
+enum xerr db_units_school_by_code(struct db *db, struct arena *a, const char *code, struct db_school *s, int *found);
 /* Insert a school under county c (inside a transaction); XE_DUPLICATE if the code is taken. */
 enum xerr db_units_school_create(struct db *db, const struct db_school *c, const char *code, const char *name, const char *type,
 				 const char *address, uint32_t *id);

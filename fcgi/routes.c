@@ -27,6 +27,7 @@ const struct route routes[] = {
 
 	/* schools as living data (issue 16, R1): the county's bureau and administrators at or above it */
 	{"POST", "/api/v1/schools", api_schools_create, ROLE_COUNTY | ROLE_ADMIN, 4 * KB},
+	{"POST", "/api/v1/schools/import", api_schools_import, ROLE_COUNTY | ROLE_ADMIN, 4096 * KB},
 	{"GET", "/api/v1/schools/{id}", api_school_get, ROLES_HUMAN, 0},
 	{"PATCH", "/api/v1/schools/{id}", api_school_update, ROLE_COUNTY | ROLE_ADMIN, 4 * KB},
 	{"POST", "/api/v1/schools/{id}/close", api_school_close, ROLE_COUNTY | ROLE_ADMIN, 1 * KB},

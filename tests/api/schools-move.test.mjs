@@ -6,26 +6,15 @@
 // version, a closed school): clear errors, nothing moved.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { sql, sqlCount, assertError, Client } from '../lib/api.mjs';
+import { sql, sqlCount, assertError } from '../lib/api.mjs';
+import { userAt, countyBureau, newSchoolCode } from '../lib/units.mjs';
 import { as, record } from '../lib/registry.mjs';
 import { makeGroup, SCHOOLS, todayCN, addWorkingDays, findInQueue } from '../lib/workflow.mjs';
 
 // 鹿泉区 130110 (石家庄 1301) and 古冶区 130204 (唐山 1302): no other suite keeps schools or accounts there
 const FROM = '130110', TO = '130204';
-const hash = () => sql("SELECT password_hash FROM app_user WHERE username = 'clerk_a'")[0][0];
-function user(name, role, unitId) {
-  sql(`INSERT IGNORE INTO app_user (username, display_name, role, unit_id, password_hash) VALUES ('${name}', '${name}', '${role}', ${unitId}, '${hash()}')`);
-  return Client.login(name);
-}
-/** A fresh 10-digit school code in the county (not taken). */
-function newCode(county) {
-  for (let i = 0; ; i++) {
-    const code = `${county}${String(1000 + Math.floor(Math.random() * 8999)).padStart(4, '0')}`;
-    if (!sqlCount(`SELECT COUNT(*) FROM unit WHERE code = '${code}'`)) return code;
-  }
-}
 async function openSchool(name) {
-  const r = await (await as('admin_13')).post('/api/v1/schools', { code: newCode(FROM), county_code: FROM, name, type: '211' });
+  const r = await (await as('admin_13')).post('/api/v1/schools', { code: newSchoolCode(FROM), county_code: FROM, name, type: '211' });
   assert.equal(r.status, 201, r.text);
   return r.body;
 }
@@ -34,7 +23,7 @@ const recordPaths = (schoolId) => sql(`SELECT city_code, county_code FROM studen
 
 test('issue 16.2 R1 R2 R24 a province moves a school to another county: records, members, arbiters, due dates and queues follow', async () => {
   const s = await openSchool('区划调整小学');
-  const clerk = await user(`clerk_${s.code}`, 'school_clerk', s.id);
+  const clerk = await userAt(`clerk_${s.code}`, 'school_clerk', s.id);
   // a record registered by the school's clerk (no group), and two groups with a member in 桥西区 130104 (same city):
   // R2 gives the city 1301; one group waits for the city's arbitration, overdue
   const reg = await clerk.post('/api/v1/students', record({ code: s.code }));
@@ -44,7 +33,7 @@ test('issue 16.2 R1 R2 R24 a province moves a school to another county: records,
   const arb = makeGroup({ members: [{ school: s.code, state: 'approved' }, { school: SCHOOLS.b, state: 'approved' }] });
   sql(`UPDATE problem_group SET state = 'awaiting_arbitration', arb_since = UTC_TIMESTAMP(6) - INTERVAL 30 DAY, arb_due_date = '2020-01-02' WHERE id = ${arb.id}`);
   assert.equal(review.arbiter, 130100);
-  const toBureau = await user(`county_${TO}`, 'county', Number(TO));
+  const toBureau = await countyBureau(TO);
   assert.equal(await findInQueue(toBureau, (i) => i.member_id === review.members[0].id), undefined, 'not yet in the new county\'s queue');
 
   const v = Number(path(s.id)[3]);
@@ -83,7 +72,7 @@ test('issue 16.2 R1 R2 R24 a province moves a school to another county: records,
 
 test('issue 16.2 bad input to a re-districting: clear errors, nothing moved', async () => {
   const s = await openSchool('调整被拒小学');
-  const clerk = await user(`clerk_${s.code}`, 'school_clerk', s.id);
+  const clerk = await userAt(`clerk_${s.code}`, 'school_clerk', s.id);
   assert.equal((await clerk.post('/api/v1/students', record({ code: s.code }))).status, 201);
   const v = Number(path(s.id)[3]);
   const before = JSON.stringify([path(s.id), recordPaths(s.id)]);

@@ -9,6 +9,7 @@ export default {
     'POST /api/v1/schools/{id}/move'],
   unscoped: {
     'POST /api/v1/schools': 'the county is named in the body and checked against the caller (a foreign one is 422 county_code, see schools.test.mjs)',
+    'POST /api/v1/schools/import': 'each row names its county, checked against the caller (a foreign one is the row issue county_code, see schools-import.test.mjs)',
   },
   roleExceptions: [
     { route: 'POST /api/v1/schools/{id}/move', role: 'bureau', status: 403, why: 'issue 16.2: re-districting is the province\'s; the matrix bureau is a city' },
