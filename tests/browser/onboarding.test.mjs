@@ -47,12 +47,7 @@ async function createUser(p, username, display, role, unitCode) {
 
 /** First sign-in with a temporary password: the app asks for a new one before anything else. */
 async function firstSignIn(p, username, temporary) {
-  await p.goto(BASE + '/');
-  await p.waitForSelector('[data-login-form]');
-  await p.fill('#login-user', username);
-  await p.fill('#login-pass', temporary);
-  await p.click('[data-login-form] button[type=submit]');
-  await p.waitForSelector('[data-must-change]');
+  await signIn(p, username, temporary, '[data-must-change]');
   await p.fill('#acct-old', temporary);
   await p.fill('#acct-new', NEW_PASSWORD);
   await p.fill('#acct-again', NEW_PASSWORD);

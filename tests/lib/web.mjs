@@ -3,14 +3,15 @@ import { BASE } from './browser.mjs';
 
 export const DEMO_PASSWORD = 'Xueji@2026demo';
 
-/** Sign in through the form and wait for the role's home page. @param {import('playwright-core').Page} page @param {string} user */
-export async function signIn(page, user, password = DEMO_PASSWORD) {
+/** Sign in through the form and wait for the role's home page (or the selector `until`, e.g. the forced password change).
+ * @param {import('playwright-core').Page} page @param {string} user */
+export async function signIn(page, user, password = DEMO_PASSWORD, until = '[data-home]') {
   await page.goto(BASE + '/');
   await page.waitForSelector('[data-login-form]');
   await page.fill('#login-user', user);
   await page.fill('#login-pass', password);
   await page.click('[data-login-form] button[type=submit]');
-  await page.waitForSelector('[data-home]');
+  await page.waitForSelector(until);
 }
 
 /** Collect console errors and uncaught exceptions of a page (failed requests the test expects are filtered by the caller). */
