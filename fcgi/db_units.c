@@ -4,13 +4,14 @@
 #include "db_workflow.h"
 #include "scope.h"
 #include <assert.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define SCHOOL_COLS \
 	"SELECT s.id, s.code, s.name, s.school_type, s.address, DATE_FORMAT(s.closed_at, '%Y-%m-%dT%H:%i:%sZ'), s.version," \
 	" c.id, c.code, c.name, s.province_code, s.city_code FROM unit s JOIN unit c ON c.id = s.parent_id"
 static const struct db_sql Q_COUNTY = {
-	"SELECT id, code, name, province_code, city_code FROM unit WHERE code = ? AND level = 3"};
+	"SELECT id, code, name, province_code, city_code FROM unit WHERE code = ? AND level = 3 AND retired_at IS NULL"};
 static const struct db_sql Q_SCHOOL[SCOPE_N] = SCOPE_SQL(SCHOOL_COLS " WHERE s.id = ? AND s.level = 4 AND ", "s", "id", "");
 static const struct db_sql Q_SCHOOL_BY_CODE = {SCHOOL_COLS " WHERE s.code = ? AND s.level = 4"};
 static const struct db_sql Q_CREATE = {
@@ -69,16 +70,52 @@ static const struct db_sql Q_MOVE_GROUP_BUMP = {
 static const struct db_sql Q_MOVE_GROUP_HIST = {
 	"INSERT INTO history (group_id, actor_user_id, actor_role, action, state_before, state_after, reason)"
 	" VALUES (?, ?, ?, 'arbiter_changed', ?, ?, ?)"};
-/* R31 pairs follow too: their counties, and the R2 arbiter of a pair still open */
-#define MOVE_PAIRS(SIDE, OTHER)                                                                                        \
-	"UPDATE student s FORCE INDEX (k_student_school_id) JOIN suspect_pair p ON p." SIDE "_id = s.id"                    \
+/* R31 pairs follow too: their counties, and the R2 arbiter of a pair still open; STUDENTS picks the moved records
+ * (alias s) */
+#define PAIRS_FOLLOW(SIDE, OTHER, STUDENTS)                                                                            \
+	"UPDATE " STUDENTS " JOIN suspect_pair p ON p." SIDE "_id = s.id"                                                   \
 	" JOIN student o ON o.id = p." OTHER "_id JOIN unit u ON u.code = "                                                  \
 	DB_R2_CODE("s.province_code<>o.province_code", "s.city_code<>o.city_code", "s.county_code<>o.county_code",         \
 		   "s.province_code", "s.city_code", "s.county_code")                                                     \
 	" SET p." SIDE "_county = s.county_code, p.arbiter_unit_id = IF(p.state = 'open', u.id, p.arbiter_unit_id),"     \
-	" p.version = p.version + 1, p.updated_at = UTC_TIMESTAMP(6) WHERE s.school_id = ?"
-static const struct db_sql Q_MOVE_PAIRS_LO = {MOVE_PAIRS("lo", "hi")};
-static const struct db_sql Q_MOVE_PAIRS_HI = {MOVE_PAIRS("hi", "lo")};
+	" p.version = p.version + 1, p.updated_at = UTC_TIMESTAMP(6)"
+#define OF_SCHOOL "student s FORCE INDEX (k_student_school_id)", " WHERE s.school_id = ?"
+#define OF_COUNTY "student s FORCE INDEX (k_student_county_id)", " WHERE s.county_code = ?"
+#define PAIRS_OF(SIDE, OTHER, ARGS) PAIRS_FOLLOW_(SIDE, OTHER, ARGS)
+#define PAIRS_FOLLOW_(SIDE, OTHER, STUDENTS, WHERE) PAIRS_FOLLOW(SIDE, OTHER, STUDENTS) WHERE
+static const struct db_sql Q_MOVE_PAIRS_LO = {PAIRS_OF("lo", "hi", OF_SCHOOL)};
+static const struct db_sql Q_MOVE_PAIRS_HI = {PAIRS_OF("hi", "lo", OF_SCHOOL)};
+/* division updates (issue 16 item 3) */
+static const struct db_sql Q_DIV_UNIT = {
+	"SELECT u.id, u.level, u.name, u.retired_at IS NOT NULL, u.province_code, u.city_code, u.county_code, r.code FROM unit u"
+	" LEFT JOIN unit r ON r.id = u.replaced_by WHERE u.code = ? AND u.level BETWEEN 1 AND 3"};
+static const struct db_sql Q_DIV_CHILDREN = {
+	"SELECT code FROM unit FORCE INDEX (k_unit_parent) WHERE parent_id = ? AND level = 3 AND retired_at IS NULL ORDER BY code"};
+static const struct db_sql Q_DIV_ADD = {
+	"INSERT INTO unit (id, code, level, name, parent_id, province_code, city_code, county_code) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"};
+static const struct db_sql Q_DIV_RENAME = {"UPDATE unit SET name = ?, version = version + 1 WHERE id = ?"};
+static const struct db_sql Q_DIV_GROUPS = {
+	"SELECT g.id, g.arbiter_unit_id FROM (SELECT DISTINCT group_id FROM group_member FORCE INDEX (k_member_county)"
+	" WHERE county_code = ?) y STRAIGHT_JOIN problem_group g ON g.id = y.group_id WHERE g.state <> 'done' ORDER BY g.id FOR UPDATE"};
+static const struct db_sql Q_DIV_HIST = {
+	"INSERT INTO history (student_id, actor_role, action, reason)"
+	" SELECT s.id, 'system', 'division_changed', ? FROM student s FORCE INDEX (k_student_county_id) WHERE s.county_code = ?"};
+static const struct db_sql Q_DIV_SCHOOLS = {
+	"UPDATE unit FORCE INDEX (k_unit_parent) SET parent_id = ?, province_code = ?, city_code = ?, county_code = ?,"
+	" version = version + 1 WHERE parent_id = ? AND level = 4"};
+static const struct db_sql Q_DIV_STUDENTS = {
+	"UPDATE student FORCE INDEX (k_student_county_id) SET province_code = ?, city_code = ?, county_code = ?,"
+	" version = version + 1, updated_at = UTC_TIMESTAMP(6) WHERE county_code = ?"};
+static const struct db_sql Q_DIV_MEMBERS = {
+	"UPDATE group_member FORCE INDEX (k_member_county) SET province_code = ?, city_code = ?, county_code = ? WHERE county_code = ?"};
+static const struct db_sql Q_DIV_PAIRS_LO = {PAIRS_OF("lo", "hi", OF_COUNTY)};
+static const struct db_sql Q_DIV_PAIRS_HI = {PAIRS_OF("hi", "lo", OF_COUNTY)};
+static const struct db_sql Q_DIV_USERS = {"UPDATE app_user SET unit_id = ?, version = version + 1 WHERE unit_id = ?"};
+static const struct db_sql Q_DIV_RETIRE = {
+	"UPDATE unit SET retired_at = UTC_TIMESTAMP(6), replaced_by = ?, version = version + 1 WHERE id = ? AND retired_at IS NULL"};
+static const struct db_sql Q_DIV_SCOPE = {DB_R2_GROUPS(
+	"(SELECT DISTINCT group_id FROM group_member FORCE INDEX (k_member_county) WHERE county_code = ?) y"
+	" STRAIGHT_JOIN group_member m FORCE INDEX (uk_member) ON m.group_id = y.group_id") " WHERE g.state <> 'done'"};
 static const struct db_sql Q_DISABLE_USERS = {"UPDATE app_user SET disabled = 1, version = version + 1 WHERE unit_id = ?"};
 
 enum xerr db_units_county(struct db *db, struct arena *a, const char *code, struct db_school *c, int *found)
@@ -199,12 +236,41 @@ done:
 	return e;
 }
 
+/* After R2 was recomputed for the groups gs (rows: id, arbiter before): each whose arbiter changed gets a new version
+ * (a stale page cannot decide it), an arbitration already waiting starts again at the new arbiter with its own 10
+ * working days (R24), and a history event arbiter_changed "old -> new" (R25). */
+static enum xerr arbiters_follow(struct db *db, struct arena *a, const struct db_rows *gs, uint64_t user_id, const char *role,
+				 long long *changed)
+{
+	struct db_rows now;
+	const char *due = NULL;
+	enum xerr e = XE_OK;
+	for (size_t i = 0; i < gs->n; i++) {
+		long long gid = db_get_int(gs, i, 0), was = db_get_int(gs, i, 1);
+		if ((e = db_exec(db, a, &Q_MOVE_GROUP_NOW, DB_ARGS(DBI(was), DBI(gid)), &now, NULL, NULL)))
+			break;
+		assert(now.n == 1);
+		if (db_get_int(&now, 0, 0) == was)
+			continue;
+		const char *state = db_get(&now, 0, 1);
+		if (!due && (e = db_wf_due_date(db, a, &due)))
+			break;
+		const char *why = arena_printf(a, "%s -> %s", db_get(&now, 0, 2), db_get(&now, 0, 3));
+		if ((e = db_exec(db, NULL, &Q_MOVE_GROUP_BUMP, DB_ARGS(DBS(due), DBI(gid)), NULL, NULL, NULL)) ||
+		    (e = db_exec(db, NULL, &Q_MOVE_GROUP_HIST,
+				 DB_ARGS(DBI(gid), user_id ? DBI(user_id) : DBNULL, DBS(role), DBS(state), DBS(state), DBS(why)), NULL, NULL,
+				 NULL)))
+			break;
+		(*changed)++;
+	}
+	return e;
+}
+
 enum xerr db_units_school_move(struct db *db, struct arena *a, uint32_t id, unsigned version, const struct db_school *county,
 			       uint64_t user_id, const char *role, const char *reason, struct db_units_moved *out)
 {
 	unsigned long long n = 0;
-	struct db_rows gs, now;
-	const char *due = NULL;
+	struct db_rows gs;
 	memset(out, 0, sizeof *out);
 	enum xerr e = db_exec(db, NULL, &Q_MOVE_LOCK,
 			      DB_ARGS(DBI(county->county_id), DBS(county->city_code), DBS(county->county_code), DBI(id), DBI(version)),
@@ -228,23 +294,84 @@ enum xerr db_units_school_move(struct db *db, struct arena *a, uint32_t id, unsi
 	    (e = db_exec(db, NULL, &Q_MOVE_PAIRS_HI, DB_ARGS(DBI(id)), NULL, NULL, NULL)))
 		goto done;
 	out->groups = (long long)gs.n;
-	for (size_t i = 0; i < gs.n; i++) {
-		long long gid = db_get_int(&gs, i, 0), was = db_get_int(&gs, i, 1);
-		if ((e = db_exec(db, a, &Q_MOVE_GROUP_NOW, DB_ARGS(DBI(was), DBI(gid)), &now, NULL, NULL)))
+	e = arbiters_follow(db, a, &gs, user_id, role, &out->arbiters_changed);
+done:
+	return e;
+}
+
+enum xerr db_units_division(struct db *db, struct arena *a, const char *code, struct db_division *u, int *found)
+{
+	struct db_rows rs;
+	*found = 0;
+	enum xerr e = db_exec(db, a, &Q_DIV_UNIT, DB_ARGS(DBS(code)), &rs, NULL, NULL);
+	if (e != XE_OK || !rs.n)
+		return e;
+	*found = 1;
+	u->id = (uint32_t)db_get_int(&rs, 0, 0);
+	u->level = (int)db_get_int(&rs, 0, 1);
+	u->name = db_get(&rs, 0, 2);
+	u->retired = (int)db_get_int(&rs, 0, 3);
+	u->province = db_get(&rs, 0, 4);
+	u->city = db_get(&rs, 0, 5);
+	u->county = db_get(&rs, 0, 6);
+	u->replaced_by = db_get(&rs, 0, 7);
+	return XE_OK;
+}
+
+enum xerr db_units_division_children(struct db *db, struct arena *a, uint32_t id, struct db_rows *codes)
+{
+	return db_exec(db, a, &Q_DIV_CHILDREN, DB_ARGS(DBI(id)), codes, NULL, NULL);
+}
+
+enum xerr db_units_division_add(struct db *db, const char *code, int level, const char *name, uint32_t parent_id,
+				const char *province, const char *city, const char *county)
+{
+	return db_exec(db, NULL, &Q_DIV_ADD,
+		       DB_ARGS(DBI(strtol(code, NULL, 10)), DBS(code), DBI(level), DBS(name), DBI(parent_id), DBS(province), DBS(city),
+			       DBS(county)),
+		       NULL, NULL, NULL);
+}
+
+enum xerr db_units_division_rename(struct db *db, uint32_t id, const char *name)
+{
+	return db_exec(db, NULL, &Q_DIV_RENAME, DB_ARGS(DBS(name), DBI(id)), NULL, NULL, NULL);
+}
+
+enum xerr db_units_division_map(struct db *db, struct arena *a, const char *from_code, const struct db_division *from,
+				const struct db_division *to, const char *reason, struct db_units_mapped *out)
+{
+	unsigned long long n = 0;
+	struct db_rows gs;
+	enum xerr e;
+	memset(out, 0, sizeof *out);
+	if (from->level == 3) {
+		/* the open groups first, under lock (a workflow action's order: group, then member) */
+		if ((e = db_exec(db, a, &Q_DIV_GROUPS, DB_ARGS(DBS(from_code)), &gs, NULL, NULL)) ||
+		    (e = db_exec(db, NULL, &Q_DIV_HIST, DB_ARGS(DBS(reason), DBS(from_code)), NULL, NULL, NULL)) ||
+		    (e = db_exec(db, NULL, &Q_DIV_SCHOOLS,
+				 DB_ARGS(DBI(to->id), DBS(to->province), DBS(to->city), DBS(to->county), DBI(from->id)), NULL, &n, NULL)))
 			goto done;
-		assert(now.n == 1);
-		if (db_get_int(&now, 0, 0) == was)
-			continue;
-		const char *state = db_get(&now, 0, 1);
-		if (!due && (e = db_wf_due_date(db, a, &due)))
+		out->schools = (long long)n;
+		if ((e = db_exec(db, NULL, &Q_DIV_STUDENTS, DB_ARGS(DBS(to->province), DBS(to->city), DBS(to->county), DBS(from_code)),
+				 NULL, &n, NULL)))
 			goto done;
-		const char *why = arena_printf(a, "%s -> %s", db_get(&now, 0, 2), db_get(&now, 0, 3));
-		if ((e = db_exec(db, NULL, &Q_MOVE_GROUP_BUMP, DB_ARGS(DBS(due), DBI(gid)), NULL, NULL, NULL)) ||
-		    (e = db_exec(db, NULL, &Q_MOVE_GROUP_HIST, DB_ARGS(DBI(gid), DBI(user_id), DBS(role), DBS(state), DBS(state), DBS(why)),
-				 NULL, NULL, NULL)))
+		out->records = (long long)n;
+		if ((e = db_exec(db, NULL, &Q_DIV_MEMBERS, DB_ARGS(DBS(to->province), DBS(to->city), DBS(to->county), DBS(from_code)),
+				 NULL, &n, NULL)))
 			goto done;
-		out->arbiters_changed++;
+		out->members = (long long)n;
+		if ((e = db_exec(db, NULL, &Q_DIV_SCOPE, DB_ARGS(DBS(to->county)), NULL, NULL, NULL)) ||
+		    (e = db_exec(db, NULL, &Q_DIV_PAIRS_LO, DB_ARGS(DBS(to->county)), NULL, NULL, NULL)) ||
+		    (e = db_exec(db, NULL, &Q_DIV_PAIRS_HI, DB_ARGS(DBS(to->county)), NULL, NULL, NULL)))
+			goto done;
+		out->groups = (long long)gs.n;
+		if ((e = arbiters_follow(db, a, &gs, 0, "system", &out->arbiters_changed)))
+			goto done;
 	}
+	if ((e = db_exec(db, NULL, &Q_DIV_USERS, DB_ARGS(DBI(to->id), DBI(from->id)), NULL, &n, NULL)))
+		goto done;
+	out->users = (long long)n;
+	e = db_exec(db, NULL, &Q_DIV_RETIRE, DB_ARGS(DBI(to->id), DBI(from->id)), NULL, NULL, NULL);
 done:
 	return e;
 }

@@ -50,4 +50,29 @@ struct db_units_moved {
 enum xerr db_units_school_move(struct db *db, struct arena *a, uint32_t id, unsigned version, const struct db_school *county,
 			       uint64_t user_id, const char *role, const char *reason, struct db_units_moved *out);
 
+/* A division unit (level 1-3) by code, retired or not. Strings in a. */
+struct db_division {
+	uint32_t id;
+	int level, retired;
+	const char *name, *province, *city, *county;
+	const char *replaced_by; /* code of the unit that took a retired one's place */
+};
+enum xerr db_units_division(struct db *db, struct arena *a, const char *code, struct db_division *u, int *found);
+/* Codes (column 0) of the live counties under unit id. */
+enum xerr db_units_division_children(struct db *db, struct arena *a, uint32_t id, struct db_rows *codes);
+/* A new division unit (id = its code as a number, the seed's convention) under parent_id with its path. */
+enum xerr db_units_division_add(struct db *db, const char *code, int level, const char *name, uint32_t parent_id,
+				const char *province, const char *city, const char *county);
+enum xerr db_units_division_rename(struct db *db, uint32_t id, const char *name);
+/* What a mapping moved. */
+struct db_units_mapped {
+	long long schools, records, members, users, groups, arbiters_changed;
+};
+/* Division mapping (issue 16 item 3): unit `from` (code from_code) ceases into `to` (same level). A county's schools,
+ * records (history division_changed each, reason), group members and suspect pairs take to's path; the open groups
+ * they are in get R2 recomputed (arbiter_changed as for a school move); the users of `from` belong to `to`; `from`
+ * is retired (replaced_by to). A city only passes its users on (its counties must cease first). Inside a transaction. */
+enum xerr db_units_division_map(struct db *db, struct arena *a, const char *from_code, const struct db_division *from,
+				const struct db_division *to, const char *reason, struct db_units_mapped *out);
+
 #endif
