@@ -125,7 +125,8 @@ enum xerr api_users_list(struct req *r, struct resp *w)
 	return resp_json(r, w, 200, o);
 }
 
-/* The unit `id` if within the caller's jurisdiction, else 422 naming `field` (same answer whether it exists or not). */
+/* The unit `id` for an account if within the caller's jurisdiction and in use, else 422 naming `field` (same answer whether
+ * it exists or not). */
 static enum xerr scoped_unit(struct req *r, struct resp *w, const char *field, uint32_t id, struct db_unit *u)
 {
 	int found = 0;
@@ -134,6 +135,10 @@ static enum xerr scoped_unit(struct req *r, struct resp *w, const char *field, u
 		return e;
 	if (!found)
 		return resp_error(r, w, XE_VALIDATION, field, "No such unit in your jurisdiction.");
+	/* issue 16: a closed school or a ceased division code takes no account */
+	if (u->closed)
+		return resp_error_zh(r, w, XE_VALIDATION, field, "这个单位已撤销（或其区划代码已停用），不能再设用户。",
+				     "This unit is closed (or its division code ceased): it takes no accounts.");
 	return XE_OK;
 }
 

@@ -87,9 +87,9 @@ static const struct db_sql Q_USER_UPDATE[SCOPE_N] = SCOPE_SQL(
 
 /* --- units --- */
 static const struct db_sql Q_UNIT_GET[SCOPE_N] = SCOPE_SQL(
-	"SELECT un.id, COALESCE(un.parent_id, 0), un.level, un.code, un.name, un.school_type, un.closed_at IS NOT NULL FROM unit un WHERE un.id = ? AND ", "un", "id", "");
+	"SELECT un.id, COALESCE(un.parent_id, 0), un.level, un.code, un.name, un.school_type, un.closed_at IS NOT NULL OR un.retired_at IS NOT NULL FROM unit un WHERE un.id = ? AND ", "un", "id", "");
 static const struct db_sql Q_UNIT_LIST[SCOPE_N] = SCOPE_SQL(
-	"SELECT un.id, COALESCE(un.parent_id, 0), un.level, un.code, un.name, un.school_type, un.closed_at IS NOT NULL FROM unit un WHERE ", "un", "id",
+	"SELECT un.id, COALESCE(un.parent_id, 0), un.level, un.code, un.name, un.school_type, un.closed_at IS NOT NULL OR un.retired_at IS NOT NULL FROM unit un WHERE ", "un", "id",
 	" AND (? < 0 OR un.level = ?) AND (? = 0 OR un.parent_id = ?)"
 	" AND (? IS NULL OR un.name LIKE CONCAT('%', ?, '%') OR un.code LIKE CONCAT(?, '%'))"
 	" AND un.id > ? ORDER BY un.id LIMIT ?");

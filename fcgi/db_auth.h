@@ -113,7 +113,7 @@ struct db_unit {
 	int level;
 	const char *code, *name;
 	const char *school_type; /* schools: 学校办学类型 code (issue 16), else NULL */
-	int closed;              /* schools: closed (issue 16) */
+	int closed;              /* a school closed, or a division code ceased (issue 16) */
 };
 enum xerr db_auth_unit_get(struct db *db, struct arena *a, const struct principal *who, uint32_t id, struct db_unit *u, int *found);
 /* level -1 / parent 0 = any; q = name substring or code prefix (NULL = any); after = id cursor. */

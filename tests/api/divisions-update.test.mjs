@@ -121,6 +121,10 @@ test('issue 16.3 R1 R2 the 2019 merger of 莱芜市 into 济南市: dry run, ref
   const late = await (await as('admin')).post('/api/v1/schools', { code: newSchoolCode('371202'), county_code: '371202', name: '晚到学校', type: '211' });
   assertError(late, 422, 'invalid');
   assert.equal(late.body.error.field, 'county_code');
+  const acct = await (await as('admin')).post('/api/v1/users', { username: `late_${process.pid}`, role: 'county', unit_id: 371202 });
+  assertError(acct, 422, 'invalid');
+  assert.equal(acct.body.error.field, 'unit_id', 'nor a new account');
+  assert.equal(sqlCount(`SELECT COUNT(*) FROM app_user WHERE username = 'late_${process.pid}'`), 0);
   // the same file again changes nothing
   const twice = divisions(join(FIX, 'laiwu-2019.tsv'));
   assert.equal(twice.code, 0, twice.err);

@@ -100,4 +100,8 @@ test('issue 16.2 bad input to a re-districting: clear errors, nothing moved', as
   const r = await (await as('prov_13')).post(`/api/v1/schools/${shut.id}/move`, { version: shut.version + 1, county_code: TO });
   assertError(r, 409, 'conflict');
   assert.equal(path(shut.id)[2], FROM);
+  // nor does it take a new account (issue 16.5)
+  const acct = await (await as('admin_13')).post('/api/v1/users', { username: `late_${shut.code}`, role: 'school_clerk', unit_id: shut.id });
+  assertError(acct, 422, 'invalid');
+  assert.equal(acct.body.error.field, 'unit_id');
 });
