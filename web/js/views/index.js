@@ -52,7 +52,8 @@ export const NAV = {
   county: [home, { key: 'nav.queue', href: '#/queue' }, { key: 'nav.registrations', href: '#/registrations' },
     { key: 'nav.problems', href: '#/problems' }, { key: 'nav.stats', href: '#/stats' }, { key: 'nav.overdue', href: '#/overdue' }, suspects, schools, account],
   bureau: [home, { key: 'nav.arbitration', href: '#/arbitration' }, { key: 'nav.problems', href: '#/problems' },
-    { key: 'nav.stats', href: '#/stats' }, { key: 'nav.overdue', href: '#/overdue' }, suspects, account],
+    { key: 'nav.stats', href: '#/stats' }, { key: 'nav.overdue', href: '#/overdue' }, suspects,
+    { ...schools, when: (u) => Number(u?.unit?.level) <= 1 } /* issue 16 item 2: a province moves schools */, account],
   admin: [home, { key: 'nav.users', href: '#/users' }, { ...schools, when: (u) => Number(u?.unit?.level) <= 3 },
     { key: 'nav.credentials', href: '#/credentials', when: (u) => Number(u?.unit?.level) === 1 }, account],
 };

@@ -1,10 +1,13 @@
 // views/schools.js: schools as living data (issue 16, R1): a county bureau (or an administrator above it) opens a
-// school of its county, sees its schools, and closes an empty one (the confirmation names the school).
+// school of its county or imports a school list (dry run first), sees its schools, merges one into another and closes an
+// empty one (the confirmation names the school); a province (its bureau or administrator) moves a school to another
+// county (re-districting).
 import { api } from '../api.js';
 import { t, extend } from '../i18n.js';
 import { h, replace } from '../dom.js';
 import { state, flash, flashError, errorText } from '../shell.js';
 import { table, pagedList, cursorLoader, confirmDialog, tf, field, select } from '../ui.js';
+import { upload } from '../upload.js';
 
 extend({
   zh: {
@@ -14,6 +17,12 @@ extend({
     'sch.closed_ok': '已撤销学校：{name}。',
     'sch.merge': '并入其他学校', 'sch.merge_q': '将“{name}”（{code}）的全部学籍转入本区县的另一所学校？', 'sch.merge_into': '转入学校',
     'sch.merged_ok': '已将 {moved} 条学籍从“{name}”转入“{into}”。现在可以撤销该校。',
+    'sch.q': '学校名称或标识码', 'sch.import': '导入学校名单', 'sch.import_note': '表头：学校标识码、学校名称、办学类型（代码或名称）、区县代码、地址（可空）。先检查，无误后再导入；有任何一行出错则整份文件都不导入。',
+    'sch.import_file': '学校名单文件（CSV 或 XLSX）', 'sch.import_check': '检查文件（不导入）', 'sch.import_no_file': '请先选择文件。',
+    'sch.import_summary': '共 {total} 行：可新建 {create} 所，已存在且相同 {unchanged} 所，有问题 {bad} 行。', 'sch.import_row': '行', 'sch.import_col': '列', 'sch.import_problem': '问题',
+    'sch.import_commit': '导入 {n} 所学校', 'sch.imported': '已导入 {n} 所学校（{unchanged} 所已存在，未重复导入）。', 'sch.import_fix': '请改正以上问题后重新检查。',
+    'sch.move': '调整到其他区县', 'sch.move_q': '将“{name}”（{code}）调整到本省的另一个区县？该校全部学籍、问题学籍及其仲裁单位随之调整。', 'sch.move_county': '新区县代码（6 位）',
+    'sch.moved_ok': '已将“{name}”调整到{county}：{records} 条学籍随之调整，{arbiters} 组问题学籍的仲裁单位已重新确定。',
     'type.211': '小学', 'type.218': '小学教学点', 'type.311': '初级中学', 'type.312': '九年一贯制学校', 'type.319': '职业初中',
     'type.341': '完全中学', 'type.342': '高级中学', 'type.345': '十二年一贯制学校', 'type.514': '特殊教育学校',
   },
@@ -24,6 +33,12 @@ extend({
     'sch.closed_ok': 'School closed: {name}.',
     'sch.merge': 'Merge into…', 'sch.merge_q': 'Move every record of "{name}" ({code}) to another school of the county?', 'sch.merge_into': 'Target school',
     'sch.merged_ok': '{moved} records moved from "{name}" to "{into}". The school can now be closed.',
+    'sch.q': 'School name or code', 'sch.import': 'Import a school list', 'sch.import_note': 'Headers: 学校标识码, 学校名称, 办学类型 (code or name), 区县代码, 地址 (optional). Check first, then import; if any row has a problem the whole file is refused.',
+    'sch.import_file': 'School list file (CSV or XLSX)', 'sch.import_check': 'Check the file (nothing is imported)', 'sch.import_no_file': 'Please choose a file first.',
+    'sch.import_summary': '{total} rows: {create} to open, {unchanged} already there and the same, {bad} with problems.', 'sch.import_row': 'Row', 'sch.import_col': 'Column', 'sch.import_problem': 'Problem',
+    'sch.import_commit': 'Import {n} schools', 'sch.imported': '{n} schools imported ({unchanged} already there, not imported twice).', 'sch.import_fix': 'Correct the problems above and check again.',
+    'sch.move': 'Move to another county', 'sch.move_q': 'Move "{name}" ({code}) to another county of the province? Its records, problem records and their arbiters follow.', 'sch.move_county': 'New county code (6 digits)',
+    'sch.moved_ok': '"{name}" moved to {county}: {records} records followed, {arbiters} problem groups got a new arbiter.',
     'type.211': 'Primary school', 'type.218': 'Primary teaching point', 'type.311': 'Junior secondary', 'type.312': 'Nine-year school', 'type.319': 'Vocational junior',
     'type.341': 'Complete secondary', 'type.342': 'Senior secondary', 'type.345': 'Twelve-year school', 'type.514': 'Special education',
   },
@@ -35,6 +50,9 @@ const TYPES = ['211', '218', '311', '312', '319', '341', '342', '345', '514'];
 export async function render(main) {
   const u = state.user;
   const ownCounty = Number(u?.unit?.level) === 3 ? u.unit.code : '';
+  /** a county bureau or an administrator opens, imports, merges and closes; a province also moves (re-districting) */
+  const manages = u?.role === 'county' || u?.role === 'admin';
+  const province = Number(u?.unit?.level) <= 1 && (u?.role === 'bureau' || u?.role === 'admin');
   const code = h('input', { name: 'code', inputmode: 'numeric', maxlength: 10, required: true, data: { schoolCode: '' } });
   const name = h('input', { name: 'name', maxlength: 60, required: true, data: { schoolName: '' } });
   const type = select('type', TYPES.map((c) => [c, t('type.' + c)]), '211');
@@ -50,11 +68,14 @@ export async function render(main) {
     { label: t('sch.name'), cell: (s) => s.name },
     { label: t('sch.type'), cell: (s) => (s.school_type ? t('type.' + s.school_type) : '') },
     { label: t('sch.state'), cell: (s) => h('span', { class: 'badge ' + (s.closed ? 'bad' : 'ok'), data: { schoolState: s.closed ? 'closed' : 'open' } }, s.closed ? t('sch.closed') : t('sch.open')) },
-    { label: t('f.actions'), cell: (s) => (s.closed ? '' : h('span', {}, mergeButton(s), ' ', closeButton(s))) },
+    { label: t('f.actions'), cell: (s) => (s.closed ? '' : h('span', {}, manages ? [mergeButton(s), ' ', closeButton(s)] : null,
+      province ? [' ', moveButton(s)] : null)) },
   ];
   /** @type {any[]} the schools on the page shown (merge targets: the open ones of the same county) */
   let shown = [];
-  const list = pagedList({ load: cursorLoader('/api/v1/units', { level: 4 }), draw: (items) => (shown = items, table(columns, items, { caption: t('sch.title'), rowAttrs: (s) => ({ data: { schoolRow: s.code } }) })), onError: flashError });
+  /** the list's filter: a name part or a code prefix (a province holds thousands of schools) */
+  const filter = { level: 4, q: undefined };
+  const list = pagedList({ load: cursorLoader('/api/v1/units', filter), draw: (items) => (shown = items, table(columns, items, { caption: t('sch.title'), rowAttrs: (s) => ({ data: { schoolRow: s.code } }) })), onError: flashError });
 
   /** The destructive action is red and names the school in its confirmation (issue 11 item 12). */
   function closeButton(s) {
@@ -91,6 +112,23 @@ export async function render(main) {
     return b;
   }
 
+  /** Re-districting (issue 16 item 2): the province moves s to another county; everything of it follows. */
+  function moveButton(s) {
+    const b = h('button', { type: 'button', data: { moveSchool: s.code } }, t('sch.move'));
+    b.addEventListener('click', async () => {
+      const to = h('input', { name: 'county_code', inputmode: 'numeric', maxlength: 6, required: true, data: { moveCounty: '' } });
+      const body = field('sch-move-county', t('sch.move_county'), to);
+      if (!(await confirmDialog({ title: tf('sch.move_q', { name: s.name, code: s.code }), body, ok: t('sch.move') }))) return;
+      try {
+        const cur = await api('GET', `/api/v1/schools/${encodeURIComponent(s.id)}`);
+        const r = await api('POST', `/api/v1/schools/${encodeURIComponent(s.id)}/move`, { version: cur.version, county_code: to.value.trim() });
+        flash(tf('sch.moved_ok', { name: s.name, county: r.county.name, records: r.moved.records, arbiters: r.moved.arbiters_changed }));
+        await list.first();
+      } catch (e) { flashError(e); }
+    });
+    return b;
+  }
+
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     err.textContent = '';
@@ -102,6 +140,60 @@ export async function render(main) {
       await list.first();
     } catch (e) { err.textContent = errorText(e); }
   });
-  replace(main, h('section', { data: { schools: '' } }, h('h1', {}, t('sch.title')), form, list.el));
+  const q = h('input', { type: 'search', name: 'q', maxlength: 50, data: { schoolSearch: '' } });
+  const search = h('form', { class: 'toolbar', role: 'search' }, field('sch-q', t('sch.q'), q), h('button', { type: 'submit' }, t('ui.search')));
+  search.addEventListener('submit', (ev) => { ev.preventDefault(); filter.q = q.value.trim() || undefined; list.first().catch(flashError); });
+  replace(main, h('section', { data: { schools: '' } }, h('h1', {}, t('sch.title')), manages ? form : null,
+    manages ? importCard(() => list.first()) : null, search, list.el));
   await list.first();
+}
+
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/** A school list import (issue 16 item 1): check the file (dry run: problems by row and column), then import it whole. */
+function importCard(onImported) {
+  const file = h('input', { type: 'file', accept: `.csv,.xlsx,text/csv,${XLSX}`, data: { schoolImportFile: '' } });
+  const check = h('button', { type: 'submit' }, t('sch.import_check'));
+  const err = h('p', { class: 'error', role: 'alert' });
+  const out = h('div', { 'aria-live': 'polite', data: { schoolImportResult: '' } });
+  const form = h('form', { class: 'card', data: { schoolImport: '' } }, h('h2', {}, t('sch.import')), h('p', { class: 'muted small' }, t('sch.import_note')),
+    field('sch-import-file', t('sch.import_file'), file), err, h('div', { class: 'actions' }, check), out);
+  /** @param {File} f @param {boolean} dry */
+  const send = (f, dry) => upload('POST', `/api/v1/schools/import?dry_run=${dry ? 1 : 0}&filename=${encodeURIComponent(f.name)}`, f,
+    { contentType: /\.xlsx$/i.test(f.name) ? XLSX : 'text/csv' });
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    err.textContent = '';
+    replace(out);
+    const f = file.files?.[0];
+    if (!f) { err.textContent = t('sch.import_no_file'); file.focus(); return; }
+    check.disabled = true;
+    try {
+      const r = await send(f, true);
+      const issues = r.issues || [];
+      const commit = h('button', { type: 'button', class: 'primary', data: { schoolImportCommit: '' } }, tf('sch.import_commit', { n: r.would_create }));
+      commit.addEventListener('click', async () => {
+        commit.disabled = true;
+        try {
+          const done = await send(f, false);
+          flash(tf('sch.imported', { n: done.created, unchanged: done.unchanged }));
+          replace(out);
+          form.reset();
+          await onImported();
+        } catch (e) { err.textContent = errorText(e); commit.disabled = false; }
+      });
+      replace(out, h('p', { data: { importSummary: '' } }, tf('sch.import_summary', { total: r.rows_total, create: r.would_create, unchanged: r.unchanged, bad: r.rows_error })),
+        issues.length ? table([
+          { label: t('sch.import_row'), cell: (i) => String(i.row) },
+          { label: t('sch.import_col'), cell: (i) => i.column || '' },
+          { label: t('sch.import_problem'), cell: (i) => i.message },
+        ], issues, { caption: t('sch.import_problem'), rowAttrs: (i) => ({ data: { importIssue: i.row } }) }) : null,
+        issues.length ? h('p', { class: 'error' }, t('sch.import_fix')) : r.would_create ? h('div', { class: 'actions' }, commit) : null);
+    } catch (e) {
+      err.textContent = errorText(e);
+    } finally {
+      check.disabled = false;
+    }
+  });
+  return form;
 }
