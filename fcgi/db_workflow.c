@@ -182,15 +182,19 @@ static const struct db_sql Q_QUEUE_ARB_N = {
 	" AND (? IS NULL OR g.type = ?) AND (? IS NULL OR m.school_id = ?) AND (? IS NULL OR m.county_code = ?)"       \
 	SQL_SEARCH_STUDENT("s")
 #define OV_SEARCH_NARGS (6 + SEARCH_STUDENT_NARGS)
+/* the caller's members by the path index of the scope's level (the ministry's "(? IS NULL)" uses none: all rows) */
+#define M_PATH_KEYS "FORCE INDEX (k_member_province, k_member_city, k_member_county_group, k_member_school_group)"
 #define OVERDUE_LIST(C)                                                                                               \
 	"SELECT 'member', m.group_id, m.id, g.type, m.state, m.due_date, m.school_id, m.county_code, s.name,"        \
 	" s.student_no FROM group_member m STRAIGHT_JOIN problem_group g ON g.id = m.group_id JOIN student s ON s.id = m.student_id" \
 	" WHERE " C OV_SEARCH " AND m.state IN " PENDING " AND m.due_date < ?"                                        \
 	" UNION ALL SELECT DISTINCT 'arbitration', g.id, NULL, g.type, g.state, g.arb_due_date, NULL, NULL, NULL, NULL" \
-	" FROM group_member m STRAIGHT_JOIN problem_group g ON g.id = m.group_id JOIN student s ON s.id = m.student_id" \
+	" FROM group_member m " M_PATH_KEYS " STRAIGHT_JOIN problem_group g ON g.id = m.group_id"                      \
+	" JOIN student s ON s.id = m.student_id"                                                                      \
 	" WHERE " C OV_SEARCH " AND g.state = 'awaiting_arbitration' AND g.arb_due_date < ?"                          \
 	" UNION ALL SELECT DISTINCT 'deadline', g.id, NULL, g.type, g.state, g.deadline, NULL, NULL, NULL, NULL"      \
-	" FROM group_member m STRAIGHT_JOIN problem_group g ON g.id = m.group_id JOIN student s ON s.id = m.student_id" \
+	" FROM group_member m " M_PATH_KEYS " STRAIGHT_JOIN problem_group g ON g.id = m.group_id"                      \
+	" JOIN student s ON s.id = m.student_id"                                                                      \
 	" WHERE " C OV_SEARCH " AND g.state <> 'done' AND g.deadline < ?"                                             \
 	" ORDER BY 6, 2, 3 LIMIT ?"
 static const struct db_sql Q_STATS_TYPE[SCOPE_N] = SCOPED(STATS_TYPE);
