@@ -7,10 +7,9 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql, sqlCount } from '../lib/api.mjs';
 import { as, SCHOOLS } from '../lib/registry.mjs';
+import { searchDataSql } from '../lib/search-data.mjs';
 
 const N = 100000;
-const SCHOOL_CODES = ['1301020001', '1301020002', '1301040001', '1301040002', '1302020001', '1302030001', '3701020001',
-  '3701030001', '3702020001', '3702030001'];
 // the aliases of the lists' statements for the three tables the check is about
 const TABLE_OF = { s: 'student', ss: 'student', m: 'group_member', mm: 'group_member', am: 'group_member', c: 'group_member',
   g: 'problem_group' };
@@ -20,39 +19,10 @@ before(() => {
   base = {
     s: sqlCount('SELECT COALESCE(MAX(id),0) FROM student'), g: sqlCount('SELECT COALESCE(MAX(id),0) FROM problem_group'),
   };
-  const surnames = "'王','李','张','刘','陈','杨','黄','赵','吴','周','徐','孙','马','朱','胡','郭','何','高','林','罗'";
-  const given = "'小','明','华','丽','强','伟','芳','军','洋','勇','艳','杰','娟','涛','超','秀','霞','平','刚','桂'";
-  // 100,000 students over the ten demo schools (10,000 each: a school, a county of 20,000, a city of 40,000, a
-  // province of 60,000 and the ministry's 100,000 plus the demo), names of realistic spread, G numbers of their own
-  sql(`INSERT INTO student (school_id, province_code, city_code, county_code, name, gender, birth_date, id_type, id_number,
-      student_no, status, source)
-    SELECT u.id, u.province_code, u.city_code, u.county_code,
-      CONCAT(ELT(1 + x.seq % 20, ${surnames}), ELT(1 + (x.seq DIV 20) % 20, ${given}), ELT(1 + (x.seq DIV 400) % 20, ${given})),
-      IF(x.seq % 2, 'M', 'F'), '2012-01-01' + INTERVAL (x.seq % 2000) DAY, '1', CONCAT('9', LPAD(x.seq, 16, '0'), 'X'),
-      CONCAT('G9', LPAD(x.seq, 16, '0'), 'X'), ELT(1 + x.seq % 4, 'formal', 'formal', 'pending', 'problem'), 'import'
-    FROM seq_0_to_${N - 1} x JOIN unit u ON u.code = ELT(1 + x.seq % 10, ${SCHOOL_CODES.map((c) => `'${c}'`).join(',')})
-    ORDER BY x.seq`);
-  // 1 % in problem groups of two members of one school (students k and k+10), a third of them awaiting arbitration
-  sql(`INSERT INTO problem_group (type, clash_key, open_key, state, scope_level, arbiter_unit_id, arb_since, arb_due_date,
-      deadline, created_at)
-    SELECT ELT(1 + x.seq % 4, 'id_dup', 'id_error', 'id_changed', 'nbg_dup'), CONCAT('explain-test|', x.seq),
-      IF(x.seq % 3 = 2, NULL, CONCAT('explain-test|', x.seq)), ELT(1 + x.seq % 3, 'open', 'awaiting_arbitration', 'done'), 3,
-      c.id, IF(x.seq % 3 = 1, UTC_TIMESTAMP(6), NULL), IF(x.seq % 3 = 1, CURDATE() - INTERVAL (x.seq % 20) DAY, NULL),
-      IF(x.seq % 5 = 0, CURDATE() - INTERVAL 3 DAY, NULL), UTC_TIMESTAMP(6)
-    FROM seq_0_to_499 x JOIN student s ON s.student_no = CONCAT('G9', LPAD((x.seq DIV 10) * 20 + x.seq % 10, 16, '0'), 'X')
-    JOIN unit c ON c.code = s.county_code
-    ORDER BY x.seq`);
-  sql(`INSERT INTO group_member (group_id, student_id, school_id, province_code, city_code, county_code, state, reject_reason, due_date)
-    SELECT g.id, s.id, s.school_id, s.province_code, s.city_code, s.county_code,
-      ELT(1 + (g.id + k.seq) % 5, 'open', 'unconfirmed', 'awaiting_review', 'awaiting_leader', 'approved'),
-      IF(g.id % 7 = 0, '请重新核实', NULL), CURDATE() + INTERVAL (CAST(g.id % 30 AS SIGNED) - 15) DAY
-    FROM (SELECT id, CAST(SUBSTRING_INDEX(clash_key, '|', -1) AS UNSIGNED) gs FROM problem_group WHERE id > ${base.g}) g
-    JOIN seq_0_to_1 k
-    JOIN student s ON s.student_no = CONCAT('G9', LPAD((g.gs DIV 10) * 20 + g.gs % 10 + 10 * k.seq, 16, '0'), 'X')`);
-  sql('ANALYZE TABLE student, group_member, problem_group');
+  for (const q of searchDataSql(N, base.g)) sql(q);
   assert.equal(sqlCount(`SELECT COUNT(*) FROM student WHERE id > ${base.s}`), N);
-  assert.equal(sqlCount(`SELECT COUNT(*) FROM problem_group WHERE id > ${base.g}`), 500);
-  assert.equal(sqlCount(`SELECT COUNT(*) FROM group_member WHERE group_id > ${base.g}`), 1000);
+  assert.equal(sqlCount(`SELECT COUNT(*) FROM problem_group WHERE id > ${base.g}`), N / 200);
+  assert.equal(sqlCount(`SELECT COUNT(*) FROM group_member WHERE group_id > ${base.g}`), N / 100);
 });
 
 after(() => {

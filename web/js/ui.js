@@ -440,3 +440,12 @@ export function searchForm(route, p, user, prefix, own = [], keep = {}) {
 
 /** The list parameters of the hash for these names (empty ones left out by qs). @param {Record<string, string>} p @param {string[]} names */
 export function pick(p, names) { return Object.fromEntries(names.map((n) => [n, p[n] || ''])); }
+
+/** The problem types (R8), in the order of the screens. */
+export const PROBLEM_TYPES = ['id_dup', 'id_error', 'id_changed', 'nbg_dup', 'suspected_dup'];
+/** A search form's problem-type filter. */
+export function typeFilter() {
+  return { name: 'type', label: t('f.type'), input: select('type', [['', t('f.all')], ...PROBLEM_TYPES.map((c) => [c, label('type', c)])]) };
+}
+/** A search form's "due before" filter (R24). */
+export function dueBeforeFilter() { return { name: 'due_before', label: t('search.due_before'), input: h('input', { type: 'date', name: 'due_before' }) }; }

@@ -3,8 +3,7 @@ import { api } from '../api.js';
 import { t, extend } from '../i18n.js';
 import { h, replace } from '../dom.js';
 import { state, flash, flashError, errorText, hashParams } from '../shell.js';
-import { label, fact, day, when, ageDays, dueCell, table, pagedList, cursorLoader, confirmDialog, tf, itemsOf, focusHeading, select, searchForm, pick } from '../ui.js';
-import { TYPES } from './problems.js';
+import { label, fact, day, when, ageDays, dueCell, table, pagedList, cursorLoader, confirmDialog, tf, itemsOf, focusHeading, searchForm, pick, typeFilter, dueBeforeFilter } from '../ui.js';
 import { compareTable, memberEvidence } from '../case.js';
 import { evidenceList } from '../evidence-ui.js';
 
@@ -44,8 +43,8 @@ export async function render(main, rest) {
   // issue 13 item 1: the arbitration list searched by a member (name beginning, ID or student number, school, county) and type
   const p = hashParams();
   const form = searchForm('#/arbitration', p, state.user, 'af', [
-    { name: 'type', label: t('f.type'), input: select('type', [['', t('f.all')], ...TYPES.map((c) => [c, label('type', c)])]) },
-    { name: 'due_before', label: t('search.due_before'), input: h('input', { type: 'date', name: 'due_before' }) }]);
+    typeFilter(),
+    dueBeforeFilter()]);
   const params = pick(p, ['q', 'school', 'county', 'type', 'due_before']);
   const list = pagedList({ load: cursorLoader('/api/v1/queue', params), draw: (items) => table(columns, items, { caption: t('arb.title'), rowAttrs: (it) => ({ data: { arbRow: gid(it) } }) }), onError: flashError });
   replace(main, h('section', { data: { arbitration: '' } }, h('h1', {}, t('arb.title')), h('p', { class: 'muted' }, t('arb.note')), form, list.el));

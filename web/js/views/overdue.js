@@ -2,8 +2,7 @@
 import { t, extend } from '../i18n.js';
 import { h, replace } from '../dom.js';
 import { state, flashError, hashParams } from '../shell.js';
-import { label, fact, day, dueCell, table, pagedList, limitLoader, fetchAllPages, exportButtons, tf, select, searchForm, pick } from '../ui.js';
-import { TYPES } from './problems.js';
+import { label, fact, day, dueCell, table, pagedList, limitLoader, fetchAllPages, exportButtons, tf, searchForm, pick, typeFilter } from '../ui.js';
 
 extend({
   zh: { 'overdue.title': '超期未办理', 'overdue.note': '每一步（学校处理、主管部门核办、仲裁）应在 10 个工作日内办理。', 'overdue.days': '超期', 'overdue.step': '当前环节', 'overdue.arbitration': '等待仲裁', 'overdue.deadline': '超过限期消化处理截止日期' },
@@ -27,7 +26,7 @@ export async function render(main) {
   // school, county) and the problem type
   const p = hashParams();
   const form = searchForm('#/overdue', p, state.user, 'of', [
-    { name: 'type', label: t('f.type'), input: select('type', [['', t('f.all')], ...TYPES.map((c) => [c, label('type', c)])]) }]);
+    typeFilter()]);
   const params = pick(p, ['q', 'school', 'county', 'type']);
   const list = pagedList({ load: limitLoader('/api/v1/overdue', params, 1000), draw: (items) => table(columns, items, { caption: t('overdue.title'), rowAttrs: (it) => ({ data: { overdueRow: it.member_id ?? it.id } }) }), onError: flashError });
   const exp = exportButtons({

@@ -3,7 +3,7 @@ import { api, qs } from '../api.js';
 import { t, extend } from '../i18n.js';
 import { h, replace } from '../dom.js';
 import { state, flashError, hashParams, textOf } from '../shell.js';
-import { label, fact, dueCell, table, pagedList, cursorLoader, fetchAllPages, exportButtons, select, pairs, day, searchForm, pick } from '../ui.js';
+import { label, fact, dueCell, table, pagedList, cursorLoader, fetchAllPages, exportButtons, select, pairs, day, searchForm, pick, typeFilter, dueBeforeFilter, PROBLEM_TYPES } from '../ui.js';
 import { isMine, idProblem } from '../case.js';
 
 extend({
@@ -19,7 +19,7 @@ extend({
   },
 });
 
-export const TYPES = ['id_dup', 'id_error', 'id_changed', 'nbg_dup', 'suspected_dup'];
+export const TYPES = PROBLEM_TYPES;
 export const MSTATES = ['unconfirmed', 'open', 'awaiting_leader', 'awaiting_review', 'approved', 'upheld', 'deleted', 'changed', 'closed'];
 export const GSTATES = ['open', 'awaiting_arbitration', 'done'];
 
@@ -47,10 +47,10 @@ export async function render(main) {
   // handling state, group state, rejected to handle again, overdue, due before a date (all on the server, by cursor)
   const filters = pick(p, ['q', 'school', 'county', 'type', 'state', 'member_state', 'rejected', 'overdue', 'due_before']);
   const form = searchForm('#/problems', p, state.user, 'pf', [
-    { name: 'type', label: t('f.type'), input: select('type', [['', t('f.all')], ...TYPES.map((c) => [c, label('type', c)])]) },
+    typeFilter(),
     { name: 'state', label: t('gstate.label'), input: select('state', [['', t('f.all')], ...GSTATES.map((c) => [c, label('gstate', c)])]) },
     { name: 'member_state', label: t('group.member_state'), input: select('member_state', [['', t('f.all')], ...MSTATES.map((c) => [c, label('mstate', c)])]) },
-    { name: 'due_before', label: t('search.due_before'), input: h('input', { type: 'date', name: 'due_before' }) },
+    dueBeforeFilter(),
     { name: 'rejected', label: t('problems.rejected'), input: h('input', { type: 'checkbox', name: 'rejected', value: '1' }) },
     { name: 'overdue', label: t('problems.overdue'), input: h('input', { type: 'checkbox', name: 'overdue', value: '1' }) }]);
   const counts = h('div', { data: { counts: '' } });

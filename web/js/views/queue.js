@@ -3,8 +3,7 @@ import { t, extend } from '../i18n.js';
 import { h, replace } from '../dom.js';
 import { state, flashError, hashParams } from '../shell.js';
 import { qs } from '../api.js';
-import { reasonText, label, fact, day, when, ageDays, dueCell, isOverdue, table, pagedList, cursorLoader, fetchAllPages, exportButtons, tf, select, searchForm, pick } from '../ui.js';
-import { TYPES } from './problems.js';
+import { reasonText, label, fact, day, when, ageDays, dueCell, isOverdue, table, pagedList, cursorLoader, fetchAllPages, exportButtons, tf, searchForm, pick, typeFilter, dueBeforeFilter } from '../ui.js';
 
 extend({
   zh: { 'queue.school': '本校待处理', 'queue.open_school': '处理', 'queue.f_all': '全部', 'queue.f_rejected': '被驳回需重新处理', 'queue.f_overdue': '超期', 'queue.filter': '筛选', 'queue.title': '待核办', 'queue.leader': '待确认删除', 'queue.open': '核办', 'queue.open_leader': '确认', 'queue.note': '超期的排在最前面。' },
@@ -26,8 +25,8 @@ export async function render(main) {
   const filter = ['rejected', 'overdue'].includes(hp.filter) ? hp.filter : '';
   // issue 13 item 1: search (name beginning, ID or student number), school (a county's queue), problem type, due before
   const form = searchForm('#/queue', hp, state.user, 'qf', [
-    { name: 'type', label: t('f.type'), input: select('type', [['', t('f.all')], ...TYPES.map((c) => [c, label('type', c)])]) },
-    { name: 'due_before', label: t('search.due_before'), input: h('input', { type: 'date', name: 'due_before' }) }], { filter });
+    typeFilter(),
+    dueBeforeFilter()], { filter });
   const params = { filter, ...pick(hp, ['q', 'school', 'county', 'type', 'due_before']) };
   const chips = h('nav', { class: 'counts', 'aria-label': t('queue.filter'), data: { queueFilters: '' } }, ['', 'rejected', 'overdue'].map((f) =>
     h('a', { class: 'chip', href: '#/queue' + qs(f ? { filter: f } : {}), 'aria-current': f === filter ? 'true' : null, data: { queueFilter: f || 'all' } },
