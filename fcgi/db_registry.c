@@ -1101,28 +1101,33 @@ static enum scope_kind list_driver(const struct principal *who, const struct sea
 	return k;
 }
 
+/* What drives a searched list (issue 13 item 1): an exact ID number, an exact student number, a name on the (path, name)
+ * index of the narrowest path, or that path's own index; the driver's arguments into x (returns how many). */
+enum list_by { BY_ID, BY_NO, BY_NAME, BY_PATH };
+static enum list_by list_by(const struct principal *who, const struct search *f, enum scope_kind *d, struct db_arg *x, size_t *n)
+{
+	struct db_arg drv;
+	*d = list_driver(who, f, &drv);
+	if (f->id_number)
+		return x[(*n)++] = DBS(f->id_number), x[(*n)++] = DBS(f->id_alt), BY_ID;
+	if (f->student_no)
+		return x[(*n)++] = DBS(f->student_no), BY_NO;
+	x[(*n)++] = drv;
+	if (f->name_pattern)
+		return x[(*n)++] = DBS(f->name_pattern), BY_NAME;
+	return BY_PATH;
+}
+
 enum xerr db_reg_student_list(struct db *db, struct arena *a, const struct principal *who, const struct search *f,
 			      long long limit, long long after, const char *after_name, struct db_rows *rows, int *by_name)
 {
-	struct db_arg x[4 + SL_NFILTERS + 5], drv;
+	struct db_arg x[4 + SL_NFILTERS + 5];
 	size_t n = 0;
-	enum scope_kind d = list_driver(who, f, &drv), k = scope_kind_of(who);
-	const struct db_sql *q;
-	*by_name = 0;
-	if (f->id_number) {
-		q = &Q_STUDENT_ID[k];
-		x[n++] = DBS(f->id_number), x[n++] = DBS(f->id_alt);
-	} else if (f->student_no) {
-		q = &Q_STUDENT_NUMBER[k];
-		x[n++] = DBS(f->student_no);
-	} else if (f->name_pattern) {
-		q = &Q_STUDENT_NAME[d][k];
-		x[n++] = drv, x[n++] = DBS(f->name_pattern);
-		*by_name = 1;
-	} else {
-		q = &Q_STUDENT_LIST[d][k];
-		x[n++] = drv;
-	}
+	enum scope_kind d, k = scope_kind_of(who);
+	enum list_by by = list_by(who, f, &d, x, &n);
+	const struct db_sql *q = by == BY_ID ? &Q_STUDENT_ID[k] : by == BY_NO ? &Q_STUDENT_NUMBER[k]
+			       : by == BY_NAME ? &Q_STUDENT_NAME[d][k] : &Q_STUDENT_LIST[d][k];
+	*by_name = by == BY_NAME;
 	x[n++] = scope_arg(who);
 	n += db_search_student_args(x + n, f);
 	x[n] = f->school_id ? DBI(f->school_id) : DBNULL, x[n + 1] = x[n], n += 2;
@@ -1200,31 +1205,19 @@ static const struct db_sql Q_GROUPS_NO[SCOPE_N] = SCOPED_M(GI_NO);
 enum xerr db_reg_group_list(struct db *db, struct arena *a, const struct principal *who, const struct search *f,
 			    const char *today, long long limit, long long after, struct db_rows *rows)
 {
-	struct db_arg x[8 + SEARCH_MEMBER_NARGS + SEARCH_STUDENT_NARGS + 3], drv;
+	struct db_arg x[8 + SEARCH_MEMBER_NARGS + SEARCH_STUDENT_NARGS + 3];
 	size_t n = 0;
-	enum scope_kind d = list_driver(who, f, &drv), k = scope_kind_of(who);
-	const struct db_sql *q = NULL;
-	int student = 1;
-	if (k == SCOPE_ALL && !db_search_member(f) && !db_search_student(f)) { /* the ministry, no member filter */
+	enum scope_kind d, k = scope_kind_of(who);
+	if (k == SCOPE_ALL && !db_search_member(f) && !db_search_student(f)) /* the ministry, no member filter */
 		return db_exec(db, a, &Q_GROUPS_ALL,
 			       DB_ARGS(DBS(f->type), DBS(f->type), DBS(f->state), DBS(f->state), DBNULL, DBI(after), DBI(after),
 				       DBI(limit)), rows, NULL, NULL);
-	} else if (f->id_number) {
-		q = &Q_GROUPS_ID[k];
-		x[n++] = DBS(f->id_number), x[n++] = DBS(f->id_alt);
-	} else if (f->student_no) {
-		q = &Q_GROUPS_NO[k];
-		x[n++] = DBS(f->student_no);
-	} else if (f->name_pattern) {
-		q = &Q_GROUPS_NAME[d][k];
-		x[n++] = drv, x[n++] = DBS(f->name_pattern);
-	} else {
-		q = &Q_GROUPS[d][k], student = 0;
-		x[n++] = drv;
-	}
+	enum list_by by = list_by(who, f, &d, x, &n);
+	const struct db_sql *q = by == BY_ID ? &Q_GROUPS_ID[k] : by == BY_NO ? &Q_GROUPS_NO[k]
+			       : by == BY_NAME ? &Q_GROUPS_NAME[d][k] : &Q_GROUPS[d][k];
 	x[n++] = scope_arg(who);
 	n += db_search_member_args(x + n, f, today);
-	if (student)
+	if (by != BY_PATH)
 		n += db_search_student_args(x + n, f);
 	x[n++] = DBI(after), x[n++] = DBI(after);
 	x[n++] = DBS(f->type), x[n++] = DBS(f->type), x[n++] = DBS(f->state), x[n++] = DBS(f->state);
