@@ -188,6 +188,27 @@ test('R20/R24 the problem list\'s rejected, overdue and due-before filters; the 
   assert.deepEqual(od(await (await as('city_1301')).get(`/api/v1/overdue?${q}&county=130104`)), []);
 });
 
+test('R18/R2 the arbitration list (the common superior\'s queue) searched by a member and filtered by type, county, due date', async () => {
+  const { gid } = groupOfA();
+  // the group of A (130102) and X (130104) waits for its common superior, the city 1301 (R2)
+  sql(`UPDATE problem_group SET state='awaiting_arbitration', arb_since=UTC_TIMESTAMP(6), arb_due_date=CURDATE() + INTERVAL 5 DAY
+       WHERE id=${gid}`);
+  const city = await as('city_1301');
+  const arb = async (q) => {
+    const r = await city.get(`/api/v1/queue?${q}`);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.queue, 'arbitrations');
+    return r.body.items.map((x) => x.group_id);
+  };
+  assert.ok((await arb(`name=${enc(P)}`)).includes(gid));
+  assert.ok((await arb(`student_no=${X.student_no}&county=130104`)).includes(gid), 'either member of the group');
+  assert.ok((await arb(`id_number=${A.student.id_number}&type=id_dup&due_before=2999-01-01`)).includes(gid));
+  assert.ok(!(await arb(`name=${enc(P)}&county=130202`)).includes(gid));
+  assert.ok(!(await arb(`name=${enc(P)}&type=nbg_dup`)).includes(gid));
+  assert.ok(!(await arb(`name=${enc(P)}&due_before=2000-01-01`)).includes(gid));
+  assert.ok(!(await arb(`name=${enc(P + '乙乙')}`)).includes(gid));
+});
+
 // every bad value: parameter, value, the reason answered (null: no reason beyond the field)
 const BAD = [
   ['name', '', 'too_short'], ['name', '%', 'wildcard'], ['name', '张_', 'wildcard'], ['q', '王%', 'wildcard'],
