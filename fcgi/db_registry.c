@@ -9,6 +9,7 @@
 #include "sbuf.h"
 #include "log.h"
 #include <assert.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1170,10 +1171,13 @@ enum xerr db_reg_school_id(struct db *db, struct arena *a, const char *code, uin
  * filter and, when searching, is the student searched for. The members are read first (a derived table, never a walk
  * of every group by id probing them): driven by the narrowest path (the school or county filter, else the caller's
  * level) on (path, group_id), or by the student searched for (exact ID number, student number, or a name on
- * (path, name)) and k_member_student; then their groups by primary key, newest first after the cursor's id. */
+ * (path, name)) and k_member_student; then their groups by primary key, newest first after the cursor's id. Without a
+ * group filter (type, state) the members stop at the page's last group: a (path, group_id) index is read backwards for
+ * one page, not for the whole jurisdiction. */
 #define GL_Q(FROM, C, SEARCH)                                                                                         \
 	GROUP_SEL " FROM (SELECT DISTINCT m.group_id FROM " FROM " AND " C SQL_SEARCH_MEMBER("m") SEARCH                \
-	" AND (? = 0 OR m.group_id < ?)) x STRAIGHT_JOIN problem_group g ON g.id = x.group_id"                          \
+	" AND (? = 0 OR m.group_id < ?) ORDER BY m.group_id DESC LIMIT ?) x"                                           \
+	" STRAIGHT_JOIN problem_group g ON g.id = x.group_id"                                                         \
 	" JOIN unit au ON au.id = g.arbiter_unit_id" GROUP_FILTER " ORDER BY g.id DESC LIMIT ?"
 #define GL_PATH(IDX, DRV, C) GL_Q("group_member m FORCE INDEX (" IDX ") WHERE " DRV, C, "")
 #define GL_STUDENT(IDX, DRV, C) \
@@ -1205,7 +1209,7 @@ static const struct db_sql Q_GROUPS_NO[SCOPE_N] = SCOPED_M(GI_NO);
 enum xerr db_reg_group_list(struct db *db, struct arena *a, const struct principal *who, const struct search *f,
 			    const char *today, long long limit, long long after, struct db_rows *rows)
 {
-	struct db_arg x[8 + SEARCH_MEMBER_NARGS + SEARCH_STUDENT_NARGS + 3];
+	struct db_arg x[9 + SEARCH_MEMBER_NARGS + SEARCH_STUDENT_NARGS + 3];
 	size_t n = 0;
 	enum scope_kind d, k = scope_kind_of(who);
 	if (k == SCOPE_ALL && !db_search_member(f) && !db_search_student(f)) /* the ministry, no member filter */
@@ -1219,7 +1223,7 @@ enum xerr db_reg_group_list(struct db *db, struct arena *a, const struct princip
 	n += db_search_member_args(x + n, f, today);
 	if (by != BY_PATH)
 		n += db_search_student_args(x + n, f);
-	x[n++] = DBI(after), x[n++] = DBI(after);
+	x[n++] = DBI(after), x[n++] = DBI(after), x[n++] = DBI(f->type || f->state ? LLONG_MAX : limit);
 	x[n++] = DBS(f->type), x[n++] = DBS(f->type), x[n++] = DBS(f->state), x[n++] = DBS(f->state);
 	x[n++] = DBI(limit);
 	assert(n <= sizeof x / sizeof *x);
