@@ -1104,7 +1104,7 @@ static enum scope_kind list_driver(const struct principal *who, const struct sea
 
 /* What drives a searched list (issue 13 item 1): an exact ID number, an exact student number, a name on the (path, name)
  * index of the narrowest path, or that path's own index; the driver's arguments into x (returns how many). */
-enum list_by { BY_ID, BY_NO, BY_NAME, BY_PATH };
+enum list_by { BY_ID, BY_NO, BY_NAME, BY_PATH, BY_WIDE };
 static enum list_by list_by(const struct principal *who, const struct search *f, enum scope_kind *d, struct db_arg *x, size_t *n)
 {
 	struct db_arg drv;
@@ -1117,6 +1117,16 @@ static enum list_by list_by(const struct principal *who, const struct search *f,
 	if (f->name_pattern)
 		return x[(*n)++] = DBS(f->name_pattern), BY_NAME;
 	return BY_PATH;
+}
+
+/* The problem list by a one-character name prefix: driven by the path's members (BY_WIDE), the name checked on each. */
+static enum list_by group_list_by(const struct principal *who, const struct search *f, enum scope_kind *d, struct db_arg *x,
+				  size_t *n)
+{
+	if (!f->name_wide || f->id_number || f->student_no)
+		return list_by(who, f, d, x, n);
+	*d = list_driver(who, f, &x[(*n)++]);
+	return BY_WIDE;
 }
 
 enum xerr db_reg_student_list(struct db *db, struct arena *a, const struct principal *who, const struct search *f,
@@ -1180,10 +1190,19 @@ enum xerr db_reg_school_id(struct db *db, struct arena *a, const char *code, uin
 	" STRAIGHT_JOIN problem_group g ON g.id = x.group_id"                                                         \
 	" JOIN unit au ON au.id = g.arbiter_unit_id" GROUP_FILTER " ORDER BY g.id DESC LIMIT ?"
 #define GL_PATH(IDX, DRV, C) GL_Q("group_member m FORCE INDEX (" IDX ") WHERE " DRV, C, "")
+/* a one-character name prefix (a surname, a few % of everyone, more than the members of problem groups): the members of
+ * the path in group order, each with its student's name, until a page of groups is found */
+#define GL_WIDE(IDX, DRV, C) \
+	GL_Q("group_member m " IDX " STRAIGHT_JOIN student s ON s.id = m.student_id WHERE " DRV, C, SQL_SEARCH_STUDENT("s"))
 #define GL_STUDENT(IDX, DRV, C) \
 	GL_Q("student s FORCE INDEX (" IDX ") STRAIGHT_JOIN group_member m FORCE INDEX (k_member_student)" \
 	     " ON m.student_id = s.id WHERE " DRV, C, SQL_SEARCH_STUDENT("s"))
 #define GP_ALL(C) GL_Q("group_member m WHERE (? IS NULL)", C, "")
+#define GW_ALL(C) GL_WIDE("FORCE INDEX (uk_member)", "(? IS NULL)", C)
+#define GW_PROV(C) GL_WIDE("FORCE INDEX (k_member_province)", "m.province_code = ?", C)
+#define GW_CITY(C) GL_WIDE("FORCE INDEX (k_member_city)", "m.city_code = ?", C)
+#define GW_COUNTY(C) GL_WIDE("FORCE INDEX (k_member_county_group)", "m.county_code = ?", C)
+#define GW_SCHOOL(C) GL_WIDE("FORCE INDEX (k_member_school_group)", "m.school_id = ?", C)
 #define GP_PROV(C) GL_PATH("k_member_province", "m.province_code = ?", C)
 #define GP_CITY(C) GL_PATH("k_member_city", "m.city_code = ?", C)
 #define GP_COUNTY(C) GL_PATH("k_member_county_group", "m.county_code = ?", C)
@@ -1201,6 +1220,8 @@ static const struct db_sql Q_GROUPS_ALL = {GROUP_COLS GROUP_FILTER " AND (? IS N
 /* [driver path kind][caller's scope kind] */
 static const struct db_sql Q_GROUPS[SCOPE_N][SCOPE_N] = {
 	SCOPED_M(GP_ALL), SCOPED_M(GP_PROV), SCOPED_M(GP_CITY), SCOPED_M(GP_COUNTY), SCOPED_M(GP_SCHOOL)};
+static const struct db_sql Q_GROUPS_WIDE[SCOPE_N][SCOPE_N] = {
+	SCOPED_M(GW_ALL), SCOPED_M(GW_PROV), SCOPED_M(GW_CITY), SCOPED_M(GW_COUNTY), SCOPED_M(GW_SCHOOL)};
 static const struct db_sql Q_GROUPS_NAME[SCOPE_N][SCOPE_N] = {
 	SCOPED_M(GN_ALL), SCOPED_M(GN_PROV), SCOPED_M(GN_CITY), SCOPED_M(GN_COUNTY), SCOPED_M(GN_SCHOOL)};
 static const struct db_sql Q_GROUPS_ID[SCOPE_N] = SCOPED_M(GI_ID);
@@ -1216,9 +1237,9 @@ enum xerr db_reg_group_list(struct db *db, struct arena *a, const struct princip
 		return db_exec(db, a, &Q_GROUPS_ALL,
 			       DB_ARGS(DBS(f->type), DBS(f->type), DBS(f->state), DBS(f->state), DBNULL, DBI(after), DBI(after),
 				       DBI(limit)), rows, NULL, NULL);
-	enum list_by by = list_by(who, f, &d, x, &n);
+	enum list_by by = group_list_by(who, f, &d, x, &n);
 	const struct db_sql *q = by == BY_ID ? &Q_GROUPS_ID[k] : by == BY_NO ? &Q_GROUPS_NO[k]
-			       : by == BY_NAME ? &Q_GROUPS_NAME[d][k] : &Q_GROUPS[d][k];
+			       : by == BY_NAME ? &Q_GROUPS_NAME[d][k] : by == BY_WIDE ? &Q_GROUPS_WIDE[d][k] : &Q_GROUPS[d][k];
 	x[n++] = scope_arg(who);
 	n += db_search_member_args(x + n, f, today);
 	if (by != BY_PATH)

@@ -258,8 +258,10 @@ int search_finish(struct search *s, enum search_key *key, const char **reason, c
 	*key = SK_NAME_MATCH;
 	if ((s->set & SK_BIT(SK_NAME_MATCH)) && !s->name)
 		BAD("not_here", "按姓名完全匹配时请同时输入姓名。", "name_match needs a name.");
-	if (s->name)
+	if (s->name) {
 		s->name_pattern = s->name_exact ? s->name_like : s->name_pattern;
+		s->name_wide = !s->name_exact && json_utf8_chars(s->name) == 1;
+	}
 	return 0;
 }
 

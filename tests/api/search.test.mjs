@@ -136,6 +136,12 @@ test('the problem list: search by a member\'s ID number, student number or name 
   assert.ok(gids(await county.get(`/api/v1/groups?student_no=${A.student_no}`)).includes(gid));
   assert.ok(gids(await county.get(`/api/v1/groups?name=${enc(P)}`)).includes(gid));
   assert.ok(gids(await county.get(`/api/v1/groups?q=${enc(P + '乙')}&name_match=exact`)).includes(gid));
+  // a one-character prefix (a surname) is read from the members of the jurisdiction, newest group first
+  assert.ok(gids(await county.get(`/api/v1/groups?name=${enc(P[0])}`)).includes(gid));
+  assert.ok(gids(await county.get(`/api/v1/groups?name=${enc(P[0])}&type=id_dup&school=${SCHOOLS.a.code}`)).includes(gid));
+  assert.ok(!gids(await county.get(`/api/v1/groups?name=${enc(P[0])}&type=nbg_dup`)).includes(gid));
+  assert.ok((await county.get(`/api/v1/groups?name=${enc(P[0])}&limit=100`)).body.items
+    .every((g) => g.members.some((m) => m.name.startsWith(P[0]) && m.county.code === '130102')), 'a member of the county by that name');
   // R1–R3: the member searched for must be within the caller's jurisdiction (X is at school b, A at school a)
   const clerkB = await as('clerk_b');
   assert.ok(gids(await clerkB.get(`/api/v1/groups?student_no=${X.student_no}`)).includes(gid));
