@@ -143,7 +143,7 @@ static const struct db_sql Q_QUEUE_COUNTY = {QUEUE_ITEMS("k_member_county", W_CO
 static const struct db_sql Q_QUEUE_COUNTY_N = {QUEUE_COUNTS(W_COUNTY)};
 #define G_FLAG "(g.arb_due_date IS NOT NULL AND g.arb_due_date < ?)"
 /* issue 13 item 1: the arbitration list's search and filters: problem type, due before a day, and a member of the
- * group (school, county, the student searched for). Arguments: arb_search_args. */
+ * group (school, county, the student searched for). Arguments: see db_wf_queue_arbiter. */
 #define ARB_SEARCH                                                                                                    \
 	" AND (? IS NULL OR g.type = ?) AND (? IS NULL OR g.arb_due_date < ?) AND (? = 0 OR EXISTS (SELECT 1 FROM"      \
 	" group_member am FORCE INDEX (uk_member) STRAIGHT_JOIN student s ON s.id = am.student_id WHERE am.group_id = g.id" \
@@ -177,7 +177,7 @@ static const struct db_sql Q_QUEUE_ARB_N = {
 	" (SELECT COUNT(DISTINCT g.id) FROM problem_group g JOIN group_member m ON m.group_id = g.id"                \
 	"  WHERE " C " AND g.state = 'awaiting_arbitration' AND g.arb_due_date < ?)"
 /* issue 13 item 1: the overdue list's search and filters on the member (and its student) that puts a row there:
- * problem type, school, county, the student searched for. Arguments: overdue_search_args. */
+ * problem type, school, county, the student searched for. Arguments: see db_wf_overdue. */
 #define OV_SEARCH                                                                                                     \
 	" AND (? IS NULL OR g.type = ?) AND (? IS NULL OR m.school_id = ?) AND (? IS NULL OR m.county_code = ?)"       \
 	SQL_SEARCH_STUDENT("s")
