@@ -59,6 +59,10 @@ enum xerr api_import_failed(struct req *r, struct resp *w);
 enum xerr api_register_results(struct req *r, struct resp *w);
 enum xerr api_registrations_approve(struct req *r, struct resp *w);
 enum xerr api_groups_list(struct req *r, struct resp *w);
+/* issue 13 item 1: read a list's search parameters (search_read) and resolve the school filter's code (422 school when
+ * there is no such school). */
+struct search;
+enum xerr api_search_read(struct req *r, struct resp *w, unsigned keys, struct search *f);
 
 /* evidence (issue 6) */
 /* Most files one upload may carry (XJ_EVIDENCE_MAX_FILES may lower it, not raise it). The route's body cap is sized

@@ -10,6 +10,8 @@
 #include "log.h"
 #include "registry.h"
 #include "scope.h"
+#include "search.h"
+#include <assert.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,7 +71,6 @@ static int fields_from_record(struct arena *a, const cJSON *obj, struct student_
 	return 0;
 }
 
-static const char *str_or_null(const char *s) { return s && *s ? s : NULL; }
 
 /* A student row (db_reg_student_* column order) as JSON. */
 static cJSON *student_json(const struct db_rows *rs, size_t i)
@@ -156,29 +157,42 @@ enum xerr api_students_create(struct req *r, struct resp *w)
 	return resp_json(r, w, strcmp(o.status, "unchanged") == 0 ? 200 : 201, res);
 }
 
+enum xerr api_search_read(struct req *r, struct resp *w, unsigned keys, struct search *f)
+{
+	enum xerr e = search_read(r, w, keys, f);
+	if (e == XE_OK && f->school) { /* the school filter by its code: an unknown code is an error, not an empty list */
+		if ((e = db_reg_school_id(r->db, r->arena, f->school, &f->school_id)) != XE_OK)
+			return e;
+		if (!f->school_id)
+			return resp_error_zh(r, w, XE_VALIDATION, "school", "没有这个学校代码。", "There is no school with this code.");
+	}
+	return e;
+}
+
+/* issue 13 item 1: search and filters (search.h), scoped in SQL (R1-R3), each on an index; the cursor is bound to the
+ * filter set (search_list_name) and, for a name search, carries the last name. */
 enum xerr api_students_list(struct req *r, struct resp *w)
 {
 	long long limit, after = 0;
-	int paged;
+	int paged, by_name;
+	const char *after_name = NULL;
+	struct search f;
 	enum xerr e;
-	if ((e = req_query_int(r, w, "limit", 1, 200, 50, &limit)) || (e = cursor_read(r, w, "students", &after, 1, &paged)))
+	if ((e = req_query_int(r, w, "limit", 1, 200, 50, &limit)) || (e = api_search_read(r, w, SEARCH_STUDENT_KEYS, &f)))
 		return e;
-	const char *school = str_or_null(req_query(r, "school")), *status = str_or_null(req_query(r, "status")),
-		   *q = str_or_null(req_query(r, "q"));
-	if (status && strcmp(status, "pending") && strcmp(status, "formal") && strcmp(status, "problem") && strcmp(status, "deleted"))
-		return resp_error(r, w, XE_VALIDATION, "status", "status must be pending, formal, problem or deleted.");
-	if (q && json_utf8_chars(q) > 50)
-		return resp_error(r, w, XE_VALIDATION, "q", "q is at most 50 characters.");
-	struct reg_actor who;
-	registry_actor(r->who, &who);
+	const char *list = search_list_name(r->arena, "students", &f);
+	int name_keys = f.name_pattern && !f.id_number && !f.student_no;
+	if ((e = cursor_read_str(r, w, list, &after, 1, name_keys ? &after_name : NULL, &paged)))
+		return e;
 	struct db_rows rs;
-	if ((e = db_reg_student_list(r->db, r->arena, r->who, school, status, q, limit, after, &rs)) != XE_OK)
+	if ((e = db_reg_student_list(r->db, r->arena, r->who, &f, limit, after, after_name, &rs, &by_name)) != XE_OK)
 		return e;
+	assert(by_name == name_keys);
 	cJSON *arr, *o = cursor_list(&arr);
 	for (size_t i = 0; i < rs.n; i++)
 		cJSON_AddItemToArray(arr, student_json(&rs, i));
 	long long last = rs.n ? db_get_int(&rs, rs.n - 1, 0) : 0;
-	cursor_next(r, o, "students", rs.n, limit, &last, 1);
+	cursor_next_str(r, o, list, rs.n, limit, &last, 1, by_name && rs.n ? db_get(&rs, rs.n - 1, 2) : NULL);
 	return resp_json(r, w, 200, o);
 }
 
@@ -433,18 +447,15 @@ enum xerr api_groups_list(struct req *r, struct resp *w)
 {
 	long long limit, after = 0;
 	int paged;
+	struct search f;
 	enum xerr e;
-	if ((e = req_query_int(r, w, "limit", 1, 100, 20, &limit)) || (e = cursor_read(r, w, "groups", &after, 1, &paged)))
+	if ((e = req_query_int(r, w, "limit", 1, 100, 20, &limit)) || (e = api_search_read(r, w, SEARCH_GROUP_KEYS, &f)))
 		return e;
-	const char *type = str_or_null(req_query(r, "type")), *state = str_or_null(req_query(r, "state"));
-	if (type && wf_type_parse(type) < 0)
-		return resp_error(r, w, XE_VALIDATION, "type", "type must be id_dup, id_error, id_changed, nbg_dup or suspected_dup.");
-	if (state && strcmp(state, "open") && strcmp(state, "awaiting_arbitration") && strcmp(state, "done"))
-		return resp_error(r, w, XE_VALIDATION, "state", "state must be open, awaiting_arbitration or done.");
-	struct reg_actor who;
-	registry_actor(r->who, &who);
+	const char *list = search_list_name(r->arena, "groups", &f);
+	if ((e = cursor_read(r, w, list, &after, 1, &paged)))
+		return e;
 	struct db_rows gs, ms;
-	if ((e = db_reg_group_list(r->db, r->arena, r->who, type, state, limit, after, &gs)) != XE_OK)
+	if ((e = db_reg_group_list(r->db, r->arena, r->who, &f, search_today(r->arena), limit, after, &gs)) != XE_OK)
 		return e;
 	uint64_t ids[100];
 	for (size_t i = 0; i < gs.n; i++)
@@ -453,7 +464,7 @@ enum xerr api_groups_list(struct req *r, struct resp *w)
 		return e;
 	cJSON *arr, *o = cursor_list(&arr);
 	long long last = gs.n ? db_get_int(&gs, gs.n - 1, 0) : 0;
-	cursor_next(r, o, "groups", gs.n, limit, &last, 1);
+	cursor_next(r, o, list, gs.n, limit, &last, 1);
 	size_t k = 0;
 	for (size_t i = 0; i < gs.n; i++) {
 		cJSON *g = cJSON_CreateObject();

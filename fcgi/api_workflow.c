@@ -1,5 +1,6 @@
 /* api_workflow: the problem-record workflow over HTTP: group detail, member actions and arbitration (one transaction each, through the state machine in workflow.c), queues, statistics, overdue list, holidays, deadlines and the provincial feed (R11-R29). */
 #include "api.h"
+#include "search.h"
 #include "auth.h"
 #include "change.h"
 #include "config.h"
@@ -936,21 +937,17 @@ enum xerr api_wf_queue(struct req *r, struct resp *w)
 	const struct principal *p = r->who;
 	long long limit, key[3];
 	int paged;
+	struct search f;
 	enum xerr e;
-	if ((e = req_query_int(r, w, "limit", 1, 500, 100, &limit)) || (e = cursor_read(r, w, "queue", key, 3, &paged)))
+	/* issue 11 item 7: "rejected, to handle again" and "overdue" filter the items (counts stay the whole queue);
+	 * issue 13 item 1: so do the search and the filters, and the cursor is bound to them */
+	if ((e = req_query_int(r, w, "limit", 1, 500, 100, &limit)) || (e = api_search_read(r, w, SEARCH_QUEUE_KEYS, &f)))
+		return e;
+	const char *list = search_list_name(r->arena, "queue", &f);
+	if ((e = cursor_read(r, w, list, key, 3, &paged)))
 		return e;
 	const long long *after = paged ? key : NULL;
-	/* issue 11 item 7: "rejected, to handle again" and "overdue" filter the items (counts stay the whole queue) */
-	const char *fs = req_query(r, "filter");
-	if (fs && !*fs)
-		fs = NULL;
-	int filter = WQ_ALL;
-	if (fs && strcmp(fs, "rejected") == 0)
-		filter = WQ_REJECTED;
-	else if (fs && strcmp(fs, "overdue") == 0)
-		filter = WQ_OVERDUE;
-	else if (fs)
-		return resp_error_zh(r, w, XE_VALIDATION, "filter", "筛选条件只能是“被驳回”或“超期”。", "filter must be rejected or overdue.");
+	int filter = !f.filter ? WQ_ALL : strcmp(f.filter, "rejected") == 0 ? WQ_REJECTED : WQ_OVERDUE;
 	const char *today = day_str(r->arena, today_day());
 	struct db_rows items = {0}, counts = {0};
 	size_t keycol = WF_QUEUE_KEY_COL;
@@ -960,17 +957,17 @@ enum xerr api_wf_queue(struct req *r, struct resp *w)
 	if ((p->role == ROLE_SCHOOL_CLERK || p->role == ROLE_SCHOOL_LEADER) && p->unit_level == LEVEL_SCHOOL) {
 		int leader = p->role == ROLE_SCHOOL_LEADER;
 		queue = leader ? "leader_confirmations" : "school_records";
-		if ((e = db_wf_queue_school(r->db, r->arena, p->unit_id, leader, today, (int)limit, filter, after, &items, &counts)))
+		if ((e = db_wf_queue_school(r->db, r->arena, p->unit_id, leader, today, (int)limit, filter, &f, after, &items, &counts)))
 			return e;
 		arr = queue_member_items(&items, today);
 	} else if (p->role == ROLE_COUNTY && p->unit_level == LEVEL_COUNTY && p->county_code) {
 		queue = "reviews";
-		if ((e = db_wf_queue_county(r->db, r->arena, p->county_code, today, (int)limit, filter, after, &items, &counts)))
+		if ((e = db_wf_queue_county(r->db, r->arena, p->county_code, today, (int)limit, filter, &f, after, &items, &counts)))
 			return e;
 		arr = queue_member_items(&items, today);
 	} else if (p->role == ROLE_BUREAU) {
 		queue = "arbitrations";
-		if ((e = db_wf_queue_arbiter(r->db, r->arena, p->unit_id, today, (int)limit, after, &items, &counts)))
+		if ((e = db_wf_queue_arbiter(r->db, r->arena, p->unit_id, today, (int)limit, &f, after, &items, &counts)))
 			return e;
 		keycol = WF_ARB_KEY_COL;
 		arr = cJSON_CreateArray();
@@ -1007,7 +1004,7 @@ enum xerr api_wf_queue(struct req *r, struct resp *w)
 	if (items.n) {
 		long long last[3] = {db_get_int(&items, items.n - 1, keycol), db_get_int(&items, items.n - 1, keycol + 1),
 				     db_get_int(&items, items.n - 1, 0)};
-		cursor_next(r, o, "queue", items.n, limit, last, 3);
+		cursor_next(r, o, list, items.n, limit, last, 3);
 	}
 	resp_header(w, "Cache-Control", "no-store");
 	return resp_json(r, w, 200, o);
@@ -1072,13 +1069,14 @@ enum xerr api_wf_stats(struct req *r, struct resp *w)
 enum xerr api_wf_overdue(struct req *r, struct resp *w)
 {
 	long long limit;
+	struct search f;
 	enum xerr e;
-	if ((e = req_query_int(r, w, "limit", 1, 1000, 200, &limit)))
+	if ((e = req_query_int(r, w, "limit", 1, 1000, 200, &limit)) || (e = api_search_read(r, w, SEARCH_OVERDUE_KEYS, &f)))
 		return e;
 	wd_day td = today_day();
 	const char *today = day_str(r->arena, td);
 	struct db_rows rs;
-	if ((e = db_wf_overdue(r->db, r->arena, r->who, today, (int)limit, &rs)))
+	if ((e = db_wf_overdue(r->db, r->arena, r->who, today, (int)limit, &f, &rs)))
 		return e;
 	cJSON *arr, *o = cursor_list(&arr); /* the first `limit`, most overdue first; not paged further yet */
 	cJSON_AddStringToObject(o, "today", today);

@@ -37,12 +37,27 @@ static int payload(char *out, size_t outsz, const char *name, const struct princ
 
 void cursor_next(struct req *r, cJSON *list, const char *name, size_t n, long long limit, const long long *last, size_t nvals)
 {
+	cursor_next_str(r, list, name, n, limit, last, nvals, NULL);
+}
+
+void cursor_next_str(struct req *r, cJSON *list, const char *name, size_t n, long long limit, const long long *last,
+		     size_t nvals, const char *str)
+{
 	assert(nvals <= CURSOR_MAX_VALUES);
+	assert(!str || strlen(str) <= CURSOR_MAX_STR);
 	if (n == 0 || (long long)n < limit)
 		return; /* the page was not full: the list ends here */
-	char p[256];
+	char p[CURSOR_PAYLOAD];
 	int len = payload(p, sizeof p, name, r->who, last, nvals);
 	assert(len > 0);
+	if (str) { /* the string key comes last, as is: "|s<bytes>" to the end of the payload */
+		size_t sl = strlen(str);
+		assert((size_t)len + 2 + sl < sizeof p);
+		p[len++] = '|';
+		p[len++] = 's';
+		memcpy(p + len, str, sl);
+		len += (int)sl;
+	}
 	unsigned char mac[16];
 	crypto_generichash(mac, sizeof mac, (const unsigned char *)p, (size_t)len, key, sizeof key);
 	unsigned char raw[sizeof p + sizeof mac];
@@ -56,15 +71,23 @@ void cursor_next(struct req *r, cJSON *list, const char *name, size_t n, long lo
 
 enum xerr cursor_read(struct req *r, struct resp *w, const char *name, long long *vals, size_t nvals, int *present)
 {
+	return cursor_read_str(r, w, name, vals, nvals, NULL, present);
+}
+
+enum xerr cursor_read_str(struct req *r, struct resp *w, const char *name, long long *vals, size_t nvals, const char **str,
+			  int *present)
+{
 	assert(nvals <= CURSOR_MAX_VALUES);
 	const char *s = req_query(r, "cursor");
 	*present = 0;
+	if (str)
+		*str = NULL;
 	if (!s || !*s)
 		return XE_OK;
-	unsigned char raw[300];
+	unsigned char raw[CURSOR_PAYLOAD + 16];
 	size_t len = 0;
-	char p[256];
-	if (strlen(s) > 400 || sodium_base642bin(raw, sizeof raw, s, strlen(s), NULL, &len, NULL,
+	char p[CURSOR_PAYLOAD];
+	if (strlen(s) > sodium_base64_ENCODED_LEN(sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING) || sodium_base642bin(raw, sizeof raw, s, strlen(s), NULL, &len, NULL,
 						 sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 || len <= 16)
 		goto bad;
 	unsigned char mac[16];
@@ -74,16 +97,22 @@ enum xerr cursor_read(struct req *r, struct resp *w, const char *name, long long
 	if (sodium_memcmp(mac, raw, 16) != 0 || plen < 0 || len - 16 <= (size_t)plen || memcmp(raw + 16, p, (size_t)plen) != 0 ||
 	    raw[16 + plen] != '|')
 		goto bad;
-	char vs[256];
-	memcpy(vs, raw + 16 + plen + 1, len - 16 - (size_t)plen - 1);
-	vs[len - 16 - (size_t)plen - 1] = 0;
+	size_t vn = len - 16 - (size_t)plen - 1;
+	char *vs = arena_alloc(r->arena, vn + 1);
+	memcpy(vs, raw + 16 + plen + 1, vn);
+	vs[vn] = 0;
 	char *q = vs;
 	for (size_t i = 0; i < nvals; i++) {
 		char *end;
 		vals[i] = strtoll(q, &end, 10);
-		if (end == q || (i + 1 < nvals ? *end != '|' : *end != 0))
+		if (end == q || (i + 1 < nvals || str ? *end != '|' : *end != 0))
 			goto bad;
 		q = end + 1;
+	}
+	if (str) { /* the string key: "s" then its bytes to the end (signed with the rest) */
+		if (*q != 's' || memchr(q, 0, vn - (size_t)(q - vs)) != NULL)
+			goto bad;
+		*str = q + 1;
 	}
 	*present = 1;
 	return XE_OK;

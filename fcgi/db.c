@@ -4,6 +4,8 @@
 #include "xmalloc.h"
 #include "config.h"
 #include "log.h"
+#include "sbuf.h"
+#include <strings.h>
 #include <mysql.h>
 #include <errmsg.h>
 #include <mysqld_error.h>
@@ -31,6 +33,8 @@ struct db {
 	unsigned rw_timeout;       /* seconds a statement may wait for the server (read/write), set before connecting */
 	char tx_token[33];         /* the last db_tx attempt's request token (hex), issue 12 item 2 */
 	int commit_fault;          /* test hook (db_test_commit_fault): lose the connection at the next COMMIT */
+	int explain;               /* test hook (db_explain_begin): EXPLAIN every SELECT into explain_out */
+	struct sbuf explain_out;
 	struct stmt_slot slots[STMT_SLOTS];
 };
 
@@ -68,6 +72,7 @@ void db_close(struct db *db)
 	if (!db)
 		return;
 	db_drop(db);
+	free(db->explain_out.s);
 	free(db);
 }
 
@@ -372,6 +377,63 @@ out:
 	return e;
 }
 
+/* ---- the EXPLAIN hook (issue 13 item 1, XJ_TEST_HOOKS only) ---- */
+void db_explain_begin(struct db *db)
+{
+	db->explain = 1;
+	db->explain_out.n = 0;
+	if (db->explain_out.s)
+		db->explain_out.s[0] = 0;
+}
+
+const char *db_explain_take(struct db *db, struct arena *a)
+{
+	db->explain = 0;
+	const char *o = arena_strdup(a, db->explain_out.s ? db->explain_out.s : "");
+	free(db->explain_out.s);
+	memset(&db->explain_out, 0, sizeof db->explain_out);
+	return o;
+}
+
+/* EXPLAIN q with its arguments (a statement of its own, not cached) and append table:type:key:rows per row. */
+static void explain_one(struct db *db, const struct db_sql *q, MYSQL_BIND *b, size_t nargs)
+{
+	const char *p = q->sql;
+	while (*p == ' ' || *p == '(')
+		p++;
+	if (strncasecmp(p, "SELECT", 6) != 0)
+		return;
+	char *sql = xmalloc(strlen(q->sql) + 9);
+	strcpy(sql, "EXPLAIN ");
+	strcat(sql, q->sql);
+	MYSQL_STMT *st = mysql_stmt_init(db->conn);
+	struct arena a;
+	arena_init(&a, 4096);
+	struct db_rows rs = {0};
+	if (st && !mysql_stmt_prepare(st, sql, (unsigned long)strlen(sql)) && !(nargs && mysql_stmt_bind_param(st, b)) &&
+	    !mysql_stmt_execute(st) && fetch_all(db, st, &a, &rs, sql) == XE_OK) {
+		if (db->explain_out.n)
+			sbuf_puts(&db->explain_out, " | ");
+		for (size_t i = 0; i < rs.n; i++) { /* id select_type table type possible_keys key key_len ref rows Extra */
+			if (i)
+				sbuf_puts(&db->explain_out, ";");
+			for (size_t c = 2; c <= 8; c++) {
+				if (c == 4 || c == 6 || c == 7)
+					continue;
+				if (c > 2)
+					sbuf_puts(&db->explain_out, ":");
+				sbuf_puts(&db->explain_out, db_get(&rs, i, c) ? db_get(&rs, i, c) : "-");
+			}
+		}
+	} else {
+		log_error("db: EXPLAIN failed [%.200s]", q->sql);
+	}
+	if (st)
+		mysql_stmt_close(st);
+	arena_free(&a);
+	free(sql);
+}
+
 enum xerr db_exec(struct db *db, struct arena *a, const struct db_sql *q, const struct db_arg *args, size_t nargs,
 		  struct db_rows *rows, unsigned long long *affected, unsigned long long *insert_id)
 {
@@ -398,6 +460,8 @@ enum xerr db_exec(struct db *db, struct arena *a, const struct db_sql *q, const 
 				e = XE_INTERNAL;
 				break;
 			}
+			if (db->explain)
+				explain_one(db, q, b, nargs);
 			if ((nargs && mysql_stmt_bind_param(st, b)) || mysql_stmt_execute(st))
 				e = map_error(db, mysql_stmt_errno(st), mysql_stmt_error(st), q->sql);
 			else {

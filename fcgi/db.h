@@ -79,6 +79,12 @@ void db_test_commit_fault(struct db *db, int mode);
 enum xerr db_commit(struct db *db);
 void db_rollback(struct db *db);
 
+/* The EXPLAIN hook (XJ_TEST_HOOKS only, issue 13 item 1): while on, every SELECT db_exec runs is also EXPLAINed
+ * with the same arguments; db_explain_take returns the rows as "table:type:key:rows" joined by ";" per row and
+ * " | " per statement (arena a), and turns it off. */
+void db_explain_begin(struct db *db);
+const char *db_explain_take(struct db *db, struct arena *a);
+
 /* MariaDB error number of the last failure (0 if none). */
 unsigned db_errno(const struct db *db);
 

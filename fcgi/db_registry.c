@@ -1,6 +1,7 @@
 /* db_registry: SQL of the registry: records, set-based duplicate detection (R7-R9), register results, imports, lists. */
 #include "db_registry.h"
 #include "scope.h"
+#include "db_search.h"
 #include "xmalloc.h"
 #include "db_workflow.h"
 #include "workflow.h"
@@ -8,6 +9,7 @@
 #include "sbuf.h"
 #include "log.h"
 #include <assert.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1034,84 +1036,211 @@ enum xerr db_reg_student_groups(struct db *db, struct arena *a, uint64_t student
 
 static const struct db_sql Q_STUDENT_GET[SCOPE_N] =
 	SCOPE_SQL("SELECT " STUDENT_COLS " FROM student s JOIN unit sch ON sch.id=s.school_id WHERE s.id=? AND ", "s", "school_id", "");
-/* Student lists per caller level (R1-R3), each on the index of its level where there is one. */
-#define LIST_FILTER                                                                                          \
-	" AND (? IS NULL OR sch.code=?) AND (? IS NULL OR s.status=?)"                                         \
-	" AND (? IS NULL OR s.name LIKE CONCAT(?, '%') OR s.id_number=? OR s.student_no=?)"
-#define LIST_LEVEL(IDX, COND) " FROM student s " IDX " JOIN unit sch ON sch.id=s.school_id WHERE " COND LIST_FILTER
-/* keyset paging (R30): newest first, after the cursor's id; each level on its (path, id) index */
-#define LIST_Q(L) {"SELECT " STUDENT_COLS L " AND (?=0 OR s.id<?) ORDER BY s.id DESC LIMIT ?"}
-static const struct db_sql Q_STUDENT_LIST[SCOPE_N] = { /* indexed by scope_kind_of; the filters of SCOPE_SQL */
-	LIST_Q(LIST_LEVEL("FORCE INDEX (PRIMARY)", "(? IS NULL)")),
-	LIST_Q(LIST_LEVEL("FORCE INDEX (k_student_province_id)", "s.province_code=?")),
-	LIST_Q(LIST_LEVEL("FORCE INDEX (k_student_city_id)", "s.city_code=?")),
-	LIST_Q(LIST_LEVEL("FORCE INDEX (k_student_county_id)", "s.county_code=?")),
-	LIST_Q(LIST_LEVEL("FORCE INDEX (k_student_school_id)", "s.school_id=?"))};
+/* Student lists and searches (R1-R3, issue 13 item 1): the caller's scope (SCOPE_EACH, on s) is always in the WHERE;
+ * the statement's driving index is the narrowest path given (the school or county filter, else the caller's level):
+ * (path, id) newest first, or (path, name) for a name search, ordered by name then id; an exact ID number
+ * (k_student_idno) or student number (uk_student_no) is a lookup. Every other filter only filters what it reads. */
+#define SL_FILTERS                                                                                                 \
+	SQL_SEARCH_STUDENT("s")                                                                                      \
+	" AND (? IS NULL OR s.school_id = ?) AND (? IS NULL OR s.county_code = ?) AND (? IS NULL OR s.status = ?)"    \
+	" AND (? IS NULL OR s.gender = ?) AND (? IS NULL OR s.birth_date = ?)"
+#define SL_NFILTERS (SEARCH_STUDENT_NARGS + 10)
+#define SL_KEY_ID " AND (? = 0 OR s.id < ?) ORDER BY s.id DESC LIMIT ?"
+#define SL_KEY_NAME " AND (? IS NULL OR s.name > ? OR (s.name = ? AND s.id > ?)) ORDER BY s.name, s.id LIMIT ?"
+#define SL_Q(IDX, DRV, C, KEY)                                                                                     \
+	"SELECT " STUDENT_COLS " FROM student s FORCE INDEX (" IDX ") STRAIGHT_JOIN unit sch ON sch.id = s.school_id"  \
+	" WHERE " DRV " AND " C SL_FILTERS KEY
+/* one macro per driver (SCOPE_EACH wants F(C)); the driver's arguments come first */
+#define SL_ALL(C) SL_Q("PRIMARY", "(? IS NULL)", C, SL_KEY_ID)
+#define SL_PROV(C) SL_Q("k_student_province_id", "s.province_code = ?", C, SL_KEY_ID)
+#define SL_CITY(C) SL_Q("k_student_city_id", "s.city_code = ?", C, SL_KEY_ID)
+#define SL_COUNTY(C) SL_Q("k_student_county_id", "s.county_code = ?", C, SL_KEY_ID)
+#define SL_SCHOOL(C) SL_Q("k_student_school_id", "s.school_id = ?", C, SL_KEY_ID)
+#define SN_ALL(C) SL_Q("k_student_name", "(? IS NULL) AND s.name LIKE ?", C, SL_KEY_NAME)
+#define SN_PROV(C) SL_Q("k_student_province_name", "s.province_code = ? AND s.name LIKE ?", C, SL_KEY_NAME)
+#define SN_CITY(C) SL_Q("k_student_city_name", "s.city_code = ? AND s.name LIKE ?", C, SL_KEY_NAME)
+#define SN_COUNTY(C) SL_Q("k_student_county_name", "s.county_code = ? AND s.name LIKE ?", C, SL_KEY_NAME)
+#define SN_SCHOOL(C) SL_Q("k_student_school_name", "s.school_id = ? AND s.name LIKE ?", C, SL_KEY_NAME)
+#define SI_ID(C) SL_Q("k_student_idno", "s.id_number IN (?, ?)", C, SL_KEY_ID)
+#define SI_NO(C) SL_Q("uk_student_no", "s.student_no = ?", C, SL_KEY_ID)
+#define SCOPED_S(F) SCOPE_EACH(F, "s", "school_id")
+/* [driver path kind][caller's scope kind] */
+static const struct db_sql Q_STUDENT_LIST[SCOPE_N][SCOPE_N] = {
+	SCOPED_S(SL_ALL), SCOPED_S(SL_PROV), SCOPED_S(SL_CITY), SCOPED_S(SL_COUNTY), SCOPED_S(SL_SCHOOL)};
+static const struct db_sql Q_STUDENT_NAME[SCOPE_N][SCOPE_N] = {
+	SCOPED_S(SN_ALL), SCOPED_S(SN_PROV), SCOPED_S(SN_CITY), SCOPED_S(SN_COUNTY), SCOPED_S(SN_SCHOOL)};
+static const struct db_sql Q_STUDENT_ID[SCOPE_N] = SCOPED_S(SI_ID);
+static const struct db_sql Q_STUDENT_NUMBER[SCOPE_N] = SCOPED_S(SI_NO);
 
 enum xerr db_reg_student_get(struct db *db, struct arena *a, uint64_t id, const struct principal *who, struct db_rows *rows)
 {
 	return db_exec(db, a, &Q_STUDENT_GET[scope_kind_of(who)], DB_ARGS(DBI(id), scope_arg(who)), rows, NULL, NULL);
 }
 
-/* q with LIKE wildcards escaped. */
-static const char *like_escape(struct arena *a, const char *q)
+/* The narrowest path of a list: the school filter, the county filter, else the caller's own level (R1-R3); *v is the
+ * driver's bound value. The caller's scope is applied as well, so a filter outside it finds nothing. */
+static enum scope_kind list_driver(const struct principal *who, const struct search *f, struct db_arg *v)
 {
-	if (!q)
-		return NULL;
-	char *o = arena_alloc(a, 2 * strlen(q) + 1), *p = o;
-	for (; *q; q++) {
-		if (*q == '%' || *q == '_' || *q == '\\')
-			*p++ = '\\';
-		*p++ = *q;
+	enum scope_kind k = scope_kind_of(who);
+	if (f->school_id) {
+		*v = DBI(f->school_id);
+		return SCOPE_SCHOOL;
 	}
-	*p = 0;
-	return o;
+	if (f->county && k < SCOPE_COUNTY) {
+		*v = DBS(f->county);
+		return SCOPE_COUNTY;
+	}
+	*v = scope_arg(who);
+	return k;
 }
 
-enum xerr db_reg_student_list(struct db *db, struct arena *a, const struct principal *who, const char *school_code,
-			      const char *status, const char *q, long long limit, long long after, struct db_rows *rows)
+/* What drives a searched list (issue 13 item 1): an exact ID number, an exact student number, a name on the (path, name)
+ * index of the narrowest path, or that path's own index; the driver's arguments into x (returns how many). */
+enum list_by { BY_ID, BY_NO, BY_NAME, BY_PATH, BY_WIDE };
+static enum list_by list_by(const struct principal *who, const struct search *f, enum scope_kind *d, struct db_arg *x, size_t *n)
 {
-	struct db_arg x[12];
-	const char *ql = like_escape(a, q);
-	x[0] = scope_arg(who);
-	x[1] = DBS(school_code);
-	x[2] = DBS(school_code);
-	x[3] = DBS(status);
-	x[4] = DBS(status);
-	x[5] = DBS(q);
-	x[6] = DBS(ql);
-	x[7] = DBS(q);
-	x[8] = DBS(q);
-	x[9] = DBI(after);
-	x[10] = DBI(after);
-	x[11] = DBI(limit);
-	return db_exec(db, a, &Q_STUDENT_LIST[scope_kind_of(who)], x, 12, rows, NULL, NULL);
+	struct db_arg drv;
+	*d = list_driver(who, f, &drv);
+	if (f->id_number)
+		return x[(*n)++] = DBS(f->id_number), x[(*n)++] = DBS(f->id_alt), BY_ID;
+	if (f->student_no)
+		return x[(*n)++] = DBS(f->student_no), BY_NO;
+	x[(*n)++] = drv;
+	if (f->name_pattern)
+		return x[(*n)++] = DBS(f->name_pattern), BY_NAME;
+	return BY_PATH;
+}
+
+/* The problem list by a one-character name prefix: driven by the path's members (BY_WIDE), the name checked on each. */
+static enum list_by group_list_by(const struct principal *who, const struct search *f, enum scope_kind *d, struct db_arg *x,
+				  size_t *n)
+{
+	if (!f->name_wide || f->id_number || f->student_no)
+		return list_by(who, f, d, x, n);
+	*d = list_driver(who, f, &x[(*n)++]);
+	return BY_WIDE;
+}
+
+enum xerr db_reg_student_list(struct db *db, struct arena *a, const struct principal *who, const struct search *f,
+			      long long limit, long long after, const char *after_name, struct db_rows *rows, int *by_name)
+{
+	struct db_arg x[4 + SL_NFILTERS + 5];
+	size_t n = 0;
+	enum scope_kind d, k = scope_kind_of(who);
+	enum list_by by = list_by(who, f, &d, x, &n);
+	const struct db_sql *q = by == BY_ID ? &Q_STUDENT_ID[k] : by == BY_NO ? &Q_STUDENT_NUMBER[k]
+			       : by == BY_NAME ? &Q_STUDENT_NAME[d][k] : &Q_STUDENT_LIST[d][k];
+	*by_name = by == BY_NAME;
+	x[n++] = scope_arg(who);
+	n += db_search_student_args(x + n, f);
+	x[n] = f->school_id ? DBI(f->school_id) : DBNULL, x[n + 1] = x[n], n += 2;
+	x[n] = DBS(f->county), x[n + 1] = x[n], n += 2;
+	x[n] = DBS(f->status), x[n + 1] = x[n], n += 2;
+	x[n] = DBS(f->gender), x[n + 1] = x[n], n += 2;
+	x[n] = DBS(f->birth_date), x[n + 1] = x[n], n += 2;
+	if (*by_name) { /* keyset (name, id) ascending */
+		const char *an = after ? after_name : NULL;
+		x[n++] = DBS(an), x[n++] = DBS(an), x[n++] = DBS(an), x[n++] = DBI(after);
+	} else {
+		x[n++] = DBI(after), x[n++] = DBI(after);
+	}
+	x[n++] = DBI(limit);
+	assert(n <= sizeof x / sizeof *x);
+	return db_exec(db, a, q, x, n, rows, NULL, NULL);
+}
+
+enum xerr db_reg_school_id(struct db *db, struct arena *a, const char *code, uint32_t *id)
+{
+	static const struct db_sql Q = {"SELECT id FROM unit WHERE code = ? AND level = 4"}; /* closed schools too */
+	struct db_rows rs;
+	*id = 0;
+	enum xerr e = db_exec(db, a, &Q, DB_ARGS(DBS(code)), &rs, NULL, NULL);
+	if (e == XE_OK && rs.n)
+		*id = (uint32_t)db_get_int(&rs, 0, 0);
+	return e;
 }
 
 /* The group list by level of the caller (R1-R3): the member index of that level drives the query (a semi-join on
  * group_member), so a school or county with few groups never scans the whole country's groups. */
-#define GROUP_COLS                                                                                                \
+#define GROUP_SEL                                                                                                 \
 	"SELECT g.id, g.type, g.state, g.scope_level, g.arbiter_unit_id, au.code, au.name, " TS("g.created_at") ", " TS( \
-		"g.done_at") ", (SELECT COUNT(*) FROM group_member c FORCE INDEX (uk_member) WHERE c.group_id=g.id)"           \
-	" FROM problem_group g JOIN unit au ON au.id=g.arbiter_unit_id"
+		"g.done_at") ", (SELECT COUNT(*) FROM group_member c FORCE INDEX (uk_member) WHERE c.group_id=g.id)"
+#define GROUP_COLS GROUP_SEL " FROM problem_group g JOIN unit au ON au.id=g.arbiter_unit_id"
 #define GROUP_FILTER " WHERE (? IS NULL OR g.type=?) AND (? IS NULL OR g.state=?)"
-#define GROUP_IN(COL, IDX) " AND g.id IN (SELECT mm.group_id FROM group_member mm FORCE INDEX (" IDX ") WHERE mm." COL "=?)"
 /* (the ministry's filter: (? IS NULL), bound to NULL as every SCOPE_SQL statement of scope.h) */
 #define GROUP_PAGE " AND (?=0 OR g.id<?) ORDER BY g.id DESC LIMIT ?"
-static const struct db_sql Q_GROUPS[SCOPE_N] = { /* indexed by scope_kind_of */
-	{GROUP_COLS GROUP_FILTER " AND (? IS NULL)" GROUP_PAGE},
-	{GROUP_COLS GROUP_FILTER GROUP_IN("province_code", "k_member_province") GROUP_PAGE},
-	{GROUP_COLS GROUP_FILTER GROUP_IN("city_code", "k_member_city") GROUP_PAGE},
-	{GROUP_COLS GROUP_FILTER GROUP_IN("county_code", "k_member_county") GROUP_PAGE},
-	{GROUP_COLS GROUP_FILTER GROUP_IN("school_id", "k_member_school") GROUP_PAGE},
-};
+/* issue 13 item 1: a group is listed when one of its members within the caller's scope (C, on m) passes every member
+ * filter and, when searching, is the student searched for. The members are read first (a derived table, never a walk
+ * of every group by id probing them): driven by the narrowest path (the school or county filter, else the caller's
+ * level) on (path, group_id), or by the student searched for (exact ID number, student number, or a name on
+ * (path, name)) and k_member_student; then their groups by primary key, newest first after the cursor's id. Without a
+ * group filter (type, state) the members stop at the page's last group: a (path, group_id) index is read backwards for
+ * one page, not for the whole jurisdiction. */
+#define GL_Q(FROM, C, SEARCH)                                                                                         \
+	GROUP_SEL " FROM (SELECT DISTINCT m.group_id FROM " FROM " AND " C SQL_SEARCH_MEMBER("m") SEARCH                \
+	" AND (? = 0 OR m.group_id < ?) ORDER BY m.group_id DESC LIMIT ?) x"                                           \
+	" STRAIGHT_JOIN problem_group g ON g.id = x.group_id"                                                         \
+	" JOIN unit au ON au.id = g.arbiter_unit_id" GROUP_FILTER " ORDER BY g.id DESC LIMIT ?"
+#define GL_PATH(IDX, DRV, C) GL_Q("group_member m FORCE INDEX (" IDX ") WHERE " DRV, C, "")
+/* a one-character name prefix (a surname, a few % of everyone, more than the members of problem groups): the members of
+ * the path in group order, each with its student's name, until a page of groups is found */
+#define GL_WIDE(IDX, DRV, C) \
+	GL_Q("group_member m " IDX " STRAIGHT_JOIN student s ON s.id = m.student_id WHERE " DRV, C, SQL_SEARCH_STUDENT("s"))
+#define GL_STUDENT(IDX, DRV, C) \
+	GL_Q("student s FORCE INDEX (" IDX ") STRAIGHT_JOIN group_member m FORCE INDEX (k_member_student)" \
+	     " ON m.student_id = s.id WHERE " DRV, C, SQL_SEARCH_STUDENT("s"))
+#define GP_ALL(C) GL_Q("group_member m WHERE (? IS NULL)", C, "")
+#define GW_ALL(C) GL_WIDE("FORCE INDEX (uk_member)", "(? IS NULL)", C)
+#define GW_PROV(C) GL_WIDE("FORCE INDEX (k_member_province)", "m.province_code = ?", C)
+#define GW_CITY(C) GL_WIDE("FORCE INDEX (k_member_city)", "m.city_code = ?", C)
+#define GW_COUNTY(C) GL_WIDE("FORCE INDEX (k_member_county_group)", "m.county_code = ?", C)
+#define GW_SCHOOL(C) GL_WIDE("FORCE INDEX (k_member_school_group)", "m.school_id = ?", C)
+#define GP_PROV(C) GL_PATH("k_member_province", "m.province_code = ?", C)
+#define GP_CITY(C) GL_PATH("k_member_city", "m.city_code = ?", C)
+#define GP_COUNTY(C) GL_PATH("k_member_county_group", "m.county_code = ?", C)
+#define GP_SCHOOL(C) GL_PATH("k_member_school_group", "m.school_id = ?", C)
+#define GN_ALL(C) GL_STUDENT("k_student_name", "(? IS NULL) AND s.name LIKE ?", C)
+#define GN_PROV(C) GL_STUDENT("k_student_province_name", "s.province_code = ? AND s.name LIKE ?", C)
+#define GN_CITY(C) GL_STUDENT("k_student_city_name", "s.city_code = ? AND s.name LIKE ?", C)
+#define GN_COUNTY(C) GL_STUDENT("k_student_county_name", "s.county_code = ? AND s.name LIKE ?", C)
+#define GN_SCHOOL(C) GL_STUDENT("k_student_school_name", "s.school_id = ? AND s.name LIKE ?", C)
+#define GI_ID(C) GL_STUDENT("k_student_idno", "s.id_number IN (?, ?)", C)
+#define GI_NO(C) GL_STUDENT("uk_student_no", "s.student_no = ?", C)
+#define SCOPED_M(F) SCOPE_EACH(F, "m", "school_id")
+/* the ministry with no member filter: every group, newest first */
+static const struct db_sql Q_GROUPS_ALL = {GROUP_COLS GROUP_FILTER " AND (? IS NULL)" GROUP_PAGE};
+/* [driver path kind][caller's scope kind] */
+static const struct db_sql Q_GROUPS[SCOPE_N][SCOPE_N] = {
+	SCOPED_M(GP_ALL), SCOPED_M(GP_PROV), SCOPED_M(GP_CITY), SCOPED_M(GP_COUNTY), SCOPED_M(GP_SCHOOL)};
+static const struct db_sql Q_GROUPS_WIDE[SCOPE_N][SCOPE_N] = {
+	SCOPED_M(GW_ALL), SCOPED_M(GW_PROV), SCOPED_M(GW_CITY), SCOPED_M(GW_COUNTY), SCOPED_M(GW_SCHOOL)};
+static const struct db_sql Q_GROUPS_NAME[SCOPE_N][SCOPE_N] = {
+	SCOPED_M(GN_ALL), SCOPED_M(GN_PROV), SCOPED_M(GN_CITY), SCOPED_M(GN_COUNTY), SCOPED_M(GN_SCHOOL)};
+static const struct db_sql Q_GROUPS_ID[SCOPE_N] = SCOPED_M(GI_ID);
+static const struct db_sql Q_GROUPS_NO[SCOPE_N] = SCOPED_M(GI_NO);
 
-enum xerr db_reg_group_list(struct db *db, struct arena *a, const struct principal *who, const char *type, const char *state,
-			    long long limit, long long after, struct db_rows *rows)
+enum xerr db_reg_group_list(struct db *db, struct arena *a, const struct principal *who, const struct search *f,
+			    const char *today, long long limit, long long after, struct db_rows *rows)
 {
-	return db_exec(db, a, &Q_GROUPS[scope_kind_of(who)],
-		       DB_ARGS(DBS(type), DBS(type), DBS(state), DBS(state), scope_arg(who), DBI(after), DBI(after), DBI(limit)), rows,
-		       NULL, NULL);
+	struct db_arg x[9 + SEARCH_MEMBER_NARGS + SEARCH_STUDENT_NARGS + 3];
+	size_t n = 0;
+	enum scope_kind d, k = scope_kind_of(who);
+	if (k == SCOPE_ALL && !db_search_member(f) && !db_search_student(f)) /* the ministry, no member filter */
+		return db_exec(db, a, &Q_GROUPS_ALL,
+			       DB_ARGS(DBS(f->type), DBS(f->type), DBS(f->state), DBS(f->state), DBNULL, DBI(after), DBI(after),
+				       DBI(limit)), rows, NULL, NULL);
+	enum list_by by = group_list_by(who, f, &d, x, &n);
+	const struct db_sql *q = by == BY_ID ? &Q_GROUPS_ID[k] : by == BY_NO ? &Q_GROUPS_NO[k]
+			       : by == BY_NAME ? &Q_GROUPS_NAME[d][k] : by == BY_WIDE ? &Q_GROUPS_WIDE[d][k] : &Q_GROUPS[d][k];
+	x[n++] = scope_arg(who);
+	n += db_search_member_args(x + n, f, today);
+	if (by != BY_PATH)
+		n += db_search_student_args(x + n, f);
+	x[n++] = DBI(after), x[n++] = DBI(after), x[n++] = DBI(f->type || f->state ? LLONG_MAX : limit);
+	x[n++] = DBS(f->type), x[n++] = DBS(f->type), x[n++] = DBS(f->state), x[n++] = DBS(f->state);
+	x[n++] = DBI(limit);
+	assert(n <= sizeof x / sizeof *x);
+	return db_exec(db, a, q, x, n, rows, NULL, NULL);
 }
 
 enum xerr db_reg_group_members(struct db *db, struct arena *a, const uint64_t *gids, size_t n, struct db_rows *rows)

@@ -5,6 +5,7 @@
 #define XJ_DB_REGISTRY_H
 #include <stdint.h>
 #include "db.h"
+#include "search.h"
 #include "student.h"
 #include "workflow.h"
 #include "http.h"
@@ -152,15 +153,19 @@ enum xerr db_reg_student_groups(struct db *db, struct arena *a, uint64_t student
 /* One student as JSON fields in rows: see db_registry.c (STUDENT_COLS) for the column order. */
 #define REG_STUDENT_NCOLS 25
 enum xerr db_reg_student_get(struct db *db, struct arena *a, uint64_t id, const struct principal *who, struct db_rows *rows);
-/* Students in scope, filters (NULL = any): school code, status, q (name prefix, ID number or student number); newest
- * first, keyset-paged: ids below `after` (0 = the first page). No total: R30 forbids a COUNT over a jurisdiction. */
-enum xerr db_reg_student_list(struct db *db, struct arena *a, const struct principal *who, const char *school_code,
-			      const char *status, const char *q, long long limit, long long after, struct db_rows *rows);
+/* Students in scope with the search and filters of f (issue 13 item 1; f->school_id resolved): newest first, ids
+ * below `after` (0 = the first page); a name search (*by_name = 1) by name then id, after (after_name, after). No
+ * total: R30 forbids a COUNT over a jurisdiction. */
+enum xerr db_reg_student_list(struct db *db, struct arena *a, const struct principal *who, const struct search *f,
+			      long long limit, long long after, const char *after_name, struct db_rows *rows, int *by_name);
+/* The unit id of school `code` (open or closed), 0 if there is none. */
+enum xerr db_reg_school_id(struct db *db, struct arena *a, const char *code, uint32_t *id);
 
-/* Groups visible to scope (any member within it), filters type/state (NULL = any), newest first, ids below `after`. */
+/* Groups visible to scope (any member within it) with f's filters (a member within the scope passing the member
+ * filters and the student search; group type and state), newest first, ids below `after`. today: YYYY-MM-DD. */
 #define REG_GROUP_NCOLS 10
-enum xerr db_reg_group_list(struct db *db, struct arena *a, const struct principal *who, const char *type, const char *state,
-			    long long limit, long long after, struct db_rows *rows);
+enum xerr db_reg_group_list(struct db *db, struct arena *a, const struct principal *who, const struct search *f,
+			    const char *today, long long limit, long long after, struct db_rows *rows);
 /* Members' short facts of up to 100 groups (the last three columns: school path for the scope check). */
 #define REG_MEMBER_NCOLS 18
 enum xerr db_reg_group_members(struct db *db, struct arena *a, const uint64_t *gids, size_t n, struct db_rows *rows);

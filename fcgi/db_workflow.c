@@ -1,13 +1,15 @@
 /* db_workflow: SQL of the problem-record workflow: group snapshots under lock, member and group updates with version checks, history, holidays, idempotency, queues, statistics and the provincial feed. */
 #include "db_workflow.h"
+#include "db_search.h"
 #include "config.h"
 #include "scope.h"
+#include <assert.h>
 #include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define PENDING "('unconfirmed','open','awaiting_leader','awaiting_review')"
+#define PENDING SQL_PENDING
 
 static const struct db_sql Q_GROUP_OF_MEMBER = {"SELECT group_id FROM group_member WHERE id = ?"};
 #define GROUP_COLS                                                                                                    \
@@ -111,13 +113,19 @@ static const struct db_sql Q_HISTORY_LIST = {
 #define M_US "CAST(UNIX_TIMESTAMP(m.step_started_at) * 1000000 AS SIGNED)"
 #define KEYSET(FLAG, US, ID) \
 	" AND (? = 0 OR " FLAG " < ? OR (" FLAG " = ? AND (" US " > ? OR (" US " = ? AND " ID " > ?))))"
-#define QUEUE_ITEMS(WHERE)                                                                                            \
+#define QUEUE_ITEMS(IDX, WHERE)                                                                                            \
 	"SELECT m.id, m.group_id, g.type, g.state, m.state, m.handling, m.reject_reason, m.due_date,"                 \
 	" TIMESTAMPDIFF(SECOND, m.step_started_at, UTC_TIMESTAMP(6)), m.version, s.name, s.gender, s.birth_date,"    \
 	" s.student_no, m.school_id, u.name, " M_FLAG ", " M_US                                                       \
-	" FROM group_member m STRAIGHT_JOIN problem_group g ON g.id = m.group_id STRAIGHT_JOIN student s ON s.id = m.student_id" \
+	" FROM group_member m FORCE INDEX (" IDX ") STRAIGHT_JOIN problem_group g ON g.id = m.group_id"            \
+	" STRAIGHT_JOIN student s ON s.id = m.student_id"                                                             \
 	" STRAIGHT_JOIN unit u ON u.id = m.school_id"                                                                 \
-	" WHERE " WHERE Q_FILTER KEYSET(M_FLAG, M_US, "m.id") " ORDER BY " M_FLAG " DESC, m.step_started_at, m.id LIMIT ?"
+	" WHERE " WHERE Q_FILTER Q_SEARCH KEYSET(M_FLAG, M_US, "m.id") " ORDER BY " M_FLAG " DESC, m.step_started_at, m.id LIMIT ?"
+/* issue 13 item 1: the queue's search and filters (problem type, school, due before a day, the student searched for):
+ * they filter the queue's own rows, read on its (path, state) index. Arguments: queue_search_args. */
+#define Q_SEARCH                                                                                                      \
+	" AND (? IS NULL OR g.type = ?) AND (? IS NULL OR m.school_id = ?) AND (? IS NULL OR m.due_date < ?)"          \
+	SQL_SEARCH_STUDENT("s")
 /* issue 11 item 7: the queue's filters (enum wf_queue_filter): rejected, to handle again; overdue. Args: filter, filter, today. */
 #define Q_FILTER " AND (? <> 1 OR m.reject_reason IS NOT NULL) AND (? <> 2 OR " M_FLAG ")"
 #define QUEUE_COUNTS(WHERE)                                                                                           \
@@ -127,20 +135,26 @@ static const struct db_sql Q_HISTORY_LIST = {
 #define W_CLERK "m.school_id = ? AND m.state IN ('unconfirmed','open')"
 #define W_LEADER "m.school_id = ? AND m.state = 'awaiting_leader'"
 #define W_COUNTY "m.county_code = ? AND m.state = 'awaiting_review'"
-static const struct db_sql Q_QUEUE_CLERK = {QUEUE_ITEMS(W_CLERK)};
+static const struct db_sql Q_QUEUE_CLERK = {QUEUE_ITEMS("k_member_school", W_CLERK)};
 static const struct db_sql Q_QUEUE_CLERK_N = {QUEUE_COUNTS(W_CLERK)};
-static const struct db_sql Q_QUEUE_LEADER = {QUEUE_ITEMS(W_LEADER)};
+static const struct db_sql Q_QUEUE_LEADER = {QUEUE_ITEMS("k_member_school", W_LEADER)};
 static const struct db_sql Q_QUEUE_LEADER_N = {QUEUE_COUNTS(W_LEADER)};
-static const struct db_sql Q_QUEUE_COUNTY = {QUEUE_ITEMS(W_COUNTY)};
+static const struct db_sql Q_QUEUE_COUNTY = {QUEUE_ITEMS("k_member_county", W_COUNTY)};
 static const struct db_sql Q_QUEUE_COUNTY_N = {QUEUE_COUNTS(W_COUNTY)};
 #define G_FLAG "(g.arb_due_date IS NOT NULL AND g.arb_due_date < ?)"
+/* issue 13 item 1: the arbitration list's search and filters: problem type, due before a day, and a member of the
+ * group (school, county, the student searched for). Arguments: see db_wf_queue_arbiter. */
+#define ARB_SEARCH                                                                                                    \
+	" AND (? IS NULL OR g.type = ?) AND (? IS NULL OR g.arb_due_date < ?) AND (? = 0 OR EXISTS (SELECT 1 FROM"      \
+	" group_member am FORCE INDEX (uk_member) STRAIGHT_JOIN student s ON s.id = am.student_id WHERE am.group_id = g.id" \
+	" AND (? IS NULL OR am.school_id = ?) AND (? IS NULL OR am.county_code = ?)" SQL_SEARCH_STUDENT("s") "))"
 #define G_US "CAST(UNIX_TIMESTAMP(g.arb_since) * 1000000 AS SIGNED)"
 static const struct db_sql Q_QUEUE_ARB = {
 	"SELECT g.id, g.type, g.arb_due_date, TIMESTAMPDIFF(SECOND, g.arb_since, UTC_TIMESTAMP(6)), g.version,"
-	" (SELECT COUNT(*) FROM group_member m WHERE m.group_id = g.id),"
-	" (SELECT COUNT(*) FROM group_member m WHERE m.group_id = g.id AND m.state = 'approved'), " G_FLAG ", " G_US
-	" FROM problem_group g WHERE g.arbiter_unit_id = ? AND g.state = 'awaiting_arbitration'" KEYSET(G_FLAG, G_US, "g.id")
-	" ORDER BY " G_FLAG " DESC, g.arb_since, g.id LIMIT ?"};
+	" (SELECT COUNT(*) FROM group_member m FORCE INDEX (uk_member) WHERE m.group_id = g.id),"
+	" (SELECT COUNT(*) FROM group_member m FORCE INDEX (uk_member) WHERE m.group_id = g.id AND m.state = 'approved'), " G_FLAG ", " G_US
+	" FROM problem_group g WHERE g.arbiter_unit_id = ? AND g.state = 'awaiting_arbitration'" ARB_SEARCH
+	KEYSET(G_FLAG, G_US, "g.id") " ORDER BY " G_FLAG " DESC, g.arb_since, g.id LIMIT ?"};
 static const struct db_sql Q_QUEUE_ARB_N = {
 	"SELECT COUNT(*), COALESCE(SUM(g.arb_due_date < ?), 0),"
 	" COALESCE(MAX(TIMESTAMPDIFF(SECOND, g.arb_since, UTC_TIMESTAMP(6))), 0), 0"
@@ -162,16 +176,26 @@ static const struct db_sql Q_QUEUE_ARB_N = {
 	"  WHERE " C " AND g.state <> 'done' AND g.deadline < ?),"                                                   \
 	" (SELECT COUNT(DISTINCT g.id) FROM problem_group g JOIN group_member m ON m.group_id = g.id"                \
 	"  WHERE " C " AND g.state = 'awaiting_arbitration' AND g.arb_due_date < ?)"
+/* issue 13 item 1: the overdue list's search and filters on the member (and its student) that puts a row there:
+ * problem type, school, county, the student searched for. Arguments: see db_wf_overdue. */
+#define OV_SEARCH                                                                                                     \
+	" AND (? IS NULL OR g.type = ?) AND (? IS NULL OR m.school_id = ?) AND (? IS NULL OR m.county_code = ?)"       \
+	SQL_SEARCH_STUDENT("s")
+#define OV_SEARCH_NARGS (6 + SEARCH_STUDENT_NARGS)
+/* the caller's members by the path index of the scope's level (the ministry's "(? IS NULL)" uses none: all rows) */
+#define M_PATH_KEYS "FORCE INDEX (k_member_province, k_member_city, k_member_county_group, k_member_school_group)"
 #define OVERDUE_LIST(C)                                                                                               \
 	"SELECT 'member', m.group_id, m.id, g.type, m.state, m.due_date, m.school_id, m.county_code, s.name,"        \
-	" s.student_no FROM group_member m JOIN problem_group g ON g.id = m.group_id JOIN student s ON s.id = m.student_id" \
-	" WHERE " C " AND m.state IN " PENDING " AND m.due_date < ?"                                                  \
+	" s.student_no FROM group_member m STRAIGHT_JOIN problem_group g ON g.id = m.group_id JOIN student s ON s.id = m.student_id" \
+	" WHERE " C OV_SEARCH " AND m.state IN " PENDING " AND m.due_date < ?"                                        \
 	" UNION ALL SELECT DISTINCT 'arbitration', g.id, NULL, g.type, g.state, g.arb_due_date, NULL, NULL, NULL, NULL" \
-	" FROM problem_group g JOIN group_member m ON m.group_id = g.id"                                             \
-	" WHERE " C " AND g.state = 'awaiting_arbitration' AND g.arb_due_date < ?"                                   \
+	" FROM group_member m " M_PATH_KEYS " STRAIGHT_JOIN problem_group g ON g.id = m.group_id"                      \
+	" JOIN student s ON s.id = m.student_id"                                                                      \
+	" WHERE " C OV_SEARCH " AND g.state = 'awaiting_arbitration' AND g.arb_due_date < ?"                          \
 	" UNION ALL SELECT DISTINCT 'deadline', g.id, NULL, g.type, g.state, g.deadline, NULL, NULL, NULL, NULL"      \
-	" FROM problem_group g JOIN group_member m ON m.group_id = g.id"                                             \
-	" WHERE " C " AND g.state <> 'done' AND g.deadline < ?"                                                      \
+	" FROM group_member m " M_PATH_KEYS " STRAIGHT_JOIN problem_group g ON g.id = m.group_id"                      \
+	" JOIN student s ON s.id = m.student_id"                                                                      \
+	" WHERE " C OV_SEARCH " AND g.state <> 'done' AND g.deadline < ?"                                             \
 	" ORDER BY 6, 2, 3 LIMIT ?"
 static const struct db_sql Q_STATS_TYPE[SCOPE_N] = SCOPED(STATS_TYPE);
 static const struct db_sql Q_STATS_COUNTY[SCOPE_N] = SCOPED(STATS_COUNTY);
@@ -577,12 +601,37 @@ enum xerr db_wf_history_list(struct db *db, struct arena *a, uint64_t group_id, 
 	DBI((k) != NULL), DBS(today), DBI((k) ? (k)[0] : 0), DBS(today), DBI((k) ? (k)[0] : 0), DBI((k) ? (k)[1] : 0), \
 		DBI((k) ? (k)[1] : 0), DBI((k) ? (k)[2] : 0)
 
-enum xerr db_wf_queue_school(struct db *db, struct arena *a, uint32_t school_id, int leader, const char *today, int limit,
-			     int filter, const long long *after, struct db_rows *items, struct db_rows *counts)
+/* Q_SEARCH's arguments (issue 13 item 1). */
+static size_t queue_search_args(struct db_arg *x, const struct search *f)
 {
-	enum xerr e = db_exec(db, a, leader ? &Q_QUEUE_LEADER : &Q_QUEUE_CLERK,
-			      DB_ARGS(DBS(today), DBI(school_id), DBI(filter), DBI(filter), DBS(today), KEYSET_ARGS(today, after),
-				      DBS(today), DBI(limit)), items, NULL, NULL);
+	x[0] = DBS(f->type), x[1] = x[0];
+	x[2] = f->school_id ? DBI(f->school_id) : DBNULL, x[3] = x[2];
+	x[4] = DBS(f->due_before), x[5] = x[4];
+	return 6 + db_search_student_args(x + 6, f);
+}
+
+/* A member queue: today, the queue's own filter value, the filter (issue 11 item 7), the search, keyset, limit. */
+static enum xerr member_queue(struct db *db, struct arena *a, const struct db_sql *q, struct db_arg who, const char *today,
+			      int limit, int filter, const struct search *f, const long long *after, struct db_rows *items)
+{
+	struct db_arg x[5 + 6 + SEARCH_STUDENT_NARGS + 8 + 2];
+	size_t n = 0;
+	x[n++] = DBS(today), x[n++] = who, x[n++] = DBI(filter), x[n++] = DBI(filter), x[n++] = DBS(today);
+	n += queue_search_args(x + n, f);
+	const struct db_arg k[] = {KEYSET_ARGS(today, after)};
+	memcpy(x + n, k, sizeof k);
+	n += sizeof k / sizeof *k;
+	x[n++] = DBS(today), x[n++] = DBI(limit);
+	assert(n == sizeof x / sizeof *x);
+	return db_exec(db, a, q, x, n, items, NULL, NULL);
+}
+
+enum xerr db_wf_queue_school(struct db *db, struct arena *a, uint32_t school_id, int leader, const char *today, int limit,
+			     int filter, const struct search *f, const long long *after, struct db_rows *items,
+			     struct db_rows *counts)
+{
+	enum xerr e = member_queue(db, a, leader ? &Q_QUEUE_LEADER : &Q_QUEUE_CLERK, DBI(school_id), today, limit, filter, f,
+				   after, items);
 	if (e == XE_OK)
 		e = db_exec(db, a, leader ? &Q_QUEUE_LEADER_N : &Q_QUEUE_CLERK_N, DB_ARGS(DBS(today), DBI(school_id)), counts,
 			    NULL, NULL);
@@ -590,21 +639,32 @@ enum xerr db_wf_queue_school(struct db *db, struct arena *a, uint32_t school_id,
 }
 
 enum xerr db_wf_queue_county(struct db *db, struct arena *a, const char *county, const char *today, int limit,
-			     int filter, const long long *after, struct db_rows *items, struct db_rows *counts)
+			     int filter, const struct search *f, const long long *after, struct db_rows *items,
+			     struct db_rows *counts)
 {
-	enum xerr e = db_exec(db, a, &Q_QUEUE_COUNTY,
-			      DB_ARGS(DBS(today), DBS(county), DBI(filter), DBI(filter), DBS(today), KEYSET_ARGS(today, after),
-				      DBS(today), DBI(limit)), items, NULL, NULL);
+	enum xerr e = member_queue(db, a, &Q_QUEUE_COUNTY, DBS(county), today, limit, filter, f, after, items);
 	if (e == XE_OK)
 		e = db_exec(db, a, &Q_QUEUE_COUNTY_N, DB_ARGS(DBS(today), DBS(county)), counts, NULL, NULL);
 	return e;
 }
 
 enum xerr db_wf_queue_arbiter(struct db *db, struct arena *a, uint32_t unit_id, const char *today, int limit,
-			      const long long *after, struct db_rows *items, struct db_rows *counts)
+			      const struct search *f, const long long *after, struct db_rows *items, struct db_rows *counts)
 {
-	enum xerr e = db_exec(db, a, &Q_QUEUE_ARB,
-			      DB_ARGS(DBS(today), DBI(unit_id), KEYSET_ARGS(today, after), DBS(today), DBI(limit)), items, NULL, NULL);
+	struct db_arg x[2 + 9 + SEARCH_STUDENT_NARGS + 8 + 2];
+	size_t n = 0;
+	x[n++] = DBS(today), x[n++] = DBI(unit_id);
+	x[n++] = DBS(f->type), x[n++] = DBS(f->type), x[n++] = DBS(f->due_before), x[n++] = DBS(f->due_before);
+	x[n++] = DBI(db_search_student(f) || f->school_id || f->county);
+	x[n] = f->school_id ? DBI(f->school_id) : DBNULL, x[n + 1] = x[n], n += 2;
+	x[n++] = DBS(f->county), x[n++] = DBS(f->county);
+	n += db_search_student_args(x + n, f);
+	const struct db_arg k[] = {KEYSET_ARGS(today, after)};
+	memcpy(x + n, k, sizeof k);
+	n += sizeof k / sizeof *k;
+	x[n++] = DBS(today), x[n++] = DBI(limit);
+	assert(n == sizeof x / sizeof *x);
+	enum xerr e = db_exec(db, a, &Q_QUEUE_ARB, x, n, items, NULL, NULL);
 	if (e == XE_OK)
 		e = db_exec(db, a, &Q_QUEUE_ARB_N, DB_ARGS(DBS(today), DBI(unit_id)), counts, NULL, NULL);
 	return e;
@@ -625,11 +685,21 @@ enum xerr db_wf_stats(struct db *db, struct arena *a, const struct principal *wh
 }
 
 enum xerr db_wf_overdue(struct db *db, struct arena *a, const struct principal *who, const char *today, int limit,
-			struct db_rows *rows)
+			const struct search *f, struct db_rows *rows)
 {
-	struct db_arg sc = scope_arg(who);
-	return db_exec(db, a, &Q_OVERDUE[scope_kind_of(who)],
-		       DB_ARGS(sc, DBS(today), sc, DBS(today), sc, DBS(today), DBI(limit)), rows, NULL, NULL);
+	struct db_arg x[3 * (2 + OV_SEARCH_NARGS) + 1];
+	size_t n = 0;
+	for (int part = 0; part < 3; part++) { /* members, arbitrations, group deadlines: scope, search, today */
+		x[n++] = scope_arg(who);
+		x[n++] = DBS(f->type), x[n++] = DBS(f->type);
+		x[n] = f->school_id ? DBI(f->school_id) : DBNULL, x[n + 1] = x[n], n += 2;
+		x[n++] = DBS(f->county), x[n++] = DBS(f->county);
+		n += db_search_student_args(x + n, f);
+		x[n++] = DBS(today);
+	}
+	x[n++] = DBI(limit);
+	assert(n == sizeof x / sizeof *x);
+	return db_exec(db, a, &Q_OVERDUE[scope_kind_of(who)], x, n, rows, NULL, NULL);
 }
 
 enum xerr db_wf_feed_sequence(struct db *db, struct arena *a, const char *province)

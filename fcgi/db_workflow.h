@@ -3,6 +3,7 @@
 #define XJ_DB_WORKFLOW_H
 #include <stdint.h>
 #include "db.h"
+#include "search.h"
 #include "http.h"
 #include "workflow.h"
 #include "workdays.h"
@@ -133,22 +134,26 @@ enum xerr db_wf_history_list(struct db *db, struct arena *a, uint64_t group_id, 
  * today: YYYY-MM-DD. filter (issue 11 item 7): the items only; enum wf_queue_filter. */
 #define WF_QUEUE_KEY_COL 16 /* first of the two key columns of a member queue (the id is column 0) */
 enum wf_queue_filter { WQ_ALL = 0, WQ_REJECTED = 1, WQ_OVERDUE = 2 };
+/* f (issue 13 item 1): the search and filters of the items (type, school, due_before, the student searched for). */
 enum xerr db_wf_queue_school(struct db *db, struct arena *a, uint32_t school_id, int leader, const char *today, int limit,
-			     int filter, const long long *after, struct db_rows *items, struct db_rows *counts);
+			     int filter, const struct search *f, const long long *after, struct db_rows *items,
+			     struct db_rows *counts);
 enum xerr db_wf_queue_county(struct db *db, struct arena *a, const char *county, const char *today, int limit,
-			     int filter, const long long *after, struct db_rows *items, struct db_rows *counts);
+			     int filter, const struct search *f, const long long *after, struct db_rows *items,
+			     struct db_rows *counts);
 /* Arbitration queue: group_id, type, arb_due_date, age_seconds, version, members, approved, flag, us (keyset as above; the id is column 0). */
 #define WF_ARB_KEY_COL 7
 enum xerr db_wf_queue_arbiter(struct db *db, struct arena *a, uint32_t unit_id, const char *today, int limit,
-			      const long long *after, struct db_rows *items, struct db_rows *counts);
+			      const struct search *f, const long long *after, struct db_rows *items, struct db_rows *counts);
 
 /* Statistics in scope: by_type (type, group state, groups), by_county (county_code, county name, member
  * state, members), overdue (members overdue, groups past deadline, arbitrations overdue). */
 enum xerr db_wf_stats(struct db *db, struct arena *a, const struct principal *who, const char *today,
 		      struct db_rows *by_type, struct db_rows *by_county, struct db_rows *overdue);
 /* Overdue list in scope: kind, group_id, member_id, type, state, due, school_id, county_code, name, student_no. */
+/* f (issue 13 item 1): type, school, county and the student searched for, on the member that puts a row there. */
 enum xerr db_wf_overdue(struct db *db, struct arena *a, const struct principal *who, const char *today, int limit,
-			struct db_rows *rows);
+			const struct search *f, struct db_rows *rows);
 
 /* R29 feed of a province: sequence the committed queue, then read events with seq > cursor.
  * Columns: seq, history_id, created_at, group_id, member_id, student_id, actor_role, action,

@@ -111,9 +111,17 @@ void router_run(struct req *r, struct resp *w)
 	const char *fault = req_param(r, "HTTP_X_TEST_COMMIT_FAULT");
 	if (fault && config_int("XJ_TEST_HOOKS", 0) == 1)
 		db_test_commit_fault(r->db, atoi(fault));
+	/* test hook (XJ_TEST_HOOKS=1 only, issue 13 item 1): EXPLAIN every SELECT of this request into X-Explain */
+	const char *explain = req_param(r, "HTTP_X_TEST_EXPLAIN");
+	if (explain && config_int("XJ_TEST_HOOKS", 0) == 1)
+		db_explain_begin(r->db);
+	else
+		explain = NULL;
 	e = rt->handler(r, w);
 	if (fault)
 		db_test_commit_fault(r->db, 0);
+	if (explain)
+		resp_header(w, "X-Explain", db_explain_take(r->db, r->arena));
 done:
 	if (e != XE_OK && w->status == 0)
 		resp_error(r, w, e, NULL, NULL);

@@ -382,3 +382,70 @@ export function area(user) {
   if (r === 'school_clerk' || r === 'school_leader') return 'school';
   return r || '';
 }
+
+extend({
+  zh: { 'search.q': '姓名（开头即可）、证件号或学籍号', 'search.school': '学校代码', 'search.county': '区县代码', 'search.due_before': '截止日期早于' },
+  en: { 'search.q': 'Name (its beginning), ID or student number', 'search.school': 'School code', 'search.county': 'County code', 'search.due_before': 'Due before' },
+});
+
+/**
+ * The search fields every list shares (issue 13 item 1): one box (a student number, an ID number or the beginning of
+ * a name: the server decides by its shape), the school code for a county bureau and above, the county code for a city
+ * bureau and above (R1–R3: the server keeps every search within the jurisdiction). @param {Record<string, string>} p
+ * the hash parameters @param {string} prefix id prefix of the fields @param {any} user the signed-in user (its unit level)
+ * @returns {{fields: HTMLElement[], values: () => Record<string, string>}}
+ */
+export function searchFields(p, prefix, user) {
+  const level = Number(user?.unit?.level ?? 4);
+  const inputs = { q: h('input', { type: 'search', name: 'q', value: p.q || '', maxlength: 50, autocomplete: 'off', data: { searchQ: '' } }) };
+  const fields = [field(`${prefix}-q`, t('search.q'), inputs.q)];
+  if (level <= 3) {
+    inputs.school = h('input', { name: 'school', value: p.school || '', maxlength: 10, inputmode: 'numeric', pattern: '[0-9]{10}', autocomplete: 'off', data: { searchSchool: '' } });
+    fields.push(field(`${prefix}-school`, t('search.school'), inputs.school));
+  }
+  if (level <= 2) {
+    inputs.county = h('input', { name: 'county', value: p.county || '', maxlength: 6, inputmode: 'numeric', pattern: '[0-9]{6}', autocomplete: 'off', data: { searchCounty: '' } });
+    fields.push(field(`${prefix}-county`, t('search.county'), inputs.county));
+  }
+  return { fields, values: () => Object.fromEntries(Object.entries(inputs).map(([k, el]) => [k, el.value.trim()])) };
+}
+
+/**
+ * A list's search form: the shared search fields, then the list's own filters; submitting puts them all in the hash
+ * (the view reads them back and asks the server). @param {string} route e.g. '#/students'
+ * @param {Record<string, string>} p the hash parameters @param {any} user @param {string} prefix id prefix of the fields
+ * @param {{name: string, label?: string, input: HTMLInputElement|HTMLSelectElement}[]} [own] the list's filters (a
+ * checkbox gives '1' when ticked) @param {Record<string, string>} [keep] parameters kept as they are
+ * @returns {HTMLFormElement}
+ */
+export function searchForm(route, p, user, prefix, own = [], keep = {}) {
+  const s = searchFields(p, prefix, user);
+  const value = (el) => (el.type === 'checkbox' ? (el.checked ? '1' : '') : el.value.trim());
+  const nodes = own.map((f) => {
+    if (f.input.type === 'checkbox') {
+      f.input.checked = p[f.name] === '1';
+      return h('label', { class: 'check' }, f.input, ' ', f.label || '');
+    }
+    f.input.value = p[f.name] || '';
+    return field(`${prefix}-${f.name}`, f.label || '', f.input);
+  });
+  const form = h('form', { class: 'toolbar', role: 'search', data: { search: route.replace('#/', '') } }, ...s.fields, ...nodes,
+    h('button', { type: 'submit', class: 'primary' }, t('ui.search')));
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    location.hash = route + qs({ ...keep, ...s.values(), ...Object.fromEntries(own.map((f) => [f.name, value(f.input)])) });
+  });
+  return form;
+}
+
+/** The list parameters of the hash for these names (empty ones left out by qs). @param {Record<string, string>} p @param {string[]} names */
+export function pick(p, names) { return Object.fromEntries(names.map((n) => [n, p[n] || ''])); }
+
+/** The problem types (R8), in the order of the screens. */
+export const PROBLEM_TYPES = ['id_dup', 'id_error', 'id_changed', 'nbg_dup', 'suspected_dup'];
+/** A search form's problem-type filter. */
+export function typeFilter() {
+  return { name: 'type', label: t('f.type'), input: select('type', [['', t('f.all')], ...PROBLEM_TYPES.map((c) => [c, label('type', c)])]) };
+}
+/** A search form's "due before" filter (R24). */
+export function dueBeforeFilter() { return { name: 'due_before', label: t('search.due_before'), input: h('input', { type: 'date', name: 'due_before' }) }; }

@@ -2,8 +2,8 @@
 import { api } from '../api.js';
 import { t, extend } from '../i18n.js';
 import { h, replace } from '../dom.js';
-import { state, flash, flashError, errorText } from '../shell.js';
-import { label, fact, day, when, ageDays, dueCell, table, pagedList, cursorLoader, confirmDialog, tf, itemsOf, focusHeading } from '../ui.js';
+import { state, flash, flashError, errorText, hashParams } from '../shell.js';
+import { label, fact, day, when, ageDays, dueCell, table, pagedList, cursorLoader, confirmDialog, tf, itemsOf, focusHeading, searchForm, pick, typeFilter, dueBeforeFilter } from '../ui.js';
 import { compareTable, memberEvidence } from '../case.js';
 import { evidenceList } from '../evidence-ui.js';
 
@@ -40,8 +40,14 @@ export async function render(main, rest) {
     { label: t('f.due'), cell: (it) => dueCell(it) },
     { label: t('f.actions'), cell: (it) => h('a', { class: 'button', href: `#/arbitration/${encodeURIComponent(gid(it))}` }, t('arb.open')) },
   ];
-  const list = pagedList({ load: cursorLoader('/api/v1/queue'), draw: (items) => table(columns, items, { caption: t('arb.title'), rowAttrs: (it) => ({ data: { arbRow: gid(it) } }) }), onError: flashError });
-  replace(main, h('section', { data: { arbitration: '' } }, h('h1', {}, t('arb.title')), h('p', { class: 'muted' }, t('arb.note')), list.el));
+  // issue 13 item 1: the arbitration list searched by a member (name beginning, ID or student number, school, county) and type
+  const p = hashParams();
+  const form = searchForm('#/arbitration', p, state.user, 'af', [
+    typeFilter(),
+    dueBeforeFilter()]);
+  const params = pick(p, ['q', 'school', 'county', 'type', 'due_before']);
+  const list = pagedList({ load: cursorLoader('/api/v1/queue', params), draw: (items) => table(columns, items, { caption: t('arb.title'), rowAttrs: (it) => ({ data: { arbRow: gid(it) } }) }), onError: flashError });
+  replace(main, h('section', { data: { arbitration: '' } }, h('h1', {}, t('arb.title')), h('p', { class: 'muted' }, t('arb.note')), form, list.el));
   await list.first();
 }
 

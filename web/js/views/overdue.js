@@ -1,8 +1,8 @@
 // views/overdue.js: steps past their 10-working-day due date in the jurisdiction (R24), with export.
 import { t, extend } from '../i18n.js';
 import { h, replace } from '../dom.js';
-import { state, flashError } from '../shell.js';
-import { label, fact, day, dueCell, table, pagedList, limitLoader, fetchAllPages, exportButtons, tf } from '../ui.js';
+import { state, flashError, hashParams } from '../shell.js';
+import { label, fact, day, dueCell, table, pagedList, limitLoader, fetchAllPages, exportButtons, tf, searchForm, pick, typeFilter } from '../ui.js';
 
 extend({
   zh: { 'overdue.title': '超期未办理', 'overdue.note': '每一步（学校处理、主管部门核办、仲裁）应在 10 个工作日内办理。', 'overdue.days': '超期', 'overdue.step': '当前环节', 'overdue.arbitration': '等待仲裁', 'overdue.deadline': '超过限期消化处理截止日期' },
@@ -22,12 +22,18 @@ export async function render(main) {
     { label: t('f.due'), cell: (it) => dueCell({ ...it, overdue: true }) },
     { label: t('overdue.days'), cell: (it) => (it.days_overdue !== undefined ? tf('ui.days', { n: it.days_overdue }) : '') },
   ];
-  const list = pagedList({ load: limitLoader('/api/v1/overdue', {}, 1000), draw: (items) => table(columns, items, { caption: t('overdue.title'), rowAttrs: (it) => ({ data: { overdueRow: it.member_id ?? it.id } }) }), onError: flashError });
+  // issue 13 item 1: searched and filtered by the member that puts a row here (name beginning, ID or student number,
+  // school, county) and the problem type
+  const p = hashParams();
+  const form = searchForm('#/overdue', p, state.user, 'of', [
+    typeFilter()]);
+  const params = pick(p, ['q', 'school', 'county', 'type']);
+  const list = pagedList({ load: limitLoader('/api/v1/overdue', params, 1000), draw: (items) => table(columns, items, { caption: t('overdue.title'), rowAttrs: (it) => ({ data: { overdueRow: it.member_id ?? it.id } }) }), onError: flashError });
   const exp = exportButtons({
-    filename: `overdue-${day(new Date().toISOString())}`, fetch: () => fetchAllPages(limitLoader('/api/v1/overdue', {}, 1000)),
+    filename: `overdue-${day(new Date().toISOString())}`, fetch: () => fetchAllPages(limitLoader('/api/v1/overdue', params, 1000)),
     columns: columns.map((c) => ({ label: c.label, value: (it) => { const v = c.cell(it); return v instanceof Node ? v.textContent : v; } })),
   }, flashError);
   replace(main, h('section', { data: { overdue: state.user.role } }, h('h1', {}, t('overdue.title')), h('p', { class: 'muted' }, t('overdue.note')),
-    h('div', { class: 'toolbar' }, exp), list.el));
+    form, h('div', { class: 'toolbar' }, exp), list.el));
   await list.first();
 }

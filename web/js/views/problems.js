@@ -3,23 +3,23 @@ import { api, qs } from '../api.js';
 import { t, extend } from '../i18n.js';
 import { h, replace } from '../dom.js';
 import { state, flashError, hashParams, textOf } from '../shell.js';
-import { label, fact, dueCell, table, pagedList, cursorLoader, fetchAllPages, exportButtons, field, select, pairs, day } from '../ui.js';
+import { label, fact, dueCell, table, pagedList, cursorLoader, fetchAllPages, exportButtons, select, pairs, day, searchForm, pick, typeFilter, dueBeforeFilter, PROBLEM_TYPES } from '../ui.js';
 import { isMine, idProblem } from '../case.js';
 
 extend({
   zh: {
     'problems.title': '问题学籍处理', 'problems.by_type': '按问题类型', 'problems.by_state': '按是否需要仲裁', 'problems.q': '姓名、证件号或学籍号',
     'problems.mine': '本校记录', 'problems.others': '与之重复的记录', 'problems.rejected': '被驳回',
-    'problems.opened': '生成日期',
+    'problems.opened': '生成日期', 'problems.overdue': '超期',
   },
   en: {
     'problems.title': 'Problem records', 'problems.by_type': 'By problem type', 'problems.by_state': 'By arbitration state', 'problems.q': 'Name, ID or student number',
     'problems.mine': 'Our record', 'problems.others': 'Clashing records', 'problems.rejected': 'Rejected',
-    'problems.opened': 'Opened',
+    'problems.opened': 'Opened', 'problems.overdue': 'Overdue',
   },
 });
 
-export const TYPES = ['id_dup', 'id_error', 'id_changed', 'nbg_dup', 'suspected_dup'];
+export const TYPES = PROBLEM_TYPES;
 export const MSTATES = ['unconfirmed', 'open', 'awaiting_leader', 'awaiting_review', 'approved', 'upheld', 'deleted', 'changed', 'closed'];
 export const GSTATES = ['open', 'awaiting_arbitration', 'done'];
 
@@ -43,16 +43,16 @@ const short = (m) => [fact(m, 'name'), fact(m, 'student_no')].filter(Boolean).jo
 /** Render #/problems. Filters: problem type and group state (是否需要仲裁), both applied by the server. @param {HTMLElement} main */
 export async function render(main) {
   const p = hashParams();
-  const filters = { type: p.type || '', state: p.state || '' };
-  const typeSel = select('type', [['', t('f.all')], ...TYPES.map((c) => [c, label('type', c)])], filters.type);
-  const gSel = select('state', [['', t('f.all')], ...GSTATES.map((c) => [c, label('gstate', c)])], filters.state);
-  const form = h('form', { class: 'toolbar', role: 'search', data: { filters: '' } },
-    field('pf-type', t('f.type'), typeSel), field('pf-gstate', t('gstate.label'), gSel),
-    h('button', { type: 'submit', class: 'primary' }, t('ui.search')));
-  form.addEventListener('submit', (ev) => {
-    ev.preventDefault();
-    location.hash = '#/problems' + qs({ type: typeSel.value, state: gSel.value });
-  });
+  // issue 13 item 1: search by a member's name, ID or student number; filters by school, county, problem type, member
+  // handling state, group state, rejected to handle again, overdue, due before a date (all on the server, by cursor)
+  const filters = pick(p, ['q', 'school', 'county', 'type', 'state', 'member_state', 'rejected', 'overdue', 'due_before']);
+  const form = searchForm('#/problems', p, state.user, 'pf', [
+    typeFilter(),
+    { name: 'state', label: t('gstate.label'), input: select('state', [['', t('f.all')], ...GSTATES.map((c) => [c, label('gstate', c)])]) },
+    { name: 'member_state', label: t('group.member_state'), input: select('member_state', [['', t('f.all')], ...MSTATES.map((c) => [c, label('mstate', c)])]) },
+    dueBeforeFilter(),
+    { name: 'rejected', label: t('problems.rejected'), input: h('input', { type: 'checkbox', name: 'rejected', value: '1' }) },
+    { name: 'overdue', label: t('problems.overdue'), input: h('input', { type: 'checkbox', name: 'overdue', value: '1' }) }]);
   const counts = h('div', { data: { counts: '' } });
   const columns = [
     { label: t('f.group'), cell: (g) => h('a', { href: `#/groups/${encodeURIComponent(g.id)}`, data: { groupLink: g.id } }, `#${g.id}`) },
@@ -72,7 +72,7 @@ export async function render(main) {
     { label: t('f.due'), cell: (g) => (mainMember(g).due_date || g.due_date ? dueCell({ ...g, ...mainMember(g), due_date: mainMember(g).due_date || g.due_date }) : '') },
     { label: t('f.actions'), cell: (g) => h('a', { href: `#/groups/${encodeURIComponent(g.id)}`, class: 'button' }, t('ui.view')) },
   ];
-  const params = { type: filters.type, state: filters.state };
+  const params = filters;
   const load = cursorLoader('/api/v1/groups', params);
   let counted = false;
   const list = pagedList({

@@ -3,7 +3,7 @@ import { t, extend } from '../i18n.js';
 import { h, replace } from '../dom.js';
 import { state, flashError, hashParams } from '../shell.js';
 import { qs } from '../api.js';
-import { reasonText, label, fact, day, when, ageDays, dueCell, isOverdue, table, pagedList, cursorLoader, fetchAllPages, exportButtons, tf } from '../ui.js';
+import { reasonText, label, fact, day, when, ageDays, dueCell, isOverdue, table, pagedList, cursorLoader, fetchAllPages, exportButtons, tf, searchForm, pick, typeFilter, dueBeforeFilter } from '../ui.js';
 
 extend({
   zh: { 'queue.school': '本校待处理', 'queue.open_school': '处理', 'queue.f_all': '全部', 'queue.f_rejected': '被驳回需重新处理', 'queue.f_overdue': '超期', 'queue.filter': '筛选', 'queue.title': '待核办', 'queue.leader': '待确认删除', 'queue.open': '核办', 'queue.open_leader': '确认', 'queue.note': '超期的排在最前面。' },
@@ -21,8 +21,13 @@ export async function render(main) {
   const leader = state.user.role === 'school_leader';
   const clerk = state.user.role === 'school_clerk';
   // issue 11 item 7: "rejected, to handle again" and "overdue" filter on the server (GET /api/v1/queue?filter=)
-  const filter = ['rejected', 'overdue'].includes(hashParams().filter) ? hashParams().filter : '';
-  const params = filter ? { filter } : {};
+  const hp = hashParams();
+  const filter = ['rejected', 'overdue'].includes(hp.filter) ? hp.filter : '';
+  // issue 13 item 1: search (name beginning, ID or student number), school (a county's queue), problem type, due before
+  const form = searchForm('#/queue', hp, state.user, 'qf', [
+    typeFilter(),
+    dueBeforeFilter()], { filter });
+  const params = { filter, ...pick(hp, ['q', 'school', 'county', 'type', 'due_before']) };
   const chips = h('nav', { class: 'counts', 'aria-label': t('queue.filter'), data: { queueFilters: '' } }, ['', 'rejected', 'overdue'].map((f) =>
     h('a', { class: 'chip', href: '#/queue' + qs(f ? { filter: f } : {}), 'aria-current': f === filter ? 'true' : null, data: { queueFilter: f || 'all' } },
       t('queue.f_' + (f || 'all')))));
@@ -51,6 +56,6 @@ export async function render(main) {
     columns: columns.slice(0, -1).map((c) => ({ label: c.label, value: (it) => { const v = c.cell(it); return v instanceof Node ? v.textContent : v; } })),
   }, flashError);
   replace(main, h('section', { data: { queue: state.user.role } }, h('h1', {}, leader ? t('queue.leader') : clerk ? t('queue.school') : t('queue.title')),
-    h('p', { class: 'muted' }, t('queue.note')), chips, h('div', { class: 'toolbar' }, exp), list.el));
+    h('p', { class: 'muted' }, t('queue.note')), chips, form, h('div', { class: 'toolbar' }, exp), list.el));
   await list.first();
 }

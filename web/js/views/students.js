@@ -3,7 +3,7 @@ import { api, qs, ApiError } from '../api.js';
 import { t, extend, currentLang } from '../i18n.js';
 import { h, replace } from '../dom.js';
 import { state, flash, flashError, errorText, hashParams, textOf } from '../shell.js';
-import { label, fact, day, table, pagedList, cursorLoader, fetchAll, exportButtons, field, select } from '../ui.js';
+import { label, fact, day, table, pagedList, cursorLoader, fetchAll, exportButtons, field, select, searchForm, pick } from '../ui.js';
 import { checkByType, ID_MESSAGES, todayCN } from '../idcheck.js';
 
 extend(ID_MESSAGES);
@@ -38,11 +38,13 @@ export async function render(main, rest) {
   if (rest[0] === 'new') return renderForm(main);
   const p = hashParams();
   const status = select('status', [['', t('f.all')], ...['pending', 'formal', 'problem', 'deleted'].map((s) => [s, label('sstatus', s)])], p.status || '');
-  const q = h('input', { type: 'search', name: 'q', value: p.q || '', maxlength: 50 });
-  const form = h('form', { class: 'toolbar', role: 'search' }, field('sf-status', t('f.status'), status), field('sf-q', t('students.q'), q),
-    h('button', { type: 'submit', class: 'primary' }, t('ui.search')));
-  form.addEventListener('submit', (ev) => { ev.preventDefault(); location.hash = '#/students' + qs({ status: status.value, q: q.value.trim() }); });
-  const params = { status: p.status || '', q: p.q || '' };
+  // issue 13 item 1: one box (name beginning, ID or student number), school (county and above), county (city and above),
+  // with status, gender and birth date; the server searches within the jurisdiction, each on an index, paged by cursor
+  const form = searchForm('#/students', p, state.user, 'sf', [
+    { name: 'status', label: t('f.status'), input: status },
+    { name: 'gender', label: t('f.gender'), input: select('gender', [['', t('f.all')], ['M', t('gender.M')], ['F', t('gender.F')]]) },
+    { name: 'birth_date', label: t('f.birth_date'), input: h('input', { type: 'date', name: 'birth_date', min: '1900-01-01' }) }]);
+  const params = pick(p, ['q', 'school', 'county', 'status', 'gender', 'birth_date']);
   const columns = [
     { label: t('f.student_no'), cell: (s) => s.student_no || '' }, { label: t('f.name'), cell: (s) => s.name || '' },
     { label: t('f.gender'), cell: (s) => label('gender', s.gender) }, { label: t('f.birth_date'), cell: (s) => day(s.birth_date) },

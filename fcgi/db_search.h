@@ -1,0 +1,54 @@
+/* db_search: the SQL of the list searches (issue 13 item 1), one place for the registry's and the workflow's lists:
+ * the student search as a post-filter of a joined student row, the member filters, and their arguments from a
+ * struct search (search.h). Each list's driving index is chosen by the statement (FORCE INDEX), these fragments
+ * only filter what it reads. */
+#ifndef XJ_DB_SEARCH_H
+#define XJ_DB_SEARCH_H
+#include "db.h"
+#include "search.h"
+
+/* Member states still waiting for someone (SPEC s.6; the workflow's "pending"). */
+#define SQL_PENDING "('unconfirmed','open','awaiting_leader','awaiting_review')"
+/* R20: rejected by the bureau, with the school to handle again. */
+#define SQL_REJECTED(M) "(" M ".reject_reason IS NOT NULL AND " M ".state IN ('unconfirmed','open'))"
+
+/* The student search on student row S: exact ID number (canonical or as typed), exact student number, name LIKE
+ * pattern (prefix or exact; wildcards refused by search.c, backslash escaped). 7 arguments: db_search_student_args. */
+#define SQL_SEARCH_STUDENT(S)                                                                                         \
+	" AND (? IS NULL OR " S ".id_number IN (?, ?)) AND (? IS NULL OR " S ".student_no = ?)"                        \
+	" AND (? IS NULL OR " S ".name LIKE ?)"
+#define SEARCH_STUDENT_NARGS 7
+/* Whether s searches for a student (an ID number, a student number or a name). */
+static inline int db_search_student(const struct search *s) { return s->id_number || s->student_no || s->name_pattern; }
+static inline size_t db_search_student_args(struct db_arg *x, const struct search *s)
+{
+	x[0] = DBS(s->id_number), x[1] = DBS(s->id_number), x[2] = DBS(s->id_alt);
+	x[3] = DBS(s->student_no), x[4] = DBS(s->student_no);
+	x[5] = DBS(s->name_pattern), x[6] = DBS(s->name_pattern);
+	return SEARCH_STUDENT_NARGS;
+}
+
+/* The member filters on member row M: school, county, handling state, rejected to handle again (R20), overdue and
+ * due before a day (R24, pending members only). 11 arguments: db_search_member_args (today: YYYY-MM-DD). */
+#define SQL_SEARCH_MEMBER(M)                                                                                          \
+	" AND (? IS NULL OR " M ".school_id = ?) AND (? IS NULL OR " M ".county_code = ?) AND (? IS NULL OR " M         \
+	".state = ?) AND (? = 0 OR " SQL_REJECTED(M) ")"                                                              \
+	" AND (? IS NULL OR (" M ".state IN " SQL_PENDING " AND " M ".due_date < ?))"                                  \
+	" AND (? IS NULL OR (" M ".state IN " SQL_PENDING " AND " M ".due_date < ?))"
+#define SEARCH_MEMBER_NARGS 11
+static inline int db_search_member(const struct search *s)
+{
+	return s->school_id || s->county || s->member_state || s->rejected || s->overdue || s->due_before;
+}
+static inline size_t db_search_member_args(struct db_arg *x, const struct search *s, const char *today)
+{
+	x[0] = s->school_id ? DBI(s->school_id) : DBNULL, x[1] = x[0];
+	x[2] = DBS(s->county), x[3] = x[2];
+	x[4] = DBS(s->member_state), x[5] = x[4];
+	x[6] = DBI(s->rejected);
+	x[7] = s->overdue ? DBS(today) : DBNULL, x[8] = x[7];
+	x[9] = DBS(s->due_before), x[10] = x[9];
+	return SEARCH_MEMBER_NARGS;
+}
+
+#endif

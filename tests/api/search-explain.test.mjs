@@ -1,0 +1,118 @@
+// search-explain.test.mjs: issue 13 item 1 (R1–R3, R30): at 100,000 records, EXPLAIN of every list query (students,
+// problem list, queues, overdue list) with every search and filter, as every role level, shows no full scan of
+// student, group_member or problem_group, and reads no more of them than the caller's own rows. The service EXPLAINs
+// each SELECT of a request with the same arguments when asked by the X-Test-Explain header (XJ_TEST_HOOKS only) and
+// answers the rows in X-Explain ("table:type:key:rows", ";" per row, " | " per statement).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { sql, sqlCount } from '../lib/api.mjs';
+import { as, SCHOOLS } from '../lib/registry.mjs';
+import { searchDataSql } from '../lib/search-data.mjs';
+
+const N = 100000;
+// the aliases of the lists' statements for the three tables the check is about
+const TABLE_OF = { s: 'student', ss: 'student', m: 'group_member', mm: 'group_member', am: 'group_member', c: 'group_member',
+  g: 'problem_group' };
+let base; // the ids before this suite's rows: everything above is ours (suites run one at a time)
+
+before(() => {
+  base = {
+    s: sqlCount('SELECT COALESCE(MAX(id),0) FROM student'), g: sqlCount('SELECT COALESCE(MAX(id),0) FROM problem_group'),
+  };
+  for (const q of searchDataSql(N, base.g)) sql(q);
+  assert.equal(sqlCount(`SELECT COUNT(*) FROM student WHERE id > ${base.s}`), N);
+  assert.equal(sqlCount(`SELECT COUNT(*) FROM problem_group WHERE id > ${base.g}`), N / 200);
+  assert.equal(sqlCount(`SELECT COUNT(*) FROM group_member WHERE group_id > ${base.g}`), N / 100);
+});
+
+after(() => {
+  if (!base) return;
+  sql(`DELETE FROM group_member WHERE group_id > ${base.g} OR student_id > ${base.s}`);
+  sql(`DELETE FROM problem_group WHERE id > ${base.g}`);
+  sql(`DELETE FROM student WHERE id > ${base.s}`);
+});
+
+/** The caller's own rows of each table (R1–R3): what a list of theirs may read at most. */
+function ownRows(where) {
+  return {
+    student: sqlCount(`SELECT COUNT(*) FROM student s WHERE ${where('s')}`),
+    group_member: sqlCount(`SELECT COUNT(*) FROM group_member m WHERE ${where('m')}`),
+    problem_group: sqlCount(`SELECT COUNT(DISTINCT m.group_id) FROM group_member m WHERE ${where('m')}`),
+  };
+}
+
+const sid = (code) => sql(`SELECT id FROM unit WHERE code='${code}'`)[0][0];
+const ROLES = {
+  ministry: () => null, // every row is the ministry's own: it may read them all
+  prov_13: () => ownRows((a) => `${a}.province_code='13'`),
+  city_1301: () => ownRows((a) => `${a}.city_code='1301'`),
+  county_130102: () => ownRows((a) => `${a}.county_code='130102'`),
+  clerk_a: () => ownRows((a) => `${a}.school_id=${sid(SCHOOLS.a.code)}`),
+  leader_a: () => ownRows((a) => `${a}.school_id=${sid(SCHOOLS.a.code)}`),
+};
+
+/** Every list request of a role: each search and each filter the role may use. */
+function requests(role) {
+  const one = sql(`SELECT id_number, student_no, name FROM student WHERE id > ${base.s} AND school_id = ${sid(SCHOOLS.a.code)} LIMIT 1`)[0];
+  const county = role === 'clerk_a' || role === 'leader_a' ? [] : ['county=130102', 'school=1301020001'];
+  const students = ['', 'status=problem', 'name=%E7%8E%8B', `name=${encodeURIComponent(one[2])}&name_match=exact`,
+    `name=%E7%8E%8B&gender=F&birth_date=2012-03-01`, `id_number=${one[0].toLowerCase()}`, `student_no=${one[1]}`,
+    `q=${encodeURIComponent(one[2].slice(0, 2))}`, ...county, ...county.map((c) => `${c}&name=%E6%9D%8E`)]
+    .map((q) => `/api/v1/students?limit=50&${q}`);
+  const groups = ['', 'type=nbg_dup', 'state=awaiting_arbitration', 'member_state=awaiting_review', 'rejected=1', 'overdue=1',
+    'due_before=2030-01-01', 'name=%E5%BC%A0', `id_number=${one[0]}`, `student_no=${one[1]}`, ...county,
+    ...county.map((c) => `${c}&member_state=open&type=id_dup`)].map((q) => `/api/v1/groups?limit=20&${q}`);
+  const queue = ['', 'filter=rejected', 'filter=overdue', 'type=id_dup', 'due_before=2030-01-01', 'name=%E7%8E%8B',
+    `id_number=${one[0]}`, ...(role === 'county_130102' ? ['school=1301020001'] : []),
+    ...(role === 'city_1301' ? ['county=130102', 'school=1301020001&name=%E7%8E%8B'] : [])].map((q) => `/api/v1/queue?limit=50&${q}`);
+  const overdue = ['clerk_a', 'leader_a'].includes(role) ? [] : ['', 'type=id_dup', 'name=%E7%8E%8B', ...county]
+    .map((q) => `/api/v1/overdue?limit=200&${q}`);
+  return [...students, ...groups, ...queue, ...overdue];
+}
+
+/** Parse X-Explain into rows {table, type, key, rows}. */
+function explainRows(h) {
+  return (h || '').split(' | ').flatMap((st) => st.split(';')).filter(Boolean).map((r) => {
+    const [table, type, key, rows] = r.split(':');
+    return { table, type: type.split('|')[0], key, rows: Number(rows) || 0, raw: r };
+  });
+}
+
+for (const role of Object.keys(ROLES)) {
+  test(`R1–R3/R30 at ${N} records: every list query of ${role}, each search and filter, reads its own rows by an index`, async () => {
+    const own = ROLES[role]();
+    const c = await as(role);
+    let checked = 0;
+    for (const path of requests(role)) {
+      for (const page of [1, 2]) {
+        let url = path;
+        if (page === 2) { // page 2 by cursor: the keyset condition must stay on the index too
+          const first = await c.get(path);
+          if (!first.body?.next_cursor) continue;
+          url = `${path}&cursor=${first.body.next_cursor}`;
+        }
+        const r = await c.get(url, { headers: { 'x-test-explain': '1' } });
+        assert.equal(r.status, 200, `${role} ${url}: ${r.text}`);
+        const rows = explainRows(r.headers.get('x-explain'));
+        assert.ok(rows.length > 0, `${role} ${url}: no EXPLAIN rows`);
+        for (const x of rows) {
+          const table = TABLE_OF[x.table];
+          if (!table || !own) continue;
+          assert.ok(!['ALL', 'index'].includes(x.type), `${role} ${url}: full scan of ${table}: ${x.raw}\n${r.headers.get('x-explain')}`);
+          const cap = Math.max(200, Math.ceil(own[table] * 2.5)); // EXPLAIN's rows are estimates
+          assert.ok(x.rows <= cap, `${role} ${url}: reads ${x.rows} rows of ${table}, own rows ${own[table]}: ${x.raw}`);
+          checked++;
+        }
+      }
+    }
+    if (own) assert.ok(checked > 20, `${role}: ${checked} rows checked`);
+  });
+}
+
+test('the EXPLAIN hook answers nothing without the header, and the lists hold the 100,000 records', async () => {
+  const c = await as('prov_13');
+  const r = await c.get('/api/v1/students?limit=5');
+  assert.equal(r.headers.get('x-explain'), null);
+  assert.equal(sqlCount(`SELECT COUNT(*) FROM student WHERE id > ${base.s}`), N);
+  assert.equal(r.body.items.length, 5);
+});
