@@ -260,6 +260,13 @@ void sx_prepare(const struct sx_rec *r, struct sx_prep *p)
 	snprintf(p->county, sizeof p->county, "%s", r->county ? r->county : "");
 	p->school = r->school_id;
 	p->phone_h = r->phone && *r->phone ? (uint32_t)sx_hash(r->phone, strlen(r->phone), 2) : 0;
+	p->guardian_h = 0;
+	if (r->guardian && *r->guardian) {
+		struct sx_name g;
+		sx_name_parse(r->guardian, &g);
+		if (g.n)
+			p->guardian_h = (uint32_t)sx_hash(g.canon, g.n * sizeof g.canon[0], 3) | 1u;
+	}
 }
 
 /* ---------------------------------------------------------------- blocking keys */
@@ -519,13 +526,21 @@ static enum sx_id_rule compare_ids(const struct sx_prep *a, const struct sx_prep
 	return a->id_valid && b->id_valid ? SXI_DIGIT : SXI_NEAR_INVALID;
 }
 
-/* Weights (per mille). One deviating field on name or date alone still reaches the default threshold (700);
- * two valid resident numbers that differ are strong evidence of two children (twins: sequence digits). */
+/* Weights (per mille; a pair at or above XJ_SUSPECT_THRESHOLD, default 700, is suggested). The score adds the evidence
+ * of each field, so one field alone never decides (measured by tests/bench/suspects.sh, issue 17):
+ *  - name and birth date near: one error (a name rule other than same/normalised/variant, or a date rule other than
+ *    same) is what a second registration of the same child typically carries; two errors at once are rare for one
+ *    child but common between two children born days apart with similar names: W_TWO_ERRORS;
+ *  - a name of two characters (surname + one) is shared by many children: W_SHORT_NAME;
+ *  - the context: same school, same county, the same guardian (name or phone: a child registered twice is registered
+ *    by the same family); pairs across counties without a shared guardian reach the threshold only when the name and
+ *    the date say much (variant/normalised writing of a 3+ character name with the same birth date);
+ *  - two valid resident numbers that differ are strong evidence of two children (twins: sequence digits). */
 enum {
-	W_NAME_SAME = 500, W_NAME_HOMO = 450, W_NAME_TRANSPOSE = 400, W_NAME_EDIT = 350,
-	W_DATE_SAME = 350, W_DATE_NEAR = 250,
+	W_NAME_SAME = 450, W_NAME_HOMO = 380, W_NAME_TRANSPOSE = 380, W_NAME_EDIT = 300, W_SHORT_NAME = -80,
+	W_DATE_SAME = 300, W_DATE_SWAP = 250, W_DATE_DIGIT = 200, W_TWO_ERRORS = -150,
 	W_ID_SAME = 350, W_ID_DIGIT = 250, W_ID_RESIDENT_DIFF = -600, W_ID_TYPE_DIFF = -300,
-	W_SCHOOL = 100, W_COUNTY = 50, W_PHONE = 100
+	W_SCHOOL = 200, W_COUNTY = 120, W_PHONE = 250, W_GUARDIAN = 150
 };
 
 int sx_compare(const struct sx_prep *a, const struct sx_prep *b, struct sx_match *m)
@@ -540,6 +555,7 @@ int sx_compare(const struct sx_prep *a, const struct sx_prep *b, struct sx_match
 	m->same_school = a->school && a->school == b->school;
 	m->same_county = a->county[0] && strcmp(a->county, b->county) == 0;
 	m->same_phone = a->phone_h && a->phone_h == b->phone_h;
+	m->same_guardian = a->guardian_h && a->guardian_h == b->guardian_h;
 	/* R7 already joins: same resident number, or same name + gender + birth with one not a resident ID */
 	if ((a->id_type == '1' && b->id_type == '1' && m->id == SXI_SAME) ||
 	    (a->name_h == b->name_h && a->gender == b->gender && m->date == SXD_SAME && (a->id_type != '1' || b->id_type != '1'))) {
@@ -559,7 +575,12 @@ int sx_compare(const struct sx_prep *a, const struct sx_prep *b, struct sx_match
 	case SXN_SUBST: case SXN_DROP: s += W_NAME_EDIT; break;
 	default: break;
 	}
-	s += m->date == SXD_SAME ? W_DATE_SAME : m->date == SXD_DIFF ? 0 : W_DATE_NEAR;
+	if (m->name != SXN_EMPTY && m->name != SXN_DIFF && a->nm.n <= 2 && b->nm.n <= 2)
+		s += W_SHORT_NAME;
+	s += m->date == SXD_SAME ? W_DATE_SAME : m->date == SXD_SWAP ? W_DATE_SWAP : m->date == SXD_DIGIT ? W_DATE_DIGIT : 0;
+	m->deviations = (m->name > SXN_VARIANT && m->name != SXN_EMPTY) + (m->date != SXD_SAME);
+	if (m->deviations >= 2)
+		s += W_TWO_ERRORS;
 	switch (m->id) {
 	case SXI_SAME: s += W_ID_SAME; break;
 	case SXI_DIGIT: s += near_name ? W_ID_DIGIT : W_ID_RESIDENT_DIFF; break; /* twins: numbers one apart, names not */
@@ -573,6 +594,7 @@ int sx_compare(const struct sx_prep *a, const struct sx_prep *b, struct sx_match
 	}
 	s += m->same_school ? W_SCHOOL : m->same_county ? W_COUNTY : 0;
 	s += m->same_phone ? W_PHONE : 0;
+	s += m->same_guardian ? W_GUARDIAN : 0;
 	/* the kind: the first field that deviates */
 	static const enum sx_kind name_kind[] = {
 		[SXN_SAME] = SXK_NONE, [SXN_NORM] = SXK_NORM, [SXN_VARIANT] = SXK_VARIANT, [SXN_HOMOPHONE] = SXK_HOMOPHONE,
@@ -727,7 +749,11 @@ cJSON *sx_explain(const struct sx_rec *a, const struct sx_rec *b, const struct s
 		item(arr, "school", "same", "学校: 同一学校", "school: same");
 	else if (m->same_county)
 		item(arr, "school", "same_county", "学校: 同一区县", "school: same county");
+	if (m->same_guardian)
+		item(arr, "guardian_name", "same", "监护人姓名: 相同", "guardian name: same");
 	if (m->same_phone)
 		item(arr, "guardian_phone", "same", "监护人电话: 相同", "guardian phone: same");
+	if (m->deviations >= 2)
+		item(arr, "score", "two_errors", "姓名与出生日期均有差异: 降低分数", "both name and date of birth differ: score lowered");
 	return arr;
 }

@@ -59,7 +59,8 @@ static void rec_of(const struct db_rows *rs, size_t i, struct sx_rec *r)
 			     .id_valid = chk && strcmp(chk, "ok") == 0,
 			     .county = db_get(rs, i, SXC_COUNTY),
 			     .school_id = (uint32_t)db_get_int(rs, i, SXC_SCHOOL),
-			     .phone = db_get(rs, i, SXC_PHONE)};
+			     .phone = db_get(rs, i, SXC_PHONE),
+			     .guardian = db_get(rs, i, SXC_GUARDIAN)};
 }
 
 /* the R2 arbiter of two counties: the one computation (dedup_common_superior), its unit id from units (sorted by code) */
