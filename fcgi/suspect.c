@@ -332,62 +332,59 @@ size_t sx_keys(const struct sx_prep *p, uint64_t *keys, size_t cap)
 	uint32_t g = (uint32_t)(unsigned char)p->gender;
 	if (n > 0 && p->y) {
 		uint32_t birth = (uint32_t)p->y * 10000u + p->m * 100u + p->d;
-		/* A: reading + gender + year (same, variant, homophone, day/month swapped or one digit off in the month or day) */
-		PUT(key_of('A', g, p->y, tok, n, SIZE_MAX));
+		/* Every name key is on the sorted readings (a transposed name meets its original). Issue 17: each key is an
+		 * index entry written by every registration and import, so a name has as few as its rules need.
+		 * A: readings + gender + year (same, variant, homophone, transposed; day/month swapped or one digit off in
+		 * the month or day) */
+		uint32_t st[SX_MAXU];
+		memcpy(st, tok, n * sizeof tok[0]);
+		sort_u32(st, n);
+		PUT(key_of('A', g, p->y, st, n, SIZE_MAX));
 		/* alternative readings of polyphonic characters (每个读音), at most three more keys */
 		int alts = 0;
 		for (size_t i = 0; i < n && alts < 3; i++) {
 			const uint16_t *ids;
 			size_t ns = syl_ids(nm->canon[i], &ids);
-			for (size_t r = 1; r < ns && alts < 3; r++) {
-				uint32_t save = tok[i];
-				tok[i] = SYL_BIT | ids[r];
-				PUT(key_of('A', g, p->y, tok, n, SIZE_MAX));
-				tok[i] = save;
-				alts++;
-			}
-			if (ns == 0 && syl_ids(nm->raw[i], &ids) > 1 && alts < 3) {
-				uint32_t save = tok[i];
-				tok[i] = SYL_BIT | ids[1];
-				PUT(key_of('A', g, p->y, tok, n, SIZE_MAX));
-				tok[i] = save;
-				alts++;
+			const uint16_t *alt = ids + 1;
+			size_t nalt = ns > 1 ? ns - 1 : 0;
+			if (ns == 0 && syl_ids(nm->raw[i], &ids) > 1)
+				alt = ids + 1, nalt = 1;
+			for (size_t r = 0; r < nalt && alts < 3; r++, alts++) {
+				uint32_t t2[SX_MAXU];
+				memcpy(t2, tok, n * sizeof tok[0]);
+				t2[i] = SYL_BIT | alt[r];
+				sort_u32(t2, n);
+				PUT(key_of('A', g, p->y, t2, n, SIZE_MAX));
 			}
 		}
-		/* B: reading + gender + month and day (one digit off in the year) */
-		PUT(key_of('B', g, p->m * 100u + p->d, tok, n, SIZE_MAX));
-		/* D: sorted readings + gender + birth (transposed), and each unit left out (substituted or dropped) */
-		uint32_t st[SX_MAXU];
-		memcpy(st, tok, n * sizeof tok[0]);
-		sort_u32(st, n);
-		PUT(key_of('D', g, birth, st, n, SIZE_MAX));
+		/* B: readings + gender + month and day (one digit off in the year) */
+		PUT(key_of('B', g, p->m * 100u + p->d, st, n, SIZE_MAX));
+		/* D: readings + gender + birth with each unit left out (names of 3+ units: one substituted or dropped); a
+		 * two-unit name is what a three-unit one becomes when a unit is dropped: its full readings */
+		if (n == 2)
+			PUT(key_of('D', g, birth, st, n, SIZE_MAX));
 		if (n >= 3)
 			for (size_t i = 0; i < n; i++) {
 				if (i > 0 && st[i] == st[i - 1])
 					continue;
 				PUT(key_of('D', g, birth, st, n, i));
 			}
+		/* a name of 4+ units with a unit dropped is a name of 3+ units: its A key, with each unit left out */
+		if (n >= 4)
+			for (size_t i = 0; i < n; i++) {
+				if (i > 0 && st[i] == st[i - 1])
+					continue;
+				PUT(key_of('A', g, p->y, st, n, i));
+			}
 	}
-	/* I: the ID number with one of three parts masked: one character off shares two parts (any type, any name) */
-	size_t L = strlen(p->idn);
-	if (L >= 5) {
-		size_t cut1, cut2, end;
-		if (resident_like(p->idn))
-			cut1 = 6, cut2 = 14, end = 17; /* area | birth | sequence; the check character follows the rest */
-		else
-			cut1 = L / 3, cut2 = 2 * L / 3, end = L;
-		size_t b[4] = {0, cut1, cut2, end};
-		for (int part = 0; part < 3; part++) {
-			char buf[40];
-			size_t k = 0;
-			buf[k++] = 'I';
-			buf[k++] = (char)('0' + part);
-			buf[k++] = (char)L;
-			for (size_t i = 0; i < end; i++)
-				if (i < b[part] || i >= b[part + 1])
-					buf[k++] = p->idn[i];
-			PUT(sx_hash(buf, k, 11));
-		}
+	/* I: the same number on another document (R7 joins only resident numbers): any name, any date (sx_compare
+	 * suggests such a pair on the number alone). A resident number one character off needs no key of its own: the
+	 * rule counts only with a near name and a near date (sx_compare), whose keys above already meet (issue 17: three
+	 * masked-number keys per record were a third of the import's key writes). */
+	if (p->idn[0] && !resident_like(p->idn)) {
+		char buf[40];
+		size_t k = (size_t)snprintf(buf, sizeof buf, "I%s", p->idn);
+		PUT(sx_hash(buf, k < sizeof buf ? k : sizeof buf - 1, 11));
 	}
 #undef PUT
 	return nk;

@@ -87,8 +87,8 @@ void sx_prepare(const struct sx_rec *r, struct sx_prep *p);
 
 /* Blocking keys of p (64-bit hashes; equal keys = candidate pair). Writes at most cap, returns the count
  * (SX_MAXKEYS always suffices). Keys: name reading + gender + birth year; reading + gender + month/day;
- * sorted readings + gender + birth, also with each unit left out (names of 3+ units); the ID number with
- * one of three parts masked. */
+ * sorted readings + gender + birth, also with each unit left out (names of 3+ units); a number that is not a
+ * resident number (the same passport number under two names). */
 #define SX_MAXKEYS 24
 size_t sx_keys(const struct sx_prep *p, uint64_t *keys, size_t cap);
 
