@@ -5,9 +5,9 @@
 #include "xmalloc.h"
 
 #define REC_COLS_O \
-	"o.id, o.name, o.gender, o.birth_date, o.id_type, o.id_number, o.id_check, o.county_code, o.school_id, o.guardian_phone"
+	"o.id, o.name, o.gender, o.birth_date, o.id_type, o.id_number, o.id_check, o.county_code, o.school_id, o.guardian_phone, o.guardian_name"
 #define REC_COLS \
-	"s.id, s.name, s.gender, s.birth_date, s.id_type, s.id_number, s.id_check, s.county_code, s.school_id, s.guardian_phone"
+	"s.id, s.name, s.gender, s.birth_date, s.id_type, s.id_number, s.id_check, s.county_code, s.school_id, s.guardian_phone, s.guardian_name"
 
 static const struct db_sql Q_RECORDS = {
 	"SELECT " REC_COLS " FROM student s WHERE s.id > ? AND s.status <> 'deleted' ORDER BY s.id LIMIT ?"};

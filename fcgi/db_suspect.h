@@ -8,7 +8,7 @@
 
 /* Columns of a record as the matcher reads it (db_sx_records, db_sx_record, db_sx_block). */
 enum { SXC_ID, SXC_NAME, SXC_GENDER, SXC_BIRTH, SXC_IDTYPE, SXC_IDNO, SXC_IDCHECK, SXC_COUNTY, SXC_SCHOOL, SXC_PHONE,
-       SXC__N };
+       SXC_GUARDIAN, SXC__N };
 
 /* Live records with id > after, ascending, at most limit (the full run reads every record in slices). */
 enum xerr db_sx_records(struct db *db, struct arena *a, uint64_t after, long limit, struct db_rows *rs);

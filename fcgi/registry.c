@@ -330,7 +330,7 @@ static enum xerr one_tx(struct db *db, void *vc)
 	if (e != XE_OK)
 		return e;
 	if ((e = db_reg_detect(db, c->a, batch, DETECT_FRESH, NULL)) != XE_OK ||
-	    (e = suspects_check_batch(db, c->a, batch)) != XE_OK) /* R31, issue 17: advisory, in the same transaction */
+	    (e = suspects_check_new(db, c->a, batch)) != XE_OK) /* R31, issue 17: advisory, in the same transaction */
 		return e;
 	o->status = "created";
 	o->student_id = id;
@@ -1138,7 +1138,7 @@ static enum xerr import_pass(struct imp *x)
 			    (ne && (e = db_reg_detect_keys_err(x->db, batch, errnos, ne)) != XE_OK))
 				goto out;
 			if ((e = db_reg_detect(x->db, x->a, batch, DETECT_FRESH | DETECT_KEYS_GIVEN, &st)) != XE_OK ||
-			    (e = suspects_check_batch(x->db, x->a, batch)) != XE_OK) /* R31 */
+			    (e = suspects_check_new(x->db, x->a, batch)) != XE_OK) /* R31 */
 				goto out;
 			x->t_detect += mono() - t1;
 			x->groups += st.groups_opened + st.members_added;

@@ -260,6 +260,13 @@ void sx_prepare(const struct sx_rec *r, struct sx_prep *p)
 	snprintf(p->county, sizeof p->county, "%s", r->county ? r->county : "");
 	p->school = r->school_id;
 	p->phone_h = r->phone && *r->phone ? (uint32_t)sx_hash(r->phone, strlen(r->phone), 2) : 0;
+	p->guardian_h = 0;
+	if (r->guardian && *r->guardian) {
+		struct sx_name g;
+		sx_name_parse(r->guardian, &g);
+		if (g.n)
+			p->guardian_h = (uint32_t)sx_hash(g.canon, g.n * sizeof g.canon[0], 3) | 1u;
+	}
 }
 
 /* ---------------------------------------------------------------- blocking keys */
@@ -325,62 +332,59 @@ size_t sx_keys(const struct sx_prep *p, uint64_t *keys, size_t cap)
 	uint32_t g = (uint32_t)(unsigned char)p->gender;
 	if (n > 0 && p->y) {
 		uint32_t birth = (uint32_t)p->y * 10000u + p->m * 100u + p->d;
-		/* A: reading + gender + year (same, variant, homophone, day/month swapped or one digit off in the month or day) */
-		PUT(key_of('A', g, p->y, tok, n, SIZE_MAX));
+		/* Every name key is on the sorted readings (a transposed name meets its original). Issue 17: each key is an
+		 * index entry written by every registration and import, so a name has as few as its rules need.
+		 * A: readings + gender + year (same, variant, homophone, transposed; day/month swapped or one digit off in
+		 * the month or day) */
+		uint32_t st[SX_MAXU];
+		memcpy(st, tok, n * sizeof tok[0]);
+		sort_u32(st, n);
+		PUT(key_of('A', g, p->y, st, n, SIZE_MAX));
 		/* alternative readings of polyphonic characters (每个读音), at most three more keys */
 		int alts = 0;
 		for (size_t i = 0; i < n && alts < 3; i++) {
 			const uint16_t *ids;
 			size_t ns = syl_ids(nm->canon[i], &ids);
-			for (size_t r = 1; r < ns && alts < 3; r++) {
-				uint32_t save = tok[i];
-				tok[i] = SYL_BIT | ids[r];
-				PUT(key_of('A', g, p->y, tok, n, SIZE_MAX));
-				tok[i] = save;
-				alts++;
-			}
-			if (ns == 0 && syl_ids(nm->raw[i], &ids) > 1 && alts < 3) {
-				uint32_t save = tok[i];
-				tok[i] = SYL_BIT | ids[1];
-				PUT(key_of('A', g, p->y, tok, n, SIZE_MAX));
-				tok[i] = save;
-				alts++;
+			const uint16_t *alt = ids + 1;
+			size_t nalt = ns > 1 ? ns - 1 : 0;
+			if (ns == 0 && syl_ids(nm->raw[i], &ids) > 1)
+				alt = ids + 1, nalt = 1;
+			for (size_t r = 0; r < nalt && alts < 3; r++, alts++) {
+				uint32_t t2[SX_MAXU];
+				memcpy(t2, tok, n * sizeof tok[0]);
+				t2[i] = SYL_BIT | alt[r];
+				sort_u32(t2, n);
+				PUT(key_of('A', g, p->y, t2, n, SIZE_MAX));
 			}
 		}
-		/* B: reading + gender + month and day (one digit off in the year) */
-		PUT(key_of('B', g, p->m * 100u + p->d, tok, n, SIZE_MAX));
-		/* D: sorted readings + gender + birth (transposed), and each unit left out (substituted or dropped) */
-		uint32_t st[SX_MAXU];
-		memcpy(st, tok, n * sizeof tok[0]);
-		sort_u32(st, n);
-		PUT(key_of('D', g, birth, st, n, SIZE_MAX));
+		/* B: readings + gender + month and day (one digit off in the year) */
+		PUT(key_of('B', g, p->m * 100u + p->d, st, n, SIZE_MAX));
+		/* D: readings + gender + birth with each unit left out (names of 3+ units: one substituted or dropped); a
+		 * two-unit name is what a three-unit one becomes when a unit is dropped: its full readings */
+		if (n == 2)
+			PUT(key_of('D', g, birth, st, n, SIZE_MAX));
 		if (n >= 3)
 			for (size_t i = 0; i < n; i++) {
 				if (i > 0 && st[i] == st[i - 1])
 					continue;
 				PUT(key_of('D', g, birth, st, n, i));
 			}
+		/* a name of 4+ units with a unit dropped is a name of 3+ units: its A key, with each unit left out */
+		if (n >= 4)
+			for (size_t i = 0; i < n; i++) {
+				if (i > 0 && st[i] == st[i - 1])
+					continue;
+				PUT(key_of('A', g, p->y, st, n, i));
+			}
 	}
-	/* I: the ID number with one of three parts masked: one character off shares two parts (any type, any name) */
-	size_t L = strlen(p->idn);
-	if (L >= 5) {
-		size_t cut1, cut2, end;
-		if (resident_like(p->idn))
-			cut1 = 6, cut2 = 14, end = 17; /* area | birth | sequence; the check character follows the rest */
-		else
-			cut1 = L / 3, cut2 = 2 * L / 3, end = L;
-		size_t b[4] = {0, cut1, cut2, end};
-		for (int part = 0; part < 3; part++) {
-			char buf[40];
-			size_t k = 0;
-			buf[k++] = 'I';
-			buf[k++] = (char)('0' + part);
-			buf[k++] = (char)L;
-			for (size_t i = 0; i < end; i++)
-				if (i < b[part] || i >= b[part + 1])
-					buf[k++] = p->idn[i];
-			PUT(sx_hash(buf, k, 11));
-		}
+	/* I: the same number on another document (R7 joins only resident numbers): any name, any date (sx_compare
+	 * suggests such a pair on the number alone). A resident number one character off needs no key of its own: the
+	 * rule counts only with a near name and a near date (sx_compare), whose keys above already meet (issue 17: three
+	 * masked-number keys per record were a third of the import's key writes). */
+	if (p->idn[0] && !resident_like(p->idn)) {
+		char buf[40];
+		size_t k = (size_t)snprintf(buf, sizeof buf, "I%s", p->idn);
+		PUT(sx_hash(buf, k < sizeof buf ? k : sizeof buf - 1, 11));
 	}
 #undef PUT
 	return nk;
@@ -519,13 +523,21 @@ static enum sx_id_rule compare_ids(const struct sx_prep *a, const struct sx_prep
 	return a->id_valid && b->id_valid ? SXI_DIGIT : SXI_NEAR_INVALID;
 }
 
-/* Weights (per mille). One deviating field on name or date alone still reaches the default threshold (700);
- * two valid resident numbers that differ are strong evidence of two children (twins: sequence digits). */
+/* Weights (per mille; a pair at or above XJ_SUSPECT_THRESHOLD, default 700, is suggested). The score adds the evidence
+ * of each field, so one field alone never decides (measured by tests/bench/suspects.sh, issue 17):
+ *  - name and birth date near: one error (a name rule other than same/normalised/variant, or a date rule other than
+ *    same) is what a second registration of the same child typically carries; two errors at once are rare for one
+ *    child but common between two children born days apart with similar names: W_TWO_ERRORS;
+ *  - a name of two characters (surname + one) is shared by many children: W_SHORT_NAME;
+ *  - the context: same school, same county, the same guardian (name or phone: a child registered twice is registered
+ *    by the same family); pairs across counties without a shared guardian reach the threshold only when the name and
+ *    the date say much (variant/normalised writing of a 3+ character name with the same birth date);
+ *  - two valid resident numbers that differ are strong evidence of two children (twins: sequence digits). */
 enum {
-	W_NAME_SAME = 500, W_NAME_HOMO = 450, W_NAME_TRANSPOSE = 400, W_NAME_EDIT = 350,
-	W_DATE_SAME = 350, W_DATE_NEAR = 250,
+	W_NAME_SAME = 450, W_NAME_HOMO = 380, W_NAME_TRANSPOSE = 380, W_NAME_EDIT = 300, W_SHORT_NAME = -80,
+	W_DATE_SAME = 300, W_DATE_SWAP = 250, W_DATE_DIGIT = 200, W_TWO_ERRORS = -150,
 	W_ID_SAME = 350, W_ID_DIGIT = 250, W_ID_RESIDENT_DIFF = -600, W_ID_TYPE_DIFF = -300,
-	W_SCHOOL = 100, W_COUNTY = 50, W_PHONE = 100
+	W_SCHOOL = 200, W_COUNTY = 120, W_PHONE = 250, W_GUARDIAN = 150
 };
 
 int sx_compare(const struct sx_prep *a, const struct sx_prep *b, struct sx_match *m)
@@ -540,6 +552,7 @@ int sx_compare(const struct sx_prep *a, const struct sx_prep *b, struct sx_match
 	m->same_school = a->school && a->school == b->school;
 	m->same_county = a->county[0] && strcmp(a->county, b->county) == 0;
 	m->same_phone = a->phone_h && a->phone_h == b->phone_h;
+	m->same_guardian = a->guardian_h && a->guardian_h == b->guardian_h;
 	/* R7 already joins: same resident number, or same name + gender + birth with one not a resident ID */
 	if ((a->id_type == '1' && b->id_type == '1' && m->id == SXI_SAME) ||
 	    (a->name_h == b->name_h && a->gender == b->gender && m->date == SXD_SAME && (a->id_type != '1' || b->id_type != '1'))) {
@@ -559,7 +572,12 @@ int sx_compare(const struct sx_prep *a, const struct sx_prep *b, struct sx_match
 	case SXN_SUBST: case SXN_DROP: s += W_NAME_EDIT; break;
 	default: break;
 	}
-	s += m->date == SXD_SAME ? W_DATE_SAME : m->date == SXD_DIFF ? 0 : W_DATE_NEAR;
+	if (m->name != SXN_EMPTY && m->name != SXN_DIFF && a->nm.n <= 2 && b->nm.n <= 2)
+		s += W_SHORT_NAME;
+	s += m->date == SXD_SAME ? W_DATE_SAME : m->date == SXD_SWAP ? W_DATE_SWAP : m->date == SXD_DIGIT ? W_DATE_DIGIT : 0;
+	m->deviations = (m->name > SXN_VARIANT && m->name != SXN_EMPTY) + (m->date != SXD_SAME);
+	if (m->deviations >= 2)
+		s += W_TWO_ERRORS;
 	switch (m->id) {
 	case SXI_SAME: s += W_ID_SAME; break;
 	case SXI_DIGIT: s += near_name ? W_ID_DIGIT : W_ID_RESIDENT_DIFF; break; /* twins: numbers one apart, names not */
@@ -573,6 +591,7 @@ int sx_compare(const struct sx_prep *a, const struct sx_prep *b, struct sx_match
 	}
 	s += m->same_school ? W_SCHOOL : m->same_county ? W_COUNTY : 0;
 	s += m->same_phone ? W_PHONE : 0;
+	s += m->same_guardian ? W_GUARDIAN : 0;
 	/* the kind: the first field that deviates */
 	static const enum sx_kind name_kind[] = {
 		[SXN_SAME] = SXK_NONE, [SXN_NORM] = SXK_NORM, [SXN_VARIANT] = SXK_VARIANT, [SXN_HOMOPHONE] = SXK_HOMOPHONE,
@@ -727,7 +746,11 @@ cJSON *sx_explain(const struct sx_rec *a, const struct sx_rec *b, const struct s
 		item(arr, "school", "same", "学校: 同一学校", "school: same");
 	else if (m->same_county)
 		item(arr, "school", "same_county", "学校: 同一区县", "school: same county");
+	if (m->same_guardian)
+		item(arr, "guardian_name", "same", "监护人姓名: 相同", "guardian name: same");
 	if (m->same_phone)
 		item(arr, "guardian_phone", "same", "监护人电话: 相同", "guardian phone: same");
+	if (m->deviations >= 2)
+		item(arr, "score", "two_errors", "姓名与出生日期均有差异: 降低分数", "both name and date of birth differ: score lowered");
 	return arr;
 }

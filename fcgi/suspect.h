@@ -18,6 +18,7 @@ struct sx_rec {
 	const char *county;    /* 6-digit county code */
 	uint32_t school_id;
 	const char *phone;     /* guardian phone or "" */
+	const char *guardian;  /* guardian name or "" (compared by variant class: 張/张 is the same guardian) */
 };
 
 #define SX_MAXU 12 /* name units compared; longer names are compared on their first SX_MAXU units */
@@ -42,7 +43,7 @@ struct sx_prep {
 	char gender, id_type;
 	uint8_t id_valid, m, d;
 	uint16_t y;       /* 0 when the birth date does not parse */
-	uint32_t school, phone_h;
+	uint32_t school, phone_h, guardian_h; /* guardian_h: hash of the guardian name's variant classes, 0 when empty */
 	char county[7];
 	char idn[31];
 };
@@ -68,7 +69,8 @@ struct sx_match {
 	int date_pos;            /* 1-based position in YYYYMMDD for SXD_DIGIT */
 	enum sx_id_rule id;
 	int id_pos;              /* 1-based position for SXI_DIGIT */
-	int same_school, same_county, same_phone;
+	int same_school, same_county, same_phone, same_guardian;
+	int deviations;          /* fields that deviate by an error (name other than same/normalised/variant; date) */
 	enum sx_kind kind;
 };
 
@@ -85,8 +87,8 @@ void sx_prepare(const struct sx_rec *r, struct sx_prep *p);
 
 /* Blocking keys of p (64-bit hashes; equal keys = candidate pair). Writes at most cap, returns the count
  * (SX_MAXKEYS always suffices). Keys: name reading + gender + birth year; reading + gender + month/day;
- * sorted readings + gender + birth, also with each unit left out (names of 3+ units); the ID number with
- * one of three parts masked. */
+ * sorted readings + gender + birth, also with each unit left out (names of 3+ units); a number that is not a
+ * resident number (the same passport number under two names). */
 #define SX_MAXKEYS 24
 size_t sx_keys(const struct sx_prep *p, uint64_t *keys, size_t cap);
 

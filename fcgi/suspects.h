@@ -49,5 +49,7 @@ enum xerr suspects_decide(struct db *db, struct arena *a, struct sx_decision *d)
  * pair stays decided unless its fingerprint changed). Advisory: it never refuses a record. XJ_SUSPECT_INCREMENTAL=0
  * turns it off. */
 enum xerr suspects_check_batch(struct db *db, struct arena *a, uint64_t batch);
+/* The same for a batch of records created by it (a registration, an import chunk): no stored keys to forget. */
+enum xerr suspects_check_new(struct db *db, struct arena *a, uint64_t batch);
 
 #endif

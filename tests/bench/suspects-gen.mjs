@@ -5,7 +5,8 @@
 //
 // Usage: node tests/bench/suspects-gen.mjs N SEED SCHOOLS.tsv STUDENTS.tsv TRUTH.tsv
 //   SCHOOLS.tsv: school id, province, city, county (one per line); STUDENTS.tsv: rows for LOAD DATA into student
-//   (id, school_id, province_code, city_code, county_code, name, gender, birth_date, id_type, id_number, student_no);
+//   (id, school_id, province_code, city_code, county_code, name, gender, birth_date, id_type, id_number, student_no,
+//   guardian_name, guardian_phone);
 //   TRUTH.tsv: id_a, id_b, kind, same (1: the same child, 0: different children who look alike).
 // Kinds (named as sx_kind_name names them): normalised (spaces, full width), variant (traditional characters),
 // homophone (another character of the same reading), substituted (one character mistyped), dropped (one character
@@ -13,12 +14,17 @@
 // date_digit (one digit of the date),
 // id_digit (the same child, resident ID one digit apart, both valid); look-alikes: twins, common (same name, other
 // birth date and ID). Each kind is planted for RATE of N (env SUSPECT_RATE, default 0.005).
+// Guardians (R4: every record names its guardian and the guardian's phone): a child's two records are entered from the
+// same family's papers, so the second names the same guardian with probability SUSPECT_GUARDIAN_SAME (default 0.9) and
+// the same phone with probability SUSPECT_PHONE_SAME (default 0.8), independently (a parent's phone changed, the other
+// parent named); twins share both (same parents); children with a common name have their own.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { SURNAMES, COMPOUND_SURNAMES, GIVEN_MALE, GIVEN_FEMALE, GIVEN_NEUTRAL } from './surnames.mjs';
 
 const [N = 20000, SEED = 1, schoolsFile, outFile, truthFile] = process.argv.slice(2);
 const n = Number(N);
 const RATE = Number(process.env.SUSPECT_RATE || 0.005);
+const GUARDIAN_SAME = Number(process.env.SUSPECT_GUARDIAN_SAME ?? 0.9), PHONE_SAME = Number(process.env.SUSPECT_PHONE_SAME ?? 0.8);
 let s = Number(SEED) >>> 0;
 const rnd = () => { s = (s + 0x6d2b79f5) >>> 0; let t = s; t = Math.imul(t ^ (t >>> 15), t | 1); t ^= t + Math.imul(t ^ (t >>> 7), t | 61); return ((t ^ (t >>> 14)) >>> 0) / 4294967296; };
 const pick = (a) => a[Math.floor(rnd() * a.length)];
@@ -58,18 +64,23 @@ function add(r) {
   rows.push(r);
   return r;
 }
+/** A guardian: the father (the child's surname) or the mother (a surname of her own). */
+function guardianName(sn) { return (rnd() < 0.6 ? sn : surname()) + given(rnd() < 0.5 ? 'M' : 'F'); }
+function phone() { return '1' + pick(['3', '5', '7', '8', '9']) + pad(Math.floor(rnd() * 1e9), 9); }
 function base() {
   const sc = pick(schools), gender = rnd() < 0.5 ? 'M' : 'F', birth = birthDate();
   const sn = surname();
   const resident = rnd() < 0.85;
-  return add({ school: sc, sn, gn: given(gender), gender, birth, type: resident ? '1' : 'Z', idn: resident ? residentId(sc[3], birth, gender) : null });
+  return add({ school: sc, sn, gn: given(gender), gender, birth, type: resident ? '1' : 'Z', idn: resident ? residentId(sc[3], birth, gender) : null,
+    gname: guardianName(sn), phone: phone() });
 }
 const nameOf = (r) => r.name ?? r.sn + r.gn;
 /** The second record of the same child: no resident ID (else R7 joins them), another school of the county mostly. */
 function dup(b, over) {
   const sc = rnd() < 0.7 ? b.school : pick(schools);
   const t = rnd() < 0.7 ? 'Z' : 'A';
-  return add({ school: sc, sn: b.sn, gn: b.gn, gender: b.gender, birth: b.birth, type: t, idn: t === 'A' ? 'E' + pad(Math.floor(rnd() * 1e8), 8) : null, ...over });
+  const gname = rnd() < GUARDIAN_SAME ? b.gname : guardianName(b.sn), ph = rnd() < PHONE_SAME ? b.phone : phone();
+  return add({ school: sc, sn: b.sn, gn: b.gn, gender: b.gender, birth: b.birth, type: t, idn: t === 'A' ? 'E' + pad(Math.floor(rnd() * 1e8), 8) : null, gname, phone: ph, ...over });
 }
 const MAKERS = {
   normalised: (b) => { const nm = nameOf(b); const f = pick([(x) => x[0] + ' ' + x.slice(1), (x) => x[0] + '\u3000' + x.slice(1), (x) => x + ' ']); return { name: f(nm) }; },
@@ -106,17 +117,17 @@ for (let k = 0; k < per; k++) {
   const g = [...b.gn];
   const gn = g.length === 2 ? g[0] + pick(GIVEN_NEUTRAL.filter((c) => c !== g[1])) : g[0] + pick(GIVEN_NEUTRAL);
   const seq = Math.floor(Number(b.idn.slice(14, 17)) / 2);
-  const tw = add({ school: b.school, sn: b.sn, gn, gender: b.gender, birth: b.birth, type: '1', idn: residentId(b.school[3], b.birth, b.gender, (seq + 1) % 500) });
+  const tw = add({ school: b.school, sn: b.sn, gn, gender: b.gender, birth: b.birth, type: '1', idn: residentId(b.school[3], b.birth, b.gender, (seq + 1) % 500), gname: b.gname, phone: b.phone });
   truth.push([b.id, tw.id, 'twins', 0]);
   // common name: the same name and gender, another birth date and resident ID
   let birth;
   do birth = birthDate(); while (birth.slice(0, 4) === b.birth.slice(0, 4));
   const sc = pick(schools);
-  const cm = add({ school: sc, sn: b.sn, gn: b.gn, gender: b.gender, birth, type: '1', idn: residentId(sc[3], birth, b.gender) });
+  const cm = add({ school: sc, sn: b.sn, gn: b.gn, gender: b.gender, birth, type: '1', idn: residentId(sc[3], birth, b.gender), gname: guardianName(b.sn), phone: phone() });
   truth.push([b.id, cm.id, 'common', 0]);
 }
 const esc = (v) => (v === null || v === undefined ? '\\N' : String(v).replaceAll('\\', '\\\\').replaceAll('\t', '\\t'));
 writeFileSync(outFile, rows.map((r) => [r.id, r.school[0], r.school[1], r.school[2], r.school[3], nameOf(r), r.gender, r.birth, r.type, r.idn,
-  'B' + pad(r.id, 18)].map(esc).join('\t')).join('\n') + '\n');
+  'B' + pad(r.id, 18), r.gname, r.phone].map(esc).join('\t')).join('\n') + '\n');
 writeFileSync(truthFile, truth.map((t) => t.join('\t')).join('\n') + '\n');
 console.error(`suspects-gen: ${rows.length} records (${n} base), ${truth.filter((t) => t[3] === 1).length} near-duplicates, ${truth.filter((t) => t[3] === 0).length} look-alike pairs`);

@@ -190,17 +190,60 @@ START_TEST(test_R31_dates_day_month_swapped_or_one_digit)
 	ck_assert_ptr_nonnull(strstr(s, "出生日期: 日月颠倒"));
 	free(s);
 	b = Z(2, "李娜", 'F', "2012-05-08");
+	ck_assert_int_lt(cmp(a, b, &m), 700); /* a two-character name, one digit off, other schools: too little alone */
+	a.phone = b.phone = "13812345678";    /* the same guardian's phone: suggested */
 	ck_assert_int_ge(cmp(a, b, &m), 700);
 	ck_assert_int_eq(m.date, SXD_DIGIT);
 	ck_assert_int_eq(m.date_pos, 8);
 	ck_assert(share_key(a, b));
 	b = Z(2, "李娜", 'F', "2013-05-03");
+	b.phone = a.phone;
 	ck_assert_int_ge(cmp(a, b, &m), 700);
 	ck_assert_int_eq(m.date_pos, 4);
 	ck_assert(share_key(a, b));
 	b = Z(2, "李娜", 'F', "2012-11-03");
 	ck_assert_int_eq(cmp(a, b, &m), -1);
 	ck_assert_int_eq(m.date, SXD_DIFF);
+}
+END_TEST
+
+/* The score weighs the context (issue 17: precision at 1M records): one error in a name or a date is what a second
+ * registration of one child carries; a common short name, two errors at once, or two valid resident numbers need
+ * (or are refused despite) the school, the county and the guardian. */
+START_TEST(test_R31_score_weighs_context_guardian_and_errors)
+{
+	struct sx_match m;
+	struct sx_rec a = Z(1, "王韬文", 'M', "2012-07-11"), b = Z(2, "王韬嘉", 'M', "2012-07-11");
+	a.county = "130102", b.county = "130203"; /* other counties, other schools, nothing shared: a coincidence */
+	ck_assert_int_lt(cmp(a, b, &m), 700);
+	ck_assert_int_eq(m.name, SXN_SUBST);
+	a.guardian = "王建国", b.guardian = "王建國"; /* the same guardian (written traditionally): suggested */
+	ck_assert_int_ge(cmp(a, b, &m), 700);
+	ck_assert(m.same_guardian);
+	char *s = explain(a, b, &m);
+	ck_assert_ptr_nonnull(strstr(s, "监护人姓名: 相同"));
+	free(s);
+	a.guardian = b.guardian = NULL;
+	b.school_id = a.school_id, b.county = a.county; /* the same school: suggested */
+	ck_assert_int_ge(cmp(a, b, &m), 700);
+	/* two errors at once (homophone and one digit of the date) even in one school: not suggested */
+	b = Z(2, "王韬雯", 'M', "2012-07-12");
+	b.school_id = a.school_id;
+	ck_assert_int_lt(cmp(a, b, &m), 700);
+	ck_assert_int_eq(m.deviations, 2);
+	/* the variant writing of a three-character name with the same birth date says much: suggested across counties */
+	b = Z(2, "王韜文", 'M', "2012-07-11");
+	b.county = "130203";
+	ck_assert_int_ge(cmp(a, b, &m), 700);
+	/* twins: same school, birth and guardian, names one character apart, consecutive valid resident numbers */
+	char x[19], y[19];
+	make_id(x, "130102", "20120711", "123");
+	make_id(y, "130102", "20120711", "133");
+	a = rec(1, "王韬文", 'M', "2012-07-11", '1', x), b = rec(2, "王韬嘉", 'M', "2012-07-11", '1', y);
+	b.school_id = a.school_id;
+	a.guardian = b.guardian = "王建国";
+	a.phone = b.phone = "13812345678";
+	ck_assert_int_lt(cmp(a, b, &m), 700);
 }
 END_TEST
 
@@ -335,6 +378,7 @@ int main(void)
 	tcase_add_test(t, test_R31_one_character_substituted_dropped_transposed);
 	tcase_add_test(t, test_R31_compound_surnames);
 	tcase_add_test(t, test_R31_dates_day_month_swapped_or_one_digit);
+	tcase_add_test(t, test_R31_score_weighs_context_guardian_and_errors);
 	tcase_add_test(t, test_R31_id_number_one_digit_both_valid);
 	tcase_add_test(t, test_R31_look_alikes_twins_and_common_names_not_suggested);
 	tcase_add_test(t, test_R31_pairs_R7_joins_are_never_suggested);
