@@ -1069,6 +1069,11 @@ static const struct db_sql Q_STUDENT_GET[SCOPE_N] =
 #define SN_CITY(C) SL_Q("k_student_city_name", "s.city_code = ? AND s.name LIKE ?", C, SL_KEY_NAME)
 #define SN_COUNTY(C) SL_Q("k_student_county_name", "s.county_code = ? AND s.name LIKE ?", C, SL_KEY_NAME)
 #define SN_SCHOOL(C) SL_Q("k_student_school_name", "s.school_id = ? AND s.name LIKE ?", C, SL_KEY_NAME)
+#define SS_ALL(C) SL_Q("k_student_status", "(? IS NULL) AND s.status = ?", C, SL_KEY_ID)
+#define SS_PROV(C) SL_Q("k_student_province_status", "s.province_code = ? AND s.status = ?", C, SL_KEY_ID)
+#define SS_CITY(C) SL_Q("k_student_city_status", "s.city_code = ? AND s.status = ?", C, SL_KEY_ID)
+#define SS_COUNTY(C) SL_Q("k_student_county", "s.county_code = ? AND s.status = ?", C, SL_KEY_ID)
+#define SS_SCHOOL(C) SL_Q("k_student_school", "s.school_id = ? AND s.status = ?", C, SL_KEY_ID)
 #define SI_ID(C) SL_Q("k_student_idno", "s.id_number IN (?, ?)", C, SL_KEY_ID)
 #define SI_NO(C) SL_Q("uk_student_no", "s.student_no = ?", C, SL_KEY_ID)
 #define SCOPED_S(F) SCOPE_EACH(F, "s", "school_id")
@@ -1077,6 +1082,9 @@ static const struct db_sql Q_STUDENT_LIST[SCOPE_N][SCOPE_N] = {
 	SCOPED_S(SL_ALL), SCOPED_S(SL_PROV), SCOPED_S(SL_CITY), SCOPED_S(SL_COUNTY), SCOPED_S(SL_SCHOOL)};
 static const struct db_sql Q_STUDENT_NAME[SCOPE_N][SCOPE_N] = {
 	SCOPED_S(SN_ALL), SCOPED_S(SN_PROV), SCOPED_S(SN_CITY), SCOPED_S(SN_COUNTY), SCOPED_S(SN_SCHOOL)};
+/* a status filter (R6) without a search: (path, status, id) newest first */
+static const struct db_sql Q_STUDENT_STATUS[SCOPE_N][SCOPE_N] = {
+	SCOPED_S(SS_ALL), SCOPED_S(SS_PROV), SCOPED_S(SS_CITY), SCOPED_S(SS_COUNTY), SCOPED_S(SS_SCHOOL)};
 static const struct db_sql Q_STUDENT_ID[SCOPE_N] = SCOPED_S(SI_ID);
 static const struct db_sql Q_STUDENT_NUMBER[SCOPE_N] = SCOPED_S(SI_NO);
 
@@ -1137,7 +1145,9 @@ enum xerr db_reg_student_list(struct db *db, struct arena *a, const struct princ
 	enum scope_kind d, k = scope_kind_of(who);
 	enum list_by by = list_by(who, f, &d, x, &n);
 	const struct db_sql *q = by == BY_ID ? &Q_STUDENT_ID[k] : by == BY_NO ? &Q_STUDENT_NUMBER[k]
-			       : by == BY_NAME ? &Q_STUDENT_NAME[d][k] : &Q_STUDENT_LIST[d][k];
+			       : by == BY_NAME ? &Q_STUDENT_NAME[d][k] : f->status ? &Q_STUDENT_STATUS[d][k] : &Q_STUDENT_LIST[d][k];
+	if (by == BY_PATH && f->status)
+		x[n++] = DBS(f->status);
 	*by_name = by == BY_NAME;
 	x[n++] = scope_arg(who);
 	n += db_search_student_args(x + n, f);
