@@ -129,6 +129,15 @@ static int set_name(struct search *s, struct arena *a, const char *v, const char
 	return 0;
 }
 
+/* v is exactly n decimal digits (a unit code, R1). */
+static int digits(const char *v, size_t n)
+{
+	size_t i = 0;
+	while (isdigit((unsigned char)v[i]))
+		i++;
+	return i == n && v[i] == 0;
+}
+
 static int is_one_of(const char *v, const char *const *set)
 {
 	for (; *set; set++)
@@ -198,18 +207,12 @@ int search_set(struct search *s, struct arena *a, enum search_key k, const char 
 		s->gender = v;
 		break;
 	case SK_SCHOOL:
-		for (const char *c = v; *c; c++)
-			if (!isdigit((unsigned char)*c))
-				BAD("format", "学校代码只能是数字。", "A school code is digits.");
-		if (strlen(v) != 10)
+		if (!digits(v, 10))
 			BAD("format", "学校代码是10位数字。", "A school code has 10 digits.");
 		s->school = v;
 		break;
 	case SK_COUNTY:
-		for (const char *c = v; *c; c++)
-			if (!isdigit((unsigned char)*c))
-				BAD("format", "区县代码是6位数字。", "A county code has 6 digits.");
-		if (strlen(v) != 6)
+		if (!digits(v, 6))
 			BAD("format", "区县代码是6位数字。", "A county code has 6 digits.");
 		s->county = v;
 		break;
