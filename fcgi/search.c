@@ -294,6 +294,19 @@ const char *search_list_name(struct arena *a, const char *list, const struct sea
 	return arena_printf(a, "%s~%s", list, hex);
 }
 
+/* Whether the query string names parameter `name` at all. */
+static int query_has(const struct req *r, const char *name)
+{
+	size_t n = strlen(name);
+	for (const char *q = r->query; q && *q;) {
+		if (strncmp(q, name, n) == 0 && (q[n] == '=' || q[n] == '&' || q[n] == 0))
+			return 1;
+		q = strchr(q, '&');
+		q = q ? q + 1 : NULL;
+	}
+	return 0;
+}
+
 enum xerr search_read(struct req *r, struct resp *w, unsigned keys, struct search *s)
 {
 	memset(s, 0, sizeof *s);
@@ -301,6 +314,10 @@ enum xerr search_read(struct req *r, struct resp *w, unsigned keys, struct searc
 	enum search_key k;
 	for (k = 0; k < SK__COUNT; k++) {
 		const char *v = (keys & SK_BIT(k)) ? req_query(r, key_names[k]) : NULL;
+		if (!v && (keys & SK_BIT(k)) && query_has(r, key_names[k])) { /* given, but not UTF-8 (or a NUL) once decoded */
+			reason = "format", zh = "查询条件不是有效的文字（UTF-8）。", en = "A search value must be valid UTF-8 text.";
+			goto bad;
+		}
 		if (v && search_set(s, r->arena, k, v, &reason, &zh, &en))
 			goto bad;
 	}
