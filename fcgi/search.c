@@ -129,6 +129,15 @@ static int set_name(struct search *s, struct arena *a, const char *v, const char
 	return 0;
 }
 
+/* v is exactly n decimal digits (a unit code, R1). */
+static int digits(const char *v, size_t n)
+{
+	size_t i = 0;
+	while (isdigit((unsigned char)v[i]))
+		i++;
+	return i == n && v[i] == 0;
+}
+
 static int is_one_of(const char *v, const char *const *set)
 {
 	for (; *set; set++)
@@ -198,18 +207,12 @@ int search_set(struct search *s, struct arena *a, enum search_key k, const char 
 		s->gender = v;
 		break;
 	case SK_SCHOOL:
-		for (const char *c = v; *c; c++)
-			if (!isdigit((unsigned char)*c))
-				BAD("format", "学校代码只能是数字。", "A school code is digits.");
-		if (strlen(v) != 10)
+		if (!digits(v, 10))
 			BAD("format", "学校代码是10位数字。", "A school code has 10 digits.");
 		s->school = v;
 		break;
 	case SK_COUNTY:
-		for (const char *c = v; *c; c++)
-			if (!isdigit((unsigned char)*c))
-				BAD("format", "区县代码是6位数字。", "A county code has 6 digits.");
-		if (strlen(v) != 6)
+		if (!digits(v, 6))
 			BAD("format", "区县代码是6位数字。", "A county code has 6 digits.");
 		s->county = v;
 		break;
@@ -291,6 +294,19 @@ const char *search_list_name(struct arena *a, const char *list, const struct sea
 	return arena_printf(a, "%s~%s", list, hex);
 }
 
+/* Whether the query string names parameter `name` at all. */
+static int query_has(const struct req *r, const char *name)
+{
+	size_t n = strlen(name);
+	for (const char *q = r->query; q && *q;) {
+		if (strncmp(q, name, n) == 0 && (q[n] == '=' || q[n] == '&' || q[n] == 0))
+			return 1;
+		q = strchr(q, '&');
+		q = q ? q + 1 : NULL;
+	}
+	return 0;
+}
+
 enum xerr search_read(struct req *r, struct resp *w, unsigned keys, struct search *s)
 {
 	memset(s, 0, sizeof *s);
@@ -298,6 +314,10 @@ enum xerr search_read(struct req *r, struct resp *w, unsigned keys, struct searc
 	enum search_key k;
 	for (k = 0; k < SK__COUNT; k++) {
 		const char *v = (keys & SK_BIT(k)) ? req_query(r, key_names[k]) : NULL;
+		if (!v && (keys & SK_BIT(k)) && query_has(r, key_names[k])) { /* given, but not UTF-8 (or a NUL) once decoded */
+			reason = "format", zh = "查询条件不是有效的文字（UTF-8）。", en = "A search value must be valid UTF-8 text.";
+			goto bad;
+		}
 		if (v && search_set(s, r->arena, k, v, &reason, &zh, &en))
 			goto bad;
 	}
