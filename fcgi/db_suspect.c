@@ -210,11 +210,18 @@ enum xerr db_sx_keys_bulk(struct db *db, const uint64_t *ids, const uint64_t *ke
 static const struct db_sql Q_BATCH_KEYS_DEL = {
 	"DELETE k FROM student s FORCE INDEX (k_student_touch) STRAIGHT_JOIN suspect_key k ON k.student_id = s.id"
 	" WHERE s.touch_batch = ?"};
-/* candidates of the batch's records: whoever shares a key with one of them (each pair once per record) */
+/* candidates of the batch's records: whoever shares a key with one of them (each pair once per record), and only
+ * where sx_compare can suggest the pair: the birth dates agree in two of year, month and day, or in the year with day
+ * and month swapped (every date rule but "different"), or the numbers are the same (issue 17: at 1M records most
+ * records sharing a name key were born in other months; they are left in the database, not sent and compared) */
+#define NEAR_DATE(a, b)                                                                                                  \
+	"(YEAR(" a ") = YEAR(" b ") AND (MONTH(" a ") = MONTH(" b ") OR DAY(" a ") = DAY(" b ") OR (MONTH(" a ") = DAY(" b   \
+	") AND DAY(" a ") = MONTH(" b "))) OR (MONTH(" a ") = MONTH(" b ") AND DAY(" a ") = DAY(" b ")))"
 static const struct db_sql Q_BATCH_CAND = {
 	"SELECT DISTINCT s.id, " REC_COLS_O " FROM student s FORCE INDEX (k_student_touch)"
 	" STRAIGHT_JOIN suspect_key k1 ON k1.student_id = s.id STRAIGHT_JOIN suspect_key k2 ON k2.k = k1.k AND k2.student_id <> s.id"
 	" STRAIGHT_JOIN student o ON o.id = k2.student_id AND o.status <> 'deleted'"
+	" AND (" NEAR_DATE("o.birth_date", "s.birth_date") " OR o.id_number = s.id_number)"
 	" WHERE s.touch_batch = ? AND s.status <> 'deleted'"};
 
 enum xerr db_sx_batch_keys_del(struct db *db, uint64_t batch)

@@ -418,6 +418,7 @@ static enum xerr check_batch(struct db *db, struct arena *a, uint64_t batch, int
 	struct arena *prev = arena_current();
 	arena_set_current(a); /* sx_explain's cJSON */
 	/* the batch's records (ascending id: Q_BATCH reads k_student_touch, whose rows are in id order), their keys */
+	double ts = now_s();
 	enum xerr e = db_sx_batch_records(db, a, batch, &rs);
 	struct sx_rec *recs = NULL;
 	struct sx_prep *prep = NULL;
@@ -487,8 +488,9 @@ static enum xerr check_batch(struct db *db, struct arena *a, uint64_t batch, int
 	if (e == XE_OK && np)
 		e = db_sx_store(db, rows, np);
 	if (rs.n >= 1000 && config_int("XJ_IMPORT_PROFILE", 0) == 1)
-		log_error("suspects check of batch %llu: %zu records, %zu keys stored %.3f s, %zu candidates %.3f s, %zu pairs"
-			  " compared and stored %.3f s", (unsigned long long)batch, rs.n, nk, t1 - t0, cs.n, t2 - t1, np, now_s() - t2);
+		log_error("suspects check of batch %llu: %zu records read and keyed %.3f s, %zu keys stored %.3f s, %zu candidates"
+			  " %.3f s, %zu pairs compared and stored %.3f s", (unsigned long long)batch, rs.n, t0 - ts, nk, t1 - t0, cs.n,
+			  t2 - t1, np, now_s() - t2);
 out:
 	free(recs);
 	free(prep);

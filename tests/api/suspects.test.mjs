@@ -229,6 +229,21 @@ test('R31 incremental: a registration checks its own record in its transaction: 
   }
 });
 
+test('R31 incremental: a birth date one digit off in the day, the month or the year is found by the registration itself; another month and day is not', async () => {
+  const base = record(SCHOOLS.a, { birth_date: '2014-05-13' });
+  const a = (await register('clerk_a', base)).student_id;
+  const other = (birth) => record(SCHOOLS.a, { name: base.name, gender: base.gender, birth_date: birth, id_type: 'Z', id_number: '' });
+  for (const [birth, pos] of [['2014-05-18', 8], ['2014-08-13', 6], ['2015-05-13', 4]]) {
+    const b = (await register('clerk_a', other(birth))).student_id;
+    const p = pairOf(a, b);
+    assert.ok(p, `${birth}: suggested`);
+    assert.equal(p.kind, 'date_digit');
+    assert.ok(p.rules.some((r) => r.field === 'birth_date' && r.zh.includes(`第 ${pos} 位`)), JSON.stringify(p.rules));
+  }
+  const far = (await register('clerk_a', other('2014-09-27'))).student_id;
+  assert.equal(pairOf(a, far), null, 'year alone agrees: not a candidate');
+});
+
 test('R31 incremental: an import checks its records (a file holding both writings of one child yields the pair)', async () => {
   const c = await as('clerk_a');
   const [simp, trad] = variantNames();
