@@ -57,6 +57,17 @@ enum xerr db_ensure(struct db *db);
 enum xerr db_exec(struct db *db, struct arena *a, const struct db_sql *q, const struct db_arg *args, size_t nargs,
 		  struct db_rows *rows, unsigned long long *affected, unsigned long long *insert_id);
 
+/* Bulk-load rows from the caller's memory (issue 14): q is a `LOAD DATA LOCAL INFILE 'xj:mem' INTO TABLE ...` with
+ * fields terminated by tab, lines by newline, escaped by backslash (db_load_field writes a field so); the server reads
+ * data[0..len) through the connection's local-infile handler, never a file. Inside a transaction. LOCAL turns row
+ * errors into warnings and skips rows with duplicate keys, so: *affected receives the rows stored and *warnings the
+ * server's warning count; the caller checks both (a skipped or changed row is its error). */
+enum xerr db_load(struct db *db, const struct db_sql *q, const char *data, size_t len, unsigned long long *affected,
+		  unsigned *warnings);
+/* Append s (len bytes; NULL writes \N) as a db_load field, escaped, followed by sep ('\t' or '\n'). */
+struct sbuf;
+void db_load_field(struct sbuf *b, const char *s, size_t len, char sep);
+
 /* Execute q once per row with array binding (MariaDB bulk): args holds nrows*ncols values, row-major.
  * For INSERT/UPDATE/DELETE without result sets. */
 enum xerr db_exec_bulk(struct db *db, const struct db_sql *q, const struct db_arg *args, size_t nrows, size_t ncols,

@@ -286,6 +286,76 @@ enum xerr db_reg_new_number(struct db *db, struct arena *a, const char *county, 
 	return e;
 }
 
+/* Many rows travel as one LOAD DATA LOCAL from memory (issue 14: a third cheaper than array binding at 5,000 rows):
+ * the columns of Q_INSERT, in its order, as db_load_field text. */
+#define LOAD_MIN_ROWS 64
+static const struct db_sql Q_LOAD = {
+	"LOAD DATA LOCAL INFILE 'xj:rows' INTO TABLE student CHARACTER SET utf8mb4 (school_id, province_code, city_code,"
+	" county_code, name, gender, birth_date, id_type, id_number, id_check, grade, class_name, enrol_date, guardian_phone,"
+	" student_no, status, source, created_by, touch_batch, import_job_id, import_row, guardian_name)"};
+static const struct db_sql Q_UNLOAD = {"DELETE FROM student WHERE touch_batch=?"};
+
+static void load_num(struct sbuf *b, unsigned long long v, char sep)
+{
+	char t[24];
+	int k = v ? snprintf(t, sizeof t, "%llu", v) : 0;
+	db_load_field(b, k ? t : NULL, (size_t)k, sep);
+}
+
+static void load_str(struct sbuf *b, const char *s, char sep)
+{
+	db_load_field(b, s, strlen(s), sep);
+}
+
+/* LOAD DATA LOCAL skips a row whose key is taken (and turns bad values into warnings) instead of failing: every row
+ * must arrive unchanged, else the rows of this batch are removed again and the duplicate is reported as an INSERT's
+ * would be (XE_DUPLICATE: db_reg_insert resyncs the counters and numbers the rows again). */
+static enum xerr load_rows(struct db *db, struct reg_new *rows, size_t n, const char *source, uint64_t created_by,
+			   uint64_t batch, uint64_t *first_id)
+{
+	struct sbuf b = {0};
+	for (size_t i = 0; i < n; i++) {
+		const struct student_rec *r = rows[i].rec;
+		const struct reg_school *sc = rows[i].school;
+		load_num(&b, sc->id, '\t');
+		load_str(&b, sc->province, '\t');
+		load_str(&b, sc->city, '\t');
+		load_str(&b, sc->county, '\t');
+		load_str(&b, r->name, '\t');
+		db_load_field(&b, &r->gender, 1, '\t');
+		load_str(&b, r->birth, '\t');
+		db_load_field(&b, &r->id_type, 1, '\t');
+		db_load_field(&b, r->id_number[0] ? r->id_number : NULL, strlen(r->id_number), '\t');
+		load_str(&b, r->id_check, '\t');
+		load_str(&b, r->grade, '\t');
+		load_str(&b, r->class_name, '\t');
+		db_load_field(&b, r->enrol[0] ? r->enrol : NULL, strlen(r->enrol), '\t');
+		load_str(&b, r->phone, '\t');
+		load_str(&b, rows[i].student_no, '\t');
+		load_str(&b, "pending", '\t');
+		load_str(&b, source, '\t');
+		load_num(&b, created_by, '\t');
+		load_num(&b, batch, '\t');
+		load_num(&b, rows[i].import_job_id, '\t');
+		load_num(&b, rows[i].import_row, '\t');
+		load_str(&b, r->guardian, '\n');
+	}
+	unsigned long long stored = 0;
+	unsigned warnings = 0;
+	enum xerr e = db_load(db, &Q_LOAD, b.s, b.n, &stored, &warnings);
+	free(b.s);
+	if (first_id)
+		*first_id = 0;
+	if (e == XE_OK && (stored != n || warnings)) {
+		log_error("registry: bulk load stored %llu of %zu rows with %u warnings: rows removed, %s", stored, n, warnings,
+			  stored != n ? "numbers resynced" : "failing");
+		e = db_exec(db, NULL, &Q_UNLOAD, DB_ARGS(DBI(batch)), NULL, NULL, NULL);
+		if (e == XE_OK)
+			e = stored != n ? XE_DUPLICATE : XE_INTERNAL;
+	}
+	return e;
+}
+
 /* Insert rows with their numbers (one statement; array binding for several). */
 static enum xerr insert_rows(struct db *db, struct reg_new *rows, size_t n, const char *source, uint64_t created_by,
 			     uint64_t batch, uint64_t *first_id)
@@ -307,6 +377,8 @@ static enum xerr insert_rows(struct db *db, struct reg_new *rows, size_t n, cons
 			*first_id = id;
 		return e;
 	}
+	if (n >= LOAD_MIN_ROWS)
+		return load_rows(db, rows, n, source, created_by, batch, first_id);
 	struct db_arg *x = xmalloc(n * INSERT_NCOLS * sizeof *x);
 	for (size_t i = 0; i < n; i++) {
 		const struct student_rec *r = rows[i].rec;

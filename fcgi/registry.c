@@ -807,7 +807,7 @@ struct imp {
 	struct reg_issue_row *iss;
 	size_t niss, cap_iss, dropped;
 	uint64_t duplicate_of;
-	double t_validate, t_ident, t_insert, t_detect; /* seconds per phase (XJ_IMPORT_PROFILE=1 logs them) */
+	double t_validate, t_ident, t_insert, t_keys, t_detect, t_suspects; /* seconds per phase (XJ_IMPORT_PROFILE=1 logs them) */
 };
 
 #define IMPORT_MAX_ISSUES 100000
@@ -942,7 +942,7 @@ static enum xerr import_pass(struct imp *x)
 	int detect = x->commit && x->insert; /* candidate clash keys are only needed when rows are inserted */
 	x->valid = x->errors = x->created = x->unchanged = x->groups = x->groups_opened = x->members_added = 0;
 	x->niss = x->dropped = 0;
-	x->t_validate = x->t_ident = x->t_insert = x->t_detect = 0;
+	x->t_validate = x->t_ident = x->t_insert = x->t_keys = x->t_detect = x->t_suspects = 0;
 	hfree(&x->idents);
 	hfree(&x->numbers);
 	hfree(&x->nbgs);
@@ -1137,10 +1137,15 @@ static enum xerr import_pass(struct imp *x)
 			if ((e = db_reg_detect_keys_put(x->db, batch, keys, nk)) != XE_OK ||
 			    (ne && (e = db_reg_detect_keys_err(x->db, batch, errnos, ne)) != XE_OK))
 				goto out;
-			if ((e = db_reg_detect(x->db, x->a, batch, DETECT_FRESH | DETECT_KEYS_GIVEN, &st)) != XE_OK ||
-			    (e = suspects_check_batch(x->db, x->a, batch)) != XE_OK) /* R31 */
+			t0 = mono();
+			x->t_keys += t0 - t1;
+			if ((e = db_reg_detect(x->db, x->a, batch, DETECT_FRESH | DETECT_KEYS_GIVEN, &st)) != XE_OK)
 				goto out;
-			x->t_detect += mono() - t1;
+			t1 = mono();
+			x->t_detect += t1 - t0;
+			if ((e = suspects_check_batch(x->db, x->a, batch)) != XE_OK) /* R31: h2's hook, once per chunk */
+				goto out;
+			x->t_suspects += mono() - t1;
 			x->groups += st.groups_opened + st.members_added;
 			x->groups_opened += st.groups_opened;
 			x->members_added += st.members_added;
@@ -1276,9 +1281,9 @@ static enum xerr import_run(struct db *db, struct db *pdb, uint64_t job_id, int 
 		e = import_pass(&x);
 	}
 	if (config_int("XJ_IMPORT_PROFILE", 0) == 1)
-		log_error("import %llu %s: %zu rows: validate %.3f s, identity %.3f s, insert %.3f s, detect %.3f s",
-			  (unsigned long long)job_id, commit ? "commit" : "validate", x.t.nrows - 1, x.t_validate, x.t_ident,
-			  x.t_insert, x.t_detect);
+		log_error("import %llu %s: %zu rows: validate %.3f s, identity %.3f s, insert %.3f s, keys %.3f s, detect %.3f s,"
+			  " suspects %.3f s", (unsigned long long)job_id, commit ? "commit" : "validate", x.t.nrows - 1, x.t_validate,
+			  x.t_ident, x.t_insert, x.t_keys, x.t_detect, x.t_suspects);
 	if (e == XE_OUTCOME_UNKNOWN)
 		goto out; /* neither "done" nor "nothing stored" is known: the job stays as it is (the reaper's word) */
 	if (e != XE_OK) {

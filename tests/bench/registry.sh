@@ -57,6 +57,16 @@ BASE_URL="http://127.0.0.1:$PORT" node tests/bench/registry-import.mjs "$(sed -n
 import_s=$(node -e "console.log(JSON.parse(require('fs').readFileSync('$work/import.json','utf8')).seconds)")
 jobs=$(node -e "console.log(JSON.parse(require('fs').readFileSync('$work/import.json','utf8')).jobs.map(j=>j.id).join(','))")
 imported=$(rootsql -N xueji -e "SELECT COUNT(*) FROM student WHERE import_job_id IN ($jobs)")
+# issue 14: the service's peak RSS over the import (VmHWM of the supervisor and its workers) and the phase profile
+svc=$(cat "$VARDIR/run/service.pid")
+rss_kb=0
+for p in $svc $(pgrep -P "$svc" || true); do
+  k=$(awk '/^VmHWM:/ { print $2 }' "/proc/$p/status" 2>/dev/null || echo 0)
+  [ "${k:-0}" -gt "$rss_kb" ] && rss_kb=$k
+done
+grep -ho 'import [0-9]* commit: [^"]*' "$VARDIR/log/service.log" >"$work/profile.txt" || true
+awk '{ for (i = 1; i <= NF; i++) if ($(i + 1) == "s," || $(i + 1) == "s") t[$(i - 1)] += $i } END { for (k in t) printf "%s %.1f s, ", k, t[k]; print "" }' \
+  "$work/profile.txt" | sed 's/, $//' >"$work/profile-sum.txt"
 
 echo "== raw LOAD DATA of the same rows into the same schema (database xueji_raw)"
 rootsql -e "DROP DATABASE IF EXISTS xueji_raw; CREATE DATABASE xueji_raw CHARACTER SET utf8mb4 COLLATE utf8mb4_bin;"
@@ -97,16 +107,18 @@ rootsql -N xueji_raw -e "SELECT CAST(SUBSTRING(student_no, 2) AS UNSIGNED), id F
 rootsql -N xueji_raw -e "SELECT m.group_id, g.type, m.student_id FROM group_member m JOIN problem_group g ON g.id=m.group_id" >"$work/groups-raw.tsv"
 node tests/bench/registry-eval.mjs "$work/truth.tsv" "$work/map-raw.tsv" "$work/groups-raw.tsv" >"$work/eval-raw.json"
 
-node - "$work" "$N" "$imported" "$import_s" "$loaded" "$load_s" "$redetect_s" "$scratch_s" "$FILE_ROWS" <<'EOF'
+node - "$work" "$N" "$imported" "$import_s" "$loaded" "$load_s" "$redetect_s" "$scratch_s" "$FILE_ROWS" "$rss_kb" <<'EOF'
 const fs = require('fs');
-const [work, n, imported, importS, loaded, loadS, redetectS, scratchS, fileRows] = process.argv.slice(2);
+const [work, n, imported, importS, loaded, loadS, redetectS, scratchS, fileRows, rssKb] = process.argv.slice(2);
+const profile = fs.readFileSync(`${work}/profile-sum.txt`, 'utf8').trim();
 const ev = JSON.parse(fs.readFileSync(`${work}/eval-service.json`, 'utf8'));
 const raw = JSON.parse(fs.readFileSync(`${work}/eval-raw.json`, 'utf8'));
 const imp = Number(imported) / Number(importS), ld = Number(loaded) / Number(loadS);
 const report = {
   rows: Number(n), file_rows: Number(fileRows), imported: Number(imported), import_seconds: +Number(importS).toFixed(1),
   import_rows_per_s: Math.round(imp), load_data_rows: Number(loaded), load_data_seconds: +Number(loadS).toFixed(1),
-  load_data_rows_per_s: Math.round(ld), ratio: +(imp / ld).toFixed(3),
+  load_data_rows_per_s: Math.round(ld), ratio: +(imp / ld).toFixed(3), service_peak_rss_mib: Math.round(Number(rssKb) / 1024),
+  import_profile: profile,
   redetect_full_seconds: +Number(redetectS).toFixed(1), detect_from_scratch_after_load_data_seconds: +Number(scratchS).toFixed(1),
   service: { planted: ev.planted, found: ev.found, recall: ev.recall, groups: ev.groups, correct: ev.correct, precision: ev.precision, by_type: ev.by_type },
   scratch: { planted: raw.planted, found: raw.found, recall: raw.recall, groups: raw.groups, correct: raw.correct, precision: raw.precision, by_type: raw.by_type },
@@ -117,6 +129,8 @@ registry bench (${report.rows} rows, files of ${report.file_rows})
   import via the service:  ${report.imported} rows in ${report.import_seconds} s = ${report.import_rows_per_s} rows/s (detection on)
   raw LOAD DATA:           ${report.load_data_rows} rows in ${report.load_data_seconds} s = ${report.load_data_rows_per_s} rows/s
   ratio import/LOAD DATA:  ${report.ratio}
+  import phases (summed):  ${profile}
+  service peak RSS:        ${report.service_peak_rss_mib} MiB
   full re-detection:       ${report.redetect_full_seconds} s over the imported records (idempotent: nothing new)
   detection from scratch:  ${report.detect_from_scratch_after_load_data_seconds} s over the LOAD DATA rows
   planted clashes found:   ${ev.found}/${ev.planted} (recall ${ev.recall}), groups ${ev.groups}, correct ${ev.correct} (precision ${ev.precision})
