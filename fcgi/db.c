@@ -493,6 +493,11 @@ void db_load_field(struct sbuf *b, const char *s, size_t len, char sep)
 	sbuf_put(b, &sep, 1);
 }
 
+int db_in_tx(const struct db *db)
+{
+	return db->in_tx;
+}
+
 static void local_infile_setup(MYSQL *m)
 {
 	mysql_set_local_infile_handler(m, mem_init, mem_read, mem_end, mem_error, NULL);

@@ -83,6 +83,8 @@ enum xerr db_begin(struct db *db);
  * db_tx_token: the last attempt's token. db_tx_token_known: whether a token committed (tokens are kept a day); asking
  * settles it: it waits for a COMMIT still in flight, and a token found not committed can never commit afterwards. */
 const char *db_tx_token(const struct db *db);
+/* 1 inside db_tx (or between db_begin and db_commit/db_rollback). */
+int db_in_tx(const struct db *db);
 enum xerr db_tx_token_known(struct db *db, const char *token, int *found);
 /* Test hook (XJ_TEST_HOOKS only): at the next COMMIT of db_tx lose the connection: 1 after the server committed,
  * 2 before it did, 3 after and the server cannot be asked; 0 off. */

@@ -39,6 +39,13 @@ struct reg_new {
 enum xerr db_reg_insert(struct db *db, struct arena *a, struct reg_new *rows, size_t n, const char *source, uint64_t created_by,
 			uint64_t batch, uint64_t *first_id);
 
+/* Initial load (issue 14 item 3): which of n student numbers are in use already (rows of one column, arena). */
+enum xerr db_reg_numbers_taken(struct db *db, struct arena *a, const char *const *nos, size_t n, struct db_rows *taken);
+/* Store n records with the numbers they bring (rows[i].student_no; source "load", status formal) in one bulk load marked
+ * with batch, and raise each L prefix's counter to the highest number stored (R5: later registrations continue after
+ * them). XE_DUPLICATE when a number is in use (nothing of the batch stays). Inside a transaction. */
+enum xerr db_reg_load_numbered(struct db *db, struct reg_new *rows, size_t n, uint64_t batch);
+
 /* A fresh L number (R5) for a record of county born on birth (YYYY-MM-DD) from the prefix's counter, e.g. when an approved
  * change corrects the date of birth (R15). resync: first raise the counter to the numbers in use (after a duplicate). */
 enum xerr db_reg_new_number(struct db *db, struct arena *a, const char *county, const char *birth, int resync, char out[20]);
@@ -85,7 +92,8 @@ enum xerr db_reg_detect_keys_err(struct db *db, uint64_t batch, const char *cons
 
 /* Detection flags. */
 #define DETECT_FRESH 1u      /* the batch holds only records inserted in it: skip what new records cannot have */
-#define DETECT_ALL 2u        /* full re-detection over every record (batch still names the run) */
+#define DETECT_SWEEP 2u      /* with DETECT_KEYS_GIVEN: a slice of a full re-detection (db_reg_sweep_slice): every
+			      * key evaluated in full, scope recomputed, G numbers left to db_reg_sweep_gnumbers */
 #define DETECT_KEYS_GIVEN 4u /* with DETECT_FRESH: the caller stored every candidate key (db_reg_detect_keys_*) after
 			      * locking lookups made before its inserts; detection only evaluates them */
 
@@ -125,6 +133,21 @@ enum xerr db_reg_apply_change(struct db *db, uint64_t student_id, long long expe
 			      uint64_t batch);
 /* Mark records as touched by batch (for a change or result applied by another module, before db_reg_detect). */
 enum xerr db_reg_touch(struct db *db, const uint64_t *student_ids, size_t n, uint64_t batch);
+
+/* Full re-detection in slices (issue 14 item 2; `xueji --redetect`): no transaction holds locks for long.
+ * db_reg_sweep_sources: how many candidate-key sources there are (and their names, for progress). db_reg_sweep_keys:
+ * the candidate keys of one source, read without locks outside any transaction (columns type, k, sid, name, gender,
+ * birth): numbers and name keys two records share (the bare scan of the covering index), ID errors and changes, every
+ * open group's key. db_reg_sweep_slice: keys[from, to) evaluated like db_reg_detect evaluates a batch's keys (open,
+ * join, re-open, close, done, scope, status), inside the caller's transaction. db_reg_sweep_gcands / _gnumbers: the
+ * verified records still on an L number (without locks), then G numbers (R5) for ids[from, to) in the caller's
+ * transaction (*n set). */
+size_t db_reg_sweep_sources(const char *const **names);
+enum xerr db_reg_sweep_keys(struct db *db, struct arena *a, size_t source, struct db_rows *keys);
+enum xerr db_reg_sweep_slice(struct db *db, struct arena *a, const struct db_rows *keys, size_t from, size_t to,
+			     struct reg_detect_stats *st);
+enum xerr db_reg_sweep_gcands(struct db *db, struct arena *a, struct db_rows *ids);
+enum xerr db_reg_sweep_gnumbers(struct db *db, const struct db_rows *ids, size_t from, size_t to, unsigned long long *n);
 
 /* Open groups a student belongs to: arrays of n group ids and types (arena). */
 enum xerr db_reg_student_groups(struct db *db, struct arena *a, uint64_t student_id, size_t *n, uint64_t **gids,
@@ -213,9 +236,6 @@ enum xerr db_reg_job_issues(struct db *db, struct arena *a, uint64_t job_id, int
 enum xerr db_reg_import_gate(struct db *db, struct arena *a);
 /* Committed files: claim (unit, sha) for job inside the commit transaction; *prior = the job that already did. */
 enum xerr db_reg_file_claim(struct db *db, struct arena *a, uint32_t unit_id, const char *sha256, uint64_t job_id, uint64_t *prior);
-
-/* Full re-detection over every record, as one run (benchmark and operations): *ms its duration. */
-enum xerr db_reg_redetect_all(struct db *db, struct arena *a, struct reg_detect_stats *st);
 
 /* R15: 1 in *still if student_id still clashes on group_id's clash (registry_redetect's contract). */
 enum xerr db_reg_still_clashes(struct db *db, struct arena *a, uint64_t student_id, uint64_t group_id, int *still);
