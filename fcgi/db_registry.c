@@ -797,14 +797,20 @@ static struct db_sql D_DONE = {
 /* R2: widest jurisdiction and common superior from the members' counties (dedup_common_superior in SQL); a city part
  * of 90 (省/自治区直辖县级行政区划, GB/T 2260) is a statistical placeholder that no bureau staffs: the province decides */
 #define CITY_IS_SUPERIOR "SUBSTRING(x.c,3,2)<>'90'"
+/* (the groups are probed by their key whatever the statistics say, and the arbiter's code, computed in the derived
+ * table, by a subquery on uk_unit_code: with a table grown since its statistics the plan scanned every group for each
+ * group, most of a full re-detection's time) */
 static const struct db_sql D_SCOPE = {
-	"UPDATE (SELECT m.group_id gid, COUNT(DISTINCT m.province_code) np, COUNT(DISTINCT m.city_code) nc,"
-	" COUNT(DISTINCT m.county_code) nk, MIN(m.province_code) p, MIN(m.city_code) c, MIN(m.county_code) k"
-	" FROM detect_key d STRAIGHT_JOIN group_member m FORCE INDEX (uk_member) ON m.group_id=d.gid WHERE d.batch=? AND d.clash=1 GROUP BY m.group_id) x"
-	" STRAIGHT_JOIN problem_group g ON g.id=x.gid JOIN unit u ON u.code = CASE WHEN x.np>1 THEN '000000' WHEN x.nc>1 THEN CONCAT(x.p,'0000')"
+	"UPDATE (SELECT x.gid, CASE WHEN x.np>1 THEN 0 WHEN x.nc>1 THEN 1 WHEN x.nk>1 AND " CITY_IS_SUPERIOR " THEN 2"
+	" WHEN x.nk>1 THEN 1 ELSE 3 END lvl, CAST(CASE WHEN x.np>1 THEN '000000' WHEN x.nc>1 THEN CONCAT(x.p,'0000')"
 	" WHEN x.nk>1 AND " CITY_IS_SUPERIOR " THEN CONCAT(x.c,'00') WHEN x.nk>1 THEN CONCAT(x.p,'0000') ELSE x.k END"
-	" SET g.scope_level = CASE WHEN x.np>1 THEN 0 WHEN x.nc>1 THEN 1 WHEN x.nk>1 AND " CITY_IS_SUPERIOR " THEN 2"
-	" WHEN x.nk>1 THEN 1 ELSE 3 END, g.arbiter_unit_id=u.id"};
+	" AS CHAR(6) CHARACTER SET utf8mb4) COLLATE utf8mb4_bin code"
+	" FROM (SELECT m.group_id gid, COUNT(DISTINCT m.province_code) np, COUNT(DISTINCT m.city_code) nc,"
+	" COUNT(DISTINCT m.county_code) nk, MIN(m.province_code) p, MIN(m.city_code) c, MIN(m.county_code) k"
+	" FROM detect_key d STRAIGHT_JOIN group_member m FORCE INDEX (uk_member) ON m.group_id=d.gid WHERE d.batch=? AND d.clash=1"
+	" GROUP BY m.group_id) x) z"
+	" STRAIGHT_JOIN problem_group g FORCE INDEX (PRIMARY) ON g.id=z.gid"
+	" SET g.scope_level=z.lvl, g.arbiter_unit_id=COALESCE((SELECT u.id FROM unit u WHERE u.code=z.code), g.arbiter_unit_id)"};
 /* R6: status follows membership of unfinished groups */
 #define MEMBERS_OF_RUN                                                                                          \
 	"(SELECT DISTINCT m.student_id sid FROM detect_key d STRAIGHT_JOIN group_member m FORCE INDEX (uk_member) ON m.group_id=d.gid WHERE d.batch=?)"

@@ -1655,13 +1655,29 @@ static int redetect_cli(struct db *db, struct arena *a)
 	double t0 = now_s(), target = (double)config_int("XJ_REDETECT_SLICE_MS", 250) / 1000.0, longest = 0, t_keys = 0;
 	size_t slice = config_int("XJ_REDETECT_SLICE", 0) > 0 ? (size_t)config_int("XJ_REDETECT_SLICE", 0) : 500;
 	enum xerr e = XE_OK;
-	struct arena sa; /* one slice's memory */
+	struct arena sa, ka; /* one slice's memory; the keys seen */
+	struct hmap seen = {0};
 	arena_init(&sa, 1 << 20);
+	arena_init(&ka, 1 << 20);
 	for (size_t src = 0; src < nsrc && e == XE_OK; src++) {
 		struct db_rows keys;
 		double t1 = now_s();
 		if ((e = db_reg_sweep_keys(db, a, src, &keys)) != XE_OK)
 			break;
+		/* a key of several sources (an open group's key is mostly a shared number too) is evaluated once */
+		size_t kept = 0;
+		for (size_t r = 0; r < keys.n; r++) {
+			char k[300];
+			int created;
+			snprintf(k, sizeof k, "%s|%s", db_get(&keys, r, 0), db_get(&keys, r, 1));
+			hget(&seen, &ka, k, 1, &created);
+			if (!created)
+				continue;
+			memmove(keys.cell + kept * 6, keys.cell + r * 6, 6 * sizeof *keys.cell);
+			memmove(keys.len + kept * 6, keys.len + r * 6, 6 * sizeof *keys.len);
+			kept++;
+		}
+		keys.n = kept;
 		t_keys += now_s() - t1;
 		fprintf(stderr, "redetect: %s: %zu candidate keys (%.3f s)\n", names[src], keys.n, now_s() - t1);
 		for (size_t off = 0; off < keys.n && e == XE_OK;) {
@@ -1706,6 +1722,8 @@ static int redetect_cli(struct db *db, struct arena *a)
 		       longest, t_keys, gnumbers);
 	printf("redetect: %s in %.3f s\n", err_code(e), now_s() - t0);
 	arena_free(&sa);
+	hfree(&seen);
+	arena_free(&ka);
 	return e == XE_OK ? 0 : 1;
 }
 
