@@ -32,6 +32,7 @@ struct db {
 	unsigned rw_timeout;       /* seconds a statement may wait for the server (read/write), set before connecting */
 	char tx_token[33];         /* the last db_tx attempt's request token (hex), issue 12 item 2 */
 	int commit_fault;          /* test hook (db_test_commit_fault): lose the connection at the next COMMIT */
+	int read_committed;        /* db_tx_read_committed: the transactions it begins are READ COMMITTED */
 	struct stmt_slot slots[STMT_SLOTS];
 };
 
@@ -610,7 +611,8 @@ enum xerr db_begin(struct db *db)
 	enum xerr e = db_ensure(db);
 	if (e != XE_OK)
 		return e;
-	if (mysql_query(db->conn, "START TRANSACTION")) {
+	if ((db->read_committed && mysql_query(db->conn, "SET TRANSACTION ISOLATION LEVEL READ COMMITTED")) ||
+	    mysql_query(db->conn, "START TRANSACTION")) {
 		e = map_error(db, mysql_errno(db->conn), mysql_error(db->conn), "START TRANSACTION");
 		if (e == XE_UNAVAILABLE)
 			db_drop(db);
@@ -753,6 +755,14 @@ enum xerr db_tx(struct db *db, enum xerr (*fn)(struct db *db, void *ctx), void *
 	if (e == XE_RETRY)
 		log_error("db: transaction still deadlocking after retries (last: error %u in [%.200s])", db->last_errno,
 			  db->retry_sql ? db->retry_sql : "?");
+	return e;
+}
+
+enum xerr db_tx_read_committed(struct db *db, enum xerr (*fn)(struct db *db, void *ctx), void *ctx)
+{
+	db->read_committed = 1;
+	enum xerr e = db_tx(db, fn, ctx);
+	db->read_committed = 0;
 	return e;
 }
 

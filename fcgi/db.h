@@ -77,6 +77,10 @@ enum xerr db_exec_bulk(struct db *db, const struct db_sql *q, const struct db_ar
  * 11 times with exponential back-off and jitter (1-64 ms). fn must be safe to re-run (it must not keep state across attempts
  * except through ctx, which it should reset). */
 enum xerr db_tx(struct db *db, enum xerr (*fn)(struct db *db, void *ctx), void *ctx);
+/* db_tx at READ COMMITTED (issue 14 item 4): locking reads lock the records they find and no gaps, so two imports of
+ * different provinces do not block each other over index ranges; the caller makes up for the gaps it did not lock
+ * (registry.c: the import's re-check after its commit). */
+enum xerr db_tx_read_committed(struct db *db, enum xerr (*fn)(struct db *db, void *ctx), void *ctx);
 enum xerr db_begin(struct db *db);
 /* Issue 12 item 2: each db_tx attempt records a random request token (hex) in its transaction; after a connection lost
  * at COMMIT the token is looked up instead of running fn again (XE_OUTCOME_UNKNOWN when the server cannot be asked).

@@ -134,6 +134,12 @@ enum xerr db_reg_apply_change(struct db *db, uint64_t student_id, long long expe
 /* Mark records as touched by batch (for a change or result applied by another module, before db_reg_detect). */
 enum xerr db_reg_touch(struct db *db, const uint64_t *student_ids, size_t n, uint64_t batch);
 
+/* The re-check of an import's chunk after its commit (issue 14 item 4): the number and name keys of the records still
+ * marked with touch_batch that another live record shares now, evaluated in full under a batch of its own (a clash with
+ * a record another province's import committed meanwhile, unseen by the import's reads at READ COMMITTED, opens or
+ * joins its group here). Inside the caller's transaction. */
+enum xerr db_reg_recheck(struct db *db, struct arena *a, uint64_t touch_batch, struct reg_detect_stats *st);
+
 /* Full re-detection in slices (issue 14 item 2; `xueji --redetect`): no transaction holds locks for long.
  * db_reg_sweep_sources: how many candidate-key sources there are (and their names, for progress). db_reg_sweep_keys:
  * the candidate keys of one source, read without locks outside any transaction (columns type, k, sid, name, gender,
@@ -232,8 +238,10 @@ enum xerr db_reg_job_issues_clear(struct db *db, uint64_t job_id);
 /* Issues page: row_no, col, field, code, warning, message, message_zh; errors only when errors_only. */
 enum xerr db_reg_job_issues(struct db *db, struct arena *a, uint64_t job_id, int errors_only, long long limit, long long offset,
 			    struct db_rows *rows);
-/* Import commits one at a time: lock the gate row first in the commit transaction (waits for a running one). */
-enum xerr db_reg_import_gate(struct db *db, struct arena *a);
+/* Import commits of one province one at a time (issue 14 item 4: provinces in parallel): lock the province's gate row
+ * first in the commit transaction (waits for a running one of the province), sharing the national row; an import of no
+ * province (province NULL or "": a national caller) takes the national row alone, so it waits for every province. */
+enum xerr db_reg_import_gate(struct db *db, struct arena *a, const char *province);
 /* Committed files: claim (unit, sha) for job inside the commit transaction; *prior = the job that already did. */
 enum xerr db_reg_file_claim(struct db *db, struct arena *a, uint32_t unit_id, const char *sha256, uint64_t job_id, uint64_t *prior);
 
