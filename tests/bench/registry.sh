@@ -86,6 +86,22 @@ rootsql xueji_raw -e "SET @n=0; LOAD DATA LOCAL INFILE '$work/raw.csv' INTO TABL
 load_s=$(since "$t")
 loaded=$(rootsql -N xueji_raw -e "SELECT COUNT(*) FROM student")
 
+echo "== initial load: xueji --load of the same rows with their L numbers into an empty schema (database xueji_load)"
+rootsql -e "DROP DATABASE IF EXISTS xueji_load; CREATE DATABASE xueji_load CHARACTER SET utf8mb4 COLLATE utf8mb4_bin;"
+for m in sql/[0-9][0-9][0-9]_*.sql; do rootsql xueji_load <"$m"; done
+rootsql xueji_load -e "INSERT INTO unit SELECT * FROM xueji.unit"
+# each row brings L + its school's county + its birth date + a sequence per prefix (not timed)
+awk -F, 'FNR == 1 { if (out) close(out); out = FILENAME; sub(/\.csv$/, ".load.csv", out); print "学籍号," $0 > out; next }
+  { p = "L" substr($6, 1, 6) $3; gsub("-", "", p); print p sprintf("%04d", ++seq[p]) "," $0 > out }' "${files[@]}"
+t=$(now)
+XJ_DB_SOCKET=$VARDIR/run/db.sock XJ_DB_NAME=xueji_load XJ_DB_USER=root XJ_DB_PASSWORD= "$BUILD/xueji" --load "${files[@]/%.csv/.load.csv}" \
+  2>"$work/load.err" | tail -3 | tee "$work/load.txt"
+initial_s=$(since "$t")
+initial=$(rootsql -N xueji_load -e "SELECT COUNT(*) FROM student")
+rootsql -N xueji_load -e "SELECT (import_job_id - (SELECT MIN(import_job_id) FROM student)) * $FILE_ROWS + import_row - 1, id FROM student" >"$work/map-load.tsv"
+rootsql -N xueji_load -e "SELECT m.group_id, g.type, m.student_id FROM group_member m JOIN problem_group g ON g.id=m.group_id" >"$work/groups-load.tsv"
+node tests/bench/registry-eval.mjs "$work/truth.tsv" "$work/map-load.tsv" "$work/groups-load.tsv" >"$work/eval-load.json"
+
 echo "== bare scan of the two blocking indexes (the floor of a full re-detection, issue 14)"
 t=$(now)
 rootsql -N xueji -e "SELECT COUNT(*) FROM (SELECT id_number FROM student FORCE INDEX (k_student_idno) WHERE id_number IS NOT NULL
@@ -114,9 +130,10 @@ rootsql -N xueji_raw -e "SELECT CAST(SUBSTRING(student_no, 2) AS UNSIGNED), id F
 rootsql -N xueji_raw -e "SELECT m.group_id, g.type, m.student_id FROM group_member m JOIN problem_group g ON g.id=m.group_id" >"$work/groups-raw.tsv"
 node tests/bench/registry-eval.mjs "$work/truth.tsv" "$work/map-raw.tsv" "$work/groups-raw.tsv" >"$work/eval-raw.json"
 
-node - "$work" "$N" "$imported" "$import_s" "$loaded" "$load_s" "$redetect_s" "$scratch_s" "$FILE_ROWS" "$rss_kb" "$bare_s" <<'EOF'
+node - "$work" "$N" "$imported" "$import_s" "$loaded" "$load_s" "$redetect_s" "$scratch_s" "$FILE_ROWS" "$rss_kb" "$bare_s" "$initial" "$initial_s" <<'EOF'
 const fs = require('fs');
-const [work, n, imported, importS, loaded, loadS, redetectS, scratchS, fileRows, rssKb, bareS] = process.argv.slice(2);
+const [work, n, imported, importS, loaded, loadS, redetectS, scratchS, fileRows, rssKb, bareS, initial, initialS] = process.argv.slice(2);
+const ld0 = JSON.parse(fs.readFileSync(`${work}/eval-load.json`, 'utf8'));
 const profile = fs.readFileSync(`${work}/profile-sum.txt`, 'utf8').trim();
 const ev = JSON.parse(fs.readFileSync(`${work}/eval-service.json`, 'utf8'));
 const raw = JSON.parse(fs.readFileSync(`${work}/eval-raw.json`, 'utf8'));
@@ -126,6 +143,10 @@ const report = {
   import_rows_per_s: Math.round(imp), load_data_rows: Number(loaded), load_data_seconds: +Number(loadS).toFixed(1),
   load_data_rows_per_s: Math.round(ld), ratio: +(imp / ld).toFixed(3), service_peak_rss_mib: Math.round(Number(rssKb) / 1024),
   import_profile: profile,
+  initial_load_rows: Number(initial), initial_load_seconds: +Number(initialS).toFixed(1),
+  initial_load_rows_per_s: Math.round(Number(initial) / Number(initialS)),
+  initial_load_ratio: +((Number(initial) / Number(initialS)) / (Number(loaded) / Number(loadS))).toFixed(3),
+  initial_load_eval: { planted: ld0.planted, found: ld0.found, recall: ld0.recall, groups: ld0.groups, correct: ld0.correct, precision: ld0.precision },
   bare_index_scan_seconds: +Number(bareS).toFixed(2), redetect_full_seconds: +Number(redetectS).toFixed(1),
   redetect_over_bare: +(Number(redetectS) / Number(bareS)).toFixed(2), detect_from_scratch_after_load_data_seconds: +Number(scratchS).toFixed(1),
   service: { planted: ev.planted, found: ev.found, recall: ev.recall, groups: ev.groups, correct: ev.correct, precision: ev.precision, by_type: ev.by_type },
@@ -139,6 +160,7 @@ registry bench (${report.rows} rows, files of ${report.file_rows})
   ratio import/LOAD DATA:  ${report.ratio}
   import phases (summed):  ${profile}
   service peak RSS:        ${report.service_peak_rss_mib} MiB
+  initial load (--load):   ${report.initial_load_rows} rows with their numbers in ${report.initial_load_seconds} s incl. detection = ${report.initial_load_rows_per_s} rows/s, ${report.initial_load_ratio} x raw LOAD DATA; found ${ld0.found}/${ld0.planted} (recall ${ld0.recall}), precision ${ld0.precision}
   bare index scan:         ${report.bare_index_scan_seconds} s (GROUP BY over k_student_idno and k_student_nbg)
   full re-detection:       ${report.redetect_full_seconds} s over the imported records (idempotent: nothing new) = ${report.redetect_over_bare} x the bare scan
   detection from scratch:  ${report.detect_from_scratch_after_load_data_seconds} s over the LOAD DATA rows
