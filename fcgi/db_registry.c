@@ -718,7 +718,7 @@ static struct db_sql D_CLASH = {
  * (innodb_autoinc_lock_mode=1) and deadlock concurrent registrations (error 1467). */
 
 /* R9: one open group per clash, enforced by UNIQUE(type, open_key): a concurrent run joins the same row */
-static const struct db_sql D_OPEN_SEL = {"SELECT d.type, d.k, d.k, ? FROM detect_key d WHERE d.batch=? AND d.clash=1"};
+static const struct db_sql D_OPEN_SEL = {"SELECT d.type, d.k, d.k, ? FROM detect_key d WHERE d.batch=? AND d.clash=1 AND d.gid IS NULL"};
 static const struct db_sql D_OPEN = {
 	"INSERT INTO problem_group (type, clash_key, open_key, state, scope_level, arbiter_unit_id, opened_batch)"
 	" VALUES (?, ?, ?, 'open', 3, 1, ?) ON DUPLICATE KEY UPDATE problem_group.id=problem_group.id"};
@@ -732,13 +732,15 @@ static const struct db_sql H_OPENED = {
 #define MEMBER_SEL                                                                                             \
 	"SELECT d.gid, s.id, s.school_id, s.province_code, s.city_code, s.county_code,"                           \
 	" @ENTRY@, ? FROM detect_key d STRAIGHT_JOIN student s "
+/* records that are members already are left out (issue 14: a re-detection finds most clashes as it left them) */
+#define NOT_MEMBER " AND NOT EXISTS (SELECT 1 FROM group_member x FORCE INDEX (uk_member) WHERE x.group_id=d.gid AND x.student_id=s.id)"
 static struct db_sql D_MEM_ID_SEL = {MEMBER_SEL "FORCE INDEX (k_student_idno) ON s.id_number=d.k AND s.id_type='1' AND s.status<>'deleted'"
-							" WHERE d.batch=? AND d.type='id_dup' AND d.clash=1 LOCK IN SHARE MODE"};
+							" WHERE d.batch=? AND d.type='id_dup' AND d.clash=1" NOT_MEMBER " LOCK IN SHARE MODE"};
 static struct db_sql D_MEM_NBG_SEL = {MEMBER_SEL "FORCE INDEX (k_student_nbg) ON s.name=d.name AND s.gender=d.gender AND s.birth_date=d.birth"
-							 " AND s.status<>'deleted' WHERE d.batch=? AND d.type='nbg_dup' AND d.clash=1"
+							 " AND s.status<>'deleted' WHERE d.batch=? AND d.type='nbg_dup' AND d.clash=1" NOT_MEMBER
 							 " LOCK IN SHARE MODE"};
 static struct db_sql D_MEM_ONE_SEL = {MEMBER_SEL "FORCE INDEX (PRIMARY) ON s.id=d.sid WHERE d.batch=? AND d.type IN ('id_error','id_changed')"
-							 " AND d.clash=1 LOCK IN SHARE MODE"};
+							 " AND d.clash=1" NOT_MEMBER " LOCK IN SHARE MODE"};
 static const struct db_sql D_MEM = {
 	"INSERT INTO group_member (group_id, student_id, school_id, province_code, city_code, county_code, state, added_batch)"
 	" VALUES (?,?,?,?,?,?,?,?) ON DUPLICATE KEY UPDATE group_member.id=group_member.id"};
@@ -1064,9 +1066,13 @@ enum xerr db_reg_detect(struct db *db, struct arena *a, uint64_t batch, unsigned
 		}
 	}
 	RUN(D_CLASH, B);
+	/* keys with an open group know it first (a run over existing clashes, issue 14: no insert that finds its row taken) */
+	if (!(flags & DETECT_FRESH))
+		RUN(D_GID, B);
 	SEL_INS(D_OPEN_SEL, D_OPEN, B, B);
 	if (n || !(flags & DETECT_FRESH)) {
-		RUN(D_GID, B);
+		if (n)
+			RUN(D_GID, B);
 		SEL_INS(D_HIST_OPENED_SEL, H_OPENED, B, B);
 		st->groups_opened = (unsigned)n;
 		SEL_INS(D_MEM_ID_SEL, D_MEM, B, B);
