@@ -35,6 +35,7 @@ struct db {
 	int commit_fault;          /* test hook (db_test_commit_fault): lose the connection at the next COMMIT */
 	int explain;               /* test hook (db_explain_begin): EXPLAIN every SELECT into explain_out */
 	struct sbuf explain_out;
+	int read_committed;        /* db_tx_read_committed: the transactions it begins are READ COMMITTED */
 	struct stmt_slot slots[STMT_SLOTS];
 };
 
@@ -141,10 +142,14 @@ static MYSQL *node_connect(MYSQL *m, unsigned rw)
 		mysql_options(m, MYSQL_OPT_READ_TIMEOUT, &rw);
 		mysql_options(m, MYSQL_OPT_WRITE_TIMEOUT, &rw);
 		mysql_options(m, MYSQL_OPT_RECONNECT, &off);
+		unsigned local = 1;
+		mysql_options(m, MYSQL_OPT_LOCAL_INFILE, &local);
 	}
 	mysql_close(m);
 	return NULL;
 }
+
+static void local_infile_setup(MYSQL *m);
 
 enum xerr db_ensure(struct db *db)
 {
@@ -161,6 +166,8 @@ enum xerr db_ensure(struct db *db)
 	mysql_options(m, MYSQL_OPT_WRITE_TIMEOUT, &rw);
 	mysql_options(m, MYSQL_OPT_RECONNECT, &off);
 	mysql_options(m, MYSQL_INIT_COMMAND, "SET time_zone='+00:00'");
+	unsigned local = 1; /* LOAD DATA LOCAL of db_load; local_infile_setup: never a file */
+	mysql_options(m, MYSQL_OPT_LOCAL_INFILE, &local);
 	if (cfg.db_nodes) {
 		m = node_connect(m, rw);
 		if (!m)
@@ -182,6 +189,7 @@ enum xerr db_ensure(struct db *db)
 		mysql_close(m);
 		return XE_UNAVAILABLE;
 	}
+	local_infile_setup(m);
 	db->conn = m;
 	db->in_tx = 0;
 	db->schema_version = -1;
@@ -494,6 +502,93 @@ enum xerr db_exec(struct db *db, struct arena *a, const struct db_sql *q, const 
 	return e;
 }
 
+/* ---- LOAD DATA LOCAL from memory (issue 14) ---- */
+
+struct mem_infile {
+	const char *data;
+	size_t len, off;
+};
+static _Thread_local struct mem_infile mem_src; /* the buffer of the db_load running on this thread */
+
+static int mem_init(void **ptr, const char *name, void *userdata)
+{
+	(void)name;
+	(void)userdata;
+	*ptr = &mem_src;
+	if (!mem_src.data)
+		return 1; /* the server asked for a file outside db_load: refused, nothing of this host is ever sent */
+	mem_src.off = 0;
+	return 0;
+}
+
+static int mem_read(void *ptr, char *buf, unsigned int n)
+{
+	struct mem_infile *m = ptr;
+	size_t k = m->len - m->off < n ? m->len - m->off : n;
+	memcpy(buf, m->data + m->off, k);
+	m->off += k;
+	return (int)k;
+}
+
+static void mem_end(void *ptr) { (void)ptr; }
+
+static int mem_error(void *ptr, char *msg, unsigned int n)
+{
+	(void)ptr;
+	snprintf(msg, n, "in-memory load failed");
+	return CR_UNKNOWN_ERROR;
+}
+
+void db_load_field(struct sbuf *b, const char *s, size_t len, char sep)
+{
+	if (!s)
+		sbuf_put(b, "\\N", 2);
+	else
+		for (size_t i = 0, run = 0; i <= len; i++) {
+			char c = i < len ? s[i] : 0;
+			const char *esc = c == '\\' ? "\\\\" : c == '\t' ? "\\t" : c == '\n' ? "\\n" : c == '\r' ? "\\r" : NULL;
+			if (i < len && !esc && c)
+				continue;
+			sbuf_put(b, s + run, i - run);
+			if (i < len)
+				sbuf_put(b, esc ? esc : "\\0", 2);
+			run = i + 1;
+		}
+	sbuf_put(b, &sep, 1);
+}
+
+int db_in_tx(const struct db *db)
+{
+	return db->in_tx;
+}
+
+static void local_infile_setup(MYSQL *m)
+{
+	mysql_set_local_infile_handler(m, mem_init, mem_read, mem_end, mem_error, NULL);
+}
+
+enum xerr db_load(struct db *db, const struct db_sql *q, const char *data, size_t len, unsigned long long *affected,
+		  unsigned *warnings)
+{
+	assert(db->in_tx); /* a lost connection mid-load must roll back the whole transaction */
+	*affected = 0;
+	*warnings = 0;
+	enum xerr e = db_ensure(db);
+	if (e != XE_OK)
+		return e;
+	mem_src = (struct mem_infile){data, len, 0};
+	if (mysql_real_query(db->conn, q->sql, (unsigned long)strlen(q->sql))) {
+		e = map_error(db, mysql_errno(db->conn), mysql_error(db->conn), q->sql);
+		if (e == XE_UNAVAILABLE)
+			db_drop(db);
+	} else {
+		*affected = mysql_affected_rows(db->conn);
+		*warnings = mysql_warning_count(db->conn);
+	}
+	mem_src = (struct mem_infile){0};
+	return e;
+}
+
 enum xerr db_exec_bulk(struct db *db, const struct db_sql *q, const struct db_arg *args, size_t nrows, size_t ncols,
 		       unsigned long long *affected)
 {
@@ -579,7 +674,8 @@ enum xerr db_begin(struct db *db)
 	enum xerr e = db_ensure(db);
 	if (e != XE_OK)
 		return e;
-	if (mysql_query(db->conn, "START TRANSACTION")) {
+	if ((db->read_committed && mysql_query(db->conn, "SET TRANSACTION ISOLATION LEVEL READ COMMITTED")) ||
+	    mysql_query(db->conn, "START TRANSACTION")) {
 		e = map_error(db, mysql_errno(db->conn), mysql_error(db->conn), "START TRANSACTION");
 		if (e == XE_UNAVAILABLE)
 			db_drop(db);
@@ -722,6 +818,14 @@ enum xerr db_tx(struct db *db, enum xerr (*fn)(struct db *db, void *ctx), void *
 	if (e == XE_RETRY)
 		log_error("db: transaction still deadlocking after retries (last: error %u in [%.200s])", db->last_errno,
 			  db->retry_sql ? db->retry_sql : "?");
+	return e;
+}
+
+enum xerr db_tx_read_committed(struct db *db, enum xerr (*fn)(struct db *db, void *ctx), void *ctx)
+{
+	db->read_committed = 1;
+	enum xerr e = db_tx(db, fn, ctx);
+	db->read_committed = 0;
 	return e;
 }
 

@@ -57,6 +57,17 @@ enum xerr db_ensure(struct db *db);
 enum xerr db_exec(struct db *db, struct arena *a, const struct db_sql *q, const struct db_arg *args, size_t nargs,
 		  struct db_rows *rows, unsigned long long *affected, unsigned long long *insert_id);
 
+/* Bulk-load rows from the caller's memory (issue 14): q is a `LOAD DATA LOCAL INFILE 'xj:mem' INTO TABLE ...` with
+ * fields terminated by tab, lines by newline, escaped by backslash (db_load_field writes a field so); the server reads
+ * data[0..len) through the connection's local-infile handler, never a file. Inside a transaction. LOCAL turns row
+ * errors into warnings and skips rows with duplicate keys, so: *affected receives the rows stored and *warnings the
+ * server's warning count; the caller checks both (a skipped or changed row is its error). */
+enum xerr db_load(struct db *db, const struct db_sql *q, const char *data, size_t len, unsigned long long *affected,
+		  unsigned *warnings);
+/* Append s (len bytes; NULL writes \N) as a db_load field, escaped, followed by sep ('\t' or '\n'). */
+struct sbuf;
+void db_load_field(struct sbuf *b, const char *s, size_t len, char sep);
+
 /* Execute q once per row with array binding (MariaDB bulk): args holds nrows*ncols values, row-major.
  * For INSERT/UPDATE/DELETE without result sets. */
 enum xerr db_exec_bulk(struct db *db, const struct db_sql *q, const struct db_arg *args, size_t nrows, size_t ncols,
@@ -66,12 +77,18 @@ enum xerr db_exec_bulk(struct db *db, const struct db_sql *q, const struct db_ar
  * 11 times with exponential back-off and jitter (1-64 ms). fn must be safe to re-run (it must not keep state across attempts
  * except through ctx, which it should reset). */
 enum xerr db_tx(struct db *db, enum xerr (*fn)(struct db *db, void *ctx), void *ctx);
+/* db_tx at READ COMMITTED (issue 14 item 4): locking reads lock the records they find and no gaps, so two imports of
+ * different provinces do not block each other over index ranges; the caller makes up for the gaps it did not lock
+ * (registry.c: the import's re-check after its commit). */
+enum xerr db_tx_read_committed(struct db *db, enum xerr (*fn)(struct db *db, void *ctx), void *ctx);
 enum xerr db_begin(struct db *db);
 /* Issue 12 item 2: each db_tx attempt records a random request token (hex) in its transaction; after a connection lost
  * at COMMIT the token is looked up instead of running fn again (XE_OUTCOME_UNKNOWN when the server cannot be asked).
  * db_tx_token: the last attempt's token. db_tx_token_known: whether a token committed (tokens are kept a day); asking
  * settles it: it waits for a COMMIT still in flight, and a token found not committed can never commit afterwards. */
 const char *db_tx_token(const struct db *db);
+/* 1 inside db_tx (or between db_begin and db_commit/db_rollback). */
+int db_in_tx(const struct db *db);
 enum xerr db_tx_token_known(struct db *db, const char *token, int *found);
 /* Test hook (XJ_TEST_HOOKS only): at the next COMMIT of db_tx lose the connection: 1 after the server committed,
  * 2 before it did, 3 after and the server cannot be asked; 0 off. */

@@ -24,12 +24,15 @@
 	"CASE WHEN " NP " THEN 0 WHEN " NC " THEN 1 WHEN " NK " AND " DB_R2_CITY_DECIDES(C) " THEN 2 WHEN " NK " THEN 1 ELSE 3 END"
 /* An UPDATE setting scope_level and arbiter_unit_id of every group whose members (alias m) MEMBERS selects
  * ("<tables> WHERE ..."); a caller may append " WHERE <condition on g>". */
+/* (the groups are probed by their primary key whatever the statistics say, and the arbiter by a subquery on
+ * uk_unit_code: with a table grown since its statistics the join plan scanned every group for each group, issue 14) */
 #define DB_R2_GROUPS(MEMBERS)                                                                                          \
-	"UPDATE (SELECT m.group_id gid, COUNT(DISTINCT m.province_code) np, COUNT(DISTINCT m.city_code) nc,"           \
+	"UPDATE (SELECT x.gid, " DB_R2_LEVEL("x.np>1", "x.nc>1", "x.nk>1", "x.c") " lvl, CAST("                          \
+	DB_R2_CODE("x.np>1", "x.nc>1", "x.nk>1", "x.p", "x.c", "x.k") " AS CHAR(6) CHARACTER SET utf8mb4) COLLATE utf8mb4_bin code" \
+	" FROM (SELECT m.group_id gid, COUNT(DISTINCT m.province_code) np, COUNT(DISTINCT m.city_code) nc,"           \
 	" COUNT(DISTINCT m.county_code) nk, MIN(m.province_code) p, MIN(m.city_code) c, MIN(m.county_code) k FROM " MEMBERS \
-	" GROUP BY m.group_id) x STRAIGHT_JOIN problem_group g ON g.id=x.gid JOIN unit u ON u.code = "                   \
-	DB_R2_CODE("x.np>1", "x.nc>1", "x.nk>1", "x.p", "x.c", "x.k") " SET g.scope_level = "                         \
-	DB_R2_LEVEL("x.np>1", "x.nc>1", "x.nk>1", "x.c") ", g.arbiter_unit_id=u.id"
+	" GROUP BY m.group_id) x) z STRAIGHT_JOIN problem_group g FORCE INDEX (PRIMARY) ON g.id=z.gid"                  \
+	" SET g.scope_level=z.lvl, g.arbiter_unit_id=COALESCE((SELECT u.id FROM unit u WHERE u.code=z.code), g.arbiter_unit_id)"
 
 /* A school unit (level 4). */
 struct reg_school {
@@ -58,6 +61,13 @@ struct reg_new {
  * *first_id receives the new id (may be NULL). XE_CONFLICT when a county/birth-date prefix has no free number. */
 enum xerr db_reg_insert(struct db *db, struct arena *a, struct reg_new *rows, size_t n, const char *source, uint64_t created_by,
 			uint64_t batch, uint64_t *first_id);
+
+/* Initial load (issue 14 item 3): which of n student numbers are in use already (rows of one column, arena). */
+enum xerr db_reg_numbers_taken(struct db *db, struct arena *a, const char *const *nos, size_t n, struct db_rows *taken);
+/* Store n records with the numbers they bring (rows[i].student_no; source "load", status formal) in one bulk load marked
+ * with batch, and raise each L prefix's counter to the highest number stored (R5: later registrations continue after
+ * them). XE_DUPLICATE when a number is in use (nothing of the batch stays). Inside a transaction. */
+enum xerr db_reg_load_numbered(struct db *db, struct reg_new *rows, size_t n, uint64_t batch);
 
 /* A fresh L number (R5) for a record of county born on birth (YYYY-MM-DD) from the prefix's counter, e.g. when an approved
  * change corrects the date of birth (R15). resync: first raise the counter to the numbers in use (after a duplicate). */
@@ -105,7 +115,8 @@ enum xerr db_reg_detect_keys_err(struct db *db, uint64_t batch, const char *cons
 
 /* Detection flags. */
 #define DETECT_FRESH 1u      /* the batch holds only records inserted in it: skip what new records cannot have */
-#define DETECT_ALL 2u        /* full re-detection over every record (batch still names the run) */
+#define DETECT_SWEEP 2u      /* with DETECT_KEYS_GIVEN: a slice of a full re-detection (db_reg_sweep_slice): every
+			      * key evaluated in full, scope recomputed, G numbers left to db_reg_sweep_gnumbers */
 #define DETECT_KEYS_GIVEN 4u /* with DETECT_FRESH: the caller stored every candidate key (db_reg_detect_keys_*) after
 			      * locking lookups made before its inserts; detection only evaluates them */
 
@@ -145,6 +156,27 @@ enum xerr db_reg_apply_change(struct db *db, uint64_t student_id, long long expe
 			      uint64_t batch);
 /* Mark records as touched by batch (for a change or result applied by another module, before db_reg_detect). */
 enum xerr db_reg_touch(struct db *db, const uint64_t *student_ids, size_t n, uint64_t batch);
+
+/* The re-check of an import's chunk after its commit (issue 14 item 4): the number and name keys of the records still
+ * marked with touch_batch that another live record shares now, evaluated in full under a batch of its own (a clash with
+ * a record another province's import committed meanwhile, unseen by the import's reads at READ COMMITTED, opens or
+ * joins its group here). Inside the caller's transaction. */
+enum xerr db_reg_recheck(struct db *db, struct arena *a, uint64_t touch_batch, struct reg_detect_stats *st);
+
+/* Full re-detection in slices (issue 14 item 2; `xueji --redetect`): no transaction holds locks for long.
+ * db_reg_sweep_sources: how many candidate-key sources there are (and their names, for progress). db_reg_sweep_keys:
+ * the candidate keys of one source, read without locks outside any transaction (columns type, k, sid, name, gender,
+ * birth): numbers and name keys two records share (the bare scan of the covering index), ID errors and changes, every
+ * open group's key. db_reg_sweep_slice: keys[from, to) evaluated like db_reg_detect evaluates a batch's keys (open,
+ * join, re-open, close, done, scope, status), inside the caller's transaction. db_reg_sweep_gcands / _gnumbers: the
+ * verified records still on an L number (without locks), then G numbers (R5) for ids[from, to) in the caller's
+ * transaction (*n set). */
+size_t db_reg_sweep_sources(const char *const **names);
+enum xerr db_reg_sweep_keys(struct db *db, struct arena *a, size_t source, struct db_rows *keys);
+enum xerr db_reg_sweep_slice(struct db *db, struct arena *a, const struct db_rows *keys, size_t from, size_t to,
+			     struct reg_detect_stats *st);
+enum xerr db_reg_sweep_gcands(struct db *db, struct arena *a, struct db_rows *ids);
+enum xerr db_reg_sweep_gnumbers(struct db *db, const struct db_rows *ids, size_t from, size_t to, unsigned long long *n);
 
 /* Open groups a student belongs to: arrays of n group ids and types (arena). */
 enum xerr db_reg_student_groups(struct db *db, struct arena *a, uint64_t student_id, size_t *n, uint64_t **gids,
@@ -233,13 +265,12 @@ enum xerr db_reg_job_issues_clear(struct db *db, uint64_t job_id);
 /* Issues page: row_no, col, field, code, warning, message, message_zh; errors only when errors_only. */
 enum xerr db_reg_job_issues(struct db *db, struct arena *a, uint64_t job_id, int errors_only, long long limit, long long offset,
 			    struct db_rows *rows);
-/* Import commits one at a time: lock the gate row first in the commit transaction (waits for a running one). */
-enum xerr db_reg_import_gate(struct db *db, struct arena *a);
+/* Import commits of one province one at a time (issue 14 item 4: provinces in parallel): lock the province's gate row
+ * first in the commit transaction (waits for a running one of the province), sharing the national row; an import of no
+ * province (province NULL or "": a national caller) takes the national row alone, so it waits for every province. */
+enum xerr db_reg_import_gate(struct db *db, struct arena *a, const char *province);
 /* Committed files: claim (unit, sha) for job inside the commit transaction; *prior = the job that already did. */
 enum xerr db_reg_file_claim(struct db *db, struct arena *a, uint32_t unit_id, const char *sha256, uint64_t job_id, uint64_t *prior);
-
-/* Full re-detection over every record, as one run (benchmark and operations): *ms its duration. */
-enum xerr db_reg_redetect_all(struct db *db, struct arena *a, struct reg_detect_stats *st);
 
 /* R15: 1 in *still if student_id still clashes on group_id's clash (registry_redetect's contract). */
 enum xerr db_reg_still_clashes(struct db *db, struct arena *a, uint64_t student_id, uint64_t group_id, int *still);

@@ -342,7 +342,8 @@ int main(int argc, char **argv)
 	cursor_init();
 	if (argc > 1 && strcmp(argv[1], "--hash-password") == 0)
 		return hash_password_cmd();
-	if (argc > 1 && (strcmp(argv[1], "--seed-demo") == 0 || strcmp(argv[1], "--redetect") == 0))
+	if (argc > 1 && (strcmp(argv[1], "--seed-demo") == 0 || strcmp(argv[1], "--redetect") == 0 ||
+			strcmp(argv[1], "--load") == 0))
 		return registry_cli(argc - 1, argv + 1); /* issue 4: demo records through detection; full re-detection */
 	if (argc > 1 && strcmp(argv[1], "--housekeep") == 0)
 		return housekeep_cli();
@@ -351,7 +352,7 @@ int main(int argc, char **argv)
 	if (argc > 1 && strcmp(argv[1], "--suspects") == 0)
 		return suspects_cli(); /* issue 17 (R31): the full run of suspected duplicates */
 	if (argc > 1) {
-		fprintf(stderr, "usage: %s [--routes | --dedup-reference | --nginx-errors DIR | --hash-password | --seed-demo CSV [JSON] | --redetect | --housekeep | --suspects | --divisions FILE [--dry-run]]  (settings from XJ_* environment variables)\n", argv[0]);
+		fprintf(stderr, "usage: %s [--routes | --dedup-reference | --nginx-errors DIR | --hash-password | --seed-demo CSV [JSON] | --redetect | --load FILE... | --housekeep | --suspects | --divisions FILE [--dry-run]]  (settings from XJ_* environment variables)\n", argv[0]);
 		return 2;
 	}
 	log_open(cfg.access_log);

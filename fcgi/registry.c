@@ -543,18 +543,21 @@ enum xerr registry_apply_change(struct db *db, struct arena *a, const struct reg
 struct colmap {
 	int field[TAB_MAX_COLS];
 	const char *header[SF__COUNT];
+	int no_col; /* the student-number column of an initial load (issue 14 item 3; -1 none) */
 };
+#define LOAD_NO_HEADER "学籍号"
 
 /* Map the header; on a problem write code and messages and return -1. The failed-rows file's error column is ignored
  * (the clerk imports the fixed file as it is); school_default: the school code may be left out (a school's clerk). */
-static int map_header(const struct tab_sheet *t, struct colmap *m, int school_default, char *code, size_t codesz, char *en,
-		      size_t ensz, char *zh, size_t zhsz, const char **field)
+static int map_header(const struct tab_sheet *t, struct colmap *m, int school_default, int want_no, char *code, size_t codesz,
+		      char *en, size_t ensz, char *zh, size_t zhsz, const char **field)
 {
 	int seen = 0;
 	long unknown = -1, dup = -1;
 	for (int f = 0; f < SF__COUNT; f++)
 		m->header[f] = NULL;
 	*field = "file";
+	m->no_col = -1;
 	for (size_t c = 0; c < t->ncols; c++) {
 		const char *h = tab_cell(t, 0, c);
 		m->field[c] = -1;
@@ -562,6 +565,10 @@ static int map_header(const struct tab_sheet *t, struct colmap *m, int school_de
 			continue;
 		if (strstr(h, STUDENT_ERROR_COLUMN) && strlen(h) < sizeof STUDENT_ERROR_COLUMN + 8)
 			continue; /* 错误信息 of a failed-rows file (surrounding blanks allowed) */
+		if (want_no && m->no_col < 0 && (strcmp(h, LOAD_NO_HEADER) == 0 || strcmp(h, "student_no") == 0)) {
+			m->no_col = (int)c; /* an initial load's records bring their numbers */
+			continue;
+		}
 		int f = student_field_by_header(h, strlen(h));
 		if (f < 0) {
 			if (unknown < 0)
@@ -610,6 +617,10 @@ static int map_header(const struct tab_sheet *t, struct colmap *m, int school_de
 		snprintf(zh, zhsz, "列“%s”出现了两次。", h);
 		return -1;
 	}
+	if (want_no && m->no_col < 0) {
+		snprintf(miss_en + strlen(miss_en), sizeof miss_en - strlen(miss_en), "%s" LOAD_NO_HEADER, miss_en[0] ? ", " : "");
+		snprintf(miss_zh + strlen(miss_zh), sizeof miss_zh - strlen(miss_zh), "%s" LOAD_NO_HEADER, miss_zh[0] ? "、" : "");
+	}
 	if (miss_en[0]) {
 		snprintf(code, codesz, "missing_column");
 		snprintf(en, ensz, "Missing column(s): %s.", miss_en);
@@ -621,7 +632,7 @@ static int map_header(const struct tab_sheet *t, struct colmap *m, int school_de
 
 /* Parse and check a file; on a problem fills code/messages/field and returns -1. */
 static int import_check(struct arena *a, const unsigned char *data, size_t len, int declared_xlsx, int school_default,
-			struct tab_sheet *t, struct colmap *m, char *code, char *en, char *zh, const char **field)
+			int want_no, struct tab_sheet *t, struct colmap *m, char *code, char *en, char *zh, const char **field)
 {
 	char msg[300];
 	*field = "file";
@@ -632,7 +643,7 @@ static int import_check(struct arena *a, const unsigned char *data, size_t len, 
 		snprintf(zh, 400, "%s", tab_err_zh(te));
 		return -1;
 	}
-	if (map_header(t, m, school_default, code, 40, en, 400, zh, 400, field) != 0)
+	if (map_header(t, m, school_default, want_no, code, 40, en, 400, zh, 400, field) != 0)
 		return -1;
 	if (t->nrows < 2) {
 		snprintf(code, 40, "no_rows");
@@ -650,7 +661,7 @@ enum xerr registry_import_check(struct req *r, struct resp *w, const unsigned ch
 	struct colmap m;
 	char code[40], en[400], zh[400];
 	const char *field;
-	if (import_check(r->arena, data, len, declared_xlsx, r->who->unit_level == LEVEL_SCHOOL, &t, &m, code, en, zh, &field) != 0) {
+	if (import_check(r->arena, data, len, declared_xlsx, r->who->unit_level == LEVEL_SCHOOL, 0, &t, &m, code, en, zh, &field) != 0) {
 		struct reg_outcome o;
 		memset(&o, 0, sizeof o);
 		outcome_error(&o, XE_VALIDATION, field, arena_strdup(r->arena, code), arena_strdup(r->arena, en), arena_strdup(r->arena, zh));
@@ -807,7 +818,9 @@ struct imp {
 	struct reg_issue_row *iss;
 	size_t niss, cap_iss, dropped;
 	uint64_t duplicate_of;
-	double t_validate, t_ident, t_insert, t_detect; /* seconds per phase (XJ_IMPORT_PROFILE=1 logs them) */
+	double t_validate, t_ident, t_insert, t_keys, t_detect, t_suspects, t_recheck; /* seconds per phase (XJ_IMPORT_PROFILE=1) */
+	uint64_t *batches;         /* the chunks' reg_batch ids of the commit (re-checked after it, issue 14 item 4) */
+	size_t nbatches, cap_batches;
 };
 
 #define IMPORT_MAX_ISSUES 100000
@@ -942,7 +955,8 @@ static enum xerr import_pass(struct imp *x)
 	int detect = x->commit && x->insert; /* candidate clash keys are only needed when rows are inserted */
 	x->valid = x->errors = x->created = x->unchanged = x->groups = x->groups_opened = x->members_added = 0;
 	x->niss = x->dropped = 0;
-	x->t_validate = x->t_ident = x->t_insert = x->t_detect = 0;
+	x->t_validate = x->t_ident = x->t_insert = x->t_keys = x->t_detect = x->t_suspects = 0;
+	x->nbatches = 0;
 	hfree(&x->idents);
 	hfree(&x->numbers);
 	hfree(&x->nbgs);
@@ -1012,8 +1026,10 @@ static enum xerr import_pass(struct imp *x)
 			nue[nv] = NULL;
 			nbe[nv] = NULL;
 			if (detect) {
-				/* R7 keys of the row, looked up (locking) before anything is inserted: a concurrent registration
-				 * of the same key either is seen or waits for this transaction */
+				/* R7 keys of the row, looked up before anything is inserted, without locks (issue 14 item 4: an import
+				 * never waits for another province's uncommitted rows): a record of the same key committed meanwhile
+				 * is found by the re-check after the commit (import_recheck); a registration of the same key after
+				 * this file's insert waits for its commit in its own detection's locking reads */
 				int c2;
 				if (rec->id_type == '1' && rec->id_number[0]) {
 					nue[nv] = hget(&x->numbers, x->a, rec->id_number, 1, &c2);
@@ -1034,7 +1050,7 @@ static enum xerr import_pass(struct imp *x)
 			} else if (created) {
 				size_t n = 0;
 				struct reg_stored *cand;
-				if ((e = db_reg_identity(x->db, x->a, s->id, rec, x->commit, &n, &cand)) != XE_OK)
+				if ((e = db_reg_identity(x->db, x->a, s->id, rec, 0, &n, &cand)) != XE_OK)
 					goto out;
 				h->e = (int)n;
 				for (size_t k = 0; k < n; k++)
@@ -1048,9 +1064,9 @@ static enum xerr import_pass(struct imp *x)
 		struct ident_cb cb = {x};
 		t1 = mono();
 		x->t_validate += t1 - t0;
-		if (nn && (e = db_reg_identity_many(x->db, x->a, nums, nn, x->commit, ident_found, &cb)) != XE_OK)
+		if (nn && (e = db_reg_identity_many(x->db, x->a, nums, nn, 0, ident_found, &cb)) != XE_OK)
 			goto out;
-		if (nq && (e = db_reg_nbg_many(x->db, x->a, nbq, nq, 1, nbg_found, x)) != XE_OK)
+		if (nq && (e = db_reg_nbg_many(x->db, x->a, nbq, nq, 0, nbg_found, x)) != XE_OK)
 			goto out;
 		for (size_t i = 0; i < nv; i++) {
 			ent[i]->flag = 0;
@@ -1119,6 +1135,11 @@ static enum xerr import_pass(struct imp *x)
 			struct reg_detect_stats st;
 			if ((e = db_reg_batch_new(x->db, "import", x->who->user_id, x->who->role, &batch)) != XE_OK)
 				goto out;
+			if (x->nbatches == x->cap_batches) {
+				x->cap_batches = x->cap_batches ? 2 * x->cap_batches : 64;
+				x->batches = xrealloc(x->batches, x->cap_batches * sizeof *x->batches);
+			}
+			x->batches[x->nbatches++] = batch;
 			e = db_reg_insert(x->db, x->a, news, nc, "import", x->who->is_api ? 0 : x->who->user_id, batch, NULL);
 			t1 = mono();
 			x->t_insert += t1 - t0;
@@ -1137,10 +1158,15 @@ static enum xerr import_pass(struct imp *x)
 			if ((e = db_reg_detect_keys_put(x->db, batch, keys, nk)) != XE_OK ||
 			    (ne && (e = db_reg_detect_keys_err(x->db, batch, errnos, ne)) != XE_OK))
 				goto out;
-			if ((e = db_reg_detect(x->db, x->a, batch, DETECT_FRESH | DETECT_KEYS_GIVEN, &st)) != XE_OK ||
-			    (e = suspects_check_new(x->db, x->a, batch)) != XE_OK) /* R31 */
+			t0 = mono();
+			x->t_keys += t0 - t1;
+			if ((e = db_reg_detect(x->db, x->a, batch, DETECT_FRESH | DETECT_KEYS_GIVEN, &st)) != XE_OK)
 				goto out;
-			x->t_detect += mono() - t1;
+			t1 = mono();
+			x->t_detect += t1 - t0;
+			if ((e = suspects_check_new(x->db, x->a, batch)) != XE_OK) /* R31: once per chunk */
+				goto out;
+			x->t_suspects += mono() - t1;
 			x->groups += st.groups_opened + st.members_added;
 			x->groups_opened += st.groups_opened;
 			x->members_added += st.members_added;
@@ -1182,7 +1208,7 @@ static enum xerr commit_tx2(struct db *db, void *vc)
 	x->db = db;
 	x->duplicate_of = 0;
 	x->insert = 1;
-	enum xerr e = db_reg_import_gate(db, x->a);
+	enum xerr e = db_reg_import_gate(db, x->a, x->who->province);
 	if (e == XE_OK)
 		e = db_reg_file_claim(db, x->a, x->who->unit_id, c->sha, x->job_id, &prior);
 	if (e != XE_OK)
@@ -1192,6 +1218,40 @@ static enum xerr commit_tx2(struct db *db, void *vc)
 		x->insert = 0;
 	}
 	return import_pass(x);
+}
+
+struct recheck_arg {
+	struct arena *a;
+	uint64_t batch;
+	struct reg_detect_stats st;
+};
+
+static enum xerr recheck_tx(struct db *db, void *vc)
+{
+	struct recheck_arg *c = vc;
+	return db_reg_recheck(db, c->a, c->batch, &c->st);
+}
+
+/* After the commit, each chunk's records once more against every record committed now (issue 14 item 4): two imports
+ * that read the same absent key at the same time (READ COMMITTED: no gap locks), then both inserted it, each committed
+ * before the other's re-check or after it, so the later re-check sees both. A chunk a transaction of its own. A failure
+ * is logged (the records are committed; the next `xueji --redetect` finds what this missed). */
+static void import_recheck(struct db *db, struct imp *x)
+{
+	double t0 = mono();
+	for (size_t i = 0; i < x->nbatches; i++) {
+		struct recheck_arg c = {x->a, x->batches[i], {0}};
+		enum xerr e = db_tx(db, recheck_tx, &c);
+		if (e != XE_OK) {
+			log_error("import %llu: re-check after the commit failed (%s): run xueji --redetect", (unsigned long long)x->job_id,
+				  err_code(e));
+			break;
+		}
+		x->groups += c.st.groups_opened + c.st.members_added;
+		x->groups_opened += c.st.groups_opened;
+		x->members_added += c.st.members_added;
+	}
+	x->t_recheck = mono() - t0;
 }
 
 /* A background job outlives a database outage: it records its outcome as soon as the database is back (issue 12
@@ -1247,7 +1307,7 @@ static enum xerr import_run(struct db *db, struct db *pdb, uint64_t job_id, int 
 	char sha[65];
 	sha256_hex(data, len, sha);
 	if (strcmp(sha, j.sha256) != 0 ||
-	    import_check(&a, data, len, strcmp(j.format, "xlsx") == 0, who->school_code[0] != 0, &x.t, &x.m, code, en, zh, &field) != 0) {
+	    import_check(&a, data, len, strcmp(j.format, "xlsx") == 0, who->school_code[0] != 0, 0, &x.t, &x.m, code, en, zh, &field) != 0) {
 		db_reg_job_finish(db, job_id, "failed", 0, 0, 0, 0, 0, 0, 0, code[0] ? code : "file_changed",
 				  en[0] ? en : "The stored file does not match the upload.");
 		e = XE_INTERNAL;
@@ -1255,7 +1315,10 @@ static enum xerr import_run(struct db *db, struct db *pdb, uint64_t job_id, int 
 	}
 	if (commit) {
 		struct commit_arg c = {&x, sha};
-		e = db_tx(db, commit_tx2, &c);
+		/* READ COMMITTED: the commit's locking look-ups lock the records they find, not the index gaps around the keys
+		 * they do not find, so another province's import commits at the same time (issue 14 item 4); what a gap lock
+		 * guarded, a record of the same key committed meanwhile by another transaction, the re-check below finds */
+		e = db_tx_read_committed(db, commit_tx2, &c);
 		if (e == XE_OUTCOME_UNKNOWN) {
 			/* the connection was lost at COMMIT (issue 12 item 2): ask the transaction's token once the database is back */
 			char token[33];
@@ -1275,10 +1338,12 @@ static enum xerr import_run(struct db *db, struct db *pdb, uint64_t job_id, int 
 		x.insert = 1;
 		e = import_pass(&x);
 	}
+	if (e == XE_OK && commit && x.insert)
+		import_recheck(db, &x);
 	if (config_int("XJ_IMPORT_PROFILE", 0) == 1)
-		log_error("import %llu %s: %zu rows: validate %.3f s, identity %.3f s, insert %.3f s, detect %.3f s",
-			  (unsigned long long)job_id, commit ? "commit" : "validate", x.t.nrows - 1, x.t_validate, x.t_ident,
-			  x.t_insert, x.t_detect);
+		log_error("import %llu %s: %zu rows: validate %.3f s, identity %.3f s, insert %.3f s, keys %.3f s, detect %.3f s,"
+			  " suspects %.3f s, recheck %.3f s", (unsigned long long)job_id, commit ? "commit" : "validate", x.t.nrows - 1,
+			  x.t_validate, x.t_ident, x.t_insert, x.t_keys, x.t_detect, x.t_suspects, x.t_recheck);
 	if (e == XE_OUTCOME_UNKNOWN)
 		goto out; /* neither "done" nor "nothing stored" is known: the job stays as it is (the reaper's word) */
 	if (e != XE_OK) {
@@ -1326,6 +1391,7 @@ out:
 out_logged:
 	free(owned);
 	free(x.iss);
+	free(x.batches);
 	hfree(&x.schools);
 	hfree(&x.idents);
 	hfree(&x.numbers);
@@ -1595,15 +1661,305 @@ static double now_s(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static enum xerr redetect_tx(struct db *db, void *vc)
-{
-	struct arena *a = vc;
+struct sweep_ctx {
+	struct arena *a;
+	const struct db_rows *keys;
+	size_t from, to;
 	struct reg_detect_stats st;
-	enum xerr e = db_reg_redetect_all(db, a, &st);
+	unsigned long long gnumbers;
+};
+
+static enum xerr sweep_tx(struct db *db, void *vc)
+{
+	struct sweep_ctx *c = vc;
+	return db_reg_sweep_slice(db, c->a, c->keys, c->from, c->to, &c->st);
+}
+
+static enum xerr gnumber_tx(struct db *db, void *vc)
+{
+	struct sweep_ctx *c = vc;
+	return db_reg_sweep_gnumbers(db, c->keys, c->from, c->to, &c->gnumbers);
+}
+
+/* Slices of a sweep grow or shrink so each transaction holds its locks about XJ_REDETECT_SLICE_MS (250 ms; a
+ * registration waits at most that long for the rows a slice locked); XJ_REDETECT_SLICE fixes the keys per slice. */
+static size_t slice_next(size_t cur, double took, double target)
+{
+	if (config_int("XJ_REDETECT_SLICE", 0) > 0)
+		return (size_t)config_int("XJ_REDETECT_SLICE", 0);
+	if (took < target / 2 && cur < 50000)
+		return cur * 2;
+	if (took > target && cur > 50)
+		return cur / 2;
+	return cur;
+}
+
+/* `xueji --redetect` (issue 14 item 2): the candidate keys of every source read without locks, then evaluated in
+ * slices of short transactions (each retried alone on a deadlock), then the G-number catch-up, with progress on
+ * stderr; the summary line and the longest transaction on stdout. */
+static int redetect_cli(struct db *db, struct arena *a)
+{
+	const char *const *names;
+	size_t nsrc = db_reg_sweep_sources(&names), total = 0, nslices = 0;
+	struct reg_detect_stats sum = {0};
+	double t0 = now_s(), target = (double)config_int("XJ_REDETECT_SLICE_MS", 250) / 1000.0, longest = 0, t_keys = 0;
+	size_t slice = config_int("XJ_REDETECT_SLICE", 0) > 0 ? (size_t)config_int("XJ_REDETECT_SLICE", 0) : 500;
+	enum xerr e = XE_OK;
+	struct arena sa, ka; /* one slice's memory; the keys seen */
+	struct hmap seen = {0};
+	arena_init(&sa, 1 << 20);
+	arena_init(&ka, 1 << 20);
+	for (size_t src = 0; src < nsrc && e == XE_OK; src++) {
+		struct db_rows keys;
+		double t1 = now_s();
+		if ((e = db_reg_sweep_keys(db, a, src, &keys)) != XE_OK)
+			break;
+		/* a key of several sources (an open group's key is mostly a shared number too) is evaluated once */
+		size_t kept = 0;
+		for (size_t r = 0; r < keys.n; r++) {
+			char k[300];
+			int created;
+			snprintf(k, sizeof k, "%s|%s", db_get(&keys, r, 0), db_get(&keys, r, 1));
+			hget(&seen, &ka, k, 1, &created);
+			if (!created)
+				continue;
+			memmove(keys.cell + kept * 6, keys.cell + r * 6, 6 * sizeof *keys.cell);
+			memmove(keys.len + kept * 6, keys.len + r * 6, 6 * sizeof *keys.len);
+			kept++;
+		}
+		keys.n = kept;
+		t_keys += now_s() - t1;
+		fprintf(stderr, "redetect: %s: %zu candidate keys (%.3f s)\n", names[src], keys.n, now_s() - t1);
+		for (size_t off = 0; off < keys.n && e == XE_OK;) {
+			struct sweep_ctx c = {&sa, &keys, off, off + slice < keys.n ? off + slice : keys.n, {0}, 0};
+			double ts = now_s();
+			e = db_tx(db, sweep_tx, &c);
+			arena_reset(&sa);
+			double took = now_s() - ts;
+			longest = took > longest ? took : longest;
+			nslices++;
+			sum.groups_opened += c.st.groups_opened;
+			sum.members_added += c.st.members_added;
+			sum.members_closed += c.st.members_closed;
+			sum.members_reopened += c.st.members_reopened;
+			sum.groups_done += c.st.groups_done;
+			off = c.to;
+			total += c.to - c.from;
+			if (nslices % 20 == 0 || off == keys.n)
+				fprintf(stderr, "redetect: %s: %zu/%zu keys, %.1f s\n", names[src], off, keys.n, now_s() - t0);
+			slice = slice_next(slice, took, target);
+		}
+		arena_reset(a);
+	}
+	unsigned long long gnumbers = 0;
+	if (e == XE_OK) {
+		struct db_rows ids;
+		if ((e = db_reg_sweep_gcands(db, a, &ids)) == XE_OK)
+			for (size_t off = 0; off < ids.n && e == XE_OK; off += 2000) {
+				struct sweep_ctx c = {&sa, &ids, off, off + 2000 < ids.n ? off + 2000 : ids.n, {0}, 0};
+				double ts = now_s();
+				e = db_tx(db, gnumber_tx, &c);
+				longest = now_s() - ts > longest ? now_s() - ts : longest;
+				nslices++;
+				gnumbers += c.gnumbers;
+			}
+		arena_reset(a);
+	}
 	if (e == XE_OK)
-		printf("redetect: groups opened %u, members added %u, members closed %u, members reopened %u, groups done %u\n",
-		       st.groups_opened, st.members_added, st.members_closed, st.members_reopened, st.groups_done);
+		printf("redetect: groups opened %u, members added %u, members closed %u, members reopened %u, groups done %u\n"
+		       "redetect: %zu keys in %zu transactions, longest %.3f s; candidate keys read in %.3f s; G numbers given %llu\n",
+		       sum.groups_opened, sum.members_added, sum.members_closed, sum.members_reopened, sum.groups_done, total, nslices,
+		       longest, t_keys, gnumbers);
+	printf("redetect: %s in %.3f s\n", err_code(e), now_s() - t0);
+	arena_free(&sa);
+	hfree(&seen);
+	arena_free(&ka);
+	return e == XE_OK ? 0 : 1;
+}
+
+/* ---- `xueji --load FILE...`: a province's existing registry (issue 14 item 3) ---- */
+
+struct load_ctx {
+	struct arena *a;
+	const char *path, *sha;
+	size_t len, chunk;
+	struct imp x;          /* the sheet, its columns and the school cache (cell_for, hget) */
+	long long loaded, bad; /* rows stored; rows refused (the file is then refused whole) */
+	int skipped;           /* the file was loaded before */
+	double t0;
+};
+
+static void load_error(struct load_ctx *c, int row_no, const char *col, const char *msg)
+{
+	if (c->bad++ < 100)
+		fprintf(stderr, "load: %s: row %d, %s: %s\n", c->path, row_no, col, msg);
+}
+
+/* The number a row brings (R5): L + the school's county + the birth date + 4 digits (not 0000), or G + the valid
+ * resident ID number. NULL when it is none of these. */
+static const char *load_number(const char *v, const struct student_rec *rec, const struct reg_school *s)
+{
+	static const char *digits = "0123456789";
+	if (!v)
+		return NULL;
+	size_t n = strlen(v);
+	if (n == 19 && v[0] == 'L' && strncmp(v + 1, s->county, 6) == 0 && strncmp(v + 7, rec->birth, 4) == 0 &&
+	    strncmp(v + 11, rec->birth + 5, 2) == 0 && strncmp(v + 13, rec->birth + 8, 2) == 0 && strspn(v + 15, digits) == 4 &&
+	    strcmp(v + 15, "0000") != 0)
+		return v;
+	if (v[0] == 'G' && rec->id_type == '1' && strcmp(rec->id_check, "ok") == 0 && strcmp(v + 1, rec->id_number) == 0)
+		return v;
+	return NULL;
+}
+
+/* One file, one transaction: claim it (a file loaded before is skipped: a re-run resumes after the files done), check
+ * every row (R4, R8.2, the number it brings, the school), store the rows chunk by chunk with their numbers and the
+ * counters raised (R5). A refused row refuses the file: XE_VALIDATION, nothing of it stays. No detection here: the
+ * sweep runs once after every file. */
+static enum xerr load_tx(struct db *db, void *vc)
+{
+	struct load_ctx *c = vc;
+	struct imp *x = &c->x;
+	size_t nrows = x->t.nrows - 1;
+	uint64_t job = 0, prior = 0;
+	enum xerr e;
+	c->loaded = c->bad = 0;
+	c->skipped = 0;
+	hfree(&x->numbers);
+	if ((e = db_reg_job_create(db, 0, 1, 1, c->sha, (long long)c->len, x->t.format == TAB_XLSX ? "xlsx" : "csv", x->t.encoding, 0,
+				   "committing", (long long)nrows, &job)) != XE_OK ||
+	    (e = db_reg_file_claim(db, c->a, 1, c->sha, job, &prior)) != XE_OK)
+		return e;
+	if (prior && prior != job) {
+		c->skipped = 1;
+		return XE_CONFLICT; /* rolls the new job row back */
+	}
+	struct student_rec *recs = xmalloc(c->chunk * sizeof *recs);
+	struct reg_new *news = xmalloc(c->chunk * sizeof *news);
+	const char **nos = xmalloc(c->chunk * sizeof *nos);
+	for (size_t off = 0; off < nrows && e == XE_OK; off += c->chunk) {
+		size_t end = off + c->chunk < nrows ? off + c->chunk : nrows, nv = 0;
+		for (size_t i = off; i < end; i++) {
+			size_t r = i + 1;
+			int row_no = x->t.row_no[r], numeric_id = 0, created;
+			struct student_in in;
+			struct student_issue iss[STUDENT_MAX_ISSUES];
+			size_t ni = 0;
+			for (int f = 0; f < SF__COUNT; f++)
+				in.v[f] = cell_for(x, r, f, &numeric_id);
+			struct student_rec *rec = &recs[nv];
+			size_t nerr = student_validate(&in, student_today(), rec, iss, STUDENT_MAX_ISSUES, &ni);
+			for (size_t k = 0; k < ni; k++)
+				if (!iss[k].warning)
+					load_error(c, row_no, student_field_header(iss[k].field), iss[k].en);
+			if (nerr)
+				continue;
+			struct hent *h = hget(&x->schools, x->a, rec->school_code, 1, &created);
+			if (created) {
+				struct reg_school *ns = arena_alloc(x->a, sizeof *ns);
+				int found = 0;
+				if ((e = db_reg_school(db, x->a, rec->school_code, ns, &found)) != XE_OK)
+					goto out;
+				h->ptr = found ? ns : NULL;
+			}
+			if (!h->ptr) {
+				load_error(c, row_no, student_field_header(SF_SCHOOL), "no such school");
+				continue;
+			}
+			const char *cell = tab_cell(&x->t, r, (size_t)x->m.no_col), *no = load_number(cell, rec, h->ptr);
+			if (!no) {
+				load_error(c, row_no, LOAD_NO_HEADER, "not a student number of this record: L + the school's county + the birth"
+								      " date + 4 digits, or G + its valid resident ID number (R5)");
+				continue;
+			}
+			struct hent *u = hget(&x->numbers, x->a, no, 1, &created);
+			if (!created) {
+				char m[80];
+				snprintf(m, sizeof m, "the number %s is also on row %d", no, u->e);
+				load_error(c, row_no, LOAD_NO_HEADER, m);
+				continue;
+			}
+			u->e = row_no;
+			news[nv] = (struct reg_new){.rec = rec, .school = h->ptr, .import_job_id = job, .import_row = (uint32_t)row_no};
+			snprintf(news[nv].student_no, sizeof news[nv].student_no, "%s", no);
+			nos[nv++] = u->key;
+		}
+		struct db_rows taken;
+		if (nv && (e = db_reg_numbers_taken(db, c->a, nos, nv, &taken)) != XE_OK)
+			goto out;
+		for (size_t k = 0; nv && k < taken.n; k++) {
+			struct hent *u = hget(&x->numbers, x->a, db_get(&taken, k, 0), 0, NULL);
+			load_error(c, u ? u->e : 0, LOAD_NO_HEADER, "the number is in use by a record already stored");
+		}
+		if (c->bad)
+			continue; /* the file is refused: the remaining rows are only checked */
+		uint64_t batch = 0;
+		if ((e = db_reg_batch_new(db, "load", 0, "system", &batch)) != XE_OK || (e = db_reg_load_numbered(db, news, nv, batch)) != XE_OK)
+			goto out;
+		c->loaded += (long long)nv;
+		fprintf(stderr, "load: %s: %zu/%zu rows, %.1f s\n", c->path, end, nrows, now_s() - c->t0);
+	}
+	if (c->bad)
+		e = XE_VALIDATION;
+	else
+		e = db_reg_job_finish(db, job, "done", c->loaded, 0, (long long)nrows, c->loaded, 0, 0, 0, NULL, NULL);
+out:
+	free(recs);
+	free(news);
+	free(nos);
 	return e;
+}
+
+static int load_cli(struct db *db, struct arena *a, int nfiles, char **files)
+{
+	int failed = 0;
+	double t0 = now_s();
+	long long total = 0;
+	for (int i = 0; i < nfiles; i++) {
+		size_t len = 0;
+		unsigned char *data = read_all(files[i], &len);
+		char code[40], en[400], zh[400], sha[65];
+		const char *field;
+		struct load_ctx c;
+		memset(&c, 0, sizeof c);
+		c.a = c.x.a = a;
+		c.path = files[i];
+		c.len = len;
+		c.sha = sha;
+		c.t0 = t0;
+		c.chunk = (size_t)config_int("XJ_LOAD_CHUNK", 20000);
+		if (!data) {
+			fprintf(stderr, "load: cannot read %s\n", files[i]);
+			failed = 1;
+			continue;
+		}
+		sha256_hex(data, len, sha);
+		if (import_check(a, data, len, 0, 0, 1, &c.x.t, &c.x.m, code, en, zh, &field) != 0) {
+			fprintf(stderr, "load: %s: %s\n", files[i], en);
+			failed = 1;
+		} else {
+			enum xerr e = db_tx(db, load_tx, &c);
+			if (c.skipped)
+				printf("load: %s: loaded before, skipped\n", files[i]);
+			else if (e == XE_VALIDATION)
+				fprintf(stderr, "load: %s: %lld rows refused: nothing of the file was stored\n", files[i], c.bad), failed = 1;
+			else if (e != XE_OK)
+				fprintf(stderr, "load: %s: %s: nothing of the file was stored\n", files[i], err_code(e)), failed = 1;
+			else {
+				printf("load: %s: %lld records stored with their numbers\n", files[i], c.loaded);
+				total += c.loaded;
+			}
+		}
+		hfree(&c.x.schools);
+		hfree(&c.x.numbers);
+		free(data);
+		arena_reset(a);
+	}
+	printf("load: %lld records in %.3f s%s\n", total, now_s() - t0, failed ? "; some files refused" : "");
+	if (failed)
+		return 1;
+	/* R7-R9 once, set-based, over everything: the sweep of --redetect */
+	return redetect_cli(db, a);
 }
 
 /* A system actor with the whole country in scope. */
@@ -1658,10 +2014,9 @@ int registry_cli(int argc, char **argv)
 	arena_set_current(&a);
 	system_actor(&who);
 	if (strcmp(argv[0], "--redetect") == 0) {
-		double t0 = now_s();
-		enum xerr e = db_tx(db, redetect_tx, &a);
-		printf("redetect: %s in %.3f s\n", err_code(e), now_s() - t0);
-		rc = e == XE_OK ? 0 : 1;
+		rc = redetect_cli(db, &a);
+	} else if (strcmp(argv[0], "--load") == 0 && argc >= 2) {
+		rc = load_cli(db, &a, argc - 1, argv + 1);
 	} else if (strcmp(argv[0], "--seed-demo") == 0 && argc >= 2) {
 		size_t len = 0;
 		unsigned char *data = read_all(argv[1], &len);
@@ -1672,7 +2027,7 @@ int registry_cli(int argc, char **argv)
 		rc = 1;
 		if (!data)
 			fprintf(stderr, "seed: cannot read %s\n", argv[1]);
-		else if (import_check(&a, data, len, 0, 0, &t, &m, code, en, zh, &field) != 0)
+		else if (import_check(&a, data, len, 0, 0, 0, &t, &m, code, en, zh, &field) != 0)
 			fprintf(stderr, "seed: %s: %s\n", argv[1], en);
 		else {
 			uint64_t job = 0;
@@ -1694,7 +2049,7 @@ int registry_cli(int argc, char **argv)
 		}
 		free(data);
 	} else
-		fprintf(stderr, "usage: xueji --seed-demo STUDENTS.csv [RESULTS.json] | --redetect\n");
+		fprintf(stderr, "usage: xueji --seed-demo STUDENTS.csv [RESULTS.json] | --redetect | --load FILE...\n");
 	arena_set_current(NULL);
 	arena_free(&a);
 	db_close(db);

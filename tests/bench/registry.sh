@@ -57,6 +57,16 @@ BASE_URL="http://127.0.0.1:$PORT" node tests/bench/registry-import.mjs "$(sed -n
 import_s=$(node -e "console.log(JSON.parse(require('fs').readFileSync('$work/import.json','utf8')).seconds)")
 jobs=$(node -e "console.log(JSON.parse(require('fs').readFileSync('$work/import.json','utf8')).jobs.map(j=>j.id).join(','))")
 imported=$(rootsql -N xueji -e "SELECT COUNT(*) FROM student WHERE import_job_id IN ($jobs)")
+# issue 14: the service's peak RSS over the import (VmHWM of the supervisor and its workers) and the phase profile
+svc=$(cat "$VARDIR/run/service.pid")
+rss_kb=0
+for p in $svc $(pgrep -P "$svc" || true); do
+  k=$(awk '/^VmHWM:/ { print $2 }' "/proc/$p/status" 2>/dev/null || echo 0)
+  [ "${k:-0}" -gt "$rss_kb" ] && rss_kb=$k
+done
+grep -ho 'import [0-9]* commit: [^"]*' "$VARDIR/log/service.log" >"$work/profile.txt" || true
+awk '{ for (i = 1; i <= NF; i++) if ($(i + 1) == "s," || $(i + 1) == "s") t[$(i - 1)] += $i } END { for (k in t) printf "%s %.1f s, ", k, t[k]; print "" }' \
+  "$work/profile.txt" | sed 's/, $//' >"$work/profile-sum.txt"
 
 echo "== raw LOAD DATA of the same rows into the same schema (database xueji_raw)"
 rootsql -e "DROP DATABASE IF EXISTS xueji_raw; CREATE DATABASE xueji_raw CHARACTER SET utf8mb4 COLLATE utf8mb4_bin;"
@@ -75,6 +85,29 @@ rootsql xueji_raw -e "SET @n=0; LOAD DATA LOCAL INFILE '$work/raw.csv' INTO TABL
   student_no=CONCAT('R', LPAD(@n:=@n+1, 18, '0')), source='import'"
 load_s=$(since "$t")
 loaded=$(rootsql -N xueji_raw -e "SELECT COUNT(*) FROM student")
+
+echo "== initial load: xueji --load of the same rows with their L numbers into an empty schema (database xueji_load)"
+rootsql -e "DROP DATABASE IF EXISTS xueji_load; CREATE DATABASE xueji_load CHARACTER SET utf8mb4 COLLATE utf8mb4_bin;"
+for m in sql/[0-9][0-9][0-9]_*.sql; do rootsql xueji_load <"$m"; done
+rootsql xueji_load -e "INSERT INTO unit SELECT * FROM xueji.unit"
+# each row brings L + its school's county + its birth date + a sequence per prefix (not timed)
+awk -F, 'FNR == 1 { if (out) close(out); out = FILENAME; sub(/\.csv$/, ".load.csv", out); print "学籍号," $0 > out; next }
+  { p = "L" substr($6, 1, 6) $3; gsub("-", "", p); print p sprintf("%04d", ++seq[p]) "," $0 > out }' "${files[@]}"
+t=$(now)
+XJ_DB_SOCKET=$VARDIR/run/db.sock XJ_DB_NAME=xueji_load XJ_DB_USER=root XJ_DB_PASSWORD= "$BUILD/xueji" --load "${files[@]/%.csv/.load.csv}" \
+  2>"$work/load.err" | tail -3 | tee "$work/load.txt"
+initial_s=$(since "$t")
+initial=$(rootsql -N xueji_load -e "SELECT COUNT(*) FROM student")
+rootsql -N xueji_load -e "SELECT (import_job_id - (SELECT MIN(import_job_id) FROM student)) * $FILE_ROWS + import_row - 1, id FROM student" >"$work/map-load.tsv"
+rootsql -N xueji_load -e "SELECT m.group_id, g.type, m.student_id FROM group_member m JOIN problem_group g ON g.id=m.group_id" >"$work/groups-load.tsv"
+node tests/bench/registry-eval.mjs "$work/truth.tsv" "$work/map-load.tsv" "$work/groups-load.tsv" >"$work/eval-load.json"
+
+echo "== bare scan of the two blocking indexes (the floor of a full re-detection, issue 14)"
+t=$(now)
+rootsql -N xueji -e "SELECT COUNT(*) FROM (SELECT id_number FROM student FORCE INDEX (k_student_idno) WHERE id_number IS NOT NULL
+  GROUP BY id_number HAVING COUNT(*)>=2) a; SELECT COUNT(*) FROM (SELECT name FROM student FORCE INDEX (k_student_nbg)
+  GROUP BY name, gender, birth_date HAVING COUNT(*)>=2) b" >/dev/null
+bare_s=$(since "$t")
 
 echo "== full re-detection"
 secrets=$(grep XJ_DB_PASSWORD "$VARDIR/secrets.env" | cut -d= -f2)
@@ -97,17 +130,25 @@ rootsql -N xueji_raw -e "SELECT CAST(SUBSTRING(student_no, 2) AS UNSIGNED), id F
 rootsql -N xueji_raw -e "SELECT m.group_id, g.type, m.student_id FROM group_member m JOIN problem_group g ON g.id=m.group_id" >"$work/groups-raw.tsv"
 node tests/bench/registry-eval.mjs "$work/truth.tsv" "$work/map-raw.tsv" "$work/groups-raw.tsv" >"$work/eval-raw.json"
 
-node - "$work" "$N" "$imported" "$import_s" "$loaded" "$load_s" "$redetect_s" "$scratch_s" "$FILE_ROWS" <<'EOF'
+node - "$work" "$N" "$imported" "$import_s" "$loaded" "$load_s" "$redetect_s" "$scratch_s" "$FILE_ROWS" "$rss_kb" "$bare_s" "$initial" "$initial_s" <<'EOF'
 const fs = require('fs');
-const [work, n, imported, importS, loaded, loadS, redetectS, scratchS, fileRows] = process.argv.slice(2);
+const [work, n, imported, importS, loaded, loadS, redetectS, scratchS, fileRows, rssKb, bareS, initial, initialS] = process.argv.slice(2);
+const ld0 = JSON.parse(fs.readFileSync(`${work}/eval-load.json`, 'utf8'));
+const profile = fs.readFileSync(`${work}/profile-sum.txt`, 'utf8').trim();
 const ev = JSON.parse(fs.readFileSync(`${work}/eval-service.json`, 'utf8'));
 const raw = JSON.parse(fs.readFileSync(`${work}/eval-raw.json`, 'utf8'));
 const imp = Number(imported) / Number(importS), ld = Number(loaded) / Number(loadS);
 const report = {
   rows: Number(n), file_rows: Number(fileRows), imported: Number(imported), import_seconds: +Number(importS).toFixed(1),
   import_rows_per_s: Math.round(imp), load_data_rows: Number(loaded), load_data_seconds: +Number(loadS).toFixed(1),
-  load_data_rows_per_s: Math.round(ld), ratio: +(imp / ld).toFixed(3),
-  redetect_full_seconds: +Number(redetectS).toFixed(1), detect_from_scratch_after_load_data_seconds: +Number(scratchS).toFixed(1),
+  load_data_rows_per_s: Math.round(ld), ratio: +(imp / ld).toFixed(3), service_peak_rss_mib: Math.round(Number(rssKb) / 1024),
+  import_profile: profile,
+  initial_load_rows: Number(initial), initial_load_seconds: +Number(initialS).toFixed(1),
+  initial_load_rows_per_s: Math.round(Number(initial) / Number(initialS)),
+  initial_load_ratio: +((Number(initial) / Number(initialS)) / (Number(loaded) / Number(loadS))).toFixed(3),
+  initial_load_eval: { planted: ld0.planted, found: ld0.found, recall: ld0.recall, groups: ld0.groups, correct: ld0.correct, precision: ld0.precision },
+  bare_index_scan_seconds: +Number(bareS).toFixed(2), redetect_full_seconds: +Number(redetectS).toFixed(1),
+  redetect_over_bare: +(Number(redetectS) / Number(bareS)).toFixed(2), detect_from_scratch_after_load_data_seconds: +Number(scratchS).toFixed(1),
   service: { planted: ev.planted, found: ev.found, recall: ev.recall, groups: ev.groups, correct: ev.correct, precision: ev.precision, by_type: ev.by_type },
   scratch: { planted: raw.planted, found: raw.found, recall: raw.recall, groups: raw.groups, correct: raw.correct, precision: raw.precision, by_type: raw.by_type },
 };
@@ -117,7 +158,11 @@ registry bench (${report.rows} rows, files of ${report.file_rows})
   import via the service:  ${report.imported} rows in ${report.import_seconds} s = ${report.import_rows_per_s} rows/s (detection on)
   raw LOAD DATA:           ${report.load_data_rows} rows in ${report.load_data_seconds} s = ${report.load_data_rows_per_s} rows/s
   ratio import/LOAD DATA:  ${report.ratio}
-  full re-detection:       ${report.redetect_full_seconds} s over the imported records (idempotent: nothing new)
+  import phases (summed):  ${profile}
+  service peak RSS:        ${report.service_peak_rss_mib} MiB
+  initial load (--load):   ${report.initial_load_rows} rows with their numbers in ${report.initial_load_seconds} s incl. detection = ${report.initial_load_rows_per_s} rows/s, ${report.initial_load_ratio} x raw LOAD DATA; found ${ld0.found}/${ld0.planted} (recall ${ld0.recall}), precision ${ld0.precision}
+  bare index scan:         ${report.bare_index_scan_seconds} s (GROUP BY over k_student_idno and k_student_nbg)
+  full re-detection:       ${report.redetect_full_seconds} s over the imported records (idempotent: nothing new) = ${report.redetect_over_bare} x the bare scan
   detection from scratch:  ${report.detect_from_scratch_after_load_data_seconds} s over the LOAD DATA rows
   planted clashes found:   ${ev.found}/${ev.planted} (recall ${ev.recall}), groups ${ev.groups}, correct ${ev.correct} (precision ${ev.precision})
   from scratch:            ${raw.found}/${raw.planted} (recall ${raw.recall}), precision ${raw.precision}; by type ${Object.entries(raw.by_type).map(([k, v]) => `${k} ${v.found}/${v.planted}`).join(', ')}
