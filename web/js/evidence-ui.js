@@ -67,6 +67,8 @@ export function evidencePicker() {
   const listEl = h('ul', { class: 'evidence-list', 'aria-live': 'polite', data: { evidenceFiles: '' } });
   /** @type {{file: File, ok: boolean, code: string, id?: any, row: HTMLElement, bar: HTMLProgressElement}[]} */
   let files = [];
+  /** the checks of the files last chosen (a submit waits for them: a fast click must not find the list empty) */
+  let checking = Promise.resolve();
   function drawRow(f) {
     const bar = /** @type {HTMLProgressElement} */ (h('progress', { class: 'progress', max: f.file.size || 1, value: 0, hidden: true, 'aria-label': tf('ev.uploading', { name: f.file.name }) }));
     const remove = h('button', { type: 'button', class: 'linkbtn dark' }, t('ev.remove'));
@@ -77,20 +79,24 @@ export function evidencePicker() {
       h('span', {}, `${f.file.name} · ${tf('ev.size', { kb: Math.ceil(f.file.size / 1024) })} · `, verdict), remove, bar);
     return f.row;
   }
-  input.addEventListener('change', async () => {
+  input.addEventListener('change', () => {
     const chosen = [...input.files];
     input.value = '';
-    for (const file of chosen) {
-      const r = await checkEvidence(file, (await rules()).limits.evidence_file_bytes);
-      const f = { file, ok: r.ok, code: r.code, row: null, bar: null };
-      files.push(f);
-      listEl.append(drawRow(f));
-    }
+    checking = checking.then(async () => {
+      for (const file of chosen) {
+        const r = await checkEvidence(file, (await rules()).limits.evidence_file_bytes);
+        const f = { file, ok: r.ok, code: r.code, row: null, bar: null };
+        files.push(f);
+        listEl.append(drawRow(f));
+      }
+    }).catch(() => {});
   });
   const el = h('div', { class: 'field' }, h('label', { for: id }, t('ev.pick')), input, listEl);
   return {
     el,
     focus: () => input.focus(),
+    /** Resolves when every chosen file has been checked. */
+    checked: () => checking,
     hasFiles: () => files.length > 0,
     allValid: () => files.every((f) => f.ok),
     /** Upload every file not yet uploaded; resolves to all ids (R23: the server checks again). */

@@ -241,6 +241,7 @@ function openEvidenceForm(box, m, group, a, kind, done, cancel) {
       if (change.id_number.value && !change._check()) { err.textContent = t('id.' + checkByType(change.id_type.value || String(fact(m, 'id_type') || '1'), change.id_number.value, change.gender.value || String(fact(m, 'gender') || '')).code); change.id_number.focus(); return; }
       body.changes = changes;
     }
+    await picker.checked();
     if (!picker.hasFiles()) { err.textContent = t('act.evidence_required'); picker.focus(); return; }
     if (!picker.allValid()) { err.textContent = t('ev.bad_type'); picker.focus(); return; }
     submit.disabled = true;
