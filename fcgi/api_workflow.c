@@ -186,6 +186,10 @@ static cJSON *member_json(struct req *r, const struct wfdb_group *g, const struc
 	json_add_str(s, "student_no", mine ? m->student_no : mask_no(r->arena, m->student_no));
 	json_add_str(s, "status", m->status);
 	cJSON_AddBoolToObject(s, "ever_approved", m->ever_approved != 0);
+	/* issue 11 item 8 (R26 short facts): enrolment date, grade and class decide where a child really studies */
+	json_add_str(s, "enrol_date", m->enrol_date);
+	json_add_str(s, "grade", m->grade);
+	json_add_str(s, "class_name", m->class_name);
 	/* R8.2/R10 (issue 11 item 6): what is wrong, in words; R11: the register's new number beside the old one */
 	struct id_problem ip;
 	if (g->type == WT_ID_ERROR && id_problem_of(m->id_type, m->id_check, m->verify_state, m->verify_same_no,
@@ -252,6 +256,28 @@ static cJSON *group_json(struct req *r, const struct wfdb_group *g, const struct
 
 /* ---------- GET /api/v1/groups/{id} ---------- */
 
+/* R28 (issue 11 item 8): a county bureau's approval opinion, kept in the history, shown on its member as
+ * review_opinion (the latest approval's) so the arbitrator reads each side's review beside its evidence. */
+static void review_opinion(cJSON *group, const cJSON *ev)
+{
+	const cJSON *act = cJSON_GetObjectItemCaseSensitive(ev, "action");
+	const cJSON *op = cJSON_GetObjectItemCaseSensitive(ev, "opinion");
+	const cJSON *mid = cJSON_GetObjectItemCaseSensitive(ev, "member_id");
+	const cJSON *m;
+	if (!cJSON_IsString(act) || strcmp(act->valuestring, wf_action_name(WA_APPROVE)) != 0 || !cJSON_IsNumber(mid))
+		return;
+	cJSON_ArrayForEach(m, cJSON_GetObjectItemCaseSensitive(group, "members")) {
+		const cJSON *id = cJSON_GetObjectItemCaseSensitive(m, "id");
+		if (!cJSON_IsNumber(id) || id->valuedouble != mid->valuedouble)
+			continue;
+		cJSON_DeleteItemFromObjectCaseSensitive((cJSON *)m, "review_opinion");
+		if (cJSON_IsString(op))
+			cJSON_AddStringToObject((cJSON *)m, "review_opinion", op->valuestring);
+		else
+			cJSON_AddNullToObject((cJSON *)m, "review_opinion");
+	}
+}
+
 enum xerr api_wf_group_get(struct req *r, struct resp *w)
 {
 	uint64_t id;
@@ -306,6 +332,7 @@ enum xerr api_wf_group_get(struct req *r, struct resp *w)
 		json_add_str(x, "state_before", db_get(&h, i, 7));
 		json_add_str(x, "state_after", db_get(&h, i, 8));
 		json_add_str(x, "reason", db_get(&h, i, 9));
+		json_add_str(x, "opinion", db_get(&h, i, 11));
 		cJSON *ev = cJSON_AddArrayToObject(x, "evidence_ids");
 		const char *csv = db_get(&h, i, 10);
 		while (csv && *csv) {
@@ -315,6 +342,7 @@ enum xerr api_wf_group_get(struct req *r, struct resp *w)
 				csv++;
 		}
 		cJSON_AddItemToArray(ha, x);
+		review_opinion(o, x);
 	}
 	resp_header(w, "Cache-Control", "no-store");
 	return resp_json(r, w, 200, o);
@@ -500,6 +528,7 @@ static enum xerr persist(struct act *x, struct db *db, struct wfdb_group *g, str
 						  .actor_role = mine ? role_name(p->role) : "system",
 						  .action = wf_action_name(v->action), .state_before = wf_state_name((enum wf_state)v->from),
 						  .state_after = wf_state_name((enum wf_state)v->to), .reason = reason,
+						  .opinion = mine ? x->opinion : NULL, /* R25, issue 11 item 8: the approval comment too */
 						  .evidence_ids = mine ? x->evidence_csv : NULL};
 			uint64_t hid = 0;
 			if ((e = db_wf_history_add(db, &hr, &hid)))

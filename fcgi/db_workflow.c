@@ -19,7 +19,8 @@ static const struct db_sql Q_GROUP_LOCK = {GROUP_COLS " FOR UPDATE"};
 	"SELECT m.id, m.student_id, m.school_id, m.province_code, m.city_code, m.county_code, m.state, m.handling,"   \
 	" m.opinion, m.proposed, m.reject_reason, m.due_date, m.step_started_at, m.version, m.reopened_as,"          \
 	" s.name, s.gender, s.birth_date, s.id_type, s.id_number, s.student_no, s.status, s.ever_approved,"          \
-	" s.id_check, s.verify_state, s.verify_id_number<=>s.id_number, s.verify_name<=>s.name, s.register_id_number"  \
+	" s.id_check, s.verify_state, s.verify_id_number<=>s.id_number, s.verify_name<=>s.name, s.register_id_number,"  \
+	" s.enrol_date, s.grade, s.class_name"                                                           \
 	" FROM group_member m STRAIGHT_JOIN student s ON s.id = m.student_id WHERE m.group_id = ? ORDER BY m.id"
 static const struct db_sql Q_MEMBERS = {MEMBER_COLS};
 static const struct db_sql Q_MEMBERS_LOCK = {MEMBER_COLS " FOR UPDATE"};
@@ -30,7 +31,8 @@ static const struct db_sql Q_MEMBERS_LOCK = {MEMBER_COLS " FOR UPDATE"};
 	" m.id, m.student_id, m.school_id, m.province_code, m.city_code, m.county_code, m.state, m.handling,"         \
 	" m.opinion, m.proposed, m.reject_reason, m.due_date, m.step_started_at, m.version, m.reopened_as,"          \
 	" s.name, s.gender, s.birth_date, s.id_type, s.id_number, s.student_no, s.status, s.ever_approved,"          \
-	" s.id_check, s.verify_state, s.verify_id_number<=>s.id_number, s.verify_name<=>s.name, s.register_id_number"  \
+	" s.id_check, s.verify_state, s.verify_id_number<=>s.id_number, s.verify_name<=>s.name, s.register_id_number,"  \
+	" s.enrol_date, s.grade, s.class_name"                                                           \
 	" FROM problem_group g STRAIGHT_JOIN group_member m ON m.group_id = g.id STRAIGHT_JOIN student s ON s.id = m.student_id" \
 	" WHERE g.id = ? ORDER BY m.id"
 static const struct db_sql Q_LOAD = {LOAD_COLS};
@@ -45,7 +47,7 @@ static const struct db_sql Q_MEMBER_SET = {
 	" WHERE id = ? AND state = ? AND version = ?"};
 static const struct db_sql Q_HISTORY_ADD = {
 	"INSERT INTO history (group_id, member_id, student_id, actor_user_id, actor_role, action, state_before,"
-	" state_after, reason, evidence_ids) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"};
+	" state_after, reason, opinion, evidence_ids) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"};
 #define JSON_IDS "JSON_TABLE(?, '$[*]' COLUMNS (id BIGINT UNSIGNED PATH '$')) j"
 static const struct db_sql Q_EVIDENCE_LINK = {
 	"INSERT IGNORE INTO action_evidence (evidence_id, history_id, group_id, member_id) SELECT j.id, ?, ?, ? FROM " JSON_IDS};
@@ -101,7 +103,7 @@ static const struct db_sql Q_IDEM_STORE = {
 
 static const struct db_sql Q_HISTORY_LIST = {
 	"SELECT h.id, h.created_at, h.actor_user_id, u.display_name, h.actor_role, h.action, h.member_id,"
-	" h.state_before, h.state_after, h.reason, h.evidence_ids"
+	" h.state_before, h.state_after, h.reason, h.evidence_ids, h.opinion"
 	" FROM history h LEFT JOIN app_user u ON u.id = h.actor_user_id WHERE h.group_id = ? ORDER BY h.id"};
 
 /* ---- queues ---- */
@@ -269,6 +271,9 @@ static enum xerr decode_members(struct arena *a, const struct db_rows *rs, size_
 		m[i].verify_same_no = (int)db_get_int(rs, i, off + 25);
 		m[i].verify_same_name = (int)db_get_int(rs, i, off + 26);
 		m[i].register_id_number = db_get(rs, i, off + 27);
+		m[i].enrol_date = db_get(rs, i, off + 28);
+		m[i].grade = db_get(rs, i, off + 29);
+		m[i].class_name = db_get(rs, i, off + 30);
 	}
 	*out = m;
 	*n = rs->n;
@@ -366,7 +371,7 @@ enum xerr db_wf_history_add(struct db *db, const struct wfdb_history *h, uint64_
 	enum xerr e = db_exec(db, NULL, &Q_HISTORY_ADD,
 			      DB_ARGS(opt_id(h->group_id), opt_id(h->member_id), opt_id(h->student_id), opt_id(h->actor_user_id),
 				      DBS(h->actor_role), DBS(h->action), opt_str(h->state_before), opt_str(h->state_after),
-				      opt_str(h->reason), opt_str(h->evidence_ids)),
+				      opt_str(h->reason), opt_str(h->opinion), opt_str(h->evidence_ids)),
 			      NULL, NULL, &iid);
 	if (id)
 		*id = iid;

@@ -37,6 +37,8 @@ struct wfdb_member {
 	/* R8.2/R10: the stored ID check and register finding (what an ID-error or ID-changed group is about) */
 	const char *id_check, *verify_state, *register_id_number;
 	int verify_same_no, verify_same_name;
+	/* issue 11 item 8: the facts that decide where a child really studies */
+	const char *enrol_date, *grade, *class_name;
 	/* filled by db_wf_member_units only (group detail) */
 	const char *school_code, *school_name, *county_name;
 };
@@ -73,7 +75,7 @@ enum xerr db_wf_member_set(struct db *db, const struct wfdb_member_set *s, int *
 /* One history row (R25). actor_user_id 0 = system. evidence_ids: comma-separated or NULL. */
 struct wfdb_history {
 	uint64_t group_id, member_id, student_id, actor_user_id;
-	const char *actor_role, *action, *state_before, *state_after, *reason, *evidence_ids;
+	const char *actor_role, *action, *state_before, *state_after, *reason, *opinion, *evidence_ids;
 };
 enum xerr db_wf_history_add(struct db *db, const struct wfdb_history *h, uint64_t *id);
 /* Link the cited evidence (JSON array text of ids) to history row hid. */
@@ -121,7 +123,7 @@ enum xerr db_wf_idem_get(struct db *db, struct arena *a, const char *principal, 
 enum xerr db_wf_idem_store(struct db *db, const char *principal, const char *key, int status, const char *body);
 
 /* History of a group in order: id, created_at, actor_user_id, actor_name, actor_role, action, member_id,
- * state_before, state_after, reason, evidence_ids. */
+ * state_before, state_after, reason, evidence_ids, opinion. */
 enum xerr db_wf_history_list(struct db *db, struct arena *a, uint64_t group_id, struct db_rows *rows);
 
 /* Jurisdiction of a caller, for list queries: the unit level and its key (school id or code prefix). */
