@@ -8,31 +8,7 @@ import assert from 'node:assert/strict';
 import { assertError, http, sql } from '../lib/api.mjs';
 import { SCHOOLS as S, CLERK, COUNTY, login, makeGroup, ok } from '../lib/workflow.mjs';
 import { upload, download, uniqueJpeg, fixture, snapshot, assertNothingStored } from '../lib/evidence.mjs';
-
-/** Upload one JPEG as a school's clerk; returns its evidence row. */
-async function uploadJpeg(clerk, data, filename = '在读证明.jpg') {
-  const r = await upload(clerk, [{ filename, type: 'image/jpeg', data }]);
-  assert.equal(r.status, 201, r.text);
-  return r.body[0];
-}
-
-/** A cross-city group (长安区 school a, 路南区 school c: the province 河北 arbitrates, R2) where both schools corroborated
- * with real JPEGs and both county bureaus approved with an opinion: it awaits arbitration. */
-async function caseAwaitingArbitration() {
-  const g = makeGroup({ type: 'id_dup', members: [{ school: S.a }, { school: S.c }] });
-  const [A, C] = g.members;
-  sql(`UPDATE student SET enrol_date = '2021-09-01', grade = '三年级', class_name = '2班' WHERE id = ${A.studentId}`);
-  sql(`UPDATE student SET enrol_date = '2022-09-01', grade = '二年级', class_name = '5班' WHERE id = ${C.studentId}`);
-  const ca = await login(CLERK.a), cc = await login(CLERK.c);
-  const evA = await uploadJpeg(ca, uniqueJpeg());
-  const evC = await uploadJpeg(cc, uniqueJpeg());
-  await ok(ca, A.id, 'submit_corroborate', { opinion: '长安学校：学生在本校三年级就读', evidence_ids: [evA.id] });
-  await ok(cc, C.id, 'submit_corroborate', { opinion: '路南学校：学生在本校二年级就读', evidence_ids: [evC.id] });
-  await ok(await login(COUNTY[130102]), A.id, 'approve', { opinion: '长安区核实：学籍卡与考勤记录一致' });
-  const last = await ok(await login(COUNTY[130202]), C.id, 'approve', { opinion: '路南区核实：家长提供了租房合同' });
-  assert.equal(last.group.state, 'awaiting_arbitration');
-  return { g, A, C, evA, evC, ca, cc };
-}
+import { uploadJpeg, claimSize, caseAwaitingArbitration } from '../lib/case.mjs';
 
 test('issue 11.8 R25 R28: approval opinions are stored in the history and shown to the arbitrator on each member', async () => {
   const { g, A, C } = await caseAwaitingArbitration();
@@ -100,19 +76,6 @@ test('issue 11.8: the reuse check counts only groups and uploads inside the call
   const mm = (await min.get(`/api/v1/evidence/${evD.id}/meta?group_id=${g2.id}`)).body;
   assert.deepEqual(mm.reuse, { cited_elsewhere: true, groups_total: 1, groups: [g.id], truncated: false, uploads_total: 2, other_schools: 1 });
 });
-
-/** A copy of a JPEG whose first frame header claims width x height (the scan data stays valid: a structurally whole JPEG). */
-function claimSize(jpg, width, height) {
-  const b = Buffer.from(jpg);
-  for (let i = 2; i + 9 < b.length; i++) {
-    if (b[i] === 0xff && b[i + 1] >= 0xc0 && b[i + 1] <= 0xc3) {
-      b.writeUInt16BE(height, i + 5);
-      b.writeUInt16BE(width, i + 7);
-      return b;
-    }
-  }
-  throw new Error('no frame header');
-}
 
 test('issue 11.16 R23: a JPEG over 40 Mpx is stored but never served inline; its metadata says so; a small one previews', async () => {
   const ca = await login(CLERK.a);

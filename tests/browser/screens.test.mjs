@@ -32,7 +32,9 @@ test('R26 school: problem list with counts, group side by side with differences,
   await page.click('[data-nav-item="nav.problems"]');
   await page.waitForSelector('[data-group-row="101"]');
   await page.waitForSelector('[data-count="type:id_dup"]');
-  assert.match(await page.textContent('[data-counts]'), /身份证件号重复\s*2/);
+  // a school has no statistics (GET /api/v1/stats is a bureau's; issue 11 item 15: not asked): the filters without numbers
+  assert.match(await page.textContent('[data-counts]'), /身份证件号重复/);
+  assert.equal(await page.locator('[data-count="type:id_dup"] .n').count(), 0);
   assert.equal(await page.evaluate(() => document.activeElement?.tagName), 'H1', 'focus moves to the heading');
   await page.screenshot({ path: join(SHOTS, 'school-problems.png'), fullPage: true });
   // filter by type through the count chip (server-side filter)

@@ -21,6 +21,22 @@ export function watchErrors(page) {
   return errors;
 }
 
+/**
+ * Collect every API answer of a page with an error status (4xx/5xx) and every failed request (issue 11 item 15: a page
+ * calls only the API its role may use). Entries are "STATUS METHOD /path". @param {import('playwright-core').Page} page
+ */
+export function watchHttpErrors(page) {
+  const bad = [];
+  page.on('response', (r) => {
+    const u = new URL(r.url());
+    // (the app's first GET /api/v1/session answers 401 while nobody is signed in: that is its question, not noise)
+    if (r.status() === 401 && r.request().method() === 'GET' && u.pathname === '/api/v1/session') return;
+    if (r.status() >= 400 && u.pathname.startsWith('/api/')) bad.push(`${r.status()} ${r.request().method()} ${u.pathname}${u.search}`);
+  });
+  page.on('requestfailed', (r) => bad.push(`failed ${r.method()} ${new URL(r.url()).pathname} ${r.failure()?.errorText || ''}`));
+  return bad;
+}
+
 /** Whether the service has a route (the router answers 404 "no_route" before it authenticates anything else). */
 
 /** Form controls of the page without an accessible label (label[for], a wrapping label, aria-label or aria-labelledby). */

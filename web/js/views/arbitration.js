@@ -3,8 +3,8 @@ import { api } from '../api.js';
 import { t, extend } from '../i18n.js';
 import { h, replace } from '../dom.js';
 import { state, flash, flashError, errorText } from '../shell.js';
-import { label, fact, day, when, ageDays, dueCell, table, pagedList, cursorLoader, confirmDialog, tf, itemsOf, focusHeading } from '../ui.js';
-import { compareTable, memberEvidence } from '../case.js';
+import { label, fact, day, when, ageDays, dueCell, table, pagedList, cursorLoader, confirmDialog, tf, itemsOf, focusHeading, colon } from '../ui.js';
+import { compareTable, memberEvidence, sideLabel } from '../case.js';
 import { evidenceList } from '../evidence-ui.js';
 
 extend({
@@ -53,11 +53,12 @@ async function renderOne(main, id) {
   const approved = members.filter((m) => m.state === 'approved' || (m.allowed_actions || []).includes('arbitrate'));
   const candidates = approved.length ? approved : members.filter((m) => !['deleted', 'changed', 'closed'].includes(m.state));
   const sides = h('div', { class: 'compare' }, members.map((m, i) => h('section', { class: 'member', data: { side: m.id } },
-    h('h3', {}, `${tf('group.record', { n: i + 1 })} · ${fact(m, 'county')} · ${fact(m, 'school')}`),
+    h('h3', {}, `${tf('group.record', { n: i + 1 })} · ${fact(m, 'county')} · ${sideLabel(m)}`),
     h('p', {}, label('mstate', m.state)),
-    m.opinion ? h('p', {}, h('strong', {}, t('f.opinion') + '：'), m.opinion) : null,
-    m.review_opinion ? h('p', {}, h('strong', {}, t('arb.bureau_opinion') + '：'), m.review_opinion) : null,
-    h('h4', {}, t('group.evidence')), memberEvidence(m, g.history).length ? evidenceList(memberEvidence(m, g.history)) : h('p', { class: 'muted' }, t('ui.empty')))));
+    m.opinion ? h('p', { data: { schoolOpinion: m.id } }, h('strong', {}, t('f.opinion') + colon()), m.opinion) : null,
+    // R28 (issue 11 item 8): the county bureau's approval opinion, kept in the history
+    m.review_opinion ? h('p', { data: { reviewOpinion: m.id } }, h('strong', {}, t('arb.bureau_opinion') + colon()), m.review_opinion) : null,
+    h('h4', {}, t('group.evidence')), memberEvidence(m, g.history).length ? evidenceList(memberEvidence(m, g.history), { groupId: g.id }) : h('p', { class: 'muted' }, t('ui.empty')))));
   const err = h('p', { class: 'error', role: 'alert', data: { formError: '' } });
   const reason = h('textarea', { id: 'arb-reason', name: 'reason', required: true, 'aria-required': 'true', maxlength: 1000 });
   const radios = candidates.map((m) => {

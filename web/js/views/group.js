@@ -6,7 +6,7 @@ import { state, flash, errorText, hashParams, textOf } from '../shell.js';
 import { colon, reasonText, label, fact, day, when, dueCell, confirmDialog, confirmTwice, field, select, itemsOf, focusHeading } from '../ui.js';
 import { evidenceList, evidencePicker } from '../evidence-ui.js';
 import { checkByType, ID_MESSAGES, todayCN } from '../idcheck.js';
-import { isMine, allowed, compareTable, memberEvidence, factText, idProblem } from '../case.js';
+import { isMine, atSchool, allowed, compareTable, memberEvidence, factText, idProblem, sideLabel } from '../case.js';
 
 extend(ID_MESSAGES);
 extend({
@@ -47,7 +47,7 @@ extend({
 const tf = (k, v) => t(k).replace(/\{(\w+)\}/g, (_, x) => String(v?.[x] ?? ''));
 
 /** A card per record: opinion, proposed change, rejection reason, evidence. */
-function memberCard(m, i, history) {
+function memberCard(m, i, history, groupId) {
   const bits = [];
   if (m.opinion) bits.push(h('p', {}, h('strong', {}, t('f.opinion') + colon()), m.opinion));
   if (m.proposed || m.changes) {
@@ -60,10 +60,12 @@ function memberCard(m, i, history) {
     bits.push(h('div', {}, h('strong', {}, t('group.proposed')), dl));
   }
   if (m.reject_reason) bits.push(h('p', { class: 'reject', data: { rejectReason: '' } }, h('strong', {}, t('group.reject_reason') + colon()), reasonText(m.reject_reason)));
+  if (m.review_opinion) bits.push(h('p', { data: { reviewOpinion: m.id } }, h('strong', {}, t('f.review_opinion') + colon()), m.review_opinion));
   const ev = memberEvidence(m, history);
-  if (ev.length) bits.push(h('div', {}, h('strong', {}, t('group.evidence')), evidenceList(ev)));
+  if (ev.length) bits.push(h('div', {}, h('strong', {}, t('group.evidence')), evidenceList(ev, { groupId })));
+  else if (atSchool() && !isMine(m)) bits.push(h('p', { class: 'muted small', data: { evidenceHidden: m.id } }, t('group.evidence_other')));
   return h('section', { class: 'member' + (isMine(m) ? ' mine' : ''), data: { member: m.id } },
-    h('h3', {}, tf('group.record', { n: i + 1 }), ` · ${factText(m, 'name')} · ${factText(m, 'school')}`),
+    h('h3', {}, tf('group.record', { n: i + 1 }), ` · ${sideLabel(m)} · ${factText(m, 'name')}`),
     ...bits, h('div', { class: 'member-actions', data: { memberActions: m.id } }));
 }
 
@@ -264,8 +266,11 @@ function historyList(items, members) {
   const why = (e) => (e.action === 'group_opened' ? (found || reasonText(e.reason)) : reasonText(e.reason));
   return h('ol', { class: 'history', data: { history: '' } }, items.map((e) => h('li', {},
     `${when(e.time || e.created_at || e.at)} · ${e.actor_name || e.actor || (!e.actor_role || e.actor_role === 'system' ? t('hist.system') : label('role', e.actor_role))} · ${label('act', e.action)}`,
-    e.state_after ? ` → ${label('mstate', e.state_after)}` : '',
-    why(e) ? h('span', { data: e.action === 'group_opened' ? { openedWhy: '' } : {} }, ` · ${t('f.reason')}${colon()}${why(e)}`) : null)));
+    // a group's own event (no member) moves the group's state, a member's event the member's
+    e.state_after ? ` → ${e.member_id === null || e.member_id === undefined ? label('gstate', e.state_after) : label('mstate', e.state_after)}` : '',
+    why(e) ? h('span', { data: e.action === 'group_opened' ? { openedWhy: '' } : {} }, ` · ${t('f.reason')}${colon()}${why(e)}`) : null,
+    // R25 (issue 11 item 8): the opinion the action carried (a school's corroboration, a bureau's approval)
+    e.opinion ? h('span', { data: { historyOpinion: e.id } }, ` · ${t('f.action_opinion')}${colon()}${e.opinion}`) : null)));
 }
 
 /** Render #/groups/{id}. @param {HTMLElement} main @param {string[]} rest */
@@ -275,7 +280,7 @@ export async function render(main, rest) {
   const g = await api('GET', `/api/v1/groups/${encodeURIComponent(id)}`);
   const members = itemsOf(g.members ? { items: g.members } : g);
   const backHref = state.user.role === 'county' ? '#/queue' : state.user.role === 'bureau' ? '#/arbitration' : '#/problems';
-  const cards = h('div', { class: 'compare' }, members.map((m, i) => memberCard(m, i, g.history)));
+  const cards = h('div', { class: 'compare' }, members.map((m, i) => memberCard(m, i, g.history, g.id)));
   replace(main, h('section', { data: { group: g.id, groupState: g.state } },
     h('p', {}, h('a', { href: backHref }, t('group.back'))),
     h('h1', {}, tf('group.title', { id: g.id })),

@@ -64,7 +64,7 @@ export async function render(main) {
       add('home.rejected', '#/queue?filter=rejected', queueCount('rejected'), true);
     }
     add('home.overdue', '#/queue?filter=overdue', queueCount('overdue'), true);
-    add('home.total', '#/problems', stats().then((s) => s?.groups?.total ?? null));
+    // (no statistics for a school: GET /api/v1/stats is a bureau's, issue 11 item 15: ask only what the role may)
     if (u.role === 'school_clerk') {
       extra.append(h('p', { class: 'actions' }, h('a', { class: 'button', href: '#/students/new' }, t('home.register')),
         h('a', { class: 'button', href: '#/import' }, t('home.import')), h('a', { class: 'button', href: '#/students' }, t('home.students'))));
