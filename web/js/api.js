@@ -13,6 +13,10 @@ export class ApiError extends Error {
 }
 
 let csrfToken = '';
+let lastOk = Date.now();
+
+/** When the service last answered a request successfully (ms since the epoch): each one keeps the session alive. */
+export function lastActivity() { return lastOk; }
 
 /** Remember the CSRF token returned at sign-in (or by GET /api/v1/session). @param {string} t */
 export function setCsrf(t) { csrfToken = t || ''; }
@@ -49,13 +53,16 @@ export async function api(method, path, body, opts = {}) {
   } catch {
     throw new ApiError(0, 'network', '', null);
   }
-  if (res.status === 204) return null;
+  if (res.status === 204) { lastOk = Date.now(); return null; }
   const text = await res.text();
   let json = null;
   try { json = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
   if (!res.ok) {
     const e = json && json.error ? json.error : {};
+    // issue 11 item 11: the session ended (idle, signed out elsewhere): the shell says so and shows the sign-in
+    if (res.status === 401 && e.reason === 'session_expired') dispatchEvent(new CustomEvent('xj:session-expired', { detail: e }));
     throw new ApiError(res.status, e.code || 'http_' + res.status, e.message || '', e.field || null, e);
   }
+  lastOk = Date.now();
   return json;
 }

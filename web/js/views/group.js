@@ -24,7 +24,7 @@ extend({
     'act.reopen_1': '确认对本校该记录发起重新处理？', 'act.reopen_2': '再次确认：是否发起重新处理？将生成一条本校新的待处理问题学籍。',
     'act.leader_1': '确认删除该学籍？', 'act.leader_2': '再次确认：真的删除吗？',
     'act.approve_q': '确认核办通过？', 'act.generic_q': '确认执行“{action}”？',
-    'act.change_hint': '只填写需要变更的项目，其余保持不变。', 'act.birth_range': '出生日期必须在1900年1月1日至今天之间。', 'hist.system': '系统',
+    'act.change_hint': '只填写需要变更的项目，其余保持不变。', 'group.side': '（{side}）', 'act.birth_range': '出生日期必须在1900年1月1日至今天之间。', 'hist.system': '系统',
   },
   en: {
     'group.title': 'Problem group #{id}', 'group.back': 'Back to problem records',     'group.diff_note': 'Values on yellow marked "≠" differ from the other records of the group.',     'group.history': 'History', 'group.evidence': 'Evidence', 'group.no_actions': 'Nothing for you to do here now.',
@@ -40,7 +40,7 @@ extend({
     'act.reopen_1': 'Re-open this record of your school?', 'act.reopen_2': 'Really re-open? A new problem record for your school will be opened.',
     'act.leader_1': 'Confirm the deletion of this record?', 'act.leader_2': 'Really delete it?',
     'act.approve_q': 'Approve this request?', 'act.generic_q': 'Do "{action}"?',
-    'act.change_hint': 'Fill in only what changes; the rest stays as it is.', 'act.birth_range': 'The date of birth must lie between 1 January 1900 and today.', 'hist.system': 'System',
+    'act.change_hint': 'Fill in only what changes; the rest stays as it is.', 'group.side': ' ({side})', 'act.birth_range': 'The date of birth must lie between 1 January 1900 and today.', 'hist.system': 'System',
   },
 });
 
@@ -65,7 +65,7 @@ function memberCard(m, i, history, groupId) {
   if (ev.length) bits.push(h('div', {}, h('strong', {}, t('group.evidence')), evidenceList(ev, { groupId })));
   else if (atSchool() && !isMine(m)) bits.push(h('p', { class: 'muted small', data: { evidenceHidden: m.id } }, t('group.evidence_other')));
   return h('section', { class: 'member' + (isMine(m) ? ' mine' : ''), data: { member: m.id } },
-    h('h3', {}, tf('group.record', { n: i + 1 }), ` · ${sideLabel(m)} · ${factText(m, 'name')}`),
+    h('h3', {}, tf('group.record', { n: i + 1 }), ` · ${factText(m, 'school')}`, atSchool() ? tf('group.side', { side: sideLabel(m) }) : '', ` · ${factText(m, 'name')}`),
     ...bits, h('div', { class: 'member-actions', data: { memberActions: m.id } }));
 }
 
