@@ -960,6 +960,55 @@ static cJSON *queue_member_items(const struct db_rows *rs, const char *today)
 	return arr;
 }
 
+/* An overdue step from columns 0..5 (kind, group_id, member_id, type, state, due date) and its days overdue on td. */
+static cJSON *overdue_step_json(const struct db_rows *rs, size_t i, wd_day td)
+{
+	cJSON *x = cJSON_CreateObject();
+	wd_day d;
+	json_add_str(x, "kind", db_get(rs, i, 0));
+	cJSON_AddNumberToObject(x, "group_id", (double)db_get_int(rs, i, 1));
+	if (db_get(rs, i, 2))
+		cJSON_AddNumberToObject(x, "member_id", (double)db_get_int(rs, i, 2));
+	else
+		cJSON_AddNullToObject(x, "member_id");
+	json_add_str(x, "type", db_get(rs, i, 3));
+	json_add_str(x, "state", db_get(rs, i, 4));
+	json_add_str(x, "due_date", db_get(rs, i, 5));
+	if (db_get(rs, i, 5) && wd_parse(db_get(rs, i, 5), &d) == 0)
+		cJSON_AddNumberToObject(x, "days_overdue", (double)(td - d));
+	return x;
+}
+
+/* Issue 11 item 9: the unit whose step it is ({code, name, level} from columns c, c+1, c+2) and how long the step has
+ * waited (age_days from the seconds in column c+3), so the levels above see the overdue steps grouped by unit. */
+static void step_unit_json(cJSON *x, const struct db_rows *rs, size_t i, size_t c)
+{
+	cJSON *u = cJSON_AddObjectToObject(x, "unit");
+	json_add_str(u, "code", db_get(rs, i, c));
+	json_add_str(u, "name", db_get(rs, i, c + 1));
+	cJSON_AddNumberToObject(u, "level", (double)db_get_int(rs, i, c + 2));
+	cJSON_AddNumberToObject(x, "age_days", (double)(db_get_int(rs, i, c + 3) / 86400));
+}
+
+/* Issue 11 item 9 (R24): the escalated steps of the units directly below the caller's, for its work queue. */
+static enum xerr reminders_json(struct req *r, cJSON *o)
+{
+	struct db_rows rs;
+	enum xerr e = db_wf_reminders(r->db, r->arena, r->who->unit_id, 100, &rs);
+	if (e != XE_OK)
+		return e;
+	wd_day td = today_day();
+	cJSON *arr = cJSON_AddArrayToObject(o, "reminders");
+	for (size_t i = 0; i < rs.n; i++) {
+		cJSON *x = overdue_step_json(&rs, i, td);
+		step_unit_json(x, &rs, i, 6);
+		json_add_str(x, "name", db_get(&rs, i, 10));
+		cJSON_AddBoolToObject(x, "escalated", 1);
+		cJSON_AddItemToArray(arr, x);
+	}
+	return XE_OK;
+}
+
 enum xerr api_wf_queue(struct req *r, struct resp *w)
 {
 	const struct principal *p = r->who;
@@ -1031,6 +1080,9 @@ enum xerr api_wf_queue(struct req *r, struct resp *w)
 	cJSON_AddNumberToObject(c, "oldest_age_days", (double)(oldest / 86400));
 	cJSON_AddNumberToObject(c, "rejected", counts.n ? (double)db_get_int(&counts, 0, 3) : 0);
 	cJSON_AddItemToObject(o, "items", arr);
+	/* issue 11 item 9: a bureau's queue also reminds it of the steps below it overdue beyond escalation (first page only) */
+	if (!paged && (p->role == ROLE_COUNTY || p->role == ROLE_BUREAU) && (e = reminders_json(r, o)))
+		return e;
 	/* the one envelope, keyset-paged (overdue first, oldest step, id): counts.total is the whole queue */
 	cJSON_AddNullToObject(o, "next_cursor");
 	if (items.n) {
@@ -1112,24 +1164,14 @@ enum xerr api_wf_overdue(struct req *r, struct resp *w)
 	cJSON *arr, *o = cursor_list(&arr); /* the first `limit`, most overdue first; not paged further yet */
 	cJSON_AddStringToObject(o, "today", today);
 	for (size_t i = 0; i < rs.n; i++) {
-		cJSON *x = cJSON_CreateObject();
-		json_add_str(x, "kind", db_get(&rs, i, 0));
-		cJSON_AddNumberToObject(x, "group_id", (double)db_get_int(&rs, i, 1));
-		if (db_get(&rs, i, 2))
-			cJSON_AddNumberToObject(x, "member_id", (double)db_get_int(&rs, i, 2));
-		else
-			cJSON_AddNullToObject(x, "member_id");
-		json_add_str(x, "type", db_get(&rs, i, 3));
-		json_add_str(x, "state", db_get(&rs, i, 4));
-		json_add_str(x, "due_date", db_get(&rs, i, 5));
-		wd_day d;
-		if (db_get(&rs, i, 5) && wd_parse(db_get(&rs, i, 5), &d) == 0)
-			cJSON_AddNumberToObject(x, "days_overdue", (double)(td - d));
+		cJSON *x = overdue_step_json(&rs, i, td);
 		if (db_get(&rs, i, 6))
 			cJSON_AddNumberToObject(x, "school_id", (double)db_get_int(&rs, i, 6));
 		json_add_str(x, "county_code", db_get(&rs, i, 7));
 		json_add_str(x, "name", db_get(&rs, i, 8));
 		json_add_str(x, "student_no", db_get(&rs, i, 9));
+		step_unit_json(x, &rs, i, 10);
+		cJSON_AddBoolToObject(x, "escalated", db_get_int(&rs, i, 14) != 0);
 		cJSON_AddItemToArray(arr, x);
 	}
 	resp_header(w, "Cache-Control", "no-store");

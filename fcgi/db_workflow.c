@@ -148,6 +148,26 @@ static const struct db_sql Q_QUEUE_ARB_N = {
 	" COALESCE(MAX(TIMESTAMPDIFF(SECOND, g.arb_since, UTC_TIMESTAMP(6))), 0), 0"
 	" FROM problem_group g WHERE g.arbiter_unit_id = ? AND g.state = 'awaiting_arbitration'"};
 
+/* Issue 11 item 9 (R24): escalated steps of the units directly below a unit (a reminder in its queue; it does not
+ * change who decides): its schools' handling, its counties' reviews, the arbitrations of the bureaus below it. The
+ * school-side states are the pending states before the county's review. Arguments: unit id, cutoff (x3), limit. */
+static const struct db_sql Q_REMINDERS = {
+	"SELECT 'member', m.group_id, m.id, g.type, m.state, m.due_date, su.code, su.name, su.level,"
+	" TIMESTAMPDIFF(SECOND, m.step_started_at, UTC_TIMESTAMP(6)), s.name"
+	" FROM unit su JOIN group_member m ON m.school_id = su.id AND m.state IN ('unconfirmed','open','awaiting_leader')"
+	" JOIN problem_group g ON g.id = m.group_id JOIN student s ON s.id = m.student_id"
+	" WHERE su.parent_id = ? AND su.level = 4 AND m.due_date < ?"
+	" UNION ALL SELECT 'member', m.group_id, m.id, g.type, m.state, m.due_date, cu.code, cu.name, cu.level,"
+	" TIMESTAMPDIFF(SECOND, m.step_started_at, UTC_TIMESTAMP(6)), s.name"
+	" FROM unit cu JOIN group_member m ON m.county_code = cu.code AND m.state = 'awaiting_review'"
+	" JOIN problem_group g ON g.id = m.group_id JOIN student s ON s.id = m.student_id"
+	" WHERE cu.parent_id = ? AND cu.level = 3 AND m.due_date < ?"
+	" UNION ALL SELECT 'arbitration', g.id, NULL, g.type, g.state, g.arb_due_date, au.code, au.name, au.level,"
+	" TIMESTAMPDIFF(SECOND, g.arb_since, UTC_TIMESTAMP(6)), NULL"
+	" FROM unit au JOIN problem_group g ON g.arbiter_unit_id = au.id AND g.state = 'awaiting_arbitration'"
+	" WHERE au.parent_id = ? AND g.arb_due_date < ?"
+	" ORDER BY 6, 2, 3 LIMIT ?"};
+
 /* ---- jurisdiction-scoped statements: the one scope filter (scope.h) on the member's path ---- */
 #define SCOPED(F) SCOPE_EACH(F, "m", "school_id")
 
@@ -164,15 +184,23 @@ static const struct db_sql Q_QUEUE_ARB_N = {
 	"  WHERE " C " AND g.state <> 'done' AND g.deadline < ?),"                                                   \
 	" (SELECT COUNT(DISTINCT g.id) FROM problem_group g JOIN group_member m ON m.group_id = g.id"                \
 	"  WHERE " C " AND g.state = 'awaiting_arbitration' AND g.arb_due_date < ?)"
+/* The unit whose step it is (issue 11 item 9): the school for its handling, the county for its review, the arbiter for
+ * an arbitration and for a group past its clearance deadline; how long the step has waited; escalated (due before the
+ * cutoff of db_wf_escalate_cutoff). */
 #define OVERDUE_LIST(C)                                                                                               \
 	"SELECT 'member', m.group_id, m.id, g.type, m.state, m.due_date, m.school_id, m.county_code, s.name,"        \
-	" s.student_no FROM group_member m JOIN problem_group g ON g.id = m.group_id JOIN student s ON s.id = m.student_id" \
+	" s.student_no, IF(m.state = 'awaiting_review', cu.code, su.code), IF(m.state = 'awaiting_review', cu.name, su.name)," \
+	" IF(m.state = 'awaiting_review', cu.level, su.level), TIMESTAMPDIFF(SECOND, m.step_started_at, UTC_TIMESTAMP(6))," \
+	" m.due_date < ? FROM group_member m JOIN problem_group g ON g.id = m.group_id JOIN student s ON s.id = m.student_id" \
+	" JOIN unit su ON su.id = m.school_id LEFT JOIN unit cu ON cu.code = m.county_code"                          \
 	" WHERE " C " AND m.state IN " PENDING " AND m.due_date < ?"                                                  \
-	" UNION ALL SELECT DISTINCT 'arbitration', g.id, NULL, g.type, g.state, g.arb_due_date, NULL, NULL, NULL, NULL" \
-	" FROM problem_group g JOIN group_member m ON m.group_id = g.id"                                             \
+	" UNION ALL SELECT DISTINCT 'arbitration', g.id, NULL, g.type, g.state, g.arb_due_date, NULL, NULL, NULL, NULL," \
+	" au.code, au.name, au.level, TIMESTAMPDIFF(SECOND, g.arb_since, UTC_TIMESTAMP(6)), g.arb_due_date < ?"     \
+	" FROM problem_group g JOIN group_member m ON m.group_id = g.id JOIN unit au ON au.id = g.arbiter_unit_id"    \
 	" WHERE " C " AND g.state = 'awaiting_arbitration' AND g.arb_due_date < ?"                                   \
-	" UNION ALL SELECT DISTINCT 'deadline', g.id, NULL, g.type, g.state, g.deadline, NULL, NULL, NULL, NULL"      \
-	" FROM problem_group g JOIN group_member m ON m.group_id = g.id"                                             \
+	" UNION ALL SELECT DISTINCT 'deadline', g.id, NULL, g.type, g.state, g.deadline, NULL, NULL, NULL, NULL,"      \
+	" au.code, au.name, au.level, TIMESTAMPDIFF(SECOND, g.created_at, UTC_TIMESTAMP(6)), g.deadline < ?"          \
+	" FROM problem_group g JOIN group_member m ON m.group_id = g.id JOIN unit au ON au.id = g.arbiter_unit_id"    \
 	" WHERE " C " AND g.state <> 'done' AND g.deadline < ?"                                                      \
 	" ORDER BY 6, 2, 3 LIMIT ?"
 static const struct db_sql Q_STATS_TYPE[SCOPE_N] = SCOPED(STATS_TYPE);
@@ -497,21 +525,34 @@ enum xerr db_wf_holidays_range(struct db *db, struct arena *a, wd_day from, wd_d
 	return XE_OK;
 }
 
-enum xerr db_wf_due_date(struct db *db, struct arena *a, const char **out)
+/* The day n working days from today in China (n from the setting env, default def, 1..200): forward, the due date of a
+ * step entered today (R24); backward, the escalation cutoff (issue 11 item 9). YYYY-MM-DD in the arena. */
+static enum xerr working_days_away(struct db *db, struct arena *a, const char *env, long def, int forward, const char **out)
 {
-	long n = config_int("XJ_DUE_WORKING_DAYS", 10);
+	long n = config_int(env, def);
 	n = n < 1 ? 1 : n > 200 ? 200 : n;
 	wd_day today = wd_from_unix((long long)time(NULL), config_int("XJ_TZ_OFFSET_MINUTES", 480));
 	struct wd_exception *x;
 	size_t k;
 	*out = NULL;
-	enum xerr e = db_wf_holidays_range(db, a, today, today + n * 3 + 60, &x, &k);
+	enum xerr e = forward ? db_wf_holidays_range(db, a, today, today + n * 3 + 60, &x, &k)
+			      : db_wf_holidays_range(db, a, today - n * 3 - 60, today, &x, &k);
 	if (e != XE_OK)
 		return e;
 	char *s = arena_alloc(a, 11);
-	wd_format(wd_add_working(today, (int)n, x, k), s);
+	wd_format(forward ? wd_add_working(today, (int)n, x, k) : wd_escalation_cutoff(today, (int)n, x, k), s);
 	*out = s;
 	return XE_OK;
+}
+
+enum xerr db_wf_due_date(struct db *db, struct arena *a, const char **out)
+{
+	return working_days_away(db, a, "XJ_DUE_WORKING_DAYS", 10, 1, out);
+}
+
+enum xerr db_wf_escalate_cutoff(struct db *db, struct arena *a, const char **out)
+{
+	return working_days_away(db, a, "XJ_ESCALATE_WORKING_DAYS", 5, 0, out);
 }
 
 enum xerr db_wf_holidays_year(struct db *db, struct arena *a, int year, struct db_rows *rows)
@@ -615,6 +656,16 @@ enum xerr db_wf_queue_arbiter(struct db *db, struct arena *a, uint32_t unit_id, 
 	return e;
 }
 
+enum xerr db_wf_reminders(struct db *db, struct arena *a, uint32_t unit_id, int limit, struct db_rows *rows)
+{
+	const char *cut = NULL;
+	enum xerr e = db_wf_escalate_cutoff(db, a, &cut);
+	if (e != XE_OK)
+		return e;
+	return db_exec(db, a, &Q_REMINDERS,
+		       DB_ARGS(DBI(unit_id), DBS(cut), DBI(unit_id), DBS(cut), DBI(unit_id), DBS(cut), DBI(limit)), rows, NULL, NULL);
+}
+
 enum xerr db_wf_stats(struct db *db, struct arena *a, const struct principal *who, const char *today,
 		      struct db_rows *by_type, struct db_rows *by_county, struct db_rows *overdue)
 {
@@ -633,8 +684,12 @@ enum xerr db_wf_overdue(struct db *db, struct arena *a, const struct principal *
 			struct db_rows *rows)
 {
 	struct db_arg sc = scope_arg(who);
+	const char *cut = NULL;
+	enum xerr e = db_wf_escalate_cutoff(db, a, &cut);
+	if (e != XE_OK)
+		return e;
 	return db_exec(db, a, &Q_OVERDUE[scope_kind_of(who)],
-		       DB_ARGS(sc, DBS(today), sc, DBS(today), sc, DBS(today), DBI(limit)), rows, NULL, NULL);
+		       DB_ARGS(DBS(cut), sc, DBS(today), DBS(cut), sc, DBS(today), DBS(cut), sc, DBS(today), DBI(limit)), rows, NULL, NULL);
 }
 
 enum xerr db_wf_feed_sequence(struct db *db, struct arena *a, const char *province)

@@ -148,9 +148,17 @@ enum xerr db_wf_queue_arbiter(struct db *db, struct arena *a, uint32_t unit_id, 
  * state, members), overdue (members overdue, groups past deadline, arbitrations overdue). */
 enum xerr db_wf_stats(struct db *db, struct arena *a, const struct principal *who, const char *today,
 		      struct db_rows *by_type, struct db_rows *by_county, struct db_rows *overdue);
-/* Overdue list in scope: kind, group_id, member_id, type, state, due, school_id, county_code, name, student_no. */
+/* Overdue list in scope: kind, group_id, member_id, type, state, due, school_id, county_code, name, student_no,
+ * acting unit code, name, level, step age in seconds, escalated (0/1) (issue 11 item 9). */
 enum xerr db_wf_overdue(struct db *db, struct arena *a, const struct principal *who, const char *today, int limit,
 			struct db_rows *rows);
+
+/* Issue 11 item 9 (R24): the first day that is not escalated today: a step due before it has waited more than
+ * XJ_ESCALATE_WORKING_DAYS (default 5) working days past its due date. YYYY-MM-DD in the arena. */
+enum xerr db_wf_escalate_cutoff(struct db *db, struct arena *a, const char **out);
+/* Escalated steps of the units directly below unit_id, most overdue first: kind, group_id, member_id, type, state,
+ * due, unit code, unit name, unit level, step age in seconds, student name. */
+enum xerr db_wf_reminders(struct db *db, struct arena *a, uint32_t unit_id, int limit, struct db_rows *rows);
 
 /* R29 feed of a province: sequence the committed queue, then read events with seq > cursor.
  * Columns: seq, history_id, created_at, group_id, member_id, student_id, actor_role, action,

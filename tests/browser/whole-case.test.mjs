@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { launchBrowser, BASE, SHOTS } from '../lib/browser.mjs';
-import { signIn, watchErrors, watchHttpErrors } from '../lib/web.mjs';
+import { userPage } from '../lib/web.mjs';
 import { sql } from '../lib/api.mjs';
 import { SCHOOLS as S, CLERK, COUNTY, makeGroup } from '../lib/workflow.mjs';
 import { uniqueJpeg } from '../lib/evidence.mjs';
@@ -17,15 +17,7 @@ let browser;
 before(async () => { browser = await launchBrowser(); });
 after(async () => { await browser?.close(); });
 
-/** A signed-in page in its own browser context (one per user), with its console errors and failed API calls. */
-async function as(user, { width = 1366, height = 900, lang = 'zh' } = {}) {
-  const ctx = await browser.newContext({ viewport: { width, height }, locale: 'zh-CN' });
-  if (lang === 'en') await ctx.addInitScript(() => localStorage.setItem('xj.lang', 'en'));
-  const page = await ctx.newPage();
-  const errors = watchErrors(page), http = watchHttpErrors(page);
-  await signIn(page, user);
-  return { ctx, page, errors, http };
-}
+const as = (user, opts) => userPage(browser, user, opts);
 
 const shot = (page, name) => page.screenshot({ path: join(SHOTS, `case-${name}.png`), fullPage: true });
 

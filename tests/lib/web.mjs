@@ -13,6 +13,20 @@ export async function signIn(page, user, password = DEMO_PASSWORD) {
   await page.waitForSelector('[data-home]');
 }
 
+/**
+ * A signed-in page of its own browser context (one per user: separate cookies), watching its console errors and its
+ * failed API calls (issue 11). opts: width, height (1366x900), lang ('zh' | 'en').
+ * @returns {Promise<{ctx: any, page: import('playwright-core').Page, errors: string[], http: string[]}>}
+ */
+export async function userPage(browser, user, { width = 1366, height = 900, lang = 'zh' } = {}) {
+  const ctx = await browser.newContext({ viewport: { width, height }, locale: 'zh-CN' });
+  if (lang === 'en') await ctx.addInitScript(() => localStorage.setItem('xj.lang', 'en'));
+  const page = await ctx.newPage();
+  const errors = watchErrors(page), http = watchHttpErrors(page);
+  await signIn(page, user);
+  return { ctx, page, errors, http };
+}
+
 /** Collect console errors and uncaught exceptions of a page (failed requests the test expects are filtered by the caller). */
 export function watchErrors(page) {
   const errors = [];

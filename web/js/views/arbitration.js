@@ -6,6 +6,7 @@ import { state, flash, flashError, errorText } from '../shell.js';
 import { label, fact, day, when, ageDays, dueCell, table, pagedList, cursorLoader, confirmDialog, tf, itemsOf, focusHeading, colon } from '../ui.js';
 import { compareTable, memberEvidence, sideLabel } from '../case.js';
 import { evidenceList } from '../evidence-ui.js';
+import { remindersSection } from '../escalation.js';
 
 extend({
   zh: {
@@ -41,8 +42,11 @@ export async function render(main, rest) {
     { label: t('f.actions'), cell: (it) => h('a', { class: 'button', href: `#/arbitration/${encodeURIComponent(gid(it))}` }, t('arb.open')) },
   ];
   const list = pagedList({ load: cursorLoader('/api/v1/queue'), draw: (items) => table(columns, items, { caption: t('arb.title'), rowAttrs: (it) => ({ data: { arbRow: gid(it) } }) }), onError: flashError });
-  replace(main, h('section', { data: { arbitration: '' } }, h('h1', {}, t('arb.title')), h('p', { class: 'muted' }, t('arb.note')), list.el));
+  const reminders = h('div', {});
+  replace(main, h('section', { data: { arbitration: '' } }, h('h1', {}, t('arb.title')), h('p', { class: 'muted' }, t('arb.note')), reminders, list.el));
   await list.first();
+  // issue 11 item 9: the bureau is reminded of the steps below it long past due (it does not decide them)
+  replace(reminders, remindersSection((await api('GET', '/api/v1/queue?limit=1')).reminders));
 }
 
 /** One group: facts side by side, each side's opinion and evidence, the decision form. */

@@ -2,7 +2,8 @@
 import { t, extend } from '../i18n.js';
 import { h, replace } from '../dom.js';
 import { state, flashError, hashParams } from '../shell.js';
-import { qs } from '../api.js';
+import { qs, api } from '../api.js';
+import { remindersSection } from '../escalation.js';
 import { reasonText, label, fact, day, when, ageDays, dueCell, isOverdue, table, pagedList, cursorLoader, fetchAllPages, exportButtons, tf } from '../ui.js';
 
 extend({
@@ -50,7 +51,10 @@ export async function render(main) {
     filename: 'queue', fetch: () => fetchAllPages(cursorLoader('/api/v1/queue', params)),
     columns: columns.slice(0, -1).map((c) => ({ label: c.label, value: (it) => { const v = c.cell(it); return v instanceof Node ? v.textContent : v; } })),
   }, flashError);
+  const reminders = h('div', {});
   replace(main, h('section', { data: { queue: state.user.role } }, h('h1', {}, leader ? t('queue.leader') : clerk ? t('queue.school') : t('queue.title')),
-    h('p', { class: 'muted' }, t('queue.note')), chips, h('div', { class: 'toolbar' }, exp), list.el));
+    h('p', { class: 'muted' }, t('queue.note')), reminders, chips, h('div', { class: 'toolbar' }, exp), list.el));
   await list.first();
+  // issue 11 item 9: a county is reminded of its schools' steps long past due (it does not decide them)
+  if (state.user.role === 'county') replace(reminders, remindersSection((await api('GET', '/api/v1/queue?limit=1')).reminders));
 }
