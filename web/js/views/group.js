@@ -20,9 +20,9 @@ extend({
     'act.done': '已提交：{action}', 'act.submit': '提交', 'act.reason': '原因（学校将看到）', 'act.opinion': '学校意见',
     'act.reason_required': '请填写原因。', 'act.opinion_required': '请填写学校意见。', 'act.evidence_required': '请至少选择一个证明材料文件。',
     'act.change_required': '请至少修改一项信息。', 'act.comment': '意见（可选）',
-    'act.delete_1': '确认删除该学籍？', 'act.delete_2': '再次确认：真的要删除吗？删除后须经学校主管领导确认。',
+    'act.delete_1': '确认删除 {name}（{no}）的学籍？', 'act.delete_2': '再次确认：真的要删除 {name} 的学籍吗？删除后须经学校主管领导确认。',
     'act.reopen_1': '确认对本校该记录发起重新处理？', 'act.reopen_2': '再次确认：是否发起重新处理？将生成一条本校新的待处理问题学籍。',
-    'act.leader_1': '确认删除该学籍？', 'act.leader_2': '再次确认：真的删除吗？',
+    'act.leader_1': '确认删除 {name}（{no}）的学籍？', 'act.leader_2': '再次确认：真的删除 {name} 的学籍吗？删除后不能恢复。',
     'act.approve_q': '确认核办通过？', 'act.generic_q': '确认执行“{action}”？',
     'act.change_hint': '只填写需要变更的项目，其余保持不变。', 'group.side': '（{side}）', 'act.birth_range': '出生日期必须在1900年1月1日至今天之间。', 'hist.system': '系统',
   },
@@ -36,9 +36,9 @@ extend({
     'act.done': 'Submitted: {action}', 'act.submit': 'Submit', 'act.reason': 'Reason (the school will see it)', 'act.opinion': 'School opinion',
     'act.reason_required': 'Please give a reason.', 'act.opinion_required': 'Please give the school\'s opinion.', 'act.evidence_required': 'Please choose at least one evidence file.',
     'act.change_required': 'Please change at least one value.', 'act.comment': 'Comment (optional)',
-    'act.delete_1': 'Delete this record?', 'act.delete_2': 'Really delete it? The school leader must then confirm.',
+    'act.delete_1': 'Delete the record of {name} ({no})?', 'act.delete_2': 'Really delete the record of {name}? The school leader must then confirm.',
     'act.reopen_1': 'Re-open this record of your school?', 'act.reopen_2': 'Really re-open? A new problem record for your school will be opened.',
-    'act.leader_1': 'Confirm the deletion of this record?', 'act.leader_2': 'Really delete it?',
+    'act.leader_1': 'Confirm the deletion of the record of {name} ({no})?', 'act.leader_2': 'Really delete the record of {name}? It cannot be undone.',
     'act.approve_q': 'Approve this request?', 'act.generic_q': 'Do "{action}"?',
     'act.change_hint': 'Fill in only what changes; the rest stays as it is.', 'group.side': ' ({side})', 'act.birth_range': 'The date of birth must lie between 1 January 1900 and today.', 'hist.system': 'System',
   },
@@ -97,7 +97,7 @@ export function drawActions(box, m, group, onDone) {
   const acts = allowed(m);
   if (!acts.length) { replace(box); return; }
   const buttons = acts.map((a) => {
-    const danger = /delete|reject|decline/.test(a);
+    const danger = /delete|reject|decline|leader_confirm/.test(a); // issue 11 item 12: the leader's confirmation deletes: red
     const b = h('button', { type: 'button', class: danger ? 'danger' : 'primary', data: { action: a } }, label('act', a));
     b.addEventListener('click', () => openAction(box, m, group, a, onDone));
     return b;
@@ -121,13 +121,14 @@ async function openAction(box, m, group, a, onDone) {
   };
   const cancelBtn = () => { const c = h('button', { type: 'button', data: { cancel: '' } }, t('ui.cancel')); c.addEventListener('click', () => drawActions(box, m, group, onDone)); return c; };
   const kind = KIND[a] || (/reject|decline/.test(a) ? 'reject' : '');
+  const who = { name: factText(m, 'name'), no: factText(m, 'student_no') }; // destructive confirmations name the student
   try {
     if (kind === 'corroborate' || kind === 'change') return openEvidenceForm(box, m, group, a, kind, done, cancelBtn());
     if (kind === 'reject') return openReasonForm(box, m, a, true, done, cancelBtn());
     if (kind === 'decline') return openReasonForm(box, m, a, false, done, cancelBtn());
     if (kind === 'arbitrate') { location.hash = `#/arbitration/${encodeURIComponent(group.id)}`; return; }
     if (kind === 'delete') {
-      if (!(await confirmTwice(t('act.delete_1'), t('act.delete_2')))) return;
+      if (!(await confirmTwice(tf('act.delete_1', who), tf('act.delete_2', who)))) return;
       return done(await sendAction(m, { action: a, confirm: true }));
     }
     if (kind === 'reopen') {
@@ -135,7 +136,7 @@ async function openAction(box, m, group, a, onDone) {
       return done(await sendAction(m, { action: a, confirm: true }));
     }
     if (kind === 'leader_confirm') {
-      if (!(await confirmTwice(t('act.leader_1'), t('act.leader_2')))) return;
+      if (!(await confirmTwice(tf('act.leader_1', who), tf('act.leader_2', who)))) return;
       return done(await sendAction(m, { action: a, confirm: true }));
     }
     if (kind === 'approve') return openApproveForm(box, m, a, done, cancelBtn());
