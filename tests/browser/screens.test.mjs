@@ -282,6 +282,7 @@ test('administrator: create a user (password shown once), reset, disable; creden
   await page.click('[data-dialog-ok]');
   await page.waitForSelector('[data-user-row="clerk_a"]:has-text("已停用")');
   await page.selectOption('[data-role-of="clerk_new"]', 'school_leader');
+  await page.click('[data-dialog-ok]'); // issue 11 item 12: a role change is confirmed first
   await page.waitForSelector('[data-flash]:has-text("已保存")');
   assert.equal(w.users.find((u) => u.username === 'clerk_new').role, 'school_leader');
   await page.screenshot({ path: join(SHOTS, 'admin-users.png'), fullPage: true });

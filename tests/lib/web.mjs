@@ -47,7 +47,8 @@ export function watchHttpErrors(page) {
     if (r.status() === 401 && r.request().method() === 'GET' && u.pathname === '/api/v1/session') return;
     if (r.status() >= 400 && u.pathname.startsWith('/api/')) bad.push(`${r.status()} ${r.request().method()} ${u.pathname}${u.search}`);
   });
-  page.on('requestfailed', (r) => bad.push(`failed ${r.method()} ${new URL(r.url()).pathname} ${r.failure()?.errorText || ''}`));
+  // (a request the browser aborted because the test navigated away is the test's doing, not the page's)
+  page.on('requestfailed', (r) => { if (!/ERR_ABORTED/.test(r.failure()?.errorText || '')) bad.push(`failed ${r.method()} ${new URL(r.url()).pathname} ${r.failure()?.errorText || ''}`); });
   return bad;
 }
 

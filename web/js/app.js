@@ -218,6 +218,12 @@ async function boot() {
     const main = document.querySelector('[data-view]');
     (main.querySelector('h1') || main).focus();
   });
+  // issue 11 item 13: on a phone the navigation is a menu: the button opens it, choosing a page closes it
+  const bar = document.querySelector('.topbar');
+  const toggle = document.querySelector('[data-menu-toggle]');
+  const setMenu = (open) => { bar.classList.toggle('menu-open', open); toggle.setAttribute('aria-expanded', String(open)); };
+  toggle.addEventListener('click', () => setMenu(!bar.classList.contains('menu-open')));
+  window.addEventListener('hashchange', () => setMenu(false));
   window.addEventListener('hashchange', render);
   addEventListener('xj:session-expired', (ev) => sessionEnded(errorText(new ApiError(401, 'unauthenticated', '', null, ev.detail))));
   setInterval(idleTick, 5000);

@@ -13,7 +13,7 @@ extend({
     'gstate.label': '是否需要仲裁',
     'mstate.unconfirmed': '待确认变更', 'mstate.open': '待处理', 'mstate.awaiting_leader': '待领导确认',
     'mstate.awaiting_review': '待核办', 'mstate.approved': '核办通过', 'mstate.upheld': '仲裁通过',
-    'mstate.deleted': '已删除', 'mstate.changed': '已变更', 'mstate.closed': '已关闭',
+    'mstate.deleted': '已删除', 'mstate.changed': '已变更', 'mstate.closed': '已关闭', 'mstate.reopened': '已发起重新处理',
     'handling.corroborate': '佐证', 'handling.change': '变更', 'handling.delete': '删除',
     'sstatus.pending': '未核办', 'sstatus.formal': '正式学籍', 'sstatus.problem': '问题学籍', 'sstatus.deleted': '已删除',
     'gender.M': '男', 'gender.F': '女',
@@ -40,7 +40,7 @@ extend({
     'gstate.label': 'Arbitration needed',
     'mstate.unconfirmed': 'Change to confirm', 'mstate.open': 'To handle', 'mstate.awaiting_leader': 'Awaiting leader',
     'mstate.awaiting_review': 'Awaiting review', 'mstate.approved': 'Approved', 'mstate.upheld': 'Upheld',
-    'mstate.deleted': 'Deleted', 'mstate.changed': 'Changed', 'mstate.closed': 'Closed',
+    'mstate.deleted': 'Deleted', 'mstate.changed': 'Changed', 'mstate.closed': 'Closed', 'mstate.reopened': 'Re-opened',
     'handling.corroborate': 'Corroborate', 'handling.change': 'Change', 'handling.delete': 'Delete',
     'sstatus.pending': 'Not yet approved', 'sstatus.formal': 'Formal', 'sstatus.problem': 'Problem', 'sstatus.deleted': 'Deleted',
     'gender.M': 'Male', 'gender.F': 'Female',
@@ -233,9 +233,10 @@ export function table(columns, rows, opts = {}) {
   const head = h('tr', {}, columns.map((c) => h('th', { scope: 'col' }, c.label)));
   const body = rows.map((r) => h('tr', opts.rowAttrs ? opts.rowAttrs(r) : {}, columns.map((c) => {
     const v = c.cell(r);
-    return h('td', { class: c.class }, v instanceof Node ? v : String(v ?? ''));
+    // data-label: the column's name, shown beside the value when a narrow screen draws rows as cards (issue 11 item 13)
+    return h('td', { class: c.class, 'data-label': typeof c.label === 'string' ? c.label : null }, v instanceof Node ? v : String(v ?? ''));
   })));
-  return h('div', { class: 'tablewrap' }, h('table', {},
+  return h('div', { class: 'tablewrap' }, h('table', { class: 'cards' },
     opts.caption ? h('caption', { class: 'sr-only' }, opts.caption) : null,
     h('thead', {}, head), h('tbody', {}, body)));
 }

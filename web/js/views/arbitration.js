@@ -12,7 +12,7 @@ extend({
   zh: {
     'arb.title': '待仲裁', 'arb.note': '以下问题学籍组的双方主管部门都核办通过，须由您作为共同上级仲裁：只能核准一个，其余驳回到学校重新处理。',
     'arb.open': '仲裁', 'arb.group': '仲裁问题学籍组 #{id}', 'arb.sides': '双方事实与证明材料', 'arb.choose': '核准哪一条记录？',
-    'arb.pick': '核准记录 {n}：{school} · {name}', 'arb.reason': '仲裁理由（双方学校都会看到）', 'arb.submit': '提交仲裁结果',
+    'arb.pick': '核准记录 {n}：', 'arb.reason': '仲裁理由（双方学校都会看到）', 'arb.submit': '提交仲裁结果',
     'arb.q': '确认核准 {school} 的记录？其余记录将被驳回。', 'arb.done': '仲裁已完成。', 'arb.need_pick': '请选择要核准的记录。',
     'arb.need_reason': '请填写仲裁理由。', 'arb.bureau_opinion': '主管部门核办意见', 'arb.back': '返回待仲裁列表', 'arb.members': '记录数',
     'arb.not_waiting': '该组目前不在等待仲裁状态。',
@@ -20,7 +20,7 @@ extend({
   en: {
     'arb.title': 'Awaiting arbitration', 'arb.note': 'Both bureaus approved their record in these groups; as their common superior you approve exactly one; the others return to their schools.',
     'arb.open': 'Arbitrate', 'arb.group': 'Arbitrate group #{id}', 'arb.sides': 'Both sides\' facts and evidence', 'arb.choose': 'Which record do you approve?',
-    'arb.pick': 'Approve record {n}: {school} · {name}', 'arb.reason': 'Reason (both schools will see it)', 'arb.submit': 'Submit the decision',
+    'arb.pick': 'Approve record {n}: ', 'arb.reason': 'Reason (both schools will see it)', 'arb.submit': 'Submit the decision',
     'arb.q': 'Approve the record of {school}? The others will be rejected.', 'arb.done': 'Arbitration done.', 'arb.need_pick': 'Please choose the record to approve.',
     'arb.need_reason': 'Please give the reason.', 'arb.bureau_opinion': 'Bureau\'s review', 'arb.back': 'Back to arbitration list', 'arb.members': 'Records',
     'arb.not_waiting': 'This group is not awaiting arbitration now.',
@@ -69,7 +69,7 @@ async function renderOne(main, id) {
     const i = members.indexOf(m) + 1;
     const rid = `arb-pick-${m.id}`;
     return h('div', { class: 'radio' }, h('input', { type: 'radio', name: 'member', id: rid, value: String(m.id), data: { arbPick: m.id } }),
-      ' ', h('label', { for: rid }, tf('arb.pick', { n: i, school: fact(m, 'school'), name: fact(m, 'name') })));
+      ' ', h('label', { for: rid }, tf('arb.pick', { n: i }), h('span', { data: { userText: '' } }, `${fact(m, 'school')} · ${fact(m, 'name')}`)));
   });
   const submit = h('button', { type: 'submit', class: 'primary', data: { arbSubmit: '' } }, t('arb.submit'));
   const form = h('form', { class: 'card', novalidate: true, data: { arbForm: '' } },

@@ -12,14 +12,14 @@ extend({
     'home.review': '待核办', 'home.overdue': '超期', 'home.regs': '待审核注册', 'home.arb': '待仲裁', 'home.total': '问题学籍（全部）',
     'home.users': '用户管理', 'home.creds': '省级接口凭据', 'home.by_type': '按问题类型', 'home.unit': '单位',
     'home.help': '第一次使用？请先阅读“帮助”中的问题学籍处理流程。', 'home.unknown': '—',
-    'home.students': '学生名单', 'home.register': '注册一名学生', 'home.import': '批量导入学生', 'home.reminders': '催办提醒',
+    'home.students': '学生名单', 'home.register': '注册一名学生', 'home.import': '批量导入学生', 'home.reminders': '催办提醒', 'home.comma': '，',
   },
   en: {
     'home.school': 'Problem records of my school', 'home.todo': 'To handle', 'home.rejected': 'Rejected, to handle again',
     'home.leader': 'Deletions to confirm', 'home.review': 'Awaiting review', 'home.overdue': 'Overdue', 'home.regs': 'Registrations to approve',
     'home.arb': 'Awaiting arbitration', 'home.total': 'Problem records (all)', 'home.users': 'Users', 'home.creds': 'Provincial API credentials',
     'home.by_type': 'By problem type', 'home.unit': 'Unit', 'home.help': 'New here? Read the process in Help first.', 'home.unknown': '—',
-    'home.students': 'Students', 'home.register': 'Register a student', 'home.import': 'Import students', 'home.reminders': 'Reminders',
+    'home.students': 'Students', 'home.register': 'Register a student', 'home.import': 'Import students', 'home.reminders': 'Reminders', 'home.comma': ', ',
   },
 });
 
@@ -54,7 +54,7 @@ export async function render(main) {
   const tiles = h('div', { class: 'tiles', data: { tiles: '' } });
   const extra = h('div', {});
   replace(main, h('section', { data: { home: u.role } },
-    h('h1', {}, `${t('home.welcome')}，${u.display_name || u.username}`),
+    h('h1', {}, t('home.welcome'), t('home.comma'), h('span', { data: { userText: '' } }, u.display_name || u.username)),
     h('p', { data: { roleLabel: '' } }, t('role.' + u.role), u.unit?.name ? ` · ${u.unit.name}` : '', u.unit?.code ? ` (${u.unit.code})` : ''),
     tiles, extra,
     h('p', { class: 'muted' }, h('a', { href: '#/help' }, t('home.help')))));

@@ -3,7 +3,7 @@ import { api, qs } from '../api.js';
 import { t, extend } from '../i18n.js';
 import { h, replace } from '../dom.js';
 import { state, flashError, hashParams, textOf } from '../shell.js';
-import { label, fact, dueCell, table, pagedList, cursorLoader, fetchAllPages, exportButtons, field, select, pairs, day } from '../ui.js';
+import { label, fact, dueCell, table, pagedList, cursorLoader, fetchAllPages, exportButtons, field, select, pairs, day, colon } from '../ui.js';
 import { isMine, idProblem } from '../case.js';
 
 extend({
@@ -34,7 +34,7 @@ export function whyOf(g) {
   const m = mainMember(g);
   if (idProblem(m)) return textOf(idProblem(m));
   const reg = fact(m, 'register_id_number');
-  return reg ? `${t('f.register_id_number')}：${reg}` : '';
+  return reg ? `${t('f.register_id_number')}${colon()}${reg}` : '';
 }
 
 /** Short description of a record: name · student number. */
