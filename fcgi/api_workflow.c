@@ -147,6 +147,27 @@ static int overdue(const char *due, const char *today) { return due && strcmp(du
 
 /* ---------- JSON of a group ---------- */
 
+/* A system event's history reason written before issue 11 item 10 (append-only, R25): the mixed text itself
+ * ("中文。 (R17: English.)"), which already says it; from then on the reason holds only a person's words. */
+static int written_before(const char *reason, const char *code)
+{
+	const char *zh = wf_system_reason_of(code, 0);
+	return reason && zh && strncmp(reason, zh, strlen(zh)) == 0;
+}
+
+/* Issue 11 item 10: the text of an automatic decision stored as its code, in both languages from the one table
+ * (wf_system_reason): {code, message, message_en}; nothing when the code has no text. */
+static void system_reason_json(cJSON *o, const char *key, const char *code)
+{
+	const char *zh = wf_system_reason_of(code, 0);
+	if (!zh)
+		return;
+	cJSON *x = cJSON_AddObjectToObject(o, key);
+	cJSON_AddStringToObject(x, "code", code);
+	cJSON_AddStringToObject(x, "message", zh);
+	cJSON_AddStringToObject(x, "message_en", wf_system_reason_of(code, 1));
+}
+
 static cJSON *member_json(struct req *r, const struct wfdb_group *g, const struct wfdb_member *m, const struct wf_group *wg,
 			  size_t idx, const char *today)
 {
@@ -169,6 +190,7 @@ static cJSON *member_json(struct req *r, const struct wfdb_group *g, const struc
 	else
 		cJSON_AddNullToObject(o, "proposed");
 	json_add_str(o, "reject_reason", m->reject_reason);
+	system_reason_json(o, "reject_system", m->reject_code);
 	json_add_str(o, "due_date", m->due_date);
 	cJSON_AddBoolToObject(o, "overdue", wf_state_pending(m->state) && overdue(m->due_date, today));
 	json_add_str(o, "step_started_at", m->step_started_at);
@@ -332,6 +354,8 @@ enum xerr api_wf_group_get(struct req *r, struct resp *w)
 		json_add_str(x, "state_before", db_get(&h, i, 7));
 		json_add_str(x, "state_after", db_get(&h, i, 8));
 		json_add_str(x, "reason", db_get(&h, i, 9));
+		if (eq(db_get(&h, i, 4), "system") && !written_before(db_get(&h, i, 9), db_get(&h, i, 5)))
+			system_reason_json(x, "system_reason", db_get(&h, i, 5));
 		json_add_str(x, "opinion", db_get(&h, i, 11));
 		cJSON *ev = cJSON_AddArrayToObject(x, "evidence_ids");
 		const char *csv = db_get(&h, i, 10);
@@ -484,13 +508,16 @@ static enum xerr persist(struct act *x, struct db *db, struct wfdb_group *g, str
 			struct wfdb_member *mm = &m[v->member];
 			struct wfdb_member_set s = {.id = mm->id, .from = (enum wf_state)v->from, .to = (enum wf_state)v->to,
 						    .version = mm->version};
-			const char *reason = mine ? x->reason : wf_system_reason(v->action);
-			if (!mine && v->action == WA_ARBITRATION_LOST && x->reason)
-				reason = arena_printf(x->r->arena, "%s %s", reason, x->reason);
+			/* issue 11 item 10: a person's reason is stored as written; an automatic decision as its code (the
+			 * action's name: its text in each language is wf_system_reason's), plus the arbitrator's own text
+			 * when an arbitration decided it (R18) -- never one mixed string */
+			const char *reason = mine || v->action == WA_ARBITRATION_LOST ? x->reason : NULL;
+			const char *code = !mine && wf_system_reason(v->action, 0) ? wf_action_name(v->action) : NULL;
 			enum wf_handling h = mm->handling;
 			s.opinion = mm->opinion;
 			s.proposed = mm->proposed;
 			s.reject_reason = mm->reject_reason;
+			s.reject_code = mm->reject_code;
 			if (v->effects & WE_SET_HANDLING) {
 				h = v->action == WA_SUBMIT_CORROBORATE ? WH_CORROBORATE
 				    : v->action == WA_SUBMIT_CHANGE    ? WH_CHANGE
@@ -498,11 +525,14 @@ static enum xerr persist(struct act *x, struct db *db, struct wfdb_group *g, str
 				s.opinion = x->opinion;
 				s.proposed = v->action == WA_SUBMIT_CHANGE ? proposed : NULL;
 				s.reject_reason = NULL;
+				s.reject_code = NULL;
 			}
 			if (v->effects & WE_CLEAR_HANDLING)
 				h = WH_NONE;
-			if (v->effects & WE_SET_REASON)
+			if (v->effects & WE_SET_REASON) {
 				s.reject_reason = reason;
+				s.reject_code = code;
+			}
 			s.handling = wf_handling_name(h);
 			if (wf_state_pending(s.to)) {
 				s.due_date = due_for(x, db, &e);
@@ -521,6 +551,7 @@ static enum xerr persist(struct act *x, struct db *db, struct wfdb_group *g, str
 			mm->opinion = s.opinion;
 			mm->proposed = s.proposed;
 			mm->reject_reason = s.reject_reason;
+			mm->reject_code = s.reject_code;
 			mm->due_date = s.due_date;
 			mm->reopened_as = s.reopened_as;
 			struct wfdb_history hr = {.group_id = g->id, .member_id = mm->id, .student_id = mm->student_id,
@@ -773,6 +804,7 @@ static enum xerr act_tx(struct db *db, void *ctx)
 	json_add_str(mo, "handling", wf_handling_name(m[idx].handling));
 	cJSON_AddNumberToObject(mo, "version", m[idx].version);
 	json_add_str(mo, "reject_reason", m[idx].reject_reason);
+	system_reason_json(mo, "reject_system", m[idx].reject_code);
 	json_add_str(mo, "due_date", m[idx].due_date);
 	wg.state = g.state;
 	cJSON_AddItemToObject(mo, "allowed_actions", allowed_json(&wg, idx, caps));
@@ -942,6 +974,7 @@ static cJSON *queue_member_items(const struct db_rows *rs, const char *today)
 		json_add_str(o, "state", db_get(rs, i, 4));
 		json_add_str(o, "handling", db_get(rs, i, 5));
 		json_add_str(o, "reject_reason", db_get(rs, i, 6));
+		system_reason_json(o, "reject_system", db_get(rs, i, WF_QUEUE_KEY_COL + 2));
 		json_add_str(o, "due_date", db_get(rs, i, 7));
 		cJSON_AddBoolToObject(o, "overdue", overdue(db_get(rs, i, 7), today));
 		long long age = db_get_int(rs, i, 8);
@@ -1415,7 +1448,15 @@ enum xerr api_wf_feed(struct req *r, struct resp *w)
 		json_add_str(x, "action", db_get(&rs, i, 7));
 		json_add_str(x, "state_before", db_get(&rs, i, 8));
 		json_add_str(x, "state_after", db_get(&rs, i, 9));
-		json_add_str(x, "reason", db_get(&rs, i, 10));
+		/* R29 (issue 11 item 10): an automatic decision's reason reads as before for the provincial system: its
+		 * Chinese text (then the arbitrator's own words), and its code and English text beside it */
+		const char *why = db_get(&rs, i, 10);
+		const char *sys = eq(db_get(&rs, i, 6), "system") && !written_before(why, db_get(&rs, i, 7)) ? wf_system_reason_of(db_get(&rs, i, 7), 0) : NULL;
+		if (sys)
+			why = why ? arena_printf(r->arena, "%s %s", sys, why) : sys;
+		json_add_str(x, "reason", why);
+		if (sys)
+			system_reason_json(x, "system_reason", db_get(&rs, i, 7));
 		json_add_str(x, "evidence_ids", db_get(&rs, i, 11));
 		json_add_str(x, "group_type", db_get(&rs, i, 12));
 		json_add_str(x, "group_state", db_get(&rs, i, 13));

@@ -20,7 +20,7 @@ static const struct db_sql Q_GROUP_LOCK = {GROUP_COLS " FOR UPDATE"};
 	" m.opinion, m.proposed, m.reject_reason, m.due_date, m.step_started_at, m.version, m.reopened_as,"          \
 	" s.name, s.gender, s.birth_date, s.id_type, s.id_number, s.student_no, s.status, s.ever_approved,"          \
 	" s.id_check, s.verify_state, s.verify_id_number<=>s.id_number, s.verify_name<=>s.name, s.register_id_number,"  \
-	" s.enrol_date, s.grade, s.class_name"                                                           \
+	" s.enrol_date, s.grade, s.class_name, m.reject_code"                                                           \
 	" FROM group_member m STRAIGHT_JOIN student s ON s.id = m.student_id WHERE m.group_id = ? ORDER BY m.id"
 static const struct db_sql Q_MEMBERS = {MEMBER_COLS};
 static const struct db_sql Q_MEMBERS_LOCK = {MEMBER_COLS " FOR UPDATE"};
@@ -32,7 +32,7 @@ static const struct db_sql Q_MEMBERS_LOCK = {MEMBER_COLS " FOR UPDATE"};
 	" m.opinion, m.proposed, m.reject_reason, m.due_date, m.step_started_at, m.version, m.reopened_as,"          \
 	" s.name, s.gender, s.birth_date, s.id_type, s.id_number, s.student_no, s.status, s.ever_approved,"          \
 	" s.id_check, s.verify_state, s.verify_id_number<=>s.id_number, s.verify_name<=>s.name, s.register_id_number,"  \
-	" s.enrol_date, s.grade, s.class_name"                                                           \
+	" s.enrol_date, s.grade, s.class_name, m.reject_code"                                                           \
 	" FROM problem_group g STRAIGHT_JOIN group_member m ON m.group_id = g.id STRAIGHT_JOIN student s ON s.id = m.student_id" \
 	" WHERE g.id = ? ORDER BY m.id"
 static const struct db_sql Q_LOAD = {LOAD_COLS};
@@ -42,7 +42,7 @@ static const struct db_sql Q_MEMBER_UNITS = {
 static const struct db_sql Q_UNIT = {"SELECT code, name, level FROM unit WHERE id = ?"};
 
 static const struct db_sql Q_MEMBER_SET = {
-	"UPDATE group_member SET state = ?, handling = ?, opinion = ?, proposed = ?, reject_reason = ?, due_date = ?,"
+	"UPDATE group_member SET state = ?, handling = ?, opinion = ?, proposed = ?, reject_reason = ?, reject_code = ?, due_date = ?,"
 	" reopened_as = ?, step_started_at = UTC_TIMESTAMP(6), updated_at = UTC_TIMESTAMP(6), version = version + 1"
 	" WHERE id = ? AND state = ? AND version = ?"};
 static const struct db_sql Q_HISTORY_ADD = {
@@ -116,16 +116,16 @@ static const struct db_sql Q_HISTORY_LIST = {
 #define QUEUE_ITEMS(WHERE)                                                                                            \
 	"SELECT m.id, m.group_id, g.type, g.state, m.state, m.handling, m.reject_reason, m.due_date,"                 \
 	" TIMESTAMPDIFF(SECOND, m.step_started_at, UTC_TIMESTAMP(6)), m.version, s.name, s.gender, s.birth_date,"    \
-	" s.student_no, m.school_id, u.name, " M_FLAG ", " M_US                                                       \
+	" s.student_no, m.school_id, u.name, " M_FLAG ", " M_US ", m.reject_code"                                     \
 	" FROM group_member m STRAIGHT_JOIN problem_group g ON g.id = m.group_id STRAIGHT_JOIN student s ON s.id = m.student_id" \
 	" STRAIGHT_JOIN unit u ON u.id = m.school_id"                                                                 \
 	" WHERE " WHERE Q_FILTER KEYSET(M_FLAG, M_US, "m.id") " ORDER BY " M_FLAG " DESC, m.step_started_at, m.id LIMIT ?"
 /* issue 11 item 7: the queue's filters (enum wf_queue_filter): rejected, to handle again; overdue. Args: filter, filter, today. */
-#define Q_FILTER " AND (? <> 1 OR m.reject_reason IS NOT NULL) AND (? <> 2 OR " M_FLAG ")"
+#define Q_FILTER " AND (? <> 1 OR m.reject_reason IS NOT NULL OR m.reject_code IS NOT NULL) AND (? <> 2 OR " M_FLAG ")"
 #define QUEUE_COUNTS(WHERE)                                                                                           \
 	"SELECT COUNT(*), COALESCE(SUM(m.due_date < ?), 0),"                                                          \
 	" COALESCE(MAX(TIMESTAMPDIFF(SECOND, m.step_started_at, UTC_TIMESTAMP(6))), 0),"                             \
-	" COALESCE(SUM(m.reject_reason IS NOT NULL), 0) FROM group_member m WHERE " WHERE
+	" COALESCE(SUM(m.reject_reason IS NOT NULL OR m.reject_code IS NOT NULL), 0) FROM group_member m WHERE " WHERE
 #define W_CLERK "m.school_id = ? AND m.state IN ('unconfirmed','open')"
 #define W_LEADER "m.school_id = ? AND m.state = 'awaiting_leader'"
 #define W_COUNTY "m.county_code = ? AND m.state = 'awaiting_review'"
@@ -302,6 +302,7 @@ static enum xerr decode_members(struct arena *a, const struct db_rows *rs, size_
 		m[i].enrol_date = db_get(rs, i, off + 28);
 		m[i].grade = db_get(rs, i, off + 29);
 		m[i].class_name = db_get(rs, i, off + 30);
+		m[i].reject_code = db_get(rs, i, off + 31);
 	}
 	*out = m;
 	*n = rs->n;
@@ -386,7 +387,7 @@ enum xerr db_wf_member_set(struct db *db, const struct wfdb_member_set *s, int *
 	*ok = 0;
 	enum xerr e = db_exec(db, NULL, &Q_MEMBER_SET,
 			      DB_ARGS(DBS(wf_state_name(s->to)), opt_str(s->handling), opt_str(s->opinion), opt_str(s->proposed),
-				      opt_str(s->reject_reason), opt_str(s->due_date), opt_id(s->reopened_as), DBI(s->id),
+				      opt_str(s->reject_reason), opt_str(s->reject_code), opt_str(s->due_date), opt_id(s->reopened_as), DBI(s->id),
 				      DBS(wf_state_name(s->from)), DBI(s->version)),
 			      NULL, &aff, NULL);
 	*ok = e == XE_OK && aff == 1;

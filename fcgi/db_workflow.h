@@ -39,6 +39,7 @@ struct wfdb_member {
 	int verify_same_no, verify_same_name;
 	/* issue 11 item 8: the facts that decide where a child really studies */
 	const char *enrol_date, *grade, *class_name;
+	const char *reject_code; /* issue 11 item 10: the code of a system rejection (its text: wf_system_reason_of) */
 	/* filled by db_wf_member_units only (group detail) */
 	const char *school_code, *school_name, *county_name;
 };
@@ -66,6 +67,7 @@ struct wfdb_member_set {
 	uint32_t version;           /* expected current version */
 	const char *handling;       /* NULL = none */
 	const char *opinion, *proposed, *reject_reason;
+	const char *reject_code;    /* issue 11 item 10: a system rejection's code (an action name), else NULL */
 	const char *due_date;       /* NULL for a final state */
 	uint64_t reopened_as;       /* 0 = NULL */
 };

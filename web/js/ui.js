@@ -112,6 +112,17 @@ export function reasonText(s) {
   return str;
 }
 
+/**
+ * Why a member was rejected, or why a system event happened (issue 11 item 10): the service sends an automatic decision
+ * as {code, message, message_en} (reject_system / system_reason, its one table of both languages) and a person's words
+ * as written (reject_reason / reason, e.g. the arbitrator's); the chosen language's text, then the person's words.
+ * @param {{message?: string, message_en?: string}|null|undefined} sys @param {string|null|undefined} words
+ */
+export function whyText(sys, words) {
+  const said = sys ? (currentLang() === 'en' ? sys.message_en : sys.message) : '';
+  return [said, reasonText(words)].filter(Boolean).join(' ');
+}
+
 /** Date part of an ISO timestamp or date ('2026-03-01T…' → '2026-03-01'). @param {string} s */
 export function day(s) { return s ? String(s).slice(0, 10) : ''; }
 

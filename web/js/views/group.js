@@ -3,7 +3,7 @@ import { api } from '../api.js';
 import { t, extend } from '../i18n.js';
 import { h, replace } from '../dom.js';
 import { state, flash, errorText, hashParams, textOf } from '../shell.js';
-import { colon, reasonText, label, fact, day, when, dueCell, confirmDialog, confirmTwice, field, select, itemsOf, focusHeading } from '../ui.js';
+import { colon, reasonText, whyText, label, fact, day, when, dueCell, confirmDialog, confirmTwice, field, select, itemsOf, focusHeading } from '../ui.js';
 import { evidenceList, evidencePicker } from '../evidence-ui.js';
 import { checkByType, ID_MESSAGES, todayCN } from '../idcheck.js';
 import { isMine, atSchool, allowed, compareTable, memberEvidence, factText, idProblem, sideLabel } from '../case.js';
@@ -59,7 +59,7 @@ function memberCard(m, i, history, groupId) {
     } else dl.append(h('dd', {}, String(p)));
     bits.push(h('div', {}, h('strong', {}, t('group.proposed')), dl));
   }
-  if (m.reject_reason) bits.push(h('p', { class: 'reject', data: { rejectReason: '' } }, h('strong', {}, t('group.reject_reason') + colon()), reasonText(m.reject_reason)));
+  if (m.reject_reason || m.reject_system) bits.push(h('p', { class: 'reject', data: { rejectReason: '' } }, h('strong', {}, t('group.reject_reason') + colon()), whyText(m.reject_system, m.reject_reason)));
   if (m.review_opinion) bits.push(h('p', { data: { reviewOpinion: m.id } }, h('strong', {}, t('f.review_opinion') + colon()), m.review_opinion));
   const ev = memberEvidence(m, history);
   if (ev.length) bits.push(h('div', {}, h('strong', {}, t('group.evidence')), evidenceList(ev, { groupId })));
@@ -264,7 +264,7 @@ function historyList(items, members) {
   if (!items?.length) return h('p', { class: 'muted' }, t('ui.empty'));
   // the opening of an ID-error group says what was found (issue 11 item 6), not its internal type code
   const found = (members || []).map((m) => textOf(idProblem(m))).filter(Boolean).join('；');
-  const why = (e) => (e.action === 'group_opened' ? (found || reasonText(e.reason)) : reasonText(e.reason));
+  const why = (e) => (e.action === 'group_opened' ? (found || reasonText(e.reason)) : whyText(e.system_reason, e.reason));
   return h('ol', { class: 'history', data: { history: '' } }, items.map((e) => h('li', {},
     `${when(e.time || e.created_at || e.at)} · ${e.actor_name || e.actor || (!e.actor_role || e.actor_role === 'system' ? t('hist.system') : label('role', e.actor_role))} · ${label('act', e.action)}`,
     // a group's own event (no member) moves the group's state, a member's event the member's

@@ -4,7 +4,7 @@ import { h, replace } from '../dom.js';
 import { state, flashError, hashParams } from '../shell.js';
 import { qs, api } from '../api.js';
 import { remindersSection } from '../escalation.js';
-import { reasonText, label, fact, day, when, ageDays, dueCell, isOverdue, table, pagedList, cursorLoader, fetchAllPages, exportButtons, tf } from '../ui.js';
+import { whyText, label, fact, day, when, ageDays, dueCell, isOverdue, table, pagedList, cursorLoader, fetchAllPages, exportButtons, tf } from '../ui.js';
 
 extend({
   zh: { 'queue.school': '本校待处理', 'queue.open_school': '处理', 'queue.f_all': '全部', 'queue.f_rejected': '被驳回需重新处理', 'queue.f_overdue': '超期', 'queue.filter': '筛选', 'queue.title': '待核办', 'queue.leader': '待确认删除', 'queue.open': '核办', 'queue.open_leader': '确认', 'queue.note': '超期的排在最前面。' },
@@ -35,7 +35,7 @@ export async function render(main) {
     { label: t('f.student_no'), cell: (it) => fact(it, 'student_no') },
     { label: t('f.handling'), cell: (it) => label('handling', it.handling) },
     { label: t('group.member_state'), cell: (it) => label('mstate', it.state) },
-    { label: t('group.reject_reason'), cell: (it) => (it.reject_reason ? h('span', { class: 'reject', data: { rejectReason: '' } }, reasonText(it.reject_reason)) : '') },
+    { label: t('group.reject_reason'), cell: (it) => (it.reject_reason || it.reject_system ? h('span', { class: 'reject', data: { rejectReason: '' } }, whyText(it.reject_system, it.reject_reason)) : '') },
     { label: t('f.age'), cell: (it) => { const d = it.age_days ?? ageDays(since(it)); return d === null || d === undefined ? '' : tf('ui.days', { n: d }); } },
     { label: t('f.due'), cell: (it) => dueCell(it) },
     { label: t('f.actions'), cell: (it) => h('a', { class: 'button', href: itemHref(it) }, leader ? t('queue.open_leader') : clerk ? t('queue.open_school') : t('queue.open')) },
