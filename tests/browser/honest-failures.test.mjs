@@ -122,3 +122,24 @@ test('issue 11.11: the same in English: the expired session and the load failure
   assert.doesNotMatch(said, /[\u3400-\u9fff]/);
   await ctx.close();
 });
+
+test('issue 11.11 R3: a tab left idle does not warn or sign out while another tab of the same session is in use', async () => {
+  const { ctx, page, errors } = await fresh();
+  await ctx.clock.install();
+  await signIn(page, 'clerk_b');
+  const other = await ctx.newPage(); // the same user's second tab (same session cookie)
+  await other.goto(`${BASE}/#/problems`);
+  await other.waitForSelector('[data-problems]');
+  await ctx.clock.fastForward('27:00');
+  // the other tab is used: its requests keep the one session alive (the service counts any request)
+  await other.reload();
+  await other.waitForSelector('[data-problems]');
+  await ctx.clock.runFor(6000);
+  assert.equal(await page.locator('[data-idle-warning]').count(), 0, 'the idle tab does not warn');
+  await ctx.clock.fastForward('03:00');
+  await ctx.clock.runFor(6000);
+  assert.equal(await page.locator('[data-login-form]').count(), 0, 'nor sign the user out');
+  assert.equal(await page.locator('[data-logout]').isVisible(), true);
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
