@@ -397,6 +397,19 @@ static enum xerr visible_row(struct req *r, struct resp *w, struct ev_row *row)
 	return XE_OK;
 }
 
+/* The stored content of a row (size checked by the caller), checked against its SHA-256; NULL (logged) if unreadable. */
+static char *read_content(struct req *r, const struct ev_row *row)
+{
+	char *buf = arena_alloc(r->arena, (size_t)row->size);
+	int rc = evstore_get(cfg.data_dir, row->sha, buf, (size_t)row->size);
+	if (rc != 0) {
+		log_error("evidence %" PRIu64 ": content %s unreadable: %s", row->id, row->sha_hex,
+			  rc == -EIO ? "size or SHA-256 differs" : strerror(-rc));
+		return NULL;
+	}
+	return buf;
+}
+
 enum xerr api_evidence_get(struct req *r, struct resp *w)
 {
 	struct ev_row row;
@@ -408,16 +421,15 @@ enum xerr api_evidence_get(struct req *r, struct resp *w)
 		log_error("evidence %" PRIu64 ": stored row is inconsistent (mime %s, size %lld)", row.id, row.mime ? row.mime : "-", row.size);
 		return resp_error(r, w, XE_INTERNAL, NULL, NULL);
 	}
-	char *buf = arena_alloc(r->arena, (size_t)row.size);
-	int rc = evstore_get(cfg.data_dir, row.sha, buf, (size_t)row.size);
-	if (rc != 0) {
-		log_error("evidence %" PRIu64 ": content %s unreadable: %s", row.id, row.sha_hex,
-			  rc == -EIO ? "size or SHA-256 differs" : strerror(-rc));
+	char *buf = read_content(r, &row);
+	if (buf == NULL)
 		return resp_error(r, w, XE_INTERNAL, NULL, NULL);
-	}
 	const char *inl = req_query(r, "inline");
-	/* inline only for JPEG previews; anything else is always an attachment */
-	const char *type = inl && strcmp(inl, "1") == 0 && kind == FT_JPEG ? "inline" : "attachment";
+	unsigned pw = 0, ph = 0;
+	/* inline only for JPEG previews of at most FILETYPE_JPEG_PREVIEW_MAX_PIXELS (issue 11 item 16: a larger
+	 * image is never decoded by the browser); anything else is always an attachment */
+	const char *type = inl && strcmp(inl, "1") == 0 && kind == FT_JPEG && filetype_jpeg_size(buf, (size_t)row.size, &pw, &ph) == 0 &&
+				   filetype_jpeg_previewable(pw, ph) ? "inline" : "attachment";
 	char name[EVIDENCE_NAME_MAX];
 	char *cd = arena_alloc(r->arena, EVIDENCE_DISPOSITION_MAX);
 	evidence_download_name(row.name, kind, name, sizeof name);
@@ -427,6 +439,26 @@ enum xerr api_evidence_get(struct req *r, struct resp *w)
 	resp_header(w, "X-Content-Type-Options", "nosniff");
 	resp_header(w, "Cache-Control", "private, no-store");
 	resp_body(w, 200, row.mime, buf, (size_t)row.size);
+	return XE_OK;
+}
+
+/* Issue 11 item 16: a JPEG's width, height and whether the screens may show it inline (at most
+ * FILETYPE_JPEG_PREVIEW_MAX_PIXELS); read from the stored content's frame header. Other kinds: preview false. */
+static enum xerr jpeg_pixels_json(struct req *r, const struct ev_row *row, cJSON *o)
+{
+	unsigned pw = 0, ph = 0;
+	int ok = 0;
+	if (evidence_kind_of_mime(row->mime) == FT_JPEG && row->size > 0 && row->size <= (long long)FILETYPE_MAX_BYTES) {
+		char *buf = read_content(r, row);
+		if (buf == NULL)
+			return XE_INTERNAL;
+		ok = filetype_jpeg_size(buf, (size_t)row->size, &pw, &ph) == 0;
+	}
+	if (ok) {
+		cJSON_AddNumberToObject(o, "width", pw);
+		cJSON_AddNumberToObject(o, "height", ph);
+	}
+	cJSON_AddBoolToObject(o, "preview", ok && filetype_jpeg_previewable(pw, ph));
 	return XE_OK;
 }
 
@@ -442,11 +474,13 @@ enum xerr api_evidence_meta(struct req *r, struct resp *w)
 	if ((e = req_query_int(r, w, "group_id", 1, INT64_MAX, 0, &exclude)) != XE_OK)
 		return e;
 	if ((e = db_evidence_citing_groups(r->db, r->arena, r->who, row.sha, row.id, EV_CITING_MAX, &cit, &ncit)) != XE_OK ||
-	    (e = db_evidence_sha_uploads(r->db, r->arena, row.sha, row.school_id, &total, &other_schools)) != XE_OK)
+	    (e = db_evidence_sha_uploads(r->db, r->arena, r->who, row.sha, row.id, row.school_id, &total, &other_schools)) != XE_OK)
 		return resp_error(r, w, e, NULL, NULL);
 
 	cJSON *o = row_json(&row);
 	char name[EVIDENCE_NAME_MAX];
+	if ((e = jpeg_pixels_json(r, &row, o)) != XE_OK)
+		return resp_error(r, w, e, NULL, NULL);
 	evidence_download_name(row.name, evidence_kind_of_mime(row.mime), name, sizeof name);
 	cJSON_AddStringToObject(o, "download_name", name);
 	json_add_str(o, "created_at", row.created_at);
@@ -462,18 +496,18 @@ enum xerr api_evidence_meta(struct req *r, struct resp *w)
 	cJSON *cited = cJSON_AddArrayToObject(o, "cited_in");
 	/* reuse (R23, beyond the source document: catches copied evidence): other groups citing the same content
 	 * (this row or another school's row with the same SHA-256), except ?group_id=, the one being reviewed.
-	 * Group ids only inside the caller's jurisdiction; the total counts all of them. */
+	 * Only groups with a member inside the caller's jurisdiction, ids and counts alike (issue 11 item 8: a
+	 * school must not learn that a file is cited in another province). */
 	cJSON *reuse = cJSON_AddObjectToObject(o, "reuse");
 	cJSON *groups = cJSON_CreateArray();
 	long long groups_total = 0;
 	for (size_t i = 0; i < ncit; i++) {
 		if (cit[i].cites_this && cit[i].covered)
 			cJSON_AddItemToArray(cited, cJSON_CreateNumber((double)cit[i].group_id));
-		if ((long long)cit[i].group_id == exclude)
+		if ((long long)cit[i].group_id == exclude || !cit[i].covered)
 			continue;
 		groups_total++;
-		if (cit[i].covered)
-			cJSON_AddItemToArray(groups, cJSON_CreateNumber((double)cit[i].group_id));
+		cJSON_AddItemToArray(groups, cJSON_CreateNumber((double)cit[i].group_id));
 	}
 	cJSON_AddBoolToObject(reuse, "cited_elsewhere", groups_total > 0);
 	cJSON_AddNumberToObject(reuse, "groups_total", (double)groups_total);

@@ -48,6 +48,7 @@ enum xerr api_rules(struct req *r, struct resp *w)
 	cJSON_AddNumberToObject(lim, "evidence_file_bytes", FILETYPE_MAX_BYTES);
 	cJSON_AddNumberToObject(lim, "evidence_files", (double)evidence_max_files());
 	cJSON_AddNumberToObject(lim, "evidence_request_bytes", (double)EVIDENCE_UPLOAD_MAX_BODY);
+	cJSON_AddNumberToObject(lim, "jpeg_preview_pixels", (double)FILETYPE_JPEG_PREVIEW_MAX_PIXELS);
 	cJSON *bodies = cJSON_AddArrayToObject(lim, "bodies");
 	for (size_t i = 0; i < routes_count; i++) {
 		cJSON *b = cJSON_CreateObject();

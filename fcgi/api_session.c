@@ -1,6 +1,7 @@
 /* api_session: sign in (POST), who am I (GET), sign out (DELETE) at /api/v1/session; PUT /api/v1/session/password. */
 #include "api.h"
 #include "auth.h"
+#include "authpolicy.h"
 #include "db_auth.h"
 #include "json.h"
 
@@ -23,6 +24,8 @@ static cJSON *principal_json(struct req *r, const struct principal *p, int must_
 	json_add_str(unit, "name", unit_name);
 	json_add_str(o, "csrf_token", p->csrf_token);
 	cJSON_AddBoolToObject(o, "must_change_password", mc != 0);
+	/* issue 11 item 11: the app warns two minutes before the session ends for want of activity */
+	cJSON_AddNumberToObject(o, "idle_timeout_seconds", POLICY_SESSION_IDLE_SECONDS);
 	return o;
 }
 

@@ -148,6 +148,27 @@ static int overdue(const char *due, const char *today) { return due && strcmp(du
 
 /* ---------- JSON of a group ---------- */
 
+/* A system event's history reason written before issue 11 item 10 (append-only, R25): the mixed text itself
+ * ("中文。 (R17: English.)"), which already says it; from then on the reason holds only a person's words. */
+static int written_before(const char *reason, const char *code)
+{
+	const char *zh = wf_system_reason_of(code, 0);
+	return reason && zh && strncmp(reason, zh, strlen(zh)) == 0;
+}
+
+/* Issue 11 item 10: the text of an automatic decision stored as its code, in both languages from the one table
+ * (wf_system_reason): {code, message, message_en}; nothing when the code has no text. */
+static void system_reason_json(cJSON *o, const char *key, const char *code)
+{
+	const char *zh = wf_system_reason_of(code, 0);
+	if (!zh)
+		return;
+	cJSON *x = cJSON_AddObjectToObject(o, key);
+	cJSON_AddStringToObject(x, "code", code);
+	cJSON_AddStringToObject(x, "message", zh);
+	cJSON_AddStringToObject(x, "message_en", wf_system_reason_of(code, 1));
+}
+
 static cJSON *member_json(struct req *r, const struct wfdb_group *g, const struct wfdb_member *m, const struct wf_group *wg,
 			  size_t idx, const char *today)
 {
@@ -170,6 +191,7 @@ static cJSON *member_json(struct req *r, const struct wfdb_group *g, const struc
 	else
 		cJSON_AddNullToObject(o, "proposed");
 	json_add_str(o, "reject_reason", m->reject_reason);
+	system_reason_json(o, "reject_system", m->reject_code);
 	json_add_str(o, "due_date", m->due_date);
 	cJSON_AddBoolToObject(o, "overdue", wf_state_pending(m->state) && overdue(m->due_date, today));
 	json_add_str(o, "step_started_at", m->step_started_at);
@@ -187,6 +209,10 @@ static cJSON *member_json(struct req *r, const struct wfdb_group *g, const struc
 	json_add_str(s, "student_no", mine ? m->student_no : mask_no(r->arena, m->student_no));
 	json_add_str(s, "status", m->status);
 	cJSON_AddBoolToObject(s, "ever_approved", m->ever_approved != 0);
+	/* issue 11 item 8 (R26 short facts): enrolment date, grade and class decide where a child really studies */
+	json_add_str(s, "enrol_date", m->enrol_date);
+	json_add_str(s, "grade", m->grade);
+	json_add_str(s, "class_name", m->class_name);
 	/* R8.2/R10 (issue 11 item 6): what is wrong, in words; R11: the register's new number beside the old one */
 	struct id_problem ip;
 	if (g->type == WT_ID_ERROR && id_problem_of(m->id_type, m->id_check, m->verify_state, m->verify_same_no,
@@ -253,6 +279,28 @@ static cJSON *group_json(struct req *r, const struct wfdb_group *g, const struct
 
 /* ---------- GET /api/v1/groups/{id} ---------- */
 
+/* R28 (issue 11 item 8): a county bureau's approval opinion, kept in the history, shown on its member as
+ * review_opinion (the latest approval's) so the arbitrator reads each side's review beside its evidence. */
+static void review_opinion(cJSON *group, const cJSON *ev)
+{
+	const cJSON *act = cJSON_GetObjectItemCaseSensitive(ev, "action");
+	const cJSON *op = cJSON_GetObjectItemCaseSensitive(ev, "opinion");
+	const cJSON *mid = cJSON_GetObjectItemCaseSensitive(ev, "member_id");
+	const cJSON *m;
+	if (!cJSON_IsString(act) || strcmp(act->valuestring, wf_action_name(WA_APPROVE)) != 0 || !cJSON_IsNumber(mid))
+		return;
+	cJSON_ArrayForEach(m, cJSON_GetObjectItemCaseSensitive(group, "members")) {
+		const cJSON *id = cJSON_GetObjectItemCaseSensitive(m, "id");
+		if (!cJSON_IsNumber(id) || id->valuedouble != mid->valuedouble)
+			continue;
+		cJSON_DeleteItemFromObjectCaseSensitive((cJSON *)m, "review_opinion");
+		if (cJSON_IsString(op))
+			cJSON_AddStringToObject((cJSON *)m, "review_opinion", op->valuestring);
+		else
+			cJSON_AddNullToObject((cJSON *)m, "review_opinion");
+	}
+}
+
 enum xerr api_wf_group_get(struct req *r, struct resp *w)
 {
 	uint64_t id;
@@ -307,6 +355,9 @@ enum xerr api_wf_group_get(struct req *r, struct resp *w)
 		json_add_str(x, "state_before", db_get(&h, i, 7));
 		json_add_str(x, "state_after", db_get(&h, i, 8));
 		json_add_str(x, "reason", db_get(&h, i, 9));
+		if (eq(db_get(&h, i, 4), "system") && !written_before(db_get(&h, i, 9), db_get(&h, i, 5)))
+			system_reason_json(x, "system_reason", db_get(&h, i, 5));
+		json_add_str(x, "opinion", db_get(&h, i, 11));
 		cJSON *ev = cJSON_AddArrayToObject(x, "evidence_ids");
 		const char *csv = db_get(&h, i, 10);
 		while (csv && *csv) {
@@ -316,6 +367,7 @@ enum xerr api_wf_group_get(struct req *r, struct resp *w)
 				csv++;
 		}
 		cJSON_AddItemToArray(ha, x);
+		review_opinion(o, x);
 	}
 	resp_header(w, "Cache-Control", "no-store");
 	return resp_json(r, w, 200, o);
@@ -457,13 +509,16 @@ static enum xerr persist(struct act *x, struct db *db, struct wfdb_group *g, str
 			struct wfdb_member *mm = &m[v->member];
 			struct wfdb_member_set s = {.id = mm->id, .from = (enum wf_state)v->from, .to = (enum wf_state)v->to,
 						    .version = mm->version};
-			const char *reason = mine ? x->reason : wf_system_reason(v->action);
-			if (!mine && v->action == WA_ARBITRATION_LOST && x->reason)
-				reason = arena_printf(x->r->arena, "%s %s", reason, x->reason);
+			/* issue 11 item 10: a person's reason is stored as written; an automatic decision as its code (the
+			 * action's name: its text in each language is wf_system_reason's), plus the arbitrator's own text
+			 * when an arbitration decided it (R18) -- never one mixed string */
+			const char *reason = mine || v->action == WA_ARBITRATION_LOST ? x->reason : NULL;
+			const char *code = !mine && wf_system_reason(v->action, 0) ? wf_action_name(v->action) : NULL;
 			enum wf_handling h = mm->handling;
 			s.opinion = mm->opinion;
 			s.proposed = mm->proposed;
 			s.reject_reason = mm->reject_reason;
+			s.reject_code = mm->reject_code;
 			if (v->effects & WE_SET_HANDLING) {
 				h = v->action == WA_SUBMIT_CORROBORATE ? WH_CORROBORATE
 				    : v->action == WA_SUBMIT_CHANGE    ? WH_CHANGE
@@ -471,11 +526,14 @@ static enum xerr persist(struct act *x, struct db *db, struct wfdb_group *g, str
 				s.opinion = x->opinion;
 				s.proposed = v->action == WA_SUBMIT_CHANGE ? proposed : NULL;
 				s.reject_reason = NULL;
+				s.reject_code = NULL;
 			}
 			if (v->effects & WE_CLEAR_HANDLING)
 				h = WH_NONE;
-			if (v->effects & WE_SET_REASON)
+			if (v->effects & WE_SET_REASON) {
 				s.reject_reason = reason;
+				s.reject_code = code;
+			}
 			s.handling = wf_handling_name(h);
 			if (wf_state_pending(s.to)) {
 				s.due_date = due_for(x, db, &e);
@@ -494,6 +552,7 @@ static enum xerr persist(struct act *x, struct db *db, struct wfdb_group *g, str
 			mm->opinion = s.opinion;
 			mm->proposed = s.proposed;
 			mm->reject_reason = s.reject_reason;
+			mm->reject_code = s.reject_code;
 			mm->due_date = s.due_date;
 			mm->reopened_as = s.reopened_as;
 			struct wfdb_history hr = {.group_id = g->id, .member_id = mm->id, .student_id = mm->student_id,
@@ -501,6 +560,7 @@ static enum xerr persist(struct act *x, struct db *db, struct wfdb_group *g, str
 						  .actor_role = mine ? role_name(p->role) : "system",
 						  .action = wf_action_name(v->action), .state_before = wf_state_name((enum wf_state)v->from),
 						  .state_after = wf_state_name((enum wf_state)v->to), .reason = reason,
+						  .opinion = mine ? x->opinion : NULL, /* R25, issue 11 item 8: the approval comment too */
 						  .evidence_ids = mine ? x->evidence_csv : NULL};
 			uint64_t hid = 0;
 			if ((e = db_wf_history_add(db, &hr, &hid)))
@@ -745,6 +805,7 @@ static enum xerr act_tx(struct db *db, void *ctx)
 	json_add_str(mo, "handling", wf_handling_name(m[idx].handling));
 	cJSON_AddNumberToObject(mo, "version", m[idx].version);
 	json_add_str(mo, "reject_reason", m[idx].reject_reason);
+	system_reason_json(mo, "reject_system", m[idx].reject_code);
 	json_add_str(mo, "due_date", m[idx].due_date);
 	wg.state = g.state;
 	cJSON_AddItemToObject(mo, "allowed_actions", allowed_json(&wg, idx, caps));
@@ -914,6 +975,7 @@ static cJSON *queue_member_items(const struct db_rows *rs, const char *today)
 		json_add_str(o, "state", db_get(rs, i, 4));
 		json_add_str(o, "handling", db_get(rs, i, 5));
 		json_add_str(o, "reject_reason", db_get(rs, i, 6));
+		system_reason_json(o, "reject_system", db_get(rs, i, WF_QUEUE_KEY_COL + 2));
 		json_add_str(o, "due_date", db_get(rs, i, 7));
 		cJSON_AddBoolToObject(o, "overdue", overdue(db_get(rs, i, 7), today));
 		long long age = db_get_int(rs, i, 8);
@@ -930,6 +992,55 @@ static cJSON *queue_member_items(const struct db_rows *rs, const char *today)
 		cJSON_AddItemToArray(arr, o);
 	}
 	return arr;
+}
+
+/* An overdue step from columns 0..5 (kind, group_id, member_id, type, state, due date) and its days overdue on td. */
+static cJSON *overdue_step_json(const struct db_rows *rs, size_t i, wd_day td)
+{
+	cJSON *x = cJSON_CreateObject();
+	wd_day d;
+	json_add_str(x, "kind", db_get(rs, i, 0));
+	cJSON_AddNumberToObject(x, "group_id", (double)db_get_int(rs, i, 1));
+	if (db_get(rs, i, 2))
+		cJSON_AddNumberToObject(x, "member_id", (double)db_get_int(rs, i, 2));
+	else
+		cJSON_AddNullToObject(x, "member_id");
+	json_add_str(x, "type", db_get(rs, i, 3));
+	json_add_str(x, "state", db_get(rs, i, 4));
+	json_add_str(x, "due_date", db_get(rs, i, 5));
+	if (db_get(rs, i, 5) && wd_parse(db_get(rs, i, 5), &d) == 0)
+		cJSON_AddNumberToObject(x, "days_overdue", (double)(td - d));
+	return x;
+}
+
+/* Issue 11 item 9: the unit whose step it is ({code, name, level} from columns c, c+1, c+2) and how long the step has
+ * waited (age_days from the seconds in column c+3), so the levels above see the overdue steps grouped by unit. */
+static void step_unit_json(cJSON *x, const struct db_rows *rs, size_t i, size_t c)
+{
+	cJSON *u = cJSON_AddObjectToObject(x, "unit");
+	json_add_str(u, "code", db_get(rs, i, c));
+	json_add_str(u, "name", db_get(rs, i, c + 1));
+	cJSON_AddNumberToObject(u, "level", (double)db_get_int(rs, i, c + 2));
+	cJSON_AddNumberToObject(x, "age_days", (double)(db_get_int(rs, i, c + 3) / 86400));
+}
+
+/* Issue 11 item 9 (R24): the escalated steps of the units directly below the caller's, for its work queue. */
+static enum xerr reminders_json(struct req *r, cJSON *o)
+{
+	struct db_rows rs;
+	enum xerr e = db_wf_reminders(r->db, r->arena, r->who->unit_id, 100, &rs);
+	if (e != XE_OK)
+		return e;
+	wd_day td = today_day();
+	cJSON *arr = cJSON_AddArrayToObject(o, "reminders");
+	for (size_t i = 0; i < rs.n; i++) {
+		cJSON *x = overdue_step_json(&rs, i, td);
+		step_unit_json(x, &rs, i, 6);
+		json_add_str(x, "name", db_get(&rs, i, 10));
+		cJSON_AddBoolToObject(x, "escalated", 1);
+		cJSON_AddItemToArray(arr, x);
+	}
+	return XE_OK;
 }
 
 enum xerr api_wf_queue(struct req *r, struct resp *w)
@@ -999,6 +1110,9 @@ enum xerr api_wf_queue(struct req *r, struct resp *w)
 	cJSON_AddNumberToObject(c, "oldest_age_days", (double)(oldest / 86400));
 	cJSON_AddNumberToObject(c, "rejected", counts.n ? (double)db_get_int(&counts, 0, 3) : 0);
 	cJSON_AddItemToObject(o, "items", arr);
+	/* issue 11 item 9: a bureau's queue also reminds it of the steps below it overdue beyond escalation (first page only) */
+	if (!paged && (p->role == ROLE_COUNTY || p->role == ROLE_BUREAU) && (e = reminders_json(r, o)))
+		return e;
 	/* the one envelope, keyset-paged (overdue first, oldest step, id): counts.total is the whole queue */
 	cJSON_AddNullToObject(o, "next_cursor");
 	if (items.n) {
@@ -1081,24 +1195,14 @@ enum xerr api_wf_overdue(struct req *r, struct resp *w)
 	cJSON *arr, *o = cursor_list(&arr); /* the first `limit`, most overdue first; not paged further yet */
 	cJSON_AddStringToObject(o, "today", today);
 	for (size_t i = 0; i < rs.n; i++) {
-		cJSON *x = cJSON_CreateObject();
-		json_add_str(x, "kind", db_get(&rs, i, 0));
-		cJSON_AddNumberToObject(x, "group_id", (double)db_get_int(&rs, i, 1));
-		if (db_get(&rs, i, 2))
-			cJSON_AddNumberToObject(x, "member_id", (double)db_get_int(&rs, i, 2));
-		else
-			cJSON_AddNullToObject(x, "member_id");
-		json_add_str(x, "type", db_get(&rs, i, 3));
-		json_add_str(x, "state", db_get(&rs, i, 4));
-		json_add_str(x, "due_date", db_get(&rs, i, 5));
-		wd_day d;
-		if (db_get(&rs, i, 5) && wd_parse(db_get(&rs, i, 5), &d) == 0)
-			cJSON_AddNumberToObject(x, "days_overdue", (double)(td - d));
+		cJSON *x = overdue_step_json(&rs, i, td);
 		if (db_get(&rs, i, 6))
 			cJSON_AddNumberToObject(x, "school_id", (double)db_get_int(&rs, i, 6));
 		json_add_str(x, "county_code", db_get(&rs, i, 7));
 		json_add_str(x, "name", db_get(&rs, i, 8));
 		json_add_str(x, "student_no", db_get(&rs, i, 9));
+		step_unit_json(x, &rs, i, 10);
+		cJSON_AddBoolToObject(x, "escalated", db_get_int(&rs, i, 14) != 0);
 		cJSON_AddItemToArray(arr, x);
 	}
 	resp_header(w, "Cache-Control", "no-store");
@@ -1342,7 +1446,15 @@ enum xerr api_wf_feed(struct req *r, struct resp *w)
 		json_add_str(x, "action", db_get(&rs, i, 7));
 		json_add_str(x, "state_before", db_get(&rs, i, 8));
 		json_add_str(x, "state_after", db_get(&rs, i, 9));
-		json_add_str(x, "reason", db_get(&rs, i, 10));
+		/* R29 (issue 11 item 10): an automatic decision's reason reads as before for the provincial system: its
+		 * Chinese text (then the arbitrator's own words), and its code and English text beside it */
+		const char *why = db_get(&rs, i, 10);
+		const char *sys = eq(db_get(&rs, i, 6), "system") && !written_before(why, db_get(&rs, i, 7)) ? wf_system_reason_of(db_get(&rs, i, 7), 0) : NULL;
+		if (sys)
+			why = why ? arena_printf(r->arena, "%s %s", sys, why) : sys;
+		json_add_str(x, "reason", why);
+		if (sys)
+			system_reason_json(x, "system_reason", db_get(&rs, i, 7));
 		json_add_str(x, "evidence_ids", db_get(&rs, i, 11));
 		json_add_str(x, "group_type", db_get(&rs, i, 12));
 		json_add_str(x, "group_state", db_get(&rs, i, 13));

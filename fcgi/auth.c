@@ -128,6 +128,19 @@ static const char *cookie_get(struct req *r, const char *name)
 	return NULL;
 }
 
+enum xerr auth_unauthenticated(struct req *r, struct resp *w)
+{
+	const char *tok = r->who ? NULL : cookie_get(r, AUTH_COOKIE);
+	if (!tok || strlen(tok) != 43)
+		return resp_error(r, w, XE_UNAUTHENTICATED, NULL, NULL);
+	cJSON *inner;
+	cJSON *root = resp_error_body(XE_UNAUTHENTICATED, NULL, NULL,
+				      "登录已超时（30 分钟没有操作）或已退出，请重新登录。",
+				      "Your session has ended (30 minutes without activity, or you signed out); please sign in again.", &inner);
+	cJSON_AddStringToObject(inner, "reason", "session_expired");
+	return resp_error_send(r, w, XE_UNAUTHENTICATED, root);
+}
+
 int auth_wanted(const struct req *r)
 {
 	const char *c = req_param(r, "HTTP_COOKIE");

@@ -17,6 +17,11 @@
 int auth_init(void);
 /* 1 if the request carries a session cookie or credential worth looking up. */
 int auth_wanted(const struct req *r);
+/* The 401 of a request that needs a principal and has none (issue 11 item 11): when it carried a well-formed session
+ * cookie that no longer names a live session (idle POLICY_SESSION_IDLE_SECONDS, 12 h old, signed out, password
+ * changed), error.reason "session_expired" with a message saying so; otherwise the plain "please sign in". A wrong
+ * password at sign-in has its own message (auth_login). */
+enum xerr auth_unauthenticated(struct req *r, struct resp *w);
 /* Set r->who from the Authorization: Bearer credential (if that header is present) or else the session cookie;
  * leaves it NULL when absent or invalid. A session whose password must be changed may only use GET/DELETE
  * /api/v1/session and PUT /api/v1/session/password: other routes get 403 (w filled, error returned).

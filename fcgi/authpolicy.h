@@ -3,6 +3,7 @@
 #define XJ_AUTHPOLICY_H
 #include "http.h"
 
+#define POLICY_SESSION_IDLE_SECONDS 1800 /* a session ends after this long without a request (R3; the app warns 2 min before) */
 #define POLICY_MIN_PASSWORD 8          /* characters (UTF-8 code points) */
 #define POLICY_MAX_PASSWORD 128        /* characters: bounds the hashing input */
 #define POLICY_WINDOW_SECONDS 900      /* failures older than this are not counted */

@@ -1,5 +1,6 @@
 /* db_auth: SQL for users, sessions, login back-off, provincial credentials, units and the security log. */
 #include "db_auth.h"
+#include "authpolicy.h"
 #include "scope.h"
 #include <stdlib.h>
 #include <string.h>
@@ -13,12 +14,15 @@
 	"c.id, c.name, c.prefix, " TS("c.created_at") ", " TS("c.last_used_at") ", " TS("c.revoked_at") \
 	", c.created_by, un.id, un.code, un.name"
 
+#define XJ_STR_(x) #x
+#define XJ_STR(x) XJ_STR_(x)
+
 /* --- sessions and sign-in --- */
 static const struct db_sql Q_SESSION = {
 	"SELECT s.id, s.csrf_token, TIMESTAMPDIFF(SECOND, s.last_seen, UTC_TIMESTAMP(6)), " PRINCIPAL_COLS ", u.must_change"
 	" FROM session s JOIN app_user u ON u.id = s.user_id JOIN unit un ON un.id = u.unit_id"
 	" WHERE s.token_hash = ? AND s.ended_at IS NULL AND s.expires_at > UTC_TIMESTAMP(6)"
-	" AND s.last_seen > UTC_TIMESTAMP(6) - INTERVAL 1800 SECOND AND u.disabled = 0"};
+	" AND s.last_seen > UTC_TIMESTAMP(6) - INTERVAL " XJ_STR(POLICY_SESSION_IDLE_SECONDS) " SECOND AND u.disabled = 0"};
 static const struct db_sql Q_TOUCH = {"UPDATE session SET last_seen = UTC_TIMESTAMP(6) WHERE id = ?"};
 static const struct db_sql Q_USER = {"SELECT id, password_hash, disabled, must_change, unit_id FROM app_user WHERE username = ?"};
 static const struct db_sql Q_USER_ID = {"SELECT id, password_hash, disabled, must_change, unit_id FROM app_user WHERE id = ?"};

@@ -33,9 +33,11 @@ static size_t jur_args(struct db_arg *a, const struct principal *who)
 /* Who may see an evidence row (download and metadata, R23 "only for users whose jurisdiction covers a case
  * that cites the file, or its uploader's school"):
  *  (a) the caller's jurisdiction covers the uploader's school; or
- *  (b) a group whose history cites the row (history.evidence_ids, comma-separated ids without spaces) has a
- *      member inside the caller's jurisdiction (so both sides of a case, their bureaus and the arbiter see
- *      the evidence the case stands on).
+ *  (b) the caller is a bureau (unit level below 4: county, city, province, ministry) and a group whose
+ *      history cites the row (history.evidence_ids, comma-separated ids without spaces) has a member inside
+ *      its jurisdiction: the members' county bureaus and the arbiter see every side's evidence (R27, R28).
+ *      A school sees the other schools' records as short facts only, never their evidence (R26, issue 11
+ *      item 8): for a school only (a) holds.
  * For (b) the search starts from the groups with a member at the uploader's school (indexes
  * k_member_school, k_history_group), which assumes that a school cites only its own uploads on its own
  * members: the workflow must check evidence.school_id = the acting school when it accepts evidence_ids.
@@ -49,11 +51,11 @@ static const struct db_sql Q_GET_VISIBLE = {
 	"SELECT " ROW_COLS
 	" FROM evidence e JOIN unit u ON u.id = e.school_id LEFT JOIN app_user au ON au.id = e.uploader_id"
 	" WHERE e.id = ? AND (" JUR("u.province_code", "u.city_code", "u.county_code", "u.id")
-	" OR EXISTS (SELECT 1 FROM group_member gs"
+	" OR (? < 4 AND EXISTS (SELECT 1 FROM group_member gs"
 	"   JOIN history h ON h.group_id = gs.group_id AND FIND_IN_SET(e.id, h.evidence_ids) > 0"
 	"   JOIN group_member gm ON gm.group_id = gs.group_id"
 	"   WHERE gs.school_id = e.school_id AND " JUR("gm.province_code", "gm.city_code", "gm.county_code", "gm.school_id")
-	" ))"};
+	" )))"};
 
 /* Groups whose history cites any evidence row with the given content (same search path and assumption as
  * above; rows of other schools with the same SHA-256 are found through k_evidence_sha). */
@@ -67,8 +69,11 @@ static const struct db_sql Q_CITING = {
 	" WHERE e2.sha256 = ?"
 	" GROUP BY h.group_id ORDER BY h.group_id LIMIT ?"};
 
+/* Rows with the same content that the caller may know of: this row and those uploaded inside its
+ * jurisdiction (issue 11 item 8: a school must not learn that a file exists in another province). */
 static const struct db_sql Q_SHA_UPLOADS = {
-	"SELECT COUNT(*), COALESCE(SUM(school_id <> ?), 0) FROM evidence WHERE sha256 = ?"};
+	"SELECT COUNT(*), COALESCE(SUM(e.school_id <> ?), 0) FROM evidence e JOIN unit u ON u.id = e.school_id"
+	" WHERE e.sha256 = ? AND (e.id = ? OR " JUR("u.province_code", "u.city_code", "u.county_code", "u.id") ")"};
 
 static const struct db_sql Q_USAGE_ENSURE = {
 	"INSERT INTO evidence_usage (school_id) VALUES (?) ON DUPLICATE KEY UPDATE school_id = school_id"};
@@ -104,13 +109,14 @@ static void fill_row(const struct db_rows *rs, size_t r, struct ev_row *o)
 enum xerr db_evidence_get_visible(struct db *db, struct arena *a, const struct principal *who, uint64_t id,
 				  struct ev_row *out, int *found)
 {
-	struct db_arg args[1 + 2 * JUR_NARGS];
+	struct db_arg args[2 + 2 * JUR_NARGS];
 	size_t k = 0;
 	struct db_rows rs;
 	assert(who != NULL);
 	*found = 0;
 	args[k++] = DBI(id);
 	k += jur_args(args + k, who);
+	args[k++] = DBI((long long)who->unit_level);
 	k += jur_args(args + k, who);
 	enum xerr e = db_exec(db, a, &Q_GET_VISIBLE, args, k, &rs, NULL, NULL);
 	if (e != XE_OK || rs.n == 0)
@@ -146,12 +152,18 @@ enum xerr db_evidence_citing_groups(struct db *db, struct arena *a, const struct
 	return XE_OK;
 }
 
-enum xerr db_evidence_sha_uploads(struct db *db, struct arena *a, const unsigned char sha[32], uint32_t school_id,
-				  long long *total, long long *other_schools)
+enum xerr db_evidence_sha_uploads(struct db *db, struct arena *a, const struct principal *who, const unsigned char sha[32],
+				  uint64_t id, uint32_t school_id, long long *total, long long *other_schools)
 {
+	struct db_arg args[3 + JUR_NARGS];
+	size_t k = 0;
 	struct db_rows rs;
 	*total = *other_schools = 0;
-	enum xerr e = db_exec(db, a, &Q_SHA_UPLOADS, DB_ARGS(DBI(school_id), DBSN((const char *)sha, 32)), &rs, NULL, NULL);
+	args[k++] = DBI(school_id);
+	args[k++] = DBSN((const char *)sha, 32);
+	args[k++] = DBI(id);
+	k += jur_args(args + k, who);
+	enum xerr e = db_exec(db, a, &Q_SHA_UPLOADS, args, k, &rs, NULL, NULL);
 	if (e != XE_OK || rs.n == 0)
 		return e;
 	*total = db_get_int(&rs, 0, 0);

@@ -36,9 +36,10 @@ struct ev_citing {
 /* Groups citing any evidence row with content sha (at most max, by group id); *n receives the count. */
 enum xerr db_evidence_citing_groups(struct db *db, struct arena *a, const struct principal *who,
 				    const unsigned char sha[32], uint64_t id, size_t max, struct ev_citing **out, size_t *n);
-/* Evidence rows with content sha: *total in all, *other_schools of them at schools other than school_id. */
-enum xerr db_evidence_sha_uploads(struct db *db, struct arena *a, const unsigned char sha[32], uint32_t school_id,
-				  long long *total, long long *other_schools);
+/* Evidence rows with content sha that the caller may know of (row id itself and rows uploaded inside who's
+ * jurisdiction): *total of them, *other_schools of them at schools other than school_id. */
+enum xerr db_evidence_sha_uploads(struct db *db, struct arena *a, const struct principal *who, const unsigned char sha[32],
+				  uint64_t id, uint32_t school_id, long long *total, long long *other_schools);
 
 /* Upload transaction steps (call inside db_tx, in this order). */
 /* Create the school's usage row if missing and lock it (SELECT ... FOR UPDATE); *bytes = bytes stored. */

@@ -21,7 +21,8 @@ static const struct db_sql Q_GROUP_LOCK = {GROUP_COLS " FOR UPDATE"};
 	"SELECT m.id, m.student_id, m.school_id, m.province_code, m.city_code, m.county_code, m.state, m.handling,"   \
 	" m.opinion, m.proposed, m.reject_reason, m.due_date, m.step_started_at, m.version, m.reopened_as,"          \
 	" s.name, s.gender, s.birth_date, s.id_type, s.id_number, s.student_no, s.status, s.ever_approved,"          \
-	" s.id_check, s.verify_state, s.verify_id_number<=>s.id_number, s.verify_name<=>s.name, s.register_id_number"  \
+	" s.id_check, s.verify_state, s.verify_id_number<=>s.id_number, s.verify_name<=>s.name, s.register_id_number,"  \
+	" s.enrol_date, s.grade, s.class_name, m.reject_code"                                                           \
 	" FROM group_member m STRAIGHT_JOIN student s ON s.id = m.student_id WHERE m.group_id = ? ORDER BY m.id"
 static const struct db_sql Q_MEMBERS = {MEMBER_COLS};
 static const struct db_sql Q_MEMBERS_LOCK = {MEMBER_COLS " FOR UPDATE"};
@@ -32,7 +33,8 @@ static const struct db_sql Q_MEMBERS_LOCK = {MEMBER_COLS " FOR UPDATE"};
 	" m.id, m.student_id, m.school_id, m.province_code, m.city_code, m.county_code, m.state, m.handling,"         \
 	" m.opinion, m.proposed, m.reject_reason, m.due_date, m.step_started_at, m.version, m.reopened_as,"          \
 	" s.name, s.gender, s.birth_date, s.id_type, s.id_number, s.student_no, s.status, s.ever_approved,"          \
-	" s.id_check, s.verify_state, s.verify_id_number<=>s.id_number, s.verify_name<=>s.name, s.register_id_number"  \
+	" s.id_check, s.verify_state, s.verify_id_number<=>s.id_number, s.verify_name<=>s.name, s.register_id_number,"  \
+	" s.enrol_date, s.grade, s.class_name, m.reject_code"                                                           \
 	" FROM problem_group g STRAIGHT_JOIN group_member m ON m.group_id = g.id STRAIGHT_JOIN student s ON s.id = m.student_id" \
 	" WHERE g.id = ? ORDER BY m.id"
 static const struct db_sql Q_LOAD = {LOAD_COLS};
@@ -42,12 +44,12 @@ static const struct db_sql Q_MEMBER_UNITS = {
 static const struct db_sql Q_UNIT = {"SELECT code, name, level FROM unit WHERE id = ?"};
 
 static const struct db_sql Q_MEMBER_SET = {
-	"UPDATE group_member SET state = ?, handling = ?, opinion = ?, proposed = ?, reject_reason = ?, due_date = ?,"
+	"UPDATE group_member SET state = ?, handling = ?, opinion = ?, proposed = ?, reject_reason = ?, reject_code = ?, due_date = ?,"
 	" reopened_as = ?, step_started_at = UTC_TIMESTAMP(6), updated_at = UTC_TIMESTAMP(6), version = version + 1"
 	" WHERE id = ? AND state = ? AND version = ?"};
 static const struct db_sql Q_HISTORY_ADD = {
 	"INSERT INTO history (group_id, member_id, student_id, actor_user_id, actor_role, action, state_before,"
-	" state_after, reason, evidence_ids) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"};
+	" state_after, reason, opinion, evidence_ids) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"};
 #define JSON_IDS "JSON_TABLE(?, '$[*]' COLUMNS (id BIGINT UNSIGNED PATH '$')) j"
 static const struct db_sql Q_EVIDENCE_LINK = {
 	"INSERT IGNORE INTO action_evidence (evidence_id, history_id, group_id, member_id) SELECT j.id, ?, ?, ? FROM " JSON_IDS};
@@ -103,7 +105,7 @@ static const struct db_sql Q_IDEM_STORE = {
 
 static const struct db_sql Q_HISTORY_LIST = {
 	"SELECT h.id, h.created_at, h.actor_user_id, u.display_name, h.actor_role, h.action, h.member_id,"
-	" h.state_before, h.state_after, h.reason, h.evidence_ids"
+	" h.state_before, h.state_after, h.reason, h.evidence_ids, h.opinion"
 	" FROM history h LEFT JOIN app_user u ON u.id = h.actor_user_id WHERE h.group_id = ? ORDER BY h.id"};
 
 /* ---- queues ---- */
@@ -116,7 +118,7 @@ static const struct db_sql Q_HISTORY_LIST = {
 #define QUEUE_ITEMS(IDX, WHERE)                                                                                            \
 	"SELECT m.id, m.group_id, g.type, g.state, m.state, m.handling, m.reject_reason, m.due_date,"                 \
 	" TIMESTAMPDIFF(SECOND, m.step_started_at, UTC_TIMESTAMP(6)), m.version, s.name, s.gender, s.birth_date,"    \
-	" s.student_no, m.school_id, u.name, " M_FLAG ", " M_US                                                       \
+	" s.student_no, m.school_id, u.name, " M_FLAG ", " M_US ", m.reject_code"                                     \
 	" FROM group_member m FORCE INDEX (" IDX ") STRAIGHT_JOIN problem_group g ON g.id = m.group_id"            \
 	" STRAIGHT_JOIN student s ON s.id = m.student_id"                                                             \
 	" STRAIGHT_JOIN unit u ON u.id = m.school_id"                                                                 \
@@ -127,11 +129,11 @@ static const struct db_sql Q_HISTORY_LIST = {
 	" AND (? IS NULL OR g.type = ?) AND (? IS NULL OR m.school_id = ?) AND (? IS NULL OR m.due_date < ?)"          \
 	SQL_SEARCH_STUDENT("s")
 /* issue 11 item 7: the queue's filters (enum wf_queue_filter): rejected, to handle again; overdue. Args: filter, filter, today. */
-#define Q_FILTER " AND (? <> 1 OR m.reject_reason IS NOT NULL) AND (? <> 2 OR " M_FLAG ")"
+#define Q_FILTER " AND (? <> 1 OR m.reject_reason IS NOT NULL OR m.reject_code IS NOT NULL) AND (? <> 2 OR " M_FLAG ")"
 #define QUEUE_COUNTS(WHERE)                                                                                           \
 	"SELECT COUNT(*), COALESCE(SUM(m.due_date < ?), 0),"                                                          \
 	" COALESCE(MAX(TIMESTAMPDIFF(SECOND, m.step_started_at, UTC_TIMESTAMP(6))), 0),"                             \
-	" COALESCE(SUM(m.reject_reason IS NOT NULL), 0) FROM group_member m WHERE " WHERE
+	" COALESCE(SUM(m.reject_reason IS NOT NULL OR m.reject_code IS NOT NULL), 0) FROM group_member m WHERE " WHERE
 #define W_CLERK "m.school_id = ? AND m.state IN ('unconfirmed','open')"
 #define W_LEADER "m.school_id = ? AND m.state = 'awaiting_leader'"
 #define W_COUNTY "m.county_code = ? AND m.state = 'awaiting_review'"
@@ -160,6 +162,26 @@ static const struct db_sql Q_QUEUE_ARB_N = {
 	" COALESCE(MAX(TIMESTAMPDIFF(SECOND, g.arb_since, UTC_TIMESTAMP(6))), 0), 0"
 	" FROM problem_group g WHERE g.arbiter_unit_id = ? AND g.state = 'awaiting_arbitration'"};
 
+/* Issue 11 item 9 (R24): escalated steps of the units directly below a unit (a reminder in its queue; it does not
+ * change who decides): its schools' handling, its counties' reviews, the arbitrations of the bureaus below it. The
+ * school-side states are the pending states before the county's review. Arguments: unit id, cutoff (x3), limit. */
+static const struct db_sql Q_REMINDERS = {
+	"SELECT 'member', m.group_id, m.id, g.type, m.state, m.due_date, su.code, su.name, su.level,"
+	" TIMESTAMPDIFF(SECOND, m.step_started_at, UTC_TIMESTAMP(6)), s.name"
+	" FROM unit su JOIN group_member m ON m.school_id = su.id AND m.state IN ('unconfirmed','open','awaiting_leader')"
+	" JOIN problem_group g ON g.id = m.group_id JOIN student s ON s.id = m.student_id"
+	" WHERE su.parent_id = ? AND su.level = 4 AND m.due_date < ?"
+	" UNION ALL SELECT 'member', m.group_id, m.id, g.type, m.state, m.due_date, cu.code, cu.name, cu.level,"
+	" TIMESTAMPDIFF(SECOND, m.step_started_at, UTC_TIMESTAMP(6)), s.name"
+	" FROM unit cu JOIN group_member m ON m.county_code = cu.code AND m.state = 'awaiting_review'"
+	" JOIN problem_group g ON g.id = m.group_id JOIN student s ON s.id = m.student_id"
+	" WHERE cu.parent_id = ? AND cu.level = 3 AND m.due_date < ?"
+	" UNION ALL SELECT 'arbitration', g.id, NULL, g.type, g.state, g.arb_due_date, au.code, au.name, au.level,"
+	" TIMESTAMPDIFF(SECOND, g.arb_since, UTC_TIMESTAMP(6)), NULL"
+	" FROM unit au JOIN problem_group g ON g.arbiter_unit_id = au.id AND g.state = 'awaiting_arbitration'"
+	" WHERE au.parent_id = ? AND g.arb_due_date < ?"
+	" ORDER BY 6, 2, 3 LIMIT ?"};
+
 /* ---- jurisdiction-scoped statements: the one scope filter (scope.h) on the member's path ---- */
 #define SCOPED(F) SCOPE_EACH(F, "m", "school_id")
 
@@ -184,17 +206,25 @@ static const struct db_sql Q_QUEUE_ARB_N = {
 #define OV_SEARCH_NARGS (6 + SEARCH_STUDENT_NARGS)
 /* the caller's members by the path index of the scope's level (the ministry's "(? IS NULL)" uses none: all rows) */
 #define M_PATH_KEYS "FORCE INDEX (k_member_province, k_member_city, k_member_county_group, k_member_school_group)"
+/* The unit whose step it is (issue 11 item 9): the school for its handling, the county for its review, the arbiter for
+ * an arbitration and for a group past its clearance deadline; how long the step has waited; escalated (due before the
+ * cutoff of db_wf_escalate_cutoff). Arguments per part: cutoff, scope, search (OV_SEARCH_NARGS), today. */
 #define OVERDUE_LIST(C)                                                                                               \
 	"SELECT 'member', m.group_id, m.id, g.type, m.state, m.due_date, m.school_id, m.county_code, s.name,"        \
-	" s.student_no FROM group_member m STRAIGHT_JOIN problem_group g ON g.id = m.group_id JOIN student s ON s.id = m.student_id" \
+	" s.student_no, IF(m.state = 'awaiting_review', cu.code, su.code), IF(m.state = 'awaiting_review', cu.name, su.name)," \
+	" IF(m.state = 'awaiting_review', cu.level, su.level), TIMESTAMPDIFF(SECOND, m.step_started_at, UTC_TIMESTAMP(6))," \
+	" m.due_date < ? FROM group_member m STRAIGHT_JOIN problem_group g ON g.id = m.group_id JOIN student s ON s.id = m.student_id" \
+	" JOIN unit su ON su.id = m.school_id LEFT JOIN unit cu ON cu.code = m.county_code"                          \
 	" WHERE " C OV_SEARCH " AND m.state IN " PENDING " AND m.due_date < ?"                                        \
-	" UNION ALL SELECT DISTINCT 'arbitration', g.id, NULL, g.type, g.state, g.arb_due_date, NULL, NULL, NULL, NULL" \
+	" UNION ALL SELECT DISTINCT 'arbitration', g.id, NULL, g.type, g.state, g.arb_due_date, NULL, NULL, NULL, NULL," \
+	" au.code, au.name, au.level, TIMESTAMPDIFF(SECOND, g.arb_since, UTC_TIMESTAMP(6)), g.arb_due_date < ?"     \
 	" FROM group_member m " M_PATH_KEYS " STRAIGHT_JOIN problem_group g ON g.id = m.group_id"                      \
-	" JOIN student s ON s.id = m.student_id"                                                                      \
+	" JOIN student s ON s.id = m.student_id JOIN unit au ON au.id = g.arbiter_unit_id"                            \
 	" WHERE " C OV_SEARCH " AND g.state = 'awaiting_arbitration' AND g.arb_due_date < ?"                          \
-	" UNION ALL SELECT DISTINCT 'deadline', g.id, NULL, g.type, g.state, g.deadline, NULL, NULL, NULL, NULL"      \
+	" UNION ALL SELECT DISTINCT 'deadline', g.id, NULL, g.type, g.state, g.deadline, NULL, NULL, NULL, NULL,"      \
+	" au.code, au.name, au.level, TIMESTAMPDIFF(SECOND, g.created_at, UTC_TIMESTAMP(6)), g.deadline < ?"          \
 	" FROM group_member m " M_PATH_KEYS " STRAIGHT_JOIN problem_group g ON g.id = m.group_id"                      \
-	" JOIN student s ON s.id = m.student_id"                                                                      \
+	" JOIN student s ON s.id = m.student_id JOIN unit au ON au.id = g.arbiter_unit_id"                            \
 	" WHERE " C OV_SEARCH " AND g.state <> 'done' AND g.deadline < ?"                                             \
 	" ORDER BY 6, 2, 3 LIMIT ?"
 static const struct db_sql Q_STATS_TYPE[SCOPE_N] = SCOPED(STATS_TYPE);
@@ -293,6 +323,10 @@ static enum xerr decode_members(struct arena *a, const struct db_rows *rs, size_
 		m[i].verify_same_no = (int)db_get_int(rs, i, off + 25);
 		m[i].verify_same_name = (int)db_get_int(rs, i, off + 26);
 		m[i].register_id_number = db_get(rs, i, off + 27);
+		m[i].enrol_date = db_get(rs, i, off + 28);
+		m[i].grade = db_get(rs, i, off + 29);
+		m[i].class_name = db_get(rs, i, off + 30);
+		m[i].reject_code = db_get(rs, i, off + 31);
 	}
 	*out = m;
 	*n = rs->n;
@@ -377,7 +411,7 @@ enum xerr db_wf_member_set(struct db *db, const struct wfdb_member_set *s, int *
 	*ok = 0;
 	enum xerr e = db_exec(db, NULL, &Q_MEMBER_SET,
 			      DB_ARGS(DBS(wf_state_name(s->to)), opt_str(s->handling), opt_str(s->opinion), opt_str(s->proposed),
-				      opt_str(s->reject_reason), opt_str(s->due_date), opt_id(s->reopened_as), DBI(s->id),
+				      opt_str(s->reject_reason), opt_str(s->reject_code), opt_str(s->due_date), opt_id(s->reopened_as), DBI(s->id),
 				      DBS(wf_state_name(s->from)), DBI(s->version)),
 			      NULL, &aff, NULL);
 	*ok = e == XE_OK && aff == 1;
@@ -390,7 +424,7 @@ enum xerr db_wf_history_add(struct db *db, const struct wfdb_history *h, uint64_
 	enum xerr e = db_exec(db, NULL, &Q_HISTORY_ADD,
 			      DB_ARGS(opt_id(h->group_id), opt_id(h->member_id), opt_id(h->student_id), opt_id(h->actor_user_id),
 				      DBS(h->actor_role), DBS(h->action), opt_str(h->state_before), opt_str(h->state_after),
-				      opt_str(h->reason), opt_str(h->evidence_ids)),
+				      opt_str(h->reason), opt_str(h->opinion), opt_str(h->evidence_ids)),
 			      NULL, NULL, &iid);
 	if (id)
 		*id = iid;
@@ -516,21 +550,34 @@ enum xerr db_wf_holidays_range(struct db *db, struct arena *a, wd_day from, wd_d
 	return XE_OK;
 }
 
-enum xerr db_wf_due_date(struct db *db, struct arena *a, const char **out)
+/* The day n working days from today in China (n from the setting env, default def, 1..200): forward, the due date of a
+ * step entered today (R24); backward, the escalation cutoff (issue 11 item 9). YYYY-MM-DD in the arena. */
+static enum xerr working_days_away(struct db *db, struct arena *a, const char *env, long def, int forward, const char **out)
 {
-	long n = config_int("XJ_DUE_WORKING_DAYS", 10);
+	long n = config_int(env, def);
 	n = n < 1 ? 1 : n > 200 ? 200 : n;
 	wd_day today = wd_from_unix((long long)time(NULL), config_int("XJ_TZ_OFFSET_MINUTES", 480));
 	struct wd_exception *x;
 	size_t k;
 	*out = NULL;
-	enum xerr e = db_wf_holidays_range(db, a, today, today + n * 3 + 60, &x, &k);
+	enum xerr e = forward ? db_wf_holidays_range(db, a, today, today + n * 3 + 60, &x, &k)
+			      : db_wf_holidays_range(db, a, today - n * 3 - 60, today, &x, &k);
 	if (e != XE_OK)
 		return e;
 	char *s = arena_alloc(a, 11);
-	wd_format(wd_add_working(today, (int)n, x, k), s);
+	wd_format(forward ? wd_add_working(today, (int)n, x, k) : wd_escalation_cutoff(today, (int)n, x, k), s);
 	*out = s;
 	return XE_OK;
+}
+
+enum xerr db_wf_due_date(struct db *db, struct arena *a, const char **out)
+{
+	return working_days_away(db, a, "XJ_DUE_WORKING_DAYS", 10, 1, out);
+}
+
+enum xerr db_wf_escalate_cutoff(struct db *db, struct arena *a, const char **out)
+{
+	return working_days_away(db, a, "XJ_ESCALATE_WORKING_DAYS", 5, 0, out);
 }
 
 enum xerr db_wf_holidays_year(struct db *db, struct arena *a, int year, struct db_rows *rows)
@@ -670,6 +717,16 @@ enum xerr db_wf_queue_arbiter(struct db *db, struct arena *a, uint32_t unit_id, 
 	return e;
 }
 
+enum xerr db_wf_reminders(struct db *db, struct arena *a, uint32_t unit_id, int limit, struct db_rows *rows)
+{
+	const char *cut = NULL;
+	enum xerr e = db_wf_escalate_cutoff(db, a, &cut);
+	if (e != XE_OK)
+		return e;
+	return db_exec(db, a, &Q_REMINDERS,
+		       DB_ARGS(DBI(unit_id), DBS(cut), DBI(unit_id), DBS(cut), DBI(unit_id), DBS(cut), DBI(limit)), rows, NULL, NULL);
+}
+
 enum xerr db_wf_stats(struct db *db, struct arena *a, const struct principal *who, const char *today,
 		      struct db_rows *by_type, struct db_rows *by_county, struct db_rows *overdue)
 {
@@ -687,9 +744,14 @@ enum xerr db_wf_stats(struct db *db, struct arena *a, const struct principal *wh
 enum xerr db_wf_overdue(struct db *db, struct arena *a, const struct principal *who, const char *today, int limit,
 			const struct search *f, struct db_rows *rows)
 {
-	struct db_arg x[3 * (2 + OV_SEARCH_NARGS) + 1];
+	const char *cut = NULL;
+	enum xerr e = db_wf_escalate_cutoff(db, a, &cut);
+	if (e != XE_OK)
+		return e;
+	struct db_arg x[3 * (3 + OV_SEARCH_NARGS) + 1];
 	size_t n = 0;
-	for (int part = 0; part < 3; part++) { /* members, arbitrations, group deadlines: scope, search, today */
+	for (int part = 0; part < 3; part++) { /* members, arbitrations, group deadlines: cutoff, scope, search, today */
+		x[n++] = DBS(cut);
 		x[n++] = scope_arg(who);
 		x[n++] = DBS(f->type), x[n++] = DBS(f->type);
 		x[n] = f->school_id ? DBI(f->school_id) : DBNULL, x[n + 1] = x[n], n += 2;

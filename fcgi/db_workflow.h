@@ -38,6 +38,9 @@ struct wfdb_member {
 	/* R8.2/R10: the stored ID check and register finding (what an ID-error or ID-changed group is about) */
 	const char *id_check, *verify_state, *register_id_number;
 	int verify_same_no, verify_same_name;
+	/* issue 11 item 8: the facts that decide where a child really studies */
+	const char *enrol_date, *grade, *class_name;
+	const char *reject_code; /* issue 11 item 10: the code of a system rejection (its text: wf_system_reason_of) */
 	/* filled by db_wf_member_units only (group detail) */
 	const char *school_code, *school_name, *county_name;
 };
@@ -65,6 +68,7 @@ struct wfdb_member_set {
 	uint32_t version;           /* expected current version */
 	const char *handling;       /* NULL = none */
 	const char *opinion, *proposed, *reject_reason;
+	const char *reject_code;    /* issue 11 item 10: a system rejection's code (an action name), else NULL */
 	const char *due_date;       /* NULL for a final state */
 	uint64_t reopened_as;       /* 0 = NULL */
 };
@@ -74,7 +78,7 @@ enum xerr db_wf_member_set(struct db *db, const struct wfdb_member_set *s, int *
 /* One history row (R25). actor_user_id 0 = system. evidence_ids: comma-separated or NULL. */
 struct wfdb_history {
 	uint64_t group_id, member_id, student_id, actor_user_id;
-	const char *actor_role, *action, *state_before, *state_after, *reason, *evidence_ids;
+	const char *actor_role, *action, *state_before, *state_after, *reason, *opinion, *evidence_ids;
 };
 enum xerr db_wf_history_add(struct db *db, const struct wfdb_history *h, uint64_t *id);
 /* Link the cited evidence (JSON array text of ids) to history row hid. */
@@ -122,7 +126,7 @@ enum xerr db_wf_idem_get(struct db *db, struct arena *a, const char *principal, 
 enum xerr db_wf_idem_store(struct db *db, const char *principal, const char *key, int status, const char *body);
 
 /* History of a group in order: id, created_at, actor_user_id, actor_name, actor_role, action, member_id,
- * state_before, state_after, reason, evidence_ids. */
+ * state_before, state_after, reason, evidence_ids, opinion. */
 enum xerr db_wf_history_list(struct db *db, struct arena *a, uint64_t group_id, struct db_rows *rows);
 
 /* Jurisdiction of a caller, for list queries: the unit level and its key (school id or code prefix). */
@@ -150,10 +154,18 @@ enum xerr db_wf_queue_arbiter(struct db *db, struct arena *a, uint32_t unit_id, 
  * state, members), overdue (members overdue, groups past deadline, arbitrations overdue). */
 enum xerr db_wf_stats(struct db *db, struct arena *a, const struct principal *who, const char *today,
 		      struct db_rows *by_type, struct db_rows *by_county, struct db_rows *overdue);
-/* Overdue list in scope: kind, group_id, member_id, type, state, due, school_id, county_code, name, student_no. */
-/* f (issue 13 item 1): type, school, county and the student searched for, on the member that puts a row there. */
+/* Overdue list in scope: kind, group_id, member_id, type, state, due, school_id, county_code, name, student_no,
+ * acting unit code, name, level, step age in seconds, escalated (0/1) (issue 11 item 9).
+ * f (issue 13 item 1): type, school, county and the student searched for, on the member that puts a row there. */
 enum xerr db_wf_overdue(struct db *db, struct arena *a, const struct principal *who, const char *today, int limit,
 			const struct search *f, struct db_rows *rows);
+
+/* Issue 11 item 9 (R24): the first day that is not escalated today: a step due before it has waited more than
+ * XJ_ESCALATE_WORKING_DAYS (default 5) working days past its due date. YYYY-MM-DD in the arena. */
+enum xerr db_wf_escalate_cutoff(struct db *db, struct arena *a, const char **out);
+/* Escalated steps of the units directly below unit_id, most overdue first: kind, group_id, member_id, type, state,
+ * due, unit code, unit name, unit level, step age in seconds, student name. */
+enum xerr db_wf_reminders(struct db *db, struct arena *a, uint32_t unit_id, int limit, struct db_rows *rows);
 
 /* R29 feed of a province: sequence the committed queue, then read events with seq > cursor.
  * Columns: seq, history_id, created_at, group_id, member_id, student_id, actor_role, action,

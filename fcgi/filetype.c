@@ -28,9 +28,10 @@ static int starts_with(const unsigned char *b, size_t len, const void *sig, size
 	return len >= n && memcmp(b, sig, n) == 0;
 }
 
-/* Walk JPEG marker segments from SOI to EOI (ITU T.81 B.1). True if a frame header (SOFn) and a scan
- * (SOS) precede an EOI and at most FILETYPE_JPEG_MAX_TRAILER bytes follow it. */
-static int jpeg_structure_ok(const unsigned char *b, size_t len)
+/* Walk one JPEG image's marker segments from its SOI at b[0] to its EOI (ITU T.81 B.1). Returns the offset
+ * just after the EOI if a frame header (SOFn) and a scan (SOS) precede it, else 0. If w and h are not NULL
+ * they receive the first frame header's width and height (the number of samples per line and lines). */
+static size_t jpeg_image_end(const unsigned char *b, size_t len, unsigned *w, unsigned *h)
 {
 	size_t i = 2;
 	int have_sof = 0, have_sos = 0;
@@ -49,7 +50,7 @@ static int jpeg_structure_ok(const unsigned char *b, size_t len)
 			return 0;
 		m = b[i++];
 		if (m == 0xD9)
-			return have_sof && have_sos && len - i <= FILETYPE_JPEG_MAX_TRAILER;
+			return have_sof && have_sos ? i : 0;
 		if (m == 0x00 || m == 0xD8)
 			return 0;
 		if (m == 0x01 || (m >= 0xD0 && m <= 0xD7)) /* TEM, RSTn: no length */
@@ -59,9 +60,15 @@ static int jpeg_structure_ok(const unsigned char *b, size_t len)
 		seglen = ((size_t)b[i] << 8) | b[i + 1];
 		if (seglen < 2 || len - i < seglen)
 			return 0;
-		i += seglen;
-		if (m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC)
+		if (m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC) {
+			/* SOFn: Lf(2) P(1) Y(2) X(2) ... */
+			if (!have_sof && seglen >= 7 && w != NULL && h != NULL) {
+				*h = ((unsigned)b[i + 3] << 8) | b[i + 4];
+				*w = ((unsigned)b[i + 5] << 8) | b[i + 6];
+			}
 			have_sof = 1;
+		}
+		i += seglen;
 		if (m == 0xDA) {
 			if (!have_sof)
 				return 0;
@@ -85,6 +92,42 @@ static int jpeg_structure_ok(const unsigned char *b, size_t len)
 			}
 		}
 	}
+}
+
+/* A whole file of JPEG images: the first at offset 0, then each further image (a phone camera's preview or
+ * gain map, CIPA DC-007 MPF / ISO 21496-1, up to FILETYPE_JPEG_MAX_IMAGES in all) starting right after the
+ * previous EOI, then at most FILETYPE_JPEG_MAX_TRAILER bytes that do not start a JPEG. Issue 11 item 16:
+ * anything after an EOI that starts like a JPEG must be a complete JPEG itself. */
+static int jpeg_structure_ok(const unsigned char *b, size_t len)
+{
+	size_t at = 0;
+
+	for (int n = 0; n < FILETYPE_JPEG_MAX_IMAGES; n++) {
+		size_t end = jpeg_image_end(b + at, len - at, NULL, NULL);
+		if (end == 0)
+			return 0;
+		at += end;
+		if (!starts_with(b + at, len - at, "\xFF\xD8\xFF", 3))
+			return len - at <= FILETYPE_JPEG_MAX_TRAILER;
+	}
+	return 0; /* more images than any camera writes */
+}
+
+int filetype_jpeg_size(const void *buf, size_t len, unsigned *width, unsigned *height)
+{
+	unsigned w = 0, h = 0;
+
+	assert(width != NULL && height != NULL);
+	if (buf == NULL || jpeg_image_end(buf, len, &w, &h) == 0 || w == 0 || h == 0)
+		return -1;
+	*width = w;
+	*height = h;
+	return 0;
+}
+
+int filetype_jpeg_previewable(unsigned width, unsigned height)
+{
+	return width > 0 && height > 0 && (unsigned long long)width * height <= FILETYPE_JPEG_PREVIEW_MAX_PIXELS;
 }
 
 enum ft_kind filetype_classify(magic_t cookie, const void *buf, size_t len, const char **mime_out)

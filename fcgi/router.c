@@ -87,7 +87,7 @@ void router_run(struct req *r, struct resp *w)
 	}
 	if (rt->roles != ROLES_PUBLIC) {
 		if (!r->who) {
-			e = resp_error(r, w, XE_UNAUTHENTICATED, NULL, NULL);
+			e = auth_unauthenticated(r, w);
 			goto done;
 		}
 		if (!(rt->roles & r->who->role)) {

@@ -113,3 +113,14 @@ wd_day wd_add_working(wd_day start, int n, const struct wd_exception *exc, size_
 	}
 	return d;
 }
+
+wd_day wd_escalation_cutoff(wd_day today, int n, const struct wd_exception *exc, size_t nexc)
+{
+	wd_day d = today;
+	while (n > 0) {
+		d--;
+		if (wd_is_working(d, exc, nexc))
+			n--;
+	}
+	return d;
+}

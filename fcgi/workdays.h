@@ -32,4 +32,9 @@ int wd_is_working(wd_day day, const struct wd_exception *exc, size_t n);
  * not counted; n >= 1). n == 0 returns start. */
 wd_day wd_add_working(wd_day start, int n, const struct wd_exception *exc, size_t nexc);
 
+/* Issue 11 item 9 (R24): a step due on `due` is escalated on `today` once n whole working days have passed after its
+ * due date without it being done (n working days lie strictly between due and today): exactly when due is before
+ * the day this returns (the n-th working day before today). n >= 1. */
+wd_day wd_escalation_cutoff(wd_day today, int n, const struct wd_exception *exc, size_t nexc);
+
 #endif

@@ -343,24 +343,30 @@ const char *wf_group_event_name(enum wf_gstate to)
 	}
 }
 
-const char *wf_system_reason(enum wf_action a)
+/* The one table of the texts of system decisions (issue 11 item 10): each language's text in one place, no rule
+ * number and no other language inside; stored as the action's code (group_member.reject_code, history.action). */
+static const struct { enum wf_action a; const char *zh, *en; } system_reasons[] = {
+	{WA_AUTO_REJECT, "同一区县已核办通过本组另一条佐证，本条自动不通过。",
+	 "The county approved another corroboration in this group; this one is rejected automatically."},
+	{WA_ARBITRATION_LOST, "仲裁认定本组另一条学籍，本条驳回学校重新处理。", "The arbitrator upheld another record; handle this one again."},
+	{WA_CLASH_GONE, "与之重复的学籍均已删除或变更，问题已消除。", "The clash is gone: every other record was deleted or changed."},
+	{WA_CLASH_REMAINS, "变更后仍与本组学籍重复，请重新处理。", "The change did not remove the clash; handle the record again."},
+	{WA_RECORD_GONE, "该学籍已在其他问题学籍组中删除。", "The record was deleted through another problem group."},
+	{WA_MEMBER_REOPENED, "该学籍仍与本组重复，请重新处理。", "The record clashes again; handle it again."},
+};
+
+const char *wf_system_reason(enum wf_action a, int en)
 {
-	switch (a) {
-	case WA_AUTO_REJECT:
-		return "同一区县已核办通过本组另一条佐证，本条自动不通过。"
-		       " (R17: the county approved another corroboration in this group; this one is rejected automatically.)";
-	case WA_ARBITRATION_LOST:
-		return "仲裁认定本组另一条学籍，本条驳回学校重新处理。"
-		       " (R18: the arbitrator upheld another record; handle this one again.)";
-	case WA_CLASH_GONE:
-		return "与之重复的学籍均已删除或变更，问题已消除。 (The clash is gone: every other record was deleted or changed.)";
-	case WA_CLASH_REMAINS:
-		return "变更后仍与本组学籍重复，请重新处理。 (R15: the change did not remove the clash; handle the record again.)";
-	case WA_RECORD_GONE:
-		return "该学籍已在其他问题学籍组中删除。 (The record was deleted through another problem group.)";
-	case WA_MEMBER_REOPENED:
-		return "该学籍仍与本组重复，请重新处理。 (R9: the record clashes again; handle it again.)";
-	default:
-		return NULL;
-	}
+	for (size_t i = 0; i < sizeof system_reasons / sizeof system_reasons[0]; i++)
+		if (system_reasons[i].a == a)
+			return en ? system_reasons[i].en : system_reasons[i].zh;
+	return NULL;
+}
+
+const char *wf_system_reason_of(const char *code, int en)
+{
+	for (int a = 0; code && a < WA__COUNT; a++)
+		if (strcmp(action_names[a], code) == 0)
+			return wf_system_reason((enum wf_action)a, en);
+	return NULL;
 }

@@ -203,7 +203,10 @@ const char *wf_action_name(enum wf_action a);
 int wf_action_parse(const char *s);               /* user actions only */
 /* Name of a group-state event ("group_awaiting_arbitration", "group_done", "group_open"). */
 const char *wf_group_event_name(enum wf_gstate to);
-/* Reason text of an automatic event (Chinese, then English), or NULL. */
-const char *wf_system_reason(enum wf_action a);
+/* Text of an automatic decision in one language (en 0: Chinese, 1: English), or NULL if the action has none
+ * (issue 11 item 10: the one table of these texts; stored as the action's name, never as text). */
+const char *wf_system_reason(enum wf_action a, int en);
+/* The same by the stored code (an action name such as "auto_reject"); NULL if none or code is NULL. */
+const char *wf_system_reason_of(const char *code, int en);
 
 #endif

@@ -426,15 +426,16 @@ test('R23 download through a case, and the reuse check of the same SHA-256 acros
   assert.equal((await download(prov13, r2)).status, 200);
   assert.equal((await download(clerkC, r2)).status, 404);
 
-  // the reuse check: clerk_c is told its file is cited in another group, without its id (outside jurisdiction)
+  // the reuse check covers the caller's jurisdiction only, ids and counts alike (issue 11 item 8): clerk_c does not
+  // learn that the same bytes exist at another school or are cited in a group outside its school
   const m1 = (await clerkC.get(`/api/v1/evidence/${r1.id}/meta`)).body;
-  assert.deepEqual(m1.reuse, { cited_elsewhere: true, groups_total: 1, groups: [], truncated: false, uploads_total: 2, other_schools: 1 });
+  assert.deepEqual(m1.reuse, { cited_elsewhere: false, groups_total: 0, groups: [], truncated: false, uploads_total: 1, other_schools: 0 });
   assert.deepEqual(m1.cited_in, []);
   assert.equal(m1.school.code, '1302020001');
   assert.equal(m1.uploader.name, '刘老师');
-  // 河北 covers the 路北 member: the group id is shown
+  // 河北 covers the 路北 member: the group id is shown, both uploads are inside 河北
   const m13 = (await prov13.get(`/api/v1/evidence/${r1.id}/meta`)).body;
-  assert.deepEqual(m13.reuse.groups, [g]);
+  assert.deepEqual(m13.reuse, { cited_elsewhere: true, groups_total: 1, groups: [g], truncated: false, uploads_total: 2, other_schools: 1 });
   // the group under review is left out
   const mx = (await prov13.get(`/api/v1/evidence/${r1.id}/meta?group_id=${g}`)).body;
   assert.equal(mx.reuse.cited_elsewhere, false);
@@ -443,7 +444,8 @@ test('R23 download through a case, and the reuse check of the same SHA-256 acros
   const m2 = (await prov37.get(`/api/v1/evidence/${r2}/meta`)).body;
   assert.deepEqual(m2.cited_in, [g]);
   assert.equal(m2.name, 'copy.jpg');
-  assert.equal(m2.reuse.other_schools, 1);
+  assert.equal(m2.reuse.other_schools, 0, 'R1 lies outside 山东: not counted');
+  assert.equal(m2.reuse.uploads_total, 1);
   assertError(await prov13.get(`/api/v1/evidence/${r1.id}/meta?group_id=x`), 422, 'invalid');
 });
 

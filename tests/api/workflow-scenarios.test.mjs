@@ -33,7 +33,7 @@ test('walk-through 1 (第二部分 1): an L record and a G record corroborate; t
     [[L.id, 'approve', 'approved'], [G.id, 'auto_reject', 'open']]);
   // the G side is back at its school with the system's reason, and deletes (walk-through 2 shows the deletion in full)
   const back = (await view(cg, g.id)).members.find((m) => m.id === G.id);
-  assert.match(back.reject_reason, /自动不通过/);
+  assert.match(back.reject_system.message, /自动不通过/);
   await ok(cg, G.id, 'submit_delete', { confirm: true });
   await ok(await login(LEADER.a), G.id, 'leader_confirm', { confirm: true });
   const d = await ok(county, G.id, 'approve');

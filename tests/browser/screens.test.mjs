@@ -32,7 +32,9 @@ test('R26 school: problem list with counts, group side by side with differences,
   await page.click('[data-nav-item="nav.problems"]');
   await page.waitForSelector('[data-group-row="101"]');
   await page.waitForSelector('[data-count="type:id_dup"]');
-  assert.match(await page.textContent('[data-counts]'), /身份证件号重复\s*2/);
+  // a school has no statistics (GET /api/v1/stats is a bureau's; issue 11 item 15: not asked): the filters without numbers
+  assert.match(await page.textContent('[data-counts]'), /身份证件号重复/);
+  assert.equal(await page.locator('[data-count="type:id_dup"] .n').count(), 0);
   assert.equal(await page.evaluate(() => document.activeElement?.tagName), 'H1', 'focus moves to the heading');
   await page.screenshot({ path: join(SHOTS, 'school-problems.png'), fullPage: true });
   // filter by type through the count chip (server-side filter)
@@ -280,6 +282,7 @@ test('administrator: create a user (password shown once), reset, disable; creden
   await page.click('[data-dialog-ok]');
   await page.waitForSelector('[data-user-row="clerk_a"]:has-text("已停用")');
   await page.selectOption('[data-role-of="clerk_new"]', 'school_leader');
+  await page.click('[data-dialog-ok]'); // issue 11 item 12: a role change is confirmed first
   await page.waitForSelector('[data-flash]:has-text("已保存")');
   assert.equal(w.users.find((u) => u.username === 'clerk_new').role, 'school_leader');
   await page.screenshot({ path: join(SHOTS, 'admin-users.png'), fullPage: true });

@@ -14,12 +14,43 @@ export async function signIn(page, user, password = DEMO_PASSWORD, until = '[dat
   await page.waitForSelector(until);
 }
 
+/**
+ * A signed-in page of its own browser context (one per user: separate cookies), watching its console errors and its
+ * failed API calls (issue 11). opts: width, height (1366x900), lang ('zh' | 'en').
+ * @returns {Promise<{ctx: any, page: import('playwright-core').Page, errors: string[], http: string[]}>}
+ */
+export async function userPage(browser, user, { width = 1366, height = 900, lang = 'zh' } = {}) {
+  const ctx = await browser.newContext({ viewport: { width, height }, locale: 'zh-CN' });
+  if (lang === 'en') await ctx.addInitScript(() => localStorage.setItem('xj.lang', 'en'));
+  const page = await ctx.newPage();
+  const errors = watchErrors(page), http = watchHttpErrors(page);
+  await signIn(page, user);
+  return { ctx, page, errors, http };
+}
+
 /** Collect console errors and uncaught exceptions of a page (failed requests the test expects are filtered by the caller). */
 export function watchErrors(page) {
   const errors = [];
   page.on('console', (m) => { if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) errors.push(m.text()); });
   page.on('pageerror', (e) => errors.push(String(e)));
   return errors;
+}
+
+/**
+ * Collect every API answer of a page with an error status (4xx/5xx) and every failed request (issue 11 item 15: a page
+ * calls only the API its role may use). Entries are "STATUS METHOD /path". @param {import('playwright-core').Page} page
+ */
+export function watchHttpErrors(page) {
+  const bad = [];
+  page.on('response', (r) => {
+    const u = new URL(r.url());
+    // (the app's first GET /api/v1/session answers 401 while nobody is signed in: that is its question, not noise)
+    if (r.status() === 401 && r.request().method() === 'GET' && u.pathname === '/api/v1/session') return;
+    if (r.status() >= 400 && u.pathname.startsWith('/api/')) bad.push(`${r.status()} ${r.request().method()} ${u.pathname}${u.search}`);
+  });
+  // (a request the browser aborted because the test navigated away is the test's doing, not the page's)
+  page.on('requestfailed', (r) => { if (!/ERR_ABORTED/.test(r.failure()?.errorText || '')) bad.push(`failed ${r.method()} ${new URL(r.url()).pathname} ${r.failure()?.errorText || ''}`); });
+  return bad;
 }
 
 /** Whether the service has a route (the router answers 404 "no_route" before it authenticates anything else). */

@@ -128,7 +128,9 @@ export async function installMock(ctx, w, who) {
     }
     if (method === 'GET' && (m = /^\/api\/v1\/evidence\/(\d+)\/meta$/.exec(p))) {
       const x = w.meta.get(Number(m[1]));
-      return x ? json(route, 200, { sha256: '0'.repeat(64), ...x, cited_in: [] }) : err(route, 404, 'not_found', 'No such object.');
+      // issue 11 item 16: a JPEG says whether it may be previewed (the service reads its frame size)
+      const px = x?.kind === 'jpeg' || x?.mime === 'image/jpeg' ? { width: 1, height: 1, preview: true } : { preview: false };
+      return x ? json(route, 200, { sha256: '0'.repeat(64), ...x, ...px, cited_in: [] }) : err(route, 404, 'not_found', 'No such object.');
     }
     if (method === 'GET' && (m = /^\/api\/v1\/evidence\/(\d+)$/.exec(p))) return route.fulfill({ status: 200, contentType: 'image/jpeg', body: TINY_JPEG });
     if (method === 'GET' && p === '/api/v1/queue') {

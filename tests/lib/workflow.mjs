@@ -217,10 +217,11 @@ export function makeEvidence(schoolCode) {
         ON DUPLICATE KEY UPDATE bytes = bytes + 1024, files = files + 1;`)[0][0]);
 }
 
-/** Current {state, version, handling, reject_reason, due_date} of a member. */
+/** Current {state, version, handling, reject_reason, due_date, reject_code} of a member (issue 11 item 10: a system
+ * rejection is its code, the person's words are reject_reason). */
 export function member(id) {
-  const r = sql(`SELECT state, version, COALESCE(handling,''), COALESCE(reject_reason,''), COALESCE(due_date,'') FROM group_member WHERE id = ${id}`)[0];
-  return { state: r[0], version: Number(r[1]), handling: r[2] || null, reject_reason: r[3] || null, due_date: r[4] || null };
+  const r = sql(`SELECT state, version, COALESCE(handling,''), COALESCE(reject_reason,''), COALESCE(due_date,''), COALESCE(reject_code,'') FROM group_member WHERE id = ${id}`)[0];
+  return { state: r[0], version: Number(r[1]), handling: r[2] || null, reject_reason: r[3] || null, due_date: r[4] || null, reject_code: r[5] || null };
 }
 /** Current state of a group. */
 export function groupState(id) { return sql(`SELECT state FROM problem_group WHERE id = ${id}`)[0][0]; }

@@ -269,6 +269,89 @@ START_TEST(test_R23_jpeg_stuffing_restart_and_fill_bytes)
 }
 END_TEST
 
+/* ---- issue 11 item 16: multi-image JPEGs and the preview pixel limit ---- */
+
+/* A phone camera's file: the primary image, then an MPF preview and a gain map, each a whole JPEG. */
+START_TEST(test_R23_jpeg_multi_image_accepted_when_every_image_is_a_jpeg)
+{
+    size_t la, lb;
+    unsigned char *a = read_fixture("ok-plasma.jpg", &la);
+    unsigned char *b = read_fixture("ok-baseline.jpg", &lb);
+    unsigned char *buf = malloc(la + 9 * lb + 64);
+    ck_assert_ptr_nonnull(buf);
+    /* primary + preview + gain map */
+    memcpy(buf, a, la);
+    memcpy(buf + la, b, lb);
+    memcpy(buf + la + lb, b, lb);
+    ck_assert_int_eq(filetype_classify(cookie, buf, la + 2 * lb, NULL), FT_JPEG);
+    /* a short vendor trailer after the last image is still allowed */
+    memset(buf + la + 2 * lb, 0, 32);
+    ck_assert_int_eq(filetype_classify(cookie, buf, la + 2 * lb + 32, NULL), FT_JPEG);
+    /* a second image cut short (every proper prefix of it) is refused: it starts like a JPEG but is not one */
+    for (size_t cut = 3; cut < lb; cut += 7)
+        ck_assert_msg(filetype_classify(cookie, buf, la + lb + cut, NULL) == FT_REFUSED, "second image cut at %zu accepted", cut);
+    /* anything else behind FF D8 FF: a JPEG-looking header on a non-JPEG is refused */
+    memcpy(buf + la, "\xFF\xD8\xFF\xE0garbage that is no JPEG", 27);
+    ck_assert_int_eq(filetype_classify(cookie, buf, la + 27, NULL), FT_REFUSED);
+    /* at most FILETYPE_JPEG_MAX_IMAGES images */
+    memcpy(buf, a, la);
+    size_t n = la;
+    for (int i = 1; i < FILETYPE_JPEG_MAX_IMAGES; i++, n += lb)
+        memcpy(buf + n, b, lb);
+    ck_assert_int_eq(filetype_classify(cookie, buf, n, NULL), FT_JPEG);
+    memcpy(buf + n, b, lb);
+    ck_assert_int_eq(filetype_classify(cookie, buf, n + lb, NULL), FT_REFUSED);
+    free(buf);
+    free(a);
+    free(b);
+}
+END_TEST
+
+/* Set the first frame header's height and width (a structurally valid JPEG claiming any size). */
+static void set_sof_size(unsigned char *buf, size_t len, unsigned w, unsigned h)
+{
+    for (size_t i = 2; i + 9 < len; i++)
+        if (buf[i] == 0xFF && buf[i + 1] >= 0xC0 && buf[i + 1] <= 0xC3) {
+            buf[i + 5] = (unsigned char)(h >> 8);
+            buf[i + 6] = (unsigned char)h;
+            buf[i + 7] = (unsigned char)(w >> 8);
+            buf[i + 8] = (unsigned char)w;
+            return;
+        }
+    ck_abort_msg("no frame header");
+}
+
+START_TEST(test_R23_jpeg_size_and_preview_pixel_limit)
+{
+    size_t len;
+    unsigned w = 0, h = 0;
+    unsigned char *jpg = read_fixture("ok-plasma.jpg", &len);
+    ck_assert_int_eq(filetype_jpeg_size(jpg, len, &w, &h), 0);
+    ck_assert_uint_gt(w, 0);
+    ck_assert_uint_gt(h, 0);
+    ck_assert(filetype_jpeg_previewable(w, h));
+    /* 8000 x 6000 = 48 Mpx: a valid JPEG, accepted as evidence, but never previewed inline */
+    set_sof_size(jpg, len, 8000, 6000);
+    ck_assert_int_eq(filetype_classify(cookie, jpg, len, NULL), FT_JPEG);
+    ck_assert_int_eq(filetype_jpeg_size(jpg, len, &w, &h), 0);
+    ck_assert_uint_eq(w, 8000);
+    ck_assert_uint_eq(h, 6000);
+    ck_assert(!filetype_jpeg_previewable(w, h));
+    /* the limit itself: 40,000,000 pixels previewable, one row more not */
+    ck_assert(filetype_jpeg_previewable(8000, 5000));
+    ck_assert(!filetype_jpeg_previewable(8000, 5001));
+    ck_assert(!filetype_jpeg_previewable(65535, 65535));
+    /* unknown height (DNL) or width 0: not previewable, size unknown */
+    set_sof_size(jpg, len, 640, 0);
+    ck_assert_int_eq(filetype_jpeg_size(jpg, len, &w, &h), -1);
+    ck_assert(!filetype_jpeg_previewable(640, 0));
+    /* not a JPEG */
+    ck_assert_int_eq(filetype_jpeg_size("Rar!\x1a\x07\x00", 7, &w, &h), -1);
+    ck_assert_int_eq(filetype_jpeg_size(NULL, 0, &w, &h), -1);
+    free(jpg);
+}
+END_TEST
+
 /* ---- signatures at offset 0 ---- */
 
 START_TEST(test_R23_signature_must_be_at_offset_zero)
@@ -364,6 +447,8 @@ static Suite *filetype_suite(void)
     tcase_add_test(tf, test_R23_jpeg_trailer_after_eoi_bounded);
     tcase_add_test(tf, test_R23_jpeg_padded_to_2mb_still_a_jpeg);
     tcase_add_test(tf, test_R23_jpeg_stuffing_restart_and_fill_bytes);
+    tcase_add_test(tf, test_R23_jpeg_multi_image_accepted_when_every_image_is_a_jpeg);
+    tcase_add_test(tf, test_R23_jpeg_size_and_preview_pixel_limit);
     tcase_add_test(tf, test_R23_signature_must_be_at_offset_zero);
     tcase_add_test(tf, test_R23_rar_signature_versions);
     tcase_add_test(tf, test_R23_empty_and_null_buffer_refused);

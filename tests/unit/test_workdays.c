@@ -84,6 +84,28 @@ START_TEST(test_R24_holidays_and_make_up_days)
 }
 END_TEST
 
+/* Issue 11 item 9 (R24): a step is escalated once 5 whole working days lie between its due date and today. */
+START_TEST(test_R24_escalation_after_five_more_working_days)
+{
+	/* today Wednesday 2026-12-09: five working days before it are 12-02 (Wed) .. 12-08 (Tue) */
+	wd_day today = D("2026-12-09");
+	wd_day cut = wd_escalation_cutoff(today, 5, NULL, 0);
+	assert_date(cut, "2026-12-02");
+	/* due 12-01 (Tue): 12-02..12-08 are 5 working days strictly between: escalated (due < cutoff) */
+	ck_assert(D("2026-12-01") < cut);
+	/* and the same read forwards: the 5th working day after the due date is before today */
+	ck_assert(wd_add_working(D("2026-12-01"), 5, NULL, 0) < today);
+	/* due 12-02 (Wed): only 4 working days between: not yet */
+	ck_assert(!(D("2026-12-02") < cut));
+	ck_assert(wd_add_working(D("2026-12-02"), 5, NULL, 0) >= today);
+	/* a holiday in between pushes the cutoff back one working day */
+	struct wd_exception hol[] = {{D("2026-12-07"), 0}};
+	assert_date(wd_escalation_cutoff(today, 5, hol, 1), "2026-12-01");
+	/* n = 1 on a Monday: the Friday before */
+	assert_date(wd_escalation_cutoff(D("2026-12-07"), 1, NULL, 0), "2026-12-04");
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("workdays");
@@ -93,6 +115,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_R24_today_in_china_standard_time);
 	tcase_add_test(tc, test_R24_ten_working_days_skip_weekends);
 	tcase_add_test(tc, test_R24_holidays_and_make_up_days);
+	tcase_add_test(tc, test_R24_escalation_after_five_more_working_days);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -618,8 +618,22 @@ START_TEST(test_names_round_trip)
 	ck_assert_int_eq(wf_handling_parse(NULL), WH_NONE);
 	ck_assert_int_eq(wf_handling_parse("change"), WH_CHANGE);
 	ck_assert_ptr_null(wf_handling_name(WH_NONE));
-	for (int a = WA__USER_COUNT; a < WA__COUNT; a++)
-		ck_assert_ptr_nonnull(wf_system_reason((enum wf_action)a));
+	/* issue 11 item 10: every automatic decision has a text in each language, each in its own script only, no rule number */
+	for (int a = WA__USER_COUNT; a < WA__COUNT; a++) {
+		const char *zh = wf_system_reason((enum wf_action)a, 0), *en = wf_system_reason((enum wf_action)a, 1);
+		ck_assert_ptr_nonnull(zh);
+		ck_assert_ptr_nonnull(en);
+		ck_assert_ptr_null(strchr(zh, '(')); /* no "(R17: ...)" tail */
+		for (const char *c = zh; *c; c++)
+			ck_assert_msg(!((*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z')), "Latin letters in %s", zh);
+		for (const unsigned char *c = (const unsigned char *)en; *c; c++)
+			ck_assert_msg(*c < 0x80, "non-ASCII in %s", en);
+		ck_assert_ptr_null(strstr(en, "R1"));
+		ck_assert_str_eq(wf_system_reason_of(wf_action_name((enum wf_action)a), 1), en);
+	}
+	ck_assert_ptr_null(wf_system_reason(WA_APPROVE, 0));
+	ck_assert_ptr_null(wf_system_reason_of(NULL, 0));
+	ck_assert_ptr_null(wf_system_reason_of("approve", 1));
 }
 END_TEST
 

@@ -13,6 +13,23 @@ export class ApiError extends Error {
 }
 
 let csrfToken = '';
+let lastOk = Date.now();
+
+/** Note a successful answer: it kept the session alive, for this tab and (localStorage) the user's other tabs. */
+function noteActivity() {
+  lastOk = Date.now();
+  try { localStorage.setItem('xj.activity', String(lastOk)); } catch { /* storage off: this tab only */ }
+}
+
+/**
+ * When the service last answered a request of this browser successfully (ms since the epoch), in any tab of the app:
+ * each one keeps the one session alive, so an idle tab must not warn or sign out while another is in use.
+ */
+export function lastActivity() {
+  let other = 0;
+  try { other = Number(localStorage.getItem('xj.activity')) || 0; } catch { /* storage off */ }
+  return Math.max(lastOk, other);
+}
 
 /** Remember the CSRF token returned at sign-in (or by GET /api/v1/session). @param {string} t */
 export function setCsrf(t) { csrfToken = t || ''; }
@@ -49,13 +66,16 @@ export async function api(method, path, body, opts = {}) {
   } catch {
     throw new ApiError(0, 'network', '', null);
   }
-  if (res.status === 204) return null;
+  if (res.status === 204) { noteActivity(); return null; }
   const text = await res.text();
   let json = null;
   try { json = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
   if (!res.ok) {
     const e = json && json.error ? json.error : {};
+    // issue 11 item 11: the session ended (idle, signed out elsewhere): the shell says so and shows the sign-in
+    if (res.status === 401 && e.reason === 'session_expired') dispatchEvent(new CustomEvent('xj:session-expired', { detail: e }));
     throw new ApiError(res.status, e.code || 'http_' + res.status, e.message || '', e.field || null, e);
   }
+  noteActivity();
   return json;
 }

@@ -1,11 +1,22 @@
 // app.js: the single-page app shell: session, hash routing, per-role navigation, language switch, flash messages.
-import { api, setCsrf, ApiError } from './api.js';
-import { t, apply, setLang, currentLang } from './i18n.js';
+import { api, setCsrf, ApiError, lastActivity } from './api.js';
+import { t, apply, setLang, currentLang, extend } from './i18n.js';
 import { h, replace } from './dom.js';
 import { VIEWS, NAV, HOME_ROUTE } from './views/index.js';
 import { state, flash, flashError, errorText } from './shell.js';
 
 const routes = new Map();
+
+extend({
+  zh: {
+    'load.title': '页面没有打开', 'load.retry': '重试', 'session.expired': '登录已超时（30 分钟没有操作），请重新登录。',
+    'idle.warning': '您已较长时间没有操作，约 {n} 秒后将自动退出登录。', 'idle.stay': '保持登录',
+  },
+  en: {
+    'load.title': 'This page could not be opened', 'load.retry': 'Try again', 'session.expired': 'Your session has ended (30 minutes without activity); please sign in again.',
+    'idle.warning': 'You have been inactive for a while: you will be signed out in about {n} seconds.', 'idle.stay': 'Stay signed in',
+  },
+});
 
 /**
  * Register a view for a hash route prefix (e.g. '#/groups'). render(main, params) draws it.
@@ -44,8 +55,52 @@ function renderLogin(main) {
 
 function signedIn(r) {
   state.user = { ...r.user, must_change_password: !!r.must_change_password };
+  state.idleSeconds = Number(r.idle_timeout_seconds) || 1800;
   setCsrf(r.csrf_token);
   paintChrome();
+}
+
+/** The session is over (issue 11 item 11): forget the user and show the sign-in form saying why (not "wrong password"). */
+function sessionEnded(text) {
+  if (!state.user) return;
+  state.user = null;
+  setCsrf('');
+  idleBanner(null);
+  paintChrome();
+  renderLogin(document.querySelector('[data-view]'));
+  flash(text || t('session.expired'), 'error');
+}
+
+/**
+ * The idle warning (issue 11 item 11): the service ends a session idle_timeout_seconds after its last request (it notes
+ * a request at most once a minute, so the app counts from a minute earlier); two minutes before, a banner offers to stay
+ * signed in (one request); at the end the app signs out itself and says why.
+ */
+function idleTick() {
+  if (!state.user) return;
+  const ends = lastActivity() + (state.idleSeconds - 60) * 1000;
+  const left = Math.round((ends - Date.now()) / 1000);
+  if (left <= 0) {
+    api('DELETE', '/api/v1/session').catch(() => { /* already gone */ });
+    sessionEnded(t('session.expired'));
+  } else if (left <= 120) idleBanner(left);
+  else idleBanner(null);
+}
+
+/** Show (seconds left) or hide (null) the idle warning. */
+function idleBanner(left) {
+  let el = document.querySelector('[data-idle-warning]');
+  if (left === null) { el?.remove(); return; }
+  if (!el) {
+    const stay = h('button', { type: 'button', class: 'primary', data: { staySignedIn: '' } }, t('idle.stay'));
+    stay.addEventListener('click', async () => {
+      try { await api('GET', '/api/v1/session'); idleBanner(null); } catch (e) { flashError(e); }
+    });
+    el = h('div', { class: 'idle-warning', role: 'alertdialog', 'aria-live': 'assertive', data: { idleWarning: '' } }, h('span', { data: { idleText: '' } }), ' ', stay);
+    document.querySelector('[data-flash]').before(el);
+    stay.focus();
+  }
+  el.querySelector('[data-idle-text]').textContent = t('idle.warning').replace('{n}', String(left));
 }
 
 /** The navigation entries of the signed-in user's role (province admins also get credentials). */
@@ -122,17 +177,16 @@ export async function render() {
       }
     }
   } catch (e) {
-    if (e instanceof ApiError && e.status === 401 && state.user) {
-      state.user = null;
-      setCsrf('');
-      paintChrome();
-      renderLogin(main);
-      flash(t('err.unauthenticated'), 'error');
+    if (e instanceof ApiError && e.status === 401) {
+      sessionEnded(errorText(e)); // the service's words: the session ended (or: please sign in); no-op if already shown
       return;
     }
     if (seq === renderSeq) {
-      if (!main.querySelector('h1')) replace(main, h('h1', {}, t('err.generic')));
-      flashError(e);
+      // issue 11 item 11: the page that failed replaces the previous one (never the old page under an error line)
+      const retry = h('button', { type: 'button', class: 'primary', data: { retry: '' } }, t('load.retry'));
+      retry.addEventListener('click', () => render());
+      replace(main, h('section', { data: { loadError: e instanceof ApiError ? e.code : 'error' } },
+        h('h1', {}, t('load.title')), h('p', { class: 'error', role: 'alert' }, errorText(e)), h('p', {}, retry)));
     }
   }
   if (seq === renderSeq) focusHeading(main);
@@ -164,7 +218,15 @@ async function boot() {
     const main = document.querySelector('[data-view]');
     (main.querySelector('h1') || main).focus();
   });
+  // issue 11 item 13: on a phone the navigation is a menu: the button opens it, choosing a page closes it
+  const bar = document.querySelector('.topbar');
+  const toggle = document.querySelector('[data-menu-toggle]');
+  const setMenu = (open) => { bar.classList.toggle('menu-open', open); toggle.setAttribute('aria-expanded', String(open)); };
+  toggle.addEventListener('click', () => setMenu(!bar.classList.contains('menu-open')));
+  window.addEventListener('hashchange', () => setMenu(false));
   window.addEventListener('hashchange', render);
+  addEventListener('xj:session-expired', (ev) => sessionEnded(errorText(new ApiError(401, 'unauthenticated', '', null, ev.detail))));
+  setInterval(idleTick, 5000);
   try {
     signedIn(await api('GET', '/api/v1/session'));
   } catch { /* not signed in */ }

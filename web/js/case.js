@@ -7,21 +7,23 @@ import { state, textOf } from './shell.js';
 import { label, fact, day, dueCell } from './ui.js';
 
 extend({
-  zh: { 'group.compare': '组内学籍对比', 'group.differs': '与其他记录不同', 'group.mine': '本校', 'group.other': '其他学校', 'group.record': '记录 {n}', 'group.member_state': '处理状态' },
-  en: { 'group.compare': 'Records compared', 'group.differs': 'differs from the other records', 'group.mine': 'My school', 'group.other': 'Other school', 'group.record': 'Record {n}', 'group.member_state': 'Handling state' },
+  zh: { 'group.compare': '组内学籍对比', 'group.differs': '与其他记录不同', 'group.mine': '本校', 'group.other': '其他学校', 'group.record': '记录 {n}', 'group.member_state': '处理状态',
+    'group.evidence_other': '其他学校的证明材料只由其主管部门和仲裁部门查看。' },
+  en: { 'group.compare': 'Records compared', 'group.differs': 'differs from the other records', 'group.mine': 'My school', 'group.other': 'Other school', 'group.record': 'Record {n}', 'group.member_state': 'Handling state',
+    'group.evidence_other': 'Another school\'s evidence is seen only by its bureau and the arbitrator.' },
 });
 
 const tf = (k, v) => t(k).replace(/\{(\w+)\}/g, (_, x) => String(v?.[x] ?? ''));
 
-/** The facts compared side by side (R26). */
-const FACTS = ['school', 'county', 'name', 'gender', 'birth_date', 'id_type', 'id_number', 'student_no'];
+/** The facts compared side by side (R26); enrolment date, grade and class decide where a child really studies (issue 11 item 8). */
+const FACTS = ['school', 'county', 'name', 'gender', 'birth_date', 'id_type', 'id_number', 'student_no', 'enrol_date', 'grade', 'class_name'];
 
 /** Text of one fact for display. */
 export function factText(m, k) {
   const v = fact(m, k);
   if (k === 'gender') return label('gender', v);
   if (k === 'id_type') return label('idtype', v);
-  if (k === 'birth_date') return day(v);
+  if (k === 'birth_date' || k === 'enrol_date') return day(v);
   return String(v ?? '');
 }
 
@@ -40,6 +42,20 @@ export function isMine(m) {
   return !!m.school?.code && m.school.code === u.unit.code;
 }
 
+/** Whether the signed-in user works at a school (R26: sees other schools' records as short facts only). */
+export function atSchool() {
+  return /^school_/.test(state.user?.role || '');
+}
+
+/**
+ * Whose record a member is, from the viewer's side (issue 11 item 8): "本校" / "其他学校" for a school, the school's
+ * name for a bureau (to whom every record is some school's).
+ */
+export function sideLabel(m) {
+  if (atSchool()) return isMine(m) ? t('group.mine') : t('group.other');
+  return String(factText(m, 'school') || t('group.other'));
+}
+
 /** Allowed actions of a member as names (the API may list strings or {action}). */
 export function allowed(m) {
   return (m.allowed_actions || []).map((a) => (typeof a === 'string' ? a : a.action)).filter(Boolean);
@@ -52,7 +68,7 @@ export function allowed(m) {
 export function compareTable(members) {
   const head = h('tr', {}, h('th', { scope: 'col' }, ''), members.map((m, i) =>
     h('th', { scope: 'col', class: isMine(m) ? 'mine' : '' }, tf('group.record', { n: i + 1 }), ' ',
-      h('span', { class: 'badge' + (isMine(m) ? ' ok' : '') }, isMine(m) ? t('group.mine') : t('group.other')))));
+      h('span', { class: 'badge' + (atSchool() && isMine(m) ? ' ok' : ''), data: { side: '' } }, sideLabel(m)))));
   const rows = FACTS.map((k) => {
     const vals = members.map((m) => factText(m, k));
     const shown = vals.filter((v) => v !== '');
@@ -87,6 +103,8 @@ export function compareTable(members) {
  * @param {any} m @param {any[]} history
  */
 export function memberEvidence(m, history) {
+  // R26: a school sees another school's record as short facts only, not its evidence (the service answers 404 for it)
+  if (atSchool() && !isMine(m)) return [];
   if (Array.isArray(m.evidence) && m.evidence.length) return m.evidence;
   const ev = (history || []).filter((e) => String(e.member_id) === String(m.id) && (e.evidence_ids || []).length);
   return ev.length ? ev[ev.length - 1].evidence_ids : [];

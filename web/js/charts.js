@@ -27,13 +27,14 @@ export function barChart(echarts, el, title, data, opts = {}) {
   const chart = echarts.init(el, null, { renderer: 'canvas' });
   const cats = data.map((d) => d[0]);
   const vals = data.map((d) => d[1]);
-  const catAxis = { type: 'category', data: cats, axisLabel: { interval: 0, rotate: opts.horizontal ? 0 : (cats.length > 6 ? 30 : 0) } };
+  // issue 11 item 13: long names (English ones especially) wrap inside the room the grid keeps for them (containLabel)
+  const catAxis = { type: 'category', data: cats, axisLabel: { interval: 0, rotate: opts.horizontal ? 0 : (cats.length > 6 ? 30 : 0), width: opts.horizontal ? 110 : 90, overflow: 'break' } };
   const valAxis = { type: 'value', minInterval: 1 };
   chart.setOption({
     aria: { enabled: true },
     title: { text: title, left: 'center', textStyle: { fontSize: 15 } },
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
-    grid: { left: opts.horizontal ? 140 : 50, right: 30, bottom: 70, top: 50 },
+    grid: { left: 10, right: 40, bottom: 10, top: 50, containLabel: true },
     xAxis: opts.horizontal ? valAxis : catAxis,
     yAxis: opts.horizontal ? { ...catAxis, inverse: true } : valAxis,
     series: [{ type: 'bar', data: vals, itemStyle: { color: '#0b5cad' }, label: { show: true, position: opts.horizontal ? 'right' : 'top' } }],
@@ -48,8 +49,10 @@ export function pieChart(echarts, el, title, data) {
     aria: { enabled: true, decal: { show: true } },
     title: { text: title, left: 'center', textStyle: { fontSize: 15 } },
     tooltip: { trigger: 'item' },
-    legend: { bottom: 0, type: 'scroll' },
-    series: [{ type: 'pie', radius: ['35%', '65%'], data: data.map(([name, value]) => ({ name, value })), label: { formatter: '{b}: {c}' } }],
+    // issue 11 item 13: a plain legend wraps onto more lines in a narrow chart (a scroll legend hid the items that did
+    // not fit); the slices carry only their numbers, the legend their names, so no label runs past the edge
+    legend: { bottom: 0, left: 'center', width: '94%', type: 'plain' },
+    series: [{ type: 'pie', center: ['50%', '45%'], radius: ['25%', '48%'], data: data.map(([name, value]) => ({ name, value })), label: { formatter: '{c}' } }],
   });
   return chart;
 }

@@ -11,13 +11,15 @@ extend(EVIDENCE_MESSAGES);
 extend({
   zh: {
     'ev.pick': '证明材料（DOC、RAR 或 JPG，每个不超过 2MB，可选多个）', 'ev.download': '下载', 'ev.uploading': '正在上传 {name}',
-    'ev.uploaded': '已上传', 'ev.remove': '移除', 'ev.reused': '该文件也被其他问题学籍组引用：{n} 组', 'ev.size': '{kb} KB',
-    'ev.preview': '证明材料预览：{name}',
+    'ev.uploaded': '已上传', 'ev.remove': '移除', 'ev.reused_here': '注意：相同文件也被您辖区内其他 {n} 个问题学籍组引用', 'ev.group_link': '问题学籍组 #{id}', 'ev.size': '{kb} KB',
+    'ev.preview': '证明材料预览：{name}', 'ev.full': '点击图片查看原图', 'ev.download_named': '下载：{name}',
+    'ev.too_many_pixels': '图片过大（{w}×{h} 像素），不在页面中显示，请下载后查看',
   },
   en: {
     'ev.pick': 'Evidence (DOC, RAR or JPG, at most 2 MB each, several allowed)', 'ev.download': 'Download', 'ev.uploading': 'Uploading {name}',
-    'ev.uploaded': 'Uploaded', 'ev.remove': 'Remove', 'ev.reused': 'This file is also cited by {n} other problem groups', 'ev.size': '{kb} KB',
-    'ev.preview': 'Evidence preview: {name}',
+    'ev.uploaded': 'Uploaded', 'ev.remove': 'Remove', 'ev.reused_here': 'Note: the same file is also cited by {n} other problem groups in your jurisdiction', 'ev.group_link': 'Problem group #{id}', 'ev.size': '{kb} KB',
+    'ev.preview': 'Evidence preview: {name}', 'ev.full': 'Click the image to open it full size', 'ev.download_named': 'Download: {name}',
+    'ev.too_many_pixels': 'Image too large to show here ({w} × {h} pixels): download it to view',
   },
 });
 
@@ -26,30 +28,45 @@ const tf = (k, v) => t(k).replace(/\{(\w+)\}/g, (_, x) => String(v?.[x] ?? ''));
 /** Is this evidence a JPEG (by the server's type, which it took from the content)? */
 const isJpeg = (e) => /jpe?g/i.test(e.mime || e.kind || '') || (!e.mime && !e.kind && /\.jpe?g$/i.test(e.orig_name || e.name || ''));
 
-/** The list item of one evidence file: JPEG previewed inline, others a download link. */
+/**
+ * The list item of one evidence file: a JPEG the service marks previewable (meta.preview: at most
+ * rules().limits.jpeg_preview_pixels, issue 11 item 16) is shown inline and opens full size in a new tab; a
+ * larger one is a download only (never decoded here); DOC and RAR are download links.
+ */
 function evidenceItem(e) {
   const url = `/api/v1/evidence/${encodeURIComponent(e.id)}`;
   const name = e.name || e.orig_name || e.download_name || `#${e.id}`;
   const size = e.size ? ` · ${tf('ev.size', { kb: Math.ceil(e.size / 1024) })}` : '';
-  const link = h('a', { href: url, download: e.download_name || name, data: { evidenceLink: e.id } }, `${t('ev.download')}：${name}`);
-  const reused = Array.isArray(e.cited_in) && e.cited_in.length > 1 ? h('span', { class: 'badge warn' }, tf('ev.reused', { n: e.cited_in.length - 1 })) : null;
-  if (isJpeg(e)) {
-    return [h('img', { src: url + '?inline=1', alt: tf('ev.preview', { name }), loading: 'lazy', data: { evidencePreview: e.id } }), link, size, reused];
+  const link = h('a', { href: url, download: e.download_name || name, data: { evidenceLink: e.id } }, tf('ev.download_named', { name }));
+  // reuse check (issue 11 item 8): the other groups within the viewer's jurisdiction, linked (the service counts no others)
+  const ru = e.reuse;
+  const reused = ru?.cited_elsewhere ? h('span', { class: 'reuse', data: { evidenceReuse: e.id } }, h('span', { class: 'badge warn' }, tf('ev.reused_here', { n: ru.groups_total })), ' ',
+    (ru.groups || []).flatMap((g) => [h('a', { href: `#/groups/${encodeURIComponent(g)}`, data: { reuseGroup: g } }, tf('ev.group_link', { id: g })), ' '])) : null;
+  if (isJpeg(e) && e.preview === true) {
+    const img = h('img', { src: url + '?inline=1', alt: tf('ev.preview', { name }), title: t('ev.full'), loading: 'lazy', data: { evidencePreview: e.id } });
+    const full = h('a', { href: url + '?inline=1', target: '_blank', rel: 'noopener', class: 'evidence-full', data: { evidenceFull: e.id } }, img);
+    return [full, link, size, reused];
+  }
+  if (isJpeg(e) && e.preview === false) {
+    const note = e.width && e.height ? h('span', { class: 'hint', data: { evidenceNoPreview: e.id } }, tf('ev.too_many_pixels', { w: e.width, h: e.height })) : null;
+    return [link, size, note, reused];
   }
   return [link, size, reused];
 }
 
 /**
  * Evidence files of a record: JPEG previews inline, DOC and RAR as download links. Items may be objects
- * {id, name, mime, kind, size} or bare ids, whose metadata is fetched (GET /api/v1/evidence/{id}/meta).
- * @param {any[]} list
+ * {id, name, mime, kind, size} or bare ids, whose metadata is fetched (GET /api/v1/evidence/{id}/meta, leaving
+ * opts.groupId, the group on screen, out of the reuse check).
+ * @param {any[]} list @param {{groupId?: any}} [opts]
  */
-export function evidenceList(list) {
+export function evidenceList(list, opts = {}) {
+  const q = opts.groupId !== undefined && opts.groupId !== null ? `?group_id=${encodeURIComponent(opts.groupId)}` : '';
   return h('ul', { class: 'evidence-list', data: { evidence: '' } }, list.map((raw) => {
     const e = typeof raw === 'object' ? raw : { id: raw };
     const li = h('li', { data: { evidenceId: e.id } }, evidenceItem(e));
-    if (!e.mime && !e.kind) {
-      api('GET', `/api/v1/evidence/${encodeURIComponent(e.id)}/meta`).then((meta) => replace(li, evidenceItem({ ...meta, id: e.id }))).catch(() => { /* the link stays */ });
+    if ((!e.mime && !e.kind) || (isJpeg(e) && e.preview === undefined)) {
+      api('GET', `/api/v1/evidence/${encodeURIComponent(e.id)}/meta${q}`).then((meta) => replace(li, evidenceItem({ ...meta, id: e.id }))).catch(() => { /* the link stays */ });
     }
     return li;
   }));

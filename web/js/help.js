@@ -223,8 +223,8 @@ export function flowChart(lang) {
   for (const [key, n] of Object.entries(NODES)) {
     const g = s('g', { class: 'flow-node' + (n.final ? ' final' : '') + (n.note ? ' note' : ''), 'data-state': key });
     g.append(s('rect', { x: n.x, y: n.y, width: W, height: H, rx: 8 }));
-    g.append(stext(n.x + W / 2, n.y + 23, n[lang], { 'text-anchor': 'middle', class: 'flow-name' }));
-    g.append(stext(n.x + W / 2, n.y + 43, n.sub, { 'text-anchor': 'middle', class: 'flow-sub' }));
+    // (the state's internal code stays in data-state: a registrar reads only the name, issue 11 item 10)
+    g.append(stext(n.x + W / 2, n.y + H / 2 + 5, n[lang], { 'text-anchor': 'middle', class: 'flow-name' }));
     svg.append(g);
   }
   return svg;
@@ -247,7 +247,8 @@ function flowTable(lang) {
     body);
   rules().then((r) => {
     const rows = (r?.workflow?.transitions || []).map((x) => h('tr', { data: { transition: `${x.from}>${x.action}>${x.to}` } },
-      h('td', {}, label('mstate', x.from)), h('td', {}, x.rule ? `${label('act', x.action)} (${x.rule})` : label('act', x.action)),
+      // (the rule numbers are the specification's, not the registrar's: not shown, issue 11 item 10)
+      h('td', {}, label('mstate', x.from)), h('td', {}, label('act', x.action)),
       h('td', {}, x.actors.map((a) => WHO[lang][a] || a).join(lang === 'en' ? ', ' : '、')), h('td', {}, label('mstate', x.to))));
     replace(body, rows);
     table.dataset.ready = String(rows.length);

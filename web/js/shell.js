@@ -19,6 +19,7 @@ extend({
     'err.colon': '：',
     'nav.label': '主导航',
     'nav.skip': '跳到正文',
+    'nav.menu': '菜单',
   },
   en: {
     'err.no_route': 'This function is not available yet; contact the administrator.',
@@ -35,6 +36,7 @@ extend({
     'err.colon': ': ',
     'nav.label': 'Main navigation',
     'nav.skip': 'Skip to content',
+    'nav.menu': 'Menu',
   },
 });
 

@@ -6,14 +6,14 @@ import { h, replace } from './dom.js';
 extend({
   zh: {
     // the workflow's actions (fcgi/workflow.c action names), for every screen and the help drawn from /api/v1/rules
-    'act.confirm_register': '确认人口库结果', 'act.submit_corroborate': '佐证', 'act.submit_change': '变更', 'act.submit_delete': '删除', 'act.leader_confirm': '领导确认删除', 'act.leader_decline': '领导不同意删除', 'act.approve': '核办通过', 'act.reject': '核办不通过', 'act.arbitrate': '仲裁', 'act.reopen': '发起重新处理', 'act.auto_reject': '自动不通过', 'act.arbitration_lost': '仲裁未通过', 'act.clash_gone': '不再重复，自动关闭', 'act.clash_remains': '仍然重复', 'act.record_gone': '记录已删除，自动关闭', 'act.member_reopened': '再次重复，重新打开', 'act.group_opened': '发现问题，生成问题学籍组', 'act.member_added': '列入问题学籍组', 'act.registration_approved': '注册审核通过',
+    'act.confirm_register': '确认人口库结果', 'act.submit_corroborate': '佐证', 'act.submit_change': '变更', 'act.submit_delete': '删除', 'act.leader_confirm': '领导确认删除', 'act.leader_decline': '领导不同意删除', 'act.approve': '核办通过', 'act.reject': '核办不通过', 'act.arbitrate': '仲裁', 'act.reopen': '发起重新处理', 'act.auto_reject': '自动不通过', 'act.arbitration_lost': '仲裁未通过', 'act.clash_gone': '不再重复，自动关闭', 'act.clash_remains': '仍然重复', 'act.record_gone': '记录已删除，自动关闭', 'act.member_reopened': '再次重复，重新打开', 'act.group_opened': '发现问题，生成问题学籍组', 'act.member_added': '列入问题学籍组', 'act.registration_approved': '注册审核通过', 'act.group_awaiting_arbitration': '各方均已核办通过，提交共同上级仲裁', 'act.group_done': '问题学籍组处理完毕', 'act.group_open': '问题学籍组回到待处理', 'act.set_deadline': '设定限期处理截止日期', 'act.school_merged': '学校合并，学籍转入',
     'type.id_dup': '身份证件号重复', 'type.id_error': '身份证件号错误', 'type.id_changed': '身份证件号已发生变更',
     'type.nbg_dup': '姓名性别出生日期重复', 'type.suspected_dup': '疑似重复（同一学生）',
     'gstate.open': '等待', 'gstate.awaiting_arbitration': '需要仲裁（等待仲裁）', 'gstate.done': '否（已处理完毕）',
     'gstate.label': '是否需要仲裁',
     'mstate.unconfirmed': '待确认变更', 'mstate.open': '待处理', 'mstate.awaiting_leader': '待领导确认',
     'mstate.awaiting_review': '待核办', 'mstate.approved': '核办通过', 'mstate.upheld': '仲裁通过',
-    'mstate.deleted': '已删除', 'mstate.changed': '已变更', 'mstate.closed': '已关闭',
+    'mstate.deleted': '已删除', 'mstate.changed': '已变更', 'mstate.closed': '已关闭', 'mstate.reopened': '已发起重新处理',
     'handling.corroborate': '佐证', 'handling.change': '变更', 'handling.delete': '删除',
     'sstatus.pending': '未核办', 'sstatus.formal': '正式学籍', 'sstatus.problem': '问题学籍', 'sstatus.deleted': '已删除',
     'gender.M': '男', 'gender.F': '女',
@@ -23,7 +23,7 @@ extend({
     'f.id_type': '身份证件类型', 'f.id_number': '身份证件号', 'f.student_no': '全国学籍号', 'f.grade': '年级',
     'f.class_name': '班级', 'f.enrol_date': '入学日期', 'f.guardian_name': '监护人姓名', 'f.guardian_phone': '监护人联系电话', 'f.status': '学籍状态',
     'f.type': '问题类型', 'f.state': '状态', 'f.group': '问题组', 'f.due': '办理期限', 'f.age': '已等待',
-    'why.deadline': '限期处理截止日期定为 {date}', 'why.deadline_cleared': '取消限期处理截止日期', 'why.no_longer_clashes': '不再重复', 'why.clash_persists': '仍然重复', 'why.system': '系统处理', 'f.members': '组内学籍', 'f.id_problem': '错误原因', 'f.register_id_number': '户籍系统登记的现证件号', 'f.reason': '原因', 'f.opinion': '学校意见', 'f.handling': '处理方式', 'f.actions': '操作',
+    'why.deadline': '限期处理截止日期定为 {date}', 'why.deadline_cleared': '取消限期处理截止日期', 'why.no_longer_clashes': '不再重复', 'why.clash_persists': '仍然重复', 'why.system': '系统处理', 'f.members': '组内学籍', 'f.id_problem': '错误原因', 'f.register_id_number': '户籍系统登记的现证件号', 'f.reason': '原因', 'f.opinion': '学校意见', 'f.review_opinion': '主管部门核办意见', 'f.action_opinion': '意见', 'f.handling': '处理方式', 'f.actions': '操作',
     'f.submitted': '提交时间', 'f.all': '全部', 'f.count': '数量',
     'ui.days': '{n} 天', 'ui.overdue': '已超期', 'ui.prev': '上一页', 'ui.next': '下一页',
     'ui.page': '第 {p} 页，共 {n} 页（{total} 条）', 'ui.empty': '没有记录。', 'ui.loading': '正在加载…',
@@ -33,14 +33,14 @@ extend({
     'ui.required': '必填', 'group.member_state': '处理状态', 'group.reject_reason': '不通过原因',
   },
   en: {
-    'act.confirm_register': 'Confirm register finding', 'act.submit_corroborate': 'Corroborate', 'act.submit_change': 'Change', 'act.submit_delete': 'Delete', 'act.leader_confirm': 'Confirm deletion', 'act.leader_decline': 'Decline deletion', 'act.approve': 'Approve', 'act.reject': 'Reject', 'act.arbitrate': 'Arbitrate', 'act.reopen': 'Re-open', 'act.auto_reject': 'Rejected automatically', 'act.arbitration_lost': 'Lost the arbitration', 'act.clash_gone': 'Clash gone, closed', 'act.clash_remains': 'Clash remains', 'act.record_gone': 'Record gone, closed', 'act.member_reopened': 'Clashes again, re-opened', 'act.group_opened': 'Problem found, group opened', 'act.member_added': 'Record added to the group', 'act.registration_approved': 'Registration approved',
+    'act.confirm_register': 'Confirm register finding', 'act.submit_corroborate': 'Corroborate', 'act.submit_change': 'Change', 'act.submit_delete': 'Delete', 'act.leader_confirm': 'Confirm deletion', 'act.leader_decline': 'Decline deletion', 'act.approve': 'Approve', 'act.reject': 'Reject', 'act.arbitrate': 'Arbitrate', 'act.reopen': 'Re-open', 'act.auto_reject': 'Rejected automatically', 'act.arbitration_lost': 'Lost the arbitration', 'act.clash_gone': 'Clash gone, closed', 'act.clash_remains': 'Clash remains', 'act.record_gone': 'Record gone, closed', 'act.member_reopened': 'Clashes again, re-opened', 'act.group_opened': 'Problem found, group opened', 'act.member_added': 'Record added to the group', 'act.registration_approved': 'Registration approved', 'act.group_awaiting_arbitration': 'Every side approved: sent to the common superior for arbitration', 'act.group_done': 'Problem group settled', 'act.group_open': 'Problem group back to handling', 'act.set_deadline': 'Clearance deadline set', 'act.school_merged': 'Schools merged, record moved',
     'type.id_dup': 'ID number duplicate', 'type.id_error': 'ID number error', 'type.id_changed': 'ID number changed',
     'type.nbg_dup': 'Name-gender-birth duplicate', 'type.suspected_dup': 'Suspected duplicate (same child)',
     'gstate.open': 'Waiting', 'gstate.awaiting_arbitration': 'Yes (awaiting arbitration)', 'gstate.done': 'No (done)',
     'gstate.label': 'Arbitration needed',
     'mstate.unconfirmed': 'Change to confirm', 'mstate.open': 'To handle', 'mstate.awaiting_leader': 'Awaiting leader',
     'mstate.awaiting_review': 'Awaiting review', 'mstate.approved': 'Approved', 'mstate.upheld': 'Upheld',
-    'mstate.deleted': 'Deleted', 'mstate.changed': 'Changed', 'mstate.closed': 'Closed',
+    'mstate.deleted': 'Deleted', 'mstate.changed': 'Changed', 'mstate.closed': 'Closed', 'mstate.reopened': 'Re-opened',
     'handling.corroborate': 'Corroborate', 'handling.change': 'Change', 'handling.delete': 'Delete',
     'sstatus.pending': 'Not yet approved', 'sstatus.formal': 'Formal', 'sstatus.problem': 'Problem', 'sstatus.deleted': 'Deleted',
     'gender.M': 'Male', 'gender.F': 'Female',
@@ -50,7 +50,7 @@ extend({
     'f.id_type': 'ID type', 'f.id_number': 'ID number', 'f.student_no': 'Student number', 'f.grade': 'Grade',
     'f.class_name': 'Class', 'f.enrol_date': 'Enrolment date', 'f.guardian_name': 'Guardian name', 'f.guardian_phone': 'Guardian phone', 'f.status': 'Status',
     'f.type': 'Problem type', 'f.state': 'State', 'f.group': 'Group', 'f.due': 'Due', 'f.age': 'Waiting',
-    'why.deadline': 'Clearance deadline set to {date}', 'why.deadline_cleared': 'Clearance deadline removed', 'why.no_longer_clashes': 'No longer a clash', 'why.clash_persists': 'Still a clash', 'why.system': 'System action', 'f.members': 'Records in group', 'f.id_problem': 'What is wrong', 'f.register_id_number': 'Current number in the register', 'f.reason': 'Reason', 'f.opinion': 'School opinion', 'f.handling': 'Handling', 'f.actions': 'Actions',
+    'why.deadline': 'Clearance deadline set to {date}', 'why.deadline_cleared': 'Clearance deadline removed', 'why.no_longer_clashes': 'No longer a clash', 'why.clash_persists': 'Still a clash', 'why.system': 'System action', 'f.members': 'Records in group', 'f.id_problem': 'What is wrong', 'f.register_id_number': 'Current number in the register', 'f.reason': 'Reason', 'f.opinion': 'School opinion', 'f.review_opinion': 'Bureau\'s review opinion', 'f.action_opinion': 'Opinion', 'f.handling': 'Handling', 'f.actions': 'Actions',
     'f.submitted': 'Submitted', 'f.all': 'All', 'f.count': 'Count',
     'ui.days': '{n} days', 'ui.overdue': 'Overdue', 'ui.prev': 'Previous', 'ui.next': 'Next',
     'ui.page': 'Page {p} of {n} ({total} records)', 'ui.empty': 'No records.', 'ui.loading': 'Loading…',
@@ -110,6 +110,17 @@ export function reasonText(s) {
   const a = /^(.*?[\u3400-\u9fff].*?)\s*\(\s*R\d+(?:\.\d+)?\s*:\s*([^\u3400-\u9fff()]*)\)\s+(\S.*)$/s.exec(str);
   if (a) return `${en ? a[2].trim() : a[1].trim()} ${a[3].trim()}`;
   return str;
+}
+
+/**
+ * Why a member was rejected, or why a system event happened (issue 11 item 10): the service sends an automatic decision
+ * as {code, message, message_en} (reject_system / system_reason, its one table of both languages) and a person's words
+ * as written (reject_reason / reason, e.g. the arbitrator's); the chosen language's text, then the person's words.
+ * @param {{message?: string, message_en?: string}|null|undefined} sys @param {string|null|undefined} words
+ */
+export function whyText(sys, words) {
+  const said = sys ? (currentLang() === 'en' ? sys.message_en : sys.message) : '';
+  return [said, reasonText(words)].filter(Boolean).join(' ');
 }
 
 /** Date part of an ISO timestamp or date ('2026-03-01T…' → '2026-03-01'). @param {string} s */
@@ -233,9 +244,10 @@ export function table(columns, rows, opts = {}) {
   const head = h('tr', {}, columns.map((c) => h('th', { scope: 'col' }, c.label)));
   const body = rows.map((r) => h('tr', opts.rowAttrs ? opts.rowAttrs(r) : {}, columns.map((c) => {
     const v = c.cell(r);
-    return h('td', { class: c.class }, v instanceof Node ? v : String(v ?? ''));
+    // data-label: the column's name, shown beside the value when a narrow screen draws rows as cards (issue 11 item 13)
+    return h('td', { class: c.class, 'data-label': typeof c.label === 'string' ? c.label : null }, v instanceof Node ? v : String(v ?? ''));
   })));
-  return h('div', { class: 'tablewrap' }, h('table', {},
+  return h('div', { class: 'tablewrap' }, h('table', { class: 'cards' },
     opts.caption ? h('caption', { class: 'sr-only' }, opts.caption) : null,
     h('thead', {}, head), h('tbody', {}, body)));
 }

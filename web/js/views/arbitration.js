@@ -3,15 +3,16 @@ import { api } from '../api.js';
 import { t, extend } from '../i18n.js';
 import { h, replace } from '../dom.js';
 import { state, flash, flashError, errorText, hashParams } from '../shell.js';
-import { label, fact, day, when, ageDays, dueCell, table, pagedList, cursorLoader, confirmDialog, tf, itemsOf, focusHeading, searchForm, pick, typeFilter, dueBeforeFilter } from '../ui.js';
-import { compareTable, memberEvidence } from '../case.js';
+import { label, fact, day, when, ageDays, dueCell, table, pagedList, cursorLoader, confirmDialog, tf, itemsOf, focusHeading, searchForm, pick, typeFilter, dueBeforeFilter, colon } from '../ui.js';
+import { compareTable, memberEvidence, sideLabel } from '../case.js';
 import { evidenceList } from '../evidence-ui.js';
+import { remindersSection } from '../escalation.js';
 
 extend({
   zh: {
     'arb.title': '待仲裁', 'arb.note': '以下问题学籍组的双方主管部门都核办通过，须由您作为共同上级仲裁：只能核准一个，其余驳回到学校重新处理。',
     'arb.open': '仲裁', 'arb.group': '仲裁问题学籍组 #{id}', 'arb.sides': '双方事实与证明材料', 'arb.choose': '核准哪一条记录？',
-    'arb.pick': '核准记录 {n}：{school} · {name}', 'arb.reason': '仲裁理由（双方学校都会看到）', 'arb.submit': '提交仲裁结果',
+    'arb.pick': '核准记录 {n}：', 'arb.reason': '仲裁理由（双方学校都会看到）', 'arb.submit': '提交仲裁结果',
     'arb.q': '确认核准 {school} 的记录？其余记录将被驳回。', 'arb.done': '仲裁已完成。', 'arb.need_pick': '请选择要核准的记录。',
     'arb.need_reason': '请填写仲裁理由。', 'arb.bureau_opinion': '主管部门核办意见', 'arb.back': '返回待仲裁列表', 'arb.members': '记录数',
     'arb.not_waiting': '该组目前不在等待仲裁状态。',
@@ -19,7 +20,7 @@ extend({
   en: {
     'arb.title': 'Awaiting arbitration', 'arb.note': 'Both bureaus approved their record in these groups; as their common superior you approve exactly one; the others return to their schools.',
     'arb.open': 'Arbitrate', 'arb.group': 'Arbitrate group #{id}', 'arb.sides': 'Both sides\' facts and evidence', 'arb.choose': 'Which record do you approve?',
-    'arb.pick': 'Approve record {n}: {school} · {name}', 'arb.reason': 'Reason (both schools will see it)', 'arb.submit': 'Submit the decision',
+    'arb.pick': 'Approve record {n}: ', 'arb.reason': 'Reason (both schools will see it)', 'arb.submit': 'Submit the decision',
     'arb.q': 'Approve the record of {school}? The others will be rejected.', 'arb.done': 'Arbitration done.', 'arb.need_pick': 'Please choose the record to approve.',
     'arb.need_reason': 'Please give the reason.', 'arb.bureau_opinion': 'Bureau\'s review', 'arb.back': 'Back to arbitration list', 'arb.members': 'Records',
     'arb.not_waiting': 'This group is not awaiting arbitration now.',
@@ -47,8 +48,11 @@ export async function render(main, rest) {
     dueBeforeFilter()]);
   const params = pick(p, ['q', 'school', 'county', 'type', 'due_before']);
   const list = pagedList({ load: cursorLoader('/api/v1/queue', params), draw: (items) => table(columns, items, { caption: t('arb.title'), rowAttrs: (it) => ({ data: { arbRow: gid(it) } }) }), onError: flashError });
-  replace(main, h('section', { data: { arbitration: '' } }, h('h1', {}, t('arb.title')), h('p', { class: 'muted' }, t('arb.note')), form, list.el));
+  const reminders = h('div', {});
+  replace(main, h('section', { data: { arbitration: '' } }, h('h1', {}, t('arb.title')), h('p', { class: 'muted' }, t('arb.note')), reminders, form, list.el));
   await list.first();
+  // issue 11 item 9: the bureau is reminded of the steps below it long past due (it does not decide them)
+  replace(reminders, remindersSection((await api('GET', '/api/v1/queue?limit=1')).reminders));
 }
 
 /** One group: facts side by side, each side's opinion and evidence, the decision form. */
@@ -59,18 +63,19 @@ async function renderOne(main, id) {
   const approved = members.filter((m) => m.state === 'approved' || (m.allowed_actions || []).includes('arbitrate'));
   const candidates = approved.length ? approved : members.filter((m) => !['deleted', 'changed', 'closed'].includes(m.state));
   const sides = h('div', { class: 'compare' }, members.map((m, i) => h('section', { class: 'member', data: { side: m.id } },
-    h('h3', {}, `${tf('group.record', { n: i + 1 })} · ${fact(m, 'county')} · ${fact(m, 'school')}`),
+    h('h3', {}, `${tf('group.record', { n: i + 1 })} · ${fact(m, 'county')} · ${sideLabel(m)}`),
     h('p', {}, label('mstate', m.state)),
-    m.opinion ? h('p', {}, h('strong', {}, t('f.opinion') + '：'), m.opinion) : null,
-    m.review_opinion ? h('p', {}, h('strong', {}, t('arb.bureau_opinion') + '：'), m.review_opinion) : null,
-    h('h4', {}, t('group.evidence')), memberEvidence(m, g.history).length ? evidenceList(memberEvidence(m, g.history)) : h('p', { class: 'muted' }, t('ui.empty')))));
+    m.opinion ? h('p', { data: { schoolOpinion: m.id } }, h('strong', {}, t('f.opinion') + colon()), m.opinion) : null,
+    // R28 (issue 11 item 8): the county bureau's approval opinion, kept in the history
+    m.review_opinion ? h('p', { data: { reviewOpinion: m.id } }, h('strong', {}, t('arb.bureau_opinion') + colon()), m.review_opinion) : null,
+    h('h4', {}, t('group.evidence')), memberEvidence(m, g.history).length ? evidenceList(memberEvidence(m, g.history), { groupId: g.id }) : h('p', { class: 'muted' }, t('ui.empty')))));
   const err = h('p', { class: 'error', role: 'alert', data: { formError: '' } });
   const reason = h('textarea', { id: 'arb-reason', name: 'reason', required: true, 'aria-required': 'true', maxlength: 1000 });
   const radios = candidates.map((m) => {
     const i = members.indexOf(m) + 1;
     const rid = `arb-pick-${m.id}`;
     return h('div', { class: 'radio' }, h('input', { type: 'radio', name: 'member', id: rid, value: String(m.id), data: { arbPick: m.id } }),
-      ' ', h('label', { for: rid }, tf('arb.pick', { n: i, school: fact(m, 'school'), name: fact(m, 'name') })));
+      ' ', h('label', { for: rid }, tf('arb.pick', { n: i }), h('span', { data: { userText: '' } }, `${fact(m, 'school')} · ${fact(m, 'name')}`)));
   });
   const submit = h('button', { type: 'submit', class: 'primary', data: { arbSubmit: '' } }, t('arb.submit'));
   const form = h('form', { class: 'card', novalidate: true, data: { arbForm: '' } },

@@ -3,7 +3,7 @@ import { api } from '../api.js';
 import { t, extend } from '../i18n.js';
 import { h, replace } from '../dom.js';
 import { flash, flashError, errorText } from '../shell.js';
-import { table, itemsOf, when, confirmDialog, tf, field } from '../ui.js';
+import { table, itemsOf, when, confirmDialog, tf, field, colon } from '../ui.js';
 
 extend({
   zh: {
@@ -11,14 +11,14 @@ extend({
     'cred.name': '用途说明', 'cred.create': '创建凭据', 'cred.created': '新凭据（只显示这一次，请立即复制保存）：', 'cred.prefix': '凭据前缀',
     'cred.created_at': '创建时间', 'cred.last_used': '最近使用', 'cred.revoked': '已吊销', 'cred.active': '有效', 'cred.revoke': '吊销',
     'cred.revoke_q': '吊销凭据“{name}”？使用它的省级系统将立即无法访问。', 'cred.revoked_ok': '凭据已吊销。', 'cred.never': '从未使用', 'cred.state': '状态',
-    'cred.copy': '复制',
+    'cred.copy': '复制', 'cred.revoke_ok': '吊销“{name}”', 'cred.revoke_named': '吊销凭据“{name}”',
   },
   en: {
     'cred.title': 'Provincial API credentials', 'cred.note': 'The provincial registry system calls this system\'s API with a credential (Authorization: Bearer …). The secret is shown only when created; keep it safe.',
     'cred.name': 'Purpose', 'cred.create': 'Create credential', 'cred.created': 'New credential (shown only this once; copy it now):', 'cred.prefix': 'Prefix',
     'cred.created_at': 'Created', 'cred.last_used': 'Last used', 'cred.revoked': 'Revoked', 'cred.active': 'Active', 'cred.revoke': 'Revoke',
     'cred.revoke_q': 'Revoke credential "{name}"? The provincial system using it loses access at once.', 'cred.revoked_ok': 'Credential revoked.', 'cred.never': 'Never', 'cred.state': 'State',
-    'cred.copy': 'Copy',
+    'cred.copy': 'Copy', 'cred.revoke_ok': 'Revoke "{name}"', 'cred.revoke_named': 'Revoke credential "{name}"',
   },
 });
 
@@ -36,9 +36,9 @@ export async function render(main) {
       { label: t('cred.state'), cell: (c) => h('span', { class: 'badge ' + (c.revoked_at ? 'bad' : 'ok') }, c.revoked_at ? `${t('cred.revoked')} ${when(c.revoked_at)}` : t('cred.active')) },
       { label: t('f.actions'), cell: (c) => {
         if (c.revoked_at) return '';
-        const b = h('button', { type: 'button', class: 'danger', data: { revoke: c.id } }, t('cred.revoke'));
+        const b = h('button', { type: 'button', class: 'danger', 'aria-label': tf('cred.revoke_named', { name: c.name || c.id }), data: { revoke: c.id } }, t('cred.revoke'));
         b.addEventListener('click', async () => {
-          if (!(await confirmDialog({ title: tf('cred.revoke_q', { name: c.name || c.id }), danger: true }))) return;
+          if (!(await confirmDialog({ title: tf('cred.revoke_q', { name: c.name || c.id }), ok: tf('cred.revoke_ok', { name: c.name || c.id }), danger: true }))) return;
           try { await api('DELETE', `/api/v1/credentials/${encodeURIComponent(c.id)}`); flash(t('cred.revoked_ok')); await load(); } catch (e) { flash(errorText(e), 'error'); }
         });
         return b;
@@ -52,7 +52,7 @@ export async function render(main) {
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     err.textContent = '';
-    if (!name.value.trim()) { err.textContent = `${t('cred.name')}：${t('ui.required')}`; name.focus(); return; }
+    if (!name.value.trim()) { err.textContent = `${t('cred.name')}${colon()}${t('ui.required')}`; name.focus(); return; }
     try {
       const r = await api('POST', '/api/v1/credentials', { name: name.value.trim() });
       const secret = r?.token || r?.secret || r?.credential || '';

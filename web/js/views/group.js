@@ -3,10 +3,10 @@ import { api } from '../api.js';
 import { t, extend } from '../i18n.js';
 import { h, replace } from '../dom.js';
 import { state, flash, errorText, hashParams, textOf } from '../shell.js';
-import { colon, reasonText, label, fact, day, when, dueCell, confirmDialog, confirmTwice, field, select, itemsOf, focusHeading } from '../ui.js';
+import { colon, reasonText, whyText, label, fact, day, when, dueCell, confirmDialog, confirmTwice, field, select, itemsOf, focusHeading } from '../ui.js';
 import { evidenceList, evidencePicker } from '../evidence-ui.js';
 import { checkByType, ID_MESSAGES, todayCN } from '../idcheck.js';
-import { isMine, allowed, compareTable, memberEvidence, factText, idProblem } from '../case.js';
+import { isMine, atSchool, allowed, compareTable, memberEvidence, factText, idProblem, sideLabel } from '../case.js';
 
 extend(ID_MESSAGES);
 extend({
@@ -15,39 +15,39 @@ extend({
     'group.reject_reason': '不通过原因', 'group.deadline': '限期处理截止',
     'group.created': '生成时间', 'group.actions_for': '办理：{name}', 'group.proposed': '申请变更为',
     'act.corroborate': '佐证', 'act.change': '变更', 'act.delete': '删除',     'act.confirm': '确认人口库结果', 'act.confirm_finding': '确认人口库结果',     'act.withdraw': '撤回申请',
-        'act.detected': '系统查重生成问题学籍', 'mstate.reopened': '已发起重新处理', 'act.close': '自动关闭', 'act.open': '生成问题学籍', 'act.reopened': '已发起重新处理',
+        'act.detected': '系统查重生成问题学籍', 'act.close': '自动关闭', 'act.open': '生成问题学籍', 'act.reopened': '已发起重新处理',
     'act.reopen_done': '已发起重新处理，新的问题学籍组 #{id}。', 'arbst.waiting': '等待', 'arbst.required': '需要仲裁（等待仲裁）', 'arbst.settled': '否（已处理完毕）',
     'act.done': '已提交：{action}', 'act.submit': '提交', 'act.reason': '原因（学校将看到）', 'act.opinion': '学校意见',
     'act.reason_required': '请填写原因。', 'act.opinion_required': '请填写学校意见。', 'act.evidence_required': '请至少选择一个证明材料文件。',
     'act.change_required': '请至少修改一项信息。', 'act.comment': '意见（可选）',
-    'act.delete_1': '确认删除该学籍？', 'act.delete_2': '再次确认：真的要删除吗？删除后须经学校主管领导确认。',
+    'act.delete_1': '确认删除 {name}（{no}）的学籍？', 'act.delete_2': '再次确认：真的要删除 {name} 的学籍吗？删除后须经学校主管领导确认。',
     'act.reopen_1': '确认对本校该记录发起重新处理？', 'act.reopen_2': '再次确认：是否发起重新处理？将生成一条本校新的待处理问题学籍。',
-    'act.leader_1': '确认删除该学籍？', 'act.leader_2': '再次确认：真的删除吗？',
+    'act.leader_1': '确认删除 {name}（{no}）的学籍？', 'act.leader_2': '再次确认：真的删除 {name} 的学籍吗？删除后不能恢复。',
     'act.approve_q': '确认核办通过？', 'act.generic_q': '确认执行“{action}”？',
-    'act.change_hint': '只填写需要变更的项目，其余保持不变。', 'act.birth_range': '出生日期必须在1900年1月1日至今天之间。', 'hist.system': '系统',
+    'act.change_hint': '只填写需要变更的项目，其余保持不变。', 'group.side': '（{side}）', 'act.birth_range': '出生日期必须在1900年1月1日至今天之间。', 'hist.system': '系统',
   },
   en: {
     'group.title': 'Problem group #{id}', 'group.back': 'Back to problem records',     'group.diff_note': 'Values on yellow marked "≠" differ from the other records of the group.',     'group.history': 'History', 'group.evidence': 'Evidence', 'group.no_actions': 'Nothing for you to do here now.',
     'group.reject_reason': 'Rejection reason', 'group.deadline': 'Clearance deadline',
     'group.created': 'Opened', 'group.actions_for': 'Act on: {name}', 'group.proposed': 'Requested change',
     'act.corroborate': 'Corroborate', 'act.change': 'Change', 'act.delete': 'Delete',     'act.confirm': 'Confirm register finding', 'act.confirm_finding': 'Confirm register finding',     'act.withdraw': 'Withdraw',
-        'act.detected': 'Detected by the duplicate check', 'mstate.reopened': 'Re-opened', 'act.close': 'Closed automatically', 'act.open': 'Problem opened', 'act.reopened': 'Re-opened',
+        'act.detected': 'Detected by the duplicate check', 'act.close': 'Closed automatically', 'act.open': 'Problem opened', 'act.reopened': 'Re-opened',
     'act.reopen_done': 'Re-opened: new problem group #{id}.', 'arbst.waiting': 'Waiting', 'arbst.required': 'Yes (awaiting arbitration)', 'arbst.settled': 'No (done)',
     'act.done': 'Submitted: {action}', 'act.submit': 'Submit', 'act.reason': 'Reason (the school will see it)', 'act.opinion': 'School opinion',
     'act.reason_required': 'Please give a reason.', 'act.opinion_required': 'Please give the school\'s opinion.', 'act.evidence_required': 'Please choose at least one evidence file.',
     'act.change_required': 'Please change at least one value.', 'act.comment': 'Comment (optional)',
-    'act.delete_1': 'Delete this record?', 'act.delete_2': 'Really delete it? The school leader must then confirm.',
+    'act.delete_1': 'Delete the record of {name} ({no})?', 'act.delete_2': 'Really delete the record of {name}? The school leader must then confirm.',
     'act.reopen_1': 'Re-open this record of your school?', 'act.reopen_2': 'Really re-open? A new problem record for your school will be opened.',
-    'act.leader_1': 'Confirm the deletion of this record?', 'act.leader_2': 'Really delete it?',
+    'act.leader_1': 'Confirm the deletion of the record of {name} ({no})?', 'act.leader_2': 'Really delete the record of {name}? It cannot be undone.',
     'act.approve_q': 'Approve this request?', 'act.generic_q': 'Do "{action}"?',
-    'act.change_hint': 'Fill in only what changes; the rest stays as it is.', 'act.birth_range': 'The date of birth must lie between 1 January 1900 and today.', 'hist.system': 'System',
+    'act.change_hint': 'Fill in only what changes; the rest stays as it is.', 'group.side': ' ({side})', 'act.birth_range': 'The date of birth must lie between 1 January 1900 and today.', 'hist.system': 'System',
   },
 });
 
 const tf = (k, v) => t(k).replace(/\{(\w+)\}/g, (_, x) => String(v?.[x] ?? ''));
 
 /** A card per record: opinion, proposed change, rejection reason, evidence. */
-function memberCard(m, i, history) {
+function memberCard(m, i, history, groupId) {
   const bits = [];
   if (m.opinion) bits.push(h('p', {}, h('strong', {}, t('f.opinion') + colon()), m.opinion));
   if (m.proposed || m.changes) {
@@ -59,11 +59,13 @@ function memberCard(m, i, history) {
     } else dl.append(h('dd', {}, String(p)));
     bits.push(h('div', {}, h('strong', {}, t('group.proposed')), dl));
   }
-  if (m.reject_reason) bits.push(h('p', { class: 'reject', data: { rejectReason: '' } }, h('strong', {}, t('group.reject_reason') + colon()), reasonText(m.reject_reason)));
+  if (m.reject_reason || m.reject_system) bits.push(h('p', { class: 'reject', data: { rejectReason: '' } }, h('strong', {}, t('group.reject_reason') + colon()), whyText(m.reject_system, m.reject_reason)));
+  if (m.review_opinion) bits.push(h('p', { data: { reviewOpinion: m.id } }, h('strong', {}, t('f.review_opinion') + colon()), m.review_opinion));
   const ev = memberEvidence(m, history);
-  if (ev.length) bits.push(h('div', {}, h('strong', {}, t('group.evidence')), evidenceList(ev)));
+  if (ev.length) bits.push(h('div', {}, h('strong', {}, t('group.evidence')), evidenceList(ev, { groupId })));
+  else if (atSchool() && !isMine(m)) bits.push(h('p', { class: 'muted small', data: { evidenceHidden: m.id } }, t('group.evidence_other')));
   return h('section', { class: 'member' + (isMine(m) ? ' mine' : ''), data: { member: m.id } },
-    h('h3', {}, tf('group.record', { n: i + 1 }), ` · ${factText(m, 'name')} · ${factText(m, 'school')}`),
+    h('h3', {}, tf('group.record', { n: i + 1 }), ` · ${factText(m, 'school')}`, atSchool() ? tf('group.side', { side: sideLabel(m) }) : '', ` · ${factText(m, 'name')}`),
     ...bits, h('div', { class: 'member-actions', data: { memberActions: m.id } }));
 }
 
@@ -95,7 +97,7 @@ export function drawActions(box, m, group, onDone) {
   const acts = allowed(m);
   if (!acts.length) { replace(box); return; }
   const buttons = acts.map((a) => {
-    const danger = /delete|reject|decline/.test(a);
+    const danger = /delete|reject|decline|leader_confirm/.test(a); // issue 11 item 12: the leader's confirmation deletes: red
     const b = h('button', { type: 'button', class: danger ? 'danger' : 'primary', data: { action: a } }, label('act', a));
     b.addEventListener('click', () => openAction(box, m, group, a, onDone));
     return b;
@@ -119,13 +121,14 @@ async function openAction(box, m, group, a, onDone) {
   };
   const cancelBtn = () => { const c = h('button', { type: 'button', data: { cancel: '' } }, t('ui.cancel')); c.addEventListener('click', () => drawActions(box, m, group, onDone)); return c; };
   const kind = KIND[a] || (/reject|decline/.test(a) ? 'reject' : '');
+  const who = { name: factText(m, 'name'), no: factText(m, 'student_no') }; // destructive confirmations name the student
   try {
     if (kind === 'corroborate' || kind === 'change') return openEvidenceForm(box, m, group, a, kind, done, cancelBtn());
     if (kind === 'reject') return openReasonForm(box, m, a, true, done, cancelBtn());
     if (kind === 'decline') return openReasonForm(box, m, a, false, done, cancelBtn());
     if (kind === 'arbitrate') { location.hash = `#/arbitration/${encodeURIComponent(group.id)}`; return; }
     if (kind === 'delete') {
-      if (!(await confirmTwice(t('act.delete_1'), t('act.delete_2')))) return;
+      if (!(await confirmTwice(tf('act.delete_1', who), tf('act.delete_2', who)))) return;
       return done(await sendAction(m, { action: a, confirm: true }));
     }
     if (kind === 'reopen') {
@@ -133,7 +136,7 @@ async function openAction(box, m, group, a, onDone) {
       return done(await sendAction(m, { action: a, confirm: true }));
     }
     if (kind === 'leader_confirm') {
-      if (!(await confirmTwice(t('act.leader_1'), t('act.leader_2')))) return;
+      if (!(await confirmTwice(tf('act.leader_1', who), tf('act.leader_2', who)))) return;
       return done(await sendAction(m, { action: a, confirm: true }));
     }
     if (kind === 'approve') return openApproveForm(box, m, a, done, cancelBtn());
@@ -262,11 +265,14 @@ function historyList(items, members) {
   if (!items?.length) return h('p', { class: 'muted' }, t('ui.empty'));
   // the opening of an ID-error group says what was found (issue 11 item 6), not its internal type code
   const found = (members || []).map((m) => textOf(idProblem(m))).filter(Boolean).join('；');
-  const why = (e) => (e.action === 'group_opened' ? (found || reasonText(e.reason)) : reasonText(e.reason));
+  const why = (e) => (e.action === 'group_opened' ? (found || reasonText(e.reason)) : whyText(e.system_reason, e.reason));
   return h('ol', { class: 'history', data: { history: '' } }, items.map((e) => h('li', {},
     `${when(e.time || e.created_at || e.at)} · ${e.actor_name || e.actor || (!e.actor_role || e.actor_role === 'system' ? t('hist.system') : label('role', e.actor_role))} · ${label('act', e.action)}`,
-    e.state_after ? ` → ${label('mstate', e.state_after)}` : '',
-    why(e) ? h('span', { data: e.action === 'group_opened' ? { openedWhy: '' } : {} }, ` · ${t('f.reason')}${colon()}${why(e)}`) : null)));
+    // a group's own event (no member) moves the group's state, a member's event the member's
+    e.state_after ? ` → ${e.member_id === null || e.member_id === undefined ? label('gstate', e.state_after) : label('mstate', e.state_after)}` : '',
+    why(e) ? h('span', { data: e.action === 'group_opened' ? { openedWhy: '' } : {} }, ` · ${t('f.reason')}${colon()}${why(e)}`) : null,
+    // R25 (issue 11 item 8): the opinion the action carried (a school's corroboration, a bureau's approval)
+    e.opinion ? h('span', { data: { historyOpinion: e.id } }, ` · ${t('f.action_opinion')}${colon()}${e.opinion}`) : null)));
 }
 
 /** Render #/groups/{id}. @param {HTMLElement} main @param {string[]} rest */
@@ -276,7 +282,7 @@ export async function render(main, rest) {
   const g = await api('GET', `/api/v1/groups/${encodeURIComponent(id)}`);
   const members = itemsOf(g.members ? { items: g.members } : g);
   const backHref = state.user.role === 'county' ? '#/queue' : state.user.role === 'bureau' ? '#/arbitration' : '#/problems';
-  const cards = h('div', { class: 'compare' }, members.map((m, i) => memberCard(m, i, g.history)));
+  const cards = h('div', { class: 'compare' }, members.map((m, i) => memberCard(m, i, g.history, g.id)));
   replace(main, h('section', { data: { group: g.id, groupState: g.state } },
     h('p', {}, h('a', { href: backHref }, t('group.back'))),
     h('h1', {}, tf('group.title', { id: g.id })),

@@ -4,6 +4,7 @@ import { t, extend } from '../i18n.js';
 import { h, replace } from '../dom.js';
 import { state } from '../shell.js';
 import { pairs, label } from '../ui.js';
+import { unitSummary } from '../escalation.js';
 
 extend({
   zh: {
@@ -11,14 +12,14 @@ extend({
     'home.review': '待核办', 'home.overdue': '超期', 'home.regs': '待审核注册', 'home.arb': '待仲裁', 'home.total': '问题学籍（全部）',
     'home.users': '用户管理', 'home.creds': '省级接口凭据', 'home.by_type': '按问题类型', 'home.unit': '单位',
     'home.help': '第一次使用？请先阅读“帮助”中的问题学籍处理流程。', 'home.unknown': '—',
-    'home.students': '学生名单', 'home.register': '注册一名学生', 'home.import': '批量导入学生',
+    'home.students': '学生名单', 'home.register': '注册一名学生', 'home.import': '批量导入学生', 'home.reminders': '催办提醒', 'home.comma': '，',
   },
   en: {
     'home.school': 'Problem records of my school', 'home.todo': 'To handle', 'home.rejected': 'Rejected, to handle again',
     'home.leader': 'Deletions to confirm', 'home.review': 'Awaiting review', 'home.overdue': 'Overdue', 'home.regs': 'Registrations to approve',
     'home.arb': 'Awaiting arbitration', 'home.total': 'Problem records (all)', 'home.users': 'Users', 'home.creds': 'Provincial API credentials',
     'home.by_type': 'By problem type', 'home.unit': 'Unit', 'home.help': 'New here? Read the process in Help first.', 'home.unknown': '—',
-    'home.students': 'Students', 'home.register': 'Register a student', 'home.import': 'Import students',
+    'home.students': 'Students', 'home.register': 'Register a student', 'home.import': 'Import students', 'home.reminders': 'Reminders', 'home.comma': ', ',
   },
 });
 
@@ -44,13 +45,16 @@ const count = (path) => api('GET', path).then((r) => (r?.next_cursor ? `${r.item
 let queueP = null;
 const queueCount = (k) => { queueP ??= api('GET', '/api/v1/queue?limit=1'); return queueP.then((r) => (r?.counts?.[k] ?? (k === 'total' ? totalOf(r) : null))); };
 
+/** How many escalated steps below the caller remind it (GET /api/v1/queue reminders, issue 11 item 9). */
+const reminderCount = () => { queueP ??= api('GET', '/api/v1/queue?limit=1'); return queueP.then((r) => (Array.isArray(r?.reminders) ? r.reminders.length : null)); };
+
 /** Render the home page for the signed-in role. @param {HTMLElement} main */
 export async function render(main) {
   const u = state.user;
   const tiles = h('div', { class: 'tiles', data: { tiles: '' } });
   const extra = h('div', {});
   replace(main, h('section', { data: { home: u.role } },
-    h('h1', {}, `${t('home.welcome')}，${u.display_name || u.username}`),
+    h('h1', {}, t('home.welcome'), t('home.comma'), h('span', { data: { userText: '' } }, u.display_name || u.username)),
     h('p', { data: { roleLabel: '' } }, t('role.' + u.role), u.unit?.name ? ` · ${u.unit.name}` : '', u.unit?.code ? ` (${u.unit.code})` : ''),
     tiles, extra,
     h('p', { class: 'muted' }, h('a', { href: '#/help' }, t('home.help')))));
@@ -64,24 +68,32 @@ export async function render(main) {
       add('home.rejected', '#/queue?filter=rejected', queueCount('rejected'), true);
     }
     add('home.overdue', '#/queue?filter=overdue', queueCount('overdue'), true);
-    add('home.total', '#/problems', stats().then((s) => s?.groups?.total ?? null));
+    // (no statistics for a school: GET /api/v1/stats is a bureau's, issue 11 item 15: ask only what the role may)
     if (u.role === 'school_clerk') {
       extra.append(h('p', { class: 'actions' }, h('a', { class: 'button', href: '#/students/new' }, t('home.register')),
         h('a', { class: 'button', href: '#/import' }, t('home.import')), h('a', { class: 'button', href: '#/students' }, t('home.students'))));
     }
   } else if (u.role === 'county') {
     add('home.review', '#/queue', queueCount('total'));
+    add('home.reminders', '#/queue', reminderCount(), true);
     add('home.overdue', '#/overdue', stats().then((s) => s?.overdue?.members ?? null), true);
     add('home.regs', '#/registrations', count('/api/v1/students?status=pending&limit=200'));
     add('home.total', '#/stats', stats().then((s) => s?.groups?.total ?? null));
   } else if (u.role === 'bureau') {
     add('home.arb', '#/arbitration', queueCount('total'));
+    add('home.reminders', '#/arbitration', reminderCount(), true);
     add('home.overdue', '#/overdue', stats().then((s) => s?.overdue?.members ?? null), true);
     add('home.total', '#/stats', stats().then((s) => s?.groups?.total ?? null));
   }
   if (u.role === 'admin') {
     extra.append(h('p', { class: 'actions' }, h('a', { class: 'button', href: '#/users' }, t('home.users')),
       Number(u.unit?.level) === 1 ? h('a', { class: 'button', href: '#/credentials' }, t('home.creds')) : null));
+  }
+  if (u.role === 'bureau') {
+    // issue 11 item 9: a city or province sees the overdue steps of the units below it, grouped by unit, with age
+    const units = h('div', {});
+    extra.prepend(units);
+    api('GET', '/api/v1/overdue?limit=1000').then((r) => { if (r?.items?.length) replace(units, unitSummary(r.items)); }).catch(() => {});
   }
   if (u.role === 'county' || u.role === 'bureau') {
     stats().then((s) => {

@@ -6,13 +6,13 @@ extend({
     'nav.home': '首页', 'nav.problems': '问题学籍处理', 'nav.students': '学生名单', 'nav.register': '学籍注册',
     'nav.import': '批量导入', 'nav.queue': '待核办', 'nav.leader': '待确认删除', 'nav.registrations': '注册审核',
     'nav.stats': '统计', 'nav.overdue': '超期', 'nav.arbitration': '待仲裁', 'nav.users': '用户管理',
-    'nav.credentials': '省级接口凭据', 'nav.account': '修改密码', 'nav.suspects': '疑似重复', 'nav.schools': '学校管理',
+    'nav.credentials': '省级接口凭据', 'nav.account': '修改密码', 'nav.suspects': '疑似重复', 'nav.schools': '学校管理', 'nav.security': '安全日志',
   },
   en: {
     'nav.home': 'Home', 'nav.problems': 'Problem records', 'nav.students': 'Students', 'nav.register': 'Register',
     'nav.import': 'Import', 'nav.queue': 'Review queue', 'nav.leader': 'Deletions to confirm', 'nav.registrations': 'Registrations',
     'nav.stats': 'Statistics', 'nav.overdue': 'Overdue', 'nav.arbitration': 'Arbitration', 'nav.users': 'Users',
-    'nav.credentials': 'Provincial API credentials', 'nav.account': 'Password', 'nav.suspects': 'Suspected duplicates', 'nav.schools': 'Schools',
+    'nav.credentials': 'Provincial API credentials', 'nav.account': 'Password', 'nav.suspects': 'Suspected duplicates', 'nav.schools': 'Schools', 'nav.security': 'Security log',
   },
 });
 
@@ -36,6 +36,7 @@ export const VIEWS = [
   { prefix: '#/account', load: () => import('./account.js') },
   { prefix: '#/suspects', load: () => import('./suspects.js') },
   { prefix: '#/schools', load: () => import('./schools.js') },
+  { prefix: '#/security-log', load: () => import('./security.js') },
 ];
 
 const home = { key: 'nav.home', href: '#/' };
@@ -55,5 +56,6 @@ export const NAV = {
     { key: 'nav.stats', href: '#/stats' }, { key: 'nav.overdue', href: '#/overdue' }, suspects,
     { ...schools, when: (u) => Number(u?.unit?.level) <= 1 } /* issue 16 item 2: a province moves schools */, account],
   admin: [home, { key: 'nav.users', href: '#/users' }, { ...schools, when: (u) => Number(u?.unit?.level) <= 3 },
-    { key: 'nav.credentials', href: '#/credentials', when: (u) => Number(u?.unit?.level) === 1 }, account],
+    { key: 'nav.credentials', href: '#/credentials', when: (u) => Number(u?.unit?.level) === 1 },
+    { key: 'nav.security', href: '#/security-log' }, account],
 };

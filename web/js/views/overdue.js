@@ -3,10 +3,12 @@ import { t, extend } from '../i18n.js';
 import { h, replace } from '../dom.js';
 import { state, flashError, hashParams } from '../shell.js';
 import { label, fact, day, dueCell, table, pagedList, limitLoader, fetchAllPages, exportButtons, tf, searchForm, pick, typeFilter } from '../ui.js';
+import { api } from '../api.js';
+import { unitSummary, stepText, escalatedBadge } from '../escalation.js';
 
 extend({
-  zh: { 'overdue.title': '超期未办理', 'overdue.note': '每一步（学校处理、主管部门核办、仲裁）应在 10 个工作日内办理。', 'overdue.days': '超期', 'overdue.step': '当前环节', 'overdue.arbitration': '等待仲裁', 'overdue.deadline': '超过限期消化处理截止日期' },
-  en: { 'overdue.title': 'Overdue', 'overdue.note': 'Each step (school handling, bureau review, arbitration) is due within 10 working days.', 'overdue.days': 'Overdue by', 'overdue.step': 'Current step', 'overdue.arbitration': 'Awaiting arbitration', 'overdue.deadline': 'Past the clearance deadline' },
+  zh: { 'overdue.title': '超期未办理', 'overdue.note': '每一步（学校处理、主管部门核办、仲裁）应在 10 个工作日内办理。', 'overdue.days': '超期', 'overdue.step': '当前环节' },
+  en: { 'overdue.title': 'Overdue', 'overdue.note': 'Each step (school handling, bureau review, arbitration) is due within 10 working days.', 'overdue.days': 'Overdue by', 'overdue.step': 'Current step' },
 });
 
 /** Render #/overdue. @param {HTMLElement} main */
@@ -16,11 +18,13 @@ export async function render(main) {
     { label: t('f.group'), cell: (it) => h('a', { href: href(it) }, `#${it.group_id ?? it.group?.id ?? it.id}`) },
     { label: t('f.type'), cell: (it) => label('type', it.group_type ?? it.type) },
     { label: t('f.county'), cell: (it) => fact(it, 'county') || it.county_code || '' },
-    { label: t('f.school'), cell: (it) => fact(it, 'school') },
+    { label: t('esc.unit'), cell: (it) => it.unit?.name || fact(it, 'school') },
     { label: t('f.name'), cell: (it) => fact(it, 'name') },
-    { label: t('overdue.step'), cell: (it) => (it.kind === 'arbitration' ? t('overdue.arbitration') : it.kind === 'deadline' ? t('overdue.deadline') : label('mstate', it.state ?? it.member_state ?? it.step)) },
+    { label: t('overdue.step'), cell: stepText },
     { label: t('f.due'), cell: (it) => dueCell({ ...it, overdue: true }) },
     { label: t('overdue.days'), cell: (it) => (it.days_overdue !== undefined ? tf('ui.days', { n: it.days_overdue }) : '') },
+    { label: t('f.age'), cell: (it) => (it.age_days !== undefined ? tf('ui.days', { n: it.age_days }) : '') },
+    { label: t('esc.badge'), cell: (it) => escalatedBadge(it) || '' },
   ];
   // issue 13 item 1: searched and filtered by the member that puts a row here (name beginning, ID or student number,
   // school, county) and the problem type
@@ -33,7 +37,11 @@ export async function render(main) {
     filename: `overdue-${day(new Date().toISOString())}`, fetch: () => fetchAllPages(limitLoader('/api/v1/overdue', params, 1000)),
     columns: columns.map((c) => ({ label: c.label, value: (it) => { const v = c.cell(it); return v instanceof Node ? v.textContent : v; } })),
   }, flashError);
+  // issue 11 item 9: the overdue steps grouped by the unit whose step it is, with the longest wait
+  const units = h('div', {});
   replace(main, h('section', { data: { overdue: state.user.role } }, h('h1', {}, t('overdue.title')), h('p', { class: 'muted' }, t('overdue.note')),
-    form, h('div', { class: 'toolbar' }, exp), list.el));
+    units, form, h('div', { class: 'toolbar' }, exp), list.el));
   await list.first();
+  const all = await api('GET', '/api/v1/overdue?limit=1000');
+  if (all?.items?.length) replace(units, unitSummary(all.items));
 }

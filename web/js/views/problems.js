@@ -3,7 +3,7 @@ import { api, qs } from '../api.js';
 import { t, extend } from '../i18n.js';
 import { h, replace } from '../dom.js';
 import { state, flashError, hashParams, textOf } from '../shell.js';
-import { label, fact, dueCell, table, pagedList, cursorLoader, fetchAllPages, exportButtons, select, pairs, day, searchForm, pick, typeFilter, dueBeforeFilter, PROBLEM_TYPES } from '../ui.js';
+import { label, fact, dueCell, table, pagedList, cursorLoader, fetchAllPages, exportButtons, select, pairs, day, searchForm, pick, typeFilter, dueBeforeFilter, PROBLEM_TYPES, field, colon } from '../ui.js';
 import { isMine, idProblem } from '../case.js';
 
 extend({
@@ -34,7 +34,7 @@ export function whyOf(g) {
   const m = mainMember(g);
   if (idProblem(m)) return textOf(idProblem(m));
   const reg = fact(m, 'register_id_number');
-  return reg ? `${t('f.register_id_number')}：${reg}` : '';
+  return reg ? `${t('f.register_id_number')}${colon()}${reg}` : '';
 }
 
 /** Short description of a record: name · student number. */
@@ -100,16 +100,15 @@ export async function render(main) {
 /** Counts of groups by type and by state (GET /api/v1/stats, the caller's jurisdiction), as links that filter. */
 async function drawCounts(el, raw, filters) {
   let byType = pairs(raw?.counts?.by_type), byState = pairs(raw?.counts?.by_state);
-  if (!byType.length && !byState.length) {
+  // a school has no statistics endpoint (no COUNT over a list, R30) and does not ask (issue 11 item 15): filters without numbers
+  const bare = () => { byType = TYPES.map((k) => [k, null]); byState = GSTATES.map((k) => [k, null]); };
+  if (!byType.length && !byState.length && /^school_/.test(state.user?.role || '')) bare();
+  else if (!byType.length && !byState.length) {
     try {
       const s = await api('GET', '/api/v1/stats');
       byType = pairs(s?.groups?.by_type || s?.by_type);
       byState = pairs(s?.groups?.by_state || s?.by_state);
-    } catch {
-      // a school has no statistics endpoint (no COUNT over a list, R30): the filters without numbers
-      byType = TYPES.map((k) => [k, null]);
-      byState = GSTATES.map((k) => [k, null]);
-    }
+    } catch { bare(); }
   }
   const chips = (list, key, prefix, cur) => h('div', { class: 'counts' }, list.map(([k, n]) => h('a', {
     class: 'chip', 'aria-current': cur === k ? 'true' : null,

@@ -2,8 +2,9 @@
 import { t, extend } from '../i18n.js';
 import { h, replace } from '../dom.js';
 import { state, flashError, hashParams } from '../shell.js';
-import { qs } from '../api.js';
-import { reasonText, label, fact, day, when, ageDays, dueCell, isOverdue, table, pagedList, cursorLoader, fetchAllPages, exportButtons, tf, searchForm, pick, typeFilter, dueBeforeFilter } from '../ui.js';
+import { qs, api } from '../api.js';
+import { reasonText, label, fact, day, when, ageDays, dueCell, isOverdue, table, pagedList, cursorLoader, fetchAllPages, exportButtons, tf, searchForm, pick, typeFilter, dueBeforeFilter, whyText } from '../ui.js';
+import { remindersSection } from '../escalation.js';
 
 extend({
   zh: { 'queue.school': '本校待处理', 'queue.open_school': '处理', 'queue.f_all': '全部', 'queue.f_rejected': '被驳回需重新处理', 'queue.f_overdue': '超期', 'queue.filter': '筛选', 'queue.title': '待核办', 'queue.leader': '待确认删除', 'queue.open': '核办', 'queue.open_leader': '确认', 'queue.note': '超期的排在最前面。' },
@@ -39,7 +40,7 @@ export async function render(main) {
     { label: t('f.student_no'), cell: (it) => fact(it, 'student_no') },
     { label: t('f.handling'), cell: (it) => label('handling', it.handling) },
     { label: t('group.member_state'), cell: (it) => label('mstate', it.state) },
-    { label: t('group.reject_reason'), cell: (it) => (it.reject_reason ? h('span', { class: 'reject', data: { rejectReason: '' } }, reasonText(it.reject_reason)) : '') },
+    { label: t('group.reject_reason'), cell: (it) => (it.reject_reason || it.reject_system ? h('span', { class: 'reject', data: { rejectReason: '' } }, whyText(it.reject_system, it.reject_reason)) : '') },
     { label: t('f.age'), cell: (it) => { const d = it.age_days ?? ageDays(since(it)); return d === null || d === undefined ? '' : tf('ui.days', { n: d }); } },
     { label: t('f.due'), cell: (it) => dueCell(it) },
     { label: t('f.actions'), cell: (it) => h('a', { class: 'button', href: itemHref(it) }, leader ? t('queue.open_leader') : clerk ? t('queue.open_school') : t('queue.open')) },
@@ -55,7 +56,10 @@ export async function render(main) {
     filename: 'queue', fetch: () => fetchAllPages(cursorLoader('/api/v1/queue', params)),
     columns: columns.slice(0, -1).map((c) => ({ label: c.label, value: (it) => { const v = c.cell(it); return v instanceof Node ? v.textContent : v; } })),
   }, flashError);
+  const reminders = h('div', {});
   replace(main, h('section', { data: { queue: state.user.role } }, h('h1', {}, leader ? t('queue.leader') : clerk ? t('queue.school') : t('queue.title')),
-    h('p', { class: 'muted' }, t('queue.note')), chips, form, h('div', { class: 'toolbar' }, exp), list.el));
+    h('p', { class: 'muted' }, t('queue.note')), reminders, chips, form, h('div', { class: 'toolbar' }, exp), list.el));
   await list.first();
+  // issue 11 item 9: a county is reminded of its schools' steps long past due (it does not decide them)
+  if (state.user.role === 'county') replace(reminders, remindersSection((await api('GET', '/api/v1/queue?limit=1')).reminders));
 }

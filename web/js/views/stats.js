@@ -3,7 +3,7 @@ import { api } from '../api.js';
 import { t, extend } from '../i18n.js';
 import { h, replace } from '../dom.js';
 import { state, flashError, hashParams } from '../shell.js';
-import { label, pairs, table, downloadCsv, day } from '../ui.js';
+import { label, pairs, table, downloadCsv, day, colon } from '../ui.js';
 
 extend({
   zh: {
@@ -40,7 +40,8 @@ export async function render(main) {
     : pairs(s?.by_county || s?.by_unit).map(([k, n, x]) => [unitName(k, x), n]);
   const overdue = typeof s?.overdue === 'object' && s.overdue !== null ? s.overdue.members : s?.overdue;
   const sections = [
-    ['stats.by_type', byType, false], ['stats.by_state', byState, false], ['stats.by_gstate', byG, false], [counties.length || s?.by_county ? 'stats.by_county' : 'stats.by_unit', byCounty, true],
+    // (the many handling states as horizontal bars: their names stay readable on a phone, issue 11 item 13)
+    ['stats.by_type', byType, false], ['stats.by_state', byState, true], ['stats.by_gstate', byG, false], [counties.length || s?.by_county ? 'stats.by_county' : 'stats.by_unit', byCounty, true],
   ].filter(([, d]) => d.length);
   const chartEls = sections.map(([k]) => h('div', { class: 'chart card', data: { chart: k } }));
   const tables = sections.map(([k, d]) => h('div', {}, h('h2', {}, t(k)), table([
@@ -50,9 +51,9 @@ export async function render(main) {
   exp.addEventListener('click', () => downloadCsv(`stats-${day(new Date().toISOString())}.csv`, [t('stats.scope'), t('stats.unit'), t('f.count')],
     sections.flatMap(([k, d]) => d.map((r) => [t(k), r[0], r[1]]))));
   const note = h('p', { class: 'muted', 'aria-live': 'polite' });
-  replace(main, h('section', { data: { stats: state.user.role } }, h('h1', {}, t('stats.title')), s?.today ? h('p', { class: 'muted' }, `${t('stats.asof')}：${s.today}`) : null,
-    overdue !== undefined ? h('p', {}, `${t('stats.overdue')}：`, h('a', { href: '#/overdue', data: { overdueCount: '' } }, String(overdue)),
-      s?.overdue?.arbitrations ? ` · ${t('stats.overdue_arb')}：${s.overdue.arbitrations}` : '', s?.overdue?.groups_past_deadline ? ` · ${t('stats.past_deadline')}：${s.overdue.groups_past_deadline}` : '') : null,
+  replace(main, h('section', { data: { stats: state.user.role } }, h('h1', {}, t('stats.title')), s?.today ? h('p', { class: 'muted' }, `${t('stats.asof')}${colon()}${s.today}`) : null,
+    overdue !== undefined ? h('p', {}, `${t('stats.overdue')}${colon()}`, h('a', { href: '#/overdue', data: { overdueCount: '' } }, String(overdue)),
+      s?.overdue?.arbitrations ? ` · ${t('stats.overdue_arb')}${colon()}${s.overdue.arbitrations}` : '', s?.overdue?.groups_past_deadline ? ` · ${t('stats.past_deadline')}${colon()}${s.overdue.groups_past_deadline}` : '') : null,
     h('div', { class: 'charts', 'aria-hidden': 'true' }, chartEls), note, h('div', { class: 'toolbar' }, exp), tables));
   try {
     const { loadECharts, barChart, pieChart } = await import('../charts.js');

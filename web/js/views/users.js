@@ -3,7 +3,7 @@ import { api, qs } from '../api.js';
 import { t, extend } from '../i18n.js';
 import { h, replace } from '../dom.js';
 import { state, flash, flashError, errorText, hashParams } from '../shell.js';
-import { label, table, pagedList, cursorLoader, field, select, confirmDialog, tf, itemsOf, when } from '../ui.js';
+import { label, table, pagedList, cursorLoader, field, select, confirmDialog, tf, itemsOf, when, colon } from '../ui.js';
 
 extend({
   zh: {
@@ -15,6 +15,9 @@ extend({
     'users.disable_q': '停用 {name}？停用后该用户无法登录。', 'users.enable_q': '启用 {name}？', 'users.saved': '已保存。', 'users.q': '用户名或姓名',
     'users.state': '状态', 'users.last_login': '最近更新', 'users.role_of': '{name} 的角色', 'users.pick_unit': '选择单位', 'users.unit_search': '查找单位（名称或代码）', 'users.find_unit': '查找',
     'users.temp_note': '创建后系统生成临时密码（只显示一次），用户首次登录须修改。',
+    'users.role_q': '将 {name} 的角色由“{from}”改为“{to}”？', 'users.role_body': '修改后该用户须重新登录，权限立即按新角色生效。', 'users.role_ok': '修改 {name} 的角色',
+    'users.disable_ok': '停用 {name}', 'users.enable_ok': '启用 {name}', 'users.reset_ok': '重置 {name} 的密码', 'users.reset_body': '原密码立即失效，该用户的登录会话将结束。',
+    'users.disable_named': '停用 {name}', 'users.enable_named': '启用 {name}', 'users.reset_named': '重置 {name} 的密码',
   },
   en: {
     'users.title': 'Users', 'users.new': 'New user', 'users.username': 'User name', 'users.display': 'Name or unit name', 'users.role': 'Role',
@@ -25,6 +28,9 @@ extend({
     'users.disable_q': 'Disable {name}? They will not be able to sign in.', 'users.enable_q': 'Enable {name}?', 'users.saved': 'Saved.', 'users.q': 'User name or name',
     'users.state': 'State', 'users.last_login': 'Last updated', 'users.role_of': 'Role of {name}', 'users.pick_unit': 'Choose a unit', 'users.unit_search': 'Find a unit (name or code)', 'users.find_unit': 'Find',
     'users.temp_note': 'A temporary password is generated (shown once); the user must change it at first sign-in.',
+    'users.role_q': 'Change the role of {name} from "{from}" to "{to}"?', 'users.role_body': 'They must sign in again; the new role applies at once.', 'users.role_ok': 'Change the role of {name}',
+    'users.disable_ok': 'Disable {name}', 'users.enable_ok': 'Enable {name}', 'users.reset_ok': 'Reset the password of {name}', 'users.reset_body': 'The old password stops working at once and their sessions end.',
+    'users.disable_named': 'Disable {name}', 'users.enable_named': 'Enable {name}', 'users.reset_named': 'Reset the password of {name}',
   },
 });
 
@@ -42,24 +48,34 @@ export async function render(main) {
       const s = select('role', ROLES.map((r) => [r, label('role', r)]), u.role);
       s.setAttribute('aria-label', tf('users.role_of', { name: u.username }));
       s.dataset.roleOf = u.username;
+      // issue 11 item 12: a role change is confirmed, naming the user and both roles; cancelling puts the old role back
       s.addEventListener('change', async () => {
-        try { await api('PATCH', `/api/v1/users/${encodeURIComponent(u.id)}`, { role: s.value, version: u.version }); flash(t('users.saved')); await list.reload(); } catch (e) { flash(errorText(e), 'error'); s.value = u.role; }
+        const to = s.value;
+        const sure = await confirmDialog({ title: tf('users.role_q', { name: u.username, from: label('role', u.role), to: label('role', to) }),
+          body: t('users.role_body'), ok: tf('users.role_ok', { name: u.username }), danger: true });
+        if (!sure) { s.value = u.role; return; }
+        try { await api('PATCH', `/api/v1/users/${encodeURIComponent(u.id)}`, { role: to, version: u.version }); flash(t('users.saved')); await list.reload(); } catch (e) { flash(errorText(e), 'error'); s.value = u.role; }
       });
       return s;
     } },
     { label: t('users.state'), cell: (u) => h('span', { class: 'badge ' + (u.disabled ? 'bad' : 'ok') }, u.disabled ? t('users.disabled') : t('users.enabled')) },
     { label: t('users.last_login'), cell: (u) => when(u.last_login_at || u.last_seen || u.updated_at) },
     { label: t('f.actions'), cell: (u) => {
-      const dis = h('button', { type: 'button', data: { toggle: u.username } }, u.disabled ? t('users.enable') : t('users.disable'));
+      // issue 11 item 12: destructive buttons are red and name the user (here and in their confirmation)
+      const dis = h('button', { type: 'button', class: u.disabled ? '' : 'danger', 'aria-label': tf(u.disabled ? 'users.enable_named' : 'users.disable_named', { name: u.username }), data: { toggle: u.username } },
+        u.disabled ? t('users.enable') : t('users.disable'));
       dis.addEventListener('click', async () => {
-        if (!(await confirmDialog({ title: tf(u.disabled ? 'users.enable_q' : 'users.disable_q', { name: u.username }), danger: !u.disabled }))) return;
+        if (!(await confirmDialog({ title: tf(u.disabled ? 'users.enable_q' : 'users.disable_q', { name: u.username }),
+          ok: tf(u.disabled ? 'users.enable_ok' : 'users.disable_ok', { name: u.username }), danger: !u.disabled }))) return;
         try { await api('PATCH', `/api/v1/users/${encodeURIComponent(u.id)}`, { disabled: !u.disabled, version: u.version }); flash(t('users.saved')); await list.reload(); } catch (e) { flash(errorText(e), 'error'); }
       });
-      const reset = h('button', { type: 'button', data: { reset: u.username } }, t('users.reset'));
+      const reset = h('button', { type: 'button', class: 'danger', 'aria-label': tf('users.reset_named', { name: u.username }), data: { reset: u.username } }, t('users.reset'));
       reset.addEventListener('click', async () => {
-        if (!(await confirmDialog({ title: tf('users.reset_q', { name: u.username }), danger: true }))) return;
+        if (!(await confirmDialog({ title: tf('users.reset_q', { name: u.username }), body: t('users.reset_body'), ok: tf('users.reset_ok', { name: u.username }), danger: true }))) return;
         try {
           const r = await api('POST', `/api/v1/users/${encodeURIComponent(u.id)}/password-reset`, {});
+          // the reset changed the account (its version): redraw the rows so the next edit needs no reload
+          await list.reload();
           showOnce(shown, tf('users.new_password', { name: u.username }), r?.temporary_password || r?.password || '');
         } catch (e) { flash(errorText(e), 'error'); }
       });
@@ -111,7 +127,7 @@ async function createForm(onCreated, shown) {
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     err.textContent = '';
-    if (!username.value.trim()) { err.textContent = `${t('users.username')}：${t('ui.required')}`; username.focus(); return; }
+    if (!username.value.trim()) { err.textContent = `${t('users.username')}${colon()}${t('ui.required')}`; username.focus(); return; }
     if (!unit.value) { err.textContent = t('users.pick_unit'); unit.focus(); return; }
     const body = { username: username.value.trim(), display_name: display.value.trim(), role: role.value, unit_id: Number(unit.value) };
     try {

@@ -1,0 +1,68 @@
+// escalation.js: overdue steps seen from the level above (issue 11 item 9, R24): the overdue steps of the units below
+// grouped by unit with their age, and the reminders of escalated steps (more than XJ_ESCALATE_WORKING_DAYS working days
+// past due) in a bureau's work queue. A reminder only: who decides does not change. Not a view: views import it.
+import { t, extend } from './i18n.js';
+import { h } from './dom.js';
+import { label, day, table, tf } from './ui.js';
+
+extend({
+  zh: {
+    'esc.units': '下级单位超期情况', 'esc.unit': '办理单位', 'esc.count': '超期事项', 'esc.oldest': '最长已等待', 'esc.escalated': '已超期较久（催办）',
+    'esc.reminders': '催办提醒', 'esc.reminders_note': '以下事项超过办理期限较久，请督促下级单位尽快办理（仍由原单位办理）。',
+    'esc.badge': '催办', 'esc.step': '待办环节', 'esc.arbitration': '等待仲裁', 'esc.deadline': '超过限期消化处理截止日期',
+  },
+  en: {
+    'esc.units': 'Overdue work of the units below', 'esc.unit': 'Unit', 'esc.count': 'Overdue steps', 'esc.oldest': 'Longest wait', 'esc.escalated': 'Long overdue (reminder)',
+    'esc.reminders': 'Reminders', 'esc.reminders_note': 'These steps are long past due: remind the units below to act (they still decide).',
+    'esc.badge': 'Escalated', 'esc.step': 'Step', 'esc.arbitration': 'Awaiting arbitration', 'esc.deadline': 'Past the clearance deadline',
+  },
+});
+
+/** The step an overdue item waits at, in words. @param {any} it */
+export function stepText(it) {
+  if (it.kind === 'arbitration') return t('esc.arbitration');
+  if (it.kind === 'deadline') return t('esc.deadline');
+  return label('mstate', it.state);
+}
+
+/** The escalation badge of an item (or null). @param {any} it */
+export function escalatedBadge(it) {
+  return it.escalated ? h('span', { class: 'badge bad', data: { escalated: '' } }, t('esc.badge')) : null;
+}
+
+/**
+ * Overdue items grouped by the unit whose step it is: one row per unit with how many steps, how many escalated and the
+ * longest wait, most escalated first. @param {any[]} items GET /api/v1/overdue items
+ */
+export function unitSummary(items) {
+  const by = new Map();
+  for (const it of items) {
+    const code = it.unit?.code || '';
+    const u = by.get(code) || { code, name: it.unit?.name || code, n: 0, escalated: 0, oldest: 0 };
+    u.n++;
+    if (it.escalated) u.escalated++;
+    u.oldest = Math.max(u.oldest, Number(it.age_days) || 0);
+    by.set(code, u);
+  }
+  const rows = [...by.values()].sort((a, b) => (b.escalated - a.escalated) || (b.oldest - a.oldest) || a.code.localeCompare(b.code));
+  return h('section', { data: { overdueUnits: '' } }, h('h2', {}, t('esc.units')), table([
+    { label: t('esc.unit'), cell: (u) => u.name },
+    { label: t('esc.count'), cell: (u) => String(u.n) },
+    { label: t('esc.escalated'), cell: (u) => (u.escalated ? h('span', { class: 'badge bad' }, String(u.escalated)) : '0') },
+    { label: t('esc.oldest'), cell: (u) => tf('ui.days', { n: u.oldest }) },
+  ], rows, { caption: t('esc.units'), rowAttrs: (u) => ({ data: { overdueUnit: u.code } }) }));
+}
+
+/** The reminders of a queue answer (GET /api/v1/queue reminders), or null when there are none. @param {any[]} list */
+export function remindersSection(list) {
+  if (!Array.isArray(list) || !list.length) return null;
+  return h('section', { class: 'card', data: { reminders: '' } }, h('h2', {}, t('esc.reminders')), h('p', { class: 'muted' }, t('esc.reminders_note')), table([
+    { label: t('f.group'), cell: (it) => h('a', { href: `#/groups/${encodeURIComponent(it.group_id)}` }, `#${it.group_id}`) },
+    { label: t('esc.unit'), cell: (it) => it.unit?.name || '' },
+    { label: t('esc.step'), cell: stepText },
+    { label: t('f.name'), cell: (it) => it.name || '' },
+    { label: t('f.due'), cell: (it) => day(it.due_date) },
+    { label: t('f.age'), cell: (it) => tf('ui.days', { n: it.age_days ?? 0 }) },
+    { label: t('esc.badge'), cell: escalatedBadge },
+  ], list, { caption: t('esc.reminders'), rowAttrs: (it) => ({ data: { reminder: it.member_id ?? `g${it.group_id}` } }) }));
+}
