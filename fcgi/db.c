@@ -25,6 +25,7 @@ struct stmt_slot {
 struct db {
 	MYSQL *conn;           /* NULL when not connected */
 	int in_tx;
+	int tx_dead;               /* the server ended the transaction (deadlock, certification, lost): only a rollback now */
 	unsigned last_errno;
 	const char *retry_sql; /* the statement of the last deadlock/lock-wait/duplicate (static text), for the log */
 	long long schema_version;  /* read once per connection; -1 = not yet */
@@ -60,7 +61,8 @@ static void db_drop(struct db *db)
 	if (db->conn)
 		mysql_close(db->conn);
 	db->conn = NULL;
-	db->in_tx = 0;
+	if (db->in_tx)
+		db->tx_dead = 1; /* the transaction stays open for its caller, who can only roll it back */
 }
 
 void db_close(struct db *db)
@@ -178,7 +180,6 @@ enum xerr db_ensure(struct db *db)
 		return XE_UNAVAILABLE;
 	}
 	db->conn = m;
-	db->in_tx = 0;
 	db->schema_version = -1;
 	return XE_OK;
 }
@@ -372,6 +373,30 @@ out:
 	return e;
 }
 
+/* Inside a transaction: XE_RETRY once the server has ended it (issue 15 item 2). A Galera node rolls back a local
+ * transaction whose rows a replicated writeset needs (a "brute force abort", error 1213) also while the client is
+ * between statements; the error then answers the client's next command. Were it missed, the following statements
+ * would run outside the transaction, each committing on its own (autocommit): a request's later writes stored without
+ * its earlier ones. So every command's error is checked, a transaction that failed refuses every later statement and
+ * its COMMIT, and the server's own "in a transaction" flag (every OK packet carries it) is checked before and after
+ * each statement. */
+static enum xerr tx_check(struct db *db, const char *sql)
+{
+	if (!db->tx_dead && db->conn && (db->conn->server_status & SERVER_STATUS_IN_TRANS))
+		return XE_OK;
+	if (!db->conn) {
+		db->tx_dead = 1;
+		return XE_UNAVAILABLE; /* the connection was lost: the server rolled the transaction back */
+	}
+	if (!db->tx_dead) {
+		log_error("db: the server ended the transaction before its end (at [%.200s]): rolled back, run again", sql);
+		db->tx_dead = 1;
+	}
+	db->last_errno = ER_LOCK_DEADLOCK;
+	db->retry_sql = sql;
+	return XE_RETRY;
+}
+
 enum xerr db_exec(struct db *db, struct arena *a, const struct db_sql *q, const struct db_arg *args, size_t nargs,
 		  struct db_rows *rows, unsigned long long *affected, unsigned long long *insert_id)
 {
@@ -387,6 +412,8 @@ enum xerr db_exec(struct db *db, struct arena *a, const struct db_sql *q, const 
 	for (int attempt = 0; attempt < 3; attempt++) {
 		MYSQL_STMT *st = NULL;
 		int was_tx = db->in_tx;
+		if (was_tx && (e = tx_check(db, q->sql)) != XE_OK)
+			break;
 		e = db_ensure(db);
 		if (e != XE_OK)
 			break;
@@ -409,9 +436,16 @@ enum xerr db_exec(struct db *db, struct arena *a, const struct db_sql *q, const 
 					*affected = mysql_stmt_affected_rows(st);
 				if (insert_id)
 					*insert_id = mysql_stmt_insert_id(st);
-				mysql_stmt_reset(st);
+				/* the reset is a command of its own: an error the server holds for us (a transaction aborted by a
+				 * replicated writeset while we were between statements) may arrive here, never to be dropped */
+				if (mysql_stmt_reset(st) && e == XE_OK)
+					e = map_error(db, mysql_stmt_errno(st), mysql_stmt_error(st), q->sql);
 			}
 		}
+		if (e == XE_OK && was_tx)
+			e = tx_check(db, q->sql);
+		if (was_tx && e != XE_OK && e != XE_DUPLICATE)
+			db->tx_dead = 1;
 		if (e == XE_OK)
 			break;
 		if (db->last_errno == ER_NEED_REPREPARE) {
@@ -439,6 +473,8 @@ enum xerr db_exec_bulk(struct db *db, const struct db_sql *q, const struct db_ar
 	void **cols = NULL;
 	if (nrows == 0)
 		return XE_OK;
+	if (db->in_tx && (e = tx_check(db, q->sql)) != XE_OK)
+		goto out;
 	e = db_ensure(db);
 	if (e != XE_OK)
 		goto out;
@@ -500,8 +536,16 @@ out:
 	if (st) {
 		unsigned int one = 0;
 		mysql_stmt_attr_set(st, STMT_ATTR_ARRAY_SIZE, &one);
-		mysql_stmt_reset(st);
+		if (mysql_stmt_reset(st) && e == XE_OK) { /* see tx_check */
+			e = map_error(db, mysql_stmt_errno(st), mysql_stmt_error(st), q->sql);
+			if (e == XE_UNAVAILABLE)
+				db_drop(db);
+		}
 	}
+	if (e == XE_OK && db->in_tx && db->conn)
+		e = tx_check(db, q->sql);
+	if (db->in_tx && e != XE_OK && e != XE_DUPLICATE)
+		db->tx_dead = 1;
 	if (cols)
 		for (size_t i = 0; i < ncols * 3; i++)
 			free(cols[i]);
@@ -522,15 +566,23 @@ enum xerr db_begin(struct db *db)
 		return e;
 	}
 	db->in_tx = 1;
+	db->tx_dead = 0;
 	return XE_OK;
 }
 
 enum xerr db_commit(struct db *db)
 {
 	assert(db->in_tx);
-	db->in_tx = 0;
-	if (!db->conn)
+	if (!db->conn) {
+		db->in_tx = db->tx_dead = 0;
 		return XE_UNAVAILABLE;
+	}
+	enum xerr dead = tx_check(db, "COMMIT");
+	if (dead != XE_OK) { /* never COMMIT what the server no longer holds as one transaction */
+		db_rollback(db);
+		return dead;
+	}
+	db->in_tx = 0;
 	if (mysql_commit(db->conn)) {
 		enum xerr e = map_error(db, mysql_errno(db->conn), mysql_error(db->conn), "COMMIT");
 		if (e == XE_UNAVAILABLE)
@@ -543,6 +595,7 @@ enum xerr db_commit(struct db *db)
 void db_rollback(struct db *db)
 {
 	db->in_tx = 0;
+	db->tx_dead = 0;
 	if (db->conn && mysql_rollback(db->conn) && is_conn_error(mysql_errno(db->conn)))
 		db_drop(db);
 }

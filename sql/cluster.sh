@@ -57,9 +57,24 @@ node_start() {
     # a joiner: no install (the donor's state arrives by SST); the rsync daemon of an SST started by root runs as
     # nobody (wsrep_sst_rsync's rsyncd.conf sets no uid), so the node's folder must be its own
     mkdir -p "$CV/node$i/db"
+    local pos; pos=$(recover_position "$i")
     if [ "$(id -u)" = 0 ]; then chown -R nobody:nogroup "$CV/node$i/db"; fi
-    DB_NO_INSTALL=1 db "$i" start
+    EXTRA="${pos:+--wsrep-start-position=$pos}" DB_NO_INSTALL=1 db "$i" start
   fi
+}
+
+# After a kill -9 the node's grastate.dat says seqno -1: it no longer knows how far it got and would ask for a full
+# state transfer (SST: the donor's whole data folder). `mariadbd --wsrep-recover` reads the last committed position
+# from InnoDB (what mysqld_safe does); started at that position the node asks only for the writesets it missed (IST,
+# from a donor's gcache).
+recover_position() {
+  local i=$1 d=$CV/node$i/db
+  [ -f "$d/grastate.dat" ] && [ -d "$d/mysql" ] && grep -q '^seqno: *-1' "$d/grastate.dat" || return 0
+  local log=$CV/node$i/log/wsrep-recover.log
+  # shellcheck disable=SC2046
+  mariadbd --no-defaults --datadir="$d" --user="$(id -un)" $(node_args "$i") --innodb-buffer-pool-size=32M \
+    --wsrep-recover --log-error="$log" >/dev/null 2>&1 || true
+  sed -n 's/.*WSREP: Recovered position: *\([0-9a-f-]*:[0-9-]*\).*/\1/p' "$log" | tail -n 1
 }
 
 any_node_up_except() {
