@@ -373,25 +373,20 @@ out:
 	return e;
 }
 
-/* Inside a transaction: XE_RETRY once the server has ended it (issue 15 item 2). A Galera node rolls back a local
- * transaction whose rows a replicated writeset needs (a "brute force abort", error 1213) also while the client is
- * between statements; the error then answers the client's next command. Were it missed, the following statements
- * would run outside the transaction, each committing on its own (autocommit): a request's later writes stored without
- * its earlier ones. So every command's error is checked, a transaction that failed refuses every later statement and
- * its COMMIT, and the server's own "in a transaction" flag (every OK packet carries it) is checked before and after
- * each statement. */
+/* Inside a transaction (issue 15 item 2): XE_RETRY once it failed, XE_UNAVAILABLE once its connection is gone. A
+ * Galera node rolls back a local transaction whose rows a replicated writeset needs (a "brute force abort", error
+ * 1213) also while the client is between statements; the error then answers the client's next command. So every
+ * command's error is checked, and a transaction that failed refuses every later statement and its COMMIT. Should an
+ * abort still go unseen, the statements after it cannot commit on their own: transactions run with autocommit off
+ * (db_begin), and db_tx seals its token row, inserted first, before COMMIT (tx_seal): no row, no COMMIT. */
 static enum xerr tx_check(struct db *db, const char *sql)
 {
-	if (!db->tx_dead && db->conn && (db->conn->server_status & SERVER_STATUS_IN_TRANS))
-		return XE_OK;
 	if (!db->conn) {
 		db->tx_dead = 1;
 		return XE_UNAVAILABLE; /* the connection was lost: the server rolled the transaction back */
 	}
-	if (!db->tx_dead) {
-		log_error("db: the server ended the transaction before its end (at [%.200s]): rolled back, run again", sql);
-		db->tx_dead = 1;
-	}
+	if (!db->tx_dead)
+		return XE_OK;
 	db->last_errno = ER_LOCK_DEADLOCK;
 	db->retry_sql = sql;
 	return XE_RETRY;
@@ -442,8 +437,6 @@ enum xerr db_exec(struct db *db, struct arena *a, const struct db_sql *q, const 
 					e = map_error(db, mysql_stmt_errno(st), mysql_stmt_error(st), q->sql);
 			}
 		}
-		if (e == XE_OK && was_tx)
-			e = tx_check(db, q->sql);
 		if (was_tx && e != XE_OK && e != XE_DUPLICATE)
 			db->tx_dead = 1;
 		if (e == XE_OK)
@@ -542,8 +535,6 @@ out:
 				db_drop(db);
 		}
 	}
-	if (e == XE_OK && db->in_tx && db->conn)
-		e = tx_check(db, q->sql);
 	if (db->in_tx && e != XE_OK && e != XE_DUPLICATE)
 		db->tx_dead = 1;
 	if (cols)
@@ -559,8 +550,10 @@ enum xerr db_begin(struct db *db)
 	enum xerr e = db_ensure(db);
 	if (e != XE_OK)
 		return e;
-	if (mysql_query(db->conn, "START TRANSACTION")) {
-		e = map_error(db, mysql_errno(db->conn), mysql_error(db->conn), "START TRANSACTION");
+	/* autocommit off rather than START TRANSACTION: after a rollback the client did not see (tx_check), the next
+	 * statements open a new transaction that db_tx rolls back, instead of each committing on its own */
+	if (mysql_autocommit(db->conn, 0)) {
+		e = map_error(db, mysql_errno(db->conn), mysql_error(db->conn), "SET autocommit=0");
 		if (e == XE_UNAVAILABLE)
 			db_drop(db);
 		return e;
@@ -568,6 +561,13 @@ enum xerr db_begin(struct db *db)
 	db->in_tx = 1;
 	db->tx_dead = 0;
 	return XE_OK;
+}
+
+/* Back to autocommit after COMMIT or ROLLBACK; a connection that cannot is dropped (a new one starts in autocommit). */
+static void autocommit_on(struct db *db)
+{
+	if (db->conn && mysql_autocommit(db->conn, 1))
+		db_drop(db);
 }
 
 enum xerr db_commit(struct db *db)
@@ -587,8 +587,11 @@ enum xerr db_commit(struct db *db)
 		enum xerr e = map_error(db, mysql_errno(db->conn), mysql_error(db->conn), "COMMIT");
 		if (e == XE_UNAVAILABLE)
 			db_drop(db);
+		else
+			autocommit_on(db);
 		return e;
 	}
+	autocommit_on(db);
 	return XE_OK;
 }
 
@@ -598,11 +601,14 @@ void db_rollback(struct db *db)
 	db->tx_dead = 0;
 	if (db->conn && mysql_rollback(db->conn) && is_conn_error(mysql_errno(db->conn)))
 		db_drop(db);
+	autocommit_on(db);
 }
 
 /* ---------------------------------------------------------------- request tokens (issue 12 item 2) */
 
-static const struct db_sql Q_TX_TOKEN_PUT = {"INSERT INTO tx_token (token) VALUES (UNHEX(?))"};
+/* lost = 2 while in flight (only the transaction itself ever sees it), 0 once sealed, just before COMMIT */
+static const struct db_sql Q_TX_TOKEN_PUT = {"INSERT INTO tx_token (token, lost) VALUES (UNHEX(?), 2)"};
+static const struct db_sql Q_TX_TOKEN_SEAL = {"UPDATE tx_token SET lost = 0 WHERE token = UNHEX(?) AND lost = 2"};
 static const struct db_sql Q_TX_TOKEN_SETTLE = {"INSERT INTO tx_token (token, lost) VALUES (UNHEX(?), 1)"};
 static const struct db_sql Q_TX_TOKEN_GET = {"SELECT lost FROM tx_token WHERE token=UNHEX(?)"};
 
@@ -633,6 +639,21 @@ enum xerr db_tx_token_known(struct db *db, const char *token, int *found)
 		*found = db_get_int(&rs, 0, 0) == 0;
 	arena_free(&a);
 	return e;
+}
+
+/* The token row inserted first is still there: the transaction the server holds is the one db_tx began (see
+ * tx_check). Otherwise an unseen rollback cut it: XE_RETRY (db_tx rolls back what came after and runs it again). */
+static enum xerr tx_seal(struct db *db)
+{
+	unsigned long long n = 0;
+	enum xerr e = db_exec(db, NULL, &Q_TX_TOKEN_SEAL, DB_ARGS(DBS(db->tx_token)), NULL, &n, NULL);
+	if (e != XE_OK || n == 1)
+		return e;
+	log_error("db: the server rolled the transaction back unseen (token %s gone before COMMIT): run again", db->tx_token);
+	db->tx_dead = 1;
+	db->last_errno = ER_LOCK_DEADLOCK;
+	db->retry_sql = Q_TX_TOKEN_SEAL.sql;
+	return XE_RETRY;
 }
 
 /* COMMIT of a transaction that recorded db->tx_token. A connection lost at COMMIT leaves the outcome unknown: the
@@ -685,10 +706,12 @@ enum xerr db_tx(struct db *db, enum xerr (*fn)(struct db *db, void *ctx), void *
 		sodium_bin2hex(db->tx_token, sizeof db->tx_token, raw, sizeof raw);
 		e = db_begin(db);
 		if (e == XE_OK) {
-			e = fn(db, ctx);
 			/* the token commits with the transaction's writes: their outcome can be asked after a lost COMMIT */
+			e = db_exec(db, NULL, &Q_TX_TOKEN_PUT, DB_ARGS(DBS(db->tx_token)), NULL, NULL, NULL);
 			if (e == XE_OK)
-				e = db_exec(db, NULL, &Q_TX_TOKEN_PUT, DB_ARGS(DBS(db->tx_token)), NULL, NULL, NULL);
+				e = fn(db, ctx);
+			if (e == XE_OK)
+				e = tx_seal(db);
 			if (e == XE_OK)
 				e = commit_known(db);
 			else

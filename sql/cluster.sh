@@ -2,7 +2,7 @@
 # cluster.sh (issue 15): a Galera cluster on one host: three MariaDB nodes (sql/db.sh with each node's wsrep options),
 # two xueji service processes (the Makefile's service-start, each its own FastCGI port), one nginx with both in its
 # upstream (nginx/render.sh with FCGI_PORTS), one shared evidence folder.
-#   cluster.sh start|stop|status|node-start N|node-kill N|svc-start N|svc-kill N
+#   cluster.sh start|stop|status|node-start N|node-kill N|svc-start N|svc-stop N|svc-kill N
 # Layout under CLUSTER_VARDIR (default var/cluster): node1..3/ (data, socket, log), svc1..2/ (log, pid), nginx/, data/
 # (the evidence folder every service process shares: on several hosts, one network mount), secrets.env.
 # Ports from CLUSTER_PORT (default 30530): +0 nginx, +1/+2 services, node i: +10+i MariaDB, +20+i Galera,
@@ -26,7 +26,7 @@ node_args() {
   local i=$1
   echo "--wsrep-on=ON --wsrep-provider=/usr/lib/galera/libgalera_smm.so --wsrep-cluster-name=xueji" \
     "--wsrep-cluster-address=$(gcomm) --wsrep-node-name=node$i --wsrep-node-address=127.0.0.1:$(gport "$i")" \
-    "--wsrep-provider-options=gmcast.listen_addr=tcp://127.0.0.1:$(gport "$i");ist.recv_addr=127.0.0.1:$((CP + 30 + i));gcache.size=64M;gcs.fc_limit=64" \
+    "--wsrep-provider-options=gmcast.listen_addr=tcp://127.0.0.1:$(gport "$i");ist.recv_addr=127.0.0.1:$((CP + 30 + i));gcache.size=64M;gcs.fc_limit=64;evs.suspect_timeout=PT3S;evs.inactive_timeout=PT6S" \
     "--wsrep-sst-method=${CLUSTER_SST:-rsync} --wsrep-sst-receive-address=127.0.0.1:$((CP + 40 + i))" \
     "--binlog-format=ROW --innodb-autoinc-lock-mode=2 --wsrep-slave-threads=2 --innodb-log-file-size=48M"
 }
@@ -167,7 +167,8 @@ case "${1:-}" in
   node-kill) cmd_node_kill "$2" ;;
   svc-start) export XJ_DB_NODES=${XJ_DB_NODES:-$(nodes_list)}; svc "$2" service-start ;;
   svc-kill) cmd_svc_kill "$2" ;;
+  svc-stop) svc "$2" service-stop ;;
   nodes) nodes_list ;;
   sql) shift; i=$1; shift; db "$i" sql "$@" ;;
-  *) echo "usage: $0 start|stop|status|node-start N|node-kill N|svc-start N|svc-kill N|nodes|sql N ARGS" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|status|node-start N|node-kill N|svc-start N|svc-stop N|svc-kill N|nodes|sql N ARGS" >&2; exit 2 ;;
 esac
