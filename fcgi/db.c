@@ -13,6 +13,7 @@
 #include <time.h>
 #include <stdint.h>
 #include <string.h>
+#include <pthread.h>
 
 #define STMT_SLOTS 1024
 #define DB_TX_ATTEMPTS 12  /* transaction attempts on deadlock / lock wait timeout */  /* power of two, above the number of statements in the program */
@@ -86,58 +87,118 @@ static int is_conn_error(unsigned e)
 /* ---------------------------------------------------------------- Galera nodes (issue 15 item 2)
  * XJ_DB_NODES "host:port,...": every connection of the process goes to one node (single writer); when it cannot
  * connect, or the node is not ready (not in the primary component), the next node of the list is tried and becomes
- * the writer for all later connections. Reads wait for the cluster's earlier commits (wsrep_sync_wait=1), so a request
- * sees its own writes and other processes' writes also while processes write through different nodes for a moment. */
+ * the writer for all later connections. A process that starts while others run (a restarted service) first asks each
+ * node how many of the service's connections it holds and joins the busiest, so that it does not write through
+ * another node than they do (node_probe; XJ_DB_FOLLOW=0: not, for a test that wants two writers). Reads wait for the cluster's earlier commits (wsrep_sync_wait=1), so a
+ * request sees its own writes and other processes' writes also while processes write through different nodes. */
 static _Atomic unsigned node_cur;
+static pthread_once_t node_probed = PTHREAD_ONCE_INIT;
+
+static unsigned node_count(void)
+{
+	unsigned n = 1;
+	for (const char *p = cfg.db_nodes; *p; p++)
+		n += *p == ',';
+	return n;
+}
+
+/* Host and port of node k of XJ_DB_NODES; 0 when its entry does not fit. */
+static int node_addr(unsigned k, char host[128], unsigned *port)
+{
+	const char *p = cfg.db_nodes;
+	for (unsigned i = 0; i < k && (p = strchr(p, ',')) != NULL; i++)
+		p++;
+	size_t len = strcspn(p, ",");
+	if (len >= 128)
+		return 0;
+	memcpy(host, p, len);
+	host[len] = 0;
+	char *colon = strrchr(host, ':');
+	*port = 3306;
+	if (colon)
+		*colon = 0, *port = (unsigned)strtoul(colon + 1, NULL, 10);
+	return 1;
+}
+
+/* A handle with the service's options: utf8mb4, 2 s to connect, rw seconds to read or write, no silent reconnect. */
+static MYSQL *conn_init(unsigned rw)
+{
+	MYSQL *m = mysql_init(NULL);
+	if (!m)
+		return NULL;
+	unsigned timeout = 2;
+	my_bool off = 0;
+	mysql_options(m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+	mysql_options(m, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
+	mysql_options(m, MYSQL_OPT_READ_TIMEOUT, &rw);
+	mysql_options(m, MYSQL_OPT_WRITE_TIMEOUT, &rw);
+	mysql_options(m, MYSQL_OPT_RECONNECT, &off);
+	return m;
+}
+
+/* One integer answer of a query on m; -1 when it fails. */
+static long long node_int(MYSQL *m, const char *q)
+{
+	MYSQL_RES *r = NULL;
+	MYSQL_ROW row;
+	long long v = -1;
+	if (!mysql_query(m, q) && (r = mysql_store_result(m)) && (row = mysql_fetch_row(r)) && row[0])
+		v = strtoll(row[0], NULL, 10);
+	if (r)
+		mysql_free_result(r);
+	return v;
+}
+
+static const char Q_NODE_READY[] = "SELECT @@wsrep_on=0 OR VARIABLE_VALUE='ON' FROM information_schema.GLOBAL_STATUS "
+				   "WHERE VARIABLE_NAME='WSREP_READY'";
+
+/* Once per process: the ready node holding most of the service user's connections (a user sees its own threads in
+ * the process list) becomes the writer; none (every process starting): the first ready node, as before. */
+static void node_probe(void)
+{
+	unsigned n = node_count(), best = 0;
+	long long most = 1; /* the probe's own connection */
+	for (unsigned k = 0; k < n && config_int("XJ_DB_FOLLOW", 1); k++) {
+		char host[128];
+		unsigned port;
+		MYSQL *m = node_addr(k, host, &port) ? conn_init(5) : NULL;
+		if (m && mysql_real_connect(m, host, cfg.db_user, cfg.db_password, cfg.db_name, port, NULL, 0) &&
+		    node_int(m, Q_NODE_READY) == 1) {
+			long long c = node_int(m, "SELECT COUNT(*) FROM information_schema.PROCESSLIST "
+						  "WHERE USER = SUBSTRING_INDEX(CURRENT_USER(), '@', 1)");
+			if (c > most)
+				most = c, best = k;
+		}
+		if (m)
+			mysql_close(m);
+	}
+	if (best != 0)
+		log_error("db: the other service processes write through node %u of %u: so does this one", best + 1, n);
+	node_cur = best;
+}
 
 static MYSQL *node_connect(MYSQL *m, unsigned rw)
 {
-	const char *list = cfg.db_nodes;
-	unsigned n = 1;
-	for (const char *p = list; *p; p++)
-		n += *p == ',';
+	unsigned n = node_count();
+	pthread_once(&node_probed, node_probe);
 	for (unsigned k = 0; k < n; k++) {
-		unsigned want = (node_cur + k) % n, i = 0;
-		const char *p = list;
-		while (i < want && (p = strchr(p, ',')) != NULL)
-			p++, i++;
+		unsigned want = (node_cur + k) % n;
 		char host[128];
-		size_t len = strcspn(p, ",");
-		if (len >= sizeof host)
+		unsigned port;
+		if (!node_addr(want, host, &port))
 			continue;
-		memcpy(host, p, len);
-		host[len] = 0;
-		char *colon = strrchr(host, ':');
-		unsigned port = 3306;
-		if (colon)
-			*colon = 0, port = (unsigned)strtoul(colon + 1, NULL, 10);
-		if (mysql_real_connect(m, host, cfg.db_user, cfg.db_password, cfg.db_name, port, NULL, 0)) {
-			MYSQL_RES *r = NULL;
-			MYSQL_ROW row;
-			int ready = !mysql_query(m, "SELECT @@wsrep_on=0 OR VARIABLE_VALUE='ON' FROM information_schema.GLOBAL_STATUS "
-						 "WHERE VARIABLE_NAME='WSREP_READY'") && (r = mysql_store_result(m)) &&
-				    (row = mysql_fetch_row(r)) && row[0] && row[0][0] == '1';
-			if (r)
-				mysql_free_result(r);
-			if (ready) {
-				if (want != node_cur % n) {
-					log_error("db: writing through node %s:%u (node %u of %u)", host, port, want + 1, n);
-					node_cur = want;
-				}
-				return m;
+		if (mysql_real_connect(m, host, cfg.db_user, cfg.db_password, cfg.db_name, port, NULL, 0) &&
+		    node_int(m, Q_NODE_READY) == 1) {
+			if (want != node_cur % n) {
+				log_error("db: writing through node %s:%u (node %u of %u)", host, port, want + 1, n);
+				node_cur = want;
 			}
+			return m;
 		}
 		log_error("db: node %s:%u unavailable (%u %s): next node", host, port, mysql_errno(m), mysql_error(m));
 		mysql_close(m);
-		if (!(m = mysql_init(NULL)))
+		if (!(m = conn_init(rw)))
 			return NULL;
-		unsigned timeout = 2;
-		my_bool off = 0;
-		mysql_options(m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
-		mysql_options(m, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
-		mysql_options(m, MYSQL_OPT_READ_TIMEOUT, &rw);
-		mysql_options(m, MYSQL_OPT_WRITE_TIMEOUT, &rw);
-		mysql_options(m, MYSQL_OPT_RECONNECT, &off);
 	}
 	mysql_close(m);
 	return NULL;
@@ -147,16 +208,10 @@ enum xerr db_ensure(struct db *db)
 {
 	if (db->conn)
 		return XE_OK;
-	MYSQL *m = mysql_init(NULL);
+	unsigned rw = db->rw_timeout;
+	MYSQL *m = conn_init(rw);
 	if (!m)
 		return XE_UNAVAILABLE;
-	unsigned timeout = 2, rw = db->rw_timeout;
-	my_bool off = 0;
-	mysql_options(m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
-	mysql_options(m, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
-	mysql_options(m, MYSQL_OPT_READ_TIMEOUT, &rw);
-	mysql_options(m, MYSQL_OPT_WRITE_TIMEOUT, &rw);
-	mysql_options(m, MYSQL_OPT_RECONNECT, &off);
 	mysql_options(m, MYSQL_INIT_COMMAND, "SET time_zone='+00:00'");
 	if (cfg.db_nodes) {
 		m = node_connect(m, rw);
@@ -409,6 +464,11 @@ enum xerr db_exec(struct db *db, struct arena *a, const struct db_sql *q, const 
 		int was_tx = db->in_tx;
 		if (was_tx && (e = tx_check(db, q->sql)) != XE_OK)
 			break;
+		if (was_tx && db->commit_fault == 4 && db->conn && strncmp(q->sql, "INSERT INTO api_idem", 20) == 0) {
+			/* test hook: the server rolls the transaction back and its error answers a command nobody reads */
+			db->commit_fault = 0;
+			(void)mysql_query(db->conn, "ROLLBACK");
+		}
 		e = db_ensure(db);
 		if (e != XE_OK)
 			break;

@@ -2,9 +2,10 @@
 # cluster.sh (issue 15): a Galera cluster on one host: three MariaDB nodes (sql/db.sh with each node's wsrep options),
 # two xueji service processes (the Makefile's service-start, each its own FastCGI port), one nginx with both in its
 # upstream (nginx/render.sh with FCGI_PORTS), one shared evidence folder.
-#   cluster.sh start|stop|status|node-start N|node-kill N|svc-start N|svc-stop N|svc-kill N
+#   cluster.sh start|stop|status|node-start N|node-kill N|svc-start N|svc-stop N|svc-kill N|nginx-reload
 # Layout under CLUSTER_VARDIR (default var/cluster): node1..3/ (data, socket, log), svc1..2/ (log, pid), nginx/, data/
-# (the evidence folder every service process shares: on several hosts, one network mount), secrets.env.
+# (the evidence folder every service process shares: on several hosts, one network mount), log/access.log (the
+# services' one access log, lines appended whole), secrets.env.
 # Ports from CLUSTER_PORT (default 30530): +0 nginx, +1/+2 services, node i: +10+i MariaDB, +20+i Galera,
 # +30+i IST, +40+i SST (rsync).
 set -euo pipefail
@@ -88,8 +89,9 @@ any_node_up_except() {
 svc() { # svc N TARGET: the Makefile's service-start/-stop for service process N
   local i=$1 t=$2
   secrets "$CV/svc$i"
+  mkdir -p "$CV/log"
   make -C "$root" --no-print-directory "$t" INSTANCE=cluster VARDIR="$CV/svc$i" FCGI_PORT=$((CP + i)) \
-    SVC_DB_SOCKET="$CV/node1/run/db.sock" SVC_DATA_DIR="$CV/data" XJ_PROCESSES="${CLUSTER_XJ_PROCESSES:-1}" \
+    SVC_DB_SOCKET="$CV/node1/run/db.sock" SVC_DATA_DIR="$CV/data" SVC_ACCESS_LOG="$CV/log/access.log" XJ_PROCESSES="${CLUSTER_XJ_PROCESSES:-1}" \
     XJ_THREADS="${CLUSTER_XJ_THREADS:-32}" XJ_TEST_HOOKS="${XJ_TEST_HOOKS:-0}" BUILD="$BUILD"
 }
 
@@ -168,7 +170,8 @@ case "${1:-}" in
   svc-start) export XJ_DB_NODES=${XJ_DB_NODES:-$(nodes_list)}; svc "$2" service-start ;;
   svc-kill) cmd_svc_kill "$2" ;;
   svc-stop) svc "$2" service-stop ;;
+  nginx-reload) nginx_make nginx-start ;; # new workers: every service counts as up again (nginx's fail_timeout)
   nodes) nodes_list ;;
   sql) shift; i=$1; shift; db "$i" sql "$@" ;;
-  *) echo "usage: $0 start|stop|status|node-start N|node-kill N|svc-start N|svc-stop N|svc-kill N|nodes|sql N ARGS" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|status|node-start N|node-kill N|svc-start N|svc-stop N|svc-kill N|nginx-reload|nodes|sql N ARGS" >&2; exit 2 ;;
 esac

@@ -19,10 +19,15 @@ const onNode = (i, q) => execFileSync('mariadb', ['--no-defaults', '-uroot', `--
 const localCommits = (i) => Number(onNode(i, "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'WSREP_LOCAL_COMMITS'"));
 const nodes = cluster(['nodes']).trim().split(',');
 
-/** Service 2's writer is node 2 (its list starts there); service 1 keeps node 1. */
+/** The service connections (user xueji) node i holds. */
+const held = (i) => Number(onNode(i, "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE USER = 'xueji'"));
+/** Service 2's writer is the first node of list (service 1 keeps its own); nginx is reloaded so that it sends requests
+ * to both services again at once (it avoids a service whose port refused a request for fail_timeout, 10 s). */
 async function svc2Through(list) {
   cluster(['svc-stop', '2']);
-  cluster(['svc-start', '2'], { XJ_DB_NODES: list.join(',') });
+  cluster(['svc-start', '2'], { XJ_DB_NODES: list.join(','), XJ_DB_FOLLOW: list === nodes ? '1' : '0' });
+  for (let i = 0; i < 100 && held(nodes.indexOf(list[0]) + 1) === 0; i++) await new Promise((r) => setTimeout(r, 100));
+  cluster(['nginx-reload']);
   for (let i = 0; i < 100; i++) { // both services answer again
     const ok = await Promise.all([0, 1, 2, 3].map(() => fetch(`${process.env.BASE_URL}/api/v1/health`).then((r) => r.status === 200, () => false)));
     if (ok.every(Boolean)) return;
@@ -33,6 +38,7 @@ async function svc2Through(list) {
 let commits0;
 before(async () => {
   await svc2Through([nodes[1], nodes[2], nodes[0]]);
+  assert.ok(held(1) > 0 && held(2) > 0, `service connections on node 1 (${held(1)}) and node 2 (${held(2)})`);
   commits0 = [1, 2].map(localCommits);
 });
 after(async () => {
