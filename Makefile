@@ -245,6 +245,7 @@ test-cluster: build node-deps seed-data web/vendor/echarts.min.js
 	$(CLUSTER_TEST_ENV) sql/cluster.sh start >$(CURDIR)/var/cluster-test-start.out 2>&1 || { cat var/cluster-test-start.out; exit 1; }; \
 	ln -sfn $(CLUSTER_TEST_VARDIR)/nginx $(CLUSTER_TEST_VARDIR)/node1/nginx; ln -sfn $(CLUSTER_TEST_VARDIR)/data $(CLUSTER_TEST_VARDIR)/node1/data; \
 	ln -sfn $(CLUSTER_TEST_VARDIR)/log/access.log $(CLUSTER_TEST_VARDIR)/node1/log/access.log; \
+	ln -sfn $(CLUSTER_TEST_VARDIR)/svc1/log/service.log $(CLUSTER_TEST_VARDIR)/node1/log/service.log; \
 	rc=0; for f in $(CLUSTER_T) tests/cluster/*.test.mjs; do $(CLUSTER_TEST_ENV) $(NODE_TEST) $$f || rc=1; done \
 	  2>&1 | tee $(CLUSTER_TEST_VARDIR)/cluster.tap; \
 	$(CLUSTER_TEST_ENV) sql/cluster.sh stop >/dev/null 2>&1; grep -E '^# cluster faults' $(CLUSTER_TEST_VARDIR)/cluster.tap; \
