@@ -92,7 +92,7 @@ svc() { # svc N TARGET: the Makefile's service-start/-stop for service process N
   mkdir -p "$CV/log"
   make -C "$root" --no-print-directory "$t" INSTANCE=cluster VARDIR="$CV/svc$i" FCGI_PORT=$((CP + i)) \
     SVC_DB_SOCKET="$CV/node1/run/db.sock" SVC_DATA_DIR="$CV/data" SVC_ACCESS_LOG="$CV/log/access.log" XJ_PROCESSES="${CLUSTER_XJ_PROCESSES:-1}" \
-    XJ_THREADS="${CLUSTER_XJ_THREADS:-32}" XJ_TEST_HOOKS="${XJ_TEST_HOOKS:-0}" BUILD="$BUILD"
+    XJ_THREADS="${CLUSTER_XJ_THREADS:-48}" XJ_TEST_HOOKS="${XJ_TEST_HOOKS:-0}" BUILD="$BUILD"
 }
 
 nginx_make() {
