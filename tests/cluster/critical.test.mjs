@@ -40,6 +40,9 @@ before(async () => {
   await svc2Through([nodes[1], nodes[2], nodes[0]]);
   assert.ok(held(1) > 0 && held(2) > 0, `service connections on node 1 (${held(1)}) and node 2 (${held(2)})`);
   commits0 = [1, 2].map(localCommits);
+  // the reload's old workers closed their idle keep-alive connections while execFileSync blocked the event loop: let the
+  // HTTP client see those closes before it sends on them
+  await new Promise((r) => setTimeout(r, 1500));
 });
 after(async () => {
   await svc2Through(nodes); // the cluster's usual order again: one writer
