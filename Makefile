@@ -16,6 +16,7 @@ XJ_TEST_HOOKS ?= 0
 # a service's database socket and data folder (a cluster's services share node 1's and one evidence folder: issue 15)
 SVC_DB_SOCKET ?= $(VARDIR)/run/db.sock
 SVC_DATA_DIR ?= $(VARDIR)/data
+SVC_ACCESS_LOG ?= $(VARDIR)/log/access.log
 export INSTANCE PORT DB_PORT FCGI_PORT VARDIR
 # shell snippet: `alive PID` is true for a live, non-zombie process (a container's PID 1 may never reap)
 ALIVE = alive() { local s; s=$$(ps -o stat= -p "$$1" 2>/dev/null) || return 1; case $$s in Z*|"") return 1;; esac; };
@@ -128,7 +129,7 @@ service-start:
 	@mkdir -p $(VARDIR)/log $(VARDIR)/run $(SVC_DATA_DIR)
 	@$(ALIVE) if [ -f $(VARDIR)/run/service.pid ] && alive $$(cat $(VARDIR)/run/service.pid); then exit 0; fi; \
 	set -a; . $(VARDIR)/secrets.env; set +a; \
-	XJ_LISTEN=127.0.0.1:$(FCGI_PORT) XJ_DB_SOCKET=$(SVC_DB_SOCKET) XJ_ACCESS_LOG=$(VARDIR)/log/access.log \
+	XJ_LISTEN=127.0.0.1:$(FCGI_PORT) XJ_DB_SOCKET=$(SVC_DB_SOCKET) XJ_ACCESS_LOG=$(SVC_ACCESS_LOG) \
 	XJ_OPENAPI_DIR=$(CURDIR)/fcgi/openapi XJ_DATA_DIR=$(SVC_DATA_DIR) XJ_PROCESSES=$(XJ_PROCESSES) XJ_THREADS=$(XJ_THREADS) XJ_TEST_HOOKS=$(XJ_TEST_HOOKS) \
 	nohup $(BUILD)/xueji >>$(VARDIR)/log/service.log 2>&1 </dev/null & echo $$! >$(VARDIR)/run/service.pid
 
@@ -243,6 +244,8 @@ test-cluster: build node-deps seed-data web/vendor/echarts.min.js
 	@$(CLUSTER_TEST_ENV) sql/cluster.sh stop >/dev/null 2>&1; rm -rf $(CLUSTER_TEST_VARDIR); \
 	$(CLUSTER_TEST_ENV) sql/cluster.sh start >$(CURDIR)/var/cluster-test-start.out 2>&1 || { cat var/cluster-test-start.out; exit 1; }; \
 	ln -sfn $(CLUSTER_TEST_VARDIR)/nginx $(CLUSTER_TEST_VARDIR)/node1/nginx; ln -sfn $(CLUSTER_TEST_VARDIR)/data $(CLUSTER_TEST_VARDIR)/node1/data; \
+	ln -sfn $(CLUSTER_TEST_VARDIR)/log/access.log $(CLUSTER_TEST_VARDIR)/node1/log/access.log; \
+	ln -sfn $(CLUSTER_TEST_VARDIR)/svc1/log/service.log $(CLUSTER_TEST_VARDIR)/node1/log/service.log; \
 	rc=0; for f in $(CLUSTER_T) tests/cluster/*.test.mjs; do $(CLUSTER_TEST_ENV) $(NODE_TEST) $$f || rc=1; done \
 	  2>&1 | tee $(CLUSTER_TEST_VARDIR)/cluster.tap; \
 	$(CLUSTER_TEST_ENV) sql/cluster.sh stop >/dev/null 2>&1; grep -E '^# cluster faults' $(CLUSTER_TEST_VARDIR)/cluster.tap; \

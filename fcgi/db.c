@@ -15,6 +15,7 @@
 #include <time.h>
 #include <stdint.h>
 #include <string.h>
+#include <pthread.h>
 
 #define STMT_SLOTS 1024
 #define DB_TX_ATTEMPTS 12  /* transaction attempts on deadlock / lock wait timeout */  /* power of two, above the number of statements in the program */
@@ -27,6 +28,7 @@ struct stmt_slot {
 struct db {
 	MYSQL *conn;           /* NULL when not connected */
 	int in_tx;
+	int tx_dead;               /* the server ended the transaction (deadlock, certification, lost): only a rollback now */
 	unsigned last_errno;
 	const char *retry_sql; /* the statement of the last deadlock/lock-wait/duplicate (static text), for the log */
 	long long schema_version;  /* read once per connection; -1 = not yet */
@@ -65,7 +67,8 @@ static void db_drop(struct db *db)
 	if (db->conn)
 		mysql_close(db->conn);
 	db->conn = NULL;
-	db->in_tx = 0;
+	if (db->in_tx)
+		db->tx_dead = 1; /* the transaction stays open for its caller, who can only roll it back */
 }
 
 void db_close(struct db *db)
@@ -90,60 +93,120 @@ static int is_conn_error(unsigned e)
 /* ---------------------------------------------------------------- Galera nodes (issue 15 item 2)
  * XJ_DB_NODES "host:port,...": every connection of the process goes to one node (single writer); when it cannot
  * connect, or the node is not ready (not in the primary component), the next node of the list is tried and becomes
- * the writer for all later connections. Reads wait for the cluster's earlier commits (wsrep_sync_wait=1), so a request
- * sees its own writes and other processes' writes also while processes write through different nodes for a moment. */
+ * the writer for all later connections. A process that starts while others run (a restarted service) first asks each
+ * node how many of the service's connections it holds and joins the busiest, so that it does not write through
+ * another node than they do (node_probe; XJ_DB_FOLLOW=0: not, for a test that wants two writers). Reads wait for the cluster's earlier commits (wsrep_sync_wait=1), so a
+ * request sees its own writes and other processes' writes also while processes write through different nodes. */
 static _Atomic unsigned node_cur;
+static pthread_once_t node_probed = PTHREAD_ONCE_INIT;
+
+static unsigned node_count(void)
+{
+	unsigned n = 1;
+	for (const char *p = cfg.db_nodes; *p; p++)
+		n += *p == ',';
+	return n;
+}
+
+/* Host and port of node k of XJ_DB_NODES; 0 when its entry does not fit. */
+static int node_addr(unsigned k, char host[128], unsigned *port)
+{
+	const char *p = cfg.db_nodes;
+	for (unsigned i = 0; i < k && (p = strchr(p, ',')) != NULL; i++)
+		p++;
+	size_t len = strcspn(p, ",");
+	if (len >= 128)
+		return 0;
+	memcpy(host, p, len);
+	host[len] = 0;
+	char *colon = strrchr(host, ':');
+	*port = 3306;
+	if (colon)
+		*colon = 0, *port = (unsigned)strtoul(colon + 1, NULL, 10);
+	return 1;
+}
+
+/* A handle with the service's options: utf8mb4, 2 s to connect, rw seconds to read or write, no silent reconnect. */
+static MYSQL *conn_init(unsigned rw)
+{
+	MYSQL *m = mysql_init(NULL);
+	if (!m)
+		return NULL;
+	unsigned timeout = 2;
+	my_bool off = 0;
+	mysql_options(m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+	mysql_options(m, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
+	mysql_options(m, MYSQL_OPT_READ_TIMEOUT, &rw);
+	mysql_options(m, MYSQL_OPT_WRITE_TIMEOUT, &rw);
+	mysql_options(m, MYSQL_OPT_RECONNECT, &off);
+	unsigned local = 1; /* LOAD DATA LOCAL of db_load (issue 14); local_infile_setup: never a file */
+	mysql_options(m, MYSQL_OPT_LOCAL_INFILE, &local);
+	return m;
+}
+
+/* One integer answer of a query on m; -1 when it fails. */
+static long long node_int(MYSQL *m, const char *q)
+{
+	MYSQL_RES *r = NULL;
+	MYSQL_ROW row;
+	long long v = -1;
+	if (!mysql_query(m, q) && (r = mysql_store_result(m)) && (row = mysql_fetch_row(r)) && row[0])
+		v = strtoll(row[0], NULL, 10);
+	if (r)
+		mysql_free_result(r);
+	return v;
+}
+
+static const char Q_NODE_READY[] = "SELECT @@wsrep_on=0 OR VARIABLE_VALUE='ON' FROM information_schema.GLOBAL_STATUS "
+				   "WHERE VARIABLE_NAME='WSREP_READY'";
+
+/* Once per process: the ready node holding most of the service user's connections (a user sees its own threads in
+ * the process list) becomes the writer; none (every process starting): the first ready node, as before. */
+static void node_probe(void)
+{
+	unsigned n = node_count(), best = 0;
+	long long most = 1; /* the probe's own connection */
+	for (unsigned k = 0; k < n && config_int("XJ_DB_FOLLOW", 1); k++) {
+		char host[128];
+		unsigned port;
+		MYSQL *m = node_addr(k, host, &port) ? conn_init(5) : NULL;
+		if (m && mysql_real_connect(m, host, cfg.db_user, cfg.db_password, cfg.db_name, port, NULL, 0) &&
+		    node_int(m, Q_NODE_READY) == 1) {
+			long long c = node_int(m, "SELECT COUNT(*) FROM information_schema.PROCESSLIST "
+						  "WHERE USER = SUBSTRING_INDEX(CURRENT_USER(), '@', 1)");
+			if (c > most)
+				most = c, best = k;
+		}
+		if (m)
+			mysql_close(m);
+	}
+	if (best != 0)
+		log_error("db: the other service processes write through node %u of %u: so does this one", best + 1, n);
+	node_cur = best;
+}
 
 static MYSQL *node_connect(MYSQL *m, unsigned rw)
 {
-	const char *list = cfg.db_nodes;
-	unsigned n = 1;
-	for (const char *p = list; *p; p++)
-		n += *p == ',';
+	unsigned n = node_count();
+	pthread_once(&node_probed, node_probe);
 	for (unsigned k = 0; k < n; k++) {
-		unsigned want = (node_cur + k) % n, i = 0;
-		const char *p = list;
-		while (i < want && (p = strchr(p, ',')) != NULL)
-			p++, i++;
+		unsigned want = (node_cur + k) % n;
 		char host[128];
-		size_t len = strcspn(p, ",");
-		if (len >= sizeof host)
+		unsigned port;
+		if (!node_addr(want, host, &port))
 			continue;
-		memcpy(host, p, len);
-		host[len] = 0;
-		char *colon = strrchr(host, ':');
-		unsigned port = 3306;
-		if (colon)
-			*colon = 0, port = (unsigned)strtoul(colon + 1, NULL, 10);
-		if (mysql_real_connect(m, host, cfg.db_user, cfg.db_password, cfg.db_name, port, NULL, 0)) {
-			MYSQL_RES *r = NULL;
-			MYSQL_ROW row;
-			int ready = !mysql_query(m, "SELECT @@wsrep_on=0 OR VARIABLE_VALUE='ON' FROM information_schema.GLOBAL_STATUS "
-						 "WHERE VARIABLE_NAME='WSREP_READY'") && (r = mysql_store_result(m)) &&
-				    (row = mysql_fetch_row(r)) && row[0] && row[0][0] == '1';
-			if (r)
-				mysql_free_result(r);
-			if (ready) {
-				if (want != node_cur % n) {
-					log_error("db: writing through node %s:%u (node %u of %u)", host, port, want + 1, n);
-					node_cur = want;
-				}
-				return m;
+		if (mysql_real_connect(m, host, cfg.db_user, cfg.db_password, cfg.db_name, port, NULL, 0) &&
+		    node_int(m, Q_NODE_READY) == 1) {
+			if (want != node_cur % n) {
+				log_error("db: writing through node %s:%u (node %u of %u)", host, port, want + 1, n);
+				node_cur = want;
 			}
+			return m;
 		}
 		log_error("db: node %s:%u unavailable (%u %s): next node", host, port, mysql_errno(m), mysql_error(m));
 		mysql_close(m);
-		if (!(m = mysql_init(NULL)))
+		if (!(m = conn_init(rw)))
 			return NULL;
-		unsigned timeout = 2;
-		my_bool off = 0;
-		mysql_options(m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
-		mysql_options(m, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
-		mysql_options(m, MYSQL_OPT_READ_TIMEOUT, &rw);
-		mysql_options(m, MYSQL_OPT_WRITE_TIMEOUT, &rw);
-		mysql_options(m, MYSQL_OPT_RECONNECT, &off);
-		unsigned local = 1;
-		mysql_options(m, MYSQL_OPT_LOCAL_INFILE, &local);
 	}
 	mysql_close(m);
 	return NULL;
@@ -155,19 +218,11 @@ enum xerr db_ensure(struct db *db)
 {
 	if (db->conn)
 		return XE_OK;
-	MYSQL *m = mysql_init(NULL);
+	unsigned rw = db->rw_timeout;
+	MYSQL *m = conn_init(rw);
 	if (!m)
 		return XE_UNAVAILABLE;
-	unsigned timeout = 2, rw = db->rw_timeout;
-	my_bool off = 0;
-	mysql_options(m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
-	mysql_options(m, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
-	mysql_options(m, MYSQL_OPT_READ_TIMEOUT, &rw);
-	mysql_options(m, MYSQL_OPT_WRITE_TIMEOUT, &rw);
-	mysql_options(m, MYSQL_OPT_RECONNECT, &off);
 	mysql_options(m, MYSQL_INIT_COMMAND, "SET time_zone='+00:00'");
-	unsigned local = 1; /* LOAD DATA LOCAL of db_load; local_infile_setup: never a file */
-	mysql_options(m, MYSQL_OPT_LOCAL_INFILE, &local);
 	if (cfg.db_nodes) {
 		m = node_connect(m, rw);
 		if (!m)
@@ -191,7 +246,6 @@ enum xerr db_ensure(struct db *db)
 	}
 	local_infile_setup(m);
 	db->conn = m;
-	db->in_tx = 0;
 	db->schema_version = -1;
 	return XE_OK;
 }
@@ -442,6 +496,25 @@ static void explain_one(struct db *db, const struct db_sql *q, MYSQL_BIND *b, si
 	free(sql);
 }
 
+/* Inside a transaction (issue 15 item 2): XE_RETRY once it failed, XE_UNAVAILABLE once its connection is gone. A
+ * Galera node rolls back a local transaction whose rows a replicated writeset needs (a "brute force abort", error
+ * 1213) also while the client is between statements; the error then answers the client's next command. So every
+ * command's error is checked, and a transaction that failed refuses every later statement and its COMMIT. Should an
+ * abort still go unseen, the statements after it cannot commit on their own: transactions run with autocommit off
+ * (db_begin), and db_tx seals its token row, inserted first, before COMMIT (tx_seal): no row, no COMMIT. */
+static enum xerr tx_check(struct db *db, const char *sql)
+{
+	if (!db->conn) {
+		db->tx_dead = 1;
+		return XE_UNAVAILABLE; /* the connection was lost: the server rolled the transaction back */
+	}
+	if (!db->tx_dead)
+		return XE_OK;
+	db->last_errno = ER_LOCK_DEADLOCK;
+	db->retry_sql = sql;
+	return XE_RETRY;
+}
+
 enum xerr db_exec(struct db *db, struct arena *a, const struct db_sql *q, const struct db_arg *args, size_t nargs,
 		  struct db_rows *rows, unsigned long long *affected, unsigned long long *insert_id)
 {
@@ -457,6 +530,13 @@ enum xerr db_exec(struct db *db, struct arena *a, const struct db_sql *q, const 
 	for (int attempt = 0; attempt < 3; attempt++) {
 		MYSQL_STMT *st = NULL;
 		int was_tx = db->in_tx;
+		if (was_tx && (e = tx_check(db, q->sql)) != XE_OK)
+			break;
+		if (was_tx && db->commit_fault == 4 && db->conn && strncmp(q->sql, "INSERT INTO api_idem", 20) == 0) {
+			/* test hook: the server rolls the transaction back and its error answers a command nobody reads */
+			db->commit_fault = 0;
+			(void)mysql_query(db->conn, "ROLLBACK");
+		}
 		e = db_ensure(db);
 		if (e != XE_OK)
 			break;
@@ -481,9 +561,14 @@ enum xerr db_exec(struct db *db, struct arena *a, const struct db_sql *q, const 
 					*affected = mysql_stmt_affected_rows(st);
 				if (insert_id)
 					*insert_id = mysql_stmt_insert_id(st);
-				mysql_stmt_reset(st);
+				/* the reset is a command of its own: an error the server holds for us (a transaction aborted by a
+				 * replicated writeset while we were between statements) may arrive here, never to be dropped */
+				if (mysql_stmt_reset(st) && e == XE_OK)
+					e = map_error(db, mysql_stmt_errno(st), mysql_stmt_error(st), q->sql);
 			}
 		}
+		if (was_tx && e != XE_OK && e != XE_DUPLICATE)
+			db->tx_dead = 1;
 		if (e == XE_OK)
 			break;
 		if (db->last_errno == ER_NEED_REPREPARE) {
@@ -573,7 +658,7 @@ enum xerr db_load(struct db *db, const struct db_sql *q, const char *data, size_
 	assert(db->in_tx); /* a lost connection mid-load must roll back the whole transaction */
 	*affected = 0;
 	*warnings = 0;
-	enum xerr e = db_ensure(db);
+	enum xerr e = tx_check(db, q->sql); /* issue 15 item 2: never after a rollback nobody saw */
 	if (e != XE_OK)
 		return e;
 	mem_src = (struct mem_infile){data, len, 0};
@@ -585,6 +670,8 @@ enum xerr db_load(struct db *db, const struct db_sql *q, const char *data, size_
 		*affected = mysql_affected_rows(db->conn);
 		*warnings = mysql_warning_count(db->conn);
 	}
+	if (e != XE_OK && e != XE_DUPLICATE)
+		db->tx_dead = 1;
 	mem_src = (struct mem_infile){0};
 	return e;
 }
@@ -598,6 +685,8 @@ enum xerr db_exec_bulk(struct db *db, const struct db_sql *q, const struct db_ar
 	void **cols = NULL;
 	if (nrows == 0)
 		return XE_OK;
+	if (db->in_tx && (e = tx_check(db, q->sql)) != XE_OK)
+		goto out;
 	e = db_ensure(db);
 	if (e != XE_OK)
 		goto out;
@@ -659,8 +748,14 @@ out:
 	if (st) {
 		unsigned int one = 0;
 		mysql_stmt_attr_set(st, STMT_ATTR_ARRAY_SIZE, &one);
-		mysql_stmt_reset(st);
+		if (mysql_stmt_reset(st) && e == XE_OK) { /* see tx_check */
+			e = map_error(db, mysql_stmt_errno(st), mysql_stmt_error(st), q->sql);
+			if (e == XE_UNAVAILABLE)
+				db_drop(db);
+		}
 	}
+	if (db->in_tx && e != XE_OK && e != XE_DUPLICATE)
+		db->tx_dead = 1;
 	if (cols)
 		for (size_t i = 0; i < ncols * 3; i++)
 			free(cols[i]);
@@ -674,42 +769,67 @@ enum xerr db_begin(struct db *db)
 	enum xerr e = db_ensure(db);
 	if (e != XE_OK)
 		return e;
+	/* autocommit off rather than START TRANSACTION: after a rollback the client did not see (tx_check), the next
+	 * statements open a new transaction that db_tx rolls back, instead of each committing on its own; the import's
+	 * commit runs at READ COMMITTED (db_tx_read_committed, issue 14 item 4) */
 	if ((db->read_committed && mysql_query(db->conn, "SET TRANSACTION ISOLATION LEVEL READ COMMITTED")) ||
-	    mysql_query(db->conn, "START TRANSACTION")) {
-		e = map_error(db, mysql_errno(db->conn), mysql_error(db->conn), "START TRANSACTION");
+	    mysql_autocommit(db->conn, 0)) {
+		e = map_error(db, mysql_errno(db->conn), mysql_error(db->conn), "SET autocommit=0");
 		if (e == XE_UNAVAILABLE)
 			db_drop(db);
 		return e;
 	}
 	db->in_tx = 1;
+	db->tx_dead = 0;
 	return XE_OK;
+}
+
+/* Back to autocommit after COMMIT or ROLLBACK; a connection that cannot is dropped (a new one starts in autocommit). */
+static void autocommit_on(struct db *db)
+{
+	if (db->conn && mysql_autocommit(db->conn, 1))
+		db_drop(db);
 }
 
 enum xerr db_commit(struct db *db)
 {
 	assert(db->in_tx);
-	db->in_tx = 0;
-	if (!db->conn)
+	if (!db->conn) {
+		db->in_tx = db->tx_dead = 0;
 		return XE_UNAVAILABLE;
+	}
+	enum xerr dead = tx_check(db, "COMMIT");
+	if (dead != XE_OK) { /* never COMMIT what the server no longer holds as one transaction */
+		db_rollback(db);
+		return dead;
+	}
+	db->in_tx = 0;
 	if (mysql_commit(db->conn)) {
 		enum xerr e = map_error(db, mysql_errno(db->conn), mysql_error(db->conn), "COMMIT");
 		if (e == XE_UNAVAILABLE)
 			db_drop(db);
+		else
+			autocommit_on(db);
 		return e;
 	}
+	autocommit_on(db);
 	return XE_OK;
 }
 
 void db_rollback(struct db *db)
 {
 	db->in_tx = 0;
+	db->tx_dead = 0;
 	if (db->conn && mysql_rollback(db->conn) && is_conn_error(mysql_errno(db->conn)))
 		db_drop(db);
+	autocommit_on(db);
 }
 
 /* ---------------------------------------------------------------- request tokens (issue 12 item 2) */
 
-static const struct db_sql Q_TX_TOKEN_PUT = {"INSERT INTO tx_token (token) VALUES (UNHEX(?))"};
+/* lost = 2 while in flight (only the transaction itself ever sees it), 0 once sealed, just before COMMIT */
+static const struct db_sql Q_TX_TOKEN_PUT = {"INSERT INTO tx_token (token, lost) VALUES (UNHEX(?), 2)"};
+static const struct db_sql Q_TX_TOKEN_SEAL = {"UPDATE tx_token SET lost = 0 WHERE token = UNHEX(?) AND lost = 2"};
 static const struct db_sql Q_TX_TOKEN_SETTLE = {"INSERT INTO tx_token (token, lost) VALUES (UNHEX(?), 1)"};
 static const struct db_sql Q_TX_TOKEN_GET = {"SELECT lost FROM tx_token WHERE token=UNHEX(?)"};
 
@@ -740,6 +860,21 @@ enum xerr db_tx_token_known(struct db *db, const char *token, int *found)
 		*found = db_get_int(&rs, 0, 0) == 0;
 	arena_free(&a);
 	return e;
+}
+
+/* The token row inserted first is still there: the transaction the server holds is the one db_tx began (see
+ * tx_check). Otherwise an unseen rollback cut it: XE_RETRY (db_tx rolls back what came after and runs it again). */
+static enum xerr tx_seal(struct db *db)
+{
+	unsigned long long n = 0;
+	enum xerr e = db_exec(db, NULL, &Q_TX_TOKEN_SEAL, DB_ARGS(DBS(db->tx_token)), NULL, &n, NULL);
+	if (e != XE_OK || n == 1)
+		return e;
+	log_error("db: the server rolled the transaction back unseen (token %s gone before COMMIT): run again", db->tx_token);
+	db->tx_dead = 1;
+	db->last_errno = ER_LOCK_DEADLOCK;
+	db->retry_sql = Q_TX_TOKEN_SEAL.sql;
+	return XE_RETRY;
 }
 
 /* COMMIT of a transaction that recorded db->tx_token. A connection lost at COMMIT leaves the outcome unknown: the
@@ -792,10 +927,12 @@ enum xerr db_tx(struct db *db, enum xerr (*fn)(struct db *db, void *ctx), void *
 		sodium_bin2hex(db->tx_token, sizeof db->tx_token, raw, sizeof raw);
 		e = db_begin(db);
 		if (e == XE_OK) {
-			e = fn(db, ctx);
 			/* the token commits with the transaction's writes: their outcome can be asked after a lost COMMIT */
+			e = db_exec(db, NULL, &Q_TX_TOKEN_PUT, DB_ARGS(DBS(db->tx_token)), NULL, NULL, NULL);
 			if (e == XE_OK)
-				e = db_exec(db, NULL, &Q_TX_TOKEN_PUT, DB_ARGS(DBS(db->tx_token)), NULL, NULL, NULL);
+				e = fn(db, ctx);
+			if (e == XE_OK)
+				e = tx_seal(db);
 			if (e == XE_OK)
 				e = commit_known(db);
 			else

@@ -91,7 +91,9 @@ const char *db_tx_token(const struct db *db);
 int db_in_tx(const struct db *db);
 enum xerr db_tx_token_known(struct db *db, const char *token, int *found);
 /* Test hook (XJ_TEST_HOOKS only): at the next COMMIT of db_tx lose the connection: 1 after the server committed,
- * 2 before it did, 3 after and the server cannot be asked; 0 off. */
+ * 2 before it did, 3 after and the server cannot be asked; 4: no connection lost, but just before the request's
+ * idempotency row the server rolls the transaction back unseen (a Galera brute-force abort whose error went unread,
+ * issue 15); 0 off. */
 void db_test_commit_fault(struct db *db, int mode);
 enum xerr db_commit(struct db *db);
 void db_rollback(struct db *db);

@@ -37,6 +37,17 @@ enum xerr db_reg_batch_new(struct db *db, const char *kind, uint64_t actor_id, c
 	return e;
 }
 
+static const struct db_sql Q_SCHOOL_OPEN = {
+	"SELECT id FROM unit WHERE id=? AND level=4 AND closed_at IS NULL LOCK IN SHARE MODE"};
+
+enum xerr db_reg_school_open(struct db *db, struct arena *a, uint32_t id, int *open)
+{
+	struct db_rows rs;
+	enum xerr e = db_exec(db, a, &Q_SCHOOL_OPEN, DB_ARGS(DBI(id)), &rs, NULL, NULL);
+	*open = e == XE_OK && rs.n == 1;
+	return e;
+}
+
 enum xerr db_reg_school(struct db *db, struct arena *a, const char *code, struct reg_school *s, int *found)
 {
 	struct db_rows rs;
@@ -1613,10 +1624,12 @@ static const struct db_sql Q_ISSUE_CLEAR = {"DELETE FROM import_error WHERE job_
 static const struct db_sql Q_ISSUES = {
 	"SELECT row_no, col, field, code, warning, message, message_zh FROM import_error WHERE job_id=? AND (warning=0 OR ?=0)"
 	" ORDER BY seq LIMIT ? OFFSET ?"};
-static const struct db_sql Q_IMPORT_GATE = {"SELECT id FROM import_gate WHERE id = 1 FOR UPDATE"};
-/* issue 14 item 4: a province's imports share the national row and each takes its province's row (migration 311) */
+/* the import gate (issue 15 item 3: written, not only locked, so that two commits through two Galera nodes conflict
+ * too); issue 14 item 4: a province's imports share the national row and each writes its province's row (migration
+ * 311), a national import writes the national row */
+static const struct db_sql Q_IMPORT_GATE = {"UPDATE import_gate SET passes = passes + 1 WHERE id = 1"};
 static const struct db_sql Q_IMPORT_GATE_SHARED = {"SELECT id FROM import_gate WHERE id = 1 LOCK IN SHARE MODE"};
-static const struct db_sql Q_IMPORT_GATE_PROV = {"SELECT id FROM import_gate WHERE id = ? FOR UPDATE"};
+static const struct db_sql Q_IMPORT_GATE_PROV = {"UPDATE import_gate SET passes = passes + 1 WHERE id = ?"};
 static const struct db_sql Q_FILE_CLAIM = {"INSERT INTO import_file (unit_id, file_sha256, job_id) VALUES (?, ?, ?)"};
 static const struct db_sql Q_FILE_PRIOR = {"SELECT job_id FROM import_file WHERE unit_id=? AND file_sha256=?"};
 
@@ -1742,15 +1755,18 @@ enum xerr db_reg_job_issues(struct db *db, struct arena *a, uint64_t job_id, int
 enum xerr db_reg_import_gate(struct db *db, struct arena *a, const char *province)
 {
 	struct db_rows rs;
+	unsigned long long n = 0;
 	int code = province && strlen(province) == 2 ? atoi(province) : 0;
 	enum xerr e = XE_OK;
 	if (code >= 11 && code <= 99) {
 		if ((e = db_exec(db, a, &Q_IMPORT_GATE_SHARED, DB_NOARGS, &rs, NULL, NULL)) != XE_OK ||
-		    (e = db_exec(db, a, &Q_IMPORT_GATE_PROV, DB_ARGS(DBI(code)), &rs, NULL, NULL)) != XE_OK || rs.n == 1)
+		    (e = db_exec(db, NULL, &Q_IMPORT_GATE_PROV, DB_ARGS(DBI(code)), NULL, &n, NULL)) != XE_OK || n == 1)
 			return e;
 		/* a province without its row (not in migration 311): the national gate */
 	}
-	return db_exec(db, a, &Q_IMPORT_GATE, DB_NOARGS, &rs, NULL, NULL);
+	e = db_exec(db, NULL, &Q_IMPORT_GATE, DB_NOARGS, NULL, &n, NULL);
+	assert(e != XE_OK || n == 1); /* migration 061 inserted the one row */
+	return e;
 }
 
 enum xerr db_reg_file_claim(struct db *db, struct arena *a, uint32_t unit_id, const char *sha256, uint64_t job_id, uint64_t *prior)

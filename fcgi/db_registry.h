@@ -46,6 +46,10 @@ enum xerr db_reg_batch_new(struct db *db, const char *kind, uint64_t actor_id, c
 
 /* School by its 10-digit code; *found 0 when there is none (whatever the caller's scope: the caller checks). */
 enum xerr db_reg_school(struct db *db, struct arena *a, const char *code, struct reg_school *s, int *found);
+/* Inside a transaction that adds records to school id: *open 1 when the school is open, read under a shared lock so
+ * that a close in flight (which writes the row) is waited for on this node; through another node the close and the new
+ * records conflict at certification (the records' foreign key to the school row). A closed school takes no record. */
+enum xerr db_reg_school_open(struct db *db, struct arena *a, uint32_t id, int *open);
 /* 1 if school s lies within scope sc. Pure helper. */
 
 /* A record to insert, with its school and provenance. */

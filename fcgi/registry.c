@@ -251,6 +251,13 @@ static void changed_text(struct arena *a, const struct reg_stored *m, unsigned c
 
 /* ================================================================ one registration (clerk, batch record) */
 
+/* The school is unknown, outside the caller's jurisdiction or closed: all read alike (R3). */
+static void school_unknown(struct reg_outcome *o)
+{
+	outcome_error(o, XE_VALIDATION, "school_code", "school_unknown", "school_code: no such school in your jurisdiction.",
+		      "学校标识码：您的管辖范围内没有这所学校。");
+}
+
 struct one_ctx {
 	struct arena *a;
 	const struct reg_actor *who;
@@ -315,6 +322,13 @@ static enum xerr one_tx(struct db *db, void *vc)
 		}
 	}
 	uint64_t batch = 0, id = 0;
+	int open = 0;
+	if ((e = db_reg_school_open(db, c->a, c->school->id, &open)) != XE_OK)
+		return e;
+	if (!open) { /* closed since school_for read it (issue 16): as unknown, nothing stored */
+		school_unknown(o);
+		return XE_OK;
+	}
 	if ((e = db_reg_batch_new(db, c->source, c->who->user_id, c->who->role, &batch)) != XE_OK)
 		return e;
 	struct reg_new nr = {.rec = c->rec, .school = c->school};
@@ -356,8 +370,7 @@ static enum xerr school_for(struct db *db, struct arena *a, const struct reg_act
 	if (e != XE_OK)
 		return e;
 	if (!found || !registry_school_in_scope(who, s)) {
-		outcome_error(o, XE_VALIDATION, "school_code", "school_unknown",
-			      "school_code: no such school in your jurisdiction.", "学校标识码：您的管辖范围内没有这所学校。");
+		school_unknown(o);
 		return XE_OK;
 	}
 	*ok = 1;
@@ -1133,6 +1146,22 @@ static enum xerr import_pass(struct imp *x)
 		if (x->commit && nc) {
 			uint64_t batch = 0;
 			struct reg_detect_stats st;
+			/* the chunk's schools are still open (issue 16), checked under lock before their records (issue 15 item 3) */
+			for (size_t c = 0; c < nc; c++) {
+				int open = 0, seen = 0;
+				for (size_t d = 0; d < c && !seen; d++)
+					seen = news[d].school->id == news[c].school->id;
+				if (seen)
+					continue;
+				if ((e = db_reg_school_open(x->db, x->a, news[c].school->id, &open)) != XE_OK)
+					goto out;
+				if (!open) {
+					log_error("import %llu: school %s closed during the commit: nothing stored",
+						  (unsigned long long)x->job_id, news[c].school->code);
+					e = XE_CONFLICT;
+					goto out;
+				}
+			}
 			if ((e = db_reg_batch_new(x->db, "import", x->who->user_id, x->who->role, &batch)) != XE_OK)
 				goto out;
 			if (x->nbatches == x->cap_batches) {

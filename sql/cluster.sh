@@ -2,9 +2,10 @@
 # cluster.sh (issue 15): a Galera cluster on one host: three MariaDB nodes (sql/db.sh with each node's wsrep options),
 # two xueji service processes (the Makefile's service-start, each its own FastCGI port), one nginx with both in its
 # upstream (nginx/render.sh with FCGI_PORTS), one shared evidence folder.
-#   cluster.sh start|stop|status|node-start N|node-kill N|svc-start N|svc-kill N
+#   cluster.sh start|stop|status|node-start N|node-kill N|svc-start N|svc-stop N|svc-kill N|nginx-reload
 # Layout under CLUSTER_VARDIR (default var/cluster): node1..3/ (data, socket, log), svc1..2/ (log, pid), nginx/, data/
-# (the evidence folder every service process shares: on several hosts, one network mount), secrets.env.
+# (the evidence folder every service process shares: on several hosts, one network mount), log/access.log (the
+# services' one access log, lines appended whole), secrets.env.
 # Ports from CLUSTER_PORT (default 30530): +0 nginx, +1/+2 services, node i: +10+i MariaDB, +20+i Galera,
 # +30+i IST, +40+i SST (rsync).
 set -euo pipefail
@@ -26,7 +27,7 @@ node_args() {
   local i=$1
   echo "--wsrep-on=ON --wsrep-provider=/usr/lib/galera/libgalera_smm.so --wsrep-cluster-name=xueji" \
     "--wsrep-cluster-address=$(gcomm) --wsrep-node-name=node$i --wsrep-node-address=127.0.0.1:$(gport "$i")" \
-    "--wsrep-provider-options=gmcast.listen_addr=tcp://127.0.0.1:$(gport "$i");ist.recv_addr=127.0.0.1:$((CP + 30 + i));gcache.size=64M;gcs.fc_limit=64" \
+    "--wsrep-provider-options=gmcast.listen_addr=tcp://127.0.0.1:$(gport "$i");ist.recv_addr=127.0.0.1:$((CP + 30 + i));gcache.size=64M;gcs.fc_limit=64;evs.suspect_timeout=PT3S;evs.inactive_timeout=PT6S" \
     "--wsrep-sst-method=${CLUSTER_SST:-rsync} --wsrep-sst-receive-address=127.0.0.1:$((CP + 40 + i))" \
     "--binlog-format=ROW --innodb-autoinc-lock-mode=2 --wsrep-slave-threads=2 --innodb-log-file-size=48M"
 }
@@ -57,9 +58,24 @@ node_start() {
     # a joiner: no install (the donor's state arrives by SST); the rsync daemon of an SST started by root runs as
     # nobody (wsrep_sst_rsync's rsyncd.conf sets no uid), so the node's folder must be its own
     mkdir -p "$CV/node$i/db"
+    local pos; pos=$(recover_position "$i")
     if [ "$(id -u)" = 0 ]; then chown -R nobody:nogroup "$CV/node$i/db"; fi
-    DB_NO_INSTALL=1 db "$i" start
+    EXTRA="${pos:+--wsrep-start-position=$pos}" DB_NO_INSTALL=1 db "$i" start
   fi
+}
+
+# After a kill -9 the node's grastate.dat says seqno -1: it no longer knows how far it got and would ask for a full
+# state transfer (SST: the donor's whole data folder). `mariadbd --wsrep-recover` reads the last committed position
+# from InnoDB (what mysqld_safe does); started at that position the node asks only for the writesets it missed (IST,
+# from a donor's gcache).
+recover_position() {
+  local i=$1 d=$CV/node$i/db
+  [ -f "$d/grastate.dat" ] && [ -d "$d/mysql" ] && grep -q '^seqno: *-1' "$d/grastate.dat" || return 0
+  local log=$CV/node$i/log/wsrep-recover.log
+  # shellcheck disable=SC2046
+  mariadbd --no-defaults --datadir="$d" --user="$(id -un)" $(node_args "$i") --innodb-buffer-pool-size=32M \
+    --wsrep-recover --log-error="$log" >/dev/null 2>&1 || true
+  sed -n 's/.*WSREP: Recovered position: *\([0-9a-f-]*:[0-9-]*\).*/\1/p' "$log" | tail -n 1
 }
 
 any_node_up_except() {
@@ -73,9 +89,10 @@ any_node_up_except() {
 svc() { # svc N TARGET: the Makefile's service-start/-stop for service process N
   local i=$1 t=$2
   secrets "$CV/svc$i"
+  mkdir -p "$CV/log"
   make -C "$root" --no-print-directory "$t" INSTANCE=cluster VARDIR="$CV/svc$i" FCGI_PORT=$((CP + i)) \
-    SVC_DB_SOCKET="$CV/node1/run/db.sock" SVC_DATA_DIR="$CV/data" XJ_PROCESSES="${CLUSTER_XJ_PROCESSES:-1}" \
-    XJ_THREADS="${CLUSTER_XJ_THREADS:-32}" XJ_TEST_HOOKS="${XJ_TEST_HOOKS:-0}" BUILD="$BUILD"
+    SVC_DB_SOCKET="$CV/node1/run/db.sock" SVC_DATA_DIR="$CV/data" SVC_ACCESS_LOG="$CV/log/access.log" XJ_PROCESSES="${CLUSTER_XJ_PROCESSES:-1}" \
+    XJ_THREADS="${CLUSTER_XJ_THREADS:-48}" XJ_TEST_HOOKS="${XJ_TEST_HOOKS:-0}" BUILD="$BUILD"
 }
 
 nginx_make() {
@@ -152,7 +169,9 @@ case "${1:-}" in
   node-kill) cmd_node_kill "$2" ;;
   svc-start) export XJ_DB_NODES=${XJ_DB_NODES:-$(nodes_list)}; svc "$2" service-start ;;
   svc-kill) cmd_svc_kill "$2" ;;
+  svc-stop) svc "$2" service-stop ;;
+  nginx-reload) nginx_make nginx-start ;; # new workers: every service counts as up again (nginx's fail_timeout)
   nodes) nodes_list ;;
   sql) shift; i=$1; shift; db "$i" sql "$@" ;;
-  *) echo "usage: $0 start|stop|status|node-start N|node-kill N|svc-start N|svc-kill N|nodes|sql N ARGS" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|status|node-start N|node-kill N|svc-start N|svc-stop N|svc-kill N|nginx-reload|nodes|sql N ARGS" >&2; exit 2 ;;
 esac

@@ -184,6 +184,22 @@ test('issue 12.2 an outcome that cannot be known is 503 outcome_unknown with the
   assertError(await http('GET', `/api/v1/outcomes/${'0'.repeat(32)}`), 401, 'unauthenticated');
 });
 
+test('issue 15.2 a transaction the server rolled back unseen just before its idempotency row (a Galera brute-force abort whose error went unread) commits nothing of its rest: it runs again and is stored once', async () => {
+  const c = await as('clerk_a');
+  const rec = record(SCHOOLS.a);
+  const key = `unseen-${process.pid}-${Date.now()}`;
+  const r = await c.post('/api/v1/students', rec, { headers: { ...fault(4).headers, 'idempotency-key': key } });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.body.status, 'created');
+  assert.equal(students(rec.id_number), 1, 'stored once');
+  // the idempotency row that ends the request names the stored record (it used to commit alone, naming a rolled-back id)
+  assert.deepEqual(sql(`SELECT i.student_id = s.id FROM api_idem i JOIN student s ON s.id_number = '${rec.id_number}'
+    WHERE i.idem_key = '${key}'`), [['1']]);
+  const again = await c.post('/api/v1/students', rec, { headers: { 'idempotency-key': key } });
+  assert.equal(again.status, 200, again.text);
+  assert.equal(again.body.student_id, r.body.student_id, 'the replay names the same record');
+});
+
 test('issue 12.2 request tokens are kept a day: housekeeping removes older ones (a token begins with its time) and keeps the rest', async () => {
   const { execFileSync } = await import('node:child_process');
   const { readFileSync } = await import('node:fs');

@@ -45,6 +45,7 @@ cookie="xj_session=$(awk '$6 == "xj_session" {print $7}' "$VARDIR/bench-cookies.
 # CPU seconds used so far by MariaDB, the service's workers and nginx (the machine may be shared: per-decision CPU
 # is the figure that does not depend on what else runs)
 ticks() {
+  [ -f "$VARDIR/run/service.pid" ] || { echo "0 0 0"; return; } # a cluster node's folder: no service or nginx there
   local pids="$(cat "$VARDIR/run/db.pid") $(pgrep -P "$(cat "$VARDIR/run/service.pid")" | tr '\n' ' ') $(pgrep -P "$(cat "$VARDIR/run/nginx.pid")" | tr '\n' ' ')"
   local db svc=0 ng=0 i=0
   for p in $pids; do

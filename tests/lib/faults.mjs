@@ -23,20 +23,22 @@ export function load(clients) {
       // every 7th write: the same resident number as an acked record of another school (an ID duplicate to detect)
       const prior = writes.filter((w) => w.acked && w.rec.school_code !== school.code);
       const rec = n % 7 === 0 && prior.length ? sameId(prior[prior.length - 1].rec, school) : record(school);
-      const w = { rec, key: `fault-${process.pid}-${i}-${n}-${Math.random().toString(36).slice(2)}`, acked: null, attempts: 0, last: '' };
+      const w = { rec, key: `fault-${process.pid}-${i}-${n}-${Math.random().toString(36).slice(2)}`, acked: null, attempts: 0, last: '', tries: [] };
       writes.push(w);
       const t0 = Date.now();
       while (!w.acked && Date.now() - t0 < 60000) {
         w.attempts++;
+        const t1 = Date.now();
         try {
           const r = batch
             ? await c.post('/api/v1/students/batch', { records: [{ ...rec, idempotency_key: w.key }] })
             : await c.post('/api/v1/students', rec, { headers: { 'idempotency-key': w.key } });
           w.last = `${r.status}`;
           const out = batch && r.status === 200 ? r.body.results[0] : r.body;
+          w.tries.push(`${new Date(t1).toISOString().slice(11, 23)}+${Date.now() - t1}ms ${r.status} ${out?.status ?? out?.error?.code ?? ''} ${out?.student_id ?? ''}`);
           if ((r.status === 200 || r.status === 201) && out && out.student_id && out.status !== 'error') w.acked = { student_id: out.student_id, status: out.status };
           else if (r.status < 500 && !(batch && r.status === 200)) { w.last += ` ${r.text.slice(0, 200)}`; break; } // refused: not a write
-        } catch (e) { w.last = String(e.cause?.code ?? e.message); }
+        } catch (e) { w.last = String(e.cause?.code ?? e.message); w.tries.push(`${new Date(t1).toISOString().slice(11, 23)} ${w.last}`); }
         if (!w.acked) await sleep(100);
       }
     }
