@@ -22,6 +22,7 @@
 #include "config.h"
 #include "db.h"
 #include "housekeep.h"
+#include "counters.h"
 #include "suspects.h"
 #include "json.h"
 #include "log.h"
@@ -345,10 +346,12 @@ int main(int argc, char **argv)
 		return registry_cli(argc - 1, argv + 1); /* issue 4: demo records through detection; full re-detection */
 	if (argc > 1 && strcmp(argv[1], "--housekeep") == 0)
 		return housekeep_cli();
+	if (argc > 1 && (strcmp(argv[1], "--check-counters") == 0 || strcmp(argv[1], "--rebuild-counters") == 0))
+		return counters_cli(argc - 1, argv + 1); /* issue 13 item 3: the counters against COUNT(*); recompute */
 	if (argc > 1 && strcmp(argv[1], "--suspects") == 0)
 		return suspects_cli(); /* issue 17 (R31): the full run of suspected duplicates */
 	if (argc > 1) {
-		fprintf(stderr, "usage: %s [--routes | --dedup-reference | --nginx-errors DIR | --hash-password | --seed-demo CSV [JSON] | --redetect | --housekeep | --suspects]  (settings from XJ_* environment variables)\n", argv[0]);
+		fprintf(stderr, "usage: %s [--routes | --dedup-reference | --nginx-errors DIR | --hash-password | --seed-demo CSV [JSON] | --redetect | --housekeep | --suspects | --check-counters | --rebuild-counters]  (settings from XJ_* environment variables)\n", argv[0]);
 		return 2;
 	}
 	log_open(cfg.access_log);
