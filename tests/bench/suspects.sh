@@ -11,24 +11,12 @@ set -euo pipefail
 N=${1:-${BENCH_SUSPECT_ROWS:-100000}}
 SEED=${BENCH_SEED:-1}
 export INSTANCE=${INSTANCE:-bench} PORT=${PORT:-28080} DB_PORT=${DB_PORT:-23307} FCGI_PORT=${FCGI_PORT:-29090}
-root=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$root"
-export VARDIR=$root/var/$INSTANCE
-MK=(make --no-print-directory INSTANCE="$INSTANCE" PORT="$PORT" DB_PORT="$DB_PORT" FCGI_PORT="$FCGI_PORT" VARDIR="$VARDIR")
+# shellcheck source=lib/instance.sh
+. "$(dirname "$0")/lib/instance.sh"
 work=$VARDIR/bench-suspects
-rootsql() { mariadb --no-defaults -uroot --socket="$VARDIR/run/db.sock" --local-infile=1 "$@"; }
-now() { date +%s.%N; }
-since() { awk -v a="$(now)" -v b="$1" 'BEGIN { printf "%.3f", a - b }'; }
-
 echo "== suspects bench: $N base records, seed $SEED, instance $INSTANCE (db port $DB_PORT)"
-"${MK[@]}" build seed-data >/dev/null
-"${MK[@]}" stop >/dev/null 2>&1 || true
-rm -rf "$VARDIR"
-"${MK[@]}" seed-data >/dev/null
+bench_fresh_db sql/demo/00-accounts.sql
 mkdir -p "$work"
-sql/db.sh start
-sql/db.sh migrate >/dev/null
-sql/db.sh seed "$VARDIR/seed/divisions.sql" sql/demo/00-accounts.sql
 trap '[ "${BENCH_KEEP:-0}" = 1 ] || "${MK[@]}" stop >/dev/null 2>&1 || true' EXIT
 
 # schools as the registry bench has them: one per 500 children, spread over the counties of province 13 (河北)
