@@ -1017,8 +1017,8 @@ enum xerr api_wf_queue(struct req *r, struct resp *w)
 /* ---------- statistics and the overdue list (R24, R27) ---------- */
 
 
-/* Statistics (issue 13 item 3) read the counters (db_counters.h): the caller's totals, one row per county and, for a
- * city or county bureau, one row per school, each with the same counts (students by status, members by state, groups
+/* Statistics (issue 13 item 3) read the counters (db_counters.h): the caller's totals, one row per province (the
+ * ministry) or per county (below it) and, for a city or county bureau, one row per school, each with the same counts (students by status, members by state, groups
  * by state, overdue). No scan of the records: sums of a few counter rows per unit. */
 static void json_inc(cJSON *o, const char *key, double n)
 {
@@ -1117,10 +1117,13 @@ enum xerr api_wf_stats(struct req *r, struct resp *w)
 	const char *today = day_str(r->arena, today_day());
 	struct db_rows tot, gr, bc, gc, bs = {0}, gsch = {0};
 	const int per_school = r->who->unit_level >= LEVEL_CITY; /* a province's schools are thousands: its counties */
+	/* the ministry's rows are its provinces; below, the counties */
+	const int per_province = r->who->unit_level == LEVEL_MINISTRY;
 	if ((e = db_counters_school_totals(r->db, r->arena, r->who, today, &tot)) ||
 	    (e = db_counters_groups(r->db, r->arena, r->who, today, &gr)) ||
-	    (e = db_counters_school_by_county(r->db, r->arena, r->who, today, &bc)) ||
-	    (e = db_counters_groups_below(r->db, r->arena, r->who, LEVEL_COUNTY, today, &gc)))
+	    (e = per_province ? db_counters_school_by_province(r->db, r->arena, today, &bc)
+			      : db_counters_school_by_county(r->db, r->arena, r->who, today, &bc)) ||
+	    (e = db_counters_groups_below(r->db, r->arena, r->who, per_province ? LEVEL_PROVINCE : LEVEL_COUNTY, today, &gc)))
 		return e;
 	if (per_school && ((e = db_counters_school_by_school(r->db, r->arena, r->who, today, &bs)) ||
 			   (e = db_counters_groups_below(r->db, r->arena, r->who, LEVEL_SCHOOL, today, &gsch))))
@@ -1168,7 +1171,7 @@ enum xerr api_wf_stats(struct req *r, struct resp *w)
 	cJSON_AddNumberToObject(od, "members", late);
 	cJSON_AddNumberToObject(od, "groups_past_deadline", past_deadline);
 	cJSON_AddNumberToObject(od, "arbitrations", arbitrations);
-	unit_rows(r, cJSON_AddArrayToObject(o, "counties"), &bc, 0, &gc);
+	unit_rows(r, cJSON_AddArrayToObject(o, per_province ? "provinces" : "counties"), &bc, 0, &gc);
 	if (per_school)
 		unit_rows(r, cJSON_AddArrayToObject(o, "schools"), &bs, 1, &gsch);
 	resp_header(w, "Cache-Control", "no-store");

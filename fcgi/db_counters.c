@@ -1,15 +1,23 @@
 /* db_counters: SQL of the counters (issue 13 item 3, R30): jurisdiction sums for statistics and home tiles, the
  * comparison with COUNT(*) and the rebuild. The counters themselves are written by the triggers of
- * sql/320_counters.sql; count_school_expected and count_group_expected (views there) are the COUNT(*) they must equal. */
+ * sql/320_counters.sql; the views count_*_expected there are the COUNT(*) they must equal. */
 #include "db_counters.h"
 #include "scope.h"
 
 /* 'd' rows count only when due before today; n = 0 rows (everything moved away) are left out */
-#define KEYED "c.kind, IF(c.kind = 'm', c.k3, c.k1)"
+#define KEYED "c.kind, IF(c.kind = 'm', c.k2, c.k1)"
 #define DUE_FILTER " AND (c.kind <> 'd' OR c.day < ?)"
 static const struct db_sql Q_TOTALS[SCOPE_N] = SCOPE_SQL(
 	"SELECT " KEYED ", SUM(c.n) n FROM count_school c WHERE ", "c", "school_id",
 	DUE_FILTER " GROUP BY c.kind, 2 HAVING n <> 0 ORDER BY c.kind, 2");
+/* the ministry and a province: their count_rollup rows (a few per key and shard) */
+static const struct db_sql Q_TOTALS_ROLLUP = {
+	"SELECT c.kind, c.k1, SUM(c.n) n FROM count_rollup c WHERE c.unit_key = ?" DUE_FILTER
+	" GROUP BY c.kind, c.k1 HAVING n <> 0 ORDER BY c.kind, c.k1"};
+static const struct db_sql Q_BY_PROVINCE = {
+	"SELECT x.unit_key, u.name, x.kind, x.k1, x.n FROM (SELECT c.unit_key, c.kind, c.k1, SUM(c.n) n FROM count_rollup c"
+	" WHERE c.unit_key <> ''" DUE_FILTER " GROUP BY c.unit_key, c.kind, c.k1 HAVING n <> 0) x"
+	" LEFT JOIN unit u ON u.code = CONCAT(x.unit_key, '0000') ORDER BY x.unit_key, x.kind, x.k1"};
 static const struct db_sql Q_BY_COUNTY[SCOPE_N] = SCOPE_SQL(
 	"SELECT x.county_code, u.name, x.kind, x.k, x.n FROM (SELECT c.county_code, " KEYED " k, SUM(c.n) n"
 	" FROM count_school c WHERE ", "c", "school_id",
@@ -29,22 +37,35 @@ static const struct db_sql Q_GROUPS_BELOW = {
 	"SELECT unit_key, kind, k2, " G_SUM "unit_key LIKE ?" G_DUE " GROUP BY unit_key, kind, k2 HAVING s <> 0"
 	" ORDER BY unit_key, kind, k2"};
 
-#define S_KEY "province_code, city_code, county_code, school_id, kind, k1, k2, k3, k4, day"
+#define S_KEY "province_code, city_code, county_code, school_id, kind, k1, k2, k3, day"
 #define G_KEY "level, unit_key, kind, k1, k2, day, shard"
+#define R_KEY "unit_key, kind, k1, day, shard"
 static const struct db_sql Q_CHECK = {
 	"SELECT 'count_school', CONCAT_WS('|', " S_KEY "), SUM(n) d FROM (SELECT " S_KEY ", n FROM count_school_expected"
 	" UNION ALL SELECT " S_KEY ", -n FROM count_school) x GROUP BY " S_KEY " HAVING d <> 0"
 	" UNION ALL SELECT 'count_group', CONCAT_WS('|', " G_KEY "), SUM(n) d FROM (SELECT " G_KEY ", n FROM count_group_expected"
-	" UNION ALL SELECT " G_KEY ", -n FROM count_group) y GROUP BY " G_KEY " HAVING d <> 0 LIMIT 1000"};
+	" UNION ALL SELECT " G_KEY ", -n FROM count_group) y GROUP BY " G_KEY " HAVING d <> 0"
+	" UNION ALL SELECT 'count_rollup', CONCAT_WS('|', " R_KEY "), SUM(n) d FROM (SELECT " R_KEY ", n FROM count_rollup_expected"
+	" UNION ALL SELECT " R_KEY ", -n FROM count_rollup) z GROUP BY " R_KEY " HAVING d <> 0 LIMIT 1000"};
 static const struct db_sql Q_CLEAR_SCHOOL = {"DELETE FROM count_school"};
 static const struct db_sql Q_CLEAR_GROUP = {"DELETE FROM count_group"};
 static const struct db_sql Q_FILL_SCHOOL = {"INSERT INTO count_school SELECT * FROM count_school_expected"};
 static const struct db_sql Q_FILL_GROUP = {"INSERT INTO count_group SELECT * FROM count_group_expected"};
+static const struct db_sql Q_CLEAR_ROLLUP = {"DELETE FROM count_rollup"};
+static const struct db_sql Q_FILL_ROLLUP = {"INSERT INTO count_rollup SELECT * FROM count_rollup_expected"};
 
 enum xerr db_counters_school_totals(struct db *db, struct arena *a, const struct principal *who, const char *today,
 				    struct db_rows *rows)
 {
-	return db_exec(db, a, &Q_TOTALS[scope_kind_of(who)], DB_ARGS(scope_arg(who), DBS(today)), rows, NULL, NULL);
+	enum scope_kind k = scope_kind_of(who);
+	if (k == SCOPE_ALL || k == SCOPE_PROVINCE)
+		return db_exec(db, a, &Q_TOTALS_ROLLUP, DB_ARGS(DBS(scope_unit_key(who, a)), DBS(today)), rows, NULL, NULL);
+	return db_exec(db, a, &Q_TOTALS[k], DB_ARGS(scope_arg(who), DBS(today)), rows, NULL, NULL);
+}
+
+enum xerr db_counters_school_by_province(struct db *db, struct arena *a, const char *today, struct db_rows *rows)
+{
+	return db_exec(db, a, &Q_BY_PROVINCE, DB_ARGS(DBS(today)), rows, NULL, NULL);
 }
 
 enum xerr db_counters_school_by_county(struct db *db, struct arena *a, const struct principal *who, const char *today,
@@ -86,7 +107,11 @@ static enum xerr rebuild_tx(struct db *db, void *ctx)
 	if (e == XE_OK)
 		e = db_exec(db, NULL, &Q_CLEAR_GROUP, DB_NOARGS, NULL, NULL, NULL);
 	if (e == XE_OK)
+		e = db_exec(db, NULL, &Q_CLEAR_ROLLUP, DB_NOARGS, NULL, NULL, NULL);
+	if (e == XE_OK)
 		e = db_exec(db, NULL, &Q_FILL_SCHOOL, DB_NOARGS, NULL, NULL, NULL);
+	if (e == XE_OK)
+		e = db_exec(db, NULL, &Q_FILL_ROLLUP, DB_NOARGS, NULL, NULL, NULL);
 	if (e == XE_OK)
 		e = db_exec(db, NULL, &Q_FILL_GROUP, DB_NOARGS, NULL, NULL, NULL);
 	return e;

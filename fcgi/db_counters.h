@@ -2,8 +2,9 @@
  * The database keeps them in the same transaction as every change of student, group_member and problem_group
  * (triggers of sql/320_counters.sql, so every write path, today's and tomorrow's, updates them); this module reads
  * them for a caller's jurisdiction (R1-R3) and compares or rebuilds them against a COUNT(*) of the rows.
- *   count_school: per school, kinds 's' (k1 status), 'm' (k1 type, k2 group state, k3 member state, k4 handling),
+ *   count_school: per school, kinds 's' (k1 status), 'm' (k1 type, k2 member state, k3 handling),
  *                 'd' (k1 member state, day due date); summed over the caller's path with the one scope filter
+ *   count_rollup: the same per province and for the country (key status, member state, or member state and day)
  *   count_group:  per unit at every level (a group counted once per unit it touches), kinds 'g' (k1 type, k2 state),
  *                 'l' (deadline of groups not done), 'a' (due date of arbitrations); the caller reads its own unit */
 #ifndef XJ_DB_COUNTERS_H
@@ -15,6 +16,8 @@
  * or the member state of members due before today ('d', YYYY-MM-DD). Rows with n = 0 are left out. */
 enum xerr db_counters_school_totals(struct db *db, struct arena *a, const struct principal *who, const char *today,
 				    struct db_rows *rows);
+/* The ministry's rows per province from count_rollup: columns province code (2 digits), name, kind, key, n. */
+enum xerr db_counters_school_by_province(struct db *db, struct arena *a, const char *today, struct db_rows *rows);
 /* The same per county (columns county_code, county name, kind, key, n, ordered by county) and per school (columns
  * school_id, school code, school name, county_code, kind, key, n, ordered by school id). */
 enum xerr db_counters_school_by_county(struct db *db, struct arena *a, const struct principal *who, const char *today,
@@ -29,7 +32,8 @@ enum xerr db_counters_groups(struct db *db, struct arena *a, const struct princi
 enum xerr db_counters_groups_below(struct db *db, struct arena *a, const struct principal *who, int level, const char *today,
 				   struct db_rows *rows);
 
-/* Every counter that differs from a COUNT(*) of the rows it counts: columns table ("count_school" or "count_group"),
+/* Every counter that differs from a COUNT(*) of the rows it counts: columns table ("count_school", "count_group",
+ * "count_rollup"),
  * key (its columns joined by '|'), expected minus stored. No row: every counter is exact. */
 enum xerr db_counters_check(struct db *db, struct arena *a, struct db_rows *diff);
 /* Recompute every counter from the rows, in one transaction (run on a quiet system: a change committed meanwhile

@@ -4,20 +4,23 @@
 -- operators' SQL). The counters are kept by triggers, so no write path can forget them; `xueji --check-counters`
 -- compares every counter with a COUNT(*) of the rows, `xueji --rebuild-counters` recomputes them (fcgi/db_counters.c).
 --
--- count_school: additive counts per school, summed over the caller's path prefix (R1-R3: the primary key starts with
--- the unit path, so a province, city or county is one range of the clustered index; a school reads k_count_school).
+-- count_school: additive counts per school, summed over the caller's path (R1-R3: the primary key starts with the
+-- unit path, so a province is one range of the clustered index; a city, county or school reads its index).
 --   kind 's': students by k1 = status (R6)
---   kind 'm': group members by k1 = group type, k2 = group state, k3 = member state, k4 = handling
+--   kind 'm': group members by k1 = group type, k2 = member state, k3 = handling
 --   kind 'd': group members with a due date (R24) by k1 = member state, day = due date; overdue = day < today
+-- count_rollup: the same sums per province (unit_key = its code) and for the country (unit_key ''), by k1 = status
+--   ('s'), member state ('m'), member state and due day ('d'), so the ministry and a province read a few rows.
 -- count_group: groups counted once per unit they touch, at every level (a group with members in two schools of one
 -- county counts once for the county, once for each school), so a bureau reads its own row instead of a distinct count.
 --   kind 'g': groups by k1 = type, k2 = state
 --   kind 'l': groups not done with a clearance deadline (R24) by k1 = type, day = deadline
 --   kind 'a': groups awaiting arbitration by k1 = type, day = the arbitration's due date
+-- A row per school x key, and per unit x key x shard above (school id mod 8 for count_rollup, group id mod 16 for
+-- count_group): concurrent changes of different schools or groups rarely meet on one row (no hot row for Galera's
+-- certification, no InnoDB lock queue behind a province's row); the reader sums a few rows.
 -- A bulk load by an operator (a bench's LOAD DATA) may set the session variable @xj_bulk_load = 1 to skip the triggers and
 -- then run `xueji --rebuild-counters`; the service never sets it, and --check-counters finds any drift.
--- A row per unit x key (x shard for groups): concurrent changes of different schools or groups do not meet on one
--- row (no hot row for Galera's certification, no InnoDB lock queue), the reader sums a few rows.
 
 CREATE TABLE count_school (
   province_code CHAR(2) NOT NULL,
@@ -28,11 +31,22 @@ CREATE TABLE count_school (
   k1 VARCHAR(24) NOT NULL DEFAULT '',
   k2 VARCHAR(24) NOT NULL DEFAULT '',
   k3 VARCHAR(24) NOT NULL DEFAULT '',
-  k4 VARCHAR(24) NOT NULL DEFAULT '',
   day DATE NOT NULL DEFAULT '1000-01-01',
   n BIGINT NOT NULL DEFAULT 0,
-  PRIMARY KEY (province_code, city_code, county_code, school_id, kind, k1, k2, k3, k4, day),
-  KEY k_count_school (school_id, kind)
+  PRIMARY KEY (province_code, city_code, county_code, school_id, kind, k1, k2, k3, day),
+  KEY k_count_school (school_id, kind),
+  KEY k_count_county (county_code, kind),
+  KEY k_count_city (city_code, kind)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+CREATE TABLE count_rollup (
+  unit_key CHAR(2) NOT NULL COMMENT '"" the country, else a province code',
+  kind CHAR(1) NOT NULL COMMENT 's students by status, m members by state, d members by state and due date',
+  k1 VARCHAR(24) NOT NULL DEFAULT '',
+  day DATE NOT NULL DEFAULT '1000-01-01',
+  shard TINYINT UNSIGNED NOT NULL COMMENT 'school id mod 8',
+  n BIGINT NOT NULL DEFAULT 0,
+  PRIMARY KEY (unit_key, kind, k1, day, shard)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 
 CREATE TABLE count_group (
@@ -48,6 +62,20 @@ CREATE TABLE count_group (
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 
 DELIMITER //
+
+-- one counted row changes (delta 1 or -1): its school's counter, its province's and the country's
+CREATE PROCEDURE count_add(IN p_prov CHAR(2), IN p_city CHAR(4), IN p_county CHAR(6), IN p_school INT UNSIGNED,
+  IN p_kind CHAR(1), IN p_k1 VARCHAR(24), IN p_k2 VARCHAR(24), IN p_k3 VARCHAR(24), IN p_day DATE, IN p_delta INT)
+BEGIN
+  DECLARE v_key VARCHAR(24) DEFAULT IF(p_kind = 'm', p_k2, p_k1);
+  INSERT INTO count_school (province_code, city_code, county_code, school_id, kind, k1, k2, k3, day, n)
+    VALUES (p_prov, p_city, p_county, p_school, p_kind, p_k1, p_k2, p_k3, p_day, p_delta)
+    ON DUPLICATE KEY UPDATE n = n + VALUES(n);
+  INSERT INTO count_rollup (unit_key, kind, k1, day, shard, n) VALUES (p_prov, p_kind, v_key, p_day, p_school % 8, p_delta)
+    ON DUPLICATE KEY UPDATE n = n + VALUES(n);
+  INSERT INTO count_rollup (unit_key, kind, k1, day, shard, n) VALUES ('', p_kind, v_key, p_day, p_school % 8, p_delta)
+    ON DUPLICATE KEY UPDATE n = n + VALUES(n);
+END//
 
 -- a group's presence at one unit, added (delta 1) or taken away (-1), with the group's values
 CREATE PROCEDURE count_group_at(IN p_gid BIGINT UNSIGNED, IN p_level TINYINT UNSIGNED, IN p_key VARCHAR(20),
@@ -79,13 +107,9 @@ BEGIN
   DECLARE v_deadline, v_arb_due DATE DEFAULT NULL;
   SELECT type, state, deadline, arb_due_date INTO v_type, v_state, v_deadline, v_arb_due
     FROM problem_group WHERE id = p_gid;
-  INSERT INTO count_school (province_code, city_code, county_code, school_id, kind, k1, k2, k3, k4, n)
-    VALUES (p_prov, p_city, p_county, p_school, 'm', v_type, v_state, p_state, COALESCE(p_handling, ''), p_delta)
-    ON DUPLICATE KEY UPDATE n = n + VALUES(n);
+  CALL count_add(p_prov, p_city, p_county, p_school, 'm', v_type, p_state, COALESCE(p_handling, ''), '1000-01-01', p_delta);
   IF p_due IS NOT NULL THEN
-    INSERT INTO count_school (province_code, city_code, county_code, school_id, kind, k1, day, n)
-      VALUES (p_prov, p_city, p_county, p_school, 'd', p_state, p_due, p_delta)
-      ON DUPLICATE KEY UPDATE n = n + VALUES(n);
+    CALL count_add(p_prov, p_city, p_county, p_school, 'd', p_state, '', '', p_due, p_delta);
   END IF;
   -- presence: a unit holding another member of the group keeps the group counted (and so do its parents)
   IF NOT EXISTS (SELECT 1 FROM group_member WHERE group_id = p_gid AND id <> p_mid AND school_id = p_school) THEN
@@ -108,9 +132,7 @@ END//
 CREATE TRIGGER count_student_insert AFTER INSERT ON student FOR EACH ROW
 BEGIN
   IF @xj_bulk_load IS NULL THEN
-    INSERT INTO count_school (province_code, city_code, county_code, school_id, kind, k1, n)
-      VALUES (NEW.province_code, NEW.city_code, NEW.county_code, NEW.school_id, 's', NEW.status, 1)
-      ON DUPLICATE KEY UPDATE n = n + VALUES(n);
+    CALL count_add(NEW.province_code, NEW.city_code, NEW.county_code, NEW.school_id, 's', NEW.status, '', '', '1000-01-01', 1);
   END IF;
 END//
 
@@ -118,21 +140,15 @@ CREATE TRIGGER count_student_update AFTER UPDATE ON student FOR EACH ROW
 BEGIN
   IF @xj_bulk_load IS NULL AND NOT (OLD.status <=> NEW.status AND OLD.school_id <=> NEW.school_id AND OLD.county_code <=> NEW.county_code
           AND OLD.city_code <=> NEW.city_code AND OLD.province_code <=> NEW.province_code) THEN
-    INSERT INTO count_school (province_code, city_code, county_code, school_id, kind, k1, n)
-      VALUES (OLD.province_code, OLD.city_code, OLD.county_code, OLD.school_id, 's', OLD.status, -1)
-      ON DUPLICATE KEY UPDATE n = n + VALUES(n);
-    INSERT INTO count_school (province_code, city_code, county_code, school_id, kind, k1, n)
-      VALUES (NEW.province_code, NEW.city_code, NEW.county_code, NEW.school_id, 's', NEW.status, 1)
-      ON DUPLICATE KEY UPDATE n = n + VALUES(n);
+    CALL count_add(OLD.province_code, OLD.city_code, OLD.county_code, OLD.school_id, 's', OLD.status, '', '', '1000-01-01', -1);
+    CALL count_add(NEW.province_code, NEW.city_code, NEW.county_code, NEW.school_id, 's', NEW.status, '', '', '1000-01-01', 1);
   END IF;
 END//
 
 CREATE TRIGGER count_student_delete AFTER DELETE ON student FOR EACH ROW
 BEGIN
   IF @xj_bulk_load IS NULL THEN
-    INSERT INTO count_school (province_code, city_code, county_code, school_id, kind, k1, n)
-      VALUES (OLD.province_code, OLD.city_code, OLD.county_code, OLD.school_id, 's', OLD.status, -1)
-      ON DUPLICATE KEY UPDATE n = n + VALUES(n);
+    CALL count_add(OLD.province_code, OLD.city_code, OLD.county_code, OLD.school_id, 's', OLD.status, '', '', '1000-01-01', -1);
   END IF;
 END//
 
@@ -164,17 +180,9 @@ BEGIN
   END IF;
 END//
 
--- a group's type, state or dates change: its members' counters and its presence at every unit move to the new key
+-- a group's type, state or dates change: its presence at every unit moves to the new key
 CREATE TRIGGER count_group_update AFTER UPDATE ON problem_group FOR EACH ROW
 BEGIN
-  IF @xj_bulk_load IS NULL AND NOT (OLD.type <=> NEW.type AND OLD.state <=> NEW.state) THEN
-    INSERT INTO count_school (province_code, city_code, county_code, school_id, kind, k1, k2, k3, k4, n)
-      SELECT m.province_code, m.city_code, m.county_code, m.school_id, 'm', x.t, x.s, m.state,
-             COALESCE(m.handling, ''), x.d
-      FROM group_member m
-      JOIN (SELECT OLD.type t, OLD.state s, -1 d UNION ALL SELECT NEW.type, NEW.state, 1) x ON m.group_id = NEW.id
-      ON DUPLICATE KEY UPDATE n = n + VALUES(n);
-  END IF;
   IF @xj_bulk_load IS NULL AND NOT (OLD.type <=> NEW.type AND OLD.state <=> NEW.state AND OLD.deadline <=> NEW.deadline
           AND OLD.arb_due_date <=> NEW.arb_due_date) THEN
     INSERT INTO count_group (level, unit_key, kind, k1, k2, day, shard, n)
@@ -203,18 +211,23 @@ DELIMITER ;
 -- What the counters must hold, as a COUNT(*) of the rows: `xueji --check-counters` compares, `--rebuild-counters`
 -- copies (fcgi/db_counters.c); also the starting values for the rows written before this migration.
 CREATE VIEW count_school_expected AS
-  SELECT province_code, city_code, county_code, school_id, 's' kind, status k1, '' k2, '' k3, '' k4,
-         DATE '1000-01-01' day, COUNT(*) n
+  SELECT province_code, city_code, county_code, school_id, 's' kind, status k1, '' k2, '' k3, DATE '1000-01-01' day, COUNT(*) n
   FROM student GROUP BY province_code, city_code, county_code, school_id, status
   UNION ALL
-  SELECT m.province_code, m.city_code, m.county_code, m.school_id, 'm', g.type, g.state, m.state,
-         COALESCE(m.handling, ''), DATE '1000-01-01', COUNT(*)
+  SELECT m.province_code, m.city_code, m.county_code, m.school_id, 'm', g.type, m.state, COALESCE(m.handling, ''),
+         DATE '1000-01-01', COUNT(*)
   FROM group_member m JOIN problem_group g ON g.id = m.group_id
-  GROUP BY m.province_code, m.city_code, m.county_code, m.school_id, g.type, g.state, m.state, COALESCE(m.handling, '')
+  GROUP BY m.province_code, m.city_code, m.county_code, m.school_id, g.type, m.state, COALESCE(m.handling, '')
   UNION ALL
-  SELECT province_code, city_code, county_code, school_id, 'd', state, '', '', '', due_date, COUNT(*)
+  SELECT province_code, city_code, county_code, school_id, 'd', state, '', '', due_date, COUNT(*)
   FROM group_member WHERE due_date IS NOT NULL
   GROUP BY province_code, city_code, county_code, school_id, state, due_date;
+
+CREATE VIEW count_rollup_expected AS
+  SELECT province_code unit_key, kind, IF(kind = 'm', k2, k1) k1, day, school_id % 8 shard, SUM(n) n
+  FROM count_school_expected GROUP BY 1, 2, 3, 4, 5
+  UNION ALL
+  SELECT '', kind, IF(kind = 'm', k2, k1), day, school_id % 8, SUM(n) FROM count_school_expected GROUP BY 2, 3, 4, 5;
 
 CREATE VIEW count_group_expected AS
   SELECT u.lvl level, u.ukey unit_key, kk.kind, g.type k1, IF(kk.kind = 'g', g.state, '') k2,
@@ -234,3 +247,4 @@ CREATE VIEW count_group_expected AS
 -- rows written before this migration
 INSERT INTO count_school SELECT * FROM count_school_expected;
 INSERT INTO count_group SELECT * FROM count_group_expected;
+INSERT INTO count_rollup SELECT * FROM count_rollup_expected;

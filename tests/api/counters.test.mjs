@@ -162,7 +162,7 @@ function truth(filterM, filterS) {
 let todayStr;
 const today = () => todayStr;
 
-test('issue 13 item 3: statistics of every role level equal COUNT(*) over the jurisdiction, with per-county and per-school rows', async () => {
+test('issue 13 item 3: statistics of every role level equal COUNT(*) over the jurisdiction, with per-province, per-county and per-school rows', async () => {
   const cases = [
     ['ministry', '1', '1'],
     ['prov_13', "m.province_code = '13'", "s.province_code = '13'"],
@@ -180,14 +180,19 @@ test('issue 13 item 3: statistics of every role level equal COUNT(*) over the ju
       overdue: b.overdue.members, pastDeadline: b.overdue.groups_past_deadline, open: b.groups.by_state.open ?? 0,
     };
     assert.deepEqual(got, want, `${user}: stats vs COUNT(*)`);
-    // per county: each row's numbers equal the COUNT(*) of that county
-    for (const c of b.counties.slice(0, 6)) {
-      const w = truth(`m.county_code = '${c.code}'`, `s.county_code = '${c.code}'`);
-      assert.equal(c.groups_total, w.groups, `${user} county ${c.code} groups`);
-      assert.equal(Object.values(c.students_by_status).reduce((x, y) => x + y, 0), w.students, `${user} county ${c.code} students`);
-      assert.equal(c.overdue.members, w.overdue, `${user} county ${c.code} overdue`);
+    // per county (per province for the ministry): each row's numbers equal the COUNT(*) of that unit
+    const units = user === 'ministry' ? b.provinces : b.counties;
+    assert.equal(user === 'ministry' ? b.counties : b.provinces, undefined);
+    const col = user === 'ministry' ? 'province_code' : 'county_code';
+    for (const c of units.slice(0, 6)) {
+      const w = truth(`m.${col} = '${c.code}'`, `s.${col} = '${c.code}'`);
+      assert.equal(c.groups_total, w.groups, `${user} unit ${c.code} groups`);
+      assert.equal(Object.values(c.students_by_status).reduce((x, y) => x + y, 0), w.students, `${user} unit ${c.code} students`);
+      assert.equal(Object.values(c.members_by_state).reduce((x, y) => x + y, 0), w.members, `${user} unit ${c.code} members`);
+      assert.equal(c.overdue.members, w.overdue, `${user} unit ${c.code} overdue`);
+      assert.equal(c.overdue.groups_past_deadline, w.pastDeadline, `${user} unit ${c.code} past deadline`);
     }
-    assert.ok(b.counties.every((c) => fm === '1' || c.code.startsWith(fm.match(/'(\d+)'/)[1])), `${user}: only counties in scope`);
+    assert.ok(units.every((c) => fm === '1' || c.code.startsWith(fm.match(/'(\d+)'/)[1])), `${user}: only units in scope`);
     if (user === 'city_1301' || user === 'county_130102') {
       assert.ok(b.schools.length >= 1, `${user}: per-school rows`);
       for (const s of b.schools) {

@@ -11,7 +11,7 @@ extend({
     'stats.by_county': '按区县', 'stats.by_unit': '按下级单位', 'stats.unit': '单位', 'stats.total': '合计', 'stats.overdue': '超期未办理（人次）',
     'stats.charts_failed': '图表无法加载，以下为统计表。', 'stats.scope': '范围', 'stats.open_only': '仅未处理完毕', 'stats.all': '全部（含已处理完毕）',
     'stats.export': '导出统计表（CSV）', 'stats.asof': '统计日期', 'stats.overdue_arb': '超期未仲裁', 'stats.past_deadline': '超过限期消化截止日期的组',
-    'stats.units_county': '各区县明细', 'stats.units_school': '各学校明细', 'stats.students': '学籍数', 'stats.pending': '待审核',
+    'stats.units_province': '各省明细', 'stats.units_county': '各区县明细', 'stats.units_school': '各学校明细', 'stats.students': '学籍数', 'stats.pending': '待审核',
     'stats.members': '问题学籍（人次）', 'stats.groups': '问题组', 'stats.groups_open': '未处理完毕的组', 'stats.late': '超期（人次）', 'stats.code': '代码',
   },
   en: {
@@ -19,7 +19,7 @@ extend({
     'stats.by_county': 'By county', 'stats.by_unit': 'By unit below', 'stats.unit': 'Unit', 'stats.total': 'Total', 'stats.overdue': 'of which overdue',
     'stats.charts_failed': 'Charts could not be loaded; the tables follow.', 'stats.scope': 'Scope', 'stats.open_only': 'Open groups only', 'stats.all': 'All (including done)',
     'stats.export': 'Export the statistics (CSV)', 'stats.asof': 'As of', 'stats.overdue_arb': 'arbitrations overdue', 'stats.past_deadline': 'groups past the clearance deadline',
-    'stats.units_county': 'Per county', 'stats.units_school': 'Per school', 'stats.students': 'Records', 'stats.pending': 'Pending approval',
+    'stats.units_province': 'Per province', 'stats.units_county': 'Per county', 'stats.units_school': 'Per school', 'stats.students': 'Records', 'stats.pending': 'Pending approval',
     'stats.members': 'Problem records (members)', 'stats.groups': 'Groups', 'stats.groups_open': 'Groups not done', 'stats.late': 'Overdue (members)', 'stats.code': 'Code',
   },
 });
@@ -51,8 +51,9 @@ export async function render(main) {
   const byType = pairs(s?.groups?.by_type || s?.by_type).map(([k, n]) => [label('type', k), n]);
   const byState = pairs(Object.keys(memberStates).length ? memberStates : (s?.by_member_state || s?.by_state)).map(([k, n]) => [label('mstate', k), n]);
   const byG = pairs(s?.groups?.by_state || s?.by_group_state).map(([k, n]) => [label('gstate', k), n]);
-  const byCounty = counties.length
-    ? counties.map((c) => [c.name || c.code, Object.values(c.members_by_state || {}).reduce((a, n) => a + Number(n), 0)])
+  const below = counties.length ? counties : (Array.isArray(s?.provinces) ? s.provinces : []); // the ministry: its provinces
+  const byCounty = below.length
+    ? below.map((c) => [c.name || c.code, Object.values(c.members_by_state || {}).reduce((a, n) => a + Number(n), 0)])
     : pairs(s?.by_county || s?.by_unit).map(([k, n, x]) => [unitName(k, x), n]);
   const overdue = typeof s?.overdue === 'object' && s.overdue !== null ? s.overdue.members : s?.overdue;
   const sections = [
@@ -62,7 +63,7 @@ export async function render(main) {
   const tables = sections.map(([k, d]) => h('div', {}, h('h2', {}, t(k)), table([
     { label: t(k), cell: (r) => r[0] }, { label: t('f.count'), cell: (r) => String(r[1]) },
   ], [...d, [t('stats.total'), d.reduce((a, r) => a + r[1], 0)]], { caption: t(k) })));
-  const unitTables = [['stats.units_county', counties, 'county'], ['stats.units_school', Array.isArray(s?.schools) ? s.schools : [], 'school']]
+  const unitTables = [['stats.units_province', Array.isArray(s?.provinces) ? s.provinces : [], 'province'], ['stats.units_county', counties, 'county'], ['stats.units_school', Array.isArray(s?.schools) ? s.schools : [], 'school']]
     .filter(([, rows]) => rows.length).map(([k, rows, kind]) => h('div', { data: { unitRows: kind } }, h('h2', {}, t(k)), table(unitColumns(), rows, { caption: t(k) })));
   const exp = h('button', { type: 'button', data: { exportCsv: '' } }, t('stats.export'));
   exp.addEventListener('click', () => downloadCsv(`stats-${day(new Date().toISOString())}.csv`, [t('stats.scope'), t('stats.unit'), t('f.count')],
