@@ -106,6 +106,9 @@ export function reasonText(s) {
   if (/^[a-z]+(_[a-z]+)+$/.test(str)) { const k = `why.${str}`; const v = t(k); if (v !== k) return v; const ty = t(`type.${str}`); return ty !== `type.${str}` ? ty : t('why.system'); }
   const m = /^(.*?[\u3400-\u9fff].*?)\s*\(\s*(?:R\d+(?:\.\d+)?\s*:\s*)?([^\u3400-\u9fff]*)\)\s*$/s.exec(str);
   if (m) return en ? m[2].trim() : m[1].trim();
+  // R18: the arbitrator's own reason follows the system reason ("中文。 (R18: English.) 仲裁意见"): shown as written
+  const a = /^(.*?[\u3400-\u9fff].*?)\s*\(\s*R\d+(?:\.\d+)?\s*:\s*([^\u3400-\u9fff()]*)\)\s+(\S.*)$/s.exec(str);
+  if (a) return `${en ? a[2].trim() : a[1].trim()} ${a[3].trim()}`;
   return str;
 }
 
