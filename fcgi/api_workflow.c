@@ -1121,8 +1121,7 @@ enum xerr api_wf_stats(struct req *r, struct resp *w)
 	const int per_province = r->who->unit_level == LEVEL_MINISTRY;
 	if ((e = db_counters_school_totals(r->db, r->arena, r->who, today, &tot)) ||
 	    (e = db_counters_groups(r->db, r->arena, r->who, today, &gr)) ||
-	    (e = per_province ? db_counters_school_by_province(r->db, r->arena, today, &bc)
-			      : db_counters_school_by_county(r->db, r->arena, r->who, today, &bc)) ||
+	    (e = db_counters_units_below(r->db, r->arena, r->who, per_province ? LEVEL_PROVINCE : LEVEL_COUNTY, today, &bc)) ||
 	    (e = db_counters_groups_below(r->db, r->arena, r->who, per_province ? LEVEL_PROVINCE : LEVEL_COUNTY, today, &gc)))
 		return e;
 	if (per_school && ((e = db_counters_school_by_school(r->db, r->arena, r->who, today, &bs)) ||

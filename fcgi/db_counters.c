@@ -10,19 +10,15 @@
 static const struct db_sql Q_TOTALS[SCOPE_N] = SCOPE_SQL(
 	"SELECT " KEYED ", SUM(c.n) n FROM count_school c WHERE ", "c", "school_id",
 	DUE_FILTER " GROUP BY c.kind, 2 HAVING n <> 0 ORDER BY c.kind, 2");
-/* the ministry and a province: their count_rollup rows (a few per key and shard) */
+/* a bureau (county and above): its own count_rollup rows (a few per key and shard); the units one level below */
+#define R_DUE " AND (c.kind <> 'd' OR c.day < ?)"
 static const struct db_sql Q_TOTALS_ROLLUP = {
-	"SELECT c.kind, c.k1, SUM(c.n) n FROM count_rollup c WHERE c.unit_key = ?" DUE_FILTER
+	"SELECT c.kind, c.k1, SUM(c.n) n FROM count_rollup c WHERE c.level = ? AND c.unit_key = ?" R_DUE
 	" GROUP BY c.kind, c.k1 HAVING n <> 0 ORDER BY c.kind, c.k1"};
-static const struct db_sql Q_BY_PROVINCE = {
+static const struct db_sql Q_ROLLUP_BELOW = {
 	"SELECT x.unit_key, u.name, x.kind, x.k1, x.n FROM (SELECT c.unit_key, c.kind, c.k1, SUM(c.n) n FROM count_rollup c"
-	" WHERE c.unit_key <> ''" DUE_FILTER " GROUP BY c.unit_key, c.kind, c.k1 HAVING n <> 0) x"
-	" LEFT JOIN unit u ON u.code = CONCAT(x.unit_key, '0000') ORDER BY x.unit_key, x.kind, x.k1"};
-static const struct db_sql Q_BY_COUNTY[SCOPE_N] = SCOPE_SQL(
-	"SELECT x.county_code, u.name, x.kind, x.k, x.n FROM (SELECT c.county_code, " KEYED " k, SUM(c.n) n"
-	" FROM count_school c WHERE ", "c", "school_id",
-	DUE_FILTER " GROUP BY c.county_code, c.kind, 3 HAVING n <> 0) x LEFT JOIN unit u ON u.code = x.county_code"
-	" ORDER BY x.county_code, x.kind, x.k");
+	" WHERE c.level = ? AND c.unit_key LIKE ?" R_DUE " GROUP BY c.unit_key, c.kind, c.k1 HAVING n <> 0) x"
+	" LEFT JOIN unit u ON u.code = RPAD(x.unit_key, 6, '0') ORDER BY x.unit_key, x.kind, x.k1"};
 static const struct db_sql Q_BY_SCHOOL[SCOPE_N] = SCOPE_SQL(
 	"SELECT x.school_id, u.code, u.name, x.county_code, x.kind, x.k, x.n FROM (SELECT c.school_id, c.county_code, "
 	KEYED " k, SUM(c.n) n FROM count_school c WHERE ", "c", "school_id",
@@ -39,7 +35,7 @@ static const struct db_sql Q_GROUPS_BELOW = {
 
 #define S_KEY "province_code, city_code, county_code, school_id, kind, k1, k2, k3, day"
 #define G_KEY "level, unit_key, kind, k1, k2, day, shard"
-#define R_KEY "unit_key, kind, k1, day, shard"
+#define R_KEY "level, unit_key, kind, k1, day, shard"
 static const struct db_sql Q_CHECK = {
 	"SELECT 'count_school', CONCAT_WS('|', " S_KEY "), SUM(n) d FROM (SELECT " S_KEY ", n FROM count_school_expected"
 	" UNION ALL SELECT " S_KEY ", -n FROM count_school) x GROUP BY " S_KEY " HAVING d <> 0"
@@ -58,20 +54,17 @@ enum xerr db_counters_school_totals(struct db *db, struct arena *a, const struct
 				    struct db_rows *rows)
 {
 	enum scope_kind k = scope_kind_of(who);
-	if (k == SCOPE_ALL || k == SCOPE_PROVINCE)
-		return db_exec(db, a, &Q_TOTALS_ROLLUP, DB_ARGS(DBS(scope_unit_key(who, a)), DBS(today)), rows, NULL, NULL);
+	if (k != SCOPE_SCHOOL)
+		return db_exec(db, a, &Q_TOTALS_ROLLUP, DB_ARGS(DBI(who->unit_level), DBS(scope_unit_key(who, a)), DBS(today)), rows,
+			       NULL, NULL);
 	return db_exec(db, a, &Q_TOTALS[k], DB_ARGS(scope_arg(who), DBS(today)), rows, NULL, NULL);
 }
 
-enum xerr db_counters_school_by_province(struct db *db, struct arena *a, const char *today, struct db_rows *rows)
+enum xerr db_counters_units_below(struct db *db, struct arena *a, const struct principal *who, int level, const char *today,
+				  struct db_rows *rows)
 {
-	return db_exec(db, a, &Q_BY_PROVINCE, DB_ARGS(DBS(today)), rows, NULL, NULL);
-}
-
-enum xerr db_counters_school_by_county(struct db *db, struct arena *a, const struct principal *who, const char *today,
-				       struct db_rows *rows)
-{
-	return db_exec(db, a, &Q_BY_COUNTY[scope_kind_of(who)], DB_ARGS(scope_arg(who), DBS(today)), rows, NULL, NULL);
+	const char *prefix = arena_printf(a, "%s%%", scope_unit_key(who, a)); /* codes: digits, nothing to escape */
+	return db_exec(db, a, &Q_ROLLUP_BELOW, DB_ARGS(DBI(level), DBS(prefix), DBS(today)), rows, NULL, NULL);
 }
 
 enum xerr db_counters_school_by_school(struct db *db, struct arena *a, const struct principal *who, const char *today,

@@ -4,7 +4,7 @@
  * them for a caller's jurisdiction (R1-R3) and compares or rebuilds them against a COUNT(*) of the rows.
  *   count_school: per school, kinds 's' (k1 status), 'm' (k1 type, k2 member state, k3 handling),
  *                 'd' (k1 member state, day due date); summed over the caller's path with the one scope filter
- *   count_rollup: the same per province and for the country (key status, member state, or member state and day)
+ *   count_rollup: the same per county, city, province and the country (key status, member state, or state and day)
  *   count_group:  per unit at every level (a group counted once per unit it touches), kinds 'g' (k1 type, k2 state),
  *                 'l' (deadline of groups not done), 'a' (due date of arbitrations); the caller reads its own unit */
 #ifndef XJ_DB_COUNTERS_H
@@ -12,16 +12,15 @@
 #include "db.h"
 #include "http.h"
 
-/* Sums of count_school in who's jurisdiction: columns kind, key, n; key is the status ('s'), the member state ('m')
+/* Sums in who's jurisdiction (count_rollup for a bureau, count_school for a school): columns kind, key, n; key is the status ('s'), the member state ('m')
  * or the member state of members due before today ('d', YYYY-MM-DD). Rows with n = 0 are left out. */
 enum xerr db_counters_school_totals(struct db *db, struct arena *a, const struct principal *who, const char *today,
 				    struct db_rows *rows);
-/* The ministry's rows per province from count_rollup: columns province code (2 digits), name, kind, key, n. */
-enum xerr db_counters_school_by_province(struct db *db, struct arena *a, const char *today, struct db_rows *rows);
-/* The same per county (columns county_code, county name, kind, key, n, ordered by county) and per school (columns
- * school_id, school code, school name, county_code, kind, key, n, ordered by school id). */
-enum xerr db_counters_school_by_county(struct db *db, struct arena *a, const struct principal *who, const char *today,
-				       struct db_rows *rows);
+/* One row per unit of `level` (1 provinces, 3 counties) under who's unit, from count_rollup: columns unit code (2 or 6
+ * digits), name, kind, key, n, ordered by code. Per school (count_school): columns school_id, school code, school name,
+ * county_code, kind, key, n, ordered by school id. */
+enum xerr db_counters_units_below(struct db *db, struct arena *a, const struct principal *who, int level, const char *today,
+				  struct db_rows *rows);
 enum xerr db_counters_school_by_school(struct db *db, struct arena *a, const struct principal *who, const char *today,
 				       struct db_rows *rows);
 /* Groups counted at who's own unit: columns kind, type, state, n ('g': by type and state; 'l'/'a': past their date

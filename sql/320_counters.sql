@@ -9,15 +9,15 @@
 --   kind 's': students by k1 = status (R6)
 --   kind 'm': group members by k1 = group type, k2 = member state, k3 = handling
 --   kind 'd': group members with a due date (R24) by k1 = member state, day = due date; overdue = day < today
--- count_rollup: the same sums per province (unit_key = its code) and for the country (unit_key ''), by k1 = status
---   ('s'), member state ('m'), member state and due day ('d'), so the ministry and a province read a few rows.
+-- count_rollup: the same sums per county, city, province and for the country (level 3..0, unit_key its code), by
+--   k1 = status ('s'), member state ('m'), member state and due day ('d'), so a bureau reads its own few rows.
 -- count_group: groups counted once per unit they touch, at every level (a group with members in two schools of one
 -- county counts once for the county, once for each school), so a bureau reads its own row instead of a distinct count.
 --   kind 'g': groups by k1 = type, k2 = state
 --   kind 'l': groups not done with a clearance deadline (R24) by k1 = type, day = deadline
 --   kind 'a': groups awaiting arbitration by k1 = type, day = the arbitration's due date
--- A row per school x key, and per unit x key x shard above (school id mod 8 for count_rollup, group id mod 16 for
--- count_group): concurrent changes of different schools or groups rarely meet on one row (no hot row for Galera's
+-- A row per school x key, and per unit x key x shard above (school id mod 8 above a county for count_rollup, group id
+-- mod 16 for count_group): concurrent changes of different schools or groups rarely meet on one row (no hot row for Galera's
 -- certification, no InnoDB lock queue behind a province's row); the reader sums a few rows.
 -- A bulk load by an operator (a bench's LOAD DATA) may set the session variable @xj_bulk_load = 1 to skip the triggers and
 -- then run `xueji --rebuild-counters`; the service never sets it, and --check-counters finds any drift.
@@ -40,13 +40,14 @@ CREATE TABLE count_school (
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 
 CREATE TABLE count_rollup (
-  unit_key CHAR(2) NOT NULL COMMENT '"" the country, else a province code',
+  level TINYINT UNSIGNED NOT NULL COMMENT '0 the country, 1 province, 2 city, 3 county',
+  unit_key CHAR(6) NOT NULL COMMENT '"" | province code | city code | county code',
   kind CHAR(1) NOT NULL COMMENT 's students by status, m members by state, d members by state and due date',
   k1 VARCHAR(24) NOT NULL DEFAULT '',
   day DATE NOT NULL DEFAULT '1000-01-01',
-  shard TINYINT UNSIGNED NOT NULL COMMENT 'school id mod 8',
+  shard TINYINT UNSIGNED NOT NULL COMMENT 'school id mod 8 above a county, 0 for a county',
   n BIGINT NOT NULL DEFAULT 0,
-  PRIMARY KEY (unit_key, kind, k1, day, shard)
+  PRIMARY KEY (level, unit_key, kind, k1, day, shard)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 
 CREATE TABLE count_group (
@@ -63,7 +64,7 @@ CREATE TABLE count_group (
 
 DELIMITER //
 
--- one counted row changes (delta 1 or -1): its school's counter, its province's and the country's
+-- one counted row changes (delta 1 or -1): its school's counter and its county's, city's, province's and the country's
 CREATE PROCEDURE count_add(IN p_prov CHAR(2), IN p_city CHAR(4), IN p_county CHAR(6), IN p_school INT UNSIGNED,
   IN p_kind CHAR(1), IN p_k1 VARCHAR(24), IN p_k2 VARCHAR(24), IN p_k3 VARCHAR(24), IN p_day DATE, IN p_delta INT)
 BEGIN
@@ -71,9 +72,9 @@ BEGIN
   INSERT INTO count_school (province_code, city_code, county_code, school_id, kind, k1, k2, k3, day, n)
     VALUES (p_prov, p_city, p_county, p_school, p_kind, p_k1, p_k2, p_k3, p_day, p_delta)
     ON DUPLICATE KEY UPDATE n = n + VALUES(n);
-  INSERT INTO count_rollup (unit_key, kind, k1, day, shard, n) VALUES (p_prov, p_kind, v_key, p_day, p_school % 8, p_delta)
-    ON DUPLICATE KEY UPDATE n = n + VALUES(n);
-  INSERT INTO count_rollup (unit_key, kind, k1, day, shard, n) VALUES ('', p_kind, v_key, p_day, p_school % 8, p_delta)
+  INSERT INTO count_rollup (level, unit_key, kind, k1, day, shard, n) VALUES
+    (3, p_county, p_kind, v_key, p_day, 0, p_delta), (2, p_city, p_kind, v_key, p_day, p_school % 8, p_delta),
+    (1, p_prov, p_kind, v_key, p_day, p_school % 8, p_delta), (0, '', p_kind, v_key, p_day, p_school % 8, p_delta)
     ON DUPLICATE KEY UPDATE n = n + VALUES(n);
 END//
 
@@ -224,10 +225,10 @@ CREATE VIEW count_school_expected AS
   GROUP BY province_code, city_code, county_code, school_id, state, due_date;
 
 CREATE VIEW count_rollup_expected AS
-  SELECT province_code unit_key, kind, IF(kind = 'm', k2, k1) k1, day, school_id % 8 shard, SUM(n) n
-  FROM count_school_expected GROUP BY 1, 2, 3, 4, 5
-  UNION ALL
-  SELECT '', kind, IF(kind = 'm', k2, k1), day, school_id % 8, SUM(n) FROM count_school_expected GROUP BY 2, 3, 4, 5;
+  SELECT l.level, CASE l.level WHEN 3 THEN c.county_code WHEN 2 THEN c.city_code WHEN 1 THEN c.province_code ELSE '' END unit_key,
+         c.kind, IF(c.kind = 'm', c.k2, c.k1) k1, c.day, IF(l.level = 3, 0, c.school_id % 8) shard, SUM(c.n) n
+  FROM count_school_expected c JOIN (SELECT 0 level UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3) l ON 1 = 1
+  GROUP BY 1, 2, 3, 4, 5, 6;
 
 CREATE VIEW count_group_expected AS
   SELECT u.lvl level, u.ukey unit_key, kk.kind, g.type k1, IF(kk.kind = 'g', g.state, '') k2,
