@@ -3,6 +3,7 @@
  * sql/320_counters.sql; the views count_*_expected there are the COUNT(*) they must equal. */
 #include "db_counters.h"
 #include "scope.h"
+#include <assert.h>
 
 /* 'd' rows count only when due before today; n = 0 rows (everything moved away) are left out */
 #define KEYED "c.kind, IF(c.kind = 'm', c.k2, c.k1)"
@@ -19,11 +20,12 @@ static const struct db_sql Q_ROLLUP_BELOW = {
 	"SELECT x.unit_key, u.name, x.kind, x.k1, x.n FROM (SELECT c.unit_key, c.kind, c.k1, SUM(c.n) n FROM count_rollup c"
 	" WHERE c.level = ? AND c.unit_key LIKE ?" R_DUE " GROUP BY c.unit_key, c.kind, c.k1 HAVING n <> 0) x"
 	" LEFT JOIN unit u ON u.code = RPAD(x.unit_key, 6, '0') ORDER BY x.unit_key, x.kind, x.k1"};
-static const struct db_sql Q_BY_SCHOOL[SCOPE_N] = SCOPE_SQL(
+/* the schools under a city or county: county_code LIKE its code + '%', one range of count_school's primary key */
+static const struct db_sql Q_BY_SCHOOL = {
 	"SELECT x.school_id, u.code, u.name, x.county_code, x.kind, x.k, x.n FROM (SELECT c.school_id, c.county_code, "
-	KEYED " k, SUM(c.n) n FROM count_school c WHERE ", "c", "school_id",
+	KEYED " k, SUM(c.n) n FROM count_school c WHERE c.county_code LIKE ?"
 	DUE_FILTER " GROUP BY c.school_id, c.county_code, c.kind, 4 HAVING n <> 0) x LEFT JOIN unit u ON u.id = x.school_id"
-	" ORDER BY x.school_id, x.kind, x.k");
+	" ORDER BY x.school_id, x.kind, x.k"};
 /* groups: the caller's own unit row (level, key), or the rows one or two levels below (key prefix) */
 #define G_SUM "SUM(n) s FROM count_group WHERE level = ? AND "
 #define G_DUE " AND (kind = 'g' OR day < ?)"
@@ -33,7 +35,7 @@ static const struct db_sql Q_GROUPS_BELOW = {
 	"SELECT unit_key, kind, k2, " G_SUM "unit_key LIKE ?" G_DUE " GROUP BY unit_key, kind, k2 HAVING s <> 0"
 	" ORDER BY unit_key, kind, k2"};
 
-#define S_KEY "province_code, city_code, county_code, school_id, kind, k1, k2, k3, day"
+#define S_KEY "county_code, school_id, kind, k1, k2, k3, day"
 #define G_KEY "level, unit_key, kind, k1, k2, day, shard"
 #define R_KEY "level, unit_key, kind, k1, day, shard"
 static const struct db_sql Q_CHECK = {
@@ -70,7 +72,9 @@ enum xerr db_counters_units_below(struct db *db, struct arena *a, const struct p
 enum xerr db_counters_school_by_school(struct db *db, struct arena *a, const struct principal *who, const char *today,
 				       struct db_rows *rows)
 {
-	return db_exec(db, a, &Q_BY_SCHOOL[scope_kind_of(who)], DB_ARGS(scope_arg(who), DBS(today)), rows, NULL, NULL);
+	assert(who->unit_level == LEVEL_CITY || who->unit_level == LEVEL_COUNTY);
+	const char *prefix = arena_printf(a, "%s%%", scope_unit_key(who, a));
+	return db_exec(db, a, &Q_BY_SCHOOL, DB_ARGS(DBS(prefix), DBS(today)), rows, NULL, NULL);
 }
 
 enum xerr db_counters_groups(struct db *db, struct arena *a, const struct principal *who, const char *today,

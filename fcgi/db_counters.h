@@ -17,8 +17,8 @@
 enum xerr db_counters_school_totals(struct db *db, struct arena *a, const struct principal *who, const char *today,
 				    struct db_rows *rows);
 /* One row per unit of `level` (1 provinces, 3 counties) under who's unit, from count_rollup: columns unit code (2 or 6
- * digits), name, kind, key, n, ordered by code. Per school (count_school): columns school_id, school code, school name,
- * county_code, kind, key, n, ordered by school id. */
+ * digits), name, kind, key, n, ordered by code. Per school (count_school; who a city or county bureau): columns
+ * school_id, school code, school name, county_code, kind, key, n, ordered by school id. */
 enum xerr db_counters_units_below(struct db *db, struct arena *a, const struct principal *who, int level, const char *today,
 				  struct db_rows *rows);
 enum xerr db_counters_school_by_school(struct db *db, struct arena *a, const struct principal *who, const char *today,

@@ -4,8 +4,8 @@
 -- operators' SQL). The counters are kept by triggers, so no write path can forget them; `xueji --check-counters`
 -- compares every counter with a COUNT(*) of the rows, `xueji --rebuild-counters` recomputes them (fcgi/db_counters.c).
 --
--- count_school: additive counts per school, summed over the caller's path (R1-R3: the primary key starts with the
--- unit path, so a province is one range of the clustered index; a city, county or school reads its index).
+-- count_school: additive counts per school (R1-R3: the primary key starts with the county code, whose prefixes are the
+-- city and province codes, so the schools of a county or city are one range of the clustered index).
 --   kind 's': students by k1 = status (R6)
 --   kind 'm': group members by k1 = group type, k2 = member state, k3 = handling
 --   kind 'd': group members with a due date (R24) by k1 = member state, day = due date; overdue = day < today
@@ -33,10 +33,8 @@ CREATE TABLE count_school (
   k3 VARCHAR(24) NOT NULL DEFAULT '',
   day DATE NOT NULL DEFAULT '1000-01-01',
   n BIGINT NOT NULL DEFAULT 0,
-  PRIMARY KEY (province_code, city_code, county_code, school_id, kind, k1, k2, k3, day),
-  KEY k_count_school (school_id, kind),
-  KEY k_count_county (county_code, kind),
-  KEY k_count_city (city_code, kind)
+  PRIMARY KEY (county_code, school_id, kind, k1, k2, k3, day),
+  KEY k_count_school (school_id, kind)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 
 CREATE TABLE count_rollup (
