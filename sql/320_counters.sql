@@ -78,7 +78,7 @@ END//
 
 -- a group's presence at one unit, added (delta 1) or taken away (-1), with the group's values
 CREATE PROCEDURE count_group_at(IN p_gid BIGINT UNSIGNED, IN p_level TINYINT UNSIGNED, IN p_key VARCHAR(20),
-  IN p_type VARCHAR(12), IN p_state VARCHAR(24), IN p_deadline DATE, IN p_arb_due DATE, IN p_delta INT)
+  IN p_type VARCHAR(24), IN p_state VARCHAR(24), IN p_deadline DATE, IN p_arb_due DATE, IN p_delta INT)
 BEGIN
   INSERT INTO count_group (level, unit_key, kind, k1, k2, day, shard, n)
     VALUES (p_level, p_key, 'g', p_type, p_state, '1000-01-01', p_gid % 16, p_delta)
@@ -101,7 +101,7 @@ CREATE PROCEDURE count_member(IN p_gid BIGINT UNSIGNED, IN p_mid BIGINT UNSIGNED
   IN p_prov CHAR(2), IN p_city CHAR(4), IN p_county CHAR(6), IN p_state VARCHAR(16), IN p_handling VARCHAR(12),
   IN p_due DATE, IN p_delta INT)
 BEGIN
-  DECLARE v_type VARCHAR(12) DEFAULT NULL;
+  DECLARE v_type VARCHAR(24) DEFAULT NULL;
   DECLARE v_state VARCHAR(24) DEFAULT NULL;
   DECLARE v_deadline, v_arb_due DATE DEFAULT NULL;
   SELECT type, state, deadline, arb_due_date INTO v_type, v_state, v_deadline, v_arb_due
