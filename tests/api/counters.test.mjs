@@ -143,6 +143,14 @@ test(`issue 13 item 3: thousands of random registrations, batches, imports, appr
   const check = counters();
   assert.equal(check.status, 0, check.out);
   assert.match(check.out, /^check-counters: 0 mismatches/m);
+  // leave no work behind for the suites after this one (their queue rows must stay on a first page): this run's groups
+  // finish and its records become formal, by plain SQL, which the triggers count as well
+  const ids = sql(`SELECT id FROM student WHERE id_number IN (${mine}) OR school_id IN (${from.id}, ${into.id})`).map((x) => x[0]).join(',');
+  sql(`UPDATE group_member SET state = 'closed', due_date = NULL WHERE group_id IN (${groups.join(',')}) AND state NOT IN ('deleted', 'changed', 'closed', 'upheld');
+    UPDATE problem_group SET state = 'done', open_key = NULL, done_at = UTC_TIMESTAMP(6), deadline = NULL WHERE id IN (${groups.join(',')});
+    UPDATE student SET status = 'formal' WHERE id IN (${ids}) AND status IN ('pending', 'problem')`);
+  const after = counters();
+  assert.equal(after.status, 0, after.out);
 });
 
 /** COUNT(*)s over a jurisdiction filter on the member / student path (alias m / s). */
