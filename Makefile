@@ -42,7 +42,7 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS = $(patsubst tests/unit/%.c,$(BUILD)/%,$(UNIT_SRCS))
 
 .PHONY: all deps build unit test test-some test-files test-api test-browser test-resilience run start stop status restart \
-	valgrind bench fuzz clean node-deps seed-data cluster cluster-stop cluster-status test-cluster
+	valgrind bench bench-data fuzz clean node-deps seed-data cluster cluster-stop cluster-status test-cluster
 
 all: build
 
@@ -254,6 +254,13 @@ test-cluster: build node-deps seed-data web/vendor/echarts.min.js
 ## --- benchmarks and fuzzing ---
 bench: build node-deps
 	@tests/bench/run.sh
+
+# issue 13 item 4: an instance with a national-shape dataset of N records (default 1,000,000), kept running for
+# measurement (tests/bench/national/data.sh: INSTANCE=national, ports PORT/DB_PORT/FCGI_PORT default 28580/23580/29580)
+N ?= 1000000
+bench-data: build node-deps
+	@INSTANCE=$(if $(filter dev,$(INSTANCE)),national,$(INSTANCE)) $(if $(filter 8080,$(PORT)),,PORT=$(PORT) DB_PORT=$(DB_PORT) FCGI_PORT=$(FCGI_PORT)) \
+	  tests/bench/national/data.sh $(N)
 
 fuzz: deps
 	@tests/fuzz/run.sh

@@ -5,6 +5,7 @@
 #include "change.h"
 #include "config.h"
 #include "db.h"
+#include "db_counters.h"
 #include "db_workflow.h"
 #include "id_problem.h"
 #include "cursor.h"
@@ -1127,12 +1128,115 @@ enum xerr api_wf_queue(struct req *r, struct resp *w)
 /* ---------- statistics and the overdue list (R24, R27) ---------- */
 
 
+/* Statistics (issue 13 item 3) read the counters (db_counters.h): the caller's totals, one row per province (the
+ * ministry) or per county (below it) and, for a city or county bureau, one row per school, each with the same counts (students by status, members by state, groups
+ * by state, overdue). No scan of the records: sums of a few counter rows per unit. */
+static void json_inc(cJSON *o, const char *key, double n)
+{
+	cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	if (v)
+		cJSON_SetNumberValue(v, v->valuedouble + n);
+	else
+		cJSON_AddNumberToObject(o, key, n);
+}
+
+/* the counts of one unit: {students_by_status, members_by_state, groups_by_state, groups_total, overdue{...}} */
+static cJSON *unit_counts(cJSON *o)
+{
+	cJSON_AddObjectToObject(o, "students_by_status");
+	cJSON_AddObjectToObject(o, "members_by_state");
+	cJSON_AddObjectToObject(o, "groups_by_state");
+	cJSON_AddNumberToObject(o, "groups_total", 0);
+	cJSON *od = cJSON_AddObjectToObject(o, "overdue");
+	cJSON_AddNumberToObject(od, "members", 0);
+	cJSON_AddNumberToObject(od, "groups_past_deadline", 0);
+	cJSON_AddNumberToObject(od, "arbitrations", 0);
+	return o;
+}
+
+/* a count_school sum: kind 's' (key status), 'm' (key member state), 'd' (key member state, due before today) */
+static void unit_add_school(cJSON *u, const char *kind, const char *key, double n)
+{
+	if (eq(kind, "s"))
+		json_inc(cJSON_GetObjectItemCaseSensitive(u, "students_by_status"), key, n);
+	else if (eq(kind, "m"))
+		json_inc(cJSON_GetObjectItemCaseSensitive(u, "members_by_state"), key, n);
+	else if (eq(kind, "d") && wf_state_parse(key) >= 0 && wf_state_pending((enum wf_state)wf_state_parse(key)))
+		json_inc(cJSON_GetObjectItemCaseSensitive(u, "overdue"), "members", n); /* R24: pending and past its due date */
+}
+
+/* a count_group sum: kind 'g' (groups in state), 'l' (past the clearance deadline), 'a' (arbitration overdue) */
+static void unit_add_group(cJSON *u, const char *kind, const char *state, double n)
+{
+	if (eq(kind, "g")) {
+		json_inc(cJSON_GetObjectItemCaseSensitive(u, "groups_by_state"), state, n);
+		json_inc(u, "groups_total", n);
+	} else if (eq(kind, "l"))
+		json_inc(cJSON_GetObjectItemCaseSensitive(u, "overdue"), "groups_past_deadline", n);
+	else if (eq(kind, "a"))
+		json_inc(cJSON_GetObjectItemCaseSensitive(u, "overdue"), "arbitrations", n);
+}
+
+/* rows of one level (counties or schools) by key, for the group sums read separately */
+struct unit_row {
+	const char *key;
+	cJSON *o;
+};
+static int unit_row_cmp(const void *x, const void *y)
+{
+	return strcmp(((const struct unit_row *)x)->key, ((const struct unit_row *)y)->key);
+}
+
+/* Fill arr with one object per unit from the count_school rows (key column kc, the unit's fields before it, kind and
+ * key and n after), then add the count_group rows (unit_key column 0: a county code, or "county/school id"). */
+static void unit_rows(struct req *r, cJSON *arr, const struct db_rows *rs, int schools, const struct db_rows *gs)
+{
+	struct unit_row *idx = arena_alloc(r->arena, (rs->n + 1) * sizeof *idx);
+	size_t n = 0;
+	const size_t kc = schools ? 4 : 2; /* first of kind, key, n */
+	for (size_t i = 0; i < rs->n; i++) {
+		const char *key = db_get(rs, i, 0);
+		if (!n || !eq(idx[n - 1].key, key)) {
+			cJSON *o = cJSON_CreateObject();
+			if (schools) {
+				cJSON_AddNumberToObject(o, "id", (double)db_get_int(rs, i, 0));
+				json_add_str(o, "code", db_get(rs, i, 1));
+				json_add_str(o, "name", db_get(rs, i, 2));
+				json_add_str(o, "county_code", db_get(rs, i, 3));
+			} else {
+				json_add_str(o, "code", key);
+				json_add_str(o, "name", db_get(rs, i, 1));
+			}
+			cJSON_AddItemToArray(arr, unit_counts(o));
+			idx[n++] = (struct unit_row){key, o};
+		}
+		unit_add_school(idx[n - 1].o, db_get(rs, i, kc), db_get(rs, i, kc + 1), (double)db_get_int(rs, i, kc + 2));
+	}
+	qsort(idx, n, sizeof *idx, unit_row_cmp);
+	for (size_t i = 0; i < gs->n; i++) {
+		const char *key = db_get(gs, i, 0), *slash = strchr(key, '/');
+		struct unit_row probe = {schools && slash ? slash + 1 : key, NULL};
+		struct unit_row *hit = n ? bsearch(&probe, idx, n, sizeof *idx, unit_row_cmp) : NULL;
+		if (hit) /* a group counted at a unit always has a member there, so the unit has member counts */
+			unit_add_group(hit->o, db_get(gs, i, 1), db_get(gs, i, 2), (double)db_get_int(gs, i, 3));
+	}
+}
+
 enum xerr api_wf_stats(struct req *r, struct resp *w)
 {
 	enum xerr e;
 	const char *today = day_str(r->arena, today_day());
-	struct db_rows bt, bc, ov;
-	if ((e = db_wf_stats(r->db, r->arena, r->who, today, &bt, &bc, &ov)))
+	struct db_rows tot, gr, bc, gc, bs = {0}, gsch = {0};
+	const int per_school = r->who->unit_level >= LEVEL_CITY; /* a province's schools are thousands: its counties */
+	/* the ministry's rows are its provinces; below, the counties */
+	const int per_province = r->who->unit_level == LEVEL_MINISTRY;
+	if ((e = db_counters_school_totals(r->db, r->arena, r->who, today, &tot)) ||
+	    (e = db_counters_groups(r->db, r->arena, r->who, today, &gr)) ||
+	    (e = db_counters_units_below(r->db, r->arena, r->who, per_province ? LEVEL_PROVINCE : LEVEL_COUNTY, today, &bc)) ||
+	    (e = db_counters_groups_below(r->db, r->arena, r->who, per_province ? LEVEL_PROVINCE : LEVEL_COUNTY, today, &gc)))
+		return e;
+	if (per_school && ((e = db_counters_school_by_school(r->db, r->arena, r->who, today, &bs)) ||
+			   (e = db_counters_groups_below(r->db, r->arena, r->who, LEVEL_SCHOOL, today, &gsch))))
 		return e;
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "today", today);
@@ -1140,42 +1244,46 @@ enum xerr api_wf_stats(struct req *r, struct resp *w)
 	cJSON *groups = cJSON_AddObjectToObject(o, "groups");
 	cJSON *bytype = cJSON_AddObjectToObject(groups, "by_type");
 	cJSON *bystate = cJSON_AddObjectToObject(groups, "by_state");
-	double total = 0;
-	for (size_t i = 0; i < bt.n; i++) {
-		const char *t = db_get(&bt, i, 0), *st = db_get(&bt, i, 1);
-		double k = (double)db_get_int(&bt, i, 2);
-		cJSON *tt = cJSON_GetObjectItemCaseSensitive(bytype, t);
-		if (!tt)
-			tt = cJSON_AddObjectToObject(bytype, t);
-		cJSON_AddNumberToObject(tt, st, k);
-		cJSON *ss = cJSON_GetObjectItemCaseSensitive(bystate, st);
-		if (ss)
-			cJSON_SetNumberValue(ss, ss->valuedouble + k);
-		else
-			cJSON_AddNumberToObject(bystate, st, k);
-		total += k;
+	cJSON *students = cJSON_AddObjectToObject(o, "students");
+	cJSON *bystatus = cJSON_AddObjectToObject(students, "by_status");
+	cJSON *members = cJSON_AddObjectToObject(o, "members");
+	cJSON *mbystate = cJSON_AddObjectToObject(members, "by_state");
+	cJSON *od = cJSON_AddObjectToObject(o, "overdue");
+	double total = 0, nstudents = 0, nmembers = 0, late = 0, past_deadline = 0, arbitrations = 0;
+	for (size_t i = 0; i < gr.n; i++) {
+		const char *kind = db_get(&gr, i, 0), *t = db_get(&gr, i, 1), *st = db_get(&gr, i, 2);
+		double k = (double)db_get_int(&gr, i, 3);
+		if (eq(kind, "g")) {
+			cJSON *tt = cJSON_GetObjectItemCaseSensitive(bytype, t);
+			json_inc(tt ? tt : cJSON_AddObjectToObject(bytype, t), st, k);
+			json_inc(bystate, st, k);
+			total += k;
+		} else if (eq(kind, "l"))
+			past_deadline += k;
+		else if (eq(kind, "a"))
+			arbitrations += k;
+	}
+	for (size_t i = 0; i < tot.n; i++) {
+		const char *kind = db_get(&tot, i, 0), *key = db_get(&tot, i, 1);
+		double k = (double)db_get_int(&tot, i, 2);
+		if (eq(kind, "s")) {
+			json_inc(bystatus, key, k);
+			nstudents += k;
+		} else if (eq(kind, "m")) {
+			json_inc(mbystate, key, k);
+			nmembers += k;
+		} else if (eq(kind, "d") && wf_state_parse(key) >= 0 && wf_state_pending((enum wf_state)wf_state_parse(key)))
+			late += k;
 	}
 	cJSON_AddNumberToObject(groups, "total", total);
-	cJSON *counties = cJSON_AddArrayToObject(o, "counties");
-	cJSON *cur = NULL;
-	const char *cur_code = NULL;
-	for (size_t i = 0; i < bc.n; i++) {
-		const char *code = db_get(&bc, i, 0);
-		if (!cur || !eq(code, cur_code)) {
-			cur = cJSON_CreateObject();
-			json_add_str(cur, "code", code);
-			json_add_str(cur, "name", db_get(&bc, i, 1));
-			cJSON_AddObjectToObject(cur, "members_by_state");
-			cJSON_AddItemToArray(counties, cur);
-			cur_code = code;
-		}
-		cJSON_AddNumberToObject(cJSON_GetObjectItemCaseSensitive(cur, "members_by_state"), db_get(&bc, i, 2),
-					(double)db_get_int(&bc, i, 3));
-	}
-	cJSON *od = cJSON_AddObjectToObject(o, "overdue");
-	cJSON_AddNumberToObject(od, "members", ov.n ? (double)db_get_int(&ov, 0, 0) : 0);
-	cJSON_AddNumberToObject(od, "groups_past_deadline", ov.n ? (double)db_get_int(&ov, 0, 1) : 0);
-	cJSON_AddNumberToObject(od, "arbitrations", ov.n ? (double)db_get_int(&ov, 0, 2) : 0);
+	cJSON_AddNumberToObject(students, "total", nstudents);
+	cJSON_AddNumberToObject(members, "total", nmembers);
+	cJSON_AddNumberToObject(od, "members", late);
+	cJSON_AddNumberToObject(od, "groups_past_deadline", past_deadline);
+	cJSON_AddNumberToObject(od, "arbitrations", arbitrations);
+	unit_rows(r, cJSON_AddArrayToObject(o, per_province ? "provinces" : "counties"), &bc, 0, &gc);
+	if (per_school)
+		unit_rows(r, cJSON_AddArrayToObject(o, "schools"), &bs, 1, &gsch);
 	resp_header(w, "Cache-Control", "no-store");
 	return resp_json(r, w, 200, o);
 }

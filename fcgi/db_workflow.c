@@ -185,19 +185,6 @@ static const struct db_sql Q_REMINDERS = {
 /* ---- jurisdiction-scoped statements: the one scope filter (scope.h) on the member's path ---- */
 #define SCOPED(F) SCOPE_EACH(F, "m", "school_id")
 
-#define STATS_TYPE(C)                                                                                                 \
-	"SELECT g.type, g.state, COUNT(DISTINCT g.id) FROM group_member m JOIN problem_group g ON g.id = m.group_id" \
-	" WHERE " C " GROUP BY g.type, g.state ORDER BY g.type, g.state"
-#define STATS_COUNTY(C)                                                                                               \
-	"SELECT x.county_code, u.name, x.state, x.n FROM (SELECT m.county_code, m.state, COUNT(*) n"                  \
-	" FROM group_member m WHERE " C " GROUP BY m.county_code, m.state) x"                                        \
-	" LEFT JOIN unit u ON u.code = x.county_code ORDER BY x.county_code, x.state"
-#define STATS_OVERDUE(C)                                                                                              \
-	"SELECT (SELECT COUNT(*) FROM group_member m WHERE " C " AND m.state IN " PENDING " AND m.due_date < ?),"      \
-	" (SELECT COUNT(DISTINCT g.id) FROM problem_group g JOIN group_member m ON m.group_id = g.id"                \
-	"  WHERE " C " AND g.state <> 'done' AND g.deadline < ?),"                                                   \
-	" (SELECT COUNT(DISTINCT g.id) FROM problem_group g JOIN group_member m ON m.group_id = g.id"                \
-	"  WHERE " C " AND g.state = 'awaiting_arbitration' AND g.arb_due_date < ?)"
 /* issue 13 item 1: the overdue list's search and filters on the member (and its student) that puts a row there:
  * problem type, school, county, the student searched for. Arguments: see db_wf_overdue. */
 #define OV_SEARCH                                                                                                     \
@@ -227,9 +214,6 @@ static const struct db_sql Q_REMINDERS = {
 	" JOIN student s ON s.id = m.student_id JOIN unit au ON au.id = g.arbiter_unit_id"                            \
 	" WHERE " C OV_SEARCH " AND g.state <> 'done' AND g.deadline < ?"                                             \
 	" ORDER BY 6, 2, 3 LIMIT ?"
-static const struct db_sql Q_STATS_TYPE[SCOPE_N] = SCOPED(STATS_TYPE);
-static const struct db_sql Q_STATS_COUNTY[SCOPE_N] = SCOPED(STATS_COUNTY);
-static const struct db_sql Q_STATS_OVERDUE[SCOPE_N] = SCOPED(STATS_OVERDUE);
 static const struct db_sql Q_OVERDUE[SCOPE_N] = SCOPED(OVERDUE_LIST);
 
 /* ---- feed ---- */
@@ -725,20 +709,6 @@ enum xerr db_wf_reminders(struct db *db, struct arena *a, uint32_t unit_id, int 
 		return e;
 	return db_exec(db, a, &Q_REMINDERS,
 		       DB_ARGS(DBI(unit_id), DBS(cut), DBI(unit_id), DBS(cut), DBI(unit_id), DBS(cut), DBI(limit)), rows, NULL, NULL);
-}
-
-enum xerr db_wf_stats(struct db *db, struct arena *a, const struct principal *who, const char *today,
-		      struct db_rows *by_type, struct db_rows *by_county, struct db_rows *overdue)
-{
-	struct db_arg sc = scope_arg(who);
-	int l = (int)scope_kind_of(who);
-	enum xerr e = db_exec(db, a, &Q_STATS_TYPE[l], DB_ARGS(sc), by_type, NULL, NULL);
-	if (e == XE_OK)
-		e = db_exec(db, a, &Q_STATS_COUNTY[l], DB_ARGS(sc), by_county, NULL, NULL);
-	if (e == XE_OK)
-		e = db_exec(db, a, &Q_STATS_OVERDUE[l], DB_ARGS(sc, DBS(today), sc, DBS(today), sc, DBS(today)), overdue, NULL,
-			    NULL);
-	return e;
 }
 
 enum xerr db_wf_overdue(struct db *db, struct arena *a, const struct principal *who, const char *today, int limit,

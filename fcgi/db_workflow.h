@@ -150,10 +150,6 @@ enum xerr db_wf_queue_county(struct db *db, struct arena *a, const char *county,
 enum xerr db_wf_queue_arbiter(struct db *db, struct arena *a, uint32_t unit_id, const char *today, int limit,
 			      const struct search *f, const long long *after, struct db_rows *items, struct db_rows *counts);
 
-/* Statistics in scope: by_type (type, group state, groups), by_county (county_code, county name, member
- * state, members), overdue (members overdue, groups past deadline, arbitrations overdue). */
-enum xerr db_wf_stats(struct db *db, struct arena *a, const struct principal *who, const char *today,
-		      struct db_rows *by_type, struct db_rows *by_county, struct db_rows *overdue);
 /* Overdue list in scope: kind, group_id, member_id, type, state, due, school_id, county_code, name, student_no,
  * acting unit code, name, level, step age in seconds, escalated (0/1) (issue 11 item 9).
  * f (issue 13 item 1): type, school, county and the student searched for, on the member that puts a row there. */

@@ -23,6 +23,7 @@
 #include "db.h"
 #include "housekeep.h"
 #include "divisions.h"
+#include "counters.h"
 #include "suspects.h"
 #include "json.h"
 #include "log.h"
@@ -349,10 +350,12 @@ int main(int argc, char **argv)
 		return housekeep_cli();
 	if (argc > 1 && strcmp(argv[1], "--divisions") == 0)
 		return divisions_cli(argc - 1, argv + 1); /* issue 16 item 3: a new division list with its old->new mapping */
+	if (argc > 1 && (strcmp(argv[1], "--check-counters") == 0 || strcmp(argv[1], "--rebuild-counters") == 0))
+		return counters_cli(argc - 1, argv + 1); /* issue 13 item 3: the counters against COUNT(*); recompute */
 	if (argc > 1 && strcmp(argv[1], "--suspects") == 0)
 		return suspects_cli(); /* issue 17 (R31): the full run of suspected duplicates */
 	if (argc > 1) {
-		fprintf(stderr, "usage: %s [--routes | --dedup-reference | --nginx-errors DIR | --hash-password | --seed-demo CSV [JSON] | --redetect | --load FILE... | --housekeep | --suspects | --divisions FILE [--dry-run]]  (settings from XJ_* environment variables)\n", argv[0]);
+		fprintf(stderr, "usage: %s [--routes | --dedup-reference | --nginx-errors DIR | --hash-password | --seed-demo CSV [JSON] | --redetect | --load FILE... | --housekeep | --suspects | --divisions FILE [--dry-run] | --check-counters | --rebuild-counters]  (settings from XJ_* environment variables)\n", argv[0]);
 		return 2;
 	}
 	log_open(cfg.access_log);

@@ -48,6 +48,22 @@ struct db_arg scope_arg(const struct principal *p)
 	return DBI(p->unit_id);
 }
 
+const char *scope_unit_key(const struct principal *p, struct arena *a)
+{
+	switch (scope_kind_of(p)) {
+	case SCOPE_ALL:
+		return "";
+	case SCOPE_PROVINCE:
+	case SCOPE_CITY:
+	case SCOPE_COUNTY:
+		return scope_arg(p).s;
+	case SCOPE_SCHOOL:
+		break;
+	}
+	assert(p->county_code);
+	return arena_printf(a, "%s/%u", p->county_code, (unsigned)p->unit_id);
+}
+
 static int eq(const char *a, const char *b) { return a && b && strcmp(a, b) == 0; }
 
 int scope_contains(const struct principal *p, const char *province_code, const char *city_code, const char *county_code,

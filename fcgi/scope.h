@@ -20,6 +20,7 @@
 #include <stdint.h>
 #include "http.h"
 #include "db.h"
+#include "arena.h"
 
 enum scope_kind { SCOPE_ALL = 0, SCOPE_PROVINCE, SCOPE_CITY, SCOPE_COUNTY, SCOPE_SCHOOL };
 #define SCOPE_N 5
@@ -54,6 +55,10 @@ const char *scope_column(const struct principal *p);
 /* The value to bind at the SCOPE_SQL placeholder: NULL (all), the code string, or the school's unit id.
  * Strings point into p (arena-owned). */
 struct db_arg scope_arg(const struct principal *p);
+/* The caller's unit in the counter tree (count_group.unit_key, sql/320_counters.sql; issue 13 item 3): "" for the
+ * ministry, the province, city or county code, "<county code>/<school id>" for a school. Every unit below has the
+ * caller's key as its prefix. Arena-owned. */
+const char *scope_unit_key(const struct principal *p, struct arena *a);
 /* The same decision in C, for a unit path already in hand: 1 if the unit (its path codes and id) lies within
  * p's jurisdiction. NULL codes are "none" (a ministry or province unit has no county_code). */
 int scope_contains(const struct principal *p, const char *province_code, const char *city_code, const char *county_code,

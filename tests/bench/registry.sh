@@ -13,25 +13,13 @@ SEED=${BENCH_SEED:-1}
 FILE_ROWS=${BENCH_FILE_ROWS:-50000}
 export INSTANCE=${INSTANCE:-bench} PORT=${PORT:-28080} DB_PORT=${DB_PORT:-23307} FCGI_PORT=${FCGI_PORT:-29090}
 export DB_BUFFER_POOL=${DB_BUFFER_POOL:-2G} XJ_IMPORT_PROFILE=1
-root=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$root"
-export VARDIR=$root/var/$INSTANCE
+# shellcheck source=lib/instance.sh
+. "$(dirname "$0")/lib/instance.sh"
 BUILD=${BUILD:-build}
-MK=(make --no-print-directory INSTANCE="$INSTANCE" PORT="$PORT" DB_PORT="$DB_PORT" FCGI_PORT="$FCGI_PORT" VARDIR="$VARDIR")
 work=$VARDIR/bench
-now() { date +%s.%N; }
-since() { awk -v a="$(now)" -v b="$1" 'BEGIN { printf "%.3f", a - b }'; }
-rootsql() { mariadb --no-defaults -uroot --socket="$VARDIR/run/db.sock" --local-infile=1 "$@"; }
-
 echo "== registry bench: $N rows, seed $SEED, files of $FILE_ROWS rows, instance $INSTANCE (ports $PORT/$DB_PORT/$FCGI_PORT)"
-"${MK[@]}" build seed-data node-deps >/dev/null
-"${MK[@]}" stop >/dev/null 2>&1 || true
-rm -rf "$VARDIR"
-"${MK[@]}" seed-data >/dev/null
+bench_fresh_db sql/demo/00-accounts.sql sql/demo/10-credentials.sql   # accounts, no demo records
 mkdir -p "$work"
-sql/db.sh start
-sql/db.sh migrate >/dev/null
-sql/db.sh seed "$VARDIR/seed/divisions.sql" sql/demo/00-accounts.sql sql/demo/10-credentials.sql   # accounts, no demo records
 "${MK[@]}" XJ_TEST_HOOKS=1 service-start nginx-start
 for _ in $(seq 1 100); do curl -fsS -o /dev/null "http://127.0.0.1:$PORT/api/v1/health" && break; sleep 0.1; done
 trap '[ "${BENCH_KEEP:-0}" = 1 ] || "${MK[@]}" stop >/dev/null 2>&1 || true' EXIT

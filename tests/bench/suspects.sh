@@ -19,14 +19,9 @@ N=${1:-${BENCH_SUSPECT_ROWS:-100000}}
 SEED=${BENCH_SEED:-1}
 export INSTANCE=${INSTANCE:-bench} PORT=${PORT:-28080} DB_PORT=${DB_PORT:-23307} FCGI_PORT=${FCGI_PORT:-29090}
 export DB_BUFFER_POOL=${DB_BUFFER_POOL:-1G}   # as a database server gives InnoDB most of its memory (the registry bench: 2G)
-root=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$root"
-export VARDIR=$root/var/$INSTANCE
-MK=(make --no-print-directory INSTANCE="$INSTANCE" PORT="$PORT" DB_PORT="$DB_PORT" FCGI_PORT="$FCGI_PORT" VARDIR="$VARDIR")
+# shellcheck source=lib/instance.sh
+. "$(dirname "$0")/lib/instance.sh"
 work=$VARDIR/bench-suspects
-rootsql() { mariadb --no-defaults -uroot --socket="$VARDIR/run/db.sock" --local-infile=1 "$@"; }
-now() { date +%s.%N; }
-since() { awk -v a="$(now)" -v b="$1" 'BEGIN { printf "%.3f", a - b }'; }
 
 # import_cost: the incremental check's cost to an import (see the head of this file)
 import_cost() {
@@ -69,14 +64,8 @@ if [ "${BENCH_SUSPECT_REUSE:-0}" = 1 ]; then # only the import cost, on the data
 fi
 
 echo "== suspects bench: $N base records, seed $SEED, instance $INSTANCE (db port $DB_PORT)"
-"${MK[@]}" build seed-data >/dev/null
-"${MK[@]}" stop >/dev/null 2>&1 || true
-rm -rf "$VARDIR"
-"${MK[@]}" seed-data >/dev/null
+bench_fresh_db sql/demo/00-accounts.sql sql/demo/10-credentials.sql
 mkdir -p "$work"
-sql/db.sh start
-sql/db.sh migrate >/dev/null
-sql/db.sh seed "$VARDIR/seed/divisions.sql" sql/demo/00-accounts.sql sql/demo/10-credentials.sql
 trap '[ "${BENCH_KEEP:-0}" = 1 ] || "${MK[@]}" stop >/dev/null 2>&1 || true' EXIT
 
 # schools as the registry bench has them: one per 500 children, spread over the counties of province 13 (河北)

@@ -285,3 +285,68 @@ export async function findInQueue(client, pred) {
   }
   return undefined;
 }
+
+// ---- random workflow steps (workflow-random.test.mjs, counters.test.mjs) ----
+const ACTORS = [
+  ...Object.values(CLERK), ...Object.values(LEADER), ...Object.values(COUNTY), 'wf_county_130102b',
+  'city_1301', 'prov_13', 'prov_37', 'ministry',
+];
+const ALL_ACTIONS = ['confirm_register', 'submit_corroborate', 'submit_change', 'submit_delete', 'leader_confirm', 'leader_decline',
+  'approve', 'reject', 'arbitrate', 'reopen'];
+const PLAUSIBLE = {
+  unconfirmed: ['confirm_register'], open: ['submit_corroborate', 'submit_change', 'submit_delete'],
+  awaiting_leader: ['leader_confirm', 'leader_decline'], awaiting_review: ['approve', 'approve', 'reject'],
+  approved: ['arbitrate', 'reopen'], upheld: ['reopen'], changed: ['reopen'], closed: ['reopen'], deleted: ['reopen'], reopened: ['reopen'],
+};
+
+export function rng(seed) {
+  let s = seed >>> 0;
+  return () => { s = (s * 1664525 + 1013904223) >>> 0; return s / 2 ** 32; };
+}
+export const pick = (r, a) => a[Math.floor(r() * a.length)];
+
+/** The member rows of a group: [{id, state, version, school, county, studentId, birth, gender, arbiter, gstate}]. */
+function members(gid) {
+  return sql(`SELECT m.id, m.state, m.version, u.code, m.county_code, m.student_id, s.birth_date, s.gender, g.arbiter_unit_id, g.state
+      FROM group_member m JOIN problem_group g ON g.id = m.group_id
+      JOIN unit u ON u.id = m.school_id JOIN student s ON s.id = m.student_id WHERE m.group_id = ${gid} ORDER BY m.id`)
+    .map((r) => ({ id: Number(r[0]), state: r[1], version: Number(r[2]), school: r[3], county: r[4], studentId: Number(r[5]),
+      birth: r[6], gender: r[7], arbiter: Number(r[8]), gstate: r[9] }));
+}
+
+const SCHOOL_LETTER = Object.fromEntries(Object.entries(SCHOOLS).map(([k, v]) => [v, k]));
+const ARBITER = { 130100: 'city_1301', 130000: 'prov_13', 370000: 'prov_37', 1: 'ministry' };
+/** The actor who would rightly act next on m (its school's clerk or leader, its county, the arbiter). */
+function rightActor(m) {
+  const l = SCHOOL_LETTER[m.school];
+  if (m.state === 'awaiting_leader') return LEADER[l];
+  if (m.state === 'awaiting_review') return COUNTY[m.county];
+  if (m.state === 'approved' && m.gstate === 'awaiting_arbitration') return ARBITER[m.arbiter] ?? COUNTY[m.county];
+  return CLERK[l];
+}
+
+/** One random request; returns the HTTP status. */
+export async function randomStep(r, gid, stats) {
+  const ms = members(gid);
+  const m = pick(r, ms);
+  const actor = r() < 0.7 ? rightActor(m) : pick(r, ACTORS);
+  const c = await login(actor);
+  const action = r() < 0.75 ? pick(r, PLAUSIBLE[m.state]) : pick(r, ALL_ACTIONS);
+  const body = { action, expected_version: r() < 0.08 ? Math.max(1, m.version - 1) : m.version };
+  if (r() < 0.9) body.opinion = '随机测试意见';
+  if (r() < 0.9) body.reason = '随机测试原因';
+  if (r() < 0.85) body.confirm = true;
+  if (r() < 0.9) body.evidence_ids = [makeEvidence(r() < 0.95 ? m.school : SCHOOLS.e)];
+  if (action === 'submit_change') {
+    body.changes = r() < 0.6 ? { id_number: newIdNumber(m.county, m.birth, m.gender) } : { name: '随机' + Math.floor(r() * 1e6) };
+  }
+  let res;
+  if (action === 'arbitrate' && r() < 0.7) {
+    res = await c.post(`/api/v1/groups/${gid}/arbitration`, { member_id: m.id, reason: body.reason ?? '', expected_version: body.expected_version });
+  } else {
+    res = await c.post(`/api/v1/members/${m.id}/actions`, body);
+  }
+  assert.ok([200, 403, 404, 409, 422].includes(res.status), `${actor} ${action} on ${m.id}: ${res.status} ${res.text}`);
+  stats[res.status] = (stats[res.status] ?? 0) + 1;
+  return res;
+}

@@ -39,8 +39,6 @@ async function fill(tl, p) {
 }
 
 const totalOf = (r) => (r?.counts?.total !== undefined ? Number(r.counts.total) : (Array.isArray(r?.items) ? r.items.length : null));
-/** How many rows a list has, up to one page of 200 ("200+" beyond: lists carry no totals, R30). @param {string} path */
-const count = (path) => api('GET', path).then((r) => (r?.next_cursor ? `${r.items.length}+` : totalOf(r)));
 /** GET /api/v1/queue once: {counts: {total, overdue, rejected, oldest_age_days}} of the caller's own work list. */
 let queueP = null;
 const queueCount = (k) => { queueP ??= api('GET', '/api/v1/queue?limit=1'); return queueP.then((r) => (r?.counts?.[k] ?? (k === 'total' ? totalOf(r) : null))); };
@@ -60,7 +58,9 @@ export async function render(main) {
     h('p', { class: 'muted' }, h('a', { href: '#/help' }, t('home.help')))));
   const add = (key, href, p, bad) => { const tl = tile(key, href, bad); tiles.append(tl.el); fill(tl, p.catch(() => null)); };
   queueP = null;
-  const stats = () => api('GET', '/api/v1/stats');
+  // GET /api/v1/stats once: counters, not a scan (issue 13 item 3)
+  let statsP = null;
+  const stats = () => (statsP ??= api('GET', '/api/v1/stats'));
   if (u.role === 'school_clerk' || u.role === 'school_leader') {
     if (u.role === 'school_leader') add('home.leader', '#/queue', queueCount('total'));
     else {
@@ -77,7 +77,7 @@ export async function render(main) {
     add('home.review', '#/queue', queueCount('total'));
     add('home.reminders', '#/queue', reminderCount(), true);
     add('home.overdue', '#/overdue', stats().then((s) => s?.overdue?.members ?? null), true);
-    add('home.regs', '#/registrations', count('/api/v1/students?status=pending&limit=200'));
+    add('home.regs', '#/registrations', stats().then((s) => s?.students?.by_status?.pending ?? 0));
     add('home.total', '#/stats', stats().then((s) => s?.groups?.total ?? null));
   } else if (u.role === 'bureau') {
     add('home.arb', '#/arbitration', queueCount('total'));

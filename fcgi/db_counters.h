@@ -1,0 +1,42 @@
+/* db_counters: the counters behind the home tiles and statistics (issue 13 item 3, R30), read without scanning.
+ * The database keeps them in the same transaction as every change of student, group_member and problem_group
+ * (triggers of sql/320_counters.sql, so every write path, today's and tomorrow's, updates them); this module reads
+ * them for a caller's jurisdiction (R1-R3) and compares or rebuilds them against a COUNT(*) of the rows.
+ *   count_school: per school, kinds 's' (k1 status), 'm' (k1 type, k2 member state, k3 handling),
+ *                 'd' (k1 member state, day due date); summed over the caller's path with the one scope filter
+ *   count_rollup: the same per county, city, province and the country (key status, member state, or state and day)
+ *   count_group:  per unit at every level (a group counted once per unit it touches), kinds 'g' (k1 type, k2 state),
+ *                 'l' (deadline of groups not done), 'a' (due date of arbitrations); the caller reads its own unit */
+#ifndef XJ_DB_COUNTERS_H
+#define XJ_DB_COUNTERS_H
+#include "db.h"
+#include "http.h"
+
+/* Sums in who's jurisdiction (count_rollup for a bureau, count_school for a school): columns kind, key, n; key is the status ('s'), the member state ('m')
+ * or the member state of members due before today ('d', YYYY-MM-DD). Rows with n = 0 are left out. */
+enum xerr db_counters_school_totals(struct db *db, struct arena *a, const struct principal *who, const char *today,
+				    struct db_rows *rows);
+/* One row per unit of `level` (1 provinces, 3 counties) under who's unit, from count_rollup: columns unit code (2 or 6
+ * digits), name, kind, key, n, ordered by code. Per school (count_school; who a city or county bureau): columns
+ * school_id, school code, school name, county_code, kind, key, n, ordered by school id. */
+enum xerr db_counters_units_below(struct db *db, struct arena *a, const struct principal *who, int level, const char *today,
+				  struct db_rows *rows);
+enum xerr db_counters_school_by_school(struct db *db, struct arena *a, const struct principal *who, const char *today,
+				       struct db_rows *rows);
+/* Groups counted at who's own unit: columns kind, type, state, n ('g': by type and state; 'l'/'a': past their date
+ * before today, state ""). */
+enum xerr db_counters_groups(struct db *db, struct arena *a, const struct principal *who, const char *today,
+			     struct db_rows *rows);
+/* Groups per county (level 3) or per school (level 4) under who's unit: columns unit_key, kind, state, n. */
+enum xerr db_counters_groups_below(struct db *db, struct arena *a, const struct principal *who, int level, const char *today,
+				   struct db_rows *rows);
+
+/* Every counter that differs from a COUNT(*) of the rows it counts: columns table ("count_school", "count_group",
+ * "count_rollup"),
+ * key (its columns joined by '|'), expected minus stored. No row: every counter is exact. */
+enum xerr db_counters_check(struct db *db, struct arena *a, struct db_rows *diff);
+/* Recompute every counter from the rows, in one transaction (run on a quiet system: a change committed meanwhile
+ * is counted by its trigger and by the copy). */
+enum xerr db_counters_rebuild(struct db *db);
+
+#endif

@@ -1,0 +1,235 @@
+// counters.test.mjs: issue 13 item 3 (R30; R1-R3 for the jurisdiction sums; R6, R24 for what is counted): the
+// statistics and home tiles read counters the database keeps in the same transaction as every change. A randomized
+// run applies thousands of changes through every write path (clerk registrations, provincial batches, file imports,
+// county approvals, workflow actions incl. deletions and R15 changes, deadlines, due dates, a school merger), some of
+// them at the same time, then `xueji --check-counters` compares every counter with a COUNT(*) of the rows, and
+// GET /api/v1/stats of every role level is compared with COUNT(*) queries over the caller's jurisdiction.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { Client, sql, sqlCount, VARDIR } from '../lib/api.mjs';
+import { record, sameId, csv, upload, province } from '../lib/registry.mjs';
+import { SCHOOLS as S, CLERK, login, rng, pick, randomStep } from '../lib/workflow.mjs';
+
+/** `xueji --check-counters` (or --rebuild-counters) on the instance: {status, out}. */
+function counters(cmd = '--check-counters') {
+  const secrets = Object.fromEntries(readFileSync(`${VARDIR}/secrets.env`, 'utf8').trim().split('\n').map((l) => l.split('=')));
+  try {
+    const out = execFileSync(`${process.env.XJ_BUILD}/xueji`, [cmd], {
+      encoding: 'utf8', env: { ...process.env, XJ_DB_SOCKET: `${VARDIR}/run/db.sock`, XJ_DB_PASSWORD: secrets.XJ_DB_PASSWORD },
+    });
+    return { status: 0, out };
+  } catch (e) {
+    return { status: e.status, out: String(e.stdout) };
+  }
+}
+
+const SEED = Number(process.env.COUNTERS_SEED ?? Date.now() % 1e9);
+const LETTERS = ['a', 'a2', 'b', 'c', 'd', 'e'];
+const PENDING = "('unconfirmed','open','awaiting_leader','awaiting_review')";
+
+/** A new record of school letter l: fresh, or (dup of an earlier record) the same ID number or the same name, gender
+ * and birth date, so that detection opens or joins groups of every distance (school, county, city, province, country). */
+function nextRecord(r, l, earlier) {
+  const school = { code: S[l] };
+  const prev = earlier.length && r() < 0.35 ? pick(r, earlier) : null;
+  if (!prev) return record(school);
+  return r() < 0.7 ? sameId(prev, school) : record(school, { name: prev.name, gender: prev.gender, birth_date: prev.birth_date });
+}
+
+/** Run fns with at most k at a time (concurrent writers meet on the same counter rows). */
+async function parallel(k, fns) {
+  const out = [];
+  let i = 0;
+  await Promise.all(Array.from({ length: k }, async () => { while (i < fns.length) { const j = i++; out[j] = await fns[j](); } }));
+  return out;
+}
+
+test(`issue 13 item 3: thousands of random registrations, batches, imports, approvals, workflow actions, deletions and a merger leave every counter equal to a COUNT(*) (seed ${SEED})`, async (t) => {
+  const r = rng(SEED);
+  const earlier = [];
+  const ops = {};
+  const count = (k, n = 1) => { ops[k] = (ops[k] ?? 0) + n; };
+  assert.equal(counters().status, 0, 'exact before the run');
+  // 1. clerks register, 6 at a time
+  const regs = Array.from({ length: 400 }, () => async () => {
+    const l = pick(r, LETTERS);
+    const rec = nextRecord(r, l, earlier);
+    const res = await (await login(CLERK[l])).post('/api/v1/students', rec);
+    assert.ok([201, 409, 422].includes(res.status), res.text);
+    if (res.status === 201) { earlier.push(rec); count('registrations'); }
+  });
+  await parallel(6, regs);
+  // 2. provincial batches (R29) of 13 and 37
+  for (let i = 0; i < 6; i++) {
+    const code = i % 2 ? '37' : '13';
+    const ls = code === '13' ? ['a', 'a2', 'b', 'c'] : ['d', 'e'];
+    const recs = Array.from({ length: 60 }, () => nextRecord(r, pick(r, ls), earlier));
+    const res = await (await province(code)).post('/api/v1/students/batch', { records: recs });
+    assert.equal(res.status, 200, res.text);
+    res.body.results.forEach((x, k) => { if (x.status === 'created') { earlier.push(recs[k]); count('batch records'); } });
+  }
+  // 3. file imports (one transaction each) with duplicates inside the file and against earlier records
+  for (let i = 0; i < 8; i++) {
+    const l = pick(r, LETTERS);
+    const recs = Array.from({ length: 120 }, () => nextRecord(r, l, earlier));
+    recs.push(sameId(recs[0], { code: S[l] }));
+    const c = await login(CLERK[l]);
+    const dry = await upload(c, csv(recs));
+    assert.ok([200, 201].includes(dry.status), dry.text);
+    const cm = await c.post(`/api/v1/imports/${dry.body.id}/commit`);
+    assert.equal(cm.status, 200, cm.text);
+    earlier.push(...recs);
+    count('imported rows', recs.length);
+  }
+  // 4. county approvals of pending registrations (R6: pending -> formal)
+  for (const county of ['130102', '130104', '130202', '370102', '370202']) {
+    const ids = sql(`SELECT id FROM student WHERE county_code = '${county}' AND status = 'pending' ORDER BY id DESC LIMIT 150`).map((x) => Number(x[0]));
+    if (!ids.length) continue;
+    const res = await (await login(`county_${county}`)).post('/api/v1/registrations/approve', { student_ids: ids });
+    assert.equal(res.status, 200, res.text);
+    count('approvals', res.body.approved);
+  }
+  // 5. workflow actions on the groups these records opened (legal and illegal, by right and random actors), R15
+  //    changes and deletions among them; deadlines (R24) on some; due dates moved into the past on others
+  const mine = earlier.map((x) => `'${x.id_number}'`).join(',');
+  const groups = sql(`SELECT DISTINCT m.group_id FROM group_member m JOIN student s ON s.id = m.student_id
+    WHERE s.id_number IN (${mine}) ORDER BY m.group_id`).map((x) => Number(x[0]));
+  assert.ok(groups.length >= 100, `enough groups opened: ${groups.length}`);
+  const stats = {};
+  const steps = Array.from({ length: 500 }, () => {
+    const gid = pick(r, groups);
+    return async () => {
+      const res = await randomStep(r, gid, stats);
+      if (res.status === 200 && res.body.new_group_id) groups.push(res.body.new_group_id);
+    };
+  });
+  await parallel(4, steps);
+  count('workflow requests', steps.length);
+  const prov = await login('prov_13');
+  for (const gid of groups.filter(() => r() < 0.15)) {
+    const res = await prov.put(`/api/v1/groups/${gid}/deadline`, { deadline: r() < 0.5 ? '2020-06-30' : '2030-06-30' });
+    assert.ok([200, 403, 404, 409].includes(res.status), res.text);
+    if (res.status === 200) count('deadlines');
+  }
+  const late = groups.filter(() => r() < 0.2);
+  sql(`UPDATE group_member SET due_date = '2020-01-0${1 + (SEED % 9)}' WHERE group_id IN (${late.join(',')}) AND due_date IS NOT NULL`);
+  // 6. a school merger (issue 16): a county opens two schools, registers into one and merges it into the other
+  const county = await login('county_130102');
+  const code = () => `130102${String(6000 + Math.floor(r() * 999)).padStart(4, '0')}`;
+  const mk = async (name) => {
+    for (;;) {
+      const res = await county.post('/api/v1/schools', { code: code(), county_code: '130102', name, type: '211' });
+      if (res.status === 201) return res.body;
+      assert.equal(res.status, 409, res.text);
+    }
+  };
+  const from = await mk('计数并入前小学'), into = await mk('计数并入后小学');
+  const hash = sql("SELECT password_hash FROM app_user WHERE username = 'clerk_a'")[0][0];
+  sql(`INSERT INTO app_user (username, display_name, role, unit_id, password_hash) VALUES ('clerk_${from.code}', '计数', 'school_clerk', ${from.id}, '${hash}')`);
+  const fc = await Client.login(`clerk_${from.code}`);
+  for (let i = 0; i < 20; i++) {
+    const rec = nextRecord(r, 'a', earlier.filter((x) => x.school_code === S.a));
+    const res = await fc.post('/api/v1/students', { ...rec, school_code: from.code });
+    assert.equal(res.status, 201, res.text);
+  }
+  const m = await county.post(`/api/v1/schools/${from.id}/merge`, { version: from.version, into: into.id });
+  assert.equal(m.status, 200, m.text);
+  count('merged records', m.body.moved);
+
+  t.diagnostic(`ops ${JSON.stringify(ops)}; workflow statuses ${JSON.stringify(stats)}; ${groups.length} groups`);
+  assert.ok(stats[200] > 120, `enough legal actions: ${JSON.stringify(stats)}`);
+  const check = counters();
+  assert.equal(check.status, 0, check.out);
+  assert.match(check.out, /^check-counters: 0 mismatches/m);
+  // leave no work behind for the suites after this one (their queue rows must stay on a first page): this run's groups
+  // finish and its records become formal, by plain SQL, which the triggers count as well
+  const ids = sql(`SELECT id FROM student WHERE id_number IN (${mine}) OR school_id IN (${from.id}, ${into.id})`).map((x) => x[0]).join(',');
+  sql(`UPDATE group_member SET state = 'closed', due_date = NULL WHERE group_id IN (${groups.join(',')}) AND state NOT IN ('deleted', 'changed', 'closed', 'upheld');
+    UPDATE problem_group SET state = 'done', open_key = NULL, done_at = UTC_TIMESTAMP(6), deadline = NULL WHERE id IN (${groups.join(',')});
+    UPDATE student SET status = 'formal' WHERE id IN (${ids}) AND status IN ('pending', 'problem')`);
+  const after = counters();
+  assert.equal(after.status, 0, after.out);
+});
+
+/** COUNT(*)s over a jurisdiction filter on the member / student path (alias m / s). */
+function truth(filterM, filterS) {
+  const q = (x) => sqlCount(x);
+  return {
+    groups: q(`SELECT COUNT(DISTINCT m.group_id) FROM group_member m WHERE ${filterM}`),
+    students: q(`SELECT COUNT(*) FROM student s WHERE ${filterS}`),
+    pending: q(`SELECT COUNT(*) FROM student s WHERE ${filterS} AND s.status = 'pending'`),
+    members: q(`SELECT COUNT(*) FROM group_member m WHERE ${filterM}`),
+    overdue: q(`SELECT COUNT(*) FROM group_member m WHERE ${filterM} AND m.state IN ${PENDING} AND m.due_date < '${today()}'`),
+    pastDeadline: q(`SELECT COUNT(DISTINCT g.id) FROM problem_group g JOIN group_member m ON m.group_id = g.id
+      WHERE ${filterM} AND g.state <> 'done' AND g.deadline < '${today()}'`),
+    open: q(`SELECT COUNT(DISTINCT g.id) FROM problem_group g JOIN group_member m ON m.group_id = g.id WHERE ${filterM} AND g.state = 'open'`),
+  };
+}
+let todayStr;
+const today = () => todayStr;
+
+test('issue 13 item 3: statistics of every role level equal COUNT(*) over the jurisdiction, with per-province, per-county and per-school rows', async () => {
+  const cases = [
+    ['ministry', '1', '1'],
+    ['prov_13', "m.province_code = '13'", "s.province_code = '13'"],
+    ['city_1301', "m.city_code = '1301'", "s.city_code = '1301'"],
+    ['county_130102', "m.county_code = '130102'", "s.county_code = '130102'"],
+  ];
+  for (const [user, fm, fs] of cases) {
+    const res = await (await login(user)).get('/api/v1/stats');
+    assert.equal(res.status, 200, res.text);
+    const b = res.body;
+    todayStr = b.today;
+    const want = truth(fm, fs);
+    const got = {
+      groups: b.groups.total, students: b.students.total, pending: b.students.by_status.pending ?? 0, members: b.members.total,
+      overdue: b.overdue.members, pastDeadline: b.overdue.groups_past_deadline, open: b.groups.by_state.open ?? 0,
+    };
+    assert.deepEqual(got, want, `${user}: stats vs COUNT(*)`);
+    // per county (per province for the ministry): each row's numbers equal the COUNT(*) of that unit
+    const units = user === 'ministry' ? b.provinces : b.counties;
+    assert.equal(user === 'ministry' ? b.counties : b.provinces, undefined);
+    const col = user === 'ministry' ? 'province_code' : 'county_code';
+    for (const c of units.slice(0, 6)) {
+      const w = truth(`m.${col} = '${c.code}'`, `s.${col} = '${c.code}'`);
+      assert.equal(c.groups_total, w.groups, `${user} unit ${c.code} groups`);
+      assert.equal(Object.values(c.students_by_status).reduce((x, y) => x + y, 0), w.students, `${user} unit ${c.code} students`);
+      assert.equal(Object.values(c.members_by_state).reduce((x, y) => x + y, 0), w.members, `${user} unit ${c.code} members`);
+      assert.equal(c.overdue.members, w.overdue, `${user} unit ${c.code} overdue`);
+      assert.equal(c.overdue.groups_past_deadline, w.pastDeadline, `${user} unit ${c.code} past deadline`);
+    }
+    assert.ok(units.every((c) => fm === '1' || c.code.startsWith(fm.match(/'(\d+)'/)[1])), `${user}: only units in scope`);
+    if (user === 'city_1301' || user === 'county_130102') {
+      assert.ok(b.schools.length >= 1, `${user}: per-school rows`);
+      for (const s of b.schools) {
+        const w = truth(`m.school_id = ${s.id}`, `s.school_id = ${s.id}`);
+        assert.equal(s.groups_total, w.groups, `${user} school ${s.code} groups`);
+        assert.equal(Object.values(s.members_by_state).reduce((x, y) => x + y, 0), w.members, `${user} school ${s.code} members`);
+        assert.equal(Object.values(s.students_by_status).reduce((x, y) => x + y, 0), w.students, `${user} school ${s.code} students`);
+        assert.equal(s.overdue.members, w.overdue, `${user} school ${s.code} overdue`);
+        assert.ok(s.county_code.startsWith(fm.match(/'(\d+)'/)[1]));
+      }
+    } else {
+      assert.equal(b.schools, undefined, `${user}: a province's or the country's schools are read by county`);
+    }
+  }
+});
+
+test('issue 13 item 3: --check-counters names a counter that is off (exit 1), --rebuild-counters makes every counter exact again', () => {
+  const key = sql("SELECT county_code, school_id, k1 FROM count_school WHERE kind = 's' AND n > 0 LIMIT 1")[0];
+  assert.ok(key, 'a counter to spoil');
+  const where = `county_code = '${key[0]}' AND school_id = ${key[1]} AND kind = 's' AND k1 = '${key[2]}'`;
+  sql(`UPDATE count_school SET n = n + 5 WHERE ${where}`);
+  sql("UPDATE count_group SET n = n - 1 WHERE level = 0 AND kind = 'g' LIMIT 1");
+  const bad = counters();
+  assert.equal(bad.status, 1, bad.out);
+  assert.match(bad.out, new RegExp(`^mismatch count_school ${key[0]}\\|${key[1]}\\|s\\|${key[2]}\\|.* -5$`, 'm'));
+  assert.match(bad.out, /^mismatch count_group 0\|\|g\|.* 1$/m);
+  assert.match(bad.out, /^check-counters: 2 mismatches/m);
+  const rebuilt = counters('--rebuild-counters');
+  assert.equal(rebuilt.status, 0, rebuilt.out);
+  assert.match(rebuilt.out, /^rebuild-counters: ok in/m);
+  assert.equal(counters().status, 0);
+});

@@ -1,0 +1,19 @@
+# instance.sh: sourced by the bench scripts (registry.sh, suspects.sh, national/data.sh): their helpers and a fresh
+# instance database. Expects INSTANCE, PORT, DB_PORT, FCGI_PORT exported; sets root (and cds there), VARDIR and MK.
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
+cd "$root"
+export VARDIR=$root/var/$INSTANCE
+MK=(make --no-print-directory INSTANCE="$INSTANCE" PORT="$PORT" DB_PORT="$DB_PORT" FCGI_PORT="$FCGI_PORT" VARDIR="$VARDIR")
+rootsql() { mariadb --no-defaults -uroot --socket="$VARDIR/run/db.sock" --local-infile=1 "$@"; }
+now() { date +%s.%N; }
+since() { awk -v a="$(now)" -v b="$1" 'BEGIN { printf "%.3f", a - b }'; }
+# Wipe the instance, start its MariaDB, apply the migrations, load the divisions and the given seed files.
+bench_fresh_db() {
+  "${MK[@]}" build seed-data node-deps >/dev/null
+  "${MK[@]}" stop >/dev/null 2>&1 || true
+  rm -rf "$VARDIR"
+  "${MK[@]}" seed-data >/dev/null
+  sql/db.sh start
+  sql/db.sh migrate >/dev/null
+  sql/db.sh seed "$VARDIR/seed/divisions.sql" "$@"
+}
