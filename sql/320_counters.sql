@@ -72,7 +72,7 @@ BEGIN
     ON DUPLICATE KEY UPDATE n = n + VALUES(n);
   INSERT INTO count_rollup (level, unit_key, kind, k1, day, shard, n) VALUES
     (3, p_county, p_kind, v_key, p_day, 0, p_delta), (2, p_city, p_kind, v_key, p_day, p_school % 8, p_delta),
-    (1, p_prov, p_kind, v_key, p_day, p_school % 8, p_delta), (0, '', p_kind, v_key, p_day, p_school % 8, p_delta)
+    (1, p_prov, p_kind, v_key, p_day, p_school % 8, p_delta), (0, '', p_kind, v_key, p_day, CAST(p_prov AS UNSIGNED), p_delta)
     ON DUPLICATE KEY UPDATE n = n + VALUES(n);
 END//
 
@@ -224,7 +224,7 @@ CREATE VIEW count_school_expected AS
 
 CREATE VIEW count_rollup_expected AS
   SELECT l.level, CASE l.level WHEN 3 THEN c.county_code WHEN 2 THEN c.city_code WHEN 1 THEN c.province_code ELSE '' END unit_key,
-         c.kind, IF(c.kind = 'm', c.k2, c.k1) k1, c.day, IF(l.level = 3, 0, c.school_id % 8) shard, SUM(c.n) n
+         c.kind, IF(c.kind = 'm', c.k2, c.k1) k1, c.day, CASE l.level WHEN 3 THEN 0 WHEN 0 THEN CAST(c.province_code AS UNSIGNED) ELSE c.school_id % 8 END shard, SUM(c.n) n
   FROM count_school_expected c JOIN (SELECT 0 level UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3) l ON 1 = 1
   GROUP BY 1, 2, 3, 4, 5, 6;
 
