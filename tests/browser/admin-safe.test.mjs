@@ -64,7 +64,10 @@ test('issue 11.12: a role change needs a confirmation naming the user; destructi
   await A.page.click(`[data-toggle="${user}"]`);
   assert.match(await A.page.textContent('[data-dialog-ok]'), new RegExp(`停用 ${user}`));
   await A.page.click('[data-dialog-ok]');
-  await A.page.waitForFunction((u) => /停用|已停用/.test(document.querySelector(`[data-user-row="${u}"]`)?.textContent || '') && !document.querySelector('[data-flash].error:not([hidden])'), user);
+  // the row's state badge turns to 已停用 only once the list has reloaded after the saved change (the button's own
+  // label "停用 …" matched before, so the check could run before the request)
+  await A.page.waitForSelector(`[data-user-row="${user}"] .badge.bad`);
+  assert.equal(await A.page.textContent(`[data-user-row="${user}"] .badge.bad`), '已停用');
   assert.equal(sql(`SELECT disabled FROM app_user WHERE username = '${user}'`)[0][0], '1');
   await shot(A.page, '12-users');
   assert.deepEqual(A.errors, []);
