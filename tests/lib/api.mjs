@@ -8,6 +8,21 @@ export const VARDIR = process.env.XJ_VARDIR;
 export const ROOT = process.env.XJ_ROOT || new URL('../..', import.meta.url).pathname;
 export const DEMO_PASSWORD = 'Xueji@2026demo';
 
+/**
+ * fetch, sent again once when a kept-alive connection was closed by nginx (keepalive_timeout 30 s) while the test's
+ * event loop was blocked in a long synchronous helper (execFileSync of `xueji --suspects`, bulk SQL): undici then writes
+ * the next request on a socket whose FIN it has not yet processed and fails with "other side closed" before any answer.
+ * nginx never read that request, so sending it again on a new connection is safe; any other failure is thrown.
+ */
+async function fetchOnce(url, init) {
+  try {
+    return await fetch(url, init);
+  } catch (e) {
+    if (e?.cause?.code !== 'UND_ERR_SOCKET' || !/other side closed/.test(e.cause.message) || !(e.cause.socket?.bytesRead > 0)) throw e;
+    return fetch(url, init);
+  }
+}
+
 /** Raw fetch against the instance; returns {status, headers, body (parsed JSON or text), text}. */
 export async function http(method, path, { body, headers = {}, raw } = {}) {
   const h = { ...headers };
@@ -16,7 +31,7 @@ export async function http(method, path, { body, headers = {}, raw } = {}) {
     payload = JSON.stringify(body);
     h['content-type'] ??= 'application/json';
   }
-  const res = await fetch(BASE + path, { method, headers: h, body: payload, redirect: 'manual' });
+  const res = await fetchOnce(BASE + path, { method, headers: h, body: payload, redirect: 'manual' });
   const text = await res.text();
   let json;
   try { json = JSON.parse(text); } catch { json = undefined; }
