@@ -66,7 +66,7 @@ function requests(role) {
     `id_number=${one[0]}`, ...(role === 'county_130102' ? ['school=1301020001'] : []),
     ...(role === 'city_1301' ? ['county=130102', 'school=1301020001&name=%E7%8E%8B'] : [])].map((q) => `/api/v1/queue?limit=50&${q}`);
   const overdue = ['clerk_a', 'leader_a'].includes(role) ? [] : ['', 'type=id_dup', 'name=%E7%8E%8B', ...county]
-    .map((q) => `/api/v1/overdue?limit=200&${q}`);
+    .map((q) => `/api/v1/overdue?limit=50&${q}`);
   return [...students, ...groups, ...queue, ...overdue];
 }
 
