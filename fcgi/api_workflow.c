@@ -1290,17 +1290,22 @@ enum xerr api_wf_stats(struct req *r, struct resp *w)
 
 enum xerr api_wf_overdue(struct req *r, struct resp *w)
 {
-	long long limit;
+	long long limit, key[WF_OVERDUE_KEYS];
+	int paged;
 	struct search f;
 	enum xerr e;
 	if ((e = req_query_int(r, w, "limit", 1, 1000, 200, &limit)) || (e = api_search_read(r, w, SEARCH_OVERDUE_KEYS, &f)))
 		return e;
+	/* issue 13 item 1 (R30): keyset-paged, the cursor bound to the list, its filters and the caller */
+	const char *list = search_list_name(r->arena, "overdue", &f);
+	if ((e = cursor_read(r, w, list, key, WF_OVERDUE_KEYS, &paged)))
+		return e;
 	wd_day td = today_day();
 	const char *today = day_str(r->arena, td);
 	struct db_rows rs;
-	if ((e = db_wf_overdue(r->db, r->arena, r->who, today, (int)limit, &f, &rs)))
+	if ((e = db_wf_overdue(r->db, r->arena, r->who, today, (int)limit, &f, paged ? key : NULL, &rs)))
 		return e;
-	cJSON *arr, *o = cursor_list(&arr); /* the first `limit`, most overdue first; not paged further yet */
+	cJSON *arr, *o = cursor_list(&arr); /* most overdue first: due day, group, member, kind */
 	cJSON_AddStringToObject(o, "today", today);
 	for (size_t i = 0; i < rs.n; i++) {
 		cJSON *x = overdue_step_json(&rs, i, td);
@@ -1312,6 +1317,12 @@ enum xerr api_wf_overdue(struct req *r, struct resp *w)
 		step_unit_json(x, &rs, i, 10);
 		cJSON_AddBoolToObject(x, "escalated", db_get_int(&rs, i, 14) != 0);
 		cJSON_AddItemToArray(arr, x);
+	}
+	if (rs.n) {
+		size_t l = rs.n - 1;
+		long long last[WF_OVERDUE_KEYS] = {db_get_int(&rs, l, WF_OVERDUE_KEY_COL), db_get_int(&rs, l, 1),
+						   db_get_int(&rs, l, WF_OVERDUE_KEY_COL + 1), db_get_int(&rs, l, WF_OVERDUE_KEY_COL + 2)};
+		cursor_next(r, o, list, rs.n, limit, last, WF_OVERDUE_KEYS);
 	}
 	resp_header(w, "Cache-Control", "no-store");
 	return resp_json(r, w, 200, o);

@@ -1,8 +1,10 @@
 /* db_counters: SQL of the counters (issue 13 item 3, R30): jurisdiction sums for statistics and home tiles, the
  * comparison with COUNT(*) and the rebuild. The counters themselves are written by the triggers of
- * sql/320_counters.sql; the views count_*_expected there are the COUNT(*) they must equal. */
+ * sql/320_counters.sql (the country's group shards: sql/330); the views count_*_expected there are the COUNT(*) they
+ * must equal. */
 #include "db_counters.h"
 #include "scope.h"
+#include "db_search.h"
 #include <assert.h>
 
 /* 'd' rows count only when due before today; n = 0 rows (everything moved away) are left out */
@@ -11,38 +13,48 @@
 static const struct db_sql Q_TOTALS[SCOPE_N] = SCOPE_SQL(
 	"SELECT " KEYED ", SUM(c.n) n FROM count_school c WHERE ", "c", "school_id",
 	DUE_FILTER " GROUP BY c.kind, 2 HAVING n <> 0 ORDER BY c.kind, 2");
-/* a bureau (county and above): its own count_rollup rows (a few per key and shard); the units one level below */
-#define R_DUE " AND (c.kind <> 'd' OR c.day < ?)"
+/* a bureau (county and above): its own count_rollup rows (a few per key and shard); the units one level below. Students
+ * and members by status and state ('s', 'm') are one range of the key (level, kind, unit); overdue members ('d') only the
+ * pending states' rows due before today (sql/331), summed into one 'd' row per state. */
+#define R_SM(U)                                                                                                       \
+	"SELECT c.unit_key, c.kind, c.k1, SUM(c.n) n FROM count_rollup c FORCE INDEX (PRIMARY)"                         \
+	" WHERE c.level = ? AND c.kind IN ('s', 'm') AND " U " GROUP BY c.unit_key, c.kind, c.k1"
+#define R_D(U) "SELECT c.unit_key, c.kind, c.k1, SUM(c.n) n FROM count_rollup c WHERE c.level = ? AND c.kind = 'd' AND " U \
+	" AND c.k1 IN " SQL_PENDING " AND c.day < ? GROUP BY c.unit_key, c.kind, c.k1"
 static const struct db_sql Q_TOTALS_ROLLUP = {
-	"SELECT c.kind, c.k1, SUM(c.n) n FROM count_rollup c WHERE c.level = ? AND c.unit_key = ?" R_DUE
-	" GROUP BY c.kind, c.k1 HAVING n <> 0 ORDER BY c.kind, c.k1"};
+	"SELECT x.kind, x.k1, x.n FROM (" R_SM("c.unit_key = ?") " UNION ALL " R_D("c.unit_key = ?") ") x"
+	" WHERE x.n <> 0 ORDER BY x.kind, x.k1"};
 static const struct db_sql Q_ROLLUP_BELOW = {
-	"SELECT x.unit_key, u.name, x.kind, x.k1, x.n FROM (SELECT c.unit_key, c.kind, c.k1, SUM(c.n) n FROM count_rollup c"
-	" WHERE c.level = ? AND c.unit_key LIKE ?" R_DUE " GROUP BY c.unit_key, c.kind, c.k1 HAVING n <> 0) x"
-	" LEFT JOIN unit u ON u.code = RPAD(x.unit_key, 6, '0') ORDER BY x.unit_key, x.kind, x.k1"};
+	"SELECT x.unit_key, u.name, x.kind, x.k1, x.n FROM (" R_SM("c.unit_key LIKE ?") " UNION ALL " R_D("c.unit_key LIKE ?")
+	") x LEFT JOIN unit u ON u.code = RPAD(x.unit_key, 6, '0') WHERE x.n <> 0 ORDER BY x.unit_key, x.kind, x.k1"};
 /* the schools under a city or county: county_code LIKE its code + '%', one range of count_school's primary key */
 static const struct db_sql Q_BY_SCHOOL = {
 	"SELECT x.school_id, u.code, u.name, x.county_code, x.kind, x.k, x.n FROM (SELECT c.school_id, c.county_code, "
 	KEYED " k, SUM(c.n) n FROM count_school c WHERE c.county_code LIKE ?"
 	DUE_FILTER " GROUP BY c.school_id, c.county_code, c.kind, 4 HAVING n <> 0) x LEFT JOIN unit u ON u.id = x.school_id"
 	" ORDER BY x.school_id, x.kind, x.k"};
-/* groups: the caller's own unit row (level, key), or the rows one or two levels below (key prefix) */
-#define G_SUM "SUM(n) s FROM count_group WHERE level = ? AND "
-#define G_DUE " AND (kind = 'g' OR day < ?)"
-static const struct db_sql Q_GROUPS = {
-	"SELECT kind, k1, k2, " G_SUM "unit_key = ?" G_DUE " GROUP BY kind, k1, k2 HAVING s <> 0 ORDER BY kind, k1, k2"};
-static const struct db_sql Q_GROUPS_BELOW = {
-	"SELECT unit_key, kind, k2, " G_SUM "unit_key LIKE ?" G_DUE " GROUP BY unit_key, kind, k2 HAVING s <> 0"
-	" ORDER BY unit_key, kind, k2"};
+/* groups: the caller's own unit row (level, key), or the rows one or two levels below (key prefix). Groups by type and
+ * state ('g') are one range of the key (level, kind, unit); past the deadline ('l') or the arbitration's due date ('a')
+ * only the rows due before today (sql/331). */
+#define G_PART(COLS, U, K)                                                                                            \
+	"SELECT " COLS ", SUM(n) s FROM count_group WHERE level = ? AND " K " AND " U " GROUP BY " COLS
+#define G_BY(COLS, U)                                                                                                 \
+	"SELECT * FROM (" G_PART(COLS, U, "kind = 'g'") " UNION ALL "                                               \
+	G_PART(COLS, U, "kind IN ('l', 'a') AND day < ?") ") x WHERE x.s <> 0 ORDER BY " COLS
+static const struct db_sql Q_GROUPS = {G_BY("kind, k1, k2", "unit_key = ?")};
+static const struct db_sql Q_GROUPS_BELOW = {G_BY("unit_key, kind, k2", "unit_key LIKE ?")};
 
 #define S_KEY "county_code, school_id, kind, k1, k2, k3, day"
+/* the country's group counters (level 0) are exact as a sum over their shards (sql/330: a group's presence may be added
+ * through one province's shard and removed through another's), the levels below shard by shard */
 #define G_KEY "level, unit_key, kind, k1, k2, day, shard"
+#define G_KEY_IN "level, unit_key, kind, k1, k2, day, IF(level = 0, 0, shard) shard"
 #define R_KEY "level, unit_key, kind, k1, day, shard"
 static const struct db_sql Q_CHECK = {
 	"SELECT 'count_school', CONCAT_WS('|', " S_KEY "), SUM(n) d FROM (SELECT " S_KEY ", n FROM count_school_expected"
 	" UNION ALL SELECT " S_KEY ", -n FROM count_school) x GROUP BY " S_KEY " HAVING d <> 0"
-	" UNION ALL SELECT 'count_group', CONCAT_WS('|', " G_KEY "), SUM(n) d FROM (SELECT " G_KEY ", n FROM count_group_expected"
-	" UNION ALL SELECT " G_KEY ", -n FROM count_group) y GROUP BY " G_KEY " HAVING d <> 0"
+	" UNION ALL SELECT 'count_group', CONCAT_WS('|', " G_KEY "), SUM(n) d FROM (SELECT " G_KEY_IN ", n FROM count_group_expected"
+	" UNION ALL SELECT " G_KEY_IN ", -n FROM count_group) y GROUP BY " G_KEY " HAVING d <> 0"
 	" UNION ALL SELECT 'count_rollup', CONCAT_WS('|', " R_KEY "), SUM(n) d FROM (SELECT " R_KEY ", n FROM count_rollup_expected"
 	" UNION ALL SELECT " R_KEY ", -n FROM count_rollup) z GROUP BY " R_KEY " HAVING d <> 0 LIMIT 1000"};
 static const struct db_sql Q_CLEAR_SCHOOL = {"DELETE FROM count_school"};
@@ -56,9 +68,10 @@ enum xerr db_counters_school_totals(struct db *db, struct arena *a, const struct
 				    struct db_rows *rows)
 {
 	enum scope_kind k = scope_kind_of(who);
+	const char *key = scope_unit_key(who, a);
 	if (k != SCOPE_SCHOOL)
-		return db_exec(db, a, &Q_TOTALS_ROLLUP, DB_ARGS(DBI(who->unit_level), DBS(scope_unit_key(who, a)), DBS(today)), rows,
-			       NULL, NULL);
+		return db_exec(db, a, &Q_TOTALS_ROLLUP,
+			       DB_ARGS(DBI(who->unit_level), DBS(key), DBI(who->unit_level), DBS(key), DBS(today)), rows, NULL, NULL);
 	return db_exec(db, a, &Q_TOTALS[k], DB_ARGS(scope_arg(who), DBS(today)), rows, NULL, NULL);
 }
 
@@ -66,7 +79,8 @@ enum xerr db_counters_units_below(struct db *db, struct arena *a, const struct p
 				  struct db_rows *rows)
 {
 	const char *prefix = arena_printf(a, "%s%%", scope_unit_key(who, a)); /* codes: digits, nothing to escape */
-	return db_exec(db, a, &Q_ROLLUP_BELOW, DB_ARGS(DBI(level), DBS(prefix), DBS(today)), rows, NULL, NULL);
+	return db_exec(db, a, &Q_ROLLUP_BELOW, DB_ARGS(DBI(level), DBS(prefix), DBI(level), DBS(prefix), DBS(today)), rows, NULL,
+		       NULL);
 }
 
 enum xerr db_counters_school_by_school(struct db *db, struct arena *a, const struct principal *who, const char *today,
@@ -81,7 +95,8 @@ enum xerr db_counters_groups(struct db *db, struct arena *a, const struct princi
 			     struct db_rows *rows)
 {
 	const char *key = scope_unit_key(who, a);
-	return db_exec(db, a, &Q_GROUPS, DB_ARGS(DBI(who->unit_level), DBS(key), DBS(today)), rows, NULL, NULL);
+	return db_exec(db, a, &Q_GROUPS, DB_ARGS(DBI(who->unit_level), DBS(key), DBI(who->unit_level), DBS(today), DBS(key)),
+		       rows, NULL, NULL);
 }
 
 enum xerr db_counters_groups_below(struct db *db, struct arena *a, const struct principal *who, int level, const char *today,
@@ -89,7 +104,8 @@ enum xerr db_counters_groups_below(struct db *db, struct arena *a, const struct 
 {
 	const char *key = scope_unit_key(who, a);
 	const char *prefix = arena_printf(a, "%s%%", key); /* unit keys are digits and '/': nothing to escape for LIKE */
-	return db_exec(db, a, &Q_GROUPS_BELOW, DB_ARGS(DBI(level), DBS(prefix), DBS(today)), rows, NULL, NULL);
+	return db_exec(db, a, &Q_GROUPS_BELOW, DB_ARGS(DBI(level), DBS(prefix), DBI(level), DBS(today), DBS(prefix)), rows, NULL,
+		       NULL);
 }
 
 enum xerr db_counters_check(struct db *db, struct arena *a, struct db_rows *diff)

@@ -193,27 +193,33 @@ static const struct db_sql Q_REMINDERS = {
 #define OV_SEARCH_NARGS (6 + SEARCH_STUDENT_NARGS)
 /* the caller's members by the path index of the scope's level (the ministry's "(? IS NULL)" uses none: all rows) */
 #define M_PATH_KEYS "FORCE INDEX (k_member_province, k_member_city, k_member_county_group, k_member_school_group)"
+/* Issue 13 item 1 (R24, R30): one pass over the caller's members (the path index of the scope's level), each joined to
+ * its group and to the three kinds of overdue step k.r: 0 the member's own step (pending, past its due date), 1 the
+ * group's arbitration, 2 the group's clearance deadline. A group's row is one row however many of its members are the
+ * caller's (GROUP BY on the row's key). Rows are keyset-paged by (due day, group id, member id or 0, kind): most
+ * overdue first, stable under inserts (a row added behind the cursor is on a later page, one before it on none). */
+#define OV_DUE "CASE k.r WHEN 0 THEN m.due_date WHEN 1 THEN g.arb_due_date ELSE g.deadline END"
+#define OV_MID "IF(k.r = 0, m.id, 0)"
+#define OV_UNIT(COL) "CASE WHEN k.r > 0 THEN au." COL " WHEN m.state = 'awaiting_review' THEN cu." COL " ELSE su." COL " END"
 /* The unit whose step it is (issue 11 item 9): the school for its handling, the county for its review, the arbiter for
  * an arbitration and for a group past its clearance deadline; how long the step has waited; escalated (due before the
- * cutoff of db_wf_escalate_cutoff). Arguments per part: cutoff, scope, search (OV_SEARCH_NARGS), today. */
+ * cutoff of db_wf_escalate_cutoff). Arguments: cutoff, today x3, scope, search (OV_SEARCH_NARGS), has cursor, the
+ * cursor's 4 values, limit. The last three columns are the row's key (TO_DAYS of the due day, member id or 0, kind). */
 #define OVERDUE_LIST(C)                                                                                               \
-	"SELECT 'member', m.group_id, m.id, g.type, m.state, m.due_date, m.school_id, m.county_code, s.name,"        \
-	" s.student_no, IF(m.state = 'awaiting_review', cu.code, su.code), IF(m.state = 'awaiting_review', cu.name, su.name)," \
-	" IF(m.state = 'awaiting_review', cu.level, su.level), TIMESTAMPDIFF(SECOND, m.step_started_at, UTC_TIMESTAMP(6))," \
-	" m.due_date < ? FROM group_member m STRAIGHT_JOIN problem_group g ON g.id = m.group_id JOIN student s ON s.id = m.student_id" \
-	" JOIN unit su ON su.id = m.school_id LEFT JOIN unit cu ON cu.code = m.county_code"                          \
-	" WHERE " C OV_SEARCH " AND m.state IN " PENDING " AND m.due_date < ?"                                        \
-	" UNION ALL SELECT DISTINCT 'arbitration', g.id, NULL, g.type, g.state, g.arb_due_date, NULL, NULL, NULL, NULL," \
-	" au.code, au.name, au.level, TIMESTAMPDIFF(SECOND, g.arb_since, UTC_TIMESTAMP(6)), g.arb_due_date < ?"     \
+	"SELECT ELT(k.r + 1, 'member', 'arbitration', 'deadline'), m.group_id, IF(k.r = 0, m.id, NULL), g.type,"       \
+	" IF(k.r = 0, m.state, g.state), " OV_DUE ", IF(k.r = 0, m.school_id, NULL), IF(k.r = 0, m.county_code, NULL)," \
+	" IF(k.r = 0, s.name, NULL), IF(k.r = 0, s.student_no, NULL), " OV_UNIT("code") ", " OV_UNIT("name") ","        \
+	" " OV_UNIT("level") ", TIMESTAMPDIFF(SECOND, CASE k.r WHEN 0 THEN m.step_started_at WHEN 1 THEN g.arb_since"   \
+	" ELSE g.created_at END, UTC_TIMESTAMP(6)), " OV_DUE " < ?, TO_DAYS(" OV_DUE ") kd, " OV_MID " km, k.r kr"     \
 	" FROM group_member m " M_PATH_KEYS " STRAIGHT_JOIN problem_group g ON g.id = m.group_id"                      \
-	" JOIN student s ON s.id = m.student_id JOIN unit au ON au.id = g.arbiter_unit_id"                            \
-	" WHERE " C OV_SEARCH " AND g.state = 'awaiting_arbitration' AND g.arb_due_date < ?"                          \
-	" UNION ALL SELECT DISTINCT 'deadline', g.id, NULL, g.type, g.state, g.deadline, NULL, NULL, NULL, NULL,"      \
-	" au.code, au.name, au.level, TIMESTAMPDIFF(SECOND, g.created_at, UTC_TIMESTAMP(6)), g.deadline < ?"          \
-	" FROM group_member m " M_PATH_KEYS " STRAIGHT_JOIN problem_group g ON g.id = m.group_id"                      \
-	" JOIN student s ON s.id = m.student_id JOIN unit au ON au.id = g.arbiter_unit_id"                            \
-	" WHERE " C OV_SEARCH " AND g.state <> 'done' AND g.deadline < ?"                                             \
-	" ORDER BY 6, 2, 3 LIMIT ?"
+	" STRAIGHT_JOIN (SELECT 0 r UNION ALL SELECT 1 UNION ALL SELECT 2) k"                                           \
+	" ON (k.r = 0 AND m.state IN " PENDING " AND m.due_date < ?)"                                                  \
+	" OR (k.r = 1 AND g.state = 'awaiting_arbitration' AND g.arb_due_date < ?)"                                    \
+	" OR (k.r = 2 AND g.state <> 'done' AND g.deadline < ?)"                                                       \
+	" STRAIGHT_JOIN student s ON s.id = m.student_id STRAIGHT_JOIN unit su ON su.id = m.school_id"                 \
+	" LEFT JOIN unit cu ON cu.code = m.county_code LEFT JOIN unit au ON au.id = g.arbiter_unit_id"                 \
+	" WHERE " C OV_SEARCH " AND (? = 0 OR (TO_DAYS(" OV_DUE "), m.group_id, " OV_MID ", k.r) > (?, ?, ?, ?))"      \
+	" GROUP BY kd, m.group_id, km, kr ORDER BY kd, m.group_id, km, kr LIMIT ?"
 static const struct db_sql Q_OVERDUE[SCOPE_N] = SCOPED(OVERDUE_LIST);
 
 /* ---- feed ---- */
@@ -712,23 +718,24 @@ enum xerr db_wf_reminders(struct db *db, struct arena *a, uint32_t unit_id, int 
 }
 
 enum xerr db_wf_overdue(struct db *db, struct arena *a, const struct principal *who, const char *today, int limit,
-			const struct search *f, struct db_rows *rows)
+			const struct search *f, const long long *after, struct db_rows *rows)
 {
 	const char *cut = NULL;
 	enum xerr e = db_wf_escalate_cutoff(db, a, &cut);
 	if (e != XE_OK)
 		return e;
-	struct db_arg x[3 * (3 + OV_SEARCH_NARGS) + 1];
+	struct db_arg x[4 + 1 + OV_SEARCH_NARGS + 5 + 1];
 	size_t n = 0;
-	for (int part = 0; part < 3; part++) { /* members, arbitrations, group deadlines: cutoff, scope, search, today */
-		x[n++] = DBS(cut);
-		x[n++] = scope_arg(who);
-		x[n++] = DBS(f->type), x[n++] = DBS(f->type);
-		x[n] = f->school_id ? DBI(f->school_id) : DBNULL, x[n + 1] = x[n], n += 2;
-		x[n++] = DBS(f->county), x[n++] = DBS(f->county);
-		n += db_search_student_args(x + n, f);
-		x[n++] = DBS(today);
-	}
+	x[n++] = DBS(cut);
+	x[n++] = DBS(today), x[n++] = DBS(today), x[n++] = DBS(today);
+	x[n++] = scope_arg(who);
+	x[n++] = DBS(f->type), x[n++] = DBS(f->type);
+	x[n] = f->school_id ? DBI(f->school_id) : DBNULL, x[n + 1] = x[n], n += 2;
+	x[n++] = DBS(f->county), x[n++] = DBS(f->county);
+	n += db_search_student_args(x + n, f);
+	x[n++] = DBI(after != NULL);
+	for (int i = 0; i < WF_OVERDUE_KEYS; i++)
+		x[n++] = DBI(after ? after[i] : 0);
 	x[n++] = DBI(limit);
 	assert(n == sizeof x / sizeof *x);
 	return db_exec(db, a, &Q_OVERDUE[scope_kind_of(who)], x, n, rows, NULL, NULL);

@@ -151,10 +151,14 @@ enum xerr db_wf_queue_arbiter(struct db *db, struct arena *a, uint32_t unit_id, 
 			      const struct search *f, const long long *after, struct db_rows *items, struct db_rows *counts);
 
 /* Overdue list in scope: kind, group_id, member_id, type, state, due, school_id, county_code, name, student_no,
- * acting unit code, name, level, step age in seconds, escalated (0/1) (issue 11 item 9).
- * f (issue 13 item 1): type, school, county and the student searched for, on the member that puts a row there. */
+ * acting unit code, name, level, step age in seconds, escalated (0/1) (issue 11 item 9), then the row's keyset key
+ * (WF_OVERDUE_KEYS columns from WF_OVERDUE_KEY_COL: due day number, member id or 0, kind; the group id is column 1).
+ * f (issue 13 item 1): type, school, county and the student searched for, on the member that puts a row there.
+ * after (NULL = first page): the last row's key as (due day, group id, member id or 0, kind). */
+#define WF_OVERDUE_KEY_COL 15
+#define WF_OVERDUE_KEYS 4
 enum xerr db_wf_overdue(struct db *db, struct arena *a, const struct principal *who, const char *today, int limit,
-			const struct search *f, struct db_rows *rows);
+			const struct search *f, const long long *after, struct db_rows *rows);
 
 /* Issue 11 item 9 (R24): the first day that is not escalated today: a step due before it has waited more than
  * XJ_ESCALATE_WORKING_DAYS (default 5) working days past its due date. YYYY-MM-DD in the arena. */

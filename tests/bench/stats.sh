@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# stats.sh: issue 13 item 3 speed: the home page's requests and the statistics of every role level (ministry, province,
-# city, county, school) on the national-shape dataset (tests/bench/national/data.sh), with wrk at c=8: requests/s,
+# stats.sh: issue 13 item 3 speed: the home page's requests, the statistics and the overdue list (first page and page 2
+# by cursor, issue 13 item 1) of every role level (ministry, province, city, county, school) on the national-shape dataset (tests/bench/national/data.sh), with wrk at c=8: requests/s,
 # median and p99 per endpoint x role level, and the service workers' memory (RSS) before and after.
 #
 # Usage: tests/bench/stats.sh   (NATIONAL_ROWS=200000 when it has to make the dataset; a running national instance is
@@ -44,10 +44,17 @@ before=$(rss)
     c=$(cookie "$user")
     [ -n "$c" ] || { echo "cannot sign in as $user"; continue; }
     paths=(/api/v1/queue?limit=1)                               # every home page: the caller's own work list's counts
+    next=''
     [ "$level" = school ] || paths=(/api/v1/stats "${paths[@]}") # bureaus: the counters (tiles, statistics page)
+    if [ "$level" != school ]; then # bureaus: the overdue list, its first page and (when paged) its second by cursor
+      paths+=("/api/v1/overdue?limit=50")
+      next=$(curl -fsS -H "Cookie: $c" "$base/api/v1/overdue?limit=50" | node -e 'let s="";process.stdin.on("data",(d)=>s+=d).on("end",()=>process.stdout.write(JSON.parse(s).next_cursor||""))')
+      [ -z "$next" ] || paths+=("/api/v1/overdue?limit=50&cursor=$next")
+    fi
     for p in "${paths[@]}"; do
       read -r rate p50 p99 bad < <(measure "$c" "$p")
-      printf '%-9s %-10s %-34s %10s %9s %9s%s\n' "$level" "$unit" "GET $p" "$rate" "$p50" "$p99" "${bad:+  (non-2xx: $bad)}"
+      label=$p; [[ $p != *'&cursor='* ]] || label="${p%%&cursor=*}&cursor=(page 2)"
+      printf '%-9s %-10s %-34s %10s %9s %9s%s\n' "$level" "$unit" "GET $label" "$rate" "$p50" "$p99" "${bad:+  (non-2xx: $bad)}"
     done
   done <"$vardir/bench/users.tsv"
   echo "service workers' RSS: ${before} MB before, $(rss) MB after"

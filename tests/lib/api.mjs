@@ -1,5 +1,6 @@
 // api.mjs: helpers shared by the API tests: HTTP against the running test instance, sign-in, SQL inspection.
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import assert from 'node:assert/strict';
 import { checkResponse } from './openapi.mjs';
 
@@ -103,4 +104,17 @@ export async function until(fn, ms = 5000, step = 100) {
     await new Promise((r) => setTimeout(r, step));
   }
   throw new Error(`condition not met within ${ms} ms (last: ${last})`);
+}
+
+/** `xueji --check-counters` (or --rebuild-counters) on the instance (issue 13 item 3): {status, out}. */
+export function countersCli(cmd = '--check-counters') {
+  const secrets = Object.fromEntries(readFileSync(`${VARDIR}/secrets.env`, 'utf8').trim().split('\n').map((l) => l.split('=')));
+  try {
+    const out = execFileSync(`${process.env.XJ_BUILD}/xueji`, [cmd], {
+      encoding: 'utf8', env: { ...process.env, XJ_DB_SOCKET: `${VARDIR}/run/db.sock`, XJ_DB_PASSWORD: secrets.XJ_DB_PASSWORD },
+    });
+    return { status: 0, out };
+  } catch (e) {
+    return { status: e.status, out: String(e.stdout) };
+  }
 }

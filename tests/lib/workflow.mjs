@@ -350,3 +350,20 @@ export async function randomStep(r, gid, stats) {
   stats[res.status] = (stats[res.status] ?? 0) + 1;
   return res;
 }
+
+/**
+ * makeGroup that remembers the groups it made, and settle() to take them out of every work list afterwards (members
+ * approved without a due date, groups done), so a suite's overdue steps do not fill other suites' first pages.
+ * @returns {{make: typeof makeGroup, settle: () => void}}
+ */
+export function settledGroups() {
+  const made = [];
+  return {
+    make: (spec) => { const g = makeGroup(spec); made.push(g.id); return g; },
+    settle: () => {
+      if (!made.length) return;
+      sql(`UPDATE group_member SET state = 'approved', due_date = NULL WHERE group_id IN (${made.join(',')})`);
+      sql(`UPDATE problem_group SET state = 'done', deadline = NULL, arb_due_date = NULL WHERE id IN (${made.join(',')})`);
+    },
+  };
+}

@@ -2,7 +2,7 @@
 import { t, extend } from '../i18n.js';
 import { h, replace } from '../dom.js';
 import { state, flashError, hashParams } from '../shell.js';
-import { label, fact, day, dueCell, table, pagedList, limitLoader, fetchAllPages, exportButtons, tf, searchForm, pick, typeFilter } from '../ui.js';
+import { label, fact, day, dueCell, table, pagedList, cursorLoader, fetchAllPages, exportButtons, tf, searchForm, pick, typeFilter } from '../ui.js';
 import { api } from '../api.js';
 import { unitSummary, stepText, escalatedBadge } from '../escalation.js';
 
@@ -32,9 +32,10 @@ export async function render(main) {
   const form = searchForm('#/overdue', p, state.user, 'of', [
     typeFilter()]);
   const params = pick(p, ['q', 'school', 'county', 'type']);
-  const list = pagedList({ load: limitLoader('/api/v1/overdue', params, 1000), draw: (items) => table(columns, items, { caption: t('overdue.title'), rowAttrs: (it) => ({ data: { overdueRow: it.member_id ?? it.id } }) }), onError: flashError });
+  // issue 13 item 1 (R30): paged by the list's cursor, most overdue first
+  const list = pagedList({ load: cursorLoader('/api/v1/overdue', params), draw: (items) => table(columns, items, { caption: t('overdue.title'), rowAttrs: (it) => ({ data: { overdueRow: it.member_id ?? it.id } }) }), onError: flashError });
   const exp = exportButtons({
-    filename: `overdue-${day(new Date().toISOString())}`, fetch: () => fetchAllPages(limitLoader('/api/v1/overdue', params, 1000)),
+    filename: `overdue-${day(new Date().toISOString())}`, fetch: () => fetchAllPages(cursorLoader('/api/v1/overdue', params)),
     columns: columns.map((c) => ({ label: c.label, value: (it) => { const v = c.cell(it); return v instanceof Node ? v.textContent : v; } })),
   }, flashError);
   // issue 11 item 9: the overdue steps grouped by the unit whose step it is, with the longest wait
