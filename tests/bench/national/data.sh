@@ -52,7 +52,7 @@ rootsql xueji -e "SET SESSION foreign_key_checks = 0, unique_checks = 0; SET @xj
     (id, code, name, school_type, parent_id, province_code, city_code, county_code) SET level = 4;
   LOAD DATA LOCAL INFILE '$work/students.tsv' INTO TABLE student CHARACTER SET utf8mb4
     (id, school_id, province_code, city_code, county_code, name, gender, birth_date, id_type, id_number, id_check, grade,
-     student_no, status, ever_approved, verify_state, register_id_number) SET source = 'import';
+     student_no, status, ever_approved, verify_state, register_id_number, verify_id_number) SET source = 'import';
   LOAD DATA LOCAL INFILE '$work/groups.tsv' INTO TABLE problem_group CHARACTER SET utf8mb4
     (id, type, clash_key, open_key, state, scope_level, arbiter_unit_id, deadline, arb_due_date, arb_since, done_at);
   LOAD DATA LOCAL INFILE '$work/members.tsv' INTO TABLE group_member CHARACTER SET utf8mb4
