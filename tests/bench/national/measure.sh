@@ -28,10 +28,11 @@ sql() { rootsql -N -B xueji -e "$1"; }
 uri() { node -e 'process.stdout.write(encodeURIComponent(process.argv[1]))' "$1"; }
 ms() { awk '{ v = $1; if (v ~ /us$/) { sub(/us$/, "", v); v /= 1000 } else if (v ~ /ms$/) sub(/ms$/, "", v);
   else if (v ~ /s$/) { sub(/s$/, "", v); v *= 1000 } printf "%.1f", v }'; }
-wrkrun() { # conns duration path [cookie] -> "rate p50 p99 non2xx"
-  local o; o=$(wrk -t2 -c"$1" -d"$2s" --latency ${4:+-H "Cookie: $4"} "$base$3" 2>&1)
+wrkrun() { # conns duration path [cookie] -> "rate p50 p99 non2xx" (a request slower than 10 s counts as a timeout)
+  local o; o=$(wrk -t2 -c"$1" -d"$2s" --timeout 10s --latency ${4:+-H "Cookie: $4"} "$base$3" 2>&1)
+  local bad; bad=$(awk '/Non-2xx/ { n += $NF } /Socket errors/ { sub(/.*timeout /, ""); n += $1 } END { if (n) print n }' <<<"$o")
   echo "$(awk '/^Requests\/sec/ { printf "%.0f", $2 }' <<<"$o") $(awk '$1 == "50%" { print $2 }' <<<"$o" | ms) \
-$(awk '$1 == "99%" { print $2 }' <<<"$o" | ms) $(awk '/Non-2xx/ { print $NF }' <<<"$o")"
+$(awk '$1 == "99%" { print $2 }' <<<"$o" | ms) $bad"
 }
 rss() { ps -o rss= --ppid "$(cat "$VARDIR/run/service.pid")" | awk '{ s += $1 } END { printf "%.0f", s / 1024 }'; }
 cookie() {
@@ -116,7 +117,7 @@ for level in $levels; do
       spec=${path#WALK:}; list=${spec%:*}; step=${spec##*:}
       read -r reached cur nreq < <(node tests/bench/national/walk.mjs "$base" "$c" "$list" "$page" 50 "$step" 2>>"$work/measure.err")
       path="${list}limit=50${cur:+&cursor=$cur}"
-      [ "${reached:-0}" = "$page" ] || note="page ${reached:-?}: the list ends before page $page"
+      [ "${reached:-0}" = "$page" ] || note="page ${reached:-?}: the list ends there, or the walk ran out of time (BENCH_WALK_SECONDS)"
     fi
     code=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $c" "$base$path")
     if [ "$code" != 200 ]; then
@@ -125,7 +126,7 @@ for level in $levels; do
       continue
     fi
     read -r rate p50 p99 bad < <(wrkrun "$conns" "$dur" "$path" "$c")
-    [ -z "$bad" ] || note="${note:+$note; }$bad non-2xx"
+    [ -z "$bad" ] || note="${note:+$note; }$bad non-2xx or timed out"
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$level" "$name" "$p50" "$p99" "$rate" "$path" "$note" >>"$raw"
     printf '  %-9s %-28s p50 %7s ms  p99 %8s ms  %6s req/s %s\n' "$level" "$name" "$p50" "$p99" "$rate" "$note"
   done < <(requests "$level")

@@ -105,9 +105,9 @@ for step in $steps; do
         BASE_URL=http://127.0.0.1:$PORT node tests/bench/registry-import.mjs "$token" "$w/warm.csv" >"$w/warm.json" 2>>"$w/import.err"
         BASE_URL=http://127.0.0.1:$PORT node tests/bench/registry-import.mjs "$token" "$w/file.csv" >"$w/file.json" 2>>"$w/import.err"
         rss=$(service_peak_rss_kb)
+        grep -ho 'import [0-9]* commit: [^"]*' "$VARDIR/log/service.log" | tail -1 >"$w/profile.txt"
         node -e "const j = JSON.parse(require('fs').readFileSync('$w/file.json', 'utf8')); const c = j.jobs.reduce((a, x) => a + x.created, 0);
           console.log('$n', Math.round(c / j.seconds), j.seconds.toFixed(1), c, Math.round($rss / 1024))"
-        grep -ho 'import [0-9]* commit: [^"]*' "$VARDIR/log/service.log" | tail -1 >"$w/profile.txt"
       )
     }
     read -r n1 r1 s1 c1 m1 < <(import_into "$INSTANCE" "$PORT" "$DB_PORT" "$FCGI_PORT")
