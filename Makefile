@@ -42,7 +42,7 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS = $(patsubst tests/unit/%.c,$(BUILD)/%,$(UNIT_SRCS))
 
 .PHONY: all deps build unit test test-some test-files test-api test-browser test-resilience run start stop status restart \
-	valgrind bench bench-data fuzz clean node-deps seed-data cluster cluster-stop cluster-status test-cluster
+	valgrind bench bench-data bench-national fuzz clean node-deps seed-data cluster cluster-stop cluster-status test-cluster
 
 all: build
 
@@ -259,8 +259,16 @@ bench: build node-deps
 # measurement (tests/bench/national/data.sh: INSTANCE=national, ports PORT/DB_PORT/FCGI_PORT default 28580/23580/29580)
 N ?= 1000000
 bench-data: build node-deps
-	@INSTANCE=$(if $(filter dev,$(INSTANCE)),national,$(INSTANCE)) $(if $(filter 8080,$(PORT)),,PORT=$(PORT) DB_PORT=$(DB_PORT) FCGI_PORT=$(FCGI_PORT)) \
-	  tests/bench/national/data.sh $(N)
+	@$(BENCH_NATIONAL_VARS) tests/bench/national/data.sh $(N)
+
+# issues 13, 14, 15, 17 at national volume, on the instance bench-data keeps (same INSTANCE and ports): every endpoint x
+# role level, the county problem list vs static, RSS, EXPLAIN (measure.sh); table sizes, re-detection vs the bare index
+# scan, the suspects' full run, the import rate (scale.sh; SCALE_STEPS, BENCH_IMPORT_ALSO=INSTANCE:PORT:DB_PORT:FCGI_PORT)
+BENCH_NATIONAL_VARS = INSTANCE=$(if $(filter dev,$(INSTANCE)),national,$(INSTANCE)) \
+	$(if $(filter 8080,$(PORT)),PORT=28580 DB_PORT=23580 FCGI_PORT=29580,PORT=$(PORT) DB_PORT=$(DB_PORT) FCGI_PORT=$(FCGI_PORT))
+bench-national: build node-deps
+	@$(BENCH_NATIONAL_VARS) tests/bench/national/measure.sh
+	@$(BENCH_NATIONAL_VARS) tests/bench/national/scale.sh $(SCALE_STEPS)
 
 fuzz: deps
 	@tests/fuzz/run.sh

@@ -46,12 +46,7 @@ import_s=$(node -e "console.log(JSON.parse(require('fs').readFileSync('$work/imp
 jobs=$(node -e "console.log(JSON.parse(require('fs').readFileSync('$work/import.json','utf8')).jobs.map(j=>j.id).join(','))")
 imported=$(rootsql -N xueji -e "SELECT COUNT(*) FROM student WHERE import_job_id IN ($jobs)")
 # issue 14: the service's peak RSS over the import (VmHWM of the supervisor and its workers) and the phase profile
-svc=$(cat "$VARDIR/run/service.pid")
-rss_kb=0
-for p in $svc $(pgrep -P "$svc" || true); do
-  k=$(awk '/^VmHWM:/ { print $2 }' "/proc/$p/status" 2>/dev/null || echo 0)
-  [ "${k:-0}" -gt "$rss_kb" ] && rss_kb=$k
-done
+rss_kb=$(service_peak_rss_kb)
 grep -ho 'import [0-9]* commit: [^"]*' "$VARDIR/log/service.log" >"$work/profile.txt" || true
 awk '{ for (i = 1; i <= NF; i++) if ($(i + 1) == "s," || $(i + 1) == "s") t[$(i - 1)] += $i } END { for (k in t) printf "%s %.1f s, ", k, t[k]; print "" }' \
   "$work/profile.txt" | sed 's/, $//' >"$work/profile-sum.txt"

@@ -6,6 +6,16 @@ export VARDIR=$root/var/$INSTANCE
 MK=(make --no-print-directory INSTANCE="$INSTANCE" PORT="$PORT" DB_PORT="$DB_PORT" FCGI_PORT="$FCGI_PORT" VARDIR="$VARDIR")
 rootsql() { mariadb --no-defaults -uroot --socket="$VARDIR/run/db.sock" --local-infile=1 "$@"; }
 now() { date +%s.%N; }
+# the service's peak RSS in kB: the largest VmHWM of its supervisor and workers (issue 14: memory during an import)
+service_peak_rss_kb() {
+  local svc p k max=0
+  svc=$(cat "$VARDIR/run/service.pid")
+  for p in $svc $(pgrep -P "$svc" || true); do
+    k=$(awk '/^VmHWM:/ { print $2 }' "/proc/$p/status" 2>/dev/null || echo 0)
+    [ "${k:-0}" -gt "$max" ] && max=$k
+  done
+  echo "$max"
+}
 since() { awk -v a="$(now)" -v b="$1" 'BEGIN { printf "%.3f", a - b }'; }
 # Wipe the instance, start its MariaDB, apply the migrations, load the divisions and the given seed files.
 bench_fresh_db() {

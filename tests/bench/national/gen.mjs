@@ -115,7 +115,7 @@ function child(i, over = {}) {
   return {
     school: i, name: over.name ?? fullName(male), gender: male ? 'M' : 'F', birth, id_type: '1', id_number: body + check(body),
     id_check: 'ok', grade: String(grade), student_no: 'L' + s.county + birth.replaceAll('-', '') + pad(n % 10000, 4),
-    status: rnd() < 0.05 ? 'pending' : 'formal', verify_state: 'unverified', register_id_number: null, ...over,
+    status: rnd() < 0.05 ? 'pending' : 'formal', verify_state: 'unverified', register_id_number: null, verify_id_number: null, ...over,
   };
 }
 
@@ -135,7 +135,7 @@ function writeStudent(c) {
   c.id = ++sid;
   buf.s.push([c.id, s.id, s.county.slice(0, 2), s.county.slice(0, 4), s.county, c.name, c.gender, c.birth, c.id_type, nul(c.id_number),
     c.id_check, c.grade, c.student_no, c.status, c.status === 'formal' || c.status === 'problem' ? 1 : 0, c.verify_state,
-    nul(c.register_id_number)].join('\t') + '\n');
+    nul(c.register_id_number), nul(c.verify_id_number)].join('\t') + '\n');
   return c;
 }
 const superior = (counties) => {
@@ -215,18 +215,26 @@ for (let i = 0; i < schools.length && written < N; i++) {
       written += 2;
     } else if (x < RATE * 2) { // malformed resident ID number (R8.2): a wrong check character
       const a = child(i);
+      const valid = a.id_number;
       a.id_number = a.id_number.slice(0, 17) + (a.id_number[17] === '0' ? '1' : '0');
       a.id_check = 'checksum';
       const states = writeGroup('id_error', [{ ...a, id: sid + 1 }], String(sid + 1), 'school');
       a.status = statusFor(states[0], groupStateOf(states));
+      // a finished change or a group closed by detection: the record carries a well-formed number now
+      if (['changed', 'closed'].includes(states[0]) && groupStateOf(states) === 'done') { a.id_number = valid; a.id_check = 'ok'; }
       writeStudent(a);
       written++;
     } else if (x < RATE * 3) { // ID number changed in the population register (R8, R10)
       const a = child(i, { verify_state: 'changed' });
       const b = child(i, { gender: a.gender, birth: a.birth });
       a.register_id_number = b.id_number;
+      a.verify_id_number = a.id_number; // the register's finding is about the number the record carries (R10)
       const states = writeGroup('id_changed', [{ ...a, id: sid + 1 }], String(sid + 1), 'school');
       a.status = statusFor(states[0], groupStateOf(states));
+      // a finished change or a group closed by detection: the record carries the register's number, verified
+      if (['changed', 'closed'].includes(states[0]) && groupStateOf(states) === 'done') {
+        Object.assign(a, { id_number: b.id_number, verify_state: 'verified', verify_id_number: b.id_number, register_id_number: null });
+      }
       writeStudent(a);
       written++;
     } else {
