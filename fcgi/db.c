@@ -38,6 +38,7 @@ struct db {
 	int explain;               /* test hook (db_explain_begin): EXPLAIN every SELECT into explain_out */
 	struct sbuf explain_out;
 	int read_committed;        /* db_tx_read_committed: the transactions it begins are READ COMMITTED */
+	int fence;                 /* Galera (XJ_DB_NODES): the next statement first waits for the cluster's commits */
 	struct stmt_slot slots[STMT_SLOTS];
 };
 
@@ -95,8 +96,12 @@ static int is_conn_error(unsigned e)
  * connect, or the node is not ready (not in the primary component), the next node of the list is tried and becomes
  * the writer for all later connections. A process that starts while others run (a restarted service) first asks each
  * node how many of the service's connections it holds and joins the busiest, so that it does not write through
- * another node than they do (node_probe; XJ_DB_FOLLOW=0: not, for a test that wants two writers). Reads wait for the cluster's earlier commits (wsrep_sync_wait=1), so a
- * request sees its own writes and other processes' writes also while processes write through different nodes. */
+ * another node than they do (node_probe; XJ_DB_FOLLOW=0: not, for a test that wants two writers). Each request
+ * first waits once for every commit the cluster made before it (a causal read, wsrep_sync_wait, db_fence), so it
+ * sees its own earlier writes and other processes' also while processes write through different nodes; so does a new
+ * connection (perhaps to another node) and a transaction run again after a certification failure (its winner's
+ * writeset may not be applied on this node yet). Not every statement: each causal wait is a message through the
+ * cluster's total order, which all nodes handle (measured: issue 15, README). */
 static _Atomic unsigned node_cur;
 static pthread_once_t node_probed = PTHREAD_ONCE_INIT;
 
@@ -161,19 +166,22 @@ static const char Q_NODE_READY[] = "SELECT @@wsrep_on=0 OR VARIABLE_VALUE='ON' F
 				   "WHERE VARIABLE_NAME='WSREP_READY'";
 
 /* Once per process: the ready node holding most of the service user's connections (a user sees its own threads in
- * the process list) becomes the writer; none (every process starting): the first ready node, as before. */
+ * the process list) becomes the writer; none (every process starting): the first ready node, as before. The probe
+ * connects without a database and counts only connections with one: probes of processes starting at the same time
+ * never count each other (they did: two services started together both chose node 3 of 3, while the cluster's tests
+ * read node 1). */
 static void node_probe(void)
 {
 	unsigned n = node_count(), best = 0;
-	long long most = 1; /* the probe's own connection */
+	long long most = 0;
 	for (unsigned k = 0; k < n && config_int("XJ_DB_FOLLOW", 1); k++) {
 		char host[128];
 		unsigned port;
 		MYSQL *m = node_addr(k, host, &port) ? conn_init(5) : NULL;
-		if (m && mysql_real_connect(m, host, cfg.db_user, cfg.db_password, cfg.db_name, port, NULL, 0) &&
+		if (m && mysql_real_connect(m, host, cfg.db_user, cfg.db_password, NULL, port, NULL, 0) &&
 		    node_int(m, Q_NODE_READY) == 1) {
 			long long c = node_int(m, "SELECT COUNT(*) FROM information_schema.PROCESSLIST "
-						  "WHERE USER = SUBSTRING_INDEX(CURRENT_USER(), '@', 1)");
+						  "WHERE USER = SUBSTRING_INDEX(CURRENT_USER(), '@', 1) AND DB IS NOT NULL");
 			if (c > most)
 				most = c, best = k;
 		}
@@ -227,11 +235,7 @@ enum xerr db_ensure(struct db *db)
 		m = node_connect(m, rw);
 		if (!m)
 			return XE_UNAVAILABLE;
-		if (mysql_query(m, "SET time_zone='+00:00', SESSION wsrep_sync_wait=1")) {
-			db->last_errno = mysql_errno(m);
-			mysql_close(m);
-			return XE_UNAVAILABLE;
-		}
+		db->fence = 1;
 	} else if (!mysql_real_connect(m, cfg.db_socket ? NULL : cfg.db_host, cfg.db_user, cfg.db_password, cfg.db_name,
 				(unsigned)cfg.db_port, cfg.db_socket, 0)) {
 		db->last_errno = mysql_errno(m);
@@ -515,6 +519,24 @@ static enum xerr tx_check(struct db *db, const char *sql)
 	return XE_RETRY;
 }
 
+void db_request_begin(struct db *db)
+{
+	db->fence = cfg.db_nodes != NULL;
+}
+
+/* The causal wait of a Galera connection (db->fence): one read that waits until this node has applied every
+ * writeset the cluster ordered before it. */
+static enum xerr db_fence(struct db *db)
+{
+	assert(db->conn && cfg.db_nodes);
+	MYSQL_RES *r = NULL;
+	if (mysql_query(db->conn, "SET STATEMENT wsrep_sync_wait=1 FOR SELECT 1") || !(r = mysql_store_result(db->conn)))
+		return map_error(db, mysql_errno(db->conn), mysql_error(db->conn), "wsrep_sync_wait");
+	mysql_free_result(r);
+	db->fence = 0;
+	return XE_OK;
+}
+
 enum xerr db_exec(struct db *db, struct arena *a, const struct db_sql *q, const struct db_arg *args, size_t nargs,
 		  struct db_rows *rows, unsigned long long *affected, unsigned long long *insert_id)
 {
@@ -540,7 +562,10 @@ enum xerr db_exec(struct db *db, struct arena *a, const struct db_sql *q, const 
 		e = db_ensure(db);
 		if (e != XE_OK)
 			break;
-		e = get_stmt(db, q, &st);
+		if (db->fence)
+			e = db_fence(db);
+		if (e == XE_OK)
+			e = get_stmt(db, q, &st);
 		if (e == XE_OK) {
 			if (mysql_stmt_param_count(st) != nargs) {
 				log_error("db: statement wants %lu args, got %lu [%.200s]", mysql_stmt_param_count(st),
@@ -939,6 +964,7 @@ enum xerr db_tx(struct db *db, enum xerr (*fn)(struct db *db, void *ctx), void *
 				db_rollback(db);
 		}
 		if (e == XE_RETRY) {
+			db_request_begin(db); /* a certification loser reads the winner's writes when it runs again */
 			/* exponential back-off with jitter: 1, 2, 4 ... 64 ms, times 0.5-1.5 */
 			long ms = 1L << (attempt < 6 ? attempt : 6);
 			long ns = ms * 1000000L / 2 + (long)(rand() % 1000) * ms * 1000L;

@@ -104,6 +104,10 @@ void db_rollback(struct db *db);
 void db_explain_begin(struct db *db);
 const char *db_explain_take(struct db *db, struct arena *a);
 
+/* A request (or a job's unit of work) begins: on a Galera cluster its first statement waits for every commit the
+ * cluster made before it (issue 15); nothing on a single server. */
+void db_request_begin(struct db *db);
+
 /* MariaDB error number of the last failure (0 if none). */
 unsigned db_errno(const struct db *db);
 

@@ -271,7 +271,8 @@ enum xerr db_reg_job_issues(struct db *db, struct arena *a, uint64_t job_id, int
 			    struct db_rows *rows);
 /* Import commits of one province one at a time (issue 14 item 4: provinces in parallel): lock the province's gate row
  * first in the commit transaction (waits for a running one of the province), sharing the national row; an import of no
- * province (province NULL or "": a national caller) takes the national row alone, so it waits for every province. */
+ * province (province NULL or "": a national caller) writes every row, so it waits for every province, also when the
+ * two commit through different Galera nodes (issue 15 item 3: certification refuses one of two writes of one row). */
 enum xerr db_reg_import_gate(struct db *db, struct arena *a, const char *province);
 /* Committed files: claim (unit, sha) for job inside the commit transaction; *prior = the job that already did. */
 enum xerr db_reg_file_claim(struct db *db, struct arena *a, uint32_t unit_id, const char *sha256, uint64_t job_id, uint64_t *prior);

@@ -80,6 +80,7 @@ void router_run(struct req *r, struct resp *w)
 {
 	const struct route *rt = r->route;
 	enum xerr e = XE_OK;
+	db_request_begin(r->db); /* issue 15: on a Galera cluster, the request sees every commit made before it */
 	if (rt->roles != ROLES_PUBLIC || auth_wanted(r)) {
 		e = auth_authenticate(r, w);
 		if (e != XE_OK)

@@ -22,14 +22,25 @@ nodes_list() { local i s=""; for i in $(seq 1 "$NODES"); do s="$s${s:+,}127.0.0.
 gcomm() { local i s=""; for i in $(seq 1 "$NODES"); do s="$s${s:+,}127.0.0.1:$(gport "$i")"; done; echo "gcomm://$s"; }
 fcgi_ports() { local i s=""; for i in $(seq 1 "$SVCS"); do s="$s $((CP + i))"; done; echo "$s"; }
 
-# a node's mariadbd options: wsrep on, its own Galera/IST/SST ports, small caches (two cores, a shared host)
+# a node's mariadbd options: wsrep on, its own Galera/IST/SST ports, small caches (two cores, a shared host). A commit
+# is durable once certified: its writeset is in the memory of every node of the primary component before COMMIT returns
+# (and applied or queued there), so each node writes its InnoDB log at every commit but flushes it to disk once a
+# second (innodb_flush_log_at_trx_commit=2, CLUSTER_FLUSH; the usual Galera setting): a kill -9 of a node loses nothing
+# (the log is in the operating system's cache), only a power cut of every node's machine at once could lose the last
+# second. With 1, each commit costs three fsyncs on this one disk (the writer's and both appliers').
+# Flow control (issue 15 speed): with one writer, a replica's queue of writesets to apply only delays that replica (reads
+# go to the writer, and a new writer waits for its queue by the service's causal read); gcs.fc_limit=64 paused every
+# commit of the cluster 6.3 s in a 20-s decision bench here (the replicas get a small share of the 2 cores), 500 not at
+# all (queue at most ~300: under a second to apply on failover). fc_single_primary: the limit is not scaled by the
+# number of writers.
 node_args() {
   local i=$1
   echo "--wsrep-on=ON --wsrep-provider=/usr/lib/galera/libgalera_smm.so --wsrep-cluster-name=xueji" \
     "--wsrep-cluster-address=$(gcomm) --wsrep-node-name=node$i --wsrep-node-address=127.0.0.1:$(gport "$i")" \
-    "--wsrep-provider-options=gmcast.listen_addr=tcp://127.0.0.1:$(gport "$i");ist.recv_addr=127.0.0.1:$((CP + 30 + i));gcache.size=64M;gcs.fc_limit=64;evs.suspect_timeout=PT3S;evs.inactive_timeout=PT6S" \
+    "--wsrep-provider-options=gmcast.listen_addr=tcp://127.0.0.1:$(gport "$i");ist.recv_addr=127.0.0.1:$((CP + 30 + i));gcache.size=64M;gcs.fc_limit=500;gcs.fc_factor=0.8;gcs.fc_single_primary=YES;evs.suspect_timeout=PT3S;evs.inactive_timeout=PT6S" \
     "--wsrep-sst-method=${CLUSTER_SST:-rsync} --wsrep-sst-receive-address=127.0.0.1:$((CP + 40 + i))" \
-    "--binlog-format=ROW --innodb-autoinc-lock-mode=2 --wsrep-slave-threads=2 --innodb-log-file-size=48M"
+    "--binlog-format=ROW --innodb-autoinc-lock-mode=2 --wsrep-slave-threads=2 --innodb-log-file-size=48M" \
+    "--innodb-flush-log-at-trx-commit=${CLUSTER_FLUSH:-2}"
 }
 
 db() { # db N CMD...: sql/db.sh on node N
