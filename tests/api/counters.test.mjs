@@ -6,24 +6,9 @@
 // GET /api/v1/stats of every role level is compared with COUNT(*) queries over the caller's jurisdiction.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { Client, sql, sqlCount, VARDIR } from '../lib/api.mjs';
+import { Client, sql, sqlCount, counters } from '../lib/api.mjs';
 import { record, sameId, csv, upload, province } from '../lib/registry.mjs';
 import { SCHOOLS as S, CLERK, login, rng, pick, randomStep } from '../lib/workflow.mjs';
-
-/** `xueji --check-counters` (or --rebuild-counters) on the instance: {status, out}. */
-function counters(cmd = '--check-counters') {
-  const secrets = Object.fromEntries(readFileSync(`${VARDIR}/secrets.env`, 'utf8').trim().split('\n').map((l) => l.split('=')));
-  try {
-    const out = execFileSync(`${process.env.XJ_BUILD}/xueji`, [cmd], {
-      encoding: 'utf8', env: { ...process.env, XJ_DB_SOCKET: `${VARDIR}/run/db.sock`, XJ_DB_PASSWORD: secrets.XJ_DB_PASSWORD },
-    });
-    return { status: 0, out };
-  } catch (e) {
-    return { status: e.status, out: String(e.stdout) };
-  }
-}
 
 const SEED = Number(process.env.COUNTERS_SEED ?? Date.now() % 1e9);
 const LETTERS = ['a', 'a2', 'b', 'c', 'd', 'e'];

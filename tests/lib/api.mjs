@@ -1,5 +1,6 @@
 // api.mjs: helpers shared by the API tests: HTTP against the running test instance, sign-in, SQL inspection.
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import assert from 'node:assert/strict';
 import { checkResponse } from './openapi.mjs';
 
@@ -70,6 +71,20 @@ export function sql(query) {
 }
 /** First column of the first row as a number. */
 export function sqlCount(query) { return Number(sql(query)[0]?.[0] ?? 0); }
+
+/** `xueji --check-counters` (or another counters command, e.g. --rebuild-counters) on the instance, as the service's
+ * database user: {status, out}. */
+export function counters(cmd = '--check-counters') {
+  const secrets = Object.fromEntries(readFileSync(`${VARDIR}/secrets.env`, 'utf8').trim().split('\n').map((l) => l.split('=')));
+  try {
+    const out = execFileSync(`${process.env.XJ_BUILD}/xueji`, [cmd], {
+      encoding: 'utf8', env: { ...process.env, XJ_DB_SOCKET: `${VARDIR}/run/db.sock`, XJ_DB_PASSWORD: secrets.XJ_DB_PASSWORD },
+    });
+    return { status: 0, out };
+  } catch (e) {
+    return { status: e.status, out: String(e.stdout) };
+  }
+}
 
 /** Assert the standard error shape and code. */
 export function assertError(r, status, code) {
