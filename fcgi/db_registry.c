@@ -666,6 +666,8 @@ enum xerr db_reg_detect_keys_err(struct db *db, uint64_t batch, const char *cons
 	" WHERE m2.student_id=s.id"                                                                                 \
 	" AND m2.state IN @STANDING@ AND g2.type=d.type AND g2.clash_key=d.k AND g2.state='done')"
 
+/* the key of a name+gender+birth clash (R7): the group's clash_key and open_key */
+#define NBG_KEY_OF(S) "CONCAT(" S ".name,'|'," S ".gender,'|'," S ".birth_date)"
 /* keys of the marked records (EXISTS probes keep a clean record from costing more than two index reads) */
 static const struct db_sql D_KEYS_ID = {
 	"INSERT IGNORE INTO detect_key (batch, type, k) SELECT DISTINCT ?, 'id_dup', s.id_number FROM student s"
@@ -674,10 +676,29 @@ static const struct db_sql D_KEYS_ID = {
 	" AND o.status<>'deleted')"};
 static const struct db_sql D_KEYS_NBG = {
 	"INSERT IGNORE INTO detect_key (batch, type, k, name, gender, birth)"
-	" SELECT DISTINCT ?, 'nbg_dup', CONCAT(s.name,'|',s.gender,'|',s.birth_date), s.name, s.gender, s.birth_date"
+	" SELECT DISTINCT ?, 'nbg_dup', " NBG_KEY_OF("s") ", s.name, s.gender, s.birth_date"
 	" FROM student s FORCE INDEX (k_student_touch) WHERE s.touch_batch=? AND s.status<>'deleted'"
 	" AND EXISTS (SELECT 1 FROM student o FORCE INDEX (k_student_nbg) WHERE o.name=s.name AND o.gender=s.gender AND o.birth_date=s.birth_date"
 	" AND o.id<>s.id AND o.status<>'deleted' AND (o.id_type<>'1' OR s.id_type<>'1'))"};
+/* The re-check after an import's commit (issue 14 item 4) looks for what the import's own reads could have missed: a
+ * record committed meanwhile by another transaction with a key of the chunk. A shared key whose records are all members
+ * of its open group already (what the import's detection left) is not a candidate again. */
+#define IN_OPEN_GROUP(X, TYPE, KEY)                                                                                 \
+	"EXISTS (SELECT 1 FROM group_member m" X " FORCE INDEX (k_member_student) STRAIGHT_JOIN problem_group g" X      \
+	" ON g" X ".id=m" X ".group_id WHERE m" X ".student_id=" X ".id AND g" X ".type=" TYPE " AND g" X ".open_key=" KEY ")"
+static const struct db_sql R_KEYS_ID = {
+	"INSERT IGNORE INTO detect_key (batch, type, k) SELECT DISTINCT ?, 'id_dup', s.id_number FROM student s"
+	" FORCE INDEX (k_student_touch) WHERE s.touch_batch=? AND s.id_type='1' AND s.id_number IS NOT NULL AND s.status<>'deleted'"
+	" AND EXISTS (SELECT 1 FROM student o FORCE INDEX (k_student_idno) WHERE o.id_number=s.id_number AND o.id<>s.id AND o.id_type='1'"
+	" AND o.status<>'deleted' AND NOT (" IN_OPEN_GROUP("s", "'id_dup'", "s.id_number") " AND "
+	IN_OPEN_GROUP("o", "'id_dup'", "s.id_number") "))"};
+static const struct db_sql R_KEYS_NBG = {
+	"INSERT IGNORE INTO detect_key (batch, type, k, name, gender, birth)"
+	" SELECT DISTINCT ?, 'nbg_dup', " NBG_KEY_OF("s") ", s.name, s.gender, s.birth_date"
+	" FROM student s FORCE INDEX (k_student_touch) WHERE s.touch_batch=? AND s.status<>'deleted'"
+	" AND EXISTS (SELECT 1 FROM student o FORCE INDEX (k_student_nbg) WHERE o.name=s.name AND o.gender=s.gender AND o.birth_date=s.birth_date"
+	" AND o.id<>s.id AND o.status<>'deleted' AND (o.id_type<>'1' OR s.id_type<>'1') AND NOT ("
+	IN_OPEN_GROUP("s", "'nbg_dup'", NBG_KEY_OF("s")) " AND " IN_OPEN_GROUP("o", "'nbg_dup'", NBG_KEY_OF("s")) "))"};
 static const struct db_sql D_KEYS_ERR = {
 	"INSERT IGNORE INTO detect_key (batch, type, k, sid) SELECT ?, 'id_error', CAST(s.id AS CHAR), s.id FROM student s"
 	" FORCE INDEX (k_student_touch) WHERE s.touch_batch=? AND " ID_ERROR_NOW("s")};
@@ -748,9 +769,11 @@ static const struct db_sql D_HIST_OPENED_SEL = {
 	"SELECT g.id, g.type FROM detect_key d STRAIGHT_JOIN problem_group g ON g.id=d.gid WHERE d.batch=? AND g.opened_batch=?"};
 static const struct db_sql H_OPENED = {
 	"INSERT INTO history (group_id, actor_role, action, state_after, reason) VALUES (?, 'system', 'group_opened', 'open', ?)"};
+/* R24: the school's first step in a group it joins is due in 10 working days: the due date is written with the member
+ * (one insert, counted once by its trigger, not an insert and then an update) */
 #define MEMBER_SEL                                                                                             \
 	"SELECT d.gid, s.id, s.school_id, s.province_code, s.city_code, s.county_code,"                           \
-	" @ENTRY@, ? FROM detect_key d STRAIGHT_JOIN student s "
+	" @ENTRY@, ?, ? FROM detect_key d STRAIGHT_JOIN student s "
 /* records that are members already are left out (issue 14: a re-detection finds most clashes as it left them) */
 #define NOT_MEMBER " AND NOT EXISTS (SELECT 1 FROM group_member x FORCE INDEX (uk_member) WHERE x.group_id=d.gid AND x.student_id=s.id)"
 static struct db_sql D_MEM_ID_SEL = {MEMBER_SEL "FORCE INDEX (k_student_idno) ON s.id_number=d.k AND s.id_type='1' AND s.status<>'deleted'"
@@ -761,8 +784,8 @@ static struct db_sql D_MEM_NBG_SEL = {MEMBER_SEL "FORCE INDEX (k_student_nbg) ON
 static struct db_sql D_MEM_ONE_SEL = {MEMBER_SEL "FORCE INDEX (PRIMARY) ON s.id=d.sid WHERE d.batch=? AND d.type IN ('id_error','id_changed')"
 							 " AND d.clash=1" NOT_MEMBER " LOCK IN SHARE MODE"};
 static const struct db_sql D_MEM = {
-	"INSERT INTO group_member (group_id, student_id, school_id, province_code, city_code, county_code, state, added_batch)"
-	" VALUES (?,?,?,?,?,?,?,?) ON DUPLICATE KEY UPDATE group_member.id=group_member.id"};
+	"INSERT INTO group_member (group_id, student_id, school_id, province_code, city_code, county_code, state, due_date,"
+	" added_batch) VALUES (?,?,?,?,?,?,?,?,?) ON DUPLICATE KEY UPDATE group_member.id=group_member.id"};
 static const struct db_sql D_HIST_ADDED_SEL = {
 	"SELECT m.group_id, m.id, m.student_id, m.state FROM detect_key d STRAIGHT_JOIN group_member m FORCE INDEX (uk_member) ON m.group_id=d.gid"
 	" WHERE d.batch=? AND d.clash=1 AND m.added_batch=?"};
@@ -787,10 +810,6 @@ static struct db_sql D_REOPEN = {
 	" SET m.state=@REOPEN_TO@, m.version=m.version+1, m.updated_at=UTC_TIMESTAMP(6),"
 	" m.step_started_at=UTC_TIMESTAMP(6)@REOPEN_SET@, m.due_date=?"
 	" WHERE d.batch=? AND d.clash=1 AND m.state IN @REOPEN_FROM@ AND " MATCHES};
-/* R24: the school's first step in a group it joins is due in 10 working days */
-static const struct db_sql D_MEM_DUE = {
-	"UPDATE detect_key d STRAIGHT_JOIN group_member m FORCE INDEX (uk_member) ON m.group_id=d.gid SET m.due_date=?"
-	" WHERE d.batch=? AND d.clash=1 AND m.added_batch=? AND m.due_date IS NULL"};
 /* WA_CLASH_GONE (s.6): an active member whose record no longer clashes closes by itself, as a system event */
 #define CLOSE_COND " AND m.state IN @CLOSE_FROM@ AND (d.clash=0 OR NOT " MATCHES ")"
 static struct db_sql D_HIST_CLOSE_SEL = {
@@ -817,16 +836,21 @@ static struct db_sql D_DONE = {
 	" WHERE d.batch=? AND d.clash=0 AND g.state IN @DONE_FROM@"};
 /* R2: widest jurisdiction and common superior of the run's groups (DB_R2_GROUPS, db_registry.h) */
 static const struct db_sql D_SCOPE = {DB_R2_GROUPS(
-	"detect_key d STRAIGHT_JOIN group_member m FORCE INDEX (uk_member) ON m.group_id=d.gid WHERE d.batch=? AND d.clash=1")};
+	"detect_key d STRAIGHT_JOIN group_member m FORCE INDEX (uk_member) ON m.group_id=d.gid WHERE d.batch=? AND d.clash=1")
+	" WHERE" DB_R2_CHANGES};
 /* R6: status follows membership of unfinished groups */
 #define MEMBERS_OF_RUN                                                                                          \
 	"(SELECT DISTINCT m.student_id sid FROM detect_key d STRAIGHT_JOIN group_member m FORCE INDEX (uk_member) ON m.group_id=d.gid WHERE d.batch=?)"
+#define STATUS_NOW                                                                                              \
+	"CASE WHEN s.status='deleted' THEN 'deleted'"                                                               \
+	" WHEN EXISTS (SELECT 1 FROM group_member m2 FORCE INDEX (k_member_student) STRAIGHT_JOIN problem_group g2"   \
+	" ON g2.id=m2.group_id WHERE m2.student_id=s.id"                                                            \
+	" AND g2.state<>'done' AND m2.state IN @HOLDING@) THEN 'problem'"                                           \
+	" WHEN s.status='problem' THEN IF(s.ever_approved,'formal','pending') ELSE s.status END"
+/* only the records whose status changes are written (an update trigger fires for every row an UPDATE matches) */
 static struct db_sql D_STATUS = {
-	"UPDATE " MEMBERS_OF_RUN " x STRAIGHT_JOIN student s ON s.id=x.sid SET s.status = CASE WHEN s.status='deleted' THEN 'deleted'"
-	" WHEN EXISTS (SELECT 1 FROM group_member m2 FORCE INDEX (k_member_student) STRAIGHT_JOIN problem_group g2"
-	" ON g2.id=m2.group_id WHERE m2.student_id=s.id"
-	" AND g2.state<>'done' AND m2.state IN @HOLDING@) THEN 'problem'"
-	" WHEN s.status='problem' THEN IF(s.ever_approved,'formal','pending') ELSE s.status END"};
+	"UPDATE " MEMBERS_OF_RUN " x STRAIGHT_JOIN student s ON s.id=x.sid SET s.status = " STATUS_NOW
+	" WHERE s.status <> " STATUS_NOW};
 static const struct db_sql D_TOUCH_MEMBERS = {
 	"UPDATE " MEMBERS_OF_RUN " x STRAIGHT_JOIN student s ON s.id=x.sid SET s.touch_batch=?"};
 /* R5: a verified resident record outside any unfinished group gets G + its number (once, for life) */
@@ -1080,16 +1104,13 @@ enum xerr db_reg_detect(struct db *db, struct arena *a, uint64_t batch, unsigned
 			RUN(D_GID, B);
 		SEL_INS(D_HIST_OPENED_SEL, H_OPENED, B, B);
 		st->groups_opened = (unsigned)n;
-		SEL_INS(D_MEM_ID_SEL, D_MEM, B, B);
-		SEL_INS(D_MEM_NBG_SEL, D_MEM, B, B);
-		SEL_INS(D_MEM_ONE_SEL, D_MEM, B, B);
+		if ((e = db_wf_due_date(db, a, &due)) != XE_OK)
+			goto out;
+		SEL_INS(D_MEM_ID_SEL, D_MEM, DBS(due), B, B);
+		SEL_INS(D_MEM_NBG_SEL, D_MEM, DBS(due), B, B);
+		SEL_INS(D_MEM_ONE_SEL, D_MEM, DBS(due), B, B);
 		SEL_INS(D_HIST_ADDED_SEL, H_ADDED, B, B);
 		st->members_added = (unsigned)n;
-		if (n) {
-			if ((e = db_wf_due_date(db, a, &due)) != XE_OK)
-				goto out;
-			RUN(D_MEM_DUE, DBS(due), B, B);
-		}
 	}
 	if (!(flags & DETECT_FRESH)) {
 		SEL_INS(D_HIST_REOPEN_SEL, H_REOPEN, B);
@@ -1154,13 +1175,14 @@ enum xerr db_reg_touch(struct db *db, const uint64_t *student_ids, size_t n, uin
 enum xerr db_reg_recheck(struct db *db, struct arena *a, uint64_t touch_batch, struct reg_detect_stats *st)
 {
 	uint64_t batch = 0;
-	unsigned long long n = 0;
+	unsigned long long n_id = 0, n_nbg = 0;
 	enum xerr e = db_reg_batch_new(db, "recheck", 0, "system", &batch);
+	memset(st, 0, sizeof *st);
 	if (e == XE_OK)
-		e = db_exec(db, NULL, &D_KEYS_ID, DB_ARGS(B, DBI(touch_batch)), NULL, &n, NULL);
+		e = db_exec(db, NULL, &R_KEYS_ID, DB_ARGS(B, DBI(touch_batch)), NULL, &n_id, NULL);
 	if (e == XE_OK)
-		e = db_exec(db, NULL, &D_KEYS_NBG, DB_ARGS(B, DBI(touch_batch)), NULL, &n, NULL);
-	if (e == XE_OK)
+		e = db_exec(db, NULL, &R_KEYS_NBG, DB_ARGS(B, DBI(touch_batch)), NULL, &n_nbg, NULL);
+	if (e == XE_OK && n_id + n_nbg)
 		e = db_reg_detect(db, a, batch, DETECT_KEYS_GIVEN, st);
 	return e;
 }

@@ -32,7 +32,11 @@
 	" FROM (SELECT m.group_id gid, COUNT(DISTINCT m.province_code) np, COUNT(DISTINCT m.city_code) nc,"           \
 	" COUNT(DISTINCT m.county_code) nk, MIN(m.province_code) p, MIN(m.city_code) c, MIN(m.county_code) k FROM " MEMBERS \
 	" GROUP BY m.group_id) x) z STRAIGHT_JOIN problem_group g FORCE INDEX (PRIMARY) ON g.id=z.gid"                  \
-	" SET g.scope_level=z.lvl, g.arbiter_unit_id=COALESCE((SELECT u.id FROM unit u WHERE u.code=z.code), g.arbiter_unit_id)"
+	" SET g.scope_level=z.lvl, g.arbiter_unit_id=" DB_R2_ARBITER
+#define DB_R2_ARBITER "COALESCE((SELECT u.id FROM unit u WHERE u.code=z.code), g.arbiter_unit_id)"
+/* A condition to append: only the groups whose level or arbiter changes are written (an update trigger fires for every
+ * row an UPDATE matches, issue 14). */
+#define DB_R2_CHANGES " NOT (g.scope_level<=>z.lvl AND g.arbiter_unit_id<=>" DB_R2_ARBITER ")"
 
 /* A school unit (level 4). */
 struct reg_school {
@@ -162,8 +166,9 @@ enum xerr db_reg_apply_change(struct db *db, uint64_t student_id, long long expe
 enum xerr db_reg_touch(struct db *db, const uint64_t *student_ids, size_t n, uint64_t batch);
 
 /* The re-check of an import's chunk after its commit (issue 14 item 4): the number and name keys of the records still
- * marked with touch_batch that another live record shares now, evaluated in full under a batch of its own (a clash with
- * a record another province's import committed meanwhile, unseen by the import's reads at READ COMMITTED, opens or
+ * marked with touch_batch that another live record shares now, unless both are members of the key's open group already
+ * (what the import's own detection left), evaluated in full under a batch of its own (a clash with a record another
+ * province's import or a registration committed meanwhile, unseen by the import's reads at READ COMMITTED, opens or
  * joins its group here). Inside the caller's transaction. */
 enum xerr db_reg_recheck(struct db *db, struct arena *a, uint64_t touch_batch, struct reg_detect_stats *st);
 
