@@ -48,6 +48,38 @@ enum xerr db_reg_school_open(struct db *db, struct arena *a, uint32_t id, int *o
 	return e;
 }
 
+/* the schools of a JSON array of ids (ascending: the same lock order in every transaction), open ones under a shared lock */
+static const struct db_sql Q_SCHOOLS_OPEN = {
+	"SELECT u.id FROM JSON_TABLE(?, '$[*]' COLUMNS (i INT UNSIGNED PATH '$')) j STRAIGHT_JOIN unit u FORCE INDEX (PRIMARY)"
+	" ON u.id=j.i WHERE u.level=4 AND u.closed_at IS NULL ORDER BY u.id LOCK IN SHARE MODE"};
+
+static int cmp_u32(const void *x, const void *y)
+{
+	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+	return (a > b) - (a < b);
+}
+
+enum xerr db_reg_schools_open(struct db *db, struct arena *a, uint32_t *ids, size_t n, uint32_t *closed)
+{
+	struct sbuf b = {0};
+	struct db_rows rs;
+	*closed = 0;
+	qsort(ids, n, sizeof *ids, cmp_u32);
+	sbuf_put(&b, "[", 1);
+	for (size_t i = 0; i < n; i++) {
+		char t[16];
+		sbuf_put(&b, t, (size_t)snprintf(t, sizeof t, i ? ",%u" : "%u", ids[i]));
+	}
+	sbuf_put(&b, "]", 1);
+	enum xerr e = db_exec(db, a, &Q_SCHOOLS_OPEN, DB_ARGS(DBSN(b.s, b.n)), &rs, NULL, NULL);
+	free(b.s);
+	/* the open ones come back in id order: the first id missing among them is closed */
+	for (size_t i = 0, r = 0; e == XE_OK && i < n && !*closed; i++, r++)
+		if (r >= rs.n || (uint32_t)db_get_int(&rs, r, 0) != ids[i])
+			*closed = ids[i];
+	return e;
+}
+
 enum xerr db_reg_school(struct db *db, struct arena *a, const char *code, struct reg_school *s, int *found)
 {
 	struct db_rows rs;
@@ -391,16 +423,22 @@ static int cmp_no(const void *x, const void *y)
 	return strcmp(((const struct reg_new *)x)->student_no, ((const struct reg_new *)y)->student_no);
 }
 
+/* ["s0", "s1", ...] of strs[0..n) into b (a JSON_TABLE parameter) */
+static void strs_json(struct sbuf *b, const char *const *strs, size_t n)
+{
+	sbuf_put(b, "[", 1);
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			sbuf_put(b, ",", 1);
+		sbuf_json_str(b, strs[i], strlen(strs[i]));
+	}
+	sbuf_put(b, "]", 1);
+}
+
 enum xerr db_reg_numbers_taken(struct db *db, struct arena *a, const char *const *nos, size_t n, struct db_rows *taken)
 {
 	struct sbuf b = {0};
-	sbuf_put(&b, "[", 1);
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			sbuf_put(&b, ",", 1);
-		sbuf_json_str(&b, nos[i], strlen(nos[i]));
-	}
-	sbuf_put(&b, "]", 1);
+	strs_json(&b, nos, n);
 	enum xerr e = db_exec(db, a, &Q_NOS_TAKEN, DB_ARGS(DBSN(b.s, b.n)), taken, NULL, NULL);
 	free(b.s);
 	return e;
@@ -588,6 +626,22 @@ enum xerr db_reg_identity_many(struct db *db, struct arena *a, const char *const
 	return e;
 }
 
+/* [[name, gender, birth], ...] of keys[0..n) into b (the JSON parameter of NBG_JT and R_CAND) */
+static void nbg_json(struct sbuf *b, const struct reg_nbg *keys, size_t n)
+{
+	sbuf_put(b, "[", 1);
+	for (size_t i = 0; i < n; i++) {
+		sbuf_put(b, i ? ",[" : "[", i ? 2 : 1);
+		sbuf_json_str(b, keys[i].name, strlen(keys[i].name));
+		sbuf_put(b, ",", 1);
+		sbuf_json_str(b, &keys[i].gender, 1);
+		sbuf_put(b, ",", 1);
+		sbuf_json_str(b, keys[i].birth, strlen(keys[i].birth));
+		sbuf_put(b, "]", 1);
+	}
+	sbuf_put(b, "]", 1);
+}
+
 enum xerr db_reg_nbg_many(struct db *db, struct arena *a, const struct reg_nbg *keys, size_t n, int locking,
 			  void (*cb)(void *ctx, const char *name, char gender, const char *birth, int count, int nonres), void *ctx)
 {
@@ -595,17 +649,7 @@ enum xerr db_reg_nbg_many(struct db *db, struct arena *a, const struct reg_nbg *
 		return XE_OK;
 	/* the caller passes each key once (see db_registry.h) */
 	struct sbuf b = {0};
-	sbuf_put(&b, "[", 1);
-	for (size_t i = 0; i < n; i++) {
-		sbuf_put(&b, i ? ",[" : "[", i ? 2 : 1);
-		sbuf_json_str(&b, keys[i].name, strlen(keys[i].name));
-		sbuf_put(&b, ",", 1);
-		sbuf_json_str(&b, &keys[i].gender, 1);
-		sbuf_put(&b, ",", 1);
-		sbuf_json_str(&b, keys[i].birth, strlen(keys[i].birth));
-		sbuf_put(&b, "]", 1);
-	}
-	sbuf_put(&b, "]", 1);
+	nbg_json(&b, keys, n);
 	struct db_rows rs;
 	enum xerr e = db_exec(db, a, locking ? &Q_NBG_MANY_LOCK : &Q_NBG_MANY, DB_ARGS(DBSN(b.s, b.n)), &rs, NULL, NULL);
 	for (size_t r = 0; e == XE_OK && r < rs.n; r++)
@@ -680,25 +724,6 @@ static const struct db_sql D_KEYS_NBG = {
 	" FROM student s FORCE INDEX (k_student_touch) WHERE s.touch_batch=? AND s.status<>'deleted'"
 	" AND EXISTS (SELECT 1 FROM student o FORCE INDEX (k_student_nbg) WHERE o.name=s.name AND o.gender=s.gender AND o.birth_date=s.birth_date"
 	" AND o.id<>s.id AND o.status<>'deleted' AND (o.id_type<>'1' OR s.id_type<>'1'))"};
-/* The re-check after an import's commit (issue 14 item 4) looks for what the import's own reads could have missed: a
- * record committed meanwhile by another transaction with a key of the chunk. A shared key whose records are all members
- * of its open group already (what the import's detection left) is not a candidate again. */
-#define IN_OPEN_GROUP(X, TYPE, KEY)                                                                                 \
-	"EXISTS (SELECT 1 FROM group_member m" X " FORCE INDEX (k_member_student) STRAIGHT_JOIN problem_group g" X      \
-	" ON g" X ".id=m" X ".group_id WHERE m" X ".student_id=" X ".id AND g" X ".type=" TYPE " AND g" X ".open_key=" KEY ")"
-static const struct db_sql R_KEYS_ID = {
-	"INSERT IGNORE INTO detect_key (batch, type, k) SELECT DISTINCT ?, 'id_dup', s.id_number FROM student s"
-	" FORCE INDEX (k_student_touch) WHERE s.touch_batch=? AND s.id_type='1' AND s.id_number IS NOT NULL AND s.status<>'deleted'"
-	" AND EXISTS (SELECT 1 FROM student o FORCE INDEX (k_student_idno) WHERE o.id_number=s.id_number AND o.id<>s.id AND o.id_type='1'"
-	" AND o.status<>'deleted' AND NOT (" IN_OPEN_GROUP("s", "'id_dup'", "s.id_number") " AND "
-	IN_OPEN_GROUP("o", "'id_dup'", "s.id_number") "))"};
-static const struct db_sql R_KEYS_NBG = {
-	"INSERT IGNORE INTO detect_key (batch, type, k, name, gender, birth)"
-	" SELECT DISTINCT ?, 'nbg_dup', " NBG_KEY_OF("s") ", s.name, s.gender, s.birth_date"
-	" FROM student s FORCE INDEX (k_student_touch) WHERE s.touch_batch=? AND s.status<>'deleted'"
-	" AND EXISTS (SELECT 1 FROM student o FORCE INDEX (k_student_nbg) WHERE o.name=s.name AND o.gender=s.gender AND o.birth_date=s.birth_date"
-	" AND o.id<>s.id AND o.status<>'deleted' AND (o.id_type<>'1' OR s.id_type<>'1') AND NOT ("
-	IN_OPEN_GROUP("s", "'nbg_dup'", NBG_KEY_OF("s")) " AND " IN_OPEN_GROUP("o", "'nbg_dup'", NBG_KEY_OF("s")) "))"};
 static const struct db_sql D_KEYS_ERR = {
 	"INSERT IGNORE INTO detect_key (batch, type, k, sid) SELECT ?, 'id_error', CAST(s.id AS CHAR), s.id FROM student s"
 	" FORCE INDEX (k_student_touch) WHERE s.touch_batch=? AND " ID_ERROR_NOW("s")};
@@ -1172,18 +1197,34 @@ enum xerr db_reg_touch(struct db *db, const uint64_t *student_ids, size_t n, uin
 	return XE_OK;
 }
 
-enum xerr db_reg_recheck(struct db *db, struct arena *a, uint64_t touch_batch, struct reg_detect_stats *st)
+/* The re-check after an import's commit (issue 14 item 4), set-based over the file's keys: a key is a candidate when
+ * two index entries share it (the covering index alone: most keys have one, read no row) and a live record with it is
+ * not a member of the key's open group (what the import's own detection left is not evaluated again). Columns as
+ * S_KEYS (struct reg_sweep_key). */
+#define IN_OPEN_GROUP(TYPE, KEY)                                                                                    \
+	"EXISTS (SELECT 1 FROM group_member mo FORCE INDEX (k_member_student) STRAIGHT_JOIN problem_group go"          \
+	" ON go.id=mo.group_id WHERE mo.student_id=s.id AND go.type=" TYPE " AND go.open_key=" KEY ")"
+static const struct db_sql R_CAND = {
+	"SELECT 'id_dup', j.k, NULL, NULL, NULL, NULL FROM JSON_TABLE(?, '$[*]' COLUMNS (k VARCHAR(30) PATH '$')) j"
+	" WHERE (SELECT COUNT(*) FROM student s FORCE INDEX (k_student_idno) WHERE s.id_number=j.k) >= 2"
+	" AND EXISTS (SELECT 1 FROM student s FORCE INDEX (k_student_idno) WHERE s.id_number=j.k AND s.id_type='1'"
+	" AND s.status<>'deleted' AND NOT " IN_OPEN_GROUP("'id_dup'", "j.k") ")"
+	" UNION ALL SELECT 'nbg_dup', CONCAT(j.n,'|',j.g,'|',j.b), NULL, j.n, j.g, j.b FROM JSON_TABLE(?, '$[*]'"
+	" COLUMNS (n VARCHAR(50) PATH '$[0]', g CHAR(1) PATH '$[1]', b DATE PATH '$[2]')) j"
+	" WHERE (SELECT COUNT(*) FROM student s FORCE INDEX (k_student_nbg) WHERE s.name=j.n AND s.gender=j.g AND s.birth_date=j.b) >= 2"
+	" AND EXISTS (SELECT 1 FROM student s FORCE INDEX (k_student_nbg) WHERE s.name=j.n AND s.gender=j.g AND s.birth_date=j.b"
+	" AND s.status<>'deleted' AND NOT " IN_OPEN_GROUP("'nbg_dup'", "CONCAT(j.n,'|',j.g,'|',j.b)") ")"};
+
+enum xerr db_reg_recheck_keys(struct db *db, struct arena *a, const char *const *numbers, size_t nn, const struct reg_nbg *nbgs,
+			      size_t ng, struct db_rows *keys)
 {
-	uint64_t batch = 0;
-	unsigned long long n_id = 0, n_nbg = 0;
-	enum xerr e = db_reg_batch_new(db, "recheck", 0, "system", &batch);
-	memset(st, 0, sizeof *st);
-	if (e == XE_OK)
-		e = db_exec(db, NULL, &R_KEYS_ID, DB_ARGS(B, DBI(touch_batch)), NULL, &n_id, NULL);
-	if (e == XE_OK)
-		e = db_exec(db, NULL, &R_KEYS_NBG, DB_ARGS(B, DBI(touch_batch)), NULL, &n_nbg, NULL);
-	if (e == XE_OK && n_id + n_nbg)
-		e = db_reg_detect(db, a, batch, DETECT_KEYS_GIVEN, st);
+	assert(!db_in_tx(db)); /* what is committed now, without locks */
+	struct sbuf nb = {0}, gb = {0};
+	strs_json(&nb, numbers, nn);
+	nbg_json(&gb, nbgs, ng);
+	enum xerr e = db_exec(db, a, &R_CAND, DB_ARGS(DBSN(nb.s, nb.n), DBSN(gb.s, gb.n)), keys, NULL, NULL);
+	free(nb.s);
+	free(gb.s);
 	return e;
 }
 
