@@ -677,8 +677,14 @@ static void local_infile_setup(MYSQL *m)
 	mysql_set_local_infile_handler(m, mem_init, mem_read, mem_end, mem_error, NULL);
 }
 
-enum xerr db_load(struct db *db, const struct db_sql *q, const char *data, size_t len, unsigned long long *affected,
-		  unsigned *warnings)
+/* One command on the connection outside the statement cache (db_load's session flag); 0 when it succeeded. */
+static int plain_query(struct db *db, const char *sql)
+{
+	return db->conn && mysql_real_query(db->conn, sql, (unsigned long)strlen(sql)) == 0 ? 0 : -1;
+}
+
+enum xerr db_load(struct db *db, const struct db_sql *q, const char *data, size_t len, unsigned flags,
+		  unsigned long long *affected, unsigned *warnings)
 {
 	assert(db->in_tx); /* a lost connection mid-load must roll back the whole transaction */
 	*affected = 0;
@@ -686,18 +692,32 @@ enum xerr db_load(struct db *db, const struct db_sql *q, const char *data, size_
 	enum xerr e = tx_check(db, q->sql); /* issue 15 item 2: never after a rollback nobody saw */
 	if (e != XE_OK)
 		return e;
+	/* DB_LOAD_UNCOUNTED: the counter triggers (320) skip this one statement; the caller counts its rows set-based in
+	 * the same transaction (issue 14 item 1) */
+	if ((flags & DB_LOAD_UNCOUNTED) && plain_query(db, "SET @xj_bulk_load = 1")) {
+		e = map_error(db, mysql_errno(db->conn), mysql_error(db->conn), "SET @xj_bulk_load");
+		goto out;
+	}
 	mem_src = (struct mem_infile){data, len, 0};
 	if (mysql_real_query(db->conn, q->sql, (unsigned long)strlen(q->sql))) {
 		e = map_error(db, mysql_errno(db->conn), mysql_error(db->conn), q->sql);
-		if (e == XE_UNAVAILABLE)
-			db_drop(db);
 	} else {
 		*affected = mysql_affected_rows(db->conn);
 		*warnings = mysql_warning_count(db->conn);
 	}
+	mem_src = (struct mem_infile){0};
+	/* whatever happened, no later statement of this connection skips a trigger: a connection that cannot say so is
+	 * closed (its transaction rolls back, its session variables end with it) */
+	if ((flags & DB_LOAD_UNCOUNTED) && db->conn && plain_query(db, "SET @xj_bulk_load = NULL")) {
+		enum xerr r = map_error(db, mysql_errno(db->conn), mysql_error(db->conn), "SET @xj_bulk_load = NULL");
+		e = e != XE_OK ? e : r != XE_OK ? r : XE_INTERNAL;
+		db_drop(db);
+	}
+out:
+	if (e == XE_UNAVAILABLE && db->conn)
+		db_drop(db);
 	if (e != XE_OK && e != XE_DUPLICATE)
 		db->tx_dead = 1;
-	mem_src = (struct mem_infile){0};
 	return e;
 }
 

@@ -61,9 +61,12 @@ enum xerr db_exec(struct db *db, struct arena *a, const struct db_sql *q, const 
  * fields terminated by tab, lines by newline, escaped by backslash (db_load_field writes a field so); the server reads
  * data[0..len) through the connection's local-infile handler, never a file. Inside a transaction. LOCAL turns row
  * errors into warnings and skips rows with duplicate keys, so: *affected receives the rows stored and *warnings the
- * server's warning count; the caller checks both (a skipped or changed row is its error). */
-enum xerr db_load(struct db *db, const struct db_sql *q, const char *data, size_t len, unsigned long long *affected,
-		  unsigned *warnings);
+ * server's warning count; the caller checks both (a skipped or changed row is its error).
+ * DB_LOAD_UNCOUNTED: the counter triggers (sql/320) skip exactly this statement (@xj_bulk_load, reset after it whatever
+ * happened; a connection that cannot reset it is closed), the caller counts the rows set-based in the same transaction. */
+#define DB_LOAD_UNCOUNTED 1u
+enum xerr db_load(struct db *db, const struct db_sql *q, const char *data, size_t len, unsigned flags,
+		  unsigned long long *affected, unsigned *warnings);
 /* Append s (len bytes; NULL writes \N) as a db_load field, escaped, followed by sep ('\t' or '\n'). */
 struct sbuf;
 void db_load_field(struct sbuf *b, const char *s, size_t len, char sep);

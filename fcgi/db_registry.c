@@ -48,6 +48,38 @@ enum xerr db_reg_school_open(struct db *db, struct arena *a, uint32_t id, int *o
 	return e;
 }
 
+/* the schools of a JSON array of ids (ascending: the same lock order in every transaction), open ones under a shared lock */
+static const struct db_sql Q_SCHOOLS_OPEN = {
+	"SELECT u.id FROM JSON_TABLE(?, '$[*]' COLUMNS (i INT UNSIGNED PATH '$')) j STRAIGHT_JOIN unit u FORCE INDEX (PRIMARY)"
+	" ON u.id=j.i WHERE u.level=4 AND u.closed_at IS NULL ORDER BY u.id LOCK IN SHARE MODE"};
+
+static int cmp_u32(const void *x, const void *y)
+{
+	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+	return (a > b) - (a < b);
+}
+
+enum xerr db_reg_schools_open(struct db *db, struct arena *a, uint32_t *ids, size_t n, uint32_t *closed)
+{
+	struct sbuf b = {0};
+	struct db_rows rs;
+	*closed = 0;
+	qsort(ids, n, sizeof *ids, cmp_u32);
+	sbuf_put(&b, "[", 1);
+	for (size_t i = 0; i < n; i++) {
+		char t[16];
+		sbuf_put(&b, t, (size_t)snprintf(t, sizeof t, i ? ",%u" : "%u", ids[i]));
+	}
+	sbuf_put(&b, "]", 1);
+	enum xerr e = db_exec(db, a, &Q_SCHOOLS_OPEN, DB_ARGS(DBSN(b.s, b.n)), &rs, NULL, NULL);
+	free(b.s);
+	/* the open ones come back in id order: the first id missing among them is closed */
+	for (size_t i = 0, r = 0; e == XE_OK && i < n && !*closed; i++, r++)
+		if (r >= rs.n || (uint32_t)db_get_int(&rs, r, 0) != ids[i])
+			*closed = ids[i];
+	return e;
+}
+
 enum xerr db_reg_school(struct db *db, struct arena *a, const char *code, struct reg_school *s, int *found)
 {
 	struct db_rows rs;
@@ -307,6 +339,8 @@ static const struct db_sql Q_LOAD = {
 	" county_code, name, gender, birth_date, id_type, id_number, id_check, grade, class_name, enrol_date, guardian_phone,"
 	" student_no, status, source, created_by, touch_batch, import_job_id, import_row, guardian_name)"};
 static const struct db_sql Q_UNLOAD = {"DELETE FROM student WHERE touch_batch=?"};
+/* the student counters of the rows a load stored (sql/350: grouped by school and status, one count_add each) */
+static const struct db_sql Q_COUNT_BATCH = {"CALL count_students_batch(?)"};
 
 static void load_num(struct sbuf *b, unsigned long long v, char sep)
 {
@@ -355,10 +389,14 @@ static enum xerr load_rows(struct db *db, struct reg_new *rows, size_t n, const 
 	}
 	unsigned long long stored = 0;
 	unsigned warnings = 0;
-	enum xerr e = db_load(db, &Q_LOAD, b.s, b.n, &stored, &warnings);
+	/* the per-row counter trigger is skipped for the load and the batch counted once (R30, issue 14 item 1): the rows
+	 * stored are counted before anything else, so the removal below (its trigger counting -1 per row) stays exact */
+	enum xerr e = db_load(db, &Q_LOAD, b.s, b.n, DB_LOAD_UNCOUNTED, &stored, &warnings);
 	free(b.s);
 	if (first_id)
 		*first_id = 0;
+	if (e == XE_OK && stored)
+		e = db_exec(db, NULL, &Q_COUNT_BATCH, DB_ARGS(DBI(batch)), NULL, NULL, NULL);
 	if (e == XE_OK && (stored != n || warnings)) {
 		log_error("registry: bulk load stored %llu of %zu rows with %u warnings: rows removed, %s", stored, n, warnings,
 			  stored != n ? "numbers resynced" : "failing");
@@ -385,16 +423,22 @@ static int cmp_no(const void *x, const void *y)
 	return strcmp(((const struct reg_new *)x)->student_no, ((const struct reg_new *)y)->student_no);
 }
 
+/* ["s0", "s1", ...] of strs[0..n) into b (a JSON_TABLE parameter) */
+static void strs_json(struct sbuf *b, const char *const *strs, size_t n)
+{
+	sbuf_put(b, "[", 1);
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			sbuf_put(b, ",", 1);
+		sbuf_json_str(b, strs[i], strlen(strs[i]));
+	}
+	sbuf_put(b, "]", 1);
+}
+
 enum xerr db_reg_numbers_taken(struct db *db, struct arena *a, const char *const *nos, size_t n, struct db_rows *taken)
 {
 	struct sbuf b = {0};
-	sbuf_put(&b, "[", 1);
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			sbuf_put(&b, ",", 1);
-		sbuf_json_str(&b, nos[i], strlen(nos[i]));
-	}
-	sbuf_put(&b, "]", 1);
+	strs_json(&b, nos, n);
 	enum xerr e = db_exec(db, a, &Q_NOS_TAKEN, DB_ARGS(DBSN(b.s, b.n)), taken, NULL, NULL);
 	free(b.s);
 	return e;
@@ -582,6 +626,22 @@ enum xerr db_reg_identity_many(struct db *db, struct arena *a, const char *const
 	return e;
 }
 
+/* [[name, gender, birth], ...] of keys[0..n) into b (the JSON parameter of NBG_JT and R_CAND) */
+static void nbg_json(struct sbuf *b, const struct reg_nbg *keys, size_t n)
+{
+	sbuf_put(b, "[", 1);
+	for (size_t i = 0; i < n; i++) {
+		sbuf_put(b, i ? ",[" : "[", i ? 2 : 1);
+		sbuf_json_str(b, keys[i].name, strlen(keys[i].name));
+		sbuf_put(b, ",", 1);
+		sbuf_json_str(b, &keys[i].gender, 1);
+		sbuf_put(b, ",", 1);
+		sbuf_json_str(b, keys[i].birth, strlen(keys[i].birth));
+		sbuf_put(b, "]", 1);
+	}
+	sbuf_put(b, "]", 1);
+}
+
 enum xerr db_reg_nbg_many(struct db *db, struct arena *a, const struct reg_nbg *keys, size_t n, int locking,
 			  void (*cb)(void *ctx, const char *name, char gender, const char *birth, int count, int nonres), void *ctx)
 {
@@ -589,17 +649,7 @@ enum xerr db_reg_nbg_many(struct db *db, struct arena *a, const struct reg_nbg *
 		return XE_OK;
 	/* the caller passes each key once (see db_registry.h) */
 	struct sbuf b = {0};
-	sbuf_put(&b, "[", 1);
-	for (size_t i = 0; i < n; i++) {
-		sbuf_put(&b, i ? ",[" : "[", i ? 2 : 1);
-		sbuf_json_str(&b, keys[i].name, strlen(keys[i].name));
-		sbuf_put(&b, ",", 1);
-		sbuf_json_str(&b, &keys[i].gender, 1);
-		sbuf_put(&b, ",", 1);
-		sbuf_json_str(&b, keys[i].birth, strlen(keys[i].birth));
-		sbuf_put(&b, "]", 1);
-	}
-	sbuf_put(&b, "]", 1);
+	nbg_json(&b, keys, n);
 	struct db_rows rs;
 	enum xerr e = db_exec(db, a, locking ? &Q_NBG_MANY_LOCK : &Q_NBG_MANY, DB_ARGS(DBSN(b.s, b.n)), &rs, NULL, NULL);
 	for (size_t r = 0; e == XE_OK && r < rs.n; r++)
@@ -660,6 +710,8 @@ enum xerr db_reg_detect_keys_err(struct db *db, uint64_t batch, const char *cons
 	" WHERE m2.student_id=s.id"                                                                                 \
 	" AND m2.state IN @STANDING@ AND g2.type=d.type AND g2.clash_key=d.k AND g2.state='done')"
 
+/* the key of a name+gender+birth clash (R7): the group's clash_key and open_key */
+#define NBG_KEY_OF(S) "CONCAT(" S ".name,'|'," S ".gender,'|'," S ".birth_date)"
 /* keys of the marked records (EXISTS probes keep a clean record from costing more than two index reads) */
 static const struct db_sql D_KEYS_ID = {
 	"INSERT IGNORE INTO detect_key (batch, type, k) SELECT DISTINCT ?, 'id_dup', s.id_number FROM student s"
@@ -668,7 +720,7 @@ static const struct db_sql D_KEYS_ID = {
 	" AND o.status<>'deleted')"};
 static const struct db_sql D_KEYS_NBG = {
 	"INSERT IGNORE INTO detect_key (batch, type, k, name, gender, birth)"
-	" SELECT DISTINCT ?, 'nbg_dup', CONCAT(s.name,'|',s.gender,'|',s.birth_date), s.name, s.gender, s.birth_date"
+	" SELECT DISTINCT ?, 'nbg_dup', " NBG_KEY_OF("s") ", s.name, s.gender, s.birth_date"
 	" FROM student s FORCE INDEX (k_student_touch) WHERE s.touch_batch=? AND s.status<>'deleted'"
 	" AND EXISTS (SELECT 1 FROM student o FORCE INDEX (k_student_nbg) WHERE o.name=s.name AND o.gender=s.gender AND o.birth_date=s.birth_date"
 	" AND o.id<>s.id AND o.status<>'deleted' AND (o.id_type<>'1' OR s.id_type<>'1'))"};
@@ -742,9 +794,11 @@ static const struct db_sql D_HIST_OPENED_SEL = {
 	"SELECT g.id, g.type FROM detect_key d STRAIGHT_JOIN problem_group g ON g.id=d.gid WHERE d.batch=? AND g.opened_batch=?"};
 static const struct db_sql H_OPENED = {
 	"INSERT INTO history (group_id, actor_role, action, state_after, reason) VALUES (?, 'system', 'group_opened', 'open', ?)"};
+/* R24: the school's first step in a group it joins is due in 10 working days: the due date is written with the member
+ * (one insert, counted once by its trigger, not an insert and then an update) */
 #define MEMBER_SEL                                                                                             \
 	"SELECT d.gid, s.id, s.school_id, s.province_code, s.city_code, s.county_code,"                           \
-	" @ENTRY@, ? FROM detect_key d STRAIGHT_JOIN student s "
+	" @ENTRY@, ?, ? FROM detect_key d STRAIGHT_JOIN student s "
 /* records that are members already are left out (issue 14: a re-detection finds most clashes as it left them) */
 #define NOT_MEMBER " AND NOT EXISTS (SELECT 1 FROM group_member x FORCE INDEX (uk_member) WHERE x.group_id=d.gid AND x.student_id=s.id)"
 static struct db_sql D_MEM_ID_SEL = {MEMBER_SEL "FORCE INDEX (k_student_idno) ON s.id_number=d.k AND s.id_type='1' AND s.status<>'deleted'"
@@ -755,8 +809,8 @@ static struct db_sql D_MEM_NBG_SEL = {MEMBER_SEL "FORCE INDEX (k_student_nbg) ON
 static struct db_sql D_MEM_ONE_SEL = {MEMBER_SEL "FORCE INDEX (PRIMARY) ON s.id=d.sid WHERE d.batch=? AND d.type IN ('id_error','id_changed')"
 							 " AND d.clash=1" NOT_MEMBER " LOCK IN SHARE MODE"};
 static const struct db_sql D_MEM = {
-	"INSERT INTO group_member (group_id, student_id, school_id, province_code, city_code, county_code, state, added_batch)"
-	" VALUES (?,?,?,?,?,?,?,?) ON DUPLICATE KEY UPDATE group_member.id=group_member.id"};
+	"INSERT INTO group_member (group_id, student_id, school_id, province_code, city_code, county_code, state, due_date,"
+	" added_batch) VALUES (?,?,?,?,?,?,?,?,?) ON DUPLICATE KEY UPDATE group_member.id=group_member.id"};
 static const struct db_sql D_HIST_ADDED_SEL = {
 	"SELECT m.group_id, m.id, m.student_id, m.state FROM detect_key d STRAIGHT_JOIN group_member m FORCE INDEX (uk_member) ON m.group_id=d.gid"
 	" WHERE d.batch=? AND d.clash=1 AND m.added_batch=?"};
@@ -781,10 +835,6 @@ static struct db_sql D_REOPEN = {
 	" SET m.state=@REOPEN_TO@, m.version=m.version+1, m.updated_at=UTC_TIMESTAMP(6),"
 	" m.step_started_at=UTC_TIMESTAMP(6)@REOPEN_SET@, m.due_date=?"
 	" WHERE d.batch=? AND d.clash=1 AND m.state IN @REOPEN_FROM@ AND " MATCHES};
-/* R24: the school's first step in a group it joins is due in 10 working days */
-static const struct db_sql D_MEM_DUE = {
-	"UPDATE detect_key d STRAIGHT_JOIN group_member m FORCE INDEX (uk_member) ON m.group_id=d.gid SET m.due_date=?"
-	" WHERE d.batch=? AND d.clash=1 AND m.added_batch=? AND m.due_date IS NULL"};
 /* WA_CLASH_GONE (s.6): an active member whose record no longer clashes closes by itself, as a system event */
 #define CLOSE_COND " AND m.state IN @CLOSE_FROM@ AND (d.clash=0 OR NOT " MATCHES ")"
 static struct db_sql D_HIST_CLOSE_SEL = {
@@ -811,16 +861,21 @@ static struct db_sql D_DONE = {
 	" WHERE d.batch=? AND d.clash=0 AND g.state IN @DONE_FROM@"};
 /* R2: widest jurisdiction and common superior of the run's groups (DB_R2_GROUPS, db_registry.h) */
 static const struct db_sql D_SCOPE = {DB_R2_GROUPS(
-	"detect_key d STRAIGHT_JOIN group_member m FORCE INDEX (uk_member) ON m.group_id=d.gid WHERE d.batch=? AND d.clash=1")};
+	"detect_key d STRAIGHT_JOIN group_member m FORCE INDEX (uk_member) ON m.group_id=d.gid WHERE d.batch=? AND d.clash=1")
+	" WHERE" DB_R2_CHANGES};
 /* R6: status follows membership of unfinished groups */
 #define MEMBERS_OF_RUN                                                                                          \
 	"(SELECT DISTINCT m.student_id sid FROM detect_key d STRAIGHT_JOIN group_member m FORCE INDEX (uk_member) ON m.group_id=d.gid WHERE d.batch=?)"
+#define STATUS_NOW                                                                                              \
+	"CASE WHEN s.status='deleted' THEN 'deleted'"                                                               \
+	" WHEN EXISTS (SELECT 1 FROM group_member m2 FORCE INDEX (k_member_student) STRAIGHT_JOIN problem_group g2"   \
+	" ON g2.id=m2.group_id WHERE m2.student_id=s.id"                                                            \
+	" AND g2.state<>'done' AND m2.state IN @HOLDING@) THEN 'problem'"                                           \
+	" WHEN s.status='problem' THEN IF(s.ever_approved,'formal','pending') ELSE s.status END"
+/* only the records whose status changes are written (an update trigger fires for every row an UPDATE matches) */
 static struct db_sql D_STATUS = {
-	"UPDATE " MEMBERS_OF_RUN " x STRAIGHT_JOIN student s ON s.id=x.sid SET s.status = CASE WHEN s.status='deleted' THEN 'deleted'"
-	" WHEN EXISTS (SELECT 1 FROM group_member m2 FORCE INDEX (k_member_student) STRAIGHT_JOIN problem_group g2"
-	" ON g2.id=m2.group_id WHERE m2.student_id=s.id"
-	" AND g2.state<>'done' AND m2.state IN @HOLDING@) THEN 'problem'"
-	" WHEN s.status='problem' THEN IF(s.ever_approved,'formal','pending') ELSE s.status END"};
+	"UPDATE " MEMBERS_OF_RUN " x STRAIGHT_JOIN student s ON s.id=x.sid SET s.status = " STATUS_NOW
+	" WHERE s.status <> " STATUS_NOW};
 static const struct db_sql D_TOUCH_MEMBERS = {
 	"UPDATE " MEMBERS_OF_RUN " x STRAIGHT_JOIN student s ON s.id=x.sid SET s.touch_batch=?"};
 /* R5: a verified resident record outside any unfinished group gets G + its number (once, for life) */
@@ -1074,16 +1129,13 @@ enum xerr db_reg_detect(struct db *db, struct arena *a, uint64_t batch, unsigned
 			RUN(D_GID, B);
 		SEL_INS(D_HIST_OPENED_SEL, H_OPENED, B, B);
 		st->groups_opened = (unsigned)n;
-		SEL_INS(D_MEM_ID_SEL, D_MEM, B, B);
-		SEL_INS(D_MEM_NBG_SEL, D_MEM, B, B);
-		SEL_INS(D_MEM_ONE_SEL, D_MEM, B, B);
+		if ((e = db_wf_due_date(db, a, &due)) != XE_OK)
+			goto out;
+		SEL_INS(D_MEM_ID_SEL, D_MEM, DBS(due), B, B);
+		SEL_INS(D_MEM_NBG_SEL, D_MEM, DBS(due), B, B);
+		SEL_INS(D_MEM_ONE_SEL, D_MEM, DBS(due), B, B);
 		SEL_INS(D_HIST_ADDED_SEL, H_ADDED, B, B);
 		st->members_added = (unsigned)n;
-		if (n) {
-			if ((e = db_wf_due_date(db, a, &due)) != XE_OK)
-				goto out;
-			RUN(D_MEM_DUE, DBS(due), B, B);
-		}
 	}
 	if (!(flags & DETECT_FRESH)) {
 		SEL_INS(D_HIST_REOPEN_SEL, H_REOPEN, B);
@@ -1145,17 +1197,34 @@ enum xerr db_reg_touch(struct db *db, const uint64_t *student_ids, size_t n, uin
 	return XE_OK;
 }
 
-enum xerr db_reg_recheck(struct db *db, struct arena *a, uint64_t touch_batch, struct reg_detect_stats *st)
+/* The re-check after an import's commit (issue 14 item 4), set-based over the file's keys: a key is a candidate when
+ * two index entries share it (the covering index alone: most keys have one, read no row) and a live record with it is
+ * not a member of the key's open group (what the import's own detection left is not evaluated again). Columns as
+ * S_KEYS (struct reg_sweep_key). */
+#define IN_OPEN_GROUP(TYPE, KEY)                                                                                    \
+	"EXISTS (SELECT 1 FROM group_member mo FORCE INDEX (k_member_student) STRAIGHT_JOIN problem_group go"          \
+	" ON go.id=mo.group_id WHERE mo.student_id=s.id AND go.type=" TYPE " AND go.open_key=" KEY ")"
+static const struct db_sql R_CAND = {
+	"SELECT 'id_dup', j.k, NULL, NULL, NULL, NULL FROM JSON_TABLE(?, '$[*]' COLUMNS (k VARCHAR(30) PATH '$')) j"
+	" WHERE (SELECT COUNT(*) FROM student s FORCE INDEX (k_student_idno) WHERE s.id_number=j.k) >= 2"
+	" AND EXISTS (SELECT 1 FROM student s FORCE INDEX (k_student_idno) WHERE s.id_number=j.k AND s.id_type='1'"
+	" AND s.status<>'deleted' AND NOT " IN_OPEN_GROUP("'id_dup'", "j.k") ")"
+	" UNION ALL SELECT 'nbg_dup', CONCAT(j.n,'|',j.g,'|',j.b), NULL, j.n, j.g, j.b FROM JSON_TABLE(?, '$[*]'"
+	" COLUMNS (n VARCHAR(50) PATH '$[0]', g CHAR(1) PATH '$[1]', b DATE PATH '$[2]')) j"
+	" WHERE (SELECT COUNT(*) FROM student s FORCE INDEX (k_student_nbg) WHERE s.name=j.n AND s.gender=j.g AND s.birth_date=j.b) >= 2"
+	" AND EXISTS (SELECT 1 FROM student s FORCE INDEX (k_student_nbg) WHERE s.name=j.n AND s.gender=j.g AND s.birth_date=j.b"
+	" AND s.status<>'deleted' AND NOT " IN_OPEN_GROUP("'nbg_dup'", "CONCAT(j.n,'|',j.g,'|',j.b)") ")"};
+
+enum xerr db_reg_recheck_keys(struct db *db, struct arena *a, const char *const *numbers, size_t nn, const struct reg_nbg *nbgs,
+			      size_t ng, struct db_rows *keys)
 {
-	uint64_t batch = 0;
-	unsigned long long n = 0;
-	enum xerr e = db_reg_batch_new(db, "recheck", 0, "system", &batch);
-	if (e == XE_OK)
-		e = db_exec(db, NULL, &D_KEYS_ID, DB_ARGS(B, DBI(touch_batch)), NULL, &n, NULL);
-	if (e == XE_OK)
-		e = db_exec(db, NULL, &D_KEYS_NBG, DB_ARGS(B, DBI(touch_batch)), NULL, &n, NULL);
-	if (e == XE_OK)
-		e = db_reg_detect(db, a, batch, DETECT_KEYS_GIVEN, st);
+	assert(!db_in_tx(db)); /* what is committed now, without locks */
+	struct sbuf nb = {0}, gb = {0};
+	strs_json(&nb, numbers, nn);
+	nbg_json(&gb, nbgs, ng);
+	enum xerr e = db_exec(db, a, &R_CAND, DB_ARGS(DBSN(nb.s, nb.n), DBSN(gb.s, gb.n)), keys, NULL, NULL);
+	free(nb.s);
+	free(gb.s);
 	return e;
 }
 

@@ -32,7 +32,11 @@
 	" FROM (SELECT m.group_id gid, COUNT(DISTINCT m.province_code) np, COUNT(DISTINCT m.city_code) nc,"           \
 	" COUNT(DISTINCT m.county_code) nk, MIN(m.province_code) p, MIN(m.city_code) c, MIN(m.county_code) k FROM " MEMBERS \
 	" GROUP BY m.group_id) x) z STRAIGHT_JOIN problem_group g FORCE INDEX (PRIMARY) ON g.id=z.gid"                  \
-	" SET g.scope_level=z.lvl, g.arbiter_unit_id=COALESCE((SELECT u.id FROM unit u WHERE u.code=z.code), g.arbiter_unit_id)"
+	" SET g.scope_level=z.lvl, g.arbiter_unit_id=" DB_R2_ARBITER
+#define DB_R2_ARBITER "COALESCE((SELECT u.id FROM unit u WHERE u.code=z.code), g.arbiter_unit_id)"
+/* A condition to append: only the groups whose level or arbiter changes are written (an update trigger fires for every
+ * row an UPDATE matches, issue 14). */
+#define DB_R2_CHANGES " NOT (g.scope_level<=>z.lvl AND g.arbiter_unit_id<=>" DB_R2_ARBITER ")"
 
 /* A school unit (level 4). */
 struct reg_school {
@@ -50,6 +54,9 @@ enum xerr db_reg_school(struct db *db, struct arena *a, const char *code, struct
  * that a close in flight (which writes the row) is waited for on this node; through another node the close and the new
  * records conflict at certification (the records' foreign key to the school row). A closed school takes no record. */
 enum xerr db_reg_school_open(struct db *db, struct arena *a, uint32_t id, int *open);
+/* The same for the distinct school ids[0..n) (sorted in place) in one statement: *closed is the first that is not open
+ * (0 when all are). */
+enum xerr db_reg_schools_open(struct db *db, struct arena *a, uint32_t *ids, size_t n, uint32_t *closed);
 /* 1 if school s lies within scope sc. Pure helper. */
 
 /* A record to insert, with its school and provenance. */
@@ -161,11 +168,13 @@ enum xerr db_reg_apply_change(struct db *db, uint64_t student_id, long long expe
 /* Mark records as touched by batch (for a change or result applied by another module, before db_reg_detect). */
 enum xerr db_reg_touch(struct db *db, const uint64_t *student_ids, size_t n, uint64_t batch);
 
-/* The re-check of an import's chunk after its commit (issue 14 item 4): the number and name keys of the records still
- * marked with touch_batch that another live record shares now, evaluated in full under a batch of its own (a clash with
- * a record another province's import committed meanwhile, unseen by the import's reads at READ COMMITTED, opens or
- * joins its group here). Inside the caller's transaction. */
-enum xerr db_reg_recheck(struct db *db, struct arena *a, uint64_t touch_batch, struct reg_detect_stats *st);
+/* The re-check of an import after its commit (issue 14 item 4), read without locks: of the ID numbers (numbers[0..nn))
+ * and name+gender+birth keys (nbgs[0..ng)) the file's records brought, those that another record shares now and whose
+ * live records are not all members of the key's open group already (what the import's own detection left), as key rows
+ * for db_reg_sweep_slice (a clash with a record another province's import or a registration committed meanwhile,
+ * unseen by the import's reads at READ COMMITTED, opens or joins its group there). */
+enum xerr db_reg_recheck_keys(struct db *db, struct arena *a, const char *const *numbers, size_t nn, const struct reg_nbg *nbgs,
+			      size_t ng, struct db_rows *keys);
 
 /* Full re-detection in slices (issue 14 item 2; `xueji --redetect`): no transaction holds locks for long.
  * db_reg_sweep_sources: how many candidate-key sources there are (and their names, for progress). db_reg_sweep_keys:

@@ -831,9 +831,8 @@ struct imp {
 	struct reg_issue_row *iss;
 	size_t niss, cap_iss, dropped;
 	uint64_t duplicate_of;
-	double t_validate, t_ident, t_insert, t_keys, t_detect, t_suspects, t_recheck; /* seconds per phase (XJ_IMPORT_PROFILE=1) */
-	uint64_t *batches;         /* the chunks' reg_batch ids of the commit (re-checked after it, issue 14 item 4) */
-	size_t nbatches, cap_batches;
+	double t_validate, t_ident, t_schools, t_insert, t_keys, t_detect, t_suspects, t_recheck; /* seconds per phase (XJ_IMPORT_PROFILE=1) */
+	struct hmap opened;        /* school codes checked open under a shared lock by this commit (held to its end) */
 };
 
 #define IMPORT_MAX_ISSUES 100000
@@ -965,11 +964,12 @@ static enum xerr import_pass(struct imp *x)
 	struct reg_nbg *nbq = xmalloc(chunk * sizeof *nbq);
 	struct reg_key *keys = xmalloc(2 * chunk * sizeof *keys);
 	size_t *src = xmalloc(chunk * sizeof *src);
+	uint32_t *sids = xmalloc(chunk * sizeof *sids);
 	int detect = x->commit && x->insert; /* candidate clash keys are only needed when rows are inserted */
 	x->valid = x->errors = x->created = x->unchanged = x->groups = x->groups_opened = x->members_added = 0;
 	x->niss = x->dropped = 0;
-	x->t_validate = x->t_ident = x->t_insert = x->t_keys = x->t_detect = x->t_suspects = 0;
-	x->nbatches = 0;
+	x->t_validate = x->t_ident = x->t_schools = x->t_insert = x->t_keys = x->t_detect = x->t_suspects = 0;
+	hfree(&x->opened);
 	hfree(&x->idents);
 	hfree(&x->numbers);
 	hfree(&x->nbgs);
@@ -1054,7 +1054,9 @@ static enum xerr import_pass(struct imp *x)
 				if (c2) {
 					nbe[nv]->e = nbe[nv]->n = 0;
 					nbe[nv]->flag = 1;
-					nbq[nq++] = (struct reg_nbg){arena_strdup(x->a, rec->name), rec->gender, arena_strdup(x->a, rec->birth)};
+					nbq[nq] = (struct reg_nbg){arena_strdup(x->a, rec->name), rec->gender, arena_strdup(x->a, rec->birth)};
+					nbe[nv]->ptr = arena_alloc(x->a, sizeof *nbq); /* the key's parts, for the re-check */
+					memcpy(nbe[nv]->ptr, &nbq[nq++], sizeof *nbq);
 				}
 			}
 			if (created && rec->id_number[0]) {
@@ -1146,29 +1148,28 @@ static enum xerr import_pass(struct imp *x)
 		if (x->commit && nc) {
 			uint64_t batch = 0;
 			struct reg_detect_stats st;
-			/* the chunk's schools are still open (issue 16), checked under lock before their records (issue 15 item 3) */
+			/* the chunk's schools are still open (issue 16), checked under lock before their records (issue 15 item 3):
+			 * the schools not checked by an earlier chunk of this commit (its shared lock holds), in one statement */
+			size_t ns = 0;
 			for (size_t c = 0; c < nc; c++) {
-				int open = 0, seen = 0;
-				for (size_t d = 0; d < c && !seen; d++)
-					seen = news[d].school->id == news[c].school->id;
-				if (seen)
-					continue;
-				if ((e = db_reg_school_open(x->db, x->a, news[c].school->id, &open)) != XE_OK)
-					goto out;
-				if (!open) {
-					log_error("import %llu: school %s closed during the commit: nothing stored",
-						  (unsigned long long)x->job_id, news[c].school->code);
-					e = XE_CONFLICT;
-					goto out;
-				}
+				int created;
+				hget(&x->opened, x->a, news[c].school->code, 1, &created);
+				if (created)
+					sids[ns++] = news[c].school->id;
 			}
+			uint32_t closed = 0;
+			if (ns && (e = db_reg_schools_open(x->db, x->a, sids, ns, &closed)) != XE_OK)
+				goto out;
+			if (closed) {
+				log_error("import %llu: school %u closed during the commit: nothing stored", (unsigned long long)x->job_id, closed);
+				e = XE_CONFLICT;
+				goto out;
+			}
+			t1 = mono();
+			x->t_schools += t1 - t0;
+			t0 = t1;
 			if ((e = db_reg_batch_new(x->db, "import", x->who->user_id, x->who->role, &batch)) != XE_OK)
 				goto out;
-			if (x->nbatches == x->cap_batches) {
-				x->cap_batches = x->cap_batches ? 2 * x->cap_batches : 64;
-				x->batches = xrealloc(x->batches, x->cap_batches * sizeof *x->batches);
-			}
-			x->batches[x->nbatches++] = batch;
 			e = db_reg_insert(x->db, x->a, news, nc, "import", x->who->is_api ? 0 : x->who->user_id, batch, NULL);
 			t1 = mono();
 			x->t_insert += t1 - t0;
@@ -1221,7 +1222,40 @@ out:
 	free(nbq);
 	free(keys);
 	free(src);
+	free(sids);
 	return e;
+}
+
+/* ---- slices of a re-detection (`xueji --redetect`, `--load`, an import's re-check) ---- */
+
+struct sweep_ctx {
+	struct arena *a;
+	const struct db_rows *keys;
+	size_t from, to;
+	struct reg_detect_stats st;
+	unsigned long long gnumbers;
+};
+
+static enum xerr sweep_tx(struct db *db, void *vc)
+{
+	struct sweep_ctx *c = vc;
+	return db_reg_sweep_slice(db, c->a, c->keys, c->from, c->to, &c->st);
+}
+
+/* The keys of a sweep's first slice: small, since a slice that opens groups and adds members takes far longer per key
+ * than one that finds the clashes as they were (its counter triggers, sql/320); the slices then grow. */
+#define SWEEP_FIRST_SLICE 50
+/* Slices of a sweep grow or shrink so each transaction holds its locks about XJ_REDETECT_SLICE_MS (250 ms; a
+ * registration waits at most that long for the rows a slice locked); XJ_REDETECT_SLICE fixes the keys per slice. */
+static size_t slice_next(size_t cur, double took, double target)
+{
+	if (config_int("XJ_REDETECT_SLICE", 0) > 0)
+		return (size_t)config_int("XJ_REDETECT_SLICE", 0);
+	if (took < target / 2 && cur < 50000)
+		return cur * 2;
+	if (took > target && cur > 50)
+		return cur / 2;
+	return cur;
 }
 
 struct commit_arg {
@@ -1249,37 +1283,45 @@ static enum xerr commit_tx2(struct db *db, void *vc)
 	return import_pass(x);
 }
 
-struct recheck_arg {
-	struct arena *a;
-	uint64_t batch;
-	struct reg_detect_stats st;
-};
-
-static enum xerr recheck_tx(struct db *db, void *vc)
-{
-	struct recheck_arg *c = vc;
-	return db_reg_recheck(db, c->a, c->batch, &c->st);
-}
-
-/* After the commit, each chunk's records once more against every record committed now (issue 14 item 4): two imports
- * that read the same absent key at the same time (READ COMMITTED: no gap locks), then both inserted it, each committed
- * before the other's re-check or after it, so the later re-check sees both. A chunk a transaction of its own. A failure
- * is logged (the records are committed; the next `xueji --redetect` finds what this missed). */
+/* After the commit, the file's keys once more against every record committed now (issue 14 item 4): two imports that
+ * read the same absent key at the same time (READ COMMITTED: no gap locks), then both inserted it, each committed before
+ * the other's re-check or after it, so the later re-check sees both. One read of every ID number and name+gender+birth
+ * key the file's records brought (db_reg_recheck_keys), then the few candidates in short transactions, as slices of a
+ * re-detection. A failure is logged (the records are committed; the next `xueji --redetect` finds what this missed). */
 static void import_recheck(struct db *db, struct imp *x)
 {
 	double t0 = mono();
-	for (size_t i = 0; i < x->nbatches; i++) {
-		struct recheck_arg c = {x->a, x->batches[i], {0}};
-		enum xerr e = db_tx(db, recheck_tx, &c);
-		if (e != XE_OK) {
-			log_error("import %llu: re-check after the commit failed (%s): run xueji --redetect", (unsigned long long)x->job_id,
-				  err_code(e));
-			break;
-		}
+	size_t nn = 0, ng = 0;
+	const char **nums = xmalloc((x->numbers.n + 1) * sizeof *nums);
+	struct reg_nbg *nbgs = xmalloc((x->nbgs.n + 1) * sizeof *nbgs);
+	for (size_t i = 0; i < x->numbers.cap; i++)
+		if (x->numbers.t[i] && x->numbers.t[i]->k > 0) /* a number a created record of the file has */
+			nums[nn++] = x->numbers.t[i]->key;
+	for (size_t i = 0; i < x->nbgs.cap; i++)
+		if (x->nbgs.t[i] && x->nbgs.t[i]->k > 0)
+			nbgs[ng++] = *(const struct reg_nbg *)x->nbgs.t[i]->ptr;
+	struct db_rows keys;
+	enum xerr e = nn + ng ? db_reg_recheck_keys(db, x->a, nums, nn, nbgs, ng, &keys) : XE_OK;
+	struct arena sa;
+	arena_init(&sa, 1 << 16);
+	size_t slice = config_int("XJ_REDETECT_SLICE", 0) > 0 ? (size_t)config_int("XJ_REDETECT_SLICE", 0) : SWEEP_FIRST_SLICE;
+	for (size_t off = 0; e == XE_OK && nn + ng && off < keys.n;) {
+		struct sweep_ctx c = {&sa, &keys, off, off + slice < keys.n ? off + slice : keys.n, {0}, 0};
+		double ts = mono();
+		e = db_tx(db, sweep_tx, &c);
+		arena_reset(&sa);
+		slice = slice_next(slice, mono() - ts, (double)config_int("XJ_REDETECT_SLICE_MS", 250) / 1000.0);
+		off = c.to;
 		x->groups += c.st.groups_opened + c.st.members_added;
 		x->groups_opened += c.st.groups_opened;
 		x->members_added += c.st.members_added;
 	}
+	if (e != XE_OK)
+		log_error("import %llu: re-check after the commit failed (%s): run xueji --redetect", (unsigned long long)x->job_id,
+			  err_code(e));
+	arena_free(&sa);
+	free(nums);
+	free(nbgs);
 	x->t_recheck = mono() - t0;
 }
 
@@ -1370,9 +1412,9 @@ static enum xerr import_run(struct db *db, struct db *pdb, uint64_t job_id, int 
 	if (e == XE_OK && commit && x.insert)
 		import_recheck(db, &x);
 	if (config_int("XJ_IMPORT_PROFILE", 0) == 1)
-		log_error("import %llu %s: %zu rows: validate %.3f s, identity %.3f s, insert %.3f s, keys %.3f s, detect %.3f s,"
-			  " suspects %.3f s, recheck %.3f s", (unsigned long long)job_id, commit ? "commit" : "validate", x.t.nrows - 1,
-			  x.t_validate, x.t_ident, x.t_insert, x.t_keys, x.t_detect, x.t_suspects, x.t_recheck);
+		log_error("import %llu %s: %zu rows: validate %.3f s, identity %.3f s, schools %.3f s, insert %.3f s, keys %.3f s,"
+			  " detect %.3f s, suspects %.3f s, recheck %.3f s", (unsigned long long)job_id, commit ? "commit" : "validate",
+			  x.t.nrows - 1, x.t_validate, x.t_ident, x.t_schools, x.t_insert, x.t_keys, x.t_detect, x.t_suspects, x.t_recheck);
 	if (e == XE_OUTCOME_UNKNOWN)
 		goto out; /* neither "done" nor "nothing stored" is known: the job stays as it is (the reaper's word) */
 	if (e != XE_OK) {
@@ -1420,7 +1462,7 @@ out:
 out_logged:
 	free(owned);
 	free(x.iss);
-	free(x.batches);
+	hfree(&x.opened);
 	hfree(&x.schools);
 	hfree(&x.idents);
 	hfree(&x.numbers);
@@ -1683,44 +1725,10 @@ static unsigned char *read_all(const char *path, size_t *len)
 	return b;
 }
 
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-struct sweep_ctx {
-	struct arena *a;
-	const struct db_rows *keys;
-	size_t from, to;
-	struct reg_detect_stats st;
-	unsigned long long gnumbers;
-};
-
-static enum xerr sweep_tx(struct db *db, void *vc)
-{
-	struct sweep_ctx *c = vc;
-	return db_reg_sweep_slice(db, c->a, c->keys, c->from, c->to, &c->st);
-}
-
 static enum xerr gnumber_tx(struct db *db, void *vc)
 {
 	struct sweep_ctx *c = vc;
 	return db_reg_sweep_gnumbers(db, c->keys, c->from, c->to, &c->gnumbers);
-}
-
-/* Slices of a sweep grow or shrink so each transaction holds its locks about XJ_REDETECT_SLICE_MS (250 ms; a
- * registration waits at most that long for the rows a slice locked); XJ_REDETECT_SLICE fixes the keys per slice. */
-static size_t slice_next(size_t cur, double took, double target)
-{
-	if (config_int("XJ_REDETECT_SLICE", 0) > 0)
-		return (size_t)config_int("XJ_REDETECT_SLICE", 0);
-	if (took < target / 2 && cur < 50000)
-		return cur * 2;
-	if (took > target && cur > 50)
-		return cur / 2;
-	return cur;
 }
 
 /* `xueji --redetect` (issue 14 item 2): the candidate keys of every source read without locks, then evaluated in
@@ -1731,8 +1739,8 @@ static int redetect_cli(struct db *db, struct arena *a)
 	const char *const *names;
 	size_t nsrc = db_reg_sweep_sources(&names), total = 0, nslices = 0;
 	struct reg_detect_stats sum = {0};
-	double t0 = now_s(), target = (double)config_int("XJ_REDETECT_SLICE_MS", 250) / 1000.0, longest = 0, t_keys = 0;
-	size_t slice = config_int("XJ_REDETECT_SLICE", 0) > 0 ? (size_t)config_int("XJ_REDETECT_SLICE", 0) : 500;
+	double t0 = mono(), target = (double)config_int("XJ_REDETECT_SLICE_MS", 250) / 1000.0, longest = 0, t_keys = 0;
+	size_t slice = config_int("XJ_REDETECT_SLICE", 0) > 0 ? (size_t)config_int("XJ_REDETECT_SLICE", 0) : SWEEP_FIRST_SLICE;
 	enum xerr e = XE_OK;
 	struct arena sa, ka; /* one slice's memory; the keys seen */
 	struct hmap seen = {0};
@@ -1740,7 +1748,7 @@ static int redetect_cli(struct db *db, struct arena *a)
 	arena_init(&ka, 1 << 20);
 	for (size_t src = 0; src < nsrc && e == XE_OK; src++) {
 		struct db_rows keys;
-		double t1 = now_s();
+		double t1 = mono();
 		if ((e = db_reg_sweep_keys(db, a, src, &keys)) != XE_OK)
 			break;
 		/* a key of several sources (an open group's key is mostly a shared number too) is evaluated once */
@@ -1757,14 +1765,14 @@ static int redetect_cli(struct db *db, struct arena *a)
 			kept++;
 		}
 		keys.n = kept;
-		t_keys += now_s() - t1;
-		fprintf(stderr, "redetect: %s: %zu candidate keys (%.3f s)\n", names[src], keys.n, now_s() - t1);
+		t_keys += mono() - t1;
+		fprintf(stderr, "redetect: %s: %zu candidate keys (%.3f s)\n", names[src], keys.n, mono() - t1);
 		for (size_t off = 0; off < keys.n && e == XE_OK;) {
 			struct sweep_ctx c = {&sa, &keys, off, off + slice < keys.n ? off + slice : keys.n, {0}, 0};
-			double ts = now_s();
+			double ts = mono();
 			e = db_tx(db, sweep_tx, &c);
 			arena_reset(&sa);
-			double took = now_s() - ts;
+			double took = mono() - ts;
 			longest = took > longest ? took : longest;
 			nslices++;
 			sum.groups_opened += c.st.groups_opened;
@@ -1775,7 +1783,7 @@ static int redetect_cli(struct db *db, struct arena *a)
 			off = c.to;
 			total += c.to - c.from;
 			if (nslices % 20 == 0 || off == keys.n)
-				fprintf(stderr, "redetect: %s: %zu/%zu keys, %.1f s\n", names[src], off, keys.n, now_s() - t0);
+				fprintf(stderr, "redetect: %s: %zu/%zu keys, %.1f s\n", names[src], off, keys.n, mono() - t0);
 			slice = slice_next(slice, took, target);
 		}
 		arena_reset(a);
@@ -1786,9 +1794,9 @@ static int redetect_cli(struct db *db, struct arena *a)
 		if ((e = db_reg_sweep_gcands(db, a, &ids)) == XE_OK)
 			for (size_t off = 0; off < ids.n && e == XE_OK; off += 2000) {
 				struct sweep_ctx c = {&sa, &ids, off, off + 2000 < ids.n ? off + 2000 : ids.n, {0}, 0};
-				double ts = now_s();
+				double ts = mono();
 				e = db_tx(db, gnumber_tx, &c);
-				longest = now_s() - ts > longest ? now_s() - ts : longest;
+				longest = mono() - ts > longest ? mono() - ts : longest;
 				nslices++;
 				gnumbers += c.gnumbers;
 			}
@@ -1799,7 +1807,7 @@ static int redetect_cli(struct db *db, struct arena *a)
 		       "redetect: %zu keys in %zu transactions, longest %.3f s; candidate keys read in %.3f s; G numbers given %llu\n",
 		       sum.groups_opened, sum.members_added, sum.members_closed, sum.members_reopened, sum.groups_done, total, nslices,
 		       longest, t_keys, gnumbers);
-	printf("redetect: %s in %.3f s\n", err_code(e), now_s() - t0);
+	printf("redetect: %s in %.3f s\n", err_code(e), mono() - t0);
 	arena_free(&sa);
 	hfree(&seen);
 	arena_free(&ka);
@@ -1815,7 +1823,7 @@ struct load_ctx {
 	struct imp x;          /* the sheet, its columns and the school cache (cell_for, hget) */
 	long long loaded, bad; /* rows stored; rows refused (the file is then refused whole) */
 	int skipped;           /* the file was loaded before */
-	double t0;
+	double t0, t_check, t_taken, t_store; /* start; seconds checking rows, looking numbers up, storing (progress) */
 };
 
 static void load_error(struct load_ctx *c, int row_no, const char *col, const char *msg)
@@ -1854,6 +1862,7 @@ static enum xerr load_tx(struct db *db, void *vc)
 	enum xerr e;
 	c->loaded = c->bad = 0;
 	c->skipped = 0;
+	c->t_check = c->t_taken = c->t_store = 0;
 	hfree(&x->numbers);
 	if ((e = db_reg_job_create(db, 0, 1, 1, c->sha, (long long)c->len, x->t.format == TAB_XLSX ? "xlsx" : "csv", x->t.encoding, 0,
 				   "committing", (long long)nrows, &job)) != XE_OK ||
@@ -1868,6 +1877,7 @@ static enum xerr load_tx(struct db *db, void *vc)
 	const char **nos = xmalloc(c->chunk * sizeof *nos);
 	for (size_t off = 0; off < nrows && e == XE_OK; off += c->chunk) {
 		size_t end = off + c->chunk < nrows ? off + c->chunk : nrows, nv = 0;
+		double t1 = mono();
 		for (size_t i = off; i < end; i++) {
 			size_t r = i + 1;
 			int row_no = x->t.row_no[r], numeric_id = 0, created;
@@ -1914,8 +1924,12 @@ static enum xerr load_tx(struct db *db, void *vc)
 			nos[nv++] = u->key;
 		}
 		struct db_rows taken;
+		double t2 = mono();
+		c->t_check += t2 - t1;
 		if (nv && (e = db_reg_numbers_taken(db, c->a, nos, nv, &taken)) != XE_OK)
 			goto out;
+		t1 = mono();
+		c->t_taken += t1 - t2;
 		for (size_t k = 0; nv && k < taken.n; k++) {
 			struct hent *u = hget(&x->numbers, x->a, db_get(&taken, k, 0), 0, NULL);
 			load_error(c, u ? u->e : 0, LOAD_NO_HEADER, "the number is in use by a record already stored");
@@ -1925,8 +1939,10 @@ static enum xerr load_tx(struct db *db, void *vc)
 		uint64_t batch = 0;
 		if ((e = db_reg_batch_new(db, "load", 0, "system", &batch)) != XE_OK || (e = db_reg_load_numbered(db, news, nv, batch)) != XE_OK)
 			goto out;
+		c->t_store += mono() - t1;
 		c->loaded += (long long)nv;
-		fprintf(stderr, "load: %s: %zu/%zu rows, %.1f s\n", c->path, end, nrows, now_s() - c->t0);
+		fprintf(stderr, "load: %s: %zu/%zu rows, %.1f s (checking %.1f s, numbers in use %.1f s, storing %.1f s)\n", c->path, end,
+			nrows, mono() - c->t0, c->t_check, c->t_taken, c->t_store);
 	}
 	if (c->bad)
 		e = XE_VALIDATION;
@@ -1942,7 +1958,7 @@ out:
 static int load_cli(struct db *db, struct arena *a, int nfiles, char **files)
 {
 	int failed = 0;
-	double t0 = now_s();
+	double t0 = mono();
 	long long total = 0;
 	for (int i = 0; i < nfiles; i++) {
 		size_t len = 0;
@@ -1984,7 +2000,7 @@ static int load_cli(struct db *db, struct arena *a, int nfiles, char **files)
 		free(data);
 		arena_reset(a);
 	}
-	printf("load: %lld records in %.3f s%s\n", total, now_s() - t0, failed ? "; some files refused" : "");
+	printf("load: %lld records in %.3f s%s\n", total, mono() - t0, failed ? "; some files refused" : "");
 	if (failed)
 		return 1;
 	/* R7-R9 once, set-based, over everything: the sweep of --redetect */

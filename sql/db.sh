@@ -78,10 +78,11 @@ cmd_migrate() {
       root_sql "$DB_NAME" -e "INSERT INTO schema_version (version, name) VALUES ($v, '$base')"
     fi
   done
-  # least privilege: data only, no DDL, no GRANT, no FILE
+  # least privilege: data only, no DDL, no GRANT, no FILE; the one procedure the service calls (350: a bulk load's counters)
   root_sql -e "CREATE USER IF NOT EXISTS '$DB_USER'@'localhost' IDENTIFIED BY '$XJ_DB_PASSWORD';
     ALTER USER '$DB_USER'@'localhost' IDENTIFIED BY '$XJ_DB_PASSWORD';
-    GRANT SELECT, INSERT, UPDATE, DELETE ON \`$DB_NAME\`.* TO '$DB_USER'@'localhost';"
+    GRANT SELECT, INSERT, UPDATE, DELETE ON \`$DB_NAME\`.* TO '$DB_USER'@'localhost';
+    GRANT EXECUTE ON PROCEDURE \`$DB_NAME\`.count_students_batch TO '$DB_USER'@'localhost';"
 }
 
 # Load seed SQL files given as arguments (idempotent files: INSERT IGNORE / ON DUPLICATE KEY).

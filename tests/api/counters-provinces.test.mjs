@@ -5,7 +5,7 @@
 // --check-counters` finds every counter equal to a COUNT(*) of its rows.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { sql, sqlCount, countersCli } from '../lib/api.mjs';
+import { sql, sqlCount, counters } from '../lib/api.mjs';
 import { province, record, SCHOOLS, csv, upload, sameId } from '../lib/registry.mjs';
 
 // the groups the imports open leave the work lists afterwards (members approved without a due date, groups done), so
@@ -65,7 +65,7 @@ test('issue 13.3 R30: two provinces\' simultaneous imports each opening many gro
     assert.equal(sqlCount(`SELECT COALESCE(SUM(n), 0) FROM count_group WHERE level = 0 AND kind = 'g' AND k2 = '${state}'`), Number(n),
       `the country's ${state} groups`);
   }
-  const check = countersCli();
+  const check = counters();
   assert.equal(check.status, 0, check.out);
   assert.match(check.out, /^check-counters: 0 mismatches/m);
 });

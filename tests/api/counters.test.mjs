@@ -6,11 +6,9 @@
 // GET /api/v1/stats of every role level is compared with COUNT(*) queries over the caller's jurisdiction.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Client, sql, sqlCount, countersCli } from '../lib/api.mjs';
+import { Client, sql, sqlCount, counters } from '../lib/api.mjs';
 import { record, sameId, csv, upload, province } from '../lib/registry.mjs';
 import { SCHOOLS as S, CLERK, login, rng, pick, randomStep } from '../lib/workflow.mjs';
-
-const counters = countersCli;
 
 const SEED = Number(process.env.COUNTERS_SEED ?? Date.now() % 1e9);
 const LETTERS = ['a', 'a2', 'b', 'c', 'd', 'e'];

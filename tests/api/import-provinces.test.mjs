@@ -1,11 +1,12 @@
 // import-provinces.test.mjs: issue 14 item 4: two provinces import at the same time: their commits run side by side
 // (a gate per province, READ COMMITTED look-ups that lock no index gaps), and every clash planted across the provincial
 // boundary between the two files is found (R7-R9, R2: the ministry arbitrates), by the import or by its re-check after
-// the commit.
+// the commit; the re-check alone finds a record committed between the import's look-ups and its commit.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { sql } from '../lib/api.mjs';
-import { province, record, SCHOOLS, csv, upload, sameId } from '../lib/registry.mjs';
+import { spawn } from 'node:child_process';
+import { sql, sqlCount, until, VARDIR } from '../lib/api.mjs';
+import { as, province, record, SCHOOLS, csv, upload, sameId } from '../lib/registry.mjs';
 
 const N = 6000;
 
@@ -61,4 +62,38 @@ test('issue 14 R7-R9 R2: two provinces import at the same time, both commits pro
     assert.equal(g.length, 1, `one open name+gender+birth group for ${r.name}`);
     assert.equal(g[0][1], '2');
   }
+});
+
+test('issue 14 R7-R9: a record committed after the import looked its key up and before the import committed is grouped with it by the re-check after the commit', async () => {
+  const mine = record(SCHOOLS.a);
+  const other = sameId(mine, SCHOOLS.d); // another province's record of the same resident number
+  const [school, otherSchool] = [SCHOOLS.a, SCHOOLS.d].map((x) => sqlCount(`SELECT id FROM unit WHERE code='${x.code}'`));
+  // another transaction: the other record inserted, not committed, and the import's school row held, so the import
+  // stops at its school check, after its own look-ups (which cannot see the uncommitted record)
+  const tx = spawn('mariadb', ['--no-defaults', '-uroot', `--socket=${VARDIR}/run/db.sock`, '-N', '--unbuffered', 'xueji']);
+  let out = '';
+  tx.stdout.on('data', (d) => { out += d; });
+  const exited = new Promise((res) => tx.on('exit', res));
+  tx.stdin.write(`BEGIN; SELECT id FROM unit WHERE id=${school} FOR UPDATE;
+    INSERT INTO student (school_id, province_code, city_code, county_code, name, gender, birth_date, id_type, id_number, id_check, student_no, status)
+    VALUES (${otherSchool}, '37', '3701', '370102', '${other.name}', '${other.gender}', '${other.birth_date}', '1', '${other.id_number}', 'ok',
+      'L370102${other.birth_date.replaceAll('-', '')}9999', 'pending');
+    SELECT 'held';\n`);
+  let r;
+  try {
+    await until(() => out.includes('held'), 30000, 20);
+    const done = upload(await as('clerk_a'), csv([mine]), { dryRun: false });
+    await until(() => sqlCount("SELECT COUNT(*) FROM information_schema.innodb_trx WHERE trx_state='LOCK WAIT'") > 0, 30000, 20);
+    tx.stdin.end('COMMIT;\n');
+    await exited;
+    r = await done;
+  } finally {
+    tx.kill(); // a failure above leaves no transaction holding the school
+  }
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.body.state, 'done', JSON.stringify(r.body.error));
+  const g = sql(`SELECT g.id, COUNT(*) FROM problem_group g JOIN group_member m ON m.group_id=g.id
+    WHERE g.type='id_dup' AND g.state='open' AND g.open_key='${mine.id_number}' GROUP BY g.id`);
+  assert.equal(g.length, 1, 'one open ID-duplicate group');
+  assert.equal(g[0][1], '2', 'the imported record and the one committed meanwhile');
 });

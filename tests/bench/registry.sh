@@ -2,7 +2,8 @@
 # registry.sh: benchmark of the registry (issue 4). Generates N records with planted clashes (gen-students.mjs),
 # creates their schools, imports them through the service's own import path with detection on (HTTP, nginx,
 # background jobs, one transaction per file), loads the same rows with raw LOAD DATA into the same schema in a
-# scratch database, times a full re-detection on both, and checks every planted clash against the groups found.
+# scratch database (its counter triggers skipped, @xj_bulk_load: the floor), times a full re-detection on both, and
+# checks every planted clash against the groups found and every statistics counter after the import (R30).
 #
 # Usage: tests/bench/registry.sh [N]   (default 1000000; BENCH_SEED, BENCH_FILE_ROWS=50000, BENCH_IMPORT_PARALLEL=1, DB_BUFFER_POOL=2G)
 # Runs its own instance (INSTANCE=bench; PORT/DB_PORT/FCGI_PORT default 28080/23307/29090), wiped first, stopped
@@ -51,7 +52,11 @@ grep -ho 'import [0-9]* commit: [^"]*' "$VARDIR/log/service.log" >"$work/profile
 awk '{ for (i = 1; i <= NF; i++) if ($(i + 1) == "s," || $(i + 1) == "s") t[$(i - 1)] += $i } END { for (k in t) printf "%s %.1f s, ", k, t[k]; print "" }' \
   "$work/profile.txt" | sed 's/, $//' >"$work/profile-sum.txt"
 
-echo "== raw LOAD DATA of the same rows into the same schema (database xueji_raw)"
+# R30: the import kept every statistics counter exact (issue 14 item 1: its bulk loads are counted set-based)
+secrets=$(grep XJ_DB_PASSWORD "$VARDIR/secrets.env" | cut -d= -f2)
+XJ_DB_SOCKET=$VARDIR/run/db.sock XJ_DB_PASSWORD=$secrets "$BUILD/xueji" --check-counters | grep -m1 '^check-counters' >"$work/counters.txt" || true
+
+echo "== raw LOAD DATA of the same rows into the same schema (database xueji_raw; counter triggers skipped: the floor)"
 rootsql -e "DROP DATABASE IF EXISTS xueji_raw; CREATE DATABASE xueji_raw CHARACTER SET utf8mb4 COLLATE utf8mb4_bin;"
 for m in sql/[0-9][0-9][0-9]_*.sql; do rootsql xueji_raw <"$m"; done
 rootsql xueji_raw -e "INSERT INTO unit SELECT * FROM xueji.unit"
@@ -60,7 +65,7 @@ rootsql -N xueji -e "SELECT code, id FROM unit WHERE level=4" >"$work/school-ids
 awk -F'\t' 'NR == FNR { id[$1] = $2; next } FNR == 1 { print; next } { split($0, f, ","); print $0 "," id[f[6]] }' \
   "$work/school-ids.tsv" "$work/students.csv" >"$work/raw.csv"
 t=$(now)
-rootsql xueji_raw -e "SET @n=0; LOAD DATA LOCAL INFILE '$work/raw.csv' INTO TABLE student CHARACTER SET utf8mb4
+rootsql xueji_raw -e "SET @n=0, @xj_bulk_load=1; LOAD DATA LOCAL INFILE '$work/raw.csv' INTO TABLE student CHARACTER SET utf8mb4
   FIELDS TERMINATED BY ',' LINES TERMINATED BY '\n' IGNORE 1 LINES
   (name, @g, birth_date, id_type, @no, @school, grade, class_name, enrol_date, guardian_phone, school_id)
   SET gender=IF(@g='男','M','F'), id_number=NULLIF(UPPER(@no),''),
@@ -93,7 +98,6 @@ rootsql -N xueji -e "SELECT COUNT(*) FROM (SELECT id_number FROM student FORCE I
 bare_s=$(since "$t")
 
 echo "== full re-detection"
-secrets=$(grep XJ_DB_PASSWORD "$VARDIR/secrets.env" | cut -d= -f2)
 t=$(now)
 XJ_DB_SOCKET=$VARDIR/run/db.sock XJ_DB_PASSWORD=$secrets "$BUILD/xueji" --redetect | tee "$work/redetect-service.txt"
 redetect_s=$(since "$t")
@@ -118,6 +122,7 @@ const fs = require('fs');
 const [work, n, imported, importS, loaded, loadS, redetectS, scratchS, fileRows, rssKb, bareS, initial, initialS] = process.argv.slice(2);
 const ld0 = JSON.parse(fs.readFileSync(`${work}/eval-load.json`, 'utf8'));
 const profile = fs.readFileSync(`${work}/profile-sum.txt`, 'utf8').trim();
+const countersCheck = fs.readFileSync(`${work}/counters.txt`, 'utf8').trim() || 'check-counters: no answer';
 const ev = JSON.parse(fs.readFileSync(`${work}/eval-service.json`, 'utf8'));
 const raw = JSON.parse(fs.readFileSync(`${work}/eval-raw.json`, 'utf8'));
 const imp = Number(imported) / Number(importS), ld = Number(loaded) / Number(loadS);
@@ -125,7 +130,7 @@ const report = {
   rows: Number(n), file_rows: Number(fileRows), imported: Number(imported), import_seconds: +Number(importS).toFixed(1),
   import_rows_per_s: Math.round(imp), load_data_rows: Number(loaded), load_data_seconds: +Number(loadS).toFixed(1),
   load_data_rows_per_s: Math.round(ld), ratio: +(imp / ld).toFixed(3), service_peak_rss_mib: Math.round(Number(rssKb) / 1024),
-  import_profile: profile,
+  import_profile: profile, counters_after_import: countersCheck,
   initial_load_rows: Number(initial), initial_load_seconds: +Number(initialS).toFixed(1),
   initial_load_rows_per_s: Math.round(Number(initial) / Number(initialS)),
   initial_load_ratio: +((Number(initial) / Number(initialS)) / (Number(loaded) / Number(loadS))).toFixed(3),
@@ -139,10 +144,11 @@ fs.writeFileSync(`${work}/report.json`, JSON.stringify(report, null, 1) + '\n');
 console.log(`
 registry bench (${report.rows} rows, files of ${report.file_rows})
   import via the service:  ${report.imported} rows in ${report.import_seconds} s = ${report.import_rows_per_s} rows/s (detection on)
-  raw LOAD DATA:           ${report.load_data_rows} rows in ${report.load_data_seconds} s = ${report.load_data_rows_per_s} rows/s
+  raw LOAD DATA:           ${report.load_data_rows} rows in ${report.load_data_seconds} s = ${report.load_data_rows_per_s} rows/s (counter triggers skipped)
   ratio import/LOAD DATA:  ${report.ratio}
   import phases (summed):  ${profile}
   service peak RSS:        ${report.service_peak_rss_mib} MiB
+  counters after import:   ${countersCheck}
   initial load (--load):   ${report.initial_load_rows} rows with their numbers in ${report.initial_load_seconds} s incl. detection = ${report.initial_load_rows_per_s} rows/s, ${report.initial_load_ratio} x raw LOAD DATA; found ${ld0.found}/${ld0.planted} (recall ${ld0.recall}), precision ${ld0.precision}
   bare index scan:         ${report.bare_index_scan_seconds} s (GROUP BY over k_student_idno and k_student_nbg)
   full re-detection:       ${report.redetect_full_seconds} s over the imported records (idempotent: nothing new) = ${report.redetect_over_bare} x the bare scan

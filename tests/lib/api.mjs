@@ -87,6 +87,20 @@ export function sql(query) {
 /** First column of the first row as a number. */
 export function sqlCount(query) { return Number(sql(query)[0]?.[0] ?? 0); }
 
+/** `xueji --check-counters` (or another counters command, e.g. --rebuild-counters) on the instance, as the service's
+ * database user: {status, out}. */
+export function counters(cmd = '--check-counters') {
+  const secrets = Object.fromEntries(readFileSync(`${VARDIR}/secrets.env`, 'utf8').trim().split('\n').map((l) => l.split('=')));
+  try {
+    const out = execFileSync(`${process.env.XJ_BUILD}/xueji`, [cmd], {
+      encoding: 'utf8', env: { ...process.env, XJ_DB_SOCKET: `${VARDIR}/run/db.sock`, XJ_DB_PASSWORD: secrets.XJ_DB_PASSWORD },
+    });
+    return { status: 0, out };
+  } catch (e) {
+    return { status: e.status, out: String(e.stdout) };
+  }
+}
+
 /** Assert the standard error shape and code. */
 export function assertError(r, status, code) {
   assert.equal(r.status, status, `expected ${status}, got ${r.status}: ${r.text}`);
@@ -106,15 +120,3 @@ export async function until(fn, ms = 5000, step = 100) {
   throw new Error(`condition not met within ${ms} ms (last: ${last})`);
 }
 
-/** `xueji --check-counters` (or --rebuild-counters) on the instance (issue 13 item 3): {status, out}. */
-export function countersCli(cmd = '--check-counters') {
-  const secrets = Object.fromEntries(readFileSync(`${VARDIR}/secrets.env`, 'utf8').trim().split('\n').map((l) => l.split('=')));
-  try {
-    const out = execFileSync(`${process.env.XJ_BUILD}/xueji`, [cmd], {
-      encoding: 'utf8', env: { ...process.env, XJ_DB_SOCKET: `${VARDIR}/run/db.sock`, XJ_DB_PASSWORD: secrets.XJ_DB_PASSWORD },
-    });
-    return { status: 0, out };
-  } catch (e) {
-    return { status: e.status, out: String(e.stdout) };
-  }
-}
