@@ -11,7 +11,7 @@
 /* one record of a pair, side by side (the arbiter's jurisdiction holds both: numbers masked as in the group list) */
 static void add_record(cJSON *arr, const struct db_rows *rs, size_t i, size_t off)
 {
-	char mask[64];
+	char mask[256]; /* a guardian name: 50 characters of up to 4 bytes */
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddNumberToObject(o, "student_id", (double)db_get_int(rs, i, off + SXR_ID));
 	json_add_str(o, "student_no", db_get(rs, i, off + SXR_NO));
@@ -23,6 +23,9 @@ static void add_record(cJSON *arr, const struct db_rows *rs, size_t i, size_t of
 	json_add_str(o, "status", db_get(rs, i, off + SXR_STATUS));
 	json_add_str(o, "grade", db_get(rs, i, off + SXR_GRADE));
 	json_add_str(o, "class_name", db_get(rs, i, off + SXR_CLASS));
+	/* the guardian the score compares (issue 17 item 3), masked as the list masks personal data */
+	json_add_str(o, "guardian_name_masked", dedup_mask_name(db_get(rs, i, off + SXR_GUARDIAN), mask, sizeof mask));
+	json_add_str(o, "guardian_phone_masked", dedup_mask_id(db_get(rs, i, off + SXR_PHONE), mask, sizeof mask));
 	cJSON *s = cJSON_AddObjectToObject(o, "school");
 	json_add_str(s, "code", db_get(rs, i, off + SXR_SCHOOL_CODE));
 	json_add_str(s, "name", db_get(rs, i, off + SXR_SCHOOL_NAME));

@@ -81,7 +81,7 @@ enum xerr db_sx_now(struct db *db, struct arena *a, const char **now)
 
 #define SIDE(x, sc, cu) \
 	x ".id, " x ".student_no, " x ".name, " x ".gender, " x ".birth_date, " x ".id_type, " x ".id_number, " x ".status, " \
-	sc ".code, " sc ".name, " cu ".code, " cu ".name, " x ".grade, " x ".class_name"
+	sc ".code, " sc ".name, " cu ".code, " cu ".name, " x ".grade, " x ".class_name, " x ".guardian_name, " x ".guardian_phone"
 #define LIST_HEAD                                                                                                       \
 	"SELECT p.id, p.score, p.kind, p.rules, p.state, p.version, p.group_id, p.decided_at, p.created_at, "            \
 	SIDE("a", "sa", "ca") ", " SIDE("b", "sb", "cb")                                                                 \

@@ -38,7 +38,7 @@ enum xerr db_sx_now(struct db *db, struct arena *a, const char **now);
  * at most limit; an open pair of a deleted record is left out (nothing to decide). Columns: SXL_* (pair), then SXR__N columns of the lower record and SXR__N of the higher. */
 enum { SXL_ID, SXL_SCORE, SXL_KIND, SXL_RULES, SXL_STATE, SXL_VERSION, SXL_GROUP, SXL_DECIDED_AT, SXL_CREATED, SXL__N };
 enum { SXR_ID, SXR_NO, SXR_NAME, SXR_GENDER, SXR_BIRTH, SXR_IDTYPE, SXR_IDNO, SXR_STATUS, SXR_SCHOOL_CODE, SXR_SCHOOL_NAME,
-       SXR_COUNTY_CODE, SXR_COUNTY_NAME, SXR_GRADE, SXR_CLASS, SXR__N };
+       SXR_COUNTY_CODE, SXR_COUNTY_NAME, SXR_GRADE, SXR_CLASS, SXR_GUARDIAN, SXR_PHONE, SXR__N };
 enum xerr db_sx_list(struct db *db, struct arena *a, uint32_t unit_id, const char *state, uint64_t before, long limit,
 		     struct db_rows *rs);
 /* One pair with its records, as a list row (any arbiter; the caller checks). */

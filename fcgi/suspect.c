@@ -746,10 +746,15 @@ cJSON *sx_explain(const struct sx_rec *a, const struct sx_rec *b, const struct s
 		item(arr, "school", "same", "学校: 同一学校", "school: same");
 	else if (m->same_county)
 		item(arr, "school", "same_county", "学校: 同一区县", "school: same county");
+	/* the guardian (issue 17 item 3: the screen shows these beside both records): same, or different when both give one */
 	if (m->same_guardian)
 		item(arr, "guardian_name", "same", "监护人姓名: 相同", "guardian name: same");
+	else if (a->guardian && *a->guardian && b->guardian && *b->guardian)
+		item(arr, "guardian_name", "different", "监护人姓名: 不同", "guardian name: different");
 	if (m->same_phone)
 		item(arr, "guardian_phone", "same", "监护人电话: 相同", "guardian phone: same");
+	else if (a->phone && *a->phone && b->phone && *b->phone)
+		item(arr, "guardian_phone", "different", "监护人电话: 不同", "guardian phone: different");
 	if (m->deviations >= 2)
 		item(arr, "score", "two_errors", "姓名与出生日期均有差异: 降低分数", "both name and date of birth differ: score lowered");
 	return arr;

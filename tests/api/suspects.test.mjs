@@ -71,6 +71,33 @@ test('R31 R2 list: the county sees its pairs with the explanation (Chinese and E
   assertError(await county.get('/api/v1/suspects?cursor=forged'), 422, 'invalid');
 });
 
+test('R31 issue 17 item 3: both records show the guardian the score compares, masked like the list\'s other personal data, with the per-field explanation', async () => {
+  const [a, b] = await variantPair({ guardian_name: '王建国', guardian_phone: '13812345678' }, { guardian_name: '王建國', guardian_phone: '13987654321' });
+  runSuspects();
+  const county = await as('county_130102');
+  const p = await listed(county, a, b);
+  assert.ok(p, 'listed for the county');
+  const [lo, hi] = p.records;
+  assert.equal(lo.student_id, Math.min(a, b));
+  assert.deepEqual([lo.guardian_name_masked, hi.guardian_name_masked], ['王*国', '王*國'], 'the surname and the last character');
+  assert.deepEqual([lo.guardian_phone_masked, hi.guardian_phone_masked], ['1381***5678', '1398***4321'], 'masked as ID numbers are');
+  const text = JSON.stringify(p);
+  for (const raw of ['王建国', '王建國', '13812345678', '13987654321']) assert.ok(!text.includes(raw), `${raw} never sent`);
+  const by = Object.fromEntries(p.explanation.map((x) => [x.field, x]));
+  assert.equal(by.guardian_name.rule, 'same', '王建国/王建國: one guardian by variant class');
+  assert.match(by.guardian_name.zh, /监护人姓名: 相同/);
+  assert.equal(by.guardian_phone.rule, 'different');
+  assert.match(by.guardian_phone.zh, /监护人电话: 不同/);
+  assert.match(by.guardian_phone.en, /guardian phone: different/);
+  // a record without a guardian: nothing to mask, no guardian rule
+  const [c, d] = await variantPair({ guardian_name: '', guardian_phone: '' }, { guardian_name: '', guardian_phone: '' });
+  runSuspects();
+  const q = await listed(county, c, d);
+  assert.ok(q);
+  assert.deepEqual(q.records.map((r) => [r.guardian_name_masked, r.guardian_phone_masked]), [['', ''], ['', '']]);
+  assert.ok(!q.explanation.some((x) => x.field.startsWith('guardian')), JSON.stringify(q.explanation));
+});
+
 test('R31 R2 a pair across two counties of a city is the city\'s (common superior): it lists and decides it, the counties do not', async () => {
   const [simp, trad] = variantNames();
   const base = record(SCHOOLS.a, { name: simp });
