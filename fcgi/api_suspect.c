@@ -59,12 +59,14 @@ static cJSON *pair_json(const struct db_rows *rs, size_t i)
 	return o;
 }
 
+/* issue 17 item 4: searched and filtered like the other lists (search.h); the cursor is bound to the state and filters */
 enum xerr api_suspects_list(struct req *r, struct resp *w)
 {
 	long long limit, before = 0;
 	int paged;
+	struct search f;
 	enum xerr e;
-	if ((e = req_query_int(r, w, "limit", 1, 100, 20, &limit)) || (e = cursor_read(r, w, "suspects", &before, 1, &paged)))
+	if ((e = req_query_int(r, w, "limit", 1, 100, 20, &limit)) || (e = api_search_read(r, w, SEARCH_SUSPECT_KEYS, &f)))
 		return e;
 	const char *state = req_query(r, "state");
 	if (!state || !*state)
@@ -72,12 +74,15 @@ enum xerr api_suspects_list(struct req *r, struct resp *w)
 	if (strcmp(state, "open") && strcmp(state, "same_child") && strcmp(state, "different"))
 		return resp_error_zh(r, w, XE_VALIDATION, "state", "state 须为 open、same_child 或 different。",
 				     "state must be open, same_child or different.");
+	const char *list = search_list_name(r->arena, arena_printf(r->arena, "suspects-%s", state), &f);
+	if ((e = cursor_read(r, w, list, &before, 1, &paged)))
+		return e;
 	struct db_rows rs;
-	if ((e = db_sx_list(r->db, r->arena, r->who->unit_id, state, (uint64_t)before, (long)limit, &rs)) != XE_OK)
+	if ((e = db_sx_list(r->db, r->arena, r->who, &f, state, (uint64_t)before, (long)limit, &rs)) != XE_OK)
 		return e;
 	cJSON *arr, *o = cursor_list(&arr);
 	long long last = rs.n ? db_get_int(&rs, rs.n - 1, SXL_ID) : 0;
-	cursor_next(r, o, "suspects", rs.n, limit, &last, 1);
+	cursor_next(r, o, list, rs.n, limit, &last, 1);
 	for (size_t i = 0; i < rs.n; i++)
 		cJSON_AddItemToArray(arr, pair_json(&rs, i));
 	return resp_json(r, w, 200, o);
