@@ -247,7 +247,7 @@ enum xerr db_sx_group_open(struct db *db, const char *key, uint32_t arbiter, int
 static const struct db_sql Q_BATCH = {
 	"SELECT " REC_COLS " FROM student s FORCE INDEX (k_student_touch) WHERE s.touch_batch = ? AND s.status <> 'deleted'"
 	" ORDER BY s.id"};
-static const struct db_sql Q_KEY_PUT = {"INSERT IGNORE INTO suspect_key (k, student_id) VALUES (?, ?)"};
+static const struct db_sql Q_KEY_PUT = {"INSERT IGNORE INTO suspect_key (k, student_id, birth) VALUES (?, ?, ?)"};
 static const struct db_sql Q_UNIT_OF = {"SELECT id FROM unit WHERE code = ? AND level <= 3"};
 static const struct db_sql Q_KEYED = {"SELECT DISTINCT student_id FROM suspect_key FORCE INDEX (k_suspect_key_student)"};
 
@@ -269,18 +269,19 @@ enum xerr db_sx_keyed(struct db *db, struct arena *a, struct db_rows *rs)
 	return db_exec(db, a, &Q_KEYED, DB_NOARGS, rs, NULL, NULL);
 }
 
-enum xerr db_sx_keys_bulk(struct db *db, const uint64_t *ids, const uint64_t *keys, size_t n)
+enum xerr db_sx_keys_bulk(struct db *db, const uint64_t *ids, const uint64_t *keys, const char *const *births, size_t n)
 {
 	enum { SLICE_ROWS = 4096 };
-	struct db_arg *args = xmalloc(sizeof *args * 2 * SLICE_ROWS);
+	struct db_arg *args = xmalloc(sizeof *args * 3 * SLICE_ROWS);
 	enum xerr e = XE_OK;
 	for (size_t from = 0; from < n && e == XE_OK; from += SLICE_ROWS) {
 		size_t m = n - from < SLICE_ROWS ? n - from : SLICE_ROWS;
 		for (size_t i = 0; i < m; i++) {
-			args[2 * i] = DBI((long long)keys[from + i]);
-			args[2 * i + 1] = DBI(ids[from + i]);
+			args[3 * i] = DBI((long long)keys[from + i]);
+			args[3 * i + 1] = DBI(ids[from + i]);
+			args[3 * i + 2] = DBS(births[from + i]);
 		}
-		e = db_exec_bulk(db, &Q_KEY_PUT, args, m, 2, NULL);
+		e = db_exec_bulk(db, &Q_KEY_PUT, args, m, 3, NULL);
 	}
 	free(args);
 	return e;
@@ -296,9 +297,12 @@ static const struct db_sql Q_BATCH_KEYS_DEL = {
 #define NEAR_DATE(a, b)                                                                                                  \
 	"(YEAR(" a ") = YEAR(" b ") AND (MONTH(" a ") = MONTH(" b ") OR DAY(" a ") = DAY(" b ") OR (MONTH(" a ") = DAY(" b   \
 	") AND DAY(" a ") = MONTH(" b "))) OR (MONTH(" a ") = MONTH(" b ") AND DAY(" a ") = DAY(" b ")))"
+/* (issue 17 item 1: the date is checked first on the key row, migration 370, so a record born too far apart is never
+ * read; a number key, birth NULL, meets any date) */
 static const struct db_sql Q_BATCH_CAND = {
 	"SELECT DISTINCT s.id, " REC_COLS_O " FROM student s FORCE INDEX (k_student_touch)"
 	" STRAIGHT_JOIN suspect_key k1 ON k1.student_id = s.id STRAIGHT_JOIN suspect_key k2 ON k2.k = k1.k AND k2.student_id <> s.id"
+	" AND (k2.birth IS NULL OR " NEAR_DATE("k2.birth", "s.birth_date") ")"
 	" STRAIGHT_JOIN student o ON o.id = k2.student_id AND o.status <> 'deleted'"
 	" AND (" NEAR_DATE("o.birth_date", "s.birth_date") " OR o.id_number = s.id_number)"
 	" WHERE s.touch_batch = ? AND s.status <> 'deleted'"};

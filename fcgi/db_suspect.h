@@ -76,7 +76,8 @@ enum xerr db_sx_batch_records(struct db *db, struct arena *a, uint64_t batch, st
 enum xerr db_sx_unit_of(struct db *db, struct arena *a, const char *code, uint32_t *id);
 /* Full run: the students that have keys (ascending), and (student, key) rows stored in bulk. */
 enum xerr db_sx_keyed(struct db *db, struct arena *a, struct db_rows *rs);
-enum xerr db_sx_keys_bulk(struct db *db, const uint64_t *ids, const uint64_t *keys, size_t n);
+/* births[i]: the record's birth date (YYYY-MM-DD), NULL for its number key (sx_number_key; migration 370) */
+enum xerr db_sx_keys_bulk(struct db *db, const uint64_t *ids, const uint64_t *keys, const char *const *births, size_t n);
 
 /* The incremental check of a batch, set-based: forget the keys of the records marked with batch; the candidates of
  * those records (column 0: the batch record's id, then SXC_* columns of the other record sharing a key with it). */

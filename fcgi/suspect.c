@@ -381,13 +381,21 @@ size_t sx_keys(const struct sx_prep *p, uint64_t *keys, size_t cap)
 	 * suggests such a pair on the number alone). A resident number one character off needs no key of its own: the
 	 * rule counts only with a near name and a near date (sx_compare), whose keys above already meet (issue 17: three
 	 * masked-number keys per record were a third of the import's key writes). */
-	if (p->idn[0] && !resident_like(p->idn)) {
-		char buf[40];
-		size_t k = (size_t)snprintf(buf, sizeof buf, "I%s", p->idn);
-		PUT(sx_hash(buf, k < sizeof buf ? k : sizeof buf - 1, 11));
-	}
+	uint64_t ik = sx_number_key(p);
+	if (ik)
+		PUT(ik);
 #undef PUT
 	return nk;
+}
+
+uint64_t sx_number_key(const struct sx_prep *p)
+{
+	if (!p->idn[0] || resident_like(p->idn))
+		return 0;
+	char buf[40];
+	size_t k = (size_t)snprintf(buf, sizeof buf, "I%s", p->idn);
+	uint64_t h = sx_hash(buf, k < sizeof buf ? k : sizeof buf - 1, 11);
+	return h ? h : 1;
 }
 
 /* ---------------------------------------------------------------- comparison */
