@@ -11,7 +11,7 @@
 /* one record of a pair, side by side (the arbiter's jurisdiction holds both: numbers masked as in the group list) */
 static void add_record(cJSON *arr, const struct db_rows *rs, size_t i, size_t off)
 {
-	char mask[64];
+	char mask[256]; /* a guardian name: 50 characters of up to 4 bytes */
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddNumberToObject(o, "student_id", (double)db_get_int(rs, i, off + SXR_ID));
 	json_add_str(o, "student_no", db_get(rs, i, off + SXR_NO));
@@ -23,6 +23,9 @@ static void add_record(cJSON *arr, const struct db_rows *rs, size_t i, size_t of
 	json_add_str(o, "status", db_get(rs, i, off + SXR_STATUS));
 	json_add_str(o, "grade", db_get(rs, i, off + SXR_GRADE));
 	json_add_str(o, "class_name", db_get(rs, i, off + SXR_CLASS));
+	/* the guardian the score compares (issue 17 item 3), masked as the list masks personal data */
+	json_add_str(o, "guardian_name_masked", dedup_mask_name(db_get(rs, i, off + SXR_GUARDIAN), mask, sizeof mask));
+	json_add_str(o, "guardian_phone_masked", dedup_mask_id(db_get(rs, i, off + SXR_PHONE), mask, sizeof mask));
 	cJSON *s = cJSON_AddObjectToObject(o, "school");
 	json_add_str(s, "code", db_get(rs, i, off + SXR_SCHOOL_CODE));
 	json_add_str(s, "name", db_get(rs, i, off + SXR_SCHOOL_NAME));
@@ -56,12 +59,14 @@ static cJSON *pair_json(const struct db_rows *rs, size_t i)
 	return o;
 }
 
+/* issue 17 item 4: searched and filtered like the other lists (search.h); the cursor is bound to the state and filters */
 enum xerr api_suspects_list(struct req *r, struct resp *w)
 {
 	long long limit, before = 0;
 	int paged;
+	struct search f;
 	enum xerr e;
-	if ((e = req_query_int(r, w, "limit", 1, 100, 20, &limit)) || (e = cursor_read(r, w, "suspects", &before, 1, &paged)))
+	if ((e = req_query_int(r, w, "limit", 1, 100, 20, &limit)) || (e = api_search_read(r, w, SEARCH_SUSPECT_KEYS, &f)))
 		return e;
 	const char *state = req_query(r, "state");
 	if (!state || !*state)
@@ -69,12 +74,15 @@ enum xerr api_suspects_list(struct req *r, struct resp *w)
 	if (strcmp(state, "open") && strcmp(state, "same_child") && strcmp(state, "different"))
 		return resp_error_zh(r, w, XE_VALIDATION, "state", "state 须为 open、same_child 或 different。",
 				     "state must be open, same_child or different.");
+	const char *list = search_list_name(r->arena, arena_printf(r->arena, "suspects-%s", state), &f);
+	if ((e = cursor_read(r, w, list, &before, 1, &paged)))
+		return e;
 	struct db_rows rs;
-	if ((e = db_sx_list(r->db, r->arena, r->who->unit_id, state, (uint64_t)before, (long)limit, &rs)) != XE_OK)
+	if ((e = db_sx_list(r->db, r->arena, r->who, &f, state, (uint64_t)before, (long)limit, &rs)) != XE_OK)
 		return e;
 	cJSON *arr, *o = cursor_list(&arr);
 	long long last = rs.n ? db_get_int(&rs, rs.n - 1, SXL_ID) : 0;
-	cursor_next(r, o, "suspects", rs.n, limit, &last, 1);
+	cursor_next(r, o, list, rs.n, limit, &last, 1);
 	for (size_t i = 0; i < rs.n; i++)
 		cJSON_AddItemToArray(arr, pair_json(&rs, i));
 	return resp_json(r, w, 200, o);

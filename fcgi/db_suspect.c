@@ -1,7 +1,10 @@
 /* db_suspect: SQL of suspected duplicates (R31, issue 17). */
 #include "db_suspect.h"
 #include "suspect.h"
+#include <assert.h>
 #include <stdlib.h>
+#include "db_search.h"
+#include "scope.h"
 #include "xmalloc.h"
 
 #define REC_COLS_O \
@@ -81,17 +84,48 @@ enum xerr db_sx_now(struct db *db, struct arena *a, const char **now)
 
 #define SIDE(x, sc, cu) \
 	x ".id, " x ".student_no, " x ".name, " x ".gender, " x ".birth_date, " x ".id_type, " x ".id_number, " x ".status, " \
-	sc ".code, " sc ".name, " cu ".code, " cu ".name, " x ".grade, " x ".class_name"
-#define LIST_HEAD                                                                                                       \
+	sc ".code, " sc ".name, " cu ".code, " cu ".name, " x ".grade, " x ".class_name, " x ".guardian_name, " x ".guardian_phone"
+#define LIST_SEL                                                                                                        \
 	"SELECT p.id, p.score, p.kind, p.rules, p.state, p.version, p.group_id, p.decided_at, p.created_at, "            \
-	SIDE("a", "sa", "ca") ", " SIDE("b", "sb", "cb")                                                                 \
-	" FROM suspect_pair p STRAIGHT_JOIN student a ON a.id = p.lo_id STRAIGHT_JOIN student b ON b.id = p.hi_id"      \
+	SIDE("a", "sa", "ca") ", " SIDE("b", "sb", "cb")
+#define LIST_JOIN                                                                                                       \
+	" STRAIGHT_JOIN student a ON a.id = p.lo_id STRAIGHT_JOIN student b ON b.id = p.hi_id"                           \
 	" JOIN unit sa ON sa.id = a.school_id JOIN unit sb ON sb.id = b.school_id"                                       \
 	" LEFT JOIN unit ca ON ca.code = a.county_code AND ca.level = 3 LEFT JOIN unit cb ON cb.code = b.county_code AND cb.level = 3"
+#define LIST_HEAD LIST_SEL " FROM suspect_pair p" LIST_JOIN
+/* an open pair of a deleted record is left out: nothing left to decide */
+#define LIST_LIVE " AND (p.state <> 'open' OR (a.status <> 'deleted' AND b.status <> 'deleted'))"
+/* The arbiter's pairs newest first on k_suspect_arbiter (R2: the caller's unit decides them), filtered on the pair (the
+ * county of either record) and on both records (a one-character name prefix: a surname, too many records to read
+ * them first) until a page is found. Arguments: unit, state, before ×2, county ×2, name pattern ×3, limit. */
 static const struct db_sql Q_LIST = {
-	LIST_HEAD " WHERE p.arbiter_unit_id = ? AND p.state = ? AND (? = 0 OR p.id < ?)"
-	" AND (p.state <> 'open' OR (a.status <> 'deleted' AND b.status <> 'deleted'))" /* nothing left to decide */
+	LIST_SEL " FROM suspect_pair p FORCE INDEX (k_suspect_arbiter)" LIST_JOIN
+	" WHERE p.arbiter_unit_id = ? AND p.state = ? AND (? = 0 OR p.id < ?)"
+	" AND (? IS NULL OR ? IN (p.lo_county, p.hi_county)) AND (? IS NULL OR a.name LIKE ? OR b.name LIKE ?)" LIST_LIVE
 	" ORDER BY p.id DESC LIMIT ?"};
+/* issue 17 item 4 (issue 13 item 1): a search drives the list by the records searched for: DRV on student index IDX
+ * (an exact ID number, an exact student number, a name on the (path, name) index of the school filter, the county
+ * filter or the caller's level), each record's pairs as the lower (uk_suspect_pair) and as the higher record
+ * (k_suspect_hi) of the caller's unit, a page of each side newest first; then the page of their union. Arguments per
+ * side: DRV's, the student search (SQL_SEARCH_STUDENT), school ×2, county ×2, unit, state, before ×2, limit; then limit. */
+#define SL_SIDE(IDX, DRV, PIDX, COL)                                                                                     \
+	"(SELECT p.id FROM student s FORCE INDEX (" IDX ") STRAIGHT_JOIN suspect_pair p FORCE INDEX (" PIDX ") ON p." COL  \
+	" = s.id WHERE " DRV SQL_SEARCH_STUDENT("s") " AND (? IS NULL OR s.school_id = ?) AND (? IS NULL OR s.county_code = ?)" \
+	" AND p.arbiter_unit_id = ? AND p.state = ? AND (? = 0 OR p.id < ?) ORDER BY p.id DESC LIMIT ?)"
+#define SL_Q(IDX, DRV)                                                                                                   \
+	{LIST_SEL " FROM (" SL_SIDE(IDX, DRV, "uk_suspect_pair", "lo_id") " UNION " SL_SIDE(IDX, DRV, "k_suspect_hi", "hi_id") \
+	 ") x STRAIGHT_JOIN suspect_pair p ON p.id = x.id" LIST_JOIN " WHERE 1" LIST_LIVE " ORDER BY p.id DESC LIMIT ?"}
+enum sx_by { SXB_ID, SXB_NO, SXB_SCHOOL, SXB_COUNTY, SXB_CITY, SXB_PROV, SXB_ALL, SXB_WALK };
+/* [driver]: each binds two arguments */
+static const struct db_sql Q_LIST_BY[SXB_WALK] = {
+	[SXB_ID] = SL_Q("k_student_idno", "s.id_number IN (?, ?)"),
+	[SXB_NO] = SL_Q("uk_student_no", "s.student_no = ? AND (? IS NULL)"),
+	[SXB_SCHOOL] = SL_Q("k_student_school_name", "s.school_id = ? AND s.name LIKE ?"),
+	[SXB_COUNTY] = SL_Q("k_student_county_name", "s.county_code = ? AND s.name LIKE ?"),
+	[SXB_CITY] = SL_Q("k_student_city_name", "s.city_code = ? AND s.name LIKE ?"),
+	[SXB_PROV] = SL_Q("k_student_province_name", "s.province_code = ? AND s.name LIKE ?"),
+	[SXB_ALL] = SL_Q("k_student_name", "(? IS NULL) AND s.name LIKE ?"),
+};
 static const struct db_sql Q_GET = {LIST_HEAD " WHERE p.id = ?"};
 static const struct db_sql Q_LOCK = {
 	"SELECT id, state, version, arbiter_unit_id, lo_id, hi_id FROM suspect_pair WHERE id = ? FOR UPDATE"};
@@ -111,10 +145,55 @@ static const struct db_sql Q_PROBLEM = {
 	"UPDATE student SET status = 'problem', version = version + 1, updated_at = UTC_TIMESTAMP(6)"
 	" WHERE id = ? AND status <> 'deleted'"};
 
-enum xerr db_sx_list(struct db *db, struct arena *a, uint32_t unit_id, const char *state, uint64_t before, long limit,
-		     struct db_rows *rs)
+/* What drives the list (the narrowest index the search allows) and its two bound values. */
+static enum sx_by list_by(const struct principal *who, const struct search *f, struct db_arg d[2])
 {
-	return db_exec(db, a, &Q_LIST, DB_ARGS(DBI(unit_id), DBS(state), DBI(before), DBI(before), DBI(limit)), rs, NULL, NULL);
+	const char *name = f->name_pattern ? f->name_pattern : "%";
+	if (f->id_number)
+		return d[0] = DBS(f->id_number), d[1] = DBS(f->id_alt), SXB_ID;
+	if (f->student_no)
+		return d[0] = DBS(f->student_no), d[1] = DBNULL, SXB_NO;
+	if (f->school_id)
+		return d[0] = DBI(f->school_id), d[1] = DBS(name), SXB_SCHOOL;
+	if (!f->name_pattern || f->name_wide)
+		return SXB_WALK;
+	d[1] = DBS(name);
+	if (f->county)
+		return d[0] = DBS(f->county), SXB_COUNTY;
+	d[0] = scope_arg(who);
+	switch (scope_kind_of(who)) {
+	case SCOPE_PROVINCE:
+		return SXB_PROV;
+	case SCOPE_CITY:
+		return SXB_CITY;
+	case SCOPE_ALL:
+		return SXB_ALL;
+	default: /* a county (a school never lists pairs: routes.c) */
+		return SXB_COUNTY;
+	}
+}
+
+enum xerr db_sx_list(struct db *db, struct arena *a, const struct principal *who, const struct search *f, const char *state,
+		     uint64_t before, long limit, struct db_rows *rs)
+{
+	struct db_arg d[2], x[2 * (2 + SEARCH_STUDENT_NARGS + 9) + 1];
+	size_t n = 0;
+	enum sx_by by = list_by(who, f, d);
+	struct db_arg school = f->school_id ? DBI(f->school_id) : DBNULL, county = DBS(f->county), name = DBS(f->name_pattern);
+	if (by == SXB_WALK)
+		return db_exec(db, a, &Q_LIST,
+			       DB_ARGS(DBI(who->unit_id), DBS(state), DBI(before), DBI(before), county, county, name, name, name,
+				       DBI(limit)),
+			       rs, NULL, NULL);
+	for (int side = 0; side < 2; side++) {
+		x[n++] = d[0], x[n++] = d[1];
+		n += db_search_student_args(x + n, f);
+		x[n++] = school, x[n++] = school, x[n++] = county, x[n++] = county;
+		x[n++] = DBI(who->unit_id), x[n++] = DBS(state), x[n++] = DBI(before), x[n++] = DBI(before), x[n++] = DBI(limit);
+	}
+	x[n++] = DBI(limit);
+	assert(n == sizeof x / sizeof *x);
+	return db_exec(db, a, &Q_LIST_BY[by], x, n, rs, NULL, NULL);
 }
 
 enum xerr db_sx_get(struct db *db, struct arena *a, uint64_t id, struct db_rows *rs)
@@ -168,7 +247,7 @@ enum xerr db_sx_group_open(struct db *db, const char *key, uint32_t arbiter, int
 static const struct db_sql Q_BATCH = {
 	"SELECT " REC_COLS " FROM student s FORCE INDEX (k_student_touch) WHERE s.touch_batch = ? AND s.status <> 'deleted'"
 	" ORDER BY s.id"};
-static const struct db_sql Q_KEY_PUT = {"INSERT IGNORE INTO suspect_key (k, student_id) VALUES (?, ?)"};
+static const struct db_sql Q_KEY_PUT = {"INSERT IGNORE INTO suspect_key (k, student_id, birth) VALUES (?, ?, ?)"};
 static const struct db_sql Q_UNIT_OF = {"SELECT id FROM unit WHERE code = ? AND level <= 3"};
 static const struct db_sql Q_KEYED = {"SELECT DISTINCT student_id FROM suspect_key FORCE INDEX (k_suspect_key_student)"};
 
@@ -190,18 +269,19 @@ enum xerr db_sx_keyed(struct db *db, struct arena *a, struct db_rows *rs)
 	return db_exec(db, a, &Q_KEYED, DB_NOARGS, rs, NULL, NULL);
 }
 
-enum xerr db_sx_keys_bulk(struct db *db, const uint64_t *ids, const uint64_t *keys, size_t n)
+enum xerr db_sx_keys_bulk(struct db *db, const uint64_t *ids, const uint64_t *keys, const char *const *births, size_t n)
 {
 	enum { SLICE_ROWS = 4096 };
-	struct db_arg *args = xmalloc(sizeof *args * 2 * SLICE_ROWS);
+	struct db_arg *args = xmalloc(sizeof *args * 3 * SLICE_ROWS);
 	enum xerr e = XE_OK;
 	for (size_t from = 0; from < n && e == XE_OK; from += SLICE_ROWS) {
 		size_t m = n - from < SLICE_ROWS ? n - from : SLICE_ROWS;
 		for (size_t i = 0; i < m; i++) {
-			args[2 * i] = DBI((long long)keys[from + i]);
-			args[2 * i + 1] = DBI(ids[from + i]);
+			args[3 * i] = DBI((long long)keys[from + i]);
+			args[3 * i + 1] = DBI(ids[from + i]);
+			args[3 * i + 2] = DBS(births[from + i]);
 		}
-		e = db_exec_bulk(db, &Q_KEY_PUT, args, m, 2, NULL);
+		e = db_exec_bulk(db, &Q_KEY_PUT, args, m, 3, NULL);
 	}
 	free(args);
 	return e;
@@ -217,9 +297,12 @@ static const struct db_sql Q_BATCH_KEYS_DEL = {
 #define NEAR_DATE(a, b)                                                                                                  \
 	"(YEAR(" a ") = YEAR(" b ") AND (MONTH(" a ") = MONTH(" b ") OR DAY(" a ") = DAY(" b ") OR (MONTH(" a ") = DAY(" b   \
 	") AND DAY(" a ") = MONTH(" b "))) OR (MONTH(" a ") = MONTH(" b ") AND DAY(" a ") = DAY(" b ")))"
+/* (issue 17 item 1: the date is checked first on the key row, migration 370, so a record born too far apart is never
+ * read; a number key, birth NULL, meets any date) */
 static const struct db_sql Q_BATCH_CAND = {
 	"SELECT DISTINCT s.id, " REC_COLS_O " FROM student s FORCE INDEX (k_student_touch)"
 	" STRAIGHT_JOIN suspect_key k1 ON k1.student_id = s.id STRAIGHT_JOIN suspect_key k2 ON k2.k = k1.k AND k2.student_id <> s.id"
+	" AND (k2.birth IS NULL OR " NEAR_DATE("k2.birth", "s.birth_date") ")"
 	" STRAIGHT_JOIN student o ON o.id = k2.student_id AND o.status <> 'deleted'"
 	" AND (" NEAR_DATE("o.birth_date", "s.birth_date") " OR o.id_number = s.id_number)"
 	" WHERE s.touch_batch = ? AND s.status <> 'deleted'"};

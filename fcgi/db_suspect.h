@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include "db.h"
 #include "http.h"
+#include "search.h"
 
 /* Columns of a record as the matcher reads it (db_sx_records, db_sx_record, db_sx_block). */
 enum { SXC_ID, SXC_NAME, SXC_GENDER, SXC_BIRTH, SXC_IDTYPE, SXC_IDNO, SXC_IDCHECK, SXC_COUNTY, SXC_SCHOOL, SXC_PHONE,
@@ -34,13 +35,16 @@ enum xerr db_sx_sweep(struct db *db, const char *since, unsigned long long *remo
 /* The database's clock (for db_sx_sweep). */
 enum xerr db_sx_now(struct db *db, struct arena *a, const char **now);
 
-/* The bureau's list (R2/R31): pairs whose arbiter is unit_id in state, newest first, id < before (0: from the newest),
- * at most limit; an open pair of a deleted record is left out (nothing to decide). Columns: SXL_* (pair), then SXR__N columns of the lower record and SXR__N of the higher. */
+/* The bureau's list (R2/R31): pairs whose arbiter is who's unit in state, newest first, id < before (0: from the newest),
+ * at most limit; an open pair of a deleted record is left out (nothing to decide). Searched (issue 17 item 4, search.h):
+ * either record is the student searched for (exact ID number, exact student number, name exact or by prefix) and lies
+ * in the school or county filtered for; without a student search, the county filter takes pairs with either record
+ * there. Columns: SXL_* (pair), then SXR__N columns of the lower record and SXR__N of the higher. */
 enum { SXL_ID, SXL_SCORE, SXL_KIND, SXL_RULES, SXL_STATE, SXL_VERSION, SXL_GROUP, SXL_DECIDED_AT, SXL_CREATED, SXL__N };
 enum { SXR_ID, SXR_NO, SXR_NAME, SXR_GENDER, SXR_BIRTH, SXR_IDTYPE, SXR_IDNO, SXR_STATUS, SXR_SCHOOL_CODE, SXR_SCHOOL_NAME,
-       SXR_COUNTY_CODE, SXR_COUNTY_NAME, SXR_GRADE, SXR_CLASS, SXR__N };
-enum xerr db_sx_list(struct db *db, struct arena *a, uint32_t unit_id, const char *state, uint64_t before, long limit,
-		     struct db_rows *rs);
+       SXR_COUNTY_CODE, SXR_COUNTY_NAME, SXR_GRADE, SXR_CLASS, SXR_GUARDIAN, SXR_PHONE, SXR__N };
+enum xerr db_sx_list(struct db *db, struct arena *a, const struct principal *who, const struct search *f, const char *state,
+		     uint64_t before, long limit, struct db_rows *rs);
 /* One pair with its records, as a list row (any arbiter; the caller checks). */
 enum xerr db_sx_get(struct db *db, struct arena *a, uint64_t id, struct db_rows *rs);
 
@@ -72,7 +76,8 @@ enum xerr db_sx_batch_records(struct db *db, struct arena *a, uint64_t batch, st
 enum xerr db_sx_unit_of(struct db *db, struct arena *a, const char *code, uint32_t *id);
 /* Full run: the students that have keys (ascending), and (student, key) rows stored in bulk. */
 enum xerr db_sx_keyed(struct db *db, struct arena *a, struct db_rows *rs);
-enum xerr db_sx_keys_bulk(struct db *db, const uint64_t *ids, const uint64_t *keys, size_t n);
+/* births[i]: the record's birth date (YYYY-MM-DD), NULL for its number key (sx_number_key; migration 370) */
+enum xerr db_sx_keys_bulk(struct db *db, const uint64_t *ids, const uint64_t *keys, const char *const *births, size_t n);
 
 /* The incremental check of a batch, set-based: forget the keys of the records marked with batch; the candidates of
  * those records (column 0: the batch record's id, then SXC_* columns of the other record sharing a key with it). */

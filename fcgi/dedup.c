@@ -117,6 +117,49 @@ char *dedup_mask_student_no(const char *no, char *out, size_t outsz)
 	return out;
 }
 
+/* length of the UTF-8 sequence at s (1 for an invalid or truncated one) */
+static size_t u8len(const char *s)
+{
+	unsigned char c = (unsigned char)s[0];
+	size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
+	for (size_t i = 1; i < n; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
+			return 1;
+	return n;
+}
+
+char *dedup_mask_name(const char *name, char *out, size_t outsz)
+{
+	assert(out && outsz > 0);
+	out[0] = 0;
+	if (!name || !*name)
+		return out;
+	size_t chars = 0, first = 0, last = 0, len = strlen(name);
+	for (size_t i = 0; i < len; i += u8len(name + i)) {
+		if (chars == 0)
+			first = u8len(name);
+		last = i;
+		chars++;
+	}
+	size_t lastlen = len - last, need = chars == 1 ? 1 : first + (chars - 1) + (chars >= 3 ? lastlen - 1 : 0);
+	if (need + 1 > outsz)
+		return out;
+	if (chars == 1) {
+		memcpy(out, "*", 2);
+		return out;
+	}
+	size_t o = first;
+	memcpy(out, name, first);
+	memset(out + o, '*', chars >= 3 ? chars - 2 : 1);
+	o += chars >= 3 ? chars - 2 : 1;
+	if (chars >= 3) {
+		memcpy(out + o, name + last, lastlen);
+		o += lastlen;
+	}
+	out[o] = 0;
+	return out;
+}
+
 /* ---- reference detector ---- */
 
 struct keyed {

@@ -40,6 +40,11 @@ char *dedup_mask_id(const char *id, char *out, size_t outsz);
  * masked as dedup_mask_id does ("G130102201503041234" -> "G1301**********1234"); an L number carries only the
  * school's region and the birth date, both short facts (R26), and is copied. NULL gives "". Returns out. */
 char *dedup_mask_student_no(const char *no, char *out, size_t outsz);
+/* Mask a person's name for lists by the same idea (issue 17 item 3: the guardian beside a suspected pair): keep the
+ * first character (the surname) and, from three characters on, the last; each character between, or the second of
+ * two, becomes one '*' ("张伟" -> "张*", "李晓明" -> "李*明", "欧阳娜娜" -> "欧**娜"); one character gives "*".
+ * Characters are UTF-8 sequences (an invalid byte counts as one). NULL, "" or out too small gives "". Returns out. */
+char *dedup_mask_name(const char *name, char *out, size_t outsz);
 
 /* One record for the in-memory reference detector. */
 struct dedup_rec {

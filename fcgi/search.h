@@ -51,6 +51,10 @@ enum search_key {
 	 SK_BIT(SK_DUE_BEFORE))
 #define SEARCH_QUEUE_KEYS (SEARCH_MEMBER_KEYS | SK_BIT(SK_DUE_BEFORE) | SK_BIT(SK_FILTER))
 #define SEARCH_OVERDUE_KEYS SEARCH_MEMBER_KEYS
+/* issue 17 item 4: the suspected pairs (R31): either record searched for, in a school or county */
+#define SEARCH_SUSPECT_KEYS                                                                                           \
+	(SK_BIT(SK_Q) | SK_BIT(SK_ID_NUMBER) | SK_BIT(SK_STUDENT_NO) | SK_BIT(SK_NAME) | SK_BIT(SK_NAME_MATCH) |       \
+	 SK_BIT(SK_SCHOOL) | SK_BIT(SK_COUNTY))
 
 struct search {
 	unsigned set;               /* SK_BIT of every parameter given */

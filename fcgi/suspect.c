@@ -381,13 +381,21 @@ size_t sx_keys(const struct sx_prep *p, uint64_t *keys, size_t cap)
 	 * suggests such a pair on the number alone). A resident number one character off needs no key of its own: the
 	 * rule counts only with a near name and a near date (sx_compare), whose keys above already meet (issue 17: three
 	 * masked-number keys per record were a third of the import's key writes). */
-	if (p->idn[0] && !resident_like(p->idn)) {
-		char buf[40];
-		size_t k = (size_t)snprintf(buf, sizeof buf, "I%s", p->idn);
-		PUT(sx_hash(buf, k < sizeof buf ? k : sizeof buf - 1, 11));
-	}
+	uint64_t ik = sx_number_key(p);
+	if (ik)
+		PUT(ik);
 #undef PUT
 	return nk;
+}
+
+uint64_t sx_number_key(const struct sx_prep *p)
+{
+	if (!p->idn[0] || resident_like(p->idn))
+		return 0;
+	char buf[40];
+	size_t k = (size_t)snprintf(buf, sizeof buf, "I%s", p->idn);
+	uint64_t h = sx_hash(buf, k < sizeof buf ? k : sizeof buf - 1, 11);
+	return h ? h : 1;
 }
 
 /* ---------------------------------------------------------------- comparison */
@@ -746,10 +754,15 @@ cJSON *sx_explain(const struct sx_rec *a, const struct sx_rec *b, const struct s
 		item(arr, "school", "same", "学校: 同一学校", "school: same");
 	else if (m->same_county)
 		item(arr, "school", "same_county", "学校: 同一区县", "school: same county");
+	/* the guardian (issue 17 item 3: the screen shows these beside both records): same, or different when both give one */
 	if (m->same_guardian)
 		item(arr, "guardian_name", "same", "监护人姓名: 相同", "guardian name: same");
+	else if (a->guardian && *a->guardian && b->guardian && *b->guardian)
+		item(arr, "guardian_name", "different", "监护人姓名: 不同", "guardian name: different");
 	if (m->same_phone)
 		item(arr, "guardian_phone", "same", "监护人电话: 相同", "guardian phone: same");
+	else if (a->phone && *a->phone && b->phone && *b->phone)
+		item(arr, "guardian_phone", "different", "监护人电话: 不同", "guardian phone: different");
 	if (m->deviations >= 2)
 		item(arr, "score", "two_errors", "姓名与出生日期均有差异: 降低分数", "both name and date of birth differ: score lowered");
 	return arr;

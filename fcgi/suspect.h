@@ -91,6 +91,9 @@ void sx_prepare(const struct sx_rec *r, struct sx_prep *p);
  * resident number (the same passport number under two names). */
 #define SX_MAXKEYS 24
 size_t sx_keys(const struct sx_prep *p, uint64_t *keys, size_t cap);
+/* The one key of sx_keys that is not bound to the birth date (the same non-resident number, any name and date), or 0
+ * when p has none: stored without a birth date (suspect_key.birth NULL, issue 17 item 1). */
+uint64_t sx_number_key(const struct sx_prep *p);
 
 /* Compare two prepared records; fills m and returns m->score (-1: never suggest). Symmetric in the score. */
 int sx_compare(const struct sx_prep *a, const struct sx_prep *b, struct sx_match *m);

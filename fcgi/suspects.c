@@ -174,12 +174,13 @@ static enum xerr sweep_tx(struct db *db, void *ctx)
 
 struct keys_ctx {
 	const uint64_t *ids, *keys;
+	const char *const *births;
 	size_t n;
 };
 static enum xerr keys_tx(struct db *db, void *ctx)
 {
 	struct keys_ctx *c = ctx;
-	return db_sx_keys_bulk(db, c->ids, c->keys, c->n);
+	return db_sx_keys_bulk(db, c->ids, c->keys, c->births, c->n);
 }
 static int cmp_u64(const void *a, const void *b)
 {
@@ -273,22 +274,25 @@ enum xerr suspects_run(struct db *db, struct sx_run_stats *st)
 			have[i] = (uint64_t)db_get_int(&keyed, i, 0);
 		qsort(have, keyed.n, sizeof *have, cmp_u64);
 		uint64_t *ids = xmalloc((nk ? nk : 1) * sizeof *ids), *kk = xmalloc((nk ? nk : 1) * sizeof *kk);
+		const char **births = xmalloc((nk ? nk : 1) * sizeof *births);
 		size_t m = 0;
 		for (size_t i = 0; i < nk; i++) {
 			uint64_t id = x.recs[keys[i].i].id;
 			if (keyed.n && bsearch(&id, have, keyed.n, sizeof *have, cmp_u64))
 				continue;
 			ids[m] = id;
+			births[m] = keys[i].k == sx_number_key(&x.prep[keys[i].i]) ? NULL : x.recs[keys[i].i].birth;
 			kk[m++] = keys[i].k;
 		}
 		for (size_t from = 0; e == XE_OK && from < m; from += 1u << 18) { /* transactions of 256 Ki keys */
-			struct keys_ctx kc = {ids + from, kk + from, m - from < (1u << 18) ? m - from : (1u << 18)};
+			struct keys_ctx kc = {ids + from, kk + from, births + from, m - from < (1u << 18) ? m - from : (1u << 18)};
 			e = db_tx(db, keys_tx, &kc);
 		}
 		st->keys_stored = m;
 		free(have);
 		free(ids);
 		free(kk);
+		free(births);
 	}
 	st->records = x.n;
 	st->keys = nk;
@@ -401,6 +405,7 @@ static int cmp_rec_id(const void *k, const void *r)
 
 struct idkey {
 	uint64_t k, id;
+	const char *birth; /* NULL: the number key */
 };
 static int cmp_idkey(const void *p, const void *q)
 {
@@ -423,6 +428,7 @@ static enum xerr check_batch(struct db *db, struct arena *a, uint64_t batch, int
 	struct sx_rec *recs = NULL;
 	struct sx_prep *prep = NULL;
 	uint64_t *ids = NULL, *kk = NULL;
+	const char **births = NULL;
 	struct sx_pair_row *rows = NULL;
 	size_t nk = 0, np = 0;
 	if (e != XE_OK || rs.n == 0)
@@ -431,22 +437,24 @@ static enum xerr check_batch(struct db *db, struct arena *a, uint64_t batch, int
 	prep = xmalloc(rs.n * sizeof *prep);
 	ids = xmalloc(rs.n * SX_MAXKEYS * sizeof *ids);
 	kk = xmalloc(rs.n * SX_MAXKEYS * sizeof *kk);
+	births = xmalloc(rs.n * SX_MAXKEYS * sizeof *births);
 	struct idkey *ik = xmalloc(rs.n * SX_MAXKEYS * sizeof *ik);
 	for (size_t i = 0; i < rs.n; i++) {
 		uint64_t k[SX_MAXKEYS];
 		rec_of(&rs, i, &recs[i]);
 		sx_prepare(&recs[i], &prep[i]);
 		size_t m = sx_keys(&prep[i], k, SX_MAXKEYS);
+		uint64_t num = sx_number_key(&prep[i]);
 		for (size_t j = 0; j < m; j++)
-			ik[nk++] = (struct idkey){k[j], recs[i].id};
+			ik[nk++] = (struct idkey){k[j], recs[i].id, k[j] == num ? NULL : recs[i].birth};
 	}
 	/* stored in key order: the inserts walk the primary key (k, student_id) once instead of at random */
 	qsort(ik, nk, sizeof *ik, cmp_idkey);
 	for (size_t i = 0; i < nk; i++)
-		ids[i] = ik[i].id, kk[i] = ik[i].k;
+		ids[i] = ik[i].id, kk[i] = ik[i].k, births[i] = ik[i].birth;
 	free(ik);
 	double t0 = now_s(), t1 = 0, t2 = 0;
-	if ((!fresh && (e = db_sx_batch_keys_del(db, batch)) != XE_OK) || (e = db_sx_keys_bulk(db, ids, kk, nk)) != XE_OK ||
+	if ((!fresh && (e = db_sx_batch_keys_del(db, batch)) != XE_OK) || (e = db_sx_keys_bulk(db, ids, kk, births, nk)) != XE_OK ||
 	    (t1 = now_s(), e = db_sx_batch_candidates(db, a, batch, &cs)) != XE_OK)
 		goto out;
 	t2 = now_s();
@@ -496,6 +504,7 @@ out:
 	free(prep);
 	free(ids);
 	free(kk);
+	free(births);
 	free(rows);
 	arena_set_current(prev);
 	return e;

@@ -71,6 +71,111 @@ test('R31 R2 list: the county sees its pairs with the explanation (Chinese and E
   assertError(await county.get('/api/v1/suspects?cursor=forged'), 422, 'invalid');
 });
 
+test('R31 issue 17 item 3: both records show the guardian the score compares, masked like the list\'s other personal data, with the per-field explanation', async () => {
+  const [a, b] = await variantPair({ guardian_name: '王建国', guardian_phone: '13812345678' }, { guardian_name: '王建國', guardian_phone: '13987654321' });
+  runSuspects();
+  const county = await as('county_130102');
+  const p = await listed(county, a, b);
+  assert.ok(p, 'listed for the county');
+  const [lo, hi] = p.records;
+  assert.equal(lo.student_id, Math.min(a, b));
+  assert.deepEqual([lo.guardian_name_masked, hi.guardian_name_masked], ['王*国', '王*國'], 'the surname and the last character');
+  assert.deepEqual([lo.guardian_phone_masked, hi.guardian_phone_masked], ['1381***5678', '1398***4321'], 'masked as ID numbers are');
+  const text = JSON.stringify(p);
+  for (const raw of ['王建国', '王建國', '13812345678', '13987654321']) assert.ok(!text.includes(raw), `${raw} never sent`);
+  const by = Object.fromEntries(p.explanation.map((x) => [x.field, x]));
+  assert.equal(by.guardian_name.rule, 'same', '王建国/王建國: one guardian by variant class');
+  assert.match(by.guardian_name.zh, /监护人姓名: 相同/);
+  assert.equal(by.guardian_phone.rule, 'different');
+  assert.match(by.guardian_phone.zh, /监护人电话: 不同/);
+  assert.match(by.guardian_phone.en, /guardian phone: different/);
+  // a record without a guardian: nothing to mask, no guardian rule
+  const [c, d] = await variantPair({ guardian_name: '', guardian_phone: '' }, { guardian_name: '', guardian_phone: '' });
+  runSuspects();
+  const q = await listed(county, c, d);
+  assert.ok(q);
+  assert.deepEqual(q.records.map((r) => [r.guardian_name_masked, r.guardian_phone_masked]), [['', ''], ['', '']]);
+  assert.ok(!q.explanation.some((x) => x.field.startsWith('guardian')), JSON.stringify(q.explanation));
+});
+
+/** The ids of the pairs a search lists (every page), in order. */
+async function searched(client, query) {
+  const ids = [];
+  for (let url = `/api/v1/suspects?limit=2&${query}`; url;) {
+    const r = await client.get(url);
+    assert.equal(r.status, 200, `${query}: ${r.text}`);
+    ids.push(...r.body.items.map((p) => p.id));
+    url = r.body.next_cursor ? `/api/v1/suspects?limit=2&${query}&cursor=${encodeURIComponent(r.body.next_cursor)}` : null;
+  }
+  assert.deepEqual(ids, [...ids].sort((x, y) => y - x), 'newest first');
+  assert.equal(new Set(ids).size, ids.length, 'each pair once');
+  return ids;
+}
+
+test('R31 issue 17 item 4 (issue 13 item 1): the list is searched like the other lists: either record by name (exact, prefix), ID number, student number; school and county filters; keyset pages', async () => {
+  const [a, b, simp, trad] = await variantPair();
+  const [c, d] = await variantPair();
+  sql(`UPDATE student SET school_id=(SELECT id FROM unit WHERE code='${SCHOOLS.a2.code}') WHERE id=${d}`); // another school of the county
+  runSuspects();
+  const p1 = pairOf(a, b).id, p2 = pairOf(c, d).id;
+  const county = await as('county_130102');
+  const rec = (id) => sql(`SELECT id_number, student_no, name FROM student WHERE id=${id}`)[0];
+  const [idA, noA] = rec(a), [, noB] = rec(b), [, noD, nameD] = rec(d);
+  const has = async (q, id) => (await searched(county, q)).includes(id);
+  const enc = encodeURIComponent;
+  assert.ok(await has(`name=${enc(simp)}&name_match=exact`, p1), 'the lower record\'s name, exact');
+  assert.ok(await has(`name=${enc(trad)}&name_match=exact`, p1), 'the higher record\'s name, exact');
+  assert.ok(await has(`name=${enc(simp.slice(0, 2))}`, p1), 'a name prefix');
+  assert.ok(await has(`name=${enc(simp.slice(0, 1))}`, p1), 'a one-character prefix (a surname)');
+  assert.ok(!(await has(`name=${enc(simp.slice(0, 2))}&name_match=exact`, p1)), 'exact is exact');
+  assert.deepEqual(await searched(county, `id_number=${idA.toLowerCase()}`), [p1], 'the ID number (x or X)');
+  assert.deepEqual(await searched(county, `student_no=${noA}`), [p1], 'the lower record\'s student number');
+  assert.deepEqual(await searched(county, `student_no=${noB}`), [p1], 'the higher record\'s student number');
+  assert.deepEqual(await searched(county, `q=${noD}`), [p2], 'one box: a student number');
+  assert.ok(await has(`q=${enc(nameD)}`, p2), 'one box: a name');
+  // school and county filters: either record there
+  const inA = await searched(county, `school=${SCHOOLS.a.code}`);
+  assert.ok(inA.includes(p1) && inA.includes(p2), 'a pair with one record in the school is listed for it');
+  const inA2 = await searched(county, `school=${SCHOOLS.a2.code}`);
+  assert.ok(!inA2.includes(p1) && inA2.includes(p2));
+  assert.deepEqual(await searched(county, `school=${SCHOOLS.a2.code}&name=${enc(trad)}`), [], 'school and name: the same record');
+  assert.ok((await searched(county, 'county=130102')).includes(p1));
+  assert.deepEqual(await searched(county, 'county=130104'), [], 'the county\'s pairs lie in it');
+  assert.deepEqual(await searched(county, `name=${enc(simp)}&state=different`), [], 'the state applies');
+  // another bureau finds nothing of it (R2: the caller's unit decides the pair)
+  assert.deepEqual(await searched(await as('county_130104'), `student_no=${noA}`), []);
+  assert.deepEqual(await searched(await as('city_1301'), `student_no=${noA}`), []);
+  // the cursor is bound to the filters and the state
+  const first = await county.get(`/api/v1/suspects?limit=1&school=${SCHOOLS.a.code}`);
+  assert.ok(first.body.next_cursor);
+  assertError(await county.get(`/api/v1/suspects?limit=1&school=${SCHOOLS.a2.code}&cursor=${enc(first.body.next_cursor)}`), 422, 'invalid');
+  assertError(await county.get(`/api/v1/suspects?limit=1&school=${SCHOOLS.a.code}&state=different&cursor=${enc(first.body.next_cursor)}`), 422, 'invalid');
+});
+
+test('R31 issue 17 item 4: bad search input is a 422 naming the parameter and its reason, and stores nothing', async () => {
+  const county = await as('county_130102');
+  const count = () => sqlCount('SELECT COUNT(*) FROM suspect_pair') + ':' + sqlCount('SELECT COALESCE(SUM(version),0) FROM suspect_pair');
+  const start = count();
+  for (const [q, field, reason] of [
+    ['name=%25', 'name', 'wildcard'], ['name=a_b', 'name', 'wildcard'], ['name=', 'name', 'too_short'],
+    ['name=x&name_match=fuzzy', 'name_match', 'choice'], ['name_match=exact', 'name_match', 'not_here'],
+    ['id_number=123', 'id_number', 'too_short'], ['id_number=' + '1'.repeat(31), 'id_number', 'too_long'],
+    ['id_number=12%2034567', 'id_number', 'format'], ['student_no=L123', 'student_no', 'too_short'],
+    ['student_no=X1301022015030412345', 'student_no', 'format'], ['school=13010', 'school', 'format'],
+    ['county=1301', 'county', 'format'], ['name=%E7%8E%8B%01', 'name', 'format'], ['name=' + '王'.repeat(51), 'name', 'too_long'],
+    ['name=%FF', 'name', 'format'],
+  ]) {
+    const r = await county.get(`/api/v1/suspects?${q}`);
+    assertError(r, 422, 'invalid');
+    assert.equal(r.body.error.field, field, `${q}: ${r.text}`);
+    assert.equal(r.body.error.reason, reason, `${q}: ${r.text}`);
+  }
+  const r = await county.get('/api/v1/suspects?school=9999999999');
+  assertError(r, 422, 'invalid');
+  assert.equal(r.body.error.field, 'school', 'an unknown school is an error, not an empty list');
+  assert.equal(count(), start, 'nothing stored');
+});
+
 test('R31 R2 a pair across two counties of a city is the city\'s (common superior): it lists and decides it, the counties do not', async () => {
   const [simp, trad] = variantNames();
   const base = record(SCHOOLS.a, { name: simp });

@@ -16,7 +16,7 @@ const pairId = (a, b) => Number(sql(`SELECT id FROM suspect_pair WHERE lo_id=${M
 const pairState = (id) => sql(`SELECT state, COALESCE(group_id, 0) FROM suspect_pair WHERE id=${id}`)[0];
 
 test('R31 the county sees each suspected pair explained with both records side by side, and decides it in the browser', async () => {
-  const [a1, b1, simp] = await variantPair();
+  const [a1, b1, simp] = await variantPair({ guardian_name: '李建华', guardian_phone: '13812345678' }, { guardian_name: '李建华', guardian_phone: '13900001111' });
   const [a2, b2] = await variantPair();
   runSuspects();
   const p1 = pairId(a1, b1), p2 = pairId(a2, b2);
@@ -27,11 +27,24 @@ test('R31 the county sees each suspected pair explained with both records side b
   await page.click('[data-nav-item="nav.suspects"]');
   await page.waitForSelector(`[data-sx-pair="${p1}"]`);
   const card = page.locator(`[data-sx-pair="${p1}"]`);
-  assert.match(await card.locator('[data-sx-why]').innerText(), /姓名/);
-  assert.match(await card.locator('[data-sx-why]').innerText(), /繁简|异体/);
   const cmp = card.locator(`[data-sx-compare="${p1}"]`);
-  assert.equal(await cmp.locator('thead th').count(), 3, 'two records side by side');
+  assert.equal(await cmp.locator('thead th').count(), 4, 'two records side by side, and why');
   assert.match(await cmp.innerText(), new RegExp(simp));
+  // each field's row carries its explanation (issue 17 item 3)
+  const why = (f) => cmp.locator(`[data-sx-why-field="${f}"]`).innerText();
+  assert.match(await why('name'), /姓名.*(繁简|异体)/);
+  assert.match(await why('birth_date'), /出生日期: 相同/);
+  // the guardian the score compares: masked, same name, different phone
+  const gname = cmp.locator('[data-sx-row="guardian_name"] td');
+  assert.deepEqual([await gname.nth(0).innerText(), await gname.nth(1).innerText()], ['李*华', '李*华']);
+  assert.match(await why('guardian_name'), /监护人姓名: 相同/);
+  const phone = cmp.locator('[data-sx-row="guardian_phone"]');
+  assert.deepEqual([await phone.locator('td').nth(0).innerText(), await phone.locator('td').nth(1).innerText()], ['1381***5678', '1390***1111']);
+  assert.match(await why('guardian_phone'), /监护人电话: 不同/);
+  assert.equal(await phone.getAttribute('class'), 'differs');
+  const shown = await card.innerText();
+  for (const raw of ['李建华', '13812345678', '13900001111']) assert.ok(!shown.includes(raw), `${raw} not shown`);
+  assert.doesNotMatch(shown, /[A-Za-z]{4,}/, 'a Chinese screen shows only Chinese');
   await page.screenshot({ path: join(SHOTS, 'suspects-list.png'), fullPage: true });
   // different children: confirmed, remembered, gone from the open list
   await card.locator('[data-sx-decide="different"]').click();

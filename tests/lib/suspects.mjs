@@ -23,12 +23,13 @@ export function runSuspects(env = {}) {
   });
 }
 
-/** Two records of the same child in a school of county 130102, the second with the name written traditionally. */
-export async function variantPair() {
+/** Two records of the same child in a school of county 130102, the second with the name written traditionally
+ * (over and over2: other fields of the first and of the second, e.g. the guardian). */
+export async function variantPair(over = {}, over2 = {}) {
   const [simp, trad] = variantNames();
-  const base = record(SCHOOLS.a, { name: simp });
+  const base = record(SCHOOLS.a, { name: simp, ...over });
   const a = await register('clerk_a', base);
-  const b = await register('clerk_a', record(SCHOOLS.a, { name: trad, gender: base.gender, birth_date: base.birth_date, id_type: 'Z', id_number: '' }));
+  const b = await register('clerk_a', record(SCHOOLS.a, { name: trad, gender: base.gender, birth_date: base.birth_date, id_type: 'Z', id_number: '', ...over2 }));
   return [a.student_id, b.student_id, simp, trad];
 }
 

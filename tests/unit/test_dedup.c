@@ -119,6 +119,23 @@ START_TEST(test_mask_id_keeps_four_each_end)
 }
 END_TEST
 
+/* issue 17 item 3: the guardian's name beside a suspected pair, masked like the other personal data of a list */
+START_TEST(test_mask_name_keeps_surname_and_last_character)
+{
+	char out[40];
+	ck_assert_str_eq(dedup_mask_name("张伟", out, sizeof out), "张*");
+	ck_assert_str_eq(dedup_mask_name("李晓明", out, sizeof out), "李*明");
+	ck_assert_str_eq(dedup_mask_name("欧阳娜娜", out, sizeof out), "欧**娜");
+	ck_assert_str_eq(dedup_mask_name("王", out, sizeof out), "*");
+	ck_assert_str_eq(dedup_mask_name("Anna Li", out, sizeof out), "A*****i");
+	ck_assert_str_eq(dedup_mask_name("\xff\xfe", out, sizeof out), "\xff*");
+	ck_assert_str_eq(dedup_mask_name("𠀀𠀁𠀂", out, sizeof out), "𠀀*𠀂");
+	ck_assert_str_eq(dedup_mask_name("", out, sizeof out), "");
+	ck_assert_str_eq(dedup_mask_name(NULL, out, sizeof out), "");
+	ck_assert_str_eq(dedup_mask_name("李晓明", out, 5), "");
+}
+END_TEST
+
 START_TEST(test_R7_nbg_key)
 {
 	char k[80];
@@ -262,6 +279,7 @@ int main(void)
 	tcase_add_test(t, test_R5_g_number_is_G_plus_id);
 	tcase_add_test(t, test_mask_id_keeps_four_each_end);
 	tcase_add_test(t, test_mask_student_no_masks_the_id_part_of_a_g_number);
+	tcase_add_test(t, test_mask_name_keeps_surname_and_last_character);
 	tcase_add_test(t, test_R7_nbg_key);
 	tcase_add_test(t, test_R7_resident_ids_match_on_number_alone);
 	tcase_add_test(t, test_R7_two_resident_records_with_same_nbg_do_not_clash);

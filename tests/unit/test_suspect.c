@@ -358,6 +358,30 @@ START_TEST(test_R31_bad_input_never_crashes)
 }
 END_TEST
 
+/* issue 17 item 1: the one key not bound to the birth date (stored with birth NULL): a non-resident number's */
+START_TEST(test_R31_number_key_is_the_only_undated_key)
+{
+	struct sx_prep p;
+	uint64_t k[SX_MAXKEYS];
+	struct sx_rec a = rec(1, "张晓明", 'M', "2012-03-04", 'A', "E12345678");
+	sx_prepare(&a, &p);
+	uint64_t num = sx_number_key(&p);
+	ck_assert(num != 0);
+	size_t n = sx_keys(&p, k, SX_MAXKEYS), hits = 0;
+	for (size_t i = 0; i < n; i++)
+		hits += k[i] == num;
+	ck_assert_uint_eq(hits, 1);
+	/* the same number under another name and date meets it on that key alone */
+	ck_assert(share_key(a, rec(2, "王芳", 'M', "2001-11-20", 'A', "E12345678")));
+	struct sx_rec r = rec(3, "张晓明", 'M', "2012-03-04", '1', "130102201203040011");
+	sx_prepare(&r, &p);
+	ck_assert(sx_number_key(&p) == 0); /* a resident number: R7's */
+	struct sx_rec z = Z(4, "张晓明", 'M', "2012-03-04");
+	sx_prepare(&z, &p);
+	ck_assert(sx_number_key(&p) == 0);
+}
+END_TEST
+
 START_TEST(test_R31_kind_names_round_trip)
 {
 	for (int k = 0; k < SXK__COUNT; k++)
@@ -384,6 +408,7 @@ int main(void)
 	tcase_add_test(t, test_R31_pairs_R7_joins_are_never_suggested);
 	tcase_add_test(t, test_R31_bad_input_never_crashes);
 	tcase_add_test(t, test_R31_kind_names_round_trip);
+	tcase_add_test(t, test_R31_number_key_is_the_only_undated_key);
 	suite_add_tcase(s, t);
 	SRunner *r = srunner_create(s);
 	srunner_run_all(r, CK_NORMAL);

@@ -15,7 +15,7 @@ extend({
     'sx.done_same': '已建立问题组 #{id}。', 'sx.done_different': '已记录为不同学生。', 'sx.group': '问题组 #{id}',
     'sx.state': '状态', 'sxstate.open': '待判断', 'sxstate.same_child': '同一学生', 'sxstate.different': '不同学生',
     'sx.show': '显示', 'sx.f.name': '姓名', 'sx.f.gender': '性别', 'sx.f.birth_date': '出生日期', 'sx.f.id': '证件', 'sx.f.school': '学校',
-    'sx.f.county': '区县', 'sx.f.student_no': '学籍号', 'sx.f.status': '学籍状态', 'sx.f.class': '年级班级',
+    'sx.f.county': '区县', 'sx.f.guardian_name': '监护人姓名', 'sx.f.guardian_phone': '监护人电话', 'sx.f.student_no': '学籍号', 'sx.f.status': '学籍状态', 'sx.f.class': '年级班级',
   },
   en: {
     'sx.title': 'Suspected duplicates', 'sx.note': 'No national duplicate rule joins these two records, but they are probably the same child (traditional or variant characters, same sound, a typo, day and month swapped…). This is advice only and never blocks a record; please decide each pair.',
@@ -25,33 +25,43 @@ extend({
     'sx.done_same': 'Group #{id} opened.', 'sx.done_different': 'Recorded as different children.', 'sx.group': 'Group #{id}',
     'sx.state': 'State', 'sxstate.open': 'To decide', 'sxstate.same_child': 'Same child', 'sxstate.different': 'Different children',
     'sx.show': 'Show', 'sx.f.name': 'Name', 'sx.f.gender': 'Gender', 'sx.f.birth_date': 'Date of birth', 'sx.f.id': 'ID', 'sx.f.school': 'School',
-    'sx.f.county': 'County', 'sx.f.student_no': 'Student number', 'sx.f.status': 'Status', 'sx.f.class': 'Grade and class',
+    'sx.f.county': 'County', 'sx.f.guardian_name': 'Guardian name', 'sx.f.guardian_phone': 'Guardian phone', 'sx.f.student_no': 'Student number', 'sx.f.status': 'Status', 'sx.f.class': 'Grade and class',
   },
 });
 
 /** @typedef {{student_id: number, student_no: string, name: string, gender: string, birth_date: string, id_type: string,
  *  id_number_masked: string|null, status: string, grade: string, class_name: string, school: {code: string, name: string},
- *  county: {code: string, name: string}}} SxRecord */
+ *  county: {code: string, name: string}, guardian_name_masked?: string, guardian_phone_masked?: string}} SxRecord */
 /** @typedef {{id: number, score: number, kind: string, state: string, version: number, group_id: number|null,
  *  explanation: {field: string, rule: string, zh: string, en: string}[], records: SxRecord[]}} SxPair */
 
-/** The rows compared side by side. @type {[string, (r: SxRecord) => string][]} */
+/** The rows compared side by side, each with the explanation's field it shows (issue 17 item 3: the guardian the score
+ * compares, masked by the service). @type {[string, (r: SxRecord) => string, string|null][]} */
 const ROWS = [
-  ['sx.f.name', (r) => r.name], ['sx.f.gender', (r) => label('gender', r.gender)], ['sx.f.birth_date', (r) => r.birth_date],
-  ['sx.f.id', (r) => `${label('idtype', r.id_type)} ${r.id_number_masked ?? ''}`.trim()], ['sx.f.school', (r) => r.school?.name ?? ''],
-  ['sx.f.county', (r) => r.county?.name ?? r.county?.code ?? ''], ['sx.f.class', (r) => `${r.grade ?? ''} ${r.class_name ?? ''}`.trim()],
-  ['sx.f.student_no', (r) => r.student_no], ['sx.f.status', (r) => label('sstatus', r.status)],
+  ['sx.f.name', (r) => r.name, 'name'], ['sx.f.gender', (r) => label('gender', r.gender), 'gender'], ['sx.f.birth_date', (r) => r.birth_date, 'birth_date'],
+  ['sx.f.id', (r) => `${label('idtype', r.id_type)} ${r.id_number_masked ?? ''}`.trim(), 'id_number'], ['sx.f.school', (r) => r.school?.name ?? '', 'school'],
+  ['sx.f.county', (r) => r.county?.name ?? r.county?.code ?? '', null], ['sx.f.guardian_name', (r) => r.guardian_name_masked ?? '', 'guardian_name'],
+  ['sx.f.guardian_phone', (r) => r.guardian_phone_masked ?? '', 'guardian_phone'], ['sx.f.class', (r) => `${r.grade ?? ''} ${r.class_name ?? ''}`.trim(), null],
+  ['sx.f.student_no', (r) => r.student_no, null], ['sx.f.status', (r) => label('sstatus', r.status), null],
 ];
+const ROW_FIELDS = new Set(ROWS.map((x) => x[2]).filter(Boolean));
 
 /** One pair: why (in the screen's language), both records side by side, the decision. @param {SxPair} p @param {() => Promise<void>} reload */
 function pairCard(p, reload) {
   const en = currentLang() === 'en';
-  const why = h('ul', { class: 'plain', data: { sxWhy: p.id } }, (p.explanation || []).map((x) => h('li', { data: { sxRule: x.rule } }, en ? x.en : x.zh)));
+  const text = (x) => (en ? x.en : x.zh);
+  const ex = p.explanation || [];
+  // the explanation beside the field it is about; what belongs to no row (the score's own rules) below the table
+  const why = h('ul', { class: 'plain', data: { sxWhy: p.id } }, ex.filter((x) => !ROW_FIELDS.has(x.field)).map((x) => h('li', { data: { sxRule: x.rule } }, text(x))));
   const side = h('div', { class: 'tablewrap' }, h('table', { data: { sxCompare: p.id } },
-    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, ''), p.records.map((_, i) => h('th', { scope: 'col' }, tf('sx.record', { n: i + 1 }))))),
-    h('tbody', {}, ROWS.map(([k, f]) => {
+    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, ''), p.records.map((_, i) => h('th', { scope: 'col' }, tf('sx.record', { n: i + 1 }))),
+      h('th', { scope: 'col' }, t('sx.why')))),
+    h('tbody', {}, ROWS.map(([k, f, field]) => {
       const vals = p.records.map((r) => String(f(r) ?? ''));
-      return h('tr', { class: vals[0] !== vals[1] ? 'differs' : null }, h('th', { scope: 'row' }, t(k)), vals.map((v) => h('td', {}, v)));
+      const mine = field ? ex.filter((x) => x.field === field) : [];
+      const differs = mine.length ? mine.some((x) => x.rule !== 'same') : vals[0] !== vals[1];
+      return h('tr', { class: differs ? 'differs' : null, data: { sxRow: field || k } }, h('th', { scope: 'row' }, t(k)), vals.map((v) => h('td', {}, v)),
+        h('td', { data: { sxWhyField: field || '' } }, mine.map((x) => h('span', { class: 'why', data: { sxRule: x.rule } }, text(x), ' '))));
     }))));
   const err = h('p', { class: 'error', role: 'alert', data: { formError: '' } });
   const rid = `sx-reason-${p.id}`;
@@ -78,7 +88,7 @@ function pairCard(p, reload) {
       p.group_id ? h('a', { href: `#/groups/${encodeURIComponent(p.group_id)}` }, tf('sx.group', { id: p.group_id })) : null);
   return h('section', { class: 'card', data: { sxPair: p.id, sxKind: p.kind } },
     h('h2', {}, tf('sx.pair', { id: p.id }), ' ', h('span', { class: 'muted' }, `${t('sx.score')} ${Math.round(p.score * 100)}%`)),
-    h('h3', {}, t('sx.why')), why, side, decide);
+    h('h3', {}, t('sx.why')), side, why, decide);
 }
 
 /** Render #/suspects (?state=open|same_child|different). @param {HTMLElement} main @param {string[]} rest */
