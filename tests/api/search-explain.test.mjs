@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { sql, sqlCount } from '../lib/api.mjs';
 import { as, SCHOOLS } from '../lib/registry.mjs';
 import { searchDataSql } from '../lib/search-data.mjs';
-import { explainPages } from '../lib/explain.mjs';
+import { explainPages, explainRows } from '../lib/explain.mjs';
 
 const N = 100000;
 // the aliases of the lists' statements for the three tables the check is about
