@@ -33,7 +33,7 @@ export async function render(main) {
     typeFilter()]);
   const params = pick(p, ['q', 'school', 'county', 'type']);
   // issue 13 item 1 (R30): paged by the list's cursor, most overdue first
-  const list = pagedList({ load: cursorLoader('/api/v1/overdue', params), draw: (items) => table(columns, items, { caption: t('overdue.title'), rowAttrs: (it) => ({ data: { overdueRow: it.member_id ?? it.id } }) }), onError: flashError });
+  const list = pagedList({ load: cursorLoader('/api/v1/overdue', params), draw: (items) => table(columns, items, { caption: t('overdue.title'), rowAttrs: (it) => ({ data: { overdueRow: it.member_id ?? `${it.kind}-${it.group_id}` } }) }), onError: flashError });
   const exp = exportButtons({
     filename: `overdue-${day(new Date().toISOString())}`, fetch: () => fetchAllPages(cursorLoader('/api/v1/overdue', params)),
     columns: columns.map((c) => ({ label: c.label, value: (it) => { const v = c.cell(it); return v instanceof Node ? v.textContent : v; } })),
