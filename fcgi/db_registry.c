@@ -298,6 +298,7 @@ out:
 
 static enum xerr insert_rows(struct db *db, struct reg_new *rows, size_t n, const char *source, uint64_t created_by,
 			     uint64_t batch, uint64_t *first_id);
+static enum xerr numbers_taken(struct db *db, struct arena *a, const struct reg_new *rows, size_t n, size_t *taken);
 
 enum xerr db_reg_insert(struct db *db, struct arena *a, struct reg_new *rows, size_t n, const char *source, uint64_t created_by,
 			uint64_t batch, uint64_t *first_id)
@@ -305,15 +306,23 @@ enum xerr db_reg_insert(struct db *db, struct arena *a, struct reg_new *rows, si
 	if (n == 0)
 		return XE_OK;
 	enum xerr e = XE_OK;
-	/* a duplicate number means a number in use that the counter did not issue (R5: one person, one number):
-	 * resync the counters from the numbers in use and hand out new numbers, once */
+	/* a number in use that the counter did not issue (R5: one person, one number; records loaded by other means):
+	 * the numbers handed out are checked against uk_student_no first, and if one is taken the counters are resynced
+	 * and the rows numbered again, once, before anything is inserted. The insert never meets a taken number of
+	 * ours: a statement failing on a duplicate key part-way (array binding, LOAD DATA skipping the row) and undone
+	 * inside the transaction left Galera's replicas with rows and counters the writer did not have (issue 15). A
+	 * number taken concurrently after the check still fails the insert (XE_DUPLICATE): the caller then rolls the
+	 * whole transaction back and runs it again (XE_RETRY), nothing is undone statement by statement. */
 	for (int attempt = 0; attempt < 2; attempt++) {
-		if ((e = assign_numbers(db, a, rows, n, attempt)) != XE_OK ||
-		    (e = insert_rows(db, rows, n, source, created_by, batch, first_id)) != XE_DUPLICATE)
-			break;
-		log_error("registry: a student number in use was not issued by its counter; counters resynced");
+		size_t taken = 0;
+		if ((e = assign_numbers(db, a, rows, n, attempt)) != XE_OK || (e = numbers_taken(db, a, rows, n, &taken)) != XE_OK)
+			return e;
+		if (taken == 0)
+			return insert_rows(db, rows, n, source, created_by, batch, first_id);
+		log_error("registry: %zu student number(s) in use were not issued by their counter; %s", taken,
+			  attempt ? "still taken after the resync" : "counters resynced");
 	}
-	return e;
+	return XE_DUPLICATE;
 }
 
 enum xerr db_reg_new_number(struct db *db, struct arena *a, const char *county, const char *birth, int resync, char out[20])
@@ -338,7 +347,6 @@ static const struct db_sql Q_LOAD = {
 	"LOAD DATA LOCAL INFILE 'xj:rows' INTO TABLE student CHARACTER SET utf8mb4 (school_id, province_code, city_code,"
 	" county_code, name, gender, birth_date, id_type, id_number, id_check, grade, class_name, enrol_date, guardian_phone,"
 	" student_no, status, source, created_by, touch_batch, import_job_id, import_row, guardian_name)"};
-static const struct db_sql Q_UNLOAD = {"DELETE FROM student WHERE touch_batch=?"};
 /* the student counters of the rows a load stored (sql/350: grouped by school and status, one count_add each) */
 static const struct db_sql Q_COUNT_BATCH = {"CALL count_students_batch(?)"};
 
@@ -355,8 +363,8 @@ static void load_str(struct sbuf *b, const char *s, char sep)
 }
 
 /* LOAD DATA LOCAL skips a row whose key is taken (and turns bad values into warnings) instead of failing: every row
- * must arrive unchanged, else the rows of this batch are removed again and the duplicate is reported as an INSERT's
- * would be (XE_DUPLICATE: db_reg_insert resyncs the counters and numbers the rows again). */
+ * must arrive unchanged, else the duplicate is reported as an INSERT's would be (XE_DUPLICATE) and the caller rolls
+ * the transaction back. db_reg_insert checks the numbers first, so a load meets a taken number only in a race. */
 static enum xerr load_rows(struct db *db, struct reg_new *rows, size_t n, const char *source, const char *status,
 			   uint64_t created_by, uint64_t batch, uint64_t *first_id)
 {
@@ -398,11 +406,11 @@ static enum xerr load_rows(struct db *db, struct reg_new *rows, size_t n, const 
 	if (e == XE_OK && stored)
 		e = db_exec(db, NULL, &Q_COUNT_BATCH, DB_ARGS(DBI(batch)), NULL, NULL, NULL);
 	if (e == XE_OK && (stored != n || warnings)) {
-		log_error("registry: bulk load stored %llu of %zu rows with %u warnings: rows removed, %s", stored, n, warnings,
-			  stored != n ? "numbers resynced" : "failing");
-		e = db_exec(db, NULL, &Q_UNLOAD, DB_ARGS(DBI(batch)), NULL, NULL, NULL);
-		if (e == XE_OK)
-			e = stored != n ? XE_DUPLICATE : XE_INTERNAL;
+		/* no DELETE of the rows stored here inside the transaction (on Galera that left the nodes different, issue
+		 * 15): the caller rolls the whole transaction back (XE_DUPLICATE: run again, XE_INTERNAL: fail) */
+		log_error("registry: bulk load stored %llu of %zu rows with %u warnings: the transaction is rolled back", stored, n,
+			  warnings);
+		e = stored != n ? XE_DUPLICATE : XE_INTERNAL;
 	}
 	return e;
 }
@@ -441,6 +449,19 @@ enum xerr db_reg_numbers_taken(struct db *db, struct arena *a, const char *const
 	strs_json(&b, nos, n);
 	enum xerr e = db_exec(db, a, &Q_NOS_TAKEN, DB_ARGS(DBSN(b.s, b.n)), taken, NULL, NULL);
 	free(b.s);
+	return e;
+}
+
+/* how many of rows[0..n)'s numbers are in use (one probe of uk_student_no for all of them) */
+static enum xerr numbers_taken(struct db *db, struct arena *a, const struct reg_new *rows, size_t n, size_t *taken)
+{
+	const char **nos = xmalloc(n * sizeof *nos);
+	struct db_rows r;
+	for (size_t i = 0; i < n; i++)
+		nos[i] = rows[i].student_no;
+	enum xerr e = db_reg_numbers_taken(db, a, nos, n, &r);
+	free(nos);
+	*taken = e == XE_OK ? r.n : 0;
 	return e;
 }
 

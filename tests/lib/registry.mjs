@@ -1,7 +1,7 @@
 // registry.mjs: helpers of the registry tests (issue 4): valid and malformed ID numbers, unique names, CSV
 // building, the provincial caller, import jobs.
 import assert from 'node:assert/strict';
-import { Client, http, sql, until } from './api.mjs';
+import { Client, http, sql, sqlCount, until } from './api.mjs';
 
 const W = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const CHECK = '10X98765432';
@@ -34,6 +34,16 @@ export function birthDate() {
   const m = 1 + Math.floor(Math.random() * 12);
   const d = 1 + Math.floor(Math.random() * 28);
   return `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+}
+
+/** A birth date in year whose L-number prefix of county 130102 no counter and no record has used yet (R5 tests). */
+export function freshBirth(year) {
+  for (;;) {
+    const b = `${year}-${String(1 + Math.floor(Math.random() * 12)).padStart(2, '0')}-${String(1 + Math.floor(Math.random() * 28)).padStart(2, '0')}`;
+    const p = `L130102${b.replaceAll('-', '')}`;
+    if (sqlCount(`SELECT COUNT(*) FROM student_no_seq WHERE prefix='${p}'`) + sqlCount(`SELECT COUNT(*) FROM student WHERE student_no LIKE '${p}%'`) === 0)
+      return b;
+  }
 }
 
 const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗';
