@@ -40,7 +40,11 @@ run() { # $1 = with | without: one fresh instance, the import and the approvals;
   BASE_URL="http://127.0.0.1:$PORT" node tests/bench/registry-import.mjs "$token" "${files[@]}" >"$gen/import-$1.json"
   local s; s=$(since "$t")
   local rows; rows=$(rootsql -N xueji -e "SELECT COUNT(*) FROM student")
+  local lw0; lw0=$(rootsql -N xueji -e "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'INNODB_ROW_LOCK_TIME'")
   local wf; wf=$(tests/bench/workflow.sh 2>&1 | grep '^c=')
+  # the decisions' CPU per decision (independent of what else runs on the host) and their row-lock waits, on stderr
+  echo "$1 triggers: $wf" >&2
+  echo "$1 triggers: row lock wait ms during the decisions: $(( $(rootsql -N xueji -e "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'INNODB_ROW_LOCK_TIME'") - lw0 ))" >&2
   local c16 c64
   c16=$(awk '/^c=16/ { for (i = 1; i <= NF; i++) if ($i ~ /^rate=/) { sub(/.*=/, "", $i); print $i } }' <<<"$wf")
   c64=$(awk '/^c=64/ { for (i = 1; i <= NF; i++) if ($i ~ /^rate=/) { sub(/.*=/, "", $i); print $i } }' <<<"$wf")
