@@ -352,18 +352,29 @@ export async function randomStep(r, gid, stats) {
 }
 
 /**
- * makeGroup that remembers the groups it made, and settle() to take them out of every work list afterwards (members
- * approved without a due date, groups done), so a suite's overdue steps do not fill other suites' first pages.
+ * Takes groups out of every work list (a suite's cleanup, so that its open or overdue steps do not fill other suites'
+ * first pages): by plain SQL, each member not yet final closes without a due date (as when its clash disappears) and
+ * the group is done, its open key released, as the workflow leaves a done group. So the §6 invariants still hold after
+ * it (R21: a done ID duplicate has at most one standing member; the cluster's fault test checks every group).
+ * @param {Array<number|string>} ids problem_group ids
+ */
+export function settleGroups(ids) {
+  if (!ids.length) return;
+  sql(`UPDATE group_member SET state = 'closed', due_date = NULL WHERE group_id IN (${ids.join(',')})
+      AND state NOT IN ('deleted', 'changed', 'closed', 'upheld');
+    UPDATE problem_group SET state = 'done', open_key = NULL, done_at = UTC_TIMESTAMP(6), deadline = NULL, arb_due_date = NULL
+      WHERE id IN (${ids.join(',')})`);
+}
+
+/**
+ * makeGroup that remembers the groups it made, and settle() to take them out of every work list afterwards
+ * (settleGroups).
  * @returns {{make: typeof makeGroup, settle: () => void}}
  */
 export function settledGroups() {
   const made = [];
   return {
     make: (spec) => { const g = makeGroup(spec); made.push(g.id); return g; },
-    settle: () => {
-      if (!made.length) return;
-      sql(`UPDATE group_member SET state = 'approved', due_date = NULL WHERE group_id IN (${made.join(',')})`);
-      sql(`UPDATE problem_group SET state = 'done', deadline = NULL, arb_due_date = NULL WHERE id IN (${made.join(',')})`);
-    },
+    settle: () => settleGroups(made),
   };
 }
