@@ -353,19 +353,22 @@ export async function randomStep(r, gid, stats) {
 
 /**
  * Takes groups out of every work list (a suite's cleanup, so that its open or overdue steps do not fill other suites'
- * first pages): by plain SQL, each member not yet final closes without a due date (as when its clash disappears) and
- * the group is done. So the §6 invariants still hold after it (R21: a done ID duplicate has at most one standing member;
- * the cluster's fault test checks every group of the database after the API suite). The group keeps its open key: the
- * records still clash, and a later re-detection (another suite's import re-check or --redetect) would open the clash
- * again, 800 open members in the schools' queues (seen on the cluster: workflow-feed's "queues" then failed).
+ * first pages): by plain SQL, the members are approved without a due date and the groups done; in an ID duplicate only
+ * its first member stands, the others are deleted, so the §6 invariants still hold (R17/R21: a done ID duplicate has at
+ * most one standing member; the cluster's fault test checks every group of the database after the API suite). Final
+ * states only: detection re-opens a closed or changed member whose record it finds in the clash again (R9), and the
+ * records still clash. The groups keep their open key, so no re-detection opens the clash again.
  * @param {Array<number|string>} ids problem_group ids
  */
 export function settleGroups(ids) {
   if (!ids.length) return;
-  sql(`UPDATE group_member SET state = 'closed', due_date = NULL WHERE group_id IN (${ids.join(',')})
-      AND state NOT IN ('deleted', 'changed', 'closed', 'upheld');
-    UPDATE problem_group SET state = 'done', done_at = UTC_TIMESTAMP(6), deadline = NULL, arb_due_date = NULL
-      WHERE id IN (${ids.join(',')})`);
+  const list = ids.join(',');
+  const standing = sql(`SELECT MIN(m.id) FROM group_member m JOIN problem_group g ON g.id = m.group_id
+    WHERE g.id IN (${list}) AND g.type = 'id_dup' GROUP BY g.id`).map((r) => r[0]);
+  sql(`UPDATE group_member SET state = 'approved', due_date = NULL WHERE group_id IN (${list});
+    UPDATE group_member m JOIN problem_group g ON g.id = m.group_id SET m.state = 'deleted'
+      WHERE g.id IN (${list}) AND g.type = 'id_dup'${standing.length ? ` AND m.id NOT IN (${standing.join(',')})` : ''};
+    UPDATE problem_group SET state = 'done', deadline = NULL, arb_due_date = NULL WHERE id IN (${list})`);
 }
 
 /**
