@@ -2,12 +2,12 @@
 # cluster.sh (issue 15): a Galera cluster on one host: three MariaDB nodes (sql/db.sh with each node's wsrep options),
 # two xueji service processes (the Makefile's service-start, each its own FastCGI port), one nginx with both in its
 # upstream (nginx/render.sh with FCGI_PORTS), one shared evidence folder.
-#   cluster.sh start|stop|status|node-start N|node-kill N|svc-start N|svc-stop N|svc-kill N|nginx-reload
+#   cluster.sh start|stop|status|node-start N|node-kill N|svc-start N|svc-stop N|svc-kill N|nginx-reload|pin-start N|pin-stop N
 # Layout under CLUSTER_VARDIR (default var/cluster): node1..3/ (data, socket, log), svc1..2/ (log, pid), nginx/, data/
 # (the evidence folder every service process shares: on several hosts, one network mount), log/access.log (the
 # services' one access log, lines appended whole), secrets.env.
-# Ports from CLUSTER_PORT (default 30530): +0 nginx, +1/+2 services, node i: +10+i MariaDB, +20+i Galera,
-# +30+i IST, +40+i SST (rsync).
+# Ports from CLUSTER_PORT (default 30530): +0 nginx, +1/+2 services, +5/+6 a test's nginx pinned to service 1/2
+# (pin-start), node i: +10+i MariaDB, +20+i Galera, +30+i IST, +40+i SST (rsync).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
@@ -111,6 +111,13 @@ nginx_make() {
     BUILD="$BUILD"
 }
 
+# For a test that must choose the service process (and so the node) a request goes through: an nginx of its own
+# (pin<N>/, port CLUSTER_PORT+4+N) whose upstream is service N alone; the cluster's nginx keeps both.
+pin_make() {
+  FCGI_PORTS=$((CP + $2)) make -C "$root" --no-print-directory "$1" INSTANCE=cluster VARDIR="$CV/pin$2" PORT=$((CP + 4 + $2)) \
+    FCGI_PORT=$((CP + $2)) BUILD="$BUILD"
+}
+
 cmd_start() {
   local i
   for i in $(seq 1 "$NODES"); do node_start "$i"; done
@@ -138,6 +145,7 @@ cmd_start() {
 cmd_stop() {
   local i
   nginx_make nginx-stop || true
+  for i in $(seq 1 "$SVCS"); do [ -d "$CV/pin$i" ] && pin_make nginx-stop "$i" || true; done
   for i in $(seq 1 "$SVCS"); do svc "$i" service-stop || true; done
   # reverse order: node 1 stops last and is safe to bootstrap from
   for i in $(seq "$NODES" -1 1); do db "$i" stop || true; done
@@ -183,7 +191,9 @@ case "${1:-}" in
   svc-kill) cmd_svc_kill "$2" ;;
   svc-stop) svc "$2" service-stop ;;
   nginx-reload) nginx_make nginx-start ;; # new workers: every service counts as up again (nginx's fail_timeout)
+  pin-start) pin_make nginx-start "$2" ;;
+  pin-stop) pin_make nginx-stop "$2" ;;
   nodes) nodes_list ;;
   sql) shift; i=$1; shift; db "$i" sql "$@" ;;
-  *) echo "usage: $0 start|stop|status|node-start N|node-kill N|svc-start N|svc-stop N|svc-kill N|nginx-reload|nodes|sql N ARGS" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|status|node-start N|node-kill N|svc-start N|svc-stop N|svc-kill N|nginx-reload|pin-start N|pin-stop N|nodes|sql N ARGS" >&2; exit 2 ;;
 esac

@@ -7,17 +7,15 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql, sqlCount, counters } from '../lib/api.mjs';
 import { province, record, SCHOOLS, csv, upload, sameId } from '../lib/registry.mjs';
+import { settleGroups } from '../lib/workflow.mjs';
 
-// the groups the imports open leave the work lists afterwards (members approved without a due date, groups done), so
-// the schools' queues of other suites are theirs again (the counters follow through the triggers)
+// the groups the imports open leave the work lists afterwards (settleGroups: members closed, groups done), so the
+// schools' queues of other suites are theirs again (the counters follow through the triggers)
 const jobs = [];
 after(() => {
   if (!jobs.length) return;
   const gids = `SELECT DISTINCT m.group_id FROM group_member m JOIN student s ON s.id = m.student_id WHERE s.import_job_id IN (${jobs.join(',')})`;
-  const ids = sql(gids).map((r) => r[0]);
-  if (!ids.length) return;
-  sql(`UPDATE group_member SET state = 'approved', due_date = NULL WHERE group_id IN (${ids.join(',')})`);
-  sql(`UPDATE problem_group SET state = 'done', deadline = NULL, arb_due_date = NULL WHERE id IN (${ids.join(',')})`);
+  settleGroups(sql(gids).map((r) => r[0]));
 });
 
 const N = 2400;   // records per province

@@ -6,38 +6,16 @@
 // concurrent requests over both, and each node's wsrep_local_commits proves that both nodes took writes.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { ROOT, sql, sqlCount, Client } from '../lib/api.mjs';
+import { sql, sqlCount, Client } from '../lib/api.mjs';
 import { as, record, sameId, province, csv, upload, SCHOOLS } from '../lib/registry.mjs';
+import { onNode, nodeStatus, nodes as clusterNodes, held, svcThrough } from '../lib/cluster.mjs';
 
-const CV = process.env.CLUSTER_VARDIR ?? `${ROOT}/var/cluster`;
-const cluster = (args, env = {}) => execFileSync(`${ROOT}/sql/cluster.sh`, args,
-  { env: { ...process.env, ...env }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-/** A query on node i that first waits for every commit the cluster made before it (wsrep_sync_wait). */
-const onNode = (i, q) => execFileSync('mariadb', ['--no-defaults', '-uroot', `--socket=${CV}/node${i}/run/db.sock`, '-N', '-B', 'xueji', '-e',
-  `SET SESSION wsrep_sync_wait = 1; ${q}`], { encoding: 'utf8' }).trim();
-const localCommits = (i) => Number(onNode(i, "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'WSREP_LOCAL_COMMITS'"));
-const nodes = cluster(['nodes']).trim().split(',');
+const localCommits = (i) => nodeStatus(i, 'WSREP_LOCAL_COMMITS');
+const nodes = clusterNodes();
 
-/** The service connections (user xueji) node i holds. */
-const held = (i) => Number(onNode(i, "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE USER = 'xueji'"));
-/** Service 2's writer is the first node of list (service 1 keeps its own); nginx is reloaded so that it sends requests
- * to both services again at once (it avoids a service whose port refused a request for fail_timeout, 10 s). */
-async function svc2Through(list) {
-  cluster(['svc-stop', '2']);
-  cluster(['svc-start', '2'], { XJ_DB_NODES: list.join(','), XJ_DB_FOLLOW: list === nodes ? '1' : '0' });
-  for (let i = 0; i < 100 && held(nodes.indexOf(list[0]) + 1) === 0; i++) await new Promise((r) => setTimeout(r, 100));
-  cluster(['nginx-reload']);
-  for (let i = 0; i < 100; i++) { // both services answer again
-    const ok = await Promise.all([0, 1, 2, 3].map(() => fetch(`${process.env.BASE_URL}/api/v1/health`).then((r) => r.status === 200, () => false)));
-    if (ok.every(Boolean)) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('service 2 did not come back');
-}
 let commits0;
 before(async () => {
-  await svc2Through([nodes[1], nodes[2], nodes[0]]);
+  await svcThrough(2, [nodes[1], nodes[2], nodes[0]]);
   assert.ok(held(1) > 0 && held(2) > 0, `service connections on node 1 (${held(1)}) and node 2 (${held(2)})`);
   commits0 = [1, 2].map(localCommits);
   // the reload's old workers closed their idle keep-alive connections while execFileSync blocked the event loop: let the
@@ -45,7 +23,7 @@ before(async () => {
   await new Promise((r) => setTimeout(r, 1500));
 });
 after(async () => {
-  await svc2Through(nodes); // the cluster's usual order again: one writer
+  await svcThrough(2, nodes); // the cluster's usual order again: one writer
 });
 
 // county 130105 (新华区): no other suite keeps schools there; its bureau is made here

@@ -24,15 +24,16 @@ async function fetchOnce(url, init) {
   }
 }
 
-/** Raw fetch against the instance; returns {status, headers, body (parsed JSON or text), text}. */
-export async function http(method, path, { body, headers = {}, raw } = {}) {
+/** Raw fetch against the instance (or base: another nginx of it, e.g. one pinned to a cluster's service); returns
+ * {status, headers, body (parsed JSON or text), text}. */
+export async function http(method, path, { body, headers = {}, raw, base = BASE } = {}) {
   const h = { ...headers };
   let payload = raw;
   if (body !== undefined && raw === undefined) {
     payload = JSON.stringify(body);
     h['content-type'] ??= 'application/json';
   }
-  const res = await fetchOnce(BASE + path, { method, headers: h, body: payload, redirect: 'manual' });
+  const res = await fetchOnce(base + path, { method, headers: h, body: payload, redirect: 'manual' });
   const text = await res.text();
   let json;
   try { json = JSON.parse(text); } catch { json = undefined; }

@@ -352,18 +352,34 @@ export async function randomStep(r, gid, stats) {
 }
 
 /**
- * makeGroup that remembers the groups it made, and settle() to take them out of every work list afterwards (members
- * approved without a due date, groups done), so a suite's overdue steps do not fill other suites' first pages.
+ * Takes groups out of every work list (a suite's cleanup, so that its open or overdue steps do not fill other suites'
+ * first pages): by plain SQL, the members are approved without a due date and the groups done; in an ID duplicate only
+ * its first member stands, the others are deleted, so the §6 invariants still hold (R17/R21: a done ID duplicate has at
+ * most one standing member; the cluster's fault test checks every group of the database after the API suite). Final
+ * states only: detection re-opens a closed or changed member whose record it finds in the clash again (R9), and the
+ * records still clash. The groups keep their open key, so no re-detection opens the clash again.
+ * @param {Array<number|string>} ids problem_group ids
+ */
+export function settleGroups(ids) {
+  if (!ids.length) return;
+  const list = ids.join(',');
+  const standing = sql(`SELECT MIN(m.id) FROM group_member m JOIN problem_group g ON g.id = m.group_id
+    WHERE g.id IN (${list}) AND g.type = 'id_dup' GROUP BY g.id`).map((r) => r[0]);
+  sql(`UPDATE group_member SET state = 'approved', due_date = NULL WHERE group_id IN (${list});
+    UPDATE group_member m JOIN problem_group g ON g.id = m.group_id SET m.state = 'deleted'
+      WHERE g.id IN (${list}) AND g.type = 'id_dup'${standing.length ? ` AND m.id NOT IN (${standing.join(',')})` : ''};
+    UPDATE problem_group SET state = 'done', deadline = NULL, arb_due_date = NULL WHERE id IN (${list})`);
+}
+
+/**
+ * makeGroup that remembers the groups it made, and settle() to take them out of every work list afterwards
+ * (settleGroups).
  * @returns {{make: typeof makeGroup, settle: () => void}}
  */
 export function settledGroups() {
   const made = [];
   return {
     make: (spec) => { const g = makeGroup(spec); made.push(g.id); return g; },
-    settle: () => {
-      if (!made.length) return;
-      sql(`UPDATE group_member SET state = 'approved', due_date = NULL WHERE group_id IN (${made.join(',')})`);
-      sql(`UPDATE problem_group SET state = 'done', deadline = NULL, arb_due_date = NULL WHERE id IN (${made.join(',')})`);
-    },
+    settle: () => settleGroups(made),
   };
 }
