@@ -1,5 +1,6 @@
 /* suspects: suspected duplicates (R31, issue 17) as a service: the full run and the pair fingerprint. */
 #include "suspects.h"
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -276,13 +277,25 @@ enum xerr suspects_run(struct db *db, struct sx_run_stats *st)
 		uint64_t *ids = xmalloc((nk ? nk : 1) * sizeof *ids), *kk = xmalloc((nk ? nk : 1) * sizeof *kk);
 		const char **births = xmalloc((nk ? nk : 1) * sizeof *births);
 		size_t m = 0;
-		for (size_t i = 0; i < nk; i++) {
-			uint64_t id = x.recs[keys[i].i].id;
-			if (keyed.n && bsearch(&id, have, keyed.n, sizeof *have, cmp_u64))
+		/* one merge in record order (x.recs by id, have sorted): a record's keys are computed again only when it has
+		 * none stored (issue 17 item 1: a binary search per key, in key order, missed the cache for every key and
+		 * was most of this pass at 1M records) */
+		for (size_t i = 0, h = 0; i < x.n; i++) {
+			uint64_t id = x.recs[i].id;
+			assert(!i || x.recs[i - 1].id < id);
+			while (h < keyed.n && have[h] < id)
+				h++;
+			if (h < keyed.n && have[h] == id)
 				continue;
-			ids[m] = id;
-			births[m] = keys[i].k == sx_number_key(&x.prep[keys[i].i]) ? NULL : x.recs[keys[i].i].birth;
-			kk[m++] = keys[i].k;
+			uint64_t k[SX_MAXKEYS];
+			size_t mk = sx_keys(&x.prep[i], k, SX_MAXKEYS);
+			uint64_t num = sx_number_key(&x.prep[i]);
+			for (size_t j = 0; j < mk; j++) {
+				assert(m < nk);
+				ids[m] = id;
+				births[m] = k[j] == num ? NULL : x.recs[i].birth;
+				kk[m++] = k[j];
+			}
 		}
 		for (size_t from = 0; e == XE_OK && from < m; from += 1u << 18) { /* transactions of 256 Ki keys */
 			struct keys_ctx kc = {ids + from, kk + from, births + from, m - from < (1u << 18) ? m - from : (1u << 18)};
