@@ -1,5 +1,6 @@
 /* suspects: suspected duplicates (R31, issue 17) as a service: the full run and the pair fingerprint. */
 #include "suspects.h"
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,6 +92,39 @@ static int cmp_keyed(const void *a, const void *b)
 {
 	const struct keyed *x = a, *y = b;
 	return x->k < y->k ? -1 : x->k > y->k ? 1 : (x->i > y->i) - (x->i < y->i);
+}
+
+/* Sort the keys by (k, i) as qsort with cmp_keyed would: a stable radix sort on k, 16 bits a pass, of keys appended in
+ * record order (i never decreases), so equal keys keep their records' order (issue 17 item 1: qsort of ~5 keys a
+ * record was the largest part of the full run at 200k records, after the keys pass) */
+static void sort_keyed(struct keyed *v, size_t n)
+{
+	enum { BITS = 16, BUCKETS = 1 << BITS };
+	for (size_t j = 1; j < n; j++)
+		assert(v[j - 1].i <= v[j].i);
+	struct keyed *tmp = xmalloc((n ? n : 1) * sizeof *tmp), *from = v, *to = tmp;
+	size_t *count = xmalloc(BUCKETS * sizeof *count);
+	for (unsigned shift = 0; shift < 64; shift += BITS) {
+		memset(count, 0, BUCKETS * sizeof *count);
+		for (size_t j = 0; j < n; j++)
+			count[(from[j].k >> shift) & (BUCKETS - 1)]++;
+		size_t sum = 0;
+		for (size_t b = 0; b < BUCKETS; b++) {
+			size_t c = count[b];
+			count[b] = sum;
+			sum += c;
+		}
+		for (size_t j = 0; j < n; j++)
+			to[count[(from[j].k >> shift) & (BUCKETS - 1)]++] = from[j];
+		struct keyed *t = from;
+		from = to;
+		to = t;
+	}
+	assert(from == v); /* an even number of passes ends in v */
+	for (size_t j = 1; j < n; j++)
+		assert(cmp_keyed(&v[j - 1], &v[j]) <= 0);
+	free(count);
+	free(tmp);
 }
 
 struct found {
@@ -231,7 +265,7 @@ enum xerr suspects_run(struct db *db, struct sx_run_stats *st)
 	}
 	if (e == XE_OK) {
 		/* candidate pairs only within a block (equal key) */
-		qsort(keys, nk, sizeof *keys, cmp_keyed);
+		sort_keyed(keys, nk);
 		for (size_t s = 0; s < nk;) {
 			size_t t = s + 1;
 			while (t < nk && keys[t].k == keys[s].k)
@@ -276,13 +310,25 @@ enum xerr suspects_run(struct db *db, struct sx_run_stats *st)
 		uint64_t *ids = xmalloc((nk ? nk : 1) * sizeof *ids), *kk = xmalloc((nk ? nk : 1) * sizeof *kk);
 		const char **births = xmalloc((nk ? nk : 1) * sizeof *births);
 		size_t m = 0;
-		for (size_t i = 0; i < nk; i++) {
-			uint64_t id = x.recs[keys[i].i].id;
-			if (keyed.n && bsearch(&id, have, keyed.n, sizeof *have, cmp_u64))
+		/* one merge in record order (x.recs by id, have sorted): a record's keys are computed again only when it has
+		 * none stored (issue 17 item 1: a binary search per key, in key order, missed the cache for every key and
+		 * was most of this pass at 1M records) */
+		for (size_t i = 0, h = 0; i < x.n; i++) {
+			uint64_t id = x.recs[i].id;
+			assert(!i || x.recs[i - 1].id < id);
+			while (h < keyed.n && have[h] < id)
+				h++;
+			if (h < keyed.n && have[h] == id)
 				continue;
-			ids[m] = id;
-			births[m] = keys[i].k == sx_number_key(&x.prep[keys[i].i]) ? NULL : x.recs[keys[i].i].birth;
-			kk[m++] = keys[i].k;
+			uint64_t k[SX_MAXKEYS];
+			size_t mk = sx_keys(&x.prep[i], k, SX_MAXKEYS);
+			uint64_t num = sx_number_key(&x.prep[i]);
+			for (size_t j = 0; j < mk; j++) {
+				assert(m < nk);
+				ids[m] = id;
+				births[m] = k[j] == num ? NULL : x.recs[i].birth;
+				kk[m++] = k[j];
+			}
 		}
 		for (size_t from = 0; e == XE_OK && from < m; from += 1u << 18) { /* transactions of 256 Ki keys */
 			struct keys_ctx kc = {ids + from, kk + from, births + from, m - from < (1u << 18) ? m - from : (1u << 18)};
