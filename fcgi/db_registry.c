@@ -347,7 +347,7 @@ static const struct db_sql Q_LOAD = {
 	"LOAD DATA LOCAL INFILE 'xj:rows' INTO TABLE student CHARACTER SET utf8mb4 (school_id, province_code, city_code,"
 	" county_code, name, gender, birth_date, id_type, id_number, id_check, grade, class_name, enrol_date, guardian_phone,"
 	" student_no, status, source, created_by, touch_batch, import_job_id, import_row, guardian_name)"};
-/* the student counters of the rows a load stored (sql/350: grouped by school and status, one count_add each) */
+/* the student counters of the rows a load stored (sql/400: grouped by school and status, set-based) */
 static const struct db_sql Q_COUNT_BATCH = {"CALL count_students_batch(?)"};
 
 static void load_num(struct sbuf *b, unsigned long long v, char sep)
