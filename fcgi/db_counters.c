@@ -1,6 +1,6 @@
 /* db_counters: SQL of the counters (issue 13 item 3, R30): jurisdiction sums for statistics and home tiles, the
  * comparison with COUNT(*) and the rebuild. The counters themselves are written by the triggers of
- * sql/320_counters.sql (the country's group shards: sql/330); the views count_*_expected there are the COUNT(*) they
+ * sql/320_counters.sql (the country's group shards: sql/330; the sub-rows per shard: sql/386); the views count_*_expected there are the COUNT(*) they
  * must equal. */
 #include "db_counters.h"
 #include "scope.h"
@@ -45,16 +45,16 @@ static const struct db_sql Q_GROUPS = {G_BY("kind, k1, k2", "unit_key = ?")};
 static const struct db_sql Q_GROUPS_BELOW = {G_BY("unit_key, kind, k2", "unit_key LIKE ?")};
 
 #define S_KEY "county_code, school_id, kind, k1, k2, k3, day"
-/* the country's group counters (level 0) are exact as a sum over their shards (sql/330: a group's presence may be added
- * through one province's shard and removed through another's), the levels below shard by shard */
-#define G_KEY "level, unit_key, kind, k1, k2, day, shard"
-#define G_KEY_IN "level, unit_key, kind, k1, k2, day, IF(level = 0, 0, shard) shard"
-#define R_KEY "level, unit_key, kind, k1, day, shard"
+/* count_group and count_rollup are exact as a key's sum over its shards, which is what every reader sums (sql/386: which
+ * sub-row holds a part is no fact: a group's country presence may be added through one province's shard and removed
+ * through another's, sql/330; an import chunk's student counters keep their own shards, sql/400) */
+#define G_KEY "level, unit_key, kind, k1, k2, day"
+#define R_KEY "level, unit_key, kind, k1, day"
 static const struct db_sql Q_CHECK = {
 	"SELECT 'count_school', CONCAT_WS('|', " S_KEY "), SUM(n) d FROM (SELECT " S_KEY ", n FROM count_school_expected"
 	" UNION ALL SELECT " S_KEY ", -n FROM count_school) x GROUP BY " S_KEY " HAVING d <> 0"
-	" UNION ALL SELECT 'count_group', CONCAT_WS('|', " G_KEY "), SUM(n) d FROM (SELECT " G_KEY_IN ", n FROM count_group_expected"
-	" UNION ALL SELECT " G_KEY_IN ", -n FROM count_group) y GROUP BY " G_KEY " HAVING d <> 0"
+	" UNION ALL SELECT 'count_group', CONCAT_WS('|', " G_KEY "), SUM(n) d FROM (SELECT " G_KEY ", n FROM count_group_expected"
+	" UNION ALL SELECT " G_KEY ", -n FROM count_group) y GROUP BY " G_KEY " HAVING d <> 0"
 	" UNION ALL SELECT 'count_rollup', CONCAT_WS('|', " R_KEY "), SUM(n) d FROM (SELECT " R_KEY ", n FROM count_rollup_expected"
 	" UNION ALL SELECT " R_KEY ", -n FROM count_rollup) z GROUP BY " R_KEY " HAVING d <> 0 LIMIT 1000"};
 static const struct db_sql Q_CLEAR_SCHOOL = {"DELETE FROM count_school"};
