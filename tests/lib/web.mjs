@@ -3,15 +3,44 @@ import { BASE } from './browser.mjs';
 
 export const DEMO_PASSWORD = 'Xueji@2026demo';
 
-/** Sign in through the form and wait for the role's home page (or the selector `until`, e.g. the forced password change).
- * @param {import('playwright-core').Page} page @param {string} user */
+/** Sign in through the form and wait for the role's home page (or the selector `until`, e.g. the forced password change)
+ * and for the API requests the page started meanwhile (the home page fills its tiles after it shows: a test that then
+ * ages or ends the session in SQL must not race a tile's request). @param {import('playwright-core').Page} page
+ * @param {string} user */
 export async function signIn(page, user, password = DEMO_PASSWORD, until = '[data-home]') {
+  const quiet = apiQuiet(page);
   await page.goto(BASE + '/');
   await page.waitForSelector('[data-login-form]');
   await page.fill('#login-user', user);
   await page.fill('#login-pass', password);
   await page.click('[data-login-form] button[type=submit]');
   await page.waitForSelector(until);
+  await quiet.settled();
+}
+
+/**
+ * Count a page's API requests in flight from now on; `settled()` resolves once none has been in flight for `ms`.
+ * @param {import('playwright-core').Page} page @returns {{settled: () => Promise<void>}}
+ */
+export function apiQuiet(page, ms = 150) {
+  const open = new Set();
+  let last = Date.now();
+  const isApi = (r) => new URL(r.url()).pathname.startsWith('/api/');
+  const done = (r) => { if (open.delete(r)) last = Date.now(); };
+  const start = (r) => { if (isApi(r)) { open.add(r); last = Date.now(); } };
+  page.on('request', start);
+  page.on('requestfinished', done);
+  page.on('requestfailed', done);
+  return {
+    async settled() {
+      const until = Date.now() + 30000;
+      while (open.size > 0 || Date.now() - last < ms) {
+        if (Date.now() > until) throw new Error(`API requests still in flight after 30 s: ${[...open].map((r) => r.url()).join(' ')}`);
+        await new Promise((res) => setTimeout(res, 25));
+      }
+      for (const [ev, f] of [['request', start], ['requestfinished', done], ['requestfailed', done]]) page.off(ev, f);
+    },
+  };
 }
 
 /**
