@@ -1740,7 +1740,8 @@ static int redetect_cli(struct db *db, struct arena *a)
 	size_t nsrc = db_reg_sweep_sources(&names), total = 0, nslices = 0;
 	struct reg_detect_stats sum = {0};
 	double t0 = mono(), target = (double)config_int("XJ_REDETECT_SLICE_MS", 250) / 1000.0, longest = 0, t_keys = 0;
-	size_t slice = config_int("XJ_REDETECT_SLICE", 0) > 0 ? (size_t)config_int("XJ_REDETECT_SLICE", 0) : SWEEP_FIRST_SLICE;
+	size_t slice, longest_keys = 0;
+	const char *longest_src = "-";
 	enum xerr e = XE_OK;
 	struct arena sa, ka; /* one slice's memory; the keys seen */
 	struct hmap seen = {0};
@@ -1767,13 +1768,18 @@ static int redetect_cli(struct db *db, struct arena *a)
 		keys.n = kept;
 		t_keys += mono() - t1;
 		fprintf(stderr, "redetect: %s: %zu candidate keys (%.3f s)\n", names[src], keys.n, mono() - t1);
+		/* each source's slices start small again: a key of another source may cost far more (a source whose clashes
+		 * are all grouped grows its slices to thousands of keys; the next one's first slice would open thousands of
+		 * groups in one transaction, issue 14 item 2: no transaction over 1 s) */
+		slice = config_int("XJ_REDETECT_SLICE", 0) > 0 ? (size_t)config_int("XJ_REDETECT_SLICE", 0) : SWEEP_FIRST_SLICE;
 		for (size_t off = 0; off < keys.n && e == XE_OK;) {
 			struct sweep_ctx c = {&sa, &keys, off, off + slice < keys.n ? off + slice : keys.n, {0}, 0};
 			double ts = mono();
 			e = db_tx(db, sweep_tx, &c);
 			arena_reset(&sa);
 			double took = mono() - ts;
-			longest = took > longest ? took : longest;
+			if (took > longest)
+				longest = took, longest_src = names[src], longest_keys = c.to - c.from;
 			nslices++;
 			sum.groups_opened += c.st.groups_opened;
 			sum.members_added += c.st.members_added;
@@ -1796,7 +1802,8 @@ static int redetect_cli(struct db *db, struct arena *a)
 				struct sweep_ctx c = {&sa, &ids, off, off + 2000 < ids.n ? off + 2000 : ids.n, {0}, 0};
 				double ts = mono();
 				e = db_tx(db, gnumber_tx, &c);
-				longest = mono() - ts > longest ? mono() - ts : longest;
+				if (mono() - ts > longest)
+					longest = mono() - ts, longest_src = "G numbers", longest_keys = c.to - c.from;
 				nslices++;
 				gnumbers += c.gnumbers;
 			}
@@ -1807,6 +1814,8 @@ static int redetect_cli(struct db *db, struct arena *a)
 		       "redetect: %zu keys in %zu transactions, longest %.3f s; candidate keys read in %.3f s; G numbers given %llu\n",
 		       sum.groups_opened, sum.members_added, sum.members_closed, sum.members_reopened, sum.groups_done, total, nslices,
 		       longest, t_keys, gnumbers);
+	if (e == XE_OK)
+		fprintf(stderr, "redetect: the longest transaction: %s, %zu keys\n", longest_src, longest_keys);
 	printf("redetect: %s in %.3f s\n", err_code(e), mono() - t0);
 	arena_free(&sa);
 	hfree(&seen);
