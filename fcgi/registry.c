@@ -1247,6 +1247,11 @@ static enum xerr sweep_tx(struct db *db, void *vc)
 #define SWEEP_FIRST_SLICE 50
 /* Slices of a sweep grow or shrink so each transaction holds its locks about XJ_REDETECT_SLICE_MS (250 ms; a
  * registration waits at most that long for the rows a slice locked); XJ_REDETECT_SLICE fixes the keys per slice. */
+static size_t slice_first(void)
+{
+	return config_int("XJ_REDETECT_SLICE", 0) > 0 ? (size_t)config_int("XJ_REDETECT_SLICE", 0) : SWEEP_FIRST_SLICE;
+}
+
 static size_t slice_next(size_t cur, double took, double target)
 {
 	if (config_int("XJ_REDETECT_SLICE", 0) > 0)
@@ -1304,7 +1309,7 @@ static void import_recheck(struct db *db, struct imp *x)
 	enum xerr e = nn + ng ? db_reg_recheck_keys(db, x->a, nums, nn, nbgs, ng, &keys) : XE_OK;
 	struct arena sa;
 	arena_init(&sa, 1 << 16);
-	size_t slice = config_int("XJ_REDETECT_SLICE", 0) > 0 ? (size_t)config_int("XJ_REDETECT_SLICE", 0) : SWEEP_FIRST_SLICE;
+	size_t slice = slice_first();
 	for (size_t off = 0; e == XE_OK && nn + ng && off < keys.n;) {
 		struct sweep_ctx c = {&sa, &keys, off, off + slice < keys.n ? off + slice : keys.n, {0}, 0};
 		double ts = mono();
@@ -1771,7 +1776,7 @@ static int redetect_cli(struct db *db, struct arena *a)
 		/* each source's slices start small again: a key of another source may cost far more (a source whose clashes
 		 * are all grouped grows its slices to thousands of keys; the next one's first slice would open thousands of
 		 * groups in one transaction, issue 14 item 2: no transaction over 1 s) */
-		slice = config_int("XJ_REDETECT_SLICE", 0) > 0 ? (size_t)config_int("XJ_REDETECT_SLICE", 0) : SWEEP_FIRST_SLICE;
+		slice = slice_first();
 		for (size_t off = 0; off < keys.n && e == XE_OK;) {
 			struct sweep_ctx c = {&sa, &keys, off, off + slice < keys.n ? off + slice : keys.n, {0}, 0};
 			double ts = mono();
