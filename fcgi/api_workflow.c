@@ -1226,11 +1226,12 @@ enum xerr api_wf_stats(struct req *r, struct resp *w)
 {
 	enum xerr e;
 	const char *today = day_str(r->arena, today_day());
-	struct db_rows tot, gr, bc, gc, bs = {0}, gsch = {0};
+	struct db_rows tot = {0}, gr, bc, gc, bs = {0}, gsch = {0};
 	const int per_school = r->who->unit_level >= LEVEL_CITY; /* a province's schools are thousands: its counties */
 	/* the ministry's rows are its provinces; below, the counties */
 	const int per_province = r->who->unit_level == LEVEL_MINISTRY;
-	if ((e = db_counters_school_totals(r->db, r->arena, r->who, today, &tot)) ||
+	/* a bureau's totals are the sums of its units below (bc, added up below); a school reads its own rows */
+	if ((r->who->unit_level == LEVEL_SCHOOL && (e = db_counters_school_totals(r->db, r->arena, r->who, today, &tot))) ||
 	    (e = db_counters_groups(r->db, r->arena, r->who, today, &gr)) ||
 	    (e = db_counters_units_below(r->db, r->arena, r->who, per_province ? LEVEL_PROVINCE : LEVEL_COUNTY, today, &bc)) ||
 	    (e = db_counters_groups_below(r->db, r->arena, r->who, per_province ? LEVEL_PROVINCE : LEVEL_COUNTY, today, &gc)))
@@ -1263,9 +1264,12 @@ enum xerr api_wf_stats(struct req *r, struct resp *w)
 		else if (eq(kind, "a"))
 			arbitrations += k;
 	}
-	for (size_t i = 0; i < tot.n; i++) {
-		const char *kind = db_get(&tot, i, 0), *key = db_get(&tot, i, 1);
-		double k = (double)db_get_int(&tot, i, 2);
+	/* columns kind, key, n: from column 0 of a school's totals, from column 2 of the units below (code, name first) */
+	const struct db_rows *sums = r->who->unit_level == LEVEL_SCHOOL ? &tot : &bc;
+	const size_t kc = sums == &tot ? 0 : 2;
+	for (size_t i = 0; i < sums->n; i++) {
+		const char *kind = db_get(sums, i, kc), *key = db_get(sums, i, kc + 1);
+		double k = (double)db_get_int(sums, i, kc + 2);
 		if (eq(kind, "s")) {
 			json_inc(bystatus, key, k);
 			nstudents += k;

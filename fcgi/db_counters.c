@@ -13,17 +13,16 @@
 static const struct db_sql Q_TOTALS[SCOPE_N] = SCOPE_SQL(
 	"SELECT " KEYED ", SUM(c.n) n FROM count_school c WHERE ", "c", "school_id",
 	DUE_FILTER " GROUP BY c.kind, 2 HAVING n <> 0 ORDER BY c.kind, 2");
-/* a bureau (county and above): its own count_rollup rows (a few per key and shard); the units one level below. Students
- * and members by status and state ('s', 'm') are one range of the key (level, kind, unit); overdue members ('d') only the
- * pending states' rows due before today (sql/331), summed into one 'd' row per state. */
+/* a bureau (county and above): the count_rollup rows of the units one level below (a county: its own), whose sums are
+ * also the bureau's own totals (api_wf_stats adds them up: one read fewer, and the ministry's figures come from the 31
+ * provinces' rows, sql/387). Students and members by status and state ('s', 'm') are one range of the key (level,
+ * kind, unit); overdue members ('d') only the pending states' rows due before today (sql/331), summed into one 'd' row
+ * per state. */
 #define R_SM(U)                                                                                                       \
 	"SELECT c.unit_key, c.kind, c.k1, SUM(c.n) n FROM count_rollup c FORCE INDEX (PRIMARY)"                         \
 	" WHERE c.level = ? AND c.kind IN ('s', 'm') AND " U " GROUP BY c.unit_key, c.kind, c.k1"
 #define R_D(U) "SELECT c.unit_key, c.kind, c.k1, SUM(c.n) n FROM count_rollup c WHERE c.level = ? AND c.kind = 'd' AND " U \
 	" AND c.k1 IN " SQL_PENDING " AND c.day < ? GROUP BY c.unit_key, c.kind, c.k1"
-static const struct db_sql Q_TOTALS_ROLLUP = {
-	"SELECT x.kind, x.k1, x.n FROM (" R_SM("c.unit_key = ?") " UNION ALL " R_D("c.unit_key = ?") ") x"
-	" WHERE x.n <> 0 ORDER BY x.kind, x.k1"};
 static const struct db_sql Q_ROLLUP_BELOW = {
 	"SELECT x.unit_key, u.name, x.kind, x.k1, x.n FROM (" R_SM("c.unit_key LIKE ?") " UNION ALL " R_D("c.unit_key LIKE ?")
 	") x LEFT JOIN unit u ON u.code = RPAD(x.unit_key, 6, '0') WHERE x.n <> 0 ORDER BY x.unit_key, x.kind, x.k1"};
@@ -67,12 +66,8 @@ static const struct db_sql Q_FILL_ROLLUP = {"INSERT INTO count_rollup SELECT * F
 enum xerr db_counters_school_totals(struct db *db, struct arena *a, const struct principal *who, const char *today,
 				    struct db_rows *rows)
 {
-	enum scope_kind k = scope_kind_of(who);
-	const char *key = scope_unit_key(who, a);
-	if (k != SCOPE_SCHOOL)
-		return db_exec(db, a, &Q_TOTALS_ROLLUP,
-			       DB_ARGS(DBI(who->unit_level), DBS(key), DBI(who->unit_level), DBS(key), DBS(today)), rows, NULL, NULL);
-	return db_exec(db, a, &Q_TOTALS[k], DB_ARGS(scope_arg(who), DBS(today)), rows, NULL, NULL);
+	assert(scope_kind_of(who) == SCOPE_SCHOOL);
+	return db_exec(db, a, &Q_TOTALS[SCOPE_SCHOOL], DB_ARGS(scope_arg(who), DBS(today)), rows, NULL, NULL);
 }
 
 enum xerr db_counters_units_below(struct db *db, struct arena *a, const struct principal *who, int level, const char *today,

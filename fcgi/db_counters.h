@@ -12,12 +12,15 @@
 #include "db.h"
 #include "http.h"
 
-/* Sums in who's jurisdiction (count_rollup for a bureau, count_school for a school): columns kind, key, n; key is the status ('s'), the member state ('m')
- * or the member state of members due before today ('d', YYYY-MM-DD). Rows with n = 0 are left out. */
+/* A school's sums (who a school; a bureau's are the sums of its units below, db_counters_units_below): columns kind,
+ * key, n; key is the status ('s'), the member state ('m') or the member state of members due before today ('d',
+ * YYYY-MM-DD). Rows with n = 0 are left out. */
 enum xerr db_counters_school_totals(struct db *db, struct arena *a, const struct principal *who, const char *today,
 				    struct db_rows *rows);
 /* One row per unit of `level` (1 provinces, 3 counties) under who's unit, from count_rollup: columns unit code (2 or 6
- * digits), name, kind, key, n, ordered by code. Per school (count_school; who a city or county bureau): columns
+ * digits), name, kind, key ('d': the member state of members due before today, summed over the days), n, ordered by
+ * code; rows with n = 0 are left out. Every counted row of who's jurisdiction is in exactly one unit below (a
+ * county's unit below is itself), so their sums are who's totals. Per school (count_school; who a city or county bureau): columns
  * school_id, school code, school name, county_code, kind, key, n, ordered by school id. */
 enum xerr db_counters_units_below(struct db *db, struct arena *a, const struct principal *who, int level, const char *today,
 				  struct db_rows *rows);
