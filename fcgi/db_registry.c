@@ -1412,7 +1412,7 @@ static enum scope_kind list_driver(const struct principal *who, const struct sea
 /* What drives a searched list (issue 13 item 1): an exact ID number, an exact student number, a name with a birth date
  * on (birth_date, name) whatever the caller's level, a name on the (path, name) index of the narrowest path, or that
  * path's own index; the driver's arguments into x (returns how many). */
-enum list_by { BY_ID, BY_NO, BY_BIRTH, BY_NAME, BY_PATH, BY_WIDE };
+enum list_by { BY_ID, BY_NO, BY_BIRTH, BY_NAME, BY_PATH };
 static enum list_by list_by(const struct principal *who, const struct search *f, enum scope_kind *d, struct db_arg *x, size_t *n)
 {
 	struct db_arg drv;
@@ -1427,16 +1427,6 @@ static enum list_by list_by(const struct principal *who, const struct search *f,
 	if (f->name_pattern)
 		return x[(*n)++] = DBS(f->name_pattern), BY_NAME;
 	return BY_PATH;
-}
-
-/* The problem list by a one-character name prefix: driven by the path's members (BY_WIDE), the name checked on each. */
-static enum list_by group_list_by(const struct principal *who, const struct search *f, enum scope_kind *d, struct db_arg *x,
-				  size_t *n)
-{
-	if (!f->name_wide || f->id_number || f->student_no)
-		return list_by(who, f, d, x, n);
-	*d = list_driver(who, f, &x[(*n)++]);
-	return BY_WIDE;
 }
 
 enum xerr db_reg_student_list(struct db *db, struct arena *a, const struct principal *who, const struct search *f,
@@ -1499,9 +1489,10 @@ static enum group_filter group_filter_of(const struct search *f)
 /* issue 13 item 1: a group is listed when one of its members within the caller's scope (C, on m) passes every member
  * filter and the group filters (on the member's copy of its group's type and state), and, when searching, is the
  * student searched for. The members are read first (a derived table, never a walk of every group by id probing them):
- * driven by the narrowest path (the school or county filter, else the caller's level) on (path, group_id), or on
- * (path, g_state | g_type, group_id) under a group filter (sql/380), or by the student searched for (exact ID number,
- * student number, or a name on (path, name)) and k_member_student; then their groups by primary key, newest first
+ * driven by the narrowest path (the school or county filter, else the caller's level) on (path, group_id), on
+ * (path, g_state | g_type, group_id) under a group filter (sql/380), on (path, s_name) for a name (sql/382: the matching
+ * members only, then grouped), or by the student searched for (exact ID number or student number) and
+ * k_member_student; then their groups by primary key, newest first
  * after the cursor's id. The members stop at the page's last group: the index is read backwards for one page, not for
  * the whole jurisdiction (GROUP BY, not DISTINCT: grouped in the index's order, without a temporary table of every
  * member, the scan stops at the page's last group; measured at 1M records: 120-190 ms → 3 ms). */
@@ -1511,19 +1502,10 @@ static enum group_filter group_filter_of(const struct search *f)
 	" ORDER BY m.group_id DESC LIMIT ?) x STRAIGHT_JOIN problem_group g ON g.id = x.group_id"                      \
 	" JOIN unit au ON au.id = g.arbiter_unit_id ORDER BY g.id DESC"
 #define GL_PATH(IDX, DRV, C) GL_Q("group_member m FORCE INDEX (" IDX ") WHERE " DRV, C, "")
-/* a one-character name prefix (a surname, a few % of everyone, more than the members of problem groups): the members of
- * the path in group order, each with its student's name, until a page of groups is found */
-#define GL_WIDE(IDX, DRV, C) \
-	GL_Q("group_member m " IDX " STRAIGHT_JOIN student s ON s.id = m.student_id WHERE " DRV, C, SQL_SEARCH_STUDENT("s"))
 #define GL_STUDENT(IDX, DRV, C) \
 	GL_Q("student s FORCE INDEX (" IDX ") STRAIGHT_JOIN group_member m FORCE INDEX (k_member_student)" \
 	     " ON m.student_id = s.id WHERE " DRV, C, SQL_SEARCH_STUDENT("s"))
 #define GP_ALL(C) GL_Q("group_member m WHERE (? IS NULL)", C, "")
-#define GW_ALL(C) GL_WIDE("FORCE INDEX (uk_member)", "(? IS NULL)", C)
-#define GW_PROV(C) GL_WIDE("FORCE INDEX (k_member_province)", "m.province_code = ?", C)
-#define GW_CITY(C) GL_WIDE("FORCE INDEX (k_member_city)", "m.city_code = ?", C)
-#define GW_COUNTY(C) GL_WIDE("FORCE INDEX (k_member_county_group)", "m.county_code = ?", C)
-#define GW_SCHOOL(C) GL_WIDE("FORCE INDEX (k_member_school_group)", "m.school_id = ?", C)
 #define GP_PROV(C) GL_PATH("k_member_province", "m.province_code = ?", C)
 #define GP_CITY(C) GL_PATH("k_member_city", "m.city_code = ?", C)
 #define GP_COUNTY(C) GL_PATH("k_member_county_group", "m.county_code = ?", C)
@@ -1539,11 +1521,12 @@ static enum group_filter group_filter_of(const struct search *f)
 #define GT_CITY(C) GL_PATH("k_member_city_gtype", "m.city_code = ? AND m.g_type = ?", C)
 #define GT_COUNTY(C) GL_PATH("k_member_county_gtype", "m.county_code = ? AND m.g_type = ?", C)
 #define GT_SCHOOL(C) GL_PATH("k_member_school_gtype", "m.school_id = ? AND m.g_type = ?", C)
-#define GN_ALL(C) GL_STUDENT("k_student_name", "(? IS NULL) AND s.name LIKE ?", C)
-#define GN_PROV(C) GL_STUDENT("k_student_province_name", "s.province_code = ? AND s.name LIKE ?", C)
-#define GN_CITY(C) GL_STUDENT("k_student_city_name", "s.city_code = ? AND s.name LIKE ?", C)
-#define GN_COUNTY(C) GL_STUDENT("k_student_county_name", "s.county_code = ? AND s.name LIKE ?", C)
-#define GN_SCHOOL(C) GL_STUDENT("k_student_school_name", "s.school_id = ? AND s.name LIKE ?", C)
+/* a name (prefix or exact): the path's members of that name, on their copy of the student's name (sql/382) */
+#define GN_ALL(C) GL_PATH("k_member_sname", "(? IS NULL) AND m.s_name LIKE ?", C)
+#define GN_PROV(C) GL_PATH("k_member_province_sname", "m.province_code = ? AND m.s_name LIKE ?", C)
+#define GN_CITY(C) GL_PATH("k_member_city_sname", "m.city_code = ? AND m.s_name LIKE ?", C)
+#define GN_COUNTY(C) GL_PATH("k_member_county_sname", "m.county_code = ? AND m.s_name LIKE ?", C)
+#define GN_SCHOOL(C) GL_PATH("k_member_school_sname", "m.school_id = ? AND m.s_name LIKE ?", C)
 #define GI_ID(C) GL_STUDENT("k_student_idno", "s.id_number IN (?, ?)", C)
 #define GI_NO(C) GL_STUDENT("uk_student_no", "s.student_no = ?", C)
 #define SCOPED_M(F) SCOPE_EACH(F, "m", "school_id")
@@ -1560,8 +1543,6 @@ static const struct db_sql Q_GROUPS[GF_N][SCOPE_N][SCOPE_N] = {
 	[GF_STATE] = {SCOPED_M(GS_ALL), SCOPED_M(GS_PROV), SCOPED_M(GS_CITY), SCOPED_M(GS_COUNTY), SCOPED_M(GS_SCHOOL)},
 	[GF_STATE_TYPE] = {SCOPED_M(GS_ALL), SCOPED_M(GS_PROV), SCOPED_M(GS_CITY), SCOPED_M(GS_COUNTY), SCOPED_M(GS_SCHOOL)},
 	[GF_TYPE] = {SCOPED_M(GT_ALL), SCOPED_M(GT_PROV), SCOPED_M(GT_CITY), SCOPED_M(GT_COUNTY), SCOPED_M(GT_SCHOOL)}};
-static const struct db_sql Q_GROUPS_WIDE[SCOPE_N][SCOPE_N] = {
-	SCOPED_M(GW_ALL), SCOPED_M(GW_PROV), SCOPED_M(GW_CITY), SCOPED_M(GW_COUNTY), SCOPED_M(GW_SCHOOL)};
 static const struct db_sql Q_GROUPS_NAME[SCOPE_N][SCOPE_N] = {
 	SCOPED_M(GN_ALL), SCOPED_M(GN_PROV), SCOPED_M(GN_CITY), SCOPED_M(GN_COUNTY), SCOPED_M(GN_SCHOOL)};
 static const struct db_sql Q_GROUPS_ID[SCOPE_N] = SCOPED_M(GI_ID);
@@ -1579,15 +1560,15 @@ enum xerr db_reg_group_list(struct db *db, struct arena *a, const struct princip
 		return db_exec(db, a, &Q_GROUPS_ALL[gf],
 			       DB_ARGS(by_group, DBS(f->type), DBS(f->type), DBS(f->state), DBS(f->state), DBI(after),
 				       DBI(after), DBI(limit)), rows, NULL, NULL);
-	enum list_by by = group_list_by(who, f, &d, x, &n);
+	enum list_by by = list_by(who, f, &d, x, &n);
 	assert(by != BY_BIRTH); /* the problem list takes no birth date (SEARCH_GROUP_KEYS) */
 	const struct db_sql *q = by == BY_ID ? &Q_GROUPS_ID[k] : by == BY_NO ? &Q_GROUPS_NO[k]
-			       : by == BY_NAME ? &Q_GROUPS_NAME[d][k] : by == BY_WIDE ? &Q_GROUPS_WIDE[d][k] : &Q_GROUPS[gf][d][k];
+			       : by == BY_NAME ? &Q_GROUPS_NAME[d][k] : &Q_GROUPS[gf][d][k];
 	if (by == BY_PATH && gf != GF_NONE)
 		x[n++] = by_group;
 	x[n++] = scope_arg(who);
 	n += db_search_member_args(x + n, f, today);
-	if (by != BY_PATH)
+	if (by == BY_ID || by == BY_NO) /* the student searched for, read through its record */
 		n += db_search_student_args(x + n, f);
 	x[n++] = DBS(f->type), x[n++] = DBS(f->type), x[n++] = DBS(f->state), x[n++] = DBS(f->state);
 	x[n++] = DBI(after), x[n++] = DBI(after), x[n++] = DBI(limit);

@@ -155,6 +155,16 @@ test('the problem list: search by a member\'s ID number, student number or name 
   assert.ok(!gids(await county.get(`/api/v1/groups?member_state=closed&name=${enc(P)}`)).includes(gid));
   assert.ok(gids(await county.get(`/api/v1/groups?school=${SCHOOLS.a.code}&limit=100`)).includes(gid));
   assert.ok(!gids(await county.get(`/api/v1/groups?school=${SCHOOLS.a2.code}&name=${enc(P)}`)).includes(gid));
+  // a member's name is searched as it is now (sql/382: the member's copy follows the record in the same statement)
+  const renamed = P + '丁';
+  sql(`UPDATE student SET name = '${renamed}' WHERE id = ${A.student_id}`);
+  try {
+    assert.ok(gids(await county.get(`/api/v1/groups?name=${enc(renamed)}&name_match=exact`)).includes(gid));
+    assert.ok(!gids(await county.get(`/api/v1/groups?name=${enc(P + '乙')}&name_match=exact`)).includes(gid), 'not by the old name');
+  } finally {
+    sql(`UPDATE student SET name = '${P}乙' WHERE id = ${A.student_id}`);
+  }
+  assert.ok(gids(await county.get(`/api/v1/groups?name=${enc(P + '乙')}&name_match=exact`)).includes(gid));
   const city = await as('city_1301');
   assert.ok(gids(await city.get(`/api/v1/groups?county=130104&name=${enc(P)}`)).includes(gid));
   assert.ok(!gids(await city.get(`/api/v1/groups?county=130202&name=${enc(P)}`)).includes(gid));
