@@ -168,7 +168,8 @@ static const struct db_sql Q_QUEUE_ARB_N = {
 static const struct db_sql Q_REMINDERS = {
 	"SELECT 'member', m.group_id, m.id, g.type, m.state, m.due_date, su.code, su.name, su.level,"
 	" TIMESTAMPDIFF(SECOND, m.step_started_at, UTC_TIMESTAMP(6)), s.name"
-	" FROM unit su JOIN group_member m ON m.school_id = su.id AND m.state IN ('unconfirmed','open','awaiting_leader')"
+	" FROM unit su STRAIGHT_JOIN group_member m FORCE INDEX (k_member_school) ON m.school_id = su.id"
+	" AND m.state IN ('unconfirmed','open','awaiting_leader')"
 	" JOIN problem_group g ON g.id = m.group_id JOIN student s ON s.id = m.student_id"
 	" WHERE su.parent_id = ? AND su.level = 4 AND m.due_date < ?"
 	" UNION ALL SELECT 'member', m.group_id, m.id, g.type, m.state, m.due_date, cu.code, cu.name, cu.level,"
