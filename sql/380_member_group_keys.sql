@@ -8,7 +8,7 @@
 -- groups (10M records: 1.1-1.9 s for a province). The ministry's list without member filters reads problem_group
 -- itself: keys (state, id) and (type, id) for its filters.
 ALTER TABLE group_member
-  ADD COLUMN g_type VARCHAR(12) NOT NULL DEFAULT '' COMMENT 'the group''s type (problem_group.type; sql/380)',
+  ADD COLUMN g_type VARCHAR(16) NOT NULL DEFAULT '' COMMENT 'the group''s type (problem_group.type; sql/380)',
   ADD COLUMN g_state VARCHAR(24) NOT NULL DEFAULT '' COMMENT 'the group''s state (problem_group.state; sql/380)';
 -- the copy changes no column a counter counts: the counters' triggers need not run (sql/320)
 SET @xj_bulk_load = 1;
@@ -36,7 +36,7 @@ DELIMITER //
 -- a new member takes its group's type and state (whatever the insert named: the group is the one source)
 CREATE TRIGGER member_group_copy BEFORE INSERT ON group_member FOR EACH ROW
 BEGIN
-  DECLARE v_type VARCHAR(12);
+  DECLARE v_type VARCHAR(16);
   DECLARE v_state VARCHAR(24);
   SELECT type, state INTO v_type, v_state FROM problem_group WHERE id = NEW.group_id;
   SET NEW.g_type = v_type, NEW.g_state = v_state;
@@ -51,7 +51,7 @@ END//
 -- a member moved to another group (no statement does this today) takes the new group's type and state
 CREATE TRIGGER member_group_move BEFORE UPDATE ON group_member FOR EACH ROW
 BEGIN
-  DECLARE v_type VARCHAR(12);
+  DECLARE v_type VARCHAR(16);
   DECLARE v_state VARCHAR(24);
   IF NOT (OLD.group_id <=> NEW.group_id) THEN
     SELECT type, state INTO v_type, v_state FROM problem_group WHERE id = NEW.group_id;

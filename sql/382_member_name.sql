@@ -24,7 +24,7 @@ DELIMITER //
 -- a new member takes its group's type and state (sql/380) and its student's name (whatever the insert named)
 CREATE TRIGGER member_group_copy BEFORE INSERT ON group_member FOR EACH ROW
 BEGIN
-  DECLARE v_type VARCHAR(12);
+  DECLARE v_type VARCHAR(16);
   DECLARE v_state VARCHAR(24);
   DECLARE v_name VARCHAR(50);
   SELECT type, state INTO v_type, v_state FROM problem_group WHERE id = NEW.group_id;
