@@ -194,7 +194,7 @@ static const struct db_sql Q_REMINDERS = {
  * problem type, school, county, the student searched for. Arguments: see db_wf_overdue. */
 #define OV_SEARCH                                                                                                     \
 	" AND (? IS NULL OR g.type = ?) AND (? IS NULL OR m.school_id = ?) AND (? IS NULL OR m.county_code = ?)"       \
-	SQL_SEARCH_STUDENT("s")
+	SQL_SEARCH_MEMBER_STUDENT("m")
 #define OV_SEARCH_NARGS (6 + SEARCH_STUDENT_NARGS)
 /* Issue 13 item 1 (R24, R30): the caller's members that can put a row on the list (OV_CANDIDATES, C on m: ov_day, the
  * first day one of a member's three kinds of step is late, before today, on (path, ov_day), sql/383), each joined to
@@ -209,27 +209,32 @@ static const struct db_sql Q_REMINDERS = {
 	" k_member_county_ov, k_member_school_ov) WHERE m.ov_day < ? AND " C ") x"
 #define OV_DUE "CASE k.r WHEN 0 THEN m.due_date WHEN 1 THEN g.arb_due_date ELSE g.deadline END"
 #define OV_MID "IF(k.r = 0, m.id, 0)"
-#define OV_UNIT(COL) "CASE WHEN k.r > 0 THEN au." COL " WHEN m.state = 'awaiting_review' THEN cu." COL " ELSE su." COL " END"
+#define OV_UNIT(COL) "CASE WHEN y.kr > 0 THEN au." COL " WHEN m.state = 'awaiting_review' THEN cu." COL " ELSE su." COL " END"
 /* The unit whose step it is (issue 11 item 9): the school for its handling, the county for its review, the arbiter for
  * an arbitration and for a group past its clearance deadline; how long the step has waited; escalated (due before the
- * cutoff of db_wf_escalate_cutoff). Arguments: cutoff, the candidates' 2, today x3, scope, search (OV_SEARCH_NARGS), has cursor, the
- * cursor's 4 values, limit. The last three columns are the row's key (TO_DAYS of the due day, member id or 0, kind). */
+ * cutoff of db_wf_escalate_cutoff). The page's rows are chosen first (y: their keys and one member of each, from the
+ * candidates, their groups and the search on the member's copies), then only those are joined to their record and
+ * units. Arguments: cutoff, the candidates' 2, today x3, scope, search (OV_SEARCH_NARGS), has cursor, the cursor's 4
+ * values, limit. The last three columns are the row's key (TO_DAYS of the due day, member id or 0, kind). */
 #define OVERDUE_LIST(C)                                                                                               \
-	"SELECT ELT(k.r + 1, 'member', 'arbitration', 'deadline'), m.group_id, IF(k.r = 0, m.id, NULL), g.type,"       \
-	" IF(k.r = 0, m.state, g.state), " OV_DUE ", IF(k.r = 0, m.school_id, NULL), IF(k.r = 0, m.county_code, NULL)," \
-	" IF(k.r = 0, s.name, NULL), IF(k.r = 0, s.student_no, NULL), " OV_UNIT("code") ", " OV_UNIT("name") ","        \
-	" " OV_UNIT("level") ", TIMESTAMPDIFF(SECOND, CASE k.r WHEN 0 THEN m.step_started_at WHEN 1 THEN g.arb_since"   \
-	" ELSE g.created_at END, UTC_TIMESTAMP(6)), " OV_DUE " < ?, TO_DAYS(" OV_DUE ") kd, " OV_MID " km, k.r kr"     \
+	"SELECT ELT(y.kr + 1, 'member', 'arbitration', 'deadline'), y.gid, IF(y.kr = 0, m.id, NULL), g.type,"          \
+	" IF(y.kr = 0, m.state, g.state), FROM_DAYS(y.kd), IF(y.kr = 0, m.school_id, NULL),"                            \
+	" IF(y.kr = 0, m.county_code, NULL), IF(y.kr = 0, s.name, NULL), IF(y.kr = 0, s.student_no, NULL), "            \
+	OV_UNIT("code") ", " OV_UNIT("name") ", " OV_UNIT("level") ", TIMESTAMPDIFF(SECOND, CASE y.kr WHEN 0"          \
+	" THEN m.step_started_at WHEN 1 THEN g.arb_since ELSE g.created_at END, UTC_TIMESTAMP(6)), FROM_DAYS(y.kd) < ?," \
+	" y.kd, y.km, y.kr FROM (SELECT TO_DAYS(" OV_DUE ") kd, m.group_id gid, " OV_MID " km, k.r kr, MIN(m.id) mid"   \
 	" FROM " OV_CANDIDATES(C) " STRAIGHT_JOIN group_member m ON m.id = x.mid"                                      \
 	" STRAIGHT_JOIN problem_group g ON g.id = m.group_id"                                                          \
 	" STRAIGHT_JOIN (SELECT 0 r UNION ALL SELECT 1 UNION ALL SELECT 2) k"                                           \
 	" ON (k.r = 0 AND m.state IN " PENDING " AND m.due_date < ?)"                                                  \
 	" OR (k.r = 1 AND g.state = 'awaiting_arbitration' AND g.arb_due_date < ?)"                                    \
 	" OR (k.r = 2 AND g.state <> 'done' AND g.deadline < ?)"                                                       \
+	" WHERE " C OV_SEARCH " AND (? = 0 OR (TO_DAYS(" OV_DUE "), m.group_id, " OV_MID ", k.r) > (?, ?, ?, ?))"      \
+	" GROUP BY kd, gid, km, kr ORDER BY kd, gid, km, kr LIMIT ?) y"                                                \
+	" STRAIGHT_JOIN group_member m ON m.id = y.mid STRAIGHT_JOIN problem_group g ON g.id = y.gid"                  \
 	" STRAIGHT_JOIN student s ON s.id = m.student_id STRAIGHT_JOIN unit su ON su.id = m.school_id"                 \
 	" LEFT JOIN unit cu ON cu.code = m.county_code LEFT JOIN unit au ON au.id = g.arbiter_unit_id"                 \
-	" WHERE " C OV_SEARCH " AND (? = 0 OR (TO_DAYS(" OV_DUE "), m.group_id, " OV_MID ", k.r) > (?, ?, ?, ?))"      \
-	" GROUP BY kd, m.group_id, km, kr ORDER BY kd, m.group_id, km, kr LIMIT ?"
+	" ORDER BY y.kd, y.gid, y.km, y.kr"
 static const struct db_sql Q_OVERDUE[SCOPE_N] = SCOPED(OVERDUE_LIST);
 
 /* ---- feed ---- */
