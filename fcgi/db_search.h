@@ -9,8 +9,8 @@
 
 /* Member states still waiting for someone (SPEC s.6; the workflow's "pending"). */
 #define SQL_PENDING "('unconfirmed','open','awaiting_leader','awaiting_review')"
-/* R20: rejected by the bureau, with the school to handle again. */
-#define SQL_REJECTED(M) "(" M ".reject_reason IS NOT NULL AND " M ".state IN ('unconfirmed','open'))"
+/* R20: rejected by the bureau, with the school to handle again (the persistent column of sql/384). */
+#define SQL_REJECTED(M) "(" M ".rejected_open = 1)"
 
 /* The student search on student row S: exact ID number (canonical or as typed), exact student number, name LIKE
  * pattern (prefix or exact; wildcards refused by search.c, backslash escaped). 7 arguments: db_search_student_args. */
