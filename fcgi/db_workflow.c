@@ -148,8 +148,8 @@ static const struct db_sql Q_QUEUE_COUNTY_N = {QUEUE_COUNTS(W_COUNTY)};
  * group (school, county, the student searched for). Arguments: see db_wf_queue_arbiter. */
 #define ARB_SEARCH                                                                                                    \
 	" AND (? IS NULL OR g.type = ?) AND (? IS NULL OR g.arb_due_date < ?) AND (? = 0 OR EXISTS (SELECT 1 FROM"      \
-	" group_member am FORCE INDEX (uk_member) STRAIGHT_JOIN student s ON s.id = am.student_id WHERE am.group_id = g.id" \
-	" AND (? IS NULL OR am.school_id = ?) AND (? IS NULL OR am.county_code = ?)" SQL_SEARCH_STUDENT("s") "))"
+	" group_member am FORCE INDEX (uk_member) WHERE am.group_id = g.id"                                              \
+	" AND (? IS NULL OR am.school_id = ?) AND (? IS NULL OR am.county_code = ?)" SQL_SEARCH_MEMBER_STUDENT("am") "))"
 #define G_US "CAST(UNIX_TIMESTAMP(g.arb_since) * 1000000 AS SIGNED)"
 static const struct db_sql Q_QUEUE_ARB = {
 	"SELECT g.id, g.type, g.arb_due_date, TIMESTAMPDIFF(SECOND, g.arb_since, UTC_TIMESTAMP(6)), g.version,"
