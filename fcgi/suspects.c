@@ -314,7 +314,10 @@ enum xerr suspects_run(struct db *db, struct sx_run_stats *st)
 	/* every live record, prepared once */
 	for (uint64_t after = 0; e == XE_OK;) {
 		struct db_rows rs;
-		if ((e = db_sx_records(db, &a, after, SLICE, &rs)) != XE_OK || rs.n == 0)
+		double tr = now_s();
+		e = db_sx_records(db, &a, after, SLICE, &rs);
+		st->read_seconds += now_s() - tr;
+		if (e != XE_OK || rs.n == 0)
 			break;
 		if (x.n + rs.n > cap) {
 			cap = (x.n + rs.n) * 2;
@@ -337,6 +340,8 @@ enum xerr suspects_run(struct db *db, struct sx_run_stats *st)
 	}
 	if (e == XE_OK) {
 		/* candidate pairs only within a block (equal key) */
+		st->prepare_seconds = now_s() - t0 - st->read_seconds;
+		double tc = now_s();
 		sort_keyed(keys, nk);
 		for (size_t s = 0; s < nk;) {
 			size_t t = s + 1;
@@ -356,6 +361,7 @@ enum xerr suspects_run(struct db *db, struct sx_run_stats *st)
 			if (!u || x.f[u - 1].a != x.f[i].a || x.f[u - 1].b != x.f[i].b)
 				x.f[u++] = x.f[i];
 		x.nf = u;
+		st->compare_seconds = now_s() - tc;
 	}
 	double tp = now_s();
 	if (e == XE_OK)
@@ -431,10 +437,11 @@ int suspects_cli(void)
 		e = suspects_run(db, &st);
 	if (e == XE_OK)
 		printf("suspects: %zu records, %zu keys, %zu blocks, %zu compared, %zu pairs at or above %d, %zu new, %zu changed,"
-		       " %zu unchanged, %llu removed, %.3f s (pairs %.3f s, of it writing %.3f s; %zu blocking keys stored in %.3f s)\n",
+		       " %zu unchanged, %llu removed, %.3f s (pairs %.3f s: reading records %.3f s, preparing and keying %.3f s, sorting and"
+		       " comparing %.3f s, merging and writing %.3f s; %zu blocking keys stored in %.3f s)\n",
 		       st.records, st.keys, st.blocks, st.compared, st.pairs, suspects_threshold(), st.inserted, st.updated,
-		       st.unchanged, st.removed, st.seconds, st.seconds - st.keys_seconds, st.store_seconds, st.keys_stored,
-		       st.keys_seconds);
+		       st.unchanged, st.removed, st.seconds, st.seconds - st.keys_seconds, st.read_seconds, st.prepare_seconds,
+		       st.compare_seconds, st.store_seconds, st.keys_stored, st.keys_seconds);
 	else
 		fprintf(stderr, "suspects: %s\n", err_code(e));
 	db_close(db);

@@ -14,7 +14,9 @@ struct sx_run_stats {
 	size_t records, keys, blocks, compared, pairs, keys_stored;
 	size_t inserted, updated, unchanged; /* pairs found: new, stored otherwise (rewritten), stored alike (untouched) */
 	unsigned long long removed;          /* open pairs stored before and found no more */
-	double seconds, keys_seconds, store_seconds; /* the whole run; of it, rebuilding suspect_key; merging the pairs */
+	/* the whole run; of it: reading the records, preparing and keying them, sorting the keys and comparing blocks,
+	 * merging the pairs with the stored ones (and writing what changed), storing missing blocking keys */
+	double seconds, read_seconds, prepare_seconds, compare_seconds, store_seconds, keys_seconds;
 };
 /* The full run: every live record prepared once, candidate pairs only within equal blocking keys (sx_keys; a block
  * larger than the cap is compared in windows of sorted neighbours), pairs at or above the threshold stored (R31:
