@@ -9,7 +9,6 @@
 #include "sbuf.h"
 #include "log.h"
 #include <assert.h>
-#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1371,6 +1370,8 @@ static const struct db_sql Q_STUDENT_GET[SCOPE_N] =
 #define SS_CITY(C) SL_Q("k_student_city_status", "s.city_code = ? AND s.status = ?", C, SL_KEY_ID)
 #define SS_COUNTY(C) SL_Q("k_student_county", "s.county_code = ? AND s.status = ?", C, SL_KEY_ID)
 #define SS_SCHOOL(C) SL_Q("k_student_school", "s.school_id = ? AND s.status = ?", C, SL_KEY_ID)
+/* a name with a birth date (sql/381): the few records born that day (about 2,300 a day nationally at 10M), by name */
+#define SB_NAME(C) SL_Q("k_student_birth_name", "s.birth_date = ? AND s.name LIKE ?", C, SL_KEY_NAME)
 #define SI_ID(C) SL_Q("k_student_idno", "s.id_number IN (?, ?)", C, SL_KEY_ID)
 #define SI_NO(C) SL_Q("uk_student_no", "s.student_no = ?", C, SL_KEY_ID)
 #define SCOPED_S(F) SCOPE_EACH(F, "s", "school_id")
@@ -1382,6 +1383,7 @@ static const struct db_sql Q_STUDENT_NAME[SCOPE_N][SCOPE_N] = {
 /* a status filter (R6) without a search: (path, status, id) newest first */
 static const struct db_sql Q_STUDENT_STATUS[SCOPE_N][SCOPE_N] = {
 	SCOPED_S(SS_ALL), SCOPED_S(SS_PROV), SCOPED_S(SS_CITY), SCOPED_S(SS_COUNTY), SCOPED_S(SS_SCHOOL)};
+static const struct db_sql Q_STUDENT_BIRTH[SCOPE_N] = SCOPED_S(SB_NAME);
 static const struct db_sql Q_STUDENT_ID[SCOPE_N] = SCOPED_S(SI_ID);
 static const struct db_sql Q_STUDENT_NUMBER[SCOPE_N] = SCOPED_S(SI_NO);
 
@@ -1407,9 +1409,10 @@ static enum scope_kind list_driver(const struct principal *who, const struct sea
 	return k;
 }
 
-/* What drives a searched list (issue 13 item 1): an exact ID number, an exact student number, a name on the (path, name)
- * index of the narrowest path, or that path's own index; the driver's arguments into x (returns how many). */
-enum list_by { BY_ID, BY_NO, BY_NAME, BY_PATH, BY_WIDE };
+/* What drives a searched list (issue 13 item 1): an exact ID number, an exact student number, a name with a birth date
+ * on (birth_date, name) whatever the caller's level, a name on the (path, name) index of the narrowest path, or that
+ * path's own index; the driver's arguments into x (returns how many). */
+enum list_by { BY_ID, BY_NO, BY_BIRTH, BY_NAME, BY_PATH };
 static enum list_by list_by(const struct principal *who, const struct search *f, enum scope_kind *d, struct db_arg *x, size_t *n)
 {
 	struct db_arg drv;
@@ -1418,20 +1421,12 @@ static enum list_by list_by(const struct principal *who, const struct search *f,
 		return x[(*n)++] = DBS(f->id_number), x[(*n)++] = DBS(f->id_alt), BY_ID;
 	if (f->student_no)
 		return x[(*n)++] = DBS(f->student_no), BY_NO;
+	if (f->name_pattern && f->birth_date)
+		return x[(*n)++] = DBS(f->birth_date), x[(*n)++] = DBS(f->name_pattern), BY_BIRTH;
 	x[(*n)++] = drv;
 	if (f->name_pattern)
 		return x[(*n)++] = DBS(f->name_pattern), BY_NAME;
 	return BY_PATH;
-}
-
-/* The problem list by a one-character name prefix: driven by the path's members (BY_WIDE), the name checked on each. */
-static enum list_by group_list_by(const struct principal *who, const struct search *f, enum scope_kind *d, struct db_arg *x,
-				  size_t *n)
-{
-	if (!f->name_wide || f->id_number || f->student_no)
-		return list_by(who, f, d, x, n);
-	*d = list_driver(who, f, &x[(*n)++]);
-	return BY_WIDE;
 }
 
 enum xerr db_reg_student_list(struct db *db, struct arena *a, const struct principal *who, const struct search *f,
@@ -1442,10 +1437,11 @@ enum xerr db_reg_student_list(struct db *db, struct arena *a, const struct princ
 	enum scope_kind d, k = scope_kind_of(who);
 	enum list_by by = list_by(who, f, &d, x, &n);
 	const struct db_sql *q = by == BY_ID ? &Q_STUDENT_ID[k] : by == BY_NO ? &Q_STUDENT_NUMBER[k]
-			       : by == BY_NAME ? &Q_STUDENT_NAME[d][k] : f->status ? &Q_STUDENT_STATUS[d][k] : &Q_STUDENT_LIST[d][k];
+			       : by == BY_BIRTH ? &Q_STUDENT_BIRTH[k] : by == BY_NAME ? &Q_STUDENT_NAME[d][k]
+			       : f->status ? &Q_STUDENT_STATUS[d][k] : &Q_STUDENT_LIST[d][k];
 	if (by == BY_PATH && f->status)
 		x[n++] = DBS(f->status);
-	*by_name = by == BY_NAME;
+	*by_name = by == BY_NAME || by == BY_BIRTH;
 	x[n++] = scope_arg(who);
 	n += db_search_student_args(x + n, f);
 	x[n] = f->school_id ? DBI(f->school_id) : DBNULL, x[n + 1] = x[n], n += 2;
@@ -1475,61 +1471,78 @@ enum xerr db_reg_school_id(struct db *db, struct arena *a, const char *code, uin
 	return e;
 }
 
+/* Which group filter a problem list has: it picks the key that drives the members (and the ministry's groups). */
+enum group_filter { GF_NONE, GF_STATE, GF_STATE_TYPE, GF_TYPE, GF_N };
+static enum group_filter group_filter_of(const struct search *f)
+{
+	return f->state ? (f->type ? GF_STATE_TYPE : GF_STATE) : f->type ? GF_TYPE : GF_NONE;
+}
+
 /* The group list by level of the caller (R1-R3): the member index of that level drives the query (a semi-join on
  * group_member), so a school or county with few groups never scans the whole country's groups. */
 #define GROUP_SEL                                                                                                 \
 	"SELECT g.id, g.type, g.state, g.scope_level, g.arbiter_unit_id, au.code, au.name, " TS("g.created_at") ", " TS( \
 		"g.done_at") ", (SELECT COUNT(*) FROM group_member c FORCE INDEX (uk_member) WHERE c.group_id=g.id)"
-#define GROUP_COLS GROUP_SEL " FROM problem_group g JOIN unit au ON au.id=g.arbiter_unit_id"
-#define GROUP_FILTER " WHERE (? IS NULL OR g.type=?) AND (? IS NULL OR g.state=?)"
-/* (the ministry's filter: (? IS NULL), bound to NULL as every SCOPE_SQL statement of scope.h) */
-#define GROUP_PAGE " AND (?=0 OR g.id<?) ORDER BY g.id DESC LIMIT ?"
+#define GROUP_COLS(IDX) GROUP_SEL " FROM problem_group g FORCE INDEX (" IDX ") JOIN unit au ON au.id=g.arbiter_unit_id"
+/* the group filters (type, state) on a group row G, or on a member's copy of its group (g_type, g_state, sql/380) */
+#define GROUP_FILTER(T, S) " AND (? IS NULL OR " T "=?) AND (? IS NULL OR " S "=?)"
 /* issue 13 item 1: a group is listed when one of its members within the caller's scope (C, on m) passes every member
- * filter and, when searching, is the student searched for. The members are read first (a derived table, never a walk
- * of every group by id probing them): driven by the narrowest path (the school or county filter, else the caller's
- * level) on (path, group_id), or by the student searched for (exact ID number, student number, or a name on
- * (path, name)) and k_member_student; then their groups by primary key, newest first after the cursor's id. Without a
- * group filter (type, state) the members stop at the page's last group: a (path, group_id) index is read backwards for
- * one page, not for the whole jurisdiction (GROUP BY, not DISTINCT: grouped in the index's order, without a temporary
- * table of every member, the scan stops at the page's last group; measured at 1M records: 120-190 ms → 3 ms). */
+ * filter and the group filters (on the member's copy of its group's type and state), and, when searching, is the
+ * student searched for. The members are read first (a derived table, never a walk of every group by id probing them):
+ * driven by the narrowest path (the school or county filter, else the caller's level) on (path, group_id), on
+ * (path, g_state | g_type, group_id) under a group filter (sql/380), on (path, s_name) for a name (sql/382: the matching
+ * members only, then grouped), or by the student searched for (exact ID number or student number) and
+ * k_member_student; then their groups by primary key, newest first
+ * after the cursor's id. The members stop at the page's last group: the index is read backwards for one page, not for
+ * the whole jurisdiction (GROUP BY, not DISTINCT: grouped in the index's order, without a temporary table of every
+ * member, the scan stops at the page's last group; measured at 1M records: 120-190 ms → 3 ms). */
 #define GL_Q(FROM, C, SEARCH)                                                                                         \
 	GROUP_SEL " FROM (SELECT m.group_id FROM " FROM " AND " C SQL_SEARCH_MEMBER("m") SEARCH                         \
-	" AND (? = 0 OR m.group_id < ?) GROUP BY m.group_id ORDER BY m.group_id DESC LIMIT ?) x"                       \
-	" STRAIGHT_JOIN problem_group g ON g.id = x.group_id"                                                         \
-	" JOIN unit au ON au.id = g.arbiter_unit_id" GROUP_FILTER " ORDER BY g.id DESC LIMIT ?"
+	GROUP_FILTER("m.g_type", "m.g_state") " AND (? = 0 OR m.group_id < ?) GROUP BY m.group_id"                    \
+	" ORDER BY m.group_id DESC LIMIT ?) x STRAIGHT_JOIN problem_group g ON g.id = x.group_id"                      \
+	" JOIN unit au ON au.id = g.arbiter_unit_id ORDER BY g.id DESC"
 #define GL_PATH(IDX, DRV, C) GL_Q("group_member m FORCE INDEX (" IDX ") WHERE " DRV, C, "")
-/* a one-character name prefix (a surname, a few % of everyone, more than the members of problem groups): the members of
- * the path in group order, each with its student's name, until a page of groups is found */
-#define GL_WIDE(IDX, DRV, C) \
-	GL_Q("group_member m " IDX " STRAIGHT_JOIN student s ON s.id = m.student_id WHERE " DRV, C, SQL_SEARCH_STUDENT("s"))
 #define GL_STUDENT(IDX, DRV, C) \
 	GL_Q("student s FORCE INDEX (" IDX ") STRAIGHT_JOIN group_member m FORCE INDEX (k_member_student)" \
 	     " ON m.student_id = s.id WHERE " DRV, C, SQL_SEARCH_STUDENT("s"))
 #define GP_ALL(C) GL_Q("group_member m WHERE (? IS NULL)", C, "")
-#define GW_ALL(C) GL_WIDE("FORCE INDEX (uk_member)", "(? IS NULL)", C)
-#define GW_PROV(C) GL_WIDE("FORCE INDEX (k_member_province)", "m.province_code = ?", C)
-#define GW_CITY(C) GL_WIDE("FORCE INDEX (k_member_city)", "m.city_code = ?", C)
-#define GW_COUNTY(C) GL_WIDE("FORCE INDEX (k_member_county_group)", "m.county_code = ?", C)
-#define GW_SCHOOL(C) GL_WIDE("FORCE INDEX (k_member_school_group)", "m.school_id = ?", C)
 #define GP_PROV(C) GL_PATH("k_member_province", "m.province_code = ?", C)
 #define GP_CITY(C) GL_PATH("k_member_city", "m.city_code = ?", C)
 #define GP_COUNTY(C) GL_PATH("k_member_county_group", "m.county_code = ?", C)
 #define GP_SCHOOL(C) GL_PATH("k_member_school_group", "m.school_id = ?", C)
-#define GN_ALL(C) GL_STUDENT("k_student_name", "(? IS NULL) AND s.name LIKE ?", C)
-#define GN_PROV(C) GL_STUDENT("k_student_province_name", "s.province_code = ? AND s.name LIKE ?", C)
-#define GN_CITY(C) GL_STUDENT("k_student_city_name", "s.city_code = ? AND s.name LIKE ?", C)
-#define GN_COUNTY(C) GL_STUDENT("k_student_county_name", "s.county_code = ? AND s.name LIKE ?", C)
-#define GN_SCHOOL(C) GL_STUDENT("k_student_school_name", "s.school_id = ? AND s.name LIKE ?", C)
+/* under a group filter: the path's members of that group state (or type), sql/380 */
+#define GS_ALL(C) GL_PATH("k_member_gstate", "(? IS NULL) AND m.g_state = ?", C)
+#define GS_PROV(C) GL_PATH("k_member_province_gstate", "m.province_code = ? AND m.g_state = ?", C)
+#define GS_CITY(C) GL_PATH("k_member_city_gstate", "m.city_code = ? AND m.g_state = ?", C)
+#define GS_COUNTY(C) GL_PATH("k_member_county_gstate", "m.county_code = ? AND m.g_state = ?", C)
+#define GS_SCHOOL(C) GL_PATH("k_member_school_gstate", "m.school_id = ? AND m.g_state = ?", C)
+#define GT_ALL(C) GL_PATH("k_member_gtype", "(? IS NULL) AND m.g_type = ?", C)
+#define GT_PROV(C) GL_PATH("k_member_province_gtype", "m.province_code = ? AND m.g_type = ?", C)
+#define GT_CITY(C) GL_PATH("k_member_city_gtype", "m.city_code = ? AND m.g_type = ?", C)
+#define GT_COUNTY(C) GL_PATH("k_member_county_gtype", "m.county_code = ? AND m.g_type = ?", C)
+#define GT_SCHOOL(C) GL_PATH("k_member_school_gtype", "m.school_id = ? AND m.g_type = ?", C)
+/* a name (prefix or exact): the path's members of that name, on their copy of the student's name (sql/382) */
+#define GN_ALL(C) GL_PATH("k_member_sname", "(? IS NULL) AND m.s_name LIKE ?", C)
+#define GN_PROV(C) GL_PATH("k_member_province_sname", "m.province_code = ? AND m.s_name LIKE ?", C)
+#define GN_CITY(C) GL_PATH("k_member_city_sname", "m.city_code = ? AND m.s_name LIKE ?", C)
+#define GN_COUNTY(C) GL_PATH("k_member_county_sname", "m.county_code = ? AND m.s_name LIKE ?", C)
+#define GN_SCHOOL(C) GL_PATH("k_member_school_sname", "m.school_id = ? AND m.s_name LIKE ?", C)
 #define GI_ID(C) GL_STUDENT("k_student_idno", "s.id_number IN (?, ?)", C)
 #define GI_NO(C) GL_STUDENT("uk_student_no", "s.student_no = ?", C)
 #define SCOPED_M(F) SCOPE_EACH(F, "m", "school_id")
-/* the ministry with no member filter: every group, newest first */
-static const struct db_sql Q_GROUPS_ALL = {GROUP_COLS GROUP_FILTER " AND (? IS NULL)" GROUP_PAGE};
-/* [driver path kind][caller's scope kind] */
-static const struct db_sql Q_GROUPS[SCOPE_N][SCOPE_N] = {
-	SCOPED_M(GP_ALL), SCOPED_M(GP_PROV), SCOPED_M(GP_CITY), SCOPED_M(GP_COUNTY), SCOPED_M(GP_SCHOOL)};
-static const struct db_sql Q_GROUPS_WIDE[SCOPE_N][SCOPE_N] = {
-	SCOPED_M(GW_ALL), SCOPED_M(GW_PROV), SCOPED_M(GW_CITY), SCOPED_M(GW_COUNTY), SCOPED_M(GW_SCHOOL)};
+/* the ministry with no member filter: every group, newest first; under a group filter by state ((state, id), or
+ * (state, type, id) with a type too) or type ((type, id)); the driving value first, (? IS NULL) when none */
+#define GROUPS_ALL(IDX, DRV) {GROUP_COLS(IDX) " WHERE " DRV GROUP_FILTER("g.type", "g.state") " AND (?=0 OR g.id<?)" \
+	" ORDER BY g.id DESC LIMIT ?"}
+static const struct db_sql Q_GROUPS_ALL[GF_N] = {
+	[GF_NONE] = GROUPS_ALL("PRIMARY", "(? IS NULL)"), [GF_STATE] = GROUPS_ALL("k_group_state_id", "g.state = ?"),
+	[GF_STATE_TYPE] = GROUPS_ALL("k_group_state", "g.state = ?"), [GF_TYPE] = GROUPS_ALL("k_group_type_id", "g.type = ?")};
+/* [group filter][driver path kind][caller's scope kind] (a state and a type: the state's key, the type checked) */
+static const struct db_sql Q_GROUPS[GF_N][SCOPE_N][SCOPE_N] = {
+	[GF_NONE] = {SCOPED_M(GP_ALL), SCOPED_M(GP_PROV), SCOPED_M(GP_CITY), SCOPED_M(GP_COUNTY), SCOPED_M(GP_SCHOOL)},
+	[GF_STATE] = {SCOPED_M(GS_ALL), SCOPED_M(GS_PROV), SCOPED_M(GS_CITY), SCOPED_M(GS_COUNTY), SCOPED_M(GS_SCHOOL)},
+	[GF_STATE_TYPE] = {SCOPED_M(GS_ALL), SCOPED_M(GS_PROV), SCOPED_M(GS_CITY), SCOPED_M(GS_COUNTY), SCOPED_M(GS_SCHOOL)},
+	[GF_TYPE] = {SCOPED_M(GT_ALL), SCOPED_M(GT_PROV), SCOPED_M(GT_CITY), SCOPED_M(GT_COUNTY), SCOPED_M(GT_SCHOOL)}};
 static const struct db_sql Q_GROUPS_NAME[SCOPE_N][SCOPE_N] = {
 	SCOPED_M(GN_ALL), SCOPED_M(GN_PROV), SCOPED_M(GN_CITY), SCOPED_M(GN_COUNTY), SCOPED_M(GN_SCHOOL)};
 static const struct db_sql Q_GROUPS_ID[SCOPE_N] = SCOPED_M(GI_ID);
@@ -1538,23 +1551,27 @@ static const struct db_sql Q_GROUPS_NO[SCOPE_N] = SCOPED_M(GI_NO);
 enum xerr db_reg_group_list(struct db *db, struct arena *a, const struct principal *who, const struct search *f,
 			    const char *today, long long limit, long long after, struct db_rows *rows)
 {
-	struct db_arg x[9 + SEARCH_MEMBER_NARGS + SEARCH_STUDENT_NARGS + 3];
+	struct db_arg x[10 + SEARCH_MEMBER_NARGS + SEARCH_STUDENT_NARGS + 3];
 	size_t n = 0;
 	enum scope_kind d, k = scope_kind_of(who);
+	enum group_filter gf = group_filter_of(f);
+	struct db_arg by_group = gf == GF_NONE ? DBNULL : gf == GF_TYPE ? DBS(f->type) : DBS(f->state);
 	if (k == SCOPE_ALL && !db_search_member(f) && !db_search_student(f)) /* the ministry, no member filter */
-		return db_exec(db, a, &Q_GROUPS_ALL,
-			       DB_ARGS(DBS(f->type), DBS(f->type), DBS(f->state), DBS(f->state), DBNULL, DBI(after), DBI(after),
-				       DBI(limit)), rows, NULL, NULL);
-	enum list_by by = group_list_by(who, f, &d, x, &n);
+		return db_exec(db, a, &Q_GROUPS_ALL[gf],
+			       DB_ARGS(by_group, DBS(f->type), DBS(f->type), DBS(f->state), DBS(f->state), DBI(after),
+				       DBI(after), DBI(limit)), rows, NULL, NULL);
+	enum list_by by = list_by(who, f, &d, x, &n);
+	assert(by != BY_BIRTH); /* the problem list takes no birth date (SEARCH_GROUP_KEYS) */
 	const struct db_sql *q = by == BY_ID ? &Q_GROUPS_ID[k] : by == BY_NO ? &Q_GROUPS_NO[k]
-			       : by == BY_NAME ? &Q_GROUPS_NAME[d][k] : by == BY_WIDE ? &Q_GROUPS_WIDE[d][k] : &Q_GROUPS[d][k];
+			       : by == BY_NAME ? &Q_GROUPS_NAME[d][k] : &Q_GROUPS[gf][d][k];
+	if (by == BY_PATH && gf != GF_NONE)
+		x[n++] = by_group;
 	x[n++] = scope_arg(who);
 	n += db_search_member_args(x + n, f, today);
-	if (by != BY_PATH)
+	if (by == BY_ID || by == BY_NO) /* the student searched for, read through its record */
 		n += db_search_student_args(x + n, f);
-	x[n++] = DBI(after), x[n++] = DBI(after), x[n++] = DBI(f->type || f->state ? LLONG_MAX : limit);
 	x[n++] = DBS(f->type), x[n++] = DBS(f->type), x[n++] = DBS(f->state), x[n++] = DBS(f->state);
-	x[n++] = DBI(limit);
+	x[n++] = DBI(after), x[n++] = DBI(after), x[n++] = DBI(limit);
 	assert(n <= sizeof x / sizeof *x);
 	return db_exec(db, a, q, x, n, rows, NULL, NULL);
 }

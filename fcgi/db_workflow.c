@@ -168,7 +168,8 @@ static const struct db_sql Q_QUEUE_ARB_N = {
 static const struct db_sql Q_REMINDERS = {
 	"SELECT 'member', m.group_id, m.id, g.type, m.state, m.due_date, su.code, su.name, su.level,"
 	" TIMESTAMPDIFF(SECOND, m.step_started_at, UTC_TIMESTAMP(6)), s.name"
-	" FROM unit su JOIN group_member m ON m.school_id = su.id AND m.state IN ('unconfirmed','open','awaiting_leader')"
+	" FROM unit su STRAIGHT_JOIN group_member m FORCE INDEX (k_member_school) ON m.school_id = su.id"
+	" AND m.state IN ('unconfirmed','open','awaiting_leader')"
 	" JOIN problem_group g ON g.id = m.group_id JOIN student s ON s.id = m.student_id"
 	" WHERE su.parent_id = ? AND su.level = 4 AND m.due_date < ?"
 	" UNION ALL SELECT 'member', m.group_id, m.id, g.type, m.state, m.due_date, cu.code, cu.name, cu.level,"
@@ -191,19 +192,28 @@ static const struct db_sql Q_REMINDERS = {
 	" AND (? IS NULL OR g.type = ?) AND (? IS NULL OR m.school_id = ?) AND (? IS NULL OR m.county_code = ?)"       \
 	SQL_SEARCH_STUDENT("s")
 #define OV_SEARCH_NARGS (6 + SEARCH_STUDENT_NARGS)
-/* the caller's members by the path index of the scope's level (the ministry's "(? IS NULL)" uses none: all rows) */
-#define M_PATH_KEYS "FORCE INDEX (k_member_province, k_member_city, k_member_county_group, k_member_school_group)"
-/* Issue 13 item 1 (R24, R30): one pass over the caller's members (the path index of the scope's level), each joined to
- * its group and to the three kinds of overdue step k.r: 0 the member's own step (pending, past its due date), 1 the
- * group's arbitration, 2 the group's clearance deadline. A group's row is one row however many of its members are the
- * caller's (GROUP BY on the row's key). Rows are keyset-paged by (due day, group id, member id or 0, kind): most
- * overdue first, stable under inserts (a row added behind the cursor is on a later page, one before it on none). */
+/* Issue 13 item 1 (R24, R30): the caller's members that can put a row on the list (OV_CANDIDATES, C on m: the
+ * members past their due date on (path, due_date), sql/383; the members of groups whose arbitration or clearance deadline
+ * is past, from those groups on k_group_arb_due / k_group_deadline), each joined to its group and to the three kinds of
+ * overdue step k.r: 0 the member's own step (pending, past its due date), 1 the group's arbitration, 2 the group's
+ * clearance deadline. A group's row is one row however many of its members are the caller's (GROUP BY on the row's
+ * key). Rows are keyset-paged by (due day, group id, member id or 0, kind): most overdue first, stable under inserts (a
+ * row added behind the cursor is on a later page, one before it on none). Before, every member of the jurisdiction was
+ * read and joined (10M records: a province 1-2 s). Arguments of the candidates: today, scope, today, scope, today, scope. */
+#define OV_CANDIDATES(C)                                                                                              \
+	"(SELECT m.id mid FROM group_member m FORCE INDEX (k_member_due_date, k_member_province_due, k_member_city_due,"  \
+	" k_member_county_due, k_member_school_due) WHERE m.due_date < ? AND " C                                        \
+	" UNION SELECT m.id FROM problem_group g FORCE INDEX (k_group_arb_due) STRAIGHT_JOIN group_member m"              \
+	" FORCE INDEX (uk_member) ON m.group_id = g.id WHERE g.state = 'awaiting_arbitration' AND g.arb_due_date < ? AND " C \
+	" UNION SELECT m.id FROM problem_group g FORCE INDEX (k_group_deadline) STRAIGHT_JOIN group_member m"             \
+	" FORCE INDEX (uk_member) ON m.group_id = g.id WHERE g.state IN ('open', 'awaiting_arbitration')"                 \
+	" AND g.deadline < ? AND " C ") x"
 #define OV_DUE "CASE k.r WHEN 0 THEN m.due_date WHEN 1 THEN g.arb_due_date ELSE g.deadline END"
 #define OV_MID "IF(k.r = 0, m.id, 0)"
 #define OV_UNIT(COL) "CASE WHEN k.r > 0 THEN au." COL " WHEN m.state = 'awaiting_review' THEN cu." COL " ELSE su." COL " END"
 /* The unit whose step it is (issue 11 item 9): the school for its handling, the county for its review, the arbiter for
  * an arbitration and for a group past its clearance deadline; how long the step has waited; escalated (due before the
- * cutoff of db_wf_escalate_cutoff). Arguments: cutoff, today x3, scope, search (OV_SEARCH_NARGS), has cursor, the
+ * cutoff of db_wf_escalate_cutoff). Arguments: cutoff, the candidates' 6, today x3, scope, search (OV_SEARCH_NARGS), has cursor, the
  * cursor's 4 values, limit. The last three columns are the row's key (TO_DAYS of the due day, member id or 0, kind). */
 #define OVERDUE_LIST(C)                                                                                               \
 	"SELECT ELT(k.r + 1, 'member', 'arbitration', 'deadline'), m.group_id, IF(k.r = 0, m.id, NULL), g.type,"       \
@@ -211,7 +221,8 @@ static const struct db_sql Q_REMINDERS = {
 	" IF(k.r = 0, s.name, NULL), IF(k.r = 0, s.student_no, NULL), " OV_UNIT("code") ", " OV_UNIT("name") ","        \
 	" " OV_UNIT("level") ", TIMESTAMPDIFF(SECOND, CASE k.r WHEN 0 THEN m.step_started_at WHEN 1 THEN g.arb_since"   \
 	" ELSE g.created_at END, UTC_TIMESTAMP(6)), " OV_DUE " < ?, TO_DAYS(" OV_DUE ") kd, " OV_MID " km, k.r kr"     \
-	" FROM group_member m " M_PATH_KEYS " STRAIGHT_JOIN problem_group g ON g.id = m.group_id"                      \
+	" FROM " OV_CANDIDATES(C) " STRAIGHT_JOIN group_member m ON m.id = x.mid"                                      \
+	" STRAIGHT_JOIN problem_group g ON g.id = m.group_id"                                                          \
 	" STRAIGHT_JOIN (SELECT 0 r UNION ALL SELECT 1 UNION ALL SELECT 2) k"                                           \
 	" ON (k.r = 0 AND m.state IN " PENDING " AND m.due_date < ?)"                                                  \
 	" OR (k.r = 1 AND g.state = 'awaiting_arbitration' AND g.arb_due_date < ?)"                                    \
@@ -724,9 +735,11 @@ enum xerr db_wf_overdue(struct db *db, struct arena *a, const struct principal *
 	enum xerr e = db_wf_escalate_cutoff(db, a, &cut);
 	if (e != XE_OK)
 		return e;
-	struct db_arg x[4 + 1 + OV_SEARCH_NARGS + 5 + 1];
+	struct db_arg x[1 + 6 + 3 + 1 + OV_SEARCH_NARGS + 5 + 1];
 	size_t n = 0;
 	x[n++] = DBS(cut);
+	for (int i = 0; i < 3; i++)
+		x[n++] = DBS(today), x[n++] = scope_arg(who);
 	x[n++] = DBS(today), x[n++] = DBS(today), x[n++] = DBS(today);
 	x[n++] = scope_arg(who);
 	x[n++] = DBS(f->type), x[n++] = DBS(f->type);

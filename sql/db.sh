@@ -39,8 +39,11 @@ cmd_start() {
   cmd_init
   if running; then return 0; fi
   rm -f "$sock"
+  # a temp folder of its own: mariadbd deletes every #sql file of its tmpdir when it starts, so a shared /tmp loses
+  # the temporary tables of the other instances' running statements (a 10M --rebuild-counters failed that way)
+  mkdir -p "$VARDIR/tmp"
   mariadbd --no-defaults --datadir="$datadir" --socket="$sock" --port="$DB_PORT" --bind-address=127.0.0.1 \
-    --user="$(id -un)" --pid-file="$pidf" --log-error="$VARDIR/log/mariadb.log" \
+    --user="$(id -un)" --pid-file="$pidf" --log-error="$VARDIR/log/mariadb.log" --tmpdir="$VARDIR/tmp" \
     --character-set-server=utf8mb4 --collation-server=utf8mb4_bin --skip-name-resolve \
     --innodb-flush-log-at-trx-commit=1 --innodb-buffer-pool-size="${DB_BUFFER_POOL:-256M}" \
     --innodb-print-all-deadlocks=ON --max-connections=600 --max-allowed-packet=64M --thread-handling="${DB_THREAD_HANDLING:-one-thread-per-connection}" ${DB_EXTRA_ARGS:-} >/dev/null 2>&1 &

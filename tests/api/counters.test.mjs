@@ -12,6 +12,10 @@ import { SCHOOLS as S, CLERK, login, rng, pick, randomStep } from '../lib/workfl
 
 const SEED = Number(process.env.COUNTERS_SEED ?? Date.now() % 1e9);
 const LETTERS = ['a', 'a2', 'b', 'c', 'd', 'e'];
+// the members whose copy of their group's type or state (g_type, g_state, sql/380) or of their student's name (s_name,
+// sql/382): the problem list's filter and search keys) differs from the group or the record
+const COPY_DIFFERS = `SELECT COUNT(*) FROM group_member m JOIN problem_group g ON g.id = m.group_id
+  JOIN student s ON s.id = m.student_id WHERE m.g_type <> g.type OR m.g_state <> g.state OR m.s_name <> s.name`;
 const PENDING = "('unconfirmed','open','awaiting_leader','awaiting_review')";
 
 /** A new record of school letter l: fresh, or (dup of an earlier record) the same ID number or the same name, gender
@@ -128,6 +132,7 @@ test(`issue 13 item 3: thousands of random registrations, batches, imports, appr
   const check = counters();
   assert.equal(check.status, 0, check.out);
   assert.match(check.out, /^check-counters: 0 mismatches/m);
+  assert.equal(sqlCount(COPY_DIFFERS), 0, 'issue 13 item 1 (sql/380, 382): every member carries its group\'s type and state and its record\'s name');
   // leave no work behind for the suites after this one (their queue rows must stay on a first page): this run's groups
   // finish and its records become formal, by plain SQL, which the triggers count as well
   const ids = sql(`SELECT id FROM student WHERE id_number IN (${mine}) OR school_id IN (${from.id}, ${into.id})`).map((x) => x[0]).join(',');
@@ -136,6 +141,7 @@ test(`issue 13 item 3: thousands of random registrations, batches, imports, appr
     UPDATE student SET status = 'formal' WHERE id IN (${ids}) AND status IN ('pending', 'problem')`);
   const after = counters();
   assert.equal(after.status, 0, after.out);
+  assert.equal(sqlCount(COPY_DIFFERS), 0, 'and after plain SQL updates of the groups');
 });
 
 /** COUNT(*)s over a jurisdiction filter on the member / student path (alias m / s). */

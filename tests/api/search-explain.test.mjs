@@ -110,3 +110,29 @@ test('issue 13 item 2 (R30): statistics of every role level read the counters th
     for (const x of counters) assert.ok(!['ALL', 'index'].includes(x.type), `${role} stats: full scan of a counter table: ${x.raw}`);
   }
 });
+
+test('issue 13 item 1 (R8, s.6; R30): a problem list filtered by group state or type reads only the members of such groups, by (path, g_state | g_type, group_id)', async () => {
+  const cases = [
+    ['prov_13', "m.province_code='13'"], ['city_1301', "m.city_code='1301'"], ['county_130102', "m.county_code='130102'"],
+    ['clerk_a', `m.school_id=${sid(SCHOOLS.a.code)}`]];
+  for (const [role, where] of cases) {
+    const c = await as(role);
+    const all = sqlCount(`SELECT COUNT(*) FROM group_member m WHERE ${where}`);
+    for (const [q, col, v] of [['state=awaiting_arbitration', 'g_state', 'awaiting_arbitration'], ['type=nbg_dup', 'g_type', 'nbg_dup'],
+      ['state=open&type=id_changed', 'g_state', 'open']]) {
+      const own = sqlCount(`SELECT COUNT(*) FROM group_member m WHERE ${where} AND m.${col}='${v}'`);
+      assert.ok(own < all, `${role} ${q}: the filter is selective in this data (${own} of ${all})`);
+      for (const { url, rows } of await explainPages(c, `/api/v1/groups?limit=20&${q}`)) {
+        const m = rows.filter((x) => x.table === 'm' && x.key !== 'uk_member'); // (uk_member: the page's members, by group)
+        assert.ok(m.length >= 1 && m.every((x) => x.key.endsWith(`_${col.replace('_', '')}`)), `${role} ${url}: ${rows.map((x) => x.raw)}`);
+        for (const x of m) assert.ok(x.rows <= Math.max(20, own * 2.5), `${role} ${url}: reads ${x.rows} members, ${own} of ${all} match`);
+      }
+      // what the list shows is what the filter says (the copy on the member equals its group, sql/380)
+      const r = await c.get(`/api/v1/groups?limit=100&${q}`);
+      assert.equal(r.status, 200, r.text);
+      for (const g of r.body.items) for (const [k, want] of new URLSearchParams(q)) assert.equal(g[k], want, `${role} ${q}: group ${g.id}`);
+    }
+  }
+  assert.equal(sqlCount(`SELECT COUNT(*) FROM group_member m JOIN problem_group g ON g.id = m.group_id
+    WHERE m.g_type <> g.type OR m.g_state <> g.state`), 0, 'every member carries its group\'s type and state');
+});

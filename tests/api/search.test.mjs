@@ -155,6 +155,16 @@ test('the problem list: search by a member\'s ID number, student number or name 
   assert.ok(!gids(await county.get(`/api/v1/groups?member_state=closed&name=${enc(P)}`)).includes(gid));
   assert.ok(gids(await county.get(`/api/v1/groups?school=${SCHOOLS.a.code}&limit=100`)).includes(gid));
   assert.ok(!gids(await county.get(`/api/v1/groups?school=${SCHOOLS.a2.code}&name=${enc(P)}`)).includes(gid));
+  // a member's name is searched as it is now (sql/382: the member's copy follows the record in the same statement)
+  const renamed = P + '丁';
+  sql(`UPDATE student SET name = '${renamed}' WHERE id = ${A.student_id}`);
+  try {
+    assert.ok(gids(await county.get(`/api/v1/groups?name=${enc(renamed)}&name_match=exact`)).includes(gid));
+    assert.ok(!gids(await county.get(`/api/v1/groups?name=${enc(P + '乙')}&name_match=exact`)).includes(gid), 'not by the old name');
+  } finally {
+    sql(`UPDATE student SET name = '${P}乙' WHERE id = ${A.student_id}`);
+  }
+  assert.ok(gids(await county.get(`/api/v1/groups?name=${enc(P + '乙')}&name_match=exact`)).includes(gid));
   const city = await as('city_1301');
   assert.ok(gids(await city.get(`/api/v1/groups?county=130104&name=${enc(P)}`)).includes(gid));
   assert.ok(!gids(await city.get(`/api/v1/groups?county=130202&name=${enc(P)}`)).includes(gid));
@@ -251,4 +261,37 @@ test('bad input: too short, wildcards (% and _ refused in a name), over-long, ma
     }
   }
   assert.equal(sql('SELECT COUNT(*) FROM student')[0][0], before, 'nothing stored');
+});
+
+test('issue 13 items 1–2 (R1–R3, R30): a name with a birth date pages by cursor in name order, within the jurisdiction, on (birth_date, name)', async () => {
+  const day = '2011-11-11';
+  let Q; // a two-character prefix no record starts with
+  do Q = '司' + CJK(); while (sql(`SELECT 1 FROM student WHERE name LIKE '${Q}%' LIMIT 1`).length);
+  const mine = [];
+  for (let i = 0; i < 7; i++) { // 7 at school a (county 130102), 2 at school b (county 130104): same day, same prefix
+    const r = await register('clerk_a', record(SCHOOLS.a, { name: Q + String.fromCodePoint(0x4e00 + 7 - i), birth_date: day }));
+    mine.push(r.student_id);
+  }
+  await register('clerk_b', record(SCHOOLS.b, { name: Q + '乙', birth_date: day }));
+  await register('clerk_b', record(SCHOOLS.b, { name: Q + '甲', birth_date: '2011-11-12' })); // another day
+  const byName = sql(`SELECT id FROM student WHERE name LIKE '${Q}%' AND birth_date = '${day}' AND county_code = '130102'
+    ORDER BY name, id`).map((x) => Number(x[0]));
+  assert.deepEqual([...byName].sort(), [...mine].sort());
+  for (const role of ['ministry', 'prov_13', 'county_130102', 'clerk_a']) {
+    const c = await as(role);
+    const seen = [];
+    let cursor = '';
+    for (let page = 0; page < 10; page++) {
+      const r = await c.get(`/api/v1/students?name=${enc(Q)}&birth_date=${day}&county=130102&limit=3${cursor}`
+        .replace('&county=130102', role === 'clerk_a' || role === 'county_130102' ? '' : '&county=130102'));
+      assert.equal(r.status, 200, r.text);
+      seen.push(...ids(r));
+      if (!r.body.next_cursor) break;
+      cursor = `&cursor=${enc(r.body.next_cursor)}`;
+    }
+    assert.deepEqual(seen, byName, `${role}: every record once, in name order, none of another county or day`);
+  }
+  // the other county's record of that day is found by its own county, not by county 130102
+  const b = await (await as('county_130104')).get(`/api/v1/students?name=${enc(Q)}&birth_date=${day}`);
+  assert.deepEqual(b.body.items.map((s) => s.name), [Q + '乙']);
 });
