@@ -465,7 +465,13 @@ enum xerr api_groups_list(struct req *r, struct resp *w)
 	cJSON *arr, *o = cursor_list(&arr);
 	long long last = gs.n ? db_get_int(&gs, gs.n - 1, 0) : 0;
 	cursor_next(r, o, list, gs.n, limit, &last, 1);
-	size_t k = 0;
+	/* members come ordered by (group id, member id) ascending, groups by id descending: each group's members are the
+	 * block at the end of those not yet shown (group ids parsed once: a scan of every member per group cost a tenth of
+	 * the request in strtoll at 50 groups) */
+	long long *mg = arena_alloc(r->arena, (ms.n + 1) * sizeof *mg);
+	for (size_t k = 0; k < ms.n; k++)
+		mg[k] = db_get_int(&ms, k, 0);
+	size_t end = ms.n;
 	for (size_t i = 0; i < gs.n; i++) {
 		cJSON *g = cJSON_CreateObject();
 		long long gid = db_get_int(&gs, i, 0);
@@ -481,10 +487,11 @@ enum xerr api_groups_list(struct req *r, struct resp *w)
 		json_add_str(g, "done_at", db_get(&gs, i, 8));
 		cJSON_AddNumberToObject(g, "member_count", (double)db_get_int(&gs, i, 9));
 		cJSON *mem = cJSON_AddArrayToObject(g, "members");
-		/* members come ordered by group id ascending; groups by id descending: search */
-		for (k = 0; k < ms.n; k++) {
-			if (db_get_int(&ms, k, 0) != gid)
-				continue;
+		size_t first = end;
+		while (first > 0 && mg[first - 1] >= gid)
+			first--;
+		for (size_t k = first; k < end; k++) {
+			assert(mg[k] == gid); /* the members asked for are of these groups only */
 			cJSON *m = cJSON_CreateObject();
 			char mask[64];
 			cJSON_AddNumberToObject(m, "member_id", (double)db_get_int(&ms, k, 1));
@@ -527,6 +534,7 @@ enum xerr api_groups_list(struct req *r, struct resp *w)
 			}
 			cJSON_AddItemToArray(mem, m);
 		}
+		end = first;
 		cJSON_AddItemToArray(arr, g);
 	}
 	return resp_json(r, w, 200, o);

@@ -1490,7 +1490,8 @@ static enum group_filter group_filter_of(const struct search *f)
  * filter and the group filters (on the member's copy of its group's type and state), and, when searching, is the
  * student searched for. The members are read first (a derived table, never a walk of every group by id probing them):
  * driven by the narrowest path (the school or county filter, else the caller's level) on (path, group_id), on
- * (path, g_state | g_type, group_id) under a group filter (sql/380), on (path, s_name) for a name (sql/382: the matching
+ * (path, g_state | g_type, group_id) under a group filter (sql/380), on k_member_rejected for the rejected (sql/384),
+ * on (path, s_name) for a name (sql/382: the matching
  * members only, then grouped), or by the student searched for (exact ID number or student number) and
  * k_member_student; then their groups by primary key, newest first
  * after the cursor's id. The members stop at the page's last group: the index is read backwards for one page, not for
@@ -1521,6 +1522,12 @@ static enum group_filter group_filter_of(const struct search *f)
 #define GT_CITY(C) GL_PATH("k_member_city_gtype", "m.city_code = ? AND m.g_type = ?", C)
 #define GT_COUNTY(C) GL_PATH("k_member_county_gtype", "m.county_code = ? AND m.g_type = ?", C)
 #define GT_SCHOOL(C) GL_PATH("k_member_school_gtype", "m.school_id = ? AND m.g_type = ?", C)
+/* the members rejected to handle again (R20, sql/384: few; one key, the path checked in it) */
+#define GR_ALL(C) GL_PATH("k_member_rejected", "m.rejected_open = 1 AND (? IS NULL)", C)
+#define GR_PROV(C) GL_PATH("k_member_rejected", "m.rejected_open = 1 AND m.province_code = ?", C)
+#define GR_CITY(C) GL_PATH("k_member_rejected", "m.rejected_open = 1 AND m.city_code = ?", C)
+#define GR_COUNTY(C) GL_PATH("k_member_rejected", "m.rejected_open = 1 AND m.county_code = ?", C)
+#define GR_SCHOOL(C) GL_PATH("k_member_rejected", "m.rejected_open = 1 AND m.school_id = ?", C)
 /* a name (prefix or exact): the path's members of that name, on their copy of the student's name (sql/382) */
 #define GN_ALL(C) GL_PATH("k_member_sname", "(? IS NULL) AND m.s_name LIKE ?", C)
 #define GN_PROV(C) GL_PATH("k_member_province_sname", "m.province_code = ? AND m.s_name LIKE ?", C)
@@ -1543,6 +1550,8 @@ static const struct db_sql Q_GROUPS[GF_N][SCOPE_N][SCOPE_N] = {
 	[GF_STATE] = {SCOPED_M(GS_ALL), SCOPED_M(GS_PROV), SCOPED_M(GS_CITY), SCOPED_M(GS_COUNTY), SCOPED_M(GS_SCHOOL)},
 	[GF_STATE_TYPE] = {SCOPED_M(GS_ALL), SCOPED_M(GS_PROV), SCOPED_M(GS_CITY), SCOPED_M(GS_COUNTY), SCOPED_M(GS_SCHOOL)},
 	[GF_TYPE] = {SCOPED_M(GT_ALL), SCOPED_M(GT_PROV), SCOPED_M(GT_CITY), SCOPED_M(GT_COUNTY), SCOPED_M(GT_SCHOOL)}};
+static const struct db_sql Q_GROUPS_REJECTED[SCOPE_N][SCOPE_N] = {
+	SCOPED_M(GR_ALL), SCOPED_M(GR_PROV), SCOPED_M(GR_CITY), SCOPED_M(GR_COUNTY), SCOPED_M(GR_SCHOOL)};
 static const struct db_sql Q_GROUPS_NAME[SCOPE_N][SCOPE_N] = {
 	SCOPED_M(GN_ALL), SCOPED_M(GN_PROV), SCOPED_M(GN_CITY), SCOPED_M(GN_COUNTY), SCOPED_M(GN_SCHOOL)};
 static const struct db_sql Q_GROUPS_ID[SCOPE_N] = SCOPED_M(GI_ID);
@@ -1563,8 +1572,8 @@ enum xerr db_reg_group_list(struct db *db, struct arena *a, const struct princip
 	enum list_by by = list_by(who, f, &d, x, &n);
 	assert(by != BY_BIRTH); /* the problem list takes no birth date (SEARCH_GROUP_KEYS) */
 	const struct db_sql *q = by == BY_ID ? &Q_GROUPS_ID[k] : by == BY_NO ? &Q_GROUPS_NO[k]
-			       : by == BY_NAME ? &Q_GROUPS_NAME[d][k] : &Q_GROUPS[gf][d][k];
-	if (by == BY_PATH && gf != GF_NONE)
+			       : by == BY_NAME ? &Q_GROUPS_NAME[d][k] : f->rejected ? &Q_GROUPS_REJECTED[d][k] : &Q_GROUPS[gf][d][k];
+	if (by == BY_PATH && !f->rejected && gf != GF_NONE)
 		x[n++] = by_group;
 	x[n++] = scope_arg(who);
 	n += db_search_member_args(x + n, f, today);

@@ -9,8 +9,8 @@
 
 /* Member states still waiting for someone (SPEC s.6; the workflow's "pending"). */
 #define SQL_PENDING "('unconfirmed','open','awaiting_leader','awaiting_review')"
-/* R20: rejected by the bureau, with the school to handle again. */
-#define SQL_REJECTED(M) "(" M ".reject_reason IS NOT NULL AND " M ".state IN ('unconfirmed','open'))"
+/* R20: rejected by the bureau, with the school to handle again (the persistent column of sql/384). */
+#define SQL_REJECTED(M) "(" M ".rejected_open = 1)"
 
 /* The student search on student row S: exact ID number (canonical or as typed), exact student number, name LIKE
  * pattern (prefix or exact; wildcards refused by search.c, backslash escaped). 7 arguments: db_search_student_args. */
@@ -18,6 +18,13 @@
 	" AND (? IS NULL OR " S ".id_number IN (?, ?)) AND (? IS NULL OR " S ".student_no = ?)"                        \
 	" AND (? IS NULL OR " S ".name LIKE ?)"
 #define SEARCH_STUDENT_NARGS 7
+/* The same search on member row M, without reading its record for a name (the member's copy s_name, sql/382): the
+ * record is read only for an ID number or a student number (a subquery the OR skips when the search has none). The
+ * same 7 arguments. */
+#define SQL_SEARCH_MEMBER_STUDENT(M)                                                                                  \
+	" AND (? IS NULL OR EXISTS (SELECT 1 FROM student s WHERE s.id = " M ".student_id AND s.id_number IN (?, ?)))"   \
+	" AND (? IS NULL OR EXISTS (SELECT 1 FROM student s WHERE s.id = " M ".student_id AND s.student_no = ?))"       \
+	" AND (? IS NULL OR " M ".s_name LIKE ?)"
 /* Whether s searches for a student (an ID number, a student number or a name). */
 static inline int db_search_student(const struct search *s) { return s->id_number || s->student_no || s->name_pattern; }
 static inline size_t db_search_student_args(struct db_arg *x, const struct search *s)

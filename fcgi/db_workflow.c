@@ -148,8 +148,8 @@ static const struct db_sql Q_QUEUE_COUNTY_N = {QUEUE_COUNTS(W_COUNTY)};
  * group (school, county, the student searched for). Arguments: see db_wf_queue_arbiter. */
 #define ARB_SEARCH                                                                                                    \
 	" AND (? IS NULL OR g.type = ?) AND (? IS NULL OR g.arb_due_date < ?) AND (? = 0 OR EXISTS (SELECT 1 FROM"      \
-	" group_member am FORCE INDEX (uk_member) STRAIGHT_JOIN student s ON s.id = am.student_id WHERE am.group_id = g.id" \
-	" AND (? IS NULL OR am.school_id = ?) AND (? IS NULL OR am.county_code = ?)" SQL_SEARCH_STUDENT("s") "))"
+	" group_member am FORCE INDEX (uk_member) WHERE am.group_id = g.id"                                              \
+	" AND (? IS NULL OR am.school_id = ?) AND (? IS NULL OR am.county_code = ?)" SQL_SEARCH_MEMBER_STUDENT("am") "))"
 #define G_US "CAST(UNIX_TIMESTAMP(g.arb_since) * 1000000 AS SIGNED)"
 static const struct db_sql Q_QUEUE_ARB = {
 	"SELECT g.id, g.type, g.arb_due_date, TIMESTAMPDIFF(SECOND, g.arb_since, UTC_TIMESTAMP(6)), g.version,"
@@ -164,7 +164,9 @@ static const struct db_sql Q_QUEUE_ARB_N = {
 
 /* Issue 11 item 9 (R24): escalated steps of the units directly below a unit (a reminder in its queue; it does not
  * change who decides): its schools' handling, its counties' reviews, the arbitrations of the bureaus below it. The
- * school-side states are the pending states before the county's review. Arguments: unit id, cutoff (x3), limit. */
+ * school-side states are the pending states before the county's review. Each part starts from the units below (R30:
+ * never from every late step of the country: a county's queue read 7,700 reviews of other counties at 10M, 188 ms).
+ * Arguments: unit id, cutoff (x3), limit. */
 static const struct db_sql Q_REMINDERS = {
 	"SELECT 'member', m.group_id, m.id, g.type, m.state, m.due_date, su.code, su.name, su.level,"
 	" TIMESTAMPDIFF(SECOND, m.step_started_at, UTC_TIMESTAMP(6)), s.name"
@@ -174,12 +176,14 @@ static const struct db_sql Q_REMINDERS = {
 	" WHERE su.parent_id = ? AND su.level = 4 AND m.due_date < ?"
 	" UNION ALL SELECT 'member', m.group_id, m.id, g.type, m.state, m.due_date, cu.code, cu.name, cu.level,"
 	" TIMESTAMPDIFF(SECOND, m.step_started_at, UTC_TIMESTAMP(6)), s.name"
-	" FROM unit cu JOIN group_member m ON m.county_code = cu.code AND m.state = 'awaiting_review'"
+	" FROM unit cu STRAIGHT_JOIN group_member m FORCE INDEX (k_member_county) ON m.county_code = cu.code"
+	" AND m.state = 'awaiting_review'"
 	" JOIN problem_group g ON g.id = m.group_id JOIN student s ON s.id = m.student_id"
 	" WHERE cu.parent_id = ? AND cu.level = 3 AND m.due_date < ?"
 	" UNION ALL SELECT 'arbitration', g.id, NULL, g.type, g.state, g.arb_due_date, au.code, au.name, au.level,"
 	" TIMESTAMPDIFF(SECOND, g.arb_since, UTC_TIMESTAMP(6)), NULL"
-	" FROM unit au JOIN problem_group g ON g.arbiter_unit_id = au.id AND g.state = 'awaiting_arbitration'"
+	" FROM unit au STRAIGHT_JOIN problem_group g FORCE INDEX (k_group_arbiter) ON g.arbiter_unit_id = au.id"
+	" AND g.state = 'awaiting_arbitration'"
 	" WHERE au.parent_id = ? AND g.arb_due_date < ?"
 	" ORDER BY 6, 2, 3 LIMIT ?"};
 
@@ -190,47 +194,47 @@ static const struct db_sql Q_REMINDERS = {
  * problem type, school, county, the student searched for. Arguments: see db_wf_overdue. */
 #define OV_SEARCH                                                                                                     \
 	" AND (? IS NULL OR g.type = ?) AND (? IS NULL OR m.school_id = ?) AND (? IS NULL OR m.county_code = ?)"       \
-	SQL_SEARCH_STUDENT("s")
+	SQL_SEARCH_MEMBER_STUDENT("m")
 #define OV_SEARCH_NARGS (6 + SEARCH_STUDENT_NARGS)
-/* Issue 13 item 1 (R24, R30): the caller's members that can put a row on the list (OV_CANDIDATES, C on m: the
- * members past their due date on (path, due_date), sql/383; the members of groups whose arbitration or clearance deadline
- * is past, from those groups on k_group_arb_due / k_group_deadline), each joined to its group and to the three kinds of
- * overdue step k.r: 0 the member's own step (pending, past its due date), 1 the group's arbitration, 2 the group's
- * clearance deadline. A group's row is one row however many of its members are the caller's (GROUP BY on the row's
- * key). Rows are keyset-paged by (due day, group id, member id or 0, kind): most overdue first, stable under inserts (a
- * row added behind the cursor is on a later page, one before it on none). Before, every member of the jurisdiction was
- * read and joined (10M records: a province 1-2 s). Arguments of the candidates: today, scope, today, scope, today, scope. */
+/* Issue 13 item 1 (R24, R30): the caller's members that can put a row on the list (OV_CANDIDATES, C on m: ov_day, the
+ * first day one of a member's three kinds of step is late, before today, on (path, ov_day), sql/383), each joined to
+ * its group and to the three kinds of overdue step k.r: 0 the member's own step (pending, past its due date), 1 the
+ * group's arbitration, 2 the group's clearance deadline. A group's row is one row however many of its members are the
+ * caller's (GROUP BY on the row's key). Rows are keyset-paged by (due day, group id, member id or 0, kind): most
+ * overdue first, stable under inserts (a row added behind the cursor is on a later page, one before it on none). Before,
+ * every member of the jurisdiction was read and joined (10M records: a province 0.8-1.3 s). Arguments of the
+ * candidates: today, scope. */
 #define OV_CANDIDATES(C)                                                                                              \
-	"(SELECT m.id mid FROM group_member m FORCE INDEX (k_member_due_date, k_member_province_due, k_member_city_due,"  \
-	" k_member_county_due, k_member_school_due) WHERE m.due_date < ? AND " C                                        \
-	" UNION SELECT m.id FROM problem_group g FORCE INDEX (k_group_arb_due) STRAIGHT_JOIN group_member m"              \
-	" FORCE INDEX (uk_member) ON m.group_id = g.id WHERE g.state = 'awaiting_arbitration' AND g.arb_due_date < ? AND " C \
-	" UNION SELECT m.id FROM problem_group g FORCE INDEX (k_group_deadline) STRAIGHT_JOIN group_member m"             \
-	" FORCE INDEX (uk_member) ON m.group_id = g.id WHERE g.state IN ('open', 'awaiting_arbitration')"                 \
-	" AND g.deadline < ? AND " C ") x"
+	"(SELECT m.id mid FROM group_member m FORCE INDEX (k_member_ov, k_member_province_ov, k_member_city_ov,"         \
+	" k_member_county_ov, k_member_school_ov) WHERE m.ov_day < ? AND " C ") x"
 #define OV_DUE "CASE k.r WHEN 0 THEN m.due_date WHEN 1 THEN g.arb_due_date ELSE g.deadline END"
 #define OV_MID "IF(k.r = 0, m.id, 0)"
-#define OV_UNIT(COL) "CASE WHEN k.r > 0 THEN au." COL " WHEN m.state = 'awaiting_review' THEN cu." COL " ELSE su." COL " END"
+#define OV_UNIT(COL) "CASE WHEN y.kr > 0 THEN au." COL " WHEN m.state = 'awaiting_review' THEN cu." COL " ELSE su." COL " END"
 /* The unit whose step it is (issue 11 item 9): the school for its handling, the county for its review, the arbiter for
  * an arbitration and for a group past its clearance deadline; how long the step has waited; escalated (due before the
- * cutoff of db_wf_escalate_cutoff). Arguments: cutoff, the candidates' 6, today x3, scope, search (OV_SEARCH_NARGS), has cursor, the
- * cursor's 4 values, limit. The last three columns are the row's key (TO_DAYS of the due day, member id or 0, kind). */
+ * cutoff of db_wf_escalate_cutoff). The page's rows are chosen first (y: their keys and one member of each, from the
+ * candidates, their groups and the search on the member's copies), then only those are joined to their record and
+ * units. Arguments: cutoff, the candidates' 2, today x3, scope, search (OV_SEARCH_NARGS), has cursor, the cursor's 4
+ * values, limit. The last three columns are the row's key (TO_DAYS of the due day, member id or 0, kind). */
 #define OVERDUE_LIST(C)                                                                                               \
-	"SELECT ELT(k.r + 1, 'member', 'arbitration', 'deadline'), m.group_id, IF(k.r = 0, m.id, NULL), g.type,"       \
-	" IF(k.r = 0, m.state, g.state), " OV_DUE ", IF(k.r = 0, m.school_id, NULL), IF(k.r = 0, m.county_code, NULL)," \
-	" IF(k.r = 0, s.name, NULL), IF(k.r = 0, s.student_no, NULL), " OV_UNIT("code") ", " OV_UNIT("name") ","        \
-	" " OV_UNIT("level") ", TIMESTAMPDIFF(SECOND, CASE k.r WHEN 0 THEN m.step_started_at WHEN 1 THEN g.arb_since"   \
-	" ELSE g.created_at END, UTC_TIMESTAMP(6)), " OV_DUE " < ?, TO_DAYS(" OV_DUE ") kd, " OV_MID " km, k.r kr"     \
+	"SELECT ELT(y.kr + 1, 'member', 'arbitration', 'deadline'), y.gid, IF(y.kr = 0, m.id, NULL), g.type,"          \
+	" IF(y.kr = 0, m.state, g.state), FROM_DAYS(y.kd), IF(y.kr = 0, m.school_id, NULL),"                            \
+	" IF(y.kr = 0, m.county_code, NULL), IF(y.kr = 0, s.name, NULL), IF(y.kr = 0, s.student_no, NULL), "            \
+	OV_UNIT("code") ", " OV_UNIT("name") ", " OV_UNIT("level") ", TIMESTAMPDIFF(SECOND, CASE y.kr WHEN 0"          \
+	" THEN m.step_started_at WHEN 1 THEN g.arb_since ELSE g.created_at END, UTC_TIMESTAMP(6)), FROM_DAYS(y.kd) < ?," \
+	" y.kd, y.km, y.kr FROM (SELECT TO_DAYS(" OV_DUE ") kd, m.group_id gid, " OV_MID " km, k.r kr, MIN(m.id) mid"   \
 	" FROM " OV_CANDIDATES(C) " STRAIGHT_JOIN group_member m ON m.id = x.mid"                                      \
 	" STRAIGHT_JOIN problem_group g ON g.id = m.group_id"                                                          \
 	" STRAIGHT_JOIN (SELECT 0 r UNION ALL SELECT 1 UNION ALL SELECT 2) k"                                           \
 	" ON (k.r = 0 AND m.state IN " PENDING " AND m.due_date < ?)"                                                  \
 	" OR (k.r = 1 AND g.state = 'awaiting_arbitration' AND g.arb_due_date < ?)"                                    \
 	" OR (k.r = 2 AND g.state <> 'done' AND g.deadline < ?)"                                                       \
+	" WHERE " C OV_SEARCH " AND (? = 0 OR (TO_DAYS(" OV_DUE "), m.group_id, " OV_MID ", k.r) > (?, ?, ?, ?))"      \
+	" GROUP BY kd, gid, km, kr ORDER BY kd, gid, km, kr LIMIT ?) y"                                                \
+	" STRAIGHT_JOIN group_member m ON m.id = y.mid STRAIGHT_JOIN problem_group g ON g.id = y.gid"                  \
 	" STRAIGHT_JOIN student s ON s.id = m.student_id STRAIGHT_JOIN unit su ON su.id = m.school_id"                 \
 	" LEFT JOIN unit cu ON cu.code = m.county_code LEFT JOIN unit au ON au.id = g.arbiter_unit_id"                 \
-	" WHERE " C OV_SEARCH " AND (? = 0 OR (TO_DAYS(" OV_DUE "), m.group_id, " OV_MID ", k.r) > (?, ?, ?, ?))"      \
-	" GROUP BY kd, m.group_id, km, kr ORDER BY kd, m.group_id, km, kr LIMIT ?"
+	" ORDER BY y.kd, y.gid, y.km, y.kr"
 static const struct db_sql Q_OVERDUE[SCOPE_N] = SCOPED(OVERDUE_LIST);
 
 /* ---- feed ---- */
@@ -735,11 +739,10 @@ enum xerr db_wf_overdue(struct db *db, struct arena *a, const struct principal *
 	enum xerr e = db_wf_escalate_cutoff(db, a, &cut);
 	if (e != XE_OK)
 		return e;
-	struct db_arg x[1 + 6 + 3 + 1 + OV_SEARCH_NARGS + 5 + 1];
+	struct db_arg x[1 + 2 + 3 + 1 + OV_SEARCH_NARGS + 5 + 1];
 	size_t n = 0;
 	x[n++] = DBS(cut);
-	for (int i = 0; i < 3; i++)
-		x[n++] = DBS(today), x[n++] = scope_arg(who);
+	x[n++] = DBS(today), x[n++] = scope_arg(who);
 	x[n++] = DBS(today), x[n++] = DBS(today), x[n++] = DBS(today);
 	x[n++] = scope_arg(who);
 	x[n++] = DBS(f->type), x[n++] = DBS(f->type);

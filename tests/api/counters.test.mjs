@@ -12,10 +12,11 @@ import { SCHOOLS as S, CLERK, login, rng, pick, randomStep } from '../lib/workfl
 
 const SEED = Number(process.env.COUNTERS_SEED ?? Date.now() % 1e9);
 const LETTERS = ['a', 'a2', 'b', 'c', 'd', 'e'];
-// the members whose copy of their group's type or state (g_type, g_state, sql/380) or of their student's name (s_name,
-// sql/382): the problem list's filter and search keys) differs from the group or the record
+// the members whose copy of their group's type, state or due days (g_type, g_state, sql/380; g_deadline, g_arb_due,
+// sql/383) or of their student's name (s_name, sql/382): the lists' filter and search keys) differs from the group or record
 const COPY_DIFFERS = `SELECT COUNT(*) FROM group_member m JOIN problem_group g ON g.id = m.group_id
-  JOIN student s ON s.id = m.student_id WHERE m.g_type <> g.type OR m.g_state <> g.state OR m.s_name <> s.name`;
+  JOIN student s ON s.id = m.student_id WHERE m.g_type <> g.type OR m.g_state <> g.state OR m.s_name <> s.name
+  OR NOT (m.g_deadline <=> g.deadline) OR NOT (m.g_arb_due <=> g.arb_due_date)`;
 const PENDING = "('unconfirmed','open','awaiting_leader','awaiting_review')";
 
 /** A new record of school letter l: fresh, or (dup of an earlier record) the same ID number or the same name, gender
