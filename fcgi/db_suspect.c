@@ -27,7 +27,13 @@ static const struct db_sql Q_STORE = {
 	" score = VALUES(score), kind = VALUES(kind), rules = VALUES(rules), fp = VALUES(fp),"
 	" lo_county = VALUES(lo_county), hi_county = VALUES(hi_county), arbiter_unit_id = VALUES(arbiter_unit_id),"
 	" updated_at = UTC_TIMESTAMP(6)"};
-static const struct db_sql Q_SWEEP = {"DELETE FROM suspect_pair WHERE state = 'open' AND updated_at < ?"};
+/* the full run's merge (issue 17 item 1): the stored pairs whose lower record lies in [from, to), in (lo_id, hi_id)
+ * order on uk_suspect_pair; a pair found no more is removed only while still open and not stored since the run began
+ * (a concurrent incremental check's pair stays, as the former sweep by updated_at kept it) */
+static const struct db_sql Q_STORED = {
+	"SELECT id, lo_id, hi_id, score, kind, rules, fp, lo_county, hi_county, arbiter_unit_id, state, IFNULL(decided_fp, 0)"
+	" FROM suspect_pair FORCE INDEX (uk_suspect_pair) WHERE lo_id >= ? AND lo_id < ? ORDER BY lo_id, hi_id"};
+static const struct db_sql Q_VANISHED = {"DELETE FROM suspect_pair WHERE id = ? AND state = 'open' AND updated_at < ?"};
 static const struct db_sql Q_NOW = {"SELECT UTC_TIMESTAMP(6)"};
 
 enum xerr db_sx_records(struct db *db, struct arena *a, uint64_t after, long limit, struct db_rows *rs)
@@ -69,9 +75,27 @@ enum xerr db_sx_store(struct db *db, const struct sx_pair_row *p, size_t n)
 	return e;
 }
 
-enum xerr db_sx_sweep(struct db *db, const char *since, unsigned long long *removed)
+enum xerr db_sx_stored(struct db *db, struct arena *a, uint64_t from, uint64_t to, struct db_rows *rs)
 {
-	return db_exec(db, NULL, &Q_SWEEP, DB_ARGS(DBS(since)), NULL, removed, NULL);
+	return db_exec(db, a, &Q_STORED, DB_ARGS(DBI(from), DBI(to)), rs, NULL, NULL);
+}
+
+enum xerr db_sx_vanished(struct db *db, const uint64_t *ids, size_t n, const char *since, unsigned long long *removed)
+{
+	enum { SLICE_ROWS = 1024 };
+	struct db_arg *args = xmalloc(sizeof *args * 2 * SLICE_ROWS);
+	enum xerr e = XE_OK;
+	*removed = 0;
+	for (size_t from = 0; from < n && e == XE_OK; from += SLICE_ROWS) {
+		size_t m = n - from < SLICE_ROWS ? n - from : SLICE_ROWS;
+		unsigned long long k = 0;
+		for (size_t i = 0; i < m; i++)
+			args[2 * i] = DBI(ids[from + i]), args[2 * i + 1] = DBS(since);
+		e = db_exec_bulk(db, &Q_VANISHED, args, m, 2, &k);
+		*removed += k;
+	}
+	free(args);
+	return e;
 }
 
 enum xerr db_sx_now(struct db *db, struct arena *a, const char **now)

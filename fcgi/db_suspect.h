@@ -30,9 +30,15 @@ struct sx_pair_row {
 /* Insert or refresh pairs; a pair decided "different" whose fingerprint changed is open again (R31); a refreshed
  * pair gets updated_at = now (the full run's sweep keeps it). */
 enum xerr db_sx_store(struct db *db, const struct sx_pair_row *p, size_t n);
-/* Full run: remove open pairs not refreshed since `since` (UTC 'YYYY-MM-DD hh:mm:ss.ffffff'). */
-enum xerr db_sx_sweep(struct db *db, const char *since, unsigned long long *removed);
-/* The database's clock (for db_sx_sweep). */
+/* Full run (issue 17 item 1: only what changed is written): the stored pairs whose lower record id lies in [from, to),
+ * ascending by (lo_id, hi_id): columns SXS_*. */
+enum { SXS_ID, SXS_LO, SXS_HI, SXS_SCORE, SXS_KIND, SXS_RULES, SXS_FP, SXS_LO_COUNTY, SXS_HI_COUNTY, SXS_ARBITER, SXS_STATE,
+       SXS_DECIDED_FP, SXS__N };
+enum xerr db_sx_stored(struct db *db, struct arena *a, uint64_t from, uint64_t to, struct db_rows *rs);
+/* Full run: remove the pairs ids[0..n) the run found no more, each only while open and not stored since `since` (UTC
+ * 'YYYY-MM-DD hh:mm:ss.ffffff': a concurrent check's pair stays); *removed: how many were. */
+enum xerr db_sx_vanished(struct db *db, const uint64_t *ids, size_t n, const char *since, unsigned long long *removed);
+/* The database's clock (for db_sx_vanished). */
 enum xerr db_sx_now(struct db *db, struct arena *a, const char **now);
 
 /* The bureau's list (R2/R31): pairs whose arbiter is who's unit in state, newest first, id < before (0: from the newest),

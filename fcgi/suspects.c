@@ -16,7 +16,7 @@
 #define SLICE 50000           /* records read per statement */
 #define BLOCK_ALL 64          /* a block up to this size is compared pair by pair */
 #define BLOCK_WINDOW 16       /* a larger block: each record with its next neighbours (by key order) */
-#define STORE_SLICE 2000      /* pairs stored per transaction */
+#define MERGE_WINDOW 32768    /* records whose stored pairs are read, merged and written per transaction */
 
 int suspects_threshold(void)
 {
@@ -165,45 +165,117 @@ static void compare(struct run *x, uint32_t i, uint32_t j)
 	x->f[x->nf++] = (struct found){i < j ? i : j, i < j ? j : i, s};
 }
 
-/* store found pairs [from, to) in one transaction */
-struct store_ctx {
-	struct run *x;
-	struct arena *a;
-	const struct db_rows *units;
-	size_t from, to;
-};
-static enum xerr store_tx(struct db *db, void *ctx)
+/* A found pair as it is stored (lower id first; the explanation's text in the current arena). */
+static void pair_row(const struct run *x, const struct db_rows *units, const struct found *f, struct sx_pair_row *row)
 {
-	struct store_ctx *c = ctx;
-	static struct sx_pair_row rows[STORE_SLICE]; /* the CLI's one thread */
-	size_t n = 0;
-	for (size_t k = c->from; k < c->to; k++) {
-		const struct found *f = &c->x->f[k];
-		const struct sx_rec *a = &c->x->recs[f->a], *b = &c->x->recs[f->b];
-		if (a->id > b->id) {
-			const struct sx_rec *t = a;
-			a = b;
-			b = t;
-		}
-		struct sx_match m;
-		sx_compare(&c->x->prep[f->a], &c->x->prep[f->b], &m);
-		cJSON *ex = sx_explain(a, b, &m);
-		char *txt = cJSON_PrintUnformatted(ex);
-		rows[n++] = (struct sx_pair_row){.lo = a->id, .hi = b->id, .score = m.score, .kind = sx_kind_name(m.kind),
-						 .rules = txt ? txt : "[]", .fp = suspects_fp(a, b), .lo_county = a->county,
-						 .hi_county = b->county, .arbiter = arbiter_of(c->units, a->county, b->county)};
-	}
-	return db_sx_store(db, rows, n);
+	const struct sx_rec *a = &x->recs[f->a], *b = &x->recs[f->b];
+	assert(a->id < b->id); /* records in id order, f->a < f->b */
+	struct sx_match m;
+	sx_compare(&x->prep[f->a], &x->prep[f->b], &m);
+	char *txt = cJSON_PrintUnformatted(sx_explain(a, b, &m));
+	*row = (struct sx_pair_row){.lo = a->id, .hi = b->id, .score = m.score, .kind = sx_kind_name(m.kind),
+				    .rules = txt ? txt : "[]", .fp = suspects_fp(a, b), .lo_county = a->county,
+				    .hi_county = b->county, .arbiter = arbiter_of(units, a->county, b->county)};
 }
 
-struct sweep_ctx {
+static int str_eq(const char *x, const char *y) { return strcmp(x ? x : "", y ? y : "") == 0; }
+
+/* Whether stored pair i of rs is what the run would store (R31: a "different" decision made on other values opens it
+ * again, as db_sx_store's upsert does). */
+static int pair_same(const struct db_rows *rs, size_t i, const struct sx_pair_row *r)
+{
+	uint64_t fp = (uint64_t)db_get_int(rs, i, SXS_FP);
+	if (strcmp(db_get(rs, i, SXS_STATE), "different") == 0 && (uint64_t)db_get_int(rs, i, SXS_DECIDED_FP) != r->fp)
+		return 0;
+	return db_get_int(rs, i, SXS_SCORE) == r->score && fp == r->fp &&
+	       (uint32_t)db_get_int(rs, i, SXS_ARBITER) == r->arbiter && str_eq(db_get(rs, i, SXS_KIND), r->kind) &&
+	       str_eq(db_get(rs, i, SXS_LO_COUNTY), r->lo_county) && str_eq(db_get(rs, i, SXS_HI_COUNTY), r->hi_county) &&
+	       str_eq(db_get(rs, i, SXS_RULES), r->rules);
+}
+
+/* one window's writes: new and changed pairs (upsert), vanished open pairs removed */
+struct merge_ctx {
+	const struct sx_pair_row *rows;
+	size_t nrows;
+	const uint64_t *gone;
+	size_t ngone;
 	const char *since;
 	unsigned long long removed;
 };
-static enum xerr sweep_tx(struct db *db, void *ctx)
+static enum xerr merge_tx(struct db *db, void *ctx)
 {
-	struct sweep_ctx *c = ctx;
-	return db_sx_sweep(db, c->since, &c->removed);
+	struct merge_ctx *c = ctx;
+	enum xerr e = XE_OK;
+	c->removed = 0;
+	if (c->nrows)
+		e = db_sx_store(db, c->rows, c->nrows);
+	if (e == XE_OK && c->ngone)
+		e = db_sx_vanished(db, c->gone, c->ngone, c->since, &c->removed);
+	return e;
+}
+
+/* Write only what changed (issue 17 item 1): the run's pairs (x->f, sorted by record index, i.e. by (lo_id, hi_id))
+ * merged with the stored ones, window by window of MERGE_WINDOW records (by lower record id): a pair found and stored
+ * alike is left untouched, a new or changed one is upserted, a stored open pair not found again is removed (a decided
+ * one keeps its decision, R31). The result is what a run into an empty table stores, ids and times aside. */
+static enum xerr merge_pairs(struct db *db, struct arena *scratch, const struct run *x, const struct db_rows *units,
+			     const char *since, struct sx_run_stats *st)
+{
+	enum xerr e = XE_OK;
+	size_t fi = 0;
+	for (size_t w = 0; e == XE_OK; w += MERGE_WINDOW) {
+		uint64_t from = w == 0 ? 0 : x->recs[w].id, to = w + MERGE_WINDOW < x->n ? x->recs[w + MERGE_WINDOW].id : INT64_MAX;
+		size_t fe = fi;
+		while (fe < x->nf && x->recs[x->f[fe].a].id < to)
+			fe++;
+		struct arena *prev = arena_current();
+		arena_set_current(scratch);
+		struct db_rows rs;
+		e = db_sx_stored(db, scratch, from, to, &rs);
+		struct sx_pair_row *rows = xmalloc((fe - fi + 1) * sizeof *rows);
+		uint64_t *gone = xmalloc((e == XE_OK ? rs.n + 1 : 1) * sizeof *gone);
+		size_t nr = 0, ng = 0;
+		for (size_t k = fi, si = 0; e == XE_OK && (k < fe || si < rs.n);) {
+			int c;
+			if (k == fe)
+				c = 1;
+			else if (si == rs.n)
+				c = -1;
+			else {
+				uint64_t lo = x->recs[x->f[k].a].id, hi = x->recs[x->f[k].b].id;
+				uint64_t slo = (uint64_t)db_get_int(&rs, si, SXS_LO), shi = (uint64_t)db_get_int(&rs, si, SXS_HI);
+				c = lo != slo ? (lo < slo ? -1 : 1) : hi != shi ? (hi < shi ? -1 : 1) : 0;
+			}
+			if (c > 0) { /* stored, not found again */
+				if (strcmp(db_get(&rs, si, SXS_STATE), "open") == 0)
+					gone[ng++] = (uint64_t)db_get_int(&rs, si, SXS_ID);
+				si++;
+				continue;
+			}
+			pair_row(x, units, &x->f[k], &rows[nr]);
+			if (c < 0)
+				st->inserted++, nr++;
+			else if (!pair_same(&rs, si, &rows[nr]))
+				st->updated++, nr++;
+			else
+				st->unchanged++;
+			k++;
+			si += c == 0;
+		}
+		struct merge_ctx mc = {rows, nr, gone, ng, since, 0};
+		if (e == XE_OK && (nr || ng))
+			e = db_tx(db, merge_tx, &mc);
+		st->removed += mc.removed;
+		free(rows);
+		free(gone);
+		arena_set_current(prev);
+		arena_reset(scratch);
+		fi = fe;
+		if (w + MERGE_WINDOW >= x->n)
+			break;
+	}
+	assert(e != XE_OK || fi == x->nf);
+	return e;
 }
 
 struct keys_ctx {
@@ -242,7 +314,10 @@ enum xerr suspects_run(struct db *db, struct sx_run_stats *st)
 	/* every live record, prepared once */
 	for (uint64_t after = 0; e == XE_OK;) {
 		struct db_rows rs;
-		if ((e = db_sx_records(db, &a, after, SLICE, &rs)) != XE_OK || rs.n == 0)
+		double tr = now_s();
+		e = db_sx_records(db, &a, after, SLICE, &rs);
+		st->read_seconds += now_s() - tr;
+		if (e != XE_OK || rs.n == 0)
 			break;
 		if (x.n + rs.n > cap) {
 			cap = (x.n + rs.n) * 2;
@@ -265,6 +340,8 @@ enum xerr suspects_run(struct db *db, struct sx_run_stats *st)
 	}
 	if (e == XE_OK) {
 		/* candidate pairs only within a block (equal key) */
+		st->prepare_seconds = now_s() - t0 - st->read_seconds;
+		double tc = now_s();
 		sort_keyed(keys, nk);
 		for (size_t s = 0; s < nk;) {
 			size_t t = s + 1;
@@ -284,17 +361,12 @@ enum xerr suspects_run(struct db *db, struct sx_run_stats *st)
 			if (!u || x.f[u - 1].a != x.f[i].a || x.f[u - 1].b != x.f[i].b)
 				x.f[u++] = x.f[i];
 		x.nf = u;
+		st->compare_seconds = now_s() - tc;
 	}
-	for (size_t from = 0; e == XE_OK && from < x.nf; from += STORE_SLICE) {
-		arena_set_current(&scratch);
-		struct store_ctx c = {&x, &scratch, &units, from, from + STORE_SLICE < x.nf ? from + STORE_SLICE : x.nf};
-		e = db_tx(db, store_tx, &c);
-		arena_set_current(&a);
-		arena_reset(&scratch);
-	}
-	struct sweep_ctx sw = {since, 0};
+	double tp = now_s();
 	if (e == XE_OK)
-		e = db_tx(db, sweep_tx, &sw);
+		e = merge_pairs(db, &scratch, &x, &units, since, st);
+	st->store_seconds = now_s() - tp;
 	/* the blocking keys of every live record, for the incremental check (suspect_key) */
 	double tk = now_s();
 	/* records written through the service keep their keys (the incremental check); a record without any (loaded
@@ -344,7 +416,6 @@ enum xerr suspects_run(struct db *db, struct sx_run_stats *st)
 	st->keys = nk;
 	st->compared = x.compared;
 	st->pairs = x.nf;
-	st->removed = sw.removed;
 	st->seconds = now_s() - t0;
 	st->keys_seconds = now_s() - tk;
 	free(keys);
@@ -365,10 +436,12 @@ int suspects_cli(void)
 	if (e == XE_OK)
 		e = suspects_run(db, &st);
 	if (e == XE_OK)
-		printf("suspects: %zu records, %zu keys, %zu blocks, %zu compared, %zu pairs at or above %d, %llu removed, %.3f s"
-		       " (pairs %.3f s, %zu blocking keys stored in %.3f s)\n",
-		       st.records, st.keys, st.blocks, st.compared, st.pairs, suspects_threshold(), st.removed, st.seconds,
-		       st.seconds - st.keys_seconds, st.keys_stored, st.keys_seconds);
+		printf("suspects: %zu records, %zu keys, %zu blocks, %zu compared, %zu pairs at or above %d, %zu new, %zu changed,"
+		       " %zu unchanged, %llu removed, %.3f s (pairs %.3f s: reading records %.3f s, preparing and keying %.3f s, sorting and"
+		       " comparing %.3f s, merging and writing %.3f s; %zu blocking keys stored in %.3f s)\n",
+		       st.records, st.keys, st.blocks, st.compared, st.pairs, suspects_threshold(), st.inserted, st.updated,
+		       st.unchanged, st.removed, st.seconds, st.seconds - st.keys_seconds, st.read_seconds, st.prepare_seconds,
+		       st.compare_seconds, st.store_seconds, st.keys_stored, st.keys_seconds);
 	else
 		fprintf(stderr, "suspects: %s\n", err_code(e));
 	db_close(db);

@@ -12,12 +12,16 @@ int suspects_threshold(void);
 /* Statistics of a full run. */
 struct sx_run_stats {
 	size_t records, keys, blocks, compared, pairs, keys_stored;
-	unsigned long long removed;
-	double seconds, keys_seconds; /* the whole run; of it, rebuilding suspect_key */
+	size_t inserted, updated, unchanged; /* pairs found: new, stored otherwise (rewritten), stored alike (untouched) */
+	unsigned long long removed;          /* open pairs stored before and found no more */
+	/* the whole run; of it: reading the records, preparing and keying them, sorting the keys and comparing blocks,
+	 * merging the pairs with the stored ones (and writing what changed), storing missing blocking keys */
+	double seconds, read_seconds, prepare_seconds, compare_seconds, store_seconds, keys_seconds;
 };
 /* The full run: every live record prepared once, candidate pairs only within equal blocking keys (sx_keys; a block
  * larger than the cap is compared in windows of sorted neighbours), pairs at or above the threshold stored (R31:
- * a "different" decision stands while the compared fields are unchanged), open pairs not found again removed; records
+ * a "different" decision stands while the compared fields are unchanged), open pairs not found again removed; only
+ * what differs from the stored pairs is written (issue 17 item 1: a second run over unchanged records writes nothing); records
  * without blocking keys in suspect_key get them. */
 enum xerr suspects_run(struct db *db, struct sx_run_stats *st);
 /* `xueji --suspects`: the full run, its figures on stdout. */

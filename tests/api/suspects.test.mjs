@@ -389,3 +389,48 @@ test('R31 an open pair whose record was deleted is not listed (nothing to decide
   assertError(await county.post(`/api/v1/suspects/${p.id}/decision`, { decision: 'same_child' }), 409, 'record_deleted');
   assert.equal(pairOf(a, b).state, 'open');
 });
+
+/** Every stored pair, by (lo_id, hi_id): its content and when and how often it was written. */
+function storedPairs() {
+  return new Map(sql(`SELECT lo_id, hi_id, id, score, kind, rules, fp, state, lo_county, hi_county, arbiter_unit_id, version, updated_at
+    FROM suspect_pair ORDER BY lo_id, hi_id`).map((r) => [`${r[0]}|${r[1]}`, r]));
+}
+const written = (out) => {
+  const m = out.match(/(\d+) new, (\d+) changed, (\d+) unchanged, (\d+) removed/);
+  assert.ok(m, out);
+  return { new: Number(m[1]), changed: Number(m[2]), unchanged: Number(m[3]), removed: Number(m[4]) };
+};
+
+test('R31 issue 17 item 1: a second full run writes nothing and leaves the same pairs; after a record changes only its pairs change; the result is that of a run from scratch', async () => {
+  const [a, b, simp, trad] = await variantPair();
+  const [c, d] = await variantPair();
+  runSuspects();
+  const before = storedPairs();
+  assert.ok(before.has(`${Math.min(a, b)}|${Math.max(a, b)}`) && before.has(`${Math.min(c, d)}|${Math.max(c, d)}`));
+  const again = written(runSuspects());
+  assert.deepEqual({ ...again, unchanged: 0 }, { new: 0, changed: 0, unchanged: 0, removed: 0 }, 'nothing written');
+  assert.ok(again.unchanged >= 2, 'both pairs found again, untouched');
+  assert.deepEqual(storedPairs(), before, 'every pair as it was: same id, content, version and updated_at');
+  // b's name changes (a compared field: the pair stays, explained otherwise); d is renamed out of the pair (it vanishes)
+  sql(`UPDATE student SET name='${simp[0] + trad.slice(1)}' WHERE id=${b}`);
+  sql(`UPDATE student SET name='欧阳${String.fromCharCode(0x4e00 + (d % 5000))}${String.fromCharCode(0x5000 + (d % 3000))}' WHERE id=${d}`);
+  const w = written(runSuspects());
+  const after = storedPairs();
+  const ab = `${Math.min(a, b)}|${Math.max(a, b)}`, cd = `${Math.min(c, d)}|${Math.max(c, d)}`;
+  assert.ok(after.has(ab) && !after.has(cd), 'the changed pair is kept, the vanished one removed');
+  assert.notDeepEqual(after.get(ab), before.get(ab), 'the changed pair is rewritten');
+  assert.equal(after.get(ab)[2], before.get(ab)[2], 'in place (same id)');
+  assert.ok(w.changed >= 1 && w.removed >= 1, JSON.stringify(w));
+  for (const [k, r] of after) {
+    const lohi = k.split('|').map(Number);
+    if (lohi.includes(b) || lohi.includes(d)) continue;
+    assert.deepEqual(r, before.get(k), `pair ${k} of other records untouched`);
+  }
+  for (const [k, r] of before) if (!after.has(k)) assert.ok(k.split('|').map(Number).includes(d) && r[7] === 'open', `only d's open pairs vanish: ${k}`);
+  // from scratch: every open pair forgotten, the run stores the same content (ids and times aside)
+  const content = (m) => [...m.values()].map((r) => [r[0], r[1], ...r.slice(3, 11)].join('\t')).sort();
+  sql("DELETE FROM suspect_pair WHERE state = 'open'");
+  const scratch = written(runSuspects());
+  assert.equal(scratch.changed + scratch.removed, 0, JSON.stringify(scratch));
+  assert.deepEqual(content(storedPairs()), content(after), 'the same pairs as a run from scratch');
+});
