@@ -1,7 +1,7 @@
 -- 380_member_group_keys: issue 13 item 1 (R8 problem types, SPEC s.6 group states; R1-R3, R30): the problem list's
 -- type and group-state filters read one page of an index. A group's type and state are copied onto each of its
 -- members (g_type, g_state): set from the group when a member is inserted (member_group_copy), and rewritten on every
--- member when the group's type or state changes (member_group_follow), in the same statement, so in the same
+-- member when the group's type or state changes (member_group_follow; both in sql/383), in the same statement, so in the same
 -- transaction. Keys (path, g_state | g_type, group_id) at each level of the jurisdiction (and without a path for the
 -- ministry's member filters) let the list read its filtered members newest group first and stop at the page
 -- (fcgi/db_registry.c, GL_Q). Before, a filtered list read every member of the jurisdiction and then filtered their
@@ -29,33 +29,5 @@ ALTER TABLE problem_group
   ADD KEY k_group_state_id (state, id),
   ADD KEY k_group_type_id (type, id);
 
-DROP TRIGGER IF EXISTS member_group_copy;
-DROP TRIGGER IF EXISTS member_group_follow;
-DROP TRIGGER IF EXISTS member_group_move;
-DELIMITER //
--- a new member takes its group's type and state (whatever the insert named: the group is the one source)
-CREATE TRIGGER member_group_copy BEFORE INSERT ON group_member FOR EACH ROW
-BEGIN
-  DECLARE v_type VARCHAR(16);
-  DECLARE v_state VARCHAR(24);
-  SELECT type, state INTO v_type, v_state FROM problem_group WHERE id = NEW.group_id;
-  SET NEW.g_type = v_type, NEW.g_state = v_state;
-END//
--- a group's type or state changes: every member follows (the counters' trigger count_group_update is separate)
-CREATE TRIGGER member_group_follow AFTER UPDATE ON problem_group FOR EACH ROW
-BEGIN
-  IF NOT (OLD.type <=> NEW.type AND OLD.state <=> NEW.state) THEN
-    UPDATE group_member FORCE INDEX (uk_member) SET g_type = NEW.type, g_state = NEW.state WHERE group_id = NEW.id;
-  END IF;
-END//
--- a member moved to another group (no statement does this today) takes the new group's type and state
-CREATE TRIGGER member_group_move BEFORE UPDATE ON group_member FOR EACH ROW
-BEGIN
-  DECLARE v_type VARCHAR(16);
-  DECLARE v_state VARCHAR(24);
-  IF NOT (OLD.group_id <=> NEW.group_id) THEN
-    SELECT type, state INTO v_type, v_state FROM problem_group WHERE id = NEW.group_id;
-    SET NEW.g_type = v_type, NEW.g_state = v_state;
-  END IF;
-END//
-DELIMITER ;
+-- the triggers that set and keep the copies are defined once, with every copy, in sql/383 (member_group_copy,
+-- member_group_follow, member_group_move)

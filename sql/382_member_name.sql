@@ -1,6 +1,6 @@
 -- 382_member_name: issue 13 item 1 (R1-R3, R30): the problem list searched by a member's name reads the members of that
--- name. Each member carries its student's name (s_name): copied when the member is inserted (member_group_copy, which
--- also copies the group's type and state, sql/380) and rewritten on every member of a student whose name changes
+-- name. Each member carries its student's name (s_name): copied when the member is inserted (member_group_copy, sql/383, which
+-- also copies the group's type, state and due days) and rewritten on every member of a student whose name changes
 -- (member_name_follow: an R15 change, a correction, an import), in the same statement. Keys (path, s_name) at each level
 -- and (s_name) for the ministry: a name prefix reads only the matching members of the path, then their groups newest
 -- first (fcgi/db_registry.c, GM_*). Before, a one-character prefix walked the path's members in group order looking up
@@ -18,19 +18,9 @@ ALTER TABLE group_member
   ADD KEY k_member_county_sname (county_code, s_name),
   ADD KEY k_member_school_sname (school_id, s_name);
 
-DROP TRIGGER IF EXISTS member_group_copy;
 DROP TRIGGER IF EXISTS member_name_follow;
 DELIMITER //
--- a new member takes its group's type and state (sql/380) and its student's name (whatever the insert named)
-CREATE TRIGGER member_group_copy BEFORE INSERT ON group_member FOR EACH ROW
-BEGIN
-  DECLARE v_type VARCHAR(16);
-  DECLARE v_state VARCHAR(24);
-  DECLARE v_name VARCHAR(50);
-  SELECT type, state INTO v_type, v_state FROM problem_group WHERE id = NEW.group_id;
-  SELECT name INTO v_name FROM student WHERE id = NEW.student_id;
-  SET NEW.g_type = v_type, NEW.g_state = v_state, NEW.s_name = v_name;
-END//
+-- (a new member takes its student's name in member_group_copy, sql/383)
 -- a student's name changes: every membership of the student follows
 CREATE TRIGGER member_name_follow AFTER UPDATE ON student FOR EACH ROW
 BEGIN
