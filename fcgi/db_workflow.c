@@ -208,9 +208,16 @@ static const struct db_sql Q_REMINDERS = {
  * overdue first, stable under inserts (a row added behind the cursor is on a later page, one before it on none). Before,
  * every member of the jurisdiction was read and joined (10M records: a province 0.8-1.3 s). Arguments of the
  * candidates: today, scope. */
-#define OV_CANDIDATES(C)                                                                                              \
-	"(SELECT m.id mid FROM group_member m FORCE INDEX (k_member_ov, k_member_province_ov, k_member_city_ov,"         \
-	" k_member_county_ov, k_member_school_ov) WHERE m.ov_day < ? AND " C ") x"
+#define OV_KEYS " FORCE INDEX (k_member_ov, k_member_province_ov, k_member_city_ov, k_member_county_ov, k_member_school_ov)"
+#define OV_CANDIDATES(C) "(SELECT m.id mid FROM group_member m" OV_KEYS " WHERE m.ov_day < ? AND " C ") x"
+/* The page's bound (R30: the ministry's candidates are every late step of the country, 130k at 10M): every row of a
+ * member lies on or after its ov_day, so the rows due before the ov_day B of the caller's n-th candidate after the
+ * cursor's day are all made by candidates before B. db_wf_overdue reads candidates and rows before B only, and moves B
+ * on (to today at most) while the page is not full. Arguments: today, the cursor's due day number (0 none), scope, n-1. */
+#define OV_BOUND(C)                                                                                                   \
+	"SELECT m.ov_day FROM group_member m" OV_KEYS " WHERE m.ov_day < ? AND m.ov_day > FROM_DAYS(?) AND " C           \
+	" ORDER BY m.ov_day LIMIT 1 OFFSET ?"
+static const struct db_sql Q_OV_BOUND[SCOPE_N] = SCOPED(OV_BOUND);
 #define OV_DUE "CASE k.r WHEN 0 THEN m.due_date WHEN 1 THEN g.arb_due_date ELSE g.deadline END"
 #define OV_MID "IF(k.r = 0, m.id, 0)"
 #define OV_UNIT(COL) "CASE WHEN y.kr > 0 THEN au." COL " WHEN m.state = 'awaiting_review' THEN cu." COL " ELSE su." COL " END"
@@ -218,8 +225,8 @@ static const struct db_sql Q_REMINDERS = {
  * an arbitration and for a group past its clearance deadline; how long the step has waited; escalated (due before the
  * cutoff of db_wf_escalate_cutoff). The page's rows are chosen first (y: their keys and one member of each, from the
  * candidates, their groups and the search on the member's copies), then only those are joined to their record and
- * units. Arguments: cutoff, the candidates' 2, today x3, scope, search (OV_SEARCH_NARGS), has cursor, the cursor's 4
- * values, limit. The last three columns are the row's key (TO_DAYS of the due day, member id or 0, kind). */
+ * units. Arguments: cutoff, the candidates' 2 (bound, scope), the bound x3 (rows due before it: today or Q_OV_BOUND's
+ * day), scope, search (OV_SEARCH_NARGS), has cursor, the cursor's 4 values, limit. The last three columns are the row's key (TO_DAYS of the due day, member id or 0, kind). */
 #define OVERDUE_LIST(C)                                                                                               \
 	"SELECT ELT(y.kr + 1, 'member', 'arbitration', 'deadline'), y.gid, IF(y.kr = 0, m.id, NULL), g.type,"          \
 	" IF(y.kr = 0, m.state, g.state), FROM_DAYS(y.kd), IF(y.kr = 0, m.school_id, NULL),"                            \
@@ -744,21 +751,39 @@ enum xerr db_wf_overdue(struct db *db, struct arena *a, const struct principal *
 	if (e != XE_OK)
 		return e;
 	struct db_arg x[1 + 2 + 3 + 1 + OV_SEARCH_NARGS + 5 + 1];
-	size_t n = 0;
-	x[n++] = DBS(cut);
-	x[n++] = DBS(today), x[n++] = scope_arg(who);
-	x[n++] = DBS(today), x[n++] = DBS(today), x[n++] = DBS(today);
-	x[n++] = scope_arg(who);
-	x[n++] = DBS(f->type), x[n++] = DBS(f->type);
-	x[n] = f->school_id ? DBI(f->school_id) : DBNULL, x[n + 1] = x[n], n += 2;
-	x[n++] = DBS(f->county), x[n++] = DBS(f->county);
-	n += db_search_student_args(x + n, f);
-	x[n++] = DBI(after != NULL);
-	for (int i = 0; i < WF_OVERDUE_KEYS; i++)
-		x[n++] = DBI(after ? after[i] : 0);
-	x[n++] = DBI(limit);
-	assert(n == sizeof x / sizeof *x);
-	return db_exec(db, a, &Q_OVERDUE[scope_kind_of(who)], x, n, rows, NULL, NULL);
+	enum scope_kind k = scope_kind_of(who);
+	/* R30: candidates and rows before a bound B (Q_OV_BOUND); B moves on while the page is not full, then is today */
+	long long cand = 4LL * limit + 64;
+	for (int round = 0;; round++) {
+		const char *bound = today;
+		if (cand > 0) {
+			struct db_rows b;
+			e = db_exec(db, a, &Q_OV_BOUND[k], DB_ARGS(DBS(today), DBI(after ? after[0] : 0), scope_arg(who), DBI(cand - 1)),
+				    &b, NULL, NULL);
+			if (e != XE_OK)
+				return e;
+			if (b.n && db_get(&b, 0, 0))
+				bound = db_get(&b, 0, 0);
+		}
+		size_t n = 0;
+		x[n++] = DBS(cut);
+		x[n++] = DBS(bound), x[n++] = scope_arg(who);
+		x[n++] = DBS(bound), x[n++] = DBS(bound), x[n++] = DBS(bound);
+		x[n++] = scope_arg(who);
+		x[n++] = DBS(f->type), x[n++] = DBS(f->type);
+		x[n] = f->school_id ? DBI(f->school_id) : DBNULL, x[n + 1] = x[n], n += 2;
+		x[n++] = DBS(f->county), x[n++] = DBS(f->county);
+		n += db_search_student_args(x + n, f);
+		x[n++] = DBI(after != NULL);
+		for (int i = 0; i < WF_OVERDUE_KEYS; i++)
+			x[n++] = DBI(after ? after[i] : 0);
+		x[n++] = DBI(limit);
+		assert(n == sizeof x / sizeof *x);
+		if ((e = db_exec(db, a, &Q_OVERDUE[k], x, n, rows, NULL, NULL)) != XE_OK || rows->n >= (size_t)limit ||
+		    bound == today)
+			return e;
+		cand = round < 2 ? cand * 16 : 0; /* a sparse search: a wider bound, then none */
+	}
 }
 
 enum xerr db_wf_feed_sequence(struct db *db, struct arena *a, const char *province)

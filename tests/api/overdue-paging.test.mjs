@@ -99,3 +99,37 @@ test('issue 13.1 R30: an overdue-list cursor tampered, made up, from another lis
   await bad(await login('county_130104'), `/api/v1/overdue?cursor=${cur}`, 'another user');
   assert.equal((await county.get(`/api/v1/overdue?limit=1&cursor=${cur}`)).status, 200, 'the cursor itself still works');
 });
+
+test('issue 13.1 R24/R30: pages read up to a bound (the n-th late member\'s day) list exactly what one page lists: small pages, a sparse name search, a cursor', async () => {
+  // more late members than a small page's bound reads (4 x limit + 64), their rows' days interleaved: half the groups
+  // are past their clearance deadline before their members are late (the member's first late day is the group's),
+  // some await arbitration, and members of other units' groups are late too
+  const E = (n) => `2000-02-${String(1 + (n % 27)).padStart(2, '0')}`;
+  const made = [];
+  for (let i = 0; i < 40; i++) {
+    const g = makeGroup({
+      type: i % 5 === 0 ? 'nbg_dup' : 'id_dup', deadline: i % 2 ? E(i) : null,
+      members: [{ school: S.a, dueDate: E(i + 3) }, { school: i % 3 ? S.a2 : S.b, dueDate: E(i * 7) }],
+    });
+    if (i % 4 === 1) sql(`UPDATE problem_group SET state = 'awaiting_arbitration', arb_since = UTC_TIMESTAMP(6) - INTERVAL 9 DAY,
+      arb_due_date = '${E(i * 11)}' WHERE id = ${g.id}`);
+    made.push(g);
+  }
+  const county = await login('county_130102');
+  const all = await walk(county, '/api/v1/overdue', 1000);
+  assert.ok(all.length > 100, `the county lists more rows than the bound of a 1-row page (${all.length})`);
+  for (const g of made) assert.ok(all.some((x) => x.group_id === g.id), `group ${g.id} listed`);
+  for (const limit of [1, 2, 7]) {
+    const paged = await walk(county, '/api/v1/overdue', limit);
+    assert.deepEqual(paged.map(keyOf), all.map(keyOf), `pages of ${limit} list the same rows in the same order`);
+  }
+  // a search matching few of the many late members: the bound widens until the page is full or the list ends
+  const g = made.find((x) => x.type === 'nbg_dup');
+  const named = await walk(county, `/api/v1/overdue?name=${encodeURIComponent(g.name)}`, 1000);
+  assert.ok(named.some((x) => x.kind === 'member' && x.group_id === g.id), 'the searched member is listed');
+  assert.deepEqual((await walk(county, `/api/v1/overdue?name=${encodeURIComponent(g.name)}`, 1)).map(keyOf), named.map(keyOf));
+  // the same from the city above, by type: the bound is the city's
+  const city = await login('city_1301');
+  const nbg = await walk(city, '/api/v1/overdue?type=nbg_dup', 1000);
+  assert.deepEqual((await walk(city, '/api/v1/overdue?type=nbg_dup', 3)).map(keyOf), nbg.map(keyOf));
+});
