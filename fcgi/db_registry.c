@@ -1534,6 +1534,8 @@ static enum group_filter group_filter_of(const struct search *f)
 #define GN_CITY(C) GL_PATH("k_member_city_sname", "m.city_code = ? AND m.s_name LIKE ?", C)
 #define GN_COUNTY(C) GL_PATH("k_member_county_sname", "m.county_code = ? AND m.s_name LIKE ?", C)
 #define GN_SCHOOL(C) GL_PATH("k_member_school_sname", "m.school_id = ? AND m.s_name LIKE ?", C)
+/* the ministry, a one-character prefix: that character's members in group order (sql/396) */
+#define GN_INITIAL(C) GL_PATH("k_member_sinitial", "(? IS NULL) AND m.s_initial = ?", C)
 #define GI_ID(C) GL_STUDENT("k_student_idno", "s.id_number IN (?, ?)", C)
 #define GI_NO(C) GL_STUDENT("uk_student_no", "s.student_no = ?", C)
 #define SCOPED_M(F) SCOPE_EACH(F, "m", "school_id")
@@ -1554,6 +1556,7 @@ static const struct db_sql Q_GROUPS_REJECTED[SCOPE_N][SCOPE_N] = {
 	SCOPED_M(GR_ALL), SCOPED_M(GR_PROV), SCOPED_M(GR_CITY), SCOPED_M(GR_COUNTY), SCOPED_M(GR_SCHOOL)};
 static const struct db_sql Q_GROUPS_NAME[SCOPE_N][SCOPE_N] = {
 	SCOPED_M(GN_ALL), SCOPED_M(GN_PROV), SCOPED_M(GN_CITY), SCOPED_M(GN_COUNTY), SCOPED_M(GN_SCHOOL)};
+static const struct db_sql Q_GROUPS_INITIAL = {GN_INITIAL("(? IS NULL)")};
 static const struct db_sql Q_GROUPS_ID[SCOPE_N] = SCOPED_M(GI_ID);
 static const struct db_sql Q_GROUPS_NO[SCOPE_N] = SCOPED_M(GI_NO);
 
@@ -1575,6 +1578,8 @@ enum xerr db_reg_group_list(struct db *db, struct arena *a, const struct princip
 			       : by == BY_NAME ? &Q_GROUPS_NAME[d][k] : f->rejected ? &Q_GROUPS_REJECTED[d][k] : &Q_GROUPS[gf][d][k];
 	if (by == BY_PATH && !f->rejected && gf != GF_NONE)
 		x[n++] = by_group;
+	if (by == BY_NAME && d == SCOPE_ALL && f->name_wide) /* the character itself, not the pattern */
+		q = &Q_GROUPS_INITIAL, x[n - 1] = DBS(f->name);
 	x[n++] = scope_arg(who);
 	n += db_search_member_args(x + n, f, today);
 	if (by == BY_ID || by == BY_NO) /* the student searched for, read through its record */

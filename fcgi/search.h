@@ -65,7 +65,7 @@ struct search {
 	const char *name_like;      /* name with \ escaped for LIKE (wildcards are refused) */
 	const char *name_pattern;   /* the LIKE pattern: name_like then % (prefix), or name_like alone (exact) */
 	int name_exact;
-	int name_wide;              /* a one-character prefix (a surname: a few % of all names): read the members, then the name */
+	int name_wide;              /* a one-character prefix (a surname: a few % of all names; the ministry reads it on sql/396) */
 	const char *birth_date, *gender, *school, *county, *status, *type, *state, *member_state, *due_before;
 	int rejected, overdue;
 	const char *filter;         /* rejected | overdue */

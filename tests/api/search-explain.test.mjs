@@ -136,3 +136,23 @@ test('issue 13 item 1 (R8, s.6; R30): a problem list filtered by group state or 
   assert.equal(sqlCount(`SELECT COUNT(*) FROM group_member m JOIN problem_group g ON g.id = m.group_id
     WHERE m.g_type <> g.type OR m.g_state <> g.state`), 0, 'every member carries its group\'s type and state');
 });
+
+test('issue 13 item 1 (R30): the ministry\'s problem list by a one-character name reads that character\'s members in group order (s_initial, sql/396) and pages through exactly the groups with such a member', async () => {
+  const c = await as('ministry');
+  const want = sql(`SELECT DISTINCT group_id FROM group_member WHERE s_name LIKE '张%' ORDER BY group_id DESC`).map((x) => Number(x[0]));
+  assert.ok(want.length > 40, `the data hold groups of that surname (${want.length})`);
+  for (const { url, rows } of await explainPages(c, '/api/v1/groups?limit=20&name=%E5%BC%A0')) {
+    const m = rows.filter((x) => x.table === 'm' && x.key !== 'uk_member');
+    assert.ok(m.length === 1 && m[0].key === 'k_member_sinitial', `${url}: ${rows.map((x) => x.raw)}`);
+  }
+  const got = [];
+  let cursor = null;
+  do {
+    const r = await c.get(`/api/v1/groups?limit=20&name=%E5%BC%A0${cursor ? `&cursor=${cursor}` : ''}`);
+    assert.equal(r.status, 200, r.text);
+    got.push(...r.body.items.map((g) => g.id));
+    cursor = r.body.next_cursor;
+  } while (cursor);
+  assert.deepEqual(got, want, 'every group with a member named 张…, newest first, once');
+  assert.equal(sqlCount(`SELECT COUNT(*) FROM group_member WHERE NOT (s_initial <=> LEFT(s_name, 1))`), 0, 'the copy is the name\'s first character');
+});
