@@ -206,17 +206,21 @@ static const struct db_sql Q_REMINDERS = {
  * group's arbitration, 2 the group's clearance deadline. A group's row is one row however many of its members are the
  * caller's (GROUP BY on the row's key). Rows are keyset-paged by (due day, group id, member id or 0, kind): most
  * overdue first, stable under inserts (a row added behind the cursor is on a later page, one before it on none). Before,
- * every member of the jurisdiction was read and joined (10M records: a province 0.8-1.3 s). Arguments of the
- * candidates: today, scope. */
-#define OV_KEYS " FORCE INDEX (k_member_ov, k_member_province_ov, k_member_city_ov, k_member_county_ov, k_member_school_ov)"
-#define OV_CANDIDATES(C) "(SELECT m.id mid FROM group_member m" OV_KEYS " WHERE m.ov_day < ? AND " C ") x"
-/* The page's bound (R30: the ministry's candidates are every late step of the country, 130k at 10M): every row of a
- * member lies on or after its ov_day, so the rows due before the ov_day B of the caller's n-th candidate after the
- * cursor's day are all made by candidates before B. db_wf_overdue reads candidates and rows before B only, and moves B
- * on (to today at most) while the page is not full. Arguments: today, the cursor's due day number (0 none), scope, n-1. */
+ * every member of the jurisdiction was read and joined (10M records: a province 0.8-1.3 s). A name searched for is
+ * read on the path's name keys (sql/382) when they hold fewer members than the late ones (the optimizer's choice).
+ * Arguments of the candidates: bound, scope, name pattern x2. */
+#define OV_KEYS " FORCE INDEX (k_member_ov, k_member_province_ov, k_member_city_ov, k_member_county_ov, k_member_school_ov"
+#define OV_CANDIDATES(C)                                                                                              \
+	"(SELECT m.id mid FROM group_member m" OV_KEYS ", k_member_sname, k_member_province_sname, k_member_city_sname,"  \
+	" k_member_county_sname, k_member_school_sname) WHERE m.ov_day < ? AND " C " AND (? IS NULL OR m.s_name LIKE ?)) x"
+/* The page's bound (R30: the ministry's candidates are every late step of the country, 60-130k at 10M): every row of a
+ * member lies on or after its ov_day, so the rows due on or before the ov_day B of the caller's n-th candidate after
+ * the cursor's day are all made by candidates up to B. db_wf_overdue reads candidates and rows before B + 1 day only,
+ * and moves B on (to today at most) while the page is not full. Arguments: today, the cursor's due day number (0 none),
+ * scope, n-1. */
 #define OV_BOUND(C)                                                                                                   \
-	"SELECT m.ov_day FROM group_member m" OV_KEYS " WHERE m.ov_day < ? AND m.ov_day > FROM_DAYS(?) AND " C           \
-	" ORDER BY m.ov_day LIMIT 1 OFFSET ?"
+	"SELECT m.ov_day + INTERVAL 1 DAY FROM group_member m" OV_KEYS ") WHERE m.ov_day < ? AND m.ov_day > FROM_DAYS(?)" \
+	" AND " C " ORDER BY m.ov_day LIMIT 1 OFFSET ?"
 static const struct db_sql Q_OV_BOUND[SCOPE_N] = SCOPED(OV_BOUND);
 #define OV_DUE "CASE k.r WHEN 0 THEN m.due_date WHEN 1 THEN g.arb_due_date ELSE g.deadline END"
 #define OV_MID "IF(k.r = 0, m.id, 0)"
@@ -225,7 +229,7 @@ static const struct db_sql Q_OV_BOUND[SCOPE_N] = SCOPED(OV_BOUND);
  * an arbitration and for a group past its clearance deadline; how long the step has waited; escalated (due before the
  * cutoff of db_wf_escalate_cutoff). The page's rows are chosen first (y: their keys and one member of each, from the
  * candidates, their groups and the search on the member's copies), then only those are joined to their record and
- * units. Arguments: cutoff, the candidates' 2 (bound, scope), the bound x3 (rows due before it: today or Q_OV_BOUND's
+ * units. Arguments: cutoff, the candidates' 4, the bound x3 (rows due before it: today or Q_OV_BOUND's
  * day), scope, search (OV_SEARCH_NARGS), has cursor, the cursor's 4 values, limit. The last three columns are the row's key (TO_DAYS of the due day, member id or 0, kind). */
 #define OVERDUE_LIST(C)                                                                                               \
 	"SELECT ELT(y.kr + 1, 'member', 'arbitration', 'deadline'), y.gid, IF(y.kr = 0, m.id, NULL), g.type,"          \
@@ -750,10 +754,10 @@ enum xerr db_wf_overdue(struct db *db, struct arena *a, const struct principal *
 	enum xerr e = db_wf_escalate_cutoff(db, a, &cut);
 	if (e != XE_OK)
 		return e;
-	struct db_arg x[1 + 2 + 3 + 1 + OV_SEARCH_NARGS + 5 + 1];
+	struct db_arg x[1 + 4 + 3 + 1 + OV_SEARCH_NARGS + 5 + 1];
 	enum scope_kind k = scope_kind_of(who);
 	/* R30: candidates and rows before a bound B (Q_OV_BOUND); B moves on while the page is not full, then is today */
-	long long cand = 4LL * limit + 64;
+	long long cand = f->name_pattern && !f->name_wide ? 0 : 4LL * limit + 64; /* a name's members are few */
 	for (int round = 0;; round++) {
 		const char *bound = today;
 		if (cand > 0) {
@@ -767,7 +771,7 @@ enum xerr db_wf_overdue(struct db *db, struct arena *a, const struct principal *
 		}
 		size_t n = 0;
 		x[n++] = DBS(cut);
-		x[n++] = DBS(bound), x[n++] = scope_arg(who);
+		x[n++] = DBS(bound), x[n++] = scope_arg(who), x[n++] = DBS(f->name_pattern), x[n++] = DBS(f->name_pattern);
 		x[n++] = DBS(bound), x[n++] = DBS(bound), x[n++] = DBS(bound);
 		x[n++] = scope_arg(who);
 		x[n++] = DBS(f->type), x[n++] = DBS(f->type);
@@ -782,7 +786,9 @@ enum xerr db_wf_overdue(struct db *db, struct arena *a, const struct principal *
 		if ((e = db_exec(db, a, &Q_OVERDUE[k], x, n, rows, NULL, NULL)) != XE_OK || rows->n >= (size_t)limit ||
 		    bound == today)
 			return e;
-		cand = round < 2 ? cand * 16 : 0; /* a sparse search: a wider bound, then none */
+		/* a sparse search: a bound as much wider as the rows found ask for (x2 to x16), then none */
+		long long grow = rows->n ? (3LL * limit + 2 * (long long)rows->n - 1) / (2 * (long long)rows->n) : 16;
+		cand = round < 3 ? cand * (grow < 2 ? 2 : grow > 16 ? 16 : grow) : 0;
 	}
 }
 
