@@ -1,6 +1,7 @@
 /* counters: `xueji --check-counters` and `xueji --rebuild-counters` (issue 13 item 3). */
 #include "counters.h"
 #include "db_counters.h"
+#include "search.h"
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -29,7 +30,7 @@ int counters_cli(int argc, char **argv)
 		rc = e == XE_OK ? 0 : 1;
 	} else if (argc >= 1 && strcmp(argv[0], "--check-counters") == 0) {
 		struct db_rows d;
-		enum xerr e = db_counters_check(db, &a, &d);
+		enum xerr e = db_counters_check(db, &a, search_today(&a), &d);
 		if (e != XE_OK) {
 			printf("check-counters: %s\n", err_code(e));
 			rc = 1;

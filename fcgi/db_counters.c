@@ -7,7 +7,9 @@
 #include "db_search.h"
 #include <assert.h>
 
-/* 'd' rows count only when due before today; n = 0 rows (everything moved away) are left out */
+/* 'd' rows count only when due before today; n = 0 rows (everything moved away) are left out; the days before today of
+ * a key are mostly one row on FOLD_DAY (db_counters_fold) */
+#define FOLD_DAY "'1000-01-01'"
 #define KEYED "c.kind, IF(c.kind = 'm', c.k2, c.k1)"
 #define DUE_FILTER " AND (c.kind <> 'd' OR c.day < ?)"
 static const struct db_sql Q_TOTALS[SCOPE_N] = SCOPE_SQL(
@@ -46,19 +48,41 @@ static const struct db_sql Q_BY_SCHOOL = {
 static const struct db_sql Q_GROUPS = {G_BY("kind, k1, k2", "kind, k1, k2", "unit_key = ?")};
 static const struct db_sql Q_GROUPS_BELOW = {G_BY("unit_key, kind, k2", "kind, unit_key, k1, k2", "unit_key LIKE ?")};
 
-#define S_KEY "county_code, school_id, kind, k1, k2, k3, day"
+#define S_COLS "county_code, school_id, kind, k1, k2, k3"
 /* count_group and count_rollup are exact as a key's sum over its shards, which is what every reader sums (sql/386: which
  * sub-row holds a part is no fact: a group's country presence may be added through one province's shard and removed
- * through another's, sql/330; an import chunk's student counters keep their own shards, sql/400) */
-#define G_KEY "level, unit_key, kind, k1, k2, day"
-#define R_KEY "level, unit_key, kind, k1, day"
+ * through another's, sql/330; an import chunk's student counters keep their own shards, sql/400); the days before today
+ * are compared together (a pass of db_counters_fold sums them into one row per key). Arguments: today x6. */
+#define G_COLS "level, unit_key, kind, k1, k2"
+#define R_COLS "level, unit_key, kind, k1"
+#define CHECK(T, COLS, X)                                                                                             \
+	"SELECT '" T "', CONCAT_WS('|', " COLS ", day), SUM(n) d FROM (SELECT " COLS ", IF(day < ?, " FOLD_DAY ", day) day," \
+	" n FROM " T "_expected UNION ALL SELECT " COLS ", IF(day < ?, " FOLD_DAY ", day), -n FROM " T ") " X           \
+	" GROUP BY " COLS ", day HAVING d <> 0"
 static const struct db_sql Q_CHECK = {
-	"SELECT 'count_school', CONCAT_WS('|', " S_KEY "), SUM(n) d FROM (SELECT " S_KEY ", n FROM count_school_expected"
-	" UNION ALL SELECT " S_KEY ", -n FROM count_school) x GROUP BY " S_KEY " HAVING d <> 0"
-	" UNION ALL SELECT 'count_group', CONCAT_WS('|', " G_KEY "), SUM(n) d FROM (SELECT " G_KEY ", n FROM count_group_expected"
-	" UNION ALL SELECT " G_KEY ", -n FROM count_group) y GROUP BY " G_KEY " HAVING d <> 0"
-	" UNION ALL SELECT 'count_rollup', CONCAT_WS('|', " R_KEY "), SUM(n) d FROM (SELECT " R_KEY ", n FROM count_rollup_expected"
-	" UNION ALL SELECT " R_KEY ", -n FROM count_rollup) z GROUP BY " R_KEY " HAVING d <> 0 LIMIT 1000"};
+	"SELECT * FROM (" CHECK("count_school", S_COLS, "x") " UNION ALL " CHECK("count_group", G_COLS, "y") " UNION ALL "
+	CHECK("count_rollup", R_COLS, "z") ") w LIMIT 1000"};
+
+/* Folding (R24, R30, sql/397): the kinds counted "due before today" keep a row per key, day and shard; readers sum the
+ * days before today, so each past day's rows are summed into the key's row on FOLD_DAY (shard 0) and removed, one table
+ * x level x kind x day per transaction: its rows are locked first (a trigger's change of one waits for the fold, or on
+ * Galera one of the two fails certification and is retried), summed, then deleted. W: the slice's level and kind (or
+ * kind alone), one argument each; then the day. */
+#define F_DAYS(T, IDX, W)                                                                                             \
+	{"SELECT DISTINCT day FROM " T " FORCE INDEX (" IDX ") WHERE " W " AND day > " FOLD_DAY " AND day < ? ORDER BY day"}
+#define F_LOCK(T, IDX, W) {"SELECT n FROM " T " FORCE INDEX (" IDX ") WHERE " W " AND day = ? FOR UPDATE"}
+#define F_SUM(T, IDX, W, K)                                                                                           \
+	{"INSERT INTO " T " (" K ", day, shard, n) SELECT " K ", " FOLD_DAY ", 0, SUM(n) FROM " T " FORCE INDEX (" IDX   \
+	 ") WHERE " W " AND day = ? GROUP BY " K " ON DUPLICATE KEY UPDATE n = n + VALUES(n)"}
+#define F_DEL(T, W) {"DELETE FROM " T " WHERE " W " AND day = ?"}
+#define FOLD(T, IDX, W, K) {F_DAYS(T, IDX, W), F_LOCK(T, IDX, W), F_SUM(T, IDX, W, K), F_DEL(T, W)}
+struct fold_sql {
+	struct db_sql days, lock, sum, del;
+};
+static const struct fold_sql F_ROLLUP = FOLD("count_rollup", "k_rollup_due", "level = ? AND kind = ?", R_COLS);
+static const struct fold_sql F_GROUP = FOLD("count_group", "k_group_due", "level = ? AND kind = ?", G_COLS);
+static const struct fold_sql F_SCHOOL =
+	FOLD("count_school", "k_school_due", "kind = ?", "province_code, city_code, " S_COLS);
 static const struct db_sql Q_CLEAR_SCHOOL = {"DELETE FROM count_school"};
 static const struct db_sql Q_CLEAR_GROUP = {"DELETE FROM count_group"};
 static const struct db_sql Q_FILL_SCHOOL = {"INSERT INTO count_school SELECT * FROM count_school_expected"};
@@ -106,9 +130,74 @@ enum xerr db_counters_groups_below(struct db *db, struct arena *a, const struct 
 		       NULL);
 }
 
-enum xerr db_counters_check(struct db *db, struct arena *a, struct db_rows *diff)
+enum xerr db_counters_check(struct db *db, struct arena *a, const char *today, struct db_rows *diff)
 {
-	return db_exec(db, a, &Q_CHECK, DB_NOARGS, diff, NULL, NULL);
+	return db_exec(db, a, &Q_CHECK, DB_ARGS(DBS(today), DBS(today), DBS(today), DBS(today), DBS(today), DBS(today)), diff,
+		       NULL, NULL);
+}
+
+/* one slice of a fold: level (-1: the table has none), kind, day */
+struct fold_slice {
+	const struct fold_sql *q;
+	int level;
+	const char *kind, *day;
+	unsigned long long removed;
+};
+
+static size_t fold_args(const struct fold_slice *f, struct db_arg x[3])
+{
+	size_t n = 0;
+	if (f->level >= 0)
+		x[n++] = DBI(f->level);
+	x[n++] = DBS(f->kind);
+	x[n++] = DBS(f->day);
+	return n;
+}
+
+static enum xerr fold_tx(struct db *db, void *ctx)
+{
+	struct fold_slice *f = ctx;
+	struct db_arg x[3];
+	size_t n = fold_args(f, x);
+	struct arena a;
+	arena_init(&a, 1 << 16);
+	struct db_rows locked;
+	enum xerr e = db_exec(db, &a, &f->q->lock, x, n, &locked, NULL, NULL);
+	if (e == XE_OK)
+		e = db_exec(db, NULL, &f->q->sum, x, n, NULL, NULL, NULL);
+	if (e == XE_OK)
+		e = db_exec(db, NULL, &f->q->del, x, n, NULL, &f->removed, NULL);
+	arena_free(&a);
+	return e;
+}
+
+enum xerr db_counters_fold(struct db *db, const char *today, unsigned long long *removed)
+{
+	static const struct {
+		const struct fold_sql *q;
+		int level_from, level_to;
+		const char *kind;
+	} slices[] = {{&F_SCHOOL, -1, -1, "d"}, {&F_ROLLUP, 0, 3, "d"}, {&F_GROUP, 0, 4, "l"}, {&F_GROUP, 0, 4, "a"}};
+	enum xerr e = XE_OK;
+	*removed = 0;
+	for (size_t i = 0; e == XE_OK && i < sizeof slices / sizeof *slices; i++)
+		for (int level = slices[i].level_from; e == XE_OK && level <= slices[i].level_to; level++) {
+			struct fold_slice f = {slices[i].q, level, slices[i].kind, today, 0};
+			struct db_arg x[3];
+			size_t n = fold_args(&f, x);
+			struct arena a;
+			arena_init(&a, 1 << 16);
+			struct db_rows days;
+			e = db_exec(db, &a, &f.q->days, x, n, &days, NULL, NULL); /* (the last argument: before today) */
+			for (size_t d = 0; e == XE_OK && d < days.n; d++) {
+				f.day = db_get(&days, d, 0);
+				f.removed = 0;
+				e = db_tx(db, fold_tx, &f);
+				*removed += f.removed;
+			}
+			arena_free(&a);
+		}
+	return e;
 }
 
 static enum xerr rebuild_tx(struct db *db, void *ctx)

@@ -36,8 +36,13 @@ enum xerr db_counters_groups_below(struct db *db, struct arena *a, const struct 
 
 /* Every counter that differs from a COUNT(*) of the rows it counts: columns table ("count_school", "count_group",
  * "count_rollup"),
- * key (its columns joined by '|'), expected minus stored. No row: every counter is exact. */
-enum xerr db_counters_check(struct db *db, struct arena *a, struct db_rows *diff);
+ * key (its columns joined by '|'; days before today as 1000-01-01), expected minus stored. No row: every counter is
+ * exact. */
+enum xerr db_counters_check(struct db *db, struct arena *a, const char *today, struct db_rows *diff);
+/* Fold the past days of the kinds counted "due before today" (YYYY-MM-DD; 'd', 'l', 'a'): each key's rows of a day before
+ * today are summed into its row on 1000-01-01 and removed (sql/397), one table, level, kind and day per transaction;
+ * the sums every reader takes (day < today) do not change. *removed: the rows removed. Run by housekeeping. */
+enum xerr db_counters_fold(struct db *db, const char *today, unsigned long long *removed);
 /* Recompute every counter from the rows, in one transaction (run on a quiet system: a change committed meanwhile
  * is counted by its trigger and by the copy). */
 enum xerr db_counters_rebuild(struct db *db);

@@ -7,11 +7,13 @@
 #include <unistd.h>
 #include "arena.h"
 #include "config.h"
+#include "db_counters.h"
 #include "db_housekeep.h"
 #include "err.h"
 #include "evstore.h"
 #include "housekeep.h"
 #include "log.h"
+#include "search.h"
 #include "thread.h"
 
 #define BATCH 1000
@@ -77,6 +79,12 @@ enum xerr housekeep_run(struct db *db, int evidence, struct housekeep_counts *c)
 	}
 	if (e == XE_OK)
 		e = purge_import_files(db, file_days, &c->import_files);
+	if (e == XE_OK) {
+		struct arena a;
+		arena_init(&a, 256);
+		e = db_counters_fold(db, search_today(&a), &c->counter_rows);
+		arena_free(&a);
+	}
 	if (e == XE_OK && evidence) {
 		struct evstore_sweep sw;
 		int rc = evstore_sweep(cfg.data_dir, config_int("XJ_KEEP_ORPHAN_EVIDENCE_HOURS", 24) * 3600, evidence_in_use, db, &sw);
@@ -94,8 +102,10 @@ static void log_pass(enum xerr e, const struct housekeep_counts *c, double secs,
 {
 	char line[300];
 	snprintf(line, sizeof line,
-		 "housekeep: %s in %.3f s: sessions %llu, idempotency keys %llu, import files %llu, evidence files %llu, temp files %llu",
-		 err_code(e), secs, c->sessions, c->idempotency_keys, c->import_files, c->evidence_files, c->temp_files);
+		 "housekeep: %s in %.3f s: sessions %llu, idempotency keys %llu, import files %llu, evidence files %llu, temp files %llu,"
+		 " counter rows folded %llu",
+		 err_code(e), secs, c->sessions, c->idempotency_keys, c->import_files, c->evidence_files, c->temp_files,
+		 c->counter_rows);
 	if (out)
 		fprintf(out, "%s\n", line);
 	else

@@ -1,5 +1,6 @@
 /* housekeep: periodic removal of what the service no longer needs: expired sessions, old idempotency keys,
- * the stored files (and row issues) of old import jobs, evidence content no row names. History, groups,
+ * the stored files (and row issues) of old import jobs, evidence content no row names; the overdue counters' past
+ * days are folded into one row per key (db_counters_fold, issue 13 item 3). History, groups,
  * records, evidence rows and jobs' counts are never removed. Settings (README): XJ_KEEP_SESSIONS_DAYS 30,
  * XJ_KEEP_IDEMPOTENCY_DAYS 7, XJ_KEEP_IMPORT_FILES_DAYS 30, XJ_KEEP_ORPHAN_EVIDENCE_HOURS 24;
  * XJ_HOUSEKEEP_INTERVAL seconds between runs (3600; 0 = never; the evidence sweep runs every 24th). */
@@ -8,7 +9,7 @@
 #include "db.h"
 
 struct housekeep_counts {
-	unsigned long long sessions, idempotency_keys, import_files, evidence_files, temp_files;
+	unsigned long long sessions, idempotency_keys, import_files, evidence_files, temp_files, counter_rows;
 };
 
 /* One full pass on db (batches until nothing is left), with the evidence sweep when `evidence` is set.

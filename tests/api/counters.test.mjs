@@ -225,3 +225,42 @@ test('issue 13 item 3: --check-counters names a counter that is off (exit 1), --
   assert.match(rebuilt.out, /^rebuild-counters: ok in/m);
   assert.equal(counters().status, 0);
 });
+
+test('issue 13 item 3 (R24, R30): housekeeping folds the overdue counters\' past days into one row per key; statistics and --check-counters do not change, and a later change of a folded day is still counted', async () => {
+  const { makeGroup, todayCN } = await import('../lib/workflow.mjs');
+  const day = (n) => new Date(Date.parse(todayCN() + 'T00:00:00Z') - n * 86400e3).toISOString().slice(0, 10);
+  const made = [];
+  for (let i = 0; i < 6; i++) {
+    made.push(makeGroup({ type: 'id_dup', deadline: day(3 + i), members: [{ school: S.a, dueDate: day(10 + i) }, { school: i % 2 ? S.b : S.e, dueDate: day(12) }] }));
+  }
+  sql(`UPDATE problem_group SET state = 'awaiting_arbitration', arb_since = UTC_TIMESTAMP(6), arb_due_date = '${day(2)}' WHERE id = ${made[0].id}`);
+  const PAST = `day < '${todayCN()}' AND day <> '1000-01-01'`;
+  const past = () => sqlCount(`SELECT (SELECT COUNT(*) FROM count_school WHERE kind = 'd' AND ${PAST})
+    + (SELECT COUNT(*) FROM count_rollup WHERE kind = 'd' AND ${PAST}) + (SELECT COUNT(*) FROM count_group WHERE kind IN ('l', 'a') AND ${PAST})`);
+  assert.ok(past() > 0, 'counter rows of past days before the pass');
+  const users = ['county_130102', 'city_1301', 'prov_13', 'ministry'];
+  const stats = async () => Object.fromEntries(await Promise.all(users.map(async (u) => {
+    const r = await (await login(u)).get('/api/v1/stats');
+    assert.equal(r.status, 200, r.text);
+    delete r.body.today;
+    return [u, r.body];
+  })));
+  const before = await stats();
+  const hk = counters('--housekeep');
+  assert.equal(hk.status, 0, hk.out);
+  assert.match(hk.out, /counter rows folded [1-9]\d*$/m);
+  assert.equal(past(), 0, 'no row of a past day but the folded one');
+  assert.deepEqual(await stats(), before, 'every statistic as before');
+  assert.equal(counters().status, 0, 'exact after folding');
+  // a member due on a folded day is no longer overdue: its day's counter goes below zero, the sums stay exact
+  const m = made[1].members[0];
+  sql(`UPDATE group_member SET due_date = '${day(-30)}' WHERE id = ${m.id}`);
+  const after = await stats();
+  assert.equal(after.county_130102.overdue.members, before.county_130102.overdue.members - 1);
+  assert.equal(after.ministry.overdue.members, before.ministry.overdue.members - 1);
+  assert.equal(counters().status, 0, 'exact after a change of a folded day');
+  assert.equal(counters('--housekeep').status, 0);
+  assert.deepEqual(await stats(), after, 'a second pass changes no statistic');
+  assert.equal(counters().status, 0);
+  assert.equal(past(), 0);
+});
