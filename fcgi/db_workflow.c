@@ -117,13 +117,19 @@ static const struct db_sql Q_HISTORY_LIST = {
 	" AND (? = 0 OR " FLAG " < ? OR (" FLAG " = ? AND (" US " > ? OR (" US " = ? AND " ID " > ?))))"
 /* The page is chosen from the queue's members alone (y: the filters and the search on the member and its copies,
  * sql/380-382), then only its rows are joined to their group, record and school (R30: a county's queue joined every
- * waiting review before sorting). Arguments: today, who, filter, filter, today, search, keyset, limit. */
+ * waiting review before sorting). It is two reads in the queue key's order (path, state, step start, due date,
+ * q_rejected; sql/398) that stop at the page: the overdue members, then the others; before, every waiting member was
+ * read and sorted (10M: a county's 934 reviews). Arguments: per part (QUEUE_PART): today, who, today, filter, filter,
+ * today, search, keyset, limit; then the limit. */
+#define QUEUE_PART(IDX, WHERE, DUE)                                                                                   \
+	"(SELECT m.id mid, " M_FLAG " f, m.step_started_at st FROM group_member m FORCE INDEX (" IDX ") WHERE " WHERE DUE  \
+	Q_FILTER Q_SEARCH KEYSET(M_FLAG, M_US, "m.id") " ORDER BY m.step_started_at, m.id LIMIT ?)"
 #define QUEUE_ITEMS(IDX, WHERE)                                                                                            \
 	"SELECT m.id, m.group_id, g.type, g.state, m.state, m.handling, m.reject_reason, m.due_date,"                 \
 	" TIMESTAMPDIFF(SECOND, m.step_started_at, UTC_TIMESTAMP(6)), m.version, s.name, s.gender, s.birth_date,"    \
 	" s.student_no, m.school_id, u.name, y.f, " M_US ", m.reject_code"                                            \
-	" FROM (SELECT m.id mid, " M_FLAG " f FROM group_member m FORCE INDEX (" IDX ")"                               \
-	" WHERE " WHERE Q_FILTER Q_SEARCH KEYSET(M_FLAG, M_US, "m.id") " ORDER BY f DESC, m.step_started_at, m.id LIMIT ?) y" \
+	" FROM (SELECT mid, f FROM (" QUEUE_PART(IDX, WHERE, " AND m.due_date < ?") " UNION ALL "                       \
+	QUEUE_PART(IDX, WHERE, " AND (m.due_date IS NULL OR m.due_date >= ?)") ") u ORDER BY f DESC, st, mid LIMIT ?) y" \
 	" STRAIGHT_JOIN group_member m ON m.id = y.mid STRAIGHT_JOIN problem_group g ON g.id = m.group_id"            \
 	" STRAIGHT_JOIN student s ON s.id = m.student_id STRAIGHT_JOIN unit u ON u.id = m.school_id"                  \
 	" ORDER BY y.f DESC, m.step_started_at, m.id"
@@ -133,11 +139,11 @@ static const struct db_sql Q_HISTORY_LIST = {
 	" AND (? IS NULL OR m.g_type = ?) AND (? IS NULL OR m.school_id = ?) AND (? IS NULL OR m.due_date < ?)"        \
 	SQL_SEARCH_MEMBER_STUDENT("m")
 /* issue 11 item 7: the queue's filters (enum wf_queue_filter): rejected, to handle again; overdue. Args: filter, filter, today. */
-#define Q_FILTER " AND (? <> 1 OR m.reject_reason IS NOT NULL OR m.reject_code IS NOT NULL) AND (? <> 2 OR " M_FLAG ")"
+#define Q_FILTER " AND (? <> 1 OR m.q_rejected) AND (? <> 2 OR " M_FLAG ")"
 #define QUEUE_COUNTS(WHERE)                                                                                           \
 	"SELECT COUNT(*), COALESCE(SUM(m.due_date < ?), 0),"                                                          \
 	" COALESCE(MAX(TIMESTAMPDIFF(SECOND, m.step_started_at, UTC_TIMESTAMP(6))), 0),"                             \
-	" COALESCE(SUM(m.reject_reason IS NOT NULL OR m.reject_code IS NOT NULL), 0) FROM group_member m WHERE " WHERE
+	" COALESCE(SUM(m.q_rejected), 0) FROM group_member m WHERE " WHERE
 #define W_CLERK "m.school_id = ? AND m.state IN ('unconfirmed','open')"
 #define W_LEADER "m.school_id = ? AND m.state = 'awaiting_leader'"
 #define W_COUNTY "m.county_code = ? AND m.state = 'awaiting_review'"
@@ -681,13 +687,17 @@ static size_t queue_search_args(struct db_arg *x, const struct search *f)
 static enum xerr member_queue(struct db *db, struct arena *a, const struct db_sql *q, struct db_arg who, const char *today,
 			      int limit, int filter, const struct search *f, const long long *after, struct db_rows *items)
 {
-	struct db_arg x[5 + 6 + SEARCH_STUDENT_NARGS + 8 + 1];
+	struct db_arg x[2 * (6 + 6 + SEARCH_STUDENT_NARGS + 8 + 1) + 1];
 	size_t n = 0;
-	x[n++] = DBS(today), x[n++] = who, x[n++] = DBI(filter), x[n++] = DBI(filter), x[n++] = DBS(today);
-	n += queue_search_args(x + n, f);
-	const struct db_arg k[] = {KEYSET_ARGS(today, after)};
-	memcpy(x + n, k, sizeof k);
-	n += sizeof k / sizeof *k;
+	for (int part = 0; part < 2; part++) { /* the overdue members, then the others (QUEUE_PART) */
+		x[n++] = DBS(today), x[n++] = who, x[n++] = DBS(today);
+		x[n++] = DBI(filter), x[n++] = DBI(filter), x[n++] = DBS(today);
+		n += queue_search_args(x + n, f);
+		const struct db_arg k[] = {KEYSET_ARGS(today, after)};
+		memcpy(x + n, k, sizeof k);
+		n += sizeof k / sizeof *k;
+		x[n++] = DBI(limit);
+	}
 	x[n++] = DBI(limit);
 	assert(n == sizeof x / sizeof *x);
 	return db_exec(db, a, q, x, n, items, NULL, NULL);

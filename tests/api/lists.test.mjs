@@ -2,9 +2,9 @@
 // paging by an opaque cursor that is refused (422, field "cursor") when tampered, from another list or another user.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertError } from '../lib/api.mjs';
+import { assertError, sql } from '../lib/api.mjs';
 import { as } from '../lib/registry.mjs';
-import { login } from '../lib/workflow.mjs';
+import { login, makeGroup, settleGroups, todayCN, SCHOOLS as S } from '../lib/workflow.mjs';
 
 const LISTS = [
   ['county_130102', '/api/v1/students'], ['county_130102', '/api/v1/groups'], ['admin_13', '/api/v1/users'],
@@ -47,4 +47,42 @@ test('issue 10.6 R30 a cursor walks every page without repeats; a tampered curso
   await bad(c, `/api/v1/students?cursor=${'x'.repeat(500)}`, 'over-long');
   await bad(c, `/api/v1/groups?cursor=${cur}`, 'from another list');
   await bad(await as('county_130104'), `/api/v1/students?cursor=${cur}`, 'from another user');
+});
+
+test('issue 13.1 R24/R30: a county\'s review queue pages by cursor through its overdue and other reviews (two reads in the queue key\'s order, sql/398): every review once, overdue first, oldest step first', async () => {
+  const day = (n) => new Date(Date.parse(todayCN() + 'T00:00:00Z') + n * 86400e3).toISOString().slice(0, 10);
+  const made = [];
+  for (let i = 0; i < 12; i++) {
+    const g = makeGroup({ type: 'id_dup', members: [{ school: S.a, state: 'awaiting_review', dueDate: day(i % 3 ? 5 - i : -i) },
+      { school: S.a2, state: 'awaiting_review', dueDate: i % 4 ? day(2) : null }] });
+    // steps started in an order unlike the ids, some at the same instant (the id decides)
+    sql(`UPDATE group_member SET step_started_at = UTC_TIMESTAMP(6) - INTERVAL ${(i * 7) % 5} HOUR WHERE group_id = ${g.id}`);
+    made.push(g.id);
+  }
+  const county = await login('county_130102');
+  const walk = async (limit) => {
+    const out = [];
+    let cursor = null, counts = null;
+    do {
+      const r = await county.get(`/api/v1/queue?limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`);
+      assert.equal(r.status, 200, r.text);
+      out.push(...r.body.items);
+      counts ??= r.body.counts;
+      cursor = r.body.next_cursor;
+    } while (cursor);
+    return { out, counts };
+  };
+  const all = await walk(500);
+  const ids = all.out.map((x) => x.member_id);
+  assert.equal(new Set(ids).size, ids.length, 'no review twice');
+  assert.equal(ids.length, all.counts.total, 'the walk holds the whole queue (counts.total)');
+  assert.equal(all.out.filter((x) => x.overdue).length, all.counts.overdue);
+  const first = all.out.findIndex((x) => !x.overdue);
+  assert.ok(first > 0 && all.out.slice(first).every((x) => !x.overdue), 'the overdue reviews first');
+  for (const part of [all.out.slice(0, first), all.out.slice(first)])
+    for (let i = 1; i < part.length; i++)
+      assert.ok(part[i - 1].age_seconds >= part[i].age_seconds, `oldest step first: ${part[i - 1].member_id}, ${part[i].member_id}`);
+  for (const id of made) assert.ok(all.out.some((x) => x.group_id === id), `group ${id} listed`);
+  assert.deepEqual((await walk(3)).out.map((x) => x.member_id), ids, 'pages of 3 list the same reviews in the same order');
+  settleGroups(made);
 });
