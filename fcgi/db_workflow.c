@@ -161,12 +161,19 @@ static const struct db_sql Q_QUEUE_COUNTY_N = {QUEUE_COUNTS(W_COUNTY)};
 	" group_member am FORCE INDEX (uk_member) WHERE am.group_id = g.id"                                              \
 	" AND (? IS NULL OR am.school_id = ?) AND (? IS NULL OR am.county_code = ?)" SQL_SEARCH_MEMBER_STUDENT("am") "))"
 #define G_US "CAST(UNIX_TIMESTAMP(g.arb_since) * 1000000 AS SIGNED)"
+/* the page in two reads of k_group_arbiter's order (sql/399) that stop at the page: the overdue arbitrations, then the
+ * others. Arguments per part: today, arbiter, today, search (ARB_SEARCH), keyset, limit; then the limit. */
+#define ARB_PART(DUE)                                                                                                 \
+	"(SELECT g.id gid, " G_FLAG " f, g.arb_since st FROM problem_group g FORCE INDEX (k_group_arbiter)"             \
+	" WHERE g.arbiter_unit_id = ? AND g.state = 'awaiting_arbitration'" DUE ARB_SEARCH KEYSET(G_FLAG, G_US, "g.id")  \
+	" ORDER BY g.arb_since, g.id LIMIT ?)"
 static const struct db_sql Q_QUEUE_ARB = {
 	"SELECT g.id, g.type, g.arb_due_date, TIMESTAMPDIFF(SECOND, g.arb_since, UTC_TIMESTAMP(6)), g.version,"
 	" (SELECT COUNT(*) FROM group_member m FORCE INDEX (uk_member) WHERE m.group_id = g.id),"
-	" (SELECT COUNT(*) FROM group_member m FORCE INDEX (uk_member) WHERE m.group_id = g.id AND m.state = 'approved'), " G_FLAG ", " G_US
-	" FROM problem_group g WHERE g.arbiter_unit_id = ? AND g.state = 'awaiting_arbitration'" ARB_SEARCH
-	KEYSET(G_FLAG, G_US, "g.id") " ORDER BY " G_FLAG " DESC, g.arb_since, g.id LIMIT ?"};
+	" (SELECT COUNT(*) FROM group_member m FORCE INDEX (uk_member) WHERE m.group_id = g.id AND m.state = 'approved'), y.f, " G_US
+	" FROM (SELECT gid, f FROM (" ARB_PART(" AND g.arb_due_date < ?") " UNION ALL "
+	ARB_PART(" AND (g.arb_due_date IS NULL OR g.arb_due_date >= ?)") ") u ORDER BY f DESC, st, gid LIMIT ?) y"
+	" STRAIGHT_JOIN problem_group g ON g.id = y.gid ORDER BY y.f DESC, g.arb_since, g.id"};
 static const struct db_sql Q_QUEUE_ARB_N = {
 	"SELECT COUNT(*), COALESCE(SUM(g.arb_due_date < ?), 0),"
 	" COALESCE(MAX(TIMESTAMPDIFF(SECOND, g.arb_since, UTC_TIMESTAMP(6))), 0), 0"
@@ -728,18 +735,21 @@ enum xerr db_wf_queue_county(struct db *db, struct arena *a, const char *county,
 enum xerr db_wf_queue_arbiter(struct db *db, struct arena *a, uint32_t unit_id, const char *today, int limit,
 			      const struct search *f, const long long *after, struct db_rows *items, struct db_rows *counts)
 {
-	struct db_arg x[2 + 9 + SEARCH_STUDENT_NARGS + 8 + 2];
+	struct db_arg x[2 * (3 + 9 + SEARCH_STUDENT_NARGS + 8 + 1) + 1];
 	size_t n = 0;
-	x[n++] = DBS(today), x[n++] = DBI(unit_id);
-	x[n++] = DBS(f->type), x[n++] = DBS(f->type), x[n++] = DBS(f->due_before), x[n++] = DBS(f->due_before);
-	x[n++] = DBI(db_search_student(f) || f->school_id || f->county);
-	x[n] = f->school_id ? DBI(f->school_id) : DBNULL, x[n + 1] = x[n], n += 2;
-	x[n++] = DBS(f->county), x[n++] = DBS(f->county);
-	n += db_search_student_args(x + n, f);
-	const struct db_arg k[] = {KEYSET_ARGS(today, after)};
-	memcpy(x + n, k, sizeof k);
-	n += sizeof k / sizeof *k;
-	x[n++] = DBS(today), x[n++] = DBI(limit);
+	for (int part = 0; part < 2; part++) { /* the overdue arbitrations, then the others (ARB_PART) */
+		x[n++] = DBS(today), x[n++] = DBI(unit_id), x[n++] = DBS(today);
+		x[n++] = DBS(f->type), x[n++] = DBS(f->type), x[n++] = DBS(f->due_before), x[n++] = DBS(f->due_before);
+		x[n++] = DBI(db_search_student(f) || f->school_id || f->county);
+		x[n] = f->school_id ? DBI(f->school_id) : DBNULL, x[n + 1] = x[n], n += 2;
+		x[n++] = DBS(f->county), x[n++] = DBS(f->county);
+		n += db_search_student_args(x + n, f);
+		const struct db_arg k[] = {KEYSET_ARGS(today, after)};
+		memcpy(x + n, k, sizeof k);
+		n += sizeof k / sizeof *k;
+		x[n++] = DBI(limit);
+	}
+	x[n++] = DBI(limit);
 	assert(n == sizeof x / sizeof *x);
 	enum xerr e = db_exec(db, a, &Q_QUEUE_ARB, x, n, items, NULL, NULL);
 	if (e == XE_OK)

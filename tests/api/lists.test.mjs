@@ -86,3 +86,40 @@ test('issue 13.1 R24/R30: a county\'s review queue pages by cursor through its o
   assert.deepEqual((await walk(3)).out.map((x) => x.member_id), ids, 'pages of 3 list the same reviews in the same order');
   settleGroups(made);
 });
+
+test('issue 13.1 R25/R30: a bureau\'s arbitration list pages by cursor through its overdue and other arbitrations (two reads of k_group_arbiter, sql/399): every group once, overdue first, longest waiting first', async () => {
+  const day = (n) => new Date(Date.parse(todayCN() + 'T00:00:00Z') + n * 86400e3).toISOString().slice(0, 10);
+  const made = [];
+  for (let i = 0; i < 10; i++) {
+    const g = makeGroup({ type: 'id_dup', members: [{ school: S.a }, { school: S.b }] }); // two counties: the city arbitrates
+    sql(`UPDATE problem_group SET state = 'awaiting_arbitration', arb_since = UTC_TIMESTAMP(6) - INTERVAL ${(i * 3) % 4} DAY,
+      arb_due_date = '${day(i % 3 ? 4 - i : 3)}' WHERE id = ${g.id}`);
+    made.push(g.id);
+  }
+  const city = await login('city_1301');
+  const walk = async (limit) => {
+    const out = [];
+    let cursor = null, counts = null;
+    do {
+      const r = await city.get(`/api/v1/queue?limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`);
+      assert.equal(r.status, 200, r.text);
+      assert.equal(r.body.queue, 'arbitrations');
+      out.push(...r.body.items);
+      counts ??= r.body.counts;
+      cursor = r.body.next_cursor;
+    } while (cursor);
+    return { out, counts };
+  };
+  const all = await walk(500);
+  const ids = all.out.map((x) => x.group_id);
+  assert.equal(new Set(ids).size, ids.length, 'no group twice');
+  assert.equal(ids.length, all.counts.total);
+  assert.equal(all.out.filter((x) => x.overdue).length, all.counts.overdue);
+  const first = all.out.findIndex((x) => !x.overdue);
+  assert.ok(first > 0 && all.out.slice(first).every((x) => !x.overdue), 'the overdue arbitrations first');
+  for (const part of [all.out.slice(0, first), all.out.slice(first)])
+    for (let i = 1; i < part.length; i++) assert.ok(part[i - 1].age_seconds >= part[i].age_seconds, 'longest waiting first');
+  for (const id of made) assert.ok(ids.includes(id), `group ${id} listed`);
+  assert.deepEqual((await walk(2)).out.map((x) => x.group_id), ids, 'pages of 2 list the same groups in the same order');
+  settleGroups(made);
+});
