@@ -49,6 +49,21 @@ test('issue 10.6 R30 a cursor walks every page without repeats; a tampered curso
   await bad(await as('county_130104'), `/api/v1/students?cursor=${cur}`, 'from another user');
 });
 
+/** Every item of the caller's work queue, page by page (limit per page), and the first page's counts. */
+async function walkQueue(client, limit, queue) {
+  const out = [];
+  let cursor = null, counts = null;
+  do {
+    const r = await client.get(`/api/v1/queue?limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`);
+    assert.equal(r.status, 200, r.text);
+    if (queue) assert.equal(r.body.queue, queue);
+    out.push(...r.body.items);
+    counts ??= r.body.counts;
+    cursor = r.body.next_cursor;
+  } while (cursor);
+  return { out, counts };
+}
+
 test('issue 13.1 R24/R30: a county\'s review queue pages by cursor through its overdue and other reviews (two reads in the queue key\'s order, sql/398): every review once, overdue first, oldest step first', async () => {
   const day = (n) => new Date(Date.parse(todayCN() + 'T00:00:00Z') + n * 86400e3).toISOString().slice(0, 10);
   const made = [];
@@ -60,18 +75,7 @@ test('issue 13.1 R24/R30: a county\'s review queue pages by cursor through its o
     made.push(g.id);
   }
   const county = await login('county_130102');
-  const walk = async (limit) => {
-    const out = [];
-    let cursor = null, counts = null;
-    do {
-      const r = await county.get(`/api/v1/queue?limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`);
-      assert.equal(r.status, 200, r.text);
-      out.push(...r.body.items);
-      counts ??= r.body.counts;
-      cursor = r.body.next_cursor;
-    } while (cursor);
-    return { out, counts };
-  };
+  const walk = (limit) => walkQueue(county, limit);
   const all = await walk(500);
   const ids = all.out.map((x) => x.member_id);
   assert.equal(new Set(ids).size, ids.length, 'no review twice');
@@ -97,19 +101,7 @@ test('issue 13.1 R25/R30: a bureau\'s arbitration list pages by cursor through i
     made.push(g.id);
   }
   const city = await login('city_1301');
-  const walk = async (limit) => {
-    const out = [];
-    let cursor = null, counts = null;
-    do {
-      const r = await city.get(`/api/v1/queue?limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`);
-      assert.equal(r.status, 200, r.text);
-      assert.equal(r.body.queue, 'arbitrations');
-      out.push(...r.body.items);
-      counts ??= r.body.counts;
-      cursor = r.body.next_cursor;
-    } while (cursor);
-    return { out, counts };
-  };
+  const walk = (limit) => walkQueue(city, limit, 'arbitrations');
   const all = await walk(500);
   const ids = all.out.map((x) => x.group_id);
   assert.equal(new Set(ids).size, ids.length, 'no group twice');
