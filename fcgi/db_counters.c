@@ -7,6 +7,13 @@
 #include "db_search.h"
 #include <assert.h>
 
+/* The units under a unit key (scope_unit_key: digits and '/'; "" the country): the key range [key, key + "~") of the
+ * binary collation ('~' sorts after every digit and '/'), two arguments: the key and under_end's. A LIKE 'key%' bound
+ * to a prepared statement's parameter read the same rows three times slower (count_group, a county's schools: 10 ms
+ * against 3 ms at 10M). */
+#define UNDER(COL) COL " >= ? AND " COL " < ?"
+static const char *under_end(struct arena *a, const char *key) { return arena_printf(a, "%s~", key); }
+
 /* 'd' rows count only when due before today; n = 0 rows (everything moved away) are left out; the days before today of
  * a key are mostly one row on FOLD_DAY (db_counters_fold) */
 #define FOLD_DAY "'1000-01-01'"
@@ -26,13 +33,13 @@ static const struct db_sql Q_TOTALS[SCOPE_N] = SCOPE_SQL(
 #define R_D(U) "SELECT c.unit_key, c.kind, c.k1, SUM(c.n) n FROM count_rollup c WHERE c.level = ? AND c.kind = 'd' AND " U \
 	" AND c.k1 IN " SQL_PENDING " AND c.day < ? GROUP BY c.kind, c.unit_key, c.k1"
 static const struct db_sql Q_ROLLUP_BELOW = {
-	"SELECT x.unit_key, u.name, x.kind, x.k1, x.n FROM (" R_SM("c.unit_key LIKE ?") " UNION ALL " R_D("c.unit_key LIKE ?")
+	"SELECT x.unit_key, u.name, x.kind, x.k1, x.n FROM (" R_SM(UNDER("c.unit_key")) " UNION ALL " R_D(UNDER("c.unit_key"))
 	") x LEFT JOIN unit u ON u.code = RPAD(x.unit_key, 6, '0') WHERE x.n <> 0 ORDER BY x.unit_key, x.kind, x.k1"};
-/* the schools under a city or county: county_code LIKE its code + '%', one range of count_school's primary key, summed
+/* the schools under a city or county: county_code under its code, one range of count_school's primary key, summed
  * in its order (members per type too; the caller adds them up per state) */
 static const struct db_sql Q_BY_SCHOOL = {
 	"SELECT x.school_id, u.code, u.name, x.county_code, x.kind, x.k, x.n FROM (SELECT c.school_id, c.county_code, "
-	KEYED " k, SUM(c.n) n FROM count_school c WHERE c.county_code LIKE ?"
+	KEYED " k, SUM(c.n) n FROM count_school c WHERE " UNDER("c.county_code")
 	DUE_FILTER " GROUP BY c.county_code, c.school_id, c.kind, c.k1, c.k2 HAVING n <> 0) x LEFT JOIN unit u ON u.id = x.school_id"
 	" ORDER BY x.school_id, x.kind, x.k"};
 /* groups: the caller's own unit row (level, key), or the rows one or two levels below (key prefix). Groups by type and
@@ -46,7 +53,7 @@ static const struct db_sql Q_BY_SCHOOL = {
 	"SELECT * FROM (" G_PART(COLS, GROUP, U, "kind = 'g'") " UNION ALL "                                        \
 	G_PART(COLS, GROUP, U, "kind IN ('l', 'a') AND day < ?") ") x WHERE x.s <> 0 ORDER BY " COLS
 static const struct db_sql Q_GROUPS = {G_BY("kind, k1, k2", "kind, k1, k2", "unit_key = ?")};
-static const struct db_sql Q_GROUPS_BELOW = {G_BY("unit_key, kind, k2", "kind, unit_key, k1, k2", "unit_key LIKE ?")};
+static const struct db_sql Q_GROUPS_BELOW = {G_BY("unit_key, kind, k2", "kind, unit_key, k1, k2", UNDER("unit_key"))};
 
 #define S_COLS "county_code, school_id, kind, k1, k2, k3"
 /* count_group and count_rollup are exact as a key's sum over its shards, which is what every reader sums (sql/386: which
@@ -83,6 +90,18 @@ static const struct fold_sql F_ROLLUP = FOLD("count_rollup", "k_rollup_due", "le
 static const struct fold_sql F_GROUP = FOLD("count_group", "k_group_due", "level = ? AND kind = ?", G_COLS);
 static const struct fold_sql F_SCHOOL =
 	FOLD("count_school", "k_school_due", "kind = ?", "province_code, city_code, " S_COLS);
+/* a school's counters across their shards (sql/397): one county and kind per transaction, its rows of shards 1-15
+ * (locked on k_school_shard, so no row of that range is added meanwhile) summed into shard 0, then removed. Arguments:
+ * county, kind. */
+#define SH_W " WHERE county_code = ? AND kind = ? AND shard > 0"
+static const struct db_sql Q_SHARDED = {
+	"SELECT county_code, kind FROM count_school FORCE INDEX (k_school_shard) WHERE shard > 0 GROUP BY county_code, kind"};
+static const struct fold_sql F_SHARDS = {
+	{""}, {"SELECT n FROM count_school FORCE INDEX (k_school_shard)" SH_W " FOR UPDATE"},
+	{"INSERT INTO count_school (province_code, city_code, " S_COLS ", day, shard, n) SELECT province_code, city_code, "
+	 S_COLS ", day, 0, SUM(n) FROM count_school FORCE INDEX (k_school_shard)" SH_W " GROUP BY " S_COLS ", day"
+	 " ON DUPLICATE KEY UPDATE n = n + VALUES(n)"},
+	{"DELETE FROM count_school" SH_W}};
 static const struct db_sql Q_CLEAR_SCHOOL = {"DELETE FROM count_school"};
 static const struct db_sql Q_CLEAR_GROUP = {"DELETE FROM count_group"};
 static const struct db_sql Q_FILL_SCHOOL = {"INSERT INTO count_school SELECT * FROM count_school_expected"};
@@ -100,17 +119,17 @@ enum xerr db_counters_school_totals(struct db *db, struct arena *a, const struct
 enum xerr db_counters_units_below(struct db *db, struct arena *a, const struct principal *who, int level, const char *today,
 				  struct db_rows *rows)
 {
-	const char *prefix = arena_printf(a, "%s%%", scope_unit_key(who, a)); /* codes: digits, nothing to escape */
-	return db_exec(db, a, &Q_ROLLUP_BELOW, DB_ARGS(DBI(level), DBS(prefix), DBI(level), DBS(prefix), DBS(today)), rows, NULL,
-		       NULL);
+	const char *key = scope_unit_key(who, a), *end = under_end(a, key);
+	return db_exec(db, a, &Q_ROLLUP_BELOW,
+		       DB_ARGS(DBI(level), DBS(key), DBS(end), DBI(level), DBS(key), DBS(end), DBS(today)), rows, NULL, NULL);
 }
 
 enum xerr db_counters_school_by_school(struct db *db, struct arena *a, const struct principal *who, const char *today,
 				       struct db_rows *rows)
 {
 	assert(who->unit_level == LEVEL_CITY || who->unit_level == LEVEL_COUNTY);
-	const char *prefix = arena_printf(a, "%s%%", scope_unit_key(who, a));
-	return db_exec(db, a, &Q_BY_SCHOOL, DB_ARGS(DBS(prefix), DBS(today)), rows, NULL, NULL);
+	const char *key = scope_unit_key(who, a);
+	return db_exec(db, a, &Q_BY_SCHOOL, DB_ARGS(DBS(key), DBS(under_end(a, key)), DBS(today)), rows, NULL, NULL);
 }
 
 enum xerr db_counters_groups(struct db *db, struct arena *a, const struct principal *who, const char *today,
@@ -125,9 +144,9 @@ enum xerr db_counters_groups_below(struct db *db, struct arena *a, const struct 
 				   struct db_rows *rows)
 {
 	const char *key = scope_unit_key(who, a);
-	const char *prefix = arena_printf(a, "%s%%", key); /* unit keys are digits and '/': nothing to escape for LIKE */
-	return db_exec(db, a, &Q_GROUPS_BELOW, DB_ARGS(DBI(level), DBS(prefix), DBI(level), DBS(today), DBS(prefix)), rows, NULL,
-		       NULL);
+	const char *end = under_end(a, key);
+	return db_exec(db, a, &Q_GROUPS_BELOW, DB_ARGS(DBI(level), DBS(key), DBS(end), DBI(level), DBS(today), DBS(key), DBS(end)),
+		       rows, NULL, NULL);
 }
 
 enum xerr db_counters_check(struct db *db, struct arena *a, const char *today, struct db_rows *diff)
@@ -136,17 +155,19 @@ enum xerr db_counters_check(struct db *db, struct arena *a, const char *today, s
 		       NULL, NULL);
 }
 
-/* one slice of a fold: level (-1: the table has none), kind, day */
+/* one slice of a fold: level (-1: the table has none), kind, day; or (F_SHARDS) county, kind */
 struct fold_slice {
 	const struct fold_sql *q;
 	int level;
-	const char *kind, *day;
+	const char *kind, *day, *county;
 	unsigned long long removed;
 };
 
 static size_t fold_args(const struct fold_slice *f, struct db_arg x[3])
 {
 	size_t n = 0;
+	if (f->county)
+		return x[0] = DBS(f->county), x[1] = DBS(f->kind), 2;
 	if (f->level >= 0)
 		x[n++] = DBI(f->level);
 	x[n++] = DBS(f->kind);
@@ -182,7 +203,7 @@ enum xerr db_counters_fold(struct db *db, const char *today, unsigned long long 
 	*removed = 0;
 	for (size_t i = 0; e == XE_OK && i < sizeof slices / sizeof *slices; i++)
 		for (int level = slices[i].level_from; e == XE_OK && level <= slices[i].level_to; level++) {
-			struct fold_slice f = {slices[i].q, level, slices[i].kind, today, 0};
+			struct fold_slice f = {slices[i].q, level, slices[i].kind, today, NULL, 0};
 			struct db_arg x[3];
 			size_t n = fold_args(&f, x);
 			struct arena a;
@@ -197,6 +218,18 @@ enum xerr db_counters_fold(struct db *db, const char *today, unsigned long long 
 			}
 			arena_free(&a);
 		}
+	if (e == XE_OK) { /* then a school's counters across their shards */
+		struct arena a;
+		arena_init(&a, 1 << 16);
+		struct db_rows rs;
+		e = db_exec(db, &a, &Q_SHARDED, DB_NOARGS, &rs, NULL, NULL);
+		for (size_t r = 0; e == XE_OK && r < rs.n; r++) {
+			struct fold_slice f = {&F_SHARDS, -1, db_get(&rs, r, 1), NULL, db_get(&rs, r, 0), 0};
+			e = db_tx(db, fold_tx, &f);
+			*removed += f.removed;
+		}
+		arena_free(&a);
+	}
 	return e;
 }
 

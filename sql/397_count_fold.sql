@@ -4,7 +4,9 @@
 -- per-province read was 11,000 such rows, a county's per-school read thousands (stats 64-190 ms at c=8). Housekeeping
 -- (`db_counters_fold`, fcgi/db_counters.c) sums each past day's rows into the key's row on day 1000-01-01 (shard 0) and
 -- removes them, so a key has one row before today plus the days since the last pass. Every reader already sums
--- day < today, and `--check-counters` compares with the days before today taken together. count_school gets the key the
--- fold reads a day's rows by (count_rollup and count_group have k_rollup_due and k_group_due, sql/331); an update of n
--- writes no secondary key.
-ALTER TABLE count_school ADD KEY k_school_due (kind, day);
+-- day < today, and `--check-counters` compares with the days before today taken together. A school's counters are
+-- also folded across their shards (sql/386: up to 16 sub-rows per key, so a county's per-school statistics read 15,000
+-- rows at 10M): a pass sums each county's rows of shards 1-15 into shard 0, and concurrent changes spread again until
+-- the next pass. count_school gets the keys the fold reads by (count_rollup and count_group have k_rollup_due and
+-- k_group_due, sql/331); an update of n writes no secondary key.
+ALTER TABLE count_school ADD KEY k_school_due (kind, day), ADD KEY k_school_shard (county_code, kind, shard);

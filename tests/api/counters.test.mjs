@@ -226,7 +226,7 @@ test('issue 13 item 3: --check-counters names a counter that is off (exit 1), --
   assert.equal(counters().status, 0);
 });
 
-test('issue 13 item 3 (R24, R30): housekeeping folds the overdue counters\' past days into one row per key; statistics and --check-counters do not change, and a later change of a folded day is still counted', async () => {
+test('issue 13 item 3 (R24, R30): housekeeping folds the overdue counters\' past days into one row per key and a school\'s counters into one shard; statistics and --check-counters do not change, and a later change of a folded day is still counted', async () => {
   const { makeGroup, todayCN } = await import('../lib/workflow.mjs');
   const day = (n) => new Date(Date.parse(todayCN() + 'T00:00:00Z') - n * 86400e3).toISOString().slice(0, 10);
   const made = [];
@@ -250,6 +250,7 @@ test('issue 13 item 3 (R24, R30): housekeeping folds the overdue counters\' past
   assert.equal(hk.status, 0, hk.out);
   assert.match(hk.out, /counter rows folded [1-9]\d*$/m);
   assert.equal(past(), 0, 'no row of a past day but the folded one');
+  assert.equal(sqlCount('SELECT COUNT(*) FROM count_school WHERE shard > 0'), 0, 'a school\'s counters folded into one shard');
   assert.deepEqual(await stats(), before, 'every statistic as before');
   assert.equal(counters().status, 0, 'exact after folding');
   // a member due on a folded day is no longer overdue: its day's counter goes below zero, the sums stay exact
