@@ -26,15 +26,20 @@ static const struct db_sql Q_TOTALS[SCOPE_N] = SCOPE_SQL(
  * also the bureau's own totals (api_wf_stats adds them up: one read fewer, and the ministry's figures come from the 31
  * provinces' rows, sql/387). Students and members by status and state ('s', 'm') are one range of the key (level,
  * kind, unit); overdue members ('d') only the pending states' rows due before today (sql/331), summed into one 'd' row
- * per state. */
+ * per state: one unit's on the primary key (level, 'd', unit, state, day < today), the ministry's provinces' on
+ * k_rollup_due (level, 'd', day < today, ...: after db_counters_fold a few rows per province; the primary key's range
+ * over every province read their 45,000 rows of days ahead at 10M, 15 ms). */
 #define R_SM(U)                                                                                                       \
 	"SELECT c.unit_key, c.kind, c.k1, SUM(c.n) n FROM count_rollup c FORCE INDEX (PRIMARY)"                         \
 	" WHERE c.level = ? AND c.kind IN ('s', 'm') AND " U " GROUP BY c.kind, c.unit_key, c.k1"
-#define R_D(U) "SELECT c.unit_key, c.kind, c.k1, SUM(c.n) n FROM count_rollup c WHERE c.level = ? AND c.kind = 'd' AND " U \
-	" AND c.k1 IN " SQL_PENDING " AND c.day < ? GROUP BY c.kind, c.unit_key, c.k1"
-static const struct db_sql Q_ROLLUP_BELOW = {
-	"SELECT x.unit_key, u.name, x.kind, x.k1, x.n FROM (" R_SM(UNDER("c.unit_key")) " UNION ALL " R_D(UNDER("c.unit_key"))
-	") x LEFT JOIN unit u ON u.code = RPAD(x.unit_key, 6, '0') WHERE x.n <> 0 ORDER BY x.unit_key, x.kind, x.k1"};
+#define R_D(IDX, U)                                                                                                   \
+	"SELECT c.unit_key, c.kind, c.k1, SUM(c.n) n FROM count_rollup c FORCE INDEX (" IDX ") WHERE c.level = ?"        \
+	" AND c.kind = 'd' AND " U " AND c.k1 IN " SQL_PENDING " AND c.day < ? GROUP BY c.kind, c.unit_key, c.k1"
+#define ROLLUP_BELOW(IDX)                                                                                             \
+	{"SELECT x.unit_key, u.name, x.kind, x.k1, x.n FROM (" R_SM(UNDER("c.unit_key")) " UNION ALL "                  \
+	 R_D(IDX, UNDER("c.unit_key")) ") x LEFT JOIN unit u ON u.code = RPAD(x.unit_key, 6, '0') WHERE x.n <> 0"       \
+	 " ORDER BY x.unit_key, x.kind, x.k1"}
+static const struct db_sql Q_ROLLUP_BELOW = ROLLUP_BELOW("PRIMARY"), Q_ROLLUP_BELOW_ALL = ROLLUP_BELOW("k_rollup_due");
 /* the schools under a city or county: county_code under its code, one range of count_school's primary key, summed
  * in its order (members per type too; the caller adds them up per state) */
 static const struct db_sql Q_BY_SCHOOL = {
@@ -47,13 +52,17 @@ static const struct db_sql Q_BY_SCHOOL = {
  * only the rows due before today (sql/331). Every GROUP BY follows the primary key's order (level, kind, unit_key, k1,
  * k2, ...), so the sums stream off the index without a temporary table (half the time of the ministry's per-province
  * read at 200,000 records); the units below are summed per type too, which the caller adds up per state. */
-#define G_PART(COLS, GROUP, U, K)                                                                                     \
-	"SELECT " COLS ", SUM(n) s FROM count_group WHERE level = ? AND " K " AND " U " GROUP BY " GROUP
-#define G_BY(COLS, GROUP, U)                                                                                          \
-	"SELECT * FROM (" G_PART(COLS, GROUP, U, "kind = 'g'") " UNION ALL "                                        \
-	G_PART(COLS, GROUP, U, "kind IN ('l', 'a') AND day < ?") ") x WHERE x.s <> 0 ORDER BY " COLS
-static const struct db_sql Q_GROUPS = {G_BY("kind, k1, k2", "kind, k1, k2", "unit_key = ?")};
-static const struct db_sql Q_GROUPS_BELOW = {G_BY("unit_key, kind, k2", "kind, unit_key, k1, k2", UNDER("unit_key"))};
+#define G_PART(COLS, GROUP, U, HINT, K)                                                                               \
+	"SELECT " COLS ", SUM(n) s FROM count_group" HINT " WHERE level = ? AND " K " AND " U " GROUP BY " GROUP
+/* HINT: of the dated part ('l', 'a'): none (the optimizer's choice: the primary key for one unit or a bureau's units),
+ * k_group_due (level, kind, day, ...) for every province (the ministry: a few folded rows before today instead of the
+ * weeks of deadlines ahead, which the primary key's range over every province read) */
+#define G_BY(COLS, GROUP, U, HINT)                                                                                    \
+	{"SELECT * FROM (" G_PART(COLS, GROUP, U, "", "kind = 'g'") " UNION ALL "                                   \
+	 G_PART(COLS, GROUP, U, HINT, "kind IN ('l', 'a') AND day < ?") ") x WHERE x.s <> 0 ORDER BY " COLS}
+static const struct db_sql Q_GROUPS = G_BY("kind, k1, k2", "kind, k1, k2", "unit_key = ?", "");
+#define G_BELOW(HINT) G_BY("unit_key, kind, k2", "kind, unit_key, k1, k2", UNDER("unit_key"), HINT)
+static const struct db_sql Q_GROUPS_BELOW = G_BELOW(""), Q_GROUPS_BELOW_ALL = G_BELOW(" FORCE INDEX (k_group_due)");
 
 #define S_COLS "county_code, school_id, kind, k1, k2, k3"
 /* count_group and count_rollup are exact as a key's sum over its shards, which is what every reader sums (sql/386: which
@@ -120,7 +129,7 @@ enum xerr db_counters_units_below(struct db *db, struct arena *a, const struct p
 				  struct db_rows *rows)
 {
 	const char *key = scope_unit_key(who, a), *end = under_end(a, key);
-	return db_exec(db, a, &Q_ROLLUP_BELOW,
+	return db_exec(db, a, *key ? &Q_ROLLUP_BELOW : &Q_ROLLUP_BELOW_ALL,
 		       DB_ARGS(DBI(level), DBS(key), DBS(end), DBI(level), DBS(key), DBS(end), DBS(today)), rows, NULL, NULL);
 }
 
@@ -145,7 +154,8 @@ enum xerr db_counters_groups_below(struct db *db, struct arena *a, const struct 
 {
 	const char *key = scope_unit_key(who, a);
 	const char *end = under_end(a, key);
-	return db_exec(db, a, &Q_GROUPS_BELOW, DB_ARGS(DBI(level), DBS(key), DBS(end), DBI(level), DBS(today), DBS(key), DBS(end)),
+	return db_exec(db, a, *key ? &Q_GROUPS_BELOW : &Q_GROUPS_BELOW_ALL,
+		       DB_ARGS(DBI(level), DBS(key), DBS(end), DBI(level), DBS(today), DBS(key), DBS(end)),
 		       rows, NULL, NULL);
 }
 
