@@ -220,21 +220,36 @@ static const struct db_sql Q_REMINDERS = {
  * caller's (GROUP BY on the row's key). Rows are keyset-paged by (due day, group id, member id or 0, kind): most
  * overdue first, stable under inserts (a row added behind the cursor is on a later page, one before it on none). Before,
  * every member of the jurisdiction was read and joined (10M records: a province 0.8-1.3 s). A name searched for is
- * read on the path's name keys (sql/382) when they hold fewer members than the late ones (the optimizer's choice).
+ * read on the path's name keys (sql/382), which hold the member's ov_day (sql/401): the late members of that name
+ * and their bound come from the key alone (the optimizer's choice, when narrower than the late members).
  * Arguments of the candidates: bound, scope, name pattern x2. */
-#define OV_KEYS " FORCE INDEX (k_member_ov, k_member_province_ov, k_member_city_ov, k_member_county_ov, k_member_school_ov"
+#define OV_DAY_KEYS "k_member_ov, k_member_province_ov, k_member_city_ov, k_member_county_ov, k_member_school_ov"
+#define OV_NAME_KEYS "k_member_sname, k_member_province_sname, k_member_city_sname, k_member_county_sname, k_member_school_sname"
+#define OV_NAME " AND (? IS NULL OR m.s_name LIKE ?)"
 #define OV_CANDIDATES(C)                                                                                              \
-	"(SELECT m.id mid FROM group_member m" OV_KEYS ", k_member_sname, k_member_province_sname, k_member_city_sname,"  \
-	" k_member_county_sname, k_member_school_sname) WHERE m.ov_day < ? AND " C " AND (? IS NULL OR m.s_name LIKE ?)) x"
+	"(SELECT m.id mid FROM group_member m FORCE INDEX (" OV_DAY_KEYS ", " OV_NAME_KEYS ") WHERE m.ov_day < ? AND " C  \
+	OV_NAME ") x"
 /* The page's bound (R30: the ministry's candidates are every late step of the country, 60-130k at 10M): every row of a
  * member lies on or after its ov_day, so the rows due on or before the ov_day B of the caller's n-th candidate after
  * the cursor's day are all made by candidates up to B. db_wf_overdue reads candidates and rows before B + 1 day only,
- * and moves B on (to today at most) while the page is not full. Arguments: today, the cursor's due day number (0 none),
- * scope, n-1. */
-#define OV_BOUND(C)                                                                                                   \
-	"SELECT m.ov_day + INTERVAL 1 DAY FROM group_member m" OV_KEYS ") WHERE m.ov_day < ? AND m.ov_day > FROM_DAYS(?)" \
-	" AND " C " ORDER BY m.ov_day LIMIT 1 OFFSET ?"
-static const struct db_sql Q_OV_BOUND[SCOPE_N] = SCOPED(OV_BOUND);
+ * and moves B on (to today at most) while the page is not full; the n-th candidate of the name searched for, if any.
+ * Arguments: today, the cursor's due day number (0 none), scope, name pattern x2, n-1. */
+#define OV_BOUND(KEYS, C)                                                                                             \
+	"SELECT m.ov_day + INTERVAL 1 DAY FROM group_member m FORCE INDEX (" KEYS ") WHERE m.ov_day < ?"                 \
+	" AND m.ov_day > FROM_DAYS(?) AND " C OV_NAME " ORDER BY m.ov_day LIMIT 1 OFFSET ?"
+#define OV_BOUND_DAY(C) OV_BOUND(OV_DAY_KEYS, C)
+#define OV_BOUND_NAME(C) OV_BOUND(OV_NAME_KEYS, C) /* a name's late members, sorted: never the day keys' walk */
+static const struct db_sql Q_OV_BOUND[SCOPE_N] = SCOPED(OV_BOUND_DAY), Q_OV_BOUND_NAME[SCOPE_N] = SCOPED(OV_BOUND_NAME);
+/* The ministry searching a one-character prefix (a surname: 35,000 members at 10M, too many to sort for a bound): its
+ * late members in due order on (s_initial, ov_day) (sql/401), the bound and the candidates read off the key alone. The
+ * character stands for the pattern (s_initial = it is the one-character prefix); the same arguments as the path's
+ * statements (the name's first argument is the character, the second is then only required to be there). */
+#define OV_INITIAL " FORCE INDEX (k_member_sinitial_ov) WHERE m.ov_day < ?"
+#define OV_INITIAL_NAME " AND (? IS NULL) AND m.s_initial = ? AND ? IS NOT NULL"
+#define OV_CAND_INITIAL "(SELECT m.id mid FROM group_member m" OV_INITIAL OV_INITIAL_NAME ") x"
+static const struct db_sql Q_OV_BOUND_INITIAL = {
+	"SELECT m.ov_day + INTERVAL 1 DAY FROM group_member m" OV_INITIAL " AND m.ov_day > FROM_DAYS(?)" OV_INITIAL_NAME
+	" ORDER BY m.ov_day LIMIT 1 OFFSET ?"};
 #define OV_DUE "CASE k.r WHEN 0 THEN m.due_date WHEN 1 THEN g.arb_due_date ELSE g.deadline END"
 #define OV_MID "IF(k.r = 0, m.id, 0)"
 #define OV_UNIT(COL) "CASE WHEN y.kr > 0 THEN au." COL " WHEN m.state = 'awaiting_review' THEN cu." COL " ELSE su." COL " END"
@@ -244,14 +259,14 @@ static const struct db_sql Q_OV_BOUND[SCOPE_N] = SCOPED(OV_BOUND);
  * candidates, their groups and the search on the member's copies), then only those are joined to their record and
  * units. Arguments: cutoff, the candidates' 4, the bound x3 (rows due before it: today or Q_OV_BOUND's
  * day), scope, search (OV_SEARCH_NARGS), has cursor, the cursor's 4 values, limit. The last three columns are the row's key (TO_DAYS of the due day, member id or 0, kind). */
-#define OVERDUE_LIST(C)                                                                                               \
+#define OVERDUE_LIST(CAND, C)                                                                                         \
 	"SELECT ELT(y.kr + 1, 'member', 'arbitration', 'deadline'), y.gid, IF(y.kr = 0, m.id, NULL), g.type,"          \
 	" IF(y.kr = 0, m.state, g.state), FROM_DAYS(y.kd), IF(y.kr = 0, m.school_id, NULL),"                            \
 	" IF(y.kr = 0, m.county_code, NULL), IF(y.kr = 0, s.name, NULL), IF(y.kr = 0, s.student_no, NULL), "            \
 	OV_UNIT("code") ", " OV_UNIT("name") ", " OV_UNIT("level") ", TIMESTAMPDIFF(SECOND, CASE y.kr WHEN 0"          \
 	" THEN m.step_started_at WHEN 1 THEN g.arb_since ELSE g.created_at END, UTC_TIMESTAMP(6)), FROM_DAYS(y.kd) < ?," \
 	" y.kd, y.km, y.kr FROM (SELECT TO_DAYS(" OV_DUE ") kd, m.group_id gid, " OV_MID " km, k.r kr, MIN(m.id) mid"   \
-	" FROM " OV_CANDIDATES(C) " STRAIGHT_JOIN group_member m ON m.id = x.mid"                                      \
+	" FROM " CAND " STRAIGHT_JOIN group_member m ON m.id = x.mid"                                                   \
 	" STRAIGHT_JOIN problem_group g ON g.id = m.group_id"                                                          \
 	" STRAIGHT_JOIN (SELECT 0 r UNION ALL SELECT 1 UNION ALL SELECT 2) k"                                           \
 	" ON (k.r = 0 AND m.state IN " PENDING " AND m.due_date < ?)"                                                  \
@@ -263,7 +278,9 @@ static const struct db_sql Q_OV_BOUND[SCOPE_N] = SCOPED(OV_BOUND);
 	" STRAIGHT_JOIN student s ON s.id = m.student_id STRAIGHT_JOIN unit su ON su.id = m.school_id"                 \
 	" LEFT JOIN unit cu ON cu.code = m.county_code LEFT JOIN unit au ON au.id = g.arbiter_unit_id"                 \
 	" ORDER BY y.kd, y.gid, y.km, y.kr"
-static const struct db_sql Q_OVERDUE[SCOPE_N] = SCOPED(OVERDUE_LIST);
+#define OVERDUE_PATH(C) OVERDUE_LIST(OV_CANDIDATES(C), C)
+static const struct db_sql Q_OVERDUE[SCOPE_N] = SCOPED(OVERDUE_PATH),
+			   Q_OVERDUE_INITIAL = {OVERDUE_LIST(OV_CAND_INITIAL, "(? IS NULL)")};
 
 /* ---- feed ---- */
 static const struct db_sql Q_FEED_SEQ_ENSURE = {"INSERT IGNORE INTO feed_seq (province_code, last_seq) VALUES (?, 0)"};
@@ -777,12 +794,16 @@ enum xerr db_wf_overdue(struct db *db, struct arena *a, const struct principal *
 	struct db_arg x[1 + 4 + 3 + 1 + OV_SEARCH_NARGS + 5 + 1];
 	enum scope_kind k = scope_kind_of(who);
 	/* R30: candidates and rows before a bound B (Q_OV_BOUND); B moves on while the page is not full, then is today */
-	long long cand = f->name_pattern && !f->name_wide ? 0 : 4LL * limit + 64; /* a name's members are few */
+	long long cand = 4LL * limit + 64;
+	int initial = k == SCOPE_ALL && f->name_wide; /* the ministry, a surname (Q_OV_BOUND_INITIAL) */
+	struct db_arg name1 = DBS(initial ? f->name : f->name_pattern); /* OV_NAME tests it for NULL only */
 	for (int round = 0;; round++) {
 		const char *bound = today;
 		if (cand > 0) {
 			struct db_rows b;
-			e = db_exec(db, a, &Q_OV_BOUND[k], DB_ARGS(DBS(today), DBI(after ? after[0] : 0), scope_arg(who), DBI(cand - 1)),
+			e = db_exec(db, a, initial ? &Q_OV_BOUND_INITIAL : f->name_pattern ? &Q_OV_BOUND_NAME[k] : &Q_OV_BOUND[k],
+				    DB_ARGS(DBS(today), DBI(after ? after[0] : 0), scope_arg(who), name1, DBS(f->name_pattern),
+					    DBI(cand - 1)),
 				    &b, NULL, NULL);
 			if (e != XE_OK)
 				return e;
@@ -791,7 +812,7 @@ enum xerr db_wf_overdue(struct db *db, struct arena *a, const struct principal *
 		}
 		size_t n = 0;
 		x[n++] = DBS(cut);
-		x[n++] = DBS(bound), x[n++] = scope_arg(who), x[n++] = DBS(f->name_pattern), x[n++] = DBS(f->name_pattern);
+		x[n++] = DBS(bound), x[n++] = scope_arg(who), x[n++] = name1, x[n++] = DBS(f->name_pattern);
 		x[n++] = DBS(bound), x[n++] = DBS(bound), x[n++] = DBS(bound);
 		x[n++] = scope_arg(who);
 		x[n++] = DBS(f->type), x[n++] = DBS(f->type);
@@ -803,8 +824,8 @@ enum xerr db_wf_overdue(struct db *db, struct arena *a, const struct principal *
 			x[n++] = DBI(after ? after[i] : 0);
 		x[n++] = DBI(limit);
 		assert(n == sizeof x / sizeof *x);
-		if ((e = db_exec(db, a, &Q_OVERDUE[k], x, n, rows, NULL, NULL)) != XE_OK || rows->n >= (size_t)limit ||
-		    bound == today)
+		if ((e = db_exec(db, a, initial ? &Q_OVERDUE_INITIAL : &Q_OVERDUE[k], x, n, rows, NULL, NULL)) != XE_OK ||
+		    rows->n >= (size_t)limit || bound == today)
 			return e;
 		/* a sparse search: a bound as much wider as the rows found ask for (x2 to x16), then none */
 		long long grow = rows->n ? (3LL * limit + 2 * (long long)rows->n - 1) / (2 * (long long)rows->n) : 16;

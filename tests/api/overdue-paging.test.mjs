@@ -128,6 +128,12 @@ test('issue 13.1 R24/R30: pages read up to a bound (the n-th late member\'s day)
   const named = await walk(county, `/api/v1/overdue?name=${encodeURIComponent(g.name)}`, 1000);
   assert.ok(named.some((x) => x.kind === 'member' && x.group_id === g.id), 'the searched member is listed');
   assert.deepEqual((await walk(county, `/api/v1/overdue?name=${encodeURIComponent(g.name)}`, 1)).map(keyOf), named.map(keyOf));
+  // the ministry by the name's first character (a surname: read on (s_initial, ov_day), sql/401)
+  const ministry = await login('ministry');
+  const sur = encodeURIComponent([...g.name][0]);
+  const bySurname = await walk(ministry, `/api/v1/overdue?name=${sur}`, 1000);
+  assert.ok(bySurname.some((x) => x.kind === 'member' && x.group_id === g.id), 'the searched member is listed by its surname');
+  assert.deepEqual((await walk(ministry, `/api/v1/overdue?name=${sur}`, 1)).map(keyOf), bySurname.map(keyOf));
   // the same from the city above, by type: the bound is the city's
   const city = await login('city_1301');
   const nbg = await walk(city, '/api/v1/overdue?type=nbg_dup', 1000);
