@@ -99,18 +99,30 @@ static const struct fold_sql F_ROLLUP = FOLD("count_rollup", "k_rollup_due", "le
 static const struct fold_sql F_GROUP = FOLD("count_group", "k_group_due", "level = ? AND kind = ?", G_COLS);
 static const struct fold_sql F_SCHOOL =
 	FOLD("count_school", "k_school_due", "kind = ?", "province_code, city_code, " S_COLS);
-/* a school's counters across their shards (sql/397): one county and kind per transaction, its rows of shards 1-15
- * (locked on k_school_shard, so no row of that range is added meanwhile) summed into shard 0, then removed. Arguments:
- * county, kind. */
-#define SH_W " WHERE county_code = ? AND kind = ? AND shard > 0"
-static const struct db_sql Q_SHARDED = {
-	"SELECT county_code, kind FROM count_school FORCE INDEX (k_school_shard) WHERE shard > 0 GROUP BY county_code, kind"};
-static const struct fold_sql F_SHARDS = {
-	{""}, {"SELECT n FROM count_school FORCE INDEX (k_school_shard)" SH_W " FOR UPDATE"},
-	{"INSERT INTO count_school (province_code, city_code, " S_COLS ", day, shard, n) SELECT province_code, city_code, "
-	 S_COLS ", day, 0, SUM(n) FROM count_school FORCE INDEX (k_school_shard)" SH_W " GROUP BY " S_COLS ", day"
-	 " ON DUPLICATE KEY UPDATE n = n + VALUES(n)"},
-	{"DELETE FROM count_school" SH_W}};
+/* Every counter across its shards (sql/386 spread a key over up to 16 sub-rows, the country's over 496): the rows of
+ * shards other than 0 are summed into shard 0 (the same day), one slice per transaction, its rows locked on the key
+ * whose prefix the slice is (so no row of that range is added meanwhile), then removed; concurrent changes spread again
+ * until the next pass. A school's per county and kind (k_school_shard, sql/397); count_rollup's students and members
+ * ('s', 'm') and count_group's groups ('g') per level, kind and province (the primary key); their dated kinds are read
+ * only before today, which the day fold above keeps in shard 0. Each finder answers the slices' arguments. */
+#define SH_FOLD(T, IDX, W, K)                                                                                         \
+	{{""}, {"SELECT n FROM " T " FORCE INDEX (" IDX ") WHERE " W " AND shard > 0 FOR UPDATE"},                     \
+	 {"INSERT INTO " T " (" K ", day, shard, n) SELECT " K ", day, 0, SUM(n) FROM " T " FORCE INDEX (" IDX ") WHERE " \
+	  W " AND shard > 0 GROUP BY " K ", day ON DUPLICATE KEY UPDATE n = n + VALUES(n)"},                           \
+	 {"DELETE FROM " T " WHERE " W " AND shard > 0"}}
+#define SH_UNIT "level = ? AND kind = ? AND unit_key >= ? AND unit_key < ?"
+#define SH_FIND(T, KINDS)                                                                                             \
+	{"SELECT level, kind, LEFT(unit_key, 2) p, CONCAT(LEFT(unit_key, 2), '~') FROM " T " WHERE shard > 0 AND kind IN " \
+	 KINDS " GROUP BY level, kind, p"}
+static const struct {
+	struct db_sql find;
+	struct fold_sql q;
+} SHARD_FOLDS[] = {
+	{{"SELECT county_code, kind FROM count_school FORCE INDEX (k_school_shard) WHERE shard > 0 GROUP BY county_code, kind"},
+	 SH_FOLD("count_school", "k_school_shard", "county_code = ? AND kind = ?", "province_code, city_code, " S_COLS)},
+	{SH_FIND("count_rollup", "('s', 'm')"), SH_FOLD("count_rollup", "PRIMARY", SH_UNIT, R_COLS)},
+	{SH_FIND("count_group", "('g')"), SH_FOLD("count_group", "PRIMARY", SH_UNIT, G_COLS)},
+};
 static const struct db_sql Q_CLEAR_SCHOOL = {"DELETE FROM count_school"};
 static const struct db_sql Q_CLEAR_GROUP = {"DELETE FROM count_group"};
 static const struct db_sql Q_FILL_SCHOOL = {"INSERT INTO count_school SELECT * FROM count_school_expected"};
@@ -165,39 +177,25 @@ enum xerr db_counters_check(struct db *db, struct arena *a, const char *today, s
 		       NULL, NULL);
 }
 
-/* one slice of a fold: level (-1: the table has none), kind, day; or (F_SHARDS) county, kind */
+/* one slice of a fold: its statements and arguments (level, kind, day; or a finder's row) */
 struct fold_slice {
 	const struct fold_sql *q;
-	int level;
-	const char *kind, *day, *county;
+	struct db_arg x[4];
+	size_t n;
 	unsigned long long removed;
 };
-
-static size_t fold_args(const struct fold_slice *f, struct db_arg x[3])
-{
-	size_t n = 0;
-	if (f->county)
-		return x[0] = DBS(f->county), x[1] = DBS(f->kind), 2;
-	if (f->level >= 0)
-		x[n++] = DBI(f->level);
-	x[n++] = DBS(f->kind);
-	x[n++] = DBS(f->day);
-	return n;
-}
 
 static enum xerr fold_tx(struct db *db, void *ctx)
 {
 	struct fold_slice *f = ctx;
-	struct db_arg x[3];
-	size_t n = fold_args(f, x);
 	struct arena a;
 	arena_init(&a, 1 << 16);
 	struct db_rows locked;
-	enum xerr e = db_exec(db, &a, &f->q->lock, x, n, &locked, NULL, NULL);
+	enum xerr e = db_exec(db, &a, &f->q->lock, f->x, f->n, &locked, NULL, NULL);
 	if (e == XE_OK)
-		e = db_exec(db, NULL, &f->q->sum, x, n, NULL, NULL, NULL);
+		e = db_exec(db, NULL, &f->q->sum, f->x, f->n, NULL, NULL, NULL);
 	if (e == XE_OK)
-		e = db_exec(db, NULL, &f->q->del, x, n, NULL, &f->removed, NULL);
+		e = db_exec(db, NULL, &f->q->del, f->x, f->n, NULL, &f->removed, NULL);
 	arena_free(&a);
 	return e;
 }
@@ -206,40 +204,42 @@ enum xerr db_counters_fold(struct db *db, const char *today, unsigned long long 
 {
 	static const struct {
 		const struct fold_sql *q;
-		int level_from, level_to;
+		int level_from, level_to; /* -1: the table has no level */
 		const char *kind;
-	} slices[] = {{&F_SCHOOL, -1, -1, "d"}, {&F_ROLLUP, 0, 3, "d"}, {&F_GROUP, 0, 4, "l"}, {&F_GROUP, 0, 4, "a"}};
+	} days[] = {{&F_SCHOOL, -1, -1, "d"}, {&F_ROLLUP, 0, 3, "d"}, {&F_GROUP, 0, 4, "l"}, {&F_GROUP, 0, 4, "a"}};
 	enum xerr e = XE_OK;
 	*removed = 0;
-	for (size_t i = 0; e == XE_OK && i < sizeof slices / sizeof *slices; i++)
-		for (int level = slices[i].level_from; e == XE_OK && level <= slices[i].level_to; level++) {
-			struct fold_slice f = {slices[i].q, level, slices[i].kind, today, NULL, 0};
-			struct db_arg x[3];
-			size_t n = fold_args(&f, x);
-			struct arena a;
-			arena_init(&a, 1 << 16);
-			struct db_rows days;
-			e = db_exec(db, &a, &f.q->days, x, n, &days, NULL, NULL); /* (the last argument: before today) */
-			for (size_t d = 0; e == XE_OK && d < days.n; d++) {
-				f.day = db_get(&days, d, 0);
+	struct arena a;
+	arena_init(&a, 1 << 16);
+	for (size_t i = 0; e == XE_OK && i < sizeof days / sizeof *days; i++) /* the past days, one day per slice */
+		for (int level = days[i].level_from; e == XE_OK && level <= days[i].level_to; level++) {
+			struct fold_slice f = {.q = days[i].q};
+			if (level >= 0)
+				f.x[f.n++] = DBI(level);
+			f.x[f.n++] = DBS(days[i].kind);
+			f.x[f.n++] = DBS(today);
+			struct db_rows rs;
+			e = db_exec(db, &a, &f.q->days, f.x, f.n, &rs, NULL, NULL); /* (the last argument: before today) */
+			for (size_t d = 0; e == XE_OK && d < rs.n; d++) {
+				f.x[f.n - 1] = DBS(db_get(&rs, d, 0));
 				f.removed = 0;
 				e = db_tx(db, fold_tx, &f);
 				*removed += f.removed;
 			}
-			arena_free(&a);
 		}
-	if (e == XE_OK) { /* then a school's counters across their shards */
-		struct arena a;
-		arena_init(&a, 1 << 16);
+	for (size_t i = 0; e == XE_OK && i < sizeof SHARD_FOLDS / sizeof *SHARD_FOLDS; i++) { /* then the shards */
 		struct db_rows rs;
-		e = db_exec(db, &a, &Q_SHARDED, DB_NOARGS, &rs, NULL, NULL);
+		e = db_exec(db, &a, &SHARD_FOLDS[i].find, DB_NOARGS, &rs, NULL, NULL);
 		for (size_t r = 0; e == XE_OK && r < rs.n; r++) {
-			struct fold_slice f = {&F_SHARDS, -1, db_get(&rs, r, 1), NULL, db_get(&rs, r, 0), 0};
+			struct fold_slice f = {.q = &SHARD_FOLDS[i].q};
+			assert(rs.ncols <= sizeof f.x / sizeof *f.x);
+			for (; f.n < rs.ncols; f.n++)
+				f.x[f.n] = DBS(db_get(&rs, r, f.n));
 			e = db_tx(db, fold_tx, &f);
 			*removed += f.removed;
 		}
-		arena_free(&a);
 	}
+	arena_free(&a);
 	return e;
 }
 

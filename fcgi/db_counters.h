@@ -41,8 +41,9 @@ enum xerr db_counters_groups_below(struct db *db, struct arena *a, const struct 
 enum xerr db_counters_check(struct db *db, struct arena *a, const char *today, struct db_rows *diff);
 /* Fold the past days of the kinds counted "due before today" (YYYY-MM-DD; 'd', 'l', 'a'): each key's rows of a day before
  * today are summed into its row on 1000-01-01 and removed (sql/397), one table, level, kind and day per transaction;
- * then a school's counters across their shards (count_school, shards 1-15 into 0, one county and kind per
- * transaction). The sums every reader takes (day < today, over the shards) do not change. *removed: the rows removed.
+ * then every counter across its shards (shards other than 0 into 0: a school's per county and kind, count_rollup's and
+ * count_group's undated kinds per level, kind and province, one slice per transaction). The sums every reader takes
+ * (day < today, over the shards) do not change. *removed: the rows removed.
  * Run by housekeeping. */
 enum xerr db_counters_fold(struct db *db, const char *today, unsigned long long *removed);
 /* Recompute every counter from the rows, in one transaction (run on a quiet system: a change committed meanwhile
