@@ -27,8 +27,8 @@ function load(files, env = {}) {
   return { child, done: new Promise((res) => child.on('exit', (code, signal) => res({ code, signal, out, err }))) };
 }
 
-/** An L number (R5) of a record of SCHOOLS.a: county 130102, its birth date, sequence seq (high: no registration of
- * the other suites reaches it). */
+/** An L number (R5) of a record of SCHOOLS.a: county 130102, its birth date, sequence seq (6000-9999: no registration
+ * of the other suites reaches it, and makeStudent of tests/lib/workflow.mjs keeps to 5000-5999). */
 const lno = (r, seq) => `L130102${r.birth_date.replaceAll('-', '')}${String(seq).padStart(4, '0')}`;
 const line = (no, r) => [no, r.name, r.gender, r.birth_date, r.id_type, r.id_number, r.school_code, r.grade, r.class_name, r.enrol_date, r.guardian_phone].join(',');
 function file(name, rows) {
