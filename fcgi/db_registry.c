@@ -897,17 +897,21 @@ static const struct db_sql D_SCOPE = {DB_R2_GROUPS(
 static struct db_sql D_STATUS = {
 	"UPDATE " MEMBERS_OF_RUN " x STRAIGHT_JOIN student s ON s.id=x.sid SET s.status = " STATUS_NOW
 	" WHERE s.status <> " STATUS_NOW};
-/* Settled keys of a full re-detection (issue 14 item 3): a shared ID number or name+gender+birth key whose open group
- * already holds exactly the key's live records is left as it is by a slice (R7-R9: it clashes still, CLASH_NOW; no
- * record to add, NOT_MEMBER; none to re-open, @REOPEN_FROM@; no active member to close, CLOSE_COND; R6: every holding
- * member's record is a problem record already), so one lock-free read of the keys' index entries and members decides
- * it instead of a transaction. Input: [[type, k, name, gender, birth], ...]; output: the settled keys' ordinals. */
+/* Settled keys of a full re-detection (issue 14 item 3): a key (a shared ID number or name+gender+birth, R7; an ID
+ * error or change, R8.2) whose open group already holds exactly the key's live records is left as it is by a slice
+ * (R7-R9: it clashes still, CLASH_NOW; no record to add, NOT_MEMBER; none to re-open, @REOPEN_FROM@; no active member
+ * to close, CLOSE_COND; R6: every holding member's record is a problem record already), so one lock-free read of the
+ * keys' index entries and members decides it instead of a transaction; so is a key that has no open group and does not
+ * clash (two residents sharing a name+gender+birth, R7: nothing to open). Input: [[type, k, name, gender, birth, sid],
+ * ...] (S_KEYS' columns); output: the settled keys' ordinals. */
 #define IN_G(S) "EXISTS (SELECT 1 FROM group_member m FORCE INDEX (uk_member) WHERE m.group_id=g.id AND m.student_id=" S ".id AND m.state NOT IN @REOPEN_FROM@)"
 static struct db_sql S_SETTLED = {
 	"SELECT d.i FROM JSON_TABLE(?, '$[*]' COLUMNS (i FOR ORDINALITY, type VARCHAR(12) PATH '$[0]', k VARCHAR(200) PATH '$[1]',"
 	" name VARCHAR(50) PATH '$[2]', gender CHAR(1) PATH '$[3]', birth DATE PATH '$[4]', sid BIGINT PATH '$[5]')) d"
-	" STRAIGHT_JOIN problem_group g FORCE INDEX (uk_group_open) ON g.type=d.type AND g.open_key=d.k"
-	" WHERE d.type IN ('id_dup','nbg_dup') AND g.reopened_from IS NULL AND (" CLASH_NOW ")"
+	" LEFT JOIN problem_group g FORCE INDEX (uk_group_open) ON g.type=d.type AND g.open_key=d.k"
+	" WHERE (" CLASH_NOW ") = (g.id IS NOT NULL) AND (g.id IS NULL OR (g.reopened_from IS NULL"
+	" AND (d.type NOT IN ('id_error','id_changed') OR EXISTS (SELECT 1 FROM group_member m FORCE INDEX (uk_member)"
+	"  WHERE m.group_id=g.id AND m.student_id=d.sid AND m.state NOT IN @REOPEN_FROM@))"
 	" AND NOT EXISTS (SELECT 1 FROM student s FORCE INDEX (k_student_idno) WHERE d.type='id_dup' AND s.id_number=d.k"
 	"  AND s.id_type='1' AND s.status<>'deleted' AND NOT " IN_G("s") ")"
 	" AND NOT EXISTS (SELECT 1 FROM student s FORCE INDEX (k_student_nbg) WHERE d.type='nbg_dup' AND s.name=d.name"
@@ -915,7 +919,7 @@ static struct db_sql S_SETTLED = {
 	" AND NOT EXISTS (SELECT 1 FROM group_member m FORCE INDEX (uk_member) STRAIGHT_JOIN student s ON s.id=m.student_id"
 	"  WHERE m.group_id=g.id AND m.state IN @CLOSE_FROM@ AND NOT " MATCHES ")"
 	" AND NOT EXISTS (SELECT 1 FROM group_member m FORCE INDEX (uk_member) STRAIGHT_JOIN student s ON s.id=m.student_id"
-	"  WHERE m.group_id=g.id AND m.state IN @HOLDING@ AND s.status NOT IN ('problem','deleted'))"};
+	"  WHERE m.group_id=g.id AND m.state IN @HOLDING@ AND s.status NOT IN ('problem','deleted'))))"};
 #undef IN_G
 static const struct db_sql D_TOUCH_MEMBERS = {
 	"UPDATE " MEMBERS_OF_RUN " x STRAIGHT_JOIN student s ON s.id=x.sid SET s.touch_batch=?"};
@@ -1315,8 +1319,8 @@ enum xerr db_reg_sweep_settled(struct db *db, struct arena *a, const struct db_r
 	sbuf_put(&b, "[", 1);
 	for (size_t r = from; r < to; r++) {
 		sbuf_put(&b, r > from ? ",[" : "[", r > from ? 2 : 1);
-		static const size_t col[] = {0, 1, 3, 4, 5}; /* type, k, name, gender, birth (a NULL cell: JSON null) */
-		for (size_t c = 0; c < 5; c++) {
+		static const size_t col[] = {0, 1, 3, 4, 5, 2}; /* type, k, name, gender, birth, sid (NULL: JSON null) */
+		for (size_t c = 0; c < 6; c++) {
 			const char *cell = keys->cell[r * 6 + col[c]];
 			size_t len = keys->len[r * 6 + col[c]];
 			if (c)

@@ -131,4 +131,9 @@ test('issue 14 item 3 R7-R9: a key whose open group holds exactly its live recor
   assert.equal(openGroupsOf('id_dup', `s.id_number='${pairs[0][0].id_number}'`)[0][1], '3');
   assert.equal(openGroupsOf('id_dup', `s.id_number='${pairs[2][0].id_number}'`)[0][1], '2');
   assert.equal(openGroupsOf('id_dup', `s.id_number='${pairs[1][0].id_number}' AND s.status<>'deleted'`).length, 0);
+  // every key evaluated in its transaction (XJ_REDETECT_ALL=1) agrees: what was settled needed nothing
+  const all = await redetect({ XJ_REDETECT_ALL: '1' }).done;
+  assert.equal(all.code, 0, all.out + all.err);
+  assert.match(all.out, /groups opened 0, members added 0, members closed 0, members reopened 0, groups done 0/);
+  assert.match(all.out, /\b0 keys settled/);
 });
