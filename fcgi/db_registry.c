@@ -786,18 +786,19 @@ static const struct db_sql S_KEYS_PUT = {
 	"INSERT IGNORE INTO detect_key (batch, type, k, sid, name, gender, birth) VALUES (?, ?, ?, ?, ?, ?, ?)"};
 
 /* does each key clash now (locking reads: a concurrent insert of the same key waits or deadlocks, never hides) */
-static struct db_sql D_CLASH = {
-	"UPDATE detect_key d SET d.clash = CASE d.type"
-	" WHEN 'id_dup' THEN (SELECT COUNT(*) FROM student s FORCE INDEX (k_student_idno) WHERE s.id_number=d.k AND s.id_type='1'"
-	"  AND s.status<>'deleted')>=2 AND EXISTS (SELECT 1 FROM student s FORCE INDEX (k_student_idno) WHERE s.id_number=d.k"
-	"  AND s.id_type='1' AND s.status<>'deleted' AND NOT " CLEARED ")"
-	" WHEN 'nbg_dup' THEN (SELECT COUNT(*)>=2 AND COALESCE(SUM(s.id_type<>'1'),0)>=1 FROM student s FORCE INDEX (k_student_nbg)"
-	"  WHERE s.name=d.name AND s.gender=d.gender AND s.birth_date=d.birth AND s.status<>'deleted')"
-	"  AND EXISTS (SELECT 1 FROM student s FORCE INDEX (k_student_nbg) WHERE s.name=d.name AND s.gender=d.gender"
-	"  AND s.birth_date=d.birth AND s.status<>'deleted' AND NOT " CLEARED ")"
-	" WHEN 'id_error' THEN EXISTS (SELECT 1 FROM student s WHERE s.id=d.sid AND " ID_ERROR_NOW("s") " AND NOT " CLEARED ")"
-	" WHEN 'id_changed' THEN EXISTS (SELECT 1 FROM student s WHERE s.id=d.sid AND " ID_CHANGED_NOW("s") " AND NOT " CLEARED ")"
-	" ELSE 0 END WHERE d.batch=?"};
+#define CLASH_NOW                                                                                                 \
+	"CASE d.type" \
+	" WHEN 'id_dup' THEN (SELECT COUNT(*) FROM student s FORCE INDEX (k_student_idno) WHERE s.id_number=d.k AND s.id_type='1'" \
+	"  AND s.status<>'deleted')>=2 AND EXISTS (SELECT 1 FROM student s FORCE INDEX (k_student_idno) WHERE s.id_number=d.k" \
+	"  AND s.id_type='1' AND s.status<>'deleted' AND NOT " CLEARED ")" \
+	" WHEN 'nbg_dup' THEN (SELECT COUNT(*)>=2 AND COALESCE(SUM(s.id_type<>'1'),0)>=1 FROM student s FORCE INDEX (k_student_nbg)" \
+	"  WHERE s.name=d.name AND s.gender=d.gender AND s.birth_date=d.birth AND s.status<>'deleted')" \
+	"  AND EXISTS (SELECT 1 FROM student s FORCE INDEX (k_student_nbg) WHERE s.name=d.name AND s.gender=d.gender" \
+	"  AND s.birth_date=d.birth AND s.status<>'deleted' AND NOT " CLEARED ")" \
+	" WHEN 'id_error' THEN EXISTS (SELECT 1 FROM student s WHERE s.id=d.sid AND " ID_ERROR_NOW("s") " AND NOT " CLEARED ")" \
+	" WHEN 'id_changed' THEN EXISTS (SELECT 1 FROM student s WHERE s.id=d.sid AND " ID_CHANGED_NOW("s") " AND NOT " CLEARED ")" \
+	" ELSE 0 END"
+static struct db_sql D_CLASH = {"UPDATE detect_key d SET d.clash = " CLASH_NOW " WHERE d.batch=?"};
 /* Rows for tables with AUTO_INCREMENT ids are read first (locking reads) and then inserted with array binding:
  * an INSERT ... SELECT into such a table would hold InnoDB's table-level AUTO-INC lock for the whole statement
  * (innodb_autoinc_lock_mode=1) and deadlock concurrent registrations (error 1467). */
@@ -896,6 +897,30 @@ static const struct db_sql D_SCOPE = {DB_R2_GROUPS(
 static struct db_sql D_STATUS = {
 	"UPDATE " MEMBERS_OF_RUN " x STRAIGHT_JOIN student s ON s.id=x.sid SET s.status = " STATUS_NOW
 	" WHERE s.status <> " STATUS_NOW};
+/* Settled keys of a full re-detection (issue 14 item 3): a key (a shared ID number or name+gender+birth, R7; an ID
+ * error or change, R8.2) whose open group already holds exactly the key's live records is left as it is by a slice
+ * (R7-R9: it clashes still, CLASH_NOW; no record to add, NOT_MEMBER; none to re-open, @REOPEN_FROM@; no active member
+ * to close, CLOSE_COND; R6: every holding member's record is a problem record already), so one lock-free read of the
+ * keys' index entries and members decides it instead of a transaction; so is a key that has no open group and does not
+ * clash (two residents sharing a name+gender+birth, R7: nothing to open). Input: [[type, k, name, gender, birth, sid],
+ * ...] (S_KEYS' columns); output: the settled keys' ordinals. */
+#define IN_G(S) "EXISTS (SELECT 1 FROM group_member m FORCE INDEX (uk_member) WHERE m.group_id=g.id AND m.student_id=" S ".id AND m.state NOT IN @REOPEN_FROM@)"
+static struct db_sql S_SETTLED = {
+	"SELECT d.i FROM JSON_TABLE(?, '$[*]' COLUMNS (i FOR ORDINALITY, type VARCHAR(12) PATH '$[0]', k VARCHAR(200) PATH '$[1]',"
+	" name VARCHAR(50) PATH '$[2]', gender CHAR(1) PATH '$[3]', birth DATE PATH '$[4]', sid BIGINT PATH '$[5]')) d"
+	" LEFT JOIN problem_group g FORCE INDEX (uk_group_open) ON g.type=d.type AND g.open_key=d.k"
+	" WHERE (" CLASH_NOW ") = (g.id IS NOT NULL) AND (g.id IS NULL OR (g.reopened_from IS NULL"
+	" AND (d.type NOT IN ('id_error','id_changed') OR EXISTS (SELECT 1 FROM group_member m FORCE INDEX (uk_member)"
+	"  WHERE m.group_id=g.id AND m.student_id=d.sid AND m.state NOT IN @REOPEN_FROM@))"
+	" AND NOT EXISTS (SELECT 1 FROM student s FORCE INDEX (k_student_idno) WHERE d.type='id_dup' AND s.id_number=d.k"
+	"  AND s.id_type='1' AND s.status<>'deleted' AND NOT " IN_G("s") ")"
+	" AND NOT EXISTS (SELECT 1 FROM student s FORCE INDEX (k_student_nbg) WHERE d.type='nbg_dup' AND s.name=d.name"
+	"  AND s.gender=d.gender AND s.birth_date=d.birth AND s.status<>'deleted' AND NOT " IN_G("s") ")"
+	" AND NOT EXISTS (SELECT 1 FROM group_member m FORCE INDEX (uk_member) STRAIGHT_JOIN student s ON s.id=m.student_id"
+	"  WHERE m.group_id=g.id AND m.state IN @CLOSE_FROM@ AND NOT " MATCHES ")"
+	" AND NOT EXISTS (SELECT 1 FROM group_member m FORCE INDEX (uk_member) STRAIGHT_JOIN student s ON s.id=m.student_id"
+	"  WHERE m.group_id=g.id AND m.state IN @HOLDING@ AND s.status NOT IN ('problem','deleted'))))"};
+#undef IN_G
 static const struct db_sql D_TOUCH_MEMBERS = {
 	"UPDATE " MEMBERS_OF_RUN " x STRAIGHT_JOIN student s ON s.id=x.sid SET s.touch_batch=?"};
 /* R5: a verified resident record outside any unfinished group gets G + its number (once, for life) */
@@ -1065,7 +1090,8 @@ static void detect_sql_init(void)
 	token("DONE_TO", done_to);
 	token("DONE_ACTION", wf_group_event_name((enum wf_gstate)to));
 	struct db_sql *const templ[] = {&D_CLASH, &D_MEM_ID_SEL, &D_MEM_NBG_SEL, &D_MEM_ONE_SEL, &D_HIST_REOPEN_SEL, &H_REOPEN,
-					&D_REOPEN, &D_HIST_CLOSE_SEL, &H_CLOSE, &D_CLOSE, &D_HIST_DONE_SEL, &H_DONE, &D_DONE, &D_STATUS};
+					&D_REOPEN, &D_HIST_CLOSE_SEL, &H_CLOSE, &D_CLOSE, &D_HIST_DONE_SEL, &H_DONE, &D_DONE, &D_STATUS,
+					&S_SETTLED};
 	for (size_t i = 0; i < sizeof templ / sizeof templ[0]; i++)
 		fill(templ[i]);
 	transitions[0] = (struct reg_detect_transition){reopen, 0, D_REOPEN.sql, H_REOPEN.sql, reopen_from, reopen_to};
@@ -1281,6 +1307,42 @@ enum xerr db_reg_sweep_slice(struct db *db, struct arena *a, const struct db_row
 	free(x);
 	if (e == XE_OK)
 		e = db_reg_detect(db, a, batch, DETECT_KEYS_GIVEN | DETECT_SWEEP, st);
+	return e;
+}
+
+enum xerr db_reg_sweep_settled(struct db *db, struct arena *a, const struct db_rows *keys, size_t from, size_t to,
+			       unsigned char *settled)
+{
+	assert(!db_in_tx(db) && keys->ncols == 6 && to <= keys->n); /* what is committed now, without locks */
+	pthread_once(&detect_once, detect_sql_init);
+	struct sbuf b = {0};
+	sbuf_put(&b, "[", 1);
+	for (size_t r = from; r < to; r++) {
+		sbuf_put(&b, r > from ? ",[" : "[", r > from ? 2 : 1);
+		static const size_t col[] = {0, 1, 3, 4, 5, 2}; /* type, k, name, gender, birth, sid (NULL: JSON null) */
+		for (size_t c = 0; c < 6; c++) {
+			const char *cell = keys->cell[r * 6 + col[c]];
+			size_t len = keys->len[r * 6 + col[c]];
+			if (c)
+				sbuf_put(&b, ",", 1);
+			if (cell)
+				sbuf_json_str(&b, cell, len);
+			else
+				sbuf_put(&b, "null", 4);
+		}
+		sbuf_put(&b, "]", 1);
+	}
+	sbuf_put(&b, "]", 1);
+	struct db_rows rs;
+	enum xerr e = db_exec(db, a, &S_SETTLED, DB_ARGS(DBSN(b.s, b.n)), &rs, NULL, NULL);
+	free(b.s);
+	memset(settled, 0, to - from);
+	if (e == XE_OK)
+		for (size_t i = 0; i < rs.n; i++) {
+			long long ord = db_get_int(&rs, i, 0);
+			if (ord >= 1 && (size_t)ord <= to - from)
+				settled[ord - 1] = 1;
+		}
 	return e;
 }
 

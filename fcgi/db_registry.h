@@ -188,6 +188,10 @@ size_t db_reg_sweep_sources(const char *const **names);
 enum xerr db_reg_sweep_keys(struct db *db, struct arena *a, size_t source, struct db_rows *keys);
 enum xerr db_reg_sweep_slice(struct db *db, struct arena *a, const struct db_rows *keys, size_t from, size_t to,
 			     struct reg_detect_stats *st);
+/* db_reg_sweep_settled: settled[i] = 1 when keys[from + i] needs no slice:
+ * its open group holds exactly its live records, as the last evaluation left them (read without locks). */
+enum xerr db_reg_sweep_settled(struct db *db, struct arena *a, const struct db_rows *keys, size_t from, size_t to,
+			       unsigned char *settled);
 enum xerr db_reg_sweep_gcands(struct db *db, struct arena *a, struct db_rows *ids);
 enum xerr db_reg_sweep_gnumbers(struct db *db, const struct db_rows *ids, size_t from, size_t to, unsigned long long *n);
 

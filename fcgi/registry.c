@@ -1736,13 +1736,16 @@ static enum xerr gnumber_tx(struct db *db, void *vc)
 	return db_reg_sweep_gnumbers(db, c->keys, c->from, c->to, &c->gnumbers);
 }
 
+/* keys per lock-free read of the settled check (db_reg_sweep_settled) */
+#define SETTLED_CHUNK 5000
+
 /* `xueji --redetect` (issue 14 item 2): the candidate keys of every source read without locks, then evaluated in
  * slices of short transactions (each retried alone on a deadlock), then the G-number catch-up, with progress on
  * stderr; the summary line and the longest transaction on stdout. */
 static int redetect_cli(struct db *db, struct arena *a)
 {
 	const char *const *names;
-	size_t nsrc = db_reg_sweep_sources(&names), total = 0, nslices = 0;
+	size_t nsrc = db_reg_sweep_sources(&names), total = 0, nslices = 0, settled_total = 0;
 	struct reg_detect_stats sum = {0};
 	double t0 = mono(), target = (double)config_int("XJ_REDETECT_SLICE_MS", 250) / 1000.0, longest = 0, t_keys = 0;
 	size_t slice, longest_keys = 0;
@@ -1771,8 +1774,35 @@ static int redetect_cli(struct db *db, struct arena *a)
 			kept++;
 		}
 		keys.n = kept;
+		/* issue 14 item 3: the shared keys whose open group holds exactly their live records are left out (they stay
+		 * seen, so the open groups' source does not evaluate them either); read in chunks, without locks */
+		size_t nsettled = 0;
+		if (e == XE_OK && config_int("XJ_REDETECT_ALL", 0) == 0) {
+			unsigned char *settled = xmalloc(SETTLED_CHUNK);
+			kept = 0;
+			for (size_t off = 0; off < keys.n && e == XE_OK; off += SETTLED_CHUNK) {
+				size_t to = off + SETTLED_CHUNK < keys.n ? off + SETTLED_CHUNK : keys.n;
+				if ((e = db_reg_sweep_settled(db, &sa, &keys, off, to, settled)) != XE_OK)
+					break;
+				arena_reset(&sa);
+				for (size_t r = off; r < to; r++) {
+					if (settled[r - off]) {
+						nsettled++;
+						continue;
+					}
+					memmove(keys.cell + kept * 6, keys.cell + r * 6, 6 * sizeof *keys.cell);
+					memmove(keys.len + kept * 6, keys.len + r * 6, 6 * sizeof *keys.len);
+					kept++;
+				}
+			}
+			free(settled);
+			if (e != XE_OK)
+				break;
+			keys.n = kept;
+		}
+		settled_total += nsettled;
 		t_keys += mono() - t1;
-		fprintf(stderr, "redetect: %s: %zu candidate keys (%.3f s)\n", names[src], keys.n, mono() - t1);
+		fprintf(stderr, "redetect: %s: %zu candidate keys, %zu settled (%.3f s)\n", names[src], keys.n, nsettled, mono() - t1);
 		/* each source's slices start small again: a key of another source may cost far more (a source whose clashes
 		 * are all grouped grows its slices to thousands of keys; the next one's first slice would open thousands of
 		 * groups in one transaction, issue 14 item 2: no transaction over 1 s) */
@@ -1816,9 +1846,10 @@ static int redetect_cli(struct db *db, struct arena *a)
 	}
 	if (e == XE_OK)
 		printf("redetect: groups opened %u, members added %u, members closed %u, members reopened %u, groups done %u\n"
-		       "redetect: %zu keys in %zu transactions, longest %.3f s; candidate keys read in %.3f s; G numbers given %llu\n",
+		       "redetect: %zu keys in %zu transactions, longest %.3f s; candidate keys read in %.3f s; G numbers given %llu\n"
+		       "redetect: %zu keys settled (their open group holds their live records)\n",
 		       sum.groups_opened, sum.members_added, sum.members_closed, sum.members_reopened, sum.groups_done, total, nslices,
-		       longest, t_keys, gnumbers);
+		       longest, t_keys, gnumbers, settled_total);
 	if (e == XE_OK)
 		fprintf(stderr, "redetect: the longest transaction: %s, %zu keys\n", longest_src, longest_keys);
 	printf("redetect: %s in %.3f s\n", err_code(e), mono() - t0);

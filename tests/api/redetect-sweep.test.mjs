@@ -99,3 +99,41 @@ test('issue 14 R5: the re-detection gives a verified record outside any open gro
   assert.match(out, /G numbers given [1-9]/);
   assert.equal(sql(`SELECT student_no FROM student WHERE id_number='${r.id_number}'`)[0][0], `G${r.id_number}`);
 });
+
+test('issue 14 item 3 R7-R9: a key whose open group holds exactly its live records is settled without a transaction; a record added, deleted or un-grouped behind detection\'s back is not', async () => {
+  const pairs = [];
+  for (let i = 0; i < 4; i++) {
+    const a = record(SCHOOLS.a);
+    pairs.push([a, { ...record(SCHOOLS.d), gender: a.gender, birth_date: a.birth_date, id_number: a.id_number }]);
+  }
+  const a0 = record(SCHOOLS.a);
+  const nb = [a0, { ...a0, id_type: 'Z', id_number: '' }];
+  plant([...pairs.flat(), ...nb]);
+  const first = await redetect().done;
+  assert.equal(first.code, 0, first.out + first.err);
+  // nothing changed: every key planted here is settled by the lock-free read (and nothing else changes)
+  const again = await redetect().done;
+  assert.equal(again.code, 0, again.out + again.err);
+  assert.match(again.out, /groups opened 0, members added 0, members closed 0, members reopened 0, groups done 0/);
+  const settled = Number(again.out.match(/(\d+) keys settled/)[1]);
+  assert.ok(settled >= 5, `the 4 ID-number keys and the name+gender+birth key are settled: ${again.out}`);
+  assert.match(again.err, /ID numbers shared: \d+ candidate keys, \d+ settled/);
+  // behind detection's back: a third record with pair 0's number, pair 1's second record deleted, pair 2's member row gone
+  plant([{ ...record(SCHOOLS.a), gender: pairs[0][0].gender, birth_date: pairs[0][0].birth_date, id_number: pairs[0][0].id_number }]);
+  sql(`UPDATE student SET status='deleted' WHERE id_number='${pairs[1][1].id_number}' AND school_id=(SELECT id FROM unit WHERE code='${SCHOOLS.d.code}')`);
+  const g2 = openGroupsOf('id_dup', `s.id_number='${pairs[2][0].id_number}'`)[0][0];
+  sql(`DELETE FROM group_member WHERE group_id=${g2} AND student_id=(SELECT id FROM student WHERE id_number='${pairs[2][0].id_number}' LIMIT 1)`);
+  const third = await redetect().done;
+  assert.equal(third.code, 0, third.out + third.err);
+  const m = third.out.match(/members added (\d+), members closed (\d+), members reopened \d+, groups done (\d+)/);
+  assert.ok(Number(m[1]) >= 2, `the third record of pair 0 and pair 2's lost member are added: ${third.out}`);
+  assert.ok(Number(m[3]) >= 1, `pair 1's clash is gone, its group done: ${third.out}`);
+  assert.equal(openGroupsOf('id_dup', `s.id_number='${pairs[0][0].id_number}'`)[0][1], '3');
+  assert.equal(openGroupsOf('id_dup', `s.id_number='${pairs[2][0].id_number}'`)[0][1], '2');
+  assert.equal(openGroupsOf('id_dup', `s.id_number='${pairs[1][0].id_number}' AND s.status<>'deleted'`).length, 0);
+  // every key evaluated in its transaction (XJ_REDETECT_ALL=1) agrees: what was settled needed nothing
+  const all = await redetect({ XJ_REDETECT_ALL: '1' }).done;
+  assert.equal(all.code, 0, all.out + all.err);
+  assert.match(all.out, /groups opened 0, members added 0, members closed 0, members reopened 0, groups done 0/);
+  assert.match(all.out, /\b0 keys settled/);
+});
