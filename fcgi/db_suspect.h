@@ -86,8 +86,11 @@ enum xerr db_sx_keyed(struct db *db, struct arena *a, struct db_rows *rs);
 enum xerr db_sx_keys_bulk(struct db *db, const uint64_t *ids, const uint64_t *keys, const char *const *births, size_t n);
 
 /* The incremental check of a batch, set-based: forget the keys of the records marked with batch; the candidates of
- * those records (column 0: the batch record's id, then SXC_* columns of the other record sharing a key with it). */
+ * the records whose keys (ids[i], keys[i], births[i]: the record's birth date, for every key of it) are given, in key
+ * order (column 0: the batch record's id, then SXC_* columns of the other record sharing a key with it, born near
+ * enough for sx_compare to suggest the pair). */
 enum xerr db_sx_batch_keys_del(struct db *db, uint64_t batch);
-enum xerr db_sx_batch_candidates(struct db *db, struct arena *a, uint64_t batch, struct db_rows *rs);
+enum xerr db_sx_batch_candidates(struct db *db, struct arena *a, const uint64_t *ids, const uint64_t *keys,
+				 const char *const *births, size_t n, struct db_rows *rs);
 
 #endif

@@ -525,6 +525,7 @@ static int cmp_rec_id(const void *k, const void *r)
 struct idkey {
 	uint64_t k, id;
 	const char *birth; /* NULL: the number key */
+	const char *rbirth; /* the record's birth date */
 };
 static int cmp_idkey(const void *p, const void *q)
 {
@@ -547,7 +548,7 @@ static enum xerr check_batch(struct db *db, struct arena *a, uint64_t batch, int
 	struct sx_rec *recs = NULL;
 	struct sx_prep *prep = NULL;
 	uint64_t *ids = NULL, *kk = NULL;
-	const char **births = NULL;
+	const char **births = NULL, **rbirths = NULL;
 	struct sx_pair_row *rows = NULL;
 	size_t nk = 0, np = 0;
 	if (e != XE_OK || rs.n == 0)
@@ -557,6 +558,7 @@ static enum xerr check_batch(struct db *db, struct arena *a, uint64_t batch, int
 	ids = xmalloc(rs.n * SX_MAXKEYS * sizeof *ids);
 	kk = xmalloc(rs.n * SX_MAXKEYS * sizeof *kk);
 	births = xmalloc(rs.n * SX_MAXKEYS * sizeof *births);
+	rbirths = xmalloc(rs.n * SX_MAXKEYS * sizeof *rbirths);
 	struct idkey *ik = xmalloc(rs.n * SX_MAXKEYS * sizeof *ik);
 	for (size_t i = 0; i < rs.n; i++) {
 		uint64_t k[SX_MAXKEYS];
@@ -565,16 +567,16 @@ static enum xerr check_batch(struct db *db, struct arena *a, uint64_t batch, int
 		size_t m = sx_keys(&prep[i], k, SX_MAXKEYS);
 		uint64_t num = sx_number_key(&prep[i]);
 		for (size_t j = 0; j < m; j++)
-			ik[nk++] = (struct idkey){k[j], recs[i].id, k[j] == num ? NULL : recs[i].birth};
+			ik[nk++] = (struct idkey){k[j], recs[i].id, k[j] == num ? NULL : recs[i].birth, recs[i].birth};
 	}
 	/* stored in key order: the inserts walk the primary key (k, student_id) once instead of at random */
 	qsort(ik, nk, sizeof *ik, cmp_idkey);
 	for (size_t i = 0; i < nk; i++)
-		ids[i] = ik[i].id, kk[i] = ik[i].k, births[i] = ik[i].birth;
+		ids[i] = ik[i].id, kk[i] = ik[i].k, births[i] = ik[i].birth, rbirths[i] = ik[i].rbirth;
 	free(ik);
 	double t0 = now_s(), t1 = 0, t2 = 0;
 	if ((!fresh && (e = db_sx_batch_keys_del(db, batch)) != XE_OK) || (e = db_sx_keys_bulk(db, ids, kk, births, nk)) != XE_OK ||
-	    (t1 = now_s(), e = db_sx_batch_candidates(db, a, batch, &cs)) != XE_OK)
+	    (t1 = now_s(), e = db_sx_batch_candidates(db, a, ids, kk, rbirths, nk, &cs)) != XE_OK)
 		goto out;
 	t2 = now_s();
 	rows = xmalloc((cs.n ? cs.n : 1) * sizeof *rows);
@@ -624,6 +626,7 @@ out:
 	free(ids);
 	free(kk);
 	free(births);
+	free(rbirths);
 	free(rows);
 	arena_set_current(prev);
 	return e;
