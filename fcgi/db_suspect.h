@@ -97,7 +97,7 @@ enum xerr db_sx_keys_bulk(struct db *db, const struct sx_keyrow *rows, size_t n)
  * the candidates of the records whose keys are rows[0..n) (in key order): column 0 the batch record's id, then SXC_*
  * columns of the other record sharing a key with it where sx_compare can suggest the pair (born near enough, or the
  * number key) and the key pairs them (sx_key_pairs). */
-enum xerr db_sx_batch_keys_del(struct db *db, uint64_t batch);
+enum xerr db_sx_batch_keys_del(struct db *db, struct arena *a, uint64_t batch);
 enum xerr db_sx_batch_candidates(struct db *db, struct arena *a, const struct sx_keyrow *rows, size_t n, struct db_rows *rs);
 
 #endif

@@ -565,7 +565,7 @@ static enum xerr check_batch(struct db *db, struct arena *a, uint64_t batch, int
 	 * candidates are read in that order */
 	qsort(kr, nk, sizeof *kr, cmp_keyrow);
 	double t0 = now_s(), t1 = 0, t2 = 0;
-	if ((!fresh && (e = db_sx_batch_keys_del(db, batch)) != XE_OK) || (e = db_sx_keys_bulk(db, kr, nk)) != XE_OK ||
+	if ((!fresh && (e = db_sx_batch_keys_del(db, a, batch)) != XE_OK) || (e = db_sx_keys_bulk(db, kr, nk)) != XE_OK ||
 	    (t1 = now_s(), e = db_sx_batch_candidates(db, a, kr, nk, &cs)) != XE_OK)
 		goto out;
 	t2 = now_s();
