@@ -2,8 +2,10 @@
 #include "db_suspect.h"
 #include "suspect.h"
 #include <assert.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include "db_search.h"
+#include "sbuf.h"
 #include "scope.h"
 #include "xmalloc.h"
 
@@ -271,9 +273,8 @@ enum xerr db_sx_group_open(struct db *db, const char *key, uint32_t arbiter, int
 static const struct db_sql Q_BATCH = {
 	"SELECT " REC_COLS " FROM student s FORCE INDEX (k_student_touch) WHERE s.touch_batch = ? AND s.status <> 'deleted'"
 	" ORDER BY s.id"};
-static const struct db_sql Q_KEY_PUT = {"INSERT IGNORE INTO suspect_key (k, student_id, birth) VALUES (?, ?, ?)"};
 static const struct db_sql Q_UNIT_OF = {"SELECT id FROM unit WHERE code = ? AND level <= 3"};
-static const struct db_sql Q_KEYED = {"SELECT DISTINCT student_id FROM suspect_key FORCE INDEX (k_suspect_key_student)"};
+static const struct db_sql Q_KEYED = {"SELECT student_id FROM suspect_keyset ORDER BY student_id"};
 
 enum xerr db_sx_batch_records(struct db *db, struct arena *a, uint64_t batch, struct db_rows *rs)
 {
@@ -293,26 +294,77 @@ enum xerr db_sx_keyed(struct db *db, struct arena *a, struct db_rows *rs)
 	return db_exec(db, a, &Q_KEYED, DB_NOARGS, rs, NULL, NULL);
 }
 
-enum xerr db_sx_keys_bulk(struct db *db, const uint64_t *ids, const uint64_t *keys, const char *const *births, size_t n)
+/* the keys travel as one LOAD DATA LOCAL from memory per slice (issue 17 item 2, R31): at 23,000 keys a chunk, array
+ * binding's per-row execution was as much as InnoDB's work; a key taken already (a record's two keys alike) is skipped
+ * as INSERT IGNORE did. Each record's keys are also kept as one row of suspect_keyset (8 bytes a key, migration 387):
+ * a record that changes forgets them by it, where an index of suspect_key on the record cost every key a second index
+ * entry. */
+static const struct db_sql Q_KEY_LOAD = {"LOAD DATA LOCAL INFILE 'xj:keys' INTO TABLE suspect_key (k, student_id, birth, r)"};
+static const struct db_sql Q_KEYSET_LOAD = {
+	"LOAD DATA LOCAL INFILE 'xj:keysets' INTO TABLE suspect_keyset CHARACTER SET binary (student_id, ks)"};
+
+static int cmp_keyrow_id(const void *p, const void *q)
 {
-	enum { SLICE_ROWS = 4096 };
-	struct db_arg *args = xmalloc(sizeof *args * 3 * SLICE_ROWS);
-	enum xerr e = XE_OK;
-	for (size_t from = 0; from < n && e == XE_OK; from += SLICE_ROWS) {
-		size_t m = n - from < SLICE_ROWS ? n - from : SLICE_ROWS;
-		for (size_t i = 0; i < m; i++) {
-			args[3 * i] = DBI((long long)keys[from + i]);
-			args[3 * i + 1] = DBI(ids[from + i]);
-			args[3 * i + 2] = DBS(births[from + i]);
-		}
-		e = db_exec_bulk(db, &Q_KEY_PUT, args, m, 3, NULL);
-	}
-	free(args);
+	const struct sx_keyrow *x = *(const struct sx_keyrow *const *)p, *y = *(const struct sx_keyrow *const *)q;
+	return x->id != y->id ? (x->id > y->id) - (x->id < y->id) : (x->k > y->k) - (x->k < y->k);
+}
+
+static enum xerr load(struct db *db, const struct db_sql *q, struct sbuf *b)
+{
+	unsigned long long stored = 0;
+	unsigned warnings = 0;
+	enum xerr e = b->n ? db_load(db, q, b->s, b->n, 0, &stored, &warnings) : XE_OK;
+	free(b->s);
+	*b = (struct sbuf){0};
 	return e;
 }
 
-static const struct db_sql Q_BATCH_KEYS_DEL = {
-	"DELETE k FROM student s FORCE INDEX (k_student_touch) STRAIGHT_JOIN suspect_key k ON k.student_id = s.id"
+enum xerr db_sx_keys_bulk(struct db *db, const struct sx_keyrow *rows, size_t n)
+{
+	enum { SLICE_ROWS = 1 << 16 };
+	enum xerr e = XE_OK;
+	struct sbuf b = {0};
+	for (size_t i = 0; i < n && e == XE_OK; i++) {
+		const struct sx_keyrow *r = &rows[i];
+		char t[48];
+		int k = snprintf(t, sizeof t, "%lld\t%llu\t", (long long)r->k, (unsigned long long)r->id);
+		sbuf_put(&b, t, (size_t)k);
+		db_load_field(&b, r->undated ? NULL : r->birth, r->undated || !r->birth ? 0 : strlen(r->birth), '\t');
+		k = snprintf(t, sizeof t, "%u", (unsigned)r->rd);
+		db_load_field(&b, r->k & SX_KEY_MD ? t : NULL, r->k & SX_KEY_MD ? (size_t)k : 0, '\n');
+		if ((i + 1) % SLICE_ROWS == 0 || i + 1 == n)
+			e = load(db, &Q_KEY_LOAD, &b);
+	}
+	/* the key sets: each record's keys, 8 bytes each, most significant first */
+	const struct sx_keyrow **by = xmalloc((n ? n : 1) * sizeof *by);
+	for (size_t i = 0; i < n; i++)
+		by[i] = &rows[i];
+	qsort(by, n, sizeof *by, cmp_keyrow_id);
+	for (size_t i = 0; i < n && e == XE_OK;) {
+		char t[24], ks[8 * SX_MAXKEYS];
+		size_t j = i, m = 0;
+		for (; j < n && by[j]->id == by[i]->id; j++)
+			for (int x = 7; x >= 0 && m < sizeof ks; x--)
+				ks[m++] = (char)(by[j]->k >> (8 * x));
+		int k = snprintf(t, sizeof t, "%llu\t", (unsigned long long)by[i]->id);
+		sbuf_put(&b, t, (size_t)k);
+		db_load_field(&b, ks, m, '\n');
+		i = j;
+		if (b.n > (1u << 22) || i == n)
+			e = load(db, &Q_KEYSET_LOAD, &b);
+	}
+	free(b.s);
+	free(by);
+	return e;
+}
+
+/* a changed record's keys, found by its key set (migration 387), then the key set */
+static const struct db_sql Q_BATCH_KEYSETS = {
+	"SELECT ks.student_id, ks.ks FROM student s FORCE INDEX (k_student_touch) STRAIGHT_JOIN suspect_keyset ks"
+	" ON ks.student_id = s.id WHERE s.touch_batch = ? FOR UPDATE"};
+static const struct db_sql Q_KEY_DEL = {"DELETE FROM suspect_key WHERE k = ? AND student_id = ?"};
+static const struct db_sql Q_BATCH_KEYSETS_DEL = {
+	"DELETE ks FROM student s FORCE INDEX (k_student_touch) STRAIGHT_JOIN suspect_keyset ks ON ks.student_id = s.id"
 	" WHERE s.touch_batch = ?"};
 /* candidates of the batch's records: whoever shares a key with one of them (each pair once per record), and only
  * where sx_compare can suggest the pair: the birth dates agree in two of year, month and day, or in the year with day
@@ -321,22 +373,73 @@ static const struct db_sql Q_BATCH_KEYS_DEL = {
 #define NEAR_DATE(a, b)                                                                                                  \
 	"(YEAR(" a ") = YEAR(" b ") AND (MONTH(" a ") = MONTH(" b ") OR DAY(" a ") = DAY(" b ") OR (MONTH(" a ") = DAY(" b   \
 	") AND DAY(" a ") = MONTH(" b "))) OR (MONTH(" a ") = MONTH(" b ") AND DAY(" a ") = DAY(" b ")))"
+/* sx_compare's date rules exactly (issue 17 item 2): the same day, day and month swapped, or one digit of YYYYMMDD
+ * different; NEAR_DATE first, as most rows fail it at its first comparisons (at 1M records a third of the rows
+ * NEAR_DATE kept were born two digits apart: each a student row read and a comparison for nothing) */
+#define DIGIT_DIFF(f, a, b, d, m) "((" f "(" a ") DIV " d " % " m ") <> (" f "(" b ") DIV " d " % " m "))"
+#define DATE_RULE(a, b)                                                                                                  \
+	"(" NEAR_DATE(a, b) " AND ((YEAR(" a ") = YEAR(" b ") AND MONTH(" a ") = DAY(" b ") AND DAY(" a ") = MONTH(" b "))" \
+	" OR " DIGIT_DIFF("YEAR", a, b, "1000", "10") " + " DIGIT_DIFF("YEAR", a, b, "100", "10") " + "                  \
+	DIGIT_DIFF("YEAR", a, b, "10", "10") " + " DIGIT_DIFF("YEAR", a, b, "1", "10") " + "                                \
+	DIGIT_DIFF("MONTH", a, b, "10", "10") " + " DIGIT_DIFF("MONTH", a, b, "1", "10") " + "                              \
+	DIGIT_DIFF("DAY", a, b, "10", "10") " + " DIGIT_DIFF("DAY", a, b, "1", "10") " <= 1))"
 /* (issue 17 item 1: the date is checked first on the key row, migration 370, so a record born too far apart is never
- * read; a number key, birth NULL, meets any date) */
+ * read; a number key, birth NULL, meets any date.) Issue 17 item 2: driven by the chunk's keys as they were stored, in
+ * key order (one bound JSON array [[k, record, birth], ...]): each probe lands next to the one before and right after
+ * the load wrote there, instead of reading the batch's records and their keys back through k_suspect_key_student in
+ * record order */
+/* A key of month and day (r set, migration 387) pairs only records of the same readings or born the same day
+ * (sx_key_pairs, the rule of the full run) */
 static const struct db_sql Q_BATCH_CAND = {
-	"SELECT DISTINCT s.id, " REC_COLS_O " FROM student s FORCE INDEX (k_student_touch)"
-	" STRAIGHT_JOIN suspect_key k1 ON k1.student_id = s.id STRAIGHT_JOIN suspect_key k2 ON k2.k = k1.k AND k2.student_id <> s.id"
-	" AND (k2.birth IS NULL OR " NEAR_DATE("k2.birth", "s.birth_date") ")"
+	"SELECT DISTINCT j.s, " REC_COLS_O " FROM JSON_TABLE(?, '$[*]' COLUMNS (k BIGINT PATH '$[0]',"
+	" s BIGINT UNSIGNED PATH '$[1]', b DATE PATH '$[2]', r INT UNSIGNED PATH '$[3]')) j"
+	" STRAIGHT_JOIN suspect_key k2 ON k2.k = j.k AND k2.student_id <> j.s AND (k2.birth IS NULL OR " DATE_RULE("k2.birth", "j.b") ")"
+	" AND (k2.r IS NULL OR k2.r = j.r OR k2.birth = j.b)"
 	" STRAIGHT_JOIN student o ON o.id = k2.student_id AND o.status <> 'deleted'"
-	" AND (" NEAR_DATE("o.birth_date", "s.birth_date") " OR o.id_number = s.id_number)"
-	" WHERE s.touch_batch = ? AND s.status <> 'deleted'"};
+	" AND (k2.birth IS NULL OR " NEAR_DATE("o.birth_date", "j.b") ")"};
 
-enum xerr db_sx_batch_keys_del(struct db *db, uint64_t batch)
+enum xerr db_sx_batch_keys_del(struct db *db, struct arena *a, uint64_t batch)
 {
-	return db_exec(db, NULL, &Q_BATCH_KEYS_DEL, DB_ARGS(DBI(batch)), NULL, NULL, NULL);
+	struct db_rows rs;
+	enum xerr e = db_exec(db, a, &Q_BATCH_KEYSETS, DB_ARGS(DBI(batch)), &rs, NULL, NULL);
+	size_t n = 0;
+	for (size_t i = 0; e == XE_OK && i < rs.n; i++)
+		n += rs.len[i * rs.ncols + 1] / 8;
+	struct db_arg *args = xmalloc((n ? n : 1) * 2 * sizeof *args);
+	n = 0;
+	for (size_t i = 0; e == XE_OK && i < rs.n; i++) {
+		const unsigned char *ks = (const unsigned char *)db_get(&rs, i, 1);
+		for (size_t j = 0; j + 8 <= rs.len[i * rs.ncols + 1]; j += 8, n++) {
+			uint64_t k = 0;
+			for (int x = 0; x < 8; x++)
+				k = k << 8 | ks[j + (size_t)x];
+			args[2 * n] = DBI((long long)k), args[2 * n + 1] = DBI(db_get_int(&rs, i, 0));
+		}
+	}
+	if (e == XE_OK && n)
+		e = db_exec_bulk(db, &Q_KEY_DEL, args, n, 2, NULL);
+	free(args);
+	return e == XE_OK ? db_exec(db, NULL, &Q_BATCH_KEYSETS_DEL, DB_ARGS(DBI(batch)), NULL, NULL, NULL) : e;
 }
 
-enum xerr db_sx_batch_candidates(struct db *db, struct arena *a, uint64_t batch, struct db_rows *rs)
+enum xerr db_sx_batch_candidates(struct db *db, struct arena *a, const struct sx_keyrow *rows, size_t n, struct db_rows *rs)
 {
-	return db_exec(db, a, &Q_BATCH_CAND, DB_ARGS(DBI(batch)), rs, NULL, NULL);
+	struct sbuf b = {0};
+	sbuf_put(&b, "[", 1);
+	for (size_t i = 0; i < n; i++) {
+		const struct sx_keyrow *r = &rows[i];
+		char t[64];
+		int k = snprintf(t, sizeof t, "%s[%lld,%llu,", i ? "," : "", (long long)r->k, (unsigned long long)r->id);
+		sbuf_put(&b, t, (size_t)k);
+		if (r->birth)
+			sbuf_json_str(&b, r->birth, strlen(r->birth));
+		else
+			sbuf_put(&b, "null", 4);
+		k = snprintf(t, sizeof t, ",%u]", (unsigned)r->rd);
+		sbuf_put(&b, t, (size_t)k);
+	}
+	sbuf_put(&b, "]", 1);
+	enum xerr e = db_exec(db, a, &Q_BATCH_CAND, DB_ARGS(DBSN(b.s, b.n)), rs, NULL, NULL);
+	free(b.s);
+	return e;
 }

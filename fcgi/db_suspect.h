@@ -80,14 +80,24 @@ enum xerr db_sx_group_open(struct db *db, const char *key, uint32_t arbiter, int
 enum xerr db_sx_batch_records(struct db *db, struct arena *a, uint64_t batch, struct db_rows *rs);
 /* The unit id of a division code (levels 0-3); 0 when there is none. */
 enum xerr db_sx_unit_of(struct db *db, struct arena *a, const char *code, uint32_t *id);
-/* Full run: the students that have keys (ascending), and (student, key) rows stored in bulk. */
+/* Full run: the students that have keys (ascending). */
 enum xerr db_sx_keyed(struct db *db, struct arena *a, struct db_rows *rs);
-/* births[i]: the record's birth date (YYYY-MM-DD), NULL for its number key (sx_number_key; migration 370) */
-enum xerr db_sx_keys_bulk(struct db *db, const uint64_t *ids, const uint64_t *keys, const char *const *births, size_t n);
+/* A blocking key of a record (suspect_key, migrations 211, 370, 387). */
+struct sx_keyrow {
+	uint64_t k, id;
+	const char *birth; /* the record's birth date (YYYY-MM-DD) */
+	uint32_t rd;       /* the record's readings (sx_prep.rd): stored with a key of month and day (SX_KEY_MD) */
+	uint8_t undated;   /* the number key (sx_number_key): stored without a birth date, meets any (migration 370) */
+};
+/* Store rows[0..n) (in key order: the load walks the primary key once) and the key set of each record (suspect_keyset,
+ * migration 387: every key of a record must be in the same call). */
+enum xerr db_sx_keys_bulk(struct db *db, const struct sx_keyrow *rows, size_t n);
 
-/* The incremental check of a batch, set-based: forget the keys of the records marked with batch; the candidates of
- * those records (column 0: the batch record's id, then SXC_* columns of the other record sharing a key with it). */
-enum xerr db_sx_batch_keys_del(struct db *db, uint64_t batch);
-enum xerr db_sx_batch_candidates(struct db *db, struct arena *a, uint64_t batch, struct db_rows *rs);
+/* The incremental check of a batch, set-based: forget the keys of the records marked with batch (by their key sets);
+ * the candidates of the records whose keys are rows[0..n) (in key order): column 0 the batch record's id, then SXC_*
+ * columns of the other record sharing a key with it where sx_compare can suggest the pair (born near enough, or the
+ * number key) and the key pairs them (sx_key_pairs). */
+enum xerr db_sx_batch_keys_del(struct db *db, struct arena *a, uint64_t batch);
+enum xerr db_sx_batch_candidates(struct db *db, struct arena *a, const struct sx_keyrow *rows, size_t n, struct db_rows *rs);
 
 #endif

@@ -258,6 +258,9 @@ static void parse(const char *str, struct sx_name *nm, char (*text)[40])
 void sx_name_parse(const char *s, struct sx_name *nm) { parse(s, nm, NULL); }
 void sx_name_parse_text(const char *s, struct sx_name *nm, char text[SX_MAXU][40]) { parse(s, nm, text); }
 
+static uint32_t token(uint32_t raw, uint32_t canon);
+static void sort_u32(uint32_t *v, size_t n);
+
 void sx_prepare(const struct sx_rec *r, struct sx_prep *p)
 {
 	memset(p, 0, sizeof *p);
@@ -265,6 +268,13 @@ void sx_prepare(const struct sx_rec *r, struct sx_prep *p)
 	p->name_h = r->name ? sx_hash(r->name, strlen(r->name), 1) : 0;
 	sx_name_parse(r->name, &p->nm);
 	p->gender = r->gender;
+	if (p->nm.n) { /* the sorted readings sx_keys puts in every name key (sx_key_pairs) */
+		uint32_t st[SX_MAXU];
+		for (size_t i = 0; i < p->nm.n; i++)
+			st[i] = token(p->nm.raw[i], p->nm.canon[i]);
+		sort_u32(st, p->nm.n);
+		p->rd = (uint32_t)sx_hash(st, p->nm.n * sizeof st[0], 5);
+	}
 	int y = 0, m = 0, d = 0;
 	if (r->birth && sscanf(r->birth, "%4d-%2d-%2d", &y, &m, &d) == 3 && y > 0 && y < 10000 && m >= 1 && m <= 12 && d >= 1 &&
 	    d <= 31) {
@@ -316,7 +326,8 @@ static uint64_t key_of(uint32_t tag, uint32_t g, uint32_t date, const uint32_t *
 	for (size_t i = 0; i < n; i++)
 		if (i != skip)
 			w[k++] = tok[i];
-	return sx_hash(w, k * sizeof w[0], 7);
+	uint64_t h = sx_hash(w, k * sizeof w[0], 7);
+	return tag == 'B' ? h | SX_KEY_MD : h & ~(uint64_t)SX_KEY_MD;
 }
 
 static void sort_u32(uint32_t *v, size_t n)
@@ -354,7 +365,6 @@ size_t sx_keys(const struct sx_prep *p, uint64_t *keys, size_t cap)
 		tok[i] = token(nm->raw[i], nm->canon[i]);
 	uint32_t g = (uint32_t)(unsigned char)p->gender;
 	if (n > 0 && p->y) {
-		uint32_t birth = (uint32_t)p->y * 10000u + p->m * 100u + p->d;
 		/* Every name key is on the sorted readings (a transposed name meets its original). Issue 17: each key is an
 		 * index entry written by every registration and import, so a name has as few as its rules need.
 		 * A: readings + gender + year (same, variant, homophone, transposed; day/month swapped or one digit off in
@@ -380,17 +390,20 @@ size_t sx_keys(const struct sx_prep *p, uint64_t *keys, size_t cap)
 				PUT(key_of('A', g, p->y, t2, n, SIZE_MAX));
 			}
 		}
-		/* B: readings + gender + month and day (one digit off in the year) */
-		PUT(key_of('B', g, p->m * 100u + p->d, st, n, SIZE_MAX));
-		/* D: readings + gender + birth with each unit left out (names of 3+ units: one substituted or dropped); a
-		 * two-unit name is what a three-unit one becomes when a unit is dropped: its full readings */
-		if (n == 2)
-			PUT(key_of('D', g, birth, st, n, SIZE_MAX));
-		if (n >= 3)
+		/* B (SX_KEY_MD): readings + gender + month and day, with each unit left out for names of 3+ units (issue 17
+		 * item 2: one key kind where there were two, B on the whole readings and D on the readings with a unit left
+		 * out + the whole birth date; a name of 3 units had 5 keys, now 4, one of 2 units 3, now 2). Two records
+		 * sharing such a key pair as B and D paired them, no more (sx_key_pairs): of the same readings (one digit off
+		 * in the year), or born the same day (one unit substituted, or dropped: the name of 2 units it becomes has its
+		 * B key on the whole readings, as its D key was). */
+		uint32_t md = p->m * 100u + p->d;
+		if (n < 3)
+			PUT(key_of('B', g, md, st, n, SIZE_MAX));
+		else
 			for (size_t i = 0; i < n; i++) {
 				if (i > 0 && st[i] == st[i - 1])
 					continue;
-				PUT(key_of('D', g, birth, st, n, i));
+				PUT(key_of('B', g, md, st, n, i));
 			}
 		/* a name of 4+ units with a unit dropped is a name of 3+ units: its A key, with each unit left out */
 		if (n >= 4)
@@ -417,8 +430,15 @@ uint64_t sx_number_key(const struct sx_prep *p)
 		return 0;
 	char buf[40];
 	size_t k = (size_t)snprintf(buf, sizeof buf, "I%s", p->idn);
-	uint64_t h = sx_hash(buf, k < sizeof buf ? k : sizeof buf - 1, 11);
-	return h ? h : 1;
+	uint64_t h = sx_hash(buf, k < sizeof buf ? k : sizeof buf - 1, 11) & ~(uint64_t)SX_KEY_MD;
+	return h ? h : 2;
+}
+
+int sx_key_pairs(const struct sx_prep *a, const struct sx_prep *b, uint64_t k)
+{
+	if (!(k & SX_KEY_MD))
+		return 1;
+	return a->rd == b->rd || (a->y == b->y && a->m == b->m && a->d == b->d);
 }
 
 /* ---------------------------------------------------------------- comparison */

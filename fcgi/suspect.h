@@ -46,6 +46,7 @@ struct sx_prep {
 	uint32_t school, phone_h, guardian_h; /* guardian_h: hash of the guardian name's variant classes, 0 when empty */
 	char county[7];
 	char idn[31];
+	uint32_t rd;      /* hash of the name's sorted readings as sx_keys keys them (0: no name) */
 };
 
 /* Per-field outcomes, in the order of strength. */
@@ -86,11 +87,18 @@ void sx_name_parse_text(const char *s, struct sx_name *nm, char text[SX_MAXU][40
 void sx_prepare(const struct sx_rec *r, struct sx_prep *p);
 
 /* Blocking keys of p (64-bit hashes; equal keys = candidate pair). Writes at most cap, returns the count
- * (SX_MAXKEYS always suffices). Keys: name reading + gender + birth year; reading + gender + month/day;
- * sorted readings + gender + birth, also with each unit left out (names of 3+ units); a number that is not a
- * resident number (the same passport number under two names). */
+ * (SX_MAXKEYS always suffices). Keys: sorted name readings + gender + birth year (also with each polyphonic
+ * character's other readings, and with each unit left out for names of 4+ units); sorted readings + gender + month
+ * and day, with each unit left out for names of 3+ units (2 keys for a name of 1-2 units, 4 for one of 3); a number
+ * that is not a resident number (the same passport number under two names). */
 #define SX_MAXKEYS 24
 size_t sx_keys(const struct sx_prep *p, uint64_t *keys, size_t cap);
+/* Bit 0 of a key: set on the keys of month and day (the B keys), clear on the others. */
+#define SX_KEY_MD 1u
+/* Whether a and b, sharing key k, are a candidate pair of it: always, but for a key of month and day (SX_KEY_MD),
+ * which pairs only records of the same readings (rd) or born the same day (issue 17 item 2: the keys the former B and
+ * D kinds were; the import's check applies the same rule in SQL: db_suspect.c Q_BATCH_CAND). */
+int sx_key_pairs(const struct sx_prep *a, const struct sx_prep *b, uint64_t k);
 /* The one key of sx_keys that is not bound to the birth date (the same non-resident number, any name and date), or 0
  * when p has none: stored without a birth date (suspect_key.birth NULL, issue 17 item 1). */
 uint64_t sx_number_key(const struct sx_prep *p);

@@ -278,15 +278,20 @@ static enum xerr merge_pairs(struct db *db, struct arena *scratch, const struct 
 	return e;
 }
 
+static int cmp_keyrow(const void *p, const void *q)
+{
+	const struct sx_keyrow *x = p, *y = q;
+	return x->k != y->k ? (x->k > y->k) - (x->k < y->k) : (x->id > y->id) - (x->id < y->id);
+}
+
 struct keys_ctx {
-	const uint64_t *ids, *keys;
-	const char *const *births;
+	const struct sx_keyrow *rows;
 	size_t n;
 };
 static enum xerr keys_tx(struct db *db, void *ctx)
 {
 	struct keys_ctx *c = ctx;
-	return db_sx_keys_bulk(db, c->ids, c->keys, c->births, c->n);
+	return db_sx_keys_bulk(db, c->rows, c->n);
 }
 static int cmp_u64(const void *a, const void *b)
 {
@@ -351,7 +356,8 @@ enum xerr suspects_run(struct db *db, struct sx_run_stats *st)
 			for (size_t i = s; i < t; i++) {
 				size_t end = t - s <= BLOCK_ALL ? t : (i + 1 + BLOCK_WINDOW < t ? i + 1 + BLOCK_WINDOW : t);
 				for (size_t j = i + 1; j < end; j++)
-					compare(&x, keys[i].i, keys[j].i);
+					if (sx_key_pairs(&x.prep[keys[i].i], &x.prep[keys[j].i], keys[s].k))
+						compare(&x, keys[i].i, keys[j].i);
 			}
 			s = t;
 		}
@@ -379,8 +385,7 @@ enum xerr suspects_run(struct db *db, struct sx_run_stats *st)
 		for (size_t i = 0; i < keyed.n; i++)
 			have[i] = (uint64_t)db_get_int(&keyed, i, 0);
 		qsort(have, keyed.n, sizeof *have, cmp_u64);
-		uint64_t *ids = xmalloc((nk ? nk : 1) * sizeof *ids), *kk = xmalloc((nk ? nk : 1) * sizeof *kk);
-		const char **births = xmalloc((nk ? nk : 1) * sizeof *births);
+		struct sx_keyrow *kr = xmalloc((nk ? nk : 1) * sizeof *kr);
 		size_t m = 0;
 		/* one merge in record order (x.recs by id, have sorted): a record's keys are computed again only when it has
 		 * none stored (issue 17 item 1: a binary search per key, in key order, missed the cache for every key and
@@ -397,20 +402,24 @@ enum xerr suspects_run(struct db *db, struct sx_run_stats *st)
 			uint64_t num = sx_number_key(&x.prep[i]);
 			for (size_t j = 0; j < mk; j++) {
 				assert(m < nk);
-				ids[m] = id;
-				births[m] = k[j] == num ? NULL : x.recs[i].birth;
-				kk[m++] = k[j];
+				kr[m++] = (struct sx_keyrow){k[j], id, x.recs[i].birth, x.prep[i].rd, k[j] == num};
 			}
 		}
-		for (size_t from = 0; e == XE_OK && from < m; from += 1u << 18) { /* transactions of 256 Ki keys */
-			struct keys_ctx kc = {ids + from, kk + from, births + from, m - from < (1u << 18) ? m - from : (1u << 18)};
+		/* transactions of about 256 Ki keys, never parting a record's keys (its key set is one row) */
+		for (size_t from = 0; e == XE_OK && from < m;) {
+			size_t to = m - from <= (1u << 18) ? m : from + (1u << 18);
+			while (to < m && kr[to].id == kr[to - 1].id)
+				to++;
+			/* in record order, as the keys arrive in production: sorted slices (each walking the primary key once)
+			 * split every page of the slices before them and left the table half full (at 1M records 83 B a key row,
+			 * against about 49 B in record order), so a larger part of it missed the buffer pool later */
+			struct keys_ctx kc = {kr + from, to - from};
 			e = db_tx(db, keys_tx, &kc);
+			from = to;
 		}
 		st->keys_stored = m;
 		free(have);
-		free(ids);
-		free(kk);
-		free(births);
+		free(kr);
 	}
 	st->records = x.n;
 	st->keys = nk;
@@ -522,15 +531,6 @@ static int cmp_rec_id(const void *k, const void *r)
 	return (x > y) - (x < y);
 }
 
-struct idkey {
-	uint64_t k, id;
-	const char *birth; /* NULL: the number key */
-};
-static int cmp_idkey(const void *p, const void *q)
-{
-	const struct idkey *x = p, *y = q;
-	return x->k != y->k ? (x->k > y->k) - (x->k < y->k) : (x->id > y->id) - (x->id < y->id);
-}
 
 /* the check; fresh: the batch's records are new (no keys of theirs to forget) */
 static enum xerr check_batch(struct db *db, struct arena *a, uint64_t batch, int fresh)
@@ -546,18 +546,14 @@ static enum xerr check_batch(struct db *db, struct arena *a, uint64_t batch, int
 	enum xerr e = db_sx_batch_records(db, a, batch, &rs);
 	struct sx_rec *recs = NULL;
 	struct sx_prep *prep = NULL;
-	uint64_t *ids = NULL, *kk = NULL;
-	const char **births = NULL;
+	struct sx_keyrow *kr = NULL;
 	struct sx_pair_row *rows = NULL;
 	size_t nk = 0, np = 0;
 	if (e != XE_OK || rs.n == 0)
 		goto out;
 	recs = xmalloc(rs.n * sizeof *recs);
 	prep = xmalloc(rs.n * sizeof *prep);
-	ids = xmalloc(rs.n * SX_MAXKEYS * sizeof *ids);
-	kk = xmalloc(rs.n * SX_MAXKEYS * sizeof *kk);
-	births = xmalloc(rs.n * SX_MAXKEYS * sizeof *births);
-	struct idkey *ik = xmalloc(rs.n * SX_MAXKEYS * sizeof *ik);
+	kr = xmalloc(rs.n * SX_MAXKEYS * sizeof *kr);
 	for (size_t i = 0; i < rs.n; i++) {
 		uint64_t k[SX_MAXKEYS];
 		rec_of(&rs, i, &recs[i]);
@@ -565,16 +561,14 @@ static enum xerr check_batch(struct db *db, struct arena *a, uint64_t batch, int
 		size_t m = sx_keys(&prep[i], k, SX_MAXKEYS);
 		uint64_t num = sx_number_key(&prep[i]);
 		for (size_t j = 0; j < m; j++)
-			ik[nk++] = (struct idkey){k[j], recs[i].id, k[j] == num ? NULL : recs[i].birth};
+			kr[nk++] = (struct sx_keyrow){k[j], recs[i].id, recs[i].birth, prep[i].rd, k[j] == num};
 	}
-	/* stored in key order: the inserts walk the primary key (k, student_id) once instead of at random */
-	qsort(ik, nk, sizeof *ik, cmp_idkey);
-	for (size_t i = 0; i < nk; i++)
-		ids[i] = ik[i].id, kk[i] = ik[i].k, births[i] = ik[i].birth;
-	free(ik);
+	/* stored in key order: the load walks the primary key (k, student_id) once instead of at random, and the
+	 * candidates are read in that order */
+	qsort(kr, nk, sizeof *kr, cmp_keyrow);
 	double t0 = now_s(), t1 = 0, t2 = 0;
-	if ((!fresh && (e = db_sx_batch_keys_del(db, batch)) != XE_OK) || (e = db_sx_keys_bulk(db, ids, kk, births, nk)) != XE_OK ||
-	    (t1 = now_s(), e = db_sx_batch_candidates(db, a, batch, &cs)) != XE_OK)
+	if ((!fresh && (e = db_sx_batch_keys_del(db, a, batch)) != XE_OK) || (e = db_sx_keys_bulk(db, kr, nk)) != XE_OK ||
+	    (t1 = now_s(), e = db_sx_batch_candidates(db, a, kr, nk, &cs)) != XE_OK)
 		goto out;
 	t2 = now_s();
 	rows = xmalloc((cs.n ? cs.n : 1) * sizeof *rows);
@@ -621,9 +615,7 @@ static enum xerr check_batch(struct db *db, struct arena *a, uint64_t batch, int
 out:
 	free(recs);
 	free(prep);
-	free(ids);
-	free(kk);
-	free(births);
+	free(kr);
 	free(rows);
 	arena_set_current(prev);
 	return e;

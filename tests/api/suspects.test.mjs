@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { sql, sqlCount, assertError } from '../lib/api.mjs';
 import { as, record, register, SCHOOLS, csv, upload } from '../lib/registry.mjs';
 import { variantNames, runSuspects, variantPair } from '../lib/suspects.mjs';
+import { SCHOOLS as WS, CLERK, COUNTY, login, makeGroup, makeEvidence, ok, newIdNumber, student as wfStudent } from '../lib/workflow.mjs';
 
 /** The stored pair of two students (lower id first), or null. */
 function pairOf(x, y) {
@@ -433,4 +434,68 @@ test('R31 issue 17 item 1: a second full run writes nothing and leaves the same 
   const scratch = written(runSuspects());
   assert.equal(scratch.changed + scratch.removed, 0, JSON.stringify(scratch));
   assert.deepEqual(content(storedPairs()), content(after), 'the same pairs as a run from scratch');
+});
+
+/** A record's blocking keys as stored (suspect_key) and its key set (suspect_keyset, migration 387), each sorted. */
+function keysOf(id) {
+  const stored = sql(`SELECT k FROM suspect_key WHERE student_id=${id} ORDER BY k`).map((r) => r[0]);
+  const hex = sql(`SELECT HEX(ks) FROM suspect_keyset WHERE student_id=${id}`)[0]?.[0]; // 8 bytes a key
+  const raw = hex?.match(/.{16}/g) ?? [];
+  const set = [...new Set(raw.map((h) => BigInt.asIntN(64, BigInt(`0x${h}`)).toString()))].sort((x, y) => (BigInt(x) < BigInt(y) ? -1 : 1));
+  return { stored, set, hasSet: hex !== undefined };
+}
+
+test('R31 issue 17 item 2: an import\'s check finds the pairs the full run finds: a unit substituted (surname too) or dropped, born the same day; the year one digit off; a unit substituted with the year off, or the day two digits off, is neither\'s', async () => {
+  runSuspects(); // every record so far keyed, every pair settled
+  const sur = () => String.fromCodePoint(0x4e00 + Math.floor(Math.random() * 0x51a5));
+  const s = sur(), t = sur();
+  const birth = '2013-04-17';
+  const base = record(SCHOOLS.a, { name: `${s}梓涵`, gender: 'M', birth_date: birth });
+  const a = (await register('clerk_a', base)).student_id;
+  const dup = (name, b = birth) => record(SCHOOLS.a, { name, gender: 'M', birth_date: b, id_type: 'Z', id_number: '' });
+  const rows = { subst: dup(`${s}梓鑫`), substFirst: dup(`${s}淼涵`), surname: dup(`${t}梓涵`), dropped: dup(`${s}涵`),
+    year: dup(`${s}梓涵`, '2016-04-17'), neither: dup(`${s}梓鑫`, '2016-04-17'), twoDigits: dup(`${s}梓涵`, '2013-04-28') };
+  const c = await as('clerk_a');
+  const j = (await upload(c, csv(Object.values(rows)))).body;
+  assert.equal(j.rows_valid, 7, JSON.stringify(j));
+  const cm = await c.post(`/api/v1/imports/${j.id}/commit`);
+  assert.equal(cm.status, 200, cm.text);
+  const ids = sql(`SELECT id FROM student WHERE import_job_id=${j.id} ORDER BY import_row`).map((r) => Number(r[0]));
+  const id = Object.fromEntries(Object.keys(rows).map((k, i) => [k, ids[i]]));
+  assert.equal(new Set(Object.values(id)).size, 7, JSON.stringify(ids));
+  for (const k of ['subst', 'substFirst', 'surname', 'dropped', 'year']) assert.ok(pairOf(a, id[k]), `${k}: found by the import's own check`);
+  assert.equal(pairOf(a, id.neither), null, 'two errors (a unit and the year): not a candidate');
+  assert.equal(pairOf(a, id.twoDigits), null, 'the day two digits off: no date rule');
+  assert.equal(pairOf(a, id.year).kind, 'date_digit');
+  // each record's keys: as many as its name needs (readings + year, and a unit left out + month and day), its key set
+  // the same keys
+  for (const k of Object.keys(rows)) {
+    const { stored, set } = keysOf(id[k]);
+    assert.ok(stored.length >= (k === 'dropped' ? 2 : 4), `${k}: ${stored.length} keys`);
+    assert.deepEqual(set, stored, `${k}: its key set lists its keys`);
+  }
+  // the full run finds exactly these pairs: nothing new, changed or removed
+  const before = storedPairs();
+  const w = written(runSuspects());
+  assert.deepEqual({ ...w, unchanged: 0 }, { new: 0, changed: 0, unchanged: 0, removed: 0 }, 'the import found what the full run finds');
+  assert.deepEqual(storedPairs(), before);
+});
+
+test('R31 issue 17 item 2: an approved change forgets the record\'s former keys by its key set and stores its new ones', async () => {
+  const g = makeGroup({ type: 'id_dup', members: [{ school: WS.a }, { school: WS.a2 }] });
+  const [m] = g.members;
+  runSuspects(); // the group's records keyed (they were written without the service)
+  const old = keysOf(m.studentId);
+  assert.ok(old.stored.length >= 2 && old.hasSet);
+  assert.deepEqual(old.set, old.stored);
+  const clerk = await login(CLERK.a), county = await login(COUNTY[130102]);
+  const before = wfStudent(m.studentId);
+  const fresh = newIdNumber('130102', before.birth_date, before.gender);
+  await ok(clerk, m.id, 'submit_change', { changes: { id_number: fresh, name: before.name + '华' }, evidence_ids: [makeEvidence(WS.a)] });
+  await ok(county, m.id, 'approve');
+  assert.equal(wfStudent(m.studentId).name, before.name + '华');
+  const now = keysOf(m.studentId);
+  assert.deepEqual(now.set, now.stored, 'the key set lists the new keys');
+  assert.notDeepEqual(now.stored, old.stored, 'other keys: the name changed');
+  for (const k of old.stored) if (!now.stored.includes(k)) assert.equal(sqlCount(`SELECT COUNT(*) FROM suspect_key WHERE k=${k} AND student_id=${m.studentId}`), 0);
 });

@@ -30,7 +30,7 @@ static int cmp(struct sx_rec a, struct sx_rec b, struct sx_match *m)
 	return sx_compare(&pa, &pb, m);
 }
 
-/* 1 if the two records share a blocking key */
+/* 1 if the two records are a candidate pair: they share a blocking key that pairs them (sx_key_pairs) */
 static int share_key(struct sx_rec a, struct sx_rec b)
 {
 	struct sx_prep pa, pb;
@@ -40,9 +40,18 @@ static int share_key(struct sx_rec a, struct sx_rec b)
 	size_t na = sx_keys(&pa, ka, SX_MAXKEYS), nb = sx_keys(&pb, kb, SX_MAXKEYS);
 	for (size_t i = 0; i < na; i++)
 		for (size_t j = 0; j < nb; j++)
-			if (ka[i] == kb[j])
+			if (ka[i] == kb[j] && sx_key_pairs(&pa, &pb, ka[i]))
 				return 1;
 	return 0;
+}
+
+/* the number of blocking keys of a record */
+static size_t nkeys(struct sx_rec a)
+{
+	struct sx_prep p;
+	uint64_t k[SX_MAXKEYS];
+	sx_prepare(&a, &p);
+	return sx_keys(&p, k, SX_MAXKEYS);
 }
 
 /* the explanation as one string */
@@ -382,6 +391,46 @@ START_TEST(test_R31_number_key_is_the_only_undated_key)
 }
 END_TEST
 
+/* issue 17 item 2: a name of 3 units has 4 keys (readings + year; readings with each unit left out + month and day),
+ * one of 2 units 2; the keys of month and day pair only the same readings or the same birth day, so the candidates are
+ * those of the former B (readings + month and day) and D (a unit left out + the whole birth date) keys */
+START_TEST(test_R31_keys_of_month_and_day_pair_same_readings_or_same_day)
+{
+	ck_assert_uint_eq(nkeys(Z(1, "张梓涵", 'M', "2013-04-17")), 4);
+	ck_assert_uint_eq(nkeys(Z(1, "张涵", 'M', "2013-04-17")), 2);
+	ck_assert_uint_eq(nkeys(Z(1, "张涵涵", 'M', "2013-04-17")), 3); /* a reading twice: one key left out */
+	struct sx_rec a = Z(1, "张梓涵", 'M', "2013-04-17");
+	/* B: the same readings, the year one digit off */
+	ck_assert(share_key(a, Z(2, "张梓涵", 'M', "2016-04-17")));
+	/* D: a unit substituted (any of the three) or dropped, born the same day */
+	ck_assert(share_key(a, Z(3, "张梓鑫", 'M', "2013-04-17")));
+	ck_assert(share_key(a, Z(4, "张淼涵", 'M', "2013-04-17")));
+	ck_assert(share_key(a, Z(5, "李梓涵", 'M', "2013-04-17")));
+	ck_assert(share_key(a, Z(6, "张涵", 'M', "2013-04-17")));
+	ck_assert(share_key(Z(7, "张涵", 'M', "2013-04-17"), Z(8, "张梓涵", 'M', "2013-04-17")));
+	/* a unit substituted or dropped and the year off: two errors, no candidate (as before: the key of month and day is
+	 * shared, the pair is not one of it) */
+	struct sx_rec far = Z(9, "张梓鑫", 'M', "2016-04-17");
+	ck_assert(!share_key(a, far));
+	ck_assert(!share_key(a, Z(10, "张涵", 'M', "2016-04-17")));
+	struct sx_prep pa, pf;
+	uint64_t ka[SX_MAXKEYS], kf[SX_MAXKEYS];
+	sx_prepare(&a, &pa);
+	sx_prepare(&far, &pf);
+	size_t na = sx_keys(&pa, ka, SX_MAXKEYS), nf = sx_keys(&pf, kf, SX_MAXKEYS), shared = 0;
+	for (size_t i = 0; i < na; i++)
+		for (size_t j = 0; j < nf; j++)
+			if (ka[i] == kf[j]) {
+				shared++;
+				ck_assert(ka[i] & SX_KEY_MD);
+				ck_assert(!sx_key_pairs(&pa, &pf, ka[i]));
+			}
+	ck_assert_uint_eq(shared, 1);
+	/* the other gender never meets */
+	ck_assert(!share_key(a, Z(11, "张梓涵", 'F', "2013-04-17")));
+}
+END_TEST
+
 START_TEST(test_R31_kind_names_round_trip)
 {
 	for (int k = 0; k < SXK__COUNT; k++)
@@ -409,6 +458,7 @@ int main(void)
 	tcase_add_test(t, test_R31_bad_input_never_crashes);
 	tcase_add_test(t, test_R31_kind_names_round_trip);
 	tcase_add_test(t, test_R31_number_key_is_the_only_undated_key);
+	tcase_add_test(t, test_R31_keys_of_month_and_day_pair_same_readings_or_same_day);
 	suite_add_tcase(s, t);
 	SRunner *r = srunner_create(s);
 	srunner_run_all(r, CK_NORMAL);
