@@ -296,7 +296,7 @@ enum xerr db_sx_keyed(struct db *db, struct arena *a, struct db_rows *rs)
 
 /* the keys travel as one LOAD DATA LOCAL from memory per slice (issue 17 item 2, R31): at 23,000 keys a chunk, array
  * binding's per-row execution was as much as InnoDB's work; a key taken already (a record's two keys alike) is skipped
- * as INSERT IGNORE did. Each record's keys are also kept as one row of suspect_keyset (8 bytes a key, migration 387):
+ * as INSERT IGNORE did. Each record's keys are also kept as one row of suspect_keyset (8 bytes a key, migration 402):
  * a record that changes forgets them by it, where an index of suspect_key on the record cost every key a second index
  * entry. */
 static const struct db_sql Q_KEY_LOAD = {"LOAD DATA LOCAL INFILE 'xj:keys' INTO TABLE suspect_key (k, student_id, birth, r)"};
@@ -358,7 +358,7 @@ enum xerr db_sx_keys_bulk(struct db *db, const struct sx_keyrow *rows, size_t n)
 	return e;
 }
 
-/* a changed record's keys, found by its key set (migration 387), then the key set */
+/* a changed record's keys, found by its key set (migration 402), then the key set */
 static const struct db_sql Q_BATCH_KEYSETS = {
 	"SELECT ks.student_id, ks.ks FROM student s FORCE INDEX (k_student_touch) STRAIGHT_JOIN suspect_keyset ks"
 	" ON ks.student_id = s.id WHERE s.touch_batch = ? FOR UPDATE"};
@@ -388,7 +388,7 @@ static const struct db_sql Q_BATCH_KEYSETS_DEL = {
  * key order (one bound JSON array [[k, record, birth], ...]): each probe lands next to the one before and right after
  * the load wrote there, instead of reading the batch's records and their keys back through k_suspect_key_student in
  * record order */
-/* A key of month and day (r set, migration 387) pairs only records of the same readings or born the same day
+/* A key of month and day (r set, migration 402) pairs only records of the same readings or born the same day
  * (sx_key_pairs, the rule of the full run) */
 static const struct db_sql Q_BATCH_CAND = {
 	"SELECT DISTINCT j.s, " REC_COLS_O " FROM JSON_TABLE(?, '$[*]' COLUMNS (k BIGINT PATH '$[0]',"

@@ -82,7 +82,7 @@ enum xerr db_sx_batch_records(struct db *db, struct arena *a, uint64_t batch, st
 enum xerr db_sx_unit_of(struct db *db, struct arena *a, const char *code, uint32_t *id);
 /* Full run: the students that have keys (ascending). */
 enum xerr db_sx_keyed(struct db *db, struct arena *a, struct db_rows *rs);
-/* A blocking key of a record (suspect_key, migrations 211, 370, 387). */
+/* A blocking key of a record (suspect_key, migrations 211, 370, 402). */
 struct sx_keyrow {
 	uint64_t k, id;
 	const char *birth; /* the record's birth date (YYYY-MM-DD) */
@@ -90,7 +90,7 @@ struct sx_keyrow {
 	uint8_t undated;   /* the number key (sx_number_key): stored without a birth date, meets any (migration 370) */
 };
 /* Store rows[0..n) (in key order: the load walks the primary key once) and the key set of each record (suspect_keyset,
- * migration 387: every key of a record must be in the same call). */
+ * migration 402: every key of a record must be in the same call). */
 enum xerr db_sx_keys_bulk(struct db *db, const struct sx_keyrow *rows, size_t n);
 
 /* The incremental check of a batch, set-based: forget the keys of the records marked with batch (by their key sets);

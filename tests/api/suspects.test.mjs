@@ -436,7 +436,7 @@ test('R31 issue 17 item 1: a second full run writes nothing and leaves the same 
   assert.deepEqual(content(storedPairs()), content(after), 'the same pairs as a run from scratch');
 });
 
-/** A record's blocking keys as stored (suspect_key) and its key set (suspect_keyset, migration 387), each sorted. */
+/** A record's blocking keys as stored (suspect_key) and its key set (suspect_keyset, migration 402), each sorted. */
 function keysOf(id) {
   const stored = sql(`SELECT k FROM suspect_key WHERE student_id=${id} ORDER BY k`).map((r) => r[0]);
   const hex = sql(`SELECT HEX(ks) FROM suspect_keyset WHERE student_id=${id}`)[0]?.[0]; // 8 bytes a key

@@ -1,4 +1,4 @@
--- 387_suspect_key_sets: issue 17 item 2 (R31): the import's incremental check writes fewer index entries.
+-- 402_suspect_key_sets: issue 17 item 2 (R31): the import's incremental check writes fewer index entries.
 -- 1. Keys of month and day (sx_keys' B keys, bit 0 of k set) now also stand for the former D keys (the readings with a
 --    unit left out + the whole birth date): a name of 3 units has 4 keys instead of 5, one of 2 units 2 instead of 3.
 --    Such a key pairs only records of the same readings or born the same day (sx_key_pairs); r holds the record's
