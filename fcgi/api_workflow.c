@@ -1187,35 +1187,26 @@ static int unit_row_cmp(const void *x, const void *y)
 	return strcmp(((const struct unit_row *)x)->key, ((const struct unit_row *)y)->key);
 }
 
-/* Fill arr with one object per unit from the count_school rows (key column kc, the unit's fields before it, kind and
- * key and n after), then add the count_group rows (unit_key column 0: a county code, or "county/school id"). */
-static void unit_rows(struct req *r, cJSON *arr, const struct db_rows *rs, int schools, const struct db_rows *gs)
+/* Fill arr with one object per unit (province or county) from the count_rollup rows (code, name, kind, key, n), then
+ * add the count_group rows (unit_key, kind, state, n). */
+static void unit_rows(struct req *r, cJSON *arr, const struct db_rows *rs, const struct db_rows *gs)
 {
 	struct unit_row *idx = arena_alloc(r->arena, (rs->n + 1) * sizeof *idx);
 	size_t n = 0;
-	const size_t kc = schools ? 4 : 2; /* first of kind, key, n */
 	for (size_t i = 0; i < rs->n; i++) {
 		const char *key = db_get(rs, i, 0);
 		if (!n || !eq(idx[n - 1].key, key)) {
 			cJSON *o = cJSON_CreateObject();
-			if (schools) {
-				cJSON_AddNumberToObject(o, "id", (double)db_get_int(rs, i, 0));
-				json_add_str(o, "code", db_get(rs, i, 1));
-				json_add_str(o, "name", db_get(rs, i, 2));
-				json_add_str(o, "county_code", db_get(rs, i, 3));
-			} else {
-				json_add_str(o, "code", key);
-				json_add_str(o, "name", db_get(rs, i, 1));
-			}
+			json_add_str(o, "code", key);
+			json_add_str(o, "name", db_get(rs, i, 1));
 			cJSON_AddItemToArray(arr, unit_counts(o));
 			idx[n++] = (struct unit_row){key, o};
 		}
-		unit_add_school(idx[n - 1].o, db_get(rs, i, kc), db_get(rs, i, kc + 1), (double)db_get_int(rs, i, kc + 2));
+		unit_add_school(idx[n - 1].o, db_get(rs, i, 2), db_get(rs, i, 3), (double)db_get_int(rs, i, 4));
 	}
 	qsort(idx, n, sizeof *idx, unit_row_cmp);
 	for (size_t i = 0; i < gs->n; i++) {
-		const char *key = db_get(gs, i, 0), *slash = strchr(key, '/');
-		struct unit_row probe = {schools && slash ? slash + 1 : key, NULL};
+		struct unit_row probe = {db_get(gs, i, 0), NULL};
 		struct unit_row *hit = n ? bsearch(&probe, idx, n, sizeof *idx, unit_row_cmp) : NULL;
 		if (hit) /* a group counted at a unit always has a member there, so the unit has member counts */
 			unit_add_group(hit->o, db_get(gs, i, 1), db_get(gs, i, 2), (double)db_get_int(gs, i, 3));
@@ -1226,18 +1217,14 @@ enum xerr api_wf_stats(struct req *r, struct resp *w)
 {
 	enum xerr e;
 	const char *today = day_str(r->arena, today_day());
-	struct db_rows tot = {0}, gr, bc, gc, bs = {0}, gsch = {0};
-	const int per_school = r->who->unit_level >= LEVEL_CITY; /* a province's schools are thousands: its counties */
-	/* the ministry's rows are its provinces; below, the counties */
+	struct db_rows tot = {0}, gr, bc, gc;
+	/* the ministry's rows are its provinces; below, the counties (schools: GET /api/v1/stats/schools, paged) */
 	const int per_province = r->who->unit_level == LEVEL_MINISTRY;
 	/* a bureau's totals are the sums of its units below (bc, added up below); a school reads its own rows */
 	if ((r->who->unit_level == LEVEL_SCHOOL && (e = db_counters_school_totals(r->db, r->arena, r->who, today, &tot))) ||
 	    (e = db_counters_groups(r->db, r->arena, r->who, today, &gr)) ||
 	    (e = db_counters_units_below(r->db, r->arena, r->who, per_province ? LEVEL_PROVINCE : LEVEL_COUNTY, today, &bc)) ||
 	    (e = db_counters_groups_below(r->db, r->arena, r->who, per_province ? LEVEL_PROVINCE : LEVEL_COUNTY, today, &gc)))
-		return e;
-	if (per_school && ((e = db_counters_school_by_school(r->db, r->arena, r->who, today, &bs)) ||
-			   (e = db_counters_groups_below(r->db, r->arena, r->who, LEVEL_SCHOOL, today, &gsch))))
 		return e;
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "today", today);
@@ -1285,9 +1272,62 @@ enum xerr api_wf_stats(struct req *r, struct resp *w)
 	cJSON_AddNumberToObject(od, "members", late);
 	cJSON_AddNumberToObject(od, "groups_past_deadline", past_deadline);
 	cJSON_AddNumberToObject(od, "arbitrations", arbitrations);
-	unit_rows(r, cJSON_AddArrayToObject(o, per_province ? "provinces" : "counties"), &bc, 0, &gc);
-	if (per_school)
-		unit_rows(r, cJSON_AddArrayToObject(o, "schools"), &bs, 1, &gsch);
+	unit_rows(r, cJSON_AddArrayToObject(o, per_province ? "provinces" : "counties"), &bc, &gc);
+	resp_header(w, "Cache-Control", "no-store");
+	return resp_json(r, w, 200, o);
+}
+
+/* the page's school of key "county/school id" (idx sorted by key), or NULL */
+static cJSON *school_of(struct unit_row *idx, size_t n, const char *key)
+{
+	struct unit_row probe = {key, NULL}, *hit = n ? bsearch(&probe, idx, n, sizeof *idx, unit_row_cmp) : NULL;
+	return hit ? hit->o : NULL;
+}
+
+enum xerr api_wf_stats_schools(struct req *r, struct resp *w)
+{
+	long long limit, key[2];
+	int paged;
+	enum xerr e;
+	/* a school is counted at its own rows (GET /api/v1/stats): the schools under a bureau, any level */
+	if (r->who->unit_level > LEVEL_COUNTY)
+		return resp_error_zh(r, w, XE_FORBIDDEN, NULL, "学校的统计请见本校统计。",
+				     "A school's counts are its own statistics (GET /api/v1/stats).");
+	if ((e = req_query_int(r, w, "limit", 1, 200, 50, &limit)) || (e = cursor_read(r, w, "stats-schools", key, 2, &paged)))
+		return e;
+	const char *today = day_str(r->arena, today_day());
+	const char *after = paged ? arena_printf(r->arena, "%06lld", key[0]) : NULL;
+	struct db_rows page, sums, groups;
+	if ((e = db_counters_schools_page(r->db, r->arena, r->who, today, (int)limit, after, paged ? key[1] : 0, &page, &sums,
+					  &groups)))
+		return e;
+	cJSON *arr, *o = cursor_list(&arr); /* in the counters' key order: county code, then school id */
+	cJSON_AddStringToObject(o, "today", today);
+	struct unit_row *idx = arena_alloc(r->arena, (page.n + 1) * sizeof *idx);
+	for (size_t i = 0; i < page.n; i++) {
+		cJSON *x = cJSON_CreateObject();
+		cJSON_AddNumberToObject(x, "id", (double)db_get_int(&page, i, 1));
+		json_add_str(x, "code", db_get(&page, i, 2));
+		json_add_str(x, "name", db_get(&page, i, 3));
+		json_add_str(x, "county_code", db_get(&page, i, 0));
+		cJSON_AddItemToArray(arr, unit_counts(x));
+		idx[i] = (struct unit_row){arena_printf(r->arena, "%s/%s", db_get(&page, i, 0), db_get(&page, i, 1)), x};
+	}
+	qsort(idx, page.n, sizeof *idx, unit_row_cmp);
+	for (size_t i = 0; i < sums.n; i++) {
+		cJSON *x = school_of(idx, page.n, arena_printf(r->arena, "%s/%s", db_get(&sums, i, 0), db_get(&sums, i, 1)));
+		assert(x); /* the sums are the page's schools' */
+		unit_add_school(x, db_get(&sums, i, 2), db_get(&sums, i, 3), (double)db_get_int(&sums, i, 4));
+	}
+	for (size_t i = 0; i < groups.n; i++) {
+		cJSON *x = school_of(idx, page.n, db_get(&groups, i, 0));
+		assert(x);
+		unit_add_group(x, db_get(&groups, i, 1), db_get(&groups, i, 2), (double)db_get_int(&groups, i, 3));
+	}
+	if (page.n) {
+		const long long last[2] = {db_get_int(&page, page.n - 1, 0), db_get_int(&page, page.n - 1, 1)};
+		cursor_next(r, o, "stats-schools", page.n, limit, last, 2);
+	}
 	resp_header(w, "Cache-Control", "no-store");
 	return resp_json(r, w, 200, o);
 }

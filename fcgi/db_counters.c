@@ -5,7 +5,9 @@
 #include "db_counters.h"
 #include "scope.h"
 #include "db_search.h"
+#include "sbuf.h"
 #include <assert.h>
+#include <stdlib.h>
 
 /* The units under a unit key (scope_unit_key: digits and '/'; "" the country): the key range [key, key + "~") of the
  * binary collation ('~' sorts after every digit and '/'), two arguments: the key and under_end's. A LIKE 'key%' bound
@@ -40,13 +42,29 @@ static const struct db_sql Q_TOTALS[SCOPE_N] = SCOPE_SQL(
 	 R_D(IDX, UNDER("c.unit_key")) ") x LEFT JOIN unit u ON u.code = RPAD(x.unit_key, 6, '0') WHERE x.n <> 0"       \
 	 " ORDER BY x.unit_key, x.kind, x.k1"}
 static const struct db_sql Q_ROLLUP_BELOW = ROLLUP_BELOW("PRIMARY"), Q_ROLLUP_BELOW_ALL = ROLLUP_BELOW("k_rollup_due");
-/* the schools under a city or county: county_code under its code, one range of count_school's primary key, summed
- * in its order (members per type too; the caller adds them up per state) */
-static const struct db_sql Q_BY_SCHOOL = {
-	"SELECT x.school_id, u.code, u.name, x.county_code, x.kind, x.k, x.n FROM (SELECT c.school_id, c.county_code, "
-	KEYED " k, SUM(c.n) n FROM count_school c WHERE " UNDER("c.county_code")
-	DUE_FILTER " GROUP BY c.county_code, c.school_id, c.kind, c.k1, c.k2 HAVING n <> 0) x LEFT JOIN unit u ON u.id = x.school_id"
-	" ORDER BY x.school_id, x.kind, x.k"};
+/* A page of the schools under a bureau (issue 13 item 3, R30: a city's schools are hundreds and were read whole on every
+ * statistics request, 6,000 counter rows and 68 KB for one county at 10M): the schools after the cursor (county code,
+ * school id) in count_school's key order, read off the key up to the page; then only the page's sums and groups, driven
+ * by its keys as one bound JSON array (JSON_TABLE columns utf8mb4_bin like the tables', so the probes use the key). */
+static const struct db_sql Q_SCHOOL_PAGE = {
+	"SELECT p.county_code, p.school_id, u.code, u.name FROM (SELECT c.county_code, c.school_id FROM count_school c"
+	" FORCE INDEX (PRIMARY) WHERE " UNDER("c.county_code") " AND (c.county_code > ? OR (c.county_code = ? AND"
+	" c.school_id > ?)) GROUP BY c.county_code, c.school_id ORDER BY c.county_code, c.school_id LIMIT ?) p"
+	" LEFT JOIN unit u ON u.id = p.school_id ORDER BY p.county_code, p.school_id"};
+static const struct db_sql Q_SCHOOL_SUMS = {
+	"SELECT c.county_code, c.school_id, " KEYED " k, SUM(c.n) n FROM JSON_TABLE(?, '$[*]' COLUMNS (cc CHAR(6)"
+	" CHARACTER SET utf8mb4 COLLATE utf8mb4_bin PATH '$[0]', sid INT UNSIGNED PATH '$[1]')) j STRAIGHT_JOIN"
+	" count_school c FORCE INDEX (PRIMARY) ON c.county_code = j.cc AND c.school_id = j.sid WHERE 1" DUE_FILTER
+	" GROUP BY c.county_code, c.school_id, c.kind, k HAVING n <> 0"};
+/* count_group's key is (level, kind, unit_key, ...): one probe per school and kind */
+#define SG_PART(KIND)                                                                                                 \
+	"SELECT c.unit_key, c.kind, c.k2, SUM(c.n) s FROM JSON_TABLE(?, '$[*]' COLUMNS (k VARCHAR(20) CHARACTER SET"     \
+	" utf8mb4 COLLATE utf8mb4_bin PATH '$')) j STRAIGHT_JOIN count_group c FORCE INDEX (PRIMARY) ON c.level = 4 AND" \
+	" c.kind = " KIND " AND c.unit_key = j.k"
+static const struct db_sql Q_SCHOOL_GROUPS = {
+	"SELECT * FROM (" SG_PART("'g'") " GROUP BY c.unit_key, c.kind, c.k2 UNION ALL " SG_PART("'l'")
+	" WHERE c.day < ? GROUP BY c.unit_key, c.kind UNION ALL " SG_PART("'a'") " WHERE c.day < ? GROUP BY c.unit_key,"
+	" c.kind) x WHERE x.s <> 0"};
 /* groups: the caller's own unit row (level, key), or the rows one or two levels below (key prefix). Groups by type and
  * state ('g') are one range of the key (level, kind, unit); past the deadline ('l') or the arbitration's due date ('a')
  * only the rows due before today (sql/331). Every GROUP BY follows the primary key's order (level, kind, unit_key, k1,
@@ -145,12 +163,35 @@ enum xerr db_counters_units_below(struct db *db, struct arena *a, const struct p
 		       DB_ARGS(DBI(level), DBS(key), DBS(end), DBI(level), DBS(key), DBS(end), DBS(today)), rows, NULL, NULL);
 }
 
-enum xerr db_counters_school_by_school(struct db *db, struct arena *a, const struct principal *who, const char *today,
-				       struct db_rows *rows)
+enum xerr db_counters_schools_page(struct db *db, struct arena *a, const struct principal *who, const char *today, int limit,
+				    const char *after_county, long long after_school, struct db_rows *page, struct db_rows *sums,
+				    struct db_rows *groups)
 {
-	assert(who->unit_level == LEVEL_CITY || who->unit_level == LEVEL_COUNTY);
-	const char *key = scope_unit_key(who, a);
-	return db_exec(db, a, &Q_BY_SCHOOL, DB_ARGS(DBS(key), DBS(under_end(a, key)), DBS(today)), rows, NULL, NULL);
+	assert(limit > 0 && who->unit_level <= LEVEL_COUNTY);
+	const char *key = scope_unit_key(who, a), *ac = after_county ? after_county : "";
+	struct sbuf ks = {0}, gs = {0};
+	*sums = *groups = (struct db_rows){0};
+	enum xerr e = db_exec(db, a, &Q_SCHOOL_PAGE,
+			      DB_ARGS(DBS(key), DBS(under_end(a, key)), DBS(ac), DBS(ac), DBI(after_school), DBI(limit)), page,
+			      NULL, NULL);
+	if (e != XE_OK || page->n == 0)
+		return e;
+	sbuf_puts(&ks, "[");
+	sbuf_puts(&gs, "[");
+	for (size_t i = 0; i < page->n; i++) { /* county codes are 6 digits, ids numbers: nothing to escape */
+		const char *cc = db_get(page, i, 0), *sid = db_get(page, i, 1), *sep = i ? "," : "";
+		sbuf_puts(&ks, arena_printf(a, "%s[\"%s\",%s]", sep, cc, sid));
+		sbuf_puts(&gs, arena_printf(a, "%s\"%s/%s\"", sep, cc, sid));
+	}
+	sbuf_puts(&ks, "]");
+	sbuf_puts(&gs, "]");
+	if ((e = db_exec(db, a, &Q_SCHOOL_SUMS, DB_ARGS(DBSN(ks.s, ks.n), DBS(today)), sums, NULL, NULL)) == XE_OK)
+		e = db_exec(db, a, &Q_SCHOOL_GROUPS,
+			    DB_ARGS(DBSN(gs.s, gs.n), DBSN(gs.s, gs.n), DBS(today), DBSN(gs.s, gs.n), DBS(today)), groups, NULL,
+			    NULL);
+	free(ks.s);
+	free(gs.s);
+	return e;
 }
 
 enum xerr db_counters_groups(struct db *db, struct arena *a, const struct principal *who, const char *today,

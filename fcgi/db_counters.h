@@ -20,12 +20,17 @@ enum xerr db_counters_school_totals(struct db *db, struct arena *a, const struct
 /* One row per unit of `level` (1 provinces, 3 counties) under who's unit, from count_rollup: columns unit code (2 or 6
  * digits), name, kind, key ('d': the member state of members due before today, summed over the days), n, ordered by
  * code; rows with n = 0 are left out. Every counted row of who's jurisdiction is in exactly one unit below (a
- * county's unit below is itself), so their sums are who's totals. Per school (count_school; who a city or county bureau): columns
- * school_id, school code, school name, county_code, kind, key, n, ordered by school id. */
+ * county's unit below is itself), so their sums are who's totals. */
 enum xerr db_counters_units_below(struct db *db, struct arena *a, const struct principal *who, int level, const char *today,
 				  struct db_rows *rows);
-enum xerr db_counters_school_by_school(struct db *db, struct arena *a, const struct principal *who, const char *today,
-				       struct db_rows *rows);
+/* A page of the schools under who's unit (a bureau), keyset-paged in count_school's key order: the schools after
+ * (after_county, after_school) (after_county NULL: the first page), at most limit. page: county_code, school_id, school
+ * code, school name (NULL for a school no longer in unit), one row a school; sums: county_code, school_id, kind, key, n
+ * (as db_counters_school_totals, 'm' summed over type and handling) of the page's schools; groups: unit_key
+ * ("county/school id"), kind, state, n (as db_counters_groups_below). Rows with n = 0 are left out. */
+enum xerr db_counters_schools_page(struct db *db, struct arena *a, const struct principal *who, const char *today, int limit,
+				    const char *after_county, long long after_school, struct db_rows *page, struct db_rows *sums,
+				    struct db_rows *groups);
 /* Groups counted at who's own unit: columns kind, type, state, n ('g': by type and state; 'l'/'a': past their date
  * before today, state ""). */
 enum xerr db_counters_groups(struct db *db, struct arena *a, const struct principal *who, const char *today,

@@ -6,7 +6,7 @@
 // GET /api/v1/stats of every role level is compared with COUNT(*) queries over the caller's jurisdiction.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Client, sql, sqlCount, counters } from '../lib/api.mjs';
+import { Client, sql, sqlCount, counters, assertError } from '../lib/api.mjs';
 import { record, sameId, csv, upload, province } from '../lib/registry.mjs';
 import { SCHOOLS as S, CLERK, login, rng, pick, randomStep } from '../lib/workflow.mjs';
 
@@ -193,20 +193,67 @@ test('issue 13 item 3: statistics of every role level equal COUNT(*) over the ju
       assert.equal(c.overdue.groups_past_deadline, w.pastDeadline, `${user} unit ${c.code} past deadline`);
     }
     assert.ok(units.every((c) => fm === '1' || c.code.startsWith(fm.match(/'(\d+)'/)[1])), `${user}: only units in scope`);
+    assert.equal(b.schools, undefined, `${user}: the schools are a paged list of their own (GET /api/v1/stats/schools)`);
     if (user === 'city_1301' || user === 'county_130102') {
-      assert.ok(b.schools.length >= 1, `${user}: per-school rows`);
-      for (const s of b.schools) {
+      const client = await login(user);
+      const schools = await walkSchools(client, 2);
+      assert.ok(schools.length >= 1, `${user}: per-school rows`);
+      const prefix = fm.match(/'(\d+)'/)[1];
+      const withRows = sql(`SELECT DISTINCT county_code, school_id FROM count_school WHERE county_code LIKE '${prefix}%'
+        ORDER BY county_code, school_id`).map((x) => Number(x[1]));
+      assert.deepEqual(schools.map((s) => s.id), withRows, `${user}: every school with counters once, in county code and id order`);
+      for (const s of schools) {
         const w = truth(`m.school_id = ${s.id}`, `s.school_id = ${s.id}`);
         assert.equal(s.groups_total, w.groups, `${user} school ${s.code} groups`);
         assert.equal(Object.values(s.members_by_state).reduce((x, y) => x + y, 0), w.members, `${user} school ${s.code} members`);
         assert.equal(Object.values(s.students_by_status).reduce((x, y) => x + y, 0), w.students, `${user} school ${s.code} students`);
         assert.equal(s.overdue.members, w.overdue, `${user} school ${s.code} overdue`);
-        assert.ok(s.county_code.startsWith(fm.match(/'(\d+)'/)[1]));
+        assert.equal(s.overdue.groups_past_deadline, w.pastDeadline, `${user} school ${s.code} past deadline`);
+        assert.equal(s.groups_by_state.open ?? 0, w.open, `${user} school ${s.code} open groups`);
+        assert.ok(s.county_code.startsWith(prefix));
       }
-    } else {
-      assert.equal(b.schools, undefined, `${user}: a province's or the country's schools are read by county`);
+      assert.deepEqual((await walkSchools(client, 200)).map((s) => s.id), schools.map((s) => s.id), `${user}: one page of 200 lists the same`);
     }
   }
+});
+
+/** Every school of GET /api/v1/stats/schools, page by page (limit per page). */
+async function walkSchools(client, limit) {
+  const out = [];
+  let cursor = null;
+  do {
+    const r = await client.get(`/api/v1/stats/schools?limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`);
+    assert.equal(r.status, 200, r.text);
+    assert.ok(r.body.items.length <= limit);
+    out.push(...r.body.items);
+    cursor = r.body.next_cursor;
+    assert.ok(out.length < 10000, 'the walk ends');
+  } while (cursor);
+  return out;
+}
+
+test('issue 13 item 3 (R30): a bureau\'s schools page by cursor at any level; a school is refused; a bad limit or cursor is a 422', async () => {
+  const ministry = await login('ministry');
+  const first = await ministry.get('/api/v1/stats/schools?limit=3');
+  assert.equal(first.status, 200, first.text);
+  assert.equal(first.body.items.length, 3);
+  assert.ok(first.body.next_cursor);
+  const second = await ministry.get(`/api/v1/stats/schools?limit=3&cursor=${first.body.next_cursor}`);
+  assert.equal(second.status, 200);
+  const key = (s) => [s.county_code, s.id];
+  const all = [...first.body.items, ...second.body.items].map(key);
+  for (let i = 1; i < all.length; i++) assert.ok(all[i - 1][0] < all[i][0] || (all[i - 1][0] === all[i][0] && all[i - 1][1] < all[i][1]), 'county code, then id order');
+  const prov = await login('prov_13');
+  const p = await prov.get('/api/v1/stats/schools?limit=200');
+  assert.equal(p.status, 200);
+  assert.ok(p.body.items.length >= 1 && p.body.items.every((s) => s.county_code.startsWith('13')), 'only the province\'s schools');
+  assertError(await (await login(CLERK.a)).get('/api/v1/stats/schools'), 403);
+  const county = await login('county_130102');
+  const bad = (r, field) => { assertError(r, 422); assert.equal(r.body.error.field, field); };
+  bad(await county.get('/api/v1/stats/schools?limit=0'), 'limit');
+  bad(await county.get('/api/v1/stats/schools?limit=201'), 'limit');
+  bad(await county.get(`/api/v1/stats/schools?cursor=${first.body.next_cursor}`), 'cursor'); // another user's
+  bad(await county.get('/api/v1/stats/schools?cursor=abc'), 'cursor');
 });
 
 test('issue 13 item 3: --check-counters names a counter that is off (exit 1), --rebuild-counters makes every counter exact again', () => {

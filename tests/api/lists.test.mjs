@@ -9,7 +9,7 @@ import { login, makeGroup, settleGroups, todayCN, SCHOOLS as S } from '../lib/wo
 const LISTS = [
   ['county_130102', '/api/v1/students'], ['county_130102', '/api/v1/groups'], ['admin_13', '/api/v1/users'],
   ['admin_13', '/api/v1/units'], ['admin_13', '/api/v1/credentials'], ['admin_13', '/api/v1/security-log'],
-  ['county_130102', '/api/v1/queue'], ['county_130102', '/api/v1/overdue'],
+  ['county_130102', '/api/v1/queue'], ['county_130102', '/api/v1/overdue'], ['city_1301', '/api/v1/stats/schools'],
 ];
 
 test('issue 10.6 every list answers the one envelope {items, next_cursor} and nothing of a total', async () => {

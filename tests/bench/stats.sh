@@ -45,7 +45,7 @@ before=$(rss)
     [ -n "$c" ] || { echo "cannot sign in as $user"; continue; }
     paths=(/api/v1/queue?limit=1)                               # every home page: the caller's own work list's counts
     next=''
-    [ "$level" = school ] || paths=(/api/v1/stats "${paths[@]}") # bureaus: the counters (tiles, statistics page)
+    [ "$level" = school ] || paths=(/api/v1/stats "/api/v1/stats/schools?limit=50" "${paths[@]}") # bureaus: the counters (tiles, statistics page)
     if [ "$level" != school ]; then # bureaus: the overdue list, its first page and (when paged) its second by cursor
       paths+=("/api/v1/overdue?limit=50")
       next=$(curl -fsS -H "Cookie: $c" "$base/api/v1/overdue?limit=50" | node -e 'let s="";process.stdin.on("data",(d)=>s+=d).on("end",()=>process.stdout.write(JSON.parse(s).next_cursor||""))')

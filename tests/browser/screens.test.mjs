@@ -233,6 +233,7 @@ test('R27 statistics: charts by type, state and county load only on that page; C
   assert.equal(scripts.length, 1);
   // issue 13 item 3: one row per county and per school, with the same counts as the totals
   assert.equal(await page.locator('[data-unit-rows="county"] tbody tr').count(), 2, 'two counties');
+  await page.waitForSelector('[data-unit-rows="school"] tbody tr'); // the schools: a paged list of their own
   assert.deepEqual(await page.locator('[data-unit-rows="school"] tbody tr').first().locator('td').allTextContents(),
     ['长安区第一实验小学', '1301020001', '55', '3', '2', '2', '2', '1'], 'unit, code, records, pending, members, groups, not done, overdue');
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-stats] [data-export-csv]')]);

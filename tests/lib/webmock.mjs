@@ -6,6 +6,10 @@ const today = () => new Date().toISOString().slice(0, 10);
 const daysAgo = (n) => new Date(Date.now() - n * 86400000).toISOString();
 const dayOffset = (n) => new Date(Date.now() + n * 86400000).toISOString().slice(0, 10);
 
+/** One unit's counts of GET /api/v1/stats and /api/v1/stats/schools (issue 13 item 3). */
+const unit = (students, members, groups, late) => ({ students_by_status: students, members_by_state: members, groups_by_state: groups,
+  groups_total: Object.values(groups).reduce((a, n) => a + n, 0), overdue: { members: late, groups_past_deadline: 0, arbitrations: 0 } });
+
 /** Fresh fake state: two schools in two counties of one city (R18), three groups. */
 export function fakeWorld() {
   const A = { school_id: 1001, school: '长安区第一实验小学', county: '长安区', county_code: '130102' };
@@ -153,16 +157,18 @@ export async function installMock(ctx, w, who) {
       return json(route, 200, { today: today(), items, next_cursor: null });
     }
     if (method === 'GET' && p === '/api/v1/stats') {
-      // issue 13 item 3: totals, per-county and (city, county bureaus) per-school rows with the same counts
-      const unit = (students, members, groups, late) => ({ students_by_status: students, members_by_state: members, groups_by_state: groups,
-        groups_total: Object.values(groups).reduce((a, n) => a + n, 0), overdue: { members: late, groups_past_deadline: 0, arbitrations: 0 } });
+      // issue 13 item 3: totals and per-county rows (the schools: GET /api/v1/stats/schools)
       return json(route, 200, { today: today(), scope_level: 3, groups: { by_type: { id_dup: { open: 1, awaiting_arbitration: 1 }, nbg_dup: { open: 1 } }, by_state: { open: 2, awaiting_arbitration: 1 }, total: 3 },
         students: { by_status: { pending: 4, formal: 120, problem: 6 }, total: 130 }, members: { by_state: { open: 3, awaiting_review: 1, approved: 2 }, total: 6 },
         counties: [{ code: '130102', name: '长安区', ...unit({ pending: 3, formal: 80, problem: 3 }, { open: 1, awaiting_review: 1, approved: 1 }, { open: 2, awaiting_arbitration: 1 }, 1) },
           { code: '130202', name: '路南区', ...unit({ pending: 1, formal: 40, problem: 3 }, { open: 2, approved: 1 }, { open: 1, awaiting_arbitration: 1 }, 0) }],
-        schools: [{ id: 1001, code: '1301020001', name: '长安区第一实验小学', county_code: '130102', ...unit({ pending: 3, formal: 50, problem: 2 }, { open: 1, approved: 1 }, { open: 1, awaiting_arbitration: 1 }, 1) },
-          { id: 1002, code: '1301020002', name: '长安区育红小学', county_code: '130102', ...unit({ formal: 30, problem: 1 }, { awaiting_review: 1 }, { open: 1 }, 0) }],
         overdue: { members: 1, groups_past_deadline: 0, arbitrations: 0 } });
+    }
+    if (method === 'GET' && p === '/api/v1/stats/schools') {
+      // the schools under the bureau, keyset-paged (one page here)
+      return json(route, 200, { today: today(), next_cursor: null,
+        items: [{ id: 1001, code: '1301020001', name: '长安区第一实验小学', county_code: '130102', ...unit({ pending: 3, formal: 50, problem: 2 }, { open: 1, approved: 1 }, { open: 1, awaiting_arbitration: 1 }, 1) },
+          { id: 1002, code: '1301020002', name: '长安区育红小学', county_code: '130102', ...unit({ formal: 30, problem: 1 }, { awaiting_review: 1 }, { open: 1 }, 0) }] });
     }
     if (method === 'GET' && p === '/api/v1/students') {
       const st = url.searchParams.get('status');

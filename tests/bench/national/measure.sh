@@ -98,6 +98,7 @@ requests() { # level -> "name path" lines: what that level's screens ask
   echo "overdue /api/v1/overdue?limit=50"
   echo "overdue.name /api/v1/overdue?limit=50&name=$msur"
   echo "stats /api/v1/stats"
+  echo "stats.schools /api/v1/stats/schools?limit=50"
 }
 
 raw=$work/measure.tsv

@@ -3,7 +3,7 @@ import { api } from '../api.js';
 import { t, extend } from '../i18n.js';
 import { h, replace } from '../dom.js';
 import { state, flashError, hashParams } from '../shell.js';
-import { label, pairs, table, downloadCsv, day, colon } from '../ui.js';
+import { label, pairs, table, downloadCsv, day, colon, pagedList, cursorLoader } from '../ui.js';
 
 extend({
   zh: {
@@ -64,8 +64,13 @@ export async function render(main) {
   const tables = sections.map(([k, d]) => h('div', {}, h('h2', {}, t(k)), table([
     { label: t(k), cell: (r) => r[0] }, { label: t('f.count'), cell: (r) => String(r[1]) },
   ], [...d, [t('stats.total'), d.reduce((a, r) => a + r[1], 0)]], { caption: t(k) })));
-  const unitTables = [['stats.units_province', Array.isArray(s?.provinces) ? s.provinces : [], 'province'], ['stats.units_county', counties, 'county'], ['stats.units_school', Array.isArray(s?.schools) ? s.schools : [], 'school']]
+  const unitTables = [['stats.units_province', Array.isArray(s?.provinces) ? s.provinces : [], 'province'], ['stats.units_county', counties, 'county']]
     .filter(([, rows]) => rows.length).map(([k, rows, kind]) => h('div', { data: { unitRows: kind } }, h('h2', {}, t(k)), table(unitColumns(), rows, { caption: t(k) })));
+  // a city's or county's schools: a paged list of their own (GET /api/v1/stats/schools, keyset-paged: a city has hundreds)
+  const schools = s?.scope_level === 2 || s?.scope_level === 3
+    ? pagedList({ load: cursorLoader('/api/v1/stats/schools'), draw: (items) => table(unitColumns(), items, { caption: t('stats.units_school') }), onError: flashError })
+    : null;
+  if (schools) unitTables.push(h('div', { data: { unitRows: 'school' } }, h('h2', {}, t('stats.units_school')), schools.el));
   const exp = h('button', { type: 'button', data: { exportCsv: '' } }, t('stats.export'));
   exp.addEventListener('click', () => downloadCsv(`stats-${day(new Date().toISOString())}.csv`, [t('stats.scope'), t('stats.unit'), t('f.count')],
     sections.flatMap(([k, d]) => d.map((r) => [t(k), r[0], r[1]]))));
@@ -74,6 +79,7 @@ export async function render(main) {
     overdue !== undefined ? h('p', {}, `${t('stats.overdue')}${colon()}`, h('a', { href: '#/overdue', data: { overdueCount: '' } }, String(overdue)),
       s?.overdue?.arbitrations ? ` · ${t('stats.overdue_arb')}${colon()}${s.overdue.arbitrations}` : '', s?.overdue?.groups_past_deadline ? ` · ${t('stats.past_deadline')}${colon()}${s.overdue.groups_past_deadline}` : '') : null,
     h('div', { class: 'charts', 'aria-hidden': 'true' }, chartEls), note, h('div', { class: 'toolbar' }, exp), tables, unitTables));
+  schools?.first().catch(flashError);
   try {
     const { loadECharts, barChart, pieChart } = await import('../charts.js');
     const echarts = await loadECharts();
