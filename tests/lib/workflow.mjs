@@ -127,14 +127,16 @@ export function makeStudent(schoolCode, opts = {}) {
   const idType = opts.idType ?? '1';
   const idNumber = opts.idNumber === undefined ? (idType === '1' ? newIdNumber(s.county, birth, gender) : null) : opts.idNumber;
   const name = opts.name ?? newName();
+  // 5000-5999: the registry's own counter (R5) never gets that far in a test, so a number inserted here can never be
+  // the one an import or registration is handed (that was a rare 'still deadlocking' import: a duplicate number);
+  // 6000-9999 are load.test.mjs's numbers, loaded as they are (a number of both refused its file at random)
+  const lPrefix = 'L' + s.county + birth.replaceAll('-', '');
+  let free = null; // after a clash: the numbers of 5000-5999 not yet taken for this county and birth date
   for (let attempt = 0; ; attempt++) {
     seq = (seq + 104729) % 1000000;
     const no = opts.prefix === 'G' && attempt === 0 && idNumber && idNumber.length === 18
       ? 'G' + idNumber
-      // 5000-5999: the registry's own counter (R5) never gets that far in a test, so a number inserted here can never
-      // be the one an import or registration is handed (that was a rare 'still deadlocking' import: a duplicate number);
-      // 6000-9999 are load.test.mjs's numbers, loaded as they are (a number of both refused its file at random)
-      : 'L' + s.county + birth.replaceAll('-', '') + String(5000 + (seq % 1000));
+      : lPrefix + String(free ? free[seq % free.length] : 5000 + (seq % 1000));
     try {
       const r = sql(`INSERT INTO student (school_id, province_code, city_code, county_code, name, gender, birth_date, id_type, id_number,
           student_no, status, ever_approved, verify_state, register_id_number)
@@ -145,6 +147,11 @@ export function makeStudent(schoolCode, opts = {}) {
       return Number(r[0][0]);
     } catch (e) {
       if (attempt > 5 || !/Duplicate/.test(String(e.message))) throw e;
+      // the suites make thousands of records of a few birth dates in one county: a random number clashes more often as
+      // they fill (six clashes in a row failed a test at random), so draw again from the numbers still free
+      const used = new Set(sql(`SELECT RIGHT(student_no, 4) FROM student WHERE student_no LIKE '${lPrefix}5___'`).map((r) => Number(r[0])));
+      free = Array.from({ length: 1000 }, (_, i) => 5000 + i).filter((n) => !used.has(n));
+      if (!free.length) throw new Error(`makeStudent: every number ${lPrefix}5000-5999 is taken; use another birth date`);
     }
   }
 }
