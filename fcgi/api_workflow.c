@@ -1029,7 +1029,8 @@ static void step_unit_json(cJSON *x, const struct db_rows *rs, size_t i, size_t 
 static enum xerr reminders_json(struct req *r, cJSON *o)
 {
 	struct db_rows rs;
-	enum xerr e = db_wf_reminders(r->db, r->arena, r->who->unit_id, 100, &rs);
+	const char *county = r->who->unit_level == LEVEL_COUNTY ? r->who->county_code : NULL; /* its schools are below it */
+	enum xerr e = db_wf_reminders(r->db, r->arena, r->who->unit_id, county, 100, &rs);
 	if (e != XE_OK)
 		return e;
 	wd_day td = today_day();

@@ -184,16 +184,16 @@ static const struct db_sql Q_QUEUE_ARB_N = {
  * school-side states are the pending states before the county's review. Each part starts from the units below (R30:
  * never from every late step of the country: a county's queue read 7,700 reviews of other counties at 10M, 188 ms).
  * A county's schools are its members' county code (a school's parent is the county of its code): their late members are
- * read on (county_code, ov_day), every member due before the cutoff being late before it (ov_day <= due_date), not
- * school by school and state by state (10M: 492 ranges and 2,374 entries for 132 reminders; now 281 entries).
- * Arguments: cutoff, unit id, cutoff; unit id, cutoff; unit id, cutoff; limit. */
+ * one range of (county_code, ov_day), every member due before the cutoff being late before it (ov_day <= due_date),
+ * not school by school and state by state (10M: 492 ranges and 2,374 entries for 132 reminders; now 281 entries).
+ * Arguments: the county code (NULL above a county: no schools below), cutoff (x2); unit id, cutoff; unit id, cutoff;
+ * limit. */
 static const struct db_sql Q_REMINDERS = {
 	"SELECT 'member', m.group_id, m.id, g.type, m.state, m.due_date, su.code, su.name, su.level,"
 	" TIMESTAMPDIFF(SECOND, m.step_started_at, UTC_TIMESTAMP(6)), s.name"
-	" FROM unit cy STRAIGHT_JOIN group_member m FORCE INDEX (k_member_county_ov) ON m.county_code = cy.code"
-	" AND m.ov_day < ? STRAIGHT_JOIN unit su ON su.id = m.school_id"
+	" FROM group_member m FORCE INDEX (k_member_county_ov) STRAIGHT_JOIN unit su ON su.id = m.school_id"
 	" JOIN problem_group g ON g.id = m.group_id JOIN student s ON s.id = m.student_id"
-	" WHERE cy.id = ? AND cy.level = 3 AND m.state IN ('unconfirmed','open','awaiting_leader') AND m.due_date < ?"
+	" WHERE m.county_code = ? AND m.ov_day < ? AND m.state IN ('unconfirmed','open','awaiting_leader') AND m.due_date < ?"
 	" UNION ALL SELECT 'member', m.group_id, m.id, g.type, m.state, m.due_date, cu.code, cu.name, cu.level,"
 	" TIMESTAMPDIFF(SECOND, m.step_started_at, UTC_TIMESTAMP(6)), s.name"
 	" FROM unit cu STRAIGHT_JOIN group_member m FORCE INDEX (k_member_county) ON m.county_code = cu.code"
@@ -777,15 +777,16 @@ enum xerr db_wf_queue_arbiter(struct db *db, struct arena *a, uint32_t unit_id, 
 	return e;
 }
 
-enum xerr db_wf_reminders(struct db *db, struct arena *a, uint32_t unit_id, int limit, struct db_rows *rows)
+enum xerr db_wf_reminders(struct db *db, struct arena *a, uint32_t unit_id, const char *county_code, int limit,
+			  struct db_rows *rows)
 {
 	const char *cut = NULL;
 	enum xerr e = db_wf_escalate_cutoff(db, a, &cut);
 	if (e != XE_OK)
 		return e;
 	return db_exec(db, a, &Q_REMINDERS,
-		       DB_ARGS(DBS(cut), DBI(unit_id), DBS(cut), DBI(unit_id), DBS(cut), DBI(unit_id), DBS(cut), DBI(limit)), rows,
-		       NULL, NULL);
+		       DB_ARGS(DBS(county_code), DBS(cut), DBS(cut), DBI(unit_id), DBS(cut), DBI(unit_id), DBS(cut), DBI(limit)),
+		       rows, NULL, NULL);
 }
 
 enum xerr db_wf_overdue(struct db *db, struct arena *a, const struct principal *who, const char *today, int limit,

@@ -163,9 +163,11 @@ enum xerr db_wf_overdue(struct db *db, struct arena *a, const struct principal *
 /* Issue 11 item 9 (R24): the first day that is not escalated today: a step due before it has waited more than
  * XJ_ESCALATE_WORKING_DAYS (default 5) working days past its due date. YYYY-MM-DD in the arena. */
 enum xerr db_wf_escalate_cutoff(struct db *db, struct arena *a, const char **out);
-/* Escalated steps of the units directly below unit_id, most overdue first: kind, group_id, member_id, type, state,
- * due, unit code, unit name, unit level, step age in seconds, student name. */
-enum xerr db_wf_reminders(struct db *db, struct arena *a, uint32_t unit_id, int limit, struct db_rows *rows);
+/* Escalated steps of the units directly below unit_id (county_code: the unit's own if it is a county, whose schools
+ * are below it; else NULL), most overdue first: kind, group_id, member_id, type, state, due, unit code, unit name,
+ * unit level, step age in seconds, student name. */
+enum xerr db_wf_reminders(struct db *db, struct arena *a, uint32_t unit_id, const char *county_code, int limit,
+			  struct db_rows *rows);
 
 /* R29 feed of a province: sequence the committed queue, then read events with seq > cursor.
  * Columns: seq, history_id, created_at, group_id, member_id, student_id, actor_role, action,
