@@ -1278,6 +1278,16 @@ enum xerr api_wf_stats(struct req *r, struct resp *w)
 	return resp_json(r, w, 200, o);
 }
 
+/* remove o's number members that are 0 */
+static void json_drop_zeros(cJSON *o)
+{
+	for (cJSON *c = o ? o->child : NULL, *next; c; c = next) {
+		next = c->next;
+		if (cJSON_IsNumber(c) && c->valuedouble == 0)
+			cJSON_Delete(cJSON_DetachItemViaPointer(o, c));
+	}
+}
+
 /* the page's school of key "county/school id" (idx sorted by key), or NULL */
 static cJSON *school_of(struct unit_row *idx, size_t n, const char *key)
 {
@@ -1315,9 +1325,9 @@ enum xerr api_wf_stats_schools(struct req *r, struct resp *w)
 		idx[i] = (struct unit_row){arena_printf(r->arena, "%s/%s", db_get(&page, i, 0), db_get(&page, i, 1)), x};
 	}
 	qsort(idx, page.n, sizeof *idx, unit_row_cmp);
-	for (size_t i = 0; i < sums.n; i++) {
+	for (size_t i = 0; i < sums.n; i++) { /* the page's counter rows, added up per school and key */
 		cJSON *x = school_of(idx, page.n, arena_printf(r->arena, "%s/%s", db_get(&sums, i, 0), db_get(&sums, i, 1)));
-		assert(x); /* the sums are the page's schools' */
+		assert(x); /* the rows are the page's schools' */
 		unit_add_school(x, db_get(&sums, i, 2), db_get(&sums, i, 3), (double)db_get_int(&sums, i, 4));
 	}
 	for (size_t i = 0; i < groups.n; i++) {
@@ -1325,6 +1335,11 @@ enum xerr api_wf_stats_schools(struct req *r, struct resp *w)
 		assert(x);
 		unit_add_group(x, db_get(&groups, i, 1), db_get(&groups, i, 2), (double)db_get_int(&groups, i, 3));
 	}
+	/* a key whose rows add up to 0 is left out, as the summed reads leave it */
+	static const char *const COUNTED[] = {"students_by_status", "members_by_state", "groups_by_state"};
+	for (size_t i = 0; i < page.n; i++)
+		for (size_t k = 0; k < sizeof COUNTED / sizeof *COUNTED; k++)
+			json_drop_zeros(cJSON_GetObjectItemCaseSensitive(idx[i].o, COUNTED[k]));
 	if (page.n) {
 		const long long last[2] = {db_get_int(&page, page.n - 1, 0), db_get_int(&page, page.n - 1, 1)};
 		cursor_next(r, o, "stats-schools", page.n, limit, last, 2);

@@ -44,27 +44,23 @@ static const struct db_sql Q_TOTALS[SCOPE_N] = SCOPE_SQL(
 static const struct db_sql Q_ROLLUP_BELOW = ROLLUP_BELOW("PRIMARY"), Q_ROLLUP_BELOW_ALL = ROLLUP_BELOW("k_rollup_due");
 /* A page of the schools under a bureau (issue 13 item 3, R30: a city's schools are hundreds and were read whole on every
  * statistics request, 6,000 counter rows and 68 KB for one county at 10M): the schools after the cursor (county code,
- * school id) in count_school's key order, read off the key up to the page; then only the page's sums and groups, driven
- * by its keys as one bound JSON array (JSON_TABLE columns utf8mb4_bin like the tables', so the probes use the key). */
+ * school id) on unit's (county_code, level) key, up to the page; then only the page's counter rows, driven by its keys
+ * as one bound JSON array (JSON_TABLE columns utf8mb4_bin like the tables', so each school is a probe of the key), not
+ * summed: the caller adds them up (grouping them here took a temporary table, a third of the time). */
 static const struct db_sql Q_SCHOOL_PAGE = {
-	"SELECT p.county_code, p.school_id, u.code, u.name FROM (SELECT c.county_code, c.school_id FROM count_school c"
-	" FORCE INDEX (PRIMARY) WHERE " UNDER("c.county_code") " AND (c.county_code > ? OR (c.county_code = ? AND"
-	" c.school_id > ?)) GROUP BY c.county_code, c.school_id ORDER BY c.county_code, c.school_id LIMIT ?) p"
-	" LEFT JOIN unit u ON u.id = p.school_id ORDER BY p.county_code, p.school_id"};
+	"SELECT u.county_code, u.id, u.code, u.name FROM unit u FORCE INDEX (k_unit_county) WHERE " UNDER("u.county_code")
+	" AND u.level = 4 AND (u.county_code > ? OR (u.county_code = ? AND u.id > ?)) ORDER BY u.county_code, u.id LIMIT ?"};
 static const struct db_sql Q_SCHOOL_SUMS = {
-	"SELECT c.county_code, c.school_id, " KEYED " k, SUM(c.n) n FROM JSON_TABLE(?, '$[*]' COLUMNS (cc CHAR(6)"
-	" CHARACTER SET utf8mb4 COLLATE utf8mb4_bin PATH '$[0]', sid INT UNSIGNED PATH '$[1]')) j STRAIGHT_JOIN"
-	" count_school c FORCE INDEX (PRIMARY) ON c.county_code = j.cc AND c.school_id = j.sid WHERE 1" DUE_FILTER
-	" GROUP BY c.county_code, c.school_id, c.kind, k HAVING n <> 0"};
+	"SELECT c.county_code, c.school_id, " KEYED ", c.n FROM JSON_TABLE(?, '$[*]' COLUMNS (cc CHAR(6) CHARACTER SET utf8mb4"
+	" COLLATE utf8mb4_bin PATH '$[0]', sid INT UNSIGNED PATH '$[1]')) j STRAIGHT_JOIN count_school c FORCE INDEX"
+	" (PRIMARY) ON c.county_code = j.cc AND c.school_id = j.sid WHERE c.n <> 0" DUE_FILTER};
 /* count_group's key is (level, kind, unit_key, ...): one probe per school and kind */
 #define SG_PART(KIND)                                                                                                 \
-	"SELECT c.unit_key, c.kind, c.k2, SUM(c.n) s FROM JSON_TABLE(?, '$[*]' COLUMNS (k VARCHAR(20) CHARACTER SET"     \
-	" utf8mb4 COLLATE utf8mb4_bin PATH '$')) j STRAIGHT_JOIN count_group c FORCE INDEX (PRIMARY) ON c.level = 4 AND" \
-	" c.kind = " KIND " AND c.unit_key = j.k"
+	"SELECT c.unit_key, c.kind, c.k2, c.n FROM JSON_TABLE(?, '$[*]' COLUMNS (k VARCHAR(20) CHARACTER SET utf8mb4"   \
+	" COLLATE utf8mb4_bin PATH '$')) j STRAIGHT_JOIN count_group c FORCE INDEX (PRIMARY) ON c.level = 4 AND"         \
+	" c.kind = " KIND " AND c.unit_key = j.k WHERE c.n <> 0"
 static const struct db_sql Q_SCHOOL_GROUPS = {
-	"SELECT * FROM (" SG_PART("'g'") " GROUP BY c.unit_key, c.kind, c.k2 UNION ALL " SG_PART("'l'")
-	" WHERE c.day < ? GROUP BY c.unit_key, c.kind UNION ALL " SG_PART("'a'") " WHERE c.day < ? GROUP BY c.unit_key,"
-	" c.kind) x WHERE x.s <> 0"};
+	SG_PART("'g'") " UNION ALL " SG_PART("'l'") " AND c.day < ? UNION ALL " SG_PART("'a'") " AND c.day < ?"};
 /* groups: the caller's own unit row (level, key), or the rows one or two levels below (key prefix). Groups by type and
  * state ('g') are one range of the key (level, kind, unit); past the deadline ('l') or the arbitration's due date ('a')
  * only the rows due before today (sql/331). Every GROUP BY follows the primary key's order (level, kind, unit_key, k1,

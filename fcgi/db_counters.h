@@ -23,11 +23,12 @@ enum xerr db_counters_school_totals(struct db *db, struct arena *a, const struct
  * county's unit below is itself), so their sums are who's totals. */
 enum xerr db_counters_units_below(struct db *db, struct arena *a, const struct principal *who, int level, const char *today,
 				  struct db_rows *rows);
-/* A page of the schools under who's unit (a bureau), keyset-paged in count_school's key order: the schools after
+/* A page of the schools under who's unit (a bureau), keyset-paged by (county code, school id): the schools after
  * (after_county, after_school) (after_county NULL: the first page), at most limit. page: county_code, school_id, school
- * code, school name (NULL for a school no longer in unit), one row a school; sums: county_code, school_id, kind, key, n
- * (as db_counters_school_totals, 'm' summed over type and handling) of the page's schools; groups: unit_key
- * ("county/school id"), kind, state, n (as db_counters_groups_below). Rows with n = 0 are left out. */
+ * code, school name, one row a school; sums: county_code, school_id, kind, key, n, the page's count_school rows (as
+ * db_counters_school_totals before summing: several rows a key, to be added up); groups: unit_key ("county/school
+ * id"), kind, state, n, the page's count_group rows (as db_counters_groups_below, to be added up). Rows with n = 0 and
+ * the dated kinds' rows from today on are left out. */
 enum xerr db_counters_schools_page(struct db *db, struct arena *a, const struct principal *who, const char *today, int limit,
 				    const char *after_county, long long after_school, struct db_rows *page, struct db_rows *sums,
 				    struct db_rows *groups);

@@ -199,9 +199,11 @@ test('issue 13 item 3: statistics of every role level equal COUNT(*) over the ju
       const schools = await walkSchools(client, 2);
       assert.ok(schools.length >= 1, `${user}: per-school rows`);
       const prefix = fm.match(/'(\d+)'/)[1];
-      const withRows = sql(`SELECT DISTINCT county_code, school_id FROM count_school WHERE county_code LIKE '${prefix}%'
-        ORDER BY county_code, school_id`).map((x) => Number(x[1]));
-      assert.deepEqual(schools.map((s) => s.id), withRows, `${user}: every school with counters once, in county code and id order`);
+      const all = sql(`SELECT id FROM unit WHERE level = 4 AND county_code LIKE '${prefix}%' ORDER BY county_code, id`).map((x) => Number(x[0]));
+      assert.deepEqual(schools.map((s) => s.id), all, `${user}: every school once, in county code and id order`);
+      for (const s of schools)
+        for (const k of ['students_by_status', 'members_by_state', 'groups_by_state'])
+          assert.ok(Object.values(s[k]).every((n) => n !== 0), `${user} school ${s.code}: no key of 0 (${JSON.stringify(s[k])})`);
       for (const s of schools) {
         const w = truth(`m.school_id = ${s.id}`, `s.school_id = ${s.id}`);
         assert.equal(s.groups_total, w.groups, `${user} school ${s.code} groups`);
