@@ -1312,7 +1312,7 @@ enum xerr api_wf_stats_schools(struct req *r, struct resp *w)
 	if ((e = db_counters_schools_page(r->db, r->arena, r->who, today, (int)limit, after, paged ? key[1] : 0, &page, &sums,
 					  &groups)))
 		return e;
-	cJSON *arr, *o = cursor_list(&arr); /* in the counters' key order: county code, then school id */
+	cJSON *arr, *o = cursor_list(&arr); /* by county code, then school id */
 	cJSON_AddStringToObject(o, "today", today);
 	struct unit_row *idx = arena_alloc(r->arena, (page.n + 1) * sizeof *idx);
 	for (size_t i = 0; i < page.n; i++) {
