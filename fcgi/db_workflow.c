@@ -153,6 +153,11 @@ static const struct db_sql Q_QUEUE_LEADER = {QUEUE_ITEMS("k_member_school", W_LE
 static const struct db_sql Q_QUEUE_LEADER_N = {QUEUE_COUNTS(W_LEADER)};
 static const struct db_sql Q_QUEUE_COUNTY = {QUEUE_ITEMS("k_member_county", W_COUNTY)};
 static const struct db_sql Q_QUEUE_COUNTY_N = {QUEUE_COUNTS(W_COUNTY)};
+/* a name searched (issue 13 item 1, R30): the queue's members of that name, read on the path's (path, s_name) key
+ * (sql/401) and sorted, not every waiting member's row for its name (10M: all of a county's 934 reviews) */
+static const struct db_sql Q_QUEUE_CLERK_NAME = {QUEUE_ITEMS("k_member_school_sname", W_CLERK)};
+static const struct db_sql Q_QUEUE_LEADER_NAME = {QUEUE_ITEMS("k_member_school_sname", W_LEADER)};
+static const struct db_sql Q_QUEUE_COUNTY_NAME = {QUEUE_ITEMS("k_member_county_sname", W_COUNTY)};
 #define G_FLAG "(g.arb_due_date IS NOT NULL AND g.arb_due_date < ?)"
 /* issue 13 item 1: the arbitration list's search and filters: problem type, due before a day, and a member of the
  * group (school, county, the student searched for). Arguments: see db_wf_queue_arbiter. */
@@ -734,8 +739,9 @@ enum xerr db_wf_queue_school(struct db *db, struct arena *a, uint32_t school_id,
 			     int filter, const struct search *f, const long long *after, struct db_rows *items,
 			     struct db_rows *counts)
 {
-	enum xerr e = member_queue(db, a, leader ? &Q_QUEUE_LEADER : &Q_QUEUE_CLERK, DBI(school_id), today, limit, filter, f,
-				   after, items);
+	const struct db_sql *q = f->name_pattern ? (leader ? &Q_QUEUE_LEADER_NAME : &Q_QUEUE_CLERK_NAME)
+				 : (leader ? &Q_QUEUE_LEADER : &Q_QUEUE_CLERK);
+	enum xerr e = member_queue(db, a, q, DBI(school_id), today, limit, filter, f, after, items);
 	if (e == XE_OK)
 		e = db_exec(db, a, leader ? &Q_QUEUE_LEADER_N : &Q_QUEUE_CLERK_N, DB_ARGS(DBS(today), DBI(school_id)), counts,
 			    NULL, NULL);
@@ -746,7 +752,8 @@ enum xerr db_wf_queue_county(struct db *db, struct arena *a, const char *county,
 			     int filter, const struct search *f, const long long *after, struct db_rows *items,
 			     struct db_rows *counts)
 {
-	enum xerr e = member_queue(db, a, &Q_QUEUE_COUNTY, DBS(county), today, limit, filter, f, after, items);
+	enum xerr e = member_queue(db, a, f->name_pattern ? &Q_QUEUE_COUNTY_NAME : &Q_QUEUE_COUNTY, DBS(county), today,
+				   limit, filter, f, after, items);
 	if (e == XE_OK)
 		e = db_exec(db, a, &Q_QUEUE_COUNTY_N, DB_ARGS(DBS(today), DBS(county)), counts, NULL, NULL);
 	return e;
