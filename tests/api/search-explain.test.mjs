@@ -108,6 +108,12 @@ test('issue 13 item 2 (R30): statistics of every role level read the counters th
     const counters = rows.filter((x) => ['c', 'count_group', 'count_rollup', 'count_school'].includes(x.table));
     assert.ok(counters.length >= 4, `${role}: the counter reads are explained: ${r.headers.get('x-explain')}`);
     for (const x of counters) assert.ok(!['ALL', 'index'].includes(x.type), `${role} stats: full scan of a counter table: ${x.raw}`);
+    // the schools below, a page by cursor: the page off unit's (county_code, level) key, its counter rows probed per school
+    for (const { url, rows } of await explainPages(await as(role), '/api/v1/stats/schools?limit=20')) {
+      const read = rows.filter((x) => ['c', 'u', 'count_group', 'count_school', 'unit'].includes(x.table));
+      assert.ok(read.length >= 3, `${url}: the reads are explained: ${rows.map((x) => x.raw)}`);
+      for (const x of read) assert.ok(!['ALL', 'index'].includes(x.type), `${role} ${url}: ${x.raw}`); // (a range's estimate is the range, read up to the page)
+    }
   }
 });
 
