@@ -10,6 +10,7 @@ export default {
   unscoped: {
     'GET /api/v1/queue': "the caller's own work queue, filtered by its unit in SQL",
     'GET /api/v1/stats': "counts within the caller's own jurisdiction",
+    'GET /api/v1/stats/schools': "the schools within the caller's own jurisdiction (county_code range of its unit)",
     'GET /api/v1/overdue': "the caller's own jurisdiction",
     'GET /api/v1/holidays': 'the national holiday table',
     'PUT /api/v1/holidays': 'national: ministry administrators only',
