@@ -162,3 +162,50 @@ test('issue 13 item 1 (R30): the ministry\'s problem list by a one-character nam
   assert.deepEqual(got, want, 'every group with a member named 张…, newest first, once');
   assert.equal(sqlCount(`SELECT COUNT(*) FROM group_member WHERE NOT (s_initial <=> LEFT(s_name, 1))`), 0, 'the copy is the name\'s first character');
 });
+
+test('issue 13 item 1 (R2, R30): an arbitration list searched by a name reads the members of that name awaiting arbitration (g_state, s_name, sql/403), not every arbitration of the arbiter, and pages through exactly the arbitrations with such a member', async () => {
+  // this data's arbitrations are at their counties (no bureau's list): the ministry arbitrates them for this test
+  const ministry = sql(`SELECT unit_id FROM app_user WHERE username='ministry'`)[0][0];
+  const ours = `id > ${base.g} AND state = 'awaiting_arbitration'`;
+  const arbs = sqlCount(`SELECT COUNT(*) FROM problem_group WHERE ${ours}`);
+  const saved = sql(`SELECT id, arbiter_unit_id FROM problem_group WHERE ${ours}`);
+  sql(`UPDATE problem_group SET arbiter_unit_id = ${ministry} WHERE ${ours}`);
+  try {
+    const c = await as('ministry');
+    const named = sqlCount(`SELECT COUNT(*) FROM group_member WHERE g_state = 'awaiting_arbitration' AND s_name LIKE '王%'`);
+    const want = sql(`SELECT g.id FROM problem_group g WHERE g.arbiter_unit_id = ${ministry} AND g.state = 'awaiting_arbitration'
+      AND EXISTS (SELECT 1 FROM group_member m WHERE m.group_id = g.id AND m.s_name LIKE '王%')`).map((x) => Number(x[0])).sort((a, b) => a - b);
+    assert.ok(want.length >= 10 && want.length < arbs, `some of the ${arbs} arbitrations have a member named 王… (${want.length})`);
+    for (const { url, header } of await explainPages(c, '/api/v1/queue?limit=5&name=%E7%8E%8B')) {
+      // the page's statement (the queue's counts and the reminders beside it are not searched)
+      const page = header.split(' | ').map(explainRows).filter((st) => st.some((x) => x.table === 'an'));
+      assert.equal(page.length, 1, `${url}: ${header}`);
+      const an = page[0].filter((x) => x.table === 'an');
+      assert.ok(an.length === 2 && an.every((x) => x.key === 'k_member_gstate_sname' && x.rows <= Math.max(20, named * 2.5)),
+        `${url}: the named members awaiting arbitration (${named}), by (g_state, s_name): ${header}`);
+      assert.ok(!page[0].some((x) => x.table === 'g' && x.key === 'k_group_arbiter'), `${url}: no walk of the arbiter's ${arbs} arbitrations: ${header}`);
+    }
+    const got = [];
+    let cursor = null;
+    do {
+      const r = await c.get(`/api/v1/queue?limit=5&name=%E7%8E%8B${cursor ? `&cursor=${cursor}` : ''}`);
+      assert.equal(r.status, 200, r.text);
+      assert.equal(r.body.queue, 'arbitrations');
+      got.push(...r.body.items.map((x) => x.group_id));
+      cursor = r.body.next_cursor;
+    } while (cursor);
+    assert.deepEqual([...got].sort((a, b) => a - b), want, 'every arbitration with a member named 王…, once');
+    // the same order as the whole list (overdue first, then by the time they wait)
+    const all = [];
+    cursor = null;
+    do {
+      const r = await c.get(`/api/v1/queue?limit=100${cursor ? `&cursor=${cursor}` : ''}`);
+      all.push(...r.body.items.map((x) => x.group_id));
+      cursor = r.body.next_cursor;
+    } while (cursor);
+    assert.deepEqual(got, all.filter((id) => want.includes(id)), 'in the list\'s order');
+  } finally {
+    sql(`UPDATE problem_group SET arbiter_unit_id = CASE id ${saved.map(([id, unit]) => `WHEN ${id} THEN ${unit}`).join(' ')} END
+      WHERE id IN (${saved.map(([id]) => id).join(',')})`);
+  }
+});
