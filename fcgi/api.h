@@ -88,6 +88,7 @@ enum xerr api_wf_member_action(struct req *r, struct resp *w);  /* POST /api/v1/
 enum xerr api_wf_arbitrate(struct req *r, struct resp *w);      /* POST /api/v1/groups/{id}/arbitration */
 enum xerr api_wf_group_deadline(struct req *r, struct resp *w); /* PUT /api/v1/groups/{id}/deadline */
 enum xerr api_wf_queue(struct req *r, struct resp *w);          /* GET /api/v1/queue */
+enum xerr api_wf_reminders(struct req *r, struct resp *w);      /* GET /api/v1/reminders */
 enum xerr api_wf_stats(struct req *r, struct resp *w);          /* GET /api/v1/stats */
 enum xerr api_wf_stats_schools(struct req *r, struct resp *w);  /* GET /api/v1/stats/schools */
 enum xerr api_wf_overdue(struct req *r, struct resp *w);        /* GET /api/v1/overdue */

@@ -1025,16 +1025,26 @@ static void step_unit_json(cJSON *x, const struct db_rows *rs, size_t i, size_t 
 	cJSON_AddNumberToObject(x, "age_days", (double)(db_get_int(rs, i, c + 3) / 86400));
 }
 
-/* Issue 11 item 9 (R24): the escalated steps of the units directly below the caller's, for its work queue. */
-static enum xerr reminders_json(struct req *r, cJSON *o)
+/* GET /api/v1/reminders (issue 11 item 9, R24; R30): the escalated steps of the units directly below the caller's, a
+ * county's or a bureau's, most overdue first, keyset-paged by (due day, group id, member id or 0). */
+enum xerr api_wf_reminders(struct req *r, struct resp *w)
 {
-	struct db_rows rs;
+	long long limit, key[3];
+	int paged;
+	enum xerr e;
+	if ((e = req_query_int(r, w, "limit", 1, 200, 50, &limit)) || (e = cursor_read(r, w, "reminders", key, 3, &paged)))
+		return e;
+	if (paged && (key[0] < 10000101 || key[0] > 99991231 || key[1] < 0 || key[2] < 0))
+		return resp_error(r, w, XE_VALIDATION, "cursor", "The cursor is not valid for this list.");
+	const char *after = paged ? arena_printf(r->arena, "%04lld-%02lld-%02lld", key[0] / 10000, key[0] / 100 % 100, key[0] % 100)
+				  : NULL;
 	const char *county = r->who->unit_level == LEVEL_COUNTY ? r->who->county_code : NULL; /* its schools are below it */
-	enum xerr e = db_wf_reminders(r->db, r->arena, r->who->unit_id, county, 100, &rs);
-	if (e != XE_OK)
+	struct db_rows rs;
+	if ((e = db_wf_reminders(r->db, r->arena, r->who->unit_id, county, (int)limit, after, paged ? (uint64_t)key[1] : 0,
+				 paged ? (uint64_t)key[2] : 0, &rs)) != XE_OK)
 		return e;
 	wd_day td = today_day();
-	cJSON *arr = cJSON_AddArrayToObject(o, "reminders");
+	cJSON *arr, *o = cursor_list(&arr);
 	for (size_t i = 0; i < rs.n; i++) {
 		cJSON *x = overdue_step_json(&rs, i, td);
 		step_unit_json(x, &rs, i, 6);
@@ -1042,7 +1052,15 @@ static enum xerr reminders_json(struct req *r, cJSON *o)
 		cJSON_AddBoolToObject(x, "escalated", 1);
 		cJSON_AddItemToArray(arr, x);
 	}
-	return XE_OK;
+	if (rs.n) {
+		const char *due = db_get(&rs, rs.n - 1, 5);
+		assert(due && strlen(due) == 10); /* every reminder is past a due day */
+		long long last[3] = {atoll(due) * 10000 + atoll(due + 5) * 100 + atoll(due + 8), db_get_int(&rs, rs.n - 1, 1),
+				     db_get(&rs, rs.n - 1, 2) ? db_get_int(&rs, rs.n - 1, 2) : 0};
+		cursor_next(r, o, "reminders", rs.n, limit, last, 3);
+	}
+	resp_header(w, "Cache-Control", "no-store");
+	return resp_json(r, w, 200, o);
 }
 
 enum xerr api_wf_queue(struct req *r, struct resp *w)
@@ -1112,9 +1130,6 @@ enum xerr api_wf_queue(struct req *r, struct resp *w)
 	cJSON_AddNumberToObject(c, "oldest_age_days", (double)(oldest / 86400));
 	cJSON_AddNumberToObject(c, "rejected", counts.n ? (double)db_get_int(&counts, 0, 3) : 0);
 	cJSON_AddItemToObject(o, "items", arr);
-	/* issue 11 item 9: a bureau's queue also reminds it of the steps below it overdue beyond escalation (first page only) */
-	if (!paged && (p->role == ROLE_COUNTY || p->role == ROLE_BUREAU) && (e = reminders_json(r, o)))
-		return e;
 	/* the one envelope, keyset-paged (overdue first, oldest step, id): counts.total is the whole queue */
 	cJSON_AddNullToObject(o, "next_cursor");
 	if (items.n) {

@@ -193,33 +193,37 @@ static const struct db_sql Q_QUEUE_ARB_N = {
 	" COALESCE(MAX(TIMESTAMPDIFF(SECOND, g.arb_since, UTC_TIMESTAMP(6))), 0), 0"
 	" FROM problem_group g WHERE g.arbiter_unit_id = ? AND g.state = 'awaiting_arbitration'"};
 
-/* Issue 11 item 9 (R24): escalated steps of the units directly below a unit (a reminder in its queue; it does not
- * change who decides): its schools' handling, its counties' reviews, the arbitrations of the bureaus below it. The
- * school-side states are the pending states before the county's review. Each part starts from the units below (R30:
- * never from every late step of the country: a county's queue read 7,700 reviews of other counties at 10M, 188 ms).
- * A county's schools are its members' county code (a school's parent is the county of its code): their late members are
- * one range of (county_code, ov_day), every member due before the cutoff being late before it (ov_day <= due_date),
- * not school by school and state by state (10M: 492 ranges and 2,374 entries for 132 reminders; now 281 entries).
- * Arguments: the county code (NULL above a county: no schools below), cutoff (x2); unit id, cutoff; unit id, cutoff;
- * limit. */
+/* Issue 11 item 9 (R24): escalated steps of the units directly below a unit (reminders; they do not change who
+ * decides): its schools' handling, its counties' reviews, the arbitrations of the bureaus below it. The school-side
+ * states are the pending states before the county's review. Each part starts from the units below (R30: never from
+ * every late step of the country: a county's queue read 7,700 reviews of other counties at 10M, 188 ms). A county's
+ * schools are its members' county code (a school's parent is the county of its code): their late members are one range
+ * of (county_code, ov_day), every member due before the cutoff being late before it (ov_day <= due_date), not school by
+ * school and state by state (10M: 492 ranges and 2,374 entries for 132 reminders; now 281 entries). Keyset-paged by
+ * (due day, group id, member id or 0 for an arbitration) (R30: before, the queue's first page answered the first 100
+ * and left the rest out); the page is chosen from the steps' own rows, then only its rows are joined to their group,
+ * unit and record. Arguments: the county code (NULL above a county: no schools below), cutoff (x2), keyset (REM_KEYSET);
+ * unit id, cutoff, keyset; unit id, cutoff, keyset (REM_KEYSET_G); limit. */
+#define REM_KEYSET(DUE, GID, MID)                                                                                     \
+	" AND (? = 0 OR " DUE " > ? OR (" DUE " = ? AND (" GID " > ? OR (" GID " = ? AND " MID " > ?))))"
+#define REM_KEYSET_G " AND (? = 0 OR g.arb_due_date > ? OR (g.arb_due_date = ? AND g.id > ?))"
 static const struct db_sql Q_REMINDERS = {
-	"SELECT 'member', m.group_id, m.id, g.type, m.state, m.due_date, su.code, su.name, su.level,"
-	" TIMESTAMPDIFF(SECOND, m.step_started_at, UTC_TIMESTAMP(6)), s.name"
-	" FROM group_member m FORCE INDEX (k_member_county_ov) STRAIGHT_JOIN unit su ON su.id = m.school_id"
-	" JOIN problem_group g ON g.id = m.group_id JOIN student s ON s.id = m.student_id"
+	"SELECT y.kind, y.gid, y.mid, g.type, y.st, y.due, u.code, u.name, u.level,"
+	" TIMESTAMPDIFF(SECOND, y.since, UTC_TIMESTAMP(6)), s.name FROM ("
+	"SELECT 'member' kind, m.group_id gid, m.id mid, m.id mk, m.state st, m.due_date due, m.school_id uid,"
+	" m.student_id sid, m.step_started_at since FROM group_member m FORCE INDEX (k_member_county_ov)"
 	" WHERE m.county_code = ? AND m.ov_day < ? AND m.state IN ('unconfirmed','open','awaiting_leader') AND m.due_date < ?"
-	" UNION ALL SELECT 'member', m.group_id, m.id, g.type, m.state, m.due_date, cu.code, cu.name, cu.level,"
-	" TIMESTAMPDIFF(SECOND, m.step_started_at, UTC_TIMESTAMP(6)), s.name"
+	REM_KEYSET("m.due_date", "m.group_id", "m.id")
+	" UNION ALL SELECT 'member', m.group_id, m.id, m.id, m.state, m.due_date, cu.id, m.student_id, m.step_started_at"
 	" FROM unit cu STRAIGHT_JOIN group_member m FORCE INDEX (k_member_county) ON m.county_code = cu.code"
-	" AND m.state = 'awaiting_review'"
-	" JOIN problem_group g ON g.id = m.group_id JOIN student s ON s.id = m.student_id"
-	" WHERE cu.parent_id = ? AND cu.level = 3 AND m.due_date < ?"
-	" UNION ALL SELECT 'arbitration', g.id, NULL, g.type, g.state, g.arb_due_date, au.code, au.name, au.level,"
-	" TIMESTAMPDIFF(SECOND, g.arb_since, UTC_TIMESTAMP(6)), NULL"
+	" AND m.state = 'awaiting_review' WHERE cu.parent_id = ? AND cu.level = 3 AND m.due_date < ?"
+	REM_KEYSET("m.due_date", "m.group_id", "m.id")
+	" UNION ALL SELECT 'arbitration', g.id, NULL, 0, g.state, g.arb_due_date, au.id, NULL, g.arb_since"
 	" FROM unit au STRAIGHT_JOIN problem_group g FORCE INDEX (k_group_arbiter) ON g.arbiter_unit_id = au.id"
-	" AND g.state = 'awaiting_arbitration'"
-	" WHERE au.parent_id = ? AND g.arb_due_date < ?"
-	" ORDER BY 6, 2, 3 LIMIT ?"};
+	" AND g.state = 'awaiting_arbitration' WHERE au.parent_id = ? AND g.arb_due_date < ?" REM_KEYSET_G
+	" ORDER BY due, gid, mk LIMIT ?) y"
+	" STRAIGHT_JOIN unit u ON u.id = y.uid JOIN problem_group g ON g.id = y.gid LEFT JOIN student s ON s.id = y.sid"
+	" ORDER BY y.due, y.gid, y.mk"};
 
 /* ---- jurisdiction-scoped statements: the one scope filter (scope.h) on the member's path ---- */
 #define SCOPED(F) SCOPE_EACH(F, "m", "school_id")
@@ -797,15 +801,20 @@ enum xerr db_wf_queue_arbiter(struct db *db, struct arena *a, uint32_t unit_id, 
 }
 
 enum xerr db_wf_reminders(struct db *db, struct arena *a, uint32_t unit_id, const char *county_code, int limit,
-			  struct db_rows *rows)
+			  const char *after_due, uint64_t after_group, uint64_t after_member, struct db_rows *rows)
 {
 	const char *cut = NULL;
 	enum xerr e = db_wf_escalate_cutoff(db, a, &cut);
 	if (e != XE_OK)
 		return e;
+	const int k = after_due != NULL;
+	const char *d = after_due ? after_due : "1000-01-01";
+#define REM_K DBI(k), DBS(d), DBS(d), DBI(after_group), DBI(after_group), DBI(after_member)
 	return db_exec(db, a, &Q_REMINDERS,
-		       DB_ARGS(DBS(county_code), DBS(cut), DBS(cut), DBI(unit_id), DBS(cut), DBI(unit_id), DBS(cut), DBI(limit)),
+		       DB_ARGS(DBS(county_code), DBS(cut), DBS(cut), REM_K, DBI(unit_id), DBS(cut), REM_K, DBI(unit_id), DBS(cut),
+			       DBI(k), DBS(d), DBS(d), DBI(after_group), DBI(limit)),
 		       rows, NULL, NULL);
+#undef REM_K
 }
 
 enum xerr db_wf_overdue(struct db *db, struct arena *a, const struct principal *who, const char *today, int limit,

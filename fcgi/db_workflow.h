@@ -164,10 +164,12 @@ enum xerr db_wf_overdue(struct db *db, struct arena *a, const struct principal *
  * XJ_ESCALATE_WORKING_DAYS (default 5) working days past its due date. YYYY-MM-DD in the arena. */
 enum xerr db_wf_escalate_cutoff(struct db *db, struct arena *a, const char **out);
 /* Escalated steps of the units directly below unit_id (county_code: the unit's own if it is a county, whose schools
- * are below it; else NULL), most overdue first: kind, group_id, member_id, type, state, due, unit code, unit name,
- * unit level, step age in seconds, student name. */
+ * are below it; else NULL), most overdue first, keyset-paged by (due, group id, member id or 0): the page after
+ * (after_due YYYY-MM-DD, after_group, after_member), or the first with after_due NULL. Columns: kind, group_id,
+ * member_id (NULL for an arbitration), type, state, due, unit code, unit name, unit level, step age in seconds,
+ * student name. */
 enum xerr db_wf_reminders(struct db *db, struct arena *a, uint32_t unit_id, const char *county_code, int limit,
-			  struct db_rows *rows);
+			  const char *after_due, uint64_t after_group, uint64_t after_member, struct db_rows *rows);
 
 /* R29 feed of a province: sequence the committed queue, then read events with seq > cursor.
  * Columns: seq, history_id, created_at, group_id, member_id, student_id, actor_role, action,

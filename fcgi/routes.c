@@ -62,6 +62,7 @@ const struct route routes[] = {
 	{"POST", "/api/v1/groups/{id}/arbitration", api_wf_arbitrate, ROLE_BUREAU, 8 * KB},
 	{"PUT", "/api/v1/groups/{id}/deadline", api_wf_group_deadline, ROLE_BUREAU | ROLE_ADMIN, 1 * KB},
 	{"GET", "/api/v1/queue", api_wf_queue, ROLES_HUMAN, 0},
+	{"GET", "/api/v1/reminders", api_wf_reminders, ROLE_COUNTY | ROLE_BUREAU, 0},
 	{"GET", "/api/v1/stats", api_wf_stats, ROLE_COUNTY | ROLE_BUREAU | ROLE_ADMIN | ROLE_PROVINCE_API, 0},
 	{"GET", "/api/v1/stats/schools", api_wf_stats_schools, ROLE_COUNTY | ROLE_BUREAU | ROLE_ADMIN | ROLE_PROVINCE_API, 0},
 	{"GET", "/api/v1/overdue", api_wf_overdue, ROLE_COUNTY | ROLE_BUREAU | ROLE_ADMIN | ROLE_PROVINCE_API, 0},

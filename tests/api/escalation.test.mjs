@@ -15,6 +15,19 @@ const unitName = (code) => sql(`SELECT name FROM unit WHERE code = '${code}'`)[0
 /** Walk the first page of an overdue list / reminders for the item of member m (or group g). */
 const find = (items, m, g) => (items || []).find((x) => (m ? x.member_id === m : x.kind === 'arbitration' && x.group_id === g));
 
+/** Every reminder of a county or bureau, page by page (GET /api/v1/reminders, keyset-paged). */
+async function reminders(client, limit = 50) {
+  const out = [];
+  let cursor = null;
+  do {
+    const r = await client.get(`/api/v1/reminders?limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+    assert.equal(r.status, 200, r.text);
+    out.push(...r.body.items);
+    cursor = r.body.next_cursor;
+  } while (cursor);
+  return out;
+}
+
 test('issue 11.9 R24: the overdue list gives each step\'s unit, age and escalation; a step just overdue is not escalated', async () => {
   const g = makeGroup({ type: 'id_dup', members: [{ school: S.a, dueDate: LONG_AGO }, { school: S.b, dueDate: yesterday() }] });
   const [A, B] = g.members;
@@ -40,7 +53,7 @@ test('issue 11.9 R24: escalated school steps remind their county; a county\'s es
   const g3 = makeGroup({ type: 'id_dup', members: [{ school: S.a, state: 'approved' }, { school: S.b, state: 'approved' }] });
   sql(`UPDATE problem_group SET state = 'awaiting_arbitration', arb_since = UTC_TIMESTAMP(6) - INTERVAL 60 DAY, arb_due_date = '${LONG_AGO}' WHERE id = ${g3.id}`);
   const county = await login('county_130102'), city = await login('city_1301'), prov = await login('prov_13');
-  const qc = (await county.get('/api/v1/queue?limit=1')).body, qm = (await city.get('/api/v1/queue?limit=1')).body, qp = (await prov.get('/api/v1/queue?limit=1')).body;
+  const qc = { reminders: await reminders(county) }, qm = { reminders: await reminders(city) }, qp = { reminders: await reminders(prov) };
   const r1 = find(qc.reminders, g1.members[0].id);
   assert.ok(r1, 'the county is reminded of its school\'s step');
   assert.equal(r1.unit.code, S.a);
@@ -59,6 +72,40 @@ test('issue 11.9 R24: escalated school steps remind their county; a county\'s es
   assert.ok([403, 409].includes((await act(county, g1.members[0].id, 'submit_corroborate', { opinion: 'x' })).status));
   assert.equal(sql(`SELECT state FROM group_member WHERE id = ${g1.members[0].id}`)[0][0], 'open', 'nothing changed');
   assert.equal((await prov.post(`/api/v1/groups/${g3.id}/arbitration`, { member_id: g3.members[0].id, reason: 'x' })).status, 403);
-  // the school itself has no reminders list
-  assert.equal((await (await login('clerk_a')).get('/api/v1/queue?limit=1')).body.reminders, undefined);
+  // the school itself has no reminders list; the work queue does not carry them
+  assert.equal((await (await login('clerk_a')).get('/api/v1/reminders')).status, 403);
+  assert.equal((await county.get('/api/v1/queue?limit=1')).body.reminders, undefined);
+});
+
+test('issue 11.9 R24, R30: a county\'s reminders are keyset-paged: every escalated step once, most overdue first, on every page', async () => {
+  // more reminders than a page: before, the queue's first page answered the first 100 and left the rest out
+  const days = ['2001-03-03', '2001-03-04', '2001-03-04', '2001-03-05']; // (after the browser test's steps: they stay on its first page)
+  const mine = [];
+  for (const d of days) {
+    const g = makeGroup({ type: 'id_dup', members: [{ school: S.a, dueDate: d }, { school: S.a2, dueDate: d }] });
+    mine.push(...g.members.map((x) => x.id));
+  }
+  const county = await login('county_130102');
+  const all = await reminders(county, 50);
+  for (const limit of [1, 3]) {
+    const paged = await reminders(county, limit);
+    assert.deepEqual(paged.map((x) => `${x.kind}:${x.group_id}:${x.member_id}`), all.map((x) => `${x.kind}:${x.group_id}:${x.member_id}`),
+      `pages of ${limit}: the same reminders in the same order`);
+  }
+  const key = (x) => [x.due_date, x.group_id, x.member_id ?? 0];
+  for (let i = 1; i < all.length; i++) {
+    const [a, b] = [key(all[i - 1]), key(all[i])];
+    assert.ok(a[0] < b[0] || (a[0] === b[0] && (a[1] < b[1] || (a[1] === b[1] && a[2] < b[2]))), `in order: ${a} before ${b}`);
+  }
+  for (const id of mine) assert.equal(all.filter((x) => x.member_id === id).length, 1, `member ${id}: once`);
+  // a cursor of another list, or tampered, is refused (422 cursor) and answers nothing
+  const first = await county.get('/api/v1/reminders?limit=1');
+  assert.ok(first.body.next_cursor);
+  const bad = await county.get(`/api/v1/reminders?limit=1&cursor=${encodeURIComponent(first.body.next_cursor.slice(0, -2) + 'xx')}`);
+  assert.equal(bad.status, 422, bad.text);
+  assert.equal(bad.body.error.field, 'cursor');
+  const other = (await county.get('/api/v1/overdue?limit=1')).body.next_cursor;
+  if (other) assert.equal((await county.get(`/api/v1/reminders?limit=1&cursor=${encodeURIComponent(other)}`)).status, 422);
+  assert.equal((await county.get('/api/v1/reminders?limit=0')).status, 422);
+  assert.equal((await county.get('/api/v1/reminders?limit=201')).status, 422);
 });

@@ -10,6 +10,7 @@ const LISTS = [
   ['county_130102', '/api/v1/students'], ['county_130102', '/api/v1/groups'], ['admin_13', '/api/v1/users'],
   ['admin_13', '/api/v1/units'], ['admin_13', '/api/v1/credentials'], ['admin_13', '/api/v1/security-log'],
   ['county_130102', '/api/v1/queue'], ['county_130102', '/api/v1/overdue'], ['city_1301', '/api/v1/stats/schools'],
+  ['county_130102', '/api/v1/reminders'],
 ];
 
 test('issue 10.6 every list answers the one envelope {items, next_cursor} and nothing of a total', async () => {

@@ -47,6 +47,8 @@ test('issue 11.9 R24: the city sees its units\' overdue steps grouped by unit wi
   for (const x of [C]) { assert.deepEqual(x.errors, []); assert.deepEqual(x.http, []); await x.ctx.close(); }
 
   const K = await as('county_130102');
+  // its home counts the reminders (GET /api/v1/reminders: a number, "200+" beyond a page of 200)
+  await K.page.waitForFunction(() => /^[1-9]\d*\+?$/.test(document.querySelector('[data-tile="home.reminders"] [data-n]')?.textContent || ''));
   await K.page.goto(`${BASE}/#/queue`);
   await K.page.waitForSelector(`[data-reminders] [data-reminder="${g1.members[0].id}"]`);
   assert.match(await K.page.textContent(`[data-reminder="${g1.members[0].id}"]`), /长安区第一实验小学.*待处理.*33 天/);

@@ -152,6 +152,10 @@ export async function installMock(ctx, w, who) {
       const limit = Number(url.searchParams.get('limit') || 100);
       return json(route, 200, { queue: 'x', role: who.role, today: today(), next_cursor: null, counts: { total: items.length, overdue: items.filter((x) => x.overdue).length, oldest_age_days: 16, rejected: items.filter((x) => x.reject_reason).length }, items: items.slice(0, limit) });
     }
+    if (method === 'GET' && p === '/api/v1/reminders') {
+      // issue 11 item 9: a county's or bureau's reminders, keyset-paged (none in this world)
+      return json(route, 200, { items: [], next_cursor: null });
+    }
     if (method === 'GET' && p === '/api/v1/overdue') {
       const items = w.groups.flatMap((g) => g.members.filter((x) => x.due_date < today()).map((x) => ({ kind: 'member', group_id: g.id, member_id: x.id, type: g.type, state: x.state, due_date: x.due_date, days_overdue: 3, school_id: x.school_id, county_code: x.county_code, name: x.student.name, student_no: x.student.student_no })));
       return json(route, 200, { today: today(), items, next_cursor: null });

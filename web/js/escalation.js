@@ -3,7 +3,7 @@
 // past due) in a bureau's work queue. A reminder only: who decides does not change. Not a view: views import it.
 import { t, extend } from './i18n.js';
 import { h } from './dom.js';
-import { label, day, table, tf } from './ui.js';
+import { label, day, table, tf, pagedList, cursorLoader } from './ui.js';
 
 extend({
   zh: {
@@ -53,10 +53,12 @@ export function unitSummary(items) {
   ], rows, { caption: t('esc.units'), rowAttrs: (u) => ({ data: { overdueUnit: u.code } }) }));
 }
 
-/** The reminders of a queue answer (GET /api/v1/queue reminders), or null when there are none. @param {any[]} list */
-export function remindersSection(list) {
-  if (!Array.isArray(list) || !list.length) return null;
-  return h('section', { class: 'card', data: { reminders: '' } }, h('h2', {}, t('esc.reminders')), h('p', { class: 'muted' }, t('esc.reminders_note')), table([
+/**
+ * The reminders of a county or bureau (GET /api/v1/reminders, keyset-paged: every one of them, page by page), hidden while
+ * there are none. @param {(e: unknown) => void} [onError] @returns {Promise<HTMLElement>}
+ */
+export async function remindersSection(onError) {
+  const columns = [
     { label: t('f.group'), cell: (it) => h('a', { href: `#/groups/${encodeURIComponent(it.group_id)}` }, `#${it.group_id}`) },
     { label: t('esc.unit'), cell: (it) => it.unit?.name || '' },
     { label: t('esc.step'), cell: stepText },
@@ -64,5 +66,16 @@ export function remindersSection(list) {
     { label: t('f.due'), cell: (it) => day(it.due_date) },
     { label: t('f.age'), cell: (it) => tf('ui.days', { n: it.age_days ?? 0 }) },
     { label: t('esc.badge'), cell: escalatedBadge },
-  ], list, { caption: t('esc.reminders'), rowAttrs: (it) => ({ data: { reminder: it.member_id ?? `g${it.group_id}` } }) }));
+  ];
+  let first = true;
+  const list = pagedList({
+    load: cursorLoader('/api/v1/reminders'),
+    draw: (items) => table(columns, items, { caption: t('esc.reminders'), rowAttrs: (it) => ({ data: { reminder: it.member_id ?? `g${it.group_id}` } }) }),
+    onLoaded: (res) => { if (first) { sec.hidden = !res.items.length; first = false; } },
+    onError,
+  });
+  const sec = h('section', { class: 'card', data: { reminders: '' } }, h('h2', {}, t('esc.reminders')), h('p', { class: 'muted' }, t('esc.reminders_note')), list.el);
+  sec.hidden = true;
+  await list.first();
+  return sec;
 }

@@ -3,12 +3,13 @@ import { makeGroup, ensureUsers } from '../../lib/workflow.mjs';
 
 export default {
   module: 'workflow',
-  owns: ['/api/v1/members', '/api/v1/queue', '/api/v1/stats', '/api/v1/overdue', '/api/v1/holidays', '/api/v1/feed',
+  owns: ['/api/v1/members', '/api/v1/queue', '/api/v1/reminders', '/api/v1/stats', '/api/v1/overdue', '/api/v1/holidays', '/api/v1/feed',
     '/api/v1/groups/{id}'],
   covers: ['GET /api/v1/groups/{id}', 'POST /api/v1/members/{id}/actions', 'POST /api/v1/groups/{id}/arbitration',
     'PUT /api/v1/groups/{id}/deadline', 'GET /api/v1/feed'],
   unscoped: {
     'GET /api/v1/queue': "the caller's own work queue, filtered by its unit in SQL",
+    'GET /api/v1/reminders': "the steps of the units directly below the caller's own unit (parent_id / county code in SQL)",
     'GET /api/v1/stats': "counts within the caller's own jurisdiction",
     'GET /api/v1/stats/schools': "the schools within the caller's own jurisdiction (county_code range of its unit)",
     'GET /api/v1/overdue': "the caller's own jurisdiction",

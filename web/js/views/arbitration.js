@@ -52,7 +52,7 @@ export async function render(main, rest) {
   replace(main, h('section', { data: { arbitration: '' } }, h('h1', {}, t('arb.title')), h('p', { class: 'muted' }, t('arb.note')), reminders, form, list.el));
   await list.first();
   // issue 11 item 9: the bureau is reminded of the steps below it long past due (it does not decide them)
-  replace(reminders, remindersSection((await api('GET', '/api/v1/queue?limit=1')).reminders));
+  replace(reminders, await remindersSection(flashError));
 }
 
 /** One group: facts side by side, each side's opinion and evidence, the decision form. */

@@ -43,8 +43,9 @@ const totalOf = (r) => (r?.counts?.total !== undefined ? Number(r.counts.total) 
 let queueP = null;
 const queueCount = (k) => { queueP ??= api('GET', '/api/v1/queue?limit=1'); return queueP.then((r) => (r?.counts?.[k] ?? (k === 'total' ? totalOf(r) : null))); };
 
-/** How many escalated steps below the caller remind it (GET /api/v1/queue reminders, issue 11 item 9). */
-const reminderCount = () => { queueP ??= api('GET', '/api/v1/queue?limit=1'); return queueP.then((r) => (Array.isArray(r?.reminders) ? r.reminders.length : null)); };
+/** How many escalated steps below the caller remind it (GET /api/v1/reminders, issue 11 item 9): "200+" when there are more. */
+const reminderCount = () => api('GET', '/api/v1/reminders?limit=200')
+  .then((r) => (Array.isArray(r?.items) ? `${r.items.length}${r.next_cursor ? '+' : ''}` : null));
 
 /** Render the home page for the signed-in role. @param {HTMLElement} main */
 export async function render(main) {

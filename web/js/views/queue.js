@@ -2,7 +2,7 @@
 import { t, extend } from '../i18n.js';
 import { h, replace } from '../dom.js';
 import { state, flashError, hashParams } from '../shell.js';
-import { qs, api } from '../api.js';
+import { qs } from '../api.js';
 import { reasonText, label, fact, day, when, ageDays, dueCell, isOverdue, table, pagedList, cursorLoader, fetchAllPages, exportButtons, tf, searchForm, pick, typeFilter, dueBeforeFilter, whyText } from '../ui.js';
 import { remindersSection } from '../escalation.js';
 
@@ -61,5 +61,5 @@ export async function render(main) {
     h('p', { class: 'muted' }, t('queue.note')), reminders, chips, form, h('div', { class: 'toolbar' }, exp), list.el));
   await list.first();
   // issue 11 item 9: a county is reminded of its schools' steps long past due (it does not decide them)
-  if (state.user.role === 'county') replace(reminders, remindersSection((await api('GET', '/api/v1/queue?limit=1')).reminders));
+  if (state.user.role === 'county') replace(reminders, await remindersSection(flashError));
 }
