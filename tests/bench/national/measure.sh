@@ -95,6 +95,7 @@ requests() { # level -> "name path" lines: what that level's screens ask
   echo "queue.name /api/v1/queue?limit=50&name=$msur"
   echo "queue.due_before /api/v1/queue?limit=50&due_before=$soon"
   [ "$l" = school ] && return
+  echo "reminders /api/v1/reminders?limit=50"
   echo "overdue /api/v1/overdue?limit=50"
   echo "overdue.name /api/v1/overdue?limit=50&name=$msur"
   echo "stats /api/v1/stats"
