@@ -41,6 +41,12 @@ test('issue 11.10 R17: an automatic rejection is stored as its code and served i
   const item = q.items.find((x) => x.member_id === B.id);
   assert.ok(item, 'listed as rejected, to handle again');
   assert.equal(item.reject_system.code, 'auto_reject');
+  // R20: the problem list's filter "rejected, to handle again" is the same concept (sql/404: a code without words too)
+  for (const who of [COUNTY[130102], CLERK.a2]) {
+    const r = await (await login(who)).get('/api/v1/groups?rejected=1&limit=100');
+    assert.equal(r.status, 200, r.text);
+    assert.ok(r.body.items.some((x) => x.id === g.id), `${who}: the group of the member rejected automatically is listed as rejected`);
+  }
 });
 
 test('issue 11.10 R18 R29: the arbitrator\'s words stay the person\'s; the system text comes from the table; the feed reads Chinese text then the words', async () => {
