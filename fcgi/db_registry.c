@@ -1215,24 +1215,6 @@ out:
 	return e;
 }
 
-static const struct db_sql Q_APPLY_CHANGE = {
-	"UPDATE student SET name=?, gender=?, birth_date=?, id_type=?, id_number=?, id_check=?, grade=?, class_name=?,"
-	" enrol_date=?, guardian_name=?, guardian_phone=?, touch_batch=?, version=version+1, updated_at=UTC_TIMESTAMP(6)"
-	" WHERE id=? AND version=? AND status<>'deleted'"};
-
-enum xerr db_reg_apply_change(struct db *db, uint64_t student_id, long long expected_version, const struct student_rec *r,
-			      uint64_t batch)
-{
-	unsigned long long n = 0;
-	enum xerr e = db_exec(db, NULL, &Q_APPLY_CHANGE,
-			      DB_ARGS(DBS(r->name), DBSN(&r->gender, 1), DBS(r->birth), DBSN(&r->id_type, 1),
-				      r->id_number[0] ? DBS(r->id_number) : DBNULL, DBS(r->id_check), DBS(r->grade), DBS(r->class_name),
-				      r->enrol[0] ? DBS(r->enrol) : DBNULL, DBS(r->guardian), DBS(r->phone), B, DBI(student_id),
-				      DBI(expected_version)),
-			      NULL, &n, NULL);
-	return e != XE_OK ? e : n == 1 ? XE_OK : XE_CONFLICT;
-}
-
 enum xerr db_reg_touch(struct db *db, const uint64_t *student_ids, size_t n, uint64_t batch)
 {
 	for (size_t i = 0; i < n; i++) {

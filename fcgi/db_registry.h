@@ -159,12 +159,6 @@ size_t db_reg_detect_transitions(const struct reg_detect_transition **out);
 /* The statement that adds members (its state is wf_entry_state's CASE over d.type), for the tests. */
 const char *db_reg_detect_entry_sql(void);
 
-/* R15: give a record the new values of an approved change, inside the caller's transaction. Optimistic: XE_CONFLICT
- * when the record's version is not expected_version (or it is deleted). The school stays; id_check follows the new
- * number; the record is marked with batch, so db_reg_detect(db, a, batch, 0, ...) then re-runs the duplicate check
- * on it: a clash it left closes (R9), a new one opens, a register finding about its old number or name is stale. */
-enum xerr db_reg_apply_change(struct db *db, uint64_t student_id, long long expected_version, const struct student_rec *rec,
-			      uint64_t batch);
 /* Mark records as touched by batch (for a change or result applied by another module, before db_reg_detect). */
 enum xerr db_reg_touch(struct db *db, const uint64_t *student_ids, size_t n, uint64_t batch);
 

@@ -520,36 +520,6 @@ enum xerr registry_register_result(struct db *db, struct arena *a, const struct 
 	return db_tx(db, res_tx, &c);
 }
 
-/* ================================================================ changes (R15, called by the workflow) */
-
-enum xerr registry_apply_change(struct db *db, struct arena *a, const struct reg_actor *who, uint64_t student_id,
-				long long expected_version, const struct student_in *in, struct reg_outcome *out)
-{
-	struct student_rec *rec = arena_alloc(a, sizeof *rec);
-	uint64_t batch = 0;
-	enum xerr e;
-	memset(out, 0, sizeof *out);
-	if (validate(in, rec, out))
-		return XE_OK;
-	if ((e = db_reg_batch_new(db, "change", who->user_id, who->role, &batch)) != XE_OK)
-		return e;
-	e = db_reg_apply_change(db, student_id, expected_version, rec, batch);
-	if (e == XE_CONFLICT) {
-		outcome_error(out, XE_CONFLICT, "version", "version", "The record changed meanwhile; reload it.", "记录已被修改，请刷新后重试。");
-		return XE_OK;
-	}
-	if (e != XE_OK || (e = db_reg_detect(db, a, batch, 0, NULL)) != XE_OK ||
-	    (e = suspects_check_batch(db, a, batch)) != XE_OK) /* R31 */
-		return e;
-	const char *no = NULL;
-	if ((e = db_reg_student_no(db, a, student_id, &no)) != XE_OK || (e = fill_problems(db, a, student_id, out)) != XE_OK)
-		return e;
-	out->status = "applied";
-	out->student_id = student_id;
-	snprintf(out->student_no, sizeof out->student_no, "%s", no ? no : "");
-	return XE_OK;
-}
-
 /* ================================================================ import: files and headers */
 
 /* Column mapping of a sheet's header row: field of each column (-1 none) and the header text of each field. */

@@ -65,12 +65,6 @@ enum xerr registry_register_result(struct db *db, struct arena *a, const struct 
 				   const char *new_number, const char *idem_scope, const char *idem_key, const char *req_sha,
 				   const char **replayed, struct reg_outcome *out);
 
-/* R15 for the workflow: validate new values in (all fields; pass the record's own school_code: a transfer is no change), apply them to
- * student_id at expected_version and re-run detection, INSIDE the caller's transaction (no db_tx here). Record-level
- * problems in out (status "error": 422 fields, 409 version); out->status "applied" with the record's open groups. */
-enum xerr registry_apply_change(struct db *db, struct arena *a, const struct reg_actor *who, uint64_t student_id,
-				long long expected_version, const struct student_in *in, struct reg_outcome *out);
-
 /* R15 after the workflow applied an approved change itself: run the national check (R7-R9) for student_id in
  * the caller's transaction, so new clashes of the new values open or join groups. actor: who approved. */
 enum xerr registry_detect_student(struct db *db, struct arena *a, uint64_t student_id, uint64_t actor_id, const char *actor_role);
