@@ -1336,6 +1336,8 @@ enum xerr api_wf_stats_schools(struct req *r, struct resp *w)
 		json_add_str(x, "code", db_get(&page, i, 2));
 		json_add_str(x, "name", db_get(&page, i, 3));
 		json_add_str(x, "county_code", db_get(&page, i, 0));
+		cJSON_AddBoolToObject(x, "closed", db_get(&page, i, 4) != NULL); /* issue 16: listed, its records still count */
+		json_add_str(x, "closed_at", db_get(&page, i, 4));
 		cJSON_AddItemToArray(arr, unit_counts(x));
 		idx[i] = (struct unit_row){arena_printf(r->arena, "%s/%s", db_get(&page, i, 0), db_get(&page, i, 1)), x};
 	}

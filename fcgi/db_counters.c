@@ -48,7 +48,8 @@ static const struct db_sql Q_ROLLUP_BELOW = ROLLUP_BELOW("PRIMARY"), Q_ROLLUP_BE
  * as one bound JSON array (JSON_TABLE columns utf8mb4_bin like the tables', so each school is a probe of the key), not
  * summed: the caller adds them up (grouping them here took a temporary table, a third of the time). */
 static const struct db_sql Q_SCHOOL_PAGE = {
-	"SELECT u.county_code, u.id, u.code, u.name FROM unit u FORCE INDEX (k_unit_county) WHERE " UNDER("u.county_code")
+	"SELECT u.county_code, u.id, u.code, u.name, DATE_FORMAT(u.closed_at, '%Y-%m-%dT%H:%i:%sZ') FROM unit u"
+	" FORCE INDEX (k_unit_county) WHERE " UNDER("u.county_code")
 	" AND u.level = 4 AND (u.county_code > ? OR (u.county_code = ? AND u.id > ?)) ORDER BY u.county_code, u.id LIMIT ?"};
 static const struct db_sql Q_SCHOOL_SUMS = {
 	"SELECT c.county_code, c.school_id, " KEYED ", c.n FROM JSON_TABLE(?, '$[*]' COLUMNS (cc CHAR(6) CHARACTER SET utf8mb4"

@@ -25,7 +25,7 @@ enum xerr db_counters_units_below(struct db *db, struct arena *a, const struct p
 				  struct db_rows *rows);
 /* A page of the schools under who's unit (a bureau), keyset-paged by (county code, school id): the schools after
  * (after_county, after_school) (after_county NULL: the first page), at most limit. page: county_code, school_id, school
- * code, school name, one row a school; sums: county_code, school_id, kind, key, n, the page's count_school rows (as
+ * code, school name, when it closed (NULL: open; a closed school keeps its records and counts), one row a school; sums: county_code, school_id, kind, key, n, the page's count_school rows (as
  * db_counters_school_totals before summing: several rows a key, to be added up); groups: unit_key ("county/school
  * id"), kind, state, n, the page's count_group rows (as db_counters_groups_below, to be added up). Rows with n = 0 and
  * the dated kinds' rows from today on are left out. */

@@ -78,6 +78,17 @@ test('issue 16.2 16.5 an empty school closes: its users are disabled, it takes n
   assert.equal(batch.body.results[0].status, 'error');
   assert.equal(batch.body.results[0].error.field, 'school_code');
   assert.equal((await county.get(`/api/v1/schools/${s.id}`)).body.closed, true, 'still readable');
+  // the bureau's per-school statistics still list it, marked closed (its records and history keep counting)
+  let row, cursor = '';
+  do {
+    const pg = await county.get(`/api/v1/stats/schools?limit=200${cursor ? `&cursor=${cursor}` : ''}`);
+    assert.equal(pg.status, 200, pg.text);
+    row = pg.body.items.find((x) => x.id === s.id);
+    cursor = pg.body.next_cursor;
+  } while (!row && cursor);
+  assert.ok(row, 'a closed school is listed in GET /api/v1/stats/schools');
+  assert.equal(row.closed, true);
+  assert.match(row.closed_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
   assertError(await county.post(`/api/v1/schools/${s.id}/close`, { version: done.body.version }), 409, 'conflict');
 });
 

@@ -30,7 +30,7 @@ test('issue 13 item 3 county bureau: home tiles and per-county and per-school st
   await page.goto(`${BASE}/#/stats`);
   await page.waitForSelector('[data-unit-rows="school"] tbody tr');
   const rows = await page.locator('[data-unit-rows="school"] tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.cells].map((td) => td.textContent)));
-  assert.deepEqual(rows, schools.map((s) => [s.name, s.code, String(sum(s.students_by_status)), String(s.students_by_status.pending ?? 0),
+  assert.deepEqual(rows, schools.map((s) => [s.name + (s.closed ? '（已撤销）' : ''), s.code, String(sum(s.students_by_status)), String(s.students_by_status.pending ?? 0),
     String(sum(s.members_by_state)), String(s.groups_total), String(s.groups_total - (s.groups_by_state.done ?? 0)), String(s.overdue.members)]));
   assert.equal(await page.locator('[data-unit-rows="county"] tbody tr').count(), api.counties.length);
   assert.match(await page.textContent('[data-unit-rows="school"] h2'), /^各学校明细$/);

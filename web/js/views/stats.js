@@ -12,7 +12,7 @@ extend({
     'stats.charts_failed': '图表无法加载，以下为统计表。', 'stats.scope': '范围', 'stats.open_only': '仅未处理完毕', 'stats.all': '全部（含已处理完毕）',
     'stats.export': '导出统计表（CSV）', 'stats.asof': '统计日期', 'stats.overdue_arb': '超期未仲裁', 'stats.past_deadline': '超过限期消化截止日期的组',
     'stats.units_province': '各省明细', 'stats.units_county': '各区县明细', 'stats.units_school': '各学校明细', 'stats.students': '学籍数', 'stats.pending': '待审核',
-    'stats.members': '问题学籍（人次）', 'stats.groups': '问题组', 'stats.groups_open': '未处理完毕的组', 'stats.late': '超期（人次）', 'stats.code': '代码',
+    'stats.members': '问题学籍（人次）', 'stats.groups': '问题组', 'stats.groups_open': '未处理完毕的组', 'stats.late': '超期（人次）', 'stats.code': '代码', 'stats.closed': '（已撤销）',
   },
   en: {
     'stats.title': 'Problem record statistics', 'stats.by_type': 'By problem type', 'stats.by_state': 'By handling state', 'stats.by_gstate': 'By arbitration state',
@@ -20,7 +20,7 @@ extend({
     'stats.charts_failed': 'Charts could not be loaded; the tables follow.', 'stats.scope': 'Scope', 'stats.open_only': 'Open groups only', 'stats.all': 'All (including done)',
     'stats.export': 'Export the statistics (CSV)', 'stats.asof': 'As of', 'stats.overdue_arb': 'arbitrations overdue', 'stats.past_deadline': 'groups past the clearance deadline',
     'stats.units_province': 'Per province', 'stats.units_county': 'Per county', 'stats.units_school': 'Per school', 'stats.students': 'Records', 'stats.pending': 'Pending approval',
-    'stats.members': 'Problem records (members)', 'stats.groups': 'Groups', 'stats.groups_open': 'Groups not done', 'stats.late': 'Overdue (members)', 'stats.code': 'Code',
+    'stats.members': 'Problem records (members)', 'stats.groups': 'Groups', 'stats.groups_open': 'Groups not done', 'stats.late': 'Overdue (members)', 'stats.code': 'Code', 'stats.closed': ' (closed)',
   },
 });
 
@@ -30,7 +30,8 @@ const unitName = (k, x) => (x && typeof x === 'object' ? x.name || x.county_name
 const sum = (o) => Object.values(o || {}).reduce((a, n) => a + Number(n), 0);
 /** Columns of the per-county and per-school rows (issue 13 item 3): the same counts as the totals, one row a unit. */
 const unitColumns = () => [
-  { label: t('stats.unit'), cell: (u) => u.name || u.code || '' }, { label: t('stats.code'), cell: (u) => u.code || '' },
+  // a closed school is listed, marked: its records and history still count (issue 16)
+  { label: t('stats.unit'), cell: (u) => (u.name || u.code || '') + (u.closed ? t('stats.closed') : '') }, { label: t('stats.code'), cell: (u) => u.code || '' },
   { label: t('stats.students'), cell: (u) => String(sum(u.students_by_status)) },
   { label: t('stats.pending'), cell: (u) => String(u.students_by_status?.pending ?? 0) },
   { label: t('stats.members'), cell: (u) => String(sum(u.members_by_state)) },
