@@ -171,8 +171,8 @@ export async function installMock(ctx, w, who) {
     if (method === 'GET' && p === '/api/v1/stats/schools') {
       // the schools under the bureau, keyset-paged (one page here)
       return json(route, 200, { today: today(), next_cursor: null,
-        items: [{ id: 1001, code: '1301020001', name: '长安区第一实验小学', county_code: '130102', ...unit({ pending: 3, formal: 50, problem: 2 }, { open: 1, approved: 1 }, { open: 1, awaiting_arbitration: 1 }, 1) },
-          { id: 1002, code: '1301020002', name: '长安区育红小学', county_code: '130102', ...unit({ formal: 30, problem: 1 }, { awaiting_review: 1 }, { open: 1 }, 0) }] });
+        items: [{ id: 1001, code: '1301020001', name: '长安区第一实验小学', county_code: '130102', closed: false, closed_at: null, ...unit({ pending: 3, formal: 50, problem: 2 }, { open: 1, approved: 1 }, { open: 1, awaiting_arbitration: 1 }, 1) },
+          { id: 1002, code: '1301020002', name: '长安区育红小学', county_code: '130102', closed: true, closed_at: daysAgo(5), ...unit({ formal: 30, problem: 1 }, { awaiting_review: 1 }, { open: 1 }, 0) }] });
     }
     if (method === 'GET' && p === '/api/v1/students') {
       const st = url.searchParams.get('status');
