@@ -137,3 +137,36 @@ test('issue 14 item 3 R7-R9: a key whose open group holds exactly its live recor
   assert.match(all.out, /groups opened 0, members added 0, members closed 0, members reopened 0, groups done 0/);
   assert.match(all.out, /\b0 keys settled/);
 });
+
+test('issue 14 item 3 R7: a name+gender+birth that only residents share is no candidate of a full re-detection; an open group on such a key is still closed', async () => {
+  const totalNbg = (err) => {
+    const m = err.match(/name\+gender\+birth shared: (\d+) candidate keys, (\d+) settled/);
+    assert.ok(m, err);
+    return Number(m[1]) + Number(m[2]);
+  };
+  const before = await redetect().done;
+  assert.equal(before.code, 0, before.out + before.err);
+  // two children of one name, sex and birthday, each with his own resident ID number: R7 opens nothing for them
+  const r0 = record(SCHOOLS.a);
+  plant([r0, { ...record(SCHOOLS.d, { gender: r0.gender, birth_date: r0.birth_date }), name: r0.name }]);
+  const residents = await redetect().done;
+  assert.equal(residents.code, 0, residents.out + residents.err);
+  assert.equal(totalNbg(residents.err), totalNbg(before.err), 'the residents\' shared key is not read as a candidate');
+  assert.equal(openGroupsOf('nbg_dup', `s.name='${r0.name}'`).length, 0);
+  // a shared key with a record without a resident number is one, and its group opens
+  const n0 = record(SCHOOLS.a);
+  plant([n0, { ...n0, id_type: 'Z', id_number: '' }]);
+  const mixed = await redetect().done;
+  assert.equal(mixed.code, 0, mixed.out + mixed.err);
+  assert.equal(totalNbg(mixed.err), totalNbg(before.err) + 1);
+  assert.equal(openGroupsOf('nbg_dup', `s.name='${n0.name}'`)[0]?.[1], '2');
+  // behind detection's back the second record gets a resident number of its own: the key is no candidate now, and the
+  // open groups' source still closes the group (R7: no clash left)
+  const own = record(SCHOOLS.d, { gender: n0.gender, birth_date: n0.birth_date });
+  sql(`UPDATE student SET id_type='1', id_number='${own.id_number}' WHERE name='${n0.name}' AND id_type='Z'`);
+  const closed = await redetect().done;
+  assert.equal(closed.code, 0, closed.out + closed.err);
+  assert.equal(totalNbg(closed.err), totalNbg(before.err));
+  assert.match(closed.out, /groups done [1-9]/);
+  assert.equal(openGroupsOf('nbg_dup', `s.name='${n0.name}'`).length, 0);
+});
