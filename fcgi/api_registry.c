@@ -485,11 +485,11 @@ enum xerr api_groups_list(struct req *r, struct resp *w)
 		json_add_str(ar, "name", db_get(&gs, i, 6));
 		json_add_str(g, "created_at", db_get(&gs, i, 7));
 		json_add_str(g, "done_at", db_get(&gs, i, 8));
-		cJSON_AddNumberToObject(g, "member_count", (double)db_get_int(&gs, i, 9));
-		cJSON *mem = cJSON_AddArrayToObject(g, "members");
 		size_t first = end;
 		while (first > 0 && mg[first - 1] >= gid)
 			first--;
+		cJSON_AddNumberToObject(g, "member_count", (double)(end - first)); /* every member (db_reg_group_members) */
+		cJSON *mem = cJSON_AddArrayToObject(g, "members");
 		for (size_t k = first; k < end; k++) {
 			assert(mg[k] == gid); /* the members asked for are of these groups only */
 			cJSON *m = cJSON_CreateObject();

@@ -1526,10 +1526,12 @@ static enum group_filter group_filter_of(const struct search *f)
 }
 
 /* The group list by level of the caller (R1-R3): the member index of that level drives the query (a semi-join on
- * group_member), so a school or county with few groups never scans the whole country's groups. */
+ * group_member), so a school or county with few groups never scans the whole country's groups. No member count per
+ * group here: the caller reads every member of the page's groups anyway (db_reg_group_members) and counts them (issue
+ * 13: a COUNT subquery per group was half of this statement's time at 10M, ~1 ms of a county's 50-group page). */
 #define GROUP_SEL                                                                                                 \
 	"SELECT g.id, g.type, g.state, g.scope_level, g.arbiter_unit_id, au.code, au.name, " TS("g.created_at") ", " TS( \
-		"g.done_at") ", (SELECT COUNT(*) FROM group_member c FORCE INDEX (uk_member) WHERE c.group_id=g.id)"
+		"g.done_at")
 #define GROUP_COLS(IDX) GROUP_SEL " FROM problem_group g FORCE INDEX (" IDX ") JOIN unit au ON au.id=g.arbiter_unit_id"
 /* the group filters (type, state) on a group row G, or on a member's copy of its group (g_type, g_state, sql/380) */
 #define GROUP_FILTER(T, S) " AND (? IS NULL OR " T "=?) AND (? IS NULL OR " S "=?)"
@@ -1537,7 +1539,8 @@ static enum group_filter group_filter_of(const struct search *f)
  * filter and the group filters (on the member's copy of its group's type and state), and, when searching, is the
  * student searched for. The members are read first (a derived table, never a walk of every group by id probing them):
  * driven by the narrowest path (the school or county filter, else the caller's level) on (path, group_id), on
- * (path, g_state | g_type, group_id) under a group filter (sql/380), on k_member_rejected for the rejected (sql/384),
+ * (path, g_state | g_type, group_id) under a group filter (sql/380), on (path, state, group_id) under a member handling state
+ * (sql/406), on k_member_rejected for the rejected (sql/384),
  * on (path, s_name) for a name (sql/382: the matching
  * members only, then grouped), or by the student searched for (exact ID number or student number) and
  * k_member_student; then their groups by primary key, newest first
@@ -1569,6 +1572,30 @@ static enum group_filter group_filter_of(const struct search *f)
 #define GT_CITY(C) GL_PATH("k_member_city_gtype", "m.city_code = ? AND m.g_type = ?", C)
 #define GT_COUNTY(C) GL_PATH("k_member_county_gtype", "m.county_code = ? AND m.g_type = ?", C)
 #define GT_SCHOOL(C) GL_PATH("k_member_school_gtype", "m.school_id = ? AND m.g_type = ?", C)
+/* a member handling state (R15-R24): the path's members in that state, in group order (sql/406) */
+#define GM_ALL(C) GL_PATH("k_member_state_group", "(? IS NULL) AND m.state = ?", C)
+#define GM_PROV(C) GL_PATH("k_member_province_state", "m.province_code = ? AND m.state = ?", C)
+#define GM_CITY(C) GL_PATH("k_member_city_state", "m.city_code = ? AND m.state = ?", C)
+#define GM_COUNTY(C) GL_PATH("k_member_county_state", "m.county_code = ? AND m.state = ?", C)
+#define GM_SCHOOL(C) GL_PATH("k_member_school_state", "m.school_id = ? AND m.state = ?", C)
+/* overdue or due before a day (R24: pending members only): each pending state's members of the path in group order, on
+ * (path, state, group_id, due_date) with the day checked in the key (m0, index only: InnoDB pushes no condition into a
+ * backward scan), a member row read (m) only for a member due before the day, a page of groups from each state, merged
+ * (sql/406; a walk of the path's members in group order read every newer member not yet due) */
+#define GO_BRANCH(ST, IDX, DRV, C)                                                                                     \
+	"(SELECT m0.group_id FROM group_member m0 FORCE INDEX (" IDX ") STRAIGHT_JOIN group_member m ON m.id = m0.id"    \
+	" WHERE " DRV " AND m0.state = '" ST "' AND (? IS NULL OR m0.due_date < ?) AND (? IS NULL OR m0.due_date < ?)"  \
+	" AND " C SQL_SEARCH_MEMBER("m") GROUP_FILTER("m.g_type", "m.g_state") " AND (? = 0 OR m0.group_id < ?)"        \
+	" GROUP BY m0.group_id ORDER BY m0.group_id DESC LIMIT ?)"
+#define GL_PENDING(IDX, DRV, C)                                                                                        \
+	GROUP_SEL " FROM (SELECT u.group_id FROM (" PENDING_EACH(GO_BRANCH, " UNION ALL ", IDX, DRV, C) ") u"            \
+	" GROUP BY u.group_id ORDER BY u.group_id DESC LIMIT ?) x STRAIGHT_JOIN problem_group g ON g.id = x.group_id"   \
+	" JOIN unit au ON au.id = g.arbiter_unit_id ORDER BY g.id DESC"
+#define GO_ALL(C) GL_PENDING("k_member_state_group", "(? IS NULL)", C)
+#define GO_PROV(C) GL_PENDING("k_member_province_state", "m0.province_code = ?", C)
+#define GO_CITY(C) GL_PENDING("k_member_city_state", "m0.city_code = ?", C)
+#define GO_COUNTY(C) GL_PENDING("k_member_county_state", "m0.county_code = ?", C)
+#define GO_SCHOOL(C) GL_PENDING("k_member_school_state", "m0.school_id = ?", C)
 /* the members rejected to handle again (R20, sql/384: few; one key, the path checked in it) */
 #define GR_ALL(C) GL_PATH("k_member_rejected", "m.rejected_open = 1 AND (? IS NULL)", C)
 #define GR_PROV(C) GL_PATH("k_member_rejected", "m.rejected_open = 1 AND m.province_code = ?", C)
@@ -1601,6 +1628,10 @@ static const struct db_sql Q_GROUPS[GF_N][SCOPE_N][SCOPE_N] = {
 	[GF_TYPE] = {SCOPED_M(GT_ALL), SCOPED_M(GT_PROV), SCOPED_M(GT_CITY), SCOPED_M(GT_COUNTY), SCOPED_M(GT_SCHOOL)}};
 static const struct db_sql Q_GROUPS_REJECTED[SCOPE_N][SCOPE_N] = {
 	SCOPED_M(GR_ALL), SCOPED_M(GR_PROV), SCOPED_M(GR_CITY), SCOPED_M(GR_COUNTY), SCOPED_M(GR_SCHOOL)};
+static const struct db_sql Q_GROUPS_MSTATE[SCOPE_N][SCOPE_N] = {
+	SCOPED_M(GM_ALL), SCOPED_M(GM_PROV), SCOPED_M(GM_CITY), SCOPED_M(GM_COUNTY), SCOPED_M(GM_SCHOOL)};
+static const struct db_sql Q_GROUPS_PENDING[SCOPE_N][SCOPE_N] = {
+	SCOPED_M(GO_ALL), SCOPED_M(GO_PROV), SCOPED_M(GO_CITY), SCOPED_M(GO_COUNTY), SCOPED_M(GO_SCHOOL)};
 static const struct db_sql Q_GROUPS_NAME[SCOPE_N][SCOPE_N] = {
 	SCOPED_M(GN_ALL), SCOPED_M(GN_PROV), SCOPED_M(GN_CITY), SCOPED_M(GN_COUNTY), SCOPED_M(GN_SCHOOL)};
 static const struct db_sql Q_GROUPS_INITIAL = {GN_INITIAL("(? IS NULL)")};
@@ -1610,7 +1641,7 @@ static const struct db_sql Q_GROUPS_NO[SCOPE_N] = SCOPED_M(GI_NO);
 enum xerr db_reg_group_list(struct db *db, struct arena *a, const struct principal *who, const struct search *f,
 			    const char *today, long long limit, long long after, struct db_rows *rows)
 {
-	struct db_arg x[10 + SEARCH_MEMBER_NARGS + SEARCH_STUDENT_NARGS + 3];
+	struct db_arg x[PENDING_N * (10 + SEARCH_MEMBER_NARGS + SEARCH_STUDENT_NARGS + 3) + 1];
 	size_t n = 0;
 	enum scope_kind d, k = scope_kind_of(who);
 	enum group_filter gf = group_filter_of(f);
@@ -1621,9 +1652,18 @@ enum xerr db_reg_group_list(struct db *db, struct arena *a, const struct princip
 				       DBI(after), DBI(limit)), rows, NULL, NULL);
 	enum list_by by = list_by(who, f, &d, x, &n);
 	assert(by != BY_BIRTH); /* the problem list takes no birth date (SEARCH_GROUP_KEYS) */
+	/* a member handling state drives before a group filter: (path, state, group_id) holds it (sql/406); without one,
+	 * overdue or due before a day: each pending state on that key */
+	int by_mstate = by == BY_PATH && !f->rejected && f->member_state;
+	int by_pending = by == BY_PATH && !f->rejected && !f->member_state && (f->overdue || f->due_before);
 	const struct db_sql *q = by == BY_ID ? &Q_GROUPS_ID[k] : by == BY_NO ? &Q_GROUPS_NO[k]
-			       : by == BY_NAME ? &Q_GROUPS_NAME[d][k] : f->rejected ? &Q_GROUPS_REJECTED[d][k] : &Q_GROUPS[gf][d][k];
-	if (by == BY_PATH && !f->rejected && gf != GF_NONE)
+			       : by == BY_NAME ? &Q_GROUPS_NAME[d][k] : f->rejected ? &Q_GROUPS_REJECTED[d][k]
+			       : by_mstate ? &Q_GROUPS_MSTATE[d][k] : by_pending ? &Q_GROUPS_PENDING[d][k] : &Q_GROUPS[gf][d][k];
+	if (by_mstate)
+		x[n++] = DBS(f->member_state);
+	else if (by_pending) /* the days on the key (m0), as the member filters say them on the row */
+		x[n] = f->overdue ? DBS(today) : DBNULL, x[n + 1] = x[n], x[n + 2] = DBS(f->due_before), x[n + 3] = x[n + 2], n += 4;
+	else if (by == BY_PATH && !f->rejected && gf != GF_NONE)
 		x[n++] = by_group;
 	if (by == BY_NAME && d == SCOPE_ALL && f->name_wide) /* the character itself, not the pattern */
 		q = &Q_GROUPS_INITIAL, x[n - 1] = DBS(f->name);
@@ -1633,6 +1673,12 @@ enum xerr db_reg_group_list(struct db *db, struct arena *a, const struct princip
 		n += db_search_student_args(x + n, f);
 	x[n++] = DBS(f->type), x[n++] = DBS(f->type), x[n++] = DBS(f->state), x[n++] = DBS(f->state);
 	x[n++] = DBI(after), x[n++] = DBI(after), x[n++] = DBI(limit);
+	if (by_pending) { /* the same arguments for each state's page, then the merged page's limit */
+		for (size_t i = 1; i < PENDING_N; i++)
+			memcpy(x + i * n, x, n * sizeof *x);
+		n *= PENDING_N;
+		x[n++] = DBI(limit);
+	}
 	assert(n <= sizeof x / sizeof *x);
 	return db_exec(db, a, q, x, n, rows, NULL, NULL);
 }

@@ -205,8 +205,9 @@ enum xerr db_reg_student_list(struct db *db, struct arena *a, const struct princ
 enum xerr db_reg_school_id(struct db *db, struct arena *a, const char *code, uint32_t *id);
 
 /* Groups visible to scope (any member within it) with f's filters (a member within the scope passing the member
- * filters and the student search; group type and state), newest first, ids below `after`. today: YYYY-MM-DD. */
-#define REG_GROUP_NCOLS 10
+ * filters and the student search; group type and state), newest first, ids below `after`. today: YYYY-MM-DD.
+ * No member count: db_reg_group_members returns every member of the groups asked for. */
+#define REG_GROUP_NCOLS 9
 enum xerr db_reg_group_list(struct db *db, struct arena *a, const struct principal *who, const struct search *f,
 			    const char *today, long long limit, long long after, struct db_rows *rows);
 /* Members' short facts of up to 100 groups (the last three columns: school path for the scope check). */

@@ -7,8 +7,15 @@
 #include "db.h"
 #include "search.h"
 
-/* Member states still waiting for someone (SPEC s.6; the workflow's "pending"). */
+/* Member states still waiting for someone (SPEC s.6; the workflow's "pending"): as an SQL list, and X(state, ...) of
+ * each with SEP between (one statement per state). SQL_PENDING is written out, not built by PENDING_EACH, so that it
+ * expands inside an X too; a unit test checks the two name the same states. */
 #define SQL_PENDING "('unconfirmed','open','awaiting_leader','awaiting_review')"
+#define PENDING_EACH(X, SEP, ...)                                                                                     \
+	X("unconfirmed", __VA_ARGS__) SEP X("open", __VA_ARGS__) SEP X("awaiting_leader", __VA_ARGS__)                 \
+	SEP X("awaiting_review", __VA_ARGS__)
+#define PENDING_N 4
+#define SQL_PENDING_QUOTED(S, ...) "'" S "'"
 /* R20: rejected by the bureau, with the school to handle again (the persistent column of sql/384). */
 #define SQL_REJECTED(M) "(" M ".rejected_open = 1)"
 

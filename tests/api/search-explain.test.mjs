@@ -9,10 +9,11 @@ import { sql, sqlCount } from '../lib/api.mjs';
 import { as, SCHOOLS } from '../lib/registry.mjs';
 import { searchDataSql } from '../lib/search-data.mjs';
 import { explainPages, explainRows } from '../lib/explain.mjs';
+import { todayCN } from '../lib/workflow.mjs';
 
 const N = 100000;
 // the aliases of the lists' statements for the three tables the check is about
-const TABLE_OF = { s: 'student', ss: 'student', m: 'group_member', mm: 'group_member', am: 'group_member', c: 'group_member',
+const TABLE_OF = { s: 'student', ss: 'student', m: 'group_member', m0: 'group_member', mm: 'group_member', am: 'group_member', c: 'group_member',
   g: 'problem_group' };
 let base; // the ids before this suite's rows: everything above is ours (suites run one at a time)
 
@@ -141,6 +142,84 @@ test('issue 13 item 1 (R8, s.6; R30): a problem list filtered by group state or 
   }
   assert.equal(sqlCount(`SELECT COUNT(*) FROM group_member m JOIN problem_group g ON g.id = m.group_id
     WHERE m.g_type <> g.type OR m.g_state <> g.state`), 0, 'every member carries its group\'s type and state');
+});
+
+test('issue 13 item 1 (R15–R24, R30): a problem list filtered by a member handling state reads only the path\'s members in that state, by (path, state, group_id), and pages through exactly the groups with such a member', async () => {
+  const cases = [
+    ['ministry', '1=1', '', 'k_member_state_group'], ['prov_13', "m.province_code='13'", '', 'k_member_province_state'],
+    ['city_1301', "m.city_code='1301'", '', 'k_member_city_state'], ['county_130102', "m.county_code='130102'", '', 'k_member_county_state'],
+    ['prov_13', "m.county_code='130102'", 'county=130102&', 'k_member_county_state'],
+    ['clerk_a', `m.school_id=${sid(SCHOOLS.a.code)}`, '', 'k_member_school_state']];
+  for (const [role, where, extra, key] of cases) {
+    const c = await as(role);
+    const mine = `${where} AND m.group_id > ${base.g}`; // this suite's groups (the ministry's list holds every group)
+    // the rarest and the commonest handling state of the path's members in this data
+    const states = sql(`SELECT m.state FROM group_member m WHERE ${mine} GROUP BY m.state ORDER BY COUNT(*), m.state`).map((x) => x[0]);
+    assert.ok(states.length >= 2, `${role}: members in several states (${states})`);
+    for (const state of [states[0], states[states.length - 1]]) {
+      const own = sqlCount(`SELECT COUNT(*) FROM group_member m WHERE ${where} AND m.state='${state}'`);
+      const all = sqlCount(`SELECT COUNT(*) FROM group_member m WHERE ${where}`);
+      assert.ok(own > 0 && own < all, `${role} ${state}: the filter is selective in this data (${own} of ${all})`);
+      const q = `/api/v1/groups?limit=20&${extra}member_state=${state}`;
+      for (const { url, rows } of await explainPages(c, q)) {
+        const m = rows.filter((x) => x.table === 'm' && x.key !== 'uk_member'); // (uk_member: the page's members, by group)
+        assert.ok(m.length >= 1 && m.every((x) => x.key === key && ['range', 'ref'].includes(x.type)), `${role} ${url}: ${rows.map((x) => x.raw)}`);
+        for (const x of m) assert.ok(x.rows <= Math.max(20, own * 2.5), `${role} ${url}: reads ${x.rows} members, ${own} of ${all} in ${state}`);
+      }
+      // the list is exactly the groups with a member in that state within the path, newest first, once
+      const want = sql(`SELECT DISTINCT m.group_id FROM group_member m WHERE ${mine} AND m.state='${state}' ORDER BY m.group_id DESC`)
+        .map((x) => Number(x[0]));
+      const got = [];
+      let cursor = null, last = Infinity;
+      do { // down to this suite's oldest group (the ministry's list goes on with the other suites' groups)
+        const r = await c.get(`${q}${cursor ? `&cursor=${cursor}` : ''}`);
+        assert.equal(r.status, 200, r.text);
+        got.push(...r.body.items.map((g) => g.id).filter((id) => id > base.g));
+        for (const g of r.body.items) assert.ok(g.members.some((x) => x.state === state), `${role} ${state}: group ${g.id} shows a member in that state`);
+        for (const g of r.body.items) assert.equal(g.member_count, g.members.length, `${role}: group ${g.id} counts the members it shows`);
+        cursor = r.body.next_cursor;
+        last = r.body.items.length ? r.body.items[r.body.items.length - 1].id : last;
+      } while (cursor && last > base.g);
+      assert.deepEqual(got, want, `${role} ${state}: every group with such a member, newest first, once`);
+    }
+  }
+});
+
+test('issue 13 item 1 (R24, R30): a problem list filtered by overdue or due before a day reads each pending state\'s members of the path on (path, state, group_id, due_date), a member row only when due, and pages through exactly the groups with such a member', async () => {
+  const today = todayCN(); // the service's day (R24: China Standard Time)
+  const cases = [
+    ['ministry', '1=1', '', 'k_member_state_group'], ['prov_13', "m.province_code='13'", '', 'k_member_province_state'],
+    ['city_1301', "m.city_code='1301'", '', 'k_member_city_state'], ['county_130102', "m.county_code='130102'", '', 'k_member_county_state'],
+    ['city_1301', "m.county_code='130102'", 'county=130102&', 'k_member_county_state'],
+    ['clerk_a', `m.school_id=${sid(SCHOOLS.a.code)}`, '', 'k_member_school_state']];
+  const PENDING = "('unconfirmed','open','awaiting_leader','awaiting_review')";
+  for (const [role, where, extra, key] of cases) {
+    const c = await as(role);
+    const mine = `${where} AND m.group_id > ${base.g}`;
+    for (const [q, day] of [['overdue=1', today], ['due_before=2030-01-01', '2030-01-01'], [`overdue=1&due_before=${today}`, today]]) {
+      const url0 = `/api/v1/groups?limit=20&${extra}${q}`;
+      for (const { url, rows } of await explainPages(c, url0)) {
+        const m0 = rows.filter((x) => x.table === 'm0');
+        assert.equal(m0.length, 4, `${role} ${url}: one read per pending state: ${rows.map((x) => x.raw)}`);
+        assert.ok(m0.every((x) => x.key === key), `${role} ${url}: ${rows.map((x) => x.raw)}`);
+        assert.ok(rows.filter((x) => x.table === 'm' && x.key !== 'uk_member').every((x) => x.key === 'PRIMARY'),
+          `${role} ${url}: a member row by its id only: ${rows.map((x) => x.raw)}`);
+      }
+      const want = sql(`SELECT DISTINCT m.group_id FROM group_member m WHERE ${mine} AND m.state IN ${PENDING}
+        AND m.due_date < '${day}' ORDER BY m.group_id DESC`).map((x) => Number(x[0]));
+      assert.ok(want.length > 0, `${role} ${q}: such groups in this data`);
+      const got = [];
+      let cursor = null, last = Infinity;
+      do {
+        const r = await c.get(`${url0}${cursor ? `&cursor=${cursor}` : ''}`);
+        assert.equal(r.status, 200, r.text);
+        got.push(...r.body.items.map((g) => g.id).filter((id) => id > base.g));
+        cursor = r.body.next_cursor;
+        last = r.body.items.length ? r.body.items[r.body.items.length - 1].id : last;
+      } while (cursor && last > base.g);
+      assert.deepEqual(got, want, `${role} ${q}: every group with a pending member due before ${day}, newest first, once`);
+    }
+  }
 });
 
 test('issue 13 item 1 (R30): the ministry\'s problem list by a one-character name reads that character\'s members in group order (s_initial, sql/396) and pages through exactly the groups with such a member', async () => {

@@ -1,6 +1,7 @@
 /* Unit tests for fcgi/search.c (issue 13 item 1): every search value checked and normalised once (R4 ID numbers,
  * R5 student numbers, names without wildcards), and a cursor's list name bound to the filter set. */
 #include "search.h"
+#include "db_search.h"
 
 #include <check.h>
 #include <sodium.h>
@@ -150,6 +151,16 @@ START_TEST(test_R30_cursor_name_bound_to_the_filter_set)
 }
 END_TEST
 
+/* SPEC s.6: the pending states as one SQL list and one statement per state (the overdue problem list) are the same */
+START_TEST(test_pending_states_one_list)
+{
+	ck_assert_str_eq("(" PENDING_EACH(SQL_PENDING_QUOTED, ",", ~) ")", SQL_PENDING);
+#define ONE(S, ...) +1
+	ck_assert_int_eq(0 PENDING_EACH(ONE, , ~), PENDING_N);
+#undef ONE
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("search");
@@ -161,6 +172,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_q_decides_by_shape);
 	tcase_add_test(tc, test_filters_choices_and_formats);
 	tcase_add_test(tc, test_R30_cursor_name_bound_to_the_filter_set);
+	tcase_add_test(tc, test_pending_states_one_list);
 	suite_add_tcase(s, tc);
 	return s;
 }
