@@ -297,6 +297,12 @@ static void slot_forget(struct db *db, const struct db_sql *q)
 	}
 }
 
+void db_forget(struct db *db, const struct db_sql *q)
+{
+	if (db->conn)
+		slot_forget(db, q);
+}
+
 static enum xerr get_stmt(struct db *db, const struct db_sql *q, MYSQL_STMT **out)
 {
 	struct stmt_slot *s = slot_for(db, q);

@@ -1581,11 +1581,13 @@ static enum group_filter group_filter_of(const struct search *f)
 /* overdue or due before a day (R24: pending members only): each pending state's members of the path in group order, on
  * (path, state, group_id, due_date) with the day checked in the key (m0, index only: InnoDB pushes no condition into a
  * backward scan), a member row read (m) only for a member due before the day, a page of groups from each state, merged
- * (sql/406; a walk of the path's members in group order read every newer member not yet due) */
+ * (sql/406; a walk of the path's members in group order read every newer member not yet due). Each state's walk starts
+ * at the highest group with a member of that state due before the day, Q_PENDING_TOP (sql/407): the newest groups,
+ * not yet due, are not read. */
 #define GO_BRANCH(ST, IDX, DRV, C)                                                                                     \
 	"(SELECT m0.group_id FROM group_member m0 FORCE INDEX (" IDX ") STRAIGHT_JOIN group_member m ON m.id = m0.id"    \
 	" WHERE " DRV " AND m0.state = '" ST "' AND (? IS NULL OR m0.due_date < ?) AND (? IS NULL OR m0.due_date < ?)"  \
-	" AND " C SQL_SEARCH_MEMBER("m") GROUP_FILTER("m.g_type", "m.g_state") " AND (? = 0 OR m0.group_id < ?)"        \
+	" AND m0.group_id <= ? AND " C SQL_SEARCH_MEMBER("m") GROUP_FILTER("m.g_type", "m.g_state") " AND (? = 0 OR m0.group_id < ?)"        \
 	" GROUP BY m0.group_id ORDER BY m0.group_id DESC LIMIT ?)"
 #define GL_PENDING(IDX, DRV, C)                                                                                        \
 	GROUP_SEL " FROM (SELECT u.group_id FROM (" PENDING_EACH(GO_BRANCH, " UNION ALL ", IDX, DRV, C) ") u"            \
@@ -1632,6 +1634,31 @@ static const struct db_sql Q_GROUPS_MSTATE[SCOPE_N][SCOPE_N] = {
 	SCOPED_M(GM_ALL), SCOPED_M(GM_PROV), SCOPED_M(GM_CITY), SCOPED_M(GM_COUNTY), SCOPED_M(GM_SCHOOL)};
 static const struct db_sql Q_GROUPS_PENDING[SCOPE_N][SCOPE_N] = {
 	SCOPED_M(GO_ALL), SCOPED_M(GO_PROV), SCOPED_M(GO_CITY), SCOPED_M(GO_COUNTY), SCOPED_M(GO_SCHOOL)};
+/* per pending state, the highest group with a member of that state due before the day: one descent per (state, due
+ * day) on (state, due_date, group_id) (sql/407, "index for group-by"); the ministry's walk starts there */
+static const struct db_sql Q_PENDING_TOP = {
+	"SELECT b.state, MAX(b.group_id) FROM group_member b FORCE INDEX (k_member_due) WHERE b.state IN " SQL_PENDING
+	" AND b.due_date < ? GROUP BY b.state, b.due_date"};
+#define PENDING_NAME(S, ...) S
+#define PENDING_COMMA ,
+static const char *const pending_names[PENDING_N] = {PENDING_EACH(PENDING_NAME, PENDING_COMMA, 0)};
+
+/* The group bound of each pending state's walk, in PENDING_EACH order (0: no member of that state is due before the
+ * day, the walk reads nothing). */
+static enum xerr pending_top(struct db *db, struct arena *a, const char *day, long long top[PENDING_N])
+{
+	struct db_rows rs;
+	enum xerr e = db_exec(db, a, &Q_PENDING_TOP, DB_ARGS(DBS(day)), &rs, NULL, NULL);
+	db_forget(db, &Q_PENDING_TOP); /* prepared anew each time: a re-executed loose scan is a plain range scan (db.h) */
+	for (size_t i = 0; i < PENDING_N; i++)
+		top[i] = 0;
+	for (size_t r = 0; e == XE_OK && r < rs.n; r++)
+		for (size_t i = 0; i < PENDING_N; i++)
+			if (strcmp(db_get(&rs, r, 0), pending_names[i]) == 0 && db_get_int(&rs, r, 1) > top[i])
+				top[i] = db_get_int(&rs, r, 1);
+	return e;
+}
+
 static const struct db_sql Q_GROUPS_NAME[SCOPE_N][SCOPE_N] = {
 	SCOPED_M(GN_ALL), SCOPED_M(GN_PROV), SCOPED_M(GN_CITY), SCOPED_M(GN_COUNTY), SCOPED_M(GN_SCHOOL)};
 static const struct db_sql Q_GROUPS_INITIAL = {GN_INITIAL("(? IS NULL)")};
@@ -1641,8 +1668,9 @@ static const struct db_sql Q_GROUPS_NO[SCOPE_N] = SCOPED_M(GI_NO);
 enum xerr db_reg_group_list(struct db *db, struct arena *a, const struct principal *who, const struct search *f,
 			    const char *today, long long limit, long long after, struct db_rows *rows)
 {
-	struct db_arg x[PENDING_N * (10 + SEARCH_MEMBER_NARGS + SEARCH_STUDENT_NARGS + 3) + 1];
-	size_t n = 0;
+	struct db_arg x[PENDING_N * (11 + SEARCH_MEMBER_NARGS + SEARCH_STUDENT_NARGS + 3) + 1];
+	size_t n = 0, top_at = 0;
+	long long top[PENDING_N];
 	enum scope_kind d, k = scope_kind_of(who);
 	enum group_filter gf = group_filter_of(f);
 	struct db_arg by_group = gf == GF_NONE ? DBNULL : gf == GF_TYPE ? DBS(f->type) : DBS(f->state);
@@ -1661,8 +1689,18 @@ enum xerr db_reg_group_list(struct db *db, struct arena *a, const struct princip
 			       : by_mstate ? &Q_GROUPS_MSTATE[d][k] : by_pending ? &Q_GROUPS_PENDING[d][k] : &Q_GROUPS[gf][d][k];
 	if (by_mstate)
 		x[n++] = DBS(f->member_state);
-	else if (by_pending) /* the days on the key (m0), as the member filters say them on the row */
-		x[n] = f->overdue ? DBS(today) : DBNULL, x[n + 1] = x[n], x[n + 2] = DBS(f->due_before), x[n + 3] = x[n + 2], n += 4;
+	else if (by_pending) { /* the days on the key (m0), as the member filters say them on the row; the walk's bound */
+		x[n] = f->overdue ? DBS(today) : DBNULL, x[n + 1] = x[n], x[n + 2] = DBS(f->due_before), x[n + 3] = x[n + 2];
+		const char *day = !f->overdue ? f->due_before : f->due_before && strcmp(f->due_before, today) < 0 ? f->due_before : today;
+		enum xerr e = d == SCOPE_ALL ? pending_top(db, a, day, top) : XE_OK;
+		if (e != XE_OK)
+			return e;
+		if (d != SCOPE_ALL) /* a path's walk starts at its newest member: its own not-yet-due are few (10M: a county's
+				    * overdue=1 14.4 ms at the median with no bound, 22.5 ms with the country's) */
+			for (size_t i = 0; i < PENDING_N; i++)
+				top[i] = INT64_MAX;
+		top_at = n + 4, n += 5;
+	}
 	else if (by == BY_PATH && !f->rejected && gf != GF_NONE)
 		x[n++] = by_group;
 	if (by == BY_NAME && d == SCOPE_ALL && f->name_wide) /* the character itself, not the pattern */
@@ -1676,6 +1714,8 @@ enum xerr db_reg_group_list(struct db *db, struct arena *a, const struct princip
 	if (by_pending) { /* the same arguments for each state's page, then the merged page's limit */
 		for (size_t i = 1; i < PENDING_N; i++)
 			memcpy(x + i * n, x, n * sizeof *x);
+		for (size_t i = 0; i < PENDING_N; i++)
+			x[i * n + top_at] = DBI(top[i]);
 		n *= PENDING_N;
 		x[n++] = DBI(limit);
 	}

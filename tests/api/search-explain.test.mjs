@@ -13,7 +13,7 @@ import { todayCN } from '../lib/workflow.mjs';
 
 const N = 100000;
 // the aliases of the lists' statements for the three tables the check is about
-const TABLE_OF = { s: 'student', ss: 'student', m: 'group_member', m0: 'group_member', mm: 'group_member', am: 'group_member', c: 'group_member',
+const TABLE_OF = { s: 'student', ss: 'student', m: 'group_member', m0: 'group_member', b: 'group_member', mm: 'group_member', am: 'group_member', c: 'group_member',
   g: 'problem_group' };
 let base; // the ids before this suite's rows: everything above is ours (suites run one at a time)
 
@@ -185,7 +185,7 @@ test('issue 13 item 1 (R15–R24, R30): a problem list filtered by a member hand
   }
 });
 
-test('issue 13 item 1 (R24, R30): a problem list filtered by overdue or due before a day reads each pending state\'s members of the path on (path, state, group_id, due_date), a member row only when due, and pages through exactly the groups with such a member', async () => {
+test('issue 13 item 1 (R24, R30): a problem list filtered by overdue or due before a day reads each pending state\'s members of the path on (path, state, group_id, due_date), the ministry\'s from the highest group due before the day (sql/407), a member row only when due, and pages through exactly the groups with such a member', async () => {
   const today = todayCN(); // the service's day (R24: China Standard Time)
   const cases = [
     ['ministry', '1=1', '', 'k_member_state_group'], ['prov_13', "m.province_code='13'", '', 'k_member_province_state'],
@@ -202,6 +202,10 @@ test('issue 13 item 1 (R24, R30): a problem list filtered by overdue or due befo
         const m0 = rows.filter((x) => x.table === 'm0');
         assert.equal(m0.length, 4, `${role} ${url}: one read per pending state: ${rows.map((x) => x.raw)}`);
         assert.ok(m0.every((x) => x.key === key), `${role} ${url}: ${rows.map((x) => x.raw)}`);
+        if (role === 'ministry') { // sql/407: each state's walk starts at its highest group due before the day, read first on (state, due_date, group_id)
+          assert.ok(rows.some((x) => x.table === 'b' && x.key === 'k_member_due' && x.type === 'range'), `${url}: the bound: ${rows.map((x) => x.raw)}`);
+          assert.ok(m0.every((x) => x.type === 'range'), `${url}: a walk bounded by the group: ${rows.map((x) => x.raw)}`);
+        }
         assert.ok(rows.filter((x) => x.table === 'm' && x.key !== 'uk_member').every((x) => x.key === 'PRIMARY'),
           `${role} ${url}: a member row by its id only: ${rows.map((x) => x.raw)}`);
       }
