@@ -1690,9 +1690,8 @@ enum xerr db_reg_group_list(struct db *db, struct arena *a, const struct princip
 	if (by_mstate)
 		x[n++] = DBS(f->member_state);
 	else if (by_pending) { /* the days on the key (m0), as the member filters say them on the row; the walk's bound */
-		x[n] = f->overdue ? DBS(today) : DBNULL, x[n + 1] = x[n], x[n + 2] = DBS(f->due_before), x[n + 3] = x[n + 2];
-		const char *day = !f->overdue ? f->due_before : f->due_before && strcmp(f->due_before, today) < 0 ? f->due_before : today;
-		enum xerr e = d == SCOPE_ALL ? pending_top(db, a, day, top) : XE_OK;
+		db_search_due_args(x + n, f, today);
+		enum xerr e = d == SCOPE_ALL ? pending_top(db, a, db_search_due_until(f, today), top) : XE_OK;
 		if (e != XE_OK)
 			return e;
 		if (d != SCOPE_ALL) /* a path's walk starts at its newest member: its own not-yet-due are few (10M: a county's

@@ -6,6 +6,7 @@
 #define XJ_DB_SEARCH_H
 #include "db.h"
 #include "search.h"
+#include <string.h>
 
 /* Member states still waiting for someone (SPEC s.6; the workflow's "pending"): as an SQL list, and X(state, ...) of
  * each with SEP between (one statement per state). SQL_PENDING is written out, not built by PENDING_EACH, so that it
@@ -54,14 +55,28 @@ static inline int db_search_member(const struct search *s)
 {
 	return s->school_id || s->county || s->member_state || s->rejected || s->overdue || s->due_before;
 }
+/* The member search's two days (R24: a pending member due before them), as "? IS NULL OR due_date < ?" pairs: today
+ * when overdue is asked, the due_before day; NULL for one not asked. 4 arguments. */
+static inline size_t db_search_due_args(struct db_arg *x, const struct search *s, const char *today)
+{
+	x[0] = s->overdue ? DBS(today) : DBNULL, x[1] = x[0];
+	x[2] = DBS(s->due_before), x[3] = x[2];
+	return 4;
+}
+/* The earlier of those days (NULL: neither asked): every pending member the search keeps is due before it. */
+static inline const char *db_search_due_until(const struct search *s, const char *today)
+{
+	if (!s->overdue)
+		return s->due_before;
+	return s->due_before && strcmp(s->due_before, today) < 0 ? s->due_before : today;
+}
 static inline size_t db_search_member_args(struct db_arg *x, const struct search *s, const char *today)
 {
 	x[0] = s->school_id ? DBI(s->school_id) : DBNULL, x[1] = x[0];
 	x[2] = DBS(s->county), x[3] = x[2];
 	x[4] = DBS(s->member_state), x[5] = x[4];
 	x[6] = DBI(s->rejected);
-	x[7] = s->overdue ? DBS(today) : DBNULL, x[8] = x[7];
-	x[9] = DBS(s->due_before), x[10] = x[9];
+	db_search_due_args(x + 7, s, today);
 	return SEARCH_MEMBER_NARGS;
 }
 
