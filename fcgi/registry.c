@@ -1902,8 +1902,7 @@ static int redetect_cli(struct db *db, struct arena *a)
 				fprintf(stderr, "redetect: %s: %zu/%zu keys, %.1f s\n", names[src], off, keys.n, mono() - t0);
 			slice = slice_next(slice, took, target);
 		}
-		arena_free(&rd[src].a);
-		rd[src].a = (struct arena){0};
+		arena_free(&rd[src].a); /* (freed again below: a freed arena holds nothing) */
 	}
 	for (size_t i = 0; i < nsrc; i++) { /* after an error: the reads under way end before their memory goes */
 		struct db_rows unused;
