@@ -292,3 +292,22 @@ test('issue 13 item 1 (R2, R30): an arbitration list searched by a name reads th
       WHERE id IN (${saved.map(([id]) => id).join(',')})`);
   }
 });
+
+test('issue 13 item 1 (R24, R30): the overdue list without a name reads its late members and its bound off the (path, ov_day) keys alone, no member row per candidate; with a name, off the name keys', async () => {
+  const dayKeys = ['k_member_ov', 'k_member_province_ov', 'k_member_city_ov', 'k_member_county_ov', 'k_member_school_ov'];
+  for (const role of ['ministry', 'prov_13', 'city_1301', 'county_130102']) {
+    const c = await as(role);
+    for (const { url, rows, header } of await explainPages(c, '/api/v1/overdue?limit=50')) {
+      const late = rows.filter((x) => x.table === 'm' && dayKeys.includes(x.key));
+      assert.ok(late.length >= 2, `${role} ${url}: the bound and the candidates on a day key: ${header}`);
+      for (const x of late) assert.ok(x.indexOnly, `${role} ${url}: a late member's row is read: ${x.raw}\n${header}`);
+    }
+    const r = await c.get('/api/v1/overdue?limit=50');
+    assert.equal(r.status, 200);
+    if (role === 'ministry') assert.ok(r.body.items.length > 0, 'the data has late steps');
+    // a name searched for: the candidates may come off the name keys, and every row found carries that name
+    const named = await c.get('/api/v1/overdue?limit=50&name=%E7%8E%8B');
+    assert.equal(named.status, 200);
+    for (const it of named.body.items.filter((x) => x.kind === 'member')) assert.match(it.name, /^王/);
+  }
+});

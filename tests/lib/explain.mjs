@@ -1,13 +1,13 @@
 // explain.mjs: the lists' EXPLAIN checks (issue 13 item 1, issue 17 item 4): the service EXPLAINs each SELECT of a
 // request with its arguments when asked by the X-Test-Explain header (XJ_TEST_HOOKS only) and answers the rows in
-// X-Explain ("table:type:key:rows", ";" per row, " | " per statement).
+// X-Explain ("table:type:key:rows", then ":index-only" when the key alone is read; ";" per row, " | " per statement).
 import assert from 'node:assert/strict';
 
-/** Parse X-Explain into rows {table, type, key, rows, raw}. */
+/** Parse X-Explain into rows {table, type, key, rows, indexOnly, raw}. */
 export function explainRows(h) {
   return (h || '').split(' | ').flatMap((st) => st.split(';')).filter(Boolean).map((r) => {
-    const [table, type, key, rows] = r.split(':');
-    return { table, type: type.split('|')[0], key, rows: Number(rows) || 0, raw: r };
+    const [table, type, key, rows, extra] = r.split(':');
+    return { table, type: type.split('|')[0], key, rows: Number(rows) || 0, indexOnly: extra === 'index-only', raw: r };
   });
 }
 
