@@ -1547,12 +1547,18 @@ static enum group_filter group_filter_of(const struct search *f)
  * after the cursor's id. The members stop at the page's last group: the index is read backwards for one page, not for
  * the whole jurisdiction (GROUP BY, not DISTINCT: grouped in the index's order, without a temporary table of every
  * member, the scan stops at the page's last group; measured at 1M records: 120-190 ms → 3 ms). */
-#define GL_Q(FROM, C, SEARCH)                                                                                         \
-	GROUP_SEL " FROM (SELECT m.group_id FROM " FROM " AND " C SQL_SEARCH_MEMBER("m") SEARCH                         \
-	GROUP_FILTER("m.g_type", "m.g_state") " AND (? = 0 OR m.group_id < ?) GROUP BY m.group_id"                    \
+#define GL_QX(FROM, C, SEARCH, MEMBER, GFILTER)                                                                      \
+	GROUP_SEL " FROM (SELECT m.group_id FROM " FROM " AND " C MEMBER SEARCH GFILTER                                  \
+	" AND (? = 0 OR m.group_id < ?) GROUP BY m.group_id"                                                            \
 	" ORDER BY m.group_id DESC LIMIT ?) x STRAIGHT_JOIN problem_group g ON g.id = x.group_id"                      \
 	" JOIN unit au ON au.id = g.arbiter_unit_id ORDER BY g.id DESC"
+#define GL_Q(FROM, C, SEARCH) GL_QX(FROM, C, SEARCH, SQL_SEARCH_MEMBER("m"), GROUP_FILTER("m.g_type", "m.g_state"))
 #define GL_PATH(IDX, DRV, C) GL_Q("group_member m FORCE INDEX (" IDX ") WHERE " DRV, C, "")
+/* the list as opened (no filter, no search): the path's (path, group_id) key alone, no member row per member walked
+ * (SQL_SEARCH_MEMBER_NONE: the same arguments, NULL) */
+#define GL_PLAIN(IDX, DRV, C)                                                                                         \
+	GL_QX("group_member m FORCE INDEX (" IDX ") WHERE " DRV, C, "", SQL_SEARCH_MEMBER_NONE,                         \
+	      " AND ? IS NULL AND ? IS NULL AND ? IS NULL AND ? IS NULL")
 #define GL_STUDENT(IDX, DRV, C) \
 	GL_Q("student s FORCE INDEX (" IDX ") STRAIGHT_JOIN group_member m FORCE INDEX (k_member_student)" \
 	     " ON m.student_id = s.id WHERE " DRV, C, SQL_SEARCH_STUDENT("s"))
@@ -1561,6 +1567,11 @@ static enum group_filter group_filter_of(const struct search *f)
 #define GP_CITY(C) GL_PATH("k_member_city", "m.city_code = ?", C)
 #define GP_COUNTY(C) GL_PATH("k_member_county_group", "m.county_code = ?", C)
 #define GP_SCHOOL(C) GL_PATH("k_member_school_group", "m.school_id = ?", C)
+#define G0_ALL(C) GL_QX("group_member m WHERE (? IS NULL)", C, "", SQL_SEARCH_MEMBER_NONE, GROUP_FILTER("m.g_type", "m.g_state"))
+#define G0_PROV(C) GL_PLAIN("k_member_province", "m.province_code = ?", C)
+#define G0_CITY(C) GL_PLAIN("k_member_city", "m.city_code = ?", C)
+#define G0_COUNTY(C) GL_PLAIN("k_member_county_group", "m.county_code = ?", C)
+#define G0_SCHOOL(C) GL_PLAIN("k_member_school_group", "m.school_id = ?", C)
 /* under a group filter: the path's members of that group state (or type), sql/380 */
 #define GS_ALL(C) GL_PATH("k_member_gstate", "(? IS NULL) AND m.g_state = ?", C)
 #define GS_PROV(C) GL_PATH("k_member_province_gstate", "m.province_code = ? AND m.g_state = ?", C)
@@ -1628,6 +1639,9 @@ static const struct db_sql Q_GROUPS[GF_N][SCOPE_N][SCOPE_N] = {
 	[GF_STATE] = {SCOPED_M(GS_ALL), SCOPED_M(GS_PROV), SCOPED_M(GS_CITY), SCOPED_M(GS_COUNTY), SCOPED_M(GS_SCHOOL)},
 	[GF_STATE_TYPE] = {SCOPED_M(GS_ALL), SCOPED_M(GS_PROV), SCOPED_M(GS_CITY), SCOPED_M(GS_COUNTY), SCOPED_M(GS_SCHOOL)},
 	[GF_TYPE] = {SCOPED_M(GT_ALL), SCOPED_M(GT_PROV), SCOPED_M(GT_CITY), SCOPED_M(GT_COUNTY), SCOPED_M(GT_SCHOOL)}};
+/* the list as opened, by the caller's own path (the driver is the scope) */
+static const struct db_sql Q_GROUPS_PLAIN[SCOPE_N] = {{G0_ALL("(? IS NULL)")}, {G0_PROV("m.province_code = ?")},
+	{G0_CITY("m.city_code = ?")}, {G0_COUNTY("m.county_code = ?")}, {G0_SCHOOL("m.school_id = ?")}};
 static const struct db_sql Q_GROUPS_REJECTED[SCOPE_N][SCOPE_N] = {
 	SCOPED_M(GR_ALL), SCOPED_M(GR_PROV), SCOPED_M(GR_CITY), SCOPED_M(GR_COUNTY), SCOPED_M(GR_SCHOOL)};
 static const struct db_sql Q_GROUPS_MSTATE[SCOPE_N][SCOPE_N] = {
@@ -1686,7 +1700,8 @@ enum xerr db_reg_group_list(struct db *db, struct arena *a, const struct princip
 	int by_pending = by == BY_PATH && !f->rejected && !f->member_state && (f->overdue || f->due_before);
 	const struct db_sql *q = by == BY_ID ? &Q_GROUPS_ID[k] : by == BY_NO ? &Q_GROUPS_NO[k]
 			       : by == BY_NAME ? &Q_GROUPS_NAME[d][k] : f->rejected ? &Q_GROUPS_REJECTED[d][k]
-			       : by_mstate ? &Q_GROUPS_MSTATE[d][k] : by_pending ? &Q_GROUPS_PENDING[d][k] : &Q_GROUPS[gf][d][k];
+			       : by_mstate ? &Q_GROUPS_MSTATE[d][k] : by_pending ? &Q_GROUPS_PENDING[d][k]
+			       : gf == GF_NONE && d == k && !db_search_member(f) ? &Q_GROUPS_PLAIN[k] : &Q_GROUPS[gf][d][k];
 	if (by_mstate)
 		x[n++] = DBS(f->member_state);
 	else if (by_pending) { /* the days on the key (m0), as the member filters say them on the row; the walk's bound */

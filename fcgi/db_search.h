@@ -33,6 +33,10 @@
 	" AND (? IS NULL OR EXISTS (SELECT 1 FROM student s WHERE s.id = " M ".student_id AND s.id_number IN (?, ?)))"   \
 	" AND (? IS NULL OR EXISTS (SELECT 1 FROM student s WHERE s.id = " M ".student_id AND s.student_no = ?))"       \
 	" AND (? IS NULL OR " M ".s_name LIKE ?)"
+/* The searches' arguments when none is set (db_search_student / db_search_member false): the same count, no column
+ * named. A list that reads its page off a key alone takes these: a condition on a column outside the key, even
+ * "? IS NULL OR ..." with a NULL argument, makes MariaDB read every row the key walks (issue 13, R30). */
+#define SQL_SEARCH_STUDENT_NONE " AND ? IS NULL AND ? IS NULL AND ? IS NULL AND ? IS NULL AND ? IS NULL AND ? IS NULL AND ? IS NULL"
 /* Whether s searches for a student (an ID number, a student number or a name). */
 static inline int db_search_student(const struct search *s) { return s->id_number || s->student_no || s->name_pattern; }
 static inline size_t db_search_student_args(struct db_arg *x, const struct search *s)
@@ -51,6 +55,9 @@ static inline size_t db_search_student_args(struct db_arg *x, const struct searc
 	" AND (? IS NULL OR (" M ".state IN " SQL_PENDING " AND " M ".due_date < ?))"                                  \
 	" AND (? IS NULL OR (" M ".state IN " SQL_PENDING " AND " M ".due_date < ?))"
 #define SEARCH_MEMBER_NARGS 11
+#define SQL_SEARCH_MEMBER_NONE                                                                                        \
+	" AND ? IS NULL AND ? IS NULL AND ? IS NULL AND ? IS NULL AND ? IS NULL AND ? IS NULL AND ? = 0 AND ? IS NULL"    \
+	" AND ? IS NULL AND ? IS NULL AND ? IS NULL"
 static inline int db_search_member(const struct search *s)
 {
 	return s->school_id || s->county || s->member_state || s->rejected || s->overdue || s->due_before;

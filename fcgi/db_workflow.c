@@ -121,15 +121,16 @@ static const struct db_sql Q_HISTORY_LIST = {
  * q_rejected; sql/398) that stop at the page: the overdue members, then the others; before, every waiting member was
  * read and sorted (10M: a county's 934 reviews). Arguments: per part (QUEUE_PART): today, who, today, filter, filter,
  * today, search, keyset, limit; then the limit. */
-#define QUEUE_PART(IDX, WHERE, DUE)                                                                                   \
+#define QUEUE_PART(IDX, WHERE, DUE, SEARCH)                                                                           \
 	"(SELECT m.id mid, " M_FLAG " f, m.step_started_at st FROM group_member m FORCE INDEX (" IDX ") WHERE " WHERE DUE  \
-	Q_FILTER Q_SEARCH KEYSET(M_FLAG, M_US, "m.id") " ORDER BY m.step_started_at, m.id LIMIT ?)"
-#define QUEUE_ITEMS(IDX, WHERE)                                                                                            \
+	Q_FILTER SEARCH KEYSET(M_FLAG, M_US, "m.id") " ORDER BY m.step_started_at, m.id LIMIT ?)"
+#define QUEUE_ITEMS_OF(IDX, WHERE, SEARCH)                                                                            \
 	"SELECT m.id, m.group_id, g.type, g.state, m.state, m.handling, m.reject_reason, m.due_date,"                 \
 	" TIMESTAMPDIFF(SECOND, m.step_started_at, UTC_TIMESTAMP(6)), m.version, s.name, s.gender, s.birth_date,"    \
 	" s.student_no, m.school_id, u.name, y.f, " M_US ", m.reject_code"                                            \
-	" FROM (SELECT mid, f FROM (" QUEUE_PART(IDX, WHERE, " AND m.due_date < ?") " UNION ALL "                       \
-	QUEUE_PART(IDX, WHERE, " AND (m.due_date IS NULL OR m.due_date >= ?)") ") u ORDER BY f DESC, st, mid LIMIT ?) y" \
+	" FROM (SELECT mid, f FROM (" QUEUE_PART(IDX, WHERE, " AND m.due_date < ?", SEARCH) " UNION ALL "               \
+	QUEUE_PART(IDX, WHERE, " AND (m.due_date IS NULL OR m.due_date >= ?)", SEARCH)                                 \
+	") u ORDER BY f DESC, st, mid LIMIT ?) y"                                                                       \
 	" STRAIGHT_JOIN group_member m ON m.id = y.mid STRAIGHT_JOIN problem_group g ON g.id = m.group_id"            \
 	" STRAIGHT_JOIN student s ON s.id = m.student_id STRAIGHT_JOIN unit u ON u.id = m.school_id"                  \
 	" ORDER BY y.f DESC, m.step_started_at, m.id"
@@ -138,6 +139,14 @@ static const struct db_sql Q_HISTORY_LIST = {
 #define Q_SEARCH                                                                                                      \
 	" AND (? IS NULL OR m.g_type = ?) AND (? IS NULL OR m.school_id = ?) AND (? IS NULL OR m.due_date < ?)"        \
 	SQL_SEARCH_MEMBER_STUDENT("m")
+/* A queue without a type, school or student searched for (the work queue as opened, its filters, due before a day)
+ * reads its page off the queue key alone (sql/398: path, state, step start, id, due date, q_rejected): Q_SEARCH's
+ * conditions on other columns, even with NULL arguments, made every member read on the way its row (10M, a county's
+ * reviews due before a day: 600). The same arguments, those others NULL (queue_plain tells). */
+#define Q_SEARCH_PLAIN                                                                                                \
+	" AND ? IS NULL AND ? IS NULL AND ? IS NULL AND ? IS NULL AND (? IS NULL OR m.due_date < ?)" SQL_SEARCH_STUDENT_NONE
+#define QUEUE_ITEMS(IDX, WHERE) QUEUE_ITEMS_OF(IDX, WHERE, Q_SEARCH)
+#define QUEUE_PLAIN(IDX, WHERE) QUEUE_ITEMS_OF(IDX, WHERE, Q_SEARCH_PLAIN)
 /* issue 11 item 7: the queue's filters (enum wf_queue_filter): rejected, to handle again; overdue. Args: filter, filter, today. */
 #define Q_FILTER " AND (? <> 1 OR m.q_rejected) AND (? <> 2 OR " M_FLAG ")"
 /* the longest wait from the earliest start (one difference, not one per waiting member: 10M, a county's 934 reviews
@@ -150,10 +159,13 @@ static const struct db_sql Q_HISTORY_LIST = {
 #define W_LEADER "m.school_id = ? AND m.state = 'awaiting_leader'"
 #define W_COUNTY "m.county_code = ? AND m.state = 'awaiting_review'"
 static const struct db_sql Q_QUEUE_CLERK = {QUEUE_ITEMS("k_member_school", W_CLERK)};
+static const struct db_sql Q_QUEUE_CLERK_PLAIN = {QUEUE_PLAIN("k_member_school", W_CLERK)};
 static const struct db_sql Q_QUEUE_CLERK_N = {QUEUE_COUNTS(W_CLERK)};
 static const struct db_sql Q_QUEUE_LEADER = {QUEUE_ITEMS("k_member_school", W_LEADER)};
+static const struct db_sql Q_QUEUE_LEADER_PLAIN = {QUEUE_PLAIN("k_member_school", W_LEADER)};
 static const struct db_sql Q_QUEUE_LEADER_N = {QUEUE_COUNTS(W_LEADER)};
 static const struct db_sql Q_QUEUE_COUNTY = {QUEUE_ITEMS("k_member_county", W_COUNTY)};
+static const struct db_sql Q_QUEUE_COUNTY_PLAIN = {QUEUE_PLAIN("k_member_county", W_COUNTY)};
 static const struct db_sql Q_QUEUE_COUNTY_N = {QUEUE_COUNTS(W_COUNTY)};
 /* a name searched (issue 13 item 1, R30): the queue's members of that name, read on the path's (path, s_name) key
  * (sql/401) and sorted, not every waiting member's row for its name (10M: all of a county's 934 reviews) */
@@ -737,6 +749,12 @@ static size_t queue_search_args(struct db_arg *x, const struct search *f)
 	return 6 + db_search_student_args(x + 6, f);
 }
 
+/* Whether a queue's search reads only the queue key's columns (Q_SEARCH_PLAIN): no type, school or student searched. */
+static int queue_plain(const struct search *f)
+{
+	return !f->type && !f->school_id && !db_search_student(f);
+}
+
 /* A member queue: today, the queue's own filter value, the filter (issue 11 item 7), the search, keyset, limit. */
 static enum xerr member_queue(struct db *db, struct arena *a, const struct db_sql *q, struct db_arg who, const char *today,
 			      int limit, int filter, const struct search *f, const long long *after, struct db_rows *items)
@@ -762,7 +780,8 @@ enum xerr db_wf_queue_school(struct db *db, struct arena *a, uint32_t school_id,
 			     struct db_rows *counts)
 {
 	const struct db_sql *q = f->name_pattern ? (leader ? &Q_QUEUE_LEADER_NAME : &Q_QUEUE_CLERK_NAME)
-				 : (leader ? &Q_QUEUE_LEADER : &Q_QUEUE_CLERK);
+				 : queue_plain(f) ? (leader ? &Q_QUEUE_LEADER_PLAIN : &Q_QUEUE_CLERK_PLAIN)
+						  : (leader ? &Q_QUEUE_LEADER : &Q_QUEUE_CLERK);
 	enum xerr e = member_queue(db, a, q, DBI(school_id), today, limit, filter, f, after, items);
 	if (e == XE_OK)
 		e = db_exec(db, a, leader ? &Q_QUEUE_LEADER_N : &Q_QUEUE_CLERK_N, DB_ARGS(DBS(today), DBI(school_id)), counts,
@@ -774,8 +793,11 @@ enum xerr db_wf_queue_county(struct db *db, struct arena *a, const char *county,
 			     int filter, const struct search *f, const long long *after, struct db_rows *items,
 			     struct db_rows *counts)
 {
-	enum xerr e = member_queue(db, a, f->name_pattern ? &Q_QUEUE_COUNTY_NAME : &Q_QUEUE_COUNTY, DBS(county), today,
-				   limit, filter, f, after, items);
+	enum xerr e = member_queue(db, a,
+				   f->name_pattern ? &Q_QUEUE_COUNTY_NAME
+				   : queue_plain(f) ? &Q_QUEUE_COUNTY_PLAIN
+						    : &Q_QUEUE_COUNTY,
+				   DBS(county), today, limit, filter, f, after, items);
 	if (e == XE_OK)
 		e = db_exec(db, a, &Q_QUEUE_COUNTY_N, DB_ARGS(DBS(today), DBS(county)), counts, NULL, NULL);
 	return e;

@@ -311,3 +311,35 @@ test('issue 13 item 1 (R24, R30): the overdue list without a name reads its late
     for (const it of named.body.items.filter((x) => x.kind === 'member')) assert.match(it.name, /^王/);
   }
 });
+
+test('issue 13 item 1 (R24, R30): a work queue opened without a type, school or student searched for (as it is, filtered, due before a day) reads its page off the queue key alone (sql/398), no member row per member passed; a type searched for still gets only that type', async () => {
+  const day = todayCN();
+  for (const [role, key] of [['county_130102', 'k_member_county'], ['clerk_a', 'k_member_school']]) {
+    const c = await as(role);
+    for (const q of ['', 'filter=overdue', 'filter=rejected', `due_before=${day}`, `filter=overdue&due_before=2030-01-01`]) {
+      for (const { url, rows, header } of await explainPages(c, `/api/v1/queue?limit=20&${q}`)) {
+        const walk = rows.filter((x) => x.table === 'm' && x.key === key);
+        assert.ok(walk.length >= 1, `${role} ${url}: the queue read on ${key}: ${header}`);
+        for (const x of walk) assert.ok(x.indexOnly, `${role} ${url}: a member's row is read on the way: ${x.raw}\n${header}`);
+      }
+    }
+    const typed = await c.get('/api/v1/queue?limit=50&type=id_dup');
+    assert.equal(typed.status, 200, typed.text);
+    for (const it of typed.body.items) assert.equal(it.type, 'id_dup');
+  }
+});
+
+test('issue 13 item 1 (R30): the problem list as opened (no filter, no search) walks the caller\'s (path, group_id) key alone, no member row per member walked; a filter still filters', async () => {
+  const keys = { prov_13: 'k_member_province', city_1301: 'k_member_city', county_130102: 'k_member_county_group', clerk_a: 'k_member_school_group' };
+  for (const [role, key] of Object.entries(keys)) {
+    const c = await as(role);
+    for (const { url, rows, header } of await explainPages(c, '/api/v1/groups?limit=50')) {
+      const walk = rows.filter((x) => x.table === 'm' && x.key === key);
+      assert.equal(walk.length, 1, `${role} ${url}: the walk on ${key}: ${header}`);
+      assert.ok(walk[0].indexOnly, `${role} ${url}: a member's row is read on the way: ${walk[0].raw}\n${header}`);
+    }
+    const pending = await c.get('/api/v1/groups?limit=50&member_state=awaiting_review');
+    assert.equal(pending.status, 200, pending.text);
+    for (const g of pending.body.items) assert.ok(g.members.some((m) => m.state === 'awaiting_review'), `${role}: group ${g.id}`);
+  }
+});
