@@ -1535,6 +1535,7 @@ static enum group_filter group_filter_of(const struct search *f)
 #define GROUP_COLS(IDX) GROUP_SEL " FROM problem_group g FORCE INDEX (" IDX ") JOIN unit au ON au.id=g.arbiter_unit_id"
 /* the group filters (type, state) on a group row G, or on a member's copy of its group (g_type, g_state, sql/380) */
 #define GROUP_FILTER(T, S) " AND (? IS NULL OR " T "=?) AND (? IS NULL OR " S "=?)"
+#define GROUP_FILTER_NONE " AND ? IS NULL AND ? IS NULL AND ? IS NULL AND ? IS NULL" /* its arguments, none set */
 /* issue 13 item 1: a group is listed when one of its members within the caller's scope (C, on m) passes every member
  * filter and the group filters (on the member's copy of its group's type and state), and, when searching, is the
  * student searched for. The members are read first (a derived table, never a walk of every group by id probing them):
@@ -1557,8 +1558,7 @@ static enum group_filter group_filter_of(const struct search *f)
 /* the list as opened (no filter, no search): the path's (path, group_id) key alone, no member row per member walked
  * (SQL_SEARCH_MEMBER_NONE: the same arguments, NULL) */
 #define GL_PLAIN(IDX, DRV, C)                                                                                         \
-	GL_QX("group_member m FORCE INDEX (" IDX ") WHERE " DRV, C, "", SQL_SEARCH_MEMBER_NONE,                         \
-	      " AND ? IS NULL AND ? IS NULL AND ? IS NULL AND ? IS NULL")
+	GL_QX("group_member m FORCE INDEX (" IDX ") WHERE " DRV, C, "", SQL_SEARCH_MEMBER_NONE, GROUP_FILTER_NONE)
 #define GL_STUDENT(IDX, DRV, C) \
 	GL_Q("student s FORCE INDEX (" IDX ") STRAIGHT_JOIN group_member m FORCE INDEX (k_member_student)" \
 	     " ON m.student_id = s.id WHERE " DRV, C, SQL_SEARCH_STUDENT("s"))
@@ -1567,7 +1567,8 @@ static enum group_filter group_filter_of(const struct search *f)
 #define GP_CITY(C) GL_PATH("k_member_city", "m.city_code = ?", C)
 #define GP_COUNTY(C) GL_PATH("k_member_county_group", "m.county_code = ?", C)
 #define GP_SCHOOL(C) GL_PATH("k_member_school_group", "m.school_id = ?", C)
-#define G0_ALL(C) GL_QX("group_member m WHERE (? IS NULL)", C, "", SQL_SEARCH_MEMBER_NONE, GROUP_FILTER("m.g_type", "m.g_state"))
+/* (G0_ALL fills the table: the ministry's list as opened reads problem_group, Q_GROUPS_ALL) */
+#define G0_ALL(C) GL_QX("group_member m WHERE (? IS NULL)", C, "", SQL_SEARCH_MEMBER_NONE, GROUP_FILTER_NONE)
 #define G0_PROV(C) GL_PLAIN("k_member_province", "m.province_code = ?", C)
 #define G0_CITY(C) GL_PLAIN("k_member_city", "m.city_code = ?", C)
 #define G0_COUNTY(C) GL_PLAIN("k_member_county_group", "m.county_code = ?", C)
