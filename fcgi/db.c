@@ -35,7 +35,7 @@ struct db {
 	unsigned rw_timeout;       /* seconds a statement may wait for the server (read/write), set before connecting */
 	char tx_token[33];         /* the last db_tx attempt's request token (hex), issue 12 item 2 */
 	int commit_fault;          /* test hook (db_test_commit_fault): lose the connection at the next COMMIT */
-	int explain;               /* test hook (db_explain_begin): EXPLAIN every SELECT into explain_out */
+	int explain;               /* test hook (db_explain_begin): EXPLAIN (1) or ANALYZE (2) every SELECT into explain_out */
 	struct sbuf explain_out;
 	int read_committed;        /* db_tx_read_committed: the transactions it begins are READ COMMITTED */
 	int fence;                 /* Galera (XJ_DB_NODES): the next statement first waits for the cluster's commits */
@@ -450,9 +450,9 @@ out:
 }
 
 /* ---- the EXPLAIN hook (issue 13 item 1, XJ_TEST_HOOKS only) ---- */
-void db_explain_begin(struct db *db)
+void db_explain_begin(struct db *db, int analyze)
 {
-	db->explain = 1;
+	db->explain = analyze ? 2 : 1;
 	db->explain_out.n = 0;
 	if (db->explain_out.s)
 		db->explain_out.s[0] = 0;
@@ -481,8 +481,9 @@ static int extra_index_only(const char *x)
 	return 0;
 }
 
-/* EXPLAIN q with its arguments (a statement of its own, not cached) and append table:type:key:rows per row, then
- * ":index-only" when the row reads its key alone (Extra "Using index": no table row read). */
+/* EXPLAIN (or ANALYZE) q with its arguments (a statement of its own, not cached) and append table:type:key:rows per
+ * row, then ":index-only" when the row reads its key alone (Extra "Using index": no table row read), then ANALYZE's
+ * ":r=N", the rows read (r_rows). */
 static void explain_one(struct db *db, const struct db_sql *q, MYSQL_BIND *b, size_t nargs)
 {
 	const char *p = q->sql;
@@ -490,8 +491,9 @@ static void explain_one(struct db *db, const struct db_sql *q, MYSQL_BIND *b, si
 		p++;
 	if (strncasecmp(p, "SELECT", 6) != 0)
 		return;
+	int analyze = db->explain == 2;
 	char *sql = xmalloc(strlen(q->sql) + 9);
-	strcpy(sql, "EXPLAIN ");
+	strcpy(sql, analyze ? "ANALYZE " : "EXPLAIN ");
 	strcat(sql, q->sql);
 	MYSQL_STMT *st = mysql_stmt_init(db->conn);
 	struct arena a;
@@ -501,7 +503,9 @@ static void explain_one(struct db *db, const struct db_sql *q, MYSQL_BIND *b, si
 	    !mysql_stmt_execute(st) && fetch_all(db, st, &a, &rs, sql) == XE_OK) {
 		if (db->explain_out.n)
 			sbuf_puts(&db->explain_out, " | ");
-		for (size_t i = 0; i < rs.n; i++) { /* id select_type table type possible_keys key key_len ref rows Extra */
+		/* id select_type table type possible_keys key key_len ref rows [r_rows filtered r_filtered] Extra */
+		size_t extra = analyze ? 12 : 9;
+		for (size_t i = 0; i < rs.n; i++) {
 			if (i)
 				sbuf_puts(&db->explain_out, ";");
 			for (size_t c = 2; c <= 8; c++) {
@@ -511,8 +515,13 @@ static void explain_one(struct db *db, const struct db_sql *q, MYSQL_BIND *b, si
 					sbuf_puts(&db->explain_out, ":");
 				sbuf_puts(&db->explain_out, db_get(&rs, i, c) ? db_get(&rs, i, c) : "-");
 			}
-			if (rs.ncols > 9 && extra_index_only(db_get(&rs, i, 9)))
+			if (rs.ncols > extra && extra_index_only(db_get(&rs, i, extra)))
 				sbuf_puts(&db->explain_out, ":index-only");
+			if (analyze) {
+				const char *rr = db_get(&rs, i, 9);
+				sbuf_puts(&db->explain_out, ":r=");
+				sbuf_puts(&db->explain_out, rr ? rr : "-");
+			}
 		}
 	} else {
 		log_error("db: EXPLAIN failed [%.200s]", q->sql);

@@ -107,8 +107,9 @@ void db_rollback(struct db *db);
 
 /* The EXPLAIN hook (XJ_TEST_HOOKS only, issue 13 item 1): while on, every SELECT db_exec runs is also EXPLAINed
  * with the same arguments; db_explain_take returns the rows as "table:type:key:rows" joined by ";" per row and
- * " | " per statement (arena a), and turns it off. */
-void db_explain_begin(struct db *db);
+ * " | " per statement (arena a), and turns it off. analyze: ANALYZE instead (the SELECT runs twice), each row then
+ * also ":r=N", the rows it read (an estimate of rows is only an estimate). */
+void db_explain_begin(struct db *db, int analyze);
 const char *db_explain_take(struct db *db, struct arena *a);
 
 /* A request (or a job's unit of work) begins: on a Galera cluster its first statement waits for every commit the

@@ -6,6 +6,7 @@
 #include "scope.h"
 #include "db_search.h"
 #include "sbuf.h"
+#include "workdays.h"
 #include <assert.h>
 #include <stdlib.h>
 
@@ -21,6 +22,33 @@ static const char *under_end(struct arena *a, const char *key) { return arena_pr
 #define FOLD_DAY "'1000-01-01'"
 #define KEYED "c.kind, IF(c.kind = 'm', c.k2, c.k1)"
 #define DUE_FILTER " AND (c.kind <> 'd' OR c.day < ?)"
+/* A bureau's dated rows before today (R24: overdue members 'd', groups past their deadline 'l' or arbitration 'a') are
+ * read in two parts on k_rollup_due / k_group_due (level, kind, day, unit_key, ...), so that neither reads the days
+ * ahead (on the primary key (level, kind, unit_key, ...) a province's statistics read its counties' 7,842 'd' rows at
+ * 10M, the weeks ahead included): DUE_LISTED, the key's folded row (FOLD_DAY) and each of the DUE_RECENT days before
+ * today (days a housekeeping pass has not folded yet), each day a range of the bureau's units; DUE_OLDER, the days
+ * before those that no fold has reached, a range of days for every unit (empty after a pass). One condition of both
+ * would be one range: the optimizer joins the ranges of days next to each other and drops the units. Arguments:
+ * DUE_LISTED_ARGS, and the first of those days for DUE_OLDER. */
+#define DUE_RECENT 7
+#define DUE_LISTED(COL) COL " IN (" FOLD_DAY ", ?, ?, ?, ?, ?, ?, ?)"
+#define DUE_OLDER(COL) "(" COL " < ? AND " COL " <> " FOLD_DAY ")"
+struct due_days {
+	char d[DUE_RECENT][11]; /* today - DUE_RECENT .. today - 1 */
+};
+#define DUE_LISTED_ARGS(x)                                                                                            \
+	DBS((x).d[0]), DBS((x).d[1]), DBS((x).d[2]), DBS((x).d[3]), DBS((x).d[4]), DBS((x).d[5]), DBS((x).d[6])
+static struct due_days due_days(const char *today)
+{
+	struct due_days x;
+	wd_day t = 0;
+	int ok = wd_parse(today, &t) == 0;
+	assert(ok); /* the service's own date */
+	(void)ok;
+	for (int i = 0; i < DUE_RECENT; i++)
+		wd_format(t - DUE_RECENT + i, x.d[i]);
+	return x;
+}
 static const struct db_sql Q_TOTALS[SCOPE_N] = SCOPE_SQL(
 	"SELECT " KEYED ", SUM(c.n) n FROM count_school c WHERE ", "c", "school_id",
 	DUE_FILTER " GROUP BY c.kind, 2 HAVING n <> 0 ORDER BY c.kind, 2");
@@ -28,20 +56,21 @@ static const struct db_sql Q_TOTALS[SCOPE_N] = SCOPE_SQL(
  * also the bureau's own totals (api_wf_stats adds them up: one read fewer, and the ministry's figures come from the 31
  * provinces' rows, sql/387). Students and members by status and state ('s', 'm') are one range of the key (level,
  * kind, unit); overdue members ('d') only the pending states' rows due before today (sql/331), summed into one 'd' row
- * per state: one unit's on the primary key (level, 'd', unit, state, day < today), the ministry's provinces' on
- * k_rollup_due (level, 'd', day < today, ...: after db_counters_fold a few rows per province; the primary key's range
- * over every province read their 45,000 rows of days ahead at 10M, 15 ms). */
+ * per state, read on k_rollup_due (DUE_LISTED, DUE_OLDER: after db_counters_fold a few rows per unit; the primary
+ * key's range over every province read their 45,000 rows of days ahead at 10M, 15 ms). */
 #define R_SM(U)                                                                                                       \
 	"SELECT c.unit_key, c.kind, c.k1, SUM(c.n) n FROM count_rollup c FORCE INDEX (PRIMARY)"                         \
 	" WHERE c.level = ? AND c.kind IN ('s', 'm') AND " U " GROUP BY c.kind, c.unit_key, c.k1"
-#define R_D(IDX, U)                                                                                                   \
-	"SELECT c.unit_key, c.kind, c.k1, SUM(c.n) n FROM count_rollup c FORCE INDEX (" IDX ") WHERE c.level = ?"        \
-	" AND c.kind = 'd' AND " U " AND c.k1 IN " SQL_PENDING " AND c.day < ? GROUP BY c.kind, c.unit_key, c.k1"
-#define ROLLUP_BELOW(IDX)                                                                                             \
-	{"SELECT x.unit_key, u.name, x.kind, x.k1, x.n FROM (" R_SM(UNDER("c.unit_key")) " UNION ALL "                  \
-	 R_D(IDX, UNDER("c.unit_key")) ") x LEFT JOIN unit u ON u.code = RPAD(x.unit_key, 6, '0') WHERE x.n <> 0"       \
-	 " ORDER BY x.unit_key, x.kind, x.k1"}
-static const struct db_sql Q_ROLLUP_BELOW = ROLLUP_BELOW("PRIMARY"), Q_ROLLUP_BELOW_ALL = ROLLUP_BELOW("k_rollup_due");
+#define R_D_PART(U, DAYS)                                                                                             \
+	"SELECT c.unit_key, c.kind, c.k1, c.n FROM count_rollup c FORCE INDEX (k_rollup_due) WHERE c.level = ?"         \
+	" AND c.kind = 'd' AND " U " AND c.k1 IN " SQL_PENDING " AND " DAYS
+#define R_D(U)                                                                                                        \
+	"SELECT d.unit_key, d.kind, d.k1, SUM(d.n) n FROM (" R_D_PART(U, DUE_LISTED("c.day")) " UNION ALL "              \
+	R_D_PART(U, DUE_OLDER("c.day")) ") d GROUP BY d.kind, d.unit_key, d.k1"
+static const struct db_sql Q_ROLLUP_BELOW = {
+	"SELECT x.unit_key, u.name, x.kind, x.k1, x.n FROM (" R_SM(UNDER("c.unit_key")) " UNION ALL "
+	R_D(UNDER("c.unit_key")) ") x LEFT JOIN unit u ON u.code = RPAD(x.unit_key, 6, '0') WHERE x.n <> 0"
+	" ORDER BY x.unit_key, x.kind, x.k1"};
 /* A page of the schools under a bureau (issue 13 item 3, R30: a city's schools are hundreds and were read whole on every
  * statistics request, 6,000 counter rows and 68 KB for one county at 10M): the schools after the cursor (county code,
  * school id) on unit's (county_code, level) key, up to the page; then only the page's counter rows, driven by its keys
@@ -64,20 +93,21 @@ static const struct db_sql Q_SCHOOL_GROUPS = {
 	SG_PART("'g'") " UNION ALL " SG_PART("'l'") " AND c.day < ? UNION ALL " SG_PART("'a'") " AND c.day < ?"};
 /* groups: the caller's own unit row (level, key), or the rows one or two levels below (key prefix). Groups by type and
  * state ('g') are one range of the key (level, kind, unit); past the deadline ('l') or the arbitration's due date ('a')
- * only the rows due before today (sql/331). Every GROUP BY follows the primary key's order (level, kind, unit_key, k1,
- * k2, ...), so the sums stream off the index without a temporary table (half the time of the ministry's per-province
- * read at 200,000 records); the units below are summed per type too, which the caller adds up per state. */
-#define G_PART(COLS, GROUP, U, HINT, K)                                                                               \
-	"SELECT " COLS ", SUM(n) s FROM count_group" HINT " WHERE level = ? AND " K " AND " U " GROUP BY " GROUP
-/* HINT: of the dated part ('l', 'a'): none (the optimizer's choice: the primary key for one unit or a bureau's units),
- * k_group_due (level, kind, day, ...) for every province (the ministry: a few folded rows before today instead of the
- * weeks of deadlines ahead, which the primary key's range over every province read) */
-#define G_BY(COLS, GROUP, U, HINT)                                                                                    \
-	{"SELECT * FROM (" G_PART(COLS, GROUP, U, "", "kind = 'g'") " UNION ALL "                                   \
-	 G_PART(COLS, GROUP, U, HINT, "kind IN ('l', 'a') AND day < ?") ") x WHERE x.s <> 0 ORDER BY " COLS}
-static const struct db_sql Q_GROUPS = G_BY("kind, k1, k2", "kind, k1, k2", "unit_key = ?", "");
-#define G_BELOW(HINT) G_BY("unit_key, kind, k2", "kind, unit_key, k1, k2", UNDER("unit_key"), HINT)
-static const struct db_sql Q_GROUPS_BELOW = G_BELOW(""), Q_GROUPS_BELOW_ALL = G_BELOW(" FORCE INDEX (k_group_due)");
+ * only the rows due before today, on k_group_due (DUE_LISTED, DUE_OLDER). The groups' GROUP BY follows the primary
+ * key's order (level, kind, unit_key, k1, k2, ...), so the sums stream off the index without a temporary table (half the
+ * time of the ministry's per-province read at 200,000 records); the units below are summed per type too, which the
+ * caller adds up per state. */
+#define G_PART(COLS, GROUP, U)                                                                                        \
+	"SELECT " COLS ", SUM(n) s FROM count_group WHERE level = ? AND kind = 'g' AND " U " GROUP BY " GROUP
+#define G_DUE(U, DAYS)                                                                                                \
+	"SELECT unit_key, kind, k1, k2, n FROM count_group FORCE INDEX (k_group_due) WHERE level = ? AND kind IN ('l', 'a')" \
+	" AND " DAYS " AND " U
+#define G_BY(COLS, GROUP, U)                                                                                          \
+	{"SELECT * FROM (" G_PART(COLS, GROUP, U) " UNION ALL SELECT " COLS ", SUM(n) s FROM ("      \
+	 G_DUE(U, DUE_LISTED("day")) " UNION ALL " G_DUE(U, DUE_OLDER("day")) ") d GROUP BY " GROUP ") x WHERE x.s <> 0" \
+	 " ORDER BY " COLS}
+static const struct db_sql Q_GROUPS = G_BY("kind, k1, k2", "kind, k1, k2", "unit_key = ?");
+static const struct db_sql Q_GROUPS_BELOW = G_BY("unit_key, kind, k2", "kind, unit_key, k1, k2", UNDER("unit_key"));
 
 #define S_COLS "county_code, school_id, kind, k1, k2, k3"
 /* count_group and count_rollup are exact as a key's sum over its shards, which is what every reader sums (sql/386: which
@@ -156,8 +186,11 @@ enum xerr db_counters_units_below(struct db *db, struct arena *a, const struct p
 				  struct db_rows *rows)
 {
 	const char *key = scope_unit_key(who, a), *end = under_end(a, key);
-	return db_exec(db, a, *key ? &Q_ROLLUP_BELOW : &Q_ROLLUP_BELOW_ALL,
-		       DB_ARGS(DBI(level), DBS(key), DBS(end), DBI(level), DBS(key), DBS(end), DBS(today)), rows, NULL, NULL);
+	struct due_days dd = due_days(today);
+	return db_exec(db, a, &Q_ROLLUP_BELOW,
+		       DB_ARGS(DBI(level), DBS(key), DBS(end), DBI(level), DBS(key), DBS(end), DUE_LISTED_ARGS(dd), DBI(level), DBS(key),
+			       DBS(end), DBS(dd.d[0])),
+		       rows, NULL, NULL);
 }
 
 enum xerr db_counters_schools_page(struct db *db, struct arena *a, const struct principal *who, const char *today, int limit,
@@ -195,7 +228,9 @@ enum xerr db_counters_groups(struct db *db, struct arena *a, const struct princi
 			     struct db_rows *rows)
 {
 	const char *key = scope_unit_key(who, a);
-	return db_exec(db, a, &Q_GROUPS, DB_ARGS(DBI(who->unit_level), DBS(key), DBI(who->unit_level), DBS(today), DBS(key)),
+	struct due_days dd = due_days(today);
+	return db_exec(db, a, &Q_GROUPS, DB_ARGS(DBI(who->unit_level), DBS(key), DBI(who->unit_level), DUE_LISTED_ARGS(dd), DBS(key),
+					      DBI(who->unit_level), DBS(dd.d[0]), DBS(key)),
 		       rows, NULL, NULL);
 }
 
@@ -204,8 +239,9 @@ enum xerr db_counters_groups_below(struct db *db, struct arena *a, const struct 
 {
 	const char *key = scope_unit_key(who, a);
 	const char *end = under_end(a, key);
-	return db_exec(db, a, *key ? &Q_GROUPS_BELOW : &Q_GROUPS_BELOW_ALL,
-		       DB_ARGS(DBI(level), DBS(key), DBS(end), DBI(level), DBS(today), DBS(key), DBS(end)),
+	struct due_days dd = due_days(today);
+	return db_exec(db, a, &Q_GROUPS_BELOW, DB_ARGS(DBI(level), DBS(key), DBS(end), DBI(level), DUE_LISTED_ARGS(dd), DBS(key), DBS(end), DBI(level),
+					    DBS(dd.d[0]), DBS(key), DBS(end)),
 		       rows, NULL, NULL);
 }
 

@@ -112,10 +112,11 @@ void router_run(struct req *r, struct resp *w)
 	const char *fault = req_param(r, "HTTP_X_TEST_COMMIT_FAULT");
 	if (fault && config_int("XJ_TEST_HOOKS", 0) == 1)
 		db_test_commit_fault(r->db, atoi(fault));
-	/* test hook (XJ_TEST_HOOKS=1 only, issue 13 item 1): EXPLAIN every SELECT of this request into X-Explain */
+	/* test hook (XJ_TEST_HOOKS=1 only, issue 13 item 1): EXPLAIN (or, asked "analyze", ANALYZE) every SELECT of this
+	 * request into X-Explain */
 	const char *explain = req_param(r, "HTTP_X_TEST_EXPLAIN");
 	if (explain && config_int("XJ_TEST_HOOKS", 0) == 1)
-		db_explain_begin(r->db);
+		db_explain_begin(r->db, strcmp(explain, "analyze") == 0);
 	else
 		explain = NULL;
 	e = rt->handler(r, w);

@@ -5,7 +5,7 @@
 // answers the rows in X-Explain ("table:type:key:rows", ";" per row, " | " per statement).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { sql, sqlCount } from '../lib/api.mjs';
+import { sql, sqlCount, counters } from '../lib/api.mjs';
 import { as, SCHOOLS } from '../lib/registry.mjs';
 import { searchDataSql } from '../lib/search-data.mjs';
 import { explainPages, explainRows } from '../lib/explain.mjs';
@@ -115,6 +115,41 @@ test('issue 13 item 2 (R30): statistics of every role level read the counters th
       assert.ok(read.length >= 3, `${url}: the reads are explained: ${rows.map((x) => x.raw)}`);
       for (const x of read) assert.ok(!['ALL', 'index'].includes(x.type), `${role} ${url}: ${x.raw}`); // (a range's estimate is the range, read up to the page)
     }
+  }
+});
+
+test('issue 13 item 2 (R24, R30): statistics read the dated counters (members overdue, groups past a deadline or an arbitration\'s due date) before today only, never the days ahead', async () => {
+  // a housekeeping pass folds the past days into one row per key; the search data's members are due from 15 days ago to
+  // 14 days ahead, so the units below every bureau hold counter rows of the days ahead
+  assert.equal(counters('--housekeep').status, 0);
+  const today = todayCN();
+  const pending = "('unconfirmed','open','awaiting_leader','awaiting_review')";
+  const count = (t, kinds, [level, key], when) =>
+    sqlCount(`SELECT COUNT(*) FROM ${t} WHERE level = ${level} AND kind IN ${kinds} AND unit_key LIKE '${key}%'
+      ${t === 'count_rollup' ? `AND k1 IN ${pending}` : ''} AND day ${when} '${today}'`);
+  const cases = { // the role's own counters and the units below its statistics list
+    ministry: { own: [0, ''], below: [1, ''] }, prov_13: { own: [1, '13'], below: [3, '13'] },
+    city_1301: { own: [2, '1301'], below: [3, '1301'] }, county_130102: { own: [3, '130102'], below: [3, '130102'] },
+  };
+  for (const [role, { own, below }] of Object.entries(cases)) {
+    const r = await (await as(role)).get('/api/v1/stats', { headers: { 'x-test-explain': 'analyze' } });
+    assert.equal(r.status, 200, `${role}: ${r.text}`);
+    const rows = explainRows(r.headers.get('x-explain'));
+    const read = (xs) => xs.reduce((n, x) => n + x.read, 0);
+    // overdue members: the days listed (the folded row, the last 7 days) by unit, and the older days not folded (none)
+    const d = rows.filter((x) => x.key === 'k_rollup_due');
+    const dBefore = count('count_rollup', "('d')", below, '<'), dAhead = count('count_rollup', "('d')", below, '>=');
+    assert.ok(dAhead > 0, `${role}: the data holds member counters of the days ahead`);
+    assert.equal(d.length, 2, `${role}: the overdue members are read on k_rollup_due: ${r.headers.get('x-explain')}`);
+    for (const x of d) assert.equal(x.type, 'range', x.raw);
+    assert.equal(read(d), dBefore, `${role}: ${d.map((x) => x.raw)} read the ${dBefore} rows due before today, not the ${dAhead} ahead`);
+    // groups past a deadline or awaiting an overdue arbitration: the same, for the role's own row and the units below
+    const g = rows.filter((x) => x.key === 'k_group_due');
+    const gBefore = count('count_group', "('l', 'a')", own, '<') + count('count_group', "('l', 'a')", below, '<');
+    const gAhead = count('count_group', "('l', 'a')", own, '>=') + count('count_group', "('l', 'a')", below, '>=');
+    assert.equal(g.length, 4, `${role}: the dated group counters are read on k_group_due: ${r.headers.get('x-explain')}`);
+    for (const x of g) assert.equal(x.type, 'range', x.raw);
+    assert.equal(read(g), gBefore, `${role}: ${g.map((x) => x.raw)} read the ${gBefore} rows due before today, not the ${gAhead} ahead`);
   }
 });
 

@@ -88,13 +88,13 @@ export function sql(query) {
 /** First column of the first row as a number. */
 export function sqlCount(query) { return Number(sql(query)[0]?.[0] ?? 0); }
 
-/** `xueji --check-counters` (or another counters command, e.g. --rebuild-counters) on the instance, as the service's
- * database user: {status, out}. */
+/** `xueji --check-counters` (or another command of the CLI, e.g. --rebuild-counters, --housekeep) on the instance, as the
+ * service's database user: {status, out}. */
 export function counters(cmd = '--check-counters') {
   const secrets = Object.fromEntries(readFileSync(`${VARDIR}/secrets.env`, 'utf8').trim().split('\n').map((l) => l.split('=')));
   try {
     const out = execFileSync(`${process.env.XJ_BUILD}/xueji`, [cmd], {
-      encoding: 'utf8', env: { ...process.env, XJ_DB_SOCKET: `${VARDIR}/run/db.sock`, XJ_DB_PASSWORD: secrets.XJ_DB_PASSWORD },
+      encoding: 'utf8', env: { ...process.env, XJ_DB_SOCKET: `${VARDIR}/run/db.sock`, XJ_DB_PASSWORD: secrets.XJ_DB_PASSWORD, XJ_DATA_DIR: `${VARDIR}/data` },
     });
     return { status: 0, out };
   } catch (e) {

@@ -1,13 +1,16 @@
 // explain.mjs: the lists' EXPLAIN checks (issue 13 item 1, issue 17 item 4): the service EXPLAINs each SELECT of a
 // request with its arguments when asked by the X-Test-Explain header (XJ_TEST_HOOKS only) and answers the rows in
 // X-Explain ("table:type:key:rows", then ":index-only" when the key alone is read; ";" per row, " | " per statement).
+// Asked "analyze", the service runs ANALYZE instead and each row ends in ":r=N", the rows it read.
 import assert from 'node:assert/strict';
 
-/** Parse X-Explain into rows {table, type, key, rows, indexOnly, raw}. */
+/** Parse X-Explain into rows {table, type, key, rows, indexOnly, read, raw} (read: ANALYZE's rows read, else null). */
 export function explainRows(h) {
   return (h || '').split(' | ').flatMap((st) => st.split(';')).filter(Boolean).map((r) => {
-    const [table, type, key, rows, extra] = r.split(':');
-    return { table, type: type.split('|')[0], key, rows: Number(rows) || 0, indexOnly: extra === 'index-only', raw: r };
+    const [table, type, key, rows, ...extra] = r.split(':');
+    const read = extra.find((x) => x.startsWith('r='));
+    return { table, type: type.split('|')[0], key, rows: Number(rows) || 0, indexOnly: extra.includes('index-only'),
+      read: read ? Number(read.slice(2)) : null, raw: r };
   });
 }
 
