@@ -715,6 +715,25 @@ static int plain_query(struct db *db, const char *sql)
 	return db->conn && mysql_real_query(db->conn, sql, (unsigned long)strlen(sql)) == 0 ? 0 : -1;
 }
 
+/* The counter triggers (sql/320) skip the statements between these two (@xj_bulk_load); whatever happened, no later
+ * statement of this connection skips a trigger: a connection that cannot say so is closed (its transaction rolls back,
+ * its session variables end with it). uncounted_end returns e, or the error of the reset. */
+static enum xerr uncounted_begin(struct db *db)
+{
+	return plain_query(db, "SET @xj_bulk_load = 1") ? map_error(db, mysql_errno(db->conn), mysql_error(db->conn), "SET @xj_bulk_load")
+							 : XE_OK;
+}
+
+static enum xerr uncounted_end(struct db *db, enum xerr e)
+{
+	if (db->conn && plain_query(db, "SET @xj_bulk_load = NULL")) {
+		enum xerr r = map_error(db, mysql_errno(db->conn), mysql_error(db->conn), "SET @xj_bulk_load = NULL");
+		e = e != XE_OK ? e : r != XE_OK ? r : XE_INTERNAL;
+		db_drop(db);
+	}
+	return e;
+}
+
 enum xerr db_load(struct db *db, const struct db_sql *q, const char *data, size_t len, unsigned flags,
 		  unsigned long long *affected, unsigned *warnings)
 {
@@ -726,10 +745,8 @@ enum xerr db_load(struct db *db, const struct db_sql *q, const char *data, size_
 		return e;
 	/* DB_LOAD_UNCOUNTED: the counter triggers (320) skip this one statement; the caller counts its rows set-based in
 	 * the same transaction (issue 14 item 1) */
-	if ((flags & DB_LOAD_UNCOUNTED) && plain_query(db, "SET @xj_bulk_load = 1")) {
-		e = map_error(db, mysql_errno(db->conn), mysql_error(db->conn), "SET @xj_bulk_load");
+	if ((flags & DB_LOAD_UNCOUNTED) && (e = uncounted_begin(db)) != XE_OK)
 		goto out;
-	}
 	mem_src = (struct mem_infile){data, len, 0};
 	if (mysql_real_query(db->conn, q->sql, (unsigned long)strlen(q->sql))) {
 		e = map_error(db, mysql_errno(db->conn), mysql_error(db->conn), q->sql);
@@ -738,13 +755,8 @@ enum xerr db_load(struct db *db, const struct db_sql *q, const char *data, size_
 		*warnings = mysql_warning_count(db->conn);
 	}
 	mem_src = (struct mem_infile){0};
-	/* whatever happened, no later statement of this connection skips a trigger: a connection that cannot say so is
-	 * closed (its transaction rolls back, its session variables end with it) */
-	if ((flags & DB_LOAD_UNCOUNTED) && db->conn && plain_query(db, "SET @xj_bulk_load = NULL")) {
-		enum xerr r = map_error(db, mysql_errno(db->conn), mysql_error(db->conn), "SET @xj_bulk_load = NULL");
-		e = e != XE_OK ? e : r != XE_OK ? r : XE_INTERNAL;
-		db_drop(db);
-	}
+	if (flags & DB_LOAD_UNCOUNTED)
+		e = uncounted_end(db, e);
 out:
 	if (e == XE_UNAVAILABLE && db->conn)
 		db_drop(db);
@@ -839,6 +851,20 @@ out:
 	free(cols);
 	free(b);
 	return e;
+}
+
+enum xerr db_exec_bulk_uncounted(struct db *db, const struct db_sql *q, const struct db_arg *args, size_t nrows,
+				 size_t ncols, unsigned long long *affected)
+{
+	assert(db->in_tx); /* the rows are counted in the same transaction */
+	enum xerr e = nrows ? tx_check(db, q->sql) : XE_OK;
+	if (e != XE_OK || nrows == 0)
+		return e;
+	if ((e = uncounted_begin(db)) != XE_OK) {
+		db->tx_dead = 1;
+		return e;
+	}
+	return uncounted_end(db, db_exec_bulk(db, q, args, nrows, ncols, affected));
 }
 
 enum xerr db_begin(struct db *db)

@@ -79,6 +79,10 @@ void db_load_field(struct sbuf *b, const char *s, size_t len, char sep);
  * For INSERT/UPDATE/DELETE without result sets. */
 enum xerr db_exec_bulk(struct db *db, const struct db_sql *q, const struct db_arg *args, size_t nrows, size_t ncols,
 		       unsigned long long *affected);
+/* db_exec_bulk inside a transaction with the counter triggers skipped for exactly this statement, as DB_LOAD_UNCOUNTED;
+ * the caller counts its rows set-based in the same transaction. */
+enum xerr db_exec_bulk_uncounted(struct db *db, const struct db_sql *q, const struct db_arg *args, size_t nrows,
+				 size_t ncols, unsigned long long *affected);
 
 /* Run fn(db, ctx) inside a transaction; commit on XE_OK, roll back otherwise; on XE_RETRY retry up to
  * 11 times with exponential back-off and jitter (1-64 ms). fn must be safe to re-run (it must not keep state across attempts

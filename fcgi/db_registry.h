@@ -125,7 +125,8 @@ enum xerr db_reg_detect_keys_put(struct db *db, uint64_t batch, const struct reg
 enum xerr db_reg_detect_keys_err(struct db *db, uint64_t batch, const char *const *student_nos, size_t n);
 
 /* Detection flags. */
-#define DETECT_FRESH 1u      /* the batch holds only records inserted in it: skip what new records cannot have */
+#define DETECT_FRESH 1u      /* the batch holds only records inserted in it, and is detected once: skip what new records
+			      * cannot have, count the members it adds set-based (sql/408) */
 #define DETECT_SWEEP 2u      /* with DETECT_KEYS_GIVEN: a slice of a full re-detection (db_reg_sweep_slice): every
 			      * key evaluated in full, scope recomputed, G numbers left to db_reg_sweep_gnumbers */
 #define DETECT_KEYS_GIVEN 4u /* with DETECT_FRESH: the caller stored every candidate key (db_reg_detect_keys_*) after

@@ -81,11 +81,13 @@ cmd_migrate() {
       root_sql "$DB_NAME" -e "INSERT INTO schema_version (version, name) VALUES ($v, '$base')"
     fi
   done
-  # least privilege: data only, no DDL, no GRANT, no FILE; the one procedure the service calls (350, 400: a bulk load's counters)
+  # least privilege: data only, no DDL, no GRANT, no FILE; the procedures the service calls (a bulk load's counters: 350 and 400,
+  # an import's members: 408)
   root_sql -e "CREATE USER IF NOT EXISTS '$DB_USER'@'localhost' IDENTIFIED BY '$XJ_DB_PASSWORD';
     ALTER USER '$DB_USER'@'localhost' IDENTIFIED BY '$XJ_DB_PASSWORD';
     GRANT SELECT, INSERT, UPDATE, DELETE ON \`$DB_NAME\`.* TO '$DB_USER'@'localhost';
-    GRANT EXECUTE ON PROCEDURE \`$DB_NAME\`.count_students_batch TO '$DB_USER'@'localhost';"
+    GRANT EXECUTE ON PROCEDURE \`$DB_NAME\`.count_students_batch TO '$DB_USER'@'localhost';
+    GRANT EXECUTE ON PROCEDURE \`$DB_NAME\`.count_members_batch TO '$DB_USER'@'localhost';"
 }
 
 # Load seed SQL files given as arguments (idempotent files: INSERT IGNORE / ON DUPLICATE KEY).

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { sql, sqlCount, assertError } from '../lib/api.mjs';
+import { sql, sqlCount, assertError, counters } from '../lib/api.mjs';
 import { as, province, record, SCHOOLS, csv, upload, waitJob, xlsx, excelSerial, XLSX_TYPE, HEADER, TEMPLATE_HEADER, uniqueName, sameId } from '../lib/registry.mjs';
 
 const students = () => sqlCount('SELECT COUNT(*) FROM student');
@@ -364,4 +364,30 @@ test('R7 R8 R9 imported rows clash with existing records, with each other across
   assert.deepEqual(groupsOf(id(8)), [['nbg_dup', [id(8), id(9), id(10)]]]);
   assert.deepEqual(groupsOf(id(11)), [['id_error', [id(11)]]]);
   assert.equal(sql(`SELECT status FROM student WHERE id=${E1.id}`)[0][0], 'problem');
+});
+
+test('issue 14 item 1 (R30, sql/408): an import counts the members its detection adds set-based: groups opened in the file, members joining groups of earlier records at units those hold and at new ones, across chunks and provinces; every counter equals its COUNT(*)', async () => {
+  const d1 = (await (await as('clerk_d')).post('/api/v1/students', record(SCHOOLS.d))).body.student; // province 37
+  const b1 = (await (await as('clerk_b')).post('/api/v1/students', sameId(d1, SCHOOLS.b))).body.student; // G1: d1, b1
+  const b2 = (await (await as('clerk_b')).post('/api/v1/students', record(SCHOOLS.b))).body.student;
+  assert.ok(d1 && b1 && b2);
+  const x = record(SCHOOLS.c);
+  const rows = [
+    sameId(d1, SCHOOLS.a), // row 2: joins G1 at a new school and county of city 1301, which b1 holds
+    sameId(d1, SCHOOLS.c), // row 3: joins G1 in another city of province 13, which b1 holds already
+    sameId(b2, SCHOOLS.a), // row 4: opens G2 with b2, an earlier record of the same city
+    x, // row 5
+    sameId(x, SCHOOLS.a), // row 6: opens G3 with row 5 of the chunk before
+    sameId(x, SCHOOLS.c), // row 7: joins G3 at row 5's school, in the same chunk
+  ];
+  const r = await upload(await province('13'), csv(rows), { dryRun: false, query: '&test_chunk=2' });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.body.state, 'done', JSON.stringify(r.body.error));
+  assert.equal(r.body.rows_created, 6);
+  const members = (sid) => sqlCount(`SELECT COUNT(*) FROM group_member m JOIN group_member m2 ON m2.group_id = m.group_id
+    WHERE m.student_id = ${sid}`);
+  assert.equal(members(d1.id), 4);
+  assert.equal(members(b2.id), 2);
+  const check = counters();
+  assert.equal(check.status, 0, check.out);
 });
