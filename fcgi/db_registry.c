@@ -1187,8 +1187,8 @@ enum xerr db_reg_detect(struct db *db, struct arena *a, uint64_t batch, unsigned
 		 * INSERT trigger before, ~0.65 ms a member at 10M), so every later change goes through the triggers as
 		 * before; a fresh batch is detected once (DETECT_FRESH), so no member of it is counted twice. Only an
 		 * import's (DETECT_KEYS_GIVEN, at READ COMMITTED: the procedure's INSERT ... SELECT reads the members without
-		 * locks); at a registration's REPEATABLE READ it would lock the member ranges it reads, and concurrent
-		 * registrations of one clash deadlocked (registry-detect's R9 concurrency) */
+		 * locks); at a registration's REPEATABLE READ it would take shared next-key locks on the member rows and ranges
+		 * it reads, for one or two members a registration adds */
 		int fresh = (flags & (DETECT_FRESH | DETECT_KEYS_GIVEN)) == (DETECT_FRESH | DETECT_KEYS_GIVEN);
 		unsigned long long added = 0;
 		SEL_INS_AS(D_MEM_ID_SEL, D_MEM, fresh, DBS(due), B, B);
