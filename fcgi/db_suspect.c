@@ -402,6 +402,10 @@ static const struct db_sql Q_BATCH_CAND = {
 	" AND (k2.birth IS NULL OR " DATE_RULE("k2.birth", "j.b") ") GROUP BY j.s, k2.student_id) x"
 	" STRAIGHT_JOIN student o ON o.id = x.oid AND o.status <> 'deleted' AND (x.nb OR " NEAR_DATE("o.birth_date", "x.b") ")"};
 
+static const struct db_sql Q_PAIR_RECS = {
+	"SELECT j.s, " REC_COLS_O " FROM JSON_TABLE(?, '$[*]' COLUMNS (s BIGINT UNSIGNED PATH '$[0]', o BIGINT UNSIGNED PATH '$[1]')) j"
+	" STRAIGHT_JOIN student o ON o.id = j.o AND o.status <> 'deleted'"};
+
 enum xerr db_sx_batch_keys_del(struct db *db, struct arena *a, uint64_t batch)
 {
 	struct db_rows rs;
@@ -444,6 +448,22 @@ enum xerr db_sx_batch_candidates(struct db *db, struct arena *a, const struct sx
 	}
 	sbuf_put(&b, "]", 1);
 	enum xerr e = db_exec(db, a, &Q_BATCH_CAND, DB_ARGS(DBSN(b.s, b.n)), rs, NULL, NULL);
+	free(b.s);
+	return e;
+}
+
+enum xerr db_sx_pair_records(struct db *db, struct arena *a, const uint64_t *pairs, size_t n, struct db_rows *rs)
+{
+	struct sbuf b = {0};
+	sbuf_put(&b, "[", 1);
+	for (size_t i = 0; i < n; i++) {
+		char t[64];
+		int k = snprintf(t, sizeof t, "%s[%llu,%llu]", i ? "," : "", (unsigned long long)pairs[2 * i],
+				 (unsigned long long)pairs[2 * i + 1]);
+		sbuf_put(&b, t, (size_t)k);
+	}
+	sbuf_put(&b, "]", 1);
+	enum xerr e = db_exec(db, a, &Q_PAIR_RECS, DB_ARGS(DBSN(b.s, b.n)), rs, NULL, NULL);
 	free(b.s);
 	return e;
 }

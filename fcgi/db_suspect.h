@@ -99,5 +99,8 @@ enum xerr db_sx_keys_bulk(struct db *db, const struct sx_keyrow *rows, size_t n)
  * number key) and the key pairs them (sx_key_pairs). */
 enum xerr db_sx_batch_keys_del(struct db *db, struct arena *a, uint64_t batch);
 enum xerr db_sx_batch_candidates(struct db *db, struct arena *a, const struct sx_keyrow *rows, size_t n, struct db_rows *rs);
+/* The rows of db_sx_batch_candidates for pairs found already (an import's own records, paired in memory): pairs[2i]
+ * the batch record's id, pairs[2i+1] the other's; only the live others. */
+enum xerr db_sx_pair_records(struct db *db, struct arena *a, const uint64_t *pairs, size_t n, struct db_rows *rs);
 
 #endif

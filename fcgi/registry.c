@@ -784,6 +784,8 @@ static void hfree(struct hmap *m)
 
 struct imp {
 	struct db *db, *pdb;       /* transaction connection; progress connection (may be NULL) */
+	struct db *sdb;            /* the suspects check's reading connection (may be NULL: the check reads on db) */
+	struct sx_pipe *pipe;      /* the suspects check of a commit (suspects_pipe_new), NULL without sdb */
 	struct arena *a;
 	uint64_t job_id;
 	int commit, insert;        /* commit: inside the transaction; insert: 0 when the file was already committed */
@@ -1164,7 +1166,7 @@ static enum xerr import_pass(struct imp *x)
 				goto out;
 			t1 = mono();
 			x->t_detect += t1 - t0;
-			if ((e = suspects_check_new(x->db, x->a, batch)) != XE_OK) /* R31: once per chunk */
+			if ((e = x->pipe ? suspects_pipe_batch(x->pipe, x->db, batch) : suspects_check_new(x->db, x->a, batch)) != XE_OK) /* R31: once per chunk */
 				goto out;
 			x->t_suspects += mono() - t1;
 			x->groups += st.groups_opened + st.members_added;
@@ -1255,7 +1257,15 @@ static enum xerr commit_tx2(struct db *db, void *vc)
 		x->duplicate_of = prior; /* the same file was committed before: nothing new (R29-like idempotency) */
 		x->insert = 0;
 	}
-	return import_pass(x);
+	x->pipe = suspects_pipe_new(x->sdb); /* per attempt: a retried transaction starts again */
+	if ((e = import_pass(x)) == XE_OK && x->pipe) {
+		double t0 = mono();
+		e = suspects_pipe_finish(x->pipe, db);
+		x->t_suspects += mono() - t0;
+	}
+	suspects_pipe_free(x->pipe);
+	x->pipe = NULL;
+	return e;
 }
 
 /* After the commit, the file's keys once more against every record committed now (issue 14 item 4): two imports that
@@ -1313,7 +1323,7 @@ static int db_back(enum xerr e, int persist, double t0)
 	return 1;
 }
 
-static enum xerr import_run(struct db *db, struct db *pdb, uint64_t job_id, int commit, const struct reg_actor *who,
+static enum xerr import_run(struct db *db, struct db *pdb, struct db *sdb, uint64_t job_id, int commit, const struct reg_actor *who,
 			    const unsigned char *data, size_t len, const struct reg_import_test *t)
 {
 	int persist = pdb != NULL; /* a background job (job_thread) */
@@ -1331,6 +1341,7 @@ static enum xerr import_run(struct db *db, struct db *pdb, uint64_t job_id, int 
 	x.a = &a;
 	x.db = db;
 	x.pdb = pdb;
+	x.sdb = sdb;
 	x.job_id = job_id;
 	x.commit = commit;
 	x.who = who;
@@ -1449,7 +1460,7 @@ out_logged:
 enum xerr registry_import_run(struct db *db, uint64_t job_id, int commit, const struct reg_actor *who, const unsigned char *data,
 			      size_t len, const struct reg_import_test *t)
 {
-	return import_run(db, NULL, job_id, commit, who, data, len, t);
+	return import_run(db, NULL, NULL, job_id, commit, who, data, len, t);
 }
 
 /* ---- background jobs ---- */
@@ -1466,8 +1477,9 @@ struct job_arg {
 static void *job_thread(void *p)
 {
 	struct job_arg *j = p;
-	struct db *db = db_open(), *pdb = db_open();
-	import_run(db, pdb, j->job_id, j->commit, &j->who, NULL, 0, &j->t);
+	struct db *db = db_open(), *pdb = db_open(), *sdb = j->commit ? db_open() : NULL;
+	import_run(db, pdb, sdb, j->job_id, j->commit, &j->who, NULL, 0, &j->t);
+	db_close(sdb);
 	db_close(pdb);
 	db_close(db);
 	free(j);

@@ -94,7 +94,7 @@ enum xerr registry_import_check(struct req *r, struct resp *w, const unsigned ch
 int registry_import_store(uint64_t job_id, const unsigned char *data, size_t len);
 /* Test hooks of an import (XJ_TEST_HOOKS only; zero = off): fail the commit after that many rows; rows per chunk. */
 struct reg_import_test {
-	long long fail_after, chunk;
+	long long fail_after, chunk, background; /* background: run the phase as a job whatever the file's size */
 };
 /* Run a phase of a job (state already validating or committing) synchronously on db: validate (dry run: every
  * row's issues, predicted created/unchanged), or commit (one transaction for the whole file: nothing is kept when

@@ -12,6 +12,7 @@
 #include "xmalloc.h"
 #include "db_workflow.h"
 #include "log.h"
+#include "thread.h"
 
 #define SLICE 50000           /* records read per statement */
 #define BLOCK_ALL 64          /* a block up to this size is compared pair by pair */
@@ -531,61 +532,73 @@ static int cmp_rec_id(const void *k, const void *r)
 	return (x > y) - (x < y);
 }
 
+/* A batch's records, prepared and keyed (ascending id; the keys in key order). Strings point into the rows read. */
+struct batch_recs {
+	struct db_rows rs;
+	struct sx_rec *recs;
+	struct sx_prep *prep;
+	struct sx_keyrow *kr;
+	size_t n, nk;
+};
 
-/* the check; fresh: the batch's records are new (no keys of theirs to forget) */
-static enum xerr check_batch(struct db *db, struct arena *a, uint64_t batch, int fresh)
+static void batch_free(struct batch_recs *b)
 {
-	if (!config_int("XJ_SUSPECT_INCREMENTAL", 1))
-		return XE_OK; /* off (operations, and the bench's measure of its cost); the full run still finds every pair */
-	struct db_rows rs, cs;
-	int th = suspects_threshold();
-	struct arena *prev = arena_current();
-	arena_set_current(a); /* sx_explain's cJSON */
-	/* the batch's records (ascending id: Q_BATCH reads k_student_touch, whose rows are in id order), their keys */
-	double ts = now_s();
-	enum xerr e = db_sx_batch_records(db, a, batch, &rs);
-	struct sx_rec *recs = NULL;
-	struct sx_prep *prep = NULL;
-	struct sx_keyrow *kr = NULL;
-	struct sx_pair_row *rows = NULL;
-	size_t nk = 0, np = 0;
-	if (e != XE_OK || rs.n == 0)
-		goto out;
-	recs = xmalloc(rs.n * sizeof *recs);
-	prep = xmalloc(rs.n * sizeof *prep);
-	kr = xmalloc(rs.n * SX_MAXKEYS * sizeof *kr);
-	for (size_t i = 0; i < rs.n; i++) {
+	free(b->recs);
+	free(b->prep);
+	free(b->kr);
+	*b = (struct batch_recs){0};
+}
+
+/* read the live records marked with batch and key them */
+static enum xerr batch_read(struct db *db, struct arena *a, uint64_t batch, struct batch_recs *b)
+{
+	*b = (struct batch_recs){0};
+	enum xerr e = db_sx_batch_records(db, a, batch, &b->rs);
+	if (e != XE_OK || b->rs.n == 0)
+		return e;
+	b->n = b->rs.n;
+	b->recs = xmalloc(b->n * sizeof *b->recs);
+	b->prep = xmalloc(b->n * sizeof *b->prep);
+	b->kr = xmalloc(b->n * SX_MAXKEYS * sizeof *b->kr);
+	for (size_t i = 0; i < b->n; i++) {
 		uint64_t k[SX_MAXKEYS];
-		rec_of(&rs, i, &recs[i]);
-		sx_prepare(&recs[i], &prep[i]);
-		size_t m = sx_keys(&prep[i], k, SX_MAXKEYS);
-		uint64_t num = sx_number_key(&prep[i]);
+		rec_of(&b->rs, i, &b->recs[i]);
+		sx_prepare(&b->recs[i], &b->prep[i]);
+		size_t m = sx_keys(&b->prep[i], k, SX_MAXKEYS);
+		uint64_t num = sx_number_key(&b->prep[i]);
 		for (size_t j = 0; j < m; j++)
-			kr[nk++] = (struct sx_keyrow){k[j], recs[i].id, recs[i].birth, prep[i].rd, k[j] == num};
+			b->kr[b->nk++] = (struct sx_keyrow){k[j], b->recs[i].id, b->recs[i].birth, b->prep[i].rd, k[j] == num};
 	}
 	/* stored in key order: the load walks the primary key (k, student_id) once instead of at random, and the
 	 * candidates are read in that order */
-	qsort(kr, nk, sizeof *kr, cmp_keyrow);
-	double t0 = now_s(), t1 = 0, t2 = 0;
-	if ((!fresh && (e = db_sx_batch_keys_del(db, a, batch)) != XE_OK) || (e = db_sx_keys_bulk(db, kr, nk)) != XE_OK ||
-	    (t1 = now_s(), e = db_sx_batch_candidates(db, a, kr, nk, &cs)) != XE_OK)
-		goto out;
-	t2 = now_s();
-	rows = xmalloc((cs.n ? cs.n : 1) * sizeof *rows);
+	qsort(b->kr, b->nk, sizeof *b->kr, cmp_keyrow);
+	return XE_OK;
+}
+
+/* Compare the batch's records with the candidates cs (column 0: the batch record's id, then SXC_* of the other, as
+ * db_sx_batch_candidates gives them): *rows (the caller frees it) the *np pairs at or above the threshold, their
+ * arbiters looked up on db. a holds the other records and the explanations (the caller sets it current for cJSON). */
+static enum xerr compare_rows(struct db *db, struct arena *a, const struct batch_recs *b, const struct db_rows *cs,
+			      struct sx_pair_row **prows, size_t *np)
+{
+	int th = suspects_threshold();
+	enum xerr e = XE_OK;
+	struct sx_pair_row *rows = *prows = xmalloc((cs->n ? cs->n : 1) * sizeof *rows);
 	char last_code[7] = "";
 	uint32_t last_arbiter = 0;
-	for (size_t j = 0; j < cs.n && e == XE_OK; j++) {
-		uint64_t rid = (uint64_t)db_get_int(&cs, j, 0);
-		struct sx_rec *r = bsearch(&rid, recs, rs.n, sizeof *recs, cmp_rec_id);
+	*np = 0;
+	for (size_t j = 0; j < cs->n && e == XE_OK; j++) {
+		uint64_t rid = (uint64_t)db_get_int(cs, j, 0);
+		const struct sx_rec *r = bsearch(&rid, b->recs, b->n, sizeof *b->recs, cmp_rec_id);
 		if (!r)
 			continue;
-		struct sx_prep *p = &prep[r - recs];
+		const struct sx_prep *p = &b->prep[r - b->recs];
 		struct sx_rec *o = arena_alloc(a, sizeof *o);
 		struct sx_prep q;
 		struct sx_match m;
-		struct db_rows one = {.n = 1, .ncols = cs.ncols - 1, .cell = cs.cell + j * cs.ncols + 1, .len = cs.len + j * cs.ncols + 1};
+		struct db_rows one = {.n = 1, .ncols = cs->ncols - 1, .cell = cs->cell + j * cs->ncols + 1, .len = cs->len + j * cs->ncols + 1};
 		rec_of(&one, 0, o);
-		if (o->id < r->id && bsearch(&o->id, recs, rs.n, sizeof *recs, cmp_rec_id))
+		if (o->id < r->id && bsearch(&o->id, b->recs, b->n, sizeof *b->recs, cmp_rec_id))
 			continue; /* both in the batch: compared once, from the lower */
 		sx_prepare(o, &q);
 		const struct sx_rec *lo = r->id < o->id ? r : o, *hi = r->id < o->id ? o : r;
@@ -602,24 +615,308 @@ static enum xerr check_batch(struct db *db, struct arena *a, uint64_t batch, int
 		if (!last_arbiter)
 			continue;
 		char *txt = cJSON_PrintUnformatted(sx_explain(lo, hi, &m));
-		rows[np++] = (struct sx_pair_row){.lo = lo->id, .hi = hi->id, .score = m.score, .kind = sx_kind_name(m.kind),
-						  .rules = txt ? txt : "[]", .fp = suspects_fp(lo, hi), .lo_county = lo->county,
-						  .hi_county = hi->county, .arbiter = last_arbiter};
+		rows[(*np)++] = (struct sx_pair_row){.lo = lo->id, .hi = hi->id, .score = m.score, .kind = sx_kind_name(m.kind),
+						     .rules = txt ? txt : "[]", .fp = suspects_fp(lo, hi), .lo_county = lo->county,
+						     .hi_county = hi->county, .arbiter = last_arbiter};
 	}
-	if (e == XE_OK && np)
-		e = db_sx_store(db, rows, np);
-	if (rs.n >= 1000 && config_int("XJ_IMPORT_PROFILE", 0) == 1)
+	return e;
+}
+
+/* compare_rows, then store the pairs on db */
+static enum xerr compare_store(struct db *db, struct arena *a, const struct batch_recs *b, const struct db_rows *cs,
+			       size_t *np)
+{
+	struct sx_pair_row *rows;
+	enum xerr e = compare_rows(db, a, b, cs, &rows, np);
+	if (e == XE_OK && *np)
+		e = db_sx_store(db, rows, *np);
+	free(rows);
+	return e;
+}
+
+/* the check; fresh: the batch's records are new (no keys of theirs to forget) */
+static enum xerr check_batch(struct db *db, struct arena *a, uint64_t batch, int fresh)
+{
+	if (!config_int("XJ_SUSPECT_INCREMENTAL", 1))
+		return XE_OK; /* off (operations, and the bench's measure of its cost); the full run still finds every pair */
+	struct db_rows cs;
+	struct batch_recs b;
+	struct arena *prev = arena_current();
+	arena_set_current(a); /* sx_explain's cJSON */
+	double ts = now_s(), t0 = 0, t1 = 0, t2 = 0;
+	size_t np = 0;
+	enum xerr e = batch_read(db, a, batch, &b);
+	if (e != XE_OK || b.n == 0)
+		goto out;
+	t0 = now_s();
+	if ((!fresh && (e = db_sx_batch_keys_del(db, a, batch)) != XE_OK) || (e = db_sx_keys_bulk(db, b.kr, b.nk)) != XE_OK ||
+	    (t1 = now_s(), e = db_sx_batch_candidates(db, a, b.kr, b.nk, &cs)) != XE_OK)
+		goto out;
+	t2 = now_s();
+	e = compare_store(db, a, &b, &cs, &np);
+	if (b.n >= 1000 && config_int("XJ_IMPORT_PROFILE", 0) == 1)
 		log_error("suspects check of batch %llu: %zu records read and keyed %.3f s, %zu keys stored %.3f s, %zu candidates"
-			  " %.3f s, %zu pairs compared and stored %.3f s", (unsigned long long)batch, rs.n, t0 - ts, nk, t1 - t0, cs.n,
+			  " %.3f s, %zu pairs compared and stored %.3f s", (unsigned long long)batch, b.n, t0 - ts, b.nk, t1 - t0, cs.n,
 			  t2 - t1, np, now_s() - t2);
 out:
-	free(recs);
-	free(prep);
-	free(kr);
-	free(rows);
+	batch_free(&b);
 	arena_set_current(prev);
 	return e;
 }
 
 enum xerr suspects_check_batch(struct db *db, struct arena *a, uint64_t batch) { return check_batch(db, a, batch, 0); }
 enum xerr suspects_check_new(struct db *db, struct arena *a, uint64_t batch) { return check_batch(db, a, batch, 1); }
+
+/* ---------------------------------------------------------------- an import's check, pipelined (issue 17 item 2) */
+
+/* A key of the file's records, in memory: the file's records meet each other here, not in the database. */
+struct fkey {
+	uint64_t k, id;
+	uint32_t rd, next; /* next: the entry before it with the same hash bucket, + 1 (0: none) */
+	uint16_t y;
+	uint8_t m, d, undated;
+};
+
+/* One batch whose candidates among the committed records are being read on the side connection. */
+struct inflight {
+	struct arena a; /* the batch's records, the candidates and their comparison */
+	struct batch_recs b;
+	struct db_rows cs;
+	struct sx_pair_row *rows; /* the pairs found, to be stored on the transaction's connection */
+	size_t np;
+	struct db *side;
+	enum xerr e;
+	pthread_t t;
+	double read_s;
+};
+
+struct sx_pipe {
+	struct db *side;
+	struct fkey *keys;
+	size_t nkeys, cap;
+	uint32_t *head; /* hash bucket -> last entry + 1 */
+	size_t nhead;   /* a power of two */
+	struct inflight *fly;
+	double wait_s, infile_s, main_s, side_s;
+	size_t batches, infile_pairs, side_rows, stored;
+};
+
+struct sx_pipe *suspects_pipe_new(struct db *side)
+{
+	if (!side || !config_int("XJ_SUSPECT_INCREMENTAL", 1))
+		return NULL;
+	struct sx_pipe *p = xcalloc(1, sizeof *p);
+	p->side = side;
+	p->nhead = 1u << 12;
+	p->head = xcalloc(p->nhead, sizeof *p->head);
+	return p;
+}
+
+static size_t bucket(const struct sx_pipe *p, uint64_t k) { return (size_t)((k * 0x9E3779B97F4A7C15ull) >> 20) & (p->nhead - 1); }
+
+static void fkey_add(struct sx_pipe *p, const struct fkey *f)
+{
+	if (p->nkeys == p->cap) {
+		p->cap = p->cap ? 2 * p->cap : 1u << 14;
+		p->keys = xrealloc(p->keys, p->cap * sizeof *p->keys);
+	}
+	if (p->nkeys >= p->nhead) { /* at most one entry per bucket on average: rebuild the chains */
+		p->nhead *= 2;
+		free(p->head);
+		p->head = xcalloc(p->nhead, sizeof *p->head);
+		for (size_t i = 0; i < p->nkeys; i++) {
+			size_t h = bucket(p, p->keys[i].k);
+			p->keys[i].next = p->head[h];
+			p->head[h] = (uint32_t)(i + 1);
+		}
+	}
+	assert(p->nkeys < UINT32_MAX);
+	size_t h = bucket(p, f->k);
+	p->keys[p->nkeys] = *f;
+	p->keys[p->nkeys].next = p->head[h];
+	p->head[h] = (uint32_t)++p->nkeys;
+}
+
+/* the date rules of db_suspect.c's DATE_RULE (every rule of sx_compare's but "different") */
+static int date_near(const struct fkey *a, const struct fkey *b)
+{
+	if (a->y == b->y && a->m == b->d && a->d == b->m)
+		return 1; /* the same day, or day and month swapped */
+	unsigned x = a->y * 10000u + a->m * 100u + a->d, y = b->y * 10000u + b->m * 100u + b->d;
+	int nd = 0;
+	for (int i = 0; i < 8; i++, x /= 10, y /= 10)
+		nd += x % 10 != y % 10;
+	return nd <= 1;
+}
+
+static int cmp_pair(const void *p, const void *q)
+{
+	const uint64_t *x = p, *y = q;
+	return x[0] != y[0] ? (x[0] > y[0]) - (x[0] < y[0]) : (x[1] > y[1]) - (x[1] < y[1]);
+}
+
+/* The batch's pairs with the file's records (the batch's own included), by the rules of Q_BATCH_CAND: found in memory,
+ * then the other records read on the transaction's connection (they are not committed yet). */
+static int cmp_keyrow_id(const void *p, const void *q)
+{
+	const struct sx_keyrow *x = p, *y = q;
+	return x->id != y->id ? (x->id > y->id) - (x->id < y->id) : (x->k > y->k) - (x->k < y->k);
+}
+
+static enum xerr infile(struct sx_pipe *p, struct db *db, struct arena *a, const struct batch_recs *b, size_t *np)
+{
+	size_t n = 0, cap = 64;
+	uint64_t *pairs = xmalloc(cap * 2 * sizeof *pairs);
+	struct sx_keyrow *by = xmalloc((b->nk ? b->nk : 1) * sizeof *by);
+	enum xerr e = XE_OK;
+	*np = 0;
+	memcpy(by, b->kr, b->nk * sizeof *by);
+	qsort(by, b->nk, sizeof *by, cmp_keyrow_id); /* records in id order: each meets the entries before it */
+	for (size_t j = 0, i = 0; j < b->nk; j++) {
+		const struct sx_keyrow *r = &by[j];
+		while (b->recs[i].id != r->id)
+			i++;
+		assert(i < b->n);
+		const struct sx_prep *q = &b->prep[i];
+		struct fkey f = {.k = r->k, .id = r->id, .rd = r->rd, .y = q->y, .m = q->m, .d = q->d, .undated = r->undated};
+		for (uint32_t x = p->head[bucket(p, f.k)]; x; x = p->keys[x - 1].next) {
+			const struct fkey *o = &p->keys[x - 1];
+			if (o->k != f.k || o->id == f.id)
+				continue;
+			if ((f.k & SX_KEY_MD) && !(o->rd == f.rd || (o->y == f.y && o->m == f.m && o->d == f.d)))
+				continue;
+			if (!o->undated && !date_near(o, &f))
+				continue;
+			if (n == cap)
+				pairs = xrealloc(pairs, (cap *= 2) * 2 * sizeof *pairs);
+			/* the batch record first; both in the batch: the lower first (compare_store compares from it) */
+			int both = bsearch(&o->id, b->recs, b->n, sizeof *b->recs, cmp_rec_id) != NULL;
+			pairs[2 * n] = both ? o->id : f.id, pairs[2 * n + 1] = both ? f.id : o->id;
+			n++;
+		}
+		fkey_add(p, &f);
+	}
+	free(by);
+	qsort(pairs, n, 2 * sizeof *pairs, cmp_pair);
+	size_t u = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!u || pairs[2 * i] != pairs[2 * (u - 1)] || pairs[2 * i + 1] != pairs[2 * (u - 1) + 1])
+			pairs[2 * u] = pairs[2 * i], pairs[2 * u + 1] = pairs[2 * i + 1], u++;
+	p->infile_pairs += u;
+	if (u) {
+		struct db_rows rs;
+		if ((e = db_sx_pair_records(db, a, pairs, u, &rs)) == XE_OK)
+			e = compare_store(db, a, b, &rs, np);
+	}
+	free(pairs);
+	return e;
+}
+
+/* the side thread: the candidates among the committed records, compared (the arbiters looked up there too) */
+static void *side_read(void *v)
+{
+	struct inflight *f = v;
+	double t0 = now_s();
+	arena_set_current(&f->a); /* sx_explain's cJSON, on this thread */
+	if ((f->e = db_sx_batch_candidates(f->side, &f->a, f->b.kr, f->b.nk, &f->cs)) == XE_OK)
+		f->e = compare_rows(f->side, &f->a, &f->b, &f->cs, &f->rows, &f->np);
+	f->read_s = now_s() - t0;
+	return NULL;
+}
+
+/* wait for the batch in flight, then compare and store its pairs (on the transaction's connection) */
+static enum xerr land(struct sx_pipe *p, struct db *db)
+{
+	struct inflight *f = p->fly;
+	if (!f)
+		return XE_OK;
+	double t0 = now_s();
+	thread_join(f->t);
+	p->wait_s += now_s() - t0;
+	p->fly = NULL;
+	enum xerr e = f->e;
+	double t1 = now_s();
+	if (e == XE_OK && f->np)
+		e = db_sx_store(db, f->rows, f->np);
+	else if (e != XE_OK) { /* the side connection failed: the same on the transaction's (it also sees the file's
+				  records compared in memory: those pairs are stored once more, the same) */
+		struct arena *prev = arena_current();
+		arena_set_current(&f->a);
+		free(f->rows);
+		f->rows = NULL;
+		if ((e = db_sx_batch_candidates(db, &f->a, f->b.kr, f->b.nk, &f->cs)) == XE_OK)
+			e = compare_store(db, &f->a, &f->b, &f->cs, &f->np);
+		arena_set_current(prev);
+	}
+	p->main_s += now_s() - t1;
+	p->side_s += f->read_s;
+	p->side_rows += f->cs.n;
+	p->stored += f->np;
+	free(f->rows);
+	batch_free(&f->b);
+	arena_free(&f->a);
+	free(f);
+	return e;
+}
+
+enum xerr suspects_pipe_batch(struct sx_pipe *p, struct db *db, uint64_t batch)
+{
+	enum xerr e = land(p, db);
+	if (e != XE_OK)
+		return e;
+	struct inflight *f = xcalloc(1, sizeof *f);
+	arena_init(&f->a, 1 << 16);
+	f->side = p->side;
+	struct arena *prev = arena_current();
+	arena_set_current(&f->a); /* sx_explain's cJSON */
+	double t0 = now_s();
+	size_t np = 0;
+	if ((e = batch_read(db, &f->a, batch, &f->b)) == XE_OK && f->b.n && (e = db_sx_keys_bulk(db, f->b.kr, f->b.nk)) == XE_OK)
+		e = infile(p, db, &f->a, &f->b, &np);
+	p->infile_s += now_s() - t0;
+	p->stored += np;
+	arena_set_current(prev);
+	p->batches++;
+	if (e == XE_OK && f->b.n && thread_start(side_read, f, &f->t) == 0) {
+		p->fly = f;
+		return XE_OK;
+	}
+	if (e == XE_OK && f->b.n) { /* no thread: the read here */
+		arena_set_current(&f->a);
+		if ((e = db_sx_batch_candidates(db, &f->a, f->b.kr, f->b.nk, &f->cs)) == XE_OK)
+			e = compare_store(db, &f->a, &f->b, &f->cs, &np);
+		arena_set_current(prev);
+		p->stored += np;
+	}
+	batch_free(&f->b);
+	arena_free(&f->a);
+	free(f);
+	return e;
+}
+
+enum xerr suspects_pipe_finish(struct sx_pipe *p, struct db *db)
+{
+	enum xerr e = land(p, db);
+	if (config_int("XJ_IMPORT_PROFILE", 0) == 1)
+		log_error("suspects check of an import: %zu batches, keys stored and the file's own %zu pairs compared %.3f s,"
+			  " %zu candidates among the committed records read and compared beside it %.3f s, waited for %.3f s,"
+			  " pairs stored %.3f s; %zu pairs stored", p->batches, p->infile_pairs, p->infile_s, p->side_rows, p->side_s,
+			  p->wait_s, p->main_s, p->stored);
+	return e;
+}
+
+void suspects_pipe_free(struct sx_pipe *p)
+{
+	if (!p)
+		return;
+	if (p->fly) { /* the transaction failed: the read is waited for, its result dropped */
+		thread_join(p->fly->t);
+		free(p->fly->rows);
+		batch_free(&p->fly->b);
+		arena_free(&p->fly->a);
+		free(p->fly);
+	}
+	free(p->keys);
+	free(p->head);
+	free(p);
+}

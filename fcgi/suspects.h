@@ -56,4 +56,20 @@ enum xerr suspects_check_batch(struct db *db, struct arena *a, uint64_t batch);
 /* The same for a batch of records created by it (a registration, an import chunk): no stored keys to forget. */
 enum xerr suspects_check_new(struct db *db, struct arena *a, uint64_t batch);
 
+/* An import's check, pipelined (issue 17 item 2): the same pairs as suspects_check_new on each of its batches, but the
+ * file's records meet each other in memory, and each batch's candidates among the committed records are read on a
+ * connection of their own (side: autocommit, owned by the caller) while the import goes on with its next batch; a
+ * batch's pairs are stored (on the transaction's connection) when the next batch is checked or at the finish. A
+ * committed record is seen by the side read as the transaction's own read would have seen it (READ COMMITTED).
+ * suspects_pipe_new: NULL when the check is off or side is NULL (then suspects_check_new does the work). The caller
+ * owns the pipe: suspects_pipe_free after the transaction, whatever its outcome (it waits for a read in flight). */
+struct sx_pipe;
+struct sx_pipe *suspects_pipe_new(struct db *side);
+/* The check of batch's new records: keys stored, the file's own pairs stored, the committed records' candidates read
+ * in the background (the previous batch's landed first). */
+enum xerr suspects_pipe_batch(struct sx_pipe *p, struct db *db, uint64_t batch);
+/* The last batch's pairs stored: before the transaction commits. */
+enum xerr suspects_pipe_finish(struct sx_pipe *p, struct db *db);
+void suspects_pipe_free(struct sx_pipe *p);
+
 #endif

@@ -1,15 +1,24 @@
-/* thread: detached threads with the service's stack size (thread.h). */
+/* thread: the service's threads, with its stack size (thread.h). */
 #include <pthread.h>
 #include "thread.h"
 
-int thread_spawn(void *(*fn)(void *), void *arg)
+static int start(void *(*fn)(void *), void *arg, pthread_t *t, int state)
 {
 	pthread_attr_t at;
-	pthread_t t;
 	pthread_attr_init(&at);
-	pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+	pthread_attr_setdetachstate(&at, state);
 	pthread_attr_setstacksize(&at, THREAD_STACK);
-	int rc = pthread_create(&t, &at, fn, arg);
+	int rc = pthread_create(t, &at, fn, arg);
 	pthread_attr_destroy(&at);
 	return rc;
 }
+
+int thread_spawn(void *(*fn)(void *), void *arg)
+{
+	pthread_t t;
+	return start(fn, arg, &t, PTHREAD_CREATE_DETACHED);
+}
+
+int thread_start(void *(*fn)(void *), void *arg, pthread_t *t) { return start(fn, arg, t, PTHREAD_CREATE_JOINABLE); }
+
+void thread_join(pthread_t t) { pthread_join(t, NULL); }

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql, sqlCount, assertError } from '../lib/api.mjs';
-import { as, record, register, SCHOOLS, csv, upload } from '../lib/registry.mjs';
+import { as, record, register, SCHOOLS, csv, upload, waitJob } from '../lib/registry.mjs';
 import { variantNames, runSuspects, variantPair } from '../lib/suspects.mjs';
 import { SCHOOLS as WS, CLERK, COUNTY, login, makeGroup, makeEvidence, ok, newIdNumber, student as wfStudent } from '../lib/workflow.mjs';
 
@@ -475,6 +475,39 @@ test('R31 issue 17 item 2: an import\'s check finds the pairs the full run finds
     assert.deepEqual(set, stored, `${k}: its key set lists its keys`);
   }
   // the full run finds exactly these pairs: nothing new, changed or removed
+  const before = storedPairs();
+  const w = written(runSuspects());
+  assert.deepEqual({ ...w, unchanged: 0 }, { new: 0, changed: 0, unchanged: 0, removed: 0 }, 'the import found what the full run finds');
+  assert.deepEqual(storedPairs(), before);
+});
+
+test('R31 issue 17 item 2: an import run as a job checks its records in a pipeline: pairs within the file across its chunks and within one chunk, and with records committed before it, each stored once, as the full run finds them', async () => {
+  runSuspects();
+  const sur = () => String.fromCodePoint(0x4e00 + Math.floor(Math.random() * 0x51a5));
+  const s = sur(), t = sur(), u = sur();
+  const a = (await register('clerk_a', record(SCHOOLS.a, { name: `${s}梓涵`, gender: 'M', birth_date: '2013-04-17' }))).student_id;
+  const row = (name, b) => record(SCHOOLS.a, { name, gender: 'F', birth_date: b, id_type: 'Z', id_number: '' });
+  const rows = {
+    committedSubst: { ...row(`${s}梓鑫`, '2013-04-17'), gender: 'M' }, // chunk 1, with the registered record a
+    early: row(`${t}雨桐`, '2012-06-05'), // chunk 1
+    filler1: row(`${u}${sur()}${sur()}`, '2011-01-01'),
+    sameChunkA: row(`${u}思远`, '2014-03-09'), // chunk 2, with the row after it
+    sameChunkB: row(`${u}思遠`, '2014-03-09'),
+    filler2: row(`${t}${sur()}${sur()}`, '2010-02-02'),
+    late: row(`${t}雨彤`, '2012-06-05'), // chunk 4, with early (chunk 1)
+    committedYear: { ...row(`${s}梓涵`, '2016-04-17'), gender: 'M' }, // chunk 4, with a, the year one digit off
+  };
+  const c = await as('clerk_a');
+  const j = (await upload(c, csv(Object.values(rows)), { dryRun: false, query: '&test_chunk=2&test_background=1' })).body;
+  const done = await waitJob(c, j.id);
+  assert.equal(done.state, 'done', JSON.stringify(done));
+  assert.equal(done.rows_created, 8, JSON.stringify(done));
+  const ids = sql(`SELECT id FROM student WHERE import_job_id=${j.id} ORDER BY import_row`).map((r) => Number(r[0]));
+  const id = Object.fromEntries(Object.keys(rows).map((k, i) => [k, ids[i]]));
+  assert.ok(pairOf(a, id.committedSubst), 'with a committed record, from the first chunk');
+  assert.ok(pairOf(a, id.committedYear), 'with a committed record, from the last chunk');
+  assert.ok(pairOf(id.early, id.late), 'within the file, across chunks');
+  assert.ok(pairOf(id.sameChunkA, id.sameChunkB), 'within one chunk');
   const before = storedPairs();
   const w = written(runSuspects());
   assert.deepEqual({ ...w, unchanged: 0 }, { new: 0, changed: 0, unchanged: 0, removed: 0 }, 'the import found what the full run finds');
