@@ -1154,6 +1154,13 @@ static enum xerr import_pass(struct imp *x)
 			}
 			if (e != XE_OK)
 				goto out;
+			/* R31, once per chunk, before the national check: it reads only the chunk's records, which R9's detection
+			 * does not change, and a pipelined check's read (suspects_pipe_batch) then runs beside the detection too */
+			if ((e = x->pipe ? suspects_pipe_batch(x->pipe, x->db, batch) : suspects_check_new(x->db, x->a, batch)) != XE_OK)
+				goto out;
+			t0 = mono();
+			x->t_suspects += t0 - t1;
+			t1 = t0;
 			for (size_t c = 0; c < nc; c++)
 				if (strcmp(news[c].rec->id_check, "ok") != 0)
 					errnos[ne++] = news[c].student_no;
@@ -1164,11 +1171,7 @@ static enum xerr import_pass(struct imp *x)
 			x->t_keys += t0 - t1;
 			if ((e = db_reg_detect(x->db, x->a, batch, DETECT_FRESH | DETECT_KEYS_GIVEN, &st)) != XE_OK)
 				goto out;
-			t1 = mono();
-			x->t_detect += t1 - t0;
-			if ((e = x->pipe ? suspects_pipe_batch(x->pipe, x->db, batch) : suspects_check_new(x->db, x->a, batch)) != XE_OK) /* R31: once per chunk */
-				goto out;
-			x->t_suspects += mono() - t1;
+			x->t_detect += mono() - t0;
 			x->groups += st.groups_opened + st.members_added;
 			x->groups_opened += st.groups_opened;
 			x->members_added += st.members_added;
