@@ -755,14 +755,15 @@ static int cmp_pair(const void *p, const void *q)
 	return x[0] != y[0] ? (x[0] > y[0]) - (x[0] < y[0]) : (x[1] > y[1]) - (x[1] < y[1]);
 }
 
-/* The batch's pairs with the file's records (the batch's own included), by the rules of Q_BATCH_CAND: found in memory,
- * then the other records read on the transaction's connection (they are not committed yet). */
 static int cmp_keyrow_id(const void *p, const void *q)
 {
 	const struct sx_keyrow *x = p, *y = q;
 	return x->id != y->id ? (x->id > y->id) - (x->id < y->id) : (x->k > y->k) - (x->k < y->k);
 }
 
+/* The batch's pairs with the file's records (the batch's own included), by the rules of Q_BATCH_CAND: found in memory,
+ * then the other records read on the transaction's connection (they are not committed yet); the batch's keys join the
+ * file's. *np: the pairs stored. */
 static enum xerr infile(struct sx_pipe *p, struct db *db, struct arena *a, const struct batch_recs *b, size_t *np)
 {
 	size_t n = 0, cap = 64;
