@@ -434,11 +434,17 @@ uint64_t sx_number_key(const struct sx_prep *p)
 	return h ? h : 2;
 }
 
-int sx_key_pairs(const struct sx_prep *a, const struct sx_prep *b, uint64_t k)
+int sx_key_meets(uint64_t k, const struct sx_keyed *a, const struct sx_keyed *b)
 {
 	if (!(k & SX_KEY_MD))
 		return 1;
 	return a->rd == b->rd || (a->y == b->y && a->m == b->m && a->d == b->d);
+}
+
+int sx_key_pairs(const struct sx_prep *a, const struct sx_prep *b, uint64_t k)
+{
+	struct sx_keyed x = {a->rd, a->y, a->m, a->d}, y = {b->rd, b->y, b->m, b->d};
+	return sx_key_meets(k, &x, &y);
 }
 
 /* ---------------------------------------------------------------- comparison */
@@ -528,7 +534,7 @@ static enum sx_name_rule compare_names(const struct sx_prep *pa, const struct sx
 	return SXN_DIFF;
 }
 
-static enum sx_date_rule compare_dates(const struct sx_prep *a, const struct sx_prep *b, int *pos)
+enum sx_date_rule sx_date_rule(const struct sx_keyed *a, const struct sx_keyed *b, int *pos)
 {
 	*pos = 0;
 	if (!a->y || !b->y)
@@ -547,6 +553,12 @@ static enum sx_date_rule compare_dates(const struct sx_prep *a, const struct sx_
 			*pos = i + 1;
 		}
 	return nd == 1 ? SXD_DIGIT : SXD_DIFF;
+}
+
+static enum sx_date_rule compare_dates(const struct sx_prep *a, const struct sx_prep *b, int *pos)
+{
+	struct sx_keyed x = {a->rd, a->y, a->m, a->d}, y = {b->rd, b->y, b->m, b->d};
+	return sx_date_rule(&x, &y, pos);
 }
 
 static enum sx_id_rule compare_ids(const struct sx_prep *a, const struct sx_prep *b, int *pos)

@@ -99,6 +99,16 @@ size_t sx_keys(const struct sx_prep *p, uint64_t *keys, size_t cap);
  * which pairs only records of the same readings (rd) or born the same day (issue 17 item 2: the keys the former B and
  * D kinds were; the import's check applies the same rule in SQL: db_suspect.c Q_BATCH_CAND). */
 int sx_key_pairs(const struct sx_prep *a, const struct sx_prep *b, uint64_t k);
+/* What a key needs of a record (sx_key_pairs, and an import's in-memory pairing, suspects.c): its readings and date. */
+struct sx_keyed {
+	uint32_t rd;
+	uint16_t y; /* 0 when the birth date does not parse */
+	uint8_t m, d;
+};
+int sx_key_meets(uint64_t k, const struct sx_keyed *a, const struct sx_keyed *b);
+/* The date rule of two dates (sx_compare's): same, day and month swapped, one digit of YYYYMMDD different (*pos: its
+ * position, 1-8), else different (also when either does not parse). */
+enum sx_date_rule sx_date_rule(const struct sx_keyed *a, const struct sx_keyed *b, int *pos);
 /* The one key of sx_keys that is not bound to the birth date (the same non-resident number, any name and date), or 0
  * when p has none: stored without a birth date (suspect_key.birth NULL, issue 17 item 1). */
 uint64_t sx_number_key(const struct sx_prep *p);

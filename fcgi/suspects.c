@@ -672,9 +672,9 @@ enum xerr suspects_check_new(struct db *db, struct arena *a, uint64_t batch) { r
 /* A key of the file's records, in memory: the file's records meet each other here, not in the database. */
 struct fkey {
 	uint64_t k, id;
-	uint32_t rd, next; /* next: the entry before it with the same hash bucket, + 1 (0: none) */
-	uint16_t y;
-	uint8_t m, d, undated;
+	struct sx_keyed r;
+	uint32_t next; /* the entry before it with the same hash bucket, + 1 (0: none) */
+	uint8_t undated;
 };
 
 /* One batch whose candidates among the committed records are being read on the side connection. */
@@ -737,18 +737,6 @@ static void fkey_add(struct sx_pipe *p, const struct fkey *f)
 	p->head[h] = (uint32_t)++p->nkeys;
 }
 
-/* the date rules of db_suspect.c's DATE_RULE (every rule of sx_compare's but "different") */
-static int date_near(const struct fkey *a, const struct fkey *b)
-{
-	if (a->y == b->y && a->m == b->d && a->d == b->m)
-		return 1; /* the same day, or day and month swapped */
-	unsigned x = a->y * 10000u + a->m * 100u + a->d, y = b->y * 10000u + b->m * 100u + b->d;
-	int nd = 0;
-	for (int i = 0; i < 8; i++, x /= 10, y /= 10)
-		nd += x % 10 != y % 10;
-	return nd <= 1;
-}
-
 static int cmp_pair(const void *p, const void *q)
 {
 	const uint64_t *x = p, *y = q;
@@ -779,14 +767,13 @@ static enum xerr infile(struct sx_pipe *p, struct db *db, struct arena *a, const
 			i++;
 		assert(i < b->n);
 		const struct sx_prep *q = &b->prep[i];
-		struct fkey f = {.k = r->k, .id = r->id, .rd = r->rd, .y = q->y, .m = q->m, .d = q->d, .undated = r->undated};
+		struct fkey f = {.k = r->k, .id = r->id, .r = {r->rd, q->y, q->m, q->d}, .undated = r->undated};
 		for (uint32_t x = p->head[bucket(p, f.k)]; x; x = p->keys[x - 1].next) {
 			const struct fkey *o = &p->keys[x - 1];
-			if (o->k != f.k || o->id == f.id)
+			int pos;
+			if (o->k != f.k || o->id == f.id || !sx_key_meets(f.k, &o->r, &f.r))
 				continue;
-			if ((f.k & SX_KEY_MD) && !(o->rd == f.rd || (o->y == f.y && o->m == f.m && o->d == f.d)))
-				continue;
-			if (!o->undated && !date_near(o, &f))
+			if (!o->undated && sx_date_rule(&o->r, &f.r, &pos) == SXD_DIFF) /* DATE_RULE of Q_BATCH_CAND */
 				continue;
 			if (n == cap)
 				pairs = xrealloc(pairs, (cap *= 2) * 2 * sizeof *pairs);
