@@ -618,9 +618,12 @@ enum xerr db_exec(struct db *db, struct arena *a, const struct db_sql *q, const 
 					*affected = mysql_stmt_affected_rows(st);
 				if (insert_id)
 					*insert_id = mysql_stmt_insert_id(st);
-				/* the reset is a command of its own: an error the server holds for us (a transaction aborted by a
-				 * replicated writeset while we were between statements) may arrive here, never to be dropped */
-				if (mysql_stmt_reset(st) && e == XE_OK)
+				/* No reset after a statement whose rows are all read (issue 13, 15: it was one more round trip per
+				 * statement; without it a county's decision took 2.5 ms of the database's CPU instead of 3.2). An
+				 * error the server holds for us (a Galera transaction aborted by a replicated writeset while we
+				 * were between statements) answers the transaction's next command, the next statement or its
+				 * COMMIT, and each is checked (tx_check). A CALL's closing result is cleared by the reset. */
+				if (strncmp(q->sql, "CALL", 4) == 0 && mysql_stmt_reset(st) && e == XE_OK)
 					e = map_error(db, mysql_stmt_errno(st), mysql_stmt_error(st), q->sql);
 			}
 		}
