@@ -309,6 +309,13 @@ static int cmp_keyrow_id(const void *p, const void *q)
 	return x->id != y->id ? (x->id > y->id) - (x->id < y->id) : (x->k > y->k) - (x->k < y->k);
 }
 
+/* (k, id): the order of suspect_key's primary key */
+static int cmp_keyrow_k(const void *p, const void *q)
+{
+	const struct sx_keyrow *x = *(const struct sx_keyrow *const *)p, *y = *(const struct sx_keyrow *const *)q;
+	return x->k != y->k ? (x->k > y->k) - (x->k < y->k) : (x->id > y->id) - (x->id < y->id);
+}
+
 static enum xerr load(struct db *db, const struct db_sql *q, struct sbuf *b)
 {
 	unsigned long long stored = 0;
@@ -324,8 +331,14 @@ enum xerr db_sx_keys_bulk(struct db *db, const struct sx_keyrow *rows, size_t n)
 	enum { SLICE_ROWS = 1 << 16 };
 	enum xerr e = XE_OK;
 	struct sbuf b = {0};
+	/* the keys in the order of the primary key (issue 17: an import's keys land in a B-tree of tens of millions of
+	 * rows; in key order the load walks it forwards instead of jumping about) */
+	const struct sx_keyrow **by = xmalloc((n ? n : 1) * sizeof *by);
+	for (size_t i = 0; i < n; i++)
+		by[i] = &rows[i];
+	qsort(by, n, sizeof *by, cmp_keyrow_k);
 	for (size_t i = 0; i < n && e == XE_OK; i++) {
-		const struct sx_keyrow *r = &rows[i];
+		const struct sx_keyrow *r = by[i];
 		char t[48];
 		int k = snprintf(t, sizeof t, "%lld\t%llu\t", (long long)r->k, (unsigned long long)r->id);
 		sbuf_put(&b, t, (size_t)k);
@@ -336,9 +349,6 @@ enum xerr db_sx_keys_bulk(struct db *db, const struct sx_keyrow *rows, size_t n)
 			e = load(db, &Q_KEY_LOAD, &b);
 	}
 	/* the key sets: each record's keys, 8 bytes each, most significant first */
-	const struct sx_keyrow **by = xmalloc((n ? n : 1) * sizeof *by);
-	for (size_t i = 0; i < n; i++)
-		by[i] = &rows[i];
 	qsort(by, n, sizeof *by, cmp_keyrow_id);
 	for (size_t i = 0; i < n && e == XE_OK;) {
 		char t[24], ks[8 * SX_MAXKEYS];
