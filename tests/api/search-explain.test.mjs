@@ -378,3 +378,28 @@ test('issue 13 item 1 (R30): the problem list as opened (no filter, no search) w
     for (const g of pending.body.items) assert.ok(g.members.some((m) => m.state === 'awaiting_review'), `${role}: group ${g.id}`);
   }
 });
+
+test('issue 13 item 3 (R24, R30): a county\'s work queue counts its reviews without reading them (sql/409): the total and the overdue from its counters, the oldest step from one key entry, only the rejected reviews read; every count equals COUNT(*)', async () => {
+  const today = todayCN();
+  const where = "county_code = '130104' AND state = 'awaiting_review'";
+  const [total, overdue, rejected] = sql(`SELECT COUNT(*), SUM(due_date < '${today}'), SUM(q_rejected) FROM group_member
+    WHERE ${where}`)[0].map(Number);
+  assert.ok(total >= 100 && overdue > 0 && rejected > 0 && rejected < total / 4, `the data holds the county's reviews: ${total}, ${overdue}, ${rejected}`);
+  const r = await (await as('county_130104')).get('/api/v1/queue?limit=5', { headers: { 'x-test-explain': 'analyze' } });
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual([r.body.counts.total, r.body.counts.overdue, r.body.counts.rejected], [total, overdue, rejected]);
+  const oldest = Number(sql(`SELECT TIMESTAMPDIFF(DAY, MIN(step_started_at), UTC_TIMESTAMP(6)) FROM group_member WHERE ${where}`)[0][0]);
+  assert.ok(Math.abs(r.body.counts.oldest_age_days - oldest) <= 1, `oldest step ${r.body.counts.oldest_age_days} days, COUNT says ${oldest}`);
+  const header = r.headers.get('x-explain');
+  const counts = header.split(' | ').find((st) => st.includes('k_member_county_rejected'));
+  assert.ok(counts, `the counts read the rejected reviews on k_member_county_rejected: ${header}`);
+  const rows = explainRows(counts);
+  for (const x of rows.filter((y) => y.table === 'm')) {
+    assert.equal(x.key, 'k_member_county_rejected', `no other review read for the counts: ${x.raw}`);
+    assert.equal(x.read, rejected, `only the ${rejected} rejected reviews read: ${x.raw}`);
+  }
+  const rollup = sqlCount("SELECT COUNT(*) FROM count_rollup WHERE level = 3 AND unit_key = '130104' AND k1 = 'awaiting_review'");
+  const c = rows.filter((x) => x.table === 'c');
+  assert.equal(c.length, 2, `the total and the overdue from count_rollup: ${counts}`);
+  for (const x of c) assert.ok(x.key === 'PRIMARY' && x.read <= rollup, `the county's own counter rows (${rollup}): ${x.raw}`);
+});
