@@ -38,6 +38,7 @@ struct db {
 	int explain;               /* test hook (db_explain_begin): EXPLAIN (1) or ANALYZE (2) every SELECT into explain_out */
 	struct sbuf explain_out;
 	int read_committed;        /* db_tx_read_committed: the transactions it begins are READ COMMITTED */
+	int tx_once;               /* db_tx_once: one attempt */
 	int fence;                 /* Galera (XJ_DB_NODES): the next statement first waits for the cluster's commits */
 	struct stmt_slot slots[STMT_SLOTS];
 };
@@ -1023,7 +1024,8 @@ enum xerr db_tx(struct db *db, enum xerr (*fn)(struct db *db, void *ctx), void *
 {
 	enum xerr e = XE_OK;
 	int lost = 0;
-	for (int attempt = 0; attempt < DB_TX_ATTEMPTS; attempt++) {
+	int attempts = db->tx_once ? 1 : DB_TX_ATTEMPTS;
+	for (int attempt = 0; attempt < attempts; attempt++) {
 		/* the creation time (seconds, big-endian) then 12 random bytes: inserted in key order, purged by key range */
 		unsigned char raw[16];
 		uint32_t now = (uint32_t)time(NULL);
@@ -1044,7 +1046,7 @@ enum xerr db_tx(struct db *db, enum xerr (*fn)(struct db *db, void *ctx), void *
 			else
 				db_rollback(db);
 		}
-		if (e == XE_RETRY) {
+		if (e == XE_RETRY && attempt + 1 < attempts) {
 			db_request_begin(db); /* a certification loser reads the winner's writes when it runs again */
 			/* exponential back-off with jitter: 1, 2, 4 ... 64 ms, times 0.5-1.5 */
 			long ms = 1L << (attempt < 6 ? attempt : 6);
@@ -1059,9 +1061,17 @@ enum xerr db_tx(struct db *db, enum xerr (*fn)(struct db *db, void *ctx), void *
 		}
 		break;
 	}
-	if (e == XE_RETRY)
+	if (e == XE_RETRY && !db->tx_once)
 		log_error("db: transaction still deadlocking after retries (last: error %u in [%.200s])", db->last_errno,
 			  db->retry_sql ? db->retry_sql : "?");
+	return e;
+}
+
+enum xerr db_tx_once(struct db *db, enum xerr (*fn)(struct db *db, void *ctx), void *ctx)
+{
+	db->tx_once = 1;
+	enum xerr e = db_tx(db, fn, ctx);
+	db->tx_once = 0;
 	return e;
 }
 

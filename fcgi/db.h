@@ -92,6 +92,9 @@ enum xerr db_tx(struct db *db, enum xerr (*fn)(struct db *db, void *ctx), void *
  * different provinces do not block each other over index ranges; the caller makes up for the gaps it did not lock
  * (registry.c: the import's re-check after its commit). */
 enum xerr db_tx_read_committed(struct db *db, enum xerr (*fn)(struct db *db, void *ctx), void *ctx);
+/* db_tx with one attempt: XE_RETRY (a deadlock or a lock it would not wait for) is answered at once, not logged; for
+ * work that can be left for later (housekeeping's counter fold). */
+enum xerr db_tx_once(struct db *db, enum xerr (*fn)(struct db *db, void *ctx), void *ctx);
 enum xerr db_begin(struct db *db);
 /* Issue 12 item 2: each db_tx attempt records a random request token (hex) in its transaction; after a connection lost
  * at COMMIT the token is looked up instead of running fn again (XE_OUTCOME_UNKNOWN when the server cannot be asked).

@@ -49,9 +49,9 @@ enum xerr db_counters_check(struct db *db, struct arena *a, const char *today, s
  * today are summed into its row on 1000-01-01 and removed (sql/397), one table, level, kind and day per transaction;
  * then every counter across its shards (shards other than 0 into 0: a school's per county and kind, count_rollup's and
  * count_group's undated kinds per level, kind and province, one slice per transaction). The sums every reader takes
- * (day < today, over the shards) do not change. *removed: the rows removed.
- * Run by housekeeping. */
-enum xerr db_counters_fold(struct db *db, const char *today, unsigned long long *removed);
+ * (day < today, over the shards) do not change. *removed: the rows removed; *busy: the slices left for the next pass
+ * because a change held their rows (the fold never waits for a lock). Run by housekeeping. */
+enum xerr db_counters_fold(struct db *db, const char *today, unsigned long long *removed, unsigned long long *busy);
 /* Recompute every counter from the rows, in one transaction (run on a quiet system: a change committed meanwhile
  * is counted by its trigger and by the copy). */
 enum xerr db_counters_rebuild(struct db *db);

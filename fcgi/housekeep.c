@@ -82,7 +82,7 @@ enum xerr housekeep_run(struct db *db, int evidence, struct housekeep_counts *c)
 	if (e == XE_OK) {
 		struct arena a;
 		arena_init(&a, 256);
-		e = db_counters_fold(db, search_today(&a), &c->counter_rows);
+		e = db_counters_fold(db, search_today(&a), &c->counter_rows, &c->counter_busy);
 		arena_free(&a);
 	}
 	if (e == XE_OK && evidence) {
@@ -103,9 +103,9 @@ static void log_pass(enum xerr e, const struct housekeep_counts *c, double secs,
 	char line[300];
 	snprintf(line, sizeof line,
 		 "housekeep: %s in %.3f s: sessions %llu, idempotency keys %llu, import files %llu, evidence files %llu, temp files %llu,"
-		 " counter rows folded %llu",
+		 " counter rows folded %llu, counter slices busy %llu",
 		 err_code(e), secs, c->sessions, c->idempotency_keys, c->import_files, c->evidence_files, c->temp_files,
-		 c->counter_rows);
+		 c->counter_rows, c->counter_busy);
 	if (out)
 		fprintf(out, "%s\n", line);
 	else
@@ -129,7 +129,7 @@ static void *housekeep_thread(void *arg)
 		struct housekeep_counts c;
 		double t0 = now_s();
 		enum xerr e = housekeep_run(db, pass % 24 == 0, &c);
-		if (e != XE_OK || c.sessions + c.idempotency_keys + c.import_files + c.evidence_files + c.temp_files > 0)
+		if (e != XE_OK || c.sessions + c.idempotency_keys + c.import_files + c.evidence_files + c.temp_files + c.counter_busy > 0)
 			log_pass(e, &c, now_s() - t0, NULL);
 		sleep((unsigned)interval);
 	}

@@ -10,6 +10,7 @@
 
 struct housekeep_counts {
 	unsigned long long sessions, idempotency_keys, import_files, evidence_files, temp_files, counter_rows;
+	unsigned long long counter_busy; /* counter slices left for the next pass: a change held their rows */
 };
 
 /* One full pass on db (batches until nothing is left), with the evidence sweep when `evidence` is set.

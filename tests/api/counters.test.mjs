@@ -6,7 +6,8 @@
 // GET /api/v1/stats of every role level is compared with COUNT(*) queries over the caller's jurisdiction.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Client, sql, sqlCount, counters, assertError } from '../lib/api.mjs';
+import { spawn } from 'node:child_process';
+import { Client, sql, sqlCount, counters, assertError, VARDIR } from '../lib/api.mjs';
 import { record, sameId, csv, upload, province } from '../lib/registry.mjs';
 import { SCHOOLS as S, CLERK, login, rng, pick, randomStep } from '../lib/workflow.mjs';
 
@@ -297,7 +298,7 @@ test('issue 13 item 3 (R24, R30): housekeeping folds the overdue counters\' past
   const before = await stats();
   const hk = counters('--housekeep');
   assert.equal(hk.status, 0, hk.out);
-  assert.match(hk.out, /counter rows folded [1-9]\d*$/m);
+  assert.match(hk.out, /counter rows folded [1-9]\d*, counter slices busy 0$/m);
   assert.equal(past(), 0, 'no row of a past day but the folded one');
   assert.equal(sqlCount(`SELECT (SELECT COUNT(*) FROM count_school WHERE shard > 0)
     + (SELECT COUNT(*) FROM count_rollup WHERE shard > 0 AND kind IN ('s', 'm')) + (SELECT COUNT(*) FROM count_group WHERE shard > 0 AND kind = 'g')`),
@@ -315,4 +316,36 @@ test('issue 13 item 3 (R24, R30): housekeeping folds the overdue counters\' past
   assert.deepEqual(await stats(), after, 'a second pass changes no statistic');
   assert.equal(counters().status, 0);
   assert.equal(past(), 0);
+});
+
+test('issue 13 item 3 (R30): housekeeping never waits for a counter row a change holds: that slice is left for the next pass (busy), the others are folded, every counter stays exact', async () => {
+  const { makeGroup } = await import('../lib/workflow.mjs');
+  for (let i = 0; i < 8; i++) makeGroup({ type: 'id_dup', members: [{ school: S.a }, { school: S.b }] });
+  const [kind] = sql("SELECT kind FROM count_school WHERE county_code = '130102' AND shard > 0 LIMIT 1")[0] ?? [];
+  assert.ok(kind, 'the county has counter sub-rows to fold');
+  const held = `county_code = '130102' AND kind = '${kind}' AND shard > 0`;
+  assert.ok(sqlCount(`SELECT COUNT(*) FROM count_school WHERE NOT (${held}) AND shard > 0`) > 0, 'other slices to fold');
+  // a change in progress holds one sub-row of the slice (as a decision's counter trigger does) for 8 s
+  const holder = spawn('mariadb', ['--no-defaults', '-uroot', `--socket=${VARDIR}/run/db.sock`, 'xueji', '-e',
+    `BEGIN; SELECT n FROM count_school WHERE ${held} LIMIT 1 FOR UPDATE; DO SLEEP(8); ROLLBACK;`], { stdio: 'ignore' });
+  const done = new Promise((resolve) => holder.on('exit', resolve));
+  try {
+    const holding = () => sqlCount('SELECT COUNT(*) FROM information_schema.innodb_trx WHERE trx_rows_locked > 0');
+    for (let i = 0; i < 50 && holding() === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    assert.equal(holding(), 1, 'the change holds its row');
+    const hk = counters('--housekeep');
+    assert.equal(hk.status, 0, hk.out);
+    assert.equal(holding(), 1, 'the pass ended while the change still held its row (it did not wait for it)');
+    assert.match(hk.out, /counter slices busy [1-9]\d*$/m);
+    assert.ok(sqlCount(`SELECT COUNT(*) FROM count_school WHERE ${held}`) > 0, 'the busy slice is left as it was');
+    assert.equal(sqlCount(`SELECT COUNT(*) FROM count_school WHERE NOT (${held}) AND shard > 0`), 0, 'every other school slice folded');
+    assert.equal(counters().status, 0, 'exact with the slice left');
+  } finally {
+    await done;
+  }
+  const next = counters('--housekeep');
+  assert.equal(next.status, 0, next.out);
+  assert.match(next.out, /counter slices busy 0$/m);
+  assert.equal(sqlCount('SELECT COUNT(*) FROM count_school WHERE shard > 0'), 0, 'the next pass folds the slice');
+  assert.equal(counters().status, 0);
 });

@@ -73,7 +73,7 @@ test('housekeeping removes sessions expired over 30 days, idempotency keys over 
   const oldOrphan = orphan(2 * 86400), newOrphan = orphan(60);
 
   const out = housekeep();
-  assert.match(out, /^housekeep: ok in [\d.]+ s: sessions \d+, idempotency keys \d+, import files \d+, evidence files \d+, temp files \d+, counter rows folded \d+$/m);
+  assert.match(out, /^housekeep: ok in [\d.]+ s: sessions \d+, idempotency keys \d+, import files \d+, evidence files \d+, temp files \d+, counter rows folded \d+, counter slices busy \d+$/m);
 
   assert.ok(!exists(`SELECT COUNT(*) FROM session WHERE id = ${old}`), 'session expired 40 days ago removed');
   assert.ok(exists(`SELECT COUNT(*) FROM session WHERE id = ${recent}`), 'session expired 10 days ago kept');
@@ -111,5 +111,5 @@ test('housekeeping removes sessions expired over 30 days, idempotency keys over 
   assert.equal(sqlCount('SELECT COUNT(*) FROM student'), students, 'no record removed');
   assert.equal(sqlCount('SELECT COUNT(*) FROM history'), history, 'no history removed');
   // a second pass finds nothing more
-  assert.match(housekeep(), /sessions 0, idempotency keys 0, import files 0, evidence files 0, temp files 0, counter rows folded \d+$/m);
+  assert.match(housekeep(), /sessions 0, idempotency keys 0, import files 0, evidence files 0, temp files 0, counter rows folded \d+, counter slices busy \d+$/m);
 });
