@@ -129,10 +129,10 @@ static const struct db_sql Q_CHECK = {
  * x level x kind x day per transaction: its rows are locked first (a trigger's change of one waits for the fold, or on
  * Galera one of the two fails certification and is retried), summed, then deleted. The fold never waits for a lock
  * (innodb_lock_wait_timeout 0 for the pass): a slice whose rows (or the row after its range) a change holds is left
- * for the next pass (busy). Waiting, it held the rows it had locked, and every decision of that county queued behind
- * it (measured: a pass during the workflow bench took decisions from ~490 to 67 a second, p99 434 ms, then gave up on
- * a deadlock and folded nothing). W: the slice's level and kind (or
- * kind alone), one argument each; then the day. */
+ * for the next pass (busy). Before, a slice waiting for a row held every row it had locked (a change of any of them
+ * waited behind it), and the first slice still busy after db_tx's retries ended the whole pass (during the workflow
+ * bench: "unavailable" after ~1 s, nothing folded). W: the slice's level and kind (or kind alone), one argument each;
+ * then the day. */
 #define F_DAYS(T, IDX, W)                                                                                             \
 	{"SELECT DISTINCT day FROM " T " FORCE INDEX (" IDX ") WHERE " W " AND day > " FOLD_DAY " AND day < ? ORDER BY day"}
 #define F_LOCK(T, IDX, W) {"SELECT n FROM " T " FORCE INDEX (" IDX ") WHERE " W " AND day = ? FOR UPDATE"}
