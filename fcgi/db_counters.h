@@ -12,6 +12,17 @@
 #include "db.h"
 #include "http.h"
 
+/* Scalar subqueries for another module's statement (the county's work queue, db_workflow.c): one county's members in
+ * one member state from its count_rollup rows, exact in the reader's snapshot. SQL_COUNTY_MEMBERS(STATE): all of them;
+ * one argument, the county code. SQL_COUNTY_MEMBERS_DUE(STATE): those due before a day ('d' rows, the folded day
+ * included); two arguments, the county code and the day (YYYY-MM-DD). */
+#define SQL_COUNTY_MEMBERS(STATE)                                                                                     \
+	"(SELECT COALESCE(SUM(c.n), 0) FROM count_rollup c WHERE c.level = 3 AND c.kind = 'm' AND c.unit_key = ?"      \
+	" AND c.k1 = '" STATE "')"
+#define SQL_COUNTY_MEMBERS_DUE(STATE)                                                                                 \
+	"(SELECT COALESCE(SUM(c.n), 0) FROM count_rollup c WHERE c.level = 3 AND c.kind = 'd' AND c.unit_key = ?"      \
+	" AND c.k1 = '" STATE "' AND c.day < ?)"
+
 /* A school's sums (who a school; a bureau's are the sums of its units below, db_counters_units_below): columns kind,
  * key, n; key is the status ('s'), the member state ('m') or the member state of members due before today ('d',
  * YYYY-MM-DD). Rows with n = 0 are left out. */

@@ -1,6 +1,7 @@
 /* db_workflow: SQL of the problem-record workflow: group snapshots under lock, member and group updates with version checks, history, holidays, idempotency, queues, statistics and the provincial feed. */
 #include "db_workflow.h"
 #include "db_search.h"
+#include "db_counters.h"
 #include "config.h"
 #include "scope.h"
 #include <assert.h>
@@ -172,10 +173,7 @@ static const struct db_sql Q_QUEUE_COUNTY_PLAIN = {QUEUE_PLAIN("k_member_county"
  * review per request (10M: a county's 934) halved the queue's rate at c=8. Arguments: county, county, today, county,
  * county. */
 static const struct db_sql Q_QUEUE_COUNTY_N = {
-	"SELECT (SELECT COALESCE(SUM(c.n), 0) FROM count_rollup c WHERE c.level = 3 AND c.kind = 'm' AND c.unit_key = ?"
-	" AND c.k1 = 'awaiting_review'),"
-	" (SELECT COALESCE(SUM(c.n), 0) FROM count_rollup c WHERE c.level = 3 AND c.kind = 'd' AND c.unit_key = ?"
-	" AND c.k1 = 'awaiting_review' AND c.day < ?),"
+	"SELECT " SQL_COUNTY_MEMBERS("awaiting_review") ", " SQL_COUNTY_MEMBERS_DUE("awaiting_review") ","
 	" COALESCE((SELECT TIMESTAMPDIFF(SECOND, MIN(m.step_started_at), UTC_TIMESTAMP(6)) FROM group_member m"
 	" FORCE INDEX (k_member_county) WHERE " W_COUNTY "), 0),"
 	" (SELECT COUNT(*) FROM group_member m FORCE INDEX (k_member_county_rejected) WHERE " W_COUNTY " AND m.q_rejected = 1)"};
