@@ -4,7 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { VARDIR } from '../lib/api.mjs';
-import { SCHOOLS, CLERK, COUNTY, login, makeGroup, member, groupState, act, corroborate, history } from '../lib/workflow.mjs';
+import {
+  SCHOOLS, CLERK, COUNTY, login, makeGroup, makeEvidence, member, groupState, act, corroborate, history } from '../lib/workflow.mjs';
 
 /** Run a SQL script as root on its own connection, in the background; resolves {code, err}. */
 function sqlSession(script) {
@@ -47,4 +48,31 @@ test('concurrency: an approval chosen as the deadlock victim (1213) is retried a
   assert.equal(groupState(g.id), 'open');
   const h = history(g.id).slice(before);
   assert.deepEqual(h.map((x) => [x.action, x.member_id]), [['approve', A.id]], 'exactly one history event');
+});
+
+test('concurrency (R30): a decision locks only its own group\'s members, read on uk_member whatever the statistics say', async () => {
+  // A fresh instance given 20,000 members at once once read a group's members by walking group_member's primary key in
+  // id order (SHOW EXPLAIN: "m index PRIMARY rows 20020"), locking every member it passed: the county's decisions ran
+  // one at a time (68 a second against 450-580). The load now forces uk_member.
+  const other = makeGroup({ type: 'nbg_dup', members: [{ school: SCHOOLS.a }, { school: SCHOOLS.b }] });
+  const g = makeGroup({ type: 'nbg_dup', members: [{ school: SCHOOLS.a }, { school: SCHOOLS.b }] });
+  const later = makeGroup({ type: 'nbg_dup', members: [{ school: SCHOOLS.a }, { school: SCHOOLS.b }] });
+  const r = await act(await login(CLERK.a), g.members[0].id, 'submit_corroborate',
+    { opinion: '本校学生信息真实，在校就读。', evidence_ids: [makeEvidence(SCHOOLS.a)] }, { 'x-test-explain': '1' });
+  assert.equal(r.status, 200, r.text);
+  const members = (r.headers.get('x-explain') || '').split(' | ').flatMap((s) => s.split(';')).filter((x) => x.startsWith('m:'));
+  assert.ok(members.length > 0, `no EXPLAIN of the members: ${r.headers.get('x-explain')}`);
+  for (const row of members) assert.match(row, /^m:ref:uk_member:/, `members read on uk_member only: ${row}`);
+
+  // the members of the groups before and after it held by another transaction: the decision does not wait for them
+  const held = [...other.members, ...later.members].map((m) => m.id).join(',');
+  const clerkB = await login(CLERK.b);
+  const hold = sqlSession(`SET innodb_lock_wait_timeout = 20; START TRANSACTION;
+    SELECT id FROM group_member WHERE id IN (${held}) FOR UPDATE; SELECT SLEEP(6); COMMIT;`);
+  await new Promise((res) => setTimeout(res, 500));
+  const t0 = Date.now();
+  const d = await corroborate(clerkB, g.members[1]);
+  assert.equal(d.member.state, 'awaiting_review');
+  assert.ok(Date.now() - t0 < 3000, `the decision waited ${Date.now() - t0} ms for other groups' members`);
+  assert.equal((await hold).code, 0);
 });
