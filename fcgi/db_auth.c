@@ -31,7 +31,8 @@ static const struct db_sql Q_CREATE = {
 	" VALUES (?, ?, ?, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6), UTC_TIMESTAMP(6) + INTERVAL 43200 SECOND, ?)"};
 static const struct db_sql Q_END = {"UPDATE session SET ended_at = UTC_TIMESTAMP(6) WHERE id = ? AND ended_at IS NULL"};
 static const struct db_sql Q_END_USER = {
-	"UPDATE session SET ended_at = UTC_TIMESTAMP(6) WHERE user_id = ? AND ended_at IS NULL AND id <> ?"};
+	"UPDATE session FORCE INDEX (k_session_user) SET ended_at = UTC_TIMESTAMP(6) WHERE user_id = ? AND ended_at IS NULL"
+	" AND id <> ?"}; /* the user's sessions, not a primary-key range "id <> ?" (every session, locked) */
 static const struct db_sql Q_SET_PASSWORD = {
 	"UPDATE app_user SET password_hash = ?, must_change = ?, password_changed_at = UTC_TIMESTAMP(6),"
 	" updated_at = UTC_TIMESTAMP(6), version = version + 1 WHERE id = ?"};

@@ -4,9 +4,11 @@
 #include "arena.h"
 #include "db_housekeep.h"
 
+/* sessions expired more than the days kept, on k_session_expires. A session expires 12 hours after it began, fixed
+ * (db_auth.c), so one that ended earlier goes at most 12 hours later than its end + the days kept; with "OR ended_at <
+ * ..." (no key) every pass ended in a walk of the whole table that found nothing (its loop runs until a batch is empty) */
 static const struct db_sql Q_SESSIONS = {
-	"DELETE FROM session WHERE expires_at < UTC_TIMESTAMP(6) - INTERVAL ? DAY"
-	" OR ended_at < UTC_TIMESTAMP(6) - INTERVAL ? DAY LIMIT ?"};
+	"DELETE FROM session WHERE expires_at < UTC_TIMESTAMP(6) - INTERVAL ? DAY LIMIT ?"};
 static const struct db_sql Q_IDEM_WF = {
 	"DELETE FROM workflow_idempotency WHERE created_at < UTC_TIMESTAMP(6) - INTERVAL ? DAY LIMIT ?"};
 static const struct db_sql Q_IDEM_API = {
@@ -26,7 +28,7 @@ static const struct db_sql Q_EVIDENCE_USED = {"SELECT 1 FROM evidence WHERE sha2
 
 enum xerr db_hk_sessions(struct db *db, long days, long limit, unsigned long long *n)
 {
-	return db_exec(db, NULL, &Q_SESSIONS, DB_ARGS(DBI(days), DBI(days), DBI(limit)), NULL, n, NULL);
+	return db_exec(db, NULL, &Q_SESSIONS, DB_ARGS(DBI(days), DBI(limit)), NULL, n, NULL);
 }
 
 enum xerr db_hk_idem(struct db *db, long days, long limit, unsigned long long *n)

@@ -4,7 +4,8 @@
 #include <stdint.h>
 #include "db.h"
 
-/* Delete at most `limit` sessions that expired or ended more than `days` days ago; *n receives the count. */
+/* Delete at most `limit` sessions that expired more than `days` days ago (an ended one at most 12 hours after its end +
+ * `days`); *n receives the count. */
 enum xerr db_hk_sessions(struct db *db, long days, long limit, unsigned long long *n);
 /* Delete at most `limit` idempotency keys (workflow actions, provincial batches) older than `days` days. */
 enum xerr db_hk_idem(struct db *db, long days, long limit, unsigned long long *n);

@@ -1774,9 +1774,11 @@ static const struct db_sql Q_VERIFY = {
 #define FIND_COLS "SELECT s.id, s.id_type, s.id_number, s.status FROM student s "
 static const struct db_sql Q_FIND_ID[SCOPE_N] = SCOPE_SQL(FIND_COLS "WHERE s.id=? AND ", "s", "school_id", "");
 static const struct db_sql Q_FIND_NO[SCOPE_N] = SCOPE_SQL(FIND_COLS "WHERE s.student_no=? AND ", "s", "school_id", "");
+/* on the ID number's key, forced (R30): "ORDER BY s.id LIMIT 2" is also served by walking a school's or a province's
+ * (scope, id) key or the primary key in order */
 static const struct db_sql Q_FIND_SCH[SCOPE_N] = SCOPE_SQL(
-	FIND_COLS "JOIN unit sch ON sch.id=s.school_id WHERE sch.code=? AND s.id_number=? AND s.status<>'deleted' AND ", "s",
-	"school_id", " ORDER BY s.id LIMIT 2");
+	FIND_COLS "FORCE INDEX (k_student_idno) JOIN unit sch ON sch.id=s.school_id WHERE sch.code=? AND s.id_number=?"
+	" AND s.status<>'deleted' AND ", "s", "school_id", " ORDER BY s.id LIMIT 2");
 
 enum xerr db_reg_set_verify(struct db *db, uint64_t student_id, const char *result, const char *new_id, uint64_t batch,
 			     int *changed)

@@ -81,10 +81,13 @@ static const struct db_sql Q_STUDENT_PROBLEM = {
 static const struct db_sql Q_STUDENT_FORMAL = {
 	"UPDATE student s SET s.status = 'formal', s.ever_approved = 1, s.version = s.version + 1,"
 	" s.updated_at = UTC_TIMESTAMP(6) WHERE s.id = ? AND s.status <> 'deleted' AND NOT EXISTS"
-	" (SELECT 1 FROM group_member m2 STRAIGHT_JOIN problem_group g2 ON g2.id = m2.group_id"
+	" (SELECT 1 FROM group_member m2 FORCE INDEX (k_member_student) STRAIGHT_JOIN problem_group g2 ON g2.id = m2.group_id"
 	"  WHERE m2.student_id = ? AND g2.id <> ? AND g2.state <> 'done' AND m2.state IN " PENDING ")"};
+/* the record's other groups are read on k_member_student, forced like Q_LOAD's members (R30): uk_member (group_id, ...)
+ * gives the order and the DISTINCT for free over a range "group_id <> ?" that is the whole table */
 static const struct db_sql Q_OTHER_GROUPS = {
-	"SELECT DISTINCT m.group_id FROM group_member m STRAIGHT_JOIN problem_group g ON g.id = m.group_id"
+	"SELECT DISTINCT m.group_id FROM group_member m FORCE INDEX (k_member_student) STRAIGHT_JOIN problem_group g"
+	" ON g.id = m.group_id"
 	" WHERE m.student_id = ? AND m.group_id <> ? AND g.state <> 'done' ORDER BY m.group_id"};
 
 static const struct db_sql Q_REOPEN_GROUP = {
