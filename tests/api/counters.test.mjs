@@ -333,12 +333,18 @@ test('issue 13 item 3 (R30): housekeeping never waits for a counter row a change
     const holding = () => sqlCount('SELECT COUNT(*) FROM information_schema.innodb_trx WHERE trx_rows_locked > 0');
     for (let i = 0; i < 50 && holding() === 0; i++) await new Promise((r) => setTimeout(r, 100));
     assert.equal(holding(), 1, 'the change holds its row');
-    const hk = counters('--housekeep');
-    assert.equal(hk.status, 0, hk.out);
-    assert.equal(holding(), 1, 'the pass ended while the change still held its row (it did not wait for it)');
-    assert.match(hk.out, /counter slices busy [1-9]\d*$/m);
+    // the service's own pass (60 s after it starts) may run beside this one and hold another slice for a moment: that
+    // slice is busy for this pass too, and the next pass folds it (up to three passes while the row is held)
+    const others = () => sqlCount(`SELECT COUNT(*) FROM count_school WHERE NOT (${held}) AND shard > 0`);
+    for (let pass = 0; pass < 3; pass++) {
+      const hk = counters('--housekeep');
+      assert.equal(hk.status, 0, hk.out);
+      assert.equal(holding(), 1, 'the pass ended while the change still held its row (it did not wait for it)');
+      assert.match(hk.out, /counter slices busy [1-9]\d*$/m);
+      if (others() === 0) break;
+    }
     assert.ok(sqlCount(`SELECT COUNT(*) FROM count_school WHERE ${held}`) > 0, 'the busy slice is left as it was');
-    assert.equal(sqlCount(`SELECT COUNT(*) FROM count_school WHERE NOT (${held}) AND shard > 0`), 0, 'every other school slice folded');
+    assert.equal(others(), 0, 'every other school slice folded');
     assert.equal(counters().status, 0, 'exact with the slice left');
   } finally {
     await done;
