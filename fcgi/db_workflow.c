@@ -29,10 +29,10 @@ static const struct db_sql Q_GROUP_LOCK = {GROUP_COLS " FOR UPDATE"};
 static const struct db_sql Q_MEMBERS = {MEMBER_COLS};
 static const struct db_sql Q_MEMBERS_LOCK = {MEMBER_COLS " FOR UPDATE"};
 /* group and members in one statement: locks the group row first, then its members and their students. The members
- * are read on uk_member, forced (R30): with the table's statistics taken while it grew (a fresh instance given 20,000
- * members at once), the optimizer read them by walking group_member's primary key in id order to skip the sort of a
- * group's few rows, locking every member it passed (FOR UPDATE): SHOW EXPLAIN "m index PRIMARY rows 20020", 14.6 ms of
- * CPU per decision and the county's decisions in a queue (workflow bench 68/s against 450-580). So is Q_MEMBERS. */
+ * are read on uk_member, forced (R30): on a fresh instance just given 20,000 members at once (why then: not found), the
+ * optimizer read them by walking group_member's primary key in id order to skip the sort of a group's few rows, locking
+ * every member it passed (FOR UPDATE): SHOW EXPLAIN "m index PRIMARY rows 20020", 14.6 ms of CPU per decision and the
+ * county's decisions in a queue (workflow bench 68/s against 450-580). So is Q_MEMBERS. */
 #define LOAD_COLS                                                                                                     \
 	"SELECT g.id, g.type, g.state, g.scope_level, g.arbiter_unit_id, g.reopened_from, g.deadline, g.arb_due_date,"\
 	" g.arb_since, g.created_at, g.updated_at, g.done_at, g.version, g.clash_key,"                               \

@@ -1,9 +1,8 @@
 -- 410_count_group_update_key: R30 (issue 15/13; daily work): the group trigger of sql/386 reads the group's members on
 -- uk_member, forced, like the decision's own load (fcgi/db_workflow.c, session 27). Its five DISTINCT reads of
--- "group_member WHERE group_id = NEW.id" are also served by walking a (unit, group) key in unit order, which with the
--- statistics of a table that just grew is what the optimizer chose for the decision's load (the primary key walked,
--- every member passed locked): this INSERT ... SELECT takes shared locks on what it reads, in the decision's
--- transaction. Same statement otherwise.
+-- "group_member WHERE group_id = NEW.id" are also served by walking a (unit, group) key in unit order, the kind of plan
+-- the optimizer once chose for the decision's load (the primary key walked, every member passed locked): this
+-- INSERT ... SELECT takes shared locks on what it reads, in the decision's transaction. Same statement otherwise.
 DROP TRIGGER IF EXISTS count_group_update;
 
 DELIMITER //
