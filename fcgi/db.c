@@ -934,9 +934,11 @@ void db_rollback(struct db *db)
 
 /* ---------------------------------------------------------------- request tokens (issue 12 item 2) */
 
-/* lost = 2 while in flight (only the transaction itself ever sees it), 0 once sealed, just before COMMIT */
-static const struct db_sql Q_TX_TOKEN_PUT = {"INSERT INTO tx_token (token, lost) VALUES (UNHEX(?), 2)"};
-static const struct db_sql Q_TX_TOKEN_SEAL = {"UPDATE tx_token SET lost = 0 WHERE token = UNHEX(?) AND lost = 2"};
+/* the token row, inserted first in the transaction (lost = 0: it commits with it or not at all), and read back just
+ * before COMMIT (the seal: a read, so the token is one row change of the writeset, not two; it was an UPDATE from an
+ * in-flight mark, the same check with a write more per transaction, issue 15) */
+static const struct db_sql Q_TX_TOKEN_PUT = {"INSERT INTO tx_token (token, lost) VALUES (UNHEX(?), 0)"};
+static const struct db_sql Q_TX_TOKEN_SEAL = {"SELECT 1 FROM tx_token WHERE token = UNHEX(?)"};
 static const struct db_sql Q_TX_TOKEN_SETTLE = {"INSERT INTO tx_token (token, lost) VALUES (UNHEX(?), 1)"};
 static const struct db_sql Q_TX_TOKEN_GET = {"SELECT lost FROM tx_token WHERE token=UNHEX(?)"};
 
@@ -973,8 +975,12 @@ enum xerr db_tx_token_known(struct db *db, const char *token, int *found)
  * tx_check). Otherwise an unseen rollback cut it: XE_RETRY (db_tx rolls back what came after and runs it again). */
 static enum xerr tx_seal(struct db *db)
 {
-	unsigned long long n = 0;
-	enum xerr e = db_exec(db, NULL, &Q_TX_TOKEN_SEAL, DB_ARGS(DBS(db->tx_token)), NULL, &n, NULL);
+	struct arena a;
+	struct db_rows rs;
+	arena_init(&a, 256);
+	enum xerr e = db_exec(db, &a, &Q_TX_TOKEN_SEAL, DB_ARGS(DBS(db->tx_token)), &rs, NULL, NULL);
+	size_t n = e == XE_OK ? rs.n : 0;
+	arena_free(&a);
 	if (e != XE_OK || n == 1)
 		return e;
 	log_error("db: the server rolled the transaction back unseen (token %s gone before COMMIT): run again", db->tx_token);
