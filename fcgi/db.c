@@ -891,6 +891,15 @@ enum xerr db_begin(struct db *db)
 	return XE_OK;
 }
 
+enum xerr db_begin_read_committed(struct db *db)
+{
+	int was = db->read_committed;
+	db->read_committed = 1;
+	enum xerr e = db_begin(db);
+	db->read_committed = was;
+	return e;
+}
+
 /* Back to autocommit after COMMIT or ROLLBACK; a connection that cannot is dropped (a new one starts in autocommit). */
 static void autocommit_on(struct db *db)
 {

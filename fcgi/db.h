@@ -96,6 +96,8 @@ enum xerr db_tx_read_committed(struct db *db, enum xerr (*fn)(struct db *db, voi
  * work that can be left for later (housekeeping's counter fold). */
 enum xerr db_tx_once(struct db *db, enum xerr (*fn)(struct db *db, void *ctx), void *ctx);
 enum xerr db_begin(struct db *db);
+/* db_begin of a READ COMMITTED transaction (the import's suspects check keeps its keys in one on its side connection) */
+enum xerr db_begin_read_committed(struct db *db);
 /* Issue 12 item 2: each db_tx attempt records a random request token (hex) in its transaction; after a connection lost
  * at COMMIT the token is looked up instead of running fn again (XE_OUTCOME_UNKNOWN when the server cannot be asked).
  * db_tx_token: the last attempt's token. db_tx_token_known: whether a token committed (tokens are kept a day); asking

@@ -1260,14 +1260,17 @@ static enum xerr commit_tx2(struct db *db, void *vc)
 		x->duplicate_of = prior; /* the same file was committed before: nothing new (R29-like idempotency) */
 		x->insert = 0;
 	}
+	suspects_pipe_free(x->pipe); /* an attempt whose COMMIT failed: its keys are rolled back too */
 	x->pipe = suspects_pipe_new(x->sdb); /* per attempt: a retried transaction starts again */
 	if ((e = import_pass(x)) == XE_OK && x->pipe) {
 		double t0 = mono();
 		e = suspects_pipe_finish(x->pipe, db);
 		x->t_suspects += mono() - t0;
 	}
-	suspects_pipe_free(x->pipe);
-	x->pipe = NULL;
+	if (e != XE_OK) {
+		suspects_pipe_free(x->pipe);
+		x->pipe = NULL;
+	} /* else kept until the COMMIT's outcome is known (import_run: suspects_pipe_commit) */
 	return e;
 }
 
@@ -1397,6 +1400,14 @@ static enum xerr import_run(struct db *db, struct db *pdb, struct db *sdb, uint6
 	} else {
 		x.insert = 1;
 		e = import_pass(&x);
+	}
+	if (x.pipe) { /* the check's keys, held on the side connection: committed with the file's records, or not at all */
+		t0 = mono();
+		if (e == XE_OK)
+			suspects_pipe_commit(x.pipe, db);
+		suspects_pipe_free(x.pipe);
+		x.pipe = NULL;
+		x.t_suspects += mono() - t0;
 	}
 	if (e == XE_OK && commit && x.insert)
 		import_recheck(db, &x);

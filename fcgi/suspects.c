@@ -677,27 +677,33 @@ struct fkey {
 	uint8_t undated;
 };
 
-/* One batch whose candidates among the committed records are being read on the side connection. */
+/* One batch whose keys are being stored and whose candidates among the committed records are being read on the side
+ * connection. */
 struct inflight {
 	struct arena a; /* the batch's records, the candidates and their comparison */
 	struct batch_recs b;
 	struct db_rows cs;
 	struct sx_pair_row *rows; /* the pairs found, to be stored on the transaction's connection */
 	size_t np;
-	struct db *side;
+	struct sx_pipe *p;
+	uint64_t batch;
 	enum xerr e;
 	pthread_t t;
-	double read_s, compare_s;
+	double keys_s, read_s, compare_s;
 };
 
 struct sx_pipe {
 	struct db *side;
+	int side_open; /* the side's transaction holds keys (begun by the first batch's) */
+	int side_dead; /* the side failed: keys and reads on the transaction's connection from then on */
+	uint64_t *side_batches; /* the batches whose keys the side's transaction holds */
+	size_t nside, capside;
 	struct fkey *keys;
 	size_t nkeys, cap;
 	uint32_t *head; /* hash bucket -> last entry + 1 */
 	size_t nhead;   /* a power of two */
 	struct inflight *fly;
-	double read_s, keys_s, infile_s, wait_s, main_s, side_s, side_cmp_s;
+	double read_s, keys_s, infile_s, wait_s, main_s, side_keys_s, side_s, side_cmp_s;
 	size_t batches, infile_pairs, side_rows, stored;
 };
 
@@ -800,18 +806,57 @@ static enum xerr infile(struct sx_pipe *p, struct db *db, struct arena *a, const
 	return e;
 }
 
-/* the side thread: the candidates among the committed records, compared (the arbiters looked up there too) */
+/* the side thread: the batch's keys stored in the side's transaction (begun by the first batch), then the candidates
+ * among the committed records read and compared (the arbiters looked up there too). The side's own keys of the file
+ * are read too, and dropped where their records are joined: the side does not see them (not committed). */
 static void *side_read(void *v)
 {
 	struct inflight *f = v;
-	double t0 = now_s();
+	struct db *side = f->p->side;
+	double t0 = now_s(), t1;
 	arena_set_current(&f->a); /* sx_explain's cJSON, on this thread */
-	if ((f->e = db_sx_batch_candidates(f->side, &f->a, f->b.kr, f->b.nk, &f->cs)) == XE_OK) {
-		f->read_s = now_s() - t0;
-		f->e = compare_rows(f->side, &f->a, &f->b, &f->cs, &f->rows, &f->np);
+	f->e = f->p->side_open ? XE_OK : db_begin_read_committed(side);
+	if (f->e == XE_OK)
+		f->p->side_open = 1, f->e = db_sx_keys_bulk(side, f->b.kr, f->b.nk);
+	t1 = now_s();
+	f->keys_s = t1 - t0;
+	if (f->e == XE_OK && (f->e = db_sx_batch_candidates(side, &f->a, f->b.kr, f->b.nk, &f->cs)) == XE_OK) {
+		f->read_s = now_s() - t1;
+		f->e = compare_rows(side, &f->a, &f->b, &f->cs, &f->rows, &f->np);
 	}
-	f->compare_s = now_s() - t0 - f->read_s;
+	f->compare_s = now_s() - t1 - f->read_s;
 	return NULL;
+}
+
+/* the keys of batch stored on db (its records read and keyed again) */
+static enum xerr keys_again(struct db *db, uint64_t batch)
+{
+	struct arena a;
+	struct batch_recs b;
+	arena_init(&a, 1 << 16);
+	enum xerr e = batch_read(db, &a, batch, &b);
+	if (e == XE_OK && b.nk)
+		e = db_sx_keys_bulk(db, b.kr, b.nk);
+	batch_free(&b);
+	arena_free(&a);
+	return e;
+}
+
+/* The side failed: its transaction (and the keys it held) rolled back, and the keys of the batches it held stored on
+ * the transaction's connection, which sees their records (not committed yet). */
+static enum xerr side_lost(struct sx_pipe *p, struct db *db)
+{
+	enum xerr e = XE_OK;
+	if (p->side_open)
+		db_rollback(p->side);
+	p->side_open = 0;
+	p->side_dead = 1;
+	for (size_t i = 0; i < p->nside && e == XE_OK; i++)
+		e = keys_again(db, p->side_batches[i]);
+	log_error("suspects check of an import: the side connection failed: the keys of %zu batches stored on the"
+		  " transaction's (%s)", p->nside, e == XE_OK ? "done" : "failed");
+	p->nside = 0;
+	return e;
 }
 
 /* wait for the batch in flight, then compare and store its pairs (on the transaction's connection) */
@@ -826,19 +871,26 @@ static enum xerr land(struct sx_pipe *p, struct db *db)
 	p->fly = NULL;
 	enum xerr e = f->e;
 	double t1 = now_s();
-	if (e == XE_OK && f->np)
-		e = db_sx_store(db, f->rows, f->np);
-	else if (e != XE_OK) { /* the side connection failed: the same on the transaction's (it also sees the file's
-				  records compared in memory: those pairs are stored once more, the same) */
+	if (e == XE_OK) {
+		if (p->nside == p->capside)
+			p->side_batches = xrealloc(p->side_batches, (p->capside = p->capside ? 2 * p->capside : 64) * sizeof *p->side_batches);
+		p->side_batches[p->nside++] = f->batch;
+		if (f->np)
+			e = db_sx_store(db, f->rows, f->np);
+	} else { /* the side connection failed: the keys it held and this batch's stored on the transaction's, and the read
+		    done there (it also sees the file's records compared in memory: those pairs are stored once more, the
+		    same) */
 		struct arena *prev = arena_current();
 		arena_set_current(&f->a);
 		free(f->rows);
 		f->rows = NULL;
-		if ((e = db_sx_batch_candidates(db, &f->a, f->b.kr, f->b.nk, &f->cs)) == XE_OK)
+		if ((e = side_lost(p, db)) == XE_OK && (e = db_sx_keys_bulk(db, f->b.kr, f->b.nk)) == XE_OK &&
+		    (e = db_sx_batch_candidates(db, &f->a, f->b.kr, f->b.nk, &f->cs)) == XE_OK)
 			e = compare_store(db, &f->a, &f->b, &f->cs, &f->np);
 		arena_set_current(prev);
 	}
 	p->main_s += now_s() - t1;
+	p->side_keys_s += f->keys_s;
 	p->side_s += f->read_s;
 	p->side_cmp_s += f->compare_s;
 	p->side_rows += f->cs.n;
@@ -857,28 +909,31 @@ enum xerr suspects_pipe_batch(struct sx_pipe *p, struct db *db, uint64_t batch)
 		return e;
 	struct inflight *f = xcalloc(1, sizeof *f);
 	arena_init(&f->a, 1 << 16);
-	f->side = p->side;
+	f->p = p;
+	f->batch = batch;
 	struct arena *prev = arena_current();
 	arena_set_current(&f->a); /* sx_explain's cJSON */
-	double t0 = now_s(), t1 = t0, t2 = t0;
+	double t0 = now_s(), t1 = t0;
 	size_t np = 0;
-	if ((e = batch_read(db, &f->a, batch, &f->b)) == XE_OK && f->b.n &&
-	    (t1 = now_s(), e = db_sx_keys_bulk(db, f->b.kr, f->b.nk)) == XE_OK)
-		t2 = now_s(), e = infile(p, db, &f->a, &f->b, &np);
+	if ((e = batch_read(db, &f->a, batch, &f->b)) == XE_OK && f->b.n)
+		t1 = now_s(), e = infile(p, db, &f->a, &f->b, &np);
 	p->read_s += t1 - t0;
-	p->keys_s += t2 - t1;
-	p->infile_s += now_s() - t2;
+	p->infile_s += now_s() - t1;
 	p->stored += np;
 	arena_set_current(prev);
 	p->batches++;
-	if (e == XE_OK && f->b.n && thread_start(side_read, f, &f->t) == 0) {
+	if (e == XE_OK && f->b.n && !p->side_dead && thread_start(side_read, f, &f->t) == 0) {
 		p->fly = f;
 		return XE_OK;
 	}
-	if (e == XE_OK && f->b.n) { /* no thread: the read here */
+	if (e == XE_OK && f->b.n) { /* the side failed before, or no thread: the keys and the read here */
 		arena_set_current(&f->a);
-		if ((e = db_sx_batch_candidates(db, &f->a, f->b.kr, f->b.nk, &f->cs)) == XE_OK)
-			e = compare_store(db, &f->a, &f->b, &f->cs, &np);
+		t0 = now_s();
+		if ((e = db_sx_keys_bulk(db, f->b.kr, f->b.nk)) == XE_OK) {
+			p->keys_s += now_s() - t0;
+			if ((e = db_sx_batch_candidates(db, &f->a, f->b.kr, f->b.nk, &f->cs)) == XE_OK)
+				e = compare_store(db, &f->a, &f->b, &f->cs, &np);
+		}
 		arena_set_current(prev);
 		p->stored += np;
 	}
@@ -892,12 +947,41 @@ enum xerr suspects_pipe_finish(struct sx_pipe *p, struct db *db)
 {
 	enum xerr e = land(p, db);
 	if (config_int("XJ_IMPORT_PROFILE", 0) == 1)
-		log_error("suspects check of an import: %zu batches: records read and keyed %.3f s, keys stored %.3f s, the file's"
-			  " own %zu pairs compared %.3f s; %zu candidates among the committed records read beside it %.3f s and"
-			  " compared %.3f s, waited for %.3f s; pairs stored %.3f s; %zu pairs stored", p->batches, p->read_s,
-			  p->keys_s, p->infile_pairs, p->infile_s, p->side_rows, p->side_s, p->side_cmp_s, p->wait_s, p->main_s,
-			  p->stored);
+		log_error("suspects check of an import: %zu batches: records read and keyed %.3f s, keys stored here %.3f s, the"
+			  " file's own %zu pairs compared %.3f s; beside it, keys stored %.3f s, %zu candidates among the committed"
+			  " records read %.3f s and compared %.3f s, waited for %.3f s; pairs stored %.3f s; %zu pairs stored",
+			  p->batches, p->read_s, p->keys_s, p->infile_pairs, p->infile_s, p->side_keys_s, p->side_rows, p->side_s,
+			  p->side_cmp_s, p->wait_s, p->main_s, p->stored);
 	return e;
+}
+
+/* the keys of the batches the side held, once more on the committed records (one short transaction per batch) */
+struct again_ctx {
+	uint64_t batch;
+};
+static enum xerr again_tx(struct db *db, void *ctx) { return keys_again(db, ((struct again_ctx *)ctx)->batch); }
+
+void suspects_pipe_commit(struct sx_pipe *p, struct db *db)
+{
+	if (!p || !p->side_open)
+		return;
+	assert(!p->fly); /* suspects_pipe_finish landed the last batch */
+	double t0 = now_s();
+	p->side_open = 0;
+	enum xerr e = db_commit(p->side);
+	if (e == XE_OK) {
+		if (config_int("XJ_IMPORT_PROFILE", 0) == 1)
+			log_error("suspects check of an import: the keys of %zu batches committed beside it in %.3f s", p->nside,
+				  now_s() - t0);
+		return;
+	}
+	size_t done = 0;
+	for (size_t i = 0; i < p->nside; i++) {
+		struct again_ctx c = {p->side_batches[i]};
+		done += db_tx(db, again_tx, &c) == XE_OK;
+	}
+	log_error("suspects check of an import: the side's COMMIT of its keys failed (%s): %zu of %zu batches keyed again%s",
+		  err_code(e), done, p->nside, done == p->nside ? "" : "; `xueji --suspects` keys the rest");
 }
 
 void suspects_pipe_free(struct sx_pipe *p)
@@ -911,6 +995,9 @@ void suspects_pipe_free(struct sx_pipe *p)
 		arena_free(&p->fly->a);
 		free(p->fly);
 	}
+	if (p->side_open) /* the import's transaction did not commit: neither do its keys */
+		db_rollback(p->side);
+	free(p->side_batches);
 	free(p->keys);
 	free(p->head);
 	free(p);

@@ -57,19 +57,27 @@ enum xerr suspects_check_batch(struct db *db, struct arena *a, uint64_t batch);
 enum xerr suspects_check_new(struct db *db, struct arena *a, uint64_t batch);
 
 /* An import's check, pipelined (issue 17 item 2): the same pairs as suspects_check_new on each of its batches, but the
- * file's records meet each other in memory, and each batch's candidates among the committed records are read on a
- * connection of their own (side: autocommit, owned by the caller) while the import goes on with its next batch; a
- * batch's pairs are stored (on the transaction's connection) when the next batch is checked or at the finish. A
- * committed record is seen by the side read as the transaction's own read would have seen it (READ COMMITTED).
- * suspects_pipe_new: NULL when the check is off or side is NULL (then suspects_check_new does the work). The caller
- * owns the pipe: suspects_pipe_free after the transaction, whatever its outcome (it waits for a read in flight). */
+ * file's records meet each other in memory, and each batch's keys are stored and its candidates among the committed
+ * records read on a connection of their own (side, owned by the caller) while the import goes on with its next batch;
+ * a batch's pairs are stored (on the transaction's connection) when the next batch is checked or at the finish. The
+ * side connection holds the file's keys in a READ COMMITTED transaction of its own (a committed record is seen by its
+ * read as the transaction's own read would have seen it), which suspects_pipe_commit commits once the import's
+ * transaction has: the keys of a file that did not commit are never stored. suspects_pipe_new: NULL when the check is
+ * off or side is NULL (then suspects_check_new does the work). The caller owns the pipe: suspects_pipe_free after the
+ * transaction, whatever its outcome (it waits for a read in flight and rolls back what suspects_pipe_commit did not
+ * commit). */
 struct sx_pipe;
 struct sx_pipe *suspects_pipe_new(struct db *side);
-/* The check of batch's new records: keys stored, the file's own pairs stored, the committed records' candidates read
- * in the background (the previous batch's landed first). */
+/* The check of batch's new records: the file's own pairs stored, the batch's keys stored and the committed records'
+ * candidates read in the background (the previous batch's landed first). When the side connection fails, the keys of
+ * the file's batches so far are stored on db instead (in its transaction) and the rest of the check runs there. */
 enum xerr suspects_pipe_batch(struct sx_pipe *p, struct db *db, uint64_t batch);
 /* The last batch's pairs stored: before the transaction commits. */
 enum xerr suspects_pipe_finish(struct sx_pipe *p, struct db *db);
+/* After the import's transaction committed on db: the side's keys committed; if that fails, the committed records' keys
+ * are stored again on db (short transactions; a failure there is logged, and `xueji --suspects` keys every record
+ * without keys). */
+void suspects_pipe_commit(struct sx_pipe *p, struct db *db);
 void suspects_pipe_free(struct sx_pipe *p);
 
 #endif

@@ -508,10 +508,35 @@ test('R31 issue 17 item 2: an import run as a job checks its records in a pipeli
   assert.ok(pairOf(a, id.committedYear), 'with a committed record, from the last chunk');
   assert.ok(pairOf(id.early, id.late), 'within the file, across chunks');
   assert.ok(pairOf(id.sameChunkA, id.sameChunkB), 'within one chunk');
+  // the keys, stored beside the import in a transaction of their own, committed with the file's records
+  assert.equal(sqlCount(`SELECT COUNT(*) FROM suspect_keyset WHERE student_id IN (${ids.join(',')})`), 8, 'every record has its keys');
   const before = storedPairs();
   const w = written(runSuspects());
   assert.deepEqual({ ...w, unchanged: 0 }, { new: 0, changed: 0, unchanged: 0, removed: 0 }, 'the import found what the full run finds');
   assert.deepEqual(storedPairs(), before);
+});
+
+test('R31 issue 17 item 2: the keys an import run as a job stored beside it go with a commit that fails: no record of the file, no key of one', async () => {
+  const noId = () => ({ id_type: 'Z', id_number: '' });
+  const first = (await register('clerk_a', record(SCHOOLS.a, noId()))).student_id;
+  const c = await as('clerk_a');
+  const rows = Array.from({ length: 8 }, () => record(SCHOOLS.a, noId()));
+  // chunks of 2: the side connection has stored the keys of the first chunks when the commit fails after the third
+  const j = (await upload(c, csv(rows), { dryRun: false, query: '&test_chunk=2&test_background=1&test_fail_after=6' })).body;
+  const done = await waitJob(c, j.id);
+  assert.equal(done.state, 'failed', JSON.stringify(done));
+  assert.equal(sqlCount(`SELECT COUNT(*) FROM student WHERE import_job_id=${j.id}`), 0, 'nothing of the file stays');
+  const last = (await register('clerk_a', record(SCHOOLS.a, noId()))).student_id;
+  // the ids the failed commit took lie between the two registrations; none of them has a key or a key set
+  for (const t of ['suspect_key', 'suspect_keyset'])
+    assert.equal(sqlCount(`SELECT COUNT(*) FROM ${t} k WHERE k.student_id > ${first} AND k.student_id < ${last}
+      AND NOT EXISTS (SELECT 1 FROM student s WHERE s.id = k.student_id)`), 0, `no ${t} row of a record that is not there`);
+  assert.ok(sqlCount(`SELECT COUNT(*) FROM suspect_keyset WHERE student_id IN (${first}, ${last})`) === 2, 'the registrations keyed theirs');
+  // the same file again commits, keys and all
+  const again = (await upload(c, csv(rows), { dryRun: false, query: '&test_chunk=2&test_background=1' })).body;
+  const k = await waitJob(c, again.id);
+  assert.equal(k.state, 'done', JSON.stringify(k));
+  assert.equal(sqlCount(`SELECT COUNT(*) FROM student s JOIN suspect_keyset ks ON ks.student_id = s.id WHERE s.import_job_id=${again.id}`), 8);
 });
 
 test('R31 issue 17 item 2: an approved change forgets the record\'s former keys by its key set and stores its new ones', async () => {
