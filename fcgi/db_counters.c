@@ -295,7 +295,8 @@ enum xerr db_counters_fold(struct db *db, const char *today, unsigned long long 
 		const struct fold_sql *q;
 		int level_from, level_to; /* -1: the table has no level */
 		const char *kind;
-	} days[] = {{&F_SCHOOL, -1, -1, "d"}, {&F_ROLLUP, 0, 3, "d"}, {&F_GROUP, 0, 4, "l"}, {&F_GROUP, 0, 4, "a"}};
+	} days[] = {{&F_SCHOOL, -1, -1, "d"}, {&F_ROLLUP, 1, 1, "d"}, {&F_ROLLUP, 3, 3, "d"}, /* its levels (sql/411) */
+		    {&F_GROUP, 0, 4, "l"}, {&F_GROUP, 0, 4, "a"}};
 	static const struct db_sql Q_NO_WAIT = {"SET SESSION innodb_lock_wait_timeout = 0"};
 	static const struct db_sql Q_WAIT = {"SET SESSION innodb_lock_wait_timeout = DEFAULT"};
 	*removed = *busy = 0;
