@@ -134,14 +134,16 @@ static enum xerr edit_tx(struct db *db, void *arg)
 	if (c->close) {
 		/* a school with live records cannot close (R1: its records would lose their school): move them first. The
 		 * row is written first, then counted: a registration in flight (it holds the row shared) is waited for and
-		 * counted, a later one finds the school closed; through another Galera node, the registration's new record
-		 * and this write conflict at certification (the record's foreign key to the school), issue 15 item 3 */
+		 * counted, a later one finds the school closed; through another Galera node, the registration and this close
+		 * conflict at certification through the school's student counters (db_units_school_claim), issue 15 item 3 */
 		c->records = 0;
 		if ((e = db_units_school_close(db, c->id, c->version, &c->changed)) || !c->changed ||
 		    (e = db_units_school_load(db, c->r->arena, c->id, &c->records, &c->open_members)))
 			return e;
 		if (c->records)
 			return XE_CONFLICT; /* rolls the close back; edit() answers with the counts */
+		if ((e = db_units_school_claim(db, c->id)))
+			return e;
 	} else {
 		e = db_units_school_update(db, c->id, c->version, c->name, c->type, c->address, &c->changed);
 	}

@@ -212,6 +212,29 @@ enum xerr db_units_school_close(struct db *db, uint32_t id, unsigned version, in
 	return e;
 }
 
+/* the school's 's' rows of count_add (sql/411: day 1000-01-01, k2 = k3 = '', shard 0..15) for the live statuses */
+#define CLAIM_ROWS                                                                                                    \
+	" (SELECT 'pending' st UNION ALL SELECT 'formal' UNION ALL SELECT 'problem') s JOIN (SELECT 0 sh UNION ALL SELECT 1" \
+	" UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4 UNION ALL SELECT 5 UNION ALL SELECT 6 UNION ALL SELECT 7"  \
+	" UNION ALL SELECT 8 UNION ALL SELECT 9 UNION ALL SELECT 10 UNION ALL SELECT 11 UNION ALL SELECT 12 UNION ALL"       \
+	" SELECT 13 UNION ALL SELECT 14 UNION ALL SELECT 15) h"
+static const struct db_sql Q_CLAIM_UP = {
+	"INSERT INTO count_school (province_code, city_code, county_code, school_id, kind, k1, k2, k3, day, shard, n)"
+	" SELECT u.province_code, u.city_code, u.county_code, u.id, 's', s.st, '', '', '1000-01-01', h.sh, 1 FROM unit u"
+	" JOIN" CLAIM_ROWS " WHERE u.id = ? AND u.level = 4 ORDER BY s.st, h.sh ON DUPLICATE KEY UPDATE n = n + 1"};
+static const struct db_sql Q_CLAIM_DOWN = {
+	"UPDATE unit u JOIN" CLAIM_ROWS " JOIN count_school c ON c.county_code = u.county_code AND c.school_id = u.id"
+	" AND c.kind = 's' AND c.k1 = s.st AND c.k2 = '' AND c.k3 = '' AND c.day = '1000-01-01' AND c.shard = h.sh"
+	" SET c.n = c.n - 1 WHERE u.id = ? AND u.level = 4"};
+
+enum xerr db_units_school_claim(struct db *db, uint32_t id)
+{
+	enum xerr e = db_exec(db, NULL, &Q_CLAIM_UP, DB_ARGS(DBI(id)), NULL, NULL, NULL);
+	if (e == XE_OK)
+		e = db_exec(db, NULL, &Q_CLAIM_DOWN, DB_ARGS(DBI(id)), NULL, NULL, NULL);
+	return e;
+}
+
 enum xerr db_units_school_merge(struct db *db, struct arena *a, uint32_t from, unsigned version, uint32_t into,
 				uint64_t user_id, const char *role, const char *reason, long long *moved, int *changed)
 {

@@ -29,6 +29,12 @@ enum xerr db_units_school_update(struct db *db, uint32_t id, unsigned version, c
 enum xerr db_units_school_load(struct db *db, struct arena *a, uint32_t id, long long *records, long long *open_members);
 /* Close a school at version (only an open one): *changed 0 otherwise; disables its users (their sessions end). */
 enum xerr db_units_school_close(struct db *db, uint32_t id, unsigned version, int *changed);
+/* Issue 15 item 3 (R1): inside the close's transaction, after the school was found without live records: each of its
+ * student-counter rows a new record would change (count_school kind 's', every status a live record has, every shard)
+ * is written, +1 then -1, so that a registration into the school in flight through another Galera node (which changes
+ * one of them) and the close conflict at certification. The record's foreign key to the school does not: Galera
+ * certifies the child's reference and the school row's update as a dependency, not a conflict. */
+enum xerr db_units_school_claim(struct db *db, uint32_t id);
 /* Merger within a county (issue 16 item 2): move every record of school `from` (at version, open) and its group members
  * to the open school `into`, one history event per record (R25). *changed 1 done, 0 `from` changed meanwhile, -1 `into`
  * is closed (nothing changed). Counties are unchanged, so the open groups' arbiters (R2), due dates and the county's

@@ -325,15 +325,15 @@ test('issue 13 item 3 (R30): housekeeping never waits for a counter row a change
   assert.ok(kind, 'the county has counter sub-rows to fold');
   const held = `county_code = '130102' AND kind = '${kind}' AND shard > 0`;
   assert.ok(sqlCount(`SELECT COUNT(*) FROM count_school WHERE NOT (${held}) AND shard > 0`) > 0, 'other slices to fold');
-  // a change in progress holds one sub-row of the slice (as a decision's counter trigger does) for 8 s
+  // a change in progress holds one sub-row of the slice (as a decision's counter trigger does) for 15 s (three passes fit in it on a loaded host)
   const holder = spawn('mariadb', ['--no-defaults', '-uroot', `--socket=${VARDIR}/run/db.sock`, 'xueji', '-e',
-    `BEGIN; SELECT n FROM count_school WHERE ${held} LIMIT 1 FOR UPDATE; DO SLEEP(8); ROLLBACK;`], { stdio: 'ignore' });
+    `BEGIN; SELECT n FROM count_school WHERE ${held} LIMIT 1 FOR UPDATE; DO SLEEP(15); ROLLBACK;`], { stdio: 'ignore' });
   const done = new Promise((resolve) => holder.on('exit', resolve));
   try {
     // the holder's own transaction (its session sleeping with the row locked): another transaction that holds rows for a
     // moment (a request's, the service's own housekeeping pass) is not counted
     const holding = () => sqlCount(`SELECT COUNT(*) FROM information_schema.innodb_trx t JOIN information_schema.processlist p
-      ON p.id = t.trx_mysql_thread_id WHERE t.trx_rows_locked > 0 AND p.info = 'DO SLEEP(8)'`);
+      ON p.id = t.trx_mysql_thread_id WHERE t.trx_rows_locked > 0 AND p.info = 'DO SLEEP(15)'`);
     for (let i = 0; i < 50 && holding() === 0; i++) await new Promise((r) => setTimeout(r, 100));
     assert.equal(holding(), 1, 'the change holds its row');
     // the service's own pass (60 s after it starts) may run beside this one and hold another slice for a moment: that
