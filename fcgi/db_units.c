@@ -212,7 +212,8 @@ enum xerr db_units_school_close(struct db *db, uint32_t id, unsigned version, in
 	return e;
 }
 
-/* the school's 's' rows of count_add (sql/411: day 1000-01-01, k2 = k3 = '', shard 0..15) for the live statuses */
+/* the school's 's' rows a record's counter trigger writes (count_add, sql/411: day 1000-01-01, k2 = k3 = ''; shard
+ * the record's id mod 16, sql/386; an import chunk's shard 0, sql/400) for the statuses a live record has (R6) */
 #define CLAIM_ROWS                                                                                                    \
 	" (SELECT 'pending' st UNION ALL SELECT 'formal' UNION ALL SELECT 'problem') s JOIN (SELECT 0 sh UNION ALL SELECT 1" \
 	" UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4 UNION ALL SELECT 5 UNION ALL SELECT 6 UNION ALL SELECT 7"  \
