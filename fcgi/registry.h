@@ -95,6 +95,7 @@ int registry_import_store(uint64_t job_id, const unsigned char *data, size_t len
 /* Test hooks of an import (XJ_TEST_HOOKS only; zero = off): fail the commit after that many rows; rows per chunk. */
 struct reg_import_test {
 	long long fail_after, chunk, background; /* background: run the phase as a job whatever the file's size */
+	long long retry_once; /* the commit's first attempt ends in a deadlock at its first school look-up */
 };
 /* Run a phase of a job (state already validating or committing) synchronously on db: validate (dry run: every
  * row's issues, predicted created/unchanged), or commit (one transaction for the whole file: nothing is kept when
