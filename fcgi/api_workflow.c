@@ -910,7 +910,9 @@ static enum xerr run_action(struct req *r, struct resp *w, struct act *x)
 			resp_header(w, "Idempotent-Replayed", "true");
 		return XE_OK;
 	}
-	if (x->body && x->status) { /* a refusal decided inside the transaction (rolled back) */
+	/* a refusal decided inside the transaction (rolled back); an answer built by a run whose COMMIT then failed or
+	 * whose outcome is unknown is no answer: e is (503 outcome_unknown with the token, or the failure) */
+	if (e != XE_OK && x->body && x->status >= 400) {
 		resp_json(r, w, x->status, x->body);
 		w->err = e;
 		return e;

@@ -621,3 +621,25 @@ test('a record deleted in one group leaves every other unfinished group too', as
   assert.equal(member(m2).state, 'deleted');
   assert.equal(groupState(g2), 'done');
 });
+
+test('issue 12.2 a member action whose COMMIT outcome cannot be known is 503 outcome_unknown with the token, never a 200 it may not have done', async () => {
+  // the connection is lost at COMMIT and the server cannot be asked (test hook X-Test-Commit-Fault 3, XJ_TEST_HOOKS=1):
+  // the action's answer, built inside the transaction, was sent as 200 "submitted" although nothing was known
+  const g = makeGroup({ type: 'nbg_dup', members: [{ school: S.a }, { school: S.b }] });
+  const m = g.members[0];
+  const clerk = await login(CLERK.a);
+  const body = { action: 'submit_corroborate', expected_version: 1, opinion: '真实', evidence_ids: [makeEvidence(S.a)] };
+  const r = await clerk.post(`/api/v1/members/${m.id}/actions`, body, { headers: { 'x-test-commit-fault': '3' } });
+  assertError(r, 503, 'outcome_unknown');
+  assert.match(r.body.error.token, /^[0-9a-f]{32}$/);
+  const ask = await clerk.get(`/api/v1/outcomes/${r.body.error.token}`);
+  assert.deepEqual(ask.body, { token: r.body.error.token, committed: true }, 'the hook lets this COMMIT through: asked, it says so');
+  assert.equal(member(m.id).version, 2, 'done once');
+  assert.equal(sqlCount(`SELECT COUNT(*) FROM history WHERE member_id = ${m.id} AND action = 'submit_corroborate'`), 1);
+  // a COMMIT that did not reach the server runs again once: 200, stored once
+  const g2 = makeGroup({ type: 'nbg_dup', members: [{ school: S.a }, { school: S.b }] });
+  const r2 = await clerk.post(`/api/v1/members/${g2.members[0].id}/actions`, { ...body, evidence_ids: [makeEvidence(S.a)] },
+    { headers: { 'x-test-commit-fault': '2' } });
+  assert.equal(r2.status, 200, r2.text);
+  assert.equal(sqlCount(`SELECT COUNT(*) FROM history WHERE member_id = ${g2.members[0].id} AND action = 'submit_corroborate'`), 1);
+});
