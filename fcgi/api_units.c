@@ -205,7 +205,9 @@ static enum xerr long_tx(struct req *r, enum xerr (*fn)(struct db *, void *), vo
 {
 	struct db *keep = r->db, *db = db_open();
 	r->db = db;
+	db_test_commit_fault_move(db, keep);
 	enum xerr e = db_tx(db, fn, ctx);
+	db_tx_token_copy(keep, db); /* a 503 outcome_unknown names this transaction's token */
 	r->db = keep;
 	db_close(db);
 	return e;

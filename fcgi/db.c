@@ -956,9 +956,20 @@ void db_test_commit_fault(struct db *db, int mode)
 	db->commit_fault = mode;
 }
 
+void db_test_commit_fault_move(struct db *to, struct db *from)
+{
+	to->commit_fault = from->commit_fault;
+	from->commit_fault = 0;
+}
+
 const char *db_tx_token(const struct db *db)
 {
 	return db->tx_token;
+}
+
+void db_tx_token_copy(struct db *to, const struct db *from)
+{
+	memcpy(to->tx_token, from->tx_token, sizeof to->tx_token);
 }
 
 /* Settles a token (migration 222): the insert waits for a transaction that still holds the token (its COMMIT in flight

@@ -103,6 +103,9 @@ enum xerr db_begin_read_committed(struct db *db);
  * db_tx_token: the last attempt's token. db_tx_token_known: whether a token committed (tokens are kept a day); asking
  * settles it: it waits for a COMMIT still in flight, and a token found not committed can never commit afterwards. */
 const char *db_tx_token(const struct db *db);
+/* A transaction run on a connection of its own (from) but answered on the request's (to): to's token becomes from's
+ * last, so an outcome_unknown names the transaction that ran. */
+void db_tx_token_copy(struct db *to, const struct db *from);
 /* 1 inside db_tx (or between db_begin and db_commit/db_rollback). */
 int db_in_tx(const struct db *db);
 enum xerr db_tx_token_known(struct db *db, const char *token, int *found);
@@ -111,6 +114,8 @@ enum xerr db_tx_token_known(struct db *db, const char *token, int *found);
  * idempotency row the server rolls the transaction back unseen (a Galera brute-force abort whose error went unread,
  * issue 15); 0 off. */
 void db_test_commit_fault(struct db *db, int mode);
+/* The hook set on from (the request's connection) moves to to (a connection of its own for one transaction). */
+void db_test_commit_fault_move(struct db *to, struct db *from);
 enum xerr db_commit(struct db *db);
 void db_rollback(struct db *db);
 

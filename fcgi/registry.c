@@ -1312,6 +1312,8 @@ static void import_recheck(struct db *db, struct imp *x)
 		arena_reset(&sa);
 		slice = slice_next(slice, mono() - ts, (double)config_int("XJ_REDETECT_SLICE_MS", 250) / 1000.0);
 		off = c.to;
+		if (e != XE_OK)
+			break; /* what the rolled-back slice counted is not the job's */
 		x->groups += c.st.groups_opened + c.st.members_added;
 		x->groups_opened += c.st.groups_opened;
 		x->members_added += c.st.members_added;

@@ -159,3 +159,19 @@ test('issue 16.2 R1 R2 a merger within the county moves every record and open-gr
   const cl = await county.post(`/api/v1/schools/${from.id}/close`, { version: m.body.version });
   assert.equal(cl.status, 200, cl.text);
 });
+
+test('issue 12.2 R1 a merger whose COMMIT outcome cannot be known is 503 outcome_unknown naming its own transaction\'s token (it runs on a connection of its own)', async () => {
+  // before: the test hook (set on the request's connection) never reached the merger's own connection, and the token
+  // answered was the request connection's last one (another transaction): asking about it told nothing of the merger
+  const county = await countyBureau();
+  const mk = async (name) => (await county.post('/api/v1/schools', { code: newCode(), county_code: COUNTY, name, type: '211' })).body;
+  const from = await mk('待并入小学'), into = await mk('接收小学');
+  const r = await county.post(`/api/v1/schools/${from.id}/merge`, { version: from.version, into: into.id },
+    { headers: { 'x-test-commit-fault': '3' } });
+  assertError(r, 503, 'outcome_unknown');
+  const token = r.body.error.token;
+  assert.match(token, /^[0-9a-f]{32}$/);
+  assert.equal(sqlCount(`SELECT COUNT(*) FROM security_log WHERE event = 'school_merged' AND unit_id = ${from.id}`), 1, 'the hook let the COMMIT through');
+  const ask = await county.get(`/api/v1/outcomes/${token}`);
+  assert.deepEqual(ask.body, { token, committed: true });
+});
