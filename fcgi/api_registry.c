@@ -425,7 +425,8 @@ enum xerr api_registrations_approve(struct req *r, struct resp *w)
 	return resp_json(r, w, 200, o);
 }
 
-/* The Chinese text of a failed import's error code (the job stores the English text with the code). */
+/* The Chinese text of an import's error code (the job stores the English text with the code); all but
+ * interrupted_after_commit (a "done" job whose outcome the service could not record) are failures. */
 static const char *job_error_zh(const char *code)
 {
 	static const struct { const char *code, *zh; } t[] = {
@@ -434,6 +435,7 @@ static const char *job_error_zh(const char *code)
 		{"commit_failed", "导入未能完成，本次没有保存任何记录，请重试。"},
 		{"validate_failed", "文件未能检查完成，请重试。"},
 		{"interrupted", "导入被中断，本次没有保存任何记录，请重试。"},
+		{"interrupted_after_commit", "导入已保存，学籍已登记；服务在记录结果之前中断，因此显示的是预检时的数目，也没有逐行问题清单。"},
 	};
 	for (size_t i = 0; code && i < sizeof t / sizeof *t; i++)
 		if (strcmp(code, t[i].code) == 0)

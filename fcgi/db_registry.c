@@ -1901,6 +1901,13 @@ static const struct db_sql Q_JOB_FINISH = {
 	"UPDATE import_job SET state=?, rows_valid=?, rows_error=?, rows_done=?, rows_created=?, rows_unchanged=?,"
 	" groups_touched=?, duplicate_of=?, error_code=?, error_message=?, updated_at=UTC_TIMESTAMP(6),"
 	" finished_at=IF(? IN ('done','failed'), UTC_TIMESTAMP(6), NULL), version=version+1 WHERE id=?"};
+/* a commit whose outcome was never recorded (the service stopped, or its COMMIT's answer was lost and the server could
+ * not be asked) but whose file claim is there: the claim commits with the records (commit_tx2), so they are stored */
+static const struct db_sql Q_JOB_REAP_STORED = {
+	"UPDATE import_job j SET j.state='done', j.error_code='interrupted_after_commit', j.error_message=?,"
+	" j.rows_done=j.rows_total, j.finished_at=UTC_TIMESTAMP(6), j.version=j.version+1 WHERE j.id=? AND j.state='committing'"
+	" AND j.updated_at < UTC_TIMESTAMP(6) - INTERVAL ? SECOND AND EXISTS (SELECT 1 FROM import_file f"
+	" WHERE f.unit_id = j.unit_id AND f.file_sha256 = j.file_sha256 AND f.job_id = j.id)"};
 static const struct db_sql Q_JOB_REAP = {
 	"UPDATE import_job SET state='failed', error_code='interrupted', error_message=?, finished_at=UTC_TIMESTAMP(6),"
 	" version=version+1 WHERE id=? AND state IN ('validating','committing')"
@@ -2003,6 +2010,13 @@ enum xerr db_reg_job_finish(struct db *db, uint64_t id, const char *state, long 
 
 enum xerr db_reg_job_reap(struct db *db, uint64_t id, int stale_s)
 {
+	enum xerr e = db_exec(db, NULL, &Q_JOB_REAP_STORED,
+			      DB_ARGS(DBS("The import was stored: its records are in the register. The service stopped before it"
+					  " recorded the outcome, so the counts shown are the dry run's and no row issues are listed."),
+				      DBI(id), DBI(stale_s)),
+			      NULL, NULL, NULL);
+	if (e != XE_OK)
+		return e;
 	return db_exec(db, NULL, &Q_JOB_REAP,
 		       DB_ARGS(DBS("The import stopped before it finished (service restarted?); nothing of it was stored. Start it again."),
 			       DBI(id), DBI(stale_s)),

@@ -266,7 +266,8 @@ enum xerr db_reg_job_finish(struct db *db, uint64_t id, const char *state, long 
 			    const char *error_code, const char *error_message);
 /* What a commit's detection did: problem groups opened, records put into groups (issue 11: the summary counts them). */
 enum xerr db_reg_job_detected(struct db *db, uint64_t id, long long groups_opened, long long members_added);
-/* Mark a job whose phase stopped (no heartbeat for stale_s seconds) failed; returns XE_OK whether or not it was. */
+/* A job whose phase stopped (no heartbeat for stale_s seconds): done (interrupted_after_commit) when its commit's file
+ * claim is stored (it commits with the records), else failed, nothing stored; XE_OK whether or not it was stale. */
 enum xerr db_reg_job_reap(struct db *db, uint64_t id, int stale_s);
 /* Row issues of a job (replacing earlier ones): n rows of 8 values: row_no, col, field, code, warning, message, message_zh. */
 struct reg_issue_row {

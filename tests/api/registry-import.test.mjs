@@ -409,3 +409,32 @@ test('issue 14 item 1 (R30, sql/408): an import counts the members its detection
   const check = counters();
   assert.equal(check.status, 0, check.out);
 });
+
+test('issue 12.2 an import stopped between its COMMIT and its job row (the service killed there) is found stored by the stale-job check, never reported "nothing stored"', async () => {
+  // a commit's records and its file claim commit together; the job row is written after. A service killed in between
+  // leaves the job "committing" with no heartbeat: two minutes later a GET decides it. Before, always "failed: nothing
+  // of it was stored. Start it again." (a second import of the file then created nothing: "already imported")
+  const c = await as('clerk_a');
+  const rows = [record(SCHOOLS.a), record(SCHOOLS.a)];
+  const v = await upload(c, csv(rows));
+  assert.equal(v.body.state, 'validated', v.text);
+  const cm = await c.post(`/api/v1/imports/${v.body.id}/commit`);
+  assert.equal(cm.body.state, 'done', cm.text);
+  assert.equal(ofJob(v.body.id), 2);
+  // the job row as the killed service left it: still committing, the heartbeat long ago
+  sql(`UPDATE import_job SET state = 'committing', finished_at = NULL, updated_at = updated_at - INTERVAL 200 SECOND WHERE id = ${v.body.id}`);
+  const j = await c.get(`/api/v1/imports/${v.body.id}`);
+  assert.equal(j.status, 200, j.text);
+  assert.equal(j.body.state, 'done');
+  assert.equal(j.body.error.code, 'interrupted_after_commit');
+  assert.match(j.body.error.message_en, /was stored/);
+  assert.match(j.body.error.message, /已保存/);
+  assert.equal(ofJob(v.body.id), 2);
+  // a commit that stored nothing (no file claim) is still failed, nothing stored
+  const w = await upload(c, csv([record(SCHOOLS.a)]));
+  sql(`UPDATE import_job SET state = 'committing', updated_at = updated_at - INTERVAL 200 SECOND WHERE id = ${w.body.id}`);
+  const f = await c.get(`/api/v1/imports/${w.body.id}`);
+  assert.equal(f.body.state, 'failed');
+  assert.equal(f.body.error.code, 'interrupted');
+  assert.equal(ofJob(w.body.id), 0);
+});

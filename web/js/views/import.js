@@ -151,6 +151,7 @@ async function doCommit(id, commit, progress) {
     const probs = groups + members;
     replace(txt, tf('import.done', { ok: okN, bad: badN }), same ? ' ' + tf('import.unchanged', { n: same }) : '', probs ? ' ' + tf('import.problems', { groups, members }) : '');
     txt.dataset.importDone = '';
+    if (job?.error) progress.append(h('p', { class: 'hint warn', data: { importNote: job.error.code || '' } }, textOf(job.error)));
     if (badN) progress.append(h('p', {}, h('a', { class: 'button', href: `/api/v1/imports/${encodeURIComponent(id)}/failed.csv`, download: `failed-${id}.csv`, data: { failedCsv: '' } }, t('import.failed_csv'))));
     if (probs) progress.append(h('p', {}, h('a', { href: '#/problems' }, t('nav.problems'))));
     flash(tf('import.done', { ok: okN, bad: badN }));
