@@ -663,14 +663,15 @@ static enum xerr run_phase(struct req *r, struct resp *w, uint64_t id, int commi
 	struct reg_actor who;
 	registry_actor(r->who, &who);
 	enum xerr e;
-	struct reg_import_test t = {0, 0, 0, 0};
+	struct reg_import_test t = {0, 0, 0, 0, 0};
 	/* test hooks: make a commit fail after N rows (a failed commit leaves nothing behind); small chunks; a small file
-	 * as a background job; a commit whose first attempt deadlocks (it runs again) */
+	 * as a background job; a commit whose first attempt deadlocks (it runs again); fewer row issues kept */
 	if (config_int("XJ_TEST_HOOKS", 0) == 1 &&
 	    ((e = req_query_int(r, w, "test_fail_after", 0, 100000000, 0, &t.fail_after)) ||
 	     (e = req_query_int(r, w, "test_chunk", 0, 50000, 0, &t.chunk)) ||
 	     (e = req_query_int(r, w, "test_background", 0, 1, 0, &t.background)) ||
-	     (e = req_query_int(r, w, "test_retry_once", 0, 1, 0, &t.retry_once))))
+	     (e = req_query_int(r, w, "test_retry_once", 0, 1, 0, &t.retry_once)) ||
+	     (e = req_query_int(r, w, "test_max_issues", 0, 100000, 0, &t.max_issues))))
 		return e;
 	long long sync_rows = config_int("XJ_IMPORT_SYNC_ROWS", 2000);
 	int status = rows <= sync_rows && !t.background ? created_status : 202;
@@ -781,7 +782,13 @@ enum xerr api_import_failed(struct req *r, struct resp *w)
 					       config_int("XJ_KEEP_IMPORT_FILES_DAYS", 30)));
 	const char *csv;
 	size_t n;
-	if ((e = registry_import_failed_csv(r->db, r->arena, j.id, &csv, &n)) != XE_OK)
+	if ((e = registry_import_failed_csv(r->db, r->arena, j.id, &csv, &n)) == XE_CONFLICT)
+		return resp_error_zh(r, w, e, NULL,
+				     "出错的行太多，超过了能列出的问题数，失败行文件会不完整，因此不提供。请先改正各行共同的问题（例如整列的格式），再重新检查文件。",
+				     "More rows failed than the job could list issues for: a failed-rows file would be incomplete, so"
+				     " none is given. Correct what the rows have in common (a whole column's format, say) and check the"
+				     " file again.");
+	if (e != XE_OK)
 		return e == XE_NOT_FOUND ? resp_error(r, w, e, NULL, "The job's file is no longer stored.") : e;
 	resp_header(w, "Content-Disposition",
 		    arena_printf(r->arena, "attachment; filename=\"import-%llu-failed.csv\"", (unsigned long long)j.id));

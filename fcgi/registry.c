@@ -795,6 +795,7 @@ struct imp {
 	size_t chunk;
 	long long fail_after;      /* test hook: fail the commit after this many rows (0 = never) */
 	int retry_once;            /* test hook: the commit's first attempt ends in a deadlock at its first school look-up */
+	size_t max_issues;         /* row issues kept (IMPORT_MAX_ISSUES; a test hook lowers it) */
 	struct hmap schools;       /* code -> struct reg_school* (NULL ptr: unknown/out of scope) */
 	struct hmap idents;        /* identity -> e (existing live records before this file), k (seen so far) */
 	struct hmap numbers;       /* resident ID number -> e (live type-1 records before), k (created by this file) */
@@ -819,8 +820,8 @@ static double mono(void)
 
 static void add_issue(struct imp *x, int row_no, const struct student_issue *is)
 {
-	if (x->niss >= IMPORT_MAX_ISSUES) {
-		x->dropped++;
+	if (x->niss >= x->max_issues) {
+		x->dropped++; /* counted, logged; failed.csv then refuses to be incomplete (registry_import_failed_csv) */
 		return;
 	}
 	if (x->niss == x->cap_iss) {
@@ -830,7 +831,10 @@ static void add_issue(struct imp *x, int row_no, const struct student_issue *is)
 	struct reg_issue_row *r = &x->iss[x->niss++];
 	r->row_no = row_no;
 	r->warning = is->warning;
-	r->col = x->m.header[is->field] ? x->m.header[is->field] : student_field_header(is->field);
+	/* the file's own header, unless longer than import_error.col holds (a known header with blanks around it): then
+	 * the template's (else the issues were not stored at all) */
+	const char *own = x->m.header[is->field];
+	r->col = own && strlen(own) <= 20 ? own : student_field_header(is->field);
 	r->field = student_field_json(is->field);
 	r->code = is->code;
 	/* messages name the template column; the stored column is the file's own header */
@@ -1364,6 +1368,7 @@ static enum xerr import_run(struct db *db, struct db *pdb, struct db *sdb, uint6
 	x.who = who;
 	x.fail_after = t ? t->fail_after : 0;
 	x.retry_once = t ? (int)t->retry_once : 0;
+	x.max_issues = t && t->max_issues > 0 && t->max_issues < IMPORT_MAX_ISSUES ? (size_t)t->max_issues : IMPORT_MAX_ISSUES;
 	x.chunk = (size_t)config_int("XJ_IMPORT_CHUNK", 5000);
 	if (t && t->chunk)
 		x.chunk = (size_t)t->chunk;
@@ -1446,6 +1451,9 @@ static enum xerr import_run(struct db *db, struct db *pdb, struct db *sdb, uint6
 	}
 	/* the phase's outcome is recorded even when its row issues cannot be (the commit above is kept: saying "committing"
 	 * forever would be a lie) */
+	if (x.dropped)
+		log_error("import %llu: %zu row issues beyond the first %zu not listed", (unsigned long long)job_id, x.dropped,
+			  x.max_issues);
 	enum xerr ie = db_reg_job_issues_clear(db, job_id);
 	for (size_t off = 0; off < x.niss && ie == XE_OK; off += 1000)
 		ie = db_reg_job_issues_put(db, job_id, x.iss + off, x.niss - off < 1000 ? x.niss - off : 1000, off);
@@ -1593,12 +1601,14 @@ enum xerr registry_import_failed_csv(struct db *db, struct arena *a, uint64_t jo
 	sbuf_put(&b, STUDENT_ERROR_COLUMN "\r\n", strlen(STUDENT_ERROR_COLUMN "\r\n"));
 	/* issues are ordered by row: walk both */
 	size_t k = 0;
+	long long listed = 0;
 	for (size_t r = 1; r < t.nrows && k < is.n; r++) {
 		int rn = t.row_no[r];
 		while (k < is.n && db_get_int(&is, k, 0) < rn)
 			k++;
 		if (k >= is.n || db_get_int(&is, k, 0) != rn)
 			continue;
+		listed++;
 		for (size_t c = 0; c < t.ncols; c++) {
 			const char *v = tab_cell(&t, r, c);
 			char d[11];
@@ -1625,6 +1635,10 @@ enum xerr registry_import_failed_csv(struct db *db, struct arena *a, uint64_t jo
 		sbuf_put(&b, "\r\n", 2);
 	}
 	free(data);
+	if (listed < j.rows_error) { /* more failing rows than issues kept (add_issue): not a file that looks complete */
+		free(b.s);
+		return XE_CONFLICT;
+	}
 	char *out = arena_alloc(a, b.n + 1);
 	memcpy(out, b.s, b.n + 1);
 	*csv = out;

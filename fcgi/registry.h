@@ -96,6 +96,7 @@ int registry_import_store(uint64_t job_id, const unsigned char *data, size_t len
 struct reg_import_test {
 	long long fail_after, chunk, background; /* background: run the phase as a job whatever the file's size */
 	long long retry_once; /* the commit's first attempt ends in a deadlock at its first school look-up */
+	long long max_issues; /* row issues kept, below the limit (0: the limit) */
 };
 /* Run a phase of a job (state already validating or committing) synchronously on db: validate (dry run: every
  * row's issues, predicted created/unchanged), or commit (one transaction for the whole file: nothing is kept when
@@ -105,7 +106,8 @@ enum xerr registry_import_run(struct db *db, uint64_t job_id, int commit, const 
 /* Run the phase in a background thread of this process (own database connections). 0 if started, -1 if too
  * many jobs run already (XJ_IMPORT_JOBS, default 4). */
 int registry_import_spawn(uint64_t job_id, int commit, const struct reg_actor *who, const struct reg_import_test *t);
-/* The failed rows of a job as CSV (UTF-8 with BOM): the file's own columns plus 错误信息. */
+/* The failed rows of a job as CSV (UTF-8 with BOM): the file's own columns plus 错误信息. XE_CONFLICT when more rows
+ * failed than the job kept issues for (the file would be incomplete); XE_NOT_FOUND without the stored file. */
 enum xerr registry_import_failed_csv(struct db *db, struct arena *a, uint64_t job_id, const char **csv, size_t *len);
 /* The import template: CSV (UTF-8 with BOM, header only) or XLSX (text-formatted ID and school columns,
  * drop-down lists for gender and ID type). Process-lifetime buffers. */

@@ -438,3 +438,38 @@ test('issue 12.2 an import stopped between its COMMIT and its job row (the servi
   assert.equal(f.body.error.code, 'interrupted');
   assert.equal(ofJob(w.body.id), 0);
 });
+
+test('no silent cut: when more rows fail than the job keeps issues for, failed.csv is refused (409, saying why), never an incomplete file', async () => {
+  const c = await as('clerk_a');
+  const rows = Array.from({ length: 5 }, () => record(SCHOOLS.a, { gender: 'X' })); // five failing rows
+  rows.push(record(SCHOOLS.a));
+  const cut = await upload(c, csv(rows), { query: '&test_max_issues=2' });
+  assert.equal(cut.body.state, 'validated', cut.text);
+  assert.equal(cut.body.rows_error, 5);
+  assert.equal(cut.body.issues.length, 2, 'two issues kept (the test hook\'s limit; 100,000 otherwise)');
+  const refused = await c.get(`/api/v1/imports/${cut.body.id}/failed.csv`);
+  assertError(refused, 409, 'conflict');
+  assert.match(refused.body.error.message_en, /incomplete/);
+  // every issue kept: the failed-rows file has the five rows
+  const all = await upload(c, csv(rows.map((x) => ({ ...x, name: x.name + '乙' }))));
+  assert.equal(all.body.rows_error, 5);
+  const f = await fetch(`${process.env.BASE_URL}/api/v1/imports/${all.body.id}/failed.csv`, { headers: { cookie: c.cookie } });
+  assert.equal(f.status, 200);
+  assert.equal((await f.text()).trim().split('\r\n').length, 6, 'the header and the five failing rows');
+});
+
+test('a known column header with blanks around it (longer than the issue table\'s column) still gets its row issues listed', async () => {
+  // before: the file's header text was stored as each issue's column and did not fit import_error.col (20 characters):
+  // blanks before it failed the issues' insert (the dry run said 1 row failed and listed no issue at all), blanks after
+  // it were cut to fit
+  const c = await as('clerk_a');
+  const rows = [record(SCHOOLS.a, { gender: 'X' }), record(SCHOOLS.a)];
+  const header = HEADER.replace('性别', `${' '.repeat(30)}性别`);
+  const r = await upload(c, csv(rows, header));
+  assert.equal(r.body.state, 'validated', r.text);
+  assert.equal(r.body.rows_error, 1);
+  assert.equal(r.body.issues.length, 1, JSON.stringify(r.body.issues));
+  assert.equal(r.body.issues[0].row, 2);
+  assert.equal(r.body.issues[0].field, 'gender');
+  assert.equal(r.body.issues[0].column, '性别');
+});
