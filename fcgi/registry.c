@@ -1457,6 +1457,8 @@ static enum xerr import_run(struct db *db, struct db *pdb, struct db *sdb, uint6
 	enum xerr ie = db_reg_job_issues_clear(db, job_id);
 	for (size_t off = 0; off < x.niss && ie == XE_OK; off += 1000)
 		ie = db_reg_job_issues_put(db, job_id, x.iss + off, x.niss - off < 1000 ? x.niss - off : 1000, off);
+	if (ie != XE_OK) /* the job then lists fewer issues than rows failed: failed.csv refuses to be incomplete */
+		log_error("import %llu: its row issues could not be stored (%s)", (unsigned long long)job_id, err_code(ie));
 	t0 = mono();
 	while ((e = db_reg_job_finish(db, job_id, commit ? "done" : "validated", x.valid, x.errors, (long long)x.t.nrows - 1,
 				      x.created, x.unchanged, x.groups, x.duplicate_of, NULL, NULL)) != XE_OK &&
