@@ -512,9 +512,9 @@ static enum xerr decide_tx(struct db *db, void *ctx)
 	}
 	if ((e = db_sx_decide(db, d->pair_id, state, d->user_id, suspects_fp(&rec[0], &rec[1]), d->group_id)) != XE_OK)
 		return e;
-	char reason[600];
-	snprintf(reason, sizeof reason, "suspect_pair:%llu%s%s", (unsigned long long)d->pair_id, d->reason ? " " : "",
-		 d->reason ? d->reason : "");
+	/* whole: a reason of 200 characters is up to 800 bytes (a fixed buffer cut it, mid-character at worst) */
+	const char *reason = arena_printf(c->a, "suspect_pair:%llu%s%s", (unsigned long long)d->pair_id, d->reason ? " " : "",
+					  d->reason ? d->reason : "");
 	for (int i = 0; i < 2 && e == XE_OK; i++)
 		e = db_sx_history(db, d->group_id, mid[i], rec[i].id, d->user_id, d->role, "suspect_decided", "open", state, reason);
 	return e;

@@ -557,3 +557,27 @@ test('R31 issue 17 item 2: an approved change forgets the record\'s former keys 
   assert.notDeepEqual(now.stored, old.stored, 'other keys: the name changed');
   for (const k of old.stored) if (!now.stored.includes(k)) assert.equal(sqlCount(`SELECT COUNT(*) FROM suspect_key WHERE k=${k} AND student_id=${m.studentId}`), 0);
 });
+
+test('R31 R25 a decision\'s reason of the full 200 characters (four-byte ones too) is kept whole in the history', async () => {
+  // before: the history's reason was built in a fixed 600-byte buffer: 200 characters of 3 or 4 bytes were cut, at
+  // worst mid-character (the decision then failed with a 500)
+  const [a, b] = await variantPair();
+  runSuspects();
+  const county = await as('county_130102');
+  const p = await listed(county, a, b);
+  const reason = '𠮷'.repeat(100) + '双胞胎'.repeat(33) + '兄';
+  assert.equal([...reason].length, 200);
+  const r = await county.post(`/api/v1/suspects/${p.id}/decision`, { decision: 'different', expected_version: p.version, reason });
+  assert.equal(r.status, 200, r.text);
+  const h = sql(`SELECT HEX(reason) FROM history WHERE action='suspect_decided' AND student_id=${a}`); // bytes, whatever the client's charset
+  assert.equal(h.length, 1);
+  assert.equal(Buffer.from(h[0][0], 'hex').toString('utf8'), `suspect_pair:${p.id} ${reason}`);
+  // one character more is refused, naming the field, and nothing is stored
+  const [c2, d2] = await variantPair();
+  runSuspects();
+  const q = await listed(county, c2, d2);
+  const over = await county.post(`/api/v1/suspects/${q.id}/decision`, { decision: 'different', expected_version: q.version, reason: reason + '弟' });
+  assertError(over, 422, 'invalid');
+  assert.equal(over.body.error.field, 'reason');
+  assert.equal(decisions(c2), 0);
+});
