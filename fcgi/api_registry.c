@@ -286,13 +286,23 @@ static enum xerr province_list(struct req *r, struct resp *w, const char *field,
 					 strcmp(field, "records") == 0 ? "batch" : field);
 	cJSON *out = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(out, "results");
 	int ndone = 0, unchanged = 0, errors = 0, i = 0;
+	enum xerr fatal = XE_OK; /* the database failed on an item: it and the items after it are answered as not done */
+	const char *token = NULL;
 	const cJSON *it;
 	cJSON_ArrayForEach(it, list)
 	{
 		struct reg_outcome o;
 		const char *key = NULL, *replayed = NULL;
 		memset(&o, 0, sizeof o);
-		if (!cJSON_IsObject(it)) {
+		if (fatal != XE_OK) {
+			record_key(r->arena, it, &key, &o);
+			memset(&o, 0, sizeof o);
+			o.status = "error";
+			o.err = XE_UNAVAILABLE;
+			o.code = "not_tried";
+			o.message = "Not processed: the database failed on an earlier item of this list. Send it again.";
+			o.message_zh = "未处理：本批中前面的一条遇到数据库故障。请重新发送。";
+		} else if (!cJSON_IsObject(it)) {
 			o.status = "error";
 			o.err = XE_VALIDATION;
 			o.field = field;
@@ -303,8 +313,28 @@ static enum xerr province_list(struct req *r, struct resp *w, const char *field,
 			char sha[65];
 			char *txt = cJSON_PrintUnformatted(it);
 			sha_hex(txt, strlen(txt), sha);
-			if ((e = fn(r, &who, scope, it, key, sha, &replayed, &o)))
-				return e;
+			if ((e = fn(r, &who, scope, it, key, sha, &replayed, &o))) {
+				if (i == 0 || (e != XE_UNAVAILABLE && e != XE_OUTCOME_UNKNOWN))
+					return e; /* nothing of the list was done (or a fault that is no outage): the request's error */
+				/* the items before this one are stored: answered as they are, this one and the rest as not done, so
+				 * a resend (the idempotency keys replay what was stored) is all the province needs */
+				fatal = e;
+				memset(&o, 0, sizeof o);
+				o.status = "error";
+				o.err = e;
+				replayed = NULL;
+				if (e == XE_OUTCOME_UNKNOWN) {
+					token = arena_printf(r->arena, "%s", db_tx_token(r->db));
+					o.code = "outcome_unknown";
+					o.message = "Not known whether this item was stored: ask GET /api/v1/outcomes/{token}, or send it again"
+						    " with its idempotency key.";
+					o.message_zh = "无法确认本条是否已保存：可用 token 查询 GET /api/v1/outcomes/{token}，或带同一幂等键重新发送。";
+				} else {
+					o.code = "unavailable";
+					o.message = "Not stored: the database is unavailable. Send it again.";
+					o.message_zh = "未保存：数据库暂时不可用。请重新发送。";
+				}
+			}
 		}
 		const char *st = replayed ? "replayed" : o.status;
 		if (strcmp(st, done) == 0)
@@ -313,7 +343,10 @@ static enum xerr province_list(struct req *r, struct resp *w, const char *field,
 			errors++;
 		else
 			unchanged++;
-		cJSON_AddItemToArray(arr, batch_item(i++, key, &o, replayed));
+		cJSON *item = batch_item(i++, key, &o, replayed);
+		if (token && o.code && strcmp(o.code, "outcome_unknown") == 0)
+			json_add_str(cJSON_GetObjectItemCaseSensitive(item, "error"), "token", token);
+		cJSON_AddItemToArray(arr, item);
 	}
 	cJSON *sum = cJSON_AddObjectToObject(out, "summary");
 	cJSON_AddNumberToObject(sum, done, ndone);

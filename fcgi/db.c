@@ -35,6 +35,7 @@ struct db {
 	unsigned rw_timeout;       /* seconds a statement may wait for the server (read/write), set before connecting */
 	char tx_token[33];         /* the last db_tx attempt's request token (hex), issue 12 item 2 */
 	int commit_fault;          /* test hook (db_test_commit_fault): lose the connection at the next COMMIT */
+	int commit_fault_skip;     /* ... after letting this many COMMITs through */
 	int explain;               /* test hook (db_explain_begin): EXPLAIN (1) or ANALYZE (2) every SELECT into explain_out */
 	struct sbuf explain_out;
 	int read_committed;        /* db_tx_read_committed: the transactions it begins are READ COMMITTED */
@@ -951,15 +952,17 @@ static const struct db_sql Q_TX_TOKEN_SEAL = {"SELECT 1 FROM tx_token WHERE toke
 static const struct db_sql Q_TX_TOKEN_SETTLE = {"INSERT INTO tx_token (token, lost) VALUES (UNHEX(?), 1)"};
 static const struct db_sql Q_TX_TOKEN_GET = {"SELECT lost FROM tx_token WHERE token=UNHEX(?)"};
 
-void db_test_commit_fault(struct db *db, int mode)
+void db_test_commit_fault(struct db *db, int mode, int skip)
 {
 	db->commit_fault = mode;
+	db->commit_fault_skip = skip;
 }
 
 void db_test_commit_fault_move(struct db *to, struct db *from)
 {
 	to->commit_fault = from->commit_fault;
-	from->commit_fault = 0;
+	to->commit_fault_skip = from->commit_fault_skip;
+	from->commit_fault = from->commit_fault_skip = 0;
 }
 
 const char *db_tx_token(const struct db *db)
@@ -1016,7 +1019,10 @@ static enum xerr tx_seal(struct db *db)
 static enum xerr commit_known(struct db *db)
 {
 	enum xerr e;
-	if (db->commit_fault == 1) { /* test hook: the COMMIT reaches the server, its answer is lost */
+	if (db->commit_fault >= 1 && db->commit_fault <= 3 && db->commit_fault_skip > 0) {
+		db->commit_fault_skip--; /* test hook: this COMMIT goes through; a later one is lost */
+		e = db_commit(db);
+	} else if (db->commit_fault == 1) { /* test hook: the COMMIT reaches the server, its answer is lost */
 		db->commit_fault = 0;
 		e = db_commit(db);
 		db_drop(db);

@@ -113,7 +113,7 @@ enum xerr db_tx_token_known(struct db *db, const char *token, int *found);
  * 2 before it did, 3 after and the server cannot be asked; 4: no connection lost, but just before the request's
  * idempotency row the server rolls the transaction back unseen (a Galera brute-force abort whose error went unread,
  * issue 15); 0 off. */
-void db_test_commit_fault(struct db *db, int mode);
+void db_test_commit_fault(struct db *db, int mode, int skip); /* skip: COMMITs let through first (modes 1-3) */
 /* The hook set on from (the request's connection) moves to to (a connection of its own for one transaction). */
 void db_test_commit_fault_move(struct db *to, struct db *from);
 enum xerr db_commit(struct db *db);

@@ -196,3 +196,34 @@ test('R29 register results with idempotency keys replay the first answer', async
   assert.equal(c.error.reason, 'idempotency_key_reused');
   assert.equal(sql(`SELECT verify_state FROM student WHERE id=${s.student_id}`)[0][0], 'not_exist');
 });
+
+test('issue 12.2 R29 a batch whose database fails part-way answers what it stored: the items before as stored, the failing one outcome_unknown with its token, the rest not tried; a resend with the same keys replays', async () => {
+  // before: the whole batch was answered 503 although its first records were stored (the test hook X-Test-Commit-Fault
+  // "3:2": two COMMITs go through, the third's answer is lost and the server cannot be asked)
+  const p = await province('13');
+  const tag = `part-${Date.now()}-${Math.random()}`;
+  const recs = [0, 1, 2, 3].map((k) => ({ ...record(SCHOOLS.a2), idempotency_key: `${tag}-${k}` }));
+  const r = await p.post('/api/v1/students/batch', { records: recs }, { headers: { 'x-test-commit-fault': '3:2' } });
+  assert.equal(r.status, 200, r.text);
+  const [a, b, c, d] = r.body.results;
+  assert.equal(a.status, 'created');
+  assert.equal(b.status, 'created');
+  assert.equal(c.status, 'error');
+  assert.equal(c.error.code, 'outcome_unknown');
+  assert.match(c.error.token, /^[0-9a-f]{32}$/);
+  assert.equal(d.status, 'error');
+  assert.equal(d.error.reason, 'not_tried');
+  assert.equal(d.idempotency_key, `${tag}-3`);
+  assert.deepEqual(r.body.summary, { created: 2, unchanged: 0, error: 2 });
+  const ask = await p.get(`/api/v1/outcomes/${c.error.token}`);
+  assert.deepEqual(ask.body, { token: c.error.token, committed: true }, 'the hook let that COMMIT through');
+  assert.equal(sqlCount(`SELECT COUNT(*) FROM student WHERE id_number IN ('${recs[3].id_number}')`), 0, 'the last was not tried');
+  // the province sends the list again: the stored ones replay, the last is created, nothing twice
+  const again = await p.post('/api/v1/students/batch', { records: recs });
+  assert.deepEqual(again.body.results.map((x) => x.replayed ?? false), [true, true, true, false]);
+  assert.equal(again.body.results[3].status, 'created');
+  for (const x of recs) assert.equal(sqlCount(`SELECT COUNT(*) FROM student WHERE id_number = '${x.id_number}'`), 1);
+  // a failure on the first item is still the request's error (nothing of the list was done)
+  const first = await p.post('/api/v1/students/batch', { records: [record(SCHOOLS.a2)] }, { headers: { 'x-test-commit-fault': '3' } });
+  assertError(first, 503, 'outcome_unknown');
+});
