@@ -157,11 +157,11 @@ static enum xerr fill_problems(struct db *db, struct arena *a, uint64_t sid, str
 	const char **t, **ms;
 	enum xerr e = db_reg_student_groups(db, a, sid, &n, &g, &t, &ms);
 	o->nproblems = 0;
-	for (size_t i = 0; e == XE_OK && i < n && i < REG_MAX_PROBLEMS; i++) {
-		o->group_ids[i] = g[i];
-		o->group_types[i] = t[i];
-		o->member_states[i] = ms[i];
-		o->nproblems++;
+	if (e == XE_OK) { /* all of them (a fixed 8 cut the list of a record in many suspected pairs' groups) */
+		o->nproblems = n;
+		o->group_ids = g;
+		o->group_types = t;
+		o->member_states = ms;
 	}
 	return e;
 }

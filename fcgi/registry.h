@@ -29,17 +29,15 @@ int registry_school_in_scope(const struct reg_actor *a, const struct reg_school 
  * ministry bureau user (test-only path until API credentials exist everywhere; see README). */
 int registry_is_province(const struct principal *p);
 
-#define REG_MAX_PROBLEMS 8
-
 /* The answer for one record. */
 struct reg_outcome {
 	const char *status;                       /* "created", "unchanged", "applied", "error" */
 	uint64_t student_id;
 	char student_no[20];
-	size_t nproblems;                         /* open groups the record is in after the call */
-	uint64_t group_ids[REG_MAX_PROBLEMS];
-	const char *group_types[REG_MAX_PROBLEMS];
-	const char *member_states[REG_MAX_PROBLEMS];
+	size_t nproblems;                         /* open groups the record is in after the call, every one */
+	const uint64_t *group_ids;                /* nproblems each (the call's arena) */
+	const char *const *group_types;
+	const char *const *member_states;
 	struct student_issue issues[STUDENT_MAX_ISSUES]; /* warnings (and the errors when status is "error") */
 	size_t nissues;
 	enum xerr err;                            /* when status is "error" */

@@ -219,3 +219,26 @@ test('R6 registration approval: the county bureau approves pending records in no
   assertError(await c.post('/api/v1/registrations/approve', { student_ids: [] }), 422, 'invalid');
   assertError(await c.post('/api/v1/registrations/approve', { student_ids: ['x'] }), 422, 'invalid');
 });
+
+test('R9 R29 a record\'s answer lists every open group it is in (a fixed 8 cut the list before)', async () => {
+  const rec = record(SCHOOLS.a);
+  const first = await register('clerk_a', rec);
+  const sid = first.student_id;
+  const s = sql(`SELECT school_id, province_code, city_code, county_code FROM student WHERE id = ${sid}`)[0];
+  // ten open groups by hand (as ten suspected pairs decided "same child" would leave them)
+  for (let k = 0; k < 10; k++) {
+    const key = `many-${sid}-${k}`;
+    const g = sql(`INSERT INTO problem_group (type, clash_key, open_key, state, scope_level, arbiter_unit_id)
+      VALUES ('suspected_dup', '${key}', '${key}', 'open', 3, 130102); SELECT LAST_INSERT_ID();`)[0][0];
+    sql(`INSERT INTO group_member (group_id, student_id, school_id, province_code, city_code, county_code, state)
+      VALUES (${g}, ${sid}, ${s[0]}, '${s[1]}', '${s[2]}', '${s[3]}', 'open');
+      INSERT INTO history (group_id, actor_role, action, state_after) VALUES (${g}, 'system', 'detected', 'open')`);
+  }
+  const open = sqlCount(`SELECT COUNT(*) FROM group_member m JOIN problem_group g ON g.id = m.group_id WHERE m.student_id = ${sid} AND g.state <> 'done'`);
+  assert.ok(open >= 10);
+  const c = await as('clerk_a');
+  const again = await c.post('/api/v1/students', rec);
+  assert.equal(again.status, 200, again.text);
+  assert.equal(again.body.status, 'unchanged');
+  assert.equal(again.body.problems.length, open);
+});
