@@ -459,7 +459,7 @@ enum xerr api_registrations_approve(struct req *r, struct resp *w)
 }
 
 /* The Chinese text of an import's error code (the job stores the English text with the code); all but
- * interrupted_after_commit (a "done" job whose outcome the service could not record) are failures. */
+ * interrupted_after_commit and recheck_incomplete (notes on a "done" job) are failures. */
 static const char *job_error_zh(const char *code)
 {
 	static const struct { const char *code, *zh; } t[] = {
@@ -468,6 +468,7 @@ static const char *job_error_zh(const char *code)
 		{"commit_failed", "导入未能完成，本次没有保存任何记录，请重试。"},
 		{"validate_failed", "文件未能检查完成，请重试。"},
 		{"interrupted", "导入被中断，本次没有保存任何记录，请重试。"},
+		{"recheck_incomplete", "学籍已保存，但与同时提交的其他导入之间的查重未完成：与它们的冲突要到下一次全面查重才会发现。"},
 		{"interrupted_after_commit", "导入已保存，学籍已登记；服务在记录结果之前中断，因此显示的是预检时的数目，也没有逐行问题清单。"},
 	};
 	for (size_t i = 0; code && i < sizeof t / sizeof *t; i++)
@@ -696,7 +697,7 @@ static enum xerr run_phase(struct req *r, struct resp *w, uint64_t id, int commi
 	struct reg_actor who;
 	registry_actor(r->who, &who);
 	enum xerr e;
-	struct reg_import_test t = {0, 0, 0, 0, 0};
+	struct reg_import_test t = {0, 0, 0, 0, 0, 0};
 	/* test hooks: make a commit fail after N rows (a failed commit leaves nothing behind); small chunks; a small file
 	 * as a background job; a commit whose first attempt deadlocks (it runs again); fewer row issues kept */
 	if (config_int("XJ_TEST_HOOKS", 0) == 1 &&
@@ -704,7 +705,8 @@ static enum xerr run_phase(struct req *r, struct resp *w, uint64_t id, int commi
 	     (e = req_query_int(r, w, "test_chunk", 0, 50000, 0, &t.chunk)) ||
 	     (e = req_query_int(r, w, "test_background", 0, 1, 0, &t.background)) ||
 	     (e = req_query_int(r, w, "test_retry_once", 0, 1, 0, &t.retry_once)) ||
-	     (e = req_query_int(r, w, "test_max_issues", 0, 100000, 0, &t.max_issues))))
+	     (e = req_query_int(r, w, "test_max_issues", 0, 100000, 0, &t.max_issues)) ||
+	     (e = req_query_int(r, w, "test_recheck_fail", 0, 1, 0, &t.recheck_fail))))
 		return e;
 	long long sync_rows = config_int("XJ_IMPORT_SYNC_ROWS", 2000);
 	int status = rows <= sync_rows && !t.background ? created_status : 202;

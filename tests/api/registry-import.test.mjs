@@ -473,3 +473,16 @@ test('a known column header with blanks around it (longer than the issue table\'
   assert.equal(r.body.issues[0].field, 'gender');
   assert.equal(r.body.issues[0].column, '性别');
 });
+
+test('issue 14.4 an import whose re-check after the commit did not finish says so on its job (recheck_incomplete), not only in the log', async () => {
+  const c = await as('clerk_a');
+  const r = await upload(c, csv([record(SCHOOLS.a), record(SCHOOLS.a)]), { dryRun: false, query: '&test_recheck_fail=1' });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.body.state, 'done', 'the records are stored');
+  assert.equal(r.body.rows_created, 2);
+  assert.equal(ofJob(r.body.id), 2);
+  assert.equal(r.body.error.code, 'recheck_incomplete');
+  assert.match(r.body.error.message_en, /redetect/);
+  const ok = await upload(c, csv([record(SCHOOLS.a)]), { dryRun: false });
+  assert.equal(ok.body.error, null, 'a re-check that finished leaves no note');
+});
