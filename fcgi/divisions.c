@@ -378,7 +378,9 @@ int divisions_cli(int argc, char **argv)
 		printf("applied: %lld added, %lld renamed, %lld mapped\n", c.added, c.renamed, c.mapped);
 		rc = 0;
 	} else {
-		fprintf(stderr, "xueji --divisions: database error (%d); nothing changed\n", (int)e);
+		fprintf(stderr, "xueji --divisions: database error (%s); %s\n", err_code(e),
+			e == XE_OUTCOME_UNKNOWN ? "not known whether it was applied: run it again with --dry-run to see"
+						: "nothing changed");
 	}
 done:
 	arena_set_current(NULL);

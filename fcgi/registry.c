@@ -2179,7 +2179,11 @@ static int load_cli(struct db *db, struct arena *a, int nfiles, char **files)
 			else if (e == XE_VALIDATION)
 				fprintf(stderr, "load: %s: %lld rows refused: nothing of the file was stored\n", files[i], c.bad), failed = 1;
 			else if (e != XE_OK)
-				fprintf(stderr, "load: %s: %s: nothing of the file was stored\n", files[i], err_code(e)), failed = 1;
+				fprintf(stderr, "load: %s: %s: %s\n", files[i], err_code(e),
+					e == XE_OUTCOME_UNKNOWN ? "not known whether it was stored: run the load again (a file"
+								   " stored before is skipped)"
+								 : "nothing of the file was stored"),
+					failed = 1;
 			else {
 				printf("load: %s: %lld records stored with their numbers\n", files[i], c.loaded);
 				total += c.loaded;
