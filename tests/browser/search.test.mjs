@@ -79,6 +79,11 @@ test('a bad search term answers the server\'s own message (422), Chinese on the 
   await page.goto(`${BASE}/#/students?q=${encodeURIComponent('王%')}`);
   await page.waitForFunction(() => /不能使用 % 或 _/.test(document.body.textContent));
   assert.doesNotMatch(await page.textContent('body'), /not allowed/, 'no English on the Chinese screen');
+  // the screen stays, with the search as typed and its field marked, the message where the list would be
+  await page.waitForSelector('[data-list-error]');
+  assert.equal(await page.inputValue('#sf-q'), '王%');
+  assert.equal(await page.getAttribute('#sf-q', 'aria-invalid'), 'true');
+  assert.match(await page.textContent('[data-list-error]'), /不能使用 % 或 _/);
   await page.goto(`${BASE}/#/students?q=${encodeURIComponent(P)}&county=130102`);
   await page.waitForSelector('[data-student-row]');
   assert.ok(await page.$('#sf-county'), 'a city bureau chooses a county');

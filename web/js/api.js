@@ -79,3 +79,17 @@ export async function api(method, path, body, opts = {}) {
   noteActivity();
   return json;
 }
+
+const PAGE_KEY = globalThis.crypto?.randomUUID ? crypto.randomUUID() : Date.now().toString(36) + Math.random().toString(36).slice(2);
+/**
+ * The Idempotency-Key of an action: the same for the same target and body while the page is open, so a second click
+ * after a lost answer (503 outcome_unknown, a network break) replays the first answer instead of acting again (a new
+ * key each time answered 409 "someone else changed it" when the first had been stored). @param {string} target
+ * @param {object} body the request body (its expected_version included) @returns {string}
+ */
+export function actionKey(target, body) {
+  const s = JSON.stringify(body);
+  let x = 0x811c9dc5; // FNV-1a
+  for (let i = 0; i < s.length; i++) x = Math.imul(x ^ s.charCodeAt(i), 0x01000193) >>> 0;
+  return `${PAGE_KEY}-${target}-${x.toString(16)}`;
+}

@@ -67,6 +67,8 @@ export function textOf(o) {
 export function errorText(e) {
   if (e instanceof ApiError) {
     if (e.code === 'network') return t('err.network');
+    // a write whose COMMIT's outcome is unknown (503 with a token): what to do, not the API's advice to ask the token
+    if (e.code === 'outcome_unknown') return t('err.outcome_unknown');
     const serverText = textOf(e.detail);
     const fieldKey = e.field ? 'f.' + e.field : '';
     const fieldLabel = fieldKey && t(fieldKey) !== fieldKey ? t(fieldKey) : '';

@@ -2,6 +2,7 @@
 import { api, qs } from './api.js';
 import { t, extend, currentLang } from './i18n.js';
 import { h, replace } from './dom.js';
+import { errorText } from './shell.js';
 
 extend({
   zh: {
@@ -253,6 +254,26 @@ export function table(columns, rows, opts = {}) {
 }
 
 /**
+ * A form's submit runs fn one at a time: the form's submit buttons are disabled while it runs, so a double click sends
+ * once (a second credential or user was created before). @param {HTMLFormElement} form
+ * @param {(ev: SubmitEvent) => Promise<void>} fn
+ */
+export function onSubmit(form, fn) {
+  let busy = false;
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    if (busy) return;
+    busy = true;
+    const buttons = [...form.querySelectorAll('button[type=submit]')];
+    for (const b of buttons) b.disabled = true;
+    try { await fn(ev); } finally {
+      busy = false;
+      for (const b of buttons) b.disabled = false;
+    }
+  });
+}
+
+/**
  * A server-paged list: draws page 1, then pages on request. Returns {el, reload()}.
  * @param {{load: (page: number) => Promise<{items: any[], total: number|null, hasMore: boolean, raw?: any}>,
  *          draw: (items: any[], raw: any) => Node, onLoaded?: (res: any) => void}} o
@@ -263,11 +284,32 @@ export function pagedList(o) {
   const prev = h('button', { type: 'button', 'data-prev': '' }, t('ui.prev'));
   const next = h('button', { type: 'button', 'data-next': '' }, t('ui.next'));
   const el = h('div', { class: 'paged' }, body, h('div', { class: 'pager' }, prev, info, next));
-  let page = 1;
+  let page = 1, loaded = false;
   async function show(p) {
+    const kept = [...body.childNodes], was = [prev.disabled, next.disabled];
     prev.disabled = true; next.disabled = true;
     replace(body, h('p', { class: 'muted' }, t('ui.loading')));
-    const res = await o.load(p);
+    let res;
+    try {
+      res = await o.load(p);
+    } catch (e) {
+      const f = !loaded && e?.field && el.closest('section')?.querySelector(`[name="${CSS.escape(e.field)}"]`);
+      if (f) {
+        // a search the server refused (422 naming a field of the form): the screen and its form stay, the error stands
+        // where the list would be and the field is marked (before, the whole screen became an error page whose "try
+        // again" asked the same; a failure of another kind still is one, with its retry)
+        replace(body, h('p', { class: 'error', role: 'alert', data: { listError: e.code || '' } }, errorText(e)));
+        f.setAttribute('aria-invalid', 'true');
+        f.focus();
+        return;
+      }
+      if (!loaded) throw e;
+      // a page that could not be read: the page shown stays, with its buttons (they were left disabled before)
+      replace(body, ...kept);
+      [prev.disabled, next.disabled] = was;
+      throw e;
+    }
+    loaded = true;
     page = p;
     o.onLoaded?.(res);
     replace(body, res.items.length ? o.draw(res.items, res.raw) : h('p', { class: 'muted', data: { empty: '' } }, t('ui.empty')));

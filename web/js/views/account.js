@@ -3,7 +3,7 @@ import { api } from '../api.js';
 import { t, extend } from '../i18n.js';
 import { h, replace } from '../dom.js';
 import { flash, errorText, state } from '../shell.js';
-import { field } from '../ui.js';
+import { field, onSubmit } from '../ui.js';
 
 extend({
   zh: { 'acct.title': '修改密码', 'acct.old': '当前密码', 'acct.new': '新密码（至少 8 位）', 'acct.again': '再次输入新密码', 'acct.save': '保存', 'acct.mismatch': '两次输入的新密码不一致。', 'acct.short': '新密码至少 8 位。', 'acct.saved': '密码已修改。', 'acct.must': '管理员为您设置了临时密码，请先修改密码再继续使用。' },
@@ -18,8 +18,7 @@ export async function render(main) {
   const err = h('p', { class: 'error', role: 'alert' });
   const form = h('form', { class: 'card login', novalidate: true }, field('acct-old', t('acct.old'), old), field('acct-new', t('acct.new'), nw),
     field('acct-again', t('acct.again'), again), err, h('button', { type: 'submit', class: 'primary' }, t('acct.save')));
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
+  onSubmit(form, async () => {
     err.textContent = '';
     if (nw.value.length < 8) { err.textContent = t('acct.short'); nw.focus(); return; }
     if (nw.value !== again.value) { err.textContent = t('acct.mismatch'); again.focus(); return; }

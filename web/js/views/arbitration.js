@@ -1,5 +1,5 @@
 // views/arbitration.js: groups awaiting this bureau's arbitration (R18, R28): both sides' facts and evidence side by side; pick one with a reason.
-import { api } from '../api.js';
+import { api, actionKey } from '../api.js';
 import { t, extend } from '../i18n.js';
 import { h, replace } from '../dom.js';
 import { state, flash, flashError, errorText, hashParams } from '../shell.js';
@@ -91,8 +91,8 @@ async function renderOne(main, id) {
     if (!(await confirmDialog({ title: tf('arb.q', { school: fact(m, 'school') }) }))) return;
     submit.disabled = true;
     try {
-      await api('POST', `/api/v1/groups/${encodeURIComponent(g.id)}/arbitration`, { member_id: m.id, reason: reason.value.trim(), expected_version: m.version },
-        { headers: { 'idempotency-key': globalThis.crypto?.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random() } });
+      const b = { member_id: m.id, reason: reason.value.trim(), expected_version: m.version };
+      await api('POST', `/api/v1/groups/${encodeURIComponent(g.id)}/arbitration`, b, { headers: { 'idempotency-key': actionKey(`g${g.id}`, b) } });
       flash(t('arb.done'));
       await renderOne(main, id);
       focusHeading(main);

@@ -3,7 +3,7 @@ import { api } from '../api.js';
 import { t, extend } from '../i18n.js';
 import { h, replace } from '../dom.js';
 import { flash, flashError, errorText } from '../shell.js';
-import { table, itemsOf, when, confirmDialog, tf, field, colon } from '../ui.js';
+import { table, itemsOf, when, confirmDialog, tf, field, colon, onSubmit } from '../ui.js';
 
 extend({
   zh: {
@@ -49,8 +49,7 @@ export async function render(main) {
   const err = h('p', { class: 'error', role: 'alert' });
   const form = h('form', { class: 'card', novalidate: true, data: { credForm: '' } }, field('cred-name', t('cred.name'), name), err,
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, t('cred.create'))));
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
+  onSubmit(form, async () => {
     err.textContent = '';
     if (!name.value.trim()) { err.textContent = `${t('cred.name')}${colon()}${t('ui.required')}`; name.focus(); return; }
     try {

@@ -1,5 +1,5 @@
 // views/group.js: one problem group: its records side by side with differences marked, its state, history, and the actions the API allows this user now (R11–R26).
-import { api } from '../api.js';
+import { api, actionKey } from '../api.js';
 import { t, extend } from '../i18n.js';
 import { h, replace } from '../dom.js';
 import { state, flash, errorText, hashParams, textOf } from '../shell.js';
@@ -74,8 +74,8 @@ function memberCard(m, i, history, groupId) {
  * @param {any} m member @param {object} body action body without expected_version
  */
 export async function sendAction(m, body) {
-  const key = globalThis.crypto?.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random();
-  return api('POST', `/api/v1/members/${encodeURIComponent(m.id)}/actions`, { expected_version: m.version, ...body }, { headers: { 'idempotency-key': key } });
+  const b = { expected_version: m.version, ...body };
+  return api('POST', `/api/v1/members/${encodeURIComponent(m.id)}/actions`, b, { headers: { 'idempotency-key': actionKey(`m${m.id}`, b) } });
 }
 
 let uid = 0;

@@ -6,7 +6,7 @@ import { api } from '../api.js';
 import { t, extend } from '../i18n.js';
 import { h, replace } from '../dom.js';
 import { state, flash, flashError, errorText } from '../shell.js';
-import { table, pagedList, cursorLoader, confirmDialog, tf, field, select } from '../ui.js';
+import { table, pagedList, cursorLoader, confirmDialog, tf, field, select, onSubmit } from '../ui.js';
 import { upload } from '../upload.js';
 
 extend({
@@ -129,8 +129,7 @@ export async function render(main) {
     return b;
   }
 
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
+  onSubmit(form, async () => {
     err.textContent = '';
     try {
       const s = await api('POST', '/api/v1/schools', { code: code.value.trim(), name: name.value.trim(), type: type.value,
@@ -161,8 +160,7 @@ function importCard(onImported) {
   /** @param {File} f @param {boolean} dry */
   const send = (f, dry) => upload('POST', `/api/v1/schools/import?dry_run=${dry ? 1 : 0}&filename=${encodeURIComponent(f.name)}`, f,
     { contentType: /\.xlsx$/i.test(f.name) ? XLSX : 'text/csv' });
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
+  onSubmit(form, async () => {
     err.textContent = '';
     replace(out);
     const f = file.files?.[0];

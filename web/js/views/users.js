@@ -3,7 +3,7 @@ import { api, qs } from '../api.js';
 import { t, extend } from '../i18n.js';
 import { h, replace } from '../dom.js';
 import { state, flash, flashError, errorText, hashParams } from '../shell.js';
-import { label, table, pagedList, cursorLoader, field, select, confirmDialog, tf, itemsOf, when, colon } from '../ui.js';
+import { label, table, pagedList, cursorLoader, field, select, confirmDialog, tf, itemsOf, when, colon, onSubmit } from '../ui.js';
 
 extend({
   zh: {
@@ -124,8 +124,7 @@ async function createForm(onCreated, shown) {
       field('nu-unit', t('users.unit'), unit)),
     h('p', { class: 'muted small' }, t('users.temp_note')),
     err, h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, t('users.create'))));
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
+  onSubmit(form, async () => {
     err.textContent = '';
     if (!username.value.trim()) { err.textContent = `${t('users.username')}${colon()}${t('ui.required')}`; username.focus(); return; }
     if (!unit.value) { err.textContent = t('users.pick_unit'); unit.focus(); return; }
