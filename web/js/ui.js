@@ -2,7 +2,7 @@
 import { api, qs } from './api.js';
 import { t, extend, currentLang } from './i18n.js';
 import { h, replace } from './dom.js';
-import { errorText } from './shell.js';
+import { errorText, flash } from './shell.js';
 
 extend({
   zh: {
@@ -31,6 +31,7 @@ extend({
     'ui.ok': '确定', 'ui.cancel': '取消', 'ui.yes': '是', 'ui.no': '否', 'ui.search': '查询', 'ui.view': '查看',
     'ui.export_csv': '导出 CSV', 'ui.export_xlsx': '导出 Excel', 'ui.close': '关闭', 'ui.refresh': '刷新',
     'ui.exporting': '正在导出…',
+    'ui.export_capped': '只导出了前 {n} 行（一次导出的上限）。请用筛选条件缩小范围后分批导出。',
     'ui.required': '必填', 'group.member_state': '处理状态', 'group.reject_reason': '不通过原因',
   },
   en: {
@@ -58,6 +59,7 @@ extend({
     'ui.ok': 'OK', 'ui.cancel': 'Cancel', 'ui.yes': 'Yes', 'ui.no': 'No', 'ui.search': 'Search', 'ui.view': 'View',
     'ui.export_csv': 'Export CSV', 'ui.export_xlsx': 'Export Excel', 'ui.close': 'Close', 'ui.refresh': 'Refresh',
     'ui.exporting': 'Exporting…',
+    'ui.export_capped': 'Only the first {n} rows were exported (the limit of one export). Narrow the list with the filters and export it in parts.',
     'ui.required': 'required', 'group.member_state': 'Handling state', 'group.reject_reason': 'Rejection reason',
   },
 });
@@ -125,7 +127,15 @@ export function whyText(sys, words) {
 }
 
 /** Date part of an ISO timestamp or date ('2026-03-01T…' → '2026-03-01'). @param {string} s */
-export function day(s) { return s ? String(s).slice(0, 10) : ''; }
+export function day(s) {
+  if (!s) return '';
+  const str = String(s);
+  if (/^\d{4}-\d{2}-\d{2}$/.test(str)) return str;
+  // a time (the database's UTC): its day in China (UTC+8, no daylight saving); a group opened at 07:00 Beijing time
+  // showed the day before
+  const d = parseTime(str);
+  return Number.isNaN(d.getTime()) ? str.slice(0, 10) : new Date(d.getTime() + 8 * 3600e3).toISOString().slice(0, 10);
+}
 
 /** Parse an API time: 'YYYY-MM-DD' is a local day; a time without zone is UTC (the database stores UTC). @param {string} s */
 export function parseTime(s) {
@@ -228,10 +238,11 @@ export function limitLoader(path, params = {}, max = 500) {
  */
 export async function fetchAllPages(load, max = 20000) {
   const out = [];
-  for (let p = 1; out.length < max; p++) {
+  for (let p = 1; ; p++) {
     const r = await load(p);
     out.push(...r.items);
     if (!r.hasMore || r.items.length === 0) break;
+    if (out.length >= max) { out.capped = true; break; } // said by exportButtons, never a silent cut
   }
   return out;
 }
@@ -392,6 +403,7 @@ export function exportButtons(o, onError) {
     try {
       const rows = await o.fetch();
       downloadCsv(o.filename + '.csv', o.columns.map((c) => c.label), rows.map((r) => o.columns.map((c) => c.value(r))));
+      if (rows.capped) flash(tf('ui.export_capped', { n: rows.length }), 'error');
     } catch (e) { onError(e); } finally { csv.disabled = false; csv.textContent = old; }
   });
   const xlsx = h('button', { type: 'button', data: { exportXlsx: '' } }, t('ui.export_xlsx'));
@@ -404,6 +416,7 @@ export function exportButtons(o, onError) {
       const { xlsx: write } = await import('./xlsx.js');
       const bytes = write([o.columns.map((c) => c.label), ...rows.map((r) => o.columns.map((c) => c.value(r)))], o.filename);
       downloadBlob(o.filename + '.xlsx', new Blob([bytes], { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }));
+      if (rows.capped) flash(tf('ui.export_capped', { n: rows.length }), 'error');
     } catch (e) { onError(e); } finally { xlsx.disabled = false; xlsx.textContent = old; }
   });
   return h('span', { class: 'exports' }, csv, xlsx);

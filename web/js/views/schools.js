@@ -5,7 +5,7 @@
 import { api } from '../api.js';
 import { t, extend } from '../i18n.js';
 import { h, replace } from '../dom.js';
-import { state, flash, flashError, errorText } from '../shell.js';
+import { state, flash, flashError, errorText, textOf } from '../shell.js';
 import { table, pagedList, cursorLoader, confirmDialog, tf, field, select, onSubmit } from '../ui.js';
 import { upload } from '../upload.js';
 
@@ -184,7 +184,7 @@ function importCard(onImported) {
         issues.length ? table([
           { label: t('sch.import_row'), cell: (i) => String(i.row) },
           { label: t('sch.import_col'), cell: (i) => i.column || '' },
-          { label: t('sch.import_problem'), cell: (i) => i.message },
+          { label: t('sch.import_problem'), cell: (i) => textOf(i) || i.message },
         ], issues, { caption: t('sch.import_problem'), rowAttrs: (i) => ({ data: { importIssue: i.row } }) }) : null,
         issues.length ? h('p', { class: 'error' }, t('sch.import_fix')) : r.would_create ? h('div', { class: 'actions' }, commit) : null);
     } catch (e) {
