@@ -143,9 +143,15 @@ nginx-start:
 	  nginx -e $(VARDIR)/log/nginx-error.log -c $(VARDIR)/nginx/nginx.conf -p $(VARDIR)/nginx -s reload; \
 	else nginx -e $(VARDIR)/log/nginx-error.log -c $(VARDIR)/nginx/nginx.conf -p $(VARDIR)/nginx; fi
 
+# graceful (QUIT) for 10 s, then fast (TERM), then killed with its workers: a master still shutting down when the pid
+# file went would later delete the pid file of the nginx started after it (nginx removes its pid file on exit), and
+# that one would outlive `make stop` holding the port (seen after the fault suite's nginx restart under load)
 nginx-stop:
 	@$(ALIVE) if [ -f $(VARDIR)/run/nginx.pid ]; then p=$$(cat $(VARDIR)/run/nginx.pid); kill -QUIT $$p 2>/dev/null; \
-	  for i in $$(seq 1 100); do alive $$p || break; sleep 0.1; done; rm -f $(VARDIR)/run/nginx.pid; fi
+	  for i in $$(seq 1 100); do alive $$p || break; sleep 0.1; done; \
+	  if alive $$p; then kill -TERM $$p 2>/dev/null; for i in $$(seq 1 50); do alive $$p || break; sleep 0.1; done; fi; \
+	  if alive $$p; then pkill -KILL -P $$p 2>/dev/null; kill -KILL $$p 2>/dev/null; fi; \
+	  rm -f $(VARDIR)/run/nginx.pid; fi
 
 run: start
 	@echo
