@@ -142,6 +142,26 @@ static enum xerr scoped_unit(struct req *r, struct resp *w, const char *field, u
 	return XE_OK;
 }
 
+/* An account and its security-log row commit together, in db_tx: a connection lost at its COMMIT is settled by the
+ * transaction's token (before, an INSERT outside a transaction, re-run after a lost answer, said "taken" for the
+ * account this request had just created, or stored it twice in the log) */
+struct user_create_ctx {
+	struct req *r;
+	const char *username, *display_name, *role, *hash;
+	uint32_t unit_id;
+	unsigned long long id;
+};
+
+static enum xerr user_create_tx(struct db *db, void *vctx)
+{
+	struct user_create_ctx *c = vctx;
+	enum xerr e = db_auth_user_create(db, c->username, c->display_name, c->role, c->unit_id, c->hash, c->r->who->user_id, &c->id);
+	if (e)
+		return e;
+	struct db_seclog ev = {.event = "user_created", .target_user_id = c->id, .unit_id = c->unit_id, .detail = c->role};
+	return auth_seclog(c->r, &ev);
+}
+
 enum xerr api_users_create(struct req *r, struct resp *w)
 {
 	cJSON *body;
@@ -166,14 +186,14 @@ enum xerr api_users_create(struct req *r, struct resp *w)
 	auth_temp_password(temp);
 	if (auth_hash_password(temp, hash) != 0)
 		return XE_INTERNAL;
-	unsigned long long id = 0;
-	e = db_auth_user_create(r->db, username, display_name ? display_name : "", role_name(role), unit.id, hash, r->who->user_id, &id);
+	struct user_create_ctx c = {.r = r, .username = username, .display_name = display_name ? display_name : "",
+				    .role = role_name(role), .unit_id = unit.id, .hash = hash};
+	e = db_tx(r->db, user_create_tx, &c);
 	if (e == XE_DUPLICATE)
 		return resp_error_zh(r, w, XE_DUPLICATE, "username", "该用户名已被使用。", "This user name is taken.");
 	if (e)
 		return e;
-	struct db_seclog ev = {.event = "user_created", .target_user_id = id, .unit_id = unit.id, .detail = role_name(role)};
-	auth_seclog(r, &ev);
+	unsigned long long id = c.id;
 	struct db_user u;
 	int found = 0;
 	if ((e = db_auth_user_get(r->db, r->arena, r->who, id, &u, &found)))
@@ -380,6 +400,36 @@ enum xerr api_credentials_list(struct req *r, struct resp *w)
 	return resp_json(r, w, 200, o);
 }
 
+/* A credential's creation or revocation and its security-log row commit together (db_tx: see user_create_tx) */
+struct cred_ctx {
+	struct req *r;
+	const unsigned char *hash;
+	const char *prefix, *name;
+	unsigned long long id;
+	uint32_t unit_id;
+};
+
+static enum xerr credential_create_tx(struct db *db, void *vctx)
+{
+	struct cred_ctx *x = vctx;
+	enum xerr e = db_auth_credential_create(db, x->hash, x->prefix, x->name, x->r->who->unit_id, x->r->who->user_id, &x->id);
+	if (e)
+		return e;
+	struct db_seclog ev = {.event = "credential_created", .target_credential_id = x->id, .unit_id = x->r->who->unit_id};
+	return auth_seclog(x->r, &ev);
+}
+
+static enum xerr credential_revoke_tx(struct db *db, void *vctx)
+{
+	struct cred_ctx *x = vctx;
+	int revoked = 0;
+	enum xerr e = db_auth_credential_revoke(db, x->id, x->r->who->user_id, &revoked);
+	if (e || !revoked) /* revoked by someone else meanwhile: their log row says so */
+		return e;
+	struct db_seclog ev = {.event = "credential_revoked", .target_credential_id = x->id, .unit_id = x->unit_id};
+	return auth_seclog(x->r, &ev);
+}
+
 enum xerr api_credentials_create(struct req *r, struct resp *w)
 {
 	cJSON *body;
@@ -393,11 +443,10 @@ enum xerr api_credentials_create(struct req *r, struct resp *w)
 	char token[AUTH_API_TOKEN_LEN + 1], prefix[13];
 	unsigned char hash[32];
 	auth_new_api_token(token, hash, prefix);
-	unsigned long long id = 0;
-	if ((e = db_auth_credential_create(r->db, hash, prefix, name, r->who->unit_id, r->who->user_id, &id)))
+	struct cred_ctx x = {.r = r, .hash = hash, .prefix = prefix, .name = name};
+	if ((e = db_tx(r->db, credential_create_tx, &x)))
 		return e;
-	struct db_seclog ev = {.event = "credential_created", .target_credential_id = id, .unit_id = r->who->unit_id};
-	auth_seclog(r, &ev);
+	unsigned long long id = x.id;
 	struct db_credential c;
 	int found = 0;
 	if ((e = db_auth_credential_get(r->db, r->arena, r->who, id, &c, &found)))
@@ -425,10 +474,9 @@ enum xerr api_credentials_revoke(struct req *r, struct resp *w)
 	if (!found)
 		return resp_error(r, w, XE_NOT_FOUND, NULL, NULL);
 	if (!c.revoked_at) {
-		if ((e = db_auth_credential_revoke(r->db, id, r->who->user_id)))
+		struct cred_ctx x = {.r = r, .id = id, .unit_id = c.unit_id};
+		if ((e = db_tx(r->db, credential_revoke_tx, &x)))
 			return e;
-		struct db_seclog ev = {.event = "credential_revoked", .target_credential_id = id, .unit_id = c.unit_id};
-		auth_seclog(r, &ev);
 	}
 	resp_body(w, 204, NULL, "", 0);
 	return XE_OK;

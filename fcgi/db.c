@@ -571,6 +571,22 @@ static enum xerr db_fence(struct db *db)
 	return XE_OK;
 }
 
+/* A statement that only reads: sent again after a lost connection. */
+static int is_read(const char *sql)
+{
+	return strncmp(sql, "SELECT", 6) == 0 || strncmp(sql, "WITH", 4) == 0 || strncmp(sql, "(SELECT", 7) == 0 ||
+	       strncmp(sql, "SHOW", 4) == 0;
+}
+
+/* A connection error that says the statement never ran: it could not be sent (a connection already gone), or the
+ * server refused it before running it. Any other loss after sending leaves a write's outcome unknown. */
+static int never_ran(unsigned e)
+{
+	return e == CR_SERVER_GONE_ERROR || e == CR_COMMANDS_OUT_OF_SYNC || e == 4031 /* client idle timeout */ ||
+	       e == 1047 /* ER_UNKNOWN_COM_ERROR: a Galera node out of the primary component */ || e == CR_CONNECTION_ERROR ||
+	       e == CR_CONN_HOST_ERROR;
+}
+
 enum xerr db_exec(struct db *db, struct arena *a, const struct db_sql *q, const struct db_arg *args, size_t nargs,
 		  struct db_rows *rows, unsigned long long *affected, unsigned long long *insert_id)
 {
@@ -585,7 +601,7 @@ enum xerr db_exec(struct db *db, struct arena *a, const struct db_sql *q, const 
 	}
 	for (int attempt = 0; attempt < 3; attempt++) {
 		MYSQL_STMT *st = NULL;
-		int was_tx = db->in_tx;
+		int was_tx = db->in_tx, sent = 0;
 		if (was_tx && (e = tx_check(db, q->sql)) != XE_OK)
 			break;
 		if (was_tx && db->commit_fault == 4 && db->conn && strncmp(q->sql, "INSERT INTO api_idem", 20) == 0) {
@@ -609,7 +625,12 @@ enum xerr db_exec(struct db *db, struct arena *a, const struct db_sql *q, const 
 			}
 			if (db->explain)
 				explain_one(db, q, b, nargs);
-			if ((nargs && mysql_stmt_bind_param(st, b)) || mysql_stmt_execute(st))
+			int bad = nargs && mysql_stmt_bind_param(st, b);
+			if (!bad) {
+				sent = 1;
+				bad = mysql_stmt_execute(st) != 0;
+			}
+			if (bad)
 				e = map_error(db, mysql_stmt_errno(st), mysql_stmt_error(st), q->sql);
 			else {
 				if (rows)
@@ -629,6 +650,11 @@ enum xerr db_exec(struct db *db, struct arena *a, const struct db_sql *q, const 
 					e = map_error(db, mysql_stmt_errno(st), mysql_stmt_error(st), q->sql);
 			}
 		}
+		if (e == XE_OK && !was_tx && db->commit_fault == 5 && strncmp(q->sql, "INSERT", 6) == 0) {
+			db->commit_fault = 0; /* test hook: this write outside a transaction ran, and its answer is lost */
+			db->last_errno = CR_SERVER_LOST;
+			e = XE_UNAVAILABLE;
+		}
 		if (was_tx && e != XE_OK && e != XE_DUPLICATE)
 			db->tx_dead = 1;
 		if (e == XE_OK)
@@ -641,6 +667,13 @@ enum xerr db_exec(struct db *db, struct arena *a, const struct db_sql *q, const 
 			db_drop(db);
 			if (was_tx)
 				break;  /* the server rolled the transaction back: the caller's db_tx retries */
+			if (sent && !is_read(q->sql) && !never_ran(db->last_errno)) {
+				/* a write outside a transaction whose answer was lost may have been applied: sent again it could
+				 * be stored twice (a login failure, a security-log row) or answer "taken" for what it stored */
+				log_error("db: connection lost after a write outside a transaction: not sent again, its outcome is"
+					  " unknown (error %u) [%.200s]", db->last_errno, q->sql);
+				break;
+			}
 			continue;
 		}
 		break;

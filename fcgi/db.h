@@ -52,8 +52,9 @@ enum xerr db_ensure(struct db *db);
 
 /* Execute q with args. rows (may be NULL) receives the result set, allocated in a.
  * affected/insert_id may be NULL. Errors: XE_DUPLICATE (1062), XE_RETRY (1213/1205: roll back and
- * retry the transaction, see db_tx), XE_UNAVAILABLE (connection lost; outside a transaction the
- * statement is retried once on a fresh connection), XE_INTERNAL (logged; text never sent to clients). */
+ * retry the transaction, see db_tx), XE_UNAVAILABLE (connection lost; outside a transaction a read, or a statement
+ * that never ran, is sent again on a fresh connection; a write whose answer was lost is not, its outcome unknown: a
+ * write that must be known runs in db_tx), XE_INTERNAL (logged; text never sent to clients). */
 enum xerr db_exec(struct db *db, struct arena *a, const struct db_sql *q, const struct db_arg *args, size_t nargs,
 		  struct db_rows *rows, unsigned long long *affected, unsigned long long *insert_id);
 /* Close q's prepared statement on this connection (db_exec prepares it again). For a statement whose plan must be
@@ -112,7 +113,7 @@ enum xerr db_tx_token_known(struct db *db, const char *token, int *found);
 /* Test hook (XJ_TEST_HOOKS only): at the next COMMIT of db_tx lose the connection: 1 after the server committed,
  * 2 before it did, 3 after and the server cannot be asked; 4: no connection lost, but just before the request's
  * idempotency row the server rolls the transaction back unseen (a Galera brute-force abort whose error went unread,
- * issue 15); 0 off. */
+ * issue 15); 5: the next INSERT outside a transaction runs and its answer is lost; 0 off. */
 void db_test_commit_fault(struct db *db, int mode, int skip); /* skip: COMMITs let through first (modes 1-3) */
 /* The hook set on from (the request's connection) moves to to (a connection of its own for one transaction). */
 void db_test_commit_fault_move(struct db *to, struct db *from);

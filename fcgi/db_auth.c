@@ -370,9 +370,12 @@ enum xerr db_auth_credential_get(struct db *db, struct arena *a, const struct pr
 	return XE_OK;
 }
 
-enum xerr db_auth_credential_revoke(struct db *db, unsigned long long id, unsigned long long by)
+enum xerr db_auth_credential_revoke(struct db *db, unsigned long long id, unsigned long long by, int *revoked)
 {
-	return db_exec(db, NULL, &Q_CRED_REVOKE, DB_ARGS(idarg(by), DBI(id)), NULL, NULL, NULL);
+	unsigned long long n = 0;
+	enum xerr e = db_exec(db, NULL, &Q_CRED_REVOKE, DB_ARGS(idarg(by), DBI(id)), NULL, &n, NULL);
+	*revoked = e == XE_OK && n == 1;
+	return e;
 }
 
 static void user_row(const struct db_rows *rs, size_t r, struct db_user *u)

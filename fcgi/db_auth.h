@@ -77,8 +77,8 @@ enum xerr db_auth_credential_list(struct db *db, struct arena *a, const struct p
 /* One credential within who's jurisdiction; *found 0 if none (or outside). */
 enum xerr db_auth_credential_get(struct db *db, struct arena *a, const struct principal *who, unsigned long long id,
 				 struct db_credential *c, int *found);
-/* Revoke (no-op if already revoked). */
-enum xerr db_auth_credential_revoke(struct db *db, unsigned long long id, unsigned long long by);
+/* Revoke (no-op if already revoked); *revoked 1 if this call revoked it. */
+enum xerr db_auth_credential_revoke(struct db *db, unsigned long long id, unsigned long long by, int *revoked);
 
 /* Users (R3), scoped to who's jurisdiction. */
 struct db_user {

@@ -270,6 +270,9 @@ enum xerr db_reg_job_detected(struct db *db, uint64_t id, long long groups_opene
  * claim is stored (it commits with the records), else failed, nothing stored; XE_OK whether or not it was stale. */
 enum xerr db_reg_job_reap(struct db *db, uint64_t id, int stale_s);
 /* Row issues of a job (replacing earlier ones): n rows of 8 values: row_no, col, field, code, warning, message, message_zh. */
+/* import_error.col is VARCHAR(20) (sql/020_registry.sql): characters of a column header that fit (checked against the
+ * schema by tests/api/registry-import.test.mjs) */
+#define REG_ISSUE_COL_CHARS 20
 struct reg_issue_row {
 	int row_no, warning;
 	const char *col, *field, *code, *message, *message_zh;

@@ -836,7 +836,7 @@ static void add_issue(struct imp *x, int row_no, const struct student_issue *is)
 	/* the file's own header, unless longer than import_error.col holds (a known header with blanks around it): then
 	 * the template's (else the issues were not stored at all) */
 	const char *own = x->m.header[is->field];
-	r->col = own && strlen(own) <= 20 ? own : student_field_header(is->field);
+	r->col = own && json_utf8_chars(own) <= REG_ISSUE_COL_CHARS ? own : student_field_header(is->field);
 	r->field = student_field_json(is->field);
 	r->code = is->code;
 	/* messages name the template column; the stored column is the file's own header */

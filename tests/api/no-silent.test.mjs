@@ -265,3 +265,51 @@ test('issue 12.5 any C0 control character but tab, newline and carriage return i
   assert.equal(r.body.error.field, 'name');
   assert.equal(sqlCount(`SELECT COUNT(*) FROM student WHERE id_number='${rec.id_number}'`), 0);
 });
+
+test('issue 12.2 a write outside a transaction whose answer was lost is not sent again: a wrong password is one failure (503), not two', async () => {
+  // the sign-in's failure row is an INSERT of its own; it ran and its answer was lost (hook 5). Before, db_exec sent it
+  // again on a fresh connection: two failures counted for one attempt, and the attempt answered 401 as if nothing happened
+  const name = freshUser('lost');
+  const addr = '127.0.0.64';
+  const r = await httpFrom(addr, 'POST', '/api/v1/session', { body: { username: name, password: 'wrong-password-9' }, headers: fault(5).headers });
+  assertError(r, 503, 'unavailable');
+  assert.equal(sqlCount(`SELECT COUNT(*) FROM login_failure WHERE username = '${name}'`), 1, 'the attempt counted once');
+  const again = await httpFrom(addr, 'POST', '/api/v1/session', { body: { username: name, password: 'wrong-password-9' } });
+  assertError(again, 401, 'unauthenticated');
+  assert.equal(sqlCount(`SELECT COUNT(*) FROM login_failure WHERE username = '${name}'`), 2);
+  clearFailures({ users: [name], addrs: [addr] });
+});
+
+test('issue 12.2 an account, a system credential and a revocation commit with their security-log row, and a lost COMMIT is settled by its token', async () => {
+  const admin = await as('admin_13');
+  const unit = Number(sql("SELECT id FROM unit WHERE code = '130102'")[0][0]);
+  // answer lost after the server committed: the token says committed, the account is answered once, not "taken"
+  const u1 = `lostc_${process.pid}_${Date.now().toString(36)}`;
+  const r1 = await admin.post('/api/v1/users', { username: u1, role: 'county', unit_id: unit }, fault(1));
+  assert.equal(r1.status, 201, r1.text);
+  assert.equal(r1.body.user.username, u1);
+  assert.equal(sqlCount(`SELECT COUNT(*) FROM app_user WHERE username = '${u1}'`), 1);
+  assert.equal(seclog(`event = 'user_created' AND target_user_id = ${r1.body.user.id}`).length, 1, 'logged once');
+  // the outcome cannot be known: 503 outcome_unknown with the token, which says it committed (account and log row)
+  const u2 = `${u1}_b`;
+  const r2 = await admin.post('/api/v1/users', { username: u2, role: 'county', unit_id: unit }, fault(3));
+  assertError(r2, 503, 'outcome_unknown');
+  assert.deepEqual((await admin.get(`/api/v1/outcomes/${r2.body.error.token}`)).body, { token: r2.body.error.token, committed: true });
+  const id2 = sqlCount(`SELECT id FROM app_user WHERE username = '${u2}'`);
+  assert.ok(id2 > 0, 'stored');
+  assert.equal(seclog(`event = 'user_created' AND target_user_id = ${id2}`).length, 1, 'with its log row');
+  // a credential: the connection lost before the COMMIT reached the server runs it again, once
+  const name = `lost-cred-${process.pid}-${Date.now()}`;
+  const c1 = await admin.post('/api/v1/credentials', { name }, fault(2));
+  assert.equal(c1.status, 201, c1.text);
+  assert.equal(sqlCount(`SELECT COUNT(*) FROM api_credential WHERE name = '${name}'`), 1, 'one credential');
+  const cid = c1.body.credential.id;
+  assert.equal(seclog(`event = 'credential_created' AND target_credential_id = ${cid}`).length, 1);
+  // its revocation, the outcome unknown: the token says committed, the credential is revoked and logged once
+  const v = await admin.req('DELETE', `/api/v1/credentials/${cid}`, fault(3));
+  assertError(v, 503, 'outcome_unknown');
+  assert.deepEqual((await admin.get(`/api/v1/outcomes/${v.body.error.token}`)).body, { token: v.body.error.token, committed: true });
+  assert.equal(sqlCount(`SELECT COUNT(*) FROM api_credential WHERE id = ${cid} AND revoked_at IS NOT NULL`), 1);
+  assert.equal((await admin.req('DELETE', `/api/v1/credentials/${cid}`)).status, 204, 'revoking it again changes nothing');
+  assert.equal(seclog(`event = 'credential_revoked' AND target_credential_id = ${cid}`).length, 1, 'logged once');
+});

@@ -3,7 +3,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { sql, sqlCount, assertError, counters } from '../lib/api.mjs';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { sql, sqlCount, assertError, counters, ROOT } from '../lib/api.mjs';
 import { as, province, record, SCHOOLS, csv, upload, waitJob, xlsx, excelSerial, XLSX_TYPE, HEADER, TEMPLATE_HEADER, uniqueName, sameId } from '../lib/registry.mjs';
 
 const students = () => sqlCount('SELECT COUNT(*) FROM student');
@@ -472,6 +474,10 @@ test('a known column header with blanks around it (longer than the issue table\'
   assert.equal(r.body.issues[0].row, 2);
   assert.equal(r.body.issues[0].field, 'gender');
   assert.equal(r.body.issues[0].column, '性别');
+  // the limit the service keeps to is the schema's, in one place (fcgi/db_registry.h)
+  const limit = Number(/#define REG_ISSUE_COL_CHARS (\d+)/.exec(readFileSync(join(ROOT, 'fcgi/db_registry.h'), 'utf8'))[1]);
+  assert.equal(limit, sqlCount(`SELECT CHARACTER_MAXIMUM_LENGTH FROM information_schema.COLUMNS
+    WHERE TABLE_SCHEMA = 'xueji' AND TABLE_NAME = 'import_error' AND COLUMN_NAME = 'col'`));
 });
 
 test('issue 14.4 an import whose re-check after the commit did not finish says so on its job (recheck_incomplete), not only in the log', async () => {

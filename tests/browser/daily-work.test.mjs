@@ -302,3 +302,27 @@ test('issue 11.10 one language per screen: no internal code and no rule number o
     await A.ctx.close();
   }
 });
+
+test('R30 a province administrator pages through every credential and revokes one on the second page (the screen read only the first 50)', async () => {
+  // 55 credentials of 河北省 made by SQL (secrets never used); the list pages by the server's cursor, newest first
+  const tag = `page-${Date.now()}`;
+  sql(`INSERT INTO api_credential (token_hash, prefix, name, unit_id, created_by)
+    SELECT UNHEX(SHA2(CONCAT('${tag}', seq), 256)), 'xjp_test', CONCAT('${tag}-', LPAD(seq, 2, '0')), u.id, a.id
+    FROM seq_1_to_55 JOIN unit u ON u.code = '130000' JOIN app_user a ON a.username = 'admin_13'`);
+  const [[oldestId]] = sql(`SELECT MIN(id) FROM api_credential WHERE name LIKE '${tag}-%'`);
+  const A = await as('admin_13');
+  await A.page.goto(`${BASE}/#/credentials`);
+  await A.page.waitForSelector(`[data-cred-row]`);
+  assert.equal(await A.page.locator('[data-cred-row]').count(), 50, 'a page of 50');
+  assert.equal(await A.page.locator(`[data-cred-row="${oldestId}"]`).count(), 0, 'the oldest is not on the first page');
+  await A.page.click('[data-credentials] [data-next]');
+  await A.page.waitForSelector(`[data-cred-row="${oldestId}"]`);
+  await A.page.click(`[data-revoke="${oldestId}"]`);
+  await A.page.click('[data-dialog-ok]');
+  await A.page.waitForSelector(`[data-cred-row="${oldestId}"]:has-text("已吊销")`);
+  assert.equal(sql(`SELECT revoked_at IS NOT NULL FROM api_credential WHERE id = ${oldestId}`)[0][0], '1', 'stored as revoked');
+  await shot(A.page, 'credentials-page-2');
+  assert.deepEqual(A.errors, []);
+  await A.ctx.close();
+  sql(`UPDATE api_credential SET revoked_at = UTC_TIMESTAMP(6) WHERE name LIKE '${tag}-%' AND revoked_at IS NULL`);
+});

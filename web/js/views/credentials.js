@@ -3,7 +3,7 @@ import { api } from '../api.js';
 import { t, extend } from '../i18n.js';
 import { h, replace } from '../dom.js';
 import { flash, flashError, errorText } from '../shell.js';
-import { table, itemsOf, when, confirmDialog, tf, field, colon, onSubmit } from '../ui.js';
+import { table, pagedList, cursorLoader, when, confirmDialog, tf, field, colon, onSubmit } from '../ui.js';
 
 extend({
   zh: {
@@ -24,27 +24,27 @@ extend({
 
 /** Render #/credentials. @param {HTMLElement} main */
 export async function render(main) {
-  const listBox = h('div', { 'aria-live': 'polite' });
   const once = h('div', { 'aria-live': 'assertive', data: { once: '' } });
-  async function load() {
-    const items = itemsOf(await api('GET', '/api/v1/credentials'));
-    replace(listBox, items.length ? table([
-      { label: t('cred.name'), cell: (c) => c.name || c.label || '' },
-      { label: t('cred.prefix'), cell: (c) => c.prefix || c.token_prefix || '' },
-      { label: t('cred.created_at'), cell: (c) => when(c.created_at) },
-      { label: t('cred.last_used'), cell: (c) => (c.last_used_at ? when(c.last_used_at) : t('cred.never')) },
-      { label: t('cred.state'), cell: (c) => h('span', { class: 'badge ' + (c.revoked_at ? 'bad' : 'ok') }, c.revoked_at ? `${t('cred.revoked')} ${when(c.revoked_at)}` : t('cred.active')) },
-      { label: t('f.actions'), cell: (c) => {
-        if (c.revoked_at) return '';
-        const b = h('button', { type: 'button', class: 'danger', 'aria-label': tf('cred.revoke_named', { name: c.name || c.id }), data: { revoke: c.id } }, t('cred.revoke'));
-        b.addEventListener('click', async () => {
-          if (!(await confirmDialog({ title: tf('cred.revoke_q', { name: c.name || c.id }), ok: tf('cred.revoke_ok', { name: c.name || c.id }), danger: true }))) return;
-          try { await api('DELETE', `/api/v1/credentials/${encodeURIComponent(c.id)}`); flash(t('cred.revoked_ok')); await load(); } catch (e) { flash(errorText(e), 'error'); }
-        });
-        return b;
-      } },
-    ], items, { caption: t('cred.title'), rowAttrs: (c) => ({ data: { credRow: c.id } }) }) : h('p', { class: 'muted' }, t('ui.empty')));
-  }
+  const columns = [
+    { label: t('cred.name'), cell: (c) => c.name || c.label || '' },
+    { label: t('cred.prefix'), cell: (c) => c.prefix || c.token_prefix || '' },
+    { label: t('cred.created_at'), cell: (c) => when(c.created_at) },
+    { label: t('cred.last_used'), cell: (c) => (c.last_used_at ? when(c.last_used_at) : t('cred.never')) },
+    { label: t('cred.state'), cell: (c) => h('span', { class: 'badge ' + (c.revoked_at ? 'bad' : 'ok') }, c.revoked_at ? `${t('cred.revoked')} ${when(c.revoked_at)}` : t('cred.active')) },
+    { label: t('f.actions'), cell: (c) => {
+      if (c.revoked_at) return '';
+      const b = h('button', { type: 'button', class: 'danger', 'aria-label': tf('cred.revoke_named', { name: c.name || c.id }), data: { revoke: c.id } }, t('cred.revoke'));
+      b.addEventListener('click', async () => {
+        if (!(await confirmDialog({ title: tf('cred.revoke_q', { name: c.name || c.id }), ok: tf('cred.revoke_ok', { name: c.name || c.id }), danger: true }))) return;
+        try { await api('DELETE', `/api/v1/credentials/${encodeURIComponent(c.id)}`); flash(t('cred.revoked_ok')); await list.reload(); } catch (e) { flash(errorText(e), 'error'); }
+      });
+      return b;
+    } },
+  ];
+  // R30: a province's credentials page by the server's cursor like every list (before, only the first page was read and
+  // a credential past it could not be seen or revoked here)
+  const list = pagedList({ load: cursorLoader('/api/v1/credentials'), onError: flashError,
+    draw: (items) => table(columns, items, { caption: t('cred.title'), rowAttrs: (c) => ({ data: { credRow: c.id } }) }) });
   const name = h('input', { name: 'name', required: true, 'aria-required': 'true', maxlength: 100 });
   const err = h('p', { class: 'error', role: 'alert' });
   const form = h('form', { class: 'card', novalidate: true, data: { credForm: '' } }, field('cred-name', t('cred.name'), name), err,
@@ -60,9 +60,9 @@ export async function render(main) {
       replace(once, h('div', { class: 'card' }, h('p', {}, t('cred.created')), h('p', { class: 'once', tabindex: '-1', data: { secret: '' } }, secret), copy));
       once.querySelector('[data-secret]').focus();
       form.reset();
-      await load();
+      await list.first();
     } catch (e) { err.textContent = errorText(e); }
   });
-  replace(main, h('section', { data: { credentials: '' } }, h('h1', {}, t('cred.title')), h('p', { class: 'muted' }, t('cred.note')), form, once, listBox));
-  await load().catch(flashError);
+  replace(main, h('section', { data: { credentials: '' } }, h('h1', {}, t('cred.title')), h('p', { class: 'muted' }, t('cred.note')), form, once, list.el));
+  await list.first().catch(flashError);
 }
