@@ -130,7 +130,9 @@ service-start:
 	@$(ALIVE) if [ -f $(VARDIR)/run/service.pid ] && alive $$(cat $(VARDIR)/run/service.pid); then exit 0; fi; \
 	set -a; . $(VARDIR)/secrets.env; set +a; \
 	XJ_LISTEN=127.0.0.1:$(FCGI_PORT) XJ_DB_SOCKET=$(SVC_DB_SOCKET) XJ_ACCESS_LOG=$(SVC_ACCESS_LOG) \
-	XJ_OPENAPI_DIR=$(CURDIR)/fcgi/openapi XJ_DATA_DIR=$(SVC_DATA_DIR) XJ_PROCESSES=$(XJ_PROCESSES) XJ_THREADS=$(XJ_THREADS) XJ_TEST_HOOKS=$(XJ_TEST_HOOKS) \
+	XJ_OPENAPI_DIR=$(CURDIR)/fcgi/openapi XJ_DATA_DIR=$(SVC_DATA_DIR) XJ_PROCESSES=$(XJ_PROCESSES) XJ_THREADS=$(XJ_THREADS) XJ_TEST_HOOKS=$(XJ_TEST_HOOKS); \
+	export XJ_LISTEN XJ_DB_SOCKET XJ_ACCESS_LOG XJ_OPENAPI_DIR XJ_DATA_DIR XJ_PROCESSES XJ_THREADS XJ_TEST_HOOKS; \
+	$(BUILD)/xueji --check-settings || exit 2; \
 	nohup $(BUILD)/xueji >>$(VARDIR)/log/service.log 2>&1 </dev/null & echo $$! >$(VARDIR)/run/service.pid
 
 service-stop:

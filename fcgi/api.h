@@ -3,6 +3,7 @@
 #define XJ_API_H
 #include "http.h"
 #include "filetype.h"
+#include "config.h"
 
 /* api_meta.c */
 enum xerr api_health(struct req *r, struct resp *w);
@@ -65,10 +66,9 @@ struct search;
 enum xerr api_search_read(struct req *r, struct resp *w, unsigned keys, struct search *f);
 
 /* evidence (issue 6) */
-/* Most files one upload may carry (XJ_EVIDENCE_MAX_FILES may lower it, not raise it). The route's body cap is sized
- * for it: 10 files x FILETYPE_MAX_BYTES (R23) + 1 MiB of multipart overhead = 22,020,096 bytes; nginx's cap for the
- * route is rendered from the route table (nginx/render.sh), so this is the one place of the limit. */
-#define EVIDENCE_MAX_FILES_CAP 10
+/* EVIDENCE_MAX_FILES_CAP (config.h, beside the setting that may lower it): the route's body cap is sized for it:
+ * 10 files x FILETYPE_MAX_BYTES (R23) + 1 MiB of multipart overhead = 22,020,096 bytes; nginx's cap for the route is
+ * rendered from the route table (nginx/render.sh), so this is the one place of the limit. */
 #define EVIDENCE_UPLOAD_MAX_BODY ((size_t)EVIDENCE_MAX_FILES_CAP * FILETYPE_MAX_BYTES + 1048576u)
 /* Files per action (R23 limits): XJ_EVIDENCE_MAX_FILES, 1..EVIDENCE_MAX_FILES_CAP (default the cap); bounds both
  * one upload and the evidence_ids one workflow action cites. */

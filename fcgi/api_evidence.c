@@ -17,7 +17,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#define EV_DEFAULT_QUOTA (1024LL * 1024 * 1024) /* XJ_EVIDENCE_QUOTA_BYTES default: 1 GiB per school */
 #define EV_EXTRA_PARTS 8                        /* plain form fields tolerated beside the files */
 #define EV_CITING_MAX 1000                      /* groups examined by the reuse check */
 
@@ -35,15 +34,15 @@ static void limits_json(cJSON *o)
 
 long evidence_max_files(void)
 {
-	long n = config_int("XJ_EVIDENCE_MAX_FILES", EVIDENCE_MAX_FILES_CAP);
-	return n < 1 ? 1 : n > EVIDENCE_MAX_FILES_CAP ? EVIDENCE_MAX_FILES_CAP : n;
+	long n = config_int("XJ_EVIDENCE_MAX_FILES"); /* 1..10, config.c */
+	assert(n >= 1 && n <= EVIDENCE_MAX_FILES_CAP);
+	return n;
 }
 
 /* XJ_EVIDENCE_QUOTA_BYTES: bytes of evidence one school may store (sum of its rows' sizes). */
 static long long ev_quota(void)
 {
-	long long q = config_int("XJ_EVIDENCE_QUOTA_BYTES", EV_DEFAULT_QUOTA);
-	return q < 0 ? 0 : q;
+	return config_int("XJ_EVIDENCE_QUOTA_BYTES");
 }
 
 /* The one error body (resp_error_body) with the route's finer code; returns the inner object for details. */

@@ -22,7 +22,7 @@ enum xerr api_health(struct req *r, struct resp *w)
 {
 	long long version = 0, delay = 0;
 	/* test hook (XJ_TEST_HOOKS=1 only): a slow request, to prove SIGTERM lets in-flight requests finish */
-	if (config_int("XJ_TEST_HOOKS", 0) == 1 && req_query_int(r, w, "delay_ms", 0, 10000, 0, &delay) == XE_OK && delay) {
+	if (config_int("XJ_TEST_HOOKS") == 1 && req_query_int(r, w, "delay_ms", 0, 10000, 0, &delay) == XE_OK && delay) {
 		struct timespec ts = {delay / 1000, (delay % 1000) * 1000000L};
 		nanosleep(&ts, NULL);
 	}

@@ -700,7 +700,7 @@ static enum xerr run_phase(struct req *r, struct resp *w, uint64_t id, int commi
 	struct reg_import_test t = {0, 0, 0, 0, 0, 0};
 	/* test hooks: make a commit fail after N rows (a failed commit leaves nothing behind); small chunks; a small file
 	 * as a background job; a commit whose first attempt deadlocks (it runs again); fewer row issues kept */
-	if (config_int("XJ_TEST_HOOKS", 0) == 1 &&
+	if (config_int("XJ_TEST_HOOKS") == 1 &&
 	    ((e = req_query_int(r, w, "test_fail_after", 0, 100000000, 0, &t.fail_after)) ||
 	     (e = req_query_int(r, w, "test_chunk", 0, 50000, 0, &t.chunk)) ||
 	     (e = req_query_int(r, w, "test_background", 0, 1, 0, &t.background)) ||
@@ -708,7 +708,7 @@ static enum xerr run_phase(struct req *r, struct resp *w, uint64_t id, int commi
 	     (e = req_query_int(r, w, "test_max_issues", 0, 100000, 0, &t.max_issues)) ||
 	     (e = req_query_int(r, w, "test_recheck_fail", 0, 1, 0, &t.recheck_fail))))
 		return e;
-	long long sync_rows = config_int("XJ_IMPORT_SYNC_ROWS", 2000);
+	long long sync_rows = config_int("XJ_IMPORT_SYNC_ROWS");
 	int status = rows <= sync_rows && !t.background ? created_status : 202;
 	struct reg_job j;
 	int found = 0;
@@ -797,7 +797,7 @@ enum xerr api_import_commit(struct req *r, struct resp *w)
 	if (j.file_purged_at)
 		return resp_error(r, w, XE_CONFLICT, "state",
 				  arena_printf(r->arena, "The job's file was removed on %s (files are kept for %ld days): upload it again.",
-					       j.file_purged_at, config_int("XJ_KEEP_IMPORT_FILES_DAYS", 30)));
+					       j.file_purged_at, config_int("XJ_KEEP_IMPORT_FILES_DAYS")));
 	if ((e = db_reg_job_state(r->db, j.id, "validated", "committing")) != XE_OK)
 		return resp_error(r, w, e, "state", "The job changed meanwhile (committed twice?).");
 	return run_phase(r, w, j.id, 1, j.rows_total, 200);
@@ -814,7 +814,7 @@ enum xerr api_import_failed(struct req *r, struct resp *w)
 	if (j.file_purged_at)
 		return resp_error(r, w, XE_NOT_FOUND, NULL,
 				  arena_printf(r->arena, "The job's file was removed on %s (files are kept for %ld days).", j.file_purged_at,
-					       config_int("XJ_KEEP_IMPORT_FILES_DAYS", 30)));
+					       config_int("XJ_KEEP_IMPORT_FILES_DAYS")));
 	const char *csv;
 	size_t n;
 	if ((e = registry_import_failed_csv(r->db, r->arena, j.id, &csv, &n)) == XE_CONFLICT)

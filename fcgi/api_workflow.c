@@ -32,7 +32,7 @@
 /* Today in China Standard Time (XJ_TZ_OFFSET_MINUTES, default 480). */
 static wd_day today_day(void)
 {
-	return wd_from_unix((long long)time(NULL), config_int("XJ_TZ_OFFSET_MINUTES", 480));
+	return wd_from_unix((long long)time(NULL), config_int("XJ_TZ_OFFSET_MINUTES"));
 }
 
 static const char *day_str(struct arena *a, wd_day d)
@@ -44,8 +44,7 @@ static const char *day_str(struct arena *a, wd_day d)
 
 static int due_working_days(void)
 {
-	long n = config_int("XJ_DUE_WORKING_DAYS", 10);
-	return n < 1 ? 1 : n > 200 ? 200 : (int)n;
+	return (int)config_int("XJ_DUE_WORKING_DAYS"); /* 1..200, config.c */
 }
 
 /* ---------- who may see and do what ---------- */

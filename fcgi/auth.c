@@ -13,7 +13,7 @@
 #include <strings.h>
 
 static char dummy_hash[128]; /* verified against for unknown users: same cost either way; set by auth_init */
-/* At most XJ_HASH_CONCURRENCY (default: the number of cores) argon2id computations at once per process: each takes
+/* At most XJ_HASH_CONCURRENCY (0, the default: the number of cores) argon2id computations at once per process: each takes
  * 19 MiB, so a burst of sign-ins queues instead of taking threads x 19 MiB of memory. Set up by auth_init (a copy
  * per worker process after fork); without it (tools, unit tests) hashing is not limited. */
 static sem_t hash_slots;
@@ -38,7 +38,7 @@ int auth_init(void)
 		return -1;
 	char def[1024];
 	snprintf(def, sizeof def, "%s/../data/common-passwords.txt", cfg.openapi_dir ? cfg.openapi_dir : "fcgi/openapi");
-	const char *path = config_str("XJ_PASSWORD_LIST", def);
+	const char *path = config_str("XJ_PASSWORD_LIST") ? config_str("XJ_PASSWORD_LIST") : def;
 	if (policy_load_common(path) < 1) {
 		log_error("auth: cannot load the common-password list %s (set XJ_PASSWORD_LIST)", path);
 		return -1;
@@ -46,9 +46,9 @@ int auth_init(void)
 	if (auth_hash_password("dummy-password-for-unknown-users", dummy_hash) != 0)
 		return -1;
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-	long slots = config_int("XJ_HASH_CONCURRENCY", cores > 0 ? cores : 2);
-	if (slots < 1)
-		slots = 1;
+	long slots = config_int("XJ_HASH_CONCURRENCY");
+	if (slots < 1) /* 0: one per core */
+		slots = cores > 0 ? cores : 2;
 	if (sem_init(&hash_slots, 0, (unsigned)slots) != 0)
 		return -1;
 	hash_slots_ready = 1;

@@ -11,7 +11,7 @@ static unsigned char key[crypto_generichash_KEYBYTES];
 
 void cursor_init(void)
 {
-	const char *k = config_str("XJ_CURSOR_KEY", NULL);
+	const char *k = config_str("XJ_CURSOR_KEY");
 	char seed[512];
 	snprintf(seed, sizeof seed, "xueji-cursor-v1|%s", k && *k ? k : cfg.db_password ? cfg.db_password : "");
 	crypto_generichash(key, sizeof key, (const unsigned char *)seed, strlen(seed), NULL, 0);

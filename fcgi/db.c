@@ -176,7 +176,7 @@ static void node_probe(void)
 {
 	unsigned n = node_count(), best = 0;
 	long long most = 0;
-	for (unsigned k = 0; k < n && config_int("XJ_DB_FOLLOW", 1); k++) {
+	for (unsigned k = 0; k < n && config_int("XJ_DB_FOLLOW"); k++) {
 		char host[128];
 		unsigned port;
 		MYSQL *m = node_addr(k, host, &port) ? conn_init(5) : NULL;

@@ -661,13 +661,12 @@ enum xerr db_wf_holidays_range(struct db *db, struct arena *a, wd_day from, wd_d
 	return XE_OK;
 }
 
-/* The day n working days from today in China (n from the setting env, default def, 1..200): forward, the due date of a
- * step entered today (R24); backward, the escalation cutoff (issue 11 item 9). YYYY-MM-DD in the arena. */
-static enum xerr working_days_away(struct db *db, struct arena *a, const char *env, long def, int forward, const char **out)
+/* The day n working days from today in China (n from the setting env): forward, the due date of a step entered today
+ * (R24); backward, the escalation cutoff (issue 11 item 9). YYYY-MM-DD in the arena. */
+static enum xerr working_days_away(struct db *db, struct arena *a, const char *env, int forward, const char **out)
 {
-	long n = config_int(env, def);
-	n = n < 1 ? 1 : n > 200 ? 200 : n;
-	wd_day today = wd_from_unix((long long)time(NULL), config_int("XJ_TZ_OFFSET_MINUTES", 480));
+	long n = config_int(env);
+	wd_day today = wd_from_unix((long long)time(NULL), config_int("XJ_TZ_OFFSET_MINUTES"));
 	struct wd_exception *x;
 	size_t k;
 	*out = NULL;
@@ -683,12 +682,12 @@ static enum xerr working_days_away(struct db *db, struct arena *a, const char *e
 
 enum xerr db_wf_due_date(struct db *db, struct arena *a, const char **out)
 {
-	return working_days_away(db, a, "XJ_DUE_WORKING_DAYS", 10, 1, out);
+	return working_days_away(db, a, "XJ_DUE_WORKING_DAYS", 1, out);
 }
 
 enum xerr db_wf_escalate_cutoff(struct db *db, struct arena *a, const char **out)
 {
-	return working_days_away(db, a, "XJ_ESCALATE_WORKING_DAYS", 5, 0, out);
+	return working_days_away(db, a, "XJ_ESCALATE_WORKING_DAYS", 0, out);
 }
 
 enum xerr db_wf_holidays_year(struct db *db, struct arena *a, int year, struct db_rows *rows)

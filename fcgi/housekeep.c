@@ -60,8 +60,8 @@ static int evidence_in_use(const unsigned char sha[32], void *ctx)
 
 enum xerr housekeep_run(struct db *db, int evidence, struct housekeep_counts *c)
 {
-	long sess_days = config_int("XJ_KEEP_SESSIONS_DAYS", 30), idem_days = config_int("XJ_KEEP_IDEMPOTENCY_DAYS", 7),
-	     file_days = config_int("XJ_KEEP_IMPORT_FILES_DAYS", 30);
+	long sess_days = config_int("XJ_KEEP_SESSIONS_DAYS"), idem_days = config_int("XJ_KEEP_IDEMPOTENCY_DAYS"),
+	     file_days = config_int("XJ_KEEP_IMPORT_FILES_DAYS");
 	unsigned long long k;
 	enum xerr e = XE_OK;
 	memset(c, 0, sizeof *c);
@@ -87,7 +87,7 @@ enum xerr housekeep_run(struct db *db, int evidence, struct housekeep_counts *c)
 	}
 	if (e == XE_OK && evidence) {
 		struct evstore_sweep sw;
-		int rc = evstore_sweep(cfg.data_dir, config_int("XJ_KEEP_ORPHAN_EVIDENCE_HOURS", 24) * 3600, evidence_in_use, db, &sw);
+		int rc = evstore_sweep(cfg.data_dir, config_int("XJ_KEEP_ORPHAN_EVIDENCE_HOURS") * 3600, evidence_in_use, db, &sw);
 		if (rc != 0 && rc != -ENOENT) {
 			log_error("housekeep: cannot read %s: %s", cfg.data_dir, strerror(-rc));
 			e = XE_INTERNAL;
@@ -122,7 +122,7 @@ static double now_s(void)
 static void *housekeep_thread(void *arg)
 {
 	(void)arg;
-	long interval = config_int("XJ_HOUSEKEEP_INTERVAL", 3600);
+	long interval = config_int("XJ_HOUSEKEEP_INTERVAL");
 	struct db *db = db_open();
 	sleep(interval < 60 ? (unsigned)interval : 60);
 	for (unsigned long pass = 0;; pass++) {
@@ -138,7 +138,7 @@ static void *housekeep_thread(void *arg)
 
 int housekeep_start(void)
 {
-	if (config_int("XJ_HOUSEKEEP_INTERVAL", 3600) <= 0)
+	if (config_int("XJ_HOUSEKEEP_INTERVAL") <= 0)
 		return 0;
 	return thread_spawn(housekeep_thread, NULL) == 0 ? 0 : -1;
 }

@@ -163,8 +163,7 @@ static void *worker_thread(void *arg)
 	arena_init(&wk.arena, 64 * 1024);
 	wk.db = db_open();
 	/* issue 12 item 3: a stalled database answers 503 with Retry-After within a few seconds, not when it wakes */
-	long tmo = config_int("XJ_DB_REQUEST_TIMEOUT", 5);
-	db_set_timeout(wk.db, (unsigned)(tmo < 1 ? 1 : tmo > 3600 ? 3600 : tmo));
+	db_set_timeout(wk.db, (unsigned)config_int("XJ_DB_REQUEST_TIMEOUT")); /* 1..3600, config.c */
 	wk.magic = magic_open(MAGIC_MIME_TYPE | MAGIC_ERROR);
 	if (!wk.magic || magic_load(wk.magic, NULL) != 0)
 		log_error("libmagic: cannot load database");
@@ -334,7 +333,16 @@ int main(int argc, char **argv)
 		return nginx_errors_cmd(argv[2]);
 	if (argc > 1 && strcmp(argv[1], "--dedup-reference") == 0)
 		return dedup_cli(stdin, stdout); /* issue 10: the reference detector for the differential test */
-	config_load();
+	if (argc > 1 && strcmp(argv[1], "--settings") == 0) { /* every XJ_* setting: default, range, meaning (README) */
+		config_print(stdout);
+		return 0;
+	}
+	if (config_load() != 0) {
+		fputs("xueji: not started: a setting above is not valid (xueji --settings lists them)\n", stderr);
+		return 2;
+	}
+	if (argc > 1 && strcmp(argv[1], "--check-settings") == 0) /* make service-start: a bad value said on the terminal */
+		return 0;
 	json_init();
 	if (auth_init() != 0) {
 		fputs("xueji: start-up failed (libsodium or the common-password list; see the log)\n", stderr);
@@ -355,7 +363,7 @@ int main(int argc, char **argv)
 	if (argc > 1 && strcmp(argv[1], "--suspects") == 0)
 		return suspects_cli(); /* issue 17 (R31): the full run of suspected duplicates */
 	if (argc > 1) {
-		fprintf(stderr, "usage: %s [--routes | --dedup-reference | --nginx-errors DIR | --hash-password | --seed-demo CSV [JSON] | --redetect | --load FILE... | --housekeep | --suspects | --divisions FILE [--dry-run] | --check-counters | --rebuild-counters]  (settings from XJ_* environment variables)\n", argv[0]);
+		fprintf(stderr, "usage: %s [--routes | --settings | --check-settings | --dedup-reference | --nginx-errors DIR | --hash-password | --seed-demo CSV [JSON] | --redetect | --load FILE... | --housekeep | --suspects | --divisions FILE [--dry-run] | --check-counters | --rebuild-counters]  (settings from XJ_* environment variables)\n", argv[0]);
 		return 2;
 	}
 	log_open(cfg.access_log);

@@ -1239,13 +1239,13 @@ static enum xerr sweep_tx(struct db *db, void *vc)
  * registration waits at most that long for the rows a slice locked); XJ_REDETECT_SLICE fixes the keys per slice. */
 static size_t slice_first(void)
 {
-	return config_int("XJ_REDETECT_SLICE", 0) > 0 ? (size_t)config_int("XJ_REDETECT_SLICE", 0) : SWEEP_FIRST_SLICE;
+	return config_int("XJ_REDETECT_SLICE") > 0 ? (size_t)config_int("XJ_REDETECT_SLICE") : SWEEP_FIRST_SLICE;
 }
 
 static size_t slice_next(size_t cur, double took, double target)
 {
-	if (config_int("XJ_REDETECT_SLICE", 0) > 0)
-		return (size_t)config_int("XJ_REDETECT_SLICE", 0);
+	if (config_int("XJ_REDETECT_SLICE") > 0)
+		return (size_t)config_int("XJ_REDETECT_SLICE");
 	if (took < target / 2 && cur < 50000)
 		return cur * 2;
 	if (took > target && cur > 50)
@@ -1316,7 +1316,7 @@ static void import_recheck(struct db *db, struct imp *x)
 		double ts = mono();
 		e = db_tx(db, sweep_tx, &c);
 		arena_reset(&sa);
-		slice = slice_next(slice, mono() - ts, (double)config_int("XJ_REDETECT_SLICE_MS", 250) / 1000.0);
+		slice = slice_next(slice, mono() - ts, (double)config_int("XJ_REDETECT_SLICE_MS") / 1000.0);
 		off = c.to;
 		if (e != XE_OK)
 			break; /* what the rolled-back slice counted is not the job's */
@@ -1340,7 +1340,7 @@ static void import_recheck(struct db *db, struct imp *x)
  * than XJ_JOB_DB_WAIT seconds (default 900) since t0. A request thread tries once. */
 static int db_back(enum xerr e, int persist, double t0)
 {
-	if (e != XE_UNAVAILABLE || !persist || mono() - t0 > (double)config_int("XJ_JOB_DB_WAIT", 900))
+	if (e != XE_UNAVAILABLE || !persist || mono() - t0 > (double)config_int("XJ_JOB_DB_WAIT"))
 		return 0;
 	struct timespec ts = {0, 250 * 1000000L};
 	nanosleep(&ts, NULL);
@@ -1373,7 +1373,7 @@ static enum xerr import_run(struct db *db, struct db *pdb, struct db *sdb, uint6
 	x.retry_once = t ? (int)t->retry_once : 0;
 	x.recheck_fail = t ? (int)t->recheck_fail : 0;
 	x.max_issues = t && t->max_issues > 0 && t->max_issues < IMPORT_MAX_ISSUES ? (size_t)t->max_issues : IMPORT_MAX_ISSUES;
-	x.chunk = (size_t)config_int("XJ_IMPORT_CHUNK", 5000);
+	x.chunk = (size_t)config_int("XJ_IMPORT_CHUNK");
 	if (t && t->chunk)
 		x.chunk = (size_t)t->chunk;
 	if (x.chunk < 1 || x.chunk > 50000)
@@ -1432,7 +1432,7 @@ static enum xerr import_run(struct db *db, struct db *pdb, struct db *sdb, uint6
 	}
 	if (e == XE_OK && commit && x.insert)
 		import_recheck(db, &x);
-	if (config_int("XJ_IMPORT_PROFILE", 0) == 1)
+	if (config_int("XJ_IMPORT_PROFILE") == 1)
 		log_error("import %llu %s: %zu rows: validate %.3f s, identity %.3f s, schools %.3f s, insert %.3f s, keys %.3f s,"
 			  " detect %.3f s, suspects %.3f s, recheck %.3f s", (unsigned long long)job_id, commit ? "commit" : "validate",
 			  x.t.nrows - 1, x.t_validate, x.t_ident, x.t_schools, x.t_insert, x.t_keys, x.t_detect, x.t_suspects, x.t_recheck);
@@ -1534,7 +1534,7 @@ static void *job_thread(void *p)
 
 int registry_import_spawn(uint64_t job_id, int commit, const struct reg_actor *who, const struct reg_import_test *t)
 {
-	int max = (int)config_int("XJ_IMPORT_JOBS", 4);
+	int max = (int)config_int("XJ_IMPORT_JOBS");
 	if (atomic_fetch_add(&jobs_running, 1) >= max) {
 		atomic_fetch_sub(&jobs_running, 1);
 		return -1;
@@ -1798,15 +1798,15 @@ static void *settle_reader(void *vc)
 }
 
 /* issue 14 item 3: settled[i] = 1 for the keys whose open group holds exactly their live records, read without locks
- * by XJ_REDETECT_READERS readers at once (default: the cores + 1, as each reader also waits for its answers and
+ * by XJ_REDETECT_READERS readers at once (0, the default: the cores + 1, as each reader also waits for its answers and
  * builds its next chunk: 10M records, 2 cores, 2 readers 14.2-15.2 s, 3 readers 12.5 s, 4 13.0 s): each key's read is
  * independent of the others', and a lone reader leaves the host's other cores idle while the server walks indexes. */
 static enum xerr settle_keys(const struct db_rows *keys, unsigned char *settled)
 {
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-	size_t n = (size_t)config_int("XJ_REDETECT_READERS", cores > 0 ? (int)cores + 1 : 2), started = 0;
-	if (n < 1)
-		n = 1;
+	size_t n = (size_t)config_int("XJ_REDETECT_READERS"), started = 0;
+	if (n < 1) /* 0: the cores + 1 */
+		n = cores > 0 ? (size_t)cores + 1 : 2;
 	if (n > 16)
 		n = 16;
 	struct settle_ctx c[16];
@@ -1887,7 +1887,7 @@ static int redetect_cli(struct db *db, struct arena *a)
 	const char *const *names;
 	size_t nsrc = db_reg_sweep_sources(&names), total = 0, nslices = 0, settled_total = 0;
 	struct reg_detect_stats sum = {0};
-	double t0 = mono(), target = (double)config_int("XJ_REDETECT_SLICE_MS", 250) / 1000.0, longest = 0, t_keys = 0;
+	double t0 = mono(), target = (double)config_int("XJ_REDETECT_SLICE_MS") / 1000.0, longest = 0, t_keys = 0;
 	size_t slice, longest_keys = 0;
 	const char *longest_src = "-";
 	enum xerr e = XE_OK;
@@ -1920,7 +1920,7 @@ static int redetect_cli(struct db *db, struct arena *a)
 		/* issue 14 item 3: the shared keys whose open group holds exactly their live records are left out (they stay
 		 * seen, so the open groups' source does not evaluate them either); read in chunks, without locks */
 		size_t nsettled = 0;
-		if (e == XE_OK && config_int("XJ_REDETECT_ALL", 0) == 0 && keys.n) {
+		if (e == XE_OK && config_int("XJ_REDETECT_ALL") == 0 && keys.n) {
 			unsigned char *settled = xmalloc(keys.n);
 			kept = 0;
 			e = settle_keys(&keys, settled);
@@ -2162,7 +2162,7 @@ static int load_cli(struct db *db, struct arena *a, int nfiles, char **files)
 		c.len = len;
 		c.sha = sha;
 		c.t0 = t0;
-		c.chunk = (size_t)config_int("XJ_LOAD_CHUNK", 20000);
+		c.chunk = (size_t)config_int("XJ_LOAD_CHUNK");
 		if (!data) {
 			fprintf(stderr, "load: cannot read %s\n", files[i]);
 			failed = 1;

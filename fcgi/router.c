@@ -110,12 +110,12 @@ void router_run(struct req *r, struct resp *w)
 	}
 	/* test hook (XJ_TEST_HOOKS=1 only): lose the database connection at this request's COMMIT (issue 12 item 2) */
 	const char *fault = req_param(r, "HTTP_X_TEST_COMMIT_FAULT");
-	if (fault && config_int("XJ_TEST_HOOKS", 0) == 1)
+	if (fault && config_int("XJ_TEST_HOOKS") == 1)
 		db_test_commit_fault(r->db, atoi(fault), strchr(fault, ':') ? atoi(strchr(fault, ':') + 1) : 0); /* "MODE[:SKIP]" */
 	/* test hook (XJ_TEST_HOOKS=1 only, issue 13 item 1): EXPLAIN (or, asked "analyze", ANALYZE) every SELECT of this
 	 * request into X-Explain */
 	const char *explain = req_param(r, "HTTP_X_TEST_EXPLAIN");
-	if (explain && config_int("XJ_TEST_HOOKS", 0) == 1)
+	if (explain && config_int("XJ_TEST_HOOKS") == 1)
 		db_explain_begin(r->db, strcmp(explain, "analyze") == 0);
 	else
 		explain = NULL;

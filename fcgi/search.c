@@ -332,6 +332,6 @@ bad:;
 const char *search_today(struct arena *a)
 {
 	char *d = arena_alloc(a, 11);
-	wd_format(wd_from_unix((long long)time(NULL), config_int("XJ_TZ_OFFSET_MINUTES", 480)), d);
+	wd_format(wd_from_unix((long long)time(NULL), config_int("XJ_TZ_OFFSET_MINUTES")), d);
 	return d;
 }

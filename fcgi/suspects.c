@@ -21,8 +21,7 @@
 
 int suspects_threshold(void)
 {
-	long t = config_int("XJ_SUSPECT_THRESHOLD", SX_THRESHOLD_DEFAULT);
-	return t < 1 || t > 1000 ? SX_THRESHOLD_DEFAULT : (int)t;
+	return (int)config_int("XJ_SUSPECT_THRESHOLD"); /* 1..1000, config.c */
 }
 
 static double now_s(void)
@@ -637,7 +636,7 @@ static enum xerr compare_store(struct db *db, struct arena *a, const struct batc
 /* the check; fresh: the batch's records are new (no keys of theirs to forget) */
 static enum xerr check_batch(struct db *db, struct arena *a, uint64_t batch, int fresh)
 {
-	if (!config_int("XJ_SUSPECT_INCREMENTAL", 1))
+	if (!config_int("XJ_SUSPECT_INCREMENTAL"))
 		return XE_OK; /* off (operations, and the bench's measure of its cost); the full run still finds every pair */
 	struct db_rows cs;
 	struct batch_recs b;
@@ -654,7 +653,7 @@ static enum xerr check_batch(struct db *db, struct arena *a, uint64_t batch, int
 		goto out;
 	t2 = now_s();
 	e = compare_store(db, a, &b, &cs, &np);
-	if (b.n >= 1000 && config_int("XJ_IMPORT_PROFILE", 0) == 1)
+	if (b.n >= 1000 && config_int("XJ_IMPORT_PROFILE") == 1)
 		log_error("suspects check of batch %llu: %zu records read and keyed %.3f s, %zu keys stored %.3f s, %zu candidates"
 			  " %.3f s, %zu pairs compared and stored %.3f s", (unsigned long long)batch, b.n, t0 - ts, b.nk, t1 - t0, cs.n,
 			  t2 - t1, np, now_s() - t2);
@@ -709,7 +708,7 @@ struct sx_pipe {
 
 struct sx_pipe *suspects_pipe_new(struct db *side)
 {
-	if (!side || !config_int("XJ_SUSPECT_INCREMENTAL", 1))
+	if (!side || !config_int("XJ_SUSPECT_INCREMENTAL"))
 		return NULL;
 	struct sx_pipe *p = xcalloc(1, sizeof *p);
 	p->side = side;
@@ -946,7 +945,7 @@ enum xerr suspects_pipe_batch(struct sx_pipe *p, struct db *db, uint64_t batch)
 enum xerr suspects_pipe_finish(struct sx_pipe *p, struct db *db)
 {
 	enum xerr e = land(p, db);
-	if (config_int("XJ_IMPORT_PROFILE", 0) == 1)
+	if (config_int("XJ_IMPORT_PROFILE") == 1)
 		log_error("suspects check of an import: %zu batches: records read and keyed %.3f s, keys stored here %.3f s, the"
 			  " file's own %zu pairs compared %.3f s; beside it, keys stored %.3f s, %zu candidates among the committed"
 			  " records read %.3f s and compared %.3f s, waited for %.3f s; pairs stored %.3f s; %zu pairs stored",
@@ -970,7 +969,7 @@ void suspects_pipe_commit(struct sx_pipe *p, struct db *db)
 	p->side_open = 0;
 	enum xerr e = db_commit(p->side);
 	if (e == XE_OK) {
-		if (config_int("XJ_IMPORT_PROFILE", 0) == 1)
+		if (config_int("XJ_IMPORT_PROFILE") == 1)
 			log_error("suspects check of an import: the keys of %zu batches committed beside it in %.3f s", p->nside,
 				  now_s() - t0);
 		return;

@@ -6,7 +6,7 @@
 #include "db.h"
 #include "suspect.h"
 
-/* XJ_SUSPECT_THRESHOLD (per mille, default SX_THRESHOLD_DEFAULT). */
+/* XJ_SUSPECT_THRESHOLD (per mille, 1..1000, default SX_THRESHOLD_DEFAULT: config.c). */
 int suspects_threshold(void);
 
 /* Statistics of a full run. */

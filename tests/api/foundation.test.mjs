@@ -1,10 +1,10 @@
 // foundation.test.mjs: issue 2: health, router (404/405), error model, bad input at the HTTP layer, OpenAPI, headers.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
-import { http, BASE, VARDIR, sqlCount, assertError } from '../lib/api.mjs';
+import { http, BASE, VARDIR, ROOT, sqlCount, assertError } from '../lib/api.mjs';
 
 test('health reports database ok and the schema version', async () => {
   const r = await http('GET', '/api/v1/health');
@@ -203,4 +203,32 @@ test('issue 10.6 every operation describes what it answers: each 2xx has its con
     }
   }
   assert.deepEqual(missing, []);
+});
+
+test('settings: README\'s configuration table is `xueji --settings` (one table of every XJ_* setting), and a bad value stops a start naming the variable', () => {
+  const xueji = `${process.env.XJ_BUILD}/xueji`;
+  const table = execFileSync(xueji, ['--settings'], { encoding: 'utf8' }).trim().split('\n');
+  assert.ok(table.length >= 40, `${table.length} settings`);
+  const readme = readFileSync(`${ROOT}/README.md`, 'utf8');
+  const rows = readme.split('\n').filter((l) => /^\| `XJ_/.test(l));
+  assert.deepEqual(rows, table, 'README lists exactly the settings, with their defaults, ranges and meanings');
+  // every XJ_* name the service's code reads is in the table (config_int/config_str assert it; this finds it before)
+  const names = new Set(table.map((l) => /`(XJ_[A-Z_]+)`/.exec(l)[1]));
+  const src = execFileSync('grep', ['-rhoE', 'config_(int|str)\\("XJ_[A-Z_]+"', `${ROOT}/fcgi`], { encoding: 'utf8' });
+  for (const m of src.matchAll(/"(XJ_[A-Z_]+)"/g)) assert.ok(names.has(m[1]), `${m[1]} is read but not in the table`);
+  const env = { PATH: process.env.PATH };
+  const bad = (extra) => spawnSync(xueji, ['--check-settings'], { env: { ...env, ...extra }, encoding: 'utf8' });
+  for (const [k, v, why] of [['XJ_SUSPECT_THRESHOLD', '0.7', /not a whole number \(allowed: 1 to 1000; unset: 700\)/],
+    ['XJ_DUE_WORKING_DAYS', '0', /outside 1 to 200/], ['XJ_THREADS', '5000', /outside 1 to 4096/], ['XJ_KEEP_SESSIONS_DAYS', '30d', /not a whole number/]]) {
+    const r = bad({ [k]: v });
+    assert.equal(r.status, 2, `${k}=${v}: refused`);
+    assert.match(r.stderr, new RegExp(`${k}=${v.replace('.', '\\.')} `), 'names the variable and its value');
+    assert.match(r.stderr, why);
+  }
+  const typo = bad({ XJ_DUE_WORKNG_DAYS: '3' });
+  assert.equal(typo.status, 0, 'an unknown name does not stop it');
+  assert.match(typo.stderr, /warning: XJ_DUE_WORKNG_DAYS is not a setting/);
+  const good = bad({ XJ_SUSPECT_THRESHOLD: '650', XJ_THREADS: '' });
+  assert.equal(good.status, 0, good.stderr);
+  assert.equal(good.stderr, '');
 });
