@@ -26,7 +26,7 @@ APT_PKGS := gcc make pkg-config curl ca-certificates procps mariadb-server maria
 	libfcgi-dev libcjson-dev libmagic-dev libsodium-dev libzip-dev libxml2-dev libxlsxwriter-dev check nginx-light \
 	chromium fonts-wqy-microhei fonts-hanazono \
 	wrk valgrind clang libclang-rt-14-dev galera-4 rsync \
-	unicode-data bzip2
+	unicode-data bzip2 mariadb-backup
 
 PC_LIBS := fcgi libcjson libmagic libsodium libzip libxml-2.0 xlsxwriter
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wwrite-strings -Werror
@@ -41,7 +41,7 @@ OBJS = $(patsubst fcgi/%.c,$(BUILD)/%.o,$(SRCS)) $(BUILD)/unihan_tab.o
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS = $(patsubst tests/unit/%.c,$(BUILD)/%,$(UNIT_SRCS))
 
-.PHONY: all deps build unit test test-some test-files test-api test-browser test-resilience run start stop status restart \
+.PHONY: all deps build unit test test-some test-files test-api test-browser test-resilience run start stop status restart backup restore \
 	valgrind bench bench-data bench-national fuzz clean node-deps seed-data cluster cluster-stop cluster-status test-cluster
 
 all: build
@@ -124,6 +124,16 @@ start: build seed-data web/vendor/echarts.min.js $(FONTS) web/vendor/favicon.ico
 	@$(MAKE) --no-print-directory service-start nginx-start
 	@for i in $$(seq 1 100); do curl -fsS -o /dev/null http://127.0.0.1:$(PORT)/api/v1/health && break; sleep 0.1; done; \
 	curl -fsS http://127.0.0.1:$(PORT)/api/v1/health && echo
+
+# an operator's hot backup of the instance, database and evidence (sql/db.sh backup); prints the backup's folder
+backup:
+	@DATA_DIR=$(SVC_DATA_DIR) sql/db.sh backup
+
+# put a backup back: make restore BACKUP=var/<instance>/backup/<time> (the service is stopped meanwhile, then started)
+restore:
+	@$(MAKE) --no-print-directory service-stop
+	@rc=0; DATA_DIR=$(SVC_DATA_DIR) sql/db.sh restore "$(BACKUP)" || rc=$$?; \
+	  $(MAKE) --no-print-directory service-start; exit $$rc
 
 service-start:
 	@mkdir -p $(VARDIR)/log $(VARDIR)/run $(SVC_DATA_DIR)

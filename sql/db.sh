@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# db.sh: lifecycle of an instance's own MariaDB (data under $VARDIR/db): init, start, stop, migrate, seed, sql.
+# db.sh: lifecycle of an instance's own MariaDB (data under $VARDIR/db): init, start, stop, migrate, seed, sql,
+# backup, restore.
 # Settings come from the environment (the Makefile exports them): VARDIR, DB_PORT, DB_NAME, DB_USER;
 # DB_BUFFER_POOL (256M), DB_LOG_SIZE (half the pool, 96M-4G), DB_IO_CAPACITY (4000 pages/s, twice that at most);
 # DB_EXTRA_ARGS: more mariadbd options (sql/cluster.sh passes a Galera node's wsrep settings, issue 15).
@@ -112,10 +113,64 @@ cmd_seed() {
 
 cmd_sql() { root_sql "$DB_NAME" "$@"; }
 
+# A hot backup of the instance (make backup): the database by mariadb-backup while it runs (InnoDB copied with its redo
+# log; writers wait only for the moment of its BACKUP STAGE BLOCK_COMMIT), prepared at once so that it is ready to
+# restore, then the evidence folder DATA_DIR. The database first: every content a backed-up evidence row names was
+# stored before its row committed (R23), so it is in the copy; content stored later is an orphan that housekeeping
+# removes after a restore. BACKUP_DIR (default $VARDIR/backup) gets one folder per backup, named by its UTC time, with a
+# manifest (schema version, records, evidence rows); a backup that failed leaves no manifest and is removed.
+cmd_backup() {
+  running || { echo "backup: the instance's database is not running (make start first)" >&2; exit 1; }
+  local dir; dir=${BACKUP_DIR:-$VARDIR/backup}/$(date -u +%Y%m%dT%H%M%SZ)
+  local data=${DATA_DIR:-$VARDIR/data}
+  mkdir -p "$dir"
+  if ! mariadb-backup --no-defaults --backup --user=root --socket="$sock" --datadir="$datadir" --target-dir="$dir/db" \
+      >"$dir/backup.log" 2>&1 || ! mariadb-backup --no-defaults --prepare --target-dir="$dir/db" >>"$dir/backup.log" 2>&1; then
+    echo "backup failed (nothing kept); the last lines of its log:" >&2; tail -n 15 "$dir/backup.log" >&2
+    rm -rf "$dir"; exit 1
+  fi
+  mkdir -p "$dir/data"
+  [ -d "$data" ] && rsync -a "$data/" "$dir/data/"
+  { echo "instance=${INSTANCE:-}"; echo "created=$(date -u +%FT%TZ)"
+    echo "schema_version=$(root_sql -N "$DB_NAME" -e 'SELECT MAX(version) FROM schema_version')"
+    echo "evidence_files=$(find "$dir/data" -type f | wc -l)"; } >"$dir/manifest.tmp"
+  mv "$dir/manifest.tmp" "$dir/manifest"
+  echo "$dir"
+}
+
+# Put a backup of make backup back (make restore BACKUP=folder; the service is stopped by make around it): the
+# instance's database files are moved aside (kept: $datadir.before-restore-TIME, removed by the operator once the
+# restore is checked), the backup's copied back, the evidence files of the backup added to DATA_DIR (newer ones stay:
+# orphans to housekeeping), the database started and its schema version checked against the manifest.
+cmd_restore() {
+  local dir=${1:-}
+  if [ -z "$dir" ] || [ ! -f "$dir/manifest" ] || [ ! -d "$dir/db" ]; then
+    echo "restore: '${dir}' is not a complete backup of make backup (a folder with manifest and db/); backups of this instance:" >&2
+    ls -1d "${BACKUP_DIR:-$VARDIR/backup}"/*/ >&2 2>/dev/null || echo "  (none)" >&2
+    exit 2
+  fi
+  local want; want=$(sed -n 's/^schema_version=//p' "$dir/manifest")
+  local aside; aside=$datadir.before-restore-$(date -u +%Y%m%dT%H%M%SZ)
+  cmd_stop
+  [ -d "$datadir" ] && mv "$datadir" "$aside"
+  if ! mariadb-backup --no-defaults --copy-back --target-dir="$dir/db" --datadir="$datadir" >"$VARDIR/log/restore.log" 2>&1; then
+    echo "restore failed; the database files are put back as they were. Its log:" >&2; tail -n 15 "$VARDIR/log/restore.log" >&2
+    rm -rf "$datadir"; [ -d "$aside" ] && mv "$aside" "$datadir"; cmd_start; exit 1
+  fi
+  local data=${DATA_DIR:-$VARDIR/data}
+  mkdir -p "$data"; rsync -a "$dir/data/" "$data/"
+  cmd_start
+  local got; got=$(root_sql -N "$DB_NAME" -e 'SELECT MAX(version) FROM schema_version')
+  if [ "$got" != "$want" ]; then echo "restore: schema version $got, the backup's manifest says $want" >&2; exit 1; fi
+  echo "restored $dir (schema version $got); the database files before it are in $aside"
+}
+
 case "${1:-}" in
   init|start|stop|migrate) "cmd_$1" ;;
   seed) shift; cmd_seed "$@" ;;
   sql) shift; cmd_sql "$@" ;;
+  backup) cmd_backup ;;
+  restore) cmd_restore "${2:-}" ;;
   status) if running; then echo "mariadb: running (pid $(cat "$pidf"), port $DB_PORT)"; else echo "mariadb: stopped"; fi ;;
-  *) echo "usage: $0 init|start|stop|migrate|seed FILES|sql ARGS|status" >&2; exit 2 ;;
+  *) echo "usage: $0 init|start|stop|migrate|seed FILES|sql ARGS|backup|restore DIR|status" >&2; exit 2 ;;
 esac

@@ -1,0 +1,48 @@
+// backup.test.mjs: an operator's backup and restore (make backup, make restore; sql/db.sh): a hot backup taken while
+// the service runs is put back whole (records, sessions, evidence), what came after it is gone, and a folder that is no
+// backup is refused without touching the instance. Stops the database and the service, so it runs with the resilience
+// suites, alone.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { http, ROOT, until, sql, sqlCount } from '../lib/api.mjs';
+import { as, record, SCHOOLS } from '../lib/registry.mjs';
+import { contentPath } from '../lib/evidence.mjs';
+
+/** make TARGET ARGS in the project, on this test instance (INSTANCE, PORT, DB_PORT, VARDIR come from the environment). */
+const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('XJ_'))); // the tests' own XJ_ROOT…
+const make = (...args) => spawnSync('make', ['--no-print-directory', '-C', ROOT, ...args, 'XJ_TEST_HOOKS=1'], { env, encoding: 'utf8' });
+const students = (idno) => sqlCount(`SELECT COUNT(*) FROM student WHERE id_number = '${idno}'`);
+
+test('operator: make backup while the service runs, then make restore: the backup\'s records, sessions and evidence are back, later records gone', async () => {
+  const c = await as('clerk_a');
+  const before = record(SCHOOLS.a);
+  assert.equal((await c.post('/api/v1/students', before)).status, 201);
+  const b = make('backup');
+  assert.equal(b.status, 0, b.stderr);
+  const dir = b.stdout.trim().split('\n').pop();
+  const manifest = readFileSync(`${dir}/manifest`, 'utf8');
+  assert.match(manifest, /^schema_version=\d+$/m);
+  const after = record(SCHOOLS.a);
+  assert.equal((await c.post('/api/v1/students', after)).status, 201, 'the service wrote on while the backup was taken');
+  assert.equal(students(after.id_number), 1);
+
+  const r = make('restore', `BACKUP=${dir}`);
+  assert.equal(r.status, 0, r.stderr + r.stdout);
+  assert.match(r.stdout, /restored .* \(schema version \d+\); the database files before it are in /);
+  await until(async () => (await http('GET', '/api/v1/health')).status === 200, 10000, 100);
+  assert.equal(students(before.id_number), 1, 'the record of before the backup is there');
+  assert.equal(students(after.id_number), 0, 'the record of after it is not');
+  assert.equal((await c.get('/api/v1/session')).status, 200, 'a session of before the backup still signs in');
+  for (const [hex] of sql('SELECT HEX(sha256) FROM evidence')) assert.ok(existsSync(contentPath(hex.toLowerCase())), `evidence ${hex} has its content`);
+  assert.equal((await c.post('/api/v1/students', after)).status, 201, 'and the service writes again');
+
+  // a folder that is no backup: refused, saying which backups there are; the instance untouched and serving
+  const bad = make('restore', 'BACKUP=/nonexistent');
+  assert.notEqual(bad.status, 0);
+  assert.match(bad.stderr, /is not a complete backup of make backup/);
+  assert.ok(bad.stderr.includes(dir), `lists the backups of the instance: ${bad.stderr}`);
+  await until(async () => (await http('GET', '/api/v1/health')).status === 200, 10000, 100);
+  assert.equal(students(after.id_number), 1);
+});
