@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchBrowser, BASE, SHOTS } from '../lib/browser.mjs';
 import { signIn, watchErrors } from '../lib/web.mjs';
-import { sql } from '../lib/api.mjs';
+import { sql, sqlCount, Client } from '../lib/api.mjs';
 import * as reg from '../lib/registry.mjs';
 
 let browser;
@@ -79,4 +79,57 @@ test('R26: the same refusal in English says the service\'s English message; a te
   assert.match(readFileSync(await dl.path(), 'utf8'), /监护人姓名/);
   assert.deepEqual(A.errors, []);
   await A.ctx.close();
+});
+
+test('issue 16.2 R30: the merger\'s target is found among all the schools of the county, not only those of the list\'s page', async () => {
+  // 井陉县 130121: no other suite keeps schools there; its bureau gets 52 schools, the target opened last (past the
+  // list's first page of 50 and past the dialog's first page)
+  const county = '130121';
+  const hash = sql("SELECT password_hash FROM app_user WHERE username = 'clerk_a'")[0][0];
+  sql(`INSERT IGNORE INTO app_user (username, display_name, role, unit_id, password_hash) VALUES ('county_${county}', '井陉县教育局', 'county', ${county}, '${hash}')`);
+  const api = await Client.login(`county_${county}`);
+  let n = 0;
+  const open = async (name) => {
+    for (;;) {
+      const code = `${county}${String(1000 + ++n).padStart(4, '0')}`;
+      if (sqlCount(`SELECT COUNT(*) FROM unit WHERE code = '${code}'`)) continue;
+      const r = await api.post('/api/v1/schools', { code, county_code: county, name, type: '211' });
+      assert.equal(r.status, 201, r.text);
+      return r.body;
+    }
+  };
+  const from = await open('陷阱并入前小学');
+  for (let i = 0; i < 50; i++) await open(`陷阱填充小学${i}`);
+  const into = await open('陷阱远处目标小学');
+  const clerk = `clerk_${from.code}`;
+  sql(`INSERT INTO app_user (username, display_name, role, unit_id, password_hash) VALUES ('${clerk}', '${clerk}', 'school_clerk', ${from.id}, '${hash}')`);
+  const r = await (await Client.login(clerk)).post('/api/v1/students', reg.record({ code: from.code }));
+  assert.equal(r.status, 201, r.text);
+
+  const K = await as(`county_${county}`);
+  await K.page.click('nav a[href="#/schools"]');
+  await K.page.click(`[data-merge-school="${from.code}"]`);
+  await K.page.waitForSelector('[data-dialog-ok]');
+  const offered = () => K.page.$$eval('#sch-merge-into option', (os) => os.map((o) => o.value));
+  assert.equal((await offered()).length, 49, 'the first page of the county\'s schools (50), less the school itself');
+  assert.ok(!(await offered()).includes(String(into.id)), 'the target is not on the first page');
+  assert.ok(!(await offered()).includes(String(from.id)), 'never the school itself');
+  // "more" reads the next page of the county's schools
+  await K.page.click('[data-merge-more]');
+  await K.page.waitForFunction((id) => !!document.querySelector(`#sch-merge-into option[value="${id}"]`), into.id);
+  // a search by name finds it at once
+  await K.page.fill('#sch-merge-q', '远处目标');
+  await K.page.press('#sch-merge-q', 'Enter');
+  await K.page.waitForFunction(() => document.querySelectorAll('#sch-merge-into option').length === 1);
+  assert.deepEqual(await offered(), [String(into.id)]);
+  assert.equal(await K.page.locator('[data-dialog]').count(), 1, 'searching keeps the dialog open');
+  await K.page.selectOption('#sch-merge-into', String(into.id));
+  await shot(K.page, 'merge-search');
+  await K.page.click('[data-dialog-ok]');
+  await K.page.waitForFunction(() => /1 条学籍/.test(document.querySelector('[data-flash]')?.textContent || ''));
+  assert.match(await K.page.textContent('[data-flash]'), /陷阱远处目标小学/);
+  assert.equal(sqlCount(`SELECT COUNT(*) FROM student WHERE school_id = ${into.id}`), 1, 'the record moved');
+  assert.equal(sqlCount(`SELECT COUNT(*) FROM student WHERE school_id = ${from.id}`), 0);
+  assert.deepEqual(K.errors, []);
+  await K.ctx.close();
 });
