@@ -11,6 +11,7 @@ import { launchBrowser, BASE, SHOTS } from '../lib/browser.mjs';
 import { signIn, watchErrors } from '../lib/web.mjs';
 import { sql, sqlCount, Client } from '../lib/api.mjs';
 import * as reg from '../lib/registry.mjs';
+import { newIdNumber } from '../lib/workflow.mjs';
 
 let browser;
 before(async () => { browser = await launchBrowser(); });
@@ -132,4 +133,41 @@ test('issue 16.2 R30: the merger\'s target is found among all the schools of the
   assert.equal(sqlCount(`SELECT COUNT(*) FROM student WHERE school_id = ${from.id}`), 0);
   assert.deepEqual(K.errors, []);
   await K.ctx.close();
+});
+
+/** A resident ID number of county 130102 with a wrong check character (R8.2): registering it opens an ID-error group. */
+function badCheck(birth, gender) {
+  const good = newIdNumber('130102', birth, gender);
+  return good.slice(0, 17) + (good[17] === '0' ? '1' : '0');
+}
+
+test('R24 R20: the problem list shows each record\'s due date (overdue marked) and the "rejected" badge the service holds', async () => {
+  const mk = async (birth) => {
+    const out = await reg.register('clerk_a', reg.record(reg.SCHOOLS.a, { birth_date: birth, gender: 'F', id_number: badCheck(birth, 'F') }));
+    const gid = out.problems.find((p) => p.type === 'id_error').group_id;
+    return { gid, m: Number(sql(`SELECT m.id FROM group_member m WHERE m.group_id = ${gid}`)[0][0]) };
+  };
+  const late = await mk('2012-05-02'), rejected = await mk('2012-05-03'), plain = await mk('2012-05-04');
+  sql(`UPDATE group_member SET due_date = '2020-01-02' WHERE id = ${late.m}`);
+  sql(`UPDATE group_member SET reject_reason = '证明材料看不清，请重新上传' WHERE id = ${rejected.m}`);
+  const plainDue = sql(`SELECT DATE_FORMAT(due_date, '%Y-%m-%d') FROM group_member WHERE id = ${plain.m}`)[0][0];
+  assert.match(plainDue, /^\d{4}-\d{2}-\d{2}$/, 'a pending member has a due date');
+  const A = await as('clerk_a');
+  await A.page.goto(`${BASE}/#/problems`);
+  await A.page.waitForSelector(`[data-group-row="${plain.gid}"]`);
+  const row = (g) => `[data-group-row="${g.gid}"]`;
+  assert.equal(await A.page.getAttribute(`${row(late)} [data-due]`, 'data-due'), '2020-01-02');
+  assert.match(await A.page.textContent(`${row(late)} [data-due]`), /2020-01-02 · 已超期/);
+  assert.equal(await A.page.locator(`${row(late)} [data-rejected]`).count(), 0);
+  assert.equal(await A.page.textContent(`${row(rejected)} [data-rejected]`), '被驳回');
+  assert.equal(await A.page.getAttribute(`${row(plain)} [data-due]`, 'data-due'), plainDue);
+  assert.equal(await A.page.locator(`${row(plain)} [data-overdue]`).count(), 0, 'not overdue');
+  assert.equal(await A.page.locator(`${row(plain)} [data-rejected]`).count(), 0);
+  await shot(A.page, 'problems-due-rejected');
+  // the filters and the badges agree: "rejected" lists the row with the badge
+  await A.page.goto(`${BASE}/#/problems?rejected=1`);
+  await A.page.waitForSelector(`${row(rejected)} [data-rejected]`);
+  assert.equal(await A.page.locator('[data-group-row]:not(:has([data-rejected]))').count(), 0, 'every row listed as rejected says so');
+  assert.deepEqual(A.errors, []);
+  await A.ctx.close();
 });
