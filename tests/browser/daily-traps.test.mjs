@@ -171,3 +171,35 @@ test('R24 R20: the problem list shows each record\'s due date (overdue marked) a
   assert.deepEqual(A.errors, []);
   await A.ctx.close();
 });
+
+test('R6: a batch approval says how many were approved and names each one not approved with the service\'s reason', async () => {
+  // 行唐县 130125, a county of its own: its bureau sees only this test's registrations
+  const county = '130125';
+  const hash = sql("SELECT password_hash FROM app_user WHERE username = 'clerk_a'")[0][0];
+  sql(`INSERT IGNORE INTO app_user (username, display_name, role, unit_id, password_hash) VALUES ('county_${county}', '行唐县教育局', 'county', ${county}, '${hash}')`);
+  const bureau = await Client.login(`county_${county}`);
+  const school = (await bureau.post('/api/v1/schools', { code: `${county}0001`, county_code: county, name: '陷阱审核小学', type: '211' })).body;
+  const clerk = `clerk_${school.code}`;
+  sql(`INSERT INTO app_user (username, display_name, role, unit_id, password_hash) VALUES ('${clerk}', '${clerk}', 'school_clerk', ${school.id}, '${hash}')`);
+  const c = await Client.login(clerk);
+  const one = (await c.post('/api/v1/students', reg.record({ code: school.code }))).body;
+  const two = (await c.post('/api/v1/students', reg.record({ code: school.code }))).body;
+  const K = await as(`county_${county}`);
+  await K.page.click('nav a[href="#/registrations"]');
+  await K.page.waitForSelector(`[data-reg-row="${two.student_id}"]`);
+  await K.page.check('[data-select-all]');
+  // meanwhile a colleague approves the first one
+  assert.equal((await bureau.post('/api/v1/registrations/approve', { student_ids: [one.student_id] })).body.approved, 1);
+  await K.page.click('[data-approve-batch]');
+  await K.page.click('[data-dialog-ok]');
+  await K.page.waitForSelector(`[data-not-approved="${one.student_id}"]`);
+  assert.match(await K.page.textContent('[data-flash]'), /已审核通过 1 名学生。\s*1 名未审核通过，原因见下。/);
+  const said = await K.page.textContent(`[data-not-approved="${one.student_id}"]`);
+  assert.match(said, /已是正式学籍/);
+  assert.ok(said.includes(one.student_no), `the record is named: ${said}`);
+  assert.equal(await K.page.locator('[data-not-approved]').count(), 1, 'the approved one is not listed');
+  await shot(K.page, 'registrations-not-approved');
+  assert.equal(sqlCount(`SELECT COUNT(*) FROM student WHERE id IN (${one.student_id}, ${two.student_id}) AND status = 'formal'`), 2);
+  assert.deepEqual(K.errors, []);
+  await K.ctx.close();
+});
