@@ -203,3 +203,34 @@ test('R6: a batch approval says how many were approved and names each one not ap
   assert.deepEqual(K.errors, []);
   await K.ctx.close();
 });
+
+test('issue 13.1: the queue\'s filter chips keep the search and the other filters typed', async () => {
+  const mk = async (birth, name) => {
+    const out = await reg.register('clerk_a', reg.record(reg.SCHOOLS.a, { name, birth_date: birth, gender: 'M', id_number: badCheck(birth, 'M') }));
+    const m = Number(sql(`SELECT m.id FROM group_member m WHERE m.group_id = ${out.problems.find((p) => p.type === 'id_error').group_id}`)[0][0]);
+    sql(`UPDATE group_member SET reject_reason = '证明材料看不清，请重新上传' WHERE id = ${m}`);
+    return m;
+  };
+  const name = reg.uniqueName();
+  const sought = await mk('2012-06-02', name), other = await mk('2012-06-03', reg.uniqueName());
+  const A = await as('clerk_a');
+  await A.page.goto(`${BASE}/#/queue?q=${encodeURIComponent(name)}&type=id_error`);
+  await A.page.waitForSelector(`[data-queue-row="${sought}"]`);
+  await A.page.click('[data-queue-filter="rejected"]');
+  await A.page.waitForFunction(() => /filter=rejected/.test(location.hash));
+  await A.page.waitForSelector(`[data-queue-row="${sought}"]`);
+  const hash = new URLSearchParams((await A.page.evaluate(() => location.hash)).split('?')[1]);
+  assert.deepEqual([hash.get('q'), hash.get('type'), hash.get('filter')], [name, 'id_error', 'rejected']);
+  assert.equal(await A.page.inputValue('[data-search-q]'), name, 'the search box still shows the search');
+  assert.equal(await A.page.inputValue('[data-search="queue"] select[name=type]'), 'id_error');
+  assert.equal(await A.page.locator(`[data-queue-row="${other}"]`).count(), 0, 'the other rejected record stays filtered out by the search');
+  await shot(A.page, 'queue-chip-keeps-search');
+  // "all" drops the chip's filter only
+  await A.page.click('[data-queue-filter="all"]');
+  await A.page.waitForFunction(() => !/filter=/.test(location.hash));
+  const all = new URLSearchParams((await A.page.evaluate(() => location.hash)).split('?')[1]);
+  assert.deepEqual([all.get('q'), all.get('type')], [name, 'id_error']);
+  await A.page.waitForSelector(`[data-queue-row="${sought}"]`);
+  assert.deepEqual(A.errors, []);
+  await A.ctx.close();
+});
