@@ -234,3 +234,43 @@ test('issue 13.1: the queue\'s filter chips keep the search and the other filter
   assert.deepEqual(A.errors, []);
   await A.ctx.close();
 });
+
+test('issue 11.2: the registration form\'s Idempotency-Key comes from the one key maker (api.js actionKey): the page\'s prefix, sent as the key, new for each new form', async () => {
+  const A = await as('clerk_a');
+  const sent = [];
+  A.page.on('request', (r) => { if (r.method() === 'POST' && new URL(r.url()).pathname === '/api/v1/students') sent.push(r.headers()['idempotency-key']); });
+  const register = async () => {
+    await A.page.goto(`${BASE}/#/students/new`);
+    await A.page.waitForSelector('[data-register-form]');
+    const key = await A.page.getAttribute('[data-register-form]', 'data-form-key');
+    await A.page.fill('#reg-name', reg.uniqueName());
+    await A.page.selectOption('#reg-gender', 'F');
+    await A.page.fill('#reg-idno', newIdNumber('130102', '2015-07-08', 'F'));
+    await A.page.waitForSelector('[data-id-hint].ok');
+    await A.page.click('[data-register-form] button[type=submit]');
+    await A.page.waitForSelector('[data-registered-what]');
+    return key;
+  };
+  const first = await register();
+  const after = await A.page.getAttribute('[data-register-form]', 'data-form-key');
+  // actionKey's shape: <the page's random prefix>-<target>-<hash of the body>, at most 100 characters (the service's limit)
+  const shape = /^([0-9a-z-]+)-reg(\d+)-[0-9a-f]+$/;
+  assert.match(first, shape);
+  assert.ok(first.length <= 100);
+  assert.equal(sent[0], first, 'the key sent is the form\'s');
+  assert.notEqual(after, first, 'a cleared form has a new key');
+  assert.equal(after.match(shape)[1], first.match(shape)[1], 'made by the same maker of the same page');
+  // the cleared form registers the next child with its new key
+  assert.equal(await register(), after);
+  assert.equal(sent[1], after);
+  // another visit of the form (the same page): another form, another key of the same maker
+  await A.page.click('[data-nav-item="nav.problems"]');
+  await A.page.waitForSelector('[data-problems]');
+  await A.page.goto(`${BASE}/#/students/new`);
+  await A.page.waitForSelector('[data-register-form]');
+  const third = await A.page.getAttribute('[data-register-form]', 'data-form-key');
+  assert.ok(![first, after].includes(third), 'a new form instance, a new key');
+  assert.equal(third.match(shape)[1], first.match(shape)[1]);
+  assert.deepEqual(A.errors, []);
+  await A.ctx.close();
+});
