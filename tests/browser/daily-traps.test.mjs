@@ -9,9 +9,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchBrowser, BASE, SHOTS } from '../lib/browser.mjs';
 import { signIn, watchErrors } from '../lib/web.mjs';
-import { sql, sqlCount, Client } from '../lib/api.mjs';
+import { ROOT, sql, sqlCount, Client } from '../lib/api.mjs';
 import * as reg from '../lib/registry.mjs';
-import { newIdNumber } from '../lib/workflow.mjs';
+import { newIdNumber, makeGroup, SCHOOLS as S } from '../lib/workflow.mjs';
 
 let browser;
 before(async () => { browser = await launchBrowser(); });
@@ -273,4 +273,44 @@ test('issue 11.2: the registration form\'s Idempotency-Key comes from the one ke
   assert.equal(third.match(shape)[1], first.match(shape)[1]);
   assert.deepEqual(A.errors, []);
   await A.ctx.close();
+});
+
+/** Count a page's POSTs to the API paths matching re. */
+function countPosts(page, re) {
+  const n = { count: 0 };
+  page.on('request', (r) => { if (r.method() === 'POST' && re.test(new URL(r.url()).pathname)) n.count++; });
+  return n;
+}
+
+test('R16 R20: on the group page a double click sends an action once: the corroboration with its evidence, the rejection with its reason', async () => {
+  const g = makeGroup({ type: 'id_dup', members: [{ school: S.a }, { school: S.a2 }] });
+  const m = g.members[0].id;
+  const A = await as('clerk_a');
+  const actions = countPosts(A.page, /^\/api\/v1\/members\/\d+\/actions$/), uploads = countPosts(A.page, /^\/api\/v1\/evidence$/);
+  await A.page.goto(`${BASE}/#/groups/${g.id}`);
+  await A.page.waitForSelector(`[data-member-actions="${m}"] [data-action="submit_corroborate"]`);
+  await A.page.click(`[data-member-actions="${m}"] [data-action="submit_corroborate"]`);
+  await A.page.fill(`[data-member-actions="${m}"] textarea[name=opinion]`, '本校在读学生，信息真实。');
+  await A.page.setInputFiles(`[data-member-actions="${m}"] [data-evidence-input]`, [join(ROOT, 'tests/fixtures/evidence/ok-baseline.jpg')]);
+  await A.page.dblclick(`[data-member-actions="${m}"] [data-submit-action="corroborate"]`);
+  await A.page.waitForSelector(`[data-member="${m}"] [data-evidence-link]`);
+  assert.equal(sql(`SELECT state FROM group_member WHERE id = ${m}`)[0][0], 'awaiting_review');
+  assert.equal(actions.count, 1, 'one corroboration sent');
+  assert.equal(uploads.count, 1, 'its file uploaded once');
+  assert.equal(await A.page.locator('[data-form-error]:not(:empty)').count(), 0, 'no "someone else changed it" after the second click');
+  const K = await as('county_130102');
+  const sent = countPosts(K.page, /^\/api\/v1\/members\/\d+\/actions$/);
+  await K.page.goto(`${BASE}/#/groups/${g.id}`);
+  await K.page.waitForSelector(`[data-member-actions="${m}"] [data-action="reject"]`);
+  await K.page.click(`[data-member-actions="${m}"] [data-action="reject"]`);
+  // without a reason: said, nothing sent, the button usable again
+  await K.page.click(`[data-member-actions="${m}"] button[type=submit]`);
+  assert.match(await K.page.textContent(`[data-member-actions="${m}"] [data-form-error]`), /请填写原因/);
+  assert.equal(await K.page.isEnabled(`[data-member-actions="${m}"] button[type=submit]`), true);
+  await K.page.fill(`[data-member-actions="${m}"] textarea`, '证明材料不清晰');
+  await K.page.dblclick(`[data-member-actions="${m}"] button[type=submit]`);
+  await K.page.waitForSelector(`[data-member="${m}"] [data-reject-reason]`);
+  assert.equal(sent.count, 1, 'one rejection sent');
+  assert.equal(sql(`SELECT COUNT(*) FROM history WHERE member_id = ${m} AND action = 'reject'`)[0][0], '1');
+  for (const x of [A, K]) { assert.deepEqual(x.errors, []); await x.ctx.close(); }
 });
