@@ -11,6 +11,7 @@
 #include "registry.h"
 #include "scope.h"
 #include "search.h"
+#include "workflow.h"
 #include <assert.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -508,6 +509,7 @@ enum xerr api_groups_list(struct req *r, struct resp *w)
 	for (size_t k = 0; k < ms.n; k++)
 		mg[k] = db_get_int(&ms, k, 0);
 	size_t end = ms.n;
+	const char *today = search_today(r->arena);
 	for (size_t i = 0; i < gs.n; i++) {
 		cJSON *g = cJSON_CreateObject();
 		long long gid = db_get_int(&gs, i, 0);
@@ -551,6 +553,13 @@ enum xerr api_groups_list(struct req *r, struct resp *w)
 			json_add_str(c, "code", db_get(&ms, k, 12));
 			json_add_str(c, "name", db_get(&ms, k, 13));
 			json_add_str(m, "status", db_get(&ms, k, 14));
+			/* R24 (the list's due column): the due date of a pending member's step, overdue once past; R20: rejected,
+			 * back with the school to handle again (the rejected=1 filter's own column, sql/404) */
+			const char *mst = db_get(&ms, k, 2), *due = db_get(&ms, k, 23);
+			int pending = mst && wf_state_parse(mst) >= 0 && wf_state_pending((enum wf_state)wf_state_parse(mst));
+			json_add_str(m, "due_date", pending ? due : NULL);
+			cJSON_AddBoolToObject(m, "overdue", pending && due && strcmp(due, today) < 0);
+			cJSON_AddBoolToObject(m, "rejected", db_get_int(&ms, k, 24) != 0);
 			/* R8.2/R10 (issue 11 item 6): an ID error says what is wrong; R11: the register's new number */
 			struct id_problem ip;
 			const char *gtype = db_get(&gs, i, 1);

@@ -134,7 +134,7 @@ static void in_init(void)
 		"SELECT m.group_id, m.id, m.state, s.id, s.student_no, s.name, s.gender, DATE_FORMAT(s.birth_date,'%Y-%m-%d'),"
 		" s.id_type, s.id_number, sch.code, sch.name, s.county_code, cu.name, s.status, sch.province_code, sch.city_code,"
 		" s.school_id, s.id_check, s.verify_state, s.verify_id_number<=>s.id_number, s.verify_name<=>s.name,"
-		" s.register_id_number"
+		" s.register_id_number, DATE_FORMAT(m.due_date,'%Y-%m-%d'), m.rejected_open IS NOT NULL"
 		" FROM group_member m FORCE INDEX (uk_member) JOIN student s ON s.id=m.student_id JOIN unit sch ON sch.id=s.school_id"
 		" LEFT JOIN unit cu ON cu.code=s.county_code WHERE m.group_id IN ",
 		100, " ORDER BY m.group_id, m.id");

@@ -5,6 +5,8 @@ import { checkResponse } from './openapi.mjs';
 const today = () => new Date().toISOString().slice(0, 10);
 const daysAgo = (n) => new Date(Date.now() - n * 86400000).toISOString();
 const dayOffset = (n) => new Date(Date.now() + n * 86400000).toISOString().slice(0, 10);
+/** The member states waiting on someone (fcgi/workflow.c wf_state_pending). */
+const PENDING = ['unconfirmed', 'open', 'awaiting_leader', 'awaiting_review'];
 
 /** One unit's counts of GET /api/v1/stats and /api/v1/stats/schools (issue 13 item 3). */
 const unit = (students, members, groups, late) => ({ students_by_status: students, members_by_state: members, groups_by_state: groups,
@@ -84,7 +86,10 @@ export async function installMock(ctx, w, who) {
       const groups = list.slice(offset, offset + limit).map((g) => ({ id: g.id, type: g.type, state: g.state, created_at: g.created_at, done_at: null, scope_level: 3,
         arbiter: { unit_id: 130102, code: '130102', name: '长安区' }, member_count: g.members.length,
         members: g.members.map((x) => ({ member_id: x.id, state: x.state, student_id: x.student.id, student_no: x.student.student_no, name: x.student.name, gender: x.student.gender,
-          birth_date: x.student.birth_date, id_type: x.student.id_type, id_number_masked: x.student.id_number, school: { code: '', name: x.school.name }, county: x.county, status: 'problem', mine: mine(x) })) }));
+          birth_date: x.student.birth_date, id_type: x.student.id_type, id_number_masked: x.student.id_number, school: { code: '', name: x.school.name }, county: x.county, status: 'problem', mine: mine(x),
+          // R24, R20: as the service sends them (a pending member's due date, overdue, rejected back with the school)
+          due_date: PENDING.includes(x.state) ? x.due_date : null, overdue: PENDING.includes(x.state) && !!x.overdue,
+          rejected: !!x.reject_reason && ['unconfirmed', 'open'].includes(x.state) })) }));
       return json(route, 200, { items: groups, next_cursor: offset + limit < list.length ? String(offset + limit) : null });
     }
     if (method === 'GET' && (m = /^\/api\/v1\/groups\/(\d+)$/.exec(p))) {

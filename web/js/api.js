@@ -70,14 +70,57 @@ export async function api(method, path, body, opts = {}) {
   const text = await res.text();
   let json = null;
   try { json = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
-  if (!res.ok) {
-    const e = json && json.error ? json.error : {};
-    // issue 11 item 11: the session ended (idle, signed out elsewhere): the shell says so and shows the sign-in
-    if (res.status === 401 && e.reason === 'session_expired') dispatchEvent(new CustomEvent('xj:session-expired', { detail: e }));
-    throw new ApiError(res.status, e.code || 'http_' + res.status, e.message || '', e.field || null, e);
-  }
+  if (!res.ok) throw failure(res.status, json);
   noteActivity();
   return json;
+}
+
+/**
+ * The ApiError of a non-2xx answer (its JSON error object, when it has one). @param {number} status @param {any} json
+ * @returns {ApiError}
+ */
+function failure(status, json) {
+  const e = json && json.error ? json.error : {};
+  // issue 11 item 11: the session ended (idle, signed out elsewhere): the shell says so and shows the sign-in
+  if (status === 401 && e.reason === 'session_expired') dispatchEvent(new CustomEvent('xj:session-expired', { detail: e }));
+  return new ApiError(status, e.code || 'http_' + status, e.message || '', e.field || null, e);
+}
+
+/**
+ * The file name a Content-Disposition header gives: RFC 6266 filename* (UTF-8, percent-encoded) before the ASCII
+ * filename; '' when there is none. @param {string|null} cd @returns {string}
+ */
+export function dispositionName(cd) {
+  if (!cd) return '';
+  const star = /filename\*\s*=\s*([^']*)'[^']*'([^;]+)/i.exec(cd);
+  if (star) { try { return decodeURIComponent(star[2].trim()).replace(/[\\/]/g, '_'); } catch { /* malformed: the plain name */ } }
+  const plain = /filename\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;]+))/i.exec(cd);
+  const name = plain ? (plain[1] !== undefined ? plain[1].replace(/\\(.)/g, '$1') : plain[2].trim()) : '';
+  return name.replace(/[\\/]/g, '_');
+}
+
+/**
+ * Fetch a file of the API for saving (R26: a download link that the service refuses must not save its JSON error as
+ * the file): a 2xx answer gives the bytes and the server's file name (Content-Disposition, '' when it names none); any
+ * other answer throws the ApiError of its JSON error (message and message_en), as api() does.
+ * @param {string} path @returns {Promise<{blob: Blob, filename: string}>}
+ */
+export async function fetchFile(path) {
+  let res;
+  try {
+    res = await fetch(path, { method: 'GET', credentials: 'same-origin' });
+  } catch {
+    throw new ApiError(0, 'network', '', null);
+  }
+  if (!res.ok) {
+    let json = null;
+    try { json = JSON.parse(await res.text()); } catch { /* not JSON (a proxy's page) */ }
+    throw failure(res.status, json);
+  }
+  let blob;
+  try { blob = await res.blob(); } catch { throw new ApiError(0, 'network', '', null); }
+  noteActivity();
+  return { blob, filename: dispositionName(res.headers.get('content-disposition')) };
 }
 
 const PAGE_KEY = globalThis.crypto?.randomUUID ? crypto.randomUUID() : Date.now().toString(36) + Math.random().toString(36).slice(2);

@@ -6,6 +6,7 @@ import { rules } from './rules.js';
 import { upload } from './upload.js';
 import { errorText } from './shell.js';
 import { api } from './api.js';
+import { downloadLink } from './ui.js';
 
 extend(EVIDENCE_MESSAGES);
 extend({
@@ -37,7 +38,7 @@ function evidenceItem(e) {
   const url = `/api/v1/evidence/${encodeURIComponent(e.id)}`;
   const name = e.name || e.orig_name || e.download_name || `#${e.id}`;
   const size = e.size ? ` · ${tf('ev.size', { kb: Math.ceil(e.size / 1024) })}` : '';
-  const link = h('a', { href: url, download: e.download_name || name, data: { evidenceLink: e.id } }, tf('ev.download_named', { name }));
+  const link = downloadLink(url, e.download_name || name, tf('ev.download_named', { name }), { data: { evidenceLink: e.id } });
   // reuse check (issue 11 item 8): the other groups within the viewer's jurisdiction, linked (the service counts no others)
   const ru = e.reuse;
   const reused = ru?.cited_elsewhere ? h('span', { class: 'reuse', data: { evidenceReuse: e.id } }, h('span', { class: 'badge warn' }, tf('ev.reused_here', { n: ru.groups_total })), ' ',

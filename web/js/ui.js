@@ -1,5 +1,5 @@
 // ui.js: pieces every screen shares: labels of codes, dates, tables, a server-paged list, dialogs, CSV export.
-import { api, qs } from './api.js';
+import { api, qs, fetchFile } from './api.js';
 import { t, extend, currentLang } from './i18n.js';
 import { h, replace } from './dom.js';
 import { errorText, flash } from './shell.js';
@@ -384,6 +384,40 @@ export function downloadBlob(filename, blob) {
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10000);
+}
+
+/**
+ * A download link of a file the API serves (the one way every download of the app goes, R26): clicking it fetches
+ * the file through fetchFile(); a refusal (401/403/404/409 with the service's JSON error) is said right after the link,
+ * in the chosen language, instead of being saved as the file (a JSON error was saved as failed-N.csv); a file received
+ * is saved under the server's name (Content-Disposition) or else `name`. The href stays for "open in a new tab".
+ * @param {string} href the API path @param {string} name the file name when the server gives none
+ * @param {string|Node} text the link's words @param {object} [attrs] more attributes of the link (class, data)
+ * @returns {HTMLAnchorElement}
+ */
+export function downloadLink(href, name, text, attrs = {}) {
+  const a = /** @type {HTMLAnchorElement} */ (h('a', { ...attrs, href, download: name }, text));
+  let busy = false, said = null;
+  a.addEventListener('click', async (ev) => {
+    if (ev.button !== 0 || ev.ctrlKey || ev.metaKey || ev.shiftKey || ev.altKey) return; // a new tab or window: the browser's
+    ev.preventDefault();
+    if (busy) return;
+    busy = true;
+    a.setAttribute('aria-busy', 'true');
+    said?.remove();
+    said = null;
+    try {
+      const f = await fetchFile(href);
+      downloadBlob(f.filename || name, f.blob);
+    } catch (e) {
+      said = h('span', { class: 'error', role: 'alert', data: { downloadError: e?.code || '' } }, ' ', errorText(e));
+      a.after(said);
+    } finally {
+      busy = false;
+      a.removeAttribute('aria-busy');
+    }
+  });
+  return a;
 }
 
 /** Every page of an offset-paged list (export). @param {string} path @param {object} params @param {number} [max] */

@@ -3,7 +3,7 @@ import { api, actionKey } from '../api.js';
 import { t, extend } from '../i18n.js';
 import { h, replace } from '../dom.js';
 import { state, flash, errorText, hashParams, textOf } from '../shell.js';
-import { colon, reasonText, whyText, label, fact, day, when, dueCell, confirmDialog, confirmTwice, field, select, itemsOf, focusHeading } from '../ui.js';
+import { colon, reasonText, whyText, label, fact, day, when, dueCell, confirmDialog, confirmTwice, field, select, itemsOf, focusHeading, onSubmit } from '../ui.js';
 import { evidenceList, evidencePicker } from '../evidence-ui.js';
 import { checkByType, ID_MESSAGES, todayCN } from '../idcheck.js';
 import { isMine, atSchool, allowed, compareTable, memberEvidence, factText, idProblem, sideLabel } from '../case.js';
@@ -154,13 +154,11 @@ function openReasonForm(box, m, a, required, done, cancel) {
   const err = errLine();
   const form = formBox(label('act', a), field(id, required ? t('act.reason') : t('act.comment'), reason), err,
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'danger' }, label('act', a)), cancel));
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
+  // onSubmit: the submit button is disabled while the action is sent (a double click sends once)
+  onSubmit(form, async () => {
     err.textContent = '';
     if (required && !reason.value.trim()) { err.textContent = t('act.reason_required'); reason.setAttribute('aria-invalid', 'true'); reason.focus(); return; }
-    const btn = form.querySelector('button[type=submit]');
-    btn.disabled = true;
-    try { await done(await sendAction(m, { action: a, reason: reason.value.trim() || undefined })); } catch (e) { err.textContent = errorText(e); btn.disabled = false; }
+    try { await done(await sendAction(m, { action: a, reason: reason.value.trim() || undefined })); } catch (e) { err.textContent = errorText(e); }
   });
   replace(box, form);
   reason.focus();
@@ -173,11 +171,8 @@ function openApproveForm(box, m, a, done, cancel) {
   const err = errLine();
   const form = formBox(t('act.approve_q'), field(id, t('act.comment'), opinion), err,
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', data: { confirmApprove: '' } }, label('act', a)), cancel));
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    const btn = form.querySelector('button[type=submit]');
-    btn.disabled = true;
-    try { await done(await sendAction(m, { action: a, opinion: opinion.value.trim() || undefined })); } catch (e) { err.textContent = errorText(e); btn.disabled = false; }
+  onSubmit(form, async () => {
+    try { await done(await sendAction(m, { action: a, opinion: opinion.value.trim() || undefined })); } catch (e) { err.textContent = errorText(e); }
   });
   replace(box, form);
   opinion.focus();
@@ -225,8 +220,7 @@ function openEvidenceForm(box, m, group, a, kind, done, cancel) {
   }
   const submit = h('button', { type: 'submit', class: 'primary', data: { submitAction: kind } }, t('act.submit'));
   const form = formBox(label('act', a), ...parts, picker.el, err, h('div', { class: 'actions' }, submit, cancel));
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
+  onSubmit(form, async () => {
     err.textContent = '';
     const body = { action: a };
     if (kind === 'corroborate') {
@@ -247,13 +241,11 @@ function openEvidenceForm(box, m, group, a, kind, done, cancel) {
     await picker.checked();
     if (!picker.hasFiles()) { err.textContent = t('act.evidence_required'); picker.focus(); return; }
     if (!picker.allValid()) { err.textContent = t('ev.bad_type'); picker.focus(); return; }
-    submit.disabled = true;
     try {
       body.evidence_ids = await picker.uploadAll();
       await done(await sendAction(m, body));
     } catch (e) {
       err.textContent = errorText(e);
-      submit.disabled = false;
     }
   });
   replace(box, form);

@@ -3,7 +3,7 @@ import { api } from '../api.js';
 import { t, extend, currentLang } from '../i18n.js';
 import { h, replace } from '../dom.js';
 import { flash, errorText, textOf } from '../shell.js';
-import { label, table } from '../ui.js';
+import { label, table, downloadLink } from '../ui.js';
 import { upload } from '../upload.js';
 import { ID_MESSAGES } from '../idcheck.js';
 
@@ -100,8 +100,8 @@ export async function render(main) {
   replace(main, h('section', { data: { import: '' } },
     h('h1', {}, t('import.title')),
     h('div', { class: 'card' }, h('p', {}, t('import.templates')), h('p', { class: 'actions' },
-      h('a', { class: 'button', href: '/api/v1/imports/template.csv', download: 'template.csv', data: { templateCsv: '' } }, t('import.template_csv')),
-      h('a', { class: 'button', href: '/api/v1/imports/template.xlsx', download: 'template.xlsx', data: { templateXlsx: '' } }, t('import.template_xlsx')))),
+      downloadLink('/api/v1/imports/template.csv', 'template.csv', t('import.template_csv'), { class: 'button', data: { templateCsv: '' } }),
+      downloadLink('/api/v1/imports/template.xlsx', 'template.xlsx', t('import.template_xlsx'), { class: 'button', data: { templateXlsx: '' } }))),
     form, out));
 }
 
@@ -152,7 +152,8 @@ async function doCommit(id, commit, progress) {
     replace(txt, tf('import.done', { ok: okN, bad: badN }), same ? ' ' + tf('import.unchanged', { n: same }) : '', probs ? ' ' + tf('import.problems', { groups, members }) : '');
     txt.dataset.importDone = '';
     if (job?.error) progress.append(h('p', { class: 'hint warn', data: { importNote: job.error.code || '' } }, textOf(job.error)));
-    if (badN) progress.append(h('p', {}, h('a', { class: 'button', href: `/api/v1/imports/${encodeURIComponent(id)}/failed.csv`, download: `failed-${id}.csv`, data: { failedCsv: '' } }, t('import.failed_csv'))));
+    // a refusal (409: the issues stored are incomplete, 404: the file is gone) is said beside the link, never saved as the file
+    if (badN) progress.append(h('p', {}, downloadLink(`/api/v1/imports/${encodeURIComponent(id)}/failed.csv`, `failed-${id}.csv`, t('import.failed_csv'), { class: 'button', data: { failedCsv: '' } })));
     if (probs) progress.append(h('p', {}, h('a', { href: '#/problems' }, t('nav.problems'))));
     flash(tf('import.done', { ok: okN, bad: badN }));
   } catch (e) {

@@ -64,12 +64,14 @@ export async function render(main) {
       const others = (g.members || []).filter((m) => m !== mm);
       return h('ul', { class: 'plain' }, others.map((m) => h('li', {}, `${fact(m, 'school')} · ${short(m)}`)));
     } },
+    // R20, R24: the list's members carry `rejected` (back with the school to handle again), `due_date` (of a pending
+    // step, else null) and `overdue` (GET /api/v1/groups); before, this read fields the list never sent and stayed empty
     { label: t('group.member_state'), cell: (g) => {
       const mm = mainMember(g);
-      return h('span', {}, label('mstate', mm.state || g.member_state), mm.reject_reason ? h('span', { class: 'badge bad' }, ' ' + t('problems.rejected')) : null);
+      return h('span', {}, label('mstate', mm.state), mm.rejected ? [' ', h('span', { class: 'badge bad', data: { rejected: '' } }, t('problems.rejected'))] : null);
     } },
     { label: t('gstate.label'), cell: (g) => label('gstate', g.state) },
-    { label: t('f.due'), cell: (g) => (mainMember(g).due_date || g.due_date ? dueCell({ ...g, ...mainMember(g), due_date: mainMember(g).due_date || g.due_date }) : '') },
+    { label: t('f.due'), cell: (g) => { const mm = mainMember(g); return h('span', { data: { due: mm.due_date || '' } }, mm.due_date ? dueCell(mm) : ''); } },
     { label: t('f.actions'), cell: (g) => h('a', { href: `#/groups/${encodeURIComponent(g.id)}`, class: 'button' }, t('ui.view')) },
   ];
   const params = filters;
@@ -89,7 +91,7 @@ export async function render(main) {
       { label: t('f.id_problem'), value: (g) => whyOf(g) }, { label: t('f.school'), value: (g) => fact(mainMember(g), 'school') }, { label: t('f.name'), value: (g) => fact(mainMember(g), 'name') },
       { label: t('f.student_no'), value: (g) => fact(mainMember(g), 'student_no') },
       { label: t('group.member_state'), value: (g) => label('mstate', mainMember(g).state) },
-      { label: t('gstate.label'), value: (g) => label('gstate', g.state) }, { label: t('f.due'), value: (g) => day(mainMember(g).due_date || g.due_date) },
+      { label: t('gstate.label'), value: (g) => label('gstate', g.state) }, { label: t('f.due'), value: (g) => day(mainMember(g).due_date) },
     ],
   }, flashError);
   replace(main, h('section', { data: { problems: state.user.role } },

@@ -28,9 +28,11 @@ export async function render(main) {
   const form = searchForm('#/queue', hp, state.user, 'qf', [
     typeFilter(),
     dueBeforeFilter()], { filter });
-  const params = { filter, ...pick(hp, ['q', 'school', 'county', 'type', 'due_before']) };
+  const search = pick(hp, ['q', 'school', 'county', 'type', 'due_before']);
+  const params = { filter, ...search };
+  // a chip changes the filter only: the search and the other filters typed stay (they were dropped before)
   const chips = h('nav', { class: 'counts', 'aria-label': t('queue.filter'), data: { queueFilters: '' } }, ['', 'rejected', 'overdue'].map((f) =>
-    h('a', { class: 'chip', href: '#/queue' + qs(f ? { filter: f } : {}), 'aria-current': f === filter ? 'true' : null, data: { queueFilter: f || 'all' } },
+    h('a', { class: 'chip', href: '#/queue' + qs({ ...search, filter: f }), 'aria-current': f === filter ? 'true' : null, data: { queueFilter: f || 'all' } },
       t('queue.f_' + (f || 'all')))));
   const columns = [
     { label: t('f.group'), cell: (it) => h('a', { href: itemHref(it), data: { queueLink: it.member_id ?? it.id } }, `#${it.group_id ?? it.group?.id ?? ''}`) },

@@ -2,7 +2,7 @@
 // school of its county or imports a school list (dry run first), sees its schools, merges one into another and closes an
 // empty one (the confirmation names the school); a province (its bureau or administrator) moves a school to another
 // county (re-districting).
-import { api } from '../api.js';
+import { api, qs } from '../api.js';
 import { t, extend } from '../i18n.js';
 import { h, replace } from '../dom.js';
 import { state, flash, flashError, errorText, textOf } from '../shell.js';
@@ -17,6 +17,8 @@ extend({
     'sch.closed_ok': '已撤销学校：{name}。',
     'sch.merge': '并入其他学校', 'sch.merge_q': '将“{name}”（{code}）的全部学籍转入本区县的另一所学校？', 'sch.merge_into': '转入学校',
     'sch.merged_ok': '已将 {moved} 条学籍从“{name}”转入“{into}”。现在可以撤销该校。',
+    'sch.merge_find': '查找本区县的学校（名称或标识码）', 'sch.merge_more': '显示更多学校', 'sch.merge_nothing': '本区县没有符合条件的其他在办学校。',
+    'sch.merge_none': '请先选择转入学校。',
     'sch.q': '学校名称或标识码', 'sch.import': '导入学校名单', 'sch.import_note': '表头：学校标识码、学校名称、办学类型（代码或名称）、区县代码、地址（可空）。先检查，无误后再导入；有任何一行出错则整份文件都不导入。',
     'sch.import_file': '学校名单文件（CSV 或 XLSX）', 'sch.import_check': '检查文件（不导入）', 'sch.import_no_file': '请先选择文件。',
     'sch.import_summary': '共 {total} 行：可新建 {create} 所，已存在且相同 {unchanged} 所，有问题 {bad} 行。', 'sch.import_row': '行', 'sch.import_col': '列', 'sch.import_problem': '问题',
@@ -33,6 +35,8 @@ extend({
     'sch.closed_ok': 'School closed: {name}.',
     'sch.merge': 'Merge into…', 'sch.merge_q': 'Move every record of "{name}" ({code}) to another school of the county?', 'sch.merge_into': 'Target school',
     'sch.merged_ok': '{moved} records moved from "{name}" to "{into}". The school can now be closed.',
+    'sch.merge_find': 'Find a school of the county (name or code)', 'sch.merge_more': 'Show more schools', 'sch.merge_nothing': 'No other open school of the county matches.',
+    'sch.merge_none': 'Please choose the target school first.',
     'sch.q': 'School name or code', 'sch.import': 'Import a school list', 'sch.import_note': 'Headers: 学校标识码, 学校名称, 办学类型 (code or name), 区县代码, 地址 (optional). Check first, then import; if any row has a problem the whole file is refused.',
     'sch.import_file': 'School list file (CSV or XLSX)', 'sch.import_check': 'Check the file (nothing is imported)', 'sch.import_no_file': 'Please choose a file first.',
     'sch.import_summary': '{total} rows: {create} to open, {unchanged} already there and the same, {bad} with problems.', 'sch.import_row': 'Row', 'sch.import_col': 'Column', 'sch.import_problem': 'Problem',
@@ -71,11 +75,9 @@ export async function render(main) {
     { label: t('f.actions'), cell: (s) => (s.closed ? '' : h('span', {}, manages ? [mergeButton(s), ' ', closeButton(s)] : null,
       province ? [' ', moveButton(s)] : null)) },
   ];
-  /** @type {any[]} the schools on the page shown (merge targets: the open ones of the same county) */
-  let shown = [];
   /** the list's filter: a name part or a code prefix (a province holds thousands of schools) */
   const filter = { level: 4, q: undefined };
-  const list = pagedList({ load: cursorLoader('/api/v1/units', filter), draw: (items) => (shown = items, table(columns, items, { caption: t('sch.title'), rowAttrs: (s) => ({ data: { schoolRow: s.code } }) })), onError: flashError });
+  const list = pagedList({ load: cursorLoader('/api/v1/units', filter), draw: (items) => table(columns, items, { caption: t('sch.title'), rowAttrs: (s) => ({ data: { schoolRow: s.code } }) }), onError: flashError });
 
   /** The destructive action is red and names the school in its confirmation (issue 11 item 12). */
   function closeButton(s) {
@@ -92,20 +94,23 @@ export async function render(main) {
     return b;
   }
 
-  /** A merger within the county (issue 16 item 2): every record of s moves to the chosen school. */
+  /**
+   * A merger within the county (issue 16 item 2): every record of s moves to the chosen school. The target is found
+   * among all the open schools of s's county (GET /api/v1/units?level=4&parent=, searched by name or code and paged by
+   * cursor, R30: a county holds hundreds of schools; before, only those of the list's page shown were offered).
+   */
   function mergeButton(s) {
     const b = h('button', { type: 'button', data: { mergeSchool: s.code } }, t('sch.merge'));
     b.addEventListener('click', async () => {
-      const targets = shown.filter((o) => !o.closed && o.id !== s.id && o.parent_id === s.parent_id);
-      if (!targets.length) { flash(t('sch.merge_into') + ': —'); return; }
-      const into = select('into', targets.map((o) => [String(o.id), `${o.name}（${o.code}）`]), String(targets[0].id));
-      const body = field('sch-merge-into', t('sch.merge_into'), into);
-      if (!(await confirmDialog({ title: tf('sch.merge_q', { name: s.name, code: s.code }), body, ok: t('sch.merge') }))) return;
+      const picker = targetPicker(s);
+      try { await picker.search(); } catch (e) { flashError(e); return; }
+      if (!(await confirmDialog({ title: tf('sch.merge_q', { name: s.name, code: s.code }), body: picker.el, ok: t('sch.merge') }))) return;
+      const target = picker.chosen();
+      if (!target) { flash(t('sch.merge_none'), 'error'); return; }
       try {
         const cur = await api('GET', `/api/v1/schools/${encodeURIComponent(s.id)}`);
-        const r = await api('POST', `/api/v1/schools/${encodeURIComponent(s.id)}/merge`, { version: cur.version, into: Number(into.value) });
-        const target = targets.find((o) => String(o.id) === into.value);
-        flash(tf('sch.merged_ok', { moved: r.moved, name: s.name, into: target ? target.name : into.value }));
+        const r = await api('POST', `/api/v1/schools/${encodeURIComponent(s.id)}/merge`, { version: cur.version, into: target.id });
+        flash(tf('sch.merged_ok', { moved: r.moved, name: s.name, into: target.name }));
         await list.first();
       } catch (e) { flashError(e); }
     });
@@ -145,6 +150,57 @@ export async function render(main) {
   replace(main, h('section', { data: { schools: '' } }, h('h1', {}, t('sch.title')), manages ? form : null,
     manages ? importCard(() => list.first()) : null, search, list.el));
   await list.first();
+}
+
+/**
+ * The merger's target picker: a search (name part or code prefix) over the open schools of s's county other than s,
+ * a list of the matches and "more" for the next page of them. search() (re)loads the first page (it throws the
+ * ApiError of a failed read); chosen() is the school picked, or null. @param {any} s the school merged
+ * @returns {{el: HTMLElement, search: () => Promise<void>, chosen: () => any}}
+ */
+function targetPicker(s) {
+  const q = h('input', { type: 'search', name: 'q', maxlength: 50, autocomplete: 'off', data: { mergeSearch: '' } });
+  const into = h('select', { name: 'into', size: 8, data: { mergeInto: '' } });
+  const more = h('button', { type: 'button', hidden: true, data: { mergeMore: '' } }, t('sch.merge_more'));
+  const note = h('p', { class: 'muted small', 'aria-live': 'polite', data: { mergeNote: '' } });
+  const err = h('p', { class: 'error', role: 'alert', data: { mergeError: '' } });
+  /** @type {Map<string, any>} the schools listed, by id */
+  const found = new Map();
+  let cursor = null, asked = '';
+  /** Read a page of the county's schools matching the search and list the open ones other than s. @param {boolean} next */
+  async function load(next) {
+    const r = await api('GET', '/api/v1/units' + qs({ level: 4, parent: s.parent_id, q: asked, limit: 50, cursor: next ? cursor : undefined }));
+    if (!next) { found.clear(); into.replaceChildren(); }
+    for (const o of r?.items || []) {
+      if (o.closed || o.id === s.id || found.has(String(o.id))) continue;
+      found.set(String(o.id), o);
+      into.append(h('option', { value: String(o.id) }, `${o.name}（${o.code}）`));
+    }
+    cursor = r?.next_cursor ?? null;
+    more.hidden = !cursor;
+    if (!next && into.options.length) into.selectedIndex = 0;
+    note.textContent = found.size ? '' : t('sch.merge_nothing');
+  }
+  const run = (next) => { err.textContent = ''; return load(next).catch((e) => { err.textContent = errorText(e); }); };
+  const form = h('form', { class: 'toolbar', role: 'search', data: { mergeFind: '' } }, field('sch-merge-q', t('sch.merge_find'), q),
+    h('button', { type: 'submit' }, t('ui.search')));
+  onSubmit(form, async () => { asked = q.value.trim(); await run(false); });
+  onClick(more, () => run(true));
+  const el = h('div', {}, form, field('sch-merge-into', t('sch.merge_into'), into), more, note, err);
+  return {
+    el,
+    search: () => load(false),
+    chosen: () => found.get(into.value) || null,
+  };
+}
+
+/** A button's click runs fn one at a time (the button is disabled meanwhile). @param {HTMLButtonElement} b @param {() => Promise<void>} fn */
+function onClick(b, fn) {
+  b.addEventListener('click', async () => {
+    if (b.disabled) return;
+    b.disabled = true;
+    try { await fn(); } finally { b.disabled = false; }
+  });
 }
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';

@@ -1,5 +1,5 @@
 // views/students.js: the school's student list (server-paged) and the form to register one student, with the ID checks shown as the clerk types (R4, R5, R8).
-import { api, qs, ApiError } from '../api.js';
+import { api, qs, ApiError, actionKey } from '../api.js';
 import { t, extend, currentLang } from '../i18n.js';
 import { h, replace } from '../dom.js';
 import { state, flash, flashError, errorText, hashParams, textOf } from '../shell.js';
@@ -32,6 +32,9 @@ extend({
 
 const tf = (k, v) => t(k).replace(/\{(\w+)\}/g, (_, x) => String(v?.[x] ?? ''));
 const ID_TYPES = ['1', '6', '7', '8', '9', 'A', 'Z'];
+
+/** Registration forms made on this page so far (each its own Idempotency-Key). */
+let forms = 0;
 
 /** Render #/students or #/students/new. @param {HTMLElement} main @param {string[]} rest */
 export async function render(main, rest) {
@@ -140,8 +143,9 @@ function renderForm(main) {
       field('reg-phone', t('f.guardian_phone'), f.guardian_phone)),
     err, h('div', { class: 'actions' }, submit));
   // one Idempotency-Key per form instance (issue 11 item 2): a second click or a retry after a lost answer replays the
-  // first result; a new key only once the form has been cleared after a success
-  const newKey = () => (globalThis.crypto?.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random());
+  // first result; a new key only once the form has been cleared after a success. Made by api.js actionKey (the one
+  // maker of keys: the page's own prefix), the target being this page's n-th registration form.
+  const newKey = () => actionKey(`reg${++forms}`, {});
   let formKey = newKey();
   form.dataset.formKey = formKey;
   form.addEventListener('submit', async (ev) => {
