@@ -286,7 +286,7 @@ static enum xerr province_list(struct req *r, struct resp *w, const char *field,
 	const char *scope = arena_printf(r->arena, "%c:%llu:%s", r->who->is_api ? 'a' : 'u', (unsigned long long)r->who->user_id,
 					 strcmp(field, "records") == 0 ? "batch" : field);
 	cJSON *out = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(out, "results");
-	int ndone = 0, unchanged = 0, errors = 0, i = 0;
+	int ndone = 0, unchanged = 0, errors = 0, nreplayed = 0, unknown = 0, i = 0;
 	enum xerr fatal = XE_OK; /* the database failed on an item: it and the items after it are answered as not done */
 	const char *token = NULL;
 	const cJSON *it;
@@ -315,10 +315,12 @@ static enum xerr province_list(struct req *r, struct resp *w, const char *field,
 			char *txt = cJSON_PrintUnformatted(it);
 			sha_hex(txt, strlen(txt), sha);
 			if ((e = fn(r, &who, scope, it, key, sha, &replayed, &o))) {
-				if (i == 0 || (e != XE_UNAVAILABLE && e != XE_OUTCOME_UNKNOWN))
-					return e; /* nothing of the list was done (or a fault that is no outage): the request's error */
+				if (i == 0)
+					return e; /* nothing of the list was done: the request's error */
 				/* the items before this one are stored: answered as they are, this one and the rest as not done, so
-				 * a resend (the idempotency keys replay what was stored) is all the province needs */
+				 * a resend (the idempotency keys replay what was stored) is all the province needs; also for a fault
+				 * that is no outage (deadlock retries spent, an internal error: before, the request's 503 or 500
+				 * hid which items were stored) */
 				fatal = e;
 				memset(&o, 0, sizeof o);
 				o.status = "error";
@@ -330,17 +332,26 @@ static enum xerr province_list(struct req *r, struct resp *w, const char *field,
 					o.message = "Not known whether this item was stored: ask GET /api/v1/outcomes/{token}, or send it again"
 						    " with its idempotency key.";
 					o.message_zh = "无法确认本条是否已保存：可用 token 查询 GET /api/v1/outcomes/{token}，或带同一幂等键重新发送。";
-				} else {
+				} else if (e == XE_UNAVAILABLE) {
 					o.code = "unavailable";
 					o.message = "Not stored: the database is unavailable. Send it again.";
 					o.message_zh = "未保存：数据库暂时不可用。请重新发送。";
+				} else { /* its transaction was rolled back */
+					o.code = err_code(e);
+					o.message = arena_printf(r->arena, "Not stored: %s Send it again.", err_message_en(e));
+					o.message_zh = arena_printf(r->arena, "未保存：%s请重新发送。", err_message_zh(e));
 				}
 			}
 		}
-		const char *st = replayed ? "replayed" : o.status;
-		if (strcmp(st, done) == 0)
+		/* the summary adds up to the items: a replay (its status is the stored answer's) and an unknown outcome are
+		 * counted apart (a replay was counted as unchanged while its status said created) */
+		if (replayed)
+			nreplayed++;
+		else if (o.code && strcmp(o.code, "outcome_unknown") == 0)
+			unknown++;
+		else if (strcmp(o.status, done) == 0)
 			ndone++;
-		else if (strcmp(st, "error") == 0)
+		else if (strcmp(o.status, "error") == 0)
 			errors++;
 		else
 			unchanged++;
@@ -353,6 +364,8 @@ static enum xerr province_list(struct req *r, struct resp *w, const char *field,
 	cJSON_AddNumberToObject(sum, done, ndone);
 	cJSON_AddNumberToObject(sum, "unchanged", unchanged);
 	cJSON_AddNumberToObject(sum, "error", errors);
+	cJSON_AddNumberToObject(sum, "replayed", nreplayed);
+	cJSON_AddNumberToObject(sum, "outcome_unknown", unknown);
 	return resp_json(r, w, 200, out);
 }
 

@@ -1003,6 +1003,15 @@ const char *db_tx_token(const struct db *db)
 	return db->tx_token;
 }
 
+int db_tx_token_expired(const char *token)
+{
+	char t[9]; /* the creation time: the first 4 bytes, big-endian seconds (db_tx) */
+	memcpy(t, token, 8);
+	t[8] = 0;
+	unsigned long created = strtoul(t, NULL, 16);
+	return (long long)time(NULL) - (long long)created > DB_TX_TOKEN_KEEP_SECONDS - 60;
+}
+
 void db_tx_token_copy(struct db *to, const struct db *from)
 {
 	memcpy(to->tx_token, from->tx_token, sizeof to->tx_token);
@@ -1052,7 +1061,7 @@ static enum xerr tx_seal(struct db *db)
 static enum xerr commit_known(struct db *db)
 {
 	enum xerr e;
-	if (db->commit_fault >= 1 && db->commit_fault <= 3 && db->commit_fault_skip > 0) {
+	if (((db->commit_fault >= 1 && db->commit_fault <= 3) || db->commit_fault == 6) && db->commit_fault_skip > 0) {
 		db->commit_fault_skip--; /* test hook: this COMMIT goes through; a later one is lost */
 		e = db_commit(db);
 	} else if (db->commit_fault == 1) { /* test hook: the COMMIT reaches the server, its answer is lost */
@@ -1066,6 +1075,11 @@ static enum xerr commit_known(struct db *db)
 		db_rollback(db);
 		db_drop(db);
 		e = XE_UNAVAILABLE;
+	} else if (db->commit_fault == 6) { /* test hook: every COMMIT is refused as a deadlock (db_tx's retries are spent) */
+		db_rollback(db);
+		db->last_errno = ER_LOCK_DEADLOCK;
+		db->retry_sql = "COMMIT (test hook 6)";
+		return XE_RETRY;
 	} else if (db->commit_fault == 3) { /* test hook: the answer is lost and the server cannot be asked */
 		db->commit_fault = 0;
 		db_commit(db);

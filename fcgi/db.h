@@ -104,6 +104,12 @@ enum xerr db_begin_read_committed(struct db *db);
  * db_tx_token: the last attempt's token. db_tx_token_known: whether a token committed (tokens are kept a day); asking
  * settles it: it waits for a COMMIT still in flight, and a token found not committed can never commit afterwards. */
 const char *db_tx_token(const struct db *db);
+/* How long request tokens are kept (housekeeping removes older ones by the time each begins with). */
+#define DB_TX_TOKEN_KEEP_SECONDS 86400
+/* 1 when token (32 hex characters) began longer ago than can be answered: it may already be removed, so asking would
+ * answer "not committed" for a write that was (db_tx_token_known settles an absent token as lost). A minute's margin
+ * before DB_TX_TOKEN_KEEP_SECONDS. */
+int db_tx_token_expired(const char *token);
 /* A transaction run on a connection of its own (from) but answered on the request's (to): to's token becomes from's
  * last, so an outcome_unknown names the transaction that ran. */
 void db_tx_token_copy(struct db *to, const struct db *from);
@@ -113,8 +119,9 @@ enum xerr db_tx_token_known(struct db *db, const char *token, int *found);
 /* Test hook (XJ_TEST_HOOKS only): at the next COMMIT of db_tx lose the connection: 1 after the server committed,
  * 2 before it did, 3 after and the server cannot be asked; 4: no connection lost, but just before the request's
  * idempotency row the server rolls the transaction back unseen (a Galera brute-force abort whose error went unread,
- * issue 15); 5: the next INSERT outside a transaction runs and its answer is lost; 0 off. */
-void db_test_commit_fault(struct db *db, int mode, int skip); /* skip: COMMITs let through first (modes 1-3) */
+ * issue 15); 5: the next INSERT outside a transaction runs and its answer is lost; 6: every COMMIT is refused as a
+ * deadlock (XE_RETRY once db_tx's attempts are spent); 0 off. */
+void db_test_commit_fault(struct db *db, int mode, int skip); /* skip: COMMITs let through first (modes 1-3, 6) */
 /* The hook set on from (the request's connection) moves to to (a connection of its own for one transaction). */
 void db_test_commit_fault_move(struct db *to, struct db *from);
 enum xerr db_commit(struct db *db);

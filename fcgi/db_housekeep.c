@@ -13,10 +13,11 @@ static const struct db_sql Q_IDEM_WF = {
 	"DELETE FROM workflow_idempotency WHERE created_at < UTC_TIMESTAMP(6) - INTERVAL ? DAY LIMIT ?"};
 static const struct db_sql Q_IDEM_API = {
 	"DELETE FROM api_idem WHERE created_at < UTC_TIMESTAMP(6) - INTERVAL ? DAY LIMIT ?"};
-/* request tokens of committed transactions (issue 12 item 2): asked about right after a lost COMMIT; a day is ample.
+/* request tokens of committed transactions (issue 12 item 2): asked about after a lost COMMIT, kept
+ * DB_TX_TOKEN_KEEP_SECONDS (a day); an older one is answered 410, never "not committed" (api_outcome.c).
  * A token begins with its creation time (4 bytes, big-endian seconds: db.c), so a day's old ones are one key range. */
 static const struct db_sql Q_TX_TOKENS = {
-	"DELETE FROM tx_token WHERE token < UNHEX(CONCAT(LPAD(HEX(UNIX_TIMESTAMP() - 86400), 8, '0'), REPEAT('0', 24)))"
+	"DELETE FROM tx_token WHERE token < UNHEX(CONCAT(LPAD(HEX(UNIX_TIMESTAMP() - ?), 8, '0'), REPEAT('0', 24)))"
 	" ORDER BY token LIMIT ?"};
 static const struct db_sql Q_JOBS_DUE = {
 	"SELECT id FROM import_job WHERE finished_at < UTC_TIMESTAMP(6) - INTERVAL ? DAY AND file_purged_at IS NULL"
@@ -39,7 +40,7 @@ enum xerr db_hk_idem(struct db *db, long days, long limit, unsigned long long *n
 		e = db_exec(db, NULL, &Q_IDEM_API, DB_ARGS(DBI(days), DBI(limit)), NULL, &b, NULL);
 	unsigned long long t = 0;
 	if (e == XE_OK)
-		e = db_exec(db, NULL, &Q_TX_TOKENS, DB_ARGS(DBI(limit)), NULL, &t, NULL);
+		e = db_exec(db, NULL, &Q_TX_TOKENS, DB_ARGS(DBI(DB_TX_TOKEN_KEEP_SECONDS), DBI(limit)), NULL, &t, NULL);
 	*n = a + b + t;
 	return e;
 }

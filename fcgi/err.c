@@ -26,6 +26,7 @@ static const struct { int status; const char *code, *en, *zh; } table[XE__COUNT]
 	[XE_OUTCOME_UNKNOWN] = {503, "outcome_unknown",
 				"The connection to the database was lost while saving: whether it was saved is not known yet. Ask GET /api/v1/outcomes/{token} with the token before sending it again.",
 				"保存时与数据库的连接中断，暂时无法确定是否已保存。请稍后用本次的 token 查询结果，再决定是否重新提交。"},
+	[XE_GONE] = {410, "gone", "This is no longer kept.", "该记录已超过保存期限，无法查询。"},
 };
 
 int err_status(enum xerr e) { assert(e >= 0 && e < XE__COUNT); return table[e].status; }

@@ -24,6 +24,7 @@ enum xerr {
 	XE_UNAVAILABLE,        /* 503 database unreachable */
 	XE_RETRY,              /* internal: deadlock or lock wait timeout, retry the transaction */
 	XE_OUTCOME_UNKNOWN,    /* 503 the connection was lost at COMMIT and the outcome cannot be known now (issue 12) */
+	XE_GONE,               /* 410 what was asked about is no longer kept (a request token past its retention) */
 	XE__COUNT
 };
 

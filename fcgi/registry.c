@@ -269,6 +269,32 @@ struct one_ctx {
 	struct reg_outcome *out;
 };
 
+/* R29: an idempotency key already stored answers the item: the stored answer when the item is the same (*replayed),
+ * idempotency_key_reused when not. *answered 1 then. Run inside the item's transaction (the race of two sends) and
+ * before anything else is checked: a resend after a timeout must replay what was stored, also when the record or its
+ * school changed since (a "verified" result gives the record its G number, so its L number is no longer found; a
+ * school may close or merge). what: "record" or "result", for the message. */
+static enum xerr idem_answer(struct db *db, struct arena *a, const char *scope, const char *key, const char *req_sha,
+			     const char *what, const char **replayed, struct reg_outcome *o, int *answered)
+{
+	int found = 0;
+	const char *sha = NULL, *res = NULL;
+	*answered = 0;
+	if (!key)
+		return XE_OK;
+	enum xerr e = db_reg_idem_get(db, a, scope, key, &found, &sha, &res);
+	if (e != XE_OK || !found)
+		return e;
+	*answered = 1;
+	if (strcmp(sha, req_sha) != 0)
+		outcome_error(o, XE_CONFLICT, "idempotency_key", "idempotency_key_reused",
+			      arena_printf(a, "This idempotency key was already used with a different %s.", what),
+			      strcmp(what, "result") == 0 ? "该幂等键已用于另一条结果。" : "该幂等键已用于另一条记录。");
+	else
+		*replayed = res;
+	return XE_OK;
+}
+
 static enum xerr one_tx(struct db *db, void *vc)
 {
 	struct one_ctx *c = vc;
@@ -279,21 +305,10 @@ static enum xerr one_tx(struct db *db, void *vc)
 	o->student_no[0] = 0;
 	o->nproblems = 0;
 	*c->replayed = NULL;
-	if (c->idem_key) {
-		int found = 0;
-		const char *sha = NULL, *res = NULL;
-		if ((e = db_reg_idem_get(db, c->a, c->idem_scope, c->idem_key, &found, &sha, &res)) != XE_OK)
-			return e;
-		if (found) {
-			if (strcmp(sha, c->req_sha) != 0)
-				outcome_error(o, XE_CONFLICT, "idempotency_key", "idempotency_key_reused",
-					      "This idempotency key was already used with a different record.",
-					      "该幂等键已用于另一条记录。");
-			else
-				*c->replayed = res;
-			return XE_OK;
-		}
-	}
+	int answered;
+	if ((e = idem_answer(db, c->a, c->idem_scope, c->idem_key, c->req_sha, "record", c->replayed, o, &answered)) != XE_OK ||
+	    answered)
+		return e;
 	if (c->identity_check) {
 		size_t n = 0;
 		struct reg_stored *cand;
@@ -389,9 +404,13 @@ enum xerr registry_register(struct db *db, struct arena *a, const struct reg_act
 	if (!replayed)
 		replayed = &dummy;
 	*replayed = NULL;
+	int answered;
+	enum xerr e = idem_answer(db, a, idem_scope, idem_key, req_sha, "record", replayed, out, &answered);
+	if (e != XE_OK || answered)
+		return e; /* a resend is answered first (idem_answer); one_tx asks again in its transaction */
 	if (validate(in, rec, out))
 		return XE_OK;
-	enum xerr e = school_for(db, a, who, rec->school_code, &school, out, &ok);
+	e = school_for(db, a, who, rec->school_code, &school, out, &ok);
 	if (e != XE_OK || !ok)
 		return e;
 	struct one_ctx c = {a, who, rec, &school, source, idem_scope, idem_key, req_sha, identity_check, replayed, out};
@@ -417,20 +436,10 @@ static enum xerr res_tx(struct db *db, void *vc)
 	o->status = NULL;
 	o->nproblems = 0;
 	*c->replayed = NULL;
-	if (c->idem_key) {
-		int found = 0;
-		const char *sha = NULL, *res = NULL;
-		if ((e = db_reg_idem_get(db, c->a, c->idem_scope, c->idem_key, &found, &sha, &res)) != XE_OK)
-			return e;
-		if (found) {
-			if (strcmp(sha, c->req_sha) != 0)
-				outcome_error(o, XE_CONFLICT, "idempotency_key", "idempotency_key_reused",
-					      "This idempotency key was already used with a different result.", "该幂等键已用于另一条结果。");
-			else
-				*c->replayed = res;
-			return XE_OK;
-		}
-	}
+	int answered;
+	if ((e = idem_answer(db, c->a, c->idem_scope, c->idem_key, c->req_sha, "result", c->replayed, o, &answered)) != XE_OK ||
+	    answered)
+		return e;
 	uint64_t batch = 0;
 	int changed = 0;
 	if ((e = db_reg_batch_new(db, "register_result", c->who->user_id, c->who->role, &batch)) != XE_OK)
@@ -463,6 +472,10 @@ enum xerr registry_register_result(struct db *db, struct arena *a, const struct 
 	if (!replayed)
 		replayed = &dummy;
 	*replayed = NULL;
+	int answered;
+	enum xerr e = idem_answer(db, a, idem_scope, idem_key, req_sha, "result", replayed, out, &answered);
+	if (e != XE_OK || answered)
+		return e; /* a resend is answered first, before its record is looked up (res_tx asks again) */
 	const char *stored = NULL;
 	char newno[19] = "";
 	if (!result || !(strcmp(result, "verified") == 0 || strcmp(result, "not_exist") == 0 ||
@@ -497,7 +510,7 @@ enum xerr registry_register_result(struct db *db, struct arena *a, const struct 
 	uint64_t sid = 0;
 	const char *type = NULL, *num = NULL, *status = NULL;
 	struct principal scope;
-	enum xerr e = db_reg_find_student(db, a, registry_scope(who, &scope), student_id, student_no, school_code, id_number ? idbuf : NULL, &sid,
+	e = db_reg_find_student(db, a, registry_scope(who, &scope), student_id, student_no, school_code, id_number ? idbuf : NULL, &sid,
 					  &type, &num, &status);
 	if (e != XE_OK)
 		return e;

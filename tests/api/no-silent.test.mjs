@@ -148,6 +148,8 @@ test('issue 12.6 every status nginx produces itself answers the one JSON error s
 // ---------- item 2: an outcome that is not known is not guessed (test hook X-Test-Commit-Fault, XJ_TEST_HOOKS=1)
 const students = (n) => sqlCount(`SELECT COUNT(*) FROM student WHERE id_number='${n}'`);
 const fault = (mode) => ({ headers: { 'x-test-commit-fault': String(mode) } });
+/** A request token made at unix time `sec` (it begins with it, 4 bytes big-endian), the rest `fill` repeated. */
+const tokenAt = (sec, fill) => Math.floor(sec).toString(16).padStart(8, '0') + fill.repeat(12);
 
 test('issue 12.2 a connection lost after the server committed: the token is looked up, the write is not run again', async () => {
   const c = await as('clerk_a');
@@ -178,8 +180,9 @@ test('issue 12.2 an outcome that cannot be known is 503 outcome_unknown with the
   assert.equal(ask.status, 200, ask.text);
   assert.deepEqual(ask.body, { token: r.body.error.token, committed: true });
   assert.equal(students(rec.id_number), 1, 'stored once');
-  const never = await c.get(`/api/v1/outcomes/${'0'.repeat(32)}`);
-  assert.deepEqual(never.body, { token: '0'.repeat(32), committed: false });
+  const unknown = tokenAt(Date.now() / 1000, 'e1');
+  const never = await c.get(`/api/v1/outcomes/${unknown}`);
+  assert.deepEqual(never.body, { token: unknown, committed: false });
   assertError(await c.get('/api/v1/outcomes/xyz'), 422, 'invalid');
   assertError(await http('GET', `/api/v1/outcomes/${'0'.repeat(32)}`), 401, 'unauthenticated');
 });
@@ -209,12 +212,13 @@ test('issue 12.2 request tokens are kept a day: housekeeping removes older ones 
   const old = hex(now - 2 * 86400) + 'a'.repeat(24), fresh = hex(now - 3600) + 'b'.repeat(24);
   sql(`INSERT INTO tx_token (token) VALUES (UNHEX('${old}')), (UNHEX('${fresh}'))`);
   const c = await as('clerk_a');
-  assert.equal((await c.get(`/api/v1/outcomes/${old}`)).body.committed, true);
+  assertError(await c.get(`/api/v1/outcomes/${old}`), 410, 'gone'); // past its retention: never answered either way
   const secrets = Object.fromEntries(readFileSync(`${V}/secrets.env`, 'utf8').trim().split('\n').map((l) => l.split('=')));
   execFileSync(`${process.env.XJ_BUILD}/xueji`, ['--housekeep'], {
     encoding: 'utf8', env: { ...process.env, XJ_DB_SOCKET: `${V}/run/db.sock`, XJ_DB_PASSWORD: secrets.XJ_DB_PASSWORD, XJ_DATA_DIR: `${V}/data` },
   });
-  assert.equal((await c.get(`/api/v1/outcomes/${old}`)).body.committed, false, 'a token over a day old is gone');
+  assert.equal(sqlCount(`SELECT COUNT(*) FROM tx_token WHERE token = UNHEX('${old}')`), 0, 'a token over a day old is gone');
+  assertError(await c.get(`/api/v1/outcomes/${old}`), 410, 'gone');
   assert.equal((await c.get(`/api/v1/outcomes/${fresh}`)).body.committed, true, 'a recent one is kept');
   // a token the service makes begins with the time it was made
   const r = await c.post('/api/v1/students', record(SCHOOLS.a), fault(3));
@@ -312,4 +316,18 @@ test('issue 12.2 an account, a system credential and a revocation commit with th
   assert.equal(sqlCount(`SELECT COUNT(*) FROM api_credential WHERE id = ${cid} AND revoked_at IS NOT NULL`), 1);
   assert.equal((await admin.req('DELETE', `/api/v1/credentials/${cid}`)).status, 204, 'revoking it again changes nothing');
   assert.equal(seclog(`event = 'credential_revoked' AND target_credential_id = ${cid}`).length, 1, 'logged once');
+});
+
+test('issue 12.2 a token older than the day tokens are kept is answered 410 gone, never "not committed, send it again"', async () => {
+  // before: an expired token was settled as lost and answered committed: false, although its write may have committed
+  const c = await as('clerk_a');
+  const old = tokenAt(Date.now() / 1000 - 86400 - 5, 'ab');
+  const r = await c.get(`/api/v1/outcomes/${old}`);
+  assertError(r, 410, 'gone');
+  assert.equal(r.body.error.field, 'token');
+  assert.match(r.body.error.message_en, /older than the day tokens are kept/);
+  assert.match(r.body.error.message, /不要直接重新提交/);
+  assert.equal(sqlCount(`SELECT COUNT(*) FROM tx_token WHERE token = UNHEX('${old}')`), 0, 'nothing settled');
+  const today = tokenAt(Date.now() / 1000 - 3600, 'cd'); // an hour old: answered as before
+  assert.deepEqual((await c.get(`/api/v1/outcomes/${today}`)).body, { token: today, committed: false });
 });

@@ -22,7 +22,7 @@ test('R29 a batch answers each record on its own: created, unchanged, error', as
   assert.equal(c.status, 'error', 'a school of another province is outside the credential\'s scope');
   assert.equal(c.error.field, 'school_code');
   assert.equal(d.status, 'error');
-  assert.deepEqual(r.body.summary, { created: 1, unchanged: 0, error: 3 });
+  assert.deepEqual(r.body.summary, { created: 1, unchanged: 0, error: 3, replayed: 0, outcome_unknown: 0 });
   assert.deepEqual(r.body.results.map((x) => x.index), [0, 1, 2, 3]);
   // the same record again: unchanged (the school already holds a live record with that ID number)
   const before = count();
@@ -214,7 +214,7 @@ test('issue 12.2 R29 a batch whose database fails part-way answers what it store
   assert.equal(d.status, 'error');
   assert.equal(d.error.reason, 'not_tried');
   assert.equal(d.idempotency_key, `${tag}-3`);
-  assert.deepEqual(r.body.summary, { created: 2, unchanged: 0, error: 2 });
+  assert.deepEqual(r.body.summary, { created: 2, unchanged: 0, error: 1, replayed: 0, outcome_unknown: 1 }, 'the counts add up to the items');
   const ask = await p.get(`/api/v1/outcomes/${c.error.token}`);
   assert.deepEqual(ask.body, { token: c.error.token, committed: true }, 'the hook let that COMMIT through');
   assert.equal(sqlCount(`SELECT COUNT(*) FROM student WHERE id_number IN ('${recs[3].id_number}')`), 0, 'the last was not tried');
@@ -222,8 +222,48 @@ test('issue 12.2 R29 a batch whose database fails part-way answers what it store
   const again = await p.post('/api/v1/students/batch', { records: recs });
   assert.deepEqual(again.body.results.map((x) => x.replayed ?? false), [true, true, true, false]);
   assert.equal(again.body.results[3].status, 'created');
+  assert.deepEqual(again.body.summary, { created: 1, unchanged: 0, error: 0, replayed: 3, outcome_unknown: 0 },
+    'a replay is counted as one (it was counted unchanged while its status said created)');
   for (const x of recs) assert.equal(sqlCount(`SELECT COUNT(*) FROM student WHERE id_number = '${x.id_number}'`), 1);
   // a failure on the first item is still the request's error (nothing of the list was done)
   const first = await p.post('/api/v1/students/batch', { records: [record(SCHOOLS.a2)] }, { headers: { 'x-test-commit-fault': '3' } });
   assertError(first, 503, 'outcome_unknown');
+});
+
+test('issue 12.2 R29 a batch item whose transaction keeps failing for another cause than an outage (deadlock retries spent) is answered per item: the items before as stored, this one not stored, the rest not tried', async () => {
+  // before: the request's 503 for the whole list, although its first record was stored (hook "6:1": one COMMIT goes
+  // through, then every COMMIT is refused as a deadlock)
+  const p = await province('13');
+  const tag = `busy-${Date.now()}-${Math.random()}`;
+  const recs = [0, 1, 2].map((k) => ({ ...record(SCHOOLS.a2), idempotency_key: `${tag}-${k}` }));
+  const r = await p.post('/api/v1/students/batch', { records: recs }, { headers: { 'x-test-commit-fault': '6:1' } });
+  assert.equal(r.status, 200, r.text);
+  const [a, b, c] = r.body.results;
+  assert.equal(a.status, 'created');
+  assert.equal(b.status, 'error');
+  assert.equal(b.error.code, 'unavailable');
+  assert.match(b.error.message_en, /^Not stored: The service is busy; try again\. Send it again\.$/);
+  assert.equal(c.error.reason, 'not_tried');
+  assert.deepEqual(r.body.summary, { created: 1, unchanged: 0, error: 2, replayed: 0, outcome_unknown: 0 });
+  assert.deepEqual(recs.map((x) => sqlCount(`SELECT COUNT(*) FROM student WHERE id_number = '${x.id_number}'`)), [1, 0, 0]);
+  const again = await p.post('/api/v1/students/batch', { records: recs });
+  assert.deepEqual(again.body.summary, { created: 2, unchanged: 0, error: 0, replayed: 1, outcome_unknown: 0 });
+});
+
+test('R29 R10 a register result resent with its idempotency key after "verified" replays its answer, though the record\'s L number became its G number', async () => {
+  // before: the resend looked the record up by the L number first and answered not_found (the key was read only later)
+  const s = await register('clerk_a', record(SCHOOLS.a));
+  assert.match(s.student_no, /^L/);
+  const item = { student_no: s.student_no, result: 'verified', idempotency_key: `resend-${Date.now()}-${Math.random()}` };
+  const first = await result(item);
+  assert.equal(first.status, 'applied');
+  assert.equal(first.student_no, 'G' + s.student.id_number);
+  const again = await result(item);
+  assert.equal(again.replayed, true, JSON.stringify(again));
+  assert.equal(again.status, 'applied');
+  assert.equal(again.student_id, s.student_id);
+  assert.equal(again.student_no, 'G' + s.student.id_number);
+  // the same key with another result is still refused, before any look-up
+  const other = await result({ ...item, result: 'not_exist' });
+  assert.equal(other.error.reason, 'idempotency_key_reused');
 });
