@@ -1814,8 +1814,12 @@ enum xerr db_reg_find_student(struct db *db, struct arena *a, const struct princ
 		e = db_exec(db, a, &Q_FIND_NO[k], DB_ARGS(DBS(student_no), scope_arg(who)), &rs, NULL, NULL);
 	else
 		e = db_exec(db, a, &Q_FIND_SCH[k], DB_ARGS(DBS(school_code), DBS(id_number), scope_arg(who)), &rs, NULL, NULL);
-	if (e != XE_OK || rs.n != 1)
-		return e; /* none, or ambiguous (two live records of one school with that number): not found */
+	if (e != XE_OK || rs.n == 0)
+		return e;
+	if (rs.n > 1) { /* two live records of one school with that number (a duplicate the school handles) */
+		*found = UINT64_MAX;
+		return XE_OK;
+	}
 	*found = (uint64_t)db_get_int(&rs, 0, 0);
 	*id_type = db_get(&rs, 0, 1);
 	*id_number_out = db_get(&rs, 0, 2);

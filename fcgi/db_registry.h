@@ -223,7 +223,8 @@ enum xerr db_reg_set_verify(struct db *db, uint64_t student_id, const char *resu
 /* The student number of a record (NULL if none). */
 enum xerr db_reg_student_no(struct db *db, struct arena *a, uint64_t id, const char **no);
 /* Find a student for a register result within scope: by id, by student number, or by school code + ID number.
- * *id 0 when none; fills the record's id_type, id_number, status into the arena strings. */
+ * *found 0 when none, UINT64_MAX when school code + ID number name two live records (ambiguous); fills the record's
+ * id_type, id_number, status into the arena strings. */
 enum xerr db_reg_find_student(struct db *db, struct arena *a, const struct principal *who, uint64_t id, const char *student_no,
 			      const char *school_code, const char *id_number, uint64_t *found, const char **id_type,
 			      const char **id_number_out, const char **status);

@@ -519,6 +519,13 @@ enum xerr registry_register_result(struct db *db, struct arena *a, const struct 
 			      "您的管辖范围内没有这条记录。");
 		return XE_OK;
 	}
+	if (sid == UINT64_MAX) { /* was answered not_found: the records the system exists for (R7) could not be named so */
+		outcome_error(out, XE_CONFLICT, "id_number", "ambiguous",
+			      "Two live records of this school have this ID number (a duplicate being handled): name the record by"
+			      " student_id or student_no.",
+			      "本校有两条在籍学籍使用该证件号码（重复学籍处理中）：请用 student_id 或 student_no 指明记录。");
+		return XE_OK;
+	}
 	if (!type || strcmp(type, "1") != 0 || !num) {
 		outcome_error(out, XE_VALIDATION, "student_id", "not_resident_id",
 			      "The record has no resident ID number: the population register does not apply.",

@@ -267,3 +267,17 @@ test('R29 R10 a register result resent with its idempotency key after "verified"
   const other = await result({ ...item, result: 'not_exist' });
   assert.equal(other.error.reason, 'idempotency_key_reused');
 });
+
+test('R10 R7 a register result naming school code + ID number that two live records of the school share is answered ambiguous, naming the field, not "no such record"', async () => {
+  const x = await register('clerk_a', record(SCHOOLS.a));
+  const y = await register('clerk_a', sameId(x, SCHOOLS.a));
+  assert.notEqual(y.student_id, x.student_id, 'two live records of one school with one ID number');
+  const r = await result({ school_code: SCHOOLS.a.code, id_number: x.student.id_number, result: 'verified' });
+  assert.equal(r.status, 'error');
+  assert.equal(r.error.reason, 'ambiguous', JSON.stringify(r));
+  assert.equal(r.error.field, 'id_number');
+  assert.match(r.error.message_en, /name the record by student_id or student_no/);
+  assert.equal(sqlCount(`SELECT COUNT(*) FROM student WHERE id IN (${x.student_id}, ${y.student_id}) AND verify_state <> 'unverified'`), 0, 'nothing set');
+  const one = await result({ student_id: y.student_id, result: 'not_exist' });
+  assert.equal(one.status, 'applied');
+});
