@@ -1578,12 +1578,13 @@ enum xerr api_wf_group_deadline(struct req *r, struct resp *w)
 struct feed_seq {
 	struct arena *a;
 	const char *province;
+	long long last; /* the province's last sequence number */
 };
 
 static enum xerr feed_seq_tx(struct db *db, void *ctx)
 {
 	struct feed_seq *f = ctx;
-	return db_wf_feed_sequence(db, f->a, f->province);
+	return db_wf_feed_sequence(db, f->a, f->province, &f->last);
 }
 
 enum xerr api_wf_feed(struct req *r, struct resp *w)
@@ -1613,9 +1614,15 @@ enum xerr api_wf_feed(struct req *r, struct resp *w)
 	}
 	if ((e = req_query_int(r, w, "limit", 1, 1000, 100, &limit)))
 		return e;
-	struct feed_seq f = {r->arena, province};
+	struct feed_seq f = {r->arena, province, 0};
 	if ((e = db_tx(r->db, feed_seq_tx, &f)))
 		return e;
+	/* a cursor past the feed's end is not "nothing new": the registry was restored to an earlier moment (make restore)
+	 * and the numbers after its end will be given to other events, which that cursor would skip in silence */
+	if (cursor > f.last)
+		return resp_error_zh(r, w, XE_CONFLICT, "cursor",
+				     arena_printf(r->arena, "该游标超出了本省变更流的末尾（最后一条为 %lld）：系统已恢复到更早的时刻。您此前收到的序号大于 %lld 的事件已作废，请从游标 %lld 继续读取。", f.last, f.last, f.last),
+				     arena_printf(r->arena, "This cursor is past the end of the province's feed (its last event is %lld): the registry was restored to an earlier moment. Events numbered after %lld that you received before are void; continue from cursor %lld.", f.last, f.last, f.last));
 	struct db_rows rs;
 	if ((e = db_wf_feed_read(r->db, r->arena, province, cursor, (int)limit, &rs)))
 		return e;

@@ -920,15 +920,17 @@ enum xerr db_wf_overdue(struct db *db, struct arena *a, const struct principal *
 	}
 }
 
-enum xerr db_wf_feed_sequence(struct db *db, struct arena *a, const char *province)
+enum xerr db_wf_feed_sequence(struct db *db, struct arena *a, const char *province, long long *last_seq)
 {
 	struct db_rows rs;
+	*last_seq = 0;
 	enum xerr e = db_exec(db, NULL, &Q_FEED_SEQ_ENSURE, DB_ARGS(DBS(province)), NULL, NULL, NULL);
 	if (e == XE_OK)
 		e = db_exec(db, a, &Q_FEED_SEQ_LOCK, DB_ARGS(DBS(province)), &rs, NULL, NULL);
 	if (e != XE_OK)
 		return e;
 	long long last = rs.n ? db_get_int(&rs, 0, 0) : 0;
+	*last_seq = last;
 	e = db_exec(db, a, &Q_FEED_PENDING, DB_ARGS(DBS(province)), &rs, NULL, NULL);
 	if (e != XE_OK || rs.n == 0)
 		return e;
@@ -941,6 +943,8 @@ enum xerr db_wf_feed_sequence(struct db *db, struct arena *a, const char *provin
 		e = db_exec(db, NULL, &Q_FEED_DROP, DB_ARGS(DBS(province), DBI(upto)), NULL, NULL, NULL);
 	if (e == XE_OK)
 		e = db_exec(db, NULL, &Q_FEED_SEQ_SET, DB_ARGS(DBI(last + (long long)moved), DBS(province)), NULL, NULL, NULL);
+	if (e == XE_OK)
+		*last_seq = last + (long long)moved;
 	return e;
 }
 

@@ -173,8 +173,9 @@ enum xerr db_wf_reminders(struct db *db, struct arena *a, uint32_t unit_id, cons
 
 /* R29 feed of a province: sequence the committed queue, then read events with seq > cursor.
  * Columns: seq, history_id, created_at, group_id, member_id, student_id, actor_role, action,
- * state_before, state_after, reason, evidence_ids, group_type, group_state, student_no, school_code. */
-enum xerr db_wf_feed_sequence(struct db *db, struct arena *a, const char *province);
+ * state_before, state_after, reason, evidence_ids, group_type, group_state, student_no, school_code.
+ * db_wf_feed_sequence: *last the province's last sequence number afterwards. */
+enum xerr db_wf_feed_sequence(struct db *db, struct arena *a, const char *province, long long *last_seq);
 enum xerr db_wf_feed_read(struct db *db, struct arena *a, const char *province, long long cursor, int limit,
 			  struct db_rows *rows);
 

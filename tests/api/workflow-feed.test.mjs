@@ -181,3 +181,17 @@ test('holidays are readable by every user', async () => {
   assertError(await (await login(CLERK.a)).get('/api/v1/holidays?year=abc'), 422, 'invalid');
   assertError(await (await login(CLERK.a)).put('/api/v1/holidays', { year: 2026, days: [] }), 403, 'forbidden');
 });
+
+test('R29 feed: a cursor past the feed\'s end (the registry restored to an earlier moment) is refused saying where the feed ends, not answered "nothing new"', async () => {
+  // before: answered 200 with no events and the same cursor back; after a restore, the numbers after the end go to
+  // new events, which such a cursor skips in silence
+  const c = await login('prov_13');
+  const { cursor } = await drain(c, null);
+  const end = Number(cursor);
+  const r = await c.get(`/api/v1/feed?cursor=${end + 500}`);
+  assertError(r, 409, 'conflict');
+  assert.equal(r.body.error.field, 'cursor');
+  assert.match(r.body.error.message_en, new RegExp(`its last event is ${end}\\b.*continue from cursor ${end}\\.`));
+  const at = await c.get(`/api/v1/feed?cursor=${end}`);
+  assert.equal(at.status, 200, 'the end itself is a cursor like any other');
+});
