@@ -48,9 +48,30 @@ static enum xerr fields_from_json(struct req *r, struct resp *w, const cJSON *ob
 	return XE_OK;
 }
 
-/* Same, but for a batch record: the problem goes into the outcome instead of the response. */
+/* Same, but for a batch record: the problem goes into the outcome instead of the response. A key that is no field
+ * of a record (nor idempotency_key) is refused, naming it: a misspelt field ("enroll_date") was dropped in silence and
+ * the record stored without it. */
 static int fields_from_record(struct arena *a, const cJSON *obj, struct student_in *in, struct reg_outcome *o)
 {
+	const cJSON *k;
+	cJSON_ArrayForEach(k, obj)
+	{
+		int known = strcmp(k->string, "idempotency_key") == 0;
+		for (int f = 0; f < SF__COUNT && !known; f++)
+			known = strcmp(k->string, student_field_json((enum student_field)f)) == 0;
+		if (!known) {
+			const char *name = json_utf8_chars(k->string) <= 64 ? k->string : "(a key of over 64 characters)";
+			memset(o, 0, sizeof *o);
+			o->status = "error";
+			o->err = XE_VALIDATION;
+			o->field = arena_strdup(a, name);
+			o->code = "unknown_field";
+			o->message = arena_printf(a, "%s is not a field of a record: nothing of it was stored (the fields are those of the"
+						     " import template, in English: see the OpenAPI's StudentInput).", name);
+			o->message_zh = arena_printf(a, "%s 不是学籍记录的字段：本条未保存（字段见接口文档 StudentInput）。", name);
+			return -1;
+		}
+	}
 	for (int f = 0; f < SF__COUNT; f++) {
 		const char *name = student_field_json((enum student_field)f);
 		const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, name);

@@ -281,3 +281,21 @@ test('R10 R7 a register result naming school code + ID number that two live reco
   const one = await result({ student_id: y.student_id, result: 'not_exist' });
   assert.equal(one.status, 'applied');
 });
+
+test('R29 a batch record with a key that is no field of a record (a misspelt one) is refused naming it, nothing of it stored; the others of the list are not held up', async () => {
+  // before: the unknown key was dropped in silence and the record stored without what it meant to say
+  const p = await province('13');
+  const bad = { ...record(SCHOOLS.a2), enroll_date: '2024-09-01' };
+  const good = record(SCHOOLS.a2);
+  const r = await p.post('/api/v1/students/batch', { records: [bad, good] });
+  assert.equal(r.status, 200, r.text);
+  const [a, b] = r.body.results;
+  assert.equal(a.status, 'error');
+  assert.equal(a.error.reason, 'unknown_field');
+  assert.equal(a.error.field, 'enroll_date');
+  assert.match(a.error.message_en, /^enroll_date is not a field of a record/);
+  assert.equal(sqlCount(`SELECT COUNT(*) FROM student WHERE id_number = '${bad.id_number}'`), 0, 'nothing stored');
+  assert.equal(b.status, 'created');
+  const long = await p.post('/api/v1/students/batch', { records: [{ ...record(SCHOOLS.a2), ['键'.repeat(200)]: 1 }] });
+  assert.equal(long.body.results[0].error.field, '(a key of over 64 characters)');
+});
