@@ -283,12 +283,14 @@ static cJSON *batch_item(int index, const char *key, const struct reg_outcome *o
 }
 
 /* One item of a provincial list (R29): fills o, *key and *replayed; returns only a fatal error (the item's own
- * errors go into o). sha is the item's canonical JSON hash, for its idempotency key. */
+ * errors go into o). sha is the hash of the item's JSON as received (key order included, as the OpenAPI says), for
+ * its idempotency key. */
 typedef enum xerr (*list_item_fn)(struct req *r, const struct reg_actor *who, const char *scope, const cJSON *item,
 				  const char *key, const char *sha, const char **replayed, struct reg_outcome *o);
 
 /* A list a provincial system sends (records, register results): each item answered on its own, in order, then a
- * summary {<done>, unchanged, error}. field names the array; done is the status that counts as done. */
+ * summary {<done>, unchanged, error, replayed, outcome_unknown} that adds up to the items. field names the array; done
+ * is the status that counts as done. */
 static enum xerr province_list(struct req *r, struct resp *w, const char *field, const char *noun, const char *noun_zh,
 			       int max, const char *done, list_item_fn fn)
 {
