@@ -111,20 +111,52 @@ static int read_one(struct setting *s)
 
 extern char **environ;
 
+/* Edit distance of a[0..n) and b, capped: a misspelt setting is within 2 of its name. */
+static size_t distance(const char *a, size_t n, const char *b)
+{
+	size_t m = strlen(b), row[64];
+	if (n >= 63 || m >= 63)
+		return 99;
+	for (size_t j = 0; j <= m; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= n; i++) {
+		size_t diag = row[0];
+		row[0] = i;
+		for (size_t j = 1; j <= m; j++) {
+			size_t up = row[j], best = diag + (a[i - 1] != b[j - 1]);
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			diag = up;
+			row[j] = best;
+		}
+	}
+	return row[m];
+}
+
 int config_load(void)
 {
 	int bad = 0;
 	for (size_t i = 0; i < NT; i++)
 		bad |= read_one(&T[i]);
-	for (char **e = environ; e && *e; e++) { /* a name nobody reads is a mistyped one (or another tool's) */
+	/* an XJ_* name nobody reads but within two letters of a setting is a mistyped one (other XJ_* names belong to other
+	 * tools, e.g. the tests' XJ_ROOT) */
+	for (char **e = environ; e && *e; e++) {
 		const char *eq = strchr(*e, '=');
 		if (strncmp(*e, "XJ_", 3) != 0 || !eq)
 			continue;
-		int known = 0;
-		for (size_t i = 0; i < NT && !known; i++)
-			known = strlen(T[i].name) == (size_t)(eq - *e) && strncmp(T[i].name, *e, (size_t)(eq - *e)) == 0;
-		if (!known)
-			fprintf(stderr, "xueji: warning: %.*s is not a setting of xueji (xueji --settings lists them)\n", (int)(eq - *e), *e);
+		size_t n = (size_t)(eq - *e), d;
+		const char *near = NULL;
+		for (size_t i = 0; i < NT; i++)
+			if ((d = distance(*e, n, T[i].name)) == 0) {
+				near = NULL;
+				break;
+			} else if (d <= 2 && !near)
+				near = T[i].name;
+		if (near)
+			fprintf(stderr, "xueji: warning: %.*s is not a setting of xueji: did you mean %s? (xueji --settings lists them)\n",
+				(int)n, *e, near);
 	}
 	loaded = 1;
 	cfg.listen = config_str("XJ_LISTEN");

@@ -29,8 +29,8 @@ struct config {
 extern struct config cfg;
 /* Reads and checks every setting once: a value that is not of its kind or outside its range is reported on stderr,
  * naming the variable, its value and what it allows, and config_load returns -1 (the caller stops: a mistyped value
- * is never replaced by the default in silence). An XJ_* variable the table does not know is reported as a warning
- * (a mistyped name). An empty value is the default. 0 when every value is good. */
+ * is never replaced by the default in silence). An XJ_* variable the table does not know but within two letters of
+ * a setting is reported as a warning (a mistyped name). An empty value is the default. 0 when every value is good. */
 int config_load(void);
 /* A setting's value (config_load's, else the table's default). name must be in the table (assert). Strings are the
  * environment's or the table's (never freed); NULL when a string setting has no default. */

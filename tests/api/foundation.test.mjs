@@ -227,7 +227,8 @@ test('settings: README\'s configuration table is `xueji --settings` (one table o
   }
   const typo = bad({ XJ_DUE_WORKNG_DAYS: '3' });
   assert.equal(typo.status, 0, 'an unknown name does not stop it');
-  assert.match(typo.stderr, /warning: XJ_DUE_WORKNG_DAYS is not a setting/);
+  assert.match(typo.stderr, /warning: XJ_DUE_WORKNG_DAYS is not a setting of xueji: did you mean XJ_DUE_WORKING_DAYS\?/);
+  assert.equal(bad({ XJ_ROOT: '/x' }).stderr, '', 'another tool\'s XJ_ name is not a setting\'s typo');
   const good = bad({ XJ_SUSPECT_THRESHOLD: '650', XJ_THREADS: '' });
   assert.equal(good.status, 0, good.stderr);
   assert.equal(good.stderr, '');
