@@ -335,18 +335,31 @@ export function pagedList(o) {
 }
 
 /**
- * A modal dialog (native <dialog>: focus stays inside, Esc cancels). Resolves true on OK.
- * @param {{title: string, body?: Node|string, ok?: string, danger?: boolean}} o @returns {Promise<boolean>}
+ * A modal dialog (native <dialog>: focus stays inside, Esc cancels). Resolves true on OK. check, when given, runs on OK:
+ * a text it returns (or resolves to) is said inside the dialog, which stays open (nothing is done until it is answered).
+ * @param {{title: string, body?: Node|string, ok?: string, danger?: boolean, check?: () => (string|Promise<string>)}} o
+ * @returns {Promise<boolean>}
  */
 export function confirmDialog(o) {
   return new Promise((resolve) => {
     const ok = h('button', { type: 'button', class: o.danger ? 'danger' : 'primary', data: { dialogOk: '' } }, o.ok || t('ui.ok'));
     const cancel = h('button', { type: 'button', data: { dialogCancel: '' } }, t('ui.cancel'));
     const title = h('h2', { id: 'dlg-title' }, o.title);
+    const said = h('p', { class: 'error', role: 'alert', data: { dialogError: '' } });
     const dlg = h('dialog', { class: 'dialog', 'aria-labelledby': 'dlg-title', data: { dialog: '' } },
-      title, o.body ? (o.body instanceof Node ? o.body : h('p', {}, o.body)) : null, h('div', { class: 'actions' }, ok, cancel));
+      title, o.body ? (o.body instanceof Node ? o.body : h('p', {}, o.body)) : null, said, h('div', { class: 'actions' }, ok, cancel));
     const done = (v) => { dlg.close(); dlg.remove(); resolve(v); };
-    ok.addEventListener('click', () => done(true));
+    ok.addEventListener('click', async () => {
+      if (!o.check) { done(true); return; }
+      if (ok.disabled) return;
+      ok.disabled = true;
+      said.textContent = '';
+      let why = '';
+      try { why = await o.check(); } catch (e) { why = errorText(e); }
+      ok.disabled = false;
+      if (why) { said.textContent = why; return; }
+      done(true);
+    });
     cancel.addEventListener('click', () => done(false));
     dlg.addEventListener('cancel', (e) => { e.preventDefault(); done(false); });
     document.body.append(dlg);

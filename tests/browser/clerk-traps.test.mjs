@@ -1,0 +1,121 @@
+// clerk-traps.test.mjs: traps of a county clerk and a bureau arbitrator in the browser against the real service
+// (R26–R28), one test per trap, each user in its own browser context: a school merger has no pre-selected target and
+// is confirmed naming both schools; a move to another county is confirmed by the county's name (an unknown code is
+// said, nothing sent). Screenshots: $XJ_VARDIR/screenshots/clerk-*.png.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { launchBrowser, BASE, SHOTS } from '../lib/browser.mjs';
+import { signIn, watchErrors } from '../lib/web.mjs';
+import { sql, sqlCount, Client } from '../lib/api.mjs';
+import * as reg from '../lib/registry.mjs';
+
+let browser;
+before(async () => { browser = await launchBrowser(); });
+after(async () => { await browser?.close(); });
+
+/** A signed-in page in its own browser context; the API requests it sends are kept. */
+async function as(user, { lang = 'zh', timezoneId } = {}) {
+  const ctx = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN', timezoneId });
+  if (lang === 'en') await ctx.addInitScript(() => localStorage.setItem('xj.lang', 'en'));
+  const page = await ctx.newPage();
+  const errors = watchErrors(page);
+  const sent = [];
+  page.on('request', (q) => { if (q.url().includes('/api/')) sent.push(`${q.method()} ${new URL(q.url()).pathname}`); });
+  await signIn(page, user);
+  return { ctx, page, errors, sent };
+}
+
+const shot = (page, name) => page.screenshot({ path: join(SHOTS, `clerk-${name}.png`), fullPage: true });
+const title = (page) => page.textContent('#dlg-title');
+const hash = () => sql("SELECT password_hash FROM app_user WHERE username = 'clerk_a'")[0][0];
+
+/** A county bureau user of county (its user made when missing) and a fresh school of the county. */
+async function countySchool(county, name) {
+  sql(`INSERT IGNORE INTO app_user (username, display_name, role, unit_id, password_hash) VALUES ('county_${county}', 'county ${county}', 'county', ${county}, '${hash()}')`);
+  const api = await Client.login(`county_${county}`);
+  for (;;) {
+    const code = `${county}${String(6000 + Math.floor(Math.random() * 3999))}`;
+    if (sqlCount(`SELECT COUNT(*) FROM unit WHERE code = '${code}'`)) continue;
+    const r = await api.post('/api/v1/schools', { code, county_code: county, name, type: '211' });
+    assert.equal(r.status, 201, r.text);
+    return r.body;
+  }
+}
+
+test('R1 R26: a merger has no target chosen at first (OK is refused, said in the dialog) and a second confirmation names both schools (zh, en)', async () => {
+  // 赞皇县 130129: no other suite keeps schools there
+  const county = '130129';
+  const from = await countySchool(county, '合并陷阱甲小学');
+  const into = await countySchool(county, '合并陷阱乙小学');
+  const clerk = `clerk_${from.code}`;
+  sql(`INSERT INTO app_user (username, display_name, role, unit_id, password_hash) VALUES ('${clerk}', '${clerk}', 'school_clerk', ${from.id}, '${hash()}')`);
+  const r = await (await Client.login(clerk)).post('/api/v1/students', reg.record({ code: from.code }));
+  assert.equal(r.status, 201, r.text);
+
+  const K = await as(`county_${county}`);
+  await K.page.click('nav a[href="#/schools"]');
+  await K.page.click(`[data-merge-school="${from.code}"]`);
+  await K.page.waitForSelector(`#sch-merge-into option[value="${into.id}"]`);
+  assert.equal(await K.page.$eval('#sch-merge-into', (s) => s.selectedIndex), -1, 'no target pre-selected');
+  await K.page.click('[data-dialog-ok]');
+  await K.page.waitForFunction(() => /请先选择转入学校/.test(document.querySelector('[data-dialog-error]')?.textContent || ''));
+  assert.equal(await K.page.locator('[data-dialog]').count(), 1, 'the dialog stays open');
+  assert.ok(!K.sent.some((s) => s.endsWith('/merge')), 'nothing sent');
+  await K.page.selectOption('#sch-merge-into', String(into.id));
+  await K.page.click('[data-dialog-ok]');
+  await K.page.waitForFunction(() => /确认将/.test(document.querySelector('#dlg-title')?.textContent || ''));
+  const said = await title(K.page);
+  assert.match(said, new RegExp(`合并陷阱甲小学.*${from.code}.*合并陷阱乙小学.*${into.code}`), 'both schools named');
+  await shot(K.page, 'merge-second');
+  // cancelled at the second confirmation: nothing moved
+  await K.page.click('[data-dialog-cancel]');
+  await K.page.waitForFunction(() => !document.querySelector('[data-dialog]'));
+  assert.ok(!K.sent.some((s) => s.endsWith('/merge')));
+  assert.equal(sqlCount(`SELECT COUNT(*) FROM student WHERE school_id = ${from.id}`), 1);
+  assert.deepEqual(K.errors, []);
+  await K.ctx.close();
+
+  // in English: both named; confirmed, the records move
+  const E = await as(`county_${county}`, { lang: 'en' });
+  await E.page.click('nav a[href="#/schools"]');
+  await E.page.click(`[data-merge-school="${from.code}"]`);
+  await E.page.waitForSelector(`#sch-merge-into option[value="${into.id}"]`);
+  await E.page.click('[data-dialog-ok]');
+  await E.page.waitForFunction(() => /choose the target school/.test(document.querySelector('[data-dialog-error]')?.textContent || ''));
+  await E.page.selectOption('#sch-merge-into', String(into.id));
+  await E.page.click('[data-dialog-ok]');
+  await E.page.waitForFunction(() => /^Really move/.test(document.querySelector('#dlg-title')?.textContent || ''));
+  assert.match(await title(E.page), new RegExp(`合并陷阱甲小学.*${from.code}.*合并陷阱乙小学.*${into.code}`));
+  await E.page.click('[data-dialog-ok]');
+  await E.page.waitForFunction(() => /1 records moved/.test(document.querySelector('[data-flash]')?.textContent || ''));
+  assert.equal(sqlCount(`SELECT COUNT(*) FROM student WHERE school_id = ${into.id}`), 1);
+  assert.deepEqual(E.errors, []);
+  await E.ctx.close();
+});
+
+test('R1 R26: a move to another county names the county found for the code before it is sent; an unknown code is said and nothing is sent', async () => {
+  // 元氏县 130132 → 赵县 130133
+  const s = await countySchool('130132', '调整陷阱小学');
+  const P = await as('prov_13');
+  await P.page.click('nav a[href="#/schools"]');
+  await P.page.fill('#sch-q', s.code);
+  await P.page.click('[data-schools] form[role=search] button[type=submit]');
+  await P.page.waitForSelector(`[data-move-school="${s.code}"]`);
+  await P.page.click(`[data-move-school="${s.code}"]`);
+  await P.page.fill('#sch-move-county', '139999');
+  await P.page.click('[data-dialog-ok]');
+  await P.page.waitForFunction(() => /没有代码为“139999”的区县/.test(document.querySelector('[data-dialog-error]')?.textContent || ''));
+  assert.equal(await P.page.locator('[data-dialog]').count(), 1, 'the dialog stays open');
+  assert.ok(!P.sent.some((x) => x.endsWith('/move')), 'nothing sent');
+  await P.page.fill('#sch-move-county', '130133');
+  await P.page.click('[data-dialog-ok]');
+  await P.page.waitForFunction(() => /^调整到 赵县（130133）？/.test(document.querySelector('#dlg-title')?.textContent || ''));
+  await shot(P.page, 'move-confirm');
+  assert.ok(!P.sent.some((x) => x.endsWith('/move')), 'nothing sent before the confirmation');
+  await P.page.click('[data-dialog-ok]');
+  await P.page.waitForFunction(() => /调整到赵县/.test(document.querySelector('[data-flash]')?.textContent || ''));
+  assert.deepEqual(sql(`SELECT parent_id FROM unit WHERE id = ${s.id}`)[0], ['130133']);
+  assert.deepEqual(P.errors, []);
+  await P.ctx.close();
+});
