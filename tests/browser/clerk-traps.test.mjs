@@ -1,7 +1,7 @@
 // clerk-traps.test.mjs: traps of a county clerk and a bureau arbitrator in the browser against the real service
 // (R26–R28), one test per trap, each user in its own browser context: a school merger has no pre-selected target and
 // is confirmed naming both schools; a move to another county is confirmed by the county's name (an unknown code is
-// said, nothing sent). Screenshots: $XJ_VARDIR/screenshots/clerk-*.png.
+// said, nothing sent); the problem list shows a bureau's own record as "ours" (the service's `mine`). Screenshots: $XJ_VARDIR/screenshots/clerk-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -9,6 +9,7 @@ import { launchBrowser, BASE, SHOTS } from '../lib/browser.mjs';
 import { signIn, watchErrors } from '../lib/web.mjs';
 import { sql, sqlCount, Client } from '../lib/api.mjs';
 import * as reg from '../lib/registry.mjs';
+import { makeGroup, SCHOOLS as S } from '../lib/workflow.mjs';
 
 let browser;
 before(async () => { browser = await launchBrowser(); });
@@ -119,3 +120,25 @@ test('R1 R26: a move to another county names the county found for the code befor
   assert.deepEqual(P.errors, []);
   await P.ctx.close();
 });
+
+test('R26: the problem list shows as a county\'s own record the member within the county (the service\'s mine), not the first member', async () => {
+  // 唐山 路南区 (outside 桥西区) first, 桥西区 second: the county's own is the second
+  const g = makeGroup({ type: 'nbg_dup', members: [{ school: S.c }, { school: S.b }] });
+  const ownNo = sql(`SELECT s.student_no FROM student s WHERE s.id = ${g.members[1].studentId}`)[0][0];
+  const K = await as('county_130104');
+  const [res] = await Promise.all([
+    K.page.waitForResponse((r) => r.url().includes('/api/v1/groups?') && r.request().method() === 'GET'),
+    K.page.goto(`${BASE}/#/problems?q=${encodeURIComponent(g.name)}`),
+  ]);
+  const item = (await res.json()).items.find((x) => x.id === g.id);
+  assert.deepEqual(item.members.map((m) => m.mine), [false, true], 'the service says which member is the county\'s');
+  await K.page.waitForSelector(`[data-group-row="${g.id}"]`);
+  const ours = await K.page.textContent(`[data-group-row="${g.id}"] td[data-label="本校记录"]`);
+  assert.ok(ours.includes(ownNo), `"ours" is the 桥西区 record (${ownNo}), not ${ours}`);
+  const others = await K.page.textContent(`[data-group-row="${g.id}"] td[data-label="与之重复的记录"]`);
+  assert.ok(!others.includes(ownNo), 'the county\'s own record is not among the clashing ones');
+  await shot(K.page, 'problems-mine');
+  assert.deepEqual(K.errors, []);
+  await K.ctx.close();
+});
+
