@@ -1,7 +1,10 @@
 // clerk-traps.test.mjs: traps of a county clerk and a bureau arbitrator in the browser against the real service
-// (R26–R28), one test per trap, each user in its own browser context: a school merger has no pre-selected target and
-// is confirmed naming both schools; a move to another county is confirmed by the county's name (an unknown code is
-// said, nothing sent); the problem list shows a bureau's own record as "ours" (the service's `mine`). Screenshots: $XJ_VARDIR/screenshots/clerk-*.png.
+// (R26–R28), one test per trap, each user in its own browser context:
+// - a school merger has no pre-selected target and is confirmed naming both schools; a move to another county is
+// confirmed by the county's name (an unknown code is said, nothing sent)
+// - the problem list shows a bureau's own record as "ours" (the service's `mine`)
+// - a secondary panel's failure is said in the panel, the working list stays.
+// Screenshots: $XJ_VARDIR/screenshots/clerk-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -140,5 +143,49 @@ test('R26: the problem list shows as a county\'s own record the member within th
   await shot(K.page, 'problems-mine');
   assert.deepEqual(K.errors, []);
   await K.ctx.close();
+});
+
+/** Make every request matching pred fail (500) until the returned function is called. */
+async function failing(page, pred) {
+  const handler = (route) => route.fulfill({ status: 500, contentType: 'application/json',
+    body: JSON.stringify({ error: { code: 'internal', message: '系统内部错误，请稍后重试。', message_en: 'Internal error.', field: null } }) });
+  await page.route(pred, handler);
+  return () => page.unroute(pred, handler);
+}
+
+test('R26: a failed reminders panel (queue, arbitration) or overdue summary is said inside the panel; the main list stays and the panel can be read again', async () => {
+  const g = makeGroup({ type: 'nbg_dup', members: [{ school: S.b, state: 'awaiting_review' }, { school: S.c }] });
+  const K = await as('county_130104');
+  let heal = await failing(K.page, (u) => u.pathname === '/api/v1/reminders');
+  await K.page.goto(`${BASE}/#/queue?q=${encodeURIComponent(g.name)}`);
+  await K.page.waitForSelector('[data-reminders] [data-panel-error]');
+  assert.match(await K.page.textContent('[data-reminders] [data-panel-error]'), /这一栏没有读出来：系统内部错误/);
+  await K.page.waitForSelector(`[data-queue] [data-queue-row="${g.members[0].id}"]`);
+  assert.equal(await K.page.locator('[data-load-error]').count(), 0, 'no error page');
+  await shot(K.page, 'queue-panel-failed');
+  await heal();
+  await K.page.click('[data-reminders] [data-panel-retry]');
+  await K.page.waitForFunction(() => !document.querySelector('[data-panel-error]'));
+  assert.equal(await K.page.locator(`[data-queue-row="${g.members[0].id}"]`).count(), 1);
+
+  // the overdue screen: its summary by unit (1000 rows) fails, its list stays
+  heal = await failing(K.page, (u) => u.pathname === '/api/v1/overdue' && u.searchParams.get('limit') === '1000');
+  await K.page.goto(`${BASE}/#/overdue`);
+  await K.page.waitForSelector('[data-overdue] [data-panel-error]');
+  assert.match(await K.page.textContent('[data-overdue] [data-panel-error]'), /系统内部错误/);
+  await K.page.waitForSelector('[data-overdue] [data-list-body] table, [data-overdue] [data-list-body] [data-empty]');
+  assert.equal(await K.page.locator('[data-load-error]').count(), 0, 'no error page');
+  await heal();
+  await K.ctx.close();
+
+  // a bureau's arbitration list (in English)
+  const B = await as('prov_13', { lang: 'en' });
+  await failing(B.page, (u) => u.pathname === '/api/v1/reminders');
+  await B.page.goto(`${BASE}/#/arbitration`);
+  await B.page.waitForSelector('[data-reminders] [data-panel-error]');
+  assert.match(await B.page.textContent('[data-reminders] [data-panel-error]'), /This panel could not be read: Internal error/);
+  await B.page.waitForSelector('[data-arbitration] [data-list-body] table, [data-arbitration] [data-list-body] [data-empty]');
+  assert.equal(await B.page.locator('[data-load-error]').count(), 0, 'no error page');
+  await B.ctx.close();
 });
 
