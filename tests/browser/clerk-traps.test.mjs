@@ -3,7 +3,8 @@
 // - a school merger has no pre-selected target and is confirmed naming both schools; a move to another county is
 // confirmed by the county's name (an unknown code is said, nothing sent)
 // - the problem list shows a bureau's own record as "ours" (the service's `mine`)
-// - a secondary panel's failure is said in the panel, the working list stays.
+// - a secondary panel's failure is said in the panel, the working list stays
+// - a suspected pair decided or changed meanwhile (409) is redrawn as it is now.
 // Screenshots: $XJ_VARDIR/screenshots/clerk-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,7 +13,8 @@ import { launchBrowser, BASE, SHOTS } from '../lib/browser.mjs';
 import { signIn, watchErrors } from '../lib/web.mjs';
 import { sql, sqlCount, Client } from '../lib/api.mjs';
 import * as reg from '../lib/registry.mjs';
-import { makeGroup, SCHOOLS as S } from '../lib/workflow.mjs';
+import { makeGroup, corroborate, login, SCHOOLS as S } from '../lib/workflow.mjs';
+import { runSuspects, variantPair } from '../lib/suspects.mjs';
 
 let browser;
 before(async () => { browser = await launchBrowser(); });
@@ -187,5 +189,37 @@ test('R26: a failed reminders panel (queue, arbitration) or overdue summary is s
   await B.page.waitForSelector('[data-arbitration] [data-list-body] table, [data-arbitration] [data-list-body] [data-empty]');
   assert.equal(await B.page.locator('[data-load-error]').count(), 0, 'no error page');
   await B.ctx.close();
+});
+
+test('R31: a suspected pair changed meanwhile (409 version_conflict) is redrawn with its new version; one decided meanwhile (409 already_decided) leaves the open list, the reason said', async () => {
+  runSuspects();
+  const [a1, b1] = await variantPair();
+  const [a2, b2] = await variantPair();
+  runSuspects();
+  const pairId = (a, b) => Number(sql(`SELECT id FROM suspect_pair WHERE lo_id=${Math.min(a, b)} AND hi_id=${Math.max(a, b)}`)[0][0]);
+  const p1 = pairId(a1, b1), p2 = pairId(a2, b2);
+  const K = await as('county_130102');
+  await K.page.goto(`${BASE}/#/suspects`);
+  await K.page.waitForSelector(`[data-sx-pair="${p1}"]`);
+  await K.page.waitForSelector(`[data-sx-pair="${p2}"]`);
+  // p1 changed behind the screen's back (still open, a new version)
+  sql(`UPDATE suspect_pair SET version = version + 1 WHERE id = ${p1}`);
+  await K.page.click(`[data-sx-pair="${p1}"] [data-sx-decide="different"]`);
+  await K.page.click('[data-dialog-ok]');
+  await K.page.waitForFunction(() => /已被他人更改/.test(document.querySelector('[data-flash]')?.textContent || ''));
+  // redrawn with the new version: the decision now goes through
+  await K.page.click(`[data-sx-pair="${p1}"] [data-sx-decide="different"]`);
+  await K.page.click('[data-dialog-ok]');
+  await K.page.waitForSelector(`[data-sx-pair="${p1}"]`, { state: 'detached' });
+  assert.equal(sql(`SELECT state FROM suspect_pair WHERE id = ${p1}`)[0][0], 'different');
+  // p2 decided by someone else meanwhile: the card no longer offers the decisions
+  sql(`UPDATE suspect_pair SET state = 'different', decided_at = UTC_TIMESTAMP(6), decided_fp = fp, version = version + 1 WHERE id = ${p2}`);
+  await K.page.click(`[data-sx-pair="${p2}"] [data-sx-decide="same_child"]`);
+  await K.page.click('[data-dialog-ok]');
+  await K.page.waitForFunction(() => /已有决定/.test(document.querySelector('[data-flash]')?.textContent || ''));
+  await K.page.waitForSelector(`[data-sx-pair="${p2}"]`, { state: 'detached' });
+  await shot(K.page, 'suspect-decided-meanwhile');
+  assert.equal(sqlCount(`SELECT COUNT(*) FROM suspect_pair WHERE id = ${p2} AND group_id IS NULL`), 1, 'no group opened');
+  await K.ctx.close();
 });
 
