@@ -4,7 +4,9 @@
 // confirmed by the county's name (an unknown code is said, nothing sent)
 // - the problem list shows a bureau's own record as "ours" (the service's `mine`)
 // - a secondary panel's failure is said in the panel, the working list stays
-// - a suspected pair decided or changed meanwhile (409) is redrawn as it is now.
+// - a suspected pair decided or changed meanwhile (409) is redrawn as it is now
+// - the group page after a 409 redraws its actions from a fresh read, and a failed refresh after a done action is not
+// said as the action's failure.
 // Screenshots: $XJ_VARDIR/screenshots/clerk-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -220,6 +222,55 @@ test('R31: a suspected pair changed meanwhile (409 version_conflict) is redrawn 
   await K.page.waitForSelector(`[data-sx-pair="${p2}"]`, { state: 'detached' });
   await shot(K.page, 'suspect-decided-meanwhile');
   assert.equal(sqlCount(`SELECT COUNT(*) FROM suspect_pair WHERE id = ${p2} AND group_id IS NULL`), 1, 'no group opened');
+  await K.ctx.close();
+});
+
+test('R17 R25: on the group page a 409 is said and the actions redrawn from a fresh read (no stale form); a failed refresh after a done action is said as such, not as the action\'s failure', async () => {
+  // each group's 长安区 record corroborated by its school: awaiting the county's review
+  const mk = async () => {
+    const g = makeGroup({ type: 'nbg_dup', members: [{ school: S.a }, { school: S.c }] });
+    await corroborate(await login('clerk_a'), g.members[0]);
+    return g;
+  };
+  const g1 = await mk(), g2 = await mk(), g3 = await mk();
+  const K = await as('county_130102');
+  const box = (g) => `[data-member-actions="${g.members[0].id}"]`;
+  const flashText = () => K.page.textContent('[data-flash]');
+  const open = async (g) => {
+    await K.page.goto(`${BASE}/#/groups/${g.id}`);
+    await K.page.click(`${box(g)} [data-action="approve"]`);
+    await K.page.waitForSelector(`${box(g)} [data-confirm-approve]`);
+  };
+  // 1. the member changed meanwhile (a new version): said; the form gives way to the actions read afresh, which then work
+  await open(g1);
+  sql(`UPDATE group_member SET version = version + 1 WHERE id = ${g1.members[0].id}`);
+  await K.page.click(`${box(g1)} [data-confirm-approve]`);
+  await K.page.waitForFunction(() => /记录已被他人更改/.test(document.querySelector('[data-flash]')?.textContent || ''));
+  await K.page.waitForSelector(`${box(g1)} [data-action="approve"]`);
+  assert.equal(await K.page.locator('[data-confirm-approve]').count(), 0, 'no stale form');
+  await K.page.click(`${box(g1)} [data-action="approve"]`);
+  await K.page.click(`${box(g1)} [data-confirm-approve]`);
+  await K.page.waitForFunction(() => /已提交/.test(document.querySelector('[data-flash]')?.textContent || ''));
+  assert.equal(sql(`SELECT state FROM group_member WHERE id = ${g1.members[0].id}`)[0][0], 'approved');
+  // 2. approved by someone else meanwhile: said; the approval is no longer offered
+  await open(g2);
+  sql(`UPDATE group_member SET state = 'approved', version = version + 1 WHERE id = ${g2.members[0].id}`);
+  await K.page.click(`${box(g2)} [data-confirm-approve]`);
+  await K.page.waitForFunction(() => /记录已被他人更改/.test(document.querySelector('[data-flash]')?.textContent || ''));
+  await K.page.waitForFunction((sel) => !document.querySelector(`${sel} [data-confirm-approve]`) && !document.querySelector(`${sel} [data-action="approve"]`), box(g2));
+  await shot(K.page, 'group-409');
+  // 3. done, but the page's refresh fails: the action is said done; the form does not say it failed
+  await open(g3);
+  let armed = true;
+  await K.page.route((u) => u.pathname === `/api/v1/groups/${g3.id}`, (route) => (armed && route.request().method() === 'GET'
+    ? route.fulfill({ status: 500, contentType: 'application/json', body: JSON.stringify({ error: { code: 'internal', message: '系统内部错误，请稍后重试。', message_en: 'Internal error.', field: null } }) })
+    : route.continue()));
+  await K.page.click(`${box(g3)} [data-confirm-approve]`);
+  await K.page.waitForFunction(() => /已提交.*但页面没有刷新.*系统内部错误/.test(document.querySelector('[data-flash]')?.textContent || ''));
+  assert.equal(await K.page.locator(`${box(g3)} [data-form-error]`).textContent().catch(() => ''), '', 'not said as the action\'s failure');
+  assert.equal(sql(`SELECT state FROM group_member WHERE id = ${g3.members[0].id}`)[0][0], 'approved');
+  armed = false;
+  assert.match(await flashText(), /核办|approve/i);
   await K.ctx.close();
 });
 
