@@ -6,7 +6,8 @@
 // - a secondary panel's failure is said in the panel, the working list stays
 // - a suspected pair decided or changed meanwhile (409) is redrawn as it is now
 // - the group page after a 409 redraws its actions from a fresh read, and a failed refresh after a done action is not
-// said as the action's failure.
+// said as the action's failure
+// - times are shown in China time whatever the browser's zone.
 // Screenshots: $XJ_VARDIR/screenshots/clerk-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -272,5 +273,21 @@ test('R17 R25: on the group page a 409 is said and the actions redrawn from a fr
   armed = false;
   assert.match(await flashText(), /核办|approve/i);
   await K.ctx.close();
+});
+
+test('R24 R26: the group page shows its times in China time, agreeing with the list\'s day, in a browser set to New York time', async () => {
+  const g = makeGroup({ type: 'nbg_dup', members: [{ school: S.a }, { school: S.c }] });
+  // 23:30 UTC on 1 March is 07:30 on 2 March in China (18:30 on 1 March in New York)
+  sql(`UPDATE problem_group SET created_at = '2026-03-01 23:30:00' WHERE id = ${g.id}`);
+  const A = await as('clerk_a', { timezoneId: 'America/New_York' });
+  await A.page.goto(`${BASE}/#/problems?q=${encodeURIComponent(g.name)}`);
+  await A.page.waitForSelector(`[data-group-row="${g.id}"]`);
+  assert.match(await A.page.textContent(`[data-group-row="${g.id}"]`), /2026-03-02/);
+  await A.page.goto(`${BASE}/#/groups/${g.id}`);
+  await A.page.waitForSelector(`[data-group="${g.id}"] dl.facts`);
+  const facts = await A.page.textContent(`[data-group="${g.id}"] dl.facts`);
+  assert.match(facts, /2026\/3\/2 07:30:00/, facts);
+  assert.deepEqual(A.errors, []);
+  await A.ctx.close();
 });
 

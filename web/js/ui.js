@@ -145,12 +145,15 @@ export function parseTime(s) {
   return new Date(/(Z|[+-]\d{2}:?\d{2})$/.test(iso) ? iso : iso + 'Z');
 }
 
-/** Date and time for screens, local time. @param {string} s */
+/**
+ * Date and time for screens, in China time (Asia/Shanghai, as day() and the due dates, R24): before, the browser's own
+ * zone was used, so a group page's times and the list's days disagreed outside China time. @param {string} s
+ */
 export function when(s) {
   if (!s) return '';
   const d = parseTime(s);
   if (Number.isNaN(d.getTime())) return String(s);
-  return d.toLocaleString(currentLang() === 'en' ? 'en-GB' : 'zh-CN', { hour12: false });
+  return d.toLocaleString(currentLang() === 'en' ? 'en-GB' : 'zh-CN', { hour12: false, timeZone: 'Asia/Shanghai' });
 }
 
 /** Whole days from an API time to now. @param {string} s @returns {number|null} */
