@@ -7,7 +7,8 @@
 // - a suspected pair decided or changed meanwhile (409) is redrawn as it is now
 // - the group page after a 409 redraws its actions from a fresh read, and a failed refresh after a done action is not
 // said as the action's failure
-// - times are shown in China time whatever the browser's zone.
+// - times are shown in China time whatever the browser's zone
+// - the group page's "back" returns to the list left, its filters kept.
 // Screenshots: $XJ_VARDIR/screenshots/clerk-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -291,3 +292,31 @@ test('R24 R26: the group page shows its times in China time, agreeing with the l
   await A.ctx.close();
 });
 
+test('R26: the group page\'s "back" returns to the list the user came from, its filters kept; opened directly, to the role\'s own list', async () => {
+  const g = makeGroup({ type: 'nbg_dup', members: [{ school: S.a, state: 'awaiting_review' }, { school: S.c }] });
+  const K = await as('county_130102');
+  const list = `#/problems?q=${encodeURIComponent(g.name)}&type=nbg_dup`;
+  await K.page.goto(`${BASE}/${list}`);
+  await K.page.click(`[data-group-link="${g.id}"]`);
+  await K.page.waitForSelector(`[data-group="${g.id}"] [data-back]`);
+  assert.equal(await K.page.getAttribute('[data-back]', 'href'), list);
+  assert.equal(await K.page.textContent('[data-back]'), '返回问题学籍列表');
+  await K.page.click('[data-back]');
+  await K.page.waitForSelector(`[data-group-row="${g.id}"]`);
+  assert.equal(await K.page.inputValue('[data-problems] input[name="q"]'), g.name, 'the search kept');
+  // from the overdue list: back there
+  await K.page.goto(`${BASE}/#/overdue`);
+  await K.page.waitForSelector('[data-overdue]');
+  await K.page.goto(`${BASE}/#/groups/${g.id}`);
+  await K.page.waitForSelector(`[data-group="${g.id}"] [data-back]`);
+  assert.equal(await K.page.getAttribute('[data-back]', 'href'), '#/overdue');
+  assert.equal(await K.page.textContent('[data-back]'), '返回超期未办理列表');
+  await K.ctx.close();
+  // opened directly (a new tab): the county's own list, named as it is
+  const D = await as('county_130102', { lang: 'en' });
+  await D.page.goto(`${BASE}/#/groups/${g.id}`);
+  await D.page.waitForSelector(`[data-group="${g.id}"] [data-back]`);
+  assert.equal(await D.page.getAttribute('[data-back]', 'href'), '#/queue');
+  assert.equal(await D.page.textContent('[data-back]'), 'Back to the work queue');
+  await D.ctx.close();
+});

@@ -11,7 +11,8 @@ import { isMine, atSchool, allowed, compareTable, memberEvidence, factText, idPr
 extend(ID_MESSAGES);
 extend({
   zh: {
-    'group.title': '问题学籍组 #{id}', 'group.back': '返回问题学籍列表',     'group.diff_note': '黄色底并带“≠”标记的项与组内其他记录不同。',     'group.history': '处理记录', 'group.evidence': '证明材料', 'group.no_actions': '当前没有您可以办理的操作。',
+    'group.title': '问题学籍组 #{id}', 'group.back': '返回问题学籍列表', 'group.back.queue': '返回待办列表', 'group.back.arbitration': '返回待仲裁列表',
+    'group.back.overdue': '返回超期未办理列表', 'group.back.suspects': '返回疑似重复列表',     'group.diff_note': '黄色底并带“≠”标记的项与组内其他记录不同。',     'group.history': '处理记录', 'group.evidence': '证明材料', 'group.no_actions': '当前没有您可以办理的操作。',
     'group.reject_reason': '不通过原因', 'group.deadline': '限期处理截止',
     'group.created': '生成时间', 'group.actions_for': '办理：{name}', 'group.proposed': '申请变更为',
     'act.corroborate': '佐证', 'act.change': '变更', 'act.delete': '删除',     'act.confirm': '确认人口库结果', 'act.confirm_finding': '确认人口库结果',     'act.withdraw': '撤回申请',
@@ -28,7 +29,8 @@ extend({
     'act.change_hint': '只填写需要变更的项目，其余保持不变。', 'group.side': '（{side}）', 'act.birth_range': '出生日期必须在1900年1月1日至今天之间。', 'hist.system': '系统',
   },
   en: {
-    'group.title': 'Problem group #{id}', 'group.back': 'Back to problem records',     'group.diff_note': 'Values on yellow marked "≠" differ from the other records of the group.',     'group.history': 'History', 'group.evidence': 'Evidence', 'group.no_actions': 'Nothing for you to do here now.',
+    'group.title': 'Problem group #{id}', 'group.back': 'Back to problem records', 'group.back.queue': 'Back to the work queue', 'group.back.arbitration': 'Back to the arbitration list',
+    'group.back.overdue': 'Back to the overdue list', 'group.back.suspects': 'Back to suspected duplicates',     'group.diff_note': 'Values on yellow marked "≠" differ from the other records of the group.',     'group.history': 'History', 'group.evidence': 'Evidence', 'group.no_actions': 'Nothing for you to do here now.',
     'group.reject_reason': 'Rejection reason', 'group.deadline': 'Clearance deadline',
     'group.created': 'Opened', 'group.actions_for': 'Act on: {name}', 'group.proposed': 'Requested change',
     'act.corroborate': 'Corroborate', 'act.change': 'Change', 'act.delete': 'Delete',     'act.confirm': 'Confirm register finding', 'act.confirm_finding': 'Confirm register finding',     'act.withdraw': 'Withdraw',
@@ -291,16 +293,40 @@ function historyList(items, members) {
     e.opinion ? h('span', { data: { historyOpinion: e.id } }, ` · ${t('f.action_opinion')}${colon()}${e.opinion}`) : null)));
 }
 
+/** The lists of the app a group page is opened from, each with the words of its "back" link. */
+const LISTS = [['#/problems', 'group.back'], ['#/queue', 'group.back.queue'], ['#/arbitration', 'group.back.arbitration'],
+  ['#/overdue', 'group.back.overdue'], ['#/suspects', 'group.back.suspects']];
+
+/**
+ * Where the group page's "back" goes (R26): the list the user came from, as it was (its search and filters kept), when
+ * the previous page was a list of the app; else the role's own list. Before, it always went to #/queue or #/arbitration
+ * (by role) under the fixed words "back to problem records", dropping the list's filters.
+ * @returns {{href: string, text: string}}
+ */
+export function backLink() {
+  const prev = state.prevHash || '';
+  for (const [route, key] of LISTS) {
+    const rest = prev.slice(route.length);
+    // the list itself, with its query (filters), or one of the suspects' tabs; not a single arbitration (#/arbitration/7)
+    if (prev.startsWith(route) && (rest === '' || rest.startsWith('?') || (route === '#/suspects' && /^\/(open|same_child|different)$/.test(rest)))) {
+      return { href: prev, text: t(key) };
+    }
+  }
+  const role = state.user?.role;
+  return role === 'county' ? { href: '#/queue', text: t('group.back.queue') }
+    : role === 'bureau' ? { href: '#/arbitration', text: t('group.back.arbitration') } : { href: '#/problems', text: t('group.back') };
+}
+
 /** Render #/groups/{id}. @param {HTMLElement} main @param {string[]} rest */
 export async function render(main, rest) {
   const id = rest[0];
   const focusMember = hashParams().member;
   const g = await api('GET', `/api/v1/groups/${encodeURIComponent(id)}`);
   const members = itemsOf(g.members ? { items: g.members } : g);
-  const backHref = state.user.role === 'county' ? '#/queue' : state.user.role === 'bureau' ? '#/arbitration' : '#/problems';
+  const back = backLink();
   const cards = h('div', { class: 'compare' }, members.map((m, i) => memberCard(m, i, g.history, g.id)));
   replace(main, h('section', { data: { group: g.id, groupState: g.state } },
-    h('p', {}, h('a', { href: backHref }, t('group.back'))),
+    h('p', {}, h('a', { href: back.href, data: { back: '' } }, back.text)),
     h('h1', {}, tf('group.title', { id: g.id })),
     h('dl', { class: 'facts' },
       h('dt', {}, t('f.type')), h('dd', { data: { groupType: g.type } }, label('type', g.type)),
