@@ -577,6 +577,9 @@ enum xerr api_groups_list(struct req *r, struct resp *w)
 			int mine = scope_contains(r->who, db_get(&ms, k, 15), db_get(&ms, k, 16), db_get(&ms, k, 12),
 						  (uint32_t)db_get_int(&ms, k, 17));
 			json_add_str(m, "student_no", mine ? no : dedup_mask_student_no(no, nomask, sizeof nomask));
+			/* R26: which member is the caller's own record (its school's, or within its county or city); before, the
+			 * list's screens guessed it and took a bureau's first member as "ours" */
+			cJSON_AddBoolToObject(m, "mine", mine != 0);
 			json_add_str(m, "name", db_get(&ms, k, 5));
 			json_add_str(m, "gender", db_get(&ms, k, 6));
 			json_add_str(m, "birth_date", db_get(&ms, k, 7));

@@ -127,6 +127,9 @@ test('issue 16.2 R30: the merger\'s target is found among all the schools of the
   await K.page.selectOption('#sch-merge-into', String(into.id));
   await shot(K.page, 'merge-search');
   await K.page.click('[data-dialog-ok]');
+  // the second confirmation names both schools
+  await K.page.waitForFunction(() => /确认将.*转入/.test(document.querySelector('#dlg-title')?.textContent || ''));
+  await K.page.click('[data-dialog-ok]');
   await K.page.waitForFunction(() => /1 条学籍/.test(document.querySelector('[data-flash]')?.textContent || ''));
   assert.match(await K.page.textContent('[data-flash]'), /陷阱远处目标小学/);
   assert.equal(sqlCount(`SELECT COUNT(*) FROM student WHERE school_id = ${into.id}`), 1, 'the record moved');

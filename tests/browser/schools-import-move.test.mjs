@@ -68,6 +68,9 @@ test('issue 16.1 16.2 a county imports a school list after a dry run naming the 
   await P.page.click(`[data-move-school="${b}"]`);
   await P.page.fill('#sch-move-county', TO);
   await P.page.click('[data-dialog-ok]');
+  // the county is confirmed by its name
+  await P.page.waitForFunction(() => /调整到 新华区（130105）/.test(document.querySelector('#dlg-title')?.textContent || ''));
+  await P.page.click('[data-dialog-ok]');
   await P.page.waitForFunction(() => /已将“矿区第二小学”调整到/.test(document.querySelector('[data-flash]')?.textContent || ''));
   assert.match(await P.page.textContent('[data-flash]'), /调整到新华区/);
   assert.deepEqual(sql(`SELECT parent_id, county_code FROM unit WHERE id = ${id}`)[0], [TO, TO]);

@@ -44,6 +44,9 @@ test('issue 16.2 a county bureau merges a school into another of its county in t
   await page.selectOption('#sch-merge-into', String(into.id));
   await page.screenshot({ path: join(SHOTS, 'schools-merge.png'), fullPage: true });
   await page.click('[data-dialog-ok]');
+  // the second confirmation names both schools
+  await page.waitForFunction(() => /确认将.*转入/.test(document.querySelector('#dlg-title')?.textContent || ''));
+  await page.click('[data-dialog-ok]');
   await page.waitForFunction(() => /1 条学籍/.test(document.querySelector('[data-flash]')?.textContent || ''));
   assert.equal(sqlCount(`SELECT COUNT(*) FROM student WHERE school_id = ${into.id}`), 1, 'the record moved');
   assert.equal(sqlCount(`SELECT COUNT(*) FROM student WHERE school_id = ${from.id}`), 0);

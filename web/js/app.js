@@ -224,6 +224,8 @@ async function boot() {
   const setMenu = (open) => { bar.classList.toggle('menu-open', open); toggle.setAttribute('aria-expanded', String(open)); };
   toggle.addEventListener('click', () => setMenu(!bar.classList.contains('menu-open')));
   window.addEventListener('hashchange', () => setMenu(false));
+  // the page the user came from (issue: the group page's "back" returns to the list left, with its filters, R26)
+  window.addEventListener('hashchange', (ev) => { try { state.prevHash = new URL(ev.oldURL).hash; } catch { state.prevHash = ''; } });
   window.addEventListener('hashchange', render);
   addEventListener('xj:session-expired', (ev) => sessionEnded(errorText(new ApiError(401, 'unauthenticated', '', null, ev.detail))));
   setInterval(idleTick, 5000);

@@ -32,7 +32,7 @@ export function idProblem(m) {
   return m?.id_problem || m?.student?.id_problem || null;
 }
 
-/** Whether a member is the signed-in user's own school's (or jurisdiction's) record. */
+/** Whether a member is the signed-in user's own school's (or jurisdiction's) record: the service's `mine` when it sends it (R26), else by school. @param {any} m */
 export function isMine(m) {
   const u = state.user;
   if (m.mine !== undefined) return !!m.mine;

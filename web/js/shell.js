@@ -40,8 +40,11 @@ extend({
   },
 });
 
-/** @type {{user: any}} */
-export const state = { user: null };
+/**
+ * The signed-in user, and the hash of the page shown before this one (app.js, on hashchange: the group page's "back").
+ * @type {{user: any, prevHash: string}}
+ */
+export const state = { user: null, prevHash: '' };
 /** Show a message in the flash area. @param {string} text @param {'ok'|'error'} [kind] */
 export function flash(text, kind = 'ok') {
   const el = document.querySelector('[data-flash]');

@@ -145,12 +145,15 @@ export function parseTime(s) {
   return new Date(/(Z|[+-]\d{2}:?\d{2})$/.test(iso) ? iso : iso + 'Z');
 }
 
-/** Date and time for screens, local time. @param {string} s */
+/**
+ * Date and time for screens, in China time (Asia/Shanghai, as day() and the due dates, R24): before, the browser's own
+ * zone was used, so a group page's times and the list's days disagreed outside China time. @param {string} s
+ */
 export function when(s) {
   if (!s) return '';
   const d = parseTime(s);
   if (Number.isNaN(d.getTime())) return String(s);
-  return d.toLocaleString(currentLang() === 'en' ? 'en-GB' : 'zh-CN', { hour12: false });
+  return d.toLocaleString(currentLang() === 'en' ? 'en-GB' : 'zh-CN', { hour12: false, timeZone: 'Asia/Shanghai' });
 }
 
 /** Whole days from an API time to now. @param {string} s @returns {number|null} */
@@ -335,18 +338,31 @@ export function pagedList(o) {
 }
 
 /**
- * A modal dialog (native <dialog>: focus stays inside, Esc cancels). Resolves true on OK.
- * @param {{title: string, body?: Node|string, ok?: string, danger?: boolean}} o @returns {Promise<boolean>}
+ * A modal dialog (native <dialog>: focus stays inside, Esc cancels). Resolves true on OK. check, when given, runs on OK:
+ * a text it returns (or resolves to) is said inside the dialog, which stays open (nothing is done until it is answered).
+ * @param {{title: string, body?: Node|string, ok?: string, danger?: boolean, check?: () => (string|Promise<string>)}} o
+ * @returns {Promise<boolean>}
  */
 export function confirmDialog(o) {
   return new Promise((resolve) => {
     const ok = h('button', { type: 'button', class: o.danger ? 'danger' : 'primary', data: { dialogOk: '' } }, o.ok || t('ui.ok'));
     const cancel = h('button', { type: 'button', data: { dialogCancel: '' } }, t('ui.cancel'));
     const title = h('h2', { id: 'dlg-title' }, o.title);
+    const said = h('p', { class: 'error', role: 'alert', data: { dialogError: '' } });
     const dlg = h('dialog', { class: 'dialog', 'aria-labelledby': 'dlg-title', data: { dialog: '' } },
-      title, o.body ? (o.body instanceof Node ? o.body : h('p', {}, o.body)) : null, h('div', { class: 'actions' }, ok, cancel));
+      title, o.body ? (o.body instanceof Node ? o.body : h('p', {}, o.body)) : null, said, h('div', { class: 'actions' }, ok, cancel));
     const done = (v) => { dlg.close(); dlg.remove(); resolve(v); };
-    ok.addEventListener('click', () => done(true));
+    ok.addEventListener('click', async () => {
+      if (!o.check) { done(true); return; }
+      if (ok.disabled) return;
+      ok.disabled = true;
+      said.textContent = '';
+      let why = '';
+      try { why = await o.check(); } catch (e) { why = errorText(e); }
+      ok.disabled = false;
+      if (why) { said.textContent = why; return; }
+      done(true);
+    });
     cancel.addEventListener('click', () => done(false));
     dlg.addEventListener('cancel', (e) => { e.preventDefault(); done(false); });
     document.body.append(dlg);

@@ -50,9 +50,10 @@ export async function render(main, rest) {
   const list = pagedList({ load: cursorLoader('/api/v1/queue', params), draw: (items) => table(columns, items, { caption: t('arb.title'), rowAttrs: (it) => ({ data: { arbRow: gid(it) } }) }), onError: flashError });
   const reminders = h('div', {});
   replace(main, h('section', { data: { arbitration: '' } }, h('h1', {}, t('arb.title')), h('p', { class: 'muted' }, t('arb.note')), reminders, form, list.el));
+  // issue 11 item 9: the bureau is reminded of the steps below it long past due (it does not decide them); the panel
+  // loads on its own and says its own failure (R26: before, its failure replaced the whole arbitration list)
+  replace(reminders, remindersSection(flashError));
   await list.first();
-  // issue 11 item 9: the bureau is reminded of the steps below it long past due (it does not decide them)
-  replace(reminders, await remindersSection(flashError));
 }
 
 /** One group: facts side by side, each side's opinion and evidence, the decision form. */

@@ -11,7 +11,8 @@ import { isMine, atSchool, allowed, compareTable, memberEvidence, factText, idPr
 extend(ID_MESSAGES);
 extend({
   zh: {
-    'group.title': '问题学籍组 #{id}', 'group.back': '返回问题学籍列表',     'group.diff_note': '黄色底并带“≠”标记的项与组内其他记录不同。',     'group.history': '处理记录', 'group.evidence': '证明材料', 'group.no_actions': '当前没有您可以办理的操作。',
+    'group.title': '问题学籍组 #{id}', 'group.back': '返回问题学籍列表', 'group.back.queue': '返回待办列表', 'group.back.arbitration': '返回待仲裁列表',
+    'group.back.overdue': '返回超期未办理列表', 'group.back.suspects': '返回疑似重复列表',     'group.diff_note': '黄色底并带“≠”标记的项与组内其他记录不同。',     'group.history': '处理记录', 'group.evidence': '证明材料', 'group.no_actions': '当前没有您可以办理的操作。',
     'group.reject_reason': '不通过原因', 'group.deadline': '限期处理截止',
     'group.created': '生成时间', 'group.actions_for': '办理：{name}', 'group.proposed': '申请变更为',
     'act.corroborate': '佐证', 'act.change': '变更', 'act.delete': '删除',     'act.confirm': '确认人口库结果', 'act.confirm_finding': '确认人口库结果',     'act.withdraw': '撤回申请',
@@ -24,10 +25,12 @@ extend({
     'act.reopen_1': '确认对本校该记录发起重新处理？', 'act.reopen_2': '再次确认：是否发起重新处理？将生成一条本校新的待处理问题学籍。',
     'act.leader_1': '确认删除 {name}（{no}）的学籍？', 'act.leader_2': '再次确认：真的删除 {name} 的学籍吗？删除后不能恢复。',
     'act.approve_q': '确认核办通过？', 'act.generic_q': '确认执行“{action}”？',
+    'act.refresh_failed': '{done}。但页面没有刷新：{why} 请重新打开本页查看。',
     'act.change_hint': '只填写需要变更的项目，其余保持不变。', 'group.side': '（{side}）', 'act.birth_range': '出生日期必须在1900年1月1日至今天之间。', 'hist.system': '系统',
   },
   en: {
-    'group.title': 'Problem group #{id}', 'group.back': 'Back to problem records',     'group.diff_note': 'Values on yellow marked "≠" differ from the other records of the group.',     'group.history': 'History', 'group.evidence': 'Evidence', 'group.no_actions': 'Nothing for you to do here now.',
+    'group.title': 'Problem group #{id}', 'group.back': 'Back to problem records', 'group.back.queue': 'Back to the work queue', 'group.back.arbitration': 'Back to the arbitration list',
+    'group.back.overdue': 'Back to the overdue list', 'group.back.suspects': 'Back to suspected duplicates',     'group.diff_note': 'Values on yellow marked "≠" differ from the other records of the group.',     'group.history': 'History', 'group.evidence': 'Evidence', 'group.no_actions': 'Nothing for you to do here now.',
     'group.reject_reason': 'Rejection reason', 'group.deadline': 'Clearance deadline',
     'group.created': 'Opened', 'group.actions_for': 'Act on: {name}', 'group.proposed': 'Requested change',
     'act.corroborate': 'Corroborate', 'act.change': 'Change', 'act.delete': 'Delete',     'act.confirm': 'Confirm register finding', 'act.confirm_finding': 'Confirm register finding',     'act.withdraw': 'Withdraw',
@@ -40,6 +43,7 @@ extend({
     'act.reopen_1': 'Re-open this record of your school?', 'act.reopen_2': 'Really re-open? A new problem record for your school will be opened.',
     'act.leader_1': 'Confirm the deletion of the record of {name} ({no})?', 'act.leader_2': 'Really delete the record of {name}? It cannot be undone.',
     'act.approve_q': 'Approve this request?', 'act.generic_q': 'Do "{action}"?',
+    'act.refresh_failed': '{done}. The page could not be refreshed: {why} Please open it again to see it.',
     'act.change_hint': 'Fill in only what changes; the rest stays as it is.', 'group.side': ' ({side})', 'act.birth_range': 'The date of birth must lie between 1 January 1900 and today.', 'hist.system': 'System',
   },
 });
@@ -112,43 +116,65 @@ const KIND = {
   reject: 'reject', approve: 'approve', arbitrate: 'arbitrate',
 };
 
-/** Open the form or confirmation for action a. */
+/**
+ * Open the form or confirmation for action a. Its sending (send(body)) resolves once the action is done and the page
+ * redrawn; it throws only the action's own failure (for the form to say), never the redraw's:
+ * - done: said, then the page is read again; a failed read is said as such (the action stands; before, it was shown in
+ *   the form as the action's failure and invited to send it again);
+ * - 409 (the member moved on meanwhile: another state or version, R17/R18, the service's body naming what is allowed
+ *   now): said, and the group's actions are redrawn from a fresh read (before, the stale form stayed and every retry
+ *   was refused again).
+ */
 async function openAction(box, m, group, a, onDone) {
-  const done = async (resp) => {
+  const redraw = async (said) => {
+    try { await onDone(); } catch (e) { flash(tf('act.refresh_failed', { done: said, why: errorText(e) }), 'error'); return false; }
+    return true;
+  };
+  /** @param {object} body the action's body (without expected_version) */
+  const send = async (body) => {
+    let resp;
+    try {
+      resp = await sendAction(m, body);
+    } catch (e) {
+      if (e?.status !== 409) throw e;
+      if (await redraw(errorText(e))) flash(errorText(e), 'error');
+      return;
+    }
     const newId = resp?.new_group_id;
-    flash(newId ? tf('act.reopen_done', { id: newId }) : tf('act.done', { action: label('act', a) }));
-    await onDone(resp);
+    const said = newId ? tf('act.reopen_done', { id: newId }) : tf('act.done', { action: label('act', a) });
+    flash(said);
+    await redraw(said);
   };
   const cancelBtn = () => { const c = h('button', { type: 'button', data: { cancel: '' } }, t('ui.cancel')); c.addEventListener('click', () => drawActions(box, m, group, onDone)); return c; };
   const kind = KIND[a] || (/reject|decline/.test(a) ? 'reject' : '');
   const who = { name: factText(m, 'name'), no: factText(m, 'student_no') }; // destructive confirmations name the student
   try {
-    if (kind === 'corroborate' || kind === 'change') return openEvidenceForm(box, m, group, a, kind, done, cancelBtn());
-    if (kind === 'reject') return openReasonForm(box, m, a, true, done, cancelBtn());
-    if (kind === 'decline') return openReasonForm(box, m, a, false, done, cancelBtn());
+    if (kind === 'corroborate' || kind === 'change') return openEvidenceForm(box, m, group, a, kind, send, cancelBtn());
+    if (kind === 'reject') return openReasonForm(box, m, a, true, send, cancelBtn());
+    if (kind === 'decline') return openReasonForm(box, m, a, false, send, cancelBtn());
     if (kind === 'arbitrate') { location.hash = `#/arbitration/${encodeURIComponent(group.id)}`; return; }
     if (kind === 'delete') {
       if (!(await confirmTwice(tf('act.delete_1', who), tf('act.delete_2', who)))) return;
-      return done(await sendAction(m, { action: a, confirm: true }));
+      return send({ action: a, confirm: true });
     }
     if (kind === 'reopen') {
       if (!(await confirmTwice(t('act.reopen_1'), t('act.reopen_2')))) return;
-      return done(await sendAction(m, { action: a, confirm: true }));
+      return send({ action: a, confirm: true });
     }
     if (kind === 'leader_confirm') {
       if (!(await confirmTwice(tf('act.leader_1', who), tf('act.leader_2', who)))) return;
-      return done(await sendAction(m, { action: a, confirm: true }));
+      return send({ action: a, confirm: true });
     }
-    if (kind === 'approve') return openApproveForm(box, m, a, done, cancelBtn());
+    if (kind === 'approve') return openApproveForm(box, m, a, send, cancelBtn());
     if (!(await confirmDialog({ title: tf('act.generic_q', { action: label('act', a) }) }))) return;
-    return done(await sendAction(m, { action: a, confirm: true }));
+    return send({ action: a, confirm: true });
   } catch (e) {
     flash(errorText(e), 'error');
   }
 }
 
 /** Reject (a reason is required, R20) or a leader's decline (reason optional). */
-function openReasonForm(box, m, a, required, done, cancel) {
+function openReasonForm(box, m, a, required, send, cancel) {
   const id = nextId('reason');
   const reason = h('textarea', { name: 'reason', required, 'aria-required': required ? 'true' : null, maxlength: 1000 });
   const err = errLine();
@@ -158,28 +184,28 @@ function openReasonForm(box, m, a, required, done, cancel) {
   onSubmit(form, async () => {
     err.textContent = '';
     if (required && !reason.value.trim()) { err.textContent = t('act.reason_required'); reason.setAttribute('aria-invalid', 'true'); reason.focus(); return; }
-    try { await done(await sendAction(m, { action: a, reason: reason.value.trim() || undefined })); } catch (e) { err.textContent = errorText(e); }
+    try { await send({ action: a, reason: reason.value.trim() || undefined }); } catch (e) { err.textContent = errorText(e); }
   });
   replace(box, form);
   reason.focus();
 }
 
 /** Approve: an optional comment, one click to confirm. */
-function openApproveForm(box, m, a, done, cancel) {
+function openApproveForm(box, m, a, send, cancel) {
   const id = nextId('opinion');
   const opinion = h('textarea', { name: 'opinion', maxlength: 1000 });
   const err = errLine();
   const form = formBox(t('act.approve_q'), field(id, t('act.comment'), opinion), err,
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', data: { confirmApprove: '' } }, label('act', a)), cancel));
   onSubmit(form, async () => {
-    try { await done(await sendAction(m, { action: a, opinion: opinion.value.trim() || undefined })); } catch (e) { err.textContent = errorText(e); }
+    try { await send({ action: a, opinion: opinion.value.trim() || undefined }); } catch (e) { err.textContent = errorText(e); }
   });
   replace(box, form);
   opinion.focus();
 }
 
 /** Corroborate (opinion + evidence, R16) or change (new values + evidence, R15). Files are checked, uploaded with progress, then cited. */
-function openEvidenceForm(box, m, group, a, kind, done, cancel) {
+function openEvidenceForm(box, m, group, a, kind, send, cancel) {
   const err = errLine();
   const picker = evidencePicker();
   const parts = [];
@@ -243,7 +269,7 @@ function openEvidenceForm(box, m, group, a, kind, done, cancel) {
     if (!picker.allValid()) { err.textContent = t('ev.bad_type'); picker.focus(); return; }
     try {
       body.evidence_ids = await picker.uploadAll();
-      await done(await sendAction(m, body));
+      await send(body);
     } catch (e) {
       err.textContent = errorText(e);
     }
@@ -267,16 +293,40 @@ function historyList(items, members) {
     e.opinion ? h('span', { data: { historyOpinion: e.id } }, ` · ${t('f.action_opinion')}${colon()}${e.opinion}`) : null)));
 }
 
+/** The lists of the app a group page is opened from, each with the words of its "back" link. */
+const LISTS = [['#/problems', 'group.back'], ['#/queue', 'group.back.queue'], ['#/arbitration', 'group.back.arbitration'],
+  ['#/overdue', 'group.back.overdue'], ['#/suspects', 'group.back.suspects']];
+
+/**
+ * Where the group page's "back" goes (R26): the list the user came from, as it was (its search and filters kept), when
+ * the previous page was a list of the app; else the role's own list. Before, it always went to #/queue or #/arbitration
+ * (by role) under the fixed words "back to problem records", dropping the list's filters.
+ * @returns {{href: string, text: string}}
+ */
+export function backLink() {
+  const prev = state.prevHash || '';
+  for (const [route, key] of LISTS) {
+    const rest = prev.slice(route.length);
+    // the list itself, with its query (filters), or one of the suspects' tabs; not a single arbitration (#/arbitration/7)
+    if (prev.startsWith(route) && (rest === '' || rest.startsWith('?') || (route === '#/suspects' && /^\/(open|same_child|different)$/.test(rest)))) {
+      return { href: prev, text: t(key) };
+    }
+  }
+  const role = state.user?.role;
+  return role === 'county' ? { href: '#/queue', text: t('group.back.queue') }
+    : role === 'bureau' ? { href: '#/arbitration', text: t('group.back.arbitration') } : { href: '#/problems', text: t('group.back') };
+}
+
 /** Render #/groups/{id}. @param {HTMLElement} main @param {string[]} rest */
 export async function render(main, rest) {
   const id = rest[0];
   const focusMember = hashParams().member;
   const g = await api('GET', `/api/v1/groups/${encodeURIComponent(id)}`);
   const members = itemsOf(g.members ? { items: g.members } : g);
-  const backHref = state.user.role === 'county' ? '#/queue' : state.user.role === 'bureau' ? '#/arbitration' : '#/problems';
+  const back = backLink();
   const cards = h('div', { class: 'compare' }, members.map((m, i) => memberCard(m, i, g.history, g.id)));
   replace(main, h('section', { data: { group: g.id, groupState: g.state } },
-    h('p', {}, h('a', { href: backHref }, t('group.back'))),
+    h('p', {}, h('a', { href: back.href, data: { back: '' } }, back.text)),
     h('h1', {}, tf('group.title', { id: g.id })),
     h('dl', { class: 'facts' },
       h('dt', {}, t('f.type')), h('dd', { data: { groupType: g.type } }, label('type', g.type)),

@@ -4,7 +4,7 @@ import { h, replace } from '../dom.js';
 import { state, flashError, hashParams } from '../shell.js';
 import { label, fact, day, dueCell, table, pagedList, cursorLoader, fetchAllPages, exportButtons, tf, searchForm, pick, typeFilter } from '../ui.js';
 import { api } from '../api.js';
-import { unitSummary, stepText, escalatedBadge } from '../escalation.js';
+import { unitSummary, stepText, escalatedBadge, fillPanel } from '../escalation.js';
 
 extend({
   zh: { 'overdue.title': '超期未办理', 'overdue.note': '每一步（学校处理、主管部门核办、仲裁）应在 10 个工作日内办理。', 'overdue.days': '超期', 'overdue.step': '当前环节' },
@@ -42,7 +42,11 @@ export async function render(main) {
   const units = h('div', {});
   replace(main, h('section', { data: { overdue: state.user.role } }, h('h1', {}, t('overdue.title')), h('p', { class: 'muted' }, t('overdue.note')),
     units, form, h('div', { class: 'toolbar' }, exp), list.el));
+  // the summary by unit loads on its own (1000 rows) and says its own failure inside its panel (R26: before, it was
+  // awaited after the list was drawn and its failure replaced the whole screen)
+  fillPanel(units, async () => {
+    const all = await api('GET', '/api/v1/overdue?limit=1000');
+    return all?.items?.length ? unitSummary(all.items) : null;
+  });
   await list.first();
-  const all = await api('GET', '/api/v1/overdue?limit=1000');
-  if (all?.items?.length) replace(units, unitSummary(all.items));
 }

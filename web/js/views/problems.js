@@ -23,7 +23,11 @@ export const TYPES = PROBLEM_TYPES;
 export const MSTATES = ['unconfirmed', 'open', 'awaiting_leader', 'awaiting_review', 'approved', 'upheld', 'deleted', 'changed', 'closed'];
 export const GSTATES = ['open', 'awaiting_arbitration', 'done'];
 
-/** The member of a group row that is "ours" (own school), else the first. */
+/**
+ * The member of a group row that is "ours" (R26): the one the service marks `mine` (GET /api/v1/groups: within the
+ * caller's school, county or city; before, the list sent no such flag and a bureau was shown its first member as
+ * its own), else the first. @param {any} g
+ */
 export function mainMember(g) {
   const ms = g.members || [];
   return ms.find(isMine) || ms[0] || {};

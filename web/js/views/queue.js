@@ -61,7 +61,8 @@ export async function render(main) {
   const reminders = h('div', {});
   replace(main, h('section', { data: { queue: state.user.role } }, h('h1', {}, leader ? t('queue.leader') : clerk ? t('queue.school') : t('queue.title')),
     h('p', { class: 'muted' }, t('queue.note')), reminders, chips, form, h('div', { class: 'toolbar' }, exp), list.el));
+  // issue 11 item 9: a county is reminded of its schools' steps long past due (it does not decide them); the panel loads
+  // on its own and says its own failure (R26: before, it was awaited and its failure replaced the whole queue)
+  if (state.user.role === 'county') replace(reminders, remindersSection(flashError));
   await list.first();
-  // issue 11 item 9: a county is reminded of its schools' steps long past due (it does not decide them)
-  if (state.user.role === 'county') replace(reminders, await remindersSection(flashError));
 }

@@ -19,6 +19,8 @@ extend({
     'sch.merged_ok': '已将 {moved} 条学籍从“{name}”转入“{into}”。现在可以撤销该校。',
     'sch.merge_find': '查找本区县的学校（名称或标识码）', 'sch.merge_more': '显示更多学校', 'sch.merge_nothing': '本区县没有符合条件的其他在办学校。',
     'sch.merge_none': '请先选择转入学校。',
+    'sch.merge_q2': '确认将“{name}”（{code}）的全部学籍转入“{into}”（{into_code}）？转入后不能撤回。', 'sch.merge_yes': '确认转入',
+    'sch.move_q2': '调整到 {county}（{code}）？', 'sch.move_unknown': '没有代码为“{code}”的区县（或不在本省）。', 'sch.move_yes': '确认调整',
     'sch.q': '学校名称或标识码', 'sch.import': '导入学校名单', 'sch.import_note': '表头：学校标识码、学校名称、办学类型（代码或名称）、区县代码、地址（可空）。先检查，无误后再导入；有任何一行出错则整份文件都不导入。',
     'sch.import_file': '学校名单文件（CSV 或 XLSX）', 'sch.import_check': '检查文件（不导入）', 'sch.import_no_file': '请先选择文件。',
     'sch.import_summary': '共 {total} 行：可新建 {create} 所，已存在且相同 {unchanged} 所，有问题 {bad} 行。', 'sch.import_row': '行', 'sch.import_col': '列', 'sch.import_problem': '问题',
@@ -37,6 +39,8 @@ extend({
     'sch.merged_ok': '{moved} records moved from "{name}" to "{into}". The school can now be closed.',
     'sch.merge_find': 'Find a school of the county (name or code)', 'sch.merge_more': 'Show more schools', 'sch.merge_nothing': 'No other open school of the county matches.',
     'sch.merge_none': 'Please choose the target school first.',
+    'sch.merge_q2': 'Really move every record of "{name}" ({code}) to "{into}" ({into_code})? This cannot be undone.', 'sch.merge_yes': 'Move the records',
+    'sch.move_q2': 'Move to {county} ({code})?', 'sch.move_unknown': 'There is no county with the code "{code}" (in this province).', 'sch.move_yes': 'Move the school',
     'sch.q': 'School name or code', 'sch.import': 'Import a school list', 'sch.import_note': 'Headers: 学校标识码, 学校名称, 办学类型 (code or name), 区县代码, 地址 (optional). Check first, then import; if any row has a problem the whole file is refused.',
     'sch.import_file': 'School list file (CSV or XLSX)', 'sch.import_check': 'Check the file (nothing is imported)', 'sch.import_no_file': 'Please choose a file first.',
     'sch.import_summary': '{total} rows: {create} to open, {unchanged} already there and the same, {bad} with problems.', 'sch.import_row': 'Row', 'sch.import_col': 'Column', 'sch.import_problem': 'Problem',
@@ -98,15 +102,20 @@ export async function render(main) {
    * A merger within the county (issue 16 item 2): every record of s moves to the chosen school. The target is found
    * among all the open schools of s's county (GET /api/v1/units?level=4&parent=, searched by name or code and paged by
    * cursor, R30: a county holds hundreds of schools; before, only those of the list's page shown were offered).
+   * Nothing is chosen at first (OK is refused, said in the dialog, until a school is picked: before, the first of the
+   * list was pre-selected) and a second confirmation names both schools, the move of every record being irreversible.
    */
   function mergeButton(s) {
     const b = h('button', { type: 'button', data: { mergeSchool: s.code } }, t('sch.merge'));
     b.addEventListener('click', async () => {
       const picker = targetPicker(s);
       try { await picker.search(); } catch (e) { flashError(e); return; }
-      if (!(await confirmDialog({ title: tf('sch.merge_q', { name: s.name, code: s.code }), body: picker.el, ok: t('sch.merge') }))) return;
+      if (!(await confirmDialog({ title: tf('sch.merge_q', { name: s.name, code: s.code }), body: picker.el, ok: t('sch.merge'),
+        check: () => (picker.chosen() ? '' : t('sch.merge_none')) }))) return;
       const target = picker.chosen();
-      if (!target) { flash(t('sch.merge_none'), 'error'); return; }
+      if (!target) return;
+      if (!(await confirmDialog({ title: tf('sch.merge_q2', { name: s.name, code: s.code, into: target.name, into_code: target.code }),
+        ok: t('sch.merge_yes'), danger: true }))) return;
       try {
         const cur = await api('GET', `/api/v1/schools/${encodeURIComponent(s.id)}`);
         const r = await api('POST', `/api/v1/schools/${encodeURIComponent(s.id)}/merge`, { version: cur.version, into: target.id });
@@ -117,16 +126,33 @@ export async function render(main) {
     return b;
   }
 
-  /** Re-districting (issue 16 item 2): the province moves s to another county; everything of it follows. */
+  /**
+   * Re-districting (issue 16 item 2): the province moves s to another county; everything of it follows. The code typed
+   * is looked up among the province's counties (GET /api/v1/units?level=3): an unknown one is said in the dialog and
+   * nothing is sent; a known one is confirmed by its name ("调整到 〈区县名〉（code）？") before the move is sent.
+   */
   function moveButton(s) {
     const b = h('button', { type: 'button', data: { moveSchool: s.code } }, t('sch.move'));
     b.addEventListener('click', async () => {
       const to = h('input', { name: 'county_code', inputmode: 'numeric', maxlength: 6, required: true, data: { moveCounty: '' } });
       const body = field('sch-move-county', t('sch.move_county'), to);
-      if (!(await confirmDialog({ title: tf('sch.move_q', { name: s.name, code: s.code }), body, ok: t('sch.move') }))) return;
+      /** @type {any} the county the code typed names */
+      let dest = null;
+      const check = async () => {
+        const c = to.value.trim();
+        dest = null;
+        if (/^\d{6}$/.test(c)) {
+          const r = await api('GET', '/api/v1/units' + qs({ level: 3, q: c, limit: 50 }));
+          dest = (r?.items || []).find((o) => o.code === c) || null;
+        }
+        return dest ? '' : tf('sch.move_unknown', { code: c });
+      };
+      if (!(await confirmDialog({ title: tf('sch.move_q', { name: s.name, code: s.code }), body, ok: t('sch.move'), check }))) return;
+      if (!dest) return;
+      if (!(await confirmDialog({ title: tf('sch.move_q2', { county: dest.name, code: dest.code }), ok: t('sch.move_yes'), danger: true }))) return;
       try {
         const cur = await api('GET', `/api/v1/schools/${encodeURIComponent(s.id)}`);
-        const r = await api('POST', `/api/v1/schools/${encodeURIComponent(s.id)}/move`, { version: cur.version, county_code: to.value.trim() });
+        const r = await api('POST', `/api/v1/schools/${encodeURIComponent(s.id)}/move`, { version: cur.version, county_code: dest.code });
         flash(tf('sch.moved_ok', { name: s.name, county: r.county.name, records: r.moved.records, arbiters: r.moved.arbiters_changed }));
         await list.first();
       } catch (e) { flashError(e); }
@@ -178,7 +204,8 @@ function targetPicker(s) {
     }
     cursor = r?.next_cursor ?? null;
     more.hidden = !cursor;
-    if (!next && into.options.length) into.selectedIndex = 0;
+    // nothing pre-selected (a merger moves every record: the target is the clerk's own choice)
+    if (!next) into.selectedIndex = -1;
     note.textContent = found.size ? '' : t('sch.merge_nothing');
   }
   const run = (next) => { err.textContent = ''; return load(next).catch((e) => { err.textContent = errorText(e); }); };

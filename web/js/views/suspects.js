@@ -78,7 +78,17 @@ function pairCard(p, reload) {
         const r = await api('POST', `/api/v1/suspects/${encodeURIComponent(p.id)}/decision`, body);
         flash(decision === 'same_child' ? tf('sx.done_same', { id: r.group_id }) : t('sx.done_different'));
         await reload();
-      } catch (e) { err.textContent = errorText(e); b.disabled = false; }
+      } catch (e) {
+        if (e?.status === 409) {
+          // R31: decided by someone else, or changed meanwhile (409 already_decided, version_conflict…): the list is read
+          // again so that the card shows the pair as it now is (gone from the open list, or with its new version), and
+          // the service's words are said; before, the card kept offering both decisions
+          try { await reload(); } catch (e2) { flash(errorText(e2), 'error'); return; }
+          flash(errorText(e), 'error');
+          return;
+        }
+        err.textContent = errorText(e); b.disabled = false;
+      }
     });
     return b;
   };
