@@ -320,3 +320,25 @@ test('R26: the group page\'s "back" returns to the list the user came from, its 
   assert.equal(await D.page.textContent('[data-back]'), 'Back to the work queue');
   await D.ctx.close();
 });
+
+test('R30 R24: the overdue summary by unit says when it counted only the most overdue page (more steps than it read), instead of looking complete', async () => {
+  const K = await as('county_130104');
+  // the service's answer to the summary's read, with a next page as a province with over 1,000 late steps gets
+  const summaryRead = (u) => u.pathname === '/api/v1/overdue' && u.searchParams.get('limit') === '1000';
+  let more = 'more';
+  await K.page.route(summaryRead, async (route) => {
+    const res = await route.fetch();
+    const body = await res.json();
+    const one = { kind: 'member', group_id: 1, member_id: 1, state: 'awaiting_review', age_days: 3, escalated: false, unit: { code: '130104', name: '桥西区' } };
+    await route.fulfill({ response: res, json: { ...body, items: body.items.length ? body.items : [one], next_cursor: more } });
+  });
+  await K.page.goto(`${BASE}/#/overdue`);
+  await K.page.waitForSelector('[data-overdue-units] [data-overdue-partial]');
+  assert.match(await K.page.textContent('[data-overdue-partial]'), /只统计了超期最久的 \d+ 项（超期事项更多）：各单位的数目不全/);
+  more = null; // every step read: the same summary without the note
+  await K.page.reload();
+  await K.page.waitForSelector('[data-overdue-units]');
+  assert.equal(await K.page.locator('[data-overdue-partial]').count(), 0, 'a summary of every step says nothing of the kind');
+  assert.deepEqual(K.errors, []);
+  await K.ctx.close();
+});

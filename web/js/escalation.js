@@ -12,12 +12,14 @@ extend({
     'esc.reminders': '催办提醒', 'esc.reminders_note': '以下事项超过办理期限较久，请督促下级单位尽快办理（仍由原单位办理）。',
     'esc.badge': '催办', 'esc.step': '待办环节', 'esc.arbitration': '等待仲裁', 'esc.deadline': '超过限期消化处理截止日期',
     'esc.failed': '这一栏没有读出来：{why}', 'esc.retry': '重新读取',
+    'esc.partial': '只统计了超期最久的 {n} 项（超期事项更多）：各单位的数目不全，完整清单见下方列表。',
   },
   en: {
     'esc.units': 'Overdue work of the units below', 'esc.unit': 'Unit', 'esc.count': 'Overdue steps', 'esc.oldest': 'Longest wait', 'esc.escalated': 'Long overdue (reminder)',
     'esc.reminders': 'Reminders', 'esc.reminders_note': 'These steps are long past due: remind the units below to act (they still decide).',
     'esc.badge': 'Escalated', 'esc.step': 'Step', 'esc.arbitration': 'Awaiting arbitration', 'esc.deadline': 'Past the clearance deadline',
     'esc.failed': 'This panel could not be read: {why}', 'esc.retry': 'Read it again',
+    'esc.partial': 'Counted over the {n} longest-overdue steps only (there are more): the units\' counts are incomplete; the list below has every step.',
   },
 });
 
@@ -35,9 +37,11 @@ export function escalatedBadge(it) {
 
 /**
  * Overdue items grouped by the unit whose step it is: one row per unit with how many steps, how many escalated and the
- * longest wait, most escalated first. @param {any[]} items GET /api/v1/overdue items
+ * longest wait, most escalated first. When the answer had more (next_cursor), the table says it counts only these
+ * (R30: the summary reads one page of the most overdue; before, a province's cut counts looked complete).
+ * @param {any[]} items GET /api/v1/overdue items @param {boolean} [more] the answer had a next page
  */
-export function unitSummary(items) {
+export function unitSummary(items, more = false) {
   const by = new Map();
   for (const it of items) {
     const code = it.unit?.code || '';
@@ -48,7 +52,8 @@ export function unitSummary(items) {
     by.set(code, u);
   }
   const rows = [...by.values()].sort((a, b) => (b.escalated - a.escalated) || (b.oldest - a.oldest) || a.code.localeCompare(b.code));
-  return h('section', { data: { overdueUnits: '' } }, h('h2', {}, t('esc.units')), table([
+  return h('section', { data: { overdueUnits: '' } }, h('h2', {}, t('esc.units')),
+    more ? h('p', { class: 'muted', data: { overduePartial: '' } }, tf('esc.partial', { n: items.length })) : null, table([
     { label: t('esc.unit'), cell: (u) => u.name },
     { label: t('esc.count'), cell: (u) => String(u.n) },
     { label: t('esc.escalated'), cell: (u) => (u.escalated ? h('span', { class: 'badge bad' }, String(u.escalated)) : '0') },

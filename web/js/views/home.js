@@ -94,7 +94,7 @@ export async function render(main) {
     // issue 11 item 9: a city or province sees the overdue steps of the units below it, grouped by unit, with age
     const units = h('div', {});
     extra.prepend(units);
-    api('GET', '/api/v1/overdue?limit=1000').then((r) => { if (r?.items?.length) replace(units, unitSummary(r.items)); }).catch(() => {});
+    api('GET', '/api/v1/overdue?limit=1000').then((r) => { if (r?.items?.length) replace(units, unitSummary(r.items, r.next_cursor != null)); }).catch(() => {});
   }
   if (u.role === 'county' || u.role === 'bureau') {
     stats().then((s) => {

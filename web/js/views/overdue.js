@@ -46,7 +46,7 @@ export async function render(main) {
   // awaited after the list was drawn and its failure replaced the whole screen)
   fillPanel(units, async () => {
     const all = await api('GET', '/api/v1/overdue?limit=1000');
-    return all?.items?.length ? unitSummary(all.items) : null;
+    return all?.items?.length ? unitSummary(all.items, all.next_cursor != null) : null;
   });
   await list.first();
 }
