@@ -594,10 +594,11 @@ enum xerr api_groups_list(struct req *r, struct resp *w)
 			json_add_str(m, "status", db_get(&ms, k, 14));
 			/* R24 (the list's due column): the due date of a pending member's step, overdue once past; R20: rejected,
 			 * back with the school to handle again (the rejected=1 filter's own column, sql/404) */
-			const char *mst = db_get(&ms, k, 2), *due = db_get(&ms, k, 23);
-			int pending = mst && wf_state_parse(mst) >= 0 && wf_state_pending((enum wf_state)wf_state_parse(mst));
-			json_add_str(m, "due_date", pending ? due : NULL);
-			cJSON_AddBoolToObject(m, "overdue", pending && due && strcmp(due, today) < 0);
+			int mst = db_get(&ms, k, 2) ? wf_state_parse(db_get(&ms, k, 2)) : -1;
+			int pending = mst >= 0 && wf_state_pending((enum wf_state)mst);
+			const char *due = pending ? db_get(&ms, k, 23) : NULL;
+			json_add_str(m, "due_date", due);
+			cJSON_AddBoolToObject(m, "overdue", wf_past_due(due, today));
 			cJSON_AddBoolToObject(m, "rejected", db_get_int(&ms, k, 24) != 0);
 			/* R8.2/R10 (issue 11 item 6): an ID error says what is wrong; R11: the register's new number */
 			struct id_problem ip;

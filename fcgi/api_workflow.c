@@ -144,8 +144,6 @@ static const char *mask_no(struct arena *a, const char *no)
 	return dedup_mask_student_no(no, arena_alloc(a, n), n);
 }
 
-static int overdue(const char *due, const char *today) { return due && strcmp(due, today) < 0; }
-
 /* ---------- JSON of a group ---------- */
 
 /* A system event's history reason written before issue 11 item 10 (append-only, R25): the mixed text itself
@@ -193,7 +191,7 @@ static cJSON *member_json(struct req *r, const struct wfdb_group *g, const struc
 	json_add_str(o, "reject_reason", m->reject_reason);
 	system_reason_json(o, "reject_system", m->reject_code);
 	json_add_str(o, "due_date", m->due_date);
-	cJSON_AddBoolToObject(o, "overdue", wf_state_pending(m->state) && overdue(m->due_date, today));
+	cJSON_AddBoolToObject(o, "overdue", wf_state_pending(m->state) && wf_past_due(m->due_date, today));
 	json_add_str(o, "step_started_at", m->step_started_at);
 	if (m->reopened_as)
 		cJSON_AddNumberToObject(o, "reopened_as", (double)m->reopened_as);
@@ -265,10 +263,10 @@ static cJSON *group_json(struct req *r, const struct wfdb_group *g, const struct
 	cJSON *arr = cJSON_AddArrayToObject(o, "members");
 	for (size_t i = 0; i < n; i++) {
 		cJSON_AddItemToArray(arr, member_json(r, g, &m[i], wg, i, today));
-		any_overdue |= wf_state_pending(m[i].state) && overdue(m[i].due_date, today);
+		any_overdue |= wf_state_pending(m[i].state) && wf_past_due(m[i].due_date, today);
 	}
-	int arb_over = g->state == WGS_AWAITING_ARBITRATION && overdue(g->arb_due_date, today);
-	int dl_over = g->state != WGS_DONE && overdue(g->deadline, today);
+	int arb_over = g->state == WGS_AWAITING_ARBITRATION && wf_past_due(g->arb_due_date, today);
+	int dl_over = g->state != WGS_DONE && wf_past_due(g->deadline, today);
 	cJSON *ov = cJSON_AddObjectToObject(o, "overdue");
 	cJSON_AddBoolToObject(ov, "any", any_overdue || arb_over || dl_over);
 	cJSON_AddBoolToObject(ov, "step", any_overdue);
@@ -979,7 +977,7 @@ static cJSON *queue_member_items(const struct db_rows *rs, const char *today)
 		json_add_str(o, "reject_reason", db_get(rs, i, 6));
 		system_reason_json(o, "reject_system", db_get(rs, i, WF_QUEUE_KEY_COL + 2));
 		json_add_str(o, "due_date", db_get(rs, i, 7));
-		cJSON_AddBoolToObject(o, "overdue", overdue(db_get(rs, i, 7), today));
+		cJSON_AddBoolToObject(o, "overdue", wf_past_due(db_get(rs, i, 7), today));
 		long long age = db_get_int(rs, i, 8);
 		cJSON_AddNumberToObject(o, "age_days", (double)(age / 86400));
 		cJSON_AddNumberToObject(o, "age_seconds", (double)age);
@@ -1109,7 +1107,7 @@ enum xerr api_wf_queue(struct req *r, struct resp *w)
 			cJSON_AddNumberToObject(x, "group_id", (double)db_get_int(&items, i, 0));
 			json_add_str(x, "type", db_get(&items, i, 1));
 			json_add_str(x, "due_date", db_get(&items, i, 2));
-			cJSON_AddBoolToObject(x, "overdue", overdue(db_get(&items, i, 2), today));
+			cJSON_AddBoolToObject(x, "overdue", wf_past_due(db_get(&items, i, 2), today));
 			long long age = db_get_int(&items, i, 3);
 			cJSON_AddNumberToObject(x, "age_days", (double)(age / 86400));
 			cJSON_AddNumberToObject(x, "age_seconds", (double)age);

@@ -80,6 +80,8 @@ int wf_state_pending(enum wf_state s)
 	return s == WS_UNCONFIRMED || s == WS_OPEN || s == WS_AWAITING_LEADER || s == WS_AWAITING_REVIEW;
 }
 
+int wf_past_due(const char *due, const char *today) { return due && strcmp(due, today) < 0; }
+
 int wf_state_standing(enum wf_state s) { return s == WS_APPROVED || s == WS_UPHELD; }
 
 int wf_state_holding(enum wf_state s) { return wf_state_pending(s) || s == WS_APPROVED || s == WS_REOPENED; }

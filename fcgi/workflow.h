@@ -184,6 +184,9 @@ enum wf_gstate wf_group_state(const struct wf_group *g);
 
 /* 1 if the member state waits for someone (unconfirmed, open, awaiting_leader, awaiting_review). */
 int wf_state_pending(enum wf_state s);
+/* R24: 1 if a step due on due (YYYY-MM-DD, NULL: none) is late on today (YYYY-MM-DD, China's day): due before today.
+ * A member is overdue when its state is pending and its step is late. */
+int wf_past_due(const char *due, const char *today);
 /* 1 if the record stands in the group (approved or upheld). */
 int wf_state_standing(enum wf_state s);
 /* 1 if a member in state s keeps its record a problem record while the group is unfinished (R6): pending,
