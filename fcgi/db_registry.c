@@ -23,9 +23,14 @@
 /* ---------------------------------------------------------------- batches, schools */
 
 static const struct db_sql Q_BATCH = {"INSERT INTO reg_batch (kind, actor_user_id, actor_role) VALUES (?, ?, ?)"};
-static const struct db_sql Q_SCHOOL = {
-	"SELECT id, code, province_code, city_code, county_code, name FROM unit WHERE code=? AND level=4"
-	" AND closed_at IS NULL"}; /* issue 16: a closed school takes no new records (it reads as unknown) */
+/* a school that takes records: its columns (struct reg_school) and predicate (issue 16: a closed school takes no new
+ * records, it reads as unknown) */
+#define SCHOOL_COLS "u.id, u.code, u.province_code, u.city_code, u.county_code, u.name"
+#define SCHOOL_OPEN "u.level=4 AND u.closed_at IS NULL"
+static const struct db_sql Q_SCHOOL = {"SELECT " SCHOOL_COLS " FROM unit u WHERE u.code=? AND " SCHOOL_OPEN};
+static const struct db_sql Q_SCHOOLS = {
+	"SELECT " SCHOOL_COLS " FROM JSON_TABLE(?, '$[*]' COLUMNS (c VARCHAR(10) PATH '$')) j"
+	" STRAIGHT_JOIN unit u ON u.code=j.c AND " SCHOOL_OPEN};
 
 enum xerr db_reg_batch_new(struct db *db, const char *kind, uint64_t actor_id, const char *actor_role, uint64_t *batch)
 {
@@ -79,21 +84,44 @@ enum xerr db_reg_schools_open(struct db *db, struct arena *a, uint32_t *ids, siz
 	return e;
 }
 
+static void strs_json(struct sbuf *b, const char *const *strs, size_t n);
+
+/* row i of an SCHOOL_COLS result into s; 1 when the school has its county (it can take records) */
+static int school_row(const struct db_rows *rs, size_t i, struct reg_school *s)
+{
+	s->id = (uint32_t)db_get_int(rs, i, 0);
+	snprintf(s->code, sizeof s->code, "%s", db_get(rs, i, 1));
+	snprintf(s->province, sizeof s->province, "%s", db_get(rs, i, 2) ? db_get(rs, i, 2) : "");
+	snprintf(s->city, sizeof s->city, "%s", db_get(rs, i, 3) ? db_get(rs, i, 3) : "");
+	snprintf(s->county, sizeof s->county, "%s", db_get(rs, i, 4) ? db_get(rs, i, 4) : "");
+	s->name = db_get(rs, i, 5);
+	return strlen(s->county) == 6;
+}
+
 enum xerr db_reg_school(struct db *db, struct arena *a, const char *code, struct reg_school *s, int *found)
 {
 	struct db_rows rs;
 	*found = 0;
 	enum xerr e = db_exec(db, a, &Q_SCHOOL, DB_ARGS(DBS(code)), &rs, NULL, NULL);
-	if (e != XE_OK || rs.n == 0)
-		return e;
-	s->id = (uint32_t)db_get_int(&rs, 0, 0);
-	snprintf(s->code, sizeof s->code, "%s", db_get(&rs, 0, 1));
-	snprintf(s->province, sizeof s->province, "%s", db_get(&rs, 0, 2) ? db_get(&rs, 0, 2) : "");
-	snprintf(s->city, sizeof s->city, "%s", db_get(&rs, 0, 3) ? db_get(&rs, 0, 3) : "");
-	snprintf(s->county, sizeof s->county, "%s", db_get(&rs, 0, 4) ? db_get(&rs, 0, 4) : "");
-	s->name = db_get(&rs, 0, 5);
-	*found = strlen(s->county) == 6;
-	return XE_OK;
+	if (e == XE_OK && rs.n)
+		*found = school_row(&rs, 0, s);
+	return e;
+}
+
+enum xerr db_reg_schools(struct db *db, struct arena *a, const char *const *codes, size_t n,
+			 void (*found)(void *ctx, const struct reg_school *s), void *ctx)
+{
+	struct sbuf b = {0};
+	struct db_rows rs;
+	strs_json(&b, codes, n);
+	enum xerr e = db_exec(db, a, &Q_SCHOOLS, DB_ARGS(DBSN(b.s, b.n)), &rs, NULL, NULL);
+	free(b.s);
+	for (size_t i = 0; e == XE_OK && i < rs.n; i++) {
+		struct reg_school s;
+		if (school_row(&rs, i, &s))
+			found(ctx, &s);
+	}
+	return e;
 }
 
 /* ---------------------------------------------------------------- detection predicates (R8) */

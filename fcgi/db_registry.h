@@ -50,6 +50,10 @@ enum xerr db_reg_batch_new(struct db *db, const char *kind, uint64_t actor_id, c
 
 /* School by its 10-digit code; *found 0 when there is none (whatever the caller's scope: the caller checks). */
 enum xerr db_reg_school(struct db *db, struct arena *a, const char *code, struct reg_school *s, int *found);
+/* The schools of codes[0..n) that can take records, in one statement: found(ctx, s) for each (s is the callee's: copy
+ * what is kept; its name is in a); a code not reported is no such school. */
+enum xerr db_reg_schools(struct db *db, struct arena *a, const char *const *codes, size_t n,
+			 void (*found)(void *ctx, const struct reg_school *s), void *ctx);
 /* Inside a transaction that adds records to school id: *open 1 when the school is open, read under a shared lock so
  * that a close in flight (which writes the row) is waited for on this node; through another node the close and the new
  * records conflict at certification (the records' foreign key to the school row). A closed school takes no record. */

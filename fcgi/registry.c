@@ -948,6 +948,57 @@ static void nbg_found(void *ctx, const char *name, char gender, const char *birt
 		h->e = count, h->n = nonres;
 }
 
+/* The school cell of sheet row r: a school's clerk imports into its own school when it is blank (issue 11). */
+static const char *school_cell(struct imp *x, size_t r)
+{
+	int numeric = 0;
+	const char *v = cell_for(x, r, SF_SCHOOL, &numeric);
+	return x->who->school_code[0] && (!v || !v[strspn(v, " \t")]) ? x->who->school_code : v;
+}
+
+static void school_found(void *ctx, const struct reg_school *s)
+{
+	struct imp *x = ctx;
+	struct hent *h = hget(&x->schools, x->a, s->code, 0, NULL);
+	if (h && registry_school_in_scope(x->who, s)) {
+		struct reg_school *ns = arena_alloc(x->a, sizeof *ns);
+		*ns = *s;
+		h->ptr = ns;
+	}
+}
+
+/* Every school code of the file into x->schools before the rows are read (its school, NULL when unknown, closed or out
+ * of the importer's scope), in one statement per SCHOOLS_SLICE codes: one statement per school was 2,000 round trips
+ * for a file of one province (issue 14). */
+static enum xerr schools_ahead(struct imp *x)
+{
+	enum { SCHOOLS_SLICE = 4096 };
+	const char **codes = xmalloc(SCHOOLS_SLICE * sizeof *codes);
+	enum xerr e = XE_OK;
+	size_t n = 0;
+	for (size_t r = 1; r < x->t.nrows; r++) {
+		char code[11];
+		int created = 0;
+		if (r < x->t.nrows && student_school_code(school_cell(x, r), code)) {
+			struct hent *h = hget(&x->schools, x->a, code, 1, &created);
+			if (created)
+				codes[n++] = h->key; /* ptr NULL until found */
+		}
+		if (n && (n == SCHOOLS_SLICE || r + 1 >= x->t.nrows)) {
+			if (x->retry_once && x->commit) {
+				x->retry_once = 0; /* test hook: as a brute-force abort does to the statement running */
+				e = XE_RETRY;
+				break;
+			}
+			if ((e = db_reg_schools(x->db, x->a, codes, n, school_found, x)) != XE_OK)
+				break;
+			n = 0;
+		}
+	}
+	free(codes);
+	return e;
+}
+
 /* One pass over the data rows: validate, resolve schools, decide created/unchanged (identity), and when inserting
  * register the created rows chunk by chunk with detection. Safe to re-run (db_tx retries): resets its results. */
 static enum xerr import_pass(struct imp *x)
@@ -975,6 +1026,8 @@ static enum xerr import_pass(struct imp *x)
 	hfree(&x->idents);
 	hfree(&x->numbers);
 	hfree(&x->nbgs);
+	if ((e = schools_ahead(x)) != XE_OK)
+		goto out;
 	for (size_t off = 0; off < nrows; off += chunk) {
 		size_t end = off + chunk < nrows ? off + chunk : nrows, nv = 0, nn = 0, nq = 0;
 		double t0 = mono(), t1;
@@ -985,9 +1038,7 @@ static enum xerr import_pass(struct imp *x)
 			size_t ni = 0;
 			int numeric_id = 0;
 			for (int f = 0; f < SF__COUNT; f++)
-				in.v[f] = cell_for(x, r, f, &numeric_id);
-			if (x->who->school_code[0] && (!in.v[SF_SCHOOL] || !in.v[SF_SCHOOL][strspn(in.v[SF_SCHOOL], " \t")]))
-				in.v[SF_SCHOOL] = x->who->school_code; /* a school's clerk imports into its own school (issue 11) */
+				in.v[f] = f == SF_SCHOOL ? school_cell(x, r) : cell_for(x, r, f, &numeric_id);
 			struct student_rec *rec = &recs[nv];
 			size_t nerr = student_validate(&in, student_today(), rec, iss, STUDENT_MAX_ISSUES, &ni);
 			if (numeric_id) {
@@ -1009,20 +1060,8 @@ static enum xerr import_pass(struct imp *x)
 			}
 			const struct reg_school *s = NULL;
 			if (rec->school_code[0]) {
-				int created;
-				struct hent *h = hget(&x->schools, x->a, rec->school_code, 1, &created);
-				if (created) {
-					struct reg_school *ns = arena_alloc(x->a, sizeof *ns);
-					int found = 0;
-					if (x->retry_once && x->commit) {
-						x->retry_once = 0; /* test hook: as a brute-force abort does to the statement running */
-						e = XE_RETRY;
-						goto out;
-					}
-					if ((e = db_reg_school(x->db, x->a, rec->school_code, ns, &found)) != XE_OK)
-						goto out;
-					h->ptr = found && registry_school_in_scope(x->who, ns) ? ns : NULL;
-				}
+				struct hent *h = hget(&x->schools, x->a, rec->school_code, 0, NULL);
+				assert(h); /* schools_ahead looked up every code of the file */
 				s = h->ptr;
 				if (!s) {
 					struct student_issue is = {SF_SCHOOL, 0, "school_unknown", "", ""};
@@ -2074,6 +2113,9 @@ static enum xerr load_tx(struct db *db, void *vc)
 	c->t_check = c->t_taken = c->t_store = 0;
 	hfree(&x->schools); /* a retried attempt looks its schools up again (import_pass) */
 	hfree(&x->numbers);
+	x->db = db;
+	if ((e = schools_ahead(x)) != XE_OK)
+		return e;
 	if ((e = db_reg_job_create(db, 0, 1, 1, c->sha, (long long)c->len, x->t.format == TAB_XLSX ? "xlsx" : "csv", x->t.encoding, 0,
 				   "committing", (long long)nrows, &job)) != XE_OK ||
 	    (e = db_reg_file_claim(db, c->a, 1, c->sha, job, &prior)) != XE_OK)
@@ -2103,14 +2145,8 @@ static enum xerr load_tx(struct db *db, void *vc)
 					load_error(c, row_no, student_field_header(iss[k].field), iss[k].en);
 			if (nerr)
 				continue;
-			struct hent *h = hget(&x->schools, x->a, rec->school_code, 1, &created);
-			if (created) {
-				struct reg_school *ns = arena_alloc(x->a, sizeof *ns);
-				int found = 0;
-				if ((e = db_reg_school(db, x->a, rec->school_code, ns, &found)) != XE_OK)
-					goto out;
-				h->ptr = found ? ns : NULL;
-			}
+			struct hent *h = hget(&x->schools, x->a, rec->school_code, 0, NULL);
+			assert(h); /* schools_ahead looked up every code of the file */
 			if (!h->ptr) {
 				load_error(c, row_no, student_field_header(SF_SCHOOL), "no such school");
 				continue;
@@ -2165,11 +2201,15 @@ out:
 	return e;
 }
 
+static void system_actor(struct reg_actor *who);
+
 static int load_cli(struct db *db, struct arena *a, int nfiles, char **files)
 {
 	int failed = 0;
 	double t0 = mono();
 	long long total = 0;
+	struct reg_actor sys;
+	system_actor(&sys); /* the whole country: every school of a file is in scope */
 	for (int i = 0; i < nfiles; i++) {
 		size_t len = 0;
 		unsigned char *data = read_all(files[i], &len);
@@ -2178,6 +2218,7 @@ static int load_cli(struct db *db, struct arena *a, int nfiles, char **files)
 		struct load_ctx c;
 		memset(&c, 0, sizeof c);
 		c.a = c.x.a = a;
+		c.x.who = &sys;
 		c.path = files[i];
 		c.len = len;
 		c.sha = sha;

@@ -501,21 +501,31 @@ static void check_id_number(const char *v, int birth_ymd, int today, struct stud
 	snprintf(out->id_number, sizeof out->id_number, "%s", buf);
 }
 
+int student_school_code(const char *v, char out[11])
+{
+	const char *b;
+	size_t n;
+	trim(v, &b, &n);
+	out[0] = 0;
+	if (n != 10 || strspn(b, "0123456789") < 10)
+		return 0;
+	memcpy(out, b, 10);
+	out[10] = 0;
+	return 1;
+}
+
 static void check_school(const char *v, struct student_rec *out, struct student_issue *iss, size_t max, size_t *k, size_t *nerr)
 {
 	const char *b;
 	size_t n;
 	trim(v, &b, &n);
-	out->school_code[0] = 0;
 	if (n == 0) {
+		out->school_code[0] = 0;
 		issue(iss, max, k, SF_SCHOOL, 0, "required", "is required.", "不能为空。");
 		(*nerr)++;
-	} else if (n != 10 || strspn(b, "0123456789") < 10) {
+	} else if (!student_school_code(v, out->school_code)) {
 		issue(iss, max, k, SF_SCHOOL, 0, "school_code", "must be the 10-digit school code.", "必须是 10 位学校标识码。");
 		(*nerr)++;
-	} else {
-		memcpy(out->school_code, b, 10);
-		out->school_code[10] = 0;
 	}
 }
 

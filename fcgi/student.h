@@ -86,6 +86,9 @@ size_t student_validate(const struct student_in *in, int today, struct student_r
 			size_t max, size_t *nissues);
 
 /* Parse a date in the accepted formats into y/m/d; 1 if it is a real date, else 0. */
+/* The school code of cell text v, as student_validate takes it (blanks trimmed, 10 digits) into out; 0 (out "") when v
+ * is not one. */
+int student_school_code(const char *v, char out[11]);
 int student_parse_date(const char *s, int *y, int *m, int *d);
 /* Today's date in China (UTC+8) as YYYYMMDD. */
 int student_today(void);
