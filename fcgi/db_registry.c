@@ -324,11 +324,11 @@ out:
 }
 
 static enum xerr insert_rows(struct db *db, struct reg_new *rows, size_t n, const char *source, uint64_t created_by,
-			     uint64_t batch, uint64_t *first_id);
+			     uint64_t batch, uint64_t *first_id, struct reg_counts *counts);
 static enum xerr numbers_taken(struct db *db, struct arena *a, const struct reg_new *rows, size_t n, size_t *taken);
 
 enum xerr db_reg_insert(struct db *db, struct arena *a, struct reg_new *rows, size_t n, const char *source, uint64_t created_by,
-			uint64_t batch, uint64_t *first_id)
+			uint64_t batch, uint64_t *first_id, struct reg_counts *counts)
 {
 	if (n == 0)
 		return XE_OK;
@@ -345,7 +345,7 @@ enum xerr db_reg_insert(struct db *db, struct arena *a, struct reg_new *rows, si
 		if ((e = assign_numbers(db, a, rows, n, attempt)) != XE_OK || (e = numbers_taken(db, a, rows, n, &taken)) != XE_OK)
 			return e;
 		if (taken == 0)
-			return insert_rows(db, rows, n, source, created_by, batch, first_id);
+			return insert_rows(db, rows, n, source, created_by, batch, first_id, counts);
 		log_error("registry: %zu student number(s) in use were not issued by their counter; %s", taken,
 			  attempt ? "still taken after the resync" : "counters resynced");
 	}
@@ -374,8 +374,74 @@ static const struct db_sql Q_LOAD = {
 	"LOAD DATA LOCAL INFILE 'xj:rows' INTO TABLE student CHARACTER SET utf8mb4 (school_id, province_code, city_code,"
 	" county_code, name, gender, birth_date, id_type, id_number, id_check, grade, class_name, enrol_date, guardian_phone,"
 	" student_no, status, source, created_by, touch_batch, import_job_id, import_row, guardian_name)"};
-/* the student counters of the rows a load stored (sql/400: grouped by school and status, set-based) */
-static const struct db_sql Q_COUNT_BATCH = {"CALL count_students_batch(?)"};
+/* student counters of loaded rows, [[school id, status, rows], ...] (sql/413: set-based) */
+static const struct db_sql Q_COUNT_ADD = {"CALL count_students_add(?)"};
+
+static int cmp_count(const void *p, const void *q)
+{
+	const struct reg_count *x = p, *y = q;
+	return x->school_id != y->school_id ? (x->school_id > y->school_id) - (x->school_id < y->school_id)
+					    : strcmp(x->status, y->status);
+}
+
+/* one entry per school and status */
+static void counts_merge(struct reg_counts *c)
+{
+	if (c->n < 2)
+		return;
+	qsort(c->v, c->n, sizeof *c->v, cmp_count);
+	size_t u = 0;
+	for (size_t i = 1; i < c->n; i++)
+		if (cmp_count(&c->v[u], &c->v[i]) == 0)
+			c->v[u].n += c->v[i].n;
+		else
+			c->v[++u] = c->v[i];
+	c->n = u + 1;
+}
+
+static void counts_add(struct reg_counts *c, const struct reg_new *rows, size_t n, const char *status)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (c->n == c->cap) {
+			counts_merge(c);
+			if (c->n == c->cap || c->n * 2 > c->cap)
+				c->v = xrealloc(c->v, (c->cap = c->cap ? 2 * c->cap : 4096) * sizeof *c->v);
+		}
+		c->v[c->n++] = (struct reg_count){rows[i].school->id, status, 1};
+	}
+}
+
+enum xerr db_reg_counts_flush(struct db *db, struct reg_counts *c)
+{
+	enum { SLICE = 8192 };
+	enum xerr e = XE_OK;
+	struct sbuf b = {0};
+	counts_merge(c);
+	for (size_t i = 0; i < c->n && e == XE_OK; i += SLICE) {
+		b.n = 0;
+		sbuf_put(&b, "[", 1);
+		for (size_t j = i; j < c->n && j < i + SLICE; j++) {
+			char t[64];
+			int k = snprintf(t, sizeof t, "%s[%u,\"%s\",%lld]", j > i ? "," : "", (unsigned)c->v[j].school_id, c->v[j].status,
+					 c->v[j].n);
+			sbuf_put(&b, t, (size_t)k);
+		}
+		sbuf_put(&b, "]", 1);
+		e = db_exec(db, NULL, &Q_COUNT_ADD, DB_ARGS(DBSN(b.s, b.n)), NULL, NULL, NULL);
+	}
+	free(b.s);
+	if (e == XE_OK)
+		c->n = 0;
+	return e;
+}
+
+void db_reg_counts_clear(struct reg_counts *c) { c->n = 0; }
+
+void db_reg_counts_free(struct reg_counts *c)
+{
+	free(c->v);
+	memset(c, 0, sizeof *c);
+}
 
 static void load_num(struct sbuf *b, unsigned long long v, char sep)
 {
@@ -393,7 +459,7 @@ static void load_str(struct sbuf *b, const char *s, char sep)
  * must arrive unchanged, else the duplicate is reported as an INSERT's would be (XE_DUPLICATE) and the caller rolls
  * the transaction back. db_reg_insert checks the numbers first, so a load meets a taken number only in a race. */
 static enum xerr load_rows(struct db *db, struct reg_new *rows, size_t n, const char *source, const char *status,
-			   uint64_t created_by, uint64_t batch, uint64_t *first_id)
+			   uint64_t created_by, uint64_t batch, uint64_t *first_id, struct reg_counts *counts)
 {
 	struct sbuf b = {0};
 	for (size_t i = 0; i < n; i++) {
@@ -424,14 +490,19 @@ static enum xerr load_rows(struct db *db, struct reg_new *rows, size_t n, const 
 	}
 	unsigned long long stored = 0;
 	unsigned warnings = 0;
-	/* the per-row counter trigger is skipped for the load and the batch counted once (R30, issue 14 item 1): the rows
-	 * stored are counted before anything else, so the removal below (its trigger counting -1 per row) stays exact */
+	/* the per-row counter trigger is skipped for the load and the rows counted set-based (R30, issue 14 item 1) as they
+	 * were loaded (status): a later change of one (detection making it a problem record) is counted by its trigger */
 	enum xerr e = db_load(db, &Q_LOAD, b.s, b.n, DB_LOAD_UNCOUNTED, &stored, &warnings);
 	free(b.s);
 	if (first_id)
 		*first_id = 0;
-	if (e == XE_OK && stored)
-		e = db_exec(db, NULL, &Q_COUNT_BATCH, DB_ARGS(DBI(batch)), NULL, NULL, NULL);
+	if (e == XE_OK && stored == n && !warnings) {
+		struct reg_counts one = {0};
+		counts_add(counts ? counts : &one, rows, n, status);
+		if (!counts)
+			e = db_reg_counts_flush(db, &one);
+		db_reg_counts_free(&one);
+	}
 	if (e == XE_OK && (stored != n || warnings)) {
 		/* no DELETE of the rows stored here inside the transaction (on Galera that left the nodes different, issue
 		 * 15): the caller rolls the whole transaction back (XE_DUPLICATE: run again, XE_INTERNAL: fail) */
@@ -492,11 +563,11 @@ static enum xerr numbers_taken(struct db *db, struct arena *a, const struct reg_
 	return e;
 }
 
-enum xerr db_reg_load_numbered(struct db *db, struct reg_new *rows, size_t n, uint64_t batch)
+enum xerr db_reg_load_numbered(struct db *db, struct reg_new *rows, size_t n, uint64_t batch, struct reg_counts *counts)
 {
 	if (n == 0)
 		return XE_OK;
-	enum xerr e = load_rows(db, rows, n, "load", "formal", 0, batch, NULL);
+	enum xerr e = load_rows(db, rows, n, "load", "formal", 0, batch, NULL, counts);
 	if (e != XE_OK)
 		return e;
 	/* the highest number of each L prefix: sorted, the last of each run (sorted prefixes: the same lock order always) */
@@ -524,7 +595,7 @@ enum xerr db_reg_load_numbered(struct db *db, struct reg_new *rows, size_t n, ui
 
 /* Insert rows with their numbers (one statement; array binding for several). */
 static enum xerr insert_rows(struct db *db, struct reg_new *rows, size_t n, const char *source, uint64_t created_by,
-			     uint64_t batch, uint64_t *first_id)
+			     uint64_t batch, uint64_t *first_id, struct reg_counts *counts)
 {
 	enum xerr e;
 	if (n == 1) {
@@ -544,7 +615,7 @@ static enum xerr insert_rows(struct db *db, struct reg_new *rows, size_t n, cons
 		return e;
 	}
 	if (n >= LOAD_MIN_ROWS)
-		return load_rows(db, rows, n, source, "pending", created_by, batch, first_id);
+		return load_rows(db, rows, n, source, "pending", created_by, batch, first_id, counts);
 	struct db_arg *x = xmalloc(n * INSERT_NCOLS * sizeof *x);
 	for (size_t i = 0; i < n; i++) {
 		const struct student_rec *r = rows[i].rec;

@@ -71,18 +71,35 @@ struct reg_new {
 	uint32_t import_row;      /* 0 if none */
 	char student_no[20];      /* filled by db_reg_insert */
 };
+/* The student counters (R30) of records a transaction bulk-loaded, not written yet: rows per school and status. Owned by
+ * the caller, zeroed to start; db_reg_counts_flush writes them (before the commit) and empties the set. */
+struct reg_count {
+	uint32_t school_id;
+	const char *status; /* a string literal */
+	long long n;
+};
+struct reg_counts {
+	struct reg_count *v;
+	size_t n, cap;
+};
+enum xerr db_reg_counts_flush(struct db *db, struct reg_counts *c);
+void db_reg_counts_clear(struct reg_counts *c); /* forgets them (a rolled-back attempt) */
+void db_reg_counts_free(struct reg_counts *c);
+
 /* Insert n new records (status pending, R6) with fresh L numbers (R5: unique; counter per prefix, UNIQUE key
  * as the backstop), all marked with batch. source: clerk, import, province. Inside a transaction. When n == 1,
- * *first_id receives the new id (may be NULL). XE_CONFLICT when a county/birth-date prefix has no free number. */
+ * *first_id receives the new id (may be NULL). XE_CONFLICT when a county/birth-date prefix has no free number.
+ * counts: when not NULL, the counters of rows that are bulk-loaded are added to it instead of written (the caller
+ * flushes it before its commit: one write per school for a whole file, issue 14); NULL: written at once. */
 enum xerr db_reg_insert(struct db *db, struct arena *a, struct reg_new *rows, size_t n, const char *source, uint64_t created_by,
-			uint64_t batch, uint64_t *first_id);
+			uint64_t batch, uint64_t *first_id, struct reg_counts *counts);
 
 /* Initial load (issue 14 item 3): which of n student numbers are in use already (rows of one column, arena). */
 enum xerr db_reg_numbers_taken(struct db *db, struct arena *a, const char *const *nos, size_t n, struct db_rows *taken);
 /* Store n records with the numbers they bring (rows[i].student_no; source "load", status formal) in one bulk load marked
  * with batch, and raise each L prefix's counter to the highest number stored (R5: later registrations continue after
  * them). XE_DUPLICATE when a number is in use (nothing of the batch stays). Inside a transaction. */
-enum xerr db_reg_load_numbered(struct db *db, struct reg_new *rows, size_t n, uint64_t batch);
+enum xerr db_reg_load_numbered(struct db *db, struct reg_new *rows, size_t n, uint64_t batch, struct reg_counts *counts);
 
 /* A fresh L number (R5) for a record of county born on birth (YYYY-MM-DD) from the prefix's counter, e.g. when an approved
  * change corrects the date of birth (R15). resync: first raise the counter to the numbers in use (after a duplicate). */

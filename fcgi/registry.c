@@ -347,7 +347,7 @@ static enum xerr one_tx(struct db *db, void *vc)
 	if ((e = db_reg_batch_new(db, c->source, c->who->user_id, c->who->role, &batch)) != XE_OK)
 		return e;
 	struct reg_new nr = {.rec = c->rec, .school = c->school};
-	e = db_reg_insert(db, c->a, &nr, 1, c->source, c->who->is_api ? 0 : c->who->user_id, batch, &id);
+	e = db_reg_insert(db, c->a, &nr, 1, c->source, c->who->is_api ? 0 : c->who->user_id, batch, &id, NULL);
 	if (e == XE_CONFLICT) {
 		outcome_error(o, XE_CONFLICT, "birth_date", "student_no_exhausted",
 			      "No temporary student number is left for this county and date of birth.",
@@ -829,6 +829,7 @@ struct imp {
 	uint64_t duplicate_of;
 	double t_validate, t_ident, t_schools, t_insert, t_keys, t_detect, t_suspects, t_recheck; /* seconds per phase (XJ_IMPORT_PROFILE=1) */
 	struct hmap opened;        /* school codes checked open under a shared lock by this commit (held to its end) */
+	struct reg_counts counts;  /* the student counters of the rows the commit loaded, written at its end */
 };
 
 #define IMPORT_MAX_ISSUES 100000
@@ -1026,6 +1027,7 @@ static enum xerr import_pass(struct imp *x)
 	hfree(&x->idents);
 	hfree(&x->numbers);
 	hfree(&x->nbgs);
+	db_reg_counts_clear(&x->counts);
 	if ((e = schools_ahead(x)) != XE_OK)
 		goto out;
 	for (size_t off = 0; off < nrows; off += chunk) {
@@ -1216,7 +1218,7 @@ static enum xerr import_pass(struct imp *x)
 			t0 = t1;
 			if ((e = db_reg_batch_new(x->db, "import", x->who->user_id, x->who->role, &batch)) != XE_OK)
 				goto out;
-			e = db_reg_insert(x->db, x->a, news, nc, "import", x->who->is_api ? 0 : x->who->user_id, batch, NULL);
+			e = db_reg_insert(x->db, x->a, news, nc, "import", x->who->is_api ? 0 : x->who->user_id, batch, NULL, &x->counts);
 			t1 = mono();
 			x->t_insert += t1 - t0;
 			if (e == XE_DUPLICATE)
@@ -1257,6 +1259,11 @@ static enum xerr import_pass(struct imp *x)
 		}
 		if (x->pdb)
 			db_reg_job_progress(x->pdb, x->job_id, (long long)end);
+	}
+	if (x->commit && x->counts.n) {
+		double t0 = mono();
+		e = db_reg_counts_flush(x->db, &x->counts);
+		x->t_insert += mono() - t0;
 	}
 out:
 	free(recs);
@@ -1555,6 +1562,7 @@ out_logged:
 	hfree(&x.opened);
 	hfree(&x.schools);
 	hfree(&x.idents);
+	db_reg_counts_free(&x.counts);
 	hfree(&x.numbers);
 	hfree(&x.nbgs);
 	arena_free(&a);
@@ -2113,6 +2121,7 @@ static enum xerr load_tx(struct db *db, void *vc)
 	c->t_check = c->t_taken = c->t_store = 0;
 	hfree(&x->schools); /* a retried attempt looks its schools up again (import_pass) */
 	hfree(&x->numbers);
+	db_reg_counts_clear(&x->counts);
 	x->db = db;
 	if ((e = schools_ahead(x)) != XE_OK)
 		return e;
@@ -2183,7 +2192,7 @@ static enum xerr load_tx(struct db *db, void *vc)
 		if (c->bad)
 			continue; /* the file is refused: the remaining rows are only checked */
 		uint64_t batch = 0;
-		if ((e = db_reg_batch_new(db, "load", 0, "system", &batch)) != XE_OK || (e = db_reg_load_numbered(db, news, nv, batch)) != XE_OK)
+		if ((e = db_reg_batch_new(db, "load", 0, "system", &batch)) != XE_OK || (e = db_reg_load_numbered(db, news, nv, batch, &x->counts)) != XE_OK)
 			goto out;
 		c->t_store += mono() - t1;
 		c->loaded += (long long)nv;
@@ -2192,7 +2201,7 @@ static enum xerr load_tx(struct db *db, void *vc)
 	}
 	if (c->bad)
 		e = XE_VALIDATION;
-	else
+	else if ((e = db_reg_counts_flush(db, &x->counts)) == XE_OK)
 		e = db_reg_job_finish(db, job, "done", c->loaded, 0, (long long)nrows, c->loaded, 0, 0, 0, NULL, NULL);
 out:
 	free(recs);
@@ -2252,6 +2261,7 @@ static int load_cli(struct db *db, struct arena *a, int nfiles, char **files)
 		}
 		hfree(&c.x.schools);
 		hfree(&c.x.numbers);
+		db_reg_counts_free(&c.x.counts);
 		free(data);
 		arena_reset(a);
 	}

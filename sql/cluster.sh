@@ -122,14 +122,7 @@ cmd_start() {
   local i
   for i in $(seq 1 "$NODES"); do node_start "$i"; done
   # migrations and demo data once, on node 1 (DDL replicates in total order); the service user also over TCP
-  db 1 migrate
-  # shellcheck disable=SC1091
-  . "$CV/secrets.env"
-  db 1 sql -e "CREATE USER IF NOT EXISTS 'xueji'@'127.0.0.1' IDENTIFIED BY '$XJ_DB_PASSWORD';
-    ALTER USER 'xueji'@'127.0.0.1' IDENTIFIED BY '$XJ_DB_PASSWORD';
-    GRANT SELECT, INSERT, UPDATE, DELETE ON xueji.* TO 'xueji'@'127.0.0.1';
-    GRANT EXECUTE ON PROCEDURE xueji.count_students_batch TO 'xueji'@'127.0.0.1';
-    GRANT EXECUTE ON PROCEDURE xueji.count_members_batch TO 'xueji'@'127.0.0.1';"
+  DB_USER_HOSTS="localhost 127.0.0.1" db 1 migrate
   make -C "$root" --no-print-directory seed-data VARDIR="$CV" >/dev/null
   db 1 seed "$CV/seed/divisions.sql" $(ls "$root"/sql/demo/*.sql | sort)
   (set -a; . "$CV/secrets.env"; set +a; XJ_DB_SOCKET=$CV/node1/run/db.sock \

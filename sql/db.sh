@@ -97,13 +97,17 @@ cmd_migrate() {
       root_sql "$DB_NAME" -e "INSERT INTO schema_version (version, name) VALUES ($v, '$base')"
     fi
   done
-  # least privilege: data only, no DDL, no GRANT, no FILE; the procedures the service calls (a bulk load's counters: 350 and 400,
-  # an import's members: 408)
-  root_sql -e "CREATE USER IF NOT EXISTS '$DB_USER'@'localhost' IDENTIFIED BY '$XJ_DB_PASSWORD';
-    ALTER USER '$DB_USER'@'localhost' IDENTIFIED BY '$XJ_DB_PASSWORD';
-    GRANT SELECT, INSERT, UPDATE, DELETE ON \`$DB_NAME\`.* TO '$DB_USER'@'localhost';
-    GRANT EXECUTE ON PROCEDURE \`$DB_NAME\`.count_students_batch TO '$DB_USER'@'localhost';
-    GRANT EXECUTE ON PROCEDURE \`$DB_NAME\`.count_members_batch TO '$DB_USER'@'localhost';"
+  # least privilege: data only, no DDL, no GRANT, no FILE; the procedures the service calls (a bulk load's counters: 413,
+  # an import's members: 408); the service's user at each of DB_USER_HOSTS (a cluster's services connect over TCP)
+  local h p
+  for h in ${DB_USER_HOSTS:-localhost}; do
+    root_sql -e "CREATE USER IF NOT EXISTS '$DB_USER'@'$h' IDENTIFIED BY '$XJ_DB_PASSWORD';
+      ALTER USER '$DB_USER'@'$h' IDENTIFIED BY '$XJ_DB_PASSWORD';
+      GRANT SELECT, INSERT, UPDATE, DELETE ON \`$DB_NAME\`.* TO '$DB_USER'@'$h';"
+    for p in count_students_add count_students_batch count_members_batch; do
+      root_sql -e "GRANT EXECUTE ON PROCEDURE \`$DB_NAME\`.$p TO '$DB_USER'@'$h';"
+    done
+  done
 }
 
 # Load seed SQL files given as arguments (idempotent files: INSERT IGNORE / ON DUPLICATE KEY).
