@@ -177,14 +177,11 @@ static void in_init(void)
 static const struct db_sql Q_SEQ_BUMP = {
 	"INSERT INTO student_no_seq (prefix, last) SELECT j.p, j.c FROM JSON_TABLE(?, '$[*]' COLUMNS"
 	" (p CHAR(15) CHARACTER SET ascii PATH '$[0]', c INT PATH '$[1]')) j"
-	" ON DUPLICATE KEY UPDATE last = student_no_seq.last + VALUES(last)"};
+	" ON DUPLICATE KEY UPDATE last = student_no_seq.last + VALUES(last) RETURNING prefix, last"}; /* each as now */
 static const struct db_sql Q_SEQ_MAX_USED = {
 	"SELECT MAX(student_no) FROM student FORCE INDEX (uk_student_no) WHERE student_no BETWEEN ? AND ? LOCK IN SHARE MODE"};
 static const struct db_sql Q_SEQ_RAISE = {
 	"INSERT INTO student_no_seq (prefix, last) VALUES (?, ?) ON DUPLICATE KEY UPDATE last = GREATEST(last, VALUES(last))"};
-static const struct db_sql Q_SEQ_READ = {
-	"SELECT q.prefix, q.last FROM JSON_TABLE(?, '$[*]' COLUMNS (p CHAR(15) CHARACTER SET ascii PATH '$')) j"
-	" STRAIGHT_JOIN student_no_seq q FORCE INDEX (PRIMARY) ON q.prefix=j.p"};
 /* the stored fields of an identity match (struct reg_stored), in this order, of student s */
 #define IDENT_COLS                                                                                                \
 	"s.id, s.school_id, s.id_type, IFNULL(s.id_number,''), s.student_no, s.name, s.gender,"                     \
@@ -231,7 +228,7 @@ static enum xerr assign_numbers(struct db *db, struct arena *a, struct reg_new *
 	struct pref *pf = xmalloc(n * sizeof *pf);
 	char (*uniq)[16] = xmalloc(n * sizeof *uniq);
 	int *cnt = xcalloc(n, sizeof *cnt), *last = xcalloc(n, sizeof *last);
-	struct sbuf bump = {0}, keys = {0};
+	struct sbuf bump = {0};
 	for (size_t i = 0; i < n; i++) {
 		if (snprintf(pf[i].p, 16, "L%s", rows[i].school->county) != 7 || rows[i].rec->birth[4] != '-') {
 			e = XE_INTERNAL;
@@ -265,24 +262,17 @@ static enum xerr assign_numbers(struct db *db, struct arena *a, struct reg_new *
 		    (e = db_exec(db, NULL, &Q_SEQ_RAISE, DB_ARGS(DBSN(pre, 15), DBI(atoi(used + 15))), NULL, NULL, NULL)) != XE_OK)
 			goto out;
 	}
-	/* one statement bumps every prefix (in sorted order), one reads them back */
+	/* one statement bumps every prefix (in sorted order) and returns each counter as it now is */
 	sbuf_put(&bump, "[", 1);
-	sbuf_put(&keys, "[", 1);
 	for (size_t u = 0; u < nu; u++) {
 		char c[16];
 		sbuf_put(&bump, u ? ",[" : "[", u ? 2 : 1);
 		sbuf_json_str(&bump, uniq[u], 15);
 		sbuf_put(&bump, c, (size_t)snprintf(c, sizeof c, ",%d]", cnt[u]));
-		if (u)
-			sbuf_put(&keys, ",", 1);
-		sbuf_json_str(&keys, uniq[u], 15);
 	}
 	sbuf_put(&bump, "]", 1);
-	sbuf_put(&keys, "]", 1);
-	if ((e = db_exec(db, NULL, &Q_SEQ_BUMP, DB_ARGS(DBSN(bump.s, bump.n)), NULL, NULL, NULL)) != XE_OK)
-		goto out;
 	struct db_rows rs;
-	if ((e = db_exec(db, a, &Q_SEQ_READ, DB_ARGS(DBSN(keys.s, keys.n)), &rs, NULL, NULL)) != XE_OK)
+	if ((e = db_exec(db, a, &Q_SEQ_BUMP, DB_ARGS(DBSN(bump.s, bump.n)), &rs, NULL, NULL)) != XE_OK)
 		goto out;
 	for (size_t r = 0; r < rs.n; r++) {
 		/* uniq is sorted: binary search */
@@ -319,7 +309,6 @@ out:
 	free(cnt);
 	free(last);
 	free(bump.s);
-	free(keys.s);
 	return e;
 }
 
