@@ -115,12 +115,21 @@ web/vendor/fonts/%.ttf: | deps
 web/vendor/favicon.ico: web/favicon.mjs
 	mkdir -p web/vendor && node web/favicon.mjs $@
 
+# DEMO=0: no demo accounts, public tokens or students, only the divisions (a real instance); the instance keeps the
+# last value given (var/<instance>/demo), so a later make start without DEMO seeds no demo into it
+DEMO ?= $(or $(shell cat $(VARDIR)/demo 2>/dev/null),1)
+$(if $(filter 0 1,$(DEMO)),,$(error DEMO=$(DEMO): say DEMO=1 (demo data) or DEMO=0 (none)))
 start: build seed-data web/vendor/echarts.min.js $(FONTS) web/vendor/favicon.ico
 	@sql/db.sh start
 	@sql/db.sh migrate
+	@echo $(DEMO) >$(VARDIR)/demo
+ifeq ($(DEMO),1)
 	@sql/db.sh seed $(VARDIR)/seed/divisions.sql $(sort $(wildcard sql/demo/*.sql))
 	@set -a; . $(VARDIR)/secrets.env; set +a; XJ_DB_SOCKET=$(VARDIR)/run/db.sock \
 	  $(BUILD)/xueji --seed-demo sql/demo/20-students.csv sql/demo/21-register-results.json
+else
+	@sql/db.sh seed $(VARDIR)/seed/divisions.sql
+endif
 	@$(MAKE) --no-print-directory service-start nginx-start
 	@for i in $$(seq 1 100); do curl -fsS -o /dev/null http://127.0.0.1:$(PORT)/api/v1/health && break; sleep 0.1; done; \
 	curl -fsS http://127.0.0.1:$(PORT)/api/v1/health && echo
@@ -168,10 +177,14 @@ nginx-stop:
 run: start
 	@echo
 	@echo "xueji is serving http://127.0.0.1:$(PORT)/  (instance $(INSTANCE), logs in $(VARDIR)/log; stop with: make stop)"
+ifeq ($(DEMO),1)
 	@echo "Demo accounts (password for all: $$(sed -n 's/^-- demo password: //p' sql/demo/00-accounts.sql)):"
 	@sed -n 's/^-- account: /  /p' sql/demo/00-accounts.sql
 	@echo "Provincial systems (R29), header Authorization: Bearer <token>:"
 	@sed -n 's/^-- demo credential: /  /p' sql/demo/10-credentials.sql
+else
+	@echo "No demo data (DEMO=0): sign in with the instance's own accounts (README, \"Demo data and a real instance\")"
+endif
 
 stop: nginx-stop service-stop
 	@sql/db.sh stop
@@ -196,7 +209,7 @@ TEST_FCGI_PORT ?= 19090
 TEST_VARDIR ?= $(CURDIR)/var/test$(if $(SANITIZE),-san)$(if $(filter-out 18080,$(TEST_PORT)),-$(TEST_PORT))
 TEST_LOGIN_RATE ?= 50r/s
 TEST_LOGIN_BURST ?= 100
-TEST_VARS = XJ_TEST_HOOKS=1 LOGIN_RATE=$(TEST_LOGIN_RATE) LOGIN_BURST=$(TEST_LOGIN_BURST) INSTANCE=test PORT=$(TEST_PORT) DB_PORT=$(TEST_DB_PORT) FCGI_PORT=$(TEST_FCGI_PORT) VARDIR=$(TEST_VARDIR)
+TEST_VARS = DEMO=1 XJ_TEST_HOOKS=1 LOGIN_RATE=$(TEST_LOGIN_RATE) LOGIN_BURST=$(TEST_LOGIN_BURST) INSTANCE=test PORT=$(TEST_PORT) DB_PORT=$(TEST_DB_PORT) FCGI_PORT=$(TEST_FCGI_PORT) VARDIR=$(TEST_VARDIR)
 NODE_TEST = node --test --test-reporter=spec
 # run test files one at a time whatever the core count (suites share one instance and check global state)
 RUN_SERIAL = rc=0; for f in $(1); do $(TEST_ENV) $(NODE_TEST) $$f || rc=1; done; exit $$rc
