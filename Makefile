@@ -138,7 +138,8 @@ endif
 backup:
 	@DATA_DIR=$(SVC_DATA_DIR) sql/db.sh backup
 
-# put a backup back: make restore BACKUP=var/<instance>/backup/<time> (the service is stopped meanwhile, then started)
+# put a backup back: make restore BACKUP=var/<instance>/backup/<time> (the service is stopped meanwhile; the backup's
+# secrets.env and this build's migrations are applied before it starts)
 restore:
 	@$(MAKE) --no-print-directory service-stop
 	@rc=0; DATA_DIR=$(SVC_DATA_DIR) sql/db.sh restore "$(BACKUP)" || rc=$$?; \
