@@ -20,6 +20,9 @@ SVC_ACCESS_LOG ?= $(VARDIR)/log/access.log
 export INSTANCE PORT DB_PORT FCGI_PORT VARDIR
 # shell snippet: `alive PID` is true for a live, non-zombie process (a container's PID 1 may never reap)
 ALIVE = alive() { local s; s=$$(ps -o stat= -p "$$1" 2>/dev/null) || return 1; case $$s in Z*|"") return 1;; esac; };
+# shell snippet: fails while the instance's service runs (it would keep its build and settings; migrations not run yet)
+NOT_RUNNING = $(ALIVE) if [ -f $(VARDIR)/run/service.pid ] && alive $$(cat $(VARDIR)/run/service.pid); then \
+	echo "service: running (pid $$(cat $(VARDIR)/run/service.pid)): make restart to load a new build or settings" >&2; exit 1; fi;
 
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 APT_PKGS := gcc make pkg-config curl ca-certificates procps mariadb-server mariadb-client libmariadb-dev \
@@ -120,6 +123,7 @@ web/vendor/favicon.ico: web/favicon.mjs
 DEMO ?= $(or $(shell cat $(VARDIR)/demo 2>/dev/null),1)
 $(if $(filter 0 1,$(DEMO)),,$(error DEMO=$(DEMO): say DEMO=1 (demo data) or DEMO=0 (none)))
 start: build seed-data web/vendor/echarts.min.js $(FONTS) web/vendor/favicon.ico
+	@$(NOT_RUNNING)
 	@sql/db.sh start
 	@sql/db.sh migrate
 	@echo $(DEMO) >$(VARDIR)/demo
@@ -147,8 +151,7 @@ restore:
 
 service-start:
 	@mkdir -p $(VARDIR)/log $(VARDIR)/run $(SVC_DATA_DIR)
-	@$(ALIVE) if [ -f $(VARDIR)/run/service.pid ] && alive $$(cat $(VARDIR)/run/service.pid); then exit 0; fi; \
-	set -a; . $(VARDIR)/secrets.env; set +a; \
+	@$(NOT_RUNNING) set -a; . $(VARDIR)/secrets.env; set +a; \
 	XJ_LISTEN=127.0.0.1:$(FCGI_PORT) XJ_DB_SOCKET=$(SVC_DB_SOCKET) XJ_ACCESS_LOG=$(SVC_ACCESS_LOG) \
 	XJ_OPENAPI_DIR=$(CURDIR)/fcgi/openapi XJ_DATA_DIR=$(SVC_DATA_DIR) XJ_PROCESSES=$(XJ_PROCESSES) XJ_THREADS=$(XJ_THREADS) XJ_TEST_HOOKS=$(XJ_TEST_HOOKS); \
 	export XJ_LISTEN XJ_DB_SOCKET XJ_ACCESS_LOG XJ_OPENAPI_DIR XJ_DATA_DIR XJ_PROCESSES XJ_THREADS XJ_TEST_HOOKS; \
