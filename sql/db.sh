@@ -77,6 +77,11 @@ cmd_stop() {
     local pid; pid=$(cat "$pidf")
     kill "$pid" 2>/dev/null || true
     for _ in $(seq 1 300); do alive "$pid" || break; sleep 0.1; done
+    # still flushing after 30 s: its pid file stays, so that no second mariadbd is started on its files
+    if alive "$pid"; then
+      echo "MariaDB (pid $pid) did not stop within 30 s (see $VARDIR/log/mariadb.log); wait for it, then run the stop again" >&2
+      exit 1
+    fi
   fi
   rm -f "$pidf"
 }
