@@ -129,14 +129,13 @@ cmd_backup() {
   local dir; dir=${BACKUP_DIR:-$VARDIR/backup}/$(date -u +%Y%m%dT%H%M%SZ)
   local data=${DATA_DIR:-$VARDIR/data}
   mkdir -p "$dir"
-  if ! mariadb-backup --no-defaults --backup --user=root --socket="$sock" --datadir="$datadir" --target-dir="$dir/db" \
-      >"$dir/backup.log" 2>&1 || ! mariadb-backup --no-defaults --prepare --target-dir="$dir/db" >>"$dir/backup.log" 2>&1; then
+  # every step or none: the database, prepared; secrets.env (the password the backup's mysql.user holds); the evidence
+  if ! { mariadb-backup --no-defaults --backup --user=root --socket="$sock" --datadir="$datadir" --target-dir="$dir/db" \
+      && mariadb-backup --no-defaults --prepare --target-dir="$dir/db" && install -m 600 "$secrets" "$dir/secrets.env" \
+      && mkdir -p "$dir/data" && { [ ! -d "$data" ] || rsync -a "$data/" "$dir/data/"; }; } >"$dir/backup.log" 2>&1; then
     echo "backup failed (nothing kept); the last lines of its log:" >&2; tail -n 15 "$dir/backup.log" >&2
     rm -rf "$dir"; exit 1
   fi
-  install -m 600 "$secrets" "$dir/secrets.env" # the database user's password, which the backup's mysql.user holds
-  mkdir -p "$dir/data"
-  [ -d "$data" ] && rsync -a "$data/" "$dir/data/"
   { echo "instance=${INSTANCE:-}"; echo "created=$(date -u +%FT%TZ)"
     echo "schema_version=$(root_sql -N "$DB_NAME" -e 'SELECT MAX(version) FROM schema_version')"
     echo "evidence_files=$(find "$dir/data" -type f | wc -l)"; } >"$dir/manifest.tmp"

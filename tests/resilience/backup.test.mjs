@@ -5,14 +5,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { http, ROOT, VARDIR, until, sql, sqlCount } from '../lib/api.mjs';
 import { as, record, SCHOOLS } from '../lib/registry.mjs';
 import { contentPath } from '../lib/evidence.mjs';
 
 /** make TARGET ARGS in the project, on this test instance (INSTANCE, PORT, DB_PORT, VARDIR come from the environment). */
 const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('XJ_'))); // the tests' own XJ_ROOT…
-const make = (...args) => spawnSync('make', ['--no-print-directory', '-C', ROOT, ...args, 'XJ_TEST_HOOKS=1'], { env, encoding: 'utf8' });
+const make = (...args) => makeIn(env, ...args);
+const makeIn = (e, ...args) => spawnSync('make', ['--no-print-directory', '-C', ROOT, ...args, 'XJ_TEST_HOOKS=1'], { env: e, encoding: 'utf8' });
 const students = (idno) => sqlCount(`SELECT COUNT(*) FROM student WHERE id_number = '${idno}'`);
 /** The code's migrations (sql/NNN_*.sql), in order, and the latest. */
 const versions = readdirSync(`${ROOT}/sql`).filter((f) => /^\d{3}_.*\.sql$/.test(f)).map((f) => Number(f.slice(0, 3))).sort((x, y) => x - y);
@@ -58,4 +60,14 @@ test('operator: make backup while the service runs, then make restore onto anoth
   assert.ok(bad.stderr.includes(dir), `lists the backups of the instance: ${bad.stderr}`);
   await until(async () => (await http('GET', '/api/v1/health')).status === 200, 10000, 100);
   assert.equal(students(after.id_number), 1);
+});
+
+test('operator: a backup whose evidence copy fails keeps nothing, says so and exits non-zero', () => {
+  const bin = mkdtempSync(`${tmpdir()}/xj-rsync-`);
+  writeFileSync(`${bin}/rsync`, '#!/bin/sh\necho "rsync: simulated failure" >&2; exit 23\n', { mode: 0o755 });
+  const kept = readdirSync(`${VARDIR}/backup`);
+  const b = makeIn({ ...env, PATH: `${bin}:${env.PATH}` }, 'backup');
+  assert.notEqual(b.status, 0);
+  assert.match(b.stderr, /backup failed \(nothing kept\)[\s\S]*simulated failure/);
+  assert.deepEqual(readdirSync(`${VARDIR}/backup`), kept, 'no half backup folder');
 });
