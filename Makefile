@@ -20,6 +20,9 @@ SVC_ACCESS_LOG ?= $(VARDIR)/log/access.log
 export INSTANCE PORT DB_PORT FCGI_PORT VARDIR
 # shell snippet: `alive PID` is true for a live, non-zombie process (a container's PID 1 may never reap)
 ALIVE = alive() { local s; s=$$(ps -o stat= -p "$$1" 2>/dev/null) || return 1; case $$s in Z*|"") return 1;; esac; };
+# shell snippet: fails while the instance's service runs (it would keep its build and settings; migrations not run yet)
+NOT_RUNNING = $(ALIVE) if [ -f $(VARDIR)/run/service.pid ] && alive $$(cat $(VARDIR)/run/service.pid); then \
+	echo "service: running (pid $$(cat $(VARDIR)/run/service.pid)): make restart to load a new build or settings" >&2; exit 1; fi;
 
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 APT_PKGS := gcc make pkg-config curl ca-certificates procps mariadb-server mariadb-client libmariadb-dev \
@@ -115,12 +118,22 @@ web/vendor/fonts/%.ttf: | deps
 web/vendor/favicon.ico: web/favicon.mjs
 	mkdir -p web/vendor && node web/favicon.mjs $@
 
+# DEMO=0: no demo accounts, public tokens or students, only the divisions (a real instance); the instance keeps the
+# last value given (var/<instance>/demo), so a later make start without DEMO seeds no demo into it
+DEMO ?= $(or $(shell cat $(VARDIR)/demo 2>/dev/null),1)
+$(if $(filter 0 1,$(DEMO)),,$(error DEMO=$(DEMO): say DEMO=1 (demo data) or DEMO=0 (none)))
 start: build seed-data web/vendor/echarts.min.js $(FONTS) web/vendor/favicon.ico
+	@$(NOT_RUNNING)
 	@sql/db.sh start
 	@sql/db.sh migrate
+	@echo $(DEMO) >$(VARDIR)/demo
+ifeq ($(DEMO),1)
 	@sql/db.sh seed $(VARDIR)/seed/divisions.sql $(sort $(wildcard sql/demo/*.sql))
 	@set -a; . $(VARDIR)/secrets.env; set +a; XJ_DB_SOCKET=$(VARDIR)/run/db.sock \
 	  $(BUILD)/xueji --seed-demo sql/demo/20-students.csv sql/demo/21-register-results.json
+else
+	@sql/db.sh seed $(VARDIR)/seed/divisions.sql
+endif
 	@$(MAKE) --no-print-directory service-start nginx-start
 	@for i in $$(seq 1 100); do curl -fsS -o /dev/null http://127.0.0.1:$(PORT)/api/v1/health && break; sleep 0.1; done; \
 	curl -fsS http://127.0.0.1:$(PORT)/api/v1/health && echo
@@ -129,7 +142,8 @@ start: build seed-data web/vendor/echarts.min.js $(FONTS) web/vendor/favicon.ico
 backup:
 	@DATA_DIR=$(SVC_DATA_DIR) sql/db.sh backup
 
-# put a backup back: make restore BACKUP=var/<instance>/backup/<time> (the service is stopped meanwhile, then started)
+# put a backup back: make restore BACKUP=var/<instance>/backup/<time> (the service is stopped meanwhile; the backup's
+# secrets.env and this build's migrations are applied before it starts)
 restore:
 	@$(MAKE) --no-print-directory service-stop
 	@rc=0; DATA_DIR=$(SVC_DATA_DIR) sql/db.sh restore "$(BACKUP)" || rc=$$?; \
@@ -137,8 +151,7 @@ restore:
 
 service-start:
 	@mkdir -p $(VARDIR)/log $(VARDIR)/run $(SVC_DATA_DIR)
-	@$(ALIVE) if [ -f $(VARDIR)/run/service.pid ] && alive $$(cat $(VARDIR)/run/service.pid); then exit 0; fi; \
-	set -a; . $(VARDIR)/secrets.env; set +a; \
+	@$(NOT_RUNNING) set -a; . $(VARDIR)/secrets.env; set +a; \
 	XJ_LISTEN=127.0.0.1:$(FCGI_PORT) XJ_DB_SOCKET=$(SVC_DB_SOCKET) XJ_ACCESS_LOG=$(SVC_ACCESS_LOG) \
 	XJ_OPENAPI_DIR=$(CURDIR)/fcgi/openapi XJ_DATA_DIR=$(SVC_DATA_DIR) XJ_PROCESSES=$(XJ_PROCESSES) XJ_THREADS=$(XJ_THREADS) XJ_TEST_HOOKS=$(XJ_TEST_HOOKS); \
 	export XJ_LISTEN XJ_DB_SOCKET XJ_ACCESS_LOG XJ_OPENAPI_DIR XJ_DATA_DIR XJ_PROCESSES XJ_THREADS XJ_TEST_HOOKS; \
@@ -168,10 +181,14 @@ nginx-stop:
 run: start
 	@echo
 	@echo "xueji is serving http://127.0.0.1:$(PORT)/  (instance $(INSTANCE), logs in $(VARDIR)/log; stop with: make stop)"
+ifeq ($(DEMO),1)
 	@echo "Demo accounts (password for all: $$(sed -n 's/^-- demo password: //p' sql/demo/00-accounts.sql)):"
 	@sed -n 's/^-- account: /  /p' sql/demo/00-accounts.sql
 	@echo "Provincial systems (R29), header Authorization: Bearer <token>:"
 	@sed -n 's/^-- demo credential: /  /p' sql/demo/10-credentials.sql
+else
+	@echo "No demo data (DEMO=0): sign in with the instance's own accounts (README, \"Demo data and a real instance\")"
+endif
 
 stop: nginx-stop service-stop
 	@sql/db.sh stop
@@ -196,7 +213,7 @@ TEST_FCGI_PORT ?= 19090
 TEST_VARDIR ?= $(CURDIR)/var/test$(if $(SANITIZE),-san)$(if $(filter-out 18080,$(TEST_PORT)),-$(TEST_PORT))
 TEST_LOGIN_RATE ?= 50r/s
 TEST_LOGIN_BURST ?= 100
-TEST_VARS = XJ_TEST_HOOKS=1 LOGIN_RATE=$(TEST_LOGIN_RATE) LOGIN_BURST=$(TEST_LOGIN_BURST) INSTANCE=test PORT=$(TEST_PORT) DB_PORT=$(TEST_DB_PORT) FCGI_PORT=$(TEST_FCGI_PORT) VARDIR=$(TEST_VARDIR)
+TEST_VARS = DEMO=1 XJ_TEST_HOOKS=1 LOGIN_RATE=$(TEST_LOGIN_RATE) LOGIN_BURST=$(TEST_LOGIN_BURST) INSTANCE=test PORT=$(TEST_PORT) DB_PORT=$(TEST_DB_PORT) FCGI_PORT=$(TEST_FCGI_PORT) VARDIR=$(TEST_VARDIR)
 NODE_TEST = node --test --test-reporter=spec
 # run test files one at a time whatever the core count (suites share one instance and check global state)
 RUN_SERIAL = rc=0; for f in $(1); do $(TEST_ENV) $(NODE_TEST) $$f || rc=1; done; exit $$rc

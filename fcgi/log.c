@@ -4,19 +4,47 @@
 #include <stdarg.h>
 #include <string.h>
 #include <time.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 
 static int access_fd = 2;
+static const char *access_path;
+static char error_path[4096]; /* stderr's file at start when it is one (make service-start: >>service.log) */
 
 void log_open(const char *path)
 {
+	struct stat st;
+	if (fstat(2, &st) == 0 && S_ISREG(st.st_mode)) {
+		ssize_t n = readlink("/proc/self/fd/2", error_path, sizeof error_path - 1);
+		error_path[n > 0 ? n : 0] = 0;
+	}
 	if (!path)
 		return;
+	access_path = path;
 	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
 	if (fd >= 0)
 		access_fd = fd;
+}
+
+/* The file at path becomes fd: dup3 swaps it at once, so a line another thread writes meanwhile goes whole to one file. */
+static void reopen(const char *path, int fd, int flags)
+{
+	int nfd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+	if (nfd < 0 || dup3(nfd, fd, flags) < 0)
+		log_error("cannot reopen %s: %s", path, strerror(errno));
+	if (nfd >= 0)
+		close(nfd);
+}
+
+void log_reopen(void)
+{
+	if (*error_path)
+		reopen(error_path, 2, 0);
+	if (access_path && access_fd != 2)
+		reopen(access_path, access_fd, O_CLOEXEC);
 }
 
 void log_escape(const char *s, char *out, unsigned long outsz)

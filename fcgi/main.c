@@ -180,7 +180,7 @@ static void *worker_thread(void *arg)
 	return NULL;
 }
 
-/* One worker process: cfg.threads threads; SIGTERM waits for in-flight requests, then exits. */
+/* One worker process: cfg.threads threads; SIGTERM waits for in-flight requests, then exits; SIGUSR1 reopens the logs. */
 static void worker_main(int index)
 {
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
@@ -188,7 +188,8 @@ static void worker_main(int index)
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
-	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	sigaddset(&set, SIGUSR1);
+	pthread_sigmask(SIG_SETMASK, &set, NULL); /* these taken by sigwait alone; the supervisor's SIGCHLD block dropped */
 	signal(SIGPIPE, SIG_IGN);
 	for (int i = 0; i < cfg.threads; i++)
 		if (thread_spawn(worker_thread, NULL) != 0) {
@@ -198,7 +199,10 @@ static void worker_main(int index)
 	if (index == 0 && housekeep_start() != 0) /* one process does the housekeeping */
 		log_error("cannot start the housekeeping thread");
 	int sig = 0;
-	sigwait(&set, &sig);
+	while (sigwait(&set, &sig) == 0 && sig == SIGUSR1) {
+		log_reopen();
+		log_error("logs reopened");
+	}
 	atomic_store(&stopping, 1);
 	/* let in-flight requests finish (at most 10 s), then leave */
 	for (int i = 0; i < 1000 && atomic_load(&inflight) > 0; i++) {
@@ -208,8 +212,14 @@ static void worker_main(int index)
 	_exit(0);
 }
 
-static volatile sig_atomic_t got_term;
-static void on_term(int sig) { (void)sig; got_term = 1; }
+static volatile sig_atomic_t got_term, got_reopen;
+static void on_signal(int sig)
+{
+	if (sig == SIGUSR1)
+		got_reopen = 1;
+	else if (sig != SIGCHLD)
+		got_term = 1;
+}
 
 static pid_t spawn_worker(int index)
 {
@@ -217,29 +227,50 @@ static pid_t spawn_worker(int index)
 	if (pid == 0) {
 		signal(SIGTERM, SIG_DFL);
 		signal(SIGINT, SIG_DFL);
+		signal(SIGCHLD, SIG_DFL);
 		worker_main(index);
 	}
 	return pid;
 }
 
-/* Supervisor: keeps cfg.processes workers alive; on SIGTERM forwards it and waits. */
+/* Supervisor: keeps cfg.processes workers alive; on SIGTERM forwards it and waits; SIGUSR1 (log rotation) reopens its
+ * logs and forwards it. The signals are blocked but inside sigsuspend, so none arrives between a look at the flags and
+ * the wait. */
 static int supervise(void)
 {
 	pid_t *pids = xcalloc((size_t)cfg.processes, sizeof *pids);
+	sigset_t set, waiting;
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &set, &waiting);
 	struct sigaction sa = {0};
-	sa.sa_handler = on_term;
+	sa.sa_handler = on_signal;
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
+	sigaction(SIGCHLD, &sa, NULL);
 	for (int i = 0; i < cfg.processes; i++)
 		pids[i] = spawn_worker(i);
 	log_error("xueji started: %d processes x %d threads on %s", cfg.processes, cfg.threads, cfg.listen);
 	while (!got_term) {
+		if (got_reopen) {
+			got_reopen = 0;
+			log_reopen();
+			log_error("logs reopened");
+			for (int i = 0; i < cfg.processes; i++)
+				if (pids[i] > 0)
+					kill(pids[i], SIGUSR1);
+		}
 		int st;
-		pid_t p = waitpid(-1, &st, 0);
-		if (p < 0) {
-			if (errno == EINTR)
-				continue;
+		pid_t p = waitpid(-1, &st, WNOHANG);
+		if (p < 0 && errno == ECHILD)
 			break;
+		if (p <= 0) {
+			sigsuspend(&waiting);
+			continue;
 		}
 		for (int i = 0; i < cfg.processes; i++)
 			if (pids[i] == p && !got_term) {

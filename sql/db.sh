@@ -77,6 +77,11 @@ cmd_stop() {
     local pid; pid=$(cat "$pidf")
     kill "$pid" 2>/dev/null || true
     for _ in $(seq 1 300); do alive "$pid" || break; sleep 0.1; done
+    # still flushing after 30 s: its pid file stays, so that no second mariadbd is started on its files
+    if alive "$pid"; then
+      echo "MariaDB (pid $pid) did not stop within 30 s (see $VARDIR/log/mariadb.log); wait for it, then run the stop again" >&2
+      exit 1
+    fi
   fi
   rm -f "$pidf"
 }
@@ -128,13 +133,13 @@ cmd_backup() {
   local dir; dir=${BACKUP_DIR:-$VARDIR/backup}/$(date -u +%Y%m%dT%H%M%SZ)
   local data=${DATA_DIR:-$VARDIR/data}
   mkdir -p "$dir"
-  if ! mariadb-backup --no-defaults --backup --user=root --socket="$sock" --datadir="$datadir" --target-dir="$dir/db" \
-      >"$dir/backup.log" 2>&1 || ! mariadb-backup --no-defaults --prepare --target-dir="$dir/db" >>"$dir/backup.log" 2>&1; then
+  # every step or none: the database, prepared; secrets.env (the password the backup's mysql.user holds); the evidence
+  if ! { mariadb-backup --no-defaults --backup --user=root --socket="$sock" --datadir="$datadir" --target-dir="$dir/db" \
+      && mariadb-backup --no-defaults --prepare --target-dir="$dir/db" && install -m 600 "$secrets" "$dir/secrets.env" \
+      && mkdir -p "$dir/data" && { [ ! -d "$data" ] || rsync -a "$data/" "$dir/data/"; }; } >"$dir/backup.log" 2>&1; then
     echo "backup failed (nothing kept); the last lines of its log:" >&2; tail -n 15 "$dir/backup.log" >&2
     rm -rf "$dir"; exit 1
   fi
-  mkdir -p "$dir/data"
-  [ -d "$data" ] && rsync -a "$data/" "$dir/data/"
   { echo "instance=${INSTANCE:-}"; echo "created=$(date -u +%FT%TZ)"
     echo "schema_version=$(root_sql -N "$DB_NAME" -e 'SELECT MAX(version) FROM schema_version')"
     echo "evidence_files=$(find "$dir/data" -type f | wc -l)"; } >"$dir/manifest.tmp"
@@ -144,8 +149,10 @@ cmd_backup() {
 
 # Put a backup of make backup back (make restore BACKUP=folder; the service is stopped by make around it): the
 # instance's database files are moved aside (kept: $datadir.before-restore-TIME, removed by the operator once the
-# restore is checked), the backup's copied back, the evidence files of the backup added to DATA_DIR (newer ones stay:
-# orphans to housekeeping), the database started and its schema version checked against the manifest.
+# restore is checked), the backup's copied back with its secrets.env (the password its mysql.user holds; one that
+# differs is kept as secrets.env.before-restore-TIME), the evidence files of the backup added to DATA_DIR (newer ones
+# stay: orphans to housekeeping), the database started, its schema version checked against the manifest, and the
+# migrations of this build applied (a backup of before an upgrade).
 cmd_restore() {
   local dir=${1:-}
   if [ -z "$dir" ] || [ ! -f "$dir/manifest" ] || [ ! -d "$dir/db" ]; then
@@ -154,18 +161,25 @@ cmd_restore() {
     exit 2
   fi
   local want; want=$(sed -n 's/^schema_version=//p' "$dir/manifest")
-  local aside; aside=$datadir.before-restore-$(date -u +%Y%m%dT%H%M%SZ)
+  local stamp; stamp=before-restore-$(date -u +%Y%m%dT%H%M%SZ)
+  local aside=$datadir.$stamp
   cmd_stop
   [ -d "$datadir" ] && mv "$datadir" "$aside"
   if ! mariadb-backup --no-defaults --copy-back --target-dir="$dir/db" --datadir="$datadir" >"$VARDIR/log/restore.log" 2>&1; then
     echo "restore failed; the database files are put back as they were. Its log:" >&2; tail -n 15 "$VARDIR/log/restore.log" >&2
     rm -rf "$datadir"; [ -d "$aside" ] && mv "$aside" "$datadir"; cmd_start; exit 1
   fi
+  if [ -f "$dir/secrets.env" ] && ! cmp -s "$dir/secrets.env" "$secrets"; then
+    [ -f "$secrets" ] && mv "$secrets" "$secrets.$stamp"
+    install -m 600 "$dir/secrets.env" "$secrets"
+  fi
   local data=${DATA_DIR:-$VARDIR/data}
   mkdir -p "$data"; rsync -a "$dir/data/" "$data/"
   cmd_start
   local got; got=$(root_sql -N "$DB_NAME" -e 'SELECT MAX(version) FROM schema_version')
   if [ "$got" != "$want" ]; then echo "restore: schema version $got, the backup's manifest says $want" >&2; exit 1; fi
+  cmd_migrate
+  got=$(root_sql -N "$DB_NAME" -e 'SELECT MAX(version) FROM schema_version')
   echo "restored $dir (schema version $got); the database files before it are in $aside"
 }
 

@@ -1,37 +1,52 @@
 // backup.test.mjs: an operator's backup and restore (make backup, make restore; sql/db.sh): a hot backup taken while
-// the service runs is put back whole (records, sessions, evidence), what came after it is gone, and a folder that is no
-// backup is refused without touching the instance. Stops the database and the service, so it runs with the resilience
-// suites, alone.
+// the service runs is put back whole (records, sessions, evidence, secrets.env), what came after it is gone, a backup
+// of before an upgrade comes back migrated, and a folder that is no backup is refused without touching the instance.
+// Stops the database and the service, so it runs with the resilience suites, alone.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { http, ROOT, until, sql, sqlCount } from '../lib/api.mjs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { http, ROOT, VARDIR, until, sql, sqlCount } from '../lib/api.mjs';
 import { as, record, SCHOOLS } from '../lib/registry.mjs';
 import { contentPath } from '../lib/evidence.mjs';
 
 /** make TARGET ARGS in the project, on this test instance (INSTANCE, PORT, DB_PORT, VARDIR come from the environment). */
 const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('XJ_'))); // the tests' own XJ_ROOT…
-const make = (...args) => spawnSync('make', ['--no-print-directory', '-C', ROOT, ...args, 'XJ_TEST_HOOKS=1'], { env, encoding: 'utf8' });
+const make = (...args) => makeIn(env, ...args);
+const makeIn = (e, ...args) => spawnSync('make', ['--no-print-directory', '-C', ROOT, ...args, 'XJ_TEST_HOOKS=1'], { env: e, encoding: 'utf8' });
 const students = (idno) => sqlCount(`SELECT COUNT(*) FROM student WHERE id_number = '${idno}'`);
+/** The code's migrations (sql/NNN_*.sql), in order, and the latest. */
+const versions = readdirSync(`${ROOT}/sql`).filter((f) => /^\d{3}_.*\.sql$/.test(f)).map((f) => Number(f.slice(0, 3))).sort((x, y) => x - y);
+const latest = versions.at(-1);
 
-test('operator: make backup while the service runs, then make restore: the backup\'s records, sessions and evidence are back, later records gone', async () => {
+test('operator: make backup while the service runs, then make restore onto another secrets.env: the backup\'s records, sessions, evidence and secrets are back, migrated, later records gone', async () => {
   const c = await as('clerk_a');
   const before = record(SCHOOLS.a);
   assert.equal((await c.post('/api/v1/students', before)).status, 201);
+  // a backup of before an upgrade: its latest migration not yet applied (the latest re-runs cleanly: it restates a trigger)
+  sql(`DELETE FROM schema_version WHERE version = ${latest}`);
   const b = make('backup');
   assert.equal(b.status, 0, b.stderr);
   const dir = b.stdout.trim().split('\n').pop();
   const manifest = readFileSync(`${dir}/manifest`, 'utf8');
-  assert.match(manifest, /^schema_version=\d+$/m);
+  assert.match(manifest, new RegExp(`^schema_version=${versions.at(-2)}$`, 'm'));
+  const secrets = readFileSync(`${VARDIR}/secrets.env`, 'utf8');
+  assert.equal(readFileSync(`${dir}/secrets.env`, 'utf8'), secrets, 'the backup holds the instance\'s secrets.env');
+  assert.equal(statSync(`${dir}/secrets.env`).mode & 0o777, 0o600);
   const after = record(SCHOOLS.a);
   assert.equal((await c.post('/api/v1/students', after)).status, 201, 'the service wrote on while the backup was taken');
   assert.equal(students(after.id_number), 1);
 
+  // restored onto a fresh instance: its own secrets.env, another password than the backup's mysql.user holds
+  writeFileSync(`${VARDIR}/secrets.env`, 'XJ_DB_PASSWORD=not-the-backups-password\n', { mode: 0o600 });
   const r = make('restore', `BACKUP=${dir}`);
   assert.equal(r.status, 0, r.stderr + r.stdout);
-  assert.match(r.stdout, /restored .* \(schema version \d+\); the database files before it are in /);
+  assert.match(r.stdout, new RegExp(`restored .* \\(schema version ${latest}\\); the database files before it are in `));
   await until(async () => (await http('GET', '/api/v1/health')).status === 200, 10000, 100);
+  assert.equal(readFileSync(`${VARDIR}/secrets.env`, 'utf8'), secrets, 'the backup\'s secrets.env is back');
+  assert.ok(readdirSync(VARDIR).some((f) => f.startsWith('secrets.env.before-restore-')), 'the one it replaced is kept');
+  assert.equal(sqlCount('SELECT MAX(version) FROM schema_version'), latest, 'migrated to the code\'s latest migration');
   assert.equal(students(before.id_number), 1, 'the record of before the backup is there');
   assert.equal(students(after.id_number), 0, 'the record of after it is not');
   assert.equal((await c.get('/api/v1/session')).status, 200, 'a session of before the backup still signs in');
@@ -45,4 +60,14 @@ test('operator: make backup while the service runs, then make restore: the backu
   assert.ok(bad.stderr.includes(dir), `lists the backups of the instance: ${bad.stderr}`);
   await until(async () => (await http('GET', '/api/v1/health')).status === 200, 10000, 100);
   assert.equal(students(after.id_number), 1);
+});
+
+test('operator: a backup whose evidence copy fails keeps nothing, says so and exits non-zero', () => {
+  const bin = mkdtempSync(`${tmpdir()}/xj-rsync-`);
+  writeFileSync(`${bin}/rsync`, '#!/bin/sh\necho "rsync: simulated failure" >&2; exit 23\n', { mode: 0o755 });
+  const kept = readdirSync(`${VARDIR}/backup`);
+  const b = makeIn({ ...env, PATH: `${bin}:${env.PATH}` }, 'backup');
+  assert.notEqual(b.status, 0);
+  assert.match(b.stderr, /backup failed \(nothing kept\)[\s\S]*simulated failure/);
+  assert.deepEqual(readdirSync(`${VARDIR}/backup`), kept, 'no half backup folder');
 });
