@@ -142,6 +142,41 @@ test('R8 register a student: the ID checks show as the clerk types', async () =>
   await ctx.close();
 });
 
+test('R8.2 R24: the app\'s today is the service\'s time zone (GET /api/v1/rules calendar.tz_offset_minutes), not the browser\'s nor a copy', async () => {
+  const w = fakeWorld();
+  const { ctx, page, errors } = await open('clerk_a', w, { role: 'school_clerk', schoolId: 1001 });
+  const days = [];
+  for (const off of [840, -720]) { // 26 hours apart: never the same day
+    await page.route('**/api/v1/rules', async (route) => {
+      const r = await route.fetch();
+      const j = await r.json();
+      j.calendar.tz_offset_minutes = off;
+      await route.fulfill({ response: r, json: j });
+    });
+    await page.goto('about:blank');
+    await page.goto(BASE + '/#/students/new'); // a new page load: the rules are read once per load
+    await page.waitForSelector('[data-register-form]');
+    const day = (ms) => new Date(ms + off * 60e3).toISOString().slice(0, 10);
+    const today = day(Date.now());
+    assert.equal(await page.getAttribute('#reg-birth', 'max'), today, `no birth after today at ${off} min`);
+    // the ID check's "after today" (R8.2) is the same day: born today is right, born tomorrow an impossible date
+    const [born, after] = await page.evaluate(async (ds) => {
+      const m = await import('/js/idcheck.js');
+      return ds.map((d) => { const b = '130102' + d.replaceAll('-', '') + '001'; return b + m.checkChar(b); });
+    }, [today, day(Date.now() + 86400e3)]);
+    await page.selectOption('#reg-gender', 'M');
+    await page.fill('#reg-idno', born);
+    assert.match(await page.textContent('[data-id-hint]'), /身份证件号正确/, `${born} at ${off} min`);
+    await page.fill('#reg-idno', after);
+    assert.match(await page.textContent('[data-id-hint]'), /出生日期错误/, `${after} at ${off} min`);
+    days.push(today);
+    await page.unroute('**/api/v1/rules');
+  }
+  assert.notEqual(days[0], days[1]);
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
+
 test('import: template links, dry run with row numbers, commit with a progress bar, failed rows link', async () => {
   const w = fakeWorld();
   const { ctx, page } = await open('clerk_a', w, { role: 'school_clerk', schoolId: 1001 });

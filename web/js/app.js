@@ -4,6 +4,7 @@ import { t, apply, setLang, currentLang, extend } from './i18n.js';
 import { h, replace } from './dom.js';
 import { VIEWS, NAV, HOME_ROUTE } from './views/index.js';
 import { state, flash, flashError, errorText } from './shell.js';
+import { rules } from './rules.js';
 
 const routes = new Map();
 
@@ -153,6 +154,7 @@ export async function render() {
   paintNav();
   const hash = location.hash || '#/';
   try {
+    await rules(); // every page may draw from them at once (the registry's today, the limits in its words)
     if (hash.startsWith('#/help')) {
       const mod = await import('./help.js');
       await mod.renderHelp(main);
