@@ -212,6 +212,11 @@ test('R27 county: queue overdue first with age and due date; evidence; reject ne
   assert.deepEqual(order, ['3', '1'], 'overdue first');
   assert.match(await page.textContent('[data-queue-row="3"]'), /已超期/);
   assert.match(await page.textContent('[data-queue-row="3"]'), /16 天/);
+  // R24: lateness is the service's word (its overdue field: pending state, due before its today); a row without it is not late
+  assert.deepEqual(await page.evaluate(async () => {
+    const u = await import('/js/ui.js');
+    return [u.isOverdue({ due_date: '2000-01-01' }), u.isOverdue({ overdue: true }), u.isOverdue({ overdue: { any: true } }), u.isOverdue({ overdue: false })];
+  }), [false, true, true, false]);
   await page.screenshot({ path: join(SHOTS, 'county-queue.png'), fullPage: true });
   await page.click('[data-queue-link="3"]');
   await page.waitForSelector('[data-member-actions="3"] [data-action="reject"]');

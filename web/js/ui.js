@@ -165,14 +165,13 @@ export function ageDays(s) {
   return Math.max(0, Math.floor((Date.now() - d.getTime()) / 86400000));
 }
 
-/** True when a due date (YYYY-MM-DD) is before today, or the row says so. @param {any} row */
+/**
+ * True when the row says so: the service decides lateness (its overdue field, R24: pending state, due before its
+ * today); a row without it is not overdue. @param {any} row
+ */
 export function isOverdue(row) {
-  if (row?.overdue !== undefined && row.overdue !== null) return typeof row.overdue === 'object' ? !!row.overdue.any : !!row.overdue;
-  const due = day(row?.due_date);
-  if (!due) return false;
-  const today = new Date();
-  const iso = `${today.getFullYear()}-${String(today.getMonth() + 1).padStart(2, '0')}-${String(today.getDate()).padStart(2, '0')}`;
-  return due < iso;
+  const o = row?.overdue;
+  return o !== null && typeof o === 'object' ? !!o.any : !!o;
 }
 
 /** A cell showing the due date, marked when overdue (colour and words, not colour alone). @param {any} row */
