@@ -22,6 +22,11 @@ async function open(user, w, who, opts = {}) {
   return { ctx, page, errors };
 }
 
+/** The service's rules (GET /api/v1/rules): the limits and settings the screens must say, not copies. */
+const served = async () => (await fetch(BASE + '/api/v1/rules')).json();
+/** The evidence limit as the app words it (R23), from the served bytes. */
+const mbText = (r) => `${r.limits.evidence_file_bytes / 1048576} MB`;
+
 const PDF = Buffer.from('%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n', 'latin1');
 const DOC = Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(4000)]);
 
@@ -54,16 +59,19 @@ test('R26 school: problem list with counts, group side by side with differences,
   await page.click('[data-member-actions="1"] [data-action="submit_corroborate"]');
   await page.fill('[data-member-actions="1"] textarea[name=opinion]', '该生一直在本校就读');
   assert.deepEqual(await unlabeledControls(page), [], 'every input has a label');
+  const rules = await served();
+  assert.ok((await page.textContent('[data-member-actions="1"] label[for^="evidence-"]')).includes(`每个不超过 ${mbText(rules)}`), 'R23: the limit the service holds');
   await page.setInputFiles('[data-member-actions="1"] [data-evidence-input]', [
     { name: 'scan.pdf', mimeType: 'application/pdf', buffer: PDF },
     { name: 'photo.jpg', mimeType: 'image/jpeg', buffer: TINY_JPEG },
-    { name: 'big.jpg', mimeType: 'image/jpeg', buffer: Buffer.concat([TINY_JPEG, Buffer.alloc(2097152)]) },
+    { name: 'big.jpg', mimeType: 'image/jpeg', buffer: Buffer.concat([TINY_JPEG, Buffer.alloc(rules.limits.evidence_file_bytes)]) },
     { name: '证明.doc', mimeType: 'application/msword', buffer: DOC },
   ]);
   await page.waitForSelector('[data-file="证明.doc"] [data-verdict]');
   const verdicts = await page.$$eval('[data-file] [data-verdict]', (v) => v.map((x) => x.dataset.verdict));
   assert.deepEqual(verdicts, ['bad_type', 'ok', 'too_big', 'ok'], 'R23: type by content and size checked before sending');
   assert.match(await page.textContent('[data-file="scan.pdf"]'), /只能上传 DOC、RAR 或 JPG/);
+  assert.ok((await page.textContent('[data-file="big.jpg"]')).includes(`文件超过 ${mbText(rules)}`));
   await page.click('[data-submit-action="corroborate"]');
   assert.match(await page.textContent('[data-member-actions="1"] [data-form-error]'), /DOC、RAR 或 JPG/);
   assert.equal(w.uploads.length, 0, 'nothing sent while a file is refused');
@@ -238,6 +246,8 @@ test('R27 county: queue overdue first with age and due date; evidence; reject ne
   await page.waitForSelector('[data-member-state="changed"]');
   await page.click('[data-nav-item="nav.overdue"]');
   await page.waitForSelector('[data-overdue-row]');
+  // R24: the working days the note names are the service's setting (XJ_DUE_WORKING_DAYS)
+  assert.ok((await page.textContent('[data-overdue-note]')).includes(`应在 ${(await served()).calendar.due_working_days} 个工作日内`));
   await page.screenshot({ path: join(SHOTS, 'county-overdue.png'), fullPage: true });
   await page.click('[data-nav-item="nav.registrations"]');
   await page.waitForSelector('[data-reg-row="501"]');
@@ -381,6 +391,10 @@ test('English switch on a working screen; help with flow chart reachable from ev
   assert.equal(await page.locator('[data-flow-table] tbody tr').count(), rulesTable.workflow.transitions.length);
   assert.doesNotMatch(await page.textContent('[data-flow-table] tbody'), /[a-z]+_[a-z]+/, 'no internal code in the steps');
   assert.match(await page.textContent('[data-help]'), /是否需要仲裁/);
+  // R23, R24: the help's evidence limit and working days are the service's, filled in (no placeholder left)
+  const help = await page.textContent('[data-help]');
+  assert.ok(help.includes(`每个文件不超过 ${mbText(rulesTable)}`) && help.includes(`应在 ${rulesTable.calendar.due_working_days} 个工作日内`), help);
+  assert.doesNotMatch(help, /\{\w+\}/);
   assert.deepEqual(errors, []);
   await ctx.close();
 });

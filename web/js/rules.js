@@ -30,3 +30,8 @@ export function registryClock(ms = Date.now()) {
 export function registryDay(ms) {
   return registryClock(ms).toISOString().slice(0, 10);
 }
+
+/** The evidence file limit (limits.evidence_file_bytes, R23) in words, e.g. '2 MB'. @returns {string} */
+export function evidenceLimitText() {
+  return `${+(rulesNow().limits.evidence_file_bytes / 1048576).toFixed(1)} MB`;
+}
