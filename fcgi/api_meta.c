@@ -1,4 +1,4 @@
-/* api_meta: GET /api/v1/health, GET /api/v1/openapi.json (merged from the JSON fragments in fcgi/openapi at startup) and GET /api/v1/rules (limits and the workflow table). */
+/* api_meta: GET /api/v1/health, GET /api/v1/openapi.json (merged from the JSON fragments in fcgi/openapi at startup) and GET /api/v1/rules (limits, calendar settings and the workflow table). */
 #include "api.h"
 #include "workflow.h"
 #include "router.h"
@@ -39,8 +39,9 @@ enum xerr api_health(struct req *r, struct resp *w)
 	return resp_json(r, w, e == XE_OK ? 200 : 503, o);
 }
 
-/* GET /api/v1/rules (issue 10 item 7): the limits and the workflow table as the service holds them, so the app draws
- * its checks and its help from the one place instead of copies. Public: nothing in it is a secret. */
+/* GET /api/v1/rules (issue 10 item 7): the limits, the calendar settings and the workflow table as the service holds
+ * them, so the app draws its checks and its help from the one place instead of copies. Public: nothing in it is a
+ * secret. */
 enum xerr api_rules(struct req *r, struct resp *w)
 {
 	cJSON *o = cJSON_CreateObject();
@@ -57,6 +58,10 @@ enum xerr api_rules(struct req *r, struct resp *w)
 		cJSON_AddNumberToObject(b, "max_body", (double)routes[i].max_body);
 		cJSON_AddItemToArray(bodies, b);
 	}
+	/* the app's "today" and its texts of the due date (R24, R8.2): the settings, not copies */
+	cJSON *cal = cJSON_AddObjectToObject(o, "calendar");
+	cJSON_AddNumberToObject(cal, "tz_offset_minutes", (double)config_int("XJ_TZ_OFFSET_MINUTES"));
+	cJSON_AddNumberToObject(cal, "due_working_days", (double)config_int("XJ_DUE_WORKING_DAYS"));
 	static const struct { unsigned bit; const char *name; } actors[] = {
 		{WR_CLERK, "clerk"}, {WR_LEADER, "leader"}, {WR_COUNTY, "county"}, {WR_ARBITER, "arbiter"}, {WR_SYSTEM, "system"}};
 	static const struct { unsigned bit; const char *name; } inputs[] = {

@@ -22,18 +22,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #define MAX_EVIDENCE EVIDENCE_MAX_FILES_CAP /* bound of the array; the limit is evidence_max_files() */
 #define MAX_TEXT 1000
 
 /* ---------- calendar (R24) ---------- */
-
-/* Today in China Standard Time (XJ_TZ_OFFSET_MINUTES, default 480). */
-static wd_day today_day(void)
-{
-	return wd_from_unix((long long)time(NULL), config_int("XJ_TZ_OFFSET_MINUTES"));
-}
 
 static const char *day_str(struct arena *a, wd_day d)
 {
@@ -319,7 +312,7 @@ enum xerr api_wf_group_get(struct req *r, struct resp *w)
 		return e;
 	struct wf_group wg;
 	to_wf(r->arena, &g, m, n, &wg);
-	const char *today = day_str(r->arena, today_day());
+	const char *today = search_today(r->arena);
 	cJSON *o = group_json(r, &g, m, n, &wg, today);
 	const char *acode, *aname;
 	int alevel;
@@ -677,7 +670,7 @@ static enum xerr act_tx(struct db *db, void *ctx)
 	x->body = NULL;
 	x->body_text = NULL;
 	x->replay = 0;
-	x->today = today_day();
+	x->today = config_today();
 
 	if (x->idem_key) {
 		int taken = 0;
@@ -1042,7 +1035,7 @@ enum xerr api_wf_reminders(struct req *r, struct resp *w)
 	if ((e = db_wf_reminders(r->db, r->arena, r->who->unit_id, county, (int)limit, after, paged ? (uint64_t)key[1] : 0,
 				 paged ? (uint64_t)key[2] : 0, &rs)) != XE_OK)
 		return e;
-	wd_day td = today_day();
+	wd_day td = config_today();
 	cJSON *arr, *o = cursor_list(&arr);
 	for (size_t i = 0; i < rs.n; i++) {
 		cJSON *x = overdue_step_json(&rs, i, td);
@@ -1078,7 +1071,7 @@ enum xerr api_wf_queue(struct req *r, struct resp *w)
 		return e;
 	const long long *after = paged ? key : NULL;
 	int filter = !f.filter ? WQ_ALL : strcmp(f.filter, "rejected") == 0 ? WQ_REJECTED : WQ_OVERDUE;
-	const char *today = day_str(r->arena, today_day());
+	const char *today = search_today(r->arena);
 	struct db_rows items = {0}, counts = {0};
 	size_t keycol = WF_QUEUE_KEY_COL;
 	cJSON *o = cJSON_CreateObject();
@@ -1231,7 +1224,7 @@ static void unit_rows(struct req *r, cJSON *arr, const struct db_rows *rs, const
 enum xerr api_wf_stats(struct req *r, struct resp *w)
 {
 	enum xerr e;
-	const char *today = day_str(r->arena, today_day());
+	const char *today = search_today(r->arena);
 	struct db_rows tot = {0}, gr, bc, gc;
 	/* the ministry's rows are its provinces; below, the counties (schools: GET /api/v1/stats/schools, paged) */
 	const int per_province = r->who->unit_level == LEVEL_MINISTRY;
@@ -1320,7 +1313,7 @@ enum xerr api_wf_stats_schools(struct req *r, struct resp *w)
 				     "A school's counts are its own statistics (GET /api/v1/stats).");
 	if ((e = req_query_int(r, w, "limit", 1, 200, 50, &limit)) || (e = cursor_read(r, w, "stats-schools", key, 2, &paged)))
 		return e;
-	const char *today = day_str(r->arena, today_day());
+	const char *today = search_today(r->arena);
 	const char *after = paged ? arena_printf(r->arena, "%06lld", key[0]) : NULL;
 	struct db_rows page, sums, groups;
 	if ((e = db_counters_schools_page(r->db, r->arena, r->who, today, (int)limit, after, paged ? key[1] : 0, &page, &sums,
@@ -1376,7 +1369,7 @@ enum xerr api_wf_overdue(struct req *r, struct resp *w)
 	const char *list = search_list_name(r->arena, "overdue", &f);
 	if ((e = cursor_read(r, w, list, key, WF_OVERDUE_KEYS, &paged)))
 		return e;
-	wd_day td = today_day();
+	wd_day td = config_today();
 	const char *today = day_str(r->arena, td);
 	struct db_rows rs;
 	if ((e = db_wf_overdue(r->db, r->arena, r->who, today, (int)limit, &f, paged ? key : NULL, &rs)))
@@ -1429,7 +1422,7 @@ static enum xerr holidays_json(struct req *r, struct resp *w, long long year)
 enum xerr api_wf_holidays_get(struct req *r, struct resp *w)
 {
 	int y, mo, d;
-	wd_to_ymd(today_day(), &y, &mo, &d);
+	wd_to_ymd(config_today(), &y, &mo, &d);
 	long long year;
 	enum xerr e;
 	if ((e = req_query_int(r, w, "year", 1900, 2999, y, &year)))

@@ -134,9 +134,10 @@ enum xerr auth_unauthenticated(struct req *r, struct resp *w)
 	if (!tok || strlen(tok) != 43)
 		return resp_error(r, w, XE_UNAUTHENTICATED, NULL, NULL);
 	cJSON *inner;
+	int min = POLICY_SESSION_IDLE_SECONDS / 60;
 	cJSON *root = resp_error_body(XE_UNAUTHENTICATED, NULL, NULL,
-				      "登录已超时（30 分钟没有操作）或已退出，请重新登录。",
-				      "Your session has ended (30 minutes without activity, or you signed out); please sign in again.", &inner);
+				      arena_printf(r->arena, "登录已超时（%d 分钟没有操作）或已退出，请重新登录。", min),
+				      arena_printf(r->arena, "Your session has ended (%d minutes without activity, or you signed out); please sign in again.", min), &inner);
 	cJSON_AddStringToObject(inner, "reason", "session_expired");
 	return resp_error_send(r, w, XE_UNAUTHENTICATED, root);
 }

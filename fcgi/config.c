@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 struct config cfg;
 static int loaded;
@@ -188,6 +189,11 @@ long config_int(const char *name)
 	struct setting *s = find(name);
 	assert(s && s->kind == K_INT);
 	return loaded ? s->v : s->def; /* before config_load (unit tests): the default */
+}
+
+wd_day config_today(void)
+{
+	return wd_from_unix((long long)time(NULL), config_int("XJ_TZ_OFFSET_MINUTES"));
 }
 
 void config_print(FILE *f)

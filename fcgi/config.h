@@ -2,6 +2,7 @@
 #ifndef XJ_CONFIG_H
 #define XJ_CONFIG_H
 
+#include "workdays.h"
 #include <stdio.h>
 
 /* Most files one evidence upload may carry: the bound of an upload's arrays and of its route's body (api.h);
@@ -36,6 +37,9 @@ int config_load(void);
  * environment's or the table's (never freed); NULL when a string setting has no default. */
 const char *config_str(const char *name);
 long config_int(const char *name);
+/* Today in the registry's time zone (XJ_TZ_OFFSET_MINUTES): the one "today" of due dates, escalation, the counters
+ * and the ID checks (idcheck_today); served to the app as GET /api/v1/rules' calendar.tz_offset_minutes. */
+wd_day config_today(void);
 /* The table as Markdown rows `| name | default | meaning |` (xueji --settings; README's configuration table). */
 void config_print(FILE *f);
 

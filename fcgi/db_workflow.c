@@ -5,7 +5,6 @@
 #include "config.h"
 #include "scope.h"
 #include <assert.h>
-#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -666,7 +665,7 @@ enum xerr db_wf_holidays_range(struct db *db, struct arena *a, wd_day from, wd_d
 static enum xerr working_days_away(struct db *db, struct arena *a, const char *env, int forward, const char **out)
 {
 	long n = config_int(env);
-	wd_day today = wd_from_unix((long long)time(NULL), config_int("XJ_TZ_OFFSET_MINUTES"));
+	wd_day today = config_today();
 	struct wd_exception *x;
 	size_t k;
 	*out = NULL;

@@ -109,8 +109,8 @@ enum xerr db_wf_reopen_create(struct db *db, const struct wfdb_group *g, const s
 
 /* Calendar exceptions with from < day <= to, sorted (R24). */
 enum xerr db_wf_holidays_range(struct db *db, struct arena *a, wd_day from, wd_day to, struct wd_exception **out, size_t *n);
-/* R24: the due date (YYYY-MM-DD, arena) of a step starting today in China Standard Time (XJ_TZ_OFFSET_MINUTES,
- * default 480): XJ_DUE_WORKING_DAYS (default 10) working days ahead, skipping weekends and the holiday table.
+/* R24: the due date (YYYY-MM-DD, arena) of a step starting today (config_today):
+ * XJ_DUE_WORKING_DAYS (default 10) working days ahead, skipping weekends and the holiday table.
  * For every module that puts a member into a pending state (the registry's detection sets group_member.due_date). */
 enum xerr db_wf_due_date(struct db *db, struct arena *a, const char **out);
 /* All rows of a year: columns day, working, name. */

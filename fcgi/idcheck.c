@@ -1,16 +1,15 @@
 /* idcheck: validation and normalisation of ID numbers by type (SPEC R4, R8.2). */
 #include "idcheck.h"
+#include "config.h"
 
 #include <assert.h>
 #include <string.h>
-#include <time.h>
 
 int idcheck_today(void)
 {
-    time_t now = time(NULL) + 8 * 3600;
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    return (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
+    int y, m, d;
+    wd_to_ymd(config_today(), &y, &m, &d);
+    return y * 10000 + m * 100 + d;
 }
 
 /* Locale-independent ASCII classes (ctype.h depends on the locale and on signedness). */

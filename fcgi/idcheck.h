@@ -1,5 +1,5 @@
 /* idcheck: validation of Chinese ID numbers (SPEC R8.2), the one ID check of the service: a pure core that takes today's
- * date (idcheck_resident_at) and wrappers that use today in China. No allocation; thread-safe. */
+ * date (idcheck_resident_at) and wrappers that use today (idcheck_today). No allocation; thread-safe. */
 #ifndef XUEJI_IDCHECK_H
 #define XUEJI_IDCHECK_H
 
@@ -22,7 +22,8 @@ enum id_result {
 #define IDCHECK_YEAR_MIN 1900
 #define IDCHECK_YEAR_MAX 2099
 
-/* Today in China (UTC+8) as YYYYMMDD: the reference date of every check of a date of birth (R8.2). */
+/* Today in the registry's time zone (config_today: XJ_TZ_OFFSET_MINUTES) as YYYYMMDD: the reference date of every
+ * check of a date of birth (R8.2). */
 int idcheck_today(void);
 
 /* Size of the out buffer idcheck_by_type needs for any type (longest: 'Z', 30 chars + NUL). */

@@ -9,7 +9,6 @@
 #include <ctype.h>
 #include <sodium.h>
 #include <string.h>
-#include <time.h>
 
 #define SEARCH_MAX_CHARS 50 /* the longest name (student.name VARCHAR(50)); every other value is shorter */
 
@@ -332,6 +331,6 @@ bad:;
 const char *search_today(struct arena *a)
 {
 	char *d = arena_alloc(a, 11);
-	wd_format(wd_from_unix((long long)time(NULL), config_int("XJ_TZ_OFFSET_MINUTES")), d);
+	wd_format(config_today(), d);
 	return d;
 }

@@ -85,7 +85,7 @@ int search_finish(struct search *s, enum search_key *key, const char **reason, c
  * naming the parameter (error.field) and its reason (error.reason); returns XE_VALIDATION. Parameters of other lists
  * are not read. */
 enum xerr search_read(struct req *r, struct resp *w, unsigned keys, struct search *s);
-/* Today in China (XJ_TZ_OFFSET_MINUTES, default 480) as YYYY-MM-DD: the reference day of "overdue" (R24). */
+/* config_today as YYYY-MM-DD (arena): the reference day of "overdue" (R24). */
 const char *search_today(struct arena *a);
 /* The list name a cursor of this list with these filters is signed for: `list` when none, else list~digest. */
 const char *search_list_name(struct arena *a, const char *list, const struct search *s);

@@ -63,7 +63,7 @@ struct student_issue {
 };
 #define STUDENT_MAX_ISSUES (2 * SF__COUNT)
 
-/* Validate and normalise in into out. today is the current date in China as YYYYMMDD (see student_today).
+/* Validate and normalise in into out. today is the current date as YYYYMMDD (see student_today).
  * Writes up to max issues (errors and warnings, in field order) and returns the number of ERRORS;
  * *nissues receives the number written. Rules (documented in the README):
  *   name: 1-50 characters after trimming spaces; letters only: CJK ideographs (incl. the rare ones outside
@@ -90,7 +90,7 @@ size_t student_validate(const struct student_in *in, int today, struct student_r
  * is not one. */
 int student_school_code(const char *v, char out[11]);
 int student_parse_date(const char *s, int *y, int *m, int *d);
-/* Today's date in China (UTC+8) as YYYYMMDD. */
+/* Today as YYYYMMDD (idcheck_today: the registry's time zone). */
 int student_today(void);
 
 #endif

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
-import { http, BASE, VARDIR, ROOT, sqlCount, assertError } from '../lib/api.mjs';
+import { http, Client, BASE, VARDIR, ROOT, sqlCount, assertError } from '../lib/api.mjs';
 
 test('health reports database ok and the schema version', async () => {
   const r = await http('GET', '/api/v1/health');
@@ -190,6 +190,10 @@ test('issue 10.7 GET /api/v1/rules: the limits and the workflow table the app dr
   assert.ok(t.length >= 20);
   assert.ok(t.some((x) => x.from === 'awaiting_review' && x.action === 'approve' && x.actors.includes('county')));
   assert.ok(t.every((x) => x.from && x.action && x.to && Array.isArray(x.actors)));
+  // R8.2 R24: the app's "today" and its texts of the due date are the settings (XJ_TZ_OFFSET_MINUTES, XJ_DUE_WORKING_DAYS)
+  assert.deepEqual(r.body.calendar, { tz_offset_minutes: 480, due_working_days: 10 }, 'the test instance runs the defaults');
+  const cal = await (await Client.login('clerk_a')).get('/api/v1/holidays');
+  assert.equal(cal.body.due_working_days, r.body.calendar.due_working_days, 'one setting, served twice alike');
 });
 
 test('issue 10.6 every operation describes what it answers: each 2xx has its content (a JSON schema the tests validate every answer against)', async () => {

@@ -22,6 +22,10 @@ test('issue 11.11 R3: an idle session answers 401 session_expired; no session: p
   assert.equal(r.body.error.reason, 'session_expired');
   assert.match(r.body.error.message, /登录已超时/);
   assert.match(r.body.error.message_en, /session has ended/);
+  // the minutes it names are the idle timeout the session states (POLICY_SESSION_IDLE_SECONDS), not a copy
+  const min = (await (await Client.login('clerk_a')).get('/api/v1/session')).body.idle_timeout_seconds / 60;
+  assert.ok(r.body.error.message.includes(`（${min} 分钟没有操作）`), r.body.error.message);
+  assert.ok(r.body.error.message_en.includes(`(${min} minutes without activity`), r.body.error.message_en);
   // signed out: the same (the cookie names an ended session)
   const d = await Client.login('clerk_a');
   const cookie = d.cookie;

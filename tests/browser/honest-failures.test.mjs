@@ -84,6 +84,7 @@ test('issue 11.11 R3: two minutes before the idle timeout the app warns; "stay s
   await page.clock.install();
   await signIn(page, 'clerk_a');
   const sid = newestSession('clerk_a');
+  const idle = await page.evaluate(async () => (await (await fetch('/api/v1/session')).json()).idle_timeout_seconds);
   assert.equal(await page.locator('[data-idle-warning]').count(), 0);
   // 26.5 minutes without a request: no warning yet (the end is counted from a minute before the last request: the
   // service notes a request at most once a minute, so the session may end up to a minute earlier than 30 min after it)
@@ -104,6 +105,7 @@ test('issue 11.11 R3: two minutes before the idle timeout the app warns; "stay s
   await page.clock.runFor(6000);
   await page.waitForSelector('[data-login-form]');
   assert.match(await page.textContent('[data-flash]'), /登录已超时/);
+  assert.ok((await page.textContent('[data-flash]')).includes(`（${idle / 60} 分钟没有操作）`), 'the minutes are the served idle timeout');
   // the session was ended on the service too (DELETE /api/v1/session), not only forgotten by the page
   await page.waitForFunction(() => true);
   assert.equal(sql(`SELECT ended_at IS NOT NULL FROM session WHERE id = ${sid}`)[0][0], '1', 'the session is ended');

@@ -22,6 +22,11 @@ async function open(user, w, who, opts = {}) {
   return { ctx, page, errors };
 }
 
+/** The service's rules (GET /api/v1/rules): the limits and settings the screens must say, not copies. */
+const served = async () => (await fetch(BASE + '/api/v1/rules')).json();
+/** The evidence limit as the app words it (R23), from the served bytes. */
+const mbText = (r) => `${r.limits.evidence_file_bytes / 1048576} MB`;
+
 const PDF = Buffer.from('%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n', 'latin1');
 const DOC = Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(4000)]);
 
@@ -54,16 +59,19 @@ test('R26 school: problem list with counts, group side by side with differences,
   await page.click('[data-member-actions="1"] [data-action="submit_corroborate"]');
   await page.fill('[data-member-actions="1"] textarea[name=opinion]', '该生一直在本校就读');
   assert.deepEqual(await unlabeledControls(page), [], 'every input has a label');
+  const rules = await served();
+  assert.ok((await page.textContent('[data-member-actions="1"] label[for^="evidence-"]')).includes(`每个不超过 ${mbText(rules)}`), 'R23: the limit the service holds');
   await page.setInputFiles('[data-member-actions="1"] [data-evidence-input]', [
     { name: 'scan.pdf', mimeType: 'application/pdf', buffer: PDF },
     { name: 'photo.jpg', mimeType: 'image/jpeg', buffer: TINY_JPEG },
-    { name: 'big.jpg', mimeType: 'image/jpeg', buffer: Buffer.concat([TINY_JPEG, Buffer.alloc(2097152)]) },
+    { name: 'big.jpg', mimeType: 'image/jpeg', buffer: Buffer.concat([TINY_JPEG, Buffer.alloc(rules.limits.evidence_file_bytes)]) },
     { name: '证明.doc', mimeType: 'application/msword', buffer: DOC },
   ]);
   await page.waitForSelector('[data-file="证明.doc"] [data-verdict]');
   const verdicts = await page.$$eval('[data-file] [data-verdict]', (v) => v.map((x) => x.dataset.verdict));
   assert.deepEqual(verdicts, ['bad_type', 'ok', 'too_big', 'ok'], 'R23: type by content and size checked before sending');
   assert.match(await page.textContent('[data-file="scan.pdf"]'), /只能上传 DOC、RAR 或 JPG/);
+  assert.ok((await page.textContent('[data-file="big.jpg"]')).includes(`文件超过 ${mbText(rules)}`));
   await page.click('[data-submit-action="corroborate"]');
   assert.match(await page.textContent('[data-member-actions="1"] [data-form-error]'), /DOC、RAR 或 JPG/);
   assert.equal(w.uploads.length, 0, 'nothing sent while a file is refused');
@@ -142,6 +150,41 @@ test('R8 register a student: the ID checks show as the clerk types', async () =>
   await ctx.close();
 });
 
+test('R8.2 R24: the app\'s today is the service\'s time zone (GET /api/v1/rules calendar.tz_offset_minutes), not the browser\'s nor a copy', async () => {
+  const w = fakeWorld();
+  const { ctx, page, errors } = await open('clerk_a', w, { role: 'school_clerk', schoolId: 1001 });
+  const days = [];
+  for (const off of [840, -720]) { // 26 hours apart: never the same day
+    await page.route('**/api/v1/rules', async (route) => {
+      const r = await route.fetch();
+      const j = await r.json();
+      j.calendar.tz_offset_minutes = off;
+      await route.fulfill({ response: r, json: j });
+    });
+    await page.goto('about:blank');
+    await page.goto(BASE + '/#/students/new'); // a new page load: the rules are read once per load
+    await page.waitForSelector('[data-register-form]');
+    const day = (ms) => new Date(ms + off * 60e3).toISOString().slice(0, 10);
+    const today = day(Date.now());
+    assert.equal(await page.getAttribute('#reg-birth', 'max'), today, `no birth after today at ${off} min`);
+    // the ID check's "after today" (R8.2) is the same day: born today is right, born tomorrow an impossible date
+    const [born, after] = await page.evaluate(async (ds) => {
+      const m = await import('/js/idcheck.js');
+      return ds.map((d) => { const b = '130102' + d.replaceAll('-', '') + '001'; return b + m.checkChar(b); });
+    }, [today, day(Date.now() + 86400e3)]);
+    await page.selectOption('#reg-gender', 'M');
+    await page.fill('#reg-idno', born);
+    assert.match(await page.textContent('[data-id-hint]'), /身份证件号正确/, `${born} at ${off} min`);
+    await page.fill('#reg-idno', after);
+    assert.match(await page.textContent('[data-id-hint]'), /出生日期错误/, `${after} at ${off} min`);
+    days.push(today);
+    await page.unroute('**/api/v1/rules');
+  }
+  assert.notEqual(days[0], days[1]);
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
+
 test('import: template links, dry run with row numbers, commit with a progress bar, failed rows link', async () => {
   const w = fakeWorld();
   const { ctx, page } = await open('clerk_a', w, { role: 'school_clerk', schoolId: 1001 });
@@ -177,6 +220,11 @@ test('R27 county: queue overdue first with age and due date; evidence; reject ne
   assert.deepEqual(order, ['3', '1'], 'overdue first');
   assert.match(await page.textContent('[data-queue-row="3"]'), /已超期/);
   assert.match(await page.textContent('[data-queue-row="3"]'), /16 天/);
+  // R24: lateness is the service's word (its overdue field: pending state, due before its today); a row without it is not late
+  assert.deepEqual(await page.evaluate(async () => {
+    const u = await import('/js/ui.js');
+    return [u.isOverdue({ due_date: '2000-01-01' }), u.isOverdue({ overdue: true }), u.isOverdue({ overdue: { any: true } }), u.isOverdue({ overdue: false })];
+  }), [false, true, true, false]);
   await page.screenshot({ path: join(SHOTS, 'county-queue.png'), fullPage: true });
   await page.click('[data-queue-link="3"]');
   await page.waitForSelector('[data-member-actions="3"] [data-action="reject"]');
@@ -198,6 +246,8 @@ test('R27 county: queue overdue first with age and due date; evidence; reject ne
   await page.waitForSelector('[data-member-state="changed"]');
   await page.click('[data-nav-item="nav.overdue"]');
   await page.waitForSelector('[data-overdue-row]');
+  // R24: the working days the note names are the service's setting (XJ_DUE_WORKING_DAYS)
+  assert.ok((await page.textContent('[data-overdue-note]')).includes(`应在 ${(await served()).calendar.due_working_days} 个工作日内`));
   await page.screenshot({ path: join(SHOTS, 'county-overdue.png'), fullPage: true });
   await page.click('[data-nav-item="nav.registrations"]');
   await page.waitForSelector('[data-reg-row="501"]');
@@ -341,6 +391,10 @@ test('English switch on a working screen; help with flow chart reachable from ev
   assert.equal(await page.locator('[data-flow-table] tbody tr').count(), rulesTable.workflow.transitions.length);
   assert.doesNotMatch(await page.textContent('[data-flow-table] tbody'), /[a-z]+_[a-z]+/, 'no internal code in the steps');
   assert.match(await page.textContent('[data-help]'), /是否需要仲裁/);
+  // R23, R24: the help's evidence limit and working days are the service's, filled in (no placeholder left)
+  const help = await page.textContent('[data-help]');
+  assert.ok(help.includes(`每个文件不超过 ${mbText(rulesTable)}`) && help.includes(`应在 ${rulesTable.calendar.due_working_days} 个工作日内`), help);
+  assert.doesNotMatch(help, /\{\w+\}/);
   assert.deepEqual(errors, []);
   await ctx.close();
 });

@@ -1,10 +1,12 @@
 /* Unit tests for fcgi/idcheck.c: ID number validation by type (SPEC R4, R8.2). */
 #include "idcheck.h"
+#include "config.h"
 
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* Independent MOD 11-2: weight of position i (0-based, left) is 2^(17-i) mod 11, and the check
  * value is (12 - sum mod 11) mod 11 with 10 written X. Used to build and cross-check numbers. */
@@ -490,6 +492,48 @@ START_TEST(test_R4_R8_shared_vectors)
 }
 END_TEST
 
+/* YYYYMMDD of a day number. */
+static int ymd(wd_day day)
+{
+    int y, m, d;
+    wd_to_ymd(day, &y, &m, &d);
+    return y * 10000 + m * 100 + d;
+}
+
+/* config_today, the one "today" (idcheck_today, the due dates, the counters), at the setting's offset. */
+START_TEST(test_R8_today_follows_tz_setting)
+{
+    static const char *offsets[] = {"840", "-720"}; /* 26 hours apart: never the same day */
+    int seen[2];
+    for (int k = 0; k < 2; k++) {
+        ck_assert_int_eq(setenv("XJ_TZ_OFFSET_MINUTES", offsets[k], 1), 0);
+        ck_assert_int_eq(config_load(), 0);
+        wd_day want, got;
+        int t, tries = 0;
+        do { /* a midnight between the reads: again */
+            want = wd_from_unix((long long)time(NULL), atol(offsets[k]));
+            got = config_today();
+            t = idcheck_today();
+        } while (want != wd_from_unix((long long)time(NULL), atol(offsets[k])) && ++tries < 3);
+        ck_assert_int_eq(got, want);
+        ck_assert_int_eq(t, ymd(want));
+        /* the ID check's "after today" (R8.2) is that day: born today passes, born tomorrow is an impossible date */
+        char id[19], out[19], birth[9], d8[9];
+        snprintf(d8, sizeof d8, "%08d", t);
+        make_id(id, "110105", d8, "001");
+        ck_assert_int_eq(res(id, 'M', out, birth), ID_OK);
+        snprintf(d8, sizeof d8, "%08d", ymd(want + 1));
+        make_id(id, "110105", d8, "001");
+        ck_assert_int_eq(res(id, 'M', out, birth), ID_ERR_DATE);
+        seen[k] = t;
+    }
+    ck_assert_int_ne(seen[0], seen[1]);
+    unsetenv("XJ_TZ_OFFSET_MINUTES");
+    ck_assert_int_eq(config_load(), 0);
+    ck_assert_int_eq(config_int("XJ_TZ_OFFSET_MINUTES"), 480);
+}
+END_TEST
+
 static Suite *idcheck_suite(void)
 {
     Suite *s = suite_create("idcheck");
@@ -518,6 +562,7 @@ static Suite *idcheck_suite(void)
     tcase_add_test(tc, test_R4_by_type_unknown_type);
     tcase_add_test(tc, test_R8_codes_and_messages);
     tcase_add_test(tc, test_R4_R8_shared_vectors);
+    tcase_add_test(tc, test_R8_today_follows_tz_setting);
     suite_add_tcase(s, tc);
     return s;
 }

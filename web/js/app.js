@@ -4,16 +4,17 @@ import { t, apply, setLang, currentLang, extend } from './i18n.js';
 import { h, replace } from './dom.js';
 import { VIEWS, NAV, HOME_ROUTE } from './views/index.js';
 import { state, flash, flashError, errorText } from './shell.js';
+import { rules } from './rules.js';
 
 const routes = new Map();
 
 extend({
   zh: {
-    'load.title': '页面没有打开', 'load.retry': '重试', 'session.expired': '登录已超时（30 分钟没有操作），请重新登录。',
+    'load.title': '页面没有打开', 'load.retry': '重试', 'session.expired': '登录已超时（{n} 分钟没有操作），请重新登录。',
     'idle.warning': '您已较长时间没有操作，约 {n} 秒后将自动退出登录。', 'idle.stay': '保持登录',
   },
   en: {
-    'load.title': 'This page could not be opened', 'load.retry': 'Try again', 'session.expired': 'Your session has ended (30 minutes without activity); please sign in again.',
+    'load.title': 'This page could not be opened', 'load.retry': 'Try again', 'session.expired': 'Your session has ended ({n} minutes without activity); please sign in again.',
     'idle.warning': 'You have been inactive for a while: you will be signed out in about {n} seconds.', 'idle.stay': 'Stay signed in',
   },
 });
@@ -55,7 +56,7 @@ function renderLogin(main) {
 
 function signedIn(r) {
   state.user = { ...r.user, must_change_password: !!r.must_change_password };
-  state.idleSeconds = Number(r.idle_timeout_seconds) || 1800;
+  state.idleSeconds = r.idle_timeout_seconds; // the service's POLICY_SESSION_IDLE_SECONDS
   setCsrf(r.csrf_token);
   paintChrome();
 }
@@ -68,7 +69,12 @@ function sessionEnded(text) {
   idleBanner(null);
   paintChrome();
   renderLogin(document.querySelector('[data-view]'));
-  flash(text || t('session.expired'), 'error');
+  flash(text || expiredText(), 'error');
+}
+
+/** "The session has ended (n minutes without activity)", n from the service's idle timeout. */
+function expiredText() {
+  return t('session.expired').replace('{n}', String(Math.round(state.idleSeconds / 60)));
 }
 
 /**
@@ -82,7 +88,7 @@ function idleTick() {
   const left = Math.round((ends - Date.now()) / 1000);
   if (left <= 0) {
     api('DELETE', '/api/v1/session').catch(() => { /* already gone */ });
-    sessionEnded(t('session.expired'));
+    sessionEnded(expiredText());
   } else if (left <= 120) idleBanner(left);
   else idleBanner(null);
 }
@@ -153,6 +159,7 @@ export async function render() {
   paintNav();
   const hash = location.hash || '#/';
   try {
+    await rules(); // every page may draw from them at once (the registry's today, the limits in its words)
     if (hash.startsWith('#/help')) {
       const mod = await import('./help.js');
       await mod.renderHelp(main);

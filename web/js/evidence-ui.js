@@ -2,7 +2,7 @@
 import { t, extend } from './i18n.js';
 import { h, replace } from './dom.js';
 import { checkEvidence, EVIDENCE_MESSAGES } from './evidence.js';
-import { rules } from './rules.js';
+import { rules, evidenceLimitText } from './rules.js';
 import { upload } from './upload.js';
 import { errorText } from './shell.js';
 import { api } from './api.js';
@@ -11,13 +11,13 @@ import { downloadLink } from './ui.js';
 extend(EVIDENCE_MESSAGES);
 extend({
   zh: {
-    'ev.pick': '证明材料（DOC、RAR 或 JPG，每个不超过 2MB，可选多个）', 'ev.download': '下载', 'ev.uploading': '正在上传 {name}',
+    'ev.pick': '证明材料（DOC、RAR 或 JPG，每个不超过 {mb}，可选多个）', 'ev.download': '下载', 'ev.uploading': '正在上传 {name}',
     'ev.uploaded': '已上传', 'ev.remove': '移除', 'ev.reused_here': '注意：相同文件也被您辖区内其他 {n} 个问题学籍组引用', 'ev.group_link': '问题学籍组 #{id}', 'ev.size': '{kb} KB',
     'ev.preview': '证明材料预览：{name}', 'ev.full': '点击图片查看原图', 'ev.download_named': '下载：{name}',
     'ev.too_many_pixels': '图片过大（{w}×{h} 像素），不在页面中显示，请下载后查看',
   },
   en: {
-    'ev.pick': 'Evidence (DOC, RAR or JPG, at most 2 MB each, several allowed)', 'ev.download': 'Download', 'ev.uploading': 'Uploading {name}',
+    'ev.pick': 'Evidence (DOC, RAR or JPG, at most {mb} each, several allowed)', 'ev.download': 'Download', 'ev.uploading': 'Uploading {name}',
     'ev.uploaded': 'Uploaded', 'ev.remove': 'Remove', 'ev.reused_here': 'Note: the same file is also cited by {n} other problem groups in your jurisdiction', 'ev.group_link': 'Problem group #{id}', 'ev.size': '{kb} KB',
     'ev.preview': 'Evidence preview: {name}', 'ev.full': 'Click the image to open it full size', 'ev.download_named': 'Download: {name}',
     'ev.too_many_pixels': 'Image too large to show here ({w} × {h} pixels): download it to view',
@@ -91,7 +91,7 @@ export function evidencePicker() {
     const bar = /** @type {HTMLProgressElement} */ (h('progress', { class: 'progress', max: f.file.size || 1, value: 0, hidden: true, 'aria-label': tf('ev.uploading', { name: f.file.name }) }));
     const remove = h('button', { type: 'button', class: 'linkbtn dark' }, t('ev.remove'));
     remove.addEventListener('click', () => { files = files.filter((x) => x !== f); f.row.remove(); input.focus(); });
-    const verdict = h('span', { class: 'hint ' + (f.ok ? 'ok' : 'bad'), data: { verdict: f.code } }, t('ev.' + f.code));
+    const verdict = h('span', { class: 'hint ' + (f.ok ? 'ok' : 'bad'), data: { verdict: f.code } }, tf('ev.' + f.code, { mb: evidenceLimitText() }));
     f.bar = bar;
     f.row = h('li', { class: 'file-row', data: { file: f.file.name } },
       h('span', {}, `${f.file.name} · ${tf('ev.size', { kb: Math.ceil(f.file.size / 1024) })} · `, verdict), remove, bar);
@@ -109,7 +109,7 @@ export function evidencePicker() {
       }
     }).catch(() => {});
   });
-  const el = h('div', { class: 'field' }, h('label', { for: id }, t('ev.pick')), input, listEl);
+  const el = h('div', { class: 'field' }, h('label', { for: id }, tf('ev.pick', { mb: evidenceLimitText() })), input, listEl);
   return {
     el,
     focus: () => input.focus(),

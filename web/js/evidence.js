@@ -42,14 +42,14 @@ export async function checkEvidence(file, maxBytes) {
   return { ok: true, code: 'ok', kind };
 }
 
-/** Messages for the codes above (i18n.extend). */
+/** Messages for the codes above (i18n.extend); {mb}: the service's limit in words (rules.js evidenceLimitText). */
 export const EVIDENCE_MESSAGES = {
   zh: {
-    'ev.ok': '可以上传', 'ev.empty': '文件是空的', 'ev.too_big': '文件超过 2MB，不能上传',
+    'ev.ok': '可以上传', 'ev.empty': '文件是空的', 'ev.too_big': '文件超过 {mb}，不能上传',
     'ev.bad_type': '只能上传 DOC、RAR 或 JPG 文件（按文件内容判断，不看扩展名）',
   },
   en: {
-    'ev.ok': 'Ready to upload', 'ev.empty': 'The file is empty', 'ev.too_big': 'The file is larger than 2 MB',
+    'ev.ok': 'Ready to upload', 'ev.empty': 'The file is empty', 'ev.too_big': 'The file is larger than {mb}',
     'ev.bad_type': 'Only DOC, RAR or JPG files are accepted (judged by content, not by name)',
   },
 };

@@ -1,7 +1,7 @@
 // help.js: the help page: the process description of the 2017 help document (问题学籍处理流程帮助) and its flow chart (SPEC §6).
 import { t, currentLang, extend } from './i18n.js';
 import { h, replace } from './dom.js';
-import { rules } from './rules.js';
+import { rules, rulesNow, evidenceLimitText } from './rules.js';
 import { label } from './ui.js';
 
 extend({
@@ -21,7 +21,8 @@ extend({
   },
 });
 
-/* The process description, after the April 2017 help document and its annex (SPEC.md restates it as R1–R30). */
+/* The process description, after the April 2017 help document and its annex (SPEC.md restates it as R1–R30); {mb} and
+ * {days} are the service's own limits (GET /api/v1/rules), filled in when drawn. */
 const TEXT = {
   zh: [
     ['h2', '一、概述'],
@@ -68,18 +69,18 @@ const TEXT = {
     ['h3', '查重规则'],
     ['p', '身份证件类型为居民身份证且有证件号的，按身份证件号查重；选择其他证件类型的，无论是否填写证件号，均按姓名、性别、出生日期组合查重。非居民身份证的学生需提供相关证明材料，由学校和学籍主管部门留存。'],
     ['h3', '证明材料'],
-    ['p', '证明材料只能是 DOC、RAR、JPG 文件，每个文件不超过 2MB，可以上传多个文件。'],
+    ['p', '证明材料只能是 DOC、RAR、JPG 文件，每个文件不超过 {mb}，可以上传多个文件。'],
     ['h3', '仲裁'],
     ['p', '仲裁主要针对身份证件号重复：双方学校、学籍主管部门都认为本辖区学生信息真实且都核办通过时，由共同上级根据双方证明材料进行最后认定，只能核准一个，其余驳回，由学校重新处理。'],
     ['h2', '五、操作说明'],
     ['ul', [
       '打开“问题学籍处理”，可按类型和状态查询本校所有问题学籍。',
       '点击“查看”，可以看到与该学生重复的其他学生的简要信息（问题类型、所在学校等）和本组“是否需要仲裁”的状态。',
-      '变更：填写变更后的信息，上传变更材料（每个不超过 2MB，可多个），保存后提交主管部门核办。',
+      '变更：填写变更后的信息，上传变更材料（每个不超过 {mb}，可多个），保存后提交主管部门核办。',
       '佐证：填写学校意见，上传佐证材料，保存后上报主管部门核办。',
       '删除：点击删除，确认两次后提交；由学校学籍主管领导确认。',
       '核办不通过的记录会显示不通过的原因，学校必须按核办意见重新处理。',
-      '每一步应在 10 个工作日内办理，超期的记录会醒目显示。',
+      '每一步应在 {days} 个工作日内办理，超期的记录会醒目显示。',
     ]],
   ],
   en: [
@@ -127,18 +128,18 @@ const TEXT = {
     ['h3', 'Duplicate rule'],
     ['p', 'A record with a resident ID card number is matched on the number; a record of any other ID type is matched on name, gender and date of birth, whether or not a number is filled in. Such students provide proof, kept by the school and the bureau.'],
     ['h3', 'Evidence'],
-    ['p', 'Evidence files must be DOC, RAR or JPG, at most 2 MB each; several files may be uploaded.'],
+    ['p', 'Evidence files must be DOC, RAR or JPG, at most {mb} each; several files may be uploaded.'],
     ['h3', 'Arbitration'],
     ['p', 'Arbitration concerns ID number duplicates that both schools and both bureaus approved: the common superior decides from both sides\' evidence, approves exactly one, and the others return to their schools.'],
     ['h2', '5. Using the screens'],
     ['ul', [
       'Open "Problem records" to list all of your school\'s problem records by type and state.',
       'Click "View" to see the other clashing records (type, their school, short facts) and the group\'s "Arbitration needed" state.',
-      'Change: enter the new values, upload evidence (at most 2 MB each, several allowed), and submit it for review.',
+      'Change: enter the new values, upload evidence (at most {mb} each, several allowed), and submit it for review.',
       'Corroborate: enter the school\'s opinion, upload evidence, and submit it for review.',
       'Delete: click Delete and confirm twice; the school leader then confirms.',
       'A rejected request shows the reason; the school must handle the record again.',
-      'Each step is due within 10 working days; overdue records stand out.',
+      'Each step is due within {days} working days; overdue records stand out.',
     ]],
   ],
 };
@@ -260,9 +261,11 @@ function flowTable(lang) {
 export function renderHelp(main) {
   const lang = currentLang() === 'en' ? 'en' : 'zh';
   const body = h('div', { class: 'help-text' });
+  const vars = { mb: evidenceLimitText(), days: rulesNow().calendar.due_working_days };
+  const fill = (text) => text.replace(/\{(mb|days)\}/g, (_, k) => String(vars[k]));
   for (const [tag, content] of TEXT[lang]) {
-    if (tag === 'ul') body.append(h('ul', {}, content.map((li) => h('li', {}, li))));
-    else body.append(h(tag, {}, content));
+    if (tag === 'ul') body.append(h('ul', {}, content.map((li) => h('li', {}, fill(li)))));
+    else body.append(h(tag, {}, fill(content)));
   }
   const back = h('button', { type: 'button', class: 'linkbtn dark', data: { helpBack: '' } }, t('help.back'));
   back.addEventListener('click', () => { if (history.length > 1) history.back(); else location.hash = '#/'; });

@@ -43,19 +43,15 @@ export function provinceOk(p, permit) {
   return !!permit && p >= 81 && p <= 83;
 }
 
-/** Today in China (UTC+8) as 'YYYYMMDD', as the server's idcheck_today(). */
-export function todayCN() {
-  return new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10).replaceAll('-', '');
-}
-
 /**
  * Check a resident ID number (type '1'). No trimming (as the server). A birth date after today is an impossible date (R8.2).
- * @param {string} input @param {''|'M'|'F'} [gender] checked against the 17th digit when given
- * @param {string} [today] 'YYYYMMDD' (default: today in China)
+ * @param {string} input @param {''|'M'|'F'} gender checked against the 17th digit unless ''
+ * @param {string} today 'YYYYMMDD' or 'YYYY-MM-DD': the registry's today (the app: rules.js registryDay, as the server's
+ *   idcheck_today)
  * @returns {{code: string, normalized: string, birth: string}} normalized: canonical 18 chars
  *   (15-digit numbers converted, x upper-cased) when length and characters are right; birth: YYYY-MM-DD when the date is valid
  */
-export function checkResident(input, gender = '', today = todayCN()) {
+export function checkResident(input, gender, today) {
   const res = { code: ID.OK, normalized: '', birth: '' };
   const s = bytes(input ?? '');
   if (s.length === 0) return { ...res, code: ID.EMPTY };
@@ -74,7 +70,7 @@ export function checkResident(input, gender = '', today = todayCN()) {
   }
   res.normalized = out;
   const y = Number(out.slice(6, 10)), m = Number(out.slice(10, 12)), d = Number(out.slice(12, 14));
-  const dateOk = y >= 1900 && y <= 2099 && validDate(y, m, d) && out.slice(6, 14) <= today;
+  const dateOk = y >= 1900 && y <= 2099 && validDate(y, m, d) && out.slice(6, 14) <= today.replaceAll('-', '');
   if (dateOk) res.birth = `${out.slice(6, 10)}-${out.slice(10, 12)}-${out.slice(12, 14)}`;
   if (!provinceOk(Number(out.slice(0, 2)), !legacy)) return { ...res, code: ID.PROVINCE };
   if (!dateOk) return { ...res, code: ID.DATE };
@@ -89,15 +85,15 @@ export function checkResident(input, gender = '', today = todayCN()) {
 
 /**
  * Check an ID number by ID type code (R4: 1 6 7 8 9 A Z), as idcheck_by_type() on the server.
- * @param {string} type @param {string} input @param {''|'M'|'F'} [gender]
+ * @param {string} type @param {string} input @param {''|'M'|'F'} gender @param {string} today as checkResident's, for type '1'
  * @returns {{code: string, normalized: string, birth: string}}
  */
-export function checkByType(type, input, gender = '') {
+export function checkByType(type, input, gender, today) {
   const s = bytes(input ?? '');
   const none = (code) => ({ code, normalized: '', birth: '' });
   const ok = (n) => ({ code: ID.OK, normalized: n, birth: '' });
   switch (type) {
-    case '1': return checkResident(s, gender);
+    case '1': return checkResident(s, gender, today);
     case '6': case '7': case '8':
       if (!s) return none(ID.EMPTY);
       if (s.length < 5 || s.length > 20) return none(ID.LENGTH);

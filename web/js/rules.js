@@ -1,10 +1,37 @@
-// rules.js: the service's limits and workflow table (GET /api/v1/rules, fetched once): the app's checks and its help
-// are drawn from the one place of the rules (fcgi/filetype.h, fcgi/api.h, fcgi/routes.c, fcgi/workflow.c), not copies.
+// rules.js: the service's limits, calendar settings and workflow table (GET /api/v1/rules, fetched once): the app's checks,
+// its "today" and its help are drawn from the one place of the rules (fcgi/filetype.h, fcgi/api.h, fcgi/routes.c,
+// fcgi/config.c, fcgi/workflow.c), not copies.
 import { api } from './api.js';
 
 let once = null;
-/** The rules answer {limits, workflow: {transitions}}, fetched once per page load. @returns {Promise<any>} */
+let held = null;
+/** The rules answer {limits, calendar, workflow: {transitions}}, fetched once per page load. @returns {Promise<any>} */
 export function rules() {
-  once ??= api('GET', '/api/v1/rules').catch((e) => { once = null; throw e; });
+  once ??= api('GET', '/api/v1/rules').then((r) => (held = r)).catch((e) => { once = null; throw e; });
   return once;
+}
+
+/** The rules answer at once: the app awaits rules() before it draws any page (app.js render). @returns {any} */
+export function rulesNow() {
+  if (!held) throw new Error('rules not loaded');
+  return held;
+}
+
+/**
+ * A time as the registry's wall clock: a Date whose UTC fields are the time in the service's time zone
+ * (calendar.tz_offset_minutes: XJ_TZ_OFFSET_MINUTES, its one "today" of due dates and ID checks, R8.2, R24).
+ * @param {number} [ms] @returns {Date}
+ */
+export function registryClock(ms = Date.now()) {
+  return new Date(ms + rulesNow().calendar.tz_offset_minutes * 60e3);
+}
+
+/** The registry's day of a time, 'YYYY-MM-DD' (default: today, as the service's config_today). @param {number} [ms] */
+export function registryDay(ms) {
+  return registryClock(ms).toISOString().slice(0, 10);
+}
+
+/** The evidence file limit (limits.evidence_file_bytes, R23) in words, e.g. '2 MB'. @returns {string} */
+export function evidenceLimitText() {
+  return `${+(rulesNow().limits.evidence_file_bytes / 1048576).toFixed(1)} MB`;
 }

@@ -3,6 +3,7 @@ import { api, qs, fetchFile } from './api.js';
 import { t, extend, currentLang } from './i18n.js';
 import { h, replace } from './dom.js';
 import { errorText, flash } from './shell.js';
+import { registryClock, registryDay } from './rules.js';
 
 extend({
   zh: {
@@ -131,10 +132,10 @@ export function day(s) {
   if (!s) return '';
   const str = String(s);
   if (/^\d{4}-\d{2}-\d{2}$/.test(str)) return str;
-  // a time (the database's UTC): its day in China (UTC+8, no daylight saving); a group opened at 07:00 Beijing time
-  // showed the day before
+  // a time (the database's UTC): its day in the registry's time zone (the service's, as the due dates); a group opened
+  // at 07:00 Beijing time showed the day before
   const d = parseTime(str);
-  return Number.isNaN(d.getTime()) ? str.slice(0, 10) : new Date(d.getTime() + 8 * 3600e3).toISOString().slice(0, 10);
+  return Number.isNaN(d.getTime()) ? str.slice(0, 10) : registryDay(d.getTime());
 }
 
 /** Parse an API time: 'YYYY-MM-DD' is a local day; a time without zone is UTC (the database stores UTC). @param {string} s */
@@ -146,14 +147,14 @@ export function parseTime(s) {
 }
 
 /**
- * Date and time for screens, in China time (Asia/Shanghai, as day() and the due dates, R24): before, the browser's own
+ * Date and time for screens, in the registry's time zone (as day() and the due dates, R24): before, the browser's own
  * zone was used, so a group page's times and the list's days disagreed outside China time. @param {string} s
  */
 export function when(s) {
   if (!s) return '';
   const d = parseTime(s);
   if (Number.isNaN(d.getTime())) return String(s);
-  return d.toLocaleString(currentLang() === 'en' ? 'en-GB' : 'zh-CN', { hour12: false, timeZone: 'Asia/Shanghai' });
+  return registryClock(d.getTime()).toLocaleString(currentLang() === 'en' ? 'en-GB' : 'zh-CN', { hour12: false, timeZone: 'UTC' });
 }
 
 /** Whole days from an API time to now. @param {string} s @returns {number|null} */
@@ -164,14 +165,13 @@ export function ageDays(s) {
   return Math.max(0, Math.floor((Date.now() - d.getTime()) / 86400000));
 }
 
-/** True when a due date (YYYY-MM-DD) is before today, or the row says so. @param {any} row */
+/**
+ * True when the row says so: the service decides lateness (its overdue field, R24: pending state, due before its
+ * today); a row without it is not overdue. @param {any} row
+ */
 export function isOverdue(row) {
-  if (row?.overdue !== undefined && row.overdue !== null) return typeof row.overdue === 'object' ? !!row.overdue.any : !!row.overdue;
-  const due = day(row?.due_date);
-  if (!due) return false;
-  const today = new Date();
-  const iso = `${today.getFullYear()}-${String(today.getMonth() + 1).padStart(2, '0')}-${String(today.getDate()).padStart(2, '0')}`;
-  return due < iso;
+  const o = row?.overdue;
+  return o !== null && typeof o === 'object' ? !!o.any : !!o;
 }
 
 /** A cell showing the due date, marked when overdue (colour and words, not colour alone). @param {any} row */

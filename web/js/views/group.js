@@ -5,7 +5,8 @@ import { h, replace } from '../dom.js';
 import { state, flash, errorText, hashParams, textOf } from '../shell.js';
 import { colon, reasonText, whyText, label, fact, day, when, dueCell, confirmDialog, confirmTwice, field, select, itemsOf, focusHeading, onSubmit } from '../ui.js';
 import { evidenceList, evidencePicker } from '../evidence-ui.js';
-import { checkByType, ID_MESSAGES, todayCN } from '../idcheck.js';
+import { checkByType, ID_MESSAGES } from '../idcheck.js';
+import { registryDay } from '../rules.js';
 import { isMine, atSchool, allowed, compareTable, memberEvidence, factText, idProblem, sideLabel } from '../case.js';
 
 extend(ID_MESSAGES);
@@ -220,8 +221,7 @@ function openEvidenceForm(box, m, group, a, kind, send, cancel) {
     const cur = (k) => String(fact(m, k) ?? '');
     change.name = h('input', { name: 'name', maxlength: 50, placeholder: cur('name') });
     change.gender = select('gender', [['', '—'], ['M', t('gender.M')], ['F', t('gender.F')]]);
-    const td = todayCN();
-    change.birth_date = h('input', { name: 'birth_date', type: 'date', min: '1900-01-01', max: `${td.slice(0, 4)}-${td.slice(4, 6)}-${td.slice(6)}` });
+    change.birth_date = h('input', { name: 'birth_date', type: 'date', min: '1900-01-01', max: registryDay() });
     change.id_type = select('id_type', [['', '—'], ...['1', '6', '7', '8', '9', 'A', 'Z'].map((c) => [c, label('idtype', c)])]);
     change.id_number = h('input', { name: 'id_number', maxlength: 30, autocomplete: 'off', spellcheck: 'false' });
     const idHint = h('p', { class: 'hint', 'aria-live': 'polite', data: { idHint: '' } });
@@ -231,7 +231,7 @@ function openEvidenceForm(box, m, group, a, kind, send, cancel) {
       if (!v) { idHint.textContent = ''; change.id_number.removeAttribute('aria-invalid'); return true; }
       const type = change.id_type.value || cur('id_type') || '1';
       const g = change.gender.value || cur('gender');
-      const r = checkByType(type, v, g);
+      const r = checkByType(type, v, g, registryDay());
       idHint.textContent = t('id.' + r.code);
       idHint.className = 'hint ' + (r.code === 'ok' ? 'ok' : 'bad');
       if (r.code === 'ok') change.id_number.removeAttribute('aria-invalid'); else change.id_number.setAttribute('aria-invalid', 'true');
@@ -256,12 +256,12 @@ function openEvidenceForm(box, m, group, a, kind, send, cancel) {
       const changes = {};
       for (const k of ['name', 'gender', 'birth_date', 'id_type', 'id_number']) {
         const v = change[k].value.trim();
-        if (v !== '') changes[k] = k === 'id_number' ? (checkByType(change.id_type.value || String(fact(m, 'id_type') || '1'), v).normalized || v) : v;
+        if (v !== '') changes[k] = k === 'id_number' ? (checkByType(change.id_type.value || String(fact(m, 'id_type') || '1'), v, '', registryDay()).normalized || v) : v;
       }
       if (!Object.keys(changes).length) { err.textContent = t('act.change_required'); change.name.focus(); return; }
-      const bd = changes.birth_date?.replaceAll('-', '');
-      if (bd && (bd > todayCN() || bd < '19000101')) { err.textContent = t('act.birth_range'); change.birth_date.setAttribute('aria-invalid', 'true'); change.birth_date.focus(); return; }
-      if (change.id_number.value && !change._check()) { err.textContent = t('id.' + checkByType(change.id_type.value || String(fact(m, 'id_type') || '1'), change.id_number.value, change.gender.value || String(fact(m, 'gender') || '')).code); change.id_number.focus(); return; }
+      const bd = changes.birth_date;
+      if (bd && (bd > registryDay() || bd < '1900-01-01')) { err.textContent = t('act.birth_range'); change.birth_date.setAttribute('aria-invalid', 'true'); change.birth_date.focus(); return; }
+      if (change.id_number.value && !change._check()) { err.textContent = t('id.' + checkByType(change.id_type.value || String(fact(m, 'id_type') || '1'), change.id_number.value, change.gender.value || String(fact(m, 'gender') || ''), registryDay()).code); change.id_number.focus(); return; }
       body.changes = changes;
     }
     await picker.checked();

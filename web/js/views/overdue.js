@@ -1,14 +1,15 @@
-// views/overdue.js: steps past their 10-working-day due date in the jurisdiction (R24), with export.
+// views/overdue.js: steps past their due date (XJ_DUE_WORKING_DAYS working days) in the jurisdiction (R24), with export.
 import { t, extend } from '../i18n.js';
 import { h, replace } from '../dom.js';
 import { state, flashError, hashParams } from '../shell.js';
 import { label, fact, day, dueCell, table, pagedList, cursorLoader, fetchAllPages, exportButtons, tf, searchForm, pick, typeFilter } from '../ui.js';
 import { api } from '../api.js';
+import { rulesNow } from '../rules.js';
 import { unitSummary, stepText, escalatedBadge, fillPanel } from '../escalation.js';
 
 extend({
-  zh: { 'overdue.title': '超期未办理', 'overdue.note': '每一步（学校处理、主管部门核办、仲裁）应在 10 个工作日内办理。', 'overdue.days': '超期', 'overdue.step': '当前环节' },
-  en: { 'overdue.title': 'Overdue', 'overdue.note': 'Each step (school handling, bureau review, arbitration) is due within 10 working days.', 'overdue.days': 'Overdue by', 'overdue.step': 'Current step' },
+  zh: { 'overdue.title': '超期未办理', 'overdue.note': '每一步（学校处理、主管部门核办、仲裁）应在 {n} 个工作日内办理。', 'overdue.days': '超期', 'overdue.step': '当前环节' },
+  en: { 'overdue.title': 'Overdue', 'overdue.note': 'Each step (school handling, bureau review, arbitration) is due within {n} working days.', 'overdue.days': 'Overdue by', 'overdue.step': 'Current step' },
 });
 
 /** Render #/overdue. @param {HTMLElement} main */
@@ -40,7 +41,7 @@ export async function render(main) {
   }, flashError);
   // issue 11 item 9: the overdue steps grouped by the unit whose step it is, with the longest wait
   const units = h('div', {});
-  replace(main, h('section', { data: { overdue: state.user.role } }, h('h1', {}, t('overdue.title')), h('p', { class: 'muted' }, t('overdue.note')),
+  replace(main, h('section', { data: { overdue: state.user.role } }, h('h1', {}, t('overdue.title')), h('p', { class: 'muted', data: { overdueNote: '' } }, tf('overdue.note', { n: rulesNow().calendar.due_working_days })),
     units, form, h('div', { class: 'toolbar' }, exp), list.el));
   // the summary by unit loads on its own (1000 rows) and says its own failure inside its panel (R26: before, it was
   // awaited after the list was drawn and its failure replaced the whole screen)

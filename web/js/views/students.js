@@ -4,7 +4,8 @@ import { t, extend, currentLang } from '../i18n.js';
 import { h, replace } from '../dom.js';
 import { state, flash, flashError, errorText, hashParams, textOf } from '../shell.js';
 import { label, fact, day, table, pagedList, cursorLoader, fetchAll, exportButtons, field, select, searchForm, pick } from '../ui.js';
-import { checkByType, ID_MESSAGES, todayCN } from '../idcheck.js';
+import { checkByType, ID_MESSAGES } from '../idcheck.js';
+import { registryDay } from '../rules.js';
 
 extend(ID_MESSAGES);
 extend({
@@ -61,18 +62,12 @@ export async function render(main, rest) {
   await list.first();
 }
 
-/** Today in China as YYYY-MM-DD (the server's reference date for every date of birth, R8.2). */
-function today() {
-  const d = todayCN();
-  return `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}`;
-}
-
 /** The registration form: R8 checks as the clerk types; the server checks again and answers field errors. */
 function renderForm(main) {
   const f = {
     name: h('input', { name: 'name', required: true, 'aria-required': 'true', maxlength: 50, autocomplete: 'off' }),
     gender: select('gender', [['', '—'], ['M', t('gender.M')], ['F', t('gender.F')]]),
-    birth_date: h('input', { name: 'birth_date', type: 'date', required: true, 'aria-required': 'true', min: '1900-01-01', max: today() }),
+    birth_date: h('input', { name: 'birth_date', type: 'date', required: true, 'aria-required': 'true', min: '1900-01-01', max: registryDay() }),
     id_type: select('id_type', ID_TYPES.map((c) => [c, label('idtype', c)]), '1'),
     id_number: h('input', { name: 'id_number', maxlength: 30, autocomplete: 'off', spellcheck: 'false', inputmode: 'text' }),
     grade: h('input', { name: 'grade', maxlength: 20 }),
@@ -94,7 +89,7 @@ function renderForm(main) {
   function checkId() {
     const v = f.id_number.value;
     const type = f.id_type.value;
-    const r = checkByType(type, v, /** @type {any} */ (f.gender.value));
+    const r = checkByType(type, v, /** @type {any} */ (f.gender.value), registryDay());
     let ok = r.code === 'ok';
     if (!v && type !== 'Z') { idHint.textContent = type === '1' ? t('id.id_empty') : ''; idHint.className = 'hint'; f.id_number.removeAttribute('aria-invalid'); return type === 'Z' ? r : { ...r, code: 'id_empty' }; }
     idHint.textContent = type === 'Z' && !v ? t('students.z_hint') : t('id.' + r.code);
@@ -116,7 +111,7 @@ function renderForm(main) {
         birthHint.className = 'hint ok';
       }
     }
-    if (f.birth_date.value && (f.birth_date.value > today() || f.birth_date.value < '1900-01-01')) {
+    if (f.birth_date.value && (f.birth_date.value > registryDay() || f.birth_date.value < '1900-01-01')) {
       // R8.2: nobody is born after today or before 1900 (the record's own date, like the one in the ID number)
       birthHint.textContent = t(f.birth_date.value < '1900-01-01' ? 'students.before_1900' : 'students.future');
       birthHint.className = 'hint bad';
