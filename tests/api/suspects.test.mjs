@@ -447,8 +447,10 @@ function keysOf(id) {
 
 test('R31 issue 17 item 2: an import\'s check finds the pairs the full run finds: a unit substituted (surname too) or dropped, born the same day; the year one digit off; a unit substituted with the year off, or the day two digits off, is neither\'s', async () => {
   runSuspects(); // every record so far keyed, every pair settled
-  const sur = () => String.fromCodePoint(0x4e00 + Math.floor(Math.random() * 0x51a5));
-  const s = sur(), t = sur();
+  // surnames whose readings (kMandarin, kXHC1983) are not those of 梓 涵 鑫 淼: a random character sharing one made two of a
+  // name's keys one key (3 instead of 4) and failed the test at random (a CI rehearsal of session 32)
+  const surnames = [...'欧聂岳龚邝蒯芮滕'].sort(() => Math.random() - 0.5);
+  const [s, t] = surnames;
   const birth = '2013-04-17';
   const base = record(SCHOOLS.a, { name: `${s}梓涵`, gender: 'M', birth_date: birth });
   const a = (await register('clerk_a', base)).student_id;
