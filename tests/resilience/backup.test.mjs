@@ -1,6 +1,7 @@
 // backup.test.mjs: an operator's backup and restore (make backup, make restore; sql/db.sh): a hot backup taken while
-// the service runs is put back whole (records, sessions, evidence, secrets.env), what came after it is gone, a backup
-// of before an upgrade comes back migrated, and a folder that is no backup is refused without touching the instance.
+// the service runs is put back whole (records, sessions, evidence, secrets.env), what came after it is gone (its
+// evidence files set aside), a backup of before an upgrade comes back migrated, and a folder that is no backup is
+// refused without touching the instance.
 // Stops the database and the service, so it runs with the resilience suites, alone.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,7 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFile
 import { tmpdir } from 'node:os';
 import { http, ROOT, VARDIR, until, sql, sqlCount } from '../lib/api.mjs';
 import { as, record, SCHOOLS } from '../lib/registry.mjs';
-import { contentPath } from '../lib/evidence.mjs';
+import { contentPath, sha256, uniqueJpeg, upload } from '../lib/evidence.mjs';
 
 /** make TARGET ARGS in the project, on this test instance (INSTANCE, PORT, DB_PORT, VARDIR come from the environment). */
 const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('XJ_'))); // the tests' own XJ_ROOT…
@@ -37,6 +38,9 @@ test('operator: make backup while the service runs, then make restore onto anoth
   const after = record(SCHOOLS.a);
   assert.equal((await c.post('/api/v1/students', after)).status, 201, 'the service wrote on while the backup was taken');
   assert.equal(students(after.id_number), 1);
+  const jpg = uniqueJpeg(), hex = sha256(jpg);
+  const u = await upload(c, [{ filename: 'after-backup.jpg', data: jpg }]);
+  assert.equal(u.status, 201, u.text);
 
   // restored onto a fresh instance: its own secrets.env, another password than the backup's mysql.user holds
   writeFileSync(`${VARDIR}/secrets.env`, 'XJ_DB_PASSWORD=not-the-backups-password\n', { mode: 0o600 });
@@ -50,7 +54,13 @@ test('operator: make backup while the service runs, then make restore onto anoth
   assert.equal(students(before.id_number), 1, 'the record of before the backup is there');
   assert.equal(students(after.id_number), 0, 'the record of after it is not');
   assert.equal((await c.get('/api/v1/session')).status, 200, 'a session of before the backup still signs in');
-  for (const [hex] of sql('SELECT HEX(sha256) FROM evidence')) assert.ok(existsSync(contentPath(hex.toLowerCase())), `evidence ${hex} has its content`);
+  for (const [h] of sql('SELECT HEX(sha256) FROM evidence')) assert.ok(existsSync(contentPath(h.toLowerCase())), `evidence ${h} has its content`);
+  // the evidence stored after the backup is set aside beside the database files, not left to the evidence sweep
+  const aside = readdirSync(VARDIR).filter((f) => f.startsWith('data.before-restore-'));
+  assert.equal(aside.length, 1, `one set-aside data folder: ${aside}`);
+  assert.match(r.stdout, new RegExp(`; the files of .* the backup has not \\(1\\) are in ${VARDIR}/${aside[0]}$`, 'm'));
+  assert.ok(!existsSync(contentPath(hex)), 'the evidence of after the backup is not in the live store');
+  assert.deepEqual(readFileSync(`${VARDIR}/${aside[0]}/${hex.slice(0, 2)}/${hex.slice(2, 4)}/${hex}`), jpg, 'it is set aside, whole');
   assert.equal((await c.post('/api/v1/students', after)).status, 201, 'and the service writes again');
 
   // a folder that is no backup: refused, saying which backups there are; the instance untouched and serving
