@@ -1,12 +1,12 @@
 // backup.test.mjs: an operator's backup and restore (make backup, make restore; sql/db.sh): a hot backup taken while
 // the service runs is put back whole (records, sessions, evidence, secrets.env), what came after it is gone (its
-// evidence files set aside), a backup of before an upgrade comes back migrated, and a folder that is no backup is
-// refused without touching the instance.
+// evidence files set aside), a backup of before an upgrade comes back migrated, a folder that is no backup is refused
+// without touching the instance; XJ_DATA_DIR given to make is the evidence folder of the service, backup and housekeep.
 // Stops the database and the service, so it runs with the resilience suites, alone.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { http, ROOT, VARDIR, until, sql, sqlCount } from '../lib/api.mjs';
 import { as, record, SCHOOLS } from '../lib/registry.mjs';
@@ -80,4 +80,35 @@ test('operator: a backup whose evidence copy fails keeps nothing, says so and ex
   assert.notEqual(b.status, 0);
   assert.match(b.stderr, /backup failed \(nothing kept\)[\s\S]*simulated failure/);
   assert.deepEqual(readdirSync(`${VARDIR}/backup`), kept, 'no half backup folder');
+});
+
+test('operator: XJ_DATA_DIR given to make is the evidence folder of service-start, backup and housekeep', async () => {
+  const data = mkdtempSync(`${tmpdir()}/xj-data-`);
+  const own = { ...env, XJ_DATA_DIR: data };
+  const restart = (e) => {
+    assert.equal(make('service-stop').status, 0);
+    const s = makeIn(e, 'service-start');
+    assert.equal(s.status, 0, s.stderr);
+  };
+  try {
+    restart(own);
+    await until(async () => (await http('GET', '/api/v1/health')).status === 200, 10000, 100);
+    const c = await as('clerk_a');
+    const jpg = uniqueJpeg(), hex = sha256(jpg), rel = `${hex.slice(0, 2)}/${hex.slice(2, 4)}/${hex}`;
+    const u = await upload(c, [{ filename: 'own-data-dir.jpg', data: jpg }]);
+    assert.equal(u.status, 201, u.text);
+    assert.deepEqual(readFileSync(`${data}/${rel}`), jpg, 'the upload landed in XJ_DATA_DIR');
+    assert.ok(!existsSync(contentPath(hex)), 'not in the instance\'s own data folder');
+    const b = makeIn(own, 'backup');
+    assert.equal(b.status, 0, b.stderr);
+    assert.ok(existsSync(`${b.stdout.trim().split('\n').pop()}/data/${rel}`), 'the backup copied XJ_DATA_DIR');
+    const h = makeIn(own, 'housekeep');
+    assert.equal(h.status, 0, h.stderr + h.stdout);
+    assert.match(h.stdout, /^housekeep: ok in /m);
+    assert.ok(existsSync(`${data}/${rel}`), 'its row names it: kept');
+  } finally {
+    restart(env);
+    rmSync(data, { recursive: true, force: true });
+    await until(async () => (await http('GET', '/api/v1/health')).status === 200, 10000, 100);
+  }
 });
