@@ -98,7 +98,15 @@ cmd_migrate() {
     base=$(basename "$f" .sql); v=$((10#${base%%_*}))
     if [ -z "$(root_sql -N "$DB_NAME" -e "SELECT 1 FROM schema_version WHERE version=$v")" ]; then
       echo "migrate: applying $base"
-      root_sql "$DB_NAME" <"$f"
+      if ! root_sql "$DB_NAME" <"$f"; then
+        { echo "migrate: $f failed (MariaDB's error above). The statements before the failed one stay applied"
+          echo "  (MariaDB commits each schema change on its own), so it will not re-run cleanly. Either restore the"
+          echo "  backup taken before the upgrade (make restore BACKUP=<its folder>, with the instance's make variables),"
+          echo "  or apply the file's remaining statements by hand, record it and start again:"
+          echo "  VARDIR=$VARDIR DB_PORT=$DB_PORT DB_NAME=$DB_NAME $0 sql -e \\"
+          echo "    \"INSERT INTO schema_version (version, name) VALUES ($v, '$base')\""; } >&2
+        exit 1
+      fi
       root_sql "$DB_NAME" -e "INSERT INTO schema_version (version, name) VALUES ($v, '$base')"
     fi
   done

@@ -1,12 +1,13 @@
 // backup.test.mjs: an operator's backup and restore (make backup, make restore; sql/db.sh): a hot backup taken while
 // the service runs is put back whole (records, sessions, evidence, secrets.env), what came after it is gone (its
 // evidence files set aside), a backup of before an upgrade comes back migrated, a folder that is no backup is refused
-// without touching the instance; XJ_DATA_DIR given to make is the evidence folder of the service, backup and housekeep.
+// without touching the instance; XJ_DATA_DIR given to make is the evidence folder of the service, backup and housekeep;
+// a migration that fails part-way stops, saying what to do.
 // Stops the database and the service, so it runs with the resilience suites, alone.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { http, ROOT, VARDIR, until, sql, sqlCount } from '../lib/api.mjs';
 import { as, record, SCHOOLS } from '../lib/registry.mjs';
@@ -110,5 +111,28 @@ test('operator: XJ_DATA_DIR given to make is the evidence folder of service-star
     restart(env);
     rmSync(data, { recursive: true, force: true });
     await until(async () => (await http('GET', '/api/v1/health')).status === 200, 10000, 100);
+  }
+});
+
+test('operator: a migration that fails part-way stops the migrate, says which file, that it is part-applied and what to do', () => {
+  // sql/db.sh beside a migration of its own, run on a scratch database of the test instance's MariaDB
+  const dir = mkdtempSync(`${tmpdir()}/xj-migrate-`);
+  copyFileSync(`${ROOT}/sql/db.sh`, `${dir}/db.sh`);
+  writeFileSync(`${dir}/001_half.sql`, 'CREATE TABLE t1 (a INT);\nALTER TABLE t1 ADD COLUMN a INT;\n');
+  const e = { ...env, VARDIR, DB_NAME: 'xj_migrate_half' };
+  const migrate = () => spawnSync('bash', [`${dir}/db.sh`, 'migrate'], { env: e, encoding: 'utf8' });
+  try {
+    for (const run of ['first', 're-run']) {
+      const m = migrate();
+      assert.notEqual(m.status, 0, `${run}: exits non-zero`);
+      assert.match(m.stderr, /Duplicate column name 'a'|Table 't1' already exists/, `${run}: MariaDB's error: ${m.stderr}`);
+      assert.match(m.stderr, /migrate: \S*001_half\.sql failed .* the statements before the failed one stay applied/is, m.stderr);
+      assert.match(m.stderr, /restore the\s+backup taken before the upgrade \(make restore/);
+      assert.match(m.stderr, /sql -e \\\n\s+"INSERT INTO schema_version \(version, name\) VALUES \(1, '001_half'\)"/);
+    }
+    assert.equal(spawnSync('bash', [`${dir}/db.sh`, 'sql', '-N', '-e', 'SELECT COUNT(*) FROM schema_version'], { env: e, encoding: 'utf8' }).stdout.trim(), '0', 'not recorded');
+  } finally {
+    spawnSync('bash', [`${dir}/db.sh`, 'sql', '-e', 'DROP DATABASE xj_migrate_half'], { env: e });
+    rmSync(dir, { recursive: true, force: true });
   }
 });
