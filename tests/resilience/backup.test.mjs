@@ -1,13 +1,13 @@
 // backup.test.mjs: an operator's backup and restore (make backup, make restore; sql/db.sh): a hot backup taken while
-// the service runs is put back whole (records, sessions, evidence, secrets.env), what came after it is gone (its
-// evidence files set aside), a backup of before an upgrade comes back migrated, a folder that is no backup is refused
-// without touching the instance; XJ_DATA_DIR given to make is the evidence folder of the service, backup and housekeep;
-// a migration that fails part-way stops, saying what to do.
+// the service runs is put back whole (records, sessions, evidence, secrets.env), what came after it is gone (evidence
+// no row of it names set aside), a backup of before an upgrade comes back migrated, a folder that is no backup is
+// refused without touching the instance; XJ_DATA_DIR given to make is the evidence folder of the service, backup and
+// housekeep; a migration that fails part-way stops, saying what to do.
 // Stops the database and the service, so it runs with the resilience suites, alone.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { http, ROOT, VARDIR, until, sql, sqlCount } from '../lib/api.mjs';
 import { as, record, SCHOOLS } from '../lib/registry.mjs';
@@ -42,6 +42,10 @@ test('operator: make backup while the service runs, then make restore onto anoth
   const jpg = uniqueJpeg(), hex = sha256(jpg);
   const u = await upload(c, [{ filename: 'after-backup.jpg', data: jpg }]);
   assert.equal(u.status, 201, u.text);
+  // content the backup copied whose row committed after its database copy: no row of the restored database names it
+  const late = uniqueJpeg(), lateHex = sha256(late), lateRel = `${lateHex.slice(0, 2)}/${lateHex.slice(2, 4)}/${lateHex}`;
+  mkdirSync(`${dir}/data/${lateRel.slice(0, 5)}`, { recursive: true });
+  writeFileSync(`${dir}/data/${lateRel}`, late);
 
   // restored onto a fresh instance: its own secrets.env, another password than the backup's mysql.user holds
   writeFileSync(`${VARDIR}/secrets.env`, 'XJ_DB_PASSWORD=not-the-backups-password\n', { mode: 0o600 });
@@ -59,9 +63,11 @@ test('operator: make backup while the service runs, then make restore onto anoth
   // the evidence stored after the backup is set aside beside the database files, not left to the evidence sweep
   const aside = readdirSync(VARDIR).filter((f) => f.startsWith('data.before-restore-'));
   assert.equal(aside.length, 1, `one set-aside data folder: ${aside}`);
-  assert.match(r.stdout, new RegExp(`; the files of .* the backup has not \\(1\\) are in ${VARDIR}/${aside[0]}$`, 'm'));
+  assert.match(r.stdout, new RegExp(`; the files of .* it does not name \\(\\d+\\) are in ${VARDIR}/${aside[0]}$`, 'm'));
   assert.ok(!existsSync(contentPath(hex)), 'the evidence of after the backup is not in the live store');
   assert.deepEqual(readFileSync(`${VARDIR}/${aside[0]}/${hex.slice(0, 2)}/${hex.slice(2, 4)}/${hex}`), jpg, 'it is set aside, whole');
+  assert.ok(!existsSync(contentPath(lateHex)), 'nor is the backup\'s content no row of it names');
+  assert.deepEqual(readFileSync(`${VARDIR}/${aside[0]}/${lateRel}`), late, 'it is set aside too');
   assert.equal((await c.post('/api/v1/students', after)).status, 201, 'and the service writes again');
 
   // a folder that is no backup: refused, saying which backups there are; the instance untouched and serving
