@@ -17,6 +17,13 @@ XJ_TEST_HOOKS ?= 0
 SVC_DB_SOCKET ?= $(VARDIR)/run/db.sock
 SVC_DATA_DIR ?= $(VARDIR)/data
 SVC_ACCESS_LOG ?= $(VARDIR)/log/access.log
+# what service-start gives the service, and backup, restore and housekeep use: an XJ_* setting given in the environment
+# or on make's command line wins over the instance's (XJ_DATA_DIR=/mnt/evidence make restart serves from /mnt/evidence)
+USE_DATA_DIR = $(or $(XJ_DATA_DIR),$(SVC_DATA_DIR))
+SVC_ENV = set -a; . $(VARDIR)/secrets.env; XJ_LISTEN=$(or $(XJ_LISTEN),127.0.0.1:$(FCGI_PORT)) \
+	XJ_DB_SOCKET=$(or $(XJ_DB_SOCKET),$(SVC_DB_SOCKET)) XJ_ACCESS_LOG=$(or $(XJ_ACCESS_LOG),$(SVC_ACCESS_LOG)) \
+	XJ_OPENAPI_DIR=$(or $(XJ_OPENAPI_DIR),$(CURDIR)/fcgi/openapi) XJ_DATA_DIR=$(USE_DATA_DIR) XJ_PROCESSES=$(XJ_PROCESSES) \
+	XJ_THREADS=$(XJ_THREADS) XJ_TEST_HOOKS=$(XJ_TEST_HOOKS); set +a;
 export INSTANCE PORT DB_PORT FCGI_PORT VARDIR
 # shell snippet: `alive PID` is true for a live, non-zombie process (a container's PID 1 may never reap)
 ALIVE = alive() { local s; s=$$(ps -o stat= -p "$$1" 2>/dev/null) || return 1; case $$s in Z*|"") return 1;; esac; };
@@ -44,7 +51,7 @@ OBJS = $(patsubst fcgi/%.c,$(BUILD)/%.o,$(SRCS)) $(BUILD)/unihan_tab.o
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS = $(patsubst tests/unit/%.c,$(BUILD)/%,$(UNIT_SRCS))
 
-.PHONY: all deps build unit test test-some test-files test-api test-browser test-resilience run start stop status restart backup restore \
+.PHONY: all deps build unit test test-some test-files test-api test-browser test-resilience run start stop status restart backup restore housekeep \
 	valgrind bench bench-data bench-national fuzz clean node-deps seed-data cluster cluster-stop cluster-status test-cluster
 
 all: build
@@ -140,23 +147,23 @@ endif
 
 # an operator's hot backup of the instance, database and evidence (sql/db.sh backup); prints the backup's folder
 backup:
-	@DATA_DIR=$(SVC_DATA_DIR) sql/db.sh backup
+	@DATA_DIR=$(USE_DATA_DIR) sql/db.sh backup
 
 # put a backup back: make restore BACKUP=var/<instance>/backup/<time> (the service is stopped meanwhile; the backup's
 # secrets.env and this build's migrations are applied before it starts)
 restore:
 	@$(MAKE) --no-print-directory service-stop
-	@rc=0; DATA_DIR=$(SVC_DATA_DIR) sql/db.sh restore "$(BACKUP)" || rc=$$?; \
+	@rc=0; DATA_DIR=$(USE_DATA_DIR) sql/db.sh restore "$(BACKUP)" || rc=$$?; \
 	  $(MAKE) --no-print-directory service-start; exit $$rc
 
 service-start:
-	@mkdir -p $(VARDIR)/log $(VARDIR)/run $(SVC_DATA_DIR)
-	@$(NOT_RUNNING) set -a; . $(VARDIR)/secrets.env; set +a; \
-	XJ_LISTEN=127.0.0.1:$(FCGI_PORT) XJ_DB_SOCKET=$(SVC_DB_SOCKET) XJ_ACCESS_LOG=$(SVC_ACCESS_LOG) \
-	XJ_OPENAPI_DIR=$(CURDIR)/fcgi/openapi XJ_DATA_DIR=$(SVC_DATA_DIR) XJ_PROCESSES=$(XJ_PROCESSES) XJ_THREADS=$(XJ_THREADS) XJ_TEST_HOOKS=$(XJ_TEST_HOOKS); \
-	export XJ_LISTEN XJ_DB_SOCKET XJ_ACCESS_LOG XJ_OPENAPI_DIR XJ_DATA_DIR XJ_PROCESSES XJ_THREADS XJ_TEST_HOOKS; \
-	$(BUILD)/xueji --check-settings || exit 2; \
+	@mkdir -p $(VARDIR)/log $(VARDIR)/run $(USE_DATA_DIR)
+	@$(NOT_RUNNING) $(SVC_ENV) $(BUILD)/xueji --check-settings || exit 2; \
 	nohup $(BUILD)/xueji >>$(VARDIR)/log/service.log 2>&1 </dev/null & echo $$! >$(VARDIR)/run/service.pid
+
+# one housekeeping pass now, with the service's settings (a bare xueji --housekeep would sweep var/data)
+housekeep:
+	@$(SVC_ENV) $(BUILD)/xueji --housekeep
 
 service-stop:
 	@$(ALIVE) if [ -f $(VARDIR)/run/service.pid ]; then p=$$(cat $(VARDIR)/run/service.pid); kill $$p 2>/dev/null; \

@@ -98,7 +98,15 @@ cmd_migrate() {
     base=$(basename "$f" .sql); v=$((10#${base%%_*}))
     if [ -z "$(root_sql -N "$DB_NAME" -e "SELECT 1 FROM schema_version WHERE version=$v")" ]; then
       echo "migrate: applying $base"
-      root_sql "$DB_NAME" <"$f"
+      if ! root_sql "$DB_NAME" <"$f"; then
+        { echo "migrate: $f failed (MariaDB's error above). The statements before the failed one stay applied"
+          echo "  (MariaDB commits each schema change on its own), so it will not re-run cleanly. Either restore the"
+          echo "  backup taken before the upgrade (make restore BACKUP=<its folder>, with the instance's make variables),"
+          echo "  or apply the file's remaining statements by hand, record it and start again:"
+          echo "  VARDIR=$VARDIR DB_PORT=$DB_PORT DB_NAME=$DB_NAME $0 sql -e \\"
+          echo "    \"INSERT INTO schema_version (version, name) VALUES ($v, '$base')\""; } >&2
+        exit 1
+      fi
       root_sql "$DB_NAME" -e "INSERT INTO schema_version (version, name) VALUES ($v, '$base')"
     fi
   done
@@ -147,12 +155,24 @@ cmd_backup() {
   echo "$dir"
 }
 
+# move_aside FROM TO: moves FROM/PATH to TO/PATH for each PATH on stdin, counting them in $moved (restore)
+move_aside() {
+  local f
+  while IFS= read -r f; do
+    mkdir -p "$2/${f%/*}" && mv "$1/$f" "$2/$f" || {
+      echo "restore: stopped half-way, cannot move $1/$f to $2 (see above); fix that and restore again" \
+        "(the database files of before it stay in $aside)" >&2; exit 1; }
+    moved=$((moved + 1))
+  done
+}
+
 # Put a backup of make backup back (make restore BACKUP=folder; the service is stopped by make around it): the
 # instance's database files are moved aside (kept: $datadir.before-restore-TIME, removed by the operator once the
 # restore is checked), the backup's copied back with its secrets.env (the password its mysql.user holds; one that
-# differs is kept as secrets.env.before-restore-TIME), the evidence files of the backup added to DATA_DIR (newer ones
-# stay: orphans to housekeeping), the database started, its schema version checked against the manifest, and the
-# migrations of this build applied (a backup of before an upgrade).
+# differs is kept as secrets.env.before-restore-TIME), the files of DATA_DIR the backup has not moved to
+# $VARDIR/data.before-restore-TIME and the backup's copied in, the database started, the evidence no row of it names
+# moved aside too, its schema version checked against the manifest, and the migrations of this build applied (a backup
+# of before an upgrade).
 cmd_restore() {
   local dir=${1:-}
   if [ -z "$dir" ] || [ ! -f "$dir/manifest" ] || [ ! -d "$dir/db" ]; then
@@ -173,14 +193,25 @@ cmd_restore() {
     [ -f "$secrets" ] && mv "$secrets" "$secrets.$stamp"
     install -m 600 "$dir/secrets.env" "$secrets"
   fi
-  local data=${DATA_DIR:-$VARDIR/data}
-  mkdir -p "$data"; rsync -a "$dir/data/" "$data/"
+  # the files the backup has not (evidence stored after it) are moved aside, not left to the restored database's
+  # evidence sweep, which would delete those no row of it names: undoing the restore needs them
+  local data=${DATA_DIR:-$VARDIR/data} daside=$VARDIR/data.$stamp
+  moved=0
+  mkdir -p "$data"
+  move_aside "$data" "$daside" < <(comm -23 <(cd "$data" && find . -type f | LC_ALL=C sort) \
+    <(cd "$dir/data" && find . -type f | LC_ALL=C sort))
+  rsync -a "$dir/data/" "$data/"
   cmd_start
+  # so is the evidence content no row of it names (stored while the backup ran, after its database copy)
+  move_aside "$data" "$daside" < <(comm -23 <(cd "$data" && find . -mindepth 3 -maxdepth 3 -type f -regextype \
+    posix-extended -regex '\./[0-9a-f]{2}/[0-9a-f]{2}/[0-9a-f]{64}' | LC_ALL=C sort) \
+    <(root_sql -N "$DB_NAME" -e 'SELECT LOWER(HEX(sha256)) FROM evidence' | sed -E 's|^(..)(..)|./\1/\2/\1\2|' | LC_ALL=C sort))
   local got; got=$(root_sql -N "$DB_NAME" -e 'SELECT MAX(version) FROM schema_version')
   if [ "$got" != "$want" ]; then echo "restore: schema version $got, the backup's manifest says $want" >&2; exit 1; fi
   cmd_migrate
   got=$(root_sql -N "$DB_NAME" -e 'SELECT MAX(version) FROM schema_version')
-  echo "restored $dir (schema version $got); the database files before it are in $aside"
+  echo "restored $dir (schema version $got); the database files before it are in $aside$([ "$moved" = 0 ] ||
+    echo "; the files of $data it does not name ($moved) are in $daside")"
 }
 
 case "${1:-}" in

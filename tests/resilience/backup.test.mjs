@@ -1,15 +1,17 @@
 // backup.test.mjs: an operator's backup and restore (make backup, make restore; sql/db.sh): a hot backup taken while
-// the service runs is put back whole (records, sessions, evidence, secrets.env), what came after it is gone, a backup
-// of before an upgrade comes back migrated, and a folder that is no backup is refused without touching the instance.
+// the service runs is put back whole (records, sessions, evidence, secrets.env), what came after it is gone (evidence
+// no row of it names set aside), a backup of before an upgrade comes back migrated, a folder that is no backup is
+// refused without touching the instance; XJ_DATA_DIR given to make is the evidence folder of the service, backup and
+// housekeep; a migration that fails part-way stops, saying what to do.
 // Stops the database and the service, so it runs with the resilience suites, alone.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { http, ROOT, VARDIR, until, sql, sqlCount } from '../lib/api.mjs';
 import { as, record, SCHOOLS } from '../lib/registry.mjs';
-import { contentPath } from '../lib/evidence.mjs';
+import { contentPath, sha256, uniqueJpeg, upload } from '../lib/evidence.mjs';
 
 /** make TARGET ARGS in the project, on this test instance (INSTANCE, PORT, DB_PORT, VARDIR come from the environment). */
 const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('XJ_'))); // the tests' own XJ_ROOT…
@@ -37,6 +39,13 @@ test('operator: make backup while the service runs, then make restore onto anoth
   const after = record(SCHOOLS.a);
   assert.equal((await c.post('/api/v1/students', after)).status, 201, 'the service wrote on while the backup was taken');
   assert.equal(students(after.id_number), 1);
+  const jpg = uniqueJpeg(), hex = sha256(jpg);
+  const u = await upload(c, [{ filename: 'after-backup.jpg', data: jpg }]);
+  assert.equal(u.status, 201, u.text);
+  // content the backup copied whose row committed after its database copy: no row of the restored database names it
+  const late = uniqueJpeg(), lateHex = sha256(late), lateRel = `${lateHex.slice(0, 2)}/${lateHex.slice(2, 4)}/${lateHex}`;
+  mkdirSync(`${dir}/data/${lateRel.slice(0, 5)}`, { recursive: true });
+  writeFileSync(`${dir}/data/${lateRel}`, late);
 
   // restored onto a fresh instance: its own secrets.env, another password than the backup's mysql.user holds
   writeFileSync(`${VARDIR}/secrets.env`, 'XJ_DB_PASSWORD=not-the-backups-password\n', { mode: 0o600 });
@@ -50,7 +59,15 @@ test('operator: make backup while the service runs, then make restore onto anoth
   assert.equal(students(before.id_number), 1, 'the record of before the backup is there');
   assert.equal(students(after.id_number), 0, 'the record of after it is not');
   assert.equal((await c.get('/api/v1/session')).status, 200, 'a session of before the backup still signs in');
-  for (const [hex] of sql('SELECT HEX(sha256) FROM evidence')) assert.ok(existsSync(contentPath(hex.toLowerCase())), `evidence ${hex} has its content`);
+  for (const [h] of sql('SELECT HEX(sha256) FROM evidence')) assert.ok(existsSync(contentPath(h.toLowerCase())), `evidence ${h} has its content`);
+  // the evidence stored after the backup is set aside beside the database files, not left to the evidence sweep
+  const aside = readdirSync(VARDIR).filter((f) => f.startsWith('data.before-restore-'));
+  assert.equal(aside.length, 1, `one set-aside data folder: ${aside}`);
+  assert.match(r.stdout, new RegExp(`; the files of .* it does not name \\(\\d+\\) are in ${VARDIR}/${aside[0]}$`, 'm'));
+  assert.ok(!existsSync(contentPath(hex)), 'the evidence of after the backup is not in the live store');
+  assert.deepEqual(readFileSync(`${VARDIR}/${aside[0]}/${hex.slice(0, 2)}/${hex.slice(2, 4)}/${hex}`), jpg, 'it is set aside, whole');
+  assert.ok(!existsSync(contentPath(lateHex)), 'nor is the backup\'s content no row of it names');
+  assert.deepEqual(readFileSync(`${VARDIR}/${aside[0]}/${lateRel}`), late, 'it is set aside too');
   assert.equal((await c.post('/api/v1/students', after)).status, 201, 'and the service writes again');
 
   // a folder that is no backup: refused, saying which backups there are; the instance untouched and serving
@@ -70,4 +87,58 @@ test('operator: a backup whose evidence copy fails keeps nothing, says so and ex
   assert.notEqual(b.status, 0);
   assert.match(b.stderr, /backup failed \(nothing kept\)[\s\S]*simulated failure/);
   assert.deepEqual(readdirSync(`${VARDIR}/backup`), kept, 'no half backup folder');
+});
+
+test('operator: XJ_DATA_DIR given to make is the evidence folder of service-start, backup and housekeep', async () => {
+  const data = mkdtempSync(`${tmpdir()}/xj-data-`);
+  const own = { ...env, XJ_DATA_DIR: data };
+  const restart = (e) => {
+    assert.equal(make('service-stop').status, 0);
+    const s = makeIn(e, 'service-start');
+    assert.equal(s.status, 0, s.stderr);
+  };
+  try {
+    restart(own);
+    await until(async () => (await http('GET', '/api/v1/health')).status === 200, 10000, 100);
+    const c = await as('clerk_a');
+    const jpg = uniqueJpeg(), hex = sha256(jpg), rel = `${hex.slice(0, 2)}/${hex.slice(2, 4)}/${hex}`;
+    const u = await upload(c, [{ filename: 'own-data-dir.jpg', data: jpg }]);
+    assert.equal(u.status, 201, u.text);
+    assert.deepEqual(readFileSync(`${data}/${rel}`), jpg, 'the upload landed in XJ_DATA_DIR');
+    assert.ok(!existsSync(contentPath(hex)), 'not in the instance\'s own data folder');
+    const b = makeIn(own, 'backup');
+    assert.equal(b.status, 0, b.stderr);
+    assert.ok(existsSync(`${b.stdout.trim().split('\n').pop()}/data/${rel}`), 'the backup copied XJ_DATA_DIR');
+    const h = makeIn(own, 'housekeep');
+    assert.equal(h.status, 0, h.stderr + h.stdout);
+    assert.match(h.stdout, /^housekeep: ok in /m);
+    assert.ok(existsSync(`${data}/${rel}`), 'its row names it: kept');
+  } finally {
+    restart(env);
+    rmSync(data, { recursive: true, force: true });
+    await until(async () => (await http('GET', '/api/v1/health')).status === 200, 10000, 100);
+  }
+});
+
+test('operator: a migration that fails part-way stops the migrate, says which file, that it is part-applied and what to do', () => {
+  // sql/db.sh beside a migration of its own, run on a scratch database of the test instance's MariaDB
+  const dir = mkdtempSync(`${tmpdir()}/xj-migrate-`);
+  copyFileSync(`${ROOT}/sql/db.sh`, `${dir}/db.sh`);
+  writeFileSync(`${dir}/001_half.sql`, 'CREATE TABLE t1 (a INT);\nALTER TABLE t1 ADD COLUMN a INT;\n');
+  const e = { ...env, VARDIR, DB_NAME: 'xj_migrate_half' };
+  const migrate = () => spawnSync('bash', [`${dir}/db.sh`, 'migrate'], { env: e, encoding: 'utf8' });
+  try {
+    for (const run of ['first', 're-run']) {
+      const m = migrate();
+      assert.notEqual(m.status, 0, `${run}: exits non-zero`);
+      assert.match(m.stderr, /Duplicate column name 'a'|Table 't1' already exists/, `${run}: MariaDB's error: ${m.stderr}`);
+      assert.match(m.stderr, /migrate: \S*001_half\.sql failed .* the statements before the failed one stay applied/is, m.stderr);
+      assert.match(m.stderr, /restore the\s+backup taken before the upgrade \(make restore/);
+      assert.match(m.stderr, /sql -e \\\n\s+"INSERT INTO schema_version \(version, name\) VALUES \(1, '001_half'\)"/);
+    }
+    assert.equal(spawnSync('bash', [`${dir}/db.sh`, 'sql', '-N', '-e', 'SELECT COUNT(*) FROM schema_version'], { env: e, encoding: 'utf8' }).stdout.trim(), '0', 'not recorded');
+  } finally {
+    spawnSync('bash', [`${dir}/db.sh`, 'sql', '-e', 'DROP DATABASE xj_migrate_half'], { env: e });
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
