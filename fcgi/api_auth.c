@@ -83,7 +83,7 @@ static void add_id_or_null(cJSON *o, const char *name, unsigned long long v)
 static int valid_username(const char *s)
 {
 	size_t n = strlen(s);
-	if (n < 3 || n > 64)
+	if (n < POLICY_USERNAME_MIN || n > POLICY_USERNAME_MAX)
 		return 0;
 	return strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") == n;
 }
@@ -168,12 +168,14 @@ enum xerr api_users_create(struct req *r, struct resp *w)
 	const char *username, *display_name, *role_s;
 	long long unit_id;
 	enum xerr e;
-	if ((e = req_json(r, w, &body)) || (e = json_str(r, w, body, "username", 1, 3, 64, &username)) ||
+	if ((e = req_json(r, w, &body)) || (e = json_str(r, w, body, "username", 1, POLICY_USERNAME_MIN, POLICY_USERNAME_MAX, &username)) ||
 	    (e = json_str(r, w, body, "display_name", 0, 0, 100, &display_name)) || (e = json_str(r, w, body, "role", 1, 1, 20, &role_s)) ||
 	    (e = json_int(r, w, body, "unit_id", 1, 1, 4294967295LL, 0, &unit_id)))
 		return e;
 	if (!valid_username(username))
-		return resp_error_zh(r, w, XE_VALIDATION, "username", "用户名须为 3 到 64 个字母、数字或 . _ - 符号。", "3 to 64 letters, digits, '.', '_' or '-'.");
+		return resp_error_zh(r, w, XE_VALIDATION, "username",
+				     arena_printf(r->arena, "用户名须为 %d 到 %d 个字母、数字或 . _ - 符号。", POLICY_USERNAME_MIN, POLICY_USERNAME_MAX),
+				     arena_printf(r->arena, "%d to %d letters, digits, '.', '_' or '-'.", POLICY_USERNAME_MIN, POLICY_USERNAME_MAX));
 	enum role role = human_role(role_s);
 	if (!role)
 		return resp_error(r, w, XE_VALIDATION, "role", "Unknown role.");
