@@ -1,6 +1,7 @@
 /* api_meta: GET /api/v1/health, GET /api/v1/openapi.json (merged from the JSON fragments in fcgi/openapi at startup) and GET /api/v1/rules (limits, calendar settings and the workflow table). */
 #include "api.h"
 #include "workflow.h"
+#include "auth.h"
 #include "authpolicy.h"
 #include "school.h"
 #include "search.h"
@@ -58,7 +59,8 @@ enum xerr api_rules(struct req *r, struct resp *w)
 	 * OpenAPI document's x-limit schemas are tested against them */
 	static const struct { const char *name; int min, max; } fields[] = {
 		{"school_name", SCHOOL_NAME_MIN, SCHOOL_NAME_MAX}, {"school_address", 0, SCHOOL_ADDRESS_MAX},
-		{"username", POLICY_USERNAME_MIN, POLICY_USERNAME_MAX}, {"workflow_text", 0, WF_TEXT_MAX},
+		{"username", POLICY_USERNAME_MIN, POLICY_USERNAME_MAX}, {"display_name", 0, POLICY_DISPLAY_NAME_MAX},
+		{"credential_name", 0, AUTH_CREDENTIAL_NAME_MAX}, {"workflow_text", 0, WF_TEXT_MAX},
 		{"suspect_reason", 0, SX_REASON_MAX}, {"student_name", 0, STUDENT_NAME_MAX}, {"student_grade", 0, STUDENT_GRADE_MAX},
 		{"student_class_name", 0, STUDENT_CLASS_MAX}, {"student_id_number", 0, STUDENT_IDNO_MAX},
 		{"student_guardian_name", 0, STUDENT_NAME_MAX}, {"student_guardian_phone", 0, STUDENT_PHONE_MAX},

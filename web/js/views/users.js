@@ -101,7 +101,7 @@ function showOnce(box, text, secret) {
 /** The create form; the unit is chosen from GET /api/v1/units (the caller's jurisdiction), searched by name or code. */
 async function createForm(onCreated, shown) {
   const username = h('input', { name: 'username', required: true, 'aria-required': 'true', ...lengthAttrs('username'), autocomplete: 'off', pattern: '[A-Za-z0-9._\\-]+' });
-  const display = h('input', { name: 'display_name', maxlength: 100 });
+  const display = h('input', { name: 'display_name', ...lengthAttrs('display_name') });
   const role = select('role', ROLES.map((r) => [r, label('role', r)]), 'school_clerk');
   const unitQ = h('input', { type: 'search', name: 'unit_q', maxlength: 50, data: { unitSearch: '' } });
   const unit = select('unit_id', [['', t('users.pick_unit')]]);
