@@ -83,7 +83,7 @@ static void add_id_or_null(cJSON *o, const char *name, unsigned long long v)
 static int valid_username(const char *s)
 {
 	size_t n = strlen(s);
-	if (n < 3 || n > 64)
+	if (n < POLICY_USERNAME_MIN || n > POLICY_USERNAME_MAX)
 		return 0;
 	return strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") == n;
 }
@@ -168,12 +168,14 @@ enum xerr api_users_create(struct req *r, struct resp *w)
 	const char *username, *display_name, *role_s;
 	long long unit_id;
 	enum xerr e;
-	if ((e = req_json(r, w, &body)) || (e = json_str(r, w, body, "username", 1, 3, 64, &username)) ||
-	    (e = json_str(r, w, body, "display_name", 0, 0, 100, &display_name)) || (e = json_str(r, w, body, "role", 1, 1, 20, &role_s)) ||
+	if ((e = req_json(r, w, &body)) || (e = json_str(r, w, body, "username", 1, POLICY_USERNAME_MIN, POLICY_USERNAME_MAX, &username)) ||
+	    (e = json_str(r, w, body, "display_name", 0, 0, POLICY_DISPLAY_NAME_MAX, &display_name)) || (e = json_str(r, w, body, "role", 1, 1, 20, &role_s)) ||
 	    (e = json_int(r, w, body, "unit_id", 1, 1, 4294967295LL, 0, &unit_id)))
 		return e;
 	if (!valid_username(username))
-		return resp_error_zh(r, w, XE_VALIDATION, "username", "用户名须为 3 到 64 个字母、数字或 . _ - 符号。", "3 to 64 letters, digits, '.', '_' or '-'.");
+		return resp_error_zh(r, w, XE_VALIDATION, "username",
+				     arena_printf(r->arena, "用户名须为 %d 到 %d 个字母、数字或 . _ - 符号。", POLICY_USERNAME_MIN, POLICY_USERNAME_MAX),
+				     arena_printf(r->arena, "%d to %d letters, digits, '.', '_' or '-'.", POLICY_USERNAME_MIN, POLICY_USERNAME_MAX));
 	enum role role = human_role(role_s);
 	if (!role)
 		return resp_error(r, w, XE_VALIDATION, "role", "Unknown role.");
@@ -259,7 +261,7 @@ enum xerr api_users_update(struct req *r, struct resp *w)
 	int disabled = -1;
 	enum xerr e;
 	if ((e = scoped_user(r, w, &u)) || (e = req_json(r, w, &body)) ||
-	    (e = json_str(r, w, body, "display_name", 0, 0, 100, &display_name)) || (e = json_str(r, w, body, "role", 0, 1, 20, &role_s)) ||
+	    (e = json_str(r, w, body, "display_name", 0, 0, POLICY_DISPLAY_NAME_MAX, &display_name)) || (e = json_str(r, w, body, "role", 0, 1, 20, &role_s)) ||
 	    (e = json_int(r, w, body, "unit_id", 0, 1, 4294967295LL, 0, &unit_id)) ||
 	    (e = json_int(r, w, body, "version", 0, 1, INT64_MAX, (long long)u.version, &version)))
 		return e;
@@ -438,7 +440,7 @@ enum xerr api_credentials_create(struct req *r, struct resp *w)
 	/* a province's credential for its provincial system (R29); the ministry's, read-only, for national systems (issue 16.5) */
 	if (r->who->unit_level != LEVEL_PROVINCE && r->who->unit_level != LEVEL_MINISTRY)
 		return resp_error(r, w, XE_FORBIDDEN, NULL, "Only a province's or the ministry's administrator creates system credentials.");
-	if ((e = req_json(r, w, &body)) || (e = json_str(r, w, body, "name", 1, 1, 100, &name)))
+	if ((e = req_json(r, w, &body)) || (e = json_str(r, w, body, "name", 1, 1, AUTH_CREDENTIAL_NAME_MAX, &name)))
 		return e;
 	char token[AUTH_API_TOKEN_LEN + 1], prefix[13];
 	unsigned char hash[32];

@@ -1,6 +1,11 @@
 /* api_meta: GET /api/v1/health, GET /api/v1/openapi.json (merged from the JSON fragments in fcgi/openapi at startup) and GET /api/v1/rules (limits, calendar settings and the workflow table). */
 #include "api.h"
 #include "workflow.h"
+#include "auth.h"
+#include "authpolicy.h"
+#include "school.h"
+#include "search.h"
+#include "suspects.h"
 #include "router.h"
 #include "xmalloc.h"
 #include "db.h"
@@ -50,6 +55,23 @@ enum xerr api_rules(struct req *r, struct resp *w)
 	cJSON_AddNumberToObject(lim, "evidence_files", (double)evidence_max_files());
 	cJSON_AddNumberToObject(lim, "evidence_request_bytes", (double)EVIDENCE_UPLOAD_MAX_BODY);
 	cJSON_AddNumberToObject(lim, "jpeg_preview_pixels", (double)FILETYPE_JPEG_PREVIEW_MAX_PIXELS);
+	/* the text fields' lengths in characters (min only where there is one): the app's maxlength/minlength, and the
+	 * OpenAPI document's x-limit schemas are tested against them */
+	static const struct { const char *name; int min, max; } fields[] = {
+		{"school_name", SCHOOL_NAME_MIN, SCHOOL_NAME_MAX}, {"school_address", 0, SCHOOL_ADDRESS_MAX},
+		{"username", POLICY_USERNAME_MIN, POLICY_USERNAME_MAX}, {"display_name", 0, POLICY_DISPLAY_NAME_MAX},
+		{"credential_name", 0, AUTH_CREDENTIAL_NAME_MAX}, {"workflow_text", 0, WF_TEXT_MAX},
+		{"suspect_reason", 0, SX_REASON_MAX}, {"student_name", 0, STUDENT_NAME_MAX}, {"student_grade", 0, STUDENT_GRADE_MAX},
+		{"student_class_name", 0, STUDENT_CLASS_MAX}, {"student_id_number", 0, STUDENT_IDNO_MAX},
+		{"student_guardian_name", 0, STUDENT_NAME_MAX}, {"student_guardian_phone", 0, STUDENT_PHONE_MAX},
+		{"search_id_number", SEARCH_ID_MIN, STUDENT_IDNO_MAX}, {"search_text", 0, SEARCH_MAX_CHARS}};
+	cJSON *fl = cJSON_AddObjectToObject(lim, "fields");
+	for (size_t i = 0; i < sizeof fields / sizeof *fields; i++) {
+		cJSON *f = cJSON_AddObjectToObject(fl, fields[i].name);
+		if (fields[i].min)
+			cJSON_AddNumberToObject(f, "min", fields[i].min);
+		cJSON_AddNumberToObject(f, "max", fields[i].max);
+	}
 	cJSON *bodies = cJSON_AddArrayToObject(lim, "bodies");
 	for (size_t i = 0; i < routes_count; i++) {
 		cJSON *b = cJSON_CreateObject();

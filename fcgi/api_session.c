@@ -34,7 +34,7 @@ enum xerr api_session_create(struct req *r, struct resp *w)
 	cJSON *body;
 	const char *user, *pass;
 	enum xerr e;
-	if ((e = req_json(r, w, &body)) || (e = json_str(r, w, body, "username", 1, 1, 64, &user)) ||
+	if ((e = req_json(r, w, &body)) || (e = json_str(r, w, body, "username", 1, 1, POLICY_USERNAME_MAX, &user)) ||
 	    (e = json_str(r, w, body, "password", 1, 1, 128, &pass)))
 		return e;
 	struct principal *p = NULL;

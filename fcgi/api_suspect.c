@@ -99,7 +99,7 @@ enum xerr api_suspect_decide(struct req *r, struct resp *w)
 	if ((e = req_path_id(r, 0, &d.pair_id)) || (e = req_json(r, w, &body)) ||
 	    (e = json_str(r, w, body, "decision", 1, 1, 20, &decision)) ||
 	    (e = json_int(r, w, body, "expected_version", 0, 1, 4294967295LL, -1, &ver)) ||
-	    (e = json_str(r, w, body, "reason", 0, 0, 200, &d.reason)))
+	    (e = json_str(r, w, body, "reason", 0, 0, SX_REASON_MAX, &d.reason)))
 		return e;
 	if (strcmp(decision, "same_child") == 0)
 		d.same_child = 1;

@@ -33,8 +33,8 @@ static enum xerr read_fields(struct req *r, struct resp *w, const cJSON *b, int 
 			     const char **address)
 {
 	enum xerr e;
-	if ((e = json_str(r, w, b, "name", create, 2, 60, name)) || (e = json_str(r, w, b, "type", create, 3, 3, type)) ||
-	    (e = json_str(r, w, b, "address", 0, 0, 200, address)))
+	if ((e = json_str(r, w, b, "name", create, SCHOOL_NAME_MIN, SCHOOL_NAME_MAX, name)) || (e = json_str(r, w, b, "type", create, 3, 3, type)) ||
+	    (e = json_str(r, w, b, "address", 0, 0, SCHOOL_ADDRESS_MAX, address)))
 		return e;
 	if (*type && !(*type = school_type_code(*type)))
 		return resp_error_zh(r, w, XE_VALIDATION, "type", "学校办学类型代码不在代码表中（如 211 小学、311 初级中学、312 九年一贯制学校）。",

@@ -24,7 +24,6 @@
 #include <string.h>
 
 #define MAX_EVIDENCE EVIDENCE_MAX_FILES_CAP /* bound of the array; the limit is evidence_max_files() */
-#define MAX_TEXT 1000
 
 /* ---------- calendar (R24) ---------- */
 
@@ -824,8 +823,8 @@ static enum xerr read_action_body(struct req *r, struct resp *w, const cJSON *bo
 {
 	enum xerr e;
 	int confirm = 0;
-	if ((e = json_str(r, w, body, "opinion", 0, 1, MAX_TEXT, &x->opinion)) ||
-	    (e = json_str(r, w, body, "reason", 0, 1, MAX_TEXT, &x->reason)) ||
+	if ((e = json_str(r, w, body, "opinion", 0, 1, WF_TEXT_MAX, &x->opinion)) ||
+	    (e = json_str(r, w, body, "reason", 0, 1, WF_TEXT_MAX, &x->reason)) ||
 	    (e = json_bool(r, w, body, "confirm", 0, 0, &confirm)))
 		return e;
 	if (x->reason && !*x->reason)

@@ -10,6 +10,7 @@
 #define AUTH_ABSOLUTE_SECONDS (12 * 3600)  /* absolute timeout */
 #define AUTH_API_PREFIX "xjp_"             /* provincial credential tokens: "xjp_" + 43 base64url chars (256 bits) */
 #define AUTH_API_TOKEN_LEN 47
+#define AUTH_CREDENTIAL_NAME_MAX 100       /* characters of a provincial credential's name */
 #define AUTH_TEMP_PASSWORD_LEN 19          /* "xxxx-xxxx-xxxx-xxxx" from a 54-symbol alphabet (~92 bits) */
 
 /* Process-wide setup: libsodium, the common-password list (XJ_PASSWORD_LIST, default

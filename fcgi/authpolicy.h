@@ -6,6 +6,9 @@
 #define POLICY_SESSION_IDLE_SECONDS 1800 /* a session ends after this long without a request (R3; the app warns 2 min before) */
 #define POLICY_MIN_PASSWORD 8          /* characters (UTF-8 code points) */
 #define POLICY_MAX_PASSWORD 128        /* characters: bounds the hashing input */
+#define POLICY_USERNAME_MIN 3          /* a user name's letters, digits, '.', '_' or '-' (R3) */
+#define POLICY_USERNAME_MAX 64
+#define POLICY_DISPLAY_NAME_MAX 100   /* characters of a user's display name */
 #define POLICY_WINDOW_SECONDS 900      /* failures older than this are not counted */
 #define POLICY_ACCOUNT_THRESHOLD 5     /* failures per account name in the window before back-off */
 #define POLICY_ADDR_THRESHOLD 20       /* failures per client address in the window before back-off */

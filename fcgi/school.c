@@ -138,11 +138,11 @@ static int text_ok(const char *s, size_t min, size_t max)
 int school_row_check(struct arena *a, struct school_row *x, struct school_issue *is)
 {
 	const char **f = x->f;
-	(void)a;
 	if (!school_code_ok(f[SCOL_CODE]))
 		return issue(is, x->row_no, SCOL_CODE, "school_code", "学校标识码须为 10 位数字。", "The school code must be 10 digits.");
-	if (!text_ok(f[SCOL_NAME], 2, 60))
-		return issue(is, x->row_no, SCOL_NAME, "name", "学校名称须为 2 到 60 个字。", "The name must be 2 to 60 characters.");
+	if (!text_ok(f[SCOL_NAME], SCHOOL_NAME_MIN, SCHOOL_NAME_MAX))
+		return issue(is, x->row_no, SCOL_NAME, "name", arena_printf(a, "学校名称须为 %d 到 %d 个字。", SCHOOL_NAME_MIN, SCHOOL_NAME_MAX),
+			     arena_printf(a, "The name must be %d to %d characters.", SCHOOL_NAME_MIN, SCHOOL_NAME_MAX));
 	const char *type = school_type_code(f[SCOL_TYPE]);
 	if (!type)
 		return issue(is, x->row_no, SCOL_TYPE, "school_type", "办学类型须为代码表中的代码或名称（如 211 或 小学）。",
@@ -150,7 +150,8 @@ int school_row_check(struct arena *a, struct school_row *x, struct school_issue 
 	f[SCOL_TYPE] = type;
 	if (!digits(f[SCOL_COUNTY], 6))
 		return issue(is, x->row_no, SCOL_COUNTY, "county_code", "区县代码须为 6 位数字。", "The county code must be 6 digits.");
-	if (f[SCOL_ADDRESS] && !text_ok(f[SCOL_ADDRESS], 0, 200))
-		return issue(is, x->row_no, SCOL_ADDRESS, "address", "地址最多 200 个字。", "The address is at most 200 characters.");
+	if (f[SCOL_ADDRESS] && !text_ok(f[SCOL_ADDRESS], 0, SCHOOL_ADDRESS_MAX))
+		return issue(is, x->row_no, SCOL_ADDRESS, "address", arena_printf(a, "地址最多 %d 个字。", SCHOOL_ADDRESS_MAX),
+			     arena_printf(a, "The address is at most %d characters.", SCHOOL_ADDRESS_MAX));
 	return 0;
 }

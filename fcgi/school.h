@@ -30,6 +30,10 @@ struct school_row {
 	const char *f[SCOL__COUNT];
 };
 #define SCHOOL_FILE_MAX_ROWS 5000
+/* A school's text fields, in characters (R1): the file import and the API check them, GET /api/v1/rules serves them. */
+#define SCHOOL_NAME_MIN 2
+#define SCHOOL_NAME_MAX 60
+#define SCHOOL_ADDRESS_MAX 200
 
 /* Read a school list (tab_read; header row with the five headers, address optional, in any order). On a problem of
  * the file returns -1 and fills *issue (row_no 0). All memory from a. */

@@ -10,8 +10,6 @@
 #include <sodium.h>
 #include <string.h>
 
-#define SEARCH_MAX_CHARS 50 /* the longest name (student.name VARCHAR(50)); every other value is shorter */
-
 static const char *const key_names[SK__COUNT] = {
 	[SK_Q] = "q", [SK_ID_NUMBER] = "id_number", [SK_STUDENT_NO] = "student_no", [SK_NAME] = "name",
 	[SK_NAME_MATCH] = "name_match", [SK_BIRTH_DATE] = "birth_date", [SK_GENDER] = "gender", [SK_SCHOOL] = "school",
@@ -88,10 +86,12 @@ static int id_chars(const char *v)
 static int set_id(struct search *s, struct arena *a, const char *v, const char **reason, const char **zh, const char **en)
 {
 	size_t n = strlen(v);
-	if (n < 5)
-		BAD("too_short", "证件号请输入完整号码（至少5位）。", "Enter the whole ID number (at least 5 characters).");
-	if (n > 30)
-		BAD("too_long", "证件号最多30位。", "An ID number has at most 30 characters.");
+	if (n < SEARCH_ID_MIN)
+		BAD("too_short", arena_printf(a, "证件号请输入完整号码（至少%d位）。", SEARCH_ID_MIN),
+		    arena_printf(a, "Enter the whole ID number (at least %d characters).", SEARCH_ID_MIN));
+	if (n > STUDENT_IDNO_MAX)
+		BAD("too_long", arena_printf(a, "证件号最多%d位。", STUDENT_IDNO_MAX),
+		    arena_printf(a, "An ID number has at most %d characters.", STUDENT_IDNO_MAX));
 	if (!id_chars(v))
 		BAD("format", "证件号只能包含字母、数字和符号，不能有空格。", "An ID number holds letters, digits and signs, no spaces.");
 	s->id_alt = v;
@@ -152,7 +152,8 @@ int search_set(struct search *s, struct arena *a, enum search_key k, const char 
 	if (has_control(raw))
 		BAD("format", "查询条件中不能有控制字符。", "A search value may not hold control characters.");
 	if (json_utf8_chars(raw) > SEARCH_MAX_CHARS)
-		BAD("too_long", "查询条件最多50个字。", "A search value has at most 50 characters.");
+		BAD("too_long", arena_printf(a, "查询条件最多%d个字。", SEARCH_MAX_CHARS),
+		    arena_printf(a, "A search value has at most %d characters.", SEARCH_MAX_CHARS));
 	const char *v = trimmed(a, raw);
 	if (!*v && k != SK_NAME && k != SK_Q)
 		return 0; /* an empty box: no filter */

@@ -16,6 +16,11 @@
 #include <stdint.h>
 #include "arena.h"
 #include "http.h"
+#include "student.h"
+
+/* The fewest characters of an ID number searched for (a whole number, never a fragment; at most STUDENT_IDNO_MAX). */
+#define SEARCH_ID_MIN 5
+#define SEARCH_MAX_CHARS STUDENT_NAME_MAX /* the longest name (student.name VARCHAR(50)); every other value is shorter */
 
 /* The parameters, in the order of their canonical form (the cursor digest). */
 enum search_key {

@@ -149,6 +149,15 @@ static void issue(struct student_issue *iss, size_t max, size_t *k, enum student
 	(*k)++;
 }
 
+/* The too_long issue of an ASCII field of at most max_chars characters. */
+static void too_long(struct student_issue *iss, size_t max, size_t *k, enum student_field f, int max_chars)
+{
+	char en[64], zh[64];
+	snprintf(en, sizeof en, "is too long (at most %d characters).", max_chars);
+	snprintf(zh, sizeof zh, "过长（最多 %d 个字符）。", max_chars);
+	issue(iss, max, k, f, 0, "too_long", en, zh);
+}
+
 /* Characters (code points) in s[0..n); (size_t)-1 if not valid UTF-8. */
 static size_t utf8_count(const char *s, size_t n)
 {
@@ -453,7 +462,7 @@ static void check_id_number(const char *v, int birth_ymd, int today, struct stud
 			return;
 		}
 	if (n > STUDENT_IDNO_MAX) {
-		issue(iss, max, k, SF_ID_NUMBER, 0, "too_long", "is too long (at most 30 characters).", "过长（最多 30 个字符）。");
+		too_long(iss, max, k, SF_ID_NUMBER, STUDENT_IDNO_MAX);
 		(*nerr)++;
 		return;
 	}
@@ -536,7 +545,7 @@ static void check_phone(const char *v, struct student_rec *out, struct student_i
 	trim(v, &b, &n);
 	out->phone[0] = 0;
 	if (n > STUDENT_PHONE_MAX) {
-		issue(iss, max, k, SF_PHONE, 0, "too_long", "is too long (at most 30 characters).", "过长（最多 30 个字符）。");
+		too_long(iss, max, k, SF_PHONE, STUDENT_PHONE_MAX);
 		(*nerr)++;
 		return;
 	}

@@ -33,11 +33,12 @@ uint64_t suspects_fp(const struct sx_rec *lo, const struct sx_rec *hi);
 /* A bureau's decision on a suspected pair (R31): "same child" opens a suspected_dup group (handled like an ID
  * duplicate, R17/R18), "different children" is remembered with the fingerprint it was made on. Both are history
  * events of both records (R25), so they reach the feed (R29). */
+#define SX_REASON_MAX 200 /* characters of a decision's reason (served by GET /api/v1/rules) */
 struct sx_decision {
 	uint64_t pair_id;
 	int same_child;
 	long long expected_version; /* -1: not checked */
-	const char *reason;         /* optional */
+	const char *reason;         /* optional, at most SX_REASON_MAX characters */
 	uint64_t user_id;
 	const char *role;
 	uint32_t unit_id;           /* the caller's unit: it must be the pair's arbiter (R2), else XE_NOT_FOUND */

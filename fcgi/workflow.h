@@ -73,6 +73,8 @@ enum wf_input {
 	WI_OPINION = 1u << 3,  /* R16: the school's opinion */
 	WI_CHANGES = 1u << 4,  /* R15: the new values */
 };
+/* Characters of a reason or an opinion an action carries (served by GET /api/v1/rules). */
+#define WF_TEXT_MAX 1000
 
 /* Effects the persistence layer carries out for an event. */
 enum wf_effect {

@@ -196,6 +196,31 @@ test('issue 10.7 GET /api/v1/rules: the limits and the workflow table the app dr
   assert.equal(cal.body.due_working_days, r.body.calendar.due_working_days, 'one setting, served twice alike');
 });
 
+test('one concept, one place: each length the OpenAPI document gives a limited field (x-limit) is the one GET /api/v1/rules serves in limits.fields, and each served field is documented', async () => {
+  const { openapiDoc } = await import('../lib/openapi.mjs');
+  const fields = (await http('GET', '/api/v1/rules')).body.limits.fields;
+  const seen = new Set();
+  const wrong = [];
+  /** every schema with x-limit, at its JSON path */
+  const walk = (o, p) => {
+    if (!o || typeof o !== 'object') return;
+    const k = o['x-limit'];
+    if (k !== undefined) {
+      const f = fields[k];
+      seen.add(k);
+      if (!f) wrong.push(`${p}: ${k} is not served`);
+      else if (o.maxLength !== f.max) wrong.push(`${p}: maxLength ${o.maxLength}, served ${k}.max ${f.max}`);
+      // without a served minimum a field may only say it is not empty
+      else if (o.minLength !== undefined && o.minLength !== (f.min ?? 1)) wrong.push(`${p}: minLength ${o.minLength}, served ${k}.min ${f.min}`);
+    }
+    for (const [n, v] of Object.entries(o)) walk(v, `${p}/${n}`);
+  };
+  walk(openapiDoc(), '#');
+  assert.deepEqual(wrong, []);
+  assert.deepEqual(Object.keys(fields).filter((k) => !seen.has(k)), [], 'every served field is documented');
+  assert.deepEqual(fields.school_name, { min: 2, max: 60 }, 'R1');
+});
+
 test('issue 10.6 every operation describes what it answers: each 2xx has its content (a JSON schema the tests validate every answer against)', async () => {
   const { openapiDoc } = await import('../lib/openapi.mjs');
   const missing = [];

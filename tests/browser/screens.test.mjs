@@ -120,6 +120,11 @@ test('R8 register a student: the ID checks show as the clerk types', async () =>
   const { ctx, page, errors } = await open('clerk_a', w, { role: 'school_clerk', schoolId: 1001 });
   await page.click('[data-nav-item="nav.register"]');
   await page.waitForSelector('[data-register-form]');
+  // one concept, one place: the form's lengths are the served limits.fields (fcgi/student.h), not copies
+  const { fields } = (await served()).limits;
+  const lengths = await page.$$eval('[data-register-form] input[maxlength]', (l) => l.map((x) => [x.name, Number(x.getAttribute('maxlength'))]));
+  assert.deepEqual(Object.fromEntries(lengths), Object.fromEntries(['name', 'id_number', 'grade', 'class_name', 'guardian_name', 'guardian_phone']
+    .map((n) => [n, fields[`student_${n}`].max])));
   await page.fill('#reg-name', '王小明');
   await page.selectOption('#reg-gender', 'M');
   await page.fill('#reg-idno', '13010220150301001');

@@ -1,6 +1,6 @@
 // rules.js: the service's limits, calendar settings and workflow table (GET /api/v1/rules, fetched once): the app's checks,
 // its "today" and its help are drawn from the one place of the rules (fcgi/filetype.h, fcgi/api.h, fcgi/routes.c,
-// fcgi/config.c, fcgi/workflow.c), not copies.
+// fcgi/config.c, fcgi/workflow.c; the text fields' lengths: school.h, student.h, authpolicy.h...), not copies.
 import { api } from './api.js';
 
 let once = null;
@@ -34,4 +34,15 @@ export function registryDay(ms) {
 /** The evidence file limit (limits.evidence_file_bytes, R23) in words, e.g. '2 MB'. @returns {string} */
 export function evidenceLimitText() {
   return `${+(rulesNow().limits.evidence_file_bytes / 1048576).toFixed(1)} MB`;
+}
+
+/**
+ * A text field's length limits (limits.fields[key], characters) as input attributes to spread into h()'s:
+ * {maxlength} and, where the service has a minimum, {minlength}.
+ * @param {string} key e.g. 'school_name' @returns {{maxlength: number, minlength?: number}}
+ */
+export function lengthAttrs(key) {
+  const f = rulesNow().limits.fields[key];
+  if (!f) throw new Error(`no field limit ${key}`);
+  return { maxlength: f.max, minlength: f.min };
 }

@@ -3,7 +3,7 @@ import { api, qs, fetchFile } from './api.js';
 import { t, extend, currentLang } from './i18n.js';
 import { h, replace } from './dom.js';
 import { errorText, flash } from './shell.js';
-import { registryClock, registryDay } from './rules.js';
+import { registryClock, registryDay, lengthAttrs } from './rules.js';
 
 extend({
   zh: {
@@ -514,7 +514,7 @@ extend({
  */
 export function searchFields(p, prefix, user) {
   const level = Number(user?.unit?.level ?? 4);
-  const inputs = { q: h('input', { type: 'search', name: 'q', value: p.q || '', maxlength: 50, autocomplete: 'off', data: { searchQ: '' } }) };
+  const inputs = { q: h('input', { type: 'search', name: 'q', value: p.q || '', ...lengthAttrs('search_text'), autocomplete: 'off', data: { searchQ: '' } }) };
   const fields = [field(`${prefix}-q`, t('search.q'), inputs.q)];
   if (level <= 3) {
     inputs.school = h('input', { name: 'school', value: p.school || '', maxlength: 10, inputmode: 'numeric', pattern: '[0-9]{10}', autocomplete: 'off', data: { searchSchool: '' } });

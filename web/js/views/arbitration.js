@@ -7,6 +7,7 @@ import { label, fact, day, when, ageDays, dueCell, table, pagedList, cursorLoade
 import { compareTable, memberEvidence, sideLabel } from '../case.js';
 import { evidenceList } from '../evidence-ui.js';
 import { remindersSection } from '../escalation.js';
+import { lengthAttrs } from '../rules.js';
 
 extend({
   zh: {
@@ -71,7 +72,7 @@ async function renderOne(main, id) {
     m.review_opinion ? h('p', { data: { reviewOpinion: m.id } }, h('strong', {}, t('arb.bureau_opinion') + colon()), m.review_opinion) : null,
     h('h4', {}, t('group.evidence')), memberEvidence(m, g.history).length ? evidenceList(memberEvidence(m, g.history), { groupId: g.id }) : h('p', { class: 'muted' }, t('ui.empty')))));
   const err = h('p', { class: 'error', role: 'alert', data: { formError: '' } });
-  const reason = h('textarea', { id: 'arb-reason', name: 'reason', required: true, 'aria-required': 'true', maxlength: 1000 });
+  const reason = h('textarea', { id: 'arb-reason', name: 'reason', required: true, 'aria-required': 'true', ...lengthAttrs('workflow_text') });
   const radios = candidates.map((m) => {
     const i = members.indexOf(m) + 1;
     const rid = `arb-pick-${m.id}`;

@@ -4,6 +4,7 @@ import { t, extend } from '../i18n.js';
 import { h, replace } from '../dom.js';
 import { flash, flashError, errorText } from '../shell.js';
 import { table, pagedList, cursorLoader, when, confirmDialog, tf, field, colon, onSubmit } from '../ui.js';
+import { lengthAttrs } from '../rules.js';
 
 extend({
   zh: {
@@ -45,7 +46,7 @@ export async function render(main) {
   // a credential past it could not be seen or revoked here)
   const list = pagedList({ load: cursorLoader('/api/v1/credentials'), onError: flashError,
     draw: (items) => table(columns, items, { caption: t('cred.title'), rowAttrs: (c) => ({ data: { credRow: c.id } }) }) });
-  const name = h('input', { name: 'name', required: true, 'aria-required': 'true', maxlength: 100 });
+  const name = h('input', { name: 'name', required: true, 'aria-required': 'true', ...lengthAttrs('credential_name') });
   const err = h('p', { class: 'error', role: 'alert' });
   const form = h('form', { class: 'card', novalidate: true, data: { credForm: '' } }, field('cred-name', t('cred.name'), name), err,
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, t('cred.create'))));

@@ -6,7 +6,7 @@ import { state, flash, errorText, hashParams, textOf } from '../shell.js';
 import { colon, reasonText, whyText, label, fact, day, when, dueCell, confirmDialog, confirmTwice, field, select, itemsOf, focusHeading, onSubmit } from '../ui.js';
 import { evidenceList, evidencePicker } from '../evidence-ui.js';
 import { checkByType, ID_MESSAGES } from '../idcheck.js';
-import { registryDay } from '../rules.js';
+import { registryDay, lengthAttrs } from '../rules.js';
 import { isMine, atSchool, allowed, compareTable, memberEvidence, factText, idProblem, sideLabel } from '../case.js';
 
 extend(ID_MESSAGES);
@@ -177,7 +177,7 @@ async function openAction(box, m, group, a, onDone) {
 /** Reject (a reason is required, R20) or a leader's decline (reason optional). */
 function openReasonForm(box, m, a, required, send, cancel) {
   const id = nextId('reason');
-  const reason = h('textarea', { name: 'reason', required, 'aria-required': required ? 'true' : null, maxlength: 1000 });
+  const reason = h('textarea', { name: 'reason', required, 'aria-required': required ? 'true' : null, ...lengthAttrs('workflow_text') });
   const err = errLine();
   const form = formBox(label('act', a), field(id, required ? t('act.reason') : t('act.comment'), reason), err,
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'danger' }, label('act', a)), cancel));
@@ -194,7 +194,7 @@ function openReasonForm(box, m, a, required, send, cancel) {
 /** Approve: an optional comment, one click to confirm. */
 function openApproveForm(box, m, a, send, cancel) {
   const id = nextId('opinion');
-  const opinion = h('textarea', { name: 'opinion', maxlength: 1000 });
+  const opinion = h('textarea', { name: 'opinion', ...lengthAttrs('workflow_text') });
   const err = errLine();
   const form = formBox(t('act.approve_q'), field(id, t('act.comment'), opinion), err,
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', data: { confirmApprove: '' } }, label('act', a)), cancel));
@@ -213,17 +213,17 @@ function openEvidenceForm(box, m, group, a, kind, send, cancel) {
   let opinion = null;
   const change = {};
   if (kind === 'corroborate') {
-    opinion = h('textarea', { name: 'opinion', required: true, 'aria-required': 'true', maxlength: 1000 });
+    opinion = h('textarea', { name: 'opinion', required: true, 'aria-required': 'true', ...lengthAttrs('workflow_text') });
     parts.push(field(nextId('opinion'), t('act.opinion'), opinion));
   } else {
     parts.push(h('p', { class: 'muted' }, t('act.change_hint')));
     const grid = h('div', { class: 'form-grid' });
     const cur = (k) => String(fact(m, k) ?? '');
-    change.name = h('input', { name: 'name', maxlength: 50, placeholder: cur('name') });
+    change.name = h('input', { name: 'name', ...lengthAttrs('student_name'), placeholder: cur('name') });
     change.gender = select('gender', [['', '—'], ['M', t('gender.M')], ['F', t('gender.F')]]);
     change.birth_date = h('input', { name: 'birth_date', type: 'date', min: '1900-01-01', max: registryDay() });
     change.id_type = select('id_type', [['', '—'], ...['1', '6', '7', '8', '9', 'A', 'Z'].map((c) => [c, label('idtype', c)])]);
-    change.id_number = h('input', { name: 'id_number', maxlength: 30, autocomplete: 'off', spellcheck: 'false' });
+    change.id_number = h('input', { name: 'id_number', ...lengthAttrs('student_id_number'), autocomplete: 'off', spellcheck: 'false' });
     const idHint = h('p', { class: 'hint', 'aria-live': 'polite', data: { idHint: '' } });
     change.id_number.setAttribute('aria-describedby', idHint.id = nextId('idhint'));
     const checkId = () => {

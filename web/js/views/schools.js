@@ -8,6 +8,7 @@ import { h, replace } from '../dom.js';
 import { state, flash, flashError, errorText, textOf } from '../shell.js';
 import { table, pagedList, cursorLoader, confirmDialog, tf, field, select, onSubmit } from '../ui.js';
 import { upload } from '../upload.js';
+import { lengthAttrs } from '../rules.js';
 
 extend({
   zh: {
@@ -62,9 +63,9 @@ export async function render(main) {
   const manages = u?.role === 'county' || u?.role === 'admin';
   const province = Number(u?.unit?.level) <= 1 && (u?.role === 'bureau' || u?.role === 'admin');
   const code = h('input', { name: 'code', inputmode: 'numeric', maxlength: 10, required: true, data: { schoolCode: '' } });
-  const name = h('input', { name: 'name', maxlength: 60, required: true, data: { schoolName: '' } });
+  const name = h('input', { name: 'name', ...lengthAttrs('school_name'), required: true, data: { schoolName: '' } });
   const type = select('type', TYPES.map((c) => [c, t('type.' + c)]), '211');
-  const address = h('input', { name: 'address', maxlength: 200 });
+  const address = h('input', { name: 'address', ...lengthAttrs('school_address') });
   const county = h('input', { name: 'county_code', inputmode: 'numeric', maxlength: 6, value: ownCounty, readonly: ownCounty ? true : null });
   const err = h('p', { class: 'error', role: 'alert', data: { formError: '' } });
   const form = h('form', { class: 'card', data: { schoolForm: '' } }, h('h2', {}, t('sch.new')),

@@ -5,7 +5,7 @@ import { h, replace } from '../dom.js';
 import { state, flash, flashError, errorText, hashParams, textOf } from '../shell.js';
 import { label, fact, day, table, pagedList, cursorLoader, fetchAll, exportButtons, field, select, searchForm, pick } from '../ui.js';
 import { checkByType, ID_MESSAGES } from '../idcheck.js';
-import { registryDay } from '../rules.js';
+import { registryDay, lengthAttrs } from '../rules.js';
 
 extend(ID_MESSAGES);
 extend({
@@ -65,16 +65,16 @@ export async function render(main, rest) {
 /** The registration form: R8 checks as the clerk types; the server checks again and answers field errors. */
 function renderForm(main) {
   const f = {
-    name: h('input', { name: 'name', required: true, 'aria-required': 'true', maxlength: 50, autocomplete: 'off' }),
+    name: h('input', { name: 'name', required: true, 'aria-required': 'true', ...lengthAttrs('student_name'), autocomplete: 'off' }),
     gender: select('gender', [['', '—'], ['M', t('gender.M')], ['F', t('gender.F')]]),
     birth_date: h('input', { name: 'birth_date', type: 'date', required: true, 'aria-required': 'true', min: '1900-01-01', max: registryDay() }),
     id_type: select('id_type', ID_TYPES.map((c) => [c, label('idtype', c)]), '1'),
-    id_number: h('input', { name: 'id_number', maxlength: 30, autocomplete: 'off', spellcheck: 'false', inputmode: 'text' }),
-    grade: h('input', { name: 'grade', maxlength: 20 }),
-    class_name: h('input', { name: 'class_name', maxlength: 40 }),
+    id_number: h('input', { name: 'id_number', ...lengthAttrs('student_id_number'), autocomplete: 'off', spellcheck: 'false', inputmode: 'text' }),
+    grade: h('input', { name: 'grade', ...lengthAttrs('student_grade') }),
+    class_name: h('input', { name: 'class_name', ...lengthAttrs('student_class_name') }),
     enrol_date: h('input', { name: 'enrol_date', type: 'date' }),
-    guardian_name: h('input', { name: 'guardian_name', maxlength: 50, autocomplete: 'off' }),
-    guardian_phone: h('input', { name: 'guardian_phone', type: 'tel', maxlength: 30, autocomplete: 'off' }),
+    guardian_name: h('input', { name: 'guardian_name', ...lengthAttrs('student_guardian_name'), autocomplete: 'off' }),
+    guardian_phone: h('input', { name: 'guardian_phone', type: 'tel', ...lengthAttrs('student_guardian_phone'), autocomplete: 'off' }),
   };
   f.gender.required = true;
   f.gender.setAttribute('aria-required', 'true');

@@ -5,6 +5,7 @@ import { t, extend, currentLang } from '../i18n.js';
 import { h, replace } from '../dom.js';
 import { flash, errorText } from '../shell.js';
 import { label, cursorLoader, pagedList, confirmDialog, tf, focusHeading } from '../ui.js';
+import { lengthAttrs } from '../rules.js';
 
 extend({
   zh: {
@@ -65,7 +66,7 @@ function pairCard(p, reload) {
     }))));
   const err = h('p', { class: 'error', role: 'alert', data: { formError: '' } });
   const rid = `sx-reason-${p.id}`;
-  const reason = h('input', { id: rid, name: 'reason', maxlength: 200 });
+  const reason = h('input', { id: rid, name: 'reason', ...lengthAttrs('suspect_reason') });
   const button = (decision, cls) => {
     const b = h('button', { type: 'button', class: cls, data: { sxDecide: decision } }, t(decision === 'same_child' ? 'sx.same' : 'sx.different'));
     b.addEventListener('click', async () => {

@@ -4,6 +4,7 @@ import { t, extend } from '../i18n.js';
 import { h, replace } from '../dom.js';
 import { state, flash, flashError, errorText, hashParams } from '../shell.js';
 import { label, table, pagedList, cursorLoader, field, select, confirmDialog, tf, itemsOf, when, colon, onSubmit } from '../ui.js';
+import { lengthAttrs } from '../rules.js';
 
 extend({
   zh: {
@@ -99,8 +100,8 @@ function showOnce(box, text, secret) {
 
 /** The create form; the unit is chosen from GET /api/v1/units (the caller's jurisdiction), searched by name or code. */
 async function createForm(onCreated, shown) {
-  const username = h('input', { name: 'username', required: true, 'aria-required': 'true', maxlength: 64, autocomplete: 'off', pattern: '[A-Za-z0-9._\\-]{3,64}' });
-  const display = h('input', { name: 'display_name', maxlength: 100 });
+  const username = h('input', { name: 'username', required: true, 'aria-required': 'true', ...lengthAttrs('username'), autocomplete: 'off', pattern: '[A-Za-z0-9._\\-]+' });
+  const display = h('input', { name: 'display_name', ...lengthAttrs('display_name') });
   const role = select('role', ROLES.map((r) => [r, label('role', r)]), 'school_clerk');
   const unitQ = h('input', { type: 'search', name: 'unit_q', maxlength: 50, data: { unitSearch: '' } });
   const unit = select('unit_id', [['', t('users.pick_unit')]]);
