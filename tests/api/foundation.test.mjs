@@ -234,6 +234,15 @@ test('issue 10.6 every operation describes what it answers: each 2xx has its con
   assert.deepEqual(missing, []);
 });
 
+test('security log: every event the service writes is in the OpenAPI list of events (an unlisted one failed the security-log list\'s response validation)', () => {
+  const spec = JSON.parse(readFileSync(`${ROOT}/fcgi/openapi/10-auth.json`, 'utf8'));
+  const listed = new Set(spec.components.schemas.SecurityEvent.properties.event.enum);
+  const src = execFileSync('grep', ['-rhE', '\\.event = ', `${ROOT}/fcgi`], { encoding: 'utf8' });
+  const written = new Set([...src.matchAll(/\.event = ([^,}]*)/g)].flatMap((m) => [...m[1].matchAll(/"([a-z_]+)"/g)].map((x) => x[1])));
+  assert.ok(written.size >= 15, [...written].join(' '));
+  for (const e of written) assert.ok(listed.has(e), `${e} is written to the security log but not in the OpenAPI enum`);
+});
+
 test('settings: README\'s configuration table is `xueji --settings` (one table of every XJ_* setting), and a bad value stops a start naming the variable', () => {
   const xueji = `${process.env.XJ_BUILD}/xueji`;
   const table = execFileSync(xueji, ['--settings'], { encoding: 'utf8' }).trim().split('\n');
