@@ -365,42 +365,60 @@ static const struct db_sql Q_LOAD = {
 	" student_no, status, source, created_by, touch_batch, import_job_id, import_row, guardian_name)"};
 /* student counters of loaded rows, [[school id, status, rows], ...] (sql/413: set-based) */
 static const struct db_sql Q_COUNT_ADD = {"CALL count_students_add(?)"};
-/* the rows of these batches by school and status */
-static const struct db_sql Q_COUNT_GROUPS = {
-	"SELECT s.school_id, s.status, COUNT(*) FROM JSON_TABLE(?, '$[*]' COLUMNS (b BIGINT UNSIGNED PATH '$')) j"
-	" STRAIGHT_JOIN student s FORCE INDEX (k_student_touch) ON s.touch_batch = j.b GROUP BY s.school_id, s.status"};
+
+static int cmp_count(const void *p, const void *q)
+{
+	const struct reg_count *x = p, *y = q;
+	return x->school_id != y->school_id ? (x->school_id > y->school_id) - (x->school_id < y->school_id)
+					    : strcmp(x->status, y->status);
+}
+
+/* one entry per school and status */
+static void counts_merge(struct reg_counts *c)
+{
+	if (c->n < 2)
+		return;
+	qsort(c->v, c->n, sizeof *c->v, cmp_count);
+	size_t u = 0;
+	for (size_t i = 1; i < c->n; i++)
+		if (cmp_count(&c->v[u], &c->v[i]) == 0)
+			c->v[u].n += c->v[i].n;
+		else
+			c->v[++u] = c->v[i];
+	c->n = u + 1;
+}
+
+static void counts_add(struct reg_counts *c, const struct reg_new *rows, size_t n, const char *status)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (c->n == c->cap) {
+			counts_merge(c);
+			if (c->n == c->cap || c->n * 2 > c->cap)
+				c->v = xrealloc(c->v, (c->cap = c->cap ? 2 * c->cap : 4096) * sizeof *c->v);
+		}
+		c->v[c->n++] = (struct reg_count){rows[i].school->id, status, 1};
+	}
+}
 
 enum xerr db_reg_counts_flush(struct db *db, struct reg_counts *c)
 {
-	if (!c->n)
-		return XE_OK;
+	enum { SLICE = 8192 };
+	enum xerr e = XE_OK;
 	struct sbuf b = {0};
-	struct db_rows rs;
-	struct arena a;
-	arena_init(&a, 1 << 16);
-	sbuf_put(&b, "[", 1);
-	for (size_t i = 0; i < c->n; i++) {
-		char t[32];
-		sbuf_put(&b, t, (size_t)snprintf(t, sizeof t, "%s%llu", i ? "," : "", (unsigned long long)c->batch[i]));
-	}
-	sbuf_put(&b, "]", 1);
-	enum xerr e = db_exec(db, &a, &Q_COUNT_GROUPS, DB_ARGS(DBSN(b.s, b.n)), &rs, NULL, NULL);
-	b.n = 0;
-	sbuf_put(&b, "[", 1);
-	for (size_t i = 0; e == XE_OK && i < rs.n; i++) {
-		sbuf_put(&b, i ? ",[" : "[", i ? 2 : 1);
-		sbuf_put(&b, db_get(&rs, i, 0), strlen(db_get(&rs, i, 0)));
-		sbuf_put(&b, ",", 1);
-		sbuf_json_str(&b, db_get(&rs, i, 1), strlen(db_get(&rs, i, 1)));
-		sbuf_put(&b, ",", 1);
-		sbuf_put(&b, db_get(&rs, i, 2), strlen(db_get(&rs, i, 2)));
+	counts_merge(c);
+	for (size_t i = 0; i < c->n && e == XE_OK; i += SLICE) {
+		b.n = 0;
+		sbuf_put(&b, "[", 1);
+		for (size_t j = i; j < c->n && j < i + SLICE; j++) {
+			char t[64];
+			int k = snprintf(t, sizeof t, "%s[%u,\"%s\",%lld]", j > i ? "," : "", (unsigned)c->v[j].school_id, c->v[j].status,
+					 c->v[j].n);
+			sbuf_put(&b, t, (size_t)k);
+		}
 		sbuf_put(&b, "]", 1);
-	}
-	sbuf_put(&b, "]", 1);
-	if (e == XE_OK && rs.n)
 		e = db_exec(db, NULL, &Q_COUNT_ADD, DB_ARGS(DBSN(b.s, b.n)), NULL, NULL, NULL);
+	}
 	free(b.s);
-	arena_free(&a);
 	if (e == XE_OK)
 		c->n = 0;
 	return e;
@@ -410,7 +428,7 @@ void db_reg_counts_clear(struct reg_counts *c) { c->n = 0; }
 
 void db_reg_counts_free(struct reg_counts *c)
 {
-	free(c->batch);
+	free(c->v);
 	memset(c, 0, sizeof *c);
 }
 
@@ -468,10 +486,8 @@ static enum xerr load_rows(struct db *db, struct reg_new *rows, size_t n, const 
 	if (first_id)
 		*first_id = 0;
 	if (e == XE_OK && stored == n && !warnings) {
-		struct reg_counts one = {0}, *c = counts ? counts : &one;
-		if (c->n == c->cap)
-			c->batch = xrealloc(c->batch, (c->cap = c->cap ? 2 * c->cap : 16) * sizeof *c->batch);
-		c->batch[c->n++] = batch;
+		struct reg_counts one = {0};
+		counts_add(counts ? counts : &one, rows, n, status);
 		if (!counts)
 			e = db_reg_counts_flush(db, &one);
 		db_reg_counts_free(&one);
@@ -571,8 +587,6 @@ static enum xerr insert_rows(struct db *db, struct reg_new *rows, size_t n, cons
 			     uint64_t batch, uint64_t *first_id, struct reg_counts *counts)
 {
 	enum xerr e;
-	if (counts || n >= LOAD_MIN_ROWS) /* counts: every record counted at the caller's end, however few */
-		return load_rows(db, rows, n, source, "pending", created_by, batch, first_id, counts);
 	if (n == 1) {
 		const struct student_rec *r = rows[0].rec;
 		const struct reg_school *s = rows[0].school;
@@ -589,6 +603,8 @@ static enum xerr insert_rows(struct db *db, struct reg_new *rows, size_t n, cons
 			*first_id = id;
 		return e;
 	}
+	if (n >= LOAD_MIN_ROWS)
+		return load_rows(db, rows, n, source, "pending", created_by, batch, first_id, counts);
 	struct db_arg *x = xmalloc(n * INSERT_NCOLS * sizeof *x);
 	for (size_t i = 0; i < n; i++) {
 		const struct student_rec *r = rows[i].rec;
@@ -970,13 +986,9 @@ static const struct db_sql D_SCOPE = {DB_R2_GROUPS(
 	" AND g2.state<>'done' AND m2.state IN @HOLDING@) THEN 'problem'"                                           \
 	" WHEN s.status='problem' THEN IF(s.ever_approved,'formal','pending') ELSE s.status END"
 /* only the records whose status changes are written (an update trigger fires for every row an UPDATE matches) */
-#define STATUS_UPDATE(ALSO)                                                                                     \
-	"UPDATE " MEMBERS_OF_RUN " x STRAIGHT_JOIN student s ON s.id=x.sid SET s.status = " STATUS_NOW                \
-	" WHERE s.status <> " STATUS_NOW ALSO
-static struct db_sql D_STATUS = {STATUS_UPDATE("")};
-/* the same for an import's own records (uncounted: counted at its end, db_reg_counts_flush) and for the others */
-static struct db_sql D_STATUS_OWN = {STATUS_UPDATE(" AND s.import_job_id = ?")};
-static struct db_sql D_STATUS_OTHERS = {STATUS_UPDATE(" AND NOT (s.import_job_id <=> ?)")};
+static struct db_sql D_STATUS = {
+	"UPDATE " MEMBERS_OF_RUN " x STRAIGHT_JOIN student s ON s.id=x.sid SET s.status = " STATUS_NOW
+	" WHERE s.status <> " STATUS_NOW};
 /* Settled keys of a full re-detection (issue 14 item 3): a key (a shared ID number or name+gender+birth, R7; an ID
  * error or change, R8.2) whose open group already holds exactly the key's live records is left as it is by a slice
  * (R7-R9: it clashes still, CLASH_NOW; no record to add, NOT_MEMBER; none to re-open, @REOPEN_FROM@; no active member
@@ -1171,7 +1183,7 @@ static void detect_sql_init(void)
 	token("DONE_ACTION", wf_group_event_name((enum wf_gstate)to));
 	struct db_sql *const templ[] = {&D_CLASH, &D_MEM_ID_SEL, &D_MEM_NBG_SEL, &D_MEM_ONE_SEL, &D_HIST_REOPEN_SEL, &H_REOPEN,
 					&D_REOPEN, &D_HIST_CLOSE_SEL, &H_CLOSE, &D_CLOSE, &D_HIST_DONE_SEL, &H_DONE, &D_DONE, &D_STATUS,
-					&D_STATUS_OWN, &D_STATUS_OTHERS, &S_SETTLED};
+					&S_SETTLED};
 	for (size_t i = 0; i < sizeof templ / sizeof templ[0]; i++)
 		fill(templ[i]);
 	transitions[0] = (struct reg_detect_transition){reopen, 0, D_REOPEN.sql, H_REOPEN.sql, reopen_from, reopen_to};
@@ -1215,8 +1227,7 @@ static enum xerr sel_ins(struct db *db, struct arena *a, const struct db_sql *se
 	return e;
 }
 
-enum xerr db_reg_detect(struct db *db, struct arena *a, uint64_t batch, unsigned flags, uint64_t own_job,
-			struct reg_detect_stats *st)
+enum xerr db_reg_detect(struct db *db, struct arena *a, uint64_t batch, unsigned flags, struct reg_detect_stats *st)
 {
 	enum xerr e = XE_OK;
 	unsigned long long n = 0;
@@ -1298,12 +1309,7 @@ enum xerr db_reg_detect(struct db *db, struct arena *a, uint64_t batch, unsigned
 	}
 	if (st->members_added || st->members_closed || st->members_reopened || st->groups_opened || (flags & DETECT_SWEEP))
 		RUN(D_SCOPE, B);
-	if ((st->members_added || !(flags & DETECT_FRESH)) && own_job) {
-		struct db_arg own[] = {B, DBI(own_job)};
-		if ((e = db_exec_bulk_uncounted(db, &D_STATUS_OWN, own, 1, 2, NULL)) != XE_OK)
-			goto out;
-		RUN(D_STATUS_OTHERS, B, DBI(own_job));
-	} else if (st->members_added || !(flags & DETECT_FRESH))
+	if (st->members_added || !(flags & DETECT_FRESH))
 		RUN(D_STATUS, B);
 	if (!(flags & (DETECT_FRESH | DETECT_SWEEP))) { /* a sweep gives G numbers once at its end (db_reg_sweep_gnumbers) */
 		RUN(D_TOUCH_MEMBERS, B, B);
@@ -1390,7 +1396,7 @@ enum xerr db_reg_sweep_slice(struct db *db, struct arena *a, const struct db_row
 	e = db_exec_bulk(db, &S_KEYS_PUT, x, to - from, 7, NULL);
 	free(x);
 	if (e == XE_OK)
-		e = db_reg_detect(db, a, batch, DETECT_KEYS_GIVEN | DETECT_SWEEP, 0, st);
+		e = db_reg_detect(db, a, batch, DETECT_KEYS_GIVEN | DETECT_SWEEP, st);
 	return e;
 }
 

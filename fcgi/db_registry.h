@@ -71,11 +71,15 @@ struct reg_new {
 	uint32_t import_row;      /* 0 if none */
 	char student_no[20];      /* filled by db_reg_insert */
 };
-/* The student counters (R30) of records a transaction bulk-loaded, not written yet: the batches they were loaded in.
- * Owned by the caller, zeroed to start; db_reg_counts_flush counts those records as they are then (detection may have
- * made some problem records, uncounted: db_reg_detect's own_job) and writes them, before the commit. */
+/* The student counters (R30) of records a transaction bulk-loaded, not written yet: rows per school and status. Owned by
+ * the caller, zeroed to start; db_reg_counts_flush writes them (before the commit) and empties the set. */
+struct reg_count {
+	uint32_t school_id;
+	const char *status; /* a string literal */
+	long long n;
+};
 struct reg_counts {
-	uint64_t *batch;
+	struct reg_count *v;
 	size_t n, cap;
 };
 enum xerr db_reg_counts_flush(struct db *db, struct reg_counts *c);
@@ -85,8 +89,8 @@ void db_reg_counts_free(struct reg_counts *c);
 /* Insert n new records (status pending, R6) with fresh L numbers (R5: unique; counter per prefix, UNIQUE key
  * as the backstop), all marked with batch. source: clerk, import, province. Inside a transaction. When n == 1,
  * *first_id receives the new id (may be NULL). XE_CONFLICT when a county/birth-date prefix has no free number.
- * counts: when not NULL, the records are bulk-loaded uncounted and their batch added to it (the caller flushes it
- * before its commit: one counter write per school and status for a whole file, issue 14); NULL: counted at once. */
+ * counts: when not NULL, the counters of rows that are bulk-loaded are added to it instead of written (the caller
+ * flushes it before its commit: one write per school for a whole file, issue 14); NULL: written at once. */
 enum xerr db_reg_insert(struct db *db, struct arena *a, struct reg_new *rows, size_t n, const char *source, uint64_t created_by,
 			uint64_t batch, uint64_t *first_id, struct reg_counts *counts);
 
@@ -162,10 +166,7 @@ struct reg_detect_stats {
  * a verified resident record in no open group gets its G number (R5). Every change is a history event (R25)
  * by the system. Idempotent: running it again changes nothing. Clashes cleared earlier (members approved or
  * upheld in a done group of the same key) do not re-open unless another record joins the clash. */
-/* own_job: an import job whose records this transaction loaded uncounted (struct reg_counts): their status changes here
- * skip the counter triggers, db_reg_counts_flush counts them at the end as they are then; 0: none. */
-enum xerr db_reg_detect(struct db *db, struct arena *a, uint64_t batch, unsigned flags, uint64_t own_job,
-			struct reg_detect_stats *st);
+enum xerr db_reg_detect(struct db *db, struct arena *a, uint64_t batch, unsigned flags, struct reg_detect_stats *st);
 
 /* The state changes detection's SQL makes, built at start-up from the workflow table's system rows (for the
  * tests: each must be a row of the table). group 0: member states IN from_in move to to_expr ("CASE d.type WHEN

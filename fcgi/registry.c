@@ -358,7 +358,7 @@ static enum xerr one_tx(struct db *db, void *vc)
 		return XE_RETRY; /* a concurrent registration took the number first: run again */
 	if (e != XE_OK)
 		return e;
-	if ((e = db_reg_detect(db, c->a, batch, DETECT_FRESH, 0, NULL)) != XE_OK ||
+	if ((e = db_reg_detect(db, c->a, batch, DETECT_FRESH, NULL)) != XE_OK ||
 	    (e = suspects_check_new(db, c->a, batch)) != XE_OK) /* R31, issue 17: advisory, in the same transaction */
 		return e;
 	o->status = "created";
@@ -446,7 +446,7 @@ static enum xerr res_tx(struct db *db, void *vc)
 		return e;
 	if ((e = db_reg_set_verify(db, c->sid, c->result, c->new_number, batch, &changed)) != XE_OK)
 		return e;
-	if (changed && (e = db_reg_detect(db, c->a, batch, 0, 0, NULL)) != XE_OK)
+	if (changed && (e = db_reg_detect(db, c->a, batch, 0, NULL)) != XE_OK)
 		return e;
 	o->status = changed ? "applied" : "unchanged";
 	o->student_id = c->sid;
@@ -1245,7 +1245,7 @@ static enum xerr import_pass(struct imp *x)
 				goto out;
 			t0 = mono();
 			x->t_keys += t0 - t1;
-			if ((e = db_reg_detect(x->db, x->a, batch, DETECT_FRESH | DETECT_KEYS_GIVEN, x->job_id, &st)) != XE_OK)
+			if ((e = db_reg_detect(x->db, x->a, batch, DETECT_FRESH | DETECT_KEYS_GIVEN, &st)) != XE_OK)
 				goto out;
 			x->t_detect += mono() - t0;
 			x->groups += st.groups_opened + st.members_added;
@@ -2373,7 +2373,7 @@ enum xerr registry_detect_student(struct db *db, struct arena *a, uint64_t stude
 	if (e == XE_OK)
 		e = db_reg_touch(db, &student_id, 1, batch);
 	if (e == XE_OK)
-		e = db_reg_detect(db, a, batch, 0, 0, NULL);
+		e = db_reg_detect(db, a, batch, 0, NULL);
 	if (e == XE_OK)
 		e = suspects_check_batch(db, a, batch); /* R31 */
 	return e;

@@ -2,8 +2,8 @@
 -- loaded, [[school id, status, rows], ...], instead of a read of each chunk's rows (count_students_batch, sql/400 and
 -- 411). An import then counts its whole file once, at the end of its transaction: one counter row per school and
 -- status instead of one per chunk of 5,000 rows (a file of one province spans ~2,000 schools in each chunk). The rows
--- and deltas are count_students_batch's for the status given, the school's codes (a loaded row carries its school's),
--- county level shard 0, province level shard school_id % 8.
+-- and deltas are count_students_batch's: the loaded status (a later change of a row is counted by its trigger), the
+-- school's codes (a loaded row carries its school's), county level shard 0, province level shard school_id % 8.
 -- count_students_batch stays, as this procedure over its batch's groups (one place for the rule).
 DROP PROCEDURE IF EXISTS count_students_add;
 DROP PROCEDURE IF EXISTS count_students_batch;
