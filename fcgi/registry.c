@@ -980,7 +980,7 @@ static enum xerr schools_ahead(struct imp *x)
 	for (size_t r = 1; r < x->t.nrows; r++) {
 		char code[11];
 		int created = 0;
-		if (r < x->t.nrows && student_school_code(school_cell(x, r), code)) {
+		if (student_school_code(school_cell(x, r), code)) {
 			struct hent *h = hget(&x->schools, x->a, code, 1, &created);
 			if (created)
 				codes[n++] = h->key; /* ptr NULL until found */
