@@ -803,7 +803,7 @@ static void hfree(struct hmap *m)
 /* ================================================================ import: the pass over the rows */
 
 struct imp {
-	struct db *db, *pdb;       /* transaction connection; progress connection (may be NULL) */
+	struct db *db, *pdb;       /* transaction connection; progress and side look-up connection (may be NULL) */
 	struct db *sdb;            /* the suspects check's reading connection (may be NULL: the check reads on db) */
 	struct sx_pipe *pipe;      /* the suspects check of a commit (suspects_pipe_new), NULL without sdb */
 	struct arena *a;
@@ -949,6 +949,40 @@ static void nbg_found(void *ctx, const char *name, char gender, const char *birt
 		h->e = count, h->n = nonres;
 }
 
+/* A chunk's name+gender+birth look-up (R7) on the progress connection, beside its ID numbers' on the transaction's
+ * (issue 14: each is an index walk per key, 4 of the 8 s of a 1M-row import's identity phase; the other core idled).
+ * Equal to the read in the transaction: its keys are first seen in this chunk, so none of the file's own uncommitted
+ * records has one. The thread keeps to its arena and its own rows; nbg_found applies them after the join. */
+struct nbg_found_row {
+	const char *name, *birth;
+	char gender;
+	int count, nonres;
+};
+struct nbg_side {
+	struct db *db;
+	const struct reg_nbg *keys;
+	size_t n;
+	struct arena a;
+	struct nbg_found_row *rows;
+	size_t nrows, cap;
+	enum xerr e;
+};
+
+static void nbg_side_row(void *ctx, const char *name, char gender, const char *birth, int count, int nonres)
+{
+	struct nbg_side *c = ctx;
+	if (c->nrows == c->cap)
+		c->rows = xrealloc(c->rows, (c->cap = c->cap ? 2 * c->cap : 1024) * sizeof *c->rows);
+	c->rows[c->nrows++] = (struct nbg_found_row){name, birth, gender, count, nonres}; /* the strings: in c->a's rows */
+}
+
+static void *nbg_side_run(void *v)
+{
+	struct nbg_side *c = v;
+	c->e = db_reg_nbg_many(c->db, &c->a, c->keys, c->n, 0, nbg_side_row, c);
+	return NULL;
+}
+
 /* The school cell of sheet row r: a school's clerk imports into its own school when it is blank (issue 11). */
 static const char *school_cell(struct imp *x, size_t r)
 {
@@ -1017,6 +1051,9 @@ static enum xerr import_pass(struct imp *x)
 	size_t *src = xmalloc(chunk * sizeof *src);
 	uint32_t *sids = xmalloc(chunk * sizeof *sids);
 	int detect = x->commit && x->insert; /* candidate clash keys are only needed when rows are inserted */
+	struct nbg_side side = {.db = x->pdb};
+	pthread_t side_t;
+	arena_init(&side.a, 1 << 16);
 	x->valid = x->errors = x->created = x->unchanged = x->groups = x->groups_opened = x->members_added = 0;
 	x->niss = x->dropped = 0;
 	x->t_validate = x->t_ident = x->t_schools = x->t_insert = x->t_keys = x->t_detect = x->t_suspects = 0;
@@ -1127,9 +1164,20 @@ static enum xerr import_pass(struct imp *x)
 		struct ident_cb cb = {x};
 		t1 = mono();
 		x->t_validate += t1 - t0;
-		if (nn && (e = db_reg_identity_many(x->db, x->a, nums, nn, 0, ident_found, &cb)) != XE_OK)
-			goto out;
-		if (nq && (e = db_reg_nbg_many(x->db, x->a, nbq, nq, 0, nbg_found, x)) != XE_OK)
+		/* the numbers here, the name+gender+birth keys beside them on the progress connection (nbg_side) */
+		side.keys = nbq, side.n = nq, side.nrows = 0;
+		int beside = nq && nn && x->pdb && thread_start(nbg_side_run, &side, &side_t) == 0;
+		e = nn ? db_reg_identity_many(x->db, x->a, nums, nn, 0, ident_found, &cb) : XE_OK;
+		if (beside) {
+			thread_join(side_t);
+			for (size_t k = 0; e == XE_OK && side.e == XE_OK && k < side.nrows; k++)
+				nbg_found(x, side.rows[k].name, side.rows[k].gender, side.rows[k].birth, side.rows[k].count,
+					  side.rows[k].nonres);
+			arena_reset(&side.a);
+		}
+		if (e == XE_OK && nq && (!beside || side.e != XE_OK)) /* or here, when no thread or its connection failed */
+			e = db_reg_nbg_many(x->db, x->a, nbq, nq, 0, nbg_found, x);
+		if (e != XE_OK)
 			goto out;
 		for (size_t i = 0; i < nv; i++) {
 			ent[i]->flag = 0;
@@ -1266,6 +1314,8 @@ static enum xerr import_pass(struct imp *x)
 		x->t_insert += mono() - t0;
 	}
 out:
+	arena_free(&side.a);
+	free(side.rows);
 	free(recs);
 	free(news);
 	free(sch);
@@ -1355,11 +1405,55 @@ static enum xerr commit_tx2(struct db *db, void *vc)
 	return e;
 }
 
+/* Connections the lock-free key reads of a re-detection or an import's re-check run on at once: XJ_REDETECT_READERS,
+ * 0 (the default) the cores + 1, as each reader also waits for its answers and builds its next read (10M records,
+ * 2 cores: 2 readers 14.2-15.2 s, 3 readers 12.5 s, 4 13.0 s); at most 16. */
+static size_t readers_n(void)
+{
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t n = (size_t)config_int("XJ_REDETECT_READERS");
+	if (n < 1)
+		n = cores > 0 ? (size_t)cores + 1 : 2;
+	return n > 16 ? 16 : n;
+}
+
+/* keys of each kind per read of an import's re-check (db_reg_recheck_keys) */
+#define RECHECK_CHUNK 20000
+
+/* One reader of an import's re-check: chunks t, t + n, t + 2n, ... of the file's keys, on db (NULL: a connection of its
+ * own); out[c] holds chunk c's candidate keys, in a (the reader's). */
+struct recheck_rd {
+	const char *const *nums;
+	const struct reg_nbg *nbgs;
+	size_t nn, ng, nchunks, t, n;
+	struct db *db;
+	struct arena a;
+	struct db_rows *out; /* nchunks, shared; each reader writes its own chunks' */
+	enum xerr e;
+};
+
+static void *recheck_reader(void *v)
+{
+	struct recheck_rd *r = v;
+	struct db *db = r->db ? r->db : db_open();
+	r->e = XE_OK;
+	for (size_t c = r->t; c < r->nchunks && r->e == XE_OK; c += r->n) {
+		size_t n0 = c * RECHECK_CHUNK < r->nn ? c * RECHECK_CHUNK : r->nn, g0 = c * RECHECK_CHUNK < r->ng ? c * RECHECK_CHUNK : r->ng;
+		size_t nn = r->nn - n0 < RECHECK_CHUNK ? r->nn - n0 : RECHECK_CHUNK, ng = r->ng - g0 < RECHECK_CHUNK ? r->ng - g0 : RECHECK_CHUNK;
+		r->e = db_reg_recheck_keys(db, &r->a, r->nums + n0, nn, r->nbgs + g0, ng, &r->out[c]);
+	}
+	if (!r->db)
+		db_close(db);
+	return NULL;
+}
+
 /* After the commit, the file's keys once more against every record committed now (issue 14 item 4): two imports that
  * read the same absent key at the same time (READ COMMITTED: no gap locks), then both inserted it, each committed before
- * the other's re-check or after it, so the later re-check sees both. One read of every ID number and name+gender+birth
- * key the file's records brought (db_reg_recheck_keys), then the few candidates in short transactions, as slices of a
- * re-detection. A failure is logged (the records are committed; the next `xueji --redetect` finds what this missed). */
+ * the other's re-check or after it, so the later re-check sees both. Every ID number and name+gender+birth key the
+ * file's records brought is read (db_reg_recheck_keys) in chunks by readers_n() readers at once (each key's read is
+ * independent: one reader left the host's other core idle, 1M rows: 10-11 s of the import), the last reader on db;
+ * then the few candidates in short transactions, as slices of a re-detection. A failure is logged (the records are
+ * committed; the next `xueji --redetect` finds what this missed). */
 static void import_recheck(struct db *db, struct imp *x)
 {
 	double t0 = mono();
@@ -1372,29 +1466,59 @@ static void import_recheck(struct db *db, struct imp *x)
 	for (size_t i = 0; i < x->nbgs.cap; i++)
 		if (x->nbgs.t[i] && x->nbgs.t[i]->k > 0)
 			nbgs[ng++] = *(const struct reg_nbg *)x->nbgs.t[i]->ptr;
-	struct db_rows keys;
-	enum xerr e = x->recheck_fail ? XE_UNAVAILABLE : nn + ng ? db_reg_recheck_keys(db, x->a, nums, nn, nbgs, ng, &keys) : XE_OK;
+	size_t nchunks = ((nn > ng ? nn : ng) + RECHECK_CHUNK - 1) / RECHECK_CHUNK, nr = readers_n(), started = 0;
+	if (nr > nchunks)
+		nr = nchunks ? nchunks : 1;
+	struct db_rows *out = xcalloc(nchunks + 1, sizeof *out);
+	struct recheck_rd *rd = xcalloc(nr, sizeof *rd);
+	pthread_t th[16];
+	enum xerr e = x->recheck_fail ? XE_UNAVAILABLE : XE_OK;
+	for (size_t t = 0; t < nr; t++) {
+		rd[t] = (struct recheck_rd){nums, nbgs, nn, ng, nchunks, t, nr, NULL, {0}, out, XE_OK};
+		arena_init(&rd[t].a, 1 << 16);
+	}
+	for (size_t t = 0; e == XE_OK && nchunks && t < nr; t++) {
+		if (t < nr - 1 && thread_start(recheck_reader, &rd[t], &th[t]) == 0) {
+			started++;
+			continue;
+		}
+		/* the last reader (or one no thread could be made for) runs here, on db; so do the readers not started */
+		for (size_t u = t; u < nr; u++) {
+			rd[u].db = db;
+			recheck_reader(&rd[u]);
+		}
+		break;
+	}
+	for (size_t t = 0; t < started; t++)
+		thread_join(th[t]);
+	for (size_t t = 0; e == XE_OK && nchunks && t < nr; t++)
+		e = rd[t].e;
 	struct arena sa;
 	arena_init(&sa, 1 << 16);
 	size_t slice = slice_first();
-	for (size_t off = 0; e == XE_OK && nn + ng && off < keys.n;) {
-		struct sweep_ctx c = {&sa, &keys, off, off + slice < keys.n ? off + slice : keys.n, {0}, 0};
-		double ts = mono();
-		e = db_tx(db, sweep_tx, &c);
-		arena_reset(&sa);
-		slice = slice_next(slice, mono() - ts, (double)config_int("XJ_REDETECT_SLICE_MS") / 1000.0);
-		off = c.to;
-		if (e != XE_OK)
-			break; /* what the rolled-back slice counted is not the job's */
-		x->groups += c.st.groups_opened + c.st.members_added;
-		x->groups_opened += c.st.groups_opened;
-		x->members_added += c.st.members_added;
-	}
+	for (size_t c = 0; e == XE_OK && c < nchunks; c++)
+		for (size_t off = 0; off < out[c].n;) {
+			struct sweep_ctx s = {&sa, &out[c], off, off + slice < out[c].n ? off + slice : out[c].n, {0}, 0};
+			double ts = mono();
+			e = db_tx(db, sweep_tx, &s);
+			arena_reset(&sa);
+			slice = slice_next(slice, mono() - ts, (double)config_int("XJ_REDETECT_SLICE_MS") / 1000.0);
+			off = s.to;
+			if (e != XE_OK)
+				break; /* what the rolled-back slice counted is not the job's */
+			x->groups += s.st.groups_opened + s.st.members_added;
+			x->groups_opened += s.st.groups_opened;
+			x->members_added += s.st.members_added;
+		}
 	if (e != XE_OK) /* the job says so too (recheck_incomplete) */
 		log_error("import %llu: re-check after the commit failed (%s): run xueji --redetect", (unsigned long long)x->job_id,
 			  err_code(e));
 	x->recheck_err = e;
 	arena_free(&sa);
+	for (size_t t = 0; t < nr; t++)
+		arena_free(&rd[t].a);
+	free(rd);
+	free(out);
 	free(nums);
 	free(nbgs);
 	x->t_recheck = mono() - t0;
@@ -1865,17 +1989,11 @@ static void *settle_reader(void *vc)
 }
 
 /* issue 14 item 3: settled[i] = 1 for the keys whose open group holds exactly their live records, read without locks
- * by XJ_REDETECT_READERS readers at once (0, the default: the cores + 1, as each reader also waits for its answers and
- * builds its next chunk: 10M records, 2 cores, 2 readers 14.2-15.2 s, 3 readers 12.5 s, 4 13.0 s): each key's read is
- * independent of the others', and a lone reader leaves the host's other cores idle while the server walks indexes. */
+ * by readers_n() readers at once: each key's read is independent of the others', and a lone reader leaves the host's
+ * other cores idle while the server walks indexes. */
 static enum xerr settle_keys(const struct db_rows *keys, unsigned char *settled)
 {
-	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-	size_t n = (size_t)config_int("XJ_REDETECT_READERS"), started = 0;
-	if (n < 1) /* 0: the cores + 1 */
-		n = cores > 0 ? (size_t)cores + 1 : 2;
-	if (n > 16)
-		n = 16;
+	size_t n = readers_n(), started = 0;
 	struct settle_ctx c[16];
 	pthread_t th[16];
 	enum xerr e = XE_OK;
