@@ -2,7 +2,7 @@
 # cluster.sh (issue 15): a Galera cluster on one host: three MariaDB nodes (sql/db.sh with each node's wsrep options),
 # two xueji service processes (the Makefile's service-start, each its own FastCGI port), one nginx with both in its
 # upstream (nginx/render.sh with FCGI_PORTS), one shared evidence folder.
-#   cluster.sh start|stop|status|node-start N|node-kill N|svc-start N|svc-stop N|svc-kill N|nginx-reload|pin-start N|pin-stop N
+#   cluster.sh start|stop|status|node-start N|node-stop N|node-kill N|svc-start N|svc-stop N|svc-kill N|nginx-reload|pin-start N|pin-stop N
 # Layout under CLUSTER_VARDIR (default var/cluster): node1..3/ (data, socket, log), svc1..2/ (log, pid), nginx/, data/
 # (the evidence folder every service process shares: on several hosts, one network mount), log/access.log (the
 # services' one access log, lines appended whole), secrets.env.
@@ -37,7 +37,7 @@ node_args() {
   local i=$1
   echo "--wsrep-on=ON --wsrep-provider=/usr/lib/galera/libgalera_smm.so --wsrep-cluster-name=xueji" \
     "--wsrep-cluster-address=$(gcomm) --wsrep-node-name=node$i --wsrep-node-address=127.0.0.1:$(gport "$i")" \
-    "--wsrep-provider-options=gmcast.listen_addr=tcp://127.0.0.1:$(gport "$i");ist.recv_addr=127.0.0.1:$((CP + 30 + i));gcache.size=64M;gcs.fc_limit=500;gcs.fc_factor=0.8;gcs.fc_single_primary=YES;evs.suspect_timeout=PT3S;evs.inactive_timeout=PT6S" \
+    "--wsrep-provider-options=gmcast.listen_addr=tcp://127.0.0.1:$(gport "$i");ist.recv_addr=127.0.0.1:$((CP + 30 + i));gcache.size=64M;gcache.recover=yes;gcs.fc_limit=500;gcs.fc_factor=0.8;gcs.fc_single_primary=YES;evs.suspect_timeout=PT3S;evs.inactive_timeout=PT6S" \
     "--wsrep-sst-method=${CLUSTER_SST:-rsync} --wsrep-sst-receive-address=127.0.0.1:$((CP + 40 + i))" \
     "--binlog-format=ROW --innodb-autoinc-lock-mode=2 --wsrep-slave-threads=2 --innodb-log-file-size=48M" \
     "--innodb-flush-log-at-trx-commit=${CLUSTER_FLUSH:-2}"
@@ -57,38 +57,163 @@ secrets() { # one password for the cluster (the users replicate): each node's an
   local d; for d in "$@"; do mkdir -p "$d"; cp "$CV/secrets.env" "$d/secrets.env"; done
 }
 
-node_start() {
+# A stopped cluster restarts from the node that holds its last commits (Galera's "recovering the primary component after
+# a full cluster outage"): the node whose grastate.dat says safe_to_bootstrap: 1 (Galera writes it on the last node to
+# leave the cluster cleanly); after a crash of all nodes none does, and the node with the highest seqno is taken:
+# grastate.dat's on a clean stop, InnoDB's (`--wsrep-recover`) after a kill (seqno -1), ties to the lowest number. Node 1
+# always bootstrapping lost acknowledged writes when it had stopped before the others (issue 15).
+declare -A POS=() # node -> its recovered position uuid:seqno, once found (a recovery starts a mariadbd: seconds)
+BOOT="" WHY="" BY_POS=0
+
+# grastate N FIELD: a field of node N's grastate.dat (uuid, seqno, safe_to_bootstrap); empty without the file
+grastate() {
+  local f=$CV/node$1/db/grastate.dat
+  if [ -f "$f" ]; then sed -n "s/^$2: *//p" "$f" | head -n 1; fi
+}
+
+# node_up N: node N's mariadbd runs
+node_up() { db "$1" status 2>/dev/null | grep -q running; }
+
+# has_state N: node N holds a cluster's data (a grastate.dat with a cluster's uuid); not a new or never-joined node
+has_state() {
+  local u; u=$(grastate "$1" uuid)
+  [ -n "$u" ] && [ "$u" != 00000000-0000-0000-0000-000000000000 ]
+}
+
+# position N: sets POS[N] to node N's last committed position uuid:seqno (the recovered one when grastate says -1)
+position() {
+  local i=$1 s; s=$(grastate "$i" seqno)
+  if [ -n "${POS[$i]:-}" ]; then return 0; fi
+  if [ "$s" = -1 ]; then POS[$i]=$(recover_position "$i"); else POS[$i]="$(grastate "$i" uuid):$s"; fi
+}
+
+# choose_bootstrap: sets BOOT (the node a stopped cluster starts from), WHY and BY_POS; refuses nodes of two clusters
+choose_bootstrap() {
+  local i u uuid="" seen="" safe="" best="" bs=-1 s
+  for i in $(seq 1 "$NODES"); do
+    has_state "$i" || continue
+    u=$(grastate "$i" uuid); seen="$seen node$i=$u"
+    if [ -z "$uuid" ]; then uuid=$u
+    elif [ "$u" != "$uuid" ]; then
+      echo "cluster.sh: the nodes' data are of different clusters (grastate.dat uuid:$seen): not starting. Keep the" \
+        "data of the cluster to go on with; move each other node's folder aside (mv $CV/nodeN/db $CV/nodeN/db.other)" \
+        "so that it joins by a full state transfer; then start again" >&2
+      return 1
+    fi
+    if [ -z "$safe" ] && [ "$(grastate "$i" safe_to_bootstrap)" = 1 ]; then safe=$i; fi
+  done
+  BOOT=1 BY_POS=0 WHY="a new cluster (no node has data)"
+  if [ -z "$uuid" ]; then return 0; fi
+  if [ -n "$safe" ]; then
+    BOOT=$safe WHY="its grastate.dat says safe_to_bootstrap: 1 (the last node to leave the cluster), seqno $(grastate "$safe" seqno)"
+    return 0
+  fi
+  # none safe (all crashed, or stopped with none left last): the highest position; a uuid recovered from InnoDB differs
+  # from grastate's only if the folder holds another cluster's data
+  local all=""
+  for i in $(seq 1 "$NODES"); do
+    has_state "$i" || continue
+    position "$i"; all="$all node$i=${POS[$i]:-unknown}"
+    u=${POS[$i]%:*}
+    if [ -n "$u" ] && [ "$u" != 00000000-0000-0000-0000-000000000000 ] && [ "$u" != "$uuid" ]; then
+      echo "cluster.sh: node $i's recovered position ${POS[$i]} is not of cluster $uuid (its grastate.dat): not starting;" \
+        "move its folder aside (mv $CV/node$i/db $CV/node$i/db.other) so that it joins by a full state transfer" >&2
+      return 1
+    fi
+    s=${POS[$i]##*:}
+    if [ -n "${POS[$i]}" ] && [ "$s" -gt "$bs" ]; then best=$i bs=$s; fi
+  done
+  if [ -z "$best" ]; then
+    echo "cluster.sh: no node's position could be recovered (positions:$all; see $CV/node*/log/wsrep-recover.log):" \
+      "not starting" >&2
+    return 1
+  fi
+  BOOT=$best BY_POS=1
+  WHY="no node is safe_to_bootstrap (not a clean stop); its recovered position is the highest (positions:$all)"
+}
+
+# node_bootstrap N: starts node N as a new primary component from its own state (--wsrep-new-cluster)
+node_bootstrap() {
+  local i=$1; local f=$CV/node$i/db/grastate.dat
+  secrets "$CV/node$i"
+  # chosen by position: what Galera's docs say to do by hand (it refuses to bootstrap from an unsafe node otherwise)
+  if [ "$BY_POS" = 1 ]; then sed -i 's/^safe_to_bootstrap: 0/safe_to_bootstrap: 1/' "$f"; fi
+  if [ "$(grastate "$i" seqno)" = -1 ]; then position "$i"; fi
+  EXTRA="--wsrep-new-cluster${POS[$i]:+ --wsrep-start-position=${POS[$i]}}" db "$i" start
+}
+
+# node_join N: starts node N joining the running nodes (IST of the writesets it missed, or SST when it has no data)
+node_join() {
   local i=$1
   secrets "$CV/node$i"
-  if [ "$i" = 1 ] && ! any_node_up_except 1; then
-    # first node of a stopped cluster: bootstrap (a clean stop leaves node 1 last, safe_to_bootstrap; after a crash
-    # of all nodes node 1 is taken as the most advanced: on one host they are all within the last commits)
-    [ -f "$CV/node1/db/grastate.dat" ] && sed -i 's/^safe_to_bootstrap: 0/safe_to_bootstrap: 1/' "$CV/node1/db/grastate.dat"
-    EXTRA=--wsrep-new-cluster db 1 start
-  else
-    # a joiner: no install (the donor's state arrives by SST); the rsync daemon of an SST started by root runs as
-    # nobody (wsrep_sst_rsync's rsyncd.conf sets no uid), so the node's folder must be its own
-    mkdir -p "$CV/node$i/db"
-    local pos; pos=$(recover_position "$i")
-    if [ "$(id -u)" = 0 ]; then chown -R nobody:nogroup "$CV/node$i/db"; fi
-    EXTRA="${pos:+--wsrep-start-position=$pos}" DB_NO_INSTALL=1 db "$i" start
+  # a joiner: no install (the donor's state arrives by SST); the rsync daemon of an SST started by root runs as
+  # nobody (wsrep_sst_rsync's rsyncd.conf sets no uid), so the node's folder must be its own
+  mkdir -p "$CV/node$i/db"
+  local pos=""
+  if [ "$(grastate "$i" seqno)" = -1 ]; then position "$i"; pos=${POS[$i]}; fi
+  if [ "$(id -u)" = 0 ]; then chown -R nobody:nogroup "$CV/node$i/db"; fi
+  EXTRA="${pos:+--wsrep-start-position=$pos}" DB_NO_INSTALL=1 db "$i" start
+}
+
+# node_start N (cluster.sh node-start): node N joins the running nodes; with none running, only the node
+# choose_bootstrap picks may start, and bootstraps
+node_start() {
+  local i=$1
+  if node_up "$i"; then return 0; fi
+  if any_node_up_except "$i"; then node_join "$i"; return 0; fi
+  choose_bootstrap
+  if [ "$BOOT" != "$i" ]; then
+    echo "cluster.sh: no node runs, and node $i is not the one to start from: node $BOOT ($WHY); use cluster.sh start" >&2
+    return 1
   fi
+  echo "cluster: node $i bootstraps the cluster: $WHY"
+  node_bootstrap "$i"
+}
+
+# start_nodes: starts every stopped node; with none running, the chosen node bootstraps and the others join it
+start_nodes() {
+  local i up=""
+  for i in $(seq 1 "$NODES"); do if node_up "$i"; then up="$up $i"; fi; done
+  if [ -z "$up" ]; then
+    choose_bootstrap
+    echo "cluster: node $BOOT bootstraps the cluster: $WHY"
+    node_bootstrap "$BOOT"
+  else
+    echo "cluster: node(s)$up running: the stopped nodes join them"
+  fi
+  for i in $(seq 1 "$NODES"); do if ! node_up "$i"; then node_join "$i"; fi; done
+  for i in $(seq 1 "$NODES"); do wait_synced "$i"; done
+}
+
+# wait_synced N: waits (up to CLUSTER_SYNC_WAIT s, 600) until node N has its state (Synced): a joiner's IST or SST
+wait_synced() {
+  local i=$1 st=""
+  for _ in $(seq 1 $((${CLUSTER_SYNC_WAIT:-600} * 5))); do
+    st=$(mariadb --no-defaults -uroot --socket="$CV/node$i/run/db.sock" -N -e \
+      "SHOW STATUS LIKE 'wsrep_local_state_comment'" 2>/dev/null | cut -f 2) || true
+    if [ "$st" = Synced ]; then return 0; fi
+    sleep 0.2
+  done
+  echo "cluster.sh: node $i is not Synced (${st:-no answer}); see $CV/node$i/log/mariadb.log" >&2
+  return 1
 }
 
 # After a kill -9 the node's grastate.dat says seqno -1: it no longer knows how far it got and would ask for a full
 # state transfer (SST: the donor's whole data folder). `mariadbd --wsrep-recover` reads the last committed position
-# from InnoDB (what mysqld_safe does); started at that position the node asks only for the writesets it missed (IST,
-# from a donor's gcache).
+# from InnoDB (what mysqld_safe does) and prints "WSREP: Recovered position: uuid:seqno" to its error log; started at
+# that position the node asks only for the writesets it missed (IST, from a donor's gcache).
 recover_position() {
-  local i=$1 d=$CV/node$i/db
+  local i=$1; local d=$CV/node$i/db
   [ -f "$d/grastate.dat" ] && [ -d "$d/mysql" ] && grep -q '^seqno: *-1' "$d/grastate.dat" || return 0
   local log=$CV/node$i/log/wsrep-recover.log
+  rm -f "$log"
   # shellcheck disable=SC2046
   mariadbd --no-defaults --datadir="$d" --user="$(id -un)" $(node_args "$i") --innodb-buffer-pool-size=32M \
     --wsrep-recover --log-error="$log" >/dev/null 2>&1 || true
   sed -n 's/.*WSREP: Recovered position: *\([0-9a-f-]*:[0-9-]*\).*/\1/p' "$log" | tail -n 1
 }
 
+# any_node_up_except N: a node other than N runs
 any_node_up_except() {
   local i; for i in $(seq 1 "$NODES"); do
     [ "$i" = "$1" ] && continue
@@ -120,7 +245,7 @@ pin_make() {
 
 cmd_start() {
   local i
-  for i in $(seq 1 "$NODES"); do node_start "$i"; done
+  start_nodes
   # migrations and demo data once, on node 1 (DDL replicates in total order); the service user also over TCP
   DB_USER_HOSTS="localhost 127.0.0.1" db 1 migrate
   make -C "$root" --no-print-directory seed-data VARDIR="$CV" >/dev/null
@@ -141,7 +266,7 @@ cmd_stop() {
   nginx_make nginx-stop || true
   for i in $(seq 1 "$SVCS"); do [ -d "$CV/pin$i" ] && pin_make nginx-stop "$i" || true; done
   for i in $(seq 1 "$SVCS"); do svc "$i" service-stop || true; done
-  # reverse order: node 1 stops last and is safe to bootstrap from
+  # reverse order: node 1 stops last, safe to bootstrap from (a node stopped before keeps its grastate: start chooses)
   for i in $(seq "$NODES" -1 1); do db "$i" stop || true; done
 }
 
@@ -154,6 +279,10 @@ cmd_status() {
         ' state=', MAX(IF(VARIABLE_NAME='WSREP_LOCAL_STATE_COMMENT',VARIABLE_VALUE,NULL)),
         ' ready=', MAX(IF(VARIABLE_NAME='WSREP_READY',VARIABLE_VALUE,NULL)))
         FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME LIKE 'WSREP_%'" 2>/dev/null | tr -d '\n' || true
+    elif [ -f "$CV/node$i/db/grastate.dat" ]; then
+      # what a start chooses by: seqno -1 is a node that did not stop cleanly (its position is InnoDB's, recovered)
+      printf ' seqno=%s safe_to_bootstrap=%s uuid=%s' "$(grastate "$i" seqno)" "$(grastate "$i" safe_to_bootstrap)" \
+        "$(grastate "$i" uuid)"
     fi
     echo
   done
@@ -181,6 +310,7 @@ case "${1:-}" in
   status) cmd_status ;;
   node-start) node_start "$2" ;;
   node-kill) cmd_node_kill "$2" ;;
+  node-stop) db "$2" stop ;;
   svc-start) export XJ_DB_NODES=${XJ_DB_NODES:-$(nodes_list)}; svc "$2" service-start ;;
   svc-kill) cmd_svc_kill "$2" ;;
   svc-stop) svc "$2" service-stop ;;
@@ -189,5 +319,5 @@ case "${1:-}" in
   pin-stop) pin_make nginx-stop "$2" ;;
   nodes) nodes_list ;;
   sql) shift; i=$1; shift; db "$i" sql "$@" ;;
-  *) echo "usage: $0 start|stop|status|node-start N|node-kill N|svc-start N|svc-stop N|svc-kill N|nginx-reload|pin-start N|pin-stop N|nodes|sql N ARGS" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|status|node-start N|node-stop N|node-kill N|svc-start N|svc-stop N|svc-kill N|nginx-reload|pin-start N|pin-stop N|nodes|sql N ARGS" >&2; exit 2 ;;
 esac
