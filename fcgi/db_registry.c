@@ -317,7 +317,7 @@ static enum xerr insert_rows(struct db *db, struct reg_new *rows, size_t n, cons
 static enum xerr numbers_taken(struct db *db, struct arena *a, const struct reg_new *rows, size_t n, size_t *taken);
 
 enum xerr db_reg_insert(struct db *db, struct arena *a, struct reg_new *rows, size_t n, const char *source, uint64_t created_by,
-			uint64_t batch, uint64_t *first_id, struct reg_counts *counts)
+			uint64_t batch, uint64_t *first_id, struct reg_counts *counts, int probe)
 {
 	if (n == 0)
 		return XE_OK;
@@ -331,7 +331,8 @@ enum xerr db_reg_insert(struct db *db, struct arena *a, struct reg_new *rows, si
 	 * whole transaction back and runs it again (XE_RETRY), nothing is undone statement by statement. */
 	for (int attempt = 0; attempt < 2; attempt++) {
 		size_t taken = 0;
-		if ((e = assign_numbers(db, a, rows, n, attempt)) != XE_OK || (e = numbers_taken(db, a, rows, n, &taken)) != XE_OK)
+		if ((e = assign_numbers(db, a, rows, n, attempt)) != XE_OK ||
+		    (probe && (e = numbers_taken(db, a, rows, n, &taken)) != XE_OK))
 			return e;
 		if (taken == 0)
 			return insert_rows(db, rows, n, source, created_by, batch, first_id, counts);

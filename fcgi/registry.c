@@ -347,7 +347,7 @@ static enum xerr one_tx(struct db *db, void *vc)
 	if ((e = db_reg_batch_new(db, c->source, c->who->user_id, c->who->role, &batch)) != XE_OK)
 		return e;
 	struct reg_new nr = {.rec = c->rec, .school = c->school};
-	e = db_reg_insert(db, c->a, &nr, 1, c->source, c->who->is_api ? 0 : c->who->user_id, batch, &id, NULL);
+	e = db_reg_insert(db, c->a, &nr, 1, c->source, c->who->is_api ? 0 : c->who->user_id, batch, &id, NULL, 1);
 	if (e == XE_CONFLICT) {
 		outcome_error(o, XE_CONFLICT, "birth_date", "student_no_exhausted",
 			      "No temporary student number is left for this county and date of birth.",
@@ -817,6 +817,7 @@ struct imp {
 	int retry_once;            /* test hook: the commit's first attempt ends in a deadlock at its first school look-up */
 	size_t max_issues;         /* row issues kept (IMPORT_MAX_ISSUES; a test hook lowers it) */
 	int recheck_fail;          /* test hook: the re-check after the commit fails */
+	int dup_seen;              /* an attempt's bulk load met a student number in use: the attempts after it probe first */
 	enum xerr recheck_err;     /* how the re-check after the commit ended */
 	struct hmap schools;       /* code -> struct reg_school* (NULL ptr: unknown/out of scope) */
 	struct hmap idents;        /* identity -> e (existing live records before this file), k (seen so far) */
@@ -1266,11 +1267,13 @@ static enum xerr import_pass(struct imp *x)
 			t0 = t1;
 			if ((e = db_reg_batch_new(x->db, "import", x->who->user_id, x->who->role, &batch)) != XE_OK)
 				goto out;
-			e = db_reg_insert(x->db, x->a, news, nc, "import", x->who->is_api ? 0 : x->who->user_id, batch, NULL, &x->counts);
+			/* unprobed until a taken number failed an attempt (db_reg_insert): then every attempt probes */
+			e = db_reg_insert(x->db, x->a, news, nc, "import", x->who->is_api ? 0 : x->who->user_id, batch, NULL, &x->counts,
+					  x->dup_seen);
 			t1 = mono();
 			x->t_insert += t1 - t0;
 			if (e == XE_DUPLICATE)
-				e = XE_RETRY;
+				e = XE_RETRY, x->dup_seen = 1;
 			if (e == XE_CONFLICT) {
 				x->errors++;
 				e = XE_INTERNAL;
