@@ -950,40 +950,6 @@ static void nbg_found(void *ctx, const char *name, char gender, const char *birt
 		h->e = count, h->n = nonres;
 }
 
-/* A chunk's name+gender+birth look-up (R7) on the progress connection, beside its ID numbers' on the transaction's
- * (issue 14: each is an index walk per key, 4 of the 8 s of a 1M-row import's identity phase; the other core idled).
- * Equal to the read in the transaction: its keys are first seen in this chunk, so none of the file's own uncommitted
- * records has one. The thread keeps to its arena and its own rows; nbg_found applies them after the join. */
-struct nbg_found_row {
-	const char *name, *birth;
-	char gender;
-	int count, nonres;
-};
-struct nbg_side {
-	struct db *db;
-	const struct reg_nbg *keys;
-	size_t n;
-	struct arena a;
-	struct nbg_found_row *rows;
-	size_t nrows, cap;
-	enum xerr e;
-};
-
-static void nbg_side_row(void *ctx, const char *name, char gender, const char *birth, int count, int nonres)
-{
-	struct nbg_side *c = ctx;
-	if (c->nrows == c->cap)
-		c->rows = xrealloc(c->rows, (c->cap = c->cap ? 2 * c->cap : 1024) * sizeof *c->rows);
-	c->rows[c->nrows++] = (struct nbg_found_row){name, birth, gender, count, nonres}; /* the strings: in c->a's rows */
-}
-
-static void *nbg_side_run(void *v)
-{
-	struct nbg_side *c = v;
-	c->e = db_reg_nbg_many(c->db, &c->a, c->keys, c->n, 0, nbg_side_row, c);
-	return NULL;
-}
-
 /* The school cell of sheet row r: a school's clerk imports into its own school when it is blank (issue 11). */
 static const char *school_cell(struct imp *x, size_t r)
 {
@@ -1037,24 +1003,261 @@ static enum xerr schools_ahead(struct imp *x)
 
 /* One pass over the data rows: validate, resolve schools, decide created/unchanged (identity), and when inserting
  * register the created rows chunk by chunk with detection. Safe to re-run (db_tx retries): resets its results. */
+/* One chunk of the file's rows as validated, and the look-ups of the keys first seen in it (issue 14: read on the
+ * progress connection by a thread while the chunk before is stored; on a 1M-row import the look-ups were 8 s of one
+ * core beside an idle other). Equal to the reads in the transaction: a key first seen in this chunk is in none of the
+ * file's own uncommitted records (the hash tables hold every key of the chunks before), and every read is lock-free
+ * (the re-check after the commit finds what another transaction committed meanwhile). The thread keeps to its arena
+ * and its own rows; chunk_look_finish applies them (ident_found, nbg_found) on the import's thread. */
+struct chunk_buf {
+	size_t off, end, nv, nn, nq;
+	struct student_rec *recs;
+	const struct reg_school **sch;
+	int *rowno;
+	struct hent **ent, **nbe, **nue;
+	const char **nums;
+	struct reg_nbg *nbq;
+	/* the look-ups beside */
+	struct db *db; /* x->pdb (NULL: on the transaction's connection, after the chunk before) */
+	struct arena a;
+	struct reg_stored *found;
+	size_t nfound, capf;
+	struct nbg_found_row {
+		const char *name, *birth;
+		char gender;
+		int count, nonres;
+	} *nbgs;
+	size_t nnbg, capn;
+	pthread_t t;
+	int running;
+	enum xerr e;
+};
+
+static void chunk_init(struct chunk_buf *c, size_t chunk, struct db *side)
+{
+	memset(c, 0, sizeof *c);
+	c->recs = xmalloc(chunk * sizeof *c->recs);
+	c->sch = xmalloc(chunk * sizeof *c->sch);
+	c->rowno = xmalloc(chunk * sizeof *c->rowno);
+	c->ent = xmalloc(chunk * sizeof *c->ent);
+	c->nbe = xmalloc(chunk * sizeof *c->nbe);
+	c->nue = xmalloc(chunk * sizeof *c->nue);
+	c->nums = xmalloc(chunk * sizeof *c->nums);
+	c->nbq = xmalloc(chunk * sizeof *c->nbq);
+	c->db = side;
+	arena_init(&c->a, 1 << 16);
+}
+
+static void chunk_free(struct chunk_buf *c)
+{
+	if (c->running) /* a failed pass: the look-ups in flight are waited for, their rows dropped */
+		thread_join(c->t);
+	free(c->recs);
+	free(c->sch);
+	free(c->rowno);
+	free(c->ent);
+	free(c->nbe);
+	free(c->nue);
+	free(c->nums);
+	free(c->nbq);
+	free(c->found);
+	free(c->nbgs);
+	arena_free(&c->a);
+}
+
+static void look_ident_row(void *ctx, const struct reg_stored *st)
+{
+	struct chunk_buf *c = ctx;
+	if (c->nfound == c->capf)
+		c->found = xrealloc(c->found, (c->capf = c->capf ? 2 * c->capf : 1024) * sizeof *c->found);
+	c->found[c->nfound++] = *st; /* the strings: in c->a's rows */
+}
+
+static void look_nbg_row(void *ctx, const char *name, char gender, const char *birth, int count, int nonres)
+{
+	struct chunk_buf *c = ctx;
+	if (c->nnbg == c->capn)
+		c->nbgs = xrealloc(c->nbgs, (c->capn = c->capn ? 2 * c->capn : 1024) * sizeof *c->nbgs);
+	c->nbgs[c->nnbg++] = (struct nbg_found_row){name, birth, gender, count, nonres};
+}
+
+static void *look_run(void *v)
+{
+	struct chunk_buf *c = v;
+	c->e = db_reg_identity_many(c->db, &c->a, c->nums, c->nn, 0, look_ident_row, c);
+	if (c->e == XE_OK)
+		c->e = db_reg_nbg_many(c->db, &c->a, c->nbq, c->nq, 0, look_nbg_row, c);
+	return NULL;
+}
+
+/* start chunk c's look-ups beside (when there is a side connection and a thread) */
+static void chunk_look_start(struct chunk_buf *c)
+{
+	arena_reset(&c->a);
+	c->nfound = c->nnbg = 0;
+	c->e = XE_UNAVAILABLE; /* not run: chunk_look_finish runs them */
+	c->running = c->db && (c->nn || c->nq) && thread_start(look_run, c, &c->t) == 0;
+}
+
+static const char *dup_or_null(struct arena *a, const char *v) { return v ? arena_strdup(a, v) : NULL; }
+
+/* chunk c's look-ups applied to the hash tables: the thread's rows (their strings copied into x->a: a candidate stays
+ * for the rest of the file), or, when none ran or it failed, read here on the transaction's connection */
+static enum xerr chunk_look_finish(struct imp *x, struct chunk_buf *c)
+{
+	struct ident_cb cb = {x};
+	enum xerr e = XE_OK;
+	if (c->running) {
+		thread_join(c->t);
+		c->running = 0;
+	}
+	if (c->e == XE_OK) {
+		for (size_t k = 0; k < c->nfound; k++) {
+			struct reg_stored st = c->found[k];
+			st.id_number = dup_or_null(x->a, st.id_number), st.student_no = dup_or_null(x->a, st.student_no);
+			st.name = dup_or_null(x->a, st.name), st.birth = dup_or_null(x->a, st.birth);
+			st.grade = dup_or_null(x->a, st.grade), st.class_name = dup_or_null(x->a, st.class_name);
+			st.enrol = dup_or_null(x->a, st.enrol), st.guardian = dup_or_null(x->a, st.guardian);
+			st.phone = dup_or_null(x->a, st.phone);
+			ident_found(&cb, &st);
+		}
+		for (size_t k = 0; k < c->nnbg; k++)
+			nbg_found(x, c->nbgs[k].name, c->nbgs[k].gender, c->nbgs[k].birth, c->nbgs[k].count, c->nbgs[k].nonres);
+	} else if ((!c->nn || (e = db_reg_identity_many(x->db, x->a, c->nums, c->nn, 0, ident_found, &cb)) == XE_OK) && c->nq)
+		e = db_reg_nbg_many(x->db, x->a, c->nbq, c->nq, 0, nbg_found, x);
+	if (e != XE_OK)
+		return e;
+	for (size_t i = 0; i < c->nv; i++) {
+		c->ent[i]->flag = 0;
+		if (c->nue[i])
+			c->nue[i]->flag = 0;
+		if (c->nbe[i])
+			c->nbe[i]->flag = 0;
+	}
+	return XE_OK;
+}
+
+/* Chunk c's rows (c->off..c->end) validated: their issues kept, the valid ones in c's arrays with their hash entries,
+ * the keys first seen in it listed for the look-ups (c->nums, c->nbq) and flagged */
+static enum xerr chunk_validate(struct imp *x, struct chunk_buf *c, int detect)
+{
+	enum xerr e = XE_OK;
+	size_t off = c->off, end = c->end, nv = 0, nn = 0, nq = 0;
+	struct student_rec *recs = c->recs;
+	const struct reg_school **sch = c->sch;
+	int *rowno = c->rowno;
+	struct hent **ent = c->ent, **nbe = c->nbe, **nue = c->nue;
+	const char **nums = c->nums;
+	struct reg_nbg *nbq = c->nbq;
+	for (size_t i = off; i < end; i++) {
+		size_t r = i + 1; /* sheet row (0 is the header) */
+		struct student_in in;
+		struct student_issue iss[STUDENT_MAX_ISSUES];
+		size_t ni = 0;
+		int numeric_id = 0;
+		for (int f = 0; f < SF__COUNT; f++)
+			in.v[f] = f == SF_SCHOOL ? school_cell(x, r) : cell_for(x, r, f, &numeric_id);
+		struct student_rec *rec = &recs[nv];
+		size_t nerr = student_validate(&in, student_today(), rec, iss, STUDENT_MAX_ISSUES, &ni);
+		if (numeric_id) {
+			/* the digits are not the real number: drop what the checks said about them */
+			size_t kept = 0;
+			for (size_t k = 0; k < ni; k++)
+				if (iss[k].field != SF_ID_NUMBER)
+					iss[kept++] = iss[k];
+				else if (!iss[k].warning)
+					nerr--;
+			ni = kept;
+			struct student_issue is = {SF_ID_NUMBER, 0, "id_numeric", "", ""};
+			snprintf(is.en, sizeof is.en, "id_number: stored as a number in the spreadsheet, which keeps only 15 digits:"
+							" format the column as text (Format Cells > Text) and type the number again.");
+			snprintf(is.zh, sizeof is.zh, "证件号码：在表格中存成了数字（只保留 15 位，后几位已丢失），请把该列设置为“文本”格式"
+							"（设置单元格格式→文本），再重新输入完整号码。");
+			iss[ni < STUDENT_MAX_ISSUES ? ni++ : ni - 1] = is;
+			nerr++;
+		}
+		const struct reg_school *s = NULL;
+		if (rec->school_code[0]) {
+			struct hent *h = hget(&x->schools, x->a, rec->school_code, 0, NULL);
+			assert(h); /* schools_ahead looked up every code of the file */
+			s = h->ptr;
+			if (!s) {
+				struct student_issue is = {SF_SCHOOL, 0, "school_unknown", "", ""};
+				snprintf(is.en, sizeof is.en, "school_code: no school %s in your jurisdiction.", rec->school_code);
+				snprintf(is.zh, sizeof is.zh, "学校标识码：您的管辖范围内没有学校 %s。", rec->school_code);
+				iss[ni < STUDENT_MAX_ISSUES ? ni++ : ni - 1] = is;
+				nerr++;
+			}
+		}
+		for (size_t k = 0; k < ni; k++)
+			add_issue(x, x->t.row_no[r], &iss[k]);
+		if (nerr) {
+			x->errors++;
+			continue;
+		}
+		/* identity within the school (R29 idempotency): first time seen in this file -> look it up */
+		char key[400];
+		ident_key(key, sizeof key, s->id, rec->id_type, rec->id_number, rec->name, rec->gender, rec->birth);
+		int created;
+		struct hent *h = hget(&x->idents, x->a, key, 1, &created);
+		nue[nv] = NULL;
+		nbe[nv] = NULL;
+		if (detect) {
+			/* R7 keys of the row, looked up before anything is inserted, without locks (issue 14 item 4: an import
+			 * never waits for another province's uncommitted rows): a record of the same key committed meanwhile
+			 * is found by the re-check after the commit (import_recheck); a registration of the same key after
+			 * this file's insert waits for its commit in its own detection's locking reads */
+			int c2;
+			if (rec->id_type == '1' && rec->id_number[0]) {
+				nue[nv] = hget(&x->numbers, x->a, rec->id_number, 1, &c2);
+				if (c2)
+					nue[nv]->e = 0, nue[nv]->flag = 1;
+			}
+			char pk[300];
+			nbe[nv] = hget(&x->nbgs, x->a, dedup_nbg_key(rec->name, rec->gender, rec->birth, pk, sizeof pk), 1, &c2);
+			if (c2) {
+				nbe[nv]->e = nbe[nv]->n = 0;
+				nbe[nv]->flag = 1;
+				nbq[nq] = (struct reg_nbg){arena_strdup(x->a, rec->name), rec->gender, arena_strdup(x->a, rec->birth)};
+				nbe[nv]->ptr = arena_alloc(x->a, sizeof *nbq); /* the key's parts, for the re-check */
+				memcpy(nbe[nv]->ptr, &nbq[nq++], sizeof *nbq);
+			}
+		}
+		if (created && rec->id_number[0]) {
+			nums[nn++] = arena_strdup(x->a, rec->id_number);
+			h->flag = 1; /* ident_found fills it */
+		} else if (created) {
+			size_t n = 0;
+			struct reg_stored *cand;
+			if ((e = db_reg_identity(x->db, x->a, s->id, rec, 0, &n, &cand)) != XE_OK)
+				goto out;
+			h->e = (int)n;
+			for (size_t k = 0; k < n; k++)
+				cand_add(x->a, h, &cand[k]);
+		}
+		ent[nv] = h;
+		sch[nv] = s;
+		rowno[nv] = x->t.row_no[r];
+		nv++;
+	}
+out:
+	c->nv = nv, c->nn = nn, c->nq = nq;
+	return e;
+}
+
 static enum xerr import_pass(struct imp *x)
 {
 	enum xerr e = XE_OK;
 	size_t nrows = x->t.nrows - 1, chunk = x->chunk;
-	struct student_rec *recs = xmalloc(chunk * sizeof *recs);
+	struct chunk_buf cbuf[2];
 	struct reg_new *news = xmalloc(chunk * sizeof *news);
-	const struct reg_school **sch = xmalloc(chunk * sizeof *sch);
-	int *rowno = xmalloc(chunk * sizeof *rowno);
-	struct hent **ent = xmalloc(chunk * sizeof *ent), **nbe = xmalloc(chunk * sizeof *nbe), **nue = xmalloc(chunk * sizeof *nue);
-	const char **nums = xmalloc(chunk * sizeof *nums), **errnos = xmalloc(chunk * sizeof *errnos);
-	struct reg_nbg *nbq = xmalloc(chunk * sizeof *nbq);
+	const char **errnos = xmalloc(chunk * sizeof *errnos);
 	struct reg_key *keys = xmalloc(2 * chunk * sizeof *keys);
 	size_t *src = xmalloc(chunk * sizeof *src);
 	uint32_t *sids = xmalloc(chunk * sizeof *sids);
 	int detect = x->commit && x->insert; /* candidate clash keys are only needed when rows are inserted */
-	struct nbg_side side = {.db = x->pdb};
-	pthread_t side_t;
-	arena_init(&side.a, 1 << 16);
+	chunk_init(&cbuf[0], chunk, x->pdb);
+	chunk_init(&cbuf[1], chunk, x->pdb);
 	x->valid = x->errors = x->created = x->unchanged = x->groups = x->groups_opened = x->members_added = 0;
 	x->niss = x->dropped = 0;
 	x->t_validate = x->t_ident = x->t_schools = x->t_insert = x->t_keys = x->t_detect = x->t_suspects = 0;
@@ -1068,125 +1271,23 @@ static enum xerr import_pass(struct imp *x)
 	db_reg_counts_clear(&x->counts);
 	if ((e = schools_ahead(x)) != XE_OK)
 		goto out;
-	for (size_t off = 0; off < nrows; off += chunk) {
-		size_t end = off + chunk < nrows ? off + chunk : nrows, nv = 0, nn = 0, nq = 0;
-		double t0 = mono(), t1;
-		for (size_t i = off; i < end; i++) {
-			size_t r = i + 1; /* sheet row (0 is the header) */
-			struct student_in in;
-			struct student_issue iss[STUDENT_MAX_ISSUES];
-			size_t ni = 0;
-			int numeric_id = 0;
-			for (int f = 0; f < SF__COUNT; f++)
-				in.v[f] = f == SF_SCHOOL ? school_cell(x, r) : cell_for(x, r, f, &numeric_id);
-			struct student_rec *rec = &recs[nv];
-			size_t nerr = student_validate(&in, student_today(), rec, iss, STUDENT_MAX_ISSUES, &ni);
-			if (numeric_id) {
-				/* the digits are not the real number: drop what the checks said about them */
-				size_t kept = 0;
-				for (size_t k = 0; k < ni; k++)
-					if (iss[k].field != SF_ID_NUMBER)
-						iss[kept++] = iss[k];
-					else if (!iss[k].warning)
-						nerr--;
-				ni = kept;
-				struct student_issue is = {SF_ID_NUMBER, 0, "id_numeric", "", ""};
-				snprintf(is.en, sizeof is.en, "id_number: stored as a number in the spreadsheet, which keeps only 15 digits:"
-								" format the column as text (Format Cells > Text) and type the number again.");
-				snprintf(is.zh, sizeof is.zh, "证件号码：在表格中存成了数字（只保留 15 位，后几位已丢失），请把该列设置为“文本”格式"
-								"（设置单元格格式→文本），再重新输入完整号码。");
-				iss[ni < STUDENT_MAX_ISSUES ? ni++ : ni - 1] = is;
-				nerr++;
-			}
-			const struct reg_school *s = NULL;
-			if (rec->school_code[0]) {
-				struct hent *h = hget(&x->schools, x->a, rec->school_code, 0, NULL);
-				assert(h); /* schools_ahead looked up every code of the file */
-				s = h->ptr;
-				if (!s) {
-					struct student_issue is = {SF_SCHOOL, 0, "school_unknown", "", ""};
-					snprintf(is.en, sizeof is.en, "school_code: no school %s in your jurisdiction.", rec->school_code);
-					snprintf(is.zh, sizeof is.zh, "学校标识码：您的管辖范围内没有学校 %s。", rec->school_code);
-					iss[ni < STUDENT_MAX_ISSUES ? ni++ : ni - 1] = is;
-					nerr++;
-				}
-			}
-			for (size_t k = 0; k < ni; k++)
-				add_issue(x, x->t.row_no[r], &iss[k]);
-			if (nerr) {
-				x->errors++;
-				continue;
-			}
-			/* identity within the school (R29 idempotency): first time seen in this file -> look it up */
-			char key[400];
-			ident_key(key, sizeof key, s->id, rec->id_type, rec->id_number, rec->name, rec->gender, rec->birth);
-			int created;
-			struct hent *h = hget(&x->idents, x->a, key, 1, &created);
-			nue[nv] = NULL;
-			nbe[nv] = NULL;
-			if (detect) {
-				/* R7 keys of the row, looked up before anything is inserted, without locks (issue 14 item 4: an import
-				 * never waits for another province's uncommitted rows): a record of the same key committed meanwhile
-				 * is found by the re-check after the commit (import_recheck); a registration of the same key after
-				 * this file's insert waits for its commit in its own detection's locking reads */
-				int c2;
-				if (rec->id_type == '1' && rec->id_number[0]) {
-					nue[nv] = hget(&x->numbers, x->a, rec->id_number, 1, &c2);
-					if (c2)
-						nue[nv]->e = 0, nue[nv]->flag = 1;
-				}
-				char pk[300];
-				nbe[nv] = hget(&x->nbgs, x->a, dedup_nbg_key(rec->name, rec->gender, rec->birth, pk, sizeof pk), 1, &c2);
-				if (c2) {
-					nbe[nv]->e = nbe[nv]->n = 0;
-					nbe[nv]->flag = 1;
-					nbq[nq] = (struct reg_nbg){arena_strdup(x->a, rec->name), rec->gender, arena_strdup(x->a, rec->birth)};
-					nbe[nv]->ptr = arena_alloc(x->a, sizeof *nbq); /* the key's parts, for the re-check */
-					memcpy(nbe[nv]->ptr, &nbq[nq++], sizeof *nbq);
-				}
-			}
-			if (created && rec->id_number[0]) {
-				nums[nn++] = arena_strdup(x->a, rec->id_number);
-				h->flag = 1; /* ident_found fills it */
-			} else if (created) {
-				size_t n = 0;
-				struct reg_stored *cand;
-				if ((e = db_reg_identity(x->db, x->a, s->id, rec, 0, &n, &cand)) != XE_OK)
-					goto out;
-				h->e = (int)n;
-				for (size_t k = 0; k < n; k++)
-					cand_add(x->a, h, &cand[k]);
-			}
-			ent[nv] = h;
-			sch[nv] = s;
-			rowno[nv] = x->t.row_no[r];
-			nv++;
-		}
-		struct ident_cb cb = {x};
+	double t0 = mono(), t1;
+	cbuf[0].off = 0, cbuf[0].end = chunk < nrows ? chunk : nrows;
+	if (nrows && (e = chunk_validate(x, &cbuf[0], detect)) != XE_OK)
+		goto out;
+	chunk_look_start(&cbuf[0]);
+	x->t_validate += mono() - t0;
+	for (size_t cur = 0, off = 0; off < nrows; off += chunk, cur ^= 1) {
+		struct chunk_buf *ck = &cbuf[cur], *next = &cbuf[cur ^ 1];
+		size_t end = ck->end, nv = ck->nv;
+		struct student_rec *recs = ck->recs;
+		const struct reg_school **sch = ck->sch;
+		int *rowno = ck->rowno;
+		struct hent **ent = ck->ent, **nbe = ck->nbe, **nue = ck->nue;
+		assert(ck->off == off);
 		t1 = mono();
-		x->t_validate += t1 - t0;
-		/* the numbers here, the name+gender+birth keys beside them on the progress connection (nbg_side) */
-		side.keys = nbq, side.n = nq, side.nrows = 0;
-		int beside = nq && nn && x->pdb && thread_start(nbg_side_run, &side, &side_t) == 0;
-		e = nn ? db_reg_identity_many(x->db, x->a, nums, nn, 0, ident_found, &cb) : XE_OK;
-		if (beside) {
-			thread_join(side_t);
-			for (size_t k = 0; e == XE_OK && side.e == XE_OK && k < side.nrows; k++)
-				nbg_found(x, side.rows[k].name, side.rows[k].gender, side.rows[k].birth, side.rows[k].count,
-					  side.rows[k].nonres);
-			arena_reset(&side.a);
-		}
-		if (e == XE_OK && nq && (!beside || side.e != XE_OK)) /* or here, when no thread or its connection failed */
-			e = db_reg_nbg_many(x->db, x->a, nbq, nq, 0, nbg_found, x);
-		if (e != XE_OK)
+		if ((e = chunk_look_finish(x, ck)) != XE_OK)
 			goto out;
-		for (size_t i = 0; i < nv; i++) {
-			ent[i]->flag = 0;
-			if (nue[i])
-				nue[i]->flag = 0;
-			if (nbe[i])
-				nbe[i]->flag = 0;
-		}
 		t0 = mono();
 		x->t_ident += t0 - t1;
 		size_t nc = 0;
@@ -1242,6 +1343,19 @@ static enum xerr import_pass(struct imp *x)
 			g->kn += nonres;
 		}
 		x->created += (long long)nc;
+		/* the next chunk validated and its look-ups started beside this one's storing (the progress connection is
+		 * theirs until the next turn: the progress so far is written first) */
+		if (end < nrows) {
+			if (x->pdb)
+				db_reg_job_progress(x->pdb, x->job_id, (long long)off);
+			t1 = mono();
+			next->off = end, next->end = end + chunk < nrows ? end + chunk : nrows;
+			if ((e = chunk_validate(x, next, detect)) != XE_OK)
+				goto out;
+			chunk_look_start(next);
+			t0 = mono();
+			x->t_validate += t0 - t1;
+		}
 		if (x->commit && nc) {
 			uint64_t batch = 0;
 			struct reg_detect_stats st;
@@ -1308,27 +1422,19 @@ static enum xerr import_pass(struct imp *x)
 				goto out;
 			}
 		}
-		if (x->pdb)
-			db_reg_job_progress(x->pdb, x->job_id, (long long)end);
 	}
+	if (x->pdb)
+		db_reg_job_progress(x->pdb, x->job_id, (long long)nrows);
 	if (x->commit && x->counts.n) {
-		double t0 = mono();
+		double t2 = mono();
 		e = db_reg_counts_flush(x->db, &x->counts);
-		x->t_insert += mono() - t0;
+		x->t_insert += mono() - t2;
 	}
 out:
-	arena_free(&side.a);
-	free(side.rows);
-	free(recs);
+	chunk_free(&cbuf[0]);
+	chunk_free(&cbuf[1]);
 	free(news);
-	free(sch);
-	free(rowno);
-	free(ent);
-	free(nbe);
-	free(nue);
-	free(nums);
 	free(errnos);
-	free(nbq);
 	free(keys);
 	free(src);
 	free(sids);
