@@ -1,14 +1,31 @@
-// rules.js: the service's limits, calendar settings and workflow table (GET /api/v1/rules, fetched once): the app's checks,
-// its "today" and its help are drawn from the one place of the rules (fcgi/filetype.h, fcgi/api.h, fcgi/routes.c,
-// fcgi/config.c, fcgi/workflow.c; the text fields' lengths: school.h, student.h, authpolicy.h...), not copies.
+// rules.js: the service's limits, calendar settings, code tables and workflow table (GET /api/v1/rules, fetched once): the
+// app's checks, its choices, its "today" and its help are drawn from the one place of the rules (fcgi/filetype.h,
+// fcgi/api.h, fcgi/routes.c, fcgi/config.c, fcgi/workflow.c; the text fields' lengths: school.h, student.h,
+// authpolicy.h...; the ID types: idcheck.c), not copies.
 import { api } from './api.js';
+import { extend } from './i18n.js';
 
 let once = null;
 let held = null;
-/** The rules answer {limits, calendar, workflow: {transitions}}, fetched once per page load. @returns {Promise<any>} */
+/** The rules answer {limits, calendar, id_types, workflow: {transitions}}, fetched once per page load. @returns {Promise<any>} */
 export function rules() {
-  once ??= api('GET', '/api/v1/rules').then((r) => (held = r)).catch((e) => { once = null; throw e; });
+  once ??= api('GET', '/api/v1/rules').then((r) => { held = r; nameCodes(r); return r; }).catch((e) => { once = null; throw e; });
   return once;
+}
+
+/**
+ * The code tables' names become the labels of their codes in both languages (ui.js label('idtype', code)): the
+ * service's names, not a copy of them. @param {any} r the rules answer
+ */
+function nameCodes(r) {
+  const zh = {}, en = {};
+  for (const x of r.id_types) { zh[`idtype.${x.code}`] = x.name; en[`idtype.${x.code}`] = x.name_en; }
+  extend({ zh, en });
+}
+
+/** The ID type codes (R4) in the service's order: the choices of a form. @returns {string[]} */
+export function idTypeCodes() {
+  return rulesNow().id_types.map((x) => x.code);
 }
 
 /** The rules answer at once: the app awaits rules() before it draws any page (app.js render). @returns {any} */

@@ -5,7 +5,7 @@ import { h, replace } from '../dom.js';
 import { state, flash, flashError, errorText, hashParams, textOf } from '../shell.js';
 import { label, fact, day, table, pagedList, cursorLoader, fetchAll, exportButtons, field, select, searchForm, pick } from '../ui.js';
 import { checkByType, ID_MESSAGES } from '../idcheck.js';
-import { registryDay, lengthAttrs } from '../rules.js';
+import { registryDay, lengthAttrs, idTypeCodes } from '../rules.js';
 
 extend(ID_MESSAGES);
 extend({
@@ -32,7 +32,6 @@ extend({
 });
 
 const tf = (k, v) => t(k).replace(/\{(\w+)\}/g, (_, x) => String(v?.[x] ?? ''));
-const ID_TYPES = ['1', '6', '7', '8', '9', 'A', 'Z'];
 
 /** Registration forms made on this page so far (each its own Idempotency-Key). */
 let forms = 0;
@@ -68,7 +67,7 @@ function renderForm(main) {
     name: h('input', { name: 'name', required: true, 'aria-required': 'true', ...lengthAttrs('student_name'), autocomplete: 'off' }),
     gender: select('gender', [['', '—'], ['M', t('gender.M')], ['F', t('gender.F')]]),
     birth_date: h('input', { name: 'birth_date', type: 'date', required: true, 'aria-required': 'true', min: '1900-01-01', max: registryDay() }),
-    id_type: select('id_type', ID_TYPES.map((c) => [c, label('idtype', c)]), '1'),
+    id_type: select('id_type', idTypeCodes().map((c) => [c, label('idtype', c)]), '1'),
     id_number: h('input', { name: 'id_number', ...lengthAttrs('student_id_number'), autocomplete: 'off', spellcheck: 'false', inputmode: 'text' }),
     grade: h('input', { name: 'grade', ...lengthAttrs('student_grade') }),
     class_name: h('input', { name: 'class_name', ...lengthAttrs('student_class_name') }),
