@@ -257,6 +257,28 @@ test('one concept, one place (R4): the ID types are idcheck.c\'s table, served a
   assert.deepEqual(checkValues('ck_student_idtype').sort(), [...codes].sort(), 'the student table admits the same codes');
 });
 
+test('one concept, one place (R1): the school types are school.c\'s table, served at GET /api/v1/rules; the OpenAPI enums name the same codes', async () => {
+  const types = (await http('GET', '/api/v1/rules')).body.school_types;
+  const codes = types.map((x) => x.code);
+  assert.deepEqual(types[0], { code: '211', name: '小学', name_en: 'Primary school' });
+  assert.ok(codes.length >= 9 && types.every((x) => /^\d{3}$/.test(x.code) && x.name && x.name_en));
+  const docs = (await enumsOf('type', 'code')).filter(([, v]) => v.includes('211'));
+  assert.ok(docs.length >= 2, 'the School schema and the rules\' school_types are documented');
+  for (const [p, v] of docs) assert.deepEqual([...v].sort(), [...codes].sort(), p);
+});
+
+test('one concept, one place (R3): the roles a user may hold are role.c\'s (ROLES_HUMAN), served at GET /api/v1/rules; the OpenAPI enums, the schema\'s CHECK and the app\'s words name the same roles', async () => {
+  const roles = (await http('GET', '/api/v1/rules')).body.user_roles;
+  assert.deepEqual(roles, ['school_clerk', 'school_leader', 'county', 'bureau', 'admin'], 'R3');
+  const docs = await enumsOf('role', 'user_roles');
+  assert.ok(docs.length >= 3, 'the user schemas and the rules\' user_roles are documented');
+  for (const [p, v] of docs) assert.deepEqual(v, roles, p);
+  assert.deepEqual(checkValues('ck_user_role'), roles, 'the user table admits the same roles');
+  // the app's words for them (i18n.js role.*, in both languages: the header names the role before the rules are read)
+  const words = readFileSync(`${ROOT}/web/js/i18n.js`, 'utf8');
+  for (const r of roles) assert.equal(words.split(`'role.${r}':`).length - 1, 2, `role.${r} in zh and en`);
+});
+
 test('issue 10.6 every operation describes what it answers: each 2xx has its content (a JSON schema the tests validate every answer against)', async () => {
   const { openapiDoc } = await import('../lib/openapi.mjs');
   const missing = [];

@@ -1,6 +1,7 @@
 // code-tables.test.mjs (one concept, one place): the code tables the service holds in C (the ID types of R4,
-// fcgi/idcheck.c) are served at GET /api/v1/rules and the app draws its choices and labels from there. This test reads
-// each table from its C source and fails when the app (web/js) writes a list of its codes again.
+// fcgi/idcheck.c; the school types of R1, fcgi/school.c; the roles of R3, fcgi/role.c) are served at GET /api/v1/rules
+// and the app draws its choices and labels from there. This test reads each table from its C source and fails when
+// the app (web/js) writes a list of its codes again.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
@@ -12,6 +13,10 @@ const src = (f) => readFileSync(`${ROOT}${f}`, 'utf8');
 const TABLES = [
   { name: 'ID types (R4)', file: 'fcgi/idcheck.c',
     codes: () => [.../idcheck_types\[\] = \{([\s\S]*?)\n\};/.exec(src('fcgi/idcheck.c'))[1].matchAll(/\{'(.)', "/g)].map((m) => m[1]) },
+  { name: 'school types (R1)', file: 'fcgi/school.c',
+    codes: () => [.../school_types\[\] = \{([\s\S]*?)\n\};/.exec(src('fcgi/school.c'))[1].matchAll(/\{"(\d+)", "/g)].map((m) => m[1]) },
+  { name: 'roles (R3)', file: 'fcgi/role.c',
+    codes: () => [.../names\[\] = \{([^}]*)\}/.exec(src('fcgi/role.c'))[1].matchAll(/"(\w+)"/g)].map((m) => m[1]) },
 ];
 
 /** Every .js file of the app below web/js. */
