@@ -34,6 +34,11 @@ export function idTypeCodes() {
   return rulesNow().id_types.map((x) => x.code);
 }
 
+/** Whether a number of the ID type may be left empty (its id_types min_length is 0: R4 "other"). @param {string} code */
+export function idNumberOptional(code) {
+  return rulesNow().id_types.find((x) => x.code === code)?.min_length === 0;
+}
+
 /** The school type codes (学校办学类型, R1) in the service's order: a school's choices. @returns {string[]} */
 export function schoolTypeCodes() {
   return rulesNow().school_types.map((x) => x.code);
