@@ -23,7 +23,8 @@ export function rules() {
  */
 function nameCodes(r) {
   const zh = {}, en = {};
-  for (const [prefix, list] of [['idtype', r.id_types], ['schtype', r.school_types]]) {
+  // (an answer cached from a service without a table: its codes stay unnamed, the page still draws)
+  for (const [prefix, list] of [['idtype', r.id_types ?? []], ['schtype', r.school_types ?? []]]) {
     for (const x of list) { zh[`${prefix}.${x.code}`] = x.name; en[`${prefix}.${x.code}`] = x.name_en; }
   }
   extend({ zh, en });
