@@ -1,6 +1,8 @@
-/* api_meta: GET /api/v1/health, GET /api/v1/openapi.json (merged from the JSON fragments in fcgi/openapi at startup) and GET /api/v1/rules (limits, calendar settings and the workflow table). */
+/* api_meta: GET /api/v1/health, GET /api/v1/openapi.json (merged from the JSON fragments in fcgi/openapi at startup) and GET /api/v1/rules (limits, calendar settings, the code tables and the workflow table). */
 #include "api.h"
 #include "workflow.h"
+#include "idcheck.h"
+#include "role.h"
 #include "auth.h"
 #include "authpolicy.h"
 #include "school.h"
@@ -80,6 +82,32 @@ enum xerr api_rules(struct req *r, struct resp *w)
 		cJSON_AddNumberToObject(b, "max_body", (double)routes[i].max_body);
 		cJSON_AddItemToArray(bodies, b);
 	}
+	/* the ID types (R4), the one table of idcheck.c: the app's choices and labels, and the lengths its live check keeps */
+	cJSON *ids = cJSON_AddArrayToObject(o, "id_types");
+	for (size_t i = 0; i < idcheck_types_count; i++) {
+		const struct idcheck_type *x = &idcheck_types[i];
+		cJSON *t = cJSON_CreateObject();
+		char code[2] = {x->code, 0};
+		cJSON_AddStringToObject(t, "code", code);
+		cJSON_AddStringToObject(t, "name", x->zh);
+		cJSON_AddStringToObject(t, "name_en", x->en);
+		cJSON_AddNumberToObject(t, "min_length", x->min_len);
+		cJSON_AddNumberToObject(t, "max_length", x->max_len);
+		cJSON_AddItemToArray(ids, t);
+	}
+	/* the school types (R1, school.c) and the roles a user account may hold (R3, role.c): the app's choices and labels */
+	cJSON *sts = cJSON_AddArrayToObject(o, "school_types");
+	for (size_t i = 0; i < school_types_count; i++) {
+		cJSON *t = cJSON_CreateObject();
+		cJSON_AddStringToObject(t, "code", school_types[i].code);
+		cJSON_AddStringToObject(t, "name", school_types[i].zh);
+		cJSON_AddStringToObject(t, "name_en", school_types[i].en);
+		cJSON_AddItemToArray(sts, t);
+	}
+	cJSON *roles = cJSON_AddArrayToObject(o, "user_roles");
+	for (unsigned bit = 1; bit & ROLES_ALL; bit <<= 1)
+		if (bit & ROLES_HUMAN)
+			cJSON_AddItemToArray(roles, cJSON_CreateString(role_name((enum role)bit)));
 	/* the app's "today" and its texts of the due date (R24, R8.2): the settings, not copies */
 	cJSON *cal = cJSON_AddObjectToObject(o, "calendar");
 	cJSON_AddNumberToObject(cal, "tz_offset_minutes", (double)config_int("XJ_TZ_OFFSET_MINUTES"));

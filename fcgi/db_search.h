@@ -8,10 +8,19 @@
 #include "search.h"
 #include <string.h>
 
+/* Whose step a waiting member is (SPEC s.6): the states in which each party acts on it, as workflow.c's table says (its
+ * rows of that actor, the re-open of a done group aside; a unit test derives them from wf_rules): the school clerk's
+ * two (SQL_STATES_CLERK, quoted and comma-separated), the school leader's one and the county bureau's one (bare names,
+ * SQL_STATE_LEADER and SQL_STATE_COUNTY: "= '" X "'" in a statement, or SQL_COUNTY_MEMBERS(X)); the school's (the
+ * clerk's and the leader's) as an SQL list. Literals, for they are parts of static statements' text. */
+#define SQL_STATES_CLERK "'unconfirmed','open'"
+#define SQL_STATE_LEADER "awaiting_leader"
+#define SQL_STATE_COUNTY "awaiting_review"
+#define SQL_STATES_SCHOOL "(" SQL_STATES_CLERK ",'" SQL_STATE_LEADER "')"
 /* Member states still waiting for someone (SPEC s.6; the workflow's "pending"): as an SQL list, and X(state, ...) of
- * each with SEP between (one statement per state). SQL_PENDING is written out, not built by PENDING_EACH, so that it
- * expands inside an X too; a unit test checks the two name the same states. */
-#define SQL_PENDING "('unconfirmed','open','awaiting_leader','awaiting_review')"
+ * each with SEP between (one statement per state). SQL_PENDING is every party's states above, not built by
+ * PENDING_EACH, so that it expands inside an X too; a unit test checks the two name the same states. */
+#define SQL_PENDING "(" SQL_STATES_CLERK ",'" SQL_STATE_LEADER "','" SQL_STATE_COUNTY "')"
 #define PENDING_EACH(X, SEP, ...)                                                                                     \
 	X("unconfirmed", __VA_ARGS__) SEP X("open", __VA_ARGS__) SEP X("awaiting_leader", __VA_ARGS__)                 \
 	SEP X("awaiting_review", __VA_ARGS__)

@@ -164,9 +164,10 @@ static const struct db_sql Q_HISTORY_LIST = {
 	"SELECT COUNT(*), COALESCE(SUM(m.due_date < ?), 0),"                                                          \
 	" COALESCE(TIMESTAMPDIFF(SECOND, MIN(m.step_started_at), UTC_TIMESTAMP(6)), 0),"                             \
 	" COALESCE(SUM(m.q_rejected), 0) FROM group_member m WHERE " WHERE
-#define W_CLERK "m.school_id = ? AND m.state IN ('unconfirmed','open')"
-#define W_LEADER "m.school_id = ? AND m.state = 'awaiting_leader'"
-#define W_COUNTY "m.county_code = ? AND m.state = 'awaiting_review'"
+/* each party's queue: the states of its steps (db_search.h, derived from workflow.c's table by a unit test) */
+#define W_CLERK "m.school_id = ? AND m.state IN (" SQL_STATES_CLERK ")"
+#define W_LEADER "m.school_id = ? AND m.state = '" SQL_STATE_LEADER "'"
+#define W_COUNTY "m.county_code = ? AND m.state = '" SQL_STATE_COUNTY "'"
 static const struct db_sql Q_QUEUE_CLERK = {QUEUE_ITEMS("k_member_school", W_CLERK)};
 static const struct db_sql Q_QUEUE_CLERK_PLAIN = {QUEUE_PLAIN("k_member_school", W_CLERK)};
 static const struct db_sql Q_QUEUE_CLERK_N = {QUEUE_COUNTS(W_CLERK)};
@@ -181,7 +182,7 @@ static const struct db_sql Q_QUEUE_COUNTY_PLAIN = {QUEUE_PLAIN("k_member_county"
  * review per request (10M: a county's 934) halved the queue's rate at c=8. Arguments: county, county, today, county,
  * county. */
 static const struct db_sql Q_QUEUE_COUNTY_N = {
-	"SELECT " SQL_COUNTY_MEMBERS("awaiting_review") ", " SQL_COUNTY_MEMBERS_DUE("awaiting_review") ","
+	"SELECT " SQL_COUNTY_MEMBERS(SQL_STATE_COUNTY) ", " SQL_COUNTY_MEMBERS_DUE(SQL_STATE_COUNTY) ","
 	" COALESCE((SELECT TIMESTAMPDIFF(SECOND, MIN(m.step_started_at), UTC_TIMESTAMP(6)) FROM group_member m"
 	" FORCE INDEX (k_member_county) WHERE " W_COUNTY "), 0),"
 	" (SELECT COUNT(*) FROM group_member m FORCE INDEX (k_member_county_rejected) WHERE " W_COUNTY " AND m.q_rejected = 1)"};
@@ -244,11 +245,11 @@ static const struct db_sql Q_REMINDERS = {
 	" TIMESTAMPDIFF(SECOND, y.since, UTC_TIMESTAMP(6)), s.name FROM ("
 	"SELECT 'member' kind, m.group_id gid, m.id mid, m.id mk, m.state st, m.due_date due, m.school_id uid,"
 	" m.student_id sid, m.step_started_at since FROM group_member m FORCE INDEX (k_member_county_ov)"
-	" WHERE m.county_code = ? AND m.ov_day < ? AND m.state IN ('unconfirmed','open','awaiting_leader') AND m.due_date < ?"
+	" WHERE m.county_code = ? AND m.ov_day < ? AND m.state IN " SQL_STATES_SCHOOL " AND m.due_date < ?"
 	REM_KEYSET("m.due_date", "m.group_id", "m.id")
 	" UNION ALL SELECT 'member', m.group_id, m.id, m.id, m.state, m.due_date, cu.id, m.student_id, m.step_started_at"
 	" FROM unit cu STRAIGHT_JOIN group_member m FORCE INDEX (k_member_county) ON m.county_code = cu.code"
-	" AND m.state = 'awaiting_review' WHERE cu.parent_id = ? AND cu.level = 3 AND m.due_date < ?"
+	" AND m.state = '" SQL_STATE_COUNTY "' WHERE cu.parent_id = ? AND cu.level = 3 AND m.due_date < ?"
 	REM_KEYSET("m.due_date", "m.group_id", "m.id")
 	" UNION ALL SELECT 'arbitration', g.id, NULL, 0, g.state, g.arb_due_date, au.id, NULL, g.arb_since"
 	" FROM unit au STRAIGHT_JOIN problem_group g FORCE INDEX (k_group_arbiter) ON g.arbiter_unit_id = au.id"
@@ -312,7 +313,7 @@ static const struct db_sql Q_OV_BOUND_INITIAL = {
 	" ORDER BY m.ov_day LIMIT 1 OFFSET ?"};
 #define OV_DUE "CASE k.r WHEN 0 THEN m.due_date WHEN 1 THEN m.g_arb_due ELSE m.g_deadline END"
 #define OV_MID "IF(k.r = 0, m.id, 0)"
-#define OV_UNIT(COL) "CASE WHEN y.kr > 0 THEN au." COL " WHEN m.state = 'awaiting_review' THEN cu." COL " ELSE su." COL " END"
+#define OV_UNIT(COL) "CASE WHEN y.kr > 0 THEN au." COL " WHEN m.state = '" SQL_STATE_COUNTY "' THEN cu." COL " ELSE su." COL " END"
 /* The unit whose step it is (issue 11 item 9): the school for its handling, the county for its review, the arbiter for
  * an arbitration and for a group past its clearance deadline; how long the step has waited; escalated (due before the
  * cutoff of db_wf_escalate_cutoff). The page's rows are chosen first (y: their keys and one member of each, from the

@@ -5,6 +5,33 @@
 #include <assert.h>
 #include <string.h>
 
+const struct idcheck_type idcheck_types[] = {
+    {'1', "居民身份证", "Resident ID card", 15, 18},
+    {'6', "香港特区护照/身份证明", "Hong Kong passport/ID", 5, 20},
+    {'7', "澳门特区护照/身份证明", "Macao passport/ID", 5, 20},
+    {'8', "台湾居民来往大陆通行证", "Taiwan travel permit", 5, 20},
+    {'9', "境外永久居住证", "Foreign permanent residence ID", 15, 18},
+    {'A', "护照", "Passport", 5, 20},
+    {'Z', "其他", "Other", 0, 30},
+};
+const size_t idcheck_types_count = sizeof idcheck_types / sizeof *idcheck_types;
+
+const struct idcheck_type *idcheck_type_of(char code)
+{
+    for (size_t i = 0; i < idcheck_types_count; i++)
+        if (idcheck_types[i].code == code)
+            return &idcheck_types[i];
+    return NULL;
+}
+
+/* The length range of the type code (a code of the table). */
+static int len_ok(char code, size_t len)
+{
+    const struct idcheck_type *t = idcheck_type_of(code);
+    assert(t != NULL);
+    return len >= t->min_len && len <= t->max_len;
+}
+
 int idcheck_today(void)
 {
     int y, m, d;
@@ -133,10 +160,10 @@ static void copy_upper(char *out, const char *in, size_t len)
     out[len] = '\0';
 }
 
-/* Types '6' '7' '8': 5-20 chars of [A-Za-z0-9()-]. */
-static enum id_result check_hmt(const char *in, size_t len)
+/* Types '6' '7' '8': 5-20 chars (the table's) of [A-Za-z0-9()-]. */
+static enum id_result check_hmt(char code, const char *in, size_t len)
 {
-    if (len < 5 || len > 20)
+    if (!len_ok(code, len))
         return ID_ERR_LENGTH;
     for (size_t i = 0; i < len; i++)
         if (!is_alnum(in[i]) && in[i] != '(' && in[i] != ')' && in[i] != '-')
@@ -164,10 +191,10 @@ static enum id_result check_foreign(const char *in, size_t len)
     return ID_ERR_LENGTH;
 }
 
-/* Type 'A': 5-20 ASCII letters and digits. */
+/* Type 'A': 5-20 (the table's) ASCII letters and digits. */
 static enum id_result check_passport(const char *in, size_t len)
 {
-    if (len < 5 || len > 20)
+    if (!len_ok('A', len))
         return ID_ERR_LENGTH;
     for (size_t i = 0; i < len; i++)
         if (!is_alnum(in[i]))
@@ -175,10 +202,10 @@ static enum id_result check_passport(const char *in, size_t len)
     return ID_OK;
 }
 
-/* Type 'Z' (non-empty): at most 30 graphic ASCII chars. */
+/* Type 'Z' (non-empty): at most 30 (the table's) graphic ASCII chars. */
 static enum id_result check_other(const char *in, size_t len)
 {
-    if (len > 30)
+    if (!len_ok('Z', len))
         return ID_ERR_LENGTH;
     for (size_t i = 0; i < len; i++)
         if (in[i] < 0x21 || in[i] > 0x7E)
@@ -204,7 +231,7 @@ enum id_result idcheck_by_type(char id_type, const char *in, size_t len, char ge
     case '6':
     case '7':
     case '8':
-        r = len == 0 ? ID_ERR_EMPTY : check_hmt(in, len);
+        r = len == 0 ? ID_ERR_EMPTY : check_hmt(id_type, in, len);
         break;
     case '9':
         r = len == 0 ? ID_ERR_EMPTY : check_foreign(in, len);

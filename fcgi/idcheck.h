@@ -18,6 +18,20 @@ enum id_result {
     ID_ERR_TYPE      /* unknown ID type code (R4) */
 };
 
+/* The ID types of SPEC R4 (证件类型), the one table: their codes, their names in both languages (the student file may
+ * give a type by its Chinese name) and the number's length in characters (min_len 0: the number may be left empty;
+ * types '1' and '9' take exactly 15 or 18). GET /api/v1/rules serves it as id_types: the app's choices and labels
+ * are drawn from there, and its live check (web/js/idcheck.js) is tested against these lengths. */
+struct idcheck_type {
+    char code;
+    const char *zh, *en;
+    unsigned min_len, max_len;
+};
+extern const struct idcheck_type idcheck_types[];
+extern const size_t idcheck_types_count;
+/* The type whose code is code (exact, upper case), or NULL. */
+const struct idcheck_type *idcheck_type_of(char code);
+
 /* Years accepted in an embedded date of birth; a date after today is refused as well (idcheck_resident_at). */
 #define IDCHECK_YEAR_MIN 1900
 #define IDCHECK_YEAR_MAX 2099
@@ -26,7 +40,8 @@ enum id_result {
  * check of a date of birth (R8.2). */
 int idcheck_today(void);
 
-/* Size of the out buffer idcheck_by_type needs for any type (longest: 'Z', 30 chars + NUL). */
+/* Size of the out buffer idcheck_by_type needs for any type (longest: 'Z', 30 chars + NUL; a unit test checks it
+ * against idcheck_types). */
 #define IDCHECK_OUT_MAX 31
 
 /* Normalise and validate a resident ID number (ID type '1', SPEC R4/R8.2).

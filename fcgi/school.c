@@ -4,11 +4,16 @@
 #include "tabfile.h"
 #include <string.h>
 
-/* 学校办学类型 codes a school may carry (the national code table, the kinds that hold primary and secondary pupils). */
-static const struct { const char *code, *zh; } TYPES[] = {
-	{"211", "小学"}, {"218", "小学教学点"}, {"311", "初级中学"}, {"312", "九年一贯制学校"}, {"319", "职业初中"},
-	{"341", "完全中学"}, {"342", "高级中学"}, {"345", "十二年一贯制学校"}, {"514", "特殊教育学校"},
+/* 学校办学类型 codes a school may carry (the national code table, the kinds that hold primary and secondary pupils): the
+ * one table (school.h), served at GET /api/v1/rules as school_types. */
+const struct school_type school_types[] = {
+	{"211", "小学", "Primary school"}, {"218", "小学教学点", "Primary teaching point"},
+	{"311", "初级中学", "Junior secondary"}, {"312", "九年一贯制学校", "Nine-year school"},
+	{"319", "职业初中", "Vocational junior"}, {"341", "完全中学", "Complete secondary"},
+	{"342", "高级中学", "Senior secondary"}, {"345", "十二年一贯制学校", "Twelve-year school"},
+	{"514", "特殊教育学校", "Special education"},
 };
+const size_t school_types_count = sizeof school_types / sizeof *school_types;
 
 static int digits(const char *s, size_t n)
 {
@@ -24,17 +29,17 @@ int school_code_ok(const char *s) { return digits(s, 10); }
 
 const char *school_type_code(const char *t)
 {
-	for (size_t i = 0; t && i < sizeof TYPES / sizeof *TYPES; i++)
-		if (strcmp(t, TYPES[i].code) == 0 || strcmp(t, TYPES[i].zh) == 0)
-			return TYPES[i].code;
+	for (size_t i = 0; t && i < school_types_count; i++)
+		if (strcmp(t, school_types[i].code) == 0 || strcmp(t, school_types[i].zh) == 0)
+			return school_types[i].code;
 	return NULL;
 }
 
 const char *school_type_name(const char *code)
 {
-	for (size_t i = 0; code && i < sizeof TYPES / sizeof *TYPES; i++)
-		if (strcmp(code, TYPES[i].code) == 0)
-			return TYPES[i].zh;
+	for (size_t i = 0; code && i < school_types_count; i++)
+		if (strcmp(code, school_types[i].code) == 0)
+			return school_types[i].zh;
 	return NULL;
 }
 

@@ -5,6 +5,14 @@
 #include <stddef.h>
 #include "arena.h"
 
+/* The 学校办学类型 table (R1), the one place of the school types: code, Chinese name (a school list may give either),
+ * English name. GET /api/v1/rules serves it (school_types): the app's choices and labels. */
+struct school_type {
+	const char *code, *zh, *en;
+};
+extern const struct school_type school_types[];
+extern const size_t school_types_count;
+
 /* 1 if s is a 10-digit school code. */
 int school_code_ok(const char *s);
 /* The type code of t, a 学校办学类型 code ("211") or its Chinese name ("小学"); NULL if neither. Static. */

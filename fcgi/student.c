@@ -389,28 +389,44 @@ static int check_date(const char *v, enum student_field f, int required, int min
 	return 0;
 }
 
+/* The ID type codes of the one table (idcheck_types, R4) in words: "1, 6, 7, 8, 9, A or Z" and "1、6、7、8、9、A 或 Z". */
+static void id_type_codes(char *en, size_t en_n, char *zh, size_t zh_n)
+{
+	size_t a = 0, b = 0;
+	for (size_t i = 0; i < idcheck_types_count; i++) {
+		int last = i + 1 == idcheck_types_count;
+		const char *sep_en = i == 0 ? "" : last ? " or " : ", ", *sep_zh = i == 0 ? "" : last ? " 或 " : "、";
+		a += (size_t)snprintf(en + a, a < en_n ? en_n - a : 0, "%s%c", sep_en, idcheck_types[i].code);
+		b += (size_t)snprintf(zh + b, b < zh_n ? zh_n - b : 0, "%s%c", sep_zh, idcheck_types[i].code);
+	}
+}
+
 static void check_id_type(const char *v, struct student_rec *out, struct student_issue *iss, size_t max, size_t *k, size_t *nerr)
 {
-	static const struct { const char *name; char code; } names[] = {
-		{"居民身份证", '1'}, {"香港特区护照/身份证明", '6'}, {"澳门特区护照/身份证明", '7'},
-		{"台湾居民来往大陆通行证", '8'}, {"境外永久居住证", '9'}, {"护照", 'A'}, {"其他", 'Z'},
-	};
 	const char *b;
 	size_t n;
 	trim(v, &b, &n);
 	out->id_type = 0;
-	if (n == 1 && strchr("16789AZaz", b[0]))
-		out->id_type = (char)(b[0] == 'a' ? 'A' : b[0] == 'z' ? 'Z' : b[0]);
-	for (size_t i = 0; !out->id_type && i < sizeof names / sizeof *names; i++)
-		if (eq(b, n, names[i].name))
-			out->id_type = names[i].code;
+	/* a code (a letter in either case) or a name of the one table (idcheck_types, R4) */
+	const struct idcheck_type *t = n == 1 ? idcheck_type_of(b[0] >= 'a' && b[0] <= 'z' ? (char)(b[0] - 'a' + 'A') : b[0]) : NULL;
+	if (t)
+		out->id_type = t->code;
+	for (size_t i = 0; !out->id_type && i < idcheck_types_count; i++)
+		if (eq(b, n, idcheck_types[i].zh))
+			out->id_type = idcheck_types[i].code;
 	if (out->id_type)
 		return;
-	if (n == 0)
-		issue(iss, max, k, SF_ID_TYPE, 0, "required", "is required (1, 6, 7, 8, 9, A or Z).", "不能为空（1、6、7、8、9、A 或 Z）。");
-	else
-		issue(iss, max, k, SF_ID_TYPE, 0, "id_type", "is not an ID type code (1, 6, 7, 8, 9, A or Z).",
-		      "不是有效的证件类型代码（1、6、7、8、9、A 或 Z）。");
+	char codes_en[64], codes_zh[96], en[128], zh[160];
+	id_type_codes(codes_en, sizeof codes_en, codes_zh, sizeof codes_zh);
+	if (n == 0) {
+		snprintf(en, sizeof en, "is required (%s).", codes_en);
+		snprintf(zh, sizeof zh, "不能为空（%s）。", codes_zh);
+		issue(iss, max, k, SF_ID_TYPE, 0, "required", en, zh);
+	} else {
+		snprintf(en, sizeof en, "is not an ID type code (%s).", codes_en);
+		snprintf(zh, sizeof zh, "不是有效的证件类型代码（%s）。", codes_zh);
+		issue(iss, max, k, SF_ID_TYPE, 0, "id_type", en, zh);
+	}
 	(*nerr)++;
 }
 

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
-import { http, Client, BASE, VARDIR, ROOT, sqlCount, assertError } from '../lib/api.mjs';
+import { http, Client, BASE, VARDIR, ROOT, sql, sqlCount, assertError } from '../lib/api.mjs';
 
 test('health reports database ok and the schema version', async () => {
   const r = await http('GET', '/api/v1/health');
@@ -219,6 +219,64 @@ test('one concept, one place: each length the OpenAPI document gives a limited f
   assert.deepEqual(wrong, []);
   assert.deepEqual(Object.keys(fields).filter((k) => !seen.has(k)), [], 'every served field is documented');
   assert.deepEqual(fields.school_name, { min: 2, max: 60 }, 'R1');
+});
+
+/** The enums of the OpenAPI document at a property named one of names: [JSON path, values without null]. */
+async function enumsOf(...names) {
+  const { openapiDoc } = await import('../lib/openapi.mjs');
+  const found = [];
+  const walk = (o, p) => {
+    if (!o || typeof o !== 'object') return;
+    for (const [n, v] of Object.entries(o)) {
+      if (names.includes(n) && v && Array.isArray(v.enum)) found.push([`${p}/${n}`, v.enum.filter((x) => x !== null)]);
+      if (names.includes(n) && v?.items && Array.isArray(v.items.enum)) found.push([`${p}/${n}[]`, v.items.enum]);
+      walk(v, `${p}/${n}`);
+    }
+  };
+  walk(openapiDoc(), '#');
+  return found;
+}
+
+/** The values a CHECK constraint of the schema admits (col IN ('a','b'...)), as the database holds it. */
+function checkValues(name) {
+  const clause = sql(`SELECT CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = DATABASE() AND CONSTRAINT_NAME = '${name}'`)[0]?.[0];
+  assert.ok(clause, `the schema has ${name}`);
+  return [...clause.matchAll(/'([^']*)'/g)].map((m) => m[1]);
+}
+
+test('one concept, one place (R4): the ID types are idcheck.c\'s table, served at GET /api/v1/rules; the OpenAPI enums and the schema\'s CHECK name the same codes', async () => {
+  const types = (await http('GET', '/api/v1/rules')).body.id_types;
+  const codes = types.map((x) => x.code);
+  assert.deepEqual(codes, ['1', '6', '7', '8', '9', 'A', 'Z'], 'R4');
+  assert.deepEqual(types[0], { code: '1', name: '居民身份证', name_en: 'Resident ID card', min_length: 15, max_length: 18 });
+  assert.ok(types.every((x) => x.name && x.name_en && x.min_length <= x.max_length));
+  const docs = await enumsOf('id_type', 'code');
+  const idEnums = docs.filter(([p, v]) => p.endsWith('/id_type') || v.includes('Z'));
+  assert.ok(idEnums.length >= 2, 'the registry\'s id_type and the rules\' id_types are documented');
+  for (const [p, v] of idEnums) assert.deepEqual([...v].sort(), [...codes].sort(), p);
+  assert.deepEqual(checkValues('ck_student_idtype').sort(), [...codes].sort(), 'the student table admits the same codes');
+});
+
+test('one concept, one place (R1): the school types are school.c\'s table, served at GET /api/v1/rules; the OpenAPI enums name the same codes', async () => {
+  const types = (await http('GET', '/api/v1/rules')).body.school_types;
+  const codes = types.map((x) => x.code);
+  assert.deepEqual(types[0], { code: '211', name: '小学', name_en: 'Primary school' });
+  assert.ok(codes.length >= 9 && types.every((x) => /^\d{3}$/.test(x.code) && x.name && x.name_en));
+  const docs = (await enumsOf('type', 'code')).filter(([, v]) => v.includes('211'));
+  assert.ok(docs.length >= 2, 'the School schema and the rules\' school_types are documented');
+  for (const [p, v] of docs) assert.deepEqual([...v].sort(), [...codes].sort(), p);
+});
+
+test('one concept, one place (R3): the roles a user may hold are role.c\'s (ROLES_HUMAN), served at GET /api/v1/rules; the OpenAPI enums, the schema\'s CHECK and the app\'s words name the same roles', async () => {
+  const roles = (await http('GET', '/api/v1/rules')).body.user_roles;
+  assert.deepEqual(roles, ['school_clerk', 'school_leader', 'county', 'bureau', 'admin'], 'R3');
+  const docs = await enumsOf('role', 'user_roles');
+  assert.ok(docs.length >= 3, 'the user schemas and the rules\' user_roles are documented');
+  for (const [p, v] of docs) assert.deepEqual(v, roles, p);
+  assert.deepEqual(checkValues('ck_user_role'), roles, 'the user table admits the same roles');
+  // the app's words for them (i18n.js role.*, in both languages: the header names the role before the rules are read)
+  const words = readFileSync(`${ROOT}/web/js/i18n.js`, 'utf8');
+  for (const r of roles) assert.equal(words.split(`'role.${r}':`).length - 1, 2, `role.${r} in zh and en`);
 });
 
 test('issue 10.6 every operation describes what it answers: each 2xx has its content (a JSON schema the tests validate every answer against)', async () => {

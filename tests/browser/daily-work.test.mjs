@@ -195,6 +195,9 @@ test('issue 11.5 R8.2 ID checks that know today: a future birth date in the ID n
   await shot(A.page, '05-future-birth');
   await A.page.fill('#reg-idno', '');
   await A.page.selectOption('#reg-idtype', 'Z');
+  // R4: a type whose number may be empty (the rules' id_types, min_length 0) is named by the service's own name for it
+  const other = (await (await fetch(BASE + '/api/v1/rules')).json()).id_types.find((x) => x.min_length === 0);
+  assert.equal(await A.page.textContent('[data-id-hint]'), `证件类型为“${other.name}”时证件号可以不填，学校须留存就读证明。`);
   await A.page.fill('#reg-birth', '1899-12-31');
   await A.page.waitForSelector('[data-birth-hint].bad');
   assert.match(await A.page.textContent('[data-birth-hint]'), /不能早于1900年/);

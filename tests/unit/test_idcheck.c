@@ -1,6 +1,7 @@
 /* Unit tests for fcgi/idcheck.c: ID number validation by type (SPEC R4, R8.2). */
 #include "idcheck.h"
 #include "config.h"
+#include "student.h"
 
 #include <check.h>
 #include <stdio.h>
@@ -431,6 +432,34 @@ START_TEST(test_R4_by_type_unknown_type)
 }
 END_TEST
 
+/* One concept, one place (R4): idcheck_types is the table the checks know, each code checked and no other; its
+ * lengths fit the out buffer and the student's column. */
+START_TEST(test_R4_types_table_is_what_by_type_knows)
+{
+    char out[IDCHECK_OUT_MAX];
+    size_t known = 0;
+    for (int c = 1; c < 256; c++) {
+        const struct idcheck_type *t = idcheck_type_of((char)c);
+        enum id_result r = idcheck_by_type((char)c, "A1A1A1", 6, 0, out, sizeof out, NULL);
+        ck_assert_int_eq(t != NULL, r != ID_ERR_TYPE);
+        known += t != NULL;
+    }
+    ck_assert_uint_eq(known, idcheck_types_count);
+    for (size_t i = 0; i < idcheck_types_count; i++) {
+        const struct idcheck_type *t = &idcheck_types[i];
+        ck_assert_ptr_eq(idcheck_type_of(t->code), t);
+        ck_assert(t->min_len <= t->max_len && t->max_len < IDCHECK_OUT_MAX && t->max_len <= STUDENT_IDNO_MAX);
+        ck_assert(t->zh && *t->zh && t->en && *t->en);
+        /* a number one character longer than the table's longest is refused for its length */
+        char in[IDCHECK_OUT_MAX + 1];
+        memset(in, '1', t->max_len + 1);
+        ck_assert_int_eq(idcheck_by_type(t->code, in, t->max_len + 1, 0, out, sizeof out, NULL), ID_ERR_LENGTH);
+        if (t->min_len > 1)
+            ck_assert_int_eq(idcheck_by_type(t->code, in, t->min_len - 1, 0, out, sizeof out, NULL), ID_ERR_LENGTH);
+    }
+}
+END_TEST
+
 START_TEST(test_R8_codes_and_messages)
 {
     static const char *codes[] = { "ok", "id_empty", "id_length", "id_chars", "id_province",
@@ -560,6 +589,7 @@ static Suite *idcheck_suite(void)
     tcase_add_test(tc, test_R4_by_type_passport);
     tcase_add_test(tc, test_R4_by_type_other_may_be_empty);
     tcase_add_test(tc, test_R4_by_type_unknown_type);
+    tcase_add_test(tc, test_R4_types_table_is_what_by_type_knows);
     tcase_add_test(tc, test_R8_codes_and_messages);
     tcase_add_test(tc, test_R4_R8_shared_vectors);
     tcase_add_test(tc, test_R8_today_follows_tz_setting);

@@ -2,8 +2,10 @@
  * R5 student numbers, names without wildcards), and a cursor's list name bound to the filter set. */
 #include "search.h"
 #include "db_search.h"
+#include "workflow.h"
 
 #include <check.h>
+#include <stdio.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -161,6 +163,55 @@ START_TEST(test_pending_states_one_list)
 }
 END_TEST
 
+/* The states quoted in an SQL list "'a','b'" as a bit set of enum wf_state (a name the workflow does not know fails). */
+static unsigned quoted_states(const char *sql)
+{
+	unsigned set = 0;
+	for (const char *p = strchr(sql, '\''); p; p = strchr(p + 1, '\'')) {
+		const char *e = strchr(p + 1, '\'');
+		ck_assert_ptr_nonnull(e);
+		char name[32];
+		snprintf(name, sizeof name, "%.*s", (int)(e - p - 1), p + 1);
+		int st = wf_state_parse(name);
+		ck_assert_msg(st >= 0, "%s is no member state", name);
+		set |= 1u << st;
+		p = e;
+	}
+	return set;
+}
+
+/* The states in which actor has a step to take: the from states of its rows of workflow.c's table, the re-open of a
+ * done group (R22) aside. */
+static unsigned acting_states(unsigned actor)
+{
+	unsigned set = 0;
+	for (size_t i = 0; i < wf_rules_count; i++)
+		if ((wf_rules[i].actors & actor) && wf_rules[i].action != WA_REOPEN)
+			set |= 1u << wf_rules[i].from;
+	return set;
+}
+
+/* One concept, one place (SPEC s.6): the SQL lists of each party's states (the queues, the reminders, the overdue list's
+ * unit, db_workflow.c) are the states workflow.c's table lets that party act in, and the pending states are theirs. */
+START_TEST(test_party_states_are_the_workflow_table)
+{
+	unsigned clerk = quoted_states(SQL_STATES_CLERK), leader = 1u << wf_state_parse(SQL_STATE_LEADER),
+		 county = 1u << wf_state_parse(SQL_STATE_COUNTY);
+	ck_assert_int_ge(wf_state_parse(SQL_STATE_LEADER), 0);
+	ck_assert_int_ge(wf_state_parse(SQL_STATE_COUNTY), 0);
+	ck_assert_uint_eq(clerk, acting_states(WR_CLERK));
+	ck_assert_uint_eq(leader, acting_states(WR_LEADER));
+	ck_assert_uint_eq(county, acting_states(WR_COUNTY));
+	ck_assert_uint_eq(quoted_states(SQL_STATES_SCHOOL), clerk | leader);
+	unsigned pending = 0;
+	for (int s = 0; s < WS__COUNT; s++)
+		if (wf_state_pending((enum wf_state)s))
+			pending |= 1u << s;
+	ck_assert_uint_eq(quoted_states(SQL_PENDING), pending);
+	ck_assert_uint_eq(pending, clerk | leader | county);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("search");
@@ -173,6 +224,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_filters_choices_and_formats);
 	tcase_add_test(tc, test_R30_cursor_name_bound_to_the_filter_set);
 	tcase_add_test(tc, test_pending_states_one_list);
+	tcase_add_test(tc, test_party_states_are_the_workflow_table);
 	suite_add_tcase(s, tc);
 	return s;
 }

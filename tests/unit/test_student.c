@@ -165,6 +165,19 @@ START_TEST(test_R4_unknown_id_type_names_the_field)
 	ck_assert_str_eq(iss[0].code, "id_type");
 	ck_assert_ptr_nonnull(strstr(iss[0].en, "id_type"));
 	ck_assert_ptr_nonnull(strstr(iss[0].zh, "证件类型"));
+	/* the codes it names are the one table's (idcheck_types) */
+	ck_assert_str_eq(iss[0].en, "id_type: is not an ID type code (1, 6, 7, 8, 9, A or Z).");
+	ck_assert_str_eq(iss[0].zh, "证件类型：不是有效的证件类型代码（1、6、7、8、9、A 或 Z）。");
+	in.v[SF_ID_TYPE] = "";
+	ck_assert_uint_eq(run(&in, &r, iss, &ni), 1);
+	ck_assert_str_eq(iss[0].en, "id_type: is required (1, 6, 7, 8, 9, A or Z).");
+	/* a code in either case or a name of the table */
+	in.v[SF_ID_TYPE] = "z";
+	ck_assert_uint_eq(run(&in, &r, iss, &ni), 0);
+	ck_assert_int_eq(r.id_type, 'Z');
+	in.v[SF_ID_TYPE] = "境外永久居住证";
+	run(&in, &r, iss, &ni);
+	ck_assert_int_eq(r.id_type, '9');
 }
 END_TEST
 

@@ -6,7 +6,7 @@ import { state, flash, errorText, hashParams, textOf } from '../shell.js';
 import { colon, reasonText, whyText, label, fact, day, when, dueCell, confirmDialog, confirmTwice, field, select, itemsOf, focusHeading, onSubmit } from '../ui.js';
 import { evidenceList, evidencePicker } from '../evidence-ui.js';
 import { checkByType, ID_MESSAGES } from '../idcheck.js';
-import { registryDay, lengthAttrs } from '../rules.js';
+import { registryDay, lengthAttrs, idTypeCodes } from '../rules.js';
 import { isMine, atSchool, allowed, compareTable, memberEvidence, factText, idProblem, sideLabel } from '../case.js';
 
 extend(ID_MESSAGES);
@@ -222,7 +222,7 @@ function openEvidenceForm(box, m, group, a, kind, send, cancel) {
     change.name = h('input', { name: 'name', ...lengthAttrs('student_name'), placeholder: cur('name') });
     change.gender = select('gender', [['', '—'], ['M', t('gender.M')], ['F', t('gender.F')]]);
     change.birth_date = h('input', { name: 'birth_date', type: 'date', min: '1900-01-01', max: registryDay() });
-    change.id_type = select('id_type', [['', '—'], ...['1', '6', '7', '8', '9', 'A', 'Z'].map((c) => [c, label('idtype', c)])]);
+    change.id_type = select('id_type', [['', '—'], ...idTypeCodes().map((c) => [c, label('idtype', c)])]);
     change.id_number = h('input', { name: 'id_number', ...lengthAttrs('student_id_number'), autocomplete: 'off', spellcheck: 'false' });
     const idHint = h('p', { class: 'hint', 'aria-live': 'polite', data: { idHint: '' } });
     change.id_number.setAttribute('aria-describedby', idHint.id = nextId('idhint'));

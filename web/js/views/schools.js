@@ -6,9 +6,9 @@ import { api, qs } from '../api.js';
 import { t, extend } from '../i18n.js';
 import { h, replace } from '../dom.js';
 import { state, flash, flashError, errorText, textOf } from '../shell.js';
-import { table, pagedList, cursorLoader, confirmDialog, tf, field, select, onSubmit } from '../ui.js';
+import { label, table, pagedList, cursorLoader, confirmDialog, tf, field, select, onSubmit } from '../ui.js';
 import { upload } from '../upload.js';
-import { lengthAttrs } from '../rules.js';
+import { lengthAttrs, schoolTypeCodes } from '../rules.js';
 
 extend({
   zh: {
@@ -28,8 +28,6 @@ extend({
     'sch.import_commit': '导入 {n} 所学校', 'sch.imported': '已导入 {n} 所学校（{unchanged} 所已存在，未重复导入）。', 'sch.import_fix': '请改正以上问题后重新检查。',
     'sch.move': '调整到其他区县', 'sch.move_q': '将“{name}”（{code}）调整到本省的另一个区县？该校全部学籍、问题学籍及其仲裁单位随之调整。', 'sch.move_county': '新区县代码（6 位）',
     'sch.moved_ok': '已将“{name}”调整到{county}：{records} 条学籍随之调整，{arbiters} 组问题学籍的仲裁单位已重新确定。',
-    'type.211': '小学', 'type.218': '小学教学点', 'type.311': '初级中学', 'type.312': '九年一贯制学校', 'type.319': '职业初中',
-    'type.341': '完全中学', 'type.342': '高级中学', 'type.345': '十二年一贯制学校', 'type.514': '特殊教育学校',
   },
   en: {
     'sch.title': 'Schools', 'sch.new': 'Open a school', 'sch.code': 'School code (10 digits)', 'sch.name': 'Name', 'sch.type': 'Type',
@@ -48,12 +46,8 @@ extend({
     'sch.import_commit': 'Import {n} schools', 'sch.imported': '{n} schools imported ({unchanged} already there, not imported twice).', 'sch.import_fix': 'Correct the problems above and check again.',
     'sch.move': 'Move to another county', 'sch.move_q': 'Move "{name}" ({code}) to another county of the province? Its records, problem records and their arbiters follow.', 'sch.move_county': 'New county code (6 digits)',
     'sch.moved_ok': '"{name}" moved to {county}: {records} records followed, {arbiters} problem groups got a new arbiter.',
-    'type.211': 'Primary school', 'type.218': 'Primary teaching point', 'type.311': 'Junior secondary', 'type.312': 'Nine-year school', 'type.319': 'Vocational junior',
-    'type.341': 'Complete secondary', 'type.342': 'Senior secondary', 'type.345': 'Twelve-year school', 'type.514': 'Special education',
   },
 });
-
-const TYPES = ['211', '218', '311', '312', '319', '341', '342', '345', '514'];
 
 /** Render #/schools. @param {HTMLElement} main */
 export async function render(main) {
@@ -64,7 +58,7 @@ export async function render(main) {
   const province = Number(u?.unit?.level) <= 1 && (u?.role === 'bureau' || u?.role === 'admin');
   const code = h('input', { name: 'code', inputmode: 'numeric', maxlength: 10, required: true, data: { schoolCode: '' } });
   const name = h('input', { name: 'name', ...lengthAttrs('school_name'), required: true, data: { schoolName: '' } });
-  const type = select('type', TYPES.map((c) => [c, t('type.' + c)]), '211');
+  const type = select('type', schoolTypeCodes().map((c) => [c, label('schtype', c)]), schoolTypeCodes()[0]);
   const address = h('input', { name: 'address', ...lengthAttrs('school_address') });
   const county = h('input', { name: 'county_code', inputmode: 'numeric', maxlength: 6, value: ownCounty, readonly: ownCounty ? true : null });
   const err = h('p', { class: 'error', role: 'alert', data: { formError: '' } });
@@ -75,7 +69,7 @@ export async function render(main) {
   const columns = [
     { label: t('sch.code'), cell: (s) => s.code },
     { label: t('sch.name'), cell: (s) => s.name },
-    { label: t('sch.type'), cell: (s) => (s.school_type ? t('type.' + s.school_type) : '') },
+    { label: t('sch.type'), cell: (s) => label('schtype', s.school_type) },
     { label: t('sch.state'), cell: (s) => h('span', { class: 'badge ' + (s.closed ? 'bad' : 'ok'), data: { schoolState: s.closed ? 'closed' : 'open' } }, s.closed ? t('sch.closed') : t('sch.open')) },
     { label: t('f.actions'), cell: (s) => (s.closed ? '' : h('span', {}, manages ? [mergeButton(s), ' ', closeButton(s)] : null,
       province ? [' ', moveButton(s)] : null)) },

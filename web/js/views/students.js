@@ -5,7 +5,7 @@ import { h, replace } from '../dom.js';
 import { state, flash, flashError, errorText, hashParams, textOf } from '../shell.js';
 import { label, fact, day, table, pagedList, cursorLoader, fetchAll, exportButtons, field, select, searchForm, pick } from '../ui.js';
 import { checkByType, ID_MESSAGES } from '../idcheck.js';
-import { registryDay, lengthAttrs } from '../rules.js';
+import { registryDay, lengthAttrs, idTypeCodes, idNumberOptional } from '../rules.js';
 
 extend(ID_MESSAGES);
 extend({
@@ -13,7 +13,7 @@ extend({
     'students.title': '学生名单', 'students.new': '学籍注册', 'students.q': '姓名、证件号或学籍号', 'students.register': '注册学生',
     'students.saved': '已注册：{name}（学籍号 {no}）', 'students.problem': '注意：该学生与已有学籍重复或证件号有误，已生成问题学籍，请在“问题学籍处理”中处理。',
     'students.id_birth': '证件号中的出生日期：{d}', 'students.birth_mismatch': '出生日期与证件号中的出生日期（{d}）不一致。',
-    'students.fix': '请先改正标红的项目。', 'students.z_hint': '证件类型为“其他”时证件号可以不填，学校须留存就读证明。',
+    'students.fix': '请先改正标红的项目。', 'students.z_hint': '证件类型为“{type}”时证件号可以不填，学校须留存就读证明。',
     'students.future': '出生日期不能晚于今天。', 'students.before_1900': '出生日期不能早于1900年1月1日。', 'students.add_another': '继续注册下一名', 'students.unchanged': '本校已有该学生的学籍，未重复注册。',
     'students.unchanged_named': '本校已有该学生的学籍，未重复注册：{name}（学籍号 {no}）',
     'students.already_saved': '上一次提交已经保存，未重复注册；请在学生名单中查看。如要注册另一名学生，请核对表单后再提交。',
@@ -23,7 +23,7 @@ extend({
     'students.title': 'Students', 'students.new': 'Register a student', 'students.q': 'Name, ID or student number', 'students.register': 'Register',
     'students.saved': 'Registered: {name} (student number {no})', 'students.problem': 'Note: this student clashes with an existing record or has a wrong ID number; a problem record was opened — handle it under "Problem records".',
     'students.id_birth': 'Date of birth in the ID number: {d}', 'students.birth_mismatch': 'The date of birth differs from the one in the ID number ({d}).',
-    'students.fix': 'Please correct the fields marked in red first.', 'students.z_hint': 'With ID type "Other" the number may be empty; the school keeps proof of attendance.',
+    'students.fix': 'Please correct the fields marked in red first.', 'students.z_hint': 'With ID type "{type}" the number may be empty; the school keeps proof of attendance.',
     'students.future': 'The date of birth cannot be in the future.', 'students.before_1900': 'The date of birth cannot be before 1 January 1900.', 'students.add_another': 'Register another', 'students.unchanged': 'Your school already holds this student; nothing was registered twice.',
     'students.unchanged_named': 'Your school already holds this student; nothing was registered twice: {name} (student number {no})',
     'students.already_saved': 'The previous submission was saved; nothing was registered twice. See the student list. To register another student, check the form and submit again.',
@@ -32,7 +32,6 @@ extend({
 });
 
 const tf = (k, v) => t(k).replace(/\{(\w+)\}/g, (_, x) => String(v?.[x] ?? ''));
-const ID_TYPES = ['1', '6', '7', '8', '9', 'A', 'Z'];
 
 /** Registration forms made on this page so far (each its own Idempotency-Key). */
 let forms = 0;
@@ -68,7 +67,7 @@ function renderForm(main) {
     name: h('input', { name: 'name', required: true, 'aria-required': 'true', ...lengthAttrs('student_name'), autocomplete: 'off' }),
     gender: select('gender', [['', '—'], ['M', t('gender.M')], ['F', t('gender.F')]]),
     birth_date: h('input', { name: 'birth_date', type: 'date', required: true, 'aria-required': 'true', min: '1900-01-01', max: registryDay() }),
-    id_type: select('id_type', ID_TYPES.map((c) => [c, label('idtype', c)]), '1'),
+    id_type: select('id_type', idTypeCodes().map((c) => [c, label('idtype', c)]), '1'),
     id_number: h('input', { name: 'id_number', ...lengthAttrs('student_id_number'), autocomplete: 'off', spellcheck: 'false', inputmode: 'text' }),
     grade: h('input', { name: 'grade', ...lengthAttrs('student_grade') }),
     class_name: h('input', { name: 'class_name', ...lengthAttrs('student_class_name') }),
@@ -91,8 +90,10 @@ function renderForm(main) {
     const type = f.id_type.value;
     const r = checkByType(type, v, /** @type {any} */ (f.gender.value), registryDay());
     let ok = r.code === 'ok';
-    if (!v && type !== 'Z') { idHint.textContent = type === '1' ? t('id.id_empty') : ''; idHint.className = 'hint'; f.id_number.removeAttribute('aria-invalid'); return type === 'Z' ? r : { ...r, code: 'id_empty' }; }
-    idHint.textContent = type === 'Z' && !v ? t('students.z_hint') : t('id.' + r.code);
+    // a type whose number may be empty (the rules' id_types: "other") says what the school keeps instead
+    const optional = idNumberOptional(type);
+    if (!v && !optional) { idHint.textContent = type === '1' ? t('id.id_empty') : ''; idHint.className = 'hint'; f.id_number.removeAttribute('aria-invalid'); return { ...r, code: 'id_empty' }; }
+    idHint.textContent = optional && !v ? tf('students.z_hint', { type: label('idtype', type) }) : t('id.' + r.code);
     idHint.className = 'hint ' + (ok ? 'ok' : 'bad');
     if (ok) f.id_number.removeAttribute('aria-invalid'); else f.id_number.setAttribute('aria-invalid', 'true');
     // birth date: fill it from the ID when empty, warn when it differs (R8: an impossible or clashing date is an error)
@@ -152,7 +153,7 @@ function renderForm(main) {
     }
     const r = checkId();
     const bad = form.querySelector('[aria-invalid="true"]');
-    if (bad || (r.code !== 'ok' && !(f.id_type.value === 'Z' && !f.id_number.value))) {
+    if (bad || (r.code !== 'ok' && !(idNumberOptional(f.id_type.value) && !f.id_number.value))) {
       err.textContent = t('students.fix');
       (bad || f.id_number).focus();
       return;

@@ -4,7 +4,7 @@ import { t, extend } from '../i18n.js';
 import { h, replace } from '../dom.js';
 import { state, flash, flashError, errorText, hashParams } from '../shell.js';
 import { label, table, pagedList, cursorLoader, field, select, confirmDialog, tf, itemsOf, when, colon, onSubmit } from '../ui.js';
-import { lengthAttrs } from '../rules.js';
+import { lengthAttrs, userRoles } from '../rules.js';
 
 extend({
   zh: {
@@ -35,8 +35,6 @@ extend({
   },
 });
 
-const ROLES = ['school_clerk', 'school_leader', 'county', 'bureau', 'admin'];
-
 /** Render #/users. @param {HTMLElement} main */
 export async function render(main) {
   const p = hashParams();
@@ -46,7 +44,7 @@ export async function render(main) {
     { label: t('users.display'), cell: (u) => u.display_name || '' },
     { label: t('users.unit'), cell: (u) => [u.unit?.name || u.unit_name, u.unit?.code || u.unit_code].filter(Boolean).join(' · ') },
     { label: t('users.role'), cell: (u) => {
-      const s = select('role', ROLES.map((r) => [r, label('role', r)]), u.role);
+      const s = select('role', userRoles().map((r) => [r, label('role', r)]), u.role);
       s.setAttribute('aria-label', tf('users.role_of', { name: u.username }));
       s.dataset.roleOf = u.username;
       // issue 11 item 12: a role change is confirmed, naming the user and both roles; cancelling puts the old role back
@@ -102,7 +100,7 @@ function showOnce(box, text, secret) {
 async function createForm(onCreated, shown) {
   const username = h('input', { name: 'username', required: true, 'aria-required': 'true', ...lengthAttrs('username'), autocomplete: 'off', pattern: '[A-Za-z0-9._\\-]+' });
   const display = h('input', { name: 'display_name', ...lengthAttrs('display_name') });
-  const role = select('role', ROLES.map((r) => [r, label('role', r)]), 'school_clerk');
+  const role = select('role', userRoles().map((r) => [r, label('role', r)]), 'school_clerk');
   const unitQ = h('input', { type: 'search', name: 'unit_q', maxlength: 50, data: { unitSearch: '' } });
   const unit = select('unit_id', [['', t('users.pick_unit')]]);
   unit.required = true;
