@@ -347,7 +347,10 @@ test('names: a file row with a name of the maximum length and one over it', asyn
   assert.equal(r.body.issues[0].code, 'too_long');
 });
 
-test('R7 R8 R9 imported rows clash with existing records, with each other across chunks, and only as R7 says', async () => {
+// at once (its look-ups in the transaction), and as a background job: each chunk's identity and name+gender+birth
+// look-ups read on the job's second connection while the chunk before is stored (issue 14)
+for (const mode of ['at once', 'as a background job']) test(`R7 R8 R9 imported rows clash with existing records, with each other across chunks, and only as R7 says (${mode}); the same rows again are unchanged (R29)`, async () => {
+  const bg = mode === 'at once' ? '' : '&test_background=1';
   const c = await as('clerk_a');
   const e1 = await (await as('clerk_b')).post('/api/v1/students', record(SCHOOLS.b)); // same school + number would be 'unchanged'
   const e2 = await (await as('clerk_b')).post('/api/v1/students', record(SCHOOLS.b));
@@ -368,8 +371,9 @@ test('R7 R8 R9 imported rows clash with existing records, with each other across
     record(SCHOOLS.a, { ...n7, id_type: 'Z', id_number: '' }),                           // row 10: type Z: nbg with 8 and 9
     bad,                                                                                 // row 11: malformed number
   ];
-  const r = await upload(c, csv(rows), { dryRun: false, query: '&test_chunk=2' });
-  assert.equal(r.status, 201, r.text);
+  const up = await upload(c, csv(rows), { dryRun: false, query: '&test_chunk=2' + bg });
+  assert.equal(up.status, bg ? 202 : 201, up.text);
+  const r = { body: bg ? await waitJob(c, up.body.id) : up.body };
   assert.equal(r.body.state, 'done', JSON.stringify(r.body.error));
   assert.equal(r.body.rows_created, 10);
   const id = (row) => Number(sql(`SELECT id FROM student WHERE import_job_id=${r.body.id} AND import_row=${row}`)[0][0]);
@@ -384,6 +388,11 @@ test('R7 R8 R9 imported rows clash with existing records, with each other across
   assert.deepEqual(groupsOf(id(8)), [['nbg_dup', [id(8), id(9), id(10)]]]);
   assert.deepEqual(groupsOf(id(11)), [['id_error', [id(11)]]]);
   assert.equal(sql(`SELECT status FROM student WHERE id=${E1.id}`)[0][0], 'problem');
+  // the same rows once more, with one new: each found by its identity (looked up in the chunk it is first seen in)
+  const again = await upload(c, csv([...rows, record(SCHOOLS.a)]), { dryRun: false, query: '&test_chunk=2' + bg });
+  const j2 = bg ? await waitJob(c, again.body.id) : again.body;
+  assert.equal(j2.state, 'done', JSON.stringify(j2.error));
+  assert.deepEqual([j2.rows_created, j2.rows_unchanged], [1, 10], JSON.stringify(j2));
 });
 
 test('issue 14 item 1 (R30, sql/408): an import counts the members its detection adds set-based: groups opened in the file, members joining groups of earlier records at units those hold and at new ones, across chunks and provinces; every counter equals its COUNT(*)', async () => {
