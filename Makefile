@@ -150,11 +150,18 @@ backup:
 	@DATA_DIR=$(USE_DATA_DIR) sql/db.sh backup
 
 # put a backup back: make restore BACKUP=var/<instance>/backup/<time> (the service is stopped meanwhile; the backup's
-# secrets.env and this build's migrations are applied before it starts)
+# secrets.env and this build's migrations are applied before it starts). A restore that failed has put the instance
+# back (sql/db.sh exit 1; 2: no backup, nothing touched): the service starts again only if it ran before; never on a
+# half-restored instance (exit 3)
 restore:
-	@$(MAKE) --no-print-directory service-stop
-	@rc=0; DATA_DIR=$(USE_DATA_DIR) sql/db.sh restore "$(BACKUP)" || rc=$$?; \
-	  $(MAKE) --no-print-directory service-start; exit $$rc
+	@$(ALIVE) was=0; if [ -f $(VARDIR)/run/service.pid ] && alive $$(cat $(VARDIR)/run/service.pid); then was=1; fi; \
+	$(MAKE) --no-print-directory service-stop; \
+	rc=0; DATA_DIR=$(USE_DATA_DIR) sql/db.sh restore "$(BACKUP)" || rc=$$?; \
+	if [ $$rc = 0 ]; then $(MAKE) --no-print-directory service-start; exit; fi; \
+	if [ $$rc = 3 ]; then echo "service: not started (the instance is not as it was: see above)" >&2; \
+	elif [ $$was = 1 ]; then $(MAKE) --no-print-directory service-start && \
+	  echo "service: started again, on the instance of before the restore" >&2; \
+	else echo "service: not started (it was not running before the restore)" >&2; fi; exit $$rc
 
 service-start:
 	@mkdir -p $(VARDIR)/log $(VARDIR)/run $(USE_DATA_DIR)
