@@ -52,7 +52,7 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS = $(patsubst tests/unit/%.c,$(BUILD)/%,$(UNIT_SRCS))
 
 .PHONY: all deps build unit test test-some test-files test-api test-browser test-resilience run start stop status restart backup restore housekeep \
-	valgrind bench bench-data bench-national fuzz clean node-deps seed-data cluster cluster-stop cluster-status test-cluster
+	valgrind bench bench-data bench-national fuzz clean node-deps seed-data seed-db cluster cluster-stop cluster-status test-cluster
 
 all: build
 
@@ -126,35 +126,49 @@ web/vendor/favicon.ico: web/favicon.mjs
 	mkdir -p web/vendor && node web/favicon.mjs $@
 
 # DEMO=0: no demo accounts, public tokens or students, only the divisions (a real instance); the instance keeps the
-# last value given (var/<instance>/demo), so a later make start without DEMO seeds no demo into it
+# last value given (var/<instance>/demo; a cluster's: var/cluster/demo), so a later make start (make cluster) without
+# DEMO seeds no demo into it
 DEMO ?= $(or $(shell cat $(VARDIR)/demo 2>/dev/null),1)
 $(if $(filter 0 1,$(DEMO)),,$(error DEMO=$(DEMO): say DEMO=1 (demo data) or DEMO=0 (none)))
 start: build seed-data web/vendor/echarts.min.js $(FONTS) web/vendor/favicon.ico
 	@$(NOT_RUNNING)
 	@sql/db.sh start
 	@sql/db.sh migrate
-	@echo $(DEMO) >$(VARDIR)/demo
-ifeq ($(DEMO),1)
-	@sql/db.sh seed $(VARDIR)/seed/divisions.sql $(sort $(wildcard sql/demo/*.sql))
-	@set -a; . $(VARDIR)/secrets.env; set +a; XJ_DB_SOCKET=$(VARDIR)/run/db.sock \
-	  $(BUILD)/xueji --seed-demo sql/demo/20-students.csv sql/demo/21-register-results.json
-else
-	@sql/db.sh seed $(VARDIR)/seed/divisions.sql
-endif
+	@$(MAKE) --no-print-directory seed-db
 	@$(MAKE) --no-print-directory service-start nginx-start
 	@for i in $$(seq 1 100); do curl -fsS -o /dev/null http://127.0.0.1:$(PORT)/api/v1/health && break; sleep 0.1; done; \
 	curl -fsS http://127.0.0.1:$(PORT)/api/v1/health && echo
+
+# the divisions, and the demo unless DEMO=0 (kept in $(VARDIR)/demo), into the migrated database whose folder is
+# SEED_DB_VARDIR: the instance's own (make start); a cluster's node 1 (sql/cluster.sh, VARDIR its folder)
+SEED_DB_VARDIR ?= $(VARDIR)
+seed-db:
+	@echo $(DEMO) >$(VARDIR)/demo
+ifeq ($(DEMO),1)
+	@VARDIR=$(SEED_DB_VARDIR) sql/db.sh seed $(VARDIR)/seed/divisions.sql $(sort $(wildcard sql/demo/*.sql))
+	@set -a; . $(VARDIR)/secrets.env; set +a; XJ_DB_SOCKET=$(SEED_DB_VARDIR)/run/db.sock \
+	  $(BUILD)/xueji --seed-demo sql/demo/20-students.csv sql/demo/21-register-results.json
+else
+	@VARDIR=$(SEED_DB_VARDIR) sql/db.sh seed $(VARDIR)/seed/divisions.sql
+endif
 
 # an operator's hot backup of the instance, database and evidence (sql/db.sh backup); prints the backup's folder
 backup:
 	@DATA_DIR=$(USE_DATA_DIR) sql/db.sh backup
 
 # put a backup back: make restore BACKUP=var/<instance>/backup/<time> (the service is stopped meanwhile; the backup's
-# secrets.env and this build's migrations are applied before it starts)
+# secrets.env and this build's migrations are applied before it starts). A restore that failed has put the instance
+# back (sql/db.sh exit 1; 2: no backup, nothing touched): the service starts again only if it ran before; never on a
+# half-restored instance (exit 3)
 restore:
-	@$(MAKE) --no-print-directory service-stop
-	@rc=0; DATA_DIR=$(USE_DATA_DIR) sql/db.sh restore "$(BACKUP)" || rc=$$?; \
-	  $(MAKE) --no-print-directory service-start; exit $$rc
+	@$(ALIVE) was=0; if [ -f $(VARDIR)/run/service.pid ] && alive $$(cat $(VARDIR)/run/service.pid); then was=1; fi; \
+	$(MAKE) --no-print-directory service-stop; \
+	rc=0; DATA_DIR=$(USE_DATA_DIR) sql/db.sh restore "$(BACKUP)" || rc=$$?; \
+	if [ $$rc = 0 ]; then $(MAKE) --no-print-directory service-start; exit; fi; \
+	if [ $$rc = 3 ]; then echo "service: not started (the instance is not as it was: see above)" >&2; \
+	elif [ $$was = 1 ]; then $(MAKE) --no-print-directory service-start && \
+	  echo "service: started again, on the instance of before the restore" >&2; \
+	else echo "service: not started (it was not running before the restore)" >&2; fi; exit $$rc
 
 service-start:
 	@mkdir -p $(VARDIR)/log $(VARDIR)/run $(USE_DATA_DIR)
@@ -269,6 +283,7 @@ test-resilience: node-deps
 	@set -o pipefail; ( $(call RUN_SERIAL,tests/resilience/*.test.mjs) ) 2>&1 | tee $(VARDIR)/resilience.tap
 
 ## --- issue 15: a MariaDB Galera cluster on one host (sql/cluster.sh): 3 nodes, 2 service processes, 1 nginx ---
+# make cluster DEMO=0: no demo (seed-db, on the cluster's folder: a DEMO given here reaches it in the environment)
 CLUSTER_PORT ?= 30530
 cluster: build seed-data web/vendor/echarts.min.js
 	@CLUSTER_PORT=$(CLUSTER_PORT) BUILD=$(BUILD) sql/cluster.sh start
@@ -278,7 +293,7 @@ cluster-status:
 	@CLUSTER_PORT=$(CLUSTER_PORT) BUILD=$(BUILD) sql/cluster.sh status
 # a fresh test cluster (var/cluster-test): the API suite, then the cluster fault test (tests/cluster); not in `make test`
 CLUSTER_TEST_VARDIR ?= $(CURDIR)/var/cluster-test
-CLUSTER_TEST_ENV = CLUSTER_VARDIR=$(CLUSTER_TEST_VARDIR) CLUSTER_PORT=$(CLUSTER_PORT) BUILD=$(BUILD) XJ_TEST_HOOKS=1 \
+CLUSTER_TEST_ENV = DEMO=1 CLUSTER_VARDIR=$(CLUSTER_TEST_VARDIR) CLUSTER_PORT=$(CLUSTER_PORT) BUILD=$(BUILD) XJ_TEST_HOOKS=1 \
 	LOGIN_RATE=$(TEST_LOGIN_RATE) LOGIN_BURST=$(TEST_LOGIN_BURST) BASE_URL=http://127.0.0.1:$(CLUSTER_PORT) \
 	XJ_VARDIR=$(CLUSTER_TEST_VARDIR)/node1 XJ_ROOT=$(CURDIR) XJ_BUILD=$(CURDIR)/$(BUILD)
 CLUSTER_T ?= tests/api/*.test.mjs

@@ -246,19 +246,19 @@ pin_make() {
 cmd_start() {
   local i
   start_nodes
-  # migrations and demo data once, on node 1 (DDL replicates in total order); the service user also over TCP
+  # migrations and seed data once, on node 1 (DDL replicates in total order); the service user also over TCP; the
+  # divisions, and the demo unless DEMO=0 (the Makefile's seed-db, the choice kept in $CV/demo as an instance's)
   DB_USER_HOSTS="localhost 127.0.0.1" db 1 migrate
   make -C "$root" --no-print-directory seed-data VARDIR="$CV" >/dev/null
-  db 1 seed "$CV/seed/divisions.sql" $(ls "$root"/sql/demo/*.sql | sort)
-  (set -a; . "$CV/secrets.env"; set +a; XJ_DB_SOCKET=$CV/node1/run/db.sock \
-    "$root/$BUILD/xueji" --seed-demo "$root/sql/demo/20-students.csv" "$root/sql/demo/21-register-results.json")
+  make -C "$root" --no-print-directory seed-db VARDIR="$CV" SEED_DB_VARDIR="$CV/node1" BUILD="$BUILD"
   export XJ_DB_NODES=${XJ_DB_NODES:-$(nodes_list)}
   for i in $(seq 1 "$SVCS"); do svc "$i" service-start; done
   nginx_make nginx-start
   for _ in $(seq 1 100); do curl -fsS -o /dev/null "http://127.0.0.1:$CP/api/v1/health" && break; sleep 0.1; done
   curl -fsS "http://127.0.0.1:$CP/api/v1/health" && echo
   echo "xueji cluster: http://127.0.0.1:$CP/ ($NODES Galera nodes: $(nodes_list); services on ports$(fcgi_ports);" \
-    "evidence in $CV/data; stop with: make cluster-stop)"
+    "evidence in $CV/data; demo data: $([ "$(cat "$CV/demo")" = 1 ] && echo "yes" || echo "none (DEMO=0)");" \
+    "stop with: make cluster-stop)"
 }
 
 cmd_stop() {

@@ -63,8 +63,11 @@ cmd_start() {
     --innodb-log-file-size="${DB_LOG_SIZE:-$(log_size "${DB_BUFFER_POOL:-256M}")}" \
     --innodb-io-capacity="${DB_IO_CAPACITY:-4000}" --innodb-io-capacity-max="$((2 * ${DB_IO_CAPACITY:-4000}))" \
     --innodb-print-all-deadlocks=ON --max-connections=600 --max-allowed-packet=64M --thread-handling="${DB_THREAD_HANDLING:-one-thread-per-connection}" ${DB_EXTRA_ARGS:-} >/dev/null 2>&1 &
+  started=$!
   for _ in $(seq 1 "${DB_START_WAIT:-300}"); do
     if [ -S "$sock" ] && root_sql -e 'SELECT 1' >/dev/null 2>&1; then return 0; fi
+    # it exited (damaged files, a port in use): no use waiting out DB_START_WAIT
+    alive "$started" || break
     sleep 0.1
   done
   echo "MariaDB did not start; see $VARDIR/log/mariadb.log" >&2
@@ -159,9 +162,7 @@ cmd_backup() {
 move_aside() {
   local f
   while IFS= read -r f; do
-    mkdir -p "$2/${f%/*}" && mv "$1/$f" "$2/$f" || {
-      echo "restore: stopped half-way, cannot move $1/$f to $2 (see above); fix that and restore again" \
-        "(the database files of before it stay in $aside)" >&2; exit 1; }
+    mkdir -p "$2/${f%/*}" && mv "$1/$f" "$2/$f" || { echo "restore: cannot move $1/$f to $2 (see above)" >&2; return 1; }
     moved=$((moved + 1))
   done
 }
@@ -172,7 +173,8 @@ move_aside() {
 # differs is kept as secrets.env.before-restore-TIME), the files of DATA_DIR the backup has not moved to
 # $VARDIR/data.before-restore-TIME and the backup's copied in, the database started, the evidence no row of it names
 # moved aside too, its schema version checked against the manifest, and the migrations of this build applied (a backup
-# of before an upgrade).
+# of before an upgrade). A step that fails puts the instance back as it was (undo_restore): exit 1; 3 if that failed
+# too; 2 for a folder that is no backup (nothing touched).
 cmd_restore() {
   local dir=${1:-}
   if [ -z "$dir" ] || [ ! -f "$dir/manifest" ] || [ ! -d "$dir/db" ]; then
@@ -181,37 +183,98 @@ cmd_restore() {
     exit 2
   fi
   local want; want=$(sed -n 's/^schema_version=//p' "$dir/manifest")
-  local stamp; stamp=before-restore-$(date -u +%Y%m%dT%H%M%SZ)
-  local aside=$datadir.$stamp
+  stamp=before-restore-$(date -u +%Y%m%dT%H%M%SZ)
+  # what undo_restore puts back: r_db (aside: the database moved to $aside; none: there was none), r_secrets (kept:
+  # moved to secrets.env.$stamp; new: there was none), the evidence moved to $daside and the files in $r_added
+  aside=$datadir.$stamp data=${DATA_DIR:-$VARDIR/data} daside=$VARDIR/data.$stamp
+  r_was=0 r_db="" r_secrets="" r_added=$VARDIR/run/restore-added.$stamp moved=0
+  if [ -e "$aside" ] || [ -e "$daside" ]; then echo "restore: $aside or $daside exists already: run it again" >&2; exit 2; fi
+  running && r_was=1
   cmd_stop
-  [ -d "$datadir" ] && mv "$datadir" "$aside"
+  trap 'undo_restore $?' EXIT
+  trap 'exit 130' INT TERM HUP
+  r_step="moving the database files aside"
+  if [ -d "$datadir" ]; then mv "$datadir" "$aside"; r_db=aside; else r_db=none; fi
+  r_step="copying the backup's database back (mariadb-backup --copy-back)"
   if ! mariadb-backup --no-defaults --copy-back --target-dir="$dir/db" --datadir="$datadir" >"$VARDIR/log/restore.log" 2>&1; then
-    echo "restore failed; the database files are put back as they were. Its log:" >&2; tail -n 15 "$VARDIR/log/restore.log" >&2
-    rm -rf "$datadir"; [ -d "$aside" ] && mv "$aside" "$datadir"; cmd_start; exit 1
+    echo "restore: mariadb-backup --copy-back failed; the last lines of its log ($VARDIR/log/restore.log):" >&2
+    tail -n 15 "$VARDIR/log/restore.log" >&2; exit 1
   fi
+  r_step="installing the backup's secrets.env"
   if [ -f "$dir/secrets.env" ] && ! cmp -s "$dir/secrets.env" "$secrets"; then
-    [ -f "$secrets" ] && mv "$secrets" "$secrets.$stamp"
+    if [ -f "$secrets" ]; then mv "$secrets" "$secrets.$stamp"; r_secrets=kept; else r_secrets=new; fi
     install -m 600 "$dir/secrets.env" "$secrets"
   fi
   # the files the backup has not (evidence stored after it) are moved aside, not left to the restored database's
   # evidence sweep, which would delete those no row of it names: undoing the restore needs them
-  local data=${DATA_DIR:-$VARDIR/data} daside=$VARDIR/data.$stamp
-  moved=0
+  r_step="moving aside the evidence the backup has not"
   mkdir -p "$data"
   move_aside "$data" "$daside" < <(comm -23 <(cd "$data" && find . -type f | LC_ALL=C sort) \
     <(cd "$dir/data" && find . -type f | LC_ALL=C sort))
+  r_step="copying the backup's evidence in"
+  comm -13 <(cd "$data" && find . -type f | LC_ALL=C sort) <(cd "$dir/data" && find . -type f | LC_ALL=C sort) >"$r_added"
   rsync -a "$dir/data/" "$data/"
+  r_step="starting the restored database"
   cmd_start
   # so is the evidence content no row of it names (stored while the backup ran, after its database copy)
+  r_step="moving aside the evidence no row of the restored database names"
   move_aside "$data" "$daside" < <(comm -23 <(cd "$data" && find . -mindepth 3 -maxdepth 3 -type f -regextype \
     posix-extended -regex '\./[0-9a-f]{2}/[0-9a-f]{2}/[0-9a-f]{64}' | LC_ALL=C sort) \
     <(root_sql -N "$DB_NAME" -e 'SELECT LOWER(HEX(sha256)) FROM evidence' | sed -E 's|^(..)(..)|./\1/\2/\1\2|' | LC_ALL=C sort))
+  r_step="checking the restored database's schema version against the backup's manifest"
   local got; got=$(root_sql -N "$DB_NAME" -e 'SELECT MAX(version) FROM schema_version')
   if [ "$got" != "$want" ]; then echo "restore: schema version $got, the backup's manifest says $want" >&2; exit 1; fi
+  r_step="applying this build's migrations"
   cmd_migrate
   got=$(root_sql -N "$DB_NAME" -e 'SELECT MAX(version) FROM schema_version')
+  trap - EXIT INT TERM HUP
+  rm -f "$r_added"
   echo "restored $dir (schema version $got); the database files before it are in $aside$([ "$moved" = 0 ] ||
     echo "; the files of $data it does not name ($moved) are in $daside")"
+}
+
+# undo_restore STATUS (cmd_restore's EXIT trap): puts back the database files, secrets.env and evidence of before the
+# restore, starts the database if it ran before; exits 1, or 3 saying what is where if a step of this fails too
+undo_restore() {
+  trap - EXIT INT TERM HUP
+  set +e
+  local ok=1 f
+  echo "restore: failed while $r_step (exit status $1); putting the instance back as it was before the restore" >&2
+  # no mariadbd may run on the restored files: the one started (pid file), or one that is still starting
+  (cmd_stop) || ok=0
+  if [ -n "${started:-}" ] && alive "$started"; then
+    kill "$started"; for _ in $(seq 1 300); do alive "$started" || break; sleep 0.1; done
+    alive "$started" && { echo "restore: MariaDB (pid $started) on the restored files does not stop" >&2; ok=0; }
+  fi
+  if [ "$ok" = 1 ] && [ -n "$r_db" ]; then
+    rm -rf "$datadir" || ok=0
+    if [ "$r_db" = aside ] && [ "$ok" = 1 ]; then mv "$aside" "$datadir" || ok=0; fi
+  fi
+  case $r_secrets in
+    kept) mv "$secrets.$stamp" "$secrets" || ok=0 ;;
+    new) rm -f "$secrets" || ok=0 ;;
+  esac
+  # the evidence moved aside goes back; the files the backup added go (same-named ones are the same content: files
+  # are named by their hash, or written once)
+  if [ -d "$daside" ]; then
+    move_aside "$daside" "$data" < <(cd "$daside" && find . -type f) || ok=0
+    find "$daside" -depth -type d -empty -delete
+    [ -d "$daside" ] && { echo "restore: files remain in $daside" >&2; ok=0; }
+  fi
+  if [ -f "$r_added" ]; then
+    while IFS= read -r f; do rm -f "$data/$f" || ok=0; done <"$r_added"
+    rm -f "$r_added"
+  fi
+  if [ "$ok" = 1 ] && [ "$r_was" = 1 ]; then (cmd_start) || ok=0; fi
+  if [ "$ok" = 1 ]; then
+    echo "restore: the instance is as it was before the restore (database files, secrets.env, evidence);" \
+      "its database $([ "$r_was" = 1 ] && echo "started again" || echo "left stopped, as it was")" >&2
+    exit 1
+  fi
+  echo "restore: putting the instance back failed too (see above); the database files of before the restore are in" \
+    "$([ "$r_db" = aside ] && [ -d "$aside" ] && echo "$aside" || echo "$datadir"), a replaced secrets.env in" \
+    "$secrets.$stamp, evidence in $daside: put them back by hand (README, \"Backup and restore\")" >&2
+  exit 3
 }
 
 case "${1:-}" in

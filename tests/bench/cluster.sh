@@ -13,7 +13,7 @@ cd "$root"
 export PAIRS=${PAIRS:-10000} DURATION=${DURATION:-10}
 CP=${BENCH_CLUSTER_PORT:-30530}
 CV=$root/var/cluster-bench
-cluster() { CLUSTER_VARDIR=$CV CLUSTER_PORT=$CP BUILD=${BUILD:-build} "$root/sql/cluster.sh" "$@"; }
+cluster() { DEMO=1 CLUSTER_VARDIR=$CV CLUSTER_PORT=$CP BUILD=${BUILD:-build} "$root/sql/cluster.sh" "$@"; }
 
 # decisions/s at c=16 and c=64 (workflow.sh's RESULT lines), then the problem list: "rate p99_ms" per line
 decisions() { # port vardir

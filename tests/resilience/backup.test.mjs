@@ -1,8 +1,9 @@
 // backup.test.mjs: an operator's backup and restore (make backup, make restore; sql/db.sh): a hot backup taken while
 // the service runs is put back whole (records, sessions, evidence, secrets.env), what came after it is gone (evidence
 // no row of it names set aside), a backup of before an upgrade comes back migrated, a folder that is no backup is
-// refused without touching the instance; XJ_DATA_DIR given to make is the evidence folder of the service, backup and
-// housekeep; a migration that fails part-way stops, saying what to do.
+// refused without touching the instance, a restore that fails part-way puts the instance back; XJ_DATA_DIR given to
+// make is the evidence folder of the service, backup and housekeep; a migration that fails part-way stops, saying what
+// to do.
 // Stops the database and the service, so it runs with the resilience suites, alone.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -78,6 +79,70 @@ test('operator: make backup while the service runs, then make restore onto anoth
   assert.ok(bad.stderr.includes(dir), `lists the backups of the instance: ${bad.stderr}`);
   await until(async () => (await http('GET', '/api/v1/health')).status === 200, 10000, 100);
   assert.equal(students(after.id_number), 1);
+});
+
+/** The instance's set-aside folders and files of restores (db/data/secrets.env.before-restore-*, run/restore-added.*). */
+const setAside = () => [...readdirSync(VARDIR).filter((f) => f.includes('.before-restore-')),
+  ...readdirSync(`${VARDIR}/run`).filter((f) => f.startsWith('restore-added.'))].sort();
+
+test('operator: a restore that fails part-way exits non-zero naming the step and puts the instance back: its records, evidence and secrets.env, the service started again only if it ran', async () => {
+  const c = await as('clerk_a');
+  const secrets = readFileSync(`${VARDIR}/secrets.env`, 'utf8');
+  const kept = setAside();
+  const b = make('backup');
+  assert.equal(b.status, 0, b.stderr);
+  const dir = b.stdout.trim().split('\n').pop();
+  try {
+    // what came after the backup, which a restore would set aside: a record and an evidence file
+    const after = record(SCHOOLS.a);
+    assert.equal((await c.post('/api/v1/students', after)).status, 201);
+    const jpg = uniqueJpeg(), hex = sha256(jpg);
+    assert.equal((await upload(c, [{ filename: 'after-backup.jpg', data: jpg }])).status, 201);
+    // the backup's own content and secrets.env, which the restore copies in before it fails
+    const late = uniqueJpeg(), lateHex = sha256(late), lateRel = `${lateHex.slice(0, 2)}/${lateHex.slice(2, 4)}/${lateHex}`;
+    mkdirSync(`${dir}/data/${lateRel.slice(0, 5)}`, { recursive: true });
+    writeFileSync(`${dir}/data/${lateRel}`, late);
+    writeFileSync(`${dir}/secrets.env`, 'XJ_DB_PASSWORD=not-the-instances-password\n', { mode: 0o600 });
+    const asBefore = async (service) => {
+      assert.deepEqual(setAside(), kept, 'nothing left set aside');
+      assert.equal(readFileSync(`${VARDIR}/secrets.env`, 'utf8'), secrets, 'the instance\'s secrets.env is back');
+      assert.equal(students(after.id_number), 1, 'the record of after the backup is there');
+      assert.deepEqual(readFileSync(contentPath(hex)), jpg, 'the evidence of after the backup is back in the live store');
+      assert.ok(!existsSync(contentPath(lateHex)), 'the backup\'s content it copied in is gone');
+      assert.equal(sqlCount('SELECT MAX(version) FROM schema_version'), latest);
+      if (service) assert.equal((await c.get('/api/v1/session')).status, 200, 'served again: the session of before signs in');
+    };
+
+    // fails after the restored database started and the evidence was moved: its schema version is not the manifest's
+    const manifest = readFileSync(`${dir}/manifest`, 'utf8');
+    writeFileSync(`${dir}/manifest`, manifest.replace(/^schema_version=.*$/m, 'schema_version=1'));
+    let r = make('restore', `BACKUP=${dir}`);
+    assert.notEqual(r.status, 0, r.stderr + r.stdout);
+    assert.match(r.stderr, /restore: schema version \d+, the backup's manifest says 1\n/);
+    assert.match(r.stderr, /restore: failed while checking the restored database's schema version against the backup's manifest/);
+    assert.match(r.stderr, /the instance is as it was before the restore .* its database started again\n/);
+    assert.match(r.stderr, /service: started again, on the instance of before the restore\n/);
+    assert.doesNotMatch(r.stdout, /^restored /m);
+    await until(async () => (await http('GET', '/api/v1/health')).status === 200, 10000, 100);
+    await asBefore(true);
+
+    // fails at the start of the restored database (its files damaged), the service stopped before: it stays stopped
+    writeFileSync(`${dir}/manifest`, manifest);
+    writeFileSync(`${dir}/db/ibdata1`, Buffer.alloc(1 << 20, 0x5a));
+    assert.equal(make('service-stop').status, 0);
+    r = make('restore', `BACKUP=${dir}`);
+    assert.notEqual(r.status, 0, r.stderr + r.stdout);
+    assert.match(r.stderr, /MariaDB did not start/);
+    assert.match(r.stderr, /restore: failed while starting the restored database/);
+    assert.match(r.stderr, /its database started again\nservice: not started \(it was not running before the restore\)\n/);
+    assert.notEqual((await http('GET', '/api/v1/health')).status, 200, 'the service is not running');
+    await asBefore(false);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    // the instance serving again for the next tests; not thrown here, which would hide the test's own failure
+    if ((await http('GET', '/api/v1/health')).status !== 200) make('service-start');
+    await until(async () => (await http('GET', '/api/v1/health')).status === 200, 10000, 100).catch(() => {});
+  }
 });
 
 test('operator: a backup whose evidence copy fails keeps nothing, says so and exits non-zero', () => {
