@@ -147,12 +147,12 @@ enum xerr api_students_create(struct req *r, struct resp *w)
 	if (!in.v[SF_SCHOOL] && r->who->unit_level == LEVEL_SCHOOL)
 		in.v[SF_SCHOOL] = r->who->unit_code; /* a school's clerk registers into the own school by default */
 	const char *key = req_param(r, "HTTP_IDEMPOTENCY_KEY"), *scope = NULL;
-	char sha[65];
+	struct idem_hash sha;
 	if (key) {
 		if (!*key || strlen(key) > 100)
 			return resp_error(r, w, XE_VALIDATION, "Idempotency-Key", "Idempotency-Key must be 1 to 100 characters.");
 		scope = arena_printf(r->arena, "u:%llu:students", (unsigned long long)r->who->user_id);
-		sha_hex(r->body, r->body_len, sha);
+		idem_hash(NULL, 0, body, r->body, r->body_len, &sha); /* R29: the record's content, in any member order */
 	}
 	struct reg_actor who;
 	struct reg_outcome o;
@@ -160,7 +160,7 @@ enum xerr api_students_create(struct req *r, struct resp *w)
 	registry_actor(r->who, &who);
 	/* identity check (as for a provincial batch, R29): the school's own live record of this child answers "unchanged",
 	 * so a second click or a retried request never makes a second record, even without the form's Idempotency-Key */
-	if ((e = registry_register(r->db, r->arena, &who, &in, "clerk", 1, scope, key, key ? sha : NULL, &replayed, &o)))
+	if ((e = registry_register(r->db, r->arena, &who, &in, "clerk", 1, scope, key, key ? &sha : NULL, &replayed, &o)))
 		return e;
 	if (replayed) {
 		resp_header(w, "Idempotent-Replayed", "true");
@@ -283,10 +283,9 @@ static cJSON *batch_item(int index, const char *key, const struct reg_outcome *o
 }
 
 /* One item of a provincial list (R29): fills o, *key and *replayed; returns only a fatal error (the item's own
- * errors go into o). sha is the hash of the item's JSON as received (key order included, as the OpenAPI says), for
- * its idempotency key. */
+ * errors go into o). sha: the item's hashes (idem.h: its content, members in any order), for its idempotency key. */
 typedef enum xerr (*list_item_fn)(struct req *r, const struct reg_actor *who, const char *scope, const cJSON *item,
-				  const char *key, const char *sha, const char **replayed, struct reg_outcome *o);
+				  const char *key, const struct idem_hash *sha, const char **replayed, struct reg_outcome *o);
 
 /* A list a provincial system sends (records, register results): each item answered on its own, in order, then a
  * summary {<done>, unchanged, error, replayed, outcome_unknown} that adds up to the items. field names the array; done
@@ -334,10 +333,10 @@ static enum xerr province_list(struct req *r, struct resp *w, const char *field,
 			o.message = arena_printf(r->arena, "Each %s must be a JSON object.", noun);
 			o.message_zh = arena_printf(r->arena, "每条%s必须是 JSON 对象。", noun_zh);
 		} else if (record_key(r->arena, it, &key, &o) == 0) {
-			char sha[65];
-			char *txt = cJSON_PrintUnformatted(it);
-			sha_hex(txt, strlen(txt), sha);
-			if ((e = fn(r, &who, scope, it, key, sha, &replayed, &o))) {
+			struct idem_hash sha;
+			char *txt = cJSON_PrintUnformatted(it); /* what keys stored by an older build were bound to */
+			idem_hash(NULL, 0, it, txt, txt ? strlen(txt) : 0, &sha);
+			if ((e = fn(r, &who, scope, it, key, &sha, &replayed, &o))) {
 				if (i == 0)
 					return e; /* nothing of the list was done: the request's error */
 				/* the items before this one are stored: answered as they are, this one and the rest as not done, so
@@ -394,7 +393,7 @@ static enum xerr province_list(struct req *r, struct resp *w, const char *field,
 
 /* A record of a batch: registered with the national check (R29, R7–R9). */
 static enum xerr batch_record(struct req *r, const struct reg_actor *who, const char *scope, const cJSON *rec, const char *key,
-			      const char *sha, const char **replayed, struct reg_outcome *o)
+			      const struct idem_hash *sha, const char **replayed, struct reg_outcome *o)
 {
 	struct student_in in;
 	if (fields_from_record(r->arena, rec, &in, o) != 0)
@@ -411,7 +410,7 @@ enum xerr api_students_batch(struct req *r, struct resp *w)
 
 /* One population-register result (R10). */
 static enum xerr register_result(struct req *r, const struct reg_actor *who, const char *scope, const cJSON *it, const char *key,
-				 const char *sha, const char **replayed, struct reg_outcome *o)
+				 const struct idem_hash *sha, const char **replayed, struct reg_outcome *o)
 {
 	const cJSON *sid = cJSON_GetObjectItemCaseSensitive(it, "student_id");
 	double d = cJSON_IsNumber(sid) ? sid->valuedouble : 0;

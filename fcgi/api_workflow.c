@@ -8,11 +8,13 @@
 #include "db_counters.h"
 #include "db_workflow.h"
 #include "id_problem.h"
+#include "idem.h"
 #include "cursor.h"
 #include "dedup.h"
 #include "registry.h"
 #include "scope.h"
 #include "idcheck.h"
+#include "idem.h"
 #include "json.h"
 #include "log.h"
 #include "workdays.h"
@@ -379,7 +381,7 @@ struct act {
 	const cJSON *changes;    /* submit_change: the requested new values */
 	unsigned inputs;         /* enum wf_input bits present */
 	const char *idem_principal, *idem_key;
-	unsigned char sha[32];
+	struct idem_hash idem; /* the request's hashes (R29: path and content) */
 	/* per attempt */
 	const char *due;
 	wd_day today;
@@ -673,7 +675,7 @@ static enum xerr act_tx(struct db *db, void *ctx)
 
 	if (x->idem_key) {
 		int taken = 0;
-		if ((e = db_wf_idem_claim(db, x->idem_principal, x->idem_key, x->sha, &taken)))
+		if ((e = db_wf_idem_claim(db, x->idem_principal, x->idem_key, x->idem.bin, &taken)))
 			return e;
 		if (taken) {
 			unsigned char sha[32];
@@ -681,7 +683,7 @@ static enum xerr act_tx(struct db *db, void *ctx)
 			const char *body;
 			if ((e = db_wf_idem_get(db, a, x->idem_principal, x->idem_key, sha, &status, &body)))
 				return e;
-			if (memcmp(sha, x->sha, 32) != 0)
+			if (!idem_same_bin(&x->idem, sha))
 				return act_fail(x, XE_VALIDATION, "Idempotency-Key", "此幂等键已用于另一个请求。",
 						"This Idempotency-Key was used for another request.", NULL);
 			if (!status || !body)
@@ -868,8 +870,8 @@ static enum xerr read_action_body(struct req *r, struct resp *w, const cJSON *bo
 	return XE_OK;
 }
 
-/* Idempotency-Key header: remember it with a hash of the request. */
-static enum xerr read_idem(struct req *r, struct resp *w, struct act *x)
+/* Idempotency-Key header: remember it with the hashes of the request (its path and body's content, idem.h). */
+static enum xerr read_idem(struct req *r, struct resp *w, const cJSON *body, struct act *x)
 {
 	const char *k = req_param(r, "HTTP_IDEMPOTENCY_KEY");
 	if (!k)
@@ -882,11 +884,7 @@ static enum xerr read_idem(struct req *r, struct resp *w, struct act *x)
 			return resp_error(r, w, XE_VALIDATION, "Idempotency-Key", "The Idempotency-Key must be printable ASCII.");
 	x->idem_key = k;
 	x->idem_principal = arena_printf(r->arena, "%s:%llu", r->who->is_api ? "c" : "u", (unsigned long long)r->who->user_id);
-	crypto_hash_sha256_state st;
-	crypto_hash_sha256_init(&st);
-	crypto_hash_sha256_update(&st, (const unsigned char *)r->path, strlen(r->path) + 1);
-	crypto_hash_sha256_update(&st, r->body ? r->body : (const unsigned char *)"", r->body_len);
-	crypto_hash_sha256_final(&st, x->sha);
+	idem_hash(r->path, strlen(r->path) + 1, body, r->body, r->body_len, &x->idem);
 	return XE_OK;
 }
 
@@ -929,7 +927,7 @@ enum xerr api_wf_member_action(struct req *r, struct resp *w)
 	if ((e = json_int(r, w, body, "expected_version", 1, 1, 4294967295LL, 0, &ver)))
 		return e;
 	x.expected_version = ver;
-	if ((e = read_action_body(r, w, body, &x)) || (e = read_idem(r, w, &x)))
+	if ((e = read_action_body(r, w, body, &x)) || (e = read_idem(r, w, body, &x)))
 		return e;
 	return run_action(r, w, &x);
 }
@@ -947,7 +945,7 @@ enum xerr api_wf_arbitrate(struct req *r, struct resp *w)
 		return e;
 	x.member_id = (uint64_t)mid;
 	x.expected_version = ver;
-	if ((e = read_action_body(r, w, body, &x)) || (e = read_idem(r, w, &x)))
+	if ((e = read_action_body(r, w, body, &x)) || (e = read_idem(r, w, body, &x)))
 		return e;
 	return run_action(r, w, &x);
 }

@@ -91,3 +91,47 @@ enum xerr json_bool(struct req *r, struct resp *w, const cJSON *obj, const char 
 	*out = cJSON_IsTrue(v);
 	return XE_OK;
 }
+
+struct member {
+	cJSON *v;
+	size_t i;
+};
+
+static int cmp_member(const void *p, const void *q)
+{
+	const struct member *x = p, *y = q;
+	int c = strcmp(x->v->string ? x->v->string : "", y->v->string ? y->v->string : "");
+	return c ? c : (x->i > y->i) - (x->i < y->i);
+}
+
+/* sort every object's members of v by name, in place; 0 without memory */
+static int sort_members(cJSON *v)
+{
+	size_t n = 0;
+	for (cJSON *c = v->child; c; c = c->next)
+		if (!sort_members(c))
+			return 0;
+	if (!cJSON_IsObject(v) || !v->child)
+		return 1;
+	for (cJSON *c = v->child; c; c = c->next)
+		n++;
+	struct member *m = json_malloc(n * sizeof *m);
+	if (!m)
+		return 0;
+	n = 0;
+	for (cJSON *c = v->child; c; c = c->next, n++)
+		m[n] = (struct member){c, n};
+	qsort(m, n, sizeof *m, cmp_member);
+	for (size_t i = 0; i < n; i++) {
+		m[i].v->prev = i ? m[i - 1].v : m[n - 1].v; /* cJSON: the first's prev is the last */
+		m[i].v->next = i + 1 < n ? m[i + 1].v : NULL;
+	}
+	v->child = m[0].v;
+	return 1;
+}
+
+char *json_canonical(const cJSON *v)
+{
+	cJSON *d = cJSON_Duplicate(v, 1);
+	return d && sort_members(d) ? cJSON_PrintUnformatted(d) : NULL;
+}

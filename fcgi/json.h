@@ -20,6 +20,10 @@ enum xerr json_int(struct req *r, struct resp *w, const cJSON *obj, const char *
 enum xerr json_bool(struct req *r, struct resp *w, const cJSON *obj, const char *field, int required, int def, int *out);
 /* Number of UTF-8 characters in s. */
 size_t json_utf8_chars(const char *s);
+/* The canonical text of v: object members in order of their names (bytes; members of one name keep their order), no
+ * white space, as cJSON prints values; allocated from cJSON's hooks (the current arena). NULL without memory. Two texts
+ * of the same content give the same canonical text (an idempotency key's request, idem.h). */
+char *json_canonical(const cJSON *v);
 /* Add a string or JSON null when s is NULL. */
 cJSON *json_add_str(cJSON *obj, const char *name, const char *s);
 

@@ -263,7 +263,8 @@ struct one_ctx {
 	const struct reg_actor *who;
 	const struct student_rec *rec;
 	const struct reg_school *school;
-	const char *source, *idem_scope, *idem_key, *req_sha;
+	const char *source, *idem_scope, *idem_key;
+	const struct idem_hash *req;
 	int identity_check;
 	const char **replayed;
 	struct reg_outcome *out;
@@ -274,7 +275,7 @@ struct one_ctx {
  * before anything else is checked: a resend after a timeout must replay what was stored, also when the record or its
  * school changed since (a "verified" result gives the record its G number, so its L number is no longer found; a
  * school may close or merge). what: "record" or "result", for the message. */
-static enum xerr idem_answer(struct db *db, struct arena *a, const char *scope, const char *key, const char *req_sha,
+static enum xerr idem_answer(struct db *db, struct arena *a, const char *scope, const char *key, const struct idem_hash *req,
 			     const char *what, const char **replayed, struct reg_outcome *o, int *answered)
 {
 	int found = 0;
@@ -286,7 +287,7 @@ static enum xerr idem_answer(struct db *db, struct arena *a, const char *scope, 
 	if (e != XE_OK || !found)
 		return e;
 	*answered = 1;
-	if (strcmp(sha, req_sha) != 0)
+	if (!idem_same_hex(req, sha))
 		outcome_error(o, XE_CONFLICT, "idempotency_key", "idempotency_key_reused",
 			      arena_printf(a, "This idempotency key was already used with a different %s.", what),
 			      strcmp(what, "result") == 0 ? "该幂等键已用于另一条结果。" : "该幂等键已用于另一条记录。");
@@ -306,7 +307,7 @@ static enum xerr one_tx(struct db *db, void *vc)
 	o->nproblems = 0;
 	*c->replayed = NULL;
 	int answered;
-	if ((e = idem_answer(db, c->a, c->idem_scope, c->idem_key, c->req_sha, "record", c->replayed, o, &answered)) != XE_OK ||
+	if ((e = idem_answer(db, c->a, c->idem_scope, c->idem_key, c->req, "record", c->replayed, o, &answered)) != XE_OK ||
 	    answered)
 		return e;
 	if (c->identity_check) {
@@ -368,7 +369,7 @@ static enum xerr one_tx(struct db *db, void *vc)
 		return e;
 store:
 	if (c->idem_key) {
-		e = db_reg_idem_put(db, c->idem_scope, c->idem_key, c->req_sha, o->student_id, outcome_text(c->a, o));
+		e = db_reg_idem_put(db, c->idem_scope, c->idem_key, c->req->hex, o->student_id, outcome_text(c->a, o));
 		if (e == XE_DUPLICATE)
 			return XE_RETRY; /* the same key arrived concurrently: run again and replay its answer */
 	}
@@ -393,7 +394,7 @@ static enum xerr school_for(struct db *db, struct arena *a, const struct reg_act
 }
 
 enum xerr registry_register(struct db *db, struct arena *a, const struct reg_actor *who, const struct student_in *in,
-			    const char *source, int identity_check, const char *idem_scope, const char *idem_key, const char *req_sha,
+			    const char *source, int identity_check, const char *idem_scope, const char *idem_key, const struct idem_hash *req,
 			    const char **replayed, struct reg_outcome *out)
 {
 	struct student_rec *rec = arena_alloc(a, sizeof *rec);
@@ -405,7 +406,7 @@ enum xerr registry_register(struct db *db, struct arena *a, const struct reg_act
 		replayed = &dummy;
 	*replayed = NULL;
 	int answered;
-	enum xerr e = idem_answer(db, a, idem_scope, idem_key, req_sha, "record", replayed, out, &answered);
+	enum xerr e = idem_answer(db, a, idem_scope, idem_key, req, "record", replayed, out, &answered);
 	if (e != XE_OK || answered)
 		return e; /* a resend is answered first (idem_answer); one_tx asks again in its transaction */
 	if (validate(in, rec, out))
@@ -413,7 +414,7 @@ enum xerr registry_register(struct db *db, struct arena *a, const struct reg_act
 	e = school_for(db, a, who, rec->school_code, &school, out, &ok);
 	if (e != XE_OK || !ok)
 		return e;
-	struct one_ctx c = {a, who, rec, &school, source, idem_scope, idem_key, req_sha, identity_check, replayed, out};
+	struct one_ctx c = {a, who, rec, &school, source, idem_scope, idem_key, req, identity_check, replayed, out};
 	return db_tx(db, one_tx, &c);
 }
 
@@ -423,7 +424,8 @@ struct res_ctx {
 	struct arena *a;
 	const struct reg_actor *who;
 	uint64_t sid;
-	const char *result, *new_number, *idem_scope, *idem_key, *req_sha;
+	const char *result, *new_number, *idem_scope, *idem_key;
+	const struct idem_hash *req;
 	const char **replayed;
 	struct reg_outcome *out;
 };
@@ -437,7 +439,7 @@ static enum xerr res_tx(struct db *db, void *vc)
 	o->nproblems = 0;
 	*c->replayed = NULL;
 	int answered;
-	if ((e = idem_answer(db, c->a, c->idem_scope, c->idem_key, c->req_sha, "result", c->replayed, o, &answered)) != XE_OK ||
+	if ((e = idem_answer(db, c->a, c->idem_scope, c->idem_key, c->req, "result", c->replayed, o, &answered)) != XE_OK ||
 	    answered)
 		return e;
 	uint64_t batch = 0;
@@ -455,7 +457,7 @@ static enum xerr res_tx(struct db *db, void *vc)
 		return e;
 	snprintf(o->student_no, sizeof o->student_no, "%s", no ? no : "");
 	if (c->idem_key) {
-		e = db_reg_idem_put(db, c->idem_scope, c->idem_key, c->req_sha, c->sid, outcome_text(c->a, o));
+		e = db_reg_idem_put(db, c->idem_scope, c->idem_key, c->req->hex, c->sid, outcome_text(c->a, o));
 		if (e == XE_DUPLICATE)
 			return XE_RETRY;
 	}
@@ -464,7 +466,7 @@ static enum xerr res_tx(struct db *db, void *vc)
 
 enum xerr registry_register_result(struct db *db, struct arena *a, const struct reg_actor *who, uint64_t student_id,
 				   const char *student_no, const char *school_code, const char *id_number, const char *result,
-				   const char *new_number, const char *idem_scope, const char *idem_key, const char *req_sha,
+				   const char *new_number, const char *idem_scope, const char *idem_key, const struct idem_hash *req,
 				   const char **replayed, struct reg_outcome *out)
 {
 	const char *dummy;
@@ -473,7 +475,7 @@ enum xerr registry_register_result(struct db *db, struct arena *a, const struct 
 		replayed = &dummy;
 	*replayed = NULL;
 	int answered;
-	enum xerr e = idem_answer(db, a, idem_scope, idem_key, req_sha, "result", replayed, out, &answered);
+	enum xerr e = idem_answer(db, a, idem_scope, idem_key, req, "result", replayed, out, &answered);
 	if (e != XE_OK || answered)
 		return e; /* a resend is answered first, before its record is looked up (res_tx asks again) */
 	const char *stored = NULL;
@@ -536,7 +538,7 @@ enum xerr registry_register_result(struct db *db, struct arena *a, const struct 
 		outcome_error(out, XE_CONFLICT, "student_id", "deleted", "The record is deleted.", "该记录已删除。");
 		return XE_OK;
 	}
-	struct res_ctx c = {a, who, sid, stored, newno[0] ? arena_strdup(a, newno) : NULL, idem_scope, idem_key, req_sha, replayed, out};
+	struct res_ctx c = {a, who, sid, stored, newno[0] ? arena_strdup(a, newno) : NULL, idem_scope, idem_key, req, replayed, out};
 	return db_tx(db, res_tx, &c);
 }
 

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include "http.h"
 #include "db_registry.h"
+#include "idem.h"
 #include "student.h"
 
 /* The caller as the registry sees it (a plain copy: safe to hand to a background thread). */
@@ -47,12 +48,13 @@ struct reg_outcome {
 /* Register one record for who: validate (student_validate), the school must exist and lie in who's scope,
  * optionally (identity_check) answer "unchanged" when the school already holds a live record with the same
  * identity (R29), insert with an L number (R5), run detection (R7-R9), all in one transaction.
- * idem_scope/idem_key/req_sha (may be NULL): an idempotency key stored with the answer in the same transaction;
- * a repeated key returns the stored answer (*replayed JSON, arena) with no second effect.
+ * idem_scope/idem_key/req (may be NULL): an idempotency key stored with the answer and req's hash (idem.h) in the same
+ * transaction; a repeated key returns the stored answer (*replayed JSON, arena) with no second effect when the request is
+ * the same (idem_same_hex), else idempotency_key_reused.
  * Returns XE_OK with out->status "error" for a record-level problem (err/field/code/message filled), or the
  * database error. */
 enum xerr registry_register(struct db *db, struct arena *a, const struct reg_actor *who, const struct student_in *in,
-			    const char *source, int identity_check, const char *idem_scope, const char *idem_key, const char *req_sha,
+			    const char *source, int identity_check, const char *idem_scope, const char *idem_key, const struct idem_hash *req,
 			    const char **replayed, struct reg_outcome *out);
 
 /* R10: apply a register finding to the record identified by student_id, student_no, or school_code + id_number,
@@ -60,7 +62,7 @@ enum xerr registry_register(struct db *db, struct arena *a, const struct reg_act
  * status "applied" or "unchanged" (same finding again); record-level problems as in registry_register. */
 enum xerr registry_register_result(struct db *db, struct arena *a, const struct reg_actor *who, uint64_t student_id,
 				   const char *student_no, const char *school_code, const char *id_number, const char *result,
-				   const char *new_number, const char *idem_scope, const char *idem_key, const char *req_sha,
+				   const char *new_number, const char *idem_scope, const char *idem_key, const struct idem_hash *req,
 				   const char **replayed, struct reg_outcome *out);
 
 /* R15 after the workflow applied an approved change itself: run the national check (R7-R9) for student_id in

@@ -56,6 +56,32 @@ test('R29 idempotency keys: a repeated key has no second effect; the same key wi
   assert.equal(pair.body.results[1].problems[0].type, 'id_dup');
 });
 
+test('R29 an idempotency key is bound to the record\'s content: resent with its members in another order it replays; a key stored by the build before still replays the same bytes', async () => {
+  const p = await province('13');
+  const key = `ord-${Date.now()}-${Math.random()}`;
+  const rec = { ...record(SCHOOLS.c), idempotency_key: key };
+  const first = await p.post('/api/v1/students/batch', { records: [rec] });
+  assert.equal(first.body.results[0].status, 'created', first.text);
+  const before = count();
+  // the same record, its members in reverse order (a client that builds its JSON from a map)
+  const reordered = Object.fromEntries(Object.entries(rec).reverse());
+  assert.notEqual(JSON.stringify(reordered), JSON.stringify(rec));
+  const again = await p.post('/api/v1/students/batch', { records: [reordered] });
+  assert.equal(again.body.results[0].replayed, true, again.text);
+  assert.equal(again.body.results[0].student_id, first.body.results[0].student_id);
+  assert.equal(count(), before, 'nothing stored twice');
+  // another value under the key is still another record
+  const other = await p.post('/api/v1/students/batch', { records: [{ ...reordered, name: `${rec.name}甲` }] });
+  assert.equal(other.body.results[0].error.reason, 'idempotency_key_reused');
+  assert.equal(count(), before);
+  // a key stored by the build before was bound to the item's bytes: the same bytes still replay
+  sql(`UPDATE api_idem SET request_sha256 = SHA2('${JSON.stringify(rec).replace(/'/g, "''")}', 256) WHERE idem_key = '${key}'`);
+  const old = await p.post('/api/v1/students/batch', { records: [rec] });
+  assert.equal(old.body.results[0].replayed, true, old.text);
+  assert.equal(old.body.results[0].student_id, first.body.results[0].student_id);
+  assert.equal(count(), before);
+});
+
 test('R29 the same idempotency key sent twice at the same moment is applied once', async () => {
   const p = await province('13');
   const key = `race-${Date.now()}-${Math.random()}`;

@@ -194,6 +194,21 @@ test('Idempotency-Key on a registration: the repeat replays the answer and store
   assert.equal(other.body.error.reason, 'idempotency_key_reused');
 });
 
+test('R29 Idempotency-Key on a registration is bound to the record\'s content: the same record with its members in another order and other spacing replays', async () => {
+  const c = await as('clerk_a');
+  const rec = record(SCHOOLS.a);
+  const key = `ko-${Date.now()}-${Math.random()}`;
+  const a = await c.post('/api/v1/students', rec, { headers: { 'idempotency-key': key } });
+  assert.equal(a.status, 201, a.text);
+  const before = count();
+  const text = JSON.stringify(Object.fromEntries(Object.entries(rec).reverse()), null, 2);
+  const b = await c.req('POST', '/api/v1/students', { raw: text, headers: { 'content-type': 'application/json', 'idempotency-key': key } });
+  assert.equal(b.status, 200, b.text);
+  assert.equal(b.headers.get('idempotent-replayed'), 'true');
+  assert.equal(b.body.student_id, a.body.student_id);
+  assert.equal(count(), before);
+});
+
 test('R6 registration approval: the county bureau approves pending records in no open group; others reported one by one', async () => {
   const ok1 = await register('clerk_a', record(SCHOOLS.a));
   const ok2 = await register('clerk_a', record(SCHOOLS.a));

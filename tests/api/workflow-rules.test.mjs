@@ -602,6 +602,10 @@ test('the same submission with the same Idempotency-Key gives the first result a
   assert.equal(r3.headers.get('idempotent-replayed'), 'true');
   assert.equal(sqlCount(`SELECT COUNT(*) FROM history WHERE member_id = ${m.id} AND action = 'submit_corroborate'`), 1);
   assert.equal(member(m.id).version, 2);
+  // R29: the key is bound to the body's content: the same body with its members in another order replays
+  const r4 = await clerk.post(`/api/v1/members/${m.id}/actions`, Object.fromEntries(Object.entries(body).reverse()), { headers: { 'idempotency-key': key } });
+  assert.equal(r4.text, r1.text);
+  assert.equal(r4.headers.get('idempotent-replayed'), 'true');
   const other = await clerk.post(`/api/v1/members/${m.id}/actions`, { ...body, opinion: '另一个' }, { headers: { 'idempotency-key': key } });
   assertError(other, 422, 'invalid');
   assert.equal(other.body.error.field, 'Idempotency-Key');
