@@ -8,6 +8,9 @@
 # Usage: tests/bench/registry.sh [N]   (default 1000000; BENCH_SEED, BENCH_FILE_ROWS=50000, BENCH_IMPORT_PARALLEL=1, DB_BUFFER_POOL=2G)
 # BENCH_LOAD_ONLY=1: only the initial-load figure (issue 14: raw LOAD DATA, then `xueji --load` with detection, and
 # its recall and precision), without the import through the service and the re-detections: the run at 10M.
+# BENCH_SLOWLOG=1: every statement of the import goes to the database's slow log (long_query_time=0; it slows the run),
+# and the statements that took the most time in total are printed (tests/bench/slowlog-top.mjs): the profile below
+# XJ_IMPORT_PROFILE's phases.
 # Runs its own instance (INSTANCE=bench; PORT/DB_PORT/FCGI_PORT default 28080/23307/29090), wiped first, stopped
 # at the end unless BENCH_KEEP=1. The report is printed and written to var/$INSTANCE/bench/report.json.
 set -euo pipefail
@@ -47,7 +50,13 @@ load_only=${BENCH_LOAD_ONLY:-0}
 secrets=$(grep XJ_DB_PASSWORD "$VARDIR/secrets.env" | cut -d= -f2)
 if [ "$load_only" != 1 ]; then
 echo "== import through the service (POST /api/v1/imports, detection on)"
+[ "${BENCH_SLOWLOG:-0}" = 1 ] && rootsql -e "SET GLOBAL slow_query_log_file='$work/slow.log'; SET GLOBAL long_query_time=0; SET GLOBAL slow_query_log=1"
 BASE_URL="http://127.0.0.1:$PORT" node tests/bench/registry-import.mjs "$(sed -n 's/.*province 13 .*Bearer \(xjp_[^ ]*\).*/\1/p' sql/demo/10-credentials.sql)" "${files[@]}" >"$work/import.json"
+if [ "${BENCH_SLOWLOG:-0}" = 1 ]; then
+  rootsql -e "SET GLOBAL slow_query_log=0; SET GLOBAL long_query_time=10"
+  echo "== the import's statements by total time (slow log, long_query_time=0)"
+  node tests/bench/slowlog-top.mjs "$work/slow.log" 25
+fi
 import_s=$(node -e "console.log(JSON.parse(require('fs').readFileSync('$work/import.json','utf8')).seconds)")
 jobs=$(node -e "console.log(JSON.parse(require('fs').readFileSync('$work/import.json','utf8')).jobs.map(j=>j.id).join(','))")
 imported=$(rootsql -N xueji -e "SELECT COUNT(*) FROM student WHERE import_job_id IN ($jobs)")
