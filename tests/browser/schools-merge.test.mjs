@@ -53,3 +53,37 @@ test('issue 16.2 a county bureau merges a school into another of its county in t
   assert.deepEqual(errors, []);
   await ctx.close();
 });
+
+test('issue 16.2 a school changed by someone else while the close dialog is open is not closed: the bureau is told to refresh', async () => {
+  const county = '130108';
+  const hash = sql("SELECT password_hash FROM app_user WHERE username = 'clerk_a'")[0][0];
+  sql(`INSERT IGNORE INTO app_user (username, display_name, role, unit_id, password_hash) VALUES ('county_${county}', '裕华区教育局', 'county', ${county}, '${hash}')`);
+  const api = await Client.login(`county_${county}`);
+  let code;
+  do code = `${county}${String(6000 + Math.floor(Math.random() * 999))}`; while (sqlCount(`SELECT COUNT(*) FROM unit WHERE code = '${code}'`));
+  const s = (await api.post('/api/v1/schools', { code, county_code: county, name: '浏览器撤销前小学', type: '211' })).body;
+  const ctx = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
+  const page = await ctx.newPage();
+  const errors = watchErrors(page);
+  await signIn(page, `county_${county}`);
+  await page.click('nav a[href="#/schools"]');
+  await page.fill('[data-school-search]', code);
+  await page.press('[data-school-search]', 'Enter');
+  await page.click(`[data-close-school="${code}"]`);
+  await page.waitForSelector('[data-dialog-ok]');
+  assert.match(await page.textContent('#dlg-title'), /浏览器撤销前小学/);
+  // meanwhile a colleague renames it (its version moves on)
+  const renamed = await api.req('PATCH', `/api/v1/schools/${s.id}`, { body: { version: s.version, name: '浏览器撤销前小学（更名）' } });
+  assert.equal(renamed.status, 200, renamed.text);
+  await page.click('[data-dialog-ok]');
+  await page.waitForFunction(() => /已被他人修改/.test(document.querySelector('[data-flash]')?.textContent || ''));
+  assert.equal(sqlCount(`SELECT COUNT(*) FROM unit WHERE id = ${s.id} AND closed_at IS NULL`), 1, 'the school stays open');
+  // opened again, the dialog names the school as it is now, and the close goes through
+  await page.click(`[data-close-school="${code}"]`);
+  await page.waitForFunction(() => /更名/.test(document.querySelector('#dlg-title')?.textContent || ''));
+  await page.click('[data-dialog-ok]');
+  await page.waitForFunction(() => /已撤销学校/.test(document.querySelector('[data-flash]')?.textContent || ''));
+  assert.equal(sqlCount(`SELECT COUNT(*) FROM unit WHERE id = ${s.id} AND closed_at IS NOT NULL`), 1);
+  assert.deepEqual(errors.filter((e) => !/409/.test(e)), []);
+  await ctx.close();
+});

@@ -78,15 +78,25 @@ export async function render(main) {
   const filter = { level: 4, q: undefined };
   const list = pagedList({ load: cursorLoader('/api/v1/units', filter), draw: (items) => table(columns, items, { caption: t('sch.title'), rowAttrs: (s) => ({ data: { schoolRow: s.code } }) }), onError: flashError });
 
+  /**
+   * The school as the dialog opens: its name and version now. The action is sent at that version, so a change made by
+   * someone else while the dialog was open is refused ("学校信息已被他人修改"), not acted over; before, the version was
+   * read again after the confirmation. @param {any} s a row of the list @returns {Promise<any>} null when it failed
+   */
+  async function current(s) {
+    try { return await api('GET', `/api/v1/schools/${encodeURIComponent(s.id)}`); } catch (e) { flashError(e); return null; }
+  }
+
   /** The destructive action is red and names the school in its confirmation (issue 11 item 12). */
   function closeButton(s) {
     const b = h('button', { type: 'button', class: 'danger', data: { closeSchool: s.code } }, t('sch.close'));
     b.addEventListener('click', async () => {
-      if (!(await confirmDialog({ title: tf('sch.close_q', { name: s.name, code: s.code }), danger: true, ok: t('sch.close') }))) return;
+      const cur = await current(s);
+      if (!cur) return;
+      if (!(await confirmDialog({ title: tf('sch.close_q', { name: cur.name, code: cur.code }), danger: true, ok: t('sch.close') }))) return;
       try {
-        const cur = await api('GET', `/api/v1/schools/${encodeURIComponent(s.id)}`);
         await api('POST', `/api/v1/schools/${encodeURIComponent(s.id)}/close`, { version: cur.version });
-        flash(tf('sch.closed_ok', { name: s.name }));
+        flash(tf('sch.closed_ok', { name: cur.name }));
         await list.first();
       } catch (e) { flashError(e); }
     });
@@ -103,18 +113,19 @@ export async function render(main) {
   function mergeButton(s) {
     const b = h('button', { type: 'button', data: { mergeSchool: s.code } }, t('sch.merge'));
     b.addEventListener('click', async () => {
+      const cur = await current(s);
+      if (!cur) return;
       const picker = targetPicker(s);
       try { await picker.search(); } catch (e) { flashError(e); return; }
-      if (!(await confirmDialog({ title: tf('sch.merge_q', { name: s.name, code: s.code }), body: picker.el, ok: t('sch.merge'),
+      if (!(await confirmDialog({ title: tf('sch.merge_q', { name: cur.name, code: cur.code }), body: picker.el, ok: t('sch.merge'),
         check: () => (picker.chosen() ? '' : t('sch.merge_none')) }))) return;
       const target = picker.chosen();
       if (!target) return;
-      if (!(await confirmDialog({ title: tf('sch.merge_q2', { name: s.name, code: s.code, into: target.name, into_code: target.code }),
+      if (!(await confirmDialog({ title: tf('sch.merge_q2', { name: cur.name, code: cur.code, into: target.name, into_code: target.code }),
         ok: t('sch.merge_yes'), danger: true }))) return;
       try {
-        const cur = await api('GET', `/api/v1/schools/${encodeURIComponent(s.id)}`);
         const r = await api('POST', `/api/v1/schools/${encodeURIComponent(s.id)}/merge`, { version: cur.version, into: target.id });
-        flash(tf('sch.merged_ok', { moved: r.moved, name: s.name, into: target.name }));
+        flash(tf('sch.merged_ok', { moved: r.moved, name: cur.name, into: target.name }));
         await list.first();
       } catch (e) { flashError(e); }
     });
@@ -129,6 +140,8 @@ export async function render(main) {
   function moveButton(s) {
     const b = h('button', { type: 'button', data: { moveSchool: s.code } }, t('sch.move'));
     b.addEventListener('click', async () => {
+      const cur = await current(s);
+      if (!cur) return;
       const to = h('input', { name: 'county_code', inputmode: 'numeric', maxlength: 6, required: true, data: { moveCounty: '' } });
       const body = field('sch-move-county', t('sch.move_county'), to);
       /** @type {any} the county the code typed names */
@@ -142,13 +155,12 @@ export async function render(main) {
         }
         return dest ? '' : tf('sch.move_unknown', { code: c });
       };
-      if (!(await confirmDialog({ title: tf('sch.move_q', { name: s.name, code: s.code }), body, ok: t('sch.move'), check }))) return;
+      if (!(await confirmDialog({ title: tf('sch.move_q', { name: cur.name, code: cur.code }), body, ok: t('sch.move'), check }))) return;
       if (!dest) return;
       if (!(await confirmDialog({ title: tf('sch.move_q2', { county: dest.name, code: dest.code }), ok: t('sch.move_yes'), danger: true }))) return;
       try {
-        const cur = await api('GET', `/api/v1/schools/${encodeURIComponent(s.id)}`);
         const r = await api('POST', `/api/v1/schools/${encodeURIComponent(s.id)}/move`, { version: cur.version, county_code: dest.code });
-        flash(tf('sch.moved_ok', { name: s.name, county: r.county.name, records: r.moved.records, arbiters: r.moved.arbiters_changed }));
+        flash(tf('sch.moved_ok', { name: cur.name, county: r.county.name, records: r.moved.records, arbiters: r.moved.arbiters_changed }));
         await list.first();
       } catch (e) { flashError(e); }
     });
