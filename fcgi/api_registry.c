@@ -745,16 +745,18 @@ static enum xerr run_phase(struct req *r, struct resp *w, uint64_t id, int commi
 	struct reg_actor who;
 	registry_actor(r->who, &who);
 	enum xerr e;
-	struct reg_import_test t = {0, 0, 0, 0, 0, 0};
+	struct reg_import_test t = {0, 0, 0, 0, 0, 0, 0};
 	/* test hooks: make a commit fail after N rows (a failed commit leaves nothing behind); small chunks; a small file
-	 * as a background job; a commit whose first attempt deadlocks (it runs again); fewer row issues kept */
+	 * as a background job; a commit whose first attempt deadlocks (it runs again); fewer row issues kept; a re-check
+	 * that fails, or reads in small chunks (several readers) */
 	if (config_int("XJ_TEST_HOOKS") == 1 &&
 	    ((e = req_query_int(r, w, "test_fail_after", 0, 100000000, 0, &t.fail_after)) ||
 	     (e = req_query_int(r, w, "test_chunk", 0, 50000, 0, &t.chunk)) ||
 	     (e = req_query_int(r, w, "test_background", 0, 1, 0, &t.background)) ||
 	     (e = req_query_int(r, w, "test_retry_once", 0, 1, 0, &t.retry_once)) ||
 	     (e = req_query_int(r, w, "test_max_issues", 0, 100000, 0, &t.max_issues)) ||
-	     (e = req_query_int(r, w, "test_recheck_fail", 0, 1, 0, &t.recheck_fail))))
+	     (e = req_query_int(r, w, "test_recheck_fail", 0, 1, 0, &t.recheck_fail)) ||
+	     (e = req_query_int(r, w, "test_recheck_chunk", 0, 50000, 0, &t.recheck_chunk))))
 		return e;
 	long long sync_rows = config_int("XJ_IMPORT_SYNC_ROWS");
 	int status = rows <= sync_rows && !t.background ? created_status : 202;

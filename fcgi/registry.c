@@ -819,6 +819,7 @@ struct imp {
 	int retry_once;            /* test hook: the commit's first attempt ends in a deadlock at its first school look-up */
 	size_t max_issues;         /* row issues kept (IMPORT_MAX_ISSUES; a test hook lowers it) */
 	int recheck_fail;          /* test hook: the re-check after the commit fails */
+	size_t recheck_chunk;      /* keys of each kind per read of the re-check (RECHECK_CHUNK; a test hook lowers it) */
 	int dup_seen;              /* an attempt's bulk load met a student number in use: the attempts after it probe first */
 	enum xerr recheck_err;     /* how the re-check after the commit ended */
 	struct hmap schools;       /* code -> struct reg_school* (NULL ptr: unknown/out of scope) */
@@ -1528,43 +1529,94 @@ static size_t readers_n(void)
 	return n > 16 ? 16 : n;
 }
 
-/* keys of each kind per read of an import's re-check (db_reg_recheck_keys) */
-#define RECHECK_CHUNK 20000
+/* Chunk c of a pool's read (readers_run), on db, with scratch memory in a (reset after each chunk); ctx is the caller's. */
+typedef enum xerr (*read_chunk_fn)(struct db *db, struct arena *a, size_t c, void *ctx);
 
-/* One reader of an import's re-check: chunks t, t + n, t + 2n, ... of the file's keys, on db (NULL: a connection of its
- * own); out[c] holds chunk c's candidate keys, in a (the reader's). */
-struct recheck_rd {
-	const char *const *nums;
-	const struct reg_nbg *nbgs;
-	size_t nn, ng, nchunks, t, n;
+/* One reader of readers_run: chunks t, t + n, t + 2n, ... on db (NULL: a connection of its own). */
+struct reader {
+	read_chunk_fn fn;
+	void *ctx;
+	size_t nchunks, t, n;
 	struct db *db;
-	struct arena a;
-	struct db_rows *out; /* nchunks, shared; each reader writes its own chunks' */
 	enum xerr e;
 };
 
-static void *recheck_reader(void *v)
+static void *reader_run(void *v)
 {
-	struct recheck_rd *r = v;
+	struct reader *r = v;
 	struct db *db = r->db ? r->db : db_open();
+	struct arena a;
+	arena_init(&a, 1 << 20);
 	r->e = XE_OK;
 	for (size_t c = r->t; c < r->nchunks && r->e == XE_OK; c += r->n) {
-		size_t n0 = c * RECHECK_CHUNK < r->nn ? c * RECHECK_CHUNK : r->nn, g0 = c * RECHECK_CHUNK < r->ng ? c * RECHECK_CHUNK : r->ng;
-		size_t nn = r->nn - n0 < RECHECK_CHUNK ? r->nn - n0 : RECHECK_CHUNK, ng = r->ng - g0 < RECHECK_CHUNK ? r->ng - g0 : RECHECK_CHUNK;
-		r->e = db_reg_recheck_keys(db, &r->a, r->nums + n0, nn, r->nbgs + g0, ng, &r->out[c]);
+		r->e = r->fn(db, &a, c, r->ctx);
+		arena_reset(&a);
 	}
+	arena_free(&a);
 	if (!r->db)
 		db_close(db);
 	return NULL;
 }
 
+/* Chunks 0..nchunks-1 read by readers_n() readers at once, each on a connection of its own but the last, run here on own
+ * (NULL: its own), which takes the chunks of a thread that did not start; the first error. */
+static enum xerr readers_run(size_t nchunks, struct db *own, read_chunk_fn fn, void *ctx)
+{
+	size_t n = readers_n(), started = 0;
+	struct reader rd[16];
+	pthread_t th[16];
+	enum xerr e = XE_OK;
+	if (n > nchunks)
+		n = nchunks;
+	for (size_t t = 0; t < n; t++) {
+		rd[t] = (struct reader){fn, ctx, nchunks, t, n, NULL, XE_OK};
+		if (t < n - 1 && thread_start(reader_run, &rd[t], &th[t]) == 0) {
+			started++;
+			continue;
+		}
+		for (size_t u = t; u < n && e == XE_OK; u++) {
+			rd[u] = (struct reader){fn, ctx, nchunks, u, n, own, XE_OK};
+			reader_run(&rd[u]);
+			e = rd[u].e;
+		}
+		break;
+	}
+	for (size_t t = 0; t < started; t++) {
+		thread_join(th[t]);
+		if (e == XE_OK)
+			e = rd[t].e;
+	}
+	return e;
+}
+
+/* keys of each kind per read of an import's re-check (db_reg_recheck_keys); a test hook makes it smaller */
+#define RECHECK_CHUNK 20000
+
+/* An import's re-check read (readers_run): out[c] holds chunk c's candidate keys, in its own arena oa[c]. */
+struct recheck_rd {
+	const char *const *nums;
+	const struct reg_nbg *nbgs;
+	size_t nn, ng, chunk;
+	struct arena *oa;
+	struct db_rows *out;
+};
+
+static enum xerr recheck_chunk(struct db *db, struct arena *a, size_t c, void *v)
+{
+	(void)a; /* the candidates outlive the read: they go to oa[c] */
+	struct recheck_rd *r = v;
+	size_t k = r->chunk, n0 = c * k < r->nn ? c * k : r->nn, g0 = c * k < r->ng ? c * k : r->ng;
+	size_t nn = r->nn - n0 < k ? r->nn - n0 : k, ng = r->ng - g0 < k ? r->ng - g0 : k;
+	return db_reg_recheck_keys(db, &r->oa[c], r->nums + n0, nn, r->nbgs + g0, ng, &r->out[c]);
+}
+
 /* After the commit, the file's keys once more against every record committed now (issue 14 item 4): two imports that
  * read the same absent key at the same time (READ COMMITTED: no gap locks), then both inserted it, each committed before
  * the other's re-check or after it, so the later re-check sees both. Every ID number and name+gender+birth key the
- * file's records brought is read (db_reg_recheck_keys) in chunks by readers_n() readers at once (each key's read is
- * independent: one reader left the host's other core idle, 1M rows: 10-11 s of the import), the last reader on db;
- * then the few candidates in short transactions, as slices of a re-detection. A failure is logged (the records are
- * committed; the next `xueji --redetect` finds what this missed). */
+ * file's records brought is read (db_reg_recheck_keys) in chunks by readers_run (one reader left the host's other core
+ * idle, 1M rows: 10-11 s of the import), the last reader on db; then the few candidates in short transactions, as
+ * slices of a re-detection. A failure is logged (the records are committed; the next `xueji --redetect` finds what
+ * this missed). */
 static void import_recheck(struct db *db, struct imp *x)
 {
 	double t0 = mono();
@@ -1577,39 +1629,19 @@ static void import_recheck(struct db *db, struct imp *x)
 	for (size_t i = 0; i < x->nbgs.cap; i++)
 		if (x->nbgs.t[i] && x->nbgs.t[i]->k > 0)
 			nbgs[ng++] = *(const struct reg_nbg *)x->nbgs.t[i]->ptr;
-	size_t nchunks = ((nn > ng ? nn : ng) + RECHECK_CHUNK - 1) / RECHECK_CHUNK, nr = readers_n(), started = 0;
-	if (nr > nchunks)
-		nr = nchunks ? nchunks : 1;
-	struct db_rows *out = xcalloc(nchunks + 1, sizeof *out);
-	struct recheck_rd *rd = xcalloc(nr, sizeof *rd);
-	pthread_t th[16];
-	enum xerr e = x->recheck_fail ? XE_UNAVAILABLE : XE_OK;
-	for (size_t t = 0; t < nr; t++) {
-		rd[t] = (struct recheck_rd){nums, nbgs, nn, ng, nchunks, t, nr, NULL, {0}, out, XE_OK};
-		arena_init(&rd[t].a, 1 << 16);
-	}
-	for (size_t t = 0; e == XE_OK && nchunks && t < nr; t++) {
-		if (t < nr - 1 && thread_start(recheck_reader, &rd[t], &th[t]) == 0) {
-			started++;
-			continue;
-		}
-		/* the last reader (or one no thread could be made for) runs here, on db; so do the readers not started */
-		for (size_t u = t; u < nr; u++) {
-			rd[u].db = db;
-			recheck_reader(&rd[u]);
-		}
-		break;
-	}
-	for (size_t t = 0; t < started; t++)
-		thread_join(th[t]);
-	for (size_t t = 0; e == XE_OK && nchunks && t < nr; t++)
-		e = rd[t].e;
+	struct recheck_rd rd = {nums, nbgs, nn, ng, x->recheck_chunk, NULL, NULL};
+	size_t nchunks = ((nn > ng ? nn : ng) + rd.chunk - 1) / rd.chunk;
+	rd.out = xcalloc(nchunks + 1, sizeof *rd.out);
+	rd.oa = xcalloc(nchunks + 1, sizeof *rd.oa);
+	for (size_t c = 0; c < nchunks; c++)
+		arena_init(&rd.oa[c], 1 << 12);
+	enum xerr e = x->recheck_fail ? XE_UNAVAILABLE : readers_run(nchunks, db, recheck_chunk, &rd);
 	struct arena sa;
 	arena_init(&sa, 1 << 16);
 	size_t slice = slice_first();
 	for (size_t c = 0; e == XE_OK && c < nchunks; c++)
-		for (size_t off = 0; off < out[c].n;) {
-			struct sweep_ctx s = {&sa, &out[c], off, off + slice < out[c].n ? off + slice : out[c].n, {0}, 0};
+		for (size_t off = 0; off < rd.out[c].n;) {
+			struct sweep_ctx s = {&sa, &rd.out[c], off, off + slice < rd.out[c].n ? off + slice : rd.out[c].n, {0}, 0};
 			double ts = mono();
 			e = db_tx(db, sweep_tx, &s);
 			arena_reset(&sa);
@@ -1626,10 +1658,10 @@ static void import_recheck(struct db *db, struct imp *x)
 			  err_code(e));
 	x->recheck_err = e;
 	arena_free(&sa);
-	for (size_t t = 0; t < nr; t++)
-		arena_free(&rd[t].a);
-	free(rd);
-	free(out);
+	for (size_t c = 0; c < nchunks; c++)
+		arena_free(&rd.oa[c]);
+	free(rd.oa);
+	free(rd.out);
 	free(nums);
 	free(nbgs);
 	x->t_recheck = mono() - t0;
@@ -1673,6 +1705,7 @@ static enum xerr import_run(struct db *db, struct db *pdb, struct db *sdb, uint6
 	x.fail_after = t ? t->fail_after : 0;
 	x.retry_once = t ? (int)t->retry_once : 0;
 	x.recheck_fail = t ? (int)t->recheck_fail : 0;
+	x.recheck_chunk = t && t->recheck_chunk > 0 && t->recheck_chunk < RECHECK_CHUNK ? (size_t)t->recheck_chunk : RECHECK_CHUNK;
 	x.max_issues = t && t->max_issues > 0 && t->max_issues < IMPORT_MAX_ISSUES ? (size_t)t->max_issues : IMPORT_MAX_ISSUES;
 	x.chunk = (size_t)config_int("XJ_IMPORT_CHUNK");
 	if (t && t->chunk)
@@ -2074,64 +2107,26 @@ static enum xerr gnumber_tx(struct db *db, void *vc)
 /* keys per lock-free read of the settled check (db_reg_sweep_settled) */
 #define SETTLED_CHUNK 5000
 
-/* One reader of the settled check: chunks t, t + n, t + 2n, ... of keys on a connection of its own. */
+/* One chunk of the settled check (readers_run): settled[off..] for keys[off..], off = c * SETTLED_CHUNK. */
 struct settle_ctx {
 	const struct db_rows *keys;
-	unsigned char *settled; /* keys->n flags, shared; each reader writes its own chunks' */
-	size_t t, n;
-	enum xerr e;
+	unsigned char *settled; /* keys->n flags, shared; each chunk writes its own */
 };
 
-static void *settle_reader(void *vc)
+static enum xerr settle_chunk(struct db *db, struct arena *a, size_t c, void *v)
 {
-	struct settle_ctx *c = vc;
-	struct db *db = db_open();
-	struct arena sa;
-	arena_init(&sa, 1 << 20);
-	c->e = XE_OK;
-	for (size_t off = c->t * SETTLED_CHUNK; off < c->keys->n && c->e == XE_OK; off += c->n * SETTLED_CHUNK) {
-		size_t to = off + SETTLED_CHUNK < c->keys->n ? off + SETTLED_CHUNK : c->keys->n;
-		c->e = db_reg_sweep_settled(db, &sa, c->keys, off, to, c->settled + off);
-		arena_reset(&sa);
-	}
-	arena_free(&sa);
-	db_close(db);
-	return NULL;
+	struct settle_ctx *s = v;
+	size_t off = c * SETTLED_CHUNK, to = off + SETTLED_CHUNK < s->keys->n ? off + SETTLED_CHUNK : s->keys->n;
+	return db_reg_sweep_settled(db, a, s->keys, off, to, s->settled + off);
 }
 
 /* issue 14 item 3: settled[i] = 1 for the keys whose open group holds exactly their live records, read without locks
- * by readers_n() readers at once: each key's read is independent of the others', and a lone reader leaves the host's
- * other cores idle while the server walks indexes. */
+ * in chunks by readers_run. */
 static enum xerr settle_keys(const struct db_rows *keys, unsigned char *settled)
 {
-	size_t n = readers_n(), started = 0;
-	struct settle_ctx c[16];
-	pthread_t th[16];
-	enum xerr e = XE_OK;
+	struct settle_ctx s = {keys, settled};
 	memset(settled, 0, keys->n);
-	for (size_t t = 0; t < n; t++) {
-		c[t] = (struct settle_ctx){keys, settled, t, n, XE_OK};
-		if (t == n - 1 || pthread_create(&th[t], NULL, settle_reader, &c[t]) != 0) {
-			/* the last reader (or one no thread could be made for) runs here; a failed start leaves its chunks to it */
-			c[t].n = n;
-			for (size_t u = t; u < n; u++) {
-				c[t].t = u;
-				settle_reader(&c[t]);
-				if (c[t].e != XE_OK)
-					break;
-			}
-			if (c[t].e != XE_OK)
-				e = c[t].e;
-			break;
-		}
-		started++;
-	}
-	for (size_t t = 0; t < started; t++) {
-		pthread_join(th[t], NULL);
-		if (e == XE_OK && c[t].e != XE_OK)
-			e = c[t].e;
-	}
-	return e;
+	return readers_run((keys->n + SETTLED_CHUNK - 1) / SETTLED_CHUNK, NULL, settle_chunk, &s);
 }
 
 /* The candidate keys of one source, read on a connection of its own, every source's read started at once and each

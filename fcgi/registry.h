@@ -98,6 +98,7 @@ struct reg_import_test {
 	long long retry_once; /* the commit's first attempt ends in a deadlock at its first school look-up */
 	long long max_issues; /* row issues kept, below the limit (0: the limit) */
 	long long recheck_fail; /* the re-check after the commit fails */
+	long long recheck_chunk; /* keys of each kind per read of the re-check after the commit (0: its usual chunk) */
 };
 /* Run a phase of a job (state already validating or committing) synchronously on db: validate (dry run: every
  * row's issues, predicted created/unchanged), or commit (one transaction for the whole file: nothing is kept when

@@ -4,8 +4,7 @@
 // the commit; the re-check alone finds a record committed between the import's look-ups and its commit.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { sql, sqlCount, until, VARDIR } from '../lib/api.mjs';
+import { sql, sqlCount, whileHeld } from '../lib/api.mjs';
 import { as, province, record, SCHOOLS, csv, upload, sameId } from '../lib/registry.mjs';
 
 const N = 6000;
@@ -70,26 +69,11 @@ test('issue 14 R7-R9: a record committed after the import looked its key up and 
   const [school, otherSchool] = [SCHOOLS.a, SCHOOLS.d].map((x) => sqlCount(`SELECT id FROM unit WHERE code='${x.code}'`));
   // another transaction: the other record inserted, not committed, and the import's school row held, so the import
   // stops at its school check, after its own look-ups (which cannot see the uncommitted record)
-  const tx = spawn('mariadb', ['--no-defaults', '-uroot', `--socket=${VARDIR}/run/db.sock`, '-N', '--unbuffered', 'xueji']);
-  let out = '';
-  tx.stdout.on('data', (d) => { out += d; });
-  const exited = new Promise((res) => tx.on('exit', res));
-  tx.stdin.write(`BEGIN; SELECT id FROM unit WHERE id=${school} FOR UPDATE;
+  const c = await as('clerk_a');
+  const r = await whileHeld(`SELECT id FROM unit WHERE id=${school} FOR UPDATE;
     INSERT INTO student (school_id, province_code, city_code, county_code, name, gender, birth_date, id_type, id_number, id_check, student_no, status)
     VALUES (${otherSchool}, '37', '3701', '370102', '${other.name}', '${other.gender}', '${other.birth_date}', '1', '${other.id_number}', 'ok',
-      'L370102${other.birth_date.replaceAll('-', '')}9999', 'pending');
-    SELECT 'held';\n`);
-  let r;
-  try {
-    await until(() => out.includes('held'), 30000, 20);
-    const done = upload(await as('clerk_a'), csv([mine]), { dryRun: false });
-    await until(() => sqlCount("SELECT COUNT(*) FROM information_schema.innodb_trx WHERE trx_state='LOCK WAIT'") > 0, 30000, 20);
-    tx.stdin.end('COMMIT;\n');
-    await exited;
-    r = await done;
-  } finally {
-    tx.kill(); // a failure above leaves no transaction holding the school
-  }
+      'L370102${other.birth_date.replaceAll('-', '')}9999', 'pending')`, () => upload(c, csv([mine]), { dryRun: false }));
   assert.equal(r.status, 201, r.text);
   assert.equal(r.body.state, 'done', JSON.stringify(r.body.error));
   const g = sql(`SELECT g.id, COUNT(*) FROM problem_group g JOIN group_member m ON m.group_id=g.id

@@ -1,5 +1,5 @@
 // api.mjs: helpers shared by the API tests: HTTP against the running test instance, sign-in, SQL inspection.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import assert from 'node:assert/strict';
 import { checkResponse } from './openapi.mjs';
@@ -108,6 +108,26 @@ export function assertError(r, status, code) {
   assert.ok(r.body && r.body.error, `error body expected: ${r.text}`);
   if (code) assert.equal(r.body.error.code, code);
   assert.equal(typeof r.body.error.message, 'string');
+}
+
+/** Run start() while another transaction has run `held` (SQL statements that lock rows, e.g. `SELECT ... FOR UPDATE`);
+ * once `waiters` transactions wait for a lock, that transaction commits. Resolves what start() resolves. */
+export async function whileHeld(held, start, waiters = 1) {
+  const tx = spawn('mariadb', ['--no-defaults', '-uroot', `--socket=${VARDIR}/run/db.sock`, '-N', '--unbuffered', 'xueji']);
+  let out = '';
+  tx.stdout.on('data', (d) => { out += d; });
+  const exited = new Promise((res) => tx.on('exit', res));
+  tx.stdin.write(`BEGIN; ${held}; SELECT 'held';\n`);
+  try {
+    await until(() => out.includes('held'), 30000, 20);
+    const done = start();
+    await until(() => sqlCount("SELECT COUNT(*) FROM information_schema.innodb_trx WHERE trx_state='LOCK WAIT'") >= waiters, 30000, 20);
+    tx.stdin.end('COMMIT;\n');
+    await exited;
+    return await done;
+  } finally {
+    tx.kill(); // a failure above leaves no transaction holding the rows
+  }
 }
 
 /** Wait until fn() resolves truthy, polling every `step` ms up to `ms`. */
