@@ -1526,7 +1526,7 @@ static size_t readers_n(void)
 	size_t n = (size_t)config_int("XJ_REDETECT_READERS");
 	if (n < 1)
 		n = cores > 0 ? (size_t)cores + 1 : 2;
-	return n > 16 ? 16 : n;
+	return n > 16 ? 16 : n; /* the default's cap; a setting above it is refused (config.c) */
 }
 
 /* Chunk c of a pool's read (readers_run), on db, with scratch memory in a (reset after each chunk); ctx is the caller's. */
