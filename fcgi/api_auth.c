@@ -111,8 +111,9 @@ enum xerr api_users_list(struct req *r, struct resp *w)
 		f.q = NULL;
 	if (f.role && !human_role(f.role))
 		return resp_error(r, w, XE_VALIDATION, "role", "Unknown role.");
-	if (f.q && json_utf8_chars(f.q) > 64)
-		return resp_error(r, w, XE_VALIDATION, "q", "At most 64 characters.");
+	if (f.q && json_utf8_chars(f.q) > AUTH_USER_SEARCH_MAX)
+		return resp_error_zh(r, w, XE_VALIDATION, "q", arena_printf(r->arena, "搜索词最多 %d 个字符。", AUTH_USER_SEARCH_MAX),
+				     arena_printf(r->arena, "At most %d characters.", AUTH_USER_SEARCH_MAX));
 	struct db_user *us;
 	size_t n;
 	if ((e = db_auth_user_list(r->db, r->arena, r->who, &f, &us, &n)))
@@ -367,8 +368,9 @@ enum xerr api_units_list(struct req *r, struct resp *w)
 	const char *q = req_query(r, "q");
 	if (q && !*q)
 		q = NULL;
-	if (q && json_utf8_chars(q) > 50)
-		return resp_error(r, w, XE_VALIDATION, "q", "At most 50 characters.");
+	if (q && json_utf8_chars(q) > AUTH_UNIT_SEARCH_MAX)
+		return resp_error_zh(r, w, XE_VALIDATION, "q", arena_printf(r->arena, "搜索词最多 %d 个字符。", AUTH_UNIT_SEARCH_MAX),
+				     arena_printf(r->arena, "At most %d characters.", AUTH_UNIT_SEARCH_MAX));
 	struct db_unit *us;
 	size_t n;
 	if ((e = db_auth_unit_list(r->db, r->arena, r->who, (int)level, (uint32_t)parent, q, (uint32_t)after, (long)limit, &us, &n)))

@@ -66,7 +66,8 @@ enum xerr api_rules(struct req *r, struct resp *w)
 		{"suspect_reason", 0, SX_REASON_MAX}, {"student_name", 0, STUDENT_NAME_MAX}, {"student_grade", 0, STUDENT_GRADE_MAX},
 		{"student_class_name", 0, STUDENT_CLASS_MAX}, {"student_id_number", 0, STUDENT_IDNO_MAX},
 		{"student_guardian_name", 0, STUDENT_NAME_MAX}, {"student_guardian_phone", 0, STUDENT_PHONE_MAX},
-		{"search_id_number", SEARCH_ID_MIN, STUDENT_IDNO_MAX}, {"search_text", 0, SEARCH_MAX_CHARS}};
+		{"search_id_number", SEARCH_ID_MIN, STUDENT_IDNO_MAX}, {"search_text", 0, SEARCH_MAX_CHARS},
+		{"user_search", 0, AUTH_USER_SEARCH_MAX}, {"unit_search", 0, AUTH_UNIT_SEARCH_MAX}};
 	cJSON *fl = cJSON_AddObjectToObject(lim, "fields");
 	for (size_t i = 0; i < sizeof fields / sizeof *fields; i++) {
 		cJSON *f = cJSON_AddObjectToObject(fl, fields[i].name);

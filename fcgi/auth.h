@@ -11,6 +11,8 @@
 #define AUTH_API_PREFIX "xjp_"             /* provincial credential tokens: "xjp_" + 43 base64url chars (256 bits) */
 #define AUTH_API_TOKEN_LEN 47
 #define AUTH_CREDENTIAL_NAME_MAX 100       /* characters of a provincial credential's name */
+#define AUTH_USER_SEARCH_MAX 64            /* characters of a user search (GET /api/v1/users?q=: a user name's length) */
+#define AUTH_UNIT_SEARCH_MAX 50            /* characters of a unit search (GET /api/v1/units?q=: a school name's part or a code) */
 #define AUTH_TEMP_PASSWORD_LEN 19          /* "xxxx-xxxx-xxxx-xxxx" from a 54-symbol alphabet (~92 bits) */
 
 /* Process-wide setup: libsodium, the common-password list (XJ_PASSWORD_LIST, default

@@ -484,6 +484,14 @@ test('R1 units are scoped to the caller: a school sees itself, a city its subtre
   const p2 = (await city.get(`/api/v1/units?limit=2&cursor=${p1.next_cursor}`)).body;
   assert.ok(p2.items[0].id > p1.items[1].id);
   assertError(await city.get('/api/v1/units?level=7'), 422);
+  // a search term longer than the served limit (GET /api/v1/rules: unit_search) is a 422 naming q, in both languages
+  const max = (await http('GET', '/api/v1/rules')).body.limits.fields.unit_search.max;
+  assert.equal((await city.get(`/api/v1/units?q=${encodeURIComponent('长'.repeat(max))}`)).status, 200);
+  const long = await city.get(`/api/v1/units?q=${encodeURIComponent('长'.repeat(max + 1))}`);
+  assertError(long, 422);
+  assert.equal(long.body.error.field, 'q');
+  assert.match(long.body.error.message, new RegExp(`最多 ${max} 个字符`));
+  assert.match(long.body.error.message_en, new RegExp(`At most ${max} characters`));
   const ministry = await login('ministry');
   assert.equal((await ministry.get('/api/v1/units?level=1&limit=200')).body.items.length, 31);
 });

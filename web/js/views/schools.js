@@ -177,7 +177,7 @@ export async function render(main) {
       await list.first();
     } catch (e) { err.textContent = errorText(e); }
   });
-  const q = h('input', { type: 'search', name: 'q', maxlength: 50, data: { schoolSearch: '' } });
+  const q = h('input', { type: 'search', name: 'q', ...lengthAttrs('unit_search'), data: { schoolSearch: '' } });
   const search = h('form', { class: 'toolbar', role: 'search' }, field('sch-q', t('sch.q'), q), h('button', { type: 'submit' }, t('ui.search')));
   search.addEventListener('submit', (ev) => { ev.preventDefault(); filter.q = q.value.trim() || undefined; list.first().catch(flashError); });
   replace(main, h('section', { data: { schools: '' } }, h('h1', {}, t('sch.title')), manages ? form : null,
@@ -192,7 +192,7 @@ export async function render(main) {
  * @returns {{el: HTMLElement, search: () => Promise<void>, chosen: () => any}}
  */
 function targetPicker(s) {
-  const q = h('input', { type: 'search', name: 'q', maxlength: 50, autocomplete: 'off', data: { mergeSearch: '' } });
+  const q = h('input', { type: 'search', name: 'q', ...lengthAttrs('unit_search'), autocomplete: 'off', data: { mergeSearch: '' } });
   const into = h('select', { name: 'into', size: 8, data: { mergeInto: '' } });
   const more = h('button', { type: 'button', hidden: true, data: { mergeMore: '' } }, t('sch.merge_more'));
   const note = h('p', { class: 'muted small', 'aria-live': 'polite', data: { mergeNote: '' } });

@@ -82,7 +82,7 @@ export async function render(main) {
     } },
   ];
   const list = pagedList({ load: cursorLoader('/api/v1/users', { q: p.q }), draw: (items) => table(columns, items, { caption: t('users.title'), rowAttrs: (u) => ({ data: { userRow: u.username } }) }), onError: flashError });
-  const q = h('input', { type: 'search', name: 'q', value: p.q || '' });
+  const q = h('input', { type: 'search', name: 'q', value: p.q || '', ...lengthAttrs('user_search') });
   const search = h('form', { class: 'toolbar', role: 'search' }, field('us-q', t('users.q'), q), h('button', { type: 'submit' }, t('ui.search')));
   search.addEventListener('submit', (ev) => { ev.preventDefault(); location.hash = '#/users' + qs({ q: q.value.trim() }); });
   replace(main, h('section', { data: { users: '' } }, h('h1', {}, t('users.title')), await createForm(() => list.reload(), shown), shown, search, list.el));
@@ -101,7 +101,7 @@ async function createForm(onCreated, shown) {
   const username = h('input', { name: 'username', required: true, 'aria-required': 'true', ...lengthAttrs('username'), autocomplete: 'off', pattern: '[A-Za-z0-9._\\-]+' });
   const display = h('input', { name: 'display_name', ...lengthAttrs('display_name') });
   const role = select('role', userRoles().map((r) => [r, label('role', r)]), 'school_clerk');
-  const unitQ = h('input', { type: 'search', name: 'unit_q', maxlength: 50, data: { unitSearch: '' } });
+  const unitQ = h('input', { type: 'search', name: 'unit_q', ...lengthAttrs('unit_search'), data: { unitSearch: '' } });
   const unit = select('unit_id', [['', t('users.pick_unit')]]);
   unit.required = true;
   async function findUnits() {
