@@ -1184,11 +1184,13 @@ enum xerr db_ping(struct db *db)
 
 enum xerr db_schema_version(struct db *db, struct arena *a, long long *version)
 {
-	/* reachability by a ping (no statement), the version read once per connection */
+	/* reachability by a ping (no statement), the version read once per connection; on a Galera cluster read by a
+	 * statement each time (issue 15): a node outside the primary component answers a ping but refuses statements
+	 * (1047), and health said "ok" while every other request failed; the refusal moves the process to a ready node */
 	enum xerr e = db_ping(db);
 	if (e != XE_OK)
 		return e;
-	if (db->schema_version < 0) {
+	if (db->schema_version < 0 || cfg.db_nodes) {
 		struct db_rows rows;
 		e = db_exec(db, a, &Q_SCHEMA_VERSION, DB_NOARGS, &rows, NULL, NULL);
 		if (e != XE_OK)

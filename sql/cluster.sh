@@ -185,12 +185,20 @@ start_nodes() {
   for i in $(seq 1 "$NODES"); do wait_synced "$i"; done
 }
 
+# wsrep N: node N's place in the cluster, "cluster_status|local_state_comment|ready|cluster_size" (SHOW, which a node
+# answers also outside the primary component, where other statements fail: error 1047); empty when it does not answer
+wsrep() {
+  mariadb --no-defaults -uroot --socket="$CV/node$1/run/db.sock" --connect-timeout=2 -N -B -e "SHOW GLOBAL STATUS WHERE
+    Variable_name IN ('wsrep_cluster_status', 'wsrep_local_state_comment', 'wsrep_ready', 'wsrep_cluster_size')" \
+    2>/dev/null | awk -F '\t' '{ v[tolower($1)] = $2 } END { if (NR) print v["wsrep_cluster_status"] "|" \
+      v["wsrep_local_state_comment"] "|" v["wsrep_ready"] "|" v["wsrep_cluster_size"] }' || true
+}
+
 # wait_synced N: waits (up to CLUSTER_SYNC_WAIT s, 600) until node N has its state (Synced): a joiner's IST or SST
 wait_synced() {
   local i=$1 st=""
   for _ in $(seq 1 $((${CLUSTER_SYNC_WAIT:-600} * 5))); do
-    st=$(mariadb --no-defaults -uroot --socket="$CV/node$i/run/db.sock" -N -e \
-      "SHOW STATUS LIKE 'wsrep_local_state_comment'" 2>/dev/null | cut -f 2) || true
+    st=$(wsrep "$i" | cut -d '|' -f 2)
     if [ "$st" = Synced ]; then return 0; fi
     sleep 0.2
   done
@@ -270,15 +278,27 @@ cmd_stop() {
   for i in $(seq "$NODES" -1 1); do db "$i" stop || true; done
 }
 
+# cmd_status (make cluster-status): each node's mariadbd and, running, its place in the cluster (wsrep_cluster_status,
+# wsrep_local_state_comment, wsrep_ready, wsrep_cluster_size), saying plainly when it runs but serves nothing (outside
+# the primary component: a node alone after the others died); a stopped node's grastate.dat; the services, nginx; last,
+# whether the cluster serves. Exit 0: every node Synced in the primary component, every service process and nginx
+# running; 3: serving, but degraded (a node or service process missing: one failure more may stop it); 1: not serving
+# (no node in a primary component, no service process, or no nginx). A running node no longer counts as serving.
 cmd_status() {
-  local i
+  local i w cs st rd sz up=0 prim=0 synced=0 svcs=0 web=0 why=""
   for i in $(seq 1 "$NODES"); do
     printf 'node%s: %s' "$i" "$(db "$i" status)"
-    if db "$i" status | grep -q running; then
-      db "$i" sql -N -e "SELECT CONCAT(' cluster_size=', MAX(IF(VARIABLE_NAME='WSREP_CLUSTER_SIZE',VARIABLE_VALUE,NULL)),
-        ' state=', MAX(IF(VARIABLE_NAME='WSREP_LOCAL_STATE_COMMENT',VARIABLE_VALUE,NULL)),
-        ' ready=', MAX(IF(VARIABLE_NAME='WSREP_READY',VARIABLE_VALUE,NULL)))
-        FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME LIKE 'WSREP_%'" 2>/dev/null | tr -d '\n' || true
+    if node_up "$i"; then
+      up=$((up + 1)) w=$(wsrep "$i")
+      IFS='|' read -r cs st rd sz <<<"${w:-|||}"
+      if [ -z "$w" ]; then printf ': up, not answering (starting, stopping or hung: see %s)' "$CV/node$i/log/mariadb.log"
+      else
+        printf ' cluster_status=%s state=%s ready=%s cluster_size=%s' "$cs" "$st" "$rd" "$sz"
+        if [ "$cs" != Primary ]; then printf ': up, NOT in the primary component: refuses reads and writes'
+        elif [ "$rd" != ON ]; then printf ': up, in the primary component but not ready (%s): refuses reads and writes' "$st"
+        elif [ "$st" != Synced ]; then prim=$((prim + 1)); printf ': serving, not synced (%s)' "$st"
+        else prim=$((prim + 1)) synced=$((synced + 1)); fi
+      fi
     elif [ -f "$CV/node$i/db/grastate.dat" ]; then
       # what a start chooses by: seqno -1 is a node that did not stop cleanly (its position is InnoDB's, recovered)
       printf ' seqno=%s safe_to_bootstrap=%s uuid=%s' "$(grastate "$i" seqno)" "$(grastate "$i" safe_to_bootstrap)" \
@@ -288,12 +308,26 @@ cmd_status() {
   done
   for i in $(seq 1 "$SVCS"); do
     local pf=$CV/svc$i/run/service.pid
-    if [ -f "$pf" ] && kill -0 "$(cat "$pf")" 2>/dev/null; then echo "service$i: running (pid $(cat "$pf"), port $((CP + i)))"
+    if [ -f "$pf" ] && kill -0 "$(cat "$pf")" 2>/dev/null; then
+      svcs=$((svcs + 1)); echo "service$i: running (pid $(cat "$pf"), port $((CP + i)))"
     else echo "service$i: stopped"; fi
   done
   if [ -f "$CV/run/nginx.pid" ] && kill -0 "$(cat "$CV/run/nginx.pid")" 2>/dev/null; then
-    echo "nginx: running on http://127.0.0.1:$CP/"; else echo "nginx: stopped"; fi
+    web=1; echo "nginx: running on http://127.0.0.1:$CP/"; else echo "nginx: stopped"; fi
   curl -sS --max-time 2 "http://127.0.0.1:$CP/api/v1/health" 2>/dev/null && echo || true
+  if [ "$up" = 0 ]; then why="no node runs (make cluster starts the cluster)"
+  elif [ "$prim" = 0 ]; then why="no running node is in a primary component (a primary component needs more than half of"
+    why="$why the nodes of the last one: a node left alone refuses reads and writes); start each stopped node"
+    why="$why (sql/cluster.sh node-start N: it joins), or see README, \"A node alone\", when they cannot come back"
+  elif [ "$svcs" = 0 ]; then why="no service process runs (sql/cluster.sh svc-start N starts one)"
+  elif [ "$web" = 0 ]; then why="nginx is stopped (sql/cluster.sh nginx-reload starts it)"; fi
+  if [ -n "$why" ]; then echo "cluster: NOT serving: $why"; return 1; fi
+  if [ "$synced" -lt "$NODES" ] || [ "$svcs" -lt "$SVCS" ]; then
+    echo "cluster: serving, degraded: $synced of $NODES nodes synced in the primary component, $svcs of $SVCS service" \
+      "processes (one more lost may stop it: sql/cluster.sh node-start N, svc-start N start the stopped ones)"
+    return 3
+  fi
+  echo "cluster: serving: $synced of $NODES nodes synced in the primary component, $svcs of $SVCS service processes, nginx"
 }
 
 # for the fault test: kill -9 and restart one node or one service process

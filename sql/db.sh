@@ -171,8 +171,9 @@ move_aside() {
 # instance's database files are moved aside (kept: $datadir.before-restore-TIME, removed by the operator once the
 # restore is checked), the backup's copied back with its secrets.env (the password its mysql.user holds; one that
 # differs is kept as secrets.env.before-restore-TIME), the files of DATA_DIR the backup has not moved to
-# $VARDIR/data.before-restore-TIME and the backup's copied in, the database started, the evidence no row of it names
-# moved aside too, its schema version checked against the manifest, and the migrations of this build applied (a backup
+# $VARDIR/data.before-restore-TIME, those the backup holds with another content (a file written again, or damaged on
+# one side) to $VARDIR/data-replaced.before-restore-TIME, each named on stdout, and the backup's copied in, the database
+# started, the evidence no row of it names moved aside too, its schema version checked against the manifest, and the migrations of this build applied (a backup
 # of before an upgrade). A step that fails puts the instance back as it was (undo_restore): exit 1; 3 if that failed
 # too; 2 for a folder that is no backup (nothing touched).
 cmd_restore() {
@@ -185,10 +186,13 @@ cmd_restore() {
   local want; want=$(sed -n 's/^schema_version=//p' "$dir/manifest")
   stamp=before-restore-$(date -u +%Y%m%dT%H%M%SZ)
   # what undo_restore puts back: r_db (aside: the database moved to $aside; none: there was none), r_secrets (kept:
-  # moved to secrets.env.$stamp; new: there was none), the evidence moved to $daside and the files in $r_added
-  aside=$datadir.$stamp data=${DATA_DIR:-$VARDIR/data} daside=$VARDIR/data.$stamp
+  # moved to secrets.env.$stamp; new: there was none), the evidence moved to $daside and $raside, the files in $r_added
+  aside=$datadir.$stamp data=${DATA_DIR:-$VARDIR/data} daside=$VARDIR/data.$stamp raside=$VARDIR/data-replaced.$stamp
   r_was=0 r_db="" r_secrets="" r_added=$VARDIR/run/restore-added.$stamp moved=0
-  if [ -e "$aside" ] || [ -e "$daside" ]; then echo "restore: $aside or $daside exists already: run it again" >&2; exit 2; fi
+  local replaced=""
+  if [ -e "$aside" ] || [ -e "$daside" ] || [ -e "$raside" ]; then
+    echo "restore: $aside, $daside or $raside exists already: run it again" >&2; exit 2
+  fi
   running && r_was=1
   cmd_stop
   trap 'undo_restore $?' EXIT
@@ -211,8 +215,19 @@ cmd_restore() {
   mkdir -p "$data"
   move_aside "$data" "$daside" < <(comm -23 <(cd "$data" && find . -type f | LC_ALL=C sort) \
     <(cd "$dir/data" && find . -type f | LC_ALL=C sort))
-  r_step="copying the backup's evidence in"
   comm -13 <(cd "$data" && find . -type f | LC_ALL=C sort) <(cd "$dir/data" && find . -type f | LC_ALL=C sort) >"$r_added"
+  # a file the backup holds too, with another content (an import's file of a job number used again after an earlier
+  # restore; evidence damaged on one side: its name is its hash), is kept aside whole, never overwritten unseen: rsync
+  # would replace every one whose size or time differs (only those it would copy are compared)
+  r_step="keeping aside the files the backup holds with another content"
+  replaced=$(rsync -a -n --out-format='%i %n' "$dir/data/" "$data/" | sed -n 's|^>f[^+ ]* |./|p' | while IFS= read -r f; do
+    cmp -s "$dir/data/$f" "$data/$f" || echo "$f"; done)
+  if [ -n "$replaced" ]; then
+    local m0=$moved
+    move_aside "$data" "$raside" <<<"$replaced"
+    moved=$m0
+  fi
+  r_step="copying the backup's evidence in"
   rsync -a "$dir/data/" "$data/"
   r_step="starting the restored database"
   cmd_start
@@ -229,8 +244,32 @@ cmd_restore() {
   got=$(root_sql -N "$DB_NAME" -e 'SELECT MAX(version) FROM schema_version')
   trap - EXIT INT TERM HUP
   rm -f "$r_added"
+  if [ -n "$replaced" ]; then report_replaced "$dir/data" "$raside" "$replaced"; fi
   echo "restored $dir (schema version $got); the database files before it are in $aside$([ "$moved" = 0 ] ||
     echo "; the files of $data it does not name ($moved) are in $daside")"
+}
+
+# report_replaced BACKUP KEPT PATHS: says on stdout, for each of the lines of PATHS, that the instance's file is kept in
+# KEPT and the backup's copied in; of an evidence file (named by its content's SHA-256), which copy is whole
+report_replaced() {
+  local f h
+  echo "restore: $(grep -c . <<<"$3") file(s) of $data had another content in the backup: the instance's are kept" \
+    "in $2, the backup's copied in (compare them; put one back by hand if it is the right one):"
+  while IFS= read -r f; do
+    h=${f##*/}
+    if [[ $h =~ ^[0-9a-f]{64}$ ]]; then
+      printf '  %s: the backup'"'"'s copy %s its hash, the instance'"'"'s %s\n' "${f#./}" \
+        "$([ "$(sha256sum <"$1/$f" | cut -c1-64)" = "$h" ] && echo matches || echo "does not match (damaged)")" \
+        "$([ "$(sha256sum <"$2/$f" | cut -c1-64)" = "$h" ] && echo matches || echo "does not (damaged)")"
+    else echo "  ${f#./}"; fi
+  done <<<"$3"
+}
+
+# move_back FOLDER: moves every file of FOLDER back to $data, removing FOLDER (undo_restore)
+move_back() {
+  move_aside "$1" "$data" < <(cd "$1" && find . -type f) || return 1
+  find "$1" -depth -type d -empty -delete
+  if [ -d "$1" ]; then echo "restore: files remain in $1" >&2; return 1; fi
 }
 
 # undo_restore STATUS (cmd_restore's EXIT trap): puts back the database files, secrets.env and evidence of before the
@@ -254,17 +293,14 @@ undo_restore() {
     kept) mv "$secrets.$stamp" "$secrets" || ok=0 ;;
     new) rm -f "$secrets" || ok=0 ;;
   esac
-  # the evidence moved aside goes back; the files the backup added go (same-named ones are the same content: files
-  # are named by their hash, or written once)
-  if [ -d "$daside" ]; then
-    move_aside "$daside" "$data" < <(cd "$daside" && find . -type f) || ok=0
-    find "$daside" -depth -type d -empty -delete
-    [ -d "$daside" ] && { echo "restore: files remain in $daside" >&2; ok=0; }
-  fi
+  # the evidence moved aside goes back, the files the backup added go, then the instance's files the backup held with
+  # another content go back over its copies (one of those copies the evidence sweep moved aside came back just before)
+  if [ -d "$daside" ]; then move_back "$daside" || ok=0; fi
   if [ -f "$r_added" ]; then
     while IFS= read -r f; do rm -f "$data/$f" || ok=0; done <"$r_added"
     rm -f "$r_added"
   fi
+  if [ -d "$raside" ]; then move_back "$raside" || ok=0; fi
   if [ "$ok" = 1 ] && [ "$r_was" = 1 ]; then (cmd_start) || ok=0; fi
   if [ "$ok" = 1 ]; then
     echo "restore: the instance is as it was before the restore (database files, secrets.env, evidence);" \
@@ -273,7 +309,7 @@ undo_restore() {
   fi
   echo "restore: putting the instance back failed too (see above); the database files of before the restore are in" \
     "$([ "$r_db" = aside ] && [ -d "$aside" ] && echo "$aside" || echo "$datadir"), a replaced secrets.env in" \
-    "$secrets.$stamp, evidence in $daside: put them back by hand (README, \"Backup and restore\")" >&2
+    "$secrets.$stamp, evidence in $daside and $raside: put them back by hand (README, \"Backup and restore\")" >&2
   exit 3
 }
 

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { ROOT } from '../lib/api.mjs';
-import { CV, CP } from '../lib/cluster.mjs';
+import { CV, CP, clusterStatus } from '../lib/cluster.mjs';
 
 const BV = `${CV}-bootstrap`;
 const env = { ...process.env, CLUSTER_VARDIR: BV, CLUSTER_PORT: String(CP + 50) };
@@ -35,7 +35,8 @@ test('issue 15: a stopped or crashed cluster restarts from the node with its las
   cluster('node-stop', '1');
   onNode(2, "INSERT INTO probe.t VALUES (2, 'after node 1 stopped')");
   cluster('stop');
-  const stopped = cluster('status');
+  const { out: stopped, code } = clusterStatus(env);
+  assert.equal(code, 1, 'a stopped cluster is not serving');
   assert.match(stopped, /node2: mariadb: stopped seqno=\d+ safe_to_bootstrap=1/, stopped);
   assert.match(stopped, /node1: mariadb: stopped seqno=\d+ safe_to_bootstrap=0/, stopped);
   const started = cluster('start');
@@ -48,7 +49,7 @@ test('issue 15: a stopped or crashed cluster restarts from the node with its las
   cluster('node-kill', '3');
   cluster('node-kill', '2');
   cluster('stop');
-  const crashed = cluster('status');
+  const crashed = clusterStatus(env).out;
   assert.match(crashed, /node1: mariadb: stopped seqno=-1 safe_to_bootstrap=0[\s\S]*node2: mariadb: stopped seqno=-1 safe_to_bootstrap=0/, crashed);
   const recovered = cluster('start');
   assert.match(recovered, /node 2 bootstraps the cluster: no node is safe_to_bootstrap .*its recovered position is the highest/, recovered);

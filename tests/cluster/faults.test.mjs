@@ -11,6 +11,7 @@ import { writeFileSync } from 'node:fs';
 import { ROOT } from '../lib/api.mjs';
 import { as, province } from '../lib/registry.mjs';
 import { load, recovery, verify } from '../lib/faults.mjs';
+import { clusterStatus } from '../lib/cluster.mjs';
 
 const CV = process.env.CLUSTER_VARDIR ?? `${ROOT}/var/cluster`;
 const ROUNDS = Number(process.env.CLUSTER_FAULT_ROUNDS ?? 5);
@@ -64,7 +65,7 @@ test('issue 15.4 on the cluster under a write load: kill -9 the writing node, th
     await L.stop(); // also when a step failed: the load's loops would keep the test process alive
   }
   // the nodes apply the last writesets: wait until every node is Synced
-  for (let i = 0; i < 100 && !/node1.*Synced[\s\S]*node2.*Synced[\s\S]*node3.*Synced/.test(cluster('status')); i++) await sleep(200);
+  for (let i = 0; i < 100 && !/node1.*Synced[\s\S]*node2.*Synced[\s\S]*node3.*Synced/.test(clusterStatus().out); i++) await sleep(200);
 
   const { W, acked, lost, doubled, unanswered, undetected, inv } = verify(L.writes);
   const sums = [1, 2, 3].map(checksums);

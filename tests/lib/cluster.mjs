@@ -1,6 +1,6 @@
 // cluster.mjs: helpers of the Galera cluster tests (tests/cluster, `make test-cluster`, issue 15): the cluster's script,
 // a query on one node, and service 2 moved to write through another node than service 1.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { ROOT } from './api.mjs';
 
 /** The cluster's folder and base port (sql/cluster.sh: CLUSTER_VARDIR, CLUSTER_PORT). */
@@ -10,6 +10,12 @@ export const CP = Number(process.env.CLUSTER_PORT ?? 30530);
 /** sql/cluster.sh ARGS with extra environment; returns its standard output. */
 export const cluster = (args, env = {}) => execFileSync(`${ROOT}/sql/cluster.sh`, args,
   { env: { ...process.env, ...env }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+
+/** sql/cluster.sh status with extra environment: { out, code } (its exit status: 0 serving, 3 degraded, 1 not serving). */
+export const clusterStatus = (env = {}) => {
+  const r = spawnSync(`${ROOT}/sql/cluster.sh`, ['status'], { env: { ...process.env, ...env }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  return { out: r.stdout, code: r.status };
+};
 
 /** A query on node i that first waits for every commit the cluster made before it (wsrep_sync_wait). */
 export const onNode = (i, q) => execFileSync('mariadb', ['--no-defaults', '-uroot', `--socket=${CV}/node${i}/run/db.sock`, '-N', '-B', 'xueji', '-e',

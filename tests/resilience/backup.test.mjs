@@ -1,19 +1,20 @@
 // backup.test.mjs: an operator's backup and restore (make backup, make restore; sql/db.sh): a hot backup taken while
 // the service runs is put back whole (records, sessions, evidence, secrets.env), what came after it is gone (evidence
 // no row of it names set aside), a backup of before an upgrade comes back migrated, a folder that is no backup is
-// refused without touching the instance, a restore that fails part-way puts the instance back; XJ_DATA_DIR given to
+// refused without touching the instance, a file the backup holds with another content than the instance's is kept aside
+// and named, not overwritten unseen, a restore that fails part-way puts the instance back; XJ_DATA_DIR given to
 // make is the evidence folder of the service, backup and housekeep; a migration that fails part-way stops, saying what
 // to do.
 // Stops the database and the service, so it runs with the resilience suites, alone.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname } from 'node:path';
 import { http, ROOT, VARDIR, until, sql, sqlCount } from '../lib/api.mjs';
 import { as, record, SCHOOLS } from '../lib/registry.mjs';
-import { contentPath, sha256, uniqueJpeg, upload } from '../lib/evidence.mjs';
+import { contentPath, DATA_DIR, sha256, uniqueJpeg, upload } from '../lib/evidence.mjs';
 
 /** make TARGET ARGS in the project, on this test instance (INSTANCE, PORT, DB_PORT, VARDIR come from the environment). */
 const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('XJ_'))); // the tests' own XJ_ROOT…
@@ -81,14 +82,62 @@ test('operator: make backup while the service runs, then make restore onto anoth
   assert.equal(students(after.id_number), 1);
 });
 
+/** Writes content to path (its folders made), its time an hour back when old (a file of a backup taken before). */
+function put(path, content, old = false) {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, content);
+  if (old) utimesSync(path, new Date(Date.now() - 3600e3), new Date(Date.now() - 3600e3));
+}
+
+test('operator: a restore keeps aside, whole, the instance\'s files the backup holds with another content, and names them; the same content touched since is no such file', async () => {
+  const c = await as('clerk_a');
+  const jpg = uniqueJpeg(), hex = sha256(jpg), same = uniqueJpeg(), sameHex = sha256(same);
+  for (const [name, data] of [['damaged-later.jpg', jpg], ['touched-later.jpg', same]]) {
+    assert.equal((await upload(c, [{ filename: name, data }])).status, 201);
+  }
+  const b = make('backup');
+  assert.equal(b.status, 0, b.stderr);
+  const dir = b.stdout.trim().split('\n').pop();
+  // after the backup: an import's file of the same job number with another content (a number used again after an
+  // earlier restore), an evidence file damaged on the instance (its name is its content's hash), one only touched
+  const job = 'imports/990001.bin';
+  put(`${dir}/data/${job}`, 'the backup\'s import file\n', true);
+  put(`${DATA_DIR}/${job}`, 'the instance\'s import file, written after the backup\n');
+  const damaged = Buffer.from(jpg);
+  damaged[damaged.length >> 1] ^= 0xff;
+  writeFileSync(contentPath(hex), damaged);
+  utimesSync(contentPath(sameHex), new Date(), new Date(Date.now() + 60e3));
+  try {
+    const r = make('restore', `BACKUP=${dir}`);
+    assert.equal(r.status, 0, r.stderr + r.stdout);
+    const kept = readdirSync(VARDIR).filter((f) => f.startsWith('data-replaced.before-restore-'));
+    assert.equal(kept.length, 1, `one folder of replaced files: ${kept}`);
+    const k = `${VARDIR}/${kept[0]}`;
+    assert.match(r.stdout, new RegExp(`^restore: 2 file\\(s\\) of ${DATA_DIR} had another content in the backup: the instance's are kept in ${k}, the backup's copied in`, 'm'));
+    assert.match(r.stdout, new RegExp(`^  ${job}$`, 'm'));
+    assert.match(r.stdout, new RegExp(`^  ${hex.slice(0, 2)}/${hex.slice(2, 4)}/${hex}: the backup's copy matches its hash, the instance's does not \\(damaged\\)$`, 'm'));
+    assert.doesNotMatch(r.stdout, new RegExp(sameHex), 'the same content, touched since, is no file of another content');
+    assert.match(r.stdout, /^restored /m);
+    assert.equal(readFileSync(`${k}/${job}`, 'utf8'), 'the instance\'s import file, written after the backup\n', 'the instance\'s import file is kept');
+    assert.deepEqual(readFileSync(`${k}/${hex.slice(0, 2)}/${hex.slice(2, 4)}/${hex}`), damaged, 'so is its damaged evidence copy, as it was');
+    assert.equal(readFileSync(`${DATA_DIR}/${job}`, 'utf8'), 'the backup\'s import file\n', 'the backup\'s copies are in');
+    assert.deepEqual(readFileSync(contentPath(hex)), jpg);
+    assert.deepEqual(readFileSync(contentPath(sameHex)), same);
+    await until(async () => (await http('GET', '/api/v1/health')).status === 200, 10000, 100);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(`${DATA_DIR}/${job}`, { force: true });
+  }
+});
+
 /** The instance's set-aside folders and files of restores (db/data/secrets.env.before-restore-*, run/restore-added.*). */
 const setAside = () => [...readdirSync(VARDIR).filter((f) => f.includes('.before-restore-')),
   ...readdirSync(`${VARDIR}/run`).filter((f) => f.startsWith('restore-added.'))].sort();
 
-test('operator: a restore that fails part-way exits non-zero naming the step and puts the instance back: its records, evidence and secrets.env, the service started again only if it ran', async () => {
+test('operator: a restore that fails part-way exits non-zero naming the step and puts the instance back: its records, evidence (also its files the backup held with another content) and secrets.env, the service started again only if it ran', async () => {
   const c = await as('clerk_a');
   const secrets = readFileSync(`${VARDIR}/secrets.env`, 'utf8');
-  const kept = setAside();
+  const kept = setAside(), job = 'imports/990002.bin';
   const b = make('backup');
   assert.equal(b.status, 0, b.stderr);
   const dir = b.stdout.trim().split('\n').pop();
@@ -103,12 +152,16 @@ test('operator: a restore that fails part-way exits non-zero naming the step and
     mkdirSync(`${dir}/data/${lateRel.slice(0, 5)}`, { recursive: true });
     writeFileSync(`${dir}/data/${lateRel}`, late);
     writeFileSync(`${dir}/secrets.env`, 'XJ_DB_PASSWORD=not-the-instances-password\n', { mode: 0o600 });
+    // a file both hold, with another content: the restore keeps the instance's aside before it copies the backup's
+    put(`${dir}/data/${job}`, 'the backup\'s import file\n', true);
+    put(`${DATA_DIR}/${job}`, 'the instance\'s import file\n');
     const asBefore = async (service) => {
       assert.deepEqual(setAside(), kept, 'nothing left set aside');
       assert.equal(readFileSync(`${VARDIR}/secrets.env`, 'utf8'), secrets, 'the instance\'s secrets.env is back');
       assert.equal(students(after.id_number), 1, 'the record of after the backup is there');
       assert.deepEqual(readFileSync(contentPath(hex)), jpg, 'the evidence of after the backup is back in the live store');
       assert.ok(!existsSync(contentPath(lateHex)), 'the backup\'s content it copied in is gone');
+      assert.equal(readFileSync(`${DATA_DIR}/${job}`, 'utf8'), 'the instance\'s import file\n', 'the instance\'s file the backup held with another content is back');
       assert.equal(sqlCount('SELECT MAX(version) FROM schema_version'), latest);
       if (service) assert.equal((await c.get('/api/v1/session')).status, 200, 'served again: the session of before signs in');
     };
@@ -139,6 +192,7 @@ test('operator: a restore that fails part-way exits non-zero naming the step and
     await asBefore(false);
   } finally {
     rmSync(dir, { recursive: true, force: true });
+    rmSync(`${DATA_DIR}/${job}`, { force: true });
     // the instance serving again for the next tests; not thrown here, which would hide the test's own failure
     if ((await http('GET', '/api/v1/health')).status !== 200) make('service-start');
     await until(async () => (await http('GET', '/api/v1/health')).status === 200, 10000, 100).catch(() => {});
