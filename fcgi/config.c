@@ -62,6 +62,7 @@ static struct setting T[] = {
 	INT("XJ_LOAD_CHUNK", 20000, 1, 1000000, "rows per bulk load of `xueji --load`"),
 	INT("XJ_REDETECT_ALL", 0, 0, 1, "1: `xueji --redetect` evaluates every key, also those found settled"),
 	INT("XJ_REDETECT_READERS", 0, 0, 16, "connections `xueji --redetect` and an import's re-check read their keys on at once; 0: the cores + 1, at most 16"),
+	INT("XJ_REDETECT_SETTLED_CHUNK", 5000, 1, 1000000, "keys per lock-free read of `xueji --redetect`'s settled check (`XJ_REDETECT_READERS` such reads at once)"),
 	INT("XJ_REDETECT_SLICE", 0, 0, 1000000, "keys per re-detection transaction; 0: grown or shrunk to `XJ_REDETECT_SLICE_MS`"),
 	INT("XJ_REDETECT_SLICE_MS", 250, 1, 60000, "the length a re-detection transaction aims at (registrations wait at most about this long)"),
 	INT("XJ_SUSPECT_INCREMENTAL", 1, 0, 1, "0 turns off the suspected-duplicate check of each registration, import and change (R31; `xueji --suspects` still runs)"),

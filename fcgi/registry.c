@@ -2104,19 +2104,18 @@ static enum xerr gnumber_tx(struct db *db, void *vc)
 	return db_reg_sweep_gnumbers(db, c->keys, c->from, c->to, &c->gnumbers);
 }
 
-/* keys per lock-free read of the settled check (db_reg_sweep_settled) */
-#define SETTLED_CHUNK 5000
-
-/* One chunk of the settled check (readers_run): settled[off..] for keys[off..], off = c * SETTLED_CHUNK. */
+/* One chunk of the settled check (readers_run): settled[off..] for keys[off..], off = c * chunk (XJ_REDETECT_SETTLED_CHUNK
+ * keys per lock-free read, db_reg_sweep_settled). */
 struct settle_ctx {
 	const struct db_rows *keys;
 	unsigned char *settled; /* keys->n flags, shared; each chunk writes its own */
+	size_t chunk;
 };
 
 static enum xerr settle_chunk(struct db *db, struct arena *a, size_t c, void *v)
 {
 	struct settle_ctx *s = v;
-	size_t off = c * SETTLED_CHUNK, to = off + SETTLED_CHUNK < s->keys->n ? off + SETTLED_CHUNK : s->keys->n;
+	size_t off = c * s->chunk, to = off + s->chunk < s->keys->n ? off + s->chunk : s->keys->n;
 	return db_reg_sweep_settled(db, a, s->keys, off, to, s->settled + off);
 }
 
@@ -2124,9 +2123,9 @@ static enum xerr settle_chunk(struct db *db, struct arena *a, size_t c, void *v)
  * in chunks by readers_run. */
 static enum xerr settle_keys(const struct db_rows *keys, unsigned char *settled)
 {
-	struct settle_ctx s = {keys, settled};
+	struct settle_ctx s = {keys, settled, (size_t)config_int("XJ_REDETECT_SETTLED_CHUNK")};
 	memset(settled, 0, keys->n);
-	return readers_run((keys->n + SETTLED_CHUNK - 1) / SETTLED_CHUNK, NULL, settle_chunk, &s);
+	return readers_run((keys->n + s.chunk - 1) / s.chunk, NULL, settle_chunk, &s);
 }
 
 /* The candidate keys of one source, read on a connection of its own, every source's read started at once and each
