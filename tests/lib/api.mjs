@@ -88,6 +88,27 @@ export function sql(query) {
 /** First column of the first row as a number. */
 export function sqlCount(query) { return Number(sql(query)[0]?.[0] ?? 0); }
 
+/** A root session that runs script (e.g. BEGIN and a locking read) and then stays in its transaction until release():
+ * resolves, once the script has run, to {id: the session's connection id, release()}; release() rolls back, ends the
+ * session and resolves to its exit code. Explicit: no sleep in the session races what the test does meanwhile. */
+export function sqlHold(script) {
+  const p = spawn('mariadb', ['--no-defaults', '-uroot', `--socket=${VARDIR}/run/db.sock`, '-N', '-B', '--unbuffered', 'xueji'],
+    { stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '', err = '';
+  p.stderr.on('data', (d) => { err += d; });
+  const ended = new Promise((resolve) => p.on('exit', resolve));
+  const release = () => { if (p.stdin.writable) p.stdin.end('ROLLBACK;\n'); return ended; };
+  return new Promise((resolve, reject) => {
+    p.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/^held (\d+)$/m);
+      if (m) resolve({ id: Number(m[1]), release });
+    });
+    ended.then((code) => reject(new Error(`the holding session ended (${code}) before its script ran: ${err}`)));
+    p.stdin.write(`${script}\nSELECT CONCAT('held ', CONNECTION_ID());\n`);
+  });
+}
+
 /** `xueji --check-counters` (or another command of the CLI, e.g. --rebuild-counters, --housekeep) on the instance, as the
  * service's database user: {status, out}. */
 export function counters(cmd = '--check-counters') {
