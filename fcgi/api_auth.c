@@ -95,6 +95,13 @@ static enum role human_role(const char *s)
 	return (role & ROLES_HUMAN) ? role : (enum role)0;
 }
 
+/* A search term (q) longer than max characters (the limit GET /api/v1/rules serves): 422 in both languages. */
+static enum xerr search_too_long(struct req *r, struct resp *w, int max)
+{
+	return resp_error_zh(r, w, XE_VALIDATION, "q", arena_printf(r->arena, "搜索词最多 %d 个字符。", max),
+			     arena_printf(r->arena, "At most %d characters.", max));
+}
+
 enum xerr api_users_list(struct req *r, struct resp *w)
 {
 	long long unit, limit, after = 0;
@@ -112,8 +119,7 @@ enum xerr api_users_list(struct req *r, struct resp *w)
 	if (f.role && !human_role(f.role))
 		return resp_error(r, w, XE_VALIDATION, "role", "Unknown role.");
 	if (f.q && json_utf8_chars(f.q) > AUTH_USER_SEARCH_MAX)
-		return resp_error_zh(r, w, XE_VALIDATION, "q", arena_printf(r->arena, "搜索词最多 %d 个字符。", AUTH_USER_SEARCH_MAX),
-				     arena_printf(r->arena, "At most %d characters.", AUTH_USER_SEARCH_MAX));
+		return search_too_long(r, w, AUTH_USER_SEARCH_MAX);
 	struct db_user *us;
 	size_t n;
 	if ((e = db_auth_user_list(r->db, r->arena, r->who, &f, &us, &n)))
@@ -369,8 +375,7 @@ enum xerr api_units_list(struct req *r, struct resp *w)
 	if (q && !*q)
 		q = NULL;
 	if (q && json_utf8_chars(q) > AUTH_UNIT_SEARCH_MAX)
-		return resp_error_zh(r, w, XE_VALIDATION, "q", arena_printf(r->arena, "搜索词最多 %d 个字符。", AUTH_UNIT_SEARCH_MAX),
-				     arena_printf(r->arena, "At most %d characters.", AUTH_UNIT_SEARCH_MAX));
+		return search_too_long(r, w, AUTH_UNIT_SEARCH_MAX);
 	struct db_unit *us;
 	size_t n;
 	if ((e = db_auth_unit_list(r->db, r->arena, r->who, (int)level, (uint32_t)parent, q, (uint32_t)after, (long)limit, &us, &n)))

@@ -14,7 +14,6 @@
 #include "registry.h"
 #include "scope.h"
 #include "idcheck.h"
-#include "idem.h"
 #include "json.h"
 #include "log.h"
 #include "workdays.h"
