@@ -46,6 +46,9 @@ test('issue 12.4 an import interrupted by a database failure is failed as soon a
   assert.equal(ok.status, 202, ok.text);
   const d = await until(async () => { const x = await job(c, ok.body.id); return ['done', 'failed'].includes(x.state) ? x : null; }, 60000, 200);
   assert.equal(d.state, 'done', JSON.stringify(d));
-  const log = readFileSync(`${VARDIR}/log/service.log`, 'utf8');
-  assert.match(log, new RegExp(`import ${ok.body.id}: commit done: 3000 created`));
+  // the job's state is stored before its worker writes the log line: read the log until the line is there (or 10 s)
+  const line = new RegExp(`import ${ok.body.id}: commit done: 3000 created`);
+  const log = await until(() => { const l = readFileSync(`${VARDIR}/log/service.log`, 'utf8'); return line.test(l) ? l : null; }, 10000, 100)
+    .catch(() => readFileSync(`${VARDIR}/log/service.log`, 'utf8'));
+  assert.match(log, line);
 });
