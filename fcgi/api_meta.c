@@ -4,6 +4,7 @@
 #include "idcheck.h"
 #include "role.h"
 #include "auth.h"
+#include "idem.h"
 #include "authpolicy.h"
 #include "school.h"
 #include "search.h"
@@ -67,7 +68,8 @@ enum xerr api_rules(struct req *r, struct resp *w)
 		{"student_class_name", 0, STUDENT_CLASS_MAX}, {"student_id_number", 0, STUDENT_IDNO_MAX},
 		{"student_guardian_name", 0, STUDENT_NAME_MAX}, {"student_guardian_phone", 0, STUDENT_PHONE_MAX},
 		{"search_id_number", SEARCH_ID_MIN, STUDENT_IDNO_MAX}, {"search_text", 0, SEARCH_MAX_CHARS},
-		{"user_search", 0, AUTH_USER_SEARCH_MAX}, {"unit_search", 0, AUTH_UNIT_SEARCH_MAX}};
+		{"user_search", 0, AUTH_USER_SEARCH_MAX}, {"unit_search", 0, AUTH_UNIT_SEARCH_MAX},
+		{"idempotency_key", 0, IDEM_KEY_MAX}};
 	cJSON *fl = cJSON_AddObjectToObject(lim, "fields");
 	for (size_t i = 0; i < sizeof fields / sizeof *fields; i++) {
 		cJSON *f = cJSON_AddObjectToObject(fl, fields[i].name);

@@ -146,11 +146,11 @@ enum xerr api_students_create(struct req *r, struct resp *w)
 		return e;
 	if (!in.v[SF_SCHOOL] && r->who->unit_level == LEVEL_SCHOOL)
 		in.v[SF_SCHOOL] = r->who->unit_code; /* a school's clerk registers into the own school by default */
-	const char *key = req_param(r, "HTTP_IDEMPOTENCY_KEY"), *scope = NULL;
+	const char *key, *scope = NULL;
 	struct idem_hash sha;
+	if ((e = idem_header(r, w, &key)))
+		return e;
 	if (key) {
-		if (!*key || strlen(key) > 100)
-			return resp_error(r, w, XE_VALIDATION, "Idempotency-Key", "Idempotency-Key must be 1 to 100 characters.");
 		scope = arena_printf(r->arena, "u:%llu:students", (unsigned long long)r->who->user_id);
 		idem_hash(NULL, 0, body, r->body, r->body_len, &sha); /* R29: the record's content, in any member order */
 	}
@@ -167,8 +167,11 @@ enum xerr api_students_create(struct req *r, struct resp *w)
 		resp_body(w, 200, "application/json; charset=utf-8", replayed, strlen(replayed));
 		return XE_OK;
 	}
-	if (strcmp(o.status, "error") == 0)
+	if (strcmp(o.status, "error") == 0) {
+		if (o.code && strcmp(o.code, idem_key_reused.reason) == 0)
+			o.field = IDEM_HEADER; /* R29: the key came in the header: named as a workflow action's reused key is */
 		return registry_outcome_error(r, w, &o);
+	}
 	cJSON *res = registry_outcome_json(&o);
 	struct db_rows rs;
 	if ((e = db_reg_student_get(r->db, r->arena, o.student_id, r->who, &rs)) != XE_OK)
@@ -248,21 +251,23 @@ enum xerr api_student_get(struct req *r, struct resp *w)
 	return resp_json(r, w, 200, o);
 }
 
-/* Idempotency key of a batch record: absent, or 1-100 characters. */
-static int record_key(struct arena *a, const cJSON *rec, const char **key, struct reg_outcome *o)
+/* Idempotency key of a provincial item: absent, or a string keeping the one rule of a key (R29, idem_key_check). */
+static int record_key(const cJSON *rec, const char **key, struct reg_outcome *o)
 {
 	const cJSON *k = cJSON_GetObjectItemCaseSensitive(rec, "idempotency_key");
 	*key = NULL;
 	if (!k || cJSON_IsNull(k))
 		return 0;
-	if (!cJSON_IsString(k) || !*k->valuestring || strlen(k->valuestring) > 100) {
+	const struct idem_refusal *bad = idem_key_check(cJSON_IsString(k) ? k->valuestring : NULL,
+							cJSON_IsString(k) ? strlen(k->valuestring) : 0);
+	if (bad) {
 		memset(o, 0, sizeof *o);
 		o->status = "error";
-		o->err = XE_VALIDATION;
+		o->err = bad->err;
 		o->field = "idempotency_key";
-		o->code = "idempotency_key";
-		o->message = arena_strdup(a, "idempotency_key must be a string of 1 to 100 characters.");
-		o->message_zh = arena_strdup(a, "idempotency_key 必须是 1 到 100 个字符的字符串。");
+		o->code = bad->reason;
+		o->message = bad->en;
+		o->message_zh = bad->zh;
 		return -1;
 	}
 	*key = k->valuestring;
@@ -318,7 +323,7 @@ static enum xerr province_list(struct req *r, struct resp *w, const char *field,
 		const char *key = NULL, *replayed = NULL;
 		memset(&o, 0, sizeof o);
 		if (fatal != XE_OK) {
-			record_key(r->arena, it, &key, &o);
+			record_key(it, &key, &o);
 			memset(&o, 0, sizeof o);
 			o.status = "error";
 			o.err = XE_UNAVAILABLE;
@@ -332,7 +337,7 @@ static enum xerr province_list(struct req *r, struct resp *w, const char *field,
 			o.code = "type";
 			o.message = arena_printf(r->arena, "Each %s must be a JSON object.", noun);
 			o.message_zh = arena_printf(r->arena, "每条%s必须是 JSON 对象。", noun_zh);
-		} else if (record_key(r->arena, it, &key, &o) == 0) {
+		} else if (record_key(it, &key, &o) == 0) {
 			struct idem_hash sha;
 			char *txt = cJSON_PrintUnformatted(it); /* what keys stored by an older build were bound to */
 			idem_hash(NULL, 0, it, txt, txt ? strlen(txt) : 0, &sha);

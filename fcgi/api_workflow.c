@@ -399,15 +399,21 @@ static const char *due_for(struct act *x, struct db *db, enum xerr *e)
 	return x->due;
 }
 
-/* Error response from inside the transaction (rolled back): keep status and body for the handler. */
+/* Error response (root: resp_error_body's) from inside the transaction (rolled back): keep status and body for the
+ * handler. */
+static enum xerr act_answer(struct act *x, enum xerr e, cJSON *root)
+{
+	x->status = err_status(e);
+	x->body = root;
+	return e;
+}
+
 static enum xerr act_fail(struct act *x, enum xerr e, const char *field, const char *zh, const char *en, cJSON *extra)
 {
 	cJSON *o, *root = resp_error_body(e, NULL, field, zh, en, &o);
 	if (extra)
 		cJSON_AddItemToObject(o, "current", extra);
-	x->status = err_status(e);
-	x->body = root;
-	return e;
+	return act_answer(x, e, root);
 }
 
 static cJSON *current_json(const struct wfdb_member *m, const struct wf_group *wg, size_t idx, unsigned caps)
@@ -459,9 +465,7 @@ static enum xerr act_refuse(struct act *x, const struct change_err *why)
 {
 	cJSON *o, *root = resp_error_body(why->err, NULL, why->field, why->zh, why->en, &o);
 	json_add_str(o, "reason", why->code);
-	x->status = err_status(why->err);
-	x->body = root;
-	return why->err;
+	return act_answer(x, why->err, root);
 }
 
 /* Validate the requested change as registration would check the resulting record (change.c); the canonical proposal. */
@@ -682,9 +686,8 @@ static enum xerr act_tx(struct db *db, void *ctx)
 			const char *body;
 			if ((e = db_wf_idem_get(db, a, x->idem_principal, x->idem_key, sha, &status, &body)))
 				return e;
-			if (!idem_same_bin(&x->idem, sha))
-				return act_fail(x, XE_VALIDATION, "Idempotency-Key", "此幂等键已用于另一个请求。",
-						"This Idempotency-Key was used for another request.", NULL);
+			if (!idem_same_bin(&x->idem, sha)) /* R29: the one answer of a reused key (409 idempotency_key_reused) */
+				return act_answer(x, idem_key_reused.err, idem_error_body(&idem_key_reused, IDEM_HEADER));
 			if (!status || !body)
 				return XE_RETRY; /* cannot happen: the row commits with its response */
 			x->status = status;
@@ -869,18 +872,14 @@ static enum xerr read_action_body(struct req *r, struct resp *w, const cJSON *bo
 	return XE_OK;
 }
 
-/* Idempotency-Key header: remember it with the hashes of the request (its path and body's content, idem.h). */
+/* Idempotency-Key header (its one rule: idem_header, R29): remember it with the hashes of the request (its path and
+ * body's content, idem.h). */
 static enum xerr read_idem(struct req *r, struct resp *w, const cJSON *body, struct act *x)
 {
-	const char *k = req_param(r, "HTTP_IDEMPOTENCY_KEY");
-	if (!k)
-		return XE_OK;
-	size_t n = strlen(k);
-	if (n < 1 || n > 100)
-		return resp_error(r, w, XE_VALIDATION, "Idempotency-Key", "The Idempotency-Key must be 1 to 100 characters.");
-	for (size_t i = 0; i < n; i++)
-		if (k[i] < 0x21 || k[i] > 0x7e)
-			return resp_error(r, w, XE_VALIDATION, "Idempotency-Key", "The Idempotency-Key must be printable ASCII.");
+	const char *k;
+	enum xerr e = idem_header(r, w, &k);
+	if (e || !k)
+		return e;
 	x->idem_key = k;
 	x->idem_principal = arena_printf(r->arena, "%s:%llu", r->who->is_api ? "c" : "u", (unsigned long long)r->who->user_id);
 	idem_hash(r->path, strlen(r->path) + 1, body, r->body, r->body_len, &x->idem);

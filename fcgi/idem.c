@@ -1,8 +1,49 @@
-/* idem: the hashes that bind an idempotency key to its request (R29). */
+/* idem: the idempotency key's rule, its refusals and the hashes that bind it to its request (R29). */
 #include "idem.h"
+#include "http.h"
 #include "json.h"
 #include <sodium.h>
 #include <string.h>
+
+#define SPELL(n) #n
+#define SPELLED(n) SPELL(n)
+
+static const struct idem_refusal key_bad = {
+	XE_VALIDATION, "idempotency_key",
+	"幂等键必须是 1 到 " SPELLED(IDEM_KEY_MAX) " 个可打印的 ASCII 字符（字母、数字、标点，不含空格和汉字），本次未处理。",
+	"An idempotency key must be 1 to " SPELLED(IDEM_KEY_MAX)
+	" printable ASCII characters (letters, digits, punctuation; no space): nothing was done."};
+
+const struct idem_refusal idem_key_reused = {
+	XE_CONFLICT, "idempotency_key_reused", "此幂等键已用于内容不同的另一请求，本次未处理。新的请求请使用新的幂等键。",
+	"This idempotency key was already used with other content: nothing was done. A new request needs a new key."};
+
+const struct idem_refusal *idem_key_check(const char *key, size_t len)
+{
+	if (!key || len < 1 || len > IDEM_KEY_MAX)
+		return &key_bad;
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)key[i] < 0x21 || (unsigned char)key[i] > 0x7e)
+			return &key_bad;
+	return NULL;
+}
+
+cJSON *idem_error_body(const struct idem_refusal *x, const char *field)
+{
+	cJSON *inner, *root = resp_error_body(x->err, NULL, field, x->zh, x->en, &inner);
+	cJSON_AddStringToObject(inner, "reason", x->reason);
+	return root;
+}
+
+enum xerr idem_header(struct req *r, struct resp *w, const char **key)
+{
+	*key = req_param(r, "HTTP_IDEMPOTENCY_KEY");
+	const struct idem_refusal *bad = *key ? idem_key_check(*key, strlen(*key)) : NULL;
+	if (!bad)
+		return XE_OK;
+	*key = NULL;
+	return resp_error_send(r, w, bad->err, idem_error_body(bad, IDEM_HEADER));
+}
 
 static void sha(const void *prefix, size_t plen, const void *text, size_t len, unsigned char out[32], char hex[65])
 {

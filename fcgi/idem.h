@@ -1,8 +1,38 @@
-/* idem: what binds an idempotency key to its request (R29): a hash of the request's content, not of its bytes. */
+/* idem: the idempotency key (R29): its one rule and answers, and what binds it to its request (a hash of its content). */
 #ifndef XJ_IDEM_H
 #define XJ_IDEM_H
 #include <stddef.h>
 #include <cjson/cJSON.h>
+#include "err.h"
+
+struct req;
+struct resp;
+
+/* Characters of an idempotency key (R29): the VARCHAR(100) of api_idem and workflow_idempotency. Served by
+ * GET /api/v1/rules as limits.fields.idempotency_key (x-limit in the OpenAPI document). A plain number: the texts
+ * of idem.c spell it. */
+#define IDEM_KEY_MAX 100
+/* The request header of a key (a registration, a workflow action), as the error's field names it. */
+#define IDEM_HEADER "Idempotency-Key"
+
+/* A refusal of a key: its error kind (err.h), its stable reason (error.reason) and both texts. Static. */
+struct idem_refusal {
+	enum xerr err;
+	const char *reason, *zh, *en;
+};
+/* R29: a key of other content than the request it was first used with: 409 conflict, reason idempotency_key_reused
+ * (nothing done), the one answer of every endpoint that takes a key. */
+extern const struct idem_refusal idem_key_reused;
+
+/* R29: the one rule of a key, wherever it comes from (the Idempotency-Key header, a provincial item's
+ * idempotency_key): 1 to IDEM_KEY_MAX printable ASCII characters, no space (0x21-0x7e). NULL when key[0..len) keeps
+ * it, else the refusal: 422 invalid, reason idempotency_key. */
+const struct idem_refusal *idem_key_check(const char *key, size_t len);
+/* The one error body of a refusal (resp_error_body with its reason); field: where the key came from. */
+cJSON *idem_error_body(const struct idem_refusal *x, const char *field);
+/* The Idempotency-Key header of r: *key NULL when absent; a key breaking the rule is answered in w (422) and
+ * returned (XE_VALIDATION), before anything is read or stored. */
+enum xerr idem_header(struct req *r, struct resp *w, const char **key);
 
 /* The hashes of one request. bin/hex: SHA-256 of prefix and the content's canonical JSON (json_canonical: object
  * members in name order, no white space), stored with a new key: the same content sent again with its members in

@@ -274,9 +274,9 @@ struct one_ctx {
  * idempotency_key_reused when not. *answered 1 then. Run inside the item's transaction (the race of two sends) and
  * before anything else is checked: a resend after a timeout must replay what was stored, also when the record or its
  * school changed since (a "verified" result gives the record its G number, so its L number is no longer found; a
- * school may close or merge). what: "record" or "result", for the message. */
+ * school may close or merge). The reused key's answer is the one of every endpoint (idem_key_reused). */
 static enum xerr idem_answer(struct db *db, struct arena *a, const char *scope, const char *key, const struct idem_hash *req,
-			     const char *what, const char **replayed, struct reg_outcome *o, int *answered)
+			     const char **replayed, struct reg_outcome *o, int *answered)
 {
 	int found = 0;
 	const char *sha = NULL, *res = NULL;
@@ -288,9 +288,8 @@ static enum xerr idem_answer(struct db *db, struct arena *a, const char *scope, 
 		return e;
 	*answered = 1;
 	if (!idem_same_hex(req, sha))
-		outcome_error(o, XE_CONFLICT, "idempotency_key", "idempotency_key_reused",
-			      arena_printf(a, "This idempotency key was already used with a different %s.", what),
-			      strcmp(what, "result") == 0 ? "该幂等键已用于另一条结果。" : "该幂等键已用于另一条记录。");
+		outcome_error(o, idem_key_reused.err, "idempotency_key", idem_key_reused.reason, idem_key_reused.en,
+			      idem_key_reused.zh);
 	else
 		*replayed = res;
 	return XE_OK;
@@ -307,7 +306,7 @@ static enum xerr one_tx(struct db *db, void *vc)
 	o->nproblems = 0;
 	*c->replayed = NULL;
 	int answered;
-	if ((e = idem_answer(db, c->a, c->idem_scope, c->idem_key, c->req, "record", c->replayed, o, &answered)) != XE_OK ||
+	if ((e = idem_answer(db, c->a, c->idem_scope, c->idem_key, c->req, c->replayed, o, &answered)) != XE_OK ||
 	    answered)
 		return e;
 	if (c->identity_check) {
@@ -406,7 +405,7 @@ enum xerr registry_register(struct db *db, struct arena *a, const struct reg_act
 		replayed = &dummy;
 	*replayed = NULL;
 	int answered;
-	enum xerr e = idem_answer(db, a, idem_scope, idem_key, req, "record", replayed, out, &answered);
+	enum xerr e = idem_answer(db, a, idem_scope, idem_key, req, replayed, out, &answered);
 	if (e != XE_OK || answered)
 		return e; /* a resend is answered first (idem_answer); one_tx asks again in its transaction */
 	if (validate(in, rec, out))
@@ -439,7 +438,7 @@ static enum xerr res_tx(struct db *db, void *vc)
 	o->nproblems = 0;
 	*c->replayed = NULL;
 	int answered;
-	if ((e = idem_answer(db, c->a, c->idem_scope, c->idem_key, c->req, "result", c->replayed, o, &answered)) != XE_OK ||
+	if ((e = idem_answer(db, c->a, c->idem_scope, c->idem_key, c->req, c->replayed, o, &answered)) != XE_OK ||
 	    answered)
 		return e;
 	uint64_t batch = 0;
@@ -475,7 +474,7 @@ enum xerr registry_register_result(struct db *db, struct arena *a, const struct 
 		replayed = &dummy;
 	*replayed = NULL;
 	int answered;
-	enum xerr e = idem_answer(db, a, idem_scope, idem_key, req, "result", replayed, out, &answered);
+	enum xerr e = idem_answer(db, a, idem_scope, idem_key, req, replayed, out, &answered);
 	if (e != XE_OK || answered)
 		return e; /* a resend is answered first, before its record is looked up (res_tx asks again) */
 	const char *stored = NULL;

@@ -4,7 +4,7 @@
 // switch province() in tests/lib/registry.mjs to a Bearer credential once issue 3 is merged.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { sql, sqlCount, assertError } from '../lib/api.mjs';
+import { sql, sqlCount, assertError, assertIdemError, BAD_IDEM_KEYS } from '../lib/api.mjs';
 import { as, province, record, register, residentId, SCHOOLS, sameId } from '../lib/registry.mjs';
 
 const count = () => sqlCount('SELECT COUNT(*) FROM student');
@@ -46,7 +46,7 @@ test('R29 idempotency keys: a repeated key has no second effect; the same key wi
   assert.equal(again.body.results[0].idempotency_key, key);
   const other = await p.post('/api/v1/students/batch', { records: [{ ...record(SCHOOLS.c), idempotency_key: key }] });
   assert.equal(other.body.results[0].status, 'error');
-  assert.equal(other.body.results[0].error.reason, 'idempotency_key_reused');
+  assertIdemError(other.body.results[0].error, 'reused', 'idempotency_key'); // the one answer of a reused key
   assert.equal(count(), before);
   // two records with their own keys that describe two children with the same ID number: both created, one group
   const k2 = `${key}-b`, k3 = `${key}-c`;
@@ -101,7 +101,27 @@ test('R29 batch bad input: not an array, too many records, a non-object, a non-s
   assertError(many, 422, 'invalid');
   const r = await p.post('/api/v1/students/batch', { records: [{ ...record(SCHOOLS.a2), grade: 3 }, { ...record(SCHOOLS.a2), idempotency_key: '' }] });
   assert.equal(r.body.results[0].error.field, 'grade');
-  assert.equal(r.body.results[1].error.field, 'idempotency_key');
+  assertIdemError(r.body.results[1].error, 'invalid', 'idempotency_key');
+});
+
+test('R29 one rule of an idempotency key in a provincial list, as in the Idempotency-Key header: 101 characters, a non-ASCII character, a space or a number get the same refusal per item and store nothing', async () => {
+  const p = await province('13');
+  const before = count(), keys = sqlCount('SELECT COUNT(*) FROM api_idem');
+  const bad = [...BAD_IDEM_KEYS, '键-1', 5];
+  const r = await p.post('/api/v1/students/batch', { records: bad.map((k) => ({ ...record(SCHOOLS.c), idempotency_key: k })) });
+  assert.equal(r.status, 200, r.text);
+  for (const x of r.body.results) {
+    assert.equal(x.status, 'error');
+    assertIdemError(x.error, 'invalid', 'idempotency_key');
+  }
+  assert.equal(r.body.summary.error, bad.length);
+  const s = await register('clerk_a', record(SCHOOLS.a));
+  const res = await p.post('/api/v1/register-results', { results: bad.map((k) => ({ student_id: s.student_id, result: 'not_exist', idempotency_key: k })) });
+  assert.equal(res.status, 200, res.text);
+  for (const x of res.body.results) assertIdemError(x.error, 'invalid', 'idempotency_key');
+  assert.equal(count(), before + 1, 'only the clerk\'s record');
+  assert.equal(sqlCount('SELECT COUNT(*) FROM api_idem'), keys, 'no key stored');
+  assert.equal(sql(`SELECT verify_state FROM student WHERE id=${s.student_id}`)[0][0], 'unverified', 'no result applied');
 });
 
 test('R3 R29 only a provincial system pushes batches and register results', async () => {
@@ -219,7 +239,7 @@ test('R29 register results with idempotency keys replay the first answer', async
   const b = await result({ student_id: s.student_id, result: 'not_exist', idempotency_key: key });
   assert.equal(b.replayed, true);
   const c = await result({ student_id: s.student_id, result: 'verified', idempotency_key: key });
-  assert.equal(c.error.reason, 'idempotency_key_reused');
+  assertIdemError(c.error, 'reused', 'idempotency_key');
   assert.equal(sql(`SELECT verify_state FROM student WHERE id=${s.student_id}`)[0][0], 'not_exist');
 });
 

@@ -1,7 +1,7 @@
 // registry.test.mjs: issue 4: registering records (R4-R6), field validation, jurisdiction (R1-R3), lists, approval.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { sql, sqlCount, assertError } from '../lib/api.mjs';
+import { sql, sqlCount, assertError, assertIdemError, BAD_IDEM_KEYS } from '../lib/api.mjs';
 import { as, record, register, SCHOOLS, residentId, uniqueName } from '../lib/registry.mjs';
 
 const count = () => sqlCount('SELECT COUNT(*) FROM student');
@@ -191,7 +191,27 @@ test('Idempotency-Key on a registration: the repeat replays the answer and store
   assert.equal(count(), before);
   const other = await c.post('/api/v1/students', record(SCHOOLS.a), { headers: { 'idempotency-key': key } });
   assertError(other, 409, 'conflict');
-  assert.equal(other.body.error.reason, 'idempotency_key_reused');
+  assertIdemError(other.body.error, 'reused', 'Idempotency-Key'); // R29: the one answer, as a workflow action's
+  assert.equal(count(), before);
+});
+
+test('R29 one rule of an Idempotency-Key on a registration: 101 characters, a non-ASCII character or a space get the same 422 and store nothing; 100 characters are a key', async () => {
+  const c = await as('clerk_a');
+  const before = count(), keys = sqlCount('SELECT COUNT(*) FROM api_idem');
+  for (const key of BAD_IDEM_KEYS) {
+    const r = await c.post('/api/v1/students', record(SCHOOLS.a), { headers: { 'idempotency-key': key } });
+    assertError(r, 422, 'invalid');
+    assertIdemError(r.body.error, 'invalid', 'Idempotency-Key');
+  }
+  assert.equal(count(), before, 'no record stored');
+  assert.equal(sqlCount('SELECT COUNT(*) FROM api_idem'), keys, 'no key stored');
+  const key = `${Date.now()}-${Math.random()}-`.padEnd(100, '~');
+  const rec = record(SCHOOLS.a);
+  const a = await c.post('/api/v1/students', rec, { headers: { 'idempotency-key': key } });
+  assert.equal(a.status, 201, a.text);
+  const b = await c.post('/api/v1/students', rec, { headers: { 'idempotency-key': key } });
+  assert.equal(b.headers.get('idempotent-replayed'), 'true', b.text);
+  assert.equal(count(), before + 1);
 });
 
 test('R29 Idempotency-Key on a registration is bound to the record\'s content: the same record with its members in another order and other spacing replays', async () => {

@@ -1,7 +1,7 @@
 // workflow-rules.test.mjs: issue 5: one API test per rule R11-R25 (named after it), and the bad input of the workflow API.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertError, sql, sqlCount } from '../lib/api.mjs';
+import { assertError, assertIdemError, BAD_IDEM_KEYS, sql, sqlCount } from '../lib/api.mjs';
 import {
   SCHOOLS, CLERK, LEADER, COUNTY, login, makeGroup, makeEvidence, member, groupState, student, act, ok, corroborate, history,
   todayCN, addWorkingDays, newIdNumber, school, sqlTry, findInQueue } from '../lib/workflow.mjs';
@@ -606,11 +606,40 @@ test('the same submission with the same Idempotency-Key gives the first result a
   const r4 = await clerk.post(`/api/v1/members/${m.id}/actions`, Object.fromEntries(Object.entries(body).reverse()), { headers: { 'idempotency-key': key } });
   assert.equal(r4.text, r1.text);
   assert.equal(r4.headers.get('idempotent-replayed'), 'true');
+  // R29: another body under the key gets the one answer of every endpoint (a registration's too): 409 idempotency_key_reused
   const other = await clerk.post(`/api/v1/members/${m.id}/actions`, { ...body, opinion: '另一个' }, { headers: { 'idempotency-key': key } });
-  assertError(other, 422, 'invalid');
-  assert.equal(other.body.error.field, 'Idempotency-Key');
+  assertError(other, 409, 'conflict');
+  assertIdemError(other.body.error, 'reused', 'Idempotency-Key');
+  assert.equal(other.body.error.current, undefined, 'no stale version: the key, not the member, is refused');
+  assert.equal(sqlCount(`SELECT COUNT(*) FROM history WHERE member_id = ${m.id} AND action = 'submit_corroborate'`), 1);
+  assert.equal(member(m.id).version, 2);
   // without a key the repeat is a stale version
   assertError(await clerk.post(`/api/v1/members/${m.id}/actions`, body), 409, 'conflict');
+});
+
+test('R29 one rule of an Idempotency-Key on a workflow action and an arbitration: 101 characters, a non-ASCII character or a space get the same 422 as on a registration and do nothing', async () => {
+  const g = makeGroup({ type: 'nbg_dup', members: [{ school: S.a }, { school: S.b }] });
+  const m = g.members[0];
+  const clerk = await login(CLERK.a);
+  const body = { action: 'submit_corroborate', expected_version: 1, opinion: '真实', evidence_ids: [makeEvidence(S.a)] };
+  const keys = sqlCount('SELECT COUNT(*) FROM workflow_idempotency');
+  const events = sqlCount(`SELECT COUNT(*) FROM history WHERE member_id = ${m.id}`);
+  const city = await login('city_1301');
+  for (const key of BAD_IDEM_KEYS) {
+    const r = await clerk.post(`/api/v1/members/${m.id}/actions`, body, { headers: { 'idempotency-key': key } });
+    assertError(r, 422, 'invalid');
+    assertIdemError(r.body.error, 'invalid', 'Idempotency-Key');
+    const a = await city.post(`/api/v1/groups/${g.id}/arbitration`, { member_id: m.id, reason: '仲裁' }, { headers: { 'idempotency-key': key } });
+    assertError(a, 422, 'invalid');
+    assertIdemError(a.body.error, 'invalid', 'Idempotency-Key');
+  }
+  assert.equal(member(m.id).version, 1, 'nothing done');
+  assert.equal(sqlCount(`SELECT COUNT(*) FROM history WHERE member_id = ${m.id}`), events, 'no event');
+  assert.equal(sqlCount('SELECT COUNT(*) FROM workflow_idempotency'), keys, 'no key stored');
+  const key = `${Date.now()}-${Math.random()}-`.padEnd(100, '~'); // the longest key is a key
+  const r = await clerk.post(`/api/v1/members/${m.id}/actions`, body, { headers: { 'idempotency-key': key } });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(member(m.id).version, 2);
 });
 
 test('a record deleted in one group leaves every other unfinished group too', async () => {

@@ -279,6 +279,36 @@ test('issue 11.2: the registration form\'s Idempotency-Key comes from the one ke
   await A.ctx.close();
 });
 
+test('R29 issue 11.2: a registration whose answer was lost, then edited and sent again under its key, is answered 409 idempotency_key_reused: the form says the first was saved, registers nothing twice and takes a new key', async () => {
+  const A = await as('clerk_a');
+  await A.page.goto(`${BASE}/#/students/new`);
+  await A.page.waitForSelector('[data-register-form]');
+  const key = await A.page.getAttribute('[data-register-form]', 'data-form-key');
+  const name = reg.uniqueName();
+  await A.page.fill('#reg-name', name);
+  await A.page.selectOption('#reg-gender', 'F');
+  await A.page.fill('#reg-idno', newIdNumber('130102', '2015-07-08', 'F'));
+  await A.page.waitForSelector('[data-id-hint].ok');
+  let posts = 0; // the first answer is lost after the service stored the record
+  await A.page.route('**/api/v1/students', async (route) => {
+    if (route.request().method() !== 'POST' || posts++) return route.continue();
+    await route.fetch();
+    return route.abort('connectionreset');
+  });
+  const said = (text) => A.page.waitForFunction((t) => document.querySelector('[data-register-form] [data-form-error]')?.textContent.includes(t), text);
+  await A.page.click('[data-register-form] button[type=submit]');
+  await said('网络中断');
+  assert.equal(sqlCount(`SELECT COUNT(*) FROM student WHERE name = '${name}'`), 1, 'the lost answer\'s record is stored');
+  await A.page.fill('#reg-name', `${name}甲`); // edited: the same key with other content
+  await A.page.click('[data-register-form] button[type=submit]');
+  await said('上一次提交已经保存');
+  assert.equal(posts, 2);
+  assert.notEqual(await A.page.getAttribute('[data-register-form]', 'data-form-key'), key, 'the next submission gets a new key');
+  assert.equal(sqlCount(`SELECT COUNT(*) FROM student WHERE name LIKE '${name}%'`), 1, 'nothing registered twice');
+  assert.deepEqual(A.errors, []);
+  await A.ctx.close();
+});
+
 /** Count a page's POSTs to the API paths matching re. */
 function countPosts(page, re) {
   const n = { count: 0 };

@@ -131,6 +131,27 @@ export function assertError(r, status, code) {
   assert.equal(typeof r.body.error.message, 'string');
 }
 
+/** R29: the idempotency keys that break the one rule of a key (1 to 100 printable ASCII characters, no space): 101
+ * characters, a Chinese character (its UTF-8 bytes, as a header carries them), a Latin-1 letter, a space. */
+export const BAD_IDEM_KEYS = ['k'.repeat(101), Buffer.from('键-1', 'utf8').toString('latin1'), 'caf\u00e9', 'a b'];
+
+/** R29: e (an error object: a response's body.error or a provincial item's error) is the one answer to an idempotency
+ * key: 'invalid' (422, the key breaks its rule) or 'reused' (409, the key was used with other content), the field
+ * naming where the key came (Idempotency-Key, idempotency_key), in both languages. */
+export function assertIdemError(e, kind, field) {
+  assert.ok(e, 'an error');
+  assert.equal(e.code, kind === 'invalid' ? 'invalid' : 'conflict', JSON.stringify(e));
+  assert.equal(e.reason, kind === 'invalid' ? 'idempotency_key' : 'idempotency_key_reused', JSON.stringify(e));
+  assert.equal(e.field, field);
+  if (kind === 'invalid') {
+    assert.match(e.message, /幂等键必须是 1 到 100 个可打印的 ASCII 字符/);
+    assert.match(e.message_en, /1 to 100 printable ASCII characters/);
+  } else {
+    assert.match(e.message, /此幂等键已用于内容不同的另一请求/);
+    assert.match(e.message_en, /already used with other content/);
+  }
+}
+
 /** Run start() while another transaction has run `held` (SQL statements that lock rows, e.g. `SELECT ... FOR UPDATE`);
  * once `waiters` transactions wait for a lock, that transaction commits. Resolves what start() resolves. */
 export async function whileHeld(held, start, waiters = 1) {

@@ -93,6 +93,35 @@ START_TEST(test_R29_the_prefix_binds_the_key_to_the_path)
 }
 END_TEST
 
+START_TEST(test_R29_one_rule_of_a_key_1_to_100_printable_ASCII)
+{
+	char k[IDEM_KEY_MAX + 2];
+	memset(k, 'k', sizeof k);
+	k[IDEM_KEY_MAX] = 0;
+	ck_assert_ptr_null(idem_key_check(k, IDEM_KEY_MAX));
+	ck_assert_ptr_null(idem_key_check("a", 1));
+	ck_assert_ptr_null(idem_key_check("!~-_.:/0Zz", 10));
+	k[IDEM_KEY_MAX] = 'k';
+	k[IDEM_KEY_MAX + 1] = 0;
+	const struct idem_refusal *bad = idem_key_check(k, IDEM_KEY_MAX + 1);
+	ck_assert_ptr_nonnull(bad);
+	ck_assert_int_eq(bad->err, XE_VALIDATION);
+	ck_assert_str_eq(bad->reason, "idempotency_key");
+	ck_assert_ptr_nonnull(strstr(bad->en, "1 to 100 "));
+	ck_assert_ptr_nonnull(strstr(bad->zh, "1 到 100 "));
+	/* one refusal for every way a key breaks the rule */
+	ck_assert_ptr_eq(idem_key_check("", 0), bad);
+	ck_assert_ptr_eq(idem_key_check(NULL, 0), bad);
+	ck_assert_ptr_eq(idem_key_check("a b", 3), bad);
+	ck_assert_ptr_eq(idem_key_check("k\t", 2), bad);
+	ck_assert_ptr_eq(idem_key_check("k\x7f", 2), bad);
+	ck_assert_ptr_eq(idem_key_check("键", strlen("键")), bad);
+	ck_assert_ptr_eq(idem_key_check("caf\xe9", 4), bad);
+	ck_assert_int_eq(idem_key_reused.err, XE_CONFLICT);
+	ck_assert_str_eq(idem_key_reused.reason, "idempotency_key_reused");
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("idem");
@@ -103,6 +132,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_R29_same_content_in_another_order_is_the_same_request);
 	tcase_add_test(tc, test_R29_a_key_stored_by_the_build_before_is_honoured_for_the_same_bytes);
 	tcase_add_test(tc, test_R29_the_prefix_binds_the_key_to_the_path);
+	tcase_add_test(tc, test_R29_one_rule_of_a_key_1_to_100_printable_ASCII);
 	suite_add_tcase(s, tc);
 	return s;
 }

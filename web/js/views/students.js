@@ -195,7 +195,7 @@ function renderForm(main) {
         again));
       heading.focus();
     } catch (e) {
-      if (e instanceof ApiError && e.field === 'idempotency_key') {
+      if (e instanceof ApiError && e.detail.reason === 'idempotency_key_reused') {
         // the earlier submission of this form was stored (its answer was lost) and the form was edited since
         formKey = newKey();
         form.dataset.formKey = formKey;
