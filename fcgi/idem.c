@@ -10,9 +10,9 @@
 
 static const struct idem_refusal key_bad = {
 	XE_VALIDATION, "idempotency_key",
-	"幂等键必须是 1 到 " SPELLED(IDEM_KEY_MAX) " 个可打印的 ASCII 字符（字母、数字、标点，不含空格和汉字），本次未处理。",
+	"幂等键必须是 1 到 " SPELLED(IDEM_KEY_MAX) " 个字符的 UTF-8 文本，不含控制字符，本次未处理。",
 	"An idempotency key must be 1 to " SPELLED(IDEM_KEY_MAX)
-	" printable ASCII characters (letters, digits, punctuation; no space): nothing was done."};
+	" characters of UTF-8 text without control characters: nothing was done."};
 
 const struct idem_refusal idem_key_reused = {
 	XE_CONFLICT, "idempotency_key_reused", "此幂等键已用于内容不同的另一请求，本次未处理。新的请求请使用新的幂等键。",
@@ -20,12 +20,16 @@ const struct idem_refusal idem_key_reused = {
 
 const struct idem_refusal *idem_key_check(const char *key, size_t len)
 {
-	if (!key || len < 1 || len > IDEM_KEY_MAX)
+	size_t bad, chars = 0;
+	if (!key || len < 1 || !http_utf8_valid((const unsigned char *)key, len, &bad))
 		return &key_bad;
-	for (size_t i = 0; i < len; i++)
-		if ((unsigned char)key[i] < 0x21 || (unsigned char)key[i] > 0x7e)
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)key[i];
+		if (c < 0x20 || c == 0x7f)
 			return &key_bad;
-	return NULL;
+		chars += (c & 0xc0) != 0x80; /* a character's first byte */
+	}
+	return chars > IDEM_KEY_MAX ? &key_bad : NULL;
 }
 
 cJSON *idem_error_body(const struct idem_refusal *x, const char *field)

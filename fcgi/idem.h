@@ -25,7 +25,8 @@ struct idem_refusal {
 extern const struct idem_refusal idem_key_reused;
 
 /* R29: the one rule of a key, wherever it comes from (the Idempotency-Key header, a provincial item's
- * idempotency_key): 1 to IDEM_KEY_MAX printable ASCII characters, no space (0x21-0x7e). NULL when key[0..len) keeps
+ * idempotency_key): 1 to IDEM_KEY_MAX characters of valid UTF-8 without control characters (C0, DEL): every key
+ * the header or a provincial item took before but control characters, so a province's keys stay keys. NULL when key[0..len) keeps
  * it, else the refusal: 422 invalid, reason idempotency_key. */
 const struct idem_refusal *idem_key_check(const char *key, size_t len);
 /* The one error body of a refusal (resp_error_body with its reason); field: where the key came from. */

@@ -1,7 +1,7 @@
 // registry.test.mjs: issue 4: registering records (R4-R6), field validation, jurisdiction (R1-R3), lists, approval.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { sql, sqlCount, assertError, assertIdemError, BAD_IDEM_KEYS } from '../lib/api.mjs';
+import { sql, sqlCount, assertError, assertIdemError, BAD_IDEM_KEYS, headerText } from '../lib/api.mjs';
 import { as, record, register, SCHOOLS, residentId, uniqueName } from '../lib/registry.mjs';
 
 const count = () => sqlCount('SELECT COUNT(*) FROM student');
@@ -195,7 +195,7 @@ test('Idempotency-Key on a registration: the repeat replays the answer and store
   assert.equal(count(), before);
 });
 
-test('R29 one rule of an Idempotency-Key on a registration: 101 characters, a non-ASCII character or a space get the same 422 and store nothing; 100 characters are a key', async () => {
+test('R29 one rule of an Idempotency-Key on a registration: 101 characters, a byte that is not UTF-8 or a control character get the same 422 and store nothing; 100 characters, or Chinese text with a space, are a key', async () => {
   const c = await as('clerk_a');
   const before = count(), keys = sqlCount('SELECT COUNT(*) FROM api_idem');
   for (const key of BAD_IDEM_KEYS) {
@@ -212,6 +212,12 @@ test('R29 one rule of an Idempotency-Key on a registration: 101 characters, a no
   const b = await c.post('/api/v1/students', rec, { headers: { 'idempotency-key': key } });
   assert.equal(b.headers.get('idempotent-replayed'), 'true', b.text);
   assert.equal(count(), before + 1);
+  const zh = headerText(`登记 ${Date.now()} 键`), rec2 = record(SCHOOLS.a);
+  const d = await c.post('/api/v1/students', rec2, { headers: { 'idempotency-key': zh } });
+  assert.equal(d.status, 201, d.text);
+  const e = await c.post('/api/v1/students', rec2, { headers: { 'idempotency-key': zh } });
+  assert.equal(e.headers.get('idempotent-replayed'), 'true', e.text);
+  assert.equal(count(), before + 2);
 });
 
 test('R29 Idempotency-Key on a registration is bound to the record\'s content: the same record with its members in another order and other spacing replays', async () => {

@@ -617,7 +617,7 @@ test('the same submission with the same Idempotency-Key gives the first result a
   assertError(await clerk.post(`/api/v1/members/${m.id}/actions`, body), 409, 'conflict');
 });
 
-test('R29 one rule of an Idempotency-Key on a workflow action and an arbitration: 101 characters, a non-ASCII character or a space get the same 422 as on a registration and do nothing', async () => {
+test('R29 one rule of an Idempotency-Key on a workflow action and an arbitration: 101 characters, a byte that is not UTF-8 or a control character get the same 422 as on a registration and do nothing', async () => {
   const g = makeGroup({ type: 'nbg_dup', members: [{ school: S.a }, { school: S.b }] });
   const m = g.members[0];
   const clerk = await login(CLERK.a);

@@ -131,9 +131,12 @@ export function assertError(r, status, code) {
   assert.equal(typeof r.body.error.message, 'string');
 }
 
-/** R29: the idempotency keys that break the one rule of a key (1 to 100 printable ASCII characters, no space): 101
- * characters, a Chinese character (its UTF-8 bytes, as a header carries them), a Latin-1 letter, a space. */
-export const BAD_IDEM_KEYS = ['k'.repeat(101), Buffer.from('键-1', 'utf8').toString('latin1'), 'caf\u00e9', 'a b'];
+/** R29: Idempotency-Key header values that break the one rule of a key (1 to 100 characters of UTF-8 text without
+ * control characters): 101 characters, a Latin-1 letter (one byte, not UTF-8), a tab (the one control character a
+ * header carries). */
+export const BAD_IDEM_KEYS = ['k'.repeat(101), 'caf\u00e9', 'a\tb'];
+/** R29: a header value carrying text as its UTF-8 bytes (a Chinese key, as a provincial system sends it) */
+export const headerText = (s) => Buffer.from(s, 'utf8').toString('latin1');
 
 /** R29: e (an error object: a response's body.error or a provincial item's error) is the one answer to an idempotency
  * key: 'invalid' (422, the key breaks its rule) or 'reused' (409, the key was used with other content), the field
@@ -144,8 +147,8 @@ export function assertIdemError(e, kind, field) {
   assert.equal(e.reason, kind === 'invalid' ? 'idempotency_key' : 'idempotency_key_reused', JSON.stringify(e));
   assert.equal(e.field, field);
   if (kind === 'invalid') {
-    assert.match(e.message, /幂等键必须是 1 到 100 个可打印的 ASCII 字符/);
-    assert.match(e.message_en, /1 to 100 printable ASCII characters/);
+    assert.match(e.message, /幂等键必须是 1 到 100 个字符的 UTF-8 文本，不含控制字符/);
+    assert.match(e.message_en, /1 to 100 characters of UTF-8 text without control characters/);
   } else {
     assert.match(e.message, /此幂等键已用于内容不同的另一请求/);
     assert.match(e.message_en, /already used with other content/);

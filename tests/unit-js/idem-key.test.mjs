@@ -1,5 +1,5 @@
 // idem-key.test.mjs (R29, one concept, one place): the keys the screens send (api.js actionKey) keep the one rule of an
-// idempotency key, read from its one place (fcgi/idem.h IDEM_KEY_MAX; idem_key_check: printable ASCII, no space).
+// idempotency key, read from its one place (fcgi/idem.h IDEM_KEY_MAX; idem_key_check: UTF-8 text without control characters; the screens' keys are printable ASCII).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
