@@ -1258,6 +1258,10 @@ static enum xerr import_pass(struct imp *x)
 	size_t *src = xmalloc(chunk * sizeof *src);
 	uint32_t *sids = xmalloc(chunk * sizeof *sids);
 	int detect = x->commit && x->insert; /* candidate clash keys are only needed when rows are inserted */
+	/* R7-R9 run once per file, after its last chunk, over every chunk's keys (issue 14: its ~20 statements ran for
+	 * every chunk before; 300,000 rows: 5.7 -> 4.6 s): the first chunk's batch names the run (the groups it opens, the
+	 * members it adds). Its locking reads come at the end of the file's transaction, whose locks all last to COMMIT */
+	uint64_t dbatch = 0;
 	chunk_init(&cbuf[0], chunk, x->pdb);
 	chunk_init(&cbuf[1], chunk, x->pdb);
 	x->valid = x->errors = x->created = x->unchanged = x->groups = x->groups_opened = x->members_added = 0;
@@ -1360,7 +1364,6 @@ static enum xerr import_pass(struct imp *x)
 		}
 		if (x->commit && nc) {
 			uint64_t batch = 0;
-			struct reg_detect_stats st;
 			/* the chunk's schools are still open (issue 16), checked under lock before their records (issue 15 item 3):
 			 * the schools not checked by an earlier chunk of this commit (its shared lock holds), in one statement */
 			size_t ns = 0;
@@ -1397,8 +1400,8 @@ static enum xerr import_pass(struct imp *x)
 			}
 			if (e != XE_OK)
 				goto out;
-			/* R31, once per chunk, before the national check: it reads only the chunk's records, which R9's detection
-			 * does not change, and a pipelined check's read (suspects_pipe_batch) then runs beside the detection too */
+			/* R31, once per chunk: it reads only the chunk's records, which R9's detection does not change; a pipelined
+			 * check's read (suspects_pipe_batch) runs beside the next chunk's work */
 			if ((e = x->pipe ? suspects_pipe_batch(x->pipe, x->db, batch) : suspects_check_new(x->db, x->a, batch)) != XE_OK)
 				goto out;
 			t0 = mono();
@@ -1407,23 +1410,28 @@ static enum xerr import_pass(struct imp *x)
 			for (size_t c = 0; c < nc; c++)
 				if (strcmp(news[c].rec->id_check, "ok") != 0)
 					errnos[ne++] = news[c].student_no;
-			if ((e = db_reg_detect_keys_put(x->db, batch, keys, nk)) != XE_OK ||
-			    (ne && (e = db_reg_detect_keys_err(x->db, batch, errnos, ne)) != XE_OK))
+			if (!dbatch)
+				dbatch = batch;
+			if ((e = db_reg_detect_keys_put(x->db, dbatch, keys, nk)) != XE_OK ||
+			    (ne && (e = db_reg_detect_keys_err(x->db, dbatch, errnos, ne)) != XE_OK))
 				goto out;
-			t0 = mono();
-			x->t_keys += t0 - t1;
-			if ((e = db_reg_detect(x->db, x->a, batch, DETECT_FRESH | DETECT_KEYS_GIVEN, &st)) != XE_OK)
-				goto out;
-			x->t_detect += mono() - t0;
-			x->groups += st.groups_opened + st.members_added;
-			x->groups_opened += st.groups_opened;
-			x->members_added += st.members_added;
+			x->t_keys += mono() - t1;
 			if (x->fail_after && (long long)end >= x->fail_after) {
 				log_error("import %llu: test hook: failing the commit after %zu rows", (unsigned long long)x->job_id, end);
 				e = XE_INTERNAL;
 				goto out;
 			}
 		}
+	}
+	if (dbatch) {
+		struct reg_detect_stats st;
+		t0 = mono();
+		if ((e = db_reg_detect(x->db, x->a, dbatch, DETECT_FRESH | DETECT_KEYS_GIVEN, &st)) != XE_OK)
+			goto out;
+		x->t_detect += mono() - t0;
+		x->groups += st.groups_opened + st.members_added;
+		x->groups_opened += st.groups_opened;
+		x->members_added += st.members_added;
 	}
 	if (x->pdb)
 		db_reg_job_progress(x->pdb, x->job_id, (long long)nrows);
