@@ -990,14 +990,6 @@ static const struct db_sql D_SCOPE = {DB_R2_GROUPS(
 static struct db_sql D_STATUS = {
 	"UPDATE " MEMBERS_OF_RUN " x STRAIGHT_JOIN student s ON s.id=x.sid SET s.status = " STATUS_NOW
 	" WHERE s.status <> " STATUS_NOW};
-/* R6 in an import's run (DETECT_FRESH with DETECT_KEYS_GIVEN, issue 14): the records whose status changes, read under
- * shared locks (as D_STATUS reads them), then written with the counter triggers skipped and counted set-based in the
- * same transaction (count_students_add): each row fired count_student_update's two count_add calls before, four
- * statements a record, ~2,000 records a 50,000-row file. Columns: id, school_id, status, the status now. */
-static struct db_sql D_STATUS_SEL = {
-	"SELECT s.id, s.school_id, s.status, " STATUS_NOW " FROM " MEMBERS_OF_RUN " x STRAIGHT_JOIN student s ON s.id=x.sid"
-	" WHERE s.status <> " STATUS_NOW " LOCK IN SHARE MODE"};
-static const struct db_sql D_STATUS_SET = {"UPDATE student SET status=? WHERE id=? AND status=?"};
 /* Settled keys of a full re-detection (issue 14 item 3): a key (a shared ID number or name+gender+birth, R7; an ID
  * error or change, R8.2) whose open group already holds exactly the key's live records is left as it is by a slice
  * (R7-R9: it clashes still, CLASH_NOW; no record to add, NOT_MEMBER; none to re-open, @REOPEN_FROM@; no active member
@@ -1192,7 +1184,7 @@ static void detect_sql_init(void)
 	token("DONE_ACTION", wf_group_event_name((enum wf_gstate)to));
 	struct db_sql *const templ[] = {&D_CLASH, &D_MEM_ID_SEL, &D_MEM_NBG_SEL, &D_MEM_ONE_SEL, &D_HIST_REOPEN_SEL, &H_REOPEN,
 					&D_REOPEN, &D_HIST_CLOSE_SEL, &H_CLOSE, &D_CLOSE, &D_HIST_DONE_SEL, &H_DONE, &D_DONE, &D_STATUS,
-					&D_STATUS_SEL, &S_SETTLED};
+					&S_SETTLED};
 	for (size_t i = 0; i < sizeof templ / sizeof templ[0]; i++)
 		fill(templ[i]);
 	transitions[0] = (struct reg_detect_transition){reopen, 0, D_REOPEN.sql, H_REOPEN.sql, reopen_from, reopen_to};
@@ -1233,50 +1225,6 @@ static enum xerr sel_ins(struct db *db, struct arena *a, const struct db_sql *se
 	e = uncounted ? db_exec_bulk_uncounted(db, ins, x, rs.n, rs.ncols, NULL) : db_exec_bulk(db, ins, x, rs.n, rs.ncols, NULL);
 	free(x);
 	*n = rs.n;
-	return e;
-}
-
-/* the literal of a student status (struct reg_count keeps literals), NULL for an unknown one */
-static const char *status_literal(const char *s)
-{
-	static const char *const known[] = {"pending", "formal", "problem", "deleted"};
-	for (size_t i = 0; s && i < sizeof known / sizeof known[0]; i++)
-		if (strcmp(s, known[i]) == 0)
-			return known[i];
-	return NULL;
-}
-
-/* D_STATUS of an import's run, set-based (D_STATUS_SEL); inside its transaction */
-static enum xerr status_uncounted(struct db *db, struct arena *a, uint64_t batch)
-{
-	struct db_rows rs;
-	struct reg_counts c = {0};
-	struct db_arg *x = NULL;
-	unsigned long long n = 0;
-	enum xerr e = db_exec(db, a, &D_STATUS_SEL, DB_ARGS(DBI(batch)), &rs, NULL, NULL);
-	if (e != XE_OK || rs.n == 0)
-		goto out;
-	x = xmalloc(rs.n * 3 * sizeof *x);
-	c.v = xmalloc((c.cap = 2 * rs.n) * sizeof *c.v);
-	for (size_t r = 0; r < rs.n; r++) {
-		const char *was = status_literal(db_get(&rs, r, 2)), *now = status_literal(db_get(&rs, r, 3));
-		assert(was && now); /* student.status is one of them (sql/002) */
-		x[3 * r] = DBS(now), x[3 * r + 1] = DBS(db_get(&rs, r, 0)), x[3 * r + 2] = DBS(was);
-		uint32_t school = (uint32_t)db_get_int(&rs, r, 1);
-		c.v[c.n++] = (struct reg_count){school, was, -1};
-		c.v[c.n++] = (struct reg_count){school, now, 1};
-	}
-	if ((e = db_exec_bulk_uncounted(db, &D_STATUS_SET, x, rs.n, 3, &n)) != XE_OK)
-		goto out;
-	if (n != rs.n) { /* the shared locks keep every row as read: not reached */
-		log_error("registry: status of %llu of %zu records written: the transaction is rolled back", n, rs.n);
-		e = XE_INTERNAL;
-		goto out;
-	}
-	e = db_reg_counts_flush(db, &c);
-out:
-	free(x);
-	db_reg_counts_free(&c);
 	return e;
 }
 
@@ -1362,10 +1310,7 @@ enum xerr db_reg_detect(struct db *db, struct arena *a, uint64_t batch, unsigned
 	}
 	if (st->members_added || st->members_closed || st->members_reopened || st->groups_opened || (flags & DETECT_SWEEP))
 		RUN(D_SCOPE, B);
-	if ((flags & (DETECT_FRESH | DETECT_KEYS_GIVEN)) == (DETECT_FRESH | DETECT_KEYS_GIVEN) && st->members_added) {
-		if ((e = status_uncounted(db, a, batch)) != XE_OK)
-			goto out;
-	} else if (st->members_added || !(flags & DETECT_FRESH))
+	if (st->members_added || !(flags & DETECT_FRESH))
 		RUN(D_STATUS, B);
 	if (!(flags & (DETECT_FRESH | DETECT_SWEEP))) { /* a sweep gives G numbers once at its end (db_reg_sweep_gnumbers) */
 		RUN(D_TOUCH_MEMBERS, B, B);
