@@ -217,10 +217,11 @@ cmd_restore() {
     <(cd "$dir/data" && find . -type f | LC_ALL=C sort))
   comm -13 <(cd "$data" && find . -type f | LC_ALL=C sort) <(cd "$dir/data" && find . -type f | LC_ALL=C sort) >"$r_added"
   # a file the backup holds too, with another content (an import's file of a job number used again after an earlier
-  # restore; evidence damaged on one side: its name is its hash), is kept aside whole, never overwritten unseen: rsync
-  # would replace every one whose size or time differs (only those it would copy are compared)
+  # restore; evidence damaged on one side: its name is its hash), is kept aside whole, never overwritten unseen. Found
+  # by content (--checksum: every file both hold is read on both sides), not by size and time: a file damaged in place
+  # whose size and time stayed, or set back, would otherwise be neither kept aside nor copied over (rsync's quick check)
   r_step="keeping aside the files the backup holds with another content"
-  replaced=$(rsync -a -n --out-format='%i %n' "$dir/data/" "$data/" | sed -n 's|^>f[^+ ]* |./|p' | while IFS= read -r f; do
+  replaced=$(rsync -a -n --checksum --out-format='%i %n' "$dir/data/" "$data/" | sed -n 's|^>f[^+ ]* |./|p' | while IFS= read -r f; do
     cmp -s "$dir/data/$f" "$data/$f" || echo "$f"; done)
   if [ -n "$replaced" ]; then
     local m0=$moved

@@ -89,10 +89,10 @@ function put(path, content, old = false) {
   if (old) utimesSync(path, new Date(Date.now() - 3600e3), new Date(Date.now() - 3600e3));
 }
 
-test('operator: a restore keeps aside, whole, the instance\'s files the backup holds with another content, and names them; the same content touched since is no such file', async () => {
+test('operator: a restore keeps aside, whole, the instance\'s files the backup holds with another content (also one damaged in place with its size and time kept), and names them; the same content touched since is no such file', async () => {
   const c = await as('clerk_a');
-  const jpg = uniqueJpeg(), hex = sha256(jpg), same = uniqueJpeg(), sameHex = sha256(same);
-  for (const [name, data] of [['damaged-later.jpg', jpg], ['touched-later.jpg', same]]) {
+  const jpg = uniqueJpeg(), hex = sha256(jpg), same = uniqueJpeg(), sameHex = sha256(same), quiet = uniqueJpeg(), quietHex = sha256(quiet);
+  for (const [name, data] of [['damaged-later.jpg', jpg], ['touched-later.jpg', same], ['damaged-quietly.jpg', quiet]]) {
     assert.equal((await upload(c, [{ filename: name, data }])).status, 201);
   }
   const b = make('backup');
@@ -107,21 +107,30 @@ test('operator: a restore keeps aside, whole, the instance\'s files the backup h
   damaged[damaged.length >> 1] ^= 0xff;
   writeFileSync(contentPath(hex), damaged);
   utimesSync(contentPath(sameHex), new Date(), new Date(Date.now() + 60e3));
+  // damaged in place, its size and time (to the nanosecond) the backup's copy's: rsync's quick check sees no difference
+  const quietRel = contentPath(quietHex).slice(DATA_DIR.length + 1);
+  const quietDamaged = Buffer.from(quiet);
+  quietDamaged[quietDamaged.length >> 1] ^= 0xff;
+  writeFileSync(contentPath(quietHex), quietDamaged);
+  execFileSync('touch', ['-r', `${dir}/data/${quietRel}`, contentPath(quietHex)]);
   try {
     const r = make('restore', `BACKUP=${dir}`);
     assert.equal(r.status, 0, r.stderr + r.stdout);
     const kept = readdirSync(VARDIR).filter((f) => f.startsWith('data-replaced.before-restore-'));
     assert.equal(kept.length, 1, `one folder of replaced files: ${kept}`);
     const k = `${VARDIR}/${kept[0]}`;
-    assert.match(r.stdout, new RegExp(`^restore: 2 file\\(s\\) of ${DATA_DIR} had another content in the backup: the instance's are kept in ${k}, the backup's copied in`, 'm'));
+    assert.match(r.stdout, new RegExp(`^restore: 3 file\\(s\\) of ${DATA_DIR} had another content in the backup: the instance's are kept in ${k}, the backup's copied in`, 'm'));
     assert.match(r.stdout, new RegExp(`^  ${job}$`, 'm'));
     assert.match(r.stdout, new RegExp(`^  ${hex.slice(0, 2)}/${hex.slice(2, 4)}/${hex}: the backup's copy matches its hash, the instance's does not \\(damaged\\)$`, 'm'));
+    assert.match(r.stdout, new RegExp(`^  ${quietHex.slice(0, 2)}/${quietHex.slice(2, 4)}/${quietHex}: the backup's copy matches its hash, the instance's does not \\(damaged\\)$`, 'm'));
     assert.doesNotMatch(r.stdout, new RegExp(sameHex), 'the same content, touched since, is no file of another content');
     assert.match(r.stdout, /^restored /m);
     assert.equal(readFileSync(`${k}/${job}`, 'utf8'), 'the instance\'s import file, written after the backup\n', 'the instance\'s import file is kept');
     assert.deepEqual(readFileSync(`${k}/${hex.slice(0, 2)}/${hex.slice(2, 4)}/${hex}`), damaged, 'so is its damaged evidence copy, as it was');
     assert.equal(readFileSync(`${DATA_DIR}/${job}`, 'utf8'), 'the backup\'s import file\n', 'the backup\'s copies are in');
     assert.deepEqual(readFileSync(contentPath(hex)), jpg);
+    assert.deepEqual(readFileSync(`${k}/${quietHex.slice(0, 2)}/${quietHex.slice(2, 4)}/${quietHex}`), quietDamaged, 'the one damaged quietly is kept too');
+    assert.deepEqual(readFileSync(contentPath(quietHex)), quiet, 'and the backup\'s copy is in');
     assert.deepEqual(readFileSync(contentPath(sameHex)), same);
     await until(async () => (await http('GET', '/api/v1/health')).status === 200, 10000, 100);
   } finally {
