@@ -1021,6 +1021,8 @@ struct chunk_buf {
 	struct reg_nbg *nbq;
 	/* the look-ups beside */
 	struct db *db; /* x->pdb (NULL: on the transaction's connection, after the chunk before) */
+	uint64_t job_id;
+	long long progress; /* the job's rows done, written on db before the look-ups (-1: none) */
 	struct arena a;
 	struct reg_stored *found;
 	size_t nfound, capf;
@@ -1086,19 +1088,25 @@ static void look_nbg_row(void *ctx, const char *name, char gender, const char *b
 static void *look_run(void *v)
 {
 	struct chunk_buf *c = v;
+	if (c->progress >= 0) /* the heartbeat's autocommit waits for its log flush here, not in the import's loop */
+		(void)db_reg_job_progress(c->db, c->job_id, c->progress);
 	c->e = db_reg_identity_many(c->db, &c->a, c->nums, c->nn, 0, look_ident_row, c);
 	if (c->e == XE_OK)
 		c->e = db_reg_nbg_many(c->db, &c->a, c->nbq, c->nq, 0, look_nbg_row, c);
 	return NULL;
 }
 
-/* start chunk c's look-ups beside (when there is a side connection and a thread) */
-static void chunk_look_start(struct chunk_buf *c)
+/* start chunk c's look-ups beside (when there is a side connection and a thread), after writing the job's progress
+ * (rows done; -1: none) on that connection; without a thread, the progress is written here */
+static void chunk_look_start(struct chunk_buf *c, uint64_t job_id, long long progress)
 {
 	arena_reset(&c->a);
 	c->nfound = c->nnbg = 0;
 	c->e = XE_UNAVAILABLE; /* not run: chunk_look_finish runs them */
+	c->job_id = job_id, c->progress = progress;
 	c->running = c->db && (c->nn || c->nq) && thread_start(look_run, c, &c->t) == 0;
+	if (!c->running && c->db && progress >= 0)
+		(void)db_reg_job_progress(c->db, job_id, progress);
 }
 
 static const char *dup_or_null(struct arena *a, const char *v) { return v ? arena_strdup(a, v) : NULL; }
@@ -1281,7 +1289,7 @@ static enum xerr import_pass(struct imp *x)
 	cbuf[0].off = 0, cbuf[0].end = chunk < nrows ? chunk : nrows;
 	if (nrows && (e = chunk_validate(x, &cbuf[0], detect)) != XE_OK)
 		goto out;
-	chunk_look_start(&cbuf[0]);
+	chunk_look_start(&cbuf[0], x->job_id, -1);
 	x->t_validate += mono() - t0;
 	for (size_t cur = 0, off = 0; off < nrows; off += chunk, cur ^= 1) {
 		struct chunk_buf *ck = &cbuf[cur], *next = &cbuf[cur ^ 1];
@@ -1350,15 +1358,13 @@ static enum xerr import_pass(struct imp *x)
 		}
 		x->created += (long long)nc;
 		/* the next chunk validated and its look-ups started beside this one's storing (the progress connection is
-		 * theirs until the next turn: the progress so far is written first) */
+		 * theirs until the next turn: the progress so far is written first, on their thread) */
 		if (end < nrows) {
-			if (x->pdb)
-				db_reg_job_progress(x->pdb, x->job_id, (long long)off);
 			t1 = mono();
 			next->off = end, next->end = end + chunk < nrows ? end + chunk : nrows;
 			if ((e = chunk_validate(x, next, detect)) != XE_OK)
 				goto out;
-			chunk_look_start(next);
+			chunk_look_start(next, x->job_id, (long long)off);
 			t0 = mono();
 			x->t_validate += t0 - t1;
 		}
