@@ -230,6 +230,9 @@ any_node_up_except() {
   return 1
 }
 
+# svc_pid N: the pid of service process N when it runs (else nothing, status 1)
+svc_pid() { local pf=$CV/svc$1/run/service.pid; [ -f "$pf" ] && kill -0 "$(cat "$pf")" 2>/dev/null && cat "$pf"; }
+
 svc() { # svc N TARGET: the Makefile's service-start/-stop for service process N
   local i=$1 t=$2
   secrets "$CV/svc$i"
@@ -260,7 +263,14 @@ cmd_start() {
   make -C "$root" --no-print-directory seed-data VARDIR="$CV" >/dev/null
   make -C "$root" --no-print-directory seed-db VARDIR="$CV" SEED_DB_VARDIR="$CV/node1" BUILD="$BUILD"
   export XJ_DB_NODES=${XJ_DB_NODES:-$(nodes_list)}
-  for i in $(seq 1 "$SVCS"); do svc "$i" service-start; done
+  # a cluster partly running (a node or a service process lost): the stopped ones are started, the running ones left
+  # as they are, as for the nodes (the Makefile's service-start refuses a running service)
+  local p
+  for i in $(seq 1 "$SVCS"); do
+    if p=$(svc_pid "$i"); then
+      echo "cluster: service process $i runs (pid $p): left as it is (make cluster-stop, then make cluster, loads a new build)"
+    else svc "$i" service-start; fi
+  done
   nginx_make nginx-start
   for _ in $(seq 1 100); do curl -fsS -o /dev/null "http://127.0.0.1:$CP/api/v1/health" && break; sleep 0.1; done
   curl -fsS "http://127.0.0.1:$CP/api/v1/health" && echo
@@ -307,9 +317,9 @@ cmd_status() {
     echo
   done
   for i in $(seq 1 "$SVCS"); do
-    local pf=$CV/svc$i/run/service.pid
-    if [ -f "$pf" ] && kill -0 "$(cat "$pf")" 2>/dev/null; then
-      svcs=$((svcs + 1)); echo "service$i: running (pid $(cat "$pf"), port $((CP + i)))"
+    local p
+    if p=$(svc_pid "$i"); then
+      svcs=$((svcs + 1)); echo "service$i: running (pid $p, port $((CP + i)))"
     else echo "service$i: stopped"; fi
   done
   if [ -f "$CV/run/nginx.pid" ] && kill -0 "$(cat "$CV/run/nginx.pid")" 2>/dev/null; then

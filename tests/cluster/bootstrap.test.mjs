@@ -4,6 +4,7 @@
 // from node 2 (safe_to_bootstrap: 1, the last to leave), not node 1, and every node then has both rows. Then a crash of
 // all (node 1 killed, a row through node 2, nodes 3 and 2 killed): no node is safe, the start chooses the highest
 // recovered position (node 2, the lowest of a tie with node 3) and sets it safe; every node has the three rows.
+// Then a cluster partly running (a node and a service process killed): `make cluster` starts them and leaves the rest.
 // Run alone: node --test tests/cluster/bootstrap.test.mjs (CLUSTER_PORT to move its ports; needs `make build`).
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -53,5 +54,26 @@ test('issue 15: a stopped or crashed cluster restarts from the node with its las
   assert.match(crashed, /node1: mariadb: stopped seqno=-1 safe_to_bootstrap=0[\s\S]*node2: mariadb: stopped seqno=-1 safe_to_bootstrap=0/, crashed);
   const recovered = cluster('start');
   assert.match(recovered, /node 2 bootstraps the cluster: no node is safe_to_bootstrap .*its recovered position is the highest/, recovered);
+  for (const i of [1, 2, 3]) assert.equal(rows(i), '1,2,3', `node ${i}`);
+});
+
+test('issue 15: make cluster on a cluster partly running starts the stopped node and service process, leaves the running ones as they are, and serves', () => {
+  if (clusterStatus(env).code !== 0) cluster('start'); // alone: the test before left it serving
+  const pid = (i) => execFileSync('cat', [`${BV}/svc${i}/run/service.pid`], { encoding: 'utf8' }).trim();
+  const svc1 = pid(1);
+  cluster('node-kill', '3');
+  cluster('svc-kill', '2');
+  const before = clusterStatus(env);
+  assert.equal(before.code, 3, `degraded: ${before.out}`);
+  assert.match(before.out, /node3: mariadb: stopped[\s\S]*service2: stopped/, before.out);
+  // before: the nodes joined, then the Makefile's service-start refused the running service 1 and the start failed
+  const again = cluster('start');
+  assert.match(again, /node\(s\) 1 2 running: the stopped nodes join them/, again);
+  assert.match(again, new RegExp(`service process 1 runs \\(pid ${svc1}\\): left as it is`), again);
+  assert.doesNotMatch(again, /service process 2 runs/, again);
+  const after_ = clusterStatus(env);
+  assert.equal(after_.code, 0, after_.out);
+  assert.match(after_.out, /cluster: serving: 3 of 3 nodes synced in the primary component, 2 of 2 service processes, nginx/, after_.out);
+  assert.equal(pid(1), svc1, 'service 1 was not restarted');
   for (const i of [1, 2, 3]) assert.equal(rows(i), '1,2,3', `node ${i}`);
 });
